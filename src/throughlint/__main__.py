@@ -1,0 +1,5 @@
+"""Allow ``python -m throughlint``."""
+
+from throughlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Knowledge of libraries as data: qualified names of the APIs the rules look for.
+
+Names are canonical (see ``semantic.qualnames``); a call result is spelt ``name()``.
+Settings add in-house names to these sets (``connection-factories`` and friends).
+"""
+
+from __future__ import annotations
+
+EXECUTORS: frozenset[str] = frozenset(
+    {
+        "concurrent.futures.ThreadPoolExecutor",
+        "concurrent.futures.ProcessPoolExecutor",
+        "multiprocessing.Pool",
+        "multiprocessing.pool.ThreadPool",
+    }
+)
+
+HTTP_SESSIONS: frozenset[str] = frozenset(
+    {
+        "requests.Session",
+        "httpx.Client",
+        "httpx.AsyncClient",
+        "aiohttp.ClientSession",
+        "urllib3.PoolManager",
+    }
+)
+
+DB_CONNECTION_FACTORIES: frozenset[str] = frozenset(
+    {
+        "sqlite3.connect",
+        "psycopg2.connect",
+        "psycopg.connect",
+        "psycopg.Connection.connect",
+        "psycopg.AsyncConnection.connect",
+        "pymysql.connect",
+        "MySQLdb.connect",
+        "mysql.connector.connect",
+        "asyncpg.connect",
+        "asyncpg.create_pool",
+        "aiosqlite.connect",
+        "sqlalchemy.create_engine",
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "pymongo.MongoClient",
+        "motor.motor_asyncio.AsyncIOMotorClient",
+    }
+)
+
+REMOTE_CLIENT_FACTORIES: frozenset[str] = frozenset(
+    {
+        "redis.Redis",
+        "redis.from_url",
+        "redis.ConnectionPool",
+        "redis.asyncio.Redis",
+        "redis.asyncio.from_url",
+        "boto3.client",
+        "boto3.resource",
+        "elasticsearch.Elasticsearch",
+        "opensearchpy.OpenSearch",
+    }
+)
+
+CPU_COUNT_CALLS: frozenset[str] = frozenset(
+    {
+        "os.cpu_count()",
+        "os.process_cpu_count()",
+        "multiprocessing.cpu_count()",
+        "psutil.cpu_count()",
+    }
+)

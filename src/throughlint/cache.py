@@ -1,0 +1,70 @@
+"""A content-hash cache of per-file results: one JSON file per (tool version, settings).
+
+JSON rather than pickle: a cache folder can come from an untrusted checkout, and loading
+it must never run code. A corrupt or unreadable cache is treated as empty; an unwritable
+one is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from typing import Any
+
+from throughlint import __version__
+
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# throughlint cache folder\n"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class ResultCache:
+    def __init__(self, directory: str, settings_fingerprint: str) -> None:
+        self.directory = directory
+        self.path = os.path.join(directory, f"v{__version__}-{settings_fingerprint}.json")
+        self.entries: dict[str, list[Any]] = {}
+        self._dirty = False
+
+    def load(self) -> ResultCache:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return self
+        if isinstance(data, dict) and isinstance(data.get("files"), dict):
+            self.entries = data["files"]
+        return self
+
+    def get(self, path: str, digest: str) -> list | None:
+        entry = self.entries.get(os.path.abspath(path))
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
+            return entry[1]
+        return None
+
+    def put(self, path: str, digest: str, results: list) -> None:
+        self.entries[os.path.abspath(path)] = [digest, results]
+        self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            self._write_markers()
+            descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump({"files": self.entries}, handle, separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            return
+
+    def _write_markers(self) -> None:
+        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+            marker = os.path.join(self.directory, name)
+            if not os.path.exists(marker):
+                with open(marker, "w", encoding="utf-8") as handle:
+                    handle.write(text)

@@ -1,0 +1,359 @@
+"""The one tree walk: keeps the semantic model current and calls each rule's checks by
+node type (a dispatch table built once per run, never a walk per rule)."""
+
+from __future__ import annotations
+
+import ast
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
+from throughlint.rules.base import Rule
+from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
+from throughlint.semantic.model import Frame, SemanticModel
+from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
+from throughlint.settings import Settings
+from throughlint.source import SourceFile
+
+Handler = tuple[Rule, Callable[["Checker", ast.AST], None]]
+Dispatch = dict[type, tuple[Handler, ...]]
+
+INTERNAL_ERROR_CODE = "TL999"
+INTERNAL_ERROR_NAME = "internal-error"
+
+
+def build_dispatch(rules: Iterable[Rule]) -> Dispatch:
+    table: dict[type, list[Handler]] = {}
+    for rule in rules:
+        for node_type, functions in rule.checks.items():
+            for function in functions:
+                table.setdefault(node_type, []).append((rule, function))
+    return {node_type: tuple(handlers) for node_type, handlers in table.items()}
+
+
+@dataclass
+class _Deferred:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    scope: Scope
+    classes: list[ast.ClassDef]
+    qualified: str
+
+
+@dataclass
+class Checker:
+    source: SourceFile
+    tree: ast.Module
+    settings: Settings
+    dispatch: Dispatch
+    module: str = "__main__"
+    show_traceback: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    internal_errors: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
+        self._deferred: list[_Deferred] = []
+        self._failed: set[str] = set()
+        self._names: list[str] = []
+        self._structural: dict[type, Callable[[ast.AST], None]] = {
+            ast.Import: self._visit_import,
+            ast.ImportFrom: self._visit_import,
+            ast.FunctionDef: self._visit_function,
+            ast.AsyncFunctionDef: self._visit_function,
+            ast.Lambda: self._visit_lambda,
+            ast.ClassDef: self._visit_class,
+            ast.Assign: self._visit_assign,
+            ast.AnnAssign: self._visit_ann_assign,
+            ast.NamedExpr: self._visit_named_expr,
+            ast.For: self._visit_for,
+            ast.AsyncFor: self._visit_for,
+            ast.While: self._visit_while,
+            ast.With: self._visit_with,
+            ast.AsyncWith: self._visit_with,
+            ast.ListComp: self._visit_comprehension,
+            ast.SetComp: self._visit_comprehension,
+            ast.GeneratorExp: self._visit_comprehension,
+            ast.DictComp: self._visit_comprehension,
+            ast.ExceptHandler: self._visit_except_handler,
+        }
+
+    # --- public ------------------------------------------------------------------------
+
+    def run(self) -> list[Diagnostic]:
+        self._visit_list(self.tree.body)
+        while self._deferred:
+            self._run_function(self._deferred.pop(0))
+        return self.diagnostics
+
+    def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
+        span = self.source.span(node)
+        self.diagnostics.append(
+            Diagnostic(
+                code=rule.code,
+                name=rule.name,
+                path=self.source.path,
+                span=span,
+                message=message,
+                severity=rule.severity,
+                fix=fix,
+                source_line=self.source.line(span.line),
+            )
+        )
+
+    # --- the walk ----------------------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> None:
+        handlers = self.dispatch.get(type(node))
+        if handlers is not None:
+            self._call_handlers(handlers, node)
+        structural = self._structural.get(type(node))
+        if structural is not None:
+            structural(node)
+        else:
+            self._visit_children(node)
+
+    def _visit_children(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def _visit_list(self, nodes: Iterable[ast.AST | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    def _call_handlers(self, handlers: tuple[Handler, ...], node: ast.AST) -> None:
+        for rule, function in handlers:
+            if rule.code in self._failed:
+                continue
+            try:
+                function(self, node)
+            except Exception as exc:  # one broken rule must not stop the others
+                self._failed.add(rule.code)
+                self._internal_error(rule, node, exc)
+
+    def _internal_error(self, rule: Rule, node: ast.AST, exc: Exception) -> None:
+        line = getattr(node, "lineno", 1)
+        detail = f"{type(exc).__name__}: {exc}"
+        if self.show_traceback:
+            detail += "\n" + "".join(traceback.format_exception(exc)).rstrip()
+        span = self.source.span(node) if hasattr(node, "lineno") else None
+        self.internal_errors.append(
+            Diagnostic(
+                code=INTERNAL_ERROR_CODE,
+                name=INTERNAL_ERROR_NAME,
+                path=self.source.path,
+                span=span or Span(line, 1, line, 1),
+                message=f"internal error in rule {rule.code} ({rule.name}): {detail}",
+                severity=Severity.ERROR,
+            )
+        )
+
+    # --- structure: scopes, bindings, loops --------------------------------------------
+
+    def _visit_import(self, node: ast.AST) -> None:
+        self.semantic.bind_import(node)  # type: ignore[arg-type]
+
+    def _qualify(self, name: str) -> str:
+        return ".".join([self.module, *self._names, name])
+
+    def _visit_function(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        self._visit_list(node.decorator_list)
+        self._visit_arguments_outside(node.args)
+        self._visit_list([node.returns])
+        qualified = self._qualify(node.name)
+        self.semantic.bind(Binding(node.name, BindingKind.FUNCTION, node, qualified=qualified))
+        self._deferred.append(
+            _Deferred(node, self.semantic.scope, list(self.semantic.classes), qualified)
+        )
+
+    def _visit_arguments_outside(self, args: ast.arguments) -> None:
+        self._visit_list(args.defaults)
+        self._visit_list(args.kw_defaults)
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+
+    def _run_function(self, deferred: _Deferred) -> None:
+        node = deferred.node
+        model = self.semantic
+        model.scope = Scope(ScopeKind.FUNCTION, node, deferred.scope)
+        model.classes = deferred.classes
+        model.frame = Frame(function=node)
+        self._names = deferred.qualified.split(".")[1 + self.module.count(".") :]
+        owner = deferred.classes[-1] if deferred.scope.kind is ScopeKind.CLASS else None
+        self._bind_parameters(node, owner)
+        self._visit_list(node.body)
+
+    def _bind_parameters(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, owner: ast.ClassDef | None
+    ) -> None:
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        decorators = set()
+        if not isinstance(node, ast.Lambda):
+            decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+        for index, arg in enumerate([*positional, args.vararg, *args.kwonlyargs, args.kwarg]):
+            if arg is None:
+                continue
+            if index == 0 and owner is not None and arg in positional:
+                if "staticmethod" in decorators:
+                    pass
+                elif "classmethod" in decorators:
+                    qualified = f"{self.module}.{owner.name}"
+                    self.semantic.bind(
+                        Binding(arg.arg, BindingKind.CLASS, arg, qualified=qualified)
+                    )
+                    continue
+                else:
+                    self.semantic.bind(Binding(arg.arg, BindingKind.SELF, arg, owner=owner))
+                    continue
+            annotation = _unwrap_annotation(arg.annotation)
+            self.semantic.bind(Binding(arg.arg, BindingKind.PARAMETER, arg, value=annotation))
+
+    def _visit_lambda(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Lambda)
+        self._visit_arguments_outside(node.args)
+        model = self.semantic
+        saved_scope, saved_frame = model.scope, model.frame
+        model.scope = Scope(ScopeKind.LAMBDA, node, saved_scope)
+        model.frame = Frame(function=node)
+        self._bind_parameters(node, None)
+        self.visit(node.body)
+        model.scope, model.frame = saved_scope, saved_frame
+
+    def _visit_class(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.ClassDef)
+        self._visit_list(node.decorator_list)
+        self._visit_list(node.bases)
+        self._visit_list(keyword.value for keyword in node.keywords)
+        model = self.semantic
+        saved = model.scope
+        model.scope = Scope(ScopeKind.CLASS, node, saved)
+        model.classes.append(node)
+        self._names.append(node.name)
+        self._visit_list(node.body)
+        self._names.pop()
+        model.classes.pop()
+        model.scope = saved
+        model.bind(Binding(node.name, BindingKind.CLASS, node, qualified=self._qualify(node.name)))
+
+    def _visit_assign(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Assign)
+        self.visit(node.value)
+        self._visit_list(node.targets)
+        for target in node.targets:
+            self.semantic.bind_target(target, BindingKind.ASSIGNMENT, node.value)
+
+    def _visit_ann_assign(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.AnnAssign)
+        self.visit(node.annotation)
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.target)
+        if node.value is not None:
+            self.semantic.bind_target(node.target, BindingKind.ASSIGNMENT, node.value)
+        elif isinstance(node.target, ast.Name):
+            annotation = _unwrap_annotation(node.annotation)
+            self.semantic.bind_target(node.target, BindingKind.PARAMETER, annotation)
+
+    def _visit_named_expr(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.NamedExpr)
+        self.visit(node.value)
+        self.semantic.bind_target(node.target, BindingKind.ASSIGNMENT, node.value)
+
+    def _visit_for(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.For, ast.AsyncFor))
+        model = self.semantic
+        self.visit(node.iter)
+        self.visit(node.target)
+        model.bind_target(node.target, BindingKind.LOOP_VARIABLE, node.iter)
+        outer = model.frame
+        model.frame = Frame(
+            outer.function, (*outer.loops, for_loop(node, model.small_loop_max)), outer.withs
+        )
+        self._visit_list(node.body)
+        model.frame = outer
+        self._visit_list(node.orelse)
+
+    def _visit_while(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.While)
+        model = self.semantic
+        outer = model.frame
+        model.frame = Frame(outer.function, (*outer.loops, while_loop(node)), outer.withs)
+        self.visit(node.test)
+        self._visit_list(node.body)
+        model.frame = outer
+        self._visit_list(node.orelse)
+
+    def _visit_with(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.With, ast.AsyncWith))
+        model = self.semantic
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self.visit(item.optional_vars)
+                model.bind_target(item.optional_vars, BindingKind.WITH_VARIABLE, item.context_expr)
+        outer = model.frame
+        model.frame = Frame(outer.function, outer.loops, (*outer.withs, *node.items))
+        self._visit_list(node.body)
+        model.frame = outer
+
+    def _visit_comprehension(self, node: ast.AST) -> None:
+        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+        model = self.semantic
+        self.visit(generators[0].iter)
+        saved_scope, outer = model.scope, model.frame
+        model.scope = Scope(ScopeKind.COMPREHENSION, node, saved_scope)
+        for index, generator in enumerate(generators):
+            if index:
+                self.visit(generator.iter)
+            self.visit(generator.target)
+            model.bind_target(generator.target, BindingKind.LOOP_VARIABLE, generator.iter)
+            loop = comprehension_loop(node, generator, model.small_loop_max)
+            model.frame = Frame(outer.function, (*model.frame.loops, loop), outer.withs)
+            self._visit_list(generator.ifs)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)  # type: ignore[attr-defined]
+        model.scope, model.frame = saved_scope, outer
+
+    def _visit_except_handler(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.ExceptHandler)
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name:
+            self.semantic.bind(Binding(node.name, BindingKind.OTHER, node))
+        self._visit_list(node.body)
+
+
+def _unwrap_annotation(annotation: ast.expr | None) -> ast.expr | None:
+    """``Optional[X]``, ``X | None`` and ``"X"`` all stand for ``X`` here."""
+    if annotation is None:
+        return None
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        for side in (annotation.left, annotation.right):
+            if not (isinstance(side, ast.Constant) and side.value is None):
+                return _unwrap_annotation(side)
+    if (
+        isinstance(annotation, ast.Subscript)
+        and isinstance(annotation.value, (ast.Name, ast.Attribute))
+        and (getattr(annotation.value, "id", None) or getattr(annotation.value, "attr", None))
+        == "Optional"
+    ):
+        return _unwrap_annotation(annotation.slice)
+    return annotation

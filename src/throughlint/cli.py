@@ -1,0 +1,168 @@
+"""The ``throughlint`` command: parse arguments, load settings, lint, report, exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from throughlint import __version__
+
+EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other usage error
+        self.exit(EXIT_ERROR, f"throughlint: error: {message} (see `throughlint --help`)\n")
+
+
+def _codes(value: str) -> list[str]:
+    return [
+        item.strip().upper() if item.strip() != "ALL" else "ALL"
+        for item in value.split(",")
+        if item.strip()
+    ]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="throughlint",
+        description="Find throughput anti-patterns: N+1 queries, per-item writes, unbounded "
+        "queues, mis-sized pools. `throughlint rules` lists the rules, "
+        "`throughlint rule CODE` explains one.",
+    )
+    parser.add_argument("paths", nargs="*", help="files or folders to lint (default: .)")
+    parser.add_argument("--version", action="version", version=f"throughlint {__version__}")
+    selection = parser.add_argument_group("rule selection")
+    selection.add_argument(
+        "--select", type=_codes, help="comma-separated codes or prefixes to enable"
+    )
+    selection.add_argument("--extend-select", type=_codes, help="codes or prefixes to add")
+    selection.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--format",
+        choices=("text", "concise", "json", "sarif", "github"),
+        default=None,
+        help="output format (default: text; github inside GitHub Actions is not automatic)",
+    )
+    output.add_argument("--output-file", "-o", help="write the report to this file")
+    output.add_argument("--statistics", action="store_true", help="count diagnostics per rule")
+    output.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
+    output.add_argument("--exit-zero", action="store_true", help="exit 0 even with diagnostics")
+    output.add_argument(
+        "--show-traceback", action="store_true", help="tracebacks for internal errors"
+    )
+    fixing = parser.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    fixing.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff, write nothing"
+    )
+    running = parser.add_argument_group("running")
+    running.add_argument("--config", help="read settings from this pyproject.toml")
+    running.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    running.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    running.add_argument(
+        "--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    running.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclude patterns to files named on the command line (pre-commit)",
+    )
+    running.add_argument(
+        "--exclude",
+        type=lambda v: [p for p in v.split(",") if p],
+        help="replace the exclude patterns",
+    )
+    running.add_argument(
+        "--extend-exclude",
+        type=lambda v: [p for p in v.split(",") if p],
+        help="add exclude patterns",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in ("rule", "rules"):
+        from throughlint.catalogue import main as catalogue_main
+
+        return catalogue_main(arguments)
+    options = build_parser().parse_args(arguments)
+    try:
+        return _lint(options)
+    except KeyboardInterrupt:
+        print("throughlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+
+
+def _lint(options: argparse.Namespace) -> int:
+    from throughlint.config import ConfigError, load_settings, validate_codes
+    from throughlint.engine import lint_paths
+    from throughlint.reporters import Report, render
+    from throughlint.rules import known_codes
+
+    paths = options.paths or ["."]
+    if options.jobs is not None and options.jobs < 1:
+        return _fail("--jobs must be at least 1")
+    try:
+        settings = load_settings(options.config, paths[0], known_codes(), options.isolated)
+        changes: dict[str, object] = {}
+        for key in ("select", "extend_select", "ignore"):
+            value = getattr(options, key)
+            if value is not None:
+                validate_codes(f"--{key.replace('_', '-')}", value, known_codes())
+                changes[key] = tuple(value)
+        if options.select is not None and options.extend_select is None:
+            changes["extend_select"] = ()
+        if options.exclude is not None:
+            changes["exclude"] = tuple(options.exclude)
+        if options.extend_exclude is not None:
+            changes["extend_exclude"] = settings.extend_exclude + tuple(options.extend_exclude)
+        if options.force_exclude:
+            changes["force_exclude"] = True
+        settings = settings.with_changes(**changes)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    result = lint_paths(
+        paths,
+        settings,
+        jobs=options.jobs,
+        use_cache=not options.no_cache,
+        show_traceback=options.show_traceback,
+    )
+    for error in result.errors:
+        print(f"throughlint: error: {error}", file=sys.stderr)
+    format_name = options.format or "text"
+    color = (
+        format_name == "text"
+        and options.output_file is None
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
+    report = Report(result, color=color, statistics=options.statistics, quiet=options.quiet)
+    text = render(format_name, report)
+    if options.output_file:
+        try:
+            with open(options.output_file, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            return _fail(f"cannot write {options.output_file}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if result.errors or result.internal_errors:
+        return EXIT_ERROR
+    if result.diagnostics and not options.exit_zero:
+        return EXIT_DIAGNOSTICS
+    return EXIT_CLEAN
+
+
+def _fail(message: str) -> int:
+    print(f"throughlint: error: {message}", file=sys.stderr)
+    return EXIT_ERROR

@@ -1,0 +1,85 @@
+"""Values that flow out of the rules: spans, fixes and diagnostics."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Applicability(str, enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A source range; lines and columns are 1-based, columns count characters."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A rewrite a diagnostic offers; the codemod that performs it is found by ``kind``."""
+
+    applicability: Applicability
+    description: str
+    kind: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    name: str
+    path: str
+    span: Span
+    message: str
+    severity: Severity = Severity.WARNING
+    fix: Fix | None = None
+    source_line: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.code)
+
+    def to_tuple(self) -> tuple:
+        """Compact, JSON-safe form used by the cache and the worker processes."""
+        fix = None
+        if self.fix is not None:
+            fix = (self.fix.applicability.value, self.fix.description, self.fix.kind)
+        span = self.span
+        return (
+            self.code,
+            self.name,
+            span.line,
+            span.column,
+            span.end_line,
+            span.end_column,
+            self.message,
+            self.severity.value,
+            fix,
+            self.source_line,
+        )
+
+    @classmethod
+    def from_tuple(cls, path: str, data: tuple | list) -> Diagnostic:
+        code, name, line, col, end_line, end_col, message, severity, fix, source_line = data
+        return cls(
+            code=code,
+            name=name,
+            path=path,
+            span=Span(line, col, end_line, end_col),
+            message=message,
+            severity=Severity(severity),
+            fix=Fix(Applicability(fix[0]), fix[1], fix[2]) if fix else None,
+            source_line=source_line,
+        )

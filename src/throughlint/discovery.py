@@ -1,0 +1,136 @@
+"""Which files to lint: walk the given paths, skip excluded and git-ignored ones."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from throughlint.settings import PYTHON_SUFFIXES, Settings
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line message)
+
+
+class ExcludeMatcher:
+    """gitignore-like: a pattern without ``/`` matches any path component; one with ``/``
+    matches the path relative to the project root (or a leading part of it)."""
+
+    def __init__(self, patterns: Iterable[str], root: str) -> None:
+        self.root = os.path.abspath(root)
+        self.component_patterns: list[str] = []
+        self.path_patterns: list[str] = []
+        for pattern in patterns:
+            pattern = pattern.strip().rstrip("/")
+            if not pattern:
+                continue
+            if "/" in pattern:
+                self.path_patterns.append(pattern.lstrip("./").lstrip("/"))
+            else:
+                self.component_patterns.append(pattern)
+
+    def matches(self, path: str) -> bool:
+        absolute = os.path.abspath(path)
+        relative = os.path.relpath(absolute, self.root).replace(os.sep, "/")
+        if relative.startswith("../"):
+            relative = absolute.replace(os.sep, "/")
+        parts = relative.split("/")
+        for part in parts:
+            for pattern in self.component_patterns:
+                if fnmatch.fnmatchcase(part, pattern):
+                    return True
+        for pattern in self.path_patterns:
+            for end in range(1, len(parts) + 1):
+                if fnmatch.fnmatchcase("/".join(parts[:end]), pattern):
+                    return True
+        return False
+
+
+def discover(paths: Iterable[str], settings: Settings) -> Discovery:
+    """Files to lint, in a stable order. Explicitly named files are linted even when
+    excluded, unless ``force_exclude`` is set (pre-commit passes file names)."""
+    result = Discovery()
+    matcher = ExcludeMatcher((*settings.exclude, *settings.extend_exclude), settings.project_root)
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            os.stat(path)
+        except OSError as exc:
+            result.errors.append((path, _describe_os_error(exc)))
+            continue
+        if os.path.isdir(path):
+            if settings.force_exclude and matcher.matches(path) and not _is_current(path):
+                continue
+            found = _walk_directory(path, matcher, settings)
+        else:
+            if settings.force_exclude and matcher.matches(path):
+                continue
+            found = iter([path])
+        for file in found:
+            file = os.path.normpath(file)
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                result.files.append(file)
+    return result
+
+
+def _is_current(path: str) -> bool:
+    return os.path.abspath(path) == os.path.abspath(".")
+
+
+def _describe_os_error(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _walk_directory(top: str, matcher: ExcludeMatcher, settings: Settings) -> Iterator[str]:
+    candidates = []
+    for directory, subdirectories, files in os.walk(top, onerror=None, followlinks=False):
+        subdirectories[:] = sorted(
+            name for name in subdirectories if not matcher.matches(os.path.join(directory, name))
+        )
+        for name in sorted(files):
+            if name.endswith(PYTHON_SUFFIXES):
+                path = os.path.join(directory, name)
+                if not matcher.matches(path):
+                    candidates.append(path)
+    if settings.respect_gitignore and candidates:
+        ignored = _git_ignored(top, candidates)
+        candidates = [path for path in candidates if path not in ignored]
+    return iter(candidates)
+
+
+def _git_ignored(top: str, candidates: list[str]) -> set[str]:
+    """Paths git ignores (tracked files are never ignored); empty outside a work tree."""
+    if not _inside_git_work_tree(top):
+        return set()
+    try:
+        completed = subprocess.run(
+            ["git", "-C", top, "check-ignore", "--stdin", "-z"],
+            input="\0".join(os.path.relpath(path, top) for path in candidates).encode(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if completed.returncode not in (0, 1):
+        return set()
+    ignored = {entry for entry in completed.stdout.decode(errors="replace").split("\0") if entry}
+    return {os.path.join(top, entry) for entry in ignored}
+
+
+def _inside_git_work_tree(path: str) -> bool:
+    directory = os.path.abspath(path)
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent

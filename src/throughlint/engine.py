@@ -1,0 +1,247 @@
+"""The pipeline, in one direction:
+
+    discover -> read -> parse -> semantic model + rules (one walk) -> suppression -> result
+
+Files are linted in worker processes when there are enough of them; results are cached
+by content hash so an unchanged tree re-lints in a fraction of the cold time.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from throughlint.cache import ResultCache, content_hash
+from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch
+from throughlint.diagnostics import Diagnostic, Severity, Span
+from throughlint.discovery import discover
+from throughlint.rules import all_rules, select_rules
+from throughlint.rules.base import Rule
+from throughlint.settings import Settings
+from throughlint.source import SourceError, decode_source, parse_source
+from throughlint.suppression import filter_suppressed
+
+PARSE_ERROR_CODE = "TL000"
+PARSE_ERROR_NAME = "unreadable-source"
+_PARALLEL_MIN_FILES = 24
+_RECURSION_LIMIT = 10_000
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def internal_errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.code == INTERNAL_ERROR_CODE]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker needs, picklable: rules travel by code."""
+
+    settings: Settings
+    rule_codes: tuple[str, ...]
+    show_traceback: bool = False
+
+
+def lint_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    show_traceback: bool = False,
+) -> LintResult:
+    discovery = discover(paths or ["."], settings)
+    result = LintResult(files=len(discovery.files))
+    result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
+    rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+    job = _Job(settings, tuple(rule.code for rule in rules), show_traceback)
+    cache = None
+    if use_cache:
+        cache_dir = os.path.join(settings.project_root, settings.cache_dir)
+        cache = ResultCache(cache_dir, settings.fingerprint()).load()
+    pending: list[str] = []
+    for path in discovery.files:
+        cached = _cached_result(cache, path)
+        if cached is None:
+            pending.append(path)
+        else:
+            result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
+    for path, digest, items in _run(pending, job, jobs):
+        if cache is not None and digest is not None:
+            cache.put(path, digest, items)
+        result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
+    if cache is not None:
+        cache.save()
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result
+
+
+def lint_text(
+    text: str,
+    path: str = "<string>",
+    settings: Settings | None = None,
+    rules: Iterable[Rule] | None = None,
+) -> list[Diagnostic]:
+    """Lint source text in-process; the entry point for tests and the pytest plugin."""
+    settings = settings or Settings()
+    if rules is None:
+        rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+    diagnostics = _check_bytes(text.encode("utf-8"), path, settings, tuple(rules), False)
+    return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def _cached_result(cache: ResultCache | None, path: str) -> list | None:
+    if cache is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return cache.get(path, content_hash(data))
+
+
+def _run(paths: list[str], job: _Job, jobs: int | None):
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
+        _init_worker(job)
+        yield from _lint_chunk(paths)
+        return
+    chunk_size = max(4, min(64, len(paths) // (jobs * 8) or 1))
+    chunks = [paths[i : i + chunk_size] for i in range(0, len(paths), chunk_size)]
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(job,)
+    ) as pool:
+        for chunk_results in pool.map(_lint_chunk, chunks):
+            yield from chunk_results
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(job: _Job) -> None:
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+    wanted = set(job.rule_codes)
+    _WORKER["job"] = job
+    _WORKER["rules"] = tuple(rule for rule in all_rules() if rule.code in wanted)
+
+
+def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list]]:
+    job: _Job = _WORKER["job"]  # type: ignore[assignment]
+    rules: tuple[Rule, ...] = _WORKER["rules"]  # type: ignore[assignment]
+    results = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            error = _source_error(path, SourceError(f"cannot read file: {exc.strerror or exc}"))
+            results.append((path, None, [error.to_tuple()]))
+            continue
+        diagnostics = _check_bytes(data, path, job.settings, rules, job.show_traceback)
+        results.append((path, content_hash(data), [d.to_tuple() for d in diagnostics]))
+    return results
+
+
+def _check_bytes(
+    data: bytes, path: str, settings: Settings, rules: tuple[Rule, ...], show_traceback: bool
+) -> list[Diagnostic]:
+    try:
+        source = decode_source(data, path)
+        tree = parse_source(source)
+    except SourceError as exc:
+        return [_source_error(path, exc)] if _reports_parse_errors(settings) else []
+    ignored = _per_file_ignored(path, settings)
+    active = tuple(
+        rule for rule in rules if rule.relevant(source.text) and rule.code not in ignored
+    )
+    if not active:
+        return []
+    checker = Checker(
+        source,
+        tree,
+        settings,
+        _dispatch_for(active),
+        module=module_name(path),
+        show_traceback=show_traceback,
+    )
+    try:
+        checker.run()
+    except RecursionError:
+        message = "cannot analyse: code nested too deeply"
+        return [_source_error(path, SourceError(message))]
+    diagnostics = filter_suppressed(checker.diagnostics, source.line)
+    return diagnostics + checker.internal_errors
+
+
+@lru_cache(maxsize=64)
+def _dispatch_for(rules: tuple[Rule, ...]):
+    return build_dispatch(rules)
+
+
+def _reports_parse_errors(settings: Settings) -> bool:
+    """TL000 is always on unless ignored by name (``TL000``, ``TL00`` or ``TL0``)."""
+    return not any(
+        len(selector) > 2 and PARSE_ERROR_CODE.startswith(selector) for selector in settings.ignore
+    )
+
+
+def _source_error(path: str, exc: SourceError) -> Diagnostic:
+    return Diagnostic(
+        code=PARSE_ERROR_CODE,
+        name=PARSE_ERROR_NAME,
+        path=path,
+        span=Span(exc.line, exc.column, exc.line, exc.column),
+        message=exc.message,
+        severity=Severity.ERROR,
+    )
+
+
+def _per_file_ignored(path: str, settings: Settings) -> set[str]:
+    if not settings.per_file_ignores:
+        return set()
+    relative = os.path.relpath(os.path.abspath(path), settings.project_root).replace(os.sep, "/")
+    name = os.path.basename(path)
+    ignored: set[str] = set()
+    for pattern, selectors in settings.per_file_ignores:
+        target = relative if "/" in pattern else name
+        if fnmatch.fnmatchcase(target, pattern):
+            for rule in all_rules():
+                if any(
+                    selector == "ALL" or rule.code.startswith(selector) for selector in selectors
+                ):
+                    ignored.add(rule.code)
+    return ignored
+
+
+@lru_cache(maxsize=4096)
+def _package_of(directory: str) -> str:
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ""
+    parent = os.path.dirname(directory)
+    outer = _package_of(parent) if parent != directory else ""
+    name = os.path.basename(directory)
+    return f"{outer}.{name}" if outer else name
+
+
+def module_name(path: str) -> str:
+    """Dotted module name of a file, from the ``__init__.py`` files above it."""
+    absolute = os.path.abspath(path)
+    stem = os.path.splitext(os.path.basename(absolute))[0]
+    package = _package_of(os.path.dirname(absolute))
+    if stem == "__init__":
+        return package or "__init__"
+    return f"{package}.{stem}" if package else stem

@@ -1,0 +1,28 @@
+"""Output formats. Each reporter is a module with ``render(report) -> str``; only the text
+reporter imports rich, and only when it runs."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from throughlint.engine import LintResult
+
+FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
+
+
+@dataclass
+class Report:
+    result: LintResult
+    color: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    fixed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def render(format_name: str, report: Report) -> str:
+    if format_name not in FORMATS:
+        raise ValueError(f"unknown format {format_name!r}")
+    module = importlib.import_module(f"{__name__}.{format_name}")
+    return module.render(report)

@@ -1,0 +1,21 @@
+"""``path:line:col: CODE message``, one line per diagnostic (editors and grep)."""
+
+from __future__ import annotations
+
+from throughlint.reporters import Report
+from throughlint.reporters.summary import statistics_rows, summary_line
+
+
+def render(report: Report) -> str:
+    lines = [
+        f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.message}"
+        for d in report.result.diagnostics
+    ]
+    if report.statistics:
+        lines.extend(
+            f"{count:>5}  {code}  {name}{'  [*]' if fixable else ''}"
+            for count, code, name, fixable in statistics_rows(report.result.diagnostics)
+        )
+    if not report.quiet:
+        lines.append(summary_line(report.result.diagnostics, report.result.files))
+    return "\n".join(lines) + "\n" if lines else ""

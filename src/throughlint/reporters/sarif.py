@@ -1,0 +1,134 @@
+"""SARIF 2.1.0 for code-scanning services: the rules with their help, results with
+locations, stable partial fingerprints and, when a fix exists, its description."""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import quote
+
+from throughlint import __version__
+from throughlint.diagnostics import Diagnostic, Severity
+from throughlint.fingerprints import fingerprints
+from throughlint.reporters import Report
+from throughlint.rules import all_rules
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/throughlint/throughlint"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_ENGINE_RULES = {
+    "TL000": ("unreadable-source", "File could not be read or parsed"),
+    "TL999": ("internal-error", "A rule failed on this file"),
+}
+
+
+def help_uri(code: str) -> str:
+    return f"{INFORMATION_URI}/blob/main/rules/{code}.md"
+
+
+def _rule_descriptors() -> list[dict]:
+    descriptors = []
+    for code, (name, summary) in _ENGINE_RULES.items():
+        descriptors.append(
+            {
+                "id": code,
+                "name": name,
+                "shortDescription": {"text": summary},
+                "defaultConfiguration": {"level": "error"},
+            }
+        )
+    for rule in all_rules():
+        descriptors.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.summary},
+                "help": {"text": rule.reference, "markdown": rule.reference},
+                "helpUri": help_uri(rule.code),
+                "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+                "properties": {"tags": ["performance", "throughput"]},
+            }
+        )
+    descriptors.sort(key=lambda item: item["id"])
+    return descriptors
+
+
+def artifact_uri(path: str) -> str:
+    path = path.replace(os.sep, "/")
+    if os.path.isabs(path):
+        return "file://" + quote(path)
+    return quote(path[2:] if path.startswith("./") else path)
+
+
+def _result(diagnostic: Diagnostic, index: dict[str, int], fingerprint: str) -> dict:
+    span = diagnostic.span
+    region = {
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": span.end_line,
+        "endColumn": span.end_column,
+    }
+    if diagnostic.source_line:
+        region["snippet"] = {"text": diagnostic.source_line}
+    result = {
+        "ruleId": diagnostic.code,
+        "ruleIndex": index[diagnostic.code],
+        "level": _LEVEL[diagnostic.severity],
+        "message": {"text": diagnostic.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": artifact_uri(diagnostic.path),
+                        "uriBaseId": "%SRCROOT%",
+                    },
+                    "region": region,
+                }
+            }
+        ],
+        "partialFingerprints": {"throughlint/v1": fingerprint},
+    }
+    if diagnostic.fix is not None:
+        result["properties"] = {
+            "fix": {
+                "applicability": diagnostic.fix.applicability.value,
+                "description": diagnostic.fix.description,
+            }
+        }
+    return result
+
+
+def render(report: Report) -> str:
+    descriptors = _rule_descriptors()
+    index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
+    diagnostics = report.result.diagnostics
+    results = [
+        _result(diagnostic, index, fingerprint)
+        for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True)
+    ]
+    root = "file://" + quote(os.path.abspath(".").replace(os.sep, "/").rstrip("/") + "/")
+    run = {
+        "tool": {
+            "driver": {
+                "name": "throughlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [
+            {
+                "executionSuccessful": not report.result.errors,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": error}} for error in report.result.errors
+                ],
+            }
+        ],
+        "results": results,
+    }
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,31 @@
+"""Counts shared by the human-readable reporters."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from throughlint.diagnostics import Diagnostic
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def summary_line(diagnostics: list[Diagnostic], files: int) -> str:
+    if not diagnostics:
+        return f"All checks passed! ({plural(files, 'file')} linted)"
+    fixable = sum(1 for d in diagnostics if d.fix is not None)
+    touched = len({d.path for d in diagnostics})
+    line = f"Found {plural(len(diagnostics), 'diagnostic')} in {plural(touched, 'file')}"
+    line += f" ({plural(files, 'file')} linted)."
+    if fixable:
+        line += f" {fixable} fixable with `--fix`."
+    return line
+
+
+def statistics_rows(diagnostics: list[Diagnostic]) -> list[tuple[int, str, str, bool]]:
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    fixable = {(d.code, d.name) for d in diagnostics if d.fix is not None}
+    rows = [(count, code, name, (code, name) in fixable) for (code, name), count in counts.items()]
+    rows.sort(key=lambda row: (-row[0], row[1]))
+    return rows

@@ -1,0 +1,62 @@
+"""The rule registry: every module in this package that defines ``RULE`` is a rule."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+from throughlint.rules.base import Rule
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    rules = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule):
+            rules.append(rule)
+    rules.sort(key=lambda rule: rule.code)
+    codes = [rule.code for rule in rules]
+    if len(codes) != len(set(codes)):
+        raise RuntimeError(f"duplicate rule codes: {codes}")
+    return tuple(rules)
+
+
+def rule_by_code(code: str) -> Rule | None:
+    wanted = code.upper()
+    for rule in all_rules():
+        if rule.code == wanted or rule.name == code:
+            return rule
+    return None
+
+
+def known_codes() -> tuple[str, ...]:
+    """Codes of all rules, plus the codes the engine itself reports."""
+    return ("TL000", *(rule.code for rule in all_rules()))
+
+
+def select_rules(
+    select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...]
+) -> tuple[Rule, ...]:
+    """Rules chosen by code prefixes; the longest matching prefix wins, as in ruff."""
+    chosen = []
+    for rule in all_rules():
+        if is_selected(rule.code, select + extend_select, ignore):
+            chosen.append(rule)
+    return tuple(chosen)
+
+
+def is_selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    best_select = max((_specificity(code, s) for s in select), default=-1)
+    best_ignore = max((_specificity(code, s) for s in ignore), default=-1)
+    return best_select >= 0 and best_select > best_ignore
+
+
+def _specificity(code: str, selector: str) -> int:
+    if selector == "ALL":
+        return 0
+    return len(selector) if code.startswith(selector) else -1

@@ -1,0 +1,276 @@
+"""## What it does
+Finds an executor, process pool, HTTP session, database connection or remote client
+created on every pass of a `for` loop or comprehension: `ThreadPoolExecutor`,
+`ProcessPoolExecutor`, `multiprocessing.Pool`, `requests.Session`, `httpx.Client`,
+`aiohttp.ClientSession`, `sqlite3.connect`, `psycopg2.connect`, `create_engine`,
+`redis.Redis`, `boto3.client` and similar.
+
+## Why it hurts throughput
+These objects are expensive to create and cheap to reuse: a pool starts threads or
+processes, a session opens TCP (and TLS) connections, a database connection authenticates.
+Creating one per item pays that cost N times and throws away connection reuse, so the loop
+runs at the speed of the handshakes.
+
+Not reported: a connection whose arguments use the loop variable (one database per item is
+a different target each pass), an object that is kept (appended, put in a queue, built
+into a list by a comprehension), and a retry loop that creates the object inside `try`
+and leaves the loop once it works.
+
+## Example
+```python
+import requests
+
+def fetch_all(urls):
+    pages = []
+    for url in urls:
+        with requests.Session() as session:
+            pages.append(session.get(url).text)
+    return pages
+```
+
+## Use instead
+```python
+import requests
+
+def fetch_all(urls):
+    with requests.Session() as session:
+        return [session.get(url).text for url in urls]
+```
+
+## Fix safety
+No fix is offered: moving the creation out of the loop changes its lifetime.
+
+## Options
+- `connection-factories`: extra qualified names of in-house connection constructors.
+
+## References
+- https://requests.readthedocs.io/en/latest/user/advanced/#session-objects
+- https://docs.python.org/3/library/concurrent.futures.html
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.apis import (
+    DB_CONNECTION_FACTORIES,
+    EXECUTORS,
+    HTTP_SESSIONS,
+    REMOTE_CLIENT_FACTORIES,
+)
+from throughlint.rules.base import Rule
+from throughlint.semantic.expressions import names_read
+from throughlint.semantic.loops import Loop, describe_loop
+
+RULE = Rule(
+    code="TL203",
+    name="pool-per-iteration",
+    summary="Executor, session or connection created on every pass of a loop",
+    options=("connection-factories",),
+    doc=__doc__ or "",
+    bad=(
+        """\
+import requests
+
+def fetch_all(urls):
+    pages = []
+    for url in urls:
+        with requests.Session() as session:  # expect: TL203
+            pages.append(session.get(url).text)
+    return pages
+""",
+        """\
+from concurrent.futures import ThreadPoolExecutor
+
+def process(batches, handle):
+    for batch in batches:
+        with ThreadPoolExecutor(max_workers=8) as pool:  # expect: TL203
+            list(pool.map(handle, batch))
+""",
+        """\
+import sqlite3
+
+DB = "app.db"
+
+def save(rows):
+    for row in rows:
+        conn = sqlite3.connect(DB)  # expect: TL203
+        conn.execute("INSERT INTO t VALUES (?)", (row,))
+        conn.commit()
+        conn.close()
+""",
+        """\
+import boto3
+
+def upload(paths):
+    return [boto3.client("s3").upload_file(p, "bucket", p) for p in paths]  # expect: TL203
+""",
+    ),
+    good=(
+        """\
+import requests
+
+def fetch_all(urls):
+    with requests.Session() as session:
+        return [session.get(url).text for url in urls]
+""",
+        """\
+from concurrent.futures import ThreadPoolExecutor
+
+def process(batches, handle):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for batch in batches:
+            list(pool.map(handle, batch))
+""",
+    ),
+    near_miss=(
+        """\
+import sqlite3
+
+def sizes(paths):
+    for path in paths:
+        conn = sqlite3.connect(path)
+        print(conn.execute("SELECT count(*) FROM t").fetchone())
+        conn.close()
+""",
+        """\
+import sqlite3
+
+class ConnectionPool:
+    def __init__(self, path, size):
+        self.free = [sqlite3.connect(path) for _ in range(size)]
+        self.extra = []
+        for _ in range(size):
+            self.extra.append(sqlite3.connect(path))
+""",
+        """\
+import time
+import psycopg2
+
+def connect(dsn, attempts):
+    for attempt in range(attempts):
+        try:
+            conn = psycopg2.connect(dsn)
+        except psycopg2.OperationalError:
+            time.sleep(2 ** attempt)
+            continue
+        return conn
+""",
+        """\
+import requests
+
+for region in ("eu", "us"):
+    session = requests.Session()
+""",
+        """\
+import sqlite3
+
+def poll(db):
+    while True:
+        conn = sqlite3.connect(db)
+        conn.close()
+""",
+    ),
+)
+
+_RETAINING_METHODS = frozenset({"append", "add", "put", "put_nowait", "appendleft", "insert"})
+
+
+@RULE.on(ast.Call)
+def check(checker, node: ast.Call) -> None:
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None:
+        return
+    name = model.resolve(node.func)
+    if name is None:
+        return
+    settings = checker.settings
+    is_connection = (
+        name in DB_CONNECTION_FACTORIES
+        or name in REMOTE_CLIENT_FACTORIES
+        or name in settings.connection_factories
+    )
+    if not is_connection and name not in EXECUTORS and name not in HTTP_SESSIONS:
+        return
+    if is_connection and names_read(node) & _loop_names(model):
+        return  # a different database or endpoint on each pass
+    if _is_retained(node, loop) or _is_retry(node, loop):
+        return
+    short = name.rsplit(".", 1)[-1] if not is_connection else name
+    kind = "connection" if is_connection else "pool" if name in EXECUTORS else "session"
+    checker.report(
+        RULE,
+        node,
+        f"`{short}()` is created on every pass of {describe_loop(loop)}: N {kind}s set up "
+        f"and torn down, no reuse; create it once before the loop and reuse it",
+    )
+
+
+def _loop_names(model) -> set[str]:
+    names: set[str] = set()
+    for loop in model.loops:
+        names |= loop.target_names
+    return names
+
+
+def _is_retained(call: ast.Call, loop: Loop) -> bool:
+    """Kept for later: the element of a comprehension, or appended / put somewhere."""
+    element = getattr(loop.node, "elt", None) or getattr(loop.node, "value", None)
+    if element is call:
+        return True
+    for node in ast.walk(loop.node):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _RETAINING_METHODS
+            and call in node.args
+        ):
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is call:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in targets):
+                return True
+    return False
+
+
+def _is_retry(call: ast.Call, loop: Loop) -> bool:
+    """Created inside ``try`` in a loop that leaves (``return``/``break``) once it works."""
+    body = getattr(loop.node, "body", None)
+    if not isinstance(body, list):
+        return False
+    inside_try = False
+    leaves = False
+    for statement in body:
+        for node in _walk_same_loop(statement):
+            if isinstance(node, ast.Try) and any(call is n for n in _walk_body(node.body)):
+                inside_try = True
+            elif isinstance(node, (ast.Return, ast.Break)):
+                leaves = True
+    return inside_try and leaves
+
+
+def _walk_body(statements: list[ast.stmt]):
+    for statement in statements:
+        yield from ast.walk(statement)
+
+
+def _walk_same_loop(node: ast.AST):
+    """Walk without entering nested loops or functions."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if not isinstance(
+                child,
+                (
+                    ast.For,
+                    ast.AsyncFor,
+                    ast.While,
+                    ast.FunctionDef,
+                    ast.AsyncFunctionDef,
+                    ast.Lambda,
+                ),
+            ):
+                stack.append(child)

@@ -1,0 +1,191 @@
+"""## What it does
+Finds queues created without a positive `maxsize`: `queue.Queue`, `LifoQueue` and
+`PriorityQueue`, their `asyncio` and `multiprocessing` counterparts (also through a
+`multiprocessing` context or manager), and `queue.SimpleQueue`, which cannot be bounded.
+
+## Why it hurts throughput
+An unbounded queue has no backpressure. When producers are faster than consumers, `put()`
+never blocks, so the backlog grows until memory runs out, and every item waits behind all
+the others: latency grows with the backlog while throughput stays capped by the consumers.
+A bounded queue makes producers wait, keeping memory flat and latency predictable.
+
+The finding does not matter for a queue that is filled once with a known, small set of
+items before the consumers start; suppress it there.
+
+## Example
+```python
+import queue
+
+jobs = queue.Queue()
+```
+
+## Use instead
+```python
+import queue
+
+jobs = queue.Queue(maxsize=1000)
+```
+
+## Fix safety
+A fix to add `maxsize=` is planned and will be unsafe: a thread that fills a bounded queue
+before anything drains it blocks forever.
+
+## Options
+- `queue-maxsize`: the size a fix would use.
+
+## References
+- https://docs.python.org/3/library/queue.html
+- https://docs.python.org/3/library/asyncio-queue.html
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.rules.base import Rule
+from throughlint.semantic.expressions import call_argument, has_unknown_arguments, literal_int
+
+RULE = Rule(
+    code="TL201",
+    name="unbounded-queue",
+    summary="Queue created without a positive maxsize: no backpressure",
+    triggers=("Queue",),
+    options=("queue-maxsize",),
+    doc=__doc__ or "",
+    bad=(
+        """\
+import queue
+
+jobs = queue.Queue()  # expect: TL201
+""",
+        """\
+import asyncio
+
+async def crawl(urls):
+    pending = asyncio.Queue(maxsize=0)  # expect: TL201
+    for url in urls:
+        await pending.put(url)
+""",
+        """\
+import multiprocessing as mp
+
+ctx = mp.get_context("spawn")
+results = ctx.Queue()  # expect: TL201
+tasks = mp.get_context("fork").JoinableQueue(-1)  # expect: TL201
+""",
+        """\
+from queue import SimpleQueue as Inbox
+
+inbox = Inbox()  # expect: TL201
+""",
+        """\
+from multiprocessing import Manager
+
+with Manager() as manager:
+    shared = manager.Queue()  # expect: TL201
+""",
+    ),
+    good=(
+        """\
+import queue
+
+jobs = queue.Queue(maxsize=1000)
+""",
+        """\
+import asyncio
+
+pending = asyncio.Queue(100)
+""",
+    ),
+    near_miss=(
+        """\
+import queue
+
+def make(size):
+    return queue.Queue(maxsize=size)
+""",
+        """\
+import queue
+from myapp import settings
+
+jobs = queue.Queue(settings.QUEUE_SIZE)
+""",
+        """\
+import queue
+
+def make(**options):
+    return queue.Queue(**options)
+""",
+        """\
+class Queue:
+    pass
+
+q = Queue()
+""",
+        """\
+import multiprocessing
+
+inbox = multiprocessing.SimpleQueue()
+""",
+    ),
+)
+
+_BOUNDABLE: frozenset[str] = frozenset(
+    {
+        "queue.Queue",
+        "queue.LifoQueue",
+        "queue.PriorityQueue",
+        "asyncio.Queue",
+        "asyncio.LifoQueue",
+        "asyncio.PriorityQueue",
+        "multiprocessing.Queue",
+        "multiprocessing.JoinableQueue",
+        "multiprocessing.Manager().Queue",
+        "multiprocessing.Manager().JoinableQueue",
+        "multiprocessing.managers.SyncManager().Queue",
+        "multiprocessing.managers.SyncManager().JoinableQueue",
+    }
+)
+_UNBOUNDABLE: frozenset[str] = frozenset({"queue.SimpleQueue"})
+_ADVICE = "pass `maxsize=` so producers wait when consumers fall behind"
+
+
+@RULE.on(ast.Call)
+def check(checker, node: ast.Call) -> None:
+    name = checker.semantic.resolve(node.func)
+    if name is None:
+        return
+    if name in _UNBOUNDABLE:
+        checker.report(
+            RULE,
+            node,
+            f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
+            f"and latency) grows without limit; use `queue.Queue(maxsize=...)` instead",
+        )
+        return
+    if name not in _BOUNDABLE or has_unknown_arguments(node):
+        return
+    size = call_argument(node, 0, "maxsize")
+    short = _short(name)
+    if size is None:
+        checker.report(
+            RULE,
+            node,
+            f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
+            f"the backlog (memory and latency) grows without limit; {_ADVICE}",
+        )
+        return
+    value = literal_int(size)
+    if value is not None and value <= 0:
+        checker.report(
+            RULE,
+            node,
+            f"`{short}(maxsize={value})` is unbounded (a size of 0 or less means no limit); "
+            f"{_ADVICE}",
+        )
+
+
+def _short(name: str) -> str:
+    return name.replace("multiprocessing.Manager()", "Manager()").replace(
+        "multiprocessing.managers.SyncManager()", "SyncManager()"
+    )

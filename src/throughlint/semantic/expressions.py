@@ -1,0 +1,78 @@
+"""Small questions about expressions that every rule asks the same way."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+
+def literal_int(node: ast.expr | None) -> int | None:
+    """The value of an integer literal (``3``, ``-1``), else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, (ast.USub, ast.UAdd))
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) is int
+    ):
+        return -node.operand.value if isinstance(node.op, ast.USub) else node.operand.value
+    return None
+
+
+def target_names(target: ast.expr) -> Iterator[str]:
+    """Names bound by an assignment or loop target."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from target_names(target.value)
+
+
+def names_read(node: ast.AST) -> set[str]:
+    """Every plain name read anywhere inside ``node``."""
+    return {
+        child.id
+        for child in ast.walk(node)
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
+    }
+
+
+def call_argument(call: ast.Call, position: int | None, keyword: str | None) -> ast.expr | None:
+    """The argument passed for a parameter, by position or keyword; None when absent."""
+    if keyword is not None:
+        for item in call.keywords:
+            if item.arg == keyword:
+                return item.value
+    if position is not None and position < len(call.args):
+        candidate = call.args[position]
+        if not any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
+            return candidate
+    return None
+
+
+def has_unknown_arguments(call: ast.Call) -> bool:
+    """``*args`` or ``**kwargs``: any parameter may be passed without our seeing it."""
+    return any(isinstance(arg, ast.Starred) for arg in call.args) or any(
+        item.arg is None for item in call.keywords
+    )
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def unparse_short(node: ast.AST, limit: int = 60) -> str:
+    text = ast.unparse(node)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

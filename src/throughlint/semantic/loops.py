@@ -1,0 +1,99 @@
+"""Loops as the rules see them: which ones repeat work per item, and over what."""
+
+from __future__ import annotations
+
+import ast
+import enum
+from dataclasses import dataclass
+
+from throughlint.semantic.expressions import literal_int, target_names
+
+
+class LoopKind(enum.Enum):
+    FOR = "for"
+    ASYNC_FOR = "async for"
+    WHILE = "while"
+    COMPREHENSION = "comprehension"
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    node: ast.AST
+    kind: LoopKind
+    iter: ast.expr | None
+    target: ast.expr | None
+    small: bool
+    target_names: frozenset[str]
+
+    @property
+    def is_while(self) -> bool:
+        return self.kind is LoopKind.WHILE
+
+
+def for_loop(node: ast.For | ast.AsyncFor, small_loop_max: int) -> Loop:
+    kind = LoopKind.ASYNC_FOR if isinstance(node, ast.AsyncFor) else LoopKind.FOR
+    return Loop(
+        node=node,
+        kind=kind,
+        iter=node.iter,
+        target=node.target,
+        small=is_small_iterable(node.iter, small_loop_max),
+        target_names=frozenset(target_names(node.target)),
+    )
+
+
+def comprehension_loop(owner: ast.AST, generator: ast.comprehension, small_loop_max: int) -> Loop:
+    return Loop(
+        node=owner,
+        kind=LoopKind.COMPREHENSION,
+        iter=generator.iter,
+        target=generator.target,
+        small=is_small_iterable(generator.iter, small_loop_max),
+        target_names=frozenset(target_names(generator.target)),
+    )
+
+
+def while_loop(node: ast.While) -> Loop:
+    return Loop(node, LoopKind.WHILE, None, None, False, frozenset())
+
+
+def is_small_iterable(iterable: ast.expr, small_loop_max: int) -> bool:
+    """A literal of at most ``small_loop_max`` items, or ``range`` of a literal that small."""
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        elements = iterable.elts
+        return len(elements) <= small_loop_max and not any(
+            isinstance(element, ast.Starred) for element in elements
+        )
+    if isinstance(iterable, ast.Dict):
+        return len(iterable.keys) <= small_loop_max and None not in iterable.keys
+    if isinstance(iterable, ast.Constant) and isinstance(iterable.value, (str, bytes)):
+        return len(iterable.value) <= small_loop_max
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and not iterable.keywords
+        and 1 <= len(iterable.args) <= 3
+    ):
+        bounds = [literal_int(arg) for arg in iterable.args]
+        if any(bound is None for bound in bounds):
+            return False
+        return len(range(*bounds)) <= small_loop_max  # type: ignore[arg-type]
+    if (  # enumerate(<small literal>), zip(<small literal>, ...), sorted/reversed(...)
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id in {"enumerate", "reversed", "sorted", "zip"}
+        and iterable.args
+    ):
+        return any(is_small_iterable(arg, small_loop_max) for arg in iterable.args)
+    return False
+
+
+def describe_loop(loop: Loop) -> str:
+    """``the loop over `books` `` — for messages."""
+    from throughlint.semantic.expressions import unparse_short
+
+    if loop.iter is None:
+        return "each pass of the `while` loop"
+    noun = "the comprehension" if loop.kind is LoopKind.COMPREHENSION else "the loop"
+    return f"{noun} over `{unparse_short(loop.iter, 40)}`"

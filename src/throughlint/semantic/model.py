@@ -1,0 +1,255 @@
+"""The semantic model of one file: scopes, bindings, loops, ``with`` blocks, and name
+resolution. Rules ask it questions; the checker keeps it current as the walk goes."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+
+from throughlint.semantic.expressions import target_names
+from throughlint.semantic.loops import Loop
+from throughlint.semantic.qualnames import canonical
+from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
+
+_BUILTINS = frozenset(dir(builtins))
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Where the walk is inside the innermost function: loops and ``with`` items that
+    enclose the current node. Function and lambda bodies start a new frame."""
+
+    function: ast.AST | None
+    loops: tuple[Loop, ...] = ()
+    withs: tuple[ast.withitem, ...] = ()
+
+
+class SemanticModel:
+    def __init__(self, module: str, tree: ast.Module, small_loop_max: int = 4) -> None:
+        self.module = module
+        self.tree = tree
+        self.small_loop_max = small_loop_max
+        self.scope = Scope(ScopeKind.MODULE, tree, None)
+        self.module_scope = self.scope
+        self.frame = Frame(function=None)
+        self.classes: list[ast.ClassDef] = []
+        self.imported_modules: set[str] = set()
+        self._class_attributes: dict[ast.ClassDef, dict[str, ast.expr]] = {}
+        self._local_classes: dict[str, ast.ClassDef] = {}
+
+    # --- the walk position -------------------------------------------------------------
+
+    @property
+    def loops(self) -> tuple[Loop, ...]:
+        return self.frame.loops
+
+    @property
+    def function(self) -> ast.AST | None:
+        return self.frame.function
+
+    @property
+    def current_class(self) -> ast.ClassDef | None:
+        return self.classes[-1] if self.classes else None
+
+    def hot_loop(self, include_while: bool = False) -> Loop | None:
+        """The innermost enclosing loop that repeats per item (small literal loops and,
+        unless asked, ``while`` loops do not count); None outside such loops."""
+        for loop in reversed(self.frame.loops):
+            if loop.small or (loop.is_while and not include_while):
+                continue
+            return loop
+        return None
+
+    def within_with(self, qualified_names: frozenset[str] | set[str]) -> ast.withitem | None:
+        """The innermost enclosing ``with`` item whose context resolves to one of the names
+        (matched on the call, e.g. ``redis.Redis().pipeline()``), in the current function."""
+        for item in reversed(self.frame.withs):
+            name = self.resolve(item.context_expr)
+            if name is not None and (
+                name in qualified_names or _strip_call(name) in qualified_names
+            ):
+                return item
+        return None
+
+    # --- bindings ----------------------------------------------------------------------
+
+    def bind(self, binding: Binding) -> None:
+        self.scope.bind(binding)
+        if binding.kind is BindingKind.CLASS and self.scope is self.module_scope:
+            self._local_classes[binding.name] = binding.node  # type: ignore[assignment]
+
+    def bind_target(self, target: ast.expr, kind: BindingKind, value: ast.expr | None) -> None:
+        """Bind every name in an assignment or loop target; ``value`` only for a plain name."""
+        if isinstance(target, ast.Name):
+            self.bind(Binding(target.id, kind, target, value))
+            return
+        for name in target_names(target):
+            self.bind(Binding(name, kind, target, None))
+
+    def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    qualified, local = alias.name, alias.asname
+                else:
+                    qualified = local = alias.name.split(".")[0]
+                self.imported_modules.add(alias.name)
+                self.bind(Binding(local, BindingKind.IMPORT, node, qualified=qualified))
+            return
+        base = self._absolute_module(node)
+        self.imported_modules.add(base)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            qualified = f"{base}.{alias.name}" if base else alias.name
+            self.bind(
+                Binding(alias.asname or alias.name, BindingKind.IMPORT, node, qualified=qualified)
+            )
+
+    def _absolute_module(self, node: ast.ImportFrom) -> str:
+        module = node.module or ""
+        if not node.level:
+            return module
+        package = self.module.split(".")
+        package = package[: max(len(package) - node.level, 0)]
+        return ".".join([*package, module] if module else package)
+
+    def lookup(self, name: str) -> Binding | None:
+        return self.scope.lookup(name)
+
+    # --- resolution --------------------------------------------------------------------
+
+    def resolve(self, node: ast.expr | None) -> str | None:
+        """The qualified name an expression stands for, following imports and simple
+        assignments: ``q.Queue`` -> ``queue.Queue``; the result of a call ends in ``()``
+        (``sqlite3.connect()``, ``sqlite3.connect().cursor()``); an item of an iterable
+        ends in ``[]``. None when not known."""
+        return self._resolve(node, 0)
+
+    def _resolve(self, node: ast.expr | None, depth: int) -> str | None:
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Name):
+            return self._resolve_name(node.id, depth)
+        if isinstance(node, ast.Attribute):
+            base = self._resolve(node.value, depth + 1)
+            if base is None:
+                return None
+            if base.endswith("()"):
+                value = self._instance_attribute(base, node.attr)
+                if value is not None:
+                    return self._resolve_in_module(value, depth + 1)
+            return canonical(f"{base}.{node.attr}")
+        if isinstance(node, ast.Call):
+            func = self._resolve(node.func, depth + 1)
+            return canonical(f"{func}()") if func is not None else None
+        if isinstance(node, ast.Subscript):
+            base = self._resolve(node.value, depth + 1)
+            return f"{base}[]" if base is not None else None
+        if isinstance(node, ast.Await):
+            return self._resolve(node.value, depth + 1)
+        return None
+
+    def _resolve_name(self, name: str, depth: int) -> str | None:
+        binding = self.scope.lookup(name)
+        if binding is None:
+            return f"builtins.{name}" if name in _BUILTINS else None
+        return self._resolve_binding(binding, depth)
+
+    def _resolve_binding(self, binding: Binding, depth: int) -> str | None:
+        kind = binding.kind
+        if kind is BindingKind.IMPORT or kind is BindingKind.FUNCTION or kind is BindingKind.CLASS:
+            return binding.qualified
+        if kind is BindingKind.SELF:
+            owner = binding.owner
+            return f"{self.module}.{owner.name}()" if owner is not None else None
+        if binding.value is None:
+            return None
+        value = self._resolve(binding.value, depth + 1)
+        if value is None:
+            return None
+        if kind is BindingKind.LOOP_VARIABLE:
+            return f"{value}[]"
+        if kind is BindingKind.PARAMETER:
+            return canonical(f"{value}()")
+        return value
+
+    def _resolve_in_module(self, node: ast.expr, depth: int) -> str | None:
+        saved, self.scope = self.scope, self.module_scope
+        try:
+            return self._resolve(node, depth)
+        finally:
+            self.scope = saved
+
+    # --- classes defined in this file --------------------------------------------------
+
+    def _instance_attribute(self, instance: str, attribute: str) -> ast.expr | None:
+        prefix = f"{self.module}."
+        if not instance.startswith(prefix):
+            return None
+        class_def = self._local_classes.get(instance[len(prefix) : -2])
+        if class_def is None:
+            return None
+        return self.class_attributes(class_def).get(attribute)
+
+    def class_attributes(self, class_def: ast.ClassDef) -> dict[str, ast.expr]:
+        """Attributes a class gives its instances: class-level assignments and
+        ``self.name = value`` in its methods (a constructed value beats a placeholder
+        such as ``None``; otherwise the first in source order wins)."""
+        known = self._class_attributes.get(class_def)
+        if known is None:
+            known = self._class_attributes[class_def] = _collect_class_attributes(class_def)
+        return known
+
+
+def _strip_call(name: str) -> str:
+    return name[:-2] if name.endswith("()") else name
+
+
+def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
+    for statement in class_def.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                found[target.id] = statement.value
+        elif (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.value is not None
+        ):
+            found[statement.target.id] = statement.value
+    for statement in class_def.body:
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        arguments = statement.args.posonlyargs + statement.args.args
+        if not arguments or _is_static(statement):
+            continue
+        self_name = arguments[0].arg
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == self_name
+            ):
+                previous = found.get(target.attr)
+                if previous is None or (
+                    isinstance(value, ast.Call) and not isinstance(previous, ast.Call)
+                ):
+                    found[target.attr] = value
+    return found
+
+
+def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(decorator, ast.Name) and decorator.id in {"staticmethod", "classmethod"}
+        for decorator in function.decorator_list
+    )

@@ -1,0 +1,42 @@
+"""Canonical spellings: the many import paths of one API resolve to one qualified name."""
+
+from __future__ import annotations
+
+ALIASES: dict[str, str] = {
+    # multiprocessing contexts expose the same API as the module
+    "multiprocessing.get_context()": "multiprocessing",
+    "multiprocessing.context.get_context()": "multiprocessing",
+    "multiprocessing.pool.Pool": "multiprocessing.Pool",
+    "multiprocessing.dummy.Pool": "multiprocessing.pool.ThreadPool",
+    "multiprocessing.queues.Queue": "multiprocessing.Queue",
+    "multiprocessing.queues.JoinableQueue": "multiprocessing.JoinableQueue",
+    "multiprocessing.queues.SimpleQueue": "multiprocessing.SimpleQueue",
+    "multiprocessing.synchronize.Lock": "multiprocessing.Lock",
+    "multiprocessing.synchronize.RLock": "multiprocessing.RLock",
+    "multiprocessing.synchronize.Semaphore": "multiprocessing.Semaphore",
+    "multiprocessing.synchronize.BoundedSemaphore": "multiprocessing.BoundedSemaphore",
+    "multiprocessing.synchronize.Condition": "multiprocessing.Condition",
+    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+    "asyncio.queues.Queue": "asyncio.Queue",
+    "asyncio.queues.LifoQueue": "asyncio.LifoQueue",
+    "asyncio.queues.PriorityQueue": "asyncio.PriorityQueue",
+    "asyncio.locks.Lock": "asyncio.Lock",
+    "asyncio.locks.Semaphore": "asyncio.Semaphore",
+    "asyncio.locks.BoundedSemaphore": "asyncio.BoundedSemaphore",
+    "asyncio.locks.Condition": "asyncio.Condition",
+    "requests.sessions.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "requests.api.get": "requests.get",
+    "requests.api.post": "requests.post",
+    "psycopg2.extensions.connection": "psycopg2.connect",
+    "redis.client.Redis": "redis.Redis",
+    "redis.client.StrictRedis": "redis.Redis",
+    "redis.StrictRedis": "redis.Redis",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "boto3.session.Session": "boto3.Session",
+}
+
+
+def canonical(name: str) -> str:
+    return ALIASES.get(name, name)

@@ -1,0 +1,111 @@
+"""Reading source files, and the one place that converts ``ast`` offsets to characters.
+
+``ast`` reports columns as UTF-8 byte offsets; editors, libcst and our output count
+characters. Everything that turns a node position into a :class:`Span` goes through
+:meth:`SourceFile.span`.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from throughlint.diagnostics import Span
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class SourceError(Exception):
+    """A file that cannot be turned into text or a tree; the message is one line."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class SourceFile:
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        # Python counts only \n, \r\n and \r as line ends (str.splitlines also splits on
+        # form feeds and other separators, which would shift every later line number).
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self.text)
+        return self._lines
+
+    def line(self, lineno: int) -> str:
+        lines = self.lines
+        return lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+
+    def char_column(self, lineno: int, byte_offset: int) -> int:
+        """0-based character column of a UTF-8 byte offset on ``lineno``."""
+        text = self.line(lineno)
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        line = node.lineno  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None)
+        col = self.char_column(line, node.col_offset)  # type: ignore[attr-defined]
+        end = self.char_column(end_line, end_col) if end_col is not None else col
+        return Span(line, col + 1, end_line, end + 1)
+
+
+def decode_source(data: bytes, path: str) -> SourceFile:
+    """Decode bytes the way Python does (BOM, PEP 263 cookie), or raise SourceError."""
+    if b"\x00" in data:
+        raise SourceError("binary file (contains a NUL byte), not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError(f"bad encoding declaration: {exc.msg}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            f"cannot decode as {encoding}: invalid byte 0x{data[exc.start]:02x}", line
+        ) from None
+    except LookupError:
+        raise SourceError(f"unknown encoding {encoding!r}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return SourceFile(path=path, text=text, encoding=encoding)
+
+
+def read_source(path: str) -> SourceFile:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
+    return decode_source(data, path)
+
+
+def parse_source(source: SourceFile) -> ast.Module:
+    try:
+        return ast.parse(source.text, filename=source.path)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        column = exc.offset or 1
+        return _raise_syntax(f"syntax error: {exc.msg}", line, column)
+    except (ValueError, MemoryError) as exc:
+        return _raise_syntax(f"cannot parse: {exc}", 1, 1)
+    except RecursionError:
+        return _raise_syntax("cannot parse: expression nested too deeply", 1, 1)
+
+
+def _raise_syntax(message: str, line: int, column: int) -> ast.Module:
+    raise SourceError(message, line, column)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run the real ``throughlint`` command in a subprocess; returns CompletedProcess."""
+
+    def run(*args: str, cwd: Path | str | None = None, env: dict | None = None):
+        environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "throughlint", *args],
+            cwd=str(cwd or tmp_path),
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=120,
+        )
+
+    return run
