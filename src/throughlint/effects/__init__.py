@@ -1,0 +1,31 @@
+"""What a call does to the outside world: reads or writes a database, commits, or makes a
+remote round trip. Rules and function summaries classify calls here and nowhere else.
+
+``database.py`` knows the database drivers and ORMs, ``remote.py`` the network clients;
+``call_effects`` combines them.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from throughlint.semantic.model import SemanticModel
+    from throughlint.settings import Settings
+
+
+class Effect(enum.Flag):
+    NONE = 0
+    READ = enum.auto()
+    WRITE = enum.auto()
+    COMMIT = enum.auto()
+    REMOTE = enum.auto()
+
+
+def call_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:
+    from throughlint.effects.database import database_effects
+    from throughlint.effects.remote import remote_effects
+
+    return database_effects(model, call, settings) | remote_effects(model, call, settings)
