@@ -6,10 +6,11 @@ from __future__ import annotations
 import ast
 
 import pytest
-from expectations import actual, expected
 
 from throughlint.engine import lint_text
 from throughlint.rules import all_rules
+
+from expectations import actual, expected
 
 
 def _cases(kind: str):

@@ -34,13 +34,19 @@ class ExcludeMatcher:
             else:
                 self.component_patterns.append(pattern)
 
-    def matches(self, path: str) -> bool:
+    def matches(self, path: str, below: str | None = None) -> bool:
+        """Whether ``path`` is excluded. Component patterns look only at the parts of the
+        path under ``below`` (a folder named on the command line is never excluded by its
+        own name or its parents' names)."""
         absolute = os.path.abspath(path)
         relative = os.path.relpath(absolute, self.root).replace(os.sep, "/")
         if relative.startswith("../"):
             relative = absolute.replace(os.sep, "/")
         parts = relative.split("/")
-        for part in parts:
+        components = parts
+        if below is not None:
+            components = os.path.relpath(absolute, os.path.abspath(below)).split(os.sep)
+        for part in components:
             for pattern in self.component_patterns:
                 if fnmatch.fnmatchcase(part, pattern):
                     return True
@@ -92,12 +98,14 @@ def _walk_directory(top: str, matcher: ExcludeMatcher, settings: Settings) -> It
     candidates = []
     for directory, subdirectories, files in os.walk(top, onerror=None, followlinks=False):
         subdirectories[:] = sorted(
-            name for name in subdirectories if not matcher.matches(os.path.join(directory, name))
+            name
+            for name in subdirectories
+            if not matcher.matches(os.path.join(directory, name), below=top)
         )
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES):
                 path = os.path.join(directory, name)
-                if not matcher.matches(path):
+                if not matcher.matches(path, below=top):
                     candidates.append(path)
     if settings.respect_gitignore and candidates:
         ignored = _git_ignored(top, candidates)

@@ -147,7 +147,7 @@ _BOUNDABLE: frozenset[str] = frozenset(
     }
 )
 _UNBOUNDABLE: frozenset[str] = frozenset({"queue.SimpleQueue"})
-_ADVICE = "pass `maxsize=` so producers wait when consumers fall behind"
+_ADVICE = "pass `maxsize=` for backpressure"
 
 
 @RULE.on(ast.Call)
@@ -172,7 +172,7 @@ def check(checker, node: ast.Call) -> None:
             RULE,
             node,
             f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
-            f"the backlog (memory and latency) grows without limit; {_ADVICE}",
+            f"the backlog grows without limit (memory, latency); {_ADVICE}",
         )
         return
     value = literal_int(size)
