@@ -25,7 +25,7 @@ def reference_page(rule: Rule) -> str:
         f"- Fix available: {fix}",
         "",
     ]
-    return "\n".join(header) + rule.reference.rstrip() + "\n"
+    return "\n".join(header) + "\n" + rule.reference.rstrip() + "\n"
 
 
 def rules_table() -> str:
