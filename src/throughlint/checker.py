@@ -134,6 +134,8 @@ class Checker:
                 continue
             try:
                 function(self, node)
+            except RecursionError:  # the file is nested too deeply: the engine's TL000
+                raise
             except Exception as exc:  # one broken rule must not stop the others
                 self._failed.add(rule.code)
                 self._internal_error(rule, node, exc)

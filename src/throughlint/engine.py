@@ -78,7 +78,7 @@ def lint_paths(
         else:
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
     for path, digest, items in _run(pending, job, jobs):
-        if cache is not None and digest is not None:
+        if cache is not None and digest is not None and not _has_internal_error(items):
             cache.put(path, digest, items)
         result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
     if cache is not None:
@@ -99,6 +99,11 @@ def lint_text(
         rules = select_rules(settings.select, settings.extend_select, settings.ignore)
     diagnostics = _check_bytes(text.encode("utf-8"), path, settings, tuple(rules), False)
     return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def _has_internal_error(items: list) -> bool:
+    """A rule failure is never cached: the rerun with --show-traceback must lint again."""
+    return any(item[0] == INTERNAL_ERROR_CODE for item in items)
 
 
 def _cached_result(cache: ResultCache | None, path: str) -> list | None:

@@ -101,9 +101,9 @@ def parse_source(source: SourceFile) -> ast.Module:
         line = exc.lineno or 1
         column = exc.offset or 1
         return _raise_syntax(f"syntax error: {exc.msg}", line, column)
-    except (ValueError, MemoryError) as exc:
+    except ValueError as exc:
         return _raise_syntax(f"cannot parse: {exc}", 1, 1)
-    except RecursionError:
+    except (RecursionError, MemoryError):  # CPython's parser stack overflow is a MemoryError
         return _raise_syntax("cannot parse: expression nested too deeply", 1, 1)
 
 
