@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
+from throughlint.priority import finding_context
 from throughlint.rules.base import Rule
 from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
 from throughlint.semantic.model import Frame, SemanticModel
@@ -88,6 +89,7 @@ class Checker:
 
     def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
         span = self.source.span(node)
+        context = finding_context(self.semantic, self.settings)
         self.diagnostics.append(
             Diagnostic(
                 code=rule.code,
@@ -98,6 +100,10 @@ class Checker:
                 severity=rule.severity,
                 fix=fix,
                 source_line=self.source.line(span.line),
+                enclosing=".".join(self._names) if self.semantic.function is not None else "",
+                loop_depth=context.loop_depth,
+                loop_input=context.loop_input,
+                complexity=context.complexity,
             )
         )
 

@@ -46,6 +46,14 @@ class Diagnostic:
     severity: Severity = Severity.WARNING
     fix: Fix | None = None
     source_line: str = ""
+    # Where the finding sits, taken by the walk for baselines and hot-path ranking:
+    # the function's dotted name inside its module (``Class.method``, "" at module level),
+    # per-item loops around it, what the innermost one iterates ("query", "unbounded" or
+    # "") and the function's cyclomatic complexity (radon; 0 at module level).
+    enclosing: str = ""
+    loop_depth: int = 0
+    loop_input: str = ""
+    complexity: int = 0
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -68,11 +76,17 @@ class Diagnostic:
             self.severity.value,
             fix,
             self.source_line,
+            self.enclosing,
+            self.loop_depth,
+            self.loop_input,
+            self.complexity,
         )
 
     @classmethod
     def from_tuple(cls, path: str, data: tuple | list) -> Diagnostic:
-        code, name, line, col, end_line, end_col, message, severity, fix, source_line = data
+        code, name, line, col, end_line, end_col, message, severity, fix, source_line = data[:10]
+        context = tuple(data[10:14])  # absent in results cached before these fields
+        enclosing, loop_depth, loop_input, complexity = context + ("", 0, "", 0)[len(context) :]
         return cls(
             code=code,
             name=name,
@@ -82,4 +96,8 @@ class Diagnostic:
             severity=Severity(severity),
             fix=Fix(Applicability(fix[0]), fix[1], fix[2]) if fix else None,
             source_line=source_line,
+            enclosing=enclosing,
+            loop_depth=loop_depth,
+            loop_input=loop_input,
+            complexity=complexity,
         )

@@ -1,0 +1,223 @@
+"""Hot-path ranking: which findings to fix first in a codebase with hundreds of them.
+
+The walk records, when a rule reports, the facts that make a finding expensive
+(:func:`finding_context`); they travel on the :class:`Diagnostic` and through the cache.
+After the run, :func:`rank` turns them into a ``priority`` from 0 to 100:
+
+- loop nesting: 20 points per per-item loop around the finding (the work grows as
+  N, N*M, ...), at most 60;
+- what the innermost loop iterates: +20 for a query result (the loop grows with a
+  table), +15 for unbounded input (a file, a stream, ``while``, ``async for``);
+- the enclosing function's cyclomatic complexity (radon): +1 per 2 above 1, at most +10
+  (a branchy function hides the cost and is harder to change);
+- call sites that reach the function: +6 per doubling (1 site 6, 3 sites 12, 7 sites 18),
+  at most +20.
+
+A finding outside any loop (a mis-sized pool, an unbounded queue) starts at 10.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import os
+import re
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from throughlint.diagnostics import Diagnostic
+from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.semantic.loops import Loop
+    from throughlint.semantic.model import SemanticModel
+    from throughlint.settings import Settings
+
+QUERY, UNBOUNDED = "query", "unbounded"
+
+# Iterating these yields rows one by one from a database (canonical names, call results
+# end in "()"); anything reached from a connection factory counts as well.
+_QUERY_ROOTS = (
+    "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.session.Session",
+    "sqlalchemy.orm.scoped_session",
+    "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.engine.Connection",
+    "sqlalchemy.engine.Engine",
+)
+# Input with no size known in advance: files, streams, generators of the file system.
+_UNBOUNDED_NAMES = frozenset(
+    {
+        "builtins.open()",
+        "io.open()",
+        "codecs.open()",
+        "gzip.open()",
+        "bz2.open()",
+        "lzma.open()",
+        "sys.stdin",
+        "fileinput.input()",
+        "itertools.count()",
+        "itertools.cycle()",
+        "os.walk()",
+        "os.scandir()",
+        "glob.iglob()",
+        "csv.reader()",
+        "csv.DictReader()",
+    }
+)
+_UNBOUNDED_SUFFIXES = (".readlines()", ".iter_lines()", ".iter_content()", ".rglob()", ".glob()")
+_WRAPPERS = frozenset(
+    {"builtins.enumerate", "builtins.sorted", "builtins.reversed", "builtins.list", "builtins.zip"}
+)
+
+_HOLDERS = (BindingKind.ASSIGNMENT, BindingKind.WITH_VARIABLE)
+_COMPLEXITY: weakref.WeakKeyDictionary[ast.AST, int] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class FindingContext:
+    loop_depth: int
+    loop_input: str
+    complexity: int
+
+
+def finding_context(model: SemanticModel, settings: Settings) -> FindingContext:
+    """Facts about where the walk is now, for the diagnostic being reported."""
+    depth = sum(1 for loop in model.loops if not loop.small)
+    innermost = model.hot_loop(include_while=True)
+    loop_input = _loop_input(model, innermost, settings) if innermost is not None else ""
+    return FindingContext(depth, loop_input, function_complexity(model.function))
+
+
+def function_complexity(function: ast.AST | None) -> int:
+    """radon's cyclomatic complexity of a function (closures counted apart); a lambda is 1,
+    module level 0. Computed once per function node."""
+    if function is None:
+        return 0
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return 1
+    known = _COMPLEXITY.get(function)
+    if known is None:
+        from radon.visitors import ComplexityVisitor
+
+        functions = ComplexityVisitor.from_ast(function).functions
+        known = _COMPLEXITY[function] = functions[0].complexity if functions else 1
+    return known
+
+
+def _loop_input(model: SemanticModel, loop: Loop, settings: Settings) -> str:
+    from throughlint.semantic.loops import LoopKind
+
+    if loop.kind is LoopKind.WHILE:
+        return UNBOUNDED
+    iterable = _unwrap(model, loop.iter)
+    if iterable is None:
+        return ""
+    if _is_query(model, iterable, settings):
+        return QUERY
+    name = model.resolve(iterable)
+    if name is not None and (name in _UNBOUNDED_NAMES or name.endswith(_UNBOUNDED_SUFFIXES)):
+        return UNBOUNDED
+    if loop.kind is LoopKind.ASYNC_FOR:
+        return UNBOUNDED
+    return ""
+
+
+def _unwrap(model: SemanticModel, node: ast.expr | None) -> ast.expr | None:
+    """``enumerate(rows)`` iterates ``rows``; a plain name stands for what it was assigned."""
+    for _ in range(4):
+        if (
+            isinstance(node, ast.Call)
+            and node.args
+            and model.resolve(node.func) in _WRAPPERS
+            and not isinstance(node.args[0], ast.Starred)
+        ):
+            node = node.args[0]
+            continue
+        if isinstance(node, ast.Name):
+            binding = model.lookup(node.id)
+            if binding is not None and binding.value is not None and binding.kind in _HOLDERS:
+                node = binding.value
+                continue
+        break
+    return node
+
+
+def _is_query(model: SemanticModel, node: ast.expr, settings: Settings) -> bool:
+    if isinstance(node, ast.Call):
+        from throughlint.effects import Effect, call_effects
+
+        if call_effects(model, node, settings) & Effect.READ:
+            return True
+    name = model.resolve(node)
+    if name is None:
+        return False
+    if ".objects." in name or name.endswith(".objects"):
+        return True  # a Django queryset
+    bare = name[:-2] if name.endswith("()") else name
+    if bare in settings.query_functions:
+        return True
+    from throughlint.apis import DB_CONNECTION_FACTORIES
+
+    roots = (*DB_CONNECTION_FACTORIES, *settings.connection_factories, *_QUERY_ROOTS)
+    return any(name.startswith(f"{root}().") for root in roots)
+
+
+# --- ranking ---------------------------------------------------------------------------
+
+
+def score(diagnostic: Diagnostic, call_sites: int = 0) -> int:
+    """The priority of one finding, 0..100 (see the module docstring)."""
+    points = 20 * min(diagnostic.loop_depth, 3) if diagnostic.loop_depth else 10
+    points += {QUERY: 20, UNBOUNDED: 15}.get(diagnostic.loop_input, 0)
+    points += min(max(diagnostic.complexity - 1, 0) // 2, 10)
+    if call_sites > 0:
+        points += min(round(6 * math.log2(1 + call_sites)), 20)
+    return min(points, 100)
+
+
+def rank(diagnostics: Sequence[Diagnostic], call_sites: dict[str, int]) -> dict[Diagnostic, int]:
+    """Priority of every diagnostic; ``call_sites`` maps an enclosing function's last name
+    to the calls that reach it (see :func:`count_call_sites`)."""
+    return {
+        d: score(d, call_sites.get(d.enclosing.rsplit(".", 1)[-1], 0) if d.enclosing else 0)
+        for d in diagnostics
+    }
+
+
+def by_priority(diagnostics: Iterable[Diagnostic], priorities: dict[Diagnostic, int]):
+    """Worst first; ties in file order."""
+    return sorted(diagnostics, key=lambda d: (-priorities.get(d, 0), d.sort_key))
+
+
+def count_call_sites(paths: Iterable[str], names: Iterable[str]) -> dict[str, int]:
+    """How many calls of each function name appear in the linted files: ``name(`` and
+    ``.name(``, not its ``def``. By name, so it over-counts methods that share a name; the
+    project index's call graph is the exact answer where it exists."""
+    wanted = sorted({name for name in names if name.isidentifier()})
+    if not wanted:
+        return {}
+    pattern = re.compile(r"(?<![\w])(def\s+)?(" + "|".join(map(re.escape, wanted)) + r")\s*\(")
+    counts: Counter[str] = Counter()
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        for match in pattern.finditer(text):
+            if match.group(1) is None:
+                counts[match.group(2)] += 1
+    return dict(counts)
+
+
+def priorities_for(
+    diagnostics: Sequence[Diagnostic], files: Iterable[str]
+) -> dict[Diagnostic, int]:
+    """Rank findings of a run over ``files`` (the linted files)."""
+    names = {d.enclosing.rsplit(".", 1)[-1] for d in diagnostics if d.enclosing}
+    sites = count_call_sites((os.fspath(path) for path in files), names) if names else {}
+    return rank(diagnostics, sites)
