@@ -70,13 +70,16 @@ def decode_source(data: bytes, path: str) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError(f"bad encoding declaration: {exc.msg}") from None
+        if "encoding problem" in exc.msg or "unknown encoding" in exc.msg:
+            raise SourceError(f"bad encoding declaration: {exc.msg}") from None
+        encoding = "utf-8"  # undecodable first lines: let the decode below say where
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
-            f"cannot decode as {encoding}: invalid byte 0x{data[exc.start]:02x}", line
+            f"cannot decode as {encoding}: invalid byte 0x{data[exc.start]:02x} on line {line}",
+            line,
         ) from None
     except LookupError:
         raise SourceError(f"unknown encoding {encoding!r}") from None
