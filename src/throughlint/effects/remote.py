@@ -1,8 +1,17 @@
-"""Remote round trips of a call (redis, HTTP clients, boto3, Kafka, Elasticsearch)."""
+"""Remote round trips of a call (redis, Django cache, HTTP clients, boto3, Kafka,
+Elasticsearch / OpenSearch), and the batch API that replaces one call per item.
+
+A call is classified from its resolved name (``semantic.model.resolve``): the client it
+is made on (``redis.Redis()``, ``boto3.client()``, ``django.core.cache.cache``...), the
+chain between the client and the method (``pipeline()``, ``Table()``, ``batch_writer()``)
+and the method. Commands buffered by a redis pipeline or a boto3 ``batch_writer()`` are
+not round trips; ``execute()`` / the end of the ``with`` block is.
+"""
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from throughlint.effects import Effect
@@ -12,5 +21,308 @@ if TYPE_CHECKING:
     from throughlint.settings import Settings
 
 
+@dataclass(frozen=True, slots=True)
+class RemoteCall:
+    """One network round trip. ``batch`` names the API that does many items in one round
+    trip (None when there is none: a plain HTTP GET on a session)."""
+
+    client: str
+    method: str
+    batch: str | None
+    asynchronous: bool = False
+
+
+# --- redis ------------------------------------------------------------------------------
+
+REDIS_CLIENTS: frozenset[str] = frozenset(
+    {
+        "redis.Redis()",
+        "redis.from_url()",
+        "redis.Redis.from_url()",
+        "redis.RedisCluster()",
+        "redis.RedisCluster.from_url()",
+        "redis.cluster.RedisCluster()",
+        "redis.cluster.RedisCluster.from_url()",
+        "rediscluster.RedisCluster()",
+        "redis.sentinel.Sentinel().master_for()",
+        "django_redis.get_redis_connection()",
+    }
+)
+ASYNC_REDIS_CLIENTS: frozenset[str] = frozenset(
+    {
+        "redis.asyncio.Redis()",
+        "redis.asyncio.from_url()",
+        "redis.asyncio.Redis.from_url()",
+        "redis.asyncio.StrictRedis()",
+        "redis.asyncio.RedisCluster()",
+        "redis.asyncio.cluster.RedisCluster()",
+        "aioredis.Redis()",
+        "aioredis.from_url()",
+        "aioredis.Redis.from_url()",
+    }
+)
+REDIS_BUFFERING: frozenset[str] = frozenset({"pipeline()", "transaction()"})
+_REDIS_SPECIFIC_BATCH: dict[str, str] = {
+    "get": "`mget` (or a `pipeline()`)",
+    "set": "`mset` (or a `pipeline()`)",
+    "hget": "`hmget` (or a `pipeline()`)",
+    "hset": "`hset(key, mapping=...)` (or a `pipeline()`)",
+    "exists": "`exists(*keys)` (or a `pipeline()`)",
+    "delete": "`delete(*keys)` / `unlink(*keys)` (or a `pipeline()`)",
+    "unlink": "`unlink(*keys)` (or a `pipeline()`)",
+    "sadd": "`sadd(key, *members)` (or a `pipeline()`)",
+    "srem": "`srem(key, *members)` (or a `pipeline()`)",
+    "lpush": "`lpush(key, *values)` (or a `pipeline()`)",
+    "rpush": "`rpush(key, *values)` (or a `pipeline()`)",
+    "zadd": "`zadd(key, mapping)` (or a `pipeline()`)",
+}
+REDIS_COMMANDS: frozenset[str] = frozenset(
+    {
+        *_REDIS_SPECIFIC_BATCH,
+        "append", "decr", "decrby", "expire", "expireat", "getdel", "getex", "getset",
+        "hdel", "hexists", "hgetall", "hincrby", "hincrbyfloat", "hkeys", "hlen", "hmget",
+        "hmset", "hsetnx", "hvals", "incr", "incrby", "incrbyfloat", "lindex", "llen",
+        "lpop", "lrange", "lrem", "lset", "ltrim", "persist", "pexpire", "psetex", "pttl",
+        "rpop", "scard", "setex", "setnx", "sismember", "smembers", "smismember", "spop",
+        "strlen", "ttl", "type", "xadd", "zcard", "zincrby", "zrange", "zrangebyscore",
+        "zrank", "zrem", "zscore", "pfadd", "geoadd", "getbit", "setbit",
+    }
+)  # fmt: skip
+
+# --- Django cache -----------------------------------------------------------------------
+
+DJANGO_CACHES: frozenset[str] = frozenset(
+    {"django.core.cache.cache", "django.core.cache.caches[]", "django.core.cache.caches.get()"}
+)
+_DJANGO_CACHE_BATCH: dict[str, str] = {
+    "get": "get_many",
+    "get_or_set": "get_many",
+    "has_key": "get_many",
+    "set": "set_many",
+    "add": "set_many",
+    "touch": "set_many",
+    "delete": "delete_many",
+    "incr": "get_many + set_many",
+    "decr": "get_many + set_many",
+}
+
+# --- HTTP -------------------------------------------------------------------------------
+
+HTTP_VERBS: frozenset[str] = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send"}
+)
+MODULE_HTTP: dict[str, str] = {
+    "requests": "one `requests.Session()` reused across the loop",
+    "httpx": "one `httpx.Client()` reused across the loop",
+}
+URLOPEN: frozenset[str] = frozenset({"urllib.request.urlopen", "urllib2.urlopen"})
+HTTP_CLIENTS: dict[str, bool] = {  # client -> asynchronous
+    "requests.Session()": False,
+    "httpx.Client()": False,
+    "httpx.AsyncClient()": True,
+    "aiohttp.ClientSession()": True,
+    "urllib3.PoolManager()": False,
+}
+_HTTP_CLIENT_METHODS = HTTP_VERBS | {"urlopen", "ws_connect"}
+
+# --- boto3 ------------------------------------------------------------------------------
+
+BOTO3_CLIENTS: frozenset[str] = frozenset(
+    {
+        "boto3.client()",
+        "boto3.resource()",
+        "boto3.Session().client()",
+        "boto3.Session().resource()",
+    }
+)
+BOTO3_BUFFERING: frozenset[str] = frozenset({"batch_writer()"})
+_BOTO3_BATCH: dict[str, str] = {
+    "put_item": "`batch_write_item` (or `Table.batch_writer()`)",
+    "delete_item": "`batch_write_item` (or `Table.batch_writer()`)",
+    "get_item": "`batch_get_item`",
+    "delete_object": "`delete_objects` (up to 1000 keys per call)",
+    "send_message": "`send_message_batch` (10 per call)",
+    "delete_message": "`delete_message_batch` (10 per call)",
+    "change_message_visibility": "`change_message_visibility_batch`",
+    "put_record": "`put_records` (Kinesis) / `put_record_batch` (Firehose)",
+    "publish": "`publish_batch` (10 per call)",
+    "put_metric_data": "one `put_metric_data` call with up to 1000 `MetricData` entries",
+    "put_events": "one `put_events` call with up to 10 `Entries`",
+    "put_log_events": "one `put_log_events` call with many `logEvents`",
+}
+_BOTO3_LOCAL: frozenset[str] = frozenset(
+    {
+        "get_paginator",
+        "get_waiter",
+        "can_paginate",
+        "generate_presigned_url",
+        "generate_presigned_post",
+        "close",
+        "Table",
+        "Bucket",
+        "Object",
+        "Queue",
+        "Topic",
+        "batch_writer",
+    }
+)
+
+# --- Kafka ------------------------------------------------------------------------------
+
+KAFKA_PRODUCERS: dict[str, bool] = {
+    "kafka.KafkaProducer()": False,
+    "confluent_kafka.Producer()": False,
+    "confluent_kafka.SerializingProducer()": False,
+    "aiokafka.AIOKafkaProducer()": True,
+}
+
+# --- Elasticsearch / OpenSearch ---------------------------------------------------------
+
+SEARCH_CLIENTS: dict[str, bool] = {
+    "elasticsearch.Elasticsearch()": False,
+    "elasticsearch.AsyncElasticsearch()": True,
+    "opensearchpy.OpenSearch()": False,
+    "opensearchpy.AsyncOpenSearch()": True,
+}
+_SEARCH_BATCH: dict[str, str] = {
+    "index": "bulk",
+    "create": "bulk",
+    "update": "bulk",
+    "delete": "bulk",
+    "get": "mget",
+    "search": "msearch",
+}
+_SEARCH_LOCAL: frozenset[str] = frozenset({"close", "options", "transport"})
+
+
 def remote_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:
-    return Effect.NONE
+    return Effect.REMOTE if remote_call(model, call, settings) is not None else Effect.NONE
+
+
+def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
+    """The round trip ``call`` makes, or None when it makes none that we know of."""
+    name = model.resolve(call.func)
+    if name is None:
+        return None
+    if name in settings.remote_call_functions:
+        return RemoteCall(name, name.rsplit(".", 1)[-1], "a batch version of the call")
+    module, _, method = name.rpartition(".")
+    if module in MODULE_HTTP and method in HTTP_VERBS - {"send"}:
+        return RemoteCall(module, method, MODULE_HTTP[module])
+    if name in URLOPEN:
+        return RemoteCall(
+            "urllib", "urlopen", "one `requests.Session()` or `urllib3.PoolManager()`"
+        )
+    if name.startswith("django.core.cache."):
+        return _django_cache(name)
+    client, chain = _split_client(name)
+    if client is None:
+        return None
+    if client in REDIS_CLIENTS or client in ASYNC_REDIS_CLIENTS:
+        return _redis(client, chain, method)
+    if client in HTTP_CLIENTS:
+        if chain or method not in _HTTP_CLIENT_METHODS:
+            return None
+        return RemoteCall("HTTP session", method, None, HTTP_CLIENTS[client])
+    if client in BOTO3_CLIENTS:
+        return _boto3(chain, method)
+    if client in KAFKA_PRODUCERS:
+        return _kafka(chain, method, KAFKA_PRODUCERS[client])
+    if client in SEARCH_CLIENTS:
+        return _search(chain, method, SEARCH_CLIENTS[client])
+    return None
+
+
+_ALL_CLIENTS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            *REDIS_CLIENTS,
+            *ASYNC_REDIS_CLIENTS,
+            *HTTP_CLIENTS,
+            *BOTO3_CLIENTS,
+            *KAFKA_PRODUCERS,
+            *SEARCH_CLIENTS,
+        },
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def _split_client(name: str) -> tuple[str | None, tuple[str, ...]]:
+    """``redis.Redis().pipeline().set`` -> (``redis.Redis()``, (``pipeline()``,))."""
+    for client in _ALL_CLIENTS:
+        if name.startswith(client + "."):
+            rest = name[len(client) + 1 :].split(".")
+            return client, tuple(rest[:-1])
+    return None, ()
+
+
+def _redis(client: str, chain: tuple[str, ...], method: str) -> RemoteCall | None:
+    asynchronous = client in ASYNC_REDIS_CLIENTS
+    if any(link in REDIS_BUFFERING for link in chain):
+        if method == "execute":
+            return RemoteCall("redis", method, None, asynchronous)
+        return None  # buffered until execute()
+    if chain or method not in REDIS_COMMANDS:
+        return None
+    batch = _REDIS_SPECIFIC_BATCH.get(method, "a `pipeline()`")
+    return RemoteCall("redis", method, batch, asynchronous)
+
+
+def _django_cache(name: str) -> RemoteCall | None:
+    for cache in DJANGO_CACHES:
+        if name.startswith(cache + "."):
+            method = name[len(cache) + 1 :]
+            break
+    else:
+        return None
+    asynchronous = method.startswith("a") and method[1:] in _DJANGO_CACHE_BATCH
+    plain = method[1:] if asynchronous else method
+    batch = _DJANGO_CACHE_BATCH.get(plain)
+    if batch is None:
+        return None
+    if asynchronous:
+        batch = " + ".join(f"a{part}" for part in batch.split(" + "))
+    return RemoteCall("Django cache", method, f"`cache.{batch}()`", asynchronous)
+
+
+def _boto3(chain: tuple[str, ...], method: str) -> RemoteCall | None:
+    if any(link in BOTO3_BUFFERING for link in chain):
+        return None  # buffered by batch_writer(), flushed in batches of 25
+    if method in _BOTO3_LOCAL or method.startswith("_") or method in {"meta", "exceptions"}:
+        return None
+    if any(not link.endswith("()") for link in chain):
+        return None  # an attribute of a client (``client.meta.events``), not a call on it
+    batch = _BOTO3_BATCH.get(method)
+    if method == "delete" and chain and chain[-1] == "Object()":
+        batch = "`Bucket.delete_objects` (up to 1000 keys per call)"
+    return RemoteCall("boto3", method, batch)
+
+
+def _kafka(chain: tuple[str, ...], method: str, asynchronous: bool) -> RemoteCall | None:
+    if method == "flush" and not chain:
+        return RemoteCall(
+            "Kafka producer", method, "one `flush()` after the loop (sends already batch)",
+            asynchronous,
+        )  # fmt: skip
+    if method == "get" and chain in {("send()",), ("produce()",)}:
+        return RemoteCall(
+            "Kafka producer", "send().get", "`send()` each item and wait once with `flush()`"
+        )
+    if method == "send_and_wait" and not chain:
+        return RemoteCall(
+            "Kafka producer", method, "`send()` each item and await the futures together", True
+        )
+    return None
+
+
+def _search(chain: tuple[str, ...], method: str, asynchronous: bool) -> RemoteCall | None:
+    if chain or method in _SEARCH_LOCAL or method.startswith("_"):
+        return None
+    batch = _SEARCH_BATCH.get(method)
+    if batch == "bulk":
+        batch = "`helpers.async_bulk`" if asynchronous else "`helpers.bulk`"
+    elif batch is not None:
+        batch = f"`{batch}`"
+    return RemoteCall("Elasticsearch", method, batch, asynchronous)

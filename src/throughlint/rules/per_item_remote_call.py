@@ -1,0 +1,248 @@
+"""## What it does
+Finds one network round trip per pass of a `for` loop or comprehension where the service
+has a batch API: redis-py commands outside a `pipeline()`, Django `cache.get/set/delete`,
+module-level `requests.*` / `httpx.*` calls, boto3 `put_item` / `delete_object` /
+`send_message` / `put_record` / `publish` / `put_metric_data` outside `batch_writer()`,
+a Kafka producer `flush()` (or `send().get()`) per item, Elasticsearch / OpenSearch
+`index` per document.
+
+## Why it hurts throughput
+Each call waits a full network round trip (0.2-2 ms on a LAN, tens of ms across regions)
+for a few bytes of work, so N items cost N round trips. The batch form sends all N in one
+request: `pipeline()` / `mget`, `get_many` / `set_many`, `send_message_batch`,
+`helpers.bulk`. Module-level `requests.get` also opens a new connection (and TLS handshake)
+per call, where a `Session` keeps it alive.
+
+Not reported: commands buffered in a redis `pipeline()` / `transaction()` or a boto3
+`batch_writer()`, loops over batches (`for chunk in chunks:`), retry loops, and loops that
+wait each pass (pollers).
+
+## Example
+```python
+import redis
+
+r = redis.Redis()
+
+def prices(skus):
+    return {sku: r.get(f"price:{sku}") for sku in skus}
+```
+
+## Use instead
+```python
+import redis
+
+r = redis.Redis()
+
+def prices(skus):
+    return dict(zip(skus, r.mget([f"price:{sku}" for sku in skus])))
+```
+
+## Fix safety
+No fix is offered: a batch changes error handling (one failure fails the batch) and
+memory use.
+
+## Options
+- `remote-call-functions`: extra qualified names of in-house remote calls.
+
+## References
+- https://redis.io/docs/latest/develop/use/pipelining/
+- https://docs.djangoproject.com/en/stable/topics/cache/#cache-key-prefixing
+- https://boto3.amazonaws.com/v1/documentation/api/latest/guide/dynamodb.html#batch-writing
+- https://elasticsearch-py.readthedocs.io/en/latest/helpers.html#bulk-helpers
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.effects.remote import remote_call
+from throughlint.rules.base import Rule
+from throughlint.semantic.concurrency import is_batch_loop, is_retry_loop, loop_waits
+from throughlint.semantic.expressions import unparse_short
+from throughlint.semantic.loops import describe_loop
+
+RULE = Rule(
+    code="TL401",
+    name="per-item-remote-call",
+    summary="One network round trip per loop pass where a batch API exists",
+    options=("remote-call-functions",),
+    doc=__doc__ or "",
+    bad=(
+        """\
+import redis
+
+r = redis.Redis()
+
+def prices(skus):
+    return {sku: r.get(f"price:{sku}") for sku in skus}  # expect: TL401
+""",
+        """\
+from django.core.cache import cache
+
+def warm(products):
+    for product in products:
+        cache.set(f"product:{product.pk}", product.to_json(), 3600)  # expect: TL401
+""",
+        """\
+import requests
+
+def statuses(urls):
+    return [requests.get(url, timeout=5).status_code for url in urls]  # expect: TL401
+""",
+        """\
+import boto3
+
+class Archiver:
+    def __init__(self):
+        self.table = boto3.resource("dynamodb").Table("events")
+        self.sqs = boto3.client("sqs")
+
+    def store(self, events, queue_url):
+        for event in events:
+            self.table.put_item(Item=event)  # expect: TL401
+            self.sqs.send_message(QueueUrl=queue_url, MessageBody=event["id"])  # expect: TL401
+""",
+        """\
+from kafka import KafkaProducer
+
+producer = KafkaProducer(bootstrap_servers="kafka:9092")
+
+def publish(records):
+    for record in records:
+        producer.send("events", record)
+        producer.flush()  # expect: TL401
+""",
+        """\
+from elasticsearch import Elasticsearch
+
+def reindex(es: Elasticsearch, docs):
+    for doc in docs:
+        es.index(index="products", id=doc["id"], document=doc)  # expect: TL401
+""",
+        """\
+import redis.asyncio as aioredis
+
+redis = aioredis.from_url("redis://cache")
+
+async def touch(keys):
+    for key in keys:
+        await redis.expire(key, 60)  # expect: TL401
+""",
+    ),
+    good=(
+        """\
+import redis
+
+r = redis.Redis()
+
+def prices(skus):
+    return dict(zip(skus, r.mget([f"price:{sku}" for sku in skus])))
+""",
+        """\
+import redis
+
+r = redis.Redis()
+
+def store(items):
+    with r.pipeline() as pipe:
+        for key, value in items.items():
+            pipe.set(key, value)
+        pipe.execute()
+""",
+        """\
+import boto3
+
+def store(events):
+    table = boto3.resource("dynamodb").Table("events")
+    with table.batch_writer() as batch:
+        for event in events:
+            batch.put_item(Item=event)
+""",
+        """\
+import requests
+
+def statuses(urls):
+    with requests.Session() as session:
+        return [session.get(url, timeout=5).status_code for url in urls]
+""",
+    ),
+    near_miss=(
+        """\
+import boto3
+
+sqs = boto3.client("sqs")
+
+def send(messages, queue_url):
+    for batch in chunked(messages, 10):
+        sqs.send_message_batch(QueueUrl=queue_url, Entries=batch)
+    for chunk in chunked(messages, 10):
+        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(chunk))
+""",
+        """\
+import time
+import requests
+
+def fetch(url, attempts=5):
+    for attempt in range(attempts):
+        try:
+            return requests.get(url, timeout=5)
+        except requests.ConnectionError:
+            time.sleep(2 ** attempt)
+""",
+        """\
+import redis
+
+r = redis.Redis()
+
+def settings():
+    return {name: r.get(name) for name in ("timeout", "retries", "region")}
+""",
+        """\
+import redis
+
+r = redis.Redis()
+
+def wait_for(key):
+    while r.get(key) is None:
+        pass
+""",
+        """\
+from django.core.cache import cache
+
+def summary(groups):
+    for group in groups:
+        values = cache.get_many([f"g:{member}" for member in group.members])
+        cache.set_many({f"sum:{group.id}": sum(values.values())})
+""",
+        """\
+from kafka import KafkaProducer
+
+producer = KafkaProducer()
+
+def publish(records):
+    for record in records:
+        producer.send("events", record)
+    producer.flush()
+""",
+    ),
+)
+
+
+@RULE.on(ast.Call)
+def check(checker, node: ast.Call) -> None:
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None:
+        return
+    remote = remote_call(model, node, checker.settings)
+    if remote is None or remote.batch is None:
+        return
+    if is_batch_loop(loop) or is_retry_loop(loop) or loop_waits(model, loop):
+        return
+    call = unparse_short(node.func, 40)
+    checker.report(
+        RULE,
+        node,
+        f"`{call}()` makes one {remote.client} round trip per item of {describe_loop(loop)}:"
+        f" N round trips; use {remote.batch}",
+    )

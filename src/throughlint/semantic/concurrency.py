@@ -1,0 +1,298 @@
+"""Facts about concurrency objects and loop shapes: which expressions are locks or
+semaphores, which calls block waiting for something, which loops are retries, polls or
+walks over batches, and which local function a call runs.
+
+Locks are known by construction (``threading.Lock()``, a module-level lock, ``self._lock``
+set in ``__init__`` or as a class attribute, an annotated parameter) or, for values passed
+in, by a lock-like name (``lock``, ``self._write_lock``, ``sem``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from throughlint.semantic.loops import Loop, LoopKind
+from throughlint.semantic.model import SemanticModel
+from throughlint.semantic.scope import BindingKind
+
+SEMAPHORES: frozenset[str] = frozenset(
+    {
+        "threading.Semaphore()",
+        "threading.BoundedSemaphore()",
+        "multiprocessing.Semaphore()",
+        "multiprocessing.BoundedSemaphore()",
+        "multiprocessing.Manager().Semaphore()",
+        "multiprocessing.Manager().BoundedSemaphore()",
+        "asyncio.Semaphore()",
+        "asyncio.BoundedSemaphore()",
+        "anyio.Semaphore()",
+        "anyio.CapacityLimiter()",
+        "trio.Semaphore()",
+        "trio.CapacityLimiter()",
+    }
+)
+LOCKS: frozenset[str] = frozenset(
+    {
+        *SEMAPHORES,
+        "threading.Lock()",
+        "threading.RLock()",
+        "threading.Condition()",
+        "_thread.allocate_lock()",
+        "_thread.RLock()",
+        "multiprocessing.Lock()",
+        "multiprocessing.RLock()",
+        "multiprocessing.Condition()",
+        "multiprocessing.Manager().Lock()",
+        "multiprocessing.Manager().RLock()",
+        "multiprocessing.Manager().Condition()",
+        "asyncio.Lock()",
+        "asyncio.Condition()",
+        "anyio.Lock()",
+        "trio.Lock()",
+    }
+)
+
+_LOCK_NAME = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore|cond|condition)$", re.IGNORECASE)
+_SEMAPHORE_NAME = re.compile(
+    r"(?:^|_)(?:sem|semaphore|limiter|concurrency|throttle)$", re.IGNORECASE
+)
+_QUEUE_NAME = re.compile(r"(?:^|_)(?:q|queue|inbox|mailbox)$", re.IGNORECASE)
+_QUEUE_TYPES = ("queue.", "asyncio.", "multiprocessing.", "janus.")
+_BATCH_NAME = re.compile(r"(?:chunk|batch|page|group|slice|bulk|window)s?$", re.IGNORECASE)
+_RETRY_NAME = re.compile(r"^_*(?:attempt|retry|retries|tries|try_number|n_try)s?$")
+
+_SLEEPS: frozenset[str] = frozenset(
+    {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "select.select"}
+)
+_WAIT_METHODS: frozenset[str] = frozenset(
+    {"wait", "wait_for", "recv", "recv_into", "recvfrom", "accept", "select", "blpop", "brpop",
+     "bzpopmin", "bzpopmax", "brpoplpush", "blmove", "get_message", "listen"}
+)  # fmt: skip
+
+_NESTED = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+# --- locks and semaphores ----------------------------------------------------------------
+
+
+def lock_type(model: SemanticModel, expr: ast.expr) -> str | None:
+    """What kind of lock ``expr`` is (``threading.Lock()``...), ``"lock"`` for a value
+    passed in under a lock-like name, None when it is not known to be a lock."""
+    name = model.resolve(expr)
+    if name in LOCKS:
+        return name
+    if _passed_in(model, expr) and _LOCK_NAME.search(_last_name(expr) or ""):
+        return "lock"
+    return None
+
+
+def is_semaphore(model: SemanticModel, expr: ast.expr) -> bool:
+    name = model.resolve(expr)
+    if name in SEMAPHORES:
+        return True
+    if name in LOCKS:
+        return False
+    return bool(_SEMAPHORE_NAME.search(_last_name(expr) or ""))
+
+
+def within_semaphore(model: SemanticModel) -> bool:
+    """Inside ``with sem:`` / ``async with sem:`` in the current function."""
+    return any(is_semaphore(model, item.context_expr) for item in model.frame.withs)
+
+
+def acquires_semaphore(model: SemanticModel, function: ast.AST) -> bool:
+    """A helper whose body runs under ``async with sem:`` (its callers are meant to run it
+    concurrently). Names are judged by construction where the model can see them, else by
+    a semaphore-like name."""
+    for node in _walk_same_function(function):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            is_semaphore(model, item.context_expr) for item in node.items
+        ):
+            return True
+    return False
+
+
+def _passed_in(model: SemanticModel, expr: ast.expr) -> bool:
+    """A parameter without a known type, or ``self.x`` set from one."""
+    if isinstance(expr, ast.Name):
+        binding = model.lookup(expr.id)
+        return binding is not None and binding.kind is BindingKind.PARAMETER
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        binding = model.lookup(expr.value.id)
+        if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
+            return False
+        value = model.class_attributes(binding.owner).get(expr.attr)
+        return value is None or isinstance(value, (ast.Name, ast.Attribute))
+    return False
+
+
+def _last_name(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return None
+
+
+# --- blocking waits ----------------------------------------------------------------------
+
+
+def is_blocking_wait(model: SemanticModel, call: ast.Call) -> bool:
+    """A call that parks the caller until something arrives or time passes: sleeps,
+    queue ``get``, event / condition waits, socket receives, blocking redis pops."""
+    name = model.resolve(call.func)
+    if name in _SLEEPS:
+        return True
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in _WAIT_METHODS:
+        return True
+    if func.attr in {"get", "join"}:
+        receiver = model.resolve(func.value) or ""
+        if receiver.startswith(_QUEUE_TYPES) and "Queue" in receiver:
+            return True
+        if func.attr == "get" and any(k.arg in {"timeout", "block"} for k in call.keywords):
+            return True
+        return func.attr == "get" and bool(_QUEUE_NAME.search(_last_name(func.value) or ""))
+    return False
+
+
+def loop_waits(model: SemanticModel, loop: Loop) -> bool:
+    """The loop parks on every pass (a consumer on ``queue.get()``, a poller that sleeps):
+    a blocking wait in its condition or unconditionally in its body."""
+    node = loop.node
+    if isinstance(node, ast.While) and _has_wait(model, node.test):
+        return True
+    body = getattr(node, "body", None)
+    if not isinstance(body, list):
+        return False
+    return any(_has_wait(model, part) for part in _unconditional(body))
+
+
+def _unconditional(statements: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Parts of a loop body that run on every pass: not under ``if`` or ``except``."""
+    for statement in statements:
+        if isinstance(statement, (ast.If, *_NESTED, ast.ClassDef)):
+            if isinstance(statement, ast.If):
+                yield statement.test
+            continue
+        if isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            yield from _unconditional(statement.body)
+            yield from _unconditional(statement.finalbody)
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            for item in statement.items:
+                yield item.context_expr
+            yield from _unconditional(statement.body)
+        else:
+            yield statement
+
+
+def _has_wait(model: SemanticModel, node: ast.AST) -> bool:
+    return any(
+        isinstance(child, ast.Call) and is_blocking_wait(model, child)
+        for child in _walk_same_function(node)
+    )
+
+
+# --- loop shapes -------------------------------------------------------------------------
+
+
+def is_batch_loop(loop: Loop) -> bool:
+    """A loop over batches (``for chunk in chunked(items, 500)``): one call per pass is
+    already one call per batch."""
+    if any(_BATCH_NAME.search(name) for name in loop.target_names):
+        return True
+    iterable = loop.iter
+    if isinstance(iterable, ast.Call):
+        func = iterable.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return bool(re.search(r"chunk|batch|paginat|pages", called, re.IGNORECASE))
+    return False
+
+
+def is_retry_loop(loop: Loop) -> bool:
+    """A loop that repeats one operation until it works: a retry counter as target, or a
+    ``try`` in the body and a ``break`` / ``return`` leaving the loop."""
+    if any(_RETRY_NAME.match(name) for name in loop.target_names):
+        return True
+    body = getattr(loop.node, "body", None)
+    if not isinstance(body, list) or loop.kind is LoopKind.COMPREHENSION:
+        return False
+    has_try = leaves = False
+    for statement in body:
+        for node in _walk_same_loop(statement):
+            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                has_try = True
+            elif isinstance(node, (ast.Break, ast.Return)):
+                leaves = True
+    return has_try and leaves
+
+
+def leaves_early(loop: Loop) -> bool:
+    """The body can ``break`` or ``return``: later passes depend on earlier results."""
+    body = getattr(loop.node, "body", None)
+    if not isinstance(body, list):
+        return False
+    return any(
+        isinstance(node, (ast.Break, ast.Return))
+        for statement in body
+        for node in _walk_same_loop(statement)
+    )
+
+
+# --- local functions ---------------------------------------------------------------------
+
+
+def local_function(
+    model: SemanticModel, call: ast.Call
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The definition in this file that ``call`` runs: a function by name, or a method of
+    the enclosing class through ``self``."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        binding = model.lookup(func.id)
+        if binding is not None and binding.kind is BindingKind.FUNCTION:
+            node = binding.node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return node
+        return None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        binding = model.lookup(func.value.id)
+        if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
+            return None
+        for statement in binding.owner.body:
+            if (
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and statement.name == func.attr
+            ):
+                return statement
+    return None
+
+
+# --- walking -----------------------------------------------------------------------------
+
+
+def _walk_same_function(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` that does not enter nested functions, lambdas or classes."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if not isinstance(child, _FUNCTIONS):
+                stack.append(child)
+
+
+def _walk_same_loop(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` that enters neither nested loops nor functions."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if not isinstance(child, (*_NESTED, ast.ClassDef)):
+                stack.append(child)
