@@ -93,7 +93,10 @@ def test_json_schema_is_exact(run_cli, project):
     assert (first["code"], first["line"], first["column"]) == ("TL201", 4, 8)
     assert (first["end_line"], first["end_column"]) == (4, 21)
     assert first["severity"] == "warning"
-    assert first["fix"] is None
+    fixes = [d["fix"] for d in data["diagnostics"] if d["fix"] is not None]
+    assert all(set(fix) == {"applicability", "description"} for fix in fixes)
+    assert all(fix["applicability"] in ("safe", "unsafe") for fix in fixes)
+    assert data["summary"]["fixable"] == len(fixes)
 
 
 def test_select_ignore_and_prefixes(run_cli, project):
