@@ -1,0 +1,72 @@
+"""The content-hash cache and process parallelism give the same answers as a cold run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+BAD = "import queue\nq = queue.Queue()\n"
+
+
+@pytest.fixture
+def many(tmp_path):
+    for index in range(60):
+        body = BAD if index % 3 == 0 else "x = 1\n"
+        (tmp_path / f"mod_{index:02}.py").write_text(body)
+    return tmp_path
+
+
+def diagnostics(run_cli, *args, cwd):
+    completed = run_cli("--format", "json", *args, cwd=cwd)
+    assert completed.returncode in (0, 1), completed.stderr
+    return json.loads(completed.stdout)["diagnostics"]
+
+
+def test_parallel_and_serial_runs_agree(run_cli, many):
+    serial = diagnostics(run_cli, "--no-cache", "--jobs", "1", cwd=many)
+    parallel = diagnostics(run_cli, "--no-cache", "--jobs", "2", cwd=many)
+    assert serial == parallel
+    assert len(serial) == 20
+
+
+def test_cache_is_written_reused_and_invalidated_by_content(run_cli, many):
+    cold = diagnostics(run_cli, cwd=many)
+    cache_dir = many / ".throughlint_cache"
+    [cache_file] = cache_dir.glob("*.json")
+    assert (cache_dir / "CACHEDIR.TAG").exists() and (cache_dir / ".gitignore").read_text() == "*\n"
+    assert diagnostics(run_cli, cwd=many) == cold
+    # poison one cached entry: a warm run must use the cache (and so report the poison) ...
+    data = json.loads(cache_file.read_text())
+    key = next(k for k in data["files"] if k.endswith("mod_00.py"))
+    data["files"][key][1][0][6] = "from the cache"
+    cache_file.write_text(json.dumps(data))
+    warm = diagnostics(run_cli, cwd=many)
+    assert [d["message"] for d in warm if d["path"] == "mod_00.py"] == ["from the cache"]
+    # ... until the file's content changes
+    (many / "mod_00.py").write_text(BAD + "\n")
+    fresh = diagnostics(run_cli, cwd=many)
+    assert [d["message"] for d in fresh if d["path"] == "mod_00.py"] != ["from the cache"]
+    assert diagnostics(run_cli, "--no-cache", cwd=many) == fresh
+
+
+def test_settings_change_uses_a_different_cache(run_cli, many):
+    assert diagnostics(run_cli, cwd=many)
+    (many / "pyproject.toml").write_text("[tool.throughlint]\nignore = ['TL201']\n")
+    assert diagnostics(run_cli, cwd=many) == []
+
+
+def test_corrupt_or_unwritable_cache_is_ignored(run_cli, many):
+    cold = diagnostics(run_cli, cwd=many)
+    for cache_file in (many / ".throughlint_cache").glob("*.json"):
+        cache_file.write_text("{not json")
+    assert diagnostics(run_cli, cwd=many) == cold
+    blocker = many / "blocked"
+    blocker.write_text("a file where the cache folder should be")
+    (many / "pyproject.toml").write_text("[tool.throughlint]\ncache-dir = 'blocked/cache'\n")
+    assert diagnostics(run_cli, cwd=many) == cold
+
+
+def test_no_cache_writes_nothing(run_cli, many):
+    diagnostics(run_cli, "--no-cache", cwd=many)
+    assert not (many / ".throughlint_cache").exists()
