@@ -1,0 +1,29 @@
+"""One module per driver; each ``install(probe)`` returns the function that undoes it, or
+None when its library is not in use. Libraries are never imported here: a driver whose
+library the test has not imported has nothing to count."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from throughlint.pytest_plugin.measurement import Probe
+
+DRIVERS: tuple[str, ...] = ("sqlite", "sqlalchemy", "django", "urllib3", "httpx")
+
+
+def install_all(probe: Probe) -> list[Callable[[], None]]:
+    undo: list[Callable[[], None]] = []
+    try:
+        for name in DRIVERS:
+            module = importlib.import_module(f"{__name__}.{name}")
+            restore = module.install(probe)
+            if restore is not None:
+                undo.append(restore)
+    except BaseException:
+        for restore in reversed(undo):
+            restore()
+        raise
+    return undo

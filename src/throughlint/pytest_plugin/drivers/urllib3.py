@@ -1,0 +1,30 @@
+"""urllib3 (and so requests): every ``HTTPConnectionPool.urlopen`` call is one request
+(a retry or redirect followed by urllib3 is another)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from throughlint.pytest_plugin.measurement import Probe
+
+
+def install(probe: Probe):
+    if "urllib3" not in sys.modules:
+        return None
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    original = HTTPConnectionPool.__dict__["urlopen"]
+
+    def urlopen(self, *args, **kwargs):
+        probe.request()
+        return original(self, *args, **kwargs)
+
+    urlopen.__wrapped__ = original  # type: ignore[attr-defined]
+    HTTPConnectionPool.urlopen = urlopen
+
+    def restore() -> None:
+        HTTPConnectionPool.urlopen = original
+
+    return restore

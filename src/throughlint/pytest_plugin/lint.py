@@ -1,0 +1,156 @@
+"""``pytest --throughlint``: one lint item per Python file, same settings, engine and text
+format as the CLI. Results are cached in pytest's cache by content hash (``--cache-clear``
+resets), so an unchanged file is not linted again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CACHE_KEY = "throughlint/lint"
+_CACHE_HIT = "throughlint_cache"
+
+
+class LintFailure(Exception):
+    def __init__(self, diagnostics: list) -> None:
+        super().__init__(f"{len(diagnostics)} throughlint diagnostic(s)")
+        self.diagnostics = diagnostics
+
+
+class Linter:
+    """Settings loaded once per session from the nearest ``pyproject.toml``, like the CLI;
+    cache entries are ``path -> [content hash, diagnostics]`` under one cache key per
+    throughlint version and settings fingerprint."""
+
+    def __init__(self, config: pytest.Config, extra_paths: tuple[str, ...]) -> None:
+        self.config = config
+        self.extra_paths = extra_paths
+        self._settings = None
+        self._matcher = None
+        self._entries: dict[str, list] | None = None
+        self._dirty: dict[str, list] = {}
+        self.seen: set[str] = set()
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            from throughlint.config import ConfigError, load_settings
+            from throughlint.rules import known_codes
+
+            try:
+                self._settings = load_settings(None, str(self.config.rootpath), known_codes())
+            except ConfigError as exc:
+                raise pytest.UsageError(f"throughlint: {exc}") from None
+        return self._settings
+
+    def excluded(self, path: Path) -> bool:
+        if self._matcher is None:
+            from throughlint.discovery import ExcludeMatcher
+
+            settings = self.settings
+            self._matcher = ExcludeMatcher(
+                (*settings.exclude, *settings.extend_exclude), settings.project_root
+            )
+        return self._matcher.matches(str(path))
+
+    def _key(self) -> str:
+        from throughlint import __version__
+
+        return f"{CACHE_KEY}/v{__version__}-{self.settings.fingerprint()}"
+
+    def lint(self, path: Path) -> tuple[list, bool]:
+        """(diagnostics, whether they came from the cache)."""
+        from throughlint.cache import content_hash
+        from throughlint.diagnostics import Diagnostic
+        from throughlint.engine import lint_text
+
+        data = path.read_bytes()
+        digest = content_hash(data)
+        shown = _display(path, self.config.rootpath)
+        if self._entries is None:
+            self._entries = self.config.cache.get(self._key(), {}) if self.config.cache else {}
+        entry = self._entries.get(shown)
+        if entry is not None and entry[0] == digest:
+            return [Diagnostic.from_tuple(shown, item) for item in entry[1]], True
+        text = data.decode("utf-8", errors="surrogateescape")
+        diagnostics = lint_text(text, shown, self.settings)
+        self._dirty[shown] = [digest, [d.to_tuple() for d in diagnostics]]
+        return diagnostics, False
+
+    def save(self) -> None:
+        if not self._dirty or self.config.cache is None:
+            return
+        # merge with what other xdist workers wrote meanwhile
+        entries = self.config.cache.get(self._key(), {})
+        entries.update(self._dirty)
+        self.config.cache.set(self._key(), entries)
+        self._dirty = {}
+
+    # -- hooks -----------------------------------------------------------------------
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector):
+        if file_path.suffix != ".py" or self.excluded(file_path):
+            return None
+        self.seen.add(os.path.realpath(file_path))
+        return LintFile.from_parent(parent, path=file_path)
+
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list
+    ) -> None:
+        if not self.extra_paths:
+            return
+        from throughlint.discovery import discover
+
+        found = discover(self.extra_paths, self.settings)
+        for error_path, message in found.errors:
+            raise pytest.UsageError(f"throughlint_paths: {error_path}: {message}")
+        for name in found.files:
+            path = Path(name).resolve()
+            if path.suffix != ".py" or str(path) in self.seen:
+                continue
+            self.seen.add(str(path))
+            node = LintFile.from_parent(session, path=path)
+            items.extend(node.collect())
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.save()
+
+
+class LintFile(pytest.File):
+    def collect(self):
+        yield LintItem.from_parent(self, name="throughlint")
+
+
+class LintItem(pytest.Item):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_marker("throughlint")
+
+    def runtest(self) -> None:
+        linter: Linter = self.config.pluginmanager.get_plugin(LINTER_NAME)
+        diagnostics, cached = linter.lint(self.path)
+        self.user_properties.append((_CACHE_HIT, cached))
+        if diagnostics:
+            raise LintFailure(diagnostics)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, LintFailure):
+            from throughlint.engine import LintResult
+            from throughlint.reporters import Report, render
+
+            result = LintResult(diagnostics=excinfo.value.diagnostics, files=1)
+            return render("text", Report(result, quiet=True)).rstrip("\n")
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"throughlint {_display(self.path, self.config.rootpath)}"
+
+
+LINTER_NAME = "throughlint-lint"
+
+
+def _display(path: Path, root: Path) -> str:
+    relative = os.path.relpath(path, root)
+    return str(path) if relative.startswith("..") else relative.replace(os.sep, "/")

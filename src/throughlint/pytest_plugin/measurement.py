@@ -1,0 +1,171 @@
+"""What one measured block saw, and the probe that feeds it.
+
+The probe is the only thing the drivers talk to. It is installed when the first measured
+block opens and uninstalled when the last one closes, so nothing is patched while an
+ordinary test runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from throughlint.pytest_plugin.n_plus_one import is_select, normalise
+
+CallSite = tuple[str, int, str]  # (filename, line, function)
+
+_USER_FRAMES = 6
+
+
+@dataclass
+class StatementStats:
+    shape: str
+    sample: str
+    count: int = 0
+    sites: tuple[CallSite, ...] = ()
+
+
+@dataclass
+class Measurement:
+    """One measured block. ``seconds`` is wall time of the block (for ``run()``: the best
+    round, per call); counts are exact."""
+
+    items: int = 1
+    unit: str = "items"
+    label: str = ""
+    size: int | None = None
+    seconds: float = 0.0
+    queries: int = 0
+    requests: int = 0
+    counters: Counter = field(default_factory=Counter)
+    statements: dict[str, StatementStats] = field(default_factory=dict)
+    rounds: int = 1
+    iterations: int = 1
+
+    @property
+    def round_trips(self) -> int:
+        return self.queries + self.requests
+
+    @property
+    def rate(self) -> float | None:
+        return self.items / self.seconds if self.seconds > 0 else None
+
+    def add_statement(self, sql: str, site: Callable[[], tuple[CallSite, ...]]) -> None:
+        self.queries += 1
+        shape = normalise(sql)
+        stats = self.statements.get(shape)
+        if stats is None:
+            stats = self.statements[shape] = StatementStats(shape, " ".join(sql.split()))
+            if is_select(shape):
+                stats.sites = site()
+        stats.count += 1
+
+
+class Probe:
+    """Routes counts from the instrumented drivers to every open measured block."""
+
+    def __init__(self) -> None:
+        self.active: list[Measurement] = []
+        self._undo: list[Callable[[], None]] = []
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------
+    def open(self, measurement: Measurement) -> None:
+        with self._lock:
+            if not self.active:
+                self._install()
+            self.active.append(measurement)
+
+    def close(self, measurement: Measurement) -> None:
+        with self._lock:
+            if measurement in self.active:
+                self.active.remove(measurement)
+            if not self.active:
+                self._uninstall()
+
+    def _install(self) -> None:
+        from throughlint.pytest_plugin.drivers import install_all
+
+        try:
+            self._undo = install_all(self)
+        except BaseException:
+            self._uninstall()
+            raise
+
+    def _uninstall(self) -> None:
+        undo, self._undo = self._undo, []
+        for restore in reversed(undo):
+            restore()
+
+    @property
+    def installed(self) -> bool:
+        return bool(self._undo)
+
+    # -- events from the drivers -----------------------------------------------------
+    def statement(self, sql: str) -> None:
+        """One SQL statement sent to a database (``executemany`` is one)."""
+        if not self.active or getattr(self._local, "depth", 0):
+            return
+        for measurement in self.active:
+            measurement.add_statement(sql, user_call_sites)
+
+    def request(self) -> None:
+        """One HTTP request sent."""
+        if not self.active or getattr(self._local, "depth", 0):
+            return
+        for measurement in self.active:
+            measurement.requests += 1
+
+    def count(self, name: str, amount: int = 1) -> None:
+        for measurement in self.active:
+            measurement.counters[name] += amount
+
+    def enter_driver(self) -> None:
+        """A higher-level driver (SQLAlchemy, Django) counted this statement already: the
+        DB-API connection underneath must not count it again."""
+        self._local.depth = getattr(self._local, "depth", 0) + 1
+
+    def leave_driver(self) -> None:
+        self._local.depth = max(getattr(self._local, "depth", 0) - 1, 0)
+
+
+def _library_prefixes() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    prefixes = {
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # throughlint itself
+        *(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths),
+    }
+    return tuple(sorted(os.path.join(os.path.abspath(p), "") for p in prefixes))
+
+
+_LIBRARY_PREFIXES = _library_prefixes()
+
+
+def is_user_file(filename: str) -> bool:
+    if filename.startswith("<"):
+        return False
+    return not os.path.abspath(filename).startswith(_LIBRARY_PREFIXES)
+
+
+def user_call_sites() -> tuple[CallSite, ...]:
+    """The innermost frames in the user's code (not the stdlib, site-packages or
+    throughlint), innermost first."""
+    frame = sys._getframe(1)
+    sites: list[CallSite] = []
+    while frame is not None and len(sites) < _USER_FRAMES:
+        code = frame.f_code
+        if is_user_file(code.co_filename):
+            sites.append((code.co_filename, frame.f_lineno, code.co_name))
+        frame = frame.f_back
+    return tuple(sites)
+
+
+def clock() -> float:
+    return time.perf_counter()

@@ -1,0 +1,96 @@
+"""The terminal summary table (rich) and the JSON report for CI."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from throughlint import __version__
+from throughlint.pytest_plugin.options import Options
+
+_VERDICTS = {
+    "pass": ("pass", "green"),
+    "fail": ("FAIL", "bold red"),
+    "over": ("over budget", "yellow"),
+    "-": ("measured", "dim"),
+}
+
+
+def write_summary(terminalreporter: Any, records: list[dict], options: Options) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    markup = getattr(terminalreporter, "hasmarkup", False) or getattr(
+        terminalreporter._tw, "hasmarkup", False
+    )
+    buffer = io.StringIO()
+    longest = max(len(record["nodeid"]) for record in records)
+    console = Console(
+        file=buffer,
+        width=max(terminalreporter._tw.fullwidth, longest + 100),
+        force_terminal=markup,
+        no_color=not markup,
+        highlight=False,
+        soft_wrap=False,
+    )
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for column, justify in (
+        ("test", "left"),
+        ("items", "right"),
+        ("rate", "right"),
+        ("queries", "right"),
+        ("round trips", "right"),
+        ("budget", "left"),
+        ("verdict", "left"),
+    ):
+        table.add_column(column, justify=justify, no_wrap=True)
+    for record in sorted(records, key=lambda r: r["nodeid"]):
+        text, style = _VERDICTS[record["verdict"]]
+        table.add_row(
+            record["nodeid"],
+            str(record["items"]),
+            _rate(record),
+            str(record["queries"]),
+            str(record["round_trips"]),
+            record["budget_text"],
+            f"[{style}]{text}[/]",
+        )
+    console.print(table)
+    details = [r for r in records if r["failures"]]
+    if details:
+        console.print()
+    for record in sorted(details, key=lambda r: r["nodeid"]):
+        console.print(f"{record['nodeid']}:", markup=False, soft_wrap=True)
+        for failure in record["failures"]:
+            console.print(f"  {failure}", markup=False, soft_wrap=True)
+    if details and not options.enforce:
+        console.print(
+            "over budget: reported only; run with --throughput-budget to make these failures",
+            markup=False,
+            soft_wrap=True,
+        )
+    terminalreporter.write_sep("=", "throughput", bold=True)
+    terminalreporter.write(buffer.getvalue())
+
+
+def _rate(record: dict) -> str:
+    rate = record.get("rate")
+    if rate is None:
+        return "-"
+    return f"{rate:,.1f} {record['unit']}/s" if rate < 1e6 else f"{rate:,.3g} {record['unit']}/s"
+
+
+def to_json(records: list[dict], options: Options) -> dict:
+    return {
+        "version": __version__,
+        "enforced": options.enforce,
+        "n_plus_one_threshold": options.threshold,
+        "tests": sorted(records, key=lambda r: r["nodeid"]),
+    }
+
+
+def write_json(path: str, records: list[dict], options: Options) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(to_json(records, options), handle, indent=2, sort_keys=True)
+        handle.write("\n")

@@ -1,0 +1,243 @@
+"""The throughput session: registered on the plugin manager as ``throughlint-session``; it
+holds every measured test's record and wraps only the tests that measure something."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+from throughlint.pytest_plugin.budgets import Budget, BudgetError, check, from_marker, load_file
+from throughlint.pytest_plugin.options import Options
+
+PLUGIN_NAME = "throughlint-session"
+
+
+class ThroughputSession:
+    def __init__(self, config: pytest.Config, options: Options) -> None:
+        self.config = config
+        self.options = options
+        self.records: list[dict[str, Any]] = []
+        self.file_budgets: dict[str, Budget] = {}
+        if options.budget_file:
+            try:
+                self.file_budgets = load_file(options.budget_file)
+            except BudgetError as exc:
+                raise pytest.UsageError(str(exc)) from None
+        self._trackers: dict[str, Any] = {}
+        self._budgets: dict[str, Budget | None] = {}
+        self._probe = None
+        self._static = None
+
+    # -- state shared with the fixture -----------------------------------------------
+    @property
+    def probe(self):
+        if self._probe is None:
+            from throughlint.pytest_plugin.measurement import Probe
+
+            self._probe = Probe()
+        return self._probe
+
+    def tracker(self, item: pytest.Item):
+        tracker = self._trackers.get(item.nodeid)
+        if tracker is None:
+            from throughlint.pytest_plugin.fixture import Tracker
+
+            tracker = self._trackers[item.nodeid] = Tracker(self.probe)
+        return tracker
+
+    def budget(self, item: pytest.Item) -> Budget | None:
+        """The marker's budget overlaid by the budget file's; None for an unmarked test."""
+        if item.nodeid not in self._budgets:
+            mark = item.get_closest_marker("throughput")
+            budget = from_marker(mark, item.nodeid) if mark is not None else None
+            from_file = self.file_budgets.get(item.nodeid)
+            if from_file is not None:
+                budget = _overlay(budget, from_file)
+            self._budgets[item.nodeid] = budget
+        return self._budgets[item.nodeid]
+
+    # -- hooks -----------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if item.get_closest_marker("throughput") is None and item.nodeid not in self.file_budgets:
+            return
+        try:
+            self.budget(item)
+        except BudgetError as exc:
+            pytest.fail(str(exc), pytrace=False)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        budget = self._budgets.get(item.nodeid)
+        if budget is None and item.nodeid not in self._trackers:
+            return (yield)
+        tracker = self.tracker(item)
+        implicit = None
+        if budget is not None and budget.scaling is None:
+            from throughlint.pytest_plugin.measurement import Measurement
+
+            implicit = tracker.block(
+                Measurement(items=budget.items, unit=budget.unit), tracker.implicit
+            )
+            implicit.__enter__()
+        failed = False
+        try:
+            return (yield)
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            if implicit is not None:
+                implicit.__exit__(None, None, None)
+            self._trackers.pop(item.nodeid, None)
+            record = self._record(item, tracker, budget)
+            if record is not None:
+                self.records.append(record)
+                if record["failures"] and self.options.enforce and not failed:
+                    pytest.fail(_failure_message(record), pytrace=False)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function):
+        budget = self._budgets.get(pyfuncitem.nodeid)
+        if budget is None or budget.scaling is None:
+            return None
+        if "throughput_size" not in pyfuncitem._fixtureinfo.argnames:
+            pytest.fail(
+                f"{pyfuncitem.nodeid}: @pytest.mark.throughput(scaling=...) runs the test at "
+                "each size: the test must take the `throughput_size` argument",
+                pytrace=False,
+            )
+        if inspect.iscoroutinefunction(pyfuncitem.obj):
+            pytest.fail(
+                f"{pyfuncitem.nodeid}: scaling= is not supported on async tests; "
+                "use throughput.scaling(fn) inside the test",
+                pytrace=False,
+            )
+        from throughlint.pytest_plugin.fixture import Scaling
+        from throughlint.pytest_plugin.measurement import Measurement
+
+        tracker = self.tracker(pyfuncitem)
+        arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        for size in budget.sizes:
+            arguments["throughput_size"] = size
+            tracker.size = size
+            measurement = Measurement(items=size, unit=budget.unit, size=size)
+            with tracker.block(measurement, tracker.implicit):
+                pyfuncitem.obj(**arguments)
+        tracker.size = None
+        per_size = []
+        for size in budget.sizes:
+            explicit = [m for m in tracker.explicit if m.size == size]
+            per_size.append(explicit or [m for m in tracker.implicit if m.size == size])
+        tracker.scalings.append(
+            Scaling(
+                budget.sizes,
+                tuple(sum(m.queries for m in ms) for ms in per_size),
+                tuple(sum(m.round_trips for m in ms) for ms in per_size),
+                "scaling=constant",
+            )
+        )
+        tracker.implicit = [m for m in tracker.implicit if m.size == budget.sizes[-1]]
+        tracker.explicit = [m for m in tracker.explicit if m.size == budget.sizes[-1]]
+        return True
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:
+            workeroutput["throughlint_records"] = self.records
+            return
+        from throughlint.pytest_plugin import reporting
+
+        if self.options.json_file:
+            reporting.write_json(self.options.json_file, self.records, self.options)
+        if self.options.save_file:
+            from throughlint.pytest_plugin.budgets import save_file
+
+            save_file(self.options.save_file, self.records)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if not self.records:
+            return
+        from throughlint.pytest_plugin import reporting
+
+        reporting.write_summary(terminalreporter, self.records, self.options)
+
+    # -- records ---------------------------------------------------------------------
+    def _record(self, item: pytest.Item, tracker, budget: Budget | None) -> dict | None:
+        from throughlint.pytest_plugin.n_plus_one import StaticIndex, findings
+
+        measurements = tracker.measurements
+        if not measurements and not tracker.scaled and budget is None:
+            return None
+        threshold = self.options.threshold
+        if budget is not None and budget.n_plus_one_threshold is not None:
+            threshold = budget.n_plus_one_threshold
+        if self._static is None:
+            self._static = StaticIndex(str(self.config.rootpath))
+        found: dict[tuple, Any] = {}
+        for measurement in [*measurements, *tracker.scaled]:
+            for finding in findings(measurement, threshold, self._static):
+                key = (finding.statement, finding.path, finding.line)
+                if key not in found or found[key].count < finding.count:
+                    found[key] = finding
+        items = sum(m.items for m in measurements)
+        seconds = sum(m.seconds for m in measurements)
+        counters: dict[str, int] = {}
+        for measurement in measurements:
+            for name, value in measurement.counters.items():
+                counters[name] = counters.get(name, 0) + value
+        measured = {
+            "items": items,
+            "seconds": seconds,
+            "rate": items / seconds if seconds > 0 and measurements else None,
+            "queries": sum(m.queries for m in measurements),
+            "requests": sum(m.requests for m in measurements),
+            "round_trips": sum(m.round_trips for m in measurements),
+            "counters": counters,
+        }
+        failures = check(budget, measured) if budget is not None else []
+        failures.extend(finding.describe() for finding in found.values())
+        failures.extend(
+            f"scaling: {scaling.describe()}" for scaling in tracker.scalings if scaling.grows
+        )
+        if failures:
+            verdict = "fail" if self.options.enforce else "over"
+        else:
+            verdict = "pass" if budget is not None or tracker.scalings else "-"
+        return {
+            "nodeid": item.nodeid,
+            "unit": budget.unit if budget is not None else _unit(measurements),
+            **measured,
+            "budget": budget.limits if budget is not None else {},
+            "budget_text": budget.describe() if budget is not None else "-",
+            "n_plus_one": [finding.to_json() for finding in found.values()],
+            "scaling": [scaling.to_json() for scaling in tracker.scalings],
+            "failures": failures,
+            "verdict": verdict,
+        }
+
+
+def _unit(measurements) -> str:
+    return measurements[0].unit if measurements else "items"
+
+
+def _overlay(budget: Budget | None, from_file: Budget) -> Budget:
+    if budget is None:
+        return from_file
+    from dataclasses import fields, replace
+
+    default = Budget()
+    changes = {
+        f.name: getattr(from_file, f.name)
+        for f in fields(Budget)
+        if getattr(from_file, f.name) != getattr(default, f.name)
+    }
+    return replace(budget, **changes)
+
+
+def _failure_message(record: dict) -> str:
+    lines = [f"throughput budget missed ({len(record['failures'])}):"]
+    lines.extend(f"  {failure}" for failure in record["failures"])
+    return "\n".join(lines)
