@@ -1,0 +1,369 @@
+"""## What it does
+Finds `await` of a network call on each pass of a `for` loop or comprehension whose passes
+are independent: `await session.get(url)`, `async with session.get(url)`, an awaited
+HTTP client, or a coroutine defined in the same file that awaits one.
+
+## Why it hurts throughput
+`await` inside the loop waits for each response before sending the next request, so N
+requests take N round trips end to end, while the event loop sits idle. Started
+together, they overlap: the loop takes about as long as the slowest request.
+
+Not reported: a loop-carried dependency (a pagination token, cursor or accumulator
+produced by one pass and read by the next call), loops that `break` or `return` on a
+result, retries, `async for`, `asyncio.sleep`, queue, lock and event waits, calls made
+while holding an `asyncio.Semaphore` or to a helper that takes one, database calls (one
+connection runs one query at a time; see TL101/TL102), and calls that have a batch API
+(reported by TL401).
+
+## Example
+```python
+import aiohttp
+
+async def fetch_all(session: aiohttp.ClientSession, urls):
+    pages = []
+    for url in urls:
+        async with session.get(url) as response:
+            pages.append(await response.text())
+    return pages
+```
+
+## Use instead
+```python
+import asyncio
+import aiohttp
+
+async def fetch_all(session: aiohttp.ClientSession, urls):
+    limit = asyncio.Semaphore(20)
+
+    async def fetch(url):
+        async with limit, session.get(url) as response:
+            return await response.text()
+
+    return await asyncio.gather(*(fetch(url) for url in urls))
+```
+
+## Fix safety
+No fix is offered: running the calls concurrently changes their order and how errors
+surface, and needs a concurrency limit chosen for the server.
+
+## Options
+None.
+
+## References
+- https://docs.python.org/3/library/asyncio-task.html#asyncio.gather
+- https://docs.python.org/3/library/asyncio-task.html#task-groups
+- https://docs.aiohttp.org/en/stable/http_request_lifecycle.html
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from throughlint.effects import Effect
+from throughlint.effects.database import database_effects
+from throughlint.effects.remote import HTTP_VERBS, remote_call
+from throughlint.rules.base import Rule
+from throughlint.semantic.concurrency import (
+    acquires_semaphore,
+    is_blocking_wait,
+    is_retry_loop,
+    leaves_early,
+    local_function,
+    within_semaphore,
+)
+from throughlint.semantic.expressions import names_read, target_names, unparse_short
+from throughlint.semantic.loops import Loop, LoopKind, describe_loop
+
+RULE = Rule(
+    code="TL402",
+    name="sequential-await-in-loop",
+    summary="Independent network calls awaited one after another in a loop",
+    triggers=("await", "async with"),
+    doc=__doc__ or "",
+    bad=(
+        """\
+import aiohttp
+
+async def fetch_all(session: aiohttp.ClientSession, urls):
+    pages = []
+    for url in urls:
+        async with session.get(url) as response:  # expect: TL402
+            pages.append(await response.text())
+    return pages
+""",
+        """\
+import httpx
+
+async def statuses(client: httpx.AsyncClient, ids):
+    return [(await client.get(f"/items/{i}")).status_code for i in ids]  # expect: TL402
+""",
+        """\
+import httpx
+
+class Mirror:
+    def __init__(self):
+        self.client = httpx.AsyncClient(base_url="https://api.example.com")
+
+    async def download(self, name):
+        response = await self.client.get(f"/files/{name}")
+        return response.content
+
+    async def mirror(self, names, store):
+        total = 0
+        for name in names:
+            blob = await self.download(name)  # expect: TL402
+            store[name] = blob
+            total += len(blob)
+        return total
+""",
+        """\
+async def notify(http_session, users):
+    for user in users:
+        await http_session.post("/notify", json={"user": user.id})  # expect: TL402
+""",
+    ),
+    good=(
+        """\
+import asyncio
+import aiohttp
+
+async def fetch_all(session: aiohttp.ClientSession, urls):
+    limit = asyncio.Semaphore(20)
+
+    async def fetch(url):
+        async with limit, session.get(url) as response:
+            return await response.text()
+
+    return await asyncio.gather(*(fetch(url) for url in urls))
+""",
+        """\
+import asyncio
+import httpx
+
+async def statuses(client: httpx.AsyncClient, ids):
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(client.get(f"/items/{i}")) for i in ids]
+    return [task.result().status_code for task in tasks]
+""",
+    ),
+    near_miss=(
+        """\
+import httpx
+
+async def all_items(client: httpx.AsyncClient, pages):
+    items, cursor = [], None
+    for _ in range(pages):
+        response = await client.get("/items", params={"cursor": cursor})
+        body = response.json()
+        items.extend(body["items"])
+        cursor = body["next"]
+    return items
+""",
+        """\
+import asyncio
+
+async def pace(queue: asyncio.Queue, lock: asyncio.Lock, events):
+    for event in events:
+        await asyncio.sleep(0.1)
+        await queue.put(event)
+        async with lock:
+            pass
+""",
+        """\
+import httpx
+
+async def first_alive(client: httpx.AsyncClient, mirrors):
+    for mirror in mirrors:
+        response = await client.head(mirror)
+        if response.status_code == 200:
+            return mirror
+""",
+        """\
+import asyncio
+import aiohttp
+
+limit = asyncio.Semaphore(10)
+
+async def fetch(session: aiohttp.ClientSession, url):
+    async with limit:
+        async with session.get(url) as response:
+            return await response.read()
+
+async def crawl(session, urls):
+    for url in urls:
+        await fetch(session, url)
+""",
+        """\
+import aiohttp
+
+async def stream(session: aiohttp.ClientSession, feed):
+    async for url in feed:
+        async with session.get(url) as response:
+            print(response.status)
+""",
+        """\
+async def replay(conn, statements):
+    for statement in statements:
+        await conn.execute(statement)
+""",
+    ),
+)
+
+_CLIENT_NAME = re.compile(r"(?:session|client|http)$", re.IGNORECASE)
+_HELPER_DEPTH = 2
+_BLOCKS = (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor)
+
+
+@RULE.on(ast.Await)
+def check_await(checker, node: ast.Await) -> None:
+    if isinstance(node.value, ast.Call):
+        _check(checker, node.value)
+
+
+@RULE.on(ast.AsyncWith)
+def check_async_with(checker, node: ast.AsyncWith) -> None:
+    for item in node.items:
+        if isinstance(item.context_expr, ast.Call):
+            _check(checker, item.context_expr)
+
+
+def _check(checker, call: ast.Call) -> None:
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None or not _independent_passes(model, loop):
+        return
+    if within_semaphore(model):
+        return
+    reason = _network_call(checker, call, _HELPER_DEPTH)
+    if reason is None or _carried(loop, call):
+        return
+    checker.report(
+        RULE,
+        call,
+        f"`await {unparse_short(call, 40)}` {reason} and runs once per item of "
+        f"{describe_loop(loop)}, each waiting for the previous: N round trips in series; "
+        f"start them together with `asyncio.gather` / `TaskGroup`, bounded by an "
+        f"`asyncio.Semaphore`",
+    )
+
+
+def _independent_passes(model, loop: Loop) -> bool:
+    if loop.kind is LoopKind.ASYNC_FOR:
+        return False
+    if loop.kind is LoopKind.COMPREHENSION:
+        generators = getattr(loop.node, "generators", ())
+        return not any(generator.is_async for generator in generators)
+    return not (leaves_early(loop) or is_retry_loop(loop))
+
+
+def _network_call(checker, call: ast.Call, depth: int) -> str | None:
+    """Why ``call`` is a network round trip worth overlapping, or None."""
+    model = checker.semantic
+    settings = checker.settings
+    if is_blocking_wait(model, call):
+        return None
+    if database_effects(model, call, settings) & (Effect.READ | Effect.WRITE | Effect.COMMIT):
+        return None
+    remote = remote_call(model, call, settings)
+    if remote is not None:
+        return None if remote.batch is not None else f"is one {remote.client} request"
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in HTTP_VERBS - {"send"}
+        and _CLIENT_NAME.search(_last_name(func.value))
+        and not _looks_like_orm(model, func.value, call)
+    ):
+        return "is one HTTP request"
+    if depth <= 0:
+        return None
+    helper = local_function(model, call)
+    if not isinstance(helper, ast.AsyncFunctionDef) or acquires_semaphore(model, helper):
+        return None
+    for inner in _awaited_calls(helper):
+        if _network_call(checker, inner, depth - 1) is not None:
+            return f"awaits a network call in `{helper.name}`"
+    return None
+
+
+def _awaited_calls(function: ast.AsyncFunctionDef):
+    for node in ast.walk(function):
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            yield node.value
+        elif isinstance(node, ast.AsyncWith):
+            for item in node.items:
+                if isinstance(item.context_expr, ast.Call):
+                    yield item.context_expr
+
+
+def _looks_like_orm(model, receiver: ast.expr, call: ast.Call) -> bool:
+    """``await session.get(User, user_id)``: an async ORM session, not an HTTP client."""
+    resolved = model.resolve(receiver) or ""
+    if resolved.startswith(("sqlalchemy", "sqlmodel", "tortoise", "django")):
+        return True
+    first = call.args[0] if call.args else None
+    return isinstance(first, ast.Name) and first.id[:1].isupper()
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _carried(loop: Loop, call: ast.Call) -> bool:
+    """A value one pass produces feeds the call in a later pass: the call reads a name the
+    loop body assigns at or after the call (``cursor = body["next"]``), or augments, or
+    that is derived from such a name earlier in the pass."""
+    body = getattr(loop.node, "body", None)
+    if not isinstance(body, list):
+        return False
+    read = names_read(call) - loop.target_names
+    if not read:
+        return False
+    carried: set[str] = set()
+    before: list[tuple[set[str], set[str]]] = []  # (assigned, read) before the call
+    at = (call.lineno, call.col_offset)
+    for statement in body:
+        for node in ast.walk(statement):
+            assigned = _assigned(node)
+            if not assigned:
+                continue
+            if (
+                isinstance(node, ast.AugAssign)
+                or (node.lineno, node.col_offset) >= at
+                or (not isinstance(node, _BLOCKS) and any(n is call for n in ast.walk(node)))
+            ):
+                carried |= assigned  # ``x += ...``, after the call, or ``x = await f(x)``
+            else:
+                before.append((assigned, names_read(node)))
+    changed = True
+    while changed:  # ``url = base + cursor`` before the call, ``cursor = ...`` after it
+        changed = False
+        for assigned, sources in before:
+            if sources & carried and not assigned <= carried:
+                carried |= assigned
+                changed = True
+    return bool(read & carried)
+
+
+def _assigned(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Assign):
+        return {name for target in node.targets for name in target_names(target)}
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        return set(target_names(node.target))
+    if isinstance(node, ast.NamedExpr):
+        return set(target_names(node.target))
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return set(target_names(node.target))
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return {
+            name
+            for item in node.items
+            if item.optional_vars is not None
+            for name in target_names(item.optional_vars)
+        }
+    return set()
