@@ -270,5 +270,5 @@ def check(budget: Budget, measured: dict[str, Any]) -> list[str]:
 
 def _over(value: float, limit: float) -> str:
     if limit == 0:
-        return f"+{value:g} over"
-    return f"+{value - limit:g}, {value / limit:.1f}x the budget"
+        return f"+{value:.3g} over"
+    return f"+{value - limit:.3g}, {value / limit:.1f}x the budget"

@@ -1,0 +1,53 @@
+"""The plugin is tested black-box: real pytest runs through ``pytester``, real drivers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+SQLITE_SCHEMA = """
+import sqlite3
+
+
+def bookshop(path=":memory:", books=30):
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("CREATE TABLE book (id INTEGER PRIMARY KEY, title TEXT, author_id INTEGER)")
+    conn.executemany("INSERT INTO author VALUES (?, ?)", [(i, f"a{i}") for i in range(books)])
+    conn.executemany(
+        "INSERT INTO book VALUES (?, ?, ?)", [(i, f"b{i}", i) for i in range(books)]
+    )
+    return conn
+"""
+
+
+@pytest.fixture
+def bookshop(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A pytester dir with ``shop.py``: ``bookshop()`` builds a sqlite db of 30 books."""
+    pytester.makepyfile(shop=SQLITE_SCHEMA)
+    pytester.syspathinsert()
+    return pytester
+
+
+class JsonReport:
+    """Reads a ``--throughput-json`` report written by an inner run."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+        self.option = f"--throughput-json={path}"
+
+    def read(self) -> dict:
+        with open(self.path, encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def test(self, name: str) -> dict:
+        (found,) = [t for t in self.read()["tests"] if t["nodeid"].endswith(f"::{name}")]
+        return found
+
+
+@pytest.fixture
+def report(pytester: pytest.Pytester) -> JsonReport:
+    return JsonReport(pytester.path / "throughput.json")

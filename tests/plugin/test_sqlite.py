@@ -1,0 +1,205 @@
+"""sqlite3 counting and the runtime N+1 detector, through real pytest runs."""
+
+from __future__ import annotations
+
+import pytest
+
+N_PLUS_ONE = """
+import pytest
+from shop import bookshop
+
+
+@pytest.mark.throughput(max_queries=10)
+def test_titles_with_authors():
+    conn = bookshop()
+    rows = conn.execute("SELECT id, title, author_id FROM book").fetchall()
+    for _, title, author_id in rows:
+        conn.execute("SELECT name FROM author WHERE id = ?", (author_id,)).fetchone()
+
+
+@pytest.mark.throughput(max_queries=10)
+def test_titles_with_authors_fixed():
+    conn = bookshop()
+    conn.execute(
+        "SELECT book.title, author.name FROM book JOIN author ON author.id = book.author_id"
+    ).fetchall()
+"""
+
+
+def test_n_plus_one_fails_under_budget_naming_statement_and_line(bookshop):
+    bookshop.makepyfile(test_books=N_PLUS_ONE)
+    result = bookshop.runpytest("--throughput-budget", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_titles_with_authors*",
+            "throughput budget missed (2):",
+            "  queries: 35 measured, budget 10 (+25, 3.5x the budget)",
+            "  TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?` (threshold 10),"
+            " first at test_books.py:10 in test_titles_with_authors; *",
+        ]
+    )
+    assert "test_titles_with_authors_fixed - " not in result.stdout.str()
+
+
+def test_without_budget_flag_misses_are_reported_not_enforced(bookshop):
+    bookshop.makepyfile(test_books=N_PLUS_ONE)
+    result = bookshop.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*= throughput =*",
+            "test*items*rate*queries*round trips*budget*verdict*",
+            "test_books.py::test_titles_with_authors *35*35*queries<=10*over budget*",
+            "test_books.py::test_titles_with_authors_fixed *5*5*queries<=10*pass*",
+            "*TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?`*test_books.py:10*",
+            "over budget: reported only; run with --throughput-budget to make these failures",
+        ]
+    )
+
+
+def test_static_analysis_confirms_the_same_call_site(bookshop, report):
+    bookshop.makepyfile(test_books=N_PLUS_ONE)
+    bookshop.runpytest("-p", "no:cacheprovider", report.option)
+    (finding,) = report.test("test_titles_with_authors")["n_plus_one"]
+    assert finding["line"] == 10
+    assert finding["count"] == 30
+    assert finding["static"] == "confirmed", finding["static_detail"]
+    assert len(finding["fingerprint"]) == 32
+
+
+def test_a_runtime_only_n_plus_one_says_so(bookshop, report):
+    # the query hides behind getattr: the static rule cannot see it, the runtime one can
+    bookshop.makepyfile(
+        test_hidden="""
+        import pytest
+        from shop import bookshop
+
+        @pytest.mark.throughput
+        def test_hidden():
+            conn = bookshop()
+            run = getattr(conn, "exe" + "cute")
+            for author_id in range(30):
+                run("SELECT name FROM author WHERE id = ?", (author_id,))
+        """
+    )
+    result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-json", str(report.path))
+    result.assert_outcomes(passed=1)
+    (finding,) = report.test("test_hidden")["n_plus_one"]
+    assert (finding["static"], finding["line"]) == ("missed", 9)
+    result.stdout.fnmatch_lines(["*static analysis does not flag this call site*"])
+
+
+def test_counts_are_exact_per_api(bookshop):
+    bookshop.makepyfile(
+        test_counts="""
+        import sqlite3
+        from shop import bookshop
+
+        class MyCursor(sqlite3.Cursor):
+            pass
+
+        def test_counts(throughput):
+            with throughput.measure(items=3) as block:
+                conn = bookshop(books=3)                                 # 4 statements
+                conn.cursor().execute("SELECT 1")                        # 1
+                conn.cursor(MyCursor).execute("SELECT 2")                # 1
+                conn.executemany("INSERT INTO author VALUES (?, ?)", [(9, "x"), (10, "y")])
+                conn.executescript("SELECT 3; SELECT 4;")                # 1
+                plain = sqlite3.connect(":memory:", 5.0, 0, "", True, sqlite3.Connection)
+                plain.execute("SELECT 5")                                # 1 (positional factory)
+            assert (block.queries, block.requests, block.round_trips) == (9, 0, 9)
+            assert block.items == 3 and block.rate > 0
+        """
+    )
+    bookshop.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_connection_opened_before_the_block_needs_watch(bookshop):
+    bookshop.makepyfile(
+        test_watch="""
+        from shop import bookshop
+
+        def test_not_watched(throughput):
+            conn = bookshop()
+            with throughput.measure() as block:
+                conn.execute("SELECT 1")
+            assert block.queries == 0
+
+        def test_watched(throughput):
+            conn = throughput.watch(bookshop())
+            with throughput.measure() as block:
+                conn.execute("SELECT 1")
+                conn.execute("SELECT 2")
+            assert block.queries == 2
+            conn.execute("SELECT 3")  # after the block: not counted anywhere
+            assert block.queries == 2
+
+        def test_watch_rejects_other_objects(throughput):
+            import pytest
+            with pytest.raises(TypeError, match="sqlite3.Connection"):
+                throughput.watch(object())
+        """
+    )
+    bookshop.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+
+
+@pytest.mark.parametrize(
+    ("option", "threshold_failures"),
+    [("--throughput-n-plus-one-threshold=40", 0), ("--throughput-n-plus-one-threshold=5", 1)],
+)
+def test_threshold_option(bookshop, option, threshold_failures):
+    bookshop.makepyfile(
+        test_loop="""
+        from shop import bookshop
+
+        def test_loop(throughput):
+            conn = throughput.watch(bookshop())
+            with throughput.measure(items=30):
+                for i in range(30):
+                    conn.execute("SELECT name FROM author WHERE id = ?", (i,))
+        """
+    )
+    result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-budget", option)
+    result.assert_outcomes(failed=threshold_failures, passed=1 - threshold_failures)
+
+
+def test_marker_threshold_overrides_the_option(bookshop):
+    bookshop.makepyfile(
+        test_loop="""
+        import pytest
+        from shop import bookshop
+
+        @pytest.mark.throughput(n_plus_one_threshold=50)
+        def test_loop():
+            conn = bookshop()
+            for i in range(30):
+                conn.execute("SELECT name FROM author WHERE id = ?", (i,))
+        """
+    )
+    result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-budget")
+    result.assert_outcomes(passed=1)
+
+
+def test_writes_and_literal_variants(bookshop, report):
+    """Per-row INSERTs are not TL101 (a SELECT shape only); literals fold to one shape."""
+    bookshop.makepyfile(
+        test_shapes="""
+        from shop import bookshop
+
+        def test_shapes(throughput):
+            conn = throughput.watch(bookshop())
+            with throughput.measure(items=30) as block:
+                for i in range(30):
+                    conn.execute(f"INSERT INTO author VALUES ({100 + i}, 'n{i}')")
+                for i in range(12):
+                    ids = f"{i}, {i + 1}"
+                    conn.execute(f"SELECT name FROM author WHERE id IN ({ids}) AND name != 'x'")
+            assert block.queries == 42
+        """
+    )
+    result = bookshop.runpytest("-p", "no:cacheprovider", report.option)
+    result.assert_outcomes(passed=1)
+    (finding,) = report.test("test_shapes")["n_plus_one"]
+    assert finding["statement"] == "SELECT name FROM author WHERE id IN (?) AND name != ?"
+    assert finding["count"] == 12
