@@ -41,12 +41,20 @@ class ResultCache:
 
     def get(self, path: str, digest: str) -> list | None:
         entry = self.entries.get(os.path.abspath(path))
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
+        if isinstance(entry, list) and len(entry) in (2, 3) and entry[0] == digest:
             return entry[1]
         return None
 
-    def put(self, path: str, digest: str, results: list) -> None:
-        self.entries[os.path.abspath(path)] = [digest, results]
+    def facts(self, path: str) -> dict | None:
+        """The project-index facts stored with a file's results (after a ``get`` hit)."""
+        entry = self.entries.get(os.path.abspath(path))
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict):
+            return entry[2]
+        return None
+
+    def put(self, path: str, digest: str, results: list, facts: dict | None = None) -> None:
+        entry = [digest, results] if facts is None else [digest, results, facts]
+        self.entries[os.path.abspath(path)] = entry
         self._dirty = True
 
     def save(self) -> None:

@@ -49,6 +49,9 @@ class Checker:
     dispatch: Dispatch
     module: str = "__main__"
     show_traceback: bool = False
+    # this file's contribution to the project index (``throughlint.index.FileFacts``),
+    # set by the engine when an active rule uses the index
+    index_facts: object = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     internal_errors: list[Diagnostic] = field(default_factory=list)
 
@@ -195,6 +198,7 @@ class Checker:
         model.scope = Scope(ScopeKind.FUNCTION, node, deferred.scope)
         model.classes = deferred.classes
         model.frame = Frame(function=node)
+        model.function_name = deferred.qualified
         self._names = deferred.qualified.split(".")[1 + self.module.count(".") :]
         owner = deferred.classes[-1] if deferred.scope.kind is ScopeKind.CLASS else None
         self._bind_parameters(node, owner)

@@ -21,6 +21,7 @@ from throughlint.cache import ResultCache, content_hash
 from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.discovery import discover
+from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
 from throughlint.rules import all_rules, select_rules
 from throughlint.rules.base import Rule
 from throughlint.settings import Settings
@@ -71,18 +72,25 @@ def lint_paths(
         cache_dir = os.path.join(settings.project_root, settings.cache_dir)
         cache = ResultCache(cache_dir, settings.fingerprint()).load()
     pending: list[str] = []
+    file_facts: dict[str, dict] = {}
     for path in discovery.files:
         cached = _cached_result(cache, path)
         if cached is None:
             pending.append(path)
         else:
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
-    for path, digest, items in _run(pending, job, jobs):
+            facts = cache.facts(path) if cache is not None else None
+            if facts:
+                file_facts[path] = facts
+    for path, digest, items, facts in _run(pending, job, jobs):
         if cache is not None and digest is not None and not _has_internal_error(items):
-            cache.put(path, digest, items)
+            cache.put(path, digest, items, facts)
         result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
+        if facts:
+            file_facts[path] = facts
     if cache is not None:
         cache.save()
+    result.diagnostics.extend(_resolve_index(file_facts))
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
@@ -97,8 +105,25 @@ def lint_text(
     settings = settings or Settings()
     if rules is None:
         rules = select_rules(settings.select, settings.extend_select, settings.ignore)
-    diagnostics = _check_bytes(text.encode("utf-8"), path, settings, tuple(rules), False)
+    facts: list = []
+    diagnostics = _check_bytes(text.encode("utf-8"), path, settings, tuple(rules), False, facts)
+    if facts and facts[0]:
+        diagnostics += _resolve_index({path: facts[0]})
     return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def _resolve_index(file_facts: dict[str, dict]) -> list[Diagnostic]:
+    """Merge every file's index facts, then turn pending findings into diagnostics."""
+    if not any(facts.get("p") for facts in file_facts.values()):
+        return []
+    index = ProjectIndex()
+    for facts in file_facts.values():
+        index.add(facts)
+    index.finish()
+    found: list[Diagnostic] = []
+    for path, facts in file_facts.items():
+        found.extend(index.resolve(path, facts))
+    return found
 
 
 def _has_internal_error(items: list) -> bool:
@@ -144,7 +169,7 @@ def _init_worker(job: _Job) -> None:
     _WORKER["rules"] = tuple(rule for rule in all_rules() if rule.code in wanted)
 
 
-def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list]]:
+def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | None]]:
     job: _Job = _WORKER["job"]  # type: ignore[assignment]
     rules: tuple[Rule, ...] = _WORKER["rules"]  # type: ignore[assignment]
     results = []
@@ -154,16 +179,24 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list]]:
                 data = handle.read()
         except OSError as exc:
             error = _source_error(path, SourceError(f"cannot read file: {exc.strerror or exc}"))
-            results.append((path, None, [error.to_tuple()]))
+            results.append((path, None, [error.to_tuple()], None))
             continue
-        diagnostics = _check_bytes(data, path, job.settings, rules, job.show_traceback)
-        results.append((path, content_hash(data), [d.to_tuple() for d in diagnostics]))
+        facts: list = []
+        diagnostics = _check_bytes(data, path, job.settings, rules, job.show_traceback, facts)
+        items = [d.to_tuple() for d in diagnostics]
+        results.append((path, content_hash(data), items, facts[0] if facts else None))
     return results
 
 
 def _check_bytes(
-    data: bytes, path: str, settings: Settings, rules: tuple[Rule, ...], show_traceback: bool
+    data: bytes,
+    path: str,
+    settings: Settings,
+    rules: tuple[Rule, ...],
+    show_traceback: bool,
+    facts_out: list | None = None,
 ) -> list[Diagnostic]:
+    """Lint one file; its project-index facts (or None) are appended to ``facts_out``."""
     try:
         source = decode_source(data, path)
         tree = parse_source(source)
@@ -175,6 +208,10 @@ def _check_bytes(
     )
     if not active:
         return []
+    facts = None
+    if any(rule.uses_index for rule in active):
+        facts = FileFacts(tuple(rule.code for rule in active))
+        active = (*active, COLLECTOR)
     checker = Checker(
         source,
         tree,
@@ -182,6 +219,7 @@ def _check_bytes(
         _dispatch_for(active),
         module=module_name(path),
         show_traceback=show_traceback,
+        index_facts=facts,
     )
     try:
         checker.run()
@@ -189,6 +227,8 @@ def _check_bytes(
         message = "cannot analyse: code nested too deeply"
         return [_source_error(path, SourceError(message))]
     diagnostics = filter_suppressed(checker.diagnostics, source.line)
+    if facts is not None and facts_out is not None:
+        facts_out.append(facts.to_json())
     return diagnostics + checker.internal_errors
 
 

@@ -1,16 +1,568 @@
-"""Database effects of a call (DB-API, Django ORM, SQLAlchemy, pymongo)."""
+"""Database effects of a call (DB-API drivers, Django ORM, SQLAlchemy, pymongo).
+
+A call is classified from its resolved name (``semantic.model.resolve``) and, for
+``execute``, from the SQL it runs (a literal, an f-string, a concatenation, a name bound
+to one of those, ``text(...)``, or a SQLAlchemy Core ``insert()/update()/delete()/
+select()`` construct). ``classify_call`` says what the call is (the rules need the driver,
+the verb and the API name for their messages); ``database_effects`` is its ``Effect``.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects import Effect
+from throughlint.semantic.expressions import dotted_name, unparse_short
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
     from throughlint.settings import Settings
 
 
+@dataclass(frozen=True, slots=True)
+class DbCall:
+    """One database call. ``framework`` is ``dbapi``, ``django``, ``sqlalchemy``,
+    ``pymongo`` or ``custom``; ``driver`` the module that runs it (``sqlite3``,
+    ``psycopg2``...; empty when unknown); ``verb`` the SQL verb when known; ``lazy`` a
+    Django queryset being built (a query only once evaluated); ``batch`` an API that
+    already does many rows in one call."""
+
+    effect: Effect
+    framework: str
+    method: str
+    driver: str = ""
+    verb: str | None = None
+    sql: str | None = None
+    lazy: bool = False
+    batch: bool = False
+    api: str = ""
+
+
+# --- SQL text --------------------------------------------------------------------------
+
+_VERB = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*|\(\s*)*([A-Za-z]+)", re.DOTALL)
+READ_VERBS = frozenset({"SELECT", "WITH", "SHOW", "EXPLAIN", "VALUES", "TABLE"})
+WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT", "MERGE"})
+DDL_VERBS = frozenset(
+    {"CREATE", "ALTER", "DROP", "TRUNCATE", "GRANT", "REVOKE", "COMMENT", "VACUUM", "ANALYZE"}
+)
+TRANSACTION_VERBS = frozenset({"COMMIT", "BEGIN", "ROLLBACK", "SAVEPOINT", "RELEASE", "END"})
+_ALL_VERBS = READ_VERBS | WRITE_VERBS | DDL_VERBS | TRANSACTION_VERBS | {"PRAGMA", "SET"}
+
+_CORE_CONSTRUCTS = {
+    "sqlalchemy.select": "SELECT",
+    "sqlalchemy.insert": "INSERT",
+    "sqlalchemy.update": "UPDATE",
+    "sqlalchemy.delete": "DELETE",
+    "sqlalchemy.sql.select": "SELECT",
+    "sqlalchemy.sql.insert": "INSERT",
+    "sqlalchemy.sql.update": "UPDATE",
+    "sqlalchemy.sql.delete": "DELETE",
+    "sqlalchemy.sql.expression.select": "SELECT",
+    "sqlalchemy.sql.expression.insert": "INSERT",
+    "sqlalchemy.sql.expression.update": "UPDATE",
+    "sqlalchemy.sql.expression.delete": "DELETE",
+    "sqlalchemy.future.select": "SELECT",
+    "sqlalchemy.dialects.postgresql.insert": "INSERT",
+    "sqlalchemy.dialects.sqlite.insert": "INSERT",
+    "sqlalchemy.dialects.mysql.insert": "INSERT",
+}
+_TABLE_CONSTRUCT_METHODS = {
+    "insert": "INSERT",
+    "update": "UPDATE",
+    "delete": "DELETE",
+    "select": "SELECT",
+}
+_TEXT_CONSTRUCTS = frozenset(
+    {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
+)
+
+
+def sql_text(model: SemanticModel, node: ast.expr | None, depth: int = 0) -> str | None:
+    """The SQL an expression holds, with ``?`` for parts not known statically."""
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            else:
+                parts.append("?")
+        return "".join(parts)
+    if isinstance(node, ast.BinOp):
+        left = sql_text(model, node.left, depth + 1)
+        if isinstance(node.op, ast.Mod):
+            return left
+        if isinstance(node.op, ast.Add):
+            right = sql_text(model, node.right, depth + 1)
+            if left is None and right is None:
+                return None
+            return (left or "?") + (right or "?")
+        return None
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if binding is not None and binding.value is not None and binding.kind.value == "assignment":
+            return sql_text(model, binding.value, depth + 1)
+        return None
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return sql_text(model, func.value, depth + 1)
+        name = model.resolve(func)
+        if name in _TEXT_CONSTRUCTS and node.args:
+            return sql_text(model, node.args[0], depth + 1)
+    return None
+
+
+def sql_verb(sql: str | None) -> str | None:
+    if not sql:
+        return None
+    match = _VERB.match(sql)
+    if match is None:
+        return None
+    verb = match.group(1).upper()
+    if verb == "WITH":  # a CTE feeding a write is a write
+        upper = sql.upper()
+        for write in ("INSERT ", "UPDATE ", "DELETE "):
+            if write in upper:
+                return write.strip()
+    return verb if verb in _ALL_VERBS else None
+
+
+def statement_verb(
+    model: SemanticModel, node: ast.expr | None, depth: int = 0
+) -> tuple[str | None, str | None]:
+    """(verb, sql) of what ``execute`` is given: SQL text or a SQLAlchemy construct."""
+    if node is None or depth > 4:
+        return None, None
+    sql = sql_text(model, node)
+    if sql is not None:
+        return sql_verb(sql), sql
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if binding is not None and binding.value is not None and binding.kind.value == "assignment":
+            return statement_verb(model, binding.value, depth + 1)
+        return None, None
+    root = node
+    while isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute):
+        inner = root.func.value
+        if not isinstance(inner, ast.Call):
+            verb = _TABLE_CONSTRUCT_METHODS.get(root.func.attr)
+            if verb is not None and _is_table(model, inner):
+                return verb, None
+            break
+        root = inner
+    if isinstance(root, ast.Call):
+        name = model.resolve(root.func)
+        if name in _CORE_CONSTRUCTS:
+            return _CORE_CONSTRUCTS[name], None
+        if name in _TEXT_CONSTRUCTS and root.args:
+            sql = sql_text(model, root.args[0])
+            return sql_verb(sql), sql
+    return None, None
+
+
+def _is_table(model: SemanticModel, node: ast.expr) -> bool:
+    name = model.resolve(node)
+    return name is not None and (
+        name.startswith(("sqlalchemy.Table(", "sqlalchemy.schema.Table("))
+        or name.endswith(".__table__")
+    )
+
+
+# --- receivers -------------------------------------------------------------------------
+
+_DBAPI_EXTRA_ORIGINS = {
+    "django.db.connection": "django",
+    "django.db.connections[]": "django",
+    "sqlite3.Connection": "sqlite3",
+    "sqlite3.Cursor": "sqlite3",
+    "psycopg.Connection": "psycopg",
+    "psycopg.Cursor": "psycopg",
+    "psycopg2.extensions.cursor": "psycopg2",
+}
+_SQLALCHEMY_ORIGINS = (
+    "sqlalchemy.create_engine()",
+    "sqlalchemy.engine.create_engine()",
+    "sqlalchemy.ext.asyncio.create_async_engine()",
+    "sqlalchemy.orm.Session()",
+    "sqlalchemy.orm.session.Session()",
+    "sqlalchemy.orm.sessionmaker()",
+    "sqlalchemy.orm.session.sessionmaker()",
+    "sqlalchemy.orm.scoped_session()",
+    "sqlalchemy.orm.scoping.scoped_session()",
+    "sqlalchemy.ext.asyncio.AsyncSession()",
+    "sqlalchemy.ext.asyncio.async_sessionmaker()",
+    "sqlalchemy.engine.Engine()",
+    "sqlalchemy.engine.Connection()",
+    "sqlalchemy.Engine()",
+    "sqlalchemy.Connection()",
+    "flask_sqlalchemy.SQLAlchemy().session",
+)
+_SESSION_NAMES = frozenset({"session", "db_session", "dbsession", "sess", "async_session"})
+_CURSOR_NAMES = frozenset(
+    {"cursor", "cur", "curs", "conn", "connection", "con", "db_conn", "dbconn"}
+)
+
+
+def _driver_of(receiver: str | None, settings: Settings) -> str | None:
+    """The DB-API driver a resolved receiver (connection or cursor) comes from."""
+    if receiver is None:
+        return None
+    for factory in (*DB_CONNECTION_FACTORIES, *settings.connection_factories):
+        if receiver.startswith(factory + "()"):
+            if factory.startswith("sqlalchemy") or factory.startswith(("pymongo", "motor")):
+                return None
+            return factory.split(".")[0] if factory in DB_CONNECTION_FACTORIES else "custom"
+    for origin, driver in _DBAPI_EXTRA_ORIGINS.items():
+        if receiver.startswith(origin):
+            return driver
+    return None
+
+
+def _is_sqlalchemy(receiver: str | None) -> bool:
+    return receiver is not None and receiver.startswith(_SQLALCHEMY_ORIGINS)
+
+
+def _receiver_name(node: ast.expr) -> str | None:
+    """The last plain name of a receiver: ``self.db.session`` -> ``session``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+# --- Django ----------------------------------------------------------------------------
+
+DJANGO_LAZY = frozenset(
+    {
+        "all", "filter", "exclude", "order_by", "select_related", "prefetch_related",
+        "values", "values_list", "annotate", "alias", "only", "defer", "distinct", "using",
+        "reverse", "none", "union", "intersection", "difference", "select_for_update",
+        "extra", "dates", "datetimes", "complex_filter",
+    }
+)  # fmt: skip
+DJANGO_READ = frozenset(
+    {
+        "get", "first", "last", "count", "exists", "aggregate", "in_bulk", "latest",
+        "earliest", "contains", "explain", "iterator", "raw",
+    }
+)  # fmt: skip
+DJANGO_WRITE = frozenset({"create", "get_or_create", "update_or_create", "update", "delete"})
+DJANGO_BULK = frozenset({"bulk_create", "bulk_update"})
+DJANGO_MANAGERS = ("objects", "_default_manager", "_base_manager")
+DJANGO_TRANSACTION_COMMITS = frozenset(
+    {"django.db.transaction.commit", "django.db.transaction.atomic"}
+)
+
+
+def django_manager_chain(name: str) -> tuple[str, list[str]] | None:
+    """``app.models.Book.objects.filter().first`` -> (``app.models.Book``, [filter, first])."""
+    for manager in DJANGO_MANAGERS:
+        marker = f".{manager}."
+        index = name.find(marker)
+        if index > 0:
+            rest = name[index + len(marker) :]
+            if "[]" in rest.rpartition(".")[0]:
+                return None  # an attribute of a row, not the manager's chain
+            return name[:index], [part.rstrip("()[]") for part in rest.split(".")]
+    return None
+
+
+# --- SQLAlchemy / pymongo --------------------------------------------------------------
+
+SQLALCHEMY_READ = frozenset({"query", "get", "scalar", "scalars", "get_one", "refresh"})
+SQLALCHEMY_WRITE = frozenset(
+    {"merge", "bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"}
+)
+SQLALCHEMY_FLUSH = frozenset({"flush"})
+PYMONGO_READ = frozenset(
+    {"find_one", "count_documents", "find_one_and_update", "distinct", "aggregate"}
+)
+PYMONGO_WRITE = frozenset(
+    {
+        "insert_one",
+        "update_one",
+        "replace_one",
+        "delete_one",
+        "find_one_and_replace",
+        "find_one_and_delete",
+    }
+)
+PYMONGO_BATCH = frozenset({"insert_many", "update_many", "delete_many", "bulk_write"})
+_PYMONGO_ORIGINS = ("pymongo.MongoClient()", "motor.motor_asyncio.AsyncIOMotorClient()")
+
+# Methods worth a look at all: a fast first test before resolving anything.
+_METHODS = (
+    {"execute", "executemany", "executescript", "commit", "save", "begin", "flush", "add"}
+    | DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | SQLALCHEMY_READ | SQLALCHEMY_WRITE
+    | PYMONGO_READ | PYMONGO_WRITE | PYMONGO_BATCH | {"find", "add_all", "delete"}
+)  # fmt: skip
+
+
+_last: tuple[ast.Call | None, DbCall | None] = (None, None)
+
+
+def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCall | None:
+    """What database work ``call`` does, or None. Several rules ask about the same call in
+    a row during the one walk, so the last answer is kept."""
+    global _last
+    if _last[0] is call:
+        return _last[1]
+    result = _classify(model, call, settings)
+    if result is not None and (result.framework != "django" or result.method in ("save", "delete")):
+        if not isinstance(call.func, ast.Name):
+            result = replace(result, api=f"{unparse_short(call.func, 40)}()")
+    _last = (call, result)
+    return result
+
+
 def database_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:
-    return Effect.NONE
+    found = classify_call(model, call, settings)
+    return found.effect if found is not None else Effect.NONE
+
+
+def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCall | None:
+    func = call.func
+    if settings.query_functions or settings.write_functions or settings.commit_functions:
+        custom = _custom(model, func, settings)
+        if custom is not None:
+            return custom
+    if isinstance(func, ast.Name):
+        name = model.resolve(func)
+        if name in DJANGO_TRANSACTION_COMMITS and name.endswith("commit"):
+            return DbCall(Effect.COMMIT, "django", "commit", "django", api="transaction.commit()")
+        if name == "django.shortcuts.get_object_or_404":
+            return DbCall(Effect.READ, "django", "get", "django", api="get_object_or_404()")
+        return None
+    if not isinstance(func, ast.Attribute) or func.attr not in _METHODS:
+        return None
+    method = func.attr
+    receiver_node = func.value
+    receiver = model.resolve(receiver_node)
+    if method in ("execute", "executemany", "executescript"):
+        return _execute(model, call, method, receiver, receiver_node, settings)
+    if method == "commit":
+        return _commit(receiver, receiver_node, settings)
+    if (
+        method in PYMONGO_READ
+        or method in PYMONGO_WRITE
+        or method in PYMONGO_BATCH
+        or method == "find"
+    ):
+        found = _pymongo(method, receiver)
+        if found is not None:
+            return found
+    name = f"{receiver}.{method}" if receiver is not None else None
+    if name is not None:
+        chain = django_manager_chain(name)
+        if chain is not None:
+            return _django(chain, method)
+        if _is_django_instance(receiver) and method in ("save", "delete") and not call.args:
+            return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
+    if _is_sqlalchemy(receiver) or (
+        receiver is None and _receiver_name(receiver_node) in _SESSION_NAMES
+    ):
+        return _sqlalchemy(call, method, receiver_node)
+    if method in ("save", "delete") and not call.args and _imports_django(model):
+        if receiver is None or receiver.endswith(("[]", "()")):
+            return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
+    return None
+
+
+def _custom(model: SemanticModel, func: ast.expr, settings: Settings) -> DbCall | None:
+    name = model.resolve(func)
+    if name is None:
+        return None
+    candidates = {name, name.replace("().", ".")}
+    short = dotted_name(func) or name
+    if candidates & set(settings.commit_functions):
+        return DbCall(Effect.COMMIT, "custom", "commit", api=f"{short}()")
+    if candidates & set(settings.write_functions):
+        return DbCall(Effect.WRITE, "custom", short, api=f"{short}()")
+    if candidates & set(settings.query_functions):
+        return DbCall(Effect.READ, "custom", short, api=f"{short}()")
+    return None
+
+
+def _execute(
+    model: SemanticModel,
+    call: ast.Call,
+    method: str,
+    receiver: str | None,
+    receiver_node: ast.expr,
+    settings: Settings,
+) -> DbCall | None:
+    argument = call.args[0] if call.args else None
+    if argument is None:
+        for keyword in call.keywords:
+            if keyword.arg in ("sql", "statement", "operation", "query"):
+                argument = keyword.value
+    verb, sql = statement_verb(model, argument)
+    driver = _driver_of(receiver, settings)
+    if _is_sqlalchemy(receiver) or (
+        receiver is None and _receiver_name(receiver_node) in _SESSION_NAMES
+    ):
+        framework, driver = "sqlalchemy", "sqlalchemy"
+    elif driver is not None:
+        framework = "dbapi"
+    elif verb is not None and (
+        sql is not None or receiver is None or _receiver_name(receiver_node) in _CURSOR_NAMES
+    ):
+        framework, driver = "dbapi", ""  # literal SQL speaks for itself
+    elif receiver is None and _receiver_name(receiver_node) in _CURSOR_NAMES:
+        framework, driver = "dbapi", ""
+    else:
+        return None
+    batch = method in ("executemany", "executescript") or (
+        framework == "sqlalchemy"
+        and len(call.args) > 1
+        and isinstance(call.args[1], (ast.List, ast.ListComp, ast.Name))
+        and verb in WRITE_VERBS
+        and not isinstance(call.args[1], ast.Dict)
+    )
+    if verb in WRITE_VERBS or verb in DDL_VERBS:
+        effect = Effect.WRITE
+    elif verb in TRANSACTION_VERBS:
+        effect = Effect.COMMIT if verb in ("COMMIT", "END") else Effect.NONE
+    else:
+        effect = Effect.READ
+    api = "cursor.execute" if framework == "dbapi" else "session.execute"
+    return DbCall(effect, framework, method, driver, verb, sql, batch=batch, api=f"{api}()")
+
+
+def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -> DbCall | None:
+    if _is_sqlalchemy(receiver):
+        return DbCall(Effect.COMMIT, "sqlalchemy", "commit", "sqlalchemy", api="session.commit()")
+    driver = _driver_of(receiver, settings)
+    if driver is not None:
+        return DbCall(Effect.COMMIT, "dbapi", "commit", driver, api="conn.commit()")
+    if receiver == "django.db.transaction":
+        return DbCall(Effect.COMMIT, "django", "commit", "django", api="transaction.commit()")
+    if receiver is None:
+        name = _receiver_name(receiver_node)
+        if name in _SESSION_NAMES:
+            return DbCall(
+                Effect.COMMIT, "sqlalchemy", "commit", "sqlalchemy", api="session.commit()"
+            )
+        if name in _CURSOR_NAMES or name == "db":
+            return DbCall(Effect.COMMIT, "dbapi", "commit", "", api=f"{name}.commit()")
+    return None
+
+
+def _pymongo(method: str, receiver: str | None) -> DbCall | None:
+    if receiver is not None and not receiver.startswith(_PYMONGO_ORIGINS):
+        if not receiver.endswith(("[]", "()")) and receiver.count(".") < 1:
+            return None
+    if method == "find":
+        if receiver is None or not receiver.startswith(_PYMONGO_ORIGINS):
+            return None
+        return DbCall(Effect.READ, "pymongo", method, "pymongo", api="collection.find()")
+    if method in ("distinct", "aggregate") and (
+        receiver is None or not receiver.startswith(_PYMONGO_ORIGINS)
+    ):
+        return None
+    if method in PYMONGO_READ:
+        return DbCall(Effect.READ, "pymongo", method, "pymongo", api=f"collection.{method}()")
+    if method in PYMONGO_WRITE:
+        return DbCall(Effect.WRITE, "pymongo", method, "pymongo", api=f"collection.{method}()")
+    if receiver is not None and receiver.startswith(_PYMONGO_ORIGINS):
+        return DbCall(
+            Effect.WRITE, "pymongo", method, "pymongo", batch=True, api=f"collection.{method}()"
+        )
+    return None
+
+
+def _django(chain: tuple[str, list[str]], method: str) -> DbCall | None:
+    model_name, methods = chain
+    short = model_name.rsplit(".", 1)[-1]
+    api = f"{short}.objects.{'().'.join(methods)}()"
+    if method in DJANGO_LAZY:
+        return DbCall(Effect.READ, "django", method, "django", lazy=True, api=api)
+    if method in DJANGO_READ:
+        return DbCall(Effect.READ, "django", method, "django", api=api)
+    if method in DJANGO_WRITE:
+        effect = Effect.WRITE | (
+            Effect.READ if method.startswith(("get_", "update_or")) else Effect.NONE
+        )
+        return DbCall(effect, "django", method, "django", api=api)
+    if method in DJANGO_BULK:
+        return DbCall(Effect.WRITE, "django", method, "django", batch=True, api=api)
+    return None
+
+
+def _is_django_instance(receiver: str) -> bool:
+    """An object fetched through a manager: ``Book.objects.get()``, an item of a queryset."""
+    if receiver.endswith("[]"):
+        return django_manager_chain(receiver[:-2] + ".x") is not None
+    chain = django_manager_chain(receiver + ".x")
+    if chain is None:
+        return False
+    methods = chain[1]
+    return len(methods) >= 2 and methods[-2] in _SINGLE_OBJECT and receiver.endswith("()")
+
+
+_SINGLE_OBJECT = frozenset({"get", "first", "last", "latest", "earliest", "create"})
+
+
+def _imports_django(model: SemanticModel) -> bool:
+    return any(module.startswith("django") for module in model.imported_modules)
+
+
+def _sqlalchemy(call: ast.Call, method: str, receiver_node: ast.expr) -> DbCall | None:
+    if method in SQLALCHEMY_READ:
+        if method == "get" and not call.args:
+            return None
+        return DbCall(Effect.READ, "sqlalchemy", method, "sqlalchemy", api=f"session.{method}()")
+    if method in SQLALCHEMY_FLUSH:
+        return DbCall(Effect.WRITE, "sqlalchemy", method, "sqlalchemy", api="session.flush()")
+    if method in SQLALCHEMY_WRITE:
+        batch = method.startswith("bulk_")
+        return DbCall(
+            Effect.WRITE, "sqlalchemy", method, "sqlalchemy", batch=batch, api=f"session.{method}()"
+        )
+    if method in ("add", "add_all", "delete"):
+        # buffered in the unit of work: written at the next flush, batched
+        return DbCall(
+            Effect.WRITE, "sqlalchemy", method, "sqlalchemy", batch=True, api=f"session.{method}()"
+        )
+    if method == "begin":
+        return DbCall(Effect.COMMIT, "sqlalchemy", method, "sqlalchemy", api="begin()")
+    return None
+
+
+def receiver_per_item(model: SemanticModel, call: ast.Call) -> bool:
+    """The connection / cursor / session the call runs on is made from the loop's item
+    (``conn = sqlite3.connect(path)`` for each ``path``): one statement per database is
+    not a statement per row."""
+    from throughlint.semantic.expressions import names_read
+
+    node = call.func
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    if not isinstance(node, ast.Name):
+        return False
+    binding = model.lookup(node.id)
+    if (
+        binding is None
+        or binding.value is None
+        or binding.kind.value
+        not in (
+            "assignment",
+            "with-variable",
+        )
+    ):
+        return False
+    loop_names: set[str] = set()
+    for loop in model.loops:
+        loop_names |= loop.target_names
+    value = binding.value
+    return isinstance(value, ast.Call) and bool(names_read(value) & loop_names)

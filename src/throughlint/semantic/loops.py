@@ -89,6 +89,20 @@ def is_small_iterable(iterable: ast.expr, small_loop_max: int) -> bool:
     return False
 
 
+_BATCH_WORDS = ("batch", "chunk", "page", "slice", "bulk")
+
+
+def is_batch_loop(loop: Loop) -> bool:
+    """A loop whose items are batches (``for chunk in chunks(rows, 500)``): one statement
+    per pass is already the batched form."""
+    if loop.iter is None:
+        return False
+    from throughlint.semantic.expressions import unparse_short
+
+    text = unparse_short(loop.iter, 200).lower() + " " + " ".join(loop.target_names).lower()
+    return any(word in text for word in _BATCH_WORDS)
+
+
 def describe_loop(loop: Loop) -> str:
     """``the loop over `books` `` — for messages."""
     from throughlint.semantic.expressions import unparse_short

@@ -34,6 +34,8 @@ class SemanticModel:
         self.scope = Scope(ScopeKind.MODULE, tree, None)
         self.module_scope = self.scope
         self.frame = Frame(function=None)
+        # qualified name of the innermost ``def`` being walked (lambdas belong to it)
+        self.function_name: str | None = None
         self.classes: list[ast.ClassDef] = []
         self.imported_modules: set[str] = set()
         self._class_attributes: dict[ast.ClassDef, dict[str, ast.expr]] = {}

@@ -1,0 +1,305 @@
+"""One file's contribution to the project index, gathered during the one walk.
+
+``COLLECTOR`` is not a rule of the catalogue: it is a set of handlers the engine adds to
+the dispatch table when an active rule uses the index (``Rule.uses_index``). It records
+
+- classes with their resolved bases, Django relation fields and SQLAlchemy
+  ``relationship()``s (with ``lazy=``, ``backref=``), and module-level declarative bases;
+- for every function: the union of its calls' direct effects (``call_effects``, so remote
+  calls too), one witness call per effect, and the project functions it calls;
+- pending findings: a call in a hot loop to a function whose effects only the whole
+  project can tell.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import TYPE_CHECKING, Any
+
+from throughlint.effects import Effect, call_effects
+from throughlint.effects.database import classify_call
+from throughlint.rules.base import Rule
+from throughlint.semantic.expressions import call_argument, unparse_short
+from throughlint.semantic.loops import describe_loop
+from throughlint.suppression import suppressed_codes
+
+if TYPE_CHECKING:
+    from throughlint.checker import Checker
+
+COLLECTOR = Rule(
+    code="TL100",
+    name="project-index",
+    summary="Gathers the project index (not a rule of the catalogue)",
+    doc="Gathers the project index.",
+)
+
+DJANGO_RELATION_FIELDS: dict[str, str] = {}
+for _prefix in ("django.db.models", "django.db.models.fields.related"):
+    DJANGO_RELATION_FIELDS[f"{_prefix}.ForeignKey"] = "fk"
+    DJANGO_RELATION_FIELDS[f"{_prefix}.OneToOneField"] = "o2o"
+    DJANGO_RELATION_FIELDS[f"{_prefix}.ManyToManyField"] = "m2m"
+DJANGO_RELATION_FIELDS["django.contrib.contenttypes.fields.GenericForeignKey"] = "gfk"
+
+SQLALCHEMY_RELATIONSHIPS = frozenset(
+    {
+        "sqlalchemy.orm.relationship",
+        "sqlalchemy.orm.relation",
+        "sqlalchemy.orm.relationships.relationship",
+        "flask_sqlalchemy.SQLAlchemy().relationship",
+    }
+)
+DECLARATIVE_FACTORIES = frozenset(
+    {
+        "sqlalchemy.orm.declarative_base()",
+        "sqlalchemy.ext.declarative.declarative_base()",
+        "sqlalchemy.orm.decl_api.declarative_base()",
+        "sqlalchemy.orm.registry().generate_base()",
+        "flask_sqlalchemy.SQLAlchemy().Model",
+    }
+)
+_ATOMIC = frozenset({"django.db.transaction.atomic", "django.db.transaction.atomic()"})
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+
+class FileFacts:
+    """What one file tells the project index; ``to_json`` is what the cache stores."""
+
+    __slots__ = ("classes", "codes", "functions", "pending", "seen")
+
+    def __init__(self, codes: tuple[str, ...] = ()) -> None:
+        self.codes = codes
+        self.classes: dict[str, dict[str, Any]] = {}
+        self.functions: dict[str, list[Any]] = {}
+        self.pending: list[dict[str, Any]] = []
+        self.seen: set[tuple] = set()
+
+    def function(self, name: str) -> list[Any]:
+        record = self.functions.get(name)
+        if record is None:
+            record = self.functions[name] = [0, set(), {}]
+        return record
+
+    def to_json(self) -> dict[str, Any] | None:
+        if not (self.classes or self.functions or self.pending):
+            return None
+        functions = {
+            name: [effect, sorted(callees), witnesses]
+            for name, (effect, callees, witnesses) in self.functions.items()
+            if effect or callees
+        }
+        return {"codes": list(self.codes), "c": self.classes, "f": functions, "p": self.pending}
+
+
+def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None:
+    """Record a finding that needs the project index; carries the line's suppressions."""
+    facts: FileFacts | None = getattr(checker, "index_facts", None)
+    if facts is None:
+        return
+    span = checker.source.span(node)
+    line = checker.source.line(span.line)
+    model = checker.semantic
+    record = {
+        "k": kind,
+        "span": [span.line, span.column, span.end_line, span.end_column],
+        "src": line,
+        "sup": sorted(suppressed_codes(line)),
+        "fn": (model.function_name or "").removeprefix(model.module + "."),
+        "depth": sum(1 for loop in model.loops if not loop.small and not loop.is_while),
+        **data,
+    }
+    facts.pending.append(record)
+
+
+def project_callee(name: str | None) -> bool:
+    """A name that may be a function of the linted project (not a builtin or stdlib)."""
+    if name is None or name.startswith("builtins."):
+        return False
+    return name.split(".", 1)[0] not in _STDLIB
+
+
+# --- handlers --------------------------------------------------------------------------
+
+
+@COLLECTOR.on(ast.Call)
+def record_call(checker: Checker, node: ast.Call) -> None:
+    model = checker.semantic
+    function = model.function_name
+    effect = call_effects(model, node, checker.settings)
+    if function is not None:
+        record = checker.index_facts.function(function)  # type: ignore[union-attr]
+        if effect:
+            new = effect.value & ~record[0]
+            if new:
+                record[0] |= effect.value
+                witness = _witness(checker, node)
+                for flag in Effect:
+                    if flag.value and new & flag.value:
+                        record[2][str(flag.value)] = witness
+            return
+    elif effect:
+        return
+    name = model.resolve(node.func)
+    if not project_callee(name):
+        return
+    if function is not None:
+        checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
+    loop = model.hot_loop()
+    if loop is not None:
+        add_pending(
+            checker,
+            node,
+            "call",
+            callee=name,
+            text=unparse_short(node.func, 40),
+            loop=describe_loop(loop),
+        )
+
+
+def _witness(checker: Checker, node: ast.Call) -> str:
+    found = classify_call(checker.semantic, node, checker.settings)
+    text = found.api if found is not None and found.api else f"{unparse_short(node.func, 40)}()"
+    return f"`{text}` ({checker.semantic.module}, line {node.lineno})"
+
+
+@COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
+def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    model = checker.semantic
+    for decorator in node.decorator_list:
+        if model.resolve(decorator) in _ATOMIC:
+            record = checker.index_facts.function(_qualified(checker, node.name))  # type: ignore[union-attr]
+            record[0] |= Effect.COMMIT.value
+            record[2][str(Effect.COMMIT.value)] = (
+                f"`@transaction.atomic` ({model.module}, line {node.lineno})"
+            )
+
+
+def _qualified(checker: Checker, name: str) -> str:
+    model = checker.semantic
+    if model.function_name is not None:
+        return f"{model.function_name}.{name}"
+    return ".".join([model.module, *(c.name for c in model.classes), name])
+
+
+@COLLECTOR.on(ast.Assign)
+def record_declarative_base(checker: Checker, node: ast.AST) -> None:
+    assert isinstance(node, ast.Assign)
+    model = checker.semantic
+    if model.function_name is not None or model.classes or len(node.targets) != 1:
+        return
+    target = node.targets[0]
+    if not isinstance(target, ast.Name) or not isinstance(node.value, (ast.Call, ast.Attribute)):
+        return
+    value = model.resolve(node.value)
+    if value in DECLARATIVE_FACTORIES:
+        checker.index_facts.classes[f"{model.module}.{target.id}"] = {"b": [value], "r": {}}  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.ClassDef)
+def record_class(checker: Checker, node: ast.AST) -> None:
+    assert isinstance(node, ast.ClassDef)
+    if not node.bases:
+        return
+    model = checker.semantic
+    bases = [base for base in (model.resolve(b) for b in node.bases) if base is not None]
+    if not bases or all(base.startswith("builtins.") for base in bases):
+        return
+    relations: dict[str, list[Any]] = {}
+    abstract = False
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target, value = statement.target, statement.value
+        elif isinstance(statement, ast.ClassDef) and statement.name == "Meta":
+            abstract = abstract or _meta_abstract(statement)
+            continue
+        else:
+            continue
+        if not isinstance(target, ast.Name):
+            continue
+        if target.id == "__abstract__" and isinstance(value, ast.Constant):
+            abstract = bool(value.value)
+        if isinstance(value, ast.Call):
+            relation = _relation(model, value)
+            if relation is not None:
+                relations[target.id] = relation
+    qualified = ".".join([model.module, *(c.name for c in model.classes), node.name])
+    if model.function_name is not None:
+        qualified = f"{model.function_name}.{node.name}"
+    record: dict[str, Any] = {"b": bases, "r": relations}
+    if abstract:
+        record["a"] = True
+    checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
+
+
+def _meta_abstract(meta: ast.ClassDef) -> bool:
+    for statement in meta.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "abstract" for t in statement.targets)
+            and isinstance(statement.value, ast.Constant)
+        ):
+            return bool(statement.value.value)
+    return False
+
+
+def _relation(model, call: ast.Call) -> list[Any] | None:
+    """``[kind, target, related_name, lazy, backref, backref_lazy]`` of a relation field.
+    A target is ``=qualified.Name`` when resolved, else the string as written."""
+    name = model.resolve(call.func)
+    if name is None:
+        return None
+    kind = DJANGO_RELATION_FIELDS.get(name)
+    if kind == "gfk":
+        return ["gfk", None, None, None, None, None]
+    if kind is not None:
+        target = _target(model, call_argument(call, 0, "to"))
+        related = _string(call_argument(call, None, "related_name"))
+        return [kind, target, related, None, None, None]
+    if name in SQLALCHEMY_RELATIONSHIPS:
+        target = _target(model, call_argument(call, 0, "argument"))
+        lazy = _lazy(call_argument(call, None, "lazy"))
+        backref = call_argument(call, None, "backref")
+        backref_name, backref_lazy = None, None
+        if isinstance(backref, ast.Constant) and isinstance(backref.value, str):
+            backref_name, backref_lazy = backref.value, "select"
+        elif isinstance(backref, ast.Call) and backref.args:
+            backref_name = _string(backref.args[0])
+            backref_lazy = _lazy(call_argument(backref, None, "lazy"))
+        return ["rel", target, None, lazy, backref_name, backref_lazy]
+    return None
+
+
+def _target(model, node: ast.expr | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Lambda):
+        node = node.body
+    resolved = model.resolve(node)
+    return f"={resolved}" if resolved is not None else None
+
+
+def _string(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _lazy(node: ast.expr | None) -> str | None:
+    """The loader strategy: ``select`` when absent; None when not a literal."""
+    if node is None:
+        return "select"
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if value is True:
+            return "select"
+        if value is False:
+            return "joined"
+        if value is None:
+            return "noload"
+        return value if isinstance(value, str) else None
+    return None

@@ -1,0 +1,269 @@
+"""## What it does
+Finds a transaction committed on every pass of a loop: `commit()` on a DB-API connection
+or a SQLAlchemy session / connection, `django.db.transaction.commit()`, and per-pass
+`with transaction.atomic():`, `with session.begin():`, `with engine.begin():` and
+`with sqlite3_connection:` blocks; also calls to project functions that commit
+(including functions decorated with `@transaction.atomic`).
+
+A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
+right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`).
+
+## Why it hurts throughput
+A commit waits for the write-ahead log to reach the disk (an `fsync`): a few hundred
+per second on most storage, however small the transaction. Committing per item caps the
+loop at that rate; one transaction, or one per few thousand rows, removes the cap.
+
+It does not matter when each item must be durable on its own before the next one
+starts (a queue consumer acknowledging per message), or when the loop is short.
+
+## Example
+```python
+import sqlite3
+
+def save(conn: sqlite3.Connection, rows):
+    for row in rows:
+        conn.execute("INSERT INTO t VALUES (?)", (row,))
+        conn.commit()
+```
+
+## Use instead
+```python
+import sqlite3
+
+def save(conn: sqlite3.Connection, rows):
+    with conn:
+        conn.executemany("INSERT INTO t VALUES (?)", [(row,) for row in rows])
+```
+
+## Fix safety
+No fix is offered: moving the commit after the loop changes what survives a failure
+half-way (all or nothing instead of the rows so far).
+
+## Options
+- `commit-functions`: qualified names of in-house functions that commit.
+- `connection-factories`: qualified names of in-house connection constructors.
+
+## References
+- https://www.sqlite.org/faq.html#q19
+- https://docs.djangoproject.com/en/stable/topics/db/transactions/
+- https://docs.sqlalchemy.org/en/20/orm/session_transaction.html
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.effects import Effect
+from throughlint.effects.database import (
+    _driver_of,
+    _is_sqlalchemy,
+    classify_call,
+    receiver_per_item,
+)
+from throughlint.rules.base import Rule
+from throughlint.rules.n_plus_one_query import DB_TRIGGERS
+from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+
+RULE = Rule(
+    code="TL103",
+    name="commit-in-loop",
+    summary="A transaction committed on every loop pass",
+    triggers=DB_TRIGGERS,
+    options=("commit-functions", "connection-factories"),
+    uses_index=True,
+    doc=__doc__ or "",
+    bad=(
+        """\
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, rows):
+    for row in rows:
+        conn.execute("INSERT INTO t VALUES (?)", (row,))
+        conn.commit()  # expect: TL103
+""",
+        """\
+from django.db import transaction
+
+from shop.models import Order
+
+
+def close(orders):
+    for order in orders:
+        with transaction.atomic():  # expect: TL103
+            order.close()
+""",
+        """\
+from sqlalchemy.orm import Session
+
+
+def mark(session: Session, users):
+    for user in users:
+        user.active = False
+        session.commit()  # expect: TL103
+""",
+        """\
+from sqlalchemy import create_engine, text
+
+engine = create_engine("sqlite://")
+
+
+def store(rows):
+    for row in rows:
+        with engine.begin() as conn:  # expect: TL103
+            conn.execute(text("UPDATE t SET seen = 1 WHERE id = :id"), {"id": row})
+""",
+    ),
+    good=(
+        """\
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, rows):
+    for row in rows:
+        conn.execute("INSERT INTO t VALUES (?)", (row,))
+    conn.commit()
+""",
+        """\
+from django.db import transaction
+
+
+def close(orders):
+    with transaction.atomic():
+        for order in orders:
+            order.close()
+""",
+    ),
+    near_miss=(
+        """\
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, rows):
+    for i, row in enumerate(rows):
+        conn.execute("INSERT INTO t VALUES (?)", (row,))
+        if i % 1000 == 0:
+            conn.commit()
+    conn.commit()
+""",
+        """\
+from sqlalchemy.orm import Session
+
+
+def load(session: Session, rows, size=500):
+    pending = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= size:
+            session.add_all(pending)
+            session.commit()
+            pending.clear()
+""",
+        """\
+import git
+
+
+def tag(repo: git.Repo, messages):
+    for message in messages:
+        repo.index.commit(message)
+""",
+    ),
+)
+
+_ATOMIC = frozenset({"django.db.transaction.atomic()", "django.db.transaction.atomic"})
+_BATCH_NAMES = ("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows")
+
+
+@RULE.on(ast.Call)
+def check_call(checker, node: ast.Call) -> None:
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None:
+        return
+    found = classify_call(model, node, checker.settings)
+    if found is None or not found.effect & Effect.COMMIT or found.method == "begin":
+        return
+    if receiver_per_item(model, node):
+        return
+    _report(checker, node, loop, f"`{found.api}`")
+
+
+@RULE.on(ast.With, ast.AsyncWith)
+def check_with(checker, node: ast.AST) -> None:
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None:
+        return
+    for item in node.items:  # type: ignore[attr-defined]
+        context = item.context_expr
+        name = model.resolve(context)
+        if name in _ATOMIC:
+            _report(checker, context, loop, "`with transaction.atomic()`")
+            return
+        if (
+            isinstance(context, ast.Call)
+            and isinstance(context.func, ast.Attribute)
+            and context.func.attr == "begin"
+            and _is_sqlalchemy(model.resolve(context.func.value))
+        ):
+            _report(checker, context, loop, f"`with {ast.unparse(context.func)}()`")
+            return
+        if name is not None and name.endswith("connect()") and _driver_of(name, checker.settings):
+            if name.startswith("sqlite3"):
+                _report(checker, context, loop, "`with conn:` (it commits on exit)")
+                return
+
+
+def _report(checker, node: ast.AST, loop: Loop, what: str) -> None:
+    if is_batch_loop(loop) or _batch_guarded(node, loop):
+        return
+    checker.report(
+        RULE,
+        node,
+        f"{what} commits on every pass of {describe_loop(loop)}: N commits, each waiting "
+        f"for the log to reach the disk; commit once after the loop, or every few "
+        f"thousand items (`if i % 1000 == 0`)",
+    )
+
+
+def _batch_guarded(target: ast.AST, loop: Loop) -> bool:
+    """Inside an ``if`` (within the loop) whose test looks like a batch condition."""
+    path = _path_to(loop.node, target)
+    for node in path:
+        if isinstance(node, ast.If) and _in_body(node, target) and _is_batch_test(node.test):
+            return True
+    return False
+
+
+def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST]:
+    stack: list[tuple[ast.AST, list[ast.AST]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, [*path, node]))
+    return []
+
+
+def _in_body(statement: ast.If, target: ast.AST) -> bool:
+    return any(target is node for child in statement.body for node in ast.walk(child))
+
+
+def _is_batch_test(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return True
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
+        ):
+            for side in (node.left, *node.comparators):
+                if (
+                    isinstance(side, ast.Call)
+                    and isinstance(side.func, ast.Name)
+                    and side.func.id == "len"
+                ):
+                    return True
+                if isinstance(side, ast.Name) and any(w in side.id.lower() for w in _BATCH_NAMES):
+                    return True
+    return False

@@ -1,0 +1,453 @@
+"""## What it does
+Finds a read query run once per item of a loop (`for` / `async for` / comprehension):
+
+- explicit queries: Django `Model.objects.get/first/count/exists/...`, a queryset
+  evaluated per item (`for b in Book.objects.filter(author=a)` inside a loop),
+  `get_object_or_404`; SQLAlchemy `session.query/get/execute/scalar/scalars`; DB-API
+  `cursor.execute("SELECT ...")`; pymongo `find_one`;
+- implicit queries: on the items of a loop over a queryset or `select()` result, an
+  attribute that follows a relation the project index knows (`book.author.name`,
+  `book.tags.all()`, `author.books.count()`, `user.addresses`) when the query that
+  produced the items does not load it (`select_related`, `prefetch_related`,
+  `selectinload`, `joinedload`, `subqueryload`, `contains_eager`, or a non-lazy
+  `relationship()`);
+- a call to a function of the project that does any of these, also in another module.
+
+## Why it hurts throughput
+Every query is a round trip: the network, the parse, the plan, the result. A loop that
+issues one per item turns one query into 1 + N, and the page that was fast on ten rows
+spends its time waiting on the database with ten thousand.
+
+The finding does not matter when the loop is bounded by something small that is not a
+literal (a fixed handful of settings, an admin action on a few selected rows), when the
+lookups hit a cache, or in a one-off maintenance script.
+Not reported: `obj.fk_id` (a column, not a query), a `while` loop fetching one page
+per pass (pagination is 1 query per page, not per item), loops over small literals.
+
+## Example
+```python
+from shop.models import Book
+
+def titles_by_author(ids):
+    for book in Book.objects.all():
+        print(book.title, book.author.name)
+    return [Book.objects.get(pk=i).title for i in ids]
+```
+
+## Use instead
+```python
+from shop.models import Book
+
+def titles_by_author(ids):
+    for book in Book.objects.select_related("author"):
+        print(book.title, book.author.name)
+    books = Book.objects.in_bulk(ids)
+    return [books[i].title for i in ids]
+```
+SQLAlchemy: `select(User).options(selectinload(User.addresses))`; raw SQL: one
+`SELECT ... WHERE id IN (...)` / `= ANY(%s)` and a dict keyed by id.
+
+## Fix safety
+No fix is offered: the batched query changes the shape of the code around it.
+
+## Options
+- `query-functions`: qualified names of in-house functions that run a query.
+- `connection-factories`: qualified names of in-house connection constructors.
+
+## References
+- https://docs.djangoproject.com/en/stable/topics/db/optimization/
+- https://docs.djangoproject.com/en/stable/ref/models/querysets/#select-related
+- https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from throughlint.effects import Effect
+from throughlint.effects.database import READ_VERBS, DbCall, classify_call, receiver_per_item
+from throughlint.index.facts import add_pending
+from throughlint.rules.base import Rule
+from throughlint.semantic.loops import Loop, describe_loop
+from throughlint.semantic.queries import query_chain
+from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.index.project import Relation
+
+DB_TRIGGERS: tuple[str, ...] = (
+    "objects",
+    "execute",
+    "session",
+    "cursor",
+    "commit",
+    "models",
+    "sqlalchemy",
+    "django",
+    "find_one",
+    "_one(",
+    ".save(",
+    ".delete(",
+    "atomic",
+    "query",
+    "flush",
+)
+
+RULE = Rule(
+    code="TL101",
+    name="n-plus-one-query",
+    summary="A read query per loop item (1 + N queries)",
+    triggers=DB_TRIGGERS,
+    options=("query-functions", "connection-factories"),
+    uses_index=True,
+    doc=__doc__ or "",
+    bad=(
+        """\
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+    tags = models.ManyToManyField("Tag")
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+def report(ids):
+    for book in Book.objects.all():
+        print(book.title, book.author.name)  # expect: TL101
+        print([t.name for t in book.tags.all()])  # expect: TL101
+    for author in Author.objects.filter(name__startswith="A"):
+        print(author.books.count())  # expect: TL101
+    return [Book.objects.get(pk=i) for i in ids]  # expect: TL101
+""",
+        """\
+import sqlite3
+
+
+def load_names(conn: sqlite3.Connection, user_ids):
+    names = {}
+    for user_id in user_ids:
+        row = conn.execute("SELECT name FROM users WHERE id = ?", (user_id,)).fetchone()  # expect: TL101
+        names[user_id] = row[0]
+    return names
+""",
+        """\
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    addresses: Mapped[list["Address"]] = relationship(back_populates="user")
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user: Mapped[User] = relationship(back_populates="addresses")
+
+
+def emails(session: Session, ids):
+    for user in session.scalars(select(User)):
+        print([a.id for a in user.addresses])  # expect: TL101
+    return [session.get(User, i) for i in ids]  # expect: TL101
+""",
+        """\
+from shop.models import Book
+
+
+def author_name(book_id):
+    return Book.objects.get(pk=book_id).author_id
+
+
+def names(ids):
+    return [author_name(i) for i in ids]  # expect: TL101
+""",
+    ),
+    good=(
+        """\
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Book(models.Model):
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+
+
+def report(ids):
+    for book in Book.objects.select_related("author"):
+        print(book.author.name)
+    for author in Author.objects.prefetch_related("books"):
+        print(author.books.count())
+    books = Book.objects.in_bulk(ids)
+    return [books[i] for i in ids]
+""",
+        """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import User
+
+
+def emails(session: Session):
+    stmt = select(User).options(selectinload(User.addresses))
+    for user in session.scalars(stmt):
+        print([a.email for a in user.addresses])
+""",
+    ),
+    near_miss=(
+        """\
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Book(models.Model):
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+
+def author_ids():
+    return [book.author_id for book in Book.objects.all()]
+""",
+        """\
+import sqlite3
+
+
+def pages(conn: sqlite3.Connection):
+    last = 0
+    while True:
+        rows = conn.execute("SELECT id FROM t WHERE id > ? LIMIT 100", (last,)).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+""",
+        """\
+from shop.models import Setting
+
+
+def defaults():
+    return {key: Setting.objects.get(key=key).value for key in ("theme", "lang")}
+""",
+        """\
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    addresses: Mapped[list["Address"]] = relationship(lazy="selectin")
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+def emails(session: Session):
+    for user in session.scalars(select(User)):
+        print(len(user.addresses))
+""",
+    ),
+)
+
+_CONSUMERS = frozenset(
+    {"builtins.list", "builtins.len", "builtins.tuple", "builtins.set", "builtins.sorted"}
+)
+
+
+@RULE.on(ast.Call)
+def check_call(checker, node: ast.Call) -> None:
+    model = checker.semantic
+    if not model.frame.loops:
+        return
+    if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute):
+        _relation_access(checker, node.func.value, node.func.attr)
+    loop = model.hot_loop()
+    if loop is None:
+        return
+    found = classify_call(model, node, checker.settings)
+    if found is None:
+        if node.args and model.resolve(node.func) in _CONSUMERS:
+            _evaluated_queryset(checker, node.args[0], loop)
+        return
+    if not found.effect & Effect.READ or found.effect & Effect.WRITE or found.lazy:
+        return
+    if receiver_per_item(model, node):
+        return
+    if found.framework == "dbapi" and found.verb not in READ_VERBS:
+        return
+    if found.framework == "sqlalchemy" and found.method == "execute" and found.verb != "SELECT":
+        return
+    _report(checker, node, loop, found)
+
+
+def _report(checker, node: ast.AST, loop: Loop, found: DbCall) -> None:
+    key = ("TL101", node.lineno)
+    facts = checker.index_facts
+    if facts is not None:
+        if key in facts.seen:
+            return
+        facts.seen.add(key)
+    checker.report(
+        RULE,
+        node,
+        f"`{found.api}` runs a query on every pass of {describe_loop(loop)}: 1 + N queries; "
+        f"{_advice(found)}",
+    )
+
+
+def _advice(found: DbCall) -> str:
+    if found.framework == "django":
+        if found.method == "get":
+            return "fetch all rows at once with `in_bulk(ids)` or `filter(pk__in=ids)`"
+        if found.method in ("count", "exists"):
+            return (
+                "compute it for all items at once with `annotate(Count(...))` or one grouped query"
+            )
+        return (
+            "fetch them in one query (`filter(..__in=...)`, `select_related`, `prefetch_related`)"
+        )
+    if found.framework == "sqlalchemy":
+        return (
+            "load the rows in one statement (`select(...).where(Model.id.in_(ids))`) "
+            "or eager-load the relation (`selectinload`)"
+        )
+    if found.framework == "pymongo":
+        return "use one `find({'_id': {'$in': ids}})`"
+    return "use one query for all items (`WHERE id IN (...)` / `= ANY(%s)`) and a dict by id"
+
+
+@RULE.on(ast.For, ast.AsyncFor)
+def check_nested_iteration(checker, node: ast.AST) -> None:
+    loop = checker.semantic.hot_loop()
+    if loop is not None:
+        _evaluated_queryset(checker, node.iter, loop)  # type: ignore[attr-defined]
+
+
+@RULE.on(ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+def check_nested_comprehension(checker, node: ast.AST) -> None:
+    loop = checker.semantic.hot_loop()
+    if loop is not None:
+        _evaluated_queryset(checker, node.generators[0].iter, loop)  # type: ignore[attr-defined]
+
+
+def _evaluated_queryset(checker, iterable: ast.expr, loop: Loop) -> None:
+    """A Django queryset built and evaluated (iterated, ``list()``...) on every pass."""
+    if not isinstance(iterable, ast.Call):
+        return
+    found = classify_call(checker.semantic, iterable, checker.settings)
+    if found is not None and found.framework == "django" and found.lazy:
+        _report(checker, iterable, loop, found)
+
+
+@RULE.on(ast.Attribute)
+def check_attribute(checker, node: ast.Attribute) -> None:
+    if isinstance(node.ctx, ast.Load) and checker.semantic.frame.loops:
+        _relation_access(checker, node, None)
+
+
+def _relation_access(checker, node: ast.expr, method: str | None) -> None:
+    """``item.attr`` (or ``item.attr.method()``) on the item of a loop over a query: a
+    pending finding, since whether ``attr`` is a lazy relation is the index's to say."""
+    if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
+        return
+    model = checker.semantic
+    variable = node.value.id
+    loop = next(
+        (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
+        None,
+    )
+    if loop is None or checker.index_facts is None:
+        return
+    key = (id(loop.node), variable, node.attr, method is None)
+    facts = checker.index_facts
+    if key in facts.seen:
+        return
+    facts.seen.add(key)
+    binding = model.lookup(variable)
+    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
+        return
+    chain = query_chain(model, binding.value)
+    if chain is None or chain.rows_are_dicts:
+        return
+    add_pending(
+        checker,
+        node,
+        "relation",
+        framework=chain.framework,
+        model=chain.model,
+        attr=node.attr,
+        method=method,
+        var=variable,
+        chain=chain.text,
+        loaded=sorted(chain.loaded),
+        loads_all=chain.loads_all,
+        group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{node.attr}",
+    )
+
+
+def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
+    """The TL101 message for a relation touched on a loop item, or None when the access
+    is not a query (loaded by the query, a non-lazy relationship, a manager not used)."""
+    attr, var, method = pending["attr"], pending["var"], pending["method"]
+    loaded = pending["loads_all"] or any(
+        path == attr or path.startswith(attr + "__") for path in pending["loaded"]
+    )
+    items = f"every item of `{pending['chain']}`"
+    if relation.framework == "sqlalchemy":
+        if relation.lazy not in ("select", "dynamic") or attr in pending["loaded"]:
+            return None
+        owner = pending["model"].rsplit(".", 1)[-1]
+        return (
+            f'`{var}.{attr}` lazy-loads (relationship `lazy="{relation.lazy}"`) for {items}: '
+            f"1 + N queries; load it with the query: "
+            f"`.options(selectinload({owner}.{attr}))`"
+        )
+    if relation.many:
+        if method is None:
+            return None
+        if loaded and method in ("all", "count", "exists", "__len__"):
+            return None
+        if loaded:
+            return (
+                f"`{var}.{attr}.{method}()` runs a new query for {items} even though "
+                f"`{attr}` is prefetched: 1 + N queries; filter in Python or use "
+                f'`Prefetch("{attr}", queryset=...)`'
+            )
+        return (
+            f"`{var}.{attr}.{method}()` runs a query for {items}: 1 + N queries; "
+            f'add `prefetch_related("{attr}")` to the queryset'
+        )
+    if loaded:
+        return None
+    api = "prefetch_related" if relation.kind == "gfk" else "select_related"
+    return (
+        f"`{var}.{attr}` runs a query for {items}: 1 + N queries; "
+        f'add `{api}("{attr}")` to the queryset'
+    )

@@ -1,0 +1,301 @@
+"""## What it does
+Finds one write statement per loop item: `execute` of INSERT / UPDATE / DELETE / REPLACE /
+UPSERT SQL (literals, f-strings, concatenations, names bound to them, `text(...)`, and
+SQLAlchemy Core `insert()` / `update()` / `delete()`), Django `Model.objects.create /
+get_or_create / update_or_create`, `obj.save()` / `obj.delete()`, queryset `.update()` /
+`.delete()` per item, SQLAlchemy `session.add` / `merge` followed by a `flush` in the same
+loop pass (followed by a `commit`, it is TL103's finding), pymongo `insert_one / update_one / replace_one / delete_one`, and
+calls to project functions that do one of these.
+
+## Why it hurts throughput
+Each statement is a round trip and, outside a batch, its own parse, plan and log write.
+The batched forms send many rows per round trip: thousands of rows per second become
+tens of thousands.
+
+What to use depends on the driver:
+- sqlite3: `executemany()` (no per-call overhead);
+- psycopg2: `psycopg2.extras.execute_values()` or `execute_batch()`: psycopg2's own
+  `executemany()` is documented as no faster than a loop;
+- psycopg 3: `cursor.executemany()` (pipelined);
+- PyMySQL / mysqlclient: `executemany()` rewrites an INSERT into multi-row VALUES;
+- Django: `bulk_create()`, `bulk_update()`, one `filter(...).update()`;
+- SQLAlchemy 2.0: `session.add()` per item is fine (the flush batches INSERTs,
+  "insertmanyvalues"); only a `flush()` / `commit()` per item is the problem, or
+  `execute(insert(table), list_of_dicts)`;
+- pymongo: `insert_many()`, `bulk_write()`.
+
+It does not matter for a handful of rows, or when each write must be visible before
+the next one is computed. DDL in a loop (creating a few tables) is not reported.
+
+## Example
+```python
+import sqlite3
+
+def save(conn: sqlite3.Connection, rows):
+    for row in rows:
+        conn.execute("INSERT INTO t (a, b) VALUES (?, ?)", row)
+```
+
+## Use instead
+```python
+import sqlite3
+
+def save(conn: sqlite3.Connection, rows):
+    conn.executemany("INSERT INTO t (a, b) VALUES (?, ?)", rows)
+```
+
+## Fix safety
+No fix yet. A loop whose body is only `cursor.execute(<same SQL>, params)` can become
+`executemany` mechanically (the message names the statement); ORM rewrites
+(`bulk_create` skips `save()` and signals) are not safe.
+
+## Options
+- `write-functions`: qualified names of in-house functions that write a row.
+- `connection-factories`: qualified names of in-house connection constructors.
+
+## References
+- https://www.psycopg.org/docs/extras.html#fast-execution-helpers
+- https://www.psycopg.org/psycopg3/docs/advanced/pipeline.html
+- https://docs.djangoproject.com/en/stable/ref/models/querysets/#bulk-create
+- https://docs.sqlalchemy.org/en/20/core/connections.html#engine-insertmanyvalues
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.effects import Effect
+from throughlint.effects.database import WRITE_VERBS, DbCall, classify_call, receiver_per_item
+from throughlint.rules.base import Rule
+from throughlint.rules.n_plus_one_query import DB_TRIGGERS
+from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+
+RULE = Rule(
+    code="TL102",
+    name="per-item-write",
+    summary="One INSERT / UPDATE / DELETE per loop item",
+    triggers=DB_TRIGGERS,
+    options=("write-functions", "connection-factories"),
+    uses_index=True,
+    doc=__doc__ or "",
+    bad=(
+        """\
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, rows):
+    for row in rows:
+        conn.execute("INSERT INTO t (a, b) VALUES (?, ?)", row)  # expect: TL102
+""",
+        """\
+import psycopg2
+
+conn = psycopg2.connect("dbname=shop")
+TABLE = "prices"
+
+
+def update_prices(prices):
+    cur = conn.cursor()
+    for sku, price in prices.items():
+        cur.execute(f"UPDATE {TABLE} SET price = %s WHERE sku = %s", (price, sku))  # expect: TL102
+""",
+        """\
+from shop.models import Book, Stock
+
+
+def import_books(rows):
+    for row in rows:
+        Book.objects.create(title=row["title"])  # expect: TL102
+    for book in Book.objects.filter(stock=0):
+        book.available = False
+        book.save()  # expect: TL102
+    for sku in rows:
+        Stock.objects.filter(sku=sku).update(count=0)  # expect: TL102
+""",
+        """\
+from sqlalchemy.orm import Session
+
+from app.models import Event
+
+
+def record(session: Session, events):
+    for data in events:
+        session.add(Event(**data))  # expect: TL102
+        session.flush()
+""",
+        """\
+from pymongo import MongoClient
+
+events = MongoClient().app.events
+
+
+def store(docs):
+    for doc in docs:
+        events.insert_one(doc)  # expect: TL102
+""",
+    ),
+    good=(
+        """\
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, rows):
+    conn.executemany("INSERT INTO t (a, b) VALUES (?, ?)", rows)
+""",
+        """\
+from shop.models import Book
+
+
+def import_books(rows):
+    Book.objects.bulk_create([Book(title=row["title"]) for row in rows])
+""",
+        """\
+from sqlalchemy.orm import Session
+
+from app.models import Event
+
+
+def record(session: Session, events):
+    for data in events:
+        session.add(Event(**data))
+    session.commit()
+""",
+    ),
+    near_miss=(
+        """\
+import sqlite3
+
+
+def create_tables(conn: sqlite3.Connection, names):
+    for name in names:
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
+""",
+        """\
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, rows):
+    for batch in chunks(rows, 500):
+        conn.execute("INSERT INTO t SELECT * FROM staging LIMIT 500")
+""",
+        """\
+from PIL import Image
+
+
+def thumbnails(paths):
+    for path in paths:
+        Image.open(path).save(path + ".png")
+""",
+    ),
+)
+
+
+@RULE.on(ast.Call)
+def check(checker, node: ast.Call) -> None:
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None:
+        return
+    found = classify_call(model, node, checker.settings)
+    if (
+        found is None
+        or not found.effect & Effect.WRITE
+        or (
+            found.batch
+            and found.method
+            not in (
+                "add",
+                "merge",
+            )
+        )
+    ):
+        return
+    if found.framework in ("dbapi", "sqlalchemy") and found.method == "execute":
+        if found.verb not in WRITE_VERBS:
+            return
+    elif found.framework == "sqlalchemy":
+        if found.method == "flush":
+            return  # reported at the add / merge it flushes
+        if found.method in ("add", "merge"):
+            if not _flushed_in_same_pass(node, loop):
+                return
+        elif found.method != "merge":
+            return
+    if is_batch_loop(loop):
+        return
+    if receiver_per_item(model, node):
+        return
+    facts = checker.index_facts
+    if facts is not None:
+        key = ("TL102", node.lineno)
+        if key in facts.seen:
+            return
+        facts.seen.add(key)
+    checker.report(
+        RULE,
+        node,
+        f"{_what(found)} on every pass of {describe_loop(loop)}: N round trips; {advice(found)}",
+    )
+
+
+def _what(found: DbCall) -> str:
+    if found.sql:
+        sql = " ".join(found.sql.split())
+        sql = sql if len(sql) <= 50 else sql[:47] + "..."
+        return f"`{found.api}` runs `{sql}`"
+    if found.verb:
+        return f"`{found.api}` runs an {found.verb}"
+    return f"`{found.api}` writes"
+
+
+def advice(found: DbCall) -> str:
+    """What to use instead, right for the driver."""
+    if found.framework == "django":
+        return {
+            "create": "collect the objects and call `bulk_create()` once",
+            "save": "collect the objects and call `bulk_update(objs, fields)` "
+            "(or `bulk_create` for new rows) once",
+            "update": "update all rows with one `filter(pk__in=...).update(...)` "
+            "or `bulk_update()`",
+            "delete": "delete all rows with one `filter(pk__in=...).delete()`",
+        }.get(found.method, "batch with `bulk_create()` / `bulk_update()`")
+    if found.framework == "sqlalchemy":
+        if found.method in ("add", "merge"):
+            return (
+                "add all objects and flush / commit once after the loop (SQLAlchemy 2.0 "
+                "batches the INSERTs at flush)"
+            )
+        return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
+    if found.framework == "pymongo":
+        return "use `insert_many()` / `bulk_write()`"
+    driver = found.driver
+    if driver == "psycopg2":
+        return (
+            "use `psycopg2.extras.execute_values()` or `execute_batch()` "
+            "(psycopg2's `executemany()` is no faster than a loop)"
+        )
+    if driver == "psycopg":
+        return "use `cursor.executemany()` once (psycopg 3 pipelines it)"
+    if driver in ("pymysql", "MySQLdb", "mysql"):
+        return "use `executemany()` once (it sends a multi-row INSERT)"
+    if driver == "sqlite3":
+        return "collect the parameters and call `executemany()` once"
+    return "collect the parameters and call `executemany()` once (or a multi-row statement)"
+
+
+def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:
+    """A ``flush()`` after the ``add`` in the same pass of the loop (a ``commit()`` there
+    is TL103's finding)."""
+    body = getattr(loop.node, "body", None)
+    if not isinstance(body, list):
+        return False
+    for statement in body:
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "flush"
+                and node.lineno > call.lineno
+            ):
+                return True
+    return False

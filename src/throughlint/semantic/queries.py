@@ -1,0 +1,193 @@
+"""Query chains: what an expression that produces rows is, as far as one file can tell.
+
+``Book.objects.select_related("author").filter(...)`` is a Django queryset over
+``app.models.Book`` that loads ``author``; ``session.scalars(select(User).options(
+selectinload(User.addresses)))`` is a SQLAlchemy query over ``app.models.User`` that loads
+``addresses``. Names bound to such expressions are followed. Whether ``Book`` really is a
+model, and which of its attributes are relations, is the project index's business.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.semantic.model import SemanticModel
+
+_MAX_DEPTH = 6
+_DJANGO_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+_DJANGO_ROW_METHODS = frozenset(
+    {"all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate",
+     "alias", "only", "defer", "distinct", "using", "reverse", "select_for_update", "iterator",
+     "union", "extra", "complex_filter", "values", "values_list"}
+)  # fmt: skip
+_SQLALCHEMY_LOADERS = frozenset(
+    {"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager",
+     "defaultload", "lazyload", "noload", "raiseload", "load_only"}
+)  # fmt: skip
+_EAGER = frozenset(
+    {"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"}
+)
+_SQLALCHEMY_SESSION_QUERIES = frozenset({"scalars", "execute", "query", "scalar"})
+
+
+@dataclass(frozen=True, slots=True)
+class QueryChain:
+    """Rows from a query. ``model`` is the qualified name of the queried class;
+    ``loaded`` the relation paths it loads with its rows (``author``, ``author__publisher``,
+    ``addresses``); ``loads_all`` for ``select_related()`` with no arguments; ``rows_are_dicts``
+    for ``values()`` / ``values_list()`` / raw column selects."""
+
+    framework: str
+    model: str
+    text: str
+    loaded: frozenset[str] = frozenset()
+    loads_all: bool = False
+    rows_are_dicts: bool = False
+    manager: str = "objects"
+
+    def loads(self, relation: str) -> bool:
+        return self.loads_all or any(
+            path == relation or path.startswith(relation + "__") for path in self.loaded
+        )
+
+
+def query_chain(model: SemanticModel, node: ast.expr | None) -> QueryChain | None:
+    """The query an iterable comes from, following names bound to it."""
+    return _chain(model, node, 0)
+
+
+def _follow(model: SemanticModel, node: ast.expr, depth: int) -> ast.expr | None:
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if (
+            binding is not None
+            and binding.kind is BindingKind.ASSIGNMENT
+            and binding.value is not None
+        ):
+            return binding.value
+    return None
+
+
+def _chain(model: SemanticModel, node: ast.expr | None, depth: int) -> QueryChain | None:
+    if node is None or depth > _MAX_DEPTH:
+        return None
+    followed = _follow(model, node, depth)
+    if followed is not None:
+        return _chain(model, followed, depth + 1)
+    if isinstance(node, ast.Await):
+        return _chain(model, node.value, depth + 1)
+    return _django_chain(model, node, depth) or _sqlalchemy_chain(model, node, depth)
+
+
+def _strings(call: ast.Call) -> list[str]:
+    found = []
+    for argument in call.args:
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            found.append(argument.value)
+        elif isinstance(argument, ast.Call) and argument.args:  # Prefetch("tags", ...)
+            first = argument.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append(first.value)
+    return found
+
+
+def _django_chain(model: SemanticModel, node: ast.expr, depth: int) -> QueryChain | None:
+    loaded: set[str] = set()
+    loads_all = False
+    dicts = False
+    current = node
+    seen_call = False
+    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+        method = current.func.attr
+        if method not in _DJANGO_ROW_METHODS:
+            return None
+        seen_call = True
+        if method in ("select_related", "prefetch_related"):
+            names = _strings(current)
+            loaded.update(names)
+            if method == "select_related" and not current.args:
+                loads_all = True
+        elif method in ("values", "values_list"):
+            dicts = True
+        current = current.func.value
+    if not seen_call:
+        return None
+    if isinstance(current, ast.Attribute) and current.attr in _DJANGO_MANAGERS:
+        owner = model.resolve(current.value)
+        if owner is None or owner.endswith(("()", "[]")):
+            return None
+        return QueryChain(
+            "django", owner, _short(node), frozenset(loaded), loads_all, dicts, current.attr
+        )
+    inner = _chain(model, current, depth + 1)  # a queryset bound to a name, refined
+    if inner is None or inner.framework != "django":
+        return None
+    return QueryChain(
+        "django",
+        inner.model,
+        _short(node),
+        inner.loaded | loaded,
+        inner.loads_all or loads_all,
+        inner.rows_are_dicts or dicts,
+        inner.manager,
+    )
+
+
+def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> QueryChain | None:
+    """``session.scalars(select(User)...)``, ``session.execute(stmt).scalars()``,
+    ``session.query(User).options(...)``: the entity and its eager loads."""
+    entity: str | None = None
+    loaded: set[str] = set()
+    saw_session = False
+    for child in _walk_followed(model, node, depth):
+        if not isinstance(child, ast.Call):
+            continue
+        func = child.func
+        name = model.resolve(func)
+        short = (
+            name.rsplit(".", 1)[-1]
+            if name
+            else (func.attr if isinstance(func, ast.Attribute) else None)
+        )
+        if name is not None and name.startswith("sqlalchemy") and short == "select" and child.args:
+            entity = entity or model.resolve(child.args[0])
+        elif isinstance(func, ast.Attribute) and func.attr in _SQLALCHEMY_SESSION_QUERIES:
+            saw_session = True
+            if func.attr == "query" and child.args:
+                entity = entity or model.resolve(child.args[0])
+        elif short in _SQLALCHEMY_LOADERS and name is not None and name.startswith("sqlalchemy"):
+            if short in _EAGER:
+                for argument in child.args:
+                    if isinstance(argument, ast.Attribute):
+                        loaded.add(argument.attr)
+                    elif isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                        loaded.add(argument.value)
+    if entity is None or not saw_session or entity.endswith(("()", "[]")):
+        return None
+    return QueryChain("sqlalchemy", entity, _short(node), frozenset(loaded))
+
+
+def _walk_followed(model: SemanticModel, node: ast.expr, depth: int):
+    """Walk an expression, stepping into names bound (by assignment) to statements."""
+    stack = [(node, depth)]
+    while stack:
+        current, level = stack.pop()
+        yield current
+        if isinstance(current, ast.Name) and level < _MAX_DEPTH:
+            followed = _follow(model, current, level)
+            if followed is not None:
+                stack.append((followed, level + 1))
+            continue
+        for child in ast.iter_child_nodes(current):
+            if isinstance(child, ast.expr):
+                stack.append((child, level))
+
+
+def _short(node: ast.AST, limit: int = 50) -> str:
+    text = " ".join(ast.unparse(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
