@@ -138,6 +138,28 @@ def _lint(options: argparse.Namespace) -> int:
     )
     for error in result.errors:
         print(f"throughlint: error: {error}", file=sys.stderr)
+    changed_files = 0
+    if options.fix or options.diff:
+        from throughlint.fixing import fix_result
+
+        fixing = fix_result(result, settings, unsafe=options.unsafe_fixes, write=not options.diff)
+        for error in fixing.errors:
+            print(f"throughlint: warning: {error}", file=sys.stderr)
+        changed_files = len(fixing.changed_files)
+        if options.diff:
+            sys.stdout.write(fixing.diff())
+            print(
+                f"Would fix {fixing.applied} diagnostic(s) in {changed_files} file(s).",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR if result.errors else (EXIT_DIAGNOSTICS if changed_files else 0)
+        result = fixing.result
+        if not options.quiet:
+            print(
+                f"Fixed {fixing.applied} diagnostic(s) in {changed_files} file(s); "
+                f"{len(result.diagnostics)} remaining.",
+                file=sys.stderr,
+            )
     format_name = options.format or "text"
     color = (
         format_name == "text"
@@ -145,7 +167,13 @@ def _lint(options: argparse.Namespace) -> int:
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    report = Report(result, color=color, statistics=options.statistics, quiet=options.quiet)
+    report = Report(
+        result,
+        color=color,
+        statistics=options.statistics,
+        quiet=options.quiet,
+        settings=settings,
+    )
     text = render(format_name, report)
     if options.output_file:
         try:
@@ -158,7 +186,7 @@ def _lint(options: argparse.Namespace) -> int:
         sys.stdout.flush()
     if result.errors or result.internal_errors:
         return EXIT_ERROR
-    if result.diagnostics and not options.exit_zero:
+    if (result.diagnostics or changed_files) and not options.exit_zero:
         return EXIT_DIAGNOSTICS
     return EXIT_CLEAN
 

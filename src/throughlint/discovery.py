@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -105,12 +106,21 @@ def _walk_directory(top: str, matcher: ExcludeMatcher, settings: Settings) -> It
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES):
                 path = os.path.join(directory, name)
-                if not matcher.matches(path, below=top):
+                if not matcher.matches(path, below=top) and not _is_special_file(path):
                     candidates.append(path)
     if settings.respect_gitignore and candidates:
         ignored = _git_ignored(top, candidates)
         candidates = [path for path in candidates if path not in ignored]
     return iter(candidates)
+
+
+def _is_special_file(path: str) -> bool:
+    """A FIFO, socket or device named ``*.py``: reading it could block forever. (A
+    dangling symlink is kept, to be reported as unreadable.)"""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _git_ignored(top: str, candidates: list[str]) -> set[str]:

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -139,7 +140,20 @@ def _cached_result(cache: ResultCache | None, path: str) -> list | None:
             data = handle.read()
     except OSError:
         return None
-    return cache.get(path, content_hash(data))
+    items = cache.get(path, content_hash(data))
+    return items if _well_formed(path, items) else None
+
+
+def _well_formed(path: str, items: object) -> bool:
+    """An entry from an older or tampered cache whose hash matches is a miss, not a crash."""
+    if not isinstance(items, list):
+        return False
+    try:
+        for item in items:
+            Diagnostic.from_tuple(path, item)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return False
+    return True
 
 
 def _run(paths: list[str], job: _Job, jobs: int | None):
@@ -151,11 +165,24 @@ def _run(paths: list[str], job: _Job, jobs: int | None):
     chunk_size = max(4, min(64, len(paths) // (jobs * 8) or 1))
     chunks = [paths[i : i + chunk_size] for i in range(0, len(paths), chunk_size)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(job,)
-    ) as pool:
-        for chunk_results in pool.map(_lint_chunk, chunks):
-            yield from chunk_results
+    done: set[str] = set()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(job,)
+        ) as pool:
+            for chunk_results in pool.map(_lint_chunk, chunks):
+                for item in chunk_results:
+                    done.add(item[0])
+                    yield item
+    except BrokenProcessPool:  # a worker was killed (OOM killer, signal): finish here
+        remaining = [path for path in paths if path not in done]
+        print(
+            f"throughlint: warning: a worker process died; linting the remaining "
+            f"{len(remaining)} files in this process",
+            file=sys.stderr,
+        )
+        _init_worker(job)
+        yield from _lint_chunk(remaining)
 
 
 _WORKER: dict[str, object] = {}

@@ -7,6 +7,7 @@ import importlib
 from dataclasses import dataclass, field
 
 from throughlint.engine import LintResult
+from throughlint.settings import Settings
 
 FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
 
@@ -19,6 +20,7 @@ class Report:
     quiet: bool = False
     fixed: int = 0
     notes: list[str] = field(default_factory=list)
+    settings: Settings | None = None  # for reporters that spell out fixes (SARIF)
 
 
 def render(format_name: str, report: Report) -> str:

@@ -12,6 +12,7 @@ from throughlint.diagnostics import Diagnostic, Severity
 from throughlint.fingerprints import fingerprints
 from throughlint.reporters import Report
 from throughlint.rules import all_rules
+from throughlint.settings import Settings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/throughlint/throughlint"
@@ -61,7 +62,9 @@ def artifact_uri(path: str) -> str:
     return quote(path[2:] if path.startswith("./") else path)
 
 
-def _result(diagnostic: Diagnostic, index: dict[str, int], fingerprint: str) -> dict:
+def _result(
+    diagnostic: Diagnostic, index: dict[str, int], fingerprint: str, fixes: list[dict] | None = None
+) -> dict:
     span = diagnostic.span
     region = {
         "startLine": span.line,
@@ -96,15 +99,57 @@ def _result(diagnostic: Diagnostic, index: dict[str, int], fingerprint: str) -> 
                 "description": diagnostic.fix.description,
             }
         }
+        if fixes:
+            result["fixes"] = fixes
     return result
+
+
+def _fixes(diagnostic: Diagnostic, settings, texts: dict) -> list[dict] | None:
+    """The fix as a SARIF ``fix`` object: the edits ``--fix`` would make for it alone."""
+    if diagnostic.fix is None or not diagnostic.fix.kind:
+        return None
+    from throughlint.fixing import fix_replacements
+
+    replacements = fix_replacements(diagnostic, settings, texts)
+    if not replacements:
+        return None
+    return [
+        {
+            "description": {
+                "text": f"{diagnostic.fix.description} ({diagnostic.fix.applicability.value})"
+            },
+            "artifactChanges": [
+                {
+                    "artifactLocation": {
+                        "uri": artifact_uri(diagnostic.path),
+                        "uriBaseId": "%SRCROOT%",
+                    },
+                    "replacements": [
+                        {
+                            "deletedRegion": {
+                                "startLine": item.line,
+                                "startColumn": item.column,
+                                "endLine": item.end_line,
+                                "endColumn": item.end_column,
+                            },
+                            "insertedContent": {"text": item.text},
+                        }
+                        for item in replacements
+                    ],
+                }
+            ],
+        }
+    ]
 
 
 def render(report: Report) -> str:
     descriptors = _rule_descriptors()
     index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
     diagnostics = report.result.diagnostics
+    settings = report.settings or Settings()
+    texts: dict = {}
     results = [
-        _result(diagnostic, index, fingerprint)
+        _result(diagnostic, index, fingerprint, _fixes(diagnostic, settings, texts))
         for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True)
     ]
     root = "file://" + quote(os.path.abspath(".").replace(os.sep, "/").rstrip("/") + "/")

@@ -27,8 +27,10 @@ jobs = queue.Queue(maxsize=1000)
 ```
 
 ## Fix safety
-A fix to add `maxsize=` is planned and will be unsafe: a thread that fills a bounded queue
-before anything drains it blocks forever.
+The fix sets `maxsize=<queue-maxsize>` (and turns `SimpleQueue()` into
+`Queue(maxsize=...)`, importing `Queue` in the file's import style). It is unsafe: a
+thread that fills a bounded queue before anything drains it blocks forever, and
+`SimpleQueue` is reentrant where `Queue` is not.
 
 ## Options
 - `queue-maxsize`: the size a fix would use.
@@ -42,13 +44,16 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.rules.base import Rule
+from throughlint.diagnostics import Applicability, Fix
+from throughlint.fixes import QUEUE_MAXSIZE, SIMPLE_QUEUE
+from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.expressions import call_argument, has_unknown_arguments, literal_int
 
 RULE = Rule(
     code="TL201",
     name="unbounded-queue",
     summary="Queue created without a positive maxsize: no backpressure",
+    fix=FixAvailability.SOMETIMES,
     triggers=("Queue",),
     options=("queue-maxsize",),
     doc=__doc__ or "",
@@ -161,6 +166,9 @@ def check(checker, node: ast.Call) -> None:
             node,
             f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
             f"and latency) grows without limit; use `queue.Queue(maxsize=...)` instead",
+            _fix(checker, SIMPLE_QUEUE, "replace with `Queue(maxsize={size})`")
+            if not node.args and not node.keywords
+            else None,
         )
         return
     if name not in _BOUNDABLE or has_unknown_arguments(node):
@@ -173,6 +181,7 @@ def check(checker, node: ast.Call) -> None:
             node,
             f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
             f"the backlog grows without limit (memory, latency); {_ADVICE}",
+            _fix(checker, QUEUE_MAXSIZE, "add `maxsize={size}`"),
         )
         return
     value = literal_int(size)
@@ -182,7 +191,13 @@ def check(checker, node: ast.Call) -> None:
             node,
             f"`{short}(maxsize={value})` is unbounded (a size of 0 or less means no limit); "
             f"{_ADVICE}",
+            _fix(checker, QUEUE_MAXSIZE, "set `maxsize={size}`"),
         )
+
+
+def _fix(checker, kind: str, description: str) -> Fix:
+    size = checker.settings.queue_maxsize
+    return Fix(Applicability.UNSAFE, description.format(size=size), kind=kind)
 
 
 def _short(name: str) -> str:

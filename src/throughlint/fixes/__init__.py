@@ -1,0 +1,38 @@
+"""Fixes: one small libcst transformer per kind, found by ``Fix.kind``.
+
+This package's ``__init__`` and ``offers`` stay free of libcst: rules import ``offers`` on
+the lint path (DESIGN.md: no libcst import while linting); the transformer modules are
+imported only when a fix is applied.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+QUEUE_MAXSIZE = "queue-maxsize"
+SIMPLE_QUEUE = "simple-queue"
+EXECUTEMANY = "executemany"
+COMMIT_AFTER_LOOP = "commit-after-loop"
+SET_MANY = "set-many"
+BULK_CREATE = "bulk-create"
+
+_MODULES: dict[str, str] = {
+    QUEUE_MAXSIZE: "queue_maxsize",
+    SIMPLE_QUEUE: "simple_queue",
+    EXECUTEMANY: "executemany",
+    COMMIT_AFTER_LOOP: "commit_after_loop",
+    SET_MANY: "set_many",
+    BULK_CREATE: "bulk_create",
+}
+
+
+def known_kinds() -> tuple[str, ...]:
+    return tuple(_MODULES)
+
+
+def load(kind: str):
+    """The transformer spec (``SPEC``) of a fix kind; None for an unknown kind."""
+    module = _MODULES.get(kind)
+    if module is None:
+        return None
+    return importlib.import_module(f"{__name__}.{module}").SPEC

@@ -1,0 +1,211 @@
+"""Applying fixes to one module: locate each diagnostic's node by position, let its fix
+rewrite the chosen target, then add or drop imports. Imports libcst; fixing path only.
+
+A fix kind is a :class:`FixSpec`: the node type found at the diagnostic's span (the
+anchor), the node it rewrites (the anchor itself or an enclosing statement), and the
+rewrite. A rewrite that cannot show the result is equivalent returns None and the node
+is left alone. Two fixes whose targets overlap are not applied in the same round: the
+outer one waits for the next round, when positions are fresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import PositionProvider
+
+from throughlint.diagnostics import Diagnostic, Span
+from throughlint.settings import Settings
+
+Rewrite = cst.CSTNode | cst.FlattenSentinel | cst.RemovalSentinel
+
+
+class FixSpec:
+    """One kind of fix. Subclasses set ``anchor`` and override ``rewrite``."""
+
+    anchor: type[cst.CSTNode] = cst.Call
+
+    def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+        """The node to rewrite, given the path from the module down to the anchor."""
+        return stack[-1]
+
+    def rewrite(
+        self, target: cst.CSTNode, anchor: cst.CSTNode, context: FixContext
+    ) -> Rewrite | None:
+        raise NotImplementedError
+
+
+@dataclass
+class FixContext:
+    """What a rewrite may consult or request: settings, the whole module, imports."""
+
+    module: cst.Module
+    settings: Settings
+    codemod: CodemodContext = field(default_factory=CodemodContext)
+    _names: frozenset[str] | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every identifier used anywhere in the module (to avoid shadowing on import)."""
+        if self._names is None:
+            self._names = frozenset(_identifiers(self.module))
+        return self._names
+
+    def add_import(self, module: str, obj: str | None = None) -> None:
+        AddImportsVisitor.add_needed_import(self.codemod, module, obj)
+
+    def drop_import_if_unused(self, module: str, obj: str | None, asname: str | None) -> None:
+        RemoveImportsVisitor.remove_unused_import(self.codemod, module, obj, asname)
+
+
+@dataclass
+class Outcome:
+    applied: list[Diagnostic] = field(default_factory=list)
+    declined: list[Diagnostic] = field(default_factory=list)
+    deferred: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    diagnostic: Diagnostic
+    spec: FixSpec
+    anchor: cst.CSTNode | None = None
+    state: str = "unseen"
+
+
+def _key(span: Span) -> tuple[int, int, int, int]:
+    return (span.line, span.column, span.end_line, span.end_column)
+
+
+class _Applier(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, pending: list[_Pending], context: FixContext) -> None:
+        super().__init__()
+        self.context = context
+        self.by_span: dict[tuple[int, int, int, int], list[_Pending]] = {}
+        for item in pending:
+            self.by_span.setdefault(_key(item.diagnostic.span), []).append(item)
+        self.stack: list[cst.CSTNode] = []
+        self.claims: dict[int, _Pending] = {}
+        self.dirty: set[int] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.stack.append(node)
+        if self.by_span:
+            position = self.get_metadata(PositionProvider, node, None)
+            if position is not None:
+                key = (
+                    position.start.line,
+                    position.start.column + 1,
+                    position.end.line,
+                    position.end.column + 1,
+                )
+                for item in self.by_span.get(key, ()):
+                    if item.state == "unseen" and isinstance(node, item.spec.anchor):
+                        self._claim(item, node)
+        return True
+
+    def _claim(self, item: _Pending, node: cst.CSTNode) -> None:
+        target = item.spec.target(self.stack)
+        if target is None:
+            item.state = "declined"
+        elif id(target) in self.claims:
+            item.state = "deferred"
+        else:
+            item.anchor = node
+            item.state = "claimed"
+            self.claims[id(target)] = item
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        self.stack.pop()
+        item = self.claims.get(id(original_node))
+        if item is None:
+            return updated_node
+        if id(original_node) in self.dirty:
+            item.state = "deferred"
+            return updated_node
+        assert item.anchor is not None
+        result = item.spec.rewrite(updated_node, item.anchor, self.context)
+        if result is None:
+            item.state = "declined"
+            return updated_node
+        item.state = "applied"
+        self.dirty.update(id(node) for node in self.stack)
+        return result
+
+
+def apply_fixes(
+    code: str, diagnostics: Iterable[Diagnostic], settings: Settings
+) -> tuple[str, Outcome]:
+    """One round: apply every fix that does not overlap another; returns the new code."""
+    from throughlint.fixes import load
+
+    pending = []
+    for diagnostic in diagnostics:
+        spec = load(diagnostic.fix.kind) if diagnostic.fix is not None else None
+        if spec is not None:
+            pending.append(_Pending(diagnostic, spec))
+    outcome = Outcome()
+    if not pending:
+        return code, outcome
+    module = cst.parse_module(code)
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    context = FixContext(module=module, settings=settings)
+    context.codemod = CodemodContext(wrapper=wrapper)
+    applier = _Applier(pending, context)
+    new_module = wrapper.visit(applier)
+    for item in pending:
+        if item.state == "applied":
+            outcome.applied.append(item.diagnostic)
+        elif item.state in ("deferred", "claimed"):
+            outcome.deferred.append(item.diagnostic)
+        else:
+            outcome.declined.append(item.diagnostic)
+    if not outcome.applied:
+        return code, outcome
+    scratch = context.codemod.scratch
+    if scratch.get(AddImportsVisitor.CONTEXT_KEY):
+        new_module = AddImportsVisitor(context.codemod).transform_module(new_module)
+    if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+        new_module = RemoveImportsVisitor(context.codemod).transform_module(new_module)
+    return new_module.code, outcome
+
+
+def _identifiers(module: cst.Module) -> set[str]:
+    found: set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)  # ``x.queue`` uses ``x``, not ``queue``
+            return False
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            if not isinstance(node.names, cst.ImportStar):  # ``from queue import X``: X
+                for alias in node.names:
+                    alias.visit(self)
+            return False
+
+    module.visit(_Names())
+    return found
+
+
+# --- small shared helpers for the fix modules -------------------------------------------
+
+
+def enclosing(stack: Sequence[cst.CSTNode], kind: type[cst.CSTNode]) -> cst.CSTNode | None:
+    for node in reversed(stack):
+        if isinstance(node, kind):
+            return node
+    return None
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)

@@ -1,0 +1,294 @@
+"""``--fix`` / ``--diff``: apply the fixes that diagnostics carry, file by file.
+
+Only files with an applicable fix are parsed with libcst. Fixes are applied one round at
+a time (overlapping ones wait for the next round, after a re-lint gives fresh positions)
+until none is left or the round limit is hit. A file is written only when the result
+parses, atomically (temp file in the same folder, fsync, rename), with its mode,
+encoding, byte-order mark and newlines kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import codecs
+import contextlib
+import difflib
+import io
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from throughlint.diagnostics import Applicability, Diagnostic
+from throughlint.engine import LintResult, lint_text
+from throughlint.settings import Settings
+from throughlint.source import SourceError, decode_source
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FileFix:
+    path: str
+    original: str
+    fixed: str
+    applied: list[Diagnostic] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+    def diff(self) -> str:
+        before = io.StringIO(self.original, newline="").readlines()
+        after = io.StringIO(self.fixed, newline="").readlines()
+        lines = difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}")
+        out = []
+        for line in lines:
+            if not line.endswith(("\n", "\r")):
+                line += "\n\\ No newline at end of file\n"
+            out.append(line)
+        return "".join(out)
+
+
+@dataclass
+class FixReport:
+    result: LintResult
+    files: list[FileFix] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return sum(len(item.applied) for item in self.files)
+
+    @property
+    def changed_files(self) -> list[FileFix]:
+        return [item for item in self.files if item.changed]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{item.path}: {item.error}" for item in self.files if item.error]
+
+    def diff(self) -> str:
+        return "".join(item.diff() for item in self.changed_files)
+
+
+def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    fix = diagnostic.fix
+    return (
+        fix is not None and bool(fix.kind) and (unsafe or fix.applicability is Applicability.SAFE)
+    )
+
+
+def fix_result(
+    result: LintResult, settings: Settings, *, unsafe: bool = False, write: bool = True
+) -> FixReport:
+    """Apply the fixes in ``result``; the returned result holds what remains afterwards."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in result.diagnostics:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    report = FixReport(LintResult(files=result.files, errors=list(result.errors)))
+    for path, diagnostics in by_path.items():
+        if not any(applicable(d, unsafe) for d in diagnostics):
+            report.result.diagnostics.extend(diagnostics)
+            continue
+        item = fix_file(path, diagnostics, settings, unsafe=unsafe, write=write)
+        report.files.append(item)
+        report.result.diagnostics.extend(item.remaining)
+    report.result.diagnostics.sort(key=lambda d: d.sort_key)
+    return report
+
+
+def fix_file(
+    path: str,
+    diagnostics: Iterable[Diagnostic],
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+) -> FileFix:
+    diagnostics = list(diagnostics)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        source = decode_source(data, path)
+    except (OSError, SourceError) as exc:
+        message = exc.message if isinstance(exc, SourceError) else str(exc)
+        return FileFix(path, "", "", remaining=diagnostics, error=f"cannot read: {message}")
+    item = FileFix(path, source.text, source.text, remaining=diagnostics)
+    text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding)
+    if text == source.text or not write:
+        return item
+    try:
+        encoded = _encode(text, source.encoding, data)
+        write_atomic(path, encoded, expected=data)
+    except (OSError, UnicodeEncodeError, ValueError) as exc:
+        item.error = f"not written: {exc}"
+        item.fixed = item.original
+        item.remaining = diagnostics
+        item.applied = []
+    return item
+
+
+def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str = "utf-8") -> str:
+    """Run the rounds on ``item.original``; fills ``item`` and returns the final text."""
+    from throughlint.fixes.base import apply_fixes
+
+    text = item.original
+    current = item.remaining
+    for _ in range(MAX_ROUNDS):
+        wanted = [d for d in current if applicable(d, unsafe)]
+        if not wanted:
+            break
+        try:
+            new_text, outcome = apply_fixes(text, wanted, settings)
+        except Exception as exc:  # libcst cannot parse it, or a fix failed: leave the file
+            item.error = f"fix not applied: {type(exc).__name__}: {_first_line(exc)}"
+            break
+        if not outcome.applied:
+            break
+        try:
+            ast.parse(new_text, filename=item.path)
+        except (SyntaxError, ValueError) as exc:
+            item.error = f"fix not applied: the result would not parse ({exc})"
+            break
+        text = new_text
+        item.applied.extend(outcome.applied)
+        current = lint_text(text, item.path, settings, encoding=encoding)
+    item.fixed = text
+    item.remaining = current
+    return text
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _encode(text: str, encoding: str, original: bytes) -> bytes:
+    if original.startswith(codecs.BOM_UTF8):
+        return codecs.BOM_UTF8 + text.encode("utf-8")
+    return text.encode(encoding)
+
+
+def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
+    """Replace ``path`` with ``data`` through a temp file in the same folder; keep the mode.
+    With ``expected``, refuse when the file changed since it was read."""
+    real = os.path.realpath(path)
+    folder = os.path.dirname(real) or "."
+    mode = stat.S_IMODE(os.stat(real).st_mode)
+    descriptor, temp = tempfile.mkstemp(
+        dir=folder, prefix=f".{os.path.basename(real)}.", suffix=".throughlint-tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        if expected is not None:
+            with open(real, "rb") as handle:
+                if handle.read() != expected:
+                    raise ValueError("the file changed while it was being fixed")
+        os.replace(temp, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: str) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+# --- fixes as edits (SARIF ``fix`` objects) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """Replace the text between two 1-based (line, character column) positions."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+def fix_replacements(
+    diagnostic: Diagnostic, settings: Settings, texts: dict[str, str | None] | None = None
+) -> list[Replacement]:
+    """The edits that this one diagnostic's fix makes to its file; [] when it cannot apply.
+    ``texts`` caches file contents between calls."""
+    from throughlint.fixes.base import apply_fixes
+
+    if diagnostic.fix is None or not diagnostic.fix.kind:
+        return []
+    texts = {} if texts is None else texts
+    if diagnostic.path not in texts:
+        try:
+            with open(diagnostic.path, "rb") as handle:
+                texts[diagnostic.path] = decode_source(handle.read(), diagnostic.path).text
+        except (OSError, SourceError):
+            texts[diagnostic.path] = None
+    text = texts[diagnostic.path]
+    if text is None:
+        return []
+    try:
+        new_text, outcome = apply_fixes(text, [diagnostic], settings)
+        ast.parse(new_text)
+    except Exception:
+        return []
+    if not outcome.applied:
+        return []
+    return text_replacements(text, new_text)
+
+
+def text_replacements(old: str, new: str) -> list[Replacement]:
+    before = io.StringIO(old, newline="").readlines()
+    after = io.StringIO(new, newline="").readlines()
+    starts = [0]
+    for line in before:
+        starts.append(starts[-1] + len(line))
+    found = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = "".join(before[i1:i2]), "".join(after[j1:j2])
+        prefix = _common_prefix(removed, added)
+        suffix = _common_prefix(removed[prefix:][::-1], added[prefix:][::-1])
+        start = starts[i1] + prefix
+        end = starts[i1] + len(removed) - suffix
+        line, column = _position(starts, start)
+        end_line, end_column = _position(starts, end)
+        found.append(
+            Replacement(line, column, end_line, end_column, added[prefix : len(added) - suffix])
+        )
+    return found
+
+
+def _common_prefix(first: str, second: str) -> int:
+    size = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        size += 1
+    return size
+
+
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
