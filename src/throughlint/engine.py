@@ -101,13 +101,16 @@ def lint_text(
     path: str = "<string>",
     settings: Settings | None = None,
     rules: Iterable[Rule] | None = None,
+    encoding: str = "utf-8",
 ) -> list[Diagnostic]:
-    """Lint source text in-process; the entry point for tests and the pytest plugin."""
+    """Lint source text in-process; the entry point for tests and the pytest plugin.
+    ``encoding`` is the file's own (``--fix`` re-lints text that declares a coding)."""
     settings = settings or Settings()
     if rules is None:
         rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+    data = text.encode(encoding)
     facts: list = []
-    diagnostics = _check_bytes(text.encode("utf-8"), path, settings, tuple(rules), False, facts)
+    diagnostics = _check_bytes(data, path, settings, tuple(rules), False, facts)
     if facts and facts[0]:
         diagnostics += _resolve_index({path: facts[0]})
     return sorted(diagnostics, key=lambda d: d.sort_key)
