@@ -196,7 +196,11 @@ _SEARCH_LOCAL: frozenset[str] = frozenset({"close", "options", "transport"})
 
 
 def remote_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:
-    return Effect.REMOTE if remote_call(model, call, settings) is not None else Effect.NONE
+    """``REMOTE`` for a round trip that a batch API could replace: what makes a helper
+    called per item a TL401 finding. A plain session request (no batch form) is still a
+    ``remote_call`` but carries no effect; overlapping those is TL402's business."""
+    remote = remote_call(model, call, settings)
+    return Effect.REMOTE if remote is not None and remote.batch is not None else Effect.NONE
 
 
 def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:

@@ -18,9 +18,9 @@ HELPER_CODES: tuple[tuple[Effect, str], ...] = (
     (Effect.READ, "TL101"),
     (Effect.WRITE, "TL102"),
     (Effect.COMMIT, "TL103"),
+    (Effect.REMOTE, "TL401"),
 )
-"""Which code a call in a hot loop gets for each effect of the function it calls.
-(``Effect.REMOTE`` -> ``TL401`` can be added by the remote-call rule's owner.)"""
+"""Which code a call in a hot loop gets for each effect of the function it calls."""
 
 _HELPER_WORDS = {
     "TL101": ("runs a query", "1 + N queries"),

@@ -66,6 +66,7 @@ RULE = Rule(
     name="per-item-remote-call",
     summary="One network round trip per loop pass where a batch API exists",
     options=("remote-call-functions",),
+    uses_index=True,
     doc=__doc__ or "",
     bad=(
         """\
