@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     output = parser.add_argument_group("output")
     output.add_argument(
         "--format",
-        choices=("text", "concise", "json", "sarif", "github"),
+        choices=("text", "concise", "json", "sarif", "github", "gitlab", "junit"),
         default=None,
         help="output format (default: text; github inside GitHub Actions is not automatic)",
     )
@@ -59,6 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     fixing.add_argument(
         "--diff", action="store_true", help="print the fixes as a diff, write nothing"
+    )
+    adoption = parser.add_argument_group("adopting in an existing codebase")
+    adoption.add_argument(
+        "--baseline", metavar="FILE", help="report only findings not recorded in this baseline"
+    )
+    adoption.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0"
+    )
+    adoption.add_argument(
+        "--diff-from",
+        metavar="REF",
+        help="report only findings on lines added or changed since git REF (pull requests)",
+    )
+    adoption.add_argument(
+        "--sort", choices=("path", "priority"), default=None, help="order of the findings"
+    )
+    adoption.add_argument(
+        "--top", type=int, metavar="N", help="only the N findings with the highest priority"
     )
     running = parser.add_argument_group("running")
     running.add_argument("--config", help="read settings from this pyproject.toml")
@@ -110,6 +128,8 @@ def _lint(options: argparse.Namespace) -> int:
     paths = options.paths or ["."]
     if options.jobs is not None and options.jobs < 1:
         return _fail("--jobs must be at least 1")
+    if options.top is not None and options.top < 1:
+        return _fail("--top must be at least 1")
     try:
         settings = load_settings(options.config, paths[0], known_codes(), options.isolated)
         changes: dict[str, object] = {}
@@ -160,6 +180,10 @@ def _lint(options: argparse.Namespace) -> int:
                 f"{len(result.diagnostics)} remaining.",
                 file=sys.stderr,
             )
+    adopted = _adopt(options, settings, paths, result)
+    if isinstance(adopted, int):
+        return adopted
+    result = adopted.result
     format_name = options.format or "text"
     color = (
         format_name == "text"
@@ -174,6 +198,7 @@ def _lint(options: argparse.Namespace) -> int:
         quiet=options.quiet,
         settings=settings,
     )
+    report.priorities = adopted.priorities
     text = render(format_name, report)
     if options.output_file:
         try:
@@ -189,6 +214,32 @@ def _lint(options: argparse.Namespace) -> int:
     if (result.diagnostics or changed_files) and not options.exit_zero:
         return EXIT_DIAGNOSTICS
     return EXIT_CLEAN
+
+
+def _adopt(options: argparse.Namespace, settings, paths: list[str], result):
+    """Baseline, changed lines and priority (see ``adoption.py``); an exit code when the
+    run ends here (a usage error, or ``--write-baseline``)."""
+    from throughlint.adoption import AdoptionError, adopt, baseline_path
+
+    try:
+        adopted = adopt(
+            result,
+            paths,
+            settings,
+            baseline=baseline_path(options.baseline, settings),
+            write_baseline=options.write_baseline,
+            diff_from=options.diff_from,
+            sort=options.sort,
+            top=options.top,
+        )
+    except AdoptionError as exc:
+        return _fail(str(exc))
+    if not options.quiet or adopted.wrote_baseline:
+        for note in adopted.notes:
+            print(f"throughlint: {note}", file=sys.stderr)
+    if adopted.wrote_baseline:
+        return EXIT_ERROR if result.errors or result.internal_errors else EXIT_CLEAN
+    return adopted
 
 
 def _fail(message: str) -> int:

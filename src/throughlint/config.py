@@ -93,6 +93,7 @@ KEYS: dict[str, _Key] = {
     "remote-call-functions": _Key("remote_call_functions", _qualified_names),
     "connection-factories": _Key("connection_factories", _qualified_names),
     "cache-dir": _Key("cache_dir", lambda key, value: _path(key, value)),
+    "baseline": _Key("baseline", lambda key, value: _path(key, value)),
 }
 
 CODE_KEYS = ("select", "ignore", "extend-select")

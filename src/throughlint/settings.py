@@ -53,6 +53,7 @@ class Settings:
     remote_call_functions: tuple[str, ...] = ()
     connection_factories: tuple[str, ...] = ()
     cache_dir: str = ".throughlint_cache"
+    baseline: str | None = None  # relative to project_root
     project_root: str = field(default=".", compare=False)
     config_file: str | None = field(default=None, compare=False)
 
@@ -62,7 +63,14 @@ class Settings:
     def fingerprint(self) -> str:
         """A stable hash of everything that can change a file's diagnostics."""
         data = asdict(self)
-        for key in ("project_root", "config_file", "cache_dir", "exclude", "extend_exclude"):
+        for key in (
+            "project_root",
+            "config_file",
+            "cache_dir",
+            "exclude",
+            "extend_exclude",
+            "baseline",
+        ):
             data.pop(key, None)
         blob = json.dumps(data, sort_keys=True, default=list).encode()
         return hashlib.blake2b(blob, digest_size=12).hexdigest()

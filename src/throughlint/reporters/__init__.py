@@ -6,10 +6,11 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from throughlint.diagnostics import Diagnostic
 from throughlint.engine import LintResult
 from throughlint.settings import Settings
 
-FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
+FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Report:
     quiet: bool = False
     fixed: int = 0
     notes: list[str] = field(default_factory=list)
+    priorities: dict[Diagnostic, int] = field(default_factory=dict)  # see priority.py
     settings: Settings | None = None  # for reporters that spell out fixes (SARIF)
 
 

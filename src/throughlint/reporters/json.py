@@ -26,6 +26,7 @@ def render(report: Report) -> str:
                 "fix": None
                 if d.fix is None
                 else {"applicability": d.fix.applicability.value, "description": d.fix.description},
+                "priority": report.priorities.get(d),
             }
             for d in diagnostics
         ],

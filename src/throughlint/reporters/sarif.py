@@ -152,6 +152,9 @@ def render(report: Report) -> str:
         _result(diagnostic, index, fingerprint, _fixes(diagnostic, settings, texts))
         for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True)
     ]
+    for result, diagnostic in zip(results, diagnostics, strict=True):
+        if diagnostic in report.priorities:
+            result.setdefault("properties", {})["priority"] = report.priorities[diagnostic]
     root = "file://" + quote(os.path.abspath(".").replace(os.sep, "/").rstrip("/") + "/")
     run = {
         "tool": {

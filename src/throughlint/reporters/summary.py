@@ -29,3 +29,17 @@ def statistics_rows(diagnostics: list[Diagnostic]) -> list[tuple[int, str, str, 
     rows = [(count, code, name, (code, name) in fixable) for (code, name), count in counts.items()]
     rows.sort(key=lambda row: (-row[0], row[1]))
     return rows
+
+
+def priority_line(diagnostics: list[Diagnostic], priorities: dict[Diagnostic, int]) -> str | None:
+    """The worst finding by priority (see ``priority.py``), for the human summaries."""
+    ranked = [d for d in diagnostics if d in priorities]
+    if not ranked:
+        return None
+    worst = min(ranked, key=lambda d: (-priorities[d], d.sort_key))
+    where = f" in `{worst.enclosing}`" if worst.enclosing else ""
+    return (
+        f"Highest priority: {worst.code} at {worst.path}:{worst.span.line}{where} "
+        f"(priority {priorities[worst]}/100; `--sort priority` or `throughlint report` "
+        "for the hot spots)."
+    )

@@ -7,7 +7,7 @@ import io
 
 from throughlint.diagnostics import Diagnostic
 from throughlint.reporters import Report
-from throughlint.reporters.summary import statistics_rows, summary_line
+from throughlint.reporters.summary import priority_line, statistics_rows, summary_line
 
 
 def render(report: Report) -> str:
@@ -34,6 +34,9 @@ def render(report: Report) -> str:
     if not report.quiet:
         style = "bold green" if not report.result.diagnostics else "bold"
         console.print(Text(summary_line(report.result.diagnostics, report.result.files), style))
+        worst = priority_line(report.result.diagnostics, report.priorities)
+        if worst:
+            console.print(Text(worst))
     return buffer.getvalue()
 
 

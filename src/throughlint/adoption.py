@@ -1,0 +1,106 @@
+"""After the lint, before the report: what a legacy codebase needs to adopt throughlint.
+
+    lint result -> --diff-from (changed lines) -> --write-baseline | --baseline
+        -> priority of each finding -> --sort priority / --top N -> report
+
+Kept apart from ``cli.py`` so the command line only parses and dispatches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from throughlint.diagnostics import Diagnostic
+from throughlint.engine import LintResult
+from throughlint.settings import Settings
+
+INTERNAL_ERROR_CODE = "TL999"
+
+
+class AdoptionError(Exception):
+    """A usage problem (bad baseline file, unknown git revision): exit 2, one line."""
+
+
+@dataclass
+class Adopted:
+    result: LintResult
+    priorities: dict[Diagnostic, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    wrote_baseline: bool = False
+
+
+def baseline_path(cli_value: str | None, settings: Settings) -> str | None:
+    """``--baseline`` as given (relative to the current folder), else the config key
+    ``baseline`` (relative to the folder of its ``pyproject.toml``)."""
+    if cli_value:
+        return cli_value
+    if settings.baseline:
+        return os.path.join(settings.project_root, settings.baseline)
+    return None
+
+
+def adopt(
+    result: LintResult,
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    baseline: str | None = None,
+    write_baseline: str | None = None,
+    diff_from: str | None = None,
+    sort: str | None = None,
+    top: int | None = None,
+) -> Adopted:
+    from throughlint.discovery import discover
+
+    diagnostics = list(result.diagnostics)
+    notes: list[str] = []
+    linted = discover(paths or ["."], settings).files
+    root = settings.project_root
+    if diff_from:
+        from throughlint.changed_lines import GitError, changed_lines
+
+        try:
+            changed = changed_lines(diff_from, paths[0] if paths else ".")
+        except GitError as exc:
+            raise AdoptionError(str(exc)) from None
+        before = len(diagnostics)
+        diagnostics = changed.filter(diagnostics, keep=frozenset({INTERNAL_ERROR_CODE}))
+        notes.append(f"{before - len(diagnostics)} finding(s) on lines unchanged since {diff_from}")
+    if write_baseline:
+        from throughlint.baseline import BaselineError
+        from throughlint.baseline import write_baseline as write
+
+        try:
+            count = write(write_baseline, diagnostics, root)
+        except BaselineError as exc:
+            raise AdoptionError(str(exc)) from None
+        notes.append(f"wrote {count} finding(s) to baseline {write_baseline}")
+        kept = [d for d in diagnostics if d.code in ("TL000", INTERNAL_ERROR_CODE)]
+        return Adopted(dataclasses.replace(result, diagnostics=kept), {}, notes, True)
+    if baseline:
+        from throughlint.baseline import BaselineError, apply_baseline, read_baseline
+
+        try:
+            known = read_baseline(baseline)
+        except BaselineError as exc:
+            raise AdoptionError(str(exc)) from None
+        applied = apply_baseline(diagnostics, known, root, linted)
+        diagnostics = applied.new
+        notes.append(f"{applied.matched} baselined finding(s) hidden ({baseline})")
+        if applied.gone:
+            notes.append(
+                f"{applied.gone} baselined finding(s) are gone (fixed or removed): "
+                f"run with `--write-baseline {baseline}` to shrink the baseline"
+            )
+    from throughlint.priority import by_priority, priorities_for
+
+    priorities = priorities_for(diagnostics, linted)
+    if sort == "priority" or top is not None:
+        diagnostics = by_priority(diagnostics, priorities)
+    if top is not None and len(diagnostics) > top:
+        notes.append(f"showing the top {top} of {len(diagnostics)} finding(s) by priority")
+        diagnostics = diagnostics[:top]
+    return Adopted(dataclasses.replace(result, diagnostics=diagnostics), priorities, notes)
