@@ -1,61 +1,78 @@
 """Human output: location, code, message and a code frame with a caret under the finding.
-Colour comes from rich and only on a terminal without ``NO_COLOR``."""
+
+Plain text is built without rich (pre-commit and CI runs are not terminals, and importing
+rich costs more than linting a file); colour comes from rich, only on a terminal without
+``NO_COLOR``.
+"""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 
-from throughlint.diagnostics import Diagnostic
+from throughlint.diagnostics import Diagnostic, Severity
 from throughlint.reporters import Report
 from throughlint.reporters.summary import priority_line, statistics_rows, summary_line
 
+# (text, rich style) pieces; the plain renderer ignores the styles
+Piece = tuple[str, str]
+
 
 def render(report: Report) -> str:
+    lines = list(_lines(report))
+    if not report.color:
+        return "".join("".join(text for text, _ in line) + "\n" for line in lines)
+    return _render_rich(lines)
+
+
+def _render_rich(lines: list[list[Piece]]) -> str:
+    import io
+
     from rich.console import Console
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=report.color,
-        no_color=not report.color,
-        highlight=False,
-        soft_wrap=True,
-        width=200,
-    )
-    for diagnostic in report.result.diagnostics:
-        console.print(_header(diagnostic, Text))
-        for line in _frame(diagnostic, Text):
-            console.print(line)
-        console.print()
-    if report.statistics:
-        for count, code, name, fixable in statistics_rows(report.result.diagnostics):
-            console.print(Text(f"{count:>5}  {code}  {name}{'  [*] fixable' if fixable else ''}"))
-    if not report.quiet:
-        style = "bold green" if not report.result.diagnostics else "bold"
-        console.print(Text(summary_line(report.result.diagnostics, report.result.files), style))
-        worst = priority_line(report.result.diagnostics, report.priorities)
-        if worst:
-            console.print(Text(worst))
+    console = Console(file=buffer, force_terminal=True, highlight=False, soft_wrap=True)
+    for line in lines:
+        text = Text()
+        for piece, style in line:
+            text.append(piece, style or None)
+        console.print(text)
     return buffer.getvalue()
 
 
-def _header(diagnostic: Diagnostic, Text):
+def _lines(report: Report) -> Iterator[list[Piece]]:
+    diagnostics = report.result.diagnostics
+    for diagnostic in diagnostics:
+        yield _header(diagnostic)
+        yield from _frame(diagnostic)
+        yield []
+    if report.statistics:
+        for count, code, name, fixable in statistics_rows(diagnostics):
+            yield [(f"{count:>5}  {code}  {name}{'  [*] fixable' if fixable else ''}", "")]
+    if not report.quiet:
+        style = "bold green" if not diagnostics else "bold"
+        yield [(summary_line(diagnostics, report.result.files), style)]
+        worst = priority_line(diagnostics, report.priorities)
+        if worst:
+            yield [(worst, "")]
+
+
+def _header(diagnostic: Diagnostic) -> list[Piece]:
     span = diagnostic.span
-    text = Text()
-    text.append(diagnostic.path, "bold")
-    text.append(f":{span.line}:{span.column}: ", "cyan")
-    text.append(
-        diagnostic.code, "bold red" if diagnostic.severity.value == "error" else "bold yellow"
-    )
-    text.append(f" [{diagnostic.name}] ", "dim")
-    text.append(diagnostic.message)
+    code_style = "bold red" if diagnostic.severity is Severity.ERROR else "bold yellow"
+    pieces = [
+        (diagnostic.path, "bold"),
+        (f":{span.line}:{span.column}: ", "cyan"),
+        (diagnostic.code, code_style),
+        (f" [{diagnostic.name}] ", "dim"),
+        (diagnostic.message, ""),
+    ]
     if diagnostic.fix is not None:
-        text.append(f" [*] {diagnostic.fix.description}", "green")
-    return text
+        pieces.append((f" [*] {diagnostic.fix.description}", "green"))
+    return pieces
 
 
-def _frame(diagnostic: Diagnostic, Text):
+def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
     source = diagnostic.source_line.expandtabs(1).rstrip("\n")
     if not source.strip():
         return []
@@ -65,10 +82,7 @@ def _frame(diagnostic: Diagnostic, Text):
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(source)
     width = max(end - start, 1)
-    code_line = Text()
-    code_line.append(f"{number} | ", "blue")
-    code_line.append(source)
-    caret_line = Text()
-    caret_line.append(f"{gutter} | ", "blue")
-    caret_line.append(" " * start + "^" * width, "bold red")
-    return [code_line, caret_line]
+    return [
+        [(f"{number} | ", "blue"), (source, "")],
+        [(f"{gutter} | ", "blue"), (" " * start + "^" * width, "bold red")],
+    ]
