@@ -372,7 +372,12 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         receiver is None and _receiver_name(receiver_node) in _SESSION_NAMES
     ):
         return _sqlalchemy(call, method, receiver_node)
-    if method in ("save", "delete") and not call.args and _imports_django(model):
+    if (
+        method in ("save", "delete")
+        and not call.args
+        and not (isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"))
+        and _imports_django(model)
+    ):
         if receiver is None or receiver.endswith(("[]", "()")):
             return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     return None
@@ -429,12 +434,16 @@ def _execute(
         and verb in WRITE_VERBS
         and not isinstance(call.args[1], ast.Dict)
     )
-    if verb in WRITE_VERBS or verb in DDL_VERBS:
+    # DDL changes no rows, and SQL we cannot see (a statement passed in, built from
+    # parts) is no evidence of per-item work: neither counts.
+    if verb in WRITE_VERBS:
         effect = Effect.WRITE
-    elif verb in TRANSACTION_VERBS:
-        effect = Effect.COMMIT if verb in ("COMMIT", "END") else Effect.NONE
-    else:
+    elif verb in READ_VERBS or verb == "PRAGMA":
         effect = Effect.READ
+    elif verb in ("COMMIT", "END"):
+        effect = Effect.COMMIT
+    else:
+        effect = Effect.NONE
     api = "cursor.execute" if framework == "dbapi" else "session.execute"
     return DbCall(effect, framework, method, driver, verb, sql, batch=batch, api=f"{api}()")
 

@@ -21,7 +21,7 @@ from throughlint.effects import Effect, call_effects
 from throughlint.effects.database import classify_call
 from throughlint.rules.base import Rule
 from throughlint.semantic.expressions import call_argument, unparse_short
-from throughlint.semantic.loops import describe_loop
+from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.suppression import suppressed_codes
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if function is not None:
         checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
     loop = model.hot_loop()
-    if loop is not None:
+    if loop is not None and not is_batch_loop(loop):
         add_pending(
             checker,
             node,

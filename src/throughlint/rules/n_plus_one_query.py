@@ -69,7 +69,7 @@ from throughlint.effects import Effect
 from throughlint.effects.database import READ_VERBS, DbCall, classify_call, receiver_per_item
 from throughlint.index.facts import add_pending
 from throughlint.rules.base import Rule
-from throughlint.semantic.loops import Loop, describe_loop
+from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
 
@@ -303,6 +303,8 @@ def check_call(checker, node: ast.Call) -> None:
     if found.framework == "dbapi" and found.verb not in READ_VERBS:
         return
     if found.framework == "sqlalchemy" and found.method == "execute" and found.verb != "SELECT":
+        return
+    if is_batch_loop(loop):
         return
     _report(checker, node, loop, found)
 

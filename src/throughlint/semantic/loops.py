@@ -89,12 +89,12 @@ def is_small_iterable(iterable: ast.expr, small_loop_max: int) -> bool:
     return False
 
 
-_BATCH_WORDS = ("batch", "chunk", "page", "slice", "bulk")
+_BATCH_WORDS = ("batch", "chunk", "page", "slice", "bulk", "connections", "databases")
 
 
 def is_batch_loop(loop: Loop) -> bool:
-    """A loop whose items are batches (``for chunk in chunks(rows, 500)``): one statement
-    per pass is already the batched form."""
+    """A loop whose items are batches (``for chunk in chunks(rows, 500)``) or databases
+    (``for alias in connections``): one statement per pass is already the batched form."""
     if loop.iter is None:
         return False
     from throughlint.semantic.expressions import unparse_short
