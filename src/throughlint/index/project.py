@@ -21,6 +21,9 @@ HELPER_CODES: tuple[tuple[Effect, str], ...] = (
     (Effect.REMOTE, "TL401"),
 )
 """Which code a call in a hot loop gets for each effect of the function it calls."""
+SHAPE_EXEMPT = frozenset({"TL401"})
+"""Codes not reported for a call in a retry or polling loop (the pending record's
+``shape``, from ``semantic.concurrency.not_per_item``), as their direct checks do."""
 
 _HELPER_WORDS = {
     "TL101": ("runs a query", "1 + N queries"),
@@ -281,6 +284,8 @@ class ProjectIndex:
         for flag, code in HELPER_CODES:
             if code not in active or not effect & flag:
                 continue
+            if code in SHAPE_EXEMPT and pending.get("shape"):
+                continue  # a retry or a polling loop: not one call per item
             verb, growth = _HELPER_WORDS.get(code, ("does I/O", "N calls"))
             witness = self.summary_witness(callee, flag)
             via = f" (via {witness})" if witness else ""

@@ -38,8 +38,11 @@ def prices(skus):
 ```
 
 ## Fix safety
-No fix is offered: a batch changes error handling (one failure fails the batch) and
-memory use.
+Only Django's `cache.set(key, value)` alone in the body of a `for` loop in a function
+has a fix: one `cache.set_many({key: value for ...})`, offered as safe when the key and
+value are pure and the loop variables are not read after the loop (a repeated key keeps
+its last value in both). Other batch rewrites change error handling (one failure fails
+the batch) and memory use, so they are left to you.
 
 ## Options
 - `remote-call-functions`: extra qualified names of in-house remote calls.
@@ -56,8 +59,9 @@ from __future__ import annotations
 import ast
 
 from throughlint.effects.remote import remote_call
-from throughlint.rules.base import Rule
-from throughlint.semantic.concurrency import is_batch_loop, is_retry_loop, loop_waits
+from throughlint.fixes import offers
+from throughlint.rules.base import FixAvailability, Rule
+from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import describe_loop
 
@@ -65,6 +69,7 @@ RULE = Rule(
     code="TL401",
     name="per-item-remote-call",
     summary="One network round trip per loop pass where a batch API exists",
+    fix=FixAvailability.SOMETIMES,
     options=("remote-call-functions",),
     uses_index=True,
     doc=__doc__ or "",
@@ -238,7 +243,7 @@ def check(checker, node: ast.Call) -> None:
     remote = remote_call(model, node, checker.settings)
     if remote is None or remote.batch is None:
         return
-    if is_batch_loop(loop) or is_retry_loop(loop) or loop_waits(model, loop):
+    if not_per_item(model, loop) is not None:
         return
     call = unparse_short(node.func, 40)
     checker.report(
@@ -246,4 +251,7 @@ def check(checker, node: ast.Call) -> None:
         node,
         f"`{call}()` makes one {remote.client} round trip per item of {describe_loop(loop)}:"
         f" N round trips; use {remote.batch}",
+        offers.set_many(model, node, loop)
+        if remote.client == "Django cache" and remote.method == "set"
+        else None,
     )

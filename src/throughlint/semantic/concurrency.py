@@ -13,7 +13,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from throughlint.semantic.loops import Loop, LoopKind
+from throughlint.semantic.loops import Loop, LoopKind, is_batch_loop
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
 
@@ -60,7 +60,6 @@ _SEMAPHORE_NAME = re.compile(
 )
 _QUEUE_NAME = re.compile(r"(?:^|_)(?:q|queue|inbox|mailbox)$", re.IGNORECASE)
 _QUEUE_TYPES = ("queue.", "asyncio.", "multiprocessing.", "janus.")
-_BATCH_NAME = re.compile(r"(?:chunk|batch|page|group|slice|bulk|window)s?$", re.IGNORECASE)
 _RETRY_NAME = re.compile(r"^_*(?:attempt|retry|retries|tries|try_number|n_try)s?$")
 
 _SLEEPS: frozenset[str] = frozenset(
@@ -201,19 +200,6 @@ def _has_wait(model: SemanticModel, node: ast.AST) -> bool:
 # --- loop shapes -------------------------------------------------------------------------
 
 
-def is_batch_loop(loop: Loop) -> bool:
-    """A loop over batches (``for chunk in chunked(items, 500)``): one call per pass is
-    already one call per batch."""
-    if any(_BATCH_NAME.search(name) for name in loop.target_names):
-        return True
-    iterable = loop.iter
-    if isinstance(iterable, ast.Call):
-        func = iterable.func
-        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        return bool(re.search(r"chunk|batch|paginat|pages", called, re.IGNORECASE))
-    return False
-
-
 def is_retry_loop(loop: Loop) -> bool:
     """A loop that repeats one operation until it works: a retry counter as target, or a
     ``try`` in the body and a ``break`` / ``return`` leaving the loop."""
@@ -230,6 +216,19 @@ def is_retry_loop(loop: Loop) -> bool:
             elif isinstance(node, (ast.Break, ast.Return)):
                 leaves = True
     return has_try and leaves
+
+
+def not_per_item(model: SemanticModel, loop: Loop) -> str | None:
+    """Why a call on each pass of ``loop`` is not one call per item: ``"batch"`` (a loop
+    over batches, ``loops.is_batch_loop``), ``"retry"`` (one operation until it works),
+    ``"wait"`` (paced by a blocking wait); None for a loop over items."""
+    if is_batch_loop(loop):
+        return "batch"
+    if is_retry_loop(loop):
+        return "retry"
+    if loop_waits(model, loop):
+        return "wait"
+    return None
 
 
 def leaves_early(loop: Loop) -> bool:
