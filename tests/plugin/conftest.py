@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import json
 
+# Inner in-process runs drop every module they imported; importing the heavy ones here
+# keeps them loaded across runs, and other plugins' summaries stay out of inner runs.
+import httpx  # noqa: F401
 import pytest
+import requests  # noqa: F401
+import sqlalchemy.orm  # noqa: F401
+
+import throughlint.engine  # noqa: F401
+from throughlint.pytest_plugin import budgets, fixture, measurement, reporting  # noqa: F401
+from throughlint.rules import all_rules
 
 pytest_plugins = ["pytester"]
+all_rules()
+
+_INNER_OPTIONS = "-p no:hypothesispytest -p no:anyio -p no:randomly"
+
+
+@pytest.fixture(autouse=True)
+def _lean_inner_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTEST_ADDOPTS", _INNER_OPTIONS)
+
 
 SQLITE_SCHEMA = """
 import sqlite3

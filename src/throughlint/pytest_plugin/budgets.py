@@ -104,12 +104,7 @@ _SHORT = {
 
 def parse(arguments: dict[str, Any], where: str, base: Budget | None = None) -> Budget:
     """Validate marker or file keywords and lay them over ``base``."""
-    unknown = [key for key in arguments if key not in KEYWORDS]
-    if unknown:
-        key = unknown[0]
-        close = difflib.get_close_matches(key, KEYWORDS, n=1)
-        hint = f" (did you mean `{close[0]}`?)" if close else ""
-        raise BudgetError(f"{where}: unknown keyword `{key}`{hint}; known: {', '.join(KEYWORDS)}")
+    _reject_unknown(arguments, where)
     changes: dict[str, Any] = {}
     for key, value in arguments.items():
         changes[key] = _check(key, value, where)
@@ -117,15 +112,23 @@ def parse(arguments: dict[str, Any], where: str, base: Budget | None = None) -> 
 
 
 def from_marker(mark: Any, where: str) -> Budget:
+    _reject_unknown(mark.kwargs, where)
     try:
         bound = _SIGNATURE.bind(*mark.args, **mark.kwargs)
-    except TypeError as exc:
-        if mark.args:
-            raise BudgetError(
-                f"{where}: @pytest.mark.throughput takes keywords only, got {mark.args!r}"
-            ) from None
-        raise BudgetError(f"{where}: @pytest.mark.throughput: {exc}") from None
+    except TypeError:
+        raise BudgetError(
+            f"{where}: @pytest.mark.throughput takes keywords only, got {mark.args!r}"
+        ) from None
     return parse(dict(bound.arguments), where)
+
+
+def _reject_unknown(arguments: dict[str, Any], where: str) -> None:
+    unknown = [key for key in arguments if key not in KEYWORDS]
+    if unknown:
+        key = unknown[0]
+        close = difflib.get_close_matches(key, KEYWORDS, n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        raise BudgetError(f"{where}: unknown keyword `{key}`{hint}; known: {', '.join(KEYWORDS)}")
 
 
 def _check(key: str, value: Any, where: str) -> Any:

@@ -71,7 +71,8 @@ class Linter:
         digest = content_hash(data)
         shown = _display(path, self.config.rootpath)
         if self._entries is None:
-            self._entries = self.config.cache.get(self._key(), {}) if self.config.cache else {}
+            cache = getattr(self.config, "cache", None)  # None under -p no:cacheprovider
+            self._entries = cache.get(self._key(), {}) if cache is not None else {}
         entry = self._entries.get(shown)
         if entry is not None and entry[0] == digest:
             return [Diagnostic.from_tuple(shown, item) for item in entry[1]], True
@@ -81,12 +82,13 @@ class Linter:
         return diagnostics, False
 
     def save(self) -> None:
-        if not self._dirty or self.config.cache is None:
+        cache = getattr(self.config, "cache", None)
+        if not self._dirty or cache is None:
             return
         # merge with what other xdist workers wrote meanwhile
-        entries = self.config.cache.get(self._key(), {})
+        entries = cache.get(self._key(), {})
         entries.update(self._dirty)
-        self.config.cache.set(self._key(), entries)
+        cache.set(self._key(), entries)
         self._dirty = {}
 
     # -- hooks -----------------------------------------------------------------------

@@ -66,7 +66,10 @@ class ThroughputSession:
         try:
             self.budget(item)
         except BudgetError as exc:
-            pytest.fail(str(exc), pytrace=False)
+            error = str(exc)
+        else:
+            return
+        pytest.fail(error, pytrace=False)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):

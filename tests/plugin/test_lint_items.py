@@ -1,0 +1,78 @@
+"""``pytest --throughlint``: a lint item per Python file, the CLI's config and text format,
+cached by content in pytest's cache."""
+
+from __future__ import annotations
+
+import pytest
+
+BAD = """
+import queue
+
+jobs = queue.Queue()
+"""
+
+
+def cache_hits(result) -> dict[str, bool]:
+    reports = result.getreports("pytest_runtest_logreport")
+    return {
+        r.nodeid: dict(r.user_properties)["throughlint_cache"]
+        for r in reports
+        if r.when == "call" and "throughlint_cache" in dict(r.user_properties)
+    }
+
+
+def test_lint_items_fail_with_cli_text_and_are_cached(pytester: pytest.Pytester):
+    pytester.makepyfile(work=BAD, test_clean="def test_ok():\n    assert True\n")
+    result = pytester.inline_run("--throughlint")
+    result.assertoutcome(passed=2, failed=1)
+    (failed,) = result.getfailures()
+    assert failed.nodeid == "work.py::throughlint"
+    text = failed.longreprtext
+    assert "work.py:3:8: TL201 [unbounded-queue]" in text
+    assert "3 | jobs = queue.Queue()" in text
+    assert cache_hits(result) == {
+        "work.py::throughlint": False,
+        "test_clean.py::throughlint": False,
+    }
+    # unchanged files come from the cache, failures included
+    again = pytester.inline_run("--throughlint")
+    again.assertoutcome(passed=2, failed=1)
+    assert set(cache_hits(again).values()) == {True}
+    assert "TL201" in again.getfailures()[0].longreprtext
+    # an edit is re-linted; --cache-clear forgets everything
+    pytester.makepyfile(work="import queue\n\njobs = queue.Queue(maxsize=10)\n")
+    edited = pytester.inline_run("--throughlint")
+    edited.assertoutcome(passed=3)
+    assert cache_hits(edited)["work.py::throughlint"] is False
+    cleared = pytester.inline_run("--throughlint", "--cache-clear")
+    assert set(cache_hits(cleared).values()) == {False}
+
+
+def test_lint_items_use_the_project_config(pytester: pytest.Pytester):
+    pytester.makepyfile(work=BAD)
+    pytester.makefile(
+        ".toml",
+        pyproject='[tool.throughlint]\nignore = ["TL201"]\nextend-exclude = ["skipped"]\n',
+    )
+    (pytester.path / "skipped").mkdir()
+    (pytester.path / "skipped" / "more.py").write_text(BAD)
+    result = pytester.runpytest("--throughlint", "-p", "no:cacheprovider", "skipped", "work.py")
+    result.assert_outcomes(passed=1)
+
+
+def test_ini_enables_lint_items_and_extra_paths(pytester: pytest.Pytester):
+    (pytester.path / "src").mkdir()
+    (pytester.path / "src" / "app.py").write_text(BAD)
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_a.py").write_text("def test_a():\n    pass\n")
+    pytester.makeini("[pytest]\nthroughlint = true\nthroughlint_paths = src\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "tests", "-m", "throughlint", "-v")
+    result.assert_outcomes(passed=1, failed=1, deselected=1)
+    result.stdout.fnmatch_lines_random(
+        ["*src/app.py::throughlint FAILED*", "*tests/test_a.py::throughlint PASSED*"]
+    )
+
+
+def test_without_the_option_there_are_no_lint_items(pytester: pytest.Pytester):
+    pytester.makepyfile(work=BAD, test_clean="def test_ok():\n    pass\n")
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
