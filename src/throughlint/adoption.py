@@ -97,7 +97,7 @@ def adopt(
             )
     from throughlint.priority import by_priority, priorities_for
 
-    priorities = priorities_for(diagnostics, linted)
+    priorities = priorities_for(diagnostics, linted, getattr(result, "facts", None))
     if sort == "priority" or top is not None:
         diagnostics = by_priority(diagnostics, priorities)
     if top is not None and len(diagnostics) > top:

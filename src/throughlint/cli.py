@@ -109,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from throughlint.catalogue import main as catalogue_main
 
         return catalogue_main(arguments)
+    if arguments and arguments[0] == "report":
+        from throughlint.hotspots import main as report_main
+
+        return report_main(arguments[1:])
     options = build_parser().parse_args(arguments)
     try:
         return _lint(options)

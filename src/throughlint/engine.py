@@ -40,6 +40,8 @@ class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     errors: list[str] = field(default_factory=list)
+    # Project-index facts per linted file (the call graph ranks findings: priority.py).
+    facts: dict[str, dict] = field(default_factory=dict, repr=False)
 
     @property
     def internal_errors(self) -> list[Diagnostic]:
@@ -92,6 +94,7 @@ def lint_paths(
     if cache is not None:
         cache.save()
     result.diagnostics.extend(_resolve_index(file_facts))
+    result.facts = file_facts
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 

@@ -11,7 +11,8 @@ After the run, :func:`rank` turns them into a ``priority`` from 0 to 100:
 - the enclosing function's cyclomatic complexity (radon): +1 per 2 above 1, at most +10
   (a branchy function hides the cost and is harder to change);
 - call sites that reach the function: +6 per doubling (1 site 6, 3 sites 12, 7 sites 18),
-  at most +20.
+  at most +20; from the project index's call graph (distinct calling functions), or, when
+  the index did not run, from the function's name in the linted files.
 
 A finding outside any loop (a mis-sized pool, an unbounded queue) starts at 10.
 """
@@ -180,12 +181,18 @@ def score(diagnostic: Diagnostic, call_sites: int = 0) -> int:
 
 
 def rank(diagnostics: Sequence[Diagnostic], call_sites: dict[str, int]) -> dict[Diagnostic, int]:
-    """Priority of every diagnostic; ``call_sites`` maps an enclosing function's last name
-    to the calls that reach it (see :func:`count_call_sites`)."""
-    return {
-        d: score(d, call_sites.get(d.enclosing.rsplit(".", 1)[-1], 0) if d.enclosing else 0)
-        for d in diagnostics
-    }
+    """Priority of every diagnostic; ``call_sites`` maps a function's qualified name
+    (``module.Class.method``) to the call sites that reach it (:func:`call_sites`)."""
+    return {d: score(d, call_sites.get(qualified_function(d), 0)) for d in diagnostics}
+
+
+def qualified_function(diagnostic: Diagnostic) -> str:
+    """``module.Class.method`` of the function around a finding; "" at module level."""
+    if not diagnostic.enclosing:
+        return ""
+    from throughlint.engine import module_name
+
+    return f"{module_name(diagnostic.path)}.{diagnostic.enclosing}"
 
 
 def by_priority(diagnostics: Iterable[Diagnostic], priorities: dict[Diagnostic, int]):
@@ -193,11 +200,30 @@ def by_priority(diagnostics: Iterable[Diagnostic], priorities: dict[Diagnostic, 
     return sorted(diagnostics, key=lambda d: (-priorities.get(d, 0), d.sort_key))
 
 
-def count_call_sites(paths: Iterable[str], names: Iterable[str]) -> dict[str, int]:
-    """How many calls of each function name appear in the linted files: ``name(`` and
-    ``.name(``, not its ``def``. By name, so it over-counts methods that share a name; the
-    project index's call graph is the exact answer where it exists."""
-    wanted = sorted({name for name in names if name.isidentifier()})
+def callers_from_index(facts: dict[str, dict]) -> Counter[str]:
+    """How many project functions call each function, from the project index's per-function
+    summaries (``index/facts.py``: the project functions each function calls). A method
+    called on an instance (``mod.Class().m``) counts for ``mod.Class.m``."""
+    counts: Counter[str] = Counter()
+    for file_facts in facts.values():
+        for caller, record in (file_facts.get("f") or {}).items():
+            callees = {_plain(callee) for callee in record[1]} if len(record) > 1 else set()
+            counts.update(callee for callee in callees if callee != caller)
+    return counts
+
+
+def _plain(name: str) -> str:
+    return name.replace("().", ".").removesuffix("()")
+
+
+def callers_by_name(paths: Iterable[str], qualified: Iterable[str]) -> dict[str, int]:
+    """Without the index (its rules not selected): calls of each function's last name
+    (``name(`` or ``.name(``, not its ``def``) in the linted files. It over-counts methods
+    that share a name; the index's call graph is exact where it exists."""
+    by_last: dict[str, list[str]] = {}
+    for name in qualified:
+        by_last.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+    wanted = sorted(name for name in by_last if name.isidentifier())
     if not wanted:
         return {}
     pattern = re.compile(r"(?<![\w])(def\s+)?(" + "|".join(map(re.escape, wanted)) + r")\s*\(")
@@ -211,13 +237,26 @@ def count_call_sites(paths: Iterable[str], names: Iterable[str]) -> dict[str, in
         for match in pattern.finditer(text):
             if match.group(1) is None:
                 counts[match.group(2)] += 1
-    return dict(counts)
+    return {name: counts[last] for last, names in by_last.items() for name in names}
+
+
+def call_sites(
+    diagnostics: Sequence[Diagnostic], files: Iterable[str], facts: dict[str, dict] | None
+) -> tuple[dict[str, int], str]:
+    """Call sites reaching each finding's function, and where the numbers come from
+    ("project index" or "names")."""
+    functions = {qualified_function(d) for d in diagnostics} - {""}
+    if not functions:
+        return {}, "project index" if facts else "names"
+    if facts:
+        callers = callers_from_index(facts)
+        return {name: callers[name] for name in functions}, "project index"
+    return callers_by_name((os.fspath(path) for path in files), functions), "names"
 
 
 def priorities_for(
-    diagnostics: Sequence[Diagnostic], files: Iterable[str]
+    diagnostics: Sequence[Diagnostic], files: Iterable[str], facts: dict[str, dict] | None = None
 ) -> dict[Diagnostic, int]:
-    """Rank findings of a run over ``files`` (the linted files)."""
-    names = {d.enclosing.rsplit(".", 1)[-1] for d in diagnostics if d.enclosing}
-    sites = count_call_sites((os.fspath(path) for path in files), names) if names else {}
+    """Rank the findings of a run over ``files`` (the linted files)."""
+    sites, _ = call_sites(diagnostics, files, facts)
     return rank(diagnostics, sites)

@@ -8,8 +8,8 @@ from adoption.helpers import NEW_FINDING, REPORTS, findings, git, init_repo, wri
 from throughlint.changed_lines import parse_diff
 
 
-def _lint(run_cli, *args, cwd):
-    return run_cli("--no-cache", "--format", "json", *args, cwd=cwd)
+def _lint(tl, *args, cwd):
+    return tl("--no-cache", "--format", "json", *args, cwd=cwd)
 
 
 @pytest.fixture
@@ -38,13 +38,13 @@ def test_only_findings_on_changed_lines(run_cli, repo):
     assert len(findings(_lint(run_cli, ".", cwd=repo))) == 5
 
 
-def test_untracked_files_are_new_in_every_line(run_cli, repo):
+def test_untracked_files_are_new_in_every_line(tl, repo):
     (repo / "app" / "jobs.py").write_text("import queue\n\nJOBS = queue.Queue()\n")
-    completed = _lint(run_cli, "--diff-from", "main", "app", cwd=repo)
+    completed = _lint(tl, "--diff-from", "main", "app", cwd=repo)
     assert [(d["path"], d["code"]) for d in findings(completed)] == [("app/jobs.py", "TL201")]
 
 
-def test_changes_made_on_the_base_branch_after_the_fork_do_not_count(run_cli, repo):
+def test_changes_made_on_the_base_branch_after_the_fork_do_not_count(tl, repo):
     (repo / "notes.txt").write_text("feature work\n")
     git(repo, "add", "notes.txt")
     git(repo, "commit", "-qm", "feature")
@@ -55,31 +55,31 @@ def test_changes_made_on_the_base_branch_after_the_fork_do_not_count(run_cli, re
     git(repo, "switch", "-q", "feature")
     # The feature branch still has the old reports.py: a plain diff against main would call
     # its lines changed; against the merge base nothing changed.
-    completed = _lint(run_cli, "--diff-from", "main", ".", cwd=repo)
+    completed = _lint(tl, "--diff-from", "main", ".", cwd=repo)
     assert completed.returncode == 0, completed.stderr
     assert findings(completed) == []
 
 
-def test_clean_diff_exits_zero(run_cli, repo):
-    completed = _lint(run_cli, "--diff-from", "HEAD", ".", cwd=repo)
+def test_clean_diff_exits_zero(tl, repo):
+    completed = _lint(tl, "--diff-from", "HEAD", ".", cwd=repo)
     assert completed.returncode == 0 and findings(completed) == []
 
 
-def test_bad_reference_and_no_repository_are_usage_errors(run_cli, repo, tmp_path_factory):
-    bad = run_cli("--no-cache", "--diff-from", "no-such-branch", ".", cwd=repo)
+def test_bad_reference_and_no_repository_are_usage_errors(tl, repo, tmp_path_factory):
+    bad = tl("--no-cache", "--diff-from", "no-such-branch", ".", cwd=repo)
     assert bad.returncode == 2
     assert "unknown git revision 'no-such-branch'" in bad.stderr
     outside = tmp_path_factory.mktemp("plain")
     write_project(outside)
-    plain = run_cli("--no-cache", "--diff-from", "main", ".", cwd=outside)
+    plain = tl("--no-cache", "--diff-from", "main", ".", cwd=outside)
     assert plain.returncode == 2 and "is not in a git repository" in plain.stderr
 
 
-def test_diff_from_with_a_baseline(run_cli, repo):
-    run_cli("--no-cache", "--write-baseline", "b.json", "app", cwd=repo)
+def test_diff_from_with_a_baseline(tl, repo):
+    tl("--no-cache", "--write-baseline", "b.json", "app", cwd=repo)
     orders = repo / "app" / "orders.py"
     orders.write_text(orders.read_text() + NEW_FINDING)
-    completed = _lint(run_cli, "--diff-from", "main", "--baseline", "b.json", "app", cwd=repo)
+    completed = _lint(tl, "--diff-from", "main", "--baseline", "b.json", "app", cwd=repo)
     assert [d["code"] for d in findings(completed)] == ["TL203"]
 
 

@@ -47,13 +47,13 @@ GITLAB_SCHEMA = {
 SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "sarif-schema-2.1.0.json"
 
 
-def _run(run_cli, tmp_path, *args):
+def _run(tl, tmp_path, *args):
     write_project(tmp_path)
-    return run_cli("--no-cache", *args, "./app", cwd=tmp_path)
+    return tl("--no-cache", *args, "./app", cwd=tmp_path)
 
 
-def test_gitlab_code_quality(run_cli, tmp_path):
-    completed = _run(run_cli, tmp_path, "--format", "gitlab")
+def test_gitlab_code_quality(tl, tmp_path):
+    completed = _run(tl, tmp_path, "--format", "gitlab")
     assert completed.returncode == 1, completed.stderr
     issues = json.loads(completed.stdout)
     jsonschema.validate(issues, GITLAB_SCHEMA)
@@ -65,14 +65,14 @@ def test_gitlab_code_quality(run_cli, tmp_path):
     assert first["severity"] == "major"
     assert first["description"].startswith("TL201 [unbounded-queue] unbounded")
     # The same fingerprints as SARIF's partialFingerprints: one identity everywhere.
-    sarif = json.loads(run_cli("--no-cache", "--format", "sarif", "app", cwd=tmp_path).stdout)
+    sarif = json.loads(tl("--no-cache", "--format", "sarif", "app", cwd=tmp_path).stdout)
     partial = [r["partialFingerprints"]["throughlint/v1"] for r in sarif["runs"][0]["results"]]
     assert partial == [issue["fingerprint"] for issue in issues]
 
 
-def test_gitlab_clean_run_is_an_empty_array(run_cli, tmp_path):
+def test_gitlab_clean_run_is_an_empty_array(tl, tmp_path):
     (tmp_path / "ok.py").write_text("x = 1\n")
-    completed = run_cli("--no-cache", "--format", "gitlab", "ok.py", cwd=tmp_path)
+    completed = tl("--no-cache", "--format", "gitlab", "ok.py", cwd=tmp_path)
     assert completed.returncode == 0 and json.loads(completed.stdout) == []
 
 
@@ -97,9 +97,9 @@ def test_junit_xml(run_cli, tmp_path):
     assert first.get("classname") == "app.orders" and first.get("line") == "6"
 
 
-def test_junit_clean_run_has_one_passing_case(run_cli, tmp_path):
+def test_junit_clean_run_has_one_passing_case(tl, tmp_path):
     (tmp_path / "ok.py").write_text("x = 1\n")
-    completed = run_cli("--no-cache", "--format", "junit", "ok.py", cwd=tmp_path)
+    completed = tl("--no-cache", "--format", "junit", "ok.py", cwd=tmp_path)
     assert completed.returncode == 0
     root = ElementTree.fromstring(completed.stdout)
     assert (root.get("tests"), root.get("failures")) == ("1", "0")
@@ -107,8 +107,8 @@ def test_junit_clean_run_has_one_passing_case(run_cli, tmp_path):
     assert case.find("failure") is None
 
 
-def test_json_adds_priority_and_keeps_every_stable_field(run_cli, tmp_path):
-    document = json.loads(_run(run_cli, tmp_path, "--format", "json").stdout)
+def test_json_adds_priority_and_keeps_every_stable_field(tl, tmp_path):
+    document = json.loads(_run(tl, tmp_path, "--format", "json").stdout)
     stable = {
         "code", "name", "path", "line", "column", "end_line", "end_column",
         "severity", "message", "fix",
@@ -120,14 +120,14 @@ def test_json_adds_priority_and_keeps_every_stable_field(run_cli, tmp_path):
     assert set(document["summary"]) == {"files", "diagnostics", "fixable", "errors"}
 
 
-def test_sarif_carries_priority_and_stays_valid(run_cli, tmp_path):
-    document = json.loads(_run(run_cli, tmp_path, "--format", "sarif").stdout)
+def test_sarif_carries_priority_and_stays_valid(tl, tmp_path):
+    document = json.loads(_run(tl, tmp_path, "--format", "sarif").stdout)
     jsonschema.validate(document, json.loads(SARIF_SCHEMA.read_text()))
     results = document["runs"][0]["results"]
     assert len(results) == 4
     assert all(isinstance(r["properties"]["priority"], int) for r in results)
 
 
-def test_text_summary_names_the_worst_finding(run_cli, tmp_path):
-    completed = _run(run_cli, tmp_path)
+def test_text_summary_names_the_worst_finding(tl, tmp_path):
+    completed = _run(tl, tmp_path)
     assert "Highest priority: TL203 at app/orders.py:11 in `export`" in completed.stdout
