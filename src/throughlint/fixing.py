@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from throughlint.diagnostics import Applicability, Diagnostic
 from throughlint.engine import LintResult, lint_text
 from throughlint.settings import Settings
-from throughlint.source import SourceError, decode_source
+from throughlint.source import SourceError, SourceFile, decode_source
 
 MAX_ROUNDS = 10
 
@@ -118,6 +118,12 @@ def fix_file(
         message = exc.message if isinstance(exc, SourceError) else str(exc)
         return FileFix(path, "", "", remaining=diagnostics, error=f"cannot read: {message}")
     item = FileFix(path, source.text, source.text, remaining=diagnostics)
+    refusal = _changed_since_lint(source, diagnostics)
+    if refusal is None and write:
+        refusal = _write_refusal(path, settings)
+    if refusal is not None:
+        item.error = f"not fixed: {refusal}"
+        return item
     text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding)
     if text == source.text or not write:
         return item
@@ -130,6 +136,32 @@ def fix_file(
         item.remaining = diagnostics
         item.applied = []
     return item
+
+
+def _changed_since_lint(source: SourceFile, diagnostics: list[Diagnostic]) -> str | None:
+    """Fixes find their code by position: if a fixable line no longer reads as it did when
+    linted (an editor saved meanwhile), they would land on the wrong code."""
+    for diagnostic in diagnostics:
+        line = diagnostic.span.line
+        if diagnostic.fix is not None and diagnostic.source_line != source.line(line):
+            return f"the file changed since it was linted (line {line}); lint it again"
+    return None
+
+
+def _write_refusal(path: str, settings: Settings) -> str | None:
+    """Never write through a symlink that leads outside the project, nor a read-only file."""
+    real = os.path.realpath(path)
+    if real != os.path.abspath(path):
+        root = os.path.realpath(settings.project_root)
+        if os.path.commonpath([root, real]) != root:
+            return f"it is a symlink to {real}, outside the project"
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return None  # the write reports it
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(real, os.W_OK):
+        return "read-only file, left alone"
+    return None
 
 
 def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str = "utf-8") -> str:

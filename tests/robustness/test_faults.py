@@ -74,7 +74,13 @@ def test_worker_killed_mid_run_still_reports_every_file(tmp_path, run_with_rules
     names = _tree(tmp_path, 80)
     (tmp_path / names[37]).write_text(UNBOUNDED + "KILL_WORKER = 1\n")
     completed = run_with_rules(
-        "--no-cache", "--jobs", "2", "--format", "json", ".", rules={"zz_killer": KILLER_RULE},
+        "--no-cache",
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+        ".",
+        rules={"zz_killer": KILLER_RULE},
         timeout=60,
     )
     assert "Traceback" not in completed.stderr, completed.stderr
@@ -92,8 +98,14 @@ def test_worker_killed_from_outside_never_hangs(tmp_path, run_with_rules):
 
     def lint():
         result["run"] = run_with_rules(
-            "--no-cache", "--jobs", "2", "--format", "json", ".",
-            rules={"zz_slow": SLOW_RULE}, timeout=90,
+            "--no-cache",
+            "--jobs",
+            "2",
+            "--format",
+            "json",
+            ".",
+            rules={"zz_slow": SLOW_RULE},
+            timeout=90,
         )
 
     before = set(_python_children())
@@ -150,7 +162,10 @@ def test_fifo_in_the_tree_does_not_hang_the_run(tmp_path):
     try:
         completed = subprocess.run(
             [sys.executable, "-m", "throughlint", "--no-cache", "--format", "json", "."],
-            cwd=tmp_path, capture_output=True, text=True, timeout=20,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=20,
         )
     except subprocess.TimeoutExpired:
         pytest.fail("throughlint blocked reading a FIFO named pipe.py")
@@ -266,18 +281,28 @@ def test_two_concurrent_runs_share_a_cache_and_stay_correct(project):
         for index, name in enumerate(names):
             if (index + round_) % 4 == 0:
                 bounded = (index + round_) % 8 == 0
-                text = "import queue\n\n" + ("\n" * round_) + (
-                    "q = queue.Queue(maxsize=5)\n" if bounded else "q = queue.Queue()\n"
+                text = (
+                    "import queue\n\n"
+                    + ("\n" * round_)
+                    + ("q = queue.Queue(maxsize=5)\n" if bounded else "q = queue.Queue()\n")
                 )
                 (project / name).write_text(text)
         cold = subprocess.run(
-            [*command, "--no-cache"], cwd=project, capture_output=True, text=True,
-            env=environment, timeout=120,
+            [*command, "--no-cache"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=120,
         )
         runs = [
             subprocess.Popen(
-                command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, env=environment,
+                command,
+                cwd=project,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=environment,
             )
             for _ in range(2)
         ]
@@ -288,8 +313,9 @@ def test_two_concurrent_runs_share_a_cache_and_stay_correct(project):
         for cache_file in _cache_files(project):
             json.loads(cache_file.read_text())
     # The shared cache, once settled, serves a warm run with the same answer.
-    warm = subprocess.run(command, cwd=project, capture_output=True, text=True,
-                          env=environment, timeout=120)
+    warm = subprocess.run(
+        command, cwd=project, capture_output=True, text=True, env=environment, timeout=120
+    )
     assert json.loads(warm.stdout)["diagnostics"] == json.loads(cold.stdout)["diagnostics"]
 
 

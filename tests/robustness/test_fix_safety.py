@@ -1,0 +1,172 @@
+"""``--fix`` never damages a user's files: interrupted runs leave each file old or new,
+read-only files and files changed since the lint are left alone, and nothing outside the
+project is written through a symlink. All through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+OLD = "import queue\n\njobs = queue.Queue()\n"
+NEW = "import queue\n\njobs = queue.Queue(maxsize=1000)\n"
+FIX = ("--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes")
+
+
+def _run(root, *args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "throughlint", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=timeout,
+    )
+
+
+def test_the_unsafe_queue_fix_is_what_these_tests_rely_on(tmp_path):
+    (tmp_path / "a.py").write_text(OLD)
+    completed = _run(tmp_path, *FIX, ".")
+    assert (tmp_path / "a.py").read_text() == NEW, completed.stderr
+
+
+def test_read_only_file_is_reported_and_left_alone(tmp_path):
+    (tmp_path / "writable.py").write_text(OLD)
+    frozen = tmp_path / "frozen.py"
+    frozen.write_text(OLD)
+    os.chmod(frozen, 0o444)
+    completed = _run(tmp_path, *FIX, ".")
+    assert "Traceback" not in completed.stderr
+    assert (tmp_path / "writable.py").read_text() == NEW
+    assert frozen.read_text() == OLD
+    assert stat.S_IMODE(frozen.stat().st_mode) == 0o444
+    assert "frozen.py" in completed.stderr and "read-only" in completed.stderr
+    assert "frozen.py:3:" in completed.stdout  # still reported, not silently dropped
+    assert completed.returncode == 1
+
+
+def test_symlink_pointing_outside_the_project_is_never_written(tmp_path):
+    project = tmp_path / "project"
+    outside = tmp_path / "elsewhere"
+    project.mkdir()
+    outside.mkdir()
+    (project / "pyproject.toml").write_text("[tool.throughlint]\n")
+    victim = outside / "victim.py"
+    victim.write_text(OLD)
+    os.symlink(victim, project / "link.py")
+    (project / "real.py").write_text(OLD)
+    inner_target = project / "target.py"
+    inner_target.write_text(OLD)
+    os.symlink(inner_target, project / "inner_link.py")
+    completed = _run(project, *FIX, ".")
+    assert "Traceback" not in completed.stderr
+    assert victim.read_text() == OLD
+    assert os.path.islink(project / "link.py")
+    assert "link.py" in completed.stderr and "outside" in completed.stderr
+    assert (project / "real.py").read_text() == NEW
+    assert inner_target.read_text() == NEW  # a link that stays inside is fine
+
+
+# Rewrites a file on disk right after the engine read it, as an editor saving would.
+EDITOR_RULE = '''
+"""Saves new content into the file being linted."""
+import ast
+from throughlint.rules.base import Rule
+
+RULE = Rule(code="TL993", name="editor-saves", summary="edits", triggers=("EDITOR_SAVES",))
+SAVED = set()
+
+
+@RULE.on(ast.Import)
+def save(checker, node):
+    path = checker.source.path
+    if path not in SAVED:
+        SAVED.add(path)
+        with open(path, "w") as handle:
+            handle.write(EDITED)
+
+
+EDITED = (
+    "# EDITOR_SAVES\\nimport queue\\n\\ndone = queue.Queue()  # unbounded on purpose\\n"
+    "jobs = queue.Queue()\\n"
+)
+'''
+
+
+def test_file_changed_between_lint_and_fix_is_not_overwritten(tmp_path, run_with_rules):
+    path = tmp_path / "edited.py"
+    path.write_text("# EDITOR_SAVES\n" + OLD)
+    (tmp_path / "other.py").write_text(OLD)
+    edited = (
+        "# EDITOR_SAVES\nimport queue\n\ndone = queue.Queue()  # unbounded on purpose\n"
+        "jobs = queue.Queue()\n"
+    )
+    completed = run_with_rules(*FIX, ".", rules={"zz_editor": EDITOR_RULE})
+    assert "Traceback" not in completed.stderr, completed.stderr
+    assert path.read_text() == edited  # the user's save survives, unfixed
+    assert "edited.py" in completed.stderr and "changed" in completed.stderr
+    assert (tmp_path / "other.py").read_text() == NEW
+
+
+def _fixable_tree(root, count):
+    root.mkdir()
+    for index in range(count):
+        folder = root / f"pkg{index % 5}"
+        folder.mkdir(exist_ok=True)
+        # Files of different lengths, so a half-written one cannot look whole.
+        (folder / f"m{index:03}.py").write_text(f"# module {index}\n" * (index % 13) + OLD)
+
+
+def _states(root):
+    states = {}
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text()
+        header = text[: len(text) - len(OLD)] if text.endswith(OLD) else None
+        if text.endswith(OLD) and header is not None:
+            states[path.name] = "old"
+        elif text.endswith(NEW):
+            states[path.name] = "new"
+        else:
+            states[path.name] = f"DAMAGED: {text!r}"
+    return states
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path, signum):
+    """Interrupt ``--fix`` at several moments while it writes; every file must be either
+    the original or the fixed text, never half-written. At least one interruption must
+    land mid-run (some files fixed, some not), or the test proved nothing."""
+    _fixable_tree(tmp_path / "probe", 80)
+    started = time.monotonic()
+    _run(tmp_path / "probe", *FIX, ".")
+    full = time.monotonic() - started
+    assert set(_states(tmp_path / "probe").values()) == {"new"}
+    mixed = 0
+    for trial, fraction in enumerate((0.75, 0.6, 0.9, 0.5, 0.95)):
+        root = tmp_path / f"trial{trial}"
+        _fixable_tree(root, 80)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "throughlint", *FIX, "."],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(full * fraction)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr, stderr
+        states = _states(root)
+        damaged = {name: state for name, state in states.items() if state.startswith("DAMAGED")}
+        assert not damaged
+        if signum == signal.SIGINT:
+            assert not list(root.rglob("*.throughlint-tmp")), "temp file left behind"
+        if set(states.values()) == {"old", "new"}:
+            mixed += 1
+            break
+    assert mixed, "no interruption landed while files were being written"
