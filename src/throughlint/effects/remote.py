@@ -286,9 +286,9 @@ def _django_cache(name: str) -> RemoteCall | None:
     batch = _DJANGO_CACHE_BATCH.get(plain)
     if batch is None:
         return None
-    if asynchronous:
-        batch = " + ".join(f"a{part}" for part in batch.split(" + "))
-    return RemoteCall("Django cache", method, f"`cache.{batch}()`", asynchronous)
+    prefix = "a" if asynchronous else ""
+    text = " + ".join(f"`cache.{prefix}{part}()`" for part in batch.split(" + "))
+    return RemoteCall("Django cache", method, text, asynchronous)
 
 
 def _boto3(chain: tuple[str, ...], method: str) -> RemoteCall | None:

@@ -208,6 +208,21 @@ def once(items, state):
             state[item] = 1
 """,
         """\
+def rebalance(shards, moves):
+    for shard in shards:
+        with shard.lock:
+            shard.apply(moves[shard.id])
+""",
+        """\
+import asyncio
+
+async def admit(jobs, run):
+    sem = asyncio.Semaphore(8)
+    for job in jobs:
+        await sem.acquire()
+        asyncio.create_task(run(job, sem))
+""",
+        """\
 from contextlib import suppress
 
 def read_all(files, block):
@@ -367,7 +382,10 @@ def _acquired_region(
         for index, statement in enumerate(block):
             if not any(node is call for node in ast.walk(statement)):
                 continue
-            if not (isinstance(statement, ast.Expr) and statement.value is call):
+            value = statement.value if isinstance(statement, ast.Expr) else None
+            if isinstance(value, ast.Await):
+                value = value.value
+            if value is not call:
                 return None  # ``if lock.acquire():`` and similar shapes: not measured
             region = []
             for following in block[index + 1 :]:

@@ -118,6 +118,17 @@ class Mirror:
         return total
 """,
         """\
+import asyncio
+import aiohttp
+
+async def probe_all(session: aiohttp.ClientSession, hosts):
+    alive = {}
+    for host in hosts:
+        response = await asyncio.wait_for(session.head(f"https://{host}/"), 5)  # expect: TL402
+        alive[host] = response.status < 500
+    return alive
+""",
+        """\
 async def notify(http_session, users):
     for user in users:
         await http_session.post("/notify", json={"user": user.id})  # expect: TL402
@@ -212,6 +223,8 @@ async def replay(conn, statements):
 
 _CLIENT_NAME = re.compile(r"(?:session|client|http)$", re.IGNORECASE)
 _HELPER_DEPTH = 2
+_WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for"})
+_LONG_LIVED = frozenset({"ws_connect", "stream", "websocket_connect"})
 _BLOCKS = (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor)
 
 
@@ -230,6 +243,7 @@ def check_async_with(checker, node: ast.AsyncWith) -> None:
 
 def _check(checker, call: ast.Call) -> None:
     model = checker.semantic
+    call = _unwrap(model, call)
     loop = model.hot_loop()
     if loop is None or not _independent_passes(model, loop):
         return
@@ -246,6 +260,14 @@ def _check(checker, call: ast.Call) -> None:
         f"start them together with `asyncio.gather` / `TaskGroup`, bounded by an "
         f"`asyncio.Semaphore`",
     )
+
+
+def _unwrap(model, call: ast.Call) -> ast.Call:
+    """``asyncio.wait_for(client.get(url), 5)`` and ``asyncio.shield(...)`` await the
+    call they wrap."""
+    if model.resolve(call.func) in _WRAPPERS and call.args and isinstance(call.args[0], ast.Call):
+        return call.args[0]
+    return call
 
 
 def _independent_passes(model, loop: Loop) -> bool:
@@ -266,6 +288,8 @@ def _network_call(checker, call: ast.Call, depth: int) -> str | None:
     if database_effects(model, call, settings) & (Effect.READ | Effect.WRITE | Effect.COMMIT):
         return None
     remote = remote_call(model, call, settings)
+    if remote is not None and remote.method in _LONG_LIVED:
+        return None  # a connection or stream kept open, not one request
     if remote is not None:
         return None if remote.batch is not None else f"is one {remote.client} request"
     func = call.func
