@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# pytester for the pytest-plugin tests (tests/plugin/): only the top-level conftest may
+# declare pytest_plugins.
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 

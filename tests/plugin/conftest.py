@@ -15,7 +15,6 @@ import throughlint.engine  # noqa: F401
 from throughlint.pytest_plugin import budgets, fixture, measurement, reporting  # noqa: F401
 from throughlint.rules import all_rules
 
-pytest_plugins = ["pytester"]
 all_rules()
 
 _INNER_OPTIONS = "-p no:hypothesispytest -p no:anyio -p no:randomly"

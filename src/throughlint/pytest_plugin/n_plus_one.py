@@ -113,7 +113,9 @@ class StaticIndex:
             except (OSError, UnicodeDecodeError):
                 self._files[path] = []
             else:
-                self._files[path] = lint_text(text, path, self.settings(), rules=[rule])
+                # linted under the path the CLI shows, so fingerprints match its baseline
+                shown = _display(path, self.rootdir)
+                self._files[path] = lint_text(text, shown, self.settings(), rules=[rule])
         return self._files[path]
 
     def confirm(self, sites: tuple) -> tuple[str, str, str | None]:
@@ -129,7 +131,7 @@ class StaticIndex:
                 from throughlint.fingerprints import fingerprints
 
                 fingerprint = fingerprints(found)[index]
-                where = f"{_display(diagnostic.path, self.rootdir)}:{diagnostic.span.line}"
+                where = f"{diagnostic.path}:{diagnostic.span.line}"
                 return (
                     "confirmed",
                     f"static TL101 flags the same call site at {where} "

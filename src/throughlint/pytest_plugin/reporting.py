@@ -71,7 +71,7 @@ def write_summary(terminalreporter: Any, records: list[dict], options: Options) 
             soft_wrap=True,
         )
     terminalreporter.write_sep("=", "throughput", bold=True)
-    terminalreporter.write(buffer.getvalue())
+    terminalreporter.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
 def _rate(record: dict) -> str:
