@@ -36,8 +36,10 @@ def save(conn: sqlite3.Connection, rows):
 ```
 
 ## Fix safety
-No fix is offered: moving the commit after the loop changes what survives a failure
-half-way (all or nothing instead of the rows so far).
+When the commit call is the last statement of a `for` loop body (no `break`,
+`continue`, `return` or `yield` in the loop, no `else:`), an unsafe fix moves it after
+the loop. Unsafe: it changes what survives a failure half-way (all or nothing instead of
+the rows so far), and holds one transaction (and its locks) for the whole loop.
 
 ## Options
 - `commit-functions`: qualified names of in-house functions that commit.
@@ -53,20 +55,23 @@ from __future__ import annotations
 
 import ast
 
+from throughlint.diagnostics import Fix
 from throughlint.effects import Effect
 from throughlint.effects.database import (
     _driver_of,
-    _is_sqlalchemy,
     classify_call,
+    is_engine,
     receiver_per_item,
 )
-from throughlint.rules.base import Rule
+from throughlint.fixes import offers
+from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
     code="TL103",
     name="commit-in-loop",
+    fix=FixAvailability.SOMETIMES,
     summary="A transaction committed on every loop pass",
     triggers=DB_TRIGGERS,
     options=("commit-functions", "connection-factories"),
@@ -185,7 +190,7 @@ def check_call(checker, node: ast.Call) -> None:
         return
     if receiver_per_item(model, node):
         return
-    _report(checker, node, loop, f"`{found.api}`")
+    _report(checker, node, loop, f"`{found.api}`", offers.commit_after_loop(model, node, loop))
 
 
 @RULE.on(ast.With, ast.AsyncWith)
@@ -204,7 +209,7 @@ def check_with(checker, node: ast.AST) -> None:
             isinstance(context, ast.Call)
             and isinstance(context.func, ast.Attribute)
             and context.func.attr == "begin"
-            and _is_sqlalchemy(model.resolve(context.func.value))
+            and is_engine(model, context.func.value)
         ):
             _report(checker, context, loop, f"`with {ast.unparse(context.func)}()`")
             return
@@ -214,7 +219,7 @@ def check_with(checker, node: ast.AST) -> None:
                 return
 
 
-def _report(checker, node: ast.AST, loop: Loop, what: str) -> None:
+def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:
     if is_batch_loop(loop) or _batch_guarded(node, loop):
         return
     checker.report(
@@ -223,6 +228,7 @@ def _report(checker, node: ast.AST, loop: Loop, what: str) -> None:
         f"{what} commits on every pass of {describe_loop(loop)}: N commits, each waiting "
         f"for the log to reach the disk; commit once after the loop, or every few "
         f"thousand items (`if i % 1000 == 0`)",
+        fix,
     )
 
 

@@ -45,9 +45,13 @@ def save(conn: sqlite3.Connection, rows):
 ```
 
 ## Fix safety
-No fix yet. A loop whose body is only `cursor.execute(<same SQL>, params)` can become
-`executemany` mechanically (the message names the statement); ORM rewrites
-(`bulk_create` skips `save()` and signals) are not safe.
+A loop in a function whose body is only `cursor.execute(<same SQL>, params)` (optionally
+after pure assignments that build `params`) becomes
+`cursor.executemany(SQL, [params for row in rows])`: a safe fix, offered only when the
+loop has no `else:`, its variables are not read after it, and the SQL, the cursor and
+the parameters do not depend on side effects (not for psycopg2, whose `executemany` is
+no faster). `Model.objects.create(...)` alone in such a loop becomes one
+`bulk_create([...])`: unsafe, as `save()` and signals no longer run.
 
 ## Options
 - `write-functions`: qualified names of in-house functions that write a row.
@@ -66,7 +70,8 @@ import ast
 
 from throughlint.effects import Effect
 from throughlint.effects.database import WRITE_VERBS, DbCall, classify_call, receiver_per_item
-from throughlint.rules.base import Rule
+from throughlint.fixes import offers
+from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
@@ -74,6 +79,7 @@ RULE = Rule(
     code="TL102",
     name="per-item-write",
     summary="One INSERT / UPDATE / DELETE per loop item",
+    fix=FixAvailability.SOMETIMES,
     triggers=DB_TRIGGERS,
     options=("write-functions", "connection-factories"),
     uses_index=True,
@@ -235,7 +241,17 @@ def check(checker, node: ast.Call) -> None:
         RULE,
         node,
         f"{_what(found)} on every pass of {describe_loop(loop)}: N round trips; {advice(found)}",
+        _fix(model, node, loop, found),
     )
+
+
+def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
+    """The fixes and the exact conditions they need are in ``fixes/offers.py``."""
+    if found.framework == "dbapi" and found.method == "execute":
+        return offers.executemany(model, node, loop, found.driver)
+    if found.framework == "django" and found.method == "create":
+        return offers.bulk_create(model, node, loop)
+    return None
 
 
 def _what(found: DbCall) -> str:

@@ -1,0 +1,81 @@
+"""``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for row
+in rows])``; pure assignments before the call that only build the parameters are inlined
+into the comprehension. The conditions are checked by ``offers.executemany``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from throughlint.fixes.base import FixContext, FixSpec
+from throughlint.fixes.loops import (
+    body_statements,
+    comprehension_for,
+    loop_around,
+    one_statement,
+    parenthesized,
+)
+
+
+class Executemany(FixSpec):
+    anchor = cst.Call
+
+    def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+        return loop_around(stack)
+
+    def rewrite(self, target: cst.CSTNode, anchor: cst.CSTNode, context: FixContext):
+        assert isinstance(target, cst.For)
+        statements = body_statements(target)
+        if not statements or not isinstance(statements[-1], cst.Expr):
+            return None
+        call = statements[-1].value
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "execute"
+            and len(call.args) == 2
+            and all(arg.keyword is None and not arg.star for arg in call.args)
+        ):
+            return None
+        params = call.args[1].value
+        for statement in reversed(statements[:-1]):
+            if not (
+                isinstance(statement, cst.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0].target, cst.Name)
+            ):
+                return None
+            name = statement.targets[0].target.value
+            params = params.visit(Inline(name, statement.value))
+        rows = cst.ListComp(elt=params, for_in=comprehension_for(target))
+        new_call = call.with_changes(
+            func=call.func.with_changes(attr=cst.Name("executemany")),
+            args=[call.args[0], call.args[1].with_changes(value=rows)],
+        )
+        return one_statement(target, new_call)
+
+
+class Inline(cst.CSTTransformer):
+    """Replace reads of ``name`` with ``value`` (parenthesized where needed)."""
+
+    def __init__(self, name: str, value: cst.BaseExpression) -> None:
+        super().__init__()
+        self.name = name
+        self.value = parenthesized(value)
+        self.skip: set[int] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skip.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skip.add(id(node.keyword))
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name):
+        if original_node.value == self.name and id(original_node) not in self.skip:
+            return self.value
+        return updated_node
+
+
+SPEC = Executemany()

@@ -1,0 +1,301 @@
+"""When a loop fix is offered: the exact conditions, checked on the stdlib ``ast`` while
+linting (no libcst here). Each function returns the :class:`Fix` to attach, or None.
+
+Shared conditions of the batching fixes (``for x in xs: <one call>`` becomes one call on
+a comprehension over ``xs``):
+
+- a plain ``for`` loop (not ``async for``) in a function, with no ``else:`` (a module's
+  loop variable is a global that other modules may import);
+- its target is names only (``row``, ``(key, value)``);
+- the body is the one call as a statement (``executemany`` also allows pure assignments
+  before it that only compute the parameters; they are inlined);
+- no name the loop binds is read (or deleted, or declared global / nonlocal) anywhere
+  else in the function, which does not call ``locals()`` / ``vars()`` / ``eval`` /
+  ``exec``, so nothing can observe that the comprehension no longer leaves them set;
+- the object called (``cursor``, ``cache``, ``Model.objects``) and the parts passed
+  once (the SQL text, the timeout) do not depend on the loop;
+- what is computed per item is pure: names, attributes, subscripts, literals, operators
+  and a few side-effect-free builtins and methods, so evaluating all items before the
+  one call gives the same values as evaluating each before its own call.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from throughlint.diagnostics import Applicability, Fix
+from throughlint.fixes import BULK_CREATE, COMMIT_AFTER_LOOP, EXECUTEMANY, SET_MANY
+from throughlint.semantic.expressions import names_read
+from throughlint.semantic.loops import Loop, LoopKind
+from throughlint.semantic.scope import ScopeKind
+
+if TYPE_CHECKING:
+    from throughlint.semantic.model import SemanticModel
+
+PURE_BUILTINS: frozenset[str] = frozenset(
+    {
+        "abs", "bool", "bytes", "dict", "float", "format", "frozenset", "int", "len", "list",
+        "max", "min", "repr", "round", "set", "sorted", "str", "sum", "tuple",
+    }
+)  # fmt: skip
+PURE_METHODS: frozenset[str] = frozenset(
+    {
+        "capitalize", "casefold", "copy", "count", "decode", "encode", "endswith", "find",
+        "format", "get", "hex", "index", "isoformat", "items", "join", "keys", "lower",
+        "lstrip", "partition", "removeprefix", "removesuffix", "replace", "rsplit", "rstrip",
+        "split", "startswith", "strip", "strftime", "title", "upper", "values", "zfill",
+    }
+)  # fmt: skip
+_INTROSPECTION: frozenset[str] = frozenset({"locals", "vars", "eval", "exec", "dir"})
+# Drivers whose ``executemany`` is not faster than the loop (psycopg2 documents it):
+# the rewrite would be churn, not a win.
+_NO_FASTER_EXECUTEMANY: frozenset[str] = frozenset({"psycopg2"})
+
+
+def executemany(model: SemanticModel, call: ast.Call, loop: Loop, driver: str) -> Fix | None:
+    """``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for
+    row in rows])`` (safe), also inlining pure assignments that only build ``params``."""
+    if driver in _NO_FASTER_EXECUTEMANY:
+        return None
+    if not (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "execute"
+        and len(call.args) == 2
+        and not call.keywords
+        and not any(isinstance(arg, ast.Starred) for arg in call.args)
+    ):
+        return None
+    loop_node = _plain_loop(model, loop)
+    if loop_node is None:
+        return None
+    *assignments, last = loop_node.body
+    if not _is_statement_of(last, call):
+        return None
+    local = set(loop.target_names)
+    inlined: dict[str, ast.expr] = {}
+    for index, statement in enumerate(assignments):
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id not in local
+            and is_pure(statement.value)
+        ):
+            return None
+        later = {
+            target.id
+            for other in assignments[index:]
+            for target in getattr(other, "targets", ())
+            if isinstance(target, ast.Name)
+        }
+        if names_read(statement.value) & later:
+            return None  # reads a name before (or while) the loop body assigns it
+        inlined[statement.targets[0].id] = statement.value
+        local.add(statement.targets[0].id)
+    sql, params = call.args
+    once = [call.func.value, sql]
+    if any(names_read(part) & local for part in once) or not all(map(is_pure, once)):
+        return None
+    if not is_pure(params):
+        return None
+    if inlined and not _each_read_once(inlined, [*assignments[1:], params]):
+        return None
+    if _read_elsewhere(model, loop_node, local):
+        return None
+    return Fix(
+        Applicability.SAFE,
+        f"send all rows with one `{ast.unparse(call.func.value)}.executemany()`",
+        kind=EXECUTEMANY,
+    )
+
+
+def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
+    """``for k, v in items: cache.set(k, v[, timeout])`` -> ``cache.set_many({k: v for k, v
+    in items}[, timeout])`` (safe: the last value of a repeated key wins in both)."""
+    if not (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "set"
+        and 2 <= len(call.args) <= 3
+        and all(keyword.arg == "timeout" for keyword in call.keywords)
+        and len(call.args) + len(call.keywords) <= 3
+        and not any(isinstance(arg, ast.Starred) for arg in call.args)
+    ):
+        return None
+    loop_node = _plain_loop(model, loop)
+    if loop_node is None or len(loop_node.body) != 1:
+        return None
+    if not _is_statement_of(loop_node.body[0], call):
+        return None
+    local = set(loop.target_names)
+    once = [call.func.value, *call.args[2:], *(keyword.value for keyword in call.keywords)]
+    if any(names_read(part) & local for part in once) or not all(map(is_pure, once)):
+        return None
+    if not all(is_pure(arg) for arg in call.args[:2]) or _read_elsewhere(model, loop_node, local):
+        return None
+    return Fix(Applicability.SAFE, "store all keys with one `set_many()`", kind=SET_MANY)
+
+
+def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
+    """``for row in rows: Model.objects.create(**fields)`` -> ``Model.objects.bulk_create(
+    [Model(**fields) for row in rows])``: unsafe, ``save()`` and signals do not run and
+    primary keys are set only on some databases."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr == "create"
+        and isinstance(func.value, ast.Attribute)
+        and not call.args
+        and call.keywords
+        and all(keyword.arg is not None for keyword in call.keywords)
+    ):
+        return None
+    model_class = func.value.value
+    if not _is_dotted(model_class):
+        return None
+    loop_node = _plain_loop(model, loop)
+    if loop_node is None or len(loop_node.body) != 1:
+        return None
+    if not _is_statement_of(loop_node.body[0], call):
+        return None
+    local = set(loop.target_names)
+    if names_read(func.value) & local or _read_elsewhere(model, loop_node, local):
+        return None
+    if not all(is_pure(keyword.value) for keyword in call.keywords):
+        return None
+    return Fix(
+        Applicability.UNSAFE,
+        "create all rows with one `bulk_create()` (no `save()`, no signals)",
+        kind=BULK_CREATE,
+    )
+
+
+def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
+    """A ``conn.commit()`` that is the last statement of the loop body moves after the
+    loop: unsafe, a failure half-way now loses every row instead of the rest."""
+    if not (
+        isinstance(call.func, ast.Attribute)
+        and not call.args
+        and not call.keywords
+        and _is_dotted(call.func.value)
+    ):
+        return None
+    loop_node = _plain_loop(model, loop, allow_module=True)
+    if loop_node is None or len(loop_node.body) < 2:
+        return None
+    if not _is_statement_of(loop_node.body[-1], call):
+        return None
+    if names_read(call.func.value) & loop.target_names:
+        return None
+    for statement in loop_node.body:
+        for node in _walk_same_function(statement):
+            if isinstance(node, (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom)):
+                return None
+    return Fix(
+        Applicability.UNSAFE,
+        f"commit once after the loop (`{ast.unparse(call.func)}()`)",
+        kind=COMMIT_AFTER_LOOP,
+    )
+
+
+# --- the shared conditions ----------------------------------------------------------------
+
+
+def _plain_loop(model: SemanticModel, loop: Loop, allow_module: bool = False) -> ast.For | None:
+    node = loop.node
+    if loop.kind is not LoopKind.FOR or not isinstance(node, ast.For) or node.orelse:
+        return None
+    if model.loops and model.loops[-1] is not loop:
+        return None
+    if not allow_module and model.function is None:
+        return None  # a module's loop variable is a global others may import
+    if model.scope.kind is ScopeKind.CLASS:
+        return None  # a comprehension in a class body cannot see the class's names
+    if not _names_only(node.target):
+        return None
+    return node
+
+
+def _names_only(target: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        return True
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return bool(target.elts) and all(_names_only(element) for element in target.elts)
+    return False
+
+
+def _is_statement_of(statement: ast.stmt, call: ast.Call) -> bool:
+    return isinstance(statement, ast.Expr) and statement.value is call
+
+
+def _is_dotted(node: ast.expr) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def is_pure(node: ast.expr) -> bool:
+    """No side effect and no dependence on the order of evaluation (see module doc)."""
+    for child in ast.walk(node):
+        if isinstance(
+            child,
+            (
+                ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda,
+                ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Starred,
+            ),
+        ):  # fmt: skip
+            return False
+        if isinstance(child, ast.Call):
+            func = child.func
+            if isinstance(func, ast.Name):
+                if func.id not in PURE_BUILTINS:
+                    return False
+            elif not (isinstance(func, ast.Attribute) and func.attr in PURE_METHODS):
+                return False
+    return True
+
+
+def _each_read_once(inlined: dict[str, ast.expr], after: list[ast.AST]) -> bool:
+    counts = dict.fromkeys(inlined, 0)
+    for part in after:
+        for child in ast.walk(part):
+            if (
+                isinstance(child, ast.Name)
+                and child.id in counts
+                and isinstance(child.ctx, ast.Load)
+            ):
+                counts[child.id] += 1
+    return all(count == 1 for count in counts.values())
+
+
+def _read_elsewhere(model: SemanticModel, loop_node: ast.For, names: set[str]) -> bool:
+    """Any of ``names`` read (or declared global / nonlocal) outside the loop, anywhere in
+    the enclosing function or module: then the loop's bindings could be observed."""
+    scope = model.function if model.function is not None else model.tree
+    inside = {id(node) for node in ast.walk(loop_node)}
+    for node in ast.walk(scope):
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and names & set(node.names):
+            return True
+        if isinstance(node, ast.Name) and node.id in _INTROSPECTION:
+            return True
+        if (
+            isinstance(node, ast.Name)
+            and node.id in names
+            and isinstance(node.ctx, (ast.Load, ast.Del))
+            and id(node) not in inside
+        ):
+            return True
+    return False
+
+
+def _walk_same_function(node: ast.AST):
+    """``ast.walk`` that does not enter nested functions, lambdas or classes."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if not isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+            ):
+                stack.append(child)
