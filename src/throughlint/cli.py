@@ -113,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from throughlint.hotspots import main as report_main
 
         return report_main(arguments[1:])
+    if arguments and arguments[0] == "lsp":
+        from throughlint.lsp import main as lsp_main
+
+        return lsp_main(arguments[1:])
     options = build_parser().parse_args(arguments)
     try:
         return _lint(options)

@@ -1,0 +1,218 @@
+"""The language server: lint the editor's buffer (not the file on disk) on open, change
+and save, publish the findings, and offer each fix and a ``# noqa`` suppression as code
+actions. Settings come from the ``pyproject.toml`` nearest each file, as on the command
+line."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from throughlint import __version__
+from throughlint.diagnostics import Applicability, Diagnostic, Severity
+from throughlint.settings import Settings
+
+SOURCE = "throughlint"
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+_NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)", re.IGNORECASE)
+
+
+@dataclass
+class _Linted:
+    version: int | None
+    text: str
+    path: str
+    settings: Settings
+    findings: list[tuple[Diagnostic, types.Diagnostic]]
+
+
+class ThroughlintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("throughlint", __version__)
+        self.linted: dict[str, _Linted] = {}
+        self._settings: dict[str, tuple[float, Settings]] = {}
+
+    def settings_for(self, path: str) -> Settings:
+        from throughlint.config import ConfigError, find_config, load_settings
+        from throughlint.rules import known_codes
+
+        config = find_config(os.path.dirname(os.path.abspath(path)))
+        key = config or ""
+        mtime = os.path.getmtime(config) if config else 0.0
+        known = self._settings.get(key)
+        if known is not None and known[0] == mtime:
+            return known[1]
+        try:
+            settings = load_settings(config, path, known_codes())
+        except ConfigError as exc:
+            self.window_show_message(
+                types.ShowMessageParams(types.MessageType.Error, f"throughlint: {exc}")
+            )
+            settings = Settings()
+        self._settings[key] = (mtime, settings)
+        return settings
+
+    def lint(self, document: TextDocument) -> _Linted:
+        from throughlint.engine import lint_text
+
+        path = document.path
+        settings = self.settings_for(path)
+        text = document.source
+        try:
+            diagnostics = lint_text(text, path, settings)
+        except Exception as exc:  # never take the editor session down
+            self.window_log_message(
+                types.LogMessageParams(types.MessageType.Error, f"throughlint: {exc!r}")
+            )
+            diagnostics = []
+        findings = [(d, to_lsp(d, document)) for d in diagnostics]
+        linted = _Linted(document.version, text, path, settings, findings)
+        self.linted[document.uri] = linted
+        return linted
+
+    def publish(self, uri: str) -> None:
+        document = self.workspace.get_text_document(uri)
+        linted = self.lint(document)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=document.version, diagnostics=[lsp for _, lsp in linted.findings]
+            )
+        )
+
+
+def to_lsp(diagnostic: Diagnostic, document: TextDocument) -> types.Diagnostic:
+    span = diagnostic.span
+    points = types.Range(
+        start=types.Position(line=span.line - 1, character=max(span.column - 1, 0)),
+        end=types.Position(line=span.end_line - 1, character=max(span.end_column - 1, 0)),
+    )
+    from throughlint.reporters.sarif import help_uri
+
+    return types.Diagnostic(
+        range=document.range_to_client_units(points),
+        message=diagnostic.message,
+        severity=_SEVERITY[diagnostic.severity],
+        code=diagnostic.code,
+        code_description=types.CodeDescription(href=help_uri(diagnostic.code)),
+        source=SOURCE,
+        data={"name": diagnostic.name, "fixable": diagnostic.fix is not None},
+    )
+
+
+def _overlaps(first: types.Range, second: types.Range) -> bool:
+    def key(position: types.Position) -> tuple[int, int]:
+        return (position.line, position.character)
+
+    return key(first.start) <= key(second.end) and key(second.start) <= key(first.end)
+
+
+def code_actions(
+    linted: _Linted, document: TextDocument, wanted: types.Range
+) -> list[types.CodeAction]:
+    from throughlint.fixing import fix_replacements
+
+    actions: list[types.CodeAction] = []
+    texts: dict[str, str | None] = {linted.path: linted.text}
+    for diagnostic, lsp in linted.findings:
+        if not _overlaps(lsp.range, wanted):
+            continue
+        if diagnostic.fix is not None:
+            edits = [
+                types.TextEdit(range=_client_range(document, r), new_text=r.text)
+                for r in fix_replacements(diagnostic, linted.settings, texts)
+            ]
+            if edits:
+                safe = diagnostic.fix.applicability is Applicability.SAFE
+                suffix = "" if safe else " (unsafe: review it)"
+                actions.append(
+                    types.CodeAction(
+                        title=f"{diagnostic.fix.description} ({diagnostic.code}){suffix}",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[lsp],
+                        is_preferred=safe,
+                        edit=types.WorkspaceEdit(changes={document.uri: edits}),
+                    )
+                )
+        actions.append(_suppression(diagnostic, lsp, document))
+    return actions
+
+
+def _client_range(document: TextDocument, replacement) -> types.Range:
+    points = types.Range(
+        start=types.Position(line=replacement.line - 1, character=replacement.column - 1),
+        end=types.Position(line=replacement.end_line - 1, character=replacement.end_column - 1),
+    )
+    return document.range_to_client_units(points)
+
+
+def _suppression(
+    diagnostic: Diagnostic, lsp: types.Diagnostic, document: TextDocument
+) -> types.CodeAction:
+    """``# noqa: CODE`` at the end of the reported line (added to an existing list)."""
+    number = diagnostic.span.line - 1
+    line = document.lines[number].rstrip("\r\n") if number < len(document.lines) else ""
+    match = _NOQA.search(line)
+    if match:
+        start, end, text = match.end("codes"), match.end("codes"), f", {diagnostic.code}"
+    else:
+        start = end = len(line)
+        text = f"  # noqa: {diagnostic.code}"
+    edit_range = document.range_to_client_units(
+        types.Range(types.Position(number, start), types.Position(number, end))
+    )
+    return types.CodeAction(
+        title=f"Suppress {diagnostic.code} on this line (# noqa)",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[lsp],
+        edit=types.WorkspaceEdit(
+            changes={document.uri: [types.TextEdit(range=edit_range, new_text=text)]}
+        ),
+    )
+
+
+def create_server() -> ThroughlintServer:
+    server = ThroughlintServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: ThroughlintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: ThroughlintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: ThroughlintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: ThroughlintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.linted.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_action(
+        ls: ThroughlintServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        linted = ls.linted.get(uri)
+        if linted is None or linted.version != document.version or linted.text != document.source:
+            linted = ls.lint(document)
+        return code_actions(linted, document, params.range)
+
+    return server
