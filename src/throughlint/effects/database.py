@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import sys
+
 from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects import Effect
 from throughlint.semantic.expressions import dotted_name, unparse_short
@@ -44,6 +46,7 @@ class DbCall:
 
 # --- SQL text --------------------------------------------------------------------------
 
+_STDLIB = frozenset(sys.stdlib_module_names)
 _VERB = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*|\(\s*)*([A-Za-z]+)", re.DOTALL)
 READ_VERBS = frozenset({"SELECT", "WITH", "SHOW", "EXPLAIN", "VALUES", "TABLE"})
 WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT", "MERGE"})
@@ -155,7 +158,9 @@ def statement_verb(
         inner = root.func.value
         if not isinstance(inner, ast.Call):
             verb = _TABLE_CONSTRUCT_METHODS.get(root.func.attr)
-            if verb is not None and _is_table(model, inner):
+            # ``table.insert()`` handed to ``execute``: a Core construct even when the
+            # table itself cannot be resolved (``list.insert`` needs arguments)
+            if verb is not None and (_is_table(model, inner) or not root.args):
                 return verb, None
             break
         root = inner
@@ -207,6 +212,27 @@ _SQLALCHEMY_ORIGINS = (
     "flask_sqlalchemy.SQLAlchemy().session",
 )
 _SESSION_NAMES = frozenset({"session", "db_session", "dbsession", "sess", "async_session"})
+_ENGINE_NAMES = frozenset({"engine", "db_engine", "async_engine"})
+_NOT_DATABASES = (
+    "requests", "httpx", "aiohttp", "urllib3", "boto3", "botocore", "redis", "git", "flask",
+    "builtins", "kafka", "elasticsearch", "werkzeug", "starlette", "fastapi", "django.http",
+)  # fmt: skip
+
+
+def _named(receiver: str | None, receiver_node: ast.expr, names: frozenset[str]) -> bool:
+    """Known only by its name (``session``, ``cursor``...): unresolved, or resolved to a
+    project object we cannot see into, and not an HTTP session or request attribute."""
+    if _receiver_name(receiver_node) not in names:
+        return False
+    if isinstance(receiver_node, ast.Attribute) and _receiver_name(receiver_node.value) in (
+        "request",
+        "req",
+    ):
+        return False
+    if receiver is None:
+        return True
+    root = receiver.split(".", 1)[0]
+    return not receiver.startswith(_NOT_DATABASES) and root not in _STDLIB
 _CURSOR_NAMES = frozenset(
     {"cursor", "cur", "curs", "conn", "connection", "con", "db_conn", "dbconn"}
 )
@@ -368,9 +394,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
             return _django(chain, method)
         if _is_django_instance(receiver) and method in ("save", "delete") and not call.args:
             return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
-    if _is_sqlalchemy(receiver) or (
-        receiver is None and _receiver_name(receiver_node) in _SESSION_NAMES
-    ):
+    if _is_sqlalchemy(receiver) or _named(receiver, receiver_node, _SESSION_NAMES):
         return _sqlalchemy(call, method, receiver_node)
     if (
         method in ("save", "delete")
@@ -413,26 +437,26 @@ def _execute(
                 argument = keyword.value
     verb, sql = statement_verb(model, argument)
     driver = _driver_of(receiver, settings)
-    if _is_sqlalchemy(receiver) or (
-        receiver is None and _receiver_name(receiver_node) in _SESSION_NAMES
+    if (
+        _is_sqlalchemy(receiver)
+        or _named(receiver, receiver_node, _SESSION_NAMES)
+        or (verb is not None and sql is None and driver is None)  # a Core construct
+        or (argument is not None and _is_text_construct(model, argument))
     ):
         framework, driver = "sqlalchemy", "sqlalchemy"
     elif driver is not None:
         framework = "dbapi"
-    elif verb is not None and (
-        sql is not None or receiver is None or _receiver_name(receiver_node) in _CURSOR_NAMES
-    ):
+    elif verb is not None and (sql is not None or _named(receiver, receiver_node, _CURSOR_NAMES)):
         framework, driver = "dbapi", ""  # literal SQL speaks for itself
-    elif receiver is None and _receiver_name(receiver_node) in _CURSOR_NAMES:
+    elif _named(receiver, receiver_node, _CURSOR_NAMES):
         framework, driver = "dbapi", ""
     else:
         return None
     batch = method in ("executemany", "executescript") or (
         framework == "sqlalchemy"
         and len(call.args) > 1
-        and isinstance(call.args[1], (ast.List, ast.ListComp, ast.Name))
         and verb in WRITE_VERBS
-        and not isinstance(call.args[1], ast.Dict)
+        and _many_rows(model, call.args[1])
     )
     # DDL changes no rows, and SQL we cannot see (a statement passed in, built from
     # parts) is no evidence of per-item work: neither counts.
@@ -456,8 +480,8 @@ def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -
         return DbCall(Effect.COMMIT, "dbapi", "commit", driver, api="conn.commit()")
     if receiver == "django.db.transaction":
         return DbCall(Effect.COMMIT, "django", "commit", "django", api="transaction.commit()")
-    if receiver is None:
-        name = _receiver_name(receiver_node)
+    name = _receiver_name(receiver_node)
+    if _named(receiver, receiver_node, _SESSION_NAMES | _CURSOR_NAMES | {"db"}):
         if name in _SESSION_NAMES:
             return DbCall(
                 Effect.COMMIT, "sqlalchemy", "commit", "sqlalchemy", api="session.commit()"
@@ -528,7 +552,9 @@ def _imports_django(model: SemanticModel) -> bool:
 
 def _sqlalchemy(call: ast.Call, method: str, receiver_node: ast.expr) -> DbCall | None:
     if method in SQLALCHEMY_READ:
-        if method == "get" and not call.args:
+        if method == "get" and (
+            len(call.args) < 2 or isinstance(call.args[0], ast.Constant)
+        ):  # session.get(Model, pk); a dict-like session's get("key") is no query
             return None
         return DbCall(Effect.READ, "sqlalchemy", method, "sqlalchemy", api=f"session.{method}()")
     if method in SQLALCHEMY_FLUSH:
@@ -575,3 +601,24 @@ def receiver_per_item(model: SemanticModel, call: ast.Call) -> bool:
         loop_names |= loop.target_names
     value = binding.value
     return isinstance(value, ast.Call) and bool(names_read(value) & loop_names)
+
+
+def _is_text_construct(model: SemanticModel, node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and model.resolve(node.func) in _TEXT_CONSTRUCTS
+
+
+def is_engine(model: SemanticModel, node: ast.expr) -> bool:
+    """A SQLAlchemy engine or connection (``engine.begin()`` commits at the block's end)."""
+    receiver = model.resolve(node)
+    return _is_sqlalchemy(receiver) or _named(receiver, node, _ENGINE_NAMES | _SESSION_NAMES)
+
+
+def _many_rows(model: SemanticModel, node: ast.expr) -> bool:
+    """Parameters that are a list of rows (SQLAlchemy then runs executemany), not one
+    row: a list display or comprehension, or a name that is not a loop's item."""
+    if isinstance(node, (ast.List, ast.ListComp, ast.Tuple)):
+        return True
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        return binding is None or binding.kind.value != "loop-variable"
+    return False

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.database import classify_call
 from throughlint.rules.base import Rule
+from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.suppression import suppressed_codes
@@ -126,6 +127,10 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     model = checker.semantic
     function = model.function_name
     effect = call_effects(model, node, checker.settings)
+    if effect & Effect.READ:
+        found = classify_call(model, node, checker.settings)
+        if found is not None and found.lazy:  # a queryset built, not yet run
+            effect &= ~Effect.READ
     if function is not None:
         record = checker.index_facts.function(function)  # type: ignore[union-attr]
         if effect:
@@ -146,6 +151,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop):
+        shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
         add_pending(
             checker,
             node,
@@ -153,6 +159,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             callee=name,
             text=unparse_short(node.func, 40),
             loop=describe_loop(loop),
+            **({"shape": shape} if shape else {}),
         )
 
 
@@ -160,6 +167,23 @@ def _witness(checker: Checker, node: ast.Call) -> str:
     found = classify_call(checker.semantic, node, checker.settings)
     text = found.api if found is not None and found.api else f"{unparse_short(node.func, 40)}()"
     return f"`{text}` ({checker.semantic.module}, line {node.lineno})"
+
+
+@COLLECTOR.on(ast.For, ast.AsyncFor, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+def record_iteration(checker: Checker, node: ast.AST) -> None:
+    """Iterating a queryset runs it: the function reads."""
+    model = checker.semantic
+    if model.function_name is None:
+        return
+    iterable = node.iter if isinstance(node, (ast.For, ast.AsyncFor)) else node.generators[0].iter  # type: ignore[attr-defined]
+    if not isinstance(iterable, ast.Call):
+        return
+    found = classify_call(model, iterable, checker.settings)
+    if found is not None and found.lazy:
+        record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
+        if not record[0] & Effect.READ.value:
+            record[0] |= Effect.READ.value
+            record[2][str(Effect.READ.value)] = _witness(checker, iterable)
 
 
 @COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)

@@ -387,7 +387,7 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
     )
     if loop is None or checker.index_facts is None:
         return
-    key = (id(loop.node), variable, node.attr, method is None)
+    key = (id(loop.node), variable, node.attr, method)
     facts = checker.index_facts
     if key in facts.seen:
         return
@@ -426,6 +426,12 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
         if relation.lazy not in ("select", "dynamic") or attr in pending["loaded"]:
             return None
         owner = pending["model"].rsplit(".", 1)[-1]
+        if relation.lazy == "dynamic":
+            return (
+                f"`{var}.{attr}` is a dynamic relationship: every use runs a query, for {items}: "
+                f"1 + N queries; make it `lazy=\"selectin\"` and load it with "
+                f"`.options(selectinload({owner}.{attr}))`"
+            )
         return (
             f'`{var}.{attr}` lazy-loads (relationship `lazy="{relation.lazy}"`) for {items}: '
             f"1 + N queries; load it with the query: "
@@ -442,10 +448,12 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
                 f"`{attr}` is prefetched: 1 + N queries; filter in Python or use "
                 f'`Prefetch("{attr}", queryset=...)`'
             )
-        return (
-            f"`{var}.{attr}.{method}()` runs a query for {items}: 1 + N queries; "
+        how = (
             f'add `prefetch_related("{attr}")` to the queryset'
+            if method in ("all", "count", "exists")
+            else f'prefetch it with `Prefetch("{attr}", queryset=...)`'
         )
+        return f"`{var}.{attr}.{method}()` runs a query for {items}: 1 + N queries; {how}"
     if loaded:
         return None
     api = "prefetch_related" if relation.kind == "gfk" else "select_related"
