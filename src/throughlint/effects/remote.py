@@ -210,6 +210,8 @@ def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> Rem
         return None
     if name in settings.remote_call_functions:
         return RemoteCall(name, name.rsplit(".", 1)[-1], "a batch version of the call")
+    if name.partition(".")[0] not in _ROOT_PACKAGES:
+        return None
     module, _, method = name.rpartition(".")
     if module in MODULE_HTTP and method in HTTP_VERBS - {"send"}:
         return RemoteCall(module, method, MODULE_HTTP[module])
@@ -250,6 +252,11 @@ _ALL_CLIENTS: tuple[str, ...] = tuple(
         key=len,
         reverse=True,
     )
+)
+
+
+_ROOT_PACKAGES: frozenset[str] = frozenset(
+    name.partition(".")[0] for name in (*_ALL_CLIENTS, *MODULE_HTTP, *URLOPEN, *DJANGO_CACHES)
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from throughlint.semantic.loops import Loop, LoopKind, is_batch_loop
 from throughlint.semantic.model import SemanticModel
@@ -218,10 +219,12 @@ def is_retry_loop(loop: Loop) -> bool:
     return has_try and leaves
 
 
+@lru_cache(maxsize=512)
 def not_per_item(model: SemanticModel, loop: Loop) -> str | None:
     """Why a call on each pass of ``loop`` is not one call per item: ``"batch"`` (a loop
     over batches, ``loops.is_batch_loop``), ``"retry"`` (one operation until it works),
-    ``"wait"`` (paced by a blocking wait); None for a loop over items."""
+    ``"wait"`` (paced by a blocking wait); None for a loop over items. Asked once per
+    loop and remembered (every call in the loop asks)."""
     if is_batch_loop(loop):
         return "batch"
     if is_retry_loop(loop):
@@ -287,11 +290,16 @@ def _walk_same_function(node: ast.AST) -> Iterator[ast.AST]:
 
 
 def _walk_same_loop(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` that enters neither nested loops nor functions."""
+    """The statements under ``node`` (itself included), entering neither nested loops nor
+    functions; expressions are skipped (``try``, ``break`` and ``return`` are statements)."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        for child in ast.iter_child_nodes(current):
-            if not isinstance(child, (*_NESTED, ast.ClassDef)):
-                stack.append(child)
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(current, field, None)
+            if not isinstance(children, list):
+                continue
+            for child in children:
+                if not isinstance(child, (*_NESTED, ast.ClassDef)):
+                    stack.append(child)
