@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from throughlint.semantic.loops import Loop, LoopKind, is_batch_loop
 from throughlint.semantic.model import SemanticModel
@@ -219,12 +219,22 @@ def is_retry_loop(loop: Loop) -> bool:
     return has_try and leaves
 
 
-@lru_cache(maxsize=512)
 def not_per_item(model: SemanticModel, loop: Loop) -> str | None:
     """Why a call on each pass of ``loop`` is not one call per item: ``"batch"`` (a loop
     over batches, ``loops.is_batch_loop``), ``"retry"`` (one operation until it works),
     ``"wait"`` (paced by a blocking wait); None for a loop over items. Asked once per
-    loop and remembered (every call in the loop asks)."""
+    loop and remembered for the file (every call in the loop asks)."""
+    known = _SHAPES.setdefault(model, {})
+    key = (id(loop.node), id(loop.iter))  # a comprehension's generators share its node
+    if key not in known:
+        known[key] = _loop_shape(model, loop)
+    return known[key]
+
+
+_SHAPES: WeakKeyDictionary[SemanticModel, dict[tuple[int, int], str | None]] = WeakKeyDictionary()
+
+
+def _loop_shape(model: SemanticModel, loop: Loop) -> str | None:
     if is_batch_loop(loop):
         return "batch"
     if is_retry_loop(loop):
