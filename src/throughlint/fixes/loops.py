@@ -78,7 +78,8 @@ def one_statement(loop: cst.For, call: cst.Call) -> cst.SimpleStatementLine:
     statement = cst.SimpleStatementLine(
         body=[cst.Expr(call)], leading_lines=lines, trailing_whitespace=trailing
     )
-    if len(cst.Module(body=[]).code_for_node(statement.with_changes(leading_lines=[]))) > WRAP_AT:
+    bare = statement.with_changes(leading_lines=[], trailing_whitespace=cst.TrailingWhitespace())
+    if len(cst.Module(body=[]).code_for_node(bare)) > WRAP_AT:
         statement = statement.with_changes(body=[cst.Expr(_one_argument_per_line(call))])
     return statement
 
