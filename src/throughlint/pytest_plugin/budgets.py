@@ -3,18 +3,12 @@ checked against what a test measured, with messages that say measured vs budget.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import json
 import math
 import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    import tomli as tomllib
 
 SCALINGS = ("constant",)
 DEFAULT_SIZES = (10, 20)
@@ -125,6 +119,8 @@ def from_marker(mark: Any, where: str) -> Budget:
 def _reject_unknown(arguments: dict[str, Any], where: str) -> None:
     unknown = [key for key in arguments if key not in KEYWORDS]
     if unknown:
+        import difflib
+
         key = unknown[0]
         close = difflib.get_close_matches(key, KEYWORDS, n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
@@ -179,6 +175,11 @@ def _check(key: str, value: Any, where: str) -> Any:
 
 def load_file(path: str) -> dict[str, Budget]:
     """``["tests/test_x.py::test_y"]`` tables of budget keywords."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 only
+        import tomli as tomllib
+
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)

@@ -4,12 +4,13 @@ holds every measured test's record and wraps only the tests that measure somethi
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from throughlint.pytest_plugin.budgets import Budget, BudgetError, check, from_marker, load_file
-from throughlint.pytest_plugin.options import Options
+if TYPE_CHECKING:
+    from throughlint.pytest_plugin.budgets import Budget
+    from throughlint.pytest_plugin.options import Options
 
 PLUGIN_NAME = "throughlint-session"
 
@@ -21,6 +22,8 @@ class ThroughputSession:
         self.records: list[dict[str, Any]] = []
         self.file_budgets: dict[str, Budget] = {}
         if options.budget_file:
+            from throughlint.pytest_plugin.budgets import BudgetError, load_file
+
             try:
                 self.file_budgets = load_file(options.budget_file)
             except BudgetError as exc:
@@ -50,6 +53,8 @@ class ThroughputSession:
     def budget(self, item: pytest.Item) -> Budget | None:
         """The marker's budget overlaid by the budget file's; None for an unmarked test."""
         if item.nodeid not in self._budgets:
+            from throughlint.pytest_plugin.budgets import from_marker
+
             mark = item.get_closest_marker("throughput")
             budget = from_marker(mark, item.nodeid) if mark is not None else None
             from_file = self.file_budgets.get(item.nodeid)
@@ -63,6 +68,8 @@ class ThroughputSession:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if item.get_closest_marker("throughput") is None and item.nodeid not in self.file_budgets:
             return
+        from throughlint.pytest_plugin.budgets import BudgetError
+
         try:
             self.budget(item)
         except BudgetError as exc:
@@ -169,6 +176,7 @@ class ThroughputSession:
 
     # -- records ---------------------------------------------------------------------
     def _record(self, item: pytest.Item, tracker, budget: Budget | None) -> dict | None:
+        from throughlint.pytest_plugin.budgets import check
         from throughlint.pytest_plugin.n_plus_one import StaticIndex, findings
 
         measurements = tracker.measurements
@@ -230,6 +238,8 @@ def _overlay(budget: Budget | None, from_file: Budget) -> Budget:
     if budget is None:
         return from_file
     from dataclasses import fields, replace
+
+    from throughlint.pytest_plugin.budgets import Budget
 
     default = Budget()
     changes = {
