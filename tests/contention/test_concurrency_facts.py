@@ -15,6 +15,7 @@ from throughlint.semantic.concurrency import (
     local_function,
     lock_type,
     loop_waits,
+    semaphore_permits,
 )
 
 
@@ -86,7 +87,7 @@ def g(guard: threading.Lock):
     probe(guard)
 """
     assert lock_of(ask, source) == [
-        "lock", "lock", "lock", None, None, "lock", None, None, "lock", "threading.Lock()"
+        "lock", "lock", "lock", None, None, "semaphore", None, None, "lock", "threading.Lock()"
     ]  # fmt: skip
 
 
@@ -265,3 +266,28 @@ class Service:
 def test_probe_sees_loops(loop, ask):
     source = f"def f(items):\n    {loop}\n        probe(items)\n"
     assert ask(source, lambda model, expr: model.hot_loop(include_while=True) is not None) == [True]
+
+
+def test_semaphore_permits(ask):
+    source = """\
+import asyncio
+import threading
+
+one = threading.Semaphore()
+also_one = asyncio.BoundedSemaphore(value=1)
+many = threading.Semaphore(8)
+
+class Pool:
+    def __init__(self, size):
+        self.slots = threading.Semaphore(size)
+        self.mutex = threading.Semaphore(1)
+
+    def go(self, sem):
+        probe(one)
+        probe(also_one)
+        probe(many)
+        probe(self.slots)
+        probe(self.mutex)
+        probe(sem)
+"""
+    assert ask(source, semaphore_permits) == [1, 1, 8, None, 1, None]

@@ -45,14 +45,37 @@ TL301_CASES = {
                     with lock:  # expect: TL301
                         out[item] = 1
         """,
-    "semaphore-and-class-attribute": """\
+    "mutex-semaphore-as-class-attribute": """\
         import threading
         class Pool:
-            slots = threading.BoundedSemaphore(4)
+            slots = threading.BoundedSemaphore(1)
             def run(self, tasks):
                 for task in tasks:
                     with self.slots:  # expect: TL301
                         task()
+        """,
+    "semaphore-of-n-permits-bounds-concurrency": """\
+        import asyncio
+        class Crawler:
+            def __init__(self, limit):
+                self.sem = asyncio.Semaphore(limit)
+                self.gate = asyncio.Semaphore(10)
+            async def run(self, jobs, sem):
+                for job in jobs:
+                    async with self.sem:
+                        await job()
+                    async with self.gate:
+                        await job()
+                    async with sem:
+                        await job()
+        """,
+    "default-semaphore-is-a-mutex": """\
+        import asyncio
+        gate = asyncio.Semaphore()
+        async def run(jobs, state):
+            for job in jobs:
+                async with gate:  # expect: TL301
+                    state[job] = True
         """,
     "acquire-release-without-try": """\
         import multiprocessing

@@ -3,7 +3,9 @@ Finds a lock (`threading` / `multiprocessing` / `asyncio` `Lock`, `RLock`, `Sema
 `Condition`) acquired and released on every pass of a loop when the locked region is most
 of the loop body: `with lock:`, `async with lock:`, or `lock.acquire()` ... `release()`.
 Locks are known by construction (`threading.Lock()`, a module-level lock, `self._lock`
-set in `__init__` or as a class attribute) or, when passed in, by a lock-like name.
+set in `__init__` or as a class attribute) or, when passed in, by a lock-like name. A
+semaphore counts only when it admits one holder (`Semaphore()`, `Semaphore(1)`): one of N
+permits taken per item bounds concurrency, which is its job.
 
 ## Why it hurts throughput
 Each acquire / release is an atomic operation and, under contention, a context switch.
@@ -63,7 +65,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from throughlint.rules.base import Rule
-from throughlint.semantic.concurrency import lock_type, loop_waits
+from throughlint.semantic.concurrency import excludes_others, lock_type, loop_waits
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
 
@@ -208,6 +210,16 @@ def once(items, state):
             state[item] = 1
 """,
         """\
+import threading
+
+downloads = threading.BoundedSemaphore(8)
+
+def fetch_all(urls, session, out):
+    for url in urls:
+        with downloads:
+            out[url] = session.get(url).content
+""",
+        """\
 def rebalance(shards, moves):
     for shard in shards:
         with shard.lock:
@@ -261,7 +273,7 @@ def check_with(checker, node: ast.With | ast.AsyncWith) -> None:
         return
     for item in node.items:
         kind = lock_type(model, item.context_expr)
-        if kind is not None:
+        if kind is not None and excludes_others(model, item.context_expr, kind):
             _judge(checker, loop, item.context_expr, kind, [node], node.body)
             return
 
@@ -278,7 +290,7 @@ def check_acquire(checker, node: ast.Call) -> None:
     if loop is None or loop.kind is LoopKind.COMPREHENSION:
         return
     kind = lock_type(model, func.value)
-    if kind is None:
+    if kind is None or not excludes_others(model, func.value, kind):
         return
     region = _acquired_region(loop, node, ast.dump(func.value))
     if region is not None:
@@ -299,7 +311,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked) -> None:
     if not outside.calls and inside.weight < outside.weight:
         return
     name = unparse_short(at.func.value if isinstance(at, ast.Call) else at, 30)
-    what = "lock" if kind == "lock" else f"`{kind[:-2].rsplit('.', 1)[-1]}`"
+    what = kind if kind in {"lock", "semaphore"} else f"`{kind[:-2].rsplit('.', 1)[-1]}`"
     checker.report(
         RULE,
         at,

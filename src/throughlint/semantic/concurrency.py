@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
+from throughlint.semantic.expressions import call_argument, literal_int
 from throughlint.semantic.loops import Loop, LoopKind, is_batch_loop
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
@@ -79,14 +80,54 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def lock_type(model: SemanticModel, expr: ast.expr) -> str | None:
-    """What kind of lock ``expr`` is (``threading.Lock()``...), ``"lock"`` for a value
-    passed in under a lock-like name, None when it is not known to be a lock."""
+    """What kind of lock ``expr`` is (``threading.Lock()``...), ``"lock"`` or
+    ``"semaphore"`` for a value passed in under such a name, None when it is not known
+    to be a lock."""
     name = model.resolve(expr)
     if name in LOCKS:
         return name
-    if _passed_in(model, expr) and _LOCK_NAME.search(_last_name(expr) or ""):
-        return "lock"
+    last = _last_name(expr) or ""
+    if _passed_in(model, expr) and _LOCK_NAME.search(last):
+        return "semaphore" if _SEMAPHORE_NAME.search(last) else "lock"
     return None
+
+
+def excludes_others(model: SemanticModel, expr: ast.expr, kind: str) -> bool:
+    """Holding it keeps every other holder out: a lock or condition, or a semaphore of one
+    permit (``Semaphore()``, ``Semaphore(1)``). A semaphore of N permits bounds
+    concurrency instead; one whose size is not known is given the benefit of the doubt."""
+    if kind not in SEMAPHORES and kind != "semaphore":
+        return True
+    return semaphore_permits(model, expr) == 1
+
+
+def semaphore_permits(model: SemanticModel, expr: ast.expr) -> int | None:
+    """The literal size a semaphore was constructed with, where the model can see it."""
+    construction = _construction(model, expr)
+    if construction is None:
+        return None
+    if not construction.args and not construction.keywords:
+        return 1
+    for keyword in ("value", "total_tokens", "initial_value"):
+        size = call_argument(construction, 0, keyword)
+        if size is not None:
+            return literal_int(size)
+    return None
+
+
+def _construction(model: SemanticModel, expr: ast.expr) -> ast.Call | None:
+    value: ast.expr | None = None
+    if isinstance(expr, ast.Name):
+        binding = model.lookup(expr.id)
+        if binding is not None and binding.kind is BindingKind.ASSIGNMENT:
+            value = binding.value
+    elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        binding = model.lookup(expr.value.id)
+        if binding is not None and binding.kind is BindingKind.SELF and binding.owner:
+            value = model.class_attributes(binding.owner).get(expr.attr)
+    elif isinstance(expr, ast.Call):
+        value = expr
+    return value if isinstance(value, ast.Call) else None
 
 
 def is_semaphore(model: SemanticModel, expr: ast.expr) -> bool:
