@@ -4,7 +4,8 @@ has a batch API: redis-py commands outside a `pipeline()`, Django `cache.get/set
 module-level `requests.*` / `httpx.*` calls, boto3 `put_item` / `delete_object` /
 `send_message` / `put_record` / `publish` / `put_metric_data` outside `batch_writer()`,
 a Kafka producer `flush()` (or `send().get()`) per item, Elasticsearch / OpenSearch
-`index` per document.
+`index` per document. A function of the linted project that makes one of these calls,
+called per item from any module, is reported at the call (through the project index).
 
 ## Why it hurts throughput
 Each call waits a full network round trip (0.2-2 ms on a LAN, tens of ms across regions)
@@ -14,8 +15,10 @@ request: `pipeline()` / `mget`, `get_many` / `set_many`, `send_message_batch`,
 per call, where a `Session` keeps it alive.
 
 Not reported: commands buffered in a redis `pipeline()` / `transaction()` or a boto3
-`batch_writer()`, loops over batches (`for chunk in chunks:`), retry loops, and loops that
-wait each pass (pollers).
+`batch_writer()`, loops over batches (`for chunk in chunks:`), retry loops, loops that
+wait each pass (pollers), and `while` loops. Clients are recognised where the file shows
+what they are (constructed, annotated, or `self.x` set from one); a client imported from
+another module of the project is not followed.
 
 ## Example
 ```python
