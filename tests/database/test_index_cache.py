@@ -51,7 +51,9 @@ def test_the_cache_stores_index_facts_next_to_the_results(run_cli, tmp_path):
     caches = list(tmp_path.rglob(".throughlint_cache/*.json"))
     assert len(caches) == 1
     entries = json.loads(caches[0].read_text())["files"]
-    facts = {path.rsplit("/", 1)[-1]: entry[2] for path, entry in entries.items() if len(entry) == 3}
+    facts = {
+        path.rsplit("/", 1)[-1]: entry[2] for path, entry in entries.items() if len(entry) == 3
+    }
     assert "django_shop.models.Book" in facts["models.py"]["c"]
     assert facts["helpers.py"]["f"]["django_shop.helpers.load_author"][0]  # reads
     assert any(p["k"] == "call" for p in facts["services.py"]["p"])

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-
-import sys
 
 from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects import Effect
@@ -233,6 +232,8 @@ def _named(receiver: str | None, receiver_node: ast.expr, names: frozenset[str])
         return True
     root = receiver.split(".", 1)[0]
     return not receiver.startswith(_NOT_DATABASES) and root not in _STDLIB
+
+
 _CURSOR_NAMES = frozenset(
     {"cursor", "cur", "curs", "conn", "connection", "con", "db_conn", "dbconn"}
 )
@@ -344,9 +345,12 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
     if _last[0] is call:
         return _last[1]
     result = _classify(model, call, settings)
-    if result is not None and (result.framework != "django" or result.method in ("save", "delete")):
-        if not isinstance(call.func, ast.Name):
-            result = replace(result, api=f"{unparse_short(call.func, 40)}()")
+    if (
+        result is not None
+        and (result.framework != "django" or result.method in ("save", "delete"))
+        and not isinstance(call.func, ast.Name)
+    ):
+        result = replace(result, api=f"{unparse_short(call.func, 40)}()")
     _last = (call, result)
     return result
 
@@ -399,12 +403,21 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     if (
         method in ("save", "delete")
         and not call.args
+        and not _no_commit(call)
         and not (isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"))
         and _imports_django(model)
+        and (receiver is None or receiver.endswith(("[]", "()")))
     ):
-        if receiver is None or receiver.endswith(("[]", "()")):
-            return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
+        return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     return None
+
+
+def _no_commit(call: ast.Call) -> bool:
+    """``form.save(commit=False)`` builds an unsaved instance."""
+    return any(
+        item.arg == "commit" and isinstance(item.value, ast.Constant) and not item.value.value
+        for item in call.keywords
+    )
 
 
 def _custom(model: SemanticModel, func: ast.expr, settings: Settings) -> DbCall | None:
@@ -492,9 +505,13 @@ def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -
 
 
 def _pymongo(method: str, receiver: str | None) -> DbCall | None:
-    if receiver is not None and not receiver.startswith(_PYMONGO_ORIGINS):
-        if not receiver.endswith(("[]", "()")) and receiver.count(".") < 1:
-            return None
+    if (
+        receiver is not None
+        and not receiver.startswith(_PYMONGO_ORIGINS)
+        and not receiver.endswith(("[]", "()"))
+        and receiver.count(".") < 1
+    ):
+        return None
     if method == "find":
         if receiver is None or not receiver.startswith(_PYMONGO_ORIGINS):
             return None

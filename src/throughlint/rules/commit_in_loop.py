@@ -213,10 +213,14 @@ def check_with(checker, node: ast.AST) -> None:
         ):
             _report(checker, context, loop, f"`with {ast.unparse(context.func)}()`")
             return
-        if name is not None and name.endswith("connect()") and _driver_of(name, checker.settings):
-            if name.startswith("sqlite3"):
-                _report(checker, context, loop, "`with conn:` (it commits on exit)")
-                return
+        if (
+            name is not None
+            and name.startswith("sqlite3")
+            and name.endswith("connect()")
+            and _driver_of(name, checker.settings)
+        ):
+            _report(checker, context, loop, "`with conn:` (it commits on exit)")
+            return
 
 
 def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:

@@ -135,9 +135,9 @@ import sqlite3
 
 def load_names(conn: sqlite3.Connection, user_ids):
     names = {}
-    for user_id in user_ids:
-        row = conn.execute("SELECT name FROM users WHERE id = ?", (user_id,)).fetchone()  # expect: TL101
-        names[user_id] = row[0]
+    for uid in user_ids:
+        row = conn.execute("SELECT name FROM users WHERE id=?", (uid,)).fetchone()  # expect: TL101
+        names[uid] = row[0]
     return names
 """,
         """\
@@ -429,7 +429,7 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
         if relation.lazy == "dynamic":
             return (
                 f"`{var}.{attr}` is a dynamic relationship: every use runs a query, for {items}: "
-                f"1 + N queries; make it `lazy=\"selectin\"` and load it with "
+                f'1 + N queries; make it `lazy="selectin"` and load it with '
                 f"`.options(selectinload({owner}.{attr}))`"
             )
         return (

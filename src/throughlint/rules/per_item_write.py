@@ -4,8 +4,9 @@ UPSERT SQL (literals, f-strings, concatenations, names bound to them, `text(...)
 SQLAlchemy Core `insert()` / `update()` / `delete()`), Django `Model.objects.create /
 get_or_create / update_or_create`, `obj.save()` / `obj.delete()`, queryset `.update()` /
 `.delete()` per item, SQLAlchemy `session.add` / `merge` followed by a `flush` in the same
-loop pass (followed by a `commit`, it is TL103's finding), pymongo `insert_one / update_one / replace_one / delete_one`, and
-calls to project functions that do one of these.
+loop pass (followed by a `commit`, it is TL103's finding), pymongo `insert_one /
+update_one / replace_one / delete_one`, and calls to project functions that do one of
+these.
 
 ## Why it hurts throughput
 Each statement is a round trip and, outside a batch, its own parse, plan and log write.

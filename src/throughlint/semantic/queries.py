@@ -160,13 +160,12 @@ def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> Query
             saw_session = True
             if func.attr == "query" and child.args:
                 entity = entity or model.resolve(child.args[0])
-        elif short in _SQLALCHEMY_LOADERS and name is not None and name.startswith("sqlalchemy"):
-            if short in _EAGER:
-                for argument in child.args:
-                    if isinstance(argument, ast.Attribute):
-                        loaded.add(argument.attr)
-                    elif isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                        loaded.add(argument.value)
+        elif short in _EAGER and name is not None and name.startswith("sqlalchemy"):
+            for argument in child.args:
+                if isinstance(argument, ast.Attribute):
+                    loaded.add(argument.attr)
+                elif isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    loaded.add(argument.value)
     if entity is None or not saw_session or entity.endswith(("()", "[]")):
         return None
     return QueryChain("sqlalchemy", entity, _short(node), frozenset(loaded))
