@@ -46,7 +46,7 @@ def test_each_project_reports_exactly_the_marked_lines(run_cli, name):
 
 def test_marked_lines_cover_every_rule_and_the_index():
     want = [item for name in NAMES for item in _marked(PROJECTS / name)]
-    assert Counter(code for _, _, code in want) == {"TL101": 20, "TL102": 13, "TL103": 5}
+    assert Counter(code for _, _, code in want) == {"TL101": 20, "TL102": 14, "TL103": 5}
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +81,12 @@ def messages(tmp_path_factory):
         (("sqlalchemy_etl", "jobs.py", 37, "TL102"), ["SQLAlchemy 2.0 batches"]),
         (("sqlalchemy_etl", "jobs.py", 51, "TL102"), ["execute(insert(table), [dict, ...])"]),
         (("dbapi_etl", "load.py", 16, "TL102"), ["execute_values", "no faster than a loop"]),
-        (("dbapi_etl", "load.py", 58, "TL102"), ["psycopg 3 pipelines"]),
-        (("dbapi_etl", "load.py", 71, "TL102"), ["executemany()"]),
-        (("dbapi_etl", "load.py", 78, "TL101"), ["$in"]),
-        (("dbapi_etl", "load.py", 79, "TL102"), ["insert_many()"]),
-        (("dbapi_etl", "load.py", 23, "TL101"), ["fetch_user()", "dbapi_etl.queries"]),
+        (("dbapi_etl", "load.py", 24, "TL102"), ["`EVENT_INSERT` (an INSERT)", "execute_values"]),
+        (("dbapi_etl", "load.py", 60, "TL102"), ["psycopg 3 pipelines"]),
+        (("dbapi_etl", "load.py", 73, "TL102"), ["executemany()"]),
+        (("dbapi_etl", "load.py", 80, "TL101"), ["$in"]),
+        (("dbapi_etl", "load.py", 81, "TL102"), ["insert_many()"]),
+        (("dbapi_etl", "load.py", 25, "TL101"), ["fetch_user()", "dbapi_etl.queries"]),
     ],
 )
 def test_messages_quantify_and_name_the_api(messages, where, words):

@@ -18,7 +18,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect, call_effects
-from throughlint.effects.database import classify_call
+from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
 from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
@@ -66,7 +66,7 @@ _STDLIB = frozenset(sys.stdlib_module_names)
 class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
-    __slots__ = ("classes", "codes", "functions", "pending", "seen")
+    __slots__ = ("classes", "codes", "functions", "pending", "seen", "statements")
 
     def __init__(self, codes: tuple[str, ...] = ()) -> None:
         self.codes = codes
@@ -74,6 +74,7 @@ class FileFacts:
         self.functions: dict[str, list[Any]] = {}
         self.pending: list[dict[str, Any]] = []
         self.seen: set[tuple] = set()
+        self.statements: dict[str, list[str]] = {}  # module-level SQL: name -> [verb, text]
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -82,14 +83,20 @@ class FileFacts:
         return record
 
     def to_json(self) -> dict[str, Any] | None:
-        if not (self.classes or self.functions or self.pending):
+        if not (self.classes or self.functions or self.pending or self.statements):
             return None
         functions = {
             name: [effect, sorted(callees), witnesses]
             for name, (effect, callees, witnesses) in self.functions.items()
             if effect or callees
         }
-        return {"codes": list(self.codes), "c": self.classes, "f": functions, "p": self.pending}
+        return {
+            "codes": list(self.codes),
+            "c": self.classes,
+            "f": functions,
+            "p": self.pending,
+            "s": self.statements,
+        }
 
 
 def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None:
@@ -144,6 +151,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             return
     elif effect:
         return
+    if not effect:
+        _imported_statement(checker, node)
     name = model.resolve(node.func)
     if not project_callee(name):
         return
@@ -161,6 +170,33 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             loop=describe_loop(loop),
             **({"shape": shape} if shape else {}),
         )
+
+
+def _imported_statement(checker: Checker, node: ast.Call) -> None:
+    """``cur.execute(EVENT_INSERT, row)`` in a hot loop, the SQL defined in another module:
+    its verb is the index's to say."""
+    model = checker.semantic
+    if not node.args or not isinstance(node.args[0], (ast.Name, ast.Attribute)):
+        return
+    loop = model.hot_loop()
+    if loop is None or is_batch_loop(loop):
+        return
+    found = classify_call(model, node, checker.settings)
+    if found is None or found.method != "execute" or found.verb is not None:
+        return
+    name = model.resolve(node.args[0])
+    if not project_callee(name) or receiver_per_item(model, node):
+        return
+    add_pending(
+        checker,
+        node,
+        "sql",
+        statement=name,
+        api=found.api,
+        driver=found.driver,
+        framework=found.framework,
+        loop=describe_loop(loop),
+    )
 
 
 def _witness(checker: Checker, node: ast.Call) -> str:
@@ -213,7 +249,15 @@ def record_declarative_base(checker: Checker, node: ast.AST) -> None:
     if model.function_name is not None or model.classes or len(node.targets) != 1:
         return
     target = node.targets[0]
-    if not isinstance(target, ast.Name) or not isinstance(node.value, (ast.Call, ast.Attribute)):
+    if not isinstance(target, ast.Name):
+        return
+    if isinstance(node.value, (ast.Constant, ast.JoinedStr, ast.BinOp)):
+        sql = sql_text(model, node.value)
+        verb = sql_verb(sql)
+        if verb is not None and sql is not None:
+            checker.index_facts.statements[f"{model.module}.{target.id}"] = [verb, sql[:200]]  # type: ignore[union-attr]
+        return
+    if not isinstance(node.value, (ast.Call, ast.Attribute)):
         return
     value = model.resolve(node.value)
     if value in DECLARATIVE_FACTORIES:

@@ -64,6 +64,7 @@ class ProjectIndex:
     def __init__(self) -> None:
         self.classes: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, list[Any]] = {}
+        self.statements: dict[str, list[str]] = {}
         self._kinds: dict[str, str | None] = {}
         self._relations: dict[str, dict[str, Relation]] = {}
         self._effects: dict[str, int] = {}
@@ -77,6 +78,7 @@ class ProjectIndex:
             return
         self.classes.update(facts.get("c", {}))
         self.functions.update(facts.get("f", {}))
+        self.statements.update(facts.get("s", {}))
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -263,6 +265,8 @@ class ProjectIndex:
                 items = self._resolve_call(pending, active)
             elif kind == "relation":
                 items = self._resolve_relation(pending, active)
+            elif kind == "sql":
+                items = self._resolve_statement(pending, active)
             else:
                 items = []
             for code, message, group in items:
@@ -298,6 +302,38 @@ class ProjectIndex:
                 )
             )
         return items
+
+    def _resolve_statement(self, pending: dict[str, Any], active: set[str]):
+        """``execute(NAME, ...)`` with ``NAME`` a SQL string of another module."""
+        from throughlint.effects import Effect as _Effect
+        from throughlint.effects.database import READ_VERBS, WRITE_VERBS, DbCall
+        from throughlint.rules.per_item_write import advice
+
+        verb, sql = self.statements.get(pending["statement"], (None, None))
+        short = pending["statement"].rsplit(".", 1)[-1]
+        api, loop = pending["api"], pending["loop"]
+        if verb in READ_VERBS and "TL101" in active:
+            return [
+                (
+                    "TL101",
+                    f"`{api}` runs `{short}` (a SELECT) on every pass of {loop}: 1 + N queries; "
+                    f"use one query for all items (`WHERE id IN (...)` / `= ANY(%s)`)",
+                    None,
+                )
+            ]
+        if verb in WRITE_VERBS and "TL102" in active:
+            found = DbCall(
+                _Effect.WRITE, pending["framework"], "execute", pending["driver"], verb, sql
+            )
+            return [
+                (
+                    "TL102",
+                    f"`{api}` runs `{short}` (an {verb}) on every pass of {loop}: N round trips; "
+                    f"{advice(found)}",
+                    None,
+                )
+            ]
+        return []
 
     def _resolve_relation(self, pending: dict[str, Any], active: set[str]):
         from throughlint.rules.n_plus_one_query import relation_message
