@@ -7,6 +7,7 @@ import ast
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.priority import finding_context
@@ -22,6 +23,21 @@ Dispatch = dict[type, tuple[Handler, ...]]
 
 INTERNAL_ERROR_CODE = "TL999"
 INTERNAL_ERROR_NAME = "internal-error"
+
+# (handlers, structural visitor, child fields worth visiting) for one node type
+_Plan = tuple[tuple[Handler, ...], "Callable[[ast.AST], None] | None", tuple[str, ...]]
+_LEAF_TYPES = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+# fields that never hold a node, whatever the node type (names, flags, strings)
+_SCALAR_FIELDS = frozenset(
+    {"id", "attr", "asname", "arg", "module", "level", "kind", "type_comment", "tag"}
+    | {"conversion", "is_async", "lineno"}
+)
+
+
+@cache
+def _child_fields(node_type: type, skip: frozenset[str]) -> tuple[str, ...]:
+    return tuple(name for name in node_type._fields if name not in skip)
 
 
 def build_dispatch(rules: Iterable[Rule]) -> Dispatch:
@@ -81,6 +97,11 @@ class Checker:
             ast.DictComp: self._visit_comprehension,
             ast.ExceptHandler: self._visit_except_handler,
         }
+        self._plans: dict[type, _Plan] = {}
+        # Contexts and operators (Load, Add, Eq, ...) are leaves nobody asks about: skip
+        # them unless a rule registered a handler for one.
+        wanted_leaves = any(issubclass(node_type, _LEAF_TYPES) for node_type in self.dispatch)
+        self._skip = _SCALAR_FIELDS if wanted_leaves else _SCALAR_FIELDS | _LEAF_FIELDS
 
     # --- public ------------------------------------------------------------------------
 
@@ -113,24 +134,40 @@ class Checker:
     # --- the walk ----------------------------------------------------------------------
 
     def visit(self, node: ast.AST) -> None:
-        handlers = self.dispatch.get(type(node))
-        if handlers is not None:
+        plan = self._plans.get(node.__class__)
+        if plan is None:
+            plan = self._plan(node.__class__)
+        handlers, structural, fields = plan
+        if handlers:
             self._call_handlers(handlers, node)
-        structural = self._structural.get(type(node))
         if structural is not None:
             structural(node)
-        else:
-            self._visit_children(node)
+        elif fields:
+            self._visit_fields(node, fields)
 
     def _visit_children(self, node: ast.AST) -> None:
-        for name in node._fields:
+        self._visit_fields(node, _child_fields(node.__class__, self._skip))
+
+    def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
+        visit = self.visit
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if value.__class__ is list:
                 for item in value:
                     if isinstance(item, ast.AST):
-                        self.visit(item)
+                        visit(item)
             elif isinstance(value, ast.AST):
-                self.visit(value)
+                visit(value)
+
+    def _plan(self, node_type: type) -> _Plan:
+        """What visiting one node type means, worked out once per type per file."""
+        plan = (
+            self.dispatch.get(node_type, ()),
+            self._structural.get(node_type),
+            _child_fields(node_type, self._skip),
+        )
+        self._plans[node_type] = plan
+        return plan
 
     def _visit_list(self, nodes: Iterable[ast.AST | None]) -> None:
         for node in nodes:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from throughlint.semantic.expressions import target_names
@@ -230,7 +232,7 @@ def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
         if not arguments or _is_static(statement):
             continue
         self_name = arguments[0].arg
-        for node in ast.walk(statement):
+        for node in _walk_statements(statement):
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, value = node.targets[0], node.value
             elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -248,6 +250,22 @@ def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
                 ):
                     found[target.attr] = value
     return found
+
+
+_BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _walk_statements(root: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` order, but statements only: assignments never sit inside an
+    expression, and skipping expressions makes this a small fraction of a full walk."""
+    todo = deque([root])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, _BLOCK))
+        yield node
 
 
 def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
