@@ -173,6 +173,7 @@ def _loop_fact(function):
 
 def test_loop_waits_only_when_every_pass_blocks(ask):
     source = """\
+import os
 import queue
 import time
 
@@ -194,6 +195,15 @@ def backoff(items):
             continue
         probe(item)
 
+def reaper(child, lock):
+    while child.returncode is None:
+        with lock:
+            pid, status = child_wait(child)
+        probe(pid)
+
+def child_wait(child):
+    return os.waitpid(child.pid, 0)
+
 def guarded(items):
     for item in items:
         try:
@@ -202,7 +212,7 @@ def guarded(items):
             break
         probe(item)
 """
-    assert ask(source, _loop_fact(loop_waits)) == [True, True, False, True]
+    assert ask(source, _loop_fact(loop_waits)) == [True, True, False, True, True]
 
 
 def test_batch_and_retry_loops(ask):

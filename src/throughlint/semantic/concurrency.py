@@ -65,8 +65,10 @@ _QUEUE_TYPES = ("queue.", "asyncio.", "multiprocessing.", "janus.")
 _RETRY_NAME = re.compile(r"^_*(?:attempt|retry|retries|tries|try_number|n_try)s?$")
 
 _SLEEPS: frozenset[str] = frozenset(
-    {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "select.select"}
-)
+    {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "select.select",
+     "os.waitpid", "os.wait", "os.wait3", "os.wait4", "signal.pause", "signal.sigwait",
+     "builtins.input"}
+)  # fmt: skip
 _WAIT_METHODS: frozenset[str] = frozenset(
     {"wait", "wait_for", "recv", "recv_into", "recvfrom", "accept", "select", "blpop", "brpop",
      "bzpopmin", "bzpopmax", "brpoplpush", "blmove", "get_message", "listen"}
@@ -232,11 +234,21 @@ def _unconditional(statements: list[ast.stmt]) -> Iterator[ast.AST]:
             yield statement
 
 
-def _has_wait(model: SemanticModel, node: ast.AST) -> bool:
-    return any(
-        isinstance(child, ast.Call) and is_blocking_wait(model, child)
-        for child in _walk_same_function(node)
-    )
+def _has_wait(model: SemanticModel, node: ast.AST, depth: int = 1) -> bool:
+    """A blocking wait in ``node``, or in a function of this file it calls (one level:
+    ``self._try_wait()`` that calls ``os.waitpid``)."""
+    for child in _walk_same_function(node):
+        if not isinstance(child, ast.Call):
+            continue
+        if is_blocking_wait(model, child):
+            return True
+        if depth > 0:
+            helper = local_function(model, child)
+            if helper is not None and any(
+                _has_wait(model, statement, depth - 1) for statement in helper.body
+            ):
+                return True
+    return False
 
 
 # --- loop shapes -------------------------------------------------------------------------
