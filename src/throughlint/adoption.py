@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from throughlint.diagnostics import Diagnostic
@@ -30,6 +30,23 @@ class Adopted:
     priorities: dict[Diagnostic, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     wrote_baseline: bool = False
+
+
+class LintedFiles:
+    """The files a run linted, discovered again only if someone iterates them (a baseline
+    with findings gone, call sites by name): most runs never pay for a second walk."""
+
+    def __init__(self, paths: Sequence[str], settings: Settings) -> None:
+        self._paths = list(paths or ["."])
+        self._settings = settings
+        self._files: list[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._files is None:
+            from throughlint.discovery import discover
+
+            self._files = discover(self._paths, self._settings).files
+        return iter(self._files)
 
 
 def baseline_path(cli_value: str | None, settings: Settings) -> str | None:
@@ -53,11 +70,9 @@ def adopt(
     sort: str | None = None,
     top: int | None = None,
 ) -> Adopted:
-    from throughlint.discovery import discover
-
     diagnostics = list(result.diagnostics)
     notes: list[str] = []
-    linted = discover(paths or ["."], settings).files
+    linted = LintedFiles(paths, settings)
     root = settings.project_root
     if diff_from:
         from throughlint.changed_lines import GitError, changed_lines
@@ -95,9 +110,9 @@ def adopt(
                 f"{applied.gone} baselined finding(s) are gone (fixed or removed): "
                 f"run with `--write-baseline {baseline}` to shrink the baseline"
             )
-    from throughlint.priority import by_priority, priorities_for
+    from throughlint.priority import by_priority, index_facts, priorities_for
 
-    priorities = priorities_for(diagnostics, linted, getattr(result, "facts", None))
+    priorities = priorities_for(diagnostics, linted, index_facts(result, settings))
     if sort == "priority" or top is not None:
         diagnostics = by_priority(diagnostics, priorities)
     if top is not None and len(diagnostics) > top:

@@ -113,7 +113,7 @@ def apply_baseline(
         else:
             new.append(d)
     missing = known.keys() - matched
-    if linted is not None:
+    if linted is not None and missing:
         files = {normal_path(path, root) for path in linted}
         missing = {fingerprint for fingerprint in missing if known[fingerprint] in files}
     return BaselineResult(new=new, matched=len(matched), gone=len(missing))

@@ -114,7 +114,7 @@ def main(arguments: Sequence[str]) -> int:
     from throughlint.adoption import AdoptionError, adopt, baseline_path
     from throughlint.config import ConfigError, load_settings, validate_codes
     from throughlint.engine import lint_paths
-    from throughlint.priority import call_sites
+    from throughlint.priority import call_sites, index_facts
     from throughlint.rules import known_codes
 
     if options.top < 1 or (options.jobs is not None and options.jobs < 1):
@@ -149,9 +149,10 @@ def main(arguments: Sequence[str]) -> int:
     for note in adopted.notes:
         print(f"throughlint: {note}", file=sys.stderr)
     diagnostics = [d for d in adopted.result.diagnostics if d.code not in ("TL000", "TL999")]
-    from throughlint.discovery import discover
+    from throughlint.adoption import LintedFiles
 
-    sites, source = call_sites(diagnostics, discover(paths, settings).files, result.facts)
+    facts = index_facts(result, settings)
+    sites, source = call_sites(diagnostics, LintedFiles(paths, settings), facts)
     spots = hot_spots(diagnostics, adopted.priorities, sites, options.by)
     if options.format == "json":
         document = {

@@ -243,12 +243,13 @@ def callers_by_name(paths: Iterable[str], qualified: Iterable[str]) -> dict[str,
 def call_sites(
     diagnostics: Sequence[Diagnostic], files: Iterable[str], facts: dict[str, dict] | None
 ) -> tuple[dict[str, int], str]:
-    """Call sites reaching each finding's function, and where the numbers come from
-    ("project index" or "names")."""
+    """Call sites reaching each finding's function, and where the numbers come from:
+    "project index" (``facts``, the index's per-file facts) or, when the index did not
+    run (``facts`` is None), "names"."""
     functions = {qualified_function(d) for d in diagnostics} - {""}
     if not functions:
-        return {}, "project index" if facts else "names"
-    if facts:
+        return {}, "names" if facts is None else "project index"
+    if facts is not None:
         callers = callers_from_index(facts)
         return {name: callers[name] for name in functions}, "project index"
     return callers_by_name((os.fspath(path) for path in files), functions), "names"
@@ -260,3 +261,13 @@ def priorities_for(
     """Rank the findings of a run over ``files`` (the linted files)."""
     sites, _ = call_sites(diagnostics, files, facts)
     return rank(diagnostics, sites)
+
+
+def index_facts(result, settings: Settings) -> dict[str, dict] | None:
+    """The run's project-index facts, or None when no selected rule built the index."""
+    from throughlint.rules import select_rules
+
+    rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+    if not any(getattr(rule, "uses_index", False) for rule in rules):
+        return None
+    return getattr(result, "facts", None)
