@@ -91,6 +91,24 @@ def g(guard: threading.Lock):
     ]  # fmt: skip
 
 
+def test_imported_instances_named_like_locks(ask):
+    source = """\
+import threading
+from threading import Lock
+from app import state
+from app.state import registry_lock, Registry_Lock
+
+def f():
+    probe(registry_lock)
+    probe(state.write_lock)
+    probe(Lock)
+    probe(Registry_Lock)
+    probe(threading.Lock)
+    probe(state.cache)
+"""
+    assert lock_of(ask, source) == ["lock", "lock", None, None, None, None]
+
+
 def test_shadowing_and_nested_functions(ask):
     source = """\
 import threading

@@ -159,12 +159,20 @@ def acquires_semaphore(model: SemanticModel, function: ast.AST) -> bool:
 
 
 def _passed_in(model: SemanticModel, expr: ast.expr) -> bool:
-    """A parameter without a known type, or ``self.x`` set from one."""
+    """A value made elsewhere: a parameter without a known type, ``self.x`` set from one,
+    or an instance imported from another module (``from .state import registry_lock``,
+    ``state.registry_lock``; a capitalised name is a class, not an instance)."""
     if isinstance(expr, ast.Name):
         binding = model.lookup(expr.id)
-        return binding is not None and binding.kind is BindingKind.PARAMETER
+        if binding is None:
+            return False
+        if binding.kind is BindingKind.IMPORT:
+            return not expr.id[:1].isupper()
+        return binding.kind is BindingKind.PARAMETER
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         binding = model.lookup(expr.value.id)
+        if binding is not None and binding.kind is BindingKind.IMPORT:
+            return not expr.attr[:1].isupper()
         if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
             return False
         value = model.class_attributes(binding.owner).get(expr.attr)
