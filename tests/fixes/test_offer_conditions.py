@@ -101,7 +101,7 @@ def _conditions_hold(shape: dict) -> bool:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(GOOD)
 @example({**GOOD, "target": "tuple", "before": "pure", "sql": "name"})
 @given(shapes())

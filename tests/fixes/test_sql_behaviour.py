@@ -74,7 +74,7 @@ CASES = [
 def test_original_and_fixed_leave_the_same_tables(case, function, inputs):
     original, fixed = _functions(case)
 
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=25, deadline=None)
     @given(inputs)
     def check(argument):
         assert _run(original, function, argument) == _run(fixed, function, argument)
