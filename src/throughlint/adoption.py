@@ -1,7 +1,10 @@
 """After the lint, before the report: what a legacy codebase needs to adopt throughlint.
 
-    lint result -> --diff-from (changed lines) -> --write-baseline | --baseline
-        -> priority of each finding -> --sort priority / --top N -> report
+    lint result -> --write-baseline (all findings) | --baseline -> --diff-from (changed
+        lines) -> priority of each finding -> --sort priority / --top N -> report
+
+The baseline comes first so that findings outside the changed lines are not taken for
+baselined findings that are gone.
 
 Kept apart from ``cli.py`` so the command line only parses and dispatches.
 """
@@ -13,11 +16,10 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Diagnostic
-from throughlint.engine import LintResult
+from throughlint.engine import PARSE_ERROR_CODE, LintResult
 from throughlint.settings import Settings
-
-INTERNAL_ERROR_CODE = "TL999"
 
 
 class AdoptionError(Exception):
@@ -74,16 +76,6 @@ def adopt(
     notes: list[str] = []
     linted = LintedFiles(paths, settings)
     root = settings.project_root
-    if diff_from:
-        from throughlint.changed_lines import GitError, changed_lines
-
-        try:
-            changed = changed_lines(diff_from, paths[0] if paths else ".")
-        except GitError as exc:
-            raise AdoptionError(str(exc)) from None
-        before = len(diagnostics)
-        diagnostics = changed.filter(diagnostics, keep=frozenset({INTERNAL_ERROR_CODE}))
-        notes.append(f"{before - len(diagnostics)} finding(s) on lines unchanged since {diff_from}")
     if write_baseline:
         from throughlint.baseline import BaselineError
         from throughlint.baseline import write_baseline as write
@@ -93,7 +85,7 @@ def adopt(
         except BaselineError as exc:
             raise AdoptionError(str(exc)) from None
         notes.append(f"wrote {count} finding(s) to baseline {write_baseline}")
-        kept = [d for d in diagnostics if d.code in ("TL000", INTERNAL_ERROR_CODE)]
+        kept = [d for d in diagnostics if d.code in (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE)]
         return Adopted(dataclasses.replace(result, diagnostics=kept), {}, notes, True)
     if baseline:
         from throughlint.baseline import BaselineError, apply_baseline, read_baseline
@@ -110,6 +102,16 @@ def adopt(
                 f"{applied.gone} baselined finding(s) are gone (fixed or removed): "
                 f"run with `--write-baseline {baseline}` to shrink the baseline"
             )
+    if diff_from:
+        from throughlint.changed_lines import GitError, changed_lines
+
+        try:
+            changed = changed_lines(diff_from, paths[0] if paths else ".")
+        except GitError as exc:
+            raise AdoptionError(str(exc)) from None
+        before = len(diagnostics)
+        diagnostics = changed.filter(diagnostics, keep=frozenset({INTERNAL_ERROR_CODE}))
+        notes.append(f"{before - len(diagnostics)} finding(s) on lines unchanged since {diff_from}")
     from throughlint.priority import by_priority, index_facts, priorities_for
 
     priorities = priorities_for(diagnostics, linted, index_facts(result, settings))

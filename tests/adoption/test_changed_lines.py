@@ -81,6 +81,11 @@ def test_diff_from_with_a_baseline(tl, repo):
     orders.write_text(orders.read_text() + NEW_FINDING)
     completed = _lint(tl, "--diff-from", "main", "--baseline", "b.json", "app", cwd=repo)
     assert [d["code"] for d in findings(completed)] == ["TL203"]
+    assert "4 baselined finding(s) hidden" in completed.stderr
+    assert "gone" not in completed.stderr
+    # The baseline records every finding, whatever --diff-from says.
+    run_diff = _lint(tl, "--diff-from", "main", "--write-baseline", "c.json", "app", cwd=repo)
+    assert "wrote 5 finding(s)" in run_diff.stderr
 
 
 def test_parse_diff_hunks_and_names(tmp_path):
