@@ -97,6 +97,26 @@ TL301_CASES = {
                 finally:
                     lock.release()
         """,
+    "empty-region-is-a-barrier": """\
+        import threading
+        gate = threading.Lock()
+        def f(items, out):
+            for item in items:
+                with gate:
+                    pass
+        """,
+    "nested-in-if-still-measured": """\
+        import threading
+        lock = threading.Lock()
+        def f(items, out):
+            for item in items:
+                key = item.key
+                label = item.label
+                if key:
+                    with lock:  # expect: TL301
+                        out[key] = label
+                        out.setdefault("seen", []).append(key)
+        """,
     "lock-around-the-loop-is-right": """\
         import threading
         lock = threading.Lock()

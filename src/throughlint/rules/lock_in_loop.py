@@ -304,6 +304,8 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked) -> None:
         return
     body: list[ast.stmt] = loop.node.body  # type: ignore[attr-defined]
     inside = _cost(locked, skip=())
+    if not inside.weight:
+        return  # ``with lock: pass``: a barrier, not a critical section
     outside = _cost(body, skip=tuple(owners))
     outside.statements = max(outside.statements - _ancestors(body, owners[0]), 0)
     if outside.calls and inside.weight < _WEIGHT_RATIO * outside.weight:
@@ -363,6 +365,7 @@ def _ancestors(body: list[ast.stmt], target: ast.AST) -> int:
                     1
                     for parent in ast.walk(statement)
                     if isinstance(parent, (ast.If, ast.Try, ast.With, ast.AsyncWith))
+                    and parent is not target
                     and any(child is target for child in ast.walk(parent))
                 )
     return 0
