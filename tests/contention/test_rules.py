@@ -312,6 +312,12 @@ TL402_CASES = {
                 total += (await client.get(f"/n/{i}")).json()  # expect: TL402
             return total
         """,
+    "async-generator-streams": """\
+        import httpx
+        async def f(client: httpx.AsyncClient, ids):
+            for i in ids:
+                yield await client.get(f"/n/{i}")
+        """,
     "async-comprehension": """\
         import httpx
         async def f(client: httpx.AsyncClient, ids):

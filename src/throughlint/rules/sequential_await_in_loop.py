@@ -10,10 +10,11 @@ together, they overlap: the loop takes about as long as the slowest request.
 
 Not reported: a loop-carried dependency (a pagination token, cursor or accumulator
 produced by one pass and read by the next call), loops that `break` or `return` on a
-result, retries, `async for`, `asyncio.sleep`, queue, lock and event waits, calls made
-while holding an `asyncio.Semaphore` or to a helper that takes one, database calls (one
-connection runs one query at a time; see TL101/TL102), and calls that have a batch API
-(reported by TL401).
+result, retries, async generators that `yield` per pass (the consumer sets the pace),
+`async for`, `asyncio.sleep`, queue, lock and event waits, calls made while holding an
+`asyncio.Semaphore` or to a helper that takes one, database calls (one connection runs
+one query at a time; see TL101/TL102), and calls that have a batch API (reported by
+TL401).
 
 ## Example
 ```python
@@ -276,7 +277,13 @@ def _independent_passes(model, loop: Loop) -> bool:
     if loop.kind is LoopKind.COMPREHENSION:
         generators = getattr(loop.node, "generators", ())
         return not any(generator.is_async for generator in generators)
-    return not (leaves_early(loop) or is_retry_loop(loop))
+    return not (leaves_early(loop) or is_retry_loop(loop) or _yields(loop))
+
+
+def _yields(loop: Loop) -> bool:
+    """An async generator that yields per pass: its consumer sets the pace, and starting
+    every request up front would defeat the laziness it was written for."""
+    return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(loop.node))
 
 
 def _network_call(checker, call: ast.Call, depth: int) -> str | None:
