@@ -1,0 +1,146 @@
+"""Limits: a 10 MB file, nesting deep enough to exhaust the recursion limit, very long
+lines, and trees of many files, all through the real CLI. Each ends in a clean report (a
+TL000 naming what was skipped, or success) within bounded time and memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import pytest
+
+UNBOUNDED = "import queue\n\nq = queue.Queue()\n"
+
+
+def _run(root, *args, timeout=300):
+    """The real CLI; returns (completed, peak RSS of the children in MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    completed = subprocess.run(
+        [sys.executable, "-m", "throughlint", "--no-cache", "--format", "json", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert "Traceback" not in completed.stderr, completed.stderr[-3000:]
+    return completed, max(peak, before) / 1024
+
+
+def _codes(completed):
+    return sorted(
+        (os.path.basename(d["path"]), d["line"], d["code"])
+        for d in json.loads(completed.stdout)["diagnostics"]
+    )
+
+
+def _megabytes_of_code(megabytes: int) -> str:
+    block = (
+        "def handler_{n}(items, session):\n"
+        "    total = 0\n"
+        "    for item in items:\n"
+        "        total += item.value * {n}\n"
+        "        if total > 1000:\n"
+        "            break\n"
+        "    return total\n\n\n"
+    )
+    parts, size, n = [], 0, 0
+    while size < megabytes * 1024 * 1024:
+        text = block.format(n=n)
+        parts.append(text)
+        size += len(text)
+        n += 1
+    return "import queue\n\n" + "".join(parts) + "q = queue.Queue()\n"
+
+
+@pytest.mark.parametrize(
+    "megabytes", [1, pytest.param(10, marks=pytest.mark.slow)], ids=["1MB", "10MB"]
+)
+def test_huge_file(tmp_path, megabytes):
+    text = _megabytes_of_code(megabytes)
+    (tmp_path / "huge.py").write_text(text)
+    (tmp_path / "small.py").write_text(UNBOUNDED)
+    started = time.monotonic()
+    completed, peak_mb = _run(tmp_path, "--jobs", "1", ".")
+    elapsed = time.monotonic() - started
+    last_line = text.count("\n")
+    assert _codes(completed) == [("huge.py", last_line, "TL201"), ("small.py", 3, "TL201")]
+    assert completed.returncode == 1
+    assert peak_mb < 200 * megabytes, f"peak RSS {peak_mb:.0f} MB for {megabytes} MB"
+    assert elapsed < 30 * megabytes
+    print(f"{megabytes} MB file: {elapsed:.1f}s, peak RSS <= {peak_mb:.0f} MB")
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        ("unary", "x = " + "-" * 100_000 + "1\n", "TL000"),
+        ("lambda", "x = " + "lambda: " * 100_000 + "1\n", "TL000"),
+        ("binop", "x = f()" + " + f()" * 100_000 + "\n", "TL000"),
+        ("attribute", "x = a" + ".b" * 100_000 + "\n", "TL000"),
+        ("call_chain", "x = a" + "()" * 100_000 + "\n", "TL000"),
+        ("parentheses", "x = " + "(" * 1000 + "1" + ")" * 1000 + "\n", "TL000"),
+        (
+            "blocks",
+            "".join(" " * i + "if x:\n" for i in range(100)) + " " * 100 + "pass\n",
+            "TL000",
+        ),
+        ("boolop", "x = a" + " and a" * 100_000 + "\n", None),
+        ("compare", "x = a" + " < a" * 100_000 + "\n", None),
+        ("long_line", "x = '" + "a" * 5_000_000 + "'\n", None),
+        ("many_args", "f(" + ", ".join(["a"] * 200_000) + ")\n", None),
+    ],
+)
+def test_deep_and_wide_code(tmp_path, name, source, expected):
+    """Nesting that exhausts the parser or the walk is one TL000, never a crash or a
+    TL999; wide-but-flat code is linted normally. The queue below shows the other file
+    is still linted."""
+    (tmp_path / f"{name}.py").write_text(source)
+    (tmp_path / "small.py").write_text(UNBOUNDED)
+    completed, _ = _run(tmp_path, "--jobs", "1", ".")
+    codes = _codes(completed)
+    assert ("small.py", 3, "TL201") in codes
+    mine = [code for file, _, code in codes if file == f"{name}.py"]
+    assert mine == ([expected] if expected else []), json.loads(completed.stdout)
+    if expected:
+        message = next(
+            d["message"]
+            for d in json.loads(completed.stdout)["diagnostics"]
+            if d["path"].endswith(f"{name}.py")
+        )
+        assert message.strip() and "\n" not in message
+
+
+def _many_files(root, count, per_folder=200):
+    for index in range(count):
+        folder = root / f"d{index // per_folder:04}"
+        if index % per_folder == 0:
+            folder.mkdir(parents=True)
+        text = UNBOUNDED if index % 1000 == 0 else f"x_{index} = {index}\n"
+        (folder / f"m{index:06}.py").write_text(text)
+
+
+def test_two_thousand_files(tmp_path):
+    _many_files(tmp_path, 2000)
+    completed, _ = _run(tmp_path, "--jobs", "2", ".")
+    document = json.loads(completed.stdout)
+    assert document["summary"]["files"] == 2000
+    assert [d["code"] for d in document["diagnostics"]] == ["TL201", "TL201"]
+
+
+@pytest.mark.slow
+def test_twenty_thousand_files_bounded_memory(tmp_path):
+    _many_files(tmp_path, 20_000)
+    started = time.monotonic()
+    completed, peak_mb = _run(tmp_path, "--jobs", "2", ".", timeout=900)
+    elapsed = time.monotonic() - started
+    document = json.loads(completed.stdout)
+    assert document["summary"]["files"] == 20_000
+    assert len(document["diagnostics"]) == 20
+    assert peak_mb < 500, f"peak RSS {peak_mb:.0f} MB for 20k files"
+    print(f"20k files: {elapsed:.1f}s, peak RSS {peak_mb:.0f} MB")
