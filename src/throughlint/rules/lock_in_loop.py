@@ -319,8 +319,9 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked) -> None:
         at,
         f"{what} `{name}` is acquired and released on every pass of {_loop_phrase(loop)}"
         f" and held for most of it ({inside.statements} of "
-        f"{inside.statements + outside.statements} statements): threads take turns per item;"
-        f" take it once around the loop, or accumulate locally and merge once",
+        f"{inside.statements + outside.statements} statements): N acquire/release pairs and"
+        f" threads take turns per item; take it once around the loop, or accumulate locally"
+        f" and merge once",
     )
 
 
