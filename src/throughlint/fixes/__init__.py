@@ -15,6 +15,7 @@ EXECUTEMANY = "executemany"
 COMMIT_AFTER_LOOP = "commit-after-loop"
 SET_MANY = "set-many"
 BULK_CREATE = "bulk-create"
+EAGER_LOAD = "eager-load"  # spelled ``eager-load:<loader>:<relation>``
 
 _MODULES: dict[str, str] = {
     QUEUE_MAXSIZE: "queue_maxsize",
@@ -23,6 +24,7 @@ _MODULES: dict[str, str] = {
     COMMIT_AFTER_LOOP: "commit_after_loop",
     SET_MANY: "set_many",
     BULK_CREATE: "bulk_create",
+    EAGER_LOAD: "eager_load",
 }
 
 
@@ -32,7 +34,7 @@ def known_kinds() -> tuple[str, ...]:
 
 def load(kind: str):
     """The transformer spec (``SPEC``) of a fix kind; None for an unknown kind."""
-    module = _MODULES.get(kind)
+    module = _MODULES.get(kind.split(":", 1)[0])
     if module is None:
         return None
     return importlib.import_module(f"{__name__}.{module}").SPEC

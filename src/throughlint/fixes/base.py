@@ -46,6 +46,7 @@ class FixContext:
     module: cst.Module
     settings: Settings
     codemod: CodemodContext = field(default_factory=CodemodContext)
+    diagnostic: Diagnostic | None = None  # the one being fixed (its ``fix.kind``)
     _names: frozenset[str] | None = None
 
     @property
@@ -130,6 +131,7 @@ class _Applier(cst.CSTTransformer):
             item.state = "deferred"
             return updated_node
         assert item.anchor is not None
+        self.context.diagnostic = item.diagnostic
         result = item.spec.rewrite(updated_node, item.anchor, self.context)
         if result is None:
             item.state = "declined"

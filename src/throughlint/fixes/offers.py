@@ -25,7 +25,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Fix
-from throughlint.fixes import BULK_CREATE, COMMIT_AFTER_LOOP, EXECUTEMANY, SET_MANY
+from throughlint.fixes import BULK_CREATE, COMMIT_AFTER_LOOP, EAGER_LOAD, EXECUTEMANY, SET_MANY
 from throughlint.semantic.expressions import names_read
 from throughlint.semantic.loops import Loop, LoopKind
 from throughlint.semantic.scope import ScopeKind
@@ -196,6 +196,95 @@ def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix |
         f"commit once after the loop (`{ast.unparse(call.func)}()`)",
         kind=COMMIT_AFTER_LOOP,
     )
+
+
+# Queryset methods that keep the rows a queryset of model instances, so
+# ``select_related`` / ``prefetch_related`` can follow them.
+_QUERYSET_CHAIN: frozenset[str] = frozenset(
+    {
+        "all", "filter", "exclude", "order_by", "select_related", "prefetch_related",
+        "annotate", "alias", "distinct", "only", "defer", "using", "reverse", "none",
+    }
+)  # fmt: skip
+
+
+def eager_load_shape(loop: Loop, iterable: ast.expr | None, framework: str) -> bool:
+    """The query is written in the ``for`` statement itself, in a shape the eager-load
+    fix can extend: a Django queryset chain (``Model.objects.filter(...)``) or a
+    SQLAlchemy statement with exactly one ``select(Model)`` in it."""
+    node = loop.node
+    if not isinstance(node, (ast.For, ast.AsyncFor)) or iterable is not node.iter:
+        return False
+    if framework == "django":
+        current = iterable
+        while isinstance(current, ast.Call):
+            if not (
+                isinstance(current.func, ast.Attribute) and current.func.attr in _QUERYSET_CHAIN
+            ):
+                return False
+            current = current.func.value
+        return isinstance(current, ast.Attribute) and _is_dotted(current)
+    if framework == "sqlalchemy":
+        selects = [
+            child
+            for child in ast.walk(iterable)
+            if isinstance(child, ast.Call)
+            and _called_name(child.func) == "select"
+            and len(child.args) == 1
+            and not child.keywords
+            and isinstance(child.args[0], ast.Name)
+        ]
+        return len(selects) == 1
+    return False
+
+
+def eager_load(pending: dict, many: bool, kind: str) -> Fix | None:
+    """The fix for a relation TL101 (resolved by the project index): load it with the
+    query written in the ``for`` statement. Safe: the same rows, one or two queries."""
+    if not pending.get("eager"):
+        return None
+    attr = pending["attr"]
+    if pending["framework"] == "sqlalchemy":
+        owner = pending.get("owner") or ""
+        return Fix(
+            Applicability.SAFE,
+            f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`",
+            kind=f"{EAGER_LOAD}:selectinload:{attr}",
+        )
+    if many:
+        if pending.get("method") not in ("all", "count", "exists"):
+            return None
+        loader = "prefetch_related"
+    else:
+        loader = "prefetch_related" if kind == "gfk" else "select_related"
+    return Fix(
+        Applicability.SAFE,
+        f'load `{attr}` with the query: `.{loader}("{attr}")`',
+        kind=f"{EAGER_LOAD}:{loader}:{attr}",
+    )
+
+
+def select_owner(iterable: ast.expr | None) -> str:
+    """``User`` in ``session.scalars(select(User))``; "" when there is no single one."""
+    if iterable is None:
+        return ""
+    owners = [
+        child.args[0].id
+        for child in ast.walk(iterable)
+        if isinstance(child, ast.Call)
+        and _called_name(child.func) == "select"
+        and len(child.args) == 1
+        and isinstance(child.args[0], ast.Name)
+    ]
+    return owners[0] if len(owners) == 1 else ""
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
 
 
 # --- the shared conditions ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from throughlint.diagnostics import Diagnostic, Severity, Span
+from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.effects import Effect
 from throughlint.suppression import is_suppressed
 
@@ -269,14 +269,14 @@ class ProjectIndex:
                 items = self._resolve_statement(pending, active)
             else:
                 items = []
-            for code, message, group in items:
+            for code, message, group, *fix in items:
                 if group is not None:
                     if group in groups:
                         continue
                     groups.add(group)
                 if is_suppressed(code, frozenset(pending["sup"])):
                     continue
-                found.append(_diagnostic(path, pending, code, message))
+                found.append(_diagnostic(path, pending, code, message, *fix))
         return found
 
     def _resolve_call(self, pending: dict[str, Any], active: set[str]):
@@ -346,10 +346,15 @@ class ProjectIndex:
         message = relation_message(relation, pending)
         if message is None:
             return []
-        return [("TL101", message, pending.get("group"))]
+        from throughlint.fixes.offers import eager_load
+
+        fix = eager_load(pending, relation.many, relation.kind)
+        return [("TL101", message, pending.get("group"), fix)]
 
 
-def _diagnostic(path: str, pending: dict[str, Any], code: str, message: str) -> Diagnostic:
+def _diagnostic(
+    path: str, pending: dict[str, Any], code: str, message: str, fix: Fix | None = None
+) -> Diagnostic:
     from throughlint.rules import rule_by_code
 
     rule = rule_by_code(code)
@@ -362,6 +367,7 @@ def _diagnostic(path: str, pending: dict[str, Any], code: str, message: str) -> 
         message=message,
         severity=rule.severity if rule is not None else Severity.WARNING,
         source_line=pending["src"],
+        fix=fix,
         enclosing=pending.get("fn", ""),
         loop_depth=pending.get("depth", 0),
     )

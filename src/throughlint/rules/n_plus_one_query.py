@@ -48,7 +48,13 @@ SQLAlchemy: `select(User).options(selectinload(User.addresses))`; raw SQL: one
 `SELECT ... WHERE id IN (...)` / `= ANY(%s)` and a dict keyed by id.
 
 ## Fix safety
-No fix is offered: the batched query changes the shape of the code around it.
+A relation read on the items of a query written in the `for` statement itself gets a
+safe fix that loads it with that query: `.select_related("author")` /
+`.prefetch_related("books")` on a Django queryset chain, or
+`.options(selectinload(User.addresses))` on the one `select(User)` of a SQLAlchemy
+statement (importing `selectinload` when needed). Same rows, one or two queries instead
+of 1 + N; offered only when the project index knows the relation. Other N+1 queries
+need a batched query that changes the code around it, so no fix is offered.
 
 ## Options
 - `query-functions`: qualified names of in-house functions that run a query.
@@ -67,8 +73,9 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
 from throughlint.effects.database import READ_VERBS, DbCall, classify_call, receiver_per_item
+from throughlint.fixes import offers
 from throughlint.index.facts import add_pending
-from throughlint.rules.base import Rule
+from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
@@ -98,6 +105,7 @@ RULE = Rule(
     code="TL101",
     name="n-plus-one-query",
     summary="A read query per loop item (1 + N queries)",
+    fix=FixAvailability.SOMETIMES,
     triggers=DB_TRIGGERS,
     options=("query-functions", "connection-factories"),
     uses_index=True,
@@ -411,6 +419,8 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
         loaded=sorted(chain.loaded),
         loads_all=chain.loads_all,
         group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{node.attr}",
+        eager=offers.eager_load_shape(loop, binding.value, chain.framework),
+        owner=offers.select_owner(binding.value),
     )
 
 

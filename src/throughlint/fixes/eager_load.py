@@ -1,0 +1,107 @@
+"""Load a relation with the query that the ``for`` statement iterates: Django
+``Book.objects.filter(...)`` -> ``....select_related("author")`` (or
+``prefetch_related``); SQLAlchemy ``select(User)`` -> ``select(User).options(
+selectinload(User.addresses))``, importing ``selectinload`` when needed. The kind is
+``eager-load:<loader>:<relation>``; the conditions are in ``offers.eager_load``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from throughlint.fixes.base import FixContext, FixSpec
+from throughlint.fixes.simple_queue import _module_imports
+
+
+class EagerLoad(FixSpec):
+    anchor = cst.Attribute
+
+    def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+        anchor = stack[-1]
+        assert isinstance(anchor, cst.Attribute)
+        if not isinstance(anchor.value, cst.Name):
+            return None
+        variable = anchor.value.value
+        for node in reversed(stack[:-1]):
+            if isinstance(node, cst.For) and _binds(node.target, variable):
+                return node
+        return None
+
+    def rewrite(self, target: cst.CSTNode, anchor: cst.CSTNode, context: FixContext):
+        assert isinstance(target, cst.For) and context.diagnostic is not None
+        fix = context.diagnostic.fix
+        assert fix is not None
+        _, loader, relation = fix.kind.split(":", 2)
+        if loader == "selectinload":
+            new_iter = _add_options(target.iter, relation, context)
+        else:
+            new_iter = cst.Call(
+                func=cst.Attribute(value=target.iter, attr=cst.Name(loader)),
+                args=[cst.Arg(cst.SimpleString(f'"{relation}"'))],
+            )
+        if new_iter is None:
+            return None
+        return target.with_changes(iter=new_iter)
+
+
+def _binds(target: cst.BaseExpression, name: str) -> bool:
+    if isinstance(target, cst.Name):
+        return target.value == name
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return any(_binds(element.value, name) for element in target.elements)
+    return False
+
+
+class _SelectOptions(cst.CSTTransformer):
+    def __init__(self, loader: cst.BaseExpression, relation: str) -> None:
+        super().__init__()
+        self.loader = loader
+        self.relation = relation
+        self.done = 0
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = updated_node.func
+        name = func.value if isinstance(func, cst.Name) else getattr(func, "attr", None)
+        if isinstance(name, cst.Name):
+            name = name.value
+        if (
+            name != "select"
+            or len(updated_node.args) != 1
+            or not isinstance(updated_node.args[0].value, cst.Name)
+        ):
+            return updated_node
+        self.done += 1
+        owner = updated_node.args[0].value
+        option = cst.Call(
+            func=self.loader,
+            args=[cst.Arg(cst.Attribute(value=owner, attr=cst.Name(self.relation)))],
+        )
+        return cst.Call(
+            func=cst.Attribute(value=updated_node, attr=cst.Name("options")),
+            args=[cst.Arg(option)],
+        )
+
+
+def _add_options(
+    iterable: cst.BaseExpression, relation: str, context: FixContext
+) -> cst.BaseExpression | None:
+    imports = _module_imports(context.module)
+    local = imports.get(("sqlalchemy.orm", "selectinload"))
+    if local is not None:
+        loader: cst.BaseExpression = cst.Name(local)
+    elif (orm := imports.get(("sqlalchemy.orm", None))) is not None:
+        loader = cst.Attribute(value=cst.Name(orm), attr=cst.Name("selectinload"))
+    elif "selectinload" not in context.names:
+        context.add_import("sqlalchemy.orm", "selectinload")
+        loader = cst.Name("selectinload")
+    else:
+        return None
+    transformer = _SelectOptions(loader, relation)
+    result = iterable.visit(transformer)
+    if transformer.done != 1:
+        return None
+    return result  # type: ignore[return-value]
+
+
+SPEC = EagerLoad()
