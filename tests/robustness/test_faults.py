@@ -210,8 +210,6 @@ CORRUPT_CACHES = {
     "empty": b"",
     "binary": b"\x00\xff garbage \x80",
     "truncated": b'{"files": ',
-    "list": b"[1, 2, 3]",
-    "files-list": b'{"files": []}',
     "odd-entry": b'{"files": {"x": 1}}',
 }
 

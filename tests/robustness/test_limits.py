@@ -76,44 +76,41 @@ def test_huge_file(tmp_path, megabytes):
     print(f"{megabytes} MB file: {elapsed:.1f}s, peak RSS <= {peak_mb:.0f} MB")
 
 
-@pytest.mark.parametrize(
-    ("name", "source", "expected"),
-    [
-        ("unary", "x = " + "-" * 100_000 + "1\n", "TL000"),
-        ("lambda", "x = " + "lambda: " * 100_000 + "1\n", "TL000"),
-        ("binop", "x = f()" + " + f()" * 100_000 + "\n", "TL000"),
-        ("attribute", "x = a" + ".b" * 100_000 + "\n", "TL000"),
-        ("call_chain", "x = a" + "()" * 100_000 + "\n", "TL000"),
-        ("parentheses", "x = " + "(" * 1000 + "1" + ")" * 1000 + "\n", "TL000"),
-        (
-            "blocks",
-            "".join(" " * i + "if x:\n" for i in range(100)) + " " * 100 + "pass\n",
-            "TL000",
-        ),
-        ("boolop", "x = a" + " and a" * 100_000 + "\n", None),
-        ("compare", "x = a" + " < a" * 100_000 + "\n", None),
-        ("long_line", "x = '" + "a" * 5_000_000 + "'\n", None),
-        ("many_args", "f(" + ", ".join(["a"] * 200_000) + ")\n", None),
-    ],
-)
-def test_deep_and_wide_code(tmp_path, name, source, expected):
-    """Nesting that exhausts the parser or the walk is one TL000, never a crash or a
-    TL999; wide-but-flat code is linted normally. The queue below shows the other file
-    is still linted."""
-    (tmp_path / f"{name}.py").write_text(source)
-    (tmp_path / "small.py").write_text(UNBOUNDED)
-    completed, _ = _run(tmp_path, "--jobs", "1", ".")
-    codes = _codes(completed)
-    assert ("small.py", 3, "TL201") in codes
-    mine = [code for file, _, code in codes if file == f"{name}.py"]
-    assert mine == ([expected] if expected else []), json.loads(completed.stdout)
-    if expected:
-        message = next(
-            d["message"]
-            for d in json.loads(completed.stdout)["diagnostics"]
-            if d["path"].endswith(f"{name}.py")
-        )
-        assert message.strip() and "\n" not in message
+DEEP_AND_WIDE = {
+    # Nesting that exhausts CPython's parser or our walk: one TL000 each.
+    "unary": ("x = " + "-" * 100_000 + "1\n", "TL000"),
+    "lambda": ("x = " + "lambda: " * 100_000 + "1\n", "TL000"),
+    "binop": ("x = f()" + " + f()" * 100_000 + "\n", "TL000"),
+    "attribute": ("x = a" + ".b" * 100_000 + "\n", "TL000"),
+    "call_chain": ("x = a" + "()" * 100_000 + "\n", "TL000"),
+    "parentheses": ("x = " + "(" * 1000 + "1" + ")" * 1000 + "\n", "TL000"),
+    "blocks": ("".join(" " * i + "if x:\n" for i in range(100)) + " " * 100 + "pass\n", "TL000"),
+    # Wide but flat: linted normally.
+    "boolop": ("x = a" + " and a" * 100_000 + "\n", None),
+    "compare": ("x = a" + " < a" * 100_000 + "\n", None),
+    "long_line": ("x = '" + "a" * 5_000_000 + "'\n", None),
+    "many_args": ("f(" + ", ".join(["a"] * 200_000) + ")\n", None),
+    "walk_limit": ("import queue\nx = queue.Queue()" + " + 1" * 20_000 + "\n", "TL000"),
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_deep_and_wide_code(tmp_path, jobs):
+    """Never a crash or a TL999, in-process or in workers; the other files still lint."""
+    for name, (source, _) in DEEP_AND_WIDE.items():
+        (tmp_path / f"{name}.py").write_text(source)
+    for index in range(30):  # enough files for worker processes with --jobs 2
+        (tmp_path / f"small_{index:02}.py").write_text(UNBOUNDED)
+    completed, _ = _run(tmp_path, "--jobs", jobs, ".")
+    document = json.loads(completed.stdout)
+    found: dict[str, list[str]] = {}
+    for item in document["diagnostics"]:
+        found.setdefault(os.path.basename(item["path"])[:-3], []).append(item["code"])
+        if item["code"] == "TL000":
+            assert item["message"].strip() and "\n" not in item["message"]
+    for name, (_, expected) in DEEP_AND_WIDE.items():
+        assert found.get(name, []) == ([expected] if expected else []), name
+    assert all(found[f"small_{index:02}"] == ["TL201"] for index in range(30))
 
 
 def _many_files(root, count, per_folder=200):
