@@ -21,6 +21,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -59,9 +60,19 @@ class CorpusResult:
         )
 
 
-def stdlib_corpus() -> tuple[str, str]:
+def stdlib_corpus(workdir: str = DEFAULT_WORKDIR) -> tuple[str, str]:
+    """A copy of the running Python's standard library (``test/`` included, site-packages
+    not): the installed one may sit in a git work tree that ignores it (pyenv does)."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
-    return f"stdlib {version}", sysconfig.get_paths()["stdlib"]
+    target = os.path.join(workdir, f"stdlib-{version}")
+    if not os.path.isdir(target):
+        shutil.copytree(
+            sysconfig.get_paths()["stdlib"],
+            target,
+            symlinks=True,
+            ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"),
+        )
+    return f"stdlib {version}", target
 
 
 def download_sdists(workdir: str, projects: tuple[str, ...] = SDISTS) -> list[tuple[str, str]]:
@@ -218,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--json", help="write the results as JSON to this file")
     options = parser.parse_args(argv)
-    corpora = [] if options.no_stdlib else [stdlib_corpus()]
+    corpora = [] if options.no_stdlib else [stdlib_corpus(options.workdir)]
     if options.download:
         corpora += download_sdists(options.workdir)
     corpora += [(os.path.basename(os.path.normpath(p)), p) for p in options.paths]
