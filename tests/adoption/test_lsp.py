@@ -211,6 +211,30 @@ def test_settings_come_from_the_nearest_pyproject(tmp_path):
     asyncio.run(_in_process_session(scenario, str(tmp_path)))
 
 
+def test_the_configured_baseline_hides_recorded_findings(tl, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.throughlint]\nbaseline = "b.json"\n')
+    path = tmp_path / "jobs.py"
+    path.write_text(SOURCE)
+    written = tl("--no-cache", "--write-baseline", "b.json", ".", cwd=tmp_path)
+    assert "wrote 1 finding(s)" in written.stderr
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        _open(session, uri, "# moved down\n\n" + SOURCE)
+        assert list(await session.next_diagnostics(uri)) == []
+        session.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangeWholeDocument(text=SOURCE + QUEUE_LINE)
+                ],
+            )
+        )
+        assert [d.code for d in await session.next_diagnostics(uri)] == ["TL201"]
+
+    asyncio.run(_in_process_session(scenario, str(tmp_path)))
+
+
 def test_throughlint_lsp_command_over_stdio(tmp_path):
     path = tmp_path / "jobs.py"
     path.write_text(SOURCE)

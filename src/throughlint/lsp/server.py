@@ -1,7 +1,7 @@
 """The language server: lint the editor's buffer (not the file on disk) on open, change
 and save, publish the findings, and offer each fix and a ``# noqa`` suppression as code
-actions. Settings come from the ``pyproject.toml`` nearest each file, as on the command
-line."""
+actions. Settings (and the ``baseline`` key) come from the ``pyproject.toml`` nearest each
+file, as on the command line."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ class ThroughlintServer(LanguageServer):
         super().__init__("throughlint", __version__)
         self.linted: dict[str, _Linted] = {}
         self._settings: dict[str, tuple[float, Settings]] = {}
+        self._baselines: dict[str, tuple[float, dict[str, str]]] = {}
 
     def settings_for(self, path: str) -> Settings:
         from throughlint.config import ConfigError, find_config, load_settings
@@ -61,6 +62,23 @@ class ThroughlintServer(LanguageServer):
         self._settings[key] = (mtime, settings)
         return settings
 
+    def without_baselined(self, diagnostics: list[Diagnostic], settings: Settings):
+        """The config's ``baseline`` hides recorded findings here as on the command line."""
+        from throughlint.adoption import baseline_path
+        from throughlint.baseline import BaselineError, apply_baseline, read_baseline
+
+        path = baseline_path(None, settings)
+        if path is None or not diagnostics:
+            return diagnostics
+        try:
+            mtime = os.path.getmtime(path)
+            known = self._baselines.get(path)
+            if known is None or known[0] != mtime:
+                known = self._baselines[path] = (mtime, read_baseline(path))
+        except (OSError, BaselineError):
+            return diagnostics
+        return apply_baseline(diagnostics, known[1], settings.project_root).new
+
     def lint(self, document: TextDocument) -> _Linted:
         from throughlint.engine import lint_text
 
@@ -74,6 +92,7 @@ class ThroughlintServer(LanguageServer):
                 types.LogMessageParams(types.MessageType.Error, f"throughlint: {exc!r}")
             )
             diagnostics = []
+        diagnostics = self.without_baselined(diagnostics, settings)
         findings = [(d, to_lsp(d, document)) for d in diagnostics]
         linted = _Linted(document.version, text, path, settings, findings)
         self.linted[document.uri] = linted
