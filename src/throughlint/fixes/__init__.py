@@ -15,6 +15,7 @@ EXECUTEMANY = "executemany"
 COMMIT_AFTER_LOOP = "commit-after-loop"
 SET_MANY = "set-many"
 BULK_CREATE = "bulk-create"
+EXECUTE_VALUES = "execute-values"
 EAGER_LOAD = "eager-load"  # spelled ``eager-load:<loader>:<relation>``
 
 _MODULES: dict[str, str] = {
@@ -25,6 +26,7 @@ _MODULES: dict[str, str] = {
     SET_MANY: "set_many",
     BULK_CREATE: "bulk_create",
     EAGER_LOAD: "eager_load",
+    EXECUTE_VALUES: "execute_values",
 }
 
 

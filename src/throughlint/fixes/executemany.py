@@ -26,34 +26,43 @@ class Executemany(FixSpec):
 
     def rewrite(self, target: cst.CSTNode, anchor: cst.CSTNode, context: FixContext):
         assert isinstance(target, cst.For)
-        statements = body_statements(target)
-        if not statements or not isinstance(statements[-1], cst.Expr):
+        found = execute_and_rows(target)
+        if found is None:
             return None
-        call = statements[-1].value
-        if not (
-            isinstance(call, cst.Call)
-            and isinstance(call.func, cst.Attribute)
-            and call.func.attr.value == "execute"
-            and len(call.args) == 2
-            and all(arg.keyword is None and not arg.star for arg in call.args)
-        ):
-            return None
-        params = call.args[1].value
-        for statement in reversed(statements[:-1]):
-            if not (
-                isinstance(statement, cst.Assign)
-                and len(statement.targets) == 1
-                and isinstance(statement.targets[0].target, cst.Name)
-            ):
-                return None
-            name = statement.targets[0].target.value
-            params = params.visit(Inline(name, statement.value))
-        rows = cst.ListComp(elt=params, for_in=comprehension_for(target))
+        call, rows = found
         new_call = call.with_changes(
             func=call.func.with_changes(attr=cst.Name("executemany")),
             args=[call.args[0], call.args[1].with_changes(value=rows)],
         )
         return one_statement(target, new_call)
+
+
+def execute_and_rows(loop: cst.For) -> tuple[cst.Call, cst.ListComp] | None:
+    """The loop's ``cur.execute(SQL, params)`` and ``[params for ... in ...]`` with the
+    assignments before it inlined; None when the body is not that shape."""
+    statements = body_statements(loop)
+    if not statements or not isinstance(statements[-1], cst.Expr):
+        return None
+    call = statements[-1].value
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "execute"
+        and len(call.args) == 2
+        and all(arg.keyword is None and not arg.star for arg in call.args)
+    ):
+        return None
+    params = call.args[1].value
+    for statement in reversed(statements[:-1]):
+        if not (
+            isinstance(statement, cst.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0].target, cst.Name)
+        ):
+            return None
+        name = statement.targets[0].target.value
+        params = params.visit(Inline(name, statement.value))
+    return call, cst.ListComp(elt=params, for_in=comprehension_for(loop))
 
 
 class Inline(cst.CSTTransformer):

@@ -22,10 +22,18 @@ a comprehension over ``xs``):
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Fix
-from throughlint.fixes import BULK_CREATE, COMMIT_AFTER_LOOP, EAGER_LOAD, EXECUTEMANY, SET_MANY
+from throughlint.fixes import (
+    BULK_CREATE,
+    COMMIT_AFTER_LOOP,
+    EAGER_LOAD,
+    EXECUTE_VALUES,
+    EXECUTEMANY,
+    SET_MANY,
+)
 from throughlint.semantic.expressions import names_read
 from throughlint.semantic.loops import Loop, LoopKind
 from throughlint.semantic.scope import ScopeKind
@@ -53,11 +61,45 @@ _INTROSPECTION: frozenset[str] = frozenset({"locals", "vars", "eval", "exec", "d
 _NO_FASTER_EXECUTEMANY: frozenset[str] = frozenset({"psycopg2"})
 
 
+# ``VALUES (%s, %s, ...)``: the one row template ``execute_values`` can take over.
+VALUES_GROUP = re.compile(r"VALUES\s*\(\s*%s(?:\s*,\s*%s)*\s*\)", re.IGNORECASE)
+
+
 def executemany(model: SemanticModel, call: ast.Call, loop: Loop, driver: str) -> Fix | None:
     """``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for
-    row in rows])`` (safe), also inlining pure assignments that only build ``params``."""
+    row in rows])`` (safe), also inlining pure assignments that only build ``params``.
+    For psycopg2 (whose ``executemany`` is no faster than the loop), an INSERT with one
+    ``VALUES (%s, ...)`` literal becomes ``psycopg2.extras.execute_values`` (unsafe: the
+    SQL text changes to ``VALUES %s`` and rows go in pages of 100)."""
     if driver in _NO_FASTER_EXECUTEMANY:
+        sql = call.args[0] if call.args else None
+        if not (
+            isinstance(sql, ast.Constant)
+            and isinstance(sql.value, str)
+            and sql.value.lstrip().upper().startswith("INSERT")
+            and len(VALUES_GROUP.findall(sql.value)) == 1
+            and "%" not in VALUES_GROUP.sub("", sql.value)
+        ):
+            return None
+        if _batchable(model, call, loop) is None:
+            return None
+        return Fix(
+            Applicability.UNSAFE,
+            "insert all rows with `psycopg2.extras.execute_values()` (`VALUES %s`)",
+            kind=EXECUTE_VALUES,
+        )
+    if _batchable(model, call, loop) is None:
         return None
+    return Fix(
+        Applicability.SAFE,
+        f"send all rows with one `{ast.unparse(call.func.value)}.executemany()`",  # type: ignore[attr-defined]
+        kind=EXECUTEMANY,
+    )
+
+
+def _batchable(model: SemanticModel, call: ast.Call, loop: Loop) -> ast.For | None:
+    """The loop when ``call`` is ``<cursor>.execute(SQL, params)`` and the loop can become
+    one call on a comprehension (see the module docstring)."""
     if not (
         isinstance(call.func, ast.Attribute)
         and call.func.attr == "execute"
@@ -103,11 +145,7 @@ def executemany(model: SemanticModel, call: ast.Call, loop: Loop, driver: str) -
         return None
     if _read_elsewhere(model, loop_node, local):
         return None
-    return Fix(
-        Applicability.SAFE,
-        f"send all rows with one `{ast.unparse(call.func.value)}.executemany()`",
-        kind=EXECUTEMANY,
-    )
+    return loop_node
 
 
 def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:

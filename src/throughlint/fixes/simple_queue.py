@@ -71,10 +71,11 @@ def _module_imports(module: cst.Module) -> dict[tuple[str, str | None], str]:
             if isinstance(small, cst.Import):
                 for alias in small.names:
                     name = get_full_name_for_node(alias.name)
-                    if name is None or ("." in name and alias.asname is None):
+                    if name is None:
                         continue
-                    local = _asname(alias) or name
-                    found.setdefault((name, None), local)
+                    if "." in name and alias.asname is None:  # import a.b binds a, a.b
+                        found.setdefault((name.split(".")[0], None), name.split(".")[0])
+                    found.setdefault((name, None), _asname(alias) or name)
             elif (
                 isinstance(small, cst.ImportFrom)
                 and not small.relative

@@ -50,8 +50,10 @@ A loop in a function whose body is only `cursor.execute(<same SQL>, params)` (op
 after pure assignments that build `params`) becomes
 `cursor.executemany(SQL, [params for row in rows])`: a safe fix, offered only when the
 loop has no `else:`, its variables are not read after it, and the SQL, the cursor and
-the parameters do not depend on side effects (not for psycopg2, whose `executemany` is
-no faster). `Model.objects.create(...)` alone in such a loop becomes one
+the parameters do not depend on side effects. psycopg2's `executemany` is no faster, so
+there an INSERT literal with one `VALUES (%s, ...)` becomes
+`psycopg2.extras.execute_values(cur, "... VALUES %s", [...])` instead: unsafe, the SQL
+text changes. `Model.objects.create(...)` alone in such a loop becomes one
 `bulk_create([...])`: unsafe, as `save()` and signals no longer run.
 
 ## Options
