@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="throughlint",
         description="Find throughput anti-patterns: N+1 queries, per-item writes, unbounded "
         "queues, mis-sized pools. `throughlint rules` lists the rules, "
-        "`throughlint rule CODE` explains one.",
+        "`throughlint rule CODE` explains one, `throughlint report` ranks the hot spots, "
+        "`throughlint lsp` serves editors.",
     )
     parser.add_argument("paths", nargs="*", help="files or folders to lint (default: .)")
     parser.add_argument("--version", action="version", version=f"throughlint {__version__}")
