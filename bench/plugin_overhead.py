@@ -18,13 +18,18 @@ from collections.abc import Callable
 from throughlint.pytest_plugin.measurement import Measurement, Probe
 
 
-def best(fn: Callable[[], None], rounds: int) -> float:
-    times = []
+def best_pair(
+    plain: Callable[[], None], counted: Callable[[], None], rounds: int
+) -> tuple[float, float]:
+    """Best time of each, the two run in turn (A B A B ...) so that a machine whose speed
+    drifts during the run slows both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for fn, into in ((plain, times[0]), (counted, times[1])):
+            started = time.perf_counter()
+            fn()
+            into.append(time.perf_counter() - started)
+    return min(times[0]), min(times[1])
 
 
 def measured(probe: Probe, fn: Callable[[], None]) -> Callable[[], None]:
@@ -90,8 +95,7 @@ def main() -> None:
         count = n if counted is not None else n // 5
         if counted is None:
             counted = measured(probe, plain)
-        plain_time = best(plain, rounds) / count * 1e6
-        counted_time = best(counted, rounds) / count * 1e6
+        plain_time, counted_time = (t / count * 1e6 for t in best_pair(plain, counted, rounds))
         print(
             f"{name:40} {plain_time:14.2f} {counted_time:16.2f} {counted_time - plain_time:12.2f}"
         )

@@ -73,7 +73,6 @@ class Probe:
     def __init__(self) -> None:
         self.active: list[Measurement] = []
         self._undo: list[Callable[[], None]] = []
-        self._local = threading.local()
         self._lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -111,29 +110,17 @@ class Probe:
     # -- events from the drivers -----------------------------------------------------
     def statement(self, sql: str) -> None:
         """One SQL statement sent to a database (``executemany`` is one)."""
-        if not self.active or getattr(self._local, "depth", 0):
-            return
         for measurement in self.active:
             measurement.add_statement(sql, user_call_sites)
 
     def request(self) -> None:
         """One HTTP request sent."""
-        if not self.active or getattr(self._local, "depth", 0):
-            return
         for measurement in self.active:
             measurement.requests += 1
 
     def count(self, name: str, amount: int = 1) -> None:
         for measurement in self.active:
             measurement.counters[name] += amount
-
-    def enter_driver(self) -> None:
-        """A higher-level driver (SQLAlchemy, Django) counted this statement already: the
-        DB-API connection underneath must not count it again."""
-        self._local.depth = getattr(self._local, "depth", 0) + 1
-
-    def leave_driver(self) -> None:
-        self._local.depth = max(getattr(self._local, "depth", 0) - 1, 0)
 
 
 def _library_prefixes() -> tuple[str, ...]:

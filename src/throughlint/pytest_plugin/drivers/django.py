@@ -20,11 +20,7 @@ def install(probe: Probe):
 
     def wrapper(execute, sql, params, many, context):
         probe.statement(sql)
-        probe.enter_driver()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            probe.leave_driver()
+        return execute(sql, params, many, context)
 
     wrapped = []
     for connection in connections.all():

@@ -19,23 +19,11 @@ def install(probe: Probe):
 
     def before(conn, cursor, statement, parameters, context, executemany):
         probe.statement(statement)
-        probe.enter_driver()
 
-    def after(conn, cursor, statement, parameters, context, executemany):
-        probe.leave_driver()
-
-    def failed(context):
-        probe.leave_driver()
-
-    listeners = (("before_cursor_execute", before), ("after_cursor_execute", after))
-    for name, listener in listeners:
-        event.listen(Engine, name, listener)
-    event.listen(Engine, "handle_error", failed)
+    event.listen(Engine, "before_cursor_execute", before)
 
     def restore() -> None:
-        for name, listener in listeners:
-            event.remove(Engine, name, listener)
-        event.remove(Engine, "handle_error", failed)
+        event.remove(Engine, "before_cursor_execute", before)
         if not had_events:
             # listening set the class flag that makes every engine dispatch events
             Engine._has_events = False

@@ -5,12 +5,14 @@ opened earlier are counted with ``throughput.watch(conn)``, via ``set_trace_call
 from __future__ import annotations
 
 import sqlite3
+import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from throughlint.pytest_plugin.measurement import Probe
 
+_COUNTED_ABOVE = ("sqlalchemy.", "django.")
 _FACTORY_POSITION = 5  # connect(database, timeout, detect_types, isolation_level, thread, factory)
 
 
@@ -64,6 +66,10 @@ def install(probe: Probe):
     patched_dbapi2 = sqlite3.dbapi2.connect is original
 
     def connect(*args: Any, **kwargs: Any):
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if caller.startswith(_COUNTED_ABOVE):
+            # SQLAlchemy and Django count their statements themselves
+            return original(*args, **kwargs)
         if len(args) > _FACTORY_POSITION:
             args = (
                 *args[:_FACTORY_POSITION],
