@@ -15,12 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from throughlint import __version__
+from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Diagnostic
+from throughlint.engine import PARSE_ERROR_CODE
 from throughlint.fingerprints import fingerprints, normal_path
 
 FORMAT_VERSION = 1
 # Broken files and broken rules are not findings to live with.
-_NEVER_BASELINED = frozenset({"TL000", "TL999"})
+_NEVER_BASELINED = frozenset({PARSE_ERROR_CODE, INTERNAL_ERROR_CODE})
 
 
 class BaselineError(Exception):

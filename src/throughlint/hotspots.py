@@ -112,8 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(arguments: Sequence[str]) -> int:
     options = build_parser().parse_args(list(arguments))
     from throughlint.adoption import AdoptionError, adopt, baseline_path
+    from throughlint.checker import INTERNAL_ERROR_CODE
     from throughlint.config import ConfigError, load_settings, validate_codes
-    from throughlint.engine import lint_paths
+    from throughlint.engine import PARSE_ERROR_CODE, lint_paths
     from throughlint.priority import call_sites, index_facts
     from throughlint.rules import known_codes
 
@@ -148,7 +149,8 @@ def main(arguments: Sequence[str]) -> int:
         return _fail(str(exc))
     for note in adopted.notes:
         print(f"throughlint: {note}", file=sys.stderr)
-    diagnostics = [d for d in adopted.result.diagnostics if d.code not in ("TL000", "TL999")]
+    errors = (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE)
+    diagnostics = [d for d in adopted.result.diagnostics if d.code not in errors]
     from throughlint.adoption import LintedFiles
 
     facts = index_facts(result, settings)
