@@ -6,6 +6,8 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+import subprocess
+import sys
 
 import libcst as cst
 
@@ -142,3 +144,18 @@ def test_text_replacements_rebuild_the_new_text():
         start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
         rebuilt = rebuilt[:start] + edit.text + rebuilt[end:]
     assert rebuilt == new
+
+
+def test_linting_never_imports_libcst(tmp_path):
+    """DESIGN.md: libcst is for the fixing path only; rules import ``fixes.offers``."""
+    (tmp_path / "jobs.py").write_text(QUEUE + "import sqlite3\n")
+    script = (
+        "import sys\n"
+        "from throughlint.cli import main\n"
+        "code = main(['--no-cache', '--format', 'json', 'jobs.py'])\n"
+        "print(code, 'libcst' in sys.modules)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert completed.stdout.splitlines()[-1] == "1 False", completed.stderr
