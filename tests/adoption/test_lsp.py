@@ -211,6 +211,27 @@ def test_settings_come_from_the_nearest_pyproject(tmp_path):
     asyncio.run(_in_process_session(scenario, str(tmp_path)))
 
 
+def test_a_syntax_error_is_reported_and_not_offered_a_noqa(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("def broken(:\n")
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        _open(session, uri, "def broken(:\n")
+        (error,) = await session.next_diagnostics(uri)
+        assert error.code == "TL000" and error.severity == types.DiagnosticSeverity.Error
+        actions = await session.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=error.range,
+                context=types.CodeActionContext(diagnostics=[error]),
+            )
+        )
+        assert not actions
+
+    asyncio.run(_in_process_session(scenario, str(tmp_path)))
+
+
 def test_the_configured_baseline_hides_recorded_findings(tl, tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.throughlint]\nbaseline = "b.json"\n')
     path = tmp_path / "jobs.py"

@@ -14,7 +14,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from throughlint import __version__
+from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Applicability, Diagnostic, Severity
+from throughlint.engine import PARSE_ERROR_CODE
 from throughlint.settings import Settings
 
 SOURCE = "throughlint"
@@ -23,6 +25,8 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
+# A file that does not parse or a rule that crashed is not silenced by a comment.
+_NOT_SUPPRESSIBLE = frozenset({PARSE_ERROR_CODE, INTERNAL_ERROR_CODE})
 _NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)", re.IGNORECASE)
 
 
@@ -161,7 +165,8 @@ def code_actions(
                         edit=types.WorkspaceEdit(changes={document.uri: edits}),
                     )
                 )
-        actions.append(_suppression(diagnostic, lsp, document))
+        if diagnostic.code not in _NOT_SUPPRESSIBLE:
+            actions.append(_suppression(diagnostic, lsp, document))
     return actions
 
 
