@@ -2,7 +2,8 @@
 
 "Since REF" means since the merge base of REF and HEAD, as a pull request sees it: lines
 that changed on REF's branch after the fork are not the branch's doing. The working tree
-counts (staged and unstaged edits), and an untracked file is new in every line.
+counts (staged and unstaged edits), an untracked file is new in every line, and a file
+git sees as renamed keeps its unchanged lines.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def changed_lines(ref: str, directory: str = ".") -> ChangedLines:
     except GitError:  # unrelated histories, or no HEAD yet
         base = ref
     diff = _git(
-        root, "diff", "--no-color", "--no-ext-diff", "--unified=0", "--no-renames", base, "--"
+        root, "diff", "--no-color", "--no-ext-diff", "--unified=0", "--find-renames", base, "--"
     )
     files = parse_diff(diff, root)
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")

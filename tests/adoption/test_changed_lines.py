@@ -60,6 +60,16 @@ def test_changes_made_on_the_base_branch_after_the_fork_do_not_count(tl, repo):
     assert findings(completed) == []
 
 
+def test_a_moved_file_is_not_new_code(tl, repo):
+    git(repo, "mv", "app/reports.py", "app/rendering.py")
+    completed = _lint(tl, "--diff-from", "main", ".", cwd=repo)
+    assert findings(completed) == []
+    rendering = repo / "app" / "rendering.py"
+    rendering.write_text(rendering.read_text().replace("as pool", "as workers"))
+    changed = findings(_lint(tl, "--diff-from", "main", ".", cwd=repo))
+    assert [(d["path"], d["line"]) for d in changed] == [("app/rendering.py", 6)]
+
+
 def test_clean_diff_exits_zero(tl, repo):
     completed = _lint(tl, "--diff-from", "HEAD", ".", cwd=repo)
     assert completed.returncode == 0 and findings(completed) == []
