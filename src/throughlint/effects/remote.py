@@ -85,7 +85,9 @@ REDIS_COMMANDS: frozenset[str] = frozenset(
         "lpop", "lrange", "lrem", "lset", "ltrim", "persist", "pexpire", "psetex", "pttl",
         "rpop", "scard", "setex", "setnx", "sismember", "smembers", "smismember", "spop",
         "strlen", "ttl", "type", "xadd", "zcard", "zincrby", "zrange", "zrangebyscore",
-        "zrank", "zrem", "zscore", "pfadd", "geoadd", "getbit", "setbit",
+        "zrank", "zrem", "zscore", "pfadd", "geoadd", "getbit", "setbit", "publish",
+        "zrevrange", "zrevrank", "zcount", "getrange", "setrange", "hstrlen", "lmove",
+        "rpoplpush", "linsert", "lpos", "smove", "zpopmin", "zpopmax", "pfcount",
     }
 )  # fmt: skip
 
@@ -260,8 +262,14 @@ _ROOT_PACKAGES: frozenset[str] = frozenset(
 )
 
 
+# first segments of every client name: most calls are rejected by one set lookup
+_CLIENT_ROOTS: frozenset[str] = frozenset(client.split(".", 1)[0] for client in _ALL_CLIENTS)
+
+
 def _split_client(name: str) -> tuple[str | None, tuple[str, ...]]:
     """``redis.Redis().pipeline().set`` -> (``redis.Redis()``, (``pipeline()``,))."""
+    if name.split(".", 1)[0] not in _CLIENT_ROOTS:
+        return None, ()
     for client in _ALL_CLIENTS:
         if name.startswith(client + "."):
             rest = name[len(client) + 1 :].split(".")
