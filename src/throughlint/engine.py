@@ -8,6 +8,7 @@ by content hash so an unchanged tree re-lints in a fraction of the cold time.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import multiprocessing
 import os
@@ -93,7 +94,17 @@ def lint_paths(
             file_facts[path] = facts
     if cache is not None:
         cache.save()
-    result.diagnostics.extend(_resolve_index(file_facts))
+    try:
+        result.diagnostics.extend(_resolve_index(file_facts))
+    except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
+        result.errors.append(
+            f"internal error in the project index ({type(exc).__name__}: {exc}); "
+            "cross-file findings are missing"
+            + ("; the cache was cleared" if cache is not None else "")
+        )
+        if cache is not None:
+            with contextlib.suppress(OSError):
+                os.remove(cache.path)
     result.facts = file_facts
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
+PROJECTS = Path(__file__).resolve().parents[2] / "fixtures" / "projects"
 UNBOUNDED = "import queue\n\nq = queue.Queue()\n"
 
 # SIGKILLs the worker process that lints a file mentioning KILL_WORKER; in the main
@@ -325,3 +328,31 @@ def test_read_only_files_are_linted(run_cli, tmp_path):
     assert completed.returncode == 1
     assert _diagnostics(completed) == [("frozen.py", 3, "TL201")]
     assert path.read_text() == UNBOUNDED
+
+
+def test_tampered_index_facts_in_the_cache_never_crash_the_run(run_cli, tmp_path):
+    """The cache also stores per-file project-index facts; a tampered entry (hash intact)
+    must not crash the cross-file pass: a one-line error, every per-file finding still
+    reported, and the next run heals."""
+    shutil.copytree(PROJECTS / "django_shop", tmp_path / "django_shop")
+    expected = _reference(run_cli, tmp_path)
+    assert any(code == "TL101" for _, _, code in expected)
+    run_cli("--format", "json", ".", cwd=tmp_path)
+    [cache_file] = _cache_files(tmp_path)
+    document = json.loads(cache_file.read_text())
+    tampered = 0
+    for entry in document["files"].values():
+        if len(entry) == 3:
+            entry[2] = {"c": "garbage", "f": {"x": "y"}, "p": [{"k": "call"}, 5, None]}
+            tampered += 1
+    assert tampered
+    cache_file.write_text(json.dumps(document))
+    completed = run_cli("--format", "json", ".", cwd=tmp_path)
+    assert "Traceback" not in completed.stderr, completed.stderr
+    errors = [line for line in completed.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and "index" in errors[0], completed.stderr
+    assert completed.returncode == 2
+    assert completed.stdout  # the report is still printed
+    healed = run_cli("--format", "json", ".", cwd=tmp_path)
+    assert healed.returncode == 1, healed.stderr
+    assert _diagnostics(healed) == expected
