@@ -21,8 +21,10 @@ _INNER_OPTIONS = "-p no:hypothesispytest -p no:anyio -p no:randomly"
 
 
 @pytest.fixture(autouse=True)
-def _lean_inner_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PYTEST_ADDOPTS", _INNER_OPTIONS)
+def _lean_inner_runs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "pytester" in request.fixturenames:
+        request.getfixturevalue("pytester")  # it clears PYTEST_ADDOPTS when it starts
+        monkeypatch.setenv("PYTEST_ADDOPTS", _INNER_OPTIONS)
 
 
 SQLITE_SCHEMA = """
