@@ -133,6 +133,8 @@ def project_callee(name: str | None) -> bool:
 def record_call(checker: Checker, node: ast.Call) -> None:
     model = checker.semantic
     function = model.function_name
+    if function is None and not model.frame.loops:
+        return  # module and class level, outside loops: nothing to summarise or report
     effect = call_effects(model, node, checker.settings)
     if effect & Effect.READ:
         found = classify_call(model, node, checker.settings)
