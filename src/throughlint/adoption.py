@@ -36,7 +36,7 @@ class Adopted:
 
 class LintedFiles:
     """The files a run linted, discovered again only if someone iterates them (a baseline
-    with findings gone, call sites by name): most runs never pay for a second walk."""
+    with findings gone, to tell them from files not linted this time)."""
 
     def __init__(self, paths: Sequence[str], settings: Settings) -> None:
         self._paths = list(paths or ["."])
@@ -114,7 +114,7 @@ def adopt(
         notes.append(f"{before - len(diagnostics)} finding(s) on lines unchanged since {diff_from}")
     from throughlint.priority import by_priority, index_facts, priorities_for
 
-    priorities = priorities_for(diagnostics, linted, index_facts(result, settings))
+    priorities = priorities_for(diagnostics, index_facts(result, settings))
     if sort == "priority" or top is not None:
         diagnostics = by_priority(diagnostics, priorities)
     if top is not None and len(diagnostics) > top:

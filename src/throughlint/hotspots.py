@@ -151,10 +151,7 @@ def main(arguments: Sequence[str]) -> int:
         print(f"throughlint: {note}", file=sys.stderr)
     errors = (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE)
     diagnostics = [d for d in adopted.result.diagnostics if d.code not in errors]
-    from throughlint.adoption import LintedFiles
-
-    facts = index_facts(result, settings)
-    sites, source = call_sites(diagnostics, LintedFiles(paths, settings), facts)
+    sites, source = call_sites(diagnostics, index_facts(result, settings))
     spots = hot_spots(diagnostics, adopted.priorities, sites, options.by)
     if options.format == "json":
         document = {
@@ -220,7 +217,11 @@ def _table(spots: list[HotSpot], by: str, top: int, findings: int, source: str) 
         console.print(f"... and {len(spots) - top} more (--top N shows more)")
     console.print(
         "priority = loop depth, query/unbounded input, radon complexity, call sites "
-        f"(callers from {'the ' + source if source == 'project index' else 'function names'})"
+        + (
+            "(callers from the project index)"
+            if source == "project index"
+            else "(callers not counted: no rule that builds the project index is selected)"
+        )
     )
     return buffer.getvalue()
 

@@ -10,9 +10,9 @@ After the run, :func:`rank` turns them into a ``priority`` from 0 to 100:
   table), +15 for unbounded input (a file, a stream, ``while``, ``async for``);
 - the enclosing function's cyclomatic complexity (radon): +1 per 2 above 1, at most +10
   (a branchy function hides the cost and is harder to change);
-- call sites that reach the function: +6 per doubling (1 site 6, 3 sites 12, 7 sites 18),
-  at most +20; from the project index's call graph (distinct calling functions), or, when
-  the index did not run, from the function's name in the linted files.
+- call sites that reach the function: +6 per doubling (1 caller 6, 3 callers 12, 7
+  callers 18), at most +20; the distinct project functions that call it, from the project
+  index's call graph (not counted when no rule that builds the index is selected).
 
 A finding outside any loop (a mis-sized pool, an unbounded queue) starts at 10.
 """
@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import ast
 import math
-import os
-import re
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -216,50 +214,23 @@ def _plain(name: str) -> str:
     return name.replace("().", ".").removesuffix("()")
 
 
-def callers_by_name(paths: Iterable[str], qualified: Iterable[str]) -> dict[str, int]:
-    """Without the index (its rules not selected): calls of each function's last name
-    (``name(`` or ``.name(``, not its ``def``) in the linted files. It over-counts methods
-    that share a name; the index's call graph is exact where it exists."""
-    by_last: dict[str, list[str]] = {}
-    for name in qualified:
-        by_last.setdefault(name.rsplit(".", 1)[-1], []).append(name)
-    wanted = sorted(name for name in by_last if name.isidentifier())
-    if not wanted:
-        return {}
-    pattern = re.compile(r"(?<![\w])(def\s+)?(" + "|".join(map(re.escape, wanted)) + r")\s*\(")
-    counts: Counter[str] = Counter()
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
-            continue
-        for match in pattern.finditer(text):
-            if match.group(1) is None:
-                counts[match.group(2)] += 1
-    return {name: counts[last] for last, names in by_last.items() for name in names}
-
-
 def call_sites(
-    diagnostics: Sequence[Diagnostic], files: Iterable[str], facts: dict[str, dict] | None
+    diagnostics: Sequence[Diagnostic], facts: dict[str, dict] | None
 ) -> tuple[dict[str, int], str]:
-    """Call sites reaching each finding's function, and where the numbers come from:
-    "project index" (``facts``, the index's per-file facts) or, when the index did not
-    run (``facts`` is None), "names"."""
+    """Callers of each finding's function and where the numbers come from: "project index",
+    or "none" when no selected rule built the index (``facts`` is None; then they count 0)."""
+    if facts is None:
+        return {}, "none"
     functions = {qualified_function(d) for d in diagnostics} - {""}
-    if not functions:
-        return {}, "names" if facts is None else "project index"
-    if facts is not None:
-        callers = callers_from_index(facts)
-        return {name: callers[name] for name in functions}, "project index"
-    return callers_by_name((os.fspath(path) for path in files), functions), "names"
+    callers = callers_from_index(facts) if functions else Counter()
+    return {name: callers[name] for name in functions}, "project index"
 
 
 def priorities_for(
-    diagnostics: Sequence[Diagnostic], files: Iterable[str], facts: dict[str, dict] | None = None
+    diagnostics: Sequence[Diagnostic], facts: dict[str, dict] | None
 ) -> dict[Diagnostic, int]:
-    """Rank the findings of a run over ``files`` (the linted files)."""
-    sites, _ = call_sites(diagnostics, files, facts)
+    """Rank the findings of a run; ``facts`` are the project index's (None: not built)."""
+    sites, _ = call_sites(diagnostics, facts)
     return rank(diagnostics, sites)
 
 

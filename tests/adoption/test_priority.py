@@ -118,16 +118,40 @@ def test_sort_priority_and_top(tl, tmp_path):
     assert bad.returncode == 2 and "--top must be at least 1" in bad.stderr
 
 
-def test_without_the_index_call_sites_come_from_names(tl, tmp_path):
+POOLS = """\
+from concurrent.futures import ThreadPoolExecutor
+
+
+def spawn(groups):
+    for group in groups:
+        ThreadPoolExecutor().submit(print, group)
+
+
+def morning():
+    spawn([1])
+
+
+def evening():
+    spawn([2])
+"""
+
+
+def test_callers_count_only_when_an_index_rule_ran(tl, tmp_path):
     _project(tmp_path)
-    only = tl(
-        "--no-cache", "--format", "json", "--select", "TL401", "svc", cwd=tmp_path
-    )  # TL401 uses the index; TL203 alone does not
-    assert {d["line"]: d["priority"] for d in findings(only)} == {9: 32}
-    pools = tl("report", "--no-cache", "--format", "json", "--select", "TL203", "svc",
-                    cwd=tmp_path)  # fmt: skip
-    document = json.loads(pools.stdout)
-    assert document["call_sites_from"] == "names"
+    (tmp_path / "svc" / "pools.py").write_text(POOLS)
+
+    def priority_of_spawn(*selection):
+        completed = tl("--no-cache", "--format", "json", *selection, "svc/pools.py")
+        return [d["priority"] for d in findings(completed)]
+
+    assert priority_of_spawn() == [20 + 10]  # two callers, from the index (TL1xx, TL401)
+    assert priority_of_spawn("--select", "TL203") == [20]  # no index rule: not counted
+    report = tl("report", "--no-cache", "--format", "json", "--select", "TL203", "svc")
+    document = json.loads(report.stdout)
+    assert document["call_sites_from"] == "none"
+    assert all(spot["call_sites"] == 0 for spot in document["hot_spots"])
+    table = tl("report", "--no-cache", "--select", "TL203", "svc")
+    assert "callers not counted: no rule that builds the project index" in table.stdout
 
 
 def test_report_ranks_functions(tl, tmp_path):
