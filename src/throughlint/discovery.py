@@ -124,13 +124,15 @@ def _is_special_file(path: str) -> bool:
 
 
 def _git_ignored(top: str, candidates: list[str]) -> set[str]:
-    """Paths git ignores (tracked files are never ignored); empty outside a work tree."""
+    """Paths git ignores (tracked files are never ignored); empty outside a work tree, and
+    when the folder named on the command line is itself ignored (the user asked for it)."""
     if not _inside_git_work_tree(top):
         return set()
+    own = os.path.abspath(top)
     try:
         completed = subprocess.run(
             ["git", "-C", top, "check-ignore", "--stdin", "-z"],
-            input="\0".join(os.path.relpath(path, top) for path in candidates).encode(),
+            input="\0".join([own, *(os.path.relpath(path, top) for path in candidates)]).encode(),
             capture_output=True,
             timeout=60,
             check=False,
@@ -140,6 +142,8 @@ def _git_ignored(top: str, candidates: list[str]) -> set[str]:
     if completed.returncode not in (0, 1):
         return set()
     ignored = {entry for entry in completed.stdout.decode(errors="replace").split("\0") if entry}
+    if own in ignored:
+        return set()
     return {os.path.join(top, entry) for entry in ignored}
 
 

@@ -73,6 +73,13 @@ def test_gitignore_is_respected_inside_a_work_tree(run_cli, tree):
     assert "app/sub/deep.py" in linted(run_cli, cwd=tree)
 
 
+def test_an_ignored_folder_named_on_the_command_line_is_linted(run_cli, tree):
+    subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
+    (tree / ".gitignore").write_text("generated/\n")
+    assert linted(run_cli, "generated", cwd=tree) == ["generated/out.py"]
+    assert linted(run_cli, cwd=tree) == ["app/main.py", "app/stub.pyi", "app/sub/deep.py"]
+
+
 def test_gitignore_is_not_used_outside_a_work_tree(run_cli, tree):
     (tree / ".gitignore").write_text("generated/\n")
     assert "generated/out.py" in linted(run_cli, cwd=tree)
