@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -179,6 +176,11 @@ def _run(paths: list[str], job: _Job, jobs: int | None):
         _init_worker(job)
         yield from _lint_chunk(paths)
         return
+    # imported here: a one-file run (pre-commit) should not pay for them at start-up
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     chunk_size = max(4, min(64, len(paths) // (jobs * 8) or 1))
     chunks = [paths[i : i + chunk_size] for i in range(0, len(paths), chunk_size)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)

@@ -42,6 +42,9 @@ class SemanticModel:
         self.imported_modules: set[str] = set()
         self._class_attributes: dict[ast.ClassDef, dict[str, ast.expr]] = {}
         self._local_classes: dict[str, ast.ClassDef] = {}
+        # resolve() answers by node, valid in the scope it was asked in until the next
+        # binding: rules and the index ask about the same call several times
+        self._resolved: dict[ast.expr | None, tuple[Scope, str | None]] = {}
 
     # --- the walk position -------------------------------------------------------------
 
@@ -81,6 +84,8 @@ class SemanticModel:
 
     def bind(self, binding: Binding) -> None:
         self.scope.bind(binding)
+        if self._resolved:
+            self._resolved.clear()
         if binding.kind is BindingKind.CLASS and self.scope is self.module_scope:
             self._local_classes[binding.name] = binding.node  # type: ignore[assignment]
 
@@ -130,7 +135,12 @@ class SemanticModel:
         assignments: ``q.Queue`` -> ``queue.Queue``; the result of a call ends in ``()``
         (``sqlite3.connect()``, ``sqlite3.connect().cursor()``); an item of an iterable
         ends in ``[]``. None when not known."""
-        return self._resolve(node, 0)
+        known = self._resolved.get(node)
+        if known is not None and known[0] is self.scope:
+            return known[1]
+        name = self._resolve(node, 0)
+        self._resolved[node] = (self.scope, name)
+        return name
 
     def _resolve(self, node: ast.expr | None, depth: int) -> str | None:
         if node is None or depth > _MAX_DEPTH:
