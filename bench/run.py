@@ -1,0 +1,377 @@
+"""Time throughlint beside its peers on the pinned corpus, in one alternating run.
+
+    python3 bench/run.py                 # corpus, peer venv, 3 rounds, table on stdout
+    python3 bench/run.py --rounds 5 --slow-sample 1
+
+Every command runs as a child process, one after another in rounds (A B C ... A B C ...),
+so a drift in the machine's speed hits every tool alike. Each run is measured from the
+outside: wall time from a monotonic clock around the child, CPU (user + system) and peak
+RSS from ``os.wait4`` (the peak of the largest single process the child waited for, not a
+sum over its workers). A warm-up run of the quick commands is not counted (it writes
+``.pyc`` files and fills throughlint's cache for the warm row). The table shows medians.
+
+pylint + perflint and fixit are 20x-100x slower per line than flake8, so by default they
+lint every 20th file of the corpus (``--slow-sample``) and are compared per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import corpus
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+VENV = os.path.join(HERE, ".venv")
+PEERS = (
+    "flake8==7.5.0",
+    "ruff==0.17.6",
+    "pylint==3.3.9",
+    "perflint==0.8.1",
+    "fixit==2.2.1",
+)
+FLOOR = """\
+import ast, sys
+with open(sys.argv[1], encoding="utf-8") as handle:
+    paths = handle.read().split("\\n")
+for path in paths:
+    with open(path, "rb") as source:
+        data = source.read()
+    try:
+        ast.parse(data, filename=path)
+    except SyntaxError:
+        pass
+"""
+
+
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    lines: int
+    files: int
+    key: str = ""
+    runs: list[tuple[float, float, float, int]] = field(default_factory=list)  # wall, cpu, MB, rc
+
+    def median(self, index: int) -> float:
+        return statistics.median(run[index] for run in self.runs)
+
+
+# --- set-up -------------------------------------------------------------------------------
+
+
+def venv_python() -> str:
+    return os.path.join(VENV, "bin", "python")
+
+
+def ensure_venv() -> None:
+    """The peers (pinned) and this checkout of throughlint (editable), in bench/.venv."""
+    wanted = "\n".join(PEERS) + f"\n-e {ROOT}\n"
+    marker = os.path.join(VENV, ".bench-requirements")
+    if os.path.exists(marker):
+        with open(marker, encoding="utf-8") as handle:
+            if handle.read() == wanted:
+                return
+    if not os.path.exists(venv_python()):
+        print("creating bench/.venv ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+    print("installing the peers and throughlint into bench/.venv ...", file=sys.stderr)
+    subprocess.run(
+        [venv_python(), "-m", "pip", "install", "-q", *PEERS, "-e", ROOT],
+        check=True,
+    )
+    with open(marker, "w", encoding="utf-8") as handle:
+        handle.write(wanted)
+
+
+def tool(name: str) -> str:
+    return os.path.join(VENV, "bin", name)
+
+
+def version_of(argv: list[str]) -> str:
+    try:
+        completed = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return (completed.stdout or completed.stderr).strip().splitlines()[0]
+
+
+def machine() -> str:
+    model = platform.processor() or "?"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 2**30:.0f} GiB"
+    except (ValueError, OSError):
+        pass
+    return f"{model}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}"
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return f"{head}{' + uncommitted changes in src/' if dirty else ''}"
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def measure(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS in MB and exit code of one child run."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode
+
+
+def build_commands(
+    files: list[str], lines: int, sample: list[str], sample_lines: int, work: str, jobs: int
+) -> list[Command]:
+    list_file = os.path.join(work, "files.txt")
+    with open(list_file, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(files))
+    small = min(files, key=os.path.getsize)
+    one = max((f for f in files if os.path.getsize(f) < 4000), key=os.path.getsize, default=small)
+    throughlint = [tool("throughlint"), "--isolated", "--exit-zero", "--quiet"]
+    n, s = len(files), len(sample)
+    return [
+        Command(
+            "ast.parse loop (floor, 1 process)",
+            [venv_python(), "-c", FLOOR, list_file],
+            lines,
+            n,
+            "floor",
+        ),
+        Command(
+            "throughlint cold, --jobs 1",
+            [*throughlint, "--no-cache", "--jobs", "1", *files],
+            lines,
+            n,
+            "tl_cold_1",
+        ),
+        Command(
+            f"throughlint cold, --jobs {jobs} (all cores)",
+            [*throughlint, "--no-cache", "--jobs", str(jobs), *files],
+            lines,
+            n,
+            "tl_cold",
+        ),
+        Command(
+            "throughlint warm (cache, unchanged tree)",
+            [*throughlint, "--jobs", str(jobs), *files],
+            lines,
+            n,
+            "tl_warm",
+        ),
+        Command(
+            "flake8 (default)",
+            [tool("flake8"), "--isolated", "--exit-zero", *files],
+            lines,
+            n,
+            "flake8",
+        ),
+        Command(
+            "ruff --select ALL --no-cache",
+            [
+                tool("ruff"),
+                "check",
+                "--isolated",
+                "--select",
+                "ALL",
+                "--no-cache",
+                "--exit-zero",
+                *files,
+            ],
+            lines,
+            n,
+            "ruff",
+        ),
+        Command(
+            "pylint + perflint",
+            [tool("pylint"), "--load-plugins=perflint", "--exit-zero", *sample],
+            sample_lines,
+            s,
+            "pylint",
+        ),
+        Command("fixit lint", [tool("fixit"), "lint", *sample], sample_lines, s, "fixit"),
+        Command("throughlint --version", [tool("throughlint"), "--version"], 0, 0, "version"),
+        Command("throughlint, one file", [*throughlint, "--no-cache", one], 0, 1, "one"),
+    ]
+
+
+def run(commands: list[Command], rounds: int, cwd: str) -> None:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools have .pyc files; so do we
+    for command in commands:
+        if command.key in _WARM_UP:
+            print(f"warm-up: {command.name} ...", file=sys.stderr, flush=True)
+            measure(command.argv, cwd, env)
+    for index in range(1, rounds + 1):
+        for command in commands:
+            print(f"round {index}/{rounds}: {command.name} ...", file=sys.stderr, flush=True)
+            command.runs.append(measure(command.argv, cwd, env))
+
+
+# Not counted, run once first: throughlint writes its .pyc files (pip wrote the peers'
+# at install) and fills its cache for the warm row. The slow peers are not warmed up:
+# one of their runs is minutes, and a start-up is nothing beside it.
+_WARM_UP = frozenset({"floor", "version", "one", "tl_warm"})
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def table(commands: list[Command]) -> str:
+    by_key = {command.key: command for command in commands}
+    cold = by_key["tl_cold"]
+    cold_rate = cold.lines / cold.median(0)
+    rows = [
+        "| command | files | lines | wall median s | CPU median s | lines/s (wall) "
+        "| peak RSS MB | wall / throughlint cold | lines/s vs throughlint cold |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for command in commands:
+        wall, cpu, rss = command.median(0), command.median(1), max(r[2] for r in command.runs)
+        rate = f"{command.lines / wall:,.0f}" if command.lines else "-"
+        per_line = f"{cold_rate / (command.lines / wall):.2f}x slower" if command.lines else "-"
+        if command.lines and command.lines / wall > cold_rate:
+            per_line = f"{(command.lines / wall) / cold_rate:.2f}x faster"
+        rows.append(
+            f"| {command.name} | {command.files} | {command.lines:,} | {wall:.3f} | {cpu:.3f} "
+            f"| {rate} | {rss:.0f} | {wall / cold.median(0):.2f} | {per_line} |"
+        )
+    return "\n".join(rows)
+
+
+def targets(commands: list[Command]) -> str:
+    c = {command.key: command for command in commands}
+
+    def rate(key: str) -> float:
+        return c[key].lines / c[key].median(0)
+
+    checks = [
+        (
+            "--jobs 1 cold <= 3x ast.parse (wall)",
+            c["tl_cold_1"].median(0) / c["floor"].median(0),
+            3.0,
+            "x",
+        ),
+        (
+            "--jobs 1 cold <= 3x ast.parse (CPU)",
+            c["tl_cold_1"].median(1) / c["floor"].median(1),
+            3.0,
+            "x",
+        ),
+        (
+            "all cores cold <= 0.5x flake8 (wall)",
+            c["tl_cold"].median(0) / c["flake8"].median(0),
+            0.5,
+            "x",
+        ),
+        ("warm < 10% of cold (wall)", c["tl_warm"].median(0) / c["tl_cold"].median(0), 0.10, "x"),
+        (
+            "peak RSS < 500 MB (any throughlint row)",
+            max(r[2] for k in ("tl_cold_1", "tl_cold", "tl_warm") for r in c[k].runs),
+            500,
+            " MB",
+        ),
+        ("fixit per line >= 30x slower", rate("tl_cold") / rate("fixit"), -30, "x"),
+        ("pylint+perflint per line >= 30x slower", rate("tl_cold") / rate("pylint"), -30, "x"),
+        ("--version < 150 ms (wall)", c["version"].median(0) * 1000, 150, " ms"),
+        ("one-file lint < 150 ms (wall)", c["one"].median(0) * 1000, 150, " ms"),
+    ]
+    lines = []
+    for name, value, bound, unit in checks:
+        met = value >= -bound if bound < 0 else value < bound or (unit == "x" and value == bound)
+        lines.append(f"- {'met' if met else 'NOT met'}: {name}: {value:.2f}{unit}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="counted rounds (default 3)")
+    parser.add_argument(
+        "--slow-sample",
+        type=int,
+        default=20,
+        help="pylint and fixit lint every Nth file (default 20; 1 = the whole corpus)",
+    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", help="also write the raw runs to this file")
+    options = parser.parse_args()
+
+    folders = corpus.build()
+    files = corpus.python_files(folders)
+    sample = files[:: options.slow_sample]
+    ensure_venv()
+    work = corpus.CORPUS
+    shutil.rmtree(os.path.join(work, ".throughlint_cache"), ignore_errors=True)
+    commands = build_commands(
+        files, corpus.count_lines(files), sample, corpus.count_lines(sample), work, options.jobs
+    )
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    run(commands, options.rounds, work)
+    versions = ", ".join(
+        version_of([tool(name), "--version"]) for name in ("throughlint", "ruff", "pylint")
+    )
+    flake8 = version_of([tool("flake8"), "--version"])
+    fixit = version_of([tool("fixit"), "--version"])
+    print(f"## Benchmark: {started}, medians of {options.rounds} alternating rounds\n")
+    print(f"- machine: {machine()}")
+    print(f"- throughlint commit: {commit()}; Python {platform.python_version()}")
+    print(f"- peers: {versions}; flake8 {flake8}; {fixit}; perflint 0.8.1")
+    print(
+        f"- corpus: {len(files)} files, {commands[0].lines:,} lines; pylint and fixit: "
+        f"every {options.slow_sample}th file ({len(sample)} files, {commands[6].lines:,} lines)"
+    )
+    print(f"- load average at the end: {os.getloadavg()[0]:.2f}\n")
+    print(table(commands))
+    print("\nTargets (DESIGN.md section 7):\n")
+    print(targets(commands))
+    if options.json:
+        with open(options.json, "w", encoding="utf-8") as handle:
+            json.dump({c.key: {"name": c.name, "runs": c.runs} for c in commands}, handle)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
