@@ -158,9 +158,9 @@ class ThroughputSession:
         if workeroutput is not None:
             workeroutput["throughlint_records"] = self.records
             return
-        from throughlint.pytest_plugin import reporting
-
         if self.options.json_file:
+            from throughlint.pytest_plugin import reporting
+
             reporting.write_json(self.options.json_file, self.records, self.options)
         if self.options.save_file:
             from throughlint.pytest_plugin.budgets import save_file
