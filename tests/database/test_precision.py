@@ -154,6 +154,14 @@ CLEAN = {
             for table in tables:
                 conn.execute(f"DROP TABLE {table}")
         """,
+    "a-statement-per-table": """
+        import sqlalchemy as sa
+
+        def wipe(conn, tables):
+            for table in tables:
+                conn.execute(table.delete())
+                conn.execute(sa.delete(table))
+        """,
     "git-and-list-commit": """
         def tag(repo, messages, items):
             for message in messages:

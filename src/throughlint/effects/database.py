@@ -639,3 +639,35 @@ def _many_rows(model: SemanticModel, node: ast.expr) -> bool:
         binding = model.lookup(node.id)
         return binding is None or binding.kind.value != "loop-variable"
     return False
+
+
+def article(verb: str | None) -> str:
+    return "an" if (verb or "x")[0] in "AEIOU" else "a"
+
+
+def per_table_statement(model: SemanticModel, call: ast.Call) -> bool:
+    """``conn.execute(table.delete())`` for each ``table``: a statement per table (the loop
+    is over tables), not a statement per row."""
+    from throughlint.semantic.expressions import names_read
+
+    if not call.args or len(call.args) > 1:
+        return False
+    node = call.args[0]
+    table: ast.expr | None = None
+    while isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and not isinstance(func.value, ast.Call):
+            if func.attr in _TABLE_CONSTRUCT_METHODS:  # sa.delete(t) or t.delete()
+                table = node.args[0] if node.args else func.value
+            break
+        if isinstance(func, ast.Name):
+            if func.id in _TABLE_CONSTRUCT_METHODS and node.args:
+                table = node.args[0]
+            break
+        node = func.value if isinstance(func, ast.Attribute) else None  # type: ignore[assignment]
+    if table is None:
+        return False
+    loop_names: set[str] = set()
+    for loop in model.loops:
+        loop_names |= loop.target_names
+    return bool(names_read(table) & loop_names)

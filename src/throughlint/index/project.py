@@ -306,7 +306,7 @@ class ProjectIndex:
     def _resolve_statement(self, pending: dict[str, Any], active: set[str]):
         """``execute(NAME, ...)`` with ``NAME`` a SQL string of another module."""
         from throughlint.effects import Effect as _Effect
-        from throughlint.effects.database import READ_VERBS, WRITE_VERBS, DbCall
+        from throughlint.effects.database import READ_VERBS, WRITE_VERBS, DbCall, article
         from throughlint.rules.per_item_write import advice
 
         verb, sql = self.statements.get(pending["statement"], (None, None))
@@ -328,8 +328,8 @@ class ProjectIndex:
             return [
                 (
                     "TL102",
-                    f"`{api}` runs `{short}` (an {verb}) on every pass of {loop}: N round trips; "
-                    f"{advice(found)}",
+                    f"`{api}` runs `{short}` ({article(verb)} {verb}) on every pass of {loop}: "
+                    f"N round trips; {advice(found)}",
                     None,
                 )
             ]

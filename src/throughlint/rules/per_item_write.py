@@ -72,7 +72,14 @@ from __future__ import annotations
 import ast
 
 from throughlint.effects import Effect
-from throughlint.effects.database import WRITE_VERBS, DbCall, classify_call, receiver_per_item
+from throughlint.effects.database import (
+    WRITE_VERBS,
+    DbCall,
+    article,
+    classify_call,
+    per_table_statement,
+    receiver_per_item,
+)
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
@@ -232,7 +239,7 @@ def check(checker, node: ast.Call) -> None:
             return
     if is_batch_loop(loop):
         return
-    if receiver_per_item(model, node):
+    if receiver_per_item(model, node) or per_table_statement(model, node):
         return
     facts = checker.index_facts
     if facts is not None:
@@ -263,7 +270,7 @@ def _what(found: DbCall) -> str:
         sql = sql if len(sql) <= 50 else sql[:47] + "..."
         return f"`{found.api}` runs `{sql}`"
     if found.verb:
-        return f"`{found.api}` runs an {found.verb}"
+        return f"`{found.api}` runs {article(found.verb)} {found.verb}"
     return f"`{found.api}` writes"
 
 
