@@ -242,6 +242,15 @@ SEEN = {
         def parents(session: Session):
             return [c.parent for c in session.scalars(select(Child))]  # expect: TL101
         """,
+    "save-after-commit-false": """
+        from django.http import Http404
+
+        def save_all(wishlist, formset):
+            for form in formset:
+                email = form.save(commit=False)
+                email.wishlist = wishlist
+                email.save()  # expect: TL102
+        """,
     "local-helper-two-deep": """
         import sqlite3
 

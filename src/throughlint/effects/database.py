@@ -617,7 +617,13 @@ def receiver_per_item(model: SemanticModel, call: ast.Call) -> bool:
     for loop in model.loops:
         loop_names |= loop.target_names
     value = binding.value
-    return isinstance(value, ast.Call) and bool(names_read(value) & loop_names)
+    if not isinstance(value, ast.Call) or not names_read(value) & loop_names:
+        return False
+    made_by = (model.resolve(value.func) or unparse_short(value.func, 80)).lower()
+    return any(word in made_by for word in _CONNECTION_WORDS)
+
+
+_CONNECTION_WORDS = ("connect", "cursor", "session", "engine", "client", "database")
 
 
 def _is_text_construct(model: SemanticModel, node: ast.expr) -> bool:
