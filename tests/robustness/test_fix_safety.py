@@ -170,3 +170,23 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path, signum):
             mixed += 1
             break
     assert mixed, "no interruption landed while files were being written"
+
+
+@pytest.mark.parametrize(
+    "chain",
+    ["x = a" + "[0]" * 3000, "x = f()" + " + f()" * 4000, "x = a" + "()" * 3000],
+    ids=["subscripts", "binop", "calls"],
+)
+def test_fix_is_skipped_where_libcst_would_take_minutes(tmp_path, chain):
+    """libcst's parser is quadratic in a left-nested chain (3,000 subscripts: about 20 s,
+    4,000 additions: about 20 s); --fix says so and moves on instead of stalling."""
+    (tmp_path / "chain.py").write_text(OLD + chain + "\n")
+    (tmp_path / "plain.py").write_text(OLD)
+    started = time.monotonic()
+    completed = _run(tmp_path, *FIX, ".")
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in completed.stderr
+    assert (tmp_path / "plain.py").read_text() == NEW
+    assert (tmp_path / "chain.py").read_text() == OLD + chain + "\n"
+    assert "chain.py" in completed.stderr and "too long" in completed.stderr
+    assert elapsed < 15, f"--fix took {elapsed:.0f}s"

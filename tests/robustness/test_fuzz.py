@@ -551,3 +551,42 @@ def test_hypothesmith_longer_run():
         _assert_contained(lint_text(text, "fuzz.py", rules=RULES), text)
 
     run()
+
+
+def test_fix_through_the_cli_parses_and_converges(tmp_path):
+    """Every fixture file and rule example, plus mutants of them, through the real
+    ``--fix --unsafe-fixes``: each result parses, and a second run changes nothing."""
+    sources = [*SEEDS, *(text.encode() for text in SEEDED)]
+    for rule in RULES:
+        sources.extend(text.encode() for text in rule.bad)
+    rng = random.Random(8)
+    sources.extend(mutate(rng.choice(SEEDS), rng) for _ in range(10))
+    before = {f"case_{index:04}.py": data for index, data in enumerate(sources)}
+    for name, data in before.items():
+        (tmp_path / name).write_bytes(data)
+    command = [
+        sys.executable,
+        "-m",
+        "throughlint",
+        "--no-cache",
+        "--fix",
+        "--unsafe-fixes",
+        "--jobs",
+        "2",
+        ".",
+    ]
+    environment = {**os.environ, "NO_COLOR": "1"}
+    first = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environment
+    )
+    assert "Traceback" not in first.stderr, first.stderr[-3000:]
+    after_first = {path.name: path.read_bytes() for path in tmp_path.glob("*.py")}
+    changed = [name for name, data in after_first.items() if data != before[name]]
+    assert changed, "no fix applied at all: the test proves nothing"
+    for name in changed:
+        compile(after_first[name], name, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    second = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environment
+    )
+    assert "Traceback" not in second.stderr, second.stderr[-3000:]
+    assert {path.name: path.read_bytes() for path in tmp_path.glob("*.py")} == after_first
