@@ -157,3 +157,16 @@ def test_fix_never_writes_outside_the_project_through_a_linked_folder(tmp_path):
     assert "Traceback" not in named.stderr
     assert victim.read_text() == "import queue\n\njobs = queue.Queue()\n"
     assert "outside" in named.stderr
+
+
+def test_file_names_cannot_inject_github_workflow_commands(tmp_path):
+    """A hostile file name (newlines, ``::``) stays inside its own annotation line."""
+    hostile = "x\n::error file=evil.py::pwned\n.py"
+    (tmp_path / hostile).write_text("import queue\nq = queue.Queue()\n")
+    (tmp_path / "utf16.py").write_bytes(b"# coding: utf-16\nx = 1\n")
+    completed = _console(tmp_path, "--no-cache", "--format", "github", ".")
+    assert "Traceback" not in completed.stderr
+    lines = completed.stdout.splitlines()
+    assert len(lines) == 2, completed.stdout
+    assert all(line.startswith(("::warning file=", "::error file=")) for line in lines)
+    assert not any(line.startswith("::error file=evil.py") for line in lines)
