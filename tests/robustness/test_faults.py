@@ -356,3 +356,43 @@ def test_tampered_index_facts_in_the_cache_never_crash_the_run(run_cli, tmp_path
     healed = run_cli("--format", "json", ".", cwd=tmp_path)
     assert healed.returncode == 1, healed.stderr
     assert _diagnostics(healed) == expected
+
+
+def test_ctrl_c_with_workers_exits_promptly_and_quietly(tmp_path):
+    """Ctrl-C reaches the whole process group (the command and its workers): one line,
+    exit 130, no worker tracebacks, no hang."""
+    _tree(tmp_path, 1500, UNBOUNDED + "x = [i for i in range(10)]\n" * 40)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "throughlint", "--no-cache", "--jobs", "2", "."],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(
+        _is_worker_of(process.pid, pid) for pid in _all_pids()
+    ):
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("throughlint hung after Ctrl-C")
+    assert process.returncode == 130, stderr
+    assert stderr.strip() == "throughlint: interrupted", stderr
+
+
+def _all_pids() -> list[int]:
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
+def _is_worker_of(parent: int, pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return int(handle.read().rsplit(")", 1)[1].split()[1]) == parent
+    except (OSError, ValueError, IndexError):
+        return False
