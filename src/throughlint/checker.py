@@ -98,6 +98,7 @@ class Checker:
             ast.ExceptHandler: self._visit_except_handler,
         }
         self._plans: dict[type, _Plan] = {}
+        self._inert: set[type] = set()
         # Contexts and operators (Load, Add, Eq, ...) are leaves nobody asks about: skip
         # them unless a rule registered a handler for one.
         wanted_leaves = any(issubclass(node_type, _LEAF_TYPES) for node_type in self.dispatch)
@@ -142,21 +143,30 @@ class Checker:
             self._call_handlers(handlers, node)
         if structural is not None:
             structural(node)
-        elif fields:
-            self._visit_fields(node, fields)
+            return
+        # _visit_fields, inlined: this loop runs for every node of every file
+        inert, visit = self._inert, self.visit
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if item.__class__ not in inert and isinstance(item, ast.AST):
+                        visit(item)
+            elif value.__class__ not in inert and isinstance(value, ast.AST):
+                visit(value)
 
     def _visit_children(self, node: ast.AST) -> None:
         self._visit_fields(node, _child_fields(node.__class__, self._skip))
 
     def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
-        visit = self.visit
+        inert, visit = self._inert, self.visit
         for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if item.__class__ not in inert and isinstance(item, ast.AST):
                         visit(item)
-            elif isinstance(value, ast.AST):
+            elif value.__class__ not in inert and isinstance(value, ast.AST):
                 visit(value)
 
     def _plan(self, node_type: type) -> _Plan:
@@ -164,9 +174,11 @@ class Checker:
         plan = (
             self.dispatch.get(node_type, ()),
             self._structural.get(node_type),
-            _child_fields(node_type, self._skip),
+            () if node_type is ast.Constant else _child_fields(node_type, self._skip),
         )
         self._plans[node_type] = plan
+        if not (plan[0] or plan[1] or plan[2]):
+            self._inert.add(node_type)  # a name or constant nobody asks about: not visited
         return plan
 
     def _visit_list(self, nodes: Iterable[ast.AST | None]) -> None:
