@@ -187,8 +187,9 @@ class Checker:
                 self.visit(node)
 
     def _call_handlers(self, handlers: tuple[Handler, ...], node: ast.AST) -> None:
+        failed = self._failed
         for rule, function in handlers:
-            if rule.code in self._failed:
+            if failed and rule.code in failed:
                 continue
             try:
                 function(self, node)
