@@ -157,7 +157,12 @@ def measure(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[float, floa
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _, status, usage = os.wait4(child.pid, 0)
+    try:
+        _, status, usage = os.wait4(child.pid, 0)
+    except BaseException:  # Ctrl-C: stop the child too, then report the finished rounds
+        child.kill()
+        child.wait()
+        raise
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode
@@ -245,10 +250,18 @@ def run(commands: list[Command], rounds: int, cwd: str) -> None:
         if command.key in _WARM_UP:
             print(f"warm-up: {command.name} ...", file=sys.stderr, flush=True)
             measure(command.argv, cwd, env)
-    for index in range(1, rounds + 1):
+    try:
+        for index in range(1, rounds + 1):
+            for command in commands:
+                print(f"round {index}/{rounds}: {command.name} ...", file=sys.stderr, flush=True)
+                command.runs.append(measure(command.argv, cwd, env))
+    except KeyboardInterrupt:
+        finished = min(len(command.runs) for command in commands)
+        if not finished:
+            raise
+        print(f"interrupted: reporting the {finished} finished rounds", file=sys.stderr)
         for command in commands:
-            print(f"round {index}/{rounds}: {command.name} ...", file=sys.stderr, flush=True)
-            command.runs.append(measure(command.argv, cwd, env))
+            del command.runs[finished:]
 
 
 # Not counted, run once first: throughlint writes its .pyc files (pip wrote the peers'
@@ -355,7 +368,8 @@ def main() -> int:
     )
     flake8 = version_of([tool("flake8"), "--version"])
     fixit = version_of([tool("fixit"), "--version"])
-    print(f"## Benchmark: {started}, medians of {options.rounds} alternating rounds\n")
+    rounds = len(commands[0].runs)
+    print(f"## Benchmark: {started}, medians of {rounds} alternating rounds\n")
     print(f"- machine: {machine()}")
     print(f"- throughlint commit: {commit()}; Python {platform.python_version()}")
     print(f"- peers: {versions}; flake8 {flake8}; {fixit}; perflint 0.8.1")
