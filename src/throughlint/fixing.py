@@ -170,11 +170,14 @@ LIBCST_MAX_CHAIN = 500
 
 
 def longest_chain(text: str) -> int:
-    """Links in the longest left-nested chain of ``text`` (0 when it does not parse)."""
+    """Links in the longest left-nested chain of ``text`` (0 when it does not parse; more
+    than the limit when CPython itself finds it too deep)."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    except (SyntaxError, ValueError):
         return 0
+    except (MemoryError, RecursionError):
+        return LIBCST_MAX_CHAIN + 1
     inner: set[int] = set()
     heads = []
     for node in ast.walk(tree):
@@ -209,9 +212,11 @@ def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str =
     """Run the rounds on ``item.original``; fills ``item`` and returns the final text."""
     from throughlint.fixes.base import apply_fixes
 
-    chain = longest_chain(item.original)
-    if chain > LIBCST_MAX_CHAIN:
-        item.error = f"fix skipped: an expression chain of {chain} links is too long for libcst"
+    if longest_chain(item.original) > LIBCST_MAX_CHAIN:
+        item.error = (
+            f"fix skipped: an expression chain is too long for libcst (over {LIBCST_MAX_CHAIN} "
+            "links)"
+        )
         return item.original
     text = item.original
     current = item.remaining

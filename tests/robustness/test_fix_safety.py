@@ -190,3 +190,20 @@ def test_fix_is_skipped_where_libcst_would_take_minutes(tmp_path, chain):
     assert (tmp_path / "chain.py").read_text() == OLD + chain + "\n"
     assert "chain.py" in completed.stderr and "too long" in completed.stderr
     assert elapsed < 15, f"--fix took {elapsed:.0f}s"
+
+
+def test_fix_skips_a_chain_too_deep_for_the_main_process_after_parallel_lint(tmp_path):
+    """With worker processes the main process keeps Python's default recursion limit,
+    where CPython's own parser gives up on the chain: that too must skip, not stall."""
+    chain = "x = f()" + " + f()" * 4990
+    (tmp_path / "chain.py").write_text(OLD + chain + "\n")
+    for index in range(30):
+        (tmp_path / f"plain_{index:02}.py").write_text(OLD)
+    started = time.monotonic()
+    completed = _run(tmp_path, "--no-cache", "--jobs", "2", "--fix", "--unsafe-fixes", ".")
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in completed.stderr
+    assert (tmp_path / "chain.py").read_text() == OLD + chain + "\n"
+    assert "chain.py" in completed.stderr and "too long" in completed.stderr
+    assert all((tmp_path / f"plain_{i:02}.py").read_text() == NEW for i in range(30))
+    assert elapsed < 15, f"--fix took {elapsed:.0f}s"
