@@ -160,3 +160,14 @@ def test_python_dash_m_and_console_script_agree(run_cli, project):
         json.loads(direct.stdout)["diagnostics"]
         == json.loads(run_cli("app.py", "--format", "json").stdout)["diagnostics"]
     )
+
+
+def test_python_dash_m_never_imports_modules_from_the_linted_folder(run_cli, tmp_path):
+    planted = "open({marker!r}, 'w').write('imported')\nimport queue\nq = queue.Queue()\n"
+    marker = tmp_path / "IMPORTED"
+    for name in ("argparse", "json", "queue", "fnmatch", "ast"):
+        (tmp_path / f"{name}.py").write_text(planted.format(marker=str(marker)))
+    completed = run_cli("--format", "json", "--no-cache")
+    assert not marker.exists()
+    assert completed.returncode == 1, completed.stderr
+    assert {d["path"] for d in json.loads(completed.stdout)["diagnostics"]} >= {"json.py", "ast.py"}
