@@ -15,6 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
+def pytest_collection_modifyitems(config, items):
+    """``@pytest.mark.slow`` tests (corpus and long fuzz runs) run only when asked for with
+    ``-m slow`` or ``THROUGHLINT_SLOW=1``, so the default suite stays fast."""
+    if "slow" in (config.getoption("-m") or "") or os.environ.get("THROUGHLINT_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow or THROUGHLINT_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def run_cli(tmp_path):
     """Run the real ``throughlint`` command in a subprocess; returns CompletedProcess."""

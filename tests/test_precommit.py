@@ -13,8 +13,6 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
-
 BAD = "import queue\n\njobs = queue.Queue()\n"
 GOOD = "import queue\n\njobs = queue.Queue(maxsize=100)\n"
 

@@ -6,10 +6,8 @@ walk, so facts are tested at the position where rules would ask them."""
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Callable
 from itertools import count
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,17 +37,3 @@ def _ask(source: str, question: Callable[[Any, ast.expr], Any]) -> list[Any]:
 @pytest.fixture
 def ask():
     return _ask
-
-
-_HERE = Path(__file__).resolve().parent
-
-
-def pytest_collection_modifyitems(config, items):
-    """Slow tests here run only with ``-m slow`` (or ``THROUGHLINT_SLOW=1``), as in
-    ``tests/robustness``."""
-    if "slow" in (config.getoption("-m") or "") or os.environ.get("THROUGHLINT_SLOW"):
-        return
-    skip = pytest.mark.skip(reason="slow: run with -m slow or THROUGHLINT_SLOW=1")
-    for item in items:
-        if _HERE in Path(str(item.fspath)).resolve().parents and "slow" in item.keywords:
-            item.add_marker(skip)

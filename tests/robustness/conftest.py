@@ -4,8 +4,7 @@ A fault rule is a real rule module placed on ``throughlint.rules.__path__`` befo
 real ``throughlint.cli.main`` runs in a subprocess; the registry discovers it like any
 other rule, so the engine, workers, cache and reporters are all the real ones.
 
-Slow tests (``@pytest.mark.slow``) in this folder run only when asked for with
-``-m slow`` (or ``THROUGHLINT_SLOW=1``), so the default suite stays fast.
+Slow tests (``@pytest.mark.slow``) run only when asked for (see ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-_HERE = Path(__file__).resolve().parent
 
 _BOOT = """\
 import sys
@@ -27,16 +25,6 @@ throughlint.rules.__path__.append({rules_dir!r})
 from throughlint.cli import main
 sys.exit(main(sys.argv[1:]))
 """
-
-
-def pytest_collection_modifyitems(config, items):
-    wanted = "slow" in (config.getoption("-m") or "") or os.environ.get("THROUGHLINT_SLOW")
-    if wanted:
-        return
-    skip = pytest.mark.skip(reason="slow: run with -m slow or THROUGHLINT_SLOW=1")
-    for item in items:
-        if _HERE in Path(str(item.fspath)).resolve().parents and "slow" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture
