@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-
 _BOOT = """\
 import sys
 import throughlint.rules
