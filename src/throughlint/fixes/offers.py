@@ -34,7 +34,7 @@ from throughlint.fixes import (
     EXECUTEMANY,
     SET_MANY,
 )
-from throughlint.semantic.expressions import names_read
+from throughlint.semantic.expressions import names_read, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind
 from throughlint.semantic.scope import ScopeKind
 
@@ -226,7 +226,7 @@ def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix |
     if names_read(call.func.value) & loop.target_names:
         return None
     for statement in loop_node.body:
-        for node in _walk_same_function(statement):
+        for node in walk_same_function(statement):
             if isinstance(node, (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom)):
                 return None
     return Fix(
@@ -413,16 +413,3 @@ def _read_elsewhere(model: SemanticModel, loop_node: ast.For, names: set[str]) -
         ):
             return True
     return False
-
-
-def _walk_same_function(node: ast.AST):
-    """``ast.walk`` that does not enter nested functions, lambdas or classes."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for child in ast.iter_child_nodes(current):
-            if not isinstance(
-                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-            ):
-                stack.append(child)

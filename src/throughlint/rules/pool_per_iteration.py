@@ -59,7 +59,7 @@ from throughlint.apis import (
     REMOTE_CLIENT_FACTORIES,
 )
 from throughlint.rules.base import Rule
-from throughlint.semantic.expressions import names_read
+from throughlint.semantic.expressions import names_read, walk_same_loop
 from throughlint.semantic.loops import Loop, describe_loop
 
 RULE = Rule(
@@ -242,7 +242,7 @@ def _is_retry(call: ast.Call, loop: Loop) -> bool:
     inside_try = False
     leaves = False
     for statement in body:
-        for node in _walk_same_loop(statement):
+        for node in walk_same_loop(statement):
             if isinstance(node, ast.Try) and any(call is n for n in _walk_body(node.body)):
                 inside_try = True
             elif isinstance(node, (ast.Return, ast.Break)):
@@ -253,24 +253,3 @@ def _is_retry(call: ast.Call, loop: Loop) -> bool:
 def _walk_body(statements: list[ast.stmt]):
     for statement in statements:
         yield from ast.walk(statement)
-
-
-def _walk_same_loop(node: ast.AST):
-    """Walk without entering nested loops or functions."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for child in ast.iter_child_nodes(current):
-            if not isinstance(
-                child,
-                (
-                    ast.For,
-                    ast.AsyncFor,
-                    ast.While,
-                    ast.FunctionDef,
-                    ast.AsyncFunctionDef,
-                    ast.Lambda,
-                ),
-            ):
-                stack.append(child)

@@ -14,7 +14,12 @@ import re
 from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
-from throughlint.semantic.expressions import call_argument, literal_int
+from throughlint.semantic.expressions import (
+    call_argument,
+    literal_int,
+    walk_same_function,
+    walk_same_loop,
+)
 from throughlint.semantic.loops import Loop, LoopKind, is_batch_loop
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
@@ -75,7 +80,6 @@ _WAIT_METHODS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 _NESTED = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 # --- locks and semaphores ----------------------------------------------------------------
@@ -150,7 +154,7 @@ def acquires_semaphore(model: SemanticModel, function: ast.AST) -> bool:
     """A helper whose body runs under ``async with sem:`` (its callers are meant to run it
     concurrently). Names are judged by construction where the model can see them, else by
     a semaphore-like name."""
-    for node in _walk_same_function(function):
+    for node in walk_same_function(function):
         if isinstance(node, (ast.With, ast.AsyncWith)) and any(
             is_semaphore(model, item.context_expr) for item in node.items
         ):
@@ -245,7 +249,7 @@ def _unconditional(statements: list[ast.stmt]) -> Iterator[ast.AST]:
 def _has_wait(model: SemanticModel, node: ast.AST, depth: int = 1) -> bool:
     """A blocking wait in ``node``, or in a function of this file it calls (one level:
     ``self._try_wait()`` that calls ``os.waitpid``)."""
-    for child in _walk_same_function(node):
+    for child in walk_same_function(node):
         if not isinstance(child, ast.Call):
             continue
         if is_blocking_wait(model, child):
@@ -272,7 +276,7 @@ def is_retry_loop(loop: Loop) -> bool:
         return False
     has_try = leaves = False
     for statement in body:
-        for node in _walk_same_loop(statement):
+        for node in walk_same_loop(statement):
             if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
                 has_try = True
             elif isinstance(node, (ast.Break, ast.Return)):
@@ -313,7 +317,7 @@ def leaves_early(loop: Loop) -> bool:
     return any(
         isinstance(node, (ast.Break, ast.Return))
         for statement in body
-        for node in _walk_same_loop(statement)
+        for node in walk_same_loop(statement)
     )
 
 
@@ -344,33 +348,3 @@ def local_function(
             ):
                 return statement
     return None
-
-
-# --- walking -----------------------------------------------------------------------------
-
-
-def _walk_same_function(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` that does not enter nested functions, lambdas or classes."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for child in ast.iter_child_nodes(current):
-            if not isinstance(child, _FUNCTIONS):
-                stack.append(child)
-
-
-def _walk_same_loop(node: ast.AST) -> Iterator[ast.AST]:
-    """The statements under ``node`` (itself included), entering neither nested loops nor
-    functions; expressions are skipped (``try``, ``break`` and ``return`` are statements)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            children = getattr(current, field, None)
-            if not isinstance(children, list):
-                continue
-            for child in children:
-                if not isinstance(child, (*_NESTED, ast.ClassDef)):
-                    stack.append(child)
