@@ -128,11 +128,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def settings_from_options(options: argparse.Namespace, paths: list[str]):
+    """The configuration file's settings with the command line's overrides laid over them
+    (every sub-command that lints uses this; absent options change nothing)."""
+    from throughlint.config import load_settings, validate_codes
+    from throughlint.rules import known_codes
+
+    def option(name: str):
+        return getattr(options, name, None)
+
+    settings = load_settings(option("config"), paths[0], known_codes(), bool(option("isolated")))
+    changes: dict[str, object] = {}
+    for key in ("select", "extend_select", "ignore"):
+        value = option(key)
+        if value is not None:
+            validate_codes(f"--{key.replace('_', '-')}", value, known_codes())
+            changes[key] = tuple(value)
+    if option("select") is not None and option("extend_select") is None:
+        changes["extend_select"] = ()
+    if option("exclude") is not None:
+        changes["exclude"] = tuple(option("exclude"))
+    if option("extend_exclude") is not None:
+        changes["extend_exclude"] = settings.extend_exclude + tuple(option("extend_exclude"))
+    if option("force_exclude"):
+        changes["force_exclude"] = True
+    return settings.with_changes(**changes)
+
+
 def _lint(options: argparse.Namespace) -> int:
-    from throughlint.config import ConfigError, load_settings, validate_codes
+    from throughlint.config import ConfigError
     from throughlint.engine import lint_paths
     from throughlint.reporters import Report, render
-    from throughlint.rules import known_codes
 
     paths = options.paths or ["."]
     if options.jobs is not None and options.jobs < 1:
@@ -140,22 +166,7 @@ def _lint(options: argparse.Namespace) -> int:
     if options.top is not None and options.top < 1:
         return _fail("--top must be at least 1")
     try:
-        settings = load_settings(options.config, paths[0], known_codes(), options.isolated)
-        changes: dict[str, object] = {}
-        for key in ("select", "extend_select", "ignore"):
-            value = getattr(options, key)
-            if value is not None:
-                validate_codes(f"--{key.replace('_', '-')}", value, known_codes())
-                changes[key] = tuple(value)
-        if options.select is not None and options.extend_select is None:
-            changes["extend_select"] = ()
-        if options.exclude is not None:
-            changes["exclude"] = tuple(options.exclude)
-        if options.extend_exclude is not None:
-            changes["extend_exclude"] = settings.extend_exclude + tuple(options.extend_exclude)
-        if options.force_exclude:
-            changes["force_exclude"] = True
-        settings = settings.with_changes(**changes)
+        settings = settings_from_options(options, paths)
     except ConfigError as exc:
         return _fail(str(exc))
     result = lint_paths(

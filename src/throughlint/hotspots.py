@@ -113,25 +113,16 @@ def main(arguments: Sequence[str]) -> int:
     options = build_parser().parse_args(list(arguments))
     from throughlint.adoption import AdoptionError, adopt, baseline_path
     from throughlint.checker import INTERNAL_ERROR_CODE
-    from throughlint.config import ConfigError, load_settings, validate_codes
+    from throughlint.cli import settings_from_options
+    from throughlint.config import ConfigError
     from throughlint.engine import PARSE_ERROR_CODE, lint_paths
     from throughlint.priority import call_sites, index_facts
-    from throughlint.rules import known_codes
 
     if options.top < 1 or (options.jobs is not None and options.jobs < 1):
         return _fail("--top and --jobs must be at least 1")
     paths = options.paths or ["."]
     try:
-        settings = load_settings(options.config, paths[0], known_codes(), options.isolated)
-        changes: dict[str, object] = {}
-        for key in ("select", "ignore"):
-            value = getattr(options, key)
-            if value is not None:
-                validate_codes(f"--{key}", value, known_codes())
-                changes[key] = tuple(value)
-        if options.select is not None:
-            changes["extend_select"] = ()
-        settings = settings.with_changes(**changes)
+        settings = settings_from_options(options, paths)
     except ConfigError as exc:
         return _fail(str(exc))
     result = lint_paths(paths, settings, jobs=options.jobs, use_cache=not options.no_cache)
