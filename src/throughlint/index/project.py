@@ -193,13 +193,15 @@ class ProjectIndex:
         effects = {name: record[0] for name, record in self.functions.items()}
         witness = {name: dict(record[2]) for name, record in self.functions.items()}
         callers = [(name, record[1]) for name, record in self.functions.items() if record[1]]
+        # each callee name is looked up once, not once per caller per round
+        keys = {callee: self._function_key(callee) for _, names in callers for callee in names}
         for _ in range(SUMMARY_DEPTH):
             changed = False
             updated = dict(effects)
             for name, callees in callers:
                 value = updated[name]
                 for callee in callees:
-                    key = self._function_key(callee)
+                    key = keys[callee]
                     if key is None:
                         continue
                     new = effects.get(key, 0) & ~value
