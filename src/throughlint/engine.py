@@ -12,7 +12,7 @@ import contextlib
 import fnmatch
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -121,7 +121,8 @@ def lint_text(
         rules = select_rules(settings.select, settings.extend_select, settings.ignore)
     data = text.encode(encoding)
     facts: list = []
-    diagnostics = _check_bytes(data, path, settings, tuple(rules), False, facts)
+    with deep_recursion():
+        diagnostics = _check_bytes(data, path, settings, tuple(rules), False, facts)
     if facts and facts[0]:
         diagnostics += _resolve_index({path: facts[0]})
     return sorted(diagnostics, key=lambda d: d.sort_key)
@@ -174,7 +175,8 @@ def _run(paths: list[str], job: _Job, jobs: int | None):
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
         _init_worker(job)
-        yield from _lint_chunk(paths)
+        with deep_recursion():
+            yield from _lint_chunk(paths)
         return
     # imported here: a one-file run (pre-commit) should not pay for them at start-up
     import multiprocessing
@@ -187,7 +189,7 @@ def _run(paths: list[str], job: _Job, jobs: int | None):
     done: set[str] = set()
     try:
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(job,)
+            max_workers=jobs, mp_context=context, initializer=_init_process, initargs=(job,)
         ) as pool:
             for chunk_results in pool.map(_lint_chunk, chunks):
                 for item in chunk_results:
@@ -201,15 +203,32 @@ def _run(paths: list[str], job: _Job, jobs: int | None):
             file=sys.stderr,
         )
         _init_worker(job)
-        yield from _lint_chunk(remaining)
+        with deep_recursion():
+            yield from _lint_chunk(remaining)
 
 
 _WORKER: dict[str, object] = {}
 
 
+@contextlib.contextmanager
+def deep_recursion() -> Iterator[None]:
+    """Room for deeply nested code while linting in this process; the caller's recursion
+    limit is restored afterwards (the engine is also a library: pytest plugin, LSP)."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _init_process(job: _Job) -> None:
+    """Initialiser of a worker process, which lints and nothing else."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
+    _init_worker(job)
+
+
 def _init_worker(job: _Job) -> None:
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        sys.setrecursionlimit(_RECURSION_LIMIT)
     wanted = set(job.rule_codes)
     _WORKER["job"] = job
     _WORKER["rules"] = tuple(rule for rule in all_rules() if rule.code in wanted)
