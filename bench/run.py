@@ -362,6 +362,7 @@ def main() -> int:
         files, corpus.count_lines(files), sample, corpus.count_lines(sample), work, options.jobs
     )
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    measured = commit()  # at the start: others may commit while the rounds run
     run(commands, options.rounds, work)
     versions = ", ".join(
         version_of([tool(name), "--version"]) for name in ("throughlint", "ruff", "pylint")
@@ -371,7 +372,7 @@ def main() -> int:
     rounds = len(commands[0].runs)
     print(f"## Benchmark: {started}, medians of {rounds} alternating rounds\n")
     print(f"- machine: {machine()}")
-    print(f"- throughlint commit: {commit()}; Python {platform.python_version()}")
+    print(f"- throughlint commit at the start: {measured}; Python {platform.python_version()}")
     print(f"- peers: {versions}; flake8 {flake8}; {fixit}; perflint 0.8.1")
     print(
         f"- corpus: {len(files)} files, {commands[0].lines:,} lines; pylint and fixit: "
