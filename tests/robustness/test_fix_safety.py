@@ -138,16 +138,12 @@ def _states(root):
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path, signum):
-    """Interrupt ``--fix`` at several moments while it writes; every file must be either
-    the original or the fixed text, never half-written. At least one interruption must
-    land mid-run (some files fixed, some not), or the test proved nothing."""
-    _fixable_tree(tmp_path / "probe", 80)
-    started = time.monotonic()
-    _run(tmp_path / "probe", *FIX, ".")
-    full = time.monotonic() - started
-    assert set(_states(tmp_path / "probe").values()) == {"new"}
+    """Interrupt ``--fix`` while it writes; every file must be either the original or the
+    fixed text, never half-written. The signal is sent as soon as the first file is fixed
+    on disk (not after a guessed delay, which a loaded machine turns into a flaky test),
+    and at least one interruption must land mid-run, or the test proved nothing."""
     mixed = 0
-    for trial, fraction in enumerate((0.75, 0.6, 0.9, 0.5, 0.95)):
+    for trial in range(5):
         root = tmp_path / f"trial{trial}"
         _fixable_tree(root, 80)
         process = subprocess.Popen(
@@ -157,9 +153,13 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path, signum):
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(full * fraction)
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if "new" in _states(root).values():
+                break
+            time.sleep(0.001)
         process.send_signal(signum)
-        _, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=120)
         assert "Traceback" not in stderr, stderr
         states = _states(root)
         damaged = {name: state for name, state in states.items() if state.startswith("DAMAGED")}
@@ -189,7 +189,7 @@ def test_fix_is_skipped_where_libcst_would_take_minutes(tmp_path, chain):
     assert (tmp_path / "plain.py").read_text() == NEW
     assert (tmp_path / "chain.py").read_text() == OLD + chain + "\n"
     assert "chain.py" in completed.stderr and "too long" in completed.stderr
-    assert elapsed < 15, f"--fix took {elapsed:.0f}s"
+    assert elapsed < 90, f"--fix took {elapsed:.0f}s"  # minutes without the guard
 
 
 def test_fix_skips_a_chain_too_deep_for_the_main_process_after_parallel_lint(tmp_path):
@@ -206,4 +206,4 @@ def test_fix_skips_a_chain_too_deep_for_the_main_process_after_parallel_lint(tmp
     assert (tmp_path / "chain.py").read_text() == OLD + chain + "\n"
     assert "chain.py" in completed.stderr and "too long" in completed.stderr
     assert all((tmp_path / f"plain_{i:02}.py").read_text() == NEW for i in range(30))
-    assert elapsed < 15, f"--fix took {elapsed:.0f}s"
+    assert elapsed < 90, f"--fix took {elapsed:.0f}s"  # minutes without the guard
