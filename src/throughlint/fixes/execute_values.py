@@ -5,23 +5,16 @@ in pages of 100 statements. The conditions are in ``offers.executemany``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import libcst as cst
 
-from throughlint.fixes.base import FixContext, FixSpec
+from throughlint.fixes.base import FixContext
 from throughlint.fixes.executemany import execute_and_rows
-from throughlint.fixes.loops import loop_around, one_statement
+from throughlint.fixes.loops import LoopFixSpec, one_statement
 from throughlint.fixes.offers import VALUES_GROUP
 from throughlint.fixes.simple_queue import _module_imports
 
 
-class ExecuteValues(FixSpec):
-    anchor = cst.Call
-
-    def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
-        return loop_around(stack)
-
+class ExecuteValues(LoopFixSpec):
     def rewrite(self, target: cst.CSTNode, anchor: cst.CSTNode, context: FixContext):
         assert isinstance(target, cst.For)
         found = execute_and_rows(target)

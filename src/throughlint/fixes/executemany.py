@@ -4,26 +4,19 @@ into the comprehension. The conditions are checked by ``offers.executemany``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import libcst as cst
 
-from throughlint.fixes.base import FixContext, FixSpec
+from throughlint.fixes.base import FixContext
 from throughlint.fixes.loops import (
+    LoopFixSpec,
     body_statements,
     comprehension_for,
-    loop_around,
     one_statement,
     parenthesized,
 )
 
 
-class Executemany(FixSpec):
-    anchor = cst.Call
-
-    def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
-        return loop_around(stack)
-
+class Executemany(LoopFixSpec):
     def rewrite(self, target: cst.CSTNode, anchor: cst.CSTNode, context: FixContext):
         assert isinstance(target, cst.For)
         found = execute_and_rows(target)

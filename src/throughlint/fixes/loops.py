@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from throughlint.fixes.base import FixSpec
+
 
 def loop_around(stack: Sequence[cst.CSTNode]) -> cst.For | None:
     """The ``for`` whose body holds the anchor call as a statement of its own:
@@ -26,6 +28,23 @@ def loop_around(stack: Sequence[cst.CSTNode]) -> cst.For | None:
     ):
         return loop
     return None
+
+
+class LoopFixSpec(FixSpec):
+    """A fix that rewrites the ``for`` around its anchor call."""
+
+    anchor = cst.Call
+
+    def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+        return loop_around(stack)
+
+
+def only_expression(loop: cst.For) -> cst.BaseExpression | None:
+    """The value of the body's one statement when that is an expression, else None."""
+    statements = body_statements(loop)
+    if not statements or len(statements) != 1 or not isinstance(statements[0], cst.Expr):
+        return None
+    return statements[0].value
 
 
 def body_statements(loop: cst.For) -> list[cst.BaseSmallStatement] | None:

@@ -3,26 +3,16 @@ keeping a timeout argument. The conditions are checked by ``offers.set_many``.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import libcst as cst
 
-from throughlint.fixes.base import FixContext, FixSpec
-from throughlint.fixes.loops import body_statements, comprehension_for, loop_around, one_statement
+from throughlint.fixes.base import FixContext
+from throughlint.fixes.loops import LoopFixSpec, comprehension_for, one_statement, only_expression
 
 
-class SetMany(FixSpec):
-    anchor = cst.Call
-
-    def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
-        return loop_around(stack)
-
+class SetMany(LoopFixSpec):
     def rewrite(self, target: cst.CSTNode, anchor: cst.CSTNode, context: FixContext):
         assert isinstance(target, cst.For)
-        statements = body_statements(target)
-        if not statements or len(statements) != 1 or not isinstance(statements[0], cst.Expr):
-            return None
-        call = statements[0].value
+        call = only_expression(target)
         if not (
             isinstance(call, cst.Call)
             and isinstance(call.func, cst.Attribute)
