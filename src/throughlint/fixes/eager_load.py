@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from throughlint.fixes.base import FixContext, FixSpec
-from throughlint.fixes.simple_queue import _module_imports
+from throughlint.fixes.imports import reference
 
 
 class EagerLoad(FixSpec):
@@ -86,16 +86,8 @@ class _SelectOptions(cst.CSTTransformer):
 def _add_options(
     iterable: cst.BaseExpression, relation: str, context: FixContext
 ) -> cst.BaseExpression | None:
-    imports = _module_imports(context.module)
-    local = imports.get(("sqlalchemy.orm", "selectinload"))
-    if local is not None:
-        loader: cst.BaseExpression = cst.Name(local)
-    elif (orm := imports.get(("sqlalchemy.orm", None))) is not None:
-        loader = cst.Attribute(value=cst.Name(orm), attr=cst.Name("selectinload"))
-    elif "selectinload" not in context.names:
-        context.add_import("sqlalchemy.orm", "selectinload")
-        loader = cst.Name("selectinload")
-    else:
+    loader = reference(context, "sqlalchemy.orm", "selectinload")
+    if loader is None:
         return None
     transformer = _SelectOptions(loader, relation)
     result = iterable.visit(transformer)

@@ -9,9 +9,9 @@ import libcst as cst
 
 from throughlint.fixes.base import FixContext
 from throughlint.fixes.executemany import execute_and_rows
+from throughlint.fixes.imports import existing_reference, module_imports
 from throughlint.fixes.loops import LoopFixSpec, one_statement
 from throughlint.fixes.offers import VALUES_GROUP
-from throughlint.fixes.simple_queue import _module_imports
 
 
 class ExecuteValues(LoopFixSpec):
@@ -37,15 +37,10 @@ class ExecuteValues(LoopFixSpec):
 
 
 def _execute_values(context: FixContext) -> cst.BaseExpression | None:
-    imports = _module_imports(context.module)
-    local = imports.get(("psycopg2.extras", "execute_values"))
-    if local is not None:
-        return cst.Name(local)
-    extras = imports.get(("psycopg2.extras", None))
-    if extras is not None and "." in extras:
-        return cst.parse_expression(f"{extras}.execute_values")
-    if extras is not None:
-        return cst.Attribute(value=cst.Name(extras), attr=cst.Name("execute_values"))
+    imports = module_imports(context.module)
+    existing = existing_reference(imports, "psycopg2.extras", "execute_values")
+    if existing is not None:
+        return existing
     from_extras = any(module == "psycopg2.extras" and obj for module, obj in imports)
     if from_extras and "execute_values" not in context.names:
         context.add_import("psycopg2.extras", "execute_values")
