@@ -16,9 +16,10 @@ import contextlib
 import difflib
 import io
 import os
+import signal
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from throughlint.diagnostics import Applicability, Diagnostic
@@ -261,6 +262,28 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
     real = os.path.realpath(path)
     folder = os.path.dirname(real) or "."
     mode = stat.S_IMODE(os.stat(real).st_mode)
+    with _interruptions_deferred():
+        _replace(real, folder, mode, data, expected)
+    _fsync_folder(folder)
+
+
+@contextlib.contextmanager
+def _interruptions_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the file is replaced or the temp file is gone: an
+    interrupt between ``mkstemp`` and ``try``, or inside the cleanup, would leave a stray
+    temp file. The held signal is delivered as soon as the write is over."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _replace(real: str, folder: str, mode: int, data: bytes, expected: bytes | None) -> None:
     descriptor, temp = tempfile.mkstemp(
         dir=folder, prefix=f".{os.path.basename(real)}.", suffix=".throughlint-tmp"
     )
@@ -279,7 +302,6 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _fsync_folder(folder)
 
 
 def _fsync_folder(folder: str) -> None:
