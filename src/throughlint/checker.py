@@ -155,9 +155,6 @@ class Checker:
             elif value.__class__ not in inert and isinstance(value, ast.AST):
                 visit(value)
 
-    def _visit_children(self, node: ast.AST) -> None:
-        self._visit_fields(node, _child_fields(node.__class__, self._skip))
-
     def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
         inert, visit = self._inert, self.visit
         for name in fields:

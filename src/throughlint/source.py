@@ -88,15 +88,6 @@ def decode_source(data: bytes, path: str) -> SourceFile:
     return SourceFile(path=path, text=text, encoding=encoding)
 
 
-def read_source(path: str) -> SourceFile:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
-    return decode_source(data, path)
-
-
 def parse_source(source: SourceFile) -> ast.Module:
     try:
         return ast.parse(source.text, filename=source.path)

@@ -30,10 +30,6 @@ _MODULES: dict[str, str] = {
 }
 
 
-def known_kinds() -> tuple[str, ...]:
-    return tuple(_MODULES)
-
-
 def load(kind: str):
     """The transformer spec (``SPEC``) of a fix kind; None for an unknown kind."""
     module = _MODULES.get(kind.split(":", 1)[0])

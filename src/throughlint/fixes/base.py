@@ -207,7 +207,3 @@ def enclosing(stack: Sequence[cst.CSTNode], kind: type[cst.CSTNode]) -> cst.CSTN
         if isinstance(node, kind):
             return node
     return None
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
