@@ -70,7 +70,7 @@ def download(package: Package, cache: str) -> str:
             "--no-deps",
             "--no-build-isolation",
             "--disable-pip-version-check",
-            "--quiet",
+            "-qq",
             "-d",
             cache,
         ]

@@ -177,6 +177,21 @@ def score_package(package: Package, tree: str, findings: Sequence[Finding], scor
     score.packages.append(package.name)
 
 
+def check_labels(packages: Sequence[Package], cache: str) -> list[Outcome]:
+    """Labels whose ``text`` no longer matches the unpacked source (no throughlint run)."""
+    drift = []
+    for package in packages:
+        tree = package.tree(cache)
+        if not os.path.isdir(tree):
+            raise SystemExit(f"{tree} is missing: run bench/accuracy/fetch.py first")
+        for label in package.labels:
+            actual = source_line(tree, label.path, label.line)
+            if actual != label.text.strip():
+                detail = "no such line" if actual is None else f"line now reads {actual!r}"
+                drift.append(Outcome(package.name, label, "drift", detail))
+    return drift
+
+
 def run(
     packages: Sequence[Package], cache: str, extra: Sequence[str] = (), progress: bool = False
 ) -> Score:
@@ -298,6 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default=CACHE, help="where fetch.py unpacked the packages")
     parser.add_argument("--labels", default=LABELS, help="folder of label files")
     parser.add_argument("--package", action="append", help="only this PyPI name (repeatable)")
+    parser.add_argument(
+        "--check-labels",
+        action="store_true",
+        help="only check that every label's text matches its source line; do not run throughlint",
+    )
     options = parser.parse_args(argv)
     try:
         packages = load_all(options.labels)
@@ -307,6 +327,14 @@ def main(argv: list[str] | None = None) -> int:
     packages = [p for p in packages if options.split in ("all", p.split)]
     if options.package:
         packages = [p for p in packages if p.name in set(options.package)]
+    if options.check_labels:
+        drift = check_labels(packages, os.path.abspath(options.cache))
+        for outcome in drift:
+            label = outcome.label
+            print(f"drift: {outcome.package} {label.path}:{label.line} {outcome.detail}")
+        labels = sum(len(p.labels) for p in packages)
+        print(f"{len(packages)} packages, {labels} labels, {len(drift)} drifted")
+        return 1 if drift else 0
     extra = ["--preview"] if options.preview else []
     score = run(packages, os.path.abspath(options.cache), extra, progress=True)
     print(markdown(score) if options.markdown else plain(score))

@@ -219,6 +219,16 @@ def test_score_cli_split_json_and_markdown(fetched, tmp_path):
     assert "split holdout: 0 packages, 0 labels" in holdout.stdout
 
 
+def test_check_labels_reports_drift_without_running_throughlint(fetched):
+    folder, cache, _ = fetched
+    command = [sys.executable, str(ACCURACY / "score.py"), "--labels", str(folder)]
+    command += ["--cache", str(cache), "--check-labels"]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert completed.returncode == 1
+    assert "drift: demo-pkg demo/jobs.py:13 line now reads 'conn.commit()'" in completed.stdout
+    assert "1 packages, 7 labels, 1 drifted" in completed.stdout
+
+
 def test_label_file_errors_name_the_problem(tmp_path):
     folder = write_labels(tmp_path / "labels", "a" * 64, split="later")
     with pytest.raises(labels.LabelError, match="split"):
