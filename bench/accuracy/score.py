@@ -1,0 +1,362 @@
+"""Score throughlint against the labelled lines: per-family recall and false-alarm rate.
+
+``python bench/accuracy/score.py [--split tune|holdout|all] [--preview] [--markdown]
+[--json FILE] [--list] [--cache DIR] [--labels DIR] [--package NAME]``
+
+Runs throughlint (JSON output, ``--isolated --no-cache``, default rules) on each
+package's unpacked tree (made by ``fetch.py``). A label whose ``text`` no longer matches
+its source line is reported as drift and skipped. A flag label is a hit when a finding of
+the same rule family is on its line (or lists the line among its ``related`` locations);
+a clean label is a false alarm when a finding of its family is on its line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from labels import CACHE, LABELS, Label, LabelError, Package, load_all
+
+FAMILIES: dict[str, str] = {
+    "TL101": "n+1",
+    "TL102": "write",
+    "TL103": "write",
+    "TL201": "queue",
+    "TL202": "pool",
+    "TL203": "pool",
+    "TL301": "lock",
+    "TL401": "batch",
+    "TL402": "batch",
+}
+FAMILY_ORDER = ("n+1", "write", "queue", "pool", "lock", "batch")
+
+
+def family(code: str) -> str:
+    """The family a rule code scores in; a code not listed is its own family."""
+    return FAMILIES.get(code, code)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    package: str
+    label: Label
+    result: str  # "hit", "miss", "false-alarm", "clean" or "drift"
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Tally:
+    flags: int = 0
+    hits: int = 0
+    cleans: int = 0
+    false_alarms: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.hits / self.flags if self.flags else None
+
+    @property
+    def false_alarm_rate(self) -> float | None:
+        return self.false_alarms / self.cleans if self.cleans else None
+
+    @property
+    def precision(self) -> float | None:
+        reported = self.hits + self.false_alarms
+        return self.hits / reported if reported else None
+
+
+@dataclass(slots=True)
+class Score:
+    families: dict[str, Tally] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+    unlabelled: dict[str, int] = field(default_factory=dict)
+    packages: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> Tally:
+        total = Tally()
+        for tally in self.families.values():
+            total.flags += tally.flags
+            total.hits += tally.hits
+            total.cleans += tally.cleans
+            total.false_alarms += tally.false_alarms
+        return total
+
+    @property
+    def drift(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result == "drift"]
+
+
+def _locations(diagnostic: dict, tree: str) -> Iterable[tuple[str, int]]:
+    yield _relative(diagnostic["path"], tree), int(diagnostic["line"])
+    for related in diagnostic.get("related") or ():
+        if isinstance(related, dict) and "line" in related:
+            yield _relative(related.get("path", diagnostic["path"]), tree), int(related["line"])
+
+
+def _relative(path: str, tree: str) -> str:
+    return os.path.relpath(os.path.abspath(path), tree).replace(os.sep, "/")
+
+
+def run_throughlint(tree: str, extra: Sequence[str] = ()) -> list[Finding]:
+    """Findings of a real ``throughlint`` run on ``tree``, paths relative to it."""
+    command = [
+        sys.executable,
+        "-m",
+        "throughlint",
+        "--isolated",
+        "--no-cache",
+        "--exit-zero",
+        "--format",
+        "json",
+        *extra,
+        tree,
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(f"throughlint failed on {tree}:\n{completed.stderr}")
+    report = json.loads(completed.stdout)
+    return [
+        Finding(diagnostic["code"], path, line)
+        for diagnostic in report["diagnostics"]
+        for path, line in _locations(diagnostic, tree)
+    ]
+
+
+def source_line(tree: str, path: str, line: int) -> str | None:
+    """The stripped text of ``line`` of ``path`` in ``tree``; None when it does not exist."""
+    try:
+        with open(os.path.join(tree, path), encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    return lines[line - 1].strip() if line <= len(lines) else None
+
+
+def score_package(package: Package, tree: str, findings: Sequence[Finding], score: Score) -> None:
+    """Match ``findings`` to the labels of ``package`` and add the result to ``score``."""
+    at: dict[tuple[str, int], set[str]] = {}
+    for finding in findings:
+        at.setdefault((finding.path, finding.line), set()).add(family(finding.code))
+    labelled = {(label.path, label.line) for label in package.labels}
+    for label in package.labels:
+        tally = score.families.setdefault(family(label.rule), Tally())
+        actual = source_line(tree, label.path, label.line)
+        if actual != label.text.strip():
+            detail = "no such line" if actual is None else f"line now reads {actual!r}"
+            score.outcomes.append(Outcome(package.name, label, "drift", detail))
+            continue
+        found = family(label.rule) in at.get((label.path, label.line), set())
+        if label.expect == "flag":
+            tally.flags += 1
+            tally.hits += found
+            result = "hit" if found else "miss"
+        else:
+            tally.cleans += 1
+            tally.false_alarms += found
+            result = "false-alarm" if found else "clean"
+        score.outcomes.append(Outcome(package.name, label, result))
+    for finding in {(f.path, f.line, f.code) for f in findings}:
+        if finding[:2] not in labelled:
+            name = family(finding[2])
+            score.unlabelled[name] = score.unlabelled.get(name, 0) + 1
+    score.packages.append(package.name)
+
+
+def check_labels(packages: Sequence[Package], cache: str) -> list[Outcome]:
+    """Labels whose ``text`` no longer matches the unpacked source (no throughlint run)."""
+    drift = []
+    for package in packages:
+        tree = package.tree(cache)
+        if not os.path.isdir(tree):
+            raise SystemExit(f"{tree} is missing: run bench/accuracy/fetch.py first")
+        for label in package.labels:
+            actual = source_line(tree, label.path, label.line)
+            if actual != label.text.strip():
+                detail = "no such line" if actual is None else f"line now reads {actual!r}"
+                drift.append(Outcome(package.name, label, "drift", detail))
+    return drift
+
+
+def run(
+    packages: Sequence[Package], cache: str, extra: Sequence[str] = (), progress: bool = False
+) -> Score:
+    score = Score()
+    started = time.perf_counter()
+    for package in packages:
+        tree = package.tree(cache)
+        if not os.path.isdir(tree):
+            raise SystemExit(f"{tree} is missing: run bench/accuracy/fetch.py first")
+        if progress:
+            print(f"scoring {package.name}=={package.version}", file=sys.stderr)
+        score_package(package, tree, run_throughlint(tree, extra), score)
+    score.seconds = time.perf_counter() - started
+    return score
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def rows(score: Score) -> list[list[str]]:
+    names = [name for name in FAMILY_ORDER if name in score.families]
+    names += sorted(set(score.families) - set(FAMILY_ORDER))
+    body = []
+    for name in [*names, "all"]:
+        tally = score.total if name == "all" else score.families[name]
+        body.append(
+            [
+                name,
+                str(tally.flags),
+                str(tally.hits),
+                _number(tally.recall),
+                str(tally.cleans),
+                str(tally.false_alarms),
+                _number(tally.false_alarm_rate),
+                _number(tally.precision),
+                str(
+                    sum(score.unlabelled.values())
+                    if name == "all"
+                    else score.unlabelled.get(name, 0)
+                ),
+            ]
+        )
+    return body
+
+
+HEADER = [
+    "family",
+    "flag labels",
+    "hits",
+    "recall",
+    "clean labels",
+    "false alarms",
+    "false-alarm rate",
+    "precision",
+    "findings on unlabelled lines",
+]
+
+
+def markdown(score: Score) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|---|" + "---:|" * (len(HEADER) - 1)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows(score)]
+    return "\n".join(lines)
+
+
+def plain(score: Score) -> str:
+    table = [HEADER, *rows(score)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in table
+    )
+
+
+def as_json(score: Score, split: str) -> dict:
+    def tally_json(tally: Tally) -> dict:
+        return {
+            "flags": tally.flags,
+            "hits": tally.hits,
+            "recall": tally.recall,
+            "cleans": tally.cleans,
+            "false_alarms": tally.false_alarms,
+            "false_alarm_rate": tally.false_alarm_rate,
+            "precision": tally.precision,
+        }
+
+    return {
+        "split": split,
+        "packages": score.packages,
+        "families": {name: tally_json(t) for name, t in score.families.items()},
+        "all": tally_json(score.total),
+        "unlabelled_findings": score.unlabelled,
+        "seconds": round(score.seconds, 3),
+        "outcomes": [
+            {
+                "package": o.package,
+                "path": o.label.path,
+                "line": o.label.line,
+                "rule": o.label.rule,
+                "expect": o.label.expect,
+                "result": o.result,
+                "detail": o.detail,
+            }
+            for o in score.outcomes
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
+    parser.add_argument("--preview", action="store_true", help="pass --preview to throughlint")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--json", metavar="FILE", help="also write the result as JSON")
+    parser.add_argument("--list", action="store_true", help="list misses, false alarms, drift")
+    parser.add_argument("--cache", default=CACHE, help="where fetch.py unpacked the packages")
+    parser.add_argument("--labels", default=LABELS, help="folder of label files")
+    parser.add_argument("--package", action="append", help="only this PyPI name (repeatable)")
+    parser.add_argument(
+        "--check-labels",
+        action="store_true",
+        help="only check that every label's text matches its source line; do not run throughlint",
+    )
+    options = parser.parse_args(argv)
+    try:
+        packages = load_all(options.labels)
+    except LabelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    packages = [p for p in packages if options.split in ("all", p.split)]
+    if options.package:
+        packages = [p for p in packages if p.name in set(options.package)]
+    if options.check_labels:
+        drift = check_labels(packages, os.path.abspath(options.cache))
+        for outcome in drift:
+            label = outcome.label
+            print(f"drift: {outcome.package} {label.path}:{label.line} {outcome.detail}")
+        labels = sum(len(p.labels) for p in packages)
+        print(f"{len(packages)} packages, {labels} labels, {len(drift)} drifted")
+        return 1 if drift else 0
+    extra = ["--preview"] if options.preview else []
+    score = run(packages, os.path.abspath(options.cache), extra, progress=True)
+    print(markdown(score) if options.markdown else plain(score))
+    labels = sum(len(p.labels) for p in packages)
+    print(
+        f"\nsplit {options.split}: {len(packages)} packages, {labels} labels, "
+        f"{len(score.drift)} drifted (skipped), throughlint {score.seconds:.1f} s"
+    )
+    shown = ("miss", "false-alarm", "drift") if options.list else ("drift",)
+    for outcome in score.outcomes:
+        if outcome.result in shown:
+            label = outcome.label
+            print(
+                f"{outcome.result}: {outcome.package} {label.path}:{label.line} {label.rule} "
+                f"{label.text!r} {outcome.detail}".rstrip()
+            )
+    if options.json:
+        with open(options.json, "w", encoding="utf-8") as handle:
+            json.dump(as_json(score, options.split), handle, indent=2)
+            handle.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
