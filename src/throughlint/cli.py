@@ -219,6 +219,7 @@ def _lint(options: argparse.Namespace) -> int:
         settings=settings,
     )
     report.priorities = adopted.priorities
+    report.baseline = adopted.baseline
     text = render(format_name, report)
     if options.output_file:
         try:

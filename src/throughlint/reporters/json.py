@@ -37,4 +37,6 @@ def render(report: Report) -> str:
             "errors": list(report.result.errors),
         },
     }
+    if report.baseline is not None:
+        document["summary"]["baseline"] = report.baseline
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
