@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     output.add_argument("--output-file", "-o", help="write the report to this file")
     output.add_argument("--statistics", action="store_true", help="count diagnostics per rule")
-    output.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
+    output.add_argument(
+        "--quiet", "-q", action="store_true", help="diagnostics only (with --statistics: the table)"
+    )
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even with diagnostics")
     output.add_argument(
         "--show-traceback", action="store_true", help="tracebacks for internal errors"
