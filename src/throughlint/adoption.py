@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Diagnostic
 from throughlint.engine import PARSE_ERROR_CODE, LintResult
+from throughlint.fingerprints import fingerprints
+from throughlint.reporters.paths import display_root
 from throughlint.settings import Settings
 
 
@@ -33,6 +35,7 @@ class Adopted:
     notes: list[str] = field(default_factory=list)
     wrote_baseline: bool = False
     baseline: dict[str, object] | None = None  # what --baseline hid and found gone (JSON)
+    fingerprints: dict[Diagnostic, str] = field(default_factory=dict)  # of the whole run
 
 
 class LintedFiles:
@@ -74,6 +77,12 @@ def adopt(
     top: int | None = None,
 ) -> Adopted:
     diagnostics = list(result.diagnostics)
+    # Identities come from the whole run in file order, before anything is filtered or
+    # sorted, so a finding's occurrence index (and fingerprint) never depends on which
+    # other findings are shown.
+    identities = dict(
+        zip(diagnostics, fingerprints(diagnostics, display_root(settings)), strict=True)
+    )
     notes: list[str] = []
     linted = LintedFiles(paths, settings)
     summary: dict[str, object] | None = None
@@ -141,5 +150,9 @@ def adopt(
         notes.append(f"showing the top {top} of {len(diagnostics)} finding(s) by priority")
         diagnostics = diagnostics[:top]
     return Adopted(
-        dataclasses.replace(result, diagnostics=diagnostics), priorities, notes, baseline=summary
+        dataclasses.replace(result, diagnostics=diagnostics),
+        priorities,
+        notes,
+        baseline=summary,
+        fingerprints=identities,
     )

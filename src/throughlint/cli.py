@@ -230,6 +230,7 @@ def _lint(options: argparse.Namespace) -> int:
     )
     report.priorities = adopted.priorities
     report.baseline = adopted.baseline
+    report.fingerprints = adopted.fingerprints
     text = render(format_name, report)
     if options.output_file:
         try:

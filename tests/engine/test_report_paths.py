@@ -127,3 +127,39 @@ def test_json_fingerprint_matches_the_baseline(run_cli, project):
     assert [d["fingerprint"] for d in document["diagnostics"]] == [
         entry["fingerprint"] for entry in recorded
     ]
+
+
+TWICE = "import queue\n\n\ndef make():\n    a = queue.Queue()\n    return a\n"
+
+
+def test_a_new_finding_never_takes_a_baselined_findings_fingerprint(run_cli, tmp_path):
+    """Fingerprints count occurrences over the whole run: the second identical line in a
+    function is new, and its fingerprint is not the baselined first one's."""
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    (tmp_path / "jobs.py").write_text(TWICE)
+    run_cli("--no-cache", "--write-baseline", "bl.json", ".")
+    baselined = {
+        e["fingerprint"] for e in json.loads((tmp_path / "bl.json").read_text())["findings"]
+    }
+    (tmp_path / "jobs.py").write_text(
+        TWICE.replace("    return a", "    a = queue.Queue()\n    return a")
+    )
+    completed = run_cli("--no-cache", "--format", "json", "--baseline", "bl.json", ".")
+    (new,) = json.loads(completed.stdout)["diagnostics"]
+    assert new["line"] == 6 and new["fingerprint"] not in baselined
+    full = json.loads(run_cli("--no-cache", "--format", "json", ".").stdout)["diagnostics"]
+    assert [d["fingerprint"] for d in full if d["line"] == 6] == [new["fingerprint"]]
+    sarif = json.loads(
+        run_cli("--no-cache", "--format", "sarif", "--baseline", "bl.json", ".").stdout
+    )
+    (result,) = sarif["runs"][0]["results"]
+    assert result["partialFingerprints"]["throughlint/v1"] == new["fingerprint"]
+
+
+def test_top_and_sort_do_not_change_a_fingerprint(run_cli, project):
+    (project / "pkg" / "more.py").write_text(UNBOUNDED + "\nother = queue.Queue()\n" * 2)
+    full = json.loads(_report(run_cli, project, "json", "."))["diagnostics"]
+    by_place = {(d["path"], d["line"]): d["fingerprint"] for d in full}
+    for extra in (("--top", "1"), ("--sort", "priority")):
+        shown = json.loads(_report(run_cli, project, "json", *extra, "."))["diagnostics"]
+        assert shown and all(by_place[(d["path"], d["line"])] == d["fingerprint"] for d in shown)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 
 from throughlint.diagnostics import Severity
-from throughlint.fingerprints import fingerprints
 from throughlint.reporters import Report
-from throughlint.reporters.paths import project_path, report_root
+from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor"}
 
@@ -19,7 +18,7 @@ def render(report: Report) -> str:
     diagnostics = report.result.diagnostics
     root = report_root(report)
     issues = []
-    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, root), strict=True):
+    for d, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True):
         issue = {
             "type": "issue",
             "check_name": d.code,

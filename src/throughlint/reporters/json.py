@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from throughlint import __version__
-from throughlint.fingerprints import fingerprints
 from throughlint.reporters import Report
-from throughlint.reporters.paths import project_path, report_root
+from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 
 
 def render(report: Report) -> str:
@@ -32,7 +31,7 @@ def render(report: Report) -> str:
                 "priority": report.priorities.get(d),
                 "fingerprint": fingerprint,
             }
-            for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, root), strict=True)
+            for d, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True)
         ],
         "summary": {
             "files": report.result.files,

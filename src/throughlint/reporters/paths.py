@@ -1,10 +1,12 @@
-"""Paths in machine-read reports (JSON, SARIF, GitLab, JUnit): relative to the project
-root, whatever the current folder or the spelling of the arguments, as ruff does."""
+"""Paths and fingerprints in machine-read reports (JSON, SARIF, GitLab, JUnit): paths
+relative to the project root, whatever the current folder or the spelling of the
+arguments, as ruff does; one fingerprint per finding, the same in every format."""
 
 from __future__ import annotations
 
 import os
 
+from throughlint.fingerprints import fingerprints
 from throughlint.reporters import Report
 from throughlint.settings import Settings
 
@@ -32,3 +34,13 @@ def project_path(path: str, root: str) -> str:
     if os.path.isabs(relative) or relative == os.pardir or relative.startswith(os.pardir + os.sep):
         return absolute.replace(os.sep, "/")
     return relative.replace(os.sep, "/")
+
+
+def report_fingerprints(report: Report) -> list[str]:
+    """The fingerprint of each reported diagnostic: the one computed over the whole run
+    (``adoption.py``; filtering and sorting do not change it), else computed here."""
+    diagnostics = report.result.diagnostics
+    known = report.fingerprints
+    if all(d in known for d in diagnostics):
+        return [known[d] for d in diagnostics]
+    return fingerprints(diagnostics, report_root(report))

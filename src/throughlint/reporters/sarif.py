@@ -9,9 +9,8 @@ from urllib.parse import quote
 
 from throughlint import __version__
 from throughlint.diagnostics import Diagnostic, Severity
-from throughlint.fingerprints import fingerprints
 from throughlint.reporters import Report
-from throughlint.reporters.paths import project_path, report_root
+from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 from throughlint.rules import all_rules
 from throughlint.settings import Settings
 
@@ -153,7 +152,7 @@ def render(report: Report) -> str:
     texts: dict = {}
     root = report_root(report)
     results = []
-    for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics, root), strict=True):
+    for diagnostic, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True):
         location = artifact_location(diagnostic.path, root)
         fixes = _fixes(diagnostic, settings, texts, location)
         results.append(_result(diagnostic, index, fingerprint, location, fixes))
