@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from throughlint.arguments import nearest
+from throughlint.arguments import Parser, nearest
 from throughlint.rules import all_rules, rule_by_code
 from throughlint.rules.base import FixAvailability, Rule
 
@@ -57,8 +57,6 @@ def rule_json(rule: Rule, explanation: bool = False) -> dict[str, object]:
 
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
-    from throughlint.arguments import Parser
-
     rules = Parser(
         prog="throughlint rules",
         description="List every rule: code, name, whether a fix exists, summary.",
