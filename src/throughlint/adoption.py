@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Diagnostic
 from throughlint.engine import PARSE_ERROR_CODE, LintResult
+from throughlint.fingerprints import fingerprints
+from throughlint.reporters.paths import display_root
 from throughlint.settings import Settings
 
 
@@ -32,6 +34,8 @@ class Adopted:
     priorities: dict[Diagnostic, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     wrote_baseline: bool = False
+    baseline: dict[str, object] | None = None  # what --baseline hid and found gone (JSON)
+    fingerprints: dict[Diagnostic, str] = field(default_factory=dict)  # of the whole run
 
 
 class LintedFiles:
@@ -73,35 +77,60 @@ def adopt(
     top: int | None = None,
 ) -> Adopted:
     diagnostics = list(result.diagnostics)
+    # Identities come from the whole run in file order, before anything is filtered or
+    # sorted, so a finding's occurrence index (and fingerprint) never depends on which
+    # other findings are shown.
+    identities = dict(
+        zip(diagnostics, fingerprints(diagnostics, display_root(settings)), strict=True)
+    )
     notes: list[str] = []
     linted = LintedFiles(paths, settings)
-    root = settings.project_root
+    summary: dict[str, object] | None = None
     if write_baseline:
-        from throughlint.baseline import BaselineError
+        from throughlint.baseline import BaselineError, baseline_root
         from throughlint.baseline import write_baseline as write
 
         try:
-            count = write(write_baseline, diagnostics, root)
+            count = write(write_baseline, diagnostics, baseline_root(write_baseline, settings))
         except BaselineError as exc:
             raise AdoptionError(str(exc)) from None
         notes.append(f"wrote {count} finding(s) to baseline {write_baseline}")
         kept = [d for d in diagnostics if d.code in (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE)]
         return Adopted(dataclasses.replace(result, diagnostics=kept), {}, notes, True)
     if baseline:
-        from throughlint.baseline import BaselineError, apply_baseline, read_baseline
+        from throughlint.baseline import (
+            BaselineError,
+            apply_baseline,
+            baseline_root,
+            read_baseline,
+        )
 
         try:
             known = read_baseline(baseline)
         except BaselineError as exc:
             raise AdoptionError(str(exc)) from None
-        applied = apply_baseline(diagnostics, known, root, linted)
+        applied = apply_baseline(diagnostics, known, baseline_root(baseline, settings), linted)
         diagnostics = applied.new
         notes.append(f"{applied.matched} baselined finding(s) hidden ({baseline})")
+        if applied.deleted_files:
+            shown = ", ".join(applied.deleted_files[:5])
+            more = len(applied.deleted_files) - 5
+            notes.append(
+                f"baselined file(s) no longer exist (deleted or moved): {shown}"
+                + (f" and {more} more" if more > 0 else "")
+            )
         if applied.gone:
             notes.append(
-                f"{applied.gone} baselined finding(s) are gone (fixed or removed): "
-                f"run with `--write-baseline {baseline}` to shrink the baseline"
+                f"{applied.gone} baselined finding(s) are gone (fixed, removed, or in a "
+                f"deleted or moved file): run with `--write-baseline {baseline}` to shrink "
+                "the baseline"
             )
+        summary = {
+            "file": baseline,
+            "hidden": applied.matched,
+            "gone": applied.gone,
+            "missing_files": list(applied.deleted_files),
+        }
     if diff_from:
         from throughlint.changed_lines import GitError, changed_lines
 
@@ -120,4 +149,10 @@ def adopt(
     if top is not None and len(diagnostics) > top:
         notes.append(f"showing the top {top} of {len(diagnostics)} finding(s) by priority")
         diagnostics = diagnostics[:top]
-    return Adopted(dataclasses.replace(result, diagnostics=diagnostics), priorities, notes)
+    return Adopted(
+        dataclasses.replace(result, diagnostics=diagnostics),
+        priorities,
+        notes,
+        baseline=summary,
+        fingerprints=identities,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Diagnostic
 from throughlint.engine import PARSE_ERROR_CODE
 from throughlint.fingerprints import fingerprints, normal_path
+from throughlint.settings import Settings
 
 FORMAT_VERSION = 1
 # Broken files and broken rules are not findings to live with.
@@ -33,7 +35,38 @@ class BaselineError(Exception):
 class BaselineResult:
     new: list[Diagnostic]
     matched: int
-    gone: int
+    gone: int  # recorded findings no longer found, deleted files' included
+    deleted_files: tuple[str, ...] = ()  # recorded paths that no longer exist (moved too)
+
+
+def baseline_root(baseline: str, settings: Settings) -> str:
+    """The folder the paths in a baseline count from: the configuration file's folder,
+    else the git work tree holding the baseline, else the baseline's own folder; never the
+    current folder, so the baseline works from any subfolder."""
+    if settings.config_file:
+        return settings.project_root
+    folder = os.path.dirname(os.path.abspath(baseline))
+    try:
+        completed = subprocess.run(
+            ["git", "-C", folder, "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:  # no git
+        return folder
+    top = completed.stdout.strip()
+    if completed.returncode != 0 or not top:
+        return folder
+    # git answers with the real path; keep the spelling of ``folder`` (symlinked parents)
+    real_top, candidate = os.path.realpath(top), folder
+    while True:
+        if os.path.realpath(candidate) == real_top:
+            return candidate
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return top
+        candidate = parent
 
 
 def write_baseline(path: str, diagnostics: Sequence[Diagnostic], root: str) -> int:
@@ -106,7 +139,8 @@ def apply_baseline(
 ) -> BaselineResult:
     """Drop the findings recorded in ``known``; count the recorded ones no longer found,
     among the files linted (``linted``; all of them when None), so linting a few files
-    (pre-commit) does not call the rest gone."""
+    (pre-commit) does not call the rest gone, and those of files that no longer exist
+    (deleted or moved), wherever they were."""
     new: list[Diagnostic] = []
     matched: set[str] = set()
     for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, root), strict=True):
@@ -115,7 +149,14 @@ def apply_baseline(
         else:
             new.append(d)
     missing = known.keys() - matched
+    deleted = {
+        path
+        for path in {known[fingerprint] for fingerprint in missing}
+        if not os.path.lexists(os.path.join(root, path))
+    }
     if linted is not None and missing:
-        files = {normal_path(path, root) for path in linted}
+        files = {normal_path(path, root) for path in linted} | deleted
         missing = {fingerprint for fingerprint in missing if known[fingerprint] in files}
-    return BaselineResult(new=new, matched=len(matched), gone=len(missing))
+    return BaselineResult(
+        new=new, matched=len(matched), gone=len(missing), deleted_files=tuple(sorted(deleted))
+    )

@@ -20,6 +20,21 @@ _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 ALL_LINES = None  # marks a file that is new as a whole
 
 
+# Every option that user configuration could change and the parser depends on, spelled
+# out: prefixes (diff.noprefix, diff.mnemonicPrefix, diff.srcPrefix), context and merged
+# hunks (diff.context, diff.interHunkContext), colour, external and textconv drivers.
+DIFF_OPTIONS = (
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--unified=0",
+    "--inter-hunk-context=0",
+    "--find-renames",
+)
+
+
 class GitError(Exception):
     """git is missing, the folder is not a repository, or REF is not a revision."""
 
@@ -78,9 +93,7 @@ def changed_lines(ref: str, directory: str = ".") -> ChangedLines:
         base = _git(root, "merge-base", ref, "HEAD").strip() or ref
     except GitError:  # unrelated histories, or no HEAD yet
         base = ref
-    diff = _git(
-        root, "diff", "--no-color", "--no-ext-diff", "--unified=0", "--find-renames", base, "--"
-    )
+    diff = _git(root, "diff", *DIFF_OPTIONS, base, "--")
     files = parse_diff(diff, root)
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
     for name in untracked.split("\0"):
@@ -96,6 +109,8 @@ def parse_diff(diff: str, root: str) -> dict[str, set[int] | None]:
     for line in diff.splitlines():
         if line.startswith("+++ "):
             name = line[4:]
+            if name.endswith("\t"):  # git ends a name that has a space with a tab
+                name = name[:-1]
             if name == "/dev/null":
                 current = None
                 continue

@@ -8,13 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from throughlint import __version__
+from throughlint.arguments import Parser as _Parser
+from throughlint.arguments import subcommand_typo
 
 EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR = 0, 1, 2
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like every other usage error
-        self.exit(EXIT_ERROR, f"throughlint: error: {message} (see `throughlint --help`)\n")
+USAGE = """throughlint [options] [paths ...]
+       throughlint rules [--format {text,json}]
+       throughlint rule (CODE | --all) [--format {text,json}]
+       throughlint report [--by {function,module}] [--format {table,json}] [paths ...]
+       throughlint lsp [--stdio | --tcp PORT]"""
 
 
 def _codes(value: str) -> list[str]:
@@ -28,6 +31,8 @@ def _codes(value: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="throughlint",
+        usage=USAGE,
+        epilog="`throughlint COMMAND --help` shows the options of a subcommand.",
         description="Find throughput anti-patterns: N+1 queries, per-item writes, unbounded "
         "queues, mis-sized pools. `throughlint rules` lists the rules, "
         "`throughlint rule CODE` explains one, `throughlint report` ranks the hot spots, "
@@ -50,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     output.add_argument("--output-file", "-o", help="write the report to this file")
     output.add_argument("--statistics", action="store_true", help="count diagnostics per rule")
-    output.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
+    output.add_argument(
+        "--quiet", "-q", action="store_true", help="diagnostics only (with --statistics: the table)"
+    )
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even with diagnostics")
     output.add_argument(
         "--show-traceback", action="store_true", help="tracebacks for internal errors"
@@ -118,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from throughlint.lsp import main as lsp_main
 
         return lsp_main(arguments[1:])
+    typo = subcommand_typo(arguments)
+    if typo:
+        return _fail(typo)
     options = build_parser().parse_args(arguments)
     try:
         return _lint(options)
@@ -219,6 +229,8 @@ def _lint(options: argparse.Namespace) -> int:
         settings=settings,
     )
     report.priorities = adopted.priorities
+    report.baseline = adopted.baseline
+    report.fingerprints = adopted.fingerprints
     text = render(format_name, report)
     if options.output_file:
         try:

@@ -106,7 +106,12 @@ def _path(key: str, value: Any) -> str:
 
 
 def find_config(start: str) -> str | None:
-    """The nearest ``pyproject.toml`` at or above ``start`` with a ``[tool.throughlint]`` table."""
+    """The nearest ``pyproject.toml`` at or above ``start`` with a ``[tool.throughlint]`` table.
+
+    Each candidate is parsed, not searched for bytes, so every TOML spelling of the table
+    counts (``[ tool . throughlint ]``, ``[tool."throughlint"]``, ``tool = {throughlint = ...}``)
+    and a comment or string that mentions it does not. A ``tool`` that is not a table is an
+    error (PEP 518), and so is unparsable TOML that mentions throughlint."""
     directory = os.path.abspath(start)
     if not os.path.isdir(directory):
         directory = os.path.dirname(directory)
@@ -123,10 +128,35 @@ def find_config(start: str) -> str | None:
 def _has_table(path: str) -> bool:
     try:
         with open(path, "rb") as handle:
-            head = handle.read()
+            data = handle.read()
     except OSError:
         return False
-    return b"tool.throughlint" in head
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if b"throughlint" not in data:
+            return False  # someone else's broken file: not ours to judge
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return _table(document, path) is not None
+
+
+def _table(document: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """``tool.throughlint`` of a parsed ``pyproject.toml`` (None when absent)."""
+    tool = document.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table, got {_describe_kind(tool)}")
+    table = tool.get("throughlint")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(
+            f"{path}: `tool.throughlint` must be a table, got {_describe_kind(table)}"
+        )
+    return table
+
+
+def _describe_kind(value: Any) -> str:
+    return "an array" if isinstance(value, list) else _describe(value)
 
 
 def load_table(path: str) -> dict[str, Any]:
@@ -135,12 +165,9 @@ def load_table(path: str) -> dict[str, Any]:
             document = tomllib.load(handle)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = document.get("tool", {}).get("throughlint", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: `tool.throughlint` must be a table")
-    return table
+    return _table(document, path) or {}
 
 
 def settings_from_table(

@@ -152,6 +152,9 @@ def main(arguments: Sequence[str]) -> int:
             "findings": len(diagnostics),
         }
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    elif not spots and result.errors:  # never "No findings" next to an error
+        count = len(result.errors)
+        sys.stdout.write(f"No hot spots, but {count} error{'' if count == 1 else 's'} reported.\n")
     else:
         sys.stdout.write(_table(spots, options.by, options.top, len(diagnostics), source))
     if result.errors or adopted.result.internal_errors:

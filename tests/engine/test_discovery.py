@@ -85,11 +85,10 @@ def test_gitignore_is_not_used_outside_a_work_tree(run_cli, tree):
     assert "generated/out.py" in linted(run_cli, cwd=tree)
 
 
-def test_paths_are_reported_as_given(run_cli, tree):
+def test_paths_are_reported_from_the_project_root(run_cli, tree):
+    """In JSON, absolute and relative spellings read the same (issue 15, item 13)."""
     assert linted(run_cli, "./app/main.py", cwd=tree) == ["app/main.py"]
-    assert linted(run_cli, str(tree / "app" / "main.py"), cwd=tree) == [
-        str(tree / "app" / "main.py")
-    ]
+    assert linted(run_cli, str(tree / "app" / "main.py"), cwd=tree) == ["app/main.py"]
 
 
 def test_the_same_file_twice_is_linted_once(run_cli, tree):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
 
 def main(arguments: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
+    from throughlint.arguments import Parser
+
+    parser = Parser(
         prog="throughlint lsp",
         description="Language Server: diagnostics on open, change and save; fixes and "
         "suppressions as code actions. Speaks LSP on stdin/stdout unless --tcp is given.",

@@ -50,7 +50,13 @@ class ThroughlintServer(LanguageServer):
         from throughlint.config import ConfigError, find_config, load_settings
         from throughlint.rules import known_codes
 
-        config = find_config(os.path.dirname(os.path.abspath(path)))
+        try:
+            config = find_config(os.path.dirname(os.path.abspath(path)))
+        except ConfigError as exc:  # a `tool` that is not a table, unparsable TOML
+            self.window_show_message(
+                types.ShowMessageParams(types.MessageType.Error, f"throughlint: {exc}")
+            )
+            return Settings()
         key = config or ""
         mtime = os.path.getmtime(config) if config else 0.0
         known = self._settings.get(key)

@@ -23,6 +23,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     priorities: dict[Diagnostic, int] = field(default_factory=dict)  # see priority.py
     settings: Settings | None = None  # for reporters that spell out fixes (SARIF)
+    baseline: dict[str, object] | None = None  # --baseline's counts (adoption.py)
+    fingerprints: dict[Diagnostic, str] = field(default_factory=dict)  # see reporters/paths.py
 
 
 def render(format_name: str, report: Report) -> str:

@@ -7,9 +7,10 @@ from throughlint.reporters.summary import statistics_rows, summary_line
 
 
 def render(report: Report) -> str:
+    table_only = report.statistics and report.quiet  # like ruff: only the table
     lines = [
         f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.message}"
-        for d in report.result.diagnostics
+        for d in ([] if table_only else report.result.diagnostics)
     ]
     if report.statistics:
         lines.extend(
@@ -17,5 +18,7 @@ def render(report: Report) -> str:
             for count, code, name, fixable in statistics_rows(report.result.diagnostics)
         )
     if not report.quiet:
-        lines.append(summary_line(report.result.diagnostics, report.result.files))
+        lines.append(
+            summary_line(report.result.diagnostics, report.result.files, len(report.result.errors))
+        )
     return "\n".join(lines) + "\n" if lines else ""

@@ -1,23 +1,24 @@
 """GitLab Code Quality report: a JSON array of Code Climate issues, the shape GitLab's
 ``artifacts:reports:codequality`` reads (description, check_name, fingerprint, severity,
-location.path, location.lines.begin). Paths are relative to the folder throughlint runs in,
-which in a GitLab job is the repository root."""
+location.path, location.lines.begin). Paths are relative to the project root (see
+``paths.py``), which in a GitLab job is usually the repository root."""
 
 from __future__ import annotations
 
 import json
 
 from throughlint.diagnostics import Severity
-from throughlint.fingerprints import fingerprints, normal_path
 from throughlint.reporters import Report
+from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor"}
 
 
 def render(report: Report) -> str:
     diagnostics = report.result.diagnostics
+    root = report_root(report)
     issues = []
-    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True):
+    for d, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True):
         issue = {
             "type": "issue",
             "check_name": d.code,
@@ -26,7 +27,7 @@ def render(report: Report) -> str:
             "severity": _SEVERITY[d.severity],
             "fingerprint": fingerprint,
             "location": {
-                "path": normal_path(d.path),
+                "path": project_path(d.path, root),
                 "lines": {"begin": d.span.line, "end": max(d.span.end_line, d.span.line)},
             },
         }

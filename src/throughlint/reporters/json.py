@@ -6,17 +6,19 @@ import json
 
 from throughlint import __version__
 from throughlint.reporters import Report
+from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 
 
 def render(report: Report) -> str:
     diagnostics = report.result.diagnostics
+    root = report_root(report)
     document = {
         "version": __version__,
         "diagnostics": [
             {
                 "code": d.code,
                 "name": d.name,
-                "path": d.path,
+                "path": project_path(d.path, root),
                 "line": d.span.line,
                 "column": d.span.column,
                 "end_line": d.span.end_line,
@@ -27,8 +29,9 @@ def render(report: Report) -> str:
                 if d.fix is None
                 else {"applicability": d.fix.applicability.value, "description": d.fix.description},
                 "priority": report.priorities.get(d),
+                "fingerprint": fingerprint,
             }
-            for d in diagnostics
+            for d, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True)
         ],
         "summary": {
             "files": report.result.files,
@@ -37,4 +40,6 @@ def render(report: Report) -> str:
             "errors": list(report.result.errors),
         },
     }
+    if report.baseline is not None:
+        document["summary"]["baseline"] = report.baseline
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

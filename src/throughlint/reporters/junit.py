@@ -9,16 +9,17 @@ from collections import defaultdict
 from xml.etree import ElementTree
 
 from throughlint.diagnostics import Diagnostic
-from throughlint.fingerprints import normal_path
 from throughlint.reporters import Report
+from throughlint.reporters.paths import project_path, report_root
 
 
 def render(report: Report) -> str:
     diagnostics = report.result.diagnostics
     errors = report.result.errors
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
+    root = report_root(report)
     for d in diagnostics:
-        by_path[normal_path(d.path)].append(d)
+        by_path[project_path(d.path, root)].append(d)
     total = max(len(diagnostics), 1) + len(errors)
     root = ElementTree.Element(
         "testsuites",

@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from throughlint import __version__
 from throughlint.diagnostics import Diagnostic, Severity
-from throughlint.fingerprints import fingerprints
 from throughlint.reporters import Report
+from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 from throughlint.rules import all_rules
 from throughlint.settings import Settings
 
@@ -55,15 +55,21 @@ def _rule_descriptors() -> list[dict]:
     return descriptors
 
 
-def artifact_uri(path: str) -> str:
-    path = path.replace(os.sep, "/")
-    if os.path.isabs(path):
-        return "file://" + quote(path)
-    return quote(path[2:] if path.startswith("./") else path)
+def artifact_location(path: str, root: str) -> dict[str, str]:
+    """One form per location: a relative URI against ``%SRCROOT%`` (the project root), or,
+    for a file outside the root, an absolute ``file://`` URI with no base."""
+    shown = project_path(path, root)
+    if os.path.isabs(shown):
+        return {"uri": "file://" + quote(shown if shown.startswith("/") else "/" + shown)}
+    return {"uri": quote(shown), "uriBaseId": "%SRCROOT%"}
 
 
 def _result(
-    diagnostic: Diagnostic, index: dict[str, int], fingerprint: str, fixes: list[dict] | None = None
+    diagnostic: Diagnostic,
+    index: dict[str, int],
+    fingerprint: str,
+    location: dict[str, str],
+    fixes: list[dict] | None = None,
 ) -> dict:
     span = diagnostic.span
     region = {
@@ -82,10 +88,7 @@ def _result(
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {
-                        "uri": artifact_uri(diagnostic.path),
-                        "uriBaseId": "%SRCROOT%",
-                    },
+                    "artifactLocation": location,
                     "region": region,
                 }
             }
@@ -104,7 +107,9 @@ def _result(
     return result
 
 
-def _fixes(diagnostic: Diagnostic, settings, texts: dict) -> list[dict] | None:
+def _fixes(
+    diagnostic: Diagnostic, settings, texts: dict, location: dict[str, str]
+) -> list[dict] | None:
     """The fix as a SARIF ``fix`` object: the edits ``--fix`` would make for it alone."""
     if diagnostic.fix is None or not diagnostic.fix.kind:
         return None
@@ -120,10 +125,7 @@ def _fixes(diagnostic: Diagnostic, settings, texts: dict) -> list[dict] | None:
             },
             "artifactChanges": [
                 {
-                    "artifactLocation": {
-                        "uri": artifact_uri(diagnostic.path),
-                        "uriBaseId": "%SRCROOT%",
-                    },
+                    "artifactLocation": location,
                     "replacements": [
                         {
                             "deletedRegion": {
@@ -148,14 +150,17 @@ def render(report: Report) -> str:
     diagnostics = report.result.diagnostics
     settings = report.settings or Settings()
     texts: dict = {}
-    results = [
-        _result(diagnostic, index, fingerprint, _fixes(diagnostic, settings, texts))
-        for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True)
-    ]
+    root = report_root(report)
+    results = []
+    for diagnostic, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True):
+        location = artifact_location(diagnostic.path, root)
+        fixes = _fixes(diagnostic, settings, texts, location)
+        results.append(_result(diagnostic, index, fingerprint, location, fixes))
     for result, diagnostic in zip(results, diagnostics, strict=True):
         if diagnostic in report.priorities:
             result.setdefault("properties", {})["priority"] = report.priorities[diagnostic]
-    root = "file://" + quote(os.path.abspath(".").replace(os.sep, "/").rstrip("/") + "/")
+    base = root.replace(os.sep, "/").rstrip("/") + "/"
+    base_uri = "file://" + quote(base if base.startswith("/") else "/" + base)
     run = {
         "tool": {
             "driver": {
@@ -166,7 +171,7 @@ def render(report: Report) -> str:
                 "rules": descriptors,
             }
         },
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": base_uri}},
         "columnKind": "unicodeCodePoints",
         "invocations": [
             {

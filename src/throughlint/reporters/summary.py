@@ -11,8 +11,13 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def summary_line(diagnostics: list[Diagnostic], files: int) -> str:
+def summary_line(diagnostics: list[Diagnostic], files: int, errors: int = 0) -> str:
+    """The last line of a human report; never a success line when an error was reported
+    (a missing path, unreadable input), whatever else happened."""
+    failed = f"{plural(errors, 'error')} reported"
     if not diagnostics:
+        if errors:
+            return f"No diagnostics, but {failed} ({plural(files, 'file')} linted)."
         return f"All checks passed! ({plural(files, 'file')} linted)"
     fixable = sum(1 for d in diagnostics if d.fix is not None)
     touched = len({d.path for d in diagnostics})
@@ -20,6 +25,8 @@ def summary_line(diagnostics: list[Diagnostic], files: int) -> str:
     line += f" ({plural(files, 'file')} linted)."
     if fixable:
         line += f" {fixable} fixable with `--fix`."
+    if errors:
+        line += f" And {failed}."
     return line
 
 

@@ -42,7 +42,8 @@ def _render_rich(lines: list[list[Piece]]) -> str:
 
 def _lines(report: Report) -> Iterator[list[Piece]]:
     diagnostics = report.result.diagnostics
-    for diagnostic in diagnostics:
+    table_only = report.statistics and report.quiet  # like ruff: only the table
+    for diagnostic in [] if table_only else diagnostics:
         yield _header(diagnostic)
         yield from _frame(diagnostic)
         yield []
@@ -50,8 +51,9 @@ def _lines(report: Report) -> Iterator[list[Piece]]:
         for count, code, name, fixable in statistics_rows(diagnostics):
             yield [(f"{count:>5}  {code}  {name}{'  [*] fixable' if fixable else ''}", "")]
     if not report.quiet:
-        style = "bold green" if not diagnostics else "bold"
-        yield [(summary_line(diagnostics, report.result.files), style)]
+        errors = len(report.result.errors)
+        style = "bold green" if not diagnostics and not errors else "bold"
+        yield [(summary_line(diagnostics, report.result.files, errors), style)]
         worst = priority_line(diagnostics, report.priorities)
         if worst:
             yield [(worst, "")]
