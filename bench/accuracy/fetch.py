@@ -52,9 +52,11 @@ def _wheel_target_options(filename: str) -> list[str]:
         options += ["--platform", tag]
     first = python.split(".")[0]
     implementation, digits = first[:2], first[2:]
-    if digits:
+    if len(digits) > 1:
+        # A bare major tag (py3) leaves the version to this interpreter: "--python-version 3"
+        # would mean 3.0 and trip the wheel's Requires-Python.
         options += ["--implementation", implementation]
-        options += ["--python-version", f"{digits[0]}.{digits[1:]}" if len(digits) > 1 else digits]
+        options += ["--python-version", f"{digits[0]}.{digits[1:]}"]
     return options
 
 
