@@ -97,3 +97,30 @@ def test_huge_ints_are_printed_short_in_messages(run_cli, tmp_path):
     assert "maxsize=-<20000-bit int>" in messages["TL201"]
     assert "range(<20000-bit int>)" in messages["TL401"]
     assert all(len(message) < 1000 for message in messages.values())
+
+
+SAVE = """\
+import sqlite3
+
+
+def save(rows):
+    conn = sqlite3.connect("app.db")
+    for row in rows{index}:
+        conn.execute("INSERT INTO t VALUES (?)", row)
+        conn.commit()
+"""
+
+
+def test_fix_on_deeply_nested_code_is_a_warning_and_other_files_are_fixed(run_cli, tmp_path):
+    """libcst runs out of stack on 1000 nested unary minuses (and hides that behind a
+    ``KeyError`` whose text recurses again): one warning, that file left alone."""
+    deep = tmp_path / "deep.py"
+    deep.write_text(SAVE.format(index="[" + "-" * 1000 + "1:]"))
+    (tmp_path / "plain.py").write_text(SAVE.format(index=""))
+    before = deep.read_bytes()
+    completed = run_cli("--no-cache", "--fix", "--unsafe-fixes", "deep.py", "plain.py")
+    assert "Traceback" not in completed.stderr, completed.stderr[-2000:]
+    assert "deep.py: fix not applied: the code is nested too deeply" in completed.stderr
+    assert deep.read_bytes() == before
+    assert "executemany" in (tmp_path / "plain.py").read_text()
+    assert completed.returncode == 1  # deep.py's findings remain
