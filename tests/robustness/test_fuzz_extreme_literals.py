@@ -306,7 +306,7 @@ def test_rules_survive_extreme_literals_longer_run():
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    runner(given(program=extreme_programs())(_check))()
+    runner(given(text=extreme_programs())(_check))()
 
 
 def test_extreme_programs_through_the_real_cli(tmp_path):
