@@ -175,3 +175,31 @@ def test_insert_and_text_with_a_list_are_one_call(engine):
     assert [verb for verb, _ in engine.calls] == ["INSERT", "UPDATE"]
     assert engine.calls[1] == ("UPDATE", True)
     assert _statuses(engine)[21] == "x"
+
+
+PYMYSQL = """\
+import pymysql
+
+
+def bump(ids):
+    conn = pymysql.connect(host="db")
+    cur = conn.cursor()
+    for oid in ids:
+        cur.execute("UPDATE orders SET n = n + 1 WHERE id = %s", (oid,))
+    for oid in ids:
+        cur.execute("INSERT INTO seen (id) VALUES (%s)", (oid,))
+    for oid in ids:
+        cur.execute("DELETE FROM seen WHERE id = %s", (oid,))
+"""
+
+
+def test_pymysql_multi_row_advice_only_for_insert(run_cli, tmp_path):
+    """PyMySQL's ``executemany()`` rewrites only INSERT / REPLACE into one multi-row
+    statement; an UPDATE or DELETE it still sends row by row."""
+    (tmp_path / "bump.py").write_text(PYMYSQL)
+    completed = run_cli("--no-cache", "--format", "json", "--select", "TL102", "bump.py")
+    messages = {d["line"]: d["message"] for d in json.loads(completed.stdout)["diagnostics"]}
+    assert set(messages) == {8, 10, 12}
+    assert "multi-row INSERT" in messages[10]
+    assert "`UPDATE ... WHERE id IN (...)`" in messages[8] and "INSERT" not in messages[8]
+    assert "`DELETE ... WHERE id IN (...)`" in messages[12] and "INSERT" not in messages[12]

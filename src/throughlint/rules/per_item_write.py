@@ -305,8 +305,13 @@ def advice(found: DbCall) -> str:
     if driver == "psycopg":
         return "use `cursor.executemany()` once (psycopg 3 pipelines it)"
     if driver in ("pymysql", "MySQLdb", "mysql"):
-        if found.verb in ("UPDATE", "DELETE"):  # executemany runs these row by row
-            return f"use one `{found.verb} ... WHERE id IN (...)` (or a join on the new values)"
+        if found.verb == "DELETE":
+            return "use one `DELETE ... WHERE id IN (...)` (`executemany()` deletes row by row)"
+        if found.verb == "UPDATE":
+            return (
+                "use one `UPDATE ... WHERE id IN (...)`, or a join on a table of the new "
+                "values (`executemany()` updates row by row)"
+            )
         return "use `executemany()` once (it sends a multi-row INSERT)"
     if driver == "sqlite3":
         return "collect the parameters and call `executemany()` once"
