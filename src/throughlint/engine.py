@@ -312,7 +312,7 @@ def _analyse(
         index_facts=facts,
     )
     checker.run()
-    diagnostics = filter_suppressed(checker.diagnostics, source.line)
+    diagnostics = filter_suppressed(checker.diagnostics, source)
     if facts is not None and facts_out is not None:
         facts_out.append(facts.to_json())
     return diagnostics + checker.internal_errors
