@@ -115,8 +115,11 @@ def decode_source(data: bytes, path: str) -> SourceFile:
 
 
 def parse_source(source: SourceFile) -> ast.Module:
+    # Not the real path: given a file that exists, CPython re-reads the error's line from
+    # disk to turn its byte offset into a column, and a BOM there (or a newer version of
+    # the file, in an editor) shifts the column. Given this name, it uses the text parsed.
     try:
-        return ast.parse(source.text, filename=source.path)
+        return ast.parse(source.text, filename="<throughlint>")
     except SyntaxError as exc:
         line = exc.lineno or 1
         column = exc.offset or 1
