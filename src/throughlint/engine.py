@@ -344,7 +344,11 @@ def _source_error(path: str, exc: SourceError) -> Diagnostic:
 def _file_internal_error(path: str, exc: Exception, show_traceback: bool) -> Diagnostic:
     """A failure outside any one rule (the walk, the semantic model, suppression): the
     file's findings are lost, so it is one error at its first line."""
-    detail = f"{type(exc).__name__}: {exc}"
+    try:  # the text of an exception may itself fail (a KeyError of a deeply nested node)
+        text = next(iter(str(exc).strip().splitlines()), "")
+    except Exception:
+        text = ""
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     if show_traceback:
         detail += "\n" + "".join(traceback.format_exception(exc)).rstrip()
     return Diagnostic(
