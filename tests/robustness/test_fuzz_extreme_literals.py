@@ -25,16 +25,12 @@ import tokenize
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.fuzzing import ALL_TRIGGERS, EXAMPLES, RULES, fuzz_settings
 
 from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.engine import lint_text
 from throughlint.fixing import FileFix, fix_text
-from throughlint.rules import all_rules
 from throughlint.settings import Settings
-
-EXAMPLES = int(os.environ.get("THROUGHLINT_FUZZ_EXAMPLES", "0") or 0)
-RULES = all_rules()
-ALL_TRIGGERS = "# " + " ".join(sorted({t for rule in RULES for t in rule.triggers})) + "\n"
 
 # --- the extreme values -------------------------------------------------------------
 
@@ -258,16 +254,6 @@ def _check(text: str) -> None:
         assert _parses(fixed), f"--fix broke the program:\n{fixed[:3000]}"
 
 
-def _settings(default: int):
-    return settings(
-        max_examples=EXAMPLES or default,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        derandomize=not EXAMPLES,  # the default run is reproducible; long runs explore
-    )
-
-
 def test_every_seed_and_template_parses():
     """A seed that does not parse would make the fuzz below test nothing."""
     assert all(_parses(text) for text in SEEDS)
@@ -291,7 +277,7 @@ def test_each_string_in_each_string_slot(value):
             _check(text)
 
 
-@_settings(default=40)
+@fuzz_settings(default=40)
 @given(program=extreme_programs())
 def test_rules_survive_extreme_literals(program):
     _check(program)
