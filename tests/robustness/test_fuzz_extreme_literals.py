@@ -16,10 +16,7 @@ import ast
 import io
 import json
 import keyword
-import os
 import random
-import subprocess
-import sys
 import tokenize
 
 import pytest
@@ -295,7 +292,7 @@ def test_rules_survive_extreme_literals_longer_run():
     runner(given(text=extreme_programs())(_check))()
 
 
-def test_extreme_programs_through_the_real_cli(tmp_path):
+def test_extreme_programs_through_the_real_cli(run_cli, tmp_path):
     """The same swaps, made by a seeded RNG, written to disk and linted by the real
     command with worker processes: no traceback, no TL999, JSON printed."""
     rng = random.Random(15)
@@ -303,14 +300,7 @@ def test_extreme_programs_through_the_real_cli(tmp_path):
     for index in range(count):
         program = make_extreme(rng.choice(SEEDS), rng.choice, lambda: rng.random() < 0.5)
         (tmp_path / f"extreme_{index:03}.py").write_text(ALL_TRIGGERS + program, "utf-8")
-    completed = subprocess.run(
-        [sys.executable, "-m", "throughlint", "--no-cache", "-j", "2", "--format", "json", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    completed = run_cli("--no-cache", "-j", "2", "--format", "json", ".")
     assert "Traceback" not in completed.stderr, completed.stderr[-3000:]
     document = json.loads(completed.stdout)
     assert document["summary"]["files"] == count
