@@ -139,8 +139,9 @@ def test_text_output_exit_zero_and_traceback(tmp_path):
     assert "Traceback" not in text.stdout + text.stderr
     assert "boom.py:1:1: TL999" in text.stdout
     assert text.stdout.count("TL201") == 30
-    # --exit-zero covers findings; an internal error still says the results are incomplete
-    assert text.returncode == 2
+    assert text.returncode == 0  # --exit-zero: a TL999 is a finding like any other
+    usage = _run(tmp_path, SITES["semantic-model"], "--no-cache", "--exit-zero", "nope.py", ".")
+    assert usage.returncode == 2  # ...but a path that does not exist is a usage error
     shown = _run(tmp_path, SITES["semantic-model"], "--no-cache", "--show-traceback", "boom.py")
     assert shown.returncode == 2
     assert "Traceback (most recent call last)" in shown.stdout
