@@ -241,7 +241,9 @@ def _lint(options: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    if result.errors or result.internal_errors:
+    if result.errors:
+        return EXIT_ERROR
+    if result.internal_errors and not options.exit_zero:  # a TL999 is a finding too
         return EXIT_ERROR
     if (result.diagnostics or changed_files) and not options.exit_zero:
         return EXIT_DIAGNOSTICS

@@ -66,9 +66,13 @@ def discover(paths: Iterable[str], settings: Settings) -> Discovery:
     seen: set[str] = set()
     for path in paths:
         try:
-            os.stat(path)
+            mode = os.stat(path).st_mode
         except OSError as exc:
             result.errors.append((path, _describe_os_error(exc)))
+            continue
+        special = _special_kind(mode)
+        if special is not None:  # reading a FIFO or a device could block forever
+            result.errors.append((path, f"not a regular file (a {special}); skipped"))
             continue
         if os.path.isdir(path):
             if settings.force_exclude and matcher.matches(path) and not _is_current(path):
@@ -112,6 +116,22 @@ def _walk_directory(top: str, matcher: ExcludeMatcher, settings: Settings) -> It
         ignored = _git_ignored(top, candidates)
         candidates = [path for path in candidates if path not in ignored]
     return iter(candidates)
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a path named on the command line is when it is neither a folder nor a
+    regular file (``stat`` follows symlinks)."""
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    return "special file"
 
 
 def _is_special_file(path: str) -> bool:

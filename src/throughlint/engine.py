@@ -12,12 +12,18 @@ import contextlib
 import fnmatch
 import os
 import sys
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from throughlint.cache import ResultCache, content_hash
-from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch
+from throughlint.checker import (
+    INTERNAL_ERROR_CODE,
+    INTERNAL_ERROR_NAME,
+    Checker,
+    build_dispatch,
+)
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.discovery import discover
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
@@ -261,7 +267,26 @@ def _check_bytes(
     show_traceback: bool,
     facts_out: list | None = None,
 ) -> list[Diagnostic]:
-    """Lint one file; its project-index facts (or None) are appended to ``facts_out``."""
+    """Lint one file; its project-index facts (or None) are appended to ``facts_out``.
+    Nothing raised while analysing one file stops the run: it becomes that file's TL000
+    (nested too deeply) or TL999 (a bug in throughlint)."""
+    try:
+        return _analyse(data, path, settings, rules, show_traceback, facts_out)
+    except RecursionError:
+        message = "cannot analyse: code nested too deeply"
+        return [_source_error(path, SourceError(message))]
+    except Exception as exc:
+        return [_file_internal_error(path, exc, show_traceback)]
+
+
+def _analyse(
+    data: bytes,
+    path: str,
+    settings: Settings,
+    rules: tuple[Rule, ...],
+    show_traceback: bool,
+    facts_out: list | None,
+) -> list[Diagnostic]:
     try:
         source = decode_source(data, path)
         tree = parse_source(source)
@@ -286,12 +311,8 @@ def _check_bytes(
         show_traceback=show_traceback,
         index_facts=facts,
     )
-    try:
-        checker.run()
-    except RecursionError:
-        message = "cannot analyse: code nested too deeply"
-        return [_source_error(path, SourceError(message))]
-    diagnostics = filter_suppressed(checker.diagnostics, source.line)
+    checker.run()
+    diagnostics = filter_suppressed(checker.diagnostics, source)
     if facts is not None and facts_out is not None:
         facts_out.append(facts.to_json())
     return diagnostics + checker.internal_errors
@@ -316,6 +337,26 @@ def _source_error(path: str, exc: SourceError) -> Diagnostic:
         path=path,
         span=Span(exc.line, exc.column, exc.line, exc.column),
         message=exc.message,
+        severity=Severity.ERROR,
+    )
+
+
+def _file_internal_error(path: str, exc: Exception, show_traceback: bool) -> Diagnostic:
+    """A failure outside any one rule (the walk, the semantic model, suppression): the
+    file's findings are lost, so it is one error at its first line."""
+    try:  # the text of an exception may itself fail (a KeyError of a deeply nested node)
+        text = next(iter(str(exc).strip().splitlines()), "")
+    except Exception:
+        text = ""
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if show_traceback:
+        detail += "\n" + "".join(traceback.format_exception(exc)).rstrip()
+    return Diagnostic(
+        code=INTERNAL_ERROR_CODE,
+        name=INTERNAL_ERROR_NAME,
+        path=path,
+        span=Span(1, 1, 1, 1),
+        message=f"internal error while analysing this file: {detail}",
         severity=Severity.ERROR,
     )
 

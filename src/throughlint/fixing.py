@@ -125,7 +125,12 @@ def fix_file(
     if refusal is not None:
         item.error = f"not fixed: {refusal}"
         return item
-    text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding)
+    try:
+        text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding)
+    except Exception as exc:  # a bug in a fix: this file stays as it is, the run goes on
+        item.error = f"fix not applied: internal error ({type(exc).__name__})"
+        item.fixed, item.remaining, item.applied = item.original, diagnostics, []
+        return item
     if text == source.text or not write:
         return item
     try:
@@ -228,14 +233,17 @@ def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str =
         try:
             new_text, outcome = apply_fixes(text, wanted, settings)
         except Exception as exc:  # libcst cannot parse it, or a fix failed: leave the file
-            item.error = f"fix not applied: {type(exc).__name__}: {_first_line(exc)}"
+            if _out_of_stack(exc):
+                item.error = "fix not applied: the code is nested too deeply for libcst"
+            else:
+                item.error = f"fix not applied: {type(exc).__name__}: {_first_line(exc)}"
             break
         if not outcome.applied:
             break
         try:
             ast.parse(new_text, filename=item.path)
-        except (SyntaxError, ValueError) as exc:
-            item.error = f"fix not applied: the result would not parse ({exc})"
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            item.error = f"fix not applied: the result would not parse ({_first_line(exc)})"
             break
         text = new_text
         item.applied.extend(outcome.applied)
@@ -245,8 +253,21 @@ def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str =
     return text
 
 
-def _first_line(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
+def _out_of_stack(exc: BaseException | None) -> bool:
+    """A RecursionError, or an error raised while libcst unwound from one."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, RecursionError):
+            return True
+        exc, seen = exc.__context__, seen + 1
+    return False
+
+
+def _first_line(exc: BaseException) -> str:
+    try:  # a KeyError's text is the repr of its key: a deeply nested node recurses
+        lines = str(exc).strip().splitlines()
+    except (RecursionError, ValueError):
+        return "(no description)"
     return lines[0] if lines else ""
 
 

@@ -34,6 +34,7 @@ class SourceFile:
     text: str
     encoding: str = "utf-8"
     _lines: list[str] | None = field(default=None, repr=False)
+    _comments: dict[int, str] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -46,6 +47,13 @@ class SourceFile:
     def line(self, lineno: int) -> str:
         lines = self.lines
         return lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+
+    def comment(self, lineno: int) -> str:
+        """The comment on ``lineno`` (``""`` if none), from the tokenizer: a ``#`` inside
+        a string is not a comment. The file is tokenized once, on the first call."""
+        if self._comments is None:
+            self._comments = _comments(self.text, self.lines)
+        return self._comments.get(lineno, "")
 
     def char_column(self, lineno: int, byte_offset: int) -> int:
         """0-based character column of a UTF-8 byte offset on ``lineno``."""
@@ -61,6 +69,24 @@ class SourceFile:
         col = self.char_column(line, node.col_offset)  # type: ignore[attr-defined]
         end = self.char_column(end_line, end_col) if end_col is not None else col
         return Span(line, col + 1, end_line, end + 1)
+
+
+def _comments(text: str, lines: list[str]) -> dict[int, str]:
+    """COMMENT tokens by line. Lines are split the way ``ast`` counts them (a lone
+    ``\r`` ends a line too). Should the tokenizer disagree with the parser that accepted
+    the file, the lines from where it stopped count as all comment (the old reading)."""
+    found: dict[int, str] = {}
+    readline = iter(line + "\n" for line in lines).__next__
+    last = 0
+    try:
+        for token in tokenize.generate_tokens(readline):
+            last = token.start[0]
+            if token.type == tokenize.COMMENT:
+                found[last] = token.string
+    except (tokenize.TokenError, SyntaxError):
+        for lineno in range(max(last, 1), len(lines) + 1):
+            found.setdefault(lineno, lines[lineno - 1])
+    return found
 
 
 def decode_source(data: bytes, path: str) -> SourceFile:
@@ -89,8 +115,11 @@ def decode_source(data: bytes, path: str) -> SourceFile:
 
 
 def parse_source(source: SourceFile) -> ast.Module:
+    # Not the real path: given a file that exists, CPython re-reads the error's line from
+    # disk to turn its byte offset into a column, and a BOM there (or a newer version of
+    # the file, in an editor) shifts the column. Given this name, it uses the text parsed.
     try:
-        return ast.parse(source.text, filename=source.path)
+        return ast.parse(source.text, filename="<throughlint>")
     except SyntaxError as exc:
         line = exc.lineno or 1
         column = exc.offset or 1

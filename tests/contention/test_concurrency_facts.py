@@ -176,8 +176,10 @@ def f(q, cache, stop, sock, conn, items):
     probe(cache.get(timeout=3))
     probe(", ".join(items))
 """
+    # ``cache.get(timeout=3)``: an untyped receiver with a non-queue name is not a queue
+    # (``timeout=`` is every HTTP client's keyword too; issue 15, item 2)
     assert ask(source, _wait) == [
-        True, True, True, True, False, False, True, True, True, True, False
+        True, True, True, True, False, False, True, True, True, False, False
     ]  # fmt: skip
 
 

@@ -18,29 +18,15 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
+from support.fuzzing import ALL_TRIGGERS, EXAMPLES, RULES, fuzz_settings
 
 from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.engine import PARSE_ERROR_CODE, lint_paths, lint_text
-from throughlint.rules import all_rules
 from throughlint.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = int(os.environ.get("THROUGHLINT_FUZZ_EXAMPLES", "0") or 0)
-RULES = all_rules()
-# A comment naming every trigger makes every rule look at every generated program.
-ALL_TRIGGERS = "# " + " ".join(sorted({t for rule in RULES for t in rule.triggers})) + "\n"
-
-
-def _fuzz_settings(default: int):
-    return settings(
-        max_examples=EXAMPLES or default,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        derandomize=not EXAMPLES,  # the default run is reproducible; long runs explore
-    )
 
 
 def _assert_contained(diagnostics, text):
@@ -51,14 +37,14 @@ def _assert_contained(diagnostics, text):
 # --- hypothesmith: any valid Python ---------------------------------------------------
 
 
-@_fuzz_settings(default=6)
+@fuzz_settings(default=6)
 @given(source=hypothesmith.from_grammar())
 def test_rules_survive_any_program_from_the_grammar(source):
     text = ALL_TRIGGERS + source
     _assert_contained(lint_text(text, "fuzz.py", rules=RULES), text)
 
 
-@_fuzz_settings(default=3)
+@fuzz_settings(default=3)
 @given(source=hypothesmith.from_node())
 def test_rules_survive_any_program_from_libcst_nodes(source):
     text = ALL_TRIGGERS + source
@@ -380,7 +366,7 @@ SEEDED = (
 )
 
 
-@_fuzz_settings(default=12)
+@fuzz_settings(default=12)
 @example(source=SEEDED[0])
 @example(source=SEEDED[1])
 @example(source=SEEDED[2])
@@ -402,7 +388,7 @@ def _fix_in_process(text: str) -> str:
     return fix_text(item, Settings(), unsafe=True)
 
 
-@_fuzz_settings(default=5)
+@fuzz_settings(default=5)
 @example(source=SEEDED[0])
 @example(source=SEEDED[1])
 @example(source=SEEDED[2])
@@ -487,7 +473,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return data[:start] + data[end:]
 
 
-@_fuzz_settings(default=40)
+@fuzz_settings(default=40)
 @given(seed=st.sampled_from(SEEDS), salt=st.integers(0, 2**32 - 1), rounds=st.integers(1, 3))
 def test_mutated_files_give_tl000_or_success(seed, salt, rounds):
     rng = random.Random(salt)
@@ -542,7 +528,7 @@ def test_mutants_through_the_real_cli(tmp_path):
 @pytest.mark.slow
 def test_hypothesmith_longer_run():
     """``-m slow``: a longer hypothesmith run over both generators."""
-    runner = _fuzz_settings(default=300)
+    runner = fuzz_settings(default=300)
 
     @runner
     @given(source=st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node()))

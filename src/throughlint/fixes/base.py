@@ -156,6 +156,7 @@ def apply_fixes(
     if not pending:
         return code, outcome
     module = cst.parse_module(code)
+    lost = _lost_tail(code, module)
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     context = FixContext(module=module, settings=settings)
     context.codemod = CodemodContext(wrapper=wrapper)
@@ -175,7 +176,14 @@ def apply_fixes(
         new_module = AddImportsVisitor(context.codemod).transform_module(new_module)
     if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         new_module = RemoveImportsVisitor(context.codemod).transform_module(new_module)
-    return new_module.code, outcome
+    return new_module.code + lost, outcome
+
+
+def _lost_tail(code: str, module: cst.Module) -> str:
+    """What libcst's round trip drops at the end of the file, to put back: a final lone
+    ``\r`` (CR-only or mixed line endings) is not reproduced by ``Module.code``."""
+    kept = module.code
+    return code[len(kept) :] if len(kept) < len(code) and code.startswith(kept) else ""
 
 
 def _identifiers(module: cst.Module) -> set[str]:

@@ -34,7 +34,7 @@ from throughlint.fixes import (
     EXECUTEMANY,
     SET_MANY,
 )
-from throughlint.semantic.expressions import names_read, walk_same_function
+from throughlint.semantic.expressions import names_read, source_text, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind
 from throughlint.semantic.scope import ScopeKind
 
@@ -92,7 +92,7 @@ def executemany(model: SemanticModel, call: ast.Call, loop: Loop, driver: str) -
         return None
     return Fix(
         Applicability.SAFE,
-        f"send all rows with one `{ast.unparse(call.func.value)}.executemany()`",  # type: ignore[attr-defined]
+        f"send all rows with one `{source_text(call.func.value)}.executemany()`",  # type: ignore[attr-defined]
         kind=EXECUTEMANY,
     )
 
@@ -231,7 +231,7 @@ def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix |
                 return None
     return Fix(
         Applicability.UNSAFE,
-        f"commit once after the loop (`{ast.unparse(call.func)}()`)",
+        f"commit once after the loop (`{source_text(call.func)}()`)",
         kind=COMMIT_AFTER_LOOP,
     )
 

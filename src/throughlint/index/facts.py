@@ -23,7 +23,7 @@ from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop
-from throughlint.suppression import suppressed_codes
+from throughlint.suppression import line_suppressions
 
 if TYPE_CHECKING:
     from throughlint.checker import Checker
@@ -111,7 +111,7 @@ def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None
         "k": kind,
         "span": [span.line, span.column, span.end_line, span.end_column],
         "src": line,
-        "sup": sorted(suppressed_codes(line)),
+        "sup": sorted(line_suppressions(checker.source, span.line)),
         "fn": (model.function_name or "").removeprefix(model.module + "."),
         "depth": sum(1 for loop in model.loops if not loop.small and not loop.is_while),
         **data,

@@ -66,6 +66,7 @@ from throughlint.effects.database import (
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
+from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
@@ -211,7 +212,7 @@ def check_with(checker, node: ast.AST) -> None:
             and context.func.attr == "begin"
             and is_engine(model, context.func.value)
         ):
-            _report(checker, context, loop, f"`with {ast.unparse(context.func)}()`")
+            _report(checker, context, loop, f"`with {source_text(context.func)}()`")
             return
         if (
             name is not None

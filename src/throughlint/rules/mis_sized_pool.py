@@ -52,7 +52,12 @@ from dataclasses import dataclass
 
 from throughlint.apis import CPU_COUNT_CALLS
 from throughlint.rules.base import Rule
-from throughlint.semantic.expressions import call_argument, has_unknown_arguments, literal_int
+from throughlint.semantic.expressions import (
+    call_argument,
+    has_unknown_arguments,
+    int_text,
+    literal_int,
+)
 
 RULE = Rule(
     code="TL202",
@@ -161,18 +166,19 @@ def check(checker, node: ast.Call) -> None:
     settings = checker.settings
     value = literal_int(size)
     if value is not None:
+        shown = int_text(value)
         if value <= 0:
             checker.report(
                 RULE,
                 node,
-                f"`{kind.label}` with {value} workers: a pool needs at least one "
+                f"`{kind.label}` with {shown} workers: a pool needs at least one "
                 f"(this raises `ValueError`); use `None` for the default size",
             )
         elif kind.processes and value > settings.max_processes:
             checker.report(
                 RULE,
                 node,
-                f"`{kind.label}` with {value} processes: more than the cores of most machines "
+                f"`{kind.label}` with {shown} processes: more than the cores of most machines "
                 f"(max-processes = {settings.max_processes}); CPU-bound processes beyond the "
                 f"core count only add context switches and memory; {_CONTAINER_ADVICE}",
             )
@@ -180,7 +186,7 @@ def check(checker, node: ast.Call) -> None:
             checker.report(
                 RULE,
                 node,
-                f"`{kind.label}` with {value} threads (max-threads = {settings.max_threads}): "
+                f"`{kind.label}` with {shown} threads (max-threads = {settings.max_threads}): "
                 f"each thread costs a stack and contends for the GIL and shared resources; "
                 f"size I/O pools as cores * (1 + wait/service) and measure",
             )
@@ -191,8 +197,8 @@ def check(checker, node: ast.Call) -> None:
             checker.report(
                 RULE,
                 node,
-                f"`{kind.label}` with {factor}x the cores: CPU-bound processes beyond the core "
-                f"count only add context switches and memory; {_CONTAINER_ADVICE}",
+                f"`{kind.label}` with {int_text(factor)}x the cores: CPU-bound processes beyond "
+                f"the core count only add context switches and memory; {_CONTAINER_ADVICE}",
             )
 
 

@@ -21,8 +21,10 @@ What to use depends on the driver:
 - PyMySQL / mysqlclient: `executemany()` rewrites an INSERT into multi-row VALUES;
 - Django: `bulk_create()`, `bulk_update()`, one `filter(...).update()`;
 - SQLAlchemy 2.0: `session.add()` per item is fine (the flush batches INSERTs,
-  "insertmanyvalues"); only a `flush()` / `commit()` per item is the problem, or
-  `execute(insert(table), list_of_dicts)`;
+  "insertmanyvalues"); only a `flush()` / `commit()` per item is the problem. One
+  statement per item becomes one call: `execute(insert(table), list_of_dicts)`,
+  `execute(update(Model), list_of_dicts)` (bulk UPDATE by primary key, or `bindparam()`
+  criteria on a Core table), one `delete(table).where(table.c.id.in_(ids))`;
 - pymongo: `insert_many()`, `bulk_write()`.
 
 It does not matter for a handful of rows, or when each write must be visible before
@@ -291,7 +293,7 @@ def advice(found: DbCall) -> str:
                 "add all objects and flush / commit once after the loop (SQLAlchemy 2.0 "
                 "batches the INSERTs at flush)"
             )
-        return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
+        return _sqlalchemy_advice(found.verb, textual=found.sql is not None)
     if found.framework == "pymongo":
         return "use `insert_many()` / `bulk_write()`"
     driver = found.driver
@@ -303,10 +305,39 @@ def advice(found: DbCall) -> str:
     if driver == "psycopg":
         return "use `cursor.executemany()` once (psycopg 3 pipelines it)"
     if driver in ("pymysql", "MySQLdb", "mysql"):
+        if found.verb == "DELETE":
+            return "use one `DELETE ... WHERE id IN (...)` (`executemany()` deletes row by row)"
+        if found.verb == "UPDATE":
+            return (
+                "use one `UPDATE ... WHERE id IN (...)`, or a join on a table of the new "
+                "values (`executemany()` updates row by row)"
+            )
         return "use `executemany()` once (it sends a multi-row INSERT)"
     if driver == "sqlite3":
         return "collect the parameters and call `executemany()` once"
     return "collect the parameters and call `executemany()` once (or a multi-row statement)"
+
+
+def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
+    """The batched form of one SQLAlchemy statement per item, by its verb."""
+    if verb == "DELETE":
+        if textual:
+            return (
+                "delete all rows with one `DELETE ... WHERE id IN :ids` "
+                '(`bindparam("ids", expanding=True)`)'
+            )
+        return "delete all rows with one `execute(delete(table).where(table.c.id.in_(ids)))`"
+    if verb == "UPDATE":
+        if textual:
+            return "pass every row to one call: `execute(text(...), [params, ...])` (executemany)"
+        return (
+            "pass every row to one call: `execute(update(Model), [dict, ...])` (bulk UPDATE by "
+            "primary key), or for a Core table `execute(update(table).where(table.c.id == "
+            'bindparam("b_id")), [params, ...])` (executemany)'
+        )
+    if textual:
+        return "pass all rows to one call: `execute(text(...), [params, ...])` (executemany)"
+    return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
 
 
 def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:

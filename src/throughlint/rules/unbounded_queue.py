@@ -47,7 +47,12 @@ import ast
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import QUEUE_MAXSIZE, SIMPLE_QUEUE
 from throughlint.rules.base import FixAvailability, Rule
-from throughlint.semantic.expressions import call_argument, has_unknown_arguments, literal_int
+from throughlint.semantic.expressions import (
+    call_argument,
+    has_unknown_arguments,
+    int_text,
+    literal_int,
+)
 
 RULE = Rule(
     code="TL201",
@@ -189,8 +194,8 @@ def check(checker, node: ast.Call) -> None:
         checker.report(
             RULE,
             node,
-            f"`{short}(maxsize={value})` is unbounded (a size of 0 or less means no limit); "
-            f"{_ADVICE}",
+            f"`{short}(maxsize={int_text(value)})` is unbounded (a size of 0 or less means "
+            f"no limit); {_ADVICE}",
             _fix(checker, QUEUE_MAXSIZE, "set `maxsize={size}`"),
         )
 

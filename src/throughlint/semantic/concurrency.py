@@ -207,13 +207,35 @@ def is_blocking_wait(model: SemanticModel, call: ast.Call) -> bool:
     if func.attr in _WAIT_METHODS:
         return True
     if func.attr in {"get", "join"}:
-        receiver = model.resolve(func.value) or ""
-        if receiver.startswith(_QUEUE_TYPES) and "Queue" in receiver:
-            return True
-        if func.attr == "get" and any(k.arg in {"timeout", "block"} for k in call.keywords):
-            return True
-        return func.attr == "get" and bool(_QUEUE_NAME.search(_last_name(func.value) or ""))
+        kind = queue_kind(model, func.value)
+        if kind is not None or func.attr == "join":
+            return bool(kind)
+        # a type we cannot see: a queue-like name, or ``block=``, which only queues take
+        # (``timeout=`` says nothing: HTTP clients take it too)
+        return bool(_QUEUE_NAME.search(_last_name(func.value) or "")) or any(
+            k.arg == "block" for k in call.keywords
+        )
     return False
+
+
+def queue_kind(model: SemanticModel, expr: ast.expr) -> bool | None:
+    """Whether ``expr`` is a queue by its type: True for a ``queue`` / ``asyncio`` /
+    ``multiprocessing`` queue (constructed, annotated, or set in ``__init__``), False for
+    an instance of another class (``requests.Session()``, a class of this file that
+    happens to be named ``Queue``) or a module (``requests``), None when not known."""
+    name = model.resolve(expr)
+    if name is None:
+        return None
+    if name.startswith(_QUEUE_TYPES) and "Queue" in name:
+        return True
+    if name.endswith("()"):
+        callee = name[:-2].rsplit(".", 1)[-1]
+        return False if callee[:1].isupper() else None  # a class, not a factory function
+    if isinstance(expr, ast.Name):
+        binding = model.lookup(expr.id)
+        if binding is not None and isinstance(binding.node, ast.Import):
+            return False  # ``import requests``: a module
+    return None
 
 
 def loop_waits(model: SemanticModel, loop: Loop) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Iterator
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -21,6 +22,32 @@ def literal_int(node: ast.expr | None) -> int | None:
     ):
         return -node.operand.value if isinstance(node.op, ast.USub) else node.operand.value
     return None
+
+
+def int_text(value: int) -> str:
+    """``str(value)``, except for ints past ``sys.get_int_max_str_digits()`` (legal in
+    source as hex or octal literals), which Python refuses to print in decimal."""
+    try:
+        return str(value)
+    except ValueError:
+        return f"{'-' if value < 0 else ''}<{value.bit_length()}-bit int>"
+
+
+def source_text(node: ast.AST) -> str:
+    """``ast.unparse``, surviving int literals too long to print (see :func:`int_text`)."""
+    try:
+        return ast.unparse(node)
+    except ValueError:
+        return ast.unparse(_HugeIntsNamed().visit(copy.deepcopy(node)))
+
+
+class _HugeIntsNamed(ast.NodeTransformer):
+    def visit_Constant(self, node: ast.Constant) -> ast.expr:
+        if type(node.value) is int:
+            text = int_text(node.value)
+            if text.endswith("-bit int>"):
+                return ast.copy_location(ast.Name(id=text, ctx=ast.Load()), node)
+        return node
 
 
 def target_names(target: ast.expr) -> Iterator[str]:
@@ -76,7 +103,7 @@ def dotted_name(node: ast.expr) -> str | None:
 
 
 def unparse_short(node: ast.AST, limit: int = 60) -> str:
-    text = ast.unparse(node)
+    text = source_text(node)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

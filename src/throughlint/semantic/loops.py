@@ -78,7 +78,8 @@ def is_small_iterable(iterable: ast.expr, small_loop_max: int) -> bool:
         bounds = [literal_int(arg) for arg in iterable.args]
         if any(bound is None for bound in bounds):
             return False
-        return len(range(*bounds)) <= small_loop_max  # type: ignore[arg-type]
+        count = range_length(*bounds)  # type: ignore[arg-type]
+        return count is not None and count <= small_loop_max
     if (  # enumerate(<small literal>), zip(<small literal>, ...), sorted/reversed(...)
         isinstance(iterable, ast.Call)
         and isinstance(iterable.func, ast.Name)
@@ -87,6 +88,23 @@ def is_small_iterable(iterable: ast.expr, small_loop_max: int) -> bool:
     ):
         return any(is_small_iterable(arg, small_loop_max) for arg in iterable.args)
     return False
+
+
+def range_length(*bounds: int) -> int | None:
+    """How many items ``range(*bounds)`` yields, by arithmetic (``len(range(...))`` raises
+    on a zero step and on lengths past ``sys.maxsize``); None when ``range`` would raise."""
+    start, stop, step = 0, bounds[0], 1
+    if len(bounds) > 1:
+        start, stop = bounds[0], bounds[1]
+    if len(bounds) > 2:
+        step = bounds[2]
+    if step == 0:
+        return None
+    if step < 0:
+        start, stop, step = -start, -stop, -step
+    if stop <= start:
+        return 0
+    return (stop - start + step - 1) // step
 
 
 _BATCH_WORDS = ("batch", "chunk", "page", "slice", "bulk", "connections", "databases")

@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.expressions import source_text
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -188,5 +189,5 @@ def _walk_followed(model: SemanticModel, node: ast.expr, depth: int):
 
 
 def _short(node: ast.AST, limit: int = 50) -> str:
-    text = " ".join(ast.unparse(node).split())
+    text = " ".join(source_text(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
