@@ -421,6 +421,8 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
         group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{node.attr}",
         eager=offers.eager_load_shape(loop, binding.value, chain.framework),
         owner=offers.select_owner(binding.value),
+        deferred=offers.defers_fields(binding.value),
+        body=offers.loop_body_effects(loop),
     )
 
 

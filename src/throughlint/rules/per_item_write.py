@@ -258,7 +258,7 @@ def check(checker, node: ast.Call) -> None:
 def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
     """The fixes and the exact conditions they need are in ``fixes/offers.py``."""
     if found.framework == "dbapi" and found.method == "execute":
-        return offers.executemany(model, node, loop, found.driver)
+        return offers.executemany(model, node, loop, found.driver, found.sql)
     if found.framework == "django" and found.method == "create":
         return offers.bulk_create(model, node, loop)
     return None
