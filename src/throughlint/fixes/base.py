@@ -28,6 +28,9 @@ class FixSpec:
     """One kind of fix. Subclasses set ``anchor`` and override ``rewrite``."""
 
     anchor: type[cst.CSTNode] = cst.Call
+    # Several fixes of this kind on one target apply in the same round, one after the
+    # other (e.g. two relations loaded with the same query).
+    merges: bool = False
 
     def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
         """The node to rewrite, given the path from the module down to the anchor."""
@@ -92,7 +95,7 @@ class _Applier(cst.CSTTransformer):
         for item in pending:
             self.by_span.setdefault(_key(item.diagnostic.span), []).append(item)
         self.stack: list[cst.CSTNode] = []
-        self.claims: dict[int, _Pending] = {}
+        self.claims: dict[int, list[_Pending]] = {}
         self.dirty: set[int] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -115,29 +118,39 @@ class _Applier(cst.CSTTransformer):
         target = item.spec.target(self.stack)
         if target is None:
             item.state = "declined"
-        elif id(target) in self.claims:
+            return
+        claimed = self.claims.get(id(target))
+        if claimed and not (item.spec.merges and type(claimed[0].spec) is type(item.spec)):
             item.state = "deferred"
-        else:
-            item.anchor = node
-            item.state = "claimed"
-            self.claims[id(target)] = item
+            return
+        item.anchor = node
+        item.state = "claimed"
+        self.claims.setdefault(id(target), []).append(item)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         self.stack.pop()
-        item = self.claims.get(id(original_node))
-        if item is None:
+        items = self.claims.get(id(original_node))
+        if not items:
             return updated_node
         if id(original_node) in self.dirty:
-            item.state = "deferred"
+            for item in items:
+                item.state = "deferred"
             return updated_node
-        assert item.anchor is not None
-        self.context.diagnostic = item.diagnostic
-        result = item.spec.rewrite(updated_node, item.anchor, self.context)
-        if result is None:
-            item.state = "declined"
-            return updated_node
-        item.state = "applied"
-        self.dirty.update(id(node) for node in self.stack)
+        result: Rewrite = updated_node
+        for item in items:
+            assert item.anchor is not None
+            if not isinstance(result, cst.CSTNode):
+                item.state = "deferred"  # the target was replaced by a sequence
+                continue
+            self.context.diagnostic = item.diagnostic
+            rewritten = item.spec.rewrite(result, item.anchor, self.context)
+            if rewritten is None:
+                item.state = "declined"
+                continue
+            item.state = "applied"
+            result = rewritten
+        if result is not updated_node:
+            self.dirty.update(id(node) for node in self.stack)
         return result
 
 
