@@ -10,6 +10,7 @@ outer one waits for the next round, when positions are fresh.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -168,7 +169,7 @@ def apply_fixes(
     outcome = Outcome()
     if not pending:
         return code, outcome
-    module = cst.parse_module(code)
+    module = parse(code)
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     context = FixContext(module=module, settings=settings)
     context.codemod = CodemodContext(wrapper=wrapper)
@@ -189,6 +190,13 @@ def apply_fixes(
     if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         new_module = RemoveImportsVisitor(context.codemod).transform_module(new_module)
     return new_module.code, outcome
+
+
+@functools.lru_cache(maxsize=8)
+def parse(code: str) -> cst.Module:
+    """One libcst parse per file text: SARIF and the LSP ask for each diagnostic's edits
+    separately, on the same text (libcst trees are immutable, so sharing is safe)."""
+    return cst.parse_module(code)
 
 
 def _identifiers(module: cst.Module) -> set[str]:
