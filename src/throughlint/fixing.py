@@ -179,7 +179,11 @@ def _changed_since_lint(source: SourceFile, diagnostics: list[Diagnostic]) -> st
     linted (an editor saved meanwhile), they would land on the wrong code."""
     for diagnostic in diagnostics:
         line = diagnostic.span.line
-        if diagnostic.fix is not None and diagnostic.source_line != source.line(line):
+        if (
+            diagnostic.fix is not None
+            and diagnostic.fix.offered
+            and diagnostic.source_line != source.line(line)
+        ):
             return f"the file changed since it was linted (line {line}); lint it again"
     return None
 

@@ -5,7 +5,8 @@ A fix kind is a :class:`FixSpec`: the node type found at the diagnostic's span (
 anchor), the node it rewrites (the anchor itself or an enclosing statement), and the
 rewrite. A rewrite that cannot show the result is equivalent returns None and the node
 is left alone. Two fixes whose targets overlap are not applied in the same round: the
-outer one waits for the next round, when positions are fresh.
+outer one waits for the next round, when positions are fresh (unless the kind
+``merges``: several relations loaded by one loop's query are added in one round).
 """
 
 from __future__ import annotations
