@@ -55,6 +55,7 @@ class _Deferred:
     scope: Scope
     classes: list[ast.ClassDef]
     qualified: str
+    ancestors: list[ast.AST]  # the walk's node stack at the ``def``, the ``def`` last
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Checker:
     def __post_init__(self) -> None:
         self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
         self._deferred: list[_Deferred] = []
+        self._stack = self.semantic.node_stack
         self._failed: set[str] = set()
         self._names: list[str] = []
         self._structural: dict[type, Callable[[ast.AST], None]] = {
@@ -139,21 +141,24 @@ class Checker:
         if plan is None:
             plan = self._plan(node.__class__)
         handlers, structural, fields = plan
+        stack = self._stack
+        stack.append(node)
         if handlers:
             self._call_handlers(handlers, node)
         if structural is not None:
             structural(node)
-            return
-        # _visit_fields, inlined: this loop runs for every node of every file
-        inert, visit = self._inert, self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if item.__class__ not in inert and isinstance(item, ast.AST):
-                        visit(item)
-            elif value.__class__ not in inert and isinstance(value, ast.AST):
-                visit(value)
+        else:
+            # _visit_fields, inlined: this loop runs for every node of every file
+            inert, visit = self._inert, self.visit
+            for name in fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if item.__class__ not in inert and isinstance(item, ast.AST):
+                            visit(item)
+                elif value.__class__ not in inert and isinstance(value, ast.AST):
+                    visit(value)
+        stack.pop()
 
     def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
         inert, visit = self._inert, self.visit
@@ -229,7 +234,9 @@ class Checker:
         qualified = self._qualify(node.name)
         self.semantic.bind(Binding(node.name, BindingKind.FUNCTION, node, qualified=qualified))
         self._deferred.append(
-            _Deferred(node, self.semantic.scope, list(self.semantic.classes), qualified)
+            _Deferred(
+                node, self.semantic.scope, list(self.semantic.classes), qualified, list(self._stack)
+            )
         )
 
     def _visit_arguments_outside(self, args: ast.arguments) -> None:
@@ -249,6 +256,7 @@ class Checker:
         self._names = deferred.qualified.split(".")[1 + self.module.count(".") :]
         owner = deferred.classes[-1] if deferred.scope.kind is ScopeKind.CLASS else None
         self._bind_parameters(node, owner)
+        self._stack[:] = deferred.ancestors
         self._visit_list(node.body)
 
     def _bind_parameters(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from throughlint.semantic.expressions import target_names
+from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
 from throughlint.semantic.qualnames import canonical
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
@@ -45,6 +46,13 @@ class SemanticModel:
         # resolve() answers by node, valid in the scope it was asked in until the next
         # binding: rules and the index ask about the same call several times
         self._resolved: dict[ast.expr | None, tuple[Scope, str | None]] = {}
+        # the nodes from the module down to the one being visited (itself last); the
+        # checker pushes and pops as it walks, so rules never rebuild parent chains
+        self.node_stack: list[ast.AST] = []
+        self._loop_facts: dict[ast.AST, LoopFacts] = {}
+        self._memos: dict[str, dict] = {}
+        # nodes the loop facts visited: the work they did, for tests of its growth
+        self.facts_visits = [0]
 
     # --- the walk position -------------------------------------------------------------
 
@@ -68,6 +76,35 @@ class SemanticModel:
                 continue
             return loop
         return None
+
+    def ancestors(self) -> Iterator[ast.AST]:
+        """The parents of the node being visited, innermost first."""
+        stack = self.node_stack
+        return (stack[index] for index in range(len(stack) - 2, -1, -1))
+
+    def ancestors_within(self, top: ast.AST) -> list[ast.AST]:
+        """The parents of the node being visited below ``top`` (outermost first), or []
+        when ``top`` does not enclose it."""
+        stack = self.node_stack
+        for index in range(len(stack) - 2, -1, -1):
+            if stack[index] is top:
+                return stack[index + 1 : -1]
+        return []
+
+    def loop_facts(self, loop: Loop) -> LoopFacts:
+        """What the body of ``loop`` does (``semantic.loop_facts``), worked out on the first
+        question and kept for the rest of the file."""
+        facts = self._loop_facts.get(loop.node)
+        if facts is None:
+            facts = self._loop_facts[loop.node] = LoopFacts(loop, self.facts_visits)
+        return facts
+
+    def memo(self, name: str) -> dict:
+        """A dictionary kept for this file, for answers worth remembering by node."""
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = {}
+        return found
 
     def within_with(self, qualified_names: frozenset[str] | set[str]) -> ast.withitem | None:
         """The innermost enclosing ``with`` item whose context resolves to one of the names
