@@ -54,7 +54,6 @@ the rows so far), and holds one transaction (and its locks) for the whole loop.
 from __future__ import annotations
 
 import ast
-import itertools
 
 from throughlint.diagnostics import Fix
 from throughlint.effects import Effect
@@ -239,13 +238,14 @@ def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = Non
 
 def _batch_guarded(checker, loop: Loop) -> bool:
     """Inside the body of an ``if`` (within the loop) whose test looks like a batch
-    condition; the walk's ancestors of the node being checked are the path to it."""
-    model = checker.semantic
-    path = [*model.ancestors_within(loop.node), model.node_stack[-1]]
-    for parent, child in itertools.pairwise(path):
-        if isinstance(parent, ast.If) and _in_body(parent, child) and _is_batch_test(parent.test):
-            return True
-    return False
+    condition, along the walk's path from the loop to the node being checked."""
+    return checker.semantic.fold_path(loop.node, "TL103.batch_guarded", False, _guard_step)
+
+
+def _guard_step(guarded: bool, parent: ast.AST, child: ast.AST) -> bool:
+    return guarded or (
+        isinstance(parent, ast.If) and _in_body(parent, child) and _is_batch_test(parent.test)
+    )
 
 
 def _in_body(statement: ast.If, child: ast.AST) -> bool:

@@ -267,7 +267,7 @@ def check_with(checker, node: ast.With | ast.AsyncWith) -> None:
         kind = lock_type(model, item.context_expr)
         if kind is not None and excludes_others(model, item.context_expr, kind):
             # compound statements around the ``with`` only contain the locked region
-            around = sum(isinstance(a, _AROUND) for a in model.ancestors_within(loop.node))
+            around = model.fold_path(loop.node, "TL301.around", 0, _count_around)
             _judge(checker, loop, item.context_expr, kind, [node], node.body, around)
             return
 
@@ -291,6 +291,10 @@ def check_acquire(checker, node: ast.Call) -> None:
         _judge(checker, loop, node, kind, *region, 0)
 
 
+def _count_around(count: int, parent: ast.AST, child: ast.AST) -> int:
+    return count + isinstance(parent, _AROUND)
+
+
 def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: int) -> None:
     """Report when the locked statements are most of the loop pass."""
     model = checker.semantic
@@ -300,7 +304,10 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
     inside = _cost(model, locked)
     if not inside.weight:
         return  # ``with lock: pass``: a barrier, not a critical section
-    outside = _cost(model, body) - _cost(model, owners)
+    known = model.memo("TL301.body")  # every lock in the loop asks about the same body
+    if loop.node not in known:
+        known[loop.node] = _cost(model, body)
+    outside = known[loop.node] - _cost(model, owners)
     outside = _Cost(max(outside.statements - around, 0), outside.calls)
     if outside.calls and inside.weight < _WEIGHT_RATIO * outside.weight:
         return
@@ -409,8 +416,7 @@ def _acquired_region(
     """The statements between ``lock.acquire()`` and its ``release()`` in the loop's body
     (a ``try`` whose ``finally`` releases counts as the region): (owners, locked). Only an
     ``acquire()`` that is a statement of the body itself is measured."""
-    path = model.ancestors_within(loop.node)
-    statement = path[0] if path else None
+    statement = model.fold_path(loop.node, "TL301.statement", None, _body_statement)
     index = model.loop_facts(loop).body_index(statement) if statement is not None else None
     if index is None:
         return None
@@ -429,6 +435,10 @@ def _acquired_region(
     if isinstance(following, ast.Try) and _releases(following.finalbody, lock):
         return [statement, following], following.body
     return [statement, *body[index + 1 : end], following], body[index + 1 : end]
+
+
+def _body_statement(found: ast.AST | None, parent: ast.AST, child: ast.AST) -> ast.AST:
+    return child if found is None else found
 
 
 def _releases_by_lock(model, loop: Loop) -> dict[str, list[int]]:

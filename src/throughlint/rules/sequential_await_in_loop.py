@@ -249,7 +249,7 @@ def _check(checker, call: ast.Call) -> None:
     if within_semaphore(model):
         return
     reason = _network_call(checker, call, _HELPER_DEPTH)
-    if reason is None or model.loop_facts(loop).carried(call, model.facts_visits):
+    if reason is None or model.loop_facts(loop).carried(call, loop.target_names):
         return
     checker.report(
         RULE,

@@ -10,15 +10,15 @@ rest from what it kept (``SemanticModel.loop_facts``).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from throughlint.semantic.expressions import names_read, target_names
-from throughlint.semantic.loops import Loop
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
+_EXITS = frozenset({ast.Break, ast.Return, ast.Raise})
 # Assignments whose targets are bound before their body runs: they never carry the value
 # of a call inside them to the next pass the way ``x = await f(x)`` does.
 _BLOCKS = (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor)
@@ -30,141 +30,224 @@ Position = tuple[float, float]
 
 
 class LoopFacts:
-    """What one walk of a loop's body found. Own level: in the loop's body, not inside a
-    nested loop or function (``break`` there leaves this loop)."""
+    """What the body of one loop does, each group of facts found by one walk on its first
+    question. Own level: in the loop's body, not inside a nested loop or function (a
+    ``break`` there leaves this loop)."""
 
     __slots__ = (
+        "_assigned",
         "_carried",
+        "_counter",
+        "_exits",
+        "_has_try",
         "_in_try",
-        "_kept",
+        "_last_flush_line",
+        "_nested",
         "_positions",
-        "assigned",
-        "breaks",
-        "has_try",
-        "last_flush_line",
-        "loop",
-        "raises",
-        "returns",
-        "yields",
+        "_tries",
+        "_whole_assigned",
+        "_whole_flush_line",
+        "_yields",
+        "node",
     )
 
-    def __init__(self, loop: Loop, counter: list[int]) -> None:
-        self.loop = loop
-        self.breaks = self.returns = self.raises = self.has_try = self.yields = False
-        self.last_flush_line = 0
-        self.assigned: frozenset[str] = frozenset()
-        self._kept: set[int] = set()
-        self._in_try: set[int] = set()
+    def __init__(
+        self, node: ast.AST, nested: Callable[[ast.AST], LoopFacts], counter: list[int]
+    ) -> None:
+        self.node = node  # a ``for`` / ``while`` statement or a comprehension
+        self._nested = nested  # the facts of a loop inside this one, found once per loop
+        self._counter = counter
+        self._exits: frozenset[type] | None = None  # own level: Break, Return, Raise
+        self._has_try = False
+        self._tries: list[ast.Try] = []
+        self._yields: bool | None = None
+        # in the body; and in the whole loop (its header and ``else`` too), for the loop
+        # around this one
+        self._last_flush_line = self._whole_flush_line = 0
+        self._assigned: frozenset[str] = frozenset()
+        self._whole_assigned: frozenset[str] = frozenset()
+        self._in_try: set[int] | None = None
         self._positions: dict[int, int] | None = None
         self._carried: _Carried | None = None
-        self._scan(counter)
 
-    # --- questions ---------------------------------------------------------------------
+    # --- the statements at the loop's own level ----------------------------------------
+
+    @property
+    def exits(self) -> frozenset[type]:
+        """Which of ``break``, ``return`` and ``raise`` the body has at its own level."""
+        if self._exits is None:
+            self._scan_statements()
+        return self._exits  # type: ignore[return-value]
 
     @property
     def leaves_early(self) -> bool:
         """The body can ``break`` or ``return``: later passes depend on earlier results."""
-        return self.breaks or self.returns
+        exits = self.exits
+        return ast.Break in exits or ast.Return in exits
 
-    def flushed_after(self, line: int) -> bool:
-        """A ``.flush()`` call in the body on a line after ``line``."""
-        return self.last_flush_line > line
-
-    def kept(self, node: ast.AST) -> bool:
-        """The value of ``node`` outlives the pass: appended / put somewhere, stored in an
-        attribute or item, or the element of a comprehension."""
-        element = getattr(self.loop.node, "elt", None) or getattr(self.loop.node, "value", None)
-        return element is node or id(node) in self._kept
+    @property
+    def has_try(self) -> bool:
+        """A ``try`` at the loop's own level."""
+        if self._exits is None:
+            self._scan_statements()
+        return self._has_try
 
     def in_try(self, node: ast.AST) -> bool:
         """``node`` is inside the body of a ``try`` at the loop's own level."""
+        if self._in_try is None:
+            if self._exits is None:
+                self._scan_statements()
+            self._in_try = inside = set()
+            visits = 0
+            for statement in self._tries:  # outer ``try`` first: each node marked once
+                if id(statement) in inside:
+                    continue
+                for child in statement.body:
+                    for part in ast.walk(child):
+                        visits += 1
+                        inside.add(id(part))
+            self._counter[0] += visits
         return id(node) in self._in_try
 
     def body_index(self, statement: ast.AST) -> int | None:
         """Where ``statement`` sits in the loop's body (a direct child), else None."""
         if self._positions is None:
-            body = getattr(self.loop.node, "body", None)
+            body = getattr(self.node, "body", None)
             body = body if isinstance(body, list) else []
             self._positions = {id(child): index for index, child in enumerate(body)}
         return self._positions.get(id(statement))
 
-    def carried(self, call: ast.AST, counter: list[int]) -> bool:
+    # --- everything under the loop -----------------------------------------------------
+
+    @property
+    def yields(self) -> bool:
+        """A ``yield`` anywhere in the loop: a generator paced by its consumer."""
+        if self._yields is None:
+            self._scan_nodes()
+        return self._yields  # type: ignore[return-value]
+
+    @property
+    def assigned(self) -> frozenset[str]:
+        """Names the body assigns (targets, ``with ... as``, ``for`` targets, ``:=``)."""
+        if self._yields is None:
+            self._scan_nodes()
+        return self._assigned
+
+    def flushed_after(self, line: int) -> bool:
+        """A ``.flush()`` call in the body on a line after ``line``."""
+        if self._yields is None:
+            self._scan_nodes()
+        return self._last_flush_line > line
+
+    def kept(self, node: ast.AST, parent: ast.AST) -> bool:
+        """The value of ``node`` (a child of ``parent``) outlives the pass: appended / put
+        somewhere, stored in an attribute or item, or the element of a comprehension."""
+        loop = self.node
+        if node is (getattr(loop, "elt", None) or getattr(loop, "value", None)):
+            return True
+        if isinstance(parent, ast.Call):
+            func = parent.func
+            return (
+                isinstance(func, ast.Attribute)
+                and func.attr in _RETAINING_METHODS
+                and any(argument is node for argument in parent.args)
+            )
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in targets)
+        return False
+
+    def carried(self, call: ast.AST, target_names: frozenset[str]) -> bool:
         """A value one pass produces feeds ``call`` in a later pass: ``call`` reads a name
         the body assigns at or after the call (``cursor = body["next"]``), or augments
         (``x += ...``), or in an assignment around the call (``x = await f(x)``), or a
         name derived from such a name earlier in the pass (``url = base + cursor``)."""
-        read = names_read(call) - self.loop.target_names
+        read = names_read(call) - target_names
         if not read:
             return False
         if self._carried is None:
-            body = getattr(self.loop.node, "body", None)
-            self._carried = _Carried(body if isinstance(body, list) else [], counter)
+            body = getattr(self.node, "body", None)
+            self._carried = _Carried(body if isinstance(body, list) else [], self._counter)
         at = (float(getattr(call, "lineno", 0)), float(getattr(call, "col_offset", 0)))
         return any(self._carried.latest(name) >= at for name in read)
 
-    # --- the walk ----------------------------------------------------------------------
+    # --- the walks ---------------------------------------------------------------------
 
-    def _scan(self, counter: list[int]) -> None:
-        node = self.loop.node
-        body = getattr(node, "body", None)
+    def _scan_statements(self) -> None:
+        """Statements only, entering neither nested loops nor functions below the body's
+        own statements (``expressions.walk_same_loop``)."""
+        body = getattr(self.node, "body", None)
+        exits: set[type] = set()
         visits = 0
-        assigned: set[str] = set()
-        kept = self._kept
-        for part in ast.walk(node):  # the whole loop, its header included
+        stack = list(reversed(body)) if isinstance(body, list) else []
+        while stack:
+            statement = stack.pop()
             visits += 1
+            kind = type(statement)
+            if kind in _EXITS:
+                exits.add(kind)
+            elif isinstance(statement, _TRY):
+                self._has_try = True
+                if isinstance(statement, ast.Try):
+                    self._tries.append(statement)
+            for field in _STATEMENT_FIELDS:
+                children = getattr(statement, field, None)
+                if isinstance(children, list):
+                    stack.extend(
+                        child
+                        for child in reversed(children)
+                        if not isinstance(child, (*_LOOPS, *_FUNCTIONS))
+                    )
+        self._exits = frozenset(exits)
+        self._counter[0] += visits
+
+    def _scan_nodes(self) -> None:
+        """Every node of the loop, once: a loop nested in it contributes its own facts
+        (found once, by the same walk) instead of being walked again."""
+        node = self.node
+        visits = 0
+        yields = False
+        flush = whole_flush = 0
+        assigned: set[str] = set()
+        whole_assigned: set[str] = set()
+        stack = [
+            (child, field == "body")
+            for field, value in ast.iter_fields(node)
+            for child in (value if isinstance(value, list) else [value])
+            if isinstance(child, ast.AST)
+        ]
+        while stack:
+            part, in_body = stack.pop()
+            visits += 1
+            names = _assigned(part)
+            if isinstance(part, _LOOPS):
+                inner = self._nested(part)
+                if inner._yields is None:
+                    inner._scan_nodes()
+                yields = yields or bool(inner._yields)
+                whole_flush = max(whole_flush, inner._whole_flush_line)
+                whole_assigned.update(names, inner._whole_assigned)
+                if in_body:
+                    flush = max(flush, inner._whole_flush_line)
+                    assigned.update(names, inner._whole_assigned)
+                continue
             if isinstance(part, (ast.Yield, ast.YieldFrom)):
-                self.yields = True
+                yields = True
             elif isinstance(part, ast.Call):
                 func = part.func
-                if isinstance(func, ast.Attribute) and func.attr in _RETAINING_METHODS:
-                    kept.update(id(arg) for arg in part.args)
-            elif isinstance(part, (ast.Assign, ast.AnnAssign)):
-                targets = part.targets if isinstance(part, ast.Assign) else [part.target]
-                if any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in targets):
-                    kept.add(id(part.value))
-        if isinstance(body, list):
-            stack: list[tuple[ast.AST, bool, bool]] = [(child, True, False) for child in body]
-            while stack:
-                part, own, in_try = stack.pop()
-                visits += 1
-                if in_try:
-                    self._in_try.add(id(part))
-                if isinstance(part, ast.Call):
-                    func = part.func
-                    if isinstance(func, ast.Attribute) and func.attr == "flush":
-                        self.last_flush_line = max(self.last_flush_line, part.lineno)
-                assigned.update(_assigned(part))
-                if own:
-                    if isinstance(part, ast.Break):
-                        self.breaks = True
-                    elif isinstance(part, ast.Return):
-                        self.returns = True
-                    elif isinstance(part, ast.Raise):
-                        self.raises = True
-                    elif isinstance(part, _TRY):
-                        self.has_try = True
-                opens_try = own and isinstance(part, ast.Try)
-                for field, child in _children(part):
-                    child_own = (
-                        own
-                        and field in _STATEMENT_FIELDS
-                        and not isinstance(child, (*_LOOPS, *_FUNCTIONS))
-                    )
-                    child_in_try = in_try or (opens_try and field == "body")
-                    stack.append((child, child_own, child_in_try))
-        self.assigned = frozenset(assigned)
-        counter[0] += visits
-
-
-def _children(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
-    for field in node._fields:
-        value = getattr(node, field, None)
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, ast.AST):
-                    yield field, item
-        elif isinstance(value, ast.AST):
-            yield field, value
+                if isinstance(func, ast.Attribute) and func.attr == "flush":
+                    whole_flush = max(whole_flush, part.lineno)
+                    if in_body:
+                        flush = max(flush, part.lineno)
+            elif names:
+                whole_assigned.update(names)
+                if in_body:
+                    assigned.update(names)
+            stack.extend((child, in_body) for child in ast.iter_child_nodes(part))
+        self._yields = yields
+        self._last_flush_line, self._whole_flush_line = flush, whole_flush
+        self._assigned, self._whole_assigned = frozenset(assigned), frozenset(whole_assigned)
+        self._counter[0] += visits
 
 
 def _assigned(node: ast.AST) -> set[str]:

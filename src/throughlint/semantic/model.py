@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 import builtins
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from throughlint.semantic.expressions import target_names
 from throughlint.semantic.loop_facts import LoopFacts
@@ -77,26 +78,35 @@ class SemanticModel:
             return loop
         return None
 
-    def ancestors(self) -> Iterator[ast.AST]:
-        """The parents of the node being visited, innermost first."""
+    def fold_path(
+        self, top: ast.AST, name: str, start: object, step: Callable[[Any, ast.AST, ast.AST], Any]
+    ) -> Any:
+        """A value folded along the path from ``top`` down to the node being visited:
+        ``step(value, parent, child)`` for each edge, from ``start`` at ``top``; ``start``
+        when ``top`` does not enclose the node. Remembered per (``top``, node) under
+        ``name``, so a path shared by many nodes is folded once, not once per node."""
+        memo = self.memo(name)
         stack = self.node_stack
-        return (stack[index] for index in range(len(stack) - 2, -1, -1))
-
-    def ancestors_within(self, top: ast.AST) -> list[ast.AST]:
-        """The parents of the node being visited below ``top`` (outermost first), or []
-        when ``top`` does not enclose it."""
-        stack = self.node_stack
-        for index in range(len(stack) - 2, -1, -1):
-            if stack[index] is top:
-                return stack[index + 1 : -1]
-        return []
+        at = len(stack) - 1
+        while at >= 0 and stack[at] is not top and (top, stack[at]) not in memo:
+            at -= 1
+        if at < 0:
+            return start
+        value = start if stack[at] is top else memo[top, stack[at]]
+        for index in range(at + 1, len(stack)):
+            value = step(value, stack[index - 1], stack[index])
+            memo[top, stack[index]] = value
+        return value
 
     def loop_facts(self, loop: Loop) -> LoopFacts:
         """What the body of ``loop`` does (``semantic.loop_facts``), worked out on the first
         question and kept for the rest of the file."""
-        facts = self._loop_facts.get(loop.node)
+        return self._facts_of(loop.node)
+
+    def _facts_of(self, node: ast.AST) -> LoopFacts:
+        facts = self._loop_facts.get(node)
         if facts is None:
-            facts = self._loop_facts[loop.node] = LoopFacts(loop, self.facts_visits)
+            facts = self._loop_facts[node] = LoopFacts(node, self._facts_of, self.facts_visits)
         return facts
 
     def memo(self, name: str) -> dict:
