@@ -65,7 +65,7 @@ import bisect
 from dataclasses import dataclass
 
 from throughlint.rules.base import Rule
-from throughlint.semantic.concurrency import excludes_others, lock_type, loop_waits
+from throughlint.semantic.concurrency import excludes_others, lock_type, loop_waits, mentions_lock
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
 
@@ -73,7 +73,8 @@ RULE = Rule(
     code="TL301",
     name="lock-in-loop",
     summary="Lock acquired on every loop pass around most of the loop body",
-    triggers=("ock", "emaphore", "ondition", "acquire", "mutex", "sem"),
+    triggers=("lock", "Lock", "mutex", "sem", "Semaphore", "cond", "Condition", "CapacityLimiter"),
+    mentions=mentions_lock,  # ``lock``, not ``block`` / ``clock``; ``sem``, not ``semantic``
     doc=__doc__ or "",
     bad=(
         """\

@@ -96,6 +96,36 @@ def lock_type(model: SemanticModel, expr: ast.expr) -> str | None:
     return None
 
 
+def mentions_lock(text: str) -> bool:
+    """Source text that could hold a lock :func:`lock_type` knows: a lock class named
+    (``Lock``, ``RLock``, ``BoundedSemaphore``, ``Condition``, ``CapacityLimiter``) or a
+    name that ends in a lock word, in any case (``_LOCK_NAME``: ``lock``, ``self._lock``,
+    ``SEM``, ``cond``); not ``socket``, ``block``, ``clock``, ``second`` or ``semantic``.
+    It decides whether TL301 looks at a file at all: a few scans of the text, no regex
+    (several times slower here)."""
+    lowered = text.lower()
+    size = len(lowered)
+    for word, suffix in _LOCK_WORDS:
+        at = lowered.find(word)
+        while at != -1:
+            end = at + len(word)
+            whole = bool(suffix) and lowered.startswith(suffix, end)  # (bounded)semaphore
+            if whole:
+                end += len(suffix)
+            before = at - 1
+            if word == "lock" and before >= 0 and lowered[before] == "r":
+                before -= 1  # rlock
+            if (whole or before < 0 or not lowered[before].isalnum()) and (
+                end >= size or not (lowered[end].isalnum() or lowered[end] == "_")
+            ):
+                return True
+            at = lowered.find(word, end)
+    return "CapacityLimiter" in text
+
+
+_LOCK_WORDS = (("lock", ""), ("mutex", ""), ("sem", "aphore"), ("cond", "ition"))
+
+
 def excludes_others(model: SemanticModel, expr: ast.expr, kind: str) -> bool:
     """Holding it keeps every other holder out: a lock or condition, or a semaphore of one
     permit (``Semaphore()``, ``Semaphore(1)``). A semaphore of N permits bounds
