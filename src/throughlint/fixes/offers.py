@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Fix
@@ -117,7 +118,13 @@ def _batchable(model: SemanticModel, call: ast.Call, loop: Loop) -> ast.For | No
         return None
     local = set(loop.target_names)
     inlined: dict[str, ast.expr] = {}
-    for index, statement in enumerate(assignments):
+    later = Counter(  # names the body assigns from the current statement on
+        target.id
+        for other in assignments
+        for target in getattr(other, "targets", ())
+        if isinstance(target, ast.Name)
+    )
+    for statement in assignments:
         if not (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
@@ -126,14 +133,9 @@ def _batchable(model: SemanticModel, call: ast.Call, loop: Loop) -> ast.For | No
             and is_pure(statement.value)
         ):
             return None
-        later = {
-            target.id
-            for other in assignments[index:]
-            for target in getattr(other, "targets", ())
-            if isinstance(target, ast.Name)
-        }
-        if names_read(statement.value) & later:
+        if any(later[name] for name in names_read(statement.value)):
             return None  # reads a name before (or while) the loop body assigns it
+        later[statement.targets[0].id] -= 1
         inlined[statement.targets[0].id] = statement.value
         local.add(statement.targets[0].id)
     sql, params = call.args
