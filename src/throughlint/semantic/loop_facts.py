@@ -174,12 +174,12 @@ class LoopFacts:
     # --- the walks ---------------------------------------------------------------------
 
     def _scan_statements(self) -> None:
-        """Statements only, entering neither nested loops nor functions below the body's
-        own statements (``expressions.walk_same_loop``)."""
+        """Statements only, entering no nested function, and of a nested loop only its
+        ``else:`` (a ``break`` there leaves this loop)."""
         body = getattr(self.node, "body", None)
         exits: set[type] = set()
         visits = 0
-        stack = list(reversed(body)) if isinstance(body, list) else []
+        stack = _own_statements(body if isinstance(body, list) else [])
         while stack:
             statement = stack.pop()
             visits += 1
@@ -193,11 +193,7 @@ class LoopFacts:
             for field in _STATEMENT_FIELDS:
                 children = getattr(statement, field, None)
                 if isinstance(children, list):
-                    stack.extend(
-                        child
-                        for child in reversed(children)
-                        if not isinstance(child, (*_LOOPS, *_FUNCTIONS))
-                    )
+                    stack.extend(_own_statements(children))
         self._exits = frozenset(exits)
         self._counter[0] += visits
 
@@ -248,6 +244,18 @@ class LoopFacts:
         self._last_flush_line, self._whole_flush_line = flush, whole_flush
         self._assigned, self._whole_assigned = frozenset(assigned), frozenset(whole_assigned)
         self._counter[0] += visits
+
+
+def _own_statements(statements: list) -> list[ast.AST]:
+    """``statements`` to walk at the loop's own level, last first: a nested loop stands
+    for its ``else:`` clause, a nested function or class for nothing."""
+    found: list[ast.AST] = []
+    for statement in reversed(statements):
+        if isinstance(statement, _LOOPS):
+            found.extend(reversed(statement.orelse))
+        elif not isinstance(statement, _FUNCTIONS):
+            found.append(statement)
+    return found
 
 
 def _assigned(node: ast.AST) -> set[str]:

@@ -1,0 +1,131 @@
+"""Loop facts the model works out once per loop (``semantic.loop_facts``), asked at the
+position a rule asks them, and the walk's node stack."""
+
+from __future__ import annotations
+
+
+def _in_hot_loop(fact):
+    def question(model, expr):
+        loop = model.hot_loop(include_while=True)
+        return fact(model, model.loop_facts(loop), loop, expr) if loop is not None else None
+
+    return question
+
+
+def test_carried_values(ask):
+    source = """\
+async def crawl(client, pages, base, body):
+    cursor = None
+    for _ in pages:
+        probe(client.get(params=cursor))
+        cursor = body["next"]
+    for item in pages:
+        url = base + item
+        probe(client.get(url))
+    for item in pages:
+        url = base + token
+        probe(client.get(url))
+        token = body["next"]
+    for item in pages:
+        total += 1
+        probe(client.get(total))
+    for item in pages:
+        state = probe(client.get(state))
+    for item in pages:
+        a = b
+        b = a
+        probe(client.get(a))
+    for item in pages:
+        a = base
+        probe(client.get(a))
+        for page in item:
+            base = page
+"""
+    carried = _in_hot_loop(lambda model, facts, loop, call: facts.carried(call, loop.target_names))
+    assert ask(source, carried) == [True, False, True, True, True, False, True]
+
+
+def test_exits_yields_flushes_and_tries(ask):
+    source = """\
+def shapes(items, session, client):
+    for item in items:
+        for inner in item:
+            break
+        probe(item)
+    for item in items:
+        for inner in item:
+            pass
+        else:
+            break
+        probe(item)
+    for item in items:
+        if item:
+            return item
+        probe(item)
+    for item in items:
+        try:
+            probe(item)
+        except OSError:
+            raise
+    for item in items:
+        session.add(item)
+        probe(item)
+        for again in item:
+            session.flush()
+    for item in items:
+        yield probe(item)
+"""
+
+    def facts(model, facts, loop, expr):
+        exits = sorted(kind.__name__ for kind in facts.exits)
+        parent = model.node_stack[-2]
+        return exits, facts.has_try, facts.in_try(parent), facts.yields, facts.flushed_after(21)
+
+    assert ask(source, _in_hot_loop(facts)) == [
+        ([], False, False, False, False),  # the break leaves the inner loop
+        (["Break"], False, False, False, False),  # a nested loop's ``else`` is this loop's
+        (["Return"], False, False, False, False),
+        (["Raise"], True, True, False, False),
+        ([], False, False, False, True),
+        ([], False, False, True, False),
+    ]
+
+
+def test_kept_values(ask):
+    source = """\
+def keep(items, pools, factory):
+    for item in items:
+        pools.append(probe(item))
+    for item in items:
+        self.pool = probe(item)
+    for item in items:
+        pool = probe(item)
+    made = [probe(item) for item in items]
+"""
+
+    def kept(model, facts, loop, expr):
+        call = model.node_stack[-1]
+        return facts.kept(call, model.node_stack[-2])
+
+    assert ask(source, _in_hot_loop(kept)) == [True, True, False, True]
+
+
+def test_the_node_stack_follows_the_walk_into_deferred_functions(ask):
+    source = """\
+class Service:
+    def run(self, items):
+        for item in items:
+            if item:
+                probe(item)
+
+def helper():
+    return [probe(x) for x in range(3)]
+"""
+
+    def stack(model, expr):
+        return [type(node).__name__ for node in model.node_stack]
+
+    assert ask(source, stack) == [
+        ["ClassDef", "FunctionDef", "For", "If", "Expr", "Call"],
+        ["FunctionDef", "Return", "ListComp", "Call"],
+    ]
