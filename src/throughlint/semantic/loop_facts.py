@@ -22,6 +22,10 @@ _EXITS = frozenset({ast.Break, ast.Return, ast.Raise})
 # Assignments whose targets are bound before their body runs: they never carry the value
 # of a call inside them to the next pass the way ``x = await f(x)`` does.
 _BLOCKS = (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor)
+_ASSIGNING = frozenset(
+    {ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor}
+    | {ast.With, ast.AsyncWith}
+)
 _RETAINING_METHODS = frozenset({"append", "add", "put", "put_nowait", "appendleft", "insert"})
 _ALWAYS = (float("inf"), 0.0)
 _NEVER = (-1.0, 0.0)
@@ -162,9 +166,9 @@ class LoopFacts:
         the body assigns at or after the call (``cursor = body["next"]``), or augments
         (``x += ...``), or in an assignment around the call (``x = await f(x)``), or a
         name derived from such a name earlier in the pass (``url = base + cursor``)."""
-        read = names_read(call) - target_names
+        read = (names_read(call) - target_names) & self.assigned
         if not read:
-            return False
+            return False  # reads nothing the body assigns
         if self._carried is None:
             body = getattr(self.node, "body", None)
             self._carried = _Carried(body if isinstance(body, list) else [], self._counter)
@@ -215,7 +219,7 @@ class LoopFacts:
         while stack:
             part, in_body = stack.pop()
             visits += 1
-            names = _assigned(part)
+            names = _assigned(part) if part.__class__ in _ASSIGNING else ()
             if isinstance(part, _LOOPS):
                 inner = self._nested(part)
                 if inner._yields is None:
@@ -303,9 +307,9 @@ class _Carried:
         for statement in body:
             for node in ast.walk(statement):
                 visits += 1
-                names = _assigned(node)
-                if not names:
+                if node.__class__ not in _ASSIGNING:
                     continue
+                names = _assigned(node)
                 if isinstance(node, ast.AugAssign):
                     at = _ALWAYS
                 elif isinstance(node, _BLOCKS):
