@@ -151,6 +151,19 @@ def deep_nesting(n: int) -> str:
 
 # shape, n, the code the shape reports (None: the rule judges each statement and reports
 # none: one lock of n held briefly; a queue put paces the loop)
+def nested_deep(n: int) -> str:
+    """Loops nested ``n`` deep, a write and an awaited request on every level."""
+    head = "import httpx\nimport sqlite3\n\n"
+    head += "async def run(client: httpx.AsyncClient, conn: sqlite3.Connection, x):\n"
+    body = []
+    for k in range(n):
+        pad = "    " * (k + 2)
+        body.append("    " * (k + 1) + f"for a{k} in x[{k}]:\n")
+        body.append(f"{pad}conn.execute('INSERT INTO t VALUES (?)', (a{k},))\n")
+        body.append(f"{pad}r{k} = await client.get(f'/{{a{k}}}')\n")
+    return head + "".join(body) + "    " * (n + 1) + "pass\n"
+
+
 SHAPES: dict[str, tuple[Shape, int, str | None]] = {
     "awaited calls": (awaited, 16, "TL402"),
     "session.add": (session_add, 16, "TL102"),
@@ -162,6 +175,7 @@ SHAPES: dict[str, tuple[Shape, int, str | None]] = {
     "batched commits": (commits, 16, "TL102"),
     "executemany fix": (executemany_candidate, 16, "TL102"),
     "nested loops": (nested_loops, 16, "TL101"),
+    "loops nested deep": (nested_deep, 12, "TL402"),
     "many small loops": (many_small_loops, 16, "TL102"),
     "deep nesting": (deep_nesting, 20, "TL103"),
 }
