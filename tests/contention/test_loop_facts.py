@@ -3,6 +3,8 @@ position a rule asks them, and the walk's node stack."""
 
 from __future__ import annotations
 
+import itertools
+
 
 def _in_hot_loop(fact):
     def question(model, expr):
@@ -129,3 +131,30 @@ def helper():
         ["ClassDef", "FunctionDef", "For", "If", "Expr", "Call"],
         ["FunctionDef", "Return", "ListComp", "Call"],
     ]
+
+
+def test_facts_are_worked_out_once_per_loop(ask):
+    """Every call in the loop asks; the body is walked a fixed number of times, not once
+    per call (``facts_visits`` counts the nodes the fact walks visit)."""
+
+    def source(n: int) -> str:
+        lines = "".join(
+            f"        cursor{k} = probe(client.get(url, params={{'c': cursor{k}}}))\n"
+            for k in range(n)
+        )
+        return f"async def crawl(client, url, pages):\n    for page in pages:\n{lines}"
+
+    def ask_everything(model, call):
+        loop = model.hot_loop()
+        facts = model.loop_facts(loop)
+        carried = facts.carried(call, loop.target_names)
+        assert carried  # ``cursor<k>`` is assigned after the call reads it
+        assert not (facts.yields or facts.leaves_early or facts.flushed_after(0))
+        return model.facts_visits[0]
+
+    small = ask(source(10), ask_everything)
+    large = ask(source(40), ask_everything)
+    assert large[-1] <= 5 * small[-1]  # a walk of the body per call would be 16x
+    # after the first question, one more call costs the same in a loop 4x longer
+    step = max(after - before for before, after in itertools.pairwise(small))
+    assert max(after - before for before, after in itertools.pairwise(large)) <= step
