@@ -24,8 +24,9 @@ Dispatch = dict[type, tuple[Handler, ...]]
 INTERNAL_ERROR_CODE = "TL999"
 INTERNAL_ERROR_NAME = "internal-error"
 
-# (handlers, structural visitor, child fields worth visiting) for one node type
-_Plan = tuple[tuple[Handler, ...], "Callable[[ast.AST], None] | None", tuple[str, ...]]
+# (handlers, structural visitor, child fields worth visiting, is a statement) for one
+# node type
+_Plan = tuple[tuple[Handler, ...], "Callable[[ast.AST], None] | None", tuple[str, ...], bool]
 _LEAF_TYPES = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
 # fields that never hold a node, whatever the node type (names, flags, strings)
@@ -55,7 +56,7 @@ class _Deferred:
     scope: Scope
     classes: list[ast.ClassDef]
     qualified: str
-    ancestors: list[ast.AST]  # the walk's node stack at the ``def``, the ``def`` last
+    ancestors: list[ast.AST]  # the walk's statement stack at the ``def``, the ``def`` last
 
 
 @dataclass
@@ -140,9 +141,9 @@ class Checker:
         plan = self._plans.get(node.__class__)
         if plan is None:
             plan = self._plan(node.__class__)
-        handlers, structural, fields = plan
-        stack = self._stack
-        stack.append(node)
+        handlers, structural, fields, statement = plan
+        if statement:  # the model's stack of enclosing statements
+            self._stack.append(node)
         if handlers:
             self._call_handlers(handlers, node)
         if structural is not None:
@@ -158,7 +159,8 @@ class Checker:
                             visit(item)
                 elif value.__class__ not in inert and isinstance(value, ast.AST):
                     visit(value)
-        stack.pop()
+        if statement:
+            self._stack.pop()
 
     def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
         inert, visit = self._inert, self.visit
@@ -177,6 +179,7 @@ class Checker:
             self.dispatch.get(node_type, ()),
             self._structural.get(node_type),
             () if node_type is ast.Constant else _child_fields(node_type, self._skip),
+            issubclass(node_type, ast.stmt),
         )
         self._plans[node_type] = plan
         if not (plan[0] or plan[1] or plan[2]):

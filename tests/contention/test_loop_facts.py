@@ -3,6 +3,7 @@ position a rule asks them, and the walk's node stack."""
 
 from __future__ import annotations
 
+import ast
 import itertools
 
 
@@ -80,8 +81,8 @@ def shapes(items, session, client):
 
     def facts(model, facts, loop, expr):
         exits = sorted(kind.__name__ for kind in facts.exits)
-        parent = model.node_stack[-2]
-        return exits, facts.has_try, facts.in_try(parent), facts.yields, facts.flushed_after(21)
+        statement = model.node_stack[-1]
+        return exits, facts.has_try, facts.in_try(statement), facts.yields, facts.flushed_after(21)
 
     assert ask(source, _in_hot_loop(facts)) == [
         ([], False, False, False, False),  # the break leaves the inner loop
@@ -105,14 +106,19 @@ def keep(items, pools, factory):
     made = [probe(item) for item in items]
 """
 
-    def kept(model, facts, loop, expr):
-        call = model.node_stack[-1]
-        return facts.kept(call, model.node_stack[-2])
+    def kept(model, facts, loop, argument):
+        statement = model.node_stack[-1]
+        probe = next(
+            node
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Call) and any(arg is argument for arg in node.args)
+        )
+        return facts.kept(probe, statement)
 
     assert ask(source, _in_hot_loop(kept)) == [True, True, False, True]
 
 
-def test_the_node_stack_follows_the_walk_into_deferred_functions(ask):
+def test_the_statement_stack_follows_the_walk_into_deferred_functions(ask):
     source = """\
 class Service:
     def run(self, items):
@@ -128,8 +134,8 @@ def helper():
         return [type(node).__name__ for node in model.node_stack]
 
     assert ask(source, stack) == [
-        ["ClassDef", "FunctionDef", "For", "If", "Expr", "Call"],
-        ["FunctionDef", "Return", "ListComp", "Call"],
+        ["ClassDef", "FunctionDef", "For", "If", "Expr"],
+        ["FunctionDef", "Return"],
     ]
 
 

@@ -193,7 +193,7 @@ def check(checker, node: ast.Call) -> None:
         return
     if is_connection and names_read(node) & _loop_names(model):
         return  # a different database or endpoint on each pass
-    if model.loop_facts(loop).kept(node, model.node_stack[-2]) or _is_retry(model, node, loop):
+    if model.loop_facts(loop).kept(node, model.node_stack[-1]) or _is_retry(model, node, loop):
         return
     short = name.rsplit(".", 1)[-1] if not is_connection else name
     kind = "connection" if is_connection else "pool" if name in EXECUTORS else "session"

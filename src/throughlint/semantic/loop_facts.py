@@ -27,6 +27,7 @@ _ASSIGNING = frozenset(
     | {ast.With, ast.AsyncWith}
 )
 _RETAINING_METHODS = frozenset({"append", "add", "put", "put_nowait", "appendleft", "insert"})
+_NESTED_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
 _ALWAYS = (float("inf"), 0.0)
 _NEVER = (-1.0, 0.0)
 
@@ -45,6 +46,7 @@ class LoopFacts:
         "_exits",
         "_has_try",
         "_in_try",
+        "_kept",
         "_last_flush_line",
         "_nested",
         "_positions",
@@ -71,6 +73,7 @@ class LoopFacts:
         self._assigned: frozenset[str] = frozenset()
         self._whole_assigned: frozenset[str] = frozenset()
         self._in_try: set[int] | None = None
+        self._kept: dict[ast.AST, set[int]] = {}  # by statement
         self._positions: dict[int, int] | None = None
         self._carried: _Carried | None = None
 
@@ -143,23 +146,17 @@ class LoopFacts:
             self._scan_nodes()
         return self._last_flush_line > line
 
-    def kept(self, node: ast.AST, parent: ast.AST) -> bool:
-        """The value of ``node`` (a child of ``parent``) outlives the pass: appended / put
-        somewhere, stored in an attribute or item, or the element of a comprehension."""
+    def kept(self, node: ast.AST, statement: ast.AST) -> bool:
+        """The value of ``node`` (inside ``statement``, the innermost statement around
+        it) outlives the pass: appended / put somewhere, stored in an attribute or item,
+        or the element of a comprehension."""
         loop = self.node
         if node is (getattr(loop, "elt", None) or getattr(loop, "value", None)):
             return True
-        if isinstance(parent, ast.Call):
-            func = parent.func
-            return (
-                isinstance(func, ast.Attribute)
-                and func.attr in _RETAINING_METHODS
-                and any(argument is node for argument in parent.args)
-            )
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            return any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in targets)
-        return False
+        kept = self._kept.get(statement)
+        if kept is None:
+            kept = self._kept[statement] = _kept_in(statement)
+        return id(node) in kept
 
     def carried(self, call: ast.AST, target_names: frozenset[str]) -> bool:
         """A value one pass produces feeds ``call`` in a later pass: ``call`` reads a name
@@ -248,6 +245,27 @@ class LoopFacts:
         self._last_flush_line, self._whole_flush_line = flush, whole_flush
         self._assigned, self._whole_assigned = frozenset(assigned), frozenset(whole_assigned)
         self._counter[0] += visits
+
+
+def _kept_in(statement: ast.AST) -> set[int]:
+    """Nodes of ``statement`` itself (not of statements nested in it) whose value is kept:
+    arguments of ``append`` / ``add`` / ``put``..., values stored in an attribute or item."""
+    kept: set[int] = set()
+    stack = [statement]
+    while stack:
+        part = stack.pop()
+        if isinstance(part, ast.Call):
+            func = part.func
+            if isinstance(func, ast.Attribute) and func.attr in _RETAINING_METHODS:
+                kept.update(id(argument) for argument in part.args)
+        elif isinstance(part, (ast.Assign, ast.AnnAssign)):
+            targets = part.targets if isinstance(part, ast.Assign) else [part.target]
+            if any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in targets):
+                kept.add(id(part.value))
+        stack.extend(
+            child for child in ast.iter_child_nodes(part) if not isinstance(child, _NESTED_BLOCKS)
+        )
+    return kept
 
 
 def _own_statements(statements: list) -> list[ast.AST]:

@@ -47,9 +47,11 @@ class SemanticModel:
         # resolve() answers by node, valid in the scope it was asked in until the next
         # binding: rules and the index ask about the same call several times
         self._resolved: dict[ast.expr | None, tuple[Scope, str | None]] = {}
-        # the nodes from the module down to the one being visited (itself last); the
-        # checker pushes and pops as it walks, so rules never rebuild parent chains
-        self.node_stack: list[ast.AST] = []
+        # the statements from the module down to the innermost one around the node being
+        # visited (a statement being visited is last); the checker pushes and pops them
+        # as it walks, so rules never rebuild parent chains. Statements only: pushing
+        # every node would cost a quarter of the walk.
+        self.node_stack: list[ast.stmt] = []
         self._loop_facts: dict[ast.AST, LoopFacts] = {}
         self._memos: dict[str, dict] = {}
         # nodes the loop facts visited: the work they did, for tests of its growth
@@ -81,10 +83,11 @@ class SemanticModel:
     def fold_path(
         self, top: ast.AST, name: str, start: object, step: Callable[[Any, ast.AST, ast.AST], Any]
     ) -> Any:
-        """A value folded along the path from ``top`` down to the node being visited:
-        ``step(value, parent, child)`` for each edge, from ``start`` at ``top``; ``start``
-        when ``top`` does not enclose the node. Remembered per (``top``, node) under
-        ``name``, so a path shared by many nodes is folded once, not once per node."""
+        """A value folded along the statements from ``top`` down to the innermost one
+        around the node being visited (``node_stack``): ``step(value, parent, child)``
+        for each step, from ``start`` at ``top``; ``start`` when ``top`` is not on the
+        stack. Remembered per (``top``, statement) under ``name``, so a path shared by
+        many nodes is folded once, not once per node."""
         memo = self.memo(name)
         stack = self.node_stack
         at = len(stack) - 1
