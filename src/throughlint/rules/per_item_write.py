@@ -248,7 +248,8 @@ def check(checker, node: ast.Call) -> None:
         if found.method == "flush":
             return  # reported at the add / merge it flushes
         if found.method in ("add", "merge"):
-            if not _flushed_in_same_pass(node, loop):
+            # a ``flush()`` after it in the same pass (a ``commit()`` is TL103's finding)
+            if not model.loop_facts(loop).flushed_after(node.lineno):
                 return
         elif found.method != "merge":
             return
@@ -351,21 +352,3 @@ def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
     if textual:
         return "pass all rows to one call: `execute(text(...), [params, ...])` (executemany)"
     return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
-
-
-def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:
-    """A ``flush()`` after the ``add`` in the same pass of the loop (a ``commit()`` there
-    is TL103's finding)."""
-    body = getattr(loop.node, "body", None)
-    if not isinstance(body, list):
-        return False
-    for statement in body:
-        for node in ast.walk(statement):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "flush"
-                and node.lineno > call.lineno
-            ):
-                return True
-    return False
