@@ -20,6 +20,7 @@ _VERDICTS = {
 def write_summary(terminalreporter: Any, records: list[dict], options: Options) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     markup = getattr(terminalreporter, "hasmarkup", False) or getattr(
         terminalreporter._tw, "hasmarkup", False
@@ -32,6 +33,7 @@ def write_summary(terminalreporter: Any, records: list[dict], options: Options) 
         force_terminal=markup,
         no_color=not markup,
         highlight=False,
+        emoji=False,
         soft_wrap=False,
     )
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
@@ -47,23 +49,25 @@ def write_summary(terminalreporter: Any, records: list[dict], options: Options) 
         table.add_column(column, justify=justify, no_wrap=True)
     for record in sorted(records, key=lambda r: r["nodeid"]):
         text, style = _VERDICTS[record["verdict"]]
+        # Text cells are never parsed as markup: test ids like `test_page[/?page=]` or
+        # `test_tag[b]` are shown as they are
         table.add_row(
-            record["nodeid"],
+            Text(record["nodeid"]),
             str(record["items"]),
-            _rate(record),
+            Text(_rate(record)),
             str(record["queries"]),
             str(record["round_trips"]),
-            record["budget_text"],
-            f"[{style}]{text}[/]",
+            Text(record["budget_text"]),
+            Text(text, style=style),
         )
     console.print(table)
     details = [r for r in records if r["failures"]]
     if details:
         console.print()
     for record in sorted(details, key=lambda r: r["nodeid"]):
-        console.print(f"{record['nodeid']}:", markup=False, soft_wrap=True)
+        console.print(Text(f"{record['nodeid']}:"), soft_wrap=True)
         for failure in record["failures"]:
-            console.print(f"  {failure}", markup=False, soft_wrap=True)
+            console.print(Text(f"  {failure}"), soft_wrap=True)
     if details and not options.enforce:
         console.print(
             "over budget: reported only; run with --throughput-budget to make these failures",
