@@ -115,33 +115,95 @@ def test_counts_are_exact_per_api(bookshop):
     bookshop.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
-def test_connection_opened_before_the_block_needs_watch(bookshop):
-    bookshop.makepyfile(
-        test_watch="""
+def test_connections_opened_before_the_test_are_counted(bookshop):
+    """Defect 11: connections from a fixture, a conftest or module level count."""
+    bookshop.makeconftest(
+        """
+        import pytest
         from shop import bookshop
 
-        def test_not_watched(throughput):
-            conn = bookshop()
+        CONFTEST_DB = bookshop(books=50)
+
+        @pytest.fixture
+        def conftest_db():
+            return CONFTEST_DB
+        """
+    )
+    bookshop.makepyfile(
+        kinds="""
+        def names(conn, ids):
+            return [
+                conn.execute("SELECT name FROM author WHERE id = ?", (i,)).fetchone()
+                for i in ids
+            ]
+        """,
+        test_fixture_db="""
+        import pytest
+        from kinds import names
+        from shop import bookshop
+
+        MODULE_DB = bookshop(books=50)
+
+        @pytest.fixture
+        def db():
+            return bookshop(books=50)
+
+        @pytest.mark.throughput(max_queries_per_item=0.2, items=50)
+        def test_fixture_connection(db):
+            names(db, range(50))
+
+        @pytest.mark.throughput(max_queries_per_item=0.2, items=50)
+        def test_module_connection():
+            names(MODULE_DB, range(50))
+
+        @pytest.mark.throughput(max_queries_per_item=0.2, items=50)
+        def test_conftest_connection(conftest_db):
+            names(conftest_db, range(50))
+
+        def test_block_on_an_older_connection(db, throughput):
+            with throughput.measure() as block:
+                db.execute("SELECT 1")
+                db.cursor().execute("SELECT 2")
+            db.execute("SELECT 3")  # after the block: not counted anywhere
+            assert block.queries == 2
+            assert throughput.watch(db) is db  # a no-op on a counted connection
+
+        def test_watch_rejects_other_objects(throughput):
+            with pytest.raises(TypeError, match="sqlite3.Connection"):
+                throughput.watch(object())
+        """,
+    )
+    result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-budget")
+    result.assert_outcomes(failed=3, passed=2)
+    for name in ("fixture", "module", "conftest"):
+        result.stdout.fnmatch_lines(
+            [
+                f"*_ test_{name}_connection _*",
+                "throughput budget missed (*",
+                "  queries per item: 1 measured (50 for 50 items), budget 0.2 "
+                "(+0.8, 5.0x the budget)",
+            ]
+        )
+
+
+def test_watch_counts_a_connection_opened_before_the_plugin(bookshop):
+    bookshop.makepyfile(
+        test_watch="""
+        import sqlite3
+
+        def test_watched(throughput):
+            conn = sqlite3.connect.__wrapped__(":memory:")  # as if opened before the plugin
             with throughput.measure() as block:
                 conn.execute("SELECT 1")
             assert block.queries == 0
-
-        def test_watched(throughput):
-            conn = throughput.watch(bookshop())
+            throughput.watch(conn)
             with throughput.measure() as block:
                 conn.execute("SELECT 1")
                 conn.execute("SELECT 2")
             assert block.queries == 2
-            conn.execute("SELECT 3")  # after the block: not counted anywhere
-            assert block.queries == 2
-
-        def test_watch_rejects_other_objects(throughput):
-            import pytest
-            with pytest.raises(TypeError, match="sqlite3.Connection"):
-                throughput.watch(object())
         """
     )
-    bookshop.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    bookshop.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize(

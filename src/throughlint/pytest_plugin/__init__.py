@@ -17,6 +17,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    # before any conftest or test module runs: their sqlite3 connections count too
+    from throughlint.pytest_plugin.drivers.sqlite import track
+
+    early_config.add_cleanup(track())
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)

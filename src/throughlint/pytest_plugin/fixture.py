@@ -177,7 +177,8 @@ class Throughput:
         return result
 
     def watch(self, connection: Any) -> Any:
-        """Count a sqlite3 connection opened before the measured block."""
+        """Count a sqlite3 connection opened before the plugin loaded (any connection
+        opened since counts already)."""
         import sqlite3
 
         from throughlint.pytest_plugin.drivers.sqlite import watch

@@ -13,7 +13,8 @@ import sysconfig
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from throughlint.pytest_plugin.n_plus_one import is_select, normalise
@@ -74,6 +75,10 @@ class Probe:
         self.active: list[Measurement] = []
         self._undo: list[Callable[[], None]] = []
         self._lock = threading.Lock()
+        # statements an upper layer (SQLAlchemy, Django) counted and is sending through
+        # a lower one (sqlite3 under aiosqlite, pysqlite or Django's backend)
+        self._claimed: Counter[str] = Counter()
+        self._depth = threading.local()
 
     # -- lifecycle -------------------------------------------------------------------
     def open(self, measurement: Measurement) -> None:
@@ -112,6 +117,33 @@ class Probe:
         """One SQL statement sent to a database (``executemany`` is one)."""
         for measurement in self.active:
             measurement.add_statement(sql, user_call_sites)
+
+    def driver_statement(self, sql: str) -> None:
+        """A statement seen by a database driver: counted unless an upper layer has
+        already counted it."""
+        if getattr(self._depth, "value", 0) or self._claimed.get(sql):
+            return
+        self.statement(sql)
+
+    def claim(self, sql: str) -> None:
+        """An upper layer counted ``sql`` and sends it now, maybe from another thread
+        (aiosqlite runs sqlite3 in its own); :meth:`release` when it is done."""
+        self._claimed[sql] += 1
+
+    def release(self, sql: str) -> None:
+        if self._claimed.get(sql, 0) > 1:
+            self._claimed[sql] -= 1
+        else:
+            self._claimed.pop(sql, None)
+
+    @contextmanager
+    def claiming(self) -> Iterator[None]:
+        """Every statement this thread sends inside is already counted."""
+        self._depth.value = getattr(self._depth, "value", 0) + 1
+        try:
+            yield
+        finally:
+            self._depth.value -= 1
 
     def request(self) -> None:
         """One HTTP request sent."""

@@ -20,7 +20,8 @@ def install(probe: Probe):
 
     def wrapper(execute, sql, params, many, context):
         probe.statement(sql)
-        return execute(sql, params, many, context)
+        with probe.claiming():  # the sqlite3 connection underneath must not count it again
+            return execute(sql, params, many, context)
 
     wrapped = []
     for connection in connections.all():
