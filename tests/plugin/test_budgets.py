@@ -171,16 +171,21 @@ def test_ini_keys_mirror_the_options(pytester: pytest.Pytester):
         """
     )
     pytester.makepyfile(
+        lookups="""
+        def four_selects(conn):
+            for i in range(4):
+                conn.execute("SELECT ?", (i,))
+        """,
         test_ini="""
         import sqlite3
+        from lookups import four_selects
 
         def test_four_selects(throughput):
             with throughput.measure():
-                conn = sqlite3.connect(":memory:")
-                for i in range(4):
-                    conn.execute("SELECT ?", (i,))
-        """
+                four_selects(sqlite3.connect(":memory:"))
+        """,
     )
+    pytester.syspathinsert()
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*TL101 runtime N+1: 4 x `SELECT ?` (threshold 3)*"])

@@ -6,15 +6,12 @@ import pytest
 
 N_PLUS_ONE = """
 import pytest
-from shop import bookshop
+from shop import bookshop, titles_with_authors
 
 
 @pytest.mark.throughput(max_queries=10)
 def test_titles_with_authors():
-    conn = bookshop()
-    rows = conn.execute("SELECT id, title, author_id FROM book").fetchall()
-    for _, title, author_id in rows:
-        conn.execute("SELECT name FROM author WHERE id = ?", (author_id,)).fetchone()
+    titles_with_authors(bookshop())
 
 
 @pytest.mark.throughput(max_queries=10)
@@ -35,8 +32,10 @@ def test_n_plus_one_fails_under_budget_naming_statement_and_line(bookshop):
             "*test_titles_with_authors*",
             "throughput budget missed (2):",
             "  queries: 35 measured, budget 10 (+25, 3.5x the budget)",
-            "  TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?` (threshold 10),"
-            " first at test_books.py:10 in test_titles_with_authors; *",
+            "  TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?` (threshold 10)"
+            " at shop.py:18 in titles_with_authors; chain: test_books.py:7 in"
+            " test_titles_with_authors > shop.py:18 in titles_with_authors; static TL101 flags"
+            " the same call site at shop.py:18 *",
         ]
     )
     assert "test_titles_with_authors_fixed - " not in result.stdout.str()
@@ -52,7 +51,7 @@ def test_without_budget_flag_misses_are_reported_not_enforced(bookshop):
             "test*items*rate*queries*round trips*budget*verdict*",
             "test_books.py::test_titles_with_authors *35*35*queries<=10*over budget*",
             "test_books.py::test_titles_with_authors_fixed *5*5*queries<=10*pass*",
-            "*TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?`*test_books.py:10*",
+            "*TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?`*shop.py:18*",
             "over budget: reported only; run with --throughput-budget to make these failures",
         ]
     )
@@ -62,8 +61,7 @@ def test_static_analysis_confirms_the_same_call_site(bookshop, report):
     bookshop.makepyfile(test_books=N_PLUS_ONE)
     bookshop.runpytest("-p", "no:cacheprovider", report.option)
     (finding,) = report.test("test_titles_with_authors")["n_plus_one"]
-    assert finding["line"] == 10
-    assert finding["count"] == 30
+    assert (finding["path"], finding["line"], finding["count"]) == ("shop.py", 18, 30)
     assert finding["static"] == "confirmed", finding["static_detail"]
     assert len(finding["fingerprint"]) == 32
 
@@ -71,22 +69,26 @@ def test_static_analysis_confirms_the_same_call_site(bookshop, report):
 def test_a_runtime_only_n_plus_one_says_so(bookshop, report):
     # the query hides behind getattr: the static rule cannot see it, the runtime one can
     bookshop.makepyfile(
+        hidden="""
+        def hidden(conn):
+            run = getattr(conn, "exe" + "cute")
+            for author_id in range(30):
+                run("SELECT name FROM author WHERE id = ?", (author_id,))
+        """,
         test_hidden="""
         import pytest
+        from hidden import hidden
         from shop import bookshop
 
         @pytest.mark.throughput
         def test_hidden():
-            conn = bookshop()
-            run = getattr(conn, "exe" + "cute")
-            for author_id in range(30):
-                run("SELECT name FROM author WHERE id = ?", (author_id,))
-        """
+            hidden(bookshop())
+        """,
     )
     result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-json", str(report.path))
     result.assert_outcomes(passed=1)
     (finding,) = report.test("test_hidden")["n_plus_one"]
-    assert (finding["static"], finding["line"]) == ("missed", 9)
+    assert (finding["static"], finding["path"], finding["line"]) == ("missed", "hidden.py", 4)
     result.stdout.fnmatch_lines(["*static analysis does not flag this call site*"])
 
 
@@ -213,13 +215,12 @@ def test_watch_counts_a_connection_opened_before_the_plugin(bookshop):
 def test_threshold_option(bookshop, option, threshold_failures):
     bookshop.makepyfile(
         test_loop="""
-        from shop import bookshop
+        from shop import bookshop, names
 
         def test_loop(throughput):
-            conn = throughput.watch(bookshop())
+            conn = bookshop()
             with throughput.measure(items=30):
-                for i in range(30):
-                    conn.execute("SELECT name FROM author WHERE id = ?", (i,))
+                names(conn, range(30))
         """
     )
     result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-budget", option)
@@ -230,13 +231,11 @@ def test_marker_threshold_overrides_the_option(bookshop):
     bookshop.makepyfile(
         test_loop="""
         import pytest
-        from shop import bookshop
+        from shop import bookshop, names
 
         @pytest.mark.throughput(n_plus_one_threshold=50)
         def test_loop():
-            conn = bookshop()
-            for i in range(30):
-                conn.execute("SELECT name FROM author WHERE id = ?", (i,))
+            names(bookshop(), range(30))
         """
     )
     result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-budget")
@@ -246,19 +245,24 @@ def test_marker_threshold_overrides_the_option(bookshop):
 def test_writes_and_literal_variants(bookshop, report):
     """Per-row INSERTs are not TL101 (a SELECT shape only); literals fold to one shape."""
     bookshop.makepyfile(
+        shapes="""
+        def shapes(conn):
+            for i in range(30):
+                conn.execute(f"INSERT INTO author VALUES ({100 + i}, 'n{i}')")
+            for i in range(12):
+                ids = f"{i}, {i + 1}"
+                conn.execute(f"SELECT name FROM author WHERE id IN ({ids}) AND name != 'x'")
+        """,
         test_shapes="""
+        from shapes import shapes
         from shop import bookshop
 
         def test_shapes(throughput):
-            conn = throughput.watch(bookshop())
+            conn = bookshop()
             with throughput.measure(items=30) as block:
-                for i in range(30):
-                    conn.execute(f"INSERT INTO author VALUES ({100 + i}, 'n{i}')")
-                for i in range(12):
-                    ids = f"{i}, {i + 1}"
-                    conn.execute(f"SELECT name FROM author WHERE id IN ({ids}) AND name != 'x'")
+                shapes(conn)
             assert block.queries == 42
-        """
+        """,
     )
     result = bookshop.runpytest("-p", "no:cacheprovider", report.option)
     result.assert_outcomes(passed=1)

@@ -8,7 +8,6 @@ ordinary test runs.
 from __future__ import annotations
 
 import os
-import sys
 import sysconfig
 import threading
 import time
@@ -18,10 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from throughlint.pytest_plugin.n_plus_one import is_select, normalise
-
-CallSite = tuple[str, int, str]  # (filename, line, function)
-
-_USER_FRAMES = 6
+from throughlint.pytest_plugin.repetition import Tracker
 
 
 @dataclass
@@ -29,7 +25,7 @@ class StatementStats:
     shape: str
     sample: str
     count: int = 0
-    sites: tuple[CallSite, ...] = ()
+    repetition: Tracker = field(default_factory=Tracker)
 
 
 @dataclass
@@ -57,15 +53,20 @@ class Measurement:
     def rate(self) -> float | None:
         return self.items / self.seconds if self.seconds > 0 else None
 
-    def add_statement(self, sql: str, site: Callable[[], tuple[CallSite, ...]]) -> None:
+    def add_statement(self, sql: str) -> None:
         self.queries += 1
         shape = normalise(sql)
         stats = self.statements.get(shape)
         if stats is None:
             stats = self.statements[shape] = StatementStats(shape, " ".join(sql.split()))
-            if is_select(shape):
-                stats.sites = site()
         stats.count += 1
+        if is_select(shape):
+            stats.repetition.observe()
+
+    def close(self) -> None:
+        """Let go of the frames kept to compare stacks."""
+        for stats in self.statements.values():
+            stats.repetition.close()
 
 
 class Probe:
@@ -91,6 +92,7 @@ class Probe:
         with self._lock:
             if measurement in self.active:
                 self.active.remove(measurement)
+            measurement.close()
             if not self.active:
                 self._uninstall()
 
@@ -116,7 +118,7 @@ class Probe:
     def statement(self, sql: str) -> None:
         """One SQL statement sent to a database (``executemany`` is one)."""
         for measurement in self.active:
-            measurement.add_statement(sql, user_call_sites)
+            measurement.add_statement(sql)
 
     def driver_statement(self, sql: str) -> None:
         """A statement seen by a database driver: counted unless an upper layer has
@@ -155,35 +157,14 @@ class Probe:
             measurement.counters[name] += amount
 
 
-def _library_prefixes() -> tuple[str, ...]:
+def library_prefixes() -> tuple[str, ...]:
+    """Folders that are not the project's code: the stdlib, site-packages, throughlint."""
     paths = sysconfig.get_paths()
     prefixes = {
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # throughlint itself
         *(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths),
     }
     return tuple(sorted(os.path.join(os.path.abspath(p), "") for p in prefixes))
-
-
-_LIBRARY_PREFIXES = _library_prefixes()
-
-
-def is_user_file(filename: str) -> bool:
-    if filename.startswith("<"):
-        return False
-    return not os.path.abspath(filename).startswith(_LIBRARY_PREFIXES)
-
-
-def user_call_sites() -> tuple[CallSite, ...]:
-    """The innermost frames in the user's code (not the stdlib, site-packages or
-    throughlint), innermost first."""
-    frame = sys._getframe(1)
-    sites: list[CallSite] = []
-    while frame is not None and len(sites) < _USER_FRAMES:
-        code = frame.f_code
-        if is_user_file(code.co_filename):
-            sites.append((code.co_filename, frame.f_lineno, code.co_name))
-        frame = frame.f_back
-    return tuple(sites)
 
 
 def clock() -> float:

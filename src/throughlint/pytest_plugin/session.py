@@ -32,8 +32,20 @@ class ThroughputSession:
         self._budgets: dict[str, Budget | None] = {}
         self._probe = None
         self._static = None
+        self._project = None
 
     # -- state shared with the fixture -----------------------------------------------
+    @property
+    def project(self):
+        """The project's code and its test files, for telling an N+1 from a test's loop."""
+        if self._project is None:
+            from throughlint.pytest_plugin.measurement import library_prefixes
+            from throughlint.pytest_plugin.repetition import Project
+
+            patterns = tuple(self.config.getini("python_files")) or ("test_*.py", "*_test.py")
+            self._project = Project(str(self.config.rootpath), library_prefixes(), patterns)
+        return self._project
+
     @property
     def probe(self):
         if self._probe is None:
@@ -188,11 +200,19 @@ class ThroughputSession:
         if self._static is None:
             self._static = StaticIndex(str(self.config.rootpath))
         found: dict[tuple, Any] = {}
+        repeats: dict[tuple, Any] = {}
         for measurement in [*measurements, *tracker.scaled]:
-            for finding in findings(measurement, threshold, self._static):
+            block_findings, block_repeats = findings(
+                measurement, threshold, self._static, self.project
+            )
+            for finding in block_findings:
                 key = (finding.statement, finding.path, finding.line)
                 if key not in found or found[key].count < finding.count:
                     found[key] = finding
+            for repeat in block_repeats:
+                key = (repeat.statement, repeat.where)
+                if key not in repeats or repeats[key].count < repeat.count:
+                    repeats[key] = repeat
         items = sum(m.items for m in measurements)
         seconds = sum(m.seconds for m in measurements)
         counters: dict[str, int] = {}
@@ -224,6 +244,7 @@ class ThroughputSession:
             "budget": budget.limits if budget is not None else {},
             "budget_text": budget.describe() if budget is not None else "-",
             "n_plus_one": [finding.to_json() for finding in found.values()],
+            "repeated_by_test": [repeat.to_json() for repeat in repeats.values()],
             "scaling": [scaling.to_json() for scaling in tracker.scalings],
             "failures": failures,
             "verdict": verdict,
