@@ -269,3 +269,36 @@ def test_writes_and_literal_variants(bookshop, report):
     (finding,) = report.test("test_shapes")["n_plus_one"]
     assert finding["statement"] == "SELECT name FROM author WHERE id IN (?) AND name != ?"
     assert finding["count"] == 12
+
+
+def test_a_long_statement_keeps_its_where_clause_in_the_report(pytester, report):
+    """Defect 7, end to end: 30 long column names no longer push the WHERE off the end."""
+    columns = [f"a_rather_long_column_name_{i}" for i in range(30)]
+    pytester.makepyfile(
+        wide=f"""
+        import sqlite3
+
+        COLUMNS = {columns!r}
+
+        def wide_rows():
+            conn = sqlite3.connect(":memory:")
+            conn.execute(f"CREATE TABLE wide (id INTEGER, {{', '.join(COLUMNS)}})")
+            select = f"SELECT {{', '.join(COLUMNS)}} FROM wide WHERE id = ?"
+            for i in range(12):
+                conn.execute(select, (i,))
+        """,
+        test_wide="""
+        import pytest
+        from wide import wide_rows
+
+        @pytest.mark.throughput
+        def test_wide():
+            wide_rows()
+        """,
+    )
+    pytester.syspathinsert()
+    pytester.runpytest("-p", "no:cacheprovider", report.option).assert_outcomes(passed=1)
+    (finding,) = report.test("test_wide")["n_plus_one"]
+    assert finding["statement"] == (
+        "SELECT a_rather_long_column_name_0, ... (+29 columns) FROM wide WHERE id = ?"
+    )

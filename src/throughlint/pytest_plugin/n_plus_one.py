@@ -226,7 +226,39 @@ def _where(site: tuple[str, int, str], project: Project) -> str:
 
 
 def _shorten(text: str, limit: int = 240) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """Keep what tells statements apart: a long column list becomes its first column and a
+    count (``SELECT "a"."id", ... (+11 columns) FROM ... WHERE ...``); what is still too
+    long loses its middle, never its ``WHERE`` end."""
+    if len(text) <= limit:
+        return text
+    match = _SELECT_LIST.match(text)
+    if match is not None:
+        columns = _top_level_split(match.group(2))
+        if len(columns) > 1:
+            collapsed = f"{columns[0].strip()}, ... (+{len(columns) - 1} columns)"
+            text = f"{match.group(1)}{collapsed}{match.group(3)}{text[match.end() :]}"
+    if len(text) <= limit:
+        return text
+    head = (limit - 5) // 3
+    tail = limit - 5 - head
+    return f"{text[:head]} ... {text[-tail:]}"
+
+
+_SELECT_LIST = re.compile(r"(\s*SELECT\s+(?:DISTINCT\s+)?)(.*?)(\s+FROM\s)", re.I | re.S)
+
+
+def _top_level_split(columns: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(columns):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(columns[start:index])
+            start = index + 1
+    parts.append(columns[start:])
+    return parts
 
 
 def _display(path: str, root: str) -> str:
