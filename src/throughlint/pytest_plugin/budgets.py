@@ -29,6 +29,7 @@ def throughput_marker(
     n_plus_one_threshold: int | None = None,
     scaling: str | None = None,
     sizes: tuple[int, ...] = DEFAULT_SIZES,
+    allow_n_plus_one: str | None = None,
 ) -> dict[str, Any]:
     """The signature of ``@pytest.mark.throughput``: a misspelt keyword fails loudly."""
     return {name: value for name, value in locals().items()}
@@ -56,6 +57,7 @@ class Budget:
     n_plus_one_threshold: int | None = None
     scaling: str | None = None
     sizes: tuple[int, ...] = DEFAULT_SIZES
+    allow_n_plus_one: str | None = None
 
     @property
     def limits(self) -> dict[str, Any]:
@@ -145,6 +147,10 @@ def _check(key: str, value: Any, where: str) -> Any:
         if math.isnan(value):
             raise fail("a number")
         return float(value)
+    if key == "allow_n_plus_one":
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail("the reason the N+1 is allowed (a non-empty string)")
+        return value
     if key == "unit":
         if not isinstance(value, str) or not value:
             raise fail("a non-empty string")

@@ -65,6 +65,7 @@ class Tracker:
     size: int | None = None
     scalings: list[Scaling] = field(default_factory=list)
     undo_watch: list[Callable[[], None]] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
 
     @property
     def measurements(self) -> list[Measurement]:
@@ -187,6 +188,20 @@ class Throughput:
             raise TypeError(f"throughput.watch() takes a sqlite3.Connection, got {connection!r}")
         self._tracker.undo_watch.append(watch(connection, self._tracker.probe))
         return connection
+
+    @contextmanager
+    def allow_n_plus_one(self, reason: str) -> Iterator[None]:
+        """Statements inside still count, but repeat without being an N+1: for a test
+        that shows one on purpose. The reason goes in the report."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("throughput.allow_n_plus_one() needs the reason, a non-empty string")
+        self._tracker.allowed.append(reason)
+        probe = self._tracker.probe
+        probe.allowing += 1
+        try:
+            yield
+        finally:
+            probe.allowing -= 1
 
     def count(self, name: str, amount: int = 1) -> None:
         """Add to a named counter of every open measured block."""

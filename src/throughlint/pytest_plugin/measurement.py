@@ -53,14 +53,14 @@ class Measurement:
     def rate(self) -> float | None:
         return self.items / self.seconds if self.seconds > 0 else None
 
-    def add_statement(self, sql: str) -> None:
+    def add_statement(self, sql: str, repetition: bool = True) -> None:
         self.queries += 1
         shape = normalise(sql)
         stats = self.statements.get(shape)
         if stats is None:
             stats = self.statements[shape] = StatementStats(shape, " ".join(sql.split()))
         stats.count += 1
-        if is_select(shape):
+        if repetition and is_select(shape):
             stats.repetition.observe()
 
     def close(self) -> None:
@@ -80,6 +80,7 @@ class Probe:
         # a lower one (sqlite3 under aiosqlite, pysqlite or Django's backend)
         self._claimed: Counter[str] = Counter()
         self._depth = threading.local()
+        self.allowing = 0  # inside throughput.allow_n_plus_one(): no N+1 tracking
 
     # -- lifecycle -------------------------------------------------------------------
     def open(self, measurement: Measurement) -> None:
@@ -117,8 +118,9 @@ class Probe:
     # -- events from the drivers -----------------------------------------------------
     def statement(self, sql: str) -> None:
         """One SQL statement sent to a database (``executemany`` is one)."""
+        track = not self.allowing
         for measurement in self.active:
-            measurement.add_statement(sql)
+            measurement.add_statement(sql, track)
 
     def driver_statement(self, sql: str) -> None:
         """A statement seen by a database driver: counted unless an upper layer has

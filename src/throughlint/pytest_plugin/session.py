@@ -229,6 +229,12 @@ class ThroughputSession:
             "counters": counters,
         }
         failures = check(budget, measured) if budget is not None else []
+        allowed = list(tracker.allowed)
+        if budget is not None and budget.allow_n_plus_one:
+            allowed.append(budget.allow_n_plus_one)
+            allowed_findings, found = list(found.values()), {}
+        else:
+            allowed_findings = []
         failures.extend(finding.describe() for finding in found.values())
         failures.extend(
             f"scaling: {scaling.describe()}" for scaling in tracker.scalings if scaling.grows
@@ -245,6 +251,12 @@ class ThroughputSession:
             "budget_text": budget.describe() if budget is not None else "-",
             "n_plus_one": [finding.to_json() for finding in found.values()],
             "repeated_by_test": [repeat.to_json() for repeat in repeats.values()],
+            "allowed_n_plus_one": {
+                "reasons": allowed,
+                "findings": [finding.to_json() for finding in allowed_findings],
+            }
+            if allowed
+            else None,
             "scaling": [scaling.to_json() for scaling in tracker.scalings],
             "failures": failures,
             "verdict": verdict,
