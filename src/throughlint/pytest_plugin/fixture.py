@@ -125,25 +125,27 @@ class Throughput:
         _check_items(items)
         if rounds is not None and rounds < 1:
             raise ValueError(f"rounds must be at least 1, got {rounds!r}")
-        for _ in range(warmup):
-            fn()
+        with self._tracker.probe.paused():
+            for _ in range(warmup):
+                fn()
         measurement = Measurement(
             items=items, unit=self._unit, label=label, size=self._tracker.size
         )
         with self._tracker.block(measurement, []):
             fn()
-        started = clock()
-        fn()
-        once = max(clock() - started, 1e-9)
-        iterations = min(_MAX_ITERATIONS, max(1, math.ceil(_MIN_ROUND_SECONDS / once)))
-        if rounds is None:
-            rounds = max(3, min(_MAX_ROUNDS, int(_TARGET_SECONDS / (once * iterations))))
-        best = math.inf
-        for _ in range(rounds):
+        with self._tracker.probe.paused():  # a marker's block neither counts nor slows these
             started = clock()
-            for _ in range(iterations):
-                fn()
-            best = min(best, (clock() - started) / iterations)
+            fn()
+            once = max(clock() - started, 1e-9)
+            iterations = min(_MAX_ITERATIONS, max(1, math.ceil(_MIN_ROUND_SECONDS / once)))
+            if rounds is None:
+                rounds = max(3, min(_MAX_ROUNDS, int(_TARGET_SECONDS / (once * iterations))))
+            best = math.inf
+            for _ in range(rounds):
+                started = clock()
+                for _ in range(iterations):
+                    fn()
+                best = min(best, (clock() - started) / iterations)
         measurement.seconds = best
         measurement.rounds = rounds
         measurement.iterations = iterations

@@ -111,6 +111,18 @@ class Probe:
         for restore in reversed(undo):
             restore()
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Nothing counts inside: ``run()``'s timed rounds, which an enclosing block
+        (the marker's) must neither count nor slow down."""
+        with self._lock:
+            active, self.active = self.active, []
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.active = active + self.active
+
     @property
     def installed(self) -> bool:
         return bool(self._undo)

@@ -223,6 +223,7 @@ class ThroughputSession:
             "items": items,
             "seconds": seconds,
             "rate": items / seconds if seconds > 0 and measurements else None,
+            "rate_rounds": min((m.rounds for m in measurements), default=0),
             "queries": sum(m.queries for m in measurements),
             "requests": sum(m.requests for m in measurements),
             "round_trips": sum(m.round_trips for m in measurements),
