@@ -66,6 +66,7 @@ class Tracker:
     scalings: list[Scaling] = field(default_factory=list)
     undo_watch: list[Callable[[], None]] = field(default_factory=list)
     allowed: list[str] = field(default_factory=list)
+    detect_only: bool = False  # measured only because of --throughput-detect
 
     @property
     def measurements(self) -> list[Measurement]:

@@ -212,11 +212,24 @@ def findings(
                     static=checked,
                     static_detail=detail,
                     fingerprint=printed or fingerprint(site, project),
-                    chain=tuple(dict.fromkeys(_where(frame, project) for frame in verdict.chain)),
+                    chain=_chain(verdict.chain, project),
                 )
             )
     result.sort(key=lambda finding: -finding.count)
     return result, repeats
+
+
+def _chain(frames: tuple[tuple[str, int, str], ...], project: Project) -> tuple[str, ...]:
+    """One entry per function: a comprehension's frame folds into its function's."""
+    from throughlint.pytest_plugin.repetition import enclosing
+
+    entries: list[tuple[tuple[str, str], str]] = []
+    for frame in frames:
+        key = (frame[0], enclosing(frame[2]))
+        if entries and entries[-1][0] == key:
+            entries.pop()
+        entries.append((key, _where(frame, project)))
+    return tuple(text for _, text in entries)
 
 
 def _where(site: tuple[str, int, str], project: Project) -> str:

@@ -22,6 +22,16 @@ def write_summary(terminalreporter: Any, records: list[dict], options: Options) 
     from rich.table import Table
     from rich.text import Text
 
+    if options.detect is not None:
+        # every test is measured: the table keeps the budgeted ones and those with findings
+        quiet = [r for r in records if r["detect_only"] and not r["failures"]]
+        records = [r for r in records if not (r["detect_only"] and not r["failures"])]
+        if not records:
+            terminalreporter.write_sep("=", "throughput", bold=True)
+            terminalreporter.write_line(_measured_line(quiet))
+            return
+    else:
+        quiet = []
     markup = getattr(terminalreporter, "hasmarkup", False) or getattr(
         terminalreporter._tw, "hasmarkup", False
     )
@@ -68,14 +78,24 @@ def write_summary(terminalreporter: Any, records: list[dict], options: Options) 
         console.print(Text(f"{record['nodeid']}:"), soft_wrap=True)
         for failure in record["failures"]:
             console.print(Text(f"  {failure}"), soft_wrap=True)
-    if details and not options.enforce:
+    if any(record["verdict"] == "over" for record in details):
         console.print(
             "over budget: reported only; run with --throughput-budget to make these failures",
             markup=False,
             soft_wrap=True,
         )
+    if quiet:
+        console.print(Text(_measured_line(quiet)), soft_wrap=True)
     terminalreporter.write_sep("=", "throughput", bold=True)
     terminalreporter.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+def _measured_line(quiet: list[dict]) -> str:
+    round_trips = sum(record["round_trips"] for record in quiet)
+    return (
+        f"{len(quiet)} test(s) measured only by --throughput-detect: {round_trips:,} round "
+        "trips (per test in --throughput-json)"
+    )
 
 
 def _rate(record: dict) -> str:
@@ -85,16 +105,18 @@ def _rate(record: dict) -> str:
     return f"{rate:,.1f} {record['unit']}/s" if rate < 1e6 else f"{rate:,.3g} {record['unit']}/s"
 
 
-def to_json(records: list[dict], options: Options) -> dict:
+def to_json(records: list[dict], options: Options, sites: list | None = None) -> dict:
     return {
         "version": __version__,
         "enforced": options.enforce,
+        "detect": options.detect,
         "n_plus_one_threshold": options.threshold,
+        "n_plus_one_sites": [site.to_json() for site in sites or []],
         "tests": sorted(records, key=lambda r: r["nodeid"]),
     }
 
 
-def write_json(path: str, records: list[dict], options: Options) -> None:
+def write_json(path: str, records: list[dict], options: Options, sites: list | None = None) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(to_json(records, options), handle, indent=2, sort_keys=True)
+        json.dump(to_json(records, options, sites), handle, indent=2, sort_keys=True)
         handle.write("\n")

@@ -28,6 +28,14 @@ class ThroughputSession:
                 self.file_budgets = load_file(options.budget_file)
             except BudgetError as exc:
                 raise pytest.UsageError(str(exc)) from None
+        self.baseline: frozenset[str] = frozenset()
+        if options.detect_baseline:
+            from throughlint.pytest_plugin.detect import BaselineError, load_baseline
+
+            try:
+                self.baseline = load_baseline(options.detect_baseline)
+            except BaselineError as exc:
+                raise pytest.UsageError(str(exc)) from None
         self._trackers: dict[str, Any] = {}
         self._budgets: dict[str, Budget | None] = {}
         self._probe = None
@@ -93,16 +101,24 @@ class ThroughputSession:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
         budget = self._budgets.get(item.nodeid)
-        if budget is None and item.nodeid not in self._trackers:
+        # measured only for --throughput-detect: neither a budget nor the fixture
+        detect_only = (
+            self.options.detect is not None and budget is None and item.nodeid not in self._trackers
+        )
+        if budget is None and item.nodeid not in self._trackers and not detect_only:
             return (yield)
         tracker = self.tracker(item)
+        tracker.detect_only = detect_only
         implicit = None
-        if budget is not None and budget.scaling is None:
+        if (budget is not None and budget.scaling is None) or detect_only:
             from throughlint.pytest_plugin.measurement import Measurement
 
-            implicit = tracker.block(
-                Measurement(items=budget.items, unit=budget.unit), tracker.implicit
+            measurement = (
+                Measurement(items=budget.items, unit=budget.unit)
+                if budget is not None
+                else Measurement()
             )
+            implicit = tracker.block(measurement, tracker.implicit)
             implicit.__enter__()
         failed = False
         try:
@@ -117,7 +133,9 @@ class ThroughputSession:
             record = self._record(item, tracker, budget)
             if record is not None:
                 self.records.append(record)
-                if record["failures"] and self.options.enforce and not failed:
+                enforced = record["failures"] and self.options.enforce
+                gated = record["new_n_plus_one"] and self.options.detect == "fail"
+                if (enforced or gated) and not failed:
                     pytest.fail(_failure_message(record), pytrace=False)
 
     @pytest.hookimpl(tryfirst=True)
@@ -170,14 +188,29 @@ class ThroughputSession:
         if workeroutput is not None:
             workeroutput["throughlint_records"] = self.records
             return
+        found = self.sites()
         if self.options.json_file:
             from throughlint.pytest_plugin import reporting
 
-            reporting.write_json(self.options.json_file, self.records, self.options)
+            reporting.write_json(self.options.json_file, self.records, self.options, found)
         if self.options.save_file:
             from throughlint.pytest_plugin.budgets import save_file
 
-            save_file(self.options.save_file, self.records)
+            save_file(self.options.save_file, [r for r in self.records if not r["detect_only"]])
+        if self.options.detect_save:
+            from throughlint.pytest_plugin.detect import save_baseline
+
+            save_baseline(self.options.detect_save, found)
+        if self.options.sarif_file:
+            from throughlint.pytest_plugin.detect import write_sarif
+
+            write_sarif(self.options.sarif_file, found)
+
+    def sites(self) -> list:
+        """The N+1 call sites of the whole run (all xdist workers), each once."""
+        from throughlint.pytest_plugin.detect import sites
+
+        return sites(self.records, self.baseline)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if not self.records:
@@ -185,6 +218,12 @@ class ThroughputSession:
         from throughlint.pytest_plugin import reporting
 
         reporting.write_summary(terminalreporter, self.records, self.options)
+        if self.options.detect is not None:
+            from throughlint.pytest_plugin.detect import report_lines
+
+            terminalreporter.write_sep("=", "throughput: N+1 call sites", bold=True)
+            for line in report_lines(self.records, self.sites(), self.options.threshold):
+                terminalreporter.write_line(line)
 
     # -- records ---------------------------------------------------------------------
     def _record(self, item: pytest.Item, tracker, budget: Budget | None) -> dict | None:
@@ -236,12 +275,17 @@ class ThroughputSession:
             allowed_findings, found = list(found.values()), {}
         else:
             allowed_findings = []
-        failures.extend(finding.describe() for finding in found.values())
+        new = [f for f in found.values() if f.fingerprint not in self.baseline]
+        if not tracker.detect_only:
+            failures.extend(finding.describe() for finding in found.values())
+        elif self.options.detect == "fail":
+            failures.extend(f"{finding.describe()} (not in the baseline)" for finding in new)
         failures.extend(
             f"scaling: {scaling.describe()}" for scaling in tracker.scalings if scaling.grows
         )
         if failures:
-            verdict = "fail" if self.options.enforce else "over"
+            gated = self.options.detect == "fail" and new
+            verdict = "fail" if self.options.enforce or gated else "over"
         else:
             verdict = "pass" if budget is not None or tracker.scalings else "-"
         return {
@@ -260,6 +304,8 @@ class ThroughputSession:
             else None,
             "scaling": [scaling.to_json() for scaling in tracker.scalings],
             "failures": failures,
+            "new_n_plus_one": [finding.fingerprint for finding in new],
+            "detect_only": tracker.detect_only,
             "verdict": verdict,
         }
 
