@@ -40,6 +40,7 @@ class Measurement:
     seconds: float = 0.0
     queries: int = 0
     requests: int = 0
+    commands: int = 0  # redis commands and pipelines
     counters: Counter = field(default_factory=Counter)
     statements: dict[str, StatementStats] = field(default_factory=dict)
     rounds: int = 1
@@ -47,7 +48,7 @@ class Measurement:
 
     @property
     def round_trips(self) -> int:
-        return self.queries + self.requests
+        return self.queries + self.requests + self.commands
 
     @property
     def rate(self) -> float | None:
@@ -160,6 +161,11 @@ class Probe:
             yield
         finally:
             self._depth.value -= 1
+
+    def command(self, name: str) -> None:
+        """One redis round trip: a command, or a whole pipeline."""
+        for measurement in self.active:
+            measurement.commands += 1
 
     def request(self) -> None:
         """One HTTP request sent."""

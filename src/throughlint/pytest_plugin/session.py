@@ -265,6 +265,7 @@ class ThroughputSession:
             "rate_rounds": min((m.rounds for m in measurements), default=0),
             "queries": sum(m.queries for m in measurements),
             "requests": sum(m.requests for m in measurements),
+            "commands": sum(m.commands for m in measurements),
             "round_trips": sum(m.round_trips for m in measurements),
             "counters": counters,
         }

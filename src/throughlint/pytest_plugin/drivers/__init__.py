@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from throughlint.pytest_plugin.measurement import Probe
 
-DRIVERS: tuple[str, ...] = ("sqlite", "sqlalchemy", "django", "urllib3", "httpx")
+DRIVERS: tuple[str, ...] = ("sqlite", "sqlalchemy", "django", "urllib3", "httpx", "redis")
 
 
 def install_all(probe: Probe) -> list[Callable[[], None]]:
