@@ -302,3 +302,32 @@ def test_a_long_statement_keeps_its_where_clause_in_the_report(pytester, report)
     assert finding["statement"] == (
         "SELECT a_rather_long_column_name_0, ... (+29 columns) FROM wide WHERE id = ?"
     )
+
+
+def test_a_query_budget_that_counts_nothing_warns(bookshop):
+    """Defect 11, where counting is impossible: a connection opened before the plugin."""
+    bookshop.makepyfile(
+        test_unseen="""
+        import sqlite3
+        import pytest
+
+        UNSEEN = sqlite3.connect.__wrapped__(":memory:")  # as if opened before the plugin
+
+        @pytest.mark.throughput(max_queries_per_item=0.2, items=50)
+        def test_unseen():
+            for i in range(50):
+                UNSEEN.execute("SELECT ?", (i,))
+
+        @pytest.mark.throughput(max_queries=0)
+        def test_cached():
+            pass
+        """
+    )
+    result = bookshop.runpytest("-p", "no:cacheprovider", "--throughput-budget")
+    result.assert_outcomes(passed=2, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ThroughputWarning: test_unseen.py::test_unseen: a query budget "
+            "(queries/item<=0.2) measured 0 statements.*throughput.watch(conn)*"
+        ]
+    )

@@ -133,6 +133,8 @@ class ThroughputSession:
             record = self._record(item, tracker, budget)
             if record is not None:
                 self.records.append(record)
+                if budget is not None and not failed:
+                    _warn_if_nothing_counted(item, budget, record)
                 enforced = record["failures"] and self.options.enforce
                 gated = record["new_n_plus_one"] and self.options.detect == "fail"
                 if (enforced or gated) and not failed:
@@ -329,6 +331,25 @@ def _overlay(budget: Budget | None, from_file: Budget) -> Budget:
         if getattr(from_file, f.name) != getattr(default, f.name)
     }
     return replace(budget, **changes)
+
+
+class ThroughputWarning(pytest.PytestWarning):
+    """A throughput measurement that is probably not what the test meant."""
+
+
+def _warn_if_nothing_counted(item: pytest.Item, budget: Budget, record: dict) -> None:
+    """A query budget that measured no statement at all: the connection was most likely
+    opened where throughlint cannot see it (before the plugin loaded)."""
+    limits = (budget.max_queries, budget.max_queries_per_item, budget.max_round_trips)
+    if record["round_trips"] or not any(limit for limit in limits):
+        return
+    item.warn(
+        ThroughputWarning(
+            f"{item.nodeid}: a query budget ({budget.describe()}) measured 0 statements. If the "
+            "test does query, its connection was opened before throughlint loaded (or by a "
+            "driver it does not count): count it with throughput.watch(conn)"
+        )
+    )
 
 
 def _failure_message(record: dict) -> str:
