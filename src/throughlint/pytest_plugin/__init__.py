@@ -37,6 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from throughlint.pytest_plugin.lint import LINTER_NAME, Linter
 
         config.pluginmanager.register(Linter(config, options.lint_paths), LINTER_NAME)
+        from throughlint.pytest_plugin.lint_only import LintOnly, lint_only
+
+        if lint_only(config):
+            config.pluginmanager.register(LintOnly(), "throughlint-lint-only")
     if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
         from throughlint.pytest_plugin.xdist import XdistController
 
