@@ -75,13 +75,16 @@ class Probe:
 
     def __init__(self) -> None:
         self.active: list[Measurement] = []
-        self._undo: list[Callable[[], None]] = []
+        self._undo: list[tuple[str, Callable[[], None]]] = []
         self._lock = threading.Lock()
         # statements an upper layer (SQLAlchemy, Django) counted and is sending through
         # a lower one (sqlite3 under aiosqlite, pysqlite or Django's backend)
         self._claimed: Counter[str] = Counter()
         self._depth = threading.local()
         self.allowing = 0  # inside throughput.allow_n_plus_one(): no N+1 tracking
+        # --throughput-detect measures every test: the drivers stay installed between
+        # tests instead of being patched and restored around each one
+        self.persistent = False
 
     # -- lifecycle -------------------------------------------------------------------
     def open(self, measurement: Measurement) -> None:
@@ -95,22 +98,30 @@ class Probe:
             if measurement in self.active:
                 self.active.remove(measurement)
             measurement.close()
-            if not self.active:
+            if not self.active and not self.persistent:
                 self._uninstall()
 
     def _install(self) -> None:
+        """Install the drivers not installed yet (with ``persistent``, a library imported
+        since the last test is picked up here)."""
         from throughlint.pytest_plugin.drivers import install_all
 
         try:
-            self._undo = install_all(self)
+            self._undo.extend(install_all(self, frozenset(name for name, _ in self._undo)))
         except BaseException:
             self._uninstall()
             raise
 
     def _uninstall(self) -> None:
         undo, self._undo = self._undo, []
-        for restore in reversed(undo):
+        for _, restore in reversed(undo):
             restore()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self.persistent = False
+            if not self.active:
+                self._uninstall()
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -153,14 +164,12 @@ class Probe:
         else:
             self._claimed.pop(sql, None)
 
-    @contextmanager
-    def claiming(self) -> Iterator[None]:
-        """Every statement this thread sends inside is already counted."""
-        self._depth.value = getattr(self._depth, "value", 0) + 1
-        try:
-            yield
-        finally:
-            self._depth.value -= 1
+    def claim_thread(self) -> threading.local:
+        """Every statement this thread sends until the caller decrements the returned
+        ``.value`` is already counted (a plain call: this runs once per statement)."""
+        depth = self._depth
+        depth.value = getattr(depth, "value", 0) + 1
+        return depth
 
     def command(self, name: str) -> None:
         """One redis round trip: a command, or a whole pipeline."""

@@ -60,6 +60,7 @@ class ThroughputSession:
             from throughlint.pytest_plugin.measurement import Probe
 
             self._probe = Probe()
+            self._probe.persistent = self.options.detect is not None
         return self._probe
 
     def tracker(self, item: pytest.Item):
@@ -186,6 +187,8 @@ class ThroughputSession:
         return True
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self._probe is not None:
+            self._probe.shutdown()
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:
             workeroutput["throughlint_records"] = self.records
