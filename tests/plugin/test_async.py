@@ -117,3 +117,41 @@ def test_django_statements_count_once(pytester: pytest.Pytester):
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_sqlalchemy_async_n_plus_one_is_found_through_the_greenlet(
+    pytester: pytest.Pytester, report
+):
+    """SQLAlchemy's async engine runs the statement in a greenlet: the stack is followed
+    back to the awaiting coroutine, so the loop in project code is the site."""
+    pytester.makepyfile(
+        store="""
+        from sqlalchemy import text
+
+
+        async def names(conn, ids):
+            out = []
+            for i in ids:
+                out.append((await conn.execute(text("SELECT :i AS n"), {"i": i})).scalar())
+            return out
+        """,
+        test_store="""
+        import asyncio
+        from sqlalchemy.ext.asyncio import create_async_engine
+        from store import names
+
+        def test_names():
+            async def main():
+                engine = create_async_engine("sqlite+aiosqlite://")
+                async with engine.connect() as conn:
+                    await names(conn, range(15))
+                await engine.dispose()
+            asyncio.run(main())
+        """,
+    )
+    pytester.syspathinsert()
+    result = pytester.runpytest("-p", "no:cacheprovider", "--throughput-detect", report.option)
+    result.assert_outcomes(passed=1)
+    (site,) = report.read()["n_plus_one_sites"]
+    assert (site["path"], site["line"], site["worst_count"]) == ("store.py", 7, 15)
+    assert site["chain"][-1] == "store.py:7 in names"
