@@ -331,3 +331,34 @@ def test_a_query_budget_that_counts_nothing_warns(bookshop):
             "(queries/item<=0.2) measured 0 statements.*throughput.watch(conn)*"
         ]
     )
+
+
+def test_factories_that_are_not_classes_still_work(bookshop):
+    """The session-wide wrapper must not break `factory=` callables that are not classes;
+    those connections and cursors go uncounted, as before the plugin."""
+    bookshop.makepyfile(
+        test_factories="""
+        import sqlite3
+
+        class MyCursor(sqlite3.Cursor):
+            pass
+
+        def make_cursor(conn):
+            return MyCursor(conn)
+
+        def make_connection(*args, **kwargs):
+            return sqlite3.Connection(*args, **kwargs)
+
+        def test_factories(throughput):
+            conn = sqlite3.connect(":memory:")
+            with throughput.measure() as block:
+                cursor = conn.cursor(make_cursor)
+                assert type(cursor) is MyCursor
+                cursor.execute("SELECT 1")  # a plain MyCursor: not counted
+                conn.cursor().execute("SELECT 2")
+                other = sqlite3.connect(":memory:", factory=make_connection)
+                other.execute("SELECT 3")  # not counted
+            assert block.queries == 1
+        """
+    )
+    bookshop.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -38,9 +38,14 @@ def _report(sql: str) -> None:
         probe.driver_statement(sql)
 
 
+def _countable(base: object, kind: type) -> bool:
+    """A class we can subclass: a factory may also be any callable returning one."""
+    return isinstance(base, type) and issubclass(base, kind) and not getattr(base, _MARK, False)
+
+
 @cache
 def _counting_cursor(base: type) -> type:
-    if getattr(base, _MARK, False):
+    if not _countable(base, sqlite3.Cursor):
         return base
 
     class CountingCursor(base):  # type: ignore[misc, valid-type]
@@ -63,7 +68,7 @@ def _counting_cursor(base: type) -> type:
 
 @cache
 def _counting_connection(base: type) -> type:
-    if getattr(base, _MARK, False):
+    if not _countable(base, sqlite3.Connection):
         return base
 
     # Connection.execute() builds its cursor through self.cursor() but then runs the
