@@ -40,12 +40,29 @@ def bookshop(path=":memory:", books=30):
         "INSERT INTO book VALUES (?, ?, ?)", [(i, f"b{i}", i) for i in range(books)]
     )
     return conn
+
+
+def titles_with_authors(conn):
+    rows = conn.execute("SELECT id, title, author_id FROM book").fetchall()
+    for _, title, author_id in rows:
+        conn.execute("SELECT name FROM author WHERE id = ?", (author_id,)).fetchone()
+
+
+def names(conn, ids):
+    for author_id in ids:
+        conn.execute("SELECT name FROM author WHERE id = ?", (author_id,))
+
+
+def name_of(conn, author_id):
+    return conn.execute("SELECT name FROM author WHERE id = ?", (author_id,)).fetchone()
 """
 
 
 @pytest.fixture
 def bookshop(pytester: pytest.Pytester) -> pytest.Pytester:
-    """A pytester dir with ``shop.py``: ``bookshop()`` builds a sqlite db of 30 books."""
+    """A pytester dir with ``shop.py``: ``bookshop()`` builds a sqlite db of 30 books;
+    ``titles_with_authors(conn)`` and ``names(conn, ids)`` are N+1s in code under test,
+    ``name_of(conn, id)`` one query."""
     pytester.makepyfile(shop=SQLITE_SCHEMA)
     pytester.syspathinsert()
     return pytester
@@ -70,3 +87,41 @@ class JsonReport:
 @pytest.fixture
 def report(pytester: pytest.Pytester) -> JsonReport:
     return JsonReport(pytester.path / "throughput.json")
+
+
+@pytest.fixture(scope="session")
+def redis_port(tmp_path_factory: pytest.TempPathFactory):
+    """A real redis-server on a free port, no persistence; skipped where there is none."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    pytest.importorskip("redis")
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server on PATH")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.skip("redis-server did not start")
+                time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
