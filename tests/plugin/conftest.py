@@ -10,6 +10,7 @@ import httpx  # noqa: F401
 import pytest
 import requests  # noqa: F401
 import sqlalchemy.orm  # noqa: F401
+from support.servers import ServerUnavailable, redis_server
 
 import throughlint.engine  # noqa: F401
 from throughlint.pytest_plugin import budgets, fixture, measurement, reporting  # noqa: F401
@@ -90,38 +91,12 @@ def report(pytester: pytest.Pytester) -> JsonReport:
 
 
 @pytest.fixture(scope="session")
-def redis_port(tmp_path_factory: pytest.TempPathFactory):
-    """A real redis-server on a free port, no persistence; skipped where there is none."""
-    import shutil
-    import socket
-    import subprocess
-    import time
-
+def redis_port():
+    """A real redis-server on a free port (``tests/support/servers.py``), no persistence;
+    skipped where there is none."""
     pytest.importorskip("redis")
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("no redis-server on PATH")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.skip("redis-server did not start")
-                time.sleep(0.05)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        with redis_server() as url:
+            yield int(url.rsplit(":", 1)[1].split("/")[0])
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
