@@ -45,6 +45,15 @@ class ResultCache:
             return entry[1]
         return None
 
+    def known_facts(self, path: str, digest: str) -> tuple[bool, dict | None]:
+        """(whether the project-index facts of this content are stored, the facts): an
+        entry written by a full lint or by a facts-only collection (results ``None``)."""
+        entry = self.entries.get(os.path.abspath(path))
+        if not isinstance(entry, list) or len(entry) not in (2, 3) or entry[0] != digest:
+            return False, None
+        facts = entry[2] if len(entry) == 3 else None
+        return True, facts if isinstance(facts, dict) else None
+
     def facts(self, path: str) -> dict | None:
         """The project-index facts stored with a file's results (after a ``get`` hit)."""
         entry = self.entries.get(os.path.abspath(path))
@@ -52,7 +61,8 @@ class ResultCache:
             return entry[2]
         return None
 
-    def put(self, path: str, digest: str, results: list, facts: dict | None = None) -> None:
+    def put(self, path: str, digest: str, results: list | None, facts: dict | None = None) -> None:
+        """``results`` None: only the facts are known (the file was not linted)."""
         entry = [digest, results] if facts is None else [digest, results, facts]
         self.entries[os.path.abspath(path)] = entry
         self._dirty = True

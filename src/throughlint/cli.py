@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--output-file", "-o", help="write the report to this file")
     output.add_argument("--statistics", action="store_true", help="count diagnostics per rule")
     output.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
+    output.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="say where the project index's facts came from (cache, collected)",
+    )
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even with diagnostics")
     output.add_argument(
         "--show-traceback", action="store_true", help="tracebacks for internal errors"
@@ -157,7 +163,7 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
 
 def _lint(options: argparse.Namespace) -> int:
     from throughlint.config import ConfigError
-    from throughlint.engine import lint_paths
+    from throughlint.project import lint_paths
     from throughlint.reporters import Report, render
 
     paths = options.paths or ["."]
@@ -178,6 +184,7 @@ def _lint(options: argparse.Namespace) -> int:
     )
     for error in result.errors:
         print(f"throughlint: error: {error}", file=sys.stderr)
+    _print_notes(options, result)
     changed_files = 0
     if options.fix or options.diff:
         from throughlint.fixing import fix_result
@@ -260,6 +267,15 @@ def _adopt(options: argparse.Namespace, settings, paths: list[str], result):
     if adopted.wrote_baseline:
         return EXIT_ERROR if result.errors or result.internal_errors else EXIT_CLEAN
     return adopted
+
+
+def _print_notes(options: argparse.Namespace, result) -> None:
+    if options.verbose:
+        for note in result.notes:
+            print(f"throughlint: {note}", file=sys.stderr)
+    if not options.quiet:
+        for notice in result.notices:
+            print(f"throughlint: note: {notice}", file=sys.stderr)
 
 
 def _fail(message: str) -> int:

@@ -12,14 +12,13 @@ import contextlib
 import fnmatch
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from throughlint.cache import ResultCache, content_hash
 from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch
 from throughlint.diagnostics import Diagnostic, Severity, Span
-from throughlint.discovery import discover
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
 from throughlint.rules import all_rules, select_rules
 from throughlint.rules.base import Rule
@@ -40,6 +39,10 @@ class LintResult:
     errors: list[str] = field(default_factory=list)
     # Project-index facts per linted file (the call graph ranks findings: priority.py).
     facts: dict[str, dict] = field(default_factory=dict, repr=False)
+    # How the run went: ``notes`` for ``--verbose`` (where the index's facts came from),
+    # ``notices`` always unless ``--quiet`` (a cold index).
+    notes: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def internal_errors(self) -> list[Diagnostic]:
@@ -47,64 +50,13 @@ class LintResult:
 
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
     """Everything a worker needs, picklable: rules travel by code."""
 
     settings: Settings
     rule_codes: tuple[str, ...]
     show_traceback: bool = False
-
-
-def lint_paths(
-    paths: Sequence[str],
-    settings: Settings,
-    *,
-    jobs: int | None = None,
-    use_cache: bool = True,
-    show_traceback: bool = False,
-) -> LintResult:
-    discovery = discover(paths or ["."], settings)
-    result = LintResult(files=len(discovery.files))
-    result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
-    rules = select_rules(settings.select, settings.extend_select, settings.ignore)
-    job = _Job(settings, tuple(rule.code for rule in rules), show_traceback)
-    cache = None
-    if use_cache:
-        cache_dir = os.path.join(settings.project_root, settings.cache_dir)
-        cache = ResultCache(cache_dir, settings.fingerprint()).load()
-    pending: list[str] = []
-    file_facts: dict[str, dict] = {}
-    for path in discovery.files:
-        cached = _cached_result(cache, path)
-        if cached is None:
-            pending.append(path)
-        else:
-            result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
-            facts = cache.facts(path) if cache is not None else None
-            if facts:
-                file_facts[path] = facts
-    for path, digest, items, facts in _run(pending, job, jobs):
-        if cache is not None and digest is not None and not _has_internal_error(items):
-            cache.put(path, digest, items, facts)
-        result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
-        if facts:
-            file_facts[path] = facts
-    if cache is not None:
-        cache.save()
-    try:
-        result.diagnostics.extend(_resolve_index(file_facts))
-    except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
-        result.errors.append(
-            f"internal error in the project index ({type(exc).__name__}: {exc}); "
-            "cross-file findings are missing"
-            + ("; the cache was cleared" if cache is not None else "")
-        )
-        if cache is not None:
-            with contextlib.suppress(OSError):
-                os.remove(cache.path)
-    result.facts = file_facts
-    result.diagnostics.sort(key=lambda d: d.sort_key)
-    return result
+    facts_only: bool = False  # collect project-index facts, run no rule
 
 
 def lint_text(
@@ -122,32 +74,34 @@ def lint_text(
     data = text.encode(encoding)
     facts: list = []
     with deep_recursion():
-        diagnostics = _check_bytes(data, path, settings, tuple(rules), False, facts)
+        diagnostics = check_bytes(data, path, settings, tuple(rules), False, facts)
     if facts and facts[0]:
-        diagnostics += _resolve_index({path: facts[0]})
+        diagnostics += resolve_index({path: facts[0]}, [path])
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
 
-def _resolve_index(file_facts: dict[str, dict]) -> list[Diagnostic]:
-    """Merge every file's index facts, then turn pending findings into diagnostics."""
-    if not any(facts.get("p") for facts in file_facts.values()):
+def resolve_index(file_facts: dict[str, dict], targets: Iterable[str]) -> list[Diagnostic]:
+    """Merge every file's index facts, then turn the pending findings of ``targets`` (files
+    of ``file_facts``) into diagnostics."""
+    pending = [path for path in targets if (file_facts.get(path) or {}).get("p")]
+    if not pending:
         return []
     index = ProjectIndex()
     for facts in file_facts.values():
         index.add(facts)
     index.finish()
     found: list[Diagnostic] = []
-    for path, facts in file_facts.items():
-        found.extend(index.resolve(path, facts))
+    for path in pending:
+        found.extend(index.resolve(path, file_facts[path]))
     return found
 
 
-def _has_internal_error(items: list) -> bool:
+def has_internal_error(items: list) -> bool:
     """A rule failure is never cached: the rerun with --show-traceback must lint again."""
     return any(item[0] == INTERNAL_ERROR_CODE for item in items)
 
 
-def _cached_result(cache: ResultCache | None, path: str) -> list | None:
+def cached_result(cache: ResultCache | None, path: str) -> list | None:
     if cache is None:
         return None
     try:
@@ -171,7 +125,9 @@ def _well_formed(path: str, items: object) -> bool:
     return True
 
 
-def _run(paths: list[str], job: _Job, jobs: int | None):
+def run_jobs(paths: list[str], job: Job, jobs: int | None):
+    """``(path, content hash, diagnostics as tuples, facts)`` per file, in worker processes
+    when there are enough files."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
         _init_worker(job)
@@ -222,20 +178,20 @@ def deep_recursion() -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _init_process(job: _Job) -> None:
+def _init_process(job: Job) -> None:
     """Initialiser of a worker process, which lints and nothing else."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
     _init_worker(job)
 
 
-def _init_worker(job: _Job) -> None:
+def _init_worker(job: Job) -> None:
     wanted = set(job.rule_codes)
     _WORKER["job"] = job
     _WORKER["rules"] = tuple(rule for rule in all_rules() if rule.code in wanted)
 
 
 def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | None]]:
-    job: _Job = _WORKER["job"]  # type: ignore[assignment]
+    job: Job = _WORKER["job"]  # type: ignore[assignment]
     rules: tuple[Rule, ...] = _WORKER["rules"]  # type: ignore[assignment]
     results = []
     for path in paths:
@@ -247,26 +203,34 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
             results.append((path, None, [error.to_tuple()], None))
             continue
         facts: list = []
-        diagnostics = _check_bytes(data, path, job.settings, rules, job.show_traceback, facts)
+        diagnostics = check_bytes(
+            data, path, job.settings, rules, job.show_traceback, facts, facts_only=job.facts_only
+        )
         items = [d.to_tuple() for d in diagnostics]
         results.append((path, content_hash(data), items, facts[0] if facts else None))
     return results
 
 
-def _check_bytes(
+def check_bytes(
     data: bytes,
     path: str,
     settings: Settings,
     rules: tuple[Rule, ...],
     show_traceback: bool,
     facts_out: list | None = None,
+    *,
+    facts_only: bool = False,
 ) -> list[Diagnostic]:
-    """Lint one file; its project-index facts (or None) are appended to ``facts_out``."""
+    """Lint one file; its project-index facts (or None) are appended to ``facts_out``.
+    ``facts_only``: the facts a full lint would record, without running the rules (the
+    other files of a project when only some are linted)."""
     try:
         source = decode_source(data, path)
         tree = parse_source(source)
     except SourceError as exc:
-        return [_source_error(path, exc)] if _reports_parse_errors(settings) else []
+        if facts_only or not _reports_parse_errors(settings):
+            return []
+        return [_source_error(path, exc)]
     ignored = _per_file_ignored(path, settings)
     active = tuple(
         rule for rule in rules if rule.relevant(source.text) and rule.code not in ignored
@@ -276,7 +240,9 @@ def _check_bytes(
     facts = None
     if any(rule.uses_index for rule in active):
         facts = FileFacts(tuple(rule.code for rule in active))
-        active = (*active, COLLECTOR)
+        active = (COLLECTOR,) if facts_only else (*active, COLLECTOR)
+    elif facts_only:
+        return []
     checker = Checker(
         source,
         tree,
@@ -289,12 +255,14 @@ def _check_bytes(
     try:
         checker.run()
     except RecursionError:
+        if facts_only:
+            return []
         message = "cannot analyse: code nested too deeply"
         return [_source_error(path, SourceError(message))]
     diagnostics = filter_suppressed(checker.diagnostics, source.line)
     if facts is not None and facts_out is not None:
         facts_out.append(facts.to_json())
-    return diagnostics + checker.internal_errors
+    return [] if facts_only else diagnostics + checker.internal_errors
 
 
 @lru_cache(maxsize=64)

@@ -115,8 +115,9 @@ def main(arguments: Sequence[str]) -> int:
     from throughlint.checker import INTERNAL_ERROR_CODE
     from throughlint.cli import settings_from_options
     from throughlint.config import ConfigError
-    from throughlint.engine import PARSE_ERROR_CODE, lint_paths
+    from throughlint.engine import PARSE_ERROR_CODE
     from throughlint.priority import call_sites, index_facts
+    from throughlint.project import lint_paths
 
     if options.top < 1 or (options.jobs is not None and options.jobs < 1):
         return _fail("--top and --jobs must be at least 1")

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from throughlint.checker import INTERNAL_ERROR_CODE
-from throughlint.engine import PARSE_ERROR_CODE, lint_paths, lint_text
+from throughlint.engine import PARSE_ERROR_CODE, lint_text
+from throughlint.project import lint_paths
 from throughlint.rules import all_rules
 from throughlint.settings import Settings
 
