@@ -163,7 +163,7 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
 
 def _lint(options: argparse.Namespace) -> int:
     from throughlint.config import ConfigError
-    from throughlint.project import lint_paths
+    from throughlint.project import Project
     from throughlint.reporters import Report, render
 
     paths = options.paths or ["."]
@@ -175,13 +175,14 @@ def _lint(options: argparse.Namespace) -> int:
         settings = settings_from_options(options, paths)
     except ConfigError as exc:
         return _fail(str(exc))
-    result = lint_paths(
-        paths,
+    project = Project.for_paths(
         settings,
+        paths,
         jobs=options.jobs,
         use_cache=not options.no_cache,
         show_traceback=options.show_traceback,
     )
+    result = project.lint_paths(paths)
     for error in result.errors:
         print(f"throughlint: error: {error}", file=sys.stderr)
     _print_notes(options, result)
@@ -189,7 +190,9 @@ def _lint(options: argparse.Namespace) -> int:
     if options.fix or options.diff:
         from throughlint.fixing import fix_result
 
-        fixing = fix_result(result, settings, unsafe=options.unsafe_fixes, write=not options.diff)
+        fixing = fix_result(
+            result, settings, unsafe=options.unsafe_fixes, write=not options.diff, project=project
+        )
         for error in fixing.errors:
             print(f"throughlint: warning: {error}", file=sys.stderr)
         changed_files = len(fixing.changed_files)

@@ -21,11 +21,15 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Diagnostic
 from throughlint.engine import LintResult, lint_text
 from throughlint.settings import Settings
 from throughlint.source import SourceError, SourceFile, decode_source
+
+if TYPE_CHECKING:
+    from throughlint.project import Project
 
 MAX_ROUNDS = 10
 
@@ -84,9 +88,15 @@ def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
 
 
 def fix_result(
-    result: LintResult, settings: Settings, *, unsafe: bool = False, write: bool = True
+    result: LintResult,
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    project: Project | None = None,
 ) -> FixReport:
-    """Apply the fixes in ``result``; the returned result holds what remains afterwards."""
+    """Apply the fixes in ``result``; the returned result holds what remains afterwards
+    (re-linted with ``project``'s index, so cross-file findings remain listed)."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
@@ -95,7 +105,7 @@ def fix_result(
         if not any(applicable(d, unsafe) for d in diagnostics):
             report.result.diagnostics.extend(diagnostics)
             continue
-        item = fix_file(path, diagnostics, settings, unsafe=unsafe, write=write)
+        item = fix_file(path, diagnostics, settings, unsafe=unsafe, write=write, project=project)
         report.files.append(item)
         report.result.diagnostics.extend(item.remaining)
     report.result.diagnostics.sort(key=lambda d: d.sort_key)
@@ -109,6 +119,7 @@ def fix_file(
     *,
     unsafe: bool = False,
     write: bool = True,
+    project: Project | None = None,
 ) -> FileFix:
     diagnostics = list(diagnostics)
     try:
@@ -125,7 +136,7 @@ def fix_file(
     if refusal is not None:
         item.error = f"not fixed: {refusal}"
         return item
-    text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding)
+    text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding, project=project)
     if text == source.text or not write:
         return item
     try:
@@ -209,8 +220,16 @@ def _chain_child(node: ast.AST) -> ast.AST | None:
     return None
 
 
-def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str = "utf-8") -> str:
-    """Run the rounds on ``item.original``; fills ``item`` and returns the final text."""
+def fix_text(
+    item: FileFix,
+    settings: Settings,
+    *,
+    unsafe: bool,
+    encoding: str = "utf-8",
+    project: Project | None = None,
+) -> str:
+    """Run the rounds on ``item.original``; fills ``item`` and returns the final text.
+    Each round re-lints with ``project``'s index when given (the file alone otherwise)."""
     from throughlint.fixes.base import apply_fixes
 
     if longest_chain(item.original) > LIBCST_MAX_CHAIN:
@@ -239,7 +258,10 @@ def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str =
             break
         text = new_text
         item.applied.extend(outcome.applied)
-        current = lint_text(text, item.path, settings, encoding=encoding)
+        if project is not None:
+            current = project.lint_buffer(item.path, text, encoding=encoding)
+        else:
+            current = lint_text(text, item.path, settings, encoding=encoding)
     item.fixed = text
     item.remaining = current
     return text

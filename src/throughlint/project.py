@@ -56,10 +56,13 @@ class IndexLoad:
 
 @dataclass
 class _Known:
-    """The facts of one file of the project, and the content they belong to."""
+    """The facts of one file of the project, the content they belong to, and the file's
+    (mtime, size) when read: a long-lived project (the language server) re-reads only the
+    files whose stat changed."""
 
     digest: str
     facts: dict | None
+    stat: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Project:
     _files: list[str] | None = field(default=None, repr=False)
     _cache: ResultCache | None = field(default=None, repr=False)
     _known: dict[str, _Known] = field(default_factory=dict, repr=False)
+    _state: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
@@ -104,6 +108,10 @@ class Project:
             self._files = discover([self.root], self.settings).files
         return self._files
 
+    def forget_files(self) -> None:
+        """Walk the root again next time (a long-lived project: files added or removed)."""
+        self._files = None
+
     def cache(self) -> ResultCache | None:
         if self.use_cache and self._cache is None:
             directory = os.path.join(self.settings.project_root, self.settings.cache_dir)
@@ -119,13 +127,19 @@ class Project:
         load = IndexLoad(others=len(others))
         found: dict[str, dict] = {}
         missing: list[str] = []
+        stats: dict[str, tuple[int, int]] = {}
         for path in others:
+            known = self._known.get(path)
             try:
-                with open(path, "rb") as handle:
-                    digest = content_hash(handle.read())
+                info = os.stat(path)
+                stats[path] = stat = (info.st_mtime_ns, info.st_size)
+                if known is not None and known.stat == stat:
+                    digest = known.digest
+                else:
+                    with open(path, "rb") as handle:
+                        digest = content_hash(handle.read())
             except OSError:
                 continue
-            known = self._known.get(path)
             if known is not None and known.digest == digest:
                 facts, hit = known.facts, True
             elif cache is not None:
@@ -136,7 +150,7 @@ class Project:
                 missing.append(path)
                 continue
             load.from_cache += 1
-            self._known[path] = _Known(digest, facts)
+            self._known[path] = _Known(digest, facts, stats[path])
             if facts:
                 found[path] = facts
         job = Job(self.settings, self._job.rule_codes, facts_only=True)
@@ -144,13 +158,24 @@ class Project:
             if digest is None:
                 continue
             load.collected += 1
-            self._known[path] = _Known(digest, facts)
+            self._known[path] = _Known(digest, facts, stats.get(path, (0, 0)))
             if cache is not None:
                 cache.put(path, digest, None, facts)
             if facts:
                 found[path] = facts
         self.last_load = load
         return found
+
+    def state(self) -> str:
+        """A digest of the content of every file of the project (computed once: for a
+        session that lints many buffers against files that do not change, pytest)."""
+        if self._state is None:
+            self.other_facts([])
+            if self._cache is not None:
+                self._cache.save()
+            digests = sorted((path, known.digest) for path, known in self._known.items())
+            self._state = content_hash(repr(digests).encode())
+        return self._state
 
     # --- entry points ------------------------------------------------------------------
 

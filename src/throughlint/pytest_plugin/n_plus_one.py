@@ -78,11 +78,13 @@ class Finding:
 
 
 class StaticIndex:
-    """Lints call-site files with the same settings and engine as the CLI, once each."""
+    """Lints call-site files with the same settings, engine and project index as the CLI
+    (every rule, every file of the project), once each."""
 
     def __init__(self, rootdir: str) -> None:
         self.rootdir = rootdir
         self._settings: Settings | None = None
+        self._project = None
         self._files: dict[str, list] = {}
 
     def settings(self) -> Settings:
@@ -101,46 +103,56 @@ class StaticIndex:
         """TL101 diagnostics in ``path``, or None when there is no static TL101 rule."""
         from throughlint.rules import rule_by_code
 
-        rule = rule_by_code("TL101")
-        if rule is None:
+        if rule_by_code("TL101") is None:
             return None
         if path not in self._files:
-            from throughlint.engine import lint_text
-
             try:
-                with open(path, encoding="utf-8") as handle:
-                    text = handle.read()
-            except (OSError, UnicodeDecodeError):
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
                 self._files[path] = []
             else:
-                # linted under the path the CLI shows, so fingerprints match its baseline
+                if self._project is None:
+                    from throughlint.project import Project
+
+                    self._project = Project.for_paths(self.settings(), [self.rootdir])
+                # reported under the path the CLI shows, so fingerprints match its baseline
                 shown = _display(path, self.rootdir)
-                self._files[path] = lint_text(text, shown, self.settings(), rules=[rule])
+                found = self._project.lint_buffer(path, data, shown=shown)
+                self._files[path] = [d for d in found if d.code == "TL101"]
         return self._files[path]
 
-    def confirm(self, sites: tuple) -> tuple[str, str, str | None]:
+    def confirm(self, sites: tuple) -> tuple[str, str, str | None, tuple | None]:
+        """(verdict, detail, fingerprint, the site the static rule names): the frames are
+        tried innermost first, so an N+1 through a helper is matched at the caller's loop,
+        where the static rule reports it, not at the query inside the helper."""
         if not sites:
-            return "no-site", "no call site in user code", None
-        filename = sites[0][0]
-        found = self.tl101(filename)
-        if found is None:
-            return "unavailable", "no static TL101 rule is installed to compare with", None
-        lines = {site[1] for site in sites if site[0] == filename}
-        for index, diagnostic in enumerate(found):
-            if diagnostic.span.line in lines:
-                from throughlint.fingerprints import fingerprints
+            return "no-site", "no call site in user code", None, None
+        available = False
+        for site in sites:
+            found = self.tl101(site[0])
+            if found is None:
+                continue
+            available = True
+            for index, diagnostic in enumerate(found):
+                if diagnostic.span.line == site[1]:
+                    from throughlint.fingerprints import fingerprints
 
-                fingerprint = fingerprints(found)[index]
-                where = f"{diagnostic.path}:{diagnostic.span.line}"
-                return (
-                    "confirmed",
-                    f"static TL101 flags the same call site at {where} "
-                    f"(fingerprint {fingerprint[:12]})",
-                    fingerprint,
-                )
+                    fingerprint = fingerprints(found)[index]
+                    where = f"{diagnostic.path}:{diagnostic.span.line}"
+                    return (
+                        "confirmed",
+                        f"static TL101 flags the same call site at {where} "
+                        f"(fingerprint {fingerprint[:12]})",
+                        fingerprint,
+                        site,
+                    )
+        if not available:
+            return "unavailable", "no static TL101 rule is installed to compare with", None, None
         return (
             "missed",
             "static analysis does not flag this call site: a runtime-only finding",
+            None,
             None,
         )
 
@@ -150,11 +162,14 @@ def findings(measurement: Measurement, threshold: int, static: StaticIndex | Non
     for stats in measurement.statements.values():
         if stats.count <= threshold or not is_select(stats.shape):
             continue
+        site = None
         if static is not None:
-            verdict, detail, fingerprint = static.confirm(stats.sites)
+            verdict, detail, fingerprint, site = static.confirm(stats.sites)
         else:
             verdict, detail, fingerprint = "unavailable", "static comparison off", None
-        filename, line, function = stats.sites[0] if stats.sites else ("", 0, "")
+        if site is None and stats.sites:
+            site = stats.sites[0]
+        filename, line, function = site or ("", 0, "")
         root = static.rootdir if static is not None else os.getcwd()
         result.append(
             Finding(
