@@ -100,7 +100,9 @@ def fix_result(
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    report = FixReport(LintResult(files=result.files, errors=list(result.errors)))
+    report = FixReport(
+        LintResult(files=result.files, errors=list(result.errors), facts=result.facts)
+    )
     for path, diagnostics in by_path.items():
         if not any(applicable(d, unsafe) for d in diagnostics):
             report.result.diagnostics.extend(diagnostics)
