@@ -278,7 +278,7 @@ def _print_notes(options: argparse.Namespace, result) -> None:
             print(f"throughlint: {note}", file=sys.stderr)
     if not options.quiet:
         for notice in result.notices:
-            print(f"throughlint: note: {notice}", file=sys.stderr)
+            print(f"throughlint: {notice}", file=sys.stderr)
 
 
 def _fail(message: str) -> int:

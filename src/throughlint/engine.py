@@ -12,7 +12,7 @@ import contextlib
 import fnmatch
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,10 +20,17 @@ from throughlint.cache import ResultCache, content_hash
 from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
+from throughlint.index.roots import separate_roots
 from throughlint.rules import all_rules, select_rules
 from throughlint.rules.base import Rule
 from throughlint.settings import Settings
-from throughlint.source import SourceError, decode_source, parse_source
+from throughlint.source import (
+    SourceError,
+    decode_source,
+    module_identity,
+    parse_source,
+    source_roots,
+)
 from throughlint.suppression import filter_suppressed
 
 PARSE_ERROR_CODE = "TL000"
@@ -76,16 +83,26 @@ def lint_text(
     with deep_recursion():
         diagnostics = check_bytes(data, path, settings, tuple(rules), False, facts)
     if facts and facts[0]:
-        diagnostics += resolve_index({path: facts[0]}, [path])
+        diagnostics += resolve_index({path: facts[0]}, [path], source_roots(settings))
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
 
-def resolve_index(file_facts: dict[str, dict], targets: Iterable[str]) -> list[Diagnostic]:
-    """Merge every file's index facts, then turn the pending findings of ``targets`` (files
-    of ``file_facts``) into diagnostics."""
+def resolve_index(
+    file_facts: dict[str, dict],
+    targets: Iterable[str],
+    roots: Sequence[str] = (),
+    warnings: list[str] | None = None,
+) -> list[Diagnostic]:
+    """Merge every file's index facts (modules keyed by root and dotted name, ``roots``
+    the ``src`` setting's), then turn the pending findings of ``targets`` (files of
+    ``file_facts``) into diagnostics; collisions are added to ``warnings``."""
     pending = [path for path in targets if (file_facts.get(path) or {}).get("p")]
     if not pending:
         return []
+    identities = {path: module_identity(path, roots) for path in file_facts}
+    file_facts, found_warnings = separate_roots(file_facts, identities)
+    if warnings is not None:
+        warnings.extend(found_warnings)
     index = ProjectIndex()
     for facts in file_facts.values():
         index.add(facts)
@@ -248,7 +265,7 @@ def check_bytes(
         tree,
         settings,
         _dispatch_for(active),
-        module=module_name(path),
+        module=module_identity(path, source_roots(settings))[1],
         show_traceback=show_traceback,
         index_facts=facts,
     )
@@ -303,23 +320,3 @@ def _per_file_ignored(path: str, settings: Settings) -> set[str]:
                 ):
                     ignored.add(rule.code)
     return ignored
-
-
-@lru_cache(maxsize=4096)
-def _package_of(directory: str) -> str:
-    if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return ""
-    parent = os.path.dirname(directory)
-    outer = _package_of(parent) if parent != directory else ""
-    name = os.path.basename(directory)
-    return f"{outer}.{name}" if outer else name
-
-
-def module_name(path: str) -> str:
-    """Dotted module name of a file, from the ``__init__.py`` files above it."""
-    absolute = os.path.abspath(path)
-    stem = os.path.splitext(os.path.basename(absolute))[0]
-    package = _package_of(os.path.dirname(absolute))
-    if stem == "__init__":
-        return package or "__init__"
-    return f"{package}.{stem}" if package else stem

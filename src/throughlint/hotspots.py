@@ -69,8 +69,8 @@ def hot_spots(
     call_sites: dict[str, int],
     by: str = "function",
 ) -> list[HotSpot]:
-    from throughlint.engine import module_name
     from throughlint.priority import qualified_function
+    from throughlint.source import module_name
 
     spots: dict[tuple[str, str], HotSpot] = {}
     for d in diagnostics:

@@ -188,7 +188,7 @@ def qualified_function(diagnostic: Diagnostic) -> str:
     """``module.Class.method`` of the function around a finding; "" at module level."""
     if not diagnostic.enclosing:
         return ""
-    from throughlint.engine import module_name
+    from throughlint.source import module_name
 
     return f"{module_name(diagnostic.path)}.{diagnostic.enclosing}"
 

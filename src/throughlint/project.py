@@ -33,6 +33,7 @@ from throughlint.engine import (
 )
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
+from throughlint.source import source_roots
 
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
@@ -83,6 +84,7 @@ class Project:
         self._rules = tuple(
             select_rules(self.settings.select, self.settings.extend_select, self.settings.ignore)
         )
+        self._roots = source_roots(self.settings)
         self._job = Job(
             self.settings, tuple(rule.code for rule in self._rules), self.show_traceback
         )
@@ -209,13 +211,14 @@ class Project:
         result.notes.append(self.last_load.describe(len(discovery.files)))
         if self.last_load.collected and self.use_cache:
             result.notices.append(
-                f"the project index was cold: collected the facts of "
+                f"note: the project index was cold: collected the facts of "
                 f"{self.last_load.collected} other file(s) of {self.root} (cached for next time)"
             )
         if cache is not None:
             cache.save()
         try:
-            result.diagnostics.extend(resolve_index(all_facts, file_facts))
+            found = resolve_index(all_facts, file_facts, self._roots, result.notices)
+            result.diagnostics.extend(found)
         except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
             result.errors.append(
                 f"internal error in the project index ({type(exc).__name__}: {exc}); "
@@ -247,7 +250,7 @@ class Project:
                 others = self.other_facts([path])
                 if self._cache is not None:
                     self._cache.save()
-                diagnostics += resolve_index({**others, path: own}, [path])
+                diagnostics += resolve_index({**others, path: own}, [path], self._roots)
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
         return sorted(diagnostics, key=lambda d: d.sort_key)
