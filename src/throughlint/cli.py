@@ -33,7 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
         "`throughlint rule CODE` explains one, `throughlint report` ranks the hot spots, "
         "`throughlint lsp` serves editors.",
     )
-    parser.add_argument("paths", nargs="*", help="files or folders to lint (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", help="files or folders to lint (default: .); `-` reads stdin"
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with `-`: lint stdin as this file of its project (settings, index, report name)",
+    )
     parser.add_argument("--version", action="version", version=f"throughlint {__version__}")
     selection = parser.add_argument_group("rule selection")
     selection.add_argument(
@@ -171,6 +178,13 @@ def _lint(options: argparse.Namespace) -> int:
         return _fail("--jobs must be at least 1")
     if options.top is not None and options.top < 1:
         return _fail("--top must be at least 1")
+    stdin = paths == ["-"]
+    if stdin:
+        paths = [options.stdin_filename or "-"]
+    elif "-" in paths:
+        return _fail("`-` (stdin) cannot be combined with other paths")
+    elif options.stdin_filename:
+        return _fail("--stdin-filename needs `-` as the path")
     try:
         settings = settings_from_options(options, paths)
     except ConfigError as exc:
@@ -182,6 +196,8 @@ def _lint(options: argparse.Namespace) -> int:
         use_cache=not options.no_cache,
         show_traceback=options.show_traceback,
     )
+    if stdin:
+        return _lint_stdin(options, project, paths[0])
     result = project.lint_paths(paths)
     for error in result.errors:
         print(f"throughlint: error: {error}", file=sys.stderr)
@@ -244,6 +260,63 @@ def _lint(options: argparse.Namespace) -> int:
     if (result.diagnostics or changed_files) and not options.exit_zero:
         return EXIT_DIAGNOSTICS
     return EXIT_CLEAN
+
+
+def _lint_stdin(options: argparse.Namespace, project, path: str) -> int:
+    """``throughlint - --stdin-filename PATH``: stdin linted as ``PATH`` with its project's
+    index; with ``--fix`` the fixed source goes to stdout (``--diff``: the diff) and the
+    findings that remain are counted on stderr."""
+    from throughlint.engine import LintResult
+    from throughlint.reporters import Report, render
+
+    data = sys.stdin.buffer.read()
+    diagnostics = project.lint_buffer(path, data)
+    result = LintResult(diagnostics=diagnostics, files=1)
+    _print_notes(options, result)
+    if options.fix or options.diff:
+        return _fix_stdin(options, project, path, data, diagnostics)
+    report = Report(
+        result, statistics=options.statistics, quiet=options.quiet, settings=project.settings
+    )
+    sys.stdout.write(render(options.format or "text", report))
+    sys.stdout.flush()
+    if result.internal_errors:
+        return EXIT_ERROR
+    return EXIT_DIAGNOSTICS if diagnostics and not options.exit_zero else EXIT_CLEAN
+
+
+def _fix_stdin(options: argparse.Namespace, project, path: str, data: bytes, diagnostics) -> int:
+    from throughlint.fixing import FileFix, fix_text
+    from throughlint.source import SourceError, decode_source
+
+    try:
+        source = decode_source(data, path)
+    except SourceError:
+        sys.stdout.buffer.write(data)  # nothing can be fixed: the input, unchanged
+        return EXIT_ERROR
+    item = FileFix(path, source.text, source.text, remaining=diagnostics)
+    fix_text(
+        item,
+        project.settings,
+        unsafe=options.unsafe_fixes,
+        encoding=source.encoding,
+        project=project,
+    )
+    if item.error:
+        print(f"throughlint: warning: {path}: {item.error}", file=sys.stderr)
+    if options.diff:
+        sys.stdout.write(item.diff())
+    else:
+        sys.stdout.buffer.write(item.fixed.encode(source.encoding))
+    sys.stdout.flush()
+    if not options.quiet:
+        print(
+            f"Fixed {len(item.applied)} diagnostic(s); {len(item.remaining)} remaining.",
+            file=sys.stderr,
+        )
+    if options.diff:
+        return EXIT_DIAGNOSTICS if item.changed else EXIT_CLEAN
+    return EXIT_DIAGNOSTICS if item.remaining and not options.exit_zero else EXIT_CLEAN
 
 
 def _adopt(options: argparse.Namespace, settings, paths: list[str], result):
