@@ -8,25 +8,21 @@ import sys
 from collections.abc import Sequence
 
 from throughlint import __version__
+from throughlint.command import (
+    EXIT_CLEAN,
+    EXIT_DIAGNOSTICS,
+    EXIT_ERROR,
+    Parser,
+    code_list,
+    fail,
+    settings_from_options,
+)
 
-EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like every other usage error
-        self.exit(EXIT_ERROR, f"throughlint: error: {message} (see `throughlint --help`)\n")
-
-
-def _codes(value: str) -> list[str]:
-    return [
-        item.strip().upper() if item.strip() != "ALL" else "ALL"
-        for item in value.split(",")
-        if item.strip()
-    ]
+__all__ = ["EXIT_CLEAN", "EXIT_DIAGNOSTICS", "EXIT_ERROR", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="throughlint",
         description="Find throughput anti-patterns: N+1 queries, per-item writes, unbounded "
         "queues, mis-sized pools. `throughlint rules` lists the rules, "
@@ -44,10 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"throughlint {__version__}")
     selection = parser.add_argument_group("rule selection")
     selection.add_argument(
-        "--select", type=_codes, help="comma-separated codes or prefixes to enable"
+        "--select", type=code_list, help="comma-separated codes or prefixes to enable"
     )
-    selection.add_argument("--extend-select", type=_codes, help="codes or prefixes to add")
-    selection.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    selection.add_argument("--extend-select", type=code_list, help="codes or prefixes to add")
+    selection.add_argument("--ignore", type=code_list, help="codes or prefixes to disable")
     output = parser.add_argument_group("output")
     output.add_argument(
         "--format",
@@ -141,33 +137,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def settings_from_options(options: argparse.Namespace, paths: list[str]):
-    """The configuration file's settings with the command line's overrides laid over them
-    (every sub-command that lints uses this; absent options change nothing)."""
-    from throughlint.config import load_settings, validate_codes
-    from throughlint.rules import known_codes
-
-    def option(name: str):
-        return getattr(options, name, None)
-
-    settings = load_settings(option("config"), paths[0], known_codes(), bool(option("isolated")))
-    changes: dict[str, object] = {}
-    for key in ("select", "extend_select", "ignore"):
-        value = option(key)
-        if value is not None:
-            validate_codes(f"--{key.replace('_', '-')}", value, known_codes())
-            changes[key] = tuple(value)
-    if option("select") is not None and option("extend_select") is None:
-        changes["extend_select"] = ()
-    if option("exclude") is not None:
-        changes["exclude"] = tuple(option("exclude"))
-    if option("extend_exclude") is not None:
-        changes["extend_exclude"] = settings.extend_exclude + tuple(option("extend_exclude"))
-    if option("force_exclude"):
-        changes["force_exclude"] = True
-    return settings.with_changes(**changes)
-
-
 def _lint(options: argparse.Namespace) -> int:
     from throughlint.config import ConfigError
     from throughlint.project import Project
@@ -175,20 +144,20 @@ def _lint(options: argparse.Namespace) -> int:
 
     paths = options.paths or ["."]
     if options.jobs is not None and options.jobs < 1:
-        return _fail("--jobs must be at least 1")
+        return fail("--jobs must be at least 1")
     if options.top is not None and options.top < 1:
-        return _fail("--top must be at least 1")
+        return fail("--top must be at least 1")
     stdin = paths == ["-"]
     if stdin:
         paths = [options.stdin_filename or "-"]
     elif "-" in paths:
-        return _fail("`-` (stdin) cannot be combined with other paths")
+        return fail("`-` (stdin) cannot be combined with other paths")
     elif options.stdin_filename:
-        return _fail("--stdin-filename needs `-` as the path")
+        return fail("--stdin-filename needs `-` as the path")
     try:
         settings = settings_from_options(options, paths)
     except ConfigError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     project = Project.for_paths(
         settings,
         paths,
@@ -251,7 +220,7 @@ def _lint(options: argparse.Namespace) -> int:
             with open(options.output_file, "w", encoding="utf-8") as handle:
                 handle.write(text)
         except OSError as exc:
-            return _fail(f"cannot write {options.output_file}: {exc.strerror or exc}")
+            return fail(f"cannot write {options.output_file}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -336,7 +305,7 @@ def _adopt(options: argparse.Namespace, settings, paths: list[str], result):
             top=options.top,
         )
     except AdoptionError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if not options.quiet or adopted.wrote_baseline:
         for note in adopted.notes:
             print(f"throughlint: {note}", file=sys.stderr)
@@ -352,8 +321,3 @@ def _print_notes(options: argparse.Namespace, result) -> None:
     if not options.quiet:
         for notice in result.notices:
             print(f"throughlint: {notice}", file=sys.stderr)
-
-
-def _fail(message: str) -> int:
-    print(f"throughlint: error: {message}", file=sys.stderr)
-    return EXIT_ERROR

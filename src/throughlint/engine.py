@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from throughlint.cache import ResultCache, content_hash
-from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch
+from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch, pending_diagnostic
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
 from throughlint.index.roots import separate_roots
-from throughlint.rules import all_rules, select_rules
+from throughlint.rules import all_rules, rule_by_code, select_rules
 from throughlint.rules.base import Rule
 from throughlint.settings import Settings
 from throughlint.source import (
@@ -31,7 +31,7 @@ from throughlint.source import (
     parse_source,
     source_roots,
 )
-from throughlint.suppression import filter_suppressed
+from throughlint.suppression import filter_suppressed, is_suppressed
 
 PARSE_ERROR_CODE = "TL000"
 PARSE_ERROR_NAME = "unreadable-source"
@@ -109,7 +109,26 @@ def resolve_index(
     index.finish()
     found: list[Diagnostic] = []
     for path in pending:
-        found.extend(index.resolve(path, file_facts[path]))
+        found.extend(_project_findings(index, path, file_facts[path]))
+    return found
+
+
+def _project_findings(index: ProjectIndex, path: str, facts: dict) -> list[Diagnostic]:
+    """A file's pending findings through the project-level checks of its active rules."""
+    rules = [rule for rule in map(rule_by_code, facts.get("codes", ())) if rule is not None]
+    found: list[Diagnostic] = []
+    groups: set[str] = set()
+    for pending in facts["p"]:
+        suppressed = frozenset(pending["sup"])
+        for rule in rules:
+            for check in rule.project_checks.get(pending["k"], ()):
+                for message, group, fix in check(index, pending):
+                    if group is not None:
+                        if group in groups:
+                            continue
+                        groups.add(group)
+                    if not is_suppressed(rule.code, suppressed):
+                        found.append(pending_diagnostic(rule, path, pending, message, fix))
     return found
 
 
