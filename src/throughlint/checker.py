@@ -191,18 +191,7 @@ class Checker:
         if structural is not None:
             structural(node)
             return
-        # _visit_fields, inlined: this loop runs for every node of every file
-        inert, visit = self._inert, self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if item.__class__ not in inert and isinstance(item, ast.AST):
-                        visit(item)
-            elif value.__class__ not in inert and isinstance(value, ast.AST):
-                visit(value)
-
-    def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
+        # the node's fields, inlined: this loop runs for every node of every file
         inert, visit = self._inert, self.visit
         for name in fields:
             value = getattr(node, name, None)

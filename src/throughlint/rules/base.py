@@ -43,7 +43,6 @@ class Rule:
     bad: tuple[str, ...] = ()
     good: tuple[str, ...] = ()
     near_miss: tuple[str, ...] = ()
-    fixed: tuple[str, ...] = ()
     uses_index: bool = False  # needs the project index (throughlint.index)
     checks: dict[type[ast.AST], list[Callable[..., None]]] = field(
         default_factory=dict, compare=False, repr=False
