@@ -123,8 +123,9 @@ class Project:
     def other_facts(self, linted: Iterable[str]) -> dict[str, dict]:
         """Facts of the project's files other than ``linted``: known ones are reused when the
         content is unchanged, the others collected (facts only) and cached."""
-        skip = {os.path.realpath(path) for path in linted}
-        others = [path for path in self.files() if os.path.realpath(path) not in skip]
+        skip = {os.path.abspath(path) for path in linted}
+        skip |= {os.path.realpath(path) for path in skip}
+        others = [path for path in self.files() if os.path.abspath(path) not in skip]
         cache = self.cache()
         load = IndexLoad(others=len(others))
         found: dict[str, dict] = {}
