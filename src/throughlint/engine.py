@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +21,7 @@ from throughlint.cache import ResultCache, content_hash
 from throughlint.checker import INTERNAL_ERROR_CODE, Checker, build_dispatch, pending_diagnostic
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
-from throughlint.index.roots import separate_roots
+from throughlint.index.roots import separate_roots, shared_modules
 from throughlint.rules import all_rules, rule_by_code, select_rules
 from throughlint.rules.base import Rule
 from throughlint.settings import Settings
@@ -87,11 +88,26 @@ def lint_text(
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
 
+@dataclass
+class IndexMemo:
+    """The last merged index and what it was built from: a long-lived project (the
+    language server) re-lints one buffer against files that did not change, and while
+    the buffer's own facts stay the same (an edit inside a function body), the index is
+    reused instead of rebuilt."""
+
+    identities: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files: frozenset[str] = frozenset()
+    shared: tuple[dict[str, set[str]], list[str]] | None = None
+    key: tuple = ()
+    index: ProjectIndex | None = None
+
+
 def resolve_index(
     file_facts: dict[str, dict],
     targets: Iterable[str],
     roots: Sequence[str] = (),
     warnings: list[str] | None = None,
+    memo: IndexMemo | None = None,
 ) -> list[Diagnostic]:
     """Merge every file's index facts (modules keyed by root and dotted name, ``roots``
     the ``src`` setting's), then turn the pending findings of ``targets`` (files of
@@ -99,18 +115,42 @@ def resolve_index(
     pending = [path for path in targets if (file_facts.get(path) or {}).get("p")]
     if not pending:
         return []
-    identities = {path: module_identity(path, roots) for path in file_facts}
-    file_facts, found_warnings = separate_roots(file_facts, identities)
+    memo = memo or IndexMemo()
+    identities = memo.identities
+    for path in file_facts:
+        if path not in identities:
+            identities[path] = module_identity(path, roots)
+    files = frozenset(file_facts)
+    if memo.shared is None or files != memo.files:
+        memo.files = files
+        memo.shared = shared_modules({path: identities[path] for path in file_facts})
+    file_facts, found_warnings = separate_roots(file_facts, identities, memo.shared)
     if warnings is not None:
         warnings.extend(found_warnings)
-    index = ProjectIndex()
-    for facts in file_facts.values():
-        index.add(facts)
-    index.finish()
+    key = _index_key(file_facts, set(pending))
+    index = memo.index
+    if index is None or key != memo.key:
+        index = ProjectIndex()
+        for facts in file_facts.values():
+            index.add(facts)
+        index.finish()
+        memo.key, memo.index = key, index
     found: list[Diagnostic] = []
     for path in pending:
         found.extend(_project_findings(index, path, file_facts[path]))
     return found
+
+
+def _index_key(file_facts: dict[str, dict], linted: set[str]) -> tuple:
+    """What the merged index depends on: the other files' facts by identity (a project
+    keeps them while their content is unchanged), the linted files' by value."""
+    others = tuple((path, id(facts)) for path, facts in file_facts.items() if path not in linted)
+    own = tuple(
+        (path, json.dumps([facts.get(k) for k in ("c", "f", "s")], sort_keys=True))
+        for path, facts in file_facts.items()
+        if path in linted
+    )
+    return others, own
 
 
 def _project_findings(index: ProjectIndex, path: str, facts: dict) -> list[Diagnostic]:

@@ -22,6 +22,7 @@ from throughlint.cache import ResultCache, content_hash
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
 from throughlint.engine import (
+    IndexMemo,
     Job,
     LintResult,
     cached_result,
@@ -78,6 +79,8 @@ class Project:
     _cache: ResultCache | None = field(default=None, repr=False)
     _known: dict[str, _Known] = field(default_factory=dict, repr=False)
     _state: str | None = field(default=None, repr=False)
+    _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
+    _absolute: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
@@ -113,6 +116,7 @@ class Project:
     def forget_files(self) -> None:
         """Walk the root again next time (a long-lived project: files added or removed)."""
         self._files = None
+        self._absolute.clear()
 
     def cache(self) -> ResultCache | None:
         if self.use_cache and self._cache is None:
@@ -125,7 +129,11 @@ class Project:
         content is unchanged, the others collected (facts only) and cached."""
         skip = {os.path.abspath(path) for path in linted}
         skip |= {os.path.realpath(path) for path in skip}
-        others = [path for path in self.files() if os.path.abspath(path) not in skip]
+        absolute = self._absolute
+        if len(absolute) != len(self.files()):
+            absolute.clear()
+            absolute.update((path, os.path.abspath(path)) for path in self.files())
+        others = [path for path in self.files() if absolute[path] not in skip]
         cache = self.cache()
         load = IndexLoad(others=len(others))
         found: dict[str, dict] = {}
@@ -251,7 +259,9 @@ class Project:
                 others = self.other_facts([path])
                 if self._cache is not None:
                     self._cache.save()
-                diagnostics += resolve_index({**others, path: own}, [path], self._roots)
+                diagnostics += resolve_index(
+                    {**others, path: own}, [path], self._roots, memo=self._memo
+                )
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
         return sorted(diagnostics, key=lambda d: d.sort_key)

@@ -17,10 +17,38 @@ Identity = tuple[str, str]  # (root, dotted module name)
 
 
 def separate_roots(
-    file_facts: dict[str, dict[str, Any]], identities: dict[str, Identity]
+    file_facts: dict[str, dict[str, Any]],
+    identities: dict[str, Identity],
+    shared: tuple[dict[str, set[str]], list[str]] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """``file_facts`` with the names of modules defined under several roots made distinct,
-    and a warning per real collision (two files that are the same module of one root)."""
+    and a warning per real collision (two files that are the same module of one root).
+    ``shared``: :func:`shared_modules` of these files, when the caller kept it."""
+    roots_of, warnings = shared or shared_modules({p: identities[p] for p in file_facts})
+    if not roots_of:
+        return file_facts, warnings
+    tags = {root: f"{n}|" for n, root in enumerate(sorted(set().union(*roots_of.values())))}
+    separated = {}
+    for path, facts in file_facts.items():
+        identity = identities.get(path)
+        if identity is None:
+            separated[path] = facts
+            continue
+        root = identity[0]
+
+        def rename(name: str, root: str = root) -> str:
+            if name.startswith("="):
+                return "=" + rename(name[1:])
+            roots = roots_of.get(name.split(".", 1)[0])
+            return tags[root] + name if roots is not None and root in roots else name
+
+        separated[path] = _renamed(facts, rename)
+    return separated, warnings
+
+
+def shared_modules(identities: dict[str, Identity]) -> tuple[dict[str, set[str]], list[str]]:
+    """Top-level module names defined under more than one root (with those roots), and
+    the warnings about real collisions."""
     warnings: list[str] = []
     by_module: dict[Identity, str] = {}
     roots_of: dict[str, set[str]] = {}
@@ -33,26 +61,7 @@ def separate_roots(
                 f"{_shown(root)}; the project index keeps one of them"
             )
         roots_of.setdefault(module.split(".", 1)[0], set()).add(root)
-    shared = {top: roots for top, roots in roots_of.items() if len(roots) > 1}
-    if not shared:
-        return file_facts, warnings
-    tags = {root: f"{number}|" for number, root in enumerate(sorted(set().union(*shared.values())))}
-    separated = {}
-    for path, facts in file_facts.items():
-        identity = identities.get(path)
-        if identity is None:
-            separated[path] = facts
-            continue
-        root = identity[0]
-
-        def rename(name: str, root: str = root) -> str:
-            if name.startswith("="):
-                return "=" + rename(name[1:])
-            roots = shared.get(name.split(".", 1)[0])
-            return tags[root] + name if roots is not None and root in roots else name
-
-        separated[path] = _renamed(facts, rename)
-    return separated, warnings
+    return {top: roots for top, roots in roots_of.items() if len(roots) > 1}, warnings
 
 
 def _shown(path: str) -> str:
