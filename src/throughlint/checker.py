@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
-from throughlint.priority import FindingContext, finding_context
+from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
 from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
 from throughlint.semantic.model import Frame, SemanticModel
