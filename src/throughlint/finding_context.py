@@ -74,18 +74,52 @@ def finding_context(model: SemanticModel, settings: Settings) -> FindingContext:
 
 def function_complexity(function: ast.AST | None) -> int:
     """radon's cyclomatic complexity of a function (closures counted apart); a lambda is 1,
-    module level 0. Computed once per function node."""
+    module level 0. Computed once per function node, by :func:`_decision_points`."""
     if function is None:
         return 0
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return 1
     known = _COMPLEXITY.get(function)
     if known is None:
-        from radon.visitors import ComplexityVisitor
-
-        functions = ComplexityVisitor.from_ast(function).functions
-        known = _COMPLEXITY[function] = functions[0].complexity if functions else 1
+        known = _COMPLEXITY[function] = 1 + _decision_points(function.body)
     return known
+
+
+_LOOPS = (ast.For, ast.While, ast.AsyncFor)
+_APART = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _decision_points(body: list[ast.stmt]) -> int:
+    """radon's count (``radon.visitors.ComplexityVisitor``), without its visitor objects:
+    ``if``/ternary 1, ``and``/``or`` chain n-1, loops 1 (+1 with ``else``), comprehension
+    clauses 1 + their ``if``s, ``except`` clauses (+1 for ``else``), match cases but a
+    wildcard, ``assert`` 1 (not looked into); nested functions and classes apart."""
+    total = 0
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        kind = node.__class__
+        if kind in _APART:
+            continue
+        if kind is ast.Assert:
+            total += 1
+            continue
+        if kind is ast.If or kind is ast.IfExp:
+            total += 1
+        elif kind is ast.BoolOp:
+            total += len(node.values) - 1  # type: ignore[attr-defined]
+        elif kind in _LOOPS:
+            total += 1 + bool(node.orelse)  # type: ignore[attr-defined]
+        elif kind is ast.comprehension:
+            total += 1 + len(node.ifs)  # type: ignore[attr-defined]
+        elif kind is ast.Try:
+            total += len(node.handlers) + bool(node.orelse)  # type: ignore[attr-defined]
+        elif kind is ast.Match:
+            cases = node.cases  # type: ignore[attr-defined]
+            wildcard = any(getattr(case.pattern, "pattern", False) is None for case in cases)
+            total += max(0, len(cases) - wildcard)
+        stack.extend(ast.iter_child_nodes(node))
+    return total
 
 
 def _loop_input(model: SemanticModel, loop: Loop, settings: Settings) -> str:
