@@ -27,6 +27,9 @@ class ResultCache:
         self.directory = directory
         self.path = os.path.join(directory, f"v{__version__}-{settings_fingerprint}.json")
         self.entries: dict[str, list[Any]] = {}
+        # path -> [mtime_ns, size, content hash]: a project's other files are not read
+        # again while their stat is unchanged (as ruff and mypy do)
+        self.stats: dict[str, list[Any]] = {}
         self._dirty = False
 
     def load(self) -> ResultCache:
@@ -37,7 +40,20 @@ class ResultCache:
             return self
         if isinstance(data, dict) and isinstance(data.get("files"), dict):
             self.entries = data["files"]
+            if isinstance(data.get("stat"), dict):
+                self.stats = data["stat"]
         return self
+
+    def digest_by_stat(self, path: str, stat: tuple[int, int]) -> str | None:
+        """The content hash recorded for ``path`` when its (mtime, size) was ``stat``."""
+        entry = self.stats.get(os.path.abspath(path))
+        if isinstance(entry, list) and len(entry) == 3 and tuple(entry[:2]) == stat:
+            return entry[2] if isinstance(entry[2], str) else None
+        return None
+
+    def remember_stat(self, path: str, stat: tuple[int, int], digest: str) -> None:
+        self.stats[os.path.abspath(path)] = [stat[0], stat[1], digest]
+        self._dirty = True
 
     def get(self, path: str, digest: str) -> list | None:
         entry = self.entries.get(os.path.abspath(path))
@@ -75,7 +91,8 @@ class ResultCache:
             self._write_markers()
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({"files": self.entries}, handle, separators=(",", ":"))
+                document = {"files": self.entries, "stat": self.stats}
+                json.dump(document, handle, separators=(",", ":"))
             os.replace(temporary, self.path)
         except OSError:
             return

@@ -147,8 +147,12 @@ class Project:
                 if known is not None and known.stat == stat:
                     digest = known.digest
                 else:
-                    with open(path, "rb") as handle:
-                        digest = content_hash(handle.read())
+                    digest = cache.digest_by_stat(path, stat) if cache is not None else None
+                    if digest is None:
+                        with open(path, "rb") as handle:
+                            digest = content_hash(handle.read())
+                        if cache is not None:
+                            cache.remember_stat(path, stat, digest)
             except OSError:
                 continue
             if known is not None and known.digest == digest:
