@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
-from throughlint.priority import finding_context
+from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
 from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
 from throughlint.semantic.model import Frame, SemanticModel
@@ -48,6 +48,51 @@ def build_dispatch(rules: Iterable[Rule]) -> Dispatch:
             for function in functions:
                 table.setdefault(node_type, []).append((rule, function))
     return {node_type: tuple(handlers) for node_type, handlers in table.items()}
+
+
+def make_diagnostic(
+    rule: Rule,
+    path: str,
+    span: Span,
+    message: str,
+    fix: Fix | None,
+    source_line: str,
+    enclosing: str,
+    context: FindingContext,
+) -> Diagnostic:
+    """Every finding is built here, from the walk or from the project index, so the same
+    problem gets the same context and priority whichever way it was found."""
+    return Diagnostic(
+        code=rule.code,
+        name=rule.name,
+        path=path,
+        span=span,
+        message=message,
+        severity=rule.severity,
+        fix=fix,
+        source_line=source_line,
+        enclosing=enclosing,
+        loop_depth=context.loop_depth,
+        loop_input=context.loop_input,
+        complexity=context.complexity,
+    )
+
+
+def pending_diagnostic(
+    rule: Rule, path: str, pending: dict, message: str, fix: Fix | None
+) -> Diagnostic:
+    """A pending finding (``index/facts.py``) that a project-level check confirmed."""
+    depth, loop_input, complexity = pending.get("ctx") or (pending.get("depth", 0), "", 0)
+    return make_diagnostic(
+        rule,
+        path,
+        Span(*pending["span"]),
+        message,
+        fix,
+        pending["src"],
+        pending.get("fn", ""),
+        FindingContext(depth, loop_input, complexity),
+    )
 
 
 @dataclass
@@ -117,23 +162,25 @@ class Checker:
 
     def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
         span = self.source.span(node)
-        context = finding_context(self.semantic, self.settings)
+        enclosing, context = self.where()
         self.diagnostics.append(
-            Diagnostic(
-                code=rule.code,
-                name=rule.name,
-                path=self.source.path,
-                span=span,
-                message=message,
-                severity=rule.severity,
-                fix=fix,
-                source_line=self.source.line(span.line),
-                enclosing=".".join(self._names) if self.semantic.function is not None else "",
-                loop_depth=context.loop_depth,
-                loop_input=context.loop_input,
-                complexity=context.complexity,
+            make_diagnostic(
+                rule,
+                self.source.path,
+                span,
+                message,
+                fix,
+                self.source.line(span.line),
+                enclosing,
+                context,
             )
         )
+
+    def where(self) -> tuple[str, FindingContext]:
+        """The enclosing function (``Class.method``, "" at module level) and the ranking
+        context of the node being visited; findings the index resolves later carry both."""
+        enclosing = ".".join(self._names) if self.semantic.function is not None else ""
+        return enclosing, finding_context(self.semantic, self.settings)
 
     # --- the walk ----------------------------------------------------------------------
 
@@ -149,7 +196,7 @@ class Checker:
         if structural is not None:
             structural(node)
         else:
-            # _visit_fields, inlined: this loop runs for every node of every file
+            # the node's fields, inlined: this loop runs for every node of every file
             inert, visit = self._inert, self.visit
             for name in fields:
                 value = getattr(node, name, None)
@@ -161,17 +208,6 @@ class Checker:
                     visit(value)
         if statement:
             self._stack.pop()
-
-    def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
-        inert, visit = self._inert, self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if item.__class__ not in inert and isinstance(item, ast.AST):
-                        visit(item)
-            elif value.__class__ not in inert and isinstance(value, ast.AST):
-                visit(value)
 
     def _plan(self, node_type: type) -> _Plan:
         """What visiting one node type means, worked out once per type per file."""
