@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     selection.add_argument("--extend-select", type=_codes, help="codes or prefixes to add")
     selection.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    selection.add_argument(
+        "--preview",
+        action="store_true",
+        default=None,
+        help="also run preview rules (below the accuracy bar; see `throughlint rules`)",
+    )
     output = parser.add_argument_group("output")
     output.add_argument(
         "--format",
@@ -162,7 +168,23 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
         changes["extend_exclude"] = settings.extend_exclude + tuple(option("extend_exclude"))
     if option("force_exclude"):
         changes["force_exclude"] = True
+    if option("preview"):
+        changes["preview"] = True
     return settings.with_changes(**changes)
+
+
+def warn_preview_selection(settings) -> None:
+    """One line per selector that names only preview rules while preview is off."""
+    from throughlint.rules import preview_only_selectors
+
+    if settings.preview:
+        return
+    for selector in preview_only_selectors(settings.select + settings.extend_select):
+        print(
+            f"throughlint: warning: selection `{selector}` has no effect because preview "
+            "is not enabled (use --preview or `preview = true`)",
+            file=sys.stderr,
+        )
 
 
 def _lint(options: argparse.Namespace) -> int:
@@ -179,6 +201,7 @@ def _lint(options: argparse.Namespace) -> int:
         settings = settings_from_options(options, paths)
     except ConfigError as exc:
         return _fail(str(exc))
+    warn_preview_selection(settings)
     result = lint_paths(
         paths,
         settings,

@@ -72,7 +72,7 @@ def lint_paths(
     discovery = discover(paths or ["."], settings)
     result = LintResult(files=len(discovery.files))
     result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
-    rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+    rules = select_rules(settings.select, settings.extend_select, settings.ignore, settings.preview)
     job = _Job(settings, tuple(rule.code for rule in rules), show_traceback)
     cache = None
     if use_cache:
@@ -124,7 +124,9 @@ def lint_text(
     ``encoding`` is the file's own (``--fix`` re-lints text that declares a coding)."""
     settings = settings or Settings()
     if rules is None:
-        rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+        rules = select_rules(
+            settings.select, settings.extend_select, settings.ignore, settings.preview
+        )
     data = text.encode(encoding)
     facts: list = []
     with deep_recursion():

@@ -45,6 +45,7 @@ class Rule:
     near_miss: tuple[str, ...] = ()
     fixed: tuple[str, ...] = ()
     uses_index: bool = False  # needs the project index (throughlint.index)
+    preview: bool = False  # runs only with --preview (or ``preview = true``)
     checks: dict[type[ast.AST], list[Callable[..., None]]] = field(
         default_factory=dict, compare=False, repr=False
     )
