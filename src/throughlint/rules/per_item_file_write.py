@@ -50,8 +50,9 @@ from __future__ import annotations
 import ast
 
 from throughlint.rules.base import Rule
+from throughlint.semantic.batching import batch_guarded
 from throughlint.semantic.expressions import call_argument
-from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.loops import describe_loop, is_batch_loop
 
 RULE = Rule(
     code="TL501",
@@ -163,7 +164,7 @@ def check(checker, node: ast.Call) -> None:
                 "a close and a buffer flush per item; open it once before the loop",
             )
         return
-    if _guarded(node, loop):
+    if batch_guarded(node, loop):
         return
     if name in _SYNCS:
         checker.report(
@@ -185,21 +186,3 @@ def check(checker, node: ast.Call) -> None:
             f"`flush()` on every pass of {describe_loop(loop)}: one write syscall per "
             "item instead of buffered writes; flush once after the loop",
         )
-
-
-def _guarded(target: ast.AST, loop: Loop) -> bool:
-    """Under an ``if`` in the loop whose test counts items (``i % n``, ``len(x) >= n``)."""
-    for node in ast.walk(loop.node):
-        if not isinstance(node, ast.If) or not any(
-            child is target for statement in node.body for child in ast.walk(statement)
-        ):
-            continue
-        for part in ast.walk(node.test):
-            if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Mod):
-                return True
-            if isinstance(part, ast.Compare) and any(
-                isinstance(side, ast.Call) and getattr(side.func, "id", "") == "len"
-                for side in (part.left, *part.comparators)
-            ):
-                return True
-    return False
