@@ -39,7 +39,13 @@ def save(conn: sqlite3.Connection, rows):
 When the commit call is the last statement of a `for` loop body (no `break`,
 `continue`, `return` or `yield` in the loop, no `else:`), an unsafe fix moves it after
 the loop. Unsafe: it changes what survives a failure half-way (all or nothing instead of
-the rows so far), and holds one transaction (and its locks) for the whole loop.
+the rows so far), and holds one transaction (and its locks) for the whole loop. Declined
+(not even with `--unsafe-fixes`) when the connection is bound inside the loop (each pass
+commits its own connection: only the last would), or when the body drives the
+transaction itself (`try`, `rollback()`, `BEGIN` / `SAVEPOINT`, a `with` block).
+
+Measured (`bench/fixes.py`): one commit instead of one per row on sqlite3, 1,000 rows:
+810x.
 
 ## Options
 - `commit-functions`: qualified names of in-house functions that commit.
