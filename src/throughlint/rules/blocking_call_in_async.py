@@ -53,8 +53,7 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.effects.database import classify_call
-from throughlint.effects.remote import remote_call
+from throughlint.effects.blocking import blocking_call
 from throughlint.rules.base import Rule
 
 RULE = Rule(
@@ -166,56 +165,22 @@ async def order_view(request, order_id):
     ),
 )
 
-_HTTP = ("get", "post", "put", "patch", "delete", "head", "options", "request")
-_BLOCKING: frozenset[str] = frozenset(
-    {"time.sleep", "builtins.input", "os.system", "os.popen", "os.waitpid",
-     "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
-     "subprocess.getoutput", "subprocess.getstatusoutput", "subprocess.Popen().wait",
-     "subprocess.Popen().communicate", "urllib.request.urlopen", "socket.create_connection",
-     "socket.getaddrinfo", "socket.gethostbyname", "sqlite3.connect", "psycopg2.connect",
-     "pymysql.connect", "MySQLdb.connect", "mysql.connector.connect", "pymssql.connect",
-     "cx_Oracle.connect", "oracledb.connect", "smtplib.SMTP", "smtplib.SMTP_SSL",
-     "ftplib.FTP", "urllib3.PoolManager().request", "urllib3.PoolManager().urlopen"}
-    | {f"requests.{verb}" for verb in _HTTP}
-    | {f"requests.api.{verb}" for verb in _HTTP}
-    | {f"requests.Session().{verb}" for verb in _HTTP}
-    | {f"requests.sessions.Session().{verb}" for verb in _HTTP}
-    | {f"httpx.{verb}" for verb in (*_HTTP, "stream")}
-    | {f"httpx.Client().{verb}" for verb in (*_HTTP, "send", "stream")}
-)  # fmt: skip
-
 
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
     model = checker.semantic
     if not isinstance(model.function, ast.AsyncFunctionDef):
         return
-    name = model.resolve(node.func)
-    if name is None:
-        return
-    what = f"`{_short(name)}()`" if name in _BLOCKING else None
-    if what is None:
-        found = classify_call(model, node, checker.settings)
-        if found is not None and not found.lazy:
-            what = f"`{found.api or _short(name)}`" if found.api else f"`{_short(name)}()`"
-        else:
-            remote = remote_call(model, node, checker.settings)
-            if remote is None or remote.asynchronous:
-                return
-            what = f"the {remote.client} call `{remote.method}()`"
-    if _awaited(model.function, node):
+    found = blocking_call(model, node, checker.settings)
+    if found is None or found.asynchronous or _awaited(model.function, node):
         return
     checker.report(
         RULE,
         node,
-        f"blocking {what} in `async def {model.function.name}`: the event loop, and every "
+        f"blocking {found.what} in `async def {model.function.name}`: the event loop, and every "
         "other task on it, stalls until it returns; use an async API or "
         "`await asyncio.to_thread(...)`",
     )
-
-
-def _short(name: str) -> str:
-    return name.replace("()", "").removeprefix("builtins.")
 
 
 def _awaited(function: ast.AST, call: ast.Call) -> bool:
