@@ -7,7 +7,8 @@ loop pass (an `async for` over messages included), `executor.submit` per item on
 `gather`, `create_task`, executors and `threading.Thread` are matched by qualified name
 (resolved through imports and assignments). Work counts as bounded when the call runs
 under `with sem:` / `async with sem:`, or when the function it starts (defined in the
-same file) acquires a semaphore; loops over small literals, `range(k)` with a small
+same file) acquires a semaphore, or the loop awaits a semaphore's `acquire()` on each
+pass; loops over small literals, `range(k)` with a small
 literal `k`, and loops over batches or chunks stay clean.
 
 ## Why it hurts throughput
@@ -55,8 +56,13 @@ from __future__ import annotations
 import ast
 
 from throughlint.rules.base import Rule
-from throughlint.semantic.concurrency import acquires_semaphore, local_function, within_semaphore
-from throughlint.semantic.expressions import names_read
+from throughlint.semantic.concurrency import (
+    acquires_semaphore,
+    is_semaphore,
+    local_function,
+    within_semaphore,
+)
+from throughlint.semantic.expressions import names_read, walk_same_function
 from throughlint.semantic.loops import describe_loop, is_batch_loop, is_small_iterable
 
 RULE = Rule(
@@ -118,6 +124,16 @@ async def consume(messages, handle):
     async for message in messages:
         async with semaphore:
             asyncio.create_task(handle(message))
+""",
+        """\
+import asyncio
+
+async def consume(messages, handle):
+    semaphore = asyncio.Semaphore(50)
+    async for message in messages:
+        await semaphore.acquire()
+        task = asyncio.create_task(handle(message))
+        task.add_done_callback(lambda _: semaphore.release())
 """,
     ),
     near_miss=(
@@ -184,6 +200,8 @@ def check(checker, node: ast.Call) -> None:
     loop = model.hot_loop(include_while=name in _SPAWN)
     if loop is None or is_batch_loop(loop) or within_semaphore(model):
         return
+    if _acquires_in_loop(model, loop.node):
+        return  # ``await sem.acquire()`` per pass, released when the task ends
     started = node.args[0] if node.args else None
     if isinstance(started, ast.Call):
         helper = local_function(model, started)
@@ -197,6 +215,18 @@ def check(checker, node: ast.Call) -> None:
         "many run at once: in-flight work grows with the input; bound it with a "
         "`Semaphore`, a fixed set of workers on a bounded queue, or chunks",
     )
+
+
+def _acquires_in_loop(model, loop: ast.AST) -> bool:
+    for node in walk_same_function(loop):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "acquire"
+            and is_semaphore(model, node.func.value)
+        ):
+            return True
+    return False
 
 
 def _a_chunk(model, generator: ast.comprehension) -> bool:
