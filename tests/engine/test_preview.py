@@ -85,3 +85,11 @@ def test_rule_page_says_how_to_enable_a_preview_rule(run_cli):
     note = "Preview: this rule is off by default; enable with --preview (or preview = true)"
     assert note in run_cli("rule", "TL303").stdout
     assert note not in run_cli("rule", "TL101").stdout
+
+
+def test_report_takes_preview_too(run_cli, tmp_path):
+    (tmp_path / "spin.py").write_text(SPIN)
+    with_preview = run_cli("report", "spin.py", "--no-cache", "--format", "json", "--preview")
+    without = run_cli("report", "spin.py", "--no-cache", "--format", "json")
+    assert (with_preview.returncode, without.returncode) == (1, 0), with_preview.stderr
+    assert "TL303" in with_preview.stdout and "TL303" not in without.stdout
