@@ -62,7 +62,7 @@ from throughlint.semantic.concurrency import (
     local_function,
     within_semaphore,
 )
-from throughlint.semantic.expressions import names_read, walk_same_function
+from throughlint.semantic.expressions import names_read
 from throughlint.semantic.loops import describe_loop, is_batch_loop, is_small_iterable
 
 RULE = Rule(
@@ -94,6 +94,17 @@ def resize_all(paths, resize):
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = [pool.submit(resize, path) for path in paths]  # expect: TL204
     return [future.result() for future in futures]
+""",
+        """\
+import asyncio
+
+async def consume(messages, handle, semaphore=None):
+    async for message in messages:
+        if semaphore:
+            await semaphore.acquire()
+            asyncio.create_task(handle(message, semaphore))
+        else:
+            asyncio.create_task(handle(message))  # expect: TL204
 """,
         """\
 import threading
@@ -200,7 +211,7 @@ def check(checker, node: ast.Call) -> None:
     loop = model.hot_loop(include_while=name in _SPAWN)
     if loop is None or is_batch_loop(loop) or within_semaphore(model):
         return
-    if _acquires_in_loop(model, loop.node):
+    if _acquires_in_loop(model, getattr(loop.node, "body", []), node):
         return  # ``await sem.acquire()`` per pass, released when the task ends
     started = node.args[0] if node.args else None
     if isinstance(started, ast.Call):
@@ -217,16 +228,32 @@ def check(checker, node: ast.Call) -> None:
     )
 
 
-def _acquires_in_loop(model, loop: ast.AST) -> bool:
-    for node in walk_same_function(loop):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "acquire"
-            and is_semaphore(model, node.func.value)
-        ):
+def _acquires_in_loop(model, body: list[ast.stmt], target: ast.AST) -> bool:
+    """``await sem.acquire()`` runs before ``target`` on every path of the loop body that
+    reaches it (a statement earlier in the same block or an enclosing one)."""
+    for position, statement in enumerate(body):
+        if not any(node is target for node in ast.walk(statement)):
+            continue
+        if any(_is_acquire(model, earlier) for earlier in body[:position]):
             return True
+        blocks = [getattr(statement, name, None) for name in ("body", "orelse", "finalbody")]
+        blocks += [handler.body for handler in getattr(statement, "handlers", [])]
+        return any(
+            isinstance(block, list) and _acquires_in_loop(model, block, target) for block in blocks
+        )
     return False
+
+
+def _is_acquire(model, statement: ast.stmt) -> bool:
+    value = statement.value if isinstance(statement, ast.Expr) else None
+    if isinstance(value, ast.Await):
+        value = value.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "acquire"
+        and is_semaphore(model, value.func.value)
+    )
 
 
 def _a_chunk(model, generator: ast.comprehension) -> bool:
