@@ -8,8 +8,10 @@ loop pass (an `async for` over messages included), `executor.submit` per item on
 (resolved through imports and assignments). Work counts as bounded when the call runs
 under `with sem:` / `async with sem:`, or when the function it starts (defined in the
 same file) acquires a semaphore, or the loop awaits a semaphore's `acquire()` on each
-pass; loops over small literals, `range(k)` with a small
-literal `k`, and loops over batches or chunks stay clean.
+pass; and so does one task per cluster node, shard, replica, server, host, database or
+partition (judged by the iterable's name alone: the deployment bounds those). Loops over
+small literals, `range(k)` with a small literal `k`, and loops over batches or chunks
+stay clean.
 
 ## Why it hurts throughput
 Fan-out without a bound turns a large input into that many simultaneous connections,
@@ -62,7 +64,7 @@ from throughlint.semantic.concurrency import (
     local_function,
     within_semaphore,
 )
-from throughlint.semantic.expressions import names_read
+from throughlint.semantic.expressions import names_read, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop, is_small_iterable
 
 RULE = Rule(
@@ -151,6 +153,12 @@ async def consume(messages, handle):
         """\
 import asyncio
 
+async def ping_all(cluster):
+    await asyncio.gather(*(node.ping() for node in cluster.nodes))
+""",
+        """\
+import asyncio
+
 async def warm(client):
     await asyncio.gather(*(client.get(url) for url in ("/a", "/b", "/c")))
 """,
@@ -192,6 +200,8 @@ _EXECUTORS = (
     "concurrent.futures.process.ProcessPoolExecutor()",
     "multiprocessing.pool.ThreadPool()",
 )
+_CHUNK_WORDS = ("batch", "chunk", "page")
+_INFRASTRUCTURE = ("node", "shard", "replica", "server", "host", "database", "partition")
 _THREADS = frozenset({"threading.Thread", "multiprocessing.Process"})
 
 
@@ -211,6 +221,10 @@ def check(checker, node: ast.Call) -> None:
     loop = model.hot_loop(include_while=name in _SPAWN)
     if loop is None or is_batch_loop(loop) or within_semaphore(model):
         return
+    if loop.iter is not None and any(
+        word in unparse_short(loop.iter, 200).lower() for word in _INFRASTRUCTURE
+    ):
+        return  # one task per node, shard or database: bounded by the deployment
     if _acquires_in_loop(model, getattr(loop.node, "body", []), node):
         return  # ``await sem.acquire()`` per pass, released when the task ends
     started = node.args[0] if node.args else None
@@ -257,10 +271,12 @@ def _is_acquire(model, statement: ast.stmt) -> bool:
 
 
 def _a_chunk(model, generator: ast.comprehension) -> bool:
-    """``for batch in batches: gather(*(f(x) for x in batch))``: chunks bound the fan-out."""
-    names = names_read(generator.iter)
-    if any(word in name.lower() for name in names for word in ("batch", "chunk", "page")):
+    """``for batch in batches: gather(*(f(x) for x in batch))``: chunks bound the fan-out;
+    so does the deployment, for one call per cluster node, shard or database (by name)."""
+    text = unparse_short(generator.iter, 200).lower()
+    if any(word in text for word in (*_CHUNK_WORDS, *_INFRASTRUCTURE)):
         return True
+    names = names_read(generator.iter)
     loop = model.hot_loop(include_while=True)
     return loop is not None and is_batch_loop(loop) and bool(names & loop.target_names)
 
