@@ -26,8 +26,10 @@ the same failures as evaluating each before its own call (``facts.input_fact``,
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Fix
@@ -146,7 +148,13 @@ def _batchable(
         return None
     local = set(loop.target_names)
     inlined: dict[str, ast.expr] = {}
-    for index, statement in enumerate(assignments):
+    later = Counter(  # names the body assigns from the current statement on
+        target.id
+        for other in assignments
+        for target in getattr(other, "targets", ())
+        if isinstance(target, ast.Name)
+    )
+    for statement in assignments:
         if not (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
@@ -154,14 +162,9 @@ def _batchable(
             and statement.targets[0].id not in local
         ):
             return None
-        later = {
-            target.id
-            for other in assignments[index:]
-            for target in getattr(other, "targets", ())
-            if isinstance(target, ast.Name)
-        }
-        if names_read(statement.value) & later:
+        if any(later[name] for name in names_read(statement.value)):
             return None  # reads a name before (or while) the loop body assigns it
+        later[statement.targets[0].id] -= 1
         inlined[statement.targets[0].id] = statement.value
         local.add(statement.targets[0].id)
     sql, params = call.args
@@ -532,17 +535,39 @@ def _read_elsewhere(model: SemanticModel, loop_node: ast.For, names: set[str]) -
     """Any of ``names`` read (or declared global / nonlocal) outside the loop, anywhere in
     the enclosing function or module: then the loop's bindings could be observed."""
     scope = model.function if model.function is not None else model.tree
-    inside = {id(node) for node in ast.walk(loop_node)}
-    for node in ast.walk(scope):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and names & set(node.names):
-            return True
-        if isinstance(node, ast.Name) and node.id in _INTROSPECTION:
-            return True
-        if (
-            isinstance(node, ast.Name)
-            and node.id in names
-            and isinstance(node.ctx, (ast.Load, ast.Del))
-            and id(node) not in inside
-        ):
+    known = model.memo("offers.reads")  # every loop of the scope asks: index it once
+    reads = known.get(scope)
+    if reads is None:
+        reads = known[scope] = _Reads(scope)
+    if reads.introspection or names & reads.declared:
+        return True
+    start = (loop_node.lineno, loop_node.col_offset)
+    end = (loop_node.end_lineno or 0, loop_node.end_col_offset or 0)
+    for name in names:
+        where = reads.at.get(name, ())
+        inside = bisect.bisect_right(where, end) - bisect.bisect_left(where, start)
+        if inside < len(where):
             return True
     return False
+
+
+class _Reads:
+    """Where a scope reads each name (sorted positions of ``Load`` / ``Del``), the names it
+    declares ``global`` / ``nonlocal``, and whether it calls ``locals()`` and the like."""
+
+    __slots__ = ("at", "declared", "introspection")
+
+    def __init__(self, scope: ast.AST) -> None:
+        self.at: dict[str, list[tuple[int, int]]] = {}
+        self.declared: set[str] = set()
+        self.introspection = False
+        for node in ast.walk(scope):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.declared.update(node.names)
+            elif isinstance(node, ast.Name):
+                if node.id in _INTROSPECTION:
+                    self.introspection = True
+                if isinstance(node.ctx, (ast.Load, ast.Del)):
+                    self.at.setdefault(node.id, []).append((node.lineno, node.col_offset))
+        for positions in self.at.values():
+            positions.sort()

@@ -98,6 +98,7 @@ from throughlint.effects.database import (
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
+from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
@@ -248,7 +249,8 @@ def check(checker, node: ast.Call) -> None:
         if found.method == "flush":
             return  # reported at the add / merge it flushes
         if found.method in ("add", "merge"):
-            if not _flushed_in_same_pass(node, loop):
+            # a ``flush()`` after it in the same pass (a ``commit()`` is TL103's finding)
+            if not model.loop_facts(loop).flushed_after(node.lineno):
                 return
         elif found.method != "merge":
             return
@@ -353,19 +355,23 @@ def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
     return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
 
 
-def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:
-    """A ``flush()`` after the ``add`` in the same pass of the loop (a ``commit()`` there
-    is TL103's finding)."""
-    body = getattr(loop.node, "body", None)
-    if not isinstance(body, list):
-        return False
-    for statement in body:
-        for node in ast.walk(statement):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "flush"
-                and node.lineno > call.lineno
-            ):
-                return True
-    return False
+RULE.on_project("call")(helper_call(Effect.WRITE, "writes a row", "N writes"))
+
+
+@RULE.on_project("sql")
+def check_imported_statement(index, pending: dict) -> list:
+    """``execute(NAME, ...)`` in a hot loop, ``NAME`` an INSERT / UPDATE / DELETE of
+    another module."""
+    verb, sql = index.statement(pending["statement"])
+    if verb not in WRITE_VERBS:
+        return []
+    found = DbCall(Effect.WRITE, pending["framework"], "execute", pending["driver"], verb, sql)
+    short = pending["statement"].rsplit(".", 1)[-1]
+    return [
+        (
+            f"`{pending['api']}` runs `{short}` ({article(verb)} {verb}) on every pass of "
+            f"{pending['loop']}: N round trips; {advice(found)}",
+            None,
+            None,
+        )
+    ]
