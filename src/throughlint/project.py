@@ -87,7 +87,12 @@ class Project:
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
         self._rules = tuple(
-            select_rules(self.settings.select, self.settings.extend_select, self.settings.ignore)
+            select_rules(
+                self.settings.select,
+                self.settings.extend_select,
+                self.settings.ignore,
+                self.settings.preview,
+            )
         )
         self._roots = source_roots(self.settings)
         self._job = Job(

@@ -52,6 +52,7 @@ class Settings:
     commit_functions: tuple[str, ...] = ()
     remote_call_functions: tuple[str, ...] = ()
     connection_factories: tuple[str, ...] = ()
+    preview: bool = False
     cache_dir: str = ".throughlint_cache"
     # folders whose files are named as modules from there (``src = ["src"]``, like ruff)
     src: tuple[str, ...] = ()
