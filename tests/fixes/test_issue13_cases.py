@@ -510,20 +510,7 @@ print(sorted(models.Restaurant.objects.values_list("name", flat=True)))
 )
 
 
-@pytest.mark.parametrize(
-    "where",
-    [
-        "same module",
-        pytest.param(
-            "models imported",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the model's bases are in another module: the fix is still offered "
-                "as unsafe (the lint of one file cannot see them)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("where", ["same module", "models imported"])
 def test_6_bulk_create_on_a_multi_table_child(tmp_path, where):
     if where == "same module":
         files = {"run.py": MTI_RUN, "shop/__init__.py": "", "shop/models.py": MTI_MODELS}
