@@ -3,7 +3,8 @@
 ``COLLECTOR`` is not a rule of the catalogue: it is a set of handlers the engine adds to
 the dispatch table when an active rule uses the index (``Rule.uses_index``). It records
 
-- classes with their resolved bases, Django relation fields and SQLAlchemy
+- classes with their resolved bases, whether they are abstract (``class Meta: abstract =
+  True``, ``__abstract__``) or Django proxies, Django relation fields and SQLAlchemy
   ``relationship()``s (with ``lazy=``, ``backref=``), and module-level declarative bases;
 - for every function: the union of its calls' direct effects (``call_effects``, so remote
   calls too), one witness call per effect, and the project functions it calls;
@@ -276,14 +277,15 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if not bases or all(base.startswith("builtins.") for base in bases):
         return
     relations: dict[str, list[Any]] = {}
-    abstract = False
+    abstract = proxy = False
     for statement in node.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             target, value = statement.target, statement.value
         elif isinstance(statement, ast.ClassDef) and statement.name == "Meta":
-            abstract = abstract or _meta_abstract(statement)
+            abstract = abstract or _meta_flag(statement, "abstract")
+            proxy = proxy or _meta_flag(statement, "proxy")
             continue
         else:
             continue
@@ -301,14 +303,17 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     record: dict[str, Any] = {"b": bases, "r": relations}
     if abstract:
         record["a"] = True
+    if proxy:
+        record["x"] = True
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
 
 
-def _meta_abstract(meta: ast.ClassDef) -> bool:
+def _meta_flag(meta: ast.ClassDef, name: str) -> bool:
+    """``abstract = True`` / ``proxy = True`` in a Django model's ``class Meta``."""
     for statement in meta.body:
         if (
             isinstance(statement, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "abstract" for t in statement.targets)
+            and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets)
             and isinstance(statement.value, ast.Constant)
         ):
             return bool(statement.value.value)

@@ -82,6 +82,30 @@ class ProjectIndex:
         self._kinds[name] = kind
         return kind
 
+    def concrete_parent(self, name: str, depth: int = 0) -> str | None:
+        """The concrete Django model whose table the model ``name`` extends (multi-table
+        inheritance: Django refuses ``bulk_create`` there), found through abstract bases
+        and proxies; "" when it extends none; None when that cannot be told (``name`` or
+        one of its bases is not a class of the project)."""
+        record = self.classes.get(name)
+        if record is None or depth > 20 or self.model_kind(name) != "django":
+            return None
+        for base in record["b"]:
+            if base in DJANGO_MODEL_BASES or base == "builtins.object":
+                continue
+            base_record = self.classes.get(base)
+            if base_record is None:
+                return None  # a mixin or a model of a library: its table is unknown
+            if self.model_kind(base) != "django":
+                continue
+            if base_record.get("a") or record.get("x"):  # an abstract model: no table of its own
+                parent = self.concrete_parent(base, depth + 1)
+            else:
+                parent = base
+            if parent != "":
+                return parent
+        return ""
+
     def _build_relations(self) -> None:
         by_name: dict[str, list[str]] = {}
         for name in self.classes:

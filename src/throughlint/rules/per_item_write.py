@@ -65,7 +65,8 @@ no faster, so there an INSERT literal with one `VALUES (%s, ...)` becomes
 `psycopg2.extras.execute_values(cur, "... VALUES %s", [...])` instead: always unsafe,
 the SQL text changes. `Model.objects.create(...)` alone in such a loop becomes one
 `bulk_create([...])`: unsafe, as `save()` and signals no longer run; declined for a
-multi-table-inheritance child defined in the same module (Django refuses it).
+multi-table-inheritance child (Django refuses it), which the project index tells from
+the model's bases in whatever module they are, through abstract models and proxies.
 
 Measured (`bench/fixes.py`, bench/README.md): `executemany` on sqlite3 10,000 rows: 1.4x,
 on PostgreSQL (psycopg 3) 10,000 rows: 4.9x; `execute_values` on PostgreSQL (psycopg2)
@@ -86,6 +87,7 @@ from __future__ import annotations
 
 import ast
 
+from throughlint.diagnostics import Applicability, Fix
 from throughlint.effects import Effect
 from throughlint.effects.database import (
     WRITE_VERBS,
@@ -95,10 +97,12 @@ from throughlint.effects.database import (
     per_table_statement,
     receiver_per_item,
 )
-from throughlint.fixes import offers
+from throughlint.fixes import BULK_CREATE, offers
+from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.rules.through_helpers import helper_call
+from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
@@ -264,12 +268,26 @@ def check(checker, node: ast.Call) -> None:
         if key in facts.seen:
             return
         facts.seen.add(key)
-    checker.report(
-        RULE,
-        node,
-        f"{_what(found)} on every pass of {describe_loop(loop)}: N round trips; {advice(found)}",
-        _fix(model, node, loop, found),
+    message = (
+        f"{_what(found)} on every pass of {describe_loop(loop)}: N round trips; {advice(found)}"
     )
+    fix = _fix(model, node, loop, found)
+    if fix is not None and fix.kind == BULK_CREATE and facts is not None:
+        created = model.resolve(node.func.value.value)  # type: ignore[attr-defined]
+        if created is not None:
+            # whether the model supports ``bulk_create`` depends on its bases, which may
+            # be in other modules: decided by the project-level check below
+            add_pending(
+                checker,
+                node,
+                "bulk-create",
+                message=message,
+                model=created,
+                shown=source_text(node.func.value.value),  # type: ignore[attr-defined]
+                fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
+            )
+            return
+    checker.report(RULE, node, message, fix)
 
 
 def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
@@ -279,6 +297,16 @@ def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
     if found.framework == "django" and found.method == "create":
         return offers.bulk_create(model, node, loop)
     return None
+
+
+@RULE.on_project("bulk-create")
+def check_bulk_create(index, pending: dict) -> list:
+    """``Model.objects.create(...)`` alone in a loop: its ``bulk_create`` fix, declined
+    when the project's index shows that the model extends a concrete model."""
+    applicability, description, kind, declined = pending["fix"]
+    fix = Fix(Applicability(applicability), description, kind, declined)
+    parent = index.concrete_parent(pending["model"])
+    return [(pending["message"], None, offers.bulk_create_for_model(fix, pending["shown"], parent))]
 
 
 def _what(found: DbCall) -> str:
