@@ -1,0 +1,126 @@
+"""psycopg2 and psycopg 3 against a real PostgreSQL (``tests/support/servers.py``), through
+real pytest runs: every statement counted once, the N+1 found at the repeating frame,
+SQLAlchemy on top of either driver not counted twice."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("psycopg2")
+pytest.importorskip("psycopg")
+
+DRIVERS = ("psycopg2", "psycopg")
+
+SHOP = """
+def titles_with_authors(conn):
+    cur = conn.cursor()
+    cur.execute("SELECT id, title, author_id FROM book")
+    for _, title, author_id in cur.fetchall():
+        cur.execute("SELECT name FROM author WHERE id = %s", (author_id,))
+        cur.fetchone()
+
+
+def titles_joined(conn):
+    cur = conn.cursor()
+    cur.execute(
+        "SELECT book.title, author.name FROM book JOIN author ON author.id = book.author_id"
+    )
+    return cur.fetchall()
+
+
+def add_books(conn, rows):
+    conn.cursor().executemany("INSERT INTO book (title, author_id) VALUES (%s, %s)", rows)
+"""
+
+CONFTEST = """
+import importlib
+import os
+import uuid
+
+import pytest
+
+DRIVER = importlib.import_module(os.environ["TL_PG_DRIVER"])
+
+
+def connect():
+    return DRIVER.connect(os.environ["TL_PG_DSN"])
+
+
+@pytest.fixture
+def conn():
+    # opened in a fixture, before the measured block: it must count all the same
+    conn = connect()
+    schema = "s" + uuid.uuid4().hex
+    cur = conn.cursor()
+    cur.execute(
+        f"CREATE SCHEMA {schema}; SET search_path TO {schema};"
+        " CREATE TABLE author (id serial PRIMARY KEY, name text);"
+        " CREATE TABLE book (id serial PRIMARY KEY, title text, author_id int);"
+        " INSERT INTO author (name) SELECT 'a' || i FROM generate_series(1, 30) i;"
+        " INSERT INTO book (title, author_id) SELECT 'b' || i, i FROM generate_series(1, 30) i;"
+    )
+    conn.commit()
+    yield conn
+    conn.rollback()
+    conn.cursor().execute(f"DROP SCHEMA {schema} CASCADE")
+    conn.commit()
+    conn.close()
+"""
+
+TESTS = """
+import pytest
+from shop import add_books, titles_joined, titles_with_authors
+
+
+@pytest.mark.throughput(max_queries=10)
+def test_n_plus_one(conn):
+    titles_with_authors(conn)
+
+
+@pytest.mark.throughput(max_queries=10)
+def test_joined(conn):
+    assert len(titles_joined(conn)) == 30
+
+
+@pytest.mark.throughput
+def test_executemany(conn):
+    add_books(conn, [(f"new{i}", 1) for i in range(5)])
+"""
+
+
+@pytest.fixture
+def postgres_shop(pytester: pytest.Pytester, postgres_dsn, monkeypatch, driver):
+    """A pytester dir with ``shop.py`` (an N+1, its join, an ``executemany``) and a
+    ``conn`` fixture: a ``driver`` connection to 30 books in a schema of its own."""
+    monkeypatch.setenv("TL_PG_DSN", postgres_dsn)
+    monkeypatch.setenv("TL_PG_DRIVER", driver)
+    pytester.makepyfile(shop=SHOP)
+    pytester.makeconftest(CONFTEST)
+    pytester.syspathinsert()
+    return pytester
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_statements_and_n_plus_one_on_a_connection_opened_in_a_fixture(
+    postgres_shop, report, driver
+):
+    postgres_shop.makepyfile(test_shop=TESTS)
+    result = postgres_shop.runpytest("-p", "no:cacheprovider", "--throughput-budget", report.option)
+    result.assert_outcomes(failed=1, passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ test_n_plus_one *_",
+            "throughput budget missed (2):",
+            "  queries: 31 measured, budget 10 (+21, 3.1x the budget)",
+            "  TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?` (threshold 10)"
+            " at shop.py:5 in titles_with_authors; chain: test_shop.py:7 in test_n_plus_one"
+            " > shop.py:5 in titles_with_authors; static TL101 flags the same call site*",
+        ]
+    )
+    (finding,) = report.test("test_n_plus_one")["n_plus_one"]
+    assert (finding["path"], finding["line"], finding["count"]) == ("shop.py", 5, 30)
+    joined = report.test("test_joined")
+    assert (joined["queries"], joined["n_plus_one"]) == (1, [])
+    # psycopg2 loops over the rows, one round trip each; psycopg 3 pipelines them
+    rows = report.test("test_executemany")["queries"]
+    assert rows == {"psycopg2": 5, "psycopg": 1}[driver]
