@@ -124,3 +124,88 @@ def test_statements_and_n_plus_one_on_a_connection_opened_in_a_fixture(
     # psycopg2 loops over the rows, one round trip each; psycopg 3 pipelines them
     rows = report.test("test_executemany")["queries"]
     assert rows == {"psycopg2": 5, "psycopg": 1}[driver]
+
+
+LAYERS = """
+import asyncio
+import os
+
+import psycopg
+import psycopg2
+import pytest
+import sqlalchemy
+from psycopg2.extras import DictConnection, RealDictCursor
+
+from conftest import connect
+
+
+def dsn_url(dialect):
+    parts = dict(part.split("=", 1) for part in os.environ["TL_PG_DSN"].split())
+    return (
+        f"postgresql+{dialect}://{parts['user']}@/{parts['dbname']}"
+        f"?host={parts['host']}&port={parts['port']}"
+    )
+
+
+@pytest.fixture
+def engine():
+    engine = sqlalchemy.create_engine(dsn_url(os.environ["TL_PG_DRIVER"]))
+    with engine.connect() as warm:  # the dialect's first-connect queries, not measured
+        warm.execute(sqlalchemy.text("SELECT 1"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.throughput
+def test_sqlalchemy_on_top(engine):
+    with engine.connect() as conn:
+        for i in range(3):
+            conn.execute(sqlalchemy.text("SELECT :i"), {"i": i})
+
+
+@pytest.mark.throughput
+def test_other_cursor_classes():
+    dsn = os.environ["TL_PG_DSN"]
+    plain = psycopg2.connect(dsn)
+    plain.cursor(cursor_factory=RealDictCursor).execute("SELECT 1 AS one")
+    with_default = psycopg2.connect(dsn, cursor_factory=RealDictCursor)
+    cur = with_default.cursor()
+    cur.execute("SELECT 2 AS two")
+    assert cur.fetchone() == {"two": 2}
+    dict_rows = psycopg2.connect(dsn, connection_factory=DictConnection)
+    cur = dict_rows.cursor()
+    cur.execute("SELECT 3 AS three")
+    assert cur.fetchone()["three"] == 3
+    modern = psycopg.connect(dsn)
+    modern.execute("SELECT 4")
+    with modern.cursor(name="server_side") as named:
+        named.execute("SELECT 5")
+        named.fetchall()
+    for conn in (plain, with_default, dict_rows, modern):
+        conn.close()
+
+
+@pytest.mark.throughput
+def test_psycopg_async():
+    async def main():
+        async with await psycopg.AsyncConnection.connect(os.environ["TL_PG_DSN"]) as conn:
+            async with conn.cursor() as cur:
+                for i in range(12):
+                    await cur.execute("SELECT %s::int", (i,))
+                await cur.executemany("SELECT %s::int", [(1,), (2,)])
+
+    asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_sqlalchemy_cursor_classes_and_async_counted_once(postgres_shop, report, driver):
+    postgres_shop.makepyfile(test_layers=LAYERS)
+    result = postgres_shop.runpytest("-p", "no:cacheprovider", report.option)
+    result.assert_outcomes(passed=3)
+    assert report.test("test_sqlalchemy_on_top")["queries"] == 3
+    # psycopg2: RealDictCursor twice, DictConnection's DictCursor; psycopg: conn.execute()
+    # and a server-side cursor
+    assert report.test("test_other_cursor_classes")["queries"] == 5
+    # twelve executes and one pipelined executemany
+    assert report.test("test_psycopg_async")["queries"] == 13
