@@ -209,3 +209,64 @@ def test_sqlalchemy_cursor_classes_and_async_counted_once(postgres_shop, report,
     assert report.test("test_other_cursor_classes")["queries"] == 5
     # twelve executes and one pipelined executemany
     assert report.test("test_psycopg_async")["queries"] == 13
+
+
+DJANGO_CONFTEST = """
+import os
+
+import django
+import pytest
+from django.conf import settings
+
+parts = dict(part.split("=", 1) for part in os.environ["TL_PG_DSN"].split())
+settings.configure(
+    INSTALLED_APPS=[],
+    DATABASES={
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": parts["dbname"],
+            "USER": parts["user"],
+            "HOST": parts["host"],
+            "PORT": parts["port"],
+        }
+    },
+)
+django.setup()
+import django.db.backends.postgresql.base  # noqa: E402,F401 - the driver, before collection ends
+
+
+@pytest.fixture
+def warm():
+    from django.db import connection
+
+    connection.ensure_connection()  # the backend's set-up statements, not measured
+"""
+
+DJANGO_TESTS = """
+import pytest
+from django.db import connection
+
+
+@pytest.mark.throughput
+def test_django_on_postgres(warm):
+    # the driver's own counting is under Django's: each statement reaches both
+    assert type(connection.connection.cursor()).__name__.startswith("Counting")
+    with connection.cursor() as cur:
+        for i in range(4):
+            cur.execute("SELECT %s", [i])
+"""
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_django_on_postgres_counted_once(pytester, postgres_dsn, monkeypatch, report, driver):
+    # a subprocess: settings.configure() is once per process. Django picks psycopg 3 when
+    # it is importable, so psycopg2 is hidden from it by making psycopg unimportable.
+    monkeypatch.setenv("TL_PG_DSN", postgres_dsn)
+    pytester.makeconftest(
+        ("import sys\nsys.modules['psycopg'] = None\n" if driver == "psycopg2" else "")
+        + DJANGO_CONFTEST
+    )
+    pytester.makepyfile(test_django_pg=DJANGO_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", report.option)
+    result.assert_outcomes(passed=1)
+    assert report.test("test_django_on_postgres")["queries"] == 4
