@@ -270,3 +270,102 @@ def test_django_on_postgres_counted_once(pytester, postgres_dsn, monkeypatch, re
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", report.option)
     result.assert_outcomes(passed=1)
     assert report.test("test_django_on_postgres")["queries"] == 4
+
+
+ASYNCPG_SHOP = """
+async def names(conn, ids):
+    for author_id in ids:
+        await conn.fetchrow("SELECT name FROM author WHERE id = $1", author_id)
+"""
+
+ASYNCPG_TESTS = """
+import asyncio
+import os
+
+import asyncpg
+import pytest
+import sqlalchemy
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from async_shop import names
+
+PARTS = dict(part.split("=", 1) for part in os.environ["TL_PG_DSN"].split())
+ARGS = {"host": PARTS["host"], "port": int(PARTS["port"]), "user": PARTS["user"]}
+
+
+@pytest.mark.throughput(max_queries=10)
+def test_asyncpg_n_plus_one():
+    async def main():
+        conn = await asyncpg.connect(**ARGS)
+        try:
+            await conn.execute("CREATE TEMP TABLE author (id int PRIMARY KEY, name text)")
+            await conn.executemany(
+                "INSERT INTO author VALUES ($1, $2)", [(i, f"a{i}") for i in range(30)]
+            )
+            assert await conn.fetchval("SELECT count(*) FROM author") == 30
+            await names(conn, range(30))
+        finally:
+            await conn.close()
+
+    asyncio.run(main())
+
+
+def test_asyncpg_pool(throughput):
+    async def main():
+        async with asyncpg.create_pool(**ARGS, min_size=1, max_size=1) as pool:
+            with throughput.measure() as block:
+                async with pool.acquire() as conn:
+                    await conn.fetch("SELECT 1")
+                    await conn.fetchrow("SELECT 2")
+        return block
+
+    block = asyncio.run(main())
+    # the pool resets the connection on release: one more round trip
+    assert sorted((s.shape, s.count) for s in block.statements.values()) == [
+        ("SELECT ?", 2),
+        ("SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL", 1),
+    ]
+
+
+def test_sqlalchemy_asyncpg(throughput):
+    async def main():
+        engine = create_async_engine(
+            f"postgresql+asyncpg://{ARGS['user']}@/postgres",
+            connect_args={"host": ARGS["host"], "port": ARGS["port"]},
+        )
+        async with engine.connect() as conn:  # first connect: the dialect's set-up
+            await conn.execute(sqlalchemy.text("SELECT 1"))
+        with throughput.measure() as block:
+            async with engine.connect() as conn:
+                for i in range(3):
+                    await conn.execute(sqlalchemy.text("SELECT CAST(:i AS int)"), {"i": i})
+        await engine.dispose()
+        return block
+
+    block = asyncio.run(main())
+    # SQLAlchemy counts its three statements; asyncpg's own BEGIN and ROLLBACK for
+    # SQLAlchemy's transaction are round trips its events do not see
+    assert sorted((s.shape, s.count) for s in block.statements.values()) == [
+        ("BEGIN", 1),
+        ("ROLLBACK", 1),
+        ("SELECT CAST(? AS int)", 3),
+    ]
+"""
+
+
+def test_asyncpg_through_connection_class(pytester, postgres_dsn, monkeypatch, report):
+    pytest.importorskip("asyncpg")
+    monkeypatch.setenv("TL_PG_DSN", postgres_dsn)
+    pytester.makepyfile(async_shop=ASYNCPG_SHOP, test_asyncpg=ASYNCPG_TESTS)
+    pytester.syspathinsert()
+    result = pytester.runpytest("-p", "no:cacheprovider", "--throughput-budget", report.option)
+    result.assert_outcomes(failed=1, passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "  queries: 33 measured, budget 10 (+23, 3.3x the budget)",
+            "  TL101 runtime N+1: 30 x `SELECT name FROM author WHERE id = ?` (threshold 10)"
+            " at async_shop.py:3 in names; chain: test_asyncpg.py:* in test_asyncpg_n_plus_one"
+            " > test_asyncpg.py:* in test_asyncpg_n_plus_one.main > async_shop.py:3 in names;*",
+        ]
+    )
+    assert report.test("test_asyncpg_pool")["verdict"] == "-"

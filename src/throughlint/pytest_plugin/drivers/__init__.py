@@ -15,6 +15,7 @@ DRIVERS: tuple[str, ...] = (
     "sqlite",
     "psycopg2",
     "psycopg",
+    "asyncpg",
     "sqlalchemy",
     "django",
     "urllib3",
@@ -23,7 +24,7 @@ DRIVERS: tuple[str, ...] = (
 )
 # drivers whose connections are counted wherever they were opened: their ``track()``
 # wraps the library's connect for the whole session once it is imported
-SESSION_WIDE: tuple[str, ...] = ("psycopg2", "psycopg")
+SESSION_WIDE: tuple[str, ...] = ("psycopg2", "psycopg", "asyncpg")
 
 
 def track_imported() -> list[Callable[[], None]]:
