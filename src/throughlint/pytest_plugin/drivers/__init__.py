@@ -21,10 +21,11 @@ DRIVERS: tuple[str, ...] = (
     "urllib3",
     "httpx",
     "redis",
+    "botocore",
 )
 # drivers whose connections are counted wherever they were opened: their ``track()``
 # wraps the library's connect for the whole session once it is imported
-SESSION_WIDE: tuple[str, ...] = ("psycopg2", "psycopg", "asyncpg")
+SESSION_WIDE: tuple[str, ...] = ("psycopg2", "psycopg", "asyncpg", "botocore")
 
 
 def track_imported() -> list[Callable[[], None]]:
