@@ -369,3 +369,33 @@ def test_asyncpg_through_connection_class(pytester, postgres_dsn, monkeypatch, r
         ]
     )
     assert report.test("test_asyncpg_pool")["verdict"] == "-"
+
+
+UNMARKED = """
+from shop import titles_joined, titles_with_authors
+
+
+def test_n_plus_one(conn):
+    titles_with_authors(conn)
+
+
+def test_joined(conn):
+    titles_joined(conn)
+"""
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_detect_finds_the_site_on_unmarked_tests(postgres_shop, report, driver):
+    postgres_shop.makepyfile(test_unmarked=UNMARKED)
+    result = postgres_shop.runpytest("-p", "no:cacheprovider", "--throughput-detect", report.option)
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "2 test(s) measured only by --throughput-detect: 32 round trips *",
+            "NEW TL101 shop.py:5 in titles_with_authors: 30 x "
+            "`SELECT name FROM author WHERE id = ?`",
+            "  chain: test_unmarked.py:5 in test_n_plus_one > shop.py:5 in titles_with_authors",
+        ]
+    )
+    sites = report.read()["n_plus_one_sites"]
+    assert [(s["path"], s["line"], s["worst_count"]) for s in sites] == [("shop.py", 5, 30)]
