@@ -399,3 +399,41 @@ def test_detect_finds_the_site_on_unmarked_tests(postgres_shop, report, driver):
     )
     sites = report.read()["n_plus_one_sites"]
     assert [(s["path"], s["line"], s["worst_count"]) for s in sites] == [("shop.py", 5, 30)]
+
+
+MODULE_LEVEL = """
+import pytest
+
+from conftest import connect
+
+# opened at import time, before collection ended: not counted unless watched
+CONN = connect()
+
+
+@pytest.mark.throughput(max_queries=5)
+def test_unwatched():
+    CONN.cursor().execute("SELECT 1")
+
+
+@pytest.mark.throughput(max_queries=5)
+def test_watched(throughput):
+    conn = throughput.watch(CONN)
+    for i in range(3):
+        conn.cursor().execute("SELECT %s", (i,))
+"""
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_a_connection_opened_at_import_warns_and_watch_counts_it(
+    pytester, postgres_dsn, monkeypatch, report, driver
+):
+    # a subprocess, where the driver is first imported by the test module itself
+    monkeypatch.setenv("TL_PG_DSN", postgres_dsn)
+    monkeypatch.setenv("TL_PG_DRIVER", driver)
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_module_level=MODULE_LEVEL)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", report.option)
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*test_unwatched: a query budget (*) measured 0 statements*"])
+    assert report.test("test_unwatched")["queries"] == 0
+    assert report.test("test_watched")["queries"] == 3

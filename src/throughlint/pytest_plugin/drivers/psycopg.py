@@ -132,3 +132,18 @@ def install(probe):
             undo_track()
 
     return restore
+
+
+def watch(connection: Any) -> Callable[[], None] | None:
+    """Count a psycopg connection opened before :func:`track` (at import time of a test
+    module); None if ``connection`` is not one."""
+    module = sys.modules.get("psycopg")
+    if module is None or not isinstance(connection, (module.Connection, module.AsyncConnection)):
+        return None
+    before = connection.cursor_factory, connection.server_cursor_factory
+    _count(connection)
+
+    def restore() -> None:
+        connection.cursor_factory, connection.server_cursor_factory = before
+
+    return restore

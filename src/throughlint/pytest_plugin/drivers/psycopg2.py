@@ -129,3 +129,30 @@ def install(probe):
             undo_track()
 
     return restore
+
+
+def watch(conn: Any) -> Callable[[], None] | None:
+    """Count a psycopg2 connection opened before :func:`track` (at import time of a test
+    module) through its ``cursor_factory``; None if ``conn`` is not one. A cursor class
+    passed to ``conn.cursor()`` itself is not counted."""
+    module = sys.modules.get("psycopg2")
+    if module is None:
+        return None
+    from psycopg2.extensions import connection, cursor
+
+    if not isinstance(conn, connection):
+        return None
+    if getattr(type(conn), _MARK, False):
+        return lambda: None
+    before = conn.cursor_factory
+    if before is None and type(conn).cursor is not connection.cursor:
+        raise TypeError(
+            f"throughput.watch(): {type(conn).__name__} chooses its own cursor class;"
+            " open the connection inside the test or a fixture instead"
+        )
+    conn.cursor_factory = _counting_cursor(before or cursor)
+
+    def restore() -> None:
+        conn.cursor_factory = before
+
+    return restore
