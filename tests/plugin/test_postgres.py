@@ -437,3 +437,12 @@ def test_a_connection_opened_at_import_warns_and_watch_counts_it(
     result.stdout.fnmatch_lines(["*test_unwatched: a query budget (*) measured 0 statements*"])
     assert report.test("test_unwatched")["queries"] == 0
     assert report.test("test_watched")["queries"] == 3
+
+
+@pytest.mark.parametrize("driver", ["psycopg2"])
+def test_xdist_workers_count_their_connections(postgres_shop, report, driver):
+    pytest.importorskip("xdist")
+    postgres_shop.makepyfile(test_shop=TESTS)
+    result = postgres_shop.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", report.option)
+    result.assert_outcomes(passed=3)
+    assert [report.test(name)["queries"] for name in ("test_n_plus_one", "test_joined")] == [31, 1]
