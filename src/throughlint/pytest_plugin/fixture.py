@@ -198,8 +198,8 @@ class Throughput:
                 self._tracker.undo_watch.append(undo)
                 return connection
         raise TypeError(
-            "throughput.watch() takes a sqlite3, psycopg2 or psycopg connection,"
-            f" got {connection!r}"
+            "throughput.watch() takes a sqlite3.Connection or a psycopg2 / psycopg"
+            f" connection, got {connection!r}"
         )
 
     @contextmanager
