@@ -68,6 +68,7 @@ from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_pass import not_per_item
 
 RULE = Rule(
     code="TL103",
@@ -177,7 +178,6 @@ def tag(repo: git.Repo, messages):
 )
 
 _ATOMIC = frozenset({"django.db.transaction.atomic()", "django.db.transaction.atomic"})
-_BATCH_NAMES = ("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows")
 
 
 @RULE.on(ast.Call)
@@ -204,7 +204,8 @@ def check_with(checker, node: ast.AST) -> None:
         context = item.context_expr
         name = model.resolve(context)
         if name in _ATOMIC:
-            _report(checker, context, loop, "`with transaction.atomic()`")
+            if not _within_atomic(model, item):
+                _report(checker, context, loop, "`with transaction.atomic()`")
             return
         if (
             isinstance(context, ast.Call)
@@ -225,7 +226,7 @@ def check_with(checker, node: ast.AST) -> None:
 
 
 def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:
-    if is_batch_loop(loop) or _batch_guarded(node, loop):
+    if is_batch_loop(loop) or not_per_item(loop, node):
         return
     checker.report(
         RULE,
@@ -237,44 +238,12 @@ def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = Non
     )
 
 
-def _batch_guarded(target: ast.AST, loop: Loop) -> bool:
-    """Inside an ``if`` (within the loop) whose test looks like a batch condition."""
-    path = _path_to(loop.node, target)
-    for node in path:
-        if isinstance(node, ast.If) and _in_body(node, target) and _is_batch_test(node.test):
+def _within_atomic(model, item: ast.withitem) -> bool:
+    """Inside an outer ``transaction.atomic()`` (a ``with`` block or the decorator of the
+    function): the inner block is a savepoint, and nothing commits until the outer ends."""
+    for outer in model.frame.withs:
+        if outer is not item and model.resolve(outer.context_expr) in _ATOMIC:
             return True
-    return False
-
-
-def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST]:
-    stack: list[tuple[ast.AST, list[ast.AST]]] = [(root, [])]
-    while stack:
-        node, path = stack.pop()
-        if node is target:
-            return path
-        for child in ast.iter_child_nodes(node):
-            stack.append((child, [*path, node]))
-    return []
-
-
-def _in_body(statement: ast.If, target: ast.AST) -> bool:
-    return any(target is node for child in statement.body for node in ast.walk(child))
-
-
-def _is_batch_test(test: ast.expr) -> bool:
-    for node in ast.walk(test):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-            return True
-        if isinstance(node, ast.Compare) and any(
-            isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
-        ):
-            for side in (node.left, *node.comparators):
-                if (
-                    isinstance(side, ast.Call)
-                    and isinstance(side.func, ast.Name)
-                    and side.func.id == "len"
-                ):
-                    return True
-                if isinstance(side, ast.Name) and any(w in side.id.lower() for w in _BATCH_NAMES):
-                    return True
-    return False
+    function = model.function
+    decorators = getattr(function, "decorator_list", ())
+    return any(model.resolve(decorator) in _ATOMIC for decorator in decorators)

@@ -77,6 +77,7 @@ from throughlint.fixes import offers
 from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_pass import not_per_item
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
 
@@ -312,7 +313,7 @@ def check_call(checker, node: ast.Call) -> None:
         return
     if found.framework == "sqlalchemy" and found.method == "execute" and found.verb != "SELECT":
         return
-    if is_batch_loop(loop):
+    if is_batch_loop(loop) or not_per_item(loop, node):
         return
     _report(checker, node, loop, found)
 

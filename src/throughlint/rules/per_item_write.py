@@ -85,7 +85,9 @@ from throughlint.effects.database import (
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
+from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_pass import not_per_item
 
 RULE = Rule(
     code="TL102",
@@ -239,7 +241,7 @@ def check(checker, node: ast.Call) -> None:
                 return
         elif found.method != "merge":
             return
-    if is_batch_loop(loop):
+    if is_batch_loop(loop) or not_per_item(loop, node):
         return
     if receiver_per_item(model, node) or per_table_statement(model, node):
         return
@@ -341,11 +343,13 @@ def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
 
 
 def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:
-    """A ``flush()`` after the ``add`` in the same pass of the loop (a ``commit()`` there
-    is TL103's finding)."""
+    """A ``flush()`` of the same session after the ``add`` in the same pass of the loop,
+    not under a batch guard or on an exit path (a ``commit()`` there is TL103's
+    finding)."""
     body = getattr(loop.node, "body", None)
-    if not isinstance(body, list):
+    if not isinstance(body, list) or not isinstance(call.func, ast.Attribute):
         return False
+    session = source_text(call.func.value)
     for statement in body:
         for node in ast.walk(statement):
             if (
@@ -353,6 +357,8 @@ def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "flush"
                 and node.lineno > call.lineno
+                and source_text(node.func.value) == session
+                and not not_per_item(loop, node)
             ):
                 return True
     return False

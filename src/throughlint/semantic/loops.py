@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 from dataclasses import dataclass
 
 from throughlint.semantic.expressions import literal_int, target_names
@@ -107,18 +108,46 @@ def range_length(*bounds: int) -> int | None:
     return (stop - start + step - 1) // step
 
 
-_BATCH_WORDS = ("batch", "chunk", "page", "slice", "bulk", "connections", "databases")
+_BATCH_WORDS = frozenset(
+    {"batch", "batches", "batched", "chunk", "chunks", "chunked", "page", "pages", "paginate",
+     "paginated", "paginator", "islice", "bulk", "connections", "databases"}
+)  # fmt: skip
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def is_batch_loop(loop: Loop) -> bool:
-    """A loop whose items are batches (``for chunk in chunks(rows, 500)``) or databases
-    (``for alias in connections``): one statement per pass is already the batched form."""
+    """A loop whose items are batches (``for chunk in chunks(rows, 500)``, ``range(0, n,
+    size)``) or databases (``for alias in connections``): one statement per pass is already
+    the batched form. Words count only as whole words of an identifier the loop iterates
+    or binds (``chunk_size=`` in a call's keywords, ``slices`` or ``homepage`` do not)."""
     if loop.iter is None:
         return False
-    from throughlint.semantic.expressions import unparse_short
+    if _steps_by_size(loop.iter):
+        return True
+    names = set(loop.target_names)
+    for node in ast.walk(loop.iter):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+    return any(word.lower() in _BATCH_WORDS for name in names for word in _identifier_words(name))
 
-    text = unparse_short(loop.iter, 200).lower() + " " + " ".join(loop.target_names).lower()
-    return any(word in text for word in _BATCH_WORDS)
+
+def _identifier_words(name: str) -> list[str]:
+    return [word for part in name.split("_") for word in _WORD.findall(part)]
+
+
+def _steps_by_size(iterable: ast.expr) -> bool:
+    """``range(0, len(rows), size)``: each pass handles a slice of ``size`` items."""
+    if not (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and len(iterable.args) == 3
+    ):
+        return False
+    step = literal_int(iterable.args[2])
+    return step is None or step > 1
 
 
 def describe_loop(loop: Loop) -> str:

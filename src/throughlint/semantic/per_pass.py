@@ -1,0 +1,228 @@
+"""Does a call inside a loop run once per item? The loop's structure says when it does not:
+a retry loop (one operation until it works), an exit path (``except: handle(); return``),
+a batch guard (``if len(buf) >= size:``), or a loop over a constant collection bound
+outside the function (a module tuple, an enum, ``.items()`` of a module dict literal)."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+from typing import TYPE_CHECKING
+
+from throughlint.semantic.expressions import literal_int, walk_same_loop
+from throughlint.semantic.loops import Loop, LoopKind, is_small_iterable, range_length
+from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.semantic.model import SemanticModel
+
+_RETRY_TARGET = re.compile(r"^_*(?:attempt|retry|retries|tries|try_number|n_try|_)s?$")
+_EXITS = (ast.Return, ast.Raise, ast.Break)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices")
+_CONSTANT_MAX = 16  # members of an enum / a module constant: a fixed, small cost per call
+
+
+def not_per_item(loop: Loop, target: ast.AST) -> bool:
+    """``target`` (a call or ``with`` item inside ``loop``) does not run once per item."""
+    return is_retry_loop(loop) or on_exit_path(loop, target) or batch_guarded(loop, target)
+
+
+def is_retry_loop(loop: Loop) -> bool:
+    """``for attempt in range(max_retries): ... break``: a counter, not items, and a way
+    out once the operation worked."""
+    if loop.kind is LoopKind.COMPREHENSION or not isinstance(loop.node, (ast.For, ast.AsyncFor)):
+        return False
+    iterable = loop.iter
+    counts = (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id in ("range", "repeat")
+    )
+    named = any(_RETRY_TARGET.match(name) for name in loop.target_names)
+    if not named and not (counts and _counter_unused(loop)):
+        return False
+    return any(
+        isinstance(node, (ast.Break, ast.Return))
+        for statement in loop.node.body
+        for node in walk_same_loop(statement)
+    )
+
+
+def _counter_unused(loop: Loop) -> bool:
+    """The loop's counter is never read in its body (``for i in range(n)`` as a retry)."""
+    names = loop.target_names
+    return not any(
+        isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)
+        for statement in getattr(loop.node, "body", [])
+        for node in ast.walk(statement)
+    )
+
+
+def on_exit_path(loop: Loop, target: ast.AST) -> bool:
+    """``target`` sits in a block of the loop that ends by leaving it (``return``,
+    ``raise``, ``break``): it runs at most once per run of the loop."""
+    if loop.kind is LoopKind.COMPREHENSION:
+        return False
+    path = _path_to(loop.node, target)
+    if not path:
+        return False
+    path = [*path, target]
+    leaves_loop = True  # a ``break`` past a nested loop leaves only that loop
+    for parent, child in itertools.pairwise(path):
+        if parent is not loop.node and isinstance(parent, _LOOPS):
+            leaves_loop = False
+        for block in _blocks(parent):
+            if not any(statement is child for statement in block):
+                continue
+            last = block[-1]
+            if isinstance(last, (ast.Return, ast.Raise)) or (
+                isinstance(last, ast.Break) and leaves_loop
+            ):
+                return True
+    return False
+
+
+def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
+    blocks = []
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(node, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            blocks.append(value)
+    return blocks
+
+
+def batch_guarded(loop: Loop, target: ast.AST) -> bool:
+    """Inside an ``if`` of the loop whose test is a batch condition (``i % 500 == 0``,
+    ``len(buffer) >= size``): once per batch, not per item."""
+    for node in _path_to(loop.node, target):
+        if (
+            isinstance(node, ast.If)
+            and any(target is part for child in node.body for part in ast.walk(child))
+            and _is_batch_test(node.test)
+        ):
+            return True
+    return False
+
+
+_BATCH_NAMES = ("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows")
+
+
+def _is_batch_test(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return True
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
+        ):
+            for side in (node.left, *node.comparators):
+                if (
+                    isinstance(side, ast.Call)
+                    and isinstance(side.func, ast.Name)
+                    and side.func.id == "len"
+                ):
+                    return True
+                if isinstance(side, ast.Name) and any(w in side.id.lower() for w in _BATCH_NAMES):
+                    return True
+    return False
+
+
+def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST]:
+    """The nodes from ``root`` down to ``target``'s parent; empty when not inside."""
+    stack: list[tuple[ast.AST, list[ast.AST]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, [*path, node]))
+    return []
+
+
+# --- constant collections ----------------------------------------------------------------
+
+
+def is_constant_iterable(model: SemanticModel, iterable: ast.expr | None) -> bool:
+    """A collection of fixed, small size bound outside the function: a module-level
+    literal (``TABLES = ("a", "b")``), the members of an enum defined in this file,
+    ``range(K)`` of a module integer, ``.items()`` / ``.keys()`` / ``.values()`` of a
+    module dict literal."""
+    if iterable is None:
+        return False
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in ("items", "keys", "values")
+        and not iterable.args
+    ):
+        return is_constant_iterable(model, iterable.func.value)
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name):
+        if iterable.func.id in ("enumerate", "reversed", "sorted", "list", "tuple") and (
+            iterable.args
+        ):
+            return is_constant_iterable(model, iterable.args[0])
+        if iterable.func.id == "range" and model.lookup("range") is None and iterable.args:
+            bounds = [_module_int(model, argument) for argument in iterable.args[:3]]
+            if any(bound is None for bound in bounds):
+                return False
+            count = range_length(*bounds)  # type: ignore[arg-type]
+            return count is not None and count <= model.small_loop_max
+        return False
+    if not isinstance(iterable, ast.Name):
+        return False
+    binding = model.lookup(iterable.id)
+    if binding is None:
+        return False
+    if binding.kind is BindingKind.CLASS and isinstance(binding.node, ast.ClassDef):
+        return _small_enum(binding.node)
+    if binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+        return False
+    if model.module_scope.bindings.get(iterable.id) is not binding:
+        return False  # a local: its size is the function's business
+    value = binding.value
+    mutable = isinstance(value, (ast.List, ast.Set, ast.Dict))
+    if mutable and not iterable.id.isupper():
+        return False
+    return _all_constants(value) and is_small_iterable(value, _CONSTANT_MAX)
+
+
+def _module_int(model: SemanticModel, node: ast.expr) -> int | None:
+    value = literal_int(node)
+    if value is not None or not isinstance(node, ast.Name):
+        return value
+    binding = model.module_scope.bindings.get(node.id)
+    if binding is None or binding is not model.lookup(node.id) or binding.value is None:
+        return None
+    return literal_int(binding.value) if binding.kind is BindingKind.ASSIGNMENT else None
+
+
+_CONSTANT_NODES = (
+    ast.Constant, ast.Name, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
+    ast.expr_context, ast.UnaryOp, ast.unaryop,
+)  # fmt: skip
+
+
+def _all_constants(value: ast.expr) -> bool:
+    return all(isinstance(node, _CONSTANT_NODES) for node in ast.walk(value))
+
+
+def _small_enum(class_def: ast.ClassDef) -> bool:
+    """A class deriving an enum base, with a fixed handful of members."""
+    if not any(_base_name(base) in _ENUM_BASES for base in class_def.bases):
+        return False
+    members = sum(
+        1
+        for statement in class_def.body
+        if isinstance(statement, (ast.Assign, ast.AnnAssign))
+        and getattr(statement, "value", None) is not None
+    )
+    return members <= _CONSTANT_MAX
+
+
+def _base_name(base: ast.expr) -> str | None:
+    if isinstance(base, ast.Name):
+        return base.id
+    if isinstance(base, ast.Attribute):
+        return base.attr
+    return None
