@@ -20,9 +20,13 @@ from typing import TYPE_CHECKING, Any
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
 from throughlint.rules.base import Rule
+from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.queries import query_chain
+from throughlint.semantic.related_managers import manager_call
+from throughlint.semantic.scope import BindingKind
 from throughlint.suppression import line_suppressions
 
 if TYPE_CHECKING:
@@ -135,6 +139,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     function = model.function_name
     if function is None and not model.frame.loops:
         return  # module and class level, outside loops: nothing to summarise or report
+    if model.frame.loops:
+        _related_manager(checker, node, evaluated=False)
     effect = call_effects(model, node, checker.settings)
     if effect & Effect.READ:
         found = classify_call(model, node, checker.settings)
@@ -207,6 +213,42 @@ def _witness(checker: Checker, node: ast.Call) -> str:
     return f"`{text}` ({checker.semantic.module}, line {node.lineno})"
 
 
+def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> None:
+    """``ticket.followup_set.create(...)`` in a hot loop: whether ``followup_set`` is a
+    related manager is the index's to say. Items of a loop over a query are left to the
+    ``relation`` findings, which know what the query loads."""
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None or is_batch_loop(loop) or per_pass.not_per_item(loop, node):
+        return
+    found = manager_call(model, node, evaluated=evaluated)
+    if found is None:
+        return
+    receiver = node.func
+    while isinstance(receiver, (ast.Call, ast.Attribute)):
+        receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
+    if isinstance(receiver, ast.Name):
+        binding = model.lookup(receiver.id)
+        if (
+            binding is not None
+            and binding.kind is BindingKind.LOOP_VARIABLE
+            and query_chain(model, binding.value) is not None
+        ):
+            return
+    add_pending(
+        checker,
+        node,
+        "manager",
+        code="TL102" if found.writes else "TL101",
+        owner=found.owner,
+        attr=found.attr,
+        method=found.method,
+        api=f"{found.receiver}.{found.attr}.{found.method}()",
+        loop=describe_loop(loop),
+        group=f"{getattr(loop.node, 'lineno', 0)}:{found.receiver}.{found.attr}",
+    )
+
+
 @COLLECTOR.on(ast.For, ast.AsyncFor, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 def record_iteration(checker: Checker, node: ast.AST) -> None:
     """Iterating a queryset runs it: the function reads."""
@@ -216,6 +258,7 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
     iterable = node.iter if isinstance(node, (ast.For, ast.AsyncFor)) else node.generators[0].iter  # type: ignore[attr-defined]
     if not isinstance(iterable, ast.Call):
         return
+    _related_manager(checker, iterable, evaluated=True)
     found = classify_call(model, iterable, checker.settings)
     if found is not None and found.lazy:
         record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]

@@ -69,6 +69,7 @@ class ProjectIndex:
         self._relations: dict[str, dict[str, Relation]] = {}
         self._effects: dict[str, int] = {}
         self._witness: dict[str, dict[str, str]] = {}
+        self._many_accessors: frozenset[str] | None = None
         self._finished = False
 
     # --- building ----------------------------------------------------------------------
@@ -269,6 +270,8 @@ class ProjectIndex:
                 items = self._resolve_relation(pending, active)
             elif kind == "sql":
                 items = self._resolve_statement(pending, active)
+            elif kind == "manager":
+                items = self._resolve_manager(pending, active)
             else:
                 items = []
             for code, message, group, *fix in items:
@@ -336,6 +339,50 @@ class ProjectIndex:
                 )
             ]
         return []
+
+    def many_accessors(self) -> frozenset[str]:
+        """Names of Django related managers (m2m fields, reverse foreign keys) on any model
+        of the project."""
+        known = self._many_accessors
+        if known is None:
+            known = frozenset(
+                attribute
+                for relations in self._relations.values()
+                for attribute, relation in relations.items()
+                if relation.framework == "django" and relation.many
+            )
+            self._many_accessors = known
+        return known
+
+    def _resolve_manager(self, pending: dict[str, Any], active: set[str]):
+        """``x.attr.method()`` in a hot loop, ``attr`` a related manager of ``x``'s model
+        (or, when that model is unknown, of some model of the project)."""
+        code, attr = pending["code"], pending["attr"]
+        if code not in active:
+            return []
+        owner = pending.get("owner")
+        if owner is not None and owner in self.classes:
+            if self.model_kind(owner) != "django":
+                return []
+            relation = self.relation(owner, attr)
+            if relation is None or not relation.many:
+                return []
+        elif attr not in self.many_accessors():
+            return []
+        api, loop = pending["api"], pending["loop"]
+        if code == "TL101":
+            message = (
+                f"`{api}` runs a query through the related manager `{attr}` on every pass of "
+                f"{loop}: 1 + N queries; load them for all items at once "
+                f'(`prefetch_related("{attr}")`, or one `filter(..__in=...)` and a dict)'
+            )
+        else:
+            message = (
+                f"`{api}` writes through the related manager `{attr}` on every pass of "
+                f"{loop}: N round trips; collect the rows and write them once "
+                f"(`bulk_create()`, or `add(*objs)` for a many-to-many)"
+            )
+        return [(code, message, pending.get("group"))]
 
     def _resolve_relation(self, pending: dict[str, Any], active: set[str]):
         from throughlint.rules.n_plus_one_query import relation_message

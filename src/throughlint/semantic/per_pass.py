@@ -116,7 +116,10 @@ def _is_batch_test(test: ast.expr) -> bool:
         if isinstance(node, ast.Compare) and any(
             isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
         ):
-            for side in (node.left, *node.comparators):
+            sides = (node.left, *node.comparators)
+            if any((literal_int(side) or 2) < 2 for side in sides):
+                continue  # ``len(ids) > 1``: more than one, not a full batch
+            for side in sides:
                 if (
                     isinstance(side, ast.Call)
                     and isinstance(side.func, ast.Name)
@@ -176,6 +179,8 @@ def is_constant_iterable(model: SemanticModel, iterable: ast.expr | None) -> boo
         return False
     if binding.kind is BindingKind.CLASS and isinstance(binding.node, ast.ClassDef):
         return _small_enum(binding.node)
+    if binding.kind is BindingKind.IMPORT and _class_name(iterable.id):
+        return True  # iterating a class imported from elsewhere: an enum's members
     if binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
         return False
     if model.module_scope.bindings.get(iterable.id) is not binding:
@@ -226,3 +231,8 @@ def _base_name(base: ast.expr) -> str | None:
     if isinstance(base, ast.Attribute):
         return base.attr
     return None
+
+
+def _class_name(name: str) -> bool:
+    """``Priority``, ``TicketStatus``: CamelCase, as classes are named (not ``QUEUES``)."""
+    return name[:1].isupper() and not name.isupper() and "_" not in name
