@@ -6,7 +6,10 @@ or a SQLAlchemy session / connection, `django.db.transaction.commit()`, and per-
 (including functions decorated with `@transaction.atomic`).
 
 A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
-right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`).
+right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`), a
+retry loop, a commit on an exit path (`except ...: conn.commit(); return`), or a
+`transaction.atomic()` block nested in an outer one (a savepoint: nothing commits until
+the outer block ends).
 
 ## Why it hurts throughput
 A commit waits for the write-ahead log to reach the disk (an `fsync`): a few hundred
@@ -165,6 +168,16 @@ def load(session: Session, rows, size=500):
             session.add_all(pending)
             session.commit()
             pending.clear()
+""",
+        """\
+from django.db import transaction
+
+
+def close(orders):
+    with transaction.atomic():
+        for order in orders:
+            with transaction.atomic():
+                order.close()
 """,
         """\
 import git

@@ -22,7 +22,11 @@ The finding does not matter when the loop is bounded by something small that is 
 literal (a fixed handful of settings, an admin action on a few selected rows), when the
 lookups hit a cache, or in a one-off maintenance script.
 Not reported: `obj.fk_id` (a column, not a query), a `while` loop fetching one page
-per pass (pagination is 1 query per page, not per item), loops over small literals.
+per pass (pagination is 1 query per page, not per item), loops over small literals and
+over constants bound outside the function (a module tuple, an enum, `.items()` of a
+module dict literal), retry loops, and a query on an exit path (`except ...: return`).
+Related managers other than `objects` (`ticket.followup_set.get(...)`) count when the
+project index knows the relation.
 
 ## Example
 ```python
@@ -249,6 +253,18 @@ def pages(conn: sqlite3.Connection):
         if not rows:
             return
         last = rows[-1][0]
+""",
+        """\
+from shop.models import Book
+
+
+def fetch(pk, max_retries=3):
+    for attempt in range(max_retries):
+        try:
+            return Book.objects.get(pk=pk)
+        except Book.DoesNotExist:
+            continue
+    return None
 """,
         """\
 from shop.models import Setting

@@ -28,7 +28,10 @@ What to use depends on the driver:
 - pymongo: `insert_many()`, `bulk_write()`.
 
 It does not matter for a handful of rows, or when each write must be visible before
-the next one is computed. DDL in a loop (creating a few tables) is not reported.
+the next one is computed. DDL in a loop (creating a few tables) is not reported, nor is a
+write that runs at most once per loop: in a retry loop (`for attempt in range(n): ...
+break`), on an exit path (`except ...: undo(); return`), or under a batch guard
+(`if len(pending) >= batch_size: session.flush()`).
 
 ## Example
 ```python
@@ -197,6 +200,21 @@ import sqlite3
 def save(conn: sqlite3.Connection, rows):
     for batch in chunks(rows, 500):
         conn.execute("INSERT INTO t SELECT * FROM staging LIMIT 500")
+""",
+        """\
+from sqlalchemy.orm import Session
+
+from app.models import Event
+
+
+def record(session: Session, events, batch_size=500):
+    pending = []
+    for data in events:
+        pending.append(data)
+        session.add(Event(**data))
+        if len(pending) >= batch_size:
+            session.flush()
+            pending.clear()
 """,
         """\
 from PIL import Image

@@ -117,7 +117,7 @@ def _is_batch_test(test: ast.expr) -> bool:
             isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
         ):
             sides = (node.left, *node.comparators)
-            if any((literal_int(side) or 2) < 2 for side in sides):
+            if any(_below_two(side) for side in sides):
                 continue  # ``len(ids) > 1``: more than one, not a full batch
             for side in sides:
                 if (
@@ -236,3 +236,8 @@ def _base_name(base: ast.expr) -> str | None:
 def _class_name(name: str) -> bool:
     """``Priority``, ``TicketStatus``: CamelCase, as classes are named (not ``QUEUES``)."""
     return name[:1].isupper() and not name.isupper() and "_" not in name
+
+
+def _below_two(node: ast.expr) -> bool:
+    value = literal_int(node)
+    return value is not None and value < 2
