@@ -345,13 +345,26 @@ class ProjectIndex:
         of the project."""
         known = self._many_accessors
         if known is None:
-            known = frozenset(
+            names = {
                 attribute
                 for relations in self._relations.values()
                 for attribute, relation in relations.items()
                 if relation.framework == "django" and relation.many
-            )
-            self._many_accessors = known
+            }
+            for owner, record in self.classes.items():  # targets we could not resolve
+                if self.model_kind(owner) != "django":
+                    continue
+                for attribute, (kind, _target, related, *_rest) in record["r"].items():
+                    if kind == "m2m":
+                        names.add(attribute)
+                    if (
+                        kind in ("fk", "m2m")
+                        and related
+                        and not related.endswith("+")
+                        and "%" not in related
+                    ):
+                        names.add(related)
+            known = self._many_accessors = frozenset(names)
         return known
 
     def _resolve_manager(self, pending: dict[str, Any], active: set[str]):
