@@ -231,7 +231,15 @@ def _named(receiver: str | None, receiver_node: ast.expr, names: frozenset[str])
     if receiver is None:
         return True
     root = receiver.split(".", 1)[0]
-    return not receiver.startswith(_NOT_DATABASES) and root not in _STDLIB
+    return not _from_module(receiver, _NOT_DATABASES) and root not in _STDLIB
+
+
+def _from_module(name: str, modules: tuple[str, ...]) -> bool:
+    """``name`` is in one of ``modules`` or below it, by dotted segments (``flask`` is not
+    ``flask_appbuilder``, ``git`` is not ``github``)."""
+    return any(
+        name == module or name.startswith((module + ".", module + "(")) for module in modules
+    )
 
 
 _CURSOR_NAMES = frozenset(

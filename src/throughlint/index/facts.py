@@ -65,6 +65,7 @@ DECLARATIVE_FACTORIES = frozenset(
 )
 _ATOMIC = frozenset({"django.db.transaction.atomic", "django.db.transaction.atomic()"})
 _STDLIB = frozenset(sys.stdlib_module_names)
+_BUFFERED = frozenset({"add", "add_all", "delete"})
 
 
 class FileFacts:
@@ -142,10 +143,12 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if model.frame.loops:
         _related_manager(checker, node, evaluated=False)
     effect = call_effects(model, node, checker.settings)
-    if effect & Effect.READ:
+    if effect & (Effect.READ | Effect.WRITE):
         found = classify_call(model, node, checker.settings)
         if found is not None and found.lazy:  # a queryset built, not yet run
             effect &= ~Effect.READ
+        if found is not None and found.framework == "sqlalchemy" and found.method in _BUFFERED:
+            effect &= ~Effect.WRITE  # held by the session until a flush or commit
     if function is not None:
         record = checker.index_facts.function(function)  # type: ignore[union-attr]
         if effect:

@@ -70,6 +70,7 @@ class ProjectIndex:
         self._effects: dict[str, int] = {}
         self._witness: dict[str, dict[str, str]] = {}
         self._many_accessors: frozenset[str] | None = None
+        self._subclasses: dict[str, list[str]] = {}
         self._finished = False
 
     # --- building ----------------------------------------------------------------------
@@ -196,6 +197,21 @@ class ProjectIndex:
         callers = [(name, record[1]) for name, record in self.functions.items() if record[1]]
         # each callee name is looked up once, not once per caller per round
         keys = {callee: self._function_key(callee) for _, names in callers for callee in names}
+        subclasses = self._subclasses
+        for name, record in self.classes.items():
+            for base in record["b"]:
+                subclasses.setdefault(base, []).append(name)
+        for callee, key in list(keys.items()):
+            if key is not None:
+                continue
+            overrides = self._overrides(callee, subclasses)
+            if overrides:  # a stub in the base (nothing to summarise): what subclasses do
+                plain = callee.replace("().", ".").removesuffix("()")
+                keys[callee] = plain
+                effects.setdefault(plain, 0)
+                witness.setdefault(plain, {})
+                callers.append((plain, overrides))
+                keys.update((override, override) for override in overrides)
         for _ in range(SUMMARY_DEPTH):
             changed = False
             updated = dict(effects)
@@ -240,16 +256,47 @@ class ProjectIndex:
             return self._function_key(f"{plain}.__init__", depth + 1)
         return None
 
+    def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
+        """Methods of subclasses (up to three levels down) that override ``name``, a
+        method the class itself defines without any call or effect, or only inherits."""
+        plain = name.replace("().", ".").removesuffix("()")
+        owner, _, method = plain.rpartition(".")
+        if owner not in subclasses or not method or method.startswith("__"):
+            return []
+        found: list[str] = []
+        todo, seen = [(owner, 0)], {owner}
+        while todo:
+            current, depth = todo.pop()
+            for sub in subclasses.get(current, ()):
+                if sub in seen or depth >= 3:
+                    continue
+                seen.add(sub)
+                if f"{sub}.{method}" in self.functions:
+                    found.append(f"{sub}.{method}")
+                else:
+                    todo.append((sub, depth + 1))
+        return found
+
     def summary_effects(self, name: str) -> Effect:
         """Everything a project function does, transitively (bounded depth); NONE for
         names the project does not define."""
         key = self._function_key(name)
-        return Effect(self._effects.get(key, 0)) if key is not None else Effect.NONE
+        if key is not None:
+            return Effect(self._effects.get(key, 0))
+        effect = Effect.NONE
+        for override in self._overrides(name, self._subclasses):
+            effect |= Effect(self._effects.get(override, 0))
+        return effect
 
     def summary_witness(self, name: str, effect: Effect) -> str:
         """The call that gives ``name`` that effect, for messages."""
         key = self._function_key(name)
-        return self._witness.get(key or "", {}).get(str(effect.value), "")
+        keys = [key] if key is not None else self._overrides(name, self._subclasses)
+        for found in keys:
+            text = self._witness.get(found, {}).get(str(effect.value), "")
+            if text:
+                return text
+        return ""
 
     # --- pending findings --------------------------------------------------------------
 
