@@ -685,3 +685,34 @@ def per_table_statement(model: SemanticModel, call: ast.Call) -> bool:
     for loop in model.loops:
         loop_names |= loop.target_names
     return bool(names_read(table) & loop_names)
+
+
+def per_table_query(model: SemanticModel, call: ast.Call) -> bool:
+    """``session.scalars(select(cls))`` / ``session.query(cls)`` / ``session.get(cls, pk)``
+    for each ``cls`` of a loop: a query per mapped class or table (the loop is over the
+    schema), not a query per row."""
+    if not call.args or not isinstance(call.func, ast.Attribute):
+        return False
+    loop_names: set[str] = set()
+    for loop in model.loops:
+        loop_names |= loop.target_names
+    first = call.args[0]
+    if call.func.attr in ("get", "query", "get_one"):
+        return isinstance(first, ast.Name) and first.id in loop_names
+    if isinstance(first, ast.Name):
+        binding = model.lookup(first.id)
+        if binding is not None and binding.kind.value == "assignment" and binding.value:
+            first = binding.value
+    for node in ast.walk(first):
+        if (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in loop_names
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id == "select")
+                or (isinstance(node.func, ast.Attribute) and node.func.attr == "select")
+            )
+        ):
+            return True
+    return False

@@ -76,7 +76,13 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
-from throughlint.effects.database import READ_VERBS, DbCall, classify_call, receiver_per_item
+from throughlint.effects.database import (
+    READ_VERBS,
+    DbCall,
+    classify_call,
+    per_table_query,
+    receiver_per_item,
+)
 from throughlint.fixes import offers
 from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
@@ -324,6 +330,8 @@ def check_call(checker, node: ast.Call) -> None:
     if not found.effect & Effect.READ or found.effect & Effect.WRITE or found.lazy:
         return
     if receiver_per_item(model, node):
+        return
+    if found.framework == "sqlalchemy" and per_table_query(model, node):
         return
     if found.framework == "dbapi" and found.verb not in READ_VERBS:
         return
