@@ -684,6 +684,10 @@ def per_table_statement(model: SemanticModel, call: ast.Call) -> bool:
     loop_names: set[str] = set()
     for loop in model.loops:
         loop_names |= loop.target_names
+    if isinstance(table, ast.Name):  # ``table = metadata.tables[name]``, one hop
+        binding = model.lookup(table.id)
+        if binding is not None and binding.kind.value == "assignment" and binding.value:
+            table = binding.value
     return bool(names_read(table) & loop_names)
 
 

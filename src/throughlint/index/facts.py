@@ -170,7 +170,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if function is not None:
         checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
     loop = model.hot_loop()
-    if loop is not None and not is_batch_loop(loop):
+    if loop is not None and not is_batch_loop(loop) and not per_pass.not_per_item(loop, node):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
         add_pending(
             checker,
@@ -190,7 +190,7 @@ def _imported_statement(checker: Checker, node: ast.Call) -> None:
     if not node.args or not isinstance(node.args[0], (ast.Name, ast.Attribute)):
         return
     loop = model.hot_loop()
-    if loop is None or is_batch_loop(loop):
+    if loop is None or is_batch_loop(loop) or per_pass.not_per_item(loop, node):
         return
     found = classify_call(model, node, checker.settings)
     if found is None or found.method != "execute" or found.verb is not None:
