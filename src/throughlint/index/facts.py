@@ -165,6 +165,10 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if not effect:
         _imported_statement(checker, node)
     name = model.resolve(node.func)
+    if isinstance(node.func, ast.Attribute) and (
+        name is None or name.startswith("builtins.getattr(")
+    ):
+        _model_method(checker, node)
     if not project_callee(name):
         return
     if function is not None:
@@ -214,6 +218,38 @@ def _witness(checker: Checker, node: ast.Call) -> str:
     found = classify_call(checker.semantic, node, checker.settings)
     text = found.api if found is not None and found.api else f"{unparse_short(node.func, 40)}()"
     return f"`{text}` ({checker.semantic.module}, line {node.lineno})"
+
+
+def _model_method(checker: Checker, node: ast.Call) -> None:
+    """``product_range.add_product(p)`` in a hot loop, the receiver's type unknown: when
+    the project defines that method on one model class only, it is that method (a
+    heuristic the index applies)."""
+    method = node.func.attr  # type: ignore[attr-defined]
+    if method.startswith("_") or method in _COMMON_METHODS:
+        return
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None or is_batch_loop(loop) or per_pass.not_per_item(loop, node):
+        return
+    add_pending(
+        checker,
+        node,
+        "method",
+        method=method,
+        text=unparse_short(node.func, 40),
+        loop=describe_loop(loop),
+    )
+
+
+_COMMON_METHODS = frozenset(
+    {"save", "delete", "get", "update", "create", "add", "remove", "clear", "set", "pop",
+     "append", "extend", "insert", "items", "keys", "values", "copy", "close", "open",
+     "read", "write", "send", "run", "start", "stop", "process", "handle", "execute",
+     "commit", "flush", "load", "dump", "dumps", "loads", "render", "format", "join",
+     "split", "strip", "encode", "decode", "clean", "full_clean", "refresh_from_db",
+     "serialize", "validate", "to_dict", "as_dict", "get_absolute_url", "filter", "all",
+     "first", "last", "count", "exists", "sort", "index", "lower", "upper", "replace"}
+)  # fmt: skip
 
 
 def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> None:

@@ -71,6 +71,7 @@ class ProjectIndex:
         self._witness: dict[str, dict[str, str]] = {}
         self._many_accessors: frozenset[str] | None = None
         self._subclasses: dict[str, list[str]] = {}
+        self._model_methods: dict[str, list[str]] | None = None
         self._finished = False
 
     # --- building ----------------------------------------------------------------------
@@ -204,6 +205,13 @@ class ProjectIndex:
         for callee, key in list(keys.items()):
             if key is not None:
                 continue
+            plain = callee.replace("().", ".").removesuffix("()")
+            owner, _, method = plain.rpartition(".")
+            if method in ("save", "delete") and self.model_kind(owner) == "django":
+                keys[callee] = plain  # Django's own Model.save / delete: one statement
+                effects[plain] = Effect.WRITE.value
+                witness[plain] = {str(Effect.WRITE.value): f"`{method}()` of model `{owner}`"}
+                continue
             overrides = self._overrides(callee, subclasses)
             if overrides:  # a stub in the base (nothing to summarise): what subclasses do
                 plain = callee.replace("().", ".").removesuffix("()")
@@ -319,6 +327,8 @@ class ProjectIndex:
                 items = self._resolve_statement(pending, active)
             elif kind == "manager":
                 items = self._resolve_manager(pending, active)
+            elif kind == "method":
+                items = self._resolve_method(pending, active)
             else:
                 items = []
             for code, message, group, *fix in items:
@@ -413,6 +423,29 @@ class ProjectIndex:
                         names.add(related)
             known = self._many_accessors = frozenset(names)
         return known
+
+    def _resolve_method(self, pending: dict[str, Any], active: set[str]):
+        """``x.method()`` on a receiver of unknown type: the methods of that name the
+        project defines on model classes (and on no other class), for the effects they
+        all have."""
+        if self._model_methods is None:
+            by_name: dict[str, list[str]] = {}
+            for key in self.functions:
+                owner, _, method = key.rpartition(".")
+                by_name.setdefault(method, []).append(owner)
+            self._model_methods = by_name
+        owners = self._model_methods.get(pending["method"], [])
+        models = [owner for owner in owners if self.model_kind(owner) is not None]
+        if not models or any(
+            owner in self.classes and owner not in models for owner in owners
+        ):  # no model defines it, or another class of the project does too
+            return []
+        found = [
+            self._resolve_call({**pending, "callee": f"{owner}.{pending['method']}"}, active)
+            for owner in models
+        ]
+        agreed = set.intersection(*({item[0] for item in items} for items in found))
+        return [item for item in found[0] if item[0] in agreed]
 
     def _resolve_manager(self, pending: dict[str, Any], active: set[str]):
         """``x.attr.method()`` in a hot loop, ``attr`` a related manager of ``x``'s model
