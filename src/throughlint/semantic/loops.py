@@ -119,7 +119,8 @@ def is_batch_loop(loop: Loop) -> bool:
     """A loop whose items are batches (``for chunk in chunks(rows, 500)``, ``range(0, n,
     size)``) or databases (``for alias in connections``): one statement per pass is already
     the batched form. Words count only as whole words of an identifier the loop iterates
-    or binds (``chunk_size=`` in a call's keywords, ``slices`` or ``homepage`` do not)."""
+    or binds (``chunk_size=`` in a call's keywords, ``slices``, ``homepage`` or a model
+    class ``Page`` do not)."""
     if loop.iter is None:
         return False
     if _steps_by_size(loop.iter):
@@ -130,7 +131,12 @@ def is_batch_loop(loop: Loop) -> bool:
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
             names.add(node.attr)
-    return any(word.lower() in _BATCH_WORDS for name in names for word in _identifier_words(name))
+    return any(
+        word.lower() in _BATCH_WORDS
+        for name in names
+        if not name[:1].isupper()  # a class (``Page``, ``Chunk``) is no batch of items
+        for word in _identifier_words(name)
+    )
 
 
 def _identifier_words(name: str) -> list[str]:
