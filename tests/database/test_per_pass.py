@@ -92,6 +92,15 @@ CASES = {
             for page_batch in stamps:
                 Page.objects.filter(pk__in=page_batch).update(stamp=1)
         """,
+    "a-page-of-rows-or-a-cms-page": """
+        from shop.models import Book
+
+        def stamp(result_pages, site_pages):
+            for page in result_pages:
+                Book.objects.filter(pk__in=page).update(stamp=1)
+            for page in site_pages:
+                Book.objects.filter(page=page).count()  # expect: TL101
+        """,
     "module-constants-and-enums": """
         import enum
 
@@ -162,4 +171,48 @@ CASES = {
 
 @pytest.mark.parametrize("source", CASES.values(), ids=CASES.keys())
 def test_per_pass(source):
+    _check(source)
+
+
+MEMO = {
+    "memoised-helper-is-no-query-per-call": """
+        from shop.models import Setting
+
+        _theme = None
+
+        def theme():
+            global _theme
+            if _theme is None:
+                _theme = Setting.objects.get(key="theme")
+            return _theme
+
+        def render(pages):
+            return [(page, theme()) for page in pages]
+        """,
+    "memo-on-self-in-a-loop": """
+        from shop.models import Setting
+
+        def render(self, pages):
+            for page in pages:
+                if not self.theme:
+                    self.theme = Setting.objects.get(key="theme")
+                if page.custom is None:
+                    other = Setting.objects.get(key=page.key)  # expect: TL101
+        """,
+    "guard-on-another-name-still-queries": """
+        from shop.models import Setting
+
+        def lookup(key, cache):
+            if cache is None:
+                return Setting.objects.get(key=key)
+            return cache[key]
+
+        def render(pages):
+            return [lookup(page.key, None) for page in pages]  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", MEMO.values(), ids=MEMO.keys())
+def test_memoised(source):
     _check(source)

@@ -143,6 +143,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if model.frame.loops:
         _related_manager(checker, node, evaluated=False)
     effect = call_effects(model, node, checker.settings)
+    if effect and function is not None and _memoised(model, node):
+        effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
     if effect & (Effect.READ | Effect.WRITE):
         found = classify_call(model, node, checker.settings)
         if found is not None and found.lazy:  # a queryset built, not yet run
@@ -218,6 +220,18 @@ def _witness(checker: Checker, node: ast.Call) -> str:
     found = classify_call(checker.semantic, node, checker.settings)
     text = found.api if found is not None and found.api else f"{unparse_short(node.func, 40)}()"
     return f"`{text}` ({checker.semantic.module}, line {node.lineno})"
+
+
+def _memoised(model, node: ast.Call) -> bool:
+    owner = model.function
+    if owner is None:
+        return False
+    if _MEMO_GUARDS[0] is not owner:  # one look per function for any ``if x is None:``
+        _MEMO_GUARDS[:] = [owner, per_pass.has_unset_test(owner)]
+    return bool(_MEMO_GUARDS[1]) and per_pass.memoised(owner, node)
+
+
+_MEMO_GUARDS: list = [None, False]
 
 
 def _model_method(checker: Checker, node: ast.Call) -> None:

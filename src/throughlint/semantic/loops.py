@@ -109,9 +109,13 @@ def range_length(*bounds: int) -> int | None:
 
 
 _BATCH_WORDS = frozenset(
-    {"batch", "batches", "batched", "chunk", "chunks", "chunked", "page", "pages", "paginate",
-     "paginated", "paginator", "islice", "bulk", "connections", "databases"}
+    {"batch", "batches", "batched", "chunk", "chunks", "chunked", "paginate", "paginated",
+     "paginator", "islice", "bulk", "connections", "databases"}
 )  # fmt: skip
+_PAGE_WORDS = frozenset({"page", "pages"})  # a page of rows, or a CMS page: ask the body
+_COLLECTION_METHODS = frozenset(
+    {"in_", "executemany", "bulk_create", "bulk_update", "insert_many", "add_all", "extend"}
+)
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -120,7 +124,8 @@ def is_batch_loop(loop: Loop) -> bool:
     size)``) or databases (``for alias in connections``): one statement per pass is already
     the batched form. Words count only as whole words of an identifier the loop iterates
     or binds (``chunk_size=`` in a call's keywords, ``slices``, ``homepage`` or a model
-    class ``Page`` do not)."""
+    class ``Page`` do not); ``page`` counts only when the body uses the item as a
+    collection (iterates it, ``len()``, ``pk__in=``, ``executemany``)."""
     if loop.iter is None:
         return False
     if _steps_by_size(loop.iter):
@@ -131,12 +136,40 @@ def is_batch_loop(loop: Loop) -> bool:
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
             names.add(node.attr)
-    return any(
-        word.lower() in _BATCH_WORDS
+    words = {
+        word.lower()
         for name in names
         if not name[:1].isupper()  # a class (``Page``, ``Chunk``) is no batch of items
         for word in _identifier_words(name)
-    )
+    }
+    if words & _BATCH_WORDS:
+        return True
+    return bool(words & _PAGE_WORDS) and _items_are_collections(loop)
+
+
+def _items_are_collections(loop: Loop) -> bool:
+    targets = loop.target_names
+
+    def is_item(node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id in targets
+
+    for statement in getattr(loop.node, "body", ()):
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and is_item(node.iter):
+                return True
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "len" and any(map(is_item, node.args)):
+                return True
+            if any(k.arg and k.arg.endswith("__in") and is_item(k.value) for k in node.keywords):
+                return True
+            if isinstance(func, ast.Attribute) and (
+                (func.attr in _COLLECTION_METHODS and any(map(is_item, node.args)))
+                or (func.attr == "execute" and len(node.args) > 1 and is_item(node.args[1]))
+            ):
+                return True
+    return False
 
 
 def _identifier_words(name: str) -> list[str]:

@@ -10,7 +10,12 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
-from throughlint.semantic.expressions import literal_int, walk_same_loop
+from throughlint.semantic.expressions import (
+    literal_int,
+    source_text,
+    walk_same_function,
+    walk_same_loop,
+)
 from throughlint.semantic.loops import Loop, LoopKind, is_small_iterable, range_length
 from throughlint.semantic.scope import BindingKind
 
@@ -26,7 +31,66 @@ _CONSTANT_MAX = 16  # members of an enum / a module constant: a fixed, small cos
 
 def not_per_item(loop: Loop, target: ast.AST) -> bool:
     """``target`` (a call or ``with`` item inside ``loop``) does not run once per item."""
-    return is_retry_loop(loop) or on_exit_path(loop, target) or batch_guarded(loop, target)
+    return (
+        is_retry_loop(loop)
+        or on_exit_path(loop, target)
+        or batch_guarded(loop, target)
+        or memoised(loop.node, target)
+    )
+
+
+def memoised(root: ast.AST, target: ast.AST) -> bool:
+    """``target`` computes a value kept for later calls: under ``if _cache is None:`` (or
+    ``if not self._x:``) whose body assigns that same name, the call runs once."""
+    path = _path_to(root, target)
+    for node in path:
+        if not isinstance(node, ast.If):
+            continue
+        tested = _unset_test(node.test)
+        if tested is None:
+            continue
+        for statement in node.body:
+            if (
+                isinstance(statement, (ast.Assign, ast.AnnAssign))
+                and any(target is part for part in ast.walk(statement))
+                and any(
+                    source_text(assigned) == tested
+                    for assigned in (
+                        statement.targets
+                        if isinstance(statement, ast.Assign)
+                        else [statement.target]
+                    )
+                )
+            ):
+                return True
+    return False
+
+
+def has_unset_test(root: ast.AST) -> bool:
+    """Any ``if x is None:`` / ``if not x:`` in ``root``: the only place a memo can be."""
+    return any(
+        isinstance(node, ast.If) and _unset_test(node.test) is not None
+        for node in walk_same_function(root)
+    )
+
+
+def _unset_test(test: ast.expr) -> str | None:
+    """``x is None`` / ``not x`` / ``self._x is None``: the text of ``x``."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        subject = test.left
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        subject = test.operand
+    else:
+        return None
+    if isinstance(subject, (ast.Name, ast.Attribute)):
+        return source_text(subject)
+    return None
 
 
 def is_retry_loop(loop: Loop) -> bool:
