@@ -216,3 +216,39 @@ MEMO = {
 @pytest.mark.parametrize("source", MEMO.values(), ids=MEMO.keys())
 def test_memoised(source):
     _check(source)
+
+
+SET_BASED = {
+    "chunked-update-in-rowcount-loop": """
+        import sqlite3
+
+        def expire(conn: sqlite3.Connection, tables):
+            for table in tables:
+                while True:
+                    cur = conn.execute(
+                        "UPDATE t SET gone = 1 WHERE id IN (SELECT id FROM t WHERE old LIMIT 1000)"
+                    )
+                    if cur.rowcount == 0:
+                        break
+        """,
+    "insert-select-without-parameters": """
+        import sqlite3
+
+        def copy(conn: sqlite3.Connection, days):
+            for day in days:
+                conn.execute("INSERT INTO archive SELECT * FROM events WHERE day = day")
+        """,
+    "update-with-a-subquery-per-row-is-per-item": """
+        import sqlite3
+
+        def touch(conn: sqlite3.Connection, ids):
+            for row_id in ids:
+                sql = "UPDATE t SET n = (SELECT count(*) FROM u WHERE u.t = t.id) WHERE id = ?"
+                conn.execute(sql, (row_id,))  # expect: TL102
+        """,
+}
+
+
+@pytest.mark.parametrize("source", SET_BASED.values(), ids=SET_BASED.keys())
+def test_set_based_sql(source):
+    _check(source)

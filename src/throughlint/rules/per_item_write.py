@@ -31,7 +31,9 @@ It does not matter for a handful of rows, or when each write must be visible bef
 the next one is computed. DDL in a loop (creating a few tables) is not reported, nor is a
 write that runs at most once per loop: in a retry loop (`for attempt in range(n): ...
 break`), on an exit path (`except ...: undo(); return`), or under a batch guard
-(`if len(pending) >= batch_size: session.flush()`).
+(`if len(pending) >= batch_size: session.flush()`). Set-based SQL that picks its own
+rows (`UPDATE ... WHERE id IN (SELECT ... LIMIT 1000)` until no row changes, or
+`INSERT ... SELECT` with no parameters) writes many rows per pass and is not reported.
 
 ## Example
 ```python
@@ -75,6 +77,7 @@ text changes. `Model.objects.create(...)` alone in such a loop becomes one
 from __future__ import annotations
 
 import ast
+import re
 
 from throughlint.effects import Effect
 from throughlint.effects.database import (
@@ -249,7 +252,7 @@ def check(checker, node: ast.Call) -> None:
     ):
         return
     if found.framework in ("dbapi", "sqlalchemy") and found.method == "execute":
-        if found.verb not in WRITE_VERBS:
+        if found.verb not in WRITE_VERBS or _set_based(found.sql, node):
             return
     elif found.framework == "sqlalchemy":
         if found.method == "flush":
@@ -358,6 +361,20 @@ def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
     if textual:
         return "pass all rows to one call: `execute(text(...), [params, ...])` (executemany)"
     return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
+
+
+_SUBQUERY_LIMIT = re.compile(r"\bSELECT\b.*\bLIMIT\b", re.IGNORECASE | re.DOTALL)
+
+
+def _set_based(sql: str | None, call: ast.Call) -> bool:
+    """The statement picks its own rows with a query: ``UPDATE ... WHERE id IN (SELECT ...
+    LIMIT n)`` (a chunk per pass, as in ``while cur.rowcount:``), or ``INSERT ... SELECT``
+    with no parameters. One pass writes many rows, not one item."""
+    if not sql:
+        return False
+    if _SUBQUERY_LIMIT.search(sql):
+        return True
+    return "SELECT" in sql.upper() and len(call.args) < 2 and not call.keywords
 
 
 def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:
