@@ -1,36 +1,16 @@
-"""The merged project index: models and relations, transitive function summaries, and the
-resolution of pending findings into diagnostics (in the main process, after all files)."""
+"""The merged project index, a fact store with a query API: models and their relations,
+transitive function summaries (effects and the call that gives each), module-level SQL.
+It knows no rule: rules query it from their project-level checks (``Rule.on_project``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
-from throughlint.effects import Effect
-from throughlint.suppression import is_suppressed
+from throughlint.effects.kinds import Effect
 
 SUMMARY_DEPTH = 4
 """How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
-
-HELPER_CODES: tuple[tuple[Effect, str], ...] = (
-    (Effect.READ, "TL101"),
-    (Effect.WRITE, "TL102"),
-    (Effect.COMMIT, "TL103"),
-    (Effect.REMOTE, "TL401"),
-)
-"""Which code a call in a hot loop gets for each effect of the function it calls."""
-SHAPE_EXEMPT = frozenset({"TL401"})
-"""Codes not reported for a call in a retry or polling loop (the pending record's
-``shape``, from ``semantic.concurrency.not_per_item``), as their direct checks do."""
-
-_HELPER_WORDS = {
-    "TL101": ("runs a query", "1 + N queries"),
-    "TL102": ("writes a row", "N writes"),
-    "TL103": ("commits a transaction", "N commits"),
-    "TL401": ("makes a remote call", "N round trips"),
-}
 
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 SQLALCHEMY_BASES = frozenset(
@@ -45,8 +25,6 @@ SQLALCHEMY_BASES = frozenset(
         "flask_sqlalchemy.SQLAlchemy().Model",
     }
 )
-QUERYING_LAZY = frozenset({"select", "dynamic", "True"})
-"""SQLAlchemy loader strategies that emit a SELECT when the attribute is touched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +50,6 @@ class ProjectIndex:
         self._many_accessors: frozenset[str] | None = None
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
-        self._finished = False
 
     # --- building ----------------------------------------------------------------------
 
@@ -86,7 +63,6 @@ class ProjectIndex:
     def finish(self) -> ProjectIndex:
         self._build_relations()
         self._build_summaries()
-        self._finished = True
         return self
 
     def model_kind(self, name: str, depth: int = 0) -> str | None:
@@ -214,7 +190,6 @@ class ProjectIndex:
                 continue
             overrides = self._overrides(callee, subclasses)
             if overrides:  # a stub in the base (nothing to summarise): what subclasses do
-                plain = callee.replace("().", ".").removesuffix("()")
                 keys[callee] = plain
                 effects.setdefault(plain, 0)
                 witness.setdefault(plain, {})
@@ -264,27 +239,6 @@ class ProjectIndex:
             return self._function_key(f"{plain}.__init__", depth + 1)
         return None
 
-    def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
-        """Methods of subclasses (up to three levels down) that override ``name``, a
-        method the class itself defines without any call or effect, or only inherits."""
-        plain = name.replace("().", ".").removesuffix("()")
-        owner, _, method = plain.rpartition(".")
-        if owner not in subclasses or not method or method.startswith("__"):
-            return []
-        found: list[str] = []
-        todo, seen = [(owner, 0)], {owner}
-        while todo:
-            current, depth = todo.pop()
-            for sub in subclasses.get(current, ()):
-                if sub in seen or depth >= 3:
-                    continue
-                seen.add(sub)
-                if f"{sub}.{method}" in self.functions:
-                    found.append(f"{sub}.{method}")
-                else:
-                    todo.append((sub, depth + 1))
-        return found
-
     def summary_effects(self, name: str) -> Effect:
         """Everything a project function does, transitively (bounded depth); NONE for
         names the project does not define."""
@@ -306,100 +260,45 @@ class ProjectIndex:
                 return text
         return ""
 
-    # --- pending findings --------------------------------------------------------------
-
-    def resolve(
-        self, path: str, facts: dict[str, Any] | None, codes: Iterable[str] | None = None
-    ) -> list[Diagnostic]:
-        """Diagnostics for a file's pending findings, for the ``codes`` active in it."""
-        if not facts or not facts.get("p"):
+    def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
+        """Methods of subclasses (up to three levels down) that override ``name``, a
+        method the class itself defines without any call or effect, or only inherits."""
+        plain = name.replace("().", ".").removesuffix("()")
+        owner, _, method = plain.rpartition(".")
+        if owner not in subclasses or not method or method.startswith("__"):
             return []
-        active = set(facts.get("codes", ())) if codes is None else set(codes)
-        found: list[Diagnostic] = []
-        groups: set[str] = set()
-        for pending in facts["p"]:
-            kind = pending["k"]
-            if kind == "call":
-                items = self._resolve_call(pending, active)
-            elif kind == "relation":
-                items = self._resolve_relation(pending, active)
-            elif kind == "sql":
-                items = self._resolve_statement(pending, active)
-            elif kind == "manager":
-                items = self._resolve_manager(pending, active)
-            elif kind == "method":
-                items = self._resolve_method(pending, active)
-            else:
-                items = []
-            for code, message, group, *fix in items:
-                if group is not None:
-                    if group in groups:
-                        continue
-                    groups.add(group)
-                if is_suppressed(code, frozenset(pending["sup"])):
+        found: list[str] = []
+        todo, seen = [(owner, 0)], {owner}
+        while todo:
+            current, depth = todo.pop()
+            for sub in subclasses.get(current, ()):
+                if sub in seen or depth >= 3:
                     continue
-                found.append(_diagnostic(path, pending, code, message, *fix))
+                seen.add(sub)
+                if f"{sub}.{method}" in self.functions:
+                    found.append(f"{sub}.{method}")
+                else:
+                    todo.append((sub, depth + 1))
         return found
 
-    def _resolve_call(self, pending: dict[str, Any], active: set[str]):
-        callee = pending["callee"]
-        effect = self.summary_effects(callee)
-        if not effect:
+    def model_methods(self, method: str) -> list[str]:
+        """The model classes that define ``method``, when no other class of the project
+        does (a heuristic for a receiver of unknown type); else []."""
+        if self._model_methods is None:
+            by_name: dict[str, list[str]] = {}
+            for key in self.functions:
+                owner, _, name = key.rpartition(".")
+                by_name.setdefault(name, []).append(owner)
+            self._model_methods = by_name
+        owners = self._model_methods.get(method, [])
+        models = [owner for owner in owners if self.model_kind(owner) is not None]
+        if any(owner in self.classes and owner not in models for owner in owners):
             return []
-        items = []
-        for flag, code in HELPER_CODES:
-            if code not in active or not effect & flag:
-                continue
-            if code in SHAPE_EXEMPT and pending.get("shape"):
-                continue  # a retry or a polling loop: not one call per item
-            verb, growth = _HELPER_WORDS.get(code, ("does I/O", "N calls"))
-            witness = self.summary_witness(callee, flag)
-            via = f" (via {witness})" if witness else ""
-            items.append(
-                (
-                    code,
-                    f"`{pending['text']}()` {verb}{via} on every pass of {pending['loop']}: "
-                    f"{growth}; batch the work outside the loop",
-                    None,
-                )
-            )
-        return items
-
-    def _resolve_statement(self, pending: dict[str, Any], active: set[str]):
-        """``execute(NAME, ...)`` with ``NAME`` a SQL string of another module."""
-        from throughlint.effects import Effect as _Effect
-        from throughlint.effects.database import READ_VERBS, WRITE_VERBS, DbCall, article
-        from throughlint.rules.per_item_write import advice
-
-        verb, sql = self.statements.get(pending["statement"], (None, None))
-        short = pending["statement"].rsplit(".", 1)[-1]
-        api, loop = pending["api"], pending["loop"]
-        if verb in READ_VERBS and "TL101" in active:
-            return [
-                (
-                    "TL101",
-                    f"`{api}` runs `{short}` (a SELECT) on every pass of {loop}: 1 + N queries; "
-                    f"use one query for all items (`WHERE id IN (...)` / `= ANY(%s)`)",
-                    None,
-                )
-            ]
-        if verb in WRITE_VERBS and "TL102" in active:
-            found = DbCall(
-                _Effect.WRITE, pending["framework"], "execute", pending["driver"], verb, sql
-            )
-            return [
-                (
-                    "TL102",
-                    f"`{api}` runs `{short}` ({article(verb)} {verb}) on every pass of {loop}: "
-                    f"N round trips; {advice(found)}",
-                    None,
-                )
-            ]
-        return []
+        return models
 
     def many_accessors(self) -> frozenset[str]:
         """Names of Django related managers (m2m fields, reverse foreign keys) on any model
-        of the project."""
+        of the project, also where the relation's target cannot be resolved."""
         known = self._many_accessors
         if known is None:
             names = {
@@ -408,7 +307,7 @@ class ProjectIndex:
                 for attribute, relation in relations.items()
                 if relation.framework == "django" and relation.many
             }
-            for owner, record in self.classes.items():  # targets we could not resolve
+            for owner, record in self.classes.items():
                 if self.model_kind(owner) != "django":
                     continue
                 for attribute, (kind, _target, related, *_rest) in record["r"].items():
@@ -424,92 +323,9 @@ class ProjectIndex:
             known = self._many_accessors = frozenset(names)
         return known
 
-    def _resolve_method(self, pending: dict[str, Any], active: set[str]):
-        """``x.method()`` on a receiver of unknown type: the methods of that name the
-        project defines on model classes (and on no other class), for the effects they
-        all have."""
-        if self._model_methods is None:
-            by_name: dict[str, list[str]] = {}
-            for key in self.functions:
-                owner, _, method = key.rpartition(".")
-                by_name.setdefault(method, []).append(owner)
-            self._model_methods = by_name
-        owners = self._model_methods.get(pending["method"], [])
-        models = [owner for owner in owners if self.model_kind(owner) is not None]
-        if not models or any(
-            owner in self.classes and owner not in models for owner in owners
-        ):  # no model defines it, or another class of the project does too
-            return []
-        found = [
-            self._resolve_call({**pending, "callee": f"{owner}.{pending['method']}"}, active)
-            for owner in models
-        ]
-        agreed = set.intersection(*({item[0] for item in items} for items in found))
-        return [item for item in found[0] if item[0] in agreed]
+    # --- statements -------------------------------------------------------------------
 
-    def _resolve_manager(self, pending: dict[str, Any], active: set[str]):
-        """``x.attr.method()`` in a hot loop, ``attr`` a related manager of ``x``'s model
-        (or, when that model is unknown, of some model of the project)."""
-        code, attr = pending["code"], pending["attr"]
-        if code not in active:
-            return []
-        owner = pending.get("owner")
-        if owner is not None and owner in self.classes:
-            if self.model_kind(owner) != "django":
-                return []
-            relation = self.relation(owner, attr)
-            if relation is None or not relation.many:
-                return []
-        elif attr not in self.many_accessors():
-            return []
-        api, loop = pending["api"], pending["loop"]
-        if code == "TL101":
-            message = (
-                f"`{api}` runs a query through the related manager `{attr}` on every pass of "
-                f"{loop}: 1 + N queries; load them for all items at once "
-                f'(`prefetch_related("{attr}")`, or one `filter(..__in=...)` and a dict)'
-            )
-        else:
-            message = (
-                f"`{api}` writes through the related manager `{attr}` on every pass of "
-                f"{loop}: N round trips; collect the rows and write them once "
-                f"(`bulk_create()`, or `add(*objs)` for a many-to-many)"
-            )
-        return [(code, message, pending.get("group"))]
-
-    def _resolve_relation(self, pending: dict[str, Any], active: set[str]):
-        from throughlint.rules.n_plus_one_query import relation_message
-
-        if "TL101" not in active:
-            return []
-        relation = self.relation(pending["model"], pending["attr"])
-        if relation is None or relation.framework != pending["framework"]:
-            return []
-        message = relation_message(relation, pending)
-        if message is None:
-            return []
-        from throughlint.fixes.offers import eager_load
-
-        fix = eager_load(pending, relation.many, relation.kind)
-        return [("TL101", message, pending.get("group"), fix)]
-
-
-def _diagnostic(
-    path: str, pending: dict[str, Any], code: str, message: str, fix: Fix | None = None
-) -> Diagnostic:
-    from throughlint.rules import rule_by_code
-
-    rule = rule_by_code(code)
-    line, column, end_line, end_column = pending["span"]
-    return Diagnostic(
-        code=code,
-        name=rule.name if rule is not None else code,
-        path=path,
-        span=Span(line, column, end_line, end_column),
-        message=message,
-        severity=rule.severity if rule is not None else Severity.WARNING,
-        source_line=pending["src"],
-        fix=fix,
-        enclosing=pending.get("fn", ""),
-        loop_depth=pending.get("depth", 0),
-    )
+    def statement(self, name: str) -> tuple[str | None, str | None]:
+        """``(verb, SQL)`` of a module-level SQL string of the project, else (None, None)."""
+        found = self.statements.get(name)
+        return (found[0], found[1]) if found else (None, None)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import enum
 import re
+import sys
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from throughlint.semantic.expressions import literal_int, target_names
+from throughlint.semantic.expressions import literal_int, target_names, unparse_short
 
 
 class LoopKind(enum.Enum):
@@ -117,6 +119,17 @@ _COLLECTION_METHODS = frozenset(
     {"in_", "executemany", "bulk_create", "bulk_update", "insert_many", "add_all", "extend"}
 )
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# the source of each loop's iterable, and whether it is a batch loop, worked out once:
+# every call in the loop asks
+_BATCH: WeakKeyDictionary[ast.expr, bool] = WeakKeyDictionary()
+_ITER_TEXT: WeakKeyDictionary[ast.expr, str] = WeakKeyDictionary()
+
+
+def _iter_text(iterable: ast.expr, limit: int) -> str:
+    text = _ITER_TEXT.get(iterable)
+    if text is None:
+        text = _ITER_TEXT[iterable] = unparse_short(iterable, limit=sys.maxsize)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def is_batch_loop(loop: Loop) -> bool:
@@ -128,6 +141,14 @@ def is_batch_loop(loop: Loop) -> bool:
     collection (iterates it, ``len()``, ``pk__in=``, ``executemany``)."""
     if loop.iter is None:
         return False
+    known = _BATCH.get(loop.iter)
+    if known is None:
+        known = _BATCH[loop.iter] = _is_batch_loop(loop)
+    return known
+
+
+def _is_batch_loop(loop: Loop) -> bool:
+    assert loop.iter is not None
     if _steps_by_size(loop.iter):
         return True
     names = set(loop.target_names)
@@ -191,9 +212,7 @@ def _steps_by_size(iterable: ast.expr) -> bool:
 
 def describe_loop(loop: Loop) -> str:
     """``the loop over `books` `` — for messages."""
-    from throughlint.semantic.expressions import unparse_short
-
     if loop.iter is None:
         return "each pass of the `while` loop"
     noun = "the comprehension" if loop.kind is LoopKind.COMPREHENSION else "the loop"
-    return f"{noun} over `{unparse_short(loop.iter, 40)}`"
+    return f"{noun} over `{_iter_text(loop.iter, 40)}`"

@@ -8,13 +8,13 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import (
     literal_int,
     source_text,
     walk_same_function,
-    walk_same_loop,
 )
 from throughlint.semantic.loops import Loop, LoopKind, is_small_iterable, range_length
 from throughlint.semantic.scope import BindingKind
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 _RETRY_TARGET = re.compile(r"^_*(?:attempt|retry|retries|tries|try_number|n_try|_)s?$")
 _EXITS = (ast.Return, ast.Raise, ast.Break)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices")
 _CONSTANT_MAX = 16  # members of an enum / a module constant: a fixed, small cost per call
 
@@ -114,6 +115,19 @@ def is_retry_loop(loop: Loop) -> bool:
     )
 
 
+def walk_same_loop(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements under ``node`` (itself included), entering neither nested loops nor
+    functions (``break`` and ``return`` are statements)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(current, field, None) or ():
+                if not isinstance(child, (*_LOOPS, *_DEFINITIONS)):
+                    stack.append(child)
+
+
 def _counter_unused(loop: Loop) -> bool:
     """The loop's counter is never read in its body (``for i in range(n)`` as a retry)."""
     names = loop.target_names
@@ -164,7 +178,7 @@ def batch_guarded(loop: Loop, target: ast.AST) -> bool:
         if (
             isinstance(node, ast.If)
             and any(target is part for child in node.body for part in ast.walk(child))
-            and _is_batch_test(node.test)
+            and is_batch_test(node.test)
         ):
             return True
     return False
@@ -173,7 +187,8 @@ def batch_guarded(loop: Loop, target: ast.AST) -> bool:
 _BATCH_NAMES = ("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows")
 
 
-def _is_batch_test(test: ast.expr) -> bool:
+def is_batch_test(test: ast.expr) -> bool:
+    """``i % 500 == 0``, ``len(buffer) >= size``, ``count > batch_size``: once per batch."""
     for node in ast.walk(test):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             return True
