@@ -176,7 +176,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if function is not None:
         checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
     loop = model.hot_loop()
-    if loop is not None and not is_batch_loop(loop) and not per_pass.not_per_item(loop, node):
+    if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
         add_pending(
             checker,
@@ -196,7 +196,7 @@ def _imported_statement(checker: Checker, node: ast.Call) -> None:
     if not node.args or not isinstance(node.args[0], (ast.Name, ast.Attribute)):
         return
     loop = model.hot_loop()
-    if loop is None or is_batch_loop(loop) or per_pass.not_per_item(loop, node):
+    if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     found = classify_call(model, node, checker.settings)
     if found is None or found.method != "execute" or found.verb is not None:
@@ -224,14 +224,7 @@ def _witness(checker: Checker, node: ast.Call) -> str:
 
 def _memoised(model, node: ast.Call) -> bool:
     owner = model.function
-    if owner is None:
-        return False
-    if _MEMO_GUARDS[0] is not owner:  # one look per function for any ``if x is None:``
-        _MEMO_GUARDS[:] = [owner, per_pass.has_unset_test(owner)]
-    return bool(_MEMO_GUARDS[1]) and per_pass.memoised(owner, node)
-
-
-_MEMO_GUARDS: list = [None, False]
+    return owner is not None and per_pass.memoised_here(model, owner)
 
 
 def _model_method(checker: Checker, node: ast.Call) -> None:
@@ -243,7 +236,7 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
         return
     model = checker.semantic
     loop = model.hot_loop()
-    if loop is None or is_batch_loop(loop) or per_pass.not_per_item(loop, node):
+    if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     add_pending(
         checker,
@@ -272,7 +265,7 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
     ``relation`` findings, which know what the query loads."""
     model = checker.semantic
     loop = model.hot_loop()
-    if loop is None or is_batch_loop(loop) or per_pass.not_per_item(loop, node):
+    if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     found = manager_call(model, node, evaluated=evaluated)
     if found is None:

@@ -78,7 +78,7 @@ from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.rules.through_helpers import helper_call, model_method_call
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
-from throughlint.semantic.per_pass import is_batch_test, not_per_item
+from throughlint.semantic.per_pass import is_batch_test, runs_once
 
 RULE = Rule(
     code="TL103",
@@ -246,7 +246,7 @@ def check_with(checker, node: ast.AST) -> None:
 
 
 def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:
-    if is_batch_loop(loop) or _batch_guarded(checker, loop) or not_per_item(loop, node):
+    if is_batch_loop(loop) or _batch_guarded(checker, loop) or runs_once(checker.semantic, loop):
         return
     checker.report(
         RULE,

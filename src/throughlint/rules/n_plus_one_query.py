@@ -100,7 +100,7 @@ from throughlint.rules.through_helpers import (
     related_manager_call,
 )
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
-from throughlint.semantic.per_pass import not_per_item
+from throughlint.semantic.per_pass import runs_once
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
 
@@ -350,7 +350,7 @@ def check_call(checker, node: ast.Call) -> None:
         return
     if found.framework == "sqlalchemy" and found.method == "execute" and found.verb != "SELECT":
         return
-    if is_batch_loop(loop) or not_per_item(loop, node):
+    if is_batch_loop(loop) or runs_once(model, loop):
         return
     _report(checker, node, loop, found)
 

@@ -111,7 +111,7 @@ from throughlint.rules.through_helpers import (
 )
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
-from throughlint.semantic.per_pass import not_per_item
+from throughlint.semantic.per_pass import not_per_item, runs_once
 
 RULE = Rule(
     code="TL102",
@@ -279,11 +279,11 @@ def check(checker, node: ast.Call) -> None:
             # a ``flush()`` after it in the same pass (a ``commit()`` is TL103's finding)
             if not model.loop_facts(loop).flushed_after(node.lineno):
                 return
-            if not _flushed_in_same_pass(node, loop):
+            if not _flushed_in_same_pass(model, node, loop):
                 return  # another object's flush, or one under a batch guard
         elif found.method != "merge":
             return
-    if is_batch_loop(loop) or not_per_item(loop, node):
+    if is_batch_loop(loop) or runs_once(model, loop):
         return
     if receiver_per_item(model, node) or per_table_statement(model, node):
         return
@@ -398,26 +398,35 @@ def _set_based(sql: str | None, call: ast.Call) -> bool:
     return "SELECT" in sql.upper() and len(call.args) < 2 and not call.keywords
 
 
-def _flushed_in_same_pass(call: ast.Call, loop: Loop) -> bool:
+def _flushed_in_same_pass(model, call: ast.Call, loop: Loop) -> bool:
     """A ``flush()`` of the same session after the ``add`` in the same pass of the loop,
     not under a batch guard or on an exit path (a ``commit()`` there is TL103's
     finding)."""
-    body = getattr(loop.node, "body", None)
-    if not isinstance(body, list) or not isinstance(call.func, ast.Attribute):
+    if not isinstance(call.func, ast.Attribute):
         return False
     session = source_text(call.func.value)
-    for statement in body:
-        for node in ast.walk(statement):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "flush"
-                and node.lineno > call.lineno
-                and source_text(node.func.value) == session
-                and not not_per_item(loop, node)
-            ):
-                return True
-    return False
+    return any(
+        line > call.lineno and receiver == session
+        for line, receiver in _per_item_flushes(model, loop)
+    )
+
+
+def _per_item_flushes(model, loop: Loop) -> list[tuple[int, str]]:
+    """Where the loop's body flushes on every pass, and which session: found once per
+    loop (every ``add`` in it asks)."""
+    known = model.memo("TL102.flushes")
+    found = known.get(loop.node)
+    if found is None:
+        found = known[loop.node] = [
+            (node.lineno, source_text(node.func.value))
+            for statement in getattr(loop.node, "body", ())
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "flush"
+            and not not_per_item(loop, node)
+        ]
+    return found
 
 
 RULE.on_project("call")(helper_call(Effect.WRITE, "writes a row", "N writes"))

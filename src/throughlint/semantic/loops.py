@@ -165,7 +165,25 @@ def _is_batch_loop(loop: Loop) -> bool:
     }
     if words & _BATCH_WORDS:
         return True
-    return bool(words & _PAGE_WORDS) and _items_are_collections(loop)
+    if not words & _PAGE_WORDS:
+        return False
+    return _counts_pages(loop.iter) or _items_are_collections(loop)
+
+
+def _counts_pages(iterable: ast.expr) -> bool:
+    """``range(1, pages + 1)``, ``range(num_pages)``: one pass per page number."""
+    return (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and any(
+            word.lower() in _PAGE_WORDS
+            for argument in iterable.args
+            for node in ast.walk(argument)
+            if isinstance(node, (ast.Name, ast.Attribute))
+            for word in _identifier_words(node.id if isinstance(node, ast.Name) else node.attr)
+        )
+    )
 
 
 def _items_are_collections(loop: Loop) -> bool:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from throughlint.semantic.expressions import (
     literal_int,
     source_text,
-    walk_same_function,
 )
 from throughlint.semantic.loops import Loop, LoopKind, is_small_iterable, range_length
 from throughlint.semantic.scope import BindingKind
@@ -30,8 +29,68 @@ _ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "
 _CONSTANT_MAX = 16  # members of an enum / a module constant: a fixed, small cost per call
 
 
+def runs_once(model: SemanticModel, loop: Loop) -> bool:
+    """The node being visited (inside ``loop``) does not run once per item: a retry loop,
+    or a statement path from the loop through an exit block, a batch guard or a memo.
+    Folded along the walk's statement path (``SemanticModel.fold_path``), so a loop with
+    many calls costs one pass, not one per call."""
+    retry = model.memo("per_pass.retry")
+    if loop.node not in retry:
+        retry[loop.node] = is_retry_loop(loop)
+    if retry[loop.node]:
+        return True
+    if loop.kind is LoopKind.COMPREHENSION:
+        return False
+    top = loop.node
+    _, found = model.fold_path(top, "per_pass.once", (False, False), _once_step(top))
+    return found
+
+
+def memoised_here(model: SemanticModel, function: ast.AST) -> bool:
+    """The node being visited sits in a memo assignment (``if _x is None: _x = ...``) of
+    ``function``."""
+    _, found = model.fold_path(function, "per_pass.memo", (False, False), _once_step(None))
+    return found
+
+
+def _once_step(top: ast.AST | None):
+    def step(value: tuple[bool, bool], parent: ast.AST, child: ast.AST) -> tuple[bool, bool]:
+        inner_loop, found = value
+        if found:
+            return value
+        if top is not None and parent is not top and isinstance(parent, _LOOPS):
+            inner_loop = True  # a ``break`` below here leaves only the inner loop
+        if top is not None:
+            blocks = _blocks(parent)
+            if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                blocks += [handler.body for handler in parent.handlers]  # not on the stack
+            for block in blocks:
+                if any(statement is child for statement in block):
+                    last = block[-1]
+                    if isinstance(last, (ast.Return, ast.Raise)) or (
+                        isinstance(last, ast.Break) and not inner_loop
+                    ):
+                        return inner_loop, True
+            if (
+                isinstance(parent, ast.If)
+                and any(child is part for part in parent.body)
+                and is_batch_test(parent.test)
+            ):
+                return inner_loop, True
+        if isinstance(parent, ast.If) and any(child is part for part in parent.body):
+            tested = _unset_test(parent.test)
+            if tested is not None and isinstance(child, (ast.Assign, ast.AnnAssign)):
+                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
+                if any(source_text(assigned) == tested for assigned in targets):
+                    return inner_loop, True
+        return inner_loop, False
+
+    return step
+
+
 def not_per_item(loop: Loop, target: ast.AST) -> bool:
-    """``target`` (a call or ``with`` item inside ``loop``) does not run once per item."""
+    """``target`` (a node inside ``loop``, not the one being visited) does not run once per
+    item; by a walk of the loop, for the odd question off the walk's path."""
     return (
         is_retry_loop(loop)
         or on_exit_path(loop, target)
@@ -65,14 +124,6 @@ def memoised(root: ast.AST, target: ast.AST) -> bool:
             ):
                 return True
     return False
-
-
-def has_unset_test(root: ast.AST) -> bool:
-    """Any ``if x is None:`` / ``if not x:`` in ``root``: the only place a memo can be."""
-    return any(
-        isinstance(node, ast.If) and _unset_test(node.test) is not None
-        for node in walk_same_function(root)
-    )
 
 
 def _unset_test(test: ast.expr) -> str | None:
