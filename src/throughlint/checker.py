@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
@@ -14,6 +14,7 @@ from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
 from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
 from throughlint.semantic.model import Frame, SemanticModel
+from throughlint.semantic.per_pass import is_constant_iterable
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
@@ -382,9 +383,10 @@ class Checker:
         self.visit(node.target)
         model.bind_target(node.target, BindingKind.LOOP_VARIABLE, node.iter)
         outer = model.frame
-        model.frame = Frame(
-            outer.function, (*outer.loops, for_loop(node, model.small_loop_max)), outer.withs
-        )
+        loop = for_loop(node, model.small_loop_max)
+        if not loop.small and is_constant_iterable(model, node.iter):
+            loop = replace(loop, small=True)
+        model.frame = Frame(outer.function, (*outer.loops, loop), outer.withs)
         self._visit_list(node.body)
         model.frame = outer
         self._visit_list(node.orelse)
@@ -424,6 +426,8 @@ class Checker:
             self.visit(generator.target)
             model.bind_target(generator.target, BindingKind.LOOP_VARIABLE, generator.iter)
             loop = comprehension_loop(node, generator, model.small_loop_max)
+            if not loop.small and is_constant_iterable(model, generator.iter):
+                loop = replace(loop, small=True)
             model.frame = Frame(outer.function, (*model.frame.loops, loop), outer.withs)
             self._visit_list(generator.ifs)
         if isinstance(node, ast.DictComp):

@@ -28,7 +28,12 @@ What to use depends on the driver:
 - pymongo: `insert_many()`, `bulk_write()`.
 
 It does not matter for a handful of rows, or when each write must be visible before
-the next one is computed. DDL in a loop (creating a few tables) is not reported.
+the next one is computed. DDL in a loop (creating a few tables) is not reported, nor is a
+write that runs at most once per loop: in a retry loop (`for attempt in range(n): ...
+break`), on an exit path (`except ...: undo(); return`), or under a batch guard
+(`if len(pending) >= batch_size: session.flush()`). Set-based SQL that picks its own
+rows (`UPDATE ... WHERE id IN (SELECT ... LIMIT 1000)` until no row changes, or
+`INSERT ... SELECT` with no parameters) writes many rows per pass and is not reported.
 
 ## Example
 ```python
@@ -86,6 +91,7 @@ on PostgreSQL (psycopg 3) 10,000 rows: 4.9x; `execute_values` on PostgreSQL (psy
 from __future__ import annotations
 
 import ast
+import re
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.effects import Effect
@@ -101,9 +107,14 @@ from throughlint.fixes import BULK_CREATE, offers
 from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
-from throughlint.rules.through_helpers import helper_call
+from throughlint.rules.through_helpers import (
+    helper_call,
+    model_method_call,
+    related_manager_call,
+)
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_pass import not_per_item, runs_once
 
 RULE = Rule(
     code="TL102",
@@ -215,6 +226,21 @@ def save(conn: sqlite3.Connection, rows):
         conn.execute("INSERT INTO t SELECT * FROM staging LIMIT 500")
 """,
         """\
+from sqlalchemy.orm import Session
+
+from app.models import Event
+
+
+def record(session: Session, events, batch_size=500):
+    pending = []
+    for data in events:
+        pending.append(data)
+        session.add(Event(**data))
+        if len(pending) >= batch_size:
+            session.flush()
+            pending.clear()
+""",
+        """\
 from PIL import Image
 
 
@@ -247,7 +273,7 @@ def check(checker, node: ast.Call) -> None:
     ):
         return
     if found.framework in ("dbapi", "sqlalchemy") and found.method == "execute":
-        if found.verb not in WRITE_VERBS:
+        if found.verb not in WRITE_VERBS or _set_based(found.sql, node):
             return
     elif found.framework == "sqlalchemy":
         if found.method == "flush":
@@ -256,9 +282,11 @@ def check(checker, node: ast.Call) -> None:
             # a ``flush()`` after it in the same pass (a ``commit()`` is TL103's finding)
             if not model.loop_facts(loop).flushed_after(node.lineno):
                 return
+            if not _flushed_in_same_pass(model, node, loop):
+                return  # another object's flush, or one under a batch guard
         elif found.method != "merge":
             return
-    if is_batch_loop(loop):
+    if is_batch_loop(loop) or runs_once(model, loop):
         return
     if receiver_per_item(model, node) or per_table_statement(model, node):
         return
@@ -383,7 +411,54 @@ def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
     return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
 
 
+_SUBQUERY_LIMIT = re.compile(r"\bSELECT\b.*\bLIMIT\b", re.IGNORECASE | re.DOTALL)
+
+
+def _set_based(sql: str | None, call: ast.Call) -> bool:
+    """The statement picks its own rows with a query: ``UPDATE ... WHERE id IN (SELECT ...
+    LIMIT n)`` (a chunk per pass, as in ``while cur.rowcount:``), or ``INSERT ... SELECT``
+    with no parameters. One pass writes many rows, not one item."""
+    if not sql:
+        return False
+    if _SUBQUERY_LIMIT.search(sql):
+        return True
+    return "SELECT" in sql.upper() and len(call.args) < 2 and not call.keywords
+
+
+def _flushed_in_same_pass(model, call: ast.Call, loop: Loop) -> bool:
+    """A ``flush()`` of the same session after the ``add`` in the same pass of the loop,
+    not under a batch guard or on an exit path (a ``commit()`` there is TL103's
+    finding)."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    session = source_text(call.func.value)
+    return any(
+        line > call.lineno and receiver == session
+        for line, receiver in _per_item_flushes(model, loop)
+    )
+
+
+def _per_item_flushes(model, loop: Loop) -> list[tuple[int, str]]:
+    """Where the loop's body flushes on every pass, and which session: found once per
+    loop (every ``add`` in it asks)."""
+    known = model.memo("TL102.flushes")
+    found = known.get(loop.node)
+    if found is None:
+        found = known[loop.node] = [
+            (node.lineno, source_text(node.func.value))
+            for statement in getattr(loop.node, "body", ())
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "flush"
+            and not not_per_item(loop, node)
+        ]
+    return found
+
+
 RULE.on_project("call")(helper_call(Effect.WRITE, "writes a row", "N writes"))
+RULE.on_project("method")(model_method_call(Effect.WRITE, "writes a row", "N writes"))
+RULE.on_project("manager")(related_manager_call(writes=True))
 
 
 @RULE.on_project("sql")
