@@ -112,7 +112,16 @@ class Checker:
             self._run_function(self._deferred.pop(0))
         return self.diagnostics
 
-    def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
+    def report(
+        self,
+        rule: Rule,
+        node: ast.AST,
+        message: str,
+        fix: Fix | None = None,
+        confidence: str = "typed",
+    ) -> None:
+        if confidence == "heuristic" and not self.settings.heuristics:
+            return
         span = self.source.span(node)
         context = finding_context(self.semantic, self.settings)
         self.diagnostics.append(
@@ -129,6 +138,7 @@ class Checker:
                 loop_depth=context.loop_depth,
                 loop_input=context.loop_input,
                 complexity=context.complexity,
+                confidence=confidence,
             )
         )
 

@@ -52,6 +52,7 @@ class Settings:
     commit_functions: tuple[str, ...] = ()
     remote_call_functions: tuple[str, ...] = ()
     connection_factories: tuple[str, ...] = ()
+    heuristics: bool = True  # findings judged by names or usage, not by resolved types
     cache_dir: str = ".throughlint_cache"
     baseline: str | None = None  # relative to project_root
     project_root: str = field(default=".", compare=False)

@@ -69,6 +69,8 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
         (f" [{diagnostic.name}] ", "dim"),
         (diagnostic.message, ""),
     ]
+    if diagnostic.confidence != "typed":
+        pieces.append((f" ({diagnostic.confidence})", "dim"))
     if diagnostic.fix is not None:
         pieces.append((f" [*] {diagnostic.fix.description}", "green"))
     return pieces

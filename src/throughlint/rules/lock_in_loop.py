@@ -322,6 +322,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked) -> None:
         f"{inside.statements + outside.statements} statements): N acquire/release pairs and"
         f" threads take turns per item; take it once around the loop, or accumulate locally"
         f" and merge once",
+        confidence="heuristic" if kind in {"lock", "semaphore"} else "typed",
     )
 
 
