@@ -1,0 +1,257 @@
+"""``semantic.types``: the family of a receiver, and the ``confidence`` of findings that
+rest on it, through the real CLI. Each piece of type knowledge has a bad case (flagged),
+a good case (the batch API), a near miss, and a user's own class of the same name."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from throughlint.semantic.types import HEURISTIC, TYPED, infer
+
+
+def _lint(run_cli, tmp_path, source: str, *args: str) -> list[dict]:
+    (tmp_path / "mod.py").write_text(textwrap.dedent(source))
+    done = run_cli("--isolated", "--no-cache", "--format", "json", *args, "mod.py")
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)["diagnostics"]
+
+
+def _found(diagnostics: list[dict]) -> list[tuple[str, int, str]]:
+    return [(d["code"], d["line"], d["confidence"]) for d in diagnostics]
+
+
+# a redis client made by a constructor the model cannot resolve (a lazily imported module)
+LAZY_REDIS = """\
+class Limiter:
+    def __init__(self, dependency, url):
+        self.storage = dependency.asyncio.Redis.from_url(url)
+
+    async def reset(self, keys):
+        for key in keys:
+            await self.storage.delete(key)
+"""
+LAZY_REDIS_GOOD = """\
+class Limiter:
+    def __init__(self, dependency, url):
+        self.storage = dependency.asyncio.Redis.from_url(url)
+
+    async def reset(self, keys):
+        await self.storage.delete(*keys)
+"""
+# near miss: the same method on an attribute of unknown type
+UNKNOWN_BACKEND = """\
+class Store:
+    def __init__(self, backend):
+        self.backend = backend
+
+    def remove(self, words):
+        for word in words:
+            self.backend.delete(word)
+"""
+# shadowing: the user's own class called Redis, whose delete is local
+OWN_REDIS = """\
+class Redis:
+    def delete(self, key):
+        return key
+
+
+class Limiter:
+    def __init__(self):
+        self.storage = Redis()
+
+    def reset(self, keys):
+        for key in keys:
+            self.storage.delete(key)
+"""
+
+# an attribute given redis-only commands elsewhere in its class
+USED_AS_REDIS = """\
+class Index:
+    def __init__(self, database):
+        self.database = database
+
+    def add(self, word, doc):
+        self.database.zadd(word, {doc: 1})
+
+    def remove(self, words):
+        for word in words:
+            self.database.delete(word)
+"""
+USED_AS_REDIS_GOOD = """\
+class Index:
+    def __init__(self, database):
+        self.database = database
+
+    def add(self, word, doc):
+        self.database.zadd(word, {doc: 1})
+
+    def remove(self, words):
+        self.database.delete(*words)
+"""
+
+# a class of this file that subclasses the redis client: typed
+SUBCLASS = """\
+import redis
+
+
+class Database(redis.Redis):
+    pass
+
+
+db = Database()
+
+
+def drop(keys):
+    for key in keys:
+        db.delete(key)
+"""
+OWN_SUBCLASS = """\
+class Redis:
+    def delete(self, key):
+        return key
+
+
+class Database(Redis):
+    pass
+
+
+db = Database()
+
+
+def drop(keys):
+    for key in keys:
+        db.delete(key)
+"""
+
+# memcache, typed by its constructor
+MEMCACHE = """\
+from pymemcache.client.base import Client
+
+
+class Cache:
+    def __init__(self):
+        self.client = Client(("localhost", 11211))
+
+    def get_all(self, keys):
+        return [self.client.get(key) for key in keys]
+"""
+MEMCACHE_GOOD = """\
+from pymemcache.client.base import Client
+
+
+class Cache:
+    def __init__(self):
+        self.client = Client(("localhost", 11211))
+
+    def get_all(self, keys):
+        return self.client.get_many(keys)
+"""
+MEMCACHE_SMALL = """\
+from pymemcache.client.base import Client
+
+
+class Cache:
+    def __init__(self):
+        self.client = Client(("localhost", 11211))
+
+    def settings(self):
+        return [self.client.get(key) for key in ("a", "b")]
+"""
+OWN_CLIENT = """\
+class Client:
+    def get(self, key):
+        return key
+
+
+class Cache:
+    def __init__(self):
+        self.client = Client()
+
+    def get_all(self, keys):
+        return [self.client.get(key) for key in keys]
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(LAZY_REDIS, [("TL401", 7, HEURISTIC)], id="lazy-constructor-bad"),
+        pytest.param(LAZY_REDIS_GOOD, [], id="lazy-constructor-good"),
+        pytest.param(UNKNOWN_BACKEND, [], id="unknown-backend-near-miss"),
+        pytest.param(OWN_REDIS, [], id="own-redis-shadowing"),
+        pytest.param(USED_AS_REDIS, [("TL401", 10, HEURISTIC)], id="redis-by-use-bad"),
+        pytest.param(USED_AS_REDIS_GOOD, [], id="redis-by-use-good"),
+        pytest.param(SUBCLASS, [("TL401", 13, TYPED)], id="client-subclass-bad"),
+        pytest.param(OWN_SUBCLASS, [], id="own-subclass-shadowing"),
+        pytest.param(MEMCACHE, [("TL401", 9, TYPED)], id="memcache-bad"),
+        pytest.param(MEMCACHE_GOOD, [], id="memcache-good"),
+        pytest.param(MEMCACHE_SMALL, [], id="memcache-small-loop-near-miss"),
+        pytest.param(OWN_CLIENT, [], id="own-client-shadowing"),
+    ],
+)
+def test_families_through_the_cli(run_cli, tmp_path, source, expected):
+    assert _found(_lint(run_cli, tmp_path, source, "--select", "TL4")) == expected
+
+
+def test_heuristics_false_keeps_only_typed_findings(run_cli, tmp_path):
+    source = LAZY_REDIS + "\n\n" + SUBCLASS
+    assert {c for _, _, c in _found(_lint(run_cli, tmp_path, source))} == {TYPED, HEURISTIC}
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\nheuristics = false\n")
+    done = run_cli("--no-cache", "--format", "json", "mod.py")
+    found = _found(json.loads(done.stdout)["diagnostics"])
+    assert found and all(confidence == TYPED for _, _, confidence in found)
+
+
+def test_heuristics_must_be_a_boolean(run_cli, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.throughlint]\nheuristics = "no"\n')
+    (tmp_path / "mod.py").write_text("x = 1\n")
+    done = run_cli("--no-cache", "mod.py")
+    assert done.returncode == 2
+    assert "heuristics" in done.stderr
+
+
+def test_confidence_in_sarif_and_text(run_cli, tmp_path):
+    (tmp_path / "mod.py").write_text(LAZY_REDIS)
+    sarif = json.loads(run_cli("--isolated", "--no-cache", "--format", "sarif", "mod.py").stdout)
+    results = sarif["runs"][0]["results"]
+    assert [r["properties"]["confidence"] for r in results] == [HEURISTIC]
+    text = run_cli("--isolated", "--no-cache", "mod.py").stdout
+    assert "(heuristic)" in text
+
+
+def test_lock_known_only_by_name_is_heuristic(run_cli, tmp_path):
+    source = """\
+    import threading
+    lock = threading.Lock()
+
+    def by_type(words, totals):
+        for word in words:
+            with lock:
+                totals[word] = totals.get(word, 0) + 1
+
+    def by_name(words, totals, lock):
+        for word in words:
+            with lock:
+                totals[word] = totals.get(word, 0) + 1
+    """
+    found = _found(_lint(run_cli, tmp_path, source, "--select", "TL301"))
+    assert found == [("TL301", 6, TYPED), ("TL301", 11, HEURISTIC)]
+
+
+def test_infer_follows_both_arms_of_an_if(ask):
+    source = """\
+import redis
+class C:
+    def __init__(self, url, fake):
+        if fake:
+            self.r = None
+        else:
+            self.r = redis.Redis.from_url(url)
+    def f(self):
+        probe(self.r)
+"""
+    [fact] = ask(source, infer)
+    assert fact is not None and (fact.family, fact.confidence) == ("redis", TYPED)
