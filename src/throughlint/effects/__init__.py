@@ -22,6 +22,7 @@ class Effect(enum.Flag):
     WRITE = enum.auto()
     COMMIT = enum.auto()
     REMOTE = enum.auto()
+    POOL = enum.auto()  # starts and joins a worker pool: costly once per call
 
 
 def call_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:

@@ -17,6 +17,7 @@ import ast
 import sys
 from typing import TYPE_CHECKING, Any
 
+from throughlint.apis import EXECUTORS
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
 from throughlint.rules.base import Rule
@@ -222,6 +223,24 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
         if not record[0] & Effect.READ.value:
             record[0] |= Effect.READ.value
             record[2][str(Effect.READ.value)] = _witness(checker, iterable)
+
+
+@COLLECTOR.on(ast.With, ast.AsyncWith)
+def record_pool(checker: Checker, node: ast.AST) -> None:
+    """``with ThreadPoolExecutor() as pool:`` in a function: every call of it starts and
+    joins a pool, which a caller's loop repeats (TL203 through the index)."""
+    assert isinstance(node, (ast.With, ast.AsyncWith))
+    model = checker.semantic
+    if model.function_name is None:
+        return
+    for item in node.items:
+        context = item.context_expr
+        if isinstance(context, ast.Call) and model.resolve(context.func) in EXECUTORS:
+            record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
+            if not record[0] & Effect.POOL.value:
+                record[0] |= Effect.POOL.value
+                record[2][str(Effect.POOL.value)] = _witness(checker, context)
+            return
 
 
 @COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)

@@ -19,9 +19,10 @@ HELPER_CODES: tuple[tuple[Effect, str], ...] = (
     (Effect.WRITE, "TL102"),
     (Effect.COMMIT, "TL103"),
     (Effect.REMOTE, "TL401"),
+    (Effect.POOL, "TL203"),
 )
 """Which code a call in a hot loop gets for each effect of the function it calls."""
-SHAPE_EXEMPT = frozenset({"TL401"})
+SHAPE_EXEMPT = frozenset({"TL401", "TL203"})
 """Codes not reported for a call in a retry or polling loop (the pending record's
 ``shape``, from ``semantic.concurrency.not_per_item``), as their direct checks do."""
 
@@ -30,6 +31,7 @@ _HELPER_WORDS = {
     "TL102": ("writes a row", "N writes"),
     "TL103": ("commits a transaction", "N commits"),
     "TL401": ("makes a remote call", "N round trips"),
+    "TL203": ("starts and joins a worker pool", "N pools set up and torn down"),
 }
 
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})

@@ -3,7 +3,10 @@ Finds an executor, process pool, HTTP session, database connection or remote cli
 created on every pass of a `for` loop or comprehension: `ThreadPoolExecutor`,
 `ProcessPoolExecutor`, `multiprocessing.Pool`, `requests.Session`, `httpx.Client`,
 `aiohttp.ClientSession`, `sqlite3.connect`, `psycopg2.connect`, `create_engine`,
-`redis.Redis`, `boto3.client` and similar.
+`redis.Redis`, `boto3.client` and similar. Through the project index it also finds a
+call, once per item, to a function of the project that starts and joins a pool in a
+`with` block (`def fetch_many(urls): with ThreadPoolExecutor() as pool: ...`), however
+many calls deep.
 
 ## Why it hurts throughput
 These objects are expensive to create and cheap to reuse: a pool starts threads or
@@ -67,6 +70,7 @@ RULE = Rule(
     name="pool-per-iteration",
     summary="Executor, session or connection created on every pass of a loop",
     options=("connection-factories",),
+    uses_index=True,
     doc=__doc__ or "",
     bad=(
         """\
