@@ -255,3 +255,37 @@ class C:
 """
     [fact] = ask(source, infer)
     assert fact is not None and (fact.family, fact.confidence) == ("redis", TYPED)
+
+
+def test_many_key_form_per_group_stays_clean(run_cli, tmp_path):
+    source = """\
+    import redis
+    r = redis.Redis()
+
+    def drop(groups):
+        for group in groups:
+            r.unlink(*group)
+        for key in groups[0]:
+            r.unlink(key)
+    """
+    assert _found(_lint(run_cli, tmp_path, source, "--select", "TL401")) == [("TL401", 7, TYPED)]
+
+
+def test_helper_given_the_callers_pipeline_stays_clean(run_cli, tmp_path):
+    source = """\
+    import redis
+    r = redis.Redis()
+
+    def forget(key, pipeline=None):
+        connection = pipeline if pipeline is not None else r
+        r.delete(key)
+
+    def forget_all(keys):
+        with r.pipeline() as pipe:
+            for key in keys:
+                forget(key, pipeline=pipe)
+            pipe.execute()
+        for key in keys:
+            forget(key)
+    """
+    assert _found(_lint(run_cli, tmp_path, source, "--select", "TL401")) == [("TL401", 14, TYPED)]

@@ -212,6 +212,18 @@ def remote_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> 
 
 def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
     """The round trip ``call`` makes, or None when it makes none that we know of."""
+    found = _remote_call(model, call, settings)
+    if (
+        found is not None
+        and found.client == "redis"
+        and found.batch is not None
+        and any(isinstance(argument, ast.Starred) for argument in call.args)
+    ):  # ``unlink(*keys)`` per group of keys: already the many-key form
+        return RemoteCall(found.client, found.method, None, found.asynchronous, found.confidence)
+    return found
+
+
+def _remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
     name = model.resolve(call.func)
     if name is None or name.partition(".")[0] not in _ROOT_PACKAGES:
         by_type = _typed_receiver(model, call)

@@ -164,6 +164,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
+        if shape is None and _passes_pipeline(node):
+            shape = "buffered"  # the helper's commands go into the caller's pipeline
         add_pending(
             checker,
             node,
@@ -173,6 +175,15 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             loop=describe_loop(loop),
             **({"shape": shape} if shape else {}),
         )
+
+
+def _passes_pipeline(node: ast.Call) -> bool:
+    """``registry.remove(job, pipeline=pipe)``: the caller hands its redis pipeline in."""
+    return any(
+        keyword.arg in {"pipeline", "pipe"}
+        and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)
+        for keyword in node.keywords
+    )
 
 
 def _imported_statement(checker: Checker, node: ast.Call) -> None:
