@@ -268,7 +268,7 @@ def test_many_key_form_per_group_stays_clean(run_cli, tmp_path):
         for key in groups[0]:
             r.unlink(key)
     """
-    assert _found(_lint(run_cli, tmp_path, source, "--select", "TL401")) == [("TL401", 7, TYPED)]
+    assert _found(_lint(run_cli, tmp_path, source, "--select", "TL401")) == [("TL401", 8, TYPED)]
 
 
 def test_helper_given_the_callers_pipeline_stays_clean(run_cli, tmp_path):
