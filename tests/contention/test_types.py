@@ -289,3 +289,34 @@ def test_helper_given_the_callers_pipeline_stays_clean(run_cli, tmp_path):
             forget(key)
     """
     assert _found(_lint(run_cli, tmp_path, source, "--select", "TL401")) == [("TL401", 14, TYPED)]
+
+
+def test_own_lock_class_in_a_drain_loop_stays_clean(run_cli, tmp_path):
+    source = """\
+    import collections
+
+
+    class Lock:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+
+    class Sender:
+        def __init__(self, transport):
+            self._lock = Lock()
+            self._pending = collections.deque()
+            self._transport = transport
+
+        def run(self):
+            while self._pending:
+                with self._lock:
+                    message = self._pending.popleft()
+                self._transport.send(message)
+    """
+    assert _found(_lint(run_cli, tmp_path, source, "--select", "TL301")) == []
+    typed = source.replace("self._lock = Lock()", "self._lock = threading.Lock()")
+    typed = "import threading\n" + textwrap.dedent(typed)
+    assert _found(_lint(run_cli, tmp_path, typed, "--select", "TL301")) == [("TL301", 21, TYPED)]
