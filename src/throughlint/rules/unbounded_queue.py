@@ -1,7 +1,8 @@
 """## What it does
 Finds queues created without a positive `maxsize`: `queue.Queue`, `LifoQueue` and
-`PriorityQueue`, their `asyncio` and `multiprocessing` counterparts (also through a
-`multiprocessing` context or manager), and `queue.SimpleQueue`, which cannot be bounded.
+`PriorityQueue`, their `asyncio`, `multiprocessing` and `gevent.queue` counterparts (also
+through a `multiprocessing` context or manager), and `queue.SimpleQueue`, which cannot be
+bounded.
 
 ## Why it hurts throughput
 An unbounded queue has no backpressure. When producers are faster than consumers, `put()`
@@ -64,6 +65,14 @@ RULE = Rule(
     doc=__doc__ or "",
     bad=(
         """\
+from gevent import queue
+
+
+class Socket:
+    def __init__(self):
+        self.outbox = queue.Queue()  # expect: TL201
+""",
+        """\
 import queue
 
 jobs = queue.Queue()  # expect: TL201
@@ -108,6 +117,12 @@ pending = asyncio.Queue(100)
 """,
     ),
     near_miss=(
+        """\
+from gevent import queue
+
+def make(size):
+    return queue.Queue(size)
+""",
         """\
 import queue
 
@@ -154,6 +169,10 @@ _BOUNDABLE: frozenset[str] = frozenset(
         "multiprocessing.Manager().JoinableQueue",
         "multiprocessing.managers.SyncManager().Queue",
         "multiprocessing.managers.SyncManager().JoinableQueue",
+        "gevent.queue.Queue",
+        "gevent.queue.JoinableQueue",
+        "gevent.queue.LifoQueue",
+        "gevent.queue.PriorityQueue",
     }
 )
 _UNBOUNDABLE: frozenset[str] = frozenset({"queue.SimpleQueue"})
