@@ -329,6 +329,13 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if model.function_name is not None:
         qualified = f"{model.function_name}.{node.name}"
     record: dict[str, Any] = {"b": bases, "r": relations}
+    methods = [
+        statement.name
+        for statement in node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    if methods:
+        record["m"] = methods  # what a subclass overrides (index: calls through ``self``)
     if abstract:
         record["a"] = True
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]

@@ -71,6 +71,7 @@ class ProjectIndex:
         self._relations: dict[str, dict[str, Relation]] = {}
         self._effects: dict[str, int] = {}
         self._witness: dict[str, dict[str, str]] = {}
+        self._subclasses: dict[str, list[str]] = {}
         self._finished = False
 
     # --- building ----------------------------------------------------------------------
@@ -85,6 +86,7 @@ class ProjectIndex:
     def finish(self) -> ProjectIndex:
         self._build_relations()
         self._build_summaries()
+        self._build_subclasses()
         self._finished = True
         return self
 
@@ -247,6 +249,38 @@ class ProjectIndex:
         key = self._function_key(name)
         return Effect(self._effects.get(key, 0)) if key is not None else Effect.NONE
 
+    def _build_subclasses(self) -> None:
+        for name, record in self.classes.items():
+            for base in record["b"]:
+                self._subclasses.setdefault(base, []).append(name)
+
+    def override_effects(self, name: str, caller: str = "") -> tuple[Effect, str]:
+        """What the project's subclasses do in their overrides of a method called on an
+        instance (``self.get(k)`` in a base class whose subclasses talk to redis):
+        (effects, witness). Only round trips and pools: the call runs one of them. A
+        subclass that overrides ``caller`` too (its own ``get_many``) never runs the call."""
+        if "()." not in name:
+            return Effect.NONE, ""
+        owner, _, method = name.replace("().", ".").removesuffix("()").rpartition(".")
+        found, witness, seen = Effect.NONE, "", {owner}
+        todo = list(self._subclasses.get(owner, ()))
+        while todo and len(seen) < 200:
+            subclass = todo.pop()
+            if subclass in seen:
+                continue
+            seen.add(subclass)
+            if caller and caller in self.classes.get(subclass, {}).get("m", ()):
+                continue
+            todo.extend(self._subclasses.get(subclass, ()))
+            key = f"{subclass}.{method}"
+            effect = Effect(self._effects.get(key, 0)) & (Effect.REMOTE | Effect.POOL)
+            if effect & ~found:
+                found |= effect
+                bit = Effect.REMOTE if effect & Effect.REMOTE else Effect.POOL
+                text = self._witness.get(key, {}).get(str(bit.value), "")
+                witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
+        return found, witness
+
     def summary_witness(self, name: str, effect: Effect) -> str:
         """The call that gives ``name`` that effect, for messages."""
         key = self._function_key(name)
@@ -286,6 +320,10 @@ class ProjectIndex:
     def _resolve_call(self, pending: dict[str, Any], active: set[str]):
         callee = pending["callee"]
         effect = self.summary_effects(callee)
+        caller = pending.get("fn", "").rpartition(".")[2]
+        overridden, override_witness = self.override_effects(callee, caller)
+        overridden &= ~effect
+        effect |= overridden
         if not effect:
             return []
         items = []
@@ -295,7 +333,7 @@ class ProjectIndex:
             if code in SHAPE_EXEMPT and pending.get("shape"):
                 continue  # a retry or a polling loop: not one call per item
             verb, growth = _HELPER_WORDS.get(code, ("does I/O", "N calls"))
-            witness = self.summary_witness(callee, flag)
+            witness = override_witness if flag & overridden else self.summary_witness(callee, flag)
             via = f" (via {witness})" if witness else ""
             items.append(
                 (
