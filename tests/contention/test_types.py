@@ -80,6 +80,52 @@ class Index:
         for word in words:
             self.database.delete(word)
 """
+# one client under two names: the reading one is a redis client too
+ALIASED_REDIS = """\
+class Cache:
+    def __init__(self, client):
+        self._read = self._write = client
+
+    def add(self, key, value):
+        return self._write.setnx(key, value)
+
+    def has_all(self, keys):
+        return [self._read.exists(key) for key in keys]
+"""
+# boto3 imported inside __init__, a table handed out by the resource
+LOCAL_BOTO3 = """\
+class Store:
+    def __init__(self, name):
+        import boto3
+
+        self._dynamo = boto3.resource("dynamodb")
+        self._table = self._dynamo.Table(name)
+
+    def put_all(self, items):
+        for item in items:
+            self._table.put_item(Item=item)
+"""
+LOCAL_BOTO3_GOOD = LOCAL_BOTO3.replace(
+    """        for item in items:
+            self._table.put_item(Item=item)""",
+    """        with self._table.batch_writer() as batch:
+            for item in items:
+                batch.put_item(Item=item)""",
+)
+OWN_TABLE = """\
+class Table:
+    def put_item(self, Item):
+        return Item
+
+
+class Store:
+    def __init__(self):
+        self._table = Table()
+
+    def put_all(self, items):
+        for item in items:
+            self._table.put_item(Item=item)
+"""
 USED_AS_REDIS_GOOD = """\
 class Index:
     def __init__(self, database):
@@ -184,6 +230,10 @@ class Cache:
         pytest.param(OWN_REDIS, [], id="own-redis-shadowing"),
         pytest.param(USED_AS_REDIS, [("TL401", 10, HEURISTIC)], id="redis-by-use-bad"),
         pytest.param(USED_AS_REDIS_GOOD, [], id="redis-by-use-good"),
+        pytest.param(LOCAL_BOTO3, [("TL401", 10, HEURISTIC)], id="boto3-local-import-bad"),
+        pytest.param(LOCAL_BOTO3_GOOD, [], id="boto3-batch-writer-good"),
+        pytest.param(OWN_TABLE, [], id="own-table-shadowing"),
+        pytest.param(ALIASED_REDIS, [("TL401", 9, HEURISTIC)], id="redis-alias-bad"),
         pytest.param(SUBCLASS, [("TL401", 13, TYPED)], id="client-subclass-bad"),
         pytest.param(OWN_SUBCLASS, [], id="own-subclass-shadowing"),
         pytest.param(MEMCACHE, [("TL401", 9, TYPED)], id="memcache-bad"),

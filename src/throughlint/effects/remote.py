@@ -275,6 +275,8 @@ def _typed_receiver(model: SemanticModel, call: ast.Call) -> RemoteCall | None:
         found = _redis(fact.name, (), func.attr)
     elif fact.family == "memcache":
         found = _memcache(func.attr)
+    elif fact.family == "boto3":
+        found = _boto3((), func.attr)
     elif fact.family == "elasticsearch":
         found = _search((), func.attr, fact.name.startswith("Async"))
     else:
@@ -294,7 +296,9 @@ _MEMCACHE_BATCH: dict[str, str] = {
 }
 
 
-_TYPED_METHODS: frozenset[str] = frozenset({*REDIS_COMMANDS, *_MEMCACHE_BATCH, *_SEARCH_BATCH})
+_TYPED_METHODS: frozenset[str] = frozenset(
+    {*REDIS_COMMANDS, *_MEMCACHE_BATCH, *_SEARCH_BATCH, *_BOTO3_BATCH}
+)
 
 
 def _memcache(method: str) -> RemoteCall | None:

@@ -150,7 +150,13 @@ _CONSTRUCTOR_TAILS: dict[str, str] = {
     "Elasticsearch": "elasticsearch",
     "AsyncElasticsearch": "elasticsearch",
     "OpenSearch": "elasticsearch",
+    "boto3.client": "boto3",
+    "boto3.resource": "boto3",
+    "boto3.Session.client": "boto3",
+    "boto3.Session.resource": "boto3",
 }
+# what a boto3 resource hands out: still a client of the same service
+_RESOURCE_CHILDREN: frozenset[str] = frozenset({"Table", "Bucket", "Queue", "Topic", "Object"})
 
 # Commands only a redis client has: a receiver used with one of them is a redis client.
 REDIS_ONLY_COMMANDS: frozenset[str] = frozenset(
@@ -272,7 +278,12 @@ def _by_spelling(model: SemanticModel, value: ast.expr) -> TypeFact | None:
     family = _BY_NAME.get(resolved or "")
     if family is not None:
         return TypeFact(family, resolved or "")
-    dotted = _dotted(value.func)
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr in _RESOURCE_CHILDREN:
+        parent = infer(model, func.value)  # ``self._dynamo.Table(name)``
+        if parent is not None and parent.family == "boto3":
+            return TypeFact("boto3", f"{parent.name}.{func.attr}()", parent.confidence)
+    dotted = _dotted(func)
     if dotted is None:
         return None
     for tail, family in _CONSTRUCTOR_TAILS.items():
@@ -331,5 +342,17 @@ def _redis_attributes(class_def: ast.ClassDef) -> frozenset[str]:
                 and receiver.value.id == "self"
             ):
                 found.add(receiver.attr)
+    if found:  # ``self._read = self._write = client``: one client under two names
+        for node in ast.walk(class_def):
+            if isinstance(node, ast.Assign) and len(node.targets) > 1:
+                names = {
+                    target.attr
+                    for target in node.targets
+                    if isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "self"
+                }
+                if names & found:
+                    found |= names
     known = _REDIS_USE[class_def] = frozenset(found)
     return known
