@@ -370,3 +370,47 @@ def test_own_lock_class_in_a_drain_loop_stays_clean(run_cli, tmp_path):
     typed = source.replace("self._lock = Lock()", "self._lock = threading.Lock()")
     typed = "import threading\n" + textwrap.dedent(typed)
     assert _found(_lint(run_cli, tmp_path, typed, "--select", "TL301")) == [("TL301", 21, TYPED)]
+
+
+def test_both_arms_of_an_optional_import(run_cli, tmp_path):
+    source = """\
+    try:
+        import redis
+    except ImportError:
+        redis = None
+
+
+    class Cache:
+        def __init__(self, url):
+            if redis is None:
+                raise RuntimeError("redis is not installed")
+            self.client = redis.Redis.from_url(url)
+
+        def drop(self, keys):
+            for key in keys:
+                self.client.delete(key)
+    """
+    assert _found(_lint(run_cli, tmp_path, source, "--select", "TL401")) == [("TL401", 15, TYPED)]
+    # a stand-in with methods of its own replaces the import: only the spelling is left
+    stand_in = source.replace("redis = None", "redis = FakeRedisModule()")
+    found = _found(_lint(run_cli, tmp_path, stand_in, "--select", "TL401"))
+    assert found == [("TL401", 15, HEURISTIC)]
+
+
+def test_instance_of_a_class_attribute_factory_is_judged_by_use(run_cli, tmp_path):
+    source = """\
+    class Manager:
+        clients = {}
+
+        def __init__(self, url):
+            self.client = Manager.clients.get(url)
+
+        def put(self, key, value, ttl):
+            self.client.setex(key, ttl, value)
+
+        def drop(self, keys):
+            for key in keys:
+                self.client.delete(key)
+    """
+    found = _found(_lint(run_cli, tmp_path, source, "--select", "TL401"))
+    assert found == [("TL401", 12, HEURISTIC)]

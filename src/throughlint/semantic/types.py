@@ -198,7 +198,7 @@ def _infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
             return subclass
         if name.endswith("()") and not name.startswith(model.module + "."):
             return None  # a library object of another kind: its type is known
-        if name.startswith(f"{model.module}.") and name.endswith("()"):
+        if _local_class_named(model, name):
             return None  # an instance of a class of this file
     values = _assigned_values(model, expr)
     for value in values:
