@@ -16,6 +16,17 @@ def fetch_many(urls, get):
     with ThreadPoolExecutor(max_workers=8) as pool:
         return list(pool.map(get, urls))
 """
+# the pool chosen by a condition, entered by name
+OPTIONAL_HELPER = """\
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+
+
+def fetch_many(urls, get, parallel=True):
+    pool = ThreadPoolExecutor(max_workers=8) if parallel else nullcontext()
+    with pool:
+        return [get(url) for url in urls]
+"""
 # the user's own class called ThreadPoolExecutor: no threads started
 OWN_HELPER = """\
 class ThreadPoolExecutor:
@@ -80,6 +91,7 @@ def page(urls, get):
     ("helper", "caller", "expected"),
     [
         pytest.param(HELPER, PER_ITEM, [("TL203", "app/views.py", 5)], id="bad"),
+        pytest.param(OPTIONAL_HELPER, PER_ITEM, [("TL203", "app/views.py", 5)], id="bad-by-name"),
         pytest.param(SHARED_HELPER, SHARED, [], id="good"),
         pytest.param(HELPER, ONCE, [], id="near-miss-called-once"),
         pytest.param(HELPER, RETRY, [], id="near-miss-retry"),

@@ -24,6 +24,7 @@ from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.scope import BindingKind
 from throughlint.suppression import line_suppressions
 
 if TYPE_CHECKING:
@@ -177,6 +178,24 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         )
 
 
+def _pool_value(model, context: ast.expr) -> ast.Call | None:
+    """The executor construction a ``with`` item enters: ``with Executor() as pool`` or
+    ``with pool:`` after ``pool = Executor() if parallel else nullcontext()``."""
+    if isinstance(context, ast.Name):
+        binding = model.lookup(context.id)
+        value = binding.value if binding is not None else None
+        if value is None or binding.kind is not BindingKind.ASSIGNMENT:
+            return None
+        arms = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+        for arm in arms:
+            if isinstance(arm, ast.Call) and model.resolve(arm.func) in EXECUTORS:
+                return arm
+        return None
+    if isinstance(context, ast.Call) and model.resolve(context.func) in EXECUTORS:
+        return context
+    return None
+
+
 def _passes_pipeline(node: ast.Call) -> bool:
     """``registry.remove(job, pipeline=pipe)``: the caller hands its redis pipeline in."""
     return any(
@@ -245,8 +264,8 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
     if model.function_name is None:
         return
     for item in node.items:
-        context = item.context_expr
-        if isinstance(context, ast.Call) and model.resolve(context.func) in EXECUTORS:
+        context = _pool_value(model, item.context_expr)
+        if context is not None:
             record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
             if not record[0] & Effect.POOL.value:
                 record[0] |= Effect.POOL.value
