@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
-from throughlint.priority import finding_context
+from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
 from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
 from throughlint.semantic.model import Frame, SemanticModel
@@ -24,8 +24,9 @@ Dispatch = dict[type, tuple[Handler, ...]]
 INTERNAL_ERROR_CODE = "TL999"
 INTERNAL_ERROR_NAME = "internal-error"
 
-# (handlers, structural visitor, child fields worth visiting) for one node type
-_Plan = tuple[tuple[Handler, ...], "Callable[[ast.AST], None] | None", tuple[str, ...]]
+# (handlers, structural visitor, child fields worth visiting, is a statement) for one
+# node type
+_Plan = tuple[tuple[Handler, ...], "Callable[[ast.AST], None] | None", tuple[str, ...], bool]
 _LEAF_TYPES = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
 # fields that never hold a node, whatever the node type (names, flags, strings)
@@ -49,12 +50,60 @@ def build_dispatch(rules: Iterable[Rule]) -> Dispatch:
     return {node_type: tuple(handlers) for node_type, handlers in table.items()}
 
 
+def make_diagnostic(
+    rule: Rule,
+    path: str,
+    span: Span,
+    message: str,
+    fix: Fix | None,
+    source_line: str,
+    enclosing: str,
+    context: FindingContext,
+    confidence: str = "typed",
+) -> Diagnostic:
+    """Every finding is built here, from the walk or from the project index, so the same
+    problem gets the same context and priority whichever way it was found."""
+    return Diagnostic(
+        code=rule.code,
+        name=rule.name,
+        path=path,
+        span=span,
+        message=message,
+        severity=rule.severity,
+        fix=fix,
+        source_line=source_line,
+        enclosing=enclosing,
+        loop_depth=context.loop_depth,
+        loop_input=context.loop_input,
+        complexity=context.complexity,
+        confidence=confidence,
+    )
+
+
+def pending_diagnostic(
+    rule: Rule, path: str, pending: dict, message: str, fix: Fix | None
+) -> Diagnostic:
+    """A pending finding (``index/facts.py``) that a project-level check confirmed."""
+    depth, loop_input, complexity = pending.get("ctx") or (pending.get("depth", 0), "", 0)
+    return make_diagnostic(
+        rule,
+        path,
+        Span(*pending["span"]),
+        message,
+        fix,
+        pending["src"],
+        pending.get("fn", ""),
+        FindingContext(depth, loop_input, complexity),
+    )
+
+
 @dataclass
 class _Deferred:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     scope: Scope
     classes: list[ast.ClassDef]
     qualified: str
+    ancestors: list[ast.AST]  # the walk's statement stack at the ``def``, the ``def`` last
 
 
 @dataclass
@@ -74,6 +123,7 @@ class Checker:
     def __post_init__(self) -> None:
         self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
         self._deferred: list[_Deferred] = []
+        self._stack = self.semantic.node_stack
         self._failed: set[str] = set()
         self._names: list[str] = []
         self._structural: dict[type, Callable[[ast.AST], None]] = {
@@ -123,24 +173,26 @@ class Checker:
         if confidence == "heuristic" and not self.settings.heuristics:
             return
         span = self.source.span(node)
-        context = finding_context(self.semantic, self.settings)
+        enclosing, context = self.where()
         self.diagnostics.append(
-            Diagnostic(
-                code=rule.code,
-                name=rule.name,
-                path=self.source.path,
-                span=span,
-                message=message,
-                severity=rule.severity,
-                fix=fix,
-                source_line=self.source.line(span.line),
-                enclosing=".".join(self._names) if self.semantic.function is not None else "",
-                loop_depth=context.loop_depth,
-                loop_input=context.loop_input,
-                complexity=context.complexity,
-                confidence=confidence,
+            make_diagnostic(
+                rule,
+                self.source.path,
+                span,
+                message,
+                fix,
+                self.source.line(span.line),
+                enclosing,
+                context,
+                confidence,
             )
         )
+
+    def where(self) -> tuple[str, FindingContext]:
+        """The enclosing function (``Class.method``, "" at module level) and the ranking
+        context of the node being visited; findings the index resolves later carry both."""
+        enclosing = ".".join(self._names) if self.semantic.function is not None else ""
+        return enclosing, finding_context(self.semantic, self.settings)
 
     # --- the walk ----------------------------------------------------------------------
 
@@ -148,33 +200,26 @@ class Checker:
         plan = self._plans.get(node.__class__)
         if plan is None:
             plan = self._plan(node.__class__)
-        handlers, structural, fields = plan
+        handlers, structural, fields, statement = plan
+        if statement:  # the model's stack of enclosing statements
+            self._stack.append(node)
         if handlers:
             self._call_handlers(handlers, node)
         if structural is not None:
             structural(node)
-            return
-        # _visit_fields, inlined: this loop runs for every node of every file
-        inert, visit = self._inert, self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if item.__class__ not in inert and isinstance(item, ast.AST):
-                        visit(item)
-            elif value.__class__ not in inert and isinstance(value, ast.AST):
-                visit(value)
-
-    def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
-        inert, visit = self._inert, self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if item.__class__ not in inert and isinstance(item, ast.AST):
-                        visit(item)
-            elif value.__class__ not in inert and isinstance(value, ast.AST):
-                visit(value)
+        else:
+            # the node's fields, inlined: this loop runs for every node of every file
+            inert, visit = self._inert, self.visit
+            for name in fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if item.__class__ not in inert and isinstance(item, ast.AST):
+                            visit(item)
+                elif value.__class__ not in inert and isinstance(value, ast.AST):
+                    visit(value)
+        if statement:
+            self._stack.pop()
 
     def _plan(self, node_type: type) -> _Plan:
         """What visiting one node type means, worked out once per type per file."""
@@ -182,6 +227,7 @@ class Checker:
             self.dispatch.get(node_type, ()),
             self._structural.get(node_type),
             () if node_type is ast.Constant else _child_fields(node_type, self._skip),
+            issubclass(node_type, ast.stmt),
         )
         self._plans[node_type] = plan
         if not (plan[0] or plan[1] or plan[2]):
@@ -239,7 +285,9 @@ class Checker:
         qualified = self._qualify(node.name)
         self.semantic.bind(Binding(node.name, BindingKind.FUNCTION, node, qualified=qualified))
         self._deferred.append(
-            _Deferred(node, self.semantic.scope, list(self.semantic.classes), qualified)
+            _Deferred(
+                node, self.semantic.scope, list(self.semantic.classes), qualified, list(self._stack)
+            )
         )
 
     def _visit_arguments_outside(self, args: ast.arguments) -> None:
@@ -259,6 +307,7 @@ class Checker:
         self._names = deferred.qualified.split(".")[1 + self.module.count(".") :]
         owner = deferred.classes[-1] if deferred.scope.kind is ScopeKind.CLASS else None
         self._bind_parameters(node, owner)
+        self._stack[:] = deferred.ancestors
         self._visit_list(node.body)
 
     def _bind_parameters(

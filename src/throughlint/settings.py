@@ -54,6 +54,8 @@ class Settings:
     connection_factories: tuple[str, ...] = ()
     heuristics: bool = True  # findings judged by names or usage, not by resolved types
     cache_dir: str = ".throughlint_cache"
+    # folders whose files are named as modules from there (``src = ["src"]``, like ruff)
+    src: tuple[str, ...] = ()
     baseline: str | None = None  # relative to project_root
     project_root: str = field(default=".", compare=False)
     config_file: str | None = field(default=None, compare=False)

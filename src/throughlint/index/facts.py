@@ -108,14 +108,14 @@ def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None
         return
     span = checker.source.span(node)
     line = checker.source.line(span.line)
-    model = checker.semantic
+    enclosing, context = checker.where()
     record = {
         "k": kind,
         "span": [span.line, span.column, span.end_line, span.end_column],
         "src": line,
         "sup": sorted(line_suppressions(checker.source, span.line)),
-        "fn": (model.function_name or "").removeprefix(model.module + "."),
-        "depth": sum(1 for loop in model.loops if not loop.small and not loop.is_while),
+        "fn": enclosing,
+        "ctx": [context.loop_depth, context.loop_input, context.complexity],
         **data,
     }
     facts.pending.append(record)

@@ -1,4 +1,4 @@
-"""The stable JSON format (DESIGN.md section 3); other tools depend on its shape."""
+"""The stable JSON format (ARCHITECTURE.md: a contract); other tools depend on its shape."""
 
 from __future__ import annotations
 
@@ -26,9 +26,7 @@ def render(report: Report) -> str:
                 "severity": d.severity.value,
                 "confidence": d.confidence,
                 "message": d.message,
-                "fix": None
-                if d.fix is None
-                else {"applicability": d.fix.applicability.value, "description": d.fix.description},
+                "fix": _fix(d),
                 "priority": report.priorities.get(d),
                 "fingerprint": fingerprint,
             }
@@ -37,10 +35,22 @@ def render(report: Report) -> str:
         "summary": {
             "files": report.result.files,
             "diagnostics": len(diagnostics),
-            "fixable": sum(1 for d in diagnostics if d.fix is not None),
+            "fixable": sum(1 for d in diagnostics if d.fix is not None and d.fix.offered),
             "errors": list(report.result.errors),
         },
     }
     if report.baseline is not None:
         document["summary"]["baseline"] = report.baseline
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _fix(diagnostic) -> dict | None:
+    """``applicability`` and ``description``; a declined fix (never applied) also has
+    ``declined``: why."""
+    fix = diagnostic.fix
+    if fix is None:
+        return None
+    found = {"applicability": fix.applicability.value, "description": fix.description}
+    if fix.declined:
+        found["declined"] = fix.declined
+    return found

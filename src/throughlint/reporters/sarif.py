@@ -101,6 +101,8 @@ def _result(
             "applicability": diagnostic.fix.applicability.value,
             "description": diagnostic.fix.description,
         }
+        if diagnostic.fix.declined:
+            result["properties"]["fix"]["declined"] = diagnostic.fix.declined
         if fixes:
             result["fixes"] = fixes
     return result

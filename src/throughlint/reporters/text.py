@@ -71,8 +71,11 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
     ]
     if diagnostic.confidence != "typed":
         pieces.append((f" ({diagnostic.confidence})", "dim"))
-    if diagnostic.fix is not None:
-        pieces.append((f" [*] {diagnostic.fix.description}", "green"))
+    fix = diagnostic.fix
+    if fix is not None and fix.safe:
+        pieces.append((f" [*] {fix.description}", "green"))
+    elif fix is not None and fix.offered:
+        pieces.append((f" [unsafe fix] {fix.description}", "yellow"))
     return pieces
 
 

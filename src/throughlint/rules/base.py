@@ -39,13 +39,20 @@ class Rule:
     severity: Severity = Severity.WARNING
     fix: FixAvailability = FixAvailability.NONE
     triggers: tuple[str, ...] = ()
+    # a finer test of the text than substrings (``socket`` is not a lock); when given,
+    # it decides alone and ``triggers`` name the words it looks for
+    mentions: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
     options: tuple[str, ...] = ()
     bad: tuple[str, ...] = ()
     good: tuple[str, ...] = ()
     near_miss: tuple[str, ...] = ()
-    fixed: tuple[str, ...] = ()
     uses_index: bool = False  # needs the project index (throughlint.index)
     checks: dict[type[ast.AST], list[Callable[..., None]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # project-level checks by pending-finding kind: (index, pending) -> [(message, group,
+    # fix)]; run after every file's facts are merged (``engine.resolve_index``)
+    project_checks: dict[str, list[Callable[..., list]]] = field(
         default_factory=dict, compare=False, repr=False
     )
     doc: str = field(default="", compare=False, repr=False)
@@ -60,6 +67,17 @@ class Rule:
 
         return register
 
+    def on_project(self, *kinds: str) -> Callable[[Callable], Callable]:
+        """Register the decorated function as this rule's check of the pending findings of
+        ``kinds`` (``index/facts.py``), given the merged project index."""
+
+        def register(function: Callable) -> Callable:
+            for kind in kinds:
+                self.project_checks.setdefault(kind, []).append(function)
+            return function
+
+        return register
+
     @property
     def reference(self) -> str:
         """The reference page: the rule module's docstring, passed as ``doc=__doc__``."""
@@ -67,6 +85,8 @@ class Rule:
 
     def relevant(self, text: str) -> bool:
         """Cheap pre-filter: a file that mentions none of the triggers cannot match."""
+        if self.mentions is not None:
+            return self.mentions(text)
         return not self.triggers or any(trigger in text for trigger in self.triggers)
 
 

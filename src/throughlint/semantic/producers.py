@@ -70,9 +70,9 @@ def _target(model: SemanticModel, call: ast.Call) -> tuple[ast.expr | None, ast.
             isinstance(target, ast.Attribute)
             and isinstance(target.value, ast.Name)
             and target.value.id == "self"
-            and model.current_class is not None
+            and model.classes
         ):
-            return target, model.current_class
+            return target, model.classes[-1]
         return None, None
     return None, None
 
