@@ -60,6 +60,7 @@ def make_diagnostic(
     source_line: str,
     enclosing: str,
     context: FindingContext,
+    confidence: str = "typed",
 ) -> Diagnostic:
     """Every finding is built here, from the walk or from the project index, so the same
     problem gets the same context and priority whichever way it was found."""
@@ -76,6 +77,7 @@ def make_diagnostic(
         loop_depth=context.loop_depth,
         loop_input=context.loop_input,
         complexity=context.complexity,
+        confidence=confidence,
     )
 
 
@@ -161,7 +163,16 @@ class Checker:
             self._run_function(self._deferred.pop(0))
         return self.diagnostics
 
-    def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
+    def report(
+        self,
+        rule: Rule,
+        node: ast.AST,
+        message: str,
+        fix: Fix | None = None,
+        confidence: str = "typed",
+    ) -> None:
+        if confidence == "heuristic" and not self.settings.heuristics:
+            return
         span = self.source.span(node)
         enclosing, context = self.where()
         self.diagnostics.append(
@@ -174,6 +185,7 @@ class Checker:
                 self.source.line(span.line),
                 enclosing,
                 context,
+                confidence,
             )
         )
 

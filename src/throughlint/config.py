@@ -88,6 +88,7 @@ KEYS: dict[str, _Key] = {
     "queue-maxsize": _Key("queue_maxsize", _positive_int),
     "max-threads": _Key("max_threads", _positive_int),
     "max-processes": _Key("max_processes", _positive_int),
+    "heuristics": _Key("heuristics", _boolean),
     "query-functions": _Key("query_functions", _qualified_names),
     "write-functions": _Key("write_functions", _qualified_names),
     "commit-functions": _Key("commit_functions", _qualified_names),

@@ -66,6 +66,9 @@ class Diagnostic:
     loop_depth: int = 0
     loop_input: str = ""
     complexity: int = 0
+    # ``typed``: the receiver's type was resolved; ``heuristic``: judged by a name or by
+    # how the value is used (off with ``heuristics = false``)
+    confidence: str = "typed"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -97,6 +100,7 @@ class Diagnostic:
             self.loop_depth,
             self.loop_input,
             self.complexity,
+            self.confidence,
         )
 
     @classmethod
@@ -104,6 +108,7 @@ class Diagnostic:
         code, name, line, col, end_line, end_col, message, severity, fix, source_line = data[:10]
         context = tuple(data[10:14])  # absent in results cached before these fields
         enclosing, loop_depth, loop_input, complexity = context + ("", 0, "", 0)[len(context) :]
+        confidence = data[14] if len(data) > 14 else "typed"
         return cls(
             code=code,
             name=name,
@@ -117,4 +122,5 @@ class Diagnostic:
             loop_depth=loop_depth,
             loop_input=loop_input,
             complexity=complexity,
+            confidence=confidence,
         )

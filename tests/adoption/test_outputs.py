@@ -114,7 +114,11 @@ def test_json_adds_priority_and_keeps_every_stable_field(tl, tmp_path):
         "severity", "message", "fix",
     }  # fmt: skip
     for item in document["diagnostics"]:
-        assert set(item) == stable | {"priority", "fingerprint"}  # compatible additions
+        assert set(item) == stable | {
+            "priority",
+            "fingerprint",
+            "confidence",
+        }  # compatible additions
         assert isinstance(item["priority"], int) and 0 <= item["priority"] <= 100
     assert set(document) == {"version", "diagnostics", "summary"}
     assert set(document["summary"]) == {"files", "diagnostics", "fixable", "errors"}

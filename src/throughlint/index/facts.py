@@ -18,6 +18,7 @@ import ast
 import sys
 from typing import TYPE_CHECKING, Any
 
+from throughlint.apis import EXECUTORS
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
 from throughlint.rules.base import Rule
@@ -179,6 +180,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
+        if shape is None and _passes_pipeline(node):
+            shape = "buffered"  # the helper's commands go into the caller's pipeline
         add_pending(
             checker,
             node,
@@ -188,6 +191,33 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             loop=describe_loop(loop),
             **({"shape": shape} if shape else {}),
         )
+
+
+def _pool_value(model, context: ast.expr) -> ast.Call | None:
+    """The executor construction a ``with`` item enters: ``with Executor() as pool`` or
+    ``with pool:`` after ``pool = Executor() if parallel else nullcontext()``."""
+    if isinstance(context, ast.Name):
+        binding = model.lookup(context.id)
+        value = binding.value if binding is not None else None
+        if value is None or binding.kind is not BindingKind.ASSIGNMENT:
+            return None
+        arms = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+        for arm in arms:
+            if isinstance(arm, ast.Call) and model.resolve(arm.func) in EXECUTORS:
+                return arm
+        return None
+    if isinstance(context, ast.Call) and model.resolve(context.func) in EXECUTORS:
+        return context
+    return None
+
+
+def _passes_pipeline(node: ast.Call) -> bool:
+    """``registry.remove(job, pipeline=pipe)``: the caller hands its redis pipeline in."""
+    return any(
+        keyword.arg in {"pipeline", "pipe"}
+        and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)
+        for keyword in node.keywords
+    )
 
 
 def _imported_statement(checker: Checker, node: ast.Call) -> None:
@@ -314,6 +344,24 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
             record[2][str(Effect.READ.value)] = _witness(checker, iterable)
 
 
+@COLLECTOR.on(ast.With, ast.AsyncWith)
+def record_pool(checker: Checker, node: ast.AST) -> None:
+    """``with ThreadPoolExecutor() as pool:`` in a function: every call of it starts and
+    joins a pool, which a caller's loop repeats (TL203 through the index)."""
+    assert isinstance(node, (ast.With, ast.AsyncWith))
+    model = checker.semantic
+    if model.function_name is None:
+        return
+    for item in node.items:
+        context = _pool_value(model, item.context_expr)
+        if context is not None:
+            record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
+            if not record[0] & Effect.POOL.value:
+                record[0] |= Effect.POOL.value
+                record[2][str(Effect.POOL.value)] = _witness(checker, context)
+            return
+
+
 @COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
 def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -390,6 +438,13 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if model.function_name is not None:
         qualified = f"{model.function_name}.{node.name}"
     record: dict[str, Any] = {"b": bases, "r": relations}
+    methods = [
+        statement.name
+        for statement in node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    if methods:
+        record["m"] = methods  # what a subclass overrides (index: calls through ``self``)
     if abstract:
         record["a"] = True
     if proxy:

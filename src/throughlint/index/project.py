@@ -62,7 +62,7 @@ class ProjectIndex:
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
-        self._build_summaries()
+        self._build_summaries()  # also maps each class to its subclasses
         return self
 
     def model_kind(self, name: str, depth: int = 0) -> str | None:
@@ -273,6 +273,33 @@ class ProjectIndex:
         for override in self._overrides(name, self._subclasses):
             effect |= Effect(self._effects.get(override, 0))
         return effect
+
+    def override_effects(self, name: str, caller: str = "") -> tuple[Effect, str]:
+        """What the project's subclasses do in their overrides of a method called on an
+        instance (``self.get(k)`` in a base class whose subclasses talk to redis):
+        (effects, witness). Only round trips and pools: the call runs one of them. A
+        subclass that overrides ``caller`` too (its own ``get_many``) never runs the call."""
+        if "()." not in name:
+            return Effect.NONE, ""
+        owner, _, method = name.replace("().", ".").removesuffix("()").rpartition(".")
+        found, witness, seen = Effect.NONE, "", {owner}
+        todo = list(self._subclasses.get(owner, ()))
+        while todo and len(seen) < 200:
+            subclass = todo.pop()
+            if subclass in seen:
+                continue
+            seen.add(subclass)
+            if caller and caller in self.classes.get(subclass, {}).get("m", ()):
+                continue
+            todo.extend(self._subclasses.get(subclass, ()))
+            key = f"{subclass}.{method}"
+            effect = Effect(self._effects.get(key, 0)) & (Effect.REMOTE | Effect.POOL)
+            if effect & ~found:
+                found |= effect
+                bit = Effect.REMOTE if effect & Effect.REMOTE else Effect.POOL
+                text = self._witness.get(key, {}).get(str(bit.value), "")
+                witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
+        return found, witness
 
     def summary_witness(self, name: str, effect: Effect) -> str:
         """The call that gives ``name`` that effect, for messages."""

@@ -94,13 +94,12 @@ def _result(
             }
         ],
         "partialFingerprints": {"throughlint/v1": fingerprint},
+        "properties": {"confidence": diagnostic.confidence},
     }
     if diagnostic.fix is not None:
-        result["properties"] = {
-            "fix": {
-                "applicability": diagnostic.fix.applicability.value,
-                "description": diagnostic.fix.description,
-            }
+        result["properties"]["fix"] = {
+            "applicability": diagnostic.fix.applicability.value,
+            "description": diagnostic.fix.description,
         }
         if diagnostic.fix.declined:
             result["properties"]["fix"]["declined"] = diagnostic.fix.declined

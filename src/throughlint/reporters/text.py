@@ -69,6 +69,8 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
         (f" [{diagnostic.name}] ", "dim"),
         (diagnostic.message, ""),
     ]
+    if diagnostic.confidence != "typed":
+        pieces.append((f" ({diagnostic.confidence})", "dim"))
     fix = diagnostic.fix
     if fix is not None and fix.safe:
         pieces.append((f" [*] {fix.description}", "green"))

@@ -19,11 +19,15 @@ def helper_call(
 
     def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
         callee = pending["callee"]
-        if not index.summary_effects(callee) & effect:
-            return []
+        if index.summary_effects(callee) & effect:
+            witness = index.summary_witness(callee, effect)
+        else:  # ``self.get(k)`` in a base class: what the subclasses' overrides do
+            caller = pending.get("fn", "").rpartition(".")[2]
+            overridden, witness = index.override_effects(callee, caller)
+            if not overridden & effect:
+                return []
         if per_item_only and pending.get("shape"):
             return []  # a retry or a polling loop: not one call per item
-        witness = index.summary_witness(callee, effect)
         via = f" (via {witness})" if witness else ""
         message = (
             f"`{pending['text']}()` {verb}{via} on every pass of {pending['loop']}: "
