@@ -274,7 +274,14 @@ class ProjectIndex:
             effect |= Effect(self._effects.get(override, 0))
         return effect
 
-    def override_effects(self, name: str, caller: str = "") -> tuple[Effect, str]:
+    def overridden(self, name: str) -> bool:
+        """``name`` is a method called on an instance whose class has subclasses that
+        override it: what runs depends on the subclass (``override_effects``)."""
+        return "()." in name and bool(self._overrides(name, self._subclasses))
+
+    def override_effects(
+        self, name: str, caller: str = "", mask: Effect = Effect.REMOTE | Effect.POOL
+    ) -> tuple[Effect, str]:
         """What the project's subclasses do in their overrides of a method called on an
         instance (``self.get(k)`` in a base class whose subclasses talk to redis):
         (effects, witness). Only round trips and pools: the call runs one of them. A
@@ -293,10 +300,10 @@ class ProjectIndex:
                 continue
             todo.extend(self._subclasses.get(subclass, ()))
             key = f"{subclass}.{method}"
-            effect = Effect(self._effects.get(key, 0)) & (Effect.REMOTE | Effect.POOL)
+            effect = Effect(self._effects.get(key, 0)) & mask
             if effect & ~found:
                 found |= effect
-                bit = Effect.REMOTE if effect & Effect.REMOTE else Effect.POOL
+                bit = next(flag for flag in Effect if flag and flag in effect)
                 text = self._witness.get(key, {}).get(str(bit.value), "")
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness

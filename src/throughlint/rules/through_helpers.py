@@ -19,12 +19,18 @@ def helper_call(
 
     def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
         callee = pending["callee"]
-        if index.summary_effects(callee) & effect:
-            witness = index.summary_witness(callee, effect)
-        else:  # ``self.get(k)`` in a base class: what the subclasses' overrides do
-            caller = pending.get("fn", "").rpartition(".")[2]
-            overridden, witness = index.override_effects(callee, caller)
+        caller = pending.get("fn", "").rpartition(".")[2]
+        if index.overridden(callee):
+            # ``self.get(k)`` in a base class: what the subclasses' overrides do, leaving
+            # out a subclass that overrides the calling method too (its own batched form)
+            overridden, witness = index.override_effects(callee, caller, mask=effect)
             if not overridden & effect:
+                return []
+        elif index.summary_effects(callee) & effect:
+            witness = index.summary_witness(callee, effect)
+        else:
+            through_overrides, witness = index.override_effects(callee, caller)
+            if not through_overrides & effect:
                 return []
         if per_item_only and pending.get("shape"):
             return []  # a retry or a polling loop: not one call per item
