@@ -1,0 +1,81 @@
+"""Lint each audit application with the installed throughlint's default output.
+
+``python bench/accuracy/audit/run.py [--cache DIR] [--out DIR] [--app NAME] [--counts FILE]``
+
+Runs ``python -m throughlint --format json <root>`` (no other flag: what a user gets) in
+each unpacked app (see fetch.py), writes ``<out>/<app>.json`` and prints per app the
+findings in total, in tests/migrations (the folders and ``test_*.py`` files that
+``sample_findings.py`` skips) and outside them. ``--counts FILE`` also writes that table
+as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import PurePath
+
+from apps import CACHE, HERE, load_apps
+
+
+def in_tests(path: str) -> bool:
+    """The rule of sample_findings.py: a tests/ or migrations/ folder, or a test_*.py file."""
+    parts = PurePath(path).parts
+    return any(p in ("tests", "migrations") for p in parts[:-1]) or parts[-1].startswith("test_")
+
+
+def lint(tree: str, root: str, report: str) -> tuple[list[dict], float]:
+    started = time.monotonic()
+    command = [sys.executable, "-m", "throughlint", "--format", "json", root]
+    completed = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
+    if completed.returncode not in (0, 1):
+        raise RuntimeError(
+            f"throughlint failed in {tree} ({completed.returncode}):\n{completed.stderr}"
+        )
+    with open(report, "w", encoding="utf-8") as handle:
+        handle.write(completed.stdout)
+    return json.loads(completed.stdout)["diagnostics"], time.monotonic() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache", default=CACHE, help="where fetch.py unpacked the apps")
+    parser.add_argument("--out", default=os.path.join(HERE, "reports"), help="report folder")
+    parser.add_argument("--app", action="append", help="only this PyPI name (repeatable)")
+    parser.add_argument("--counts", help="also write the table as Markdown to this file")
+    options = parser.parse_args(argv)
+    os.makedirs(options.out, exist_ok=True)
+    rows = []
+    for app in load_apps():
+        if options.app and app.name not in options.app:
+            continue
+        tree = os.path.join(os.path.abspath(options.cache), "src", f"{app.name}-{app.version}")
+        report = os.path.join(options.out, f"{app.name}.json")
+        found, seconds = lint(tree, app.root, report)
+        inside = sum(in_tests(d["path"]) for d in found)
+        rows.append((app.name, app.version, len(found), inside, len(found) - inside, seconds))
+        print(
+            f"{app.name:22} {len(found):5} total {inside:5} in tests/migrations "
+            f"{len(found) - inside:5} outside  ({seconds:.0f}s)",
+            flush=True,
+        )
+    totals = [sum(r[i] for r in rows) for i in (2, 3, 4)]
+    print(f"{'all':22} {totals[0]:5} total {totals[1]:5} in tests/migrations {totals[2]:5} outside")
+    if options.counts:
+        lines = [
+            "| app | version | findings | in tests/migrations | outside |",
+            "|---|---|--:|--:|--:|",
+        ]
+        lines += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
+        lines.append(f"| all | | {totals[0]} | {totals[1]} | {totals[2]} |")
+        with open(options.counts, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
