@@ -1,6 +1,7 @@
 """Lint each audit application with the installed throughlint's default output.
 
-``python bench/accuracy/audit/run.py [--cache DIR] [--out DIR] [--app NAME] [--counts FILE]``
+``python bench/accuracy/audit/run.py [--cache DIR] [--apps FILE] [--out DIR] [--app NAME]
+[--counts FILE]``
 
 Runs ``python -m throughlint --format json <root>`` (no other flag: what a user gets) in
 each unpacked app (see fetch.py), writes ``<out>/<app>.json`` and prints per app the
@@ -19,7 +20,7 @@ import sys
 import time
 from pathlib import PurePath
 
-from apps import CACHE, HERE, load_apps
+from apps import APPS, CACHE, HERE, load_apps
 
 
 def in_tests(path: str) -> bool:
@@ -44,13 +45,14 @@ def lint(tree: str, root: str, report: str) -> tuple[list[dict], float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", default=CACHE, help="where fetch.py unpacked the apps")
+    parser.add_argument("--apps", default=APPS, help="the pinned applications (apps.toml)")
     parser.add_argument("--out", default=os.path.join(HERE, "reports"), help="report folder")
     parser.add_argument("--app", action="append", help="only this PyPI name (repeatable)")
     parser.add_argument("--counts", help="also write the table as Markdown to this file")
     options = parser.parse_args(argv)
     os.makedirs(options.out, exist_ok=True)
     rows = []
-    for app in load_apps():
+    for app in load_apps(options.apps):
         if options.app and app.name not in options.app:
             continue
         tree = os.path.join(os.path.abspath(options.cache), "src", f"{app.name}-{app.version}")

@@ -1,0 +1,118 @@
+"""The output-quality audit's scripts (bench/accuracy/audit/), run as a user runs them:
+real subprocesses on a tiny wheel made here, a real throughlint run, no network."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+AUDIT = Path(__file__).resolve().parents[2] / "bench" / "accuracy" / "audit"
+LABELS = AUDIT.parent / "labels"
+HIDDEN = ("nautobot", "netbox", "superset", "feast", "homeassistant", "home-assistant")
+HIDDEN += ("pulpcore", "pretalx")
+
+VIEWS = """\
+import sqlite3
+
+
+def archive(conn: sqlite3.Connection) -> None:
+    for (order_id,) in conn.execute("SELECT id FROM orders"):
+        conn.execute("UPDATE orders SET archived = 1 WHERE id = ?", (order_id,))
+        conn.commit()
+"""
+
+APPS = """\
+[[app]]
+name = "tinyapp"
+version = "1.0"
+filename = "tinyapp-1.0-py3-none-any.whl"
+sha256 = "{sha}"
+root = "tinyapp"
+stack = "sqlite3"
+"""
+
+
+def load_apps_module():
+    spec = importlib.util.spec_from_file_location("audit_apps", AUDIT / "apps.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def wheel_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("tinyapp/__init__.py", "")
+        archive.writestr("tinyapp/views.py", VIEWS)
+        archive.writestr("tinyapp/tests/__init__.py", "")
+        archive.writestr("tinyapp/tests/test_views.py", VIEWS)
+    return buffer.getvalue()
+
+
+def script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(AUDIT / name), *args], capture_output=True, text=True, check=False
+    )
+
+
+def prepared(tmp_path: Path, sha: str | None = None) -> tuple[Path, Path]:
+    """A cache that already holds the wheel (so pip downloads nothing) and its apps.toml."""
+    data = wheel_bytes()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "tinyapp-1.0-py3-none-any.whl").write_bytes(data)
+    apps = tmp_path / "apps.toml"
+    apps.write_text(APPS.format(sha=sha or hashlib.sha256(data).hexdigest()))
+    return cache, apps
+
+
+def test_the_audit_applications_are_pinned_and_not_tuned_on():
+    apps = load_apps_module().load_apps()
+    assert len(apps) >= 9
+    assert len({app.name for app in apps}) == len(apps)
+    labelled = {path.stem.lower() for path in LABELS.glob("*.toml")}
+    for app in apps:
+        assert len(app.sha256) == 64 and int(app.sha256, 16) >= 0, app.name
+        assert app.filename.endswith((".whl", ".tar.gz")), app.name
+        assert app.name.lower() not in labelled, f"{app.name} is in the tuned labels"
+        assert not any(hidden in app.name.lower() for hidden in HIDDEN), app.name
+
+
+def test_fetch_then_run_writes_the_default_report_and_counts(tmp_path):
+    cache, apps = prepared(tmp_path)
+    fetched = script("fetch.py", "--cache", str(cache), "--apps", str(apps))
+    assert fetched.returncode == 0, fetched.stderr
+    assert "1 of 1 applications ready" in fetched.stdout
+    assert (cache / "src" / "tinyapp-1.0" / "tinyapp" / "views.py").read_text() == VIEWS
+
+    out, counts = tmp_path / "reports", tmp_path / "counts.md"
+    ran = script(
+        "run.py", "--cache", str(cache), "--apps", str(apps), "--out", str(out),
+        "--counts", str(counts),
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    diagnostics = json.loads((out / "tinyapp.json").read_text())["diagnostics"]
+    inside = [d for d in diagnostics if d["path"].startswith("tinyapp/tests/")]
+    outside = [d for d in diagnostics if d not in inside]
+    assert any(d["path"] == "tinyapp/views.py" for d in outside), diagnostics
+    row = f"| tinyapp | 1.0 | {len(diagnostics)} | {len(inside)} | {len(outside)} |"
+    assert row in counts.read_text().splitlines()
+    line = next(line for line in ran.stdout.splitlines() if line.startswith("tinyapp"))
+    words = line.split()
+    assert [words[1], words[3], words[6]] == [str(len(d)) for d in (diagnostics, inside, outside)]
+
+
+def test_fetch_refuses_a_file_with_another_digest(tmp_path):
+    cache, apps = prepared(tmp_path, sha="0" * 64)
+    fetched = script("fetch.py", "--cache", str(cache), "--apps", str(apps))
+    assert fetched.returncode == 1
+    assert "SHA256 MISMATCH" in fetched.stderr
+    assert not (cache / "src" / "tinyapp-1.0").exists()
