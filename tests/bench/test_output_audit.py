@@ -109,6 +109,13 @@ def test_fetch_then_run_writes_the_default_report_and_counts(tmp_path):
     words = line.split()
     assert [words[1], words[3], words[6]] == [str(len(d)) for d in (diagnostics, inside, outside)]
 
+    # Every finding outside tests sits in the one loop of views.py.
+    grouped = script("loops.py", "--cache", str(cache), "--apps", str(apps), "--reports", str(out))
+    assert grouped.returncode == 0, grouped.stderr
+    n = len(outside)
+    shared = (1, n) if n > 1 else (0, 0)
+    assert f"| tinyapp | {n} | 1 | {shared[0]} | {shared[1]} | {n} | 0 |" in grouped.stdout
+
 
 def test_fetch_refuses_a_file_with_another_digest(tmp_path):
     cache, apps = prepared(tmp_path, sha="0" * 64)
