@@ -116,6 +116,20 @@ def test_fetch_then_run_writes_the_default_report_and_counts(tmp_path):
     shared = (1, n) if n > 1 else (0, 0)
     assert f"| tinyapp | {n} | 1 | {shared[0]} | {shared[1]} | {n} | 0 |" in grouped.stdout
 
+    # A classified sample: the reported line is kept, a line with no finding is not.
+    first = outside[0]
+    sample = tmp_path / "sample.tsv"
+    sample.write_text(
+        "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+        f"1\t{first['code']}\ttinyapp\ttinyapp/views.py\t{first['line']}\tm\treal\tr\tunbounded\thot\n"
+        "2\tTL101\ttinyapp\ttinyapp/views.py\t1\tm\tharmless\tr\tconstant\tcold\n"
+    )
+    compared = script("compare.py", "--reports", str(out), str(sample))
+    assert compared.returncode == 0, compared.stderr
+    assert "| real | 1 | 1 (100%) |" in compared.stdout
+    assert "| harmless | 1 | 0 (0%) |" in compared.stdout
+    assert "real finding no longer shown" not in compared.stdout
+
 
 def test_fetch_refuses_a_file_with_another_digest(tmp_path):
     cache, apps = prepared(tmp_path, sha="0" * 64)
@@ -123,3 +137,42 @@ def test_fetch_refuses_a_file_with_another_digest(tmp_path):
     assert fetched.returncode == 1
     assert "SHA256 MISMATCH" in fetched.stderr
     assert not (cache / "src" / "tinyapp-1.0").exists()
+
+
+def test_compare_finds_calls_among_a_grouped_findings_related_locations(tmp_path):
+    """A grouped report (one finding per loop, the calls as `related`, as issue 17 asks)
+    keeps a classified call line; the tool's input size and path are compared."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    loop = {
+        "code": "TL101",
+        "path": "app/views.py",
+        "line": 10,
+        "input_size": "unbounded",
+        "path_kind": "hot: view",
+        "related": [
+            {"path": "app/views.py", "line": 11, "code": "TL101"},
+            {"path": "app/views.py", "line": 12, "code": "TL102"},
+        ],
+    }
+    (reports / "app.json").write_text(json.dumps({"diagnostics": [loop]}))
+    header = "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+    rows = [
+        "1\tTL101\tapp\tapp/views.py\t11\tm\treal\tr\tunbounded\thot\n",
+        "2\tTL103\tapp\tapp/views.py\t12\tm\treal\tr\tper-request\thot\n",
+        "3\tTL201\tapp\tapp/views.py\t12\tm\tmisread\tr\tunknown\tcold\n",
+        "4\tTL101\tapp\tapp/admin.py\t5\tm\tharmless\tr\tconstant\tcold\n",
+    ]
+    sample = tmp_path / "sample.tsv"
+    sample.write_text(header + "".join(rows))
+    compared = script("compare.py", "--reports", str(reports), str(sample))
+    assert compared.returncode == 0, compared.stderr
+    out = compared.stdout
+    # line 12 is kept for the write family (TL102 shows the TL103 call), not for TL201
+    assert "| real | 2 | 2 (100%) |" in out
+    assert "| misread | 1 | 0 (0%) |" in out
+    assert "| harmless | 1 | 0 (0%) |" in out
+    assert "| unbounded | 0 | 1 | 1/1 |" in out  # columns: "-" (no finding), unbounded
+    assert "| per-request | 0 | 1 | 0/1 |" in out
+    assert "agreement: 1/2 (2 rows without a value)" in out  # input size
+    assert "agreement: 2/2 (2 rows without a value)" in out  # path: "hot: view" is hot

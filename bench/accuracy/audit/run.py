@@ -1,10 +1,14 @@
 """Lint each audit application with the installed throughlint's default output.
 
 ``python bench/accuracy/audit/run.py [--cache DIR] [--apps FILE] [--out DIR] [--app NAME]
-[--counts FILE]``
+[--counts FILE] [--show-all]``
 
-Runs ``python -m throughlint --format json <root>`` (no other flag: what a user gets) in
-each unpacked app (see fetch.py), writes ``<out>/<app>.json`` and prints per app the
+Runs ``python -m throughlint --format json --no-cache <root>`` in each unpacked app: the
+default output, what a user gets with no flags. ``--no-cache`` changes nothing in the
+output; it keeps a cache left in the tree by an earlier throughlint with the same version
+string (a development build) from answering for the code under test. ``--show-all`` passes
+``--show-all`` on, for reports that include the held-back findings (compare.py --all).
+Unpacked apps come from fetch.py. It writes ``<out>/<app>.json`` and prints per app the
 findings in total, in tests/migrations (the folders and ``test_*.py`` files that
 ``sample_findings.py`` skips) and outside them. ``--counts FILE`` also writes that table
 as Markdown.
@@ -29,9 +33,11 @@ def in_tests(path: str) -> bool:
     return any(p in ("tests", "migrations") for p in parts[:-1]) or parts[-1].startswith("test_")
 
 
-def lint(tree: str, root: str, report: str) -> tuple[list[dict], float]:
+def lint(
+    tree: str, root: str, report: str, extra: tuple[str, ...] = ()
+) -> tuple[list[dict], float]:
     started = time.monotonic()
-    command = [sys.executable, "-m", "throughlint", "--format", "json", root]
+    command = [sys.executable, "-m", "throughlint", "--format", "json", "--no-cache", *extra, root]
     completed = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
     if completed.returncode not in (0, 1):
         raise RuntimeError(
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apps", default=APPS, help="the pinned applications (apps.toml)")
     parser.add_argument("--out", default=os.path.join(HERE, "reports"), help="report folder")
     parser.add_argument("--app", action="append", help="only this PyPI name (repeatable)")
+    parser.add_argument("--show-all", action="store_true", help="pass --show-all on")
     parser.add_argument("--counts", help="also write the table as Markdown to this file")
     options = parser.parse_args(argv)
     os.makedirs(options.out, exist_ok=True)
@@ -57,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         tree = os.path.join(os.path.abspath(options.cache), "src", f"{app.name}-{app.version}")
         report = os.path.join(options.out, f"{app.name}.json")
-        found, seconds = lint(tree, app.root, report)
+        extra = ("--show-all",) if options.show_all else ()
+        found, seconds = lint(tree, app.root, report, extra)
         inside = sum(in_tests(d["path"]) for d in found)
         rows.append((app.name, app.version, len(found), inside, len(found) - inside, seconds))
         print(
