@@ -155,13 +155,21 @@ def test_compare_finds_calls_among_a_grouped_findings_related_locations(tmp_path
             {"path": "app/views.py", "line": 12, "code": "TL102"},
         ],
     }
-    (reports / "app.json").write_text(json.dumps({"diagnostics": [loop]}))
+    command = {
+        "code": "TL102",
+        "path": "app/management/commands/load.py",
+        "line": 20,
+        "input_size": "constant",
+        "path_kind": "cold: management command",
+    }
+    (reports / "app.json").write_text(json.dumps({"diagnostics": [loop, command]}))
     header = "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
     rows = [
         "1\tTL101\tapp\tapp/views.py\t11\tm\treal\tr\tunbounded\thot\n",
         "2\tTL103\tapp\tapp/views.py\t12\tm\treal\tr\tper-request\thot\n",
         "3\tTL201\tapp\tapp/views.py\t12\tm\tmisread\tr\tunknown\tcold\n",
         "4\tTL101\tapp\tapp/admin.py\t5\tm\tharmless\tr\tconstant\tcold\n",
+        "5\tTL102\tapp\tapp/management/commands/load.py\t20\tm\tharmless\tr\tunbounded\thot\n",
     ]
     sample = tmp_path / "sample.tsv"
     sample.write_text(header + "".join(rows))
@@ -171,8 +179,11 @@ def test_compare_finds_calls_among_a_grouped_findings_related_locations(tmp_path
     # line 12 is kept for the write family (TL102 shows the TL103 call), not for TL201
     assert "| real | 2 | 2 (100%) |" in out
     assert "| misread | 1 | 0 (0%) |" in out
-    assert "| harmless | 1 | 0 (0%) |" in out
-    assert "| unbounded | 0 | 1 | 1/1 |" in out  # columns: "-" (no finding), unbounded
-    assert "| per-request | 0 | 1 | 0/1 |" in out
-    assert "agreement: 1/2 (2 rows without a value)" in out  # input size
-    assert "agreement: 2/2 (2 rows without a value)" in out  # path: "hot: view" is hot
+    assert "| harmless | 2 | 1 (50%) |" in out
+    # columns: "-" (no finding), constant, unbounded
+    assert "| unbounded | 0 | 1 | 1 | 1/2 |" in out
+    assert "| per-request | 0 | 0 | 1 | 0/1 |" in out
+    assert "agreement: 1/3 (2 rows without a value)" in out  # input size
+    # path: "hot: view" is hot, "cold: management command" is cold
+    assert "| hot | 0 | 1 | 2 | 2/3 |" in out
+    assert "agreement: 2/3 (2 rows without a value)" in out

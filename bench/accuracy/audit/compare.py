@@ -100,7 +100,7 @@ def _agreement(title: str, pairs: list[tuple[str, str]]) -> list[str]:
         cells = [str(counts[(mine, theirs)]) for theirs in columns]
         total = sum(counts[(mine, theirs)] for theirs in columns)
         lines.append(f"| {mine} | " + " | ".join(cells) + f" | {counts[(mine, mine)]}/{total} |")
-    agree = sum(counts[(value, value)] for value, _ in set(pairs))
+    agree = sum(counts[(value, value)] for value in {mine for mine, _ in pairs})
     valued = sum(1 for _, theirs in pairs if theirs != "-")
     missing = len(pairs) - valued
     lines += ["", f"agreement: {agree}/{valued} ({missing} rows without a value)", ""]
