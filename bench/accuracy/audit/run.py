@@ -11,7 +11,8 @@ string (a development build) from answering for the code under test. ``--show-al
 Unpacked apps come from fetch.py. It writes ``<out>/<app>.json`` and prints per app the
 findings in total, in tests/migrations (the folders and ``test_*.py`` files that
 ``sample_findings.py`` skips) and outside them. ``--counts FILE`` also writes that table
-as Markdown.
+as Markdown; when the reports' summary has ``held_back`` (issue 17: findings left out of
+the default output, by reason), it is printed and added as a column.
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ def in_tests(path: str) -> bool:
     return any(p in ("tests", "migrations") for p in parts[:-1]) or parts[-1].startswith("test_")
 
 
-def lint(
-    tree: str, root: str, report: str, extra: tuple[str, ...] = ()
-) -> tuple[list[dict], float]:
+def lint(tree: str, root: str, report: str, extra: tuple[str, ...] = ()) -> tuple[dict, float]:
+    """The JSON document of one run (also written to ``report``) and its duration."""
     started = time.monotonic()
     command = [sys.executable, "-m", "throughlint", "--format", "json", "--no-cache", *extra, root]
     completed = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
@@ -45,7 +45,17 @@ def lint(
         )
     with open(report, "w", encoding="utf-8") as handle:
         handle.write(completed.stdout)
-    return json.loads(completed.stdout)["diagnostics"], time.monotonic() - started
+    return json.loads(completed.stdout), time.monotonic() - started
+
+
+def held_back(document: dict) -> str:
+    """The summary's held-back findings ("12 (cold path: 9, constant input: 3)"), or "-"
+    when this throughlint holds nothing back (no ``held_back`` in its summary)."""
+    reasons = document.get("summary", {}).get("held_back")
+    if reasons is None:
+        return "-"
+    detail = ", ".join(f"{why}: {count}" for why, count in sorted(reasons.items()))
+    return f"{sum(reasons.values())} ({detail})" if detail else "0"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,23 +75,29 @@ def main(argv: list[str] | None = None) -> int:
         tree = os.path.join(os.path.abspath(options.cache), "src", f"{app.name}-{app.version}")
         report = os.path.join(options.out, f"{app.name}.json")
         extra = ("--show-all",) if options.show_all else ()
-        found, seconds = lint(tree, app.root, report, extra)
+        document, seconds = lint(tree, app.root, report, extra)
+        found = document["diagnostics"]
         inside = sum(in_tests(d["path"]) for d in found)
-        rows.append((app.name, app.version, len(found), inside, len(found) - inside, seconds))
+        held = held_back(document)
+        rows.append((app.name, app.version, len(found), inside, len(found) - inside, held))
         print(
             f"{app.name:22} {len(found):5} total {inside:5} in tests/migrations "
-            f"{len(found) - inside:5} outside  ({seconds:.0f}s)",
+            f"{len(found) - inside:5} outside  ({seconds:.0f}s)"
+            + ("" if held == "-" else f"  held back {held}"),
             flush=True,
         )
     totals = [sum(r[i] for r in rows) for i in (2, 3, 4)]
     print(f"{'all':22} {totals[0]:5} total {totals[1]:5} in tests/migrations {totals[2]:5} outside")
     if options.counts:
-        lines = [
-            "| app | version | findings | in tests/migrations | outside |",
-            "|---|---|--:|--:|--:|",
-        ]
-        lines += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
+        with_held = any(r[5] != "-" for r in rows)
+        head = "| app | version | findings | in tests/migrations | outside |"
+        lines = [head + (" held back |" if with_held else ""), "|---|---|--:|--:|--:|"]
+        lines[1] += "---|" if with_held else ""
+        for r in rows:
+            lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |")
+            lines[-1] += f" {r[5]} |" if with_held else ""
         lines.append(f"| all | | {totals[0]} | {totals[1]} | {totals[2]} |")
+        lines[-1] += " |" if with_held else ""
         with open(options.counts, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
     return 0
