@@ -166,29 +166,24 @@ def module_identity(path: str, roots: Sequence[str] = ()) -> tuple[str, str]:
     path from that root (namespace packages included); elsewhere it comes from the
     ``__init__.py`` files above the file, and the root is the folder above the outermost
     package. Two ``models.py`` in two roots are two modules."""
-    directory, filename = os.path.split(os.path.abspath(path))
-    stem = os.path.splitext(filename)[0]
-    root, package = _folder_identity(directory, tuple(roots))
-    if stem == "__init__":
-        return root, package or "__init__"
-    return root, f"{package}.{stem}" if package else stem
-
-
-@lru_cache(maxsize=8192)
-def _folder_identity(directory: str, roots: tuple[str, ...]) -> tuple[str, str]:
-    """``(root, dotted package)`` of the files of an absolute ``directory``: computed once
-    per folder, not once per file (a project index names thousands of files)."""
+    absolute = os.path.abspath(path)
+    stem = os.path.splitext(os.path.basename(absolute))[0]
     for root in roots:
-        relative = os.path.relpath(directory, root)
-        if relative == ".":
-            return root, ""
+        relative = os.path.relpath(absolute, root)
         if relative != ".." and not relative.startswith(".." + os.sep):
-            return root, ".".join(relative.split(os.sep))
+            parts = relative.split(os.sep)
+            parts[-1] = stem
+            if stem == "__init__":
+                parts.pop()
+            return root, ".".join(parts) or "__init__"
+    directory = os.path.dirname(absolute)
     package = _package_of(directory)
     root = directory
     for _ in package.split(".") if package else ():
         root = os.path.dirname(root)
-    return root, package
+    if stem == "__init__":
+        return root, package or "__init__"
+    return root, f"{package}.{stem}" if package else stem
 
 
 def module_name(path: str, roots: Sequence[str] = ()) -> str:
