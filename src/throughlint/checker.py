@@ -123,6 +123,8 @@ class Checker:
 
     def __post_init__(self) -> None:
         self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
+        path = "/" + self.source.path.replace("\\", "/")
+        self.semantic.is_package = path.endswith("/__init__.py")
         self._deferred: list[_Deferred] = []
         self._stack = self.semantic.node_stack
         self._failed: set[str] = set()

@@ -33,6 +33,15 @@ BLOCKING: frozenset[str] = frozenset(
     | {f"httpx.{verb}" for verb in (*_HTTP, "stream")}
     | {f"httpx.Client().{verb}" for verb in (*_HTTP, "send", "stream")}
 )  # fmt: skip
+FILES_AND_SOCKETS: frozenset[str] = frozenset(
+    {f"builtins.open().{method}" for method in ("read", "readlines", "write", "writelines")}
+    | {f"pathlib.Path().{method}" for method in ("read_text", "read_bytes", "write_text",
+                                                 "write_bytes")}
+    | {f"socket.socket().{method}" for method in ("recv", "recv_into", "recvfrom", "send",
+                                                  "sendall", "sendto", "connect", "accept")}
+)  # fmt: skip
+"""File reads and writes and a blocking socket's calls: they wait, but a lock held around
+them is usually what serialises them (TL302 leaves them out; TL404 counts them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +57,14 @@ class Blocking:
     database: bool = False
 
 
-def blocking_call(model: SemanticModel, call: ast.Call, settings: Settings) -> Blocking | None:
+def blocking_call(
+    model: SemanticModel, call: ast.Call, settings: Settings, *, files: bool = False
+) -> Blocking | None:
+    """The wait ``call`` makes, or None; ``files`` counts file and socket I/O too."""
     name = model.resolve(call.func)
     if name is None:
         return None
-    if name in BLOCKING:
+    if name in BLOCKING or (files and name in FILES_AND_SOCKETS):
         return Blocking(f"`{short(name)}()`", module_level="()" not in name)
     found = classify_call(model, call, settings)
     if found is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from throughlint.effects.kinds import Effect
 
+_BLOCKING = Effect.BLOCKING.value
 SUMMARY_DEPTH = 4
 """How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
 
@@ -50,6 +51,8 @@ class ProjectIndex:
         self._many_accessors: frozenset[str] | None = None
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
+        self.imports: dict[str, str] = {}  # re-exports: ``app.get`` -> ``app.http.get``
+        self.asynchronous: set[str] = set()  # ``async def`` functions
 
     # --- building ----------------------------------------------------------------------
 
@@ -59,6 +62,8 @@ class ProjectIndex:
         self.classes.update(facts.get("c", {}))
         self.functions.update(facts.get("f", {}))
         self.statements.update(facts.get("s", {}))
+        self.imports.update(facts.get("i", {}))
+        self.asynchronous.update(facts.get("a", ()))
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -221,6 +226,7 @@ class ProjectIndex:
                 witness.setdefault(plain, {})
                 callers.append((plain, overrides))
                 keys.update((override, override) for override in overrides)
+        asynchronous = self.asynchronous
         for _ in range(SUMMARY_DEPTH):
             changed = False
             updated = dict(effects)
@@ -231,6 +237,8 @@ class ProjectIndex:
                     if key is None:
                         continue
                     new = effects.get(key, 0) & ~value
+                    if key in asynchronous:  # calling it makes a coroutine: it waits for none
+                        new &= ~_BLOCKING
                     if new:
                         value |= new
                         short = callee.rsplit(".", 1)[-1]
@@ -266,7 +274,20 @@ class ProjectIndex:
                     return found
         if plain in self.classes and depth < 6:  # a class called: its __init__
             return self._function_key(f"{plain}.__init__", depth + 1)
+        if self.imports and depth < 6:  # ``app.get`` re-exported from ``app.http``
+            prefix, rest = plain, ""
+            while prefix:
+                target = self.imports.get(prefix)
+                if target is not None and target != prefix:
+                    return self._function_key(target + rest, depth + 1)
+                prefix, _, last = prefix.rpartition(".")
+                rest = f".{last}{rest}"
         return None
+
+    def is_async(self, name: str) -> bool:
+        """``name`` is an ``async def`` of the project: a call makes a coroutine."""
+        key = self._function_key(name)
+        return key is not None and key in self.asynchronous
 
     def summary_effects(self, name: str) -> Effect:
         """Everything a project function does, transitively (bounded depth); NONE for
