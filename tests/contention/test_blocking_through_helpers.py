@@ -334,3 +334,39 @@ def test_the_project_checks_run_with_the_cache_too(run_cli, tmp_path):
         ("app/http.py", 13),
         ("views.py", 5),
     ]
+
+
+def test_file_io_counts_in_the_coroutine_not_in_a_helper_and_sockets_count_in_both(
+    run_cli, tmp_path
+):
+    """A helper that loads a small template is not blocking (the labelled benchmark found
+    those harmless); the same read in the coroutine is, as is a socket helper."""
+    _project(
+        tmp_path,
+        {
+            "pages.py": """\
+                import socket
+
+
+                def template(name):
+                    with open(name) as handle:
+                        return handle.read()
+
+
+                def ping(host):
+                    connection = socket.socket()
+                    connection.connect((host, 80))
+                    return connection.recv(16)
+
+
+                async def page(request):
+                    body = template("index.html")
+                    with open("extra.html") as handle:
+                        extra = handle.read()
+                    return body + extra + ping(request.host).decode()
+                """,
+        },
+    )
+    found = _findings(run_cli, tmp_path)
+    assert _lines(found, "pages.py") == [18, 19]  # not the template helper at 16
+    assert "`connection.connect()` (pages, line 11)" in found[1][2]

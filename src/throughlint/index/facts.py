@@ -217,13 +217,15 @@ _BLOCKING = Effect.BLOCKING.value
 
 
 def _record_blocking(checker: Checker, node: ast.Call, function: str) -> None:
-    """A call in a sync ``def`` (not in a lambda: that is handed on) that waits on I/O or
-    time; only the first, as the witness: each call is classified until one is found."""
+    """A call in a sync ``def`` (not in a lambda: that is handed on) that waits on the
+    network, a database, a process or time (file reads and writes, mostly small config
+    and template loads, do not count); only the first, as the witness: each call is
+    classified until one is found."""
     record = checker.index_facts.function(function)  # type: ignore[union-attr]
     model = checker.semantic
     if record[0] & _BLOCKING or not isinstance(model.function, ast.FunctionDef):
         return
-    found = blocking_call(model, node, checker.settings, files=True)
+    found = blocking_call(model, node, checker.settings, sockets=True)
     if found is None or found.asynchronous or _memoised(model, node):
         return
     record[0] |= _BLOCKING

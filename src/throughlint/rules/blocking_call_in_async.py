@@ -14,8 +14,10 @@ to a sync function that blocks (itself, or through other sync helpers, up to fou
 deep) is reported at that call, and the message names the chain down to the blocking
 call. A helper handed to `asyncio.to_thread`, `run_in_executor` or `sync_to_async` is
 passed, not called, and stays clean; an `async def` helper never counts at its caller
-(its own blocking call is reported where it is). File reads and writes (`open().read()`,
-`Path.read_text()`) and blocking socket calls count too.
+(its own blocking call is reported where it is). Blocking socket calls count too, and
+file reads and writes (`open().read()`, `Path.read_text()`) made in the coroutine
+itself; a helper's file I/O does not make it blocking (mostly a small config or
+template load, which the labelled benchmark found harmless).
 
 ## Why it hurts throughput
 An event loop runs one callback at a time. A blocking call inside a coroutine stops the
@@ -218,7 +220,7 @@ def check(checker, node: ast.Call) -> None:
     function = model.function
     if not isinstance(function, ast.AsyncFunctionDef):
         return
-    found = blocking_call(model, node, checker.settings, files=True)
+    found = blocking_call(model, node, checker.settings, files=True, sockets=True)
     if found is not None and found.asynchronous:
         return
     if id(node) in _awaited(model, function):
