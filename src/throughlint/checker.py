@@ -12,8 +12,17 @@ from functools import cache
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.priority import finding_context
 from throughlint.rules.base import Rule
-from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
+from throughlint.semantic.input_size import input_size
+from throughlint.semantic.loops import (
+    Loop,
+    LoopKind,
+    comprehension_loop,
+    describe_subject,
+    for_loop,
+    while_loop,
+)
 from throughlint.semantic.model import Frame, SemanticModel
+from throughlint.semantic.placement import code_kind, file_kind, has_main_guard
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
@@ -73,6 +82,8 @@ class Checker:
 
     def __post_init__(self) -> None:
         self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
+        self._file_kind: str | None = None
+        self._script = False
         self._deferred: list[_Deferred] = []
         self._failed: set[str] = set()
         self._names: list[str] = []
@@ -115,6 +126,7 @@ class Checker:
     def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
         span = self.source.span(node)
         context = finding_context(self.semantic, self.settings)
+        loop_span, subject, loop_source, size, kind = self.placement(context.loop_input)
         self.diagnostics.append(
             Diagnostic(
                 code=rule.code,
@@ -129,8 +141,47 @@ class Checker:
                 loop_depth=context.loop_depth,
                 loop_input=context.loop_input,
                 complexity=context.complexity,
+                loop_span=loop_span,
+                loop_subject=subject,
+                loop_source=loop_source,
+                input_size=size,
+                path_kind=kind,
             )
         )
+
+    def placement(self, loop_input: str) -> tuple[tuple[int, ...], str, str, str, str]:
+        """The innermost per-item loop here (header span, subject, source line), the size
+        of its input and where the code runs; for diagnostics and the project index's
+        pending findings alike."""
+        model = self.semantic
+        loop = model.hot_loop(include_while=True)
+        if self._file_kind is None:
+            root = self.settings.project_root
+            self._file_kind = file_kind(self.source.path, root)
+            self._script = has_main_guard(self.tree)
+        kind = code_kind(
+            self.source.path, model.function, model.classes, self._file_kind, self._script
+        )
+        if loop is None:
+            return (), "", "", "", kind
+        header = self._loop_header(loop)
+        source_line = self.source.line(header[0])
+        return (
+            header,
+            describe_subject(loop),
+            source_line,
+            input_size(model, loop, loop_input),
+            kind,
+        )
+
+    def _loop_header(self, loop: Loop) -> tuple[int, int, int, int]:
+        """``for x in items`` up to the end of ``items``; a comprehension as a whole."""
+        start = self.source.span(loop.node)
+        end_node = loop.node
+        if loop.kind is not LoopKind.COMPREHENSION:
+            end_node = loop.iter if loop.iter is not None else getattr(loop.node, "test", loop.node)
+        end = self.source.span(end_node)
+        return (start.line, start.column, end.end_line, end.end_column)
 
     # --- the walk ----------------------------------------------------------------------
 

@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--output-file", "-o", help="write the report to this file")
     output.add_argument("--statistics", action="store_true", help="count diagnostics per rule")
     output.add_argument(
+        "--show-all",
+        action="store_true",
+        help="also show findings held back as cold path or constant input",
+    )
+    output.add_argument(
         "--quiet", "-q", action="store_true", help="diagnostics only (with --statistics: the table)"
     )
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even with diagnostics")
@@ -162,6 +167,8 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
         changes["extend_exclude"] = settings.extend_exclude + tuple(option("extend_exclude"))
     if option("force_exclude"):
         changes["force_exclude"] = True
+    if option("show_all"):
+        changes["show_all"] = True
     return settings.with_changes(**changes)
 
 
@@ -210,6 +217,9 @@ def _lint(options: argparse.Namespace) -> int:
                 f"{len(result.diagnostics)} remaining.",
                 file=sys.stderr,
             )
+    from throughlint.relevance import focus
+
+    result.diagnostics, held_back = focus(result.diagnostics, settings.show_all)
     adopted = _adopt(options, settings, paths, result)
     if isinstance(adopted, int):
         return adopted
@@ -231,6 +241,7 @@ def _lint(options: argparse.Namespace) -> int:
     report.priorities = adopted.priorities
     report.baseline = adopted.baseline
     report.fingerprints = adopted.fingerprints
+    report.held_back = held_back
     text = render(format_name, report)
     if options.output_file:
         try:

@@ -37,6 +37,18 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """A call that a grouped finding stands for (``grouping.py``): where it is and what
+    its own rule said."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str
     name: str
@@ -54,6 +66,18 @@ class Diagnostic:
     loop_depth: int = 0
     loop_input: str = ""
     complexity: int = 0
+    # The innermost per-item loop around the finding, for grouping (``grouping.py``):
+    # its header's span (line, column, end line, end column; () outside loops), what it
+    # iterates, as text, and the header's source line.
+    loop_span: tuple[int, ...] = ()
+    loop_subject: str = ""
+    loop_source: str = ""
+    # How big the loop's input can be (``semantic/input_size.py``) and where the code
+    # runs: "hot", "cold: <why>" or "" (``semantic/placement.py``).
+    input_size: str = ""
+    path_kind: str = ""
+    # The calls a finding grouped at its loop stands for, in file order.
+    related: tuple[Related, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -80,6 +104,12 @@ class Diagnostic:
             self.loop_depth,
             self.loop_input,
             self.complexity,
+            list(self.loop_span),
+            self.loop_subject,
+            self.loop_source,
+            self.input_size,
+            self.path_kind,
+            [(r.path, r.line, r.column, r.code, r.message) for r in self.related],
         )
 
     @classmethod
@@ -87,6 +117,10 @@ class Diagnostic:
         code, name, line, col, end_line, end_col, message, severity, fix, source_line = data[:10]
         context = tuple(data[10:14])  # absent in results cached before these fields
         enclosing, loop_depth, loop_input, complexity = context + ("", 0, "", 0)[len(context) :]
+        place = tuple(data[14:20])  # absent in results cached before these fields
+        loop_span, subject, loop_source, size, kind, related = (
+            place + ((), "", "", "", "", ())[len(place) :]
+        )
         return cls(
             code=code,
             name=name,
@@ -100,4 +134,10 @@ class Diagnostic:
             loop_depth=loop_depth,
             loop_input=loop_input,
             complexity=complexity,
+            loop_span=tuple(loop_span),
+            loop_subject=subject,
+            loop_source=loop_source,
+            input_size=size,
+            path_kind=kind,
+            related=tuple(Related(*item) for item in related),
         )

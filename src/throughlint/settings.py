@@ -54,6 +54,7 @@ class Settings:
     connection_factories: tuple[str, ...] = ()
     cache_dir: str = ".throughlint_cache"
     baseline: str | None = None  # relative to project_root
+    show_all: bool = False  # held-back findings too (relevance.py)
     project_root: str = field(default=".", compare=False)
     config_file: str | None = field(default=None, compare=False)
 
@@ -70,6 +71,7 @@ class Settings:
             "exclude",
             "extend_exclude",
             "baseline",
+            "show_all",
         ):
             data.pop(key, None)
         blob = json.dumps(data, sort_keys=True, default=list).encode()

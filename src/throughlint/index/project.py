@@ -372,4 +372,20 @@ def _diagnostic(
         fix=fix,
         enclosing=pending.get("fn", ""),
         loop_depth=pending.get("depth", 0),
+        **_placement(pending.get("place")),
     )
+
+
+def _placement(place: Any) -> dict[str, Any]:
+    """The pending record's loop, input size and path kind (``facts._placement``)."""
+    if not isinstance(place, list) or len(place) != 6:
+        return {}
+    loop_span, subject, source_line, size, kind, loop_input = place
+    return {
+        "loop_span": tuple(loop_span),
+        "loop_subject": subject,
+        "loop_source": source_line,
+        "input_size": size,
+        "path_kind": kind,
+        "loop_input": loop_input,
+    }

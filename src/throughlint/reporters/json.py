@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from throughlint import __version__
+from throughlint.relevance import held_back
 from throughlint.reporters import Report
 from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 
@@ -30,6 +31,19 @@ def render(report: Report) -> str:
                 else {"applicability": d.fix.applicability.value, "description": d.fix.description},
                 "priority": report.priorities.get(d),
                 "fingerprint": fingerprint,
+                "input_size": d.input_size or None,
+                "path_kind": d.path_kind or None,
+                "held_back": held_back(d) or None,
+                "related": [
+                    {
+                        "path": project_path(r.path, root),
+                        "line": r.line,
+                        "column": r.column,
+                        "code": r.code,
+                        "message": r.message,
+                    }
+                    for r in d.related
+                ],
             }
             for d, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True)
         ],
@@ -38,6 +52,7 @@ def render(report: Report) -> str:
             "diagnostics": len(diagnostics),
             "fixable": sum(1 for d in diagnostics if d.fix is not None),
             "errors": list(report.result.errors),
+            "held_back": dict(report.held_back),
         },
     }
     if report.baseline is not None:

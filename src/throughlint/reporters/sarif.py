@@ -95,6 +95,18 @@ def _result(
         ],
         "partialFingerprints": {"throughlint/v1": fingerprint},
     }
+    if diagnostic.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": {"startLine": related.line, "startColumn": related.column},
+                },
+                "message": {"text": f"{related.code}: {related.message}"},
+            }
+            for number, related in enumerate(diagnostic.related)
+        ]
     if diagnostic.fix is not None:
         result["properties"] = {
             "fix": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from throughlint.diagnostics import Diagnostic, Severity
+from throughlint.relevance import held_back_line
 from throughlint.reporters import Report
 from throughlint.reporters.summary import priority_line, statistics_rows, summary_line
 
@@ -54,6 +55,9 @@ def _lines(report: Report) -> Iterator[list[Piece]]:
         errors = len(report.result.errors)
         style = "bold green" if not diagnostics and not errors else "bold"
         yield [(summary_line(diagnostics, report.result.files, errors), style)]
+        held = held_back_line(report.held_back)
+        if held:
+            yield [(held, "")]
         worst = priority_line(diagnostics, report.priorities)
         if worst:
             yield [(worst, "")]
@@ -84,7 +88,17 @@ def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(source)
     width = max(end - start, 1)
-    return [
+    frame = [
         [(f"{number} | ", "blue"), (source, "")],
         [(f"{gutter} | ", "blue"), (" " * start + "^" * width, "bold red")],
     ]
+    for related in diagnostic.related:
+        frame.append(
+            [
+                (f"{gutter} = ", "blue"),
+                (f"{related.line}:{related.column}: ", "cyan"),
+                (related.code, "bold yellow"),
+                (f" {related.message}", "dim"),
+            ]
+        )
+    return frame

@@ -129,3 +129,10 @@ def describe_loop(loop: Loop) -> str:
         return "each pass of the `while` loop"
     noun = "the comprehension" if loop.kind is LoopKind.COMPREHENSION else "the loop"
     return f"{noun} over `{unparse_short(loop.iter, 40)}`"
+
+
+def describe_subject(loop: Loop) -> str:
+    """What a loop goes through, for "per item of `interfaces`"; "" for ``while``."""
+    from throughlint.semantic.expressions import unparse_short
+
+    return "" if loop.iter is None else unparse_short(loop.iter, 40)
