@@ -80,6 +80,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     options = parser.parse_args()
     n, rounds = options.queries, options.rounds
+    from throughlint.pytest_plugin.drivers.sqlite import track
+
+    track()  # as the plugin does for the session: every sqlite3 connection can count
     probe = Probe()
     cases = [
         ("sqlite3 (connect inside block)", sqlite_loop(n), measured(probe, sqlite_loop(n))),

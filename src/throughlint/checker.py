@@ -33,8 +33,9 @@ Dispatch = dict[type, tuple[Handler, ...]]
 INTERNAL_ERROR_CODE = "TL999"
 INTERNAL_ERROR_NAME = "internal-error"
 
-# (handlers, structural visitor, child fields worth visiting) for one node type
-_Plan = tuple[tuple[Handler, ...], "Callable[[ast.AST], None] | None", tuple[str, ...]]
+# (handlers, structural visitor, child fields worth visiting, is a statement) for one
+# node type
+_Plan = tuple[tuple[Handler, ...], "Callable[[ast.AST], None] | None", tuple[str, ...], bool]
 _LEAF_TYPES = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
 # fields that never hold a node, whatever the node type (names, flags, strings)
@@ -64,6 +65,7 @@ class _Deferred:
     scope: Scope
     classes: list[ast.ClassDef]
     qualified: str
+    ancestors: list[ast.AST]  # the walk's statement stack at the ``def``, the ``def`` last
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Checker:
         self._file_kind: str | None = None
         self._script = False
         self._deferred: list[_Deferred] = []
+        self._stack = self.semantic.node_stack
         self._failed: set[str] = set()
         self._names: list[str] = []
         self._structural: dict[type, Callable[[ast.AST], None]] = {
@@ -189,22 +192,26 @@ class Checker:
         plan = self._plans.get(node.__class__)
         if plan is None:
             plan = self._plan(node.__class__)
-        handlers, structural, fields = plan
+        handlers, structural, fields, statement = plan
+        if statement:  # the model's stack of enclosing statements
+            self._stack.append(node)
         if handlers:
             self._call_handlers(handlers, node)
         if structural is not None:
             structural(node)
-            return
-        # _visit_fields, inlined: this loop runs for every node of every file
-        inert, visit = self._inert, self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if item.__class__ not in inert and isinstance(item, ast.AST):
-                        visit(item)
-            elif value.__class__ not in inert and isinstance(value, ast.AST):
-                visit(value)
+        else:
+            # _visit_fields, inlined: this loop runs for every node of every file
+            inert, visit = self._inert, self.visit
+            for name in fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if item.__class__ not in inert and isinstance(item, ast.AST):
+                            visit(item)
+                elif value.__class__ not in inert and isinstance(value, ast.AST):
+                    visit(value)
+        if statement:
+            self._stack.pop()
 
     def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
         inert, visit = self._inert, self.visit
@@ -223,6 +230,7 @@ class Checker:
             self.dispatch.get(node_type, ()),
             self._structural.get(node_type),
             () if node_type is ast.Constant else _child_fields(node_type, self._skip),
+            issubclass(node_type, ast.stmt),
         )
         self._plans[node_type] = plan
         if not (plan[0] or plan[1] or plan[2]):
@@ -280,7 +288,9 @@ class Checker:
         qualified = self._qualify(node.name)
         self.semantic.bind(Binding(node.name, BindingKind.FUNCTION, node, qualified=qualified))
         self._deferred.append(
-            _Deferred(node, self.semantic.scope, list(self.semantic.classes), qualified)
+            _Deferred(
+                node, self.semantic.scope, list(self.semantic.classes), qualified, list(self._stack)
+            )
         )
 
     def _visit_arguments_outside(self, args: ast.arguments) -> None:
@@ -300,6 +310,7 @@ class Checker:
         self._names = deferred.qualified.split(".")[1 + self.module.count(".") :]
         owner = deferred.classes[-1] if deferred.scope.kind is ScopeKind.CLASS else None
         self._bind_parameters(node, owner)
+        self._stack[:] = deferred.ancestors
         self._visit_list(node.body)
 
     def _bind_parameters(

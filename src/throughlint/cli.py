@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_argument(
         "--diff", action="store_true", help="print the fixes as a diff, write nothing"
     )
+    fixing.add_argument(
+        "--verbose", "-v", action="store_true", help="with --fix: say why a fix was not applied"
+    )
     adoption = parser.add_argument_group("adopting in an existing codebase")
     adoption.add_argument(
         "--baseline", metavar="FILE", help="report only findings not recorded in this baseline"
@@ -197,12 +200,25 @@ def _lint(options: argparse.Namespace) -> int:
         print(f"throughlint: error: {error}", file=sys.stderr)
     changed_files = 0
     if options.fix or options.diff:
-        from throughlint.fixing import fix_result
+        from throughlint.fixing import declined_notes, fix_result
 
-        fixing = fix_result(result, settings, unsafe=options.unsafe_fixes, write=not options.diff)
+        selected = _fix_selection(options, settings, paths, result)
+        if isinstance(selected, int):
+            return selected
+        fixing = fix_result(
+            result,
+            settings,
+            unsafe=options.unsafe_fixes,
+            write=not options.diff,
+            selected=selected,
+        )
         for error in fixing.errors:
             print(f"throughlint: warning: {error}", file=sys.stderr)
         changed_files = len(fixing.changed_files)
+        if options.diff or options.verbose:
+            shown = [d for d in fixing.result.diagnostics if selected is None or selected(d)]
+            for note in declined_notes(shown, options.unsafe_fixes):
+                print(note, file=sys.stderr)
         if options.diff:
             sys.stdout.write(fixing.diff())
             print(
@@ -211,6 +227,14 @@ def _lint(options: argparse.Namespace) -> int:
             )
             return EXIT_ERROR if result.errors else (EXIT_DIAGNOSTICS if changed_files else 0)
         result = fixing.result
+        if changed_files:  # what remains, project-wide (cross-file findings too)
+            result = lint_paths(
+                paths,
+                settings,
+                jobs=options.jobs,
+                use_cache=not options.no_cache,
+                show_traceback=options.show_traceback,
+            )
         if not options.quiet:
             print(
                 f"Fixed {fixing.applied} diagnostic(s) in {changed_files} file(s); "
@@ -259,6 +283,23 @@ def _lint(options: argparse.Namespace) -> int:
     if (result.diagnostics or changed_files) and not options.exit_zero:
         return EXIT_DIAGNOSTICS
     return EXIT_CLEAN
+
+
+def _fix_selection(options: argparse.Namespace, settings, paths: list[str], result):
+    """With ``--baseline`` / ``--diff-from``, only the findings they keep are fixed (the
+    user asked not to hear of the others); None when every finding may be; an exit code
+    on a usage error."""
+    from throughlint.adoption import AdoptionError, adopt, baseline_path
+    from throughlint.fixing import selecting
+
+    baseline = baseline_path(options.baseline, settings)
+    if options.write_baseline or not (baseline or options.diff_from):
+        return None
+    try:
+        kept = adopt(result, paths, settings, baseline=baseline, diff_from=options.diff_from)
+    except AdoptionError as exc:
+        return _fail(str(exc))
+    return selecting(kept.result.diagnostics)
 
 
 def _adopt(options: argparse.Namespace, settings, paths: list[str], result):

@@ -29,11 +29,23 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A rewrite a diagnostic offers; the codemod that performs it is found by ``kind``."""
+    """A rewrite a diagnostic offers; the codemod that performs it is found by ``kind``.
+    A declined fix (``declined``: why) has no kind: it is reported, never applied."""
 
     applicability: Applicability
     description: str
     kind: str = ""
+    declined: str = ""
+
+    @property
+    def offered(self) -> bool:
+        """There is a rewrite to apply (with ``--fix`` when safe, else ``--unsafe-fixes``)."""
+        return bool(self.kind) and not self.declined
+
+    @property
+    def safe(self) -> bool:
+        """Shown as ``[*]`` and applied by ``--fix``."""
+        return self.offered and self.applicability is Applicability.SAFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +99,12 @@ class Diagnostic:
         """Compact, JSON-safe form used by the cache and the worker processes."""
         fix = None
         if self.fix is not None:
-            fix = (self.fix.applicability.value, self.fix.description, self.fix.kind)
+            fix = (
+                self.fix.applicability.value,
+                self.fix.description,
+                self.fix.kind,
+                self.fix.declined,
+            )
         span = self.span
         return (
             self.code,
@@ -128,7 +145,7 @@ class Diagnostic:
             span=Span(line, col, end_line, end_col),
             message=message,
             severity=Severity(severity),
-            fix=Fix(Applicability(fix[0]), fix[1], fix[2]) if fix else None,
+            fix=Fix(Applicability(fix[0]), *fix[1:4]) if fix else None,
             source_line=source_line,
             enclosing=enclosing,
             loop_depth=loop_depth,

@@ -19,7 +19,7 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from throughlint.diagnostics import Applicability, Diagnostic
@@ -78,24 +78,58 @@ class FixReport:
 
 def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     fix = diagnostic.fix
-    return (
-        fix is not None and bool(fix.kind) and (unsafe or fix.applicability is Applicability.SAFE)
-    )
+    return fix is not None and fix.offered and (unsafe or fix.applicability is Applicability.SAFE)
+
+
+Selection = Callable[[Diagnostic], bool]
+
+
+def identity(diagnostic: Diagnostic) -> tuple[str, str, str, str]:
+    """What names a finding across fix rounds, when its line number may have moved."""
+    return (diagnostic.path, diagnostic.code, diagnostic.enclosing, diagnostic.source_line.strip())
+
+
+def selecting(diagnostics: Iterable[Diagnostic]) -> Selection:
+    """Only these findings (kept by ``--baseline`` / ``--diff-from``) may be fixed, in
+    every round."""
+    keys = {identity(d) for d in diagnostics}
+    return lambda diagnostic: identity(diagnostic) in keys
+
+
+def declined_notes(diagnostics: Iterable[Diagnostic], unsafe: bool) -> list[str]:
+    """Why each fix was not applied: declined (with the reason), or unsafe without
+    ``--unsafe-fixes``."""
+    notes = []
+    for d in sorted(diagnostics, key=lambda d: d.sort_key):
+        where = f"{d.path}:{d.span.line}:{d.span.column}: {d.code}"
+        if d.fix is not None and d.fix.declined:
+            notes.append(f"{where}: fix declined: {d.fix.declined}")
+        elif d.fix is not None and d.fix.offered and not unsafe and not d.fix.safe:
+            notes.append(f"{where}: unsafe fix not applied (`--unsafe-fixes`): {d.fix.description}")
+    return notes
 
 
 def fix_result(
-    result: LintResult, settings: Settings, *, unsafe: bool = False, write: bool = True
+    result: LintResult,
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    selected: Selection | None = None,
 ) -> FixReport:
-    """Apply the fixes in ``result``; the returned result holds what remains afterwards."""
+    """Apply the fixes in ``result`` (only those of ``selected`` findings when given); the
+    returned result holds what remains afterwards in the files fixed."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
     report = FixReport(LintResult(files=result.files, errors=list(result.errors)))
     for path, diagnostics in by_path.items():
-        if not any(applicable(d, unsafe) for d in diagnostics):
+        if not any(
+            applicable(d, unsafe) and (selected is None or selected(d)) for d in diagnostics
+        ):
             report.result.diagnostics.extend(diagnostics)
             continue
-        item = fix_file(path, diagnostics, settings, unsafe=unsafe, write=write)
+        item = fix_file(path, diagnostics, settings, unsafe=unsafe, write=write, selected=selected)
         report.files.append(item)
         report.result.diagnostics.extend(item.remaining)
     report.result.diagnostics.sort(key=lambda d: d.sort_key)
@@ -109,6 +143,7 @@ def fix_file(
     *,
     unsafe: bool = False,
     write: bool = True,
+    selected: Selection | None = None,
 ) -> FileFix:
     diagnostics = list(diagnostics)
     try:
@@ -126,7 +161,7 @@ def fix_file(
         item.error = f"not fixed: {refusal}"
         return item
     try:
-        text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding)
+        text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding, selected=selected)
     except Exception as exc:  # a bug in a fix: this file stays as it is, the run goes on
         item.error = f"fix not applied: internal error ({type(exc).__name__})"
         item.fixed, item.remaining, item.applied = item.original, diagnostics, []
@@ -149,7 +184,11 @@ def _changed_since_lint(source: SourceFile, diagnostics: list[Diagnostic]) -> st
     linted (an editor saved meanwhile), they would land on the wrong code."""
     for diagnostic in diagnostics:
         line = diagnostic.span.line
-        if diagnostic.fix is not None and diagnostic.source_line != source.line(line):
+        if (
+            diagnostic.fix is not None
+            and diagnostic.fix.offered
+            and diagnostic.source_line != source.line(line)
+        ):
             return f"the file changed since it was linted (line {line}); lint it again"
     return None
 
@@ -214,7 +253,14 @@ def _chain_child(node: ast.AST) -> ast.AST | None:
     return None
 
 
-def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str = "utf-8") -> str:
+def fix_text(
+    item: FileFix,
+    settings: Settings,
+    *,
+    unsafe: bool,
+    encoding: str = "utf-8",
+    selected: Selection | None = None,
+) -> str:
     """Run the rounds on ``item.original``; fills ``item`` and returns the final text."""
     from throughlint.fixes.base import apply_fixes
 
@@ -227,7 +273,7 @@ def fix_text(item: FileFix, settings: Settings, *, unsafe: bool, encoding: str =
     text = item.original
     current = item.remaining
     for _ in range(MAX_ROUNDS):
-        wanted = [d for d in current if applicable(d, unsafe)]
+        wanted = [d for d in current if applicable(d, unsafe) and (selected is None or selected(d))]
         if not wanted:
             break
         try:

@@ -255,7 +255,7 @@ def f(items, chunks, pages):
         except OSError:
             pass
 """
-    both = _loop_fact(lambda model, loop: (is_batch_loop(loop), is_retry_loop(loop)))
+    both = _loop_fact(lambda model, loop: (is_batch_loop(loop), is_retry_loop(model, loop)))
     assert ask(source, both) == [
         (True, False),
         (False, False),

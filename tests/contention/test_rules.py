@@ -375,6 +375,26 @@ TL402_CASES = {
         async def f(items):
             return [await double(i) for i in items]
         """,
+    "break-in-a-nested-loop-leaves-that-loop": """\
+        import httpx
+        async def f(client: httpx.AsyncClient, groups):
+            for group in groups:
+                for member in group.members:
+                    if member.owner:
+                        break
+                await client.post(f"/groups/{group.id}/ping")  # expect: TL402
+        """,
+    "break-in-a-nested-loops-else-leaves-this-one": """\
+        import httpx
+        async def f(client: httpx.AsyncClient, groups):
+            for group in groups:
+                for member in group.members:
+                    if member.owner:
+                        continue
+                else:
+                    break
+                await client.post(f"/groups/{group.id}/ping")
+        """,
 }
 
 

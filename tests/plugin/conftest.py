@@ -10,6 +10,7 @@ import httpx  # noqa: F401
 import pytest
 import requests  # noqa: F401
 import sqlalchemy.orm  # noqa: F401
+from support.servers import ServerUnavailable, redis_server
 
 import throughlint.engine  # noqa: F401
 from throughlint.pytest_plugin import budgets, fixture, measurement, reporting  # noqa: F401
@@ -40,12 +41,29 @@ def bookshop(path=":memory:", books=30):
         "INSERT INTO book VALUES (?, ?, ?)", [(i, f"b{i}", i) for i in range(books)]
     )
     return conn
+
+
+def titles_with_authors(conn):
+    rows = conn.execute("SELECT id, title, author_id FROM book").fetchall()
+    for _, title, author_id in rows:
+        conn.execute("SELECT name FROM author WHERE id = ?", (author_id,)).fetchone()
+
+
+def names(conn, ids):
+    for author_id in ids:
+        conn.execute("SELECT name FROM author WHERE id = ?", (author_id,))
+
+
+def name_of(conn, author_id):
+    return conn.execute("SELECT name FROM author WHERE id = ?", (author_id,)).fetchone()
 """
 
 
 @pytest.fixture
 def bookshop(pytester: pytest.Pytester) -> pytest.Pytester:
-    """A pytester dir with ``shop.py``: ``bookshop()`` builds a sqlite db of 30 books."""
+    """A pytester dir with ``shop.py``: ``bookshop()`` builds a sqlite db of 30 books;
+    ``titles_with_authors(conn)`` and ``names(conn, ids)`` are N+1s in code under test,
+    ``name_of(conn, id)`` one query."""
     pytester.makepyfile(shop=SQLITE_SCHEMA)
     pytester.syspathinsert()
     return pytester
@@ -70,3 +88,15 @@ class JsonReport:
 @pytest.fixture
 def report(pytester: pytest.Pytester) -> JsonReport:
     return JsonReport(pytester.path / "throughput.json")
+
+
+@pytest.fixture(scope="session")
+def redis_port():
+    """A real redis-server on a free port (``tests/support/servers.py``), no persistence;
+    skipped where there is none."""
+    pytest.importorskip("redis")
+    try:
+        with redis_server() as url:
+            yield int(url.rsplit(":", 1)[1].split("/")[0])
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))

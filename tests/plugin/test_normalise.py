@@ -41,3 +41,25 @@ def test_normalise(statement, shape):
 )
 def test_is_select(shape, select):
     assert is_select(shape) is select
+
+
+def test_long_statements_keep_the_where_clause():
+    """Defect 7: a long column list is collapsed; the WHERE that tells shapes apart stays."""
+    from throughlint.pytest_plugin.n_plus_one import _shorten
+
+    columns = ", ".join(f'"shop_book"."column_number_{i}"' for i in range(20))
+    by_author = f'SELECT {columns} FROM "shop_book" WHERE "shop_book"."author_id" = ?'
+    by_title = f'SELECT {columns} FROM "shop_book" WHERE "shop_book"."title" = ?'
+    short = _shorten(by_author)
+    assert short == (
+        'SELECT "shop_book"."column_number_0", ... (+19 columns) FROM "shop_book" '
+        'WHERE "shop_book"."author_id" = ?'
+    )
+    assert _shorten(by_title) != short
+    # a subquery's commas are not columns; a statement still too long keeps its end
+    nested = "SELECT coalesce(a, b), c FROM t WHERE " + " AND ".join(f"x{i} = ?" for i in range(60))
+    kept = _shorten(nested)
+    assert len(kept) <= 240
+    assert kept.startswith("SELECT coalesce(a, b), ... (+1 columns) FROM t WHERE x0 = ?")
+    assert kept.endswith("x59 = ?")
+    assert _shorten("SELECT 1") == "SELECT 1"

@@ -31,3 +31,29 @@ def test_xdist_merges_worker_results(pytester: pytest.Pytester, report):
     assert len(tests) == 8
     assert sorted(t["queries"] for t in tests) == [1, 1, 2, 2, 3, 3, 4, 4]
     assert {t["verdict"] for t in tests if t["queries"] == 4} == {"fail"}
+
+
+def test_xdist_detect_groups_sites_across_workers(bookshop, report):
+    bookshop.makepyfile(
+        **{
+            f"test_part{part}": f"""
+            from shop import bookshop, names
+
+            def test_names_{part}():
+                names(bookshop(), range(20 + {part}))
+            """
+            for part in (1, 2, 3, 4)
+        }
+    )
+    result = bookshop.runpytest_subprocess(
+        "-n", "2", "-p", "no:cacheprovider", "--throughput-detect", report.option
+    )
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["1 N+1 call site(s) in 4 of 4 measured tests*"])
+    (site,) = report.read()["n_plus_one_sites"]
+    assert (site["path"], site["line"], site["worst_count"], len(site["tests"])) == (
+        "shop.py",
+        23,
+        24,
+        4,
+    )

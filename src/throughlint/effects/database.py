@@ -130,12 +130,57 @@ def sql_verb(sql: str | None) -> str | None:
     if match is None:
         return None
     verb = match.group(1).upper()
-    if verb == "WITH":  # a CTE feeding a write is a write
-        upper = sql.upper()
-        for write in ("INSERT ", "UPDATE ", "DELETE "):
-            if write in upper:
-                return write.strip()
+    if verb == "WITH":  # the statement after the CTEs says what it does
+        verb = _verb_after_ctes(sql, match.end()) or "WITH"
     return verb if verb in _ALL_VERBS else None
+
+
+_CTE_WORD = re.compile(r"\s*(?:--[^\n]*\n|/\*.*?\*/|\s)*(\w+|\"[^\"]*\"|`[^`]*`|[(),])", re.DOTALL)
+
+
+def _verb_after_ctes(sql: str, position: int) -> str | None:
+    """The keyword of the main statement of ``WITH a AS (...), b AS (...) <verb>``,
+    skipping each CTE's parenthesized body (quotes and nesting respected)."""
+    while True:
+        match = _CTE_WORD.match(sql, position)
+        if match is None:
+            return None
+        word, position = match.group(1), match.end()
+        upper = word.upper()
+        if word == "(":
+            position = _close_paren(sql, position)
+            if position < 0:
+                return None
+        elif upper in ("RECURSIVE", "AS", "NOT", "MATERIALIZED", ",", ")"):
+            continue
+        elif upper in _ALL_VERBS and upper != "WITH" and not _before_paren(sql, position):
+            return upper
+        # a CTE name (then its column list or AS follows)
+
+
+def _before_paren(sql: str, position: int) -> bool:
+    """The next token is ``AS`` or ``(``: the word was a CTE name, not the statement."""
+    match = _CTE_WORD.match(sql, position)
+    return match is not None and match.group(1).upper() in ("AS", "(")
+
+
+def _close_paren(sql: str, position: int) -> int:
+    depth, quote = 1, ""
+    while position < len(sql):
+        char = sql[position]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        position += 1
+    return -1
 
 
 def statement_verb(

@@ -5,11 +5,13 @@ A fix kind is a :class:`FixSpec`: the node type found at the diagnostic's span (
 anchor), the node it rewrites (the anchor itself or an enclosing statement), and the
 rewrite. A rewrite that cannot show the result is equivalent returns None and the node
 is left alone. Two fixes whose targets overlap are not applied in the same round: the
-outer one waits for the next round, when positions are fresh.
+outer one waits for the next round, when positions are fresh (unless the kind
+``merges``: several relations loaded by one loop's query are added in one round).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +30,9 @@ class FixSpec:
     """One kind of fix. Subclasses set ``anchor`` and override ``rewrite``."""
 
     anchor: type[cst.CSTNode] = cst.Call
+    # Several fixes of this kind on one target apply in the same round, one after the
+    # other (e.g. two relations loaded with the same query).
+    merges: bool = False
 
     def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
         """The node to rewrite, given the path from the module down to the anchor."""
@@ -92,7 +97,7 @@ class _Applier(cst.CSTTransformer):
         for item in pending:
             self.by_span.setdefault(_key(item.diagnostic.span), []).append(item)
         self.stack: list[cst.CSTNode] = []
-        self.claims: dict[int, _Pending] = {}
+        self.claims: dict[int, list[_Pending]] = {}
         self.dirty: set[int] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -115,29 +120,39 @@ class _Applier(cst.CSTTransformer):
         target = item.spec.target(self.stack)
         if target is None:
             item.state = "declined"
-        elif id(target) in self.claims:
+            return
+        claimed = self.claims.get(id(target))
+        if claimed and not (item.spec.merges and type(claimed[0].spec) is type(item.spec)):
             item.state = "deferred"
-        else:
-            item.anchor = node
-            item.state = "claimed"
-            self.claims[id(target)] = item
+            return
+        item.anchor = node
+        item.state = "claimed"
+        self.claims.setdefault(id(target), []).append(item)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         self.stack.pop()
-        item = self.claims.get(id(original_node))
-        if item is None:
+        items = self.claims.get(id(original_node))
+        if not items:
             return updated_node
         if id(original_node) in self.dirty:
-            item.state = "deferred"
+            for item in items:
+                item.state = "deferred"
             return updated_node
-        assert item.anchor is not None
-        self.context.diagnostic = item.diagnostic
-        result = item.spec.rewrite(updated_node, item.anchor, self.context)
-        if result is None:
-            item.state = "declined"
-            return updated_node
-        item.state = "applied"
-        self.dirty.update(id(node) for node in self.stack)
+        result: Rewrite = updated_node
+        for item in items:
+            assert item.anchor is not None
+            if not isinstance(result, cst.CSTNode):
+                item.state = "deferred"  # the target was replaced by a sequence
+                continue
+            self.context.diagnostic = item.diagnostic
+            rewritten = item.spec.rewrite(result, item.anchor, self.context)
+            if rewritten is None:
+                item.state = "declined"
+                continue
+            item.state = "applied"
+            result = rewritten
+        if result is not updated_node:
+            self.dirty.update(id(node) for node in self.stack)
         return result
 
 
@@ -155,7 +170,7 @@ def apply_fixes(
     outcome = Outcome()
     if not pending:
         return code, outcome
-    module = cst.parse_module(code)
+    module = parse(code)
     lost = _lost_tail(code, module)
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     context = FixContext(module=module, settings=settings)
@@ -184,6 +199,13 @@ def _lost_tail(code: str, module: cst.Module) -> str:
     ``\r`` (CR-only or mixed line endings) is not reproduced by ``Module.code``."""
     kept = module.code
     return code[len(kept) :] if len(kept) < len(code) and code.startswith(kept) else ""
+
+
+@functools.lru_cache(maxsize=8)
+def parse(code: str) -> cst.Module:
+    """One libcst parse per file text: SARIF and the LSP ask for each diagnostic's edits
+    separately, on the same text (libcst trees are immutable, so sharing is safe)."""
+    return cst.parse_module(code)
 
 
 def _identifiers(module: cst.Module) -> set[str]:

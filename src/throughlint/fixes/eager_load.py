@@ -16,6 +16,7 @@ from throughlint.fixes.imports import reference
 
 class EagerLoad(FixSpec):
     anchor = cst.Attribute
+    merges = True  # several relations of one loop are loaded with its query at once
 
     def target(self, stack: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
         anchor = stack[-1]
@@ -36,13 +37,45 @@ class EagerLoad(FixSpec):
         if loader == "selectinload":
             new_iter = _add_options(target.iter, relation, context)
         else:
-            new_iter = cst.Call(
-                func=cst.Attribute(value=target.iter, attr=cst.Name(loader)),
-                args=[cst.Arg(cst.SimpleString(f'"{relation}"'))],
-            )
+            new_iter = _add_loader(target.iter, loader, relation)
         if new_iter is None:
             return None
         return target.with_changes(iter=new_iter)
+
+
+def _add_loader(iterable: cst.BaseExpression, loader: str, relation: str) -> cst.Call:
+    """``qs.select_related("a")`` + ``b`` -> ``qs.select_related("a", "b")`` (also
+    further down a chain of loaders); otherwise ``qs`` -> ``qs.select_related("b")``."""
+    argument = cst.Arg(cst.SimpleString(f'"{relation}"'))
+    merged = _merge_loader(iterable, loader, argument)
+    if merged is not None:
+        return merged
+    return cst.Call(func=cst.Attribute(value=iterable, attr=cst.Name(loader)), args=[argument])
+
+
+_LOADERS = frozenset({"select_related", "prefetch_related"})
+
+
+def _merge_loader(node: cst.BaseExpression, loader: str, argument: cst.Arg) -> cst.Call | None:
+    """Add ``argument`` to the ``loader(...)`` call among the loader calls at the end of
+    the chain ``node``; None when there is none."""
+    if not (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in _LOADERS
+        and node.args
+        and all(isinstance(arg.value, cst.SimpleString) and not arg.star for arg in node.args)
+    ):
+        return None
+    if node.func.attr.value == loader:
+        *rest, last = node.args
+        if last.comma is cst.MaybeSentinel.DEFAULT:
+            last = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        return node.with_changes(args=[*rest, last, argument])
+    inner = _merge_loader(node.func.value, loader, argument)
+    if inner is None:
+        return None
+    return node.with_changes(func=node.func.with_changes(value=inner))
 
 
 def _binds(target: cst.BaseExpression, name: str) -> bool:

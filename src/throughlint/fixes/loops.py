@@ -98,7 +98,9 @@ def one_statement(loop: cst.For, call: cst.Call) -> cst.SimpleStatementLine:
         body=[cst.Expr(call)], leading_lines=lines, trailing_whitespace=trailing
     )
     bare = statement.with_changes(leading_lines=[], trailing_whitespace=cst.TrailingWhitespace())
-    if len(cst.Module(body=[]).code_for_node(bare)) > WRAP_AT:
+    code = cst.Module(body=[]).code_for_node(bare)
+    if "\n" not in code.rstrip("\r\n") and len(code) > WRAP_AT:  # a call already on
+        # several lines keeps its own line breaks and the comments in them
         statement = statement.with_changes(body=[cst.Expr(_one_argument_per_line(call))])
     return statement
 

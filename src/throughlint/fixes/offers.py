@@ -1,5 +1,7 @@
 """When a loop fix is offered: the exact conditions, checked on the stdlib ``ast`` while
-linting (no libcst here). Each function returns the :class:`Fix` to attach, or None.
+linting (no libcst here). Each function returns the :class:`Fix` to attach, or None
+when the code does not have the fix's shape. Whether a fix of the right shape is safe,
+unsafe or declined (with the reason) is decided by the facts in ``facts.py``.
 
 Shared conditions of the batching fixes (``for x in xs: <one call>`` becomes one call on
 a comprehension over ``xs``):
@@ -7,22 +9,27 @@ a comprehension over ``xs``):
 - a plain ``for`` loop (not ``async for``) in a function, with no ``else:`` (a module's
   loop variable is a global that other modules may import);
 - its target is names only (``row``, ``(key, value)``);
-- the body is the one call as a statement (``executemany`` also allows pure assignments
-  before it that only compute the parameters; they are inlined);
+- the body is the one call as a statement, one statement per line (``executemany``
+  also allows assignments before it that only compute the parameters; they are inlined);
 - no name the loop binds is read (or deleted, or declared global / nonlocal) anywhere
   else in the function, which does not call ``locals()`` / ``vars()`` / ``eval`` /
   ``exec``, so nothing can observe that the comprehension no longer leaves them set;
 - the object called (``cursor``, ``cache``, ``Model.objects``) and the parts passed
-  once (the SQL text, the timeout) do not depend on the loop;
-- what is computed per item is pure: names, attributes, subscripts, literals, operators
-  and a few side-effect-free builtins and methods, so evaluating all items before the
-  one call gives the same values as evaluating each before its own call.
+  once (the SQL text, the timeout) do not depend on the loop.
+
+Then the facts: evaluating all items before the one call must give the same values and
+the same failures as evaluating each before its own call (``facts.input_fact``,
+``facts.parameters_fact``), and nothing may read what the per-item call left behind
+(``facts.after_loop_fact``).
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
+import builtins
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Fix
@@ -33,6 +40,7 @@ from throughlint.fixes import (
     EXECUTE_VALUES,
     EXECUTEMANY,
     SET_MANY,
+    facts,
 )
 from throughlint.semantic.expressions import names_read, source_text, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind
@@ -41,20 +49,6 @@ from throughlint.semantic.scope import ScopeKind
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
 
-PURE_BUILTINS: frozenset[str] = frozenset(
-    {
-        "abs", "bool", "bytes", "dict", "float", "format", "frozenset", "int", "len", "list",
-        "max", "min", "repr", "round", "set", "sorted", "str", "sum", "tuple",
-    }
-)  # fmt: skip
-PURE_METHODS: frozenset[str] = frozenset(
-    {
-        "capitalize", "casefold", "copy", "count", "decode", "encode", "endswith", "find",
-        "format", "get", "hex", "index", "isoformat", "items", "join", "keys", "lower",
-        "lstrip", "partition", "removeprefix", "removesuffix", "replace", "rsplit", "rstrip",
-        "split", "startswith", "strip", "strftime", "title", "upper", "values", "zfill",
-    }
-)  # fmt: skip
 _INTROSPECTION: frozenset[str] = frozenset({"locals", "vars", "eval", "exec", "dir"})
 # Drivers whose ``executemany`` is not faster than the loop (psycopg2 documents it):
 # the rewrite would be churn, not a win.
@@ -65,41 +59,79 @@ _NO_FASTER_EXECUTEMANY: frozenset[str] = frozenset({"psycopg2"})
 VALUES_GROUP = re.compile(r"VALUES\s*\(\s*%s(?:\s*,\s*%s)*\s*\)", re.IGNORECASE)
 
 
-def executemany(model: SemanticModel, call: ast.Call, loop: Loop, driver: str) -> Fix | None:
+def _offer(verdict: facts.Verdict, description: str, kind: str, at_best: Applicability) -> Fix:
+    """The fix as the facts allow it: ``at_best`` when they are all established, unsafe
+    when one is not, declined (with the reason, never applied) when one rules it out."""
+    if verdict.level is facts.Level.DECLINE:
+        return Fix(Applicability.UNSAFE, description, kind="", declined=verdict.reason)
+    if verdict.level is facts.Level.UNSAFE:
+        return Fix(Applicability.UNSAFE, f"{description} (unsafe: {verdict.reason})", kind=kind)
+    return Fix(at_best, description, kind=kind)
+
+
+def executemany(
+    model: SemanticModel, call: ast.Call, loop: Loop, driver: str, sql: str | None = None
+) -> Fix | None:
     """``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for
-    row in rows])`` (safe), also inlining pure assignments that only build ``params``.
-    For psycopg2 (whose ``executemany`` is no faster than the loop), an INSERT with one
-    ``VALUES (%s, ...)`` literal becomes ``psycopg2.extras.execute_values`` (unsafe: the
-    SQL text changes to ``VALUES %s`` and rows go in pages of 100)."""
+    row in rows])``, also inlining assignments that only build ``params``. Safe only when
+    the facts hold (``facts.py``): the input is a list built before the loop, the
+    parameters are names and literals, the cursor's results are not read after the loop,
+    and the SQL is one INSERT / UPDATE / DELETE / REPLACE. For psycopg2 (whose
+    ``executemany`` is no faster than the loop), an INSERT with one ``VALUES (%s, ...)``
+    literal becomes ``psycopg2.extras.execute_values`` (unsafe: the SQL text changes to
+    ``VALUES %s`` and rows go in pages of 100)."""
     if driver in _NO_FASTER_EXECUTEMANY:
-        sql = call.args[0] if call.args else None
+        text = call.args[0] if call.args else None
         if not (
-            isinstance(sql, ast.Constant)
-            and isinstance(sql.value, str)
-            and sql.value.lstrip().upper().startswith("INSERT")
-            and len(VALUES_GROUP.findall(sql.value)) == 1
-            and "%" not in VALUES_GROUP.sub("", sql.value)
+            isinstance(text, ast.Constant)
+            and isinstance(text.value, str)
+            and facts.leading_keyword(text.value) == "INSERT"
+            and len(VALUES_GROUP.findall(text.value)) == 1
+            and "%" not in VALUES_GROUP.sub("", text.value)
         ):
             return None
-        if _batchable(model, call, loop) is None:
+        found = _batchable(model, call, loop)
+        if found is None:
             return None
-        return Fix(
-            Applicability.UNSAFE,
+        return _offer(
+            _executemany_facts(model, call, *found, sql=text.value),
             "insert all rows with `psycopg2.extras.execute_values()` (`VALUES %s`)",
-            kind=EXECUTE_VALUES,
+            EXECUTE_VALUES,
+            Applicability.UNSAFE,
         )
-    if _batchable(model, call, loop) is None:
+    found = _batchable(model, call, loop)
+    if found is None:
         return None
-    return Fix(
-        Applicability.SAFE,
+    return _offer(
+        _executemany_facts(model, call, *found, sql=sql),
         f"send all rows with one `{source_text(call.func.value)}.executemany()`",  # type: ignore[attr-defined]
-        kind=EXECUTEMANY,
+        EXECUTEMANY,
+        Applicability.SAFE,
     )
 
 
-def _batchable(model: SemanticModel, call: ast.Call, loop: Loop) -> ast.For | None:
-    """The loop when ``call`` is ``<cursor>.execute(SQL, params)`` and the loop can become
-    one call on a comprehension (see the module docstring)."""
+def _executemany_facts(
+    model: SemanticModel, call: ast.Call, loop_node: ast.For, built: list[ast.expr], *, sql
+) -> facts.Verdict:
+    receiver = call.func.value  # type: ignore[attr-defined]
+    receivers = {name for name in (facts.root_name(receiver),) if name}
+    return facts.worst(
+        [
+            facts.sql_fact(sql),
+            facts.input_fact(model.function, loop_node, receivers),
+            facts.parameters_fact([*built, call.args[1]], receivers),
+            facts.parameters_fact([call.args[0]], set()),
+            facts.after_loop_fact(model.function, loop_node, receiver),
+        ]
+    )
+
+
+def _batchable(
+    model: SemanticModel, call: ast.Call, loop: Loop
+) -> tuple[ast.For, list[ast.expr]] | None:
+    """The loop and the values of the assignments to inline, when ``call`` is
+    ``<cursor>.execute(SQL, params)`` and the loop has the shape of one call on a
+    comprehension (see the module docstring); whether that is safe is for the facts."""
     if not (
         isinstance(call.func, ast.Attribute)
         and call.func.attr == "execute"
@@ -116,41 +148,41 @@ def _batchable(model: SemanticModel, call: ast.Call, loop: Loop) -> ast.For | No
         return None
     local = set(loop.target_names)
     inlined: dict[str, ast.expr] = {}
-    for index, statement in enumerate(assignments):
+    later = Counter(  # names the body assigns from the current statement on
+        target.id
+        for other in assignments
+        for target in getattr(other, "targets", ())
+        if isinstance(target, ast.Name)
+    )
+    for statement in assignments:
         if not (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)
             and statement.targets[0].id not in local
-            and is_pure(statement.value)
         ):
             return None
-        later = {
-            target.id
-            for other in assignments[index:]
-            for target in getattr(other, "targets", ())
-            if isinstance(target, ast.Name)
-        }
-        if names_read(statement.value) & later:
+        if any(later[name] for name in names_read(statement.value)):
             return None  # reads a name before (or while) the loop body assigns it
+        later[statement.targets[0].id] -= 1
         inlined[statement.targets[0].id] = statement.value
         local.add(statement.targets[0].id)
     sql, params = call.args
     once = [call.func.value, sql]
-    if any(names_read(part) & local for part in once) or not all(map(is_pure, once)):
-        return None
-    if not is_pure(params):
+    if any(names_read(part) & local for part in once):
         return None
     if inlined and not _each_read_once(inlined, [*assignments[1:], params]):
         return None
     if _read_elsewhere(model, loop_node, local):
         return None
-    return loop_node
+    return loop_node, list(inlined.values())
 
 
 def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """``for k, v in items: cache.set(k, v[, timeout])`` -> ``cache.set_many({k: v for k, v
-    in items}[, timeout])`` (safe: the last value of a repeated key wins in both)."""
+    in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
+    loop, the keys and values are names and literals that do not read the cache (the last
+    value of a repeated key wins in both forms)."""
     if not (
         isinstance(call.func, ast.Attribute)
         and call.func.attr == "set"
@@ -167,17 +199,24 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
         return None
     local = set(loop.target_names)
     once = [call.func.value, *call.args[2:], *(keyword.value for keyword in call.keywords)]
-    if any(names_read(part) & local for part in once) or not all(map(is_pure, once)):
+    if any(names_read(part) & local for part in once) or _read_elsewhere(model, loop_node, local):
         return None
-    if not all(is_pure(arg) for arg in call.args[:2]) or _read_elsewhere(model, loop_node, local):
-        return None
-    return Fix(Applicability.SAFE, "store all keys with one `set_many()`", kind=SET_MANY)
+    receivers = {name for name in (facts.root_name(call.func.value),) if name}
+    verdict = facts.worst(
+        [
+            facts.input_fact(model.function, loop_node, receivers),
+            facts.parameters_fact(call.args[:2], receivers),
+            facts.parameters_fact(once[1:], receivers),
+        ]
+    )
+    return _offer(verdict, "store all keys with one `set_many()`", SET_MANY, Applicability.SAFE)
 
 
 def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """``for row in rows: Model.objects.create(**fields)`` -> ``Model.objects.bulk_create(
     [Model(**fields) for row in rows])``: unsafe, ``save()`` and signals do not run and
-    primary keys are set only on some databases."""
+    primary keys are set only on some databases. Declined for a multi-table-inheritance
+    child (Django refuses ``bulk_create`` there), when its class is in the same module."""
     func = call.func
     if not (
         isinstance(func, ast.Attribute)
@@ -199,18 +238,54 @@ def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     local = set(loop.target_names)
     if names_read(func.value) & local or _read_elsewhere(model, loop_node, local):
         return None
-    if not all(is_pure(keyword.value) for keyword in call.keywords):
-        return None
-    return Fix(
-        Applicability.UNSAFE,
-        "create all rows with one `bulk_create()` (no `save()`, no signals)",
-        kind=BULK_CREATE,
-    )
+    description = "create all rows with one `bulk_create()` (no `save()`, no signals)"
+    parent = model_parent(model.tree, model_class)
+    verdict = facts.parameters_fact([keyword.value for keyword in call.keywords], set())
+    if parent:
+        verdict = verdict | facts.decline(
+            f"`{source_text(model_class)}` inherits the concrete model `{parent}` "
+            "(multi-table inheritance): Django refuses `bulk_create` there"
+        )
+    return _offer(verdict, description, BULK_CREATE, Applicability.UNSAFE)
+
+
+def model_parent(tree: ast.AST, model_class: ast.expr) -> str:
+    """The concrete model that the class ``model_class`` (defined in this module)
+    inherits, or "" (no model base, an abstract one, or the class is elsewhere)."""
+    if not isinstance(model_class, ast.Name):
+        return ""
+    classes = {
+        node.name: node for node in getattr(tree, "body", []) if isinstance(node, ast.ClassDef)
+    }
+    found = classes.get(model_class.id)
+    if found is None:
+        return ""
+    for base in found.bases:
+        parent = classes.get(base.id) if isinstance(base, ast.Name) else None
+        if parent is not None and parent.bases and not _abstract(parent):
+            return parent.name
+    return ""
+
+
+def _abstract(node: ast.ClassDef) -> bool:
+    for statement in node.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Meta":
+            for item in statement.body:
+                if (
+                    isinstance(item, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "abstract" for t in item.targets)
+                    and isinstance(item.value, ast.Constant)
+                    and item.value.value is True
+                ):
+                    return True
+    return False
 
 
 def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """A ``conn.commit()`` that is the last statement of the loop body moves after the
-    loop: unsafe, a failure half-way now loses every row instead of the rest."""
+    loop: unsafe, a failure half-way now loses every row instead of the rest. Declined
+    when the receiver is re-bound in the loop (each pass commits a different connection)
+    or the body handles the transaction itself (``try``, ``rollback()``, ``BEGIN``)."""
     if not (
         isinstance(call.func, ast.Attribute)
         and not call.args
@@ -223,17 +298,20 @@ def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix |
         return None
     if not _is_statement_of(loop_node.body[-1], call):
         return None
-    if names_read(call.func.value) & loop.target_names:
-        return None
     for statement in loop_node.body:
         for node in walk_same_function(statement):
             if isinstance(node, (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom)):
                 return None
-    return Fix(
-        Applicability.UNSAFE,
-        f"commit once after the loop (`{source_text(call.func)}()`)",
-        kind=COMMIT_AFTER_LOOP,
-    )
+    description = f"commit once after the loop (`{source_text(call.func)}()`)"
+    receiver = facts.root_name(call.func.value)
+    verdict = facts.SAFE
+    if facts.rebound_in_loop(loop_node, receiver):
+        verdict = facts.decline(
+            f"`{receiver}` is bound in the loop: each pass commits its own connection"
+        )
+    elif reason := facts.transaction_control(loop_node.body[:-1]):
+        verdict = facts.decline(reason)
+    return _offer(verdict, description, COMMIT_AFTER_LOOP, Applicability.UNSAFE)
 
 
 # Queryset methods that keep the rows a queryset of model instances, so
@@ -276,30 +354,98 @@ def eager_load_shape(loop: Loop, iterable: ast.expr | None, framework: str) -> b
     return False
 
 
-def eager_load(pending: dict, many: bool, kind: str) -> Fix | None:
+def eager_load(pending: dict, many: bool, kind: str, lazy: str | None = None) -> Fix | None:
     """The fix for a relation TL101 (resolved by the project index): load it with the
-    query written in the ``for`` statement. Safe: the same rows, one or two queries."""
+    query written in the ``for`` statement. Safe: the same rows, one or two queries; but
+    declined for a dynamic relationship (SQLAlchemy refuses to eager-load it), for
+    ``select_related`` after ``only()`` / ``defer()`` (Django refuses a deferred field
+    that is traversed) and when the loop body writes (the loaded rows would go stale);
+    unsafe when the loop body calls code that may write."""
     if not pending.get("eager"):
         return None
     attr = pending["attr"]
+    body = pending.get("body", "")
     if pending["framework"] == "sqlalchemy":
         owner = pending.get("owner") or ""
-        return Fix(
-            Applicability.SAFE,
-            f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`",
-            kind=f"{EAGER_LOAD}:selectinload:{attr}",
-        )
+        description = f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`"
+        verdict = _body_verdict(body)
+        if lazy == "dynamic":
+            verdict = facts.decline(
+                f'`{attr}` is `lazy="dynamic"`: SQLAlchemy cannot load it with the query'
+            )
+        return _offer(verdict, description, f"{EAGER_LOAD}:selectinload:{attr}", Applicability.SAFE)
     if many:
         if pending.get("method") not in ("all", "count", "exists"):
             return None
         loader = "prefetch_related"
     else:
         loader = "prefetch_related" if kind == "gfk" else "select_related"
-    return Fix(
-        Applicability.SAFE,
-        f'load `{attr}` with the query: `.{loader}("{attr}")`',
-        kind=f"{EAGER_LOAD}:{loader}:{attr}",
-    )
+    description = f'load `{attr}` with the query: `.{loader}("{attr}")`'
+    verdict = _body_verdict(body)
+    if loader == "select_related" and pending.get("deferred"):
+        verdict = facts.decline(
+            f"the query defers fields (`only()` / `defer()`): Django refuses `{attr}` "
+            "deferred and traversed with `select_related`"
+        )
+    return _offer(verdict, description, f"{EAGER_LOAD}:{loader}:{attr}", Applicability.SAFE)
+
+
+def _body_verdict(body: str) -> facts.Verdict:
+    kind, _, reason = body.partition(":")
+    if kind == "writes":
+        return facts.decline(reason)
+    if kind == "calls":
+        return facts.unsafe(reason)
+    return facts.SAFE
+
+
+# Calls that write through an ORM (a related manager, a queryset, a model or a session).
+_ORM_WRITES: frozenset[str] = frozenset(
+    {
+        "create", "save", "delete", "update", "add", "remove", "clear", "set", "bulk_create",
+        "bulk_update", "get_or_create", "update_or_create", "merge", "flush", "execute",
+        "add_all", "commit", "refresh_from_db",
+    }
+)  # fmt: skip
+
+
+_BUILTINS: frozenset[str] = frozenset(dir(builtins)) - {"exec", "eval", "__import__"}
+
+
+def loop_body_effects(loop: Loop) -> str:
+    """What the body of the loop over the query does that eager loading could make
+    stale: ``writes:<reason>`` for an ORM write, ``calls:<reason>`` for a call to code
+    that may write, "" for neither. Stored with the pending finding."""
+    node = loop.node
+    if not isinstance(node, (ast.For, ast.AsyncFor)):
+        return ""
+    found = ""
+    for statement in node.body:
+        for child in walk_same_function(statement):
+            if not isinstance(child, ast.Call):
+                continue
+            func = child.func
+            if isinstance(func, ast.Attribute) and func.attr in _ORM_WRITES:
+                return (
+                    f"writes:the loop body writes (`{source_text(func)}()`): rows loaded "
+                    "with the query would not see it"
+                )
+            if isinstance(func, ast.Name) and func.id not in _BUILTINS and not found:
+                found = (
+                    f"calls:the loop body calls `{func.id}()`, which may write rows the "
+                    "loaded ones would not see"
+                )
+    return found
+
+
+def defers_fields(iterable: ast.expr | None) -> bool:
+    """The Django queryset chain has ``only()`` or ``defer()``."""
+    current = iterable
+    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+        if current.func.attr in ("only", "defer"):
+            return True
+        current = current.func.value
+    return False
 
 
 def select_owner(iterable: ast.expr | None) -> str:
@@ -340,7 +486,18 @@ def _plain_loop(model: SemanticModel, loop: Loop, allow_module: bool = False) ->
         return None  # a comprehension in a class body cannot see the class's names
     if not _names_only(node.target):
         return None
+    if not _one_statement_per_line(node):
+        return None  # ``for row in rows: conn.execute(...)``: the rewrite keeps lines whole
     return node
+
+
+def _one_statement_per_line(node: ast.For) -> bool:
+    previous = node.iter.end_lineno or node.lineno
+    for statement in node.body:
+        if statement.lineno <= previous:
+            return False
+        previous = statement.end_lineno or statement.lineno
+    return True
 
 
 def _names_only(target: ast.expr) -> bool:
@@ -361,27 +518,6 @@ def _is_dotted(node: ast.expr) -> bool:
     return isinstance(node, ast.Name)
 
 
-def is_pure(node: ast.expr) -> bool:
-    """No side effect and no dependence on the order of evaluation (see module doc)."""
-    for child in ast.walk(node):
-        if isinstance(
-            child,
-            (
-                ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda,
-                ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Starred,
-            ),
-        ):  # fmt: skip
-            return False
-        if isinstance(child, ast.Call):
-            func = child.func
-            if isinstance(func, ast.Name):
-                if func.id not in PURE_BUILTINS:
-                    return False
-            elif not (isinstance(func, ast.Attribute) and func.attr in PURE_METHODS):
-                return False
-    return True
-
-
 def _each_read_once(inlined: dict[str, ast.expr], after: list[ast.AST]) -> bool:
     counts = dict.fromkeys(inlined, 0)
     for part in after:
@@ -399,17 +535,39 @@ def _read_elsewhere(model: SemanticModel, loop_node: ast.For, names: set[str]) -
     """Any of ``names`` read (or declared global / nonlocal) outside the loop, anywhere in
     the enclosing function or module: then the loop's bindings could be observed."""
     scope = model.function if model.function is not None else model.tree
-    inside = {id(node) for node in ast.walk(loop_node)}
-    for node in ast.walk(scope):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and names & set(node.names):
-            return True
-        if isinstance(node, ast.Name) and node.id in _INTROSPECTION:
-            return True
-        if (
-            isinstance(node, ast.Name)
-            and node.id in names
-            and isinstance(node.ctx, (ast.Load, ast.Del))
-            and id(node) not in inside
-        ):
+    known = model.memo("offers.reads")  # every loop of the scope asks: index it once
+    reads = known.get(scope)
+    if reads is None:
+        reads = known[scope] = _Reads(scope)
+    if reads.introspection or names & reads.declared:
+        return True
+    start = (loop_node.lineno, loop_node.col_offset)
+    end = (loop_node.end_lineno or 0, loop_node.end_col_offset or 0)
+    for name in names:
+        where = reads.at.get(name, ())
+        inside = bisect.bisect_right(where, end) - bisect.bisect_left(where, start)
+        if inside < len(where):
             return True
     return False
+
+
+class _Reads:
+    """Where a scope reads each name (sorted positions of ``Load`` / ``Del``), the names it
+    declares ``global`` / ``nonlocal``, and whether it calls ``locals()`` and the like."""
+
+    __slots__ = ("at", "declared", "introspection")
+
+    def __init__(self, scope: ast.AST) -> None:
+        self.at: dict[str, list[tuple[int, int]]] = {}
+        self.declared: set[str] = set()
+        self.introspection = False
+        for node in ast.walk(scope):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.declared.update(node.names)
+            elif isinstance(node, ast.Name):
+                if node.id in _INTROSPECTION:
+                    self.introspection = True
+                if isinstance(node.ctx, (ast.Load, ast.Del)):
+                    self.at.setdefault(node.id, []).append((node.lineno, node.col_offset))
+        for positions in self.at.values():
+            positions.sort()

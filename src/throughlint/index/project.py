@@ -350,7 +350,7 @@ class ProjectIndex:
             return []
         from throughlint.fixes.offers import eager_load
 
-        fix = eager_load(pending, relation.many, relation.kind)
+        fix = eager_load(pending, relation.many, relation.kind, relation.lazy)
         return [("TL101", message, pending.get("group"), fix)]
 
 

@@ -17,6 +17,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    # before any conftest or test module runs: their sqlite3 connections count too
+    from throughlint.pytest_plugin.drivers.sqlite import track
+
+    early_config.add_cleanup(track())
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
@@ -29,6 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from throughlint.pytest_plugin.lint import LINTER_NAME, Linter
 
         config.pluginmanager.register(Linter(config, options.lint_paths), LINTER_NAME)
+        from throughlint.pytest_plugin.lint_only import LintOnly, lint_only
+
+        if lint_only(config):
+            config.pluginmanager.register(LintOnly(), "throughlint-lint-only")
     if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
         from throughlint.pytest_plugin.xdist import XdistController
 

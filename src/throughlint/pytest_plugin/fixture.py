@@ -65,6 +65,8 @@ class Tracker:
     size: int | None = None
     scalings: list[Scaling] = field(default_factory=list)
     undo_watch: list[Callable[[], None]] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+    detect_only: bool = False  # measured only because of --throughput-detect
 
     @property
     def measurements(self) -> list[Measurement]:
@@ -124,25 +126,27 @@ class Throughput:
         _check_items(items)
         if rounds is not None and rounds < 1:
             raise ValueError(f"rounds must be at least 1, got {rounds!r}")
-        for _ in range(warmup):
-            fn()
+        with self._tracker.probe.paused():
+            for _ in range(warmup):
+                fn()
         measurement = Measurement(
             items=items, unit=self._unit, label=label, size=self._tracker.size
         )
         with self._tracker.block(measurement, []):
             fn()
-        started = clock()
-        fn()
-        once = max(clock() - started, 1e-9)
-        iterations = min(_MAX_ITERATIONS, max(1, math.ceil(_MIN_ROUND_SECONDS / once)))
-        if rounds is None:
-            rounds = max(3, min(_MAX_ROUNDS, int(_TARGET_SECONDS / (once * iterations))))
-        best = math.inf
-        for _ in range(rounds):
+        with self._tracker.probe.paused():  # a marker's block neither counts nor slows these
             started = clock()
-            for _ in range(iterations):
-                fn()
-            best = min(best, (clock() - started) / iterations)
+            fn()
+            once = max(clock() - started, 1e-9)
+            iterations = min(_MAX_ITERATIONS, max(1, math.ceil(_MIN_ROUND_SECONDS / once)))
+            if rounds is None:
+                rounds = max(3, min(_MAX_ROUNDS, int(_TARGET_SECONDS / (once * iterations))))
+            best = math.inf
+            for _ in range(rounds):
+                started = clock()
+                for _ in range(iterations):
+                    fn()
+                best = min(best, (clock() - started) / iterations)
         measurement.seconds = best
         measurement.rounds = rounds
         measurement.iterations = iterations
@@ -177,7 +181,8 @@ class Throughput:
         return result
 
     def watch(self, connection: Any) -> Any:
-        """Count a sqlite3 connection opened before the measured block."""
+        """Count a sqlite3 connection opened before the plugin loaded (any connection
+        opened since counts already)."""
         import sqlite3
 
         from throughlint.pytest_plugin.drivers.sqlite import watch
@@ -186,6 +191,20 @@ class Throughput:
             raise TypeError(f"throughput.watch() takes a sqlite3.Connection, got {connection!r}")
         self._tracker.undo_watch.append(watch(connection, self._tracker.probe))
         return connection
+
+    @contextmanager
+    def allow_n_plus_one(self, reason: str) -> Iterator[None]:
+        """Statements inside still count, but repeat without being an N+1: for a test
+        that shows one on purpose. The reason goes in the report."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("throughput.allow_n_plus_one() needs the reason, a non-empty string")
+        self._tracker.allowed.append(reason)
+        probe = self._tracker.probe
+        probe.allowing += 1
+        try:
+            yield
+        finally:
+            probe.allowing -= 1
 
     def count(self, name: str, amount: int = 1) -> None:
         """Add to a named counter of every open measured block."""

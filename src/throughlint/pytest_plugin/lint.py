@@ -114,7 +114,7 @@ class Linter:
                 continue
             self.seen.add(str(path))
             node = LintFile.from_parent(session, path=path)
-            items.extend(node.collect())
+            items.extend(session.genitems(node))  # reported, so counts include them
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.save()

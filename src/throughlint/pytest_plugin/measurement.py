@@ -8,19 +8,16 @@ ordinary test runs.
 from __future__ import annotations
 
 import os
-import sys
 import sysconfig
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from throughlint.pytest_plugin.n_plus_one import is_select, normalise
-
-CallSite = tuple[str, int, str]  # (filename, line, function)
-
-_USER_FRAMES = 6
+from throughlint.pytest_plugin.repetition import Tracker
 
 
 @dataclass
@@ -28,7 +25,7 @@ class StatementStats:
     shape: str
     sample: str
     count: int = 0
-    sites: tuple[CallSite, ...] = ()
+    repetition: Tracker = field(default_factory=Tracker)
 
 
 @dataclass
@@ -43,6 +40,7 @@ class Measurement:
     seconds: float = 0.0
     queries: int = 0
     requests: int = 0
+    commands: int = 0  # redis commands and pipelines
     counters: Counter = field(default_factory=Counter)
     statements: dict[str, StatementStats] = field(default_factory=dict)
     rounds: int = 1
@@ -50,21 +48,26 @@ class Measurement:
 
     @property
     def round_trips(self) -> int:
-        return self.queries + self.requests
+        return self.queries + self.requests + self.commands
 
     @property
     def rate(self) -> float | None:
         return self.items / self.seconds if self.seconds > 0 else None
 
-    def add_statement(self, sql: str, site: Callable[[], tuple[CallSite, ...]]) -> None:
+    def add_statement(self, sql: str, repetition: bool = True) -> None:
         self.queries += 1
         shape = normalise(sql)
         stats = self.statements.get(shape)
         if stats is None:
             stats = self.statements[shape] = StatementStats(shape, " ".join(sql.split()))
-            if is_select(shape):
-                stats.sites = site()
         stats.count += 1
+        if repetition and is_select(shape):
+            stats.repetition.observe()
+
+    def close(self) -> None:
+        """Let go of the frames kept to compare stacks."""
+        for stats in self.statements.values():
+            stats.repetition.close()
 
 
 class Probe:
@@ -72,8 +75,16 @@ class Probe:
 
     def __init__(self) -> None:
         self.active: list[Measurement] = []
-        self._undo: list[Callable[[], None]] = []
+        self._undo: list[tuple[str, Callable[[], None]]] = []
         self._lock = threading.Lock()
+        # statements an upper layer (SQLAlchemy, Django) counted and is sending through
+        # a lower one (sqlite3 under aiosqlite, pysqlite or Django's backend)
+        self._claimed: Counter[str] = Counter()
+        self._depth = threading.local()
+        self.allowing = 0  # inside throughput.allow_n_plus_one(): no N+1 tracking
+        # --throughput-detect measures every test: the drivers stay installed between
+        # tests instead of being patched and restored around each one
+        self.persistent = False
 
     # -- lifecycle -------------------------------------------------------------------
     def open(self, measurement: Measurement) -> None:
@@ -86,22 +97,43 @@ class Probe:
         with self._lock:
             if measurement in self.active:
                 self.active.remove(measurement)
-            if not self.active:
+            measurement.close()
+            if not self.active and not self.persistent:
                 self._uninstall()
 
     def _install(self) -> None:
+        """Install the drivers not installed yet (with ``persistent``, a library imported
+        since the last test is picked up here)."""
         from throughlint.pytest_plugin.drivers import install_all
 
         try:
-            self._undo = install_all(self)
+            self._undo.extend(install_all(self, frozenset(name for name, _ in self._undo)))
         except BaseException:
             self._uninstall()
             raise
 
     def _uninstall(self) -> None:
         undo, self._undo = self._undo, []
-        for restore in reversed(undo):
+        for _, restore in reversed(undo):
             restore()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self.persistent = False
+            if not self.active:
+                self._uninstall()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Nothing counts inside: ``run()``'s timed rounds, which an enclosing block
+        (the marker's) must neither count nor slow down."""
+        with self._lock:
+            active, self.active = self.active, []
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.active = active + self.active
 
     @property
     def installed(self) -> bool:
@@ -110,8 +142,39 @@ class Probe:
     # -- events from the drivers -----------------------------------------------------
     def statement(self, sql: str) -> None:
         """One SQL statement sent to a database (``executemany`` is one)."""
+        track = not self.allowing
         for measurement in self.active:
-            measurement.add_statement(sql, user_call_sites)
+            measurement.add_statement(sql, track)
+
+    def driver_statement(self, sql: str) -> None:
+        """A statement seen by a database driver: counted unless an upper layer has
+        already counted it."""
+        if getattr(self._depth, "value", 0) or self._claimed.get(sql):
+            return
+        self.statement(sql)
+
+    def claim(self, sql: str) -> None:
+        """An upper layer counted ``sql`` and sends it now, maybe from another thread
+        (aiosqlite runs sqlite3 in its own); :meth:`release` when it is done."""
+        self._claimed[sql] += 1
+
+    def release(self, sql: str) -> None:
+        if self._claimed.get(sql, 0) > 1:
+            self._claimed[sql] -= 1
+        else:
+            self._claimed.pop(sql, None)
+
+    def claim_thread(self) -> threading.local:
+        """Every statement this thread sends until the caller decrements the returned
+        ``.value`` is already counted (a plain call: this runs once per statement)."""
+        depth = self._depth
+        depth.value = getattr(depth, "value", 0) + 1
+        return depth
+
+    def command(self, name: str) -> None:
+        """One redis round trip: a command, or a whole pipeline."""
+        for measurement in self.active:
+            measurement.commands += 1
 
     def request(self) -> None:
         """One HTTP request sent."""
@@ -123,35 +186,14 @@ class Probe:
             measurement.counters[name] += amount
 
 
-def _library_prefixes() -> tuple[str, ...]:
+def library_prefixes() -> tuple[str, ...]:
+    """Folders that are not the project's code: the stdlib, site-packages, throughlint."""
     paths = sysconfig.get_paths()
     prefixes = {
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # throughlint itself
         *(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths),
     }
     return tuple(sorted(os.path.join(os.path.abspath(p), "") for p in prefixes))
-
-
-_LIBRARY_PREFIXES = _library_prefixes()
-
-
-def is_user_file(filename: str) -> bool:
-    if filename.startswith("<"):
-        return False
-    return not os.path.abspath(filename).startswith(_LIBRARY_PREFIXES)
-
-
-def user_call_sites() -> tuple[CallSite, ...]:
-    """The innermost frames in the user's code (not the stdlib, site-packages or
-    throughlint), innermost first."""
-    frame = sys._getframe(1)
-    sites: list[CallSite] = []
-    while frame is not None and len(sites) < _USER_FRAMES:
-        code = frame.f_code
-        if is_user_file(code.co_filename):
-            sites.append((code.co_filename, frame.f_lineno, code.co_name))
-        frame = frame.f_back
-    return tuple(sites)
 
 
 def clock() -> float:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from throughlint.pytest_plugin.measurement import Measurement
+    from throughlint.pytest_plugin.repetition import Project
     from throughlint.settings import Settings
 
 from throughlint.pytest_plugin.options import DEFAULT_THRESHOLD  # noqa: F401
@@ -41,7 +42,9 @@ def is_select(shape: str) -> bool:
 
 @dataclass(frozen=True)
 class Finding:
-    """A runtime TL101: one SELECT shape run ``count`` times in one measured block."""
+    """A runtime TL101: one SELECT shape run ``count`` times in a row by one activation of
+    the frame that repeats it (``path:line``), with the chain of project frames from the
+    test down to the statement."""
 
     statement: str
     example: str
@@ -53,13 +56,18 @@ class Finding:
     static: str  # "confirmed" | "missed" | "unavailable" | "no-site"
     static_detail: str
     fingerprint: str | None = None
+    chain: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        where = f"{self.path}:{self.line} in {self.function}" if self.line else "unknown site"
         return (
             f"TL101 runtime N+1: {self.count} x `{self.statement}` "
-            f"(threshold {self.threshold}), first at {where}; {self.static_detail}"
+            f"(threshold {self.threshold}) at {self.where}; chain: {' > '.join(self.chain)}; "
+            f"{self.static_detail}"
         )
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line} in {self.function}"
 
     def to_json(self) -> dict:
         return {
@@ -71,9 +79,30 @@ class Finding:
             "path": self.path,
             "line": self.line,
             "function": self.function,
+            "chain": list(self.chain),
             "static": self.static,
             "static_detail": self.static_detail,
             "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A SELECT shape over the threshold that the test repeats itself (a loop in a test
+    file, a fixture, setUp) or that no project frame repeats (a framework's flush): not an
+    N+1, reported so the count is explained, never a failure."""
+
+    statement: str
+    count: int
+    kind: str  # "test" | "library"
+    where: str
+
+    def to_json(self) -> dict:
+        return {
+            "statement": self.statement,
+            "count": self.count,
+            "repeated_by": self.kind,
+            "where": self.where,
         }
 
 
@@ -145,37 +174,104 @@ class StaticIndex:
         )
 
 
-def findings(measurement: Measurement, threshold: int, static: StaticIndex | None) -> list[Finding]:
-    result = []
+def findings(
+    measurement: Measurement, threshold: int, static: StaticIndex | None, project: Project
+) -> tuple[list[Finding], list[Repeat]]:
+    """The N+1s of one block, and the repetitions over the threshold that are not N+1s."""
+    from throughlint.pytest_plugin.repetition import classify, enclosing, fingerprint
+
+    result: list[Finding] = []
+    repeats: list[Repeat] = []
     for stats in measurement.statements.values():
         if stats.count <= threshold or not is_select(stats.shape):
             continue
-        if static is not None:
-            verdict, detail, fingerprint = static.confirm(stats.sites)
-        else:
-            verdict, detail, fingerprint = "unavailable", "static comparison off", None
-        filename, line, function = stats.sites[0] if stats.sites else ("", 0, "")
-        root = static.rootdir if static is not None else os.getcwd()
-        result.append(
-            Finding(
-                statement=_shorten(stats.shape),
-                example=_shorten(stats.sample),
-                count=stats.count,
-                threshold=threshold,
-                path=_display(filename, root) if filename else "",
-                line=line,
-                function=function,
-                static=verdict,
-                static_detail=detail,
-                fingerprint=fingerprint,
+        for repetition in stats.repetition.worst.values():
+            if repetition.count <= threshold:
+                continue
+            verdict = classify(repetition, project)
+            if verdict.kind != "code" or verdict.site is None:
+                site = verdict.site
+                where = _where(site, project) if site is not None else "no site in project code"
+                repeats.append(Repeat(_shorten(stats.shape), repetition.count, verdict.kind, where))
+                continue
+            site = verdict.site
+            inner = tuple(reversed(verdict.chain))
+            if static is not None:
+                checked, detail, printed = static.confirm((site, *inner))
+            else:
+                checked, detail, printed = "unavailable", "static comparison off", None
+            result.append(
+                Finding(
+                    statement=_shorten(stats.shape),
+                    example=_shorten(stats.sample),
+                    count=repetition.count,
+                    threshold=threshold,
+                    path=project.display(site[0]),
+                    line=site[1],
+                    function=enclosing(site[2]) or site[2],
+                    static=checked,
+                    static_detail=detail,
+                    fingerprint=printed or fingerprint(site, project),
+                    chain=_chain(verdict.chain, project),
+                )
             )
-        )
     result.sort(key=lambda finding: -finding.count)
-    return result
+    return result, repeats
+
+
+def _chain(frames: tuple[tuple[str, int, str], ...], project: Project) -> tuple[str, ...]:
+    """One entry per function: a comprehension's frame folds into its function's."""
+    from throughlint.pytest_plugin.repetition import enclosing
+
+    entries: list[tuple[tuple[str, str], str]] = []
+    for frame in frames:
+        key = (frame[0], enclosing(frame[2]))
+        if entries and entries[-1][0] == key:
+            entries.pop()
+        entries.append((key, _where(frame, project)))
+    return tuple(text for _, text in entries)
+
+
+def _where(site: tuple[str, int, str], project: Project) -> str:
+    from throughlint.pytest_plugin.repetition import enclosing
+
+    return f"{project.display(site[0])}:{site[1]} in {enclosing(site[2]) or site[2]}"
 
 
 def _shorten(text: str, limit: int = 240) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """Keep what tells statements apart: a long column list becomes its first column and a
+    count (``SELECT "a"."id", ... (+11 columns) FROM ... WHERE ...``); what is still too
+    long loses its middle, never its ``WHERE`` end."""
+    if len(text) <= limit:
+        return text
+    match = _SELECT_LIST.match(text)
+    if match is not None:
+        columns = _top_level_split(match.group(2))
+        if len(columns) > 1:
+            collapsed = f"{columns[0].strip()}, ... (+{len(columns) - 1} columns)"
+            text = f"{match.group(1)}{collapsed}{match.group(3)}{text[match.end() :]}"
+    if len(text) <= limit:
+        return text
+    head = (limit - 5) // 3
+    tail = limit - 5 - head
+    return f"{text[:head]} ... {text[-tail:]}"
+
+
+_SELECT_LIST = re.compile(r"(\s*SELECT\s+(?:DISTINCT\s+)?)(.*?)(\s+FROM\s)", re.I | re.S)
+
+
+def _top_level_split(columns: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(columns):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(columns[start:index])
+            start = index + 1
+    parts.append(columns[start:])
+    return parts
 
 
 def _display(path: str, root: str) -> str:

@@ -12,7 +12,8 @@ DEFAULT_THRESHOLD = 10
 MARKERS = (
     "throughput(min_rate=None, max_queries=None, max_queries_per_item=None, "
     "max_round_trips=None, max_requests=None, max_seconds_per_item=None, max_counts=None, "
-    "items=1, unit='items', n_plus_one_threshold=None, scaling=None, sizes=(10, 20)): "
+    "items=1, unit='items', n_plus_one_threshold=None, scaling=None, sizes=(10, 20), "
+    "allow_n_plus_one=None): "
     "measure this test's throughput, queries and HTTP requests against a budget "
     "(enforced with --throughput-budget)",
     "throughlint: a throughlint lint item (pytest --throughlint)",
@@ -56,6 +57,34 @@ def add_options(parser: pytest.Parser) -> None:
         help=f"a SELECT shape run more than N times in one block is an N+1 "
         f"(default {DEFAULT_THRESHOLD})",
     )
+    group.addoption(
+        "--throughput-detect",
+        nargs="?",
+        const="report",
+        default=None,
+        choices=("report", "fail"),
+        help="measure every test and report each runtime N+1 call site at the end; "
+        "=fail: a test with an N+1 not in --throughput-detect-baseline fails",
+    )
+    group.addoption(
+        "--throughput-detect-save",
+        default=None,
+        metavar="FILE",
+        help="write the N+1 sites found (by fingerprint) as a baseline (implies "
+        "--throughput-detect)",
+    )
+    group.addoption(
+        "--throughput-detect-baseline",
+        default=None,
+        metavar="FILE",
+        help="N+1 sites known from --throughput-detect-save: only new sites fail",
+    )
+    group.addoption(
+        "--throughput-sarif",
+        default=None,
+        metavar="FILE",
+        help="write the runtime N+1 sites as SARIF 2.1.0 (for code scanning)",
+    )
     parser.addini("throughlint", type="bool", default=False, help="same as --throughlint")
     parser.addini(
         "throughlint_paths",
@@ -85,6 +114,10 @@ class Options:
     json_file: str | None
     save_file: str | None
     threshold: int
+    detect: str | None = None  # "report" | "fail"
+    detect_save: str | None = None
+    detect_baseline: str | None = None
+    sarif_file: str | None = None
 
 
 def read_options(config: pytest.Config) -> Options:
@@ -108,6 +141,14 @@ def read_options(config: pytest.Config) -> Options:
     if threshold is not None and threshold < 1:
         raise pytest.UsageError("--throughput-n-plus-one-threshold must be at least 1")
     json_file = config.getoption("throughput_json") or str(config.getini("throughput_json"))
+    detect = config.getoption("throughput_detect")
+    detect_save = config.getoption("throughput_detect_save")
+    if detect is None and detect_save:
+        detect = "report"
+    if config.getoption("throughput_detect_baseline") and detect != "fail":
+        raise pytest.UsageError(
+            "--throughput-detect-baseline only matters with --throughput-detect=fail"
+        )
     return Options(
         lint=bool(lint),
         lint_paths=tuple(str(p) for p in config.getini("throughlint_paths")) if lint else (),
@@ -116,6 +157,10 @@ def read_options(config: pytest.Config) -> Options:
         json_file=json_file or None,
         save_file=config.getoption("throughput_save"),
         threshold=threshold or DEFAULT_THRESHOLD,
+        detect=detect,
+        detect_save=detect_save,
+        detect_baseline=config.getoption("throughput_detect_baseline"),
+        sarif_file=config.getoption("throughput_sarif"),
     )
 
 

@@ -28,18 +28,39 @@ class ThroughputSession:
                 self.file_budgets = load_file(options.budget_file)
             except BudgetError as exc:
                 raise pytest.UsageError(str(exc)) from None
+        self.baseline: frozenset[str] = frozenset()
+        if options.detect_baseline:
+            from throughlint.pytest_plugin.detect import BaselineError, load_baseline
+
+            try:
+                self.baseline = load_baseline(options.detect_baseline)
+            except BaselineError as exc:
+                raise pytest.UsageError(str(exc)) from None
         self._trackers: dict[str, Any] = {}
         self._budgets: dict[str, Budget | None] = {}
         self._probe = None
         self._static = None
+        self._project = None
 
     # -- state shared with the fixture -----------------------------------------------
+    @property
+    def project(self):
+        """The project's code and its test files, for telling an N+1 from a test's loop."""
+        if self._project is None:
+            from throughlint.pytest_plugin.measurement import library_prefixes
+            from throughlint.pytest_plugin.repetition import Project
+
+            patterns = tuple(self.config.getini("python_files")) or ("test_*.py", "*_test.py")
+            self._project = Project(str(self.config.rootpath), library_prefixes(), patterns)
+        return self._project
+
     @property
     def probe(self):
         if self._probe is None:
             from throughlint.pytest_plugin.measurement import Probe
 
             self._probe = Probe()
+            self._probe.persistent = self.options.detect is not None
         return self._probe
 
     def tracker(self, item: pytest.Item):
@@ -81,16 +102,24 @@ class ThroughputSession:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
         budget = self._budgets.get(item.nodeid)
-        if budget is None and item.nodeid not in self._trackers:
+        # measured only for --throughput-detect: neither a budget nor the fixture
+        detect_only = (
+            self.options.detect is not None and budget is None and item.nodeid not in self._trackers
+        )
+        if budget is None and item.nodeid not in self._trackers and not detect_only:
             return (yield)
         tracker = self.tracker(item)
+        tracker.detect_only = detect_only
         implicit = None
-        if budget is not None and budget.scaling is None:
+        if (budget is not None and budget.scaling is None) or detect_only:
             from throughlint.pytest_plugin.measurement import Measurement
 
-            implicit = tracker.block(
-                Measurement(items=budget.items, unit=budget.unit), tracker.implicit
+            measurement = (
+                Measurement(items=budget.items, unit=budget.unit)
+                if budget is not None
+                else Measurement()
             )
+            implicit = tracker.block(measurement, tracker.implicit)
             implicit.__enter__()
         failed = False
         try:
@@ -105,7 +134,11 @@ class ThroughputSession:
             record = self._record(item, tracker, budget)
             if record is not None:
                 self.records.append(record)
-                if record["failures"] and self.options.enforce and not failed:
+                if budget is not None and not failed:
+                    _warn_if_nothing_counted(item, budget, record)
+                enforced = record["failures"] and self.options.enforce
+                gated = record["new_n_plus_one"] and self.options.detect == "fail"
+                if (enforced or gated) and not failed:
                     pytest.fail(_failure_message(record), pytrace=False)
 
     @pytest.hookimpl(tryfirst=True)
@@ -154,18 +187,35 @@ class ThroughputSession:
         return True
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self._probe is not None:
+            self._probe.shutdown()
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:
             workeroutput["throughlint_records"] = self.records
             return
+        found = self.sites()
         if self.options.json_file:
             from throughlint.pytest_plugin import reporting
 
-            reporting.write_json(self.options.json_file, self.records, self.options)
+            reporting.write_json(self.options.json_file, self.records, self.options, found)
         if self.options.save_file:
             from throughlint.pytest_plugin.budgets import save_file
 
-            save_file(self.options.save_file, self.records)
+            save_file(self.options.save_file, [r for r in self.records if not r["detect_only"]])
+        if self.options.detect_save:
+            from throughlint.pytest_plugin.detect import save_baseline
+
+            save_baseline(self.options.detect_save, found)
+        if self.options.sarif_file:
+            from throughlint.pytest_plugin.detect import write_sarif
+
+            write_sarif(self.options.sarif_file, found)
+
+    def sites(self) -> list:
+        """The N+1 call sites of the whole run (all xdist workers), each once."""
+        from throughlint.pytest_plugin.detect import sites
+
+        return sites(self.records, self.baseline)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if not self.records:
@@ -173,6 +223,12 @@ class ThroughputSession:
         from throughlint.pytest_plugin import reporting
 
         reporting.write_summary(terminalreporter, self.records, self.options)
+        if self.options.detect is not None:
+            from throughlint.pytest_plugin.detect import report_lines
+
+            terminalreporter.write_sep("=", "throughput: N+1 call sites", bold=True)
+            for line in report_lines(self.records, self.sites(), self.options.threshold):
+                terminalreporter.write_line(line)
 
     # -- records ---------------------------------------------------------------------
     def _record(self, item: pytest.Item, tracker, budget: Budget | None) -> dict | None:
@@ -188,11 +244,19 @@ class ThroughputSession:
         if self._static is None:
             self._static = StaticIndex(str(self.config.rootpath))
         found: dict[tuple, Any] = {}
+        repeats: dict[tuple, Any] = {}
         for measurement in [*measurements, *tracker.scaled]:
-            for finding in findings(measurement, threshold, self._static):
+            block_findings, block_repeats = findings(
+                measurement, threshold, self._static, self.project
+            )
+            for finding in block_findings:
                 key = (finding.statement, finding.path, finding.line)
                 if key not in found or found[key].count < finding.count:
                     found[key] = finding
+            for repeat in block_repeats:
+                key = (repeat.statement, repeat.where)
+                if key not in repeats or repeats[key].count < repeat.count:
+                    repeats[key] = repeat
         items = sum(m.items for m in measurements)
         seconds = sum(m.seconds for m in measurements)
         counters: dict[str, int] = {}
@@ -203,18 +267,31 @@ class ThroughputSession:
             "items": items,
             "seconds": seconds,
             "rate": items / seconds if seconds > 0 and measurements else None,
+            "rate_rounds": min((m.rounds for m in measurements), default=0),
             "queries": sum(m.queries for m in measurements),
             "requests": sum(m.requests for m in measurements),
+            "commands": sum(m.commands for m in measurements),
             "round_trips": sum(m.round_trips for m in measurements),
             "counters": counters,
         }
         failures = check(budget, measured) if budget is not None else []
-        failures.extend(finding.describe() for finding in found.values())
+        allowed = list(tracker.allowed)
+        if budget is not None and budget.allow_n_plus_one:
+            allowed.append(budget.allow_n_plus_one)
+            allowed_findings, found = list(found.values()), {}
+        else:
+            allowed_findings = []
+        new = [f for f in found.values() if f.fingerprint not in self.baseline]
+        if not tracker.detect_only:
+            failures.extend(finding.describe() for finding in found.values())
+        elif self.options.detect == "fail":
+            failures.extend(f"{finding.describe()} (not in the baseline)" for finding in new)
         failures.extend(
             f"scaling: {scaling.describe()}" for scaling in tracker.scalings if scaling.grows
         )
         if failures:
-            verdict = "fail" if self.options.enforce else "over"
+            gated = self.options.detect == "fail" and new
+            verdict = "fail" if self.options.enforce or gated else "over"
         else:
             verdict = "pass" if budget is not None or tracker.scalings else "-"
         return {
@@ -224,8 +301,17 @@ class ThroughputSession:
             "budget": budget.limits if budget is not None else {},
             "budget_text": budget.describe() if budget is not None else "-",
             "n_plus_one": [finding.to_json() for finding in found.values()],
+            "repeated_by_test": [repeat.to_json() for repeat in repeats.values()],
+            "allowed_n_plus_one": {
+                "reasons": allowed,
+                "findings": [finding.to_json() for finding in allowed_findings],
+            }
+            if allowed
+            else None,
             "scaling": [scaling.to_json() for scaling in tracker.scalings],
             "failures": failures,
+            "new_n_plus_one": [finding.fingerprint for finding in new],
+            "detect_only": tracker.detect_only,
             "verdict": verdict,
         }
 
@@ -248,6 +334,25 @@ def _overlay(budget: Budget | None, from_file: Budget) -> Budget:
         if getattr(from_file, f.name) != getattr(default, f.name)
     }
     return replace(budget, **changes)
+
+
+class ThroughputWarning(pytest.PytestWarning):
+    """A throughput measurement that is probably not what the test meant."""
+
+
+def _warn_if_nothing_counted(item: pytest.Item, budget: Budget, record: dict) -> None:
+    """A query budget that measured no statement at all: the connection was most likely
+    opened where throughlint cannot see it (before the plugin loaded)."""
+    limits = (budget.max_queries, budget.max_queries_per_item, budget.max_round_trips)
+    if record["round_trips"] or not any(limit for limit in limits):
+        return
+    item.warn(
+        ThroughputWarning(
+            f"{item.nodeid}: a query budget ({budget.describe()}) measured 0 statements. If the "
+            "test does query, its connection was opened before throughlint loaded (or by a "
+            "driver it does not count): count it with throughput.watch(conn)"
+        )
+    )
 
 
 def _failure_message(record: dict) -> str:

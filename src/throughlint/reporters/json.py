@@ -26,9 +26,7 @@ def render(report: Report) -> str:
                 "end_column": d.span.end_column,
                 "severity": d.severity.value,
                 "message": d.message,
-                "fix": None
-                if d.fix is None
-                else {"applicability": d.fix.applicability.value, "description": d.fix.description},
+                "fix": _fix(d),
                 "priority": report.priorities.get(d),
                 "fingerprint": fingerprint,
                 "input_size": d.input_size or None,
@@ -50,7 +48,7 @@ def render(report: Report) -> str:
         "summary": {
             "files": report.result.files,
             "diagnostics": len(diagnostics),
-            "fixable": sum(1 for d in diagnostics if d.fix is not None),
+            "fixable": sum(1 for d in diagnostics if d.fix is not None and d.fix.offered),
             "errors": list(report.result.errors),
             "held_back": dict(report.held_back),
         },
@@ -58,3 +56,15 @@ def render(report: Report) -> str:
     if report.baseline is not None:
         document["summary"]["baseline"] = report.baseline
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _fix(diagnostic) -> dict | None:
+    """``applicability`` and ``description``; a declined fix (never applied) also has
+    ``declined``: why."""
+    fix = diagnostic.fix
+    if fix is None:
+        return None
+    found = {"applicability": fix.applicability.value, "description": fix.description}
+    if fix.declined:
+        found["declined"] = fix.declined
+    return found

@@ -114,6 +114,8 @@ def _result(
                 "description": diagnostic.fix.description,
             }
         }
+        if diagnostic.fix.declined:
+            result["properties"]["fix"]["declined"] = diagnostic.fix.declined
         if fixes:
             result["fixes"] = fixes
     return result

@@ -19,20 +19,31 @@ def summary_line(diagnostics: list[Diagnostic], files: int, errors: int = 0) -> 
         if errors:
             return f"No diagnostics, but {failed} ({plural(files, 'file')} linted)."
         return f"All checks passed! ({plural(files, 'file')} linted)"
-    fixable = sum(1 for d in diagnostics if d.fix is not None)
+    safe, unsafe = fix_counts(diagnostics)
     touched = len({d.path for d in diagnostics})
     line = f"Found {plural(len(diagnostics), 'diagnostic')} in {plural(touched, 'file')}"
     line += f" ({plural(files, 'file')} linted)."
-    if fixable:
-        line += f" {fixable} fixable with `--fix`."
+    if safe:
+        line += f" {safe} fixable with `--fix`"
+        line += f"; {unsafe} more with `--unsafe-fixes`." if unsafe else "."
+    elif unsafe:
+        line += f" {unsafe} fixable with `--unsafe-fixes`."
     if errors:
         line += f" And {failed}."
     return line
 
 
+def fix_counts(diagnostics: list[Diagnostic]) -> tuple[int, int]:
+    """How many findings ``--fix`` would fix, and how many more ``--unsafe-fixes`` would
+    (declined fixes count in neither)."""
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    offered = sum(1 for d in diagnostics if d.fix is not None and d.fix.offered)
+    return safe, offered - safe
+
+
 def statistics_rows(diagnostics: list[Diagnostic]) -> list[tuple[int, str, str, bool]]:
     counts = Counter((d.code, d.name) for d in diagnostics)
-    fixable = {(d.code, d.name) for d in diagnostics if d.fix is not None}
+    fixable = {(d.code, d.name) for d in diagnostics if d.fix is not None and d.fix.safe}
     rows = [(count, code, name, (code, name) in fixable) for (code, name), count in counts.items()]
     rows.sort(key=lambda row: (-row[0], row[1]))
     return rows

@@ -73,8 +73,11 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
         (f" [{diagnostic.name}] ", "dim"),
         (diagnostic.message, ""),
     ]
-    if diagnostic.fix is not None:
-        pieces.append((f" [*] {diagnostic.fix.description}", "green"))
+    fix = diagnostic.fix
+    if fix is not None and fix.safe:
+        pieces.append((f" [*] {fix.description}", "green"))
+    elif fix is not None and fix.offered:
+        pieces.append((f" [unsafe fix] {fix.description}", "yellow"))
     return pieces
 
 

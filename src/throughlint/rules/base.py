@@ -39,6 +39,9 @@ class Rule:
     severity: Severity = Severity.WARNING
     fix: FixAvailability = FixAvailability.NONE
     triggers: tuple[str, ...] = ()
+    # a finer test of the text than substrings (``socket`` is not a lock); when given,
+    # it decides alone and ``triggers`` name the words it looks for
+    mentions: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
     options: tuple[str, ...] = ()
     bad: tuple[str, ...] = ()
     good: tuple[str, ...] = ()
@@ -67,6 +70,8 @@ class Rule:
 
     def relevant(self, text: str) -> bool:
         """Cheap pre-filter: a file that mentions none of the triggers cannot match."""
+        if self.mentions is not None:
+            return self.mentions(text)
         return not self.triggers or any(trigger in text for trigger in self.triggers)
 
 

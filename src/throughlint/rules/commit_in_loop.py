@@ -39,7 +39,13 @@ def save(conn: sqlite3.Connection, rows):
 When the commit call is the last statement of a `for` loop body (no `break`,
 `continue`, `return` or `yield` in the loop, no `else:`), an unsafe fix moves it after
 the loop. Unsafe: it changes what survives a failure half-way (all or nothing instead of
-the rows so far), and holds one transaction (and its locks) for the whole loop.
+the rows so far), and holds one transaction (and its locks) for the whole loop. Declined
+(not even with `--unsafe-fixes`) when the connection is bound inside the loop (each pass
+commits its own connection: only the last would), or when the body drives the
+transaction itself (`try`, `rollback()`, `BEGIN` / `SAVEPOINT`, a `with` block).
+
+Measured (`bench/fixes.py`): one commit instead of one per row on sqlite3, 1,000 rows:
+810x.
 
 ## Options
 - `commit-functions`: qualified names of in-house functions that commit.
@@ -225,7 +231,7 @@ def check_with(checker, node: ast.AST) -> None:
 
 
 def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:
-    if is_batch_loop(loop) or _batch_guarded(node, loop):
+    if is_batch_loop(loop) or _batch_guarded(checker, loop):
         return
     checker.report(
         RULE,
@@ -237,28 +243,24 @@ def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = Non
     )
 
 
-def _batch_guarded(target: ast.AST, loop: Loop) -> bool:
-    """Inside an ``if`` (within the loop) whose test looks like a batch condition."""
-    path = _path_to(loop.node, target)
-    for node in path:
-        if isinstance(node, ast.If) and _in_body(node, target) and _is_batch_test(node.test):
-            return True
-    return False
+def _batch_guarded(checker, loop: Loop) -> bool:
+    """Inside the body of an ``if`` (within the loop) whose test looks like a batch
+    condition, along the walk's path from the loop to the node being checked."""
+    return checker.semantic.fold_path(loop.node, "TL103.batch_guarded", False, _guard_step)
 
 
-def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST]:
-    stack: list[tuple[ast.AST, list[ast.AST]]] = [(root, [])]
-    while stack:
-        node, path = stack.pop()
-        if node is target:
-            return path
-        for child in ast.iter_child_nodes(node):
-            stack.append((child, [*path, node]))
-    return []
+def _guard_step(guarded: bool, parent: ast.AST, child: ast.AST) -> bool:
+    return guarded or (
+        isinstance(parent, ast.If) and _in_body(parent, child) and _is_batch_test(parent.test)
+    )
 
 
-def _in_body(statement: ast.If, target: ast.AST) -> bool:
-    return any(target is node for child in statement.body for node in ast.walk(child))
+def _in_body(statement: ast.If, child: ast.AST) -> bool:
+    """``child`` (a child of ``statement``) is in its body: not its test, not in ``else``."""
+    if not isinstance(child, ast.stmt):
+        return False
+    orelse = statement.orelse
+    return not orelse or (child.lineno, child.col_offset) < (orelse[0].lineno, orelse[0].col_offset)
 
 
 def _is_batch_test(test: ast.expr) -> bool:

@@ -61,11 +61,11 @@ None.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import bisect
 from dataclasses import dataclass
 
 from throughlint.rules.base import Rule
-from throughlint.semantic.concurrency import excludes_others, lock_type, loop_waits
+from throughlint.semantic.concurrency import excludes_others, lock_type, loop_waits, mentions_lock
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
 
@@ -73,7 +73,8 @@ RULE = Rule(
     code="TL301",
     name="lock-in-loop",
     summary="Lock acquired on every loop pass around most of the loop body",
-    triggers=("ock", "emaphore", "ondition", "acquire", "mutex", "sem"),
+    triggers=("lock", "Lock", "mutex", "sem", "Semaphore", "cond", "Condition", "CapacityLimiter"),
+    mentions=mentions_lock,  # ``lock``, not ``block`` / ``clock``; ``sem``, not ``semantic``
     doc=__doc__ or "",
     bad=(
         """\
@@ -253,16 +254,8 @@ _TRIVIAL_CALLS = frozenset(
      "min", "max", "abs", "tuple", "next", "type", "repr", "format"}
 )  # fmt: skip
 _WEIGHT_RATIO = 3
-
-
-@dataclass
-class _Cost:
-    statements: int = 0
-    calls: int = 0
-
-    @property
-    def weight(self) -> int:
-        return self.statements + self.calls
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_AROUND = (ast.If, ast.Try, ast.With, ast.AsyncWith)
 
 
 @RULE.on(ast.With, ast.AsyncWith)
@@ -274,7 +267,9 @@ def check_with(checker, node: ast.With | ast.AsyncWith) -> None:
     for item in node.items:
         kind = lock_type(model, item.context_expr)
         if kind is not None and excludes_others(model, item.context_expr, kind):
-            _judge(checker, loop, item.context_expr, kind, [node], node.body)
+            # compound statements around the ``with`` only contain the locked region
+            around = model.fold_path(loop.node, "TL301.around", 0, _count_around)
+            _judge(checker, loop, item.context_expr, kind, [node], node.body, around)
             return
 
 
@@ -292,22 +287,29 @@ def check_acquire(checker, node: ast.Call) -> None:
     kind = lock_type(model, func.value)
     if kind is None or not excludes_others(model, func.value, kind):
         return
-    region = _acquired_region(loop, node, ast.dump(func.value))
+    region = _acquired_region(model, loop, node, ast.dump(func.value))
     if region is not None:
-        _judge(checker, loop, node, kind, *region)
+        _judge(checker, loop, node, kind, *region, 0)
 
 
-def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked) -> None:
+def _count_around(count: int, parent: ast.AST, child: ast.AST) -> int:
+    return count + isinstance(parent, _AROUND)
+
+
+def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: int) -> None:
     """Report when the locked statements are most of the loop pass."""
     model = checker.semantic
-    if loop_waits(model, loop) or _waits_on_lock(locked):
+    if loop_waits(model, loop) or _waits_on_lock(model, locked):
         return
     body: list[ast.stmt] = loop.node.body  # type: ignore[attr-defined]
-    inside = _cost(locked, skip=())
+    inside = _cost(model, locked)
     if not inside.weight:
         return  # ``with lock: pass``: a barrier, not a critical section
-    outside = _cost(body, skip=tuple(owners))
-    outside.statements = max(outside.statements - _ancestors(body, owners[0]), 0)
+    known = model.memo("TL301.body")  # every lock in the loop asks about the same body
+    if loop.node not in known:
+        known[loop.node] = _cost(model, body)
+    outside = known[loop.node] - _cost(model, owners)
+    outside = _Cost(max(outside.statements - around, 0), outside.calls)
     if outside.calls and inside.weight < _WEIGHT_RATIO * outside.weight:
         return
     if not outside.calls and inside.weight < outside.weight:
@@ -329,112 +331,139 @@ def _loop_phrase(loop: Loop) -> str:
     return "the `while` loop" if loop.is_while else describe_loop(loop)
 
 
-def _cost(statements: list[ast.stmt], skip: tuple[ast.AST, ...]) -> _Cost:
-    cost = _Cost()
-    for node in _walk_statements(statements, skip):
-        if isinstance(node, ast.stmt):
-            if not isinstance(node, _FREE) or (
-                isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await))
-            ):
-                cost.statements += 1
-        elif isinstance(node, ast.Call) and not _trivial(node):
-            cost.calls += 1
-    return cost
+@dataclass(frozen=True, slots=True)
+class _Cost:
+    """The work in some statements (nested functions left out): statements that do
+    something, calls that are not trivial, and whether a ``wait()`` is among them."""
+
+    statements: int = 0
+    calls: int = 0
+    waits: bool = False
+
+    @property
+    def weight(self) -> int:
+        return self.statements + self.calls
+
+    def __add__(self, other: _Cost) -> _Cost:
+        return _Cost(
+            self.statements + other.statements, self.calls + other.calls, self.waits or other.waits
+        )
+
+    def __sub__(self, other: _Cost) -> _Cost:
+        return _Cost(self.statements - other.statements, self.calls - other.calls, self.waits)
 
 
-def _walk_statements(statements: list[ast.stmt], skip: tuple[ast.AST, ...]) -> Iterator[ast.AST]:
-    stack: list[ast.AST] = list(reversed(statements))
+def _cost(model, statements: list[ast.stmt]) -> _Cost:
+    """The cost of a list of statements, from each one's subtree cost (worked out once per
+    node for the file: every lock in a loop asks about the same statements)."""
+    known = model.memo("TL301.cost")
+    total = _Cost()
+    for statement in statements:
+        found = known.get(statement)
+        total += found if found is not None else _subtree_cost(statement, known)
+    return total
+
+
+def _subtree_cost(root: ast.AST, known: dict) -> _Cost:
+    """Post-order over ``root``, entering no nested function or lambda; every node's cost
+    is remembered in ``known``."""
+    stack: list[tuple[ast.AST, bool]] = [(root, False)]
     while stack:
-        node = stack.pop()
-        if any(node is owner for owner in skip):
+        node, done = stack.pop()
+        if done:
+            cost = _own_cost(node)
+            for child in ast.iter_child_nodes(node):
+                if not isinstance(child, _NESTED):
+                    cost += known[child]
+            known[node] = cost
             continue
-        yield node
+        if node in known:
+            continue
+        stack.append((node, True))
         for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                stack.append(child)
+            if not isinstance(child, _NESTED) and child not in known:
+                stack.append((child, False))
+    return known[root]
 
 
-def _ancestors(body: list[ast.stmt], target: ast.AST) -> int:
-    """Compound statements that merely contain the locked region (an ``if`` or ``try``
-    around the ``with``): they are counted as outside work but are not."""
-    for statement in body:
-        if statement is target:
-            return 0
-        for node in ast.walk(statement):
-            if node is target:
-                return sum(
-                    1
-                    for parent in ast.walk(statement)
-                    if isinstance(parent, (ast.If, ast.Try, ast.With, ast.AsyncWith))
-                    and parent is not target
-                    and any(child is target for child in ast.walk(parent))
-                )
-    return 0
-
-
-def _trivial(call: ast.Call) -> bool:
-    func = call.func
-    return isinstance(func, ast.Name) and func.id in _TRIVIAL_CALLS
-
-
-def _waits_on_lock(locked: list[ast.stmt]) -> bool:
-    """``cond.wait()`` inside the region releases the lock: a producer/consumer handoff."""
-    for node in _walk_statements(locked, ()):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in {"wait", "wait_for"}
+def _own_cost(node: ast.AST) -> _Cost:
+    if isinstance(node, ast.stmt):
+        if not isinstance(node, _FREE) or (
+            isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await))
         ):
-            return True
-    return False
+            return _ONE_STATEMENT
+        return _NOTHING
+    if isinstance(node, ast.Call):
+        func = node.func
+        waits = isinstance(func, ast.Attribute) and func.attr in {"wait", "wait_for"}
+        if isinstance(func, ast.Name) and func.id in _TRIVIAL_CALLS:
+            return _WAITS if waits else _NOTHING
+        return _CALL_WAITS if waits else _ONE_CALL
+    return _NOTHING
+
+
+_NOTHING, _ONE_STATEMENT, _ONE_CALL = _Cost(), _Cost(statements=1), _Cost(calls=1)
+_WAITS, _CALL_WAITS = _Cost(waits=True), _Cost(calls=1, waits=True)
+
+
+def _waits_on_lock(model, locked: list[ast.stmt]) -> bool:
+    """``cond.wait()`` inside the region releases the lock: a producer/consumer handoff."""
+    return _cost(model, locked).waits
 
 
 def _acquired_region(
-    loop: Loop, call: ast.Call, lock: str
+    model, loop: Loop, call: ast.Call, lock: str
 ) -> tuple[list[ast.stmt], list[ast.stmt]] | None:
-    """The statements between ``lock.acquire()`` and its ``release()`` in the same block
-    (a ``try`` whose ``finally`` releases counts as the region): (owners, locked)."""
-    for block in _blocks(loop.node.body):  # type: ignore[attr-defined]
-        for index, statement in enumerate(block):
-            if not any(node is call for node in ast.walk(statement)):
-                continue
-            value = statement.value if isinstance(statement, ast.Expr) else None
-            if isinstance(value, ast.Await):
-                value = value.value
-            if value is not call:
-                return None  # ``if lock.acquire():`` and similar shapes: not measured
-            region = []
-            for following in block[index + 1 :]:
-                if isinstance(following, ast.Try) and _releases(following.finalbody, lock):
-                    return [statement, following], following.body
-                if _releases([following], lock):
-                    return [statement, *region, following], region
-                region.append(following)
-            return None
+    """The statements between ``lock.acquire()`` and its ``release()`` in the loop's body
+    (a ``try`` whose ``finally`` releases counts as the region): (owners, locked). Only an
+    ``acquire()`` that is a statement of the body itself is measured."""
+    statement = model.fold_path(loop.node, "TL301.statement", None, _body_statement)
+    index = model.loop_facts(loop).body_index(statement) if statement is not None else None
+    if index is None:
+        return None
+    value = statement.value if isinstance(statement, ast.Expr) else None
+    if isinstance(value, ast.Await):
+        value = value.value
+    if value is not call:
+        return None  # ``if lock.acquire():`` and similar shapes: not measured
+    body: list[ast.stmt] = loop.node.body  # type: ignore[attr-defined]
+    releases = _releases_by_lock(model, loop).get(lock, [])
+    at = bisect.bisect_right(releases, index)
+    if at == len(releases):
+        return None
+    end = releases[at]
+    following = body[end]
+    if isinstance(following, ast.Try) and _releases(following.finalbody, lock):
+        return [statement, following], following.body
+    return [statement, *body[index + 1 : end], following], body[index + 1 : end]
+
+
+def _body_statement(found: ast.AST | None, parent: ast.AST, child: ast.AST) -> ast.AST:
+    return child if found is None else found
+
+
+def _releases_by_lock(model, loop: Loop) -> dict[str, list[int]]:
+    """For each lock (by ``ast.dump`` of the expression), the positions of the loop body's
+    statements that release it somewhere inside; worked out once per loop."""
+    known = model.memo("TL301.releases")
+    found = known.get(loop.node)
+    if found is None:
+        found = known[loop.node] = {}
+        for index, statement in enumerate(loop.node.body):  # type: ignore[attr-defined]
+            for lock in {_released(node) for node in ast.walk(statement)} - {None}:
+                found.setdefault(lock, []).append(index)
+    return found
+
+
+def _released(node: ast.AST) -> str | None:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "release"
+    ):
+        return ast.dump(node.func.value)
     return None
 
 
-def _blocks(statements: list[ast.stmt]) -> Iterator[list[ast.stmt]]:
-    yield statements
-    for statement in statements:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for field in ("body", "orelse", "finalbody"):
-            child = getattr(statement, field, None)
-            if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
-                yield from _blocks(child)
-        for handler in getattr(statement, "handlers", ()):
-            yield from _blocks(handler.body)
-
-
 def _releases(statements: list[ast.stmt], lock: str) -> bool:
-    for statement in statements:
-        for node in ast.walk(statement):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "release"
-                and ast.dump(node.func.value) == lock
-            ):
-                return True
-    return False
+    return any(_released(node) == lock for statement in statements for node in ast.walk(statement))

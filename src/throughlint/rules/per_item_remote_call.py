@@ -42,10 +42,14 @@ def prices(skus):
 
 ## Fix safety
 Only Django's `cache.set(key, value)` alone in the body of a `for` loop in a function
-has a fix: one `cache.set_many({key: value for ...})`, offered as safe when the key and
-value are pure and the loop variables are not read after the loop (a repeated key keeps
-its last value in both). Other batch rewrites change error handling (one failure fails
-the batch) and memory use, so they are left to you.
+has a fix: one `cache.set_many({key: value for ...})` (a repeated key keeps its last
+value in both), safe when the loop's input is a list built before the loop and the key
+and value are names and literals, unsafe when that cannot be established, and declined
+when the key or value reads the cache (`cache.set(k, cache.get(src))`, counters): all
+values would be read before any is stored. Measured (`bench/fixes.py`): Django locmem
+cache, 10,000 keys: 1.4x (a network cache saves a round trip per key on top). Other
+batch rewrites change error handling (one failure fails the batch) and memory use, so
+they are left to you.
 
 ## Options
 - `remote-call-functions`: extra qualified names of in-house remote calls.

@@ -59,7 +59,7 @@ from throughlint.apis import (
     REMOTE_CLIENT_FACTORIES,
 )
 from throughlint.rules.base import Rule
-from throughlint.semantic.expressions import names_read, walk_same_loop
+from throughlint.semantic.expressions import names_read
 from throughlint.semantic.loops import Loop, describe_loop
 
 RULE = Rule(
@@ -173,8 +173,6 @@ def poll(db):
     ),
 )
 
-_RETAINING_METHODS = frozenset({"append", "add", "put", "put_nowait", "appendleft", "insert"})
-
 
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
@@ -195,7 +193,7 @@ def check(checker, node: ast.Call) -> None:
         return
     if is_connection and names_read(node) & _loop_names(model):
         return  # a different database or endpoint on each pass
-    if _is_retained(node, loop) or _is_retry(node, loop):
+    if model.loop_facts(loop).kept(node, model.node_stack[-1]) or _is_retry(model, node, loop):
         return
     short = name.rsplit(".", 1)[-1] if not is_connection else name
     kind = "connection" if is_connection else "pool" if name in EXECUTORS else "session"
@@ -214,42 +212,7 @@ def _loop_names(model) -> set[str]:
     return names
 
 
-def _is_retained(call: ast.Call, loop: Loop) -> bool:
-    """Kept for later: the element of a comprehension, or appended / put somewhere."""
-    element = getattr(loop.node, "elt", None) or getattr(loop.node, "value", None)
-    if element is call:
-        return True
-    for node in ast.walk(loop.node):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _RETAINING_METHODS
-            and call in node.args
-        ):
-            return True
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is call:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in targets):
-                return True
-    return False
-
-
-def _is_retry(call: ast.Call, loop: Loop) -> bool:
+def _is_retry(model, call: ast.Call, loop: Loop) -> bool:
     """Created inside ``try`` in a loop that leaves (``return``/``break``) once it works."""
-    body = getattr(loop.node, "body", None)
-    if not isinstance(body, list):
-        return False
-    inside_try = False
-    leaves = False
-    for statement in body:
-        for node in walk_same_loop(statement):
-            if isinstance(node, ast.Try) and any(call is n for n in _walk_body(node.body)):
-                inside_try = True
-            elif isinstance(node, (ast.Return, ast.Break)):
-                leaves = True
-    return inside_try and leaves
-
-
-def _walk_body(statements: list[ast.stmt]):
-    for statement in statements:
-        yield from ast.walk(statement)
+    facts = model.loop_facts(loop)
+    return facts.leaves_early and facts.in_try(call)

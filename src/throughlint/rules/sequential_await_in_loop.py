@@ -69,11 +69,10 @@ from throughlint.semantic.concurrency import (
     acquires_semaphore,
     is_blocking_wait,
     is_retry_loop,
-    leaves_early,
     local_function,
     within_semaphore,
 )
-from throughlint.semantic.expressions import names_read, target_names, unparse_short
+from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
 
 RULE = Rule(
@@ -226,7 +225,6 @@ _CLIENT_NAME = re.compile(r"(?:session|client|http)$", re.IGNORECASE)
 _HELPER_DEPTH = 2
 _WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for"})
 _LONG_LIVED = frozenset({"ws_connect", "stream", "websocket_connect"})
-_BLOCKS = (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor)
 
 
 @RULE.on(ast.Await)
@@ -251,7 +249,7 @@ def _check(checker, call: ast.Call) -> None:
     if within_semaphore(model):
         return
     reason = _network_call(checker, call, _HELPER_DEPTH)
-    if reason is None or _carried(loop, call):
+    if reason is None or model.loop_facts(loop).carried(call, loop.target_names):
         return
     checker.report(
         RULE,
@@ -277,13 +275,10 @@ def _independent_passes(model, loop: Loop) -> bool:
     if loop.kind is LoopKind.COMPREHENSION:
         generators = getattr(loop.node, "generators", ())
         return not any(generator.is_async for generator in generators)
-    return not (leaves_early(loop) or is_retry_loop(loop) or _yields(loop))
-
-
-def _yields(loop: Loop) -> bool:
-    """An async generator that yields per pass: its consumer sets the pace, and starting
-    every request up front would defeat the laziness it was written for."""
-    return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(loop.node))
+    # An async generator that yields per pass: its consumer sets the pace, and starting
+    # every request up front would defeat the laziness it was written for.
+    facts = model.loop_facts(loop)
+    return not (facts.leaves_early or is_retry_loop(model, loop) or facts.yields)
 
 
 def _network_call(checker, call: ast.Call, depth: int) -> str | None:
@@ -312,10 +307,12 @@ def _network_call(checker, call: ast.Call, depth: int) -> str | None:
     helper = local_function(model, call)
     if not isinstance(helper, ast.AsyncFunctionDef) or acquires_semaphore(model, helper):
         return None
-    for inner in _awaited_calls(helper):
-        if _network_call(checker, inner, depth - 1) is not None:
-            return f"awaits a network call in `{helper.name}`"
-    return None
+    known = model.memo("TL402.helpers")  # every call site of a helper asks the same
+    if (helper, depth) not in known:
+        known[helper, depth] = any(
+            _network_call(checker, inner, depth - 1) is not None for inner in _awaited_calls(helper)
+        )
+    return f"awaits a network call in `{helper.name}`" if known[helper, depth] else None
 
 
 def _awaited_calls(function: ast.AsyncFunctionDef):
@@ -343,58 +340,3 @@ def _last_name(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute):
         return node.attr
     return ""
-
-
-def _carried(loop: Loop, call: ast.Call) -> bool:
-    """A value one pass produces feeds the call in a later pass: the call reads a name the
-    loop body assigns at or after the call (``cursor = body["next"]``), or augments, or
-    that is derived from such a name earlier in the pass."""
-    body = getattr(loop.node, "body", None)
-    if not isinstance(body, list):
-        return False
-    read = names_read(call) - loop.target_names
-    if not read:
-        return False
-    carried: set[str] = set()
-    before: list[tuple[set[str], set[str]]] = []  # (assigned, read) before the call
-    at = (call.lineno, call.col_offset)
-    for statement in body:
-        for node in ast.walk(statement):
-            assigned = _assigned(node)
-            if not assigned:
-                continue
-            if (
-                isinstance(node, ast.AugAssign)
-                or (node.lineno, node.col_offset) >= at
-                or (not isinstance(node, _BLOCKS) and any(n is call for n in ast.walk(node)))
-            ):
-                carried |= assigned  # ``x += ...``, after the call, or ``x = await f(x)``
-            else:
-                before.append((assigned, names_read(node)))
-    changed = True
-    while changed:  # ``url = base + cursor`` before the call, ``cursor = ...`` after it
-        changed = False
-        for assigned, sources in before:
-            if sources & carried and not assigned <= carried:
-                carried |= assigned
-                changed = True
-    return bool(read & carried)
-
-
-def _assigned(node: ast.AST) -> set[str]:
-    if isinstance(node, ast.Assign):
-        return {name for target in node.targets for name in target_names(target)}
-    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-        return set(target_names(node.target))
-    if isinstance(node, ast.NamedExpr):
-        return set(target_names(node.target))
-    if isinstance(node, (ast.For, ast.AsyncFor)):
-        return set(target_names(node.target))
-    if isinstance(node, (ast.With, ast.AsyncWith)):
-        return {
-            name
-            for item in node.items
-            if item.optional_vars is not None
-            for name in target_names(item.optional_vars)
-        }
-    return set()

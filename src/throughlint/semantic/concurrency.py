@@ -12,13 +12,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from weakref import WeakKeyDictionary
 
 from throughlint.semantic.expressions import (
     call_argument,
     literal_int,
     walk_same_function,
-    walk_same_loop,
 )
 from throughlint.semantic.loops import Loop, LoopKind, is_batch_loop
 from throughlint.semantic.model import SemanticModel
@@ -98,6 +96,36 @@ def lock_type(model: SemanticModel, expr: ast.expr) -> str | None:
     return None
 
 
+def mentions_lock(text: str) -> bool:
+    """Source text that could hold a lock :func:`lock_type` knows: a lock class named
+    (``Lock``, ``RLock``, ``BoundedSemaphore``, ``Condition``, ``CapacityLimiter``) or a
+    name that ends in a lock word, in any case (``_LOCK_NAME``: ``lock``, ``self._lock``,
+    ``SEM``, ``cond``); not ``socket``, ``block``, ``clock``, ``second`` or ``semantic``.
+    It decides whether TL301 looks at a file at all: a few scans of the text, no regex
+    (several times slower here)."""
+    lowered = text.lower()
+    size = len(lowered)
+    for word, suffix in _LOCK_WORDS:
+        at = lowered.find(word)
+        while at != -1:
+            end = at + len(word)
+            whole = bool(suffix) and lowered.startswith(suffix, end)  # (bounded)semaphore
+            if whole:
+                end += len(suffix)
+            before = at - 1
+            if word == "lock" and before >= 0 and lowered[before] == "r":
+                before -= 1  # rlock
+            if (whole or before < 0 or not lowered[before].isalnum()) and (
+                end >= size or not (lowered[end].isalnum() or lowered[end] == "_")
+            ):
+                return True
+            at = lowered.find(word, end)
+    return "CapacityLimiter" in text
+
+
+_LOCK_WORDS = (("lock", ""), ("mutex", ""), ("sem", "aphore"), ("cond", "ition"))
+
+
 def excludes_others(model: SemanticModel, expr: ast.expr, kind: str) -> bool:
     """Holding it keeps every other holder out: a lock or condition, or a semaphore of one
     permit (``Semaphore()``, ``Semaphore(1)``). A semaphore of N permits bounds
@@ -153,13 +181,15 @@ def within_semaphore(model: SemanticModel) -> bool:
 def acquires_semaphore(model: SemanticModel, function: ast.AST) -> bool:
     """A helper whose body runs under ``async with sem:`` (its callers are meant to run it
     concurrently). Names are judged by construction where the model can see them, else by
-    a semaphore-like name."""
-    for node in walk_same_function(function):
-        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
-            is_semaphore(model, item.context_expr) for item in node.items
-        ):
-            return True
-    return False
+    a semaphore-like name. Worked out once per function (every call site asks)."""
+    known = model.memo("acquires_semaphore")
+    if function not in known:
+        known[function] = any(
+            isinstance(node, (ast.With, ast.AsyncWith))
+            and any(is_semaphore(model, item.context_expr) for item in node.items)
+            for node in walk_same_function(function)
+        )
+    return known[function]
 
 
 def _passed_in(model: SemanticModel, expr: ast.expr) -> bool:
@@ -240,7 +270,15 @@ def queue_kind(model: SemanticModel, expr: ast.expr) -> bool | None:
 
 def loop_waits(model: SemanticModel, loop: Loop) -> bool:
     """The loop parks on every pass (a consumer on ``queue.get()``, a poller that sleeps):
-    a blocking wait in its condition or unconditionally in its body."""
+    a blocking wait in its condition or unconditionally in its body. Asked once per
+    loop (every lock in the loop asks)."""
+    known = model.memo("loop_waits")
+    if loop.node not in known:
+        known[loop.node] = _loop_waits(model, loop)
+    return known[loop.node]
+
+
+def _loop_waits(model: SemanticModel, loop: Loop) -> bool:
     node = loop.node
     if isinstance(node, ast.While) and _has_wait(model, node.test):
         return True
@@ -288,22 +326,15 @@ def _has_wait(model: SemanticModel, node: ast.AST, depth: int = 1) -> bool:
 # --- loop shapes -------------------------------------------------------------------------
 
 
-def is_retry_loop(loop: Loop) -> bool:
+def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
     """A loop that repeats one operation until it works: a retry counter as target, or a
     ``try`` in the body and a ``break`` / ``return`` leaving the loop."""
     if any(_RETRY_NAME.match(name) for name in loop.target_names):
         return True
-    body = getattr(loop.node, "body", None)
-    if not isinstance(body, list) or loop.kind is LoopKind.COMPREHENSION:
+    if loop.kind is LoopKind.COMPREHENSION:
         return False
-    has_try = leaves = False
-    for statement in body:
-        for node in walk_same_loop(statement):
-            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                has_try = True
-            elif isinstance(node, (ast.Break, ast.Return)):
-                leaves = True
-    return has_try and leaves
+    facts = model.loop_facts(loop)
+    return facts.has_try and facts.leaves_early
 
 
 def not_per_item(model: SemanticModel, loop: Loop) -> str | None:
@@ -311,36 +342,26 @@ def not_per_item(model: SemanticModel, loop: Loop) -> str | None:
     over batches, ``loops.is_batch_loop``), ``"retry"`` (one operation until it works),
     ``"wait"`` (paced by a blocking wait); None for a loop over items. Asked once per
     loop and remembered for the file (every call in the loop asks)."""
-    known = _SHAPES.setdefault(model, {})
-    key = (id(loop.node), id(loop.iter))  # a comprehension's generators share its node
+    known = model.memo("not_per_item")
+    key = (loop.node, loop.iter)  # a comprehension's generators share its node
     if key not in known:
         known[key] = _loop_shape(model, loop)
     return known[key]
 
 
-_SHAPES: WeakKeyDictionary[SemanticModel, dict[tuple[int, int], str | None]] = WeakKeyDictionary()
-
-
 def _loop_shape(model: SemanticModel, loop: Loop) -> str | None:
     if is_batch_loop(loop):
         return "batch"
-    if is_retry_loop(loop):
+    if is_retry_loop(model, loop):
         return "retry"
     if loop_waits(model, loop):
         return "wait"
     return None
 
 
-def leaves_early(loop: Loop) -> bool:
+def leaves_early(model: SemanticModel, loop: Loop) -> bool:
     """The body can ``break`` or ``return``: later passes depend on earlier results."""
-    body = getattr(loop.node, "body", None)
-    if not isinstance(body, list):
-        return False
-    return any(
-        isinstance(node, (ast.Break, ast.Return))
-        for statement in body
-        for node in walk_same_loop(statement)
-    )
+    return model.loop_facts(loop).leaves_early
 
 
 # --- local functions ---------------------------------------------------------------------

@@ -7,7 +7,6 @@ import copy
 from collections.abc import Iterator
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 def literal_int(node: ast.expr | None) -> int | None:
@@ -117,19 +116,3 @@ def walk_same_function(node: ast.AST) -> Iterator[ast.AST]:
         for child in ast.iter_child_nodes(current):
             if not isinstance(child, _FUNCTIONS):
                 stack.append(child)
-
-
-def walk_same_loop(node: ast.AST) -> Iterator[ast.AST]:
-    """The statements under ``node`` (itself included), entering neither nested loops nor
-    functions; expressions are skipped (``try``, ``break`` and ``return`` are statements)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            children = getattr(current, field, None)
-            if not isinstance(children, list):
-                continue
-            for child in children:
-                if not isinstance(child, (*_LOOPS, *_FUNCTIONS)):
-                    stack.append(child)

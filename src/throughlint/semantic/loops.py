@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import enum
+import sys
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from throughlint.semantic.expressions import literal_int, target_names
+from throughlint.semantic.expressions import literal_int, target_names, unparse_short
 
 
 class LoopKind(enum.Enum):
@@ -108,6 +110,15 @@ def range_length(*bounds: int) -> int | None:
 
 
 _BATCH_WORDS = ("batch", "chunk", "page", "slice", "bulk", "connections", "databases")
+# the source of each loop's iterable, written out once: every call in the loop asks
+_ITER_TEXT: WeakKeyDictionary[ast.expr, str] = WeakKeyDictionary()
+
+
+def _iter_text(iterable: ast.expr, limit: int) -> str:
+    text = _ITER_TEXT.get(iterable)
+    if text is None:
+        text = _ITER_TEXT[iterable] = unparse_short(iterable, limit=sys.maxsize)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def is_batch_loop(loop: Loop) -> bool:
@@ -115,24 +126,18 @@ def is_batch_loop(loop: Loop) -> bool:
     (``for alias in connections``): one statement per pass is already the batched form."""
     if loop.iter is None:
         return False
-    from throughlint.semantic.expressions import unparse_short
-
-    text = unparse_short(loop.iter, 200).lower() + " " + " ".join(loop.target_names).lower()
+    text = _iter_text(loop.iter, 200).lower() + " " + " ".join(loop.target_names).lower()
     return any(word in text for word in _BATCH_WORDS)
 
 
 def describe_loop(loop: Loop) -> str:
     """``the loop over `books` `` — for messages."""
-    from throughlint.semantic.expressions import unparse_short
-
     if loop.iter is None:
         return "each pass of the `while` loop"
     noun = "the comprehension" if loop.kind is LoopKind.COMPREHENSION else "the loop"
-    return f"{noun} over `{unparse_short(loop.iter, 40)}`"
+    return f"{noun} over `{_iter_text(loop.iter, 40)}`"
 
 
 def describe_subject(loop: Loop) -> str:
     """What a loop goes through, for "per item of `interfaces`"; "" for ``while``."""
-    from throughlint.semantic.expressions import unparse_short
-
-    return "" if loop.iter is None else unparse_short(loop.iter, 40)
+    return "" if loop.iter is None else _iter_text(loop.iter, 40)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import ast
 import builtins
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from throughlint.semantic.expressions import target_names
+from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
 from throughlint.semantic.qualnames import canonical
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
@@ -45,6 +47,15 @@ class SemanticModel:
         # resolve() answers by node, valid in the scope it was asked in until the next
         # binding: rules and the index ask about the same call several times
         self._resolved: dict[ast.expr | None, tuple[Scope, str | None]] = {}
+        # the statements from the module down to the innermost one around the node being
+        # visited (a statement being visited is last); the checker pushes and pops them
+        # as it walks, so rules never rebuild parent chains. Statements only: pushing
+        # every node would cost a quarter of the walk.
+        self.node_stack: list[ast.stmt] = []
+        self._loop_facts: dict[ast.AST, LoopFacts] = {}
+        self._memos: dict[str, dict] = {}
+        # nodes the loop facts visited: the work they did, for tests of its growth
+        self.facts_visits = [0]
 
     # --- the walk position -------------------------------------------------------------
 
@@ -68,6 +79,45 @@ class SemanticModel:
                 continue
             return loop
         return None
+
+    def fold_path(
+        self, top: ast.AST, name: str, start: object, step: Callable[[Any, ast.AST, ast.AST], Any]
+    ) -> Any:
+        """A value folded along the statements from ``top`` down to the innermost one
+        around the node being visited (``node_stack``): ``step(value, parent, child)``
+        for each step, from ``start`` at ``top``; ``start`` when ``top`` is not on the
+        stack. Remembered per (``top``, statement) under ``name``, so a path shared by
+        many nodes is folded once, not once per node."""
+        memo = self.memo(name)
+        stack = self.node_stack
+        at = len(stack) - 1
+        while at >= 0 and stack[at] is not top and (top, stack[at]) not in memo:
+            at -= 1
+        if at < 0:
+            return start
+        value = start if stack[at] is top else memo[top, stack[at]]
+        for index in range(at + 1, len(stack)):
+            value = step(value, stack[index - 1], stack[index])
+            memo[top, stack[index]] = value
+        return value
+
+    def loop_facts(self, loop: Loop) -> LoopFacts:
+        """What the body of ``loop`` does (``semantic.loop_facts``), worked out on the first
+        question and kept for the rest of the file."""
+        return self._facts_of(loop.node)
+
+    def _facts_of(self, node: ast.AST) -> LoopFacts:
+        facts = self._loop_facts.get(node)
+        if facts is None:
+            facts = self._loop_facts[node] = LoopFacts(node, self._facts_of, self.facts_visits)
+        return facts
+
+    def memo(self, name: str) -> dict:
+        """A dictionary kept for this file, for answers worth remembering by node."""
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = {}
+        return found
 
     def within_with(self, qualified_names: frozenset[str] | set[str]) -> ast.withitem | None:
         """The innermost enclosing ``with`` item whose context resolves to one of the names

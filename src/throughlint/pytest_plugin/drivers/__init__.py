@@ -11,19 +11,25 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from throughlint.pytest_plugin.measurement import Probe
 
-DRIVERS: tuple[str, ...] = ("sqlite", "sqlalchemy", "django", "urllib3", "httpx")
+DRIVERS: tuple[str, ...] = ("sqlite", "sqlalchemy", "django", "urllib3", "httpx", "redis")
 
 
-def install_all(probe: Probe) -> list[Callable[[], None]]:
-    undo: list[Callable[[], None]] = []
+def install_all(
+    probe: Probe, skip: frozenset[str] = frozenset()
+) -> list[tuple[str, Callable[[], None]]]:
+    """Install every driver not in ``skip`` whose library is in use; returns
+    ``(name, undo)`` for those installed."""
+    undo: list[tuple[str, Callable[[], None]]] = []
     try:
         for name in DRIVERS:
+            if name in skip:
+                continue
             module = importlib.import_module(f"{__name__}.{name}")
             restore = module.install(probe)
             if restore is not None:
-                undo.append(restore)
+                undo.append((name, restore))
     except BaseException:
-        for restore in reversed(undo):
+        for _, restore in reversed(undo):
             restore()
         raise
     return undo

@@ -20,7 +20,11 @@ def install(probe: Probe):
 
     def wrapper(execute, sql, params, many, context):
         probe.statement(sql)
-        return execute(sql, params, many, context)
+        depth = probe.claim_thread()  # the sqlite3 connection underneath must not count it
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            depth.value -= 1
 
     wrapped = []
     for connection in connections.all():

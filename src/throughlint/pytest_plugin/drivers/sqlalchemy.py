@@ -1,4 +1,5 @@
-"""SQLAlchemy: one listener on the ``Engine`` class counts the statements of every engine."""
+"""SQLAlchemy: listeners on the ``Engine`` class count the statements of every engine, sync
+or async; the driver underneath (pysqlite, aiosqlite) is told not to count them again."""
 
 from __future__ import annotations
 
@@ -19,11 +20,24 @@ def install(probe: Probe):
 
     def before(conn, cursor, statement, parameters, context, executemany):
         probe.statement(statement)
+        probe.claim(statement)
 
-    event.listen(Engine, "before_cursor_execute", before)
+    def after(conn, cursor, statement, parameters, context, executemany):
+        probe.release(statement)
+
+    def error(context):
+        if context.statement is not None:
+            probe.release(context.statement)
+
+    listeners = (("before_cursor_execute", before), ("after_cursor_execute", after))
+    for name, listener in listeners:
+        event.listen(Engine, name, listener)
+    event.listen(Engine, "handle_error", error)
 
     def restore() -> None:
-        event.remove(Engine, "before_cursor_execute", before)
+        for name, listener in listeners:
+            event.remove(Engine, name, listener)
+        event.remove(Engine, "handle_error", error)
         if not had_events:
             # listening set the class flag that makes every engine dispatch events
             Engine._has_events = False

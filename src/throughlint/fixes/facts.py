@@ -1,0 +1,320 @@
+"""The facts a loop fix's safety rests on, read from the stdlib ``ast`` of the function
+(no libcst). Each question answers with a :class:`Verdict`: ``SAFE`` when the fact is
+established, ``UNSAFE`` when it cannot be (the fix needs ``--unsafe-fixes``), ``DECLINE``
+when the fix would plainly change behaviour (it is not offered). Each non-safe verdict
+says why, in words the user sees.
+
+- *the input*: a loop whose input is a plain list or tuple built before the loop cannot
+  observe the writes; a generator, a call, a parameter or the receiver itself may;
+- *the parameters*: names and literals neither raise nor act; subscripts, attributes and
+  operators may raise (then evaluating all items first loses the rows before the
+  failure); calls may act; ``await``, ``yield``, ``:=``, lambdas and comprehensions
+  are declined;
+- *the receiver*: reading the cursor's results after the loop (``lastrowid``,
+  ``rowcount``, ``fetch*``) sees the batched call's values; a receiver re-bound in the
+  loop is a different object on every pass;
+- *the SQL*: ``executemany`` takes one INSERT / UPDATE / DELETE / REPLACE, named by the
+  statement's first keyword after comments (a ``WITH`` is declined).
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from throughlint.semantic.expressions import target_names
+
+
+class Level(enum.IntEnum):
+    SAFE = 0
+    UNSAFE = 1
+    DECLINE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    level: Level
+    reason: str = ""
+
+    def __or__(self, other: Verdict) -> Verdict:
+        """The worse of two verdicts (the first reason of the worst level)."""
+        return other if other.level > self.level else self
+
+
+SAFE = Verdict(Level.SAFE)
+
+
+def unsafe(reason: str) -> Verdict:
+    return Verdict(Level.UNSAFE, reason)
+
+
+def decline(reason: str) -> Verdict:
+    return Verdict(Level.DECLINE, reason)
+
+
+def worst(verdicts: Iterable[Verdict]) -> Verdict:
+    result = SAFE
+    for verdict in verdicts:
+        result = result | verdict
+    return result
+
+
+def root_name(node: ast.expr) -> str | None:
+    """``cur`` in ``cur``, ``self.cur`` in ... ``self``: the name an object is reached by."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _show(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- the input ------------------------------------------------------------------------------
+
+
+def _stores(scope: ast.AST, name: str) -> list[ast.AST]:
+    """Every node of ``scope`` that binds ``name`` (assignments, loop targets, imports...)."""
+    found: list[ast.AST] = []
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name):
+            binds = node.id == name and not isinstance(node.ctx, ast.Load)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            binds = name in node.names
+        elif isinstance(node, ast.alias):
+            binds = (node.asname or node.name) == name
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            binds = node.name == name
+        else:
+            binds = False
+        if binds:
+            found.append(node)
+    return found
+
+
+_MATERIALIZED = (ast.List, ast.Tuple, ast.ListComp)
+
+
+def input_fact(function: ast.AST | None, loop: ast.For, receivers: set[str]) -> Verdict:
+    """Can the loop's input observe the writes the loop makes?"""
+    iterable = loop.iter
+    mentioned = {n.id for n in ast.walk(iterable) if isinstance(n, ast.Name)}
+    if mentioned & receivers:
+        return decline(f"the loop iterates `{_show(iterable)}`, which it writes through")
+    if isinstance(iterable, _MATERIALIZED):
+        return SAFE
+    if isinstance(iterable, ast.Name) and function is not None:
+        stores = _stores(function, iterable.id)
+        if len(stores) == 1 and isinstance(stores[0], ast.Name):
+            assignment = _assignment_of(function, stores[0])
+            if (
+                assignment is not None
+                and assignment.lineno < loop.lineno
+                and _materialized(assignment.value)
+                and not {n.id for n in ast.walk(assignment.value) if isinstance(n, ast.Name)}
+                & receivers
+            ):
+                return SAFE
+    return unsafe(
+        f"the input `{_show(iterable)}` is not a list built before the loop: a generator "
+        "could see the rows written so far, or yield one object mutated between items"
+    )
+
+
+def _materialized(value: ast.expr) -> bool:
+    """A list or tuple display or comprehension, or ``list(...)`` / ``tuple(...)`` /
+    ``sorted(...)``: all items exist before the loop starts."""
+    if isinstance(value, _MATERIALIZED):
+        return True
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("list", "tuple", "sorted")
+    )
+
+
+def _assignment_of(function: ast.AST, store: ast.Name) -> ast.Assign | None:
+    """The plain ``name = value`` statement (directly in the function body) binding it."""
+    body = getattr(function, "body", [])
+    for statement in body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and statement.targets[0] is store
+        ):
+            return statement
+    return None
+
+
+# --- the parameters -------------------------------------------------------------------------
+
+_DECLINED_NODES = (
+    ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda,
+    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Starred,
+)  # fmt: skip
+_INERT = (
+    ast.Name, ast.Constant, ast.Tuple, ast.List, ast.Load, ast.expr_context,
+)  # fmt: skip
+
+
+def parameters_fact(parts: Iterable[ast.expr], receivers: set[str]) -> Verdict:
+    """Does building the per-item values read the receiver, act, or possibly raise?"""
+    result = SAFE
+    for part in parts:
+        for node in ast.walk(part):
+            if isinstance(node, _DECLINED_NODES):
+                return decline(f"`{_show(part)}` cannot move into a comprehension")
+            if isinstance(node, ast.Name) and node.id in receivers:
+                return decline(f"`{_show(part)}` reads `{node.id}`, which the loop writes to")
+            if isinstance(node, ast.Call):
+                result = result | unsafe(
+                    f"`{_show(node)}` is called for every item before any is written: "
+                    "its effects and failures move ahead of the writes"
+                )
+            elif isinstance(node, ast.Dict):
+                if not all(isinstance(key, ast.Constant) for key in node.keys):
+                    result = result | unsafe(f"`{_show(node)}` can raise (an unhashable key)")
+            elif not isinstance(node, _INERT):
+                result = result | unsafe(
+                    f"`{_show(part)}` can raise: then no row is written instead of the rows "
+                    "before the failure"
+                )
+    return result
+
+
+# --- the receiver ---------------------------------------------------------------------------
+
+RESULT_ATTRIBUTES: frozenset[str] = frozenset(
+    {"lastrowid", "rowcount", "description", "fetchone", "fetchmany", "fetchall", "statusmessage",
+     "query", "rownumber", "scroll", "nextset", "pgresult", "__iter__", "__next__"}
+)  # fmt: skip
+
+
+def after_loop_fact(function: ast.AST | None, loop: ast.For, receiver: ast.expr) -> Verdict:
+    """Is what the per-item call leaves on its receiver (the last row id, the row count,
+    the result) observable after the loop? A connection's ``execute`` makes a new cursor
+    per call, so that question is about cursors: a local ``x.cursor()`` whose results are
+    not read outside the loop and that does not escape is safe; a receiver that is not a
+    local cursor nor annotated as a connection may be read by the caller."""
+    name = root_name(receiver)
+    if name is None or function is None:
+        return unsafe("the receiver is not a plain name")
+    inside = {id(node) for node in ast.walk(loop)}
+    bases = set()
+    for node in ast.walk(function):
+        if id(node) in inside:
+            continue
+        if isinstance(node, ast.Attribute):
+            bases.add(id(node.value))
+            if node.attr in RESULT_ATTRIBUTES and root_name(node.value) == name:
+                return decline(f"`{_show(node)}` is read outside the loop and would change")
+        if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) and node.iter.id == name:
+            return decline(f"`{name}` is iterated outside the loop and would change")
+    if not isinstance(receiver, ast.Name):
+        return unsafe(f"`{_show(receiver)}` may be read elsewhere after the loop")
+    if _annotated_connection(function, name):
+        return SAFE
+    stores = _stores(function, name)
+    local_cursor = (
+        len(stores) == 1
+        and isinstance(stores[0], ast.Name)
+        and (assignment := _assignment_of(function, stores[0])) is not None
+        and isinstance(assignment.value, ast.Call)
+        and isinstance(assignment.value.func, ast.Attribute)
+        and assignment.value.func.attr in ("cursor", "connect")
+    )
+    if not local_cursor:
+        return unsafe(
+            f"cannot tell that `{name}` is a connection: a cursor's `lastrowid` / `rowcount` "
+            "after the loop would change"
+        )
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == name
+            and isinstance(node.ctx, ast.Load)
+            and id(node) not in inside
+            and id(node) not in bases
+        ):
+            return unsafe(f"`{name}` is used after the loop, where its results would differ")
+    return SAFE
+
+
+def _annotated_connection(function: ast.AST, name: str) -> bool:
+    arguments = getattr(function, "args", None)
+    if arguments is None:
+        return False
+    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        if argument.arg == name and argument.annotation is not None:
+            return ast.unparse(argument.annotation).rsplit(".", 1)[-1] == "Connection"
+    return False
+
+
+def rebound_in_loop(loop: ast.For, name: str | None) -> bool:
+    """``name`` bound by the loop's target or anywhere in its body."""
+    if name is None:
+        return True
+    if name in set(target_names(loop.target)):
+        return True
+    return any(bool(_stores(statement, name)) for statement in loop.body)
+
+
+# --- the SQL --------------------------------------------------------------------------------
+
+_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
+_KEYWORD = re.compile(r"[A-Za-z]+")
+EXECUTEMANY_VERBS: frozenset[str] = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+
+
+def leading_keyword(sql: str) -> str:
+    """The statement's first keyword after whitespace and comments, upper-cased."""
+    match = _KEYWORD.match(sql, _COMMENTS.match(sql).end())  # type: ignore[union-attr]
+    return match.group(0).upper() if match else ""
+
+
+def sql_fact(sql: str | None) -> Verdict:
+    """Can ``executemany`` run this statement (drivers take only DML there)?"""
+    if sql is None:
+        return unsafe("the SQL text is not known: `executemany` takes only INSERT / UPDATE / "
+                      "DELETE / REPLACE")  # fmt: skip
+    keyword = leading_keyword(sql)
+    if keyword not in EXECUTEMANY_VERBS:
+        return decline(
+            f"the statement starts with {keyword or 'no keyword'}: `executemany` takes only "
+            "INSERT / UPDATE / DELETE / REPLACE"
+        )
+    return SAFE
+
+
+TRANSACTION_KEYWORDS: frozenset[str] = frozenset(
+    {"BEGIN", "START", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "END"}
+)
+TRANSACTION_METHODS: frozenset[str] = frozenset(
+    {"rollback", "begin", "begin_nested", "savepoint", "savepoint_rollback", "set_autocommit"}
+)
+
+
+def transaction_control(statements: Iterable[ast.stmt]) -> str:
+    """A reason when the statements handle errors or drive the transaction themselves
+    (``try``, ``rollback()``, ``BEGIN``...); "" when they do not."""
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                return "the loop body handles errors per item (`try`): one commit would lose them"
+            if isinstance(node, ast.With):
+                return "the loop body opens a `with` block, which may run a transaction"
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in TRANSACTION_METHODS
+            ):
+                return f"the loop body calls `{_show(node.func)}()` per item"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                keyword = leading_keyword(node.value)
+                if keyword in TRANSACTION_KEYWORDS and len(node.value.split()) <= 4:
+                    return f"the loop body runs `{node.value.strip()}` per item"
+    return ""
