@@ -50,14 +50,15 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """A call that a grouped finding stands for (``grouping.py``): where it is and what
-    its own rule said."""
+    """A call that a grouped finding stands for (``relevance.py``): where it is, what its
+    own rule said, and the fix it offers (``--fix`` applies it before grouping)."""
 
     path: str
     line: int
     column: int
     code: str
     message: str
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +98,7 @@ class Diagnostic:
 
     def to_tuple(self) -> tuple:
         """Compact, JSON-safe form used by the cache and the worker processes."""
-        fix = None
-        if self.fix is not None:
-            fix = (
-                self.fix.applicability.value,
-                self.fix.description,
-                self.fix.kind,
-                self.fix.declined,
-            )
+        fix = _fix_tuple(self.fix)
         span = self.span
         return (
             self.code,
@@ -126,7 +120,10 @@ class Diagnostic:
             self.loop_source,
             self.input_size,
             self.path_kind,
-            [(r.path, r.line, r.column, r.code, r.message) for r in self.related],
+            [
+                (r.path, r.line, r.column, r.code, r.message, _fix_tuple(r.fix))
+                for r in self.related
+            ],
         )
 
     @classmethod
@@ -145,7 +142,7 @@ class Diagnostic:
             span=Span(line, col, end_line, end_col),
             message=message,
             severity=Severity(severity),
-            fix=Fix(Applicability(fix[0]), *fix[1:4]) if fix else None,
+            fix=_fix_from(fix),
             source_line=source_line,
             enclosing=enclosing,
             loop_depth=loop_depth,
@@ -156,5 +153,20 @@ class Diagnostic:
             loop_source=loop_source,
             input_size=size,
             path_kind=kind,
-            related=tuple(Related(*item) for item in related),
+            related=tuple(Related(*item[:5], _fix_from(item[5])) for item in related),
         )
+
+    def fixes(self) -> list[Fix]:
+        """This finding's fix and those of the calls it groups."""
+        found = [self.fix] if self.fix is not None else []
+        return found + [r.fix for r in self.related if r.fix is not None]
+
+
+def _fix_tuple(fix: Fix | None) -> tuple | None:
+    if fix is None:
+        return None
+    return (fix.applicability.value, fix.description, fix.kind, fix.declined)
+
+
+def _fix_from(data: tuple | list | None) -> Fix | None:
+    return Fix(Applicability(data[0]), *data[1:4]) if data else None

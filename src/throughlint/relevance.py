@@ -155,7 +155,7 @@ def _group(members: list[Diagnostic]) -> Diagnostic:
         input_size=first.input_size,
         path_kind=first.path_kind,
         related=tuple(
-            Related(d.path, d.span.line, d.span.column, d.code, d.message) for d in members
+            Related(d.path, d.span.line, d.span.column, d.code, d.message, d.fix) for d in members
         ),
     )
 

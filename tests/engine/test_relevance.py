@@ -136,18 +136,23 @@ def test_group_fingerprint_survives_edits_inside_the_loop(run_cli, tmp_path):
 
 
 def test_fix_still_applies_each_calls_fix(run_cli, tmp_path):
-    source = """\
-    import sqlite3
+    """The five relation accesses of one loop are one finding; each call keeps its fix
+    (``[*]`` on its related line, counted in the summary) and ``--fix`` applies them all."""
+    import shutil
 
+    from conftest import FIXTURES
 
-    def load(request, rows):
-        conn = sqlite3.connect("app.db")
-        for row in rows:
-            conn.execute("INSERT INTO events (id, kind) VALUES (?, ?)", row)
-    """
-    write(tmp_path, {"views.py": source})
-    completed = run_cli(".", "--no-cache", "--fix", cwd=tmp_path)
-    assert "executemany" in (tmp_path / "views.py").read_text(), completed.stderr
+    project = tmp_path / "django_shop"
+    shutil.copytree(FIXTURES / "projects" / "django_shop", project)
+    before = run_cli(".", "--no-cache", cwd=project).stdout
+    assert "views.py:9:5: TL101 [n-plus-one-query] 5 queries per item of" in before
+    assert "  = 13:27: TL101 " in before and "[*] load `author` with the query" in before
+    assert "6 fixable with `--fix`" in before
+    run_cli(".", "--no-cache", "--fix", cwd=project)
+    views = (project / "views.py").read_text()
+    assert '.select_related("author", "publisher", "owner")' in views
+    after = run_cli(".", "--no-cache", cwd=project).stdout
+    assert "views.py:9:5" not in after
 
 
 # --- item 2: input size ----------------------------------------------------------------

@@ -39,6 +39,7 @@ def render(report: Report) -> str:
                         "column": r.column,
                         "code": r.code,
                         "message": r.message,
+                        "fix": _fix(r),
                     }
                     for r in d.related
                 ],
@@ -48,7 +49,7 @@ def render(report: Report) -> str:
         "summary": {
             "files": report.result.files,
             "diagnostics": len(diagnostics),
-            "fixable": sum(1 for d in diagnostics if d.fix is not None and d.fix.offered),
+            "fixable": sum(1 for d in diagnostics for fix in d.fixes() if fix.offered),
             "errors": list(report.result.errors),
             "held_back": dict(report.held_back),
         },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from throughlint.diagnostics import Diagnostic, Severity
+from throughlint.diagnostics import Diagnostic, Fix, Severity
 from throughlint.relevance import held_back_line
 from throughlint.reporters import Report
 from throughlint.reporters.summary import priority_line, statistics_rows, summary_line
@@ -73,12 +73,16 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
         (f" [{diagnostic.name}] ", "dim"),
         (diagnostic.message, ""),
     ]
-    fix = diagnostic.fix
-    if fix is not None and fix.safe:
-        pieces.append((f" [*] {fix.description}", "green"))
-    elif fix is not None and fix.offered:
-        pieces.append((f" [unsafe fix] {fix.description}", "yellow"))
+    pieces.extend(_fix_pieces(diagnostic.fix))
     return pieces
+
+
+def _fix_pieces(fix: Fix | None) -> list[Piece]:
+    if fix is not None and fix.safe:
+        return [(f" [*] {fix.description}", "green")]
+    if fix is not None and fix.offered:
+        return [(f" [unsafe fix] {fix.description}", "yellow")]
+    return []
 
 
 def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
@@ -102,6 +106,7 @@ def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
                 (f"{related.line}:{related.column}: ", "cyan"),
                 (related.code, "bold yellow"),
                 (f" {related.message}", "dim"),
+                *_fix_pieces(related.fix),
             ]
         )
     return frame
