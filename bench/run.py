@@ -380,7 +380,7 @@ def main() -> int:
     )
     print(f"- load average at the end: {os.getloadavg()[0]:.2f}\n")
     print(table(commands))
-    print("\nTargets (DESIGN.md section 7):\n")
+    print("\nTargets (ARCHITECTURE.md, speed targets):\n")
     print(targets(commands))
     if options.json:
         with open(options.json, "w", encoding="utf-8") as handle:

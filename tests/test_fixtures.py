@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from throughlint.engine import lint_paths
+from throughlint.project import lint_paths
 from throughlint.rules import known_codes
 from throughlint.settings import Settings
 

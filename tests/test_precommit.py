@@ -44,12 +44,16 @@ def user_repo(tmp_path):
     return repo
 
 
-def try_repo(repo: Path, home: Path, hook: str = "throughlint") -> subprocess.CompletedProcess:
+def try_repo(
+    repo: Path, home: Path, hook: str = "throughlint", files: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
+    """``files``: what pre-commit passes for a commit that changes them (else all files)."""
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
     env.pop("PYTHONPATH", None)
+    which = ["--files", *files] if files else ["--all-files"]
     return subprocess.run(
-        [*_pre_commit(), "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
+        [*_pre_commit(), "try-repo", str(ROOT), hook, *which, "--color", "never"],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -76,3 +80,88 @@ def test_hook_honours_exclude_for_files_pre_commit_passes(user_repo, pre_commit_
     (user_repo / "app.py").write_text(GOOD)
     result = try_repo(user_repo, pre_commit_home)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MODELS = """\
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    customer: Mapped[Customer] = relationship()
+"""
+REPO = """\
+from sqlalchemy import select
+
+from orderdesk.models import Customer, Order
+
+
+def customer_by_id(session, customer_id):
+    return session.get(Customer, customer_id)
+
+
+def latest_order(session, customer_id):
+    return session.scalars(select(Order).where(Order.customer_id == customer_id)).first()
+"""
+REPORTS = """\
+from sqlalchemy import select
+
+from orderdesk.models import Order
+from orderdesk.repo import customer_by_id, latest_order
+
+
+def customer_names(session):
+    return [order.customer.name for order in session.scalars(select(Order))]
+
+
+def customers(session, ids):
+    return [customer_by_id(session, customer_id) for customer_id in ids]
+
+
+def latest_orders(session, ids):
+    found = []
+    for customer_id in ids:
+        found.append(latest_order(session, customer_id))
+    return found
+"""
+
+
+def test_hook_on_a_new_file_sees_helpers_and_models_of_files_it_is_not_given(
+    user_repo, pre_commit_home
+):
+    """Issue 14: pre-commit passes only the changed file; its three N+1s go through
+    helpers in ``repo.py`` and a lazy relation whose model is in ``models.py``."""
+    (user_repo / "pyproject.toml").write_text("[tool.throughlint]\n")
+    package = user_repo / "src" / "orderdesk"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text(MODELS)
+    (package / "repo.py").write_text(REPO)
+    subprocess.run(["git", "add", "-A"], cwd=user_repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "models and helpers"], cwd=user_repo, check=True)
+    (package / "reports.py").write_text(REPORTS)
+    result = try_repo(user_repo, pre_commit_home, files=("src/orderdesk/reports.py",))
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = [
+        line.split(" ", 2)[:2]
+        for line in result.stdout.splitlines()
+        if line.startswith("src/orderdesk/reports.py:")
+    ]
+    assert found == [
+        ["src/orderdesk/reports.py:8:13:", "TL101"],
+        ["src/orderdesk/reports.py:12:13:", "TL101"],
+        ["src/orderdesk/reports.py:18:22:", "TL101"],
+    ], result.stdout

@@ -27,6 +27,9 @@ class ResultCache:
         self.directory = directory
         self.path = os.path.join(directory, f"v{__version__}-{settings_fingerprint}.json")
         self.entries: dict[str, list[Any]] = {}
+        # path -> [mtime_ns, size, content hash]: a project's other files are not read
+        # again while their stat is unchanged (as ruff and mypy do)
+        self.stats: dict[str, list[Any]] = {}
         self._dirty = False
 
     def load(self) -> ResultCache:
@@ -37,13 +40,35 @@ class ResultCache:
             return self
         if isinstance(data, dict) and isinstance(data.get("files"), dict):
             self.entries = data["files"]
+            if isinstance(data.get("stat"), dict):
+                self.stats = data["stat"]
         return self
+
+    def digest_by_stat(self, path: str, stat: tuple[int, int]) -> str | None:
+        """The content hash recorded for ``path`` when its (mtime, size) was ``stat``."""
+        entry = self.stats.get(os.path.abspath(path))
+        if isinstance(entry, list) and len(entry) == 3 and tuple(entry[:2]) == stat:
+            return entry[2] if isinstance(entry[2], str) else None
+        return None
+
+    def remember_stat(self, path: str, stat: tuple[int, int], digest: str) -> None:
+        self.stats[os.path.abspath(path)] = [stat[0], stat[1], digest]
+        self._dirty = True
 
     def get(self, path: str, digest: str) -> list | None:
         entry = self.entries.get(os.path.abspath(path))
         if isinstance(entry, list) and len(entry) in (2, 3) and entry[0] == digest:
             return entry[1]
         return None
+
+    def known_facts(self, path: str, digest: str) -> tuple[bool, dict | None]:
+        """(whether the project-index facts of this content are stored, the facts): an
+        entry written by a full lint or by a facts-only collection (results ``None``)."""
+        entry = self.entries.get(os.path.abspath(path))
+        if not isinstance(entry, list) or len(entry) not in (2, 3) or entry[0] != digest:
+            return False, None
+        facts = entry[2] if len(entry) == 3 else None
+        return True, facts if isinstance(facts, dict) else None
 
     def facts(self, path: str) -> dict | None:
         """The project-index facts stored with a file's results (after a ``get`` hit)."""
@@ -52,7 +77,8 @@ class ResultCache:
             return entry[2]
         return None
 
-    def put(self, path: str, digest: str, results: list, facts: dict | None = None) -> None:
+    def put(self, path: str, digest: str, results: list | None, facts: dict | None = None) -> None:
+        """``results`` None: only the facts are known (the file was not linted)."""
         entry = [digest, results] if facts is None else [digest, results, facts]
         self.entries[os.path.abspath(path)] = entry
         self._dirty = True
@@ -65,7 +91,8 @@ class ResultCache:
             self._write_markers()
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({"files": self.entries}, handle, separators=(",", ":"))
+                document = {"files": self.entries, "stat": self.stats}
+                json.dump(document, handle, separators=(",", ":"))
             os.replace(temporary, self.path)
         except OSError:
             return

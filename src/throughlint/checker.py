@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
-from throughlint.priority import finding_context
+from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
 from throughlint.semantic.input_size import input_size
 from throughlint.semantic.loops import (
@@ -57,6 +57,68 @@ def build_dispatch(rules: Iterable[Rule]) -> Dispatch:
             for function in functions:
                 table.setdefault(node_type, []).append((rule, function))
     return {node_type: tuple(handlers) for node_type, handlers in table.items()}
+
+
+def make_diagnostic(
+    rule: Rule,
+    path: str,
+    span: Span,
+    message: str,
+    fix: Fix | None,
+    source_line: str,
+    enclosing: str,
+    context: FindingContext,
+    place: tuple | list | None = None,
+) -> Diagnostic:
+    """Every finding is built here, from the walk or from the project index, so the same
+    problem gets the same context and priority whichever way it was found."""
+    return Diagnostic(
+        code=rule.code,
+        name=rule.name,
+        path=path,
+        span=span,
+        message=message,
+        severity=rule.severity,
+        fix=fix,
+        source_line=source_line,
+        enclosing=enclosing,
+        loop_depth=context.loop_depth,
+        loop_input=context.loop_input,
+        complexity=context.complexity,
+        **_placement(place),
+    )
+
+
+def _placement(place: tuple | list | None) -> dict:
+    """``Checker.placement``'s answer (a list, from a pending record) as fields."""
+    if not place or len(place) != 5:
+        return {}
+    loop_span, subject, loop_source, size, kind = place
+    return {
+        "loop_span": tuple(loop_span),
+        "loop_subject": subject,
+        "loop_source": loop_source,
+        "input_size": size,
+        "path_kind": kind,
+    }
+
+
+def pending_diagnostic(
+    rule: Rule, path: str, pending: dict, message: str, fix: Fix | None
+) -> Diagnostic:
+    """A pending finding (``index/facts.py``) that a project-level check confirmed."""
+    depth, loop_input, complexity = pending.get("ctx") or (pending.get("depth", 0), "", 0)
+    return make_diagnostic(
+        rule,
+        path,
+        Span(*pending["span"]),
+        message,
+        fix,
+        pending["src"],
+        pending.get("fn", ""),
+        FindingContext(depth, loop_input, complexity),
+        pending.get("place"),
+    )
 
 
 @dataclass
@@ -128,51 +190,40 @@ class Checker:
 
     def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
         span = self.source.span(node)
-        context = finding_context(self.semantic, self.settings)
-        loop_span, subject, loop_source, size, kind = self.placement(context.loop_input)
+        enclosing, context = self.where()
         self.diagnostics.append(
-            Diagnostic(
-                code=rule.code,
-                name=rule.name,
-                path=self.source.path,
-                span=span,
-                message=message,
-                severity=rule.severity,
-                fix=fix,
-                source_line=self.source.line(span.line),
-                enclosing=".".join(self._names) if self.semantic.function is not None else "",
-                loop_depth=context.loop_depth,
-                loop_input=context.loop_input,
-                complexity=context.complexity,
-                loop_span=loop_span,
-                loop_subject=subject,
-                loop_source=loop_source,
-                input_size=size,
-                path_kind=kind,
+            make_diagnostic(
+                rule,
+                self.source.path,
+                span,
+                message,
+                fix,
+                self.source.line(span.line),
+                enclosing,
+                context,
+                self.placement(context.loop_input),
             )
         )
 
-    def placement(self, loop_input: str) -> tuple[tuple[int, ...], str, str, str, str]:
+    def placement(self, loop_input: str) -> tuple:
         """The innermost per-item loop here (header span, subject, source line), the size
-        of its input and where the code runs; for diagnostics and the project index's
-        pending findings alike."""
+        of its input and where the code runs (``Placement``); for diagnostics and the
+        project index's pending findings alike."""
         model = self.semantic
         loop = model.hot_loop(include_while=True)
         if self._file_kind is None:
-            root = self.settings.project_root
-            self._file_kind = file_kind(self.source.path, root)
+            self._file_kind = file_kind(self.source.path, self.settings.project_root)
             self._script = has_main_guard(self.tree)
         kind = code_kind(
             self.source.path, model.function, model.classes, self._file_kind, self._script
         )
         if loop is None:
-            return (), "", "", "", kind
+            return ((), "", "", "", kind)
         header = self._loop_header(loop)
-        source_line = self.source.line(header[0])
         return (
             header,
             describe_subject(loop),
-            source_line,
+            self.source.line(header[0]),
             input_size(model, loop, loop_input),
             kind,
         )
@@ -185,6 +236,12 @@ class Checker:
             end_node = loop.iter if loop.iter is not None else getattr(loop.node, "test", loop.node)
         end = self.source.span(end_node)
         return (start.line, start.column, end.end_line, end.end_column)
+
+    def where(self) -> tuple[str, FindingContext]:
+        """The enclosing function (``Class.method``, "" at module level) and the ranking
+        context of the node being visited; findings the index resolves later carry both."""
+        enclosing = ".".join(self._names) if self.semantic.function is not None else ""
+        return enclosing, finding_context(self.semantic, self.settings)
 
     # --- the walk ----------------------------------------------------------------------
 
@@ -200,7 +257,7 @@ class Checker:
         if structural is not None:
             structural(node)
         else:
-            # _visit_fields, inlined: this loop runs for every node of every file
+            # the node's fields, inlined: this loop runs for every node of every file
             inert, visit = self._inert, self.visit
             for name in fields:
                 value = getattr(node, name, None)
@@ -212,17 +269,6 @@ class Checker:
                     visit(value)
         if statement:
             self._stack.pop()
-
-    def _visit_fields(self, node: ast.AST, fields: tuple[str, ...]) -> None:
-        inert, visit = self._inert, self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if item.__class__ not in inert and isinstance(item, ast.AST):
-                        visit(item)
-            elif value.__class__ not in inert and isinstance(value, ast.AST):
-                visit(value)
 
     def _plan(self, node_type: type) -> _Plan:
         """What visiting one node type means, worked out once per type per file."""

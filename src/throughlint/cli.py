@@ -8,10 +8,18 @@ import sys
 from collections.abc import Sequence
 
 from throughlint import __version__
-from throughlint.arguments import Parser as _Parser
 from throughlint.arguments import subcommand_typo
+from throughlint.command import (
+    EXIT_CLEAN,
+    EXIT_DIAGNOSTICS,
+    EXIT_ERROR,
+    Parser,
+    code_list,
+    fail,
+    settings_from_options,
+)
 
-EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR = 0, 1, 2
+__all__ = ["EXIT_CLEAN", "EXIT_DIAGNOSTICS", "EXIT_ERROR", "build_parser", "main"]
 
 USAGE = """throughlint [options] [paths ...]
        throughlint rules [--format {text,json}]
@@ -20,16 +28,8 @@ USAGE = """throughlint [options] [paths ...]
        throughlint lsp [--stdio | --tcp PORT]"""
 
 
-def _codes(value: str) -> list[str]:
-    return [
-        item.strip().upper() if item.strip() != "ALL" else "ALL"
-        for item in value.split(",")
-        if item.strip()
-    ]
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="throughlint",
         usage=USAGE,
         epilog="`throughlint COMMAND --help` shows the options of a subcommand.",
@@ -38,14 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
         "`throughlint rule CODE` explains one, `throughlint report` ranks the hot spots, "
         "`throughlint lsp` serves editors.",
     )
-    parser.add_argument("paths", nargs="*", help="files or folders to lint (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", help="files or folders to lint (default: .); `-` reads stdin"
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with `-`: lint stdin as this file of its project (settings, index, report name)",
+    )
     parser.add_argument("--version", action="version", version=f"throughlint {__version__}")
     selection = parser.add_argument_group("rule selection")
     selection.add_argument(
-        "--select", type=_codes, help="comma-separated codes or prefixes to enable"
+        "--select", type=code_list, help="comma-separated codes or prefixes to enable"
     )
-    selection.add_argument("--extend-select", type=_codes, help="codes or prefixes to add")
-    selection.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    selection.add_argument("--extend-select", type=code_list, help="codes or prefixes to add")
+    selection.add_argument("--ignore", type=code_list, help="codes or prefixes to disable")
     output = parser.add_argument_group("output")
     output.add_argument(
         "--format",
@@ -63,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument(
         "--quiet", "-q", action="store_true", help="diagnostics only (with --statistics: the table)"
     )
+    output.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="say where the project index's facts came from (cache, collected), and why fixes "
+        "were declined",
+    )
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even with diagnostics")
     output.add_argument(
         "--show-traceback", action="store_true", help="tracebacks for internal errors"
@@ -72,9 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     fixing.add_argument(
         "--diff", action="store_true", help="print the fixes as a diff, write nothing"
-    )
-    fixing.add_argument(
-        "--verbose", "-v", action="store_true", help="with --fix: say why a fix was not applied"
     )
     adoption = parser.add_argument_group("adopting in an existing codebase")
     adoption.add_argument(
@@ -135,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return lsp_main(arguments[1:])
     typo = subcommand_typo(arguments)
     if typo:
-        return _fail(typo)
+        return fail(typo)
     options = build_parser().parse_args(arguments)
     try:
         return _lint(options)
@@ -146,58 +157,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def settings_from_options(options: argparse.Namespace, paths: list[str]):
-    """The configuration file's settings with the command line's overrides laid over them
-    (every sub-command that lints uses this; absent options change nothing)."""
-    from throughlint.config import load_settings, validate_codes
-    from throughlint.rules import known_codes
-
-    def option(name: str):
-        return getattr(options, name, None)
-
-    settings = load_settings(option("config"), paths[0], known_codes(), bool(option("isolated")))
-    changes: dict[str, object] = {}
-    for key in ("select", "extend_select", "ignore"):
-        value = option(key)
-        if value is not None:
-            validate_codes(f"--{key.replace('_', '-')}", value, known_codes())
-            changes[key] = tuple(value)
-    if option("select") is not None and option("extend_select") is None:
-        changes["extend_select"] = ()
-    if option("exclude") is not None:
-        changes["exclude"] = tuple(option("exclude"))
-    if option("extend_exclude") is not None:
-        changes["extend_exclude"] = settings.extend_exclude + tuple(option("extend_exclude"))
-    if option("force_exclude"):
-        changes["force_exclude"] = True
-    if option("show_all"):
-        changes["show_all"] = True
-    return settings.with_changes(**changes)
-
-
 def _lint(options: argparse.Namespace) -> int:
     from throughlint.config import ConfigError
-    from throughlint.engine import lint_paths
+    from throughlint.project import Project
     from throughlint.reporters import Report, render
 
     paths = options.paths or ["."]
     if options.jobs is not None and options.jobs < 1:
-        return _fail("--jobs must be at least 1")
+        return fail("--jobs must be at least 1")
     if options.top is not None and options.top < 1:
-        return _fail("--top must be at least 1")
+        return fail("--top must be at least 1")
+    stdin = paths == ["-"]
+    if stdin:
+        paths = [options.stdin_filename or "-"]
+    elif "-" in paths:
+        return fail("`-` (stdin) cannot be combined with other paths")
+    elif options.stdin_filename:
+        return fail("--stdin-filename needs `-` as the path")
     try:
         settings = settings_from_options(options, paths)
     except ConfigError as exc:
-        return _fail(str(exc))
-    result = lint_paths(
-        paths,
+        return fail(str(exc))
+    project = Project.for_paths(
         settings,
+        paths,
         jobs=options.jobs,
         use_cache=not options.no_cache,
         show_traceback=options.show_traceback,
     )
+    if stdin:
+        return _lint_stdin(options, project, paths[0])
+    result = project.lint_paths(paths)
     for error in result.errors:
         print(f"throughlint: error: {error}", file=sys.stderr)
+    _print_notes(options, result)
     changed_files = 0
     if options.fix or options.diff:
         from throughlint.fixing import declined_notes, fix_result
@@ -211,6 +204,7 @@ def _lint(options: argparse.Namespace) -> int:
             unsafe=options.unsafe_fixes,
             write=not options.diff,
             selected=selected,
+            project=project,
         )
         for error in fixing.errors:
             print(f"throughlint: warning: {error}", file=sys.stderr)
@@ -228,13 +222,13 @@ def _lint(options: argparse.Namespace) -> int:
             return EXIT_ERROR if result.errors else (EXIT_DIAGNOSTICS if changed_files else 0)
         result = fixing.result
         if changed_files:  # what remains, project-wide (cross-file findings too)
-            result = lint_paths(
-                paths,
+            result = Project.for_paths(
                 settings,
+                paths,
                 jobs=options.jobs,
                 use_cache=not options.no_cache,
                 show_traceback=options.show_traceback,
-            )
+            ).lint_paths(paths)
         if not options.quiet:
             print(
                 f"Fixed {fixing.applied} diagnostic(s) in {changed_files} file(s); "
@@ -272,7 +266,7 @@ def _lint(options: argparse.Namespace) -> int:
             with open(options.output_file, "w", encoding="utf-8") as handle:
                 handle.write(text)
         except OSError as exc:
-            return _fail(f"cannot write {options.output_file}: {exc.strerror or exc}")
+            return fail(f"cannot write {options.output_file}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -298,8 +292,65 @@ def _fix_selection(options: argparse.Namespace, settings, paths: list[str], resu
     try:
         kept = adopt(result, paths, settings, baseline=baseline, diff_from=options.diff_from)
     except AdoptionError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     return selecting(kept.result.diagnostics)
+
+
+def _lint_stdin(options: argparse.Namespace, project, path: str) -> int:
+    """``throughlint - --stdin-filename PATH``: stdin linted as ``PATH`` with its project's
+    index; with ``--fix`` the fixed source goes to stdout (``--diff``: the diff) and the
+    findings that remain are counted on stderr."""
+    from throughlint.engine import LintResult
+    from throughlint.reporters import Report, render
+
+    data = sys.stdin.buffer.read()
+    diagnostics = project.lint_buffer(path, data)
+    result = LintResult(diagnostics=diagnostics, files=1)
+    _print_notes(options, result)
+    if options.fix or options.diff:
+        return _fix_stdin(options, project, path, data, diagnostics)
+    report = Report(
+        result, statistics=options.statistics, quiet=options.quiet, settings=project.settings
+    )
+    sys.stdout.write(render(options.format or "text", report))
+    sys.stdout.flush()
+    if result.internal_errors:
+        return EXIT_ERROR
+    return EXIT_DIAGNOSTICS if diagnostics and not options.exit_zero else EXIT_CLEAN
+
+
+def _fix_stdin(options: argparse.Namespace, project, path: str, data: bytes, diagnostics) -> int:
+    from throughlint.fixing import FileFix, fix_text
+    from throughlint.source import SourceError, decode_source
+
+    try:
+        source = decode_source(data, path)
+    except SourceError:
+        sys.stdout.buffer.write(data)  # nothing can be fixed: the input, unchanged
+        return EXIT_ERROR
+    item = FileFix(path, source.text, source.text, remaining=diagnostics)
+    fix_text(
+        item,
+        project.settings,
+        unsafe=options.unsafe_fixes,
+        encoding=source.encoding,
+        project=project,
+    )
+    if item.error:
+        print(f"throughlint: warning: {path}: {item.error}", file=sys.stderr)
+    if options.diff:
+        sys.stdout.write(item.diff())
+    else:
+        sys.stdout.buffer.write(item.fixed.encode(source.encoding))
+    sys.stdout.flush()
+    if not options.quiet:
+        print(
+            f"Fixed {len(item.applied)} diagnostic(s); {len(item.remaining)} remaining.",
+            file=sys.stderr,
+        )
+    if options.diff:
+        return EXIT_DIAGNOSTICS if item.changed else EXIT_CLEAN
+    return EXIT_DIAGNOSTICS if item.remaining and not options.exit_zero else EXIT_CLEAN
 
 
 def _adopt(options: argparse.Namespace, settings, paths: list[str], result):
@@ -319,7 +370,7 @@ def _adopt(options: argparse.Namespace, settings, paths: list[str], result):
             top=options.top,
         )
     except AdoptionError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if not options.quiet or adopted.wrote_baseline:
         for note in adopted.notes:
             print(f"throughlint: {note}", file=sys.stderr)
@@ -328,6 +379,10 @@ def _adopt(options: argparse.Namespace, settings, paths: list[str], result):
     return adopted
 
 
-def _fail(message: str) -> int:
-    print(f"throughlint: error: {message}", file=sys.stderr)
-    return EXIT_ERROR
+def _print_notes(options: argparse.Namespace, result) -> None:
+    if options.verbose:
+        for note in result.notes:
+            print(f"throughlint: {note}", file=sys.stderr)
+    if not options.quiet:
+        for notice in result.notices:
+            print(f"throughlint: {notice}", file=sys.stderr)

@@ -93,6 +93,7 @@ KEYS: dict[str, _Key] = {
     "commit-functions": _Key("commit_functions", _qualified_names),
     "remote-call-functions": _Key("remote_call_functions", _qualified_names),
     "connection-factories": _Key("connection_factories", _qualified_names),
+    "src": _Key("src", _strings),
     "cache-dir": _Key("cache_dir", lambda key, value: _path(key, value)),
     "baseline": _Key("baseline", lambda key, value: _path(key, value)),
 }

@@ -57,13 +57,25 @@ class ExcludeMatcher:
                     return True
         return False
 
+    def matches_file(self, path: str, name: str) -> bool:
+        """``matches(path, below=top)`` for a file of a walk whose folders did not match."""
+        for pattern in self.component_patterns:
+            if fnmatch.fnmatchcase(name, pattern):
+                return True
+        if not self.path_patterns:
+            return False
+        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        if relative.startswith("../"):
+            relative = os.path.abspath(path).replace(os.sep, "/")
+        return any(fnmatch.fnmatchcase(relative, pattern) for pattern in self.path_patterns)
+
 
 def discover(paths: Iterable[str], settings: Settings) -> Discovery:
     """Files to lint, in a stable order. Explicitly named files are linted even when
     excluded, unless ``force_exclude`` is set (pre-commit passes file names)."""
     result = Discovery()
     matcher = ExcludeMatcher((*settings.exclude, *settings.extend_exclude), settings.project_root)
-    seen: set[str] = set()
+    seen: set[object] = set()
     for path in paths:
         try:
             mode = os.stat(path).st_mode
@@ -84,11 +96,21 @@ def discover(paths: Iterable[str], settings: Settings) -> Discovery:
             found = iter([path])
         for file in found:
             file = os.path.normpath(file)
-            key = os.path.realpath(file)
+            key = _identity(file)
             if key not in seen:
                 seen.add(key)
                 result.files.append(file)
     return result
+
+
+def _identity(path: str) -> object:
+    """The same file reached twice (a symlink, two overlapping paths): one stat, where
+    ``realpath`` takes one per path component."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
 
 
 def _is_current(path: str) -> bool:
@@ -110,7 +132,9 @@ def _walk_directory(top: str, matcher: ExcludeMatcher, settings: Settings) -> It
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES):
                 path = os.path.join(directory, name)
-                if not matcher.matches(path, below=top) and not _is_special_file(path):
+                # the folders above were matched when the walk entered them: only the
+                # file's own name and the path patterns are left to check
+                if not matcher.matches_file(path, name) and not _is_special_file(path):
                     candidates.append(path)
     if settings.respect_gitignore and candidates:
         ignored = _git_ignored(top, candidates)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import json
 import os
 import sys
 import traceback
@@ -23,15 +24,22 @@ from throughlint.checker import (
     INTERNAL_ERROR_NAME,
     Checker,
     build_dispatch,
+    pending_diagnostic,
 )
 from throughlint.diagnostics import Diagnostic, Severity, Span
-from throughlint.discovery import discover
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
-from throughlint.rules import all_rules, select_rules
+from throughlint.index.roots import separate_roots, shared_modules
+from throughlint.rules import all_rules, rule_by_code, select_rules
 from throughlint.rules.base import Rule
 from throughlint.settings import Settings
-from throughlint.source import SourceError, decode_source, parse_source
-from throughlint.suppression import filter_suppressed
+from throughlint.source import (
+    SourceError,
+    decode_source,
+    module_identity,
+    parse_source,
+    source_roots,
+)
+from throughlint.suppression import filter_suppressed, is_suppressed
 
 PARSE_ERROR_CODE = "TL000"
 PARSE_ERROR_NAME = "unreadable-source"
@@ -46,6 +54,10 @@ class LintResult:
     errors: list[str] = field(default_factory=list)
     # Project-index facts per linted file (the call graph ranks findings: priority.py).
     facts: dict[str, dict] = field(default_factory=dict, repr=False)
+    # How the run went: ``notes`` for ``--verbose`` (where the index's facts came from),
+    # ``notices`` always unless ``--quiet`` (a cold index).
+    notes: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def internal_errors(self) -> list[Diagnostic]:
@@ -53,64 +65,13 @@ class LintResult:
 
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
     """Everything a worker needs, picklable: rules travel by code."""
 
     settings: Settings
     rule_codes: tuple[str, ...]
     show_traceback: bool = False
-
-
-def lint_paths(
-    paths: Sequence[str],
-    settings: Settings,
-    *,
-    jobs: int | None = None,
-    use_cache: bool = True,
-    show_traceback: bool = False,
-) -> LintResult:
-    discovery = discover(paths or ["."], settings)
-    result = LintResult(files=len(discovery.files))
-    result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
-    rules = select_rules(settings.select, settings.extend_select, settings.ignore)
-    job = _Job(settings, tuple(rule.code for rule in rules), show_traceback)
-    cache = None
-    if use_cache:
-        cache_dir = os.path.join(settings.project_root, settings.cache_dir)
-        cache = ResultCache(cache_dir, settings.fingerprint()).load()
-    pending: list[str] = []
-    file_facts: dict[str, dict] = {}
-    for path in discovery.files:
-        cached = _cached_result(cache, path)
-        if cached is None:
-            pending.append(path)
-        else:
-            result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
-            facts = cache.facts(path) if cache is not None else None
-            if facts:
-                file_facts[path] = facts
-    for path, digest, items, facts in _run(pending, job, jobs):
-        if cache is not None and digest is not None and not _has_internal_error(items):
-            cache.put(path, digest, items, facts)
-        result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
-        if facts:
-            file_facts[path] = facts
-    if cache is not None:
-        cache.save()
-    try:
-        result.diagnostics.extend(_resolve_index(file_facts))
-    except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
-        result.errors.append(
-            f"internal error in the project index ({type(exc).__name__}: {exc}); "
-            "cross-file findings are missing"
-            + ("; the cache was cleared" if cache is not None else "")
-        )
-        if cache is not None:
-            with contextlib.suppress(OSError):
-                os.remove(cache.path)
-    result.facts = file_facts
-    result.diagnostics.sort(key=lambda d: d.sort_key)
-    return result
+    facts_only: bool = False  # collect project-index facts, run no rule
 
 
 def lint_text(
@@ -128,32 +89,102 @@ def lint_text(
     data = text.encode(encoding)
     facts: list = []
     with deep_recursion():
-        diagnostics = _check_bytes(data, path, settings, tuple(rules), False, facts)
+        diagnostics = check_bytes(data, path, settings, tuple(rules), False, facts)
     if facts and facts[0]:
-        diagnostics += _resolve_index({path: facts[0]})
+        diagnostics += resolve_index({path: facts[0]}, [path], source_roots(settings))
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
 
-def _resolve_index(file_facts: dict[str, dict]) -> list[Diagnostic]:
-    """Merge every file's index facts, then turn pending findings into diagnostics."""
-    if not any(facts.get("p") for facts in file_facts.values()):
+@dataclass
+class IndexMemo:
+    """The last merged index and what it was built from: a long-lived project (the
+    language server) re-lints one buffer against files that did not change, and while
+    the buffer's own facts stay the same (an edit inside a function body), the index is
+    reused instead of rebuilt."""
+
+    identities: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files: frozenset[str] = frozenset()
+    shared: tuple[dict[str, set[str]], list[str]] | None = None
+    key: tuple = ()
+    index: ProjectIndex | None = None
+
+
+def resolve_index(
+    file_facts: dict[str, dict],
+    targets: Iterable[str],
+    roots: Sequence[str] = (),
+    warnings: list[str] | None = None,
+    memo: IndexMemo | None = None,
+) -> list[Diagnostic]:
+    """Merge every file's index facts (modules keyed by root and dotted name, ``roots``
+    the ``src`` setting's), then turn the pending findings of ``targets`` (files of
+    ``file_facts``) into diagnostics; collisions are added to ``warnings``."""
+    pending = [path for path in targets if (file_facts.get(path) or {}).get("p")]
+    if not pending:
         return []
-    index = ProjectIndex()
-    for facts in file_facts.values():
-        index.add(facts)
-    index.finish()
+    memo = memo or IndexMemo()
+    identities = memo.identities
+    for path in file_facts:
+        if path not in identities:
+            identities[path] = module_identity(path, roots)
+    files = frozenset(file_facts)
+    if memo.shared is None or files != memo.files:
+        memo.files = files
+        memo.shared = shared_modules({path: identities[path] for path in file_facts})
+    file_facts, found_warnings = separate_roots(file_facts, identities, memo.shared)
+    if warnings is not None:
+        warnings.extend(found_warnings)
+    key = _index_key(file_facts, set(pending))
+    index = memo.index
+    if index is None or key != memo.key:
+        index = ProjectIndex()
+        for facts in file_facts.values():
+            index.add(facts)
+        index.finish()
+        memo.key, memo.index = key, index
     found: list[Diagnostic] = []
-    for path, facts in file_facts.items():
-        found.extend(index.resolve(path, facts))
+    for path in pending:
+        found.extend(_project_findings(index, path, file_facts[path]))
     return found
 
 
-def _has_internal_error(items: list) -> bool:
+def _index_key(file_facts: dict[str, dict], linted: set[str]) -> tuple:
+    """What the merged index depends on: the other files' facts by identity (a project
+    keeps them while their content is unchanged), the linted files' by value."""
+    others = tuple((path, id(facts)) for path, facts in file_facts.items() if path not in linted)
+    own = tuple(
+        (path, json.dumps([facts.get(k) for k in ("c", "f", "s")], sort_keys=True))
+        for path, facts in file_facts.items()
+        if path in linted
+    )
+    return others, own
+
+
+def _project_findings(index: ProjectIndex, path: str, facts: dict) -> list[Diagnostic]:
+    """A file's pending findings through the project-level checks of its active rules."""
+    rules = [rule for rule in map(rule_by_code, facts.get("codes", ())) if rule is not None]
+    found: list[Diagnostic] = []
+    groups: set[str] = set()
+    for pending in facts["p"]:
+        suppressed = frozenset(pending["sup"])
+        for rule in rules:
+            for check in rule.project_checks.get(pending["k"], ()):
+                for message, group, fix in check(index, pending):
+                    if group is not None:
+                        if group in groups:
+                            continue
+                        groups.add(group)
+                    if not is_suppressed(rule.code, suppressed):
+                        found.append(pending_diagnostic(rule, path, pending, message, fix))
+    return found
+
+
+def has_internal_error(items: list) -> bool:
     """A rule failure is never cached: the rerun with --show-traceback must lint again."""
     return any(item[0] == INTERNAL_ERROR_CODE for item in items)
 
 
-def _cached_result(cache: ResultCache | None, path: str) -> list | None:
+def cached_result(cache: ResultCache | None, path: str) -> list | None:
     if cache is None:
         return None
     try:
@@ -177,7 +208,9 @@ def _well_formed(path: str, items: object) -> bool:
     return True
 
 
-def _run(paths: list[str], job: _Job, jobs: int | None):
+def run_jobs(paths: list[str], job: Job, jobs: int | None):
+    """``(path, content hash, diagnostics as tuples, facts)`` per file, in worker processes
+    when there are enough files."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
         _init_worker(job)
@@ -228,20 +261,20 @@ def deep_recursion() -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _init_process(job: _Job) -> None:
+def _init_process(job: Job) -> None:
     """Initialiser of a worker process, which lints and nothing else."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
     _init_worker(job)
 
 
-def _init_worker(job: _Job) -> None:
+def _init_worker(job: Job) -> None:
     wanted = set(job.rule_codes)
     _WORKER["job"] = job
     _WORKER["rules"] = tuple(rule for rule in all_rules() if rule.code in wanted)
 
 
 def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | None]]:
-    job: _Job = _WORKER["job"]  # type: ignore[assignment]
+    job: Job = _WORKER["job"]  # type: ignore[assignment]
     rules: tuple[Rule, ...] = _WORKER["rules"]  # type: ignore[assignment]
     results = []
     for path in paths:
@@ -253,29 +286,39 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
             results.append((path, None, [error.to_tuple()], None))
             continue
         facts: list = []
-        diagnostics = _check_bytes(data, path, job.settings, rules, job.show_traceback, facts)
+        diagnostics = check_bytes(
+            data, path, job.settings, rules, job.show_traceback, facts, facts_only=job.facts_only
+        )
         items = [d.to_tuple() for d in diagnostics]
         results.append((path, content_hash(data), items, facts[0] if facts else None))
     return results
 
 
-def _check_bytes(
+def check_bytes(
     data: bytes,
     path: str,
     settings: Settings,
     rules: tuple[Rule, ...],
     show_traceback: bool,
     facts_out: list | None = None,
+    *,
+    facts_only: bool = False,
 ) -> list[Diagnostic]:
     """Lint one file; its project-index facts (or None) are appended to ``facts_out``.
-    Nothing raised while analysing one file stops the run: it becomes that file's TL000
-    (nested too deeply) or TL999 (a bug in throughlint)."""
+    ``facts_only``: the facts a full lint would record, without running the rules (the
+    other files of a project when only some are linted). Nothing raised while analysing
+    one file stops the run: it becomes that file's TL000 (nested too deeply) or TL999 (a
+    bug in throughlint); with ``facts_only`` that file simply contributes no facts."""
     try:
-        return _analyse(data, path, settings, rules, show_traceback, facts_out)
+        return _analyse(data, path, settings, rules, show_traceback, facts_out, facts_only)
     except RecursionError:
+        if facts_only:
+            return []
         message = "cannot analyse: code nested too deeply"
         return [_source_error(path, SourceError(message))]
     except Exception as exc:
+        if facts_only:
+            return []
         return [_file_internal_error(path, exc, show_traceback)]
 
 
@@ -286,12 +329,15 @@ def _analyse(
     rules: tuple[Rule, ...],
     show_traceback: bool,
     facts_out: list | None,
+    facts_only: bool,
 ) -> list[Diagnostic]:
     try:
         source = decode_source(data, path)
         tree = parse_source(source)
     except SourceError as exc:
-        return [_source_error(path, exc)] if _reports_parse_errors(settings) else []
+        if facts_only or not _reports_parse_errors(settings):
+            return []
+        return [_source_error(path, exc)]
     ignored = _per_file_ignored(path, settings)
     active = tuple(
         rule for rule in rules if rule.relevant(source.text) and rule.code not in ignored
@@ -301,13 +347,15 @@ def _analyse(
     facts = None
     if any(rule.uses_index for rule in active):
         facts = FileFacts(tuple(rule.code for rule in active))
-        active = (*active, COLLECTOR)
+        active = (COLLECTOR,) if facts_only else (*active, COLLECTOR)
+    elif facts_only:
+        return []
     checker = Checker(
         source,
         tree,
         settings,
         _dispatch_for(active),
-        module=module_name(path),
+        module=module_identity(path, source_roots(settings))[1],
         show_traceback=show_traceback,
         index_facts=facts,
     )
@@ -315,7 +363,7 @@ def _analyse(
     diagnostics = filter_suppressed(checker.diagnostics, source)
     if facts is not None and facts_out is not None:
         facts_out.append(facts.to_json())
-    return diagnostics + checker.internal_errors
+    return [] if facts_only else diagnostics + checker.internal_errors
 
 
 @lru_cache(maxsize=64)
@@ -376,23 +424,3 @@ def _per_file_ignored(path: str, settings: Settings) -> set[str]:
                 ):
                     ignored.add(rule.code)
     return ignored
-
-
-@lru_cache(maxsize=4096)
-def _package_of(directory: str) -> str:
-    if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return ""
-    parent = os.path.dirname(directory)
-    outer = _package_of(parent) if parent != directory else ""
-    name = os.path.basename(directory)
-    return f"{outer}.{name}" if outer else name
-
-
-def module_name(path: str) -> str:
-    """Dotted module name of a file, from the ``__init__.py`` files above it."""
-    absolute = os.path.abspath(path)
-    stem = os.path.splitext(os.path.basename(absolute))[0]
-    package = _package_of(os.path.dirname(absolute))
-    if stem == "__init__":
-        return package or "__init__"
-    return f"{package}.{stem}" if package else stem

@@ -21,11 +21,15 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Diagnostic
 from throughlint.engine import LintResult, lint_text
 from throughlint.settings import Settings
 from throughlint.source import SourceError, SourceFile, decode_source
+
+if TYPE_CHECKING:
+    from throughlint.project import Project
 
 MAX_ROUNDS = 10
 
@@ -116,20 +120,32 @@ def fix_result(
     unsafe: bool = False,
     write: bool = True,
     selected: Selection | None = None,
+    project: Project | None = None,
 ) -> FixReport:
     """Apply the fixes in ``result`` (only those of ``selected`` findings when given); the
-    returned result holds what remains afterwards in the files fixed."""
+    returned result holds what remains afterwards (re-linted with ``project``'s index, so
+    cross-file findings remain listed)."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    report = FixReport(LintResult(files=result.files, errors=list(result.errors)))
+    report = FixReport(
+        LintResult(files=result.files, errors=list(result.errors), facts=result.facts)
+    )
     for path, diagnostics in by_path.items():
         if not any(
             applicable(d, unsafe) and (selected is None or selected(d)) for d in diagnostics
         ):
             report.result.diagnostics.extend(diagnostics)
             continue
-        item = fix_file(path, diagnostics, settings, unsafe=unsafe, write=write, selected=selected)
+        item = fix_file(
+            path,
+            diagnostics,
+            settings,
+            unsafe=unsafe,
+            write=write,
+            selected=selected,
+            project=project,
+        )
         report.files.append(item)
         report.result.diagnostics.extend(item.remaining)
     report.result.diagnostics.sort(key=lambda d: d.sort_key)
@@ -144,6 +160,7 @@ def fix_file(
     unsafe: bool = False,
     write: bool = True,
     selected: Selection | None = None,
+    project: Project | None = None,
 ) -> FileFix:
     diagnostics = list(diagnostics)
     try:
@@ -161,7 +178,14 @@ def fix_file(
         item.error = f"not fixed: {refusal}"
         return item
     try:
-        text = fix_text(item, settings, unsafe=unsafe, encoding=source.encoding, selected=selected)
+        text = fix_text(
+            item,
+            settings,
+            unsafe=unsafe,
+            encoding=source.encoding,
+            selected=selected,
+            project=project,
+        )
     except Exception as exc:  # a bug in a fix: this file stays as it is, the run goes on
         item.error = f"fix not applied: internal error ({type(exc).__name__})"
         item.fixed, item.remaining, item.applied = item.original, diagnostics, []
@@ -260,8 +284,10 @@ def fix_text(
     unsafe: bool,
     encoding: str = "utf-8",
     selected: Selection | None = None,
+    project: Project | None = None,
 ) -> str:
-    """Run the rounds on ``item.original``; fills ``item`` and returns the final text."""
+    """Run the rounds on ``item.original``; fills ``item`` and returns the final text.
+    Each round re-lints with ``project``'s index when given (the file alone otherwise)."""
     from throughlint.fixes.base import apply_fixes
 
     if longest_chain(item.original) > LIBCST_MAX_CHAIN:
@@ -293,7 +319,10 @@ def fix_text(
             break
         text = new_text
         item.applied.extend(outcome.applied)
-        current = lint_text(text, item.path, settings, encoding=encoding)
+        if project is not None:
+            current = project.lint_buffer(item.path, text, encoding=encoding)
+        else:
+            current = lint_text(text, item.path, settings, encoding=encoding)
     item.fixed = text
     item.remaining = current
     return text

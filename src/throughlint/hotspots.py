@@ -16,9 +16,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from throughlint.command import EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR, fail
 from throughlint.diagnostics import Diagnostic
-
-EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR = 0, 1, 2
 
 
 @dataclass
@@ -69,8 +68,8 @@ def hot_spots(
     call_sites: dict[str, int],
     by: str = "function",
 ) -> list[HotSpot]:
-    from throughlint.engine import module_name
     from throughlint.priority import qualified_function
+    from throughlint.source import module_name
 
     spots: dict[tuple[str, str], HotSpot] = {}
     for d in diagnostics:
@@ -86,9 +85,9 @@ def hot_spots(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from throughlint.cli import _codes, _Parser
+    from throughlint.command import Parser, code_list
 
-    parser = _Parser(
+    parser = Parser(
         prog="throughlint report",
         description="Hot spots: the functions (or modules) whose findings cost the most "
         "throughput, ranked by priority (loop depth, query or unbounded input, radon "
@@ -98,8 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--by", choices=("function", "module"), default="function")
     parser.add_argument("--top", type=int, default=20, metavar="N", help="rows (default 20)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--select", type=_codes, help="codes or prefixes to enable")
-    parser.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    parser.add_argument("--select", type=code_list, help="codes or prefixes to enable")
+    parser.add_argument("--ignore", type=code_list, help="codes or prefixes to disable")
     parser.add_argument("--baseline", metavar="FILE", help="rank only findings not in FILE")
     parser.add_argument("--diff-from", metavar="REF", help="rank only changed lines")
     parser.add_argument("--config", help="read settings from this pyproject.toml")
@@ -113,18 +112,19 @@ def main(arguments: Sequence[str]) -> int:
     options = build_parser().parse_args(list(arguments))
     from throughlint.adoption import AdoptionError, adopt, baseline_path
     from throughlint.checker import INTERNAL_ERROR_CODE
-    from throughlint.cli import settings_from_options
+    from throughlint.command import settings_from_options
     from throughlint.config import ConfigError
-    from throughlint.engine import PARSE_ERROR_CODE, lint_paths
+    from throughlint.engine import PARSE_ERROR_CODE
     from throughlint.priority import call_sites, index_facts
+    from throughlint.project import lint_paths
 
     if options.top < 1 or (options.jobs is not None and options.jobs < 1):
-        return _fail("--top and --jobs must be at least 1")
+        return fail("--top and --jobs must be at least 1")
     paths = options.paths or ["."]
     try:
         settings = settings_from_options(options, paths)
     except ConfigError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     result = lint_paths(paths, settings, jobs=options.jobs, use_cache=not options.no_cache)
     for error in result.errors:
         print(f"throughlint: error: {error}", file=sys.stderr)
@@ -137,7 +137,7 @@ def main(arguments: Sequence[str]) -> int:
             diff_from=options.diff_from,
         )
     except AdoptionError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     for note in adopted.notes:
         print(f"throughlint: {note}", file=sys.stderr)
     errors = (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE)
@@ -218,8 +218,3 @@ def _table(spots: list[HotSpot], by: str, top: int, findings: int, source: str) 
         )
     )
     return buffer.getvalue()
-
-
-def _fail(message: str) -> int:
-    print(f"throughlint: error: {message}", file=sys.stderr)
-    return EXIT_ERROR

@@ -1,7 +1,7 @@
 """Hot-path ranking: which findings to fix first in a codebase with hundreds of them.
 
 The walk records, when a rule reports, the facts that make a finding expensive
-(:func:`finding_context`); they travel on the :class:`Diagnostic` and through the cache.
+(``finding_context.py``); they travel on the :class:`Diagnostic` and through the cache.
 After the run, :func:`rank` turns them into a ``priority`` from 0 to 100:
 
 - loop nesting: 20 points per per-item loop around the finding (the work grows as
@@ -21,152 +21,17 @@ A finding on a cold path or on constant input (``relevance.py``, shown with
 
 from __future__ import annotations
 
-import ast
 import math
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Diagnostic
+from throughlint.finding_context import QUERY, UNBOUNDED
 from throughlint.relevance import held_back
-from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
-    from throughlint.semantic.loops import Loop
-    from throughlint.semantic.model import SemanticModel
     from throughlint.settings import Settings
-
-QUERY, UNBOUNDED = "query", "unbounded"
-
-# Iterating these yields rows one by one from a database (canonical names, call results
-# end in "()"); anything reached from a connection factory counts as well.
-_QUERY_ROOTS = (
-    "sqlalchemy.orm.Session",
-    "sqlalchemy.orm.session.Session",
-    "sqlalchemy.orm.scoped_session",
-    "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.engine.Connection",
-    "sqlalchemy.engine.Engine",
-)
-# Input with no size known in advance: files, streams, generators of the file system.
-_UNBOUNDED_NAMES = frozenset(
-    {
-        "builtins.open()",
-        "io.open()",
-        "codecs.open()",
-        "gzip.open()",
-        "bz2.open()",
-        "lzma.open()",
-        "sys.stdin",
-        "fileinput.input()",
-        "itertools.count()",
-        "itertools.cycle()",
-        "os.walk()",
-        "os.scandir()",
-        "glob.iglob()",
-        "csv.reader()",
-        "csv.DictReader()",
-    }
-)
-_UNBOUNDED_SUFFIXES = (".readlines()", ".iter_lines()", ".iter_content()", ".rglob()", ".glob()")
-_WRAPPERS = frozenset(
-    {"builtins.enumerate", "builtins.sorted", "builtins.reversed", "builtins.list", "builtins.zip"}
-)
-
-_HOLDERS = (BindingKind.ASSIGNMENT, BindingKind.WITH_VARIABLE)
-_COMPLEXITY: weakref.WeakKeyDictionary[ast.AST, int] = weakref.WeakKeyDictionary()
-
-
-@dataclass(frozen=True, slots=True)
-class FindingContext:
-    loop_depth: int
-    loop_input: str
-    complexity: int
-
-
-def finding_context(model: SemanticModel, settings: Settings) -> FindingContext:
-    """Facts about where the walk is now, for the diagnostic being reported."""
-    depth = sum(1 for loop in model.loops if not loop.small)
-    innermost = model.hot_loop(include_while=True)
-    loop_input = _loop_input(model, innermost, settings) if innermost is not None else ""
-    return FindingContext(depth, loop_input, function_complexity(model.function))
-
-
-def function_complexity(function: ast.AST | None) -> int:
-    """radon's cyclomatic complexity of a function (closures counted apart); a lambda is 1,
-    module level 0. Computed once per function node."""
-    if function is None:
-        return 0
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return 1
-    known = _COMPLEXITY.get(function)
-    if known is None:
-        from radon.visitors import ComplexityVisitor
-
-        functions = ComplexityVisitor.from_ast(function).functions
-        known = _COMPLEXITY[function] = functions[0].complexity if functions else 1
-    return known
-
-
-def _loop_input(model: SemanticModel, loop: Loop, settings: Settings) -> str:
-    from throughlint.semantic.loops import LoopKind
-
-    if loop.kind is LoopKind.WHILE:
-        return UNBOUNDED
-    iterable = _unwrap(model, loop.iter)
-    if iterable is None:
-        return ""
-    if _is_query(model, iterable, settings):
-        return QUERY
-    name = model.resolve(iterable)
-    if name is not None and (name in _UNBOUNDED_NAMES or name.endswith(_UNBOUNDED_SUFFIXES)):
-        return UNBOUNDED
-    if loop.kind is LoopKind.ASYNC_FOR:
-        return UNBOUNDED
-    return ""
-
-
-def _unwrap(model: SemanticModel, node: ast.expr | None) -> ast.expr | None:
-    """``enumerate(rows)`` iterates ``rows``; a plain name stands for what it was assigned."""
-    for _ in range(4):
-        if (
-            isinstance(node, ast.Call)
-            and node.args
-            and model.resolve(node.func) in _WRAPPERS
-            and not isinstance(node.args[0], ast.Starred)
-        ):
-            node = node.args[0]
-            continue
-        if isinstance(node, ast.Name):
-            binding = model.lookup(node.id)
-            if binding is not None and binding.value is not None and binding.kind in _HOLDERS:
-                node = binding.value
-                continue
-        break
-    return node
-
-
-def _is_query(model: SemanticModel, node: ast.expr, settings: Settings) -> bool:
-    if isinstance(node, ast.Call):
-        from throughlint.effects import Effect, call_effects
-
-        if call_effects(model, node, settings) & Effect.READ:
-            return True
-    name = model.resolve(node)
-    if name is None:
-        return False
-    if ".objects." in name or name.endswith(".objects"):
-        return True  # a Django queryset
-    bare = name[:-2] if name.endswith("()") else name
-    if bare in settings.query_functions:
-        return True
-    from throughlint.apis import DB_CONNECTION_FACTORIES
-
-    roots = (*DB_CONNECTION_FACTORIES, *settings.connection_factories, *_QUERY_ROOTS)
-    return any(name.startswith(f"{root}().") for root in roots)
-
 
 # --- ranking ---------------------------------------------------------------------------
 
@@ -193,7 +58,7 @@ def qualified_function(diagnostic: Diagnostic) -> str:
     """``module.Class.method`` of the function around a finding; "" at module level."""
     if not diagnostic.enclosing:
         return ""
-    from throughlint.engine import module_name
+    from throughlint.source import module_name
 
     return f"{module_name(diagnostic.path)}.{diagnostic.enclosing}"
 

@@ -53,6 +53,8 @@ class Settings:
     remote_call_functions: tuple[str, ...] = ()
     connection_factories: tuple[str, ...] = ()
     cache_dir: str = ".throughlint_cache"
+    # folders whose files are named as modules from there (``src = ["src"]``, like ruff)
+    src: tuple[str, ...] = ()
     baseline: str | None = None  # relative to project_root
     show_all: bool = False  # held-back findings too (relevance.py)
     project_root: str = field(default=".", compare=False)

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Span
+
+if TYPE_CHECKING:
+    from throughlint.settings import Settings
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -132,3 +139,53 @@ def parse_source(source: SourceFile) -> ast.Module:
 
 def _raise_syntax(message: str, line: int, column: int) -> ast.Module:
     raise SourceError(message, line, column)
+
+
+# --- module identity -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _package_of(directory: str) -> str:
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ""
+    parent = os.path.dirname(directory)
+    outer = _package_of(parent) if parent != directory else ""
+    name = os.path.basename(directory)
+    return f"{outer}.{name}" if outer else name
+
+
+def source_roots(settings: Settings) -> tuple[str, ...]:
+    """The ``src`` setting's folders, absolute (relative ones are to the project root)."""
+    return tuple(
+        os.path.join(os.path.abspath(settings.project_root), root) for root in settings.src
+    )
+
+
+def module_identity(path: str, roots: Sequence[str] = ()) -> tuple[str, str]:
+    """``(root, dotted name)`` of a file. Under one of the ``src`` ``roots`` the name is the
+    path from that root (namespace packages included); elsewhere it comes from the
+    ``__init__.py`` files above the file, and the root is the folder above the outermost
+    package. Two ``models.py`` in two roots are two modules."""
+    absolute = os.path.abspath(path)
+    stem = os.path.splitext(os.path.basename(absolute))[0]
+    for root in roots:
+        relative = os.path.relpath(absolute, root)
+        if relative != ".." and not relative.startswith(".." + os.sep):
+            parts = relative.split(os.sep)
+            parts[-1] = stem
+            if stem == "__init__":
+                parts.pop()
+            return root, ".".join(parts) or "__init__"
+    directory = os.path.dirname(absolute)
+    package = _package_of(directory)
+    root = directory
+    for _ in package.split(".") if package else ():
+        root = os.path.dirname(root)
+    if stem == "__init__":
+        return root, package or "__init__"
+    return root, f"{package}.{stem}" if package else stem
+
+
+def module_name(path: str, roots: Sequence[str] = ()) -> str:
+    """Dotted module name of a file (see :func:`module_identity`)."""
+    return module_identity(path, roots)[1]

@@ -7,7 +7,7 @@ import sysconfig
 
 import pytest
 
-from throughlint.engine import lint_paths
+from throughlint.project import lint_paths
 from throughlint.settings import Settings
 
 CODES = ("TL301", "TL401", "TL402")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from throughlint.engine import lint_paths, lint_text
+from throughlint.engine import lint_text
+from throughlint.project import lint_paths
 from throughlint.settings import Settings
 
 

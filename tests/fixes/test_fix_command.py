@@ -147,7 +147,7 @@ def test_text_replacements_rebuild_the_new_text():
 
 
 def test_linting_never_imports_libcst(tmp_path):
-    """DESIGN.md: libcst is for the fixing path only; rules import ``fixes.offers``."""
+    """ARCHITECTURE.md: libcst is for the fixing path only; rules import ``fixes.offers``."""
     (tmp_path / "jobs.py").write_text(QUEUE + "import sqlite3\n")
     script = (
         "import sys\n"

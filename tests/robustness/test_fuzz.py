@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from support.fuzzing import ALL_TRIGGERS, EXAMPLES, RULES, fuzz_settings
 
 from throughlint.checker import INTERNAL_ERROR_CODE
-from throughlint.engine import PARSE_ERROR_CODE, lint_paths, lint_text
+from throughlint.engine import PARSE_ERROR_CODE, lint_text
+from throughlint.project import lint_paths
 from throughlint.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

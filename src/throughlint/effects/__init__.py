@@ -8,24 +8,18 @@ remote round trip. Rules and function summaries classify calls here and nowhere 
 from __future__ import annotations
 
 import ast
-import enum
 from typing import TYPE_CHECKING
+
+from throughlint.effects.database import database_effects
+from throughlint.effects.kinds import Effect
+from throughlint.effects.remote import remote_effects
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
     from throughlint.settings import Settings
 
-
-class Effect(enum.Flag):
-    NONE = 0
-    READ = enum.auto()
-    WRITE = enum.auto()
-    COMMIT = enum.auto()
-    REMOTE = enum.auto()
+__all__ = ["Effect", "call_effects"]
 
 
 def call_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:
-    from throughlint.effects.database import database_effects
-    from throughlint.effects.remote import remote_effects
-
     return database_effects(model, call, settings) | remote_effects(model, call, settings)

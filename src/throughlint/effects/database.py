@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from throughlint.apis import DB_CONNECTION_FACTORIES
-from throughlint.effects import Effect
+from throughlint.effects.kinds import Effect
 from throughlint.semantic.expressions import dotted_name, unparse_short
 
 if TYPE_CHECKING:

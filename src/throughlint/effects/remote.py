@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from throughlint.effects import Effect
+from throughlint.effects.kinds import Effect
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel

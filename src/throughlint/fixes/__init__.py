@@ -1,7 +1,7 @@
 """Fixes: one small libcst transformer per kind, found by ``Fix.kind``.
 
 This package's ``__init__`` and ``offers`` stay free of libcst: rules import ``offers`` on
-the lint path (DESIGN.md: no libcst import while linting); the transformer modules are
+the lint path (ARCHITECTURE.md: no libcst while linting); the transformer modules are
 imported only when a fix is applied.
 """
 

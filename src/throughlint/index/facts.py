@@ -106,27 +106,18 @@ def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None
         return
     span = checker.source.span(node)
     line = checker.source.line(span.line)
-    model = checker.semantic
+    enclosing, context = checker.where()
     record = {
         "k": kind,
         "span": [span.line, span.column, span.end_line, span.end_column],
         "src": line,
         "sup": sorted(line_suppressions(checker.source, span.line)),
-        "fn": (model.function_name or "").removeprefix(model.module + "."),
-        "depth": sum(1 for loop in model.loops if not loop.small and not loop.is_while),
-        "place": _placement(checker),
+        "fn": enclosing,
+        "ctx": [context.loop_depth, context.loop_input, context.complexity],
+        "place": list(checker.placement(context.loop_input)),
         **data,
     }
     facts.pending.append(record)
-
-
-def _placement(checker: Checker) -> list[Any]:
-    """The loop, input size and path kind (``Checker.placement``), JSON-safe."""
-    from throughlint.priority import finding_context
-
-    loop_input = finding_context(checker.semantic, checker.settings).loop_input
-    loop_span, subject, source_line, size, kind = checker.placement(loop_input)
-    return [list(loop_span), subject, source_line, size, kind, loop_input]
 
 
 def project_callee(name: str | None) -> bool:

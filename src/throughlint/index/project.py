@@ -1,36 +1,16 @@
-"""The merged project index: models and relations, transitive function summaries, and the
-resolution of pending findings into diagnostics (in the main process, after all files)."""
+"""The merged project index, a fact store with a query API: models and their relations,
+transitive function summaries (effects and the call that gives each), module-level SQL.
+It knows no rule: rules query it from their project-level checks (``Rule.on_project``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
-from throughlint.effects import Effect
-from throughlint.suppression import is_suppressed
+from throughlint.effects.kinds import Effect
 
 SUMMARY_DEPTH = 4
 """How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
-
-HELPER_CODES: tuple[tuple[Effect, str], ...] = (
-    (Effect.READ, "TL101"),
-    (Effect.WRITE, "TL102"),
-    (Effect.COMMIT, "TL103"),
-    (Effect.REMOTE, "TL401"),
-)
-"""Which code a call in a hot loop gets for each effect of the function it calls."""
-SHAPE_EXEMPT = frozenset({"TL401"})
-"""Codes not reported for a call in a retry or polling loop (the pending record's
-``shape``, from ``semantic.concurrency.not_per_item``), as their direct checks do."""
-
-_HELPER_WORDS = {
-    "TL101": ("runs a query", "1 + N queries"),
-    "TL102": ("writes a row", "N writes"),
-    "TL103": ("commits a transaction", "N commits"),
-    "TL401": ("makes a remote call", "N round trips"),
-}
 
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 SQLALCHEMY_BASES = frozenset(
@@ -45,8 +25,6 @@ SQLALCHEMY_BASES = frozenset(
         "flask_sqlalchemy.SQLAlchemy().Model",
     }
 )
-QUERYING_LAZY = frozenset({"select", "dynamic", "True"})
-"""SQLAlchemy loader strategies that emit a SELECT when the attribute is touched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +47,6 @@ class ProjectIndex:
         self._relations: dict[str, dict[str, Relation]] = {}
         self._effects: dict[str, int] = {}
         self._witness: dict[str, dict[str, str]] = {}
-        self._finished = False
 
     # --- building ----------------------------------------------------------------------
 
@@ -83,7 +60,6 @@ class ProjectIndex:
     def finish(self) -> ProjectIndex:
         self._build_relations()
         self._build_summaries()
-        self._finished = True
         return self
 
     def model_kind(self, name: str, depth: int = 0) -> str | None:
@@ -250,142 +226,9 @@ class ProjectIndex:
         key = self._function_key(name)
         return self._witness.get(key or "", {}).get(str(effect.value), "")
 
-    # --- pending findings --------------------------------------------------------------
+    # --- statements -------------------------------------------------------------------
 
-    def resolve(
-        self, path: str, facts: dict[str, Any] | None, codes: Iterable[str] | None = None
-    ) -> list[Diagnostic]:
-        """Diagnostics for a file's pending findings, for the ``codes`` active in it."""
-        if not facts or not facts.get("p"):
-            return []
-        active = set(facts.get("codes", ())) if codes is None else set(codes)
-        found: list[Diagnostic] = []
-        groups: set[str] = set()
-        for pending in facts["p"]:
-            kind = pending["k"]
-            if kind == "call":
-                items = self._resolve_call(pending, active)
-            elif kind == "relation":
-                items = self._resolve_relation(pending, active)
-            elif kind == "sql":
-                items = self._resolve_statement(pending, active)
-            else:
-                items = []
-            for code, message, group, *fix in items:
-                if group is not None:
-                    if group in groups:
-                        continue
-                    groups.add(group)
-                if is_suppressed(code, frozenset(pending["sup"])):
-                    continue
-                found.append(_diagnostic(path, pending, code, message, *fix))
-        return found
-
-    def _resolve_call(self, pending: dict[str, Any], active: set[str]):
-        callee = pending["callee"]
-        effect = self.summary_effects(callee)
-        if not effect:
-            return []
-        items = []
-        for flag, code in HELPER_CODES:
-            if code not in active or not effect & flag:
-                continue
-            if code in SHAPE_EXEMPT and pending.get("shape"):
-                continue  # a retry or a polling loop: not one call per item
-            verb, growth = _HELPER_WORDS.get(code, ("does I/O", "N calls"))
-            witness = self.summary_witness(callee, flag)
-            via = f" (via {witness})" if witness else ""
-            items.append(
-                (
-                    code,
-                    f"`{pending['text']}()` {verb}{via} on every pass of {pending['loop']}: "
-                    f"{growth}; batch the work outside the loop",
-                    None,
-                )
-            )
-        return items
-
-    def _resolve_statement(self, pending: dict[str, Any], active: set[str]):
-        """``execute(NAME, ...)`` with ``NAME`` a SQL string of another module."""
-        from throughlint.effects import Effect as _Effect
-        from throughlint.effects.database import READ_VERBS, WRITE_VERBS, DbCall, article
-        from throughlint.rules.per_item_write import advice
-
-        verb, sql = self.statements.get(pending["statement"], (None, None))
-        short = pending["statement"].rsplit(".", 1)[-1]
-        api, loop = pending["api"], pending["loop"]
-        if verb in READ_VERBS and "TL101" in active:
-            return [
-                (
-                    "TL101",
-                    f"`{api}` runs `{short}` (a SELECT) on every pass of {loop}: 1 + N queries; "
-                    f"use one query for all items (`WHERE id IN (...)` / `= ANY(%s)`)",
-                    None,
-                )
-            ]
-        if verb in WRITE_VERBS and "TL102" in active:
-            found = DbCall(
-                _Effect.WRITE, pending["framework"], "execute", pending["driver"], verb, sql
-            )
-            return [
-                (
-                    "TL102",
-                    f"`{api}` runs `{short}` ({article(verb)} {verb}) on every pass of {loop}: "
-                    f"N round trips; {advice(found)}",
-                    None,
-                )
-            ]
-        return []
-
-    def _resolve_relation(self, pending: dict[str, Any], active: set[str]):
-        from throughlint.rules.n_plus_one_query import relation_message
-
-        if "TL101" not in active:
-            return []
-        relation = self.relation(pending["model"], pending["attr"])
-        if relation is None or relation.framework != pending["framework"]:
-            return []
-        message = relation_message(relation, pending)
-        if message is None:
-            return []
-        from throughlint.fixes.offers import eager_load
-
-        fix = eager_load(pending, relation.many, relation.kind, relation.lazy)
-        return [("TL101", message, pending.get("group"), fix)]
-
-
-def _diagnostic(
-    path: str, pending: dict[str, Any], code: str, message: str, fix: Fix | None = None
-) -> Diagnostic:
-    from throughlint.rules import rule_by_code
-
-    rule = rule_by_code(code)
-    line, column, end_line, end_column = pending["span"]
-    return Diagnostic(
-        code=code,
-        name=rule.name if rule is not None else code,
-        path=path,
-        span=Span(line, column, end_line, end_column),
-        message=message,
-        severity=rule.severity if rule is not None else Severity.WARNING,
-        source_line=pending["src"],
-        fix=fix,
-        enclosing=pending.get("fn", ""),
-        loop_depth=pending.get("depth", 0),
-        **_placement(pending.get("place")),
-    )
-
-
-def _placement(place: Any) -> dict[str, Any]:
-    """The pending record's loop, input size and path kind (``facts._placement``)."""
-    if not isinstance(place, list) or len(place) != 6:
-        return {}
-    loop_span, subject, source_line, size, kind, loop_input = place
-    return {
-        "loop_span": tuple(loop_span),
-        "loop_subject": subject,
-        "loop_source": source_line,
-        "input_size": size,
-        "path_kind": kind,
-        "loop_input": loop_input,
-    }
+    def statement(self, name: str) -> tuple[str | None, str | None]:
+        """``(verb, SQL)`` of a module-level SQL string of the project, else (None, None)."""
+        found = self.statements.get(name)
+        return (found[0], found[1]) if found else (None, None)

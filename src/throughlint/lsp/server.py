@@ -17,6 +17,7 @@ from throughlint import __version__
 from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Applicability, Diagnostic, Severity
 from throughlint.engine import PARSE_ERROR_CODE
+from throughlint.project import Project
 from throughlint.settings import Settings
 
 SOURCE = "throughlint"
@@ -45,6 +46,25 @@ class ThroughlintServer(LanguageServer):
         self.linted: dict[str, _Linted] = {}
         self._settings: dict[str, tuple[float, Settings]] = {}
         self._baselines: dict[str, tuple[float, dict[str, str]]] = {}
+        self._projects: dict[tuple[str, Settings], Project] = {}
+
+    def project_for(self, path: str, settings: Settings) -> Project:
+        """One long-lived project per root and settings: the index of the files not open
+        stays in memory and only files whose stat changed are read again. Without a
+        configuration file, the workspace folder holding ``path`` is the root."""
+        root = settings.project_root
+        if settings.config_file is None:
+            folders = [folder.path for folder in self.workspace.folders.values()]
+            if self.workspace.root_path:
+                folders.append(self.workspace.root_path)
+            absolute = os.path.abspath(path)
+            inside = [f for f in folders if f and _contains(os.path.abspath(f), absolute)]
+            root = max(inside, key=len) if inside else os.path.dirname(absolute)
+        key = (os.path.abspath(root), settings)
+        project = self._projects.get(key)
+        if project is None:
+            project = self._projects[key] = Project(settings, root)
+        return project
 
     def settings_for(self, path: str) -> Settings:
         from throughlint.config import ConfigError, find_config, load_settings
@@ -90,13 +110,11 @@ class ThroughlintServer(LanguageServer):
         return apply_baseline(diagnostics, known[1], settings.project_root).new
 
     def lint(self, document: TextDocument) -> _Linted:
-        from throughlint.engine import lint_text
-
         path = document.path
         settings = self.settings_for(path)
         text = document.source
         try:
-            diagnostics = lint_text(text, path, settings)
+            diagnostics = self.project_for(path, settings).lint_buffer(path, text)
         except Exception as exc:  # never take the editor session down
             self.window_log_message(
                 types.LogMessageParams(types.MessageType.Error, f"throughlint: {exc!r}")
@@ -116,6 +134,10 @@ class ThroughlintServer(LanguageServer):
                 uri=uri, version=document.version, diagnostics=[lsp for _, lsp in linted.findings]
             )
         )
+
+
+def _contains(folder: str, path: str) -> bool:
+    return os.path.commonpath([folder, path]) == folder
 
 
 def to_lsp(diagnostic: Diagnostic, document: TextDocument) -> types.Diagnostic:
@@ -222,6 +244,8 @@ def create_server() -> ThroughlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ThroughlintServer, params: types.DidSaveTextDocumentParams) -> None:
+        for project in ls._projects.values():
+            project.forget_files()  # a save may have added a file to the project
         ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

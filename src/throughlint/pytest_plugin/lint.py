@@ -30,6 +30,7 @@ class Linter:
         self.extra_paths = extra_paths
         self._settings = None
         self._matcher = None
+        self._project = None
         self._entries: dict[str, list] | None = None
         self._dirty: dict[str, list] = {}
         self.seen: set[str] = set()
@@ -61,14 +62,24 @@ class Linter:
 
         return f"{CACHE_KEY}/v{__version__}-{self.settings.fingerprint()}"
 
+    @property
+    def project(self):
+        """The project the items belong to: every file of it feeds the index, so an item
+        reports what ``throughlint FILE`` and a full run report for its file."""
+        if self._project is None:
+            from throughlint.project import Project
+
+            self._project = Project.for_paths(self.settings, [str(self.config.rootpath)])
+        return self._project
+
     def lint(self, path: Path) -> tuple[list, bool]:
-        """(diagnostics, whether they came from the cache)."""
+        """(diagnostics, whether they came from the cache). A cached entry is valid for the
+        file's content *and* the state of the project's other files (cross-file findings)."""
         from throughlint.cache import content_hash
         from throughlint.diagnostics import Diagnostic
-        from throughlint.engine import lint_text
 
         data = path.read_bytes()
-        digest = content_hash(data)
+        digest = content_hash(data) + self.project.state()
         shown = _display(path, self.config.rootpath)
         if self._entries is None:
             cache = getattr(self.config, "cache", None)  # None under -p no:cacheprovider
@@ -76,8 +87,7 @@ class Linter:
         entry = self._entries.get(shown)
         if entry is not None and entry[0] == digest:
             return [Diagnostic.from_tuple(shown, item) for item in entry[1]], True
-        text = data.decode("utf-8", errors="surrogateescape")
-        diagnostics = lint_text(text, shown, self.settings)
+        diagnostics = self.project.lint_buffer(str(path), data, shown=shown)
         self._dirty[shown] = [digest, [d.to_tuple() for d in diagnostics]]
         return diagnostics, False
 

@@ -107,11 +107,13 @@ class Repeat:
 
 
 class StaticIndex:
-    """Lints call-site files with the same settings and engine as the CLI, once each."""
+    """Lints call-site files with the same settings, engine and project index as the CLI
+    (every rule, every file of the project), once each."""
 
     def __init__(self, rootdir: str) -> None:
         self.rootdir = rootdir
         self._settings: Settings | None = None
+        self._project = None
         self._files: dict[str, list] = {}
 
     def settings(self) -> Settings:
@@ -130,46 +132,56 @@ class StaticIndex:
         """TL101 diagnostics in ``path``, or None when there is no static TL101 rule."""
         from throughlint.rules import rule_by_code
 
-        rule = rule_by_code("TL101")
-        if rule is None:
+        if rule_by_code("TL101") is None:
             return None
         if path not in self._files:
-            from throughlint.engine import lint_text
-
             try:
-                with open(path, encoding="utf-8") as handle:
-                    text = handle.read()
-            except (OSError, UnicodeDecodeError):
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
                 self._files[path] = []
             else:
-                # linted under the path the CLI shows, so fingerprints match its baseline
+                if self._project is None:
+                    from throughlint.project import Project
+
+                    self._project = Project.for_paths(self.settings(), [self.rootdir])
+                # reported under the path the CLI shows, so fingerprints match its baseline
                 shown = _display(path, self.rootdir)
-                self._files[path] = lint_text(text, shown, self.settings(), rules=[rule])
+                found = self._project.lint_buffer(path, data, shown=shown)
+                self._files[path] = [d for d in found if d.code == "TL101"]
         return self._files[path]
 
-    def confirm(self, sites: tuple) -> tuple[str, str, str | None]:
+    def confirm(self, sites: tuple) -> tuple[str, str, str | None, tuple | None]:
+        """(verdict, detail, fingerprint, the site the static rule names): the frames are
+        tried innermost first, so an N+1 through a helper is matched at the caller's loop,
+        where the static rule reports it, not at the query inside the helper."""
         if not sites:
-            return "no-site", "no call site in user code", None
-        filename = sites[0][0]
-        found = self.tl101(filename)
-        if found is None:
-            return "unavailable", "no static TL101 rule is installed to compare with", None
-        lines = {site[1] for site in sites if site[0] == filename}
-        for index, diagnostic in enumerate(found):
-            if diagnostic.span.line in lines:
-                from throughlint.fingerprints import fingerprints
+            return "no-site", "no call site in user code", None, None
+        available = False
+        for site in sites:
+            found = self.tl101(site[0])
+            if found is None:
+                continue
+            available = True
+            for index, diagnostic in enumerate(found):
+                if diagnostic.span.line == site[1]:
+                    from throughlint.fingerprints import fingerprints
 
-                fingerprint = fingerprints(found)[index]
-                where = f"{diagnostic.path}:{diagnostic.span.line}"
-                return (
-                    "confirmed",
-                    f"static TL101 flags the same call site at {where} "
-                    f"(fingerprint {fingerprint[:12]})",
-                    fingerprint,
-                )
+                    fingerprint = fingerprints(found)[index]
+                    where = f"{diagnostic.path}:{diagnostic.span.line}"
+                    return (
+                        "confirmed",
+                        f"static TL101 flags the same call site at {where} "
+                        f"(fingerprint {fingerprint[:12]})",
+                        fingerprint,
+                        site,
+                    )
+        if not available:
+            return "unavailable", "no static TL101 rule is installed to compare with", None, None
         return (
             "missed",
             "static analysis does not flag this call site: a runtime-only finding",
+            None,
             None,
         )
 
@@ -197,7 +209,7 @@ def findings(
             site = verdict.site
             inner = tuple(reversed(verdict.chain))
             if static is not None:
-                checked, detail, printed = static.confirm((site, *inner))
+                checked, detail, printed, _ = static.confirm((site, *inner))
             else:
                 checked, detail, printed = "unavailable", "static comparison off", None
             result.append(

@@ -1,4 +1,4 @@
-"""The stable JSON format (DESIGN.md section 3); other tools depend on its shape."""
+"""The stable JSON format (ARCHITECTURE.md: a contract); other tools depend on its shape."""
 
 from __future__ import annotations
 

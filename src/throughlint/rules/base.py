@@ -46,9 +46,13 @@ class Rule:
     bad: tuple[str, ...] = ()
     good: tuple[str, ...] = ()
     near_miss: tuple[str, ...] = ()
-    fixed: tuple[str, ...] = ()
     uses_index: bool = False  # needs the project index (throughlint.index)
     checks: dict[type[ast.AST], list[Callable[..., None]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # project-level checks by pending-finding kind: (index, pending) -> [(message, group,
+    # fix)]; run after every file's facts are merged (``engine.resolve_index``)
+    project_checks: dict[str, list[Callable[..., list]]] = field(
         default_factory=dict, compare=False, repr=False
     )
     doc: str = field(default="", compare=False, repr=False)
@@ -59,6 +63,17 @@ class Rule:
         def register(function: Callable) -> Callable:
             for node_type in node_types:
                 self.checks.setdefault(node_type, []).append(function)
+            return function
+
+        return register
+
+    def on_project(self, *kinds: str) -> Callable[[Callable], Callable]:
+        """Register the decorated function as this rule's check of the pending findings of
+        ``kinds`` (``index/facts.py``), given the merged project index."""
+
+        def register(function: Callable) -> Callable:
+            for kind in kinds:
+                self.project_checks.setdefault(kind, []).append(function)
             return function
 
         return register

@@ -72,6 +72,7 @@ from throughlint.effects.database import (
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
+from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
@@ -280,3 +281,6 @@ def _is_batch_test(test: ast.expr) -> bool:
                 if isinstance(side, ast.Name) and any(w in side.id.lower() for w in _BATCH_NAMES):
                     return True
     return False
+
+
+RULE.on_project("call")(helper_call(Effect.COMMIT, "commits a transaction", "N commits"))

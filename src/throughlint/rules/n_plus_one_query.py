@@ -84,6 +84,7 @@ from throughlint.effects.database import READ_VERBS, DbCall, classify_call, rece
 from throughlint.fixes import offers
 from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
+from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
@@ -481,3 +482,36 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
         f"`{var}.{attr}` runs a query for {items}: 1 + N queries; "
         f'add `{api}("{attr}")` to the queryset'
     )
+
+
+RULE.on_project("call")(helper_call(Effect.READ, "runs a query", "1 + N queries"))
+
+
+@RULE.on_project("sql")
+def check_imported_statement(index, pending: dict[str, Any]) -> list:
+    """``execute(NAME, ...)`` in a hot loop, ``NAME`` a SELECT of another module."""
+    verb, _ = index.statement(pending["statement"])
+    if verb not in READ_VERBS:
+        return []
+    short = pending["statement"].rsplit(".", 1)[-1]
+    return [
+        (
+            f"`{pending['api']}` runs `{short}` (a SELECT) on every pass of {pending['loop']}: "
+            "1 + N queries; use one query for all items (`WHERE id IN (...)` / `= ANY(%s)`)",
+            None,
+            None,
+        )
+    ]
+
+
+@RULE.on_project("relation")
+def check_relation(index, pending: dict[str, Any]) -> list:
+    """An attribute of a loop item that the index knows to be a lazy relation."""
+    relation = index.relation(pending["model"], pending["attr"])
+    if relation is None or relation.framework != pending["framework"]:
+        return []
+    message = relation_message(relation, pending)
+    if message is None:
+        return []
+    fix = offers.eager_load(pending, relation.many, relation.kind, relation.lazy)
+    return [(message, pending.get("group"), fix)]

@@ -65,9 +65,11 @@ from __future__ import annotations
 
 import ast
 
+from throughlint.effects import Effect
 from throughlint.effects.remote import remote_call
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
+from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import describe_loop
@@ -262,3 +264,8 @@ def check(checker, node: ast.Call) -> None:
         if remote.client == "Django cache" and remote.method == "set"
         else None,
     )
+
+
+RULE.on_project("call")(
+    helper_call(Effect.REMOTE, "makes a remote call", "N round trips", per_item_only=True)
+)

@@ -98,6 +98,7 @@ from throughlint.effects.database import (
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
+from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
@@ -352,3 +353,25 @@ def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
     if textual:
         return "pass all rows to one call: `execute(text(...), [params, ...])` (executemany)"
     return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
+
+
+RULE.on_project("call")(helper_call(Effect.WRITE, "writes a row", "N writes"))
+
+
+@RULE.on_project("sql")
+def check_imported_statement(index, pending: dict) -> list:
+    """``execute(NAME, ...)`` in a hot loop, ``NAME`` an INSERT / UPDATE / DELETE of
+    another module."""
+    verb, sql = index.statement(pending["statement"])
+    if verb not in WRITE_VERBS:
+        return []
+    found = DbCall(Effect.WRITE, pending["framework"], "execute", pending["driver"], verb, sql)
+    short = pending["statement"].rsplit(".", 1)[-1]
+    return [
+        (
+            f"`{pending['api']}` runs `{short}` ({article(verb)} {verb}) on every pass of "
+            f"{pending['loop']}: N round trips; {advice(found)}",
+            None,
+            None,
+        )
+    ]

@@ -67,10 +67,6 @@ class SemanticModel:
     def function(self) -> ast.AST | None:
         return self.frame.function
 
-    @property
-    def current_class(self) -> ast.ClassDef | None:
-        return self.classes[-1] if self.classes else None
-
     def hot_loop(self, include_while: bool = False) -> Loop | None:
         """The innermost enclosing loop that repeats per item (small literal loops and,
         unless asked, ``while`` loops do not count); None outside such loops."""

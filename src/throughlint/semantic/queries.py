@@ -26,10 +26,6 @@ _DJANGO_ROW_METHODS = frozenset(
      "alias", "only", "defer", "distinct", "using", "reverse", "select_for_update", "iterator",
      "union", "extra", "complex_filter", "values", "values_list"}
 )  # fmt: skip
-_SQLALCHEMY_LOADERS = frozenset(
-    {"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager",
-     "defaultload", "lazyload", "noload", "raiseload", "load_only"}
-)  # fmt: skip
 _EAGER = frozenset(
     {"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"}
 )
@@ -50,11 +46,6 @@ class QueryChain:
     loads_all: bool = False
     rows_are_dicts: bool = False
     manager: str = "objects"
-
-    def loads(self, relation: str) -> bool:
-        return self.loads_all or any(
-            path == relation or path.startswith(relation + "__") for path in self.loaded
-        )
 
 
 def query_chain(model: SemanticModel, node: ast.expr | None) -> QueryChain | None:

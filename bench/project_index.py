@@ -1,0 +1,144 @@
+"""The project index's costs on a synthetic 5,051-file Django project (50 packages of 100
+modules; helpers that query, callers that loop over them): a one-file run with a warm
+index, and a language-server re-lint of a 1,000-line buffer.
+
+    python bench/project_index.py [FOLDER]   # builds FOLDER (default: a temporary one)
+
+Times are CPU seconds (user + system) of the child process, medians of 3 runs; the
+buffer re-lint is timed in-process after a first lint that loads the index, beside the
+same buffer linted alone (the walk's own share).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def build(root: str) -> None:
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "pyproject.toml"), "w") as handle:
+        handle.write("[tool.throughlint]\n")
+    for p in range(50):
+        package = os.path.join(root, f"pkg{p:02}")
+        os.makedirs(package, exist_ok=True)
+        open(os.path.join(package, "__init__.py"), "w").close()
+        for m in range(100):
+            lines = ["from django.db import models"]
+            if m == 0:
+                lines += [
+                    "",
+                    "",
+                    "class Author(models.Model):",
+                    "    name = models.CharField(max_length=10)",
+                    "",
+                    "",
+                    "class Book(models.Model):",
+                    "    author = models.ForeignKey(Author, on_delete=models.CASCADE)",
+                ]
+            else:
+                lines.append(f"from pkg{p:02}.mod000 import Author, Book")
+                if m > 1:
+                    lines.append(f"from pkg{p:02}.mod{m - 1:03} import load_{m - 1}")
+                lines += [
+                    "",
+                    "",
+                    f"def load_{m}(pk):",
+                    "    return Author.objects.get(pk=pk)",
+                    "",
+                    "",
+                    f"def titles_{m}():",
+                    "    return [b.author.name for b in Book.objects.all()]",
+                ]
+                if m > 1:
+                    lines += [
+                        "",
+                        "",
+                        f"def run_{m}(ids):",
+                        "    out = []",
+                        "    for i in ids:",
+                        f"        out.append(load_{m - 1}(i))",
+                        "    return out",
+                    ]
+                for k in range(8):
+                    lines += [
+                        "",
+                        "",
+                        f"def plain_{k}(x):",
+                        "    total = 0",
+                        "    for y in range(x):",
+                        "        total += y * 2",
+                        "    return total",
+                    ]
+            with open(os.path.join(package, f"mod{m:03}.py"), "w") as handle:
+                handle.write("\n".join(lines) + "\n")
+    buffer = ["from pkg00.mod000 import Book", "from pkg00.mod001 import load_1"]
+    n = 0
+    while len(buffer) < 990:
+        buffer += [
+            "",
+            "",
+            f"def f_{n}(ids):",
+            "    out = []",
+            "    for i in ids:",
+            "        out.append(load_1(i))",
+            "    for b in Book.objects.all():",
+            "        out.append(b.author.name)",
+            "    return out",
+        ]
+        n += 1
+    with open(os.path.join(root, "pkg00", "buffer.py"), "w") as handle:
+        handle.write("\n".join(buffer) + "\n")  # fmt: skip
+
+
+def cpu_of(argv: list[str], cwd: str) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> int:
+    root = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="tl-index-")
+    if not os.path.exists(os.path.join(root, "pyproject.toml")):
+        build(root)
+    lint = [sys.executable, "-m", "throughlint", "-q", "--exit-zero"]
+    print(f"project: {root}")
+    print(f"full run, no cache: {cpu_of([*lint, '--no-cache', '.'], root):.2f} s CPU")
+    cpu_of([*lint, "."], root)  # fills the cache: the index is warm from here on
+    runs = [cpu_of([*lint, "pkg07/mod050.py"], root) for _ in range(3)]
+    print(f"one file, warm index: {statistics.median(runs):.3f} s CPU (target 0.2)")
+    os.chdir(root)
+    sys.path.insert(0, root)
+    from throughlint.config import load_settings
+    from throughlint.project import Project
+    from throughlint.rules import known_codes
+
+    path = "pkg00/buffer.py"
+    with open(path) as handle:
+        text = handle.read()
+    settings = load_settings(None, path, known_codes())
+    project = Project(settings, settings.project_root)
+    project.lint_buffer(path, text)
+    times = []
+    for edit in range(3):
+        edited = text.replace("out = []", "out = list()", edit + 1)
+        start = time.process_time()
+        project.lint_buffer(path, edited)
+        times.append(time.process_time() - start)
+    print(f"LSP re-lint, 1,000-line buffer: {statistics.median(times):.3f} s CPU (target 0.1)")
+    from throughlint.engine import lint_text
+
+    start = time.process_time()
+    lint_text(text, path, settings)
+    print(f"the same buffer alone, no index (lint_text): {time.process_time() - start:.3f} s CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

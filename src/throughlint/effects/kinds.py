@@ -1,0 +1,14 @@
+"""The kinds of effect a call can have (a module of its own: the classifiers in
+``database.py`` and ``remote.py`` use it, and the package combines them)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Effect(enum.Flag):
+    NONE = 0
+    READ = enum.auto()
+    WRITE = enum.auto()
+    COMMIT = enum.auto()
+    REMOTE = enum.auto()

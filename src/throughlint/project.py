@@ -1,0 +1,290 @@
+"""A project: the settings, the root, the result cache and the project index, with the two
+entry points every front-end uses.
+
+- ``lint_paths(paths)``: the command line, pre-commit, ``throughlint report``;
+- ``lint_buffer(path, text)``: the language server, pytest lint items, the runtime N+1
+  cross-check, the re-lint after ``--fix`` and ``throughlint -``.
+
+Both see the facts of *every* file of the project, not only of the files they lint: the
+facts of the others come from the cache by content hash, and the missing ones are
+collected (facts only, no rule runs) and cached. So a file reports the same findings
+whether it is linted alone or with its whole project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from throughlint.cache import ResultCache, content_hash
+from throughlint.diagnostics import Diagnostic
+from throughlint.discovery import discover
+from throughlint.engine import (
+    IndexMemo,
+    Job,
+    LintResult,
+    cached_result,
+    check_bytes,
+    deep_recursion,
+    has_internal_error,
+    resolve_index,
+    run_jobs,
+)
+from throughlint.rules import select_rules
+from throughlint.settings import Settings
+from throughlint.source import source_roots
+
+_PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
+
+
+@dataclass
+class IndexLoad:
+    """How the facts of the files not being linted were found (for ``--verbose``)."""
+
+    others: int = 0
+    from_cache: int = 0
+    collected: int = 0
+
+    def describe(self, linted: int) -> str:
+        if not self.others:
+            return f"project index: {linted} file(s) linted, no other file in the project"
+        return (
+            f"project index: {linted} file(s) linted; facts of the {self.others} other "
+            f"project file(s): {self.from_cache} from the cache, {self.collected} collected"
+        )
+
+
+@dataclass
+class _Known:
+    """The facts of one file of the project, the content they belong to, and the file's
+    (mtime, size) when read: a long-lived project (the language server) re-reads only the
+    files whose stat changed."""
+
+    digest: str
+    facts: dict | None
+    stat: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Project:
+    settings: Settings
+    root: str = ""
+    jobs: int | None = None
+    use_cache: bool = True
+    show_traceback: bool = False
+    last_load: IndexLoad = field(default_factory=IndexLoad)
+    _files: list[str] | None = field(default=None, repr=False)
+    _cache: ResultCache | None = field(default=None, repr=False)
+    _known: dict[str, _Known] = field(default_factory=dict, repr=False)
+    _state: str | None = field(default=None, repr=False)
+    _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
+    _absolute: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.root = os.path.abspath(self.root or self.settings.project_root)
+        self._rules = tuple(
+            select_rules(self.settings.select, self.settings.extend_select, self.settings.ignore)
+        )
+        self._roots = source_roots(self.settings)
+        self._job = Job(
+            self.settings, tuple(rule.code for rule in self._rules), self.show_traceback
+        )
+
+    @classmethod
+    def for_paths(cls, settings: Settings, paths: Sequence[str], **options) -> Project:
+        """The project the named paths belong to: the configuration's folder; without one,
+        the current folder when it looks like a project (version control, packaging),
+        else the folder of the named paths (never a walk of a home folder)."""
+        root = os.path.abspath(settings.project_root)
+        if settings.config_file is None and not _is_project_folder(root):
+            named = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".")
+                     for p in paths or ["."]]  # fmt: skip
+            with contextlib.suppress(ValueError):
+                root = os.path.commonpath(named)
+        return cls(settings, root, **options)
+
+    # --- the files of the project and their facts ------------------------------------
+
+    def files(self) -> list[str]:
+        """Every file a run over the project's root would lint."""
+        if self._files is None:
+            self._files = discover([self.root], self.settings).files
+        return self._files
+
+    def forget_files(self) -> None:
+        """Walk the root again next time (a long-lived project: files added or removed)."""
+        self._files = None
+        self._absolute.clear()
+
+    def cache(self) -> ResultCache | None:
+        if self.use_cache and self._cache is None:
+            directory = os.path.join(self.settings.project_root, self.settings.cache_dir)
+            self._cache = ResultCache(directory, self.settings.fingerprint()).load()
+        return self._cache
+
+    def other_facts(self, linted: Iterable[str]) -> dict[str, dict]:
+        """Facts of the project's files other than ``linted``: known ones are reused when the
+        content is unchanged, the others collected (facts only) and cached."""
+        skip = {os.path.abspath(path) for path in linted}
+        skip |= {os.path.realpath(path) for path in skip}
+        absolute = self._absolute
+        if len(absolute) != len(self.files()):
+            absolute.clear()
+            absolute.update((path, os.path.abspath(path)) for path in self.files())
+        others = [path for path in self.files() if absolute[path] not in skip]
+        cache = self.cache()
+        load = IndexLoad(others=len(others))
+        found: dict[str, dict] = {}
+        missing: list[str] = []
+        stats: dict[str, tuple[int, int]] = {}
+        for path in others:
+            known = self._known.get(path)
+            try:
+                info = os.stat(path)
+                stats[path] = stat = (info.st_mtime_ns, info.st_size)
+                if known is not None and known.stat == stat:
+                    digest = known.digest
+                else:
+                    digest = cache.digest_by_stat(path, stat) if cache is not None else None
+                    if digest is None:
+                        with open(path, "rb") as handle:
+                            digest = content_hash(handle.read())
+                        if cache is not None:
+                            cache.remember_stat(path, stat, digest)
+            except OSError:
+                continue
+            if known is not None and known.digest == digest:
+                facts, hit = known.facts, True
+            elif cache is not None:
+                hit, facts = cache.known_facts(path, digest)
+            else:
+                hit, facts = False, None
+            if not hit:
+                missing.append(path)
+                continue
+            load.from_cache += 1
+            self._known[path] = _Known(digest, facts, stats[path])
+            if facts:
+                found[path] = facts
+        job = Job(self.settings, self._job.rule_codes, facts_only=True)
+        for path, digest, _, facts in run_jobs(missing, job, self.jobs):
+            if digest is None:
+                continue
+            load.collected += 1
+            self._known[path] = _Known(digest, facts, stats.get(path, (0, 0)))
+            if cache is not None:
+                cache.put(path, digest, None, facts)
+            if facts:
+                found[path] = facts
+        self.last_load = load
+        return found
+
+    def state(self) -> str:
+        """A digest of the content of every file of the project (computed once: for a
+        session that lints many buffers against files that do not change, pytest)."""
+        if self._state is None:
+            self.other_facts([])
+            if self._cache is not None:
+                self._cache.save()
+            digests = sorted((path, known.digest) for path, known in self._known.items())
+            self._state = content_hash(repr(digests).encode())
+        return self._state
+
+    # --- entry points ------------------------------------------------------------------
+
+    def lint_paths(self, paths: Sequence[str]) -> LintResult:
+        discovery = discover(paths or ["."], self.settings)
+        if self._files is None and any(
+            os.path.isdir(path) and os.path.abspath(path) == self.root for path in paths or ["."]
+        ):
+            self._files = discovery.files  # the whole project was named: walk it once
+        result = LintResult(files=len(discovery.files))
+        result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
+        cache = self.cache()
+        pending: list[str] = []
+        file_facts: dict[str, dict] = {}
+        for path in discovery.files:
+            cached = cached_result(cache, path)
+            if cached is None:
+                pending.append(path)
+                continue
+            result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
+            facts = cache.facts(path) if cache is not None else None
+            if facts:
+                file_facts[path] = facts
+        for path, digest, items, facts in run_jobs(pending, self._job, self.jobs):
+            if cache is not None and digest is not None and not has_internal_error(items):
+                cache.put(path, digest, items, facts)
+            result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
+            if facts:
+                file_facts[path] = facts
+        all_facts = {**self.other_facts(discovery.files), **file_facts}
+        result.notes.append(self.last_load.describe(len(discovery.files)))
+        if self.last_load.collected and self.use_cache:
+            result.notices.append(
+                f"note: the project index was cold: collected the facts of "
+                f"{self.last_load.collected} other file(s) of {self.root} (cached for next time)"
+            )
+        if cache is not None:
+            cache.save()
+        try:
+            found = resolve_index(all_facts, file_facts, self._roots, result.notices)
+            result.diagnostics.extend(found)
+        except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
+            result.errors.append(
+                f"internal error in the project index ({type(exc).__name__}: {exc}); "
+                "cross-file findings are missing"
+                + ("; the cache was cleared" if cache is not None else "")
+            )
+            if cache is not None:
+                with contextlib.suppress(OSError):
+                    os.remove(cache.path)
+        result.facts = all_facts
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+        return result
+
+    def lint_buffer(
+        self, path: str, text: str | bytes, *, shown: str | None = None, encoding: str = "utf-8"
+    ) -> list[Diagnostic]:
+        """Lint ``text`` as the content of ``path`` (which need not exist on disk), with the
+        facts of every other file of the project. Bytes are decoded as the command line
+        decodes a file; diagnostics name ``shown`` (default ``path``)."""
+        data = text if isinstance(text, bytes) else text.encode(encoding)
+        name = shown or path
+        facts_out: list = []
+        with deep_recursion():
+            diagnostics = check_bytes(
+                data, path, self.settings, self._rules, self.show_traceback, facts_out
+            )
+            own = facts_out[0] if facts_out else None
+            if own and own.get("p"):
+                others = self.other_facts([path])
+                if self._cache is not None:
+                    self._cache.save()
+                diagnostics += resolve_index(
+                    {**others, path: own}, [path], self._roots, memo=self._memo
+                )
+        if name != path:
+            diagnostics = [replace(d, path=name) for d in diagnostics]
+        return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def lint_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    show_traceback: bool = False,
+) -> LintResult:
+    """Lint ``paths`` with the index of the project they belong to."""
+    project = Project.for_paths(
+        settings, paths, jobs=jobs, use_cache=use_cache, show_traceback=show_traceback
+    )
+    return project.lint_paths(paths)
+
+
+def _is_project_folder(folder: str) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in _PROJECT_MARKERS)

@@ -1,0 +1,104 @@
+"""Modules are keyed by (root, dotted name): folders without ``__init__.py`` that each hold
+a ``models.py`` are linted together as they are alone; ``src = [...]`` names namespace
+packages from their root; two files that are one module get a warning."""
+
+from __future__ import annotations
+
+import json
+
+MODELS_A = """\
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Book(models.Model):
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+"""
+VIEWS_A = """\
+from models import Book
+
+
+def titles():
+    return [book.author.name for book in Book.objects.all()]
+"""
+MODELS_B = """\
+from django.db import models
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+"""
+VIEWS_B = """\
+from models import Book
+
+
+def titles():
+    return [book.title for book in Book.objects.all()]
+"""
+
+
+def _findings(run_cli, *args, cwd):
+    completed = run_cli("--format", "json", "--no-cache", *args, cwd=cwd)
+    assert completed.returncode in (0, 1), completed.stderr
+    found = [(d["path"], d["line"], d["code"]) for d in json.loads(completed.stdout)["diagnostics"]]
+    return sorted(found), completed.stderr
+
+
+def _write(folder, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_two_roots_with_a_models_module_each_report_as_each_alone(run_cli, tmp_path):
+    _write(
+        tmp_path,
+        {
+            "app_a/models.py": MODELS_A,
+            "app_a/views.py": VIEWS_A,
+            "app_b/models.py": MODELS_B,
+            "app_b/views.py": VIEWS_B,
+        },
+    )
+    alone_a, _ = _findings(run_cli, "app_a", cwd=tmp_path)
+    alone_b, _ = _findings(run_cli, "app_b", cwd=tmp_path)
+    together, stderr = _findings(run_cli, "app_a", "app_b", cwd=tmp_path)
+    assert alone_a == [("app_a/views.py", 5, "TL101")]
+    assert alone_b == []
+    assert together == alone_a + alone_b
+    assert _findings(run_cli, "app_b", "app_a", cwd=tmp_path)[0] == together
+    assert _findings(run_cli, "app_a/views.py", cwd=tmp_path)[0] == alone_a
+    assert "warning" not in stderr  # two roots are not a collision
+
+
+def test_src_roots_name_namespace_packages(run_cli, tmp_path):
+    views = VIEWS_A.replace("from models import", "from shop.models import")
+    _write(tmp_path, {"src/shop/models.py": MODELS_A, "src/shop/views.py": views})
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    assert _findings(run_cli, "src", cwd=tmp_path)[0] == []  # `shop.models` is unknown
+    (tmp_path / "pyproject.toml").write_text('[tool.throughlint]\nsrc = ["src"]\n')
+    expected = [("src/shop/views.py", 5, "TL101")]
+    assert _findings(run_cli, "src", cwd=tmp_path)[0] == expected
+    assert _findings(run_cli, "src/shop/views.py", cwd=tmp_path)[0] == expected
+
+
+def test_two_files_that_are_one_module_are_a_warned_collision(run_cli, tmp_path):
+    views = VIEWS_A.replace("from models import", "from shop.models import")
+    _write(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": MODELS_A,
+            "shop/models/__init__.py": MODELS_B,
+            "shop/views.py": views,
+        },
+    )
+    _, stderr = _findings(run_cli, "shop", cwd=tmp_path)
+    assert (
+        "warning: shop/models.py and shop/models/__init__.py are both module `shop.models`"
+        in stderr
+    ), stderr

@@ -1,0 +1,39 @@
+"""The runtime N+1 report and the static rules agree on where an N+1 is: through a helper
+in another module, the report names the caller's loop (where the static rule reports it,
+with the project index) and says ``confirmed``."""
+
+from __future__ import annotations
+
+LOOKUPS = """
+def author_name(conn, author_id):
+    return conn.execute("SELECT name FROM author WHERE id = ?", (author_id,)).fetchone()
+"""
+
+THROUGH_A_HELPER = """
+import pytest
+from lookups import author_name
+from shop import bookshop
+
+
+@pytest.mark.throughput
+def test_titles_with_authors():
+    conn = bookshop()
+    rows = conn.execute("SELECT id, title, author_id FROM book").fetchall()
+    for _, title, author_id in rows:
+        author_name(conn, author_id)
+"""
+
+
+def test_an_n_plus_one_through_a_helper_is_confirmed_at_the_loop(bookshop, report):
+    bookshop.makepyfile(lookups=LOOKUPS, test_books=THROUGH_A_HELPER)
+    result = bookshop.runpytest("-p", "no:cacheprovider", report.option)
+    result.assert_outcomes(passed=1)
+    (finding,) = report.test("test_titles_with_authors")["n_plus_one"]
+    assert finding["count"] == 30
+    assert (finding["path"], finding["line"], finding["function"]) == (
+        "test_books.py",
+        11,
+        "test_titles_with_authors",
+    )
+    assert finding["static"] == "confirmed", finding["static_detail"]
+    assert "test_books.py:11" in finding["static_detail"]
