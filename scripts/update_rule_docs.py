@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from throughlint.catalogue import reference_page
+from throughlint.catalogue import reference_page, tier
 from throughlint.rules import all_rules
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -22,12 +22,15 @@ def expected_pages() -> dict[str, str]:
         "",
         "Generated from `src/throughlint/rules/` by `scripts/update_rule_docs.py`.",
         "",
-        "| code | name | fix | summary |",
-        "| --- | --- | --- | --- |",
+        "Preview rules run only with `--preview` (or `preview = true`).",
+        "",
+        "| code | name | tier | fix | summary |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for rule in all_rules():
         lines.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.fix.value} | {rule.summary} |"
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {tier(rule)} | {rule.fix.value} "
+            f"| {rule.summary} |"
         )
     pages["README.md"] = "\n".join(lines) + "\n"
     return pages

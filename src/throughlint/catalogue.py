@@ -11,6 +11,12 @@ from throughlint.arguments import Parser, nearest
 from throughlint.rules import all_rules, rule_by_code
 from throughlint.rules.base import FixAvailability, Rule
 
+PREVIEW_NOTE = "Preview: this rule is off by default; enable with --preview (or preview = true)."
+
+
+def tier(rule: Rule) -> str:
+    return "preview" if rule.preview else "stable"
+
 
 def reference_page(rule: Rule) -> str:
     """The Markdown page for ``rules/<CODE>.md``; the same text ``throughlint rule`` prints."""
@@ -28,17 +34,19 @@ def reference_page(rule: Rule) -> str:
         f"- Fix available: {fix}",
         "",
     ]
+    if rule.preview:
+        header += [PREVIEW_NOTE, ""]
     return "\n".join(header) + "\n" + rule.reference.rstrip() + "\n"
 
 
 def rules_table() -> str:
-    rows = [("code", "name", "fixable", "summary")]
-    rows += [(r.code, r.name, r.fix.value, r.summary) for r in all_rules()]
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    rows = [("code", "name", "tier", "fixable", "summary")]
+    rows += [(r.code, r.name, tier(r), r.fix.value, r.summary) for r in all_rules()]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = []
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
-        lines.append("  ".join([*cells, row[3]]).rstrip())
+        cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
+        lines.append("  ".join([*cells, row[4]]).rstrip())
     return "\n".join(lines) + "\n"
 
 
@@ -50,6 +58,7 @@ def rule_json(rule: Rule, explanation: bool = False) -> dict[str, object]:
         "summary": rule.summary,
         "severity": rule.severity.value,
         "fix": rule.fix.value,
+        "tier": tier(rule),
     }
     if explanation:
         item["explanation"] = reference_page(rule)
@@ -59,7 +68,8 @@ def rule_json(rule: Rule, explanation: bool = False) -> dict[str, object]:
 def _parsers() -> dict[str, argparse.ArgumentParser]:
     rules = Parser(
         prog="throughlint rules",
-        description="List every rule: code, name, whether a fix exists, summary.",
+        description="List every rule: code, name, tier (stable or preview), whether a fix "
+        "exists, summary.",
     )
     rule = Parser(
         prog="throughlint rule",

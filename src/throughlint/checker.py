@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
@@ -22,6 +22,7 @@ from throughlint.semantic.loops import (
     while_loop,
 )
 from throughlint.semantic.model import Frame, SemanticModel
+from throughlint.semantic.per_pass import is_constant_iterable
 from throughlint.semantic.placement import code_kind, file_kind, has_main_guard
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
@@ -68,6 +69,7 @@ def make_diagnostic(
     source_line: str,
     enclosing: str,
     context: FindingContext,
+    confidence: str = "typed",
     place: tuple | list | None = None,
 ) -> Diagnostic:
     """Every finding is built here, from the walk or from the project index, so the same
@@ -85,6 +87,7 @@ def make_diagnostic(
         loop_depth=context.loop_depth,
         loop_input=context.loop_input,
         complexity=context.complexity,
+        confidence=confidence,
         **_placement(place),
     )
 
@@ -117,7 +120,7 @@ def pending_diagnostic(
         pending["src"],
         pending.get("fn", ""),
         FindingContext(depth, loop_input, complexity),
-        pending.get("place"),
+        place=pending.get("place"),
     )
 
 
@@ -188,7 +191,16 @@ class Checker:
             self._run_function(self._deferred.pop(0))
         return self.diagnostics
 
-    def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
+    def report(
+        self,
+        rule: Rule,
+        node: ast.AST,
+        message: str,
+        fix: Fix | None = None,
+        confidence: str = "typed",
+    ) -> None:
+        if confidence == "heuristic" and not self.settings.heuristics:
+            return
         span = self.source.span(node)
         enclosing, context = self.where()
         self.diagnostics.append(
@@ -201,6 +213,7 @@ class Checker:
                 self.source.line(span.line),
                 enclosing,
                 context,
+                confidence,
                 self.placement(context.loop_input),
             )
         )
@@ -443,9 +456,10 @@ class Checker:
         self.visit(node.target)
         model.bind_target(node.target, BindingKind.LOOP_VARIABLE, node.iter)
         outer = model.frame
-        model.frame = Frame(
-            outer.function, (*outer.loops, for_loop(node, model.small_loop_max)), outer.withs
-        )
+        loop = for_loop(node, model.small_loop_max)
+        if not loop.small and is_constant_iterable(model, node.iter):
+            loop = replace(loop, small=True)
+        model.frame = Frame(outer.function, (*outer.loops, loop), outer.withs)
         self._visit_list(node.body)
         model.frame = outer
         self._visit_list(node.orelse)
@@ -485,6 +499,8 @@ class Checker:
             self.visit(generator.target)
             model.bind_target(generator.target, BindingKind.LOOP_VARIABLE, generator.iter)
             loop = comprehension_loop(node, generator, model.small_loop_max)
+            if not loop.small and is_constant_iterable(model, generator.iter):
+                loop = replace(loop, small=True)
             model.frame = Frame(outer.function, (*model.frame.loops, loop), outer.withs)
             self._visit_list(generator.ifs)
         if isinstance(node, ast.DictComp):

@@ -17,6 +17,7 @@ from throughlint.command import (
     code_list,
     fail,
     settings_from_options,
+    warn_preview_selection,
 )
 
 __all__ = ["EXIT_CLEAN", "EXIT_DIAGNOSTICS", "EXIT_ERROR", "build_parser", "main"]
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     selection.add_argument("--extend-select", type=code_list, help="codes or prefixes to add")
     selection.add_argument("--ignore", type=code_list, help="codes or prefixes to disable")
+    selection.add_argument(
+        "--preview",
+        action="store_true",
+        default=None,
+        help="also run preview rules (below the accuracy bar; see `throughlint rules`)",
+    )
     output = parser.add_argument_group("output")
     output.add_argument(
         "--format",
@@ -178,6 +185,7 @@ def _lint(options: argparse.Namespace) -> int:
         settings = settings_from_options(options, paths)
     except ConfigError as exc:
         return fail(str(exc))
+    warn_preview_selection(settings)
     project = Project.for_paths(
         settings,
         paths,

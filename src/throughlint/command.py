@@ -47,7 +47,23 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
         changes["force_exclude"] = True
     if option("show_all"):
         changes["show_all"] = True
+    if option("preview"):
+        changes["preview"] = True
     return settings.with_changes(**changes)
+
+
+def warn_preview_selection(settings) -> None:
+    """One line per selector that names only preview rules while preview is off."""
+    from throughlint.rules import preview_only_selectors
+
+    if settings.preview:
+        return
+    for selector in preview_only_selectors(settings.select + settings.extend_select):
+        print(
+            f"throughlint: warning: selection `{selector}` has no effect because preview "
+            "is not enabled (use --preview or `preview = true`)",
+            file=sys.stderr,
+        )
 
 
 def fail(message: str) -> int:

@@ -79,6 +79,9 @@ class Diagnostic:
     loop_depth: int = 0
     loop_input: str = ""
     complexity: int = 0
+    # ``typed``: the receiver's type was resolved; ``heuristic``: judged by a name or by
+    # how the value is used (off with ``heuristics = false``)
+    confidence: str = "typed"
     # The innermost per-item loop around the finding, for grouping (``grouping.py``):
     # its header's span (line, column, end line, end column; () outside loops), what it
     # iterates, as text, and the header's source line.
@@ -115,6 +118,7 @@ class Diagnostic:
             self.loop_depth,
             self.loop_input,
             self.complexity,
+            self.confidence,
             list(self.loop_span),
             self.loop_subject,
             self.loop_source,
@@ -131,7 +135,8 @@ class Diagnostic:
         code, name, line, col, end_line, end_col, message, severity, fix, source_line = data[:10]
         context = tuple(data[10:14])  # absent in results cached before these fields
         enclosing, loop_depth, loop_input, complexity = context + ("", 0, "", 0)[len(context) :]
-        place = tuple(data[14:20])  # absent in results cached before these fields
+        confidence = data[14] if len(data) > 14 else "typed"
+        place = tuple(data[15:21])  # absent in results cached before these fields
         loop_span, subject, loop_source, size, kind, related = (
             place + ((), "", "", "", "", ())[len(place) :]
         )
@@ -148,6 +153,7 @@ class Diagnostic:
             loop_depth=loop_depth,
             loop_input=loop_input,
             complexity=complexity,
+            confidence=confidence,
             loop_span=tuple(loop_span),
             loop_subject=subject,
             loop_source=loop_source,

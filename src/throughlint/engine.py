@@ -85,7 +85,9 @@ def lint_text(
     ``encoding`` is the file's own (``--fix`` re-lints text that declares a coding)."""
     settings = settings or Settings()
     if rules is None:
-        rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+        rules = select_rules(
+            settings.select, settings.extend_select, settings.ignore, settings.preview
+        )
     data = text.encode(encoding)
     facts: list = []
     with deep_recursion():

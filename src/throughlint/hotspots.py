@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--select", type=code_list, help="codes or prefixes to enable")
     parser.add_argument("--ignore", type=code_list, help="codes or prefixes to disable")
+    parser.add_argument(
+        "--preview", action="store_true", default=None, help="also run preview rules"
+    )
     parser.add_argument("--baseline", metavar="FILE", help="rank only findings not in FILE")
     parser.add_argument("--diff-from", metavar="REF", help="rank only changed lines")
     parser.add_argument("--config", help="read settings from this pyproject.toml")

@@ -108,7 +108,7 @@ def index_facts(result, settings: Settings) -> dict[str, dict] | None:
     """The run's project-index facts, or None when no selected rule built the index."""
     from throughlint.rules import select_rules
 
-    rules = select_rules(settings.select, settings.extend_select, settings.ignore)
+    rules = select_rules(settings.select, settings.extend_select, settings.ignore, settings.preview)
     if not any(getattr(rule, "uses_index", False) for rule in rules):
         return None
     return getattr(result, "facts", None)

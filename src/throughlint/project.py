@@ -81,11 +81,18 @@ class Project:
     _state: str | None = field(default=None, repr=False)
     _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
     _absolute: dict[str, str] = field(default_factory=dict, repr=False)
+    # what a walk of the project covers: the root, or only the named paths (root too broad)
+    scope: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
         self._rules = tuple(
-            select_rules(self.settings.select, self.settings.extend_select, self.settings.ignore)
+            select_rules(
+                self.settings.select,
+                self.settings.extend_select,
+                self.settings.ignore,
+                self.settings.preview,
+            )
         )
         self._roots = source_roots(self.settings)
         self._job = Job(
@@ -99,18 +106,25 @@ class Project:
         else the folder of the named paths (never a walk of a home folder)."""
         root = os.path.abspath(settings.project_root)
         if settings.config_file is None and not _is_project_folder(root):
+            # only folders and regular files place the project: a device or FIFO named on
+            # the command line (skipped later with an error) must not widen it
             named = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".")
-                     for p in paths or ["."]]  # fmt: skip
+                     for p in paths or ["."]
+                     if os.path.isdir(p) or os.path.isfile(p)]  # fmt: skip
             with contextlib.suppress(ValueError):
-                root = os.path.commonpath(named)
-        return cls(settings, root, **options)
+                root = os.path.commonpath(named) if named else root
+        project = cls(settings, root, **options)
+        if project.root in _too_broad():
+            # paths from far-apart folders: their facts only, never a walk of / or a home
+            project.scope = tuple(paths)
+        return project
 
     # --- the files of the project and their facts ------------------------------------
 
     def files(self) -> list[str]:
         """Every file a run over the project's root would lint."""
         if self._files is None:
-            self._files = discover([self.root], self.settings).files
+            self._files = discover(list(self.scope or (self.root,)), self.settings).files
         return self._files
 
     def forget_files(self) -> None:
@@ -284,6 +298,11 @@ def lint_paths(
         settings, paths, jobs=jobs, use_cache=use_cache, show_traceback=show_traceback
     )
     return project.lint_paths(paths)
+
+
+def _too_broad() -> set[str]:
+    """Folders a project is never walked from: the file system's root and the home folder."""
+    return {os.path.abspath(os.sep), os.path.abspath(os.path.expanduser("~"))}
 
 
 def _is_project_folder(folder: str) -> bool:

@@ -52,6 +52,8 @@ class Settings:
     commit_functions: tuple[str, ...] = ()
     remote_call_functions: tuple[str, ...] = ()
     connection_factories: tuple[str, ...] = ()
+    preview: bool = False
+    heuristics: bool = True  # findings judged by names or usage, not by resolved types
     cache_dir: str = ".throughlint_cache"
     # folders whose files are named as modules from there (``src = ["src"]``, like ruff)
     src: tuple[str, ...] = ()

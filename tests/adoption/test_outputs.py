@@ -114,7 +114,15 @@ def test_json_adds_priority_and_keeps_every_stable_field(tl, tmp_path):
         "severity", "message", "fix",
     }  # fmt: skip
     for item in document["diagnostics"]:
-        additions = {"priority", "fingerprint", "input_size", "path_kind", "held_back", "related"}
+        additions = {
+            "priority",
+            "fingerprint",
+            "confidence",
+            "input_size",
+            "path_kind",
+            "held_back",
+            "related",
+        }
         assert set(item) == stable | additions  # compatible additions
         assert isinstance(item["priority"], int) and 0 <= item["priority"] <= 100
     assert set(document) == {"version", "diagnostics", "summary"}

@@ -245,7 +245,7 @@ def f(items, chunks, pages):
     for group in batched(items, 10):
         probe(group)
     for page in pages:
-        probe(page)
+        probe(len(page))
     for attempt in range(5):
         probe(attempt)
     for host in items:

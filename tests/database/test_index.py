@@ -70,3 +70,34 @@ def test_django_relations_reverse_accessors_and_abstract_bases():
     assert index.relation("a.m.Tag", "books").many
     assert index.relation("a.m.Image", "book").kind == "o2o-reverse"
     assert index.relation("a.m.Book", "author_id") is None
+
+
+def test_concrete_parent_across_modules_abstract_bases_and_proxies():
+    model = "django.db.models.Model"
+    index = _index(
+        {"c": {"s.base.Named": {"b": [model], "r": {}, "a": True}}},
+        {
+            "c": {
+                "s.m.Place": {"b": [model], "r": {}},
+                "s.m.Bar": {"b": ["s.base.Named"], "r": {}},
+                "s.m.Cafe": {"b": ["s.m.Place"], "r": {}, "x": True},
+            }
+        },
+        {
+            "c": {
+                "s.a.Restaurant": {"b": ["s.m.Place"], "r": {}},
+                "s.a.Diner": {"b": ["s.a.Restaurant"], "r": {}, "x": True},
+                "s.a.Stamped": {"b": ["s.base.Named"], "r": {}, "a": True},
+                "s.a.Pub": {"b": ["s.a.Stamped"], "r": {}},
+                "s.a.Shop": {"b": ["lib.TimeStamped", "s.m.Place"], "r": {}},
+            }
+        },
+    )
+    assert index.concrete_parent("s.a.Restaurant") == "s.m.Place"  # in another module
+    assert index.concrete_parent("s.m.Place") == ""
+    assert index.concrete_parent("s.m.Bar") == ""  # an abstract base has no table
+    assert index.concrete_parent("s.a.Pub") == ""  # through two abstract ones
+    assert index.concrete_parent("s.m.Cafe") == ""  # a proxy shares Place's table
+    assert index.concrete_parent("s.a.Diner") == "s.m.Place"  # a proxy of a child
+    assert index.concrete_parent("s.a.Shop") is None  # a base outside the project
+    assert index.concrete_parent("lib.Model") is None

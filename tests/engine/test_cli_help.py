@@ -35,7 +35,7 @@ def test_rules_as_json(run_cli):
     assert completed.returncode == 0, completed.stderr
     rules = json.loads(completed.stdout)
     assert [rule["code"] for rule in rules] == CODES
-    assert set(rules[0]) == {"code", "name", "summary", "severity", "fix"}
+    assert set(rules[0]) == {"code", "name", "summary", "severity", "fix", "tier"}
 
 
 def test_rule_as_json_carries_the_reference_page(run_cli):

@@ -10,13 +10,15 @@ import httpx  # noqa: F401
 import pytest
 import requests  # noqa: F401
 import sqlalchemy.orm  # noqa: F401
-from support.servers import ServerUnavailable, redis_server
+from support.servers import ServerUnavailable, postgres_dsn, redis_server
 
 import throughlint.engine  # noqa: F401
 from throughlint.pytest_plugin import budgets, fixture, measurement, reporting  # noqa: F401
 from throughlint.rules import all_rules
 
 all_rules()
+
+__all__ = ["postgres_dsn"]
 
 _INNER_OPTIONS = "-p no:hypothesispytest -p no:anyio -p no:randomly"
 

@@ -5,8 +5,14 @@ reports each call site once; ``=fail`` fails tests on new sites; a baseline made
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
+
+SARIF_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json").read_text()
+)
 
 SUITE = """
 from shop import bookshop, name_of, names, titles_with_authors
@@ -82,7 +88,11 @@ def test_detect_reports_each_site_once_and_fails_nothing(bookshop, report):
     per_test = {t["nodeid"].split("::")[1]: t["round_trips"] for t in document["tests"]}
     assert per_test["test_clean"] == 5 and per_test["test_titles"] == 35
     assert all(t["verdict"] == "-" for t in document["tests"])
-    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    document = json.loads(sarif.read_text())
+    jsonschema.validate(document, SARIF_SCHEMA)
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "shop.py", "uriBaseId": "%SRCROOT%"}
+    results = document["runs"][0]["results"]
     assert [r["partialFingerprints"]["throughlint/v1"] for r in results] == [
         s["fingerprint"] for s in sites
     ]

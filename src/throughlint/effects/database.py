@@ -276,7 +276,15 @@ def _named(receiver: str | None, receiver_node: ast.expr, names: frozenset[str])
     if receiver is None:
         return True
     root = receiver.split(".", 1)[0]
-    return not receiver.startswith(_NOT_DATABASES) and root not in _STDLIB
+    return not _from_module(receiver, _NOT_DATABASES) and root not in _STDLIB
+
+
+def _from_module(name: str, modules: tuple[str, ...]) -> bool:
+    """``name`` is in one of ``modules`` or below it, by dotted segments (``flask`` is not
+    ``flask_appbuilder``, ``git`` is not ``github``)."""
+    return any(
+        name == module or name.startswith((module + ".", module + "(")) for module in modules
+    )
 
 
 _CURSOR_NAMES = frozenset(
@@ -721,4 +729,39 @@ def per_table_statement(model: SemanticModel, call: ast.Call) -> bool:
     loop_names: set[str] = set()
     for loop in model.loops:
         loop_names |= loop.target_names
+    if isinstance(table, ast.Name):  # ``table = metadata.tables[name]``, one hop
+        binding = model.lookup(table.id)
+        if binding is not None and binding.kind.value == "assignment" and binding.value:
+            table = binding.value
     return bool(names_read(table) & loop_names)
+
+
+def per_table_query(model: SemanticModel, call: ast.Call) -> bool:
+    """``session.scalars(select(cls))`` / ``session.query(cls)`` / ``session.get(cls, pk)``
+    for each ``cls`` of a loop: a query per mapped class or table (the loop is over the
+    schema), not a query per row."""
+    if not call.args or not isinstance(call.func, ast.Attribute):
+        return False
+    loop_names: set[str] = set()
+    for loop in model.loops:
+        loop_names |= loop.target_names
+    first = call.args[0]
+    if call.func.attr in ("get", "query", "get_one"):
+        return isinstance(first, ast.Name) and first.id in loop_names
+    if isinstance(first, ast.Name):
+        binding = model.lookup(first.id)
+        if binding is not None and binding.kind.value == "assignment" and binding.value:
+            first = binding.value
+    for node in ast.walk(first):
+        if (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in loop_names
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id == "select")
+                or (isinstance(node.func, ast.Attribute) and node.func.attr == "select")
+            )
+        ):
+            return True
+    return False

@@ -12,3 +12,4 @@ class Effect(enum.Flag):
     WRITE = enum.auto()
     COMMIT = enum.auto()
     REMOTE = enum.auto()
+    POOL = enum.auto()  # starts and joins a worker pool: costly once per call

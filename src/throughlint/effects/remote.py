@@ -30,6 +30,7 @@ class RemoteCall:
     method: str
     batch: str | None
     asynchronous: bool = False
+    confidence: str = "typed"
 
 
 # --- redis ------------------------------------------------------------------------------
@@ -202,14 +203,32 @@ def remote_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> 
     called per item a TL401 finding. A plain session request (no batch form) is still a
     ``remote_call`` but carries no effect; overlapping those is TL402's business."""
     remote = remote_call(model, call, settings)
-    return Effect.REMOTE if remote is not None and remote.batch is not None else Effect.NONE
+    if remote is None or remote.batch is None:
+        return Effect.NONE
+    if remote.confidence != "typed" and not settings.heuristics:
+        return Effect.NONE
+    return Effect.REMOTE
 
 
 def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
     """The round trip ``call`` makes, or None when it makes none that we know of."""
+    found = _remote_call(model, call, settings)
+    if (
+        found is not None
+        and found.client == "redis"
+        and found.batch is not None
+        and any(isinstance(argument, ast.Starred) for argument in call.args)
+    ):  # ``unlink(*keys)`` per group of keys: already the many-key form
+        return RemoteCall(found.client, found.method, None, found.asynchronous, found.confidence)
+    return found
+
+
+def _remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
     name = model.resolve(call.func)
-    if name is None:
-        return None
+    if name is None or name.partition(".")[0] not in _ROOT_PACKAGES:
+        by_type = _typed_receiver(model, call)
+        if by_type is not None or name is None:
+            return by_type
     if name in settings.remote_call_functions:
         return RemoteCall(name, name.rsplit(".", 1)[-1], "a batch version of the call")
     if name.partition(".")[0] not in _ROOT_PACKAGES:
@@ -239,6 +258,52 @@ def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> Rem
     if client in SEARCH_CLIENTS:
         return _search(chain, method, SEARCH_CLIENTS[client])
     return None
+
+
+def _typed_receiver(model: SemanticModel, call: ast.Call) -> RemoteCall | None:
+    """A method called on a receiver the type layer knows (``self.storage`` set from a
+    lazily imported ``Redis(...)``, an attribute used with redis-only commands)."""
+    from throughlint.semantic.types import infer
+
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _TYPED_METHODS:
+        return None
+    fact = infer(model, func.value)
+    if fact is None:
+        return None
+    if fact.family == "redis":
+        found = _redis(fact.name, (), func.attr)
+    elif fact.family == "memcache":
+        found = _memcache(func.attr)
+    elif fact.family == "boto3":
+        found = _boto3((), func.attr)
+    elif fact.family == "elasticsearch":
+        found = _search((), func.attr, fact.name.startswith("Async"))
+    else:
+        return None
+    if found is None:
+        return None
+    return RemoteCall(found.client, found.method, found.batch, found.asynchronous, fact.confidence)
+
+
+_MEMCACHE_BATCH: dict[str, str] = {
+    "get": "`get_many` / `get_multi`",
+    "gets": "`gets_many`",
+    "set": "`set_many` / `set_multi`",
+    "add": "`set_many` / `set_multi`",
+    "delete": "`delete_many` / `delete_multi`",
+    "touch": "`set_many` / `set_multi`",
+}
+
+
+_TYPED_METHODS: frozenset[str] = frozenset(
+    {*REDIS_COMMANDS, *_MEMCACHE_BATCH, *_SEARCH_BATCH, *_BOTO3_BATCH}
+)
+
+
+def _memcache(method: str) -> RemoteCall | None:
+    batch = _MEMCACHE_BATCH.get(method)
+    return RemoteCall("memcache", method, batch) if batch is not None else None
 
 
 _ALL_CLIENTS: tuple[str, ...] = tuple(

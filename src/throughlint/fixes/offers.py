@@ -215,8 +215,8 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
 def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """``for row in rows: Model.objects.create(**fields)`` -> ``Model.objects.bulk_create(
     [Model(**fields) for row in rows])``: unsafe, ``save()`` and signals do not run and
-    primary keys are set only on some databases. Declined for a multi-table-inheritance
-    child (Django refuses ``bulk_create`` there), when its class is in the same module."""
+    primary keys are set only on some databases. Whether the model supports it is a fact
+    of the whole project: :func:`bulk_create_for_model`, once the index is merged."""
     func = call.func
     if not (
         isinstance(func, ast.Attribute)
@@ -239,46 +239,23 @@ def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     if names_read(func.value) & local or _read_elsewhere(model, loop_node, local):
         return None
     description = "create all rows with one `bulk_create()` (no `save()`, no signals)"
-    parent = model_parent(model.tree, model_class)
     verdict = facts.parameters_fact([keyword.value for keyword in call.keywords], set())
-    if parent:
-        verdict = verdict | facts.decline(
-            f"`{source_text(model_class)}` inherits the concrete model `{parent}` "
-            "(multi-table inheritance): Django refuses `bulk_create` there"
-        )
     return _offer(verdict, description, BULK_CREATE, Applicability.UNSAFE)
 
 
-def model_parent(tree: ast.AST, model_class: ast.expr) -> str:
-    """The concrete model that the class ``model_class`` (defined in this module)
-    inherits, or "" (no model base, an abstract one, or the class is elsewhere)."""
-    if not isinstance(model_class, ast.Name):
-        return ""
-    classes = {
-        node.name: node for node in getattr(tree, "body", []) if isinstance(node, ast.ClassDef)
-    }
-    found = classes.get(model_class.id)
-    if found is None:
-        return ""
-    for base in found.bases:
-        parent = classes.get(base.id) if isinstance(base, ast.Name) else None
-        if parent is not None and parent.bases and not _abstract(parent):
-            return parent.name
-    return ""
-
-
-def _abstract(node: ast.ClassDef) -> bool:
-    for statement in node.body:
-        if isinstance(statement, ast.ClassDef) and statement.name == "Meta":
-            for item in statement.body:
-                if (
-                    isinstance(item, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id == "abstract" for t in item.targets)
-                    and isinstance(item.value, ast.Constant)
-                    and item.value.value is True
-                ):
-                    return True
-    return False
+def bulk_create_for_model(fix: Fix, shown: str, parent: str | None) -> Fix:
+    """The ``bulk_create`` fix once the project index has told ``parent``, the concrete
+    model that the created model extends (``ProjectIndex.concrete_parent``): declined for
+    a multi-table-inheritance child, as Django raises ``ValueError`` there; unchanged
+    (unsafe) when there is none or it cannot be told."""
+    if not fix.offered or not parent:
+        return fix
+    short = parent.rsplit(".", 1)[-1]
+    reason = (
+        f"`{shown}` inherits the concrete model `{short}` (multi-table inheritance): "
+        "Django refuses `bulk_create` there"
+    )
+    return _offer(facts.decline(reason), fix.description, fix.kind, fix.applicability)
 
 
 def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:

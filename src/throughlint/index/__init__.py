@@ -10,7 +10,7 @@ root and dotted name: ``roots.py``) and answers queries; the rules' project-leve
 diagnostics. The index imports no rule. No file is parsed twice.
 
 Queries: ``relation(model, attr)``, ``summary_effects(name)``, ``summary_witness(name,
-effect)``, ``statement(name)``, ``model_kind(name)``.
+effect)``, ``statement(name)``, ``model_kind(name)``, ``concrete_parent(model)``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 ``COLLECTOR`` is not a rule of the catalogue: it is a set of handlers the engine adds to
 the dispatch table when an active rule uses the index (``Rule.uses_index``). It records
 
-- classes with their resolved bases, Django relation fields and SQLAlchemy
+- classes with their resolved bases, whether they are abstract (``class Meta: abstract =
+  True``, ``__abstract__``) or Django proxies, Django relation fields and SQLAlchemy
   ``relationship()``s (with ``lazy=``, ``backref=``), and module-level declarative bases;
 - for every function: the union of its calls' direct effects (``call_effects``, so remote
   calls too), one witness call per effect, and the project functions it calls;
@@ -17,12 +18,17 @@ import ast
 import sys
 from typing import TYPE_CHECKING, Any
 
+from throughlint.apis import EXECUTORS
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
 from throughlint.rules.base import Rule
+from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.queries import query_chain
+from throughlint.semantic.related_managers import manager_call
+from throughlint.semantic.scope import BindingKind
 from throughlint.suppression import line_suppressions
 
 if TYPE_CHECKING:
@@ -61,6 +67,7 @@ DECLARATIVE_FACTORIES = frozenset(
 )
 _ATOMIC = frozenset({"django.db.transaction.atomic", "django.db.transaction.atomic()"})
 _STDLIB = frozenset(sys.stdlib_module_names)
+_BUFFERED = frozenset({"add", "add_all", "delete"})
 
 
 class FileFacts:
@@ -136,11 +143,17 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     function = model.function_name
     if function is None and not model.frame.loops:
         return  # module and class level, outside loops: nothing to summarise or report
+    if model.frame.loops:
+        _related_manager(checker, node, evaluated=False)
     effect = call_effects(model, node, checker.settings)
-    if effect & Effect.READ:
+    if effect and function is not None and _memoised(model, node):
+        effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
+    if effect & (Effect.READ | Effect.WRITE):
         found = classify_call(model, node, checker.settings)
         if found is not None and found.lazy:  # a queryset built, not yet run
             effect &= ~Effect.READ
+        if found is not None and found.framework == "sqlalchemy" and found.method in _BUFFERED:
+            effect &= ~Effect.WRITE  # held by the session until a flush or commit
     if function is not None:
         record = checker.index_facts.function(function)  # type: ignore[union-attr]
         if effect:
@@ -157,13 +170,19 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if not effect:
         _imported_statement(checker, node)
     name = model.resolve(node.func)
+    if isinstance(node.func, ast.Attribute) and (
+        name is None or name.startswith("builtins.getattr(")
+    ):
+        _model_method(checker, node)
     if not project_callee(name):
         return
     if function is not None:
         checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
     loop = model.hot_loop()
-    if loop is not None and not is_batch_loop(loop):
+    if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
+        if shape is None and _passes_pipeline(node):
+            shape = "buffered"  # the helper's commands go into the caller's pipeline
         add_pending(
             checker,
             node,
@@ -175,6 +194,33 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         )
 
 
+def _pool_value(model, context: ast.expr) -> ast.Call | None:
+    """The executor construction a ``with`` item enters: ``with Executor() as pool`` or
+    ``with pool:`` after ``pool = Executor() if parallel else nullcontext()``."""
+    if isinstance(context, ast.Name):
+        binding = model.lookup(context.id)
+        value = binding.value if binding is not None else None
+        if value is None or binding.kind is not BindingKind.ASSIGNMENT:
+            return None
+        arms = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+        for arm in arms:
+            if isinstance(arm, ast.Call) and model.resolve(arm.func) in EXECUTORS:
+                return arm
+        return None
+    if isinstance(context, ast.Call) and model.resolve(context.func) in EXECUTORS:
+        return context
+    return None
+
+
+def _passes_pipeline(node: ast.Call) -> bool:
+    """``registry.remove(job, pipeline=pipe)``: the caller hands its redis pipeline in."""
+    return any(
+        keyword.arg in {"pipeline", "pipe"}
+        and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)
+        for keyword in node.keywords
+    )
+
+
 def _imported_statement(checker: Checker, node: ast.Call) -> None:
     """``cur.execute(EVENT_INSERT, row)`` in a hot loop, the SQL defined in another module:
     its verb is the index's to say."""
@@ -182,7 +228,7 @@ def _imported_statement(checker: Checker, node: ast.Call) -> None:
     if not node.args or not isinstance(node.args[0], (ast.Name, ast.Attribute)):
         return
     loop = model.hot_loop()
-    if loop is None or is_batch_loop(loop):
+    if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     found = classify_call(model, node, checker.settings)
     if found is None or found.method != "execute" or found.verb is not None:
@@ -208,6 +254,79 @@ def _witness(checker: Checker, node: ast.Call) -> str:
     return f"`{text}` ({checker.semantic.module}, line {node.lineno})"
 
 
+def _memoised(model, node: ast.Call) -> bool:
+    owner = model.function
+    return owner is not None and per_pass.memoised_here(model, owner)
+
+
+def _model_method(checker: Checker, node: ast.Call) -> None:
+    """``product_range.add_product(p)`` in a hot loop, the receiver's type unknown: when
+    the project defines that method on one model class only, it is that method (a
+    heuristic the index applies)."""
+    method = node.func.attr  # type: ignore[attr-defined]
+    if method.startswith("_") or method in _COMMON_METHODS:
+        return
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
+        return
+    add_pending(
+        checker,
+        node,
+        "method",
+        method=method,
+        text=unparse_short(node.func, 40),
+        loop=describe_loop(loop),
+    )
+
+
+_COMMON_METHODS = frozenset(
+    {"save", "delete", "get", "update", "create", "add", "remove", "clear", "set", "pop",
+     "append", "extend", "insert", "items", "keys", "values", "copy", "close", "open",
+     "read", "write", "send", "run", "start", "stop", "process", "handle", "execute",
+     "commit", "flush", "load", "dump", "dumps", "loads", "render", "format", "join",
+     "split", "strip", "encode", "decode", "clean", "full_clean", "refresh_from_db",
+     "serialize", "validate", "to_dict", "as_dict", "get_absolute_url", "filter", "all",
+     "first", "last", "count", "exists", "sort", "index", "lower", "upper", "replace"}
+)  # fmt: skip
+
+
+def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> None:
+    """``ticket.followup_set.create(...)`` in a hot loop: whether ``followup_set`` is a
+    related manager is the index's to say. Items of a loop over a query are left to the
+    ``relation`` findings, which know what the query loads."""
+    model = checker.semantic
+    loop = model.hot_loop()
+    if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
+        return
+    found = manager_call(model, node, evaluated=evaluated)
+    if found is None:
+        return
+    receiver = node.func
+    while isinstance(receiver, (ast.Call, ast.Attribute)):
+        receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
+    if isinstance(receiver, ast.Name):
+        binding = model.lookup(receiver.id)
+        if (
+            binding is not None
+            and binding.kind is BindingKind.LOOP_VARIABLE
+            and query_chain(model, binding.value) is not None
+        ):
+            return
+    add_pending(
+        checker,
+        node,
+        "manager",
+        writes=found.writes,
+        owner=found.owner,
+        attr=found.attr,
+        method=found.method,
+        api=f"{found.receiver}.{found.attr}.{found.method}()",
+        loop=describe_loop(loop),
+        group=f"{getattr(loop.node, 'lineno', 0)}:{found.receiver}.{found.attr}",
+    )
+
+
 @COLLECTOR.on(ast.For, ast.AsyncFor, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 def record_iteration(checker: Checker, node: ast.AST) -> None:
     """Iterating a queryset runs it: the function reads."""
@@ -217,12 +336,31 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
     iterable = node.iter if isinstance(node, (ast.For, ast.AsyncFor)) else node.generators[0].iter  # type: ignore[attr-defined]
     if not isinstance(iterable, ast.Call):
         return
+    _related_manager(checker, iterable, evaluated=True)
     found = classify_call(model, iterable, checker.settings)
     if found is not None and found.lazy:
         record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
         if not record[0] & Effect.READ.value:
             record[0] |= Effect.READ.value
             record[2][str(Effect.READ.value)] = _witness(checker, iterable)
+
+
+@COLLECTOR.on(ast.With, ast.AsyncWith)
+def record_pool(checker: Checker, node: ast.AST) -> None:
+    """``with ThreadPoolExecutor() as pool:`` in a function: every call of it starts and
+    joins a pool, which a caller's loop repeats (TL203 through the index)."""
+    assert isinstance(node, (ast.With, ast.AsyncWith))
+    model = checker.semantic
+    if model.function_name is None:
+        return
+    for item in node.items:
+        context = _pool_value(model, item.context_expr)
+        if context is not None:
+            record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
+            if not record[0] & Effect.POOL.value:
+                record[0] |= Effect.POOL.value
+                record[2][str(Effect.POOL.value)] = _witness(checker, context)
+            return
 
 
 @COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
@@ -277,14 +415,15 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if not bases or all(base.startswith("builtins.") for base in bases):
         return
     relations: dict[str, list[Any]] = {}
-    abstract = False
+    abstract = proxy = False
     for statement in node.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             target, value = statement.target, statement.value
         elif isinstance(statement, ast.ClassDef) and statement.name == "Meta":
-            abstract = abstract or _meta_abstract(statement)
+            abstract = abstract or _meta_flag(statement, "abstract")
+            proxy = proxy or _meta_flag(statement, "proxy")
             continue
         else:
             continue
@@ -300,16 +439,26 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if model.function_name is not None:
         qualified = f"{model.function_name}.{node.name}"
     record: dict[str, Any] = {"b": bases, "r": relations}
+    methods = [
+        statement.name
+        for statement in node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    if methods:
+        record["m"] = methods  # what a subclass overrides (index: calls through ``self``)
     if abstract:
         record["a"] = True
+    if proxy:
+        record["x"] = True
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
 
 
-def _meta_abstract(meta: ast.ClassDef) -> bool:
+def _meta_flag(meta: ast.ClassDef, name: str) -> bool:
+    """``abstract = True`` / ``proxy = True`` in a Django model's ``class Meta``."""
     for statement in meta.body:
         if (
             isinstance(statement, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "abstract" for t in statement.targets)
+            and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets)
             and isinstance(statement.value, ast.Constant)
         ):
             return bool(statement.value.value)

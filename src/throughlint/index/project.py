@@ -47,6 +47,9 @@ class ProjectIndex:
         self._relations: dict[str, dict[str, Relation]] = {}
         self._effects: dict[str, int] = {}
         self._witness: dict[str, dict[str, str]] = {}
+        self._many_accessors: frozenset[str] | None = None
+        self._subclasses: dict[str, list[str]] = {}
+        self._model_methods: dict[str, list[str]] | None = None
 
     # --- building ----------------------------------------------------------------------
 
@@ -59,7 +62,7 @@ class ProjectIndex:
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
-        self._build_summaries()
+        self._build_summaries()  # also maps each class to its subclasses
         return self
 
     def model_kind(self, name: str, depth: int = 0) -> str | None:
@@ -81,6 +84,30 @@ class ProjectIndex:
                     break
         self._kinds[name] = kind
         return kind
+
+    def concrete_parent(self, name: str, depth: int = 0) -> str | None:
+        """The concrete Django model whose table the model ``name`` extends (multi-table
+        inheritance: Django refuses ``bulk_create`` there), found through abstract bases
+        and proxies; "" when it extends none; None when that cannot be told (``name`` or
+        one of its bases is not a class of the project)."""
+        record = self.classes.get(name)
+        if record is None or depth > 20 or self.model_kind(name) != "django":
+            return None
+        for base in record["b"]:
+            if base in DJANGO_MODEL_BASES or base == "builtins.object":
+                continue
+            base_record = self.classes.get(base)
+            if base_record is None:
+                return None  # a mixin or a model of a library: its table is unknown
+            if self.model_kind(base) != "django":
+                continue
+            if base_record.get("a") or record.get("x"):  # an abstract model: no table of its own
+                parent = self.concrete_parent(base, depth + 1)
+            else:
+                parent = base
+            if parent != "":
+                return parent
+        return ""
 
     def _build_relations(self) -> None:
         by_name: dict[str, list[str]] = {}
@@ -171,6 +198,27 @@ class ProjectIndex:
         callers = [(name, record[1]) for name, record in self.functions.items() if record[1]]
         # each callee name is looked up once, not once per caller per round
         keys = {callee: self._function_key(callee) for _, names in callers for callee in names}
+        subclasses = self._subclasses
+        for name, record in self.classes.items():
+            for base in record["b"]:
+                subclasses.setdefault(base, []).append(name)
+        for callee, key in list(keys.items()):
+            if key is not None:
+                continue
+            plain = callee.replace("().", ".").removesuffix("()")
+            owner, _, method = plain.rpartition(".")
+            if method in ("save", "delete") and self.model_kind(owner) == "django":
+                keys[callee] = plain  # Django's own Model.save / delete: one statement
+                effects[plain] = Effect.WRITE.value
+                witness[plain] = {str(Effect.WRITE.value): f"`{method}()` of model `{owner}`"}
+                continue
+            overrides = self._overrides(callee, subclasses)
+            if overrides:  # a stub in the base (nothing to summarise): what subclasses do
+                keys[callee] = plain
+                effects.setdefault(plain, 0)
+                witness.setdefault(plain, {})
+                callers.append((plain, overrides))
+                keys.update((override, override) for override in overrides)
         for _ in range(SUMMARY_DEPTH):
             changed = False
             updated = dict(effects)
@@ -219,12 +267,119 @@ class ProjectIndex:
         """Everything a project function does, transitively (bounded depth); NONE for
         names the project does not define."""
         key = self._function_key(name)
-        return Effect(self._effects.get(key, 0)) if key is not None else Effect.NONE
+        if key is not None:
+            return Effect(self._effects.get(key, 0))
+        effect = Effect.NONE
+        for override in self._overrides(name, self._subclasses):
+            effect |= Effect(self._effects.get(override, 0))
+        return effect
+
+    def overridden(self, name: str) -> bool:
+        """``name`` is a method called on an instance whose class has subclasses that
+        override it: what runs depends on the subclass (``override_effects``)."""
+        return "()." in name and bool(self._overrides(name, self._subclasses))
+
+    def override_effects(
+        self, name: str, caller: str = "", mask: Effect = Effect.REMOTE | Effect.POOL
+    ) -> tuple[Effect, str]:
+        """What the project's subclasses do in their overrides of a method called on an
+        instance (``self.get(k)`` in a base class whose subclasses talk to redis):
+        (effects, witness). Only round trips and pools: the call runs one of them. A
+        subclass that overrides ``caller`` too (its own ``get_many``) never runs the call."""
+        if "()." not in name:
+            return Effect.NONE, ""
+        owner, _, method = name.replace("().", ".").removesuffix("()").rpartition(".")
+        found, witness, seen = Effect.NONE, "", {owner}
+        todo = list(self._subclasses.get(owner, ()))
+        while todo and len(seen) < 200:
+            subclass = todo.pop()
+            if subclass in seen:
+                continue
+            seen.add(subclass)
+            if caller and caller in self.classes.get(subclass, {}).get("m", ()):
+                continue
+            todo.extend(self._subclasses.get(subclass, ()))
+            key = f"{subclass}.{method}"
+            effect = Effect(self._effects.get(key, 0)) & mask
+            if effect & ~found:
+                found |= effect
+                bit = next(flag for flag in Effect if flag and flag in effect)
+                text = self._witness.get(key, {}).get(str(bit.value), "")
+                witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
+        return found, witness
 
     def summary_witness(self, name: str, effect: Effect) -> str:
         """The call that gives ``name`` that effect, for messages."""
         key = self._function_key(name)
-        return self._witness.get(key or "", {}).get(str(effect.value), "")
+        keys = [key] if key is not None else self._overrides(name, self._subclasses)
+        for found in keys:
+            text = self._witness.get(found, {}).get(str(effect.value), "")
+            if text:
+                return text
+        return ""
+
+    def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
+        """Methods of subclasses (up to three levels down) that override ``name``, a
+        method the class itself defines without any call or effect, or only inherits."""
+        plain = name.replace("().", ".").removesuffix("()")
+        owner, _, method = plain.rpartition(".")
+        if owner not in subclasses or not method or method.startswith("__"):
+            return []
+        found: list[str] = []
+        todo, seen = [(owner, 0)], {owner}
+        while todo:
+            current, depth = todo.pop()
+            for sub in subclasses.get(current, ()):
+                if sub in seen or depth >= 3:
+                    continue
+                seen.add(sub)
+                if f"{sub}.{method}" in self.functions:
+                    found.append(f"{sub}.{method}")
+                else:
+                    todo.append((sub, depth + 1))
+        return found
+
+    def model_methods(self, method: str) -> list[str]:
+        """The model classes that define ``method``, when no other class of the project
+        does (a heuristic for a receiver of unknown type); else []."""
+        if self._model_methods is None:
+            by_name: dict[str, list[str]] = {}
+            for key in self.functions:
+                owner, _, name = key.rpartition(".")
+                by_name.setdefault(name, []).append(owner)
+            self._model_methods = by_name
+        owners = self._model_methods.get(method, [])
+        models = [owner for owner in owners if self.model_kind(owner) is not None]
+        if any(owner in self.classes and owner not in models for owner in owners):
+            return []
+        return models
+
+    def many_accessors(self) -> frozenset[str]:
+        """Names of Django related managers (m2m fields, reverse foreign keys) on any model
+        of the project, also where the relation's target cannot be resolved."""
+        known = self._many_accessors
+        if known is None:
+            names = {
+                attribute
+                for relations in self._relations.values()
+                for attribute, relation in relations.items()
+                if relation.framework == "django" and relation.many
+            }
+            for owner, record in self.classes.items():
+                if self.model_kind(owner) != "django":
+                    continue
+                for attribute, (kind, _target, related, *_rest) in record["r"].items():
+                    if kind == "m2m":
+                        names.add(attribute)
+                    if (
+                        kind in ("fk", "m2m")
+                        and related
+                        and not related.endswith("+")
+                        and "%" not in related
+                    ):
+                        names.add(related)
+            known = self._many_accessors = frozenset(names)
+        return known
 
     # --- statements -------------------------------------------------------------------
 

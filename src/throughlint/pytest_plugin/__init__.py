@@ -25,6 +25,14 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     early_config.add_cleanup(track())
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # before any fixture runs: connections opened in fixtures count (psycopg2, psycopg)
+    from throughlint.pytest_plugin.drivers import track_imported
+
+    for restore in track_imported():
+        session.config.add_cleanup(restore)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)

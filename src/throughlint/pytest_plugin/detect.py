@@ -5,6 +5,7 @@ and SARIF so code scanning shows runtime findings next to static ones."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,13 +125,19 @@ def report_lines(records: list[dict], found: list[Site], threshold: int) -> list
     return lines
 
 
-def sarif(found: list[Site]) -> dict:
+def sarif(found: list[Site], root: str | None = None) -> dict:
     """SARIF 2.1.0, one result per site, with the fingerprint the static TL101 uses and
     its own automation category, so code scanning keeps it apart from the static run."""
     from throughlint import __version__
-    from throughlint.reporters.sarif import INFORMATION_URI, SCHEMA_URI, artifact_uri, help_uri
+    from throughlint.reporters.sarif import (
+        INFORMATION_URI,
+        SCHEMA_URI,
+        artifact_location,
+        help_uri,
+    )
     from throughlint.rules import rule_by_code
 
+    root = os.path.abspath(root or os.getcwd())  # site paths are shown from the rootdir
     rule = rule_by_code("TL101")
     descriptor: dict[str, Any] = {
         "id": "TL101",
@@ -158,7 +165,7 @@ def sarif(found: list[Site]) -> dict:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": artifact_uri(worst["path"])},
+                            "artifactLocation": artifact_location(worst["path"], root),
                             "region": {"startLine": worst["line"]},
                         }
                     }
@@ -185,6 +192,7 @@ def sarif(found: list[Site]) -> dict:
                         "rules": [descriptor],
                     }
                 },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(root)}},
                 "automationDetails": {"id": "throughlint-runtime/"},
                 "results": results,
             }
@@ -192,7 +200,14 @@ def sarif(found: list[Site]) -> dict:
     }
 
 
-def write_sarif(path: str, found: list[Site]) -> None:
+def _file_uri(folder: str) -> str:
+    from urllib.parse import quote
+
+    folder = folder.replace(os.sep, "/").rstrip("/") + "/"
+    return "file://" + quote(folder if folder.startswith("/") else "/" + folder)
+
+
+def write_sarif(path: str, found: list[Site], root: str | None = None) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(sarif(found), handle, indent=2)
+        json.dump(sarif(found, root), handle, indent=2)
         handle.write("\n")

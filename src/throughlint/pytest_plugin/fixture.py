@@ -181,16 +181,26 @@ class Throughput:
         return result
 
     def watch(self, connection: Any) -> Any:
-        """Count a sqlite3 connection opened before the plugin loaded (any connection
-        opened since counts already)."""
+        """Count a sqlite3 connection opened before the plugin loaded, or a psycopg2 /
+        psycopg one opened before collection ended (any connection opened since counts
+        already)."""
         import sqlite3
 
+        from throughlint.pytest_plugin.drivers import psycopg, psycopg2
         from throughlint.pytest_plugin.drivers.sqlite import watch
 
-        if not isinstance(connection, sqlite3.Connection):
-            raise TypeError(f"throughput.watch() takes a sqlite3.Connection, got {connection!r}")
-        self._tracker.undo_watch.append(watch(connection, self._tracker.probe))
-        return connection
+        if isinstance(connection, sqlite3.Connection):
+            self._tracker.undo_watch.append(watch(connection, self._tracker.probe))
+            return connection
+        for driver in (psycopg2, psycopg):
+            undo = driver.watch(connection)
+            if undo is not None:
+                self._tracker.undo_watch.append(undo)
+                return connection
+        raise TypeError(
+            "throughput.watch() takes a sqlite3.Connection or a psycopg2 / psycopg"
+            f" connection, got {connection!r}"
+        )
 
     @contextmanager
     def allow_n_plus_one(self, reason: str) -> Iterator[None]:

@@ -81,6 +81,7 @@ class Probe:
         # a lower one (sqlite3 under aiosqlite, pysqlite or Django's backend)
         self._claimed: Counter[str] = Counter()
         self._depth = threading.local()
+        self._api_call = threading.local()  # inside a botocore API call: urllib3 is under it
         self.allowing = 0  # inside throughput.allow_n_plus_one(): no N+1 tracking
         # --throughput-detect measures every test: the drivers stay installed between
         # tests instead of being patched and restored around each one
@@ -180,6 +181,18 @@ class Probe:
         """One HTTP request sent."""
         for measurement in self.active:
             measurement.requests += 1
+
+    def driver_request(self) -> None:
+        """An HTTP request seen by an HTTP library: counted unless it belongs to an API
+        call an upper layer (botocore) has counted."""
+        if not getattr(self._api_call, "value", False):
+            self.request()
+
+    def api_call(self, inside: bool) -> None:
+        """Entering (counted as one request) or leaving an API call of this thread."""
+        if inside:
+            self.request()
+        self._api_call.value = inside
 
     def count(self, name: str, amount: int = 1) -> None:
         for measurement in self.active:

@@ -209,7 +209,7 @@ class ThroughputSession:
         if self.options.sarif_file:
             from throughlint.pytest_plugin.detect import write_sarif
 
-            write_sarif(self.options.sarif_file, found)
+            write_sarif(self.options.sarif_file, found, str(self.config.rootpath))
 
     def sites(self) -> list:
         """The N+1 call sites of the whole run (all xdist workers), each once."""

@@ -25,6 +25,7 @@ def render(report: Report) -> str:
                 "end_line": d.span.end_line,
                 "end_column": d.span.end_column,
                 "severity": d.severity.value,
+                "confidence": d.confidence,
                 "message": d.message,
                 "fix": _fix(d),
                 "priority": report.priorities.get(d),

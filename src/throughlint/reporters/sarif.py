@@ -94,6 +94,7 @@ def _result(
             }
         ],
         "partialFingerprints": {"throughlint/v1": fingerprint},
+        "properties": {"confidence": diagnostic.confidence},
     }
     if diagnostic.related:
         result["relatedLocations"] = [
@@ -108,11 +109,9 @@ def _result(
             for number, related in enumerate(diagnostic.related)
         ]
     if diagnostic.fix is not None:
-        result["properties"] = {
-            "fix": {
-                "applicability": diagnostic.fix.applicability.value,
-                "description": diagnostic.fix.description,
-            }
+        result["properties"]["fix"] = {
+            "applicability": diagnostic.fix.applicability.value,
+            "description": diagnostic.fix.description,
         }
         if diagnostic.fix.declined:
             result["properties"]["fix"]["declined"] = diagnostic.fix.declined

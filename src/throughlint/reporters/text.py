@@ -73,6 +73,8 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
         (f" [{diagnostic.name}] ", "dim"),
         (diagnostic.message, ""),
     ]
+    if diagnostic.confidence != "typed":
+        pieces.append((f" ({diagnostic.confidence})", "dim"))
     pieces.extend(_fix_pieces(diagnostic.fix))
     return pieces
 

@@ -40,14 +40,33 @@ def known_codes() -> tuple[str, ...]:
 
 
 def select_rules(
-    select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...]
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    preview: bool = False,
 ) -> tuple[Rule, ...]:
-    """Rules chosen by code prefixes; the longest matching prefix wins, as in ruff."""
+    """Rules chosen by code prefixes; the longest matching prefix wins, as in ruff.
+    Preview rules are chosen only with ``preview``, even when selected by exact code."""
     chosen = []
     for rule in all_rules():
+        if rule.preview and not preview:
+            continue
         if is_selected(rule.code, select + extend_select, ignore):
             chosen.append(rule)
     return tuple(chosen)
+
+
+def preview_only_selectors(selectors: tuple[str, ...]) -> list[str]:
+    """Selectors that match rules, all of them preview rules (``TL303``, ``TL5``): without
+    preview they select nothing, which deserves a warning, as in ruff."""
+    found = []
+    for selector in selectors:
+        if selector == "ALL":
+            continue
+        matched = [rule for rule in all_rules() if rule.code.startswith(selector)]
+        if matched and all(rule.preview for rule in matched):
+            found.append(selector)
+    return found
 
 
 def is_selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:

@@ -47,6 +47,7 @@ class Rule:
     good: tuple[str, ...] = ()
     near_miss: tuple[str, ...] = ()
     uses_index: bool = False  # needs the project index (throughlint.index)
+    preview: bool = False  # runs only with --preview (or ``preview = true``)
     checks: dict[type[ast.AST], list[Callable[..., None]]] = field(
         default_factory=dict, compare=False, repr=False
     )

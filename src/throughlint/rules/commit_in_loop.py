@@ -6,7 +6,10 @@ or a SQLAlchemy session / connection, `django.db.transaction.commit()`, and per-
 (including functions decorated with `@transaction.atomic`).
 
 A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
-right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`).
+right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`), a
+retry loop, a commit on an exit path (`except ...: conn.commit(); return`), or a
+`transaction.atomic()` block nested in an outer one (a savepoint: nothing commits until
+the outer block ends).
 
 ## Why it hurts throughput
 A commit waits for the write-ahead log to reach the disk (an `fsync`): a few hundred
@@ -72,9 +75,10 @@ from throughlint.effects.database import (
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
-from throughlint.rules.through_helpers import helper_call
+from throughlint.rules.through_helpers import helper_call, model_method_call
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_pass import is_batch_test, runs_once
 
 RULE = Rule(
     code="TL103",
@@ -173,6 +177,16 @@ def load(session: Session, rows, size=500):
             pending.clear()
 """,
         """\
+from django.db import transaction
+
+
+def close(orders):
+    with transaction.atomic():
+        for order in orders:
+            with transaction.atomic():
+                order.close()
+""",
+        """\
 import git
 
 
@@ -184,7 +198,6 @@ def tag(repo: git.Repo, messages):
 )
 
 _ATOMIC = frozenset({"django.db.transaction.atomic()", "django.db.transaction.atomic"})
-_BATCH_NAMES = ("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows")
 
 
 @RULE.on(ast.Call)
@@ -211,7 +224,8 @@ def check_with(checker, node: ast.AST) -> None:
         context = item.context_expr
         name = model.resolve(context)
         if name in _ATOMIC:
-            _report(checker, context, loop, "`with transaction.atomic()`")
+            if not _within_atomic(model, item):
+                _report(checker, context, loop, "`with transaction.atomic()`")
             return
         if (
             isinstance(context, ast.Call)
@@ -232,7 +246,7 @@ def check_with(checker, node: ast.AST) -> None:
 
 
 def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:
-    if is_batch_loop(loop) or _batch_guarded(checker, loop):
+    if is_batch_loop(loop) or _batch_guarded(checker, loop) or runs_once(checker.semantic, loop):
         return
     checker.report(
         RULE,
@@ -242,6 +256,17 @@ def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = Non
         f"thousand items (`if i % 1000 == 0`)",
         fix,
     )
+
+
+def _within_atomic(model, item: ast.withitem) -> bool:
+    """Inside an outer ``transaction.atomic()`` (a ``with`` block or the decorator of the
+    function): the inner block is a savepoint, and nothing commits until the outer ends."""
+    for outer in model.frame.withs:
+        if outer is not item and model.resolve(outer.context_expr) in _ATOMIC:
+            return True
+    function = model.function
+    decorators = getattr(function, "decorator_list", ())
+    return any(model.resolve(decorator) in _ATOMIC for decorator in decorators)
 
 
 def _batch_guarded(checker, loop: Loop) -> bool:
@@ -265,22 +290,8 @@ def _in_body(statement: ast.If, child: ast.AST) -> bool:
 
 
 def _is_batch_test(test: ast.expr) -> bool:
-    for node in ast.walk(test):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-            return True
-        if isinstance(node, ast.Compare) and any(
-            isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
-        ):
-            for side in (node.left, *node.comparators):
-                if (
-                    isinstance(side, ast.Call)
-                    and isinstance(side.func, ast.Name)
-                    and side.func.id == "len"
-                ):
-                    return True
-                if isinstance(side, ast.Name) and any(w in side.id.lower() for w in _BATCH_NAMES):
-                    return True
-    return False
+    return is_batch_test(test)
 
 
 RULE.on_project("call")(helper_call(Effect.COMMIT, "commits a transaction", "N commits"))
+RULE.on_project("method")(model_method_call(Effect.COMMIT, "commits a transaction", "N commits"))

@@ -6,6 +6,9 @@ Locks are known by construction (`threading.Lock()`, a module-level lock, `self.
 set in `__init__` or as a class attribute) or, when passed in, by a lock-like name. A
 semaphore counts only when it admits one holder (`Semaphore()`, `Semaphore(1)`): one of N
 permits taken per item bounds concurrency, which is its job.
+In a `while` loop that drains a shared buffer, a lock taken to remove one item per pass
+(`with self._lock: msg = self._pending.popleft()`, then a send outside it) is reported
+however much work follows: every item costs an acquire that the producers contend for.
 
 ## Why it hurts throughput
 Each acquire / release is an atomic operation and, under contention, a context switch.
@@ -125,6 +128,26 @@ def drain(buffer, lock, sink):
             item = buffer.pop()
             sink.write(item)
 """,
+        """\
+import collections
+import threading
+
+
+class Sender:
+    def __init__(self, transport):
+        self._lock = threading.Lock()
+        self._pending = collections.deque()
+        self._transport = transport
+
+    def run(self):
+        while True:
+            with self._lock:  # expect: TL301
+                if not self._pending:
+                    break
+                message = self._pending.popleft()
+            self._transport.send(message)
+            self._transport.log(message)
+""",
     ),
     good=(
         """\
@@ -176,6 +199,33 @@ def consumer(items):
             while not items:
                 ready.wait()
             item = items.pop()
+""",
+        """\
+import collections
+import threading
+
+
+class Sender:
+    def __init__(self, transport):
+        self._lock = threading.Lock()
+        self._pending = collections.deque()
+        self._transport = transport
+
+    def run(self):
+        while True:
+            with self._lock:
+                if not self._pending:
+                    break
+                batch, self._pending = self._pending, collections.deque()
+            self._transport.send_all(batch)
+
+    def cancel(self, keys):
+        while keys:
+            with self._lock:
+                self._sent.pop(keys[-1])
+            keys.pop()
+            self._transport.cancel(keys)
+            self._transport.log(keys)
 """,
         """\
 import threading
@@ -305,6 +355,19 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
     inside = _cost(model, locked)
     if not inside.weight:
         return  # ``with lock: pass``: a barrier, not a critical section
+    taken = _takes_one_item(locked) if loop.is_while else None
+    if taken is not None:
+        name = unparse_short(at.func.value if isinstance(at, ast.Call) else at, 30)
+        checker.report(
+            RULE,
+            at,
+            f"{_what(kind)} `{name}` is acquired on every pass of the `while` loop to take one"
+            f" item (`{taken}`): N acquire/release pairs, and producers wait on every one;"
+            f" take everything queued at once under one acquire (swap the buffer for an"
+            f" empty one) and work on it outside the lock",
+            confidence="heuristic" if kind in {"lock", "semaphore"} else "typed",
+        )
+        return
     known = model.memo("TL301.body")  # every lock in the loop asks about the same body
     if loop.node not in known:
         known[loop.node] = _cost(model, body)
@@ -315,7 +378,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
     if not outside.calls and inside.weight < outside.weight:
         return
     name = unparse_short(at.func.value if isinstance(at, ast.Call) else at, 30)
-    what = kind if kind in {"lock", "semaphore"} else f"`{kind[:-2].rsplit('.', 1)[-1]}`"
+    what = _what(kind)
     checker.report(
         RULE,
         at,
@@ -324,7 +387,40 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
         f"{inside.statements + outside.statements} statements): N acquire/release pairs and"
         f" threads take turns per item; take it once around the loop, or accumulate locally"
         f" and merge once",
+        confidence="heuristic" if kind in {"lock", "semaphore"} else "typed",
     )
+
+
+def _what(kind: str) -> str:
+    return kind if kind in {"lock", "semaphore"} else f"`{kind[:-2].rsplit('.', 1)[-1]}`"
+
+
+_TAKE_ONE = frozenset({"popleft", "pop", "get_nowait", "popitem"})
+
+
+def _takes_one_item(locked: list[ast.stmt]) -> str | None:
+    """The locked region removes one item from a shared container (``buffer.popleft()``,
+    ``pending.pop(0)``): a drain loop that pays one acquire per item. ``pop(key)`` of a
+    mapping takes a chosen entry, not the next one, and does not count."""
+    for node in (inner for statement in locked for inner in ast.walk(statement)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _TAKE_ONE
+            and not node.keywords
+            and (
+                not node.args
+                or (
+                    node.func.attr == "pop"
+                    and len(node.args) == 1
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value in (0, -1)
+                )
+            )
+            and isinstance(node.func.value, (ast.Name, ast.Attribute))
+        ):
+            return unparse_short(node, 40)
+    return None
 
 
 def _loop_phrase(loop: Loop) -> str:

@@ -1,9 +1,11 @@
 """## What it does
 Finds thread and process pools sized against the machine: process pools
 (`ProcessPoolExecutor`, `multiprocessing.Pool`) with more workers than cores (a literal
-above `max-processes`, or `cpu_count() * k` with `k > 1`), thread pools
-(`ThreadPoolExecutor`, `multiprocessing.pool.ThreadPool`) above `max-threads`, and pools
-of 0 or fewer workers.
+above `max-processes`, or `cpu_count() * k` with `k > 1`), process pools whose size is
+a hard-coded number above 2 (a literal, or a parameter's literal default: `Pool(15)`,
+`def run(jobs, workers=10)`) whatever the cores of the machine that runs them, thread
+pools (`ThreadPoolExecutor`, `multiprocessing.pool.ThreadPool`) above `max-threads`, and
+pools of 0 or fewer workers.
 
 ## Why it hurts throughput
 A CPU-bound process cannot run faster than one core: processes beyond the core count only
@@ -58,6 +60,7 @@ from throughlint.semantic.expressions import (
     int_text,
     literal_int,
 )
+from throughlint.semantic.scope import BindingKind
 
 RULE = Rule(
     code="TL202",
@@ -78,6 +81,20 @@ import multiprocessing
 
 pool = multiprocessing.Pool(processes=multiprocessing.cpu_count() * 2)  # expect: TL202
 big = multiprocessing.Pool(128)  # expect: TL202
+""",
+        """\
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import Pool
+
+
+def crunch(chunks, workers=10):
+    with ProcessPoolExecutor(max_workers=workers) as pool:  # expect: TL202
+        return list(pool.map(sum, chunks))
+
+
+def render(pages):
+    with Pool(15) as pool:  # expect: TL202
+        return pool.map(str, pages)
 """,
         """\
 from concurrent.futures import ThreadPoolExecutor
@@ -129,6 +146,28 @@ from multiprocessing.pool import ThreadPool
 
 pool = ThreadPool(64)
 """,
+        """\
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import Pool
+
+
+def crunch(chunks, workers=None):
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(sum, chunks))
+
+
+def side(jobs, helpers=2):
+    with Pool(helpers) as pool, ThreadPoolExecutor(10) as threads:
+        return pool.map(str, jobs), threads.map(str, jobs)
+""",
+        """\
+class Pool:
+    def __init__(self, size):
+        self.size = size
+
+
+pool = Pool(15)
+""",
     ),
 )
 
@@ -165,6 +204,10 @@ def check(checker, node: ast.Call) -> None:
         return
     settings = checker.settings
     value = literal_int(size)
+    default = False
+    if value is None and kind.processes:
+        value = _parameter_default(checker.semantic, size)
+        default = value is not None
     if value is not None:
         shown = int_text(value)
         if value <= 0:
@@ -181,6 +224,19 @@ def check(checker, node: ast.Call) -> None:
                 f"`{kind.label}` with {shown} processes: more than the cores of most machines "
                 f"(max-processes = {settings.max_processes}); CPU-bound processes beyond the "
                 f"core count only add context switches and memory; {_CONTAINER_ADVICE}",
+            )
+        elif kind.processes and value > _HARD_CODED_MAX:
+            where = (
+                f"the default of `{size.id}`"
+                if default and isinstance(size, ast.Name)
+                else "a literal"
+            )
+            checker.report(
+                RULE,
+                node,
+                f"`{kind.label}` with {shown} processes hard-coded ({where}): the same count "
+                f"on a 2-core container and a 64-core host, so CPU-bound work either "
+                f"oversubscribes the cores or leaves most idle; {_CONTAINER_ADVICE}",
             )
         elif not kind.processes and value > settings.max_threads:
             checker.report(
@@ -200,6 +256,38 @@ def check(checker, node: ast.Call) -> None:
                 f"`{kind.label}` with {int_text(factor)}x the cores: CPU-bound processes beyond "
                 f"the core count only add context switches and memory; {_CONTAINER_ADVICE}",
             )
+
+
+_HARD_CODED_MAX = 2
+"""A process pool of one or two is a helper, not a pool sized for CPU-bound work."""
+
+
+def _parameter_default(model, size: ast.expr) -> int | None:
+    """The literal default of the parameter ``size`` names (``workers=10``), if any."""
+    if not isinstance(size, ast.Name):
+        return None
+    binding = model.lookup(size.id)
+    function = model.function
+    if binding is None or binding.kind is not BindingKind.PARAMETER:
+        return None
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(
+        zip(
+            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+        )
+    )
+    pairs += [
+        (a, d)
+        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if d is not None
+    ]
+    for argument, default in pairs:
+        if argument is binding.node:
+            return literal_int(default)
+    return None
 
 
 def _cpu_multiple(checker, size: ast.expr) -> int | None:

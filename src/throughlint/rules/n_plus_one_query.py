@@ -22,7 +22,11 @@ The finding does not matter when the loop is bounded by something small that is 
 literal (a fixed handful of settings, an admin action on a few selected rows), when the
 lookups hit a cache, or in a one-off maintenance script.
 Not reported: `obj.fk_id` (a column, not a query), a `while` loop fetching one page
-per pass (pagination is 1 query per page, not per item), loops over small literals.
+per pass (pagination is 1 query per page, not per item), loops over small literals and
+over constants bound outside the function (a module tuple, an enum, `.items()` of a
+module dict literal), retry loops, and a query on an exit path (`except ...: return`).
+Related managers other than `objects` (`ticket.followup_set.get(...)`) count when the
+project index knows the relation.
 
 ## Example
 ```python
@@ -80,12 +84,23 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
-from throughlint.effects.database import READ_VERBS, DbCall, classify_call, receiver_per_item
+from throughlint.effects.database import (
+    READ_VERBS,
+    DbCall,
+    classify_call,
+    per_table_query,
+    receiver_per_item,
+)
 from throughlint.fixes import offers
 from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
-from throughlint.rules.through_helpers import helper_call
+from throughlint.rules.through_helpers import (
+    helper_call,
+    model_method_call,
+    related_manager_call,
+)
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_pass import runs_once
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
 
@@ -259,6 +274,18 @@ def pages(conn: sqlite3.Connection):
         last = rows[-1][0]
 """,
         """\
+from shop.models import Book
+
+
+def fetch(pk, max_retries=3):
+    for attempt in range(max_retries):
+        try:
+            return Book.objects.get(pk=pk)
+        except Book.DoesNotExist:
+            continue
+    return None
+""",
+        """\
 from shop.models import Setting
 
 
@@ -317,11 +344,13 @@ def check_call(checker, node: ast.Call) -> None:
         return
     if receiver_per_item(model, node):
         return
+    if found.framework == "sqlalchemy" and per_table_query(model, node):
+        return
     if found.framework == "dbapi" and found.verb not in READ_VERBS:
         return
     if found.framework == "sqlalchemy" and found.method == "execute" and found.verb != "SELECT":
         return
-    if is_batch_loop(loop):
+    if is_batch_loop(loop) or runs_once(model, loop):
         return
     _report(checker, node, loop, found)
 
@@ -485,6 +514,8 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
 
 
 RULE.on_project("call")(helper_call(Effect.READ, "runs a query", "1 + N queries"))
+RULE.on_project("method")(model_method_call(Effect.READ, "runs a query", "1 + N queries"))
+RULE.on_project("manager")(related_manager_call(writes=False))
 
 
 @RULE.on_project("sql")

@@ -263,6 +263,7 @@ def check(checker, node: ast.Call) -> None:
         offers.set_many(model, node, loop)
         if remote.client == "Django cache" and remote.method == "set"
         else None,
+        confidence=remote.confidence,
     )
 
 

@@ -28,7 +28,12 @@ What to use depends on the driver:
 - pymongo: `insert_many()`, `bulk_write()`.
 
 It does not matter for a handful of rows, or when each write must be visible before
-the next one is computed. DDL in a loop (creating a few tables) is not reported.
+the next one is computed. DDL in a loop (creating a few tables) is not reported, nor is a
+write that runs at most once per loop: in a retry loop (`for attempt in range(n): ...
+break`), on an exit path (`except ...: undo(); return`), or under a batch guard
+(`if len(pending) >= batch_size: session.flush()`). Set-based SQL that picks its own
+rows (`UPDATE ... WHERE id IN (SELECT ... LIMIT 1000)` until no row changes, or
+`INSERT ... SELECT` with no parameters) writes many rows per pass and is not reported.
 
 ## Example
 ```python
@@ -65,7 +70,8 @@ no faster, so there an INSERT literal with one `VALUES (%s, ...)` becomes
 `psycopg2.extras.execute_values(cur, "... VALUES %s", [...])` instead: always unsafe,
 the SQL text changes. `Model.objects.create(...)` alone in such a loop becomes one
 `bulk_create([...])`: unsafe, as `save()` and signals no longer run; declined for a
-multi-table-inheritance child defined in the same module (Django refuses it).
+multi-table-inheritance child (Django refuses it), which the project index tells from
+the model's bases in whatever module they are, through abstract models and proxies.
 
 Measured (`bench/fixes.py`, bench/README.md): `executemany` on sqlite3 10,000 rows: 1.4x,
 on PostgreSQL (psycopg 3) 10,000 rows: 4.9x; `execute_values` on PostgreSQL (psycopg2)
@@ -85,7 +91,9 @@ on PostgreSQL (psycopg 3) 10,000 rows: 4.9x; `execute_values` on PostgreSQL (psy
 from __future__ import annotations
 
 import ast
+import re
 
+from throughlint.diagnostics import Applicability, Fix
 from throughlint.effects import Effect
 from throughlint.effects.database import (
     WRITE_VERBS,
@@ -95,11 +103,18 @@ from throughlint.effects.database import (
     per_table_statement,
     receiver_per_item,
 )
-from throughlint.fixes import offers
+from throughlint.fixes import BULK_CREATE, offers
+from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
-from throughlint.rules.through_helpers import helper_call
+from throughlint.rules.through_helpers import (
+    helper_call,
+    model_method_call,
+    related_manager_call,
+)
+from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_pass import not_per_item, runs_once
 
 RULE = Rule(
     code="TL102",
@@ -211,6 +226,21 @@ def save(conn: sqlite3.Connection, rows):
         conn.execute("INSERT INTO t SELECT * FROM staging LIMIT 500")
 """,
         """\
+from sqlalchemy.orm import Session
+
+from app.models import Event
+
+
+def record(session: Session, events, batch_size=500):
+    pending = []
+    for data in events:
+        pending.append(data)
+        session.add(Event(**data))
+        if len(pending) >= batch_size:
+            session.flush()
+            pending.clear()
+""",
+        """\
 from PIL import Image
 
 
@@ -243,7 +273,7 @@ def check(checker, node: ast.Call) -> None:
     ):
         return
     if found.framework in ("dbapi", "sqlalchemy") and found.method == "execute":
-        if found.verb not in WRITE_VERBS:
+        if found.verb not in WRITE_VERBS or _set_based(found.sql, node):
             return
     elif found.framework == "sqlalchemy":
         if found.method == "flush":
@@ -252,9 +282,11 @@ def check(checker, node: ast.Call) -> None:
             # a ``flush()`` after it in the same pass (a ``commit()`` is TL103's finding)
             if not model.loop_facts(loop).flushed_after(node.lineno):
                 return
+            if not _flushed_in_same_pass(model, node, loop):
+                return  # another object's flush, or one under a batch guard
         elif found.method != "merge":
             return
-    if is_batch_loop(loop):
+    if is_batch_loop(loop) or runs_once(model, loop):
         return
     if receiver_per_item(model, node) or per_table_statement(model, node):
         return
@@ -264,12 +296,26 @@ def check(checker, node: ast.Call) -> None:
         if key in facts.seen:
             return
         facts.seen.add(key)
-    checker.report(
-        RULE,
-        node,
-        f"{_what(found)} on every pass of {describe_loop(loop)}: N round trips; {advice(found)}",
-        _fix(model, node, loop, found),
+    message = (
+        f"{_what(found)} on every pass of {describe_loop(loop)}: N round trips; {advice(found)}"
     )
+    fix = _fix(model, node, loop, found)
+    if fix is not None and fix.kind == BULK_CREATE and facts is not None:
+        created = model.resolve(node.func.value.value)  # type: ignore[attr-defined]
+        if created is not None:
+            # whether the model supports ``bulk_create`` depends on its bases, which may
+            # be in other modules: decided by the project-level check below
+            add_pending(
+                checker,
+                node,
+                "bulk-create",
+                message=message,
+                model=created,
+                shown=source_text(node.func.value.value),  # type: ignore[attr-defined]
+                fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
+            )
+            return
+    checker.report(RULE, node, message, fix)
 
 
 def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
@@ -279,6 +325,16 @@ def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
     if found.framework == "django" and found.method == "create":
         return offers.bulk_create(model, node, loop)
     return None
+
+
+@RULE.on_project("bulk-create")
+def check_bulk_create(index, pending: dict) -> list:
+    """``Model.objects.create(...)`` alone in a loop: its ``bulk_create`` fix, declined
+    when the project's index shows that the model extends a concrete model."""
+    applicability, description, kind, declined = pending["fix"]
+    fix = Fix(Applicability(applicability), description, kind, declined)
+    parent = index.concrete_parent(pending["model"])
+    return [(pending["message"], None, offers.bulk_create_for_model(fix, pending["shown"], parent))]
 
 
 def _what(found: DbCall) -> str:
@@ -355,7 +411,54 @@ def _sqlalchemy_advice(verb: str | None, *, textual: bool) -> str:
     return "pass all rows at once: `execute(insert(table), [dict, ...])` (insertmanyvalues)"
 
 
+_SUBQUERY_LIMIT = re.compile(r"\bSELECT\b.*\bLIMIT\b", re.IGNORECASE | re.DOTALL)
+
+
+def _set_based(sql: str | None, call: ast.Call) -> bool:
+    """The statement picks its own rows with a query: ``UPDATE ... WHERE id IN (SELECT ...
+    LIMIT n)`` (a chunk per pass, as in ``while cur.rowcount:``), or ``INSERT ... SELECT``
+    with no parameters. One pass writes many rows, not one item."""
+    if not sql:
+        return False
+    if _SUBQUERY_LIMIT.search(sql):
+        return True
+    return "SELECT" in sql.upper() and len(call.args) < 2 and not call.keywords
+
+
+def _flushed_in_same_pass(model, call: ast.Call, loop: Loop) -> bool:
+    """A ``flush()`` of the same session after the ``add`` in the same pass of the loop,
+    not under a batch guard or on an exit path (a ``commit()`` there is TL103's
+    finding)."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    session = source_text(call.func.value)
+    return any(
+        line > call.lineno and receiver == session
+        for line, receiver in _per_item_flushes(model, loop)
+    )
+
+
+def _per_item_flushes(model, loop: Loop) -> list[tuple[int, str]]:
+    """Where the loop's body flushes on every pass, and which session: found once per
+    loop (every ``add`` in it asks)."""
+    known = model.memo("TL102.flushes")
+    found = known.get(loop.node)
+    if found is None:
+        found = known[loop.node] = [
+            (node.lineno, source_text(node.func.value))
+            for statement in getattr(loop.node, "body", ())
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "flush"
+            and not not_per_item(loop, node)
+        ]
+    return found
+
+
 RULE.on_project("call")(helper_call(Effect.WRITE, "writes a row", "N writes"))
+RULE.on_project("method")(model_method_call(Effect.WRITE, "writes a row", "N writes"))
+RULE.on_project("manager")(related_manager_call(writes=True))
 
 
 @RULE.on_project("sql")

@@ -3,7 +3,10 @@ Finds an executor, process pool, HTTP session, database connection or remote cli
 created on every pass of a `for` loop or comprehension: `ThreadPoolExecutor`,
 `ProcessPoolExecutor`, `multiprocessing.Pool`, `requests.Session`, `httpx.Client`,
 `aiohttp.ClientSession`, `sqlite3.connect`, `psycopg2.connect`, `create_engine`,
-`redis.Redis`, `boto3.client` and similar.
+`redis.Redis`, `boto3.client` and similar. Through the project index it also finds a
+call, once per item, to a function of the project that starts and joins a pool in a
+`with` block (`def fetch_many(urls): with ThreadPoolExecutor() as pool: ...`), however
+many calls deep.
 
 ## Why it hurts throughput
 These objects are expensive to create and cheap to reuse: a pool starts threads or
@@ -58,7 +61,9 @@ from throughlint.apis import (
     HTTP_SESSIONS,
     REMOTE_CLIENT_FACTORIES,
 )
+from throughlint.effects.kinds import Effect
 from throughlint.rules.base import Rule
+from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.expressions import names_read
 from throughlint.semantic.loops import Loop, describe_loop
 
@@ -67,6 +72,7 @@ RULE = Rule(
     name="pool-per-iteration",
     summary="Executor, session or connection created on every pass of a loop",
     options=("connection-factories",),
+    uses_index=True,
     doc=__doc__ or "",
     bad=(
         """\
@@ -216,3 +222,13 @@ def _is_retry(model, call: ast.Call, loop: Loop) -> bool:
     """Created inside ``try`` in a loop that leaves (``return``/``break``) once it works."""
     facts = model.loop_facts(loop)
     return facts.leaves_early and facts.in_try(call)
+
+
+RULE.on_project("call")(
+    helper_call(
+        Effect.POOL,
+        "starts and joins a worker pool",
+        "N pools set up and torn down",
+        per_item_only=True,
+    )
+)

@@ -19,16 +19,79 @@ def helper_call(
 
     def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
         callee = pending["callee"]
-        if not index.summary_effects(callee) & effect:
-            return []
+        caller = pending.get("fn", "").rpartition(".")[2]
+        if index.overridden(callee):
+            # ``self.get(k)`` in a base class: what the subclasses' overrides do, leaving
+            # out a subclass that overrides the calling method too (its own batched form)
+            overridden, witness = index.override_effects(callee, caller, mask=effect)
+            if not overridden & effect:
+                return []
+        elif index.summary_effects(callee) & effect:
+            witness = index.summary_witness(callee, effect)
+        else:
+            through_overrides, witness = index.override_effects(callee, caller)
+            if not through_overrides & effect:
+                return []
         if per_item_only and pending.get("shape"):
             return []  # a retry or a polling loop: not one call per item
-        witness = index.summary_witness(callee, effect)
         via = f" (via {witness})" if witness else ""
         message = (
             f"`{pending['text']}()` {verb}{via} on every pass of {pending['loop']}: "
             f"{growth}; batch the work outside the loop"
         )
         return [(message, None, None)]
+
+    return check
+
+
+def model_method_call(
+    effect: Effect, verb: str, growth: str
+) -> Callable[[ProjectIndex, dict[str, Any]], list]:
+    """A check for ``method`` pending findings (``x.add_product(p)``, ``x`` of unknown
+    type): the model methods of that name the project defines, when they all have
+    ``effect``."""
+    check = helper_call(effect, verb, growth)
+
+    def check_method(index: ProjectIndex, pending: dict[str, Any]) -> list:
+        owners = index.model_methods(pending["method"])
+        if not owners:
+            return []
+        found = [check(index, {**pending, "callee": f"{o}.{pending['method']}"}) for o in owners]
+        return found[0] if all(found) else []
+
+    return check_method
+
+
+def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]], list]:
+    """A check for ``manager`` pending findings: ``x.attr.method()`` in a hot loop, ``attr``
+    a related manager of ``x``'s model (or, with that model unknown, of some model of the
+    project)."""
+
+    def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
+        if pending["writes"] != writes:
+            return []
+        attr, owner = pending["attr"], pending.get("owner")
+        if owner is not None and owner in index.classes:
+            if index.model_kind(owner) != "django":
+                return []
+            relation = index.relation(owner, attr)
+            if relation is None or not relation.many:
+                return []
+        elif attr not in index.many_accessors():
+            return []
+        api, loop = pending["api"], pending["loop"]
+        if writes:
+            message = (
+                f"`{api}` writes through the related manager `{attr}` on every pass of "
+                f"{loop}: N round trips; collect the rows and write them once "
+                f"(`bulk_create()`, or `add(*objs)` for a many-to-many)"
+            )
+        else:
+            message = (
+                f"`{api}` runs a query through the related manager `{attr}` on every pass of "
+                f"{loop}: 1 + N queries; load them for all items at once "
+                f'(`prefetch_related("{attr}")`, or one `filter(..__in=...)` and a dict)'
+            )
+        return [(message, pending.get("group"), None)]
 
     return check

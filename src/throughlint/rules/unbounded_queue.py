@@ -1,7 +1,8 @@
 """## What it does
 Finds queues created without a positive `maxsize`: `queue.Queue`, `LifoQueue` and
-`PriorityQueue`, their `asyncio` and `multiprocessing` counterparts (also through a
-`multiprocessing` context or manager), and `queue.SimpleQueue`, which cannot be bounded.
+`PriorityQueue`, their `asyncio`, `multiprocessing` and `gevent.queue` counterparts (also
+through a `multiprocessing` context or manager), and `queue.SimpleQueue`, which cannot be
+bounded.
 
 ## Why it hurts throughput
 An unbounded queue has no backpressure. When producers are faster than consumers, `put()`
@@ -9,8 +10,12 @@ never blocks, so the backlog grows until memory runs out, and every item waits b
 the others: latency grows with the backlog while throughput stays capped by the consumers.
 A bounded queue makes producers wait, keeping memory flat and latency predictable.
 
-The finding does not matter for a queue that is filled once with a known, small set of
-items before the consumers start; suppress it there.
+A queue bounded by how it is built stays clean: every `put` is in `__init__` (filled
+once with a fixed set) or puts back an item taken from the same queue (a pool of idle
+connections), or it is a `multiprocessing` queue that the function or class creating it
+never puts into (its producers are child processes, one result per task handed to them).
+Other queues filled once with a known, small set of items before the consumers start
+are not seen as such; suppress the finding there.
 
 ## Example
 ```python
@@ -53,6 +58,7 @@ from throughlint.semantic.expressions import (
     int_text,
     literal_int,
 )
+from throughlint.semantic.producers import bounded_by_construction
 
 RULE = Rule(
     code="TL201",
@@ -63,6 +69,38 @@ RULE = Rule(
     options=("queue-maxsize",),
     doc=__doc__ or "",
     bad=(
+        """\
+import queue
+
+
+class Connections:
+    def __init__(self, connect, size):
+        self._idle = queue.Queue()  # expect: TL201
+        for _ in range(size):
+            self._idle.put(connect())
+
+    def give(self, connection):
+        self._idle.put(connection)
+""",
+        """\
+import multiprocessing
+
+
+class Writer:
+    def __init__(self):
+        self.pending = multiprocessing.Queue()  # expect: TL201
+
+    def write(self, record):
+        self.pending.put(record)
+""",
+        """\
+from gevent import queue
+
+
+class Socket:
+    def __init__(self):
+        self.outbox = queue.Queue()  # expect: TL201
+""",
         """\
 import queue
 
@@ -111,6 +149,39 @@ pending = asyncio.Queue(100)
         """\
 import queue
 
+
+class Connections:
+    def __init__(self, connect, size):
+        self._idle = queue.Queue()
+        for _ in range(size):
+            self._idle.put(connect())
+
+    def run(self, job):
+        connection = self._idle.get()
+        try:
+            return job(connection)
+        finally:
+            self._idle.put(connection)
+""",
+        """\
+import multiprocessing
+
+
+def check_all(pool, tasks, check):
+    results = multiprocessing.Manager().Queue()
+    for task in tasks:
+        pool.apply_async(check, [task, results])
+    return [results.get() for _ in tasks]
+""",
+        """\
+from gevent import queue
+
+def make(size):
+    return queue.Queue(size)
+""",
+        """\
+import queue
+
 def make(size):
     return queue.Queue(maxsize=size)
 """,
@@ -154,6 +225,10 @@ _BOUNDABLE: frozenset[str] = frozenset(
         "multiprocessing.Manager().JoinableQueue",
         "multiprocessing.managers.SyncManager().Queue",
         "multiprocessing.managers.SyncManager().JoinableQueue",
+        "gevent.queue.Queue",
+        "gevent.queue.JoinableQueue",
+        "gevent.queue.LifoQueue",
+        "gevent.queue.PriorityQueue",
     }
 )
 _UNBOUNDABLE: frozenset[str] = frozenset({"queue.SimpleQueue"})
@@ -180,6 +255,8 @@ def check(checker, node: ast.Call) -> None:
         return
     size = call_argument(node, 0, "maxsize")
     short = _short(name)
+    if size is None and bounded_by_construction(checker.semantic, node, name) is not None:
+        return
     if size is None:
         checker.report(
             RULE,

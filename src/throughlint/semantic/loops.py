@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 import sys
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
@@ -109,8 +110,18 @@ def range_length(*bounds: int) -> int | None:
     return (stop - start + step - 1) // step
 
 
-_BATCH_WORDS = ("batch", "chunk", "page", "slice", "bulk", "connections", "databases")
-# the source of each loop's iterable, written out once: every call in the loop asks
+_BATCH_WORDS = frozenset(
+    {"batch", "batches", "batched", "chunk", "chunks", "chunked", "paginate", "paginated",
+     "paginator", "islice", "bulk", "connections", "databases"}
+)  # fmt: skip
+_PAGE_WORDS = frozenset({"page", "pages"})  # a page of rows, or a CMS page: ask the body
+_COLLECTION_METHODS = frozenset(
+    {"in_", "executemany", "bulk_create", "bulk_update", "insert_many", "add_all", "extend"}
+)
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# the source of each loop's iterable, and whether it is a batch loop, worked out once:
+# every call in the loop asks
+_BATCH: WeakKeyDictionary[ast.expr, bool] = WeakKeyDictionary()
 _ITER_TEXT: WeakKeyDictionary[ast.expr, str] = WeakKeyDictionary()
 
 
@@ -122,12 +133,99 @@ def _iter_text(iterable: ast.expr, limit: int) -> str:
 
 
 def is_batch_loop(loop: Loop) -> bool:
-    """A loop whose items are batches (``for chunk in chunks(rows, 500)``) or databases
-    (``for alias in connections``): one statement per pass is already the batched form."""
+    """A loop whose items are batches (``for chunk in chunks(rows, 500)``, ``range(0, n,
+    size)``) or databases (``for alias in connections``): one statement per pass is already
+    the batched form. Words count only as whole words of an identifier the loop iterates
+    or binds (``chunk_size=`` in a call's keywords, ``slices``, ``homepage`` or a model
+    class ``Page`` do not); ``page`` counts only when the body uses the item as a
+    collection (iterates it, ``len()``, ``pk__in=``, ``executemany``)."""
     if loop.iter is None:
         return False
-    text = _iter_text(loop.iter, 200).lower() + " " + " ".join(loop.target_names).lower()
-    return any(word in text for word in _BATCH_WORDS)
+    known = _BATCH.get(loop.iter)
+    if known is None:
+        known = _BATCH[loop.iter] = _is_batch_loop(loop)
+    return known
+
+
+def _is_batch_loop(loop: Loop) -> bool:
+    assert loop.iter is not None
+    if _steps_by_size(loop.iter):
+        return True
+    names = set(loop.target_names)
+    for node in ast.walk(loop.iter):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+    words = {
+        word.lower()
+        for name in names
+        if not name[:1].isupper()  # a class (``Page``, ``Chunk``) is no batch of items
+        for word in _identifier_words(name)
+    }
+    if words & _BATCH_WORDS:
+        return True
+    if not words & _PAGE_WORDS:
+        return False
+    return _counts_pages(loop.iter) or _items_are_collections(loop)
+
+
+def _counts_pages(iterable: ast.expr) -> bool:
+    """``range(1, pages + 1)``, ``range(num_pages)``: one pass per page number."""
+    return (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and any(
+            word.lower() in _PAGE_WORDS
+            for argument in iterable.args
+            for node in ast.walk(argument)
+            if isinstance(node, (ast.Name, ast.Attribute))
+            for word in _identifier_words(node.id if isinstance(node, ast.Name) else node.attr)
+        )
+    )
+
+
+def _items_are_collections(loop: Loop) -> bool:
+    targets = loop.target_names
+
+    def is_item(node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id in targets
+
+    for statement in getattr(loop.node, "body", ()):
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and is_item(node.iter):
+                return True
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "len" and any(map(is_item, node.args)):
+                return True
+            if any(k.arg and k.arg.endswith("__in") and is_item(k.value) for k in node.keywords):
+                return True
+            if isinstance(func, ast.Attribute) and (
+                (func.attr in _COLLECTION_METHODS and any(map(is_item, node.args)))
+                or (func.attr == "execute" and len(node.args) > 1 and is_item(node.args[1]))
+            ):
+                return True
+    return False
+
+
+def _identifier_words(name: str) -> list[str]:
+    return [word for part in name.split("_") for word in _WORD.findall(part)]
+
+
+def _steps_by_size(iterable: ast.expr) -> bool:
+    """``range(0, len(rows), size)``: each pass handles a slice of ``size`` items."""
+    if not (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and len(iterable.args) == 3
+    ):
+        return False
+    step = literal_int(iterable.args[2])
+    return step is None or step > 1
 
 
 def describe_loop(loop: Loop) -> str:

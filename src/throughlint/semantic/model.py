@@ -129,6 +129,8 @@ class SemanticModel:
     # --- bindings ----------------------------------------------------------------------
 
     def bind(self, binding: Binding) -> None:
+        if _placeholder_for_import(self.scope.bindings.get(binding.name), binding):
+            return  # ``except ImportError: redis = None``: calls only ever see the import
         self.scope.bind(binding)
         if self._resolved:
             self._resolved.clear()
@@ -262,6 +264,18 @@ class SemanticModel:
         if known is None:
             known = self._class_attributes[class_def] = _collect_class_attributes(class_def)
         return known
+
+
+def _placeholder_for_import(previous: Binding | None, binding: Binding) -> bool:
+    """Both arms of ``try: import x`` / ``except ImportError: x = None`` are possible
+    values; ``None`` has no attributes, so every use that resolves goes to the import."""
+    return (
+        previous is not None
+        and previous.kind is BindingKind.IMPORT
+        and binding.kind is BindingKind.ASSIGNMENT
+        and isinstance(binding.value, ast.Constant)
+        and binding.value.value is None
+    )
 
 
 def _strip_call(name: str) -> str:

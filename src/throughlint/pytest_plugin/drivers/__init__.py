@@ -11,7 +11,32 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from throughlint.pytest_plugin.measurement import Probe
 
-DRIVERS: tuple[str, ...] = ("sqlite", "sqlalchemy", "django", "urllib3", "httpx", "redis")
+DRIVERS: tuple[str, ...] = (
+    "sqlite",
+    "psycopg2",
+    "psycopg",
+    "asyncpg",
+    "sqlalchemy",
+    "django",
+    "urllib3",
+    "httpx",
+    "redis",
+    "botocore",
+)
+# drivers whose connections are counted wherever they were opened: their ``track()``
+# wraps the library's connect for the whole session once it is imported
+SESSION_WIDE: tuple[str, ...] = ("psycopg2", "psycopg", "asyncpg", "botocore")
+
+
+def track_imported() -> list[Callable[[], None]]:
+    """Wrap the connect function of every session-wide driver whose library is imported
+    now; returns the undos."""
+    undo = []
+    for name in SESSION_WIDE:
+        restore = importlib.import_module(f"{__name__}.{name}").track()
+        if restore is not None:
+            undo.append(restore)
+    return undo
 
 
 def install_all(

@@ -1,5 +1,6 @@
 """urllib3 (and so requests): every ``HTTPConnectionPool.urlopen`` call is one request
-(a retry or redirect followed by urllib3 is another)."""
+(a retry or redirect followed by urllib3 is another). Inside a botocore API call, which
+counts for itself, it is not counted again."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def install(probe: Probe):
     original = HTTPConnectionPool.__dict__["urlopen"]
 
     def urlopen(self, *args, **kwargs):
-        probe.request()
+        probe.driver_request()
         return original(self, *args, **kwargs)
 
     urlopen.__wrapped__ = original  # type: ignore[attr-defined]

@@ -1,0 +1,362 @@
+"""## What it does
+Finds `while` loops that spin on a flag or a queue without ever blocking: a body that is
+only `pass` / `continue` (`while not done: pass`), a `get_nowait()` retried from an
+`except queue.Empty: continue` handler, and a `time.sleep()` / `asyncio.sleep()` of less
+than a millisecond in a loop that does nothing else but check state. Threads and asyncio
+alike.
+
+Sleeps and the `Empty` exceptions are matched by qualified name (`time.sleep`,
+`queue.Empty`, resolved through imports). Which calls only *check* state
+(`empty()`, `is_set()`, `done()`, `poll()`, `get_nowait()` ...) is decided by the method
+name alone, since the receiver's type is rarely visible; a call with any other name
+counts as work, so the rule stays quiet.
+
+## Why it hurts throughput
+A spinning loop burns a whole core doing nothing. In a thread it also holds the GIL for
+its switch interval, so the threads doing real work get less of it: the program's
+throughput drops exactly while it waits for work. In asyncio, `await asyncio.sleep(0)`
+in a polling loop keeps the event loop at 100% CPU and delays every other task's
+callbacks.
+
+## Example
+```python
+import queue
+
+def drain(jobs: queue.Queue):
+    while True:
+        try:
+            job = jobs.get_nowait()
+        except queue.Empty:
+            continue
+        job()
+```
+
+## Use instead
+```python
+import queue
+
+def drain(jobs: queue.Queue):
+    while True:
+        job = jobs.get()  # or get(timeout=...), Event.wait(), Condition.wait()
+        job()
+```
+
+## Fix safety
+No fix: the right blocking primitive depends on who sets the flag.
+
+## Options
+None.
+
+## References
+- https://docs.python.org/3/library/threading.html#event-objects
+- https://docs.python.org/3/library/queue.html#queue.Queue.get
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from throughlint.rules.base import Rule
+from throughlint.semantic.expressions import call_argument
+
+RULE = Rule(
+    code="TL303",
+    name="busy-wait",
+    summary="A loop that spins on a flag or queue without blocking",
+    triggers=("while",),
+    preview=True,
+    doc=__doc__ or "",
+    bad=(
+        """\
+import threading
+
+done = False
+
+def wait_for_worker():
+    while not done:  # expect: TL303
+        pass
+""",
+        """\
+import queue
+
+def drain(jobs: queue.Queue):
+    while True:
+        try:
+            job = jobs.get_nowait()  # expect: TL303
+        except queue.Empty:
+            continue
+        job()
+""",
+        """\
+import asyncio
+
+async def wait_ready(state):
+    while not state.ready():
+        await asyncio.sleep(0)  # expect: TL303
+""",
+        """\
+from time import sleep
+from queue import Empty
+
+def pump(inbox, handle):
+    while True:
+        try:
+            handle(inbox.get(block=False))  # expect: TL303
+        except Empty:
+            pass
+        sleep(0.0001)
+""",
+    ),
+    good=(
+        """\
+import threading
+
+done = threading.Event()
+
+def wait_for_worker():
+    done.wait()
+""",
+        """\
+import queue
+
+def drain(jobs: queue.Queue):
+    while True:
+        try:
+            job = jobs.get(timeout=1.0)
+        except queue.Empty:
+            continue
+        job()
+""",
+        """\
+import time
+
+def wait_ready(state):
+    delay = 0.01
+    while not state.ready():
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
+""",
+    ),
+    near_miss=(
+        """\
+import asyncio
+
+async def crunch(rows, handle):
+    index = 0
+    while index < len(rows):
+        handle(rows[index])
+        index += 1
+        await asyncio.sleep(0)
+""",
+        """\
+import time
+
+def poll(job):
+    while not job.done():
+        time.sleep(0.05)
+""",
+        """\
+class Empty(Exception):
+    pass
+
+def sleep(seconds):
+    pass
+
+def drain(jobs):
+    while True:
+        try:
+            job = jobs.get_nowait()
+        except Empty:
+            continue
+        sleep(0)
+""",
+        """\
+import queue
+
+def drain(jobs):
+    while True:
+        try:
+            job = jobs.get_nowait()
+        except queue.Empty:
+            break
+        job()
+""",
+        """\
+def read_all(stream):
+    while stream.readline():
+        pass
+""",
+    ),
+)
+
+_SLEEPS = frozenset(
+    {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
+)
+_EMPTY = frozenset(
+    {"queue.Empty", "_queue.Empty", "asyncio.QueueEmpty", "asyncio.queues.QueueEmpty",
+     "multiprocessing.queues.Empty", "janus.SyncQueueEmpty", "janus.AsyncQueueEmpty"}
+)  # fmt: skip
+# calls that only look at state and return at once (matched by method name)
+_CHECKS = frozenset(
+    {"empty", "full", "qsize", "is_set", "isSet", "done", "cancelled", "poll", "is_alive",
+     "locked", "ready", "exists", "get_nowait", "time", "monotonic", "perf_counter", "len",
+     "isinstance", "get"}
+)  # fmt: skip
+_SPIN_THRESHOLD = 0.001
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
+
+
+@RULE.on(ast.While)
+def check(checker, node: ast.While) -> None:
+    if all(_is_trivial(statement) for statement in node.body):
+        if _only_checks(checker, [node.test], None):
+            checker.report(
+                RULE,
+                node.test,
+                "this loop spins without blocking: it burns a core (and the GIL) until the "
+                "condition changes; wait on a `threading.Event` / `asyncio.Event` or a "
+                "`Condition` instead",
+            )
+        return
+    for call in _own_calls(node.body):
+        name = checker.semantic.resolve(call.func)
+        if (
+            name in _SLEEPS
+            and _spins(call)
+            and _only_checks(checker, [node.test, *node.body], call)
+        ):
+            checker.report(
+                RULE,
+                call,
+                f"`{name}()` of under a millisecond in a polling loop spins: the loop burns a "
+                "core waiting; block on an `Event`, a `Condition` or `queue.get(timeout=...)`, "
+                "or back off",
+            )
+            return
+    _check_get_nowait(checker, node)
+
+
+def _check_get_nowait(checker, loop: ast.While) -> None:
+    for position, statement in enumerate(loop.body):
+        if not isinstance(statement, ast.Try):
+            continue
+        handler = _empty_handler(checker, statement)
+        if handler is None:
+            continue
+        call = _nonblocking_get(statement.body)
+        if call is None:
+            continue
+        ends = handler.body and isinstance(handler.body[-1], ast.Continue)
+        path: list[ast.AST] = [loop.test, *loop.body[:position], *handler.body]
+        if not ends:
+            path += loop.body[position + 1 :]
+        if _only_checks(checker, path, None, allow_sleep=True):
+            checker.report(
+                RULE,
+                call,
+                "a non-blocking get retried when the queue is empty spins: the loop burns a "
+                "core while there is no work; use a blocking `get()` or `get(timeout=...)`",
+            )
+            return
+
+
+def _empty_handler(checker, statement: ast.Try) -> ast.ExceptHandler | None:
+    for handler in statement.handlers:
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any(
+            checker.semantic.resolve(kind) in _EMPTY for kind in types if kind is not None
+        ) and all(
+            isinstance(s, (ast.Pass, ast.Continue)) or _is_sleep(checker, s) for s in handler.body
+        ):
+            return handler
+    return None
+
+
+def _nonblocking_get(statements: list[ast.stmt]) -> ast.Call | None:
+    for node in _own_nodes(statements):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "get_nowait":
+                return node
+            if node.func.attr == "get" and _false(call_argument(node, 0, "block")):
+                return node
+    return None
+
+
+def _false(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def _is_sleep(checker, statement: ast.stmt) -> bool:
+    value = statement.value if isinstance(statement, ast.Expr) else None
+    if isinstance(value, ast.Await):
+        value = value.value
+    return (
+        isinstance(value, ast.Call)
+        and checker.semantic.resolve(value.func) in _SLEEPS
+        and _spins(value)
+    )
+
+
+def _spins(call: ast.Call) -> bool:
+    """A sleep of a literal duration under the threshold (a variable may grow: backoff)."""
+    delay = call_argument(call, 0, "delay") or call_argument(call, 0, "seconds")
+    return (
+        isinstance(delay, ast.Constant)
+        and isinstance(delay.value, (int, float))
+        and not isinstance(delay.value, bool)
+        and 0 <= delay.value < _SPIN_THRESHOLD
+    )
+
+
+def _only_checks(
+    checker, parts: list[ast.AST], spin: ast.Call | None, allow_sleep: bool = False
+) -> bool:
+    """Every call in ``parts`` only looks at state (a spinning sleep aside): nothing in
+    the loop blocks or does work."""
+    for node in _own_nodes(parts):
+        if isinstance(node, (*_LOOPS, ast.Yield, ast.YieldFrom)):
+            return False
+        if not isinstance(node, ast.Call) or node is spin:
+            continue
+        if isinstance(node.func, ast.Attribute):
+            if node.func.attr == "get" and not _false(call_argument(node, 0, "block")):
+                return False
+            if node.func.attr in _CHECKS:
+                continue
+        name = checker.semantic.resolve(node.func)
+        if allow_sleep and name in _SLEEPS and _spins(node):
+            continue
+        if (
+            name is not None
+            and name.rsplit(".", 1)[-1] in _CHECKS
+            and name.startswith(("builtins.", "time.", "os.path."))
+        ):
+            continue
+        return False
+    return True
+
+
+def _own_calls(statements: list[ast.stmt]) -> Iterator[ast.Call]:
+    for node in _own_nodes(statements):
+        if isinstance(node, ast.Call):
+            yield node
+
+
+def _own_nodes(parts: list) -> Iterator[ast.AST]:
+    """Nodes of ``parts`` outside nested functions and classes; nested loops are yielded
+    but not entered."""
+    stack = list(parts)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (*_NESTED, ast.For, ast.AsyncFor, ast.While)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _is_trivial(statement: ast.stmt) -> bool:
+    return isinstance(statement, (ast.Pass, ast.Continue)) or (
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+    )

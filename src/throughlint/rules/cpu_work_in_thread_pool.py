@@ -1,0 +1,265 @@
+"""## What it does
+Finds a function submitted to a thread pool (`ThreadPoolExecutor.submit` / `.map`,
+`multiprocessing.pool.ThreadPool.map` / `apply_async` / `imap`...) that does pure-Python
+CPU work and no I/O: a function defined in the same file whose body loops and whose
+every call is a pure builtin (`len`, `sum`, `sorted`...), a `math` function, a
+container or string method (`append`, `split`, `join`...), or another such function of
+the same file.
+
+Pools are matched by their constructor's qualified name (resolved through imports and
+assignments). The purity decision is conservative: any call the rule does not know to be
+pure (I/O, C extensions that release the GIL such as `hashlib`, `zlib`, `numpy`, or a
+function of another module) makes the function count as not pure, and the rule stays
+quiet. Container and string methods are recognised by method name. Functions of other
+modules are not followed yet (that needs the project index's effect summaries).
+
+## Why it hurts throughput
+On a standard (GIL) build of CPython only one thread runs Python bytecode at a time. A
+thread pool running pure-Python CPU work gets no parallelism: the work runs at the speed
+of one core, plus the cost of switching threads and contending for the GIL, often slower
+than a plain loop. A process pool spreads the same work over every core.
+
+On a free-threaded build (`python3.13t` and later) threads do run in parallel; suppress
+the finding there.
+
+## Example
+```python
+from concurrent.futures import ThreadPoolExecutor
+
+def checksum(rows):
+    total = 0
+    for row in rows:
+        total = (total * 31 + sum(row)) % 1_000_003
+    return total
+
+def checksums(batches):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(checksum, batches))
+```
+
+## Use instead
+```python
+from concurrent.futures import ProcessPoolExecutor
+
+def checksums(batches):
+    with ProcessPoolExecutor() as pool:
+        return list(pool.map(checksum, batches))
+```
+
+## Fix safety
+No fix: a process pool needs picklable arguments and results.
+
+## Options
+None.
+
+## References
+- https://docs.python.org/3/glossary.html#term-global-interpreter-lock
+- https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.rules.base import Rule
+from throughlint.semantic.scope import BindingKind
+
+RULE = Rule(
+    code="TL205",
+    name="cpu-work-in-thread-pool",
+    summary="Pure-Python CPU work submitted to a thread pool: the GIL serialises it",
+    triggers=("ThreadPool",),
+    preview=True,
+    doc=__doc__ or "",
+    bad=(
+        """\
+from concurrent.futures import ThreadPoolExecutor
+
+def checksum(rows):
+    total = 0
+    for row in rows:
+        total = (total * 31 + sum(row)) % 1_000_003
+    return total
+
+def checksums(batches):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(checksum, batches))  # expect: TL205
+""",
+        """\
+import math
+from multiprocessing.pool import ThreadPool
+
+def primes_below(limit):
+    found = []
+    for n in range(2, limit):
+        if all(n % d for d in range(2, math.isqrt(n) + 1)):
+            found.append(n)
+    return found
+
+pool = ThreadPool(8)
+results = pool.map(primes_below, [10_000, 20_000])  # expect: TL205
+""",
+    ),
+    good=(
+        """\
+from concurrent.futures import ProcessPoolExecutor
+
+def checksum(rows):
+    total = 0
+    for row in rows:
+        total = (total * 31 + sum(row)) % 1_000_003
+    return total
+
+def checksums(batches):
+    with ProcessPoolExecutor() as pool:
+        return list(pool.map(checksum, batches))
+""",
+        """\
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+def fetch(urls):
+    bodies = []
+    for url in urls:
+        bodies.append(requests.get(url).text)
+    return bodies
+
+def fetch_all(groups):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(fetch, groups))
+""",
+    ),
+    near_miss=(
+        """\
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+
+def digest(chunks):
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(chunk)
+    return h.hexdigest()
+
+def digests(files):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(digest, files))
+""",
+        """\
+class ThreadPoolExecutor:
+    def map(self, fn, items):
+        return [fn(item) for item in items]
+
+def square_all(rows):
+    return [sum(x * x for x in row) for row in rows]
+
+pool = ThreadPoolExecutor()
+pool.map(square_all, [[1, 2], [3]])
+""",
+        """\
+from concurrent.futures import ThreadPoolExecutor
+
+def save(rows, path):
+    with open(path, "w") as out:
+        for row in rows:
+            out.write(",".join(row))
+
+def save_all(jobs):
+    with ThreadPoolExecutor() as pool:
+        for rows, path in jobs:
+            pool.submit(save, rows, path)
+""",
+    ),
+)
+
+_POOLS = (
+    "concurrent.futures.ThreadPoolExecutor()",
+    "concurrent.futures.thread.ThreadPoolExecutor()",
+    "multiprocessing.pool.ThreadPool()",
+    "multiprocessing.dummy.Pool()",
+)
+_SUBMITS = frozenset(
+    {"submit", "map", "imap", "imap_unordered", "apply", "apply_async", "map_async",
+     "starmap", "starmap_async"}
+)  # fmt: skip
+_PURE_BUILTINS = frozenset(
+    {"abs", "all", "any", "bool", "divmod", "enumerate", "filter", "float", "int", "len",
+     "list", "map", "max", "min", "pow", "range", "reversed", "round", "set", "sorted",
+     "str", "sum", "tuple", "zip", "dict", "frozenset", "isinstance", "ord", "chr", "hash"}
+)  # fmt: skip
+_PURE_METHODS = frozenset(
+    {"append", "extend", "add", "get", "items", "keys", "values", "update", "split",
+     "join", "strip", "lower", "upper", "replace", "startswith", "endswith", "pop",
+     "setdefault", "copy", "sort", "count", "index", "insert", "remove", "discard"}
+)  # fmt: skip
+_LOOPS = (ast.For, ast.While, ast.comprehension)
+_IMPURE = (ast.With, ast.AsyncWith, ast.Await, ast.Yield, ast.YieldFrom)
+
+
+@RULE.on(ast.Call)
+def check(checker, node: ast.Call) -> None:
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _SUBMITS or not node.args:
+        return
+    model = checker.semantic
+    pool = model.resolve(func.value)
+    if pool is None or not pool.startswith(_POOLS):
+        return
+    target = _local_def(model, node.args[0])
+    if target is None or not _pure_cpu(model, target, set()):
+        return
+    checker.report(
+        RULE,
+        node,
+        f"`{target.name}` does pure-Python CPU work and no I/O, but runs on a thread pool: "
+        "the GIL lets one thread run at a time, so it gets no parallelism; use a "
+        "`ProcessPoolExecutor`",
+    )
+
+
+def _local_def(model, node: ast.expr) -> ast.FunctionDef | None:
+    if not isinstance(node, ast.Name):
+        return None
+    binding = model.lookup(node.id)
+    if binding is None or binding.kind is not BindingKind.FUNCTION:
+        return None
+    return binding.node if isinstance(binding.node, ast.FunctionDef) else None
+
+
+def _pure_cpu(model, function: ast.FunctionDef, seen: set[str]) -> bool:
+    """The body loops, and every call in it is known to be pure Python."""
+    seen.add(function.name)
+    loops = False
+    for node in ast.walk(function):
+        if isinstance(node, _LOOPS):
+            loops = True
+        elif isinstance(node, _IMPURE) or (
+            isinstance(node, ast.Call) and not _pure_call(model, node, seen)
+        ):
+            return False
+    return loops
+
+
+def _pure_call(model, call: ast.Call, seen: set[str]) -> bool:
+    func = call.func
+    name = model.resolve(func)
+    if name is not None:
+        if name.startswith("builtins."):
+            return name[len("builtins.") :] in _PURE_BUILTINS
+        if name.startswith("math."):
+            return True
+    if isinstance(func, ast.Attribute):
+        return name is None and func.attr in _PURE_METHODS
+    if isinstance(func, ast.Name):
+        if func.id in seen:
+            return True
+        helper = _local_def(model, func)
+        return helper is not None and _pure_cpu_or_simple(model, helper, seen)
+    return False
+
+
+def _pure_cpu_or_simple(model, function: ast.FunctionDef, seen: set[str]) -> bool:
+    seen.add(function.name)
+    return all(
+        _pure_call(model, node, seen) for node in ast.walk(function) if isinstance(node, ast.Call)
+    ) and not any(isinstance(node, (ast.With, ast.Await)) for node in ast.walk(function))

@@ -1,0 +1,266 @@
+"""## What it does
+Finds one broker acknowledgement or offset commit per message where a cumulative one
+exists:
+
+- pika / AMQP `basic_ack(tag)` without `multiple=True` (in a consumer callback or a
+  loop, each message is acked alone);
+- Kafka `consumer.commit()` on every pass of a consume loop (`kafka.KafkaConsumer`,
+  `confluent_kafka.Consumer`, `aiokafka.AIOKafkaConsumer`);
+- redis `xack(stream, group, id)` on every pass of a loop (it takes many ids);
+- SQS `delete_message(...)` on every pass of a loop (`delete_message_batch` takes ten);
+- `basic_qos(prefetch_count=1)` in a file that acks: the broker sends one message per
+  round trip.
+
+Kafka consumers are matched by their constructor's qualified name (resolved through
+imports). `basic_ack`, `basic_qos` and `xack` are matched by method name alone (the
+channel is usually a callback parameter whose type is not visible); `delete_message`
+counts when its receiver is a `boto3` client or it is passed `ReceiptHandle=`.
+
+## Why it hurts throughput
+Each acknowledgement is a network round trip (and for Kafka a synchronous commit to the
+group coordinator). Acking message by message caps a consumer at one message per round
+trip, whatever the broker can deliver. A cumulative ack (`multiple=True`, a commit every
+N messages, a batch delete) costs one round trip per batch, and `prefetch_count=1`
+keeps only one message in flight at a time.
+
+## Example
+```python
+def on_message(channel, method, properties, body):
+    handle(body)
+    channel.basic_ack(delivery_tag=method.delivery_tag)
+```
+
+## Use instead
+```python
+def on_message(channel, method, properties, body):
+    handle(body)
+    if method.delivery_tag % 100 == 0:
+        channel.basic_ack(delivery_tag=method.delivery_tag, multiple=True)
+```
+
+## Fix safety
+No fix yet. Batching acks changes what is redelivered after a crash: every message since
+the last cumulative ack comes back, so handlers must be idempotent.
+
+## Options
+None.
+
+## References
+- https://pika.readthedocs.io/en/stable/modules/channel.html#pika.channel.Channel.basic_ack
+- https://kafka-python.readthedocs.io/en/master/apidoc/KafkaConsumer.html
+- https://redis.io/docs/latest/commands/xack/
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.rules.base import Rule
+from throughlint.semantic.batching import batch_guarded
+from throughlint.semantic.expressions import call_argument
+from throughlint.semantic.loops import describe_loop, is_batch_loop
+
+RULE = Rule(
+    code="TL403",
+    name="per-message-ack",
+    summary="One broker ack or offset commit per message where a cumulative one exists",
+    triggers=("basic_ack", "commit", "xack", "delete_message", "basic_qos"),
+    preview=True,
+    doc=__doc__ or "",
+    bad=(
+        """\
+def on_message(channel, method, properties, body):
+    handle(body)
+    channel.basic_ack(delivery_tag=method.delivery_tag)  # expect: TL403
+""",
+        """\
+from kafka import KafkaConsumer
+
+consumer = KafkaConsumer("events", enable_auto_commit=False)
+for message in consumer:
+    handle(message.value)
+    consumer.commit()  # expect: TL403
+""",
+        """\
+import boto3
+
+sqs = boto3.client("sqs")
+
+def drain(url):
+    for message in sqs.receive_message(QueueUrl=url)["Messages"]:
+        handle(message)
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])  # expect: TL403
+""",
+        """\
+import redis
+
+r = redis.Redis()
+
+def work(entries):
+    for entry_id, fields in entries:
+        handle(fields)
+        r.xack("events", "workers", entry_id)  # expect: TL403
+""",
+        """\
+def setup(channel, on_message):
+    channel.basic_qos(prefetch_count=1)  # expect: TL403
+    channel.basic_consume(queue="jobs", on_message_callback=on_message)
+
+def on_message(channel, method, properties, body):
+    channel.basic_ack(method.delivery_tag, False)  # expect: TL403
+""",
+    ),
+    good=(
+        """\
+def on_message(channel, method, properties, body):
+    handle(body)
+    if method.delivery_tag % 100 == 0:
+        channel.basic_ack(delivery_tag=method.delivery_tag, multiple=True)
+""",
+        """\
+from kafka import KafkaConsumer
+
+consumer = KafkaConsumer("events", enable_auto_commit=False)
+for count, message in enumerate(consumer, 1):
+    handle(message.value)
+    if count % 500 == 0:
+        consumer.commit()
+""",
+        """\
+import boto3
+
+sqs = boto3.client("sqs")
+
+def drain(url):
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    for message in messages:
+        handle(message)
+    entries = [{"Id": m["MessageId"], "ReceiptHandle": m["ReceiptHandle"]} for m in messages]
+    sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+""",
+    ),
+    near_miss=(
+        """\
+class Consumer:
+    def commit(self):
+        pass
+
+consumer = Consumer()
+for message in range(10):
+    consumer.commit()
+""",
+        """\
+import sqlite3
+
+connection = sqlite3.connect("app.db")
+for row in rows:
+    connection.execute("INSERT INTO t VALUES (?)", row)
+connection.commit()
+""",
+        """\
+def work(r, ids):
+    r.xack("events", "workers", *ids)
+""",
+        """\
+def setup(channel):
+    channel.basic_qos(prefetch_count=50)
+""",
+        """\
+class Stream:
+    def xack(self, stream, group, entry):
+        pass
+
+stream = Stream()
+for entry in entries:
+    stream.xack("events", "workers", entry)
+""",
+        """\
+def store(queue, keys):
+    for key in keys:
+        queue.delete_message(key)
+""",
+    ),
+)
+
+_KAFKA_CONSUMERS = frozenset(
+    {"kafka.KafkaConsumer()", "kafka.consumer.KafkaConsumer()", "confluent_kafka.Consumer()",
+     "aiokafka.AIOKafkaConsumer()", "aiokafka.consumer.AIOKafkaConsumer()"}
+)  # fmt: skip
+_KAFKA_COMMITS = frozenset({"commit", "commitSync", "commit_offsets"})
+_REDIS = ("redis.", "aioredis.", "coredis.", "valkey.")
+_BOTO3 = ("boto3.client()", "boto3.session.Session().client()", "boto3.Session().client()")
+
+
+@RULE.on(ast.Call)
+def check(checker, node: ast.Call) -> None:
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return
+    method = func.attr
+    if method == "basic_ack":
+        _check_basic_ack(checker, node)
+    elif method == "basic_qos":
+        _check_prefetch(checker, node)
+    elif method in _KAFKA_COMMITS or method in {"xack", "delete_message"}:
+        _check_in_loop(checker, node, method)
+
+
+def _check_basic_ack(checker, node: ast.Call) -> None:
+    multiple = call_argument(node, 1, "multiple")
+    if multiple is not None and not (isinstance(multiple, ast.Constant) and not multiple.value):
+        return
+    if checker.semantic.function is None and checker.semantic.hot_loop(True) is None:
+        return
+    loop = checker.semantic.hot_loop(include_while=True)
+    if loop is not None and batch_guarded(node, loop):
+        return
+    checker.report(
+        RULE,
+        node,
+        "`basic_ack()` of one delivery tag per message: one round trip per message; ack "
+        "every N messages with `multiple=True` (everything up to that tag)",
+    )
+
+
+def _check_prefetch(checker, node: ast.Call) -> None:
+    count = call_argument(node, None, "prefetch_count")
+    if not (isinstance(count, ast.Constant) and count.value == 1):
+        return
+    if "basic_ack" not in checker.source.text:
+        return
+    checker.report(
+        RULE,
+        node,
+        "`prefetch_count=1` on a consumer that acks: the broker sends the next message "
+        "only after the previous ack, one round trip per message; prefetch tens or "
+        "hundreds and ack cumulatively",
+    )
+
+
+def _check_in_loop(checker, node: ast.Call, method: str) -> None:
+    loop = checker.semantic.hot_loop(include_while=True)
+    if loop is None or is_batch_loop(loop) or batch_guarded(node, loop):
+        return
+    receiver = checker.semantic.resolve(node.func.value)  # type: ignore[attr-defined]
+    if method == "xack":
+        if len(node.args) > 3 or any(isinstance(a, ast.Starred) for a in node.args):
+            return
+        if receiver is not None and not receiver.startswith(_REDIS):
+            return
+        advice = "pass every id of the batch to one `xack(stream, group, *ids)`"
+    elif method == "delete_message":
+        boto = receiver is not None and receiver.startswith(_BOTO3)
+        if not boto and not any(k.arg == "ReceiptHandle" for k in node.keywords):
+            return
+        advice = "delete up to ten at once with `delete_message_batch`"
+    else:
+        if receiver not in _KAFKA_CONSUMERS:
+            return
+        advice = "commit every N messages or T seconds (or after the batch from `poll()`)"
+    checker.report(
+        RULE,
+        node,
+        f"`{method}()` on every pass of {describe_loop(loop)}: one broker round trip per "
+        f"message; {advice}",
+    )

@@ -1,0 +1,373 @@
+"""Does a call inside a loop run once per item? The loop's structure says when it does not:
+a retry loop (one operation until it works), an exit path (``except: handle(); return``),
+a batch guard (``if len(buf) >= size:``), or a loop over a constant collection bound
+outside the function (a module tuple, an enum, ``.items()`` of a module dict literal)."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from throughlint.semantic.expressions import (
+    literal_int,
+    source_text,
+)
+from throughlint.semantic.loops import Loop, LoopKind, is_small_iterable, range_length
+from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.semantic.model import SemanticModel
+
+_RETRY_TARGET = re.compile(r"^_*(?:attempt|retry|retries|tries|try_number|n_try|_)s?$")
+_EXITS = (ast.Return, ast.Raise, ast.Break)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices")
+_CONSTANT_MAX = 16  # members of an enum / a module constant: a fixed, small cost per call
+
+
+def runs_once(model: SemanticModel, loop: Loop) -> bool:
+    """The node being visited (inside ``loop``) does not run once per item: a retry loop,
+    or a statement path from the loop through an exit block, a batch guard or a memo.
+    Folded along the walk's statement path (``SemanticModel.fold_path``), so a loop with
+    many calls costs one pass, not one per call."""
+    retry = model.memo("per_pass.retry")
+    if loop.node not in retry:
+        retry[loop.node] = is_retry_loop(loop)
+    if retry[loop.node]:
+        return True
+    if loop.kind is LoopKind.COMPREHENSION:
+        return False
+    top = loop.node
+    _, found = model.fold_path(top, "per_pass.once", (False, False), _once_step(top))
+    return found
+
+
+def memoised_here(model: SemanticModel, function: ast.AST) -> bool:
+    """The node being visited sits in a memo assignment (``if _x is None: _x = ...``) of
+    ``function``."""
+    _, found = model.fold_path(function, "per_pass.memo", (False, False), _once_step(None))
+    return found
+
+
+def _once_step(top: ast.AST | None):
+    def step(value: tuple[bool, bool], parent: ast.AST, child: ast.AST) -> tuple[bool, bool]:
+        inner_loop, found = value
+        if found:
+            return value
+        if top is not None and parent is not top and isinstance(parent, _LOOPS):
+            inner_loop = True  # a ``break`` below here leaves only the inner loop
+        if top is not None:
+            blocks = _blocks(parent)
+            if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                blocks += [handler.body for handler in parent.handlers]  # not on the stack
+            for block in blocks:
+                if any(statement is child for statement in block):
+                    last = block[-1]
+                    if isinstance(last, (ast.Return, ast.Raise)) or (
+                        isinstance(last, ast.Break) and not inner_loop
+                    ):
+                        return inner_loop, True
+            if (
+                isinstance(parent, ast.If)
+                and any(child is part for part in parent.body)
+                and is_batch_test(parent.test)
+            ):
+                return inner_loop, True
+        if isinstance(parent, ast.If) and any(child is part for part in parent.body):
+            tested = _unset_test(parent.test)
+            if tested is not None and isinstance(child, (ast.Assign, ast.AnnAssign)):
+                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
+                if any(source_text(assigned) == tested for assigned in targets):
+                    return inner_loop, True
+        return inner_loop, False
+
+    return step
+
+
+def not_per_item(loop: Loop, target: ast.AST) -> bool:
+    """``target`` (a node inside ``loop``, not the one being visited) does not run once per
+    item; by a walk of the loop, for the odd question off the walk's path."""
+    return (
+        is_retry_loop(loop)
+        or on_exit_path(loop, target)
+        or batch_guarded(loop, target)
+        or memoised(loop.node, target)
+    )
+
+
+def memoised(root: ast.AST, target: ast.AST) -> bool:
+    """``target`` computes a value kept for later calls: under ``if _cache is None:`` (or
+    ``if not self._x:``) whose body assigns that same name, the call runs once."""
+    path = _path_to(root, target)
+    for node in path:
+        if not isinstance(node, ast.If):
+            continue
+        tested = _unset_test(node.test)
+        if tested is None:
+            continue
+        for statement in node.body:
+            if (
+                isinstance(statement, (ast.Assign, ast.AnnAssign))
+                and any(target is part for part in ast.walk(statement))
+                and any(
+                    source_text(assigned) == tested
+                    for assigned in (
+                        statement.targets
+                        if isinstance(statement, ast.Assign)
+                        else [statement.target]
+                    )
+                )
+            ):
+                return True
+    return False
+
+
+def _unset_test(test: ast.expr) -> str | None:
+    """``x is None`` / ``not x`` / ``self._x is None``: the text of ``x``."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        subject = test.left
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        subject = test.operand
+    else:
+        return None
+    if isinstance(subject, (ast.Name, ast.Attribute)):
+        return source_text(subject)
+    return None
+
+
+def is_retry_loop(loop: Loop) -> bool:
+    """``for attempt in range(max_retries): ... break``: a counter, not items, and a way
+    out once the operation worked."""
+    if loop.kind is LoopKind.COMPREHENSION or not isinstance(loop.node, (ast.For, ast.AsyncFor)):
+        return False
+    iterable = loop.iter
+    counts = (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id in ("range", "repeat")
+    )
+    named = any(_RETRY_TARGET.match(name) for name in loop.target_names)
+    if not named and not (counts and _counter_unused(loop)):
+        return False
+    return any(
+        isinstance(node, (ast.Break, ast.Return))
+        for statement in loop.node.body
+        for node in walk_same_loop(statement)
+    )
+
+
+def walk_same_loop(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements under ``node`` (itself included), entering neither nested loops nor
+    functions (``break`` and ``return`` are statements)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(current, field, None) or ():
+                if not isinstance(child, (*_LOOPS, *_DEFINITIONS)):
+                    stack.append(child)
+
+
+def _counter_unused(loop: Loop) -> bool:
+    """The loop's counter is never read in its body (``for i in range(n)`` as a retry)."""
+    names = loop.target_names
+    return not any(
+        isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)
+        for statement in getattr(loop.node, "body", [])
+        for node in ast.walk(statement)
+    )
+
+
+def on_exit_path(loop: Loop, target: ast.AST) -> bool:
+    """``target`` sits in a block of the loop that ends by leaving it (``return``,
+    ``raise``, ``break``): it runs at most once per run of the loop."""
+    if loop.kind is LoopKind.COMPREHENSION:
+        return False
+    path = _path_to(loop.node, target)
+    if not path:
+        return False
+    path = [*path, target]
+    leaves_loop = True  # a ``break`` past a nested loop leaves only that loop
+    for parent, child in itertools.pairwise(path):
+        if parent is not loop.node and isinstance(parent, _LOOPS):
+            leaves_loop = False
+        for block in _blocks(parent):
+            if not any(statement is child for statement in block):
+                continue
+            last = block[-1]
+            if isinstance(last, (ast.Return, ast.Raise)) or (
+                isinstance(last, ast.Break) and leaves_loop
+            ):
+                return True
+    return False
+
+
+def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
+    blocks = []
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(node, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            blocks.append(value)
+    return blocks
+
+
+def batch_guarded(loop: Loop, target: ast.AST) -> bool:
+    """Inside an ``if`` of the loop whose test is a batch condition (``i % 500 == 0``,
+    ``len(buffer) >= size``): once per batch, not per item."""
+    for node in _path_to(loop.node, target):
+        if (
+            isinstance(node, ast.If)
+            and any(target is part for child in node.body for part in ast.walk(child))
+            and is_batch_test(node.test)
+        ):
+            return True
+    return False
+
+
+_BATCH_NAMES = ("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows")
+
+
+def is_batch_test(test: ast.expr) -> bool:
+    """``i % 500 == 0``, ``len(buffer) >= size``, ``count > batch_size``: once per batch."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return True
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
+        ):
+            sides = (node.left, *node.comparators)
+            if any(_below_two(side) for side in sides):
+                continue  # ``len(ids) > 1``: more than one, not a full batch
+            for side in sides:
+                if (
+                    isinstance(side, ast.Call)
+                    and isinstance(side.func, ast.Name)
+                    and side.func.id == "len"
+                ):
+                    return True
+                if isinstance(side, ast.Name) and any(w in side.id.lower() for w in _BATCH_NAMES):
+                    return True
+    return False
+
+
+def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST]:
+    """The nodes from ``root`` down to ``target``'s parent; empty when not inside."""
+    stack: list[tuple[ast.AST, list[ast.AST]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, [*path, node]))
+    return []
+
+
+# --- constant collections ----------------------------------------------------------------
+
+
+def is_constant_iterable(model: SemanticModel, iterable: ast.expr | None) -> bool:
+    """A collection of fixed, small size bound outside the function: a module-level
+    literal (``TABLES = ("a", "b")``), the members of an enum defined in this file,
+    ``range(K)`` of a module integer, ``.items()`` / ``.keys()`` / ``.values()`` of a
+    module dict literal."""
+    if iterable is None:
+        return False
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in ("items", "keys", "values")
+        and not iterable.args
+    ):
+        return is_constant_iterable(model, iterable.func.value)
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name):
+        if iterable.func.id in ("enumerate", "reversed", "sorted", "list", "tuple") and (
+            iterable.args
+        ):
+            return is_constant_iterable(model, iterable.args[0])
+        if iterable.func.id == "range" and model.lookup("range") is None and iterable.args:
+            bounds = [_module_int(model, argument) for argument in iterable.args[:3]]
+            if any(bound is None for bound in bounds):
+                return False
+            count = range_length(*bounds)  # type: ignore[arg-type]
+            return count is not None and count <= model.small_loop_max
+        return False
+    if not isinstance(iterable, ast.Name):
+        return False
+    binding = model.lookup(iterable.id)
+    if binding is None:
+        return False
+    if binding.kind is BindingKind.CLASS and isinstance(binding.node, ast.ClassDef):
+        return _small_enum(binding.node)
+    if binding.kind is BindingKind.IMPORT and _class_name(iterable.id):
+        return True  # iterating a class imported from elsewhere: an enum's members
+    if binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+        return False
+    if model.module_scope.bindings.get(iterable.id) is not binding:
+        return False  # a local: its size is the function's business
+    value = binding.value
+    mutable = isinstance(value, (ast.List, ast.Set, ast.Dict))
+    if mutable and not iterable.id.isupper():
+        return False
+    return _all_constants(value) and is_small_iterable(value, _CONSTANT_MAX)
+
+
+def _module_int(model: SemanticModel, node: ast.expr) -> int | None:
+    value = literal_int(node)
+    if value is not None or not isinstance(node, ast.Name):
+        return value
+    binding = model.module_scope.bindings.get(node.id)
+    if binding is None or binding is not model.lookup(node.id) or binding.value is None:
+        return None
+    return literal_int(binding.value) if binding.kind is BindingKind.ASSIGNMENT else None
+
+
+_CONSTANT_NODES = (
+    ast.Constant, ast.Name, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
+    ast.expr_context, ast.UnaryOp, ast.unaryop,
+)  # fmt: skip
+
+
+def _all_constants(value: ast.expr) -> bool:
+    return all(isinstance(node, _CONSTANT_NODES) for node in ast.walk(value))
+
+
+def _small_enum(class_def: ast.ClassDef) -> bool:
+    """A class deriving an enum base, with a fixed handful of members."""
+    if not any(_base_name(base) in _ENUM_BASES for base in class_def.bases):
+        return False
+    members = sum(
+        1
+        for statement in class_def.body
+        if isinstance(statement, (ast.Assign, ast.AnnAssign))
+        and getattr(statement, "value", None) is not None
+    )
+    return members <= _CONSTANT_MAX
+
+
+def _base_name(base: ast.expr) -> str | None:
+    if isinstance(base, ast.Name):
+        return base.id
+    if isinstance(base, ast.Attribute):
+        return base.attr
+    return None
+
+
+def _class_name(name: str) -> bool:
+    """``Priority``, ``TicketStatus``: CamelCase, as classes are named (not ``QUEUES``)."""
+    return name[:1].isupper() and not name.isupper() and "_" not in name
+
+
+def _below_two(node: ast.expr) -> bool:
+    value = literal_int(node)
+    return value is not None and value < 2

@@ -1,0 +1,358 @@
+"""What kind of client, lock, queue or pool an expression holds, one checker per family.
+
+``infer`` answers in tiers. ``typed``: the value resolves to a known constructor
+(``redis.Redis()``, ``boto3.client()``), through imports, assignments, ``self.x`` set in
+``__init__`` or the class body, an annotation, or a class of this file that subclasses a
+client (``class Database(Redis)``). ``heuristic``: the constructor could not be resolved
+but its spelling names a client (``self.dependency.asyncio.Redis(...)``, a value passed
+in), or the value is used with commands only that family has (``self.db.zadd(...)``
+elsewhere in the class). Heuristic answers are switched off by ``heuristics = false``.
+
+A class of the user's own called ``Redis``, ``Queue`` or ``Lock`` resolves to that class
+and is never taken for the library one.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from throughlint.semantic.model import SemanticModel
+from throughlint.semantic.scope import BindingKind
+
+TYPED = "typed"
+HEURISTIC = "heuristic"
+
+
+@dataclass(frozen=True, slots=True)
+class TypeFact:
+    """``family``: redis, memcache, http, boto3, elasticsearch, lock, queue or executor;
+    ``name``: the constructor it stands for, spelt as ``model.resolve`` spells a call."""
+
+    family: str
+    name: str
+    confidence: str = TYPED
+
+
+# --- the families, by constructor --------------------------------------------------------
+
+_FAMILIES: dict[str, frozenset[str]] = {
+    "redis": frozenset(
+        {
+            "redis.Redis()",
+            "redis.StrictRedis()",
+            "redis.from_url()",
+            "redis.Redis.from_url()",
+            "redis.StrictRedis.from_url()",
+            "redis.RedisCluster()",
+            "redis.cluster.RedisCluster()",
+            "redis.sentinel.Sentinel().master_for()",
+            "redis.asyncio.Redis()",
+            "redis.asyncio.StrictRedis()",
+            "redis.asyncio.from_url()",
+            "redis.asyncio.Redis.from_url()",
+            "redis.asyncio.RedisCluster()",
+            "django_redis.get_redis_connection()",
+        }
+    ),
+    "memcache": frozenset(
+        {
+            "pymemcache.Client()",
+            "pymemcache.client.base.Client()",
+            "pymemcache.client.base.PooledClient()",
+            "pymemcache.client.hash.HashClient()",
+            "pymemcache.HashClient()",
+            "memcache.Client()",
+            "bmemcached.Client()",
+            "pylibmc.Client()",
+        }
+    ),
+    "http": frozenset(
+        {
+            "requests.Session()",
+            "requests.sessions.Session()",
+            "httpx.Client()",
+            "httpx.AsyncClient()",
+            "aiohttp.ClientSession()",
+            "urllib3.PoolManager()",
+        }
+    ),
+    "boto3": frozenset(
+        {
+            "boto3.client()",
+            "boto3.resource()",
+            "boto3.Session().client()",
+            "boto3.Session().resource()",
+        }
+    ),
+    "elasticsearch": frozenset(
+        {
+            "elasticsearch.Elasticsearch()",
+            "elasticsearch.AsyncElasticsearch()",
+            "opensearchpy.OpenSearch()",
+            "opensearchpy.AsyncOpenSearch()",
+        }
+    ),
+    "lock": frozenset(
+        {
+            "threading.Lock()",
+            "threading.RLock()",
+            "threading.Condition()",
+            "threading.Semaphore()",
+            "threading.BoundedSemaphore()",
+            "multiprocessing.Lock()",
+            "multiprocessing.RLock()",
+            "asyncio.Lock()",
+            "asyncio.Semaphore()",
+            "asyncio.BoundedSemaphore()",
+            "asyncio.Condition()",
+        }
+    ),
+    "queue": frozenset(
+        {
+            "queue.Queue()",
+            "queue.LifoQueue()",
+            "queue.PriorityQueue()",
+            "queue.SimpleQueue()",
+            "asyncio.Queue()",
+            "asyncio.LifoQueue()",
+            "asyncio.PriorityQueue()",
+            "multiprocessing.Queue()",
+            "multiprocessing.JoinableQueue()",
+            "multiprocessing.SimpleQueue()",
+        }
+    ),
+    "executor": frozenset(
+        {
+            "concurrent.futures.ThreadPoolExecutor()",
+            "concurrent.futures.ProcessPoolExecutor()",
+            "multiprocessing.Pool()",
+            "multiprocessing.pool.ThreadPool()",
+        }
+    ),
+}
+_BY_NAME: dict[str, str] = {name: family for family, names in _FAMILIES.items() for name in names}
+# a subclass of one of these classes is that kind of client
+_CLASS_FAMILIES: dict[str, str] = {name[:-2]: family for name, family in _BY_NAME.items()}
+
+# Constructor spellings that name a client when the module they come from cannot be
+# resolved (a lazily imported dependency, ``self.dependency.asyncio.Redis(...)``).
+_CONSTRUCTOR_TAILS: dict[str, str] = {
+    "Redis": "redis",
+    "StrictRedis": "redis",
+    "RedisCluster": "redis",
+    "Redis.from_url": "redis",
+    "StrictRedis.from_url": "redis",
+    "RedisCluster.from_url": "redis",
+    "master_for": "redis",
+    "get_redis_connection": "redis",
+    "Elasticsearch": "elasticsearch",
+    "AsyncElasticsearch": "elasticsearch",
+    "OpenSearch": "elasticsearch",
+    "boto3.client": "boto3",
+    "boto3.resource": "boto3",
+    "boto3.Session.client": "boto3",
+    "boto3.Session.resource": "boto3",
+}
+# what a boto3 resource hands out: still a client of the same service
+_RESOURCE_CHILDREN: frozenset[str] = frozenset({"Table", "Bucket", "Queue", "Topic", "Object"})
+
+# Commands only a redis client has: a receiver used with one of them is a redis client.
+REDIS_ONLY_COMMANDS: frozenset[str] = frozenset(
+    {"setex", "psetex", "setnx", "hget", "hset", "hgetall", "hmget", "hmset", "hincrby",
+     "hdel", "hexists", "hkeys", "hvals", "hlen", "zadd", "zrange", "zrem", "zscore",
+     "zincrby", "zrangebyscore", "zrevrange", "zcard", "zrank", "zinterstore", "zunionstore",
+     "sadd", "srem", "smembers", "sismember", "scard", "lpush", "rpush", "lrange", "llen",
+     "ltrim", "lrem", "rpoplpush", "expire", "pexpire", "pttl", "incrby", "getset", "xadd",
+     "pfadd", "smismember", "unlink", "evalsha", "register_script", "scan_iter"}
+)  # fmt: skip
+
+
+def family_of(name: str | None) -> str | None:
+    """The family of a resolved constructor name (``redis.Redis()`` -> ``redis``)."""
+    return _BY_NAME.get(name) if name is not None else None
+
+
+def infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
+    """The family of the value ``expr`` holds, or None when neither its type nor its use
+    says. Remembered per file and node (every call on the same receiver asks)."""
+    known = _CACHE.setdefault(model, {})
+    key = id(expr)
+    if key not in known:
+        known[key] = _infer(model, expr)
+    return known[key]
+
+
+_CACHE: WeakKeyDictionary[SemanticModel, dict[int, TypeFact | None]] = WeakKeyDictionary()
+
+
+def _infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
+    name = model.resolve(expr)
+    if name is not None:
+        family = _BY_NAME.get(name)
+        if family is not None:
+            return TypeFact(family, name)
+        subclass = _local_subclass(model, name)
+        if subclass is not None:
+            return subclass
+        if name.endswith("()") and not name.startswith(model.module + "."):
+            return None  # a library object of another kind: its type is known
+        if _local_class_named(model, name):
+            return None  # an instance of a class of this file
+    values = _assigned_values(model, expr)
+    for value in values:
+        fact = _by_spelling(model, value)
+        if fact is not None:
+            return fact
+    if _used_as_redis(model, expr):
+        return TypeFact("redis", "redis.Redis()", HEURISTIC)
+    return None
+
+
+def _local_subclass(model: SemanticModel, name: str) -> TypeFact | None:
+    """``mod.Database()`` where ``class Database(Redis)`` is defined in this file."""
+    prefix = f"{model.module}."
+    if not (name.startswith(prefix) and name.endswith("()")):
+        return None
+    class_def = model._local_classes.get(name[len(prefix) : -2])
+    if class_def is None:
+        return None
+    for base in class_def.bases:
+        resolved = model.resolve(base)
+        family = _CLASS_FAMILIES.get(resolved or "")
+        if family is not None:
+            return TypeFact(family, f"{resolved}()")
+    return None
+
+
+def _assigned_values(model: SemanticModel, expr: ast.expr) -> list[ast.expr]:
+    """Every value bound to ``self.attr`` in the class (each branch of an ``if`` /
+    ``try`` counts), or the value of a plain name."""
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        binding = model.lookup(expr.value.id)
+        if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
+            return []
+        return _self_assignments(binding.owner).get(expr.attr, [])
+    if isinstance(expr, ast.Name):
+        binding = model.lookup(expr.id)
+        if binding is not None and binding.value is not None:
+            return [binding.value]
+    return []
+
+
+_ASSIGNMENTS: WeakKeyDictionary[ast.ClassDef, dict[str, list[ast.expr]]] = WeakKeyDictionary()
+
+
+def _self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
+    known = _ASSIGNMENTS.get(class_def)
+    if known is not None:
+        return known
+    found: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(class_def):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in {"self", "cls"}
+            ):
+                found.setdefault(target.attr, []).append(value)
+    _ASSIGNMENTS[class_def] = found
+    return found
+
+
+def _by_spelling(model: SemanticModel, value: ast.expr) -> TypeFact | None:
+    if isinstance(value, ast.IfExp):
+        return _by_spelling(model, value.body) or _by_spelling(model, value.orelse)
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return None
+    resolved = model.resolve(value)
+    family = _BY_NAME.get(resolved or "")
+    if family is not None:
+        return TypeFact(family, resolved or "")
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr in _RESOURCE_CHILDREN:
+        parent = infer(model, func.value)  # ``self._dynamo.Table(name)``
+        if parent is not None and parent.family == "boto3":
+            return TypeFact("boto3", f"{parent.name}.{func.attr}()", parent.confidence)
+    dotted = _dotted(func)
+    if dotted is None:
+        return None
+    for tail, family in _CONSTRUCTOR_TAILS.items():
+        if dotted == tail or dotted.endswith("." + tail):
+            if resolved is not None and _local_class_named(model, resolved):
+                return None  # the user's own ``Redis`` class
+            return TypeFact(family, f"{tail}()", HEURISTIC)
+    return None
+
+
+def _local_class_named(model: SemanticModel, resolved: str) -> bool:
+    prefix = f"{model.module}."
+    return resolved.startswith(prefix) and resolved[len(prefix) : -2] in model._local_classes
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif not parts:
+        return None
+    return ".".join(reversed(parts))
+
+
+def _used_as_redis(model: SemanticModel, expr: ast.expr) -> bool:
+    """``self.attr`` given a command only redis has anywhere in its class."""
+    if not (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)):
+        return False
+    binding = model.lookup(expr.value.id)
+    if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
+        return False
+    return expr.attr in _redis_attributes(binding.owner)
+
+
+_REDIS_USE: WeakKeyDictionary[ast.ClassDef, frozenset[str]] = WeakKeyDictionary()
+
+
+def _redis_attributes(class_def: ast.ClassDef) -> frozenset[str]:
+    known = _REDIS_USE.get(class_def)
+    if known is not None:
+        return known
+    found: set[str] = set()
+    for node in ast.walk(class_def):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in REDIS_ONLY_COMMANDS
+        ):
+            receiver = node.func.value
+            if (
+                isinstance(receiver, ast.Attribute)
+                and isinstance(receiver.value, ast.Name)
+                and receiver.value.id == "self"
+            ):
+                found.add(receiver.attr)
+    if found:  # ``self._read = self._write = client``: one client under two names
+        for node in ast.walk(class_def):
+            if isinstance(node, ast.Assign) and len(node.targets) > 1:
+                names = {
+                    target.attr
+                    for target in node.targets
+                    if isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "self"
+                }
+                if names & found:
+                    found |= names
+    known = _REDIS_USE[class_def] = frozenset(found)
+    return known
