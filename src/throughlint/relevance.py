@@ -164,6 +164,19 @@ def _severity_rank(severity) -> int:
     return ("error", "warning", "info").index(severity.value)
 
 
+def members(diagnostic: Diagnostic, calls: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The calls' own findings that ``diagnostic`` shows: itself when it is not grouped,
+    else those at its related locations (what ``--fix`` and code actions work on)."""
+    if not diagnostic.related:
+        return [d for d in calls if _same_call(d, diagnostic)] or [diagnostic]
+    wanted = {(r.path, r.line, r.column, r.code) for r in diagnostic.related}
+    return [d for d in calls if (d.path, d.span.line, d.span.column, d.code) in wanted]
+
+
+def _same_call(call: Diagnostic, shown: Diagnostic) -> bool:
+    return (call.path, call.span, call.code) == (shown.path, shown.span, shown.code)
+
+
 def held_back_line(held: Counter[str]) -> str | None:
     """ "12 held back: 9 cold path, 3 constant input; --show-all shows them"."""
     total = sum(held.values())

@@ -155,6 +155,73 @@ def test_fix_still_applies_each_calls_fix(run_cli, tmp_path):
     assert "views.py:9:5" not in after
 
 
+def test_changed_lines_keep_a_group_when_one_of_its_calls_changed(run_cli, tmp_path):
+    """``--diff-from``: an edit of one call inside the loop keeps the loop's finding; a
+    near miss, an edit outside the loop, keeps nothing."""
+    from adoption.helpers import git, init_repo
+
+    write(tmp_path, {"views.py": LOOP.format(loop_noqa="", call_noqa="")})
+    init_repo(tmp_path)
+    git(tmp_path, "switch", "-q", "-c", "feature")
+    views = tmp_path / "views.py"
+    views.write_text(views.read_text().replace("FROM roles", "FROM roles_v2"))  # line 9
+    changed = lint_json(run_cli, tmp_path, "--diff-from", "main")
+    assert found(changed) == [("TL102", 6)]
+    git(tmp_path, "commit", "-qam", "roles_v2")
+    views.write_text(views.read_text().replace("import sqlite3", "import sqlite3  # db"))
+    assert found(lint_json(run_cli, tmp_path, "--diff-from", "main")) == [("TL102", 6)]
+    assert found(lint_json(run_cli, tmp_path, "--diff-from", "HEAD")) == []
+
+
+def test_a_baselined_group_stays_hidden_and_unfixed(run_cli, tmp_path):
+    """The baseline records the loop's finding; ``--fix`` with it leaves the calls it
+    stands for alone, and fixes a new loop's calls."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    project = tmp_path / "django_shop"
+    shutil.copytree(FIXTURES / "projects" / "django_shop", project)
+    (project / "pyproject.toml").write_text("[tool.throughlint]\n")
+    run_cli(".", "--no-cache", "--write-baseline", "known.json", cwd=project)
+    views = project / "views.py"
+    original = views.read_text()
+    assert lint_json(run_cli, project, "--baseline", "known.json")["diagnostics"] == []
+    run_cli(".", "--no-cache", "--baseline", "known.json", "--fix", cwd=project)
+    assert views.read_text() == original  # nothing new, nothing fixed
+    views.write_text(original + FRESH)
+    (new,) = lint_json(run_cli, project, "--baseline", "known.json")["diagnostics"]
+    assert new["message"].startswith("2 queries per item") and len(new["related"]) == 2
+    run_cli(".", "--no-cache", "--baseline", "known.json", "--fix", cwd=project)
+    fixed = views.read_text()
+    assert fixed.startswith(original)  # the recorded loops are left alone
+    assert 'Book.objects.all().select_related("author", "publisher")' in fixed, fixed
+
+
+FRESH = """
+
+def fresh(request):
+    for book in Book.objects.all():
+        print(book.author.name, book.publisher.name)
+"""
+
+
+def test_stdin_summary_counts_what_is_held_back(tmp_path):
+    import subprocess
+    import sys
+
+    source = textwrap.dedent(LOOP.format(loop_noqa="", call_noqa=""))
+    completed = subprocess.run(
+        [sys.executable, "-m", "throughlint", "-", "--stdin-filename", "tests/test_sync.py",
+         "--format", "json"],
+        input=source, capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    assert document["diagnostics"] == []
+    assert document["summary"]["held_back"] == {"cold path": 1}  # one group, not four calls
+
+
 # --- item 2: input size ----------------------------------------------------------------
 
 SIZES = """\
@@ -202,10 +269,9 @@ def test_input_sizes(run_cli, tmp_path):
     write(tmp_path, {"views.py": SIZES})
     document = lint_json(run_cli, tmp_path, "--show-all")
     sizes = {d["line"]: d["input_size"] for d in document["diagnostics"]}
+    # a module tuple, .items() of a module dict and an enum (lines 19, 21, 23) are constant
+    # iterables the loop model treats as small: no finding at all (per_pass.py)
     assert sizes == {
-        19: "constant",  # a module tuple
-        21: "constant",  # .items() of a module dict
-        23: "constant",  # an enum
         25: "constant",  # range(10)
         27: "configured",
         29: "configured",
@@ -214,16 +280,16 @@ def test_input_sizes(run_cli, tmp_path):
         35: "unknown",  # a parameter
         37: "unknown",  # near miss: range(100000) is not small
     }
-    assert "(per-request input)" in document["diagnostics"][6]["message"]
+    assert "(per-request input)" in document["diagnostics"][3]["message"]
 
 
 def test_constant_input_is_held_back_by_default(run_cli, tmp_path):
     write(tmp_path, {"views.py": SIZES})
     document = lint_json(run_cli, tmp_path)
     assert [d["line"] for d in document["diagnostics"]] == [27, 29, 31, 33, 35, 37]
-    assert document["summary"]["held_back"] == {"constant input": 4}
+    assert document["summary"]["held_back"] == {"constant input": 1}
     text = run_cli(".", "--no-cache", cwd=tmp_path).stdout
-    assert "4 held back: 4 constant input; --show-all shows them." in text
+    assert "1 held back: 1 constant input; --show-all shows them." in text
 
 
 def test_a_local_list_built_at_run_time_is_not_constant(run_cli, tmp_path):

@@ -25,7 +25,6 @@ class Report:
     settings: Settings | None = None  # for reporters that spell out fixes (SARIF)
     baseline: dict[str, object] | None = None  # --baseline's counts (adoption.py)
     fingerprints: dict[Diagnostic, str] = field(default_factory=dict)  # see reporters/paths.py
-    held_back: dict[str, int] = field(default_factory=dict)  # reason -> count (relevance.py)
 
 
 def render(format_name: str, report: Report) -> str:

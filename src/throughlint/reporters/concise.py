@@ -22,7 +22,7 @@ def render(report: Report) -> str:
         lines.append(
             summary_line(report.result.diagnostics, report.result.files, len(report.result.errors))
         )
-        held = held_back_line(report.held_back)
+        held = held_back_line(report.result.held_back)
         if held:
             lines.append(held)
     return "\n".join(lines) + "\n" if lines else ""

@@ -52,7 +52,7 @@ def render(report: Report) -> str:
             "diagnostics": len(diagnostics),
             "fixable": sum(1 for d in diagnostics for fix in d.fixes() if fix.offered),
             "errors": list(report.result.errors),
-            "held_back": dict(report.held_back),
+            "held_back": dict(report.result.held_back),
         },
     }
     if report.baseline is not None:

@@ -196,5 +196,7 @@ def render(report: Report) -> str:
         ],
         "results": results,
     }
+    if report.result.held_back:  # left out of the default output, by reason (relevance.py)
+        run["properties"] = {"heldBack": dict(report.result.held_back)}
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

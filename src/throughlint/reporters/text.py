@@ -55,7 +55,7 @@ def _lines(report: Report) -> Iterator[list[Piece]]:
         errors = len(report.result.errors)
         style = "bold green" if not diagnostics and not errors else "bold"
         yield [(summary_line(diagnostics, report.result.files, errors), style)]
-        held = held_back_line(report.held_back)
+        held = held_back_line(report.result.held_back)
         if held:
             yield [(held, "")]
         worst = priority_line(diagnostics, report.priorities)

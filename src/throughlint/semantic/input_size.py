@@ -133,7 +133,7 @@ def _class_constant(model: SemanticModel, owner: str, attribute: str, depth: int
     body, or ``Colour.RED``-style members of an enum class."""
     class_def: ast.ClassDef | None = None
     if owner in ("self", "cls"):
-        class_def = model.current_class
+        class_def = model.classes[-1] if model.classes else None
     else:
         binding = model.lookup(owner)
         if binding is not None and binding.kind is BindingKind.CLASS:
