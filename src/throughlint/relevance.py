@@ -177,10 +177,10 @@ def _same_call(call: Diagnostic, shown: Diagnostic) -> bool:
     return (call.path, call.span, call.code) == (shown.path, shown.span, shown.code)
 
 
-def held_back_line(held: Counter[str]) -> str | None:
+def held_back_line(held: Counter[str], how: str = "--show-all") -> str | None:
     """ "12 held back: 9 cold path, 3 constant input; --show-all shows them"."""
     total = sum(held.values())
     if not total:
         return None
     reasons = ", ".join(f"{count} {reason}" for reason, count in held.most_common())
-    return f"{total} held back: {reasons}; --show-all shows them."
+    return f"{total} held back: {reasons}; {how} shows them."
