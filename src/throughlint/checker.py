@@ -12,7 +12,7 @@ from functools import cache
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
-from throughlint.semantic.input_size import input_size
+from throughlint.semantic.input_size import UNKNOWN, input_size, loop_parameter
 from throughlint.semantic.loops import (
     Loop,
     LoopKind,
@@ -224,22 +224,37 @@ class Checker:
         project index's pending findings alike."""
         model = self.semantic
         loop = model.hot_loop(include_while=True)
-        if self._file_kind is None:
-            self._file_kind = file_kind(self.source.path, self.settings.project_root)
-            self._script = has_main_guard(self.tree)
-        kind = code_kind(
-            self.source.path, model.function, model.classes, self._file_kind, self._script
-        )
+        kind = self.path_kind()
         if loop is None:
             return ((), "", "", "", kind)
         header = self._loop_header(loop)
-        return (
-            header,
-            describe_subject(loop),
-            self.source.line(header[0]),
-            input_size(model, loop, loop_input),
-            kind,
+        size = input_size(model, loop, loop_input)
+        if size == UNKNOWN and self.index_facts is not None and loop_parameter(model, loop):
+            self.record_parameters()
+        return (header, describe_subject(loop), self.source.line(header[0]), size, kind)
+
+    def path_kind(self) -> str:
+        """Where the code at this point of the walk runs (``semantic/placement.py``)."""
+        model = self.semantic
+        if self._file_kind is None:
+            self._file_kind = file_kind(self.source.path, self.settings.project_root)
+            self._script = has_main_guard(self.tree)
+        return code_kind(
+            self.source.path, model.function, model.classes, self._file_kind, self._script
         )
+
+    def record_parameters(self) -> None:
+        """The enclosing function's parameters, for the index to size them by what its
+        callers pass (``index/reach.py``); a method's ``self`` / ``cls`` left out."""
+        function, name = self.semantic.function, self.semantic.function_name
+        arguments = getattr(function, "args", None)
+        if arguments is None or name is None:
+            return
+        names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+        if self.semantic.classes and names[:1] in (["self"], ["cls"]):
+            names = names[1:]
+        names += [a.arg for a in arguments.kwonlyargs]
+        self.index_facts.parameters[name] = names  # type: ignore[attr-defined]
 
     def _loop_header(self, loop: Loop) -> tuple[int, int, int, int]:
         """``for x in items`` up to the end of ``items``; a comprehension as a whole."""

@@ -38,10 +38,11 @@ from throughlint.engine import (
     resolve_index,
     run_jobs,
 )
+from throughlint.index.reach import needs_graph, refine
 from throughlint.relevance import focus
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
-from throughlint.source import source_roots
+from throughlint.source import module_name, source_roots
 
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
@@ -263,9 +264,13 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.facts = all_facts
+        result.diagnostics = refine(result.diagnostics, all_facts, self._module_of)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
         result.diagnostics, result.held_back = self.focus(result.calls)
         return result
+
+    def _module_of(self, path: str) -> str:
+        return module_name(path, self._roots)
 
     def focus(self, calls: Iterable[Diagnostic]) -> tuple[list[Diagnostic], Counter[str]]:
         """What the front-ends show of ``calls`` (each call's own finding): grouped at
@@ -301,13 +306,15 @@ class Project:
                 data, path, self.settings, self._rules, self.show_traceback, facts_out
             )
             own = facts_out[0] if facts_out else None
-            if own and own.get("p"):
+            pending = bool(own and own.get("p"))
+            if pending or needs_graph(diagnostics):
                 others = self.other_facts([path])
                 if self._cache is not None:
                     self._cache.save()
-                diagnostics += resolve_index(
-                    {**others, path: own}, [path], self._roots, memo=self._memo
-                )
+                every = {**others, path: own} if own else others
+                if pending:
+                    diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
+                diagnostics = refine(diagnostics, every, self._module_of)
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
         calls = sorted(diagnostics, key=lambda d: d.sort_key)

@@ -57,6 +57,41 @@ def input_size(model: SemanticModel, loop: Loop | None, loop_input: str) -> str:
     node = loop.iter
     if node is None:
         return UNBOUNDED  # a ``while`` loop
+    return expression_size(model, node)
+
+
+def argument_size(model: SemanticModel, node: ast.expr) -> str:
+    """What a call passes, for the project index (``index/reach.py``): "p:<name>" for the
+    caller's own parameter, else the size of the expression (through one local
+    assignment: ``rows = X.objects.all(); f(rows)``)."""
+    if isinstance(node, ast.Starred):
+        return UNKNOWN
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if binding is not None and binding.kind is BindingKind.PARAMETER:
+            return f"p:{node.id}"
+        if (
+            binding is not None
+            and binding.kind is BindingKind.ASSIGNMENT
+            and binding.value is not None
+            and not _bound_outside_functions(model, node.id)
+        ):
+            size = expression_size(model, binding.value)
+            if size != UNKNOWN:
+                return size
+    return expression_size(model, node)
+
+
+def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
+    """The loop iterates one of the enclosing function's parameters, as a bare name."""
+    if loop is None or not isinstance(loop.iter, ast.Name):
+        return False
+    binding = model.lookup(loop.iter.id)
+    return binding is not None and binding.kind is BindingKind.PARAMETER
+
+
+def expression_size(model: SemanticModel, node: ast.expr) -> str:
+    """The size class of an iterable expression (see the module docstring)."""
     if _constant(model, node, 0):
         return CONSTANT
     if _query_text(node):
