@@ -110,3 +110,25 @@ def test_the_result_cache_is_keyed_by_module_name_as_well_as_content(run_cli, tm
     warm = sorted((d["line"], d["code"]) for d in found if d["path"] == LOAD)
     assert (25, "TL101") not in warm
     assert warm == _fresh_process(run_cli, root)
+
+
+def test_one_tree_walked_with_two_settings_answers_for_each():
+    # a library user (or a front-end) walking one parsed tree under two settings: the
+    # database classification of the last call was kept process-wide, by node alone
+    from throughlint.checker import Checker, build_dispatch
+    from throughlint.rules import rule_by_code
+    from throughlint.settings import Settings
+    from throughlint.source import decode_source, parse_source
+
+    text = b"from db import fetch\n\n\ndef load(ids):\n    for i in ids:\n        fetch(i)\n"
+    source = decode_source(text, "m.py")
+    tree = parse_source(source)
+    dispatch = build_dispatch([rule_by_code("TL101")])
+
+    def codes(settings: Settings) -> list[str]:
+        checker = Checker(source, tree, settings, dispatch, module="m")
+        checker.run()
+        return [d.code for d in checker.diagnostics]
+
+    assert codes(Settings(query_functions=("db.fetch",))) == ["TL101"]
+    assert codes(Settings()) == []
