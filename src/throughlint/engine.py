@@ -110,6 +110,8 @@ class IndexMemo:
     shared: tuple[dict[str, set[str]], list[str]] | None = None
     key: tuple = ()
     index: ProjectIndex | None = None
+    # the facts the key names by ``id``, kept alive: no other object can take their ids
+    held: tuple[dict, ...] = ()
 
 
 def resolve_index(
@@ -144,7 +146,7 @@ def resolve_index(
         for facts in file_facts.values():
             index.add(facts)
         index.finish()
-        memo.key, memo.index = key, index
+        memo.key, memo.index, memo.held = key, index, tuple(file_facts.values())
     found: list[Diagnostic] = []
     for path in pending:
         found.extend(_project_findings(index, path, file_facts[path]))
