@@ -67,6 +67,7 @@ class _Known:
     facts: dict | None
     stat: tuple[int, int] = (0, 0)
     content: str = ""
+    module: str = ""
 
 
 @dataclass
@@ -166,7 +167,9 @@ class Project:
         found: dict[str, dict] = {}
         missing: list[str] = []
         stats: dict[str, tuple[int, int]] = {}
-        contents: dict[str, str] = {}  # cache key -> content hash, of the missing files
+        # cache key -> content hash and module name, of the missing files
+        contents: dict[str, str] = {}
+        modules: dict[str, str] = {}
         for path in others:
             known = self._known.get(path)
             try:
@@ -183,7 +186,11 @@ class Project:
                             cache.remember_stat(path, stat, content)
             except OSError:
                 continue
-            digest = entry_digest(content, self.module_of(path))
+            module = self.module_of(path)
+            if known is not None and known.content == content and known.module == module:
+                digest = known.digest  # unchanged: no hash to compute (a re-lint per key)
+            else:
+                digest = entry_digest(content, module)
             if known is not None and known.digest == digest:
                 facts, hit = known.facts, True
             elif cache is not None:
@@ -193,9 +200,10 @@ class Project:
             if not hit:
                 missing.append(path)
                 contents[digest] = content
+                modules[digest] = module
                 continue
             load.from_cache += 1
-            self._known[path] = _Known(digest, facts, stats[path], content)
+            self._known[path] = _Known(digest, facts, stats[path], content, module)
             if facts:
                 found[path] = facts
         job = Job(self.settings, self._job.rule_codes, facts_only=True)
@@ -204,8 +212,13 @@ class Project:
                 continue
             load.collected += 1
             # a file changed since its stat was taken has no content hash: read it next time
-            known = _Known(digest, facts, stats.get(path, (0, 0)), contents.get(digest, ""))
-            self._known[path] = known
+            self._known[path] = _Known(
+                digest,
+                facts,
+                stats.get(path, (0, 0)),
+                contents.get(digest, ""),
+                modules.get(digest, ""),
+            )
             if cache is not None:
                 cache.put(path, digest, None, facts)
             if facts:
