@@ -113,6 +113,13 @@ class IndexMemo:
     # the facts the key names by ``id``, kept alive: no other object can take their ids
     held: tuple[dict, ...] = ()
 
+    def forget_modules(self) -> None:
+        """Work out module names again (an ``__init__.py`` added or removed); the merged
+        index is kept, and reused while the facts it was built from are the same."""
+        self.identities.clear()
+        self.packages.clear()
+        self.shared = None
+
 
 def resolve_index(
     file_facts: dict[str, dict],

@@ -135,7 +135,7 @@ class Project:
         an ``__init__.py`` that changes which package a folder is)."""
         self._files = None
         self._absolute.clear()
-        self._memo = IndexMemo()
+        self._memo.forget_modules()
 
     def module_of(self, path: str) -> str:
         """The dotted module name of a file of the project, as the index names it (known
