@@ -275,7 +275,9 @@ class Project:
         if cache is not None:
             cache.save()
         try:
-            found = resolve_index(all_facts, file_facts, self._roots, result.notices)
+            found = resolve_index(
+                all_facts, file_facts, self._roots, result.notices, memo=self._memo
+            )
             result.diagnostics.extend(found)
         except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
             result.errors.append(
