@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -15,9 +16,10 @@ from pygls.workspace import TextDocument
 
 from throughlint import __version__
 from throughlint.checker import INTERNAL_ERROR_CODE
-from throughlint.diagnostics import Applicability, Diagnostic, Severity
+from throughlint.diagnostics import Applicability, Diagnostic, Related, Severity
 from throughlint.engine import PARSE_ERROR_CODE
 from throughlint.project import Project
+from throughlint.relevance import members
 from throughlint.settings import Settings
 
 SOURCE = "throughlint"
@@ -38,20 +40,23 @@ class _Linted:
     path: str
     settings: Settings
     findings: list[tuple[Diagnostic, types.Diagnostic]]
+    calls: list[Diagnostic]  # each call's own finding: a grouped finding's fixes
 
 
 class ThroughlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("throughlint", __version__)
         self.linted: dict[str, _Linted] = {}
-        self._settings: dict[str, tuple[float, Settings]] = {}
-        self._baselines: dict[str, tuple[float, dict[str, str]]] = {}
-        self._projects: dict[tuple[str, Settings], Project] = {}
+        # config path -> (its bytes, the settings read from them)
+        self._settings: dict[str, tuple[bytes, Settings]] = {}
+        self._baselines: dict[str, tuple[tuple[int, int], dict[str, str]]] = {}
+        self._projects: dict[str, Project] = {}
 
     def project_for(self, path: str, settings: Settings) -> Project:
-        """One long-lived project per root and settings: the index of the files not open
-        stays in memory and only files whose stat changed are read again. Without a
-        configuration file, the workspace folder holding ``path`` is the root."""
+        """One long-lived project per root: the index of the files not open stays in
+        memory and only files whose stat changed are read again; new settings replace it
+        (the old one is not kept). Without a configuration file, the workspace folder
+        holding ``path`` is the root."""
         root = settings.project_root
         if settings.config_file is None:
             folders = [folder.path for folder in self.workspace.folders.values()]
@@ -60,9 +65,9 @@ class ThroughlintServer(LanguageServer):
             absolute = os.path.abspath(path)
             inside = [f for f in folders if f and _contains(os.path.abspath(f), absolute)]
             root = max(inside, key=len) if inside else os.path.dirname(absolute)
-        key = (os.path.abspath(root), settings)
+        key = os.path.abspath(root)
         project = self._projects.get(key)
-        if project is None:
+        if project is None or not _same_settings(project.settings, settings):
             project = self._projects[key] = Project(settings, root)
         return project
 
@@ -78,9 +83,12 @@ class ThroughlintServer(LanguageServer):
             )
             return Settings()
         key = config or ""
-        mtime = os.path.getmtime(config) if config else 0.0
+        try:  # by content, not mtime: two writes within a timestamp tick differ too
+            data = _read_bytes(config) if config else b""
+        except OSError:
+            data = None
         known = self._settings.get(key)
-        if known is not None and known[0] == mtime:
+        if known is not None and data is not None and known[0] == data:
             return known[1]
         try:
             settings = load_settings(config, path, known_codes())
@@ -89,7 +97,8 @@ class ThroughlintServer(LanguageServer):
                 types.ShowMessageParams(types.MessageType.Error, f"throughlint: {exc}")
             )
             settings = Settings()
-        self._settings[key] = (mtime, settings)
+        if data is not None:
+            self._settings[key] = (data, settings)
         return settings
 
     def without_baselined(self, diagnostics: list[Diagnostic], settings: Settings):
@@ -101,10 +110,11 @@ class ThroughlintServer(LanguageServer):
         if path is None or not diagnostics:
             return diagnostics
         try:
-            mtime = os.path.getmtime(path)
+            info = os.stat(path)
+            stat = (info.st_mtime_ns, info.st_size)
             known = self._baselines.get(path)
-            if known is None or known[0] != mtime:
-                known = self._baselines[path] = (mtime, read_baseline(path))
+            if known is None or known[0] != stat:
+                known = self._baselines[path] = (stat, read_baseline(path))
         except (OSError, BaselineError):
             return diagnostics
         return apply_baseline(diagnostics, known[1], settings.project_root).new
@@ -114,15 +124,16 @@ class ThroughlintServer(LanguageServer):
         settings = self.settings_for(path)
         text = document.source
         try:
-            diagnostics = self.project_for(path, settings).lint_buffer(path, text)
+            result = self.project_for(path, settings).lint_buffer_result(path, text)
+            diagnostics, calls = result.diagnostics, result.calls
         except Exception as exc:  # never take the editor session down
             self.window_log_message(
                 types.LogMessageParams(types.MessageType.Error, f"throughlint: {exc!r}")
             )
-            diagnostics = []
+            diagnostics, calls = [], []
         diagnostics = self.without_baselined(diagnostics, settings)
         findings = [(d, to_lsp(d, document)) for d in diagnostics]
-        linted = _Linted(document.version, text, path, settings, findings)
+        linted = _Linted(document.version, text, path, settings, findings, calls)
         self.linted[document.uri] = linted
         return linted
 
@@ -134,6 +145,20 @@ class ThroughlintServer(LanguageServer):
                 uri=uri, version=document.version, diagnostics=[lsp for _, lsp in linted.findings]
             )
         )
+
+
+def _same_settings(first: Settings, second: Settings) -> bool:
+    """Equal settings read from the same file (``Settings`` equality leaves out where they
+    were read from)."""
+    return first == second and (first.project_root, first.config_file) == (
+        second.project_root,
+        second.config_file,
+    )
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _contains(folder: str, path: str) -> bool:
@@ -155,7 +180,26 @@ def to_lsp(diagnostic: Diagnostic, document: TextDocument) -> types.Diagnostic:
         code=diagnostic.code,
         code_description=types.CodeDescription(href=help_uri(diagnostic.code)),
         source=SOURCE,
-        data={"name": diagnostic.name, "fixable": diagnostic.fix is not None},
+        related_information=[_related(r, diagnostic, document) for r in diagnostic.related] or None,
+        data={"name": diagnostic.name, "fixable": bool(diagnostic.fixes())},
+    )
+
+
+def _related(
+    related: Related, diagnostic: Diagnostic, document: TextDocument
+) -> types.DiagnosticRelatedInformation:
+    """A call of a finding grouped at its loop: from the call to the end of its line."""
+    start = types.Position(line=related.line - 1, character=max(related.column - 1, 0))
+    if related.path == diagnostic.path and related.line - 1 < len(document.lines):
+        end_column = len(document.lines[related.line - 1].rstrip("\r\n"))
+        points = types.Range(start, types.Position(start.line, max(end_column, start.character)))
+        uri = document.uri
+    else:
+        points = types.Range(start, start)
+        uri = Path(os.path.abspath(related.path)).as_uri()
+    return types.DiagnosticRelatedInformation(
+        location=types.Location(uri=uri, range=document.range_to_client_units(points)),
+        message=f"{related.code}: {related.message}",
     )
 
 
@@ -174,19 +218,24 @@ def code_actions(
     actions: list[types.CodeAction] = []
     texts: dict[str, str | None] = {linted.path: linted.text}
     for diagnostic, lsp in linted.findings:
-        if not _overlaps(lsp.range, wanted):
+        calls = members(diagnostic, linted.calls)
+        if not _overlaps(lsp.range, wanted) and not any(
+            _overlaps(_client_range(document, call.span), wanted) for call in calls
+        ):
             continue
-        if diagnostic.fix is not None:
+        for call in calls:  # a grouped finding offers each of its calls' fixes
+            if call.fix is None:
+                continue
             edits = [
                 types.TextEdit(range=_client_range(document, r), new_text=r.text)
-                for r in fix_replacements(diagnostic, linted.settings, texts)
+                for r in fix_replacements(call, linted.settings, texts)
             ]
             if edits:
-                safe = diagnostic.fix.applicability is Applicability.SAFE
+                safe = call.fix.applicability is Applicability.SAFE
                 suffix = "" if safe else " (unsafe: review it)"
                 actions.append(
                     types.CodeAction(
-                        title=f"{diagnostic.fix.description} ({diagnostic.code}){suffix}",
+                        title=f"{call.fix.description} ({call.code}){suffix}",
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[lsp],
                         is_preferred=safe,
@@ -209,20 +258,24 @@ def _client_range(document: TextDocument, replacement) -> types.Range:
 def _suppression(
     diagnostic: Diagnostic, lsp: types.Diagnostic, document: TextDocument
 ) -> types.CodeAction:
-    """``# noqa: CODE`` at the end of the reported line (added to an existing list)."""
+    """``# noqa: CODE`` at the end of the reported line (added to an existing list); for a
+    finding grouped at its loop, every code of its calls, on the loop line."""
+    codes = sorted({diagnostic.code, *(r.code for r in diagnostic.related)})
     number = diagnostic.span.line - 1
     line = document.lines[number].rstrip("\r\n") if number < len(document.lines) else ""
     match = _NOQA.search(line)
     if match:
-        start, end, text = match.end("codes"), match.end("codes"), f", {diagnostic.code}"
+        present = {code.strip().upper() for code in match["codes"].split(",")}
+        new = ", ".join(code for code in codes if code not in present)
+        start, end, text = match.end("codes"), match.end("codes"), f", {new}" if new else ""
     else:
         start = end = len(line)
-        text = f"  # noqa: {diagnostic.code}"
+        text = f"  # noqa: {', '.join(codes)}"
     edit_range = document.range_to_client_units(
         types.Range(types.Position(number, start), types.Position(number, end))
     )
     return types.CodeAction(
-        title=f"Suppress {diagnostic.code} on this line (# noqa)",
+        title=f"Suppress {', '.join(codes)} on this line (# noqa)",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[lsp],
         edit=types.WorkspaceEdit(
