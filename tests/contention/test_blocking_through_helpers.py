@@ -370,3 +370,24 @@ def test_file_io_counts_in_the_coroutine_not_in_a_helper_and_sockets_count_in_bo
     found = _findings(run_cli, tmp_path)
     assert _lines(found, "pages.py") == [18, 19]  # not the template helper at 16
     assert "`connection.connect()` (pages, line 11)" in found[1][2]
+
+
+def test_a_relative_import_in_a_package_init_resolves_from_that_package(run_cli, tmp_path):
+    """``from .http import fetch`` in ``app/__init__.py`` is ``app.http.fetch`` (it was
+    resolved one package too high, as ``http.fetch``)."""
+    _project(
+        tmp_path,
+        {
+            "app/__init__.py": """\
+                from .http import fetch
+
+
+                async def handler(request):
+                    return fetch(request.url)
+                """,
+            "app/http.py": HTTP,
+        },
+    )
+    found = _findings(run_cli, tmp_path)
+    assert _lines(found, "app/__init__.py") == [5]
+    assert "(app.http, line 5)" in found[0][2]
