@@ -15,17 +15,20 @@ After the run, :func:`rank` turns them into a ``priority`` from 0 to 100:
   index's call graph (not counted when no rule that builds the index is selected).
 
 A finding outside any loop (a mis-sized pool, an unbounded queue) starts at 10.
+A finding on a cold path or on constant input (``relevance.py``, shown with
+``--show-all``) keeps a quarter of its points: it ranks below the hot ones.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Diagnostic
 from throughlint.finding_context import QUERY, UNBOUNDED
+from throughlint.relevance import held_back
 
 if TYPE_CHECKING:
     from throughlint.settings import Settings
@@ -40,6 +43,8 @@ def score(diagnostic: Diagnostic, call_sites: int = 0) -> int:
     points += min(max(diagnostic.complexity - 1, 0) // 2, 10)
     if call_sites > 0:
         points += min(round(6 * math.log2(1 + call_sites)), 20)
+    if held_back(diagnostic):
+        points //= 4
     return min(points, 100)
 
 
@@ -63,15 +68,25 @@ def by_priority(diagnostics: Iterable[Diagnostic], priorities: dict[Diagnostic, 
     return sorted(diagnostics, key=lambda d: (-priorities.get(d, 0), d.sort_key))
 
 
-def callers_from_index(facts: dict[str, dict]) -> Counter[str]:
-    """How many project functions call each function, from the project index's per-function
-    summaries (``index/facts.py``: the project functions each function calls). A method
-    called on an instance (``mod.Class().m``) counts for ``mod.Class.m``."""
+def callers_from_index(
+    facts: dict[str, dict], wanted: Collection[str] | None = None
+) -> Counter[str]:
+    """How many project functions call each function (only those in ``wanted``, when
+    given), from the project index's per-function summaries (``index/facts.py``: the
+    project functions each function calls). A method called on an instance
+    (``mod.Class().m``) counts for ``mod.Class.m``."""
+    only = None if wanted is None else frozenset(wanted)
     counts: Counter[str] = Counter()
     for file_facts in facts.values():
         for caller, record in (file_facts.get("f") or {}).items():
-            callees = {_plain(callee) for callee in record[1]} if len(record) > 1 else set()
-            counts.update(callee for callee in callees if callee != caller)
+            if len(record) < 2 or not record[1]:
+                continue
+            callees = {callee if "(" not in callee else _plain(callee) for callee in record[1]}
+            callees.discard(caller)
+            if only is not None:
+                callees &= only
+            for callee in callees:
+                counts[callee] += 1
     return counts
 
 
@@ -87,7 +102,7 @@ def call_sites(
     if facts is None:
         return {}, "none"
     functions = {qualified_function(d) for d in diagnostics} - {""}
-    callers = callers_from_index(facts) if functions else Counter()
+    callers = callers_from_index(facts, functions) if functions else Counter()
     return {name: callers[name] for name in functions}, "project index"
 
 

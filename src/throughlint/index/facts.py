@@ -25,6 +25,7 @@ from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
+from throughlint.semantic.input_size import argument_size
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.related_managers import manager_call
@@ -73,7 +74,17 @@ _BUFFERED = frozenset({"add", "add_all", "delete"})
 class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
-    __slots__ = ("classes", "codes", "functions", "pending", "seen", "statements")
+    __slots__ = (
+        "arguments",
+        "classes",
+        "codes",
+        "functions",
+        "kinds",
+        "parameters",
+        "pending",
+        "seen",
+        "statements",
+    )
 
     def __init__(self, codes: tuple[str, ...] = ()) -> None:
         self.codes = codes
@@ -82,6 +93,12 @@ class FileFacts:
         self.pending: list[dict[str, Any]] = []
         self.seen: set[tuple] = set()
         self.statements: dict[str, list[str]] = {}  # module-level SQL: name -> [verb, text]
+        # for ``index/reach.py``: the placement of each function that calls a project
+        # function, what each such call passes ([caller, callee, positional, keywords]) and
+        # the parameters of functions with a loop over one
+        self.kinds: dict[str, str] = {}
+        self.arguments: list[list[Any]] = []
+        self.parameters: dict[str, list[str]] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -90,7 +107,9 @@ class FileFacts:
         return record
 
     def to_json(self) -> dict[str, Any] | None:
-        if not (self.classes or self.functions or self.pending or self.statements):
+        if not (
+            self.classes or self.functions or self.pending or self.statements or self.parameters
+        ):
             return None
         functions = {
             name: [effect, sorted(callees), witnesses]
@@ -103,6 +122,9 @@ class FileFacts:
             "f": functions,
             "p": self.pending,
             "s": self.statements,
+            "h": self.kinds,
+            "a": self.arguments,
+            "pa": self.parameters,
         }
 
 
@@ -121,6 +143,7 @@ def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None
         "sup": sorted(line_suppressions(checker.source, span.line)),
         "fn": enclosing,
         "ctx": [context.loop_depth, context.loop_input, context.complexity],
+        "place": list(checker.placement(context.loop_input)),
         **data,
     }
     facts.pending.append(record)
@@ -176,7 +199,18 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if not project_callee(name):
         return
     if function is not None:
-        checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
+        facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+        facts.function(function)[1].add(name)
+        if function not in facts.kinds:
+            facts.kinds[function] = checker.path_kind()
+        if node.args or node.keywords:
+            positional = [argument_size(model, arg) for arg in node.args]
+            keywords = {k.arg: argument_size(model, k.value) for k in node.keywords if k.arg}
+            facts.arguments.append([function, name, positional, keywords])
+            if function not in facts.parameters and any(
+                size.startswith("p:") for size in (*positional, *keywords.values())
+            ):
+                checker.record_parameters()  # passed on: sized by this function's callers
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it

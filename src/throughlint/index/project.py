@@ -242,7 +242,9 @@ class ProjectIndex:
 
     def _build_summaries(self) -> None:
         effects = dict(self.functions)
-        witness = {name: dict(found) for name, found in self._own_witness.items()}
+        # the facts' own witness dicts, copied only for a function that gains one
+        witness = dict(self._own_witness)
+        copied: set[str] = set()
         callers = [(name, called) for name, called in self._callees.items() if called]
         # each callee name is looked up once, not once per caller per round
         keys = {callee: self._function_key(callee) for _, names in callers for callee in names}
@@ -280,7 +282,10 @@ class ProjectIndex:
                     if new:
                         value |= new
                         short = callee.rsplit(".", 1)[-1]
-                        for bit, text in witness.get(key, {}).items():
+                        if name not in copied:
+                            witness[name] = dict(witness[name])
+                            copied.add(name)
+                        for bit, text in list(witness.get(key, {}).items()):
                             if int(bit) & new:
                                 witness[name].setdefault(bit, f"`{short}()` -> {text}")
                 if value != updated[name]:
