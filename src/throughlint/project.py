@@ -42,7 +42,7 @@ from throughlint.index.reach import needs_graph, refine
 from throughlint.relevance import focus
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
-from throughlint.source import module_identity, module_name, source_roots
+from throughlint.source import module_identity, source_roots
 
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
@@ -297,13 +297,10 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.facts = all_facts
-        result.diagnostics = refine(result.diagnostics, all_facts, self._module_of)
+        result.diagnostics = refine(result.diagnostics, all_facts, self.module_of)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
         result.diagnostics, result.held_back = self.focus(result.calls)
         return result
-
-    def _module_of(self, path: str) -> str:
-        return module_name(path, self._roots)
 
     def focus(self, calls: Iterable[Diagnostic]) -> tuple[list[Diagnostic], Counter[str]]:
         """What the front-ends show of ``calls`` (each call's own finding): grouped at
@@ -347,7 +344,7 @@ class Project:
                 every = {**others, path: own} if own else others
                 if pending:
                     diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
-                diagnostics = refine(diagnostics, every, self._module_of)
+                diagnostics = refine(diagnostics, every, self.module_of)
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
         calls = sorted(diagnostics, key=lambda d: d.sort_key)
