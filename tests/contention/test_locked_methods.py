@@ -258,3 +258,39 @@ def test_message_names_the_method_and_the_lock(run_cli, tmp_path):
     assert "`__getitem__()`" in finding["message"]
     assert "`self._lock`" in finding["message"]
     assert finding["confidence"] == "typed"
+
+
+def test_blocking_get_that_returns_the_item_is_not_a_drain(run_cli, tmp_path):
+    """``while True: with lock: ... popleft(); return head``: each call takes one item
+    and leaves; the drain-loop finding is for loops that keep taking items."""
+    source = """\
+import collections
+import threading
+
+
+class DelayedQueue:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._queue = collections.deque()
+
+    def get(self, ready):
+        while True:
+            head = ready(self._queue)
+            with self._lock:
+                if self._queue and self._queue[0] is head:
+                    self._queue.popleft()
+                    return head
+
+    def drain(self, sink):
+        while True:
+            with self._lock:  # TL301
+                if not self._queue:
+                    return
+                head = self._queue.popleft()
+            sink.write(head)
+"""
+    (tmp_path / "delayed.py").write_text(source)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL301", "--format", "json", ".")
+    found = [d["line"] for d in json.loads(done.stdout)["diagnostics"]]
+    assert found == [20]
+    assert source.splitlines()[19].endswith("# TL301")

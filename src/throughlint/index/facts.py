@@ -24,7 +24,7 @@ from throughlint.effects.database import classify_call, receiver_per_item, sql_t
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
-from throughlint.semantic.expressions import call_argument, unparse_short
+from throughlint.semantic.expressions import call_argument, unparse_short, walk_same_function
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.related_managers import manager_call
@@ -73,7 +73,7 @@ _BUFFERED = frozenset({"add", "add_all", "delete"})
 class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
-    __slots__ = ("classes", "codes", "functions", "pending", "seen", "statements")
+    __slots__ = ("classes", "codes", "functions", "hot", "pending", "seen", "statements")
 
     def __init__(self, codes: tuple[str, ...] = ()) -> None:
         self.codes = codes
@@ -82,6 +82,9 @@ class FileFacts:
         self.pending: list[dict[str, Any]] = []
         self.seen: set[tuple] = set()
         self.statements: dict[str, list[str]] = {}  # module-level SQL: name -> [verb, text]
+        # project callees called once per item (a loop over items, or a ``while`` loop
+        # that neither waits nor retries): name -> where, for messages
+        self.hot: dict[str, str] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -90,7 +93,7 @@ class FileFacts:
         return record
 
     def to_json(self) -> dict[str, Any] | None:
-        if not (self.classes or self.functions or self.pending or self.statements):
+        if not (self.classes or self.functions or self.pending or self.statements or self.hot):
             return None
         functions = {
             name: [effect, sorted(callees), witnesses]
@@ -103,6 +106,7 @@ class FileFacts:
             "f": functions,
             "p": self.pending,
             "s": self.statements,
+            **({"h": self.hot} if self.hot else {}),
         }
 
 
@@ -177,6 +181,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         return
     if function is not None:
         checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
+    _record_hot_callee(checker, name, node)
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
@@ -191,6 +196,121 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             loop=describe_loop(loop),
             **({"shape": shape} if shape else {}),
         )
+
+
+_LOOPS = (
+    ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp
+)  # fmt: skip
+
+
+def _single_task(node: ast.With | ast.AsyncWith) -> bool:
+    """The pool runs one call and waits for it (``pool.submit(asyncio.run, coro)
+    .result()``): a way to run it on another thread, not a pool of workers. No loop, no
+    ``map``, at most one ``submit`` in the block."""
+    submits = 0
+    for inner in (n for statement in node.body for n in walk_same_function(statement)):
+        if isinstance(inner, _LOOPS):
+            return False
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
+            if inner.func.attr in {"map", "imap", "imap_unordered", "starmap", "map_async"}:
+                return False
+            submits += inner.func.attr in {"submit", "apply_async", "apply"}
+    return submits <= 1
+
+
+def _in_fallback(model) -> bool:
+    """The statement being visited is in an ``except`` handler of its function: the path
+    taken when the usual one fails (``asyncio.run`` inside a running loop)."""
+    stack = model.node_stack
+    for at in range(len(stack) - 2, -1, -1):
+        parent = stack[at]
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False
+        if isinstance(parent, ast.Try) and any(
+            stack[at + 1] in handler.body for handler in parent.handlers
+        ):
+            return True
+    return False
+
+
+_PAGE_WORDS = frozenset({"cursor", "token", "page", "marker", "offset", "continuation"})
+
+
+def _pages(model, loop) -> bool:
+    """A ``while`` loop that walks pages: its body assigns a page cursor (``cursor``,
+    ``page_token``, ``offset``...) that a call in the body reads back. Each pass is one
+    page, not one item. Worked out once per loop."""
+    memo = model.memo("paging")
+    known = memo.get(loop.node)
+    if known is None:
+        cursors: set[str] = set()
+        read: set[str] = set()
+        for inner in walk_same_function(loop.node):
+            if isinstance(inner, ast.Name):
+                words = set(inner.id.lower().strip("_").split("_"))
+                if isinstance(inner.ctx, ast.Store) and words & _PAGE_WORDS:
+                    cursors.add(inner.id)
+            elif isinstance(inner, ast.Call):
+                read.update(
+                    n.id
+                    for argument in (*inner.args, *(k.value for k in inner.keywords))
+                    for n in ast.walk(argument)
+                    if isinstance(n, ast.Name)
+                )
+        known = memo[loop.node] = bool(cursors & read)
+    return known
+
+
+def _gathered(model, loop) -> frozenset[str]:
+    """Names a loop's body starts as an empty collection (``groups = []``) on each pass:
+    a batch it gathers. Worked out once per loop."""
+    memo = model.memo("gathered")
+    known = memo.get(loop.node)
+    if known is None:
+        names: set[str] = set()
+        for inner in walk_same_function(loop.node):
+            if isinstance(inner, ast.Assign) and _empty_collection(inner.value):
+                names.update(t.id for t in inner.targets if isinstance(t, ast.Name))
+        known = memo[loop.node] = frozenset(names)
+    return known
+
+
+def _empty_collection(value: ast.expr) -> bool:
+    if isinstance(value, (ast.List, ast.Set, ast.Tuple)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in {"list", "dict", "set"}
+        and not value.args
+    )
+
+
+def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
+    """``name`` runs once per item here: in a loop over items, or in a ``while`` loop
+    that neither waits (a poll) nor retries, and not a loop over batches."""
+    facts = checker.index_facts
+    if name in facts.hot:  # type: ignore[union-attr]
+        return
+    model = checker.semantic
+    loop = model.hot_loop(include_while=True)
+    if (
+        loop is None
+        or is_batch_loop(loop)
+        or per_pass.runs_once(model, loop)
+        or not_per_item(model, loop) is not None
+        or (loop.is_while and _pages(model, loop))
+    ):
+        return
+    gathered = _gathered(model, loop)
+    if gathered and any(isinstance(a, ast.Name) and a.id in gathered for a in call.args):
+        return  # the call is handed the batch this pass gathered
+    where = model.function_name or model.module
+    line = getattr(loop.node, "lineno", 0)
+    shown = "the `while` loop" if loop.iter is None else describe_loop(loop)
+    facts.hot[name] = f"{shown} in `{where}` (line {line})"  # type: ignore[union-attr]
 
 
 def _pool_value(model, context: ast.expr) -> ast.Call | None:
@@ -355,10 +475,20 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
     for item in node.items:
         context = _pool_value(model, item.context_expr)
         if context is not None:
+            if _single_task(node) or _in_fallback(model):
+                return  # a thread to run one call off the event loop, or a fallback path
             record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
             if not record[0] & Effect.POOL.value:
                 record[0] |= Effect.POOL.value
                 record[2][str(Effect.POOL.value)] = _witness(checker, context)
+            if model.hot_loop() is None:  # in a loop of its own function TL203 says so
+                add_pending(
+                    checker,
+                    context,
+                    "pool_site",
+                    function=model.function_name,
+                    text=unparse_short(context.func, 40),
+                )
             return
 
 

@@ -50,6 +50,8 @@ class ProjectIndex:
         self._many_accessors: frozenset[str] | None = None
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
+        self.hot: dict[str, str] = {}  # callee called once per item -> where
+        self._per_item: dict[str, str] | None = None
 
     # --- building ----------------------------------------------------------------------
 
@@ -59,6 +61,8 @@ class ProjectIndex:
         self.classes.update(facts.get("c", {}))
         self.functions.update(facts.get("f", {}))
         self.statements.update(facts.get("s", {}))
+        for name, where in facts.get("h", {}).items():
+            self.hot.setdefault(name, where)
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -307,6 +311,42 @@ class ProjectIndex:
                 text = self._witness.get(key, {}).get(str(bit.value), "")
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness
+
+    def per_item_caller(self, function: str) -> str | None:
+        """How ``function`` comes to run once per item: the chain of calls from a project
+        loop over items that reaches it (``"`fetch_many()` in the loop over `sites` in
+        `app.views.pages` (line 5)"``), or None when no such loop calls it, directly or
+        through up to ``SUMMARY_DEPTH`` project functions. Worked out once for the
+        project: a breadth-first walk down the call graph from the callees of such loops,
+        each function entered once."""
+        if self._per_item is None:
+            self._per_item = self._build_per_item()
+        return self._per_item.get(function)
+
+    def _build_per_item(self) -> dict[str, str]:
+        reached: dict[str, str] = {}
+        frontier: list[str] = []
+        for callee, where in sorted(self.hot.items()):
+            short = callee.replace("()", "").rsplit(".", 1)[-1]
+            for key in self._keys(callee):
+                if key not in reached:
+                    reached[key] = f"`{short}()` is called on every pass of {where}"
+                    frontier.append(key)
+        for _ in range(SUMMARY_DEPTH):
+            following: list[str] = []
+            for name in frontier:
+                for callee in self.functions.get(name, (0, ()))[1]:
+                    short = callee.replace("()", "").rsplit(".", 1)[-1]
+                    for key in self._keys(callee):
+                        if key not in reached:
+                            reached[key] = f"{reached[name]}, and calls `{short}()`"
+                            following.append(key)
+            frontier = following
+        return reached
+
+    def _keys(self, callee: str) -> list[str]:
+        key = self._function_key(callee)
+        return [key] if key is not None else self._overrides(callee, self._subclasses)
 
     def summary_witness(self, name: str, effect: Effect) -> str:
         """The call that gives ``name`` that effect, for messages."""

@@ -8,7 +8,9 @@ semaphore counts only when it admits one holder (`Semaphore()`, `Semaphore(1)`):
 permits taken per item bounds concurrency, which is its job.
 In a `while` loop that drains a shared buffer, a lock taken to remove one item per pass
 (`with self._lock: msg = self._pending.popleft()`, then a send outside it) is reported
-however much work follows: every item costs an acquire that the producers contend for.
+however much work follows: every item costs an acquire that the producers contend for. A
+blocking `get()` whose loop returns the item it takes (`popleft()` then `return`) is
+not a drain.
 The lock can be taken in a method of the same class whose whole body holds it: `self[key]`
 (`__getitem__`), `key in self`, `self[key] = value` or `self.put(item)` once per item of a
 loop, or a `while` loop that drains through a locked `self._pop()`. Not reported there: a
@@ -492,6 +494,8 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
     if not inside.weight:
         return  # ``with lock: pass``: a barrier, not a critical section
     taken = _takes_one_item(locked) if loop.is_while else None
+    if taken is not None and _returns(locked):
+        return  # ``get()``: the pass that takes an item returns it; not a drain loop
     if taken is not None:
         name = unparse_short(at.func.value if isinstance(at, ast.Call) else at, 30)
         checker.report(
@@ -557,6 +561,18 @@ def _takes_one_item(locked: list[ast.stmt]) -> str | None:
         ):
             return unparse_short(node, 40)
     return None
+
+
+def _returns(locked: list[ast.stmt]) -> bool:
+    """The region returns a value (the item it took); a bare ``return`` when the buffer is
+    empty is how a drain loop ends."""
+    return any(
+        isinstance(node, ast.Return)
+        and node.value is not None
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        for statement in locked
+        for node in walk_same_function(statement)
+    )
 
 
 def _loop_phrase(loop: Loop) -> str:

@@ -6,7 +6,11 @@ created on every pass of a `for` loop or comprehension: `ThreadPoolExecutor`,
 `redis.Redis`, `boto3.client` and similar. Through the project index it also finds a
 call, once per item, to a function of the project that starts and joins a pool in a
 `with` block (`def fetch_many(urls): with ThreadPoolExecutor() as pool: ...`), however
-many calls deep.
+many calls deep; and it reports that pool where it is made, naming the loop and the calls
+that run it once per item (a loop over items, or a `while` loop that neither waits, nor
+retries, nor walks pages, nor hands each pass a batch it gathered). A pool that runs one
+call and waits for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an
+`except` handler (a fallback path) are not counted as pools started per call.
 
 ## Why it hurts throughput
 These objects are expensive to create and cheap to reuse: a pool starts threads or
@@ -232,3 +236,22 @@ RULE.on_project("call")(
         per_item_only=True,
     )
 )
+
+
+@RULE.on_project("pool_site")
+def check_pool_site(index, pending: dict) -> list:
+    """A pool started and joined in a function that runs once per item: the finding is
+    where the pool is made, which is where it is fixed (keep one pool and reuse it)."""
+    chain = index.per_item_caller(pending["function"])
+    if chain is None:
+        return []
+    short = pending["function"].rsplit(".", 1)[-1]
+    return [
+        (
+            f"`{pending['text']}()` is started and joined on every call of `{short}()`, which "
+            f"runs once per item ({chain}): N pools set up and torn down; keep one pool "
+            f"for the process or the instance and reuse it, or take it as a parameter",
+            None,
+            None,
+        )
+    ]
