@@ -24,7 +24,12 @@ from throughlint.effects.database import classify_call, receiver_per_item, sql_t
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
-from throughlint.semantic.expressions import call_argument, unparse_short, walk_same_function
+from throughlint.semantic.expressions import (
+    call_argument,
+    names_read,
+    unparse_short,
+    walk_same_function,
+)
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.related_managers import manager_call
@@ -73,7 +78,7 @@ _BUFFERED = frozenset({"add", "add_all", "delete"})
 class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
-    __slots__ = ("classes", "codes", "functions", "hot", "pending", "seen", "statements")
+    __slots__ = ("classes", "codes", "functions", "hot", "made", "pending", "seen", "statements")
 
     def __init__(self, codes: tuple[str, ...] = ()) -> None:
         self.codes = codes
@@ -85,6 +90,8 @@ class FileFacts:
         # project callees called once per item (a loop over items, or a ``while`` loop
         # that neither waits nor retries): name -> where, for messages
         self.hot: dict[str, str] = {}
+        # functions that return an object they construct on each call: name -> constructor
+        self.made: dict[str, str] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -93,7 +100,10 @@ class FileFacts:
         return record
 
     def to_json(self) -> dict[str, Any] | None:
-        if not (self.classes or self.functions or self.pending or self.statements or self.hot):
+        if (
+            not (self.classes or self.functions or self.pending or self.statements or self.hot)
+            and not self.made
+        ):
             return None
         functions = {
             name: [effect, sorted(callees), witnesses]
@@ -107,6 +117,7 @@ class FileFacts:
             "p": self.pending,
             "s": self.statements,
             **({"h": self.hot} if self.hot else {}),
+            **({"n": self.made} if self.made else {}),
         }
 
 
@@ -187,6 +198,11 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
         if shape is None and _passes_pipeline(node):
             shape = "buffered"  # the helper's commands go into the caller's pipeline
+        flags: dict[str, Any] = {"shape": shape} if shape else {}
+        if model.loop_facts(loop).kept(node, model.node_stack[-1]):
+            flags["kept"] = True  # the result is kept (appended, returned...): one per item
+        if names_read(node) & _target_names(model):
+            flags["per_target"] = True  # its arguments change with the item
         add_pending(
             checker,
             node,
@@ -194,13 +210,73 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             callee=name,
             text=unparse_short(node.func, 40),
             loop=describe_loop(loop),
-            **({"shape": shape} if shape else {}),
+            **flags,
         )
 
 
 _LOOPS = (
     ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp
 )  # fmt: skip
+
+
+def _target_names(model) -> set[str]:
+    names: set[str] = set()
+    for loop in model.loops:
+        names |= loop.target_names
+    return names
+
+
+@COLLECTOR.on(ast.Return)
+def record_made(checker: Checker, node: ast.AST) -> None:
+    """``return Elasticsearch(...)``, ``conn = connect(); return conn``: the function hands
+    out a new object on every call (a client factory, when the index knows the class).
+    Not a memoised one (``if _client is None: _client = ...``) or a cached function."""
+    assert isinstance(node, ast.Return)
+    model = checker.semantic
+    function = model.function
+    if model.function_name is None or node.value is None or model.frame.loops:
+        return
+    value = node.value
+    if isinstance(value, ast.Await):
+        value = value.value
+    if isinstance(value, ast.Name):
+        binding = model.scope.bindings.get(value.id)  # a local of this function only
+        if (
+            binding is None
+            or binding.kind is not BindingKind.ASSIGNMENT
+            or value.id in _declared_outer(function)
+        ):
+            return
+        value = binding.value
+    if not isinstance(value, ast.Call) or _cached(function):
+        return
+    name = model.resolve(value.func)
+    if name is None or name.startswith("builtins."):
+        return
+    if _memoised(model, value):
+        return
+    checker.index_facts.made.setdefault(model.function_name, name)  # type: ignore[union-attr]
+
+
+def _declared_outer(function: ast.AST | None) -> set[str]:
+    """Names a function declares ``global`` / ``nonlocal``: a module's memo, not a local."""
+    if function is None:
+        return set()
+    return {
+        name
+        for node in walk_same_function(function)
+        if isinstance(node, (ast.Global, ast.Nonlocal))
+        for name in node.names
+    }
+
+
+def _cached(function: ast.AST | None) -> bool:
+    """``@lru_cache`` / ``@cache`` / ``@cached_property``: one object for many calls."""
+    for decorator in getattr(function, "decorator_list", ()):
+        text = unparse_short(decorator, 60).lower()
+        if "cache" in text or "memo" in text or "singleton" in text:
+            return True
+    return False
 
 
 def _single_task(node: ast.With | ast.AsyncWith) -> bool:

@@ -51,6 +51,7 @@ class ProjectIndex:
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
         self.hot: dict[str, str] = {}  # callee called once per item -> where
+        self.made: dict[str, str] = {}  # function -> what it constructs and returns
         self._per_item: dict[str, str] | None = None
 
     # --- building ----------------------------------------------------------------------
@@ -63,6 +64,7 @@ class ProjectIndex:
         self.statements.update(facts.get("s", {}))
         for name, where in facts.get("h", {}).items():
             self.hot.setdefault(name, where)
+        self.made.update(facts.get("n", {}))
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -311,6 +313,31 @@ class ProjectIndex:
                 text = self._witness.get(key, {}).get(str(bit.value), "")
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness
+
+    def new_object(self, name: str, kinds: frozenset[str], depth: int = 0) -> str | None:
+        """What calling ``name`` constructs, when it is one of ``kinds`` (library names,
+        ``boto3.client``): a project class that subclasses one of them, or a project
+        function that returns a new one (directly or from another such function)."""
+        if depth > SUMMARY_DEPTH:
+            return None
+        plain = name.replace("().", ".").removesuffix("()")
+        if plain in kinds:
+            return plain if depth else None  # called directly: the rule's own check says so
+        if plain in self.classes:
+            return self._client_base(plain, kinds, depth)
+        key = self._function_key(name)
+        made = self.made.get(key) if key is not None else None
+        return self.new_object(made, kinds, depth + 1) if made is not None else None
+
+    def _client_base(self, name: str, kinds: frozenset[str], depth: int) -> str | None:
+        for base in self.classes.get(name, {}).get("b", ()):
+            if base in kinds:
+                return base
+            if base in self.classes and depth < SUMMARY_DEPTH:
+                found = self._client_base(base, kinds, depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def per_item_caller(self, function: str) -> str | None:
         """How ``function`` comes to run once per item: the chain of calls from a project

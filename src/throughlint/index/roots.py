@@ -104,4 +104,7 @@ def _renamed(facts: dict[str, Any], rename: Callable[[str], str]) -> dict[str, A
                 record[key] = rename(record[key])
         pending.append(record)
     hot = {rename(name): where for name, where in facts.get("h", {}).items()}
-    return {**facts, "c": classes, "f": functions, "s": statements, "p": pending, "h": hot}
+    made = {rename(name): rename(made) for name, made in facts.get("n", {}).items()}
+    return {
+        **facts, "c": classes, "f": functions, "s": statements, "p": pending, "h": hot, "n": made
+    }  # fmt: skip

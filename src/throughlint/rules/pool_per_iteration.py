@@ -18,10 +18,16 @@ processes, a session opens TCP (and TLS) connections, a database connection auth
 Creating one per item pays that cost N times and throws away connection reuse, so the loop
 runs at the speed of the handshakes.
 
+A project function that builds and returns a new client on each call (`def
+search_client(conf): return Elasticsearch(...)`, or a project class that subclasses a
+client) is a client created per pass when a loop calls it; a memoised or `@lru_cache`d
+factory is not.
+
 Not reported: a connection whose arguments use the loop variable (one database per item is
-a different target each pass), an object that is kept (appended, put in a queue, built
-into a list by a comprehension), and a retry loop that creates the object inside `try`
-and leaves the loop once it works.
+a different target each pass), an object that is kept (appended, put in a queue, stored in
+a mapping or on the item, built into a list by a comprehension; `self.conn = ...` is one
+slot overwritten on the next pass, not kept), and a retry loop that creates the object
+inside `try` and leaves the loop once it works.
 
 ## Example
 ```python
@@ -251,6 +257,30 @@ def check_pool_site(index, pending: dict) -> list:
             f"`{pending['text']}()` is started and joined on every call of `{short}()`, which "
             f"runs once per item ({chain}): N pools set up and torn down; keep one pool "
             f"for the process or the instance and reuse it, or take it as a parameter",
+            None,
+            None,
+        )
+    ]
+
+
+_CLIENTS = DB_CONNECTION_FACTORIES | REMOTE_CLIENT_FACTORIES | HTTP_SESSIONS
+
+
+@RULE.on_project("call")
+def check_factory_call(index, pending: dict) -> list:
+    """``es = elasticsearch_client(conf)`` on every pass of a loop, where the project
+    function builds a new client on each call (or the project class subclasses one)."""
+    if pending.get("shape") or pending.get("kept") or pending.get("per_target"):
+        return []
+    made = index.new_object(pending["callee"], _CLIENTS)
+    if made is None:
+        return []
+    short = made.rsplit(".", 1)[-1]
+    return [
+        (
+            f"`{pending['text']}()` builds a new `{short}` client on every pass of "
+            f"{pending['loop']}: N clients set up and torn down, no connection reuse; "
+            f"create it once before the loop and reuse it",
             None,
             None,
         )
