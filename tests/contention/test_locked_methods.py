@@ -294,3 +294,49 @@ class DelayedQueue:
     found = [d["line"] for d in json.loads(done.stdout)["diagnostics"]]
     assert found == [20]
     assert source.splitlines()[19].endswith("# TL301")
+
+
+@pytest.mark.parametrize("name", ["setup_plugins", "init", "install_all", "configure"])
+def test_start_up_functions_are_not_hot(run_cli, tmp_path, name):
+    """A function named for start-up runs once over the configured handful: neither a
+    ``with lock:`` per plugin nor a locked method per plugin is contention there. The
+    same loops in ``register_all`` (registration also happens at run time) are reported."""
+    source = f"""\
+import threading
+
+_installed = set()
+_lock = threading.Lock()
+
+
+class Registry:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._plugins = {{}}
+
+    def add(self, plugin):
+        with self._lock:
+            self._plugins[plugin.name] = plugin
+            plugin.attach(self)
+
+    def {name}(self, plugins):
+        for plugin in plugins:
+            self.add(plugin)
+        for plugin in plugins:
+            with _lock:
+                _installed.add(plugin.name)
+                plugin.setup_once()
+
+    def register_all(self, plugins):
+        for plugin in plugins:
+            self.add(plugin)  # TL301
+        for plugin in plugins:
+            with _lock:  # TL301
+                _installed.add(plugin.name)
+                plugin.setup_once()
+"""
+    (tmp_path / "plugins.py").write_text(source)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL301", "--format", "json", ".")
+    found = [d["line"] for d in json.loads(done.stdout)["diagnostics"]]
+    expected = [n for n, text in enumerate(source.splitlines(), 1) if text.endswith("# TL301")]
+    assert len(expected) == 2
+    assert found == expected

@@ -16,6 +16,8 @@ The lock can be taken in a method of the same class whose whole body holds it: `
 loop, or a `while` loop that drains through a locked `self._pop()`. Not reported there: a
 caller that holds the lock already, a method that also calls another package (the round
 trip is the cost), and `__init__` filling the instance before any other thread sees it.
+Neither form is reported in a function named for start-up (`init`, `setup_*`, `install*`,
+`configure*`, `bootstrap*`, `initialize*`): it runs once, over a configured handful.
 
 ## Why it hurts throughput
 Each acquire / release is an atomic operation and, under contention, a context switch.
@@ -401,7 +403,7 @@ def check_locked_method(checker, node: ast.AST) -> None:
             confidence=confidence,
         )
         return
-    if _while_constructing(model):
+    if _while_constructing(model) or _start_up(model):
         return  # ``__init__`` copying its input: no other thread can hold the lock yet
     if _calls_out(model, method, region):
         return  # the method does real work of its own (a client call): the acquire is noise
@@ -420,6 +422,19 @@ def check_locked_method(checker, node: ast.AST) -> None:
         f"directly, or add a method that does the whole batch under one acquire",
         confidence=confidence,
     )
+
+
+_START_UP = ("setup", "set_up", "install", "bootstrap", "configure", "initiali")
+
+
+def _start_up(model) -> bool:
+    """A function named for start-up (``init``, ``setup_integrations``, ``install``,
+    ``configure``...): it runs once, over the configured handful, before the hot path
+    starts; its per-item acquires do not contend. A heuristic by name (``register_all``
+    is not one: registration also happens at run time)."""
+    function = model.function
+    name = getattr(function, "name", "").lower().lstrip("_")
+    return name == "init" or name.startswith(_START_UP)
 
 
 def _while_constructing(model) -> bool:
@@ -487,7 +502,7 @@ def _count_around(count: int, parent: ast.AST, child: ast.AST) -> int:
 def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: int) -> None:
     """Report when the locked statements are most of the loop pass."""
     model = checker.semantic
-    if loop_waits(model, loop) or _waits_on_lock(model, locked):
+    if loop_waits(model, loop) or _waits_on_lock(model, locked) or _start_up(model):
         return
     body: list[ast.stmt] = loop.node.body  # type: ignore[attr-defined]
     inside = _cost(model, locked)
