@@ -244,30 +244,38 @@ def record_made(checker: Checker, node: ast.AST) -> None:
         if (
             binding is None
             or binding.kind is not BindingKind.ASSIGNMENT
-            or value.id in _declared_outer(function)
+            or not isinstance(binding.value, (ast.Call, ast.Await))
+            or value.id in _declared_outer(model, function)
         ):
             return
         value = binding.value
+        if isinstance(value, ast.Await):
+            value = value.value
     if not isinstance(value, ast.Call) or _cached(function):
         return
     name = model.resolve(value.func)
-    if name is None or name.startswith("builtins."):
-        return
+    if not project_callee(name):
+        return  # the standard library and builtins make no clients
     if _memoised(model, value):
         return
     checker.index_facts.made.setdefault(model.function_name, name)  # type: ignore[union-attr]
 
 
-def _declared_outer(function: ast.AST | None) -> set[str]:
-    """Names a function declares ``global`` / ``nonlocal``: a module's memo, not a local."""
+def _declared_outer(model, function: ast.AST | None) -> frozenset[str]:
+    """Names a function declares ``global`` / ``nonlocal`` among its own statements (where
+    such declarations go): a module's memo, not a local. Worked out once per function."""
     if function is None:
-        return set()
-    return {
-        name
-        for node in walk_same_function(function)
-        if isinstance(node, (ast.Global, ast.Nonlocal))
-        for name in node.names
-    }
+        return frozenset()
+    memo = model.memo("declared_outer")
+    known = memo.get(function)
+    if known is None:
+        known = memo[function] = frozenset(
+            name
+            for node in getattr(function, "body", ())
+            if isinstance(node, (ast.Global, ast.Nonlocal))
+            for name in node.names
+        )
+    return known
 
 
 def _cached(function: ast.AST | None) -> bool:
@@ -338,15 +346,15 @@ def _pages(model, loop) -> bool:
 
 
 def _gathered(model, loop) -> frozenset[str]:
-    """Names a loop's body starts as an empty collection (``groups = []``) on each pass:
-    a batch it gathers. Worked out once per loop."""
+    """Names a loop's body starts as an empty collection (``groups = []``) on each pass,
+    in a statement of the body itself: a batch it gathers. Worked out once per loop."""
     memo = model.memo("gathered")
     known = memo.get(loop.node)
     if known is None:
         names: set[str] = set()
-        for inner in walk_same_function(loop.node):
-            if isinstance(inner, ast.Assign) and _empty_collection(inner.value):
-                names.update(t.id for t in inner.targets if isinstance(t, ast.Name))
+        for statement in getattr(loop.node, "body", ()):
+            if isinstance(statement, ast.Assign) and _empty_collection(statement.value):
+                names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
         known = memo[loop.node] = frozenset(names)
     return known
 
@@ -380,8 +388,8 @@ def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
         or (loop.is_while and _pages(model, loop))
     ):
         return
-    gathered = _gathered(model, loop)
-    if gathered and any(isinstance(a, ast.Name) and a.id in gathered for a in call.args):
+    passed = [a.id for a in call.args if isinstance(a, ast.Name)]
+    if passed and not _gathered(model, loop).isdisjoint(passed):
         return  # the call is handed the batch this pass gathered
     where = model.function_name or model.module
     line = getattr(loop.node, "lineno", 0)
