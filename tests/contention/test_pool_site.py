@@ -187,3 +187,83 @@ def test_message_names_the_loop_of_a_while_drain(run_cli, tmp_path):
     done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
     (finding,) = json.loads(done.stdout)["diagnostics"]
     assert "the `while` loop in `app.crawl.crawl` (line 5)" in finding["message"]
+
+
+VIEWS = """\
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+
+from app.fetch import download
+
+app = Flask(__name__)
+
+
+@app.route("/crawl")
+def crawl_view():
+    with ThreadPoolExecutor(max_workers=4) as pool:  # pool
+        return list(pool.map(str, range(10)))
+
+
+def report(request, site_id):
+    return download([site_id], str)
+
+
+class PagesView:
+    def get(self, request):
+        with ThreadPoolExecutor(max_workers=4) as pool:  # pool
+            return list(pool.map(str, range(10)))
+"""
+# near misses: pytest's ``request`` fixture, a decorator of the user's own called ``route``
+NOT_VIEWS = """\
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from app.fetch import download
+from app.web import route
+
+
+@pytest.fixture
+def pages(request):
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(str, range(10)))
+
+
+def test_pages(request):
+    return download([1], str)
+
+
+@route("/crawl")
+def crawl_view():
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(str, range(10)))
+"""
+WEB = """\
+def route(path):
+    def wrap(function):
+        return function
+    return wrap
+"""
+
+
+def test_pool_per_request(run_cli, tmp_path):
+    """A request handler runs once per request: a pool it starts, or one started by a
+    function it calls, is a pool per request (a Flask route, a Django-style view that
+    takes ``request`` first, a class-based view's ``get``)."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(FETCH)
+    (package / "views.py").write_text(VIEWS)
+    (package / "web.py").write_text(WEB)
+    (package / "test_pages.py").write_text(NOT_VIEWS)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    assert done.returncode in (0, 1), done.stderr
+    found = sorted((d["path"], d["line"]) for d in json.loads(done.stdout)["diagnostics"])
+    views = [n for n, line in enumerate(VIEWS.splitlines(), 1) if line.endswith("# pool")]
+    assert found == sorted(
+        [("app/fetch.py", _pool_line(FETCH))] + [("app/views.py", n) for n in views]
+    )
+    messages = {d["line"]: d["message"] for d in json.loads(done.stdout)["diagnostics"]}
+    assert "`crawl_view()` handles a request" in messages[views[0]]

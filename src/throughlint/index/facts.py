@@ -394,7 +394,8 @@ def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
     where = model.function_name or model.module
     line = getattr(loop.node, "lineno", 0)
     shown = "the `while` loop" if loop.iter is None else describe_loop(loop)
-    facts.hot[name] = f"{shown} in `{where}` (line {line})"  # type: ignore[union-attr]
+    short = name.replace("()", "").rsplit(".", 1)[-1]
+    facts.hot[name] = f"`{short}()` is called on every pass of {shown} in `{where}` (line {line})"  # type: ignore[union-attr]
 
 
 def _pool_value(model, context: ast.expr) -> ast.Call | None:
@@ -587,6 +588,58 @@ def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
             record[2][str(Effect.COMMIT.value)] = (
                 f"`@transaction.atomic` ({model.module}, line {node.lineno})"
             )
+
+
+_WEB_FRAMEWORKS = frozenset(
+    {"flask", "fastapi", "starlette", "quart", "sanic", "aiohttp", "bottle", "falcon"}
+)
+_ROUTES = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "view"}
+)
+
+
+@COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
+def record_handler(checker: Checker, node: ast.AST) -> None:
+    """A request handler runs once per request: a function routed by a web framework's
+    decorator (``@app.route``, ``@router.get``), or a view that takes the request as its
+    first argument (``def detail(request, pk)``, ``def get(self, request)``). What it
+    calls runs per request too (TL203 through the index)."""
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    model = checker.semantic
+    if node.name.startswith("test") or _pytest_fixture(model, node):
+        return  # pytest's ``request`` fixture, not an HTTP request
+    if not (_routed(model, node) or _takes_request(node)):
+        return
+    qualified = _qualified(checker, node.name)
+    facts = checker.index_facts
+    facts.hot.setdefault(qualified, f"`{node.name}()` handles a request")  # type: ignore[union-attr]
+
+
+def _routed(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = model.resolve(target)
+        if name is None:
+            continue
+        parts = name.replace("()", "").split(".")
+        if parts[0] in _WEB_FRAMEWORKS and parts[-1] in _ROUTES:
+            return True
+    return False
+
+
+def _pytest_fixture(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (model.resolve(target) or "").startswith(("pytest.", "pytest_asyncio.")):
+            return True
+    return False
+
+
+def _takes_request(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    arguments = [*node.args.posonlyargs, *node.args.args]
+    if arguments and arguments[0].arg in {"self", "cls"}:
+        arguments = arguments[1:]
+    return bool(arguments) and arguments[0].arg == "request"
 
 
 def _qualified(checker: Checker, name: str) -> str:

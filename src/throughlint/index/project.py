@@ -345,9 +345,10 @@ class ProjectIndex:
         return None
 
     def per_item_caller(self, function: str) -> str | None:
-        """How ``function`` comes to run once per item: the chain of calls from a project
-        loop over items that reaches it (``"`fetch_many()` in the loop over `sites` in
-        `app.views.pages` (line 5)"``), or None when no such loop calls it, directly or
+        """How ``function`` comes to run once per item or per request: the chain of calls
+        from a project loop over items, or from a request handler, that reaches it
+        (``"`fetch_many()` is called on every pass of the loop over `sites` in
+        `app.views.pages` (line 5)"``), or None when nothing such calls it, directly or
         through up to ``SUMMARY_DEPTH`` project functions. Worked out once for the
         project: a breadth-first walk down the call graph from the callees of such loops,
         each function entered once."""
@@ -358,11 +359,10 @@ class ProjectIndex:
     def _build_per_item(self) -> dict[str, str]:
         reached: dict[str, str] = {}
         frontier: list[str] = []
-        for callee, where in sorted(self.hot.items()):
-            short = callee.replace("()", "").rsplit(".", 1)[-1]
+        for callee, why in sorted(self.hot.items()):
             for key in self._keys(callee):
                 if key not in reached:
-                    reached[key] = f"`{short}()` is called on every pass of {where}"
+                    reached[key] = why
                     frontier.append(key)
         for _ in range(SUMMARY_DEPTH):
             following: list[str] = []

@@ -8,7 +8,9 @@ call, once per item, to a function of the project that starts and joins a pool i
 `with` block (`def fetch_many(urls): with ThreadPoolExecutor() as pool: ...`), however
 many calls deep; and it reports that pool where it is made, naming the loop and the calls
 that run it once per item (a loop over items, or a `while` loop that neither waits, nor
-retries, nor walks pages, nor hands each pass a batch it gathered). A pool that runs one
+retries, nor walks pages, nor hands each pass a batch it gathered) or once per request (a
+function routed by a web framework's decorator, `@app.route`, `@router.get`, or a view
+that takes `request` first; not a test or a pytest fixture). A pool that runs one
 call and waits for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an
 `except` handler (a fallback path) are not counted as pools started per call.
 
@@ -255,8 +257,9 @@ def check_pool_site(index, pending: dict) -> list:
     return [
         (
             f"`{pending['text']}()` is started and joined on every call of `{short}()`, which "
-            f"runs once per item ({chain}): N pools set up and torn down; keep one pool "
-            f"for the process or the instance and reuse it, or take it as a parameter",
+            f"runs once per item or request ({chain}): N pools set up and torn down; keep "
+            f"one pool for the process or the instance and reuse it, or take it as a "
+            f"parameter",
             None,
             None,
         )
