@@ -136,6 +136,7 @@ def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None
         "sup": sorted(line_suppressions(checker.source, span.line)),
         "fn": enclosing,
         "ctx": [context.loop_depth, context.loop_input, context.complexity],
+        "place": list(checker.placement(context.loop_input)),
         **data,
     }
     facts.pending.append(record)
