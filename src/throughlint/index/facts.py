@@ -28,7 +28,12 @@ from throughlint.effects.database import classify_call, receiver_per_item, sql_t
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
-from throughlint.semantic.expressions import call_argument, unparse_short
+from throughlint.semantic.expressions import (
+    call_argument,
+    names_read,
+    unparse_short,
+    walk_same_function,
+)
 from throughlint.semantic.input_size import argument_size
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
@@ -85,8 +90,10 @@ class FileFacts:
         "classes",
         "codes",
         "functions",
+        "hot",
         "imports",
         "kinds",
+        "made",
         "parameters",
         "pending",
         "seen",
@@ -109,6 +116,11 @@ class FileFacts:
         self.blocking = "TL404" in codes  # record which sync functions wait (TL404)
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.imports: dict[str, str] = {}  # module-level ``from x import y``: mod.y -> x.y
+        # project callees called once per item (a loop over items, or a ``while`` loop
+        # that neither waits nor retries): name -> where, for messages
+        self.hot: dict[str, str] = {}
+        # functions that return an object they construct on each call: name -> constructor
+        self.made: dict[str, str] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -124,6 +136,8 @@ class FileFacts:
             or self.statements
             or self.parameters
             or self.imports
+            or self.hot
+            or self.made
         ):
             return None
         functions = {
@@ -146,6 +160,8 @@ class FileFacts:
             "a": self.arguments,
             "pa": self.parameters,
             **extra,
+            **({"ph": self.hot} if self.hot else {}),
+            **({"n": self.made} if self.made else {}),
         }
 
 
@@ -234,11 +250,17 @@ def record_call(checker: Checker, node: ast.Call) -> None:
                 size.startswith("p:") for size in (*positional, *keywords.values())
             ):
                 checker.record_parameters()  # passed on: sized by this function's callers
+    _record_hot_callee(checker, name, node)
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
         if shape is None and _passes_pipeline(node):
             shape = "buffered"  # the helper's commands go into the caller's pipeline
+        flags: dict[str, Any] = {"shape": shape} if shape else {}
+        if model.loop_facts(loop).kept(node, model.node_stack[-1]):
+            flags["kept"] = True  # the result is kept (appended, returned...): one per item
+        if names_read(node) & _target_names(model):
+            flags["per_target"] = True  # its arguments change with the item
         add_pending(
             checker,
             node,
@@ -246,7 +268,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             callee=name,
             text=unparse_short(node.func, 40),
             loop=describe_loop(loop),
-            **({"shape": shape} if shape else {}),
+            **flags,
         )
 
 
@@ -267,6 +289,190 @@ def _record_blocking(checker: Checker, node: ast.Call, function: str) -> None:
         return
     record[0] |= _BLOCKING
     record[2][str(_BLOCKING)] = _witness(checker, node)
+
+
+_LOOPS = (
+    ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp
+)  # fmt: skip
+
+
+def _target_names(model) -> set[str]:
+    names: set[str] = set()
+    for loop in model.loops:
+        names |= loop.target_names
+    return names
+
+
+@COLLECTOR.on(ast.Return)
+def record_made(checker: Checker, node: ast.AST) -> None:
+    """``return Elasticsearch(...)``, ``conn = connect(); return conn``: the function hands
+    out a new object on every call (a client factory, when the index knows the class).
+    Not a memoised one (``if _client is None: _client = ...``) or a cached function."""
+    assert isinstance(node, ast.Return)
+    model = checker.semantic
+    function = model.function
+    if model.function_name is None or node.value is None or model.frame.loops:
+        return
+    value = node.value
+    if isinstance(value, ast.Await):
+        value = value.value
+    if isinstance(value, ast.Name):
+        binding = model.scope.bindings.get(value.id)  # a local of this function only
+        if (
+            binding is None
+            or binding.kind is not BindingKind.ASSIGNMENT
+            or not isinstance(binding.value, (ast.Call, ast.Await))
+            or value.id in _declared_outer(model, function)
+        ):
+            return
+        value = binding.value
+        if isinstance(value, ast.Await):
+            value = value.value
+    if not isinstance(value, ast.Call) or _cached(function):
+        return
+    name = model.resolve(value.func)
+    if not project_callee(name):
+        return  # the standard library and builtins make no clients
+    if _memoised(model, value):
+        return
+    checker.index_facts.made.setdefault(model.function_name, name)  # type: ignore[union-attr]
+
+
+def _declared_outer(model, function: ast.AST | None) -> frozenset[str]:
+    """Names a function declares ``global`` / ``nonlocal`` among its own statements (where
+    such declarations go): a module's memo, not a local. Worked out once per function."""
+    if function is None:
+        return frozenset()
+    memo = model.memo("declared_outer")
+    known = memo.get(function)
+    if known is None:
+        known = memo[function] = frozenset(
+            name
+            for node in getattr(function, "body", ())
+            if isinstance(node, (ast.Global, ast.Nonlocal))
+            for name in node.names
+        )
+    return known
+
+
+def _cached(function: ast.AST | None) -> bool:
+    """``@lru_cache`` / ``@cache`` / ``@cached_property``: one object for many calls."""
+    for decorator in getattr(function, "decorator_list", ()):
+        text = unparse_short(decorator, 60).lower()
+        if "cache" in text or "memo" in text or "singleton" in text:
+            return True
+    return False
+
+
+def _single_task(node: ast.With | ast.AsyncWith) -> bool:
+    """The pool runs one call and waits for it (``pool.submit(asyncio.run, coro)
+    .result()``): a way to run it on another thread, not a pool of workers. No loop, no
+    ``map``, at most one ``submit`` in the block."""
+    submits = 0
+    for inner in (n for statement in node.body for n in walk_same_function(statement)):
+        if isinstance(inner, _LOOPS):
+            return False
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
+            if inner.func.attr in {"map", "imap", "imap_unordered", "starmap", "map_async"}:
+                return False
+            submits += inner.func.attr in {"submit", "apply_async", "apply"}
+    return submits <= 1
+
+
+def _in_fallback(model) -> bool:
+    """The statement being visited is in an ``except`` handler of its function: the path
+    taken when the usual one fails (``asyncio.run`` inside a running loop)."""
+    stack = model.node_stack
+    for at in range(len(stack) - 2, -1, -1):
+        parent = stack[at]
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False
+        if isinstance(parent, ast.Try) and any(
+            stack[at + 1] in handler.body for handler in parent.handlers
+        ):
+            return True
+    return False
+
+
+_PAGE_WORDS = frozenset({"cursor", "token", "page", "marker", "offset", "continuation"})
+
+
+def _pages(model, loop) -> bool:
+    """A ``while`` loop that walks pages: its body assigns a page cursor (``cursor``,
+    ``page_token``, ``offset``...) that a call in the body reads back. Each pass is one
+    page, not one item. Worked out once per loop."""
+    memo = model.memo("paging")
+    known = memo.get(loop.node)
+    if known is None:
+        cursors: set[str] = set()
+        read: set[str] = set()
+        for inner in walk_same_function(loop.node):
+            if isinstance(inner, ast.Name):
+                words = set(inner.id.lower().strip("_").split("_"))
+                if isinstance(inner.ctx, ast.Store) and words & _PAGE_WORDS:
+                    cursors.add(inner.id)
+            elif isinstance(inner, ast.Call):
+                read.update(
+                    n.id
+                    for argument in (*inner.args, *(k.value for k in inner.keywords))
+                    for n in ast.walk(argument)
+                    if isinstance(n, ast.Name)
+                )
+        known = memo[loop.node] = bool(cursors & read)
+    return known
+
+
+def _gathered(model, loop) -> frozenset[str]:
+    """Names a loop's body starts as an empty collection (``groups = []``) on each pass,
+    in a statement of the body itself: a batch it gathers. Worked out once per loop."""
+    memo = model.memo("gathered")
+    known = memo.get(loop.node)
+    if known is None:
+        names: set[str] = set()
+        for statement in getattr(loop.node, "body", ()):
+            if isinstance(statement, ast.Assign) and _empty_collection(statement.value):
+                names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+        known = memo[loop.node] = frozenset(names)
+    return known
+
+
+def _empty_collection(value: ast.expr) -> bool:
+    if isinstance(value, (ast.List, ast.Set, ast.Tuple)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in {"list", "dict", "set"}
+        and not value.args
+    )
+
+
+def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
+    """``name`` runs once per item here: in a loop over items, or in a ``while`` loop
+    that neither waits (a poll) nor retries, and not a loop over batches."""
+    facts = checker.index_facts
+    if name in facts.hot:  # type: ignore[union-attr]
+        return
+    model = checker.semantic
+    loop = model.hot_loop(include_while=True)
+    if (
+        loop is None
+        or is_batch_loop(loop)
+        or per_pass.runs_once(model, loop)
+        or not_per_item(model, loop) is not None
+        or (loop.is_while and _pages(model, loop))
+    ):
+        return
+    passed = [a.id for a in call.args if isinstance(a, ast.Name)]
+    if passed and not _gathered(model, loop).isdisjoint(passed):
+        return  # the call is handed the batch this pass gathered
+    where = model.function_name or model.module
+    line = getattr(loop.node, "lineno", 0)
+    shown = "the `while` loop" if loop.iter is None else describe_loop(loop)
+    short = name.replace("()", "").rsplit(".", 1)[-1]
+    facts.hot[name] = f"`{short}()` is called on every pass of {shown} in `{where}` (line {line})"  # type: ignore[union-attr]
 
 
 def _pool_value(model, context: ast.expr) -> ast.Call | None:
@@ -431,10 +637,20 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
     for item in node.items:
         context = _pool_value(model, item.context_expr)
         if context is not None:
+            if _single_task(node) or _in_fallback(model):
+                return  # a thread to run one call off the event loop, or a fallback path
             record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
             if not record[0] & Effect.POOL.value:
                 record[0] |= Effect.POOL.value
                 record[2][str(Effect.POOL.value)] = _witness(checker, context)
+            if model.hot_loop() is None:  # in a loop of its own function TL203 says so
+                add_pending(
+                    checker,
+                    context,
+                    "pool_site",
+                    function=model.function_name,
+                    text=unparse_short(context.func, 40),
+                )
             return
 
 
@@ -466,6 +682,58 @@ def _runs_async(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         for decorator in node.decorator_list
         for word in _OFF_LOOP_DECORATORS
     )
+
+
+_WEB_FRAMEWORKS = frozenset(
+    {"flask", "fastapi", "starlette", "quart", "sanic", "aiohttp", "bottle", "falcon"}
+)
+_ROUTES = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "view"}
+)
+
+
+@COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
+def record_handler(checker: Checker, node: ast.AST) -> None:
+    """A request handler runs once per request: a function routed by a web framework's
+    decorator (``@app.route``, ``@router.get``), or a view that takes the request as its
+    first argument (``def detail(request, pk)``, ``def get(self, request)``). What it
+    calls runs per request too (TL203 through the index)."""
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    model = checker.semantic
+    if node.name.startswith("test") or _pytest_fixture(model, node):
+        return  # pytest's ``request`` fixture, not an HTTP request
+    if not (_routed(model, node) or _takes_request(node)):
+        return
+    qualified = _qualified(checker, node.name)
+    facts = checker.index_facts
+    facts.hot.setdefault(qualified, f"`{node.name}()` handles a request")  # type: ignore[union-attr]
+
+
+def _routed(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = model.resolve(target)
+        if name is None:
+            continue
+        parts = name.replace("()", "").split(".")
+        if parts[0] in _WEB_FRAMEWORKS and parts[-1] in _ROUTES:
+            return True
+    return False
+
+
+def _pytest_fixture(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (model.resolve(target) or "").startswith(("pytest.", "pytest_asyncio.")):
+            return True
+    return False
+
+
+def _takes_request(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    arguments = [*node.args.posonlyargs, *node.args.args]
+    if arguments and arguments[0].arg in {"self", "cls"}:
+        arguments = arguments[1:]
+    return bool(arguments) and arguments[0].arg == "request"
 
 
 def _qualified(checker: Checker, name: str) -> str:

@@ -96,6 +96,9 @@ class ProjectIndex:
         self._model_methods: dict[str, list[str]] | None = None
         self.imports: dict[str, str] = {}  # re-exports: ``app.get`` -> ``app.http.get``
         self.asynchronous: set[str] = set()  # ``async def`` functions
+        self.hot: dict[str, str] = {}  # callee called once per item -> where
+        self.made: dict[str, str] = {}  # function -> what it constructs and returns
+        self._per_item: dict[str, str] | None = None
 
     # --- building ----------------------------------------------------------------------
 
@@ -113,6 +116,9 @@ class ProjectIndex:
             self.statements[name] = (verb, text)
         self.imports.update(facts.get("re", {}))
         self.asynchronous.update(facts.get("an", ()))
+        for name, where in facts.get("ph", {}).items():
+            self.hot.setdefault(name, where)
+        self.made.update(facts.get("n", {}))
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -382,6 +388,67 @@ class ProjectIndex:
                 text = self._witness.get(key, {}).get(str(bit.value), "")
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness
+
+    def new_object(self, name: str, kinds: frozenset[str], depth: int = 0) -> str | None:
+        """What calling ``name`` constructs, when it is one of ``kinds`` (library names,
+        ``boto3.client``): a project class that subclasses one of them, or a project
+        function that returns a new one (directly or from another such function)."""
+        if depth > SUMMARY_DEPTH:
+            return None
+        plain = name.replace("().", ".").removesuffix("()")
+        if plain in kinds:
+            return plain if depth else None  # called directly: the rule's own check says so
+        if plain in self.classes:
+            return self._client_base(plain, kinds, depth)
+        key = self._function_key(name)
+        made = self.made.get(key) if key is not None else None
+        return self.new_object(made, kinds, depth + 1) if made is not None else None
+
+    def _client_base(self, name: str, kinds: frozenset[str], depth: int) -> str | None:
+        for base in self.classes.get(name, {}).get("b", ()):
+            if base in kinds:
+                return base
+            if base in self.classes and depth < SUMMARY_DEPTH:
+                found = self._client_base(base, kinds, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def per_item_caller(self, function: str) -> str | None:
+        """How ``function`` comes to run once per item or per request: the chain of calls
+        from a project loop over items, or from a request handler, that reaches it
+        (``"`fetch_many()` is called on every pass of the loop over `sites` in
+        `app.views.pages` (line 5)"``), or None when nothing such calls it, directly or
+        through up to ``SUMMARY_DEPTH`` project functions. Worked out once for the
+        project: a breadth-first walk down the call graph from the callees of such loops,
+        each function entered once."""
+        if self._per_item is None:
+            self._per_item = self._build_per_item()
+        return self._per_item.get(function)
+
+    def _build_per_item(self) -> dict[str, str]:
+        reached: dict[str, str] = {}
+        frontier: list[str] = []
+        for callee, why in sorted(self.hot.items()):
+            for key in self._keys(callee):
+                if key not in reached:
+                    reached[key] = why
+                    frontier.append(key)
+        for _ in range(SUMMARY_DEPTH):
+            following: list[str] = []
+            for name in frontier:
+                for callee in self.functions.get(name, (0, ()))[1]:
+                    short = callee.replace("()", "").rsplit(".", 1)[-1]
+                    for key in self._keys(callee):
+                        if key not in reached:
+                            reached[key] = f"{reached[name]}, and calls `{short}()`"
+                            following.append(key)
+            frontier = following
+        return reached
+
+    def _keys(self, callee: str) -> list[str]:
+        key = self._function_key(callee)
+        return [key] if key is not None else self._overrides(callee, self._subclasses)
 
     def summary_witness(self, name: str, effect: Effect) -> str:
         """The call that gives ``name`` that effect, for messages."""

@@ -99,8 +99,12 @@ def _renamed(facts: dict[str, Any], rename: Callable[[str], str]) -> dict[str, A
     pending = []
     for record in facts.get("p", ()):
         record = dict(record)
-        for key in ("callee", "statement", "model"):
+        for key in ("callee", "statement", "model", "function"):
             if isinstance(record.get(key), str):
                 record[key] = rename(record[key])
         pending.append(record)
-    return {**facts, "c": classes, "f": functions, "s": statements, "p": pending}
+    hot = {rename(name): where for name, where in facts.get("h", {}).items()}
+    made = {rename(name): rename(made) for name, made in facts.get("n", {}).items()}
+    return {
+        **facts, "c": classes, "f": functions, "s": statements, "p": pending, "h": hot, "n": made
+    }  # fmt: skip

@@ -8,7 +8,16 @@ semaphore counts only when it admits one holder (`Semaphore()`, `Semaphore(1)`):
 permits taken per item bounds concurrency, which is its job.
 In a `while` loop that drains a shared buffer, a lock taken to remove one item per pass
 (`with self._lock: msg = self._pending.popleft()`, then a send outside it) is reported
-however much work follows: every item costs an acquire that the producers contend for.
+however much work follows: every item costs an acquire that the producers contend for. A
+blocking `get()` whose loop returns the item it takes (`popleft()` then `return`) is
+not a drain.
+The lock can be taken in a method of the same class whose whole body holds it: `self[key]`
+(`__getitem__`), `key in self`, `self[key] = value` or `self.put(item)` once per item of a
+loop, or a `while` loop that drains through a locked `self._pop()`. Not reported there: a
+caller that holds the lock already, a method that also calls another package (the round
+trip is the cost), and `__init__` filling the instance before any other thread sees it.
+Neither form is reported in a function named for start-up (`init`, `setup_*`, `install*`,
+`configure*`, `bootstrap*`, `initialize*`): it runs once, over a configured handful.
 
 ## Why it hurts throughput
 Each acquire / release is an atomic operation and, under contention, a context switch.
@@ -65,11 +74,20 @@ from __future__ import annotations
 
 import ast
 import bisect
+import sys
 from dataclasses import dataclass
 
 from throughlint.rules.base import Rule
-from throughlint.semantic.concurrency import excludes_others, lock_type, loop_waits, mentions_lock
-from throughlint.semantic.expressions import unparse_short
+from throughlint.semantic.concurrency import (
+    excludes_others,
+    lock_type,
+    locked_body,
+    loop_waits,
+    mentions_lock,
+    not_per_item,
+    self_method_call,
+)
+from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
 
 RULE = Rule(
@@ -342,6 +360,141 @@ def check_acquire(checker, node: ast.Call) -> None:
         _judge(checker, loop, node, kind, *region, 0)
 
 
+@RULE.on(ast.Call, ast.Subscript, ast.Compare)
+def check_locked_method(checker, node: ast.AST) -> None:
+    """``self[key]``, ``self.put(item)``: a method of this class whose whole body holds
+    the instance's lock, run on every pass of a loop. The acquire is in the method, but
+    the loop pays it per item: ``values()`` built from ``self[key]`` for each key, or a
+    drain loop that pops one item per call of a locked ``_pop()``."""
+    model = checker.semantic
+    loop = model.hot_loop(include_while=True)
+    if loop is None:
+        return
+    found = self_method_call(model, node)
+    if found is None:
+        return
+    name, method = found
+    locked = locked_body(model, method)
+    if locked is None or model.function is method:
+        return
+    lock, kind, region = locked
+    held = ast.dump(lock)
+    if any(ast.dump(item.context_expr) == held for item in model.frame.withs):
+        return  # the caller holds it already: the method's acquire is a re-entry
+    if not_per_item(model, loop) is not None or _waits_on_lock(model, region):
+        return
+    inside = _cost(model, region)
+    if not inside.weight:
+        return
+    shown = unparse_short(lock, 30)
+    call = unparse_short(node, 30)
+    confidence = "heuristic" if kind in {"lock", "semaphore"} else "typed"
+    if loop.is_while:
+        taken = _takes_one_item(region)
+        if taken is None:
+            return
+        checker.report(
+            RULE,
+            node,
+            f"`{call}` takes {_what(kind)} `{shown}` in `{name}()` to remove one item "
+            f"(`{taken}`) on every pass of the `while` loop: N acquire/release pairs, and "
+            f"producers wait on every one; take everything queued at once under one acquire "
+            f"and work on it outside the lock",
+            confidence=confidence,
+        )
+        return
+    if _while_constructing(model) or _start_up(model):
+        return  # ``__init__`` copying its input: no other thread can hold the lock yet
+    if _calls_out(model, method, region):
+        return  # the method does real work of its own (a client call): the acquire is noise
+    if loop.kind is not LoopKind.COMPREHENSION:
+        known = model.memo("TL301.body")
+        if loop.node not in known:
+            known[loop.node] = _cost(model, loop.node.body)  # type: ignore[attr-defined]
+        if inside.weight < known[loop.node].weight:
+            return  # the loop does more of its own than the locked method does
+    checker.report(
+        RULE,
+        node,
+        f"`{call}` runs `{name}()`, which holds {_what(kind)} `{shown}` for its whole body, "
+        f"on every pass of {_loop_phrase(loop)}: N acquire/release pairs for one read or "
+        f"write each; take the lock once around the loop and use the underlying data "
+        f"directly, or add a method that does the whole batch under one acquire",
+        confidence=confidence,
+    )
+
+
+_START_UP = ("setup", "set_up", "install", "bootstrap", "configure", "initiali")
+
+
+def _start_up(model) -> bool:
+    """A function named for start-up (``init``, ``setup_integrations``, ``install``,
+    ``configure``...): it runs once, over the configured handful, before the hot path
+    starts; its per-item acquires do not contend. A heuristic by name (``register_all``
+    is not one: registration also happens at run time)."""
+    function = model.function
+    name = getattr(function, "name", "").lower().lstrip("_")
+    return name == "init" or name.startswith(_START_UP)
+
+
+def _while_constructing(model) -> bool:
+    """The caller is ``__init__``, or a private method only ``__init__`` calls: the
+    instance is not shared with other threads yet."""
+    function = model.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not model.classes:
+        return False
+    if function.name == "__init__":
+        return True
+    if not function.name.startswith("_"):
+        return False
+    known = model.memo("TL301.init_only")
+    owner = model.classes[-1]
+    if owner not in known:
+        known[owner] = _init_only_methods(owner)
+    return function.name in known[owner]
+
+
+def _init_only_methods(owner: ast.ClassDef) -> frozenset[str]:
+    """Private methods of the class called through ``self`` from ``__init__`` only."""
+    callers: dict[str, set[str]] = {}
+    for method in owner.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in walk_same_function(method):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+                and node.attr.startswith("_")
+            ):
+                callers.setdefault(node.attr, set()).add(method.name)
+    return frozenset(name for name, where in callers.items() if where == {"__init__"})
+
+
+def _calls_out(model, method: ast.AST, region: list[ast.stmt]) -> bool:
+    """The locked statements call code of another package (``self._client.log_batch``):
+    not the standard library, builtins or this module. Worked out once per method."""
+    known = model.memo("TL301.calls_out")
+    if method not in known:
+        known[method] = any(
+            isinstance(node, ast.Call) and _foreign(model, model.resolve(node.func))
+            for statement in region
+            for node in walk_same_function(statement)
+        )
+    return known[method]
+
+
+def _foreign(model, name: str | None) -> bool:
+    """A method of another package's object (``mlflow.MlflowClient().log_batch``) or one
+    of its functions (``requests.get``); a class's own function called with ``self``
+    (``OrderedDict.__getitem__(self, key)``, whichever module it came from) is not."""
+    if name is None or name.startswith((model.module + ".", "builtins.")):
+        return False
+    if name.split(".", 1)[0] in sys.stdlib_module_names:
+        return False
+    return "()." in name or not any(part[:1].isupper() for part in name.split("."))
+
+
 def _count_around(count: int, parent: ast.AST, child: ast.AST) -> int:
     return count + isinstance(parent, _AROUND)
 
@@ -349,13 +502,15 @@ def _count_around(count: int, parent: ast.AST, child: ast.AST) -> int:
 def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: int) -> None:
     """Report when the locked statements are most of the loop pass."""
     model = checker.semantic
-    if loop_waits(model, loop) or _waits_on_lock(model, locked):
+    if loop_waits(model, loop) or _waits_on_lock(model, locked) or _start_up(model):
         return
     body: list[ast.stmt] = loop.node.body  # type: ignore[attr-defined]
     inside = _cost(model, locked)
     if not inside.weight:
         return  # ``with lock: pass``: a barrier, not a critical section
     taken = _takes_one_item(locked) if loop.is_while else None
+    if taken is not None and _returns(locked):
+        return  # ``get()``: the pass that takes an item returns it; not a drain loop
     if taken is not None:
         name = unparse_short(at.func.value if isinstance(at, ast.Call) else at, 30)
         checker.report(
@@ -421,6 +576,18 @@ def _takes_one_item(locked: list[ast.stmt]) -> str | None:
         ):
             return unparse_short(node, 40)
     return None
+
+
+def _returns(locked: list[ast.stmt]) -> bool:
+    """The region returns a value (the item it took); a bare ``return`` when the buffer is
+    empty is how a drain loop ends."""
+    return any(
+        isinstance(node, ast.Return)
+        and node.value is not None
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        for statement in locked
+        for node in walk_same_function(statement)
+    )
 
 
 def _loop_phrase(loop: Loop) -> str:

@@ -6,7 +6,13 @@ created on every pass of a `for` loop or comprehension: `ThreadPoolExecutor`,
 `redis.Redis`, `boto3.client` and similar. Through the project index it also finds a
 call, once per item, to a function of the project that starts and joins a pool in a
 `with` block (`def fetch_many(urls): with ThreadPoolExecutor() as pool: ...`), however
-many calls deep.
+many calls deep; and it reports that pool where it is made, naming the loop and the calls
+that run it once per item (a loop over items, or a `while` loop that neither waits, nor
+retries, nor walks pages, nor hands each pass a batch it gathered) or once per request (a
+function routed by a web framework's decorator, `@app.route`, `@router.get`, or a view
+that takes `request` first; not a test or a pytest fixture). A pool that runs one
+call and waits for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an
+`except` handler (a fallback path) are not counted as pools started per call.
 
 ## Why it hurts throughput
 These objects are expensive to create and cheap to reuse: a pool starts threads or
@@ -14,10 +20,16 @@ processes, a session opens TCP (and TLS) connections, a database connection auth
 Creating one per item pays that cost N times and throws away connection reuse, so the loop
 runs at the speed of the handshakes.
 
+A project function that builds and returns a new client on each call (`def
+search_client(conf): return Elasticsearch(...)`, or a project class that subclasses a
+client) is a client created per pass when a loop calls it; a memoised or `@lru_cache`d
+factory is not.
+
 Not reported: a connection whose arguments use the loop variable (one database per item is
-a different target each pass), an object that is kept (appended, put in a queue, built
-into a list by a comprehension), and a retry loop that creates the object inside `try`
-and leaves the loop once it works.
+a different target each pass), an object that is kept (appended, put in a queue, stored in
+a mapping or on the item, built into a list by a comprehension; `self.conn = ...` is one
+slot overwritten on the next pass, not kept), and a retry loop that creates the object
+inside `try` and leaves the loop once it works.
 
 ## Example
 ```python
@@ -232,3 +244,47 @@ RULE.on_project("call")(
         per_item_only=True,
     )
 )
+
+
+@RULE.on_project("pool_site")
+def check_pool_site(index, pending: dict) -> list:
+    """A pool started and joined in a function that runs once per item: the finding is
+    where the pool is made, which is where it is fixed (keep one pool and reuse it)."""
+    chain = index.per_item_caller(pending["function"])
+    if chain is None:
+        return []
+    short = pending["function"].rsplit(".", 1)[-1]
+    return [
+        (
+            f"`{pending['text']}()` is started and joined on every call of `{short}()`, which "
+            f"runs once per item or request ({chain}): N pools set up and torn down; keep "
+            f"one pool for the process or the instance and reuse it, or take it as a "
+            f"parameter",
+            None,
+            None,
+        )
+    ]
+
+
+_CLIENTS = DB_CONNECTION_FACTORIES | REMOTE_CLIENT_FACTORIES | HTTP_SESSIONS
+
+
+@RULE.on_project("call")
+def check_factory_call(index, pending: dict) -> list:
+    """``es = elasticsearch_client(conf)`` on every pass of a loop, where the project
+    function builds a new client on each call (or the project class subclasses one)."""
+    if pending.get("shape") or pending.get("kept") or pending.get("per_target"):
+        return []
+    made = index.new_object(pending["callee"], _CLIENTS)
+    if made is None:
+        return []
+    short = made.rsplit(".", 1)[-1]
+    return [
+        (
+            f"`{pending['text']}()` builds a new `{short}` client on every pass of "
+            f"{pending['loop']}: N clients set up and torn down, no connection reuse; "
+            f"create it once before the loop and reuse it",
+            None,
+            None,
+        )
+    ]

@@ -391,3 +391,78 @@ def local_function(
             ):
                 return statement
     return None
+
+
+# --- methods that run under a lock -------------------------------------------------------
+
+_DUNDERS = {ast.Load: "__getitem__", ast.Store: "__setitem__", ast.Del: "__delitem__"}
+
+
+def self_method_call(model: SemanticModel, node: ast.AST) -> tuple[str, ast.AST] | None:
+    """The method of the enclosing class that ``node`` runs through ``self``, and the
+    method's definition: ``self.get(k)``; ``self[k]`` (``__getitem__``), ``self[k] = v``,
+    ``del self[k]``; ``k in self`` (``__contains__``). None for anything else."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and _is_self(model, func.value):
+            return _method(model, func.value, func.attr)
+        return None
+    if isinstance(node, ast.Subscript) and _is_self(model, node.value):
+        name = _DUNDERS.get(type(node.ctx))
+        return _method(model, node.value, name) if name is not None else None
+    if (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], (ast.In, ast.NotIn))
+        and _is_self(model, node.comparators[0])
+    ):
+        return _method(model, node.comparators[0], "__contains__")
+    return None
+
+
+def _is_self(model: SemanticModel, expr: ast.expr) -> bool:
+    if not isinstance(expr, ast.Name):
+        return False
+    binding = model.lookup(expr.id)
+    return binding is not None and binding.kind is BindingKind.SELF and binding.owner is not None
+
+
+def _method(model: SemanticModel, receiver: ast.expr, name: str) -> tuple[str, ast.AST] | None:
+    binding = model.lookup(receiver.id)  # type: ignore[attr-defined]
+    for statement in binding.owner.body:  # type: ignore[union-attr]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            statement.name == name
+        ):
+            return name, statement
+    return None
+
+
+def locked_body(
+    model: SemanticModel, function: ast.AST
+) -> tuple[ast.expr, str, list[ast.stmt]] | None:
+    """A method whose whole body (a docstring aside) is one ``with self.<lock>:`` block,
+    the lock one that keeps every other holder out: (the lock expression, its kind, the
+    locked statements). Worked out once per method (every call site asks)."""
+    known = model.memo("locked_body")
+    if function in known:
+        return known[function]
+    found = None
+    body = list(function.body)  # type: ignore[attr-defined]
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        body = body[1:]
+    if len(body) == 1 and isinstance(body[0], (ast.With, ast.AsyncWith)):
+        for item in body[0].items:
+            expr = item.context_expr
+            if not (isinstance(expr, ast.Attribute) and _is_self(model, expr.value)):
+                continue
+            kind = lock_type(model, expr)
+            if kind is not None and excludes_others(model, expr, kind):
+                found = (expr, kind, body[0].body)
+                break
+    known[function] = found
+    return found

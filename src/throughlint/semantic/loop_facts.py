@@ -249,7 +249,8 @@ class LoopFacts:
 
 def _kept_in(statement: ast.AST) -> set[int]:
     """Nodes of ``statement`` itself (not of statements nested in it) whose value is kept:
-    arguments of ``append`` / ``add`` / ``put``..., values stored in an attribute or item."""
+    arguments of ``append`` / ``add`` / ``put``..., values stored in an item or in an
+    attribute of something other than ``self`` (``self.conn = ...`` is overwritten)."""
     kept: set[int] = set()
     stack = [statement]
     while stack:
@@ -260,12 +261,25 @@ def _kept_in(statement: ast.AST) -> set[int]:
                 kept.update(id(argument) for argument in part.args)
         elif isinstance(part, (ast.Assign, ast.AnnAssign)):
             targets = part.targets if isinstance(part, ast.Assign) else [part.target]
-            if any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in targets):
+            if any(
+                isinstance(target, ast.Subscript)
+                or (isinstance(target, ast.Attribute) and not _on_self(target))
+                for target in targets
+            ):
                 kept.add(id(part.value))
         stack.extend(
             child for child in ast.iter_child_nodes(part) if not isinstance(child, _NESTED_BLOCKS)
         )
     return kept
+
+
+def _on_self(target: ast.Attribute) -> bool:
+    """``self.conn`` / ``self.local.client``: one slot of the instance, overwritten on the
+    next pass, so the value does not outlive it (``item.conn`` keeps one per item)."""
+    node: ast.expr = target
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in {"self", "cls"}
 
 
 def _own_statements(statements: list) -> list[ast.AST]:

@@ -1,0 +1,269 @@
+"""TL203 at the pool: a function that starts and joins a pool, run once per item because
+a project loop calls it, directly or through other functions (issue 12, class 5). The
+finding is where the pool is made, which is where it is fixed. Run through the real CLI
+on a two-module project."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+FETCH = """\
+from concurrent.futures import ThreadPoolExecutor
+
+
+def _download(urls, get):
+    with ThreadPoolExecutor(max_workers=8) as pool:  # pool
+        return list(pool.map(get, urls))
+
+
+def download(urls, get):
+    return _download(urls, get)
+"""
+# the user's own executor class: no threads
+OWN_EXECUTOR = """\
+class ThreadPoolExecutor:
+    def __init__(self, max_workers):
+        self.max_workers = max_workers
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def map(self, fn, items):
+        return map(fn, items)
+
+
+def download(urls, get):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(get, urls))
+"""
+# a thread to run one coroutine off a running event loop, not a pool of workers
+ONE_TASK = """\
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+
+def download(urls, get):
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, get(urls)).result()
+"""
+# the pool is the fallback when the usual path fails
+FALLBACK = """\
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+
+def download(urls, get):
+    try:
+        return asyncio.run(get(urls))
+    except RuntimeError:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            return list(pool.map(asyncio.run, [get(url) for url in urls]))
+"""
+# good: one pool for the module, made once
+SHARED = """\
+from concurrent.futures import ThreadPoolExecutor
+
+POOL = ThreadPoolExecutor(max_workers=8)
+
+
+def download(urls, get):
+    return list(POOL.map(get, urls))
+"""
+
+PER_SITE = """\
+from app.fetch import download
+
+
+def crawl(sites, get):
+    for site in sites:
+        print(download(site.urls, get))
+"""
+DRAIN = """\
+from app.fetch import download
+
+
+def crawl(store, get):
+    while not store.done:
+        urls = store.take()
+        print(download(urls, get))
+"""
+POLL = """\
+import time
+
+from app.fetch import download
+
+
+def crawl(store, get):
+    while not store.done:
+        print(download(store.take(), get))
+        time.sleep(1.0)
+"""
+PAGES = """\
+from app.fetch import download
+
+
+def crawl(api, get):
+    cursor = None
+    while True:
+        urls, cursor = api.list_urls(cursor=cursor)
+        print(download(urls, get))
+        if cursor is None:
+            break
+"""
+GATHERED = """\
+from app.fetch import download
+
+
+def crawl(store, get):
+    while not store.done:
+        urls = []
+        for site in store.sites():
+            urls.extend(site.urls)
+        print(download(urls, get))
+"""
+ONCE = """\
+from app.fetch import download
+
+
+def crawl(sites, get):
+    return download([url for site in sites for url in site.urls], get)
+"""
+
+
+def _pool_line(source: str) -> int:
+    return next(n for n, line in enumerate(source.splitlines(), 1) if line.endswith("# pool"))
+
+
+@pytest.mark.parametrize(
+    ("fetch", "caller", "flagged"),
+    [
+        pytest.param(FETCH, PER_SITE, True, id="bad-per-item-through-two-calls"),
+        pytest.param(FETCH, DRAIN, True, id="bad-per-pass-of-a-while-loop"),
+        pytest.param(SHARED, PER_SITE, False, id="good-one-pool"),
+        pytest.param(FETCH, ONCE, False, id="near-miss-called-once"),
+        pytest.param(FETCH, POLL, False, id="near-miss-polling-loop"),
+        pytest.param(FETCH, PAGES, False, id="near-miss-one-call-per-page"),
+        pytest.param(FETCH, GATHERED, False, id="near-miss-batch-gathered-per-pass"),
+        pytest.param(ONE_TASK, PER_SITE, False, id="near-miss-one-task-on-a-thread"),
+        pytest.param(FALLBACK, PER_SITE, False, id="near-miss-fallback-path"),
+        pytest.param(OWN_EXECUTOR, PER_SITE, False, id="own-executor-shadowing"),
+    ],
+)
+def test_pool_reported_where_it_is_made(run_cli, tmp_path, fetch, caller, flagged):
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(textwrap.dedent(fetch))
+    (package / "crawl.py").write_text(textwrap.dedent(caller))
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    assert done.returncode in (0, 1), done.stderr
+    at_pool = [
+        (d["path"], d["line"], d["message"])
+        for d in json.loads(done.stdout)["diagnostics"]
+        if d["path"] == "app/fetch.py"
+    ]
+    if not flagged:
+        assert at_pool == []
+        return
+    ((_path, line, message),) = at_pool
+    assert line == _pool_line(fetch)
+    assert "`_download()`" in message
+    assert "in `app.crawl.crawl`" in message  # the loop that makes it per item
+    assert "`download()`" in message  # and the call chain down to the pool
+
+
+def test_message_names_the_loop_of_a_while_drain(run_cli, tmp_path):
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(FETCH)
+    (package / "crawl.py").write_text(DRAIN)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    (finding,) = json.loads(done.stdout)["diagnostics"]
+    assert "the `while` loop in `app.crawl.crawl` (line 5)" in finding["message"]
+
+
+VIEWS = """\
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+
+from app.fetch import download
+
+app = Flask(__name__)
+
+
+@app.route("/crawl")
+def crawl_view():
+    with ThreadPoolExecutor(max_workers=4) as pool:  # pool
+        return list(pool.map(str, range(10)))
+
+
+def report(request, site_id):
+    return download([site_id], str)
+
+
+class PagesView:
+    def get(self, request):
+        with ThreadPoolExecutor(max_workers=4) as pool:  # pool
+            return list(pool.map(str, range(10)))
+"""
+# near misses: pytest's ``request`` fixture, a decorator of the user's own called ``route``
+NOT_VIEWS = """\
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from app.fetch import download
+from app.web import route
+
+
+@pytest.fixture
+def pages(request):
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(str, range(10)))
+
+
+def test_pages(request):
+    return download([1], str)
+
+
+@route("/crawl")
+def crawl_view():
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(str, range(10)))
+"""
+WEB = """\
+def route(path):
+    def wrap(function):
+        return function
+    return wrap
+"""
+
+
+def test_pool_per_request(run_cli, tmp_path):
+    """A request handler runs once per request: a pool it starts, or one started by a
+    function it calls, is a pool per request (a Flask route, a Django-style view that
+    takes ``request`` first, a class-based view's ``get``)."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(FETCH)
+    (package / "views.py").write_text(VIEWS)
+    (package / "web.py").write_text(WEB)
+    (package / "test_pages.py").write_text(NOT_VIEWS)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    assert done.returncode in (0, 1), done.stderr
+    found = sorted((d["path"], d["line"]) for d in json.loads(done.stdout)["diagnostics"])
+    views = [n for n, line in enumerate(VIEWS.splitlines(), 1) if line.endswith("# pool")]
+    assert found == sorted(
+        [("app/fetch.py", _pool_line(FETCH))] + [("app/views.py", n) for n in views]
+    )
+    messages = {d["line"]: d["message"] for d in json.loads(done.stdout)["diagnostics"]}
+    assert "`crawl_view()` handles a request" in messages[views[0]]
