@@ -405,7 +405,8 @@ class ProjectIndex:
         return self.new_object(made, kinds, depth + 1) if made is not None else None
 
     def _client_base(self, name: str, kinds: frozenset[str], depth: int) -> str | None:
-        for base in self.classes.get(name, {}).get("b", ()):
+        record = self.classes.get(name)
+        for base in record.bases if record is not None else ():
             if base in kinds:
                 return base
             if base in self.classes and depth < SUMMARY_DEPTH:
@@ -437,7 +438,7 @@ class ProjectIndex:
         for _ in range(SUMMARY_DEPTH):
             following: list[str] = []
             for name in frontier:
-                for callee in self.functions.get(name, (0, ()))[1]:
+                for callee in self._callees.get(name, ()):
                     short = callee.replace("()", "").rsplit(".", 1)[-1]
                     for key in self._keys(callee):
                         if key not in reached:
