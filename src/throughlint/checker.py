@@ -149,6 +149,8 @@ class Checker:
 
     def __post_init__(self) -> None:
         self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
+        path = "/" + self.source.path.replace("\\", "/")
+        self.semantic.is_package = path.endswith("/__init__.py")
         self._file_kind: str | None = None
         self._script = False
         self._deferred: list[_Deferred] = []

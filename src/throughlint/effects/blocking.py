@@ -33,6 +33,20 @@ BLOCKING: frozenset[str] = frozenset(
     | {f"httpx.{verb}" for verb in (*_HTTP, "stream")}
     | {f"httpx.Client().{verb}" for verb in (*_HTTP, "send", "stream")}
 )  # fmt: skip
+FILES: frozenset[str] = frozenset(
+    {f"builtins.open().{method}" for method in ("read", "readlines", "write", "writelines")}
+    | {f"pathlib.Path().{method}" for method in ("read_text", "read_bytes", "write_text",
+                                                 "write_bytes")}
+)  # fmt: skip
+"""File reads and writes: they wait on the disk, mostly briefly (a small config or
+template, page-cached), so TL404 counts them only when made in the coroutine itself."""
+SOCKETS: frozenset[str] = frozenset(
+    f"socket.socket().{method}"
+    for method in ("recv", "recv_into", "recvfrom", "send", "sendall", "sendto", "connect",
+                   "accept")
+)  # fmt: skip
+"""A blocking socket's calls: a lock held around them is usually what serialises them
+(TL302 leaves them out); on an event loop they stall it (TL404)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +62,20 @@ class Blocking:
     database: bool = False
 
 
-def blocking_call(model: SemanticModel, call: ast.Call, settings: Settings) -> Blocking | None:
+def blocking_call(
+    model: SemanticModel,
+    call: ast.Call,
+    settings: Settings,
+    *,
+    files: bool = False,
+    sockets: bool = False,
+) -> Blocking | None:
+    """The wait ``call`` makes, or None; ``files`` and ``sockets`` count file reads and
+    writes and blocking socket calls too."""
     name = model.resolve(call.func)
     if name is None:
         return None
-    if name in BLOCKING:
+    if name in BLOCKING or (files and name in FILES) or (sockets and name in SOCKETS):
         return Blocking(f"`{short(name)}()`", module_level="()" not in name)
     found = classify_call(model, call, settings)
     if found is not None:

@@ -13,3 +13,4 @@ class Effect(enum.Flag):
     COMMIT = enum.auto()
     REMOTE = enum.auto()
     POOL = enum.auto()  # starts and joins a worker pool: costly once per call
+    BLOCKING = enum.auto()  # waits on I/O or time in a sync function: not on an event loop

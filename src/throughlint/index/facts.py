@@ -8,6 +8,9 @@ the dispatch table when an active rule uses the index (``Rule.uses_index``). It 
   ``relationship()``s (with ``lazy=``, ``backref=``), and module-level declarative bases;
 - for every function: the union of its calls' direct effects (``call_effects``, so remote
   calls too), one witness call per effect, and the project functions it calls;
+- for every sync function that waits on I/O or time, the ``BLOCKING`` effect and its
+  call (when TL404 is active), and which functions are ``async def``; module-level
+  ``from x import y`` (re-exports: ``y`` of this module is ``x.y``);
 - pending findings: a call in a hot loop to a function whose effects only the whole
   project can tell.
 """
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.apis import EXECUTORS
 from throughlint.effects import Effect, call_effects
+from throughlint.effects.blocking import blocking_call
 from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
@@ -76,9 +80,12 @@ class FileFacts:
 
     __slots__ = (
         "arguments",
+        "asynchronous",
+        "blocking",
         "classes",
         "codes",
         "functions",
+        "imports",
         "kinds",
         "parameters",
         "pending",
@@ -99,6 +106,9 @@ class FileFacts:
         self.kinds: dict[str, str] = {}
         self.arguments: list[list[Any]] = []
         self.parameters: dict[str, list[str]] = {}
+        self.blocking = "TL404" in codes  # record which sync functions wait (TL404)
+        self.asynchronous: set[str] = set()  # ``async def`` functions
+        self.imports: dict[str, str] = {}  # module-level ``from x import y``: mod.y -> x.y
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -108,7 +118,12 @@ class FileFacts:
 
     def to_json(self) -> dict[str, Any] | None:
         if not (
-            self.classes or self.functions or self.pending or self.statements or self.parameters
+            self.classes
+            or self.functions
+            or self.pending
+            or self.statements
+            or self.parameters
+            or self.imports
         ):
             return None
         functions = {
@@ -116,6 +131,11 @@ class FileFacts:
             for name, (effect, callees, witnesses) in self.functions.items()
             if effect or callees
         }
+        extra: dict[str, Any] = {}
+        if self.asynchronous:
+            extra["an"] = sorted(self.asynchronous & functions.keys())
+        if self.imports:
+            extra["re"] = self.imports
         return {
             "codes": list(self.codes),
             "c": self.classes,
@@ -125,6 +145,7 @@ class FileFacts:
             "h": self.kinds,
             "a": self.arguments,
             "pa": self.parameters,
+            **extra,
         }
 
 
@@ -167,6 +188,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         return  # module and class level, outside loops: nothing to summarise or report
     if model.frame.loops:
         _related_manager(checker, node, evaluated=False)
+    if function is not None and checker.index_facts.blocking:  # type: ignore[union-attr]
+        _record_blocking(checker, node, function)
     effect = call_effects(model, node, checker.settings)
     if effect and function is not None and _memoised(model, node):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
@@ -225,6 +248,25 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             loop=describe_loop(loop),
             **({"shape": shape} if shape else {}),
         )
+
+
+_BLOCKING = Effect.BLOCKING.value
+
+
+def _record_blocking(checker: Checker, node: ast.Call, function: str) -> None:
+    """A call in a sync ``def`` (not in a lambda: that is handed on) that waits on the
+    network, a database, a process or time (file reads and writes, mostly small config
+    and template loads, do not count); only the first, as the witness: each call is
+    classified until one is found."""
+    record = checker.index_facts.function(function)  # type: ignore[union-attr]
+    model = checker.semantic
+    if record[0] & _BLOCKING or not isinstance(model.function, ast.FunctionDef):
+        return
+    found = blocking_call(model, node, checker.settings, sockets=True)
+    if found is None or found.asynchronous or _memoised(model, node):
+        return
+    record[0] |= _BLOCKING
+    record[2][str(_BLOCKING)] = _witness(checker, node)
 
 
 def _pool_value(model, context: ast.expr) -> ast.Call | None:
@@ -400,6 +442,8 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
 def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     model = checker.semantic
+    if checker.index_facts.blocking and _runs_async(node):  # type: ignore[union-attr]
+        checker.index_facts.asynchronous.add(_qualified(checker, node.name))  # type: ignore[union-attr]
     for decorator in node.decorator_list:
         if model.resolve(decorator) in _ATOMIC:
             record = checker.index_facts.function(_qualified(checker, node.name))  # type: ignore[union-attr]
@@ -409,11 +453,41 @@ def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
             )
 
 
+_OFF_LOOP_DECORATORS = ("async", "thread", "executor")
+
+
+def _runs_async(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """An ``async def``, or a ``def`` whose decorator makes calling it return an awaitable
+    (``@sync_to_async``, ``@database_sync_to_async``, ``@run_in_threadpool``)."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        return True
+    return any(
+        word in unparse_short(decorator, 60).lower()
+        for decorator in node.decorator_list
+        for word in _OFF_LOOP_DECORATORS
+    )
+
+
 def _qualified(checker: Checker, name: str) -> str:
     model = checker.semantic
     if model.function_name is not None:
         return f"{model.function_name}.{name}"
     return ".".join([model.module, *(c.name for c in model.classes), name])
+
+
+@COLLECTOR.on(ast.ImportFrom)
+def record_reexport(checker: Checker, node: ast.AST) -> None:
+    """``from .http import load_config`` at module level: ``app.load_config`` is
+    ``app.http.load_config`` for a caller that imports it from ``app``."""
+    assert isinstance(node, ast.ImportFrom)
+    model = checker.semantic
+    facts = checker.index_facts
+    if not facts.blocking or model.function_name is not None or model.classes:  # type: ignore[union-attr]
+        return
+    base = model.absolute_module(node)
+    for alias in node.names:
+        if alias.name != "*" and base:
+            facts.imports[f"{model.module}.{alias.asname or alias.name}"] = f"{base}.{alias.name}"  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.Assign)

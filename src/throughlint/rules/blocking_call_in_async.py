@@ -8,8 +8,16 @@ database and client calls by the shared effect classification every rule uses. A
 awaited call is an async API and never counts; a call inside a nested `def` or
 `lambda` (what `run_in_executor` and `to_thread` receive) is not in the coroutine.
 
-Calls made through helper functions are not followed yet: only the direct call is
-reported.
+Calls are followed through the project's own sync helpers, in the same module or
+another, imported directly or through a package's re-exports: a call in an `async def`
+to a sync function that blocks (itself, or through other sync helpers, up to four calls
+deep) is reported at that call, and the message names the chain down to the blocking
+call. A helper handed to `asyncio.to_thread`, `run_in_executor` or `sync_to_async` is
+passed, not called, and stays clean; an `async def` helper never counts at its caller
+(its own blocking call is reported where it is). Blocking socket calls count too, and
+file reads and writes (`open().read()`, `Path.read_text()`) made in the coroutine
+itself; a helper's file I/O does not make it blocking (mostly a small config or
+template load, which the labelled benchmark found harmless).
 
 ## Why it hurts throughput
 An event loop runs one callback at a time. A blocking call inside a coroutine stops the
@@ -42,7 +50,7 @@ Django `a*` ORM methods, `AsyncSession`).
 No fix yet.
 
 ## Options
-None.
+None. The rule is in preview: it runs with `--preview`.
 
 ## References
 - https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code
@@ -52,15 +60,24 @@ None.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING, Any
 
+from throughlint.effects import Effect
 from throughlint.effects.blocking import blocking_call
+from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import Rule
+from throughlint.semantic.expressions import unparse_short
+
+if TYPE_CHECKING:
+    from throughlint.index import ProjectIndex
 
 RULE = Rule(
     code="TL404",
     name="blocking-call-in-async",
-    summary="Synchronous I/O called directly in an async function: the event loop stalls",
-    triggers=("async",),
+    summary="Synchronous I/O called in an async function, directly or through sync helpers: "
+    "the event loop stalls",
+    # no triggers: any module may hold a sync helper that blocks, or re-export one
+    uses_index=True,
     preview=True,
     doc=__doc__ or "",
     bad=(
@@ -94,6 +111,16 @@ class Order(models.Model):
 async def order_view(request, order_id):
     order = Order.objects.get(id=order_id)  # expect: TL404
     return order.total
+""",
+        """\
+import requests
+
+def load_config(url):
+    return requests.get(url).json()
+
+async def handle(request):
+    config = load_config(request.url)  # expect: TL404
+    return config["name"]
 """,
     ),
     good=(
@@ -162,6 +189,27 @@ async def order_view(request, order_id):
     pending = Order.objects.filter(total__gt=0)
     return order.total, pending
 """,
+        """\
+import asyncio
+
+import requests
+
+def load_config(url):
+    return requests.get(url).json()
+
+async def handle(request):
+    return await asyncio.to_thread(load_config, request.url)
+""",
+        """\
+import httpx
+
+async def load_config(url):
+    async with httpx.AsyncClient() as client:
+        return (await client.get(url)).json()
+
+async def handle(request):
+    return await load_config(request.url)
+""",
     ),
 )
 
@@ -169,29 +217,60 @@ async def order_view(request, order_id):
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
     model = checker.semantic
-    if not isinstance(model.function, ast.AsyncFunctionDef):
+    function = model.function
+    if not isinstance(function, ast.AsyncFunctionDef):
         return
-    found = blocking_call(model, node, checker.settings)
-    if found is None or found.asynchronous or _awaited(model.function, node):
+    found = blocking_call(model, node, checker.settings, files=True, sockets=True)
+    if found is not None and found.asynchronous:
         return
-    checker.report(
-        RULE,
-        node,
-        f"blocking {found.what} in `async def {model.function.name}`: the event loop, and every "
-        "other task on it, stalls until it returns; use an async API or "
-        "`await asyncio.to_thread(...)`",
+    if id(node) in _awaited(model, function):
+        return
+    if found is not None:
+        checker.report(
+            RULE,
+            node,
+            f"blocking {found.what} in `async def {function.name}`: the event loop, and "
+            "every other task on it, stalls until it returns; use an async API or "
+            "`await asyncio.to_thread(...)`",
+        )
+        return
+    name = model.resolve(node.func)
+    if project_callee(name):  # a helper: whether it blocks is the index's to say
+        add_pending(
+            checker, node, "blocking", callee=name, text=unparse_short(node.func, 40),
+            coroutine=function.name,
+        )  # fmt: skip
+
+
+def _awaited(model, function: ast.AsyncFunctionDef) -> frozenset[int]:
+    """The calls of ``function`` that are an async API's: awaited, or entered by ``async
+    with`` / ``async for``. Worked out once per function."""
+    memo = model.memo("awaited-calls")
+    known = memo.get(function)
+    if known is None:
+        found: set[int] = set()
+        for node in ast.walk(function):
+            if isinstance(node, ast.Await):
+                found.add(id(node.value))
+            elif isinstance(node, ast.AsyncWith):
+                found.update(id(item.context_expr) for item in node.items)
+            elif isinstance(node, ast.AsyncFor):
+                found.add(id(node.iter))
+        known = memo[function] = frozenset(found)
+    return known
+
+
+@RULE.on_project("blocking")
+def check_helper(index: ProjectIndex, pending: dict[str, Any]) -> list:
+    """A call in a coroutine to a sync function of the project that blocks."""
+    callee = pending["callee"]
+    if index.is_async(callee) or not index.summary_effects(callee) & Effect.BLOCKING:
+        return []
+    witness = index.summary_witness(callee, Effect.BLOCKING)
+    text = pending["text"]
+    message = (
+        f"blocking call through `{text}()` -> {witness} in `async def {pending['coroutine']}`: "
+        "the event loop, and every other task on it, stalls until it returns; make the "
+        f"helper async or `await asyncio.to_thread({text}, ...)`"
     )
-
-
-def _awaited(function: ast.AST, call: ast.Call) -> bool:
-    """An async API's call: awaited, or handed on as a coroutine (``gather(f(x))``)."""
-    for node in ast.walk(function):
-        if isinstance(node, ast.Await) and node.value is call:
-            return True
-        if isinstance(node, (ast.AsyncWith,)) and any(
-            item.context_expr is call for item in node.items
-        ):
-            return True
-        if isinstance(node, ast.AsyncFor) and node.iter is call:
-            return True
-    return False
+    return [(message, None, None)]

@@ -40,6 +40,7 @@ class SemanticModel:
         self.frame = Frame(function=None)
         # qualified name of the innermost ``def`` being walked (lambdas belong to it)
         self.function_name: str | None = None
+        self.is_package = False  # the file is a package's ``__init__.py``
         self.classes: list[ast.ClassDef] = []
         self.imported_modules: set[str] = set()
         self._class_attributes: dict[ast.ClassDef, dict[str, ast.expr]] = {}
@@ -155,7 +156,7 @@ class SemanticModel:
                 self.imported_modules.add(alias.name)
                 self.bind(Binding(local, BindingKind.IMPORT, node, qualified=qualified))
             return
-        base = self._absolute_module(node)
+        base = self.absolute_module(node)
         self.imported_modules.add(base)
         for alias in node.names:
             if alias.name == "*":
@@ -165,12 +166,14 @@ class SemanticModel:
                 Binding(alias.asname or alias.name, BindingKind.IMPORT, node, qualified=qualified)
             )
 
-    def _absolute_module(self, node: ast.ImportFrom) -> str:
+    def absolute_module(self, node: ast.ImportFrom) -> str:
         module = node.module or ""
         if not node.level:
             return module
         package = self.module.split(".")
-        package = package[: max(len(package) - node.level, 0)]
+        # ``from .http import get`` in ``app/__init__.py`` (module ``app``) is ``app.http``
+        level = node.level - 1 if self.is_package else node.level
+        package = package[: max(len(package) - level, 0)]
         return ".".join([*package, module] if module else package)
 
     def lookup(self, name: str) -> Binding | None:
