@@ -171,13 +171,15 @@ def _project_findings(index: ProjectIndex, path: str, facts: dict) -> list[Diagn
         suppressed = frozenset(pending["sup"])
         for rule in rules:
             for check in rule.project_checks.get(pending["k"], ()):
-                for message, group, fix in check(index, pending):
+                for message, group, fix, *confidence in check(index, pending):
                     if group is not None:
                         if group in groups:
                             continue
                         groups.add(group)
                     if not is_suppressed(rule.code, suppressed):
-                        found.append(pending_diagnostic(rule, path, pending, message, fix))
+                        found.append(
+                            pending_diagnostic(rule, path, pending, message, fix, *confidence)
+                        )
     return found
 
 

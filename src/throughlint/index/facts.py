@@ -20,13 +20,20 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.apis import EXECUTORS
 from throughlint.effects import Effect, call_effects
-from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
+from throughlint.effects.database import (
+    classify_call,
+    constructed_by_name,
+    receiver_per_item,
+    sql_text,
+    sql_verb,
+)
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
+from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
 from throughlint.suppression import line_suppressions
@@ -147,14 +154,21 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     effect = call_effects(model, node, checker.settings)
     if effect and function is not None and _memoised(model, node):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
+    constructed = None
     if effect & (Effect.READ | Effect.WRITE):
         found = classify_call(model, node, checker.settings)
         if found is not None and found.lazy:  # a queryset built, not yet run
             effect &= ~Effect.READ
         if found is not None and found.framework == "sqlalchemy" and found.method in _BUFFERED:
             effect &= ~Effect.WRITE  # held by the session until a flush or commit
+        if effect & Effect.WRITE and function is not None:
+            constructed = constructed_by_name(model, node, found)
+            if constructed is not None:  # the index knows whether that class is a model
+                effect &= ~Effect.WRITE
     if function is not None:
         record = checker.index_facts.function(function)  # type: ignore[union-attr]
+        if constructed is not None:
+            record[1].add(f"{constructed}().{node.func.attr}")  # type: ignore[attr-defined]
         if effect:
             new = effect.value & ~record[0]
             if new:
@@ -269,6 +283,17 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
     loop = model.hot_loop()
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
+    origin = receiver_origin(model, node.func.value)  # type: ignore[attr-defined]
+    evidence: dict[str, str] = {}
+    if origin is not None:
+        if origin.foreign or (origin.name and origin.name.split(".", 1)[0] in _STDLIB):
+            return  # a str, a builtin value, something the standard library made
+        if origin.model is not None:
+            evidence["model"] = origin.model
+        elif origin.name is not None:
+            evidence["origin"] = origin.name
+    if not checker.settings.heuristics:
+        evidence["typed_only"] = "1"  # ``heuristics = false``: name-only answers are off
     add_pending(
         checker,
         node,
@@ -276,6 +301,7 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
         method=method,
         text=unparse_short(node.func, 40),
         loop=describe_loop(loop),
+        **evidence,
     )
 
 
@@ -407,11 +433,10 @@ def record_declarative_base(checker: Checker, node: ast.AST) -> None:
 @COLLECTOR.on(ast.ClassDef)
 def record_class(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, ast.ClassDef)
-    if not node.bases:
-        return
     model = checker.semantic
     bases = [base for base in (model.resolve(b) for b in node.bases) if base is not None]
     if not bases or all(base.startswith("builtins.") for base in bases):
+        _plain_class(checker, node)
         return
     relations: dict[str, list[Any]] = {}
     abstract = proxy = False
@@ -450,6 +475,20 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if proxy:
         record["x"] = True
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
+
+
+def _plain_class(checker: Checker, node: ast.ClassDef) -> None:
+    """A class with no project or library base: only its methods, so that a method name
+    it shares with a model does not tie an unknown receiver to that model."""
+    methods = [
+        statement.name
+        for statement in node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and not statement.name.startswith("_")
+    ]
+    if methods:
+        qualified = _qualified(checker, node.name)
+        checker.index_facts.classes[qualified] = {"b": [], "r": {}, "m": methods}  # type: ignore[union-attr]
 
 
 def _meta_flag(meta: ast.ClassDef, name: str) -> bool:

@@ -50,6 +50,7 @@ class ProjectIndex:
         self._many_accessors: frozenset[str] | None = None
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
+        self._roots: frozenset[str] | None = None
 
     # --- building ----------------------------------------------------------------------
 
@@ -347,12 +348,70 @@ class ProjectIndex:
             for key in self.functions:
                 owner, _, name = key.rpartition(".")
                 by_name.setdefault(name, []).append(owner)
+            for owner, record in self.classes.items():  # methods without effects too
+                for name in record.get("m", ()):
+                    owners = by_name.setdefault(name, [])
+                    if owner not in owners:
+                        owners.append(owner)
             self._model_methods = by_name
         owners = self._model_methods.get(method, [])
         models = [owner for owner in owners if self.model_kind(owner) is not None]
         if any(owner in self.classes and owner not in models for owner in owners):
             return []
         return models
+
+    def method_owners(
+        self, method: str, model: str | None = None, origin: str | None = None
+    ) -> tuple[list[str], str]:
+        """The model classes whose ``method`` a call ``x.method()`` may run, ``x`` of
+        unknown type, and the confidence: ``typed`` when ``x`` is known to be a row of
+        ``model`` or an instance from ``origin`` (a qualified name) that fits, nothing when
+        ``origin`` is something else (what another package returned, another class),
+        ``heuristic`` when only the method's name ties them."""
+        owners = self.model_methods(method)
+        if not owners:
+            return [], ""
+        if model is None and origin is not None:
+            if origin.split(".", 1)[0] not in self._project_roots():
+                return [], ""  # an object of another package
+            model = self._origin_class(origin)
+            if model is None:
+                return owners, "heuristic"
+        if model is None:
+            return owners, "heuristic"
+        return [o for o in owners if self._kin(model, o)], "typed"
+
+    def _project_roots(self) -> frozenset[str]:
+        roots = self._roots
+        if roots is None:
+            roots = self._roots = frozenset(
+                name.split(".", 1)[0] for table in (self.classes, self.functions) for name in table
+            )
+        return roots
+
+    def _origin_class(self, origin: str) -> str | None:
+        """The project class an ``origin`` name holds an instance of: ``app.m.Job()``,
+        ``app.m.Job.objects.get()``, a row of ``app.m.Job.objects.filter()``."""
+        parts = origin.split(".")
+        for end in range(len(parts), 0, -1):
+            head = ".".join(parts[:end])
+            rest = parts[end:]
+            if head.endswith("()") and head[:-2] in self.classes and not rest:
+                return head[:-2]
+            if head in self.classes and rest and rest[0] in ("objects", "_default_manager"):
+                return head
+        return None
+
+    def _kin(self, one: str, other: str) -> bool:
+        """``one`` is ``other``, or one of them derives from the other (a method inherited
+        or overridden)."""
+        return one == other or self._derives(one, other) or self._derives(other, one)
+
+    def _derives(self, name: str, base: str, depth: int = 0) -> bool:
+        record = self.classes.get(name)
+        if record is None or depth > 10:
+            return False
+        return any(b == base or self._derives(b, base, depth + 1) for b in record["b"])
 
     def many_accessors(self) -> frozenset[str]:
         """Names of Django related managers (m2m fields, reverse foreign keys) on any model

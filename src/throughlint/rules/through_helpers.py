@@ -49,15 +49,20 @@ def model_method_call(
 ) -> Callable[[ProjectIndex, dict[str, Any]], list]:
     """A check for ``method`` pending findings (``x.add_product(p)``, ``x`` of unknown
     type): the model methods of that name the project defines, when they all have
-    ``effect``."""
+    ``effect`` and the receiver can be one of them (``ProjectIndex.method_owners``); the
+    finding carries the confidence of that tie."""
     check = helper_call(effect, verb, growth)
 
     def check_method(index: ProjectIndex, pending: dict[str, Any]) -> list:
-        owners = index.model_methods(pending["method"])
-        if not owners:
+        owners, confidence = index.method_owners(
+            pending["method"], pending.get("model"), pending.get("origin")
+        )
+        if not owners or (confidence == "heuristic" and pending.get("typed_only")):
             return []
         found = [check(index, {**pending, "callee": f"{o}.{pending['method']}"}) for o in owners]
-        return found[0] if all(found) else []
+        if not all(found):
+            return []
+        return [(*item, confidence) for item in found[0]]
 
     return check_method
 

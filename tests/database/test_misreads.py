@@ -1,0 +1,180 @@
+"""Misread classes of the output-quality audit (issue 12, issue 17 item 5), each as small
+projects through the real command: the bad shape still reported, the misread shape clean.
+``# expect: TL10x`` marks the lines that must be reported; every other line stays clean."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from expectations import expected
+
+CODES = ("TL101", "TL102", "TL103", "TL201", "TL401")
+
+MODELS = """
+    from django.db import models, transaction
+
+
+    class Job(models.Model):
+        state = models.CharField(max_length=10)
+
+        def kill(self):
+            self.state = "killed"
+            self.save()
+            transaction.commit()
+
+        def translate(self, table):
+            return Job.objects.filter(state=table).count()
+"""
+
+
+def _run(run_cli, tmp_path: Path, files: dict[str, str], *extra: str) -> list[dict]:
+    for name, text in files.items():
+        path = tmp_path / "proj" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        (path.parent / "__init__.py").touch()
+    completed = run_cli(
+        str(tmp_path / "proj"),
+        "--format",
+        "json",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        ",".join(CODES),
+        *extra,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return json.loads(completed.stdout)["diagnostics"]
+
+
+def _check(run_cli, tmp_path: Path, files: dict[str, str], *extra: str) -> list[dict]:
+    found = _run(run_cli, tmp_path, files, *extra)
+    root = (tmp_path / "proj").resolve()
+    got = sorted(
+        ((tmp_path / d["path"]).resolve().relative_to(root).as_posix(), d["line"], d["code"])
+        for d in found
+    )
+    want = sorted(
+        (name, line, code)
+        for name, text in files.items()
+        for line, code in expected(textwrap.dedent(text), CODES)
+    )
+    assert got == want
+    return found
+
+
+# --- 1. receivers tied to a model method by its name alone ------------------------------
+
+RECEIVERS = {
+    "rows-of-a-query-of-the-model": """
+        from app.models import Job
+
+        def stop(state):
+            jobs = [job for job in Job.objects.filter(state=state)]
+            for job in jobs:
+                job.kill()  # expect: TL102, TL103
+        """,
+    "items-from-another-package-are-not-the-model": """
+        import psutil
+
+        from app import models
+
+        def stop(pids):
+            me = psutil.Process()
+            children = [c for c in me.children(recursive=True) if c.pid in pids]
+            for child in children:
+                child.kill()
+        """,
+    "a-str-is-not-the-model": """
+        from app import models
+
+        TABLE = {0: None}
+
+        def clean(names):
+            out = []
+            for name in names:
+                out.append(name.strip().translate(TABLE))
+                out.append(f"<{name}>".translate(TABLE))
+            return out
+        """,
+    "unknown-receiver-stays-a-heuristic": """
+        from app import models
+
+        def stop(jobs):
+            for job in jobs:
+                job.kill()  # expect: TL102, TL103
+        """,
+}
+
+
+@pytest.mark.parametrize("source", RECEIVERS.values(), ids=RECEIVERS.keys())
+def test_receivers_typed_by_method_name(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
+
+
+def test_name_only_tie_is_marked_heuristic_and_off_without_heuristics(run_cli, tmp_path):
+    files = {"app/models.py": MODELS, "app/ops.py": RECEIVERS["unknown-receiver-stays-a-heuristic"]}
+    found = _run(run_cli, tmp_path, files)
+    assert {item["confidence"] for item in found} == {"heuristic"}
+    (tmp_path / "proj" / "pyproject.toml").write_text("[tool.throughlint]\nheuristics = false\n")
+    completed = run_cli(str(tmp_path / "proj"), "--format", "json", "--no-cache")
+    assert json.loads(completed.stdout)["diagnostics"] == []
+    typed = {"app/models.py": MODELS, "app/ops.py": RECEIVERS["rows-of-a-query-of-the-model"]}
+    found = _run(run_cli, tmp_path, typed)
+    assert found and {item["confidence"] for item in found} == {"typed"}
+
+
+def test_own_class_of_the_same_method_name_is_not_the_model(run_cli, tmp_path):
+    """A project class of its own with ``kill()``: the name ties nothing (shadowing)."""
+    files = {
+        "app/models.py": MODELS,
+        "app/procs.py": """
+            import os
+
+            class Process:
+                def kill(self):
+                    os.kill(self.pid, 9)
+            """,
+        "app/ops.py": RECEIVERS["unknown-receiver-stays-a-heuristic"].replace(
+            "  # expect: TL102, TL103", ""
+        ),
+    }
+    _check(run_cli, tmp_path, files)
+
+
+SAVES = {
+    "graphics-context-save-is-not-a-write": """
+        from django.conf import settings
+        import cairo
+
+        def draw(surface, text):
+            context = cairo.Context(surface)
+            context.save()
+            context.show_text(text)
+            context.restore()
+
+        def render_all(surface, texts):
+            for text in texts:
+                draw(surface, text)
+        """,
+    "model-built-and-saved-in-a-helper-writes": """
+        from app.models import Job
+
+        def record(state):
+            job = Job(state=state)
+            job.save()
+
+        def record_all(states):
+            for state in states:
+                record(state)  # expect: TL102
+        """,
+}
+
+
+@pytest.mark.parametrize("source", SAVES.values(), ids=SAVES.keys())
+def test_save_of_a_constructed_object_is_the_index_to_tell(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
