@@ -178,3 +178,123 @@ SAVES = {
 @pytest.mark.parametrize("source", SAVES.values(), ids=SAVES.keys())
 def test_save_of_a_constructed_object_is_the_index_to_tell(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
+
+
+# --- 2. memoised helpers -----------------------------------------------------------------
+
+SETTINGS_MODEL = """
+    from django.db import models
+
+
+    class Setting(models.Model):
+        key = models.CharField(max_length=20)
+"""
+
+MEMOS = {
+    "attribute-error-memo": """
+        from app.models import Setting
+
+        class Page:
+            def theme(self):
+                try:
+                    return self._theme
+                except AttributeError:
+                    self._theme = Setting.objects.get(key="theme")
+                    return self._theme
+
+            def render(self, blocks):
+                return [(block, self.theme()) for block in blocks]
+        """,
+    "key-error-fill-is-per-key": """
+        from app.models import Setting
+
+        class Page:
+            def setting(self, key):
+                try:
+                    return self._cache[key]
+                except KeyError:
+                    self._cache[key] = Setting.objects.get(key=key)
+                    return self._cache[key]
+
+            def render(self, blocks):
+                return [self.setting(block.key) for block in blocks]  # expect: TL101
+        """,
+    "instance-flag-memo": """
+        from app.models import Setting
+
+        class Repo:
+            def ensure_config(self):
+                if self._configured:
+                    return
+                Setting.objects.get(key="repo")
+                self._configured = True
+
+            def push_all(self, branches):
+                for branch in branches:
+                    self.ensure_config()
+                    branch.push()
+        """,
+    "flag-never-set-is-no-memo": """
+        from app.models import Setting
+
+        class Repo:
+            def ensure_config(self):
+                if self._disabled:
+                    return
+                Setting.objects.get(key="repo")
+
+            def push_all(self, branches):
+                for branch in branches:
+                    self.ensure_config()  # expect: TL101
+        """,
+    "fill-when-empty": """
+        from app.models import Setting
+
+        class Restore:
+            def load_settings(self):
+                if not self.settings_cache:
+                    self.settings_cache = {s.key: s for s in Setting.objects.all()}
+
+            def setting(self, key):
+                self.load_settings()
+                return self.settings_cache[key]
+
+            def restore(self, items):
+                return [self.setting(item["key"]) for item in items]
+        """,
+    "cached-function-without-arguments": """
+        import functools
+
+        from app.models import Setting
+
+        @functools.cache
+        def site_setting():
+            return Setting.objects.get(key="site")
+
+        def owner_of(item):
+            return site_setting()
+
+        def render(items):
+            for item in items:
+                site_setting()
+                owner_of(item)
+        """,
+    "cached-function-per-key-still-queries": """
+        from functools import lru_cache
+
+        from app.models import Setting
+
+        @lru_cache(maxsize=None)
+        def setting(key):
+            return Setting.objects.get(key=key)
+
+        def render(items):
+            for item in items:
+                setting(item.key)  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", MEMOS.values(), ids=MEMOS.keys())
+def test_memoised_helpers(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})

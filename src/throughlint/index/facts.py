@@ -80,10 +80,25 @@ _BUFFERED = frozenset({"add", "add_all", "delete"})
 class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
-    __slots__ = ("classes", "codes", "functions", "pending", "seen", "statements")
+    __slots__ = (
+        "cached",
+        "classes",
+        "codes",
+        "fixed",
+        "functions",
+        "pending",
+        "seen",
+        "statements",
+        "varying",
+    )
 
     def __init__(self, codes: tuple[str, ...] = ()) -> None:
         self.codes = codes
+        # functions whose results are cached (``functools.cache``), and per function the
+        # project callees it calls with fixed arguments only (once per process if cached)
+        self.cached: list[str] = []
+        self.fixed: dict[str, set[str]] = {}
+        self.varying: dict[str, set[str]] = {}
         self.classes: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, list[Any]] = {}
         self.pending: list[dict[str, Any]] = []
@@ -104,13 +119,23 @@ class FileFacts:
             for name, (effect, callees, witnesses) in self.functions.items()
             if effect or callees
         }
-        return {
+        found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
             "f": functions,
             "p": self.pending,
             "s": self.statements,
         }
+        if self.cached:
+            found["m"] = self.cached
+        fixed = {
+            name: sorted(callees - self.varying.get(name, set()))
+            for name, callees in self.fixed.items()
+            if callees - self.varying.get(name, set())
+        }
+        if fixed:
+            found["x"] = fixed
+        return found
 
 
 def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None:
@@ -189,8 +214,11 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         _model_method(checker, node)
     if not project_callee(name):
         return
+    fixed = _fixed_arguments(node)
     if function is not None:
-        checker.index_facts.function(function)[1].add(name)  # type: ignore[union-attr]
+        facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+        facts.function(function)[1].add(name)
+        (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
@@ -204,7 +232,14 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             text=unparse_short(node.func, 40),
             loop=describe_loop(loop),
             **({"shape": shape} if shape else {}),
+            **({"fixed": 1} if fixed else {}),
         )
+
+
+def _fixed_arguments(node: ast.Call) -> bool:
+    """Every argument a literal (or none): a cached function called so runs once."""
+    values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    return all(isinstance(value, ast.Constant) for value in values)
 
 
 def _pool_value(model, context: ast.expr) -> ast.Call | None:
@@ -363,7 +398,7 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
         return
     _related_manager(checker, iterable, evaluated=True)
     found = classify_call(model, iterable, checker.settings)
-    if found is not None and found.lazy:
+    if found is not None and found.lazy and not _memoised(model, iterable):
         record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
         if not record[0] & Effect.READ.value:
             record[0] |= Effect.READ.value
@@ -388,11 +423,18 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
             return
 
 
+_CACHES = frozenset(
+    {"functools.cache", "functools.lru_cache", "functools.lru_cache()", "cachetools.cached()"}
+)
+
+
 @COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
 def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     model = checker.semantic
     for decorator in node.decorator_list:
+        if model.resolve(decorator) in _CACHES:
+            checker.index_facts.cached.append(_qualified(checker, node.name))  # type: ignore[union-attr]
         if model.resolve(decorator) in _ATOMIC:
             record = checker.index_facts.function(_qualified(checker, node.name))  # type: ignore[union-attr]
             record[0] |= Effect.COMMIT.value

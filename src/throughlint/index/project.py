@@ -51,6 +51,8 @@ class ProjectIndex:
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
         self._roots: frozenset[str] | None = None
+        self.cached: set[str] = set()  # functions whose results are cached
+        self._fixed_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
 
@@ -60,6 +62,9 @@ class ProjectIndex:
         self.classes.update(facts.get("c", {}))
         self.functions.update(facts.get("f", {}))
         self.statements.update(facts.get("s", {}))
+        self.cached.update(facts.get("m", ()))
+        for name, callees in facts.get("x", {}).items():
+            self._fixed_calls.setdefault(name, set()).update(callees)
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -225,10 +230,11 @@ class ProjectIndex:
             updated = dict(effects)
             for name, callees in callers:
                 value = updated[name]
+                fixed = self._fixed_calls.get(name, ())
                 for callee in callees:
                     key = keys[callee]
-                    if key is None:
-                        continue
+                    if key is None or (key in self.cached and callee in fixed):
+                        continue  # a cached function called with literals: once
                     new = effects.get(key, 0) & ~value
                     if new:
                         value |= new
@@ -274,6 +280,12 @@ class ProjectIndex:
         for override in self._overrides(name, self._subclasses):
             effect |= Effect(self._effects.get(override, 0))
         return effect
+
+    def runs_once(self, name: str) -> bool:
+        """``name`` is a cached function (``functools.cache``): called with the same
+        arguments, its work is done once."""
+        key = self._function_key(name)
+        return key is not None and key in self.cached
 
     def overridden(self, name: str) -> bool:
         """``name`` is a method called on an instance whose class has subclasses that

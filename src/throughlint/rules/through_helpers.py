@@ -19,6 +19,8 @@ def helper_call(
 
     def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
         callee = pending["callee"]
+        if pending.get("fixed") and index.runs_once(callee):
+            return []  # a cached function called with the same (literal) arguments
         caller = pending.get("fn", "").rpartition(".")[2]
         if index.overridden(callee):
             # ``self.get(k)`` in a base class: what the subclasses' overrides do, leaving

@@ -79,13 +79,71 @@ def _once_step(top: ast.AST | None):
                 return inner_loop, True
         if isinstance(parent, ast.If) and any(child is part for part in parent.body):
             tested = _unset_test(parent.test)
-            if tested is not None and isinstance(child, (ast.Assign, ast.AnnAssign)):
-                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
-                if any(source_text(assigned) == tested for assigned in targets):
-                    return inner_loop, True
+            if tested is not None and any(tested in _assigned(part) for part in parent.body):
+                return inner_loop, True  # ``if not self._loaded: ...; self._loaded = True``
+        if isinstance(parent, _TRIES) and _missing_attribute_memo(parent, child):
+            return inner_loop, True
+        if _after_flag_guard(parent, child):
+            return inner_loop, True
         return inner_loop, False
 
     return step
+
+
+_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+_GUARD_WINDOW = 6  # a memo's guard opens its block: look no further for it
+
+
+def _assigned(statement: ast.stmt) -> set[str]:
+    """The texts of the names and attributes a statement assigns at its top."""
+    if isinstance(statement, ast.Assign):
+        return {source_text(target) for target in statement.targets}
+    if isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        return {source_text(statement.target)}
+    return set()
+
+
+def _missing_attribute_memo(node: ast.Try, child: ast.AST) -> bool:
+    """``try: return self._x`` / ``except AttributeError: self._x = compute()``: the
+    handler fills what the ``try`` reads, so it runs once per object."""
+    for handler in node.handlers:
+        if not any(child is statement for statement in handler.body):
+            continue
+        caught = handler.type
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        if not any(isinstance(name, ast.Name) and name.id == "AttributeError" for name in names):
+            return False
+        read = {
+            source_text(part)
+            for statement in node.body
+            for part in ast.walk(statement)
+            if isinstance(part, ast.Attribute)
+        }
+        filled = set().union(*(_assigned(statement) for statement in handler.body))
+        return bool(read & filled)
+    return False
+
+
+def _after_flag_guard(parent: ast.AST, child: ast.AST) -> bool:
+    """``if self._done: return`` opening a block that later sets ``self._done``: what
+    follows the guard runs once per object (or once per run of the module)."""
+    for block in _blocks(parent):
+        position = next((at for at, statement in enumerate(block) if statement is child), None)
+        if position is None:
+            continue
+        for guard in block[: min(position, _GUARD_WINDOW)]:
+            if (
+                isinstance(guard, ast.If)
+                and not guard.orelse
+                and len(guard.body) == 1
+                and isinstance(guard.body[0], ast.Return)
+                and isinstance(guard.test, (ast.Name, ast.Attribute))
+            ):
+                flag = source_text(guard.test)
+                if any(flag in _assigned(later) for later in block[position:]):
+                    return True
+        return False
+    return False
 
 
 def not_per_item(loop: Loop, target: ast.AST) -> bool:
