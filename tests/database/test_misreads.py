@@ -298,3 +298,66 @@ MEMOS = {
 @pytest.mark.parametrize("source", MEMOS.values(), ids=MEMOS.keys())
 def test_memoised_helpers(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
+
+# --- 4. retry iterators and service loops ------------------------------------------------
+
+LOOPS = {
+    "attempt-entered-as-context-is-a-retry": """
+        from tenacity import Retrying, stop_after_attempt
+
+        from app.models import Setting
+
+        def load(key):
+            for attempt in Retrying(stop=stop_after_attempt(3)):
+                with attempt:
+                    return Setting.objects.get(key=key)
+
+        def lookup(key):
+            for attempt in retry_db(key):
+                with attempt:
+                    found = load(key)
+            return found
+        """,
+    "with-on-something-else-is-per-item": """
+        import threading
+
+        from app.models import Setting
+
+        LOCK = threading.Lock()
+
+        def load(keys):
+            for key in keys:
+                with LOCK:
+                    Setting.objects.get(key=key)  # expect: TL101
+        """,
+    "endless-counter-is-a-main-loop": """
+        import itertools
+        import time
+
+        from app.models import Setting
+
+        def heartbeat():
+            Setting.objects.get(key="alive")
+
+        def serve(interval):
+            for tick in itertools.count(start=1):
+                heartbeat()
+                Setting.objects.filter(key="ticks").update(value=tick)
+                time.sleep(interval)
+        """,
+    "counter-zipped-with-rows-is-per-item": """
+        import itertools
+
+        from app.models import Setting
+
+        def number(rows):
+            for position, row in zip(itertools.count(), rows):
+                Setting.objects.get(key=row)  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", LOOPS.values(), ids=LOOPS.keys())
+def test_retry_iterators_and_service_loops(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})

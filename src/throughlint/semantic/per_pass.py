@@ -15,7 +15,13 @@ from throughlint.semantic.expressions import (
     literal_int,
     source_text,
 )
-from throughlint.semantic.loops import Loop, LoopKind, is_small_iterable, range_length
+from throughlint.semantic.loops import (
+    Loop,
+    LoopKind,
+    attempt_loop,
+    is_small_iterable,
+    range_length,
+)
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -36,7 +42,7 @@ def runs_once(model: SemanticModel, loop: Loop) -> bool:
     many calls costs one pass, not one per call."""
     retry = model.memo("per_pass.retry")
     if loop.node not in retry:
-        retry[loop.node] = is_retry_loop(loop)
+        retry[loop.node] = is_retry_loop(loop) or endless_counter(model, loop)
     if retry[loop.node]:
         return True
     if loop.kind is LoopKind.COMPREHENSION:
@@ -203,11 +209,28 @@ def _unset_test(test: ast.expr) -> str | None:
     return None
 
 
+_ENDLESS = frozenset({"itertools.count()", "itertools.repeat()"})
+
+
+def endless_counter(model: SemanticModel, loop: Loop) -> bool:
+    """``for tick in itertools.count():``: a service's main loop (a ``while True`` with a
+    counter), not a loop over items; ``repeat(x)`` without a count is one too."""
+    iterable = loop.iter
+    if loop.kind is LoopKind.COMPREHENSION or not isinstance(iterable, ast.Call):
+        return False
+    if model.resolve(iterable) not in _ENDLESS:
+        return False
+    func = model.resolve(iterable.func)
+    return func != "itertools.repeat" or (len(iterable.args) < 2 and not iterable.keywords)
+
+
 def is_retry_loop(loop: Loop) -> bool:
     """``for attempt in range(max_retries): ... break``: a counter, not items, and a way
-    out once the operation worked."""
+    out once the operation worked; ``for attempt in Retrying(): with attempt:``."""
     if loop.kind is LoopKind.COMPREHENSION or not isinstance(loop.node, (ast.For, ast.AsyncFor)):
         return False
+    if attempt_loop(loop):
+        return True
     iterable = loop.iter
     counts = (
         isinstance(iterable, ast.Call)
