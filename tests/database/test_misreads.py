@@ -31,7 +31,9 @@ MODELS = """
 """
 
 
-def _run(run_cli, tmp_path: Path, files: dict[str, str], *extra: str) -> list[dict]:
+def _run(
+    run_cli, tmp_path: Path, files: dict[str, str], *extra: str, codes: tuple[str, ...] = CODES
+) -> list[dict]:
     for name, text in files.items():
         path = tmp_path / "proj" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,15 +46,17 @@ def _run(run_cli, tmp_path: Path, files: dict[str, str], *extra: str) -> list[di
         "--isolated",
         "--no-cache",
         "--select",
-        ",".join(CODES),
+        ",".join(codes),
         *extra,
     )
     assert completed.returncode in (0, 1), completed.stderr
     return json.loads(completed.stdout)["diagnostics"]
 
 
-def _check(run_cli, tmp_path: Path, files: dict[str, str], *extra: str) -> list[dict]:
-    found = _run(run_cli, tmp_path, files, *extra)
+def _check(
+    run_cli, tmp_path: Path, files: dict[str, str], *extra: str, codes: tuple[str, ...] = CODES
+) -> list[dict]:
+    found = _run(run_cli, tmp_path, files, *extra, codes=codes)
     root = (tmp_path / "proj").resolve()
     got = sorted(
         ((tmp_path / d["path"]).resolve().relative_to(root).as_posix(), d["line"], d["code"])
@@ -61,7 +65,7 @@ def _check(run_cli, tmp_path: Path, files: dict[str, str], *extra: str) -> list[
     want = sorted(
         (name, line, code)
         for name, text in files.items()
-        for line, code in expected(textwrap.dedent(text), CODES)
+        for line, code in expected(textwrap.dedent(text), codes)
     )
     assert got == want
     return found
@@ -361,3 +365,90 @@ LOOPS = {
 @pytest.mark.parametrize("source", LOOPS.values(), ids=LOOPS.keys())
 def test_retry_iterators_and_service_loops(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
+
+# --- 5. savepoints -----------------------------------------------------------------------
+
+ATOMIC_HELPERS = """
+    import sqlite3
+
+    from django.db import transaction
+
+    from app.models import Setting
+
+
+    @transaction.atomic
+    def archive(key):
+        Setting.objects.filter(key=key).delete()
+
+
+    @transaction.atomic
+    def archive_and_log(key, conn: sqlite3.Connection):
+        Setting.objects.filter(key=key).delete()
+        conn.execute("INSERT INTO log VALUES (?)", (key,))
+        conn.commit()
+
+
+    def remove(key):
+        archive(key)
+"""
+
+SAVEPOINTS = {
+    "atomic-helper-per-item-commits": """
+        from app import models
+        from app.helpers import archive
+
+        def purge(keys):
+            for key in keys:
+                archive(key)  # expect: TL103
+        """,
+    "inside-an-atomic-function-it-is-a-savepoint": """
+        from django.db import transaction
+
+        from app.helpers import archive, remove
+
+        @transaction.atomic
+        def purge(keys):
+            for key in keys:
+                archive(key)
+                remove(key)
+        """,
+    "inside-an-atomic-block-it-is-a-savepoint": """
+        from django.db import transaction
+
+        from app.helpers import archive
+
+        def purge(keys):
+            with transaction.atomic():
+                for key in keys:
+                    archive(key)
+        """,
+    "recursion-under-atomic-is-a-savepoint": """
+        from django.db import transaction
+
+        from app.models import Setting
+
+        @transaction.atomic
+        def purge_tree(node):
+            for child in node.children:
+                purge_tree(child)
+            Setting.objects.filter(key=node.key).delete()
+        """,
+    "a-real-commit-inside-atomic-still-commits": """
+        from django.db import transaction
+
+        from app.helpers import archive_and_log
+
+        @transaction.atomic
+        def purge(keys, conn):
+            for key in keys:
+                archive_and_log(key, conn)  # expect: TL103
+        """,
+}
+
+
+@pytest.mark.parametrize("source", SAVEPOINTS.values(), ids=SAVEPOINTS.keys())
+def test_savepoints(run_cli, tmp_path, source):
+    files = {"app/models.py": SETTINGS_MODEL, "app/helpers.py": ATOMIC_HELPERS}
+    found = _check(run_cli, tmp_path, {**files, "app/ops.py": source}, codes=("TL103",))
+    assert all(item["path"].endswith("ops.py") for item in found)

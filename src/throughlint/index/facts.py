@@ -81,6 +81,7 @@ class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
     __slots__ = (
+        "atomic",
         "cached",
         "classes",
         "codes",
@@ -97,6 +98,8 @@ class FileFacts:
         # functions whose results are cached (``functools.cache``), and per function the
         # project callees it calls with fixed arguments only (once per process if cached)
         self.cached: list[str] = []
+        # ``@transaction.atomic`` functions: True when they also commit by other means
+        self.atomic: dict[str, bool] = {}
         self.fixed: dict[str, set[str]] = {}
         self.varying: dict[str, set[str]] = {}
         self.classes: dict[str, dict[str, Any]] = {}
@@ -128,6 +131,8 @@ class FileFacts:
         }
         if self.cached:
             found["m"] = self.cached
+        if self.atomic:
+            found["t"] = self.atomic
         fixed = {
             name: sorted(callees - self.varying.get(name, set()))
             for name, callees in self.fixed.items()
@@ -192,6 +197,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
                 effect &= ~Effect.WRITE
     if function is not None:
         record = checker.index_facts.function(function)  # type: ignore[union-attr]
+        if effect & Effect.COMMIT and function in checker.index_facts.atomic:  # type: ignore[union-attr]
+            checker.index_facts.atomic[function] = True  # type: ignore[union-attr]
         if constructed is not None:
             record[1].add(f"{constructed}().{node.func.attr}")  # type: ignore[attr-defined]
         if effect:
@@ -233,7 +240,17 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             loop=describe_loop(loop),
             **({"shape": shape} if shape else {}),
             **({"fixed": 1} if fixed else {}),
+            **({"atomic": 1} if _in_atomic(model) else {}),
         )
+
+
+def _in_atomic(model) -> bool:
+    """Inside a Django ``transaction.atomic()`` block or a function decorated with it: an
+    ``atomic`` the call enters is a savepoint, not a commit."""
+    if model.within_with(_ATOMIC) is not None:
+        return True
+    decorators = getattr(model.function, "decorator_list", ())
+    return any(model.resolve(decorator) in _ATOMIC for decorator in decorators)
 
 
 def _fixed_arguments(node: ast.Call) -> bool:
@@ -436,7 +453,9 @@ def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
         if model.resolve(decorator) in _CACHES:
             checker.index_facts.cached.append(_qualified(checker, node.name))  # type: ignore[union-attr]
         if model.resolve(decorator) in _ATOMIC:
-            record = checker.index_facts.function(_qualified(checker, node.name))  # type: ignore[union-attr]
+            qualified = _qualified(checker, node.name)
+            checker.index_facts.atomic.setdefault(qualified, False)  # type: ignore[union-attr]
+            record = checker.index_facts.function(qualified)  # type: ignore[union-attr]
             record[0] |= Effect.COMMIT.value
             record[2][str(Effect.COMMIT.value)] = (
                 f"`@transaction.atomic` ({model.module}, line {node.lineno})"

@@ -52,6 +52,10 @@ class ProjectIndex:
         self._model_methods: dict[str, list[str]] | None = None
         self._roots: frozenset[str] | None = None
         self.cached: set[str] = set()  # functions whose results are cached
+        # ``@transaction.atomic`` functions (True: they commit by other means too), and the
+        # functions that commit other than through a Django atomic block, transitively
+        self._atomic: dict[str, bool] = {}
+        self._hard_commits: frozenset[str] = frozenset()
         self._fixed_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
@@ -63,6 +67,7 @@ class ProjectIndex:
         self.functions.update(facts.get("f", {}))
         self.statements.update(facts.get("s", {}))
         self.cached.update(facts.get("m", ()))
+        self._atomic.update(facts.get("t", {}))
         for name, callees in facts.get("x", {}).items():
             self._fixed_calls.setdefault(name, set()).update(callees)
 
@@ -250,6 +255,39 @@ class ProjectIndex:
                 break
         self._effects = effects
         self._witness = witness
+        self._hard_commits = self._commits_outside_atomic(effects, callers, keys)
+
+    def _commits_outside_atomic(
+        self, effects: dict[str, int], callers: list, keys: dict[str, str | None]
+    ) -> frozenset[str]:
+        """The functions that commit even inside an outer ``transaction.atomic()``: their
+        commit comes from somewhere other than a Django atomic block (which nests as a
+        savepoint). Only COMMIT is propagated, on the summaries' call graph."""
+        commit = Effect.COMMIT.value
+        hard = {
+            name
+            for name, record in self.functions.items()
+            if record[0] & commit and self._atomic.get(name, True)
+        }
+        if not self._atomic:
+            return frozenset(name for name, value in effects.items() if value & commit)
+        for _ in range(SUMMARY_DEPTH):
+            grown = {
+                name
+                for name, callees in callers
+                if name not in hard and any(keys[callee] in hard for callee in callees)
+            }
+            if not grown:
+                break
+            hard |= grown
+        return frozenset(hard)
+
+    def commits_in_transaction(self, name: str) -> bool:
+        """``name`` commits even when called inside an outer ``transaction.atomic()``."""
+        key = self._function_key(name)
+        if key is not None:
+            return key in self._hard_commits
+        return any(o in self._hard_commits for o in self._overrides(name, self._subclasses))
 
     def _function_key(self, name: str, depth: int = 0) -> str | None:
         """The summarised function a resolved callee name stands for: ``mod.Class().m``

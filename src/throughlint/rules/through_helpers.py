@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from throughlint.effects import Effect
+
 if TYPE_CHECKING:
-    from throughlint.effects import Effect
     from throughlint.index import ProjectIndex
 
 
@@ -36,6 +37,12 @@ def helper_call(
                 return []
         if per_item_only and pending.get("shape"):
             return []  # a retry or a polling loop: not one call per item
+        if (
+            effect == Effect.COMMIT
+            and pending.get("atomic")
+            and not index.commits_in_transaction(callee)
+        ):
+            return []  # its ``transaction.atomic()`` nests in the caller's: a savepoint
         via = f" (via {witness})" if witness else ""
         message = (
             f"`{pending['text']}()` {verb}{via} on every pass of {pending['loop']}: "
