@@ -15,6 +15,10 @@ from typing import Any
 
 from throughlint import __version__
 
+# a file's own pending findings and rule codes: read only when that file is linted, so
+# they are stored as one JSON text that a run over other files never decodes
+_OWN_KEYS = ("p", "codes")
+
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# throughlint cache folder\n"
 
 
@@ -57,29 +61,46 @@ class ResultCache:
 
     def get(self, path: str, digest: str) -> list | None:
         entry = self.entries.get(os.path.abspath(path))
-        if isinstance(entry, list) and len(entry) in (2, 3) and entry[0] == digest:
+        if isinstance(entry, list) and len(entry) in (2, 3, 4) and entry[0] == digest:
             return entry[1]
         return None
 
     def known_facts(self, path: str, digest: str) -> tuple[bool, dict | None]:
-        """(whether the project-index facts of this content are stored, the facts): an
-        entry written by a full lint or by a facts-only collection (results ``None``)."""
+        """(whether the project-index facts of this content are stored, the facts shared
+        with other files: without the file's own pending findings): an entry written by a
+        full lint or by a facts-only collection (results ``None``)."""
         entry = self.entries.get(os.path.abspath(path))
-        if not isinstance(entry, list) or len(entry) not in (2, 3) or entry[0] != digest:
+        if not isinstance(entry, list) or len(entry) not in (2, 3, 4) or entry[0] != digest:
             return False, None
-        facts = entry[2] if len(entry) == 3 else None
+        facts = entry[2] if len(entry) >= 3 else None
         return True, facts if isinstance(facts, dict) else None
 
     def facts(self, path: str) -> dict | None:
-        """The project-index facts stored with a file's results (after a ``get`` hit)."""
+        """All the project-index facts stored with a file's results (after a ``get`` hit),
+        its own pending findings included."""
         entry = self.entries.get(os.path.abspath(path))
-        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict):
+        if not isinstance(entry, list) or len(entry) not in (3, 4):
+            return None
+        if not isinstance(entry[2], dict):
+            return None
+        if len(entry) == 3 or not isinstance(entry[3], str):
             return entry[2]
-        return None
+        try:
+            own = json.loads(entry[3])
+        except ValueError:
+            return entry[2]
+        return {**entry[2], **own} if isinstance(own, dict) else entry[2]
 
     def put(self, path: str, digest: str, results: list | None, facts: dict | None = None) -> None:
         """``results`` None: only the facts are known (the file was not linted)."""
-        entry = [digest, results] if facts is None else [digest, results, facts]
+        if facts is None:
+            entry = [digest, results]
+        else:
+            shared = {key: value for key, value in facts.items() if key not in _OWN_KEYS}
+            own = {key: facts[key] for key in _OWN_KEYS if key in facts}
+            entry = [digest, results, shared]
+            if own:
+                entry.append(json.dumps(own, separators=(",", ":")))
         self.entries[os.path.abspath(path)] = entry
         self._dirty = True
 

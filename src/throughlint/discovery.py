@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,9 @@ class ExcludeMatcher:
                 self.path_patterns.append(pattern.lstrip("./").lstrip("/"))
             else:
                 self.component_patterns.append(pattern)
+        # one compiled alternation per kind: a walk matches every file name against it
+        self._component = _alternation(self.component_patterns)
+        self._path = _alternation(self.path_patterns)
 
     def matches(self, path: str, below: str | None = None) -> bool:
         """Whether ``path`` is excluded. Component patterns look only at the parts of the
@@ -47,27 +51,32 @@ class ExcludeMatcher:
         components = parts
         if below is not None:
             components = os.path.relpath(absolute, os.path.abspath(below)).split(os.sep)
-        for part in components:
-            for pattern in self.component_patterns:
-                if fnmatch.fnmatchcase(part, pattern):
-                    return True
-        for pattern in self.path_patterns:
+        if self._component is not None and any(map(self._component.match, components)):
+            return True
+        if self._path is not None:
             for end in range(1, len(parts) + 1):
-                if fnmatch.fnmatchcase("/".join(parts[:end]), pattern):
+                if self._path.match("/".join(parts[:end])):
                     return True
         return False
 
     def matches_file(self, path: str, name: str) -> bool:
         """``matches(path, below=top)`` for a file of a walk whose folders did not match."""
-        for pattern in self.component_patterns:
-            if fnmatch.fnmatchcase(name, pattern):
-                return True
-        if not self.path_patterns:
+        if self._component is not None and self._component.match(name):
+            return True
+        if self._path is None:
             return False
         relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
         if relative.startswith("../"):
             relative = os.path.abspath(path).replace(os.sep, "/")
-        return any(fnmatch.fnmatchcase(relative, pattern) for pattern in self.path_patterns)
+        return self._path.match(relative) is not None
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    """One regular expression matching what any of the glob ``patterns`` matches (as
+    ``fnmatchcase``: the whole string, case-sensitively); None for no patterns."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns))
 
 
 def discover(paths: Iterable[str], settings: Settings) -> Discovery:
@@ -93,10 +102,11 @@ def discover(paths: Iterable[str], settings: Settings) -> Discovery:
         else:
             if settings.force_exclude and matcher.matches(path):
                 continue
-            found = iter([path])
-        for file in found:
+            found = iter([(path, None)])
+        for file, key in found:
             file = os.path.normpath(file)
-            key = _identity(file)
+            if key is None:
+                key = _identity(file)
             if key not in seen:
                 seen.add(key)
                 result.files.append(file)
@@ -121,25 +131,67 @@ def _describe_os_error(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _walk_directory(top: str, matcher: ExcludeMatcher, settings: Settings) -> Iterator[str]:
-    candidates = []
-    for directory, subdirectories, files in os.walk(top, onerror=None, followlinks=False):
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if not matcher.matches(os.path.join(directory, name), below=top)
+def _walk_directory(
+    top: str, matcher: ExcludeMatcher, settings: Settings
+) -> Iterator[tuple[str, object]]:
+    """``(path, identity)`` of the Python files under ``top``, folders in sorted order, a
+    folder's files before its subfolders; excluded folders are not entered and symlinked
+    ones not followed. One ``scandir`` per folder: a regular file costs no ``stat`` (its
+    identity is its folder's device and its inode)."""
+    candidates: list[tuple[str, object]] = []
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            device = os.stat(directory).st_dev
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subdirectories = []
+        for entry in entries:
+            if _is_folder(entry):
+                if not entry.is_symlink():
+                    subdirectories.append(entry.path)
+                continue
+            if not entry.name.endswith(PYTHON_SUFFIXES):
+                continue
+            # the folders above were matched when the walk entered them: only the file's
+            # own name and the path patterns are left to check
+            if matcher.matches_file(entry.path, entry.name):
+                continue
+            identity = _file_identity(entry, device)
+            if identity is not None:
+                candidates.append((entry.path, identity))
+        pending.extend(
+            reversed([sub for sub in subdirectories if not matcher.matches(sub, below=top)])
         )
-        for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES):
-                path = os.path.join(directory, name)
-                # the folders above were matched when the walk entered them: only the
-                # file's own name and the path patterns are left to check
-                if not matcher.matches_file(path, name) and not _is_special_file(path):
-                    candidates.append(path)
     if settings.respect_gitignore and candidates:
-        ignored = _git_ignored(top, candidates)
-        candidates = [path for path in candidates if path not in ignored]
+        ignored = _git_ignored(top, [path for path, _ in candidates])
+        candidates = [(path, key) for path, key in candidates if path not in ignored]
     return iter(candidates)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _file_identity(entry: os.DirEntry, device: int) -> object | None:
+    """What :func:`_identity` gives for a file of a walk, None for a FIFO, socket or device
+    named ``*.py`` (reading it could block forever). A dangling symlink is kept, to be
+    reported as unreadable."""
+    try:
+        if entry.is_symlink():
+            info = os.stat(entry.path)
+            return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+        if not entry.is_file(follow_symlinks=False):
+            return None
+        return (device, entry.inode())
+    except OSError:
+        return os.path.realpath(entry.path)
 
 
 def _special_kind(mode: int) -> str | None:
@@ -156,15 +208,6 @@ def _special_kind(mode: int) -> str | None:
     if stat.S_ISBLK(mode):
         return "block device"
     return "special file"
-
-
-def _is_special_file(path: str) -> bool:
-    """A FIFO, socket or device named ``*.py``: reading it could block forever. (A
-    dangling symlink is kept, to be reported as unreadable.)"""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _git_ignored(top: str, candidates: list[str]) -> set[str]:

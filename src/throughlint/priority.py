@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Diagnostic
@@ -63,15 +63,25 @@ def by_priority(diagnostics: Iterable[Diagnostic], priorities: dict[Diagnostic, 
     return sorted(diagnostics, key=lambda d: (-priorities.get(d, 0), d.sort_key))
 
 
-def callers_from_index(facts: dict[str, dict]) -> Counter[str]:
-    """How many project functions call each function, from the project index's per-function
-    summaries (``index/facts.py``: the project functions each function calls). A method
-    called on an instance (``mod.Class().m``) counts for ``mod.Class.m``."""
+def callers_from_index(
+    facts: dict[str, dict], wanted: Collection[str] | None = None
+) -> Counter[str]:
+    """How many project functions call each function (only those in ``wanted``, when
+    given), from the project index's per-function summaries (``index/facts.py``: the
+    project functions each function calls). A method called on an instance
+    (``mod.Class().m``) counts for ``mod.Class.m``."""
+    only = None if wanted is None else frozenset(wanted)
     counts: Counter[str] = Counter()
     for file_facts in facts.values():
         for caller, record in (file_facts.get("f") or {}).items():
-            callees = {_plain(callee) for callee in record[1]} if len(record) > 1 else set()
-            counts.update(callee for callee in callees if callee != caller)
+            if len(record) < 2 or not record[1]:
+                continue
+            callees = {callee if "(" not in callee else _plain(callee) for callee in record[1]}
+            callees.discard(caller)
+            if only is not None:
+                callees &= only
+            for callee in callees:
+                counts[callee] += 1
     return counts
 
 
@@ -87,7 +97,7 @@ def call_sites(
     if facts is None:
         return {}, "none"
     functions = {qualified_function(d) for d in diagnostics} - {""}
-    callers = callers_from_index(facts) if functions else Counter()
+    callers = callers_from_index(facts, functions) if functions else Counter()
     return {name: callers[name] for name in functions}, "project index"
 
 

@@ -342,8 +342,9 @@ def test_tampered_index_facts_in_the_cache_never_crash_the_run(run_cli, tmp_path
     document = json.loads(cache_file.read_text())
     tampered = 0
     for entry in document["files"].values():
-        if len(entry) == 3:
-            entry[2] = {"c": "garbage", "f": {"x": "y"}, "p": [{"k": "call"}, 5, None]}
+        if len(entry) >= 3:  # [digest, results, shared facts, own pending findings]
+            entry[2] = {"c": "garbage", "f": {"x": "y"}}
+            entry[3:] = [json.dumps({"p": [{"k": "call"}, 5, None]})]
             tampered += 1
     assert tampered
     cache_file.write_text(json.dumps(document))

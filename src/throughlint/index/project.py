@@ -205,7 +205,9 @@ class ProjectIndex:
 
     def _build_summaries(self) -> None:
         effects = {name: record[0] for name, record in self.functions.items()}
-        witness = {name: dict(record[2]) for name, record in self.functions.items()}
+        # the facts' own witness dicts, copied only for a function that gains one
+        witness = {name: record[2] for name, record in self.functions.items()}
+        copied: set[str] = set()
         callers = [(name, record[1]) for name, record in self.functions.items() if record[1]]
         # each callee name is looked up once, not once per caller per round
         keys = {callee: self._function_key(callee) for _, names in callers for callee in names}
@@ -244,7 +246,10 @@ class ProjectIndex:
                     if new:
                         value |= new
                         short = callee.rsplit(".", 1)[-1]
-                        for bit, text in witness.get(key, {}).items():
+                        if name not in copied:
+                            witness[name] = dict(witness[name])
+                            copied.add(name)
+                        for bit, text in list(witness.get(key, {}).items()):
                             if int(bit) & new:
                                 witness[name].setdefault(bit, f"`{short}()` -> {text}")
                 if value != updated[name]:

@@ -1,0 +1,196 @@
+"""The output-quality audit's scripts (bench/accuracy/audit/), run as a user runs them:
+real subprocesses on a tiny wheel made here, a real throughlint run, no network."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+AUDIT = Path(__file__).resolve().parents[2] / "bench" / "accuracy" / "audit"
+LABELS = AUDIT.parent / "labels"
+HIDDEN = ("nautobot", "netbox", "superset", "feast", "homeassistant", "home-assistant")
+HIDDEN += ("pulpcore", "pretalx")
+
+VIEWS = """\
+import sqlite3
+
+
+def archive(conn: sqlite3.Connection) -> None:
+    for (order_id,) in conn.execute("SELECT id FROM orders"):
+        conn.execute("UPDATE orders SET archived = 1 WHERE id = ?", (order_id,))
+        conn.commit()
+"""
+
+APPS = """\
+[[app]]
+name = "tinyapp"
+version = "1.0"
+filename = "tinyapp-1.0-py3-none-any.whl"
+sha256 = "{sha}"
+root = "tinyapp"
+stack = "sqlite3"
+"""
+
+
+def load_apps_module():
+    spec = importlib.util.spec_from_file_location("audit_apps", AUDIT / "apps.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def wheel_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("tinyapp/__init__.py", "")
+        archive.writestr("tinyapp/views.py", VIEWS)
+        archive.writestr("tinyapp/tests/__init__.py", "")
+        archive.writestr("tinyapp/tests/test_views.py", VIEWS)
+    return buffer.getvalue()
+
+
+def script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(AUDIT / name), *args], capture_output=True, text=True, check=False
+    )
+
+
+def prepared(tmp_path: Path, sha: str | None = None) -> tuple[Path, Path]:
+    """A cache that already holds the wheel (so pip downloads nothing) and its apps.toml."""
+    data = wheel_bytes()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "tinyapp-1.0-py3-none-any.whl").write_bytes(data)
+    apps = tmp_path / "apps.toml"
+    apps.write_text(APPS.format(sha=sha or hashlib.sha256(data).hexdigest()))
+    return cache, apps
+
+
+def test_the_audit_applications_are_pinned_and_not_tuned_on():
+    apps = load_apps_module().load_apps()
+    assert len(apps) >= 9
+    assert len({app.name for app in apps}) == len(apps)
+    labelled = {path.stem.lower() for path in LABELS.glob("*.toml")}
+    for app in apps:
+        assert len(app.sha256) == 64 and int(app.sha256, 16) >= 0, app.name
+        assert app.filename.endswith((".whl", ".tar.gz")), app.name
+        assert app.name.lower() not in labelled, f"{app.name} is in the tuned labels"
+        assert not any(hidden in app.name.lower() for hidden in HIDDEN), app.name
+
+
+def test_fetch_then_run_writes_the_default_report_and_counts(tmp_path):
+    cache, apps = prepared(tmp_path)
+    fetched = script("fetch.py", "--cache", str(cache), "--apps", str(apps))
+    assert fetched.returncode == 0, fetched.stderr
+    assert "1 of 1 applications ready" in fetched.stdout
+    assert (cache / "src" / "tinyapp-1.0" / "tinyapp" / "views.py").read_text() == VIEWS
+
+    out, counts = tmp_path / "reports", tmp_path / "counts.md"
+    ran = script(
+        "run.py", "--cache", str(cache), "--apps", str(apps), "--out", str(out),
+        "--counts", str(counts),
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    document = json.loads((out / "tinyapp.json").read_text())
+    diagnostics = document["diagnostics"]
+    inside = [d for d in diagnostics if d["path"].startswith("tinyapp/tests/")]
+    outside = [d for d in diagnostics if d not in inside]
+    assert any(d["path"] == "tinyapp/views.py" for d in outside), diagnostics
+    row = f"| tinyapp | 1.0 | {len(diagnostics)} | {len(inside)} | {len(outside)} |"
+    table = counts.read_text().splitlines()
+    held = document["summary"].get("held_back")  # only where findings can be held back
+    if held is None:
+        assert row in table and "held back" not in table[0]
+    else:
+        assert table[0].endswith(" held back |")
+        assert any(line.startswith(f"{row} {sum(held.values())}") for line in table), table
+    line = next(line for line in ran.stdout.splitlines() if line.startswith("tinyapp"))
+    words = line.split()
+    assert [words[1], words[3], words[6]] == [str(len(d)) for d in (diagnostics, inside, outside)]
+
+    # Every finding outside tests sits in the one loop of views.py.
+    grouped = script("loops.py", "--cache", str(cache), "--apps", str(apps), "--reports", str(out))
+    assert grouped.returncode == 0, grouped.stderr
+    n = len(outside)
+    shared = (1, n) if n > 1 else (0, 0)
+    assert f"| tinyapp | {n} | 1 | {shared[0]} | {shared[1]} | {n} | 0 |" in grouped.stdout
+
+    # A classified sample: the reported line is kept, a line with no finding is not.
+    first = outside[0]
+    sample = tmp_path / "sample.tsv"
+    sample.write_text(
+        "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+        f"1\t{first['code']}\ttinyapp\ttinyapp/views.py\t{first['line']}\tm\treal\tr\tunbounded\thot\n"
+        "2\tTL101\ttinyapp\ttinyapp/views.py\t1\tm\tharmless\tr\tconstant\tcold\n"
+    )
+    compared = script("compare.py", "--reports", str(out), str(sample))
+    assert compared.returncode == 0, compared.stderr
+    assert "| real | 1 | 1 (100%) |" in compared.stdout
+    assert "| harmless | 1 | 0 (0%) |" in compared.stdout
+    assert "real finding no longer shown" not in compared.stdout
+
+
+def test_fetch_refuses_a_file_with_another_digest(tmp_path):
+    cache, apps = prepared(tmp_path, sha="0" * 64)
+    fetched = script("fetch.py", "--cache", str(cache), "--apps", str(apps))
+    assert fetched.returncode == 1
+    assert "SHA256 MISMATCH" in fetched.stderr
+    assert not (cache / "src" / "tinyapp-1.0").exists()
+
+
+def test_compare_finds_calls_among_a_grouped_findings_related_locations(tmp_path):
+    """A grouped report (one finding per loop, the calls as `related`, as issue 17 asks)
+    keeps a classified call line; the tool's input size and path are compared."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    loop = {
+        "code": "TL101",
+        "path": "app/views.py",
+        "line": 10,
+        "input_size": "unbounded",
+        "path_kind": "hot: view",
+        "related": [
+            {"path": "app/views.py", "line": 11, "code": "TL101"},
+            {"path": "app/views.py", "line": 12, "code": "TL102"},
+        ],
+    }
+    command = {
+        "code": "TL102",
+        "path": "app/management/commands/load.py",
+        "line": 20,
+        "input_size": "constant",
+        "path_kind": "cold: management command",
+    }
+    (reports / "app.json").write_text(json.dumps({"diagnostics": [loop, command]}))
+    header = "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+    rows = [
+        "1\tTL101\tapp\tapp/views.py\t11\tm\treal\tr\tunbounded\thot\n",
+        "2\tTL103\tapp\tapp/views.py\t12\tm\treal\tr\tper-request\thot\n",
+        "3\tTL201\tapp\tapp/views.py\t12\tm\tmisread\tr\tunknown\tcold\n",
+        "4\tTL101\tapp\tapp/admin.py\t5\tm\tharmless\tr\tconstant\tcold\n",
+        "5\tTL102\tapp\tapp/management/commands/load.py\t20\tm\tharmless\tr\tunbounded\thot\n",
+    ]
+    sample = tmp_path / "sample.tsv"
+    sample.write_text(header + "".join(rows))
+    compared = script("compare.py", "--reports", str(reports), str(sample))
+    assert compared.returncode == 0, compared.stderr
+    out = compared.stdout
+    # line 12 is kept for the write family (TL102 shows the TL103 call), not for TL201
+    assert "| real | 2 | 2 (100%) |" in out
+    assert "| misread | 1 | 0 (0%) |" in out
+    assert "| harmless | 2 | 1 (50%) |" in out
+    # columns: "-" (no finding), constant, unbounded
+    assert "| unbounded | 0 | 1 | 1 | 1/2 |" in out
+    assert "| per-request | 0 | 0 | 1 | 0/1 |" in out
+    assert "agreement: 1/3 (2 rows without a value)" in out  # input size
+    # path: "hot: view" is hot, "cold: management command" is cold
+    assert "| hot | 0 | 1 | 2 | 2/3 |" in out
+    assert "agreement: 2/3 (2 rows without a value)" in out
