@@ -155,7 +155,10 @@ def _index_key(file_facts: dict[str, dict], linted: set[str]) -> tuple:
     keeps them while their content is unchanged), the linted files' by value."""
     others = tuple((path, id(facts)) for path, facts in file_facts.items() if path not in linted)
     own = tuple(
-        (path, json.dumps([facts.get(k) for k in ("c", "f", "s", "m", "x")], sort_keys=True))
+        (
+            path,
+            json.dumps([facts.get(k) for k in ("c", "f", "s", "m", "x", "t", "g")], sort_keys=True),
+        )
         for path, facts in file_facts.items()
         if path in linted
     )

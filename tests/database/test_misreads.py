@@ -452,3 +452,91 @@ def test_savepoints(run_cli, tmp_path, source):
     files = {"app/models.py": SETTINGS_MODEL, "app/helpers.py": ATOMIC_HELPERS}
     found = _check(run_cli, tmp_path, {**files, "app/ops.py": source}, codes=("TL103",))
     assert all(item["path"].endswith("ops.py") for item in found)
+
+
+# --- 3. summaries that hang on an argument -----------------------------------------------
+
+ARGUED = {
+    "literal-false-skips-the-guarded-save": """
+        from app.models import Setting
+
+        def make_setting(key, save=True):
+            setting = Setting(key=key)
+            if save:
+                setting.save()
+            return setting
+
+        def import_keys(keys):
+            built = [make_setting(key, save=False) for key in keys]
+            Setting.objects.bulk_create(built)
+            for key in keys:
+                make_setting(key)  # expect: TL102
+        """,
+    "passed-on-through-a-second-helper": """
+        from app.models import Setting
+
+        def record_change(key, save):
+            setting = Setting(key=key)
+            if save:
+                setting.save()
+
+        def process(key, save=True):
+            record_change(key, save=save)
+
+        def import_keys(keys):
+            for key in keys:
+                process(key, save=False)
+            for key in keys:
+                process(key, save=True)  # expect: TL102
+        """,
+    "level-constant-in-a-wrapper": """
+        from app.models import Setting
+
+        class Component:
+            def log_hook(self, level, message):
+                if level != "DEBUG":
+                    Setting.objects.create(key=message)
+
+            def log_debug(self, message):
+                self.log_hook("DEBUG", message)
+
+            def log_info(self, message):
+                self.log_hook("INFO", message)
+
+            def update(self, lines):
+                for line in lines:
+                    self.log_debug(line)
+                for line in lines:
+                    self.log_info(line)  # expect: TL102
+        """,
+    "default-kept-skips-the-early-returned-branch": """
+        from app.models import Setting
+
+        def find_user(email, create_pending=False):
+            if not create_pending:
+                return None
+            Setting.objects.create(key=email)
+
+        def export(emails):
+            for email in emails:
+                find_user(email)
+            for email in emails:
+                find_user(email, create_pending=True)  # expect: TL102
+        """,
+    "unknown-argument-keeps-the-effect": """
+        from app.models import Setting
+
+        def make_setting(key, save=True):
+            if save:
+                Setting(key=key).save()
+
+        def import_keys(keys, save):
+            for key in keys:
+                make_setting(key, save=save)  # expect: TL102
+        """,
+}
+
+
+@pytest.mark.parametrize("source", ARGUED.values(), ids=ARGUED.keys())
+def test_summaries_hang_on_arguments(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})

@@ -31,6 +31,7 @@ from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
+from throughlint.semantic.guards import argument_spec, call_guard, parameters
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.receivers import receiver_origin
@@ -82,11 +83,14 @@ class FileFacts:
 
     __slots__ = (
         "atomic",
+        "bit_guards",
         "cached",
         "classes",
         "codes",
+        "edges",
         "fixed",
         "functions",
+        "parameters",
         "pending",
         "seen",
         "statements",
@@ -100,6 +104,12 @@ class FileFacts:
         self.cached: list[str] = []
         # ``@transaction.atomic`` functions: True when they also commit by other means
         self.atomic: dict[str, bool] = {}
+        # path facts (``semantic/guards.py``): per function, the guard on a parameter that
+        # every site of an effect runs under (0: some site is unguarded), and per project
+        # callee its guard and the arguments passed (0 when the sites differ)
+        self.parameters: dict[str, list] = {}
+        self.bit_guards: dict[str, dict[str, Any]] = {}
+        self.edges: dict[str, dict[str, list]] = {}
         self.fixed: dict[str, set[str]] = {}
         self.varying: dict[str, set[str]] = {}
         self.classes: dict[str, dict[str, Any]] = {}
@@ -113,6 +123,43 @@ class FileFacts:
         if record is None:
             record = self.functions[name] = [0, set(), {}]
         return record
+
+    def site(self, function: str, effect: int, guard: list | None) -> None:
+        """One place where ``function`` has ``effect``, under ``guard`` (or none)."""
+        known = self.bit_guards.setdefault(function, {})
+        for flag in Effect:
+            if flag.value and effect & flag.value:
+                bit = str(flag.value)
+                if bit not in known:
+                    known[bit] = guard or 0
+                elif known[bit] != guard:
+                    known[bit] = 0
+
+    def edge(self, function: str, callee: str, guard: list | None, spec: dict | None) -> None:
+        """One call of ``callee`` from ``function``: its guard and its arguments."""
+        known = self.edges.setdefault(function, {})
+        item = [guard or 0, spec or 0]
+        previous = known.get(callee)
+        if previous is None:
+            known[callee] = item
+        elif previous != item:
+            known[callee] = [
+                previous[0] if previous[0] == item[0] else 0,
+                previous[1] if previous[1] == item[1] else 0,
+            ]
+
+    def _paths_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for function in self.bit_guards.keys() | self.edges.keys():
+            bits = {bit: g for bit, g in self.bit_guards.get(function, {}).items() if g}
+            edges = {
+                callee: item
+                for callee, item in self.edges.get(function, {}).items()
+                if item[0] or (item[1] and any(v[0] != "?" for v in item[1].values()))
+            }
+            if bits or edges:
+                found[function] = {"p": self.parameters.get(function, []), "b": bits, "e": edges}
+        return found
 
     def to_json(self) -> dict[str, Any] | None:
         if not (self.classes or self.functions or self.pending or self.statements):
@@ -133,6 +180,9 @@ class FileFacts:
             found["m"] = self.cached
         if self.atomic:
             found["t"] = self.atomic
+        paths = self._paths_json()
+        if paths:
+            found["g"] = paths
         fixed = {
             name: sorted(callees - self.varying.get(name, set()))
             for name, callees in self.fixed.items()
@@ -202,6 +252,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         if constructed is not None:
             record[1].add(f"{constructed}().{node.func.attr}")  # type: ignore[attr-defined]
         if effect:
+            checker.index_facts.site(function, effect.value, call_guard(model))  # type: ignore[union-attr]
             new = effect.value & ~record[0]
             if new:
                 record[0] |= effect.value
@@ -225,6 +276,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if function is not None:
         facts: FileFacts = checker.index_facts  # type: ignore[assignment]
         facts.function(function)[1].add(name)
+        facts.edge(function, name, call_guard(model), argument_spec(model, node))
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
@@ -241,7 +293,18 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"shape": shape} if shape else {}),
             **({"fixed": 1} if fixed else {}),
             **({"atomic": 1} if _in_atomic(model) else {}),
+            **_arguments_passed(model, node),
         )
+
+
+def _arguments_passed(model, node: ast.Call) -> dict[str, Any]:
+    """The literal arguments of a call, for a helper whose effects hang on them."""
+    spec = argument_spec(model, node)
+    if spec is None:
+        return {}
+    literal = {key: value for key, value in spec.items() if value[0] == "="}
+    unknown = {key: ["?"] for key, value in spec.items() if value[0] != "="}
+    return {"args": {**literal, **unknown}}
 
 
 def _in_atomic(model) -> bool:
@@ -416,6 +479,7 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
     _related_manager(checker, iterable, evaluated=True)
     found = classify_call(model, iterable, checker.settings)
     if found is not None and found.lazy and not _memoised(model, iterable):
+        checker.index_facts.site(model.function_name, Effect.READ.value, call_guard(model))  # type: ignore[union-attr]
         record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
         if not record[0] & Effect.READ.value:
             record[0] |= Effect.READ.value
@@ -433,6 +497,7 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
     for item in node.items:
         context = _pool_value(model, item.context_expr)
         if context is not None:
+            checker.index_facts.site(model.function_name, Effect.POOL.value, call_guard(model))  # type: ignore[union-attr]
             record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
             if not record[0] & Effect.POOL.value:
                 record[0] |= Effect.POOL.value
@@ -449,12 +514,14 @@ _CACHES = frozenset(
 def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     model = checker.semantic
+    checker.index_facts.parameters[_qualified(checker, node.name)] = parameters(node)  # type: ignore[union-attr]
     for decorator in node.decorator_list:
         if model.resolve(decorator) in _CACHES:
             checker.index_facts.cached.append(_qualified(checker, node.name))  # type: ignore[union-attr]
         if model.resolve(decorator) in _ATOMIC:
             qualified = _qualified(checker, node.name)
             checker.index_facts.atomic.setdefault(qualified, False)  # type: ignore[union-attr]
+            checker.index_facts.site(qualified, Effect.COMMIT.value, None)  # type: ignore[union-attr]
             record = checker.index_facts.function(qualified)  # type: ignore[union-attr]
             record[0] |= Effect.COMMIT.value
             record[2][str(Effect.COMMIT.value)] = (

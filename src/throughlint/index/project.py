@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from throughlint.effects.kinds import Effect
+from throughlint.semantic.guards import holds
 
 SUMMARY_DEPTH = 4
 """How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
@@ -56,6 +57,9 @@ class ProjectIndex:
         # functions that commit other than through a Django atomic block, transitively
         self._atomic: dict[str, bool] = {}
         self._hard_commits: frozenset[str] = frozenset()
+        # path facts per function: parameters, guarded effects, guarded / argued calls
+        self._paths: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, str | None] = {}
         self._fixed_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
@@ -68,6 +72,7 @@ class ProjectIndex:
         self.statements.update(facts.get("s", {}))
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
+        self._paths.update(facts.get("g", {}))
         for name, callees in facts.get("x", {}).items():
             self._fixed_calls.setdefault(name, set()).update(callees)
 
@@ -232,17 +237,25 @@ class ProjectIndex:
                 witness.setdefault(plain, {})
                 callers.append((plain, overrides))
                 keys.update((override, override) for override in overrides)
+        self._keys = keys
         for _ in range(SUMMARY_DEPTH):
             changed = False
             updated = dict(effects)
+            memo: dict[tuple, int] = {}
             for name, callees in callers:
                 value = updated[name]
                 fixed = self._fixed_calls.get(name, ())
+                edges = self._paths.get(name, {}).get("e", {})
                 for callee in callees:
                     key = keys[callee]
                     if key is None or (key in self.cached and callee in fixed):
                         continue  # a cached function called with literals: once
-                    new = effects.get(key, 0) & ~value
+                    edge = edges.get(callee)
+                    if edge and edge[1] and key in self._paths:  # literals decide its paths
+                        bindings = self._bindings(key, edge[1], {})
+                        new = self._effects_under(key, bindings, effects, memo, 0) & ~value
+                    else:
+                        new = effects.get(key, 0) & ~value
                     if new:
                         value |= new
                         short = callee.rsplit(".", 1)[-1]
@@ -261,6 +274,65 @@ class ProjectIndex:
         self._effects = effects
         self._witness = witness
         self._hard_commits = self._commits_outside_atomic(effects, callers, keys)
+
+    def _bindings(self, key: str, spec: dict[str, list], known: dict[str, Any]) -> dict:
+        """The values of ``key``'s parameters for a call passing ``spec``: literals,
+        the caller's own known values passed on, and the defaults it keeps."""
+        found: dict[str, Any] = {}
+        params = self._paths[key].get("p", [])
+        offset = 1 if params and params[0][0] in ("self", "cls") else 0
+        for position, (name, default) in enumerate(params[offset:]):
+            item = spec.get(str(position)) or spec.get(name) or default
+            if not item:
+                continue
+            if item[0] == "=":
+                found[name] = item[1]
+            elif item[0] == "@" and item[1] in known:
+                found[name] = known[item[1]]
+        return found
+
+    def _effects_under(
+        self, key: str, bindings: dict, effects: dict[str, int], memo: dict, depth: int
+    ) -> int:
+        """What ``key`` does when its parameters hold ``bindings``: the effects and calls
+        whose guard is false are left out (``if save: obj.save()`` with ``save=False``)."""
+        paths = self._paths.get(key)
+        if not paths or not bindings or depth > SUMMARY_DEPTH:
+            return effects.get(key, 0)
+        memo_key = (key, tuple(sorted(bindings.items(), key=lambda item: item[0])))
+        if memo_key in memo:
+            return memo[memo_key]
+        memo[memo_key] = effects.get(key, 0)  # recursion: the plain summary
+        record = self.functions.get(key)
+        value = record[0] if record else 0
+        for bit, guard in paths.get("b", {}).items():
+            if guard[0] in bindings and not holds(guard, bindings[guard[0]]):
+                value &= ~int(bit)
+        fixed = self._fixed_calls.get(key, ())
+        edges = paths.get("e", {})
+        for callee in record[1] if record else ():
+            callee_key = self._keys.get(callee)
+            if callee_key is None or (callee_key in self.cached and callee in fixed):
+                continue
+            guard, spec = edges.get(callee) or (0, 0)
+            if guard and guard[0] in bindings and not holds(guard, bindings[guard[0]]):
+                continue
+            if spec and callee_key in self._paths:
+                inner = self._bindings(callee_key, spec, bindings)
+                value |= self._effects_under(callee_key, inner, effects, memo, depth + 1)
+            else:
+                value |= effects.get(callee_key, 0)
+        memo[memo_key] = value
+        return value
+
+    def call_effects(self, name: str, spec: dict[str, list] | None) -> Effect:
+        """What a call of ``name`` passing ``spec`` (literal arguments, ``guards``) does:
+        ``summary_effects`` less what only other argument values reach."""
+        key = self._function_key(name)
+        if key is None or not spec or key not in self._paths:
+            return self.summary_effects(name)
+        bindings = self._bindings(key, spec, {})
+        return Effect(self._effects_under(key, bindings, self._effects, {}, 0))
 
     def _commits_outside_atomic(
         self, effects: dict[str, int], callers: list, keys: dict[str, str | None]

@@ -29,8 +29,10 @@ def helper_call(
             overridden, witness = index.override_effects(callee, caller, mask=effect)
             if not overridden & effect:
                 return []
-        elif index.summary_effects(callee) & effect:
+        elif index.call_effects(callee, pending.get("args")) & effect:
             witness = index.summary_witness(callee, effect)
+        elif index.summary_effects(callee) & effect:
+            return []  # only other argument values reach it (``save=False``)
         else:
             through_overrides, witness = index.override_effects(callee, caller)
             if not through_overrides & effect:

@@ -330,7 +330,12 @@ def _has_wait(model: SemanticModel, node: ast.AST, depth: int = 1) -> bool:
 def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
     """A loop that repeats one operation until it works: a retry counter as target, or a
     ``try`` in the body and a ``break`` / ``return`` leaving the loop."""
-    if any(_RETRY_NAME.match(name) for name in loop.target_names) or attempt_loop(loop):
+    if any(_RETRY_NAME.match(name) for name in loop.target_names):
+        return True
+    attempts = model.memo("attempt_loop")  # asked per call in the loop: once per loop
+    if loop.node not in attempts:
+        attempts[loop.node] = attempt_loop(loop)
+    if attempts[loop.node]:
         return True
     if loop.kind is LoopKind.COMPREHENSION:
         return False

@@ -131,25 +131,38 @@ def _missing_attribute_memo(node: ast.Try, child: ast.AST) -> bool:
 
 
 def _after_flag_guard(parent: ast.AST, child: ast.AST) -> bool:
-    """``if self._done: return`` opening a block that later sets ``self._done``: what
-    follows the guard runs once per object (or once per run of the module)."""
+    """``if self._done: return`` opening a block that sets ``self._done``: what follows
+    the guard runs once per object (or once per run of the module). Only the block's
+    first statements are looked at for the guard, so a long block costs no more."""
     for block in _blocks(parent):
-        position = next((at for at, statement in enumerate(block) if statement is child), None)
-        if position is None:
-            continue
-        for guard in block[: min(position, _GUARD_WINDOW)]:
+        for guard in block[:_GUARD_WINDOW]:
+            if guard is child:
+                break
             if (
                 isinstance(guard, ast.If)
                 and not guard.orelse
                 and len(guard.body) == 1
                 and isinstance(guard.body[0], ast.Return)
                 and isinstance(guard.test, (ast.Name, ast.Attribute))
+                and _sets_flag(block, source_text(guard.test))
+                and any(statement is child for statement in block)
             ):
-                flag = source_text(guard.test)
-                if any(flag in _assigned(later) for later in block[position:]):
-                    return True
-        return False
+                return True
     return False
+
+
+_FLAG_SETS: dict[tuple[int, str], tuple[list, bool]] = {}
+
+
+def _sets_flag(block: list[ast.stmt], flag: str) -> bool:
+    """Some statement of ``block`` assigns ``flag`` (kept per block: asked per statement)."""
+    key = (id(block), flag)
+    known = _FLAG_SETS.get(key)
+    if known is None or known[0] is not block:
+        if len(_FLAG_SETS) > 4096:
+            _FLAG_SETS.clear()
+        known = _FLAG_SETS[key] = (block, any(flag in _assigned(item) for item in block))
+    return known[1]
 
 
 def not_per_item(loop: Loop, target: ast.AST) -> bool:
