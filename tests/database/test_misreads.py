@@ -540,3 +540,72 @@ ARGUED = {
 @pytest.mark.parametrize("source", ARGUED.values(), ids=ARGUED.keys())
 def test_summaries_hang_on_arguments(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
+
+# --- 6. prefetch applied through a reassigned variable -----------------------------------
+
+THEMES = """
+    from django.db import models
+
+
+    class Theme(models.Model):
+        name = models.CharField(max_length=20)
+
+
+    class Style(models.Model):
+        theme = models.ForeignKey(Theme, related_name="styles", on_delete=models.CASCADE)
+"""
+
+PREFETCH = {
+    "prefetch-by-reassignment": """
+        from app.models import Theme
+
+        def styles(active):
+            themes = Theme.objects.filter(active=active)
+            themes = themes.prefetch_related("styles")
+            themes = themes.order_by("name")
+            return [list(theme.styles.all()) for theme in themes]
+        """,
+    "reassigned-without-prefetch-still-queries": """
+        from app.models import Theme
+
+        def styles(active):
+            themes = Theme.objects.filter(active=active)
+            themes = themes.order_by("name")
+            return [list(theme.styles.all()) for theme in themes]  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PREFETCH.values(), ids=PREFETCH.keys())
+def test_prefetch_through_reassignment(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": THEMES, "app/ops.py": source})
+
+
+RELATED = {
+    "prefetch-on-rows-of-an-unknown-call": """
+        from app.models import Theme
+
+        def styles(theme):
+            themes = theme.get_ancestors(include_self=True)
+            themes = themes.prefetch_related("styles__theme")
+            for item in themes:
+                for style in item.styles.all():
+                    print(style)
+        """,
+    "rows-of-an-unknown-call-without-prefetch": """
+        from app.models import Theme
+
+        def styles(theme):
+            themes = theme.get_ancestors(include_self=True)
+            themes = themes.prefetch_related("fonts")
+            for item in themes:
+                for style in item.styles.all():  # expect: TL101
+                    print(style)
+        """,
+}
+
+
+@pytest.mark.parametrize("source", RELATED.values(), ids=RELATED.keys())
+def test_prefetch_on_rows_of_unknown_origin(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": THEMES, "app/ops.py": source})

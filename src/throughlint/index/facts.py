@@ -33,7 +33,7 @@ from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.guards import argument_spec, call_guard, parameters
 from throughlint.semantic.loops import describe_loop, is_batch_loop
-from throughlint.semantic.queries import query_chain
+from throughlint.semantic.queries import prefetched, query_chain
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
@@ -447,12 +447,12 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
         receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
-        if (
-            binding is not None
-            and binding.kind is BindingKind.LOOP_VARIABLE
-            and query_chain(model, binding.value) is not None
-        ):
-            return
+        if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
+            if query_chain(model, binding.value) is not None:
+                return
+            loaded = prefetched(model, binding.value)
+            if any(path.split("__", 1)[0] == found.attr for path in loaded):
+                return  # ``rows = rows.prefetch_related("attr")``: served from the cache
     add_pending(
         checker,
         node,
