@@ -609,3 +609,93 @@ RELATED = {
 @pytest.mark.parametrize("source", RELATED.values(), ids=RELATED.keys())
 def test_prefetch_on_rows_of_unknown_origin(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": THEMES, "app/ops.py": source})
+
+
+# --- 7. queues that are not producer/consumer pipes --------------------------------------
+
+QUEUES = {
+    "thread-safe-list-read-whole": """
+        import queue
+
+        class Results:
+            def __init__(self):
+                self._results = queue.Queue()
+
+            def report(self, item):
+                self._results.put(item)
+
+            def collected(self):
+                return tuple(self._results.queue)
+        """,
+    "local-heap-in-one-function": """
+        import queue
+
+        def walk(graph, start, limit):
+            frontier = queue.PriorityQueue()
+            frontier.put((0, start))
+            seen = []
+            while not frontier.empty() and len(seen) < limit:
+                depth, node = frontier.get_nowait()
+                seen.append(node)
+                for child in graph[node]:
+                    frontier.put((depth + 1, child))
+            return seen
+        """,
+    "size-checked-producer": """
+        import asyncio
+
+        class Recorder:
+            def __init__(self, flush, batch):
+                self.pending = asyncio.Queue()
+                self.flush, self.batch = flush, batch
+
+            async def handle(self, message):
+                await self.pending.put(message)
+                if self.pending.qsize() >= self.batch:
+                    await self.flush(self.pending)
+        """,
+    "local-queue-handed-to-workers-is-a-pipe": """
+        import queue
+        import threading
+
+        def run(items, handle):
+            jobs = queue.Queue()  # expect: TL201
+            for _ in range(4):
+                threading.Thread(target=handle, args=(jobs,)).start()
+            for item in items:
+                jobs.put(item)
+        """,
+    "closure-consumer-is-a-pipe": """
+        import queue
+        import threading
+
+        def run(items, handle):
+            jobs = queue.Queue()  # expect: TL201
+
+            def worker():
+                while True:
+                    handle(jobs.get())
+
+            threading.Thread(target=worker).start()
+            for item in items:
+                jobs.put(item)
+        """,
+    "consumed-elsewhere-is-a-pipe": """
+        import queue
+
+        class Outbox:
+            def __init__(self):
+                self.messages = queue.Queue()  # expect: TL201
+
+            def send(self, message):
+                self.messages.put(message)
+
+            def drain(self):
+                return self.messages.get()
+        """,
+}
+
+
+@pytest.mark.parametrize("source", QUEUES.values(), ids=QUEUES.keys())
+def test_queues_that_are_not_pipes(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/ops.py": source}, codes=("TL201",))
