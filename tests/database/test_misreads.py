@@ -699,3 +699,17 @@ QUEUES = {
 @pytest.mark.parametrize("source", QUEUES.values(), ids=QUEUES.keys())
 def test_queues_that_are_not_pipes(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/ops.py": source}, codes=("TL201",))
+
+
+def test_what_getattr_returns_can_be_the_model(run_cli, tmp_path):
+    """``getattr(user, name)()`` rows: a builtin's name says nothing of what it returns."""
+    source = """
+        from django.db import models
+
+        def mark(user, name, relation):
+            for job in getattr(user, name)()[0:10]:
+                job.kill()  # expect: TL102, TL103
+            for row in getattr(user, relation).all():
+                row.save()  # expect: TL102
+    """
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})

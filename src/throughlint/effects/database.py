@@ -460,10 +460,19 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         and not (isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"))
         and _imports_django(model)
         and (receiver is None or receiver.endswith(("[]", "()")))
-        and (receiver is None or receiver.split(".", 1)[0] not in _STDLIB)
+        and not _stdlib_object(receiver)
     ):
         return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     return None
+
+
+def _stdlib_object(receiver: str | None) -> bool:
+    """An object a standard-library module made (``tempfile.SpooledTemporaryFile()``), not
+    whatever ``getattr()`` or another builtin returned."""
+    if receiver is None:
+        return False
+    root = receiver.split(".", 1)[0]
+    return root in _STDLIB and root != "builtins"
 
 
 def constructed_by_name(model: SemanticModel, call: ast.Call, found: DbCall | None) -> str | None:

@@ -401,7 +401,8 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
     origin = receiver_origin(model, node.func.value)  # type: ignore[attr-defined]
     evidence: dict[str, str] = {}
     if origin is not None:
-        if origin.foreign or (origin.name and origin.name.split(".", 1)[0] in _STDLIB):
+        root = (origin.name or "").split(".", 1)[0]
+        if origin.foreign or (root in _STDLIB and root != "builtins"):
             return  # a str, a builtin value, something the standard library made
         if origin.model is not None:
             evidence["model"] = origin.model

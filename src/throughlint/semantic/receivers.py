@@ -28,6 +28,7 @@ _BUILTIN_VALUES = frozenset(
 
 
 _SAME_ITEMS = frozenset({"list", "sorted", "reversed", "tuple", "set"})
+_SCALARS = frozenset({"str", "bytes", "bytearray", "int", "float", "repr", "format"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,5 +152,7 @@ def _named(model: SemanticModel, node: ast.expr) -> Origin | None:
     if name is None:
         return None
     if name.startswith("builtins."):
-        return FOREIGN
+        # ``str(x).title()`` is a str; what ``getattr()`` or ``next()`` returns is anything
+        head = name.removeprefix("builtins.").split("(", 1)[0].split(".", 1)[0]
+        return FOREIGN if head in _SCALARS else None
     return Origin(name=name)
