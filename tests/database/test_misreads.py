@@ -654,6 +654,40 @@ QUEUES = {
                 if self.pending.qsize() >= self.batch:
                     await self.flush(self.pending)
         """,
+    "size-checked-to-wake-a-consumer-is-a-pipe": """
+        import queue
+        import threading
+
+        class Batcher:
+            def __init__(self, size):
+                self.spans = queue.Queue()  # expect: TL201
+                self.size = size
+                self.wake = threading.Event()
+
+            def add(self, span):
+                self.spans.put(span)
+                if self.spans.qsize() >= self.size:
+                    self.wake.set()
+
+            def drain(self):
+                return [self.spans.get() for _ in range(self.spans.qsize())]
+        """,
+    "size-checked-producer-pauses": """
+        import queue
+
+        class Consumer:
+            def __init__(self, producer):
+                self.chunks = queue.Queue()
+                self.producer = producer
+
+            def write(self, data):
+                self.chunks.put(data)
+                if self.chunks.qsize() >= 5:
+                    self.producer.pauseProducing()
+
+            def run(self, out):
+                out.write(self.chunks.get())
+        """,
     "local-queue-handed-to-workers-is-a-pipe": """
         import queue
         import threading

@@ -11,7 +11,8 @@ local name, the class for ``self.attr``. Some queues are bounded by how they are
   ``.queue`` (a thread-safe list);
 - ``local``: created, filled and drained in one function that hands it to no other
   call or nested function (a heap or a work list of one thread);
-- ``backpressure``: the producer compares ``qsize()`` with a mark and drains or pauses.
+- ``backpressure``: the producer compares ``qsize()`` with a mark and then waits for a
+  drain (``await``), drains itself or pauses its own producer.
 """
 
 from __future__ import annotations
@@ -150,7 +151,9 @@ def _reads(scope: ast.AST, target: ast.expr, methods: frozenset[str]) -> bool:
 
 
 def _size_checked(scope: ast.AST, target: ast.expr) -> bool:
-    """``if q.qsize() >= limit:`` in the scope: the producer drains or pauses at a mark."""
+    """``if q.qsize() >= limit:`` in the scope whose block makes the producer wait: it
+    awaits (a flush inline), takes from the queue itself, or pauses its producer
+    (``pauseProducing()``). Waking a consumer (``event.set()``) is no backpressure."""
     for node in ast.walk(scope):
         if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
             continue
@@ -158,10 +161,24 @@ def _size_checked(scope: ast.AST, target: ast.expr) -> bool:
         if len(test.ops) != 1:
             continue
         left, right, op = test.left, test.comparators[0], test.ops[0]
-        if isinstance(op, (ast.Gt, ast.GtE)) and _qsize(left, target):
+        marked = (isinstance(op, (ast.Gt, ast.GtE)) and _qsize(left, target)) or (
+            isinstance(op, (ast.Lt, ast.LtE)) and _qsize(right, target)
+        )
+        if marked and _producer_waits(node.body, target):
             return True
-        if isinstance(op, (ast.Lt, ast.LtE)) and _qsize(right, target):
-            return True
+    return False
+
+
+def _producer_waits(body: list[ast.stmt], target: ast.expr) -> bool:
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Await):
+                return True
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in _GETS and _same(node.func.value, target):
+                    return True
+                if node.func.attr.lower().startswith("pause"):
+                    return True
     return False
 
 
