@@ -28,3 +28,16 @@ def actual(
 ) -> list[tuple[int, str]]:
     wanted = set(codes) if codes is not None else None
     return sorted((d.span.line, d.code) for d in diagnostics if wanted is None or d.code in wanted)
+
+
+def calls(diagnostics: Iterable[dict]) -> list[dict]:
+    """JSON diagnostics with each finding grouped at its loop replaced by its calls (each
+    with the group's path): for tests about which calls a rule reports."""
+    found = []
+    for diagnostic in diagnostics:
+        if not diagnostic.get("related"):
+            found.append(diagnostic)
+            continue
+        for related in diagnostic["related"]:
+            found.append({**diagnostic, **related, "related": []})
+    return found

@@ -40,7 +40,7 @@ def _cross_file_files() -> list[tuple[str, str]]:
             alone = {
                 (d.span.line, d.code) for d in lint_text(path.read_text(), str(path), settings)
             }
-            whole = {(d.span.line, d.code) for d in full.diagnostics if d.path == str(path)}
+            whole = {(d.span.line, d.code) for d in full.calls if d.path == str(path)}
             if whole - alone:
                 pairs.append((project.name, path.name))
     return pairs

@@ -101,11 +101,18 @@ class Score:
         return [o for o in self.outcomes if o.result == "drift"]
 
 
-def _locations(diagnostic: dict, tree: str) -> Iterable[tuple[str, int]]:
-    yield _relative(diagnostic["path"], tree), int(diagnostic["line"])
-    for related in diagnostic.get("related") or ():
-        if isinstance(related, dict) and "line" in related:
-            yield _relative(related.get("path", diagnostic["path"]), tree), int(related["line"])
+def _locations(diagnostic: dict, tree: str) -> Iterable[tuple[str, str, int]]:
+    """A finding grouped at its loop stands for its calls, each with its own code."""
+    related = [
+        item
+        for item in diagnostic.get("related") or ()
+        if isinstance(item, dict) and "line" in item
+    ]
+    if not related:
+        yield diagnostic["code"], _relative(diagnostic["path"], tree), int(diagnostic["line"])
+    for item in related:
+        path = _relative(item.get("path", diagnostic["path"]), tree)
+        yield item.get("code", diagnostic["code"]), path, int(item["line"])
 
 
 def _relative(path: str, tree: str) -> str:
@@ -131,9 +138,9 @@ def run_throughlint(tree: str, extra: Sequence[str] = ()) -> list[Finding]:
         raise RuntimeError(f"throughlint failed on {tree}:\n{completed.stderr}")
     report = json.loads(completed.stdout)
     return [
-        Finding(diagnostic["code"], path, line)
+        Finding(code, path, line)
         for diagnostic in report["diagnostics"]
-        for path, line in _locations(diagnostic, tree)
+        for code, path, line in _locations(diagnostic, tree)
     ]
 
 

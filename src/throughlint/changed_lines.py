@@ -52,7 +52,10 @@ class ChangedLines:
         if lines is None:
             return True
         span = diagnostic.span
-        return any(line in lines for line in range(span.line, max(span.end_line, span.line) + 1))
+        if any(line in lines for line in range(span.line, max(span.end_line, span.line) + 1)):
+            return True
+        # a finding grouped at its loop is on a changed line when one of its calls is
+        return any(r.line in lines for r in diagnostic.related if r.path == diagnostic.path)
 
     def filter(self, diagnostics: Iterable[Diagnostic], keep: frozenset[str] = frozenset()):
         """The findings on changed lines (and every finding whose code is in ``keep``)."""

@@ -12,9 +12,18 @@ from functools import cache
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
-from throughlint.semantic.loops import comprehension_loop, for_loop, while_loop
+from throughlint.semantic.input_size import UNKNOWN, input_size, loop_parameter
+from throughlint.semantic.loops import (
+    Loop,
+    LoopKind,
+    comprehension_loop,
+    describe_subject,
+    for_loop,
+    while_loop,
+)
 from throughlint.semantic.model import Frame, SemanticModel
 from throughlint.semantic.per_pass import is_constant_iterable
+from throughlint.semantic.placement import code_kind, file_kind, has_main_guard
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
@@ -61,6 +70,7 @@ def make_diagnostic(
     enclosing: str,
     context: FindingContext,
     confidence: str = "typed",
+    place: tuple | list | None = None,
 ) -> Diagnostic:
     """Every finding is built here, from the walk or from the project index, so the same
     problem gets the same context and priority whichever way it was found."""
@@ -78,7 +88,22 @@ def make_diagnostic(
         loop_input=context.loop_input,
         complexity=context.complexity,
         confidence=confidence,
+        **_placement(place),
     )
+
+
+def _placement(place: tuple | list | None) -> dict:
+    """``Checker.placement``'s answer (a list, from a pending record) as fields."""
+    if not place or len(place) != 5:
+        return {}
+    loop_span, subject, loop_source, size, kind = place
+    return {
+        "loop_span": tuple(loop_span),
+        "loop_subject": subject,
+        "loop_source": loop_source,
+        "input_size": size,
+        "path_kind": kind,
+    }
 
 
 def pending_diagnostic(
@@ -96,6 +121,7 @@ def pending_diagnostic(
         pending.get("fn", ""),
         FindingContext(depth, loop_input, complexity),
         confidence,
+        place=pending.get("place"),
     )
 
 
@@ -124,6 +150,8 @@ class Checker:
 
     def __post_init__(self) -> None:
         self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
+        self._file_kind: str | None = None
+        self._script = False
         self._deferred: list[_Deferred] = []
         self._stack = self.semantic.node_stack
         self._failed: set[str] = set()
@@ -187,8 +215,56 @@ class Checker:
                 enclosing,
                 context,
                 confidence,
+                self.placement(context.loop_input),
             )
         )
+
+    def placement(self, loop_input: str) -> tuple:
+        """The innermost per-item loop here (header span, subject, source line), the size
+        of its input and where the code runs (``Placement``); for diagnostics and the
+        project index's pending findings alike."""
+        model = self.semantic
+        loop = model.hot_loop(include_while=True)
+        kind = self.path_kind()
+        if loop is None:
+            return ((), "", "", "", kind)
+        header = self._loop_header(loop)
+        size = input_size(model, loop, loop_input)
+        if size == UNKNOWN and self.index_facts is not None and loop_parameter(model, loop):
+            self.record_parameters()
+        return (header, describe_subject(loop), self.source.line(header[0]), size, kind)
+
+    def path_kind(self) -> str:
+        """Where the code at this point of the walk runs (``semantic/placement.py``)."""
+        model = self.semantic
+        if self._file_kind is None:
+            self._file_kind = file_kind(self.source.path, self.settings.project_root)
+            self._script = has_main_guard(self.tree)
+        return code_kind(
+            self.source.path, model.function, model.classes, self._file_kind, self._script
+        )
+
+    def record_parameters(self) -> None:
+        """The enclosing function's parameters, for the index to size them by what its
+        callers pass (``index/reach.py``); a method's ``self`` / ``cls`` left out."""
+        function, name = self.semantic.function, self.semantic.function_name
+        arguments = getattr(function, "args", None)
+        if arguments is None or name is None:
+            return
+        names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+        if self.semantic.classes and names[:1] in (["self"], ["cls"]):
+            names = names[1:]
+        names += [a.arg for a in arguments.kwonlyargs]
+        self.index_facts.parameters[name] = names  # type: ignore[attr-defined]
+
+    def _loop_header(self, loop: Loop) -> tuple[int, int, int, int]:
+        """``for x in items`` up to the end of ``items``; a comprehension as a whole."""
+        start = self.source.span(loop.node)
+        end_node = loop.node
+        if loop.kind is not LoopKind.COMPREHENSION:
+            end_node = loop.iter if loop.iter is not None else getattr(loop.node, "test", loop.node)
+        end = self.source.span(end_node)
+        return (start.line, start.column, end.end_line, end.end_column)
 
     def where(self) -> tuple[str, FindingContext]:
         """The enclosing function (``Class.method``, "" at module level) and the ranking

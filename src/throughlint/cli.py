@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--output-file", "-o", help="write the report to this file")
     output.add_argument("--statistics", action="store_true", help="count diagnostics per rule")
     output.add_argument(
+        "--show-all",
+        action="store_true",
+        help="also show findings held back as cold path or constant input",
+    )
+    output.add_argument(
         "--quiet", "-q", action="store_true", help="diagnostics only (with --statistics: the table)"
     )
     output.add_argument(
@@ -213,7 +218,7 @@ def _lint(options: argparse.Namespace) -> int:
             print(f"throughlint: warning: {error}", file=sys.stderr)
         changed_files = len(fixing.changed_files)
         if options.diff or options.verbose:
-            shown = [d for d in fixing.result.diagnostics if selected is None or selected(d)]
+            shown = [d for d in fixing.result.calls if selected is None or selected(d)]
             for note in declined_notes(shown, options.unsafe_fixes):
                 print(note, file=sys.stderr)
         if options.diff:
@@ -292,22 +297,24 @@ def _fix_selection(options: argparse.Namespace, settings, paths: list[str], resu
         kept = adopt(result, paths, settings, baseline=baseline, diff_from=options.diff_from)
     except AdoptionError as exc:
         return fail(str(exc))
-    return selecting(kept.result.diagnostics)
+    from throughlint.relevance import members
+
+    # a finding grouped at its loop stands for its calls: each call's fix may be applied
+    return selecting(call for d in kept.result.diagnostics for call in members(d, result.calls))
 
 
 def _lint_stdin(options: argparse.Namespace, project, path: str) -> int:
     """``throughlint - --stdin-filename PATH``: stdin linted as ``PATH`` with its project's
     index; with ``--fix`` the fixed source goes to stdout (``--diff``: the diff) and the
     findings that remain are counted on stderr."""
-    from throughlint.engine import LintResult
     from throughlint.reporters import Report, render
 
     data = sys.stdin.buffer.read()
-    diagnostics = project.lint_buffer(path, data)
-    result = LintResult(diagnostics=diagnostics, files=1)
+    result = project.lint_buffer_result(path, data)
+    diagnostics = result.diagnostics
     _print_notes(options, result)
     if options.fix or options.diff:
-        return _fix_stdin(options, project, path, data, diagnostics)
+        return _fix_stdin(options, project, path, data, result.calls)
     report = Report(
         result, statistics=options.statistics, quiet=options.quiet, settings=project.settings
     )
@@ -342,14 +349,15 @@ def _fix_stdin(options: argparse.Namespace, project, path: str, data: bytes, dia
     else:
         sys.stdout.buffer.write(item.fixed.encode(source.encoding))
     sys.stdout.flush()
+    remaining, _ = project.focus(item.remaining)  # counted as a run shows them
     if not options.quiet:
         print(
-            f"Fixed {len(item.applied)} diagnostic(s); {len(item.remaining)} remaining.",
+            f"Fixed {len(item.applied)} diagnostic(s); {len(remaining)} remaining.",
             file=sys.stderr,
         )
     if options.diff:
         return EXIT_DIAGNOSTICS if item.changed else EXIT_CLEAN
-    return EXIT_DIAGNOSTICS if item.remaining and not options.exit_zero else EXIT_CLEAN
+    return EXIT_DIAGNOSTICS if remaining and not options.exit_zero else EXIT_CLEAN
 
 
 def _adopt(options: argparse.Namespace, settings, paths: list[str], result):

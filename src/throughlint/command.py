@@ -45,6 +45,8 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
         changes["extend_exclude"] = settings.extend_exclude + tuple(option("extend_exclude"))
     if option("force_exclude"):
         changes["force_exclude"] = True
+    if option("show_all"):
+        changes["show_all"] = True
     if option("preview"):
         changes["preview"] = True
     return settings.with_changes(**changes)

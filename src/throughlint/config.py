@@ -83,6 +83,7 @@ KEYS: dict[str, _Key] = {
     "extend-exclude": _Key("extend_exclude", _strings),
     "force-exclude": _Key("force_exclude", _boolean),
     "respect-gitignore": _Key("respect_gitignore", _boolean),
+    "show-all": _Key("show_all", _boolean),
     "preview": _Key("preview", _boolean),
     "small-loop-max": _Key("small_loop_max", _non_negative_int),
     "queue-maxsize": _Key("queue_maxsize", _positive_int),

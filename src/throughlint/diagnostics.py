@@ -49,6 +49,19 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """A call that a grouped finding stands for (``relevance.py``): where it is, what its
+    own rule said, and the fix it offers (``--fix`` applies it before grouping)."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str
     name: str
@@ -69,6 +82,18 @@ class Diagnostic:
     # ``typed``: the receiver's type was resolved; ``heuristic``: judged by a name or by
     # how the value is used (off with ``heuristics = false``)
     confidence: str = "typed"
+    # The innermost per-item loop around the finding, for grouping (``grouping.py``):
+    # its header's span (line, column, end line, end column; () outside loops), what it
+    # iterates, as text, and the header's source line.
+    loop_span: tuple[int, ...] = ()
+    loop_subject: str = ""
+    loop_source: str = ""
+    # How big the loop's input can be (``semantic/input_size.py``) and where the code
+    # runs: "hot", "cold: <why>" or "" (``semantic/placement.py``).
+    input_size: str = ""
+    path_kind: str = ""
+    # The calls a finding grouped at its loop stands for, in file order.
+    related: tuple[Related, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -76,14 +101,7 @@ class Diagnostic:
 
     def to_tuple(self) -> tuple:
         """Compact, JSON-safe form used by the cache and the worker processes."""
-        fix = None
-        if self.fix is not None:
-            fix = (
-                self.fix.applicability.value,
-                self.fix.description,
-                self.fix.kind,
-                self.fix.declined,
-            )
+        fix = _fix_tuple(self.fix)
         span = self.span
         return (
             self.code,
@@ -101,6 +119,15 @@ class Diagnostic:
             self.loop_input,
             self.complexity,
             self.confidence,
+            list(self.loop_span),
+            self.loop_subject,
+            self.loop_source,
+            self.input_size,
+            self.path_kind,
+            [
+                (r.path, r.line, r.column, r.code, r.message, _fix_tuple(r.fix))
+                for r in self.related
+            ],
         )
 
     @classmethod
@@ -109,6 +136,10 @@ class Diagnostic:
         context = tuple(data[10:14])  # absent in results cached before these fields
         enclosing, loop_depth, loop_input, complexity = context + ("", 0, "", 0)[len(context) :]
         confidence = data[14] if len(data) > 14 else "typed"
+        place = tuple(data[15:21])  # absent in results cached before these fields
+        loop_span, subject, loop_source, size, kind, related = (
+            place + ((), "", "", "", "", ())[len(place) :]
+        )
         return cls(
             code=code,
             name=name,
@@ -116,11 +147,32 @@ class Diagnostic:
             span=Span(line, col, end_line, end_col),
             message=message,
             severity=Severity(severity),
-            fix=Fix(Applicability(fix[0]), *fix[1:4]) if fix else None,
+            fix=_fix_from(fix),
             source_line=source_line,
             enclosing=enclosing,
             loop_depth=loop_depth,
             loop_input=loop_input,
             complexity=complexity,
             confidence=confidence,
+            loop_span=tuple(loop_span),
+            loop_subject=subject,
+            loop_source=loop_source,
+            input_size=size,
+            path_kind=kind,
+            related=tuple(Related(*item[:5], _fix_from(item[5])) for item in related),
         )
+
+    def fixes(self) -> list[Fix]:
+        """This finding's fix and those of the calls it groups."""
+        found = [self.fix] if self.fix is not None else []
+        return found + [r.fix for r in self.related if r.fix is not None]
+
+
+def _fix_tuple(fix: Fix | None) -> tuple | None:
+    if fix is None:
+        return None
+    return (fix.applicability.value, fix.description, fix.kind, fix.declined)
+
+
+def _fix_from(data: tuple | list | None) -> Fix | None:
+    return Fix(Applicability(data[0]), *data[1:4]) if data else None

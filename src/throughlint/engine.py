@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,6 +59,12 @@ class LintResult:
     # ``notices`` always unless ``--quiet`` (a cold index).
     notes: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # ``diagnostics`` is what the front-ends show: grouped at loops, cold and constant
+    # findings held back (``relevance.py``, applied by ``Project``). ``calls`` is every
+    # call's own finding before that (what ``--fix`` works on); ``held_back`` counts what
+    # was left out, by reason.
+    calls: list[Diagnostic] = field(default_factory=list, repr=False)
+    held_back: Counter[str] = field(default_factory=Counter)
 
     @property
     def internal_errors(self) -> list[Diagnostic]:

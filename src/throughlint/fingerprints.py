@@ -17,7 +17,9 @@ from throughlint.diagnostics import Diagnostic
 def fingerprints(diagnostics: Iterable[Diagnostic], root: str | None = None) -> list[str]:
     """One fingerprint per diagnostic, in order: rule, path, enclosing function, the
     offending line's text with whitespace folded, and the occurrence index among identical
-    (rule, path, function, text). With ``root``, paths count from there rather than as
+    (rule, path, function, text). A finding grouped at its loop (``relevance.py``) carries
+    the loop header as its line and the worst rule as its code, so its fingerprint follows
+    the loop, not the calls inside it. With ``root``, paths count from there rather than as
     given, so a baseline does not depend on the folder it is run from."""
     seen: Counter[tuple[str, str, str, str]] = Counter()
     result = []

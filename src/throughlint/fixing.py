@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Diagnostic
 from throughlint.engine import LintResult, lint_text
+from throughlint.relevance import focus
 from throughlint.settings import Settings
 from throughlint.source import SourceError, SourceFile, decode_source
 
@@ -124,9 +125,10 @@ def fix_result(
 ) -> FixReport:
     """Apply the fixes in ``result`` (only those of ``selected`` findings when given); the
     returned result holds what remains afterwards (re-linted with ``project``'s index, so
-    cross-file findings remain listed)."""
+    cross-file findings remain listed). Fixes work on each call's own finding
+    (``result.calls``); what remains is shown as a run shows it (``relevance.focus``)."""
     by_path: dict[str, list[Diagnostic]] = {}
-    for diagnostic in result.diagnostics:
+    for diagnostic in result.calls or result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
     report = FixReport(
         LintResult(files=result.files, errors=list(result.errors), facts=result.facts)
@@ -148,7 +150,10 @@ def fix_result(
         )
         report.files.append(item)
         report.result.diagnostics.extend(item.remaining)
-    report.result.diagnostics.sort(key=lambda d: d.sort_key)
+    report.result.calls = sorted(report.result.diagnostics, key=lambda d: d.sort_key)
+    report.result.diagnostics, report.result.held_back = focus(
+        report.result.calls, settings.show_all
+    )
     return report
 
 
@@ -320,7 +325,7 @@ def fix_text(
         text = new_text
         item.applied.extend(outcome.applied)
         if project is not None:
-            current = project.lint_buffer(item.path, text, encoding=encoding)
+            current = project.lint_buffer(item.path, text, encoding=encoding, raw=True)
         else:
             current = lint_text(text, item.path, settings, encoding=encoding)
     item.fixed = text

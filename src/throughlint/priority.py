@@ -15,6 +15,8 @@ After the run, :func:`rank` turns them into a ``priority`` from 0 to 100:
   index's call graph (not counted when no rule that builds the index is selected).
 
 A finding outside any loop (a mis-sized pool, an unbounded queue) starts at 10.
+A finding on a cold path or on constant input (``relevance.py``, shown with
+``--show-all``) keeps a quarter of its points: it ranks below the hot ones.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Diagnostic
 from throughlint.finding_context import QUERY, UNBOUNDED
+from throughlint.relevance import held_back
 
 if TYPE_CHECKING:
     from throughlint.settings import Settings
@@ -40,6 +43,8 @@ def score(diagnostic: Diagnostic, call_sites: int = 0) -> int:
     points += min(max(diagnostic.complexity - 1, 0) // 2, 10)
     if call_sites > 0:
         points += min(round(6 * math.log2(1 + call_sites)), 20)
+    if held_back(diagnostic):
+        points //= 4
     return min(points, 100)
 
 

@@ -9,12 +9,18 @@ Both see the facts of *every* file of the project, not only of the files they li
 facts of the others come from the cache by content hash, and the missing ones are
 collected (facts only, no rule runs) and cached. So a file reports the same findings
 whether it is linted alone or with its whole project.
+
+Both also decide what is shown, here and nowhere else (``focus``): one finding per loop,
+cold-path and constant-input findings held back unless ``show_all`` (``relevance.py``).
+A front-end that shows everything passes ``show_all`` in its settings; ``--fix`` works on
+each call's own finding (``LintResult.calls``, ``lint_buffer(raw=True)``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -32,9 +38,11 @@ from throughlint.engine import (
     resolve_index,
     run_jobs,
 )
+from throughlint.index.reach import needs_graph, refine
+from throughlint.relevance import focus
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
-from throughlint.source import source_roots
+from throughlint.source import module_name, source_roots
 
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
@@ -256,15 +264,40 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.facts = all_facts
-        result.diagnostics.sort(key=lambda d: d.sort_key)
+        result.diagnostics = refine(result.diagnostics, all_facts, self._module_of)
+        result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
+        result.diagnostics, result.held_back = self.focus(result.calls)
         return result
 
+    def _module_of(self, path: str) -> str:
+        return module_name(path, self._roots)
+
+    def focus(self, calls: Iterable[Diagnostic]) -> tuple[list[Diagnostic], Counter[str]]:
+        """What the front-ends show of ``calls`` (each call's own finding): grouped at
+        loops, with what is held back counted by reason (``relevance.focus``)."""
+        return focus(calls, self.settings.show_all)
+
     def lint_buffer(
-        self, path: str, text: str | bytes, *, shown: str | None = None, encoding: str = "utf-8"
+        self,
+        path: str,
+        text: str | bytes,
+        *,
+        shown: str | None = None,
+        encoding: str = "utf-8",
+        raw: bool = False,
     ) -> list[Diagnostic]:
         """Lint ``text`` as the content of ``path`` (which need not exist on disk), with the
         facts of every other file of the project. Bytes are decoded as the command line
-        decodes a file; diagnostics name ``shown`` (default ``path``)."""
+        decodes a file; diagnostics name ``shown`` (default ``path``). What a run of the
+        file shows (``focus``); with ``raw``, each call's own finding."""
+        result = self.lint_buffer_result(path, text, shown=shown, encoding=encoding)
+        return result.calls if raw else result.diagnostics
+
+    def lint_buffer_result(
+        self, path: str, text: str | bytes, *, shown: str | None = None, encoding: str = "utf-8"
+    ) -> LintResult:
+        """``lint_buffer`` with each call's own finding and the held-back counts beside
+        what is shown (the language server's fixes, the summary of ``throughlint -``)."""
         data = text if isinstance(text, bytes) else text.encode(encoding)
         name = shown or path
         facts_out: list = []
@@ -273,16 +306,20 @@ class Project:
                 data, path, self.settings, self._rules, self.show_traceback, facts_out
             )
             own = facts_out[0] if facts_out else None
-            if own and own.get("p"):
+            pending = bool(own and own.get("p"))
+            if pending or needs_graph(diagnostics):
                 others = self.other_facts([path])
                 if self._cache is not None:
                     self._cache.save()
-                diagnostics += resolve_index(
-                    {**others, path: own}, [path], self._roots, memo=self._memo
-                )
+                every = {**others, path: own} if own else others
+                if pending:
+                    diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
+                diagnostics = refine(diagnostics, every, self._module_of)
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
-        return sorted(diagnostics, key=lambda d: d.sort_key)
+        calls = sorted(diagnostics, key=lambda d: d.sort_key)
+        shown_now, held = self.focus(calls)
+        return LintResult(diagnostics=shown_now, files=1, calls=calls, held_back=held)
 
 
 def lint_paths(

@@ -58,6 +58,7 @@ class Settings:
     # folders whose files are named as modules from there (``src = ["src"]``, like ruff)
     src: tuple[str, ...] = ()
     baseline: str | None = None  # relative to project_root
+    show_all: bool = False  # held-back findings too (relevance.py)
     project_root: str = field(default=".", compare=False)
     config_file: str | None = field(default=None, compare=False)
 
@@ -74,6 +75,7 @@ class Settings:
             "exclude",
             "extend_exclude",
             "baseline",
+            "show_all",
         ):
             data.pop(key, None)
         blob = json.dumps(data, sort_keys=True, default=list).encode()

@@ -84,7 +84,10 @@ def test_a_second_identical_finding_in_the_same_function_is_new(tl, tmp_path):
         + "        with ThreadPoolExecutor() as pool:\n            pool.map(str, page)\n"
     )
     new = findings(_lint(tl, "--baseline", "b.json", "app", cwd=tmp_path))
-    assert [(d["path"], d["line"]) for d in new] == [("app/reports.py", 8)]
+    # two pools made in one loop are one finding at the loop (issue 17), not the baselined
+    # single one: new, and it lists both calls
+    assert [(d["path"], d["line"]) for d in new] == [("app/reports.py", 5)]
+    assert [r["line"] for r in new[0]["related"]] == [6, 8]
 
 
 def test_moving_a_finding_to_another_function_makes_it_new(tl, tmp_path):
@@ -157,7 +160,9 @@ def test_baseline_survives_ten_lines_inserted_above_every_finding(tl, tmp_path, 
     demo = tmp_path / "copy"
     shutil.copytree(FIXTURES / project, demo)
     before = findings(_lint(tl, ".", cwd=demo))
-    assert len(before) >= 3, f"{project} should have findings"
+    # >= 2: django_shop linted as its own root has two loops with findings (issue 17
+    # groups the three queries of one loop into one finding)
+    assert len(before) >= 2, f"{project} should have findings"
     written = tl("--no-cache", "--write-baseline", "baseline.json", ".", cwd=demo)
     assert written.returncode == 0, written.stderr
     inserted = _insert_ten_lines_above_every_finding(demo, before)

@@ -276,3 +276,46 @@ def test_throughlint_lsp_command_over_stdio(tmp_path):
             await client.stop()
 
     asyncio.run(scenario())
+
+
+def test_a_loop_is_one_diagnostic_with_its_calls_related_and_their_fixes(tmp_path):
+    """The calls of one loop are one diagnostic at the loop, as on the command line: each
+    call is related information, and a code action on a call's line offers its fix."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / "projects" / "django_shop", tmp_path / "django_shop")
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    path = tmp_path / "django_shop" / "views.py"
+    text = path.read_text()
+    uri = path.as_uri()
+
+    async def scenario(session: Session) -> None:
+        _open(session, uri, text)
+        published = await session.next_diagnostics(uri)
+        loop = next(d for d in published if d.range.start.line == 8)  # book_list's loop
+        assert loop.code == "TL101" and loop.message.startswith("5 queries per item")
+        related = [(r.location.uri, r.location.range.start.line) for r in loop.related_information]
+        assert related == [(uri, line) for line in (12, 14, 15, 16, 17)]
+        assert loop.related_information[0].message.startswith("TL101: `book.author`")
+        assert loop.data["fixable"] is True
+        call_line = text.splitlines()[12]
+        at_call = types.Range(
+            types.Position(12, call_line.index("book.author")),
+            types.Position(12, call_line.index("book.author") + 3),
+        )
+        actions = await session.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=at_call,
+                context=types.CodeActionContext(diagnostics=[loop]),
+            )
+        )
+        titles = [action.title for action in actions]
+        assert any('select_related("author")' in t and "(TL101)" in t for t in titles), titles
+        (suppress,) = [a for a in actions if a.title.startswith("Suppress")]
+        assert suppress.title == "Suppress TL101 on this line (# noqa)"
+        assert suppress.edit.changes[uri][0].range.start.line == 8  # the loop line
+
+    asyncio.run(_in_process_session(scenario, str(tmp_path)))

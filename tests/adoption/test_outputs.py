@@ -114,14 +114,19 @@ def test_json_adds_priority_and_keeps_every_stable_field(tl, tmp_path):
         "severity", "message", "fix",
     }  # fmt: skip
     for item in document["diagnostics"]:
-        assert set(item) == stable | {
+        additions = {
             "priority",
             "fingerprint",
             "confidence",
-        }  # compatible additions
+            "input_size",
+            "path_kind",
+            "held_back",
+            "related",
+        }
+        assert set(item) == stable | additions  # compatible additions
         assert isinstance(item["priority"], int) and 0 <= item["priority"] <= 100
     assert set(document) == {"version", "diagnostics", "summary"}
-    assert set(document["summary"]) == {"files", "diagnostics", "fixable", "errors"}
+    assert set(document["summary"]) == {"files", "diagnostics", "fixable", "errors", "held_back"}
 
 
 def test_sarif_carries_priority_and_stays_valid(tl, tmp_path):

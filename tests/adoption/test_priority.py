@@ -23,16 +23,16 @@ SERVICE = textwrap.dedent(
             requests.post(url)
 
 
-    def nightly():
-        notify(["a"])
+    def nightly(urls):
+        notify(urls)  # unknown input: a constant list would hold the finding back
 
 
-    def hourly():
-        notify(["b"])
+    def hourly(urls):
+        notify(urls)  # unknown input: a constant list would hold the finding back
 
 
-    def on_signup():
-        notify(["c"])
+    def on_signup(urls):
+        notify(urls)  # unknown input: a constant list would hold the finding back
 
 
     def once(groups):
@@ -127,12 +127,12 @@ def spawn(groups):
         ThreadPoolExecutor(0).submit(print, group)
 
 
-def morning():
-    spawn([1])
+def morning(groups):
+    spawn(groups)  # a constant list here would make the input constant (held back)
 
 
-def evening():
-    spawn([2])
+def evening(groups):
+    spawn(groups)  # a constant list here would make the input constant (held back)
 """
 
 

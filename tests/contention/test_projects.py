@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from conftest import FIXTURES  # tests/conftest.py (on the pythonpath)
-from expectations import expected
+from expectations import calls, expected
 
 PROJECTS = FIXTURES / "projects"
 CODES = ("TL301", "TL401", "TL402")
@@ -20,7 +20,7 @@ def _lint(run_cli) -> list[dict]:
         "--select", ",".join(CODES),
     )  # fmt: skip
     assert completed.returncode == 1, completed.stderr
-    return json.loads(completed.stdout)["diagnostics"]
+    return calls(json.loads(completed.stdout)["diagnostics"])
 
 
 def test_projects_report_exactly_the_marked_lines(run_cli):

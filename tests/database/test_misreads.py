@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from expectations import expected
+from expectations import calls, expected
 
 CODES = ("TL101", "TL102", "TL103", "TL201", "TL401")
 
@@ -50,7 +50,7 @@ def _run(
         *extra,
     )
     assert completed.returncode in (0, 1), completed.stderr
-    return json.loads(completed.stdout)["diagnostics"]
+    return calls(json.loads(completed.stdout)["diagnostics"])
 
 
 def _check(
@@ -125,7 +125,7 @@ def test_name_only_tie_is_marked_heuristic_and_off_without_heuristics(run_cli, t
     found = _run(run_cli, tmp_path, files)
     assert {item["confidence"] for item in found} == {"heuristic"}
     (tmp_path / "proj" / "pyproject.toml").write_text("[tool.throughlint]\nheuristics = false\n")
-    completed = run_cli(str(tmp_path / "proj"), "--format", "json", "--no-cache")
+    completed = run_cli(str(tmp_path / "proj"), "--format", "json", "--no-cache", "--show-all")
     assert json.loads(completed.stdout)["diagnostics"] == []
     typed = {"app/models.py": MODELS, "app/ops.py": RECEIVERS["rows-of-a-query-of-the-model"]}
     found = _run(run_cli, tmp_path, typed)

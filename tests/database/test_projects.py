@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from expectations import expected
+from expectations import calls, expected
 
 PROJECTS = FIXTURES / "projects"
 NAMES = ("django_shop", "sqlalchemy_etl", "dbapi_etl")
@@ -23,7 +23,7 @@ def _lint(run_cli, *paths: Path, extra: tuple[str, ...] = ()) -> list[dict]:
         *map(str, paths), "--format", "json", "--isolated", "--select", ",".join(CODES), *extra
     )
     assert completed.returncode == 1, completed.stderr
-    return json.loads(completed.stdout)["diagnostics"]
+    return calls(json.loads(completed.stdout)["diagnostics"])
 
 
 def _marked(root: Path) -> list[tuple[str, int, str]]:
@@ -61,7 +61,7 @@ def messages(tmp_path_factory):
     )  # fmt: skip
     return {
         (Path(d["path"]).parent.name, Path(d["path"]).name, d["line"], d["code"]): d["message"]
-        for d in json.loads(completed.stdout)["diagnostics"]
+        for d in calls(json.loads(completed.stdout)["diagnostics"])
     }
 
 

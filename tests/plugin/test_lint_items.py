@@ -97,3 +97,32 @@ def test_lint_only_runs_import_no_test_module_and_count_honestly(pytester: pytes
     result = pytester.runpytest("--throughlint", "-m", "throughlint", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, failed=1)
     assert "KeyError" not in result.stdout.str()
+
+
+LOOP = """\
+import sqlite3
+
+
+def sync(request, ids):
+    conn = sqlite3.connect("app.db")
+    for i in ids:
+        conn.execute("SELECT name FROM users WHERE id = ?", (i,)).fetchone()
+        conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+
+def test_lint_items_group_and_hold_back_as_the_cli_does(pytester: pytest.Pytester):
+    """A loop is one finding; the same loop in a test file is cold: that item passes and
+    the summary says what was held back (from the cache too)."""
+    pytester.makepyfile(views=LOOP, test_sync=LOOP)
+    pytester.makefile(".toml", pyproject="[tool.throughlint]\n")
+    for _ in range(2):  # linted, then from the cache
+        result = pytester.runpytest_subprocess("--throughlint")
+        result.assert_outcomes(passed=1, failed=1)
+        result.stdout.fnmatch_lines(
+            [
+                "views.py:6:5: TL102 ?per-item-write? 1 write and 1 query per item of `ids`*",
+                "*throughlint: 1 held back: 1 cold path; show-all = true shows them.",
+            ]
+        )
+        assert "views.py:7:" not in result.stdout.str()  # the calls are related lines only

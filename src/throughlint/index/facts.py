@@ -32,6 +32,7 @@ from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import call_argument, unparse_short
 from throughlint.semantic.guards import argument_spec, call_guard, parameters
+from throughlint.semantic.input_size import argument_size
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.queries import prefetched, query_chain
 from throughlint.semantic.receivers import receiver_origin
@@ -82,6 +83,7 @@ class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
     __slots__ = (
+        "arguments",
         "atomic",
         "bit_guards",
         "cached",
@@ -90,9 +92,11 @@ class FileFacts:
         "edges",
         "fixed",
         "functions",
+        "kinds",
         "parameters",
         "pending",
         "seen",
+        "signatures",
         "statements",
         "varying",
     )
@@ -107,7 +111,7 @@ class FileFacts:
         # path facts (``semantic/guards.py``): per function, the guard on a parameter that
         # every site of an effect runs under (0: some site is unguarded), and per project
         # callee its guard and the arguments passed (0 when the sites differ)
-        self.parameters: dict[str, list] = {}
+        self.signatures: dict[str, list] = {}
         self.bit_guards: dict[str, dict[str, Any]] = {}
         self.edges: dict[str, dict[str, list]] = {}
         self.fixed: dict[str, set[str]] = {}
@@ -117,6 +121,12 @@ class FileFacts:
         self.pending: list[dict[str, Any]] = []
         self.seen: set[tuple] = set()
         self.statements: dict[str, list[str]] = {}  # module-level SQL: name -> [verb, text]
+        # for ``index/reach.py``: the placement of each function that calls a project
+        # function, what each such call passes ([caller, callee, positional, keywords]) and
+        # the parameters of functions with a loop over one
+        self.kinds: dict[str, str] = {}
+        self.arguments: list[list[Any]] = []
+        self.parameters: dict[str, list[str]] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -158,11 +168,13 @@ class FileFacts:
                 if item[0] or (item[1] and any(v[0] != "?" for v in item[1].values()))
             }
             if bits or edges:
-                found[function] = {"p": self.parameters.get(function, []), "b": bits, "e": edges}
+                found[function] = {"p": self.signatures.get(function, []), "b": bits, "e": edges}
         return found
 
     def to_json(self) -> dict[str, Any] | None:
-        if not (self.classes or self.functions or self.pending or self.statements):
+        if not (
+            self.classes or self.functions or self.pending or self.statements or self.parameters
+        ):
             return None
         functions = {
             name: [effect, sorted(callees), witnesses]
@@ -175,6 +187,9 @@ class FileFacts:
             "f": functions,
             "p": self.pending,
             "s": self.statements,
+            "h": self.kinds,
+            "a": self.arguments,
+            "pa": self.parameters,
         }
         if self.cached:
             found["m"] = self.cached
@@ -208,6 +223,7 @@ def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None
         "sup": sorted(line_suppressions(checker.source, span.line)),
         "fn": enclosing,
         "ctx": [context.loop_depth, context.loop_input, context.complexity],
+        "place": list(checker.placement(context.loop_input)),
         **data,
     }
     facts.pending.append(record)
@@ -278,6 +294,16 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         facts.function(function)[1].add(name)
         facts.edge(function, name, call_guard(model), argument_spec(model, node))
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
+        if function not in facts.kinds:
+            facts.kinds[function] = checker.path_kind()
+        if node.args or node.keywords:
+            positional = [argument_size(model, arg) for arg in node.args]
+            keywords = {k.arg: argument_size(model, k.value) for k in node.keywords if k.arg}
+            facts.arguments.append([function, name, positional, keywords])
+            if function not in facts.parameters and any(
+                size.startswith("p:") for size in (*positional, *keywords.values())
+            ):
+                checker.record_parameters()  # passed on: sized by this function's callers
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
@@ -515,7 +541,7 @@ _CACHES = frozenset(
 def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     model = checker.semantic
-    checker.index_facts.parameters[_qualified(checker, node.name)] = parameters(node)  # type: ignore[union-attr]
+    checker.index_facts.signatures[_qualified(checker, node.name)] = parameters(node)  # type: ignore[union-attr]
     for decorator in node.decorator_list:
         if model.resolve(decorator) in _CACHES:
             checker.index_facts.cached.append(_qualified(checker, node.name))  # type: ignore[union-attr]

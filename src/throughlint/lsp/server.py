@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -15,9 +16,10 @@ from pygls.workspace import TextDocument
 
 from throughlint import __version__
 from throughlint.checker import INTERNAL_ERROR_CODE
-from throughlint.diagnostics import Applicability, Diagnostic, Severity
+from throughlint.diagnostics import Applicability, Diagnostic, Related, Severity
 from throughlint.engine import PARSE_ERROR_CODE
 from throughlint.project import Project
+from throughlint.relevance import members
 from throughlint.settings import Settings
 
 SOURCE = "throughlint"
@@ -38,6 +40,7 @@ class _Linted:
     path: str
     settings: Settings
     findings: list[tuple[Diagnostic, types.Diagnostic]]
+    calls: list[Diagnostic]  # each call's own finding: a grouped finding's fixes
 
 
 class ThroughlintServer(LanguageServer):
@@ -114,15 +117,16 @@ class ThroughlintServer(LanguageServer):
         settings = self.settings_for(path)
         text = document.source
         try:
-            diagnostics = self.project_for(path, settings).lint_buffer(path, text)
+            result = self.project_for(path, settings).lint_buffer_result(path, text)
+            diagnostics, calls = result.diagnostics, result.calls
         except Exception as exc:  # never take the editor session down
             self.window_log_message(
                 types.LogMessageParams(types.MessageType.Error, f"throughlint: {exc!r}")
             )
-            diagnostics = []
+            diagnostics, calls = [], []
         diagnostics = self.without_baselined(diagnostics, settings)
         findings = [(d, to_lsp(d, document)) for d in diagnostics]
-        linted = _Linted(document.version, text, path, settings, findings)
+        linted = _Linted(document.version, text, path, settings, findings, calls)
         self.linted[document.uri] = linted
         return linted
 
@@ -155,7 +159,26 @@ def to_lsp(diagnostic: Diagnostic, document: TextDocument) -> types.Diagnostic:
         code=diagnostic.code,
         code_description=types.CodeDescription(href=help_uri(diagnostic.code)),
         source=SOURCE,
-        data={"name": diagnostic.name, "fixable": diagnostic.fix is not None},
+        related_information=[_related(r, diagnostic, document) for r in diagnostic.related] or None,
+        data={"name": diagnostic.name, "fixable": bool(diagnostic.fixes())},
+    )
+
+
+def _related(
+    related: Related, diagnostic: Diagnostic, document: TextDocument
+) -> types.DiagnosticRelatedInformation:
+    """A call of a finding grouped at its loop: from the call to the end of its line."""
+    start = types.Position(line=related.line - 1, character=max(related.column - 1, 0))
+    if related.path == diagnostic.path and related.line - 1 < len(document.lines):
+        end_column = len(document.lines[related.line - 1].rstrip("\r\n"))
+        points = types.Range(start, types.Position(start.line, max(end_column, start.character)))
+        uri = document.uri
+    else:
+        points = types.Range(start, start)
+        uri = Path(os.path.abspath(related.path)).as_uri()
+    return types.DiagnosticRelatedInformation(
+        location=types.Location(uri=uri, range=document.range_to_client_units(points)),
+        message=f"{related.code}: {related.message}",
     )
 
 
@@ -174,19 +197,24 @@ def code_actions(
     actions: list[types.CodeAction] = []
     texts: dict[str, str | None] = {linted.path: linted.text}
     for diagnostic, lsp in linted.findings:
-        if not _overlaps(lsp.range, wanted):
+        calls = members(diagnostic, linted.calls)
+        if not _overlaps(lsp.range, wanted) and not any(
+            _overlaps(_client_range(document, call.span), wanted) for call in calls
+        ):
             continue
-        if diagnostic.fix is not None:
+        for call in calls:  # a grouped finding offers each of its calls' fixes
+            if call.fix is None:
+                continue
             edits = [
                 types.TextEdit(range=_client_range(document, r), new_text=r.text)
-                for r in fix_replacements(diagnostic, linted.settings, texts)
+                for r in fix_replacements(call, linted.settings, texts)
             ]
             if edits:
-                safe = diagnostic.fix.applicability is Applicability.SAFE
+                safe = call.fix.applicability is Applicability.SAFE
                 suffix = "" if safe else " (unsafe: review it)"
                 actions.append(
                     types.CodeAction(
-                        title=f"{diagnostic.fix.description} ({diagnostic.code}){suffix}",
+                        title=f"{call.fix.description} ({call.code}){suffix}",
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[lsp],
                         is_preferred=safe,
@@ -209,20 +237,24 @@ def _client_range(document: TextDocument, replacement) -> types.Range:
 def _suppression(
     diagnostic: Diagnostic, lsp: types.Diagnostic, document: TextDocument
 ) -> types.CodeAction:
-    """``# noqa: CODE`` at the end of the reported line (added to an existing list)."""
+    """``# noqa: CODE`` at the end of the reported line (added to an existing list); for a
+    finding grouped at its loop, every code of its calls, on the loop line."""
+    codes = sorted({diagnostic.code, *(r.code for r in diagnostic.related)})
     number = diagnostic.span.line - 1
     line = document.lines[number].rstrip("\r\n") if number < len(document.lines) else ""
     match = _NOQA.search(line)
     if match:
-        start, end, text = match.end("codes"), match.end("codes"), f", {diagnostic.code}"
+        present = {code.strip().upper() for code in match["codes"].split(",")}
+        new = ", ".join(code for code in codes if code not in present)
+        start, end, text = match.end("codes"), match.end("codes"), f", {new}" if new else ""
     else:
         start = end = len(line)
-        text = f"  # noqa: {diagnostic.code}"
+        text = f"  # noqa: {', '.join(codes)}"
     edit_range = document.range_to_client_units(
         types.Range(types.Position(number, start), types.Position(number, end))
     )
     return types.CodeAction(
-        title=f"Suppress {diagnostic.code} on this line (# noqa)",
+        title=f"Suppress {', '.join(codes)} on this line (# noqa)",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[lsp],
         edit=types.WorkspaceEdit(

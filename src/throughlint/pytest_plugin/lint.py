@@ -5,6 +5,7 @@ resets), so an unchanged file is not linted again."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 CACHE_KEY = "throughlint/lint"
 _CACHE_HIT = "throughlint_cache"
+_HELD_BACK = "throughlint_held_back"  # reason -> count, carried to the controller (xdist)
 
 
 class LintFailure(Exception):
@@ -34,6 +36,7 @@ class Linter:
         self._entries: dict[str, list] | None = None
         self._dirty: dict[str, list] = {}
         self.seen: set[str] = set()
+        self.held_back: Counter[str] = Counter()
 
     @property
     def settings(self):
@@ -72,9 +75,10 @@ class Linter:
             self._project = Project.for_paths(self.settings, [str(self.config.rootpath)])
         return self._project
 
-    def lint(self, path: Path) -> tuple[list, bool]:
-        """(diagnostics, whether they came from the cache). A cached entry is valid for the
-        file's content *and* the state of the project's other files (cross-file findings)."""
+    def lint(self, path: Path) -> tuple[list, bool, dict[str, int]]:
+        """(diagnostics, whether they came from the cache, what was held back by reason). A
+        cached entry is valid for the file's content *and* the state of the project's other
+        files (cross-file findings)."""
         from throughlint.cache import content_hash
         from throughlint.diagnostics import Diagnostic
 
@@ -85,11 +89,12 @@ class Linter:
             cache = getattr(self.config, "cache", None)  # None under -p no:cacheprovider
             self._entries = cache.get(self._key(), {}) if cache is not None else {}
         entry = self._entries.get(shown)
-        if entry is not None and entry[0] == digest:
-            return [Diagnostic.from_tuple(shown, item) for item in entry[1]], True
-        diagnostics = self.project.lint_buffer(str(path), data, shown=shown)
-        self._dirty[shown] = [digest, [d.to_tuple() for d in diagnostics]]
-        return diagnostics, False
+        if entry is not None and entry[0] == digest and len(entry) == 3:
+            return [Diagnostic.from_tuple(shown, item) for item in entry[1]], True, entry[2]
+        result = self.project.lint_buffer_result(str(path), data, shown=shown)
+        held = dict(result.held_back)
+        self._dirty[shown] = [digest, [d.to_tuple() for d in result.diagnostics], held]
+        return result.diagnostics, False, held
 
     def save(self) -> None:
         cache = getattr(self.config, "cache", None)
@@ -129,6 +134,19 @@ class Linter:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.save()
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call":
+            for name, value in report.user_properties:
+                if name == _HELD_BACK:
+                    self.held_back.update(value)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        from throughlint.relevance import held_back_line
+
+        line = held_back_line(self.held_back, "show-all = true")
+        if line:
+            terminalreporter.write_line(f"throughlint: {line}")
+
 
 class LintFile(pytest.File):
     def collect(self):
@@ -142,8 +160,10 @@ class LintItem(pytest.Item):
 
     def runtest(self) -> None:
         linter: Linter = self.config.pluginmanager.get_plugin(LINTER_NAME)
-        diagnostics, cached = linter.lint(self.path)
+        diagnostics, cached, held = linter.lint(self.path)
         self.user_properties.append((_CACHE_HIT, cached))
+        if held:
+            self.user_properties.append((_HELD_BACK, held))
         if diagnostics:
             raise LintFailure(diagnostics)
 

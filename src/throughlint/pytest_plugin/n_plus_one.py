@@ -144,11 +144,14 @@ class StaticIndex:
                 if self._project is None:
                     from throughlint.project import Project
 
-                    self._project = Project.for_paths(self.settings(), [self.rootdir])
+                    # held-back findings too: the question is whether the static rule
+                    # flags the site, not whether the default output shows it
+                    settings = self.settings().with_changes(show_all=True)
+                    self._project = Project.for_paths(settings, [self.rootdir])
                 # reported under the path the CLI shows, so fingerprints match its baseline
                 shown = _display(path, self.rootdir)
                 found = self._project.lint_buffer(path, data, shown=shown)
-                self._files[path] = [d for d in found if d.code == "TL101"]
+                self._files[path] = [d for d in found if _tl101_lines(d)]
         return self._files[path]
 
     def confirm(self, sites: tuple) -> tuple[str, str, str | None, tuple | None]:
@@ -164,7 +167,7 @@ class StaticIndex:
                 continue
             available = True
             for index, diagnostic in enumerate(found):
-                if diagnostic.span.line == site[1]:
+                if site[1] in _tl101_lines(diagnostic):
                     from throughlint.fingerprints import fingerprints
 
                     fingerprint = fingerprints(found)[index]
@@ -184,6 +187,15 @@ class StaticIndex:
             None,
             None,
         )
+
+
+def _tl101_lines(diagnostic) -> set[int]:
+    """The lines of the TL101 calls a finding stands for: itself, or the calls of a finding
+    grouped at its loop (whose fingerprint is the one a baseline records)."""
+    lines = {r.line for r in diagnostic.related if r.code == "TL101"}
+    if diagnostic.code == "TL101" and not diagnostic.related:
+        lines.add(diagnostic.span.line)
+    return lines
 
 
 def findings(

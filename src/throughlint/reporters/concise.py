@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from throughlint.relevance import held_back_line
 from throughlint.reporters import Report
 from throughlint.reporters.summary import statistics_rows, summary_line
 
@@ -21,4 +22,7 @@ def render(report: Report) -> str:
         lines.append(
             summary_line(report.result.diagnostics, report.result.files, len(report.result.errors))
         )
+        held = held_back_line(report.result.held_back)
+        if held:
+            lines.append(held)
     return "\n".join(lines) + "\n" if lines else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from throughlint import __version__
+from throughlint.relevance import held_back
 from throughlint.reporters import Report
 from throughlint.reporters.paths import project_path, report_fingerprints, report_root
 
@@ -29,14 +30,29 @@ def render(report: Report) -> str:
                 "fix": _fix(d),
                 "priority": report.priorities.get(d),
                 "fingerprint": fingerprint,
+                "input_size": d.input_size or None,
+                "path_kind": d.path_kind or None,
+                "held_back": held_back(d) or None,
+                "related": [
+                    {
+                        "path": project_path(r.path, root),
+                        "line": r.line,
+                        "column": r.column,
+                        "code": r.code,
+                        "message": r.message,
+                        "fix": _fix(r),
+                    }
+                    for r in d.related
+                ],
             }
             for d, fingerprint in zip(diagnostics, report_fingerprints(report), strict=True)
         ],
         "summary": {
             "files": report.result.files,
             "diagnostics": len(diagnostics),
-            "fixable": sum(1 for d in diagnostics if d.fix is not None and d.fix.offered),
+            "fixable": sum(1 for d in diagnostics for fix in d.fixes() if fix.offered),
             "errors": list(report.result.errors),
+            "held_back": dict(report.result.held_back),
         },
     }
     if report.baseline is not None:

@@ -96,6 +96,18 @@ def _result(
         "partialFingerprints": {"throughlint/v1": fingerprint},
         "properties": {"confidence": diagnostic.confidence},
     }
+    if diagnostic.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": {"startLine": related.line, "startColumn": related.column},
+                },
+                "message": {"text": f"{related.code}: {related.message}"},
+            }
+            for number, related in enumerate(diagnostic.related)
+        ]
     if diagnostic.fix is not None:
         result["properties"]["fix"] = {
             "applicability": diagnostic.fix.applicability.value,
@@ -184,5 +196,7 @@ def render(report: Report) -> str:
         ],
         "results": results,
     }
+    if report.result.held_back:  # left out of the default output, by reason (relevance.py)
+        run["properties"] = {"heldBack": dict(report.result.held_back)}
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

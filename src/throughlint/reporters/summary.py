@@ -36,14 +36,15 @@ def summary_line(diagnostics: list[Diagnostic], files: int, errors: int = 0) -> 
 def fix_counts(diagnostics: list[Diagnostic]) -> tuple[int, int]:
     """How many findings ``--fix`` would fix, and how many more ``--unsafe-fixes`` would
     (declined fixes count in neither)."""
-    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
-    offered = sum(1 for d in diagnostics if d.fix is not None and d.fix.offered)
+    fixes = [fix for d in diagnostics for fix in d.fixes()]  # grouped calls' fixes too
+    safe = sum(1 for fix in fixes if fix.safe)
+    offered = sum(1 for fix in fixes if fix.offered)
     return safe, offered - safe
 
 
 def statistics_rows(diagnostics: list[Diagnostic]) -> list[tuple[int, str, str, bool]]:
     counts = Counter((d.code, d.name) for d in diagnostics)
-    fixable = {(d.code, d.name) for d in diagnostics if d.fix is not None and d.fix.safe}
+    fixable = {(d.code, d.name) for d in diagnostics if any(fix.safe for fix in d.fixes())}
     rows = [(count, code, name, (code, name) in fixable) for (code, name), count in counts.items()]
     rows.sort(key=lambda row: (-row[0], row[1]))
     return rows

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from throughlint.diagnostics import Diagnostic, Severity
+from throughlint.diagnostics import Diagnostic, Fix, Severity
+from throughlint.relevance import held_back_line
 from throughlint.reporters import Report
 from throughlint.reporters.summary import priority_line, statistics_rows, summary_line
 
@@ -54,6 +55,9 @@ def _lines(report: Report) -> Iterator[list[Piece]]:
         errors = len(report.result.errors)
         style = "bold green" if not diagnostics and not errors else "bold"
         yield [(summary_line(diagnostics, report.result.files, errors), style)]
+        held = held_back_line(report.result.held_back)
+        if held:
+            yield [(held, "")]
         worst = priority_line(diagnostics, report.priorities)
         if worst:
             yield [(worst, "")]
@@ -71,12 +75,16 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
     ]
     if diagnostic.confidence != "typed":
         pieces.append((f" ({diagnostic.confidence})", "dim"))
-    fix = diagnostic.fix
-    if fix is not None and fix.safe:
-        pieces.append((f" [*] {fix.description}", "green"))
-    elif fix is not None and fix.offered:
-        pieces.append((f" [unsafe fix] {fix.description}", "yellow"))
+    pieces.extend(_fix_pieces(diagnostic.fix))
     return pieces
+
+
+def _fix_pieces(fix: Fix | None) -> list[Piece]:
+    if fix is not None and fix.safe:
+        return [(f" [*] {fix.description}", "green")]
+    if fix is not None and fix.offered:
+        return [(f" [unsafe fix] {fix.description}", "yellow")]
+    return []
 
 
 def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
@@ -89,7 +97,18 @@ def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(source)
     width = max(end - start, 1)
-    return [
+    frame = [
         [(f"{number} | ", "blue"), (source, "")],
         [(f"{gutter} | ", "blue"), (" " * start + "^" * width, "bold red")],
     ]
+    for related in diagnostic.related:
+        frame.append(
+            [
+                (f"{gutter} = ", "blue"),
+                (f"{related.line}:{related.column}: ", "cyan"),
+                (related.code, "bold yellow"),
+                (f" {related.message}", "dim"),
+                *_fix_pieces(related.fix),
+            ]
+        )
+    return frame

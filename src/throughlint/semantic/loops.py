@@ -253,3 +253,8 @@ def describe_loop(loop: Loop) -> str:
         return "each pass of the `while` loop"
     noun = "the comprehension" if loop.kind is LoopKind.COMPREHENSION else "the loop"
     return f"{noun} over `{_iter_text(loop.iter, 40)}`"
+
+
+def describe_subject(loop: Loop) -> str:
+    """What a loop goes through, for "per item of `interfaces`"; "" for ``while``."""
+    return "" if loop.iter is None else _iter_text(loop.iter, 40)

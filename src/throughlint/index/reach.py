@@ -1,0 +1,192 @@
+"""Where a function runs and how big its parameters are, from the project's call graph.
+
+The walk decides both from one file: a view is hot, a management command cold, a loop
+over a parameter of ``unknown`` size. The project index knows who calls whom
+(``index/facts.py``: each function's project callees, its own placement when it calls any,
+the size of what each call passes, the parameters a loop iterates), so after a run:
+
+- a function the walk could not place (``path_kind`` "") is **hot** when a hot function
+  reaches it through the call graph; a module-level helper is **cold** when every path
+  that reaches it starts at cold code (management commands, migrations, tests, ...) and
+  none starts at hot code or at a function nobody in the project calls (an entry point of
+  unknown kind). Methods are not made cold this way: calls through receivers the index
+  cannot resolve would hide their hot callers.
+- a loop over a parameter of ``unknown`` size takes the join of what the callers pass
+  (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
+  caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
+  A caller passing its own parameter is followed up to ``_DEPTH`` calls up.
+
+Both are two graph walks and one memoised lookup per parameter: linear in the project.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from throughlint.diagnostics import Diagnostic
+from throughlint.semantic.input_size import (
+    CONFIGURED,
+    CONSTANT,
+    PER_REQUEST,
+    UNBOUNDED,
+    UNKNOWN,
+)
+from throughlint.semantic.placement import HOT
+
+_ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
+_DEPTH = 3  # callers passing their own parameter: followed this many calls up
+PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
+
+
+def plain(name: str) -> str:
+    """``mod.Class().method`` (a call on an instance) is ``mod.Class.method``."""
+    return name.replace("().", ".").removesuffix("()")
+
+
+def join(sizes: Iterable[str]) -> str:
+    """The largest of ``sizes`` (``unknown`` below ``unbounded``); "" for none."""
+    return max(sizes, key=lambda size: _ORDER.get(size, _ORDER[UNKNOWN]), default="")
+
+
+@dataclass
+class CallGraph:
+    """The project's functions: callees, own placements, call arguments, loop parameters."""
+
+    callees: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    kinds: dict[str, str] = field(default_factory=dict)
+    # callee -> [(caller, positional sizes, keyword sizes)]
+    arguments: dict[str, list[tuple[str, list[str], dict[str, str]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    parameters: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_facts(cls, facts: Iterable[dict]) -> CallGraph:
+        graph = cls()
+        for file_facts in facts:
+            for caller, record in (file_facts.get("f") or {}).items():
+                if len(record) > 1:
+                    graph.callees[caller].update(plain(c) for c in record[1] if plain(c) != caller)
+            graph.kinds.update(file_facts.get("h") or {})
+            for caller, callee, positional, keywords in file_facts.get("a") or ():
+                graph.arguments[plain(callee)].append((caller, positional, keywords))
+            graph.parameters.update(file_facts.get("pa") or {})
+        return graph
+
+    def placements(self) -> dict[str, str]:
+        """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
+        called = {callee for callees in self.callees.values() for callee in callees}
+        hot = [name for name, kind in self.kinds.items() if kind == HOT]
+        cold = [name for name, kind in self.kinds.items() if kind.startswith("cold")]
+        entries = [name for name in self.callees if name not in called and not self.kinds.get(name)]
+        reached_hot = set(self._walk(hot))
+        warm = reached_hot | set(self._walk(entries))
+        placed: dict[str, str] = {}
+        for name in reached_hot:
+            if not self.kinds.get(name):
+                placed[name] = HOT
+        for name, kind in self._walk_labelled(cold):
+            if name not in warm and not self.kinds.get(name):
+                placed[name] = f"cold: called from {kind.removeprefix('cold: ')}"
+        return placed
+
+    def _walk(self, roots: list[str]) -> Iterator[str]:
+        seen = set(roots)
+        queue = deque(roots)
+        while queue:
+            name = queue.popleft()
+            yield name
+            for callee in self.callees.get(name, ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    queue.append(callee)
+
+    def _walk_labelled(self, roots: list[str]) -> Iterator[tuple[str, str]]:
+        """Each function reached from ``roots``, with the placement of the first root
+        that reaches it."""
+        seen = set(roots)
+        queue = deque((root, self.kinds[root]) for root in roots)
+        while queue:
+            name, kind = queue.popleft()
+            yield name, kind
+            for callee in self.callees.get(name, ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    queue.append((callee, kind))
+
+    def parameter_size(
+        self, function: str, parameter: str, memo: dict | None = None, depth: int = 0
+    ) -> str:
+        """The join of what ``function``'s callers pass as ``parameter``; "" when no caller
+        is seen or the parameter is not known."""
+        memo = {} if memo is None else memo
+        key = (function, parameter)
+        if key in memo:
+            return memo[key]
+        memo[key] = UNKNOWN  # a cycle through this parameter: unknown
+        names = self.parameters.get(function)
+        calls = self.arguments.get(function)
+        if not names or parameter not in names or not calls:
+            memo[key] = ""
+            return ""
+        position = names.index(parameter)
+        sizes = []
+        for caller, positional, keywords in calls:
+            if position < len(positional):
+                size = positional[position]
+            else:
+                size = keywords.get(parameter, UNKNOWN)  # a default or **kwargs: unknown
+            if size.startswith(PARAMETER):
+                size = (
+                    self.parameter_size(caller, size[len(PARAMETER) :], memo, depth + 1)
+                    if depth < _DEPTH
+                    else UNKNOWN
+                ) or UNKNOWN
+            sizes.append(size)
+        memo[key] = join(sizes)
+        return memo[key]
+
+
+def refine(diagnostics: list[Diagnostic], facts: dict[str, dict], module_of) -> list[Diagnostic]:
+    """``diagnostics`` with the placements and parameter sizes the call graph gives;
+    ``module_of(path)`` is a file's dotted module name."""
+    if not needs_graph(diagnostics):
+        return diagnostics
+    graph = CallGraph.from_facts(facts.values())
+    placed = graph.placements()
+    memo: dict = {}
+    refined = []
+    for diagnostic in diagnostics:
+        if _unplaced(diagnostic) or _unsized(diagnostic):
+            function = f"{module_of(diagnostic.path)}.{diagnostic.enclosing}"
+            changes: dict[str, str] = {}
+            kind = placed.get(function, "")
+            if _unplaced(diagnostic) and (kind == HOT or "." not in diagnostic.enclosing):
+                changes["path_kind"] = kind
+            if _unsized(diagnostic):
+                size = graph.parameter_size(function, diagnostic.loop_subject, memo)
+                if size and size != UNKNOWN:
+                    changes["input_size"] = size
+            if any(changes.values()):
+                diagnostic = replace(diagnostic, **{k: v for k, v in changes.items() if v})
+        refined.append(diagnostic)
+    return refined
+
+
+def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Some finding is unplaced or loops over input of unknown size."""
+    return any(_unplaced(d) or _unsized(d) for d in diagnostics)
+
+
+def _unplaced(diagnostic: Diagnostic) -> bool:
+    return not diagnostic.path_kind and bool(diagnostic.enclosing)
+
+
+def _unsized(diagnostic: Diagnostic) -> bool:
+    return (
+        diagnostic.input_size == UNKNOWN
+        and bool(diagnostic.enclosing)
+        and diagnostic.loop_subject.isidentifier()
+    )

@@ -1,0 +1,249 @@
+"""How big a loop's input can be, one answer for every rule.
+
+- ``constant``: literals, module or class constants bound to literals, enum members,
+  ``range(k)`` with a small literal ``k``, ``.items()``/``.keys()``/``.values()`` of a
+  constant dict: the loop runs a fixed, small number of times whatever the data;
+- ``configured``: settings and configuration values (``settings.X``, ``app.config[...]``,
+  ``os.environ``): sized by an operator, not by the data;
+- ``per-request``: request, form or upload data: one user's payload;
+- ``unbounded``: query results, files, streams, consumers, ``while`` loops: grows with the
+  data (``priority.py`` already tells these apart as "query" and "unbounded");
+- ``unknown``: anything else, parameters included.
+
+Constant input never costs more than a handful of round trips: such findings are held back
+from the default output (``relevance.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from throughlint.semantic.expressions import literal_int
+from throughlint.semantic.loops import range_length
+from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.semantic.loops import Loop
+    from throughlint.semantic.model import SemanticModel
+
+CONSTANT, CONFIGURED, PER_REQUEST = "constant", "configured", "per-request"
+UNBOUNDED, UNKNOWN = "unbounded", "unknown"
+SIZES = (CONSTANT, CONFIGURED, PER_REQUEST, UNBOUNDED, UNKNOWN)
+
+# ``range(k)`` with a literal ``k`` up to this runs a fixed handful of times
+_SMALL_RANGE = 64
+_DICT_VIEWS = frozenset({"items", "keys", "values"})
+_WRAPPERS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "zip"})
+_CONFIG_ROOTS = frozenset({"settings", "config", "conf", "app_config", "configuration"})
+_CONFIG_NAMES = ("django.conf.settings", "os.environ", "flask.current_app.config")
+_REQUEST_ROOTS = frozenset({"request", "req", "form", "serializer", "upload", "uploads"})
+_REQUEST_ATTRIBUTES = frozenset(
+    {"POST", "GET", "FILES", "data", "json", "form", "files", "args", "query_params"}
+    | {"cleaned_data", "validated_data", "initial_data"}
+)
+_QUERY_ATTRIBUTES = frozenset({"objects", "iterator", "all", "yield_per", "scalars"})
+_ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices"})
+_ENUM_BASES |= {"IntegerChoices", "Choices"}
+
+
+def input_size(model: SemanticModel, loop: Loop | None, loop_input: str) -> str:
+    """The size class of ``loop``'s input; ``loop_input`` is ``priority.py``'s answer
+    ("query", "unbounded" or "")."""
+    if loop is None:
+        return ""
+    if loop_input:
+        return UNBOUNDED
+    node = loop.iter
+    if node is None:
+        return UNBOUNDED  # a ``while`` loop
+    return expression_size(model, node)
+
+
+def argument_size(model: SemanticModel, node: ast.expr) -> str:
+    """What a call passes, for the project index (``index/reach.py``): "p:<name>" for the
+    caller's own parameter, else the size of the expression (through one local
+    assignment: ``rows = X.objects.all(); f(rows)``)."""
+    if isinstance(node, ast.Starred):
+        return UNKNOWN
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if binding is not None and binding.kind is BindingKind.PARAMETER:
+            return f"p:{node.id}"
+        if (
+            binding is not None
+            and binding.kind is BindingKind.ASSIGNMENT
+            and binding.value is not None
+            and not _bound_outside_functions(model, node.id)
+        ):
+            size = expression_size(model, binding.value)
+            if size != UNKNOWN:
+                return size
+    return expression_size(model, node)
+
+
+def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
+    """The loop iterates one of the enclosing function's parameters, as a bare name."""
+    if loop is None or not isinstance(loop.iter, ast.Name):
+        return False
+    binding = model.lookup(loop.iter.id)
+    return binding is not None and binding.kind is BindingKind.PARAMETER
+
+
+def expression_size(model: SemanticModel, node: ast.expr) -> str:
+    """The size class of an iterable expression (see the module docstring)."""
+    if _constant(model, node, 0):
+        return CONSTANT
+    if _query_text(node):
+        return UNBOUNDED
+    root = _root(node)
+    name = model.resolve(node) or ""
+    if name.startswith(_CONFIG_NAMES) or (root is not None and root.lower() in _CONFIG_ROOTS):
+        return CONFIGURED
+    if _per_request(node):
+        return PER_REQUEST
+    return UNKNOWN
+
+
+def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
+    if node is None or depth > 6:
+        return False
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(
+            not isinstance(item, ast.Starred) and _constant(model, item, depth + 1)
+            for item in node.elts
+        )
+    if isinstance(node, ast.Dict):
+        return None not in node.keys and all(
+            _constant(model, item, depth + 1) for item in (*node.keys, *node.values)
+        )
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3:
+            bounds = [_literal_int(model, arg) for arg in node.args]
+            if any(bound is None for bound in bounds):
+                return False
+            count = range_length(*bounds)  # type: ignore[arg-type]
+            return count is not None and count <= _SMALL_RANGE
+        if node.func.id in _WRAPPERS and node.args and not node.keywords:
+            return all(_constant(model, arg, depth + 1) for arg in node.args)
+        return False
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return (
+            node.func.attr in _DICT_VIEWS
+            and not node.args
+            and _constant(model, node.func.value, depth + 1)
+        )
+    if isinstance(node, ast.Name):
+        return _constant_name(model, node.id, depth)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return _class_constant(model, node.value.id, node.attr, depth)
+    return False
+
+
+def _constant_name(model: SemanticModel, name: str, depth: int) -> bool:
+    """A module or class constant bound once to a literal, or an enum class."""
+    binding = model.lookup(name)
+    if binding is None:
+        return False
+    if binding.kind is BindingKind.CLASS:
+        return _is_enum(binding.node)
+    if binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+        return False
+    if not (name.isupper() or _bound_outside_functions(model, name)):
+        return False
+    return _constant(model, binding.value, depth + 1)
+
+
+def _bound_outside_functions(model: SemanticModel, name: str) -> bool:
+    return (
+        name in model.module_scope.bindings
+        and model.scope.lookup(name) is (model.module_scope.bindings[name])
+    )
+
+
+def _class_constant(model: SemanticModel, owner: str, attribute: str, depth: int) -> bool:
+    """``self.TABLES`` / ``cls.TABLES`` / ``Config.TABLES`` bound to a literal in the class
+    body, or ``Colour.RED``-style members of an enum class."""
+    class_def: ast.ClassDef | None = None
+    if owner in ("self", "cls"):
+        class_def = model.classes[-1] if model.classes else None
+    else:
+        binding = model.lookup(owner)
+        if binding is not None and binding.kind is BindingKind.CLASS:
+            class_def = binding.node  # type: ignore[assignment]
+    if class_def is None:
+        return False
+    if _is_enum(class_def):
+        return True
+    for statement in class_def.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == attribute for t in statement.targets)
+        ) or (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.target.id == attribute
+            and statement.value is not None
+        ):
+            return _constant(model, statement.value, depth + 1)
+    return False
+
+
+def _is_enum(node: ast.AST) -> bool:
+    if not isinstance(node, ast.ClassDef):
+        return False
+    for base in node.bases:
+        name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+        if name in _ENUM_BASES:
+            return True
+    return False
+
+
+def _literal_int(model: SemanticModel, node: ast.expr) -> int | None:
+    value = literal_int(node)
+    if value is not None or not isinstance(node, ast.Name):
+        return value
+    binding = model.lookup(node.id)
+    if (
+        binding is not None
+        and binding.kind is BindingKind.ASSIGNMENT
+        and node.id.isupper()
+        and binding.value is not None
+    ):
+        return literal_int(binding.value)
+    return None
+
+
+def _query_text(node: ast.expr) -> bool:
+    """``X.objects.all()``, ``qs.iterator()``, ``query.all()``: rows of a table, even when
+    the model is not resolvable (``apps.get_model(...)`` in a migration)."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Attribute) and part.attr in _QUERY_ATTRIBUTES:
+            return True
+    return False
+
+
+def _root(node: ast.expr) -> str | None:
+    """The name an attribute, subscript or call chain starts from."""
+    for _ in range(12):
+        if isinstance(node, ast.Attribute | ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            break
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _per_request(node: ast.expr) -> bool:
+    root = _root(node)
+    if root is not None and root.lower() in _REQUEST_ROOTS:
+        return True
+    for part in ast.walk(node):
+        if isinstance(part, ast.Attribute) and part.attr in _REQUEST_ATTRIBUTES:
+            base = _root(part.value)
+            if base is not None and base.lower() in _REQUEST_ROOTS | {"self"}:
+                return True
+    return False

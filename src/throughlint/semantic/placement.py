@@ -1,0 +1,172 @@
+"""Where code runs: on a hot path (request handlers, tasks, consumers, scheduled jobs) or a
+cold one (management commands, scripts, migrations, admin actions, start-up, tests,
+factories, fixtures, example data).
+
+The answer is "hot", "cold: <why>" or "" when nothing says either way. Findings on cold
+paths are kept but left out of the default output (``relevance.py``): they run once per
+deployment or per developer, not once per request.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from functools import lru_cache
+
+HOT = "hot"
+COLD = "cold"
+
+# Decorators (the last name of the decorator, called or not) that make a function a
+# request handler, task, consumer or scheduled job.
+_HOT_DECORATORS = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view"}
+    | {"action", "view_config", "task", "shared_task", "periodic_task", "actor", "job"}
+    | {"scheduled_job", "cron", "subscriber", "consumer", "listener", "receiver", "handler"}
+    | {"message_handler", "on_message", "agent", "stream_handler"}
+)
+_HOT_BASE_SUFFIXES = ("View", "ViewSet", "APIView", "Consumer", "Task", "Handler", "Endpoint")
+_HOT_BASE_SUFFIXES += ("Resource", "Worker", "Servicer")
+_HOT_FILES = frozenset({"views", "tasks", "consumers", "api", "routes", "handlers", "jobs"})
+_HOT_FILES |= {"endpoints", "workers", "resources", "viewsets", "listeners"}
+
+_COLD_DECORATORS = {
+    "fixture": "cold: fixture",
+    "command": "cold: command",
+    "group": "cold: command",
+    "register": "cold: admin action",
+}
+_COLD_BASES = {
+    "BaseCommand": "cold: management command",
+    "Migration": "cold: migration",
+    "AppConfig": "cold: start-up",
+    "ModelAdmin": "cold: admin action",
+    "TabularInline": "cold: admin action",
+    "StackedInline": "cold: admin action",
+    "Factory": "cold: factory",
+    "DjangoModelFactory": "cold: factory",
+    "SQLAlchemyModelFactory": "cold: factory",
+    "ModelFactory": "cold: factory",
+    "TestCase": "cold: test",
+    "TransactionTestCase": "cold: test",
+    "SimpleTestCase": "cold: test",
+    "APITestCase": "cold: test",
+    "IsolatedAsyncioTestCase": "cold: test",
+}
+_DATA_WORDS = ("example", "sample_data", "demo_data", "seed", "fixtures", "populate")
+_DATA_WORDS += ("loaddata", "bootstrap_data")
+
+
+def file_kind(path: str, root: str) -> str:
+    """What a file's path alone says: tests, migrations, management commands, scripts,
+    factories and example data are cold; "" otherwise."""
+    return _file_kind(os.path.abspath(path), os.path.abspath(root))
+
+
+@lru_cache(maxsize=4096)
+def _file_kind(path: str, root: str) -> str:
+    relative = os.path.relpath(path, root) if path.startswith(root + os.sep) else path
+    parts = relative.replace(os.sep, "/").split("/")
+    folders, name = parts[:-1], parts[-1]
+    stem = name.rsplit(".", 1)[0]
+    if (
+        stem.startswith("test_")
+        or stem.endswith("_test")
+        or stem in ("conftest", "tests")
+        or any(folder in ("tests", "test", "testing") for folder in folders)
+    ):
+        return "cold: test"
+    if "migrations" in folders or "alembic" in folders:
+        return "cold: migration"
+    if "management" in folders and "commands" in folders:
+        return "cold: management command"
+    if stem in ("factories", "factory") or "factories" in folders:
+        return "cold: factory"
+    if stem in ("manage", "setup", "conf", "noxfile", "fabfile") or "scripts" in folders:
+        return "cold: script"
+    if any(word in stem for word in _DATA_WORDS) or any(
+        folder in ("examples", "example", "demo_data", "sample_data") for folder in folders
+    ):
+        return "cold: example data"
+    return ""
+
+
+def has_main_guard(tree: ast.Module) -> bool:
+    """``if __name__ == "__main__":`` at module level: the file is a script."""
+    for statement in tree.body:
+        if isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare):
+            names = [statement.test.left, *statement.test.comparators]
+            if any(isinstance(n, ast.Name) and n.id == "__name__" for n in names) and any(
+                isinstance(n, ast.Constant) and n.value == "__main__" for n in names
+            ):
+                return True
+    return False
+
+
+def code_kind(
+    path: str,
+    function: ast.AST | None,
+    classes: list[ast.ClassDef],
+    file_cold: str,
+    script: bool,
+) -> str:
+    """Where the code at this point of the walk runs (see the module docstring)."""
+    if file_cold:
+        return file_cold
+    if function is None:
+        return "cold: module level"
+    decorators = _decorator_names(function)
+    bases = [name for class_def in classes for name in _base_names(class_def)]
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for base in bases:
+        if base in _COLD_BASES:
+            return _COLD_BASES[base]
+    if _is_hot(function, decorators, bases):
+        return HOT
+    for decorator in decorators:
+        if decorator in _COLD_DECORATORS:
+            return _COLD_DECORATORS[decorator]
+    if stem in _HOT_FILES:
+        return HOT
+    name = getattr(function, "name", "")
+    if name == "__init__":
+        return "cold: start-up"
+    if name.startswith("test_"):
+        return "cold: test"
+    if stem == "admin":
+        return "cold: admin action"
+    if script:
+        return "cold: script"
+    return ""
+
+
+def _is_hot(function: ast.AST, decorators: list[str], bases: list[str]) -> bool:
+    if any(decorator in _HOT_DECORATORS for decorator in decorators):
+        return True
+    if any(base.endswith(_HOT_BASE_SUFFIXES) for base in bases):
+        return True
+    arguments = getattr(function, "args", None)
+    first = [a.arg for a in (arguments.posonlyargs + arguments.args)] if arguments else []
+    if first[:1] == ["self"]:
+        first = first[1:]
+    return first[:1] in (["request"], ["req"])
+
+
+def _decorator_names(function: ast.AST) -> list[str]:
+    names = []
+    for decorator in getattr(function, "decorator_list", ()):
+        node = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(node, ast.Attribute):
+            names.append(node.attr)
+        elif isinstance(node, ast.Name):
+            names.append(node.id)
+    return names
+
+
+def _base_names(class_def: ast.ClassDef) -> list[str]:
+    names = []
+    for base in class_def.bases:
+        if isinstance(base, ast.Attribute):
+            names.append(base.attr)
+        elif isinstance(base, ast.Name):
+            names.append(base.id)
+    return names

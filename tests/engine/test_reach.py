@@ -1,0 +1,215 @@
+"""Hot and cold through the project index, and a parameter's size from what its callers
+pass (issue 17, items 2 and 3; ``index/reach.py``), through the real command line."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+HELPER = """\
+import sqlite3
+
+
+def touch_all(ids):
+    conn = sqlite3.connect("app.db")
+    for i in ids:
+        conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+VIEW = """\
+from app.helpers import touch_all
+
+
+def index(request):
+    touch_all(request.POST.getlist("ids"))
+"""
+
+COMMAND = """\
+from django.core.management.base import BaseCommand
+
+from app.helpers import touch_all
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        touch_all(options["ids"])
+"""
+
+TEST = """\
+from app.helpers import touch_all
+
+
+def test_touch_all():
+    touch_all([1, 2, 3])
+"""
+
+
+def project(root: Path, files: dict[str, str]) -> Path:
+    (root / "pyproject.toml").write_text("[tool.throughlint]\n")
+    for name, text in {"app/__init__.py": "", **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def lint(run_cli, root: Path, *args: str) -> dict:
+    completed = run_cli(".", "--no-cache", "--format", "json", *args, cwd=root)
+    assert completed.returncode in (0, 1), completed.stderr
+    return json.loads(completed.stdout)
+
+
+def helper_finding(document: dict) -> dict | None:
+    found = [d for d in document["diagnostics"] if d["path"] == "app/helpers.py"]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+# --- hot and cold through the index ----------------------------------------------------
+
+
+def test_a_helper_called_from_a_view_is_hot(run_cli, tmp_path):
+    project(tmp_path, {"app/helpers.py": HELPER, "app/views.py": VIEW})
+    finding = helper_finding(lint(run_cli, tmp_path))
+    assert finding["code"] == "TL102" and finding["path_kind"] == "hot"
+
+
+def test_a_helper_called_only_from_a_command_and_tests_is_cold(run_cli, tmp_path):
+    files = {
+        "app/helpers.py": HELPER,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/touch.py": COMMAND,
+        "tests/test_helpers.py": TEST,
+    }
+    project(tmp_path, files)
+    document = lint(run_cli, tmp_path)
+    assert helper_finding(document) is None
+    assert document["summary"]["held_back"] == {"cold path": 1}
+    shown = helper_finding(lint(run_cli, tmp_path, "--show-all"))
+    assert shown["path_kind"] in (
+        "cold: called from management command",
+        "cold: called from test",
+    )
+    assert shown["held_back"].startswith("cold path")
+    # one file named alone sees the same callers (the project index)
+    alone = run_cli("--no-cache", "--format", "json", "app/helpers.py", cwd=tmp_path)
+    assert json.loads(alone.stdout)["summary"]["held_back"] == {"cold path": 1}
+
+
+def test_a_helper_called_from_a_command_and_a_view_is_shown(run_cli, tmp_path):
+    """Near miss: one hot caller is enough."""
+    files = {
+        "app/helpers.py": HELPER,
+        "app/views.py": VIEW,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/touch.py": COMMAND,
+    }
+    project(tmp_path, files)
+    assert helper_finding(lint(run_cli, tmp_path))["path_kind"] == "hot"
+
+
+def test_a_helper_also_called_from_code_of_unknown_kind_is_shown(run_cli, tmp_path):
+    """Near miss: a caller nobody in the project calls (an entry point of unknown kind,
+    such as a signal handler wired by name) may run per request."""
+    service = "from app.helpers import touch_all\n\n\ndef sync(ids):\n    touch_all(ids)\n"
+    files = {
+        "app/helpers.py": HELPER,
+        "app/service.py": service,
+        "tests/test_helpers.py": TEST,
+    }
+    project(tmp_path, files)
+    finding = helper_finding(lint(run_cli, tmp_path))
+    assert finding is not None and finding["path_kind"] is None
+
+
+def test_a_method_called_only_from_a_command_is_not_made_cold(run_cli, tmp_path):
+    """Near miss: calls through receivers the index cannot resolve may reach a method
+    from hot code, so only module-level helpers are made cold by their callers."""
+    helper = HELPER.replace("def touch_all(ids):", "class Toucher:\n    def touch_all(self, ids):")
+    helper = helper.replace("\n    conn", "\n        conn").replace("\n    for", "\n        for")
+    helper = helper.replace("\n        conn.execute", "\n            conn.execute")
+    command = COMMAND.replace(
+        "from app.helpers import touch_all", "from app.helpers import Toucher"
+    )
+    command = command.replace("touch_all(options", "Toucher().touch_all(options")
+    files = {
+        "app/helpers.py": helper,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/touch.py": command,
+    }
+    project(tmp_path, files)
+    finding = helper_finding(lint(run_cli, tmp_path))
+    assert finding is not None and finding["path_kind"] is None
+
+
+# --- a parameter's size is the join of what its callers pass ---------------------------
+
+CALLERS = """\
+from app.helpers import touch_all
+
+TABLES = ("users", "groups", "roles", "tags", "teams", "sites")
+
+
+def index(request):
+    touch_all(TABLES)
+
+
+def other(request):
+    touch_all(("a", "b", "c", "d", "e", "f"))
+{extra}
+"""
+
+
+def test_every_caller_passing_a_constant_makes_the_loop_constant(run_cli, tmp_path):
+    project(tmp_path, {"app/helpers.py": HELPER, "app/views.py": CALLERS.format(extra="")})
+    document = lint(run_cli, tmp_path)
+    assert helper_finding(document) is None
+    assert document["summary"]["held_back"] == {"constant input": 1}
+    shown = helper_finding(lint(run_cli, tmp_path, "--show-all"))
+    assert shown["input_size"] == "constant" and "(constant input)" in shown["message"]
+
+
+def test_one_caller_passing_a_whole_table_makes_it_unbounded(run_cli, tmp_path):
+    extra = """
+
+def everyone(request):
+    touch_all(User.objects.all())
+"""
+    views = "from app.models import User\n" + CALLERS.format(extra=extra)
+    project(tmp_path, {"app/helpers.py": HELPER, "app/views.py": views})
+    finding = helper_finding(lint(run_cli, tmp_path))
+    assert finding["input_size"] == "unbounded" and "(unbounded input)" in finding["message"]
+
+
+def test_a_caller_passing_its_own_parameter_is_followed(run_cli, tmp_path):
+    """Through one more call: ``relay(xs)`` passes its parameter on; relay's callers pass
+    constants, so the loop is constant; a near miss passes request data instead."""
+    relay = """\
+from app.helpers import touch_all
+
+NAMES = ("a", "b", "c", "d", "e", "f")
+
+
+def relay(xs):
+    touch_all(xs)
+
+
+def index(request):
+    relay(NAMES)
+"""
+    project(tmp_path, {"app/helpers.py": HELPER, "app/views.py": relay})
+    assert lint(run_cli, tmp_path)["summary"]["held_back"] == {"constant input": 1}
+    per_request = relay + '\n\ndef form(request):\n    relay(request.POST.getlist("x"))\n'
+    (tmp_path / "app" / "views.py").write_text(per_request)
+    finding = helper_finding(lint(run_cli, tmp_path))
+    assert finding["input_size"] == "per-request"
+
+
+def test_a_parameter_without_callers_stays_unknown(run_cli, tmp_path):
+    project(tmp_path, {"app/helpers.py": HELPER})
+    finding = helper_finding(lint(run_cli, tmp_path))
+    assert finding["input_size"] == "unknown"
