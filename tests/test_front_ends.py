@@ -141,19 +141,14 @@ def test_lsp_publishes_what_the_full_run_reports(case):
     assert sorted(got) == _plain(expected)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known issue (CHANGELOG): after the rest of the suite in one process, the lint item "
-    "reports more findings than the CLI; alone and under xdist they agree",
-)
 def test_pytest_lint_item_reports_what_the_full_run_reports(case, pytester):
     root, relative, expected = case
     project = relative.split("/")[0]
     shutil.copytree(root / project, pytester.path / project)
     (pytester.path / "pyproject.toml").write_text("[tool.throughlint]\n")
     # the project's folder, not the file: pytest would import a file named on its own. In a
-    # process of its own, as a user runs it: in-process after hundreds of other tests the
-    # item reported more than the CLI (an order-dependent leak, not yet found: see CHANGELOG)
+    # process of its own, as a user runs it (in-process state is tested in
+    # tests/engine/test_state_between_lints.py and tests/adoption/test_lsp_long_lived.py)
     result = pytester.runpytest_subprocess("--throughlint", "-p", "no:cacheprovider", project)
     assert f"{relative}::throughlint FAILED" in result.stdout.str() or result.ret == 1
     got = []

@@ -26,6 +26,13 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def entry_digest(content: str, module: str) -> str:
+    """The key of a file's cached results and facts: its content hash *and* its dotted
+    module name, which the facts and some messages carry (an ``__init__.py`` added or
+    removed above an unchanged file changes it)."""
+    return content_hash(f"{content}\0{module}".encode())
+
+
 class ResultCache:
     def __init__(self, directory: str, settings_fingerprint: str) -> None:
         self.directory = directory

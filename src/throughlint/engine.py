@@ -17,13 +17,13 @@ import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from throughlint.cache import ResultCache, content_hash
+from throughlint.cache import ResultCache, content_hash, entry_digest
 from throughlint.checker import (
     INTERNAL_ERROR_CODE,
     INTERNAL_ERROR_NAME,
     Checker,
+    Dispatch,
     build_dispatch,
     pending_diagnostic,
 )
@@ -112,10 +112,20 @@ class IndexMemo:
     reused instead of rebuilt."""
 
     identities: dict[str, tuple[str, str]] = field(default_factory=dict)
+    packages: dict[str, str] = field(default_factory=dict)  # folder -> dotted package
     files: frozenset[str] = frozenset()
     shared: tuple[dict[str, set[str]], list[str]] | None = None
     key: tuple = ()
     index: ProjectIndex | None = None
+    # the facts the key names by ``id``, kept alive: no other object can take their ids
+    held: tuple[dict, ...] = ()
+
+    def forget_modules(self) -> None:
+        """Work out module names again (an ``__init__.py`` added or removed); the merged
+        index is kept, and reused while the facts it was built from are the same."""
+        self.identities.clear()
+        self.packages.clear()
+        self.shared = None
 
 
 def resolve_index(
@@ -135,7 +145,7 @@ def resolve_index(
     identities = memo.identities
     for path in file_facts:
         if path not in identities:
-            identities[path] = module_identity(path, roots)
+            identities[path] = module_identity(path, roots, memo.packages)
     files = frozenset(file_facts)
     if memo.shared is None or files != memo.files:
         memo.files = files
@@ -150,7 +160,7 @@ def resolve_index(
         for facts in file_facts.values():
             index.add(facts)
         index.finish()
-        memo.key, memo.index = key, index
+        memo.key, memo.index, memo.held = key, index, tuple(file_facts.values())
     found: list[Diagnostic] = []
     for path in pending:
         found.extend(_project_findings(index, path, file_facts[path]))
@@ -198,7 +208,8 @@ def has_internal_error(items: list) -> bool:
     return any(item[0] == INTERNAL_ERROR_CODE for item in items)
 
 
-def cached_result(cache: ResultCache | None, path: str) -> list | None:
+def cached_result(cache: ResultCache | None, path: str, module: str) -> list | None:
+    """A file's cached diagnostics, valid for its content and ``module`` (its name)."""
     if cache is None:
         return None
     try:
@@ -206,7 +217,7 @@ def cached_result(cache: ResultCache | None, path: str) -> list | None:
             data = handle.read()
     except OSError:
         return None
-    items = cache.get(path, content_hash(data))
+    items = cache.get(path, entry_digest(content_hash(data), module))
     return items if _well_formed(path, items) else None
 
 
@@ -223,8 +234,8 @@ def _well_formed(path: str, items: object) -> bool:
 
 
 def run_jobs(paths: list[str], job: Job, jobs: int | None):
-    """``(path, content hash, diagnostics as tuples, facts)`` per file, in worker processes
-    when there are enough files."""
+    """``(path, cache key (``entry_digest``), diagnostics as tuples, facts)`` per file, in
+    worker processes when there are enough files."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
         _init_worker(job)
@@ -285,11 +296,15 @@ def _init_worker(job: Job) -> None:
     wanted = set(job.rule_codes)
     _WORKER["job"] = job
     _WORKER["rules"] = tuple(rule for rule in all_rules() if rule.code in wanted)
+    _WORKER["roots"] = source_roots(job.settings)
+    _WORKER["packages"] = {}  # folder -> package, for this run only
 
 
 def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | None]]:
     job: Job = _WORKER["job"]  # type: ignore[assignment]
     rules: tuple[Rule, ...] = _WORKER["rules"]  # type: ignore[assignment]
+    roots: tuple[str, ...] = _WORKER["roots"]  # type: ignore[assignment]
+    packages: dict[str, str] = _WORKER["packages"]  # type: ignore[assignment]
     results = []
     for path in paths:
         try:
@@ -304,7 +319,8 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
             data, path, job.settings, rules, job.show_traceback, facts, facts_only=job.facts_only
         )
         items = [d.to_tuple() for d in diagnostics]
-        results.append((path, content_hash(data), items, facts[0] if facts else None))
+        digest = entry_digest(content_hash(data), module_identity(path, roots, packages)[1])
+        results.append((path, digest, items, facts[0] if facts else None))
     return results
 
 
@@ -380,9 +396,24 @@ def _analyse(
     return [] if facts_only else diagnostics + checker.internal_errors
 
 
-@lru_cache(maxsize=64)
-def _dispatch_for(rules: tuple[Rule, ...]):
-    return build_dispatch(rules)
+_DISPATCH_SIZE = 64
+# dispatch tables by the identity of the rules they were built from: two ``Rule`` values
+# compare equal by their metadata alone, whatever their checks, so a table found by
+# equality could run another rule object's checks. An entry keeps its rules alive, so
+# their ids are not reused while it exists.
+_DISPATCH: dict[tuple[int, ...], tuple[tuple[Rule, ...], Dispatch]] = {}
+
+
+def _dispatch_for(rules: tuple[Rule, ...]) -> Dispatch:
+    key = tuple(map(id, rules))
+    known = _DISPATCH.get(key)
+    if known is not None:
+        return known[1]
+    if len(_DISPATCH) >= _DISPATCH_SIZE:
+        _DISPATCH.pop(next(iter(_DISPATCH)))
+    dispatch = build_dispatch(rules)
+    _DISPATCH[key] = (rules, dispatch)
+    return dispatch
 
 
 def _reports_parse_errors(settings: Settings) -> bool:

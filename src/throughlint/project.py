@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from throughlint.cache import ResultCache, content_hash
+from throughlint.cache import ResultCache, content_hash, entry_digest
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
 from throughlint.engine import (
@@ -42,7 +42,7 @@ from throughlint.index.reach import needs_graph, refine
 from throughlint.relevance import focus
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
-from throughlint.source import module_name, source_roots
+from throughlint.source import module_identity, module_name, source_roots
 
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
@@ -66,13 +66,16 @@ class IndexLoad:
 
 @dataclass
 class _Known:
-    """The facts of one file of the project, the content they belong to, and the file's
-    (mtime, size) when read: a long-lived project (the language server) re-reads only the
-    files whose stat changed."""
+    """The facts of one file of the project, the cache key they belong to (content and
+    module name: ``entry_digest``), the content hash, and the file's (mtime, size) when
+    read: a long-lived project (the language server) re-reads only the files whose stat
+    changed."""
 
     digest: str
     facts: dict | None
     stat: tuple[int, int] = (0, 0)
+    content: str = ""
+    module: str = ""
 
 
 @dataclass
@@ -136,9 +139,20 @@ class Project:
         return self._files
 
     def forget_files(self) -> None:
-        """Walk the root again next time (a long-lived project: files added or removed)."""
+        """Walk the root again next time (a long-lived project: files added or removed,
+        an ``__init__.py`` that changes which package a folder is)."""
         self._files = None
         self._absolute.clear()
+        self._memo.forget_modules()
+
+    def module_of(self, path: str) -> str:
+        """The dotted module name of a file of the project, as the index names it (known
+        until ``forget_files``)."""
+        identities = self._memo.identities
+        identity = identities.get(path)
+        if identity is None:
+            identity = identities[path] = module_identity(path, self._roots, self._memo.packages)
+        return identity[1]
 
     def cache(self) -> ResultCache | None:
         if self.use_cache and self._cache is None:
@@ -161,22 +175,30 @@ class Project:
         found: dict[str, dict] = {}
         missing: list[str] = []
         stats: dict[str, tuple[int, int]] = {}
+        # cache key -> content hash and module name, of the missing files
+        contents: dict[str, str] = {}
+        modules: dict[str, str] = {}
         for path in others:
             known = self._known.get(path)
             try:
                 info = os.stat(path)
                 stats[path] = stat = (info.st_mtime_ns, info.st_size)
-                if known is not None and known.stat == stat:
-                    digest = known.digest
+                if known is not None and known.stat == stat and known.content:
+                    content = known.content
                 else:
-                    digest = cache.digest_by_stat(path, stat) if cache is not None else None
-                    if digest is None:
+                    content = cache.digest_by_stat(path, stat) if cache is not None else None
+                    if content is None:
                         with open(path, "rb") as handle:
-                            digest = content_hash(handle.read())
+                            content = content_hash(handle.read())
                         if cache is not None:
-                            cache.remember_stat(path, stat, digest)
+                            cache.remember_stat(path, stat, content)
             except OSError:
                 continue
+            module = self.module_of(path)
+            if known is not None and known.content == content and known.module == module:
+                digest = known.digest  # unchanged: no hash to compute (a re-lint per key)
+            else:
+                digest = entry_digest(content, module)
             if known is not None and known.digest == digest:
                 facts, hit = known.facts, True
             elif cache is not None:
@@ -185,9 +207,11 @@ class Project:
                 hit, facts = False, None
             if not hit:
                 missing.append(path)
+                contents[digest] = content
+                modules[digest] = module
                 continue
             load.from_cache += 1
-            self._known[path] = _Known(digest, facts, stats[path])
+            self._known[path] = _Known(digest, facts, stats[path], content, module)
             if facts:
                 found[path] = facts
         job = Job(self.settings, self._job.rule_codes, facts_only=True)
@@ -195,7 +219,14 @@ class Project:
             if digest is None:
                 continue
             load.collected += 1
-            self._known[path] = _Known(digest, facts, stats.get(path, (0, 0)))
+            # a file changed since its stat was taken has no content hash: read it next time
+            self._known[path] = _Known(
+                digest,
+                facts,
+                stats.get(path, (0, 0)),
+                contents.get(digest, ""),
+                modules.get(digest, ""),
+            )
             if cache is not None:
                 cache.put(path, digest, None, facts)
             if facts:
@@ -228,7 +259,7 @@ class Project:
         pending: list[str] = []
         file_facts: dict[str, dict] = {}
         for path in discovery.files:
-            cached = cached_result(cache, path)
+            cached = cached_result(cache, path, self.module_of(path))
             if cached is None:
                 pending.append(path)
                 continue
@@ -252,7 +283,9 @@ class Project:
         if cache is not None:
             cache.save()
         try:
-            found = resolve_index(all_facts, file_facts, self._roots, result.notices)
+            found = resolve_index(
+                all_facts, file_facts, self._roots, result.notices, memo=self._memo
+            )
             result.diagnostics.extend(found)
         except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
             result.errors.append(

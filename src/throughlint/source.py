@@ -14,7 +14,6 @@ import re
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Span
@@ -144,14 +143,22 @@ def _raise_syntax(message: str, line: int, column: int) -> ast.Module:
 # --- module identity -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _package_of(directory: str) -> str:
+def _package_of(directory: str, known: dict[str, str] | None = None) -> str:
+    """The dotted package a folder is, from the ``__init__.py`` files at and above it.
+    ``known`` is the caller's memo of answers: the file system changes (a new
+    ``__init__.py``), so no answer is kept beyond the caller's run or project."""
+    if known is not None and directory in known:
+        return known[directory]
     if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return ""
-    parent = os.path.dirname(directory)
-    outer = _package_of(parent) if parent != directory else ""
-    name = os.path.basename(directory)
-    return f"{outer}.{name}" if outer else name
+        package = ""
+    else:
+        parent = os.path.dirname(directory)
+        outer = _package_of(parent, known) if parent != directory else ""
+        name = os.path.basename(directory)
+        package = f"{outer}.{name}" if outer else name
+    if known is not None:
+        known[directory] = package
+    return package
 
 
 def source_roots(settings: Settings) -> tuple[str, ...]:
@@ -161,11 +168,14 @@ def source_roots(settings: Settings) -> tuple[str, ...]:
     )
 
 
-def module_identity(path: str, roots: Sequence[str] = ()) -> tuple[str, str]:
+def module_identity(
+    path: str, roots: Sequence[str] = (), packages: dict[str, str] | None = None
+) -> tuple[str, str]:
     """``(root, dotted name)`` of a file. Under one of the ``src`` ``roots`` the name is the
     path from that root (namespace packages included); elsewhere it comes from the
     ``__init__.py`` files above the file, and the root is the folder above the outermost
-    package. Two ``models.py`` in two roots are two modules."""
+    package. Two ``models.py`` in two roots are two modules. ``packages`` memoizes the
+    folders' packages for one run or project (see :func:`_package_of`)."""
     absolute = os.path.abspath(path)
     stem = os.path.splitext(os.path.basename(absolute))[0]
     for root in roots:
@@ -177,7 +187,7 @@ def module_identity(path: str, roots: Sequence[str] = ()) -> tuple[str, str]:
                 parts.pop()
             return root, ".".join(parts) or "__init__"
     directory = os.path.dirname(absolute)
-    package = _package_of(directory)
+    package = _package_of(directory, packages)
     root = directory
     for _ in package.split(".") if package else ():
         root = os.path.dirname(root)

@@ -388,15 +388,13 @@ _METHODS = (
 )  # fmt: skip
 
 
-_last: tuple[ast.Call | None, DbCall | None] = (None, None)
-
-
 def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCall | None:
     """What database work ``call`` does, or None. Several rules ask about the same call in
-    a row during the one walk, so the last answer is kept."""
-    global _last
-    if _last[0] is call:
-        return _last[1]
+    a row during the one walk, so the last answer is kept, in the file's model (nothing
+    of one lint outlives it)."""
+    last = model.memo("classify_call")
+    if last.get("call") is call:
+        return last["result"]
     result = _classify(model, call, settings)
     if (
         result is not None
@@ -404,7 +402,7 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
         and not isinstance(call.func, ast.Name)
     ):
         result = replace(result, api=f"{unparse_short(call.func, 40)}()")
-    _last = (call, result)
+    last["call"], last["result"] = call, result
     return result
 
 

@@ -4,6 +4,7 @@ It knows no rule: rules query it from their project-level checks (``Rule.on_proj
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,11 +40,53 @@ class Relation:
     lazy: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FieldFacts:
+    """A relation field of a model class as the walk recorded it (``target`` unresolved:
+    ``=module.Class``, ``self``, ``app.Model`` or a class name)."""
+
+    kind: str  # fk, o2o, m2m, gfk (Django); rel (SQLAlchemy)
+    target: str | None
+    related: str | None  # Django's related_name
+    lazy: str | None
+    backref: str | None
+    backref_lazy: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    """A class of the project: its bases (resolved names), relation fields, the methods it
+    defines, and whether it is an abstract or proxy model."""
+
+    bases: Sequence[str]
+    fields: Mapping[str, FieldFacts]
+    methods: Sequence[str] = ()
+    abstract: bool = False
+    proxy: bool = False
+
+    @classmethod
+    def from_json(cls, record: Mapping[str, Any]) -> ClassFacts:
+        """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``)."""
+        relations = record["r"]
+        return cls(
+            record["b"],
+            {name: FieldFacts(*values) for name, values in relations.items()} if relations else {},
+            record.get("m", ()),
+            bool(record.get("a")),
+            bool(record.get("x")),
+        )
+
+
 class ProjectIndex:
     def __init__(self) -> None:
-        self.classes: dict[str, dict[str, Any]] = {}
-        self.functions: dict[str, list[Any]] = {}
-        self.statements: dict[str, list[str]] = {}
+        self.classes: dict[str, ClassFacts] = {}
+        # the project's functions, by column (one object per function would cost a tenth
+        # of a one-file run in a 5,000-file project): their own effects (``Effect`` bits),
+        # the resolved names they call, and the call that gives each effect (by bit)
+        self.functions: dict[str, int] = {}
+        self._callees: dict[str, Sequence[str]] = {}
+        self._own_witness: dict[str, Mapping[str, str]] = {}
+        self.statements: dict[str, tuple[str, str]] = {}  # module-level SQL: verb, text
         self._kinds: dict[str, str | None] = {}
         self._relations: dict[str, dict[str, Relation]] = {}
         self._effects: dict[str, int] = {}
@@ -65,16 +108,22 @@ class ProjectIndex:
     # --- building ----------------------------------------------------------------------
 
     def add(self, facts: dict[str, Any] | None) -> None:
+        """Merge one file's facts, as JSON (they cross the cache and worker boundaries)."""
         if not facts:
             return
-        self.classes.update(facts.get("c", {}))
-        self.functions.update(facts.get("f", {}))
-        self.statements.update(facts.get("s", {}))
+        classes, functions = self.classes, self.functions
+        for name, record in facts.get("c", {}).items():
+            classes[name] = ClassFacts.from_json(record)
+        callees, witnesses = self._callees, self._own_witness
+        for name, (effect, called, witness) in facts.get("f", {}).items():
+            functions[name], callees[name], witnesses[name] = effect, called, witness
+        for name, (verb, text) in facts.get("s", {}).items():
+            self.statements[name] = (verb, text)
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
-        for name, callees in facts.get("x", {}).items():
-            self._fixed_calls.setdefault(name, set()).update(callees)
+        for name, called in facts.get("x", {}).items():
+            self._fixed_calls.setdefault(name, set()).update(called)
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -89,7 +138,7 @@ class ProjectIndex:
         record = self.classes.get(name)
         kind = None
         if record is not None and depth < 20:
-            for base in record["b"]:
+            for base in record.bases:
                 if base in DJANGO_MODEL_BASES:
                     kind = "django"
                 elif base in SQLALCHEMY_BASES:
@@ -109,7 +158,7 @@ class ProjectIndex:
         record = self.classes.get(name)
         if record is None or depth > 20 or self.model_kind(name) != "django":
             return None
-        for base in record["b"]:
+        for base in record.bases:
             if base in DJANGO_MODEL_BASES or base == "builtins.object":
                 continue
             base_record = self.classes.get(base)
@@ -117,7 +166,7 @@ class ProjectIndex:
                 return None  # a mixin or a model of a library: its table is unknown
             if self.model_kind(base) != "django":
                 continue
-            if base_record.get("a") or record.get("x"):  # an abstract model: no table of its own
+            if base_record.abstract or record.proxy:  # an abstract model: no table of its own
                 parent = self.concrete_parent(base, depth + 1)
             else:
                 parent = base
@@ -134,10 +183,9 @@ class ProjectIndex:
             framework = self.model_kind(owner)
             if framework is None:
                 continue
-            for attribute, (kind, target, related, lazy, backref, backref_lazy) in record[
-                "r"
-            ].items():
-                resolved = self._target(owner, target, by_name)
+            for attribute, field in record.fields.items():
+                kind, related, backref = field.kind, field.related, field.backref
+                resolved = self._target(owner, field.target, by_name)
                 if framework == "django":
                     self._add(owner, attribute, Relation("django", kind, resolved, kind == "m2m"))
                     if resolved is None or kind == "gfk" or (related or "").endswith("+"):
@@ -158,13 +206,13 @@ class ProjectIndex:
                         )
                 else:
                     self._add(
-                        owner, attribute, Relation("sqlalchemy", "rel", resolved, False, lazy)
+                        owner, attribute, Relation("sqlalchemy", "rel", resolved, False, field.lazy)
                     )
                     if backref and resolved is not None:
                         self._add(
                             resolved,
                             backref,
-                            Relation("sqlalchemy", "rel", owner, False, backref_lazy),
+                            Relation("sqlalchemy", "rel", owner, False, field.backref_lazy),
                         )
 
     def _add(self, owner: str | None, attribute: str, relation: Relation) -> None:
@@ -200,7 +248,7 @@ class ProjectIndex:
         record = self.classes.get(model)
         if record is None:
             return None
-        for base in record["b"]:
+        for base in record.bases:
             found = self.relation(base, attribute, depth + 1)
             if found is not None:
                 return found
@@ -209,16 +257,16 @@ class ProjectIndex:
     # --- summaries ---------------------------------------------------------------------
 
     def _build_summaries(self) -> None:
-        effects = {name: record[0] for name, record in self.functions.items()}
+        effects = dict(self.functions)
         # the facts' own witness dicts, copied only for a function that gains one
-        witness = {name: record[2] for name, record in self.functions.items()}
+        witness = dict(self._own_witness)
         copied: set[str] = set()
-        callers = [(name, record[1]) for name, record in self.functions.items() if record[1]]
+        callers = [(name, called) for name, called in self._callees.items() if called]
         # each callee name is looked up once, not once per caller per round
         keys = {callee: self._function_key(callee) for _, names in callers for callee in names}
         subclasses = self._subclasses
         for name, record in self.classes.items():
-            for base in record["b"]:
+            for base in record.bases:
                 subclasses.setdefault(base, []).append(name)
         for callee, key in list(keys.items()):
             if key is not None:
@@ -260,7 +308,7 @@ class ProjectIndex:
                         value |= new
                         short = callee.rsplit(".", 1)[-1]
                         if name not in copied:
-                            witness[name] = dict(witness[name])
+                            witness[name] = dict(witness.get(name, {}))
                             copied.add(name)
                         for bit, text in list(witness.get(key, {}).items()):
                             if int(bit) & new:
@@ -303,14 +351,13 @@ class ProjectIndex:
         if memo_key in memo:
             return memo[memo_key]
         memo[memo_key] = effects.get(key, 0)  # recursion: the plain summary
-        record = self.functions.get(key)
-        value = record[0] if record else 0
+        value = self.functions.get(key, 0)
         for bit, guard in paths.get("b", {}).items():
             if guard[0] in bindings and not holds(guard, bindings[guard[0]]):
                 value &= ~int(bit)
         fixed = self._fixed_calls.get(key, ())
         edges = paths.get("e", {})
-        for callee in record[1] if record else ():
+        for callee in self._callees.get(key, ()):
             callee_key = self._keys.get(callee)
             if callee_key is None or (callee_key in self.cached and callee in fixed):
                 continue
@@ -343,8 +390,8 @@ class ProjectIndex:
         commit = Effect.COMMIT.value
         hard = {
             name
-            for name, record in self.functions.items()
-            if record[0] & commit and self._atomic.get(name, True)
+            for name, own in self.functions.items()
+            if own & commit and self._atomic.get(name, True)
         }
         if not self._atomic:
             return frozenset(name for name, value in effects.items() if value & commit)
@@ -377,7 +424,7 @@ class ProjectIndex:
         owner, _, method = plain.rpartition(".")
         record = self.classes.get(owner)
         if record is not None and depth < 6:
-            for base in record["b"]:
+            for base in record.bases:
                 found = self._function_key(f"{base}.{method}", depth + 1)
                 if found is not None:
                     return found
@@ -424,7 +471,8 @@ class ProjectIndex:
             if subclass in seen:
                 continue
             seen.add(subclass)
-            if caller and caller in self.classes.get(subclass, {}).get("m", ()):
+            record = self.classes.get(subclass)
+            if caller and record is not None and caller in record.methods:
                 continue
             todo.extend(self._subclasses.get(subclass, ()))
             key = f"{subclass}.{method}"
@@ -476,7 +524,7 @@ class ProjectIndex:
                 owner, _, name = key.rpartition(".")
                 by_name.setdefault(name, []).append(owner)
             for owner, record in self.classes.items():  # methods without effects too
-                for name in record.get("m", ()):
+                for name in record.methods:
                     owners = by_name.setdefault(name, [])
                     if owner not in owners:
                         owners.append(owner)
@@ -538,7 +586,7 @@ class ProjectIndex:
         record = self.classes.get(name)
         if record is None or depth > 10:
             return False
-        return any(b == base or self._derives(b, base, depth + 1) for b in record["b"])
+        return any(b == base or self._derives(b, base, depth + 1) for b in record.bases)
 
     def many_accessors(self) -> frozenset[str]:
         """Names of Django related managers (m2m fields, reverse foreign keys) on any model
@@ -554,7 +602,8 @@ class ProjectIndex:
             for owner, record in self.classes.items():
                 if self.model_kind(owner) != "django":
                     continue
-                for attribute, (kind, _target, related, *_rest) in record["r"].items():
+                for attribute, field in record.fields.items():
+                    kind, related = field.kind, field.related
                     if kind == "m2m":
                         names.add(attribute)
                     if (

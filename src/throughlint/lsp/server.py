@@ -47,14 +47,16 @@ class ThroughlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("throughlint", __version__)
         self.linted: dict[str, _Linted] = {}
-        self._settings: dict[str, tuple[float, Settings]] = {}
-        self._baselines: dict[str, tuple[float, dict[str, str]]] = {}
-        self._projects: dict[tuple[str, Settings], Project] = {}
+        # config path -> (its bytes, the settings read from them)
+        self._settings: dict[str, tuple[bytes, Settings]] = {}
+        self._baselines: dict[str, tuple[tuple[int, int], dict[str, str]]] = {}
+        self._projects: dict[str, Project] = {}
 
     def project_for(self, path: str, settings: Settings) -> Project:
-        """One long-lived project per root and settings: the index of the files not open
-        stays in memory and only files whose stat changed are read again. Without a
-        configuration file, the workspace folder holding ``path`` is the root."""
+        """One long-lived project per root: the index of the files not open stays in
+        memory and only files whose stat changed are read again; new settings replace it
+        (the old one is not kept). Without a configuration file, the workspace folder
+        holding ``path`` is the root."""
         root = settings.project_root
         if settings.config_file is None:
             folders = [folder.path for folder in self.workspace.folders.values()]
@@ -63,9 +65,9 @@ class ThroughlintServer(LanguageServer):
             absolute = os.path.abspath(path)
             inside = [f for f in folders if f and _contains(os.path.abspath(f), absolute)]
             root = max(inside, key=len) if inside else os.path.dirname(absolute)
-        key = (os.path.abspath(root), settings)
+        key = os.path.abspath(root)
         project = self._projects.get(key)
-        if project is None:
+        if project is None or not _same_settings(project.settings, settings):
             project = self._projects[key] = Project(settings, root)
         return project
 
@@ -81,9 +83,12 @@ class ThroughlintServer(LanguageServer):
             )
             return Settings()
         key = config or ""
-        mtime = os.path.getmtime(config) if config else 0.0
+        try:  # by content, not mtime: two writes within a timestamp tick differ too
+            data = _read_bytes(config) if config else b""
+        except OSError:
+            data = None
         known = self._settings.get(key)
-        if known is not None and known[0] == mtime:
+        if known is not None and data is not None and known[0] == data:
             return known[1]
         try:
             settings = load_settings(config, path, known_codes())
@@ -92,7 +97,8 @@ class ThroughlintServer(LanguageServer):
                 types.ShowMessageParams(types.MessageType.Error, f"throughlint: {exc}")
             )
             settings = Settings()
-        self._settings[key] = (mtime, settings)
+        if data is not None:
+            self._settings[key] = (data, settings)
         return settings
 
     def without_baselined(self, diagnostics: list[Diagnostic], settings: Settings):
@@ -104,10 +110,11 @@ class ThroughlintServer(LanguageServer):
         if path is None or not diagnostics:
             return diagnostics
         try:
-            mtime = os.path.getmtime(path)
+            info = os.stat(path)
+            stat = (info.st_mtime_ns, info.st_size)
             known = self._baselines.get(path)
-            if known is None or known[0] != mtime:
-                known = self._baselines[path] = (mtime, read_baseline(path))
+            if known is None or known[0] != stat:
+                known = self._baselines[path] = (stat, read_baseline(path))
         except (OSError, BaselineError):
             return diagnostics
         return apply_baseline(diagnostics, known[1], settings.project_root).new
@@ -138,6 +145,20 @@ class ThroughlintServer(LanguageServer):
                 uri=uri, version=document.version, diagnostics=[lsp for _, lsp in linted.findings]
             )
         )
+
+
+def _same_settings(first: Settings, second: Settings) -> bool:
+    """Equal settings read from the same file (``Settings`` equality leaves out where they
+    were read from)."""
+    return first == second and (first.project_root, first.config_file) == (
+        second.project_root,
+        second.config_file,
+    )
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _contains(folder: str, path: str) -> bool:
