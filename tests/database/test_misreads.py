@@ -509,6 +509,26 @@ ARGUED = {
                 for line in lines:
                     self.log_info(line)  # expect: TL102
         """,
+    "literal-before-unpacked-arguments": """
+        from app.models import Setting
+
+        class Component:
+            def log_hook(self, level, message, *args, save=False):
+                if level != "DEBUG":
+                    Setting.objects.create(key=message % args)
+
+            def log_debug(self, message, *args):
+                self.log_hook("DEBUG", message, *args)
+
+            def log_any(self, level, message, **options):
+                self.log_hook(level, message, **options)
+
+            def update(self, lines):
+                for line in lines:
+                    self.log_debug("line %s", line)
+                for line in lines:
+                    self.log_any("INFO", "line %s", line=line)  # expect: TL102
+        """,
     "default-kept-skips-the-early-returned-branch": """
         from app.models import Setting
 

@@ -329,8 +329,9 @@ class ProjectIndex:
         found: dict[str, Any] = {}
         params = self._paths[key].get("p", [])
         offset = 1 if params and params[0][0] in ("self", "cls") else 0
+        unpacked = "*" in spec  # ``f(x, *args)``: a parameter not named may be filled
         for position, (name, default) in enumerate(params[offset:]):
-            item = spec.get(str(position)) or spec.get(name) or default
+            item = spec.get(str(position)) or spec.get(name) or (None if unpacked else default)
             if not item:
                 continue
             if item[0] == "=":

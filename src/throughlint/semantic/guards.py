@@ -117,16 +117,19 @@ def holds(guard: Guard, value: Any) -> bool:
 
 def argument_spec(model: SemanticModel, call: ast.Call) -> dict[str, list] | None:
     """What a call passes, for the index: ``{"0": ["=", False], "level": ["@", "level"],
-    "1": ["?"]}``: a literal, a parameter of the caller passed on, or unknown. None when
-    it unpacks (``*args``, ``**kw``)."""
+    "1": ["?"]}``: a literal, a parameter of the caller passed on, or unknown. Positions
+    after a ``*args`` are unknown; ``"*"`` says an unpacking may fill any parameter not
+    named (so no default can be assumed). None when nothing is known."""
     spec: dict[str, list] = {}
     for position, argument in enumerate(call.args):
         if isinstance(argument, ast.Starred):
-            return None
+            spec["*"] = ["?"]
+            break
         spec[str(position)] = _argument(model, argument)
     for keyword in call.keywords:
         if keyword.arg is None:
-            return None
+            spec["*"] = ["?"]
+            continue
         spec[keyword.arg] = _argument(model, keyword.value)
     return spec
 
