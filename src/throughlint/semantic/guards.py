@@ -27,6 +27,7 @@ _NEGATED = {
 }
 _WINDOW = 6  # an early ``if x: return`` opens its block: look no further back for it
 _LITERALS = (str, int, bool, type(None))
+_LONGEST = 200  # longer strings are no flags: not worth carrying in the facts
 
 
 def call_guard(model: SemanticModel) -> Guard | None:
@@ -79,7 +80,7 @@ def parse_guard(model: SemanticModel, test: ast.expr) -> Guard | None:
         and len(test.ops) == 1
         and isinstance(test.left, ast.Name)
         and isinstance(test.comparators[0], ast.Constant)
-        and isinstance(test.comparators[0].value, _LITERALS)
+        and _literal(test.comparators[0].value)
         and _parameter(model, test.left.id)
     ):
         op = {ast.Is: "is", ast.IsNot: "is not", ast.Eq: "==", ast.NotEq: "!="}.get(
@@ -134,8 +135,17 @@ def argument_spec(model: SemanticModel, call: ast.Call) -> dict[str, list] | Non
     return spec
 
 
+def _literal(value: object) -> bool:
+    """A value the facts can carry as JSON: None, a bool, a short str, a 64-bit int."""
+    if isinstance(value, str):
+        return len(value) <= _LONGEST
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, _LITERALS)
+
+
 def _argument(model: SemanticModel, value: ast.expr) -> list:
-    if isinstance(value, ast.Constant) and isinstance(value.value, _LITERALS):
+    if isinstance(value, ast.Constant) and _literal(value.value):
         return ["=", value.value]
     if isinstance(value, ast.Name) and _parameter(model, value.id):
         return ["@", value.id]
@@ -156,6 +166,6 @@ def parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[list]:
 
 
 def _default(value: ast.expr) -> list:
-    if isinstance(value, ast.Constant) and isinstance(value.value, _LITERALS):
+    if isinstance(value, ast.Constant) and _literal(value.value):
         return ["=", value.value]
     return ["?"]
