@@ -107,7 +107,7 @@ def _placement(place: tuple | list | None) -> dict:
 
 
 def pending_diagnostic(
-    rule: Rule, path: str, pending: dict, message: str, fix: Fix | None
+    rule: Rule, path: str, pending: dict, message: str, fix: Fix | None, confidence: str = "typed"
 ) -> Diagnostic:
     """A pending finding (``index/facts.py``) that a project-level check confirmed."""
     depth, loop_input, complexity = pending.get("ctx") or (pending.get("depth", 0), "", 0)
@@ -120,6 +120,7 @@ def pending_diagnostic(
         pending["src"],
         pending.get("fn", ""),
         FindingContext(depth, loop_input, complexity),
+        confidence,
         place=pending.get("place"),
     )
 

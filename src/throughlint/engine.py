@@ -172,7 +172,14 @@ def _index_key(file_facts: dict[str, dict], linted: set[str]) -> tuple:
     keeps them while their content is unchanged), the linted files' by value."""
     others = tuple((path, id(facts)) for path, facts in file_facts.items() if path not in linted)
     own = tuple(
-        (path, json.dumps([facts.get(k) for k in ("c", "f", "s", "h", "n")], sort_keys=True))
+        (
+            path,
+            # every fact the merged index reads (not the file's own pending findings)
+            json.dumps(
+                {key: value for key, value in facts.items() if key not in ("p", "codes")},
+                sort_keys=True,
+            ),
+        )
         for path, facts in file_facts.items()
         if path in linted
     )
@@ -188,13 +195,15 @@ def _project_findings(index: ProjectIndex, path: str, facts: dict) -> list[Diagn
         suppressed = frozenset(pending["sup"])
         for rule in rules:
             for check in rule.project_checks.get(pending["k"], ()):
-                for message, group, fix in check(index, pending):
+                for message, group, fix, *confidence in check(index, pending):
                     if group is not None:
                         if group in groups:
                             continue
                         groups.add(group)
                     if not is_suppressed(rule.code, suppressed):
-                        found.append(pending_diagnostic(rule, path, pending, message, fix))
+                        found.append(
+                            pending_diagnostic(rule, path, pending, message, fix, *confidence)
+                        )
     return found
 
 

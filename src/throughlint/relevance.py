@@ -154,6 +154,8 @@ def _group(members: list[Diagnostic]) -> Diagnostic:
         loop_source=first.loop_source,
         input_size=first.input_size,
         path_kind=first.path_kind,
+        # a loop with one call known for certain is certain; only name-tied calls: heuristic
+        confidence="typed" if any(d.confidence == "typed" for d in members) else worst.confidence,
         related=tuple(
             Related(d.path, d.span.line, d.span.column, d.code, d.message, d.fix) for d in members
         ),

@@ -164,7 +164,18 @@ def nested_deep(n: int) -> str:
     return head + "".join(body) + "    " * (n + 1) + "pass\n"
 
 
+def guarded_helper(n: int) -> str:
+    """A function opening with a flag guard and a guard on a parameter, then ``n`` calls
+    (memo and path facts look back a few statements, never along the whole block)."""
+    head = "from shop.models import Book\n\ndef sync(self, pks, save=True):\n"
+    head += "    if self._done:\n        return\n    if not save:\n        return\n"
+    line = "    Book.objects.get(pk={k})\n    helper(pks, save=False)\n"
+    body = "".join(line.format(k=k) for k in range(n))
+    return head + body + "    self._done = True\n    for pk in pks:\n        sync(self, pk)\n"
+
+
 SHAPES: dict[str, tuple[Shape, int, str | None]] = {
+    "guarded helper": (guarded_helper, 16, None),
     "awaited calls": (awaited, 16, "TL402"),
     "session.add": (session_add, 16, "TL102"),
     "cursor.execute": (cursor_execute, 16, "TL102"),

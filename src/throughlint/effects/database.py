@@ -458,9 +458,39 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         and not (isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"))
         and _imports_django(model)
         and (receiver is None or receiver.endswith(("[]", "()")))
+        and not _stdlib_object(receiver)
     ):
         return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     return None
+
+
+def _stdlib_object(receiver: str | None) -> bool:
+    """An object a standard-library module made (``tempfile.SpooledTemporaryFile()``), not
+    whatever ``getattr()`` or another builtin returned."""
+    if receiver is None:
+        return False
+    root = receiver.split(".", 1)[0]
+    return root in _STDLIB and root != "builtins"
+
+
+def constructed_by_name(model: SemanticModel, call: ast.Call, found: DbCall | None) -> str | None:
+    """``ctx = Canvas(...); ctx.save()`` taken for a model save by its name alone: the
+    class constructed (``app.gfx.Canvas``), whose ``save`` the project index can tell
+    (a model's save writes, a graphics context's does not); else None."""
+    if found is None or found.framework != "django" or found.method not in ("save", "delete"):
+        return None
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    receiver = model.resolve(func.value)
+    if receiver is None or not receiver.endswith("()") or receiver.startswith("django."):
+        return None
+    owner = receiver[:-2]
+    if "(" in owner or "[" in owner or not owner.rpartition(".")[2][:1].isupper():
+        return None
+    if _is_django_instance(receiver):
+        return None
+    return owner
 
 
 def _no_commit(call: ast.Call) -> bool:

@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 from throughlint.apis import EXECUTORS
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.blocking import blocking_call
-from throughlint.effects.database import classify_call, receiver_per_item, sql_text, sql_verb
+from throughlint.effects.database import (
+    classify_call,
+    constructed_by_name,
+    receiver_per_item,
+    sql_text,
+    sql_verb,
+)
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
@@ -34,9 +40,11 @@ from throughlint.semantic.expressions import (
     unparse_short,
     walk_same_function,
 )
+from throughlint.semantic.guards import argument_spec, call_guard, parameters
 from throughlint.semantic.input_size import argument_size
 from throughlint.semantic.loops import describe_loop, is_batch_loop
-from throughlint.semantic.queries import query_chain
+from throughlint.semantic.queries import prefetched, query_chain
+from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
 from throughlint.suppression import line_suppressions
@@ -86,9 +94,14 @@ class FileFacts:
     __slots__ = (
         "arguments",
         "asynchronous",
+        "atomic",
+        "bit_guards",
         "blocking",
+        "cached",
         "classes",
         "codes",
+        "edges",
+        "fixed",
         "functions",
         "hot",
         "imports",
@@ -97,11 +110,26 @@ class FileFacts:
         "parameters",
         "pending",
         "seen",
+        "signatures",
         "statements",
+        "varying",
     )
 
     def __init__(self, codes: tuple[str, ...] = ()) -> None:
         self.codes = codes
+        # functions whose results are cached (``functools.cache``), and per function the
+        # project callees it calls with fixed arguments only (once per process if cached)
+        self.cached: list[str] = []
+        # ``@transaction.atomic`` functions: True when they also commit by other means
+        self.atomic: dict[str, bool] = {}
+        # path facts (``semantic/guards.py``): per function, the guard on a parameter that
+        # every site of an effect runs under (0: some site is unguarded), and per project
+        # callee its guard and the arguments passed (0 when the sites differ)
+        self.signatures: dict[str, list] = {}
+        self.bit_guards: dict[str, dict[str, Any]] = {}
+        self.edges: dict[str, dict[str, list]] = {}
+        self.fixed: dict[str, set[str]] = {}
+        self.varying: dict[str, set[str]] = {}
         self.classes: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, list[Any]] = {}
         self.pending: list[dict[str, Any]] = []
@@ -128,6 +156,43 @@ class FileFacts:
             record = self.functions[name] = [0, set(), {}]
         return record
 
+    def site(self, function: str, effect: int, guard: list | None) -> None:
+        """One place where ``function`` has ``effect``, under ``guard`` (or none)."""
+        known = self.bit_guards.setdefault(function, {})
+        for flag in Effect:
+            if flag.value and effect & flag.value:
+                bit = str(flag.value)
+                if bit not in known:
+                    known[bit] = guard or 0
+                elif known[bit] != guard:
+                    known[bit] = 0
+
+    def edge(self, function: str, callee: str, guard: list | None, spec: dict | None) -> None:
+        """One call of ``callee`` from ``function``: its guard and its arguments."""
+        known = self.edges.setdefault(function, {})
+        item = [guard or 0, spec or 0]
+        previous = known.get(callee)
+        if previous is None:
+            known[callee] = item
+        elif previous != item:
+            known[callee] = [
+                previous[0] if previous[0] == item[0] else 0,
+                previous[1] if previous[1] == item[1] else 0,
+            ]
+
+    def _paths_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for function in self.bit_guards.keys() | self.edges.keys():
+            bits = {bit: g for bit, g in self.bit_guards.get(function, {}).items() if g}
+            edges = {
+                callee: item
+                for callee, item in self.edges.get(function, {}).items()
+                if item[0] or (item[1] and any(v[0] != "?" for v in item[1].values()))
+            }
+            if bits or edges:
+                found[function] = {"p": self.signatures.get(function, []), "b": bits, "e": edges}
+        return found
+
     def to_json(self) -> dict[str, Any] | None:
         if not (
             self.classes
@@ -150,7 +215,7 @@ class FileFacts:
             extra["an"] = sorted(self.asynchronous & functions.keys())
         if self.imports:
             extra["re"] = self.imports
-        return {
+        found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
             "f": functions,
@@ -163,6 +228,21 @@ class FileFacts:
             **({"ph": self.hot} if self.hot else {}),
             **({"n": self.made} if self.made else {}),
         }
+        if self.cached:
+            found["m"] = self.cached
+        if self.atomic:
+            found["t"] = self.atomic
+        paths = self._paths_json()
+        if paths:
+            found["g"] = paths
+        fixed = {
+            name: sorted(callees - self.varying.get(name, set()))
+            for name, callees in self.fixed.items()
+            if callees - self.varying.get(name, set())
+        }
+        if fixed:
+            found["x"] = fixed
+        return found
 
 
 def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None:
@@ -209,15 +289,25 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     effect = call_effects(model, node, checker.settings)
     if effect and function is not None and _memoised(model, node):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
+    constructed = None
     if effect & (Effect.READ | Effect.WRITE):
         found = classify_call(model, node, checker.settings)
         if found is not None and found.lazy:  # a queryset built, not yet run
             effect &= ~Effect.READ
         if found is not None and found.framework == "sqlalchemy" and found.method in _BUFFERED:
             effect &= ~Effect.WRITE  # held by the session until a flush or commit
+        if effect & Effect.WRITE and function is not None:
+            constructed = constructed_by_name(model, node, found)
+            if constructed is not None:  # the index knows whether that class is a model
+                effect &= ~Effect.WRITE
     if function is not None:
         record = checker.index_facts.function(function)  # type: ignore[union-attr]
+        if effect & Effect.COMMIT and function in checker.index_facts.atomic:  # type: ignore[union-attr]
+            checker.index_facts.atomic[function] = True  # type: ignore[union-attr]
+        if constructed is not None:
+            record[1].add(f"{constructed}().{node.func.attr}")  # type: ignore[attr-defined]
         if effect:
+            checker.index_facts.site(function, effect.value, call_guard(model))  # type: ignore[union-attr]
             new = effect.value & ~record[0]
             if new:
                 record[0] |= effect.value
@@ -237,9 +327,12 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         _model_method(checker, node)
     if not project_callee(name):
         return
+    fixed = _fixed_arguments(node)
     if function is not None:
         facts: FileFacts = checker.index_facts  # type: ignore[assignment]
         facts.function(function)[1].add(name)
+        facts.edge(function, name, call_guard(model), argument_spec(model, node))
+        (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
         if node.args or node.keywords:
@@ -269,6 +362,9 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             text=unparse_short(node.func, 40),
             loop=describe_loop(loop),
             **flags,
+            **({"fixed": 1} if fixed else {}),
+            **({"atomic": 1} if _in_atomic(model) else {}),
+            **_arguments_passed(model, node),
         )
 
 
@@ -475,6 +571,31 @@ def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
     facts.hot[name] = f"`{short}()` is called on every pass of {shown} in `{where}` (line {line})"  # type: ignore[union-attr]
 
 
+def _arguments_passed(model, node: ast.Call) -> dict[str, Any]:
+    """The literal arguments of a call, for a helper whose effects hang on them."""
+    spec = argument_spec(model, node)
+    if spec is None:
+        return {}
+    literal = {key: value for key, value in spec.items() if value[0] == "="}
+    unknown = {key: ["?"] for key, value in spec.items() if value[0] != "="}
+    return {"args": {**literal, **unknown}}
+
+
+def _in_atomic(model) -> bool:
+    """Inside a Django ``transaction.atomic()`` block or a function decorated with it: an
+    ``atomic`` the call enters is a savepoint, not a commit."""
+    if model.within_with(_ATOMIC) is not None:
+        return True
+    decorators = getattr(model.function, "decorator_list", ())
+    return any(model.resolve(decorator) in _ATOMIC for decorator in decorators)
+
+
+def _fixed_arguments(node: ast.Call) -> bool:
+    """Every argument a literal (or none): a cached function called so runs once."""
+    values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    return all(isinstance(value, ast.Constant) for value in values)
+
+
 def _pool_value(model, context: ast.expr) -> ast.Call | None:
     """The executor construction a ``with`` item enters: ``with Executor() as pool`` or
     ``with pool:`` after ``pool = Executor() if parallel else nullcontext()``."""
@@ -551,6 +672,18 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
     loop = model.hot_loop()
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
+    origin = receiver_origin(model, node.func.value)  # type: ignore[attr-defined]
+    evidence: dict[str, str] = {}
+    if origin is not None:
+        root = (origin.name or "").split(".", 1)[0]
+        if origin.foreign or (root in _STDLIB and root != "builtins"):
+            return  # a str, a builtin value, something the standard library made
+        if origin.model is not None:
+            evidence["model"] = origin.model
+        elif origin.name is not None:
+            evidence["origin"] = origin.name
+    if not checker.settings.heuristics:
+        evidence["typed_only"] = "1"  # ``heuristics = false``: name-only answers are off
     add_pending(
         checker,
         node,
@@ -558,6 +691,7 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
         method=method,
         text=unparse_short(node.func, 40),
         loop=describe_loop(loop),
+        **evidence,
     )
 
 
@@ -588,12 +722,12 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
         receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
-        if (
-            binding is not None
-            and binding.kind is BindingKind.LOOP_VARIABLE
-            and query_chain(model, binding.value) is not None
-        ):
-            return
+        if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
+            if query_chain(model, binding.value) is not None:
+                return
+            loaded = prefetched(model, binding.value)
+            if any(path.split("__", 1)[0] == found.attr for path in loaded):
+                return  # ``rows = rows.prefetch_related("attr")``: served from the cache
     add_pending(
         checker,
         node,
@@ -619,7 +753,8 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
         return
     _related_manager(checker, iterable, evaluated=True)
     found = classify_call(model, iterable, checker.settings)
-    if found is not None and found.lazy:
+    if found is not None and found.lazy and not _memoised(model, iterable):
+        checker.index_facts.site(model.function_name, Effect.READ.value, call_guard(model))  # type: ignore[union-attr]
         record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
         if not record[0] & Effect.READ.value:
             record[0] |= Effect.READ.value
@@ -639,6 +774,7 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
         if context is not None:
             if _single_task(node) or _in_fallback(model):
                 return  # a thread to run one call off the event loop, or a fallback path
+            checker.index_facts.site(model.function_name, Effect.POOL.value, call_guard(model))  # type: ignore[union-attr]
             record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
             if not record[0] & Effect.POOL.value:
                 record[0] |= Effect.POOL.value
@@ -654,15 +790,26 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
             return
 
 
+_CACHES = frozenset(
+    {"functools.cache", "functools.lru_cache", "functools.lru_cache()", "cachetools.cached()"}
+)
+
+
 @COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
 def record_transaction_decorator(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     model = checker.semantic
     if checker.index_facts.blocking and _runs_async(node):  # type: ignore[union-attr]
         checker.index_facts.asynchronous.add(_qualified(checker, node.name))  # type: ignore[union-attr]
+    checker.index_facts.signatures[_qualified(checker, node.name)] = parameters(node)  # type: ignore[union-attr]
     for decorator in node.decorator_list:
+        if model.resolve(decorator) in _CACHES:
+            checker.index_facts.cached.append(_qualified(checker, node.name))  # type: ignore[union-attr]
         if model.resolve(decorator) in _ATOMIC:
-            record = checker.index_facts.function(_qualified(checker, node.name))  # type: ignore[union-attr]
+            qualified = _qualified(checker, node.name)
+            checker.index_facts.atomic.setdefault(qualified, False)  # type: ignore[union-attr]
+            checker.index_facts.site(qualified, Effect.COMMIT.value, None)  # type: ignore[union-attr]
+            record = checker.index_facts.function(qualified)  # type: ignore[union-attr]
             record[0] |= Effect.COMMIT.value
             record[2][str(Effect.COMMIT.value)] = (
                 f"`@transaction.atomic` ({model.module}, line {node.lineno})"
@@ -783,11 +930,10 @@ def record_declarative_base(checker: Checker, node: ast.AST) -> None:
 @COLLECTOR.on(ast.ClassDef)
 def record_class(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, ast.ClassDef)
-    if not node.bases:
-        return
     model = checker.semantic
     bases = [base for base in (model.resolve(b) for b in node.bases) if base is not None]
     if not bases or all(base.startswith("builtins.") for base in bases):
+        _plain_class(checker, node)
         return
     relations: dict[str, list[Any]] = {}
     abstract = proxy = False
@@ -826,6 +972,20 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if proxy:
         record["x"] = True
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
+
+
+def _plain_class(checker: Checker, node: ast.ClassDef) -> None:
+    """A class with no project or library base: only its methods, so that a method name
+    it shares with a model does not tie an unknown receiver to that model."""
+    methods = [
+        statement.name
+        for statement in node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and not statement.name.startswith("_")
+    ]
+    if methods:
+        qualified = _qualified(checker, node.name)
+        checker.index_facts.classes[qualified] = {"b": [], "r": {}, "m": methods}  # type: ignore[union-attr]
 
 
 def _meta_flag(meta: ast.ClassDef, name: str) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from throughlint.effects.kinds import Effect
+from throughlint.semantic.guards import holds
 
 _BLOCKING = Effect.BLOCKING.value
 SUMMARY_DEPTH = 4
@@ -99,6 +100,16 @@ class ProjectIndex:
         self.hot: dict[str, str] = {}  # callee called once per item -> where
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
         self._per_item: dict[str, str] | None = None
+        self._roots: frozenset[str] | None = None
+        self.cached: set[str] = set()  # functions whose results are cached
+        # ``@transaction.atomic`` functions (True: they commit by other means too), and the
+        # functions that commit other than through a Django atomic block, transitively
+        self._atomic: dict[str, bool] = {}
+        self._hard_commits: frozenset[str] = frozenset()
+        # path facts per function: parameters, guarded effects, guarded / argued calls
+        self._paths: dict[str, dict[str, Any]] = {}
+        self._callee_keys: dict[str, str | None] = {}
+        self._fixed_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
 
@@ -119,6 +130,11 @@ class ProjectIndex:
         for name, where in facts.get("ph", {}).items():
             self.hot.setdefault(name, where)
         self.made.update(facts.get("n", {}))
+        self.cached.update(facts.get("m", ()))
+        self._atomic.update(facts.get("t", {}))
+        self._paths.update(facts.get("g", {}))
+        for name, called in facts.get("x", {}).items():
+            self._fixed_calls.setdefault(name, set()).update(called)
 
     def finish(self) -> ProjectIndex:
         self._build_relations()
@@ -281,16 +297,25 @@ class ProjectIndex:
                 callers.append((plain, overrides))
                 keys.update((override, override) for override in overrides)
         asynchronous = self.asynchronous
+        self._callee_keys = keys
         for _ in range(SUMMARY_DEPTH):
             changed = False
             updated = dict(effects)
+            memo: dict[tuple, int] = {}
             for name, callees in callers:
                 value = updated[name]
+                fixed = self._fixed_calls.get(name, ())
+                edges = self._paths.get(name, {}).get("e", {})
                 for callee in callees:
                     key = keys[callee]
-                    if key is None:
-                        continue
-                    new = effects.get(key, 0) & ~value
+                    if key is None or (key in self.cached and callee in fixed):
+                        continue  # a cached function called with literals: once
+                    edge = edges.get(callee)
+                    if edge and edge[1] and key in self._paths:  # literals decide its paths
+                        bindings = self._bindings(key, edge[1], {})
+                        new = self._effects_under(key, bindings, effects, memo, 0) & ~value
+                    else:
+                        new = effects.get(key, 0) & ~value
                     if key in asynchronous:  # calling it makes a coroutine: it waits for none
                         new &= ~_BLOCKING
                     if new:
@@ -310,6 +335,98 @@ class ProjectIndex:
                 break
         self._effects = effects
         self._witness = witness
+        self._hard_commits = self._commits_outside_atomic(effects, callers, keys)
+
+    def _bindings(self, key: str, spec: dict[str, list], known: dict[str, Any]) -> dict:
+        """The values of ``key``'s parameters for a call passing ``spec``: literals,
+        the caller's own known values passed on, and the defaults it keeps."""
+        found: dict[str, Any] = {}
+        params = self._paths[key].get("p", [])
+        offset = 1 if params and params[0][0] in ("self", "cls") else 0
+        unpacked = "*" in spec  # ``f(x, *args)``: a parameter not named may be filled
+        for position, (name, default) in enumerate(params[offset:]):
+            item = spec.get(str(position)) or spec.get(name) or (None if unpacked else default)
+            if not item:
+                continue
+            if item[0] == "=":
+                found[name] = item[1]
+            elif item[0] == "@" and item[1] in known:
+                found[name] = known[item[1]]
+        return found
+
+    def _effects_under(
+        self, key: str, bindings: dict, effects: dict[str, int], memo: dict, depth: int
+    ) -> int:
+        """What ``key`` does when its parameters hold ``bindings``: the effects and calls
+        whose guard is false are left out (``if save: obj.save()`` with ``save=False``)."""
+        paths = self._paths.get(key)
+        if not paths or not bindings or depth > SUMMARY_DEPTH:
+            return effects.get(key, 0)
+        memo_key = (key, tuple(sorted(bindings.items(), key=lambda item: item[0])))
+        if memo_key in memo:
+            return memo[memo_key]
+        memo[memo_key] = effects.get(key, 0)  # recursion: the plain summary
+        value = self.functions.get(key, 0)
+        for bit, guard in paths.get("b", {}).items():
+            if guard[0] in bindings and not holds(guard, bindings[guard[0]]):
+                value &= ~int(bit)
+        fixed = self._fixed_calls.get(key, ())
+        edges = paths.get("e", {})
+        for callee in self._callees.get(key, ()):
+            callee_key = self._callee_keys.get(callee)
+            if callee_key is None or (callee_key in self.cached and callee in fixed):
+                continue
+            guard, spec = edges.get(callee) or (0, 0)
+            if guard and guard[0] in bindings and not holds(guard, bindings[guard[0]]):
+                continue
+            if spec and callee_key in self._paths:
+                inner = self._bindings(callee_key, spec, bindings)
+                value |= self._effects_under(callee_key, inner, effects, memo, depth + 1)
+            else:
+                value |= effects.get(callee_key, 0)
+        memo[memo_key] = value
+        return value
+
+    def call_effects(self, name: str, spec: dict[str, list] | None) -> Effect:
+        """What a call of ``name`` passing ``spec`` (literal arguments, ``guards``) does:
+        ``summary_effects`` less what only other argument values reach."""
+        key = self._function_key(name)
+        if key is None or not spec or key not in self._paths:
+            return self.summary_effects(name)
+        bindings = self._bindings(key, spec, {})
+        return Effect(self._effects_under(key, bindings, self._effects, {}, 0))
+
+    def _commits_outside_atomic(
+        self, effects: dict[str, int], callers: list, keys: dict[str, str | None]
+    ) -> frozenset[str]:
+        """The functions that commit even inside an outer ``transaction.atomic()``: their
+        commit comes from somewhere other than a Django atomic block (which nests as a
+        savepoint). Only COMMIT is propagated, on the summaries' call graph."""
+        commit = Effect.COMMIT.value
+        hard = {
+            name
+            for name, own in self.functions.items()
+            if own & commit and self._atomic.get(name, True)
+        }
+        if not self._atomic:
+            return frozenset(name for name, value in effects.items() if value & commit)
+        for _ in range(SUMMARY_DEPTH):
+            grown = {
+                name
+                for name, callees in callers
+                if name not in hard and any(keys[callee] in hard for callee in callees)
+            }
+            if not grown:
+                break
+            hard |= grown
+        return frozenset(hard)
+
+    def commits_in_transaction(self, name: str) -> bool:
+        """``name`` commits even when called inside an outer ``transaction.atomic()``."""
+        key = self._function_key(name)
+        if key is not None:
+            return key in self._hard_commits
+        return any(o in self._hard_commits for o in self._overrides(name, self._subclasses))
 
     def _function_key(self, name: str, depth: int = 0) -> str | None:
         """The summarised function a resolved callee name stands for: ``mod.Class().m``
@@ -353,6 +470,12 @@ class ProjectIndex:
         for override in self._overrides(name, self._subclasses):
             effect |= Effect(self._effects.get(override, 0))
         return effect
+
+    def runs_once(self, name: str) -> bool:
+        """``name`` is a cached function (``functools.cache``): called with the same
+        arguments, its work is done once."""
+        key = self._function_key(name)
+        return key is not None and key in self.cached
 
     def overridden(self, name: str) -> bool:
         """``name`` is a method called on an instance whose class has subclasses that
@@ -490,12 +613,70 @@ class ProjectIndex:
             for key in self.functions:
                 owner, _, name = key.rpartition(".")
                 by_name.setdefault(name, []).append(owner)
+            for owner, record in self.classes.items():  # methods without effects too
+                for name in record.methods:
+                    owners = by_name.setdefault(name, [])
+                    if owner not in owners:
+                        owners.append(owner)
             self._model_methods = by_name
         owners = self._model_methods.get(method, [])
         models = [owner for owner in owners if self.model_kind(owner) is not None]
         if any(owner in self.classes and owner not in models for owner in owners):
             return []
         return models
+
+    def method_owners(
+        self, method: str, model: str | None = None, origin: str | None = None
+    ) -> tuple[list[str], str]:
+        """The model classes whose ``method`` a call ``x.method()`` may run, ``x`` of
+        unknown type, and the confidence: ``typed`` when ``x`` is known to be a row of
+        ``model`` or an instance from ``origin`` (a qualified name) that fits, nothing when
+        ``origin`` is something else (what another package returned, another class),
+        ``heuristic`` when only the method's name ties them."""
+        owners = self.model_methods(method)
+        if not owners:
+            return [], ""
+        if model is None and origin is not None:
+            if origin.split(".", 1)[0] not in self._project_roots():
+                return [], ""  # an object of another package
+            model = self._origin_class(origin)
+            if model is None:
+                return owners, "heuristic"
+        if model is None:
+            return owners, "heuristic"
+        return [o for o in owners if self._kin(model, o)], "typed"
+
+    def _project_roots(self) -> frozenset[str]:
+        roots = self._roots
+        if roots is None:
+            roots = self._roots = frozenset(
+                name.split(".", 1)[0] for table in (self.classes, self.functions) for name in table
+            )
+        return roots
+
+    def _origin_class(self, origin: str) -> str | None:
+        """The project class an ``origin`` name holds an instance of: ``app.m.Job()``,
+        ``app.m.Job.objects.get()``, a row of ``app.m.Job.objects.filter()``."""
+        parts = origin.split(".")
+        for end in range(len(parts), 0, -1):
+            head = ".".join(parts[:end])
+            rest = parts[end:]
+            if head.endswith("()") and head[:-2] in self.classes and not rest:
+                return head[:-2]
+            if head in self.classes and rest and rest[0] in ("objects", "_default_manager"):
+                return head
+        return None
+
+    def _kin(self, one: str, other: str) -> bool:
+        """``one`` is ``other``, or one of them derives from the other (a method inherited
+        or overridden)."""
+        return one == other or self._derives(one, other) or self._derives(other, one)
+
+    def _derives(self, name: str, base: str, depth: int = 0) -> bool:
+        record = self.classes.get(name)
+        if record is None or depth > 10:
+            return False
+        return any(b == base or self._derives(b, base, depth + 1) for b in record.bases)
 
     def many_accessors(self) -> frozenset[str]:
         """Names of Django related managers (m2m fields, reverse foreign keys) on any model

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from throughlint.effects import Effect
+
 if TYPE_CHECKING:
-    from throughlint.effects import Effect
     from throughlint.index import ProjectIndex
 
 
@@ -19,6 +20,8 @@ def helper_call(
 
     def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
         callee = pending["callee"]
+        if pending.get("fixed") and index.runs_once(callee):
+            return []  # a cached function called with the same (literal) arguments
         caller = pending.get("fn", "").rpartition(".")[2]
         if index.overridden(callee):
             # ``self.get(k)`` in a base class: what the subclasses' overrides do, leaving
@@ -26,14 +29,22 @@ def helper_call(
             overridden, witness = index.override_effects(callee, caller, mask=effect)
             if not overridden & effect:
                 return []
-        elif index.summary_effects(callee) & effect:
+        elif index.call_effects(callee, pending.get("args")) & effect:
             witness = index.summary_witness(callee, effect)
+        elif index.summary_effects(callee) & effect:
+            return []  # only other argument values reach it (``save=False``)
         else:
             through_overrides, witness = index.override_effects(callee, caller)
             if not through_overrides & effect:
                 return []
         if per_item_only and pending.get("shape"):
             return []  # a retry or a polling loop: not one call per item
+        if (
+            effect == Effect.COMMIT
+            and pending.get("atomic")
+            and not index.commits_in_transaction(callee)
+        ):
+            return []  # its ``transaction.atomic()`` nests in the caller's: a savepoint
         via = f" (via {witness})" if witness else ""
         message = (
             f"`{pending['text']}()` {verb}{via} on every pass of {pending['loop']}: "
@@ -49,15 +60,20 @@ def model_method_call(
 ) -> Callable[[ProjectIndex, dict[str, Any]], list]:
     """A check for ``method`` pending findings (``x.add_product(p)``, ``x`` of unknown
     type): the model methods of that name the project defines, when they all have
-    ``effect``."""
+    ``effect`` and the receiver can be one of them (``ProjectIndex.method_owners``); the
+    finding carries the confidence of that tie."""
     check = helper_call(effect, verb, growth)
 
     def check_method(index: ProjectIndex, pending: dict[str, Any]) -> list:
-        owners = index.model_methods(pending["method"])
-        if not owners:
+        owners, confidence = index.method_owners(
+            pending["method"], pending.get("model"), pending.get("origin")
+        )
+        if not owners or (confidence == "heuristic" and pending.get("typed_only")):
             return []
         found = [check(index, {**pending, "callee": f"{o}.{pending['method']}"}) for o in owners]
-        return found[0] if all(found) else []
+        if not all(found):
+            return []
+        return [(*item, confidence) for item in found[0]]
 
     return check_method
 

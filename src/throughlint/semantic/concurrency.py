@@ -18,8 +18,9 @@ from throughlint.semantic.expressions import (
     literal_int,
     walk_same_function,
 )
-from throughlint.semantic.loops import Loop, LoopKind, is_batch_loop
+from throughlint.semantic.loops import Loop, LoopKind, attempt_loop, is_batch_loop
 from throughlint.semantic.model import SemanticModel
+from throughlint.semantic.per_pass import endless_counter
 from throughlint.semantic.scope import BindingKind
 
 SEMAPHORES: frozenset[str] = frozenset(
@@ -331,6 +332,11 @@ def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
     ``try`` in the body and a ``break`` / ``return`` leaving the loop."""
     if any(_RETRY_NAME.match(name) for name in loop.target_names):
         return True
+    attempts = model.memo("attempt_loop")  # asked per call in the loop: once per loop
+    if loop.node not in attempts:
+        attempts[loop.node] = attempt_loop(loop)
+    if attempts[loop.node]:
+        return True
     if loop.kind is LoopKind.COMPREHENSION:
         return False
     facts = model.loop_facts(loop)
@@ -340,7 +346,8 @@ def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
 def not_per_item(model: SemanticModel, loop: Loop) -> str | None:
     """Why a call on each pass of ``loop`` is not one call per item: ``"batch"`` (a loop
     over batches, ``loops.is_batch_loop``), ``"retry"`` (one operation until it works),
-    ``"wait"`` (paced by a blocking wait); None for a loop over items. Asked once per
+    ``"wait"`` (paced by a blocking wait), ``"service"`` (a main loop counting passes:
+    ``itertools.count()``); None for a loop over items. Asked once per
     loop and remembered for the file (every call in the loop asks)."""
     known = model.memo("not_per_item")
     key = (loop.node, loop.iter)  # a comprehension's generators share its node
@@ -354,6 +361,8 @@ def _loop_shape(model: SemanticModel, loop: Loop) -> str | None:
         return "batch"
     if is_retry_loop(model, loop):
         return "retry"
+    if endless_counter(model, loop):
+        return "service"
     if loop_waits(model, loop):
         return "wait"
     return None

@@ -56,6 +56,25 @@ def comprehension_loop(owner: ast.AST, generator: ast.comprehension, small_loop_
     )
 
 
+def attempt_loop(loop: Loop) -> bool:
+    """``for attempt in Retrying(...): with attempt: ...``: each item is an attempt at one
+    operation, entered as a context manager (tenacity style), not an item of work."""
+    if loop.kind is LoopKind.COMPREHENSION or not isinstance(loop.target, ast.Name):
+        return False
+    name = loop.target.id
+    todo = list(getattr(loop.node, "body", ()))
+    while todo:
+        statement = todo.pop()
+        if isinstance(statement, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Name) and item.context_expr.id == name
+            for item in statement.items
+        ):
+            return True
+        if isinstance(statement, (ast.If, ast.Try)):
+            todo.extend(statement.body)
+    return False
+
+
 def while_loop(node: ast.While) -> Loop:
     return Loop(node, LoopKind.WHILE, None, None, False, frozenset())
 

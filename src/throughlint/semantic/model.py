@@ -130,8 +130,15 @@ class SemanticModel:
     # --- bindings ----------------------------------------------------------------------
 
     def bind(self, binding: Binding) -> None:
-        if _placeholder_for_import(self.scope.bindings.get(binding.name), binding):
+        previous = self.scope.bindings.get(binding.name)
+        if _placeholder_for_import(previous, binding):
             return  # ``except ImportError: redis = None``: calls only ever see the import
+        if (
+            previous is not None
+            and binding.kind is BindingKind.ASSIGNMENT
+            and _reads(binding.value, binding.name)
+        ):
+            binding.previous = previous  # ``qs = qs.prefetch_related(...)``
         self.scope.bind(binding)
         if self._resolved:
             self._resolved.clear()
@@ -279,6 +286,13 @@ def _placeholder_for_import(previous: Binding | None, binding: Binding) -> bool:
         and isinstance(binding.value, ast.Constant)
         and binding.value.value is None
     )
+
+
+def _reads(value: ast.expr | None, name: str) -> bool:
+    """``value`` is a method chain on ``name`` (``name.filter(...).only(...)``)."""
+    while isinstance(value, (ast.Call, ast.Attribute, ast.Subscript)):
+        value = value.func if isinstance(value, ast.Call) else value.value
+    return isinstance(value, ast.Name) and value.id == name
 
 
 def _strip_call(name: str) -> str:

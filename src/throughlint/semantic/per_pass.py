@@ -15,7 +15,13 @@ from throughlint.semantic.expressions import (
     literal_int,
     source_text,
 )
-from throughlint.semantic.loops import Loop, LoopKind, is_small_iterable, range_length
+from throughlint.semantic.loops import (
+    Loop,
+    LoopKind,
+    attempt_loop,
+    is_small_iterable,
+    range_length,
+)
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -36,7 +42,7 @@ def runs_once(model: SemanticModel, loop: Loop) -> bool:
     many calls costs one pass, not one per call."""
     retry = model.memo("per_pass.retry")
     if loop.node not in retry:
-        retry[loop.node] = is_retry_loop(loop)
+        retry[loop.node] = is_retry_loop(loop) or endless_counter(model, loop)
     if retry[loop.node]:
         return True
     if loop.kind is LoopKind.COMPREHENSION:
@@ -79,13 +85,84 @@ def _once_step(top: ast.AST | None):
                 return inner_loop, True
         if isinstance(parent, ast.If) and any(child is part for part in parent.body):
             tested = _unset_test(parent.test)
-            if tested is not None and isinstance(child, (ast.Assign, ast.AnnAssign)):
-                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
-                if any(source_text(assigned) == tested for assigned in targets):
-                    return inner_loop, True
+            if tested is not None and any(tested in _assigned(part) for part in parent.body):
+                return inner_loop, True  # ``if not self._loaded: ...; self._loaded = True``
+        if isinstance(parent, _TRIES) and _missing_attribute_memo(parent, child):
+            return inner_loop, True
+        if _after_flag_guard(parent, child):
+            return inner_loop, True
         return inner_loop, False
 
     return step
+
+
+_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+_GUARD_WINDOW = 6  # a memo's guard opens its block: look no further for it
+
+
+def _assigned(statement: ast.stmt) -> set[str]:
+    """The texts of the names and attributes a statement assigns at its top."""
+    if isinstance(statement, ast.Assign):
+        return {source_text(target) for target in statement.targets}
+    if isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        return {source_text(statement.target)}
+    return set()
+
+
+def _missing_attribute_memo(node: ast.Try, child: ast.AST) -> bool:
+    """``try: return self._x`` / ``except AttributeError: self._x = compute()``: the
+    handler fills what the ``try`` reads, so it runs once per object."""
+    for handler in node.handlers:
+        if not any(child is statement for statement in handler.body):
+            continue
+        caught = handler.type
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        if not any(isinstance(name, ast.Name) and name.id == "AttributeError" for name in names):
+            return False
+        read = {
+            source_text(part)
+            for statement in node.body
+            for part in ast.walk(statement)
+            if isinstance(part, ast.Attribute)
+        }
+        filled = set().union(*(_assigned(statement) for statement in handler.body))
+        return bool(read & filled)
+    return False
+
+
+def _after_flag_guard(parent: ast.AST, child: ast.AST) -> bool:
+    """``if self._done: return`` opening a block that sets ``self._done``: what follows
+    the guard runs once per object (or once per run of the module). Only the block's
+    first statements are looked at for the guard, so a long block costs no more."""
+    for block in _blocks(parent):
+        for guard in block[:_GUARD_WINDOW]:
+            if guard is child:
+                break
+            if (
+                isinstance(guard, ast.If)
+                and not guard.orelse
+                and len(guard.body) == 1
+                and isinstance(guard.body[0], ast.Return)
+                and isinstance(guard.test, (ast.Name, ast.Attribute))
+                and _sets_flag(block, source_text(guard.test))
+                and any(statement is child for statement in block)
+            ):
+                return True
+    return False
+
+
+_FLAG_SETS: dict[tuple[int, str], tuple[list, bool]] = {}
+
+
+def _sets_flag(block: list[ast.stmt], flag: str) -> bool:
+    """Some statement of ``block`` assigns ``flag`` (kept per block: asked per statement)."""
+    key = (id(block), flag)
+    known = _FLAG_SETS.get(key)
+    if known is None or known[0] is not block:
+        if len(_FLAG_SETS) > 4096:
+            _FLAG_SETS.clear()
+        known = _FLAG_SETS[key] = (block, any(flag in _assigned(item) for item in block))
+    return known[1]
 
 
 def not_per_item(loop: Loop, target: ast.AST) -> bool:
@@ -145,11 +222,28 @@ def _unset_test(test: ast.expr) -> str | None:
     return None
 
 
+_ENDLESS = frozenset({"itertools.count()", "itertools.repeat()"})
+
+
+def endless_counter(model: SemanticModel, loop: Loop) -> bool:
+    """``for tick in itertools.count():``: a service's main loop (a ``while True`` with a
+    counter), not a loop over items; ``repeat(x)`` without a count is one too."""
+    iterable = loop.iter
+    if loop.kind is LoopKind.COMPREHENSION or not isinstance(iterable, ast.Call):
+        return False
+    if model.resolve(iterable) not in _ENDLESS:
+        return False
+    func = model.resolve(iterable.func)
+    return func != "itertools.repeat" or (len(iterable.args) < 2 and not iterable.keywords)
+
+
 def is_retry_loop(loop: Loop) -> bool:
     """``for attempt in range(max_retries): ... break``: a counter, not items, and a way
-    out once the operation worked."""
+    out once the operation worked; ``for attempt in Retrying(): with attempt:``."""
     if loop.kind is LoopKind.COMPREHENSION or not isinstance(loop.node, (ast.For, ast.AsyncFor)):
         return False
+    if attempt_loop(loop):
+        return True
     iterable = loop.iter
     counts = (
         isinstance(iterable, ast.Call)

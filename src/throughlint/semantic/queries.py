@@ -10,11 +10,12 @@ model, and which of its attributes are relations, is the project index's busines
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import source_text
-from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.scope import Binding, BindingKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -61,8 +62,38 @@ def _follow(model: SemanticModel, node: ast.expr, depth: int) -> ast.expr | None
             and binding.kind is BindingKind.ASSIGNMENT
             and binding.value is not None
         ):
-            return binding.value
+            return _unfolded(model, binding, depth)
     return None
+
+
+def _unfolded(model: SemanticModel, binding: Binding, depth: int) -> ast.expr | None:
+    """The value of ``binding`` with the name it reassigns replaced by what that name held
+    before: ``qs = qs.prefetch_related("x")`` after ``qs = Theme.objects.all()`` is
+    ``Theme.objects.all().prefetch_related("x")``."""
+    value = binding.value
+    previous = binding.previous
+    if previous is None or value is None:
+        return value
+    known = model.memo("queries.unfolded")
+    if value in known:
+        return known[value]
+    known[value] = None  # a cycle or too deep: no chain
+    earlier = None
+    if previous.kind is BindingKind.ASSIGNMENT and depth < _MAX_DEPTH:
+        earlier = _unfolded(model, previous, depth + 1)
+    if earlier is None:
+        return None
+    result = _Replace(binding.name, earlier).visit(copy.deepcopy(value))
+    known[value] = result
+    return result
+
+
+class _Replace(ast.NodeTransformer):
+    def __init__(self, name: str, value: ast.expr) -> None:
+        self.name, self.value = name, value
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.value if node.id == self.name else node
 
 
 def _chain(model: SemanticModel, node: ast.expr | None, depth: int) -> QueryChain | None:
@@ -74,6 +105,22 @@ def _chain(model: SemanticModel, node: ast.expr | None, depth: int) -> QueryChai
     if isinstance(node, ast.Await):
         return _chain(model, node.value, depth + 1)
     return _django_chain(model, node, depth) or _sqlalchemy_chain(model, node, depth)
+
+
+def prefetched(model: SemanticModel, node: ast.expr | None) -> frozenset[str]:
+    """The relation paths ``select_related`` / ``prefetch_related`` calls along ``node``'s
+    method chain load, whatever the chain starts from (``tree.get_ancestors()`` refined
+    with ``.prefetch_related("css")``), following names bound to it."""
+    found: set[str] = set()
+    current, depth = node, 0
+    while current is not None and depth <= _MAX_DEPTH:
+        if isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+            if current.func.attr in ("select_related", "prefetch_related"):
+                found.update(_strings(current))
+            current = current.func.value
+            continue
+        current, depth = _follow(model, current, depth), depth + 1
+    return frozenset(found)
 
 
 def _strings(call: ast.Call) -> list[str]:

@@ -39,6 +39,8 @@ class Binding:
     value: ast.expr | None = None
     qualified: str | None = None
     owner: ast.ClassDef | None = None
+    # the binding this one replaced, when its value reads the name (``qs = qs.filter()``)
+    previous: Binding | None = None
 
 
 @dataclass(slots=True)

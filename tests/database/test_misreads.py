@@ -1,0 +1,769 @@
+"""Misread classes of the output-quality audit (issue 12, issue 17 item 5), each as small
+projects through the real command: the bad shape still reported, the misread shape clean.
+``# expect: TL10x`` marks the lines that must be reported; every other line stays clean."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from expectations import calls, expected
+
+CODES = ("TL101", "TL102", "TL103", "TL201", "TL401")
+
+MODELS = """
+    from django.db import models, transaction
+
+
+    class Job(models.Model):
+        state = models.CharField(max_length=10)
+
+        def kill(self):
+            self.state = "killed"
+            self.save()
+            transaction.commit()
+
+        def translate(self, table):
+            return Job.objects.filter(state=table).count()
+"""
+
+
+def _run(
+    run_cli, tmp_path: Path, files: dict[str, str], *extra: str, codes: tuple[str, ...] = CODES
+) -> list[dict]:
+    for name, text in files.items():
+        path = tmp_path / "proj" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        (path.parent / "__init__.py").touch()
+    completed = run_cli(
+        str(tmp_path / "proj"),
+        "--format",
+        "json",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        ",".join(codes),
+        *extra,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return calls(json.loads(completed.stdout)["diagnostics"])
+
+
+def _check(
+    run_cli, tmp_path: Path, files: dict[str, str], *extra: str, codes: tuple[str, ...] = CODES
+) -> list[dict]:
+    found = _run(run_cli, tmp_path, files, *extra, codes=codes)
+    root = (tmp_path / "proj").resolve()
+    got = sorted(
+        ((tmp_path / d["path"]).resolve().relative_to(root).as_posix(), d["line"], d["code"])
+        for d in found
+    )
+    want = sorted(
+        (name, line, code)
+        for name, text in files.items()
+        for line, code in expected(textwrap.dedent(text), codes)
+    )
+    assert got == want
+    return found
+
+
+# --- 1. receivers tied to a model method by its name alone ------------------------------
+
+RECEIVERS = {
+    "rows-of-a-query-of-the-model": """
+        from app.models import Job
+
+        def stop(state):
+            jobs = [job for job in Job.objects.filter(state=state)]
+            for job in jobs:
+                job.kill()  # expect: TL102, TL103
+        """,
+    "items-from-another-package-are-not-the-model": """
+        import psutil
+
+        from app import models
+
+        def stop(pids):
+            me = psutil.Process()
+            children = [c for c in me.children(recursive=True) if c.pid in pids]
+            for child in children:
+                child.kill()
+        """,
+    "a-str-is-not-the-model": """
+        from app import models
+
+        TABLE = {0: None}
+
+        def clean(names):
+            out = []
+            for name in names:
+                out.append(name.strip().translate(TABLE))
+                out.append(f"<{name}>".translate(TABLE))
+            return out
+        """,
+    "unknown-receiver-stays-a-heuristic": """
+        from app import models
+
+        def stop(jobs):
+            for job in jobs:
+                job.kill()  # expect: TL102, TL103
+        """,
+}
+
+
+@pytest.mark.parametrize("source", RECEIVERS.values(), ids=RECEIVERS.keys())
+def test_receivers_typed_by_method_name(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
+
+
+def test_name_only_tie_is_marked_heuristic_and_off_without_heuristics(run_cli, tmp_path):
+    files = {"app/models.py": MODELS, "app/ops.py": RECEIVERS["unknown-receiver-stays-a-heuristic"]}
+    found = _run(run_cli, tmp_path, files)
+    assert {item["confidence"] for item in found} == {"heuristic"}
+    (tmp_path / "proj" / "pyproject.toml").write_text("[tool.throughlint]\nheuristics = false\n")
+    completed = run_cli(str(tmp_path / "proj"), "--format", "json", "--no-cache", "--show-all")
+    assert json.loads(completed.stdout)["diagnostics"] == []
+    typed = {"app/models.py": MODELS, "app/ops.py": RECEIVERS["rows-of-a-query-of-the-model"]}
+    found = _run(run_cli, tmp_path, typed)
+    assert found and {item["confidence"] for item in found} == {"typed"}
+
+
+def test_own_class_of_the_same_method_name_is_not_the_model(run_cli, tmp_path):
+    """A project class of its own with ``kill()``: the name ties nothing (shadowing)."""
+    files = {
+        "app/models.py": MODELS,
+        "app/procs.py": """
+            import os
+
+            class Process:
+                def kill(self):
+                    os.kill(self.pid, 9)
+            """,
+        "app/ops.py": RECEIVERS["unknown-receiver-stays-a-heuristic"].replace(
+            "  # expect: TL102, TL103", ""
+        ),
+    }
+    _check(run_cli, tmp_path, files)
+
+
+SAVES = {
+    "graphics-context-save-is-not-a-write": """
+        from django.conf import settings
+        import cairo
+
+        def draw(surface, text):
+            context = cairo.Context(surface)
+            context.save()
+            context.show_text(text)
+            context.restore()
+
+        def render_all(surface, texts):
+            for text in texts:
+                draw(surface, text)
+        """,
+    "model-built-and-saved-in-a-helper-writes": """
+        from app.models import Job
+
+        def record(state):
+            job = Job(state=state)
+            job.save()
+
+        def record_all(states):
+            for state in states:
+                record(state)  # expect: TL102
+        """,
+}
+
+
+@pytest.mark.parametrize("source", SAVES.values(), ids=SAVES.keys())
+def test_save_of_a_constructed_object_is_the_index_to_tell(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
+
+
+# --- 2. memoised helpers -----------------------------------------------------------------
+
+SETTINGS_MODEL = """
+    from django.db import models
+
+
+    class Setting(models.Model):
+        key = models.CharField(max_length=20)
+"""
+
+MEMOS = {
+    "attribute-error-memo": """
+        from app.models import Setting
+
+        class Page:
+            def theme(self):
+                try:
+                    return self._theme
+                except AttributeError:
+                    self._theme = Setting.objects.get(key="theme")
+                    return self._theme
+
+            def render(self, blocks):
+                return [(block, self.theme()) for block in blocks]
+        """,
+    "key-error-fill-is-per-key": """
+        from app.models import Setting
+
+        class Page:
+            def setting(self, key):
+                try:
+                    return self._cache[key]
+                except KeyError:
+                    self._cache[key] = Setting.objects.get(key=key)
+                    return self._cache[key]
+
+            def render(self, blocks):
+                return [self.setting(block.key) for block in blocks]  # expect: TL101
+        """,
+    "instance-flag-memo": """
+        from app.models import Setting
+
+        class Repo:
+            def ensure_config(self):
+                if self._configured:
+                    return
+                Setting.objects.get(key="repo")
+                self._configured = True
+
+            def push_all(self, branches):
+                for branch in branches:
+                    self.ensure_config()
+                    branch.push()
+        """,
+    "flag-never-set-is-no-memo": """
+        from app.models import Setting
+
+        class Repo:
+            def ensure_config(self):
+                if self._disabled:
+                    return
+                Setting.objects.get(key="repo")
+
+            def push_all(self, branches):
+                for branch in branches:
+                    self.ensure_config()  # expect: TL101
+        """,
+    "fill-when-empty": """
+        from app.models import Setting
+
+        class Restore:
+            def load_settings(self):
+                if not self.settings_cache:
+                    self.settings_cache = {s.key: s for s in Setting.objects.all()}
+
+            def setting(self, key):
+                self.load_settings()
+                return self.settings_cache[key]
+
+            def restore(self, items):
+                return [self.setting(item["key"]) for item in items]
+        """,
+    "cached-function-without-arguments": """
+        import functools
+
+        from app.models import Setting
+
+        @functools.cache
+        def site_setting():
+            return Setting.objects.get(key="site")
+
+        def owner_of(item):
+            return site_setting()
+
+        def render(items):
+            for item in items:
+                site_setting()
+                owner_of(item)
+        """,
+    "cached-function-per-key-still-queries": """
+        from functools import lru_cache
+
+        from app.models import Setting
+
+        @lru_cache(maxsize=None)
+        def setting(key):
+            return Setting.objects.get(key=key)
+
+        def render(items):
+            for item in items:
+                setting(item.key)  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", MEMOS.values(), ids=MEMOS.keys())
+def test_memoised_helpers(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
+
+# --- 4. retry iterators and service loops ------------------------------------------------
+
+LOOPS = {
+    "attempt-entered-as-context-is-a-retry": """
+        from tenacity import Retrying, stop_after_attempt
+
+        from app.models import Setting
+
+        def load(key):
+            for attempt in Retrying(stop=stop_after_attempt(3)):
+                with attempt:
+                    return Setting.objects.get(key=key)
+
+        def lookup(key):
+            for attempt in retry_db(key):
+                with attempt:
+                    found = load(key)
+            return found
+        """,
+    "with-on-something-else-is-per-item": """
+        import threading
+
+        from app.models import Setting
+
+        LOCK = threading.Lock()
+
+        def load(keys):
+            for key in keys:
+                with LOCK:
+                    Setting.objects.get(key=key)  # expect: TL101
+        """,
+    "endless-counter-is-a-main-loop": """
+        import itertools
+        import time
+
+        from app.models import Setting
+
+        def heartbeat():
+            Setting.objects.get(key="alive")
+
+        def serve(interval):
+            for tick in itertools.count(start=1):
+                heartbeat()
+                Setting.objects.filter(key="ticks").update(value=tick)
+                time.sleep(interval)
+        """,
+    "counter-zipped-with-rows-is-per-item": """
+        import itertools
+
+        from app.models import Setting
+
+        def number(rows):
+            for position, row in zip(itertools.count(), rows):
+                Setting.objects.get(key=row)  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", LOOPS.values(), ids=LOOPS.keys())
+def test_retry_iterators_and_service_loops(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
+
+# --- 5. savepoints -----------------------------------------------------------------------
+
+ATOMIC_HELPERS = """
+    import sqlite3
+
+    from django.db import transaction
+
+    from app.models import Setting
+
+
+    @transaction.atomic
+    def archive(key):
+        Setting.objects.filter(key=key).delete()
+
+
+    @transaction.atomic
+    def archive_and_log(key, conn: sqlite3.Connection):
+        Setting.objects.filter(key=key).delete()
+        conn.execute("INSERT INTO log VALUES (?)", (key,))
+        conn.commit()
+
+
+    def remove(key):
+        archive(key)
+"""
+
+SAVEPOINTS = {
+    "atomic-helper-per-item-commits": """
+        from app import models
+        from app.helpers import archive
+
+        def purge(keys):
+            for key in keys:
+                archive(key)  # expect: TL103
+        """,
+    "inside-an-atomic-function-it-is-a-savepoint": """
+        from django.db import transaction
+
+        from app.helpers import archive, remove
+
+        @transaction.atomic
+        def purge(keys):
+            for key in keys:
+                archive(key)
+                remove(key)
+        """,
+    "inside-an-atomic-block-it-is-a-savepoint": """
+        from django.db import transaction
+
+        from app.helpers import archive
+
+        def purge(keys):
+            with transaction.atomic():
+                for key in keys:
+                    archive(key)
+        """,
+    "recursion-under-atomic-is-a-savepoint": """
+        from django.db import transaction
+
+        from app.models import Setting
+
+        @transaction.atomic
+        def purge_tree(node):
+            for child in node.children:
+                purge_tree(child)
+            Setting.objects.filter(key=node.key).delete()
+        """,
+    "a-real-commit-inside-atomic-still-commits": """
+        from django.db import transaction
+
+        from app.helpers import archive_and_log
+
+        @transaction.atomic
+        def purge(keys, conn):
+            for key in keys:
+                archive_and_log(key, conn)  # expect: TL103
+        """,
+}
+
+
+@pytest.mark.parametrize("source", SAVEPOINTS.values(), ids=SAVEPOINTS.keys())
+def test_savepoints(run_cli, tmp_path, source):
+    files = {"app/models.py": SETTINGS_MODEL, "app/helpers.py": ATOMIC_HELPERS}
+    found = _check(run_cli, tmp_path, {**files, "app/ops.py": source}, codes=("TL103",))
+    assert all(item["path"].endswith("ops.py") for item in found)
+
+
+# --- 3. summaries that hang on an argument -----------------------------------------------
+
+ARGUED = {
+    "literal-false-skips-the-guarded-save": """
+        from app.models import Setting
+
+        def make_setting(key, save=True):
+            setting = Setting(key=key)
+            if save:
+                setting.save()
+            return setting
+
+        def import_keys(keys):
+            built = [make_setting(key, save=False) for key in keys]
+            Setting.objects.bulk_create(built)
+            for key in keys:
+                make_setting(key)  # expect: TL102
+        """,
+    "passed-on-through-a-second-helper": """
+        from app.models import Setting
+
+        def record_change(key, save):
+            setting = Setting(key=key)
+            if save:
+                setting.save()
+
+        def process(key, save=True):
+            record_change(key, save=save)
+
+        def import_keys(keys):
+            for key in keys:
+                process(key, save=False)
+            for key in keys:
+                process(key, save=True)  # expect: TL102
+        """,
+    "level-constant-in-a-wrapper": """
+        from app.models import Setting
+
+        class Component:
+            def log_hook(self, level, message):
+                if level != "DEBUG":
+                    Setting.objects.create(key=message)
+
+            def log_debug(self, message):
+                self.log_hook("DEBUG", message)
+
+            def log_info(self, message):
+                self.log_hook("INFO", message)
+
+            def update(self, lines):
+                for line in lines:
+                    self.log_debug(line)
+                for line in lines:
+                    self.log_info(line)  # expect: TL102
+        """,
+    "literal-before-unpacked-arguments": """
+        from app.models import Setting
+
+        class Component:
+            def log_hook(self, level, message, *args, save=False):
+                if level != "DEBUG":
+                    Setting.objects.create(key=message % args)
+
+            def log_debug(self, message, *args):
+                self.log_hook("DEBUG", message, *args)
+
+            def log_any(self, level, message, **options):
+                self.log_hook(level, message, **options)
+
+            def update(self, lines):
+                for line in lines:
+                    self.log_debug("line %s", line)
+                for line in lines:
+                    self.log_any("INFO", "line %s", line=line)  # expect: TL102
+        """,
+    "default-kept-skips-the-early-returned-branch": """
+        from app.models import Setting
+
+        def find_user(email, create_pending=False):
+            if not create_pending:
+                return None
+            Setting.objects.create(key=email)
+
+        def export(emails):
+            for email in emails:
+                find_user(email)
+            for email in emails:
+                find_user(email, create_pending=True)  # expect: TL102
+        """,
+    "unknown-argument-keeps-the-effect": """
+        from app.models import Setting
+
+        def make_setting(key, save=True):
+            if save:
+                Setting(key=key).save()
+
+        def import_keys(keys, save):
+            for key in keys:
+                make_setting(key, save=save)  # expect: TL102
+        """,
+}
+
+
+@pytest.mark.parametrize("source", ARGUED.values(), ids=ARGUED.keys())
+def test_summaries_hang_on_arguments(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
+
+# --- 6. prefetch applied through a reassigned variable -----------------------------------
+
+THEMES = """
+    from django.db import models
+
+
+    class Theme(models.Model):
+        name = models.CharField(max_length=20)
+
+
+    class Style(models.Model):
+        theme = models.ForeignKey(Theme, related_name="styles", on_delete=models.CASCADE)
+"""
+
+PREFETCH = {
+    "prefetch-by-reassignment": """
+        from app.models import Theme
+
+        def styles(active):
+            themes = Theme.objects.filter(active=active)
+            themes = themes.prefetch_related("styles")
+            themes = themes.order_by("name")
+            return [list(theme.styles.all()) for theme in themes]
+        """,
+    "reassigned-without-prefetch-still-queries": """
+        from app.models import Theme
+
+        def styles(active):
+            themes = Theme.objects.filter(active=active)
+            themes = themes.order_by("name")
+            return [list(theme.styles.all()) for theme in themes]  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PREFETCH.values(), ids=PREFETCH.keys())
+def test_prefetch_through_reassignment(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": THEMES, "app/ops.py": source})
+
+
+RELATED = {
+    "prefetch-on-rows-of-an-unknown-call": """
+        from app.models import Theme
+
+        def styles(theme):
+            themes = theme.get_ancestors(include_self=True)
+            themes = themes.prefetch_related("styles__theme")
+            for item in themes:
+                for style in item.styles.all():
+                    print(style)
+        """,
+    "rows-of-an-unknown-call-without-prefetch": """
+        from app.models import Theme
+
+        def styles(theme):
+            themes = theme.get_ancestors(include_self=True)
+            themes = themes.prefetch_related("fonts")
+            for item in themes:
+                for style in item.styles.all():  # expect: TL101
+                    print(style)
+        """,
+}
+
+
+@pytest.mark.parametrize("source", RELATED.values(), ids=RELATED.keys())
+def test_prefetch_on_rows_of_unknown_origin(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": THEMES, "app/ops.py": source})
+
+
+# --- 7. queues that are not producer/consumer pipes --------------------------------------
+
+QUEUES = {
+    "thread-safe-list-read-whole": """
+        import queue
+
+        class Results:
+            def __init__(self):
+                self._results = queue.Queue()
+
+            def report(self, item):
+                self._results.put(item)
+
+            def collected(self):
+                return tuple(self._results.queue)
+        """,
+    "local-heap-in-one-function": """
+        import queue
+
+        def walk(graph, start, limit):
+            frontier = queue.PriorityQueue()
+            frontier.put((0, start))
+            seen = []
+            while not frontier.empty() and len(seen) < limit:
+                depth, node = frontier.get_nowait()
+                seen.append(node)
+                for child in graph[node]:
+                    frontier.put((depth + 1, child))
+            return seen
+        """,
+    "size-checked-producer": """
+        import asyncio
+
+        class Recorder:
+            def __init__(self, flush, batch):
+                self.pending = asyncio.Queue()
+                self.flush, self.batch = flush, batch
+
+            async def handle(self, message):
+                await self.pending.put(message)
+                if self.pending.qsize() >= self.batch:
+                    await self.flush(self.pending)
+        """,
+    "size-checked-to-wake-a-consumer-is-a-pipe": """
+        import queue
+        import threading
+
+        class Batcher:
+            def __init__(self, size):
+                self.spans = queue.Queue()  # expect: TL201
+                self.size = size
+                self.wake = threading.Event()
+
+            def add(self, span):
+                self.spans.put(span)
+                if self.spans.qsize() >= self.size:
+                    self.wake.set()
+
+            def drain(self):
+                return [self.spans.get() for _ in range(self.spans.qsize())]
+        """,
+    "size-checked-producer-pauses": """
+        import queue
+
+        class Consumer:
+            def __init__(self, producer):
+                self.chunks = queue.Queue()
+                self.producer = producer
+
+            def write(self, data):
+                self.chunks.put(data)
+                if self.chunks.qsize() >= 5:
+                    self.producer.pauseProducing()
+
+            def run(self, out):
+                out.write(self.chunks.get())
+        """,
+    "local-queue-handed-to-workers-is-a-pipe": """
+        import queue
+        import threading
+
+        def run(items, handle):
+            jobs = queue.Queue()  # expect: TL201
+            for _ in range(4):
+                threading.Thread(target=handle, args=(jobs,)).start()
+            for item in items:
+                jobs.put(item)
+        """,
+    "closure-consumer-is-a-pipe": """
+        import queue
+        import threading
+
+        def run(items, handle):
+            jobs = queue.Queue()  # expect: TL201
+
+            def worker():
+                while True:
+                    handle(jobs.get())
+
+            threading.Thread(target=worker).start()
+            for item in items:
+                jobs.put(item)
+        """,
+    "consumed-elsewhere-is-a-pipe": """
+        import queue
+
+        class Outbox:
+            def __init__(self):
+                self.messages = queue.Queue()  # expect: TL201
+
+            def send(self, message):
+                self.messages.put(message)
+
+            def drain(self):
+                return self.messages.get()
+        """,
+}
+
+
+@pytest.mark.parametrize("source", QUEUES.values(), ids=QUEUES.keys())
+def test_queues_that_are_not_pipes(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/ops.py": source}, codes=("TL201",))
+
+
+def test_what_getattr_returns_can_be_the_model(run_cli, tmp_path):
+    """``getattr(user, name)()`` rows: a builtin's name says nothing of what it returns."""
+    source = """
+        from django.db import models
+
+        def mark(user, name, relation):
+            for job in getattr(user, name)()[0:10]:
+                job.kill()  # expect: TL102, TL103
+            for row in getattr(user, relation).all():
+                row.save()  # expect: TL102
+    """
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
