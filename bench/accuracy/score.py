@@ -1,6 +1,6 @@
 """Score throughlint against the labelled lines: per-family recall and false-alarm rate.
 
-``python bench/accuracy/score.py [--split tune|holdout|all] [--preview] [--markdown]
+``python bench/accuracy/score.py [--split tune|holdout|all] [--preview] [--show-all] [--markdown]
 [--json FILE] [--list] [--cache DIR] [--labels DIR] [--package NAME]``
 
 Runs throughlint (JSON output, ``--isolated --no-cache``, default rules) on each
@@ -314,6 +314,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
     parser.add_argument("--preview", action="store_true", help="pass --preview to throughlint")
+    parser.add_argument(
+        "--show-all",
+        action="store_true",
+        help="pass --show-all to throughlint (score the rules, not what the output holds back)",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--json", metavar="FILE", help="also write the result as JSON")
     parser.add_argument("--list", action="store_true", help="list misses, false alarms, drift")
@@ -343,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(packages)} packages, {labels} labels, {len(drift)} drifted")
         return 1 if drift else 0
     extra = ["--preview"] if options.preview else []
+    if options.show_all:
+        extra.append("--show-all")
     score = run(packages, os.path.abspath(options.cache), extra, progress=True)
     print(markdown(score) if options.markdown else plain(score))
     labels = sum(len(p.labels) for p in packages)
