@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from throughlint.pytest_plugin.drivers.sink import Sink
+from throughlint.pytest_plugin.drivers.sink import Sink, install_session_wide
 
 _MARK = "_throughlint_counting"
 _UNIQUE = "throughlint-round-trips"
@@ -65,14 +65,4 @@ def track() -> Callable[[], None] | None:
 
 
 def install(probe):
-    if "botocore.session" not in sys.modules:
-        return None
-    undo_track = track()
-    undo_route = SINK.route(probe)
-
-    def restore() -> None:
-        undo_route()
-        if undo_track is not None:
-            undo_track()
-
-    return restore
+    return install_session_wide("botocore.session", track, SINK, probe)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from throughlint.pytest_plugin.drivers.sink import Sink
+from throughlint.pytest_plugin.drivers.sink import Sink, install_session_wide
 
 _MARK = "_throughlint_counting"
 SINK = Sink()
@@ -121,17 +121,7 @@ def track() -> Callable[[], None] | None:
 
 
 def install(probe):
-    if "psycopg" not in sys.modules:
-        return None
-    undo_track = track()
-    undo_route = SINK.route(probe)
-
-    def restore() -> None:
-        undo_route()
-        if undo_track is not None:
-            undo_track()
-
-    return restore
+    return install_session_wide("psycopg", track, SINK, probe)
 
 
 def watch(connection: Any) -> Callable[[], None] | None:

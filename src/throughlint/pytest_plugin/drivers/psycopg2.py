@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from throughlint.pytest_plugin.drivers.sink import Sink
+from throughlint.pytest_plugin.drivers.sink import Sink, install_session_wide
 
 _MARK = "_throughlint_counting"
 SINK = Sink()
@@ -116,19 +116,7 @@ def track() -> Callable[[], None] | None:
 
 
 def install(probe):
-    if "psycopg2" not in sys.modules:
-        return None
-    undo_track = track()
-    undo_route = SINK.route(probe)
-
-    def restore() -> None:
-        undo_route()
-        # a wrapper installed by the session hook outlives the block; one we installed
-        # here goes with it
-        if undo_track is not None:
-            undo_track()
-
-    return restore
+    return install_session_wide("psycopg2", track, SINK, probe)
 
 
 def watch(conn: Any) -> Callable[[], None] | None:

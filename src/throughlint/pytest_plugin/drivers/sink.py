@@ -3,6 +3,8 @@ nobody (one attribute test per statement while no block is open)."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +33,27 @@ class Sink:
                 self.probe = None
 
         return restore
+
+
+def install_session_wide(
+    library: str, track: Callable[[], Callable[[], None] | None], sink: Sink, probe: Probe
+) -> Callable[[], None] | None:
+    """A session-wide driver's ``install``: None when ``library`` is not imported; else its
+    connect is wrapped (``track``: kept when the session hook wrapped it already) and its
+    counts go to ``probe`` until the returned undo runs."""
+    if library not in sys.modules:
+        return None
+    undo_track = track()
+    undo_route = sink.route(probe)
+
+    def restore() -> None:
+        undo_route()
+        # a wrapper installed by the session hook outlives the block; one installed here
+        # goes with it
+        if undo_track is not None:
+            undo_track()
+
+    return restore
 
 
 def _text(sql: object, context: object) -> str:
