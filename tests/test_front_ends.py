@@ -141,8 +141,9 @@ def test_lsp_publishes_what_the_full_run_reports(case):
     assert sorted(got) == _plain(expected)
 
 
-def test_pytest_lint_item_reports_what_the_full_run_reports(case, pytester):
+def test_pytest_lint_item_reports_what_the_full_run_reports(case, pytester, monkeypatch):
     root, relative, expected = case
+    monkeypatch.setenv("CI", "true")  # as on CI, where pytest does not cut summary lines
     project = relative.split("/")[0]
     shutil.copytree(root / project, pytester.path / project)
     (pytester.path / "pyproject.toml").write_text("[tool.throughlint]\n")

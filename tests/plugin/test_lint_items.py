@@ -126,3 +126,29 @@ def test_lint_items_group_and_hold_back_as_the_cli_does(pytester: pytest.Pyteste
             ]
         )
         assert "views.py:7:" not in result.stdout.str()  # the calls are related lines only
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_a_failed_lint_item_has_a_one_line_summary_on_ci(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, workers: list[str]
+):
+    # with $CI set pytest does not cut summary messages to one line: the whole report would
+    # be printed twice, and JUnit's message attribute would hold all of it
+    monkeypatch.setenv("CI", "true")
+    pytester.makepyfile(work=BAD + "\nmore = queue.Queue()\n")
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest_subprocess(
+        "--throughlint", "-p", "no:cacheprovider", "-rf", f"--junitxml={junit}", *workers
+    )
+    result.assert_outcomes(failed=1)
+    summary = result.outlines[
+        result.outlines.index(
+            next(line for line in result.outlines if "short test summary info" in line)
+        )
+        + 1 :
+    ]
+    assert summary[0] == "FAILED work.py::throughlint - 2 throughlint findings (TL201 x2)"
+    assert not any("TL201 [unbounded-queue]" in line for line in summary)
+    assert sum("work.py:3:8: TL201 [unbounded-queue]" in line for line in result.outlines) == 1
+    assert 'message="2 throughlint findings (TL201 x2)"' in junit.read_text()
+    assert "work.py:5:8: TL201" in junit.read_text()  # the full report is the element's text

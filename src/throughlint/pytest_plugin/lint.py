@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,49 @@ import pytest
 CACHE_KEY = "throughlint/lint"
 _CACHE_HIT = "throughlint_cache"
 _HELD_BACK = "throughlint_held_back"  # reason -> count, carried to the controller (xdist)
+_CRASH_KEY = "throughlint_crash"  # a failed lint item's one-line summary, under xdist
 
 
 class LintFailure(Exception):
     def __init__(self, diagnostics: list) -> None:
         super().__init__(f"{len(diagnostics)} throughlint diagnostic(s)")
         self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class _Crash:
+    """Where pytest's one-line summary (``FAILED path::throughlint - message``) and JUnit's
+    ``message`` attribute point: the first finding, and a count by rule."""
+
+    path: str
+    lineno: int
+    message: str
+
+
+class LintFailureRepr:
+    """A lint item's failure: the full text report, with a one-line ``reprcrash``. A plain
+    string would be repeated whole in the short test summary on CI (``$CI`` set) and under
+    ``-vv``, where pytest does not cut the message to one line."""
+
+    def __init__(self, text: str, crash: _Crash) -> None:
+        self.text = text
+        self.reprcrash = crash
+
+    def toterminal(self, tw) -> None:
+        for line in self.text.splitlines():
+            tw.line(line)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _summary(diagnostics: list) -> str:
+    counts = Counter(d.code for d in diagnostics)
+    by_rule = ", ".join(
+        code if count == 1 else f"{code} x{count}" for code, count in sorted(counts.items())
+    )
+    noun = "finding" if len(diagnostics) == 1 else "findings"
+    return f"{len(diagnostics)} throughlint {noun} ({by_rule})"
 
 
 class Linter:
@@ -131,6 +169,24 @@ class Linter:
             node = LintFile.from_parent(session, path=path)
             items.extend(session.genitems(node))  # reported, so counts include them
 
+    # under xdist a report crosses to the controller as JSON, where the failure would come
+    # back as a plain string; the one-line summary travels beside it
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_to_serializable(self, config: pytest.Config, report):
+        data = yield
+        longrepr = getattr(report, "longrepr", None)
+        if isinstance(data, dict) and isinstance(longrepr, LintFailureRepr):
+            data[_CRASH_KEY] = asdict(longrepr.reprcrash)
+        return data
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_from_serializable(self, config: pytest.Config, data: dict):
+        report = yield
+        crash = data.get(_CRASH_KEY) if isinstance(data, dict) else None
+        if isinstance(crash, dict) and isinstance(getattr(report, "longrepr", None), str):
+            report.longrepr = LintFailureRepr(report.longrepr, _Crash(**crash))
+        return report
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.save()
 
@@ -172,8 +228,12 @@ class LintItem(pytest.Item):
             from throughlint.engine import LintResult
             from throughlint.reporters import Report, render
 
-            result = LintResult(diagnostics=excinfo.value.diagnostics, files=1)
-            return render("text", Report(result, quiet=True)).rstrip("\n")
+            diagnostics = excinfo.value.diagnostics
+            result = LintResult(diagnostics=diagnostics, files=1)
+            text = render("text", Report(result, quiet=True)).rstrip("\n")
+            first = min(diagnostics, key=lambda d: (d.span.line, d.span.column))
+            crash = _Crash(str(self.path), first.span.line, _summary(diagnostics))
+            return LintFailureRepr(text, crash)
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
