@@ -11,7 +11,8 @@ same file) acquires a semaphore, or the loop awaits a semaphore's `acquire()` on
 pass; and so does one task per cluster node, shard, replica, server, host, database or
 partition (judged by the iterable's name alone: the deployment bounds those). Loops over
 small literals, `range(k)` with a small literal `k`, and loops over batches or chunks
-stay clean.
+stay clean, and so does a fixed set of workers: `range(n)` whose counter the started
+work never reads (`gather(*(worker() for _ in range(workers)))`).
 
 ## Why it hurts throughput
 Fan-out without a bound turns a large input into that many simultaneous connections,
@@ -64,7 +65,7 @@ from throughlint.semantic.concurrency import (
     local_function,
     within_semaphore,
 )
-from throughlint.semantic.expressions import names_read, unparse_short
+from throughlint.semantic.expressions import names_read, target_names, unparse_short
 from throughlint.semantic.loops import describe_loop, is_batch_loop, is_small_iterable
 
 RULE = Rule(
@@ -170,6 +171,16 @@ def start_workers(work):
         threading.Thread(target=work).start()
 """,
         """\
+import asyncio
+
+async def crawl(frontier, fetch, workers=8):
+    async def worker():
+        while True:
+            await fetch(await frontier.get())
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
+""",
+        """\
 class Executor:
     def submit(self, fn, item):
         return fn(item)
@@ -225,6 +236,8 @@ def check(checker, node: ast.Call) -> None:
         word in unparse_short(loop.iter, 200).lower() for word in _INFRASTRUCTURE
     ):
         return  # one task per node, shard or database: bounded by the deployment
+    if _worker_pool(loop.iter, loop.target_names, node):
+        return
     if _acquires_in_loop(model, getattr(loop.node, "body", []), node):
         return  # ``await sem.acquire()`` per pass, released when the task ends
     started = node.args[0] if node.args else None
@@ -239,6 +252,17 @@ def check(checker, node: ast.Call) -> None:
         f"{what} started on every pass of {describe_loop(loop)} with nothing bounding how "
         "many run at once: in-flight work grows with the input; bound it with a "
         "`Semaphore`, a fixed set of workers on a bounded queue, or chunks",
+    )
+
+
+def _worker_pool(iterable: ast.AST | None, targets, started: ast.AST) -> bool:
+    """``for _ in range(n)`` starting work that never reads the counter: ``n`` identical
+    workers (which pull from a shared source), not one task per item."""
+    return (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and not names_read(started) & set(targets)
     )
 
 
@@ -293,6 +317,8 @@ def _check_gather(checker, node: ast.Call) -> None:
             continue
         generator = value.generators[0]
         if is_small_iterable(generator.iter, model.small_loop_max) or _a_chunk(model, generator):
+            continue
+        if _worker_pool(generator.iter, target_names(generator.target), value.elt):
             continue
         element = value.elt
         if isinstance(element, ast.Call):
