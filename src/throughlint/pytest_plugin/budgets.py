@@ -31,6 +31,7 @@ def throughput_marker(
     scaling: str | None = None,
     sizes: tuple[int, ...] = DEFAULT_SIZES,
     allow_n_plus_one: str | None = None,
+    max_loop_block_ms: float | None = None,
 ) -> dict[str, Any]:
     """The signature of ``@pytest.mark.throughput``: a misspelt keyword fails loudly."""
     return {name: value for name, value in locals().items()}
@@ -59,6 +60,7 @@ class Budget:
     scaling: str | None = None
     sizes: tuple[int, ...] = DEFAULT_SIZES
     allow_n_plus_one: str | None = None
+    max_loop_block_ms: float | None = None
 
     @property
     def limits(self) -> dict[str, Any]:
@@ -70,6 +72,7 @@ class Budget:
             "max_round_trips",
             "max_requests",
             "max_seconds_per_item",
+            "max_loop_block_ms",
             "scaling",
         )
         result = {name: getattr(self, name) for name in names if getattr(self, name) is not None}
@@ -96,6 +99,7 @@ _SHORT = {
     "max_round_trips": "round trips<=",
     "max_requests": "requests<=",
     "max_seconds_per_item": "s/item<=",
+    "max_loop_block_ms": "loop block ms<=",
 }
 
 
@@ -142,7 +146,7 @@ def _check(key: str, value: Any, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise fail("a positive integer")
         return value
-    if key in ("min_rate", "max_queries_per_item", "max_seconds_per_item"):
+    if key in ("min_rate", "max_queries_per_item", "max_seconds_per_item", "max_loop_block_ms"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise fail("a non-negative number")
         if math.isnan(value):

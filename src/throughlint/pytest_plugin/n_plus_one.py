@@ -115,6 +115,8 @@ class StaticIndex:
         self._settings: Settings | None = None
         self._project = None
         self._files: dict[str, list] = {}
+        self._preview_project = None
+        self._preview_files: dict[str, list] = {}
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -185,6 +187,56 @@ class StaticIndex:
             "missed",
             "static analysis does not flag this call site: a runtime-only finding",
             None,
+            None,
+        )
+
+    def _all_rules(self, path: str) -> list:
+        """Every diagnostic of ``path`` with the preview rules on (TL404 is one), held-back
+        ones too; fingerprints as the CLI computes them with ``--preview``."""
+        if path not in self._preview_files:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                self._preview_files[path] = []
+            else:
+                if self._preview_project is None:
+                    from throughlint.project import Project
+
+                    settings = self.settings().with_changes(show_all=True, preview=True)
+                    self._preview_project = Project.for_paths(settings, [self.rootdir])
+                shown = _display(path, self.rootdir)
+                self._preview_files[path] = self._preview_project.lint_buffer(
+                    path, data, shown=shown
+                )
+        return self._preview_files[path]
+
+    def confirm_code(self, code: str, sites: tuple) -> tuple[str, str, str | None]:
+        """(verdict, detail, fingerprint) for a runtime finding of rule ``code`` (a preview
+        rule included) at the first of ``sites`` (innermost first) the static rule flags."""
+        from throughlint.fingerprints import fingerprints
+        from throughlint.rules import rule_by_code
+
+        if rule_by_code(code) is None:
+            return "unavailable", f"no static {code} rule is installed to compare with", None
+        for site in sites:
+            found = self._all_rules(site[0])
+            for index, diagnostic in enumerate(found):
+                lines = {r.line for r in diagnostic.related if r.code == code}
+                if diagnostic.code == code and not diagnostic.related:
+                    lines.add(diagnostic.span.line)
+                if site[1] in lines:
+                    fingerprint = fingerprints(found)[index]
+                    where = f"{diagnostic.path}:{diagnostic.span.line}"
+                    return (
+                        "confirmed",
+                        f"static {code} flags the same call site at {where} "
+                        f"(fingerprint {fingerprint[:12]})",
+                        fingerprint,
+                    )
+        return (
+            "missed",
+            f"static analysis ({code}) does not flag these lines: a runtime-only finding",
             None,
         )
 

@@ -13,8 +13,9 @@ MARKERS = (
     "throughput(min_rate=None, max_queries=None, max_queries_per_item=None, "
     "max_round_trips=None, max_requests=None, max_seconds_per_item=None, max_counts=None, "
     "items=1, unit='items', n_plus_one_threshold=None, scaling=None, sizes=(10, 20), "
-    "allow_n_plus_one=None): "
-    "measure this test's throughput, queries and HTTP requests against a budget "
+    "allow_n_plus_one=None, max_loop_block_ms=None): "
+    "measure this test's throughput, queries, HTTP requests and event-loop blocking against "
+    "a budget "
     "(enforced with --throughput-budget)",
     "throughlint: a throughlint lint item (pytest --throughlint)",
 )

@@ -121,6 +121,12 @@ class ThroughputSession:
             )
             implicit = tracker.block(measurement, tracker.implicit)
             implicit.__enter__()
+        watch = None
+        if budget is not None and budget.max_loop_block_ms is not None:
+            from throughlint.pytest_plugin.loop_block import LoopWatch
+
+            watch = LoopWatch(budget.max_loop_block_ms / 1000)
+            watch.install()
         failed = False
         try:
             return (yield)
@@ -128,10 +134,12 @@ class ThroughputSession:
             failed = True
             raise
         finally:
+            if watch is not None:
+                watch.uninstall()
             if implicit is not None:
                 implicit.__exit__(None, None, None)
             self._trackers.pop(item.nodeid, None)
-            record = self._record(item, tracker, budget)
+            record = self._record(item, tracker, budget, watch)
             if record is not None:
                 self.records.append(record)
                 if budget is not None and not failed:
@@ -231,7 +239,7 @@ class ThroughputSession:
                 terminalreporter.write_line(line)
 
     # -- records ---------------------------------------------------------------------
-    def _record(self, item: pytest.Item, tracker, budget: Budget | None) -> dict | None:
+    def _record(self, item: pytest.Item, tracker, budget: Budget | None, watch=None) -> dict | None:
         from throughlint.pytest_plugin.budgets import check
         from throughlint.pytest_plugin.n_plus_one import StaticIndex, findings
 
@@ -275,6 +283,9 @@ class ThroughputSession:
             "counters": counters,
         }
         failures = check(budget, measured) if budget is not None else []
+        loop_block = self._loop_block(budget, watch)
+        if loop_block is not None and loop_block.milliseconds > loop_block.limit_ms:
+            failures.append(loop_block.describe())
         allowed = list(tracker.allowed)
         if budget is not None and budget.allow_n_plus_one:
             allowed.append(budget.allow_n_plus_one)
@@ -311,9 +322,21 @@ class ThroughputSession:
             "scaling": [scaling.to_json() for scaling in tracker.scalings],
             "failures": failures,
             "new_n_plus_one": [finding.fingerprint for finding in new],
+            "loop_block": loop_block.to_json() if loop_block is not None else None,
             "detect_only": tracker.detect_only,
             "verdict": verdict,
         }
+
+    def _loop_block(self, budget: Budget | None, watch):
+        """The longest callback of a test with ``max_loop_block_ms``: where it blocked, and
+        (when over the budget) whether static TL404 flags that line."""
+        if watch is None or budget is None or watch.longest is None:
+            return None
+        from throughlint.pytest_plugin.loop_block import finding
+
+        limit = budget.max_loop_block_ms
+        over = watch.longest.seconds * 1000 > limit
+        return finding(watch.longest, limit, self.project, self._static if over else None)
 
 
 def _unit(measurements) -> str:
