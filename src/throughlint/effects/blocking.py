@@ -17,6 +17,15 @@ if TYPE_CHECKING:
 
 _HTTP = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 SLEEPS: frozenset[str] = frozenset({"time.sleep"})
+TREES: frozenset[str] = frozenset(
+    {f"shutil.{name}" for name in ("copy", "copy2", "copyfile", "copyfileobj", "copytree",
+                                   "move", "rmtree", "make_archive", "unpack_archive")}
+    | {f"{opener}.{method}" for opener in ("tarfile.open()", "tarfile.TarFile()",
+                                           "tarfile.TarFile.open()", "zipfile.ZipFile()")
+       for method in ("extractall", "extract")}
+)  # fmt: skip
+"""Whole files, trees and archives copied, moved, removed or unpacked: unlike a small
+read (``FILES``), their size is the data's, so they count through helpers too."""
 BLOCKING: frozenset[str] = frozenset(
     {"time.sleep", "builtins.input", "os.system", "os.popen", "os.waitpid",
      "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -32,6 +41,7 @@ BLOCKING: frozenset[str] = frozenset(
     | {f"requests.sessions.Session().{verb}" for verb in _HTTP}
     | {f"httpx.{verb}" for verb in (*_HTTP, "stream")}
     | {f"httpx.Client().{verb}" for verb in (*_HTTP, "send", "stream")}
+    | TREES
 )  # fmt: skip
 FILES: frozenset[str] = frozenset(
     {f"builtins.open().{method}" for method in ("read", "readlines", "write", "writelines")}
@@ -91,3 +101,57 @@ def blocking_call(
 
 def short(name: str) -> str:
     return name.replace("()", "").removeprefix("builtins.")
+
+
+_SYNC_CLIENTS: dict[str, str] = {
+    **dict.fromkeys(("boto3.client", "boto3.resource", "boto3.Session.client",
+                     "boto3.Session.resource", "boto3.session.Session.client",
+                     "boto3.session.Session.resource"), "boto3"),
+    **dict.fromkeys(("redis.Redis", "redis.StrictRedis", "redis.from_url",
+                     "redis.Redis.from_url", "redis.client.Redis"), "redis"),
+    "elasticsearch.Elasticsearch": "Elasticsearch",
+    "opensearchpy.OpenSearch": "OpenSearch",
+    "requests.Session": "requests session",
+    "httpx.Client": "httpx client",
+    **dict.fromkeys(("sqlite3.connect", "psycopg2.connect", "psycopg.connect",
+                     "psycopg.Connection.connect", "pymysql.connect", "MySQLdb.connect",
+                     "mysql.connector.connect"), "database connection"),
+    "sqlalchemy.create_engine": "SQLAlchemy engine",
+}  # fmt: skip
+"""Library constructors of clients whose calls block, by the kind named in messages; the
+index's ``made`` facts say which project functions return a new one."""
+SYNC_CLIENT_KINDS: frozenset[str] = frozenset(_SYNC_CLIENTS)
+_CLIENT_LOCAL: dict[str, frozenset[str]] = {
+    "boto3": frozenset({"get_paginator", "get_waiter", "can_paginate", "close", "meta",
+                        "exceptions", "generate_presigned_url", "generate_presigned_post"}),
+    "redis": frozenset({"pipeline", "pubsub", "lock", "register_script", "close",
+                        "get_encoder", "get_connection_kwargs"}),
+    "Elasticsearch": frozenset({"options", "close", "transport"}),
+    "OpenSearch": frozenset({"close", "transport"}),
+}  # fmt: skip
+_CLIENT_ONLY: dict[str, frozenset[str]] = {
+    "requests session": frozenset({*_HTTP, "send"}),
+    "httpx client": frozenset({*_HTTP, "send", "stream"}),
+    "database connection": frozenset({"execute", "executemany", "executescript", "commit",
+                                      "rollback"}),
+    "SQLAlchemy engine": frozenset({"connect", "begin", "execute", "raw_connection"}),
+}  # fmt: skip
+
+
+def client_method_blocks(made: str, method: str) -> str | None:
+    """``method`` called on a client that ``made`` (a library constructor in
+    ``SYNC_CLIENT_KINDS``) built waits on the network or a database: the client's kind for
+    messages (``boto3``), or None (a local helper such as ``get_paginator`` or ``pipeline``, a
+    sub-resource like ``s3.Bucket(...)``, a private name)."""
+    kind = _SYNC_CLIENTS.get(made)
+    if kind is None or not method or method.startswith("_"):
+        return None
+    first = method.split(".", 1)[0]
+    if "." in method and kind not in ("Elasticsearch", "OpenSearch"):
+        return None  # ``client.meta.events``: an attribute of the client, not a call on it
+    if first[0].isupper() or first in _CLIENT_LOCAL.get(kind, frozenset()):
+        return None
+    only = _CLIENT_ONLY.get(kind)
+    if only is not None and method not in only:
+        return None
+    return kind

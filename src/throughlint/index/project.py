@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
 from throughlint.effects.kinds import Effect
 from throughlint.semantic.guards import holds
 
@@ -289,6 +290,12 @@ class ProjectIndex:
                 effects[plain] = Effect.WRITE.value
                 witness[plain] = {str(Effect.WRITE.value): f"`{method}()` of model `{owner}`"}
                 continue
+            client = self.client_call(callee)
+            if client is not None:  # ``s3 = self._client("s3"); s3.put_object(...)``
+                keys[callee] = plain
+                effects[plain] = _BLOCKING
+                witness[plain] = {str(_BLOCKING): f"a {client[0]} client from `{client[1]}()`"}
+                continue
             overrides = self._overrides(callee, subclasses)
             if overrides:  # a stub in the base (nothing to summarise): what subclasses do
                 keys[callee] = plain
@@ -526,6 +533,18 @@ class ProjectIndex:
         key = self._function_key(name)
         made = self.made.get(key) if key is not None else None
         return self.new_object(made, kinds, depth + 1) if made is not None else None
+
+    def client_call(self, name: str) -> tuple[str, str] | None:
+        """``name`` is a call on a sync client that a project function returns new (or a
+        project class that subclasses one), such as ``app.Store()._client().put_object``,
+        and it waits on the network or a database: (the client's kind, the factory's
+        short name), for messages."""
+        factory, found, method = name.rpartition("().")
+        if not found or not factory or self._function_key(name) is not None:
+            return None
+        made = self.new_object(factory, SYNC_CLIENT_KINDS)
+        kind = client_method_blocks(made, method) if made is not None else None
+        return (kind, factory.rsplit(".", 1)[-1]) if kind is not None else None
 
     def _client_base(self, name: str, kinds: frozenset[str], depth: int) -> str | None:
         record = self.classes.get(name)

@@ -17,7 +17,16 @@ passed, not called, and stays clean; an `async def` helper never counts at its c
 (its own blocking call is reported where it is). Blocking socket calls count too, and
 file reads and writes (`open().read()`, `Path.read_text()`) made in the coroutine
 itself; a helper's file I/O does not make it blocking (mostly a small config or
-template load, which the labelled benchmark found harmless).
+template load, which the labelled benchmark found harmless). Copying, moving or removing
+whole files and trees (`shutil.copytree`, `copyfile`, `move`, `rmtree` ...) and
+unpacking archives (`tarfile` / `zipfile` `extractall`) count in helpers too: their cost
+is the data's size.
+
+A call on a client that a project function returns new (`s3 = self._client("s3")`, where
+`_client` returns `boto3.Session().client(...)`; also redis, Elasticsearch / OpenSearch,
+a `requests.Session`, a sync `httpx.Client`, a DB-API connection, a SQLAlchemy engine)
+counts like a call on the client itself, in the coroutine and in its helpers; this is
+what the project index's `made` facts (what a function constructs and returns) say.
 
 ## Why it hurts throughput
 An event loop runs one callback at a time. A blocking call inside a coroutine stops the
@@ -122,6 +131,31 @@ async def handle(request):
     config = load_config(request.url)  # expect: TL404
     return config["name"]
 """,
+        """\
+import shutil
+import tarfile
+
+async def install_theme(archive, target):
+    with tarfile.open(archive) as bundle:
+        bundle.extractall(target)  # expect: TL404
+    shutil.copytree(target, target + ".bak")  # expect: TL404
+""",
+        """\
+import boto3
+
+class Uploads:
+    def _client(self, service):
+        session = boto3.Session(region_name="eu-west-1")
+        return session.client(service)
+
+    def _ensure_bucket(self, name):
+        self._client("s3").create_bucket(Bucket=name)
+
+    async def store(self, key, body):
+        s3 = self._client("s3")
+        s3.put_object(Bucket="uploads", Key=key, Body=body)  # expect: TL404
+        self._ensure_bucket("uploads")  # expect: TL404
+""",
     ),
     good=(
         """\
@@ -145,6 +179,13 @@ import httpx
 async def fetch(url):
     async with httpx.AsyncClient() as client:
         return (await client.get(url)).json()
+""",
+        """\
+import asyncio
+import shutil
+
+async def backup(source, target):
+    await asyncio.to_thread(shutil.copytree, source, target)
 """,
     ),
     near_miss=(
@@ -210,6 +251,27 @@ async def load_config(url):
 async def handle(request):
     return await load_config(request.url)
 """,
+        """\
+import boto3
+
+class Uploads:
+    def _client(self, service):
+        session = boto3.Session(region_name="eu-west-1")
+        return session.client(service)
+
+    async def pages(self, bucket):
+        s3 = self._client("s3")
+        return s3.get_paginator("list_objects_v2")
+""",
+        """\
+class shutil:
+    @staticmethod
+    def copytree(source, target):
+        return (source, target)
+
+async def plan(source, target):
+    return shutil.copytree(source, target)
+""",
     ),
 )
 
@@ -264,10 +326,23 @@ def _awaited(model, function: ast.AsyncFunctionDef) -> frozenset[int]:
 def check_helper(index: ProjectIndex, pending: dict[str, Any]) -> list:
     """A call in a coroutine to a sync function of the project that blocks."""
     callee = pending["callee"]
+    text = pending["text"]
+    client = index.client_call(callee)
+    if client is not None:
+        receiver, _, method = text.rpartition(".")
+        return [
+            (
+                f"blocking {client[0]} call `{method}()` on `{receiver}`, a sync client from "
+                f"`{client[1]}()`, in `async def {pending['coroutine']}`: the event loop, and "
+                "every other task on it, stalls until it returns; use an async client or "
+                f"`await asyncio.to_thread({text}, ...)`",
+                None,
+                None,
+            )
+        ]
     if index.is_async(callee) or not index.summary_effects(callee) & Effect.BLOCKING:
         return []
     witness = index.summary_witness(callee, Effect.BLOCKING)
-    text = pending["text"]
     message = (
         f"blocking call through `{text}()` -> {witness} in `async def {pending['coroutine']}`: "
         "the event loop, and every other task on it, stalls until it returns; make the "
