@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from support.servers import postgres_dsn, redis_url
+from support.servers import postgres_dsn, rabbitmq_url, redis_url
 
-__all__ = ["postgres_dsn", "redis_url"]
+__all__ = ["postgres_dsn", "rabbitmq_url", "redis_url"]

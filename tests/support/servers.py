@@ -1,7 +1,7 @@
-"""Real PostgreSQL and redis servers for the fix tests, started once per test session in
+"""Real PostgreSQL, redis and RabbitMQ servers for the fix tests, started once per test session in
 a temporary folder on a free port and stopped at the end. Skipped, with the reason, only
 where the server binary is not installed (Debian: ``apt-get install postgresql
-redis-server``). PostgreSQL refuses to run as root: as root, the server runs as the
+redis-server rabbitmq-server``). PostgreSQL refuses to run as root: as root, the server runs as the
 ``postgres`` user that the Debian package creates."""
 
 from __future__ import annotations
@@ -140,6 +140,76 @@ def redis_url() -> Iterator[str]:
     """``redis://`` URL of a fresh redis-server with no persistence."""
     try:
         server = redis_server()
+        url = server.__enter__()
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
+
+
+@contextmanager
+def rabbitmq_server() -> Iterator[str]:
+    """Start a RabbitMQ node (no plugins) in a temporary folder, with its own Erlang port
+    mapper on a free port, stopped with it; yields its ``amqp://`` URL."""
+    binary = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+    epmd = shutil.which("epmd") or "/usr/lib/erlang/bin/epmd"
+    if not os.path.exists(binary):
+        raise ServerUnavailable("no RabbitMQ server: apt-get install rabbitmq-server")
+    folder = tempfile.mkdtemp(prefix="throughlint-rabbitmq-")
+    port, dist, mapper = free_port(), free_port(), free_port()
+    with open(os.path.join(folder, "enabled_plugins"), "w") as handle:
+        handle.write("[].\n")
+    with open(os.path.join(folder, "rabbitmq.conf"), "w") as handle:
+        handle.write("loopback_users = none\n")
+    env = {
+        **os.environ,
+        "HOME": folder,
+        "RABBITMQ_NODE_PORT": str(port),
+        "RABBITMQ_DIST_PORT": str(dist),
+        "RABBITMQ_NODENAME": f"throughlint{port}@localhost",
+        "RABBITMQ_MNESIA_BASE": os.path.join(folder, "mnesia"),
+        "RABBITMQ_LOG_BASE": os.path.join(folder, "log"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": os.path.join(folder, "enabled_plugins"),
+        "RABBITMQ_CONFIG_FILE": os.path.join(folder, "rabbitmq"),
+        "ERL_EPMD_PORT": str(mapper),
+    }
+    process = subprocess.Popen(
+        [binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as probe:
+                    probe.sendall(b"AMQP\x00\x00\x09\x01")  # a protocol header: the
+                    probe.settimeout(5)  # broker answers with connection.start when up
+                    if probe.recv(1):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("rabbitmq-server did not start") from None
+            time.sleep(0.2)
+        yield f"amqp://guest:guest@127.0.0.1:{port}/%2F"
+    finally:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait(timeout=10)
+        subprocess.run([epmd, "-kill"], env=env, capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url() -> Iterator[str]:
+    """``amqp://`` URL of a fresh RabbitMQ node."""
+    try:
+        server = rabbitmq_server()
         url = server.__enter__()
     except ServerUnavailable as exc:
         pytest.skip(str(exc))

@@ -17,6 +17,7 @@ SET_MANY = "set-many"
 BULK_CREATE = "bulk-create"
 EXECUTE_VALUES = "execute-values"
 EAGER_LOAD = "eager-load"  # spelled ``eager-load:<loader>:<relation>``
+ACK_EVERY = "ack-every"  # spelled ``ack-every:<n>``
 
 _MODULES: dict[str, str] = {
     QUEUE_MAXSIZE: "queue_maxsize",
@@ -27,6 +28,7 @@ _MODULES: dict[str, str] = {
     BULK_CREATE: "bulk_create",
     EAGER_LOAD: "eager_load",
     EXECUTE_VALUES: "execute_values",
+    ACK_EVERY: "ack_every",
 }
 
 

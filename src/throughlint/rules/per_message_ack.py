@@ -39,8 +39,15 @@ def on_message(channel, method, properties, body):
 ```
 
 ## Fix safety
-No fix yet. Batching acks changes what is redelivered after a crash: every message since
-the last cumulative ack comes back, so handlers must be idempotent.
+Unsafe fix, for a pika `basic_ack(tag)` that is a statement of its own, with the tag a
+plain name or attribute, in a module that sets `basic_qos(prefetch_count=...)` to a
+number it can read (a literal, a module constant, or arithmetic on them): the ack becomes
+`if tag % N == 0: basic_ack(tag, multiple=True)` with N half the prefetch count, so the
+broker keeps delivering while acks are held back. It changes what is redelivered after a
+crash or a stop: every message since the last cumulative ack comes back (up to N - 1 at
+the end of a quiet stream), so handlers must be idempotent. Without a readable prefetch
+count the fix is declined: acking every N messages with a prefetch of N or fewer stalls
+the consumer.
 
 ## Options
 None.
@@ -56,9 +63,11 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.rules.base import Rule
+from throughlint.diagnostics import Applicability, Fix
+from throughlint.fixes import ACK_EVERY
+from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.batching import batch_guarded
-from throughlint.semantic.expressions import call_argument
+from throughlint.semantic.expressions import call_argument, literal_int
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 
 RULE = Rule(
@@ -67,6 +76,7 @@ RULE = Rule(
     summary="One broker ack or offset commit per message where a cumulative one exists",
     triggers=("basic_ack", "commit", "xack", "delete_message", "basic_qos"),
     preview=True,
+    fix=FixAvailability.SOMETIMES,
     doc=__doc__ or "",
     bad=(
         """\
@@ -220,7 +230,99 @@ def _check_basic_ack(checker, node: ast.Call) -> None:
         node,
         "`basic_ack()` of one delivery tag per message: one round trip per message; ack "
         "every N messages with `multiple=True` (everything up to that tag)",
+        _ack_every(checker, node, multiple),
     )
+
+
+def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None:
+    """The cumulative-ack fix (``fixes/ack_every.py``), when the ack is a statement of its
+    own with a plain tag; declined without a prefetch count to size N from."""
+    model = checker.semantic
+    statement = model.node_stack[-1] if model.node_stack else None
+    if not (isinstance(statement, ast.Expr) and statement.value is node):
+        return None
+    tag = call_argument(node, 0, "delivery_tag")
+    if tag is None or not _dotted(tag) or any(isinstance(a, ast.Starred) for a in node.args):
+        return None
+    if len(node.args) > (2 if multiple is not None and node.args[-1] is multiple else 1):
+        return None
+    prefetch = _prefetch(checker.tree)
+    if prefetch is None or prefetch < 4:
+        why = (
+            "no `basic_qos(prefetch_count=...)` with a readable number in this module"
+            if prefetch is None
+            else f"`prefetch_count={prefetch}`"
+        )
+        return Fix(
+            Applicability.UNSAFE,
+            "ack every N messages with `multiple=True`",
+            declined=f"{why}: acking every N messages needs a prefetch above N, or the "
+            "consumer stalls with N unacked messages",
+        )
+    every = prefetch // 2
+    return Fix(
+        Applicability.UNSAFE,
+        f"ack every {every} messages with `multiple=True` (half the prefetch count "
+        f"{prefetch}); up to {every - 1} handled messages stay unacked until the next one",
+        kind=f"{ACK_EVERY}:{every}",
+    )
+
+
+def _dotted(node: ast.expr) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def _prefetch(tree: ast.Module) -> int | None:
+    """The smallest ``prefetch_count`` this module's ``basic_qos`` calls set, when every
+    one of them can be read (literals, module constants, ``+ - * //`` on them)."""
+    constants: dict[str, int] = {}
+    for statement in tree.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            value = _evaluate(statement.value, constants)
+            if value is not None:
+                constants[statement.targets[0].id] = value
+            else:
+                constants.pop(statement.targets[0].id, None)
+    counts = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "basic_qos"
+        ):
+            value = _evaluate(call_argument(node, 1, "prefetch_count"), constants)
+            if value is None:
+                return None
+            counts.append(value)
+    return min(counts) if counts else None
+
+
+_OPERATORS = {ast.Add: int.__add__, ast.Sub: int.__sub__, ast.Mult: int.__mul__,
+              ast.FloorDiv: int.__floordiv__}  # fmt: skip
+
+
+def _evaluate(node: ast.expr | None, constants: dict[str, int]) -> int | None:
+    if node is None:
+        return None
+    value = literal_int(node)
+    if value is not None:
+        return value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left = _evaluate(node.left, constants)
+        right = _evaluate(node.right, constants)
+        if left is None or right is None or (isinstance(node.op, ast.FloorDiv) and right == 0):
+            return None
+        result = _OPERATORS[type(node.op)](left, right)
+        return result if abs(result) < 1 << 32 else None
+    return None
 
 
 def _check_prefetch(checker, node: ast.Call) -> None:
