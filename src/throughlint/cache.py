@@ -1,4 +1,5 @@
-"""A content-hash cache of per-file results: one JSON file per (tool version, settings).
+"""A content-hash cache of per-file results: one JSON file per (tool version, build of
+the code, settings).
 
 JSON rather than pickle: a cache folder can come from an untrusted checkout, and loading
 it must never run code. A corrupt or unreadable cache is treated as empty; an unwritable
@@ -7,10 +8,12 @@ one is skipped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from functools import cache
 from typing import Any
 
 from throughlint import __version__
@@ -20,6 +23,28 @@ from throughlint import __version__
 _OWN_KEYS = ("p", "codes")
 
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# throughlint cache folder\n"
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+@cache
+def build_digest(package: str = _PACKAGE) -> str:
+    """A digest of the code that writes the cache (every ``.py`` file of the package: its
+    path, size and modification time), so that a cache written by another build of the same
+    version (a development checkout before an edit: other facts, other findings) is never
+    read. A stat per file, no read: a content hash of the package would cost more than a
+    warm one-file run can spare, and an edit changes a file's time."""
+    entries: list[str] = []
+    for folder, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                info = os.stat(path)
+                relative = os.path.relpath(path, package)
+                entries.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}")
+    return content_hash("\n".join(entries).encode())[:12]
 
 
 def content_hash(data: bytes) -> str:
@@ -33,10 +58,16 @@ def entry_digest(content: str, module: str) -> str:
     return content_hash(f"{content}\0{module}".encode())
 
 
+def cache_name(settings_fingerprint: str) -> str:
+    """The cache file of these settings, for this version and build of the code."""
+    return f"v{__version__}-{build_digest()}-{settings_fingerprint}.json"
+
+
 class ResultCache:
     def __init__(self, directory: str, settings_fingerprint: str) -> None:
         self.directory = directory
-        self.path = os.path.join(directory, f"v{__version__}-{settings_fingerprint}.json")
+        self._settings = settings_fingerprint
+        self.path = os.path.join(directory, cache_name(settings_fingerprint))
         self.entries: dict[str, list[Any]] = {}
         # path -> [mtime_ns, size, content hash]: a project's other files are not read
         # again while their stat is unchanged (as ruff and mypy do)
@@ -122,8 +153,18 @@ class ResultCache:
                 document = {"files": self.entries, "stat": self.stats}
                 json.dump(document, handle, separators=(",", ":"))
             os.replace(temporary, self.path)
+            self._remove_other_builds()
         except OSError:
             return
+
+    def _remove_other_builds(self) -> None:
+        """The files other builds wrote for the same settings: never read again."""
+        mine = os.path.basename(self.path)
+        suffix = f"-{self._settings}.json"
+        for name in os.listdir(self.directory):
+            if name != mine and name.startswith("v") and name.endswith(suffix):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(self.directory, name))
 
     def _write_markers(self) -> None:
         for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
