@@ -73,6 +73,17 @@ class ResultCache:
         # again while their stat is unchanged (as ruff and mypy do)
         self.stats: dict[str, list[Any]] = {}
         self._dirty = False
+        self._keys: dict[str, str] = {}
+
+    def _key(self, path: str) -> str:
+        """Entries are keyed by absolute path (normalised once per path: a run over a
+        project asks about each file several times; a relative one follows the cwd)."""
+        key = self._keys.get(path)
+        if key is None:
+            key = os.path.abspath(path)
+            if os.path.isabs(path):
+                self._keys[path] = key
+        return key
 
     def load(self) -> ResultCache:
         try:
@@ -88,17 +99,17 @@ class ResultCache:
 
     def digest_by_stat(self, path: str, stat: tuple[int, int]) -> str | None:
         """The content hash recorded for ``path`` when its (mtime, size) was ``stat``."""
-        entry = self.stats.get(os.path.abspath(path))
+        entry = self.stats.get(self._key(path))
         if isinstance(entry, list) and len(entry) == 3 and tuple(entry[:2]) == stat:
             return entry[2] if isinstance(entry[2], str) else None
         return None
 
     def remember_stat(self, path: str, stat: tuple[int, int], digest: str) -> None:
-        self.stats[os.path.abspath(path)] = [stat[0], stat[1], digest]
+        self.stats[self._key(path)] = [stat[0], stat[1], digest]
         self._dirty = True
 
     def get(self, path: str, digest: str) -> list | None:
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(self._key(path))
         if isinstance(entry, list) and len(entry) in (2, 3, 4) and entry[0] == digest:
             return entry[1]
         return None
@@ -107,7 +118,7 @@ class ResultCache:
         """(whether the project-index facts of this content are stored, the facts shared
         with other files: without the file's own pending findings): an entry written by a
         full lint or by a facts-only collection (results ``None``)."""
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(self._key(path))
         if not isinstance(entry, list) or len(entry) not in (2, 3, 4) or entry[0] != digest:
             return False, None
         facts = entry[2] if len(entry) >= 3 else None
@@ -116,7 +127,7 @@ class ResultCache:
     def facts(self, path: str) -> dict | None:
         """All the project-index facts stored with a file's results (after a ``get`` hit),
         its own pending findings included."""
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(self._key(path))
         if not isinstance(entry, list) or len(entry) not in (3, 4):
             return None
         if not isinstance(entry[2], dict):
@@ -139,7 +150,7 @@ class ResultCache:
             entry = [digest, results, shared]
             if own:
                 entry.append(json.dumps(own, separators=(",", ":")))
-        self.entries[os.path.abspath(path)] = entry
+        self.entries[self._key(path)] = entry
         self._dirty = True
 
     def save(self) -> None:

@@ -44,6 +44,7 @@ from throughlint.rules import select_rules
 from throughlint.settings import Settings
 from throughlint.source import module_identity, source_roots
 
+_PROBE = "__throughlint_probe__"  # a module name no file has: a folder's prefix
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
 
@@ -92,6 +93,8 @@ class Project:
     _state: str | None = field(default=None, repr=False)
     _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
     _absolute: dict[str, str] = field(default_factory=dict, repr=False)
+    # folder -> (root, dotted prefix of its modules): ``module_of`` per folder, not per file
+    _folders: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     # what a walk of the project covers: the root, or only the named paths (root too broad)
     scope: tuple[str, ...] = ()
 
@@ -143,6 +146,7 @@ class Project:
         an ``__init__.py`` that changes which package a folder is)."""
         self._files = None
         self._absolute.clear()
+        self._folders.clear()
         self._memo.forget_modules()
 
     def module_of(self, path: str) -> str:
@@ -151,8 +155,22 @@ class Project:
         identities = self._memo.identities
         identity = identities.get(path)
         if identity is None:
-            identity = identities[path] = module_identity(path, self._roots, self._memo.packages)
+            identity = identities[path] = self._identity(path)
         return identity[1]
+
+    def _identity(self, path: str) -> tuple[str, str]:
+        """``module_identity`` of a file, worked out once per folder: every file of a
+        folder has the folder's root and package (a package's ``__init__`` aside)."""
+        folder, name = os.path.split(path)
+        stem = os.path.splitext(name)[0]
+        if stem == "__init__" or not stem:
+            return module_identity(path, self._roots, self._memo.packages)
+        known = self._folders.get(folder)
+        if known is None:
+            probe = os.path.join(folder, f"{_PROBE}.py")
+            root, module = module_identity(probe, self._roots, self._memo.packages)
+            known = self._folders[folder] = (root, module[: -len(_PROBE)])
+        return known[0], known[1] + stem
 
     def cache(self) -> ResultCache | None:
         if self.use_cache and self._cache is None:
