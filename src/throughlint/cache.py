@@ -8,7 +8,6 @@ one is skipped.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -34,7 +33,9 @@ def build_digest(package: str = _PACKAGE) -> str:
     path, size and modification time), so that a cache written by another build of the same
     version (a development checkout before an edit: other facts, other findings) is never
     read. A stat per file, no read: a content hash of the package would cost more than a
-    warm one-file run can spare, and an edit changes a file's time."""
+    warm one-file run can spare, and an edit changes a file's time. The files of other
+    builds are left in place: two installs of one version (pre-commit's and a virtual
+    environment's) used in turn each keep a warm cache."""
     entries: list[str] = []
     for folder, folders, files in os.walk(package):
         folders[:] = sorted(name for name in folders if name != "__pycache__")
@@ -66,7 +67,6 @@ def cache_name(settings_fingerprint: str) -> str:
 class ResultCache:
     def __init__(self, directory: str, settings_fingerprint: str) -> None:
         self.directory = directory
-        self._settings = settings_fingerprint
         self.path = os.path.join(directory, cache_name(settings_fingerprint))
         self.entries: dict[str, list[Any]] = {}
         # path -> [mtime_ns, size, content hash]: a project's other files are not read
@@ -164,18 +164,8 @@ class ResultCache:
                 document = {"files": self.entries, "stat": self.stats}
                 json.dump(document, handle, separators=(",", ":"))
             os.replace(temporary, self.path)
-            self._remove_other_builds()
         except OSError:
             return
-
-    def _remove_other_builds(self) -> None:
-        """The files other builds wrote for the same settings: never read again."""
-        mine = os.path.basename(self.path)
-        suffix = f"-{self._settings}.json"
-        for name in os.listdir(self.directory):
-            if name != mine and name.startswith("v") and name.endswith(suffix):
-                with contextlib.suppress(OSError):
-                    os.remove(os.path.join(self.directory, name))
 
     def _write_markers(self) -> None:
         for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
