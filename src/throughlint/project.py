@@ -38,7 +38,7 @@ from throughlint.engine import (
     resolve_index,
     run_jobs,
 )
-from throughlint.index.reach import needs_graph, refine
+from throughlint.index.reach import GraphMemo, needs_graph, refine
 from throughlint.relevance import focus
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
@@ -92,6 +92,7 @@ class Project:
     _known: dict[str, _Known] = field(default_factory=dict, repr=False)
     _state: str | None = field(default=None, repr=False)
     _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
+    _graph: GraphMemo = field(default_factory=GraphMemo, repr=False)
     _absolute: dict[str, str] = field(default_factory=dict, repr=False)
     # folder -> (root, dotted prefix of its modules): ``module_of`` per folder, not per file
     _folders: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
@@ -315,7 +316,9 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.facts = all_facts
-        result.diagnostics = refine(result.diagnostics, all_facts, self.module_of)
+        result.diagnostics = refine(
+            result.diagnostics, all_facts, self.module_of, self._graph, file_facts
+        )
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
         result.diagnostics, result.held_back = self.focus(result.calls)
         return result
@@ -362,7 +365,7 @@ class Project:
                 every = {**others, path: own} if own else others
                 if pending:
                     diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
-                diagnostics = refine(diagnostics, every, self.module_of)
+                diagnostics = refine(diagnostics, every, self.module_of, self._graph, [path])
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
         calls = sorted(diagnostics, key=lambda d: d.sort_key)
