@@ -166,6 +166,7 @@ class ResultCache:
             os.replace(temporary, self.path)
         except OSError:
             return
+        self._dirty = False  # written: a long-lived project saves again only after a change
 
     def _write_markers(self) -> None:
         for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
