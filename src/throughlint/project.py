@@ -303,7 +303,7 @@ class Project:
             cache.save()
         try:
             found = resolve_index(
-                all_facts, file_facts, self._roots, result.notices, memo=self._memo
+                all_facts, file_facts, self._roots, result.notices, memo=self._memo, keep=False
             )
             result.diagnostics.extend(found)
         except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
@@ -316,9 +316,9 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.facts = all_facts
-        result.diagnostics = refine(
-            result.diagnostics, all_facts, self.module_of, self._graph, file_facts
-        )
+        # no graph memo: a run over paths builds the graph once, and keying it by the
+        # linted files' facts would cost a JSON dump of each
+        result.diagnostics = refine(result.diagnostics, all_facts, self.module_of)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
         result.diagnostics, result.held_back = self.focus(result.calls)
         return result
