@@ -78,6 +78,8 @@ class ResultCache:
     def _key(self, path: str) -> str:
         """Entries are keyed by absolute path (normalised once per path: a run over a
         project asks about each file several times; a relative one follows the cwd)."""
+        if path in self.stats or path in self.entries:
+            return path  # keys are absolute and normalised: ``path`` is one
         key = self._keys.get(path)
         if key is None:
             key = os.path.abspath(path)

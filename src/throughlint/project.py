@@ -205,12 +205,14 @@ class Project:
                 if known is not None and known.stat == stat and known.content:
                     content = known.content
                 else:
-                    content = cache.digest_by_stat(path, stat) if cache is not None else None
+                    content = (
+                        cache.digest_by_stat(absolute[path], stat) if cache is not None else None
+                    )
                     if content is None:
                         with open(path, "rb") as handle:
                             content = content_hash(handle.read())
                         if cache is not None:
-                            cache.remember_stat(path, stat, content)
+                            cache.remember_stat(absolute[path], stat, content)
             except OSError:
                 continue
             module = self.module_of(path)
@@ -221,7 +223,7 @@ class Project:
             if known is not None and known.digest == digest:
                 facts, hit = known.facts, True
             elif cache is not None:
-                hit, facts = cache.known_facts(path, digest)
+                hit, facts = cache.known_facts(absolute[path], digest)
             else:
                 hit, facts = False, None
             if not hit:
