@@ -117,17 +117,20 @@ class Project:
     @classmethod
     def for_paths(cls, settings: Settings, paths: Sequence[str], **options) -> Project:
         """The project the named paths belong to: the configuration's folder; without one,
-        the current folder when it looks like a project (version control, packaging),
-        else the folder of the named paths (never a walk of a home folder)."""
+        the current folder when it looks like a project (version control, packaging) and
+        holds the named paths, else the folder of the named paths (never a walk of a home
+        folder)."""
         root = os.path.abspath(settings.project_root)
-        if settings.config_file is None and not _is_project_folder(root):
+        if settings.config_file is None:
             # only folders and regular files place the project: a device or FIFO named on
             # the command line (skipped later with an error) must not widen it
             named = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".")
                      for p in paths or ["."]
                      if os.path.isdir(p) or os.path.isfile(p)]  # fmt: skip
-            with contextlib.suppress(ValueError):
-                root = os.path.commonpath(named) if named else root
+            outside = any(not _within(folder, root) for folder in named)
+            if outside or not _is_project_folder(root):
+                with contextlib.suppress(ValueError):
+                    root = os.path.commonpath(named) if named else root
         project = cls(settings, root, **options)
         if project.root in _too_broad():
             # paths from far-apart folders: their facts only, never a walk of / or a home
@@ -393,6 +396,10 @@ def lint_paths(
 def _too_broad() -> set[str]:
     """Folders a project is never walked from: the file system's root and the home folder."""
     return {os.path.abspath(os.sep), os.path.abspath(os.path.expanduser("~"))}
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _is_project_folder(folder: str) -> bool:
