@@ -106,7 +106,11 @@ def main() -> int:
         for shape in shapes:
             for calls in sizes:
                 text = source(shape, calls)
-                path = os.path.join(work, f"{shape}_{calls}.py")
+                # a folder per file: a run's project index covers its folder, and the
+                # files of earlier cells must not be collected with it
+                folder = os.path.join(work, f"{shape}_{calls}")
+                os.makedirs(folder)
+                path = os.path.join(folder, f"{shape}_{calls}.py")
                 with open(path, "w", encoding="utf-8") as handle:
                     handle.write(text)
                 best: tuple[float, float, int] | None = None

@@ -1,4 +1,5 @@
-"""A content-hash cache of per-file results: one JSON file per (tool version, settings).
+"""A content-hash cache of per-file results: one JSON file per (tool version, build of
+the code, settings).
 
 JSON rather than pickle: a cache folder can come from an untrusted checkout, and loading
 it must never run code. A corrupt or unreadable cache is treated as empty; an unwritable
@@ -11,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import cache
 from typing import Any
 
 from throughlint import __version__
@@ -20,6 +22,30 @@ from throughlint import __version__
 _OWN_KEYS = ("p", "codes")
 
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# throughlint cache folder\n"
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+@cache
+def build_digest(package: str = _PACKAGE) -> str:
+    """A digest of the code that writes the cache (every ``.py`` file of the package: its
+    path, size and modification time), so that a cache written by another build of the same
+    version (a development checkout before an edit: other facts, other findings) is never
+    read. A stat per file, no read: a content hash of the package would cost more than a
+    warm one-file run can spare, and an edit changes a file's time. The files of other
+    builds are left in place: two installs of one version (pre-commit's and a virtual
+    environment's) used in turn each keep a warm cache."""
+    entries: list[str] = []
+    for folder, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                info = os.stat(path)
+                relative = os.path.relpath(path, package)
+                entries.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}")
+    return content_hash("\n".join(entries).encode())[:12]
 
 
 def content_hash(data: bytes) -> str:
@@ -33,15 +59,33 @@ def entry_digest(content: str, module: str) -> str:
     return content_hash(f"{content}\0{module}".encode())
 
 
+def cache_name(settings_fingerprint: str) -> str:
+    """The cache file of these settings, for this version and build of the code."""
+    return f"v{__version__}-{build_digest()}-{settings_fingerprint}.json"
+
+
 class ResultCache:
     def __init__(self, directory: str, settings_fingerprint: str) -> None:
         self.directory = directory
-        self.path = os.path.join(directory, f"v{__version__}-{settings_fingerprint}.json")
+        self.path = os.path.join(directory, cache_name(settings_fingerprint))
         self.entries: dict[str, list[Any]] = {}
         # path -> [mtime_ns, size, content hash]: a project's other files are not read
         # again while their stat is unchanged (as ruff and mypy do)
         self.stats: dict[str, list[Any]] = {}
         self._dirty = False
+        self._keys: dict[str, str] = {}
+
+    def _key(self, path: str) -> str:
+        """Entries are keyed by absolute path (normalised once per path: a run over a
+        project asks about each file several times; a relative one follows the cwd)."""
+        if path in self.stats or path in self.entries:
+            return path  # keys are absolute and normalised: ``path`` is one
+        key = self._keys.get(path)
+        if key is None:
+            key = os.path.abspath(path)
+            if os.path.isabs(path):
+                self._keys[path] = key
+        return key
 
     def load(self) -> ResultCache:
         try:
@@ -57,17 +101,17 @@ class ResultCache:
 
     def digest_by_stat(self, path: str, stat: tuple[int, int]) -> str | None:
         """The content hash recorded for ``path`` when its (mtime, size) was ``stat``."""
-        entry = self.stats.get(os.path.abspath(path))
+        entry = self.stats.get(self._key(path))
         if isinstance(entry, list) and len(entry) == 3 and tuple(entry[:2]) == stat:
             return entry[2] if isinstance(entry[2], str) else None
         return None
 
     def remember_stat(self, path: str, stat: tuple[int, int], digest: str) -> None:
-        self.stats[os.path.abspath(path)] = [stat[0], stat[1], digest]
+        self.stats[self._key(path)] = [stat[0], stat[1], digest]
         self._dirty = True
 
     def get(self, path: str, digest: str) -> list | None:
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(self._key(path))
         if isinstance(entry, list) and len(entry) in (2, 3, 4) and entry[0] == digest:
             return entry[1]
         return None
@@ -76,7 +120,7 @@ class ResultCache:
         """(whether the project-index facts of this content are stored, the facts shared
         with other files: without the file's own pending findings): an entry written by a
         full lint or by a facts-only collection (results ``None``)."""
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(self._key(path))
         if not isinstance(entry, list) or len(entry) not in (2, 3, 4) or entry[0] != digest:
             return False, None
         facts = entry[2] if len(entry) >= 3 else None
@@ -85,7 +129,7 @@ class ResultCache:
     def facts(self, path: str) -> dict | None:
         """All the project-index facts stored with a file's results (after a ``get`` hit),
         its own pending findings included."""
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(self._key(path))
         if not isinstance(entry, list) or len(entry) not in (3, 4):
             return None
         if not isinstance(entry[2], dict):
@@ -108,7 +152,7 @@ class ResultCache:
             entry = [digest, results, shared]
             if own:
                 entry.append(json.dumps(own, separators=(",", ":")))
-        self.entries[os.path.abspath(path)] = entry
+        self.entries[self._key(path)] = entry
         self._dirty = True
 
     def save(self) -> None:
@@ -124,6 +168,7 @@ class ResultCache:
             os.replace(temporary, self.path)
         except OSError:
             return
+        self._dirty = False  # written: a long-lived project saves again only after a change
 
     def _write_markers(self) -> None:
         for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):

@@ -134,10 +134,13 @@ def resolve_index(
     roots: Sequence[str] = (),
     warnings: list[str] | None = None,
     memo: IndexMemo | None = None,
+    keep: bool = True,
 ) -> list[Diagnostic]:
     """Merge every file's index facts (modules keyed by root and dotted name, ``roots``
     the ``src`` setting's), then turn the pending findings of ``targets`` (files of
-    ``file_facts``) into diagnostics; collisions are added to ``warnings``."""
+    ``file_facts``) into diagnostics; collisions are added to ``warnings``. ``keep``:
+    keep the merged index in ``memo`` for the next call (a one-shot run over paths does
+    not: keying it costs a JSON dump of each linted file's facts)."""
     pending = [path for path in targets if (file_facts.get(path) or {}).get("p")]
     if not pending:
         return []
@@ -153,14 +156,15 @@ def resolve_index(
     file_facts, found_warnings = separate_roots(file_facts, identities, memo.shared)
     if warnings is not None:
         warnings.extend(found_warnings)
-    key = _index_key(file_facts, set(pending))
-    index = memo.index
+    key = _index_key(file_facts, set(pending)) if keep else None
+    index = memo.index if keep else None
     if index is None or key != memo.key:
         index = ProjectIndex()
         for facts in file_facts.values():
             index.add(facts)
         index.finish()
-        memo.key, memo.index, memo.held = key, index, tuple(file_facts.values())
+        if keep:
+            memo.key, memo.index, memo.held = key, index, tuple(file_facts.values())
     found: list[Diagnostic] = []
     for path in pending:
         found.extend(_project_findings(index, path, file_facts[path]))

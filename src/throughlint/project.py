@@ -38,12 +38,13 @@ from throughlint.engine import (
     resolve_index,
     run_jobs,
 )
-from throughlint.index.reach import needs_graph, refine
+from throughlint.index.reach import GraphMemo, needs_graph, refine
 from throughlint.relevance import focus
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
 from throughlint.source import module_identity, source_roots
 
+_PROBE = "__throughlint_probe__"  # a module name no file has: a folder's prefix
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
 
@@ -91,7 +92,10 @@ class Project:
     _known: dict[str, _Known] = field(default_factory=dict, repr=False)
     _state: str | None = field(default=None, repr=False)
     _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
+    _graph: GraphMemo = field(default_factory=GraphMemo, repr=False)
     _absolute: dict[str, str] = field(default_factory=dict, repr=False)
+    # folder -> (root, dotted prefix of its modules): ``module_of`` per folder, not per file
+    _folders: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     # what a walk of the project covers: the root, or only the named paths (root too broad)
     scope: tuple[str, ...] = ()
 
@@ -113,17 +117,20 @@ class Project:
     @classmethod
     def for_paths(cls, settings: Settings, paths: Sequence[str], **options) -> Project:
         """The project the named paths belong to: the configuration's folder; without one,
-        the current folder when it looks like a project (version control, packaging),
-        else the folder of the named paths (never a walk of a home folder)."""
+        the current folder when it looks like a project (version control, packaging) and
+        holds the named paths, else the folder of the named paths (never a walk of a home
+        folder)."""
         root = os.path.abspath(settings.project_root)
-        if settings.config_file is None and not _is_project_folder(root):
+        if settings.config_file is None:
             # only folders and regular files place the project: a device or FIFO named on
             # the command line (skipped later with an error) must not widen it
             named = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".")
                      for p in paths or ["."]
                      if os.path.isdir(p) or os.path.isfile(p)]  # fmt: skip
-            with contextlib.suppress(ValueError):
-                root = os.path.commonpath(named) if named else root
+            outside = any(not _within(folder, root) for folder in named)
+            if outside or not _is_project_folder(root):
+                with contextlib.suppress(ValueError):
+                    root = os.path.commonpath(named) if named else root
         project = cls(settings, root, **options)
         if project.root in _too_broad():
             # paths from far-apart folders: their facts only, never a walk of / or a home
@@ -143,6 +150,7 @@ class Project:
         an ``__init__.py`` that changes which package a folder is)."""
         self._files = None
         self._absolute.clear()
+        self._folders.clear()
         self._memo.forget_modules()
 
     def module_of(self, path: str) -> str:
@@ -151,8 +159,22 @@ class Project:
         identities = self._memo.identities
         identity = identities.get(path)
         if identity is None:
-            identity = identities[path] = module_identity(path, self._roots, self._memo.packages)
+            identity = identities[path] = self._identity(path)
         return identity[1]
+
+    def _identity(self, path: str) -> tuple[str, str]:
+        """``module_identity`` of a file, worked out once per folder: every file of a
+        folder has the folder's root and package (a package's ``__init__`` aside)."""
+        folder, name = os.path.split(path)
+        stem = os.path.splitext(name)[0]
+        if stem == "__init__" or not stem:
+            return module_identity(path, self._roots, self._memo.packages)
+        known = self._folders.get(folder)
+        if known is None:
+            probe = os.path.join(folder, f"{_PROBE}.py")
+            root, module = module_identity(probe, self._roots, self._memo.packages)
+            known = self._folders[folder] = (root, module[: -len(_PROBE)])
+        return known[0], known[1] + stem
 
     def cache(self) -> ResultCache | None:
         if self.use_cache and self._cache is None:
@@ -186,12 +208,14 @@ class Project:
                 if known is not None and known.stat == stat and known.content:
                     content = known.content
                 else:
-                    content = cache.digest_by_stat(path, stat) if cache is not None else None
+                    content = (
+                        cache.digest_by_stat(absolute[path], stat) if cache is not None else None
+                    )
                     if content is None:
                         with open(path, "rb") as handle:
                             content = content_hash(handle.read())
                         if cache is not None:
-                            cache.remember_stat(path, stat, content)
+                            cache.remember_stat(absolute[path], stat, content)
             except OSError:
                 continue
             module = self.module_of(path)
@@ -202,7 +226,7 @@ class Project:
             if known is not None and known.digest == digest:
                 facts, hit = known.facts, True
             elif cache is not None:
-                hit, facts = cache.known_facts(path, digest)
+                hit, facts = cache.known_facts(absolute[path], digest)
             else:
                 hit, facts = False, None
             if not hit:
@@ -284,7 +308,7 @@ class Project:
             cache.save()
         try:
             found = resolve_index(
-                all_facts, file_facts, self._roots, result.notices, memo=self._memo
+                all_facts, file_facts, self._roots, result.notices, memo=self._memo, keep=False
             )
             result.diagnostics.extend(found)
         except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
@@ -297,6 +321,8 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.facts = all_facts
+        # no graph memo: a run over paths builds the graph once, and keying it by the
+        # linted files' facts would cost a JSON dump of each
         result.diagnostics = refine(result.diagnostics, all_facts, self.module_of)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
         result.diagnostics, result.held_back = self.focus(result.calls)
@@ -344,7 +370,7 @@ class Project:
                 every = {**others, path: own} if own else others
                 if pending:
                     diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
-                diagnostics = refine(diagnostics, every, self.module_of)
+                diagnostics = refine(diagnostics, every, self.module_of, self._graph, [path])
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
         calls = sorted(diagnostics, key=lambda d: d.sort_key)
@@ -370,6 +396,10 @@ def lint_paths(
 def _too_broad() -> set[str]:
     """Folders a project is never walked from: the file system's root and the home folder."""
     return {os.path.abspath(os.sep), os.path.abspath(os.path.expanduser("~"))}
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _is_project_folder(folder: str) -> bool:

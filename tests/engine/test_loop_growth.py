@@ -224,3 +224,20 @@ def test_work_grows_linearly(name):
         assert large_codes.count(code) >= small_codes.count(code), large_codes
     growth = (large - empty) / (small - empty)
     assert growth <= 5, f"{name}: {small - empty:,} calls for n={n}, {large - empty:,} for 4n"
+
+
+def test_the_fix_offer_checks_a_loop_s_lines_once_per_loop(monkeypatch):
+    """``_one_statement_per_line`` scans the whole loop body in one Python loop (invisible
+    to the call counts above): asked once per call it made 2,000 executes cost 3 s."""
+    from throughlint.fixes import offers
+
+    calls = []
+    original = offers._one_statement_per_line
+
+    def counted(node):
+        calls.append(node)
+        return original(node)
+
+    monkeypatch.setattr(offers, "_one_statement_per_line", counted)
+    lint_text(cursor_execute(50), "loop.py")
+    assert len(calls) == len(set(map(id, calls))) >= 1

@@ -102,3 +102,43 @@ def test_two_files_that_are_one_module_are_a_warned_collision(run_cli, tmp_path)
         "warning: shop/models.py and shop/models/__init__.py are both module `shop.models`"
         in stderr
     ), stderr
+
+
+STORE_B = """\
+from models import Book
+
+
+def load(pk):
+    return Book.objects.get(pk=pk)
+"""
+RUNNER_B = """\
+from api import load
+from models import Book
+
+
+def run():
+    return [load(book.pk) for book in Book.objects.all()]
+"""
+
+
+def test_two_roots_keep_re_exports_apart(run_cli, tmp_path):
+    """``re`` (re-exports) names modules: renamed with the rest when two roots both
+    define ``api`` and ``store`` (left as they were, the helper was lost together).
+    Re-exports are recorded when TL404 is active."""
+    _write(
+        tmp_path,
+        {
+            "app_a/models.py": MODELS_A,
+            "app_a/store.py": "def load(pk):\n    return pk\n",
+            "app_a/api.py": "from store import load\n",
+            "app_b/models.py": MODELS_A,
+            "app_b/store.py": STORE_B,
+            "app_b/api.py": "from store import load\n",
+            "app_b/runner.py": RUNNER_B,
+        },
+    )
+    options = ("--preview", "--extend-select", "TL404")
+    alone_b, _ = _findings(run_cli, *options, "app_b", cwd=tmp_path)
+    assert alone_b == [("app_b/runner.py", 6, "TL101")]
+    assert _findings(run_cli, *options, "app_a", "app_b", cwd=tmp_path)[0] == alone_b
+    assert _findings(run_cli, *options, "app_b/runner.py", cwd=tmp_path)[0] == alone_b

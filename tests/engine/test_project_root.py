@@ -34,3 +34,24 @@ def test_a_named_device_does_not_widen_the_project(tmp_path, monkeypatch):
     project = Project.for_paths(Settings(project_root=str(tmp_path)), paths, use_cache=False)
     assert project.root == os.path.abspath(tmp_path / "pkg")
     assert project.scope == ()
+
+
+def test_a_file_outside_the_current_project_is_not_linted_with_it(run_cli, tmp_path):
+    """Run from inside a repository (the current folder looks like a project) on a file
+    of another folder: the project is that file's folder, not the repository, whose
+    files were collected into the index (bench/loops.py ran so from a checkout)."""
+    repository = tmp_path / "repository"
+    (repository / "pkg").mkdir(parents=True)
+    (repository / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    for index in range(3):
+        (repository / "pkg" / f"mod{index}.py").write_text(QUEUE)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "jobs.py").write_text(QUEUE)
+    completed = run_cli(
+        "--isolated", "--no-cache", "--verbose", str(elsewhere / "jobs.py"), cwd=repository
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert "no other file in the project" in completed.stderr, completed.stderr
+    inside = run_cli("--isolated", "--no-cache", "--verbose", "pkg/mod0.py", cwd=repository)
+    assert "facts of the 2 other project file(s)" in inside.stderr, inside.stderr

@@ -213,3 +213,36 @@ def test_a_parameter_without_callers_stays_unknown(run_cli, tmp_path):
     project(tmp_path, {"app/helpers.py": HELPER})
     finding = helper_finding(lint(run_cli, tmp_path))
     assert finding["input_size"] == "unknown"
+
+
+def test_a_long_lived_project_reuses_the_graph_only_while_the_buffer_s_calls_stay(tmp_path):
+    """The language server's re-lint keeps the call graph between buffers (``GraphMemo``)
+    while the buffer's graph facts are the same, and builds it again when they change: a
+    request handler added to the buffer makes the helper hot, removing it makes it cold."""
+    from throughlint.project import Project
+    from throughlint.settings import Settings
+
+    files = {
+        "app/helpers.py": HELPER,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/touch.py": COMMAND,
+    }
+    root = project(tmp_path, files)
+    settings = Settings(project_root=str(root), show_all=True)
+    lsp = Project(settings, str(root), use_cache=False)
+    path = str(root / "app" / "helpers.py")
+    handler = '\n\ndef index(request):\n    touch_all(request.POST.getlist("ids"))\n'
+
+    def kind(text: str) -> str:
+        [finding] = [d for d in lsp.lint_buffer(path, text) if d.code == "TL102"]
+        return finding.path_kind
+
+    cold = kind(HELPER)
+    graph = lsp._graph.graph
+    assert cold.startswith("cold")
+    assert kind(HELPER.replace("seen = 1", "seen = 2")) == cold  # same calls: reused
+    assert lsp._graph.graph is graph
+    assert kind(HELPER + handler) == "hot"  # the buffer's own calls changed: rebuilt
+    assert lsp._graph.graph is not graph
+    assert kind(HELPER) == cold

@@ -463,7 +463,10 @@ def _plain_loop(model: SemanticModel, loop: Loop, allow_module: bool = False) ->
         return None  # a comprehension in a class body cannot see the class's names
     if not _names_only(node.target):
         return None
-    if not _one_statement_per_line(node):
+    lines = model.memo("offers.one-statement-per-line")  # once per loop, not per call
+    if node not in lines:
+        lines[node] = _one_statement_per_line(node)
+    if not lines[node]:
         return None  # ``for row in rows: conn.execute(...)``: the rewrite keeps lines whole
     return node
 

@@ -21,6 +21,7 @@ Both are two graph walks and one memoised lookup per parameter: linear in the pr
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -65,10 +66,15 @@ class CallGraph:
     @classmethod
     def from_facts(cls, facts: Iterable[dict]) -> CallGraph:
         graph = cls()
+        callees = graph.callees
         for file_facts in facts:
             for caller, record in (file_facts.get("f") or {}).items():
                 if len(record) > 1:
-                    graph.callees[caller].update(plain(c) for c in record[1] if plain(c) != caller)
+                    found = callees[caller]
+                    for callee in record[1]:
+                        name = callee.replace("().", ".").removesuffix("()")  # ``plain``
+                        if name != caller:
+                            found.add(name)
             graph.kinds.update(file_facts.get("h") or {})
             for caller, callee, positional, keywords in file_facts.get("a") or ():
                 graph.arguments[plain(callee)].append((caller, positional, keywords))
@@ -149,13 +155,58 @@ class CallGraph:
         return memo[key]
 
 
-def refine(diagnostics: list[Diagnostic], facts: dict[str, dict], module_of) -> list[Diagnostic]:
+# the facts the call graph is built from (``CallGraph.from_facts``)
+GRAPH_KEYS = ("f", "h", "a", "pa")
+
+
+@dataclass
+class GraphMemo:
+    """The last call graph and its placements, and what they were built from: a
+    long-lived project (the language server) re-lints one buffer against files that did not
+    change, and while the buffer's own graph facts stay the same, the graph is reused."""
+
+    key: tuple = ()
+    graph: CallGraph | None = None
+    placed: dict[str, str] = field(default_factory=dict)
+    # the facts the key names by ``id``, kept alive: no other object can take their ids
+    held: tuple[dict, ...] = ()
+
+    def get(self, facts: dict[str, dict], fresh: Iterable[str]) -> tuple[CallGraph, dict]:
+        """The graph of ``facts``, whose files ``fresh`` were linted now (their facts are
+        new objects, compared by value); the others' by identity."""
+        linted = set(fresh)
+        key = (
+            tuple((path, id(known)) for path, known in facts.items() if path not in linted),
+            tuple(
+                (path, json.dumps([known.get(k) for k in GRAPH_KEYS], sort_keys=True))
+                for path, known in facts.items()
+                if path in linted
+            ),
+        )
+        if self.graph is None or key != self.key:
+            graph = CallGraph.from_facts(facts.values())
+            self.key, self.graph, self.placed = key, graph, graph.placements()
+            self.held = tuple(facts.values())
+        return self.graph, self.placed
+
+
+def refine(
+    diagnostics: list[Diagnostic],
+    facts: dict[str, dict],
+    module_of,
+    memo: GraphMemo | None = None,
+    fresh: Iterable[str] = (),
+) -> list[Diagnostic]:
     """``diagnostics`` with the placements and parameter sizes the call graph gives;
-    ``module_of(path)`` is a file's dotted module name."""
+    ``module_of(path)`` is a file's dotted module name. With a ``memo``, the graph is
+    reused while the facts are the same (``fresh``: the files linted now)."""
     if not needs_graph(diagnostics):
         return diagnostics
-    graph = CallGraph.from_facts(facts.values())
-    placed = graph.placements()
+    if memo is None:
+        graph = CallGraph.from_facts(facts.values())
+        placed = graph.placements()
+    else:
+        graph, placed = memo.get(facts, fresh)
     memo: dict = {}
     refined = []
     for diagnostic in diagnostics:

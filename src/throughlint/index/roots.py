@@ -74,37 +74,68 @@ def _stub_pair(first: str, second: str) -> bool:
     return os.path.splitext(first)[0] == os.path.splitext(second)[0]
 
 
-def _target(target: str | None, rename: Callable[[str], str]) -> str | None:
-    """Resolved targets (``=mod.Class``) are names; others are labels as written."""
-    return rename(target) if target and target.startswith("=") else target
+# Where each fact key carries module names, as a shape (nothing else of a fact's meaning):
+# ``NAME`` a dotted name; ``QUALIFIED`` one only when it has a dot (a field that may hold
+# a word as written, ``User``); ``TARGET`` a resolved name (``=mod.Class``) or a label as written;
+# ``("list", item)``; ``("map", key, value)``; ``("row", first, second, ...)`` the leading
+# items of a list (the rest kept); ``("fields", {field: shape})`` a dict's named fields
+# (others kept); ``None`` nothing to rename. A new fact key is added here (a test checks
+# that every key a file's facts hold is listed).
+Shape = Any
+NAME = "name"
+QUALIFIED = "qualified"
+TARGET = "target"
+FACT_NAMES: dict[str, Shape] = {
+    "codes": None,
+    "c": ("map", NAME, ("fields", {"b": ("list", NAME),
+                                   "r": ("map", None, ("row", None, TARGET))})),
+    "f": ("map", NAME, ("row", None, ("list", NAME))),
+    "s": ("map", NAME, None),
+    # pending findings: the qualified names they hold (a bare word is left as written)
+    "p": ("list", ("fields", {key: QUALIFIED for key in
+                              ("callee", "statement", "model", "function", "owner", "origin")})),
+    "h": ("map", NAME, None),
+    "a": ("list", ("row", NAME, NAME)),
+    "pa": ("map", NAME, None),
+    "ph": ("map", NAME, None),
+    "n": ("map", NAME, NAME),
+    "m": ("list", NAME),
+    "x": ("map", NAME, ("list", NAME)),
+    "t": ("map", NAME, None),
+    "g": ("map", NAME, ("fields", {"e": ("map", NAME, None)})),
+    "an": ("list", NAME),
+    "re": ("map", NAME, NAME),
+}  # fmt: skip
 
 
 def _renamed(facts: dict[str, Any], rename: Callable[[str], str]) -> dict[str, Any]:
-    classes = {
-        rename(name): {
-            **record,
-            "b": [rename(base) for base in record.get("b", ())],
-            "r": {
-                attribute: [relation[0], _target(relation[1], rename), *relation[2:]]
-                for attribute, relation in record.get("r", {}).items()
-            },
+    return {key: _apply(FACT_NAMES.get(key), value, rename) for key, value in facts.items()}
+
+
+def _apply(shape: Shape, value: Any, rename: Callable[[str], str]) -> Any:
+    if shape is None or value is None:
+        return value
+    if shape == NAME:
+        return rename(value) if isinstance(value, str) else value
+    if shape == QUALIFIED:
+        return rename(value) if isinstance(value, str) and "." in value else value
+    if shape == TARGET:  # resolved targets (``=mod.Class``) are names; others are labels
+        return rename(value) if isinstance(value, str) and value.startswith("=") else value
+    kind = shape[0]
+    if kind == "list":
+        return [_apply(shape[1], item, rename) for item in value]
+    if kind == "map":
+        key_shape, value_shape = shape[1], shape[2]
+        return {
+            _apply(key_shape, key, rename): _apply(value_shape, item, rename)
+            for key, item in value.items()
         }
-        for name, record in facts.get("c", {}).items()
-    }
-    functions = {
-        rename(name): [record[0], [rename(callee) for callee in record[1]], *record[2:]]
-        for name, record in facts.get("f", {}).items()
-    }
-    statements = {rename(name): value for name, value in facts.get("s", {}).items()}
-    pending = []
-    for record in facts.get("p", ()):
-        record = dict(record)
-        for key in ("callee", "statement", "model", "function"):
-            if isinstance(record.get(key), str):
-                record[key] = rename(record[key])
-        pending.append(record)
-    hot = {rename(name): where for name, where in facts.get("h", {}).items()}
-    made = {rename(name): rename(made) for name, made in facts.get("n", {}).items()}
+    if kind == "row":
+        leading = shape[1:]
+        head = [_apply(part, item, rename) for part, item in zip(leading, value, strict=False)]
+        return head + list(value[len(leading) :])
+    fields = shape[1]  # "fields"
     return {
-        **facts, "c": classes, "f": functions, "s": statements, "p": pending, "h": hot, "n": made
-    }  # fmt: skip
+        key: _apply(fields.get(key), item, rename) if key in fields else item
+        for key, item in value.items()
+    }

@@ -100,8 +100,9 @@ class Linter:
 
     def _key(self) -> str:
         from throughlint import __version__
+        from throughlint.cache import build_digest
 
-        return f"{CACHE_KEY}/v{__version__}-{self.settings.fingerprint()}"
+        return f"{CACHE_KEY}/v{__version__}-{build_digest()}-{self.settings.fingerprint()}"
 
     @property
     def project(self):

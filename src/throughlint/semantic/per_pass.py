@@ -71,19 +71,15 @@ def _once_step(top: ast.AST | None):
             if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
                 blocks += [handler.body for handler in parent.handlers]  # not on the stack
             for block in blocks:
-                if any(statement is child for statement in block):
+                if child in block:  # AST nodes compare by identity
                     last = block[-1]
                     if isinstance(last, (ast.Return, ast.Raise)) or (
                         isinstance(last, ast.Break) and not inner_loop
                     ):
                         return inner_loop, True
-            if (
-                isinstance(parent, ast.If)
-                and any(child is part for part in parent.body)
-                and is_batch_test(parent.test)
-            ):
+            if isinstance(parent, ast.If) and child in parent.body and is_batch_test(parent.test):
                 return inner_loop, True
-        if isinstance(parent, ast.If) and any(child is part for part in parent.body):
+        if isinstance(parent, ast.If) and child in parent.body:
             tested = _unset_test(parent.test)
             if tested is not None and any(tested in _assigned(part) for part in parent.body):
                 return inner_loop, True  # ``if not self._loaded: ...; self._loaded = True``
@@ -145,7 +141,7 @@ def _after_flag_guard(parent: ast.AST, child: ast.AST) -> bool:
                 and isinstance(guard.body[0], ast.Return)
                 and isinstance(guard.test, (ast.Name, ast.Attribute))
                 and _sets_flag(block, source_text(guard.test))
-                and any(statement is child for statement in block)
+                and child in block  # AST nodes compare by identity
             ):
                 return True
     return False
@@ -297,7 +293,7 @@ def on_exit_path(loop: Loop, target: ast.AST) -> bool:
         if parent is not loop.node and isinstance(parent, _LOOPS):
             leaves_loop = False
         for block in _blocks(parent):
-            if not any(statement is child for statement in block):
+            if child not in block:  # AST nodes compare by identity
                 continue
             last = block[-1]
             if isinstance(last, (ast.Return, ast.Raise)) or (
