@@ -65,7 +65,7 @@ RULE = Rule(
     code="TL403",
     name="per-message-ack",
     summary="One broker ack or offset commit per message where a cumulative one exists",
-    triggers=("basic_ack", "commit", "xack", "delete_message", "basic_qos"),
+    triggers=("ack", "commit", "delete", "_qos"),
     preview=True,
     doc=__doc__ or "",
     bad=(
@@ -189,25 +189,49 @@ _KAFKA_CONSUMERS = frozenset(
 )  # fmt: skip
 _KAFKA_COMMITS = frozenset({"commit", "commitSync", "commit_offsets"})
 _REDIS = ("redis.", "aioredis.", "coredis.", "valkey.")
+_ACK_METHODS = frozenset({"ack", "acknowledge"})
+_ACKS = ("basic_ack", ".ack(", ".process(")
 _BOTO3 = ("boto3.client()", "boto3.session.Session().client()", "boto3.Session().client()")
 
 
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
     func = node.func
+    if _is_partial_ack(checker, node):
+        # ``partial(channel.basic_ack, tag)`` scheduled per message (pika's threadsafe
+        # callbacks): the ack call with the partial's arguments
+        shifted = ast.Call(func=node.args[0], args=node.args[1:], keywords=node.keywords)
+        _check_basic_ack(checker, node, shifted)
+        return
     if not isinstance(func, ast.Attribute):
         return
     method = func.attr
     if method == "basic_ack":
-        _check_basic_ack(checker, node)
-    elif method == "basic_qos":
-        _check_prefetch(checker, node)
-    elif method in _KAFKA_COMMITS or method in {"xack", "delete_message"}:
-        _check_in_loop(checker, node, method)
+        _check_basic_ack(checker, node, node)
+    elif method in {"basic_qos", "set_qos"}:
+        _check_prefetch(checker, node, method)
+    elif method in {"xack", "delete_message"}:
+        _check_single_ack(checker, node, method)
+    elif method in _KAFKA_COMMITS:
+        _check_commit(checker, node, method)
+    elif method == "delete" and not node.args and not node.keywords:
+        _check_sqs_message_delete(checker, node)
+    elif method == "ack":
+        _check_consumer_ack(checker, node)
 
 
-def _check_basic_ack(checker, node: ast.Call) -> None:
-    multiple = call_argument(node, 1, "multiple")
+def _is_partial_ack(checker, node: ast.Call) -> bool:
+    if not node.args or not isinstance(node.args[0], ast.Attribute):
+        return False
+    if node.args[0].attr != "basic_ack":
+        return False
+    return checker.semantic.resolve(node.func) == "functools.partial"
+
+
+def _check_basic_ack(checker, node: ast.Call, ack: ast.Call) -> None:
+    if _own_method(checker, ack.func.value, "basic_ack"):  # type: ignore[attr-defined]
+        return
+    multiple = call_argument(ack, 1, "multiple")
     if multiple is not None and not (isinstance(multiple, ast.Constant) and not multiple.value):
         return
     if checker.semantic.function is None and checker.semantic.hot_loop(True) is None:
@@ -223,44 +247,181 @@ def _check_basic_ack(checker, node: ast.Call) -> None:
     )
 
 
-def _check_prefetch(checker, node: ast.Call) -> None:
+def _check_prefetch(checker, node: ast.Call, method: str) -> None:
     count = call_argument(node, None, "prefetch_count")
     if not (isinstance(count, ast.Constant) and count.value == 1):
         return
-    if "basic_ack" not in checker.source.text:
+    if not any(word in checker.source.text for word in _ACKS):
         return
     checker.report(
         RULE,
         node,
-        "`prefetch_count=1` on a consumer that acks: the broker sends the next message "
-        "only after the previous ack, one round trip per message; prefetch tens or "
-        "hundreds and ack cumulatively",
+        f"`{method}(prefetch_count=1)` on a consumer that acks: the broker sends the next "
+        "message only after the previous ack, one round trip per message; prefetch tens "
+        "or hundreds and ack cumulatively",
     )
 
 
-def _check_in_loop(checker, node: ast.Call, method: str) -> None:
+def _per_message(checker, node: ast.Call):
+    """Where ``node`` runs once per message: ``(True, loop)`` in a per-item loop (not
+    batch-guarded), ``(True, None)`` in a function outside loops (a consumer callback,
+    an ack method or closure: the ack of one message); ``(False, None)`` otherwise."""
     loop = checker.semantic.hot_loop(include_while=True)
-    if loop is None or is_batch_loop(loop) or batch_guarded(node, loop):
+    if loop is not None:
+        return not (is_batch_loop(loop) or batch_guarded(node, loop)), loop
+    return checker.semantic.function is not None, None
+
+
+def _where(checker, loop) -> str:
+    if loop is not None:
+        return f"on every pass of {describe_loop(loop).removeprefix('each pass of ')}"
+    name = getattr(checker.semantic.function, "name", "")
+    return f"in `{name}()`, which runs once per message"
+
+
+def _check_single_ack(checker, node: ast.Call, method: str) -> None:
+    """``xack`` of one id and SQS ``delete_message`` acknowledge exactly one message: in
+    a loop or in any function (a callback or ack helper run once per message)."""
+    if _own_method(checker, node.func.value, method):  # type: ignore[attr-defined]
         return
-    receiver = checker.semantic.resolve(node.func.value)  # type: ignore[attr-defined]
+    receiver = _known(checker, node.func.value)  # type: ignore[attr-defined]
     if method == "xack":
-        if len(node.args) > 3 or any(isinstance(a, ast.Starred) for a in node.args):
+        if len(node.args) != 3 or any(isinstance(a, ast.Starred) for a in node.args):
             return
         if receiver is not None and not receiver.startswith(_REDIS):
             return
         advice = "pass every id of the batch to one `xack(stream, group, *ids)`"
-    elif method == "delete_message":
+    else:
         boto = receiver is not None and receiver.startswith(_BOTO3)
         if not boto and not any(k.arg == "ReceiptHandle" for k in node.keywords):
             return
         advice = "delete up to ten at once with `delete_message_batch`"
-    else:
-        if receiver not in _KAFKA_CONSUMERS:
-            return
-        advice = "commit every N messages or T seconds (or after the batch from `poll()`)"
+    hot, loop = _per_message(checker, node)
+    if not hot:
+        return
     checker.report(
         RULE,
         node,
-        f"`{method}()` on every pass of {describe_loop(loop)}: one broker round trip per "
+        f"`{method}()` of one message {_where(checker, loop)}: one broker round trip per "
         f"message; {advice}",
     )
+
+
+def _check_commit(checker, node: ast.Call, method: str) -> None:
+    """A Kafka commit in a consume loop (a known consumer, or confluent's
+    ``commit(message=msg)`` of one message's offset), or in the ``ack()`` method of a
+    message class whose consumer is an attribute (``self.consumer.commit()``)."""
+    receiver_node = node.func.value  # type: ignore[attr-defined]
+    receiver = checker.semantic.resolve(receiver_node)
+    one_message = any(k.arg == "message" for k in node.keywords)
+    loop = checker.semantic.hot_loop(include_while=True)
+    if loop is not None:
+        if is_batch_loop(loop) or batch_guarded(node, loop):
+            return
+        if receiver not in _KAFKA_CONSUMERS and not one_message:
+            return
+    else:
+        function = checker.semantic.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        if function.name not in _ACK_METHODS or not _names_consumer(receiver_node):
+            return
+        if _own_method(checker, receiver_node, method):
+            return
+    checker.report(
+        RULE,
+        node,
+        f"`{method}()` {_where(checker, loop)}: one synchronous offset commit per message; commit "
+        "every N messages or T seconds (or after the batch from `poll()`)",
+    )
+
+
+def _check_sqs_message_delete(checker, node: ast.Call) -> None:
+    """boto3's SQS resource: ``sqs.Message(queue_url, receipt_handle).delete()`` (or
+    through a local name) is one DeleteMessage."""
+    receiver = node.func.value  # type: ignore[attr-defined]
+    if isinstance(receiver, ast.Name):
+        receiver = _local_value(checker.semantic.function, receiver.id)
+    if not (
+        isinstance(receiver, ast.Call)
+        and isinstance(receiver.func, ast.Attribute)
+        and receiver.func.attr == "Message"
+        and len(receiver.args) == 2
+    ):
+        return
+    hot, loop = _per_message(checker, node)
+    if not hot:
+        return
+    checker.report(
+        RULE,
+        node,
+        f"SQS `Message.delete()` {_where(checker, loop)}: one DeleteMessage round trip per "
+        "message; delete up to ten at once with `delete_message_batch`",
+    )
+
+
+def _check_consumer_ack(checker, node: ast.Call) -> None:
+    """A stream consumer's ``ack(entry_id)`` of one id in a loop (walrus
+    ``ConsumerGroupStream.ack(*ids)``), the receiver named a consumer."""
+    if len(node.args) != 1 or isinstance(node.args[0], ast.Starred) or node.keywords:
+        return
+    receiver = node.func.value  # type: ignore[attr-defined]
+    if not _names_consumer(receiver) or _own_method(checker, receiver, "ack"):
+        return
+    loop = checker.semantic.hot_loop(include_while=True)
+    if loop is None or is_batch_loop(loop) or batch_guarded(node, loop):
+        return
+    checker.report(
+        RULE,
+        node,
+        f"`ack()` of one id {_where(checker, loop)}: one XACK round trip "
+        "per message; pass every id of the batch to one `ack(*ids)`",
+    )
+
+
+def _names_consumer(node: ast.expr) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return "consumer" in name.lower()
+
+
+def _local_value(function: ast.AST | None, name: str) -> ast.expr | None:
+    """The value of the single plain assignment to ``name`` in ``function``, if any."""
+    if function is None:
+        return None
+    values = [
+        item.value
+        for item in ast.walk(function)
+        if isinstance(item, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in item.targets)
+    ]
+    return values[0] if len(values) == 1 else None
+
+
+def _own_method(checker, receiver: ast.expr, method: str) -> bool:
+    """The receiver is an instance of a class of this file that defines ``method``
+    itself (a user's own ``Channel.basic_ack``): not the broker client's."""
+    resolved = checker.semantic.resolve(receiver)
+    prefix = f"{checker.semantic.module}."
+    if resolved is None or not resolved.startswith(prefix) or not resolved.endswith("()"):
+        return False
+    name = resolved[len(prefix) : -2]
+    return any(
+        isinstance(item, ast.ClassDef)
+        and item.name == name
+        and any(
+            isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == method
+            for member in item.body
+        )
+        for item in checker.tree.body
+    )
+
+
+def _known(checker, receiver: ast.expr) -> str | None:
+    """The receiver's qualified name, None when only an attribute of an instance of this
+    file's classes is known (``self.redis`` set by a base class): its type is not."""
+    resolved = checker.semantic.resolve(receiver)
+    if resolved is None:
+        return None
+    if resolved.startswith(f"{checker.semantic.module}.") and not resolved.endswith("()"):
+        return None
+    return resolved
