@@ -153,6 +153,15 @@ CLEAN = {
                 handle(raw)
                 self.consumer.ack(*[entry for entry, _ in raw])
         """,
+    "consumer-ack-of-a-message": """\
+        def post_process(self, message):
+            while True:
+                try:
+                    self.consumer.ack(message)
+                    break
+                except ConnectionError:
+                    continue
+        """,
     "set-qos-many": """\
         async def listen(channel):
             await channel.set_qos(prefetch_count=100)

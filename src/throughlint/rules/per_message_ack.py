@@ -362,8 +362,10 @@ def _check_sqs_message_delete(checker, node: ast.Call) -> None:
 
 def _check_consumer_ack(checker, node: ast.Call) -> None:
     """A stream consumer's ``ack(entry_id)`` of one id in a loop (walrus
-    ``ConsumerGroupStream.ack(*ids)``), the receiver named a consumer."""
-    if len(node.args) != 1 or isinstance(node.args[0], ast.Starred) or node.keywords:
+    ``ConsumerGroupStream.ack(*ids)``), the receiver named a consumer. An argument that
+    is not an entry id (``consumer.ack(message)``) is the project's own ack wrapper: its
+    cost is in its body."""
+    if len(node.args) != 1 or node.keywords or not _is_entry_id(node.args[0]):
         return
     receiver = node.func.value  # type: ignore[attr-defined]
     if not _names_consumer(receiver) or _own_method(checker, receiver, "ack"):
@@ -425,3 +427,11 @@ def _known(checker, receiver: ast.expr) -> str | None:
     if resolved.startswith(f"{checker.semantic.module}.") and not resolved.endswith("()"):
         return None
     return resolved
+
+
+def _is_entry_id(argument: ast.expr) -> bool:
+    """``raw[0]`` (the id of a ``(id, fields)`` entry) or a name with the word ``id``."""
+    if isinstance(argument, ast.Subscript):
+        return True
+    name = argument.attr if isinstance(argument, ast.Attribute) else getattr(argument, "id", "")
+    return "id" in name.lower().split("_")
