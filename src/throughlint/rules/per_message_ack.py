@@ -1,20 +1,31 @@
 """## What it does
 Finds one broker acknowledgement or offset commit per message where a cumulative one
-exists:
+exists. An ack runs once per message when it sits in a loop over messages, or in a
+function outside any loop that acks exactly one message: a consumer callback, an ack
+method or an ack closure made per message (the broker or the framework calls it once per
+delivery):
 
-- pika / AMQP `basic_ack(tag)` without `multiple=True` (in a consumer callback or a
-  loop, each message is acked alone);
+- pika / AMQP `basic_ack(tag)` without `multiple=True`, also scheduled as
+  `functools.partial(channel.basic_ack, tag)`;
 - Kafka `consumer.commit()` on every pass of a consume loop (`kafka.KafkaConsumer`,
-  `confluent_kafka.Consumer`, `aiokafka.AIOKafkaConsumer`);
-- redis `xack(stream, group, id)` on every pass of a loop (it takes many ids);
-- SQS `delete_message(...)` on every pass of a loop (`delete_message_batch` takes ten);
-- `basic_qos(prefetch_count=1)` in a file that acks: the broker sends one message per
-  round trip.
+  `confluent_kafka.Consumer`, `aiokafka.AIOKafkaConsumer`, or confluent's
+  `commit(message=msg)` of one message's offset), or in the `ack()` method of a message
+  class (`self.consumer.commit()`);
+- redis `xack(stream, group, id)` of a single id (it takes many ids), and a stream
+  consumer's `ack(entry_id)` of one id in a loop (walrus);
+- SQS `delete_message(...)` of one receipt handle, and boto3's resource form
+  `sqs.Message(queue_url, receipt_handle).delete()` (`delete_message_batch` takes ten);
+- `basic_qos(prefetch_count=1)` / aio-pika `set_qos(prefetch_count=1)` in a file that
+  acks: the broker sends one message per round trip.
 
 Kafka consumers are matched by their constructor's qualified name (resolved through
-imports). `basic_ack`, `basic_qos` and `xack` are matched by method name alone (the
+imports), or, in an `ack()` method and for a stream `ack()`, by a receiver named
+`consumer`. `basic_ack`, `basic_qos` and `xack` are matched by method name alone (the
 channel is usually a callback parameter whose type is not visible); `delete_message`
-counts when its receiver is a `boto3` client or it is passed `ReceiptHandle=`.
+counts when its receiver is a `boto3` client or it is passed `ReceiptHandle=`. A receiver
+that is an instance of a class of the same file defining that method (a user's own
+`Channel.basic_ack`) is not a broker client and stays clean, as do acks behind an
+every-N guard, `multiple=True`, `xack(..., *ids)` and code at module level.
 
 ## Why it hurts throughput
 Each acknowledgement is a network round trip (and for Kafka a synchronous commit to the
@@ -110,6 +121,20 @@ def setup(channel, on_message):
 def on_message(channel, method, properties, body):
     channel.basic_ack(method.delivery_tag, False)  # expect: TL403
 """,
+        """\
+import redis
+
+
+class Broker:
+    def __init__(self):
+        self.redis = redis.Redis()
+
+    def ack_for(self, entry_id):
+        def _ack():
+            self.redis.xack("tasks", "workers", entry_id)  # expect: TL403
+
+        return _ack
+""",
     ),
     good=(
         """\
@@ -179,6 +204,15 @@ for entry in entries:
 def store(queue, keys):
     for key in keys:
         queue.delete_message(key)
+""",
+        """\
+class Channel:
+    def basic_ack(self, tag):
+        print("acked", tag)
+
+
+def on_message(method, body):
+    Channel().basic_ack(method.delivery_tag)
 """,
     ),
 )
