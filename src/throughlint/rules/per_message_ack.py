@@ -1,20 +1,31 @@
 """## What it does
 Finds one broker acknowledgement or offset commit per message where a cumulative one
-exists:
+exists. An ack runs once per message when it sits in a loop over messages, or in a
+function outside any loop that acks exactly one message: a consumer callback, an ack
+method or an ack closure made per message (the broker or the framework calls it once per
+delivery):
 
-- pika / AMQP `basic_ack(tag)` without `multiple=True` (in a consumer callback or a
-  loop, each message is acked alone);
+- pika / AMQP `basic_ack(tag)` without `multiple=True`, also scheduled as
+  `functools.partial(channel.basic_ack, tag)`;
 - Kafka `consumer.commit()` on every pass of a consume loop (`kafka.KafkaConsumer`,
-  `confluent_kafka.Consumer`, `aiokafka.AIOKafkaConsumer`);
-- redis `xack(stream, group, id)` on every pass of a loop (it takes many ids);
-- SQS `delete_message(...)` on every pass of a loop (`delete_message_batch` takes ten);
-- `basic_qos(prefetch_count=1)` in a file that acks: the broker sends one message per
-  round trip.
+  `confluent_kafka.Consumer`, `aiokafka.AIOKafkaConsumer`, or confluent's
+  `commit(message=msg)` of one message's offset), or in the `ack()` method of a message
+  class (`self.consumer.commit()`);
+- redis `xack(stream, group, id)` of a single id (it takes many ids), and a stream
+  consumer's `ack(entry_id)` of one id in a loop (walrus);
+- SQS `delete_message(...)` of one receipt handle, and boto3's resource form
+  `sqs.Message(queue_url, receipt_handle).delete()` (`delete_message_batch` takes ten);
+- `basic_qos(prefetch_count=1)` / aio-pika `set_qos(prefetch_count=1)` in a file that
+  acks: the broker sends one message per round trip.
 
 Kafka consumers are matched by their constructor's qualified name (resolved through
-imports). `basic_ack`, `basic_qos` and `xack` are matched by method name alone (the
+imports), or, in an `ack()` method and for a stream `ack()`, by a receiver named
+`consumer`. `basic_ack`, `basic_qos` and `xack` are matched by method name alone (the
 channel is usually a callback parameter whose type is not visible); `delete_message`
-counts when its receiver is a `boto3` client or it is passed `ReceiptHandle=`.
+counts when its receiver is a `boto3` client or it is passed `ReceiptHandle=`. A receiver
+that is an instance of a class of the same file defining that method (a user's own
+`Channel.basic_ack`) is not a broker client and stays clean, as do acks behind an
+every-N guard, `multiple=True`, `xack(..., *ids)` and code at module level.
 
 ## Why it hurts throughput
 Each acknowledgement is a network round trip (and for Kafka a synchronous commit to the
@@ -74,7 +85,7 @@ RULE = Rule(
     code="TL403",
     name="per-message-ack",
     summary="One broker ack or offset commit per message where a cumulative one exists",
-    triggers=("basic_ack", "commit", "xack", "delete_message", "basic_qos"),
+    triggers=("ack", "commit", "delete", "_qos"),
     preview=True,
     fix=FixAvailability.SOMETIMES,
     doc=__doc__ or "",
@@ -119,6 +130,20 @@ def setup(channel, on_message):
 
 def on_message(channel, method, properties, body):
     channel.basic_ack(method.delivery_tag, False)  # expect: TL403
+""",
+        """\
+import redis
+
+
+class Broker:
+    def __init__(self):
+        self.redis = redis.Redis()
+
+    def ack_for(self, entry_id):
+        def _ack():
+            self.redis.xack("tasks", "workers", entry_id)  # expect: TL403
+
+        return _ack
 """,
     ),
     good=(
@@ -190,6 +215,15 @@ def store(queue, keys):
     for key in keys:
         queue.delete_message(key)
 """,
+        """\
+class Channel:
+    def basic_ack(self, tag):
+        print("acked", tag)
+
+
+def on_message(method, body):
+    Channel().basic_ack(method.delivery_tag)
+""",
     ),
 )
 
@@ -199,25 +233,49 @@ _KAFKA_CONSUMERS = frozenset(
 )  # fmt: skip
 _KAFKA_COMMITS = frozenset({"commit", "commitSync", "commit_offsets"})
 _REDIS = ("redis.", "aioredis.", "coredis.", "valkey.")
+_ACK_METHODS = frozenset({"ack", "acknowledge"})
+_ACKS = ("basic_ack", ".ack(", ".process(")
 _BOTO3 = ("boto3.client()", "boto3.session.Session().client()", "boto3.Session().client()")
 
 
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
     func = node.func
+    if _is_partial_ack(checker, node):
+        # ``partial(channel.basic_ack, tag)`` scheduled per message (pika's threadsafe
+        # callbacks): the ack call with the partial's arguments
+        shifted = ast.Call(func=node.args[0], args=node.args[1:], keywords=node.keywords)
+        _check_basic_ack(checker, node, shifted)
+        return
     if not isinstance(func, ast.Attribute):
         return
     method = func.attr
     if method == "basic_ack":
-        _check_basic_ack(checker, node)
-    elif method == "basic_qos":
-        _check_prefetch(checker, node)
-    elif method in _KAFKA_COMMITS or method in {"xack", "delete_message"}:
-        _check_in_loop(checker, node, method)
+        _check_basic_ack(checker, node, node)
+    elif method in {"basic_qos", "set_qos"}:
+        _check_prefetch(checker, node, method)
+    elif method in {"xack", "delete_message"}:
+        _check_single_ack(checker, node, method)
+    elif method in _KAFKA_COMMITS:
+        _check_commit(checker, node, method)
+    elif method == "delete" and not node.args and not node.keywords:
+        _check_sqs_message_delete(checker, node)
+    elif method == "ack":
+        _check_consumer_ack(checker, node)
 
 
-def _check_basic_ack(checker, node: ast.Call) -> None:
-    multiple = call_argument(node, 1, "multiple")
+def _is_partial_ack(checker, node: ast.Call) -> bool:
+    if not node.args or not isinstance(node.args[0], ast.Attribute):
+        return False
+    if node.args[0].attr != "basic_ack":
+        return False
+    return checker.semantic.resolve(node.func) == "functools.partial"
+
+
+def _check_basic_ack(checker, node: ast.Call, ack: ast.Call) -> None:
+    if _own_method(checker, ack.func.value, "basic_ack"):  # type: ignore[attr-defined]
+        return
+    multiple = call_argument(ack, 1, "multiple")
     if multiple is not None and not (isinstance(multiple, ast.Constant) and not multiple.value):
         return
     if checker.semantic.function is None and checker.semantic.hot_loop(True) is None:
@@ -230,7 +288,7 @@ def _check_basic_ack(checker, node: ast.Call) -> None:
         node,
         "`basic_ack()` of one delivery tag per message: one round trip per message; ack "
         "every N messages with `multiple=True` (everything up to that tag)",
-        _ack_every(checker, node, multiple),
+        _ack_every(checker, node, multiple) if node is ack else None,  # not a partial()
     )
 
 
@@ -325,44 +383,191 @@ def _evaluate(node: ast.expr | None, constants: dict[str, int]) -> int | None:
     return None
 
 
-def _check_prefetch(checker, node: ast.Call) -> None:
+def _check_prefetch(checker, node: ast.Call, method: str) -> None:
     count = call_argument(node, None, "prefetch_count")
     if not (isinstance(count, ast.Constant) and count.value == 1):
         return
-    if "basic_ack" not in checker.source.text:
+    if not any(word in checker.source.text for word in _ACKS):
         return
     checker.report(
         RULE,
         node,
-        "`prefetch_count=1` on a consumer that acks: the broker sends the next message "
-        "only after the previous ack, one round trip per message; prefetch tens or "
-        "hundreds and ack cumulatively",
+        f"`{method}(prefetch_count=1)` on a consumer that acks: the broker sends the next "
+        "message only after the previous ack, one round trip per message; prefetch tens "
+        "or hundreds and ack cumulatively",
     )
 
 
-def _check_in_loop(checker, node: ast.Call, method: str) -> None:
+def _per_message(checker, node: ast.Call):
+    """Where ``node`` runs once per message: ``(True, loop)`` in a per-item loop (not
+    batch-guarded), ``(True, None)`` in a function outside loops (a consumer callback,
+    an ack method or closure: the ack of one message); ``(False, None)`` otherwise."""
     loop = checker.semantic.hot_loop(include_while=True)
-    if loop is None or is_batch_loop(loop) or batch_guarded(node, loop):
+    if loop is not None:
+        return not (is_batch_loop(loop) or batch_guarded(node, loop)), loop
+    return checker.semantic.function is not None, None
+
+
+def _where(checker, loop) -> str:
+    if loop is not None:
+        return f"on every pass of {describe_loop(loop).removeprefix('each pass of ')}"
+    name = getattr(checker.semantic.function, "name", "")
+    return f"in `{name}()`, which runs once per message"
+
+
+def _check_single_ack(checker, node: ast.Call, method: str) -> None:
+    """``xack`` of one id and SQS ``delete_message`` acknowledge exactly one message: in
+    a loop or in any function (a callback or ack helper run once per message)."""
+    if _own_method(checker, node.func.value, method):  # type: ignore[attr-defined]
         return
-    receiver = checker.semantic.resolve(node.func.value)  # type: ignore[attr-defined]
+    receiver = _known(checker, node.func.value)  # type: ignore[attr-defined]
     if method == "xack":
-        if len(node.args) > 3 or any(isinstance(a, ast.Starred) for a in node.args):
+        if len(node.args) != 3 or any(isinstance(a, ast.Starred) for a in node.args):
             return
         if receiver is not None and not receiver.startswith(_REDIS):
             return
         advice = "pass every id of the batch to one `xack(stream, group, *ids)`"
-    elif method == "delete_message":
+    else:
         boto = receiver is not None and receiver.startswith(_BOTO3)
         if not boto and not any(k.arg == "ReceiptHandle" for k in node.keywords):
             return
         advice = "delete up to ten at once with `delete_message_batch`"
-    else:
-        if receiver not in _KAFKA_CONSUMERS:
-            return
-        advice = "commit every N messages or T seconds (or after the batch from `poll()`)"
+    hot, loop = _per_message(checker, node)
+    if not hot:
+        return
     checker.report(
         RULE,
         node,
-        f"`{method}()` on every pass of {describe_loop(loop)}: one broker round trip per "
+        f"`{method}()` of one message {_where(checker, loop)}: one broker round trip per "
         f"message; {advice}",
     )
+
+
+def _check_commit(checker, node: ast.Call, method: str) -> None:
+    """A Kafka commit in a consume loop (a known consumer, or confluent's
+    ``commit(message=msg)`` of one message's offset), or in the ``ack()`` method of a
+    message class whose consumer is an attribute (``self.consumer.commit()``)."""
+    receiver_node = node.func.value  # type: ignore[attr-defined]
+    receiver = checker.semantic.resolve(receiver_node)
+    one_message = any(k.arg == "message" for k in node.keywords)
+    loop = checker.semantic.hot_loop(include_while=True)
+    if loop is not None:
+        if is_batch_loop(loop) or batch_guarded(node, loop):
+            return
+        if receiver not in _KAFKA_CONSUMERS and not one_message:
+            return
+    else:
+        function = checker.semantic.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        if function.name not in _ACK_METHODS or not _names_consumer(receiver_node):
+            return
+        if _own_method(checker, receiver_node, method):
+            return
+    checker.report(
+        RULE,
+        node,
+        f"`{method}()` {_where(checker, loop)}: one synchronous offset commit per message; commit "
+        "every N messages or T seconds (or after the batch from `poll()`)",
+    )
+
+
+def _check_sqs_message_delete(checker, node: ast.Call) -> None:
+    """boto3's SQS resource: ``sqs.Message(queue_url, receipt_handle).delete()`` (or
+    through a local name) is one DeleteMessage."""
+    receiver = node.func.value  # type: ignore[attr-defined]
+    if isinstance(receiver, ast.Name):
+        receiver = _local_value(checker.semantic.function, receiver.id)
+    if not (
+        isinstance(receiver, ast.Call)
+        and isinstance(receiver.func, ast.Attribute)
+        and receiver.func.attr == "Message"
+        and len(receiver.args) == 2
+    ):
+        return
+    hot, loop = _per_message(checker, node)
+    if not hot:
+        return
+    checker.report(
+        RULE,
+        node,
+        f"SQS `Message.delete()` {_where(checker, loop)}: one DeleteMessage round trip per "
+        "message; delete up to ten at once with `delete_message_batch`",
+    )
+
+
+def _check_consumer_ack(checker, node: ast.Call) -> None:
+    """A stream consumer's ``ack(entry_id)`` of one id in a loop (walrus
+    ``ConsumerGroupStream.ack(*ids)``), the receiver named a consumer. An argument that
+    is not an entry id (``consumer.ack(message)``) is the project's own ack wrapper: its
+    cost is in its body."""
+    if len(node.args) != 1 or node.keywords or not _is_entry_id(node.args[0]):
+        return
+    receiver = node.func.value  # type: ignore[attr-defined]
+    if not _names_consumer(receiver) or _own_method(checker, receiver, "ack"):
+        return
+    loop = checker.semantic.hot_loop(include_while=True)
+    if loop is None or is_batch_loop(loop) or batch_guarded(node, loop):
+        return
+    checker.report(
+        RULE,
+        node,
+        f"`ack()` of one id {_where(checker, loop)}: one XACK round trip "
+        "per message; pass every id of the batch to one `ack(*ids)`",
+    )
+
+
+def _names_consumer(node: ast.expr) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return "consumer" in name.lower()
+
+
+def _local_value(function: ast.AST | None, name: str) -> ast.expr | None:
+    """The value of the single plain assignment to ``name`` in ``function``, if any."""
+    if function is None:
+        return None
+    values = [
+        item.value
+        for item in ast.walk(function)
+        if isinstance(item, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in item.targets)
+    ]
+    return values[0] if len(values) == 1 else None
+
+
+def _own_method(checker, receiver: ast.expr, method: str) -> bool:
+    """The receiver is an instance of a class of this file that defines ``method``
+    itself (a user's own ``Channel.basic_ack``): not the broker client's."""
+    resolved = checker.semantic.resolve(receiver)
+    prefix = f"{checker.semantic.module}."
+    if resolved is None or not resolved.startswith(prefix) or not resolved.endswith("()"):
+        return False
+    name = resolved[len(prefix) : -2]
+    return any(
+        isinstance(item, ast.ClassDef)
+        and item.name == name
+        and any(
+            isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == method
+            for member in item.body
+        )
+        for item in checker.tree.body
+    )
+
+
+def _known(checker, receiver: ast.expr) -> str | None:
+    """The receiver's qualified name, None when only an attribute of an instance of this
+    file's classes is known (``self.redis`` set by a base class): its type is not."""
+    resolved = checker.semantic.resolve(receiver)
+    if resolved is None:
+        return None
+    if resolved.startswith(f"{checker.semantic.module}.") and not resolved.endswith("()"):
+        return None
+    return resolved
+
+
+def _is_entry_id(argument: ast.expr) -> bool:
+    """``raw[0]`` (the id of a ``(id, fields)`` entry) or a name with the word ``id``."""
+    if isinstance(argument, ast.Subscript):
+        return True
+    name = argument.attr if isinstance(argument, ast.Attribute) else getattr(argument, "id", "")
+    return "id" in name.lower().split("_")
