@@ -33,7 +33,7 @@ from throughlint.semantic.input_size import (
     UNBOUNDED,
     UNKNOWN,
 )
-from throughlint.semantic.placement import HOT
+from throughlint.semantic.placement import HOT, WEAK_COLD
 
 _ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
@@ -85,7 +85,7 @@ class CallGraph:
         warm = reached_hot | set(self._walk(entries))
         placed: dict[str, str] = {}
         for name in reached_hot:
-            if not self.kinds.get(name):
+            if not self.kinds.get(name) or self.kinds[name] in WEAK_COLD:
                 placed[name] = HOT
         for name, kind in self._walk_labelled(cold):
             if name not in warm and not self.kinds.get(name):
@@ -159,11 +159,13 @@ def refine(diagnostics: list[Diagnostic], facts: dict[str, dict], module_of) -> 
     memo: dict = {}
     refined = []
     for diagnostic in diagnostics:
-        if _unplaced(diagnostic) or _unsized(diagnostic):
+        if _unplaced(diagnostic) or _weak(diagnostic) or _unsized(diagnostic):
             function = f"{module_of(diagnostic.path)}.{diagnostic.enclosing}"
             changes: dict[str, str] = {}
             kind = placed.get(function, "")
-            if _unplaced(diagnostic) and (kind == HOT or "." not in diagnostic.enclosing):
+            if (_unplaced(diagnostic) and (kind == HOT or "." not in diagnostic.enclosing)) or (
+                _weak(diagnostic) and kind == HOT
+            ):
                 changes["path_kind"] = kind
             if _unsized(diagnostic):
                 size = graph.parameter_size(function, diagnostic.loop_subject, memo)
@@ -177,11 +179,16 @@ def refine(diagnostics: list[Diagnostic], facts: dict[str, dict], module_of) -> 
 
 def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
     """Some finding is unplaced or loops over input of unknown size."""
-    return any(_unplaced(d) or _unsized(d) for d in diagnostics)
+    return any(_unplaced(d) or _weak(d) or _unsized(d) for d in diagnostics)
 
 
 def _unplaced(diagnostic: Diagnostic) -> bool:
     return not diagnostic.path_kind and bool(diagnostic.enclosing)
+
+
+def _weak(diagnostic: Diagnostic) -> bool:
+    """Cold by its name only: a hot caller makes it hot."""
+    return diagnostic.path_kind in WEAK_COLD and bool(diagnostic.enclosing)
 
 
 def _unsized(diagnostic: Diagnostic) -> bool:

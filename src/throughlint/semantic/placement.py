@@ -54,6 +54,17 @@ _COLD_BASES = {
 }
 _DATA_WORDS = ("example", "sample_data", "demo_data", "seed", "fixtures", "populate")
 _DATA_WORDS += ("loaddata", "bootstrap_data")
+_CLI_FOLDERS = frozenset({"cli", "_cli", "_scripts", "bin"})
+_CLI_STEMS = frozenset({"cli", "__main__"})
+
+# Cold by the function's own name (leading underscores dropped), unless a hot caller
+# reaches it through the index (``WEAK_COLD``: ``index/reach.py`` overrides them).
+MAINTENANCE = "cold: maintenance"
+REGISTRATION = "cold: start-up registration"
+WEAK_COLD = frozenset({MAINTENANCE, REGISTRATION})
+_MAINTENANCE_WORDS = ("migrate", "upgrade", "downgrade", "reindex", "backfill")
+_REGISTRATION_NAMES = frozenset({"setup", "register", "autodiscover", "create_app", "init_app"})
+_REGISTRATION_WORDS = ("register", "install", "setup", "autodiscover", "bootstrap")
 
 
 def file_kind(path: str, root: str) -> str:
@@ -75,8 +86,17 @@ def _file_kind(path: str, root: str) -> str:
         or any(folder in ("tests", "test", "testing") for folder in folders)
     ):
         return "cold: test"
-    if "migrations" in folders or "alembic" in folders:
+    if (
+        any(folder.endswith("migrations") for folder in folders)  # _migrations, db_migrations
+        or "alembic" in folders
+        or stem == "migration"
+        or stem.endswith("_migration")
+    ):
         return "cold: migration"
+    if any(folder in _CLI_FOLDERS for folder in folders) or stem in _CLI_STEMS:
+        return "cold: command line"
+    if "admin" in folders:
+        return "cold: admin action"
     if "management" in folders and "commands" in folders:
         return "cold: management command"
     if stem in ("factories", "factory") or "factories" in folders:
@@ -125,9 +145,12 @@ def code_kind(
     for decorator in decorators:
         if decorator in _COLD_DECORATORS:
             return _COLD_DECORATORS[decorator]
+    name = getattr(function, "name", "")
+    by_name = name_kind(name)
+    if by_name:
+        return by_name
     if stem in _HOT_FILES:
         return HOT
-    name = getattr(function, "name", "")
     if name == "__init__":
         return "cold: start-up"
     if name.startswith("test_"):
@@ -136,6 +159,19 @@ def code_kind(
         return "cold: admin action"
     if script:
         return "cold: script"
+    return ""
+
+
+def name_kind(name: str) -> str:
+    """What a function's name alone says: one-off maintenance (``migrate``,
+    ``upgrade_schema``, ``reindex_events``, ``_execute_data_migrations``) or start-up
+    registration (``setup``, ``register_blocks``, ``install_defaults``); "" otherwise."""
+    bare = name.lstrip("_").lower()
+    words = bare.split("_")
+    if words[0] in _MAINTENANCE_WORDS or "migration" in bare:
+        return MAINTENANCE
+    if bare in _REGISTRATION_NAMES or words[0] in _REGISTRATION_WORDS or "registration" in bare:
+        return REGISTRATION
     return ""
 
 
