@@ -214,3 +214,46 @@ def test_more_input_sizes(run_cli, tmp_path):
         26: "unknown",  # near miss: a display with a starred parameter
         28: "unknown",  # near miss: ``registered_users(...)`` is not a registry
     }
+
+
+STORE = """\
+import sqlite3
+
+
+class Store:
+    def __init__(self, tables):
+        self._load(tables)
+
+    def refresh(self, tables):
+        self._sync(tables)
+
+    def _load(self, tables):
+        conn = sqlite3.connect("app.db")
+        for table in tables:
+            conn.execute("SELECT max(id) FROM ids WHERE t = ?", (table,)).fetchone()
+
+    def _sync(self, tables):
+        conn = sqlite3.connect("app.db")
+        for table in tables:
+            conn.execute("SELECT max(id) FROM ids WHERE t = ?", (table,)).fetchone()
+
+    def public_load(self, tables):
+        conn = sqlite3.connect("app.db")
+        for table in tables:
+            conn.execute("SELECT max(id) FROM ids WHERE t = ?", (table,)).fetchone()
+"""
+
+
+def test_a_private_method_only_start_up_calls_is_cold(run_cli, tmp_path):
+    """``_load`` runs from ``__init__`` only; near misses: ``_sync`` is called from a
+    public method of unknown kind, ``public_load`` is public (callers may be unseen)."""
+    project(tmp_path, {"app/__init__.py": "", "app/store.py": STORE})
+    document = lint(run_cli, tmp_path)
+    assert [d["line"] for d in document["diagnostics"]] == [19, 24]
+    assert document["summary"]["held_back"] == {"cold path": 1}
+    shown = lint(run_cli, tmp_path, "--show-all")["diagnostics"]
+    assert [(d["line"], d["path_kind"]) for d in shown] == [
+        (14, "cold: called from start-up"),
+        (19, None),
+        (24, None),
+    ]

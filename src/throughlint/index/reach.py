@@ -9,8 +9,11 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   reaches it through the call graph; a module-level helper is **cold** when every path
   that reaches it starts at cold code (management commands, migrations, tests, ...) and
   none starts at hot code or at a function nobody in the project calls (an entry point of
-  unknown kind). Methods are not made cold this way: calls through receivers the index
-  cannot resolve would hide their hot callers.
+  unknown kind). Of methods, only private ones (``_load_ids``) are made cold this way: they
+  are called through ``self``, which the index resolves, while a public method's calls
+  through receivers the index cannot resolve would hide its hot callers.
+- a function that is cold by its name only (``placement.WEAK_COLD``: ``migrate``,
+  ``register_*``) is hot when a hot function reaches it.
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
   (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
@@ -163,7 +166,7 @@ def refine(diagnostics: list[Diagnostic], facts: dict[str, dict], module_of) -> 
             function = f"{module_of(diagnostic.path)}.{diagnostic.enclosing}"
             changes: dict[str, str] = {}
             kind = placed.get(function, "")
-            if (_unplaced(diagnostic) and (kind == HOT or "." not in diagnostic.enclosing)) or (
+            if (_unplaced(diagnostic) and (kind == HOT or _callers_decide(diagnostic))) or (
                 _weak(diagnostic) and kind == HOT
             ):
                 changes["path_kind"] = kind
@@ -184,6 +187,13 @@ def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
 
 def _unplaced(diagnostic: Diagnostic) -> bool:
     return not diagnostic.path_kind and bool(diagnostic.enclosing)
+
+
+def _callers_decide(diagnostic: Diagnostic) -> bool:
+    """Cold callers may make this function cold: a module-level function, or a private
+    method (``_load_ids``), which is called through ``self`` where the index sees it."""
+    last = diagnostic.enclosing.rsplit(".", 1)[-1]
+    return "." not in diagnostic.enclosing or (last.startswith("_") and not last.endswith("__"))
 
 
 def _weak(diagnostic: Diagnostic) -> bool:
