@@ -1,6 +1,11 @@
 """Where code runs: on a hot path (request handlers, tasks, consumers, scheduled jobs) or a
-cold one (management commands, scripts, migrations, admin actions, start-up, tests,
-factories, fixtures, example data).
+cold one (management commands, command-line packages, scripts, migrations, admin actions,
+start-up, tests, factories, fixtures, example data).
+
+Most of it is read from the file's path and the enclosing class and decorators. A
+function's name alone can say one-off maintenance (``migrate``, ``upgrade_schema``,
+``reindex_events``) or start-up registration (``setup``, ``register_blocks``); those
+guesses are ``WEAK_COLD``: a hot caller found through the index overrides them.
 
 The answer is "hot", "cold: <why>" or "" when nothing says either way. Findings on cold
 paths are kept but left out of the default output (``relevance.py``): they run once per
