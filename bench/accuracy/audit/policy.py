@@ -39,22 +39,28 @@ def _unknown(d: dict) -> bool:
     return (d.get("input_size") or "") == "unknown"
 
 
-def _small(d: dict) -> bool:
-    return (d.get("input_size") or "") in ("constant", "configured")
+def _cold(d: dict) -> bool:
+    return (d.get("path_kind") or "").startswith("cold")
+
+
+def _size(d: dict) -> str:
+    return d.get("input_size") or ""
 
 
 POLICIES: dict[str, Policy] = {
-    "shipped (held_back field)": _shipped,
-    "+ cold only (no constant rule)": lambda d: (d.get("path_kind") or "").startswith("cold"),
-    "+ configured input": lambda d: _shipped(d) or (d.get("input_size") == "configured"),
+    "shipped (the build's held_back)": _shipped,
+    "+ configured input": lambda d: _shipped(d) or _size(d) == "configured",
+    "+ per-request input": lambda d: _shipped(d) or _size(d) == "per-request",
+    "+ cold queues and pools made at start-up": lambda d: (
+        _shipped(d) or (_cold(d) and not d.get("related") and d["code"] in ("TL201", "TL203"))
+    ),
+    "+ cold loops over a whole table": lambda d: _shipped(d) or (_cold(d) and _size(d) != ""),
     "+ unknown input off hot paths": lambda d: _shipped(d) or (_unknown(d) and _not_hot(d)),
     "+ anything off hot paths": lambda d: _shipped(d) or _not_hot(d),
-    "+ small or (unknown off hot)": lambda d: (
-        _shipped(d) or _small(d) or (_unknown(d) and _not_hot(d))
+    "+ only unbounded input on hot paths": lambda d: (
+        _shipped(d) or _not_hot(d) or _size(d) != "unbounded"
     ),
-    "+ only unbounded on hot": lambda d: (
-        _shipped(d) or _not_hot(d) or (d.get("input_size") or "") != "unbounded"
-    ),
+    "+ priority 20 or less (what-if, fitted)": lambda d: _shipped(d) or d["priority"] <= 20,
 }
 
 
