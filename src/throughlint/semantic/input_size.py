@@ -253,7 +253,8 @@ def _class_like(node: ast.expr) -> bool:
 
 def _registry(node: ast.expr) -> bool:
     """The last name of the iterable says it holds what is installed or registered:
-    ``plugin_registry.values()``, ``self.backends``, ``get_storage_classes("import")``."""
+    ``plugin_registry.values()``, ``self.backends``, ``get_storage_classes("import")``;
+    not a call that may fetch rows (``placeholder.get_plugins()``)."""
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -263,6 +264,10 @@ def _registry(node: ast.expr) -> bool:
     target = node.func if isinstance(node, ast.Call) else node
     last = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
     last = last.lower()
+    if isinstance(node, ast.Call):
+        # a call may fetch rows named like this (``placeholder.get_plugins()``); classes
+        # are code
+        return last.endswith("_classes")
     return last.endswith(_REGISTRY_WORDS)
 
 
