@@ -84,7 +84,6 @@ COLD_NAMES = {
     "reindex_events": "cold: maintenance",
     "_execute_data_migrations": "cold: maintenance",
     "setup": "cold: start-up registration",
-    "register_block_schemas": "cold: start-up registration",
     "_install_protected_blocks": "cold: start-up registration",
     "run_block_auto_registration": "cold: start-up registration",
     "create_app": "cold: start-up registration",
@@ -102,7 +101,9 @@ def test_functions_cold_by_name_are_held_back(run_cli, tmp_path, name):
 
 
 @pytest.mark.parametrize(
-    "name", ["registered_users", "migrated_count", "setups_for_user", "sync_installations"]
+    "name",
+    # register_*: registration also happens at run time (tests/contention)
+    ["registered_users", "register_blocks", "migrated_count", "setups_for_user", "sync_installs"],
 )
 def test_near_miss_names_are_shown(run_cli, tmp_path, name):
     project(tmp_path, {"storage.py": PER_ITEM.format(name=name)})
@@ -121,17 +122,17 @@ def test_a_route_named_like_maintenance_is_hot(run_cli, tmp_path):
 
 
 VIEW = """\
-from app.accounts import register_users
+from app.accounts import install_users
 
 
 def signup(request):
-    register_users(request.POST.getlist("ids"))
+    install_users(request.POST.getlist("ids"))
 """
 
 
 def test_a_hot_caller_overrides_a_name_only_guess(run_cli, tmp_path):
-    """``register_users`` looks like start-up registration, but a view calls it."""
-    files = {"app/__init__.py": "", "app/accounts.py": PER_ITEM.format(name="register_users")}
+    """``install_users`` looks like start-up registration, but a view calls it."""
+    files = {"app/__init__.py": "", "app/accounts.py": PER_ITEM.format(name="install_users")}
     project(tmp_path, files)
     assert lint(run_cli, tmp_path)["diagnostics"] == []  # no caller: held back
     project(tmp_path, {"app/views.py": VIEW})
@@ -171,7 +172,7 @@ from enum import Enum
 from app.data import DATA_MIGRATIONS
 
 
-def work(request, ids, user, Status, plugin_registry, form, poll):
+def work(request, ids, user, Status, plugin_registry, form, poll, backends):
     conn = sqlite3.connect("app.db")
     for name, migrate in DATA_MIGRATIONS.items():
         conn.execute("INSERT INTO m (v) VALUES (?)", (name,))
@@ -195,6 +196,8 @@ def work(request, ids, user, Status, plugin_registry, form, poll):
         conn.execute("INSERT INTO u (v) VALUES (?)", (name,))
     for plugin in poll.get_plugins():
         conn.execute("INSERT INTO g (v) VALUES (?)", (plugin,))
+    for backend in backends:
+        conn.execute("INSERT INTO h (v) VALUES (?)", (backend,))
 """
 
 
@@ -216,6 +219,7 @@ def test_more_input_sizes(run_cli, tmp_path):
         26: "unknown",  # near miss: a display with a starred parameter
         28: "unknown",  # near miss: ``registered_users(...)`` is not a registry
         30: "unknown",  # near miss: a call that may fetch rows (django-cms content plugins)
+        32: "unknown",  # near miss: a parameter, whatever its name: its callers decide
     }
 
 

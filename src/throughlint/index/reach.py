@@ -13,7 +13,7 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   are called through ``self``, which the index resolves, while a public method's calls
   through receivers the index cannot resolve would hide its hot callers.
 - a function that is cold by its name only (``placement.WEAK_COLD``: ``migrate``,
-  ``register_*``) is hot when a hot function reaches it.
+  ``install_*``) is hot when a hot function reaches it.
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
   (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.

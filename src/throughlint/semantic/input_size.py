@@ -108,7 +108,7 @@ def expression_size(model: SemanticModel, node: ast.expr) -> str:
     name = model.resolve(node) or ""
     if name.startswith(_CONFIG_NAMES) or (root is not None and root.lower() in _CONFIG_ROOTS):
         return CONFIGURED
-    if _registry(node):
+    if _registry(node) and not _is_parameter(model, node):
         return CONFIGURED
     if _per_request(node):
         return PER_REQUEST
@@ -232,6 +232,14 @@ def _query_text(node: ast.expr) -> bool:
         if isinstance(part, ast.Attribute) and part.attr in _QUERY_ATTRIBUTES:
             return True
     return False
+
+
+def _is_parameter(model: SemanticModel, node: ast.expr) -> bool:
+    """A bare parameter (``plugins``): its callers decide its size (``index/reach.py``)."""
+    if not isinstance(node, ast.Name):
+        return False
+    binding = model.lookup(node.id)
+    return binding is not None and binding.kind is BindingKind.PARAMETER
 
 
 def _schema(node: ast.expr) -> bool:

@@ -4,7 +4,7 @@ start-up, tests, factories, fixtures, example data).
 
 Most of it is read from the file's path and the enclosing class and decorators. A
 function's name alone can say one-off maintenance (``migrate``, ``upgrade_schema``,
-``reindex_events``) or start-up registration (``setup``, ``register_blocks``); those
+``reindex_events``) or start-up registration (``setup``, ``install_defaults``); those
 guesses are ``WEAK_COLD``: a hot caller found through the index overrides them.
 
 The answer is "hot", "cold: <why>" or "" when nothing says either way. Findings on cold
@@ -69,7 +69,8 @@ REGISTRATION = "cold: start-up registration"
 WEAK_COLD = frozenset({MAINTENANCE, REGISTRATION})
 _MAINTENANCE_WORDS = ("migrate", "upgrade", "downgrade", "reindex", "backfill")
 _REGISTRATION_NAMES = frozenset({"setup", "register", "autodiscover", "create_app", "init_app"})
-_REGISTRATION_WORDS = ("register", "install", "setup", "autodiscover", "bootstrap")
+# not ``register_*``: registration also happens at run time (TL301's locked registries)
+_REGISTRATION_WORDS = ("install", "setup", "autodiscover", "bootstrap")
 
 
 def file_kind(path: str, root: str) -> str:
@@ -170,7 +171,7 @@ def code_kind(
 def name_kind(name: str) -> str:
     """What a function's name alone says: one-off maintenance (``migrate``,
     ``upgrade_schema``, ``reindex_events``, ``_execute_data_migrations``) or start-up
-    registration (``setup``, ``register_blocks``, ``install_defaults``); "" otherwise."""
+    registration (``setup``, ``install_defaults``, ``run_auto_registration``); "" otherwise."""
     bare = name.lstrip("_").lower()
     words = bare.split("_")
     if words[0] in _MAINTENANCE_WORDS or "migration" in bare:
