@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument(
         "--show-all",
         action="store_true",
-        help="also show findings held back as cold path or constant input",
+        help="also show findings held back as cold path, constant or configured input",
     )
     output.add_argument(
         "--quiet", "-q", action="store_true", help="diagnostics only (with --statistics: the table)"

@@ -10,9 +10,11 @@ comes from the loop header's text and that code, so it stays put while calls ins
 loop move. A ``noqa`` on the loop line suppresses the codes it names for every call in
 the loop; a call's own ``noqa`` (applied earlier, per line) drops just that call.
 
-Holding back: findings on constant input (``semantic/input_size.py``) or on a cold path
-(``semantic/placement.py``) are kept but left out unless ``show_all``; a cold loop over a
-whole table (a data migration walking every row) is still shown.
+Holding back: findings on constant or configured input (``semantic/input_size.py``: a
+fixed handful, or a list an operator sizes) or on a cold path (``semantic/placement.py``)
+are kept but left out unless ``show_all``; a cold loop over a whole table (a data
+migration walking every row) is still shown. Configured input was added from the output
+audit (``bench/accuracy/audit/policy.py``): it held back harmless findings and no real one.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ _NOUNS = {
     "TL203": ("pool creation", "pool creations"),
 }
 CONSTANT_INPUT = "constant input"
+CONFIGURED_INPUT = "configured input"
 COLD_PATH = "cold path"
 # a cold loop over one of these is a whole table unless its text narrows it
 _TABLE = (".objects", ".all()", ".iterator(", "query(", "select(")
@@ -44,7 +47,8 @@ _NARROWING = ("filter", "where", "exclude", "get(", "[", "limit", "first(", "ids
 
 def focus(diagnostics: Iterable[Diagnostic], show_all: bool) -> tuple[list, Counter[str]]:
     """Group by loop, then hold back what is not worth showing: the diagnostics to show
-    and how many were held back for each reason (``CONSTANT_INPUT``, ``COLD_PATH``)."""
+    and how many were held back for each reason (``CONSTANT_INPUT``, ``CONFIGURED_INPUT``,
+    ``COLD_PATH``)."""
     grouped = [_sized(d) for d in group_by_loop(diagnostics)]
     shown: list[Diagnostic] = []
     held: Counter[str] = Counter()
@@ -65,10 +69,12 @@ def _sized(diagnostic: Diagnostic) -> Diagnostic:
 
 
 def held_back(diagnostic: Diagnostic) -> str:
-    """Why a finding is left out of the default output ("constant input", "cold path:
-    migration", ...), or "" when it is shown."""
+    """Why a finding is left out of the default output ("constant input", "configured
+    input", "cold path: migration", ...), or "" when it is shown."""
     if diagnostic.input_size == "constant":
         return CONSTANT_INPUT
+    if diagnostic.input_size == "configured":
+        return CONFIGURED_INPUT
     kind = diagnostic.path_kind
     if not kind.startswith("cold"):
         return ""

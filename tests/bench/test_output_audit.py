@@ -200,6 +200,47 @@ def test_compare_finds_calls_among_a_grouped_findings_related_locations(tmp_path
     assert "agreement: 2/3 (2 rows without a value)" in out
 
 
+def test_policy_counts_what_each_hold_back_policy_keeps_and_holds(tmp_path):
+    """policy.py on a --show-all report: the shipped hold-back is the report's own
+    ``held_back``; the what-ifs read ``input_size`` and ``path_kind``."""
+    reports = tmp_path / "all"
+    reports.mkdir()
+
+    def finding(line, size, kind, held=None, code="TL101"):
+        return {"code": code, "path": "app/x.py", "line": line, "input_size": size} | {
+            "path_kind": kind,
+            "held_back": held,
+            "priority": 30,
+            "related": [],
+        }
+
+    diagnostics = [
+        finding(1, "unbounded", "hot"),  # real, shown by every policy but "off hot" ones
+        finding(2, "unknown", None),  # real
+        finding(3, "configured", "hot"),  # harmless
+        finding(4, "constant", "hot", held="constant input"),  # harmless, held back
+        finding(5, "unknown", "cold: command line", held="cold path: command line"),
+        finding(6, "unknown", None),  # misread
+    ]
+    (reports / "app.json").write_text(json.dumps({"diagnostics": diagnostics}))
+    header = "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+    classes = ["real", "real", "harmless", "harmless", "harmless", "misread", "misread"]
+    rows = [
+        f"{n}\tTL101\tapp\tapp/x.py\t{n}\tm\t{name}\tr\tunknown\thot\n"
+        for n, name in enumerate(classes, start=1)
+    ]  # row 7 has no finding: gone under every policy
+    sample = tmp_path / "sample.tsv"
+    sample.write_text(header + "".join(rows))
+    result = script("policy.py", "--all", str(reports), str(sample))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "7 classified rows; 1 have no finding in the reports at all" in out
+    assert "| shipped (the build's held_back) | 2/2 | 2/3 | 1/2 | 2/4 (50%) |" in out
+    assert "| + configured input | 2/2 | 3/3 | 1/2 | 2/3 (67%) |" in out
+    # row 2 (unknown, unplaced) and row 6 held; row 3 (configured, hot) stays
+    assert "| + unknown input off hot paths | 1/2 | 2/3 | 2/2 | 1/2 (50%) |" in out
+
+
 def test_loops_counts_a_file_this_python_cannot_parse_as_in_no_loop(tmp_path):
     # a file newer Python accepts (or a broken one) is a TL000 finding, in no loop
     cache, apps = prepared(tmp_path, extra={"tinyapp/newer.py": "def f(:\n    pass\n"})

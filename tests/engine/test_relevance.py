@@ -283,13 +283,13 @@ def test_input_sizes(run_cli, tmp_path):
     assert "(per-request input)" in document["diagnostics"][3]["message"]
 
 
-def test_constant_input_is_held_back_by_default(run_cli, tmp_path):
+def test_constant_and_configured_input_is_held_back_by_default(run_cli, tmp_path):
     write(tmp_path, {"views.py": SIZES})
     document = lint_json(run_cli, tmp_path)
-    assert [d["line"] for d in document["diagnostics"]] == [27, 29, 31, 33, 35, 37]
-    assert document["summary"]["held_back"] == {"constant input": 1}
+    assert [d["line"] for d in document["diagnostics"]] == [31, 33, 35, 37]
+    assert document["summary"]["held_back"] == {"constant input": 1, "configured input": 2}
     text = run_cli(".", "--no-cache", cwd=tmp_path).stdout
-    assert "1 held back: 1 constant input; --show-all shows them." in text
+    assert "3 held back: 2 configured input, 1 constant input; --show-all shows them." in text
 
 
 def test_a_local_list_built_at_run_time_is_not_constant(run_cli, tmp_path):

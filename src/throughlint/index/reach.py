@@ -9,8 +9,11 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   reaches it through the call graph; a module-level helper is **cold** when every path
   that reaches it starts at cold code (management commands, migrations, tests, ...) and
   none starts at hot code or at a function nobody in the project calls (an entry point of
-  unknown kind). Methods are not made cold this way: calls through receivers the index
-  cannot resolve would hide their hot callers.
+  unknown kind). Of methods, only private ones (``_load_ids``) are made cold this way: they
+  are called through ``self``, which the index resolves, while a public method's calls
+  through receivers the index cannot resolve would hide its hot callers.
+- a function that is cold by its name only (``placement.WEAK_COLD``: ``migrate``,
+  ``install_*``) is hot when a hot function reaches it.
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
   (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
@@ -34,7 +37,7 @@ from throughlint.semantic.input_size import (
     UNBOUNDED,
     UNKNOWN,
 )
-from throughlint.semantic.placement import HOT
+from throughlint.semantic.placement import HOT, WEAK_COLD
 
 _ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
@@ -91,7 +94,7 @@ class CallGraph:
         warm = reached_hot | set(self._walk(entries))
         placed: dict[str, str] = {}
         for name in reached_hot:
-            if not self.kinds.get(name):
+            if not self.kinds.get(name) or self.kinds[name] in WEAK_COLD:
                 placed[name] = HOT
         for name, kind in self._walk_labelled(cold):
             if name not in warm and not self.kinds.get(name):
@@ -210,11 +213,13 @@ def refine(
     memo: dict = {}
     refined = []
     for diagnostic in diagnostics:
-        if _unplaced(diagnostic) or _unsized(diagnostic):
+        if _unplaced(diagnostic) or _weak(diagnostic) or _unsized(diagnostic):
             function = f"{module_of(diagnostic.path)}.{diagnostic.enclosing}"
             changes: dict[str, str] = {}
             kind = placed.get(function, "")
-            if _unplaced(diagnostic) and (kind == HOT or "." not in diagnostic.enclosing):
+            if (_unplaced(diagnostic) and (kind == HOT or _callers_decide(diagnostic))) or (
+                _weak(diagnostic) and kind == HOT
+            ):
                 changes["path_kind"] = kind
             if _unsized(diagnostic):
                 size = graph.parameter_size(function, diagnostic.loop_subject, memo)
@@ -228,11 +233,23 @@ def refine(
 
 def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
     """Some finding is unplaced or loops over input of unknown size."""
-    return any(_unplaced(d) or _unsized(d) for d in diagnostics)
+    return any(_unplaced(d) or _weak(d) or _unsized(d) for d in diagnostics)
 
 
 def _unplaced(diagnostic: Diagnostic) -> bool:
     return not diagnostic.path_kind and bool(diagnostic.enclosing)
+
+
+def _callers_decide(diagnostic: Diagnostic) -> bool:
+    """Cold callers may make this function cold: a module-level function, or a private
+    method (``_load_ids``), which is called through ``self`` where the index sees it."""
+    last = diagnostic.enclosing.rsplit(".", 1)[-1]
+    return "." not in diagnostic.enclosing or (last.startswith("_") and not last.endswith("__"))
+
+
+def _weak(diagnostic: Diagnostic) -> bool:
+    """Cold by its name only: a hot caller makes it hot."""
+    return diagnostic.path_kind in WEAK_COLD and bool(diagnostic.enclosing)
 
 
 def _unsized(diagnostic: Diagnostic) -> bool:

@@ -45,6 +45,12 @@ _REQUEST_ATTRIBUTES = frozenset(
 _QUERY_ATTRIBUTES = frozenset({"objects", "iterator", "all", "yield_per", "scalars"})
 _ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices"})
 _ENUM_BASES |= {"IntegerChoices", "Choices"}
+# the fields of a model or form, an enum's members or choices: fixed by the source
+_SCHEMA_ATTRIBUTES = frozenset({"_meta", "__members__", "__subclasses__"})
+_SCHEMA_ATTRIBUTES |= {"base_fields", "declared_fields", "visible_fields", "hidden_fields"}
+# what is installed or registered (plugins, backends, add-ons): sized by an operator
+_REGISTRY_WORDS = ("registry", "registered", "plugins", "backends", "extensions")
+_REGISTRY_WORDS += ("drivers", "providers", "addons", "_classes")
 
 
 def input_size(model: SemanticModel, loop: Loop | None, loop_input: str) -> str:
@@ -96,9 +102,13 @@ def expression_size(model: SemanticModel, node: ast.expr) -> str:
         return CONSTANT
     if _query_text(node):
         return UNBOUNDED
+    if _schema(node):
+        return CONSTANT
     root = _root(node)
     name = model.resolve(node) or ""
     if name.startswith(_CONFIG_NAMES) or (root is not None and root.lower() in _CONFIG_ROOTS):
+        return CONFIGURED
+    if _registry(node) and not _is_parameter(model, node):
         return CONFIGURED
     if _per_request(node):
         return PER_REQUEST
@@ -110,15 +120,11 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
         return False
     if isinstance(node, ast.Constant):
         return True
+    # a display written out in the source has a fixed length, whatever its items are
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return all(
-            not isinstance(item, ast.Starred) and _constant(model, item, depth + 1)
-            for item in node.elts
-        )
+        return not any(isinstance(item, ast.Starred) for item in node.elts)
     if isinstance(node, ast.Dict):
-        return None not in node.keys and all(
-            _constant(model, item, depth + 1) for item in (*node.keys, *node.values)
-        )
+        return None not in node.keys
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         if node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3:
             bounds = [_literal_int(model, arg) for arg in node.args]
@@ -149,6 +155,9 @@ def _constant_name(model: SemanticModel, name: str, depth: int) -> bool:
         return False
     if binding.kind is BindingKind.CLASS:
         return _is_enum(binding.node)
+    if binding.kind is BindingKind.IMPORT:
+        # ``from .migration import DATA_MIGRATIONS``: an upper-case module constant
+        return name.isupper() and len(name) > 1
     if binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
         return False
     if not (name.isupper() or _bound_outside_functions(model, name)):
@@ -223,6 +232,51 @@ def _query_text(node: ast.expr) -> bool:
         if isinstance(part, ast.Attribute) and part.attr in _QUERY_ATTRIBUTES:
             return True
     return False
+
+
+def _is_parameter(model: SemanticModel, node: ast.expr) -> bool:
+    """A bare parameter (``plugins``): its callers decide its size (``index/reach.py``)."""
+    if not isinstance(node, ast.Name):
+        return False
+    binding = model.lookup(node.id)
+    return binding is not None and binding.kind is BindingKind.PARAMETER
+
+
+def _schema(node: ast.expr) -> bool:
+    """``Model._meta.get_fields()``, ``form.base_fields``, ``Status.choices``,
+    ``Colour.__members__``, ``Base.__subclasses__()``: fixed by the source."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Attribute):
+            if part.attr in _SCHEMA_ATTRIBUTES:
+                return True
+            if part.attr in ("choices", "labels", "values") and _class_like(part.value):
+                return True  # ``Status.choices``, not a relationship ``poll.choices``
+    return False
+
+
+def _class_like(node: ast.expr) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return name[:1].isupper() and not name.isupper()
+
+
+def _registry(node: ast.expr) -> bool:
+    """The last name of the iterable says it holds what is installed or registered:
+    ``plugin_registry.values()``, ``self.backends``, ``get_storage_classes("import")``;
+    not a call that may fetch rows (``placeholder.get_plugins()``)."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _DICT_VIEWS
+    ):
+        node = node.func.value
+    target = node.func if isinstance(node, ast.Call) else node
+    last = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    last = last.lower()
+    if isinstance(node, ast.Call):
+        # a call may fetch rows named like this (``placeholder.get_plugins()``); classes
+        # are code
+        return last.endswith("_classes")
+    return last.endswith(_REGISTRY_WORDS)
 
 
 def _root(node: ast.expr) -> str | None:

@@ -1,6 +1,11 @@
 """Where code runs: on a hot path (request handlers, tasks, consumers, scheduled jobs) or a
-cold one (management commands, scripts, migrations, admin actions, start-up, tests,
-factories, fixtures, example data).
+cold one (management commands, command-line packages, scripts, migrations, admin actions,
+start-up, tests, factories, fixtures, example data).
+
+Most of it is read from the file's path and the enclosing class and decorators. A
+function's name alone can say one-off maintenance (``migrate``, ``upgrade_schema``,
+``reindex_events``) or start-up registration (``setup``, ``install_defaults``); those
+guesses are ``WEAK_COLD``: a hot caller found through the index overrides them.
 
 The answer is "hot", "cold: <why>" or "" when nothing says either way. Findings on cold
 paths are kept but left out of the default output (``relevance.py``): they run once per
@@ -54,6 +59,18 @@ _COLD_BASES = {
 }
 _DATA_WORDS = ("example", "sample_data", "demo_data", "seed", "fixtures", "populate")
 _DATA_WORDS += ("loaddata", "bootstrap_data")
+_CLI_FOLDERS = frozenset({"cli", "_cli", "_scripts", "bin"})
+_CLI_STEMS = frozenset({"cli", "__main__"})
+
+# Cold by the function's own name (leading underscores dropped), unless a hot caller
+# reaches it through the index (``WEAK_COLD``: ``index/reach.py`` overrides them).
+MAINTENANCE = "cold: maintenance"
+REGISTRATION = "cold: start-up registration"
+WEAK_COLD = frozenset({MAINTENANCE, REGISTRATION})
+_MAINTENANCE_WORDS = ("migrate", "upgrade", "downgrade", "reindex", "backfill")
+_REGISTRATION_NAMES = frozenset({"setup", "register", "autodiscover", "create_app", "init_app"})
+# not ``register_*``: registration also happens at run time (TL301's locked registries)
+_REGISTRATION_WORDS = ("install", "setup", "autodiscover", "bootstrap")
 
 
 def file_kind(path: str, root: str) -> str:
@@ -75,8 +92,17 @@ def _file_kind(path: str, root: str) -> str:
         or any(folder in ("tests", "test", "testing") for folder in folders)
     ):
         return "cold: test"
-    if "migrations" in folders or "alembic" in folders:
+    if (
+        any(folder.endswith("migrations") for folder in folders)  # _migrations, db_migrations
+        or "alembic" in folders
+        or stem == "migration"
+        or stem.endswith("_migration")
+    ):
         return "cold: migration"
+    if any(folder in _CLI_FOLDERS for folder in folders) or stem in _CLI_STEMS:
+        return "cold: command line"
+    if "admin" in folders:
+        return "cold: admin action"
     if "management" in folders and "commands" in folders:
         return "cold: management command"
     if stem in ("factories", "factory") or "factories" in folders:
@@ -125,9 +151,12 @@ def code_kind(
     for decorator in decorators:
         if decorator in _COLD_DECORATORS:
             return _COLD_DECORATORS[decorator]
+    name = getattr(function, "name", "")
+    by_name = name_kind(name)
+    if by_name:
+        return by_name
     if stem in _HOT_FILES:
         return HOT
-    name = getattr(function, "name", "")
     if name == "__init__":
         return "cold: start-up"
     if name.startswith("test_"):
@@ -136,6 +165,19 @@ def code_kind(
         return "cold: admin action"
     if script:
         return "cold: script"
+    return ""
+
+
+def name_kind(name: str) -> str:
+    """What a function's name alone says: one-off maintenance (``migrate``,
+    ``upgrade_schema``, ``reindex_events``, ``_execute_data_migrations``) or start-up
+    registration (``setup``, ``install_defaults``, ``run_auto_registration``); "" otherwise."""
+    bare = name.lstrip("_").lower()
+    words = bare.split("_")
+    if words[0] in _MAINTENANCE_WORDS or "migration" in bare:
+        return MAINTENANCE
+    if bare in _REGISTRATION_NAMES or words[0] in _REGISTRATION_WORDS or "registration" in bare:
+        return REGISTRATION
     return ""
 
 

@@ -1,0 +1,125 @@
+"""Evaluate hold-back policies for the default output on the classified audit rows.
+
+``python bench/accuracy/audit/policy.py --all DIR before.tsv [second.tsv ...]``
+
+``--all`` holds ``<app>.json`` reports made with ``--show-all`` (run.py ``--show-all``), so
+every finding carries its ``input_size``, ``path_kind`` and ``held_back`` reason. Each
+classified row is matched to the finding that shows it (compare.py's rule: same line and
+rule family, or among a grouped finding's ``related`` calls). A row with no finding at all
+is gone for another reason (a misread fixed) and counts as not shown under every policy.
+
+For each candidate policy the table gives: the real rows kept (issue 17 wants >= 90%),
+the harmless and misread rows held back, and the real share of the rows still shown (raw
+counts, not weighted by rule). ``shipped`` is what the build's own ``held_back`` field
+says; the others are what-ifs from the report's fields, to decide what to ship.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from collections.abc import Callable
+
+from compare import _index, family
+
+Policy = Callable[[dict], bool]  # True: the finding is held back
+
+
+def _shipped(d: dict) -> bool:
+    return bool(d.get("held_back"))
+
+
+def _not_hot(d: dict) -> bool:
+    return (d.get("path_kind") or "") != "hot"
+
+
+def _unknown(d: dict) -> bool:
+    return (d.get("input_size") or "") == "unknown"
+
+
+def _cold(d: dict) -> bool:
+    return (d.get("path_kind") or "").startswith("cold")
+
+
+def _size(d: dict) -> str:
+    return d.get("input_size") or ""
+
+
+POLICIES: dict[str, Policy] = {
+    "shipped (the build's held_back)": _shipped,
+    "+ configured input": lambda d: _shipped(d) or _size(d) == "configured",
+    "+ per-request input": lambda d: _shipped(d) or _size(d) == "per-request",
+    "+ cold queues and pools made at start-up": lambda d: (
+        _shipped(d) or (_cold(d) and not d.get("related") and d["code"] in ("TL201", "TL203"))
+    ),
+    "+ cold loops over a whole table": lambda d: _shipped(d) or (_cold(d) and _size(d) != ""),
+    "+ unknown input off hot paths": lambda d: _shipped(d) or (_unknown(d) and _not_hot(d)),
+    "+ anything off hot paths": lambda d: _shipped(d) or _not_hot(d),
+    "+ only unbounded input on hot paths": lambda d: (
+        _shipped(d) or _not_hot(d) or _size(d) != "unbounded"
+    ),
+    "+ priority 20 or less (what-if, fitted)": lambda d: _shipped(d) or d["priority"] <= 20,
+}
+
+
+def rows_of(files: list[str]) -> list[dict]:
+    rows: list[dict] = []
+    for file in files:
+        with open(file, encoding="utf-8", newline="") as handle:
+            rows += [r for r in csv.DictReader(handle, delimiter="\t") if r["class"].strip()]
+    return rows
+
+
+def findings(rows: list[dict], folder: str) -> list[dict | None]:
+    """The finding that shows each row in the ``--show-all`` reports (None: none)."""
+    indexes: dict[str, dict] = {}
+    found: list[dict | None] = []
+    for row in rows:
+        app = row["app"]
+        if app not in indexes:
+            report = os.path.join(folder, f"{app}.json")
+            indexes[app] = _index(report) if os.path.exists(report) else {}
+        found.append(indexes[app].get((row["path"], int(row["line"]), family(row["rule"]))))
+    return found
+
+
+def evaluate(rows: list[dict], found: list[dict | None], policy: Policy) -> dict[str, int]:
+    counts = {"real": 0, "real_kept": 0, "harmless_held": 0, "misread_held": 0, "shown": 0}
+    counts |= {"harmless": 0, "misread": 0}
+    for row, diagnostic in zip(rows, found, strict=True):
+        name = row["class"]
+        counts[name] += 1
+        shown = diagnostic is not None and not policy(diagnostic)
+        counts["shown"] += shown
+        if name == "real":
+            counts["real_kept"] += shown
+        elif not shown:
+            counts[f"{name}_held"] += 1
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("tsv", nargs="+", help="classified samples")
+    parser.add_argument("--all", required=True, help="reports made with --show-all")
+    options = parser.parse_args(argv)
+    rows = rows_of(options.tsv)
+    found = findings(rows, options.all)
+    missing = sum(1 for f in found if f is None)
+    print(f"{len(rows)} classified rows; {missing} have no finding in the reports at all\n")
+    print("| policy | real kept | harmless held back | misread held back | real share shown |")
+    print("|---|--:|--:|--:|--:|")
+    for title, policy in POLICIES.items():
+        c = evaluate(rows, found, policy)
+        share = c["real_kept"] / c["shown"] if c["shown"] else 0.0
+        print(
+            f"| {title} | {c['real_kept']}/{c['real']} | {c['harmless_held']}/{c['harmless']}"
+            f" | {c['misread_held']}/{c['misread']} | {c['real_kept']}/{c['shown']} ({share:.0%}) |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
