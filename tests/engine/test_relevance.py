@@ -95,6 +95,22 @@ def test_text_and_sarif_show_the_calls_of_a_grouped_finding(run_cli, tmp_path):
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
 
 
+def test_text_lists_the_first_ten_calls_of_a_long_loop_and_counts_the_rest(run_cli, tmp_path):
+    # generated code can put thousands of calls in one loop: the frame stays readable
+    calls = "".join(
+        f"        conn.execute('UPDATE t SET n = {i} WHERE id = ?', (i,))\n" for i in range(15)
+    )
+    source = "import sqlite3\n\n\ndef touch(conn: sqlite3.Connection, ids):\n"
+    write(tmp_path, {"jobs.py": source + "    for i in ids:\n" + calls})
+    text = run_cli(".", "--no-cache", cwd=tmp_path).stdout
+    listed = [line for line in text.splitlines() if line.startswith("  = ")]
+    assert [line.split(":")[0] for line in listed[:10]] == [f"  = {n}" for n in range(6, 16)]
+    assert listed[10] == "  = ... and 5 more (TL102): every call is in the JSON and SARIF"
+    assert len(listed) == 11
+    (finding,) = lint_json(run_cli, tmp_path)["diagnostics"]
+    assert [r["line"] for r in finding["related"]] == list(range(6, 21))
+
+
 def test_a_single_call_stays_at_its_line(run_cli, tmp_path):
     write(tmp_path, {"views.py": ONE_CALL})
     document = lint_json(run_cli, tmp_path)

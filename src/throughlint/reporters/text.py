@@ -87,6 +87,10 @@ def _fix_pieces(fix: Fix | None) -> list[Piece]:
     return []
 
 
+# a loop of generated code can hold thousands of calls: the text frame lists the first few
+_RELATED_SHOWN = 10
+
+
 def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
     source = diagnostic.source_line.expandtabs(1).rstrip("\n")
     if not source.strip():
@@ -101,7 +105,8 @@ def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
         [(f"{number} | ", "blue"), (source, "")],
         [(f"{gutter} | ", "blue"), (" " * start + "^" * width, "bold red")],
     ]
-    for related in diagnostic.related:
+    shown = diagnostic.related[:_RELATED_SHOWN]
+    for related in shown:
         frame.append(
             [
                 (f"{gutter} = ", "blue"),
@@ -109,6 +114,15 @@ def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
                 (related.code, "bold yellow"),
                 (f" {related.message}", "dim"),
                 *_fix_pieces(related.fix),
+            ]
+        )
+    hidden = len(diagnostic.related) - len(shown)
+    if hidden:
+        codes = ", ".join(sorted({r.code for r in diagnostic.related[_RELATED_SHOWN:]}))
+        frame.append(
+            [
+                (f"{gutter} = ", "blue"),
+                (f"... and {hidden} more ({codes}): every call is in the JSON and SARIF", "dim"),
             ]
         )
     return frame
