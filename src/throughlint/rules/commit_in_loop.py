@@ -7,10 +7,11 @@ or a SQLAlchemy session / connection, `django.db.transaction.commit()`, and per-
 
 A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
 right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`), a
-retry loop, a commit on an exit path (`except ...: conn.commit(); return`), or a
-`transaction.atomic()` block nested in an outer one (a savepoint: nothing commits until
-the outer block ends), including the atomic block of a helper called inside an outer
-`transaction.atomic()` block or function.
+loop that is the fallback arm of a bulk path (`if fast: query.delete() else: for row in
+query.all(): ...`), a retry loop, a commit on an exit path (`except ...: conn.commit();
+return`), or a `transaction.atomic()` block nested in an outer one (a savepoint:
+nothing commits until the outer block ends), including the atomic block of a helper
+called inside an outer `transaction.atomic()` block or function.
 
 ## Why it hurts throughput
 A commit waits for the write-ahead log to reach the disk (an `fsync`): a few hundred
