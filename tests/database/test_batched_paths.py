@@ -217,3 +217,69 @@ FALLBACKS = {
 def test_per_item_fallback_of_a_bulk_path(run_cli, tmp_path, source):
     files = {"app/models.py": MODELS, "app/ops.py": source}
     check_project(run_cli, tmp_path, files, ("TL102", "TL103"), "--show-all")
+
+
+SEARCHES = {
+    "pop-from-the-first-queue-that-has-one": """
+        import redis
+
+        r = redis.Redis()
+
+        def pop_any(queue_keys):
+            for key in queue_keys:
+                blob = r.lpop(key)
+                if blob is not None:
+                    return key, blob
+            return None
+        """,
+    "first-existing-key": """
+        import redis
+
+        r = redis.Redis()
+
+        def first(keys):
+            for key in keys:
+                if r.exists(key):
+                    break
+        """,
+    "near-miss-every-pass-goes-on": """
+        import redis
+
+        r = redis.Redis()
+
+        def pop_all(queue_keys):
+            found = []
+            for key in queue_keys:
+                blob = r.lpop(key)  # expect: TL401
+                if blob is None:
+                    continue
+                found.append(blob)
+            return found
+        """,
+    "near-miss-stops-on-something-else": """
+        import redis
+
+        r = redis.Redis()
+
+        def drain(queue_keys, limit):
+            for count, key in enumerate(queue_keys):
+                r.lpop(key)  # expect: TL401
+                if count > limit:
+                    return
+        """,
+    "own-redis-class-is-not-redis": """
+        class Redis:
+            def lpop(self, key):
+                return key
+
+        r = Redis()
+
+        def pop_all(queue_keys):
+            return [r.lpop(key) for key in queue_keys]
+        """,
+}
+
+
+@pytest.mark.parametrize("source", SEARCHES.values(), ids=SEARCHES.keys())
+def test_a_search_that_stops_at_the_first_answer(run_cli, tmp_path, source):
+    check_project(run_cli, tmp_path, {"app/ops.py": source}, ("TL401",), "--show-all")

@@ -18,8 +18,9 @@ Not reported: commands buffered in a redis `pipeline()` / `transaction()` or a b
 `batch_writer()`, loops over batches (`for chunk in chunks:`), a call that takes the
 whole group a pass yields (`unlink(*slot_keys)`, `pk__in=ids`), one unchanged body sent
 to each of several endpoints (`requests.post(url, json=payload)` per webhook: there is no
-batch across endpoints), retry loops, loops that wait each pass (pollers), and `while`
-loops. Clients are recognised where the file shows
+batch across endpoints), a search that stops at the first pass whose call answers
+(`blob = r.lpop(key)`, then `if blob is not None: return blob`), retry loops, loops that
+wait each pass (pollers), and `while` loops. Clients are recognised where the file shows
 what they are (constructed, annotated, or `self.x` set from one); a client imported from
 another module of the project is not followed.
 
@@ -76,7 +77,7 @@ from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import describe_loop
-from throughlint.semantic.per_call import broadcast, takes_group
+from throughlint.semantic.per_call import broadcast, stops_on_result, takes_group
 
 RULE = Rule(
     code="TL401",
@@ -257,6 +258,8 @@ def check(checker, node: ast.Call) -> None:
     if remote is None or remote.batch is None:
         return
     if not_per_item(model, loop) is not None or takes_group(loop, node):
+        return
+    if stops_on_result(loop, node):
         return
     if remote.client in MODULE_HTTP and broadcast(model, loop, node, remote.method):
         return

@@ -1,12 +1,13 @@
-"""Does one call on each pass of a loop stand for one item? Two shapes where it does not,
-read from the call's arguments (issue 12, false-alarm classes 8 and 10):
+"""Does one call on each pass of a loop stand for one item? Shapes where it does not, read
+from the call and the statements around it (issue 12, false-alarm classes 8 and 10):
 
 - ``takes_group``: the pass hands the call a whole group the loop yields (``unlink(*keys)``,
   ``filter(pk__in=ids)``, ``Model.id.in_(ids)``): the loop goes over groups (hash slots,
   content types), each already one batched round trip;
 - ``broadcast``: the call sends one body that does not change from pass to pass to a
   destination that does (``requests.post(url, json=payload)`` for each configured webhook):
-  requests to different endpoints have no batch form.
+  requests to different endpoints have no batch form;
+- ``stops_on_result``: the loop is a search that stops at the first answer.
 """
 
 from __future__ import annotations
@@ -66,3 +67,34 @@ def broadcast(model: SemanticModel, loop: Loop, call: ast.Call, method: str) -> 
         return False  # a GET per URL fetches one resource per item
     varying = loop.target_names | model.loop_facts(loop).assigned
     return bool(names_read(destination) & varying) and not names_read(body) & varying
+
+
+def stops_on_result(loop: Loop, call: ast.Call) -> bool:
+    """The loop stops at the first pass whose ``call`` answers: ``if r.lpop(k): return``,
+    or ``blob = r.lpop(k)`` then ``if blob is not None: return blob``. A search costs up
+    to the first hit, and a batch would act on the items past it (pop, delete)."""
+    body = getattr(loop.node, "body", None)
+    if not isinstance(body, list):
+        return False
+    for index, statement in enumerate(body):
+        if not any(part is call for part in ast.walk(statement)):
+            continue
+        if isinstance(statement, ast.If) and any(part is call for part in ast.walk(statement.test)):
+            return _leaves(statement.body)
+        if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            return False
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        results = {name for target in targets for name in _target_names(target)}
+        return any(
+            isinstance(later, ast.If) and names_read(later.test) & results and _leaves(later.body)
+            for later in body[index + 1 :]
+        )
+    return False
+
+
+def _leaves(block: list[ast.stmt]) -> bool:
+    return bool(block) and isinstance(block[-1], (ast.Return, ast.Break))
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    return {node.id for node in ast.walk(target) if isinstance(node, ast.Name)}
