@@ -88,23 +88,36 @@ def test_a_pass_that_takes_a_whole_group(run_cli, tmp_path, source):
 
 
 BROADCASTS = {
-    "one-payload-to-each-webhook": """
+    "one-payload-to-each-webhook-of-the-settings": """
         import requests
+        from django.conf import settings
 
-        def notify(urls, ticket):
+        def notify(ticket):
+            urls = settings.TICKET_WEBHOOK_URLS
             data = {"ticket": ticket}
             for url in urls:
                 requests.post(url, json=data, timeout=5)
         """,
-    "url-built-from-each-host": """
+    "url-built-from-each-configured-host": """
         import json
         import requests
 
-        def alert(hosts, payload):
-            for host in hosts:
-                url = "{}/api/v2/alerts".format(host)
-                verify = host.startswith("https")
-                requests.post(url, data=json.dumps([payload]), verify=verify)
+        class Alerter:
+            def __init__(self, rule):
+                self.hosts = rule.get("hosts")
+
+            def alert(self, payload):
+                for host in self.hosts:
+                    url = "{}/api/v2/alerts".format(host)
+                    verify = host.startswith("https")
+                    requests.post(url, data=json.dumps([payload]), verify=verify)
+        """,
+    "near-miss-urls-passed-in-are-data": """
+        import requests
+
+        def notify(urls, ticket):
+            for url in urls:
+                requests.post(url, json={"ticket": ticket}, timeout=5)  # expect: TL401
         """,
     "one-get-per-url": """
         import requests

@@ -429,6 +429,8 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     method = func.attr
     receiver_node = func.value
     receiver = model.resolve(receiver_node)
+    if model.own_class(receiver) is not None:
+        return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
     if method in ("execute", "executemany", "executescript"):
         return _execute(model, call, method, receiver, receiver_node, settings)
     if method == "commit":

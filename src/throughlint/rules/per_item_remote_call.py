@@ -17,10 +17,11 @@ per call, where a `Session` keeps it alive.
 Not reported: commands buffered in a redis `pipeline()` / `transaction()` or a boto3
 `batch_writer()`, loops over batches (`for chunk in chunks:`), a call that takes the
 whole group a pass yields (`unlink(*slot_keys)`, `pk__in=ids`), one unchanged body sent
-to each of several endpoints (`requests.post(url, json=payload)` per webhook: there is no
-batch across endpoints), a search that stops at the first pass whose call answers
-(`blob = r.lpop(key)`, then `if blob is not None: return blob`), retry loops, loops that
-wait each pass (pollers), and `while` loops. Clients are recognised where the file shows
+to each endpoint of the object's or the settings' configuration (`for url in
+self.webhook_urls: requests.post(url, json=payload)`: no batch spans endpoints), a search
+that stops at the first pass whose call answers (`blob = r.lpop(key)`, then `if blob is
+not None: return blob`), retry loops, loops that wait each pass (pollers), and `while`
+loops. Clients are recognised where the file shows
 what they are (constructed, annotated, or `self.x` set from one); a client imported from
 another module of the project is not followed.
 

@@ -4,9 +4,10 @@ from the call and the statements around it (issue 12, false-alarm classes 8 and 
 - ``takes_group``: the pass hands the call a whole group the loop yields (``unlink(*keys)``,
   ``filter(pk__in=ids)``, ``Model.id.in_(ids)``): the loop goes over groups (hash slots,
   content types), each already one batched round trip;
-- ``broadcast``: the call sends one body that does not change from pass to pass to a
-  destination that does (``requests.post(url, json=payload)`` for each configured webhook):
-  requests to different endpoints have no batch form;
+- ``broadcast``: the call sends one body that does not change from pass to pass to each
+  endpoint the object or the settings are configured with (``for url in self.webhooks:
+  requests.post(url, json=payload)``): requests to different endpoints have no batch
+  form, and the list is configuration, not data;
 - ``stops_on_result``: the loop is a search that stops at the first answer.
 """
 
@@ -16,6 +17,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import call_argument, names_read
+from throughlint.semantic.input_size import CONFIGURED, expression_size
+from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.loops import Loop
@@ -66,7 +69,28 @@ def broadcast(model: SemanticModel, loop: Loop, call: ast.Call, method: str) -> 
     if body is None:
         return False  # a GET per URL fetches one resource per item
     varying = loop.target_names | model.loop_facts(loop).assigned
-    return bool(names_read(destination) & varying) and not names_read(body) & varying
+    if not names_read(destination) & varying or names_read(body) & varying:
+        return False
+    return _configured(model, loop.iter)
+
+
+def _configured(model: SemanticModel, node: ast.expr | None) -> bool:
+    """The endpoints come from configuration: an attribute of the object (``self.hosts``,
+    set from its config) or settings (``settings.WEBHOOK_URLS``), directly or through one
+    local name; a parameter's list may be the data itself (a crawl)."""
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if binding is None or binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+            return False
+        node = binding.value
+    if node is None:
+        return False
+    root = node
+    while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    if isinstance(root, ast.Name) and root.id == "self" and root is not node:
+        return True
+    return expression_size(model, node) == CONFIGURED
 
 
 def stops_on_result(loop: Loop, call: ast.Call) -> bool:

@@ -261,13 +261,13 @@ def memoised(root: ast.AST, target: ast.AST) -> bool:
 
 
 def _unset_test(test: ast.expr) -> str | None:
-    """``x is None`` / ``not x`` / ``self._x is None``: the text of ``x``."""
+    """``x is None`` / ``not x`` / ``self._x is None`` / ``x is NOTSET`` (a sentinel): the
+    text of ``x``."""
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
         and isinstance(test.ops[0], ast.Is)
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
+        and _unset_value(test.comparators[0])
     ):
         subject = test.left
     elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -277,6 +277,22 @@ def _unset_test(test: ast.expr) -> str | None:
     if isinstance(subject, (ast.Name, ast.Attribute)):
         return source_text(subject)
     return None
+
+
+_SENTINEL_WORDS = ("missing", "sentinel", "unset", "notset", "nothing", "undefined", "empty")
+
+
+def _unset_value(node: ast.expr) -> bool:
+    """``None``, or a sentinel: a module constant's name (``NOTSET``, ``_MISSING``) or a
+    name that says so (``_sentinel``, ``utils.missing``); not an enum member."""
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    if isinstance(node, ast.Attribute):  # ``State.NEW`` is an enum member, not a sentinel
+        return any(word in node.attr.lower() for word in _SENTINEL_WORDS)
+    if not isinstance(node, ast.Name):
+        return False
+    bare = node.id.strip("_")
+    return (bare.isupper() and len(bare) > 1) or any(w in bare.lower() for w in _SENTINEL_WORDS)
 
 
 _ENDLESS = frozenset({"itertools.count()", "itertools.repeat()"})
