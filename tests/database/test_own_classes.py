@@ -1,6 +1,7 @@
-"""A user's own class named like a database API (``Session``, ``Cursor``) is not one: its
-instances' calls are what its methods do, not what the name suggests (issue 12, the type
-layer's shadowing cases). Through the real command."""
+"""What a receiver named like a database API is (issue 12, the type layer's shadowing
+cases), through the real command: a user's own class (``Session``, ``Cursor``) is not one,
+its calls are what its methods do; a session the app hangs on flask's globals
+(``current_app.db.session``, ``g.db_session``) is not flask's cookie session."""
 
 from __future__ import annotations
 
@@ -71,3 +72,47 @@ MODELS = """
 def test_own_class_named_like_a_database_api(run_cli, tmp_path, source):
     files = {"app/models.py": MODELS, "app/ops.py": source}
     check_project(run_cli, tmp_path, files, ("TL101",), "--show-all")
+
+
+APP_HELD = {
+    "session-held-by-the-app": """
+        from flask import current_app
+
+        def add(ids, Permission):
+            return [
+                current_app.appbuilder.session.query(Permission).get(pk)  # expect: TL101
+                for pk in ids
+            ]
+        """,
+    "session-on-g": """
+        from flask import g
+
+        def add(ids, Permission):
+            for pk in ids:
+                g.db_session.query(Permission).get(pk)  # expect: TL101
+        """,
+    "near-miss-flask-cookie-session": """
+        from flask import session
+
+        def values(keys):
+            return [session.get(key) for key in keys]
+        """,
+    "own-session-class-held-by-the-app": """
+        from flask import current_app
+
+        class Session:
+            def query(self, model):
+                return model
+
+        def add(ids, Permission):
+            session = Session()
+            return [session.query(Permission) for pk in ids]
+        """,
+}
+
+
+@pytest.mark.parametrize("source", APP_HELD.values(), ids=APP_HELD.keys())
+def test_session_hung_on_the_frameworks_globals(run_cli, tmp_path, source):
+    """``current_app.x.session`` / ``g.db_session`` are the app's own objects: flask's
+    name (``flask.session`` is a cookie) says nothing about them, so the name tier counts."""
+    check_project(run_cli, tmp_path, {"app/api.py": source}, ("TL101",), "--show-all")

@@ -276,7 +276,14 @@ def _named(receiver: str | None, receiver_node: ast.expr, names: frozenset[str])
     if receiver is None:
         return True
     root = receiver.split(".", 1)[0]
+    if _from_module(receiver, _APP_HELD):
+        return True  # ``current_app.db.session``: an object the app holds, not flask's own
     return not _from_module(receiver, _NOT_DATABASES) and root not in _STDLIB
+
+
+# Objects a web app hangs on the framework's globals (``current_app.appbuilder.session``,
+# ``g.db_session``): the framework says nothing about what they are, so their names count.
+_APP_HELD = ("flask.current_app", "flask.g")
 
 
 def _from_module(name: str, modules: tuple[str, ...]) -> bool:
