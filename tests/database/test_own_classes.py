@@ -5,6 +5,8 @@ its calls are what its methods do; a session the app hangs on flask's globals
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from expectations import check_project
@@ -116,3 +118,69 @@ def test_session_hung_on_the_frameworks_globals(run_cli, tmp_path, source):
     """``current_app.x.session`` / ``g.db_session`` are the app's own objects: flask's
     name (``flask.session`` is a cookie) says nothing about them, so the name tier counts."""
     check_project(run_cli, tmp_path, {"app/api.py": source}, ("TL101",), "--show-all")
+
+
+CONFIDENCE = {
+    "typed": (
+        """
+        import sqlite3
+
+        def load(ids):
+            conn = sqlite3.connect("app.db")
+            for pk in ids:
+                conn.execute("SELECT name FROM users WHERE id = ?", (pk,))  # expect: TL101
+        """,
+        {"typed"},
+    ),
+    "a-cursor-known-by-its-name": (
+        """
+        def load(cursor, ids, statement):
+            for pk in ids:
+                cursor.execute(statement, (pk,))
+                cursor.commit()  # expect: TL103
+        """,
+        {"heuristic"},
+    ),
+    "a-session-known-by-its-name": (
+        """
+        from app.models import User
+
+        def load(session, ids):
+            return [session.get(User, pk) for pk in ids]  # expect: TL101
+        """,
+        {"heuristic"},
+    ),
+    "save-in-a-django-file": (
+        """
+        from django.db import models
+
+        def touch(items):
+            for item in items:
+                item.save()  # expect: TL102
+        """,
+        {"heuristic"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CONFIDENCE.values(), ids=CONFIDENCE.keys())
+def test_database_calls_known_by_name_are_the_heuristic_tier(run_cli, tmp_path, case):
+    """A call known to be a database call only by its receiver's name carries
+    ``confidence: heuristic`` and goes away with ``heuristics = false``."""
+    source, confidence = case
+    codes = ("TL101", "TL102", "TL103")
+    files = {"app/models.py": MODELS, "app/ops.py": source}
+    found = check_project(run_cli, tmp_path, files, codes, "--show-all")
+    assert {item["confidence"] for item in found} == confidence
+    (tmp_path / "proj" / "pyproject.toml").write_text("[tool.throughlint]\nheuristics = false\n")
+    completed = run_cli(
+        str(tmp_path / "proj"),
+        "--format",
+        "json",
+        "--no-cache",
+        "--show-all",
+        "--select",
+        ",".join(codes),
+    )
+    left = json.loads(completed.stdout)["diagnostics"]
+    assert bool(left) == (confidence == {"typed"})

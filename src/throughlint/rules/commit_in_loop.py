@@ -213,7 +213,8 @@ def check_call(checker, node: ast.Call) -> None:
         return
     if receiver_per_item(model, node):
         return
-    _report(checker, node, loop, f"`{found.api}`", offers.commit_after_loop(model, node, loop))
+    fix = offers.commit_after_loop(model, node, loop)
+    _report(checker, node, loop, f"`{found.api}`", fix, found.confidence)
 
 
 @RULE.on(ast.With, ast.AsyncWith)
@@ -247,7 +248,9 @@ def check_with(checker, node: ast.AST) -> None:
             return
 
 
-def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:
+def _report(
+    checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None, confidence="typed"
+) -> None:
     if is_batch_loop(loop) or _batch_guarded(checker, loop) or runs_once(checker.semantic, loop):
         return
     checker.report(
@@ -257,6 +260,7 @@ def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = Non
         f"for the log to reach the disk; commit once after the loop, or every few "
         f"thousand items (`if i % 1000 == 0`)",
         fix,
+        confidence=confidence,
     )
 
 

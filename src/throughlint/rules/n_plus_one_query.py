@@ -372,6 +372,7 @@ def _report(checker, node: ast.AST, loop: Loop, found: DbCall) -> None:
         node,
         f"`{found.api}` runs a query on every pass of {describe_loop(loop)}: 1 + N queries; "
         f"{_advice(found)}",
+        confidence=found.confidence,
     )
 
 

@@ -317,7 +317,7 @@ def check(checker, node: ast.Call) -> None:
                 fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
             )
             return
-    checker.report(RULE, node, message, fix)
+    checker.report(RULE, node, message, fix, confidence=found.confidence)
 
 
 def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
