@@ -47,13 +47,15 @@ def load_apps_module():
     return module
 
 
-def wheel_bytes() -> bytes:
+def wheel_bytes(extra: dict[str, str] | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("tinyapp/__init__.py", "")
         archive.writestr("tinyapp/views.py", VIEWS)
         archive.writestr("tinyapp/tests/__init__.py", "")
         archive.writestr("tinyapp/tests/test_views.py", VIEWS)
+        for name, text in (extra or {}).items():
+            archive.writestr(name, text)
     return buffer.getvalue()
 
 
@@ -63,9 +65,11 @@ def script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def prepared(tmp_path: Path, sha: str | None = None) -> tuple[Path, Path]:
+def prepared(
+    tmp_path: Path, sha: str | None = None, extra: dict[str, str] | None = None
+) -> tuple[Path, Path]:
     """A cache that already holds the wheel (so pip downloads nothing) and its apps.toml."""
-    data = wheel_bytes()
+    data = wheel_bytes(extra)
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "tinyapp-1.0-py3-none-any.whl").write_bytes(data)
@@ -194,3 +198,17 @@ def test_compare_finds_calls_among_a_grouped_findings_related_locations(tmp_path
     # path: "hot: view" is hot, "cold: management command" is cold
     assert "| hot | 0 | 1 | 2 | 2/3 |" in out
     assert "agreement: 2/3 (2 rows without a value)" in out
+
+
+def test_loops_counts_a_file_this_python_cannot_parse_as_in_no_loop(tmp_path):
+    # a file newer Python accepts (or a broken one) is a TL000 finding, in no loop
+    cache, apps = prepared(tmp_path, extra={"tinyapp/newer.py": "def f(:\n    pass\n"})
+    assert script("fetch.py", "--cache", str(cache), "--apps", str(apps)).returncode == 0
+    out = tmp_path / "reports"
+    ran = script("run.py", "--cache", str(cache), "--apps", str(apps), "--out", str(out))
+    assert ran.returncode == 0, ran.stderr
+    diagnostics = json.loads((out / "tinyapp.json").read_text())["diagnostics"]
+    assert any(d["path"] == "tinyapp/newer.py" for d in diagnostics), diagnostics
+    grouped = script("loops.py", "--cache", str(cache), "--apps", str(apps), "--reports", str(out))
+    assert grouped.returncode == 0, grouped.stderr
+    assert "| tinyapp |" in grouped.stdout

@@ -26,9 +26,13 @@ _LOOPS += (ast.GeneratorExp,)
 
 
 def loop_spans(path: str) -> list[tuple[int, int]]:
-    """(first, last) line of every loop and comprehension in the file."""
+    """(first, last) line of every loop and comprehension in the file; none for a file this
+    Python cannot parse (a TL000 finding there counts as in no loop)."""
     with open(path, encoding="utf-8", errors="replace") as handle:
-        tree = ast.parse(handle.read())
+        try:
+            tree = ast.parse(handle.read())
+        except SyntaxError:
+            return []
     return [
         (node.lineno, node.end_lineno or node.lineno)
         for node in ast.walk(tree)
