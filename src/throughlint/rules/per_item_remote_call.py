@@ -260,7 +260,7 @@ def check(checker, node: ast.Call) -> None:
         return
     if not_per_item(model, loop) is not None or takes_group(loop, node):
         return
-    if stops_on_result(loop, node):
+    if stops_on_result(model, loop, node):
         return
     if remote.client in MODULE_HTTP and broadcast(model, loop, node, remote.method):
         return

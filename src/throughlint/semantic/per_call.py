@@ -93,27 +93,37 @@ def _configured(model: SemanticModel, node: ast.expr | None) -> bool:
     return expression_size(model, node) == CONFIGURED
 
 
-def stops_on_result(loop: Loop, call: ast.Call) -> bool:
+def stops_on_result(model: SemanticModel, loop: Loop, call: ast.Call) -> bool:
     """The loop stops at the first pass whose ``call`` answers: ``if r.lpop(k): return``,
     or ``blob = r.lpop(k)`` then ``if blob is not None: return blob``. A search costs up
-    to the first hit, and a batch would act on the items past it (pop, delete)."""
+    to the first hit, and a batch would act on the items past it (pop, delete). ``call``
+    is the node being visited: its statement in the loop's body comes from the walk's
+    statement stack, and the body's leaving ``if``s are found once per loop."""
     body = getattr(loop.node, "body", None)
-    if not isinstance(body, list):
+    stack = model.node_stack
+    if not isinstance(body, list) or loop.node not in stack:
         return False
-    for index, statement in enumerate(body):
-        if not any(part is call for part in ast.walk(statement)):
-            continue
-        if isinstance(statement, ast.If) and any(part is call for part in ast.walk(statement.test)):
-            return _leaves(statement.body)
-        if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
-            return False
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        results = {name for target in targets for name in _target_names(target)}
-        return any(
-            isinstance(later, ast.If) and names_read(later.test) & results and _leaves(later.body)
-            for later in body[index + 1 :]
-        )
-    return False
+    at = stack.index(loop.node)
+    if at + 1 >= len(stack):
+        return False
+    statement = stack[at + 1]
+    index = model.loop_facts(loop).body_index(statement)
+    if index is None:
+        return False
+    if isinstance(statement, ast.If) and any(part is call for part in ast.walk(statement.test)):
+        return _leaves(statement.body)
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        return False
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    results = {name for target in targets for name in _target_names(target)}
+    known = model.memo("per_call.leaving")
+    if loop.node not in known:
+        known[loop.node] = [
+            (position, names_read(later.test))
+            for position, later in enumerate(body)
+            if isinstance(later, ast.If) and _leaves(later.body)
+        ]
+    return any(position > index and names & results for position, names in known[loop.node])
 
 
 def _leaves(block: list[ast.stmt]) -> bool:
