@@ -41,3 +41,44 @@ def calls(diagnostics: Iterable[dict]) -> list[dict]:
         for related in diagnostic["related"]:
             found.append({**diagnostic, **related, "related": []})
     return found
+
+
+def check_project(run_cli, tmp_path, files: dict[str, str], codes: Iterable[str], *extra: str):
+    """Write ``files`` (dedented) as packages under ``tmp_path/proj``, lint it through the
+    real command (run from ``tmp_path``) with ``codes`` selected, and compare the reported
+    (file, line, code) with the files' ``# expect:`` comments; returns the JSON diagnostics,
+    a loop's group replaced by its calls."""
+    import json
+    import textwrap
+
+    codes = tuple(codes)
+    root = tmp_path / "proj"
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        (path.parent / "__init__.py").touch()
+    completed = run_cli(
+        str(root),
+        "--format",
+        "json",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        ",".join(codes),
+        *extra,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    found = calls(json.loads(completed.stdout)["diagnostics"])
+    resolved = root.resolve()
+    got = sorted(
+        ((tmp_path / d["path"]).resolve().relative_to(resolved).as_posix(), d["line"], d["code"])
+        for d in found
+    )
+    want = sorted(
+        (name, line, code)
+        for name, text in files.items()
+        for line, code in expected(textwrap.dedent(text), codes)
+    )
+    assert got == want
+    return found

@@ -30,7 +30,9 @@ class DbCall:
     ``pymongo`` or ``custom``; ``driver`` the module that runs it (``sqlite3``,
     ``psycopg2``...; empty when unknown); ``verb`` the SQL verb when known; ``lazy`` a
     Django queryset being built (a query only once evaluated); ``batch`` an API that
-    already does many rows in one call."""
+    already does many rows in one call; ``confidence`` is ``heuristic`` when only a name
+    says it is a database call (a receiver called ``session`` or ``cursor``, ``.save()``
+    in a file that imports Django), else ``typed``."""
 
     effect: Effect
     framework: str
@@ -41,6 +43,7 @@ class DbCall:
     lazy: bool = False
     batch: bool = False
     api: str = ""
+    confidence: str = "typed"
 
 
 # --- SQL text --------------------------------------------------------------------------
@@ -276,7 +279,14 @@ def _named(receiver: str | None, receiver_node: ast.expr, names: frozenset[str])
     if receiver is None:
         return True
     root = receiver.split(".", 1)[0]
+    if _from_module(receiver, _APP_HELD):
+        return True  # ``current_app.db.session``: an object the app holds, not flask's own
     return not _from_module(receiver, _NOT_DATABASES) and root not in _STDLIB
+
+
+# Objects a web app hangs on the framework's globals (``current_app.appbuilder.session``,
+# ``g.db_session``): the framework says nothing about what they are, so their names count.
+_APP_HELD = ("flask.current_app", "flask.g")
 
 
 def _from_module(name: str, modules: tuple[str, ...]) -> bool:
@@ -429,6 +439,8 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     method = func.attr
     receiver_node = func.value
     receiver = model.resolve(receiver_node)
+    if model.own_class(receiver) is not None:
+        return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
     if method in ("execute", "executemany", "executescript"):
         return _execute(model, call, method, receiver, receiver_node, settings)
     if method == "commit":
@@ -449,8 +461,10 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
             return _django(chain, method)
         if _is_django_instance(receiver) and method in ("save", "delete") and not call.args:
             return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
-    if _is_sqlalchemy(receiver) or _named(receiver, receiver_node, _SESSION_NAMES):
+    if _is_sqlalchemy(receiver):
         return _sqlalchemy(call, method, receiver_node)
+    if _named(receiver, receiver_node, _SESSION_NAMES):
+        return _by_name(_sqlalchemy(call, method, receiver_node))
     if (
         method in ("save", "delete")
         and not call.args
@@ -460,8 +474,18 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         and (receiver is None or receiver.endswith(("[]", "()")))
         and not _stdlib_object(receiver)
     ):
-        return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
+        return DbCall(
+            Effect.WRITE, "django", method, "django", api=f"obj.{method}()", confidence=HEURISTIC
+        )
     return None
+
+
+HEURISTIC = "heuristic"
+
+
+def _by_name(found: DbCall | None) -> DbCall | None:
+    """``found`` decided by the receiver's name alone: the heuristic tier."""
+    return None if found is None else replace(found, confidence=HEURISTIC)
 
 
 def _stdlib_object(receiver: str | None) -> bool:
@@ -531,19 +555,21 @@ def _execute(
                 argument = keyword.value
     verb, sql = statement_verb(model, argument)
     driver = _driver_of(receiver, settings)
+    confidence = "typed"
     if (
         _is_sqlalchemy(receiver)
-        or _named(receiver, receiver_node, _SESSION_NAMES)
         or (verb is not None and sql is None and driver is None)  # a Core construct
         or (argument is not None and _is_text_construct(model, argument))
     ):
         framework, driver = "sqlalchemy", "sqlalchemy"
+    elif _named(receiver, receiver_node, _SESSION_NAMES):
+        framework, driver, confidence = "sqlalchemy", "sqlalchemy", HEURISTIC
     elif driver is not None:
         framework = "dbapi"
-    elif verb is not None and (sql is not None or _named(receiver, receiver_node, _CURSOR_NAMES)):
+    elif verb is not None and sql is not None:
         framework, driver = "dbapi", ""  # literal SQL speaks for itself
     elif _named(receiver, receiver_node, _CURSOR_NAMES):
-        framework, driver = "dbapi", ""
+        framework, driver, confidence = "dbapi", "", HEURISTIC
     else:
         return None
     batch = method in ("executemany", "executescript") or (
@@ -563,7 +589,17 @@ def _execute(
     else:
         effect = Effect.NONE
     api = "cursor.execute" if framework == "dbapi" else "session.execute"
-    return DbCall(effect, framework, method, driver, verb, sql, batch=batch, api=f"{api}()")
+    return DbCall(
+        effect,
+        framework,
+        method,
+        driver,
+        verb,
+        sql,
+        batch=batch,
+        api=f"{api}()",
+        confidence=confidence,
+    )
 
 
 def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -> DbCall | None:
@@ -578,10 +614,17 @@ def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -
     if _named(receiver, receiver_node, _SESSION_NAMES | _CURSOR_NAMES | {"db"}):
         if name in _SESSION_NAMES:
             return DbCall(
-                Effect.COMMIT, "sqlalchemy", "commit", "sqlalchemy", api="session.commit()"
+                Effect.COMMIT,
+                "sqlalchemy",
+                "commit",
+                "sqlalchemy",
+                api="session.commit()",
+                confidence=HEURISTIC,
             )
         if name in _CURSOR_NAMES or name == "db":
-            return DbCall(Effect.COMMIT, "dbapi", "commit", "", api=f"{name}.commit()")
+            return DbCall(
+                Effect.COMMIT, "dbapi", "commit", "", api=f"{name}.commit()", confidence=HEURISTIC
+            )
     return None
 
 

@@ -7,10 +7,11 @@ or a SQLAlchemy session / connection, `django.db.transaction.commit()`, and per-
 
 A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
 right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`), a
-retry loop, a commit on an exit path (`except ...: conn.commit(); return`), or a
-`transaction.atomic()` block nested in an outer one (a savepoint: nothing commits until
-the outer block ends), including the atomic block of a helper called inside an outer
-`transaction.atomic()` block or function.
+loop that is the fallback arm of a bulk path (`if fast: query.delete() else: for row in
+query.all(): ...`), a retry loop, a commit on an exit path (`except ...: conn.commit();
+return`), or a `transaction.atomic()` block nested in an outer one (a savepoint:
+nothing commits until the outer block ends), including the atomic block of a helper
+called inside an outer `transaction.atomic()` block or function.
 
 ## Why it hurts throughput
 A commit waits for the write-ahead log to reach the disk (an `fsync`): a few hundred
@@ -212,7 +213,8 @@ def check_call(checker, node: ast.Call) -> None:
         return
     if receiver_per_item(model, node):
         return
-    _report(checker, node, loop, f"`{found.api}`", offers.commit_after_loop(model, node, loop))
+    fix = offers.commit_after_loop(model, node, loop)
+    _report(checker, node, loop, f"`{found.api}`", fix, found.confidence)
 
 
 @RULE.on(ast.With, ast.AsyncWith)
@@ -246,7 +248,9 @@ def check_with(checker, node: ast.AST) -> None:
             return
 
 
-def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None) -> None:
+def _report(
+    checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None, confidence="typed"
+) -> None:
     if is_batch_loop(loop) or _batch_guarded(checker, loop) or runs_once(checker.semantic, loop):
         return
     checker.report(
@@ -256,6 +260,7 @@ def _report(checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = Non
         f"for the log to reach the disk; commit once after the loop, or every few "
         f"thousand items (`if i % 1000 == 0`)",
         fix,
+        confidence=confidence,
     )
 
 

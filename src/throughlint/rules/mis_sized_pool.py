@@ -2,7 +2,8 @@
 Finds thread and process pools sized against the machine: process pools
 (`ProcessPoolExecutor`, `multiprocessing.Pool`) with more workers than cores (a literal
 above `max-processes`, or `cpu_count() * k` with `k > 1`), process pools whose size is
-a hard-coded number above 2 (a literal, or a parameter's literal default: `Pool(15)`,
+a hard-coded number above 2 (a literal, a module constant bound to one, or a parameter's
+literal default, also through `int(...)`: `Pool(15)`, `WORKERS = 12`,
 `def run(jobs, workers=10)`) whatever the cores of the machine that runs them, thread
 pools (`ThreadPoolExecutor`, `multiprocessing.pool.ThreadPool`) above `max-threads`, and
 pools of 0 or fewer workers.
@@ -203,11 +204,15 @@ def check(checker, node: ast.Call) -> None:
     if size is None:
         return
     settings = checker.settings
+    size = _unwrap_int(checker.semantic, size)
     value = literal_int(size)
-    default = False
+    default = constant = False
     if value is None and kind.processes:
         value = _parameter_default(checker.semantic, size)
         default = value is not None
+    if value is None:
+        value = _module_constant(checker.semantic, size)
+        constant = value is not None
     if value is not None:
         shown = int_text(value)
         if value <= 0:
@@ -226,11 +231,12 @@ def check(checker, node: ast.Call) -> None:
                 f"core count only add context switches and memory; {_CONTAINER_ADVICE}",
             )
         elif kind.processes and value > _HARD_CODED_MAX:
-            where = (
-                f"the default of `{size.id}`"
-                if default and isinstance(size, ast.Name)
-                else "a literal"
-            )
+            where = "a literal"
+            if default and isinstance(size, ast.Name):
+                where = f"the default of `{size.id}`"
+            elif constant and isinstance(size, ast.Name):
+                where = f"the module constant `{size.id}`"
+
             checker.report(
                 RULE,
                 node,
@@ -260,6 +266,33 @@ def check(checker, node: ast.Call) -> None:
 
 _HARD_CODED_MAX = 2
 """A process pool of one or two is a helper, not a pool sized for CPU-bound work."""
+
+
+def _unwrap_int(model, size: ast.expr) -> ast.expr:
+    """``int(workers)`` sizes the pool with ``workers``."""
+    if (
+        isinstance(size, ast.Call)
+        and len(size.args) == 1
+        and not size.keywords
+        and model.resolve(size.func) == "builtins.int"
+    ):
+        return size.args[0]
+    return size
+
+
+def _module_constant(model, size: ast.expr) -> int | None:
+    """The literal a module-level name is bound to once (``WORKERS = 12``), if any."""
+    if not isinstance(size, ast.Name):
+        return None
+    binding = model.lookup(size.id)
+    if (
+        binding is None
+        or binding.kind is not BindingKind.ASSIGNMENT
+        or binding.value is None
+        or model.module_scope.bindings.get(size.id) is not binding
+    ):
+        return None
+    return literal_int(binding.value)
 
 
 def _parameter_default(model, size: ast.expr) -> int | None:

@@ -24,7 +24,9 @@ lookups hit a cache, or in a one-off maintenance script.
 Not reported: `obj.fk_id` (a column, not a query), a `while` loop fetching one page
 per pass (pagination is 1 query per page, not per item), loops over small literals and
 over constants bound outside the function (a module tuple, an enum, `.items()` of a
-module dict literal), retry loops, and a query on an exit path (`except ...: return`).
+module dict literal), retry loops, a query on an exit path (`except ...: return`), and
+a query per group the loop yields (`for kind, ids in by_kind.items():
+X.objects.filter(pk__in=ids)`).
 Related managers other than `objects` (`ticket.followup_set.get(...)`) count when the
 project index knows the relation.
 
@@ -100,6 +102,7 @@ from throughlint.rules.through_helpers import (
     related_manager_call,
 )
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import runs_once
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
@@ -356,6 +359,8 @@ def check_call(checker, node: ast.Call) -> None:
 
 
 def _report(checker, node: ast.AST, loop: Loop, found: DbCall) -> None:
+    if isinstance(node, ast.Call) and takes_group(loop, node):
+        return  # one query per group the loop yields (``pk__in=ids``): already batched
     key = ("TL101", node.lineno)
     facts = checker.index_facts
     if facts is not None:
@@ -367,6 +372,7 @@ def _report(checker, node: ast.AST, loop: Loop, found: DbCall) -> None:
         node,
         f"`{found.api}` runs a query on every pass of {describe_loop(loop)}: 1 + N queries; "
         f"{_advice(found)}",
+        confidence=found.confidence,
     )
 
 

@@ -15,8 +15,13 @@ request: `pipeline()` / `mget`, `get_many` / `set_many`, `send_message_batch`,
 per call, where a `Session` keeps it alive.
 
 Not reported: commands buffered in a redis `pipeline()` / `transaction()` or a boto3
-`batch_writer()`, loops over batches (`for chunk in chunks:`), retry loops, loops that
-wait each pass (pollers), and `while` loops. Clients are recognised where the file shows
+`batch_writer()`, loops over batches (`for chunk in chunks:`), a call that takes the
+whole group a pass yields (`unlink(*slot_keys)`, `pk__in=ids`), one unchanged body sent
+to each endpoint of the object's or the settings' configuration (`for url in
+self.webhook_urls: requests.post(url, json=payload)`: no batch spans endpoints), a search
+that stops at the first pass whose call answers (`blob = r.lpop(key)`, then `if blob is
+not None: return blob`), retry loops, loops that wait each pass (pollers), and `while`
+loops. Clients are recognised where the file shows
 what they are (constructed, annotated, or `self.x` set from one); a client imported from
 another module of the project is not followed.
 
@@ -66,13 +71,14 @@ from __future__ import annotations
 import ast
 
 from throughlint.effects import Effect
-from throughlint.effects.remote import remote_call
+from throughlint.effects.remote import MODULE_HTTP, remote_call
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import describe_loop
+from throughlint.semantic.per_call import broadcast, stops_on_result, takes_group
 
 RULE = Rule(
     code="TL401",
@@ -252,7 +258,11 @@ def check(checker, node: ast.Call) -> None:
     remote = remote_call(model, node, checker.settings)
     if remote is None or remote.batch is None:
         return
-    if not_per_item(model, loop) is not None:
+    if not_per_item(model, loop) is not None or takes_group(loop, node):
+        return
+    if stops_on_result(model, loop, node):
+        return
+    if remote.client in MODULE_HTTP and broadcast(model, loop, node, remote.method):
         return
     call = unparse_short(node.func, 40)
     checker.report(

@@ -31,7 +31,9 @@ It does not matter for a handful of rows, or when each write must be visible bef
 the next one is computed. DDL in a loop (creating a few tables) is not reported, nor is a
 write that runs at most once per loop: in a retry loop (`for attempt in range(n): ...
 break`), on an exit path (`except ...: undo(); return`), or under a batch guard
-(`if len(pending) >= batch_size: session.flush()`). Set-based SQL that picks its own
+(`if len(pending) >= batch_size: session.flush()`), nor a loop that is the fallback
+arm of a bulk path (`if can_bulk: X.objects.bulk_create(rows) else: for row in rows:
+row.save()`). Set-based SQL that picks its own
 rows (`UPDATE ... WHERE id IN (SELECT ... LIMIT 1000)` until no row changes, or
 `INSERT ... SELECT` with no parameters) writes many rows per pass and is not reported.
 
@@ -315,7 +317,7 @@ def check(checker, node: ast.Call) -> None:
                 fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
             )
             return
-    checker.report(RULE, node, message, fix)
+    checker.report(RULE, node, message, fix, confidence=found.confidence)
 
 
 def _fix(model, node: ast.Call, loop: Loop, found: DbCall):

@@ -266,6 +266,29 @@ class SemanticModel:
             return None
         return self.class_attributes(class_def).get(attribute)
 
+    def own_class(self, instance: str | None) -> ast.ClassDef | None:
+        """The class of this file an instance (``module.Session()``) is made from, when
+        nothing of it comes from another package: its bases are classes of this file
+        (or ``object``), all the way up. A user's own ``Session`` or ``Cursor``."""
+        prefix = f"{self.module}."
+        if instance is None or not instance.startswith(prefix) or not instance.endswith("()"):
+            return None
+        class_def = self._local_classes.get(instance[len(prefix) : -2])
+        seen: set[str] = set()
+        pending = [class_def]
+        while pending:
+            current = pending.pop()
+            if current is None:
+                return None
+            for base in current.bases:
+                if isinstance(base, ast.Name) and base.id == "object":
+                    continue
+                if not isinstance(base, ast.Name) or base.id in seen:
+                    return None
+                seen.add(base.id)
+                pending.append(self._local_classes.get(base.id))
+        return class_def
+
     def class_attributes(self, class_def: ast.ClassDef) -> dict[str, ast.expr]:
         """Attributes a class gives its instances: class-level assignments and
         ``self.name = value`` in its methods (a constructed value beats a placeholder

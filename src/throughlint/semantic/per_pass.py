@@ -42,7 +42,9 @@ def runs_once(model: SemanticModel, loop: Loop) -> bool:
     many calls costs one pass, not one per call."""
     retry = model.memo("per_pass.retry")
     if loop.node not in retry:
-        retry[loop.node] = is_retry_loop(loop) or endless_counter(model, loop)
+        retry[loop.node] = (
+            is_retry_loop(loop) or endless_counter(model, loop) or bulk_fallback(model, loop)
+        )
     if retry[loop.node]:
         return True
     if loop.kind is LoopKind.COMPREHENSION:
@@ -50,6 +52,61 @@ def runs_once(model: SemanticModel, loop: Loop) -> bool:
     top = loop.node
     _, found = model.fold_path(top, "per_pass.once", (False, False), _once_step(top))
     return found
+
+
+def bulk_fallback(model: SemanticModel, loop: Loop) -> bool:
+    """``loop`` is one arm of an ``if`` whose other arm does the same collection in one
+    statement (``if can_bulk: X.objects.bulk_create(rows) else: for row in rows:
+    row.save()``, ``if fast: query.delete() else: for m in query.all(): delete(m)``): the
+    per-item path is the deliberate fallback where the batched one cannot run."""
+    if loop.iter is None or loop.kind is LoopKind.COMPREHENSION:
+        return False
+    collection = _root_name(loop.iter)
+    stack = model.node_stack
+    if collection is None or loop.node not in stack:
+        return False
+    at = stack.index(loop.node)
+    while at > 0:
+        parent, child = stack[at - 1], stack[at]
+        if isinstance(parent, _DEFINITIONS):
+            return False
+        if isinstance(parent, ast.If):
+            other = parent.orelse if any(child is s for s in parent.body) else parent.body
+            if any(
+                _bulk_over(part, collection) for statement in other for part in ast.walk(statement)
+            ):
+                return True
+        at -= 1
+    return False
+
+
+_BULK_METHODS = frozenset(
+    {"update", "delete", "executemany", "insert", "add_all", "mset", "unlink"}
+)
+
+
+def _bulk_over(node: ast.AST, collection: str) -> bool:
+    """A call of a set-wise method on ``collection`` or taking it as an argument."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    method = node.func.attr
+    if not (method in _BULK_METHODS or method.startswith("bulk_") or method.endswith("_many")):
+        return False
+    return _root_name(node.func.value) == collection or any(
+        _root_name(argument) == collection for argument in node.args
+    )
+
+
+def _root_name(node: ast.expr) -> str | None:
+    """The name an attribute or call chain starts from (``query`` of ``query.all()``)."""
+    for _ in range(12):
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            break
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def memoised_here(model: SemanticModel, function: ast.AST) -> bool:
@@ -200,13 +257,13 @@ def memoised(root: ast.AST, target: ast.AST) -> bool:
 
 
 def _unset_test(test: ast.expr) -> str | None:
-    """``x is None`` / ``not x`` / ``self._x is None``: the text of ``x``."""
+    """``x is None`` / ``not x`` / ``self._x is None`` / ``x is NOTSET`` (a sentinel): the
+    text of ``x``."""
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
         and isinstance(test.ops[0], ast.Is)
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
+        and _unset_value(test.comparators[0])
     ):
         subject = test.left
     elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -216,6 +273,22 @@ def _unset_test(test: ast.expr) -> str | None:
     if isinstance(subject, (ast.Name, ast.Attribute)):
         return source_text(subject)
     return None
+
+
+_SENTINEL_WORDS = ("missing", "sentinel", "unset", "notset", "nothing", "undefined", "empty")
+
+
+def _unset_value(node: ast.expr) -> bool:
+    """``None``, or a sentinel: a module constant's name (``NOTSET``, ``_MISSING``) or a
+    name that says so (``_sentinel``, ``utils.missing``); not an enum member."""
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    if isinstance(node, ast.Attribute):  # ``State.NEW`` is an enum member, not a sentinel
+        return any(word in node.attr.lower() for word in _SENTINEL_WORDS)
+    if not isinstance(node, ast.Name):
+        return False
+    bare = node.id.strip("_")
+    return (bare.isupper() and len(bare) > 1) or any(w in bare.lower() for w in _SENTINEL_WORDS)
 
 
 _ENDLESS = frozenset({"itertools.count()", "itertools.repeat()"})
