@@ -125,6 +125,105 @@ def input_fact(function: ast.AST | None, loop: ast.For, receivers: set[str]) -> 
     )
 
 
+def known_items(function: ast.AST | None, loop: ast.For) -> list[ast.expr] | None:
+    """The items the loop iterates, as written in the source: the elements of a list or
+    tuple display, or the one element expression of a list comprehension (the shape of
+    every item), in the ``for`` itself or bound once to a name used nowhere else."""
+    iterable = loop.iter
+    if isinstance(iterable, ast.Name) and function is not None:
+        stores = _stores(function, iterable.id)
+        uses = [
+            node
+            for node in ast.walk(function)
+            if isinstance(node, ast.Name) and node.id == iterable.id
+        ]
+        if len(stores) != 1 or len(uses) != 2 or not isinstance(stores[0], ast.Name):
+            return None  # bound more than once, or used besides the loop (mutated?)
+        assignment = _assignment_of(function, stores[0])
+        if assignment is None or assignment.lineno >= loop.lineno:
+            return None
+        iterable = assignment.value
+    if isinstance(iterable, ast.ListComp):
+        return [iterable.elt]
+    if isinstance(iterable, (ast.List, ast.Tuple)) and not any(
+        isinstance(item, ast.Starred) for item in iterable.elts
+    ):
+        return list(iterable.elts)
+    return None
+
+
+def target_fact(function: ast.AST | None, loop: ast.For) -> Verdict:
+    """Can unpacking an item into the loop's target raise? Then the loop has written the
+    items before it, the comprehension (which unpacks every item first) none."""
+    target = loop.target
+    if isinstance(target, ast.Name):
+        return SAFE
+    items = known_items(function, loop)
+    if items is not None and all(_unpacks(target, item) for item in items):
+        return SAFE
+    return unsafe(
+        f"unpacking an item into `{_show(target)}` raises on one of another length: then "
+        "no row is written instead of the rows before it"
+    )
+
+
+def _unpacks(target: ast.expr, item: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        return True
+    return (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(item, (ast.Tuple, ast.List))
+        and len(target.elts) == len(item.elts)
+        and not any(isinstance(value, ast.Starred) for value in item.elts)
+        and all(_unpacks(part, value) for part, value in zip(target.elts, item.elts, strict=True))
+    )
+
+
+def keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict:
+    """Does one dict keep the keys apart as the cache does? The cache formats each key
+        into a string; a dict merges keys equal in Python (``1``, ``True``, ``1.0``) and
+        raises on an unhashable one before storing any. Safe when every key is a string (a
+    literal or an f-string, in the call or in the items the loop iterates)."""
+    if _string(key):
+        return SAFE
+    items = known_items(function, loop)
+    if (
+        isinstance(key, ast.Name)
+        and items is not None
+        and all(_string(_bound_value(loop.target, item, key.id)) for item in items)
+    ):
+        return SAFE
+    return unsafe(
+        f"the keys `{_show(key)}` may not all be strings: one dict merges keys equal in "
+        "Python (`1`, `True`) that the cache keeps apart, and fails on an unhashable key "
+        "before storing any"
+    )
+
+
+def _string(node: ast.expr | None) -> bool:
+    """A string literal or an f-string: its value is a ``str``."""
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+
+
+def _bound_value(target: ast.expr, item: ast.expr, name: str) -> ast.expr | None:
+    """The part of the literal ``item`` that unpacking it into ``target`` binds to
+    ``name``; None when it cannot be told."""
+    if isinstance(target, ast.Name):
+        return item if target.id == name else None
+    if not (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(item, (ast.Tuple, ast.List))
+        and len(target.elts) == len(item.elts)
+    ):
+        return None
+    for part, value in zip(target.elts, item.elts, strict=True):
+        if name in target_names(part):
+            return _bound_value(part, value, name)
+    return None
+
+
 def _materialized(value: ast.expr) -> bool:
     """A list or tuple display or comprehension, or ``list(...)`` / ``tuple(...)`` /
     ``sorted(...)``: all items exist before the loop starts."""
@@ -194,7 +293,9 @@ RESULT_ATTRIBUTES: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
-def after_loop_fact(function: ast.AST | None, loop: ast.For, receiver: ast.expr) -> Verdict:
+def after_loop_fact(
+    function: ast.AST | None, loop: ast.For, receiver: ast.expr, module: ast.AST | None = None
+) -> Verdict:
     """Is what the per-item call leaves on its receiver (the last row id, the row count,
     the result) observable after the loop? A connection's ``execute`` makes a new cursor
     per call, so that question is about cursors: a local ``x.cursor()`` whose results are
@@ -216,7 +317,7 @@ def after_loop_fact(function: ast.AST | None, loop: ast.For, receiver: ast.expr)
             return decline(f"`{name}` is iterated outside the loop and would change")
     if not isinstance(receiver, ast.Name):
         return unsafe(f"`{_show(receiver)}` may be read elsewhere after the loop")
-    if _annotated_connection(function, name):
+    if _annotated_connection(function, name, module):
         return SAFE
     stores = _stores(function, name)
     local_cursor = (
@@ -244,13 +345,43 @@ def after_loop_fact(function: ast.AST | None, loop: ast.For, receiver: ast.expr)
     return SAFE
 
 
-def _annotated_connection(function: ast.AST, name: str) -> bool:
+def _annotated_connection(function: ast.AST, name: str, module: ast.AST | None) -> bool:
+    """``name`` is a parameter annotated ``sqlite3.Connection`` (or ``Connection``
+    imported from ``sqlite3``): its ``execute`` makes a cursor per call and it has an
+    ``executemany``. Other drivers' connections may lack ``executemany`` (psycopg), and
+    a class of the user's own called ``Connection`` is not one."""
     arguments = getattr(function, "args", None)
-    if arguments is None:
+    if arguments is None or module is None:
         return False
     for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
         if argument.arg == name and argument.annotation is not None:
-            return ast.unparse(argument.annotation).rsplit(".", 1)[-1] == "Connection"
+            return _names_sqlite_connection(argument.annotation, module)
+    return False
+
+
+def _names_sqlite_connection(annotation: ast.expr, module: ast.AST) -> bool:
+    if isinstance(annotation, ast.Attribute) and annotation.attr == "Connection":
+        root, expected = annotation.value, ("sqlite3", None)
+    elif isinstance(annotation, ast.Name) and annotation.id == "Connection":
+        root, expected = annotation, ("sqlite3", "Connection")
+    else:
+        return False
+    if not isinstance(root, ast.Name):
+        return False
+    stores = _stores(module, root.id)
+    return bool(stores) and all(_imports(store, module, expected) for store in stores)
+
+
+def _imports(store: ast.AST, module: ast.AST, expected: tuple[str, str | None]) -> bool:
+    """``store`` is the alias of ``import sqlite3`` / ``from sqlite3 import Connection``."""
+    if not isinstance(store, ast.alias):
+        return False
+    package, member = expected
+    for node in ast.walk(module):
+        if isinstance(node, ast.Import) and store in node.names:
+            return member is None and store.name == package
+        if isinstance(node, ast.ImportFrom) and store in node.names:
+            return member is not None and node.module == package and store.name == member
     return False
 
 

@@ -119,9 +119,10 @@ def _executemany_facts(
         [
             facts.sql_fact(sql),
             facts.input_fact(model.function, loop_node, receivers),
+            facts.target_fact(model.function, loop_node),
             facts.parameters_fact([*built, call.args[1]], receivers),
             facts.parameters_fact([call.args[0]], set()),
-            facts.after_loop_fact(model.function, loop_node, receiver),
+            facts.after_loop_fact(model.function, loop_node, receiver, model.tree),
         ]
     )
 
@@ -180,9 +181,10 @@ def _batchable(
 
 def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """``for k, v in items: cache.set(k, v[, timeout])`` -> ``cache.set_many({k: v for k, v
-    in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
-    loop, the keys and values are names and literals that do not read the cache (the last
-    value of a repeated key wins in both forms)."""
+        in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
+        loop, the keys and values are names and literals that do not read the cache (the last
+        value of a repeated key wins in both forms), the target unpacks every item and the keys
+    are strings (``facts.keys_fact``)."""
     if not (
         isinstance(call.func, ast.Attribute)
         and call.func.attr == "set"
@@ -205,6 +207,8 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     verdict = facts.worst(
         [
             facts.input_fact(model.function, loop_node, receivers),
+            facts.target_fact(model.function, loop_node),
+            facts.keys_fact(call.args[0], model.function, loop_node),
             facts.parameters_fact(call.args[:2], receivers),
             facts.parameters_fact(once[1:], receivers),
         ]
