@@ -22,6 +22,8 @@ from __future__ import annotations
 import ast
 import enum
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -77,23 +79,79 @@ def _show(node: ast.AST) -> str:
 # --- the input ------------------------------------------------------------------------------
 
 
+def _binds(node: ast.AST) -> str | None:
+    """The name ``node`` binds (assignment or loop target, import, ``def``, ``class``,
+    ``global`` / ``nonlocal`` count once per name: see ``_Index``)."""
+    if isinstance(node, ast.Name):
+        return None if isinstance(node.ctx, ast.Load) else node.id
+    if isinstance(node, ast.alias):
+        return node.asname or node.name
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    return None
+
+
+class _Index:
+    """One walk of a function (or module) answering the facts' questions about names,
+    so that a function with N loops is not walked N times (that was quadratic)."""
+
+    __slots__ = ("assignments", "attributes", "bases", "imports", "iterated", "loads", "stores")
+
+    def __init__(self, scope: ast.AST) -> None:
+        self.stores: dict[str, list[ast.AST]] = {}
+        self.loads: dict[str, list[ast.Name]] = {}  # every ``Name`` node, any context
+        self.attributes: list[ast.Attribute] = []  # result attributes (``cur.lastrowid``)
+        self.bases: set[int] = set()  # ids of the values of attributes
+        self.iterated: dict[str, list[ast.For]] = {}  # ``for ... in <name>``
+        self.imports: dict[int, ast.Import | ast.ImportFrom] = {}  # alias id -> statement
+        self.assignments: dict[int, ast.Assign] = {}  # ``name = value`` in the body
+        for node in ast.walk(scope):
+            name = _binds(node)
+            if name is not None:
+                self.stores.setdefault(name, []).append(node)
+            if isinstance(node, ast.Name):
+                self.loads.setdefault(node.id, []).append(node)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for declared in node.names:
+                    self.stores.setdefault(declared, []).append(node)
+            elif isinstance(node, ast.Attribute):
+                self.bases.add(id(node.value))
+                if node.attr in RESULT_ATTRIBUTES:
+                    self.attributes.append(node)
+            elif isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
+                self.iterated.setdefault(node.iter.id, []).append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    self.imports[id(alias)] = node
+        for statement in getattr(scope, "body", []):
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                self.assignments[id(statement.targets[0])] = statement
+
+
+_RECENT: OrderedDict[int, tuple[ast.AST, _Index]] = OrderedDict()
+_RECENT_SIZE = 16  # the function and module being linted, with room for threads
+_LOCK = threading.Lock()
+
+
+def _index(scope: ast.AST) -> _Index:
+    """The index of ``scope``, built once while its loops are asked about (the last few
+    scopes are kept, with the scope itself so that its id cannot be reused)."""
+    with _LOCK:
+        entry = _RECENT.get(id(scope))
+        if entry is not None and entry[0] is scope:
+            _RECENT.move_to_end(id(scope))
+            return entry[1]
+    index = _Index(scope)
+    with _LOCK:
+        _RECENT[id(scope)] = (scope, index)
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return index
+
+
 def _stores(scope: ast.AST, name: str) -> list[ast.AST]:
     """Every node of ``scope`` that binds ``name`` (assignments, loop targets, imports...)."""
-    found: list[ast.AST] = []
-    for node in ast.walk(scope):
-        if isinstance(node, ast.Name):
-            binds = node.id == name and not isinstance(node.ctx, ast.Load)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            binds = name in node.names
-        elif isinstance(node, ast.alias):
-            binds = (node.asname or node.name) == name
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            binds = node.name == name
-        else:
-            binds = False
-        if binds:
-            found.append(node)
-    return found
+    return _index(scope).stores.get(name, [])
 
 
 _MATERIALIZED = (ast.List, ast.Tuple, ast.ListComp)
@@ -132,11 +190,7 @@ def known_items(function: ast.AST | None, loop: ast.For) -> list[ast.expr] | Non
     iterable = loop.iter
     if isinstance(iterable, ast.Name) and function is not None:
         stores = _stores(function, iterable.id)
-        uses = [
-            node
-            for node in ast.walk(function)
-            if isinstance(node, ast.Name) and node.id == iterable.id
-        ]
+        uses = _index(function).loads.get(iterable.id, [])
         if len(stores) != 1 or len(uses) != 2 or not isinstance(stores[0], ast.Name):
             return None  # bound more than once, or used besides the loop (mutated?)
         assignment = _assignment_of(function, stores[0])
@@ -238,15 +292,7 @@ def _materialized(value: ast.expr) -> bool:
 
 def _assignment_of(function: ast.AST, store: ast.Name) -> ast.Assign | None:
     """The plain ``name = value`` statement (directly in the function body) binding it."""
-    body = getattr(function, "body", [])
-    for statement in body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and statement.targets[0] is store
-        ):
-            return statement
-    return None
+    return _index(function).assignments.get(id(store))
 
 
 # --- the parameters -------------------------------------------------------------------------
@@ -305,16 +351,12 @@ def after_loop_fact(
     if name is None or function is None:
         return unsafe("the receiver is not a plain name")
     inside = {id(node) for node in ast.walk(loop)}
-    bases = set()
-    for node in ast.walk(function):
-        if id(node) in inside:
-            continue
-        if isinstance(node, ast.Attribute):
-            bases.add(id(node.value))
-            if node.attr in RESULT_ATTRIBUTES and root_name(node.value) == name:
-                return decline(f"`{_show(node)}` is read outside the loop and would change")
-        if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) and node.iter.id == name:
-            return decline(f"`{name}` is iterated outside the loop and would change")
+    index = _index(function)
+    for node in index.attributes:
+        if id(node) not in inside and root_name(node.value) == name:
+            return decline(f"`{_show(node)}` is read outside the loop and would change")
+    if any(id(node) not in inside for node in index.iterated.get(name, ())):
+        return decline(f"`{name}` is iterated outside the loop and would change")
     if not isinstance(receiver, ast.Name):
         return unsafe(f"`{_show(receiver)}` may be read elsewhere after the loop")
     if _annotated_connection(function, name, module):
@@ -333,13 +375,11 @@ def after_loop_fact(
             f"cannot tell that `{name}` is a connection: a cursor's `lastrowid` / `rowcount` "
             "after the loop would change"
         )
-    for node in ast.walk(function):
+    for node in index.loads.get(name, ()):
         if (
-            isinstance(node, ast.Name)
-            and node.id == name
-            and isinstance(node.ctx, ast.Load)
+            isinstance(node.ctx, ast.Load)
             and id(node) not in inside
-            and id(node) not in bases
+            and id(node) not in index.bases
         ):
             return unsafe(f"`{name}` is used after the loop, where its results would differ")
     return SAFE
@@ -377,11 +417,11 @@ def _imports(store: ast.AST, module: ast.AST, expected: tuple[str, str | None]) 
     if not isinstance(store, ast.alias):
         return False
     package, member = expected
-    for node in ast.walk(module):
-        if isinstance(node, ast.Import) and store in node.names:
-            return member is None and store.name == package
-        if isinstance(node, ast.ImportFrom) and store in node.names:
-            return member is not None and node.module == package and store.name == member
+    node = _index(module).imports.get(id(store))
+    if isinstance(node, ast.Import):
+        return member is None and store.name == package
+    if isinstance(node, ast.ImportFrom):
+        return member is not None and node.module == package and store.name == member
     return False
 
 
@@ -391,7 +431,12 @@ def rebound_in_loop(loop: ast.For, name: str | None) -> bool:
         return True
     if name in set(target_names(loop.target)):
         return True
-    return any(bool(_stores(statement, name)) for statement in loop.body)
+    return any(
+        _binds(node) == name
+        or (isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names)
+        for statement in loop.body
+        for node in ast.walk(statement)
+    )
 
 
 # --- the SQL --------------------------------------------------------------------------------
