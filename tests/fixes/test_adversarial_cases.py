@@ -142,3 +142,55 @@ def test_executemany_on_a_psycopg_connection(tmp_path, postgres_dsn):
         """
     )
     _same(differential(tmp_path, files), "[(1,), (2,)]")
+
+
+def test_executemany_on_a_cursor_of_the_users_own_class(tmp_path):
+    """``x.cursor()`` of a class that is no DB-API driver's: no ``executemany``."""
+    files = _program(
+        """\
+        class Cursor:
+            def execute(self, sql, params):
+                print("execute", params)
+
+
+        class Db:
+            def cursor(self):
+                return Cursor()
+
+
+        def save(db):
+            cur = db.cursor()
+            rows = [(1,), (2,)]
+            for row in rows:
+                cur.execute("INSERT INTO t (a) VALUES (?)", row)
+
+
+        save(Db())
+        """
+    )
+    _same(differential(tmp_path, files), "execute (1,)\nexecute (2,)")
+
+
+def test_executemany_on_a_local_psycopg_connection(tmp_path, postgres_dsn):
+    """``psycopg.connect()`` gives a connection with ``execute`` but no ``executemany``."""
+    files = _program(
+        f"""\
+        import psycopg
+
+
+        def save(dsn):
+            conn = psycopg.connect(dsn, autocommit=True)
+            rows = [(1,), (2,)]
+            for row in rows:
+                conn.execute("INSERT INTO adv_c (a) VALUES (%s)", row)
+            conn.close()
+
+
+        with psycopg.connect({postgres_dsn!r}, autocommit=True) as admin:
+            admin.execute("DROP TABLE IF EXISTS adv_c")
+            admin.execute("CREATE TABLE adv_c (a int)")
+            save({postgres_dsn!r})
+            print(admin.execute("SELECT a FROM adv_c ORDER BY a").fetchall())
+        """
+    )
+    _same(differential(tmp_path, files), "[(1,), (2,)]")

@@ -340,7 +340,11 @@ RESULT_ATTRIBUTES: frozenset[str] = frozenset(
 
 
 def after_loop_fact(
-    function: ast.AST | None, loop: ast.For, receiver: ast.expr, module: ast.AST | None = None
+    function: ast.AST | None,
+    loop: ast.For,
+    receiver: ast.expr,
+    module: ast.AST | None = None,
+    driver: str = "",
 ) -> Verdict:
     """Is what the per-item call leaves on its receiver (the last row id, the row count,
     the result) observable after the loop? A connection's ``execute`` makes a new cursor
@@ -370,6 +374,15 @@ def after_loop_fact(
         and isinstance(assignment.value.func, ast.Attribute)
         and assignment.value.func.attr in ("cursor", "connect")
     )
+    if local_cursor and not driver:
+        return unsafe(
+            f"cannot tell which driver `{name}` comes from: its class may have no `executemany`"
+        )
+    if local_cursor and assignment.value.func.attr == "connect" and driver != "sqlite3":
+        return unsafe(
+            f"`{name}` is a {driver} connection: only sqlite3's connections have "
+            "`executemany` (others have it on their cursors)"
+        )
     if not local_cursor:
         return unsafe(
             f"cannot tell that `{name}` is a connection: a cursor's `lastrowid` / `rowcount` "

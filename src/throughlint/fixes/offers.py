@@ -94,7 +94,7 @@ def executemany(
         if found is None:
             return None
         return _offer(
-            _executemany_facts(model, call, *found, sql=text.value),
+            _executemany_facts(model, call, *found, sql=text.value, driver=driver),
             "insert all rows with `psycopg2.extras.execute_values()` (`VALUES %s`)",
             EXECUTE_VALUES,
             Applicability.UNSAFE,
@@ -103,7 +103,7 @@ def executemany(
     if found is None:
         return None
     return _offer(
-        _executemany_facts(model, call, *found, sql=sql),
+        _executemany_facts(model, call, *found, sql=sql, driver=driver),
         f"send all rows with one `{source_text(call.func.value)}.executemany()`",  # type: ignore[attr-defined]
         EXECUTEMANY,
         Applicability.SAFE,
@@ -111,7 +111,13 @@ def executemany(
 
 
 def _executemany_facts(
-    model: SemanticModel, call: ast.Call, loop_node: ast.For, built: list[ast.expr], *, sql
+    model: SemanticModel,
+    call: ast.Call,
+    loop_node: ast.For,
+    built: list[ast.expr],
+    *,
+    sql,
+    driver: str,
 ) -> facts.Verdict:
     receiver = call.func.value  # type: ignore[attr-defined]
     receivers = {name for name in (facts.root_name(receiver),) if name}
@@ -122,7 +128,7 @@ def _executemany_facts(
             facts.target_fact(model.function, loop_node),
             facts.parameters_fact([*built, call.args[1]], receivers),
             facts.parameters_fact([call.args[0]], set()),
-            facts.after_loop_fact(model.function, loop_node, receiver, model.tree),
+            facts.after_loop_fact(model.function, loop_node, receiver, model.tree, driver),
         ]
     )
 
