@@ -24,7 +24,8 @@ EXAMPLES = 150 if SLOW else 30
 
 INPUTS = {
     # name: (setup lines inside the function, the loop's iterable, inside preconditions)
-    "local_list": (["rows = list(data)"], "rows", True),
+    # the items' shape is written in the source: unpacking cannot fail half-way
+    "local_list": (["rows = [(x, y) for x, y in data]"], "rows", True),
     "parameter": ([], "data", False),
     "generator": ([], "counted(conn, data)", False),
     "same_dict": ([], "shared(data)", False),
@@ -142,7 +143,8 @@ def cache_programs(draw) -> Program:
     source = draw(st.sampled_from(["local_list", "parameter", "same_dict"]))
     value = draw(st.sampled_from(["{B}", "check({B})", "cache.get({A}, 0) + {B}"]))
     setup, iterable = {
-        "local_list": (["rows = list(data)"], "rows"),
+        # string keys: ``1`` and ``True`` would be one dict key but two cache keys
+        "local_list": (['rows = [(f"{x}", y) for x, y in data]'], "rows"),
         "parameter": ([], "data"),
         "same_dict": ([], "shared(data)"),
     }[source]
@@ -170,7 +172,7 @@ def _run_cache(space: dict, data) -> tuple:
         outcome: object = space["warm"](data)
     except Exception as exc:
         outcome = type(exc).__name__
-    return outcome, {key: cache.get(key) for key in range(6)}
+    return outcome, {key: cache.get(str(key)) for key in range(6)}
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -261,7 +263,7 @@ def postgres_programs(draw) -> tuple[str, Program]:
     source = draw(st.sampled_from(["local_list", "parameter", "generator"]))
     params = draw(st.sampled_from(["names", "call"]))
     setup, iterable = {
-        "local_list": (["rows = list(data)"], "rows"),
+        "local_list": (["rows = [(x, y) for x, y in data]"], "rows"),
         "parameter": ([], "data"),
         "generator": ([], "counted(cur, data)"),
     }[source]

@@ -22,6 +22,8 @@ from __future__ import annotations
 import ast
 import enum
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -77,23 +79,79 @@ def _show(node: ast.AST) -> str:
 # --- the input ------------------------------------------------------------------------------
 
 
+def _binds(node: ast.AST) -> str | None:
+    """The name ``node`` binds (assignment or loop target, import, ``def``, ``class``,
+    ``global`` / ``nonlocal`` count once per name: see ``_Index``)."""
+    if isinstance(node, ast.Name):
+        return None if isinstance(node.ctx, ast.Load) else node.id
+    if isinstance(node, ast.alias):
+        return node.asname or node.name
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    return None
+
+
+class _Index:
+    """One walk of a function (or module) answering the facts' questions about names,
+    so that a function with N loops is not walked N times (that was quadratic)."""
+
+    __slots__ = ("assignments", "attributes", "bases", "imports", "iterated", "loads", "stores")
+
+    def __init__(self, scope: ast.AST) -> None:
+        self.stores: dict[str, list[ast.AST]] = {}
+        self.loads: dict[str, list[ast.Name]] = {}  # every ``Name`` node, any context
+        self.attributes: list[ast.Attribute] = []  # result attributes (``cur.lastrowid``)
+        self.bases: set[int] = set()  # ids of the values of attributes
+        self.iterated: dict[str, list[ast.For]] = {}  # ``for ... in <name>``
+        self.imports: dict[int, ast.Import | ast.ImportFrom] = {}  # alias id -> statement
+        self.assignments: dict[int, ast.Assign] = {}  # ``name = value`` in the body
+        for node in ast.walk(scope):
+            name = _binds(node)
+            if name is not None:
+                self.stores.setdefault(name, []).append(node)
+            if isinstance(node, ast.Name):
+                self.loads.setdefault(node.id, []).append(node)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for declared in node.names:
+                    self.stores.setdefault(declared, []).append(node)
+            elif isinstance(node, ast.Attribute):
+                self.bases.add(id(node.value))
+                if node.attr in RESULT_ATTRIBUTES:
+                    self.attributes.append(node)
+            elif isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
+                self.iterated.setdefault(node.iter.id, []).append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    self.imports[id(alias)] = node
+        for statement in getattr(scope, "body", []):
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                self.assignments[id(statement.targets[0])] = statement
+
+
+_RECENT: OrderedDict[int, tuple[ast.AST, _Index]] = OrderedDict()
+_RECENT_SIZE = 16  # the function and module being linted, with room for threads
+_LOCK = threading.Lock()
+
+
+def _index(scope: ast.AST) -> _Index:
+    """The index of ``scope``, built once while its loops are asked about (the last few
+    scopes are kept, with the scope itself so that its id cannot be reused)."""
+    with _LOCK:
+        entry = _RECENT.get(id(scope))
+        if entry is not None and entry[0] is scope:
+            _RECENT.move_to_end(id(scope))
+            return entry[1]
+    index = _Index(scope)
+    with _LOCK:
+        _RECENT[id(scope)] = (scope, index)
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return index
+
+
 def _stores(scope: ast.AST, name: str) -> list[ast.AST]:
     """Every node of ``scope`` that binds ``name`` (assignments, loop targets, imports...)."""
-    found: list[ast.AST] = []
-    for node in ast.walk(scope):
-        if isinstance(node, ast.Name):
-            binds = node.id == name and not isinstance(node.ctx, ast.Load)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            binds = name in node.names
-        elif isinstance(node, ast.alias):
-            binds = (node.asname or node.name) == name
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            binds = node.name == name
-        else:
-            binds = False
-        if binds:
-            found.append(node)
-    return found
+    return _index(scope).stores.get(name, [])
 
 
 _MATERIALIZED = (ast.List, ast.Tuple, ast.ListComp)
@@ -125,6 +183,101 @@ def input_fact(function: ast.AST | None, loop: ast.For, receivers: set[str]) -> 
     )
 
 
+def known_items(function: ast.AST | None, loop: ast.For) -> list[ast.expr] | None:
+    """The items the loop iterates, as written in the source: the elements of a list or
+    tuple display, or the one element expression of a list comprehension (the shape of
+    every item), in the ``for`` itself or bound once to a name used nowhere else."""
+    iterable = loop.iter
+    if isinstance(iterable, ast.Name) and function is not None:
+        stores = _stores(function, iterable.id)
+        uses = _index(function).loads.get(iterable.id, [])
+        if len(stores) != 1 or len(uses) != 2 or not isinstance(stores[0], ast.Name):
+            return None  # bound more than once, or used besides the loop (mutated?)
+        assignment = _assignment_of(function, stores[0])
+        if assignment is None or assignment.lineno >= loop.lineno:
+            return None
+        iterable = assignment.value
+    if isinstance(iterable, ast.ListComp):
+        return [iterable.elt]
+    if isinstance(iterable, (ast.List, ast.Tuple)) and not any(
+        isinstance(item, ast.Starred) for item in iterable.elts
+    ):
+        return list(iterable.elts)
+    return None
+
+
+def target_fact(function: ast.AST | None, loop: ast.For) -> Verdict:
+    """Can unpacking an item into the loop's target raise? Then the loop has written the
+    items before it, the comprehension (which unpacks every item first) none."""
+    target = loop.target
+    if isinstance(target, ast.Name):
+        return SAFE
+    items = known_items(function, loop)
+    if items is not None and all(_unpacks(target, item) for item in items):
+        return SAFE
+    return unsafe(
+        f"unpacking an item into `{_show(target)}` raises on one of another length: then "
+        "no row is written instead of the rows before it"
+    )
+
+
+def _unpacks(target: ast.expr, item: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        return True
+    return (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(item, (ast.Tuple, ast.List))
+        and len(target.elts) == len(item.elts)
+        and not any(isinstance(value, ast.Starred) for value in item.elts)
+        and all(_unpacks(part, value) for part, value in zip(target.elts, item.elts, strict=True))
+    )
+
+
+def keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict:
+    """Does one dict keep the keys apart as the cache does? The cache formats each key
+        into a string; a dict merges keys equal in Python (``1``, ``True``, ``1.0``) and
+        raises on an unhashable one before storing any. Safe when every key is a string (a
+    literal or an f-string, in the call or in the items the loop iterates)."""
+    if _string(key):
+        return SAFE
+    items = known_items(function, loop)
+    if (
+        isinstance(key, ast.Name)
+        and items is not None
+        and all(_string(_bound_value(loop.target, item, key.id)) for item in items)
+    ):
+        return SAFE
+    return unsafe(
+        f"the keys `{_show(key)}` may not all be strings: one dict merges keys equal in "
+        "Python (`1`, `True`) that the cache keeps apart, and fails on an unhashable key "
+        "before storing any"
+    )
+
+
+def _string(node: ast.expr | None) -> bool:
+    """A string literal or an f-string: its value is a ``str``."""
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+
+
+def _bound_value(target: ast.expr, item: ast.expr, name: str) -> ast.expr | None:
+    """The part of the literal ``item`` that unpacking it into ``target`` binds to
+    ``name``; None when it cannot be told."""
+    if isinstance(target, ast.Name):
+        return item if target.id == name else None
+    if not (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(item, (ast.Tuple, ast.List))
+        and len(target.elts) == len(item.elts)
+    ):
+        return None
+    for part, value in zip(target.elts, item.elts, strict=True):
+        if name in target_names(part):
+            return _bound_value(part, value, name)
+    return None
+
+
 def _materialized(value: ast.expr) -> bool:
     """A list or tuple display or comprehension, or ``list(...)`` / ``tuple(...)`` /
     ``sorted(...)``: all items exist before the loop starts."""
@@ -139,15 +292,7 @@ def _materialized(value: ast.expr) -> bool:
 
 def _assignment_of(function: ast.AST, store: ast.Name) -> ast.Assign | None:
     """The plain ``name = value`` statement (directly in the function body) binding it."""
-    body = getattr(function, "body", [])
-    for statement in body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and statement.targets[0] is store
-        ):
-            return statement
-    return None
+    return _index(function).assignments.get(id(store))
 
 
 # --- the parameters -------------------------------------------------------------------------
@@ -194,7 +339,13 @@ RESULT_ATTRIBUTES: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
-def after_loop_fact(function: ast.AST | None, loop: ast.For, receiver: ast.expr) -> Verdict:
+def after_loop_fact(
+    function: ast.AST | None,
+    loop: ast.For,
+    receiver: ast.expr,
+    module: ast.AST | None = None,
+    driver: str = "",
+) -> Verdict:
     """Is what the per-item call leaves on its receiver (the last row id, the row count,
     the result) observable after the loop? A connection's ``execute`` makes a new cursor
     per call, so that question is about cursors: a local ``x.cursor()`` whose results are
@@ -204,19 +355,15 @@ def after_loop_fact(function: ast.AST | None, loop: ast.For, receiver: ast.expr)
     if name is None or function is None:
         return unsafe("the receiver is not a plain name")
     inside = {id(node) for node in ast.walk(loop)}
-    bases = set()
-    for node in ast.walk(function):
-        if id(node) in inside:
-            continue
-        if isinstance(node, ast.Attribute):
-            bases.add(id(node.value))
-            if node.attr in RESULT_ATTRIBUTES and root_name(node.value) == name:
-                return decline(f"`{_show(node)}` is read outside the loop and would change")
-        if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) and node.iter.id == name:
-            return decline(f"`{name}` is iterated outside the loop and would change")
+    index = _index(function)
+    for node in index.attributes:
+        if id(node) not in inside and root_name(node.value) == name:
+            return decline(f"`{_show(node)}` is read outside the loop and would change")
+    if any(id(node) not in inside for node in index.iterated.get(name, ())):
+        return decline(f"`{name}` is iterated outside the loop and would change")
     if not isinstance(receiver, ast.Name):
         return unsafe(f"`{_show(receiver)}` may be read elsewhere after the loop")
-    if _annotated_connection(function, name):
+    if _annotated_connection(function, name, module):
         return SAFE
     stores = _stores(function, name)
     local_cursor = (
@@ -227,30 +374,67 @@ def after_loop_fact(function: ast.AST | None, loop: ast.For, receiver: ast.expr)
         and isinstance(assignment.value.func, ast.Attribute)
         and assignment.value.func.attr in ("cursor", "connect")
     )
+    if local_cursor and not driver:
+        return unsafe(
+            f"cannot tell which driver `{name}` comes from: its class may have no `executemany`"
+        )
+    if local_cursor and assignment.value.func.attr == "connect" and driver != "sqlite3":
+        return unsafe(
+            f"`{name}` is a {driver} connection: only sqlite3's connections have "
+            "`executemany` (others have it on their cursors)"
+        )
     if not local_cursor:
         return unsafe(
             f"cannot tell that `{name}` is a connection: a cursor's `lastrowid` / `rowcount` "
             "after the loop would change"
         )
-    for node in ast.walk(function):
+    for node in index.loads.get(name, ()):
         if (
-            isinstance(node, ast.Name)
-            and node.id == name
-            and isinstance(node.ctx, ast.Load)
+            isinstance(node.ctx, ast.Load)
             and id(node) not in inside
-            and id(node) not in bases
+            and id(node) not in index.bases
         ):
             return unsafe(f"`{name}` is used after the loop, where its results would differ")
     return SAFE
 
 
-def _annotated_connection(function: ast.AST, name: str) -> bool:
+def _annotated_connection(function: ast.AST, name: str, module: ast.AST | None) -> bool:
+    """``name`` is a parameter annotated ``sqlite3.Connection`` (or ``Connection``
+    imported from ``sqlite3``): its ``execute`` makes a cursor per call and it has an
+    ``executemany``. Other drivers' connections may lack ``executemany`` (psycopg), and
+    a class of the user's own called ``Connection`` is not one."""
     arguments = getattr(function, "args", None)
-    if arguments is None:
+    if arguments is None or module is None:
         return False
     for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
         if argument.arg == name and argument.annotation is not None:
-            return ast.unparse(argument.annotation).rsplit(".", 1)[-1] == "Connection"
+            return _names_sqlite_connection(argument.annotation, module)
+    return False
+
+
+def _names_sqlite_connection(annotation: ast.expr, module: ast.AST) -> bool:
+    if isinstance(annotation, ast.Attribute) and annotation.attr == "Connection":
+        root, expected = annotation.value, ("sqlite3", None)
+    elif isinstance(annotation, ast.Name) and annotation.id == "Connection":
+        root, expected = annotation, ("sqlite3", "Connection")
+    else:
+        return False
+    if not isinstance(root, ast.Name):
+        return False
+    stores = _stores(module, root.id)
+    return bool(stores) and all(_imports(store, module, expected) for store in stores)
+
+
+def _imports(store: ast.AST, module: ast.AST, expected: tuple[str, str | None]) -> bool:
+    """``store`` is the alias of ``import sqlite3`` / ``from sqlite3 import Connection``."""
+    if not isinstance(store, ast.alias):
+        return False
+    package, member = expected
+    node = _index(module).imports.get(id(store))
+    if isinstance(node, ast.Import):
+        return member is None and store.name == package
+    if isinstance(node, ast.ImportFrom):
+        return member is not None and node.module == package and store.name == member
     return False
 
 
@@ -260,7 +444,12 @@ def rebound_in_loop(loop: ast.For, name: str | None) -> bool:
         return True
     if name in set(target_names(loop.target)):
         return True
-    return any(bool(_stores(statement, name)) for statement in loop.body)
+    return any(
+        _binds(node) == name
+        or (isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names)
+        for statement in loop.body
+        for node in ast.walk(statement)
+    )
 
 
 # --- the SQL --------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def executemany(
         if found is None:
             return None
         return _offer(
-            _executemany_facts(model, call, *found, sql=text.value),
+            _executemany_facts(model, call, *found, sql=text.value, driver=driver),
             "insert all rows with `psycopg2.extras.execute_values()` (`VALUES %s`)",
             EXECUTE_VALUES,
             Applicability.UNSAFE,
@@ -103,7 +103,7 @@ def executemany(
     if found is None:
         return None
     return _offer(
-        _executemany_facts(model, call, *found, sql=sql),
+        _executemany_facts(model, call, *found, sql=sql, driver=driver),
         f"send all rows with one `{source_text(call.func.value)}.executemany()`",  # type: ignore[attr-defined]
         EXECUTEMANY,
         Applicability.SAFE,
@@ -111,7 +111,13 @@ def executemany(
 
 
 def _executemany_facts(
-    model: SemanticModel, call: ast.Call, loop_node: ast.For, built: list[ast.expr], *, sql
+    model: SemanticModel,
+    call: ast.Call,
+    loop_node: ast.For,
+    built: list[ast.expr],
+    *,
+    sql,
+    driver: str,
 ) -> facts.Verdict:
     receiver = call.func.value  # type: ignore[attr-defined]
     receivers = {name for name in (facts.root_name(receiver),) if name}
@@ -119,9 +125,10 @@ def _executemany_facts(
         [
             facts.sql_fact(sql),
             facts.input_fact(model.function, loop_node, receivers),
+            facts.target_fact(model.function, loop_node),
             facts.parameters_fact([*built, call.args[1]], receivers),
             facts.parameters_fact([call.args[0]], set()),
-            facts.after_loop_fact(model.function, loop_node, receiver),
+            facts.after_loop_fact(model.function, loop_node, receiver, model.tree, driver),
         ]
     )
 
@@ -180,9 +187,10 @@ def _batchable(
 
 def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """``for k, v in items: cache.set(k, v[, timeout])`` -> ``cache.set_many({k: v for k, v
-    in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
-    loop, the keys and values are names and literals that do not read the cache (the last
-    value of a repeated key wins in both forms)."""
+        in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
+        loop, the keys and values are names and literals that do not read the cache (the last
+        value of a repeated key wins in both forms), the target unpacks every item and the keys
+    are strings (``facts.keys_fact``)."""
     if not (
         isinstance(call.func, ast.Attribute)
         and call.func.attr == "set"
@@ -205,6 +213,8 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     verdict = facts.worst(
         [
             facts.input_fact(model.function, loop_node, receivers),
+            facts.target_fact(model.function, loop_node),
+            facts.keys_fact(call.args[0], model.function, loop_node),
             facts.parameters_fact(call.args[:2], receivers),
             facts.parameters_fact(once[1:], receivers),
         ]

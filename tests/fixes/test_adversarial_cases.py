@@ -1,0 +1,196 @@
+"""Programs just outside a safe fix's conditions that ``--fix`` used to rewrite into a
+program that does something else (round 4 of the adversarial review). Each runs the
+original and the fixed program on real sqlite3, Django or PostgreSQL and compares what
+they print and how they end; each first checks the original really exercises the case."""
+
+from __future__ import annotations
+
+import textwrap
+
+from support.differential import differential
+
+DJANGO_CACHE = """\
+import django
+from django.conf import settings
+
+settings.configure(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+django.setup()
+from django.core.cache import cache
+
+"""
+
+
+def _same(result, expected_original: str) -> None:
+    assert result.original.stdout.strip() == expected_original, result.original
+    assert result.fixed == result.original, (
+        f"the fix changed behaviour\n{result.lint_output}\n--- fixed program:\n{result.after}"
+    )
+
+
+def _program(body: str, prefix: str = "") -> dict[str, str]:
+    return {"app.py": prefix + textwrap.dedent(body)}
+
+
+def test_executemany_unpacking_a_short_row_keeps_the_rows_before_it(tmp_path):
+    """``for a, b in rows`` raises on the first row of another length: the loop has
+    written the rows before it, the comprehension unpacks all rows before any write."""
+    files = _program(
+        """\
+        import sqlite3
+
+
+        def save(conn: sqlite3.Connection):
+            rows = [(1, 2), (3, 4), (5,)]
+            for a, b in rows:
+                conn.execute("INSERT INTO t (a, b) VALUES (?, ?)", (a, b))
+
+
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE TABLE t (a, b)")
+        try:
+            save(conn)
+        except ValueError as error:
+            print(error)
+        print(conn.execute("SELECT a FROM t").fetchall())
+        """
+    )
+    _same(
+        differential(tmp_path, files),
+        "not enough values to unpack (expected 2, got 1)\n[(1,), (3,)]",
+    )
+
+
+def test_set_many_keys_equal_in_python_stay_distinct_cache_keys(tmp_path):
+    """``1``, ``True`` and ``1.0`` are three cache keys but one dict key."""
+    files = _program(
+        """\
+        def store():
+            items = [(1, "one"), (True, "true"), (1.0, "float")]
+            for key, value in items:
+                cache.set(key, value)
+
+
+        store()
+        print(cache.get(1), cache.get(True), cache.get(1.0))
+        """,
+        DJANGO_CACHE,
+    )
+    _same(differential(tmp_path, files), "one true float")
+
+
+def test_set_many_unhashable_key_keeps_the_keys_before_it(tmp_path):
+    """The cache takes a list as a key (it formats it); a dict display raises on it
+    before storing any key."""
+    files = _program(
+        """\
+        def store():
+            items = [("a", 1), (["b"], 2)]
+            for key, value in items:
+                cache.set(key, value)
+
+
+        store()
+        print(cache.get("a"), cache.get(["b"]))
+        """,
+        DJANGO_CACHE,
+    )
+    _same(differential(tmp_path, files), "1 2")
+
+
+def test_executemany_on_the_users_own_connection_class(tmp_path):
+    """A parameter annotated ``Connection`` is a sqlite3 connection only when that name
+    comes from sqlite3: the module's own class has no ``executemany``."""
+    files = _program(
+        """\
+        class Connection:
+            def execute(self, sql, params):
+                print("execute", params)
+
+
+        def save(conn: Connection):
+            rows = [(1,), (2,)]
+            for row in rows:
+                conn.execute("INSERT INTO t (a) VALUES (?)", row)
+
+
+        save(Connection())
+        """
+    )
+    _same(differential(tmp_path, files), "execute (1,)\nexecute (2,)")
+
+
+def test_executemany_on_a_psycopg_connection(tmp_path, postgres_dsn):
+    """``psycopg.Connection.execute`` exists, ``executemany`` is only on its cursors."""
+    files = _program(
+        f"""\
+        import psycopg
+
+
+        def save(conn: psycopg.Connection):
+            rows = [(1,), (2,)]
+            for row in rows:
+                conn.execute("INSERT INTO adv_t (a) VALUES (%s)", row)
+
+
+        with psycopg.connect({postgres_dsn!r}, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS adv_t")
+            conn.execute("CREATE TABLE adv_t (a int)")
+            save(conn)
+            print(conn.execute("SELECT a FROM adv_t ORDER BY a").fetchall())
+        """
+    )
+    _same(differential(tmp_path, files), "[(1,), (2,)]")
+
+
+def test_executemany_on_a_cursor_of_the_users_own_class(tmp_path):
+    """``x.cursor()`` of a class that is no DB-API driver's: no ``executemany``."""
+    files = _program(
+        """\
+        class Cursor:
+            def execute(self, sql, params):
+                print("execute", params)
+
+
+        class Db:
+            def cursor(self):
+                return Cursor()
+
+
+        def save(db):
+            cur = db.cursor()
+            rows = [(1,), (2,)]
+            for row in rows:
+                cur.execute("INSERT INTO t (a) VALUES (?)", row)
+
+
+        save(Db())
+        """
+    )
+    _same(differential(tmp_path, files), "execute (1,)\nexecute (2,)")
+
+
+def test_executemany_on_a_local_psycopg_connection(tmp_path, postgres_dsn):
+    """``psycopg.connect()`` gives a connection with ``execute`` but no ``executemany``."""
+    files = _program(
+        f"""\
+        import psycopg
+
+
+        def save(dsn):
+            conn = psycopg.connect(dsn, autocommit=True)
+            rows = [(1,), (2,)]
+            for row in rows:
+                conn.execute("INSERT INTO adv_c (a) VALUES (%s)", row)
+            conn.close()
+
+
+        with psycopg.connect({postgres_dsn!r}, autocommit=True) as admin:
+            admin.execute("DROP TABLE IF EXISTS adv_c")
+            admin.execute("CREATE TABLE adv_c (a int)")
+            save({postgres_dsn!r})
+            print(admin.execute("SELECT a FROM adv_c ORDER BY a").fetchall())
+        """
+    )
+    _same(differential(tmp_path, files), "[(1,), (2,)]")

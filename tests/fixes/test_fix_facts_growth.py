@@ -1,0 +1,62 @@
+"""The safety facts of the loop fixes grow linearly with the function: a function with
+``n`` fixable loops must not be walked once per loop. Counted as in
+``tests/engine/test_loop_growth.py``: the function calls (Python and C) that linting
+makes at sizes ``n`` and ``4n``, less those for no loop; quadratic work grows about 16x,
+linear 4x."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from throughlint.engine import lint_text
+
+
+def executemany_loops(n: int) -> str:
+    """``n`` loops, each a safe executemany fix (distinct targets, so each is offered)."""
+    head = "import sqlite3\n\n\ndef run(conn: sqlite3.Connection):\n    pass\n"
+    line = (
+        "    rows{k} = [({k},)]\n    for r{k} in rows{k}:\n"
+        "        conn.execute('INSERT INTO t VALUES (?)', r{k})\n"
+    )
+    return head + "".join(line.format(k=k) for k in range(n))
+
+
+def set_many_loops(n: int) -> str:
+    head = "from django.core.cache import cache\n\n\ndef warm():\n    pass\n"
+    line = (
+        "    items{k} = [('k{k}', {k})]\n    for key{k}, value{k} in items{k}:\n"
+        "        cache.set(key{k}, value{k})\n"
+    )
+    return head + "".join(line.format(k=k) for k in range(n))
+
+
+def _calls(text: str) -> tuple[int, list]:
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        diagnostics = lint_text(text, path="generated.py")
+    finally:
+        sys.setprofile(previous)
+    return count, diagnostics
+
+
+@pytest.mark.parametrize("shape", [executemany_loops, set_many_loops])
+def test_fix_facts_grow_linearly_with_the_number_of_loops(shape):
+    n = 40
+    _calls(shape(n))  # imports and caches filled once, outside the counts
+    empty, _ = _calls(shape(0))
+    small, _ = _calls(shape(n))
+    large, large_found = _calls(shape(4 * n))
+    safe = [d for d in large_found if d.fix is not None and d.fix.safe]
+    assert len(safe) == 4 * n, [d.fix for d in large_found][:3]  # the facts really ran
+    growth = (large - empty) / (small - empty)
+    assert growth <= 5, f"{small - empty:,} calls for n={n}, {large - empty:,} for 4n"
