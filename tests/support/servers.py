@@ -14,8 +14,8 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
@@ -121,32 +121,30 @@ def redis_server() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def postgres_dsn() -> Iterator[str]:
-    """A libpq connection string to a fresh PostgreSQL cluster (database ``postgres``)."""
+def _for_the_session(start: Callable[[], AbstractContextManager[str]]) -> Iterator[str]:
+    """A server started once for the test session, or the test skipped with the reason
+    when its binary is not installed."""
     try:
-        server = postgres_server()
-        dsn = server.__enter__()
+        server = start()
+        address = server.__enter__()
     except ServerUnavailable as exc:
         pytest.skip(str(exc))
     try:
-        yield dsn
+        yield address
     finally:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str]:
+    """A libpq connection string to a fresh PostgreSQL cluster (database ``postgres``)."""
+    yield from _for_the_session(postgres_server)
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """``redis://`` URL of a fresh redis-server with no persistence."""
-    try:
-        server = redis_server()
-        url = server.__enter__()
-    except ServerUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield url
-    finally:
-        server.__exit__(None, None, None)
+    yield from _for_the_session(redis_server)
 
 
 @contextmanager
@@ -208,12 +206,4 @@ def rabbitmq_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def rabbitmq_url() -> Iterator[str]:
     """``amqp://`` URL of a fresh RabbitMQ node."""
-    try:
-        server = rabbitmq_server()
-        url = server.__enter__()
-    except ServerUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        yield url
-    finally:
-        server.__exit__(None, None, None)
+    yield from _for_the_session(rabbitmq_server)
