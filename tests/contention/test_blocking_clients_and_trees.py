@@ -114,12 +114,12 @@ def test_a_sync_helper_method_that_uses_a_factory_client_blocks_its_coroutine(ru
                     def _bucket_name(self, name):
                         return f"kb-{name}"
 
-                    async def setup(self, name):
+                    async def ensure_bucket(self, name):
                         bucket = self._create_bucket(self._bucket_name(name))
                         again = await asyncio.to_thread(self._create_bucket, name)
                         return bucket, again
 
-                    def setup_sync(self, name):
+                    def ensure_bucket_sync(self, name):
                         return self._create_bucket(name)
                 """,
         },
@@ -129,7 +129,7 @@ def test_a_sync_helper_method_that_uses_a_factory_client_blocks_its_coroutine(ru
     (message,) = [m for _, line, m in found if line == 16]
     assert (
         "blocking call through `self._create_bucket()` -> `create_bucket()` -> a boto3 client "
-        "from `_get_boto3_client()` in `async def setup`"
+        "from `_get_boto3_client()` in `async def ensure_bucket`"
     ) in message
 
 
