@@ -3,8 +3,11 @@ says which codes must be reported there; every other line must stay clean."""
 
 from __future__ import annotations
 
+import json
 import re
+import textwrap
 from collections.abc import Iterable
+from pathlib import Path
 
 from throughlint.diagnostics import Diagnostic
 
@@ -82,3 +85,27 @@ def check_project(run_cli, tmp_path, files: dict[str, str], codes: Iterable[str]
     )
     assert got == want
     return found
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (dedented) under ``root``, making their folders."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def findings_here(run_cli, *args: str) -> list[tuple[str, int, str]]:
+    """(path, line, message) of each finding of the real command's JSON run over the
+    current folder (``run_cli``'s), without the cache."""
+    result = run_cli("--format", "json", "--no-cache", ".", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return [
+        (item["path"].replace("\\", "/"), item["line"], item["message"])
+        for item in json.loads(result.stdout)["diagnostics"]
+    ]
+
+
+def lines_in(found: list[tuple[str, int, str]], path: str) -> list[int]:
+    """The lines of ``found`` in the file whose path ends with ``path``."""
+    return sorted(line for where, line, _ in found if where.endswith(path))

@@ -6,8 +6,9 @@ CLI."""
 
 from __future__ import annotations
 
-import json
 import textwrap
+
+from expectations import findings_here, lines_in, write_files
 
 CLIENTS = """\
 import boto3
@@ -37,28 +38,12 @@ def cached_names():
 """
 
 
-def _project(tmp_path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-
-
 def _findings(run_cli, *args: str) -> list[tuple[str, int, str]]:
-    result = run_cli("--preview", "--select", "TL404", "--format", "json", "--no-cache", ".", *args)
-    assert result.returncode in (0, 1), result.stderr
-    return [
-        (item["path"].replace("\\", "/"), item["line"], item["message"])
-        for item in json.loads(result.stdout)["diagnostics"]
-    ]
-
-
-def _lines(found, path: str) -> list[int]:
-    return sorted(line for where, line, _ in found if where.endswith(path))
+    return findings_here(run_cli, "--preview", "--select", "TL404", *args)
 
 
 def test_calls_on_a_client_from_a_project_factory_in_another_module(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -83,7 +68,7 @@ def test_calls_on_a_client_from_a_project_factory_in_another_module(run_cli, tmp
         },
     )
     found = _findings(run_cli)
-    assert _lines(found, "app/ingest.py") == [9, 12, 14]
+    assert lines_in(found, "app/ingest.py") == [9, 12, 14]
     messages = {line: message for _, line, message in found}
     assert messages[9].startswith(
         "blocking boto3 call `put_object()` on `s3`, a sync client from `_get_boto3_client()`, "
@@ -94,7 +79,7 @@ def test_calls_on_a_client_from_a_project_factory_in_another_module(run_cli, tmp
 
 
 def test_a_sync_helper_method_that_uses_a_factory_client_blocks_its_coroutine(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -125,7 +110,7 @@ def test_a_sync_helper_method_that_uses_a_factory_client_blocks_its_coroutine(ru
         },
     )
     found = _findings(run_cli)
-    assert _lines(found, "app/ingest.py") == [16]
+    assert lines_in(found, "app/ingest.py") == [16]
     (message,) = [m for _, line, m in found if line == 16]
     assert (
         "blocking call through `self._create_bucket()` -> `create_bucket()` -> a boto3 client "
@@ -134,7 +119,7 @@ def test_a_sync_helper_method_that_uses_a_factory_client_blocks_its_coroutine(ru
 
 
 def test_factories_that_are_not_new_sync_clients_stay_clean(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -175,7 +160,7 @@ def test_factories_that_are_not_new_sync_clients_stay_clean(run_cli, tmp_path):
 
 
 def test_a_project_class_shadowing_the_factory_result_is_not_a_client(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -201,7 +186,7 @@ def test_a_project_class_shadowing_the_factory_result_is_not_a_client(run_cli, t
 
 
 def test_tree_and_archive_operations_block_directly_and_through_helpers(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -239,14 +224,14 @@ def test_tree_and_archive_operations_block_directly_and_through_helpers(run_cli,
         },
     )
     found = _findings(run_cli)
-    assert _lines(found, "app/views.py") == [9, 11, 12, 13]
+    assert lines_in(found, "app/views.py") == [9, 11, 12, 13]
     messages = {line: message for _, line, message in found}
     assert "`unpack()` -> `bundle.extractall()` (app.files, line 7)" in messages[9]
     assert "blocking `shutil.copyfile()`" in messages[12]
 
 
 def test_a_project_module_named_like_shutil_is_not_the_stdlib(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",

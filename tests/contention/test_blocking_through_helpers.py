@@ -5,9 +5,10 @@ or through a package's re-exports (issue 16). Run through the real CLI."""
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
+
+from expectations import findings_here, lines_in, write_files
 
 HTTP = """\
 import requests
@@ -41,28 +42,12 @@ def pause():
 """
 
 
-def _project(tmp_path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-
-
 def _findings(run_cli, tmp_path, *args: str) -> list[tuple[str, int, str]]:
-    result = run_cli("--preview", "--select", "TL404", "--format", "json", "--no-cache", ".", *args)
-    assert result.returncode in (0, 1), result.stderr
-    return [
-        (item["path"].replace("\\", "/"), item["line"], item["message"])
-        for item in json.loads(result.stdout)["diagnostics"]
-    ]
-
-
-def _lines(found, path: str) -> list[int]:
-    return sorted(line for where, line, _ in found if where.endswith(path))
+    return findings_here(run_cli, "--preview", "--select", "TL404", *args)
 
 
 def test_a_sync_helper_in_another_module_that_blocks_is_reported_with_its_chain(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -78,14 +63,14 @@ def test_a_sync_helper_in_another_module_that_blocks_is_reported_with_its_chain(
         },
     )
     found = _findings(run_cli, tmp_path)
-    assert _lines(found, "app/views.py") == [5]
+    assert lines_in(found, "app/views.py") == [5]
     message = next(m for where, _, m in found if where.endswith("app/views.py"))
     assert "`load_config()` -> `fetch()` -> `requests.get()` (app.http, line 5)" in message
     assert "async def handler" in message
 
 
 def test_a_helper_in_the_same_module_and_a_database_helper_are_reported(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "service.py": STORE
@@ -101,12 +86,12 @@ async def orders_view(request):
         },
     )
     found = _findings(run_cli, tmp_path)
-    assert _lines(found, "service.py") == [14]
+    assert lines_in(found, "service.py") == [14]
     assert "`report()` -> `count_orders()` -> " in found[0][2]
 
 
 def test_a_helper_re_exported_by_a_package_is_followed(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "from .http import load_config\nfrom .timing import pause\n",
@@ -123,11 +108,11 @@ def test_a_helper_re_exported_by_a_package_is_followed(run_cli, tmp_path):
                 """,
         },
     )
-    assert _lines(_findings(run_cli, tmp_path), "views.py") == [6, 7]
+    assert lines_in(_findings(run_cli, tmp_path), "views.py") == [6, 7]
 
 
 def test_helpers_handed_to_a_thread_are_clean(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -153,11 +138,11 @@ def test_helpers_handed_to_a_thread_are_clean(run_cli, tmp_path):
                 """,
         },
     )
-    assert _lines(_findings(run_cli, tmp_path), "app/views.py") == []
+    assert lines_in(_findings(run_cli, tmp_path), "app/views.py") == []
 
 
 def test_an_async_helper_is_reported_at_its_own_line_not_at_its_callers(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -181,14 +166,14 @@ def test_an_async_helper_is_reported_at_its_own_line_not_at_its_callers(run_cli,
         },
     )
     found = _findings(run_cli, tmp_path)
-    assert _lines(found, "app/views.py") == []
-    assert _lines(found, "app/http.py") == [13]  # the direct call in the async helper
+    assert lines_in(found, "app/views.py") == []
+    assert lines_in(found, "app/http.py") == [13]  # the direct call in the async helper
 
 
 def test_a_sync_caller_of_a_blocking_helper_is_clean(run_cli, tmp_path):
     """Blocking is fine where no event loop runs: a sync view, a CLI command, and a
     startup function that runs before ``asyncio.run``."""
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -213,11 +198,11 @@ def test_a_sync_caller_of_a_blocking_helper_is_clean(run_cli, tmp_path):
                 """,
         },
     )
-    assert _lines(_findings(run_cli, tmp_path), "app/main.py") == []
+    assert lines_in(_findings(run_cli, tmp_path), "app/main.py") == []
 
 
 def test_a_helper_decorated_to_run_in_a_thread_is_clean(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "consumers.py": """\
@@ -235,13 +220,13 @@ def test_a_helper_decorated_to_run_in_a_thread_is_clean(run_cli, tmp_path):
                 """,
         },
     )
-    assert _lines(_findings(run_cli, tmp_path), "consumers.py") == []
+    assert lines_in(_findings(run_cli, tmp_path), "consumers.py") == []
 
 
 def test_a_project_object_or_function_that_shadows_a_blocking_name_is_clean(run_cli, tmp_path):
     """The user's own ``requests`` object and an async ``sleep`` of the project: neither
     blocks, directly or through a helper."""
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -273,12 +258,12 @@ def test_a_project_object_or_function_that_shadows_a_blocking_name_is_clean(run_
         },
     )
     found = _findings(run_cli, tmp_path)
-    assert _lines(found, "app/views.py") == []
-    assert _lines(found, "app/clients.py") == []
+    assert lines_in(found, "app/views.py") == []
+    assert lines_in(found, "app/clients.py") == []
 
 
 def test_a_memoised_blocking_load_does_not_make_the_helper_block(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "settings.py": """\
@@ -299,7 +284,7 @@ def test_a_memoised_blocking_load_does_not_make_the_helper_block(run_cli, tmp_pa
                 """,
         },
     )
-    assert _lines(_findings(run_cli, tmp_path), "settings.py") == []
+    assert lines_in(_findings(run_cli, tmp_path), "settings.py") == []
 
 
 @pytest.mark.parametrize("depth", [1, 4])
@@ -311,14 +296,14 @@ def test_chains_are_followed_up_to_the_summary_depth(run_cli, tmp_path, depth):
         )
     top = "pause" if depth == 1 else f"level{depth - 1}"
     source = "\n\n\n".join(helpers) + f"\n\n\nasync def handler():\n    {top}()\n"
-    _project(tmp_path, {"chain.py": source})
+    write_files(tmp_path, {"chain.py": source})
     found = _findings(run_cli, tmp_path)
-    assert _lines(found, "chain.py") == [source.count("\n")]
+    assert lines_in(found, "chain.py") == [source.count("\n")]
     assert "`time.sleep()` (chain, line 5)" in found[0][2]
 
 
 def test_the_project_checks_run_with_the_cache_too(run_cli, tmp_path):
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": "from .http import load_config\n",
@@ -341,7 +326,7 @@ def test_file_io_counts_in_the_coroutine_not_in_a_helper_and_sockets_count_in_bo
 ):
     """A helper that loads a small template is not blocking (the labelled benchmark found
     those harmless); the same read in the coroutine is, as is a socket helper."""
-    _project(
+    write_files(
         tmp_path,
         {
             "pages.py": """\
@@ -368,14 +353,14 @@ def test_file_io_counts_in_the_coroutine_not_in_a_helper_and_sockets_count_in_bo
         },
     )
     found = _findings(run_cli, tmp_path)
-    assert _lines(found, "pages.py") == [18, 19]  # not the template helper at 16
+    assert lines_in(found, "pages.py") == [18, 19]  # not the template helper at 16
     assert "`connection.connect()` (pages, line 11)" in found[1][2]
 
 
 def test_a_relative_import_in_a_package_init_resolves_from_that_package(run_cli, tmp_path):
     """``from .http import fetch`` in ``app/__init__.py`` is ``app.http.fetch`` (it was
     resolved one package too high, as ``http.fetch``)."""
-    _project(
+    write_files(
         tmp_path,
         {
             "app/__init__.py": """\
@@ -389,5 +374,5 @@ def test_a_relative_import_in_a_package_init_resolves_from_that_package(run_cli,
         },
     )
     found = _findings(run_cli, tmp_path)
-    assert _lines(found, "app/__init__.py") == [5]
+    assert lines_in(found, "app/__init__.py") == [5]
     assert "(app.http, line 5)" in found[0][2]
