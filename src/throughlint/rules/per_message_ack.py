@@ -538,19 +538,10 @@ def _local_value(function: ast.AST | None, name: str) -> ast.expr | None:
 def _own_method(checker, receiver: ast.expr, method: str) -> bool:
     """The receiver is an instance of a class of this file that defines ``method``
     itself (a user's own ``Channel.basic_ack``): not the broker client's."""
-    resolved = checker.semantic.resolve(receiver)
-    prefix = f"{checker.semantic.module}."
-    if resolved is None or not resolved.startswith(prefix) or not resolved.endswith("()"):
-        return False
-    name = resolved[len(prefix) : -2]
-    return any(
-        isinstance(item, ast.ClassDef)
-        and item.name == name
-        and any(
-            isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == method
-            for member in item.body
-        )
-        for item in checker.tree.body
+    class_def = checker.semantic.instance_class(checker.semantic.resolve(receiver))
+    return class_def is not None and any(
+        isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == method
+        for member in class_def.body
     )
 
 

@@ -266,14 +266,20 @@ class SemanticModel:
             return None
         return self.class_attributes(class_def).get(attribute)
 
+    def instance_class(self, instance: str | None) -> ast.ClassDef | None:
+        """The class of this file an instance (``module.Channel()``) is made from."""
+        prefix = f"{self.module}."
+        if instance is None or not instance.startswith(prefix) or not instance.endswith("()"):
+            return None
+        return self._local_classes.get(instance[len(prefix) : -2])
+
     def own_class(self, instance: str | None) -> ast.ClassDef | None:
         """The class of this file an instance (``module.Session()``) is made from, when
         nothing of it comes from another package: its bases are classes of this file
         (or ``object``), all the way up. A user's own ``Session`` or ``Cursor``."""
-        prefix = f"{self.module}."
-        if instance is None or not instance.startswith(prefix) or not instance.endswith("()"):
+        class_def = self.instance_class(instance)
+        if class_def is None:
             return None
-        class_def = self._local_classes.get(instance[len(prefix) : -2])
         seen: set[str] = set()
         pending = [class_def]
         while pending:

@@ -212,10 +212,7 @@ def _infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
 
 def _local_subclass(model: SemanticModel, name: str) -> TypeFact | None:
     """``mod.Database()`` where ``class Database(Redis)`` is defined in this file."""
-    prefix = f"{model.module}."
-    if not (name.startswith(prefix) and name.endswith("()")):
-        return None
-    class_def = model._local_classes.get(name[len(prefix) : -2])
+    class_def = model.instance_class(name)
     if class_def is None:
         return None
     for base in class_def.bases:
