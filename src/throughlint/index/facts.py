@@ -336,8 +336,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
         if node.args or node.keywords:
-            positional = [argument_size(model, arg) for arg in node.args]
-            keywords = {k.arg: argument_size(model, k.value) for k in node.keywords if k.arg}
+            positional = [_argument_size(model, arg) for arg in node.args]
+            keywords = {k.arg: _argument_size(model, k.value) for k in node.keywords if k.arg}
             facts.arguments.append([function, name, positional, keywords])
             if function not in facts.parameters and any(
                 size.startswith("p:") for size in (*positional, *keywords.values())
@@ -366,6 +366,22 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"atomic": 1} if _in_atomic(model) else {}),
             **_arguments_passed(model, node),
         )
+
+
+def _argument_size(model, node: ast.expr) -> str:
+    """``argument_size``; for a plain name, remembered while the scope and its bindings
+    stay the same (a loop body passes the same names call after call)."""
+    if node.__class__ is not ast.Name:
+        return argument_size(model, node)
+    memo = model.memo("argument_size")
+    stamp = memo.get(None)
+    if stamp is None or stamp[0] is not model.scope or stamp[1] != model.generation:
+        memo.clear()
+        memo[None] = (model.scope, model.generation)
+    size = memo.get(node.id)  # type: ignore[attr-defined]
+    if size is None:
+        size = memo[node.id] = argument_size(model, node)  # type: ignore[attr-defined]
+    return size
 
 
 _BLOCKING = Effect.BLOCKING.value
