@@ -238,24 +238,18 @@ class Checker:
             and last[2] == model.generation
             and last[3] == loop_input
         ):
-            if last[5]:
-                self.record_parameters()
-            return last[4]
+            return last[4]  # its parameters, if any, were recorded with the first answer
         loop = model.hot_loop(include_while=True)
         kind = self.path_kind()
-        parameters = False
         if loop is None:
             placed: tuple = ((), "", "", "", kind)
         else:
             header = self._loop_header(loop)
             size = input_size(model, loop, loop_input)
-            parameters = (
-                size == UNKNOWN and self.index_facts is not None and loop_parameter(model, loop)
-            )
-            if parameters:
+            if size == UNKNOWN and self.index_facts is not None and loop_parameter(model, loop):
                 self.record_parameters()
             placed = (header, describe_subject(loop), self.source.line(header[0]), size, kind)
-        self._placed = (model.frame, model.scope, model.generation, loop_input, placed, parameters)
+        self._placed = (model.frame, model.scope, model.generation, loop_input, placed)
         return placed
 
     def path_kind(self) -> str:

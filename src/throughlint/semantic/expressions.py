@@ -78,6 +78,10 @@ def int_text(value: int) -> str:
 
 def source_text(node: ast.AST) -> str:
     """``ast.unparse``, surviving int literals too long to print (see :func:`int_text`)."""
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        dotted = dotted_name(node)  # as ``ast.unparse`` writes it, without an unparser
+        if dotted is not None:
+            return dotted
     try:
         return ast.unparse(node)
     except ValueError:
@@ -151,10 +155,7 @@ def dotted_name(node: ast.expr) -> str | None:
 
 
 def unparse_short(node: ast.AST, limit: int = 60) -> str:
-    # a dotted name reads as ``ast.unparse`` writes it, without an unparser
-    text = dotted_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
-    if text is None:
-        text = source_text(node)
+    text = source_text(node)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
