@@ -1,9 +1,18 @@
 """## What it does
 Finds `while` loops that spin on a flag or a queue without ever blocking: a body that is
 only `pass` / `continue` (`while not done: pass`), a `get_nowait()` retried from an
-`except queue.Empty: continue` handler, and a `time.sleep()` / `asyncio.sleep()` of less
-than a millisecond in a loop that does nothing else but check state. Threads and asyncio
-alike.
+`except queue.Empty: continue` handler, and a `time.sleep()` / `asyncio.sleep()` of a
+millisecond or less in a loop that, while idle, does nothing else but check state.
+Threads and asyncio alike.
+
+A millisecond counts: a 1 ms poll waiting on a flag is still 1,000 wake-ups a second
+while nothing happens. The duration is read where the source states it: a literal, a
+module constant, a parameter's default, or an attribute every assignment of its class
+gives a literal (`self._poll_wait = 0.0005` in `__init__`); a delay computed at run time
+or one that grows (backoff) is not known, and the rule stays quiet. "Idle" means the
+code a pass runs when its checks find nothing: the body of an `if` (or of an inner
+`while`) whose test only checks state is the work done when there is some, so
+`if queue: handle(queue.popleft())` next to a 0.1 ms sleep is still a spin.
 
 Sleeps and the `Empty` exceptions are matched by qualified name (`time.sleep`,
 `queue.Empty`, resolved through imports). Which calls only *check* state
@@ -59,6 +68,7 @@ from collections.abc import Iterator
 
 from throughlint.rules.base import Rule
 from throughlint.semantic.expressions import call_argument
+from throughlint.semantic.literal_values import number_value
 
 RULE = Rule(
     code="TL303",
@@ -106,6 +116,21 @@ def pump(inbox, handle):
         except Empty:
             pass
         sleep(0.0001)
+""",
+        """\
+import asyncio
+
+
+class SerialPoller:
+    def __init__(self, port):
+        self.port = port
+        self._poll_wait = 0.0005
+
+    async def poll(self, handle):
+        while self.port.is_open:
+            await asyncio.sleep(self._poll_wait)  # expect: TL303
+            if self.port.in_waiting:
+                handle(self.port.read(self.port.in_waiting))
 """,
     ),
     good=(
@@ -187,6 +212,21 @@ def read_all(stream):
     while stream.readline():
         pass
 """,
+        """\
+import time
+
+
+class Poller:
+    def __init__(self, interval=0.0005):
+        self.interval = interval
+
+    def run(self, sock, handle):
+        while self.running:
+            data = sock.recv(4096)
+            if data:
+                handle(data)
+            time.sleep(self.interval)
+""",
     ),
 )
 
@@ -204,8 +244,10 @@ _CHECKS = frozenset(
      "isinstance", "get"}
 )  # fmt: skip
 _SPIN_THRESHOLD = 0.001
+"""A poll of a millisecond or less spins: 1,000 wake-ups a second or more while idle."""
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
+_TRIES = (ast.Try, *([ast.TryStar] if hasattr(ast, "TryStar") else []))
 
 
 @RULE.on(ast.While)
@@ -224,8 +266,8 @@ def check(checker, node: ast.While) -> None:
         name = checker.semantic.resolve(call.func)
         if (
             name in _SLEEPS
-            and _spins(call)
-            and _only_checks(checker, [node.test, *node.body], call)
+            and _spins(checker, call)
+            and _only_checks(checker, [node.test, *node.body], call, idle=True)
         ):
             checker.report(
                 RULE,
@@ -295,27 +337,31 @@ def _is_sleep(checker, statement: ast.stmt) -> bool:
     return (
         isinstance(value, ast.Call)
         and checker.semantic.resolve(value.func) in _SLEEPS
-        and _spins(value)
+        and _spins(checker, value)
     )
 
 
-def _spins(call: ast.Call) -> bool:
-    """A sleep of a literal duration under the threshold (a variable may grow: backoff)."""
+def _spins(checker, call: ast.Call) -> bool:
+    """A sleep of at most a millisecond: a literal, or a constant, a parameter's default or
+    an attribute every assignment of its class gives such a value (``self._poll_wait =
+    0.0005``). A variable that may grow (backoff) is not known and does not count."""
     delay = call_argument(call, 0, "delay") or call_argument(call, 0, "seconds")
-    return (
-        isinstance(delay, ast.Constant)
-        and isinstance(delay.value, (int, float))
-        and not isinstance(delay.value, bool)
-        and 0 <= delay.value < _SPIN_THRESHOLD
-    )
+    value = number_value(checker.semantic, delay)
+    return value is not None and 0 <= value <= _SPIN_THRESHOLD
 
 
 def _only_checks(
-    checker, parts: list[ast.AST], spin: ast.Call | None, allow_sleep: bool = False
+    checker,
+    parts: list[ast.AST],
+    spin: ast.Call | None,
+    allow_sleep: bool = False,
+    idle: bool = False,
 ) -> bool:
     """Every call in ``parts`` only looks at state (a spinning sleep aside): nothing in
-    the loop blocks or does work."""
-    for node in _own_nodes(parts):
+    the loop blocks or does work. With ``idle``, only the idle path counts: the code an
+    ``if`` or an inner ``while`` runs when its check finds work is work done per item, not
+    part of the wait."""
+    for node in _idle_nodes(parts) if idle else _own_nodes(parts):
         if isinstance(node, (*_LOOPS, ast.Yield, ast.YieldFrom)):
             return False
         if not isinstance(node, ast.Call) or node is spin:
@@ -326,7 +372,7 @@ def _only_checks(
             if node.func.attr in _CHECKS:
                 continue
         name = checker.semantic.resolve(node.func)
-        if allow_sleep and name in _SLEEPS and _spins(node):
+        if allow_sleep and name in _SLEEPS and _spins(checker, node):
             continue
         if (
             name is not None
@@ -352,6 +398,34 @@ def _own_nodes(parts: list) -> Iterator[ast.AST]:
         node = stack.pop()
         yield node
         if isinstance(node, (*_NESTED, ast.For, ast.AsyncFor, ast.While)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _idle_nodes(parts: list) -> Iterator[ast.AST]:
+    """Nodes of ``parts`` a pass runs when there is nothing to do: the tests of ``if``
+    statements (and their ``elif`` chain) and of inner ``while`` loops, not their bodies;
+    not the ``except`` handlers of a ``try``. Nested functions are not entered; an inner
+    ``for`` loop is yielded (a loop over items is work)."""
+    stack = list(parts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If):
+            while True:
+                stack.append(node.test)
+                chained = node.orelse[0] if len(node.orelse) == 1 else None
+                if not isinstance(chained, ast.If):
+                    break
+                node = chained
+            continue
+        if isinstance(node, ast.While):
+            stack.append(node.test)
+            continue
+        if isinstance(node, _TRIES):
+            stack.extend([*node.body, *node.finalbody])
+            continue
+        yield node
+        if isinstance(node, (*_NESTED, ast.For, ast.AsyncFor)):
             continue
         stack.extend(ast.iter_child_nodes(node))
 
