@@ -272,7 +272,7 @@ def check(checker, node: ast.While) -> None:
             checker.report(
                 RULE,
                 call,
-                f"`{name}()` of under a millisecond in a polling loop spins: the loop burns a "
+                f"`{name}()` of a millisecond or less in a polling loop spins: the loop burns a "
                 "core waiting; block on an `Event`, a `Condition` or `queue.get(timeout=...)`, "
                 "or back off",
             )

@@ -60,15 +60,25 @@ None.
 from __future__ import annotations
 
 import ast
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
+from throughlint.effects.cpu import IO, LOOPS, NATIVE, name_cpu_bits
+from throughlint.effects.kinds import Effect
+from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import Rule
+from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.index.project import ProjectIndex
 
 RULE = Rule(
     code="TL205",
     name="cpu-work-in-thread-pool",
     summary="Pure-Python CPU work submitted to a thread pool: the GIL serialises it",
-    triggers=("ThreadPool",),
+    # no triggers: any module may hold the function a pool in another module runs
+    uses_index=True,
     preview=True,
     doc=__doc__ or "",
     bad=(
@@ -206,15 +216,74 @@ def check(checker, node: ast.Call) -> None:
     if pool is None or not pool.startswith(_POOLS):
         return
     target = _local_def(model, node.args[0])
-    if target is None or not _pure_cpu(model, target, set()):
+    if target is not None and _pure_cpu(model, target, set()):
+        checker.report(
+            RULE,
+            node,
+            f"`{target.name}` does pure-Python CPU work and no I/O, but runs on a thread "
+            "pool: the GIL lets one thread run at a time, so it gets no parallelism; use a "
+            "`ProcessPoolExecutor`",
+        )
         return
-    checker.report(
-        RULE,
-        node,
-        f"`{target.name}` does pure-Python CPU work and no I/O, but runs on a thread pool: "
-        "the GIL lets one thread run at a time, so it gets no parallelism; use a "
-        "`ProcessPoolExecutor`",
-    )
+    name = model.resolve(node.args[0])
+    if isinstance(node.args[0], (ast.Name, ast.Attribute)) and project_callee(name):
+        # a method, a function of another module, or one whose calls the file cannot
+        # judge: what it reaches is the project index's to say
+        add_pending(checker, node, "cpu_pool", callee=name, text=unparse_short(node.args[0], 40))
+
+
+_WAITS = Effect.READ | Effect.WRITE | Effect.COMMIT | Effect.REMOTE | Effect.POOL | Effect.BLOCKING
+_DEPTH = 6  # calls followed from the submitted function
+_MAX_FUNCTIONS = 400
+
+
+@RULE.on_project("cpu_pool")
+def check_reach(index: ProjectIndex, pending: dict[str, Any]) -> list:
+    """The submitted function, and every project function it reaches, neither waits nor
+    calls C code that releases the GIL, and one of them loops in Python."""
+    looping = cpu_bound(index, pending["callee"])
+    if looping is None:
+        return []
+    text = pending["text"]
+    where = "" if looping == "" else f" (the loop in `{looping.rsplit('.', 1)[-1]}`)"
+    return [
+        (
+            f"`{text}` runs pure-Python work{where} and reaches no I/O and no C code that "
+            "releases the GIL, but runs on a thread pool: the GIL lets one thread run at a "
+            "time, so it gets no parallelism; use a `ProcessPoolExecutor`",
+            None,
+            None,
+        )
+    ]
+
+
+def cpu_bound(index: ProjectIndex, name: str) -> str | None:
+    """The function that loops (its key) when ``name`` and what it reaches do CPU work
+    only; None when something waits, releases the GIL, or nothing loops. Calls the index
+    cannot follow (a receiver of unknown type, a third-party package not known to wait or
+    release the GIL) are taken as CPU work: the pool is the evidence of intent."""
+    start = index.function_facts(name)
+    if start is None:
+        return None
+    seen = {start[0]}
+    queue = deque([(start, 0)])
+    looping = None
+    while queue:
+        (key, effects, bits, callees), depth = queue.popleft()
+        if effects & _WAITS.value or bits & (IO | NATIVE):
+            return None
+        if bits & LOOPS and looping is None:
+            looping = key
+        for callee in callees:
+            if name_cpu_bits(callee) or index.summary_effects(callee) & _WAITS:
+                return None
+            found = index.function_facts(callee)
+            if found is not None and found[0] not in seen and depth < _DEPTH:
+                if len(seen) >= _MAX_FUNCTIONS:
+                    return None  # too much to tell
+                seen.add(found[0])
+                queue.append((found, depth + 1))
+    return looping
 
 
 def _local_def(model, node: ast.expr) -> ast.FunctionDef | None:
