@@ -1,17 +1,33 @@
 """## What it does
 Finds a function submitted to a thread pool (`ThreadPoolExecutor.submit` / `.map`,
 `multiprocessing.pool.ThreadPool.map` / `apply_async` / `imap`...) that does pure-Python
-CPU work and no I/O: a function defined in the same file whose body loops and whose
-every call is a pure builtin (`len`, `sum`, `sorted`...), a `math` function, a
-container or string method (`append`, `split`, `join`...), or another such function of
-the same file.
+CPU work and no I/O.
+
+Two ways to decide. In the file: a function of the same file whose body loops and whose
+every call is a pure builtin (`len`, `sum`, `sorted`...), a `math` function, a container
+or string method (`append`, `split`, `join`...), or another such function. Through the
+project index, for any other target (a bound method such as `self._process_node`, a
+function of another module, a nested function calling helpers elsewhere): the rule
+follows the calls from the submitted function (six calls deep) and reports when
+something on the way loops in Python and nothing reached
+
+- waits: a database or network call, a child process, a sleep, a lock or future wait, a
+  file *write* (the shared effect summaries, plus `throughlint.effects.cpu`), or a method
+  whose name says it waits (`read`, `send`, `upload_file`, `download`...) on a receiver
+  whose type is not known;
+- runs C code that releases the GIL: `hashlib`, `zlib`, `gzip`, `numpy`, `lxml`,
+  `tiktoken`...
+
+Reading a local file to parse it does not count as waiting: the parse dominates, and a
+read mostly comes from the page cache. Calls the index cannot follow (a method of an
+object of unknown type, a third-party function not known to wait or release the GIL)
+count as Python work; a method overridden in subclasses is judged by the definition the
+call resolves to.
 
 Pools are matched by their constructor's qualified name (resolved through imports and
-assignments). The purity decision is conservative: any call the rule does not know to be
-pure (I/O, C extensions that release the GIL such as `hashlib`, `zlib`, `numpy`, or a
-function of another module) makes the function count as not pure, and the rule stays
-quiet. Container and string methods are recognised by method name. Functions of other
-modules are not followed yet (that needs the project index's effect summaries).
+assignments); a pool whose type is chosen at run time (`self.settings["pool"]`) is not
+known and stays quiet. A function that never loops is not reported (a task too small to
+matter either way), nor one that waits for part of its time (a subprocess, then a parse).
 
 ## Why it hurts throughput
 On a standard (GIL) build of CPython only one thread runs Python bytecode at a time. A
