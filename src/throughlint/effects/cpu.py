@@ -39,7 +39,8 @@ IO_MODULES = frozenset(
 # names in otherwise CPU-bound modules that wait
 IO_NAMES = frozenset(
     {"builtins.input", "time.sleep", "threading.Event().wait",
-     "threading.Condition().wait", "threading.Thread().join", "json.dump", "pickle.dump",
+     "threading.Condition().wait", "threading.Thread().join", "threading.Lock().acquire",
+     "threading.RLock().acquire", "threading.Semaphore().acquire", "json.dump", "pickle.dump",
      "django.core.files", "django.db"}
 )  # fmt: skip
 # packages whose work runs in C or Rust with the GIL released
