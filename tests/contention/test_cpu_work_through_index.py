@@ -96,6 +96,31 @@ BAD = {
                         return dict(pool.map(_one, paths))  # flag
             """,
     },
+    "in-memory-buffers-and-url-parsing": {
+        "request.py": """\
+            from io import BytesIO
+            from urllib.parse import urlencode
+
+
+            def fake_request(path, params):
+                body = urlencode(params).encode("utf-8")
+                return {"PATH_INFO": path, "wsgi.input": BytesIO(body)}
+            """,
+        "run.py": """\
+            from concurrent.futures import ThreadPoolExecutor
+
+            from pkg.request import fake_request
+
+
+            def render(pages):
+                def _render(page):
+                    environ = fake_request(page, {"page": page})
+                    return "".join(f"<p>{key}</p>" for key in sorted(environ))
+
+                with ThreadPoolExecutor() as executor:
+                    return list(executor.map(_render, pages))  # flag
+            """,
+    },
 }
 
 CLEAN = {
