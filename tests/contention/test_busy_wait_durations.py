@@ -96,9 +96,35 @@ BAD = {
                     elif self.current == start:
                         time.sleep(0.0001)  # spin
         """,
+    "idle-branch-of-if-else": """\
+        import time
+
+
+        def drain(jobs, handle):
+            while True:
+                if not jobs:
+                    time.sleep(0.0005)  # spin
+                else:
+                    handle(jobs.popleft())
+        """,
 }
 
 CLEAN = {
+    "blocking-read-in-either-branch": """\
+        import asyncio
+
+
+        async def run(client, pubsub, poll_timeout):
+            while True:
+                try:
+                    if pubsub is None:
+                        await client.get_message(timeout=poll_timeout)
+                    else:
+                        await pubsub.get_message(timeout=poll_timeout)
+                except ConnectionError:
+                    pass
+                await asyncio.sleep(0)
+        """,
     "two-milliseconds": """\
         import time
 

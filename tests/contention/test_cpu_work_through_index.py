@@ -236,6 +236,53 @@ CLEAN = {
                             pool.submit(self._publish, name, rows)
             """,
     },
+    "get-on-a-client-of-unknown-type": {
+        "fetch.py": """\
+            def follow(client, url):
+                for _ in range(5):
+                    response = client.get(url)
+                    if response.status_code not in (301, 302):
+                        return response
+                    url = response.headers["location"]
+                return None
+            """,
+        "run.py": """\
+            from concurrent.futures import ThreadPoolExecutor
+
+            from pkg.fetch import follow
+
+
+            def probe_all(client, links):
+                with ThreadPoolExecutor() as pool:
+                    return list(pool.map(lambda link: follow(client, link), links)), list(
+                        pool.map(follow, [client] * len(links), links)
+                    )
+            """,
+    },
+    "helper-call-with-a-timeout": {
+        "probe.py": """\
+            from pkg.transport import open_channel
+
+
+            def probe(address):
+                checks = [part for part in address.split(":") if part]
+                return open_channel(address, timeout=5.0), checks
+            """,
+        "transport.py": """\
+            def open_channel(address, timeout):
+                return (address, timeout)
+            """,
+        "run.py": """\
+            from concurrent.futures import ThreadPoolExecutor
+
+            from pkg.probe import probe
+
+
+            def probe_all(addresses):
+                with ThreadPoolExecutor() as pool:
+                    return list(pool.map(probe, addresses))
+            """,
+    },
     "nothing-loops": {
         "work.py": """\
             def double(value):

@@ -58,6 +58,8 @@ IO_METHODS = frozenset(
      "save", "sleep", "wait", "result", "acquire", "communicate", "put_object", "get_object",
      "open", "urlretrieve", "retrieve", "subscribe", "publish", "delete_object", "invoke"}
 )  # fmt: skip
+_WAIT_KEYWORDS = frozenset({"timeout", "headers"})
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "stream"})
 IO_PREFIXES = ("download_", "upload_", "fetch_", "send_", "recv_", "read_", "write_", "save_")
 
 
@@ -73,7 +75,11 @@ def call_cpu_bits(model: SemanticModel, call: ast.Call) -> int:
         found = name_cpu_bits(name)
         if found or name.split(".", 1)[0] in _STDLIB:
             return found  # the standard library is classified by name, above
+    if any(keyword.arg in _WAIT_KEYWORDS for keyword in call.keywords):
+        return IO  # a call given a timeout (or request headers) waits for something
     func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _HTTP_VERBS and _names_url(call):
+        return IO  # ``client.get(url)`` on a client of unknown type
     if isinstance(func, ast.Attribute) and not isinstance(func.value, ast.Constant):
         method = func.attr
         if method in IO_METHODS or method.startswith(IO_PREFIXES):
@@ -114,3 +120,18 @@ def name_cpu_bits(name: str) -> int:
     ):
         return IO
     return 0
+
+
+def _names_url(call: ast.Call) -> bool:
+    """The first argument names a URL: ``url``, ``self.base_url``, ``"https://..."``."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Name):
+        return "url" in first.id.lower()
+    if isinstance(first, ast.Attribute):
+        return "url" in first.attr.lower()
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value.startswith(("http://", "https://"))
+    if isinstance(first, ast.JoinedStr) and first.values:
+        head = first.values[0]
+        return isinstance(head, ast.Constant) and str(head.value).startswith(("http", "/"))
+    return False

@@ -12,7 +12,10 @@ gives a literal (`self._poll_wait = 0.0005` in `__init__`); a delay computed at 
 or one that grows (backoff) is not known, and the rule stays quiet. "Idle" means the
 code a pass runs when its checks find nothing: the body of an `if` (or of an inner
 `while`) whose test only checks state is the work done when there is some, so
-`if queue: handle(queue.popleft())` next to a 0.1 ms sleep is still a spin.
+`if queue: handle(queue.popleft())` next to a 0.1 ms sleep is still a spin. The branch
+holding the sleep is the idle one; an `if` / `else` without the sleep runs one of its
+branches on every pass, so a blocking call in either (`get_message(timeout=...)`) means
+the loop waits.
 
 Sleeps and the `Empty` exceptions are matched by qualified name (`time.sleep`,
 `queue.Empty`, resolved through imports). Which calls only *check* state
@@ -361,7 +364,7 @@ def _only_checks(
     the loop blocks or does work. With ``idle``, only the idle path counts: the code an
     ``if`` or an inner ``while`` runs when its check finds work is work done per item, not
     part of the wait."""
-    for node in _idle_nodes(parts) if idle else _own_nodes(parts):
+    for node in _idle_nodes(parts, spin) if idle else _own_nodes(parts):
         if isinstance(node, (*_LOOPS, ast.Yield, ast.YieldFrom)):
             return False
         if not isinstance(node, ast.Call) or node is spin:
@@ -402,21 +405,31 @@ def _own_nodes(parts: list) -> Iterator[ast.AST]:
         stack.extend(ast.iter_child_nodes(node))
 
 
-def _idle_nodes(parts: list) -> Iterator[ast.AST]:
+def _idle_nodes(parts: list, spin: ast.Call | None) -> Iterator[ast.AST]:
     """Nodes of ``parts`` a pass runs when there is nothing to do: the tests of ``if``
     statements (and their ``elif`` chain) and of inner ``while`` loops, not their bodies;
-    not the ``except`` handlers of a ``try``. Nested functions are not entered; an inner
-    ``for`` loop is yielded (a loop over items is work)."""
+    not the ``except`` handlers of a ``try``. The branch holding ``spin`` is the idle one;
+    a chain that ends in ``else`` and does not hold it runs one of its branches on every
+    pass, so all of them count. Nested functions are not entered; an inner ``for`` loop is
+    yielded (a loop over items is work)."""
     stack = list(parts)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.If):
+            branches: list[list[ast.stmt]] = []
             while True:
                 stack.append(node.test)
+                branches.append(node.body)
                 chained = node.orelse[0] if len(node.orelse) == 1 else None
                 if not isinstance(chained, ast.If):
+                    branches.append(node.orelse)
                     break
                 node = chained
+            idle = [b for b in branches if spin is not None and _holds(b, spin)]
+            if idle:
+                stack.extend(idle[0])
+            elif branches[-1]:  # a final ``else``: some branch runs on every pass
+                stack.extend(statement for branch in branches for statement in branch)
             continue
         if isinstance(node, ast.While):
             stack.append(node.test)
@@ -428,6 +441,10 @@ def _idle_nodes(parts: list) -> Iterator[ast.AST]:
         if isinstance(node, (*_NESTED, ast.For, ast.AsyncFor)):
             continue
         stack.extend(ast.iter_child_nodes(node))
+
+
+def _holds(statements: list[ast.stmt], node: ast.AST) -> bool:
+    return any(found is node for found in _own_nodes(statements))
 
 
 def _is_trivial(statement: ast.stmt) -> bool:

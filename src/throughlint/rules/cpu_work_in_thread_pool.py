@@ -12,9 +12,10 @@ follows the calls from the submitted function (six calls deep) and reports when
 something on the way loops in Python and nothing reached
 
 - waits: a database or network call, a child process, a sleep, a lock or future wait, a
-  file *write* (the shared effect summaries, plus `throughlint.effects.cpu`), or a method
-  whose name says it waits (`read`, `send`, `upload_file`, `download`...) on a receiver
-  whose type is not known;
+  file *write* (the shared effect summaries, plus `throughlint.effects.cpu`), a method
+  whose name says it waits (`read`, `send`, `upload_file`, `download`...) or an HTTP verb
+  given a URL (`client.get(url)`) on a receiver whose type is not known, or any call
+  given a `timeout=` or `headers=`;
 - runs C code that releases the GIL: `hashlib`, `zlib`, `gzip`, `numpy`, `lxml`,
   `tiktoken`...
 
