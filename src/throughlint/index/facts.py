@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from throughlint.apis import EXECUTORS
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.blocking import blocking_call
+from throughlint.effects.cpu import LOOPS as CPU_LOOPS
+from throughlint.effects.cpu import call_cpu_bits
 from throughlint.effects.database import (
     classify_call,
     constructed_by_name,
@@ -102,6 +104,8 @@ class FileFacts:
         "cached",
         "classes",
         "codes",
+        "cpu",
+        "cpu_work",
         "edges",
         "fixed",
         "functions",
@@ -144,6 +148,11 @@ class FileFacts:
         self.arguments: list[list[Any]] = []
         self.parameters: dict[str, list[str]] = {}
         self.blocking = "TL404" in codes  # record which sync functions wait (TL404)
+        # TL205: per function, whether it loops in Python and whether a call of it leaves
+        # the GIL (``effects/cpu.py``); waiting calls are recorded too (``blocking``)
+        self.cpu_work = "TL205" in codes
+        self.blocking = self.blocking or self.cpu_work
+        self.cpu: dict[str, int] = {}
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.imports: dict[str, str] = {}  # module-level ``from x import y``: mod.y -> x.y
         # project callees called once per item (a loop over items, or a ``while`` loop
@@ -205,6 +214,7 @@ class FileFacts:
             or self.imports
             or self.hot
             or self.made
+            or self.cpu
         ):
             return None
         functions = {
@@ -229,6 +239,7 @@ class FileFacts:
             **extra,
             **({"ph": self.hot} if self.hot else {}),
             **({"n": self.made} if self.made else {}),
+            **({"cpu": self.cpu} if self.cpu else {}),
         }
         if self.cached:
             found["m"] = self.cached
@@ -1079,3 +1090,23 @@ def _lazy(node: ast.expr | None) -> str | None:
             return "noload"
         return value if isinstance(value, str) else None
     return None
+
+
+@COLLECTOR.on(ast.Call)
+def record_cpu_call(checker: Checker, node: ast.Call) -> None:
+    """TL205: a call that leaves the GIL (waits, or computes in C with it released)."""
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    function = checker.semantic.function_name
+    if facts.cpu_work and function is not None:
+        bits = call_cpu_bits(checker.semantic, node)
+        if bits:
+            facts.cpu[function] = facts.cpu.get(function, 0) | bits
+
+
+@COLLECTOR.on(ast.For, ast.While, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+def record_cpu_loop(checker: Checker, node: ast.AST) -> None:
+    """TL205: the function loops in Python."""
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    function = checker.semantic.function_name
+    if facts.cpu_work and function is not None:
+        facts.cpu[function] = facts.cpu.get(function, 0) | CPU_LOOPS

@@ -100,6 +100,7 @@ class ProjectIndex:
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.hot: dict[str, str] = {}  # callee called once per item -> where
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
+        self.cpu: dict[str, int] = {}  # TL205: loops / leaves the GIL (``effects/cpu.py``)
         self._per_item: dict[str, str] | None = None
         self._roots: frozenset[str] | None = None
         self.cached: set[str] = set()  # functions whose results are cached
@@ -136,6 +137,7 @@ class ProjectIndex:
         for name, where in facts.get("ph", {}).items():
             self.hot.setdefault(name, where)
         self.made.update(facts.get("n", {}))
+        self.cpu.update(facts.get("cpu", {}))
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
@@ -446,40 +448,51 @@ class ProjectIndex:
             return key in self._hard_commits
         return any(o in self._hard_commits for o in self._overrides(name, self._subclasses))
 
-    def _function_key(self, name: str) -> str | None:
+    def _function_key(self, name: str, known: Mapping[str, Any] | None = None) -> str | None:
         """The summarised function a resolved callee name stands for: ``mod.Class().m``
         and ``mod.Class.m`` are the method; a method a class inherits is found in a base.
-        Remembered per name: every pending call of a long loop asks about its callee."""
-        known = self._keys_known
-        if name in known:
-            return known[name]
-        found = known[name] = self._find_key(name, 0)
+        ``known``: the functions to look in (the summarised ones by default, whose answers
+        are remembered per name: every pending call of a long loop asks about its callee)."""
+        if known is not None:
+            return self._find_key(name, 0, known)
+        remembered = self._keys_known
+        if name in remembered:
+            return remembered[name]
+        found = remembered[name] = self._find_key(name, 0, self.functions)
         return found
 
-    def _find_key(self, name: str, depth: int) -> str | None:
-        if name in self.functions:
+    def _find_key(self, name: str, depth: int, known: Mapping[str, Any]) -> str | None:
+        if name in known:
             return name
         plain = name.replace("().", ".").removesuffix("()")
-        if plain in self.functions:
+        if plain in known:
             return plain
         owner, _, method = plain.rpartition(".")
         record = self.classes.get(owner)
         if record is not None and depth < 6:
             for base in record.bases:
-                found = self._find_key(f"{base}.{method}", depth + 1)
+                found = self._find_key(f"{base}.{method}", depth + 1, known)
                 if found is not None:
                     return found
         if plain in self.classes and depth < 6:  # a class called: its __init__
-            return self._find_key(f"{plain}.__init__", depth + 1)
+            return self._find_key(f"{plain}.__init__", depth + 1, known)
         if self.imports and depth < 6:  # ``app.get`` re-exported from ``app.http``
             prefix, rest = plain, ""
             while prefix:
                 target = self.imports.get(prefix)
                 if target is not None and target != prefix:
-                    return self._find_key(target + rest, depth + 1)
+                    return self._find_key(target + rest, depth + 1, known)
                 prefix, _, last = prefix.rpartition(".")
                 rest = f".{last}{rest}"
         return None
+
+    def function_facts(self, name: str) -> tuple[str, int, int, Sequence[str]] | None:
+        """The project function ``name`` stands for (TL205): its key, own effects (bits),
+        ``cpu`` bits and the names it calls; None for a name the project does not define."""
+        key = self._function_key(name) or self._function_key(name, known=self.cpu)
+        if key is None:
+            return None
+        return key, self.functions.get(key, 0), self.cpu.get(key, 0), self._callees.get(key, ())
 
     def is_async(self, name: str) -> bool:
         """``name`` is an ``async def`` of the project: a call makes a coroutine."""

@@ -1,9 +1,21 @@
 """## What it does
 Finds `while` loops that spin on a flag or a queue without ever blocking: a body that is
 only `pass` / `continue` (`while not done: pass`), a `get_nowait()` retried from an
-`except queue.Empty: continue` handler, and a `time.sleep()` / `asyncio.sleep()` of less
-than a millisecond in a loop that does nothing else but check state. Threads and asyncio
-alike.
+`except queue.Empty: continue` handler, and a `time.sleep()` / `asyncio.sleep()` of a
+millisecond or less in a loop that, while idle, does nothing else but check state.
+Threads and asyncio alike.
+
+A millisecond counts: a 1 ms poll waiting on a flag is still 1,000 wake-ups a second
+while nothing happens. The duration is read where the source states it: a literal, a
+module constant, a parameter's default, or an attribute every assignment of its class
+gives a literal (`self._poll_wait = 0.0005` in `__init__`); a delay computed at run time
+or one that grows (backoff) is not known, and the rule stays quiet. "Idle" means the
+code a pass runs when its checks find nothing: the body of an `if` (or of an inner
+`while`) whose test only checks state is the work done when there is some, so
+`if queue: handle(queue.popleft())` next to a 0.1 ms sleep is still a spin. The branch
+holding the sleep is the idle one; an `if` / `else` without the sleep runs one of its
+branches on every pass, so a blocking call in either (`get_message(timeout=...)`) means
+the loop waits.
 
 Sleeps and the `Empty` exceptions are matched by qualified name (`time.sleep`,
 `queue.Empty`, resolved through imports). Which calls only *check* state
@@ -59,6 +71,7 @@ from collections.abc import Iterator
 
 from throughlint.rules.base import Rule
 from throughlint.semantic.expressions import call_argument
+from throughlint.semantic.literal_values import number_value
 
 RULE = Rule(
     code="TL303",
@@ -106,6 +119,21 @@ def pump(inbox, handle):
         except Empty:
             pass
         sleep(0.0001)
+""",
+        """\
+import asyncio
+
+
+class SerialPoller:
+    def __init__(self, port):
+        self.port = port
+        self._poll_wait = 0.0005
+
+    async def poll(self, handle):
+        while self.port.is_open:
+            await asyncio.sleep(self._poll_wait)  # expect: TL303
+            if self.port.in_waiting:
+                handle(self.port.read(self.port.in_waiting))
 """,
     ),
     good=(
@@ -187,6 +215,21 @@ def read_all(stream):
     while stream.readline():
         pass
 """,
+        """\
+import time
+
+
+class Poller:
+    def __init__(self, interval=0.0005):
+        self.interval = interval
+
+    def run(self, sock, handle):
+        while self.running:
+            data = sock.recv(4096)
+            if data:
+                handle(data)
+            time.sleep(self.interval)
+""",
     ),
 )
 
@@ -204,8 +247,10 @@ _CHECKS = frozenset(
      "isinstance", "get"}
 )  # fmt: skip
 _SPIN_THRESHOLD = 0.001
+"""A poll of a millisecond or less spins: 1,000 wake-ups a second or more while idle."""
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
+_TRIES = (ast.Try, *([ast.TryStar] if hasattr(ast, "TryStar") else []))
 
 
 @RULE.on(ast.While)
@@ -224,13 +269,13 @@ def check(checker, node: ast.While) -> None:
         name = checker.semantic.resolve(call.func)
         if (
             name in _SLEEPS
-            and _spins(call)
-            and _only_checks(checker, [node.test, *node.body], call)
+            and _spins(checker, call)
+            and _only_checks(checker, [node.test, *node.body], call, idle=True)
         ):
             checker.report(
                 RULE,
                 call,
-                f"`{name}()` of under a millisecond in a polling loop spins: the loop burns a "
+                f"`{name}()` of a millisecond or less in a polling loop spins: the loop burns a "
                 "core waiting; block on an `Event`, a `Condition` or `queue.get(timeout=...)`, "
                 "or back off",
             )
@@ -295,27 +340,31 @@ def _is_sleep(checker, statement: ast.stmt) -> bool:
     return (
         isinstance(value, ast.Call)
         and checker.semantic.resolve(value.func) in _SLEEPS
-        and _spins(value)
+        and _spins(checker, value)
     )
 
 
-def _spins(call: ast.Call) -> bool:
-    """A sleep of a literal duration under the threshold (a variable may grow: backoff)."""
+def _spins(checker, call: ast.Call) -> bool:
+    """A sleep of at most a millisecond: a literal, or a constant, a parameter's default or
+    an attribute every assignment of its class gives such a value (``self._poll_wait =
+    0.0005``). A variable that may grow (backoff) is not known and does not count."""
     delay = call_argument(call, 0, "delay") or call_argument(call, 0, "seconds")
-    return (
-        isinstance(delay, ast.Constant)
-        and isinstance(delay.value, (int, float))
-        and not isinstance(delay.value, bool)
-        and 0 <= delay.value < _SPIN_THRESHOLD
-    )
+    value = number_value(checker.semantic, delay)
+    return value is not None and 0 <= value <= _SPIN_THRESHOLD
 
 
 def _only_checks(
-    checker, parts: list[ast.AST], spin: ast.Call | None, allow_sleep: bool = False
+    checker,
+    parts: list[ast.AST],
+    spin: ast.Call | None,
+    allow_sleep: bool = False,
+    idle: bool = False,
 ) -> bool:
     """Every call in ``parts`` only looks at state (a spinning sleep aside): nothing in
-    the loop blocks or does work."""
-    for node in _own_nodes(parts):
+    the loop blocks or does work. With ``idle``, only the idle path counts: the code an
+    ``if`` or an inner ``while`` runs when its check finds work is work done per item, not
+    part of the wait."""
+    for node in _idle_nodes(parts, spin) if idle else _own_nodes(parts):
         if isinstance(node, (*_LOOPS, ast.Yield, ast.YieldFrom)):
             return False
         if not isinstance(node, ast.Call) or node is spin:
@@ -326,7 +375,7 @@ def _only_checks(
             if node.func.attr in _CHECKS:
                 continue
         name = checker.semantic.resolve(node.func)
-        if allow_sleep and name in _SLEEPS and _spins(node):
+        if allow_sleep and name in _SLEEPS and _spins(checker, node):
             continue
         if (
             name is not None
@@ -354,6 +403,48 @@ def _own_nodes(parts: list) -> Iterator[ast.AST]:
         if isinstance(node, (*_NESTED, ast.For, ast.AsyncFor, ast.While)):
             continue
         stack.extend(ast.iter_child_nodes(node))
+
+
+def _idle_nodes(parts: list, spin: ast.Call | None) -> Iterator[ast.AST]:
+    """Nodes of ``parts`` a pass runs when there is nothing to do: the tests of ``if``
+    statements (and their ``elif`` chain) and of inner ``while`` loops, not their bodies;
+    not the ``except`` handlers of a ``try``. The branch holding ``spin`` is the idle one;
+    a chain that ends in ``else`` and does not hold it runs one of its branches on every
+    pass, so all of them count. Nested functions are not entered; an inner ``for`` loop is
+    yielded (a loop over items is work)."""
+    stack = list(parts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If):
+            branches: list[list[ast.stmt]] = []
+            while True:
+                stack.append(node.test)
+                branches.append(node.body)
+                chained = node.orelse[0] if len(node.orelse) == 1 else None
+                if not isinstance(chained, ast.If):
+                    branches.append(node.orelse)
+                    break
+                node = chained
+            idle = [b for b in branches if spin is not None and _holds(b, spin)]
+            if idle:
+                stack.extend(idle[0])
+            elif branches[-1]:  # a final ``else``: some branch runs on every pass
+                stack.extend(statement for branch in branches for statement in branch)
+            continue
+        if isinstance(node, ast.While):
+            stack.append(node.test)
+            continue
+        if isinstance(node, _TRIES):
+            stack.extend([*node.body, *node.finalbody])
+            continue
+        yield node
+        if isinstance(node, (*_NESTED, ast.For, ast.AsyncFor)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _holds(statements: list[ast.stmt], node: ast.AST) -> bool:
+    return any(found is node for found in _own_nodes(statements))
 
 
 def _is_trivial(statement: ast.stmt) -> bool:

@@ -1,17 +1,34 @@
 """## What it does
 Finds a function submitted to a thread pool (`ThreadPoolExecutor.submit` / `.map`,
 `multiprocessing.pool.ThreadPool.map` / `apply_async` / `imap`...) that does pure-Python
-CPU work and no I/O: a function defined in the same file whose body loops and whose
-every call is a pure builtin (`len`, `sum`, `sorted`...), a `math` function, a
-container or string method (`append`, `split`, `join`...), or another such function of
-the same file.
+CPU work and no I/O.
+
+Two ways to decide. In the file: a function of the same file whose body loops and whose
+every call is a pure builtin (`len`, `sum`, `sorted`...), a `math` function, a container
+or string method (`append`, `split`, `join`...), or another such function. Through the
+project index, for any other target (a bound method such as `self._process_node`, a
+function of another module, a nested function calling helpers elsewhere): the rule
+follows the calls from the submitted function (six calls deep) and reports when
+something on the way loops in Python and nothing reached
+
+- waits: a database or network call, a child process, a sleep, a lock or future wait, a
+  file *write* (the shared effect summaries, plus `throughlint.effects.cpu`), a method
+  whose name says it waits (`read`, `send`, `upload_file`, `download`...) or an HTTP verb
+  given a URL (`client.get(url)`) on a receiver whose type is not known, or any call
+  given a `timeout=` or `headers=`;
+- runs C code that releases the GIL: `hashlib`, `zlib`, `gzip`, `numpy`, `lxml`,
+  `tiktoken`...
+
+Reading a local file to parse it does not count as waiting: the parse dominates, and a
+read mostly comes from the page cache. Calls the index cannot follow (a method of an
+object of unknown type, a third-party function not known to wait or release the GIL)
+count as Python work; a method overridden in subclasses is judged by the definition the
+call resolves to.
 
 Pools are matched by their constructor's qualified name (resolved through imports and
-assignments). The purity decision is conservative: any call the rule does not know to be
-pure (I/O, C extensions that release the GIL such as `hashlib`, `zlib`, `numpy`, or a
-function of another module) makes the function count as not pure, and the rule stays
-quiet. Container and string methods are recognised by method name. Functions of other
-modules are not followed yet (that needs the project index's effect summaries).
+assignments); a pool whose type is chosen at run time (`self.settings["pool"]`) is not
+known and stays quiet. A function that never loops is not reported (a task too small to
+matter either way), nor one that waits for part of its time (a subprocess, then a parse).
 
 ## Why it hurts throughput
 On a standard (GIL) build of CPython only one thread runs Python bytecode at a time. A
@@ -60,15 +77,25 @@ None.
 from __future__ import annotations
 
 import ast
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
+from throughlint.effects.cpu import IO, LOOPS, NATIVE, name_cpu_bits
+from throughlint.effects.kinds import Effect
+from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import Rule
+from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.index.project import ProjectIndex
 
 RULE = Rule(
     code="TL205",
     name="cpu-work-in-thread-pool",
     summary="Pure-Python CPU work submitted to a thread pool: the GIL serialises it",
-    triggers=("ThreadPool",),
+    # no triggers: any module may hold the function a pool in another module runs
+    uses_index=True,
     preview=True,
     doc=__doc__ or "",
     bad=(
@@ -206,15 +233,74 @@ def check(checker, node: ast.Call) -> None:
     if pool is None or not pool.startswith(_POOLS):
         return
     target = _local_def(model, node.args[0])
-    if target is None or not _pure_cpu(model, target, set()):
+    if target is not None and _pure_cpu(model, target, set()):
+        checker.report(
+            RULE,
+            node,
+            f"`{target.name}` does pure-Python CPU work and no I/O, but runs on a thread "
+            "pool: the GIL lets one thread run at a time, so it gets no parallelism; use a "
+            "`ProcessPoolExecutor`",
+        )
         return
-    checker.report(
-        RULE,
-        node,
-        f"`{target.name}` does pure-Python CPU work and no I/O, but runs on a thread pool: "
-        "the GIL lets one thread run at a time, so it gets no parallelism; use a "
-        "`ProcessPoolExecutor`",
-    )
+    name = model.resolve(node.args[0])
+    if isinstance(node.args[0], (ast.Name, ast.Attribute)) and project_callee(name):
+        # a method, a function of another module, or one whose calls the file cannot
+        # judge: what it reaches is the project index's to say
+        add_pending(checker, node, "cpu_pool", callee=name, text=unparse_short(node.args[0], 40))
+
+
+_WAITS = Effect.READ | Effect.WRITE | Effect.COMMIT | Effect.REMOTE | Effect.POOL | Effect.BLOCKING
+_DEPTH = 6  # calls followed from the submitted function
+_MAX_FUNCTIONS = 400
+
+
+@RULE.on_project("cpu_pool")
+def check_reach(index: ProjectIndex, pending: dict[str, Any]) -> list:
+    """The submitted function, and every project function it reaches, neither waits nor
+    calls C code that releases the GIL, and one of them loops in Python."""
+    looping = cpu_bound(index, pending["callee"])
+    if looping is None:
+        return []
+    text = pending["text"]
+    where = "" if looping == "" else f" (the loop in `{looping.rsplit('.', 1)[-1]}`)"
+    return [
+        (
+            f"`{text}` runs pure-Python work{where} and reaches no I/O and no C code that "
+            "releases the GIL, but runs on a thread pool: the GIL lets one thread run at a "
+            "time, so it gets no parallelism; use a `ProcessPoolExecutor`",
+            None,
+            None,
+        )
+    ]
+
+
+def cpu_bound(index: ProjectIndex, name: str) -> str | None:
+    """The function that loops (its key) when ``name`` and what it reaches do CPU work
+    only; None when something waits, releases the GIL, or nothing loops. Calls the index
+    cannot follow (a receiver of unknown type, a third-party package not known to wait or
+    release the GIL) are taken as CPU work: the pool is the evidence of intent."""
+    start = index.function_facts(name)
+    if start is None:
+        return None
+    seen = {start[0]}
+    queue = deque([(start, 0)])
+    looping = None
+    while queue:
+        (key, effects, bits, callees), depth = queue.popleft()
+        if effects & _WAITS.value or bits & (IO | NATIVE):
+            return None
+        if bits & LOOPS and looping is None:
+            looping = key
+        for callee in callees:
+            if name_cpu_bits(callee) or index.summary_effects(callee) & _WAITS:
+                return None
+            found = index.function_facts(callee)
+            if found is not None and found[0] not in seen and depth < _DEPTH:
+                if len(seen) >= _MAX_FUNCTIONS:
+                    return None  # too much to tell
+                seen.add(found[0])
+                queue.append((found, depth + 1))
+    return looping
 
 
 def _local_def(model, node: ast.expr) -> ast.FunctionDef | None:
