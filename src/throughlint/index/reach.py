@@ -14,6 +14,12 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   through receivers the index cannot resolve would hide its hot callers.
 - a function that is cold by its name only (``placement.WEAK_COLD``: ``migrate``,
   ``install_*``) is hot when a hot function reaches it.
+- a call is followed to the functions it may run: ``mod.Class().method`` and
+  ``self.method()`` to the method, found in the class or its bases, and to the subclasses'
+  overrides (a hot call through a base reaches each override); a method called on a
+  model instance that a Django manager returns (``Model.objects.get(...).method()``, an
+  item of ``Model.objects.filter(...)``) to that model's method; a class called to its
+  ``__init__``; a name re-exported by a package to its definition.
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
   (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
@@ -42,6 +48,9 @@ from throughlint.semantic.placement import HOT, WEAK_COLD
 _ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
+_CLASS_DEPTH = 6  # bases followed up, subclasses down
+# what a Django manager's query returns a model instance from: ``get()``, ``first()``...
+_ROW_METHODS = ("get()", "first()", "last()", "latest()", "earliest()", "create()")
 
 
 def plain(name: str) -> str:
@@ -65,24 +74,102 @@ class CallGraph:
         default_factory=lambda: defaultdict(list)
     )
     parameters: dict[str, list[str]] = field(default_factory=dict)
+    # the project's classes: their bases (resolved names), and the reverse
+    bases: dict[str, list[str]] = field(default_factory=dict)
+    subclasses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    imports: dict[str, str] = field(default_factory=dict)  # re-exports: mod.y -> pkg.m.y
+    _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_facts(cls, facts: Iterable[dict]) -> CallGraph:
         graph = cls()
-        callees = graph.callees
+        raw: dict[str, set[str]] = defaultdict(set)
+        calls: list[tuple[str, str, list[str], dict[str, str]]] = []
         for file_facts in facts:
             for caller, record in (file_facts.get("f") or {}).items():
+                graph.callees.setdefault(caller, set())
                 if len(record) > 1:
-                    found = callees[caller]
-                    for callee in record[1]:
-                        name = callee.replace("().", ".").removesuffix("()")  # ``plain``
-                        if name != caller:
-                            found.add(name)
+                    raw[caller].update(record[1])
             graph.kinds.update(file_facts.get("h") or {})
             for caller, callee, positional, keywords in file_facts.get("a") or ():
-                graph.arguments[plain(callee)].append((caller, positional, keywords))
+                calls.append((caller, callee, positional, keywords))
             graph.parameters.update(file_facts.get("pa") or {})
+            for name, record in (file_facts.get("c") or {}).items():
+                graph.bases[name] = list(record.get("b") or ())
+            graph.imports.update(file_facts.get("re") or {})
+        for name, bases in graph.bases.items():
+            for base in bases:
+                graph.subclasses[base].append(name)
+        for caller, names in raw.items():
+            found = graph.callees[caller]
+            for callee in names:
+                found.update(key for key in graph.keys(callee) if key != caller)
+        for caller, callee, positional, keywords in calls:
+            for key in graph.keys(callee) or (plain(callee),):
+                graph.arguments[key].append((caller, positional, keywords))
         return graph
+
+    def keys(self, name: str) -> tuple[str, ...]:
+        """The project functions a resolved callee name may run (see the module
+        docstring); () when none is known."""
+        found = self._keys.get(name)
+        if found is None:
+            found = self._keys[name] = tuple(dict.fromkeys(self._resolve(name, 0)))
+        return found
+
+    def _resolve(self, name: str, depth: int) -> list[str]:
+        simple = plain(name)
+        model, managed, rest = name.partition(".objects.")
+        head, _, method = rest.rpartition(".")
+        if managed and model in self.bases and (head.endswith("[]") or _row(head)):
+            simple = f"{model}.{method}"  # a method of a row of ``model``
+        if simple in self.callees:
+            return [simple, *self._overrides(simple)]
+        owner, _, method = simple.rpartition(".")
+        if owner in self.bases and method:
+            inherited = self._inherited(owner, method)
+            return ([inherited] if inherited else []) + self._overrides(simple)
+        if simple in self.bases:  # a class called: its ``__init__``
+            return self._resolve(f"{simple}.__init__", depth + 1) if depth < 2 else []
+        if self.imports and depth < _CLASS_DEPTH:  # ``app.get`` re-exported from ``app.http``
+            prefix, rest = simple, ""
+            while prefix:
+                target = self.imports.get(prefix)
+                if target is not None and target != prefix:
+                    return self._resolve(target + rest, depth + 1)
+                prefix, _, last = prefix.rpartition(".")
+                rest = f".{last}{rest}"
+        return []
+
+    def _inherited(self, owner: str, method: str) -> str:
+        """``owner.method`` as the nearest base that defines it; "" when none does."""
+        todo, seen = [(owner, 0)], {owner}
+        while todo:
+            current, depth = todo.pop(0)
+            if f"{current}.{method}" in self.callees:
+                return f"{current}.{method}"
+            for base in self.bases.get(current, ()):
+                if base not in seen and depth < _CLASS_DEPTH:
+                    seen.add(base)
+                    todo.append((base, depth + 1))
+        return ""
+
+    def _overrides(self, name: str) -> list[str]:
+        """The subclasses' methods that override ``name`` (a hot call may run any)."""
+        owner, _, method = name.rpartition(".")
+        if owner not in self.subclasses or method.startswith("__"):
+            return []
+        found: list[str] = []
+        todo, seen = [(owner, 0)], {owner}
+        while todo:
+            current, depth = todo.pop()
+            for sub in self.subclasses.get(current, ()):
+                if sub not in seen and depth < _CLASS_DEPTH:
+                    seen.add(sub)
+                    if f"{sub}.{method}" in self.callees:
+                        found.append(f"{sub}.{method}")
+                    todo.append((sub, depth + 1))
+        return found
 
     def placements(self) -> dict[str, str]:
         """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
@@ -158,8 +245,13 @@ class CallGraph:
         return memo[key]
 
 
+def _row(query: str) -> bool:
+    """``filter().first()``, ``get()``: the query's text ends in a call that returns a row."""
+    return query in _ROW_METHODS or query.endswith(tuple(f".{m}" for m in _ROW_METHODS))
+
+
 # the facts the call graph is built from (``CallGraph.from_facts``)
-GRAPH_KEYS = ("f", "h", "a", "pa")
+GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re")
 
 
 @dataclass

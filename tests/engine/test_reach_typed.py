@@ -1,0 +1,197 @@
+"""Hot paths through typed calls (issue 17, round 5; ``index/reach.py``): a request
+handler reaches a model's methods through the rows a Django manager returns, a method
+through its class's bases and the subclasses' overrides, and an overridden ``save()``.
+Through the real command line, with near misses that stay unplaced."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+MODELS = """\
+from django.db import models
+
+
+class Alert(models.Model):
+    name = models.CharField(max_length=10)
+
+
+class Component(models.Model):
+    name = models.CharField(max_length=10)
+
+    def refresh_alerts(self, names):
+        for name in names:
+            Alert.objects.create(name=name)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        for other in Component.objects.filter(name=self.name):
+            Alert.objects.create(name=other.name)
+
+
+class Report(models.Model):
+    name = models.CharField(max_length=10)
+
+    def refresh_alerts(self, names):
+        for name in names:
+            Alert.objects.create(name=name)
+"""
+
+
+def project(root: Path, files: dict[str, str]) -> Path:
+    (root / "pyproject.toml").write_text("[tool.throughlint]\n")
+    for name, text in {"app/__init__.py": "", **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def kinds(run_cli, root: Path) -> dict[tuple[str, int], str | None]:
+    """(path, line) -> path_kind of every finding, held back or not."""
+    completed = run_cli(".", "--no-cache", "--show-all", "--format", "json", cwd=root)
+    assert completed.returncode in (0, 1), completed.stderr
+    found = json.loads(completed.stdout)["diagnostics"]
+    return {(d["path"], d["line"]): d.get("path_kind") for d in found}
+
+
+def lines_of(text: str, needle: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
+
+
+def line_of(text: str, needle: str) -> int:
+    return lines_of(text, needle)[0]
+
+
+ROW_VIEW = """\
+from app.models import Component
+
+
+def detail(request, pk):
+    Component.objects.get(pk=pk).refresh_alerts(request.POST.getlist("names"))
+"""
+
+
+def test_a_method_of_a_row_the_manager_returns_is_hot(run_cli, tmp_path):
+    """``Component.objects.get(...).refresh_alerts()`` in a view: Component's method is
+    hot; Report's method of the same name (near miss) is not reached and stays unplaced."""
+    project(tmp_path, {"app/models.py": MODELS, "app/views.py": ROW_VIEW})
+    found = kinds(run_cli, tmp_path)
+    component, report = lines_of(MODELS, "Alert.objects.create(name=name)")
+    assert found[("app/models.py", component)] == "hot"
+    assert found[("app/models.py", report)] is None
+
+
+def test_an_item_of_a_query_reaches_its_model_s_method(run_cli, tmp_path):
+    view = """\
+from app.models import Component
+
+
+def rebuild(request):
+    for component in Component.objects.filter(name="x"):
+        component.refresh_alerts(["a"])
+"""
+    project(tmp_path, {"app/models.py": MODELS, "app/views.py": view})
+    found = kinds(run_cli, tmp_path)
+    assert found[("app/models.py", line_of(MODELS, "for name in names") + 1)] == "hot"
+
+
+def test_a_query_s_own_method_is_not_a_row_s(run_cli, tmp_path):
+    """Near miss: ``Component.objects.filter(...).refresh_alerts()`` would be a queryset
+    method, not the model's: nothing is reached."""
+    view = """\
+from app.models import Component
+
+
+def rebuild(request):
+    Component.objects.filter(name="x").refresh_alerts(["a"])
+"""
+    project(tmp_path, {"app/models.py": MODELS, "app/views.py": view})
+    found = kinds(run_cli, tmp_path)
+    assert found[("app/models.py", line_of(MODELS, "for name in names") + 1)] is None
+
+
+def test_an_overridden_save_called_on_a_typed_instance_is_hot(run_cli, tmp_path):
+    view = """\
+from app.models import Component
+
+
+def rename(request, component: Component):
+    component.name = request.POST["name"]
+    component.save()
+"""
+    project(tmp_path, {"app/models.py": MODELS, "app/views.py": view})
+    found = kinds(run_cli, tmp_path)
+    assert found[("app/models.py", line_of(MODELS, "for other in") + 1)] == "hot"
+
+
+SERVICES = """\
+import sqlite3
+
+
+class BulkService:
+    def __init__(self, request):
+        self.request = request
+
+    def handle_request(self):
+        self.handle_update(self.request.POST.getlist("ids"))
+
+    def handle_update(self, ids):
+        raise NotImplementedError
+
+
+class UserBulkService(BulkService):
+    def handle_update(self, ids):
+        conn = sqlite3.connect("app.db")
+        for i in ids:
+            conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+
+
+class GroupBulkService(BulkService):
+    def handle_update(self, ids):
+        conn = sqlite3.connect("app.db")
+        for i in ids:
+            conn.execute("UPDATE groups SET seen = 1 WHERE id = ?", (i,))
+"""
+
+
+def test_a_call_through_a_base_reaches_the_subclass_override(run_cli, tmp_path):
+    """A route builds the subclass and calls a method it inherits, which calls
+    ``self.handle_update()``: each override is reached and hot."""
+    view = """\
+from app.services import UserBulkService
+
+
+def bulk(request):
+    return UserBulkService(request).handle_request()
+"""
+    project(tmp_path, {"app/services.py": SERVICES, "app/views.py": view})
+    found = kinds(run_cli, tmp_path)
+    for table in ("users", "groups"):
+        assert found[("app/services.py", line_of(SERVICES, f"UPDATE {table}"))] == "hot"
+
+
+def test_an_unrelated_class_with_the_method_s_name_is_not_reached(run_cli, tmp_path):
+    """Near miss: a class outside the hierarchy that defines ``handle_update`` too."""
+    other = SERVICES + textwrap.dedent(
+        """
+
+        class Importer:
+            def handle_update(self, ids):
+                conn = sqlite3.connect("app.db")
+                for i in ids:
+                    conn.execute("UPDATE imports SET seen = 1 WHERE id = ?", (i,))
+        """
+    )
+    view = """\
+from app.services import UserBulkService
+
+
+def bulk(request):
+    return UserBulkService(request).handle_request()
+"""
+    project(tmp_path, {"app/services.py": other, "app/views.py": view})
+    found = kinds(run_cli, tmp_path)
+    assert found[("app/services.py", line_of(other, "UPDATE users"))] == "hot"
+    assert found[("app/services.py", line_of(other, "UPDATE imports"))] is None
