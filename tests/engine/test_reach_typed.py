@@ -195,3 +195,94 @@ def bulk(request):
     found = kinds(run_cli, tmp_path)
     assert found[("app/services.py", line_of(other, "UPDATE users"))] == "hot"
     assert found[("app/services.py", line_of(other, "UPDATE imports"))] is None
+
+
+# --- services' main loops and functions handed on --------------------------------------
+
+SCHEDULER = """\
+import itertools
+import sqlite3
+
+
+class Scheduler:
+    def run(self):
+        for tick in itertools.count(start=1):
+            self._schedule(tick)
+
+    def drain(self, queue):
+        while queue:
+            self._expire(queue.pop())
+
+    def _schedule(self, tick):
+        conn = sqlite3.connect("app.db")
+        for row in conn.execute("SELECT id FROM runs").fetchall():
+            conn.execute("UPDATE runs SET tick = ? WHERE id = ?", (tick, row[0]))
+
+    def _expire(self, ids):
+        conn = sqlite3.connect("app.db")
+        for i in ids:
+            conn.execute("UPDATE runs SET expired = 1 WHERE id = ?", (i,))
+"""
+
+
+def test_what_a_service_s_main_loop_calls_is_hot(run_cli, tmp_path):
+    """``for tick in itertools.count():`` runs as long as the scheduler does: what it calls
+    is hot. Near miss: a ``while queue:`` loop is not a service's main loop."""
+    project(tmp_path, {"app/scheduler.py": SCHEDULER})
+    found = kinds(run_cli, tmp_path)
+    assert found[("app/scheduler.py", line_of(SCHEDULER, "SET tick"))] == "hot"
+    assert found[("app/scheduler.py", line_of(SCHEDULER, "SET expired"))] is None
+
+
+def test_a_service_loop_in_a_test_makes_nothing_hot(run_cli, tmp_path):
+    """Near miss: the same endless loop in a test file."""
+    test = """\
+import itertools
+
+from app.scheduler import Scheduler
+
+
+def test_schedule():
+    for tick in itertools.count():
+        Scheduler()._schedule(tick)
+        break
+"""
+    scheduler = SCHEDULER.replace("self._schedule(tick)", "pass")
+    project(tmp_path, {"app/scheduler.py": scheduler, "tests/test_scheduler.py": test})
+    found = kinds(run_cli, tmp_path)
+    assert found[("app/scheduler.py", line_of(scheduler, "SET tick"))] != "hot"
+
+
+NOTIFY = """\
+import sqlite3
+
+
+def notify_all(ids):
+    conn = sqlite3.connect("app.db")
+    for i in ids:
+        conn.execute("INSERT INTO notices (user_id) VALUES (?)", (i,))
+"""
+
+
+def test_a_function_handed_on_by_a_view_is_hot(run_cli, tmp_path):
+    """``transaction.on_commit(partial(notify_all, ids))`` is not resolved, but
+    ``executor.submit(notify_all, ids)`` hands the function itself on: it runs per
+    request. Near miss: a function that is only named in a string is not reached."""
+    view = """\
+from concurrent.futures import ThreadPoolExecutor
+
+from app.notify import notify_all, notify_none
+
+POOL = ThreadPoolExecutor(4)
+
+
+def publish(request):
+    POOL.submit(notify_all, request.POST.getlist("ids"))
+    POOL.submit(getattr, "notify_none")
+"""
+    notify = NOTIFY + "\n\n" + NOTIFY.split("\n\n\n")[1].replace("notify_all", "notify_none")
+    project(tmp_path, {"app/notify.py": notify, "app/views.py": view})
+    found = kinds(run_cli, tmp_path)
+    first, second = lines_of(notify, "INSERT INTO notices")
+    assert found[("app/notify.py", first)] == "hot"
+    assert found[("app/notify.py", second)] is None

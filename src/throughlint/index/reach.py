@@ -19,7 +19,12 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   overrides (a hot call through a base reaches each override); a method called on a
   model instance that a Django manager returns (``Model.objects.get(...).method()``, an
   item of ``Model.objects.filter(...)``) to that model's method; a class called to its
-  ``__init__``; a name re-exported by a package to its definition.
+  ``__init__``; a name re-exported by a package to its definition; a function handed on
+  as an argument (``on_commit(self._send)``, ``run_interaction("x", self._txn)``) is
+  called by whoever takes it, so it is followed as a call.
+- a function called on each pass of a service's main loop (``while True:``, ``for tick in
+  itertools.count():``) outside tests and migrations is hot: it runs for as long as the
+  service does (a scheduler, a daemon, a worker).
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
   (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
@@ -49,6 +54,8 @@ _ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
 _CLASS_DEPTH = 6  # bases followed up, subclasses down
+# a service loop in these runs in a test or a migration, not in a service
+_NOT_SERVICES = ("cold: test", "cold: migration", "cold: fixture")
 # what a Django manager's query returns a model instance from: ``get()``, ``first()``...
 _ROW_METHODS = ("get()", "first()", "last()", "latest()", "earliest()", "create()")
 
@@ -78,12 +85,16 @@ class CallGraph:
     bases: dict[str, list[str]] = field(default_factory=dict)
     subclasses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     imports: dict[str, str] = field(default_factory=dict)  # re-exports: mod.y -> pkg.m.y
+    # called on each pass of a service's main loop: they run as long as the service does
+    service: set[str] = field(default_factory=set)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_facts(cls, facts: Iterable[dict]) -> CallGraph:
         graph = cls()
         raw: dict[str, set[str]] = defaultdict(set)
+        service: dict[str, set[str]] = defaultdict(set)
+        passed: dict[str, set[str]] = defaultdict(set)
         calls: list[tuple[str, str, list[str], dict[str, str]]] = []
         for file_facts in facts:
             for caller, record in (file_facts.get("f") or {}).items():
@@ -97,6 +108,11 @@ class CallGraph:
             for name, record in (file_facts.get("c") or {}).items():
                 graph.bases[name] = list(record.get("b") or ())
             graph.imports.update(file_facts.get("re") or {})
+            for caller, names in (file_facts.get("service_calls") or {}).items():
+                service[caller].update(names)
+            for caller, names in (file_facts.get("passed_functions") or {}).items():
+                passed[caller].update(names)
+                graph.callees.setdefault(caller, set())
         for name, bases in graph.bases.items():
             for base in bases:
                 graph.subclasses[base].append(name)
@@ -104,6 +120,14 @@ class CallGraph:
             found = graph.callees[caller]
             for callee in names:
                 found.update(key for key in graph.keys(callee) if key != caller)
+        for caller, names in passed.items():  # a function handed on: not a class
+            found = graph.callees[caller]
+            for name in names:
+                if plain(name) not in graph.bases:
+                    found.update(key for key in graph.keys(name) if key != caller)
+        for caller, names in service.items():
+            if not graph.kinds.get(caller, "").startswith(_NOT_SERVICES):
+                graph.service.update(key for name in names for key in graph.keys(name))
         for caller, callee, positional, keywords in calls:
             for key in graph.keys(callee) or (plain(callee),):
                 graph.arguments[key].append((caller, positional, keywords))
@@ -175,6 +199,7 @@ class CallGraph:
         """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
         called = {callee for callees in self.callees.values() for callee in callees}
         hot = [name for name, kind in self.kinds.items() if kind == HOT]
+        hot += sorted(name for name in self.service if self.kinds.get(name) != HOT)
         cold = [name for name, kind in self.kinds.items() if kind.startswith("cold")]
         entries = [name for name in self.callees if name not in called and not self.kinds.get(name)]
         reached_hot = set(self._walk(hot))
@@ -251,7 +276,7 @@ def _row(query: str) -> bool:
 
 
 # the facts the call graph is built from (``CallGraph.from_facts``)
-GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re")
+GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re", "service_calls", "passed_functions")
 
 
 @dataclass

@@ -105,6 +105,8 @@ FACT_NAMES: dict[str, Shape] = {
     "g": ("map", NAME, ("fields", {"e": ("map", NAME, None)})),
     "an": ("list", NAME),
     "re": ("map", NAME, NAME),
+    "service_calls": ("map", NAME, ("list", NAME)),
+    "passed_functions": ("map", NAME, ("list", NAME)),
 }  # fmt: skip
 
 
