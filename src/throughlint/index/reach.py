@@ -13,7 +13,8 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   are called through ``self``, which the index resolves, while a public method's calls
   through receivers the index cannot resolve would hide its hot callers.
 - a function that is cold by its name only (``placement.WEAK_COLD``: ``migrate``,
-  ``install_*``) is hot when a hot function reaches it.
+  ``install_*``), or a constructor (``__init__``, "cold: start-up" by itself), is hot when
+  a hot function reaches it.
 - a call is followed to the functions it may run: ``mod.Class().method`` and
   ``self.method()`` to the method, found in the class or its bases, and to the subclasses'
   overrides (a hot call through a base reaches each override); a method called on a
@@ -48,7 +49,7 @@ from throughlint.semantic.input_size import (
     UNBOUNDED,
     UNKNOWN,
 )
-from throughlint.semantic.placement import HOT, WEAK_COLD
+from throughlint.semantic.placement import HOT, weak_cold
 
 _ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
@@ -123,7 +124,10 @@ class CallGraph:
         for caller, names in passed.items():  # a function handed on: not a class
             found = graph.callees[caller]
             for name in names:
-                if plain(name) not in graph.bases:
+                if (
+                    plain(name) not in graph.bases
+                    and f"{plain(name)}.__init__" not in graph.callees
+                ):
                     found.update(key for key in graph.keys(name) if key != caller)
         for caller, names in service.items():
             if not graph.kinds.get(caller, "").startswith(_NOT_SERVICES):
@@ -153,7 +157,9 @@ class CallGraph:
         if owner in self.bases and method:
             inherited = self._inherited(owner, method)
             return ([inherited] if inherited else []) + self._overrides(simple)
-        if simple in self.bases:  # a class called: its ``__init__``
+        if f"{simple}.__init__" in self.callees:  # a class called: its ``__init__``
+            return [f"{simple}.__init__"]
+        if simple in self.bases:  # ... or the one it inherits
             return self._resolve(f"{simple}.__init__", depth + 1) if depth < 2 else []
         if self.imports and depth < _CLASS_DEPTH:  # ``app.get`` re-exported from ``app.http``
             prefix, rest = simple, ""
@@ -206,7 +212,7 @@ class CallGraph:
         warm = reached_hot | set(self._walk(entries))
         placed: dict[str, str] = {}
         for name in reached_hot:
-            if not self.kinds.get(name) or self.kinds[name] in WEAK_COLD:
+            if not self.kinds.get(name) or weak_cold(self.kinds[name], name):
                 placed[name] = HOT
         for name, kind in self._walk_labelled(cold):
             if name not in warm and not self.kinds.get(name):
@@ -366,7 +372,7 @@ def _callers_decide(diagnostic: Diagnostic) -> bool:
 
 def _weak(diagnostic: Diagnostic) -> bool:
     """Cold by its name only: a hot caller makes it hot."""
-    return diagnostic.path_kind in WEAK_COLD and bool(diagnostic.enclosing)
+    return bool(diagnostic.enclosing) and weak_cold(diagnostic.path_kind, diagnostic.enclosing)
 
 
 def _unsized(diagnostic: Diagnostic) -> bool:
