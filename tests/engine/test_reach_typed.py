@@ -286,3 +286,66 @@ def publish(request):
     first, second = lines_of(notify, "INSERT INTO notices")
     assert found[("app/notify.py", first)] == "hot"
     assert found[("app/notify.py", second)] is None
+
+
+# --- what the wider reach must not conclude --------------------------------------------
+
+MACHINE = """\
+import sqlite3
+
+
+class Machine:
+    def translate(self, units):
+        return self._translate(units)
+
+    def _translate(self, units):
+        conn = sqlite3.connect("app.db")
+        for unit in units:
+            conn.execute("UPDATE units SET done = 1 WHERE id = ?", (unit,))
+"""
+
+MACHINE_TEST = """\
+from app.machine import Machine
+
+
+def test_translate():
+    Machine().translate([1, 2])
+"""
+
+
+def test_a_private_method_behind_a_public_one_that_only_tests_call_is_not_cold(run_cli, tmp_path):
+    """Tests call the public ``translate()``, which the index resolves; hot code may call it
+    through a receiver it cannot resolve, so ``_translate`` is not made cold through it."""
+    project(tmp_path, {"app/machine.py": MACHINE, "tests/test_machine.py": MACHINE_TEST})
+    found = kinds(run_cli, tmp_path)
+    assert found[("app/machine.py", line_of(MACHINE, "UPDATE units"))] is None
+
+
+STORE = """\
+import sqlite3
+
+
+class Store:
+    def run_interaction(self, name, function, *args):
+        return function(sqlite3.connect("app.db"), *args)
+
+    def fetch_groups(self, groups):
+        return self.run_interaction("fetch", self._groups_txn, groups)
+
+    def fetch_one(self, group):
+        return self._groups_txn(sqlite3.connect("app.db"), [group])
+
+    def _groups_txn(self, conn, groups):
+        for group in groups:
+            conn.execute("SELECT * FROM state WHERE grp = ?", (group,)).fetchall()
+"""
+
+
+def test_a_function_handed_on_is_not_sized_by_its_direct_callers_alone(run_cli, tmp_path):
+    """``fetch_one`` passes a one-item list, but ``run_interaction`` calls the function it
+    is handed with arguments the index does not see: the size stays unknown, shown."""
+    project(tmp_path, {"app/store.py": STORE})
+    completed = run_cli(".", "--no-cache", "--format", "json", cwd=tmp_path)
+    (finding,) = json.loads(completed.stdout)["diagnostics"]
+    assert finding["line"] == line_of(STORE, "SELECT * FROM state")
+    assert finding["input_size"] == "unknown"

@@ -86,6 +86,7 @@ class CallGraph:
     bases: dict[str, list[str]] = field(default_factory=dict)
     subclasses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     imports: dict[str, str] = field(default_factory=dict)  # re-exports: mod.y -> pkg.m.y
+    handed_on: set[str] = field(default_factory=set)  # passed as an argument somewhere
     # called on each pass of a service's main loop: they run as long as the service does
     service: set[str] = field(default_factory=set)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -128,7 +129,9 @@ class CallGraph:
                     plain(name) not in graph.bases
                     and f"{plain(name)}.__init__" not in graph.callees
                 ):
-                    found.update(key for key in graph.keys(name) if key != caller)
+                    keys = [key for key in graph.keys(name) if key != caller]
+                    found.update(keys)
+                    graph.handed_on.update(keys)
         for caller, names in service.items():
             if not graph.kinds.get(caller, "").startswith(_NOT_SERVICES):
                 graph.service.update(key for name in names for key in graph.keys(name))
@@ -233,15 +236,26 @@ class CallGraph:
     def _walk_labelled(self, roots: list[str]) -> Iterator[tuple[str, str]]:
         """Each function reached from ``roots``, with the placement of the first root
         that reaches it."""
-        seen = set(roots)
+        seen, starts = set(roots), set(roots)
         queue = deque((root, self.kinds[root]) for root in roots)
         while queue:
             name, kind = queue.popleft()
             yield name, kind
+            if name not in starts and not self._decided_by_callers(name):
+                continue  # a public method: callers the index cannot see may be hot
             for callee in self.callees.get(name, ()):
                 if callee not in seen:
                     seen.add(callee)
                     queue.append((callee, kind))
+
+    def _decided_by_callers(self, name: str) -> bool:
+        """Cold callers may make ``name`` cold: a function of a module, or a private method
+        (``_load_ids``), called through ``self`` where the index sees it; not a public or
+        special method, which receivers the index cannot resolve may call from hot code."""
+        owner, _, last = name.rpartition(".")
+        if last.startswith("__") and last.endswith("__"):
+            return False
+        return owner not in self.bases or last.startswith("_")
 
     def parameter_size(
         self, function: str, parameter: str, memo: dict | None = None, depth: int = 0
@@ -258,6 +272,9 @@ class CallGraph:
         if not names or parameter not in names or not calls:
             memo[key] = ""
             return ""
+        if function in self.handed_on:  # whoever takes it calls it with unseen arguments
+            memo[key] = UNKNOWN
+            return UNKNOWN
         position = names.index(parameter)
         sizes = []
         for caller, positional, keywords in calls:
