@@ -477,3 +477,50 @@ def test_cold_findings_rank_below_hot_ones(run_cli, tmp_path):
     ranked = [(d["path"], d["priority"]) for d in document["diagnostics"]]
     assert [path for path, _ in ranked] == ["app/views.py", "app/management/commands/load.py"]
     assert ranked[0][1] > ranked[1][1]
+
+
+def test_a_command_over_a_whole_table_is_held_back(run_cli, tmp_path):
+    """A management command walking every row runs when an operator chooses: held back,
+    unlike the data migration above (the output audit found none of these worth fixing).
+    Near miss: one-off maintenance by name (``backfill_slugs``) is still shown."""
+    command = """\
+from django.core.management.base import BaseCommand
+
+from shop.models import Book
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        for book in Book.objects.all():
+            book.slug = book.title.lower()
+            book.save()
+"""
+    backfill = """\
+from shop.models import Book
+
+
+def backfill_slugs():
+    for book in Book.objects.all():
+        book.slug = book.title.lower()
+        book.save()
+"""
+    models = """\
+from django.db import models
+
+
+class Book(models.Model):
+    title = models.TextField()
+    slug = models.TextField()
+"""
+    files = {
+        "shop/__init__.py": "",
+        "shop/models.py": models,
+        "shop/management/__init__.py": "",
+        "shop/management/commands/__init__.py": "",
+        "shop/management/commands/slugs.py": command,
+        "shop/maintenance.py": backfill,
+    }
+    write(tmp_path, files)
+    document = lint_json(run_cli, tmp_path)
+    assert [(d["path"], d["line"]) for d in document["diagnostics"]] == [("shop/maintenance.py", 7)]
+    assert document["summary"]["held_back"] == {"cold path": 1}
