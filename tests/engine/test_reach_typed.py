@@ -128,9 +128,12 @@ def rename(request, component: Component):
 
 SERVICES = """\
 import sqlite3
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
-class BulkService:
+class BulkService(Generic[T]):
     def __init__(self, request):
         self.request = request
 
@@ -141,7 +144,7 @@ class BulkService:
         raise NotImplementedError
 
 
-class UserBulkService(BulkService):
+class UserBulkService(BulkService[int]):
     def handle_update(self, ids):
         conn = sqlite3.connect("app.db")
         for i in ids:
@@ -157,8 +160,9 @@ class GroupBulkService(BulkService):
 
 
 def test_a_call_through_a_base_reaches_the_subclass_override(run_cli, tmp_path):
-    """A route builds the subclass and calls a method it inherits, which calls
-    ``self.handle_update()``: each override is reached and hot."""
+    """A route builds the subclass (of a generic base, ``BulkService[int]``) and calls a
+    method it inherits, which calls ``self.handle_update()``: each override is reached and
+    hot."""
     view = """\
 from app.services import UserBulkService
 

@@ -108,7 +108,8 @@ class CallGraph:
                 calls.append((caller, callee, positional, keywords))
             graph.parameters.update(file_facts.get("pa") or {})
             for name, record in (file_facts.get("c") or {}).items():
-                graph.bases[name] = list(record.get("b") or ())
+                # ``Service[Body]``, a generic base subscripted, is ``Service``
+                graph.bases[name] = [b.removesuffix("[]") for b in record.get("b") or ()]
             graph.imports.update(file_facts.get("re") or {})
             for caller, names in (file_facts.get("service_calls") or {}).items():
                 service[caller].update(names)
