@@ -353,3 +353,28 @@ def test_a_function_handed_on_is_not_sized_by_its_direct_callers_alone(run_cli, 
     (finding,) = json.loads(completed.stdout)["diagnostics"]
     assert finding["line"] == line_of(STORE, "SELECT * FROM state")
     assert finding["input_size"] == "unknown"
+
+
+ROTATOR = """\
+import sqlite3
+
+
+class Store:
+    def __init__(self, clock):
+        clock.looping_call(self._rotate, 30)
+
+    def _rotate(self):
+        conn = sqlite3.connect("app.db")
+        for row in conn.execute("SELECT id FROM notifs").fetchall():
+            conn.execute("DELETE FROM notifs WHERE id = ?", (row[0],))
+"""
+
+
+def test_a_callback_start_up_code_registers_is_not_cold(run_cli, tmp_path):
+    """``__init__`` hands ``_rotate`` to a looping call: it runs every 30 seconds for as
+    long as the server does, not at start-up, so it is not made cold (and not held back)."""
+    project(tmp_path, {"app/store.py": ROTATOR})
+    completed = run_cli(".", "--no-cache", "--format", "json", cwd=tmp_path)
+    (finding,) = json.loads(completed.stdout)["diagnostics"]
+    assert finding["line"] == line_of(ROTATOR, "DELETE FROM notifs")
+    assert finding["path_kind"] is None

@@ -22,7 +22,8 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   item of ``Model.objects.filter(...)``) to that model's method; a class called to its
   ``__init__``; a name re-exported by a package to its definition; a function handed on
   as an argument (``on_commit(self._send)``, ``run_interaction("x", self._txn)``) is
-  called by whoever takes it, so it is followed as a call.
+  called by whoever takes it: followed from hot code, but not from cold code (start-up
+  code registers callbacks that run later: ``looping_call(self._rotate)``).
 - a function called on each pass of a service's main loop (``while True:``, ``for tick in
   itertools.count():``) outside tests and migrations is hot: it runs for as long as the
   service does (a scheduler, a daemon, a worker).
@@ -86,6 +87,8 @@ class CallGraph:
     bases: dict[str, list[str]] = field(default_factory=dict)
     subclasses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     imports: dict[str, str] = field(default_factory=dict)  # re-exports: mod.y -> pkg.m.y
+    # the functions each function hands on as arguments (followed for hot code only)
+    passes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     handed_on: set[str] = field(default_factory=set)  # passed as an argument somewhere
     # called on each pass of a service's main loop: they run as long as the service does
     service: set[str] = field(default_factory=set)
@@ -124,7 +127,7 @@ class CallGraph:
             for callee in names:
                 found.update(key for key in graph.keys(callee) if key != caller)
         for caller, names in passed.items():  # a function handed on: not a class
-            found = graph.callees[caller]
+            found = graph.passes[caller]
             for name in names:
                 if (
                     plain(name) not in graph.bases
@@ -212,6 +215,9 @@ class CallGraph:
         hot += sorted(name for name in self.service if self.kinds.get(name) != HOT)
         cold = [name for name, kind in self.kinds.items() if kind.startswith("cold")]
         entries = [name for name in self.callees if name not in called and not self.kinds.get(name)]
+        # a function handed on runs when its taker calls it (a callback, a looping call):
+        # whoever hands it on, it may run in a request or a task
+        entries += sorted(self.handed_on - set(entries))
         reached_hot = set(self._walk(hot))
         warm = reached_hot | set(self._walk(entries))
         placed: dict[str, str] = {}
@@ -229,7 +235,7 @@ class CallGraph:
         while queue:
             name = queue.popleft()
             yield name
-            for callee in self.callees.get(name, ()):
+            for callee in (*self.callees.get(name, ()), *self.passes.get(name, ())):
                 if callee not in seen:
                     seen.add(callee)
                     queue.append(callee)
