@@ -12,9 +12,8 @@ the loop; a call's own ``noqa`` (applied earlier, per line) drops just that call
 
 Holding back: findings on constant or configured input (``semantic/input_size.py``: a
 fixed handful, or a list an operator sizes) or on a cold path (``semantic/placement.py``)
-are kept but left out unless ``show_all``; a loop over a whole table in a data migration
-or one-off maintenance (``migrate``, ``backfill_*``) is still shown (a deployment waits for
-it), one in a management command or a script is not. Configured input was added from the output
+are kept but left out unless ``show_all``; a cold loop over a whole table (a data
+migration walking every row) is still shown. Configured input was added from the output
 audit (``bench/accuracy/audit/policy.py``): it held back harmless findings and no real one.
 """
 
@@ -41,11 +40,6 @@ _NOUNS = {
 CONSTANT_INPUT = "constant input"
 CONFIGURED_INPUT = "configured input"
 COLD_PATH = "cold path"
-# cold code whose loop over a whole table is still shown: a data migration or one-off
-# maintenance that walks every row runs inside a deployment, which waits for it; a
-# management command or a script over a table runs when an operator chooses (the output
-# audit: none of the command findings this let through was worth fixing)
-_ONE_OFF = frozenset({"cold: migration", "cold: maintenance"})
 # a cold loop over one of these is a whole table unless its text narrows it
 _TABLE = (".objects", ".all()", ".iterator(", "query(", "select(")
 _NARROWING = ("filter", "where", "exclude", "get(", "[", "limit", "first(", "ids", "_id")
@@ -86,8 +80,8 @@ def held_back(diagnostic: Diagnostic) -> str:
         return ""
     if not diagnostic.loop_span and kind in ("cold: module level", "cold: start-up"):
         return ""  # a queue or pool made at start-up serves the hot paths
-    if kind in _ONE_OFF and _whole_table(diagnostic):
-        return ""  # a data migration walking every row holds up each deployment
+    if _whole_table(diagnostic):
+        return ""
     return f"{COLD_PATH}:{kind.removeprefix('cold:')}"
 
 
