@@ -87,6 +87,8 @@ COLD_NAMES = {
     "_install_protected_blocks": "cold: start-up registration",
     "run_block_auto_registration": "cold: start-up registration",
     "create_app": "cold: start-up registration",
+    "lifespan": "cold: start-up registration",
+    "on_shutdown": "cold: start-up registration",
 }
 
 
@@ -103,7 +105,10 @@ def test_functions_cold_by_name_are_held_back(run_cli, tmp_path, name):
 @pytest.mark.parametrize(
     "name",
     # register_*: registration also happens at run time (tests/contention)
-    ["registered_users", "register_blocks", "migrated_count", "setups_for_user", "sync_installs"],
+    [
+        *("registered_users", "register_blocks", "migrated_count", "setups_for_user"),
+        *("sync_installs", "shutdown_instances", "lifespan_of_token"),
+    ],
 )
 def test_near_miss_names_are_shown(run_cli, tmp_path, name):
     project(tmp_path, {"storage.py": PER_ITEM.format(name=name)})
@@ -264,3 +269,56 @@ def test_a_private_method_only_start_up_calls_is_cold(run_cli, tmp_path):
         (19, None),
         (24, None),
     ]
+
+
+SHUTDOWN_HOOK = """\
+import sqlite3
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.on_event("shutdown")
+def flush(ids=()):
+    conn = sqlite3.connect("app.db")
+    for i in ids:
+        conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+
+def test_a_start_up_or_shut_down_hook_is_cold(run_cli, tmp_path):
+    project(tmp_path, {"app/__init__.py": "", "app/main.py": SHUTDOWN_HOOK})
+    assert lint(run_cli, tmp_path)["summary"]["held_back"] == {"cold path": 1}
+    routed = SHUTDOWN_HOOK.replace('@app.on_event("shutdown")', '@app.post("/flush")')
+    (tmp_path / "app" / "main.py").write_text(routed)  # near miss: a route
+    (finding,) = lint(run_cli, tmp_path)["diagnostics"]
+    assert finding["path_kind"] == "hot"
+
+
+FORM = """\
+import sqlite3
+
+
+class TagForm:
+    def __init__(self, data):
+        conn = sqlite3.connect("app.db")
+        for name in data.getlist("tags"):
+            conn.execute("INSERT INTO tags (name) VALUES (?)", (name,))
+"""
+
+
+def test_a_constructor_a_view_calls_is_hot(run_cli, tmp_path):
+    """``__init__`` is start-up by itself (a service built once at import), but a form
+    built by a view runs per request; near miss: built only at module level, it stays
+    held back as start-up."""
+    view = "from app.forms import TagForm\n\n\ndef tags(request):\n    TagForm(request.POST)\n"
+    project(tmp_path, {"app/__init__.py": "", "app/forms.py": FORM, "app/views.py": view})
+    (finding,) = lint(run_cli, tmp_path)["diagnostics"]
+    assert finding["path_kind"] == "hot" and finding["line"] == 8
+    module = "from app.forms import TagForm\n\nDEFAULT = TagForm({})\n"
+    (tmp_path / "app" / "views.py").write_text(module)
+    document = lint(run_cli, tmp_path)
+    assert document["diagnostics"] == []
+    (held,) = lint(run_cli, tmp_path, "--show-all")["diagnostics"]
+    assert held["path_kind"] == "cold: start-up"

@@ -1,6 +1,7 @@
 """Evaluate hold-back policies for the default output on the classified audit rows.
 
 ``python bench/accuracy/audit/policy.py --all DIR before.tsv [second.tsv ...]``
+(``--list real``: each real row with the tool's placement and size instead)
 
 ``--all`` holds ``<app>.json`` reports made with ``--show-all`` (run.py ``--show-all``), so
 every finding carries its ``input_size``, ``path_kind`` and ``held_back`` reason. Each
@@ -61,6 +62,9 @@ POLICIES: dict[str, Policy] = {
         _shipped(d) or _not_hot(d) or _size(d) != "unbounded"
     ),
     "+ priority 20 or less (what-if, fitted)": lambda d: _shipped(d) or d["priority"] <= 20,
+    "+ unknown input not reached from hot code, or cold": lambda d: (
+        _shipped(d) or _cold(d) or (_unknown(d) and not (d.get("path_kind") or ""))
+    ),
 }
 
 
@@ -100,13 +104,30 @@ def evaluate(rows: list[dict], found: list[dict | None], policy: Policy) -> dict
     return counts
 
 
+def describe(row: dict, d: dict | None) -> str:
+    """One row: the tool's path and size, why it is held back, and the auditor's."""
+    where = f"{row['app']} {row['path']}:{row['line']} {row['rule']}"
+    auditor = f"auditor: {row.get('path_kind') or '-'}, {row.get('input_size') or '-'}"
+    if d is None:
+        return f"{where}: no finding ({auditor})"
+    tool = f"{d.get('path_kind') or '-'}, {d.get('input_size') or '-'}"
+    held = f", held back: {d['held_back']}" if d.get("held_back") else ""
+    return f"{where}: {tool}{held} ({auditor})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("tsv", nargs="+", help="classified samples")
     parser.add_argument("--all", required=True, help="reports made with --show-all")
+    parser.add_argument("--list", metavar="CLASS", help="list the rows of this class instead")
     options = parser.parse_args(argv)
     rows = rows_of(options.tsv)
     found = findings(rows, options.all)
+    if options.list:
+        for row, d in zip(rows, found, strict=True):
+            if row["class"] == options.list:
+                print(describe(row, d))
+        return 0
     missing = sum(1 for f in found if f is None)
     print(f"{len(rows)} classified rows; {missing} have no finding in the reports at all\n")
     print("| policy | real kept | harmless held back | misread held back | real share shown |")

@@ -115,7 +115,9 @@ class FileFacts:
         "made",
         "parameters",
         "pending",
+        "references",
         "seen",
+        "service",
         "signatures",
         "statements",
         "varying",
@@ -160,6 +162,12 @@ class FileFacts:
         self.hot: dict[str, str] = {}
         # functions that return an object they construct on each call: name -> constructor
         self.made: dict[str, str] = {}
+        # for ``index/reach.py``: per function, the project callees it calls on each pass
+        # of a service's main loop (``while True:``, ``for tick in itertools.count():``),
+        # and the project functions it hands on as arguments (``on_commit(self._send)``,
+        # ``run_interaction("x", self._txn)``): they run when the function does
+        self.service: dict[str, set[str]] = {}
+        self.references: dict[str, set[str]] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -215,6 +223,7 @@ class FileFacts:
             or self.hot
             or self.made
             or self.cpu
+            or self.references
         ):
             return None
         functions = {
@@ -227,6 +236,10 @@ class FileFacts:
             extra["an"] = sorted(self.asynchronous & functions.keys())
         if self.imports:
             extra["re"] = self.imports
+        if self.service:
+            extra["service_calls"] = {k: sorted(v) for k, v in self.service.items()}
+        if self.references:
+            extra["passed_functions"] = {k: sorted(v) for k, v in self.references.items()}
         found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
@@ -302,6 +315,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         _related_manager(checker, node, evaluated=False)
     if function is not None and checker.index_facts.blocking:  # type: ignore[union-attr]
         _record_blocking(checker, node, function)
+    if function is not None and (node.args or node.keywords):
+        _record_references(checker, node, function)
     effect = call_effects(model, node, checker.settings)
     if effect and function is not None and _memoised(model, node):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
@@ -351,6 +366,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
+        if any(_service_loop(model, loop) for loop in model.frame.loops):
+            facts.service.setdefault(function, set()).add(name)
         if node.args or node.keywords:
             positional = [_argument_size(model, arg) for arg in node.args]
             keywords = {k.arg: _argument_size(model, k.value) for k in node.keywords if k.arg}
@@ -401,6 +418,46 @@ def _argument_size(model, node: ast.expr) -> str:
 
 
 _BLOCKING = Effect.BLOCKING.value
+
+
+def _service_loop(model, loop) -> bool:
+    """A service's main loop: ``while True:``, ``while not self._stopped:``, or an endless
+    counter (``for tick in itertools.count():``); what it calls runs for as long as the
+    service does."""
+    if not loop.is_while:
+        return per_pass.endless_counter(model, loop)
+    test = getattr(loop.node, "test", None)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Constant):
+        return test.value is True or test.value == 1
+    return (
+        isinstance(test, ast.Attribute)
+        and isinstance(test.value, ast.Name)
+        and test.value.id == "self"
+    )
+
+
+def _record_references(checker: Checker, node: ast.Call, function: str) -> None:
+    """The functions a call hands on (``self._txn``, ``cls.load``, a function of the
+    module or imported): whoever takes them runs them when this function runs."""
+    model = checker.semantic
+    for value in (*node.args, *(keyword.value for keyword in node.keywords)):
+        if isinstance(value, ast.Attribute):
+            if not (isinstance(value.value, ast.Name) and value.value.id in ("self", "cls")):
+                continue
+        elif isinstance(value, ast.Name):
+            binding = model.lookup(value.id)
+            if binding is None or binding.kind not in (BindingKind.FUNCTION, BindingKind.IMPORT):
+                continue
+        else:
+            continue
+        name = model.resolve(value)
+        if project_callee(name) and not name.endswith(("()", "[]")):
+            facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+            facts.references.setdefault(function, set()).add(name)  # type: ignore[arg-type]
+            if function not in facts.kinds:
+                facts.kinds[function] = checker.path_kind()
 
 
 def _record_blocking(checker: Checker, node: ast.Call, function: str) -> None:

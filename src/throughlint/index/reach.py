@@ -13,7 +13,20 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   are called through ``self``, which the index resolves, while a public method's calls
   through receivers the index cannot resolve would hide its hot callers.
 - a function that is cold by its name only (``placement.WEAK_COLD``: ``migrate``,
-  ``install_*``) is hot when a hot function reaches it.
+  ``install_*``), or a constructor (``__init__``, "cold: start-up" by itself), is hot when
+  a hot function reaches it.
+- a call is followed to the functions it may run: ``mod.Class().method`` and
+  ``self.method()`` to the method, found in the class or its bases, and to the subclasses'
+  overrides (a hot call through a base reaches each override); a method called on a
+  model instance that a Django manager returns (``Model.objects.get(...).method()``, an
+  item of ``Model.objects.filter(...)``) to that model's method; a class called to its
+  ``__init__``; a name re-exported by a package to its definition; a function handed on
+  as an argument (``on_commit(self._send)``, ``run_interaction("x", self._txn)``) is
+  called by whoever takes it: followed from hot code, but not from cold code (start-up
+  code registers callbacks that run later: ``looping_call(self._rotate)``).
+- a function called on each pass of a service's main loop (``while True:``, ``for tick in
+  itertools.count():``) outside tests and migrations is hot: it runs for as long as the
+  service does (a scheduler, a daemon, a worker).
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
   (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
@@ -37,11 +50,16 @@ from throughlint.semantic.input_size import (
     UNBOUNDED,
     UNKNOWN,
 )
-from throughlint.semantic.placement import HOT, WEAK_COLD
+from throughlint.semantic.placement import HOT, weak_cold
 
 _ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
+_CLASS_DEPTH = 6  # bases followed up, subclasses down
+# a service loop in these runs in a test or a migration, not in a service
+_NOT_SERVICES = ("cold: test", "cold: migration", "cold: fixture")
+# what a Django manager's query returns a model instance from: ``get()``, ``first()``...
+_ROW_METHODS = ("get()", "first()", "last()", "latest()", "earliest()", "create()")
 
 
 def plain(name: str) -> str:
@@ -65,36 +83,146 @@ class CallGraph:
         default_factory=lambda: defaultdict(list)
     )
     parameters: dict[str, list[str]] = field(default_factory=dict)
+    # the project's classes: their bases (resolved names), and the reverse
+    bases: dict[str, list[str]] = field(default_factory=dict)
+    subclasses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    imports: dict[str, str] = field(default_factory=dict)  # re-exports: mod.y -> pkg.m.y
+    # the functions each function hands on as arguments (followed for hot code only)
+    passes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    handed_on: set[str] = field(default_factory=set)  # passed as an argument somewhere
+    # called on each pass of a service's main loop: they run as long as the service does
+    service: set[str] = field(default_factory=set)
+    _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_facts(cls, facts: Iterable[dict]) -> CallGraph:
         graph = cls()
-        callees = graph.callees
+        raw: dict[str, set[str]] = defaultdict(set)
+        service: dict[str, set[str]] = defaultdict(set)
+        passed: dict[str, set[str]] = defaultdict(set)
+        calls: list[tuple[str, str, list[str], dict[str, str]]] = []
         for file_facts in facts:
             for caller, record in (file_facts.get("f") or {}).items():
+                graph.callees.setdefault(caller, set())
                 if len(record) > 1:
-                    found = callees[caller]
-                    for callee in record[1]:
-                        name = callee.replace("().", ".").removesuffix("()")  # ``plain``
-                        if name != caller:
-                            found.add(name)
+                    raw[caller].update(record[1])
             graph.kinds.update(file_facts.get("h") or {})
             for caller, callee, positional, keywords in file_facts.get("a") or ():
-                graph.arguments[plain(callee)].append((caller, positional, keywords))
+                calls.append((caller, callee, positional, keywords))
             graph.parameters.update(file_facts.get("pa") or {})
+            for name, record in (file_facts.get("c") or {}).items():
+                # ``Service[Body]``, a generic base subscripted, is ``Service``
+                graph.bases[name] = [b.removesuffix("[]") for b in record.get("b") or ()]
+            graph.imports.update(file_facts.get("re") or {})
+            for caller, names in (file_facts.get("service_calls") or {}).items():
+                service[caller].update(names)
+            for caller, names in (file_facts.get("passed_functions") or {}).items():
+                passed[caller].update(names)
+                graph.callees.setdefault(caller, set())
+        for name, bases in graph.bases.items():
+            for base in bases:
+                graph.subclasses[base].append(name)
+        for caller, names in raw.items():
+            found = graph.callees[caller]
+            for callee in names:
+                found.update(key for key in graph.keys(callee) if key != caller)
+        for caller, names in passed.items():  # a function handed on: not a class
+            found = graph.passes[caller]
+            for name in names:
+                if (
+                    plain(name) not in graph.bases
+                    and f"{plain(name)}.__init__" not in graph.callees
+                ):
+                    keys = [key for key in graph.keys(name) if key != caller]
+                    found.update(keys)
+                    graph.handed_on.update(keys)
+        for caller, names in service.items():
+            if not graph.kinds.get(caller, "").startswith(_NOT_SERVICES):
+                graph.service.update(key for name in names for key in graph.keys(name))
+        for caller, callee, positional, keywords in calls:
+            for key in graph.keys(callee) or (plain(callee),):
+                graph.arguments[key].append((caller, positional, keywords))
         return graph
+
+    def keys(self, name: str) -> tuple[str, ...]:
+        """The project functions a resolved callee name may run (see the module
+        docstring); () when none is known."""
+        found = self._keys.get(name)
+        if found is None:
+            found = self._keys[name] = tuple(dict.fromkeys(self._resolve(name, 0)))
+        return found
+
+    def _resolve(self, name: str, depth: int) -> list[str]:
+        simple = plain(name)
+        model, managed, rest = name.partition(".objects.")
+        head, _, method = rest.rpartition(".")
+        if managed and model in self.bases and (head.endswith("[]") or _row(head)):
+            simple = f"{model}.{method}"  # a method of a row of ``model``
+        if simple in self.callees:
+            return [simple, *self._overrides(simple)]
+        owner, _, method = simple.rpartition(".")
+        if owner in self.bases and method:
+            inherited = self._inherited(owner, method)
+            return ([inherited] if inherited else []) + self._overrides(simple)
+        if f"{simple}.__init__" in self.callees:  # a class called: its ``__init__``
+            return [f"{simple}.__init__"]
+        if simple in self.bases:  # ... or the one it inherits
+            return self._resolve(f"{simple}.__init__", depth + 1) if depth < 2 else []
+        if self.imports and depth < _CLASS_DEPTH:  # ``app.get`` re-exported from ``app.http``
+            prefix, rest = simple, ""
+            while prefix:
+                target = self.imports.get(prefix)
+                if target is not None and target != prefix:
+                    return self._resolve(target + rest, depth + 1)
+                prefix, _, last = prefix.rpartition(".")
+                rest = f".{last}{rest}"
+        return []
+
+    def _inherited(self, owner: str, method: str) -> str:
+        """``owner.method`` as the nearest base that defines it; "" when none does."""
+        todo, seen = [(owner, 0)], {owner}
+        while todo:
+            current, depth = todo.pop(0)
+            if f"{current}.{method}" in self.callees:
+                return f"{current}.{method}"
+            for base in self.bases.get(current, ()):
+                if base not in seen and depth < _CLASS_DEPTH:
+                    seen.add(base)
+                    todo.append((base, depth + 1))
+        return ""
+
+    def _overrides(self, name: str) -> list[str]:
+        """The subclasses' methods that override ``name`` (a hot call may run any)."""
+        owner, _, method = name.rpartition(".")
+        if owner not in self.subclasses or method.startswith("__"):
+            return []
+        found: list[str] = []
+        todo, seen = [(owner, 0)], {owner}
+        while todo:
+            current, depth = todo.pop()
+            for sub in self.subclasses.get(current, ()):
+                if sub not in seen and depth < _CLASS_DEPTH:
+                    seen.add(sub)
+                    if f"{sub}.{method}" in self.callees:
+                        found.append(f"{sub}.{method}")
+                    todo.append((sub, depth + 1))
+        return found
 
     def placements(self) -> dict[str, str]:
         """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
         called = {callee for callees in self.callees.values() for callee in callees}
         hot = [name for name, kind in self.kinds.items() if kind == HOT]
+        hot += sorted(name for name in self.service if self.kinds.get(name) != HOT)
         cold = [name for name, kind in self.kinds.items() if kind.startswith("cold")]
         entries = [name for name in self.callees if name not in called and not self.kinds.get(name)]
+        # a function handed on runs when its taker calls it (a callback, a looping call):
+        # whoever hands it on, it may run in a request or a task
+        entries += sorted(self.handed_on - set(entries))
         reached_hot = set(self._walk(hot))
         warm = reached_hot | set(self._walk(entries))
         placed: dict[str, str] = {}
         for name in reached_hot:
-            if not self.kinds.get(name) or self.kinds[name] in WEAK_COLD:
+            if not self.kinds.get(name) or weak_cold(self.kinds[name], name):
                 placed[name] = HOT
         for name, kind in self._walk_labelled(cold):
             if name not in warm and not self.kinds.get(name):
@@ -107,7 +235,7 @@ class CallGraph:
         while queue:
             name = queue.popleft()
             yield name
-            for callee in self.callees.get(name, ()):
+            for callee in (*self.callees.get(name, ()), *self.passes.get(name, ())):
                 if callee not in seen:
                     seen.add(callee)
                     queue.append(callee)
@@ -115,15 +243,26 @@ class CallGraph:
     def _walk_labelled(self, roots: list[str]) -> Iterator[tuple[str, str]]:
         """Each function reached from ``roots``, with the placement of the first root
         that reaches it."""
-        seen = set(roots)
+        seen, starts = set(roots), set(roots)
         queue = deque((root, self.kinds[root]) for root in roots)
         while queue:
             name, kind = queue.popleft()
             yield name, kind
+            if name not in starts and not self._decided_by_callers(name):
+                continue  # a public method: callers the index cannot see may be hot
             for callee in self.callees.get(name, ()):
                 if callee not in seen:
                     seen.add(callee)
                     queue.append((callee, kind))
+
+    def _decided_by_callers(self, name: str) -> bool:
+        """Cold callers may make ``name`` cold: a function of a module, or a private method
+        (``_load_ids``), called through ``self`` where the index sees it; not a public or
+        special method, which receivers the index cannot resolve may call from hot code."""
+        owner, _, last = name.rpartition(".")
+        if last.startswith("__") and last.endswith("__"):
+            return False
+        return owner not in self.bases or last.startswith("_")
 
     def parameter_size(
         self, function: str, parameter: str, memo: dict | None = None, depth: int = 0
@@ -140,6 +279,9 @@ class CallGraph:
         if not names or parameter not in names or not calls:
             memo[key] = ""
             return ""
+        if function in self.handed_on:  # whoever takes it calls it with unseen arguments
+            memo[key] = UNKNOWN
+            return UNKNOWN
         position = names.index(parameter)
         sizes = []
         for caller, positional, keywords in calls:
@@ -158,8 +300,13 @@ class CallGraph:
         return memo[key]
 
 
+def _row(query: str) -> bool:
+    """``filter().first()``, ``get()``: the query's text ends in a call that returns a row."""
+    return query in _ROW_METHODS or query.endswith(tuple(f".{m}" for m in _ROW_METHODS))
+
+
 # the facts the call graph is built from (``CallGraph.from_facts``)
-GRAPH_KEYS = ("f", "h", "a", "pa")
+GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re", "service_calls", "passed_functions")
 
 
 @dataclass
@@ -249,7 +396,7 @@ def _callers_decide(diagnostic: Diagnostic) -> bool:
 
 def _weak(diagnostic: Diagnostic) -> bool:
     """Cold by its name only: a hot caller makes it hot."""
-    return diagnostic.path_kind in WEAK_COLD and bool(diagnostic.enclosing)
+    return bool(diagnostic.enclosing) and weak_cold(diagnostic.path_kind, diagnostic.enclosing)
 
 
 def _unsized(diagnostic: Diagnostic) -> bool:

@@ -106,6 +106,8 @@ FACT_NAMES: dict[str, Shape] = {
     "an": ("list", NAME),
     "re": ("map", NAME, NAME),
     "cpu": ("map", NAME, None),
+    "service_calls": ("map", NAME, ("list", NAME)),
+    "passed_functions": ("map", NAME, ("list", NAME)),
 }  # fmt: skip
 
 

@@ -39,6 +39,7 @@ _COLD_DECORATORS = {
     "command": "cold: command",
     "group": "cold: command",
     "register": "cold: admin action",
+    "on_event": "cold: start-up registration",  # ``@app.on_event("startup")``
 }
 _COLD_BASES = {
     "BaseCommand": "cold: management command",
@@ -67,8 +68,11 @@ _CLI_STEMS = frozenset({"cli", "__main__"})
 MAINTENANCE = "cold: maintenance"
 REGISTRATION = "cold: start-up registration"
 WEAK_COLD = frozenset({MAINTENANCE, REGISTRATION})
+START_UP = "cold: start-up"
 _MAINTENANCE_WORDS = ("migrate", "upgrade", "downgrade", "reindex", "backfill")
 _REGISTRATION_NAMES = frozenset({"setup", "register", "autodiscover", "create_app", "init_app"})
+# an ASGI lifespan and start-up / shut-down hooks (``@app.on_event("shutdown")``)
+_REGISTRATION_NAMES |= {"lifespan", "startup", "shutdown", "on_startup", "on_shutdown"}
 # not ``register_*``: registration also happens at run time (TL301's locked registries)
 _REGISTRATION_WORDS = ("install", "setup", "autodiscover", "bootstrap")
 
@@ -158,7 +162,7 @@ def code_kind(
     if stem in _HOT_FILES:
         return HOT
     if name == "__init__":
-        return "cold: start-up"
+        return START_UP  # weak (``weak_cold``): a form or a model built per request is hot
     if name.startswith("test_"):
         return "cold: test"
     if stem == "admin":
@@ -166,6 +170,13 @@ def code_kind(
     if script:
         return "cold: script"
     return ""
+
+
+def weak_cold(kind: str, function: str) -> bool:
+    """A cold placement that a hot caller found through the index overrides: one read from
+    the function's name (``WEAK_COLD``), or a constructor's (``__init__`` runs at start-up
+    for a service built once, per request for a form or a model built by a view)."""
+    return kind in WEAK_COLD or (kind == START_UP and function.rsplit(".", 1)[-1] == "__init__")
 
 
 def name_kind(name: str) -> str:
