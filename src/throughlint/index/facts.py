@@ -27,6 +27,7 @@ from throughlint.effects.blocking import blocking_call
 from throughlint.effects.database import (
     classify_call,
     constructed_by_name,
+    database_value,
     receiver_per_item,
     sql_text,
     sql_verb,
@@ -100,6 +101,7 @@ class FileFacts:
         "cached",
         "classes",
         "codes",
+        "database_values",
         "edges",
         "fixed",
         "functions",
@@ -149,6 +151,10 @@ class FileFacts:
         self.hot: dict[str, str] = {}
         # functions that return an object they construct on each call: name -> constructor
         self.made: dict[str, str] = {}
+        # module-level names bound to a database API value and functions returning one
+        # (``app.db.SessionLocal`` -> ``sqlalchemy.orm.sessionmaker()``, ``app.q.recent()``
+        # -> ``app.m.Book.objects.filter()``): what types a receiver imported from there
+        self.database_values: dict[str, str] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -203,6 +209,7 @@ class FileFacts:
             or self.imports
             or self.hot
             or self.made
+            or self.database_values
         ):
             return None
         functions = {
@@ -227,6 +234,7 @@ class FileFacts:
             **extra,
             **({"ph": self.hot} if self.hot else {}),
             **({"n": self.made} if self.made else {}),
+            **({"dbv": self.database_values} if self.database_values else {}),
         }
         if self.cached:
             found["m"] = self.cached
@@ -925,6 +933,33 @@ def record_declarative_base(checker: Checker, node: ast.AST) -> None:
     value = model.resolve(node.value)
     if value in DECLARATIVE_FACTORIES:
         checker.index_facts.classes[f"{model.module}.{target.id}"] = {"b": [value], "r": {}}  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.Assign, ast.AnnAssign, ast.Return)
+def record_database_value(checker: Checker, node: ast.AST) -> None:
+    """``SessionLocal = sessionmaker(bind=engine)`` at module level, ``return
+    Book.objects.filter(...)`` in a function: a database API value another module may
+    import or call (the index types its name-tier calls with it)."""
+    model = checker.semantic
+    if model.classes and model.function_name is None:
+        return
+    if isinstance(node, ast.Return):
+        if model.function_name is None or node.value is None:
+            return
+        key, value = f"{model.function_name}()", node.value
+    else:
+        assert isinstance(node, (ast.Assign, ast.AnnAssign))
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if model.function_name is not None or len(targets) != 1 or node.value is None:
+            return
+        if not isinstance(targets[0], ast.Name):
+            return
+        key, value = f"{model.module}.{targets[0].id}", node.value
+    if not isinstance(value, (ast.Call, ast.Attribute, ast.Name, ast.Await)):
+        return
+    found = database_value(model.resolve(value))
+    if found is not None:
+        checker.index_facts.database_values.setdefault(key, found)  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.ClassDef)

@@ -105,6 +105,7 @@ FACT_NAMES: dict[str, Shape] = {
     "g": ("map", NAME, ("fields", {"e": ("map", NAME, None)})),
     "an": ("list", NAME),
     "re": ("map", NAME, NAME),
+    "dbv": ("map", NAME, NAME),
 }  # fmt: skip
 
 
