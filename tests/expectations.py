@@ -1,5 +1,7 @@
 """Inline expectations: ``# expect: TL101`` (or ``# expect: TL101, TL102``) on a line
-says which codes must be reported there; every other line must stay clean."""
+says which codes must be reported there; every other line must stay clean.
+``# expect-preview: TL102`` marks a finding of the name tier: reported only with
+``--preview`` (a receiver known to be a database API by its name alone)."""
 
 from __future__ import annotations
 
@@ -11,15 +13,21 @@ from pathlib import Path
 
 from throughlint.diagnostics import Diagnostic
 
-_EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
+_EXPECT = re.compile(
+    r"#\s*expect(?P<preview>-preview)?:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)"
+)
 
 
-def expected(text: str, codes: Iterable[str] | None = None) -> list[tuple[int, str]]:
+def expected(
+    text: str, codes: Iterable[str] | None = None, preview: bool = False
+) -> list[tuple[int, str]]:
+    """The (line, code) pairs the comments of ``text`` expect; ``preview``: with the name
+    tier on, so ``# expect-preview:`` lines count too."""
     wanted = set(codes) if codes is not None else None
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _EXPECT.search(line)
-        if match:
+        if match and (preview or not match.group("preview")):
             for code in re.split(r"\s*,\s*", match.group("codes")):
                 if wanted is None or code in wanted:
                     found.append((number, code))
@@ -46,11 +54,19 @@ def calls(diagnostics: Iterable[dict]) -> list[dict]:
     return found
 
 
-def check_project(run_cli, tmp_path, files: dict[str, str], codes: Iterable[str], *extra: str):
+def check_project(
+    run_cli,
+    tmp_path,
+    files: dict[str, str],
+    codes: Iterable[str],
+    *extra: str,
+    preview: bool = False,
+):
     """Write ``files`` (dedented) as packages under ``tmp_path/proj``, lint it through the
     real command (run from ``tmp_path``) with ``codes`` selected, and compare the reported
-    (file, line, code) with the files' ``# expect:`` comments; returns the JSON diagnostics,
-    a loop's group replaced by its calls."""
+    (file, line, code) with the files' ``# expect:`` comments (``# expect-preview:`` too
+    when ``preview``: pass ``--preview`` in ``extra``); returns the JSON diagnostics, a
+    loop's group replaced by its calls."""
     import json
     import textwrap
 
@@ -81,7 +97,7 @@ def check_project(run_cli, tmp_path, files: dict[str, str], codes: Iterable[str]
     want = sorted(
         (name, line, code)
         for name, text in files.items()
-        for line, code in expected(textwrap.dedent(text), codes)
+        for line, code in expected(textwrap.dedent(text), codes, preview)
     )
     assert got == want
     return found

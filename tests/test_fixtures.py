@@ -86,8 +86,39 @@ def test_demo_with_preview_matches_every_expectation(path, demo_with_preview):
     """With ``--preview`` each new rule fires on its demo case and nowhere else, and the
     stable rules' findings are unchanged."""
     codes = set(known_codes())
-    want = expected(path.read_text(encoding="utf-8"), codes)
+    want = expected(path.read_text(encoding="utf-8"), codes, preview=True)
     got = sorted(item for item in demo_with_preview.get(path.resolve(), []) if item[1] in codes)
+    assert got == want
+
+
+NAME_TIER_FILES = [
+    path
+    for path in FIXTURE_FILES
+    if "expect-preview:" in path.read_text(encoding="utf-8") and DEMO not in path.parents
+]
+
+
+@pytest.fixture(scope="module")
+def findings_with_preview():
+    """The fixture projects with a name-tier case, linted with ``--preview`` (the name
+    tier on): each call's own finding."""
+    settings = Settings(project_root=str(ROOT), exclude=(), respect_gitignore=False, preview=True)
+    folders = sorted({str(path.parent) for path in NAME_TIER_FILES})
+    result = lint_paths(folders, settings, jobs=1, use_cache=False)
+    assert not result.errors
+    by_file = defaultdict(list)
+    for diagnostic in result.calls:
+        by_file[Path(diagnostic.path).resolve()].append(diagnostic)
+    return by_file
+
+
+@pytest.mark.parametrize("path", NAME_TIER_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_name_tier_findings_need_preview(path, findings_with_preview):
+    """``# expect-preview:`` lines (a receiver known by its name alone) are reported with
+    ``--preview`` and, by the test above, not without it."""
+    codes = default_codes()
+    want = expected(path.read_text(encoding="utf-8"), codes, preview=True)
+    got = actual(findings_with_preview.get(path.resolve(), []), codes)
     assert got == want
 
 

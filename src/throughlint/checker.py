@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
+from throughlint.effects.database import DbCall, name_tier
 from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
 from throughlint.semantic.input_size import UNKNOWN, input_size, loop_parameter
@@ -223,6 +224,29 @@ class Checker:
                 confidence,
                 self.placement(context.loop_input),
             )
+        )
+
+    def report_call(
+        self, rule: Rule, node: ast.AST, message: str, fix: Fix | None, found: DbCall
+    ) -> None:
+        """Report a finding on the database call ``found``. A name-tier call whose
+        receiver is a project value (``SessionLocal()`` imported from ``app.db``) waits
+        for the project index: typed when the index says what that value is, else kept
+        only when the name tier is on (``--preview``)."""
+        if not found.origin:
+            self.report(rule, node, message, fix, confidence=found.confidence)
+            return
+        from throughlint.index.facts import add_pending
+
+        add_pending(
+            self,
+            node,
+            "typed-by-index",
+            code=rule.code,
+            message=message,
+            origin=found.origin,
+            framework=found.framework,
+            **({"named": 1} if found.named and name_tier(self.settings) else {}),
         )
 
     def placement(self, loop_input: str) -> tuple:

@@ -53,7 +53,7 @@ SOURCES = {
         from app.models import User
 
         def load(session, ids):
-            return [session.get(User, pk) for pk in ids]  # expect: TL101
+            return [session.get(User, pk) for pk in ids]  # expect-preview: TL101
         """,
 }
 
@@ -73,6 +73,7 @@ MODELS = """
 @pytest.mark.parametrize("source", SOURCES.values(), ids=SOURCES.keys())
 def test_own_class_named_like_a_database_api(run_cli, tmp_path, source):
     files = {"app/models.py": MODELS, "app/ops.py": source}
+    check_project(run_cli, tmp_path, files, ("TL101",), "--show-all", "--preview", preview=True)
     check_project(run_cli, tmp_path, files, ("TL101",), "--show-all")
 
 
@@ -82,7 +83,7 @@ APP_HELD = {
 
         def add(ids, Permission):
             return [
-                current_app.appbuilder.session.query(Permission).get(pk)  # expect: TL101
+                current_app.appbuilder.session.query(Permission).get(pk)  # expect-preview: TL101
                 for pk in ids
             ]
         """,
@@ -91,7 +92,7 @@ APP_HELD = {
 
         def add(ids, Permission):
             for pk in ids:
-                g.db_session.query(Permission).get(pk)  # expect: TL101
+                g.db_session.query(Permission).get(pk)  # expect-preview: TL101
         """,
     "near-miss-flask-cookie-session": """
         from flask import session
@@ -117,7 +118,9 @@ APP_HELD = {
 def test_session_hung_on_the_frameworks_globals(run_cli, tmp_path, source):
     """``current_app.x.session`` / ``g.db_session`` are the app's own objects: flask's
     name (``flask.session`` is a cookie) says nothing about them, so the name tier counts."""
-    check_project(run_cli, tmp_path, {"app/api.py": source}, ("TL101",), "--show-all")
+    files = {"app/api.py": source}
+    check_project(run_cli, tmp_path, files, ("TL101",), "--show-all", "--preview", preview=True)
+    check_project(run_cli, tmp_path, files, ("TL101",), "--show-all")
 
 
 CONFIDENCE = {
@@ -166,11 +169,12 @@ CONFIDENCE = {
 @pytest.mark.parametrize("case", CONFIDENCE.values(), ids=CONFIDENCE.keys())
 def test_database_calls_known_by_name_are_the_heuristic_tier(run_cli, tmp_path, case):
     """A call known to be a database call only by its receiver's name carries
-    ``confidence: heuristic`` and goes away with ``heuristics = false``."""
+    ``confidence: heuristic`` (with ``--preview``: the name tier is a preview tier) and
+    goes away with ``heuristics = false``, also with ``--preview``."""
     source, confidence = case
     codes = ("TL101", "TL102", "TL103")
     files = {"app/models.py": MODELS, "app/ops.py": source}
-    found = check_project(run_cli, tmp_path, files, codes, "--show-all")
+    found = check_project(run_cli, tmp_path, files, codes, "--show-all", "--preview")
     assert {item["confidence"] for item in found} == confidence
     (tmp_path / "proj" / "pyproject.toml").write_text("[tool.throughlint]\nheuristics = false\n")
     completed = run_cli(
@@ -179,6 +183,7 @@ def test_database_calls_known_by_name_are_the_heuristic_tier(run_cli, tmp_path, 
         "json",
         "--no-cache",
         "--show-all",
+        "--preview",
         "--select",
         ",".join(codes),
     )

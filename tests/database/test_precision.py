@@ -21,8 +21,11 @@ def _lint(source: str, settings: Settings | None = None):
 
 
 def _check(source: str, settings: Settings | None = None) -> None:
+    """Without and with ``--preview`` (``# expect-preview:``: the name tier)."""
     text = textwrap.dedent(source)
     assert actual(_lint(text, settings), CODES) == expected(text, CODES)
+    preview = (settings or Settings()).with_changes(preview=True)
+    assert actual(_lint(text, preview), CODES) == expected(text, CODES, preview=True)
 
 
 CLEAN = {
@@ -249,7 +252,7 @@ SEEN = {
             for form in formset:
                 email = form.save(commit=False)
                 email.wishlist = wishlist
-                email.save()  # expect: TL102
+                email.save()  # expect-preview: TL102
         """,
     "local-helper-two-deep": """
         import sqlite3

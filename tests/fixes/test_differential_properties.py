@@ -19,6 +19,8 @@ from fix_support import fix_source
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from throughlint.settings import Settings
+
 SLOW = bool(os.environ.get("THROUGHLINT_SLOW"))
 EXAMPLES = 150 if SLOW else 30
 
@@ -244,8 +246,9 @@ def _run_commit(space: dict, data, tmp_path, label: str) -> tuple:
 @given(program=commit_programs(), data=data_lists)
 def test_commit_after_loop_declines_what_would_change_behaviour(program, data, tmp_path):
     """Rebound receivers and per-item rollback / BEGIN: even ``--unsafe-fixes`` must not
-    rewrite them (the plain case is the unsafe fix's documented change)."""
-    item = fix_source(program.text, unsafe=True)
+    rewrite them (the plain case is the unsafe fix's documented change). ``conn`` is a
+    parameter's item, known by its name: the name tier, on with ``--preview``."""
+    item = fix_source(program.text, unsafe=True, settings=Settings(preview=True))
     moved = [d for d in item.applied if d.fix is not None and d.fix.kind == "commit-after-loop"]
     assert bool(moved) == program.inside, (program.text, item.fixed)
     if moved:

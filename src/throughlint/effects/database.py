@@ -44,6 +44,13 @@ class DbCall:
     batch: bool = False
     api: str = ""
     confidence: str = "typed"
+    # a name-tier call whose receiver is a project value (``SessionLocal()`` imported
+    # from ``app.db``, an item of a project helper's result): the resolved receiver,
+    # for the project index to type (``ProjectIndex.database_value``)
+    origin: str = ""
+    # the name alone makes it a database call (the name tier, ``--preview``); False when
+    # only the index can say (``.save()`` in a file that does not import Django)
+    named: bool = True
 
 
 # --- SQL text --------------------------------------------------------------------------
@@ -406,6 +413,12 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
     if last.get("call") is call:
         return last["result"]
     result = _classify(model, call, settings)
+    if result is not None and result.confidence == HEURISTIC:
+        origin = _project_value(model, call)
+        if origin:
+            result = replace(result, origin=origin)
+        elif not (result.named and name_tier(settings)):
+            result = None
     if (
         result is not None
         and (result.framework != "django" or result.method in ("save", "delete"))
@@ -416,9 +429,139 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
     return result
 
 
+def _own_manager(model: SemanticModel, receiver: str | None) -> bool:
+    """``Registry.objects.all()`` with ``Registry`` a class of this file that no library
+    class is a base of: an ``objects`` attribute of the user's own, not a Django
+    manager."""
+    if receiver is None:
+        return False
+    for manager in DJANGO_MANAGERS:
+        index = receiver.find(f".{manager}")
+        if index > 0 and receiver[index + len(manager) + 1 : index + len(manager) + 2] in ".(":
+            return model.own_class(receiver[:index] + "()") is not None
+    return False
+
+
+MODEL_INSTANCE = "django.db.models.Model()"
+_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+_TO_ONE = frozenset(
+    {
+        "django.db.models.ForeignKey()",
+        "django.db.models.OneToOneField()",
+        "django.db.models.fields.related.ForeignKey()",
+        "django.db.models.fields.related.OneToOneField()",
+    }
+)
+
+
+def _local_model_row(model: SemanticModel, receiver: str | None) -> str | None:
+    """A receiver that starts with an instance of a Django model of this file (``self``
+    in its methods, ``Order(...)``), spelt from a model instance
+    (``django.db.models.Model().lines.all()[]``); else None."""
+    if receiver is None or not receiver.startswith(model.module + "."):
+        return None
+    end = receiver.find("()")
+    if end < 0:
+        return None
+    head, rest = receiver[: end + 2], receiver[end + 2 :]
+    class_def = model.instance_class(head)
+    if class_def is None or not _django_model_class(model, class_def):
+        return None
+    return MODEL_INSTANCE + rest
+
+
+def _related_row(model: SemanticModel, receiver: str | None, node: ast.expr) -> str | None:
+    """``self.request``: a to-one relation field of a model this file defines, read on an
+    instance (its name resolves to the field's constructor): the related row."""
+    if receiver not in _TO_ONE or not isinstance(node, ast.Attribute):
+        return None
+    owner = model.resolve(node.value)
+    return MODEL_INSTANCE if owner is not None and owner.endswith("()") else None
+
+
+def _django_model_class(model: SemanticModel, class_def: ast.ClassDef, depth: int = 0) -> bool:
+    """A class of this file that derives from ``django.db.models.Model`` (through classes
+    of this file)."""
+    for base in class_def.bases:
+        name = model.resolve(base)
+        if name in _MODEL_BASES:
+            return True
+        local = model.instance_class(f"{name}()") if name is not None else None
+        if local is not None and depth < 8 and _django_model_class(model, local, depth + 1):
+            return True
+    return False
+
+
+def _library_base(model: SemanticModel, receiver: str | None) -> str | None:
+    """An instance of a class of this file that subclasses a database API
+    (``class Session(sqlalchemy.orm.Session)``), as an instance of that API
+    (``sqlalchemy.orm.Session()``); else None."""
+    class_def = model.instance_class(receiver)
+    if class_def is None:
+        return None
+    for base in class_def.bases:
+        name = model.resolve(base)
+        if name is not None and database_value(f"{name}()") is not None:
+            return f"{name}()"
+    return None
+
+
+def _project_value(model: SemanticModel, call: ast.Call) -> str:
+    """The receiver of ``call`` resolved to a value another module of the project may
+    define (``app.db.SessionLocal()``, ``app.queries.recent()[]``); else ""."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return ""
+    receiver = model.resolve(func.value)
+    if receiver is None or "." not in receiver or receiver.startswith(model.module + "."):
+        return ""
+    root = receiver.split(".", 1)[0]
+    if root in _STDLIB or _from_module(receiver, _NOT_DATABASES + _APP_HELD):
+        return ""
+    return receiver
+
+
+def name_tier(settings: Settings) -> bool:
+    """Whether calls known to be database calls only by a name (a receiver called
+    ``session`` or ``cursor``, ``.save()`` in a file that imports Django) count: a preview
+    tier (``--preview``), and never with ``heuristics = false``."""
+    return settings.preview and settings.heuristics
+
+
 def database_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:
     found = classify_call(model, call, settings)
-    return found.effect if found is not None else Effect.NONE
+    if found is None or (found.origin and not (found.named and name_tier(settings))):
+        return Effect.NONE  # only the project index could type it: no effect of its own
+    return found.effect
+
+
+def database_value(value: str | None) -> str | None:
+    """``value`` (a resolved name) when it is a database API value worth the project
+    index's keeping: a SQLAlchemy engine, session or session factory, a DB-API
+    connection, a Django queryset or instance; else None."""
+    if value is None or value.startswith("builtins."):
+        return None
+    if _is_sqlalchemy(value) or _is_django_instance(value):
+        return value
+    if any(value.startswith(factory + "()") for factory in DB_CONNECTION_FACTORIES):
+        return value
+    chain = django_manager_chain(value + ".x")
+    if chain is not None and value.endswith("()") and chain[1][-2] in DJANGO_LAZY:
+        return value  # a queryset: its items are instances
+    return None
+
+
+def typed_value(framework: str, value: str) -> bool:
+    """``value``, what the project index says a name-tier call's receiver is
+    (``sqlalchemy.orm.sessionmaker()()``), is a database API of ``framework``: the call
+    is typed."""
+    if framework == "django":
+        return _is_django_instance(value)
+    if framework == "sqlalchemy":
+        return _is_sqlalchemy(value)
+    return _is_sqlalchemy(value) or any(
+        value.startswith(factory + "()") for factory in DB_CONNECTION_FACTORIES
+    )
 
 
 def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCall | None:
@@ -439,8 +582,14 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     method = func.attr
     receiver_node = func.value
     receiver = model.resolve(receiver_node)
-    if model.own_class(receiver) is not None:
+    if model.own_class(receiver) is not None or _own_manager(model, receiver):
         return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
+    receiver = (
+        _library_base(model, receiver)
+        or _local_model_row(model, receiver)
+        or _related_row(model, receiver, receiver_node)
+        or receiver
+    )
     if method in ("execute", "executemany", "executescript"):
         return _execute(model, call, method, receiver, receiver_node, settings)
     if method == "commit":
@@ -470,12 +619,17 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         and not call.args
         and not _no_commit(call)
         and not (isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"))
-        and _imports_django(model)
         and (receiver is None or receiver.endswith(("[]", "()")))
         and not _stdlib_object(receiver)
     ):
         return DbCall(
-            Effect.WRITE, "django", method, "django", api=f"obj.{method}()", confidence=HEURISTIC
+            Effect.WRITE,
+            "django",
+            method,
+            "django",
+            api=f"obj.{method}()",
+            confidence=HEURISTIC,
+            named=_imports_django(model),
         )
     return None
 
@@ -673,15 +827,44 @@ def _django(chain: tuple[str, list[str]], method: str) -> DbCall | None:
     return None
 
 
-def _is_django_instance(receiver: str) -> bool:
-    """An object fetched through a manager: ``Book.objects.get()``, an item of a queryset."""
+def _is_django_instance(receiver: str, depth: int = 0) -> bool:
+    """An object fetched through a manager: ``Book.objects.get()``, an item of a queryset,
+    an item or a ``get()`` of a related manager of such an object
+    (``for book in author.books.all()``), a model instance (``MODEL_INSTANCE``)."""
+    if receiver == MODEL_INSTANCE:
+        return True
     if receiver.endswith("[]"):
-        return django_manager_chain(receiver[:-2] + ".x") is not None
-    chain = django_manager_chain(receiver + ".x")
-    if chain is None:
+        rows = receiver[:-2]
+        return django_manager_chain(rows + ".x") is not None or _related_rows(rows, depth)
+    if not receiver.endswith("()"):
         return False
-    methods = chain[1]
-    return len(methods) >= 2 and methods[-2] in _SINGLE_OBJECT and receiver.endswith("()")
+    chain = django_manager_chain(receiver + ".x")
+    if chain is not None:
+        methods = chain[1]
+        return len(methods) >= 2 and methods[-2] in _SINGLE_OBJECT
+    rows, _, method = receiver[:-2].rpartition(".")
+    return method in _SINGLE_OBJECT and _related_rows(rows, depth, at_least=0)
+
+
+def _related_rows(name: str, depth: int, at_least: int = 1) -> bool:
+    """``row.books.all()`` / ``row.books.filter()``: a related manager of a Django
+    instance ``row``, through ``at_least`` queryset methods: its items are instances."""
+    head, methods = name, 0
+    while head.endswith("()"):
+        base, _, method = head[:-2].rpartition(".")
+        if method not in DJANGO_LAZY or not base:
+            return False
+        head, methods = base, methods + 1
+    base, _, attribute = head.rpartition(".")
+    return (
+        methods >= at_least
+        and depth < 4
+        and bool(base)
+        and not attribute.startswith("_")
+        and attribute not in DJANGO_MANAGERS
+        and "(" not in attribute
+        and _is_django_instance(base, depth + 1)
+    )
 
 
 _SINGLE_OBJECT = frozenset({"get", "first", "last", "latest", "earliest", "create"})

@@ -29,6 +29,7 @@ from throughlint.effects.cpu import call_cpu_bits
 from throughlint.effects.database import (
     classify_call,
     constructed_by_name,
+    database_value,
     receiver_per_item,
     sql_text,
     sql_verb,
@@ -106,6 +107,7 @@ class FileFacts:
         "codes",
         "cpu",
         "cpu_work",
+        "database_values",
         "edges",
         "fixed",
         "functions",
@@ -168,6 +170,10 @@ class FileFacts:
         # ``run_interaction("x", self._txn)``): they run when the function does
         self.service: dict[str, set[str]] = {}
         self.references: dict[str, set[str]] = {}
+        # module-level names bound to a database API value and functions returning one
+        # (``app.db.SessionLocal`` -> ``sqlalchemy.orm.sessionmaker()``, ``app.q.recent()``
+        # -> ``app.m.Book.objects.filter()``): what types a receiver imported from there
+        self.database_values: dict[str, str] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -224,6 +230,7 @@ class FileFacts:
             or self.made
             or self.cpu
             or self.references
+            or self.database_values
         ):
             return None
         functions = {
@@ -253,6 +260,7 @@ class FileFacts:
             **({"ph": self.hot} if self.hot else {}),
             **({"n": self.made} if self.made else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
+            **({"dbv": self.database_values} if self.database_values else {}),
         }
         if self.cached:
             found["m"] = self.cached
@@ -1014,6 +1022,33 @@ def record_declarative_base(checker: Checker, node: ast.AST) -> None:
     value = model.resolve(node.value)
     if value in DECLARATIVE_FACTORIES:
         checker.index_facts.classes[f"{model.module}.{target.id}"] = {"b": [value], "r": {}}  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.Assign, ast.AnnAssign, ast.Return)
+def record_database_value(checker: Checker, node: ast.AST) -> None:
+    """``SessionLocal = sessionmaker(bind=engine)`` at module level, ``return
+    Book.objects.filter(...)`` in a function: a database API value another module may
+    import or call (the index types its name-tier calls with it)."""
+    model = checker.semantic
+    if model.classes and model.function_name is None:
+        return
+    if isinstance(node, ast.Return):
+        if model.function_name is None or node.value is None:
+            return
+        key, value = f"{model.function_name}()", node.value
+    else:
+        assert isinstance(node, (ast.Assign, ast.AnnAssign))
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if model.function_name is not None or len(targets) != 1 or node.value is None:
+            return
+        if not isinstance(targets[0], ast.Name):
+            return
+        key, value = f"{model.module}.{targets[0].id}", node.value
+    if not isinstance(value, (ast.Call, ast.Attribute, ast.Name, ast.Await)):
+        return
+    found = database_value(model.resolve(value))
+    if found is not None:
+        checker.index_facts.database_values.setdefault(key, found)  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.ClassDef)

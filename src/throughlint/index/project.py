@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
+from throughlint.effects.database import MODEL_INSTANCE
 from throughlint.effects.kinds import Effect
 from throughlint.semantic.guards import holds
 
@@ -101,6 +102,8 @@ class ProjectIndex:
         self.hot: dict[str, str] = {}  # callee called once per item -> where
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
         self.cpu: dict[str, int] = {}  # TL205: loops / leaves the GIL (``effects/cpu.py``)
+        # module-level database values and functions returning one (``dbv``)
+        self.database_values: dict[str, str] = {}
         self._per_item: dict[str, str] | None = None
         self._roots: frozenset[str] | None = None
         self.cached: set[str] = set()  # functions whose results are cached
@@ -138,6 +141,7 @@ class ProjectIndex:
             self.hot.setdefault(name, where)
         self.made.update(facts.get("n", {}))
         self.cpu.update(facts.get("cpu", {}))
+        self.database_values.update(facts.get("dbv", {}))
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
@@ -555,6 +559,22 @@ class ProjectIndex:
                 text = self._witness.get(key, {}).get(str(bit.value), "")
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness
+
+    def database_value(self, origin: str) -> str | None:
+        """What a receiver resolved to a project value is, as a library value: the
+        longest prefix of ``origin`` that a module binds or a function returns
+        (``app.db.SessionLocal()`` -> ``sqlalchemy.orm.sessionmaker()()``), or an instance
+        of a Django model of the project (``app.models.Book()``); else None."""
+        values = self.database_values
+        for end in range(len(origin), 0, -1):
+            if end < len(origin) and origin[end] not in ".([":
+                continue
+            found = values.get(origin[:end])
+            if found is not None:
+                return found + origin[end:]
+            if origin.endswith("()", 0, end) and self.model_kind(origin[: end - 2]) == "django":
+                return MODEL_INSTANCE + origin[end:]  # ``Notification(...)``: a new row
+        return None
 
     def new_object(self, name: str, kinds: frozenset[str], depth: int = 0) -> str | None:
         """What calling ``name`` constructs, when it is one of ``kinds`` (library names,

@@ -108,6 +108,7 @@ FACT_NAMES: dict[str, Shape] = {
     "cpu": ("map", NAME, None),
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
+    "dbv": ("map", NAME, NAME),
 }  # fmt: skip
 
 

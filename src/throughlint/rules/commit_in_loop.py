@@ -5,6 +5,12 @@ or a SQLAlchemy session / connection, `django.db.transaction.commit()`, and per-
 `with sqlite3_connection:` blocks; also calls to project functions that commit
 (including functions decorated with `@transaction.atomic`).
 
+A receiver is a database API by its type: an import, an initialiser, an annotation, a
+queryset's or related manager's items, a session from a `sessionmaker()` or an engine,
+also one another module of the project binds or a project helper returns. A receiver
+known only by its name (`session`, `cursor`, `conn`, `db`) is the name tier: reported
+only with `--preview`, as `heuristic`.
+
 A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
 right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`), a
 loop that is the fallback arm of a bulk path (`if fast: query.delete() else: for row in
@@ -77,7 +83,7 @@ from throughlint.effects.database import (
 from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
-from throughlint.rules.through_helpers import helper_call, model_method_call
+from throughlint.rules.through_helpers import helper_call, model_method_call, typed_by_index
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_pass import is_batch_test, runs_once
@@ -214,7 +220,7 @@ def check_call(checker, node: ast.Call) -> None:
     if receiver_per_item(model, node):
         return
     fix = offers.commit_after_loop(model, node, loop)
-    _report(checker, node, loop, f"`{found.api}`", fix, found.confidence)
+    _report(checker, node, loop, f"`{found.api}`", fix, found)
 
 
 @RULE.on(ast.With, ast.AsyncWith)
@@ -249,19 +255,19 @@ def check_with(checker, node: ast.AST) -> None:
 
 
 def _report(
-    checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None, confidence="typed"
+    checker, node: ast.AST, loop: Loop, what: str, fix: Fix | None = None, found=None
 ) -> None:
     if is_batch_loop(loop) or _batch_guarded(checker, loop) or runs_once(checker.semantic, loop):
         return
-    checker.report(
-        RULE,
-        node,
+    message = (
         f"{what} commits on every pass of {describe_loop(loop)}: N commits, each waiting "
         f"for the log to reach the disk; commit once after the loop, or every few "
-        f"thousand items (`if i % 1000 == 0`)",
-        fix,
-        confidence=confidence,
+        f"thousand items (`if i % 1000 == 0`)"
     )
+    if found is not None:
+        checker.report_call(RULE, node, message, fix, found)
+    else:
+        checker.report(RULE, node, message, fix)
 
 
 def _within_atomic(model, item: ast.withitem) -> bool:
@@ -300,4 +306,5 @@ def _is_batch_test(test: ast.expr) -> bool:
 
 
 RULE.on_project("call")(helper_call(Effect.COMMIT, "commits a transaction", "N commits"))
+RULE.on_project("typed-by-index")(typed_by_index(RULE.code))
 RULE.on_project("method")(model_method_call(Effect.COMMIT, "commits a transaction", "N commits"))

@@ -13,6 +13,12 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   `relationship()`);
 - a call to a function of the project that does any of these, also in another module.
 
+A receiver is a database API by its type: an import, an initialiser, an annotation, a
+queryset's or related manager's items, a session from a `sessionmaker()` or an engine,
+also one another module of the project binds or a project helper returns. A receiver
+known only by its name (`session`, `cursor`, `conn`, `db`) is the name tier: reported
+only with `--preview`, as `heuristic`.
+
 ## Why it hurts throughput
 Every query is a round trip: the network, the parse, the plan, the result. A loop that
 issues one per item turns one query into 1 + N, and the page that was fast on ten rows
@@ -100,6 +106,7 @@ from throughlint.rules.through_helpers import (
     helper_call,
     model_method_call,
     related_manager_call,
+    typed_by_index,
 )
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
@@ -367,12 +374,13 @@ def _report(checker, node: ast.AST, loop: Loop, found: DbCall) -> None:
         if key in facts.seen:
             return
         facts.seen.add(key)
-    checker.report(
+    checker.report_call(
         RULE,
         node,
         f"`{found.api}` runs a query on every pass of {describe_loop(loop)}: 1 + N queries; "
         f"{_advice(found)}",
-        confidence=found.confidence,
+        None,
+        found,
     )
 
 
@@ -520,6 +528,7 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
 
 
 RULE.on_project("call")(helper_call(Effect.READ, "runs a query", "1 + N queries"))
+RULE.on_project("typed-by-index")(typed_by_index(RULE.code))
 RULE.on_project("method")(model_method_call(Effect.READ, "runs a query", "1 + N queries"))
 RULE.on_project("manager")(related_manager_call(writes=False))
 

@@ -8,6 +8,13 @@ loop pass (followed by a `commit`, it is TL103's finding), pymongo `insert_one /
 update_one / replace_one / delete_one`, and calls to project functions that do one of
 these.
 
+A receiver is a database API by its type: an import, an initialiser, an annotation, a
+queryset's or related manager's items (`for book in Book.objects.filter(...)`:
+`book.save()`), a session from a `sessionmaker()` or an engine, also one another module
+of the project binds or a project helper returns. A receiver known only by its name
+(`session`, `cursor`, `conn`, `db`, `.save()` on an object of unknown type in a file
+that imports Django) is the name tier: reported only with `--preview`, as `heuristic`.
+
 ## Why it hurts throughput
 Each statement is a round trip and, outside a batch, its own parse, plan and log write.
 The batched forms send many rows per round trip: thousands of rows per second become
@@ -113,6 +120,7 @@ from throughlint.rules.through_helpers import (
     helper_call,
     model_method_call,
     related_manager_call,
+    typed_by_index,
 )
 from throughlint.semantic.expressions import source_text, walk_nodes
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
@@ -317,7 +325,7 @@ def check(checker, node: ast.Call) -> None:
                 fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
             )
             return
-    checker.report(RULE, node, message, fix, confidence=found.confidence)
+    checker.report_call(RULE, node, message, fix, found)
 
 
 def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
@@ -459,6 +467,7 @@ def _per_item_flushes(model, loop: Loop) -> list[tuple[int, str]]:
 
 
 RULE.on_project("call")(helper_call(Effect.WRITE, "writes a row", "N writes"))
+RULE.on_project("typed-by-index")(typed_by_index(RULE.code))
 RULE.on_project("method")(model_method_call(Effect.WRITE, "writes a row", "N writes"))
 RULE.on_project("manager")(related_manager_call(writes=True))
 

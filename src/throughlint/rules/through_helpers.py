@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
+from throughlint.effects.database import typed_value
 
 if TYPE_CHECKING:
     from throughlint.index import ProjectIndex
@@ -109,5 +110,25 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
                 f'(`prefetch_related("{attr}")`, or one `filter(..__in=...)` and a dict)'
             )
         return [(message, pending.get("group"), None)]
+
+    return check
+
+
+def typed_by_index(code: str) -> Callable[[ProjectIndex, dict[str, Any]], list]:
+    """A check for ``typed-by-index`` pending findings of rule ``code``: a call known to
+    be a database call by its receiver's name, that receiver a value of another module
+    of the project. Typed when the index says that value is a database API
+    (``SessionLocal = sessionmaker(...)`` in ``app.db``, a helper that returns a
+    queryset); else reported only when the name tier is on (``named``)."""
+
+    def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
+        if pending["code"] != code:
+            return []
+        value = index.database_value(pending["origin"])
+        if value is not None and typed_value(pending["framework"], value):
+            return [(pending["message"], None, None, "typed")]
+        if pending.get("named"):
+            return [(pending["message"], None, None, "heuristic")]
+        return []
 
     return check
