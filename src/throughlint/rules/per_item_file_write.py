@@ -8,6 +8,10 @@ imports); `flush()` counts only on a file object this file opened (`f = open(...
 `with open(...) as f`), so a Kafka producer's or an ORM session's `flush()` is never
 taken for one.
 
+A loop over batches (`for chunk in chunks(rows, 500)`) is already the batched form and is
+not reported, except a flush or sync after writing each piece of a stream whole
+(`for chunk in response.iter_content(1024): f.write(chunk); f.flush()`).
+
 ## Why it hurts throughput
 Opening a file is a few system calls (path lookup, permission check, a new descriptor)
 and closing it flushes its buffer: per record, that is several syscalls where buffered
@@ -150,10 +154,13 @@ _FILES = frozenset({"builtins.open()", "io.open()", "codecs.open()", "pathlib.Pa
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
     loop = checker.semantic.hot_loop(include_while=True)
-    if loop is None or is_batch_loop(loop):
+    if loop is None:
         return
+    batch = is_batch_loop(loop)
     name = checker.semantic.resolve(node.func)
     if name in _OPENS or name in _PATH_OPENS:
+        if batch:
+            return
         position = 0 if name in _PATH_OPENS else 1
         mode = call_argument(node, position, "mode")
         if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "a" in mode.value:
@@ -164,7 +171,7 @@ def check(checker, node: ast.Call) -> None:
                 "a close and a buffer flush per item; open it once before the loop",
             )
         return
-    if batch_guarded(node, loop):
+    if batch_guarded(node, loop) or (batch and not _streams_items(checker, loop)):
         return
     if name in _SYNCS:
         checker.report(
@@ -186,3 +193,25 @@ def check(checker, node: ast.Call) -> None:
             f"`flush()` on every pass of {describe_loop(loop)}: one write syscall per "
             "item instead of buffered writes; flush once after the loop",
         )
+
+
+def _streams_items(checker, loop) -> bool:
+    """``for chunk in response.iter_content(1024): f.write(chunk)``: the loop's item is
+    written whole to a file this module opened, so it is a piece of a byte or text stream
+    (a batch of records would be joined or iterated first), and a flush or sync after each
+    one is per item. Worked out once per loop."""
+    memo = checker.semantic.memo("tl501-streams")
+    known = memo.get(loop.node)
+    if known is None:
+        known = memo[loop.node] = any(
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "write"
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in loop.target_names
+            and checker.semantic.resolve(node.func.value) in _FILES
+            for statement in getattr(loop.node, "body", ())
+            for node in ast.walk(statement)
+        )
+    return known
