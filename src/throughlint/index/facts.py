@@ -141,7 +141,8 @@ class FileFacts:
         self.kinds: dict[str, str] = {}
         self.arguments: list[list[Any]] = []
         self.parameters: dict[str, list[str]] = {}
-        self.blocking = "TL404" in codes  # record which sync functions wait (TL404)
+        # record which sync functions wait (TL404, TL302)
+        self.blocking = "TL404" in codes or "TL302" in codes
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.imports: dict[str, str] = {}  # module-level ``from x import y``: mod.y -> x.y
         # project callees called once per item (a loop over items, or a ``while`` loop
