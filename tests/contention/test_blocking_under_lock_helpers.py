@@ -144,3 +144,43 @@ def test_near_misses_a_per_connection_lock_an_async_helper_and_a_pure_helper(run
         },
     )
     assert _findings(run_cli) == []
+
+
+def test_a_base_class_method_whose_subclass_override_connects(run_cli, tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "db.py": """\
+                import sqlite3
+                import threading
+
+
+                class Database:
+                    def __init__(self, path):
+                        self._lock = threading.Lock()
+                        self.path = path
+                        self.conn = None
+
+                    def _connect(self):
+                        raise NotImplementedError
+
+                    def _describe(self):
+                        return "db"
+
+                    def connect(self):
+                        with self._lock:
+                            self.conn = self._connect()
+                            return self._describe()
+
+
+                class SqliteDatabase(Database):
+                    def _connect(self):
+                        return sqlite3.connect(self.path)
+                """,
+        },
+    )
+    found = _findings(run_cli)
+    assert lines_in(found, "db.py") == [19]
+    (message,) = [m for _, line, m in found if line == 19]
+    assert message.startswith("blocking call through `self._connect()` -> ")
+    assert "`sqlite3.connect()`" in message

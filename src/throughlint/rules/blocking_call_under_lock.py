@@ -14,7 +14,8 @@ redis and cloud clients are, since they are safe to share.
 Calls are followed through the project's own sync functions, in the same module or
 another (the project index's summaries, as TL404 does): `with self._lock:
 con = self._new_connection()` is reported when `_new_connection()` connects, citing the
-call inside the helper that blocks. An `async def` helper called under a threading lock
+call inside the helper that blocks; a base-class method the subclasses override
+(`self._connect()`) counts when an override blocks. An `async def` helper called under a threading lock
 only makes a coroutine and is not reported; a helper whose blocking call is a database
 call on a connection the lock's object holds (`self._insert()` -> `self._db.execute()`)
 is the per-connection lock above.
@@ -261,9 +262,16 @@ def check(checker, node: ast.Call) -> None:
 def check_helper(index: ProjectIndex, pending: dict[str, Any]) -> list:
     """A call under a lock to a sync function of the project that blocks."""
     callee = pending["callee"]
-    if index.is_async(callee) or not index.summary_effects(callee) & Effect.BLOCKING:
+    if index.is_async(callee):
         return []
-    witness = index.summary_witness(callee, Effect.BLOCKING)
+    if index.summary_effects(callee) & Effect.BLOCKING:
+        witness = index.summary_witness(callee, Effect.BLOCKING)
+    else:
+        # ``self._connect()`` in a base class whose subclasses' overrides connect
+        caller = pending.get("fn", "").rpartition(".")[2]
+        found, witness = index.override_effects(callee, caller, mask=Effect.BLOCKING)
+        if not found & Effect.BLOCKING:
+            return []
     if pending.get("owned") and _OWN_CONNECTION.match(witness):
         return []  # ``self._insert()`` -> ``self._db.execute()``: a per-connection lock
     message = (
