@@ -92,3 +92,99 @@ def test_a_flush_per_batch_of_records_stays_clean(run_cli, tmp_path):
         },
     )
     assert _findings(run_cli) == []
+
+
+def test_a_writer_method_that_reopens_its_file_per_call_is_reported(run_cli, tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "writer.py": """\
+                import logging
+
+
+                class FileWriter:
+                    def __init__(self, path, overwrite):
+                        self.path = str(path)
+                        self.overwrite = overwrite
+
+                    def write(self, s):
+                        with open(self.path, "w" if self.overwrite else "a") as f:
+                            f.write(s)
+                        self.overwrite = False
+
+
+                class LineHandler(logging.Handler):
+                    def emit(self, record):
+                        open(self.baseFilename, "a").write(self.format(record) + "\\n")
+
+
+                def export(events, path, overwrite):
+                    for event in events:
+                        with open(path, "w" if overwrite else "a") as out:
+                            out.write(event)
+                """,
+        },
+    )
+    found = _findings(run_cli)
+    assert lines_in(found, "writer.py") == [10, 17, 22]
+    messages = {line: message for _, line, message in found}
+    assert messages[10].startswith("a file opened for append on every call of `write()`")
+    assert messages[17].startswith("a file opened for append on every call of `emit()`")
+    assert messages[22].startswith("a file opened for append on every pass of the loop")
+
+
+def test_a_writer_that_keeps_its_file_open_is_clean(run_cli, tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "writer.py": """\
+                class FileWriter:
+                    def __init__(self, path, overwrite):
+                        self._file = open(path, "w" if overwrite else "a")
+
+                    def write(self, s):
+                        self._file.write(s)
+
+                    def close(self):
+                        self._file.close()
+                """,
+        },
+    )
+    assert _findings(run_cli) == []
+
+
+def test_near_misses_a_lazy_open_another_method_and_a_write_mode_choice(run_cli, tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "writer.py": """\
+                class LazyWriter:
+                    def __init__(self, path):
+                        self.path = path
+                        self._file = None
+
+                    def write(self, s):
+                        if self._file is None:
+                            self._file = open(self.path, "a")
+                        self._file.write(s)
+
+
+                class Report:
+                    def save(self, text):
+                        with open(self.path, "a") as f:
+                            f.write(text)
+
+
+                def write(s, path):
+                    with open(path, "a") as f:
+                        f.write(s)
+
+
+                def export(events, folder, binary):
+                    for name, event in events.items():
+                        with open(f"{folder}/{name}", "wb" if binary else "w") as out:
+                            out.write(event)
+                """,
+        },
+    )
+    assert _findings(run_cli) == []

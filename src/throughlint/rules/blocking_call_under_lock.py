@@ -15,10 +15,10 @@ Calls are followed through the project's own sync functions, in the same module 
 another (the project index's summaries, as TL404 does): `with self._lock:
 con = self._new_connection()` is reported when `_new_connection()` connects, citing the
 call inside the helper that blocks; a base-class method the subclasses override
-(`self._connect()`) counts when an override blocks. An `async def` helper called under a threading lock
-only makes a coroutine and is not reported; a helper whose blocking call is a database
-call on a connection the lock's object holds (`self._insert()` -> `self._db.execute()`)
-is the per-connection lock above.
+(`self._connect()`) counts when an override blocks. An `async def` helper called under a
+threading lock only makes a coroutine and is not reported; a helper whose blocking call
+is a database call on a connection the lock's object holds (`self._insert()` ->
+`self._db.execute()`) is the per-connection lock above.
 
 ## Why it hurts throughput
 While one thread waits for the network, the disk or a child process with the lock held,
