@@ -153,7 +153,7 @@ def test_a_writer_that_keeps_its_file_open_is_clean(run_cli, tmp_path):
     assert _findings(run_cli) == []
 
 
-def test_near_misses_a_lazy_open_another_method_and_a_write_mode_choice(run_cli, tmp_path):
+def test_near_misses_a_lazy_open_a_batch_sink_another_method_and_a_write_mode(run_cli, tmp_path):
     write_files(
         tmp_path,
         {
@@ -178,6 +178,13 @@ def test_near_misses_a_lazy_open_another_method_and_a_write_mode_choice(run_cli,
                 def write(s, path):
                     with open(path, "a") as f:
                         f.write(s)
+
+
+                class CsvSink:
+                    def write(self, batch):
+                        with open(self.path, "a") as f:
+                            for item in batch:
+                                f.write(f"{item.key},{item.value}\\n")
 
 
                 def export(events, folder, binary):

@@ -11,7 +11,8 @@ taken for one.
 A mode chosen at run time with an append branch (`"w" if overwrite else "a"`) counts as
 append. Outside a loop, a file opened for append at the top of a writer's `write(self,
 ...)` or a logging handler's `emit(self, record)` method is reported too: that method is
-called once per line or record written (a lazy open, `if self._file is None:`, is not).
+called once per line or record written (a lazy open, `if self._file is None:`, is not;
+nor a method that iterates its argument, `def write(self, batch): for row in batch:`).
 
 A loop over batches (`for chunk in chunks(rows, 500)`) is already the batched form and is
 not reported, except a flush or sync after writing each piece of a stream whole
@@ -253,6 +254,7 @@ def _stream_method(checker, node: ast.Call) -> str | None:
         or function.name not in _STREAM_METHODS
         or not function.args.args
         or function.args.args[0].arg != "self"
+        or _writes_a_batch(function)
     ):
         return None
     for statement in function.body:
@@ -265,6 +267,18 @@ def _stream_method(checker, node: ast.Call) -> str | None:
         if any(node is value or _receiver_is(value, node) for value in values):
             return function.name
     return None
+
+
+def _writes_a_batch(function: ast.FunctionDef) -> bool:
+    """``def write(self, batch): ... for item in batch:``: each call writes a collection
+    (a sink's batch of rows), so the open is once per batch, not per item."""
+    parameters = {arg.arg for arg in function.args.args[1:]}
+    return any(
+        isinstance(node, (ast.For, ast.comprehension))
+        and isinstance(node.iter, ast.Name)
+        and node.iter.id in parameters
+        for node in ast.walk(function)
+    )
 
 
 def _receiver_is(value: ast.expr, node: ast.Call) -> bool:
