@@ -8,6 +8,8 @@ one is skipped.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import os
@@ -18,7 +20,9 @@ from typing import Any
 from throughlint import __version__
 
 # a file's own pending findings and rule codes: read only when that file is linted, so
-# they are stored as one JSON text that a run over other files never decodes
+# they are stored as one JSON text that a run over other files never decodes, in base64:
+# a JSON text inside a JSON string escapes every quote, and scanning those escapes was a
+# third of the time to decode the cache (0.16 s against 0.11 s for 5,051 files)
 _OWN_KEYS = ("p", "codes")
 
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# throughlint cache folder\n"
@@ -137,8 +141,8 @@ class ResultCache:
         if len(entry) == 3 or not isinstance(entry[3], str):
             return entry[2]
         try:
-            own = json.loads(entry[3])
-        except ValueError:
+            own = json.loads(base64.b64decode(entry[3], validate=True))
+        except (ValueError, binascii.Error):
             return entry[2]
         return {**entry[2], **own} if isinstance(own, dict) else entry[2]
 
@@ -151,7 +155,8 @@ class ResultCache:
             own = {key: facts[key] for key in _OWN_KEYS if key in facts}
             entry = [digest, results, shared]
             if own:
-                entry.append(json.dumps(own, separators=(",", ":")))
+                text = json.dumps(own, separators=(",", ":")).encode()
+                entry.append(base64.b64encode(text).decode("ascii"))
         self.entries[self._key(path)] = entry
         self._dirty = True
 

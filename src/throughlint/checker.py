@@ -154,6 +154,10 @@ class Checker:
         self.semantic.is_package = path.endswith("/__init__.py")
         self._file_kind: str | None = None
         self._script = False
+        # the last answers of ``placement`` and ``where``, valid at the same walk position
+        # (frame, scope and bindings): every call of a long loop body asks the same
+        self._placed: tuple | None = None
+        self._context: tuple | None = None
         self._deferred: list[_Deferred] = []
         self._stack = self.semantic.node_stack
         self._failed: set[str] = set()
@@ -226,15 +230,27 @@ class Checker:
         of its input and where the code runs (``Placement``); for diagnostics and the
         project index's pending findings alike."""
         model = self.semantic
+        last = self._placed
+        if (
+            last is not None
+            and last[0] is model.frame
+            and last[1] is model.scope
+            and last[2] == model.generation
+            and last[3] == loop_input
+        ):
+            return last[4]  # its parameters, if any, were recorded with the first answer
         loop = model.hot_loop(include_while=True)
         kind = self.path_kind()
         if loop is None:
-            return ((), "", "", "", kind)
-        header = self._loop_header(loop)
-        size = input_size(model, loop, loop_input)
-        if size == UNKNOWN and self.index_facts is not None and loop_parameter(model, loop):
-            self.record_parameters()
-        return (header, describe_subject(loop), self.source.line(header[0]), size, kind)
+            placed: tuple = ((), "", "", "", kind)
+        else:
+            header = self._loop_header(loop)
+            size = input_size(model, loop, loop_input)
+            if size == UNKNOWN and self.index_facts is not None and loop_parameter(model, loop):
+                self.record_parameters()
+            placed = (header, describe_subject(loop), self.source.line(header[0]), size, kind)
+        self._placed = (model.frame, model.scope, model.generation, loop_input, placed)
+        return placed
 
     def path_kind(self) -> str:
         """Where the code at this point of the walk runs (``semantic/placement.py``)."""
@@ -271,8 +287,19 @@ class Checker:
     def where(self) -> tuple[str, FindingContext]:
         """The enclosing function (``Class.method``, "" at module level) and the ranking
         context of the node being visited; findings the index resolves later carry both."""
-        enclosing = ".".join(self._names) if self.semantic.function is not None else ""
-        return enclosing, finding_context(self.semantic, self.settings)
+        model = self.semantic
+        enclosing = ".".join(self._names) if model.function is not None else ""
+        last = self._context
+        if (
+            last is not None
+            and last[0] is model.frame
+            and last[1] is model.scope
+            and last[2] == model.generation
+        ):
+            return enclosing, last[3]
+        context = finding_context(model, self.settings)
+        self._context = (model.frame, model.scope, model.generation, context)
+        return enclosing, context
 
     # --- the walk ----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.expressions import child_nodes
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def _decision_points(body: list[ast.stmt]) -> int:
             cases = node.cases  # type: ignore[attr-defined]
             wildcard = any(getattr(case.pattern, "pattern", False) is None for case in cases)
             total += max(0, len(cases) - wildcard)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return total
 
 

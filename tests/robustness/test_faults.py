@@ -4,6 +4,7 @@ and never prints a traceback. All through the real CLI."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -344,7 +345,8 @@ def test_tampered_index_facts_in_the_cache_never_crash_the_run(run_cli, tmp_path
     for entry in document["files"].values():
         if len(entry) >= 3:  # [digest, results, shared facts, own pending findings]
             entry[2] = {"c": "garbage", "f": {"x": "y"}}
-            entry[3:] = [json.dumps({"p": [{"k": "call"}, 5, None]})]
+            own = json.dumps({"p": [{"k": "call"}, 5, None]}).encode()
+            entry[3:] = [base64.b64encode(own).decode()]  # stored as JSON in base64
             tampered += 1
     assert tampered
     cache_file.write_text(json.dumps(document))

@@ -86,6 +86,8 @@ DECLARATIVE_FACTORIES = frozenset(
 _ATOMIC = frozenset({"django.db.transaction.atomic", "django.db.transaction.atomic()"})
 _STDLIB = frozenset(sys.stdlib_module_names)
 _BUFFERED = frozenset({"add", "add_all", "delete"})
+# the effect bits in ``Effect``'s order (iterating the flag class costs more, per call)
+_FLAG_VALUES = tuple(flag.value for flag in Effect if flag.value)
 
 
 class FileFacts:
@@ -160,9 +162,9 @@ class FileFacts:
     def site(self, function: str, effect: int, guard: list | None) -> None:
         """One place where ``function`` has ``effect``, under ``guard`` (or none)."""
         known = self.bit_guards.setdefault(function, {})
-        for flag in Effect:
-            if flag.value and effect & flag.value:
-                bit = str(flag.value)
+        for value in _FLAG_VALUES:
+            if effect & value:
+                bit = str(value)
                 if bit not in known:
                     known[bit] = guard or 0
                 elif known[bit] != guard:
@@ -277,6 +279,9 @@ def project_callee(name: str | None) -> bool:
 # --- handlers --------------------------------------------------------------------------
 
 
+_READ_WRITE = Effect.READ | Effect.WRITE
+
+
 @COLLECTOR.on(ast.Call)
 def record_call(checker: Checker, node: ast.Call) -> None:
     model = checker.semantic
@@ -291,7 +296,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if effect and function is not None and _memoised(model, node):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
     constructed = None
-    if effect & (Effect.READ | Effect.WRITE):
+    if effect & _READ_WRITE:
         found = classify_call(model, node, checker.settings)
         if found is not None and found.lazy:  # a queryset built, not yet run
             effect &= ~Effect.READ
@@ -313,9 +318,9 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             if new:
                 record[0] |= effect.value
                 witness = _witness(checker, node)
-                for flag in Effect:
-                    if flag.value and new & flag.value:
-                        record[2][str(flag.value)] = witness
+                for value in _FLAG_VALUES:
+                    if new & value:
+                        record[2][str(value)] = witness
             return
     elif effect:
         return
@@ -337,8 +342,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
         if node.args or node.keywords:
-            positional = [argument_size(model, arg) for arg in node.args]
-            keywords = {k.arg: argument_size(model, k.value) for k in node.keywords if k.arg}
+            positional = [_argument_size(model, arg) for arg in node.args]
+            keywords = {k.arg: _argument_size(model, k.value) for k in node.keywords if k.arg}
             facts.arguments.append([function, name, positional, keywords])
             if function not in facts.parameters and any(
                 size.startswith("p:") for size in (*positional, *keywords.values())
@@ -367,6 +372,22 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"atomic": 1} if _in_atomic(model) else {}),
             **_arguments_passed(model, node),
         )
+
+
+def _argument_size(model, node: ast.expr) -> str:
+    """``argument_size``; for a plain name, remembered while the scope and its bindings
+    stay the same (a loop body passes the same names call after call)."""
+    if node.__class__ is not ast.Name:
+        return argument_size(model, node)
+    memo = model.memo("argument_size")
+    stamp = memo.get(None)
+    if stamp is None or stamp[0] is not model.scope or stamp[1] != model.generation:
+        memo.clear()
+        memo[None] = (model.scope, model.generation)
+    size = memo.get(node.id)  # type: ignore[attr-defined]
+    if size is None:
+        size = memo[node.id] = argument_size(model, node)  # type: ignore[attr-defined]
+    return size
 
 
 _BLOCKING = Effect.BLOCKING.value

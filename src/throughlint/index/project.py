@@ -110,6 +110,10 @@ class ProjectIndex:
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         self._callee_keys: dict[str, str | None] = {}
+        # answers by name, asked for every pending call of a long loop: kept until the
+        # facts change (``add``) or the summaries are rebuilt (``finish``)
+        self._keys_known: dict[str, str | None] = {}  # ``_function_key``
+        self._effects_known: dict[str, Effect] = {}  # ``summary_effects``
         self._fixed_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
@@ -118,6 +122,7 @@ class ProjectIndex:
         """Merge one file's facts, as JSON (they cross the cache and worker boundaries)."""
         if not facts:
             return
+        self._forget_answers()
         classes, functions = self.classes, self.functions
         for name, record in facts.get("c", {}).items():
             classes[name] = ClassFacts.from_json(record)
@@ -138,9 +143,15 @@ class ProjectIndex:
             self._fixed_calls.setdefault(name, set()).update(called)
 
     def finish(self) -> ProjectIndex:
+        self._forget_answers()
         self._build_relations()
         self._build_summaries()  # also maps each class to its subclasses
+        self._forget_answers()  # asked while the summaries were half built
         return self
+
+    def _forget_answers(self) -> None:
+        self._keys_known.clear()
+        self._effects_known.clear()
 
     def model_kind(self, name: str, depth: int = 0) -> str | None:
         """``django`` / ``sqlalchemy`` for a model class of the project, else None."""
@@ -435,9 +446,17 @@ class ProjectIndex:
             return key in self._hard_commits
         return any(o in self._hard_commits for o in self._overrides(name, self._subclasses))
 
-    def _function_key(self, name: str, depth: int = 0) -> str | None:
+    def _function_key(self, name: str) -> str | None:
         """The summarised function a resolved callee name stands for: ``mod.Class().m``
-        and ``mod.Class.m`` are the method; a method a class inherits is found in a base."""
+        and ``mod.Class.m`` are the method; a method a class inherits is found in a base.
+        Remembered per name: every pending call of a long loop asks about its callee."""
+        known = self._keys_known
+        if name in known:
+            return known[name]
+        found = known[name] = self._find_key(name, 0)
+        return found
+
+    def _find_key(self, name: str, depth: int) -> str | None:
         if name in self.functions:
             return name
         plain = name.replace("().", ".").removesuffix("()")
@@ -447,17 +466,17 @@ class ProjectIndex:
         record = self.classes.get(owner)
         if record is not None and depth < 6:
             for base in record.bases:
-                found = self._function_key(f"{base}.{method}", depth + 1)
+                found = self._find_key(f"{base}.{method}", depth + 1)
                 if found is not None:
                     return found
         if plain in self.classes and depth < 6:  # a class called: its __init__
-            return self._function_key(f"{plain}.__init__", depth + 1)
+            return self._find_key(f"{plain}.__init__", depth + 1)
         if self.imports and depth < 6:  # ``app.get`` re-exported from ``app.http``
             prefix, rest = plain, ""
             while prefix:
                 target = self.imports.get(prefix)
                 if target is not None and target != prefix:
-                    return self._function_key(target + rest, depth + 1)
+                    return self._find_key(target + rest, depth + 1)
                 prefix, _, last = prefix.rpartition(".")
                 rest = f".{last}{rest}"
         return None
@@ -470,12 +489,17 @@ class ProjectIndex:
     def summary_effects(self, name: str) -> Effect:
         """Everything a project function does, transitively (bounded depth); NONE for
         names the project does not define."""
+        known = self._effects_known.get(name)
+        if known is not None:
+            return known
         key = self._function_key(name)
         if key is not None:
-            return Effect(self._effects.get(key, 0))
-        effect = Effect.NONE
-        for override in self._overrides(name, self._subclasses):
-            effect |= Effect(self._effects.get(override, 0))
+            effect = Effect(self._effects.get(key, 0))
+        else:
+            effect = Effect.NONE
+            for override in self._overrides(name, self._subclasses):
+                effect |= Effect(self._effects.get(override, 0))
+        self._effects_known[name] = effect
         return effect
 
     def runs_once(self, name: str) -> bool:

@@ -114,7 +114,7 @@ from throughlint.rules.through_helpers import (
     model_method_call,
     related_manager_call,
 )
-from throughlint.semantic.expressions import source_text
+from throughlint.semantic.expressions import source_text, walk_nodes
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_pass import not_per_item, runs_once
 
@@ -449,7 +449,7 @@ def _per_item_flushes(model, loop: Loop) -> list[tuple[int, str]]:
         found = known[loop.node] = [
             (node.lineno, source_text(node.func.value))
             for statement in getattr(loop.node, "body", ())
-            for node in ast.walk(statement)
+            for node in walk_nodes(statement)
             if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "flush"

@@ -7,6 +7,50 @@ import copy
 from collections.abc import Iterator
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# fields that never hold a node, whatever the node type (names, flags, strings)
+_SCALAR_FIELDS = frozenset(
+    {"id", "attr", "asname", "arg", "module", "level", "kind", "type_comment", "tag"}
+    | {"conversion", "is_async", "lineno", "simple"}
+)  # not "name": a node in 3.12's ``type X = ...`` (a string elsewhere)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.iter_child_nodes(node))``, the same nodes in the same order, a third
+    faster: the fields that can hold a node are looked up once per node type, and there
+    are no generators. The walks over whole loop bodies use it."""
+    fields = _CHILD_FIELDS.get(node.__class__)
+    if fields is None:
+        fields = _CHILD_FIELDS[node.__class__] = _node_fields(node.__class__)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    found.append(item)
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
+
+
+def _node_fields(kind: type) -> tuple[str, ...]:
+    skipped = set(_SCALAR_FIELDS)
+    if kind is ast.Constant:
+        skipped.add("value")
+    elif kind is ast.Global or kind is ast.Nonlocal:
+        skipped.add("names")
+    return tuple(name for name in getattr(kind, "_fields", ()) if name not in skipped)
+
+
+def walk_nodes(node: ast.AST) -> list[ast.AST]:
+    """Every node under ``node``, ``node`` first, in ``ast.walk``'s order."""
+    found = [node]
+    at = 0
+    while at < len(found):
+        found.extend(child_nodes(found[at]))
+        at += 1
+    return found
 
 
 def literal_int(node: ast.expr | None) -> int | None:
@@ -34,6 +78,10 @@ def int_text(value: int) -> str:
 
 def source_text(node: ast.AST) -> str:
     """``ast.unparse``, surviving int literals too long to print (see :func:`int_text`)."""
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        dotted = dotted_name(node)  # as ``ast.unparse`` writes it, without an unparser
+        if dotted is not None:
+            return dotted
     try:
         return ast.unparse(node)
     except ValueError:
@@ -62,11 +110,16 @@ def target_names(target: ast.expr) -> Iterator[str]:
 
 def names_read(node: ast.AST) -> set[str]:
     """Every plain name read anywhere inside ``node``."""
-    return {
-        child.id
-        for child in ast.walk(node)
-        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
-    }
+    names: set[str] = set()
+    stack = [node]
+    while stack:  # asked for every call in a loop
+        current = stack.pop()
+        if isinstance(current, ast.Name):
+            if isinstance(current.ctx, ast.Load):
+                names.add(current.id)
+            continue
+        stack.extend(child_nodes(current))
+    return names
 
 
 def call_argument(call: ast.Call, position: int | None, keyword: str | None) -> ast.expr | None:
@@ -113,6 +166,6 @@ def walk_same_function(node: ast.AST) -> Iterator[ast.AST]:
     while stack:
         current = stack.pop()
         yield current
-        for child in ast.iter_child_nodes(current):
+        for child in child_nodes(current):
             if not isinstance(child, _FUNCTIONS):
                 stack.append(child)

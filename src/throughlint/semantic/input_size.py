@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from throughlint.semantic.expressions import literal_int
+from throughlint.semantic.expressions import literal_int, walk_nodes
 from throughlint.semantic.loops import range_length
 from throughlint.semantic.scope import BindingKind
 
@@ -100,9 +100,11 @@ def expression_size(model: SemanticModel, node: ast.expr) -> str:
     """The size class of an iterable expression (see the module docstring)."""
     if _constant(model, node, 0):
         return CONSTANT
-    if _query_text(node):
+    # one walk for the three questions about the attributes the expression reads
+    attributes = [part for part in walk_nodes(node) if isinstance(part, ast.Attribute)]
+    if _query_text(attributes):
         return UNBOUNDED
-    if _schema(node):
+    if _schema(attributes):
         return CONSTANT
     root = _root(node)
     name = model.resolve(node) or ""
@@ -110,7 +112,7 @@ def expression_size(model: SemanticModel, node: ast.expr) -> str:
         return CONFIGURED
     if _registry(node) and not _is_parameter(model, node):
         return CONFIGURED
-    if _per_request(node):
+    if _per_request(root, attributes):
         return PER_REQUEST
     return UNKNOWN
 
@@ -225,13 +227,11 @@ def _literal_int(model: SemanticModel, node: ast.expr) -> int | None:
     return None
 
 
-def _query_text(node: ast.expr) -> bool:
+def _query_text(attributes: list[ast.Attribute]) -> bool:
     """``X.objects.all()``, ``qs.iterator()``, ``query.all()``: rows of a table, even when
-    the model is not resolvable (``apps.get_model(...)`` in a migration)."""
-    for part in ast.walk(node):
-        if isinstance(part, ast.Attribute) and part.attr in _QUERY_ATTRIBUTES:
-            return True
-    return False
+    the model is not resolvable (``apps.get_model(...)`` in a migration). ``attributes``:
+    the expression's attribute nodes."""
+    return any(part.attr in _QUERY_ATTRIBUTES for part in attributes)
 
 
 def _is_parameter(model: SemanticModel, node: ast.expr) -> bool:
@@ -242,15 +242,14 @@ def _is_parameter(model: SemanticModel, node: ast.expr) -> bool:
     return binding is not None and binding.kind is BindingKind.PARAMETER
 
 
-def _schema(node: ast.expr) -> bool:
+def _schema(attributes: list[ast.Attribute]) -> bool:
     """``Model._meta.get_fields()``, ``form.base_fields``, ``Status.choices``,
     ``Colour.__members__``, ``Base.__subclasses__()``: fixed by the source."""
-    for part in ast.walk(node):
-        if isinstance(part, ast.Attribute):
-            if part.attr in _SCHEMA_ATTRIBUTES:
-                return True
-            if part.attr in ("choices", "labels", "values") and _class_like(part.value):
-                return True  # ``Status.choices``, not a relationship ``poll.choices``
+    for part in attributes:
+        if part.attr in _SCHEMA_ATTRIBUTES:
+            return True
+        if part.attr in ("choices", "labels", "values") and _class_like(part.value):
+            return True  # ``Status.choices``, not a relationship ``poll.choices``
     return False
 
 
@@ -291,12 +290,13 @@ def _root(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _per_request(node: ast.expr) -> bool:
-    root = _root(node)
+def _per_request(root: str | None, attributes: list[ast.Attribute]) -> bool:
+    """Request data: the expression starts from ``request`` (``root``), or reads one of
+    its data attributes on such a name or on ``self``."""
     if root is not None and root.lower() in _REQUEST_ROOTS:
         return True
-    for part in ast.walk(node):
-        if isinstance(part, ast.Attribute) and part.attr in _REQUEST_ATTRIBUTES:
+    for part in attributes:
+        if part.attr in _REQUEST_ATTRIBUTES:
             base = _root(part.value)
             if base is not None and base.lower() in _REQUEST_ROOTS | {"self"}:
                 return True

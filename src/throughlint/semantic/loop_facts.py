@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 
-from throughlint.semantic.expressions import names_read, target_names
+from throughlint.semantic.expressions import child_nodes, names_read, target_names
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -240,7 +240,7 @@ class LoopFacts:
                 whole_assigned.update(names)
                 if in_body:
                     assigned.update(names)
-            stack.extend((child, in_body) for child in ast.iter_child_nodes(part))
+            stack.extend((child, in_body) for child in child_nodes(part))
         self._yields = yields
         self._last_flush_line, self._whole_flush_line = flush, whole_flush
         self._assigned, self._whole_assigned = frozenset(assigned), frozenset(whole_assigned)
@@ -267,9 +267,7 @@ def _kept_in(statement: ast.AST) -> set[int]:
                 for target in targets
             ):
                 kept.add(id(part.value))
-        stack.extend(
-            child for child in ast.iter_child_nodes(part) if not isinstance(child, _NESTED_BLOCKS)
-        )
+        stack.extend(child for child in child_nodes(part) if not isinstance(child, _NESTED_BLOCKS))
     return kept
 
 

@@ -55,6 +55,8 @@ class SemanticModel:
         self.node_stack: list[ast.stmt] = []
         self._loop_facts: dict[ast.AST, LoopFacts] = {}
         self._memos: dict[str, dict] = {}
+        # bumped by every binding: answers that look names up hold until it changes
+        self.generation = 0
         # nodes the loop facts visited: the work they did, for tests of its growth
         self.facts_visits = [0]
 
@@ -140,6 +142,7 @@ class SemanticModel:
         ):
             binding.previous = previous  # ``qs = qs.prefetch_related(...)``
         self.scope.bind(binding)
+        self.generation += 1
         if self._resolved:
             self._resolved.clear()
         if binding.kind is BindingKind.CLASS and self.scope is self.module_scope:

@@ -128,12 +128,14 @@ def _once_step(top: ast.AST | None):
             if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
                 blocks += [handler.body for handler in parent.handlers]  # not on the stack
             for block in blocks:
-                if child in block:  # AST nodes compare by identity
-                    last = block[-1]
-                    if isinstance(last, (ast.Return, ast.Raise)) or (
-                        isinstance(last, ast.Break) and not inner_loop
-                    ):
-                        return inner_loop, True
+                last = block[-1]
+                # the exit first: ``child in block`` scans the block, and asked for every
+                # statement of a long loop body it would cost the square of its length
+                if (
+                    isinstance(last, (ast.Return, ast.Raise))
+                    or (isinstance(last, ast.Break) and not inner_loop)
+                ) and child in block:  # AST nodes compare by identity
+                    return inner_loop, True
             if isinstance(parent, ast.If) and child in parent.body and is_batch_test(parent.test):
                 return inner_loop, True
         if isinstance(parent, ast.If) and child in parent.body:
