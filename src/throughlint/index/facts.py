@@ -151,7 +151,8 @@ class FileFacts:
         self.kinds: dict[str, str] = {}
         self.arguments: list[list[Any]] = []
         self.parameters: dict[str, list[str]] = {}
-        self.blocking = "TL404" in codes  # record which sync functions wait (TL404)
+        # record which sync functions wait (TL404, TL302)
+        self.blocking = "TL404" in codes or "TL302" in codes
         # TL205: per function, whether it loops in Python and whether a call of it leaves
         # the GIL (``effects/cpu.py``); waiting calls are recorded too (``blocking``)
         self.cpu_work = "TL205" in codes

@@ -9,8 +9,16 @@ same classification as TL404.
 A lock that lives on the same object as the database connection it guards
 (`with self._lock: self._conn.execute(...)`) serialises that connection on purpose (a
 DB-API connection is not safe to share between threads) and is not reported; HTTP,
-redis and cloud clients are, since they are safe to share. Calls made through helper
-functions are not followed yet.
+redis and cloud clients are, since they are safe to share.
+
+Calls are followed through the project's own sync functions, in the same module or
+another (the project index's summaries, as TL404 does): `with self._lock:
+con = self._new_connection()` is reported when `_new_connection()` connects, citing the
+call inside the helper that blocks; a base-class method the subclasses override
+(`self._connect()`) counts when an override blocks. An `async def` helper called under a
+threading lock only makes a coroutine and is not reported; a helper whose blocking call
+is a database call on a connection the lock's object holds (`self._insert()` ->
+`self._db.execute()`) is the per-connection lock above.
 
 ## Why it hurts throughput
 While one thread waits for the network, the disk or a child process with the lock held,
@@ -66,17 +74,26 @@ None.
 from __future__ import annotations
 
 import ast
+import re
+from typing import TYPE_CHECKING, Any
 
+from throughlint.effects import Effect
 from throughlint.effects.blocking import blocking_call
+from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import excludes_others, lock_type
 from throughlint.semantic.expressions import unparse_short
+
+if TYPE_CHECKING:
+    from throughlint.index import ProjectIndex
 
 RULE = Rule(
     code="TL302",
     name="blocking-call-under-lock",
     summary="Network, database, sleep or subprocess call made while a lock is held",
-    triggers=("Lock", "lock", "Condition", "Semaphore"),
+    # no triggers: a helper in a module without a lock may be the one that blocks (the
+    # index records which sync functions wait only in modules where the rule is active)
+    uses_index=True,
     preview=True,
     doc=__doc__ or "",
     bad=(
@@ -219,7 +236,16 @@ def check(checker, node: ast.Call) -> None:
         return
     item, is_async = held
     found = blocking_call(model, node, checker.settings)
-    if found is None or (found.asynchronous and not is_async):
+    if found is None:
+        name = model.resolve(node.func)
+        if project_callee(name):  # a helper: whether it blocks is the index's to say
+            add_pending(
+                checker, node, "blocking-under-lock", callee=name,
+                text=unparse_short(node.func, 40), lock=unparse_short(item.context_expr, 30),
+                owned=_same_owner(item.context_expr, node.func),
+            )  # fmt: skip
+        return
+    if found.asynchronous and not is_async:
         return
     if found.database and _same_owner(item.context_expr, node.func):
         return  # a per-connection lock: serialising this I/O is its job
@@ -230,6 +256,36 @@ def check(checker, node: ast.Call) -> None:
         "every other thread or task that needs the lock waits for this I/O (a lock "
         "convoy); do the I/O before or after the critical section",
     )
+
+
+@RULE.on_project("blocking-under-lock")
+def check_helper(index: ProjectIndex, pending: dict[str, Any]) -> list:
+    """A call under a lock to a sync function of the project that blocks."""
+    callee = pending["callee"]
+    if index.is_async(callee):
+        return []
+    if index.summary_effects(callee) & Effect.BLOCKING:
+        witness = index.summary_witness(callee, Effect.BLOCKING)
+    else:
+        # ``self._connect()`` in a base class whose subclasses' overrides connect
+        caller = pending.get("fn", "").rpartition(".")[2]
+        found, witness = index.override_effects(callee, caller, mask=Effect.BLOCKING)
+        if not found & Effect.BLOCKING:
+            return []
+    if pending.get("owned") and _OWN_CONNECTION.match(witness):
+        return []  # ``self._insert()`` -> ``self._db.execute()``: a per-connection lock
+    message = (
+        f"blocking call through `{pending['text']}()` -> {witness} while `{pending['lock']}` "
+        "is held: every other thread or task that needs the lock waits for this I/O (a lock "
+        "convoy); do the I/O before or after the critical section"
+    )
+    return [(message, None, None)]
+
+
+_OWN_CONNECTION = re.compile(
+    r"`self(\.\w+)+\.(execute|executemany|executescript|commit|rollback|cursor|callproc)\(\)`"
+)
+"""A helper's witness that is a database call on a connection its object holds."""
 
 
 def _held_lock(checker) -> tuple[ast.withitem, bool] | None:

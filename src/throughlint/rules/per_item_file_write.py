@@ -8,6 +8,16 @@ imports); `flush()` counts only on a file object this file opened (`f = open(...
 `with open(...) as f`), so a Kafka producer's or an ORM session's `flush()` is never
 taken for one.
 
+A mode chosen at run time with an append branch (`"w" if overwrite else "a"`) counts as
+append. Outside a loop, a file opened for append at the top of a writer's `write(self,
+...)` or a logging handler's `emit(self, record)` method is reported too: that method is
+called once per line or record written (a lazy open, `if self._file is None:`, is not;
+nor a method that iterates its argument, `def write(self, batch): for row in batch:`).
+
+A loop over batches (`for chunk in chunks(rows, 500)`) is already the batched form and is
+not reported, except a flush or sync after writing each piece of a stream whole
+(`for chunk in response.iter_content(1024): f.write(chunk); f.flush()`).
+
 ## Why it hurts throughput
 Opening a file is a few system calls (path lookup, permission check, a new descriptor)
 and closing it flushes its buffer: per record, that is several syscalls where buffered
@@ -150,13 +160,22 @@ _FILES = frozenset({"builtins.open()", "io.open()", "codecs.open()", "pathlib.Pa
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
     loop = checker.semantic.hot_loop(include_while=True)
-    if loop is None or is_batch_loop(loop):
-        return
     name = checker.semantic.resolve(node.func)
     if name in _OPENS or name in _PATH_OPENS:
         position = 0 if name in _PATH_OPENS else 1
-        mode = call_argument(node, position, "mode")
-        if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "a" in mode.value:
+        if not _appends(call_argument(node, position, "mode")):
+            return
+        if loop is None:
+            method = _stream_method(checker, node)
+            if method is not None:
+                checker.report(
+                    RULE,
+                    node,
+                    f"a file opened for append on every call of `{method}()`, a stream's "
+                    "write method (called once per line or record written): an open, a "
+                    "close and a buffer flush per item; open the file once and keep it",
+                )
+        elif not is_batch_loop(loop):
             checker.report(
                 RULE,
                 node,
@@ -164,7 +183,10 @@ def check(checker, node: ast.Call) -> None:
                 "a close and a buffer flush per item; open it once before the loop",
             )
         return
-    if batch_guarded(node, loop):
+    if loop is None:
+        return
+    batch = is_batch_loop(loop)
+    if batch_guarded(node, loop) or (batch and not _streams_items(checker, loop)):
         return
     if name in _SYNCS:
         checker.report(
@@ -186,3 +208,83 @@ def check(checker, node: ast.Call) -> None:
             f"`flush()` on every pass of {describe_loop(loop)}: one write syscall per "
             "item instead of buffered writes; flush once after the loop",
         )
+
+
+def _streams_items(checker, loop) -> bool:
+    """``for chunk in response.iter_content(1024): f.write(chunk)``: the loop's item is
+    written whole to a file this module opened, so it is a piece of a byte or text stream
+    (a batch of records would be joined or iterated first), and a flush or sync after each
+    one is per item. Worked out once per loop."""
+    memo = checker.semantic.memo("tl501-streams")
+    known = memo.get(loop.node)
+    if known is None:
+        known = memo[loop.node] = any(
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "write"
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in loop.target_names
+            and checker.semantic.resolve(node.func.value) in _FILES
+            for statement in getattr(loop.node, "body", ())
+            for node in ast.walk(statement)
+        )
+    return known
+
+
+def _appends(mode: ast.expr | None) -> bool:
+    """A literal append mode (``"a"``, ``"ab"``), or one chosen at run time with an append
+    branch (``"w" if overwrite else "a"``: after the first pass, it appends)."""
+    if isinstance(mode, ast.IfExp):
+        return _appends(mode.body) or _appends(mode.orelse)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "a" in mode.value
+
+
+_STREAM_METHODS = frozenset({"write", "emit"})
+
+
+def _stream_method(checker, node: ast.Call) -> str | None:
+    """``def write(self, s): with open(self.path, "a") as f: ...``: the method a file-like
+    writer (``write``) or a logging handler (``emit``) is called through once per piece of
+    output, opening the file at its top level (not only on a first call). Its name, or
+    None."""
+    function = checker.semantic.function
+    if (
+        not isinstance(function, ast.FunctionDef)
+        or function.name not in _STREAM_METHODS
+        or not function.args.args
+        or function.args.args[0].arg != "self"
+        or _writes_a_batch(function)
+    ):
+        return None
+    for statement in function.body:
+        if isinstance(statement, ast.With):
+            values = [item.context_expr for item in statement.items]
+        elif isinstance(statement, (ast.Expr, ast.Assign)):
+            values = [statement.value]
+        else:
+            continue
+        if any(node is value or _receiver_is(value, node) for value in values):
+            return function.name
+    return None
+
+
+def _writes_a_batch(function: ast.FunctionDef) -> bool:
+    """``def write(self, batch): ... for item in batch:``: each call writes a collection
+    (a sink's batch of rows), so the open is once per batch, not per item."""
+    parameters = {arg.arg for arg in function.args.args[1:]}
+    return any(
+        isinstance(node, (ast.For, ast.comprehension))
+        and isinstance(node.iter, ast.Name)
+        and node.iter.id in parameters
+        for node in ast.walk(function)
+    )
+
+
+def _receiver_is(value: ast.expr, node: ast.Call) -> bool:
+    """``open(path, "a").write(s)``: the open is the receiver of the statement's call."""
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.value is node
+    )
