@@ -35,7 +35,32 @@ def export(events, path):
 ```
 
 ## Fix safety
-No fix yet.
+Unsafe fix (`--unsafe-fixes`), for an open that is a statement of the innermost `for`
+loop's body: `with open(path, "a") as f:` moves around the loop, and so does
+`f = open(path, "a")` with its `f.close()` (it becomes the same `with`). The other
+statements of the body stay in the loop, in order. What changes:
+
+- lines reach the file when the loop ends (or a buffer fills), not after each item: a
+  crash or kill mid-loop loses the buffered lines, and another process (or code the loop
+  calls that opens the same file by another name) sees them later. A Python exception
+  closes the `with` and flushes them, as before;
+- the file is opened before the loop's input is iterated: it is created, empty, even
+  when there are no items, and an `open()` error is raised even then. A guard such as
+  `if rows:` cannot be added in general (an iterator has no length), so the fix does not
+  try.
+
+It is declined, with the reason, when the rewrite would change more: a `while` or
+`async for` loop, an `await` in the loop or a generator function (the file would stay
+open, unflushed, while the loop waits); a mode other than plain append (`a`, `ab`,
+`at`); a path or argument that reads a name the loop binds, something it assigns into,
+or a function call other than path arithmetic (`os.path.join`, `Path`, `str`); a file
+object used other than to write to it (`write`, `writelines`, `flush`,
+`os.fsync(f.fileno())`, `print(..., file=f)`, `json.dump(x, f)`), read outside the loop or
+used in a function defined in the loop; another `open()` in the loop or its input, or an
+`os` / `shutil` / `subprocess` / `pathlib` file operation in the loop. A method call on
+the object the path is read from (`self.flush_all()` with `open(self.path, "a")`) is
+taken not to re-point the path, and an attribute that is a property computed on each
+read is taken as a value.
 
 ## Options
 None.
@@ -49,7 +74,8 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.rules.base import Rule
+from throughlint.fixes.hoist_open_offer import hoist_open
+from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.batching import batch_guarded
 from throughlint.semantic.expressions import call_argument
 from throughlint.semantic.loops import describe_loop, is_batch_loop
@@ -60,6 +86,7 @@ RULE = Rule(
     summary="A file opened for append, flushed or fsynced on every loop pass",
     triggers=("open", "flush", "fsync", "fdatasync"),
     preview=True,
+    fix=FixAvailability.SOMETIMES,
     doc=__doc__ or "",
     bad=(
         """\
@@ -162,6 +189,7 @@ def check(checker, node: ast.Call) -> None:
                 node,
                 f"a file opened for append on every pass of {describe_loop(loop)}: an open, "
                 "a close and a buffer flush per item; open it once before the loop",
+                hoist_open(checker.semantic, node, loop, mode.value),
             )
         return
     if batch_guarded(node, loop):
