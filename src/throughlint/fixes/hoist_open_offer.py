@@ -17,8 +17,9 @@ disk:
 - the file object is used other than to write to it (``f.write``, ``f.writelines``,
   ``f.flush``, ``os.fsync(f.fileno())``, ``print(..., file=f)``, ``json.dump(x, f)``),
   or is read outside the loop;
-- the loop (or its input) opens another file, or calls ``os`` / ``shutil`` /
-  ``subprocess`` / ``pathlib`` file operations: they may reach the same file.
+- the loop (or its input) opens another file, calls ``os`` / ``shutil`` /
+  ``subprocess`` / ``pathlib`` file operations, or passes the path to a function: they
+  may reach the same file.
 
 What stays unsafe (documented on the rule page): the lines reach the file when the loop
 ends (or a buffer fills), so a crash mid-loop loses the buffered ones and another reader,
@@ -35,7 +36,12 @@ from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import HOIST_OPEN
-from throughlint.semantic.expressions import dotted_name, names_read, walk_same_function
+from throughlint.semantic.expressions import (
+    call_argument,
+    dotted_name,
+    names_read,
+    walk_same_function,
+)
 from throughlint.semantic.loops import Loop
 
 if TYPE_CHECKING:
@@ -65,7 +71,9 @@ _FILE_MODULES = (
     "os.", "shutil.", "subprocess.", "pathlib.", "io.", "codecs.", "tempfile.", "fcntl.",
     "glob.", "fileinput.", "gzip.", "bz2.", "lzma.", "zipfile.", "tarfile.",
 )  # fmt: skip
-_HARMLESS = _PURE_PATH_CALLS | {"os.fsync", "os.fdatasync", "os.getpid"}
+_HARMLESS = _PURE_PATH_CALLS | {
+    "os.fsync", "os.fdatasync", "os.getpid", "os.getenv", "os.cpu_count", "os.urandom", "os._exit"
+}  # fmt: skip
 # Methods of dicts and strings that do not change their receiver.
 _READING_METHODS = frozenset(
     {"get", "keys", "items", "values", "copy", "format", "join", "startswith", "endswith",
@@ -165,7 +173,7 @@ def _declined(
         return reason
     if reason := _escapes(model, loop, name, close):
         return reason
-    return _touches_files(model, loop, call)
+    return _touches_files(model, loop, call, name)
 
 
 def _walk_body(loop: ast.For | ast.AsyncFor | ast.While) -> Iterator[ast.AST]:
@@ -223,10 +231,12 @@ def _names_bound(loop: ast.For | ast.AsyncFor) -> Iterator[str]:
 
 def _dotted_reads(node: ast.AST) -> Iterator[str]:
     """``self.path``, ``config``: the longest dotted chains read in ``node``."""
-    inner: set[int] = set()
+    inner: set[int] = set()  # parts of a longer chain, and functions called
     for child in ast.walk(node):
         if isinstance(child, ast.Attribute):
             inner.add(id(child.value))
+        elif isinstance(child, ast.Call):
+            inner.add(id(child.func))
     for child in ast.walk(node):
         if isinstance(child, (ast.Attribute, ast.Name)) and id(child) not in inner:
             dotted = dotted_name(child)
@@ -341,8 +351,15 @@ def _writes_through(model: SemanticModel, use: ast.Name, parents: dict[int, ast.
     return False
 
 
-def _touches_files(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call) -> str:
+def _touches_files(
+    model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call, name: str
+) -> str:
     """Why the loop (or its input) may reach the same file another way; "" when not."""
+    path = (
+        call.func.value if isinstance(call.func, ast.Attribute) else call_argument(call, 0, "file")
+    )
+    reads = set(_dotted_reads(path)) if path is not None else set()
+    passed_path = ""
     for part in (loop.iter, *loop.body):
         for child in walk_same_function(part):
             if not isinstance(child, ast.Call) or child is call:
@@ -359,7 +376,29 @@ def _touches_files(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast
                 touches = method in _PATH_METHODS
             if touches:
                 return f"the loop calls `{_short(child)}`, which may reach the same file"
-    return ""
+            if not passed_path and _passes(child, reads, name) and called not in _PURE_PATH_CALLS:
+                passed_path = (
+                    f"the loop passes the path to `{_short(child)}`, which may read or "
+                    "write the file"
+                )
+    return passed_path
+
+
+def _passes(call: ast.Call, reads: set[str], name: str) -> bool:
+    """``call`` is given (part of) the path, and is not a write to the file itself."""
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == name
+    ):
+        return False
+    return any(
+        _overlaps(passed, read, assigned=False)
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords))
+        for passed in _dotted_reads(argument)
+        for read in reads
+    )
 
 
 def _short(node: ast.AST) -> str:

@@ -56,8 +56,9 @@ open, unflushed, while the loop waits); a mode other than plain append (`a`, `ab
 or a function call other than path arithmetic (`os.path.join`, `Path`, `str`); a file
 object used other than to write to it (`write`, `writelines`, `flush`,
 `os.fsync(f.fileno())`, `print(..., file=f)`, `json.dump(x, f)`), read outside the loop or
-used in a function defined in the loop; another `open()` in the loop or its input, or an
-`os` / `shutil` / `subprocess` / `pathlib` file operation in the loop. A method call on
+used in a function defined in the loop; another `open()` in the loop or its input, an
+`os` / `shutil` / `subprocess` / `pathlib` file operation in the loop, or a call the path
+is passed to (`upload(path)`). A method call on
 the object the path is read from (`self.flush_all()` with `open(self.path, "a")`) is
 taken not to re-point the path, and an attribute that is a property computed on each
 read is taken as a value.
@@ -78,7 +79,7 @@ from throughlint.fixes.hoist_open_offer import hoist_open
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.batching import batch_guarded
 from throughlint.semantic.expressions import call_argument
-from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
     code="TL501",
@@ -187,7 +188,7 @@ def check(checker, node: ast.Call) -> None:
             checker.report(
                 RULE,
                 node,
-                f"a file opened for append on every pass of {describe_loop(loop)}: an open, "
+                f"a file opened for append on every pass of {_loop(loop)}: an open, "
                 "a close and a buffer flush per item; open it once before the loop",
                 hoist_open(checker.semantic, node, loop, mode.value),
             )
@@ -198,7 +199,7 @@ def check(checker, node: ast.Call) -> None:
         checker.report(
             RULE,
             node,
-            f"`{name}()` on every pass of {describe_loop(loop)} waits for the disk once "
+            f"`{name}()` on every pass of {_loop(loop)} waits for the disk once "
             "per item; sync once after the loop, or every N items",
         )
         return
@@ -211,6 +212,11 @@ def check(checker, node: ast.Call) -> None:
         checker.report(
             RULE,
             node,
-            f"`flush()` on every pass of {describe_loop(loop)}: one write syscall per "
+            f"`flush()` on every pass of {_loop(loop)}: one write syscall per "
             "item instead of buffered writes; flush once after the loop",
         )
+
+
+def _loop(loop: Loop) -> str:
+    """``the loop over `rows` ``; ``the `while` loop`` (not "every pass of each pass")."""
+    return describe_loop(loop).removeprefix("each pass of ")
