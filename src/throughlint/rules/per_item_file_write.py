@@ -63,6 +63,9 @@ the object the path is read from (`self.flush_all()` with `open(self.path, "a")`
 taken not to re-point the path, and an attribute that is a property computed on each
 read is taken as a value.
 
+Measured (`bench/append_open.py`): 20,000 JSON lines to a file on ext4, about 20,000-30,000
+rows/s with an open per row and 85,000-130,000 with one open: 4.0x-6.1x (2 shared CPUs).
+
 ## Options
 None.
 
