@@ -166,6 +166,11 @@ def test_the_command_line_fixes_the_file_and_says_why_it_declines_one(tmp_path):
 # --- declined, with the reason ----------------------------------------------------------
 
 DECLINED = {
+    "conditional": (
+        "def f(items, path):\n    for item in items:\n        if not item:\n"
+        "            with open(path, 'a') as out:\n                out.write(repr(item))\n",
+        "the open is inside a block of the loop body",
+    ),
     "while": (
         "def f(q, path):\n    while True:\n        item = q.get()\n"
         "        with open(path, 'a') as out:\n            out.write(item)\n",

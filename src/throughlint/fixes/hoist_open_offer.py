@@ -3,7 +3,9 @@ shape, then the facts, on the stdlib ``ast`` while linting (no libcst here).
 
 The shape (else no fix): the open is a statement of the innermost loop's body, either
 ``with open(path, "a") as f:`` (one item, a plain name) or ``f = open(path, "a")`` with a
-later ``f.close()`` statement in the same body; the loop has no ``else:``.
+later ``f.close()`` statement in the same body; the loop has no ``else:``. Such an open
+nested in a block of the body (``if``, ``try``) is declined: hoisted, it would run even
+when no item needs the file.
 
 Declined, with the reason, when the rewrite would change more than when lines reach the
 disk:
@@ -96,6 +98,14 @@ def hoist_open(model: SemanticModel, call: ast.Call, loop: Loop, mode: str) -> F
         return None
     found = _shape(node.body, call)
     if found is None:
+        if _opened_deeper(node.body, call):
+            return Fix(
+                Applicability.UNSAFE,
+                "open the file once, around the loop",
+                declined="the open is inside a block of the loop body (`if`, `try`, ...): "
+                "opened before the loop, the file would be opened and created even when no "
+                "item needs it",
+            )
         return None
     statement, name, close = found
     description = f"open the file once, around the loop (`with ... as {name}:`)"
@@ -125,6 +135,17 @@ def _shape(body: list[ast.stmt], call: ast.Call) -> tuple[ast.stmt, str, ast.stm
                 return None
             return statement, name, closes[0]
     return None
+
+
+def _opened_deeper(body: list[ast.stmt], call: ast.Call) -> bool:
+    """``call`` opens a file for a ``with`` or an assignment nested in the body's blocks."""
+    for statement in body:
+        for child in walk_same_function(statement):
+            if isinstance(child, ast.withitem) and child.context_expr is call:
+                return True
+            if isinstance(child, ast.Assign) and child.value is call:
+                return True
+    return False
 
 
 def _is_close(statement: ast.stmt, name: str) -> bool:

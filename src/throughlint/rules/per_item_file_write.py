@@ -49,7 +49,8 @@ statements of the body stay in the loop, in order. What changes:
   `if rows:` cannot be added in general (an iterator has no length), so the fix does not
   try.
 
-It is declined, with the reason, when the rewrite would change more: a `while` or
+It is declined, with the reason, when the rewrite would change more: an open inside an
+`if` or `try` of the loop body (it would run even when no item needs the file); a `while` or
 `async for` loop, an `await` in the loop or a generator function (the file would stay
 open, unflushed, while the loop waits); a mode other than plain append (`a`, `ab`,
 `at`); a path or argument that reads a name the loop binds, something it assigns into,
