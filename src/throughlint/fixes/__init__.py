@@ -12,6 +12,7 @@ import importlib
 QUEUE_MAXSIZE = "queue-maxsize"
 SIMPLE_QUEUE = "simple-queue"
 EXECUTEMANY = "executemany"
+EXECUTEMANY_GUARDED = "executemany:guarded"  # under ``if <input>:``
 COMMIT_AFTER_LOOP = "commit-after-loop"
 SET_MANY = "set-many"
 BULK_CREATE = "bulk-create"
