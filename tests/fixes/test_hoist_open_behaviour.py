@@ -140,6 +140,20 @@ def test_nested_loops_converge_on_one_open_around_both():
     assert fix_source(item.fixed, unsafe=True, settings=PREVIEW).fixed == item.fixed
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "with open(path, 'a') as out, open(other) as more:\n            out.write(more.read())",
+        "out = log = open(path, 'a')\n        out.write(item)\n        out.close()",
+        "out = open(path, 'a')\n        out.write(item)",  # no close: left to the collector
+    ],
+)
+def test_other_shapes_get_no_fix(body):
+    source = f"def f(items, path, other):\n    for item in items:\n        {body}\n"
+    (diagnostic,) = _tl501(source)
+    assert diagnostic.fix is None, diagnostic.fix
+
+
 def test_the_while_loop_message_reads_once():
     source = "def tail(q, path):\n    while True:\n        with open(path, 'a') as f:\n"
     source += "            f.write(q.get())\n"
@@ -170,6 +184,11 @@ DECLINED = {
         "def f(items, path):\n    for item in items:\n        if not item:\n"
         "            with open(path, 'a') as out:\n                out.write(repr(item))\n",
         "the open is inside a block of the loop body",
+    ),
+    "file_is_target": (
+        "def f(items, path):\n    for out in items:\n"
+        "        with open(path, 'a') as out:\n            out.write('x')\n",
+        "`out` is also the loop's target",
     ),
     "while": (
         "def f(q, path):\n    while True:\n        item = q.get()\n"

@@ -138,9 +138,18 @@ def _shape(body: list[ast.stmt], call: ast.Call) -> tuple[ast.stmt, str, ast.stm
 
 
 def _opened_deeper(body: list[ast.stmt], call: ast.Call) -> bool:
-    """``call`` opens a file for a ``with`` or an assignment nested in the body's blocks."""
+    """``call`` opens a file for a ``with`` or an assignment nested in the body's blocks
+    (not one of the body's own statements: those have the shape or no fix at all)."""
+    top = {id(statement) for statement in body} | {
+        id(item)
+        for statement in body
+        if isinstance(statement, ast.With)
+        for item in statement.items
+    }
     for statement in body:
         for child in walk_same_function(statement):
+            if id(child) in top:
+                continue
             if isinstance(child, ast.withitem) and child.context_expr is call:
                 return True
             if isinstance(child, ast.Assign) and child.value is call:
@@ -190,6 +199,8 @@ def _declined(
         )
     if "+" in mode or set(mode) - {"a", "b", "t"} or len(set(mode)) != len(mode):
         return f'mode "{mode}" is not plain append: the file could be read or positioned'
+    if name in {target.id for target in ast.walk(loop.target) if isinstance(target, ast.Name)}:
+        return f"`{name}` is also the loop's target"
     if reason := _varies(model, loop, call):
         return reason
     if reason := _escapes(model, loop, name, close):
