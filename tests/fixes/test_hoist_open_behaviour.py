@@ -91,18 +91,41 @@ def export(events, path):
 """
 
 
+ONE_LINE = """\
+def export(lignes, chemin):
+    for ligne in lignes:
+        journal_é = open(chemin, "a", encoding="utf-8")  # « journal »
+        journal_é.write(ligne)
+        journal_é.close()
+    for ligne in lignes:
+        with open(chemin + ".bak", "a") as copie: copie.write(ligne)
+"""
+
+ONE_LINE_FIXED = """\
+def export(lignes, chemin):
+    with open(chemin, "a", encoding="utf-8") as journal_é:  # « journal »
+        for ligne in lignes:
+            journal_é.write(ligne)
+    with open(chemin + ".bak", "a") as copie:
+        for ligne in lignes:
+            copie.write(ligne)
+"""
+
+
 def _tl501(source: str, settings: Settings = PREVIEW):
     return [d for d in lint_text(source, "example.py", settings) if d.code == "TL501"]
 
 
 @pytest.mark.parametrize(
-    ("before", "after"), [(WITH_FORM, WITH_FORM_FIXED), (ASSIGNED, ASSIGNED_FIXED)]
+    ("before", "after"),
+    [(WITH_FORM, WITH_FORM_FIXED), (ASSIGNED, ASSIGNED_FIXED), (ONE_LINE, ONE_LINE_FIXED)],
+    ids=["with", "assigned", "non-ascii-and-one-line"],
 )
 def test_the_open_moves_around_the_loop_keeping_comments(before, after):
     item = fix_source(before, unsafe=True, settings=PREVIEW)
     assert item.error is None
     assert item.fixed == after
-    assert len(item.applied) == 1
+    assert len(item.applied) == before.count("open(")
     ast.parse(item.fixed)
     assert not _tl501(item.fixed)  # the open is no longer per item
     again = fix_source(item.fixed, unsafe=True, settings=PREVIEW)
