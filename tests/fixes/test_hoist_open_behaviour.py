@@ -208,6 +208,12 @@ DECLINED = {
         "            with open(path, 'a') as out:\n                out.write(repr(item))\n",
         "the open is inside a block of the loop body",
     ),
+    "csv_writer_kept": (
+        "import csv\n\n\ndef f(items, path, kept):\n    for item in items:\n"
+        "        with open(path, 'a') as out:\n            writer = csv.writer(out)\n"
+        "            kept.append(writer)\n",
+        "`writer` is used other than to write to it",
+    ),
     "file_is_target": (
         "def f(items, path):\n    for out in items:\n"
         "        with open(path, 'a') as out:\n            out.write('x')\n",
@@ -324,6 +330,11 @@ OPENS = {
     "newline": ("mode='at', newline='\\r\\n', encoding='utf-8'", "print(item, file={f})"),
     "lines": ("'a', encoding='utf-8'", "{f}.writelines([item, '\\n'])"),
     "binary": ("'ab'", "{f}.write(item.encode('utf-8') + b'\\n')"),
+    "csv": ("'a', newline='', encoding='utf-8'", "csv.writer({f}).writerow([item, len(item)])"),
+    "csv_writer": (
+        "'a', newline=''",
+        "writer = csv.DictWriter({f}, ['item'])\nwriter.writerow({{'item': item}})",
+    ),
 }
 
 
@@ -341,16 +352,16 @@ def programs(draw) -> Program:
     after = draw(st.sampled_from(["", "seen.append(item)"]))
     body = [line for line in before.splitlines()]
     body.append("label = item.upper()")
+    writes = write.format(f="out").splitlines()
     if form == "with":
         body.append(f"with open(path, {mode}) as out:")
-        lines = [write.format(f="out"), *inside.splitlines()]
-        body += [f"    {line}" for line in lines]
+        body += [f"    {line}" for line in [*writes, *inside.splitlines()]]
     else:
-        body += [f"out = open(path, {mode})", write.format(f="out"), *inside.splitlines()]
+        body += [f"out = open(path, {mode})", *writes, *inside.splitlines()]
         body.append("out.close()")
     if after:
         body.append(after)
-    text = "seen = []\n\n\ndef export(items, path):\n    for item in items:\n"
+    text = "import csv\n\nseen = []\n\n\ndef export(items, path):\n    for item in items:\n"
     text += "".join(f"        {line}\n" for line in body)
     text += "    return len(seen)\n"
     return Program(text)

@@ -17,7 +17,8 @@ disk:
   loop binds, something the loop assigns into or calls a method of, or calls a function
   (``open(next_name(), "a")``, ``f"{date.today()}.log"``) that would run once, not per item;
 - the file object is used other than to write to it (``f.write``, ``f.writelines``,
-  ``f.flush``, ``os.fsync(f.fileno())``, ``print(..., file=f)``, ``json.dump(x, f)``),
+  ``f.flush``, ``os.fsync(f.fileno())``, ``print(..., file=f)``, ``json.dump(x, f)``, a
+  ``csv.writer(f)`` that only writes rows in the loop),
   or is read outside the loop;
 - the loop (or its input) opens another file, calls ``os`` / ``shutil`` /
   ``subprocess`` / ``pathlib`` file operations, or passes the path to a function: they
@@ -67,6 +68,9 @@ _PURE_PATH_CALLS = frozenset(
 # Ways to write to the file object that neither keep it nor read it.
 _WRITE_METHODS = frozenset({"write", "writelines", "flush", "fileno"})
 _DUMPS = frozenset({"json.dump", "pickle.dump", "marshal.dump"})
+_CSV_WRITERS = frozenset({"csv.writer", "csv.DictWriter"})
+_ROW_WRITES = frozenset({"writerow", "writerows", "writeheader"})
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # Modules whose calls may reach the file behind the loop's back (rename, remove, truncate,
 # another open, a child process that writes it); pure path arithmetic is allowed.
 _FILE_MODULES = (
@@ -312,75 +316,125 @@ def _escapes(
     model: SemanticModel, loop: ast.For | ast.AsyncFor, name: str, close: ast.stmt | None
 ) -> str:
     """Why the file object may be used other than to write to it; "" when it is not."""
-    scope = model.function if model.function is not None else model.tree
-    inside = {id(child) for statement in loop.body for child in ast.walk(statement)}
-    for child in ast.walk(scope):
-        if isinstance(child, (ast.Global, ast.Nonlocal)) and name in child.names:
-            return f"`{name}` is declared `{type(child).__name__.lower()}`"
-        if (
-            isinstance(child, ast.Name)
-            and child.id == name
-            and id(child) not in inside
-            and isinstance(child.ctx, ast.Load)
-        ):
-            return f"`{name}` is read outside the loop: it would be the hoisted file"
-    parents: dict[int, ast.AST] = {}
-    stores = 0
-    for statement in loop.body:
-        for child in ast.walk(statement):
-            for grandchild in ast.iter_child_nodes(child):
-                parents[id(grandchild)] = child
+    uses = _Uses(model, loop)
     allowed_close = close.value.func.value if close is not None else None  # type: ignore[attr-defined]
-    nested = {
-        id(inner)
-        for statement in loop.body
-        for child in ast.walk(statement)
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
-        for inner in ast.walk(child)
-    }
-    for statement in loop.body:
-        for child in ast.walk(statement):
-            if not (isinstance(child, ast.Name) and child.id == name):
-                continue
-            if id(child) in nested:
-                return f"`{name}` is used in a function defined in the loop: it may escape"
-            if not isinstance(child.ctx, ast.Load):
-                stores += 1
-                continue
-            if child is allowed_close:
-                continue
-            if not _writes_through(model, child, parents):
-                return (
-                    f"`{name}` is used other than to write to it "
-                    f"(`{ast.unparse(parents.get(id(child), child))}`): it may escape the loop"
+    return uses.write_only(name, allowed_close, writer=False)
+
+
+class _Uses:
+    """The uses of names in a loop body, to tell whether a file (or a csv writer on it)
+    is only written to, inside the loop."""
+
+    def __init__(self, model: SemanticModel, loop: ast.For | ast.AsyncFor) -> None:
+        self.model = model
+        self.loop = loop
+        self.scope = model.function if model.function is not None else model.tree
+        self.parents: dict[int, ast.AST] = {}
+        self.inside: set[int] = set()
+        self.nested: set[int] = set()
+        for statement in loop.body:
+            for child in ast.walk(statement):
+                self.inside.add(id(child))
+                for grandchild in ast.iter_child_nodes(child):
+                    self.parents[id(grandchild)] = child
+                if isinstance(child, _DEFINITIONS):
+                    self.nested.update(id(inner) for inner in ast.walk(child))
+
+    def write_only(self, name: str, allowed: ast.AST | None, writer: bool) -> str:
+        for child in ast.walk(self.scope):
+            if isinstance(child, (ast.Global, ast.Nonlocal)) and name in child.names:
+                return f"`{name}` is declared `{type(child).__name__.lower()}`"
+            if (
+                isinstance(child, ast.Name)
+                and child.id == name
+                and id(child) not in self.inside
+                and isinstance(child.ctx, ast.Load)
+            ):
+                return f"`{name}` is read outside the loop: it would be the hoisted file"
+        stores = 0
+        for statement in self.loop.body:
+            for child in ast.walk(statement):
+                if not (isinstance(child, ast.Name) and child.id == name):
+                    continue
+                if id(child) in self.nested:
+                    return f"`{name}` is used in a function defined in the loop: it may escape"
+                if not isinstance(child.ctx, ast.Load):
+                    stores += 1
+                    continue
+                if child is allowed:
+                    continue
+                reason = self._writer_of(child) if not writer else ""
+                if reason is None or (writer and self._writes_rows(child)):
+                    continue
+                if not reason and not writer and self._writes_through(child):
+                    continue
+                shown = ast.unparse(self.parents.get(id(child), child))
+                return reason or (
+                    f"`{name}` is used other than to write to it (`{shown}`): it may escape "
+                    "the loop"
                 )
-    if stores != 1:
-        return f"`{name}` is bound more than once in the loop"
-    return ""
+        if stores != 1:
+            return f"`{name}` is bound more than once in the loop"
+        return ""
 
+    def _writes_through(self, use: ast.Name) -> bool:
+        parent = self.parents.get(id(use))
+        resolve = self.model.resolve
+        if isinstance(parent, ast.Attribute) and parent.value is use:
+            if parent.attr not in _WRITE_METHODS:
+                return False
+            called = self.parents.get(id(parent))
+            if not (isinstance(called, ast.Call) and called.func is parent):
+                return False
+            if parent.attr != "fileno":
+                return True
+            sync = self.parents.get(id(called))  # ``os.fsync(f.fileno())``
+            return (
+                isinstance(sync, ast.Call)
+                and sync.args == [called]
+                and resolve(sync.func) in ("os.fsync", "os.fdatasync")
+            )
+        if isinstance(parent, ast.keyword) and parent.arg == "file":
+            called = self.parents.get(id(parent))
+            return isinstance(called, ast.Call) and resolve(called.func) == "builtins.print"
+        if isinstance(parent, ast.Call) and use in parent.args:
+            return resolve(parent.func) in _DUMPS and parent.args.index(use) == 1
+        return False
 
-def _writes_through(model: SemanticModel, use: ast.Name, parents: dict[int, ast.AST]) -> bool:
-    parent = parents.get(id(use))
-    if isinstance(parent, ast.Attribute) and parent.value is use:
-        if parent.attr not in _WRITE_METHODS:
-            return False
-        called = parents.get(id(parent))
-        if not (isinstance(called, ast.Call) and called.func is parent):
-            return False
-        if parent.attr != "fileno":
-            return True
-        sync = parents.get(id(called))  # ``os.fsync(f.fileno())``
+    def _writer_of(self, use: ast.Name) -> str | None:
+        """None when ``use`` makes a csv writer that only writes rows in the loop
+        (``csv.writer(f).writerow(row)``, or ``w = csv.writer(f)`` and ``w.writerow``);
+        else why not ("" when ``use`` is no csv writer's file)."""
+        call = self.parents.get(id(use))
+        if not (
+            isinstance(call, ast.Call)
+            and call.args
+            and call.args[0] is use
+            and self.model.resolve(call.func) in _CSV_WRITERS
+        ):
+            return ""
+        if self._writes_rows(call):
+            return None
+        assign = self.parents.get(id(call))
+        if (
+            isinstance(assign, ast.Assign)
+            and assign.value is call
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0], ast.Name)
+        ):
+            return self.write_only(assign.targets[0].id, None, writer=True) or None
+        return ""
+
+    def _writes_rows(self, node: ast.AST) -> bool:
+        attribute = self.parents.get(id(node))
+        called = self.parents.get(id(attribute))
         return (
-            isinstance(sync, ast.Call)
-            and sync.args == [called]
-            and model.resolve(sync.func) in ("os.fsync", "os.fdatasync")
+            isinstance(attribute, ast.Attribute)
+            and attribute.value is node
+            and attribute.attr in _ROW_WRITES
+            and isinstance(called, ast.Call)
+            and called.func is attribute
         )
-    if isinstance(parent, ast.keyword) and parent.arg == "file":
-        called = parents.get(id(parent))
-        return isinstance(called, ast.Call) and model.resolve(called.func) == "builtins.print"
-    if isinstance(parent, ast.Call) and use in parent.args:
-        return model.resolve(parent.func) in _DUMPS and parent.args.index(use) == 1
-    return False
 
 
 def _touches_files(

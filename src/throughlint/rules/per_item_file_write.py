@@ -56,7 +56,8 @@ open, unflushed, while the loop waits); a mode other than plain append (`a`, `ab
 `at`); a path or argument that reads a name the loop binds, something it assigns into,
 or a function call other than path arithmetic (`os.path.join`, `Path`, `str`); a file
 object used other than to write to it (`write`, `writelines`, `flush`,
-`os.fsync(f.fileno())`, `print(..., file=f)`, `json.dump(x, f)`), read outside the loop or
+`os.fsync(f.fileno())`, `print(..., file=f)`, `json.dump(x, f)`, a `csv.writer(f)` /
+`csv.DictWriter(f, ...)` that only writes rows in the loop), read outside the loop or
 used in a function defined in the loop; another `open()` in the loop or its input, an
 `os` / `shutil` / `subprocess` / `pathlib` file operation in the loop, or a call the path
 is passed to (`upload(path)`). A method call on
