@@ -169,6 +169,7 @@ def test_nested_loops_converge_on_one_open_around_both():
         "with open(path, 'a') as out, open(other) as more:\n            out.write(more.read())",
         "out = log = open(path, 'a')\n        out.write(item)\n        out.close()",
         "out = open(path, 'a')\n        out.write(item)",  # no close: left to the collector
+        "out = open(path, 'a'); out.write(item); out.close()",  # one line: not moved whole
     ],
 )
 def test_other_shapes_get_no_fix(body):

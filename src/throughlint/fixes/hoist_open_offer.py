@@ -100,7 +100,7 @@ def hoist_open(model: SemanticModel, call: ast.Call, loop: Loop, mode: str) -> F
         return None
     if not model.loops or model.loops[-1] is not loop:
         return None
-    found = _shape(node.body, call)
+    found = _shape(node, call)
     if found is None:
         if _opened_deeper(node.body, call):
             return Fix(
@@ -111,34 +111,48 @@ def hoist_open(model: SemanticModel, call: ast.Call, loop: Loop, mode: str) -> F
                 "item needs it",
             )
         return None
-    statement, name, close = found
+    name, close = found
     description = f"open the file once, around the loop (`with ... as {name}:`)"
-    reason = _declined(model, node, call, statement, name, close, mode)
+    reason = _declined(model, node, call, name, close, mode)
     if reason:
         return Fix(Applicability.UNSAFE, description, kind="", declined=reason)
     return Fix(Applicability.UNSAFE, f"{description} (unsafe: {UNSAFE})", kind=HOIST_OPEN)
 
 
-def _shape(body: list[ast.stmt], call: ast.Call) -> tuple[ast.stmt, str, ast.stmt | None] | None:
-    """The statement that opens the file, the file's name and (for ``f = open(...)``)
-    the ``f.close()`` statement after it."""
+def _shape(
+    loop: ast.For | ast.AsyncFor | ast.While, call: ast.Call
+) -> tuple[str, ast.stmt | None] | None:
+    """The file's name and (for ``f = open(...)``) the ``f.close()`` statement after it,
+    when ``call`` opens the file in one of the body's own statements, each on lines of
+    its own (the rewrite moves whole lines)."""
+    body = loop.body
+    header = (loop.test if isinstance(loop, ast.While) else loop.iter).end_lineno or 0
     for index, statement in enumerate(body):
         if isinstance(statement, ast.With):
             if len(statement.items) != 1 or statement.items[0].context_expr is not call:
                 continue
             target = statement.items[0].optional_vars
-            if not isinstance(target, ast.Name):
+            if not isinstance(target, ast.Name) or not _alone(body, index, header):
                 return None
-            return statement, target.id, None
+            return target.id, None
         if isinstance(statement, ast.Assign) and statement.value is call:
             if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
                 return None
             name = statement.targets[0].id
-            closes = [later for later in body[index + 1 :] if _is_close(later, name)]
-            if len(closes) != 1:
+            closes = [at for at in range(index + 1, len(body)) if _is_close(body[at], name)]
+            if len(closes) != 1 or not all(_alone(body, at, header) for at in (index, *closes)):
                 return None
-            return statement, name, closes[0]
+            return name, body[closes[0]]
     return None
+
+
+def _alone(body: list[ast.stmt], index: int, header: int) -> bool:
+    """``body[index]`` shares no line with the statement before it (or the loop's header)
+    or after it."""
+    statement = body[index]
+    before = (body[index - 1].end_lineno or 0) if index else header
+    after = body[index + 1].lineno if index + 1 < len(body) else None
+    return statement.lineno > before and (after is None or after > (statement.end_lineno or 0))
 
 
 def _opened_deeper(body: list[ast.stmt], call: ast.Call) -> bool:
@@ -178,7 +192,6 @@ def _declined(
     model: SemanticModel,
     loop: ast.For | ast.AsyncFor | ast.While,
     call: ast.Call,
-    statement: ast.stmt,
     name: str,
     close: ast.stmt | None,
     mode: str,
@@ -341,6 +354,9 @@ class _Uses:
                     self.nested.update(id(inner) for inner in ast.walk(child))
 
     def write_only(self, name: str, allowed: ast.AST | None, writer: bool) -> str:
+        """Why ``name`` (the file, or with ``writer`` a csv writer on it) may be used
+        other than to write, or outside the loop; "" when it is not. ``allowed``: the
+        one use to skip (the ``f`` of the ``f.close()`` the fix removes)."""
         for child in ast.walk(self.scope):
             if isinstance(child, (ast.Global, ast.Nonlocal)) and name in child.names:
                 return f"`{name}` is declared `{type(child).__name__.lower()}`"
@@ -350,7 +366,7 @@ class _Uses:
                 and id(child) not in self.inside
                 and isinstance(child.ctx, ast.Load)
             ):
-                return f"`{name}` is read outside the loop: it would be the hoisted file"
+                return f"`{name}` is read outside the loop, where the fix changes what it is"
         stores = 0
         for statement in self.loop.body:
             for child in ast.walk(statement):
@@ -363,11 +379,14 @@ class _Uses:
                     continue
                 if child is allowed:
                     continue
-                reason = self._writer_of(child) if not writer else ""
-                if reason is None or (writer and self._writes_rows(child)):
-                    continue
-                if not reason and not writer and self._writes_through(child):
-                    continue
+                if writer:
+                    if self._writes_rows(child):
+                        continue
+                    reason: str | None = ""
+                else:
+                    reason = self._writer_of(child)
+                    if reason is None or (not reason and self._writes_through(child)):
+                        continue
                 shown = ast.unparse(self.parents.get(id(child), child))
                 return reason or (
                     f"`{name}` is used other than to write to it (`{shown}`): it may escape "
