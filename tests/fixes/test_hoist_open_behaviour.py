@@ -262,6 +262,12 @@ DECLINED = {
         "        paths.pop()\n",
         "the loop calls a method of `paths`, which the path reads",
     ),
+    "path_nonlocal": (
+        "def f(items, path):\n    def rotate():\n        nonlocal path\n"
+        "        path = path + '.1'\n\n    for item in items:\n"
+        "        with open(path, 'a') as out:\n            out.write(item)\n        rotate()\n",
+        "the path reads `path`, which a function declares `global` or `nonlocal`",
+    ),
     "escapes": (
         "def f(items, path, kept):\n    for item in items:\n"
         "        with open(path, 'a') as out:\n            kept.append(out)\n",
@@ -487,6 +493,14 @@ OUTSIDE = {
         "        if item == 'rotate':\n            os.remove(path)\n",
         "the loop calls `os.remove(path)`",
         ["a", "rotate", "b"],
+    ),
+    "path_nonlocal": (
+        "def export(items, folder):\n    path = folder + '/out.log'\n\n"
+        "    def rotate():\n        nonlocal path\n        path = path + '.1'\n\n"
+        "    for item in items:\n"
+        "        with open(path, 'a') as out:\n            out.write(item)\n        rotate()\n",
+        "which a function declares `global` or `nonlocal`",
+        ["a", "b"],
     ),
     "helper_gets_path": (
         "def size(path):\n    with open(path, 'rb') as handle:\n        return len(handle.read())\n"

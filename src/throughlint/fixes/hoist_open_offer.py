@@ -252,6 +252,18 @@ def _varies(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call) 
                     )
             elif isinstance(child, (ast.Await, ast.NamedExpr, ast.Lambda)):
                 return "the path expression does more than read names"
+    declared = {
+        name
+        for child in ast.walk(model.tree)
+        if isinstance(child, (ast.Global, ast.Nonlocal))
+        for name in child.names
+    }
+    for argument in arguments:
+        if read := names_read(argument) & declared:
+            return (
+                f"the path reads `{sorted(read)[0]}`, which a function declares `global` or "
+                "`nonlocal`: a call in the loop may re-point it"
+            )
     reads = {dotted for argument in arguments for dotted in _dotted_reads(argument)}
     for changed, assigned in _changed_in_loop(loop):
         for read in reads:
