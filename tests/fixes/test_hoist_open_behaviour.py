@@ -411,6 +411,34 @@ def test_fixed_programs_leave_the_same_bytes(program, datasets, existing):
             assert after == before, (program.text, fixed, data)
 
 
+RAISING = {
+    "with": (
+        "def export(items, path):\n    for item in items:\n"
+        "        with open(path, 'a') as out:\n            out.write(item)\n"
+        "            if item == 'boom':\n                raise ValueError(item)\n"
+        "            out.write('\\n')\n"
+    ),
+    "assigned": (
+        "def export(items, path):\n    for item in items:\n"
+        "        out = open(path, 'a')\n        out.write(item)\n"
+        "        if item == 'boom':\n            raise ValueError(item)\n"
+        "        out.write('\\n')\n        out.close()\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("form", sorted(RAISING))
+def test_an_exception_mid_loop_leaves_the_same_bytes(form):
+    """A Python exception is not the unsafe case: the ``with`` closes (and flushes) the
+    file as the exception leaves it; the original's file, left open by the raise, is
+    flushed when it is collected. Both keep the lines before it and the half-written one."""
+    text = RAISING[form]
+    fixed = fix_source(text, unsafe=True, settings=PREVIEW).fixed
+    assert fixed.index("with open(") < fixed.index("for item"), fixed
+    data = ["a", "b", "boom", "c"]
+    assert _run(text, data, None) == _run(fixed, data, None) == ("ValueError", b"a\nb\nboom")
+
+
 def test_an_empty_input_creates_the_file_only_after_the_fix():
     fixed = fix_source(WITH_FORM, unsafe=True, settings=PREVIEW).fixed
     assert _run(WITH_FORM, [], None) == (0, None)
