@@ -12,12 +12,14 @@ import importlib
 QUEUE_MAXSIZE = "queue-maxsize"
 SIMPLE_QUEUE = "simple-queue"
 EXECUTEMANY = "executemany"
+EXECUTEMANY_GUARDED = "executemany:guarded"  # under ``if <input>:``
 COMMIT_AFTER_LOOP = "commit-after-loop"
 SET_MANY = "set-many"
 BULK_CREATE = "bulk-create"
 EXECUTE_VALUES = "execute-values"
 EAGER_LOAD = "eager-load"  # spelled ``eager-load:<loader>:<relation>``
 ACK_EVERY = "ack-every"  # spelled ``ack-every:<n>``
+HOIST_OPEN = "hoist-open"
 
 _MODULES: dict[str, str] = {
     QUEUE_MAXSIZE: "queue_maxsize",
@@ -29,6 +31,7 @@ _MODULES: dict[str, str] = {
     EAGER_LOAD: "eager_load",
     EXECUTE_VALUES: "execute_values",
     ACK_EVERY: "ack_every",
+    HOIST_OPEN: "hoist_open",
 }
 
 

@@ -1,11 +1,14 @@
 """``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for row
 in rows])``; pure assignments before the call that only build the parameters are inlined
-into the comprehension. The conditions are checked by ``offers.executemany``."""
+into the comprehension. A named list input is guarded (``if rows:``, kind
+``executemany:guarded``): over no items the loop sent nothing. The conditions are checked
+by ``offers.executemany``."""
 
 from __future__ import annotations
 
 import libcst as cst
 
+from throughlint.fixes import EXECUTEMANY_GUARDED
 from throughlint.fixes.base import FixContext
 from throughlint.fixes.loops import (
     LoopFixSpec,
@@ -27,7 +30,17 @@ class Executemany(LoopFixSpec):
             func=call.func.with_changes(attr=cst.Name("executemany")),
             args=[call.args[0], call.args[1].with_changes(value=rows)],
         )
-        return one_statement(target, new_call)
+        statement = one_statement(target, new_call)
+        kind = context.diagnostic.fix.kind if context.diagnostic and context.diagnostic.fix else ""
+        if kind != EXECUTEMANY_GUARDED:
+            return statement
+        if not isinstance(target.iter, cst.Name):
+            return None
+        return cst.If(  # over no items, the loop sent nothing: ``executemany`` would
+            test=target.iter,  # still prepare the SQL and begin a transaction
+            body=cst.IndentedBlock(body=[statement.with_changes(leading_lines=[])]),
+            leading_lines=statement.leading_lines,
+        )
 
 
 def execute_and_rows(loop: cst.For) -> tuple[cst.Call, cst.ListComp] | None:

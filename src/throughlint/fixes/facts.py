@@ -183,6 +183,30 @@ def input_fact(function: ast.AST | None, loop: ast.For, receivers: set[str]) -> 
     )
 
 
+def empty_input(
+    function: ast.AST | None, loop: ast.For, receivers: set[str]
+) -> tuple[bool, Verdict]:
+    """Whether ``executemany`` must be guarded by ``if <input>:``, and the verdict: over no
+    items the loop sends nothing, while ``executemany(sql, [])`` still prepares the SQL
+    (sqlite3 raises on an invalid statement) and begins a transaction (sqlite3, psycopg
+    3). A list built before the loop under a name is guarded; a display with items needs
+    no guard; any other input cannot be guarded (a generator is always true, an array's
+    truth raises), so the fix is unsafe."""
+    iterable = loop.iter
+    if (
+        isinstance(iterable, (ast.List, ast.Tuple))
+        and iterable.elts
+        and not any(isinstance(item, ast.Starred) for item in iterable.elts)
+    ):
+        return False, SAFE
+    if isinstance(iterable, ast.Name) and input_fact(function, loop, receivers) == SAFE:
+        return True, SAFE
+    return False, unsafe(
+        f"with no items in `{_show(iterable)}`, `executemany` still prepares the SQL "
+        "(sqlite3 raises if it is invalid) and begins a transaction"
+    )
+
+
 def known_items(function: ast.AST | None, loop: ast.For) -> list[ast.expr] | None:
     """The items the loop iterates, as written in the source: the elements of a list or
     tuple display, or the one element expression of a list comprehension (the shape of

@@ -39,6 +39,7 @@ from throughlint.fixes import (
     EAGER_LOAD,
     EXECUTE_VALUES,
     EXECUTEMANY,
+    EXECUTEMANY_GUARDED,
     SET_MANY,
     facts,
 )
@@ -76,10 +77,11 @@ def executemany(
     row in rows])``, also inlining assignments that only build ``params``. Safe only when
     the facts hold (``facts.py``): the input is a list built before the loop, the
     parameters are names and literals, the cursor's results are not read after the loop,
-    and the SQL is one INSERT / UPDATE / DELETE / REPLACE. For psycopg2 (whose
-    ``executemany`` is no faster than the loop), an INSERT with one ``VALUES (%s, ...)``
-    literal becomes ``psycopg2.extras.execute_values`` (unsafe: the SQL text changes to
-    ``VALUES %s`` and rows go in pages of 100)."""
+    and the SQL is one INSERT / UPDATE / DELETE / REPLACE. A named list is guarded
+    (``if rows:``): over no items the loop sends nothing (``facts.empty_input``). For
+    psycopg2 (whose ``executemany`` is no faster than the loop), an INSERT with one
+    ``VALUES (%s, ...)`` literal becomes ``psycopg2.extras.execute_values`` (unsafe: the
+    SQL text changes to ``VALUES %s`` and rows go in pages of 100)."""
     if driver in _NO_FASTER_EXECUTEMANY:
         text = call.args[0] if call.args else None
         if not (
@@ -102,10 +104,15 @@ def executemany(
     found = _batchable(model, call, loop)
     if found is None:
         return None
+    receivers = {name for name in (facts.root_name(call.func.value),) if name}  # type: ignore[attr-defined]
+    guard, empty = facts.empty_input(model.function, found[0], receivers)
+    description = f"send all rows with one `{source_text(call.func.value)}.executemany()`"  # type: ignore[attr-defined]
+    if guard:
+        description += f" when `{source_text(found[0].iter)}` has any"
     return _offer(
-        _executemany_facts(model, call, *found, sql=sql, driver=driver),
-        f"send all rows with one `{source_text(call.func.value)}.executemany()`",  # type: ignore[attr-defined]
-        EXECUTEMANY,
+        _executemany_facts(model, call, *found, sql=sql, driver=driver) | empty,
+        description,
+        EXECUTEMANY_GUARDED if guard else EXECUTEMANY,
         Applicability.SAFE,
     )
 

@@ -45,7 +45,39 @@ def export(events, path):
 ```
 
 ## Fix safety
-No fix yet.
+Unsafe fix (`--unsafe-fixes`), for an open that is a statement of the innermost `for`
+loop's body: `with open(path, "a") as f:` moves around the loop, and so does
+`f = open(path, "a")` with its `f.close()` (it becomes the same `with`). The other
+statements of the body stay in the loop, in order. What changes:
+
+- lines reach the file when the loop ends (or a buffer fills), not after each item: a
+  crash or kill mid-loop loses the buffered lines, and another process (or code the loop
+  calls that opens the same file by another name) sees them later. A Python exception
+  closes the `with` and flushes them, as before;
+- the file is opened before the loop's input is iterated: it is created, empty, even
+  when there are no items, and an `open()` error is raised even then. A guard such as
+  `if rows:` cannot be added in general (an iterator has no length), so the fix does not
+  try.
+
+It is declined, with the reason, when the rewrite would change more: an open inside an
+`if` or `try` of the loop body (it would run even when no item needs the file); a `while` or
+`async for` loop, an `await` in the loop or a generator function (the file would stay
+open, unflushed, while the loop waits); a mode other than plain append (`a`, `ab`,
+`at`); a path or argument that reads a name the loop binds, something it assigns into,
+or a function call other than path arithmetic (`os.path.join`, `Path`, `str`); a file
+object used other than to write to it (`write`, `writelines`, `flush`,
+`os.fsync(f.fileno())`, `print(..., file=f)`, `json.dump(x, f)`, a `csv.writer(f)` /
+`csv.DictWriter(f, ...)` that only writes rows in the loop), read outside the loop or
+used in a function defined in the loop; another `open()` in the loop or its input, an
+`os` / `shutil` / `subprocess` / `pathlib` file operation in the loop, or a call the path
+is passed to (`upload(path)`); a path name that a function declares `global` or
+`nonlocal` (a call in the loop may re-point it). Other code the loop calls is taken not
+to change the path: a method of the object it is read from (`self.flush_all()` with
+`open(self.path, "a")`), a helper that changes a dict the path reads; and an attribute
+that is a property computed on each read is taken as a value.
+
+Measured (`bench/append_open.py`): 20,000 JSON lines to a file on ext4, about 20,000-30,000
+rows/s with an open per row and 85,000-130,000 with one open: 4.0x-6.1x (2 shared CPUs).
 
 ## Options
 None.
@@ -59,10 +91,11 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.rules.base import Rule
+from throughlint.fixes.hoist_open_offer import hoist_open
+from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.batching import batch_guarded
 from throughlint.semantic.expressions import call_argument
-from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
     code="TL501",
@@ -70,6 +103,7 @@ RULE = Rule(
     summary="A file opened for append, flushed or fsynced on every loop pass",
     triggers=("open", "flush", "fsync", "fdatasync"),
     preview=True,
+    fix=FixAvailability.SOMETIMES,
     doc=__doc__ or "",
     bad=(
         """\
@@ -163,7 +197,8 @@ def check(checker, node: ast.Call) -> None:
     name = checker.semantic.resolve(node.func)
     if name in _OPENS or name in _PATH_OPENS:
         position = 0 if name in _PATH_OPENS else 1
-        if not _appends(call_argument(node, position, "mode")):
+        mode = call_argument(node, position, "mode")
+        if not _appends(mode):
             return
         if loop is None:
             method = _stream_method(checker, node)
@@ -179,8 +214,9 @@ def check(checker, node: ast.Call) -> None:
             checker.report(
                 RULE,
                 node,
-                f"a file opened for append on every pass of {describe_loop(loop)}: an open, "
+                f"a file opened for append on every pass of {_loop(loop)}: an open, "
                 "a close and a buffer flush per item; open it once before the loop",
+                hoist_open(checker.semantic, node, loop, _mode_text(mode)),
             )
         return
     if loop is None:
@@ -192,7 +228,7 @@ def check(checker, node: ast.Call) -> None:
         checker.report(
             RULE,
             node,
-            f"`{name}()` on every pass of {describe_loop(loop)} waits for the disk once "
+            f"`{name}()` on every pass of {_loop(loop)} waits for the disk once "
             "per item; sync once after the loop, or every N items",
         )
         return
@@ -205,7 +241,7 @@ def check(checker, node: ast.Call) -> None:
         checker.report(
             RULE,
             node,
-            f"`flush()` on every pass of {describe_loop(loop)}: one write syscall per "
+            f"`flush()` on every pass of {_loop(loop)}: one write syscall per "
             "item instead of buffered writes; flush once after the loop",
         )
 
@@ -230,6 +266,14 @@ def _streams_items(checker, loop) -> bool:
             for node in ast.walk(statement)
         )
     return known
+
+
+def _mode_text(mode: ast.expr | None) -> str:
+    """The mode as the fix's preconditions read it: a literal's value, else its source
+    (``'w' if overwrite else 'a'`` is not plain append, so the hoist is declined)."""
+    if isinstance(mode, ast.Constant) and isinstance(mode.value, str):
+        return mode.value
+    return ast.unparse(mode) if mode is not None else "r"
 
 
 def _appends(mode: ast.expr | None) -> bool:
@@ -288,3 +332,8 @@ def _receiver_is(value: ast.expr, node: ast.Call) -> bool:
         and isinstance(value.func, ast.Attribute)
         and value.func.value is node
     )
+
+
+def _loop(loop: Loop) -> str:
+    """``the loop over `rows` ``; ``the `while` loop`` (not "every pass of each pass")."""
+    return describe_loop(loop).removeprefix("each pass of ")

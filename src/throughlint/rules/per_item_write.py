@@ -71,7 +71,12 @@ mutated between items); the parameters are names and literals (a subscript, attr
 operator or call can raise or act, and would then do so before any row is written); the
 cursor's `lastrowid` / `rowcount` / results are not read after the loop, and the cursor
 is a local `x.cursor()` or a connection; the statement's first keyword (after comments)
-is INSERT, UPDATE, DELETE or REPLACE. A fact that cannot be established makes the fix
+is INSERT, UPDATE, DELETE or REPLACE. Over no items the loop sends nothing, while
+`executemany(sql, [])` still prepares the SQL (sqlite3 raises if it is invalid) and
+begins a transaction (sqlite3, psycopg 3): a list built under a name is guarded
+(`if rows: cursor.executemany(...)`); any other input that may be empty (a comprehension
+in the `for`, a parameter) cannot be guarded (a generator is always true, an array's
+truth raises), so the fix is unsafe there. A fact that cannot be established makes the fix
 unsafe (the reason is in its description); a fact that rules it out (a result read after
 the loop, a `WITH` statement, parameters that read the cursor, the loop iterating the
 cursor) declines it, with the reason in `--diff` and JSON. psycopg2's `executemany` is
