@@ -306,12 +306,23 @@ class Project:
             )
         if cache is not None:
             cache.save()
+        failures: list[Exception] = []
         try:
             found = resolve_index(
                 all_facts, file_facts, self._roots, result.notices, memo=self._memo, keep=False
             )
             result.diagnostics.extend(found)
         except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
+            failures.append(exc)
+        result.facts = all_facts
+        # no graph memo: a run over paths builds the graph once, and keying it by the
+        # linted files' facts would cost a JSON dump of each
+        try:
+            result.diagnostics = refine(result.diagnostics, all_facts, self.module_of)
+        except Exception as exc:  # the call graph over the same facts: hot and cold paths
+            failures.append(exc)
+        if failures:  # one line for the project-wide passes, however many of them failed
+            exc = failures[0]
             result.errors.append(
                 f"internal error in the project index ({type(exc).__name__}: {exc}); "
                 "cross-file findings are missing"
@@ -320,10 +331,6 @@ class Project:
             if cache is not None:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
-        result.facts = all_facts
-        # no graph memo: a run over paths builds the graph once, and keying it by the
-        # linted files' facts would cost a JSON dump of each
-        result.diagnostics = refine(result.diagnostics, all_facts, self.module_of)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
         result.diagnostics, result.held_back = self.focus(result.calls)
         return result
