@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from throughlint.semantic.expressions import target_names
+from throughlint.semantic.expressions import source_text, target_names
 
 
 class Level(enum.IntEnum):
@@ -72,7 +72,7 @@ def root_name(node: ast.expr) -> str | None:
 
 
 def _show(node: ast.AST) -> str:
-    text = ast.unparse(node)
+    text = source_text(node)  # survives int literals too long to print
     return text if len(text) <= 40 else text[:37] + "..."
 
 

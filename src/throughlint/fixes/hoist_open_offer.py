@@ -43,6 +43,7 @@ from throughlint.semantic.expressions import (
     call_argument,
     dotted_name,
     names_read,
+    source_text,
     walk_same_function,
 )
 from throughlint.semantic.loops import Loop
@@ -399,7 +400,7 @@ class _Uses:
                     reason = self._writer_of(child)
                     if reason is None or (not reason and self._writes_through(child)):
                         continue
-                shown = ast.unparse(self.parents.get(id(child), child))
+                shown = source_text(self.parents.get(id(child), child))
                 return reason or (
                     f"`{name}` is used other than to write to it (`{shown}`): it may escape "
                     "the loop"
@@ -519,5 +520,5 @@ def _passes(call: ast.Call, reads: set[str], name: str) -> bool:
 
 
 def _short(node: ast.AST) -> str:
-    text = " ".join(ast.unparse(node).split())
+    text = " ".join(source_text(node).split())
     return text if len(text) <= 50 else text[:47] + "..."

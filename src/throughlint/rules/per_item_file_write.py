@@ -94,7 +94,7 @@ import ast
 from throughlint.fixes.hoist_open_offer import hoist_open
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.batching import batch_guarded
-from throughlint.semantic.expressions import call_argument
+from throughlint.semantic.expressions import call_argument, source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 
 RULE = Rule(
@@ -273,7 +273,7 @@ def _mode_text(mode: ast.expr | None) -> str:
     (``'w' if overwrite else 'a'`` is not plain append, so the hoist is declined)."""
     if isinstance(mode, ast.Constant) and isinstance(mode.value, str):
         return mode.value
-    return ast.unparse(mode) if mode is not None else "r"
+    return source_text(mode) if mode is not None else "r"
 
 
 def _appends(mode: ast.expr | None) -> bool:
