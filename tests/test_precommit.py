@@ -103,35 +103,39 @@ class Order(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
     customer: Mapped[Customer] = relationship()
 """
+# The sessions are annotated: a parameter known only by its name `session` is the
+# name tier, reported with --preview (issue 12); this test is about cross-file facts.
 REPO = """\
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from orderdesk.models import Customer, Order
 
 
-def customer_by_id(session, customer_id):
+def customer_by_id(session: Session, customer_id):
     return session.get(Customer, customer_id)
 
 
-def latest_order(session, customer_id):
+def latest_order(session: Session, customer_id):
     return session.scalars(select(Order).where(Order.customer_id == customer_id)).first()
 """
 REPORTS = """\
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from orderdesk.models import Order
 from orderdesk.repo import customer_by_id, latest_order
 
 
-def customer_names(session):
+def customer_names(session: Session):
     return [order.customer.name for order in session.scalars(select(Order))]
 
 
-def customers(session, ids):
+def customers(session: Session, ids):
     return [customer_by_id(session, customer_id) for customer_id in ids]
 
 
-def latest_orders(session, ids):
+def latest_orders(session: Session, ids):
     found = []
     for customer_id in ids:
         found.append(latest_order(session, customer_id))
@@ -161,7 +165,7 @@ def test_hook_on_a_new_file_sees_helpers_and_models_of_files_it_is_not_given(
         if line.startswith("src/orderdesk/reports.py:")
     ]
     assert found == [
-        ["src/orderdesk/reports.py:8:13:", "TL101"],
-        ["src/orderdesk/reports.py:12:13:", "TL101"],
-        ["src/orderdesk/reports.py:18:22:", "TL101"],
+        ["src/orderdesk/reports.py:9:13:", "TL101"],
+        ["src/orderdesk/reports.py:13:13:", "TL101"],
+        ["src/orderdesk/reports.py:19:22:", "TL101"],
     ], result.stdout
