@@ -216,6 +216,30 @@ SQLALCHEMY = {
         def load(session: Session, ids, Row):
             return [session.get(Row, pk) for pk in ids]  # expect: TL101
         """,
+    "bad-own-subclass-of-the-sqlmodel-session": """
+        from sqlmodel import Session as SqlModelSession
+
+        class Session(SqlModelSession):
+            pass
+
+        class Store:
+            def load(self, rows):
+                with Session(self.engine) as session:
+                    for row in rows:
+                        session.add(row)
+                        session.commit()  # expect: TL103
+        """,
+    "bad-sqlmodel-session-and-engine": """
+        from sqlmodel import Session, create_engine
+
+        engine = create_engine("sqlite://")
+
+        def load(rows):
+            with Session(engine) as s:
+                for row in rows:
+                    s.add(row)
+                    s.commit()  # expect: TL103
+        """,
     "good-one-commit": """
         from app.db import SessionLocal
 

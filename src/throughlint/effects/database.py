@@ -264,6 +264,11 @@ _SQLALCHEMY_ORIGINS = (
     "sqlalchemy.Engine()",
     "sqlalchemy.Connection()",
     "flask_sqlalchemy.SQLAlchemy().session",
+    # SQLModel's session and engine are SQLAlchemy's (subclass and re-export)
+    "sqlmodel.Session()",
+    "sqlmodel.orm.session.Session()",
+    "sqlmodel.create_engine()",
+    "sqlmodel.ext.asyncio.session.AsyncSession()",
 )
 _SESSION_NAMES = frozenset({"session", "db_session", "dbsession", "sess", "async_session"})
 _ENGINE_NAMES = frozenset({"engine", "db_engine", "async_engine"})
