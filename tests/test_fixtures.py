@@ -37,11 +37,15 @@ def default_codes() -> set[str]:
 @pytest.fixture(scope="module")
 def findings():
     settings = Settings(project_root=str(ROOT), exclude=(), respect_gitignore=False)
-    result = lint_paths([str(FIXTURES)], settings, jobs=1, use_cache=False)
+    return _calls_by_file([str(FIXTURES)], settings)
+
+
+def _calls_by_file(paths: list[str], settings: Settings) -> dict[Path, list]:
+    """Each call's own finding by file: the ``# expect:`` comments are per call (grouping
+    at the loop and holding back are checked in tests/engine/test_relevance.py)."""
+    result = lint_paths(paths, settings, jobs=1, use_cache=False)
     assert not result.errors
     by_file = defaultdict(list)
-    # each call's own finding: the ``# expect:`` comments are per call (grouping at the
-    # loop and holding back are checked in tests/engine/test_relevance.py)
     for diagnostic in result.calls:
         by_file[Path(diagnostic.path).resolve()].append(diagnostic)
     return by_file
@@ -104,12 +108,7 @@ def findings_with_preview():
     tier on): each call's own finding."""
     settings = Settings(project_root=str(ROOT), exclude=(), respect_gitignore=False, preview=True)
     folders = sorted({str(path.parent) for path in NAME_TIER_FILES})
-    result = lint_paths(folders, settings, jobs=1, use_cache=False)
-    assert not result.errors
-    by_file = defaultdict(list)
-    for diagnostic in result.calls:
-        by_file[Path(diagnostic.path).resolve()].append(diagnostic)
-    return by_file
+    return _calls_by_file(folders, settings)
 
 
 @pytest.mark.parametrize("path", NAME_TIER_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))

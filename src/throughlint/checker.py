@@ -255,13 +255,7 @@ class Checker:
         project index's pending findings alike."""
         model = self.semantic
         last = self._placed
-        if (
-            last is not None
-            and last[0] is model.frame
-            and last[1] is model.scope
-            and last[2] == model.generation
-            and last[3] == loop_input
-        ):
+        if self._same_position(last) and last[3] == loop_input:
             return last[4]  # its parameters, if any, were recorded with the first answer
         loop = model.hot_loop(include_while=True)
         kind = self.path_kind()
@@ -275,6 +269,17 @@ class Checker:
             placed = (header, describe_subject(loop), self.source.line(header[0]), size, kind)
         self._placed = (model.frame, model.scope, model.generation, loop_input, placed)
         return placed
+
+    def _same_position(self, last: tuple | None) -> bool:
+        """A remembered answer ``(frame, scope, generation, ...)`` still holds: the walk is
+        in the same frame and scope and nothing was bound since."""
+        model = self.semantic
+        return (
+            last is not None
+            and last[0] is model.frame
+            and last[1] is model.scope
+            and last[2] == model.generation
+        )
 
     def path_kind(self) -> str:
         """Where the code at this point of the walk runs (``semantic/placement.py``)."""
@@ -314,12 +319,7 @@ class Checker:
         model = self.semantic
         enclosing = ".".join(self._names) if model.function is not None else ""
         last = self._context
-        if (
-            last is not None
-            and last[0] is model.frame
-            and last[1] is model.scope
-            and last[2] == model.generation
-        ):
+        if self._same_position(last):
             return enclosing, last[3]
         context = finding_context(model, self.settings)
         self._context = (model.frame, model.scope, model.generation, context)
