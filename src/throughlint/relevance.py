@@ -42,6 +42,7 @@ _NOUNS = {
 }
 CONSTANT_INPUT = "constant input"
 CONFIGURED_INPUT = "configured input"
+SMALL_INPUT = "small input"
 COLD_PATH = "cold path"
 PASS_DOMINATED = "pass dominated"
 _DATABASE = frozenset({"TL101", "TL102", "TL103"})
@@ -79,6 +80,8 @@ def held_back(diagnostic: Diagnostic) -> str:
     "" when it is shown."""
     if diagnostic.input_size == "constant":
         return CONSTANT_INPUT
+    if diagnostic.input_size == "small":
+        return SMALL_INPUT
     if diagnostic.input_size == "configured":
         return CONFIGURED_INPUT
     cold = _cold(diagnostic)

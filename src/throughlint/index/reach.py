@@ -28,7 +28,8 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   itertools.count():``) outside tests and migrations is hot: it runs for as long as the
   service does (a scheduler, a daemon, a worker).
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
-  (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
+  (``constant`` < ``small`` < ``configured`` < ``per-request`` < ``unknown`` <
+  ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
   A caller passing its own parameter is followed up to ``_DEPTH`` calls up.
 
@@ -47,12 +48,13 @@ from throughlint.semantic.input_size import (
     CONFIGURED,
     CONSTANT,
     PER_REQUEST,
+    SMALL,
     UNBOUNDED,
     UNKNOWN,
 )
 from throughlint.semantic.placement import HOT, weak_cold
 
-_ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
+_ORDER = {CONSTANT: 0, SMALL: 1, CONFIGURED: 2, PER_REQUEST: 3, UNKNOWN: 4, UNBOUNDED: 5}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
 _CLASS_DEPTH = 6  # bases followed up, subclasses down
