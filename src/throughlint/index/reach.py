@@ -33,7 +33,13 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
   A caller passing its own parameter is followed up to ``_DEPTH`` calls up.
 
-Both are two graph walks and one memoised lookup per parameter: linear in the project.
+- a loop of database round trips (TL101 to TL103) whose every pass calls a project
+  function that makes a dominating library call on every call (``semantic/pass_cost.py``:
+  an e-mail, an HTTP request, a subprocess...), followed ``_COST_DEPTH`` calls down, gets
+  that call as its ``pass_cost`` (``relevance.py`` holds it back as "pass dominated").
+
+Both are two graph walks and one memoised lookup per parameter or callee: linear in the
+project.
 """
 
 from __future__ import annotations
