@@ -94,6 +94,9 @@ class Diagnostic:
     path_kind: str = ""
     # The calls a finding grouped at its loop stands for, in file order.
     related: tuple[Related, ...] = ()
+    # The call that dominates each pass of the loop (an e-mail, a subprocess...), when one
+    # runs on every pass (``semantic/pass_cost.py``, set by ``index/reach.py``).
+    pass_cost: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -128,6 +131,7 @@ class Diagnostic:
                 (r.path, r.line, r.column, r.code, r.message, _fix_tuple(r.fix))
                 for r in self.related
             ],
+            self.pass_cost,
         )
 
     @classmethod
@@ -160,6 +164,7 @@ class Diagnostic:
             input_size=size,
             path_kind=kind,
             related=tuple(Related(*item[:5], _fix_from(item[5])) for item in related),
+            pass_cost=data[21] if len(data) > 21 else "",
         )
 
     def fixes(self) -> list[Fix]:

@@ -15,6 +15,9 @@ fixed handful, or a list an operator sizes) or on a cold path (``semantic/placem
 are kept but left out unless ``show_all``; a cold loop over a whole table (a data
 migration walking every row) is still shown. Configured input was added from the output
 audit (``bench/accuracy/audit/policy.py``): it held back harmless findings and no real one.
+So is a loop of database round trips whose every pass also makes a costlier call that
+batching would not remove (an e-mail, an HTTP request, a subprocess, a template, a file
+tree: ``semantic/pass_cost.py``, through helpers by ``index/reach.py``): "pass dominated".
 """
 
 from __future__ import annotations
@@ -39,7 +42,10 @@ _NOUNS = {
 }
 CONSTANT_INPUT = "constant input"
 CONFIGURED_INPUT = "configured input"
+SMALL_INPUT = "small input"
 COLD_PATH = "cold path"
+PASS_DOMINATED = "pass dominated"
+_DATABASE = frozenset({"TL101", "TL102", "TL103"})
 # a cold loop over one of these is a whole table unless its text narrows it
 _TABLE = (".objects", ".all()", ".iterator(", "query(", "select(")
 _NARROWING = ("filter", "where", "exclude", "get(", "[", "limit", "first(", "ids", "_id")
@@ -55,7 +61,7 @@ def focus(diagnostics: Iterable[Diagnostic], show_all: bool) -> tuple[list, Coun
     for diagnostic in grouped:
         reason = held_back(diagnostic)
         if reason and not show_all:
-            held[reason.split(":")[0]] += 1
+            held[PASS_DOMINATED if reason.startswith(PASS_DOMINATED) else reason.split(":")[0]] += 1
         else:
             shown.append(diagnostic)
     return shown, held
@@ -70,11 +76,23 @@ def _sized(diagnostic: Diagnostic) -> Diagnostic:
 
 def held_back(diagnostic: Diagnostic) -> str:
     """Why a finding is left out of the default output ("constant input", "configured
-    input", "cold path: migration", ...), or "" when it is shown."""
+    input", "cold path: migration", "pass dominated by an e-mail (`send_mail()`)"...), or
+    "" when it is shown."""
     if diagnostic.input_size == "constant":
         return CONSTANT_INPUT
+    if diagnostic.input_size == "small":
+        return SMALL_INPUT
     if diagnostic.input_size == "configured":
         return CONFIGURED_INPUT
+    cold = _cold(diagnostic)
+    if cold:
+        return cold
+    if diagnostic.pass_cost and _database_only(diagnostic):
+        return f"{PASS_DOMINATED} by {diagnostic.pass_cost}"
+    return ""
+
+
+def _cold(diagnostic: Diagnostic) -> str:
     kind = diagnostic.path_kind
     if not kind.startswith("cold"):
         return ""
@@ -83,6 +101,13 @@ def held_back(diagnostic: Diagnostic) -> str:
     if _whole_table(diagnostic):
         return ""
     return f"{COLD_PATH}:{kind.removeprefix('cold:')}"
+
+
+def _database_only(diagnostic: Diagnostic) -> bool:
+    """Only database round trips: a remote call or a lock in the same loop is a finding of
+    its own that the dominating call does not excuse (an HTTP request per item is TL401's)."""
+    codes = {r.code for r in diagnostic.related} or {diagnostic.code}
+    return codes <= _DATABASE
 
 
 def _whole_table(diagnostic: Diagnostic) -> bool:
@@ -165,6 +190,7 @@ def _group(members: list[Diagnostic]) -> Diagnostic:
         related=tuple(
             Related(d.path, d.span.line, d.span.column, d.code, d.message, d.fix) for d in members
         ),
+        pass_cost=next((d.pass_cost for d in members if d.pass_cost), ""),
     )
 
 

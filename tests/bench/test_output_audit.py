@@ -241,6 +241,41 @@ def test_policy_counts_what_each_hold_back_policy_keeps_and_holds(tmp_path):
     assert "| + unknown input off hot paths | 1/2 | 2/3 | 2/2 | 1/2 (50%) |" in out
 
 
+def test_policy_reasons_counts_the_rows_each_reason_holds_back(tmp_path):
+    """``--reasons``: per kind of held-back reason (a "pass dominated by ..." reason names
+    its call; a cold path its kind), the classified rows it holds back, by class."""
+    reports = tmp_path / "all"
+    reports.mkdir()
+    held = [
+        "pass dominated by an e-mail (`django.core.mail.send_mail()`)",
+        "pass dominated by a subprocess (`subprocess.run()`) in `vcs.commit()`",
+        "cold path: management command",
+        "small input",
+        None,
+    ]
+    diagnostics = [
+        {"code": "TL102", "path": "app/x.py", "line": n, "held_back": reason, "related": []}
+        for n, reason in enumerate(held, start=1)
+    ]
+    (reports / "app.json").write_text(json.dumps({"diagnostics": diagnostics}))
+    header = "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+    classes = ["harmless", "misread", "harmless", "harmless", "real"]
+    rows = [
+        f"{n}\tTL102\tapp\tapp/x.py\t{n}\tm\t{name}\tr\tunknown\thot\n"
+        for n, name in enumerate(classes, start=1)
+    ]
+    sample = tmp_path / "sample.tsv"
+    sample.write_text(header + "".join(rows))
+    result = script("policy.py", "--all", str(reports), str(sample), "--reasons")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[2:] == [
+        "| cold path | 0 | 1 | 0 |",
+        "| pass dominated | 0 | 1 | 1 |",
+        "| small input | 0 | 1 | 0 |",
+    ]
+
+
 def test_loops_counts_a_file_this_python_cannot_parse_as_in_no_loop(tmp_path):
     # a file newer Python accepts (or a broken one) is a TL000 finding, in no loop
     cache, apps = prepared(tmp_path, extra={"tinyapp/newer.py": "def f(:\n    pass\n"})

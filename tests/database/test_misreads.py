@@ -767,4 +767,6 @@ def test_what_getattr_returns_can_be_the_model(run_cli, tmp_path):
             for row in getattr(user, relation).all():
                 row.save()  # expect: TL102
     """
-    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source}, "--preview")
+    # ``[0:10]`` is a page of ten (``small`` input, held back): --show-all shows it
+    files = {"app/models.py": MODELS, "app/ops.py": source}
+    _check(run_cli, tmp_path, files, "--preview", "--show-all")

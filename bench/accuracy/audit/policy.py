@@ -1,7 +1,8 @@
 """Evaluate hold-back policies for the default output on the classified audit rows.
 
 ``python bench/accuracy/audit/policy.py --all DIR before.tsv [second.tsv ...]``
-(``--list real``: each real row with the tool's placement and size instead)
+(``--list real``: each real row with the tool's placement and size instead; ``--reasons``:
+the rows the build holds back, by class, for each reason it gives)
 
 ``--all`` holds ``<app>.json`` reports made with ``--show-all`` (run.py ``--show-all``), so
 every finding carries its ``input_size``, ``path_kind`` and ``held_back`` reason. Each
@@ -104,6 +105,23 @@ def evaluate(rows: list[dict], found: list[dict | None], policy: Policy) -> dict
     return counts
 
 
+def reason_of(d: dict) -> str:
+    """The kind of a finding's ``held_back`` reason: "cold path", "small input", "pass
+    dominated" ("pass dominated by an e-mail (...)"), ..."""
+    reason = d.get("held_back") or ""
+    return "pass dominated" if reason.startswith("pass dominated") else reason.split(":")[0]
+
+
+def by_reason(rows: list[dict], found: list[dict | None]) -> dict[str, dict[str, int]]:
+    """Per held-back reason, the classified rows it holds back, by class."""
+    table: dict[str, dict[str, int]] = {}
+    for row, d in zip(rows, found, strict=True):
+        if d is not None and d.get("held_back"):
+            counts = table.setdefault(reason_of(d), {"real": 0, "harmless": 0, "misread": 0})
+            counts[row["class"]] += 1
+    return table
+
+
 def describe(row: dict, d: dict | None) -> str:
     """One row: the tool's path and size, why it is held back, and the auditor's."""
     where = f"{row['app']} {row['path']}:{row['line']} {row['rule']}"
@@ -120,9 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("tsv", nargs="+", help="classified samples")
     parser.add_argument("--all", required=True, help="reports made with --show-all")
     parser.add_argument("--list", metavar="CLASS", help="list the rows of this class instead")
+    parser.add_argument("--reasons", action="store_true", help="rows held back, by reason")
     options = parser.parse_args(argv)
     rows = rows_of(options.tsv)
     found = findings(rows, options.all)
+    if options.reasons:
+        print("| reason | real | harmless | misread |")
+        print("|---|--:|--:|--:|")
+        for reason, c in sorted(by_reason(rows, found).items()):
+            print(f"| {reason} | {c['real']} | {c['harmless']} | {c['misread']} |")
+        return 0
     if options.list:
         for row, d in zip(rows, found, strict=True):
             if row["class"] == options.list:

@@ -46,6 +46,7 @@ from throughlint.semantic.expressions import (
 from throughlint.semantic.guards import argument_spec, call_guard, parameters
 from throughlint.semantic.input_size import argument_size
 from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.pass_cost import every_pass, heavy_call
 from throughlint.semantic.queries import prefetched, query_chain
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
@@ -114,8 +115,10 @@ class FileFacts:
         "hot",
         "imports",
         "kinds",
+        "loop_costs",
         "made",
         "parameters",
+        "pass_costs",
         "pending",
         "references",
         "seen",
@@ -175,6 +178,11 @@ class FileFacts:
         # (``app.db.SessionLocal`` -> ``sqlalchemy.orm.sessionmaker()``, ``app.q.recent()``
         # -> ``app.m.Book.objects.filter()``): what types a receiver imported from there
         self.database_values: dict[str, str] = {}
+        # the per-pass cost model (``semantic/pass_cost.py``): per function and per loop
+        # (keyed "line:column" of its header), the first dominating library call made on
+        # every pass and the project callees called on every pass: [label, callees]
+        self.pass_costs: dict[str, list] = {}
+        self.loop_costs: dict[str, list] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -232,6 +240,7 @@ class FileFacts:
             or self.cpu
             or self.references
             or self.database_values
+            or self.loop_costs
         ):
             return None
         functions = {
@@ -248,6 +257,10 @@ class FileFacts:
             extra["service_calls"] = {k: sorted(v) for k, v in self.service.items()}
         if self.references:
             extra["passed_functions"] = {k: sorted(v) for k, v in self.references.items()}
+        if self.pass_costs:
+            extra["pass_costs"] = _costs_json(self.pass_costs)
+        if self.loop_costs:
+            extra["loop_costs"] = _costs_json(self.loop_costs)
         found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
@@ -278,6 +291,10 @@ class FileFacts:
         if fixed:
             found["x"] = fixed
         return found
+
+
+def _costs_json(costs: dict[str, list]) -> dict[str, list]:
+    return {key: [label, sorted(callees)] for key, (label, callees) in costs.items()}
 
 
 def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None:
@@ -322,6 +339,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         return  # module and class level, outside loops: nothing to summarise or report
     if model.frame.loops:
         _related_manager(checker, node, evaluated=False)
+    _record_pass_cost(checker, node)
     if function is not None and checker.index_facts.blocking:  # type: ignore[union-attr]
         _record_blocking(checker, node, function)
     if function is not None and (node.args or node.keywords):
@@ -408,6 +426,44 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"atomic": 1} if _in_atomic(model) else {}),
             **_arguments_passed(model, node),
         )
+
+
+def _record_pass_cost(checker: Checker, node: ast.Call) -> None:
+    """A dominating library call (``semantic/pass_cost.py``) or a project callee that runs
+    on every pass of the enclosing function and of each enclosing per-item loop."""
+    model = checker.semantic
+    name = model.resolve(node.func)
+    heavy = heavy_call(name)
+    if not heavy and not project_callee(name):
+        return
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    function = model.function_name
+    if (
+        function is not None
+        and not isinstance(model.function, ast.Lambda)
+        and every_pass(model, model.function)
+    ):
+        _add_cost(facts.pass_costs, function, heavy, name)  # type: ignore[arg-type]
+    headers = model.memo("pass_cost.header")
+    innermost = model.node_stack[-1] if model.node_stack else None
+    for loop in model.frame.loops:
+        if loop.small or innermost is loop.node or not every_pass(model, loop.node):
+            continue  # a ``for`` header is evaluated once, not on every pass
+        key = headers.get(loop.node)
+        if key is None:
+            line, column = checker._loop_header(loop)[:2]
+            key = headers[loop.node] = f"{line}:{column}"
+        _add_cost(facts.loop_costs, key, heavy, name)  # type: ignore[arg-type]
+
+
+def _add_cost(costs: dict[str, list], key: str, heavy: str, name: str) -> None:
+    entry = costs.get(key)
+    if entry is None:
+        entry = costs[key] = ["", set()]
+    if not heavy:
+        entry[1].add(name)
+    elif not entry[0]:
+        entry[0] = heavy
 
 
 def _argument_size(model, node: ast.expr) -> str:

@@ -28,11 +28,18 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   itertools.count():``) outside tests and migrations is hot: it runs for as long as the
   service does (a scheduler, a daemon, a worker).
 - a loop over a parameter of ``unknown`` size takes the join of what the callers pass
-  (``constant`` < ``configured`` < ``per-request`` < ``unknown`` < ``unbounded``): every
+  (``constant`` < ``small`` < ``configured`` < ``per-request`` < ``unknown`` <
+  ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
   A caller passing its own parameter is followed up to ``_DEPTH`` calls up.
 
-Both are two graph walks and one memoised lookup per parameter: linear in the project.
+- a loop of database round trips (TL101 to TL103) whose every pass calls a project
+  function that makes a dominating library call on every call (``semantic/pass_cost.py``:
+  an e-mail, an HTTP request, a subprocess...), followed ``_COST_DEPTH`` calls down, gets
+  that call as its ``pass_cost`` (``relevance.py`` holds it back as "pass dominated").
+
+Both are two graph walks and one memoised lookup per parameter or callee: linear in the
+project.
 """
 
 from __future__ import annotations
@@ -47,15 +54,19 @@ from throughlint.semantic.input_size import (
     CONFIGURED,
     CONSTANT,
     PER_REQUEST,
+    SMALL,
     UNBOUNDED,
     UNKNOWN,
 )
 from throughlint.semantic.placement import HOT, weak_cold
 
-_ORDER = {CONSTANT: 0, CONFIGURED: 1, PER_REQUEST: 2, UNKNOWN: 3, UNBOUNDED: 4}
+_ORDER = {CONSTANT: 0, SMALL: 1, CONFIGURED: 2, PER_REQUEST: 3, UNKNOWN: 4, UNBOUNDED: 5}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
 _CLASS_DEPTH = 6  # bases followed up, subclasses down
+_COST_DEPTH = 4  # calls followed down for a dominating call made on every pass
+# findings a dominating call in the same pass makes harmless: database round trips
+DATABASE_CODES = ("TL101", "TL102", "TL103")
 # a service loop in these runs in a test or a migration, not in a service
 _NOT_SERVICES = ("cold: test", "cold: migration", "cold: fixture")
 # what a Django manager's query returns a model instance from: ``get()``, ``first()``...
@@ -92,6 +103,9 @@ class CallGraph:
     handed_on: set[str] = field(default_factory=set)  # passed as an argument somewhere
     # called on each pass of a service's main loop: they run as long as the service does
     service: set[str] = field(default_factory=set)
+    # the per-pass cost model: per function, the dominating library call it makes on every
+    # call and the callees it calls every time ([label, callees], ``pass_costs``)
+    costs: dict[str, list] = field(default_factory=dict)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -114,6 +128,10 @@ class CallGraph:
                 # ``Service[Body]``, a generic base subscripted, is ``Service``
                 graph.bases[name] = [b.removesuffix("[]") for b in record.get("b") or ()]
             graph.imports.update(file_facts.get("re") or {})
+            for name, cost in (file_facts.get("pass_costs") or {}).items():
+                graph.costs[name] = cost
+                if cost[0]:  # a leaf that only makes a dominating call: resolvable too
+                    graph.callees.setdefault(name, set())
             for caller, names in (file_facts.get("service_calls") or {}).items():
                 service[caller].update(names)
             for caller, names in (file_facts.get("passed_functions") or {}).items():
@@ -207,6 +225,34 @@ class CallGraph:
                         found.append(f"{sub}.{method}")
                     todo.append((sub, depth + 1))
         return found
+
+    def pass_cost(self, label: str, callees: Iterable[str], memo: dict) -> str:
+        """What dominates a loop's pass: its own dominating library call (``label``), else
+        the first that a callee it calls on every pass makes on every call, followed
+        ``_COST_DEPTH`` calls down and named with that callee; "" when none does."""
+        if label:
+            return label
+        for callee in sorted(callees):
+            keys = self.keys(callee)
+            found = self._cost(keys[0], memo, 1) if keys else ""
+            if found:
+                return f"{found} in `{'.'.join(keys[0].rsplit('.', 2)[-2:])}()`"
+        return ""
+
+    def _cost(self, function: str, memo: dict, depth: int) -> str:
+        found = memo.get(function)
+        if found is not None:
+            return found
+        memo[function] = ""  # a cycle through it: nothing found on the way round
+        label, callees = self.costs.get(function) or ("", ())
+        if not label and depth < _COST_DEPTH:
+            for callee in sorted(callees):
+                keys = self.keys(callee)
+                label = self._cost(keys[0], memo, depth + 1) if keys else ""
+                if label:
+                    break
+        memo[function] = label
+        return label
 
     def placements(self) -> dict[str, str]:
         """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
@@ -306,7 +352,7 @@ def _row(query: str) -> bool:
 
 
 # the facts the call graph is built from (``CallGraph.from_facts``)
-GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re", "service_calls", "passed_functions")
+GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re", "service_calls", "passed_functions", "pass_costs")
 
 
 @dataclass
@@ -358,8 +404,17 @@ def refine(
     else:
         graph, placed = memo.get(facts, fresh)
     memo: dict = {}
+    costs: dict = {}
     refined = []
     for diagnostic in diagnostics:
+        if _dominable(diagnostic):
+            line, column = diagnostic.loop_span[:2]
+            loop = ((facts.get(diagnostic.path) or {}).get("loop_costs") or {}).get(
+                f"{line}:{column}"
+            )
+            cost = graph.pass_cost(loop[0], loop[1], costs) if loop else ""
+            if cost:
+                diagnostic = replace(diagnostic, pass_cost=cost)
         if _unplaced(diagnostic) or _weak(diagnostic) or _unsized(diagnostic):
             function = f"{module_of(diagnostic.path)}.{diagnostic.enclosing}"
             changes: dict[str, str] = {}
@@ -380,7 +435,12 @@ def refine(
 
 def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
     """Some finding is unplaced or loops over input of unknown size."""
-    return any(_unplaced(d) or _weak(d) or _unsized(d) for d in diagnostics)
+    return any(_unplaced(d) or _weak(d) or _unsized(d) or _dominable(d) for d in diagnostics)
+
+
+def _dominable(diagnostic: Diagnostic) -> bool:
+    """A database round trip in a loop: a costlier call on every pass may dominate it."""
+    return diagnostic.code in DATABASE_CODES and bool(diagnostic.loop_span)
 
 
 def _unplaced(diagnostic: Diagnostic) -> bool:

@@ -109,6 +109,8 @@ FACT_NAMES: dict[str, Shape] = {
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
     "dbv": ("map", NAME, NAME),
+    "pass_costs": ("map", NAME, ("row", None, ("list", NAME))),
+    "loop_costs": ("map", None, ("row", None, ("list", NAME))),
 }  # fmt: skip
 
 

@@ -5,13 +5,18 @@
   constant dict: the loop runs a fixed, small number of times whatever the data;
 - ``configured``: settings and configuration values (``settings.X``, ``app.config[...]``,
   ``os.environ``): sized by an operator, not by the data;
+- ``small``: a request's own small collection, bounded by construction: the fields of a
+  form (``for field in form``, ``form.cleaned_data.items()``, a formset's ``forms``), the
+  files of one upload (``request.FILES``: Django accepts at most
+  ``DATA_UPLOAD_MAX_NUMBER_FILES``, 100), a page already sliced with a literal bound
+  (``qs[:20]``; a bound from settings is ``configured``);
 - ``per-request``: request, form or upload data: one user's payload;
 - ``unbounded``: query results, files, streams, consumers, ``while`` loops: grows with the
   data (``priority.py`` already tells these apart as "query" and "unbounded");
 - ``unknown``: anything else, parameters included.
 
-Constant input never costs more than a handful of round trips: such findings are held back
-from the default output (``relevance.py``).
+Constant and small input never cost more than a handful of round trips: such findings are
+held back from the default output (``relevance.py``).
 """
 
 from __future__ import annotations
@@ -27,12 +32,17 @@ if TYPE_CHECKING:
     from throughlint.semantic.loops import Loop
     from throughlint.semantic.model import SemanticModel
 
-CONSTANT, CONFIGURED, PER_REQUEST = "constant", "configured", "per-request"
+CONSTANT, SMALL, CONFIGURED, PER_REQUEST = "constant", "small", "configured", "per-request"
 UNBOUNDED, UNKNOWN = "unbounded", "unknown"
-SIZES = (CONSTANT, CONFIGURED, PER_REQUEST, UNBOUNDED, UNKNOWN)
+SIZES = (CONSTANT, SMALL, CONFIGURED, PER_REQUEST, UNBOUNDED, UNKNOWN)
 
 # ``range(k)`` with a literal ``k`` up to this runs a fixed handful of times
 _SMALL_RANGE = 64
+# a page sliced with a literal bound up to this (``qs[:100]``) is small by construction
+_SMALL_PAGE = 100
+# a form (or formset) read as its fields: the form itself, its fields or cleaned data
+_FORM_FIELDS = frozenset({"fields", "cleaned_data", "changed_data", "forms", "errors"})
+_UPLOADS = frozenset({"FILES"})
 _DICT_VIEWS = frozenset({"items", "keys", "values"})
 _WRAPPERS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "zip"})
 _CONFIG_ROOTS = frozenset({"settings", "config", "conf", "app_config", "configuration"})
@@ -58,11 +68,14 @@ def input_size(model: SemanticModel, loop: Loop | None, loop_input: str) -> str:
     ("query", "unbounded" or "")."""
     if loop is None:
         return ""
-    if loop_input:
-        return UNBOUNDED
     node = loop.iter
     if node is None:
         return UNBOUNDED  # a ``while`` loop
+    page = _page_size(model, node)
+    if page:
+        return page
+    if loop_input:
+        return UNBOUNDED
     return expression_size(model, node)
 
 
@@ -112,9 +125,83 @@ def expression_size(model: SemanticModel, node: ast.expr) -> str:
         return CONFIGURED
     if _registry(node) and not _is_parameter(model, node):
         return CONFIGURED
+    if _small_by_construction(node):
+        return SMALL
     if _per_request(root, attributes):
         return PER_REQUEST
     return UNKNOWN
+
+
+def _unwrapped(node: ast.expr) -> ast.expr:
+    """``enumerate(x)``, ``sorted(x)``, ``list(x)``, ``x.items()``: ``x``."""
+    for _ in range(4):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _WRAPPERS
+            and len(node.args) == 1
+        ):
+            node = node.args[0]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _DICT_VIEWS
+            and not node.args
+        ):
+            node = node.func.value
+        else:
+            break
+    return node
+
+
+def _page_size(model: SemanticModel, node: ast.expr) -> str:
+    """A page already cut from its source: ``qs[:20]``, ``rows[offset:offset + 20]`` is not
+    (its length is the difference); ``small`` for a literal bound up to ``_SMALL_PAGE``,
+    ``configured`` for a bound read from settings, "" otherwise."""
+    node = _unwrapped(node)
+    if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Slice):
+        return ""
+    lower, upper = node.slice.lower, node.slice.upper
+    if upper is None or node.slice.step is not None:
+        return ""
+    start = 0 if lower is None else _literal_int(model, lower)
+    stop = _literal_int(model, upper)
+    if start is not None and stop is not None:
+        return SMALL if 0 <= stop - start <= _SMALL_PAGE else ""
+    if lower is None:
+        name = model.resolve(upper) or ""
+        root = _root(upper)
+        if name.startswith(_CONFIG_NAMES) or (root is not None and root.lower() in _CONFIG_ROOTS):
+            return CONFIGURED
+    return ""
+
+
+def _small_by_construction(node: ast.expr) -> bool:
+    """The fields of one form or formset (``for field in form``, ``form.cleaned_data``,
+    ``formset.forms``; not one field's value, ``form.cleaned_data["users"]``), or the files
+    of one upload (``request.FILES``)."""
+    node = _unwrapped(node)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "getlist"  # ``request.FILES.getlist("files")``
+    ):
+        node = node.func.value
+    if isinstance(node, ast.Attribute):
+        if node.attr in _UPLOADS:
+            root = _root(node.value)
+            return root is not None and root.lower() in ("request", "req", "self")
+        if node.attr in _FORM_FIELDS:
+            return _form_name(node.value)
+        return False
+    return _form_name(node)
+
+
+def _form_name(node: ast.expr) -> bool:
+    """``form``, ``self.form``, ``formset``, ``edit_form``: a name that says it is a form
+    (not ``transform`` or ``platform``)."""
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return name in ("form", "formset") or name.endswith(("_form", "_formset"))
 
 
 def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
