@@ -109,6 +109,7 @@ class FileFacts:
         "cpu_work",
         "database_values",
         "edges",
+        "external",
         "fixed",
         "functions",
         "hot",
@@ -117,6 +118,7 @@ class FileFacts:
         "made",
         "parameters",
         "pending",
+        "project_modules",
         "references",
         "seen",
         "service",
@@ -125,8 +127,16 @@ class FileFacts:
         "varying",
     )
 
-    def __init__(self, codes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, codes: tuple[str, ...] = (), project_modules: frozenset[str] | None = None
+    ) -> None:
         self.codes = codes
+        # the top-level names of the project's modules (None: not known, every callee
+        # outside the standard library may be the project's), and the other top-level
+        # modules whose functions this file calls: facts recorded while those were not
+        # the project's are stale once one is (``external_modules``)
+        self.project_modules = project_modules
+        self.external: set[str] = set()
         # functions whose results are cached (``functools.cache``), and per function the
         # project callees it calls with fixed arguments only (once per process if cached)
         self.cached: list[str] = []
@@ -232,6 +242,7 @@ class FileFacts:
             or self.cpu
             or self.references
             or self.database_values
+            or self.external
         ):
             return None
         functions = {
@@ -248,6 +259,8 @@ class FileFacts:
             extra["service_calls"] = {k: sorted(v) for k, v in self.service.items()}
         if self.references:
             extra["passed_functions"] = {k: sorted(v) for k, v in self.references.items()}
+        if self.external:
+            extra["external_modules"] = sorted(self.external)
         found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
@@ -367,9 +380,15 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         _model_method(checker, node)
     if not project_callee(name):
         return
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    if facts.project_modules is not None and _external_function(facts, model, node, name):
+        if function is not None:  # what the call graph knows of the caller, unchanged
+            facts.function(function)[1].add(name)
+            if function not in facts.kinds:
+                facts.kinds[function] = checker.path_kind()
+        return
     fixed = _fixed_arguments(node)
     if function is not None:
-        facts: FileFacts = checker.index_facts  # type: ignore[assignment]
         facts.function(function)[1].add(name)
         facts.edge(function, name, call_guard(model), argument_spec(model, node))
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
@@ -408,6 +427,33 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"atomic": 1} if _in_atomic(model) else {}),
             **_arguments_passed(model, node),
         )
+
+
+def _external_function(facts: FileFacts, model, node: ast.Call, name: str) -> bool:
+    """A call of a function or class of a module outside the project (``requests.get``,
+    ``Row(...)`` after ``from app.models import Row`` where the project has no module
+    ``app``): nothing in the project's index can answer for it, so the edges, argument
+    sizes and pending check a project callee gets would be work for nothing. Only a
+    name imported from a module, or an attribute of an imported module: a method of a
+    class of another package (``session.add``) may be overridden by a project subclass
+    (``ProjectIndex.override_effects``)."""
+    root = name.split(".", 1)[0]
+    if root in facts.project_modules:  # type: ignore[operator]
+        return False
+    func = node.func
+    if func.__class__ is ast.Name:
+        statement = ast.ImportFrom
+    elif func.__class__ is ast.Attribute and func.value.__class__ is ast.Name:  # type: ignore[attr-defined]
+        func, statement = func.value, ast.Import  # type: ignore[attr-defined,assignment]
+    else:
+        return False
+    binding = model.lookup(func.id)  # type: ignore[attr-defined]
+    if binding is None or binding.kind is not BindingKind.IMPORT:
+        return False
+    if binding.node.__class__ is not statement:
+        return False
+    facts.external.add(root)
+    return True
 
 
 def _argument_size(model, node: ast.expr) -> str:

@@ -109,6 +109,8 @@ FACT_NAMES: dict[str, Shape] = {
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
     "dbv": ("map", NAME, NAME),
+    # top-level modules outside the project whose functions the file calls
+    "external_modules": ("list", NAME),
 }  # fmt: skip
 
 
