@@ -388,9 +388,10 @@ def record_call(checker: Checker, node: ast.Call) -> None:
                 facts.kinds[function] = checker.path_kind()
         return
     fixed = _fixed_arguments(node)
+    spec = argument_spec(model, node)  # for the edge and the pending check alike
     if function is not None:
         facts.function(function)[1].add(name)
-        facts.edge(function, name, call_guard(model), argument_spec(model, node))
+        facts.edge(function, name, call_guard(model), spec)
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
@@ -425,7 +426,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **flags,
             **({"fixed": 1} if fixed else {}),
             **({"atomic": 1} if _in_atomic(model) else {}),
-            **_arguments_passed(model, node),
+            **_arguments_passed(spec),
         )
 
 
@@ -715,9 +716,9 @@ def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
     facts.hot[name] = f"`{short}()` is called on every pass of {shown} in `{where}` (line {line})"  # type: ignore[union-attr]
 
 
-def _arguments_passed(model, node: ast.Call) -> dict[str, Any]:
-    """The literal arguments of a call, for a helper whose effects hang on them."""
-    spec = argument_spec(model, node)
+def _arguments_passed(spec: dict[str, list] | None) -> dict[str, Any]:
+    """The literal arguments of a call (``argument_spec``), for a helper whose effects
+    hang on them."""
     if spec is None:
         return {}
     literal = {key: value for key, value in spec.items() if value[0] == "="}
