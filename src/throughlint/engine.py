@@ -79,6 +79,8 @@ class Job:
     rule_codes: tuple[str, ...]
     show_traceback: bool = False
     facts_only: bool = False  # collect project-index facts, run no rule
+    # the top-level names of the project's modules (``FileFacts.project_modules``)
+    project_modules: frozenset[str] | None = None
 
 
 def lint_text(
@@ -324,7 +326,14 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
             continue
         facts: list = []
         diagnostics = check_bytes(
-            data, path, job.settings, rules, job.show_traceback, facts, facts_only=job.facts_only
+            data,
+            path,
+            job.settings,
+            rules,
+            job.show_traceback,
+            facts,
+            facts_only=job.facts_only,
+            project_modules=job.project_modules,
         )
         items = [d.to_tuple() for d in diagnostics]
         digest = entry_digest(content_hash(data), module_identity(path, roots, packages)[1])
@@ -341,14 +350,18 @@ def check_bytes(
     facts_out: list | None = None,
     *,
     facts_only: bool = False,
+    project_modules: frozenset[str] | None = None,
 ) -> list[Diagnostic]:
     """Lint one file; its project-index facts (or None) are appended to ``facts_out``.
     ``facts_only``: the facts a full lint would record, without running the rules (the
-    other files of a project when only some are linted). Nothing raised while analysing
+    other files of a project when only some are linted). ``project_modules``: the
+    top-level names of the project's modules, when known. Nothing raised while analysing
     one file stops the run: it becomes that file's TL000 (nested too deeply) or TL999 (a
     bug in throughlint); with ``facts_only`` that file simply contributes no facts."""
     try:
-        return _analyse(data, path, settings, rules, show_traceback, facts_out, facts_only)
+        return _analyse(
+            data, path, settings, rules, show_traceback, facts_out, facts_only, project_modules
+        )
     except RecursionError:
         if facts_only:
             return []
@@ -368,6 +381,7 @@ def _analyse(
     show_traceback: bool,
     facts_out: list | None,
     facts_only: bool,
+    project_modules: frozenset[str] | None = None,
 ) -> list[Diagnostic]:
     try:
         source = decode_source(data, path)
@@ -384,7 +398,7 @@ def _analyse(
         return []
     facts = None
     if any(rule.uses_index for rule in active):
-        facts = FileFacts(tuple(rule.code for rule in active))
+        facts = FileFacts(tuple(rule.code for rule in active), project_modules)
         active = (COLLECTOR,) if facts_only else (*active, COLLECTOR)
     elif facts_only:
         return []

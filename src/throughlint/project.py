@@ -98,6 +98,7 @@ class Project:
     _folders: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     # what a walk of the project covers: the root, or only the named paths (root too broad)
     scope: tuple[str, ...] = ()
+    _modules: frozenset[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
@@ -149,6 +150,7 @@ class Project:
         """Walk the root again next time (a long-lived project: files added or removed,
         an ``__init__.py`` that changes which package a folder is)."""
         self._files = None
+        self._modules = None
         self._absolute.clear()
         self._folders.clear()
         self._memo.forget_modules()
@@ -176,6 +178,18 @@ class Project:
             known = self._folders[folder] = (root, module[: -len(_PROBE)])
         return known[0], known[1] + stem
 
+    def project_modules(self, linted: Iterable[str] = ()) -> frozenset[str]:
+        """The top-level names of the project's modules (and of the ``linted`` files'):
+        a call of a function imported from any other module is not the project's
+        (``FileFacts.project_modules``)."""
+        if self._modules is None:
+            self._modules = frozenset(self._top(path) for path in self.files())
+        extra = {self._top(path) for path in linted} - self._modules
+        return self._modules | extra if extra else self._modules
+
+    def _top(self, path: str) -> str:
+        return self.module_of(path).split(".", 1)[0]
+
     def cache(self) -> ResultCache | None:
         if self.use_cache and self._cache is None:
             directory = os.path.join(self.settings.project_root, self.settings.cache_dir)
@@ -192,6 +206,7 @@ class Project:
             absolute.clear()
             absolute.update((path, os.path.abspath(path)) for path in self.files())
         others = [path for path in self.files() if absolute[path] not in skip]
+        top_level = self.project_modules(linted)
         cache = self.cache()
         load = IndexLoad(others=len(others))
         found: dict[str, dict] = {}
@@ -229,7 +244,7 @@ class Project:
                 hit, facts = cache.known_facts(absolute[path], digest)
             else:
                 hit, facts = False, None
-            if not hit:
+            if not hit or stale_facts(facts, top_level):
                 missing.append(path)
                 contents[digest] = content
                 modules[digest] = module
@@ -238,7 +253,7 @@ class Project:
             self._known[path] = _Known(digest, facts, stats[path], content, module)
             if facts:
                 found[path] = facts
-        job = Job(self.settings, self._job.rule_codes, facts_only=True)
+        job = Job(self.settings, self._job.rule_codes, facts_only=True, project_modules=top_level)
         for path, digest, _, facts in run_jobs(missing, job, self.jobs):
             if digest is None:
                 continue
@@ -280,18 +295,20 @@ class Project:
         result = LintResult(files=len(discovery.files))
         result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
         cache = self.cache()
+        modules = self.project_modules(discovery.files)
         pending: list[str] = []
         file_facts: dict[str, dict] = {}
         for path in discovery.files:
             cached = cached_result(cache, path, self.module_of(path))
-            if cached is None:
+            facts = cache.facts(path) if cache is not None and cached is not None else None
+            if cached is None or stale_facts(facts, modules):
                 pending.append(path)
                 continue
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
-            facts = cache.facts(path) if cache is not None else None
             if facts:
                 file_facts[path] = facts
-        for path, digest, items, facts in run_jobs(pending, self._job, self.jobs):
+        job = replace(self._job, project_modules=modules)
+        for path, digest, items, facts in run_jobs(pending, job, self.jobs):
             if cache is not None and digest is not None and not has_internal_error(items):
                 cache.put(path, digest, items, facts)
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
@@ -366,7 +383,13 @@ class Project:
         facts_out: list = []
         with deep_recursion():
             diagnostics = check_bytes(
-                data, path, self.settings, self._rules, self.show_traceback, facts_out
+                data,
+                path,
+                self.settings,
+                self._rules,
+                self.show_traceback,
+                facts_out,
+                project_modules=self.project_modules([path]),
             )
             own = facts_out[0] if facts_out else None
             pending = bool(own and own.get("p"))
@@ -398,6 +421,13 @@ def lint_paths(
         settings, paths, jobs=jobs, use_cache=use_cache, show_traceback=show_traceback
     )
     return project.lint_paths(paths)
+
+
+def stale_facts(facts: dict | None, modules: frozenset[str]) -> bool:
+    """Facts recorded while a module the file calls was not the project's, which now is
+    (a package added): collected again."""
+    external = facts.get("external_modules") if facts else None
+    return bool(external) and not modules.isdisjoint(external)  # type: ignore[arg-type]
 
 
 def _too_broad() -> set[str]:

@@ -211,7 +211,20 @@ def remote_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> 
 
 
 def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
-    """The round trip ``call`` makes, or None when it makes none that we know of."""
+    """The round trip ``call`` makes, or None when it makes none that we know of. Several
+    rules and the index ask about the same call in a row during the one walk, so the last
+    answer is kept, in the file's model (as ``classify_call`` does)."""
+    last = model.memo("remote_call")
+    if last.get("call") is call and last["scope"] is model.scope:
+        return last["result"]
+    found = last["result"] = _remote_call_unbatched(model, call, settings)
+    last["call"], last["scope"] = call, model.scope
+    return found
+
+
+def _remote_call_unbatched(
+    model: SemanticModel, call: ast.Call, settings: Settings
+) -> RemoteCall | None:
     found = _remote_call(model, call, settings)
     if (
         found is not None
@@ -332,9 +345,22 @@ _CLIENT_ROOTS: frozenset[str] = frozenset(client.split(".", 1)[0] for client in 
 
 
 def _split_client(name: str) -> tuple[str | None, tuple[str, ...]]:
-    """``redis.Redis().pipeline().set`` -> (``redis.Redis()``, (``pipeline()``,))."""
+    """``redis.Redis().pipeline().set`` -> (``redis.Redis()``, (``pipeline()``,));
+    remembered by name (a loop calls the same client method again and again)."""
     if name.split(".", 1)[0] not in _CLIENT_ROOTS:
         return None, ()
+    found = _SPLIT.get(name)
+    if found is None:
+        if len(_SPLIT) >= 4096:
+            _SPLIT.clear()
+        found = _SPLIT[name] = _find_client(name)
+    return found
+
+
+_SPLIT: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+
+
+def _find_client(name: str) -> tuple[str | None, tuple[str, ...]]:
     for client in _ALL_CLIENTS:
         if name.startswith(client + "."):
             rest = name[len(client) + 1 :].split(".")

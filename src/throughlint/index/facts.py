@@ -110,6 +110,7 @@ class FileFacts:
         "cpu_work",
         "database_values",
         "edges",
+        "external",
         "fixed",
         "functions",
         "hot",
@@ -120,6 +121,7 @@ class FileFacts:
         "parameters",
         "pass_costs",
         "pending",
+        "project_modules",
         "references",
         "seen",
         "service",
@@ -128,8 +130,16 @@ class FileFacts:
         "varying",
     )
 
-    def __init__(self, codes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, codes: tuple[str, ...] = (), project_modules: frozenset[str] | None = None
+    ) -> None:
         self.codes = codes
+        # the top-level names of the project's modules (None: not known, every callee
+        # outside the standard library may be the project's), and the other top-level
+        # modules whose functions this file calls: facts recorded while those were not
+        # the project's are stale once one is (``external_modules``)
+        self.project_modules = project_modules
+        self.external: set[str] = set()
         # functions whose results are cached (``functools.cache``), and per function the
         # project callees it calls with fixed arguments only (once per process if cached)
         self.cached: list[str] = []
@@ -241,6 +251,7 @@ class FileFacts:
             or self.references
             or self.database_values
             or self.loop_costs
+            or self.external
         ):
             return None
         functions = {
@@ -261,6 +272,8 @@ class FileFacts:
             extra["pass_costs"] = _costs_json(self.pass_costs)
         if self.loop_costs:
             extra["loop_costs"] = _costs_json(self.loop_costs)
+        if self.external:
+            extra["external_modules"] = sorted(self.external)
         found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
@@ -385,11 +398,18 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         _model_method(checker, node)
     if not project_callee(name):
         return
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    if facts.project_modules is not None and _external_function(facts, model, node, name):
+        if function is not None:  # what the call graph knows of the caller, unchanged
+            facts.function(function)[1].add(name)
+            if function not in facts.kinds:
+                facts.kinds[function] = checker.path_kind()
+        return
     fixed = _fixed_arguments(node)
+    spec = argument_spec(model, node)  # for the edge and the pending check alike
     if function is not None:
-        facts: FileFacts = checker.index_facts  # type: ignore[assignment]
         facts.function(function)[1].add(name)
-        facts.edge(function, name, call_guard(model), argument_spec(model, node))
+        facts.edge(function, name, call_guard(model), spec)
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
@@ -424,7 +444,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **flags,
             **({"fixed": 1} if fixed else {}),
             **({"atomic": 1} if _in_atomic(model) else {}),
-            **_arguments_passed(model, node),
+            **_arguments_passed(spec),
         )
 
 
@@ -464,6 +484,33 @@ def _add_cost(costs: dict[str, list], key: str, heavy: str, name: str) -> None:
         entry[1].add(name)
     elif not entry[0]:
         entry[0] = heavy
+
+
+def _external_function(facts: FileFacts, model, node: ast.Call, name: str) -> bool:
+    """A call of a function or class of a module outside the project (``requests.get``,
+    ``Row(...)`` after ``from app.models import Row`` where the project has no module
+    ``app``): nothing in the project's index can answer for it, so the edges, argument
+    sizes and pending check a project callee gets would be work for nothing. Only a
+    name imported from a module, or an attribute of an imported module: a method of a
+    class of another package (``session.add``) may be overridden by a project subclass
+    (``ProjectIndex.override_effects``)."""
+    root = name.split(".", 1)[0]
+    if root in facts.project_modules:  # type: ignore[operator]
+        return False
+    func = node.func
+    if func.__class__ is ast.Name:
+        statement = ast.ImportFrom
+    elif func.__class__ is ast.Attribute and func.value.__class__ is ast.Name:  # type: ignore[attr-defined]
+        func, statement = func.value, ast.Import  # type: ignore[attr-defined,assignment]
+    else:
+        return False
+    binding = model.lookup(func.id)  # type: ignore[attr-defined]
+    if binding is None or binding.kind is not BindingKind.IMPORT:
+        return False
+    if binding.node.__class__ is not statement:
+        return False
+    facts.external.add(root)
+    return True
 
 
 def _argument_size(model, node: ast.expr) -> str:
@@ -725,9 +772,9 @@ def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
     facts.hot[name] = f"`{short}()` is called on every pass of {shown} in `{where}` (line {line})"  # type: ignore[union-attr]
 
 
-def _arguments_passed(model, node: ast.Call) -> dict[str, Any]:
-    """The literal arguments of a call, for a helper whose effects hang on them."""
-    spec = argument_spec(model, node)
+def _arguments_passed(spec: dict[str, list] | None) -> dict[str, Any]:
+    """The literal arguments of a call (``argument_spec``), for a helper whose effects
+    hang on them."""
     if spec is None:
         return {}
     literal = {key: value for key, value in spec.items() if value[0] == "="}

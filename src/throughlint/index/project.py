@@ -118,6 +118,8 @@ class ProjectIndex:
         # facts change (``add``) or the summaries are rebuilt (``finish``)
         self._keys_known: dict[str, str | None] = {}  # ``_function_key``
         self._effects_known: dict[str, Effect] = {}  # ``summary_effects``
+        self._overridden_known: dict[str, bool] = {}  # ``overridden``
+        self._overrides_known: dict[tuple, tuple[Effect, str]] = {}  # ``override_effects``
         self._fixed_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
@@ -158,6 +160,8 @@ class ProjectIndex:
     def _forget_answers(self) -> None:
         self._keys_known.clear()
         self._effects_known.clear()
+        self._overridden_known.clear()
+        self._overrides_known.clear()
 
     def model_kind(self, name: str, depth: int = 0) -> str | None:
         """``django`` / ``sqlalchemy`` for a model class of the project, else None."""
@@ -528,7 +532,11 @@ class ProjectIndex:
     def overridden(self, name: str) -> bool:
         """``name`` is a method called on an instance whose class has subclasses that
         override it: what runs depends on the subclass (``override_effects``)."""
-        return "()." in name and bool(self._overrides(name, self._subclasses))
+        known = self._overridden_known.get(name)
+        if known is None:
+            known = "()." in name and bool(self._overrides(name, self._subclasses))
+            self._overridden_known[name] = known
+        return known
 
     def override_effects(
         self, name: str, caller: str = "", mask: Effect = Effect.REMOTE | Effect.POOL
@@ -539,6 +547,13 @@ class ProjectIndex:
         subclass that overrides ``caller`` too (its own ``get_many``) never runs the call."""
         if "()." not in name:
             return Effect.NONE, ""
+        key = (name, caller, mask)
+        known = self._overrides_known.get(key)
+        if known is None:
+            known = self._overrides_known[key] = self._override_effects(name, caller, mask)
+        return known
+
+    def _override_effects(self, name: str, caller: str, mask: Effect) -> tuple[Effect, str]:
         owner, _, method = name.replace("().", ".").removesuffix("()").rpartition(".")
         found, witness, seen = Effect.NONE, "", {owner}
         todo = list(self._subclasses.get(owner, ()))

@@ -111,6 +111,8 @@ FACT_NAMES: dict[str, Shape] = {
     "dbv": ("map", NAME, NAME),
     "pass_costs": ("map", NAME, ("row", None, ("list", NAME))),
     "loop_costs": ("map", None, ("row", None, ("list", NAME))),
+    # top-level modules outside the project whose functions the file calls
+    "external_modules": ("list", NAME),
 }  # fmt: skip
 
 
