@@ -34,6 +34,11 @@ from throughlint.effects.database import (
     sql_text,
     sql_verb,
 )
+from throughlint.index.argument_types import (
+    argument_types_json,
+    record_call_site,
+    record_typed_effect,
+)
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
@@ -97,6 +102,7 @@ class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
     __slots__ = (
+        "argument_types",
         "arguments",
         "asynchronous",
         "atomic",
@@ -122,6 +128,7 @@ class FileFacts:
         "service",
         "signatures",
         "statements",
+        "typed_effects",
         "varying",
     )
 
@@ -175,6 +182,10 @@ class FileFacts:
         # (``app.db.SessionLocal`` -> ``sqlalchemy.orm.sessionmaker()``, ``app.q.recent()``
         # -> ``app.m.Book.objects.filter()``): what types a receiver imported from there
         self.database_values: dict[str, str] = {}
+        # what each project callee is passed, and effects only the index can type
+        # (``index/argument_types.py``)
+        self.argument_types: dict[str, list] = {}
+        self.typed_effects: dict[str, list[list[Any]]] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -232,6 +243,8 @@ class FileFacts:
             or self.cpu
             or self.references
             or self.database_values
+            or self.argument_types
+            or self.typed_effects
         ):
             return None
         functions = {
@@ -262,6 +275,12 @@ class FileFacts:
             **({"n": self.made} if self.made else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
+            **(
+                {"argument_types": argument_types_json(self.argument_types)}
+                if self.argument_types
+                else {}
+            ),
+            **({"typed_effects": self.typed_effects} if self.typed_effects else {}),
         }
         if self.cached:
             found["m"] = self.cached
@@ -408,6 +427,16 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"atomic": 1} if _in_atomic(model) else {}),
             **_arguments_passed(model, node),
         )
+
+
+@COLLECTOR.on(ast.Call)
+def record_argument_types(checker: Checker, node: ast.Call) -> None:
+    """What a call passes a project function, and database work only the index can type
+    (``index/argument_types.py``)."""
+    name = checker.semantic.resolve(node.func)
+    if name is None or project_callee(name):
+        record_call_site(checker, node, name)
+    record_typed_effect(checker, node)
 
 
 def _argument_size(model, node: ast.expr) -> str:

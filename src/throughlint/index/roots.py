@@ -109,6 +109,8 @@ FACT_NAMES: dict[str, Shape] = {
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
     "dbv": ("map", NAME, NAME),
+    "argument_types": ("map", NAME, ("map", None, ("list", NAME))),
+    "typed_effects": ("map", NAME, ("list", ("row", None, NAME))),
 }  # fmt: skip
 
 
