@@ -9,6 +9,9 @@ user's own class called ``Session`` passed in stays clean."""
 
 from __future__ import annotations
 
+import json
+import textwrap
+
 import pytest
 
 from expectations import check_project
@@ -252,3 +255,30 @@ def test_sqlalchemy_parameters_typed_by_callers(run_cli, tmp_path, case, preview
     files = {"app/db.py": DB, "app/own.py": OWN, "app/loader.py": loader, "app/jobs.py": callers}
     extra = ("--show-all", "--preview") if preview else ("--show-all",)
     check_project(run_cli, tmp_path, files, CODES, *extra, preview=preview)
+
+
+def test_an_untyped_parameter_runs_no_imported_statement_of_its_own(run_cli, tmp_path):
+    """``cur.execute(INSERT_EVENT, row)``, ``cur`` a parameter nothing types and the SQL
+    defined in another module: not in the default output (the name tier)."""
+    files = {
+        "app/sql.py": """
+            INSERT_EVENT = "INSERT INTO events VALUES (?)"
+        """,
+        "app/store.py": """
+            from app.sql import INSERT_EVENT
+
+
+            def load(cur, rows):
+                for row in rows:
+                    cur.execute(INSERT_EVENT, row)
+        """,
+    }
+    root = tmp_path / "proj"
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        (path.parent / "__init__.py").touch()
+    completed = run_cli(str(root), "--format", "json", "--isolated", "--no-cache", "--show-all")
+    assert completed.returncode == 0, completed.stdout
+    assert json.loads(completed.stdout)["diagnostics"] == []

@@ -536,6 +536,13 @@ def _parameter_value(model: SemanticModel, call: ast.Call) -> str:
     return parameter_origin(model, func.value) or ""
 
 
+def parameter_pending(found: DbCall, settings: Settings) -> bool:
+    """``found`` is known to be a database call only once the index types the parameter
+    its receiver comes from (and the name tier does not count it): nothing of its own for
+    the walk's other questions (a statement of another module it runs)."""
+    return "@" in found.origin and not (found.named and name_tier(settings))
+
+
 def name_tier(settings: Settings) -> bool:
     """Whether calls known to be database calls only by a name (a receiver called
     ``session`` or ``cursor``, ``.save()`` in a file that imports Django) count: a preview

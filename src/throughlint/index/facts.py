@@ -30,6 +30,7 @@ from throughlint.effects.database import (
     classify_call,
     constructed_by_name,
     database_value,
+    parameter_pending,
     receiver_per_item,
     sql_text,
     sql_verb,
@@ -761,6 +762,8 @@ def _imported_statement(checker: Checker, node: ast.Call) -> None:
         return
     found = classify_call(model, node, checker.settings)
     if found is None or found.method != "execute" or found.verb is not None:
+        return
+    if parameter_pending(found, checker.settings):
         return
     name = model.resolve(node.args[0])
     if not project_callee(name) or receiver_per_item(model, node):
