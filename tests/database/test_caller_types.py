@@ -169,6 +169,34 @@ def test_django_parameters_typed_by_callers(run_cli, tmp_path, case, preview):
     check_project(run_cli, tmp_path, files, CODES, *extra, preview=preview)
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["default", "preview"])
+def test_a_call_through_a_re_export_counts(run_cli, tmp_path, preview):
+    """``from app import reprice``, re-exported from ``app.services``: the index may not
+    tie that name to the function, so the parameter stays untyped."""
+    files = {
+        "app/__init__.py": "from app.services import reprice\n",
+        "app/models.py": MODELS,
+        "app/services.py": SERVICES.replace("{reprice}", "expect-preview: TL102"),
+        "app/views.py": """
+            from app.models import Book
+            from app.services import reprice
+
+            def clearance(request):
+                reprice(Book.objects.filter(price__gt=50), 2)
+            """,
+        "web/handlers.py": """
+            from app import reprice
+
+            def from_import(rows):
+                reprice(rows, 2)
+            """,
+    }
+    extra = ("--show-all", "--preview") if preview else ("--show-all",)
+    # TL401 makes every file contribute its call sites (``web/handlers.py`` mentions no
+    # database API: with database rules alone it is not read)
+    check_project(run_cli, tmp_path, files, (*CODES, "TL401"), *extra, preview=preview)
+
+
 DB = """
     from sqlalchemy.orm import sessionmaker
 

@@ -238,7 +238,16 @@ class ArgumentTypes:
         candidates = self._by_short.get(short, ())
         if short == "__init__" or any(c.startswith(UNSEEN) for c in candidates):
             return []  # a constructor, or a method called on a receiver of unknown type
-        return [c for c in candidates if _key(index, c, function) == function]
+        found = []
+        package = function.split(".", 1)[0]
+        for callee in candidates:
+            key = _key(index, callee, function)
+            if key == function:
+                found.append(callee)
+            elif key is None and callee.split(".", 1)[0] == package:
+                return []  # a name of the project that stands for no known function: a
+                # re-export, or a method of a class the index does not see, maybe this one
+        return found
 
 
 def _common(types: set[str]) -> str | None:
