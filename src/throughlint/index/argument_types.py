@@ -156,6 +156,7 @@ class ArgumentTypes:
         self.passed: set[str] = set()  # functions handed on as values
         self.effects: dict[str, list[list[Any]]] = {}  # function -> typed effects
         self._by_short: dict[str, list[str]] | None = None
+        self._passed_by_short: dict[str, list[str]] | None = None
         self._types: dict[tuple[str, str, str], str | None] = {}
 
     def add(self, facts: dict[str, Any]) -> None:
@@ -165,7 +166,7 @@ class ArgumentTypes:
             self.passed.update(names)
         for function, items in facts.get("typed_effects", {}).items():
             self.effects.setdefault(function, []).extend(items)
-        self._by_short = None
+        self._by_short = self._passed_by_short = None
         self._types.clear()
 
     def value(self, index: ProjectIndex, origin: str, depth: int = 0) -> str | None:
@@ -216,13 +217,17 @@ class ArgumentTypes:
         return types.pop() if len(types) == 1 else _common(types)
 
     def _passed(self, index: ProjectIndex, function: str) -> bool:
+        """``function`` is handed on as a value somewhere (``on_commit(self._send)``)."""
         if function in self.passed:
             return True
+        if self._passed_by_short is None:
+            by_short: dict[str, list[str]] = {}
+            for name in self.passed:
+                by_short.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+            self._passed_by_short = by_short
         short = function.rsplit(".", 1)[-1]
         return any(
-            name.rsplit(".", 1)[-1].removesuffix("()") == short
-            and _key(index, name, function) == function
-            for name in self.passed
+            _key(index, name, function) == function for name in self._passed_by_short.get(short, ())
         )
 
     def _callees(self, index: ProjectIndex, function: str) -> list[str]:
