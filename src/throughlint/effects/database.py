@@ -420,7 +420,9 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
         return last["result"]
     result = _classify(model, call, settings)
     if result is not None and result.confidence == HEURISTIC:
-        origin = _project_value(model, call) or _parameter_value(model, call)
+        origin = _project_value(model, call)
+        if not origin and not (result.named and name_tier(settings)):
+            origin = _parameter_value(model, call)  # else the name tier reports it as before
         if origin:
             result = replace(result, origin=origin)
         elif not (result.named and name_tier(settings)):
