@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects.kinds import Effect
 from throughlint.semantic.expressions import dotted_name, unparse_short
+from throughlint.semantic.parameter_origin import parameter_origin
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -420,6 +421,8 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
     result = _classify(model, call, settings)
     if result is not None and result.confidence == HEURISTIC:
         origin = _project_value(model, call)
+        if not origin and not (result.named and name_tier(settings)):
+            origin = _parameter_value(model, call)  # else the name tier reports it as before
         if origin:
             result = replace(result, origin=origin)
         elif not (result.named and name_tier(settings)):
@@ -524,6 +527,22 @@ def _project_value(model: SemanticModel, call: ast.Call) -> str:
     if root in _STDLIB or _from_module(receiver, _NOT_DATABASES + _APP_HELD):
         return ""
     return receiver
+
+
+def _parameter_value(model: SemanticModel, call: ast.Call) -> str:
+    """The receiver of ``call`` spelt from a parameter of the function (``book`` of ``for
+    book in books``, ``books`` a parameter): its callers' arguments type it; else ""."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return ""
+    return parameter_origin(model, func.value) or ""
+
+
+def parameter_pending(found: DbCall, settings: Settings) -> bool:
+    """``found`` is known to be a database call only once the index types the parameter
+    its receiver comes from (and the name tier does not count it): nothing of its own for
+    the walk's other questions (a statement of another module it runs)."""
+    return "@" in found.origin and not (found.named and name_tier(settings))
 
 
 def name_tier(settings: Settings) -> bool:

@@ -30,9 +30,15 @@ from throughlint.effects.database import (
     classify_call,
     constructed_by_name,
     database_value,
+    parameter_pending,
     receiver_per_item,
     sql_text,
     sql_verb,
+)
+from throughlint.index.argument_types import (
+    argument_types_json,
+    record_call_site,
+    record_typed_effect,
 )
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
@@ -98,6 +104,7 @@ class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
     __slots__ = (
+        "argument_types",
         "arguments",
         "asynchronous",
         "atomic",
@@ -127,6 +134,7 @@ class FileFacts:
         "service",
         "signatures",
         "statements",
+        "typed_effects",
         "varying",
     )
 
@@ -193,6 +201,10 @@ class FileFacts:
         # every pass and the project callees called on every pass: [label, callees]
         self.pass_costs: dict[str, list] = {}
         self.loop_costs: dict[str, list] = {}
+        # what each project callee is passed, and effects only the index can type
+        # (``index/argument_types.py``)
+        self.argument_types: dict[str, list] = {}
+        self.typed_effects: dict[str, list[list[Any]]] = {}
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -252,6 +264,8 @@ class FileFacts:
             or self.database_values
             or self.loop_costs
             or self.external
+            or self.argument_types
+            or self.typed_effects
         ):
             return None
         functions = {
@@ -288,6 +302,12 @@ class FileFacts:
             **({"n": self.made} if self.made else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
+            **(
+                {"argument_types": argument_types_json(self.argument_types)}
+                if self.argument_types
+                else {}
+            ),
+            **({"typed_effects": self.typed_effects} if self.typed_effects else {}),
         }
         if self.cached:
             found["m"] = self.cached
@@ -511,6 +531,16 @@ def _external_function(facts: FileFacts, model, node: ast.Call, name: str) -> bo
         return False
     facts.external.add(root)
     return True
+
+
+@COLLECTOR.on(ast.Call)
+def record_argument_types(checker: Checker, node: ast.Call) -> None:
+    """What a call passes a project function, and database work only the index can type
+    (``index/argument_types.py``)."""
+    name = checker.semantic.resolve(node.func)
+    if name is None or project_callee(name):
+        record_call_site(checker, node, name)
+    record_typed_effect(checker, node)
 
 
 def _argument_size(model, node: ast.expr) -> str:
@@ -835,6 +865,8 @@ def _imported_statement(checker: Checker, node: ast.Call) -> None:
         return
     found = classify_call(model, node, checker.settings)
     if found is None or found.method != "execute" or found.verb is not None:
+        return
+    if parameter_pending(found, checker.settings):
         return
     name = model.resolve(node.args[0])
     if not project_callee(name) or receiver_per_item(model, node):

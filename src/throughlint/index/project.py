@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
-from throughlint.effects.database import MODEL_INSTANCE
+from throughlint.effects.database import MODEL_INSTANCE, typed_value
 from throughlint.effects.kinds import Effect
+from throughlint.index.argument_types import ArgumentTypes
 from throughlint.semantic.guards import holds
 
 _BLOCKING = Effect.BLOCKING.value
@@ -104,6 +105,8 @@ class ProjectIndex:
         self.cpu: dict[str, int] = {}  # TL205: loops / leaves the GIL (``effects/cpu.py``)
         # module-level database values and functions returning one (``dbv``)
         self.database_values: dict[str, str] = {}
+        # call sites' argument types, and effects typed by them (``argument_types.py``)
+        self.argument_types = ArgumentTypes()
         self._per_item: dict[str, str] | None = None
         self._roots: frozenset[str] | None = None
         self.cached: set[str] = set()  # functions whose results are cached
@@ -144,6 +147,7 @@ class ProjectIndex:
         self.made.update(facts.get("n", {}))
         self.cpu.update(facts.get("cpu", {}))
         self.database_values.update(facts.get("dbv", {}))
+        self.argument_types.add(facts)
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
@@ -153,6 +157,7 @@ class ProjectIndex:
     def finish(self) -> ProjectIndex:
         self._forget_answers()
         self._build_relations()
+        self._add_typed_effects()
         self._build_summaries()  # also maps each class to its subclasses
         self._forget_answers()  # asked while the summaries were half built
         return self
@@ -575,11 +580,42 @@ class ProjectIndex:
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness
 
+    def _add_typed_effects(self) -> None:
+        """The effects of calls whose receivers only the index can type (a parameter, a
+        value of another module) join their functions' own, when it types them."""
+        added: dict[str, tuple[int, dict[str, str]]] = {}
+        for function, items in self.argument_types.effects.items():
+            bits, witness = 0, {}
+            for effect, origin, framework, text in items:
+                value = self.database_value(origin)
+                if value is not None and typed_value(framework, value) and effect & ~bits:
+                    for flag in Effect:
+                        if flag.value and effect & flag.value & ~bits:
+                            witness[str(flag.value)] = text
+                    bits |= effect
+            if bits:
+                added[function] = (bits, witness)
+        for function, (bits, witness) in added.items():
+            self.functions[function] = self.functions.get(function, 0) | bits
+            self._callees.setdefault(function, ())
+            self._own_witness[function] = {**witness, **self._own_witness.get(function, {})}
+
     def database_value(self, origin: str) -> str | None:
         """What a receiver resolved to a project value is, as a library value: the
         longest prefix of ``origin`` that a module binds or a function returns
         (``app.db.SessionLocal()`` -> ``sqlalchemy.orm.sessionmaker()()``), or an instance
-        of a Django model of the project (``app.models.Book()``); else None."""
+        of a Django model of the project (``app.models.Book()``); a receiver from a
+        parameter (``app.f@0:rows[]``) is typed by what every caller passes (the result
+        may then be a library value itself); else None."""
+        if "@" in origin:
+            expanded = self.argument_types.value(self, origin)
+            if expanded is None:
+                return None
+            return self.library_value(expanded) or expanded
+        return self.library_value(origin)
+
+    def library_value(self, origin: str) -> str | None:
+        """``database_value`` of a receiver resolved to a project value."""
         values = self.database_values
         for end in range(len(origin), 0, -1):
             if end < len(origin) and origin[end] not in ".([":

@@ -113,6 +113,8 @@ FACT_NAMES: dict[str, Shape] = {
     "loop_costs": ("map", None, ("row", None, ("list", NAME))),
     # top-level modules outside the project whose functions the file calls
     "external_modules": ("list", NAME),
+    "argument_types": ("map", NAME, ("map", None, ("list", NAME))),
+    "typed_effects": ("map", NAME, ("list", ("row", None, NAME))),
 }  # fmt: skip
 
 
