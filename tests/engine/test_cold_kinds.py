@@ -5,11 +5,10 @@ Each through the real command line, with near misses that stay shown."""
 
 from __future__ import annotations
 
-import json
-import textwrap
 from pathlib import Path
 
 import pytest
+from support.cli_projects import lint_json, write_project
 
 PER_ITEM = """\
 import sqlite3
@@ -23,18 +22,11 @@ def {name}(ids):
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
-    (root / "pyproject.toml").write_text("[tool.throughlint]\n")
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
+    return write_project(root, files)
 
 
 def lint(run_cli, root: Path, *args: str) -> dict:
-    completed = run_cli(".", "--no-cache", "--format", "json", *args, cwd=root)
-    assert completed.returncode in (0, 1), completed.stderr
-    return json.loads(completed.stdout)
+    return lint_json(run_cli, root, *args)
 
 
 COLD_FILES = {

@@ -7,9 +7,10 @@ per item (a finding of its own)."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
+
+from support.cli_projects import lint_json, write_project
 
 MODELS = """\
 from django.db import models
@@ -40,19 +41,11 @@ def reject(request):
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
-    (root / "pyproject.toml").write_text("[tool.throughlint]\n")
-    files = {"shop/__init__.py": "", "shop/models.py": MODELS, **files}
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
+    return write_project(root, {"shop/__init__.py": "", "shop/models.py": MODELS, **files})
 
 
 def lint(run_cli, root: Path, *args: str) -> dict:
-    completed = run_cli(".", "--no-cache", "--format", "json", *args, cwd=root)
-    assert completed.returncode in (0, 1), completed.stderr
-    return json.loads(completed.stdout)
+    return lint_json(run_cli, root, *args)
 
 
 def view(body: str) -> str:

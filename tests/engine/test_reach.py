@@ -4,8 +4,9 @@ pass (issue 17, items 2 and 3; ``index/reach.py``), through the real command lin
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
+
+from support.cli_projects import lint_json, write_project
 
 HELPER = """\
 import sqlite3
@@ -46,18 +47,11 @@ def test_touch_all():
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
-    (root / "pyproject.toml").write_text("[tool.throughlint]\n")
-    for name, text in {"app/__init__.py": "", **files}.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
+    return write_project(root, {"app/__init__.py": "", **files})
 
 
 def lint(run_cli, root: Path, *args: str) -> dict:
-    completed = run_cli(".", "--no-cache", "--format", "json", *args, cwd=root)
-    assert completed.returncode in (0, 1), completed.stderr
-    return json.loads(completed.stdout)
+    return lint_json(run_cli, root, *args)
 
 
 def helper_finding(document: dict) -> dict | None:

@@ -9,6 +9,8 @@ import json
 import textwrap
 from pathlib import Path
 
+from support.cli_projects import write_project
+
 MODELS = """\
 from django.db import models
 
@@ -40,12 +42,7 @@ class Report(models.Model):
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
-    (root / "pyproject.toml").write_text("[tool.throughlint]\n")
-    for name, text in {"app/__init__.py": "", **files}.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
+    return write_project(root, {"app/__init__.py": "", **files})
 
 
 def kinds(run_cli, root: Path) -> dict[tuple[str, int], str | None]:
