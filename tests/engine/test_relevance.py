@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support.cli_projects import lint_json
 
 LOOP = """\
 import sqlite3
@@ -53,12 +54,6 @@ def write(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
     return root
-
-
-def lint_json(run_cli, root: Path, *args: str) -> dict:
-    completed = run_cli(".", "--no-cache", "--format", "json", *args, cwd=root)
-    assert completed.returncode in (0, 1), completed.stderr
-    return json.loads(completed.stdout)
 
 
 def found(document: dict) -> list[tuple[str, int]]:
