@@ -11,6 +11,7 @@ not round trips; ``execute()`` / the end of the ``with`` block is.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -299,6 +300,38 @@ def _typed_receiver(model: SemanticModel, call: ast.Call) -> RemoteCall | None:
     return RemoteCall(found.client, found.method, found.batch, found.asynchronous, fact.confidence)
 
 
+_REMOTE_FAMILIES: frozenset[str] = frozenset({"redis", "memcache", "boto3", "elasticsearch"})
+
+
+@functools.cache
+def remote_client_kinds() -> frozenset[str]:
+    """Library constructors of clients whose calls are round trips with a batch form
+    (``redis.Redis``, ``boto3.client``...): what a project factory may hand out."""
+    from throughlint.semantic.types import constructors
+
+    return constructors(_REMOTE_FAMILIES)
+
+
+def client_method_call(made: str, method: str) -> RemoteCall | None:
+    """The round trip ``method`` makes on a client that the library constructor ``made``
+    (one of ``remote_client_kinds()``) built, or None (a local helper such as
+    ``pipeline``, an attribute path, a private name)."""
+    from throughlint.semantic.types import family_of
+
+    if not method or "." in method or method.startswith("_"):
+        return None
+    family = family_of(f"{made}()")
+    if family == "redis":
+        return _redis(f"{made}()", (), method)
+    if family == "memcache":
+        return _memcache(method)
+    if family == "boto3":
+        return _boto3((), method)
+    if family == "elasticsearch":
+        return _search((), method, made.rsplit(".", 1)[-1].startswith("Async"))
+    return None
+
+
 _MEMCACHE_BATCH: dict[str, str] = {
     "get": "`get_many` / `get_multi`",
     "gets": "`gets_many`",
@@ -312,6 +345,10 @@ _MEMCACHE_BATCH: dict[str, str] = {
 _TYPED_METHODS: frozenset[str] = frozenset(
     {*REDIS_COMMANDS, *_MEMCACHE_BATCH, *_SEARCH_BATCH, *_BOTO3_BATCH}
 )
+
+
+BATCHABLE_METHODS: frozenset[str] = _TYPED_METHODS
+"""Methods that have a batch form on some client family."""
 
 
 def _memcache(method: str) -> RemoteCall | None:

@@ -118,6 +118,7 @@ class FileFacts:
         "database_values",
         "edges",
         "external",
+        "fallback",
         "fixed",
         "functions",
         "hot",
@@ -135,6 +136,7 @@ class FileFacts:
         "signatures",
         "statements",
         "typed_effects",
+        "usual",
         "varying",
     )
 
@@ -161,6 +163,9 @@ class FileFacts:
         self.edges: dict[str, dict[str, list]] = {}
         self.fixed: dict[str, set[str]] = {}
         self.varying: dict[str, set[str]] = {}
+        # project callees called in ``except`` handlers of a function, and elsewhere in it
+        self.fallback: dict[str, set[str]] = {}
+        self.usual: dict[str, set[str]] = {}
         self.classes: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, list[Any]] = {}
         self.pending: list[dict[str, Any]] = []
@@ -323,6 +328,13 @@ class FileFacts:
         }
         if fixed:
             found["x"] = fixed
+        fallback = {
+            name: sorted(callees - self.usual.get(name, set()))
+            for name, callees in self.fallback.items()
+            if callees - self.usual.get(name, set())
+        }
+        if fallback:
+            found["fallback_calls"] = fallback
         return found
 
 
@@ -431,6 +443,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         facts.function(function)[1].add(name)
         facts.edge(function, name, call_guard(model), spec)
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
+        fallback = _in_fallback(model)
+        (facts.fallback if fallback else facts.usual).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
         if any(_service_loop(model, loop) for loop in model.frame.loops):
@@ -447,6 +461,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
+        if shape is None and _in_fallback(model):
+            shape = "fallback"  # an ``except`` handler: the path of a failed item
         if shape is None and _passes_pipeline(node):
             shape = "buffered"  # the helper's commands go into the caller's pipeline
         flags: dict[str, Any] = {"shape": shape} if shape else {}

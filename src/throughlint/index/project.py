@@ -11,10 +11,12 @@ from typing import Any
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
 from throughlint.effects.database import MODEL_INSTANCE, typed_value
 from throughlint.effects.kinds import Effect
+from throughlint.effects.remote import RemoteCall, client_method_call, remote_client_kinds
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.semantic.guards import holds
 
 _BLOCKING = Effect.BLOCKING.value
+_REMOTE = Effect.REMOTE.value
 SUMMARY_DEPTH = 4
 """How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
 
@@ -124,6 +126,9 @@ class ProjectIndex:
         self._overridden_known: dict[str, bool] = {}  # ``overridden``
         self._overrides_known: dict[tuple, tuple[Effect, str]] = {}  # ``override_effects``
         self._fixed_calls: dict[str, set[str]] = {}
+        # callees a function calls only in ``except`` handlers: their round trips are
+        # the path of a failure, not of each call (``fallback_calls``)
+        self._fallback_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
 
@@ -153,6 +158,8 @@ class ProjectIndex:
         self._paths.update(facts.get("g", {}))
         for name, called in facts.get("x", {}).items():
             self._fixed_calls.setdefault(name, set()).update(called)
+        for name, called in facts.get("fallback_calls", {}).items():
+            self._fallback_calls.setdefault(name, set()).update(called)
 
     def finish(self) -> ProjectIndex:
         self._forget_answers()
@@ -321,6 +328,14 @@ class ProjectIndex:
                 keys[callee] = plain
                 effects[plain] = _BLOCKING
                 witness[plain] = {str(_BLOCKING): f"a {client[0]} client from `{client[1]}()`"}
+            remote = self.remote_client_call(callee)
+            if remote is not None and remote[0].batch is not None:  # ``es.index(...)``
+                keys[callee] = plain
+                effects[plain] = effects.get(plain, 0) | _REMOTE
+                witness.setdefault(plain, {})[str(_REMOTE)] = (
+                    f"the {remote[0].client} client from `{remote[1]}()`"
+                )
+            if keys[callee] is not None:
                 continue
             overrides = self._overrides(callee, subclasses)
             if overrides:  # a stub in the base (nothing to summarise): what subclasses do
@@ -338,6 +353,7 @@ class ProjectIndex:
             for name, callees in callers:
                 value = updated[name]
                 fixed = self._fixed_calls.get(name, ())
+                fallback = self._fallback_calls.get(name, ())
                 edges = self._paths.get(name, {}).get("e", {})
                 for callee in callees:
                     key = keys[callee]
@@ -351,6 +367,8 @@ class ProjectIndex:
                         new = effects.get(key, 0) & ~value
                     if key in asynchronous:  # calling it makes a coroutine: it waits for none
                         new &= ~_BLOCKING
+                    if callee in fallback:
+                        new &= ~_REMOTE
                     if new:
                         value |= new
                         short = callee.rsplit(".", 1)[-1]
@@ -653,6 +671,17 @@ class ProjectIndex:
         made = self.new_object(factory, SYNC_CLIENT_KINDS)
         kind = client_method_blocks(made, method) if made is not None else None
         return (kind, factory.rsplit(".", 1)[-1]) if kind is not None else None
+
+    def remote_client_call(self, name: str) -> tuple[RemoteCall, str] | None:
+        """``name`` is a call on a redis, memcache, boto3 or Elasticsearch client that a
+        project function returns new (or a project class that subclasses one), such as
+        ``app.util.search_client().index``: (the round trip, the factory's short name)."""
+        factory, found, method = name.rpartition("().")
+        if not found or not factory or self._function_key(name) is not None:
+            return None
+        made = self.new_object(factory, remote_client_kinds())
+        remote = client_method_call(made, method) if made is not None else None
+        return (remote, factory.rsplit(".", 1)[-1]) if remote is not None else None
 
     def _client_base(self, name: str, kinds: frozenset[str], depth: int) -> str | None:
         record = self.classes.get(name)

@@ -71,8 +71,9 @@ from __future__ import annotations
 import ast
 
 from throughlint.effects import Effect
-from throughlint.effects.remote import MODULE_HTTP, remote_call
+from throughlint.effects.remote import BATCHABLE_METHODS, MODULE_HTTP, remote_call
 from throughlint.fixes import offers
+from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.concurrency import not_per_item
@@ -256,11 +257,19 @@ def check(checker, node: ast.Call) -> None:
     if loop is None:
         return
     remote = remote_call(model, node, checker.settings)
-    if remote is None or remote.batch is None:
+    if remote is None:
+        name = factory_client_call(model, node)
+        if name is not None and _per_item(model, loop, node):
+            add_pending(
+                checker,
+                node,
+                "factory-client",
+                callee=name,
+                text=unparse_short(node.func, 40),
+                loop=describe_loop(loop),
+            )
         return
-    if not_per_item(model, loop) is not None or takes_group(loop, node):
-        return
-    if stops_on_result(model, loop, node):
+    if remote.batch is None or not _per_item(model, loop, node):
         return
     if remote.client in MODULE_HTTP and broadcast(model, loop, node, remote.method):
         return
@@ -277,6 +286,47 @@ def check(checker, node: ast.Call) -> None:
     )
 
 
+def factory_client_call(model, node: ast.Call) -> str | None:
+    """``self.es.delete`` resolved to ``app.util.es_client().delete``: a method with a
+    batch form called on what a project function (or class) returns; whether that is a
+    client only the index can say."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
+        return None
+    name = model.resolve(func)
+    if name is None or not name.endswith(f"().{func.attr}"):
+        return None
+    return name if project_callee(name) else None
+
+
+def _per_item(model, loop, node: ast.Call) -> bool:
+    """One call per item: not a retry or a poll, not the whole group a pass yields, not
+    a search that stops at the first answer."""
+    if not_per_item(model, loop) is not None or takes_group(loop, node):
+        return False
+    return not stops_on_result(model, loop, node)
+
+
 RULE.on_project("call")(
     helper_call(Effect.REMOTE, "makes a remote call", "N round trips", per_item_only=True)
 )
+
+
+@RULE.on_project("factory-client")
+def check_factory_client(index, pending: dict) -> list:
+    """``self.es.delete(...)`` per item, ``self.es`` built by a project function (or a
+    project class) that the index knows returns an Elasticsearch, redis, memcache or boto3
+    client."""
+    found = index.remote_client_call(pending["callee"])
+    if found is None or found[0].batch is None:
+        return []
+    remote, factory = found
+    return [
+        (
+            f"`{pending['text']}()` makes one {remote.client} round trip per item of "
+            f"{pending['loop']} (a client from `{factory}()`): N round trips; use "
+            f"{remote.batch}",
+            None,
+            None,
+        )
+    ]

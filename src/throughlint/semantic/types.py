@@ -174,6 +174,11 @@ def family_of(name: str | None) -> str | None:
     return _BY_NAME.get(name) if name is not None else None
 
 
+def constructors(families: frozenset[str]) -> frozenset[str]:
+    """The constructors of ``families`` as names without the call (``redis.Redis``)."""
+    return frozenset(name[:-2] for name, family in _BY_NAME.items() if family in families)
+
+
 def infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
     """The family of the value ``expr`` holds, or None when neither its type nor its use
     says. Remembered per file and node (every call on the same receiver asks)."""
