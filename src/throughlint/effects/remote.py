@@ -180,6 +180,19 @@ KAFKA_PRODUCERS: dict[str, bool] = {
     "aiokafka.AIOKafkaProducer()": True,
 }
 
+# --- rq (redis queue) ------------------------------------------------------------------
+
+_RQ_FETCH_MANY = "`Job.fetch_many(ids, connection=...)` (one pipeline)"
+_RQ_CALLS: dict[str, str] = {
+    "rq.job.Job.fetch": _RQ_FETCH_MANY,
+    "rq.Job.fetch": _RQ_FETCH_MANY,
+    "rq.Queue().fetch_job": _RQ_FETCH_MANY,
+    "rq.queue.Queue().fetch_job": _RQ_FETCH_MANY,
+    "rq.requeue_job": "`Job.fetch_many` and one `pipeline()` for the requeues",
+    "rq.registry.requeue_job": "`Job.fetch_many` and one `pipeline()` for the requeues",
+}
+"""rq calls that read or write one job's hash per call, and the many-job form."""
+
 # --- Elasticsearch / OpenSearch ---------------------------------------------------------
 
 SEARCH_CLIENTS: dict[str, bool] = {
@@ -256,9 +269,11 @@ def _remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> Re
         )
     if name.startswith("django.core.cache."):
         return _django_cache(name)
+    if name in _RQ_CALLS:
+        return RemoteCall("rq", name.rsplit(".", 1)[-1], _RQ_CALLS[name])
     client, chain = _split_client(name)
-    if client is None:
-        return None
+    if client is None:  # ``django_redis`` linting itself: its own names, typed by use
+        return _typed_receiver(model, call)
     if client in REDIS_CLIENTS or client in ASYNC_REDIS_CLIENTS:
         return _redis(client, chain, method)
     if client in HTTP_CLIENTS:
@@ -373,7 +388,8 @@ _ALL_CLIENTS: tuple[str, ...] = tuple(
 
 
 _ROOT_PACKAGES: frozenset[str] = frozenset(
-    name.partition(".")[0] for name in (*_ALL_CLIENTS, *MODULE_HTTP, *URLOPEN, *DJANGO_CACHES)
+    name.partition(".")[0]
+    for name in (*_ALL_CLIENTS, *MODULE_HTTP, *URLOPEN, *DJANGO_CACHES, *_RQ_CALLS)
 )
 
 

@@ -118,7 +118,6 @@ class FileFacts:
         "database_values",
         "edges",
         "external",
-        "fallback",
         "fixed",
         "functions",
         "hot",
@@ -136,7 +135,6 @@ class FileFacts:
         "signatures",
         "statements",
         "typed_effects",
-        "usual",
         "varying",
     )
 
@@ -163,9 +161,6 @@ class FileFacts:
         self.edges: dict[str, dict[str, list]] = {}
         self.fixed: dict[str, set[str]] = {}
         self.varying: dict[str, set[str]] = {}
-        # project callees called in ``except`` handlers of a function, and elsewhere in it
-        self.fallback: dict[str, set[str]] = {}
-        self.usual: dict[str, set[str]] = {}
         self.classes: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, list[Any]] = {}
         self.pending: list[dict[str, Any]] = []
@@ -328,13 +323,6 @@ class FileFacts:
         }
         if fixed:
             found["x"] = fixed
-        fallback = {
-            name: sorted(callees - self.usual.get(name, set()))
-            for name, callees in self.fallback.items()
-            if callees - self.usual.get(name, set())
-        }
-        if fallback:
-            found["fallback_calls"] = fallback
         return found
 
 
@@ -424,6 +412,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if not effect:
         _imported_statement(checker, node)
     name = model.resolve(node.func)
+    if name is not None and name.startswith("builtins.super()."):
+        name = _base_method(model, name)  # ``super().get(...)``: the base class's ``get``
     if isinstance(node.func, ast.Attribute) and (
         name is None or name.startswith("builtins.getattr(")
     ):
@@ -443,8 +433,6 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         facts.function(function)[1].add(name)
         facts.edge(function, name, call_guard(model), spec)
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
-        fallback = _in_fallback(model)
-        (facts.fallback if fallback else facts.usual).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
         if any(_service_loop(model, loop) for loop in model.frame.loops):
@@ -903,6 +891,22 @@ def _witness(checker: Checker, node: ast.Call) -> str:
     found = classify_call(checker.semantic, node, checker.settings)
     text = found.api if found is not None and found.api else f"{unparse_short(node.func, 40)}()"
     return f"`{text}` ({checker.semantic.module}, line {node.lineno})"
+
+
+def _base_method(model, name: str) -> str | None:
+    """``builtins.super().get`` in a method of ``class Shard(Default)``: ``mod.Default.get``
+    (the first base that is not ``object``; the index looks further up from there)."""
+    method = name[len("builtins.super().") :]
+    if "." in method or not model.classes or model.function is None:
+        return None
+    class_def = model.classes[-1]
+    if not any(statement is model.function for statement in class_def.body):
+        return None  # a function nested in a method: its ``super()`` is not resolved here
+    for base in class_def.bases:
+        resolved = model.resolve(base)
+        if resolved is not None and resolved != "builtins.object":
+            return f"{resolved}.{method}"
+    return None
 
 
 def _memoised(model, node: ast.Call) -> bool:

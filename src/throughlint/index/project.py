@@ -126,9 +126,6 @@ class ProjectIndex:
         self._overridden_known: dict[str, bool] = {}  # ``overridden``
         self._overrides_known: dict[tuple, tuple[Effect, str]] = {}  # ``override_effects``
         self._fixed_calls: dict[str, set[str]] = {}
-        # callees a function calls only in ``except`` handlers: their round trips are
-        # the path of a failure, not of each call (``fallback_calls``)
-        self._fallback_calls: dict[str, set[str]] = {}
 
     # --- building ----------------------------------------------------------------------
 
@@ -158,8 +155,6 @@ class ProjectIndex:
         self._paths.update(facts.get("g", {}))
         for name, called in facts.get("x", {}).items():
             self._fixed_calls.setdefault(name, set()).update(called)
-        for name, called in facts.get("fallback_calls", {}).items():
-            self._fallback_calls.setdefault(name, set()).update(called)
 
     def finish(self) -> ProjectIndex:
         self._forget_answers()
@@ -353,7 +348,6 @@ class ProjectIndex:
             for name, callees in callers:
                 value = updated[name]
                 fixed = self._fixed_calls.get(name, ())
-                fallback = self._fallback_calls.get(name, ())
                 edges = self._paths.get(name, {}).get("e", {})
                 for callee in callees:
                     key = keys[callee]
@@ -367,8 +361,6 @@ class ProjectIndex:
                         new = effects.get(key, 0) & ~value
                     if key in asynchronous:  # calling it makes a coroutine: it waits for none
                         new &= ~_BLOCKING
-                    if callee in fallback:
-                        new &= ~_REMOTE
                     if new:
                         value |= new
                         short = callee.rsplit(".", 1)[-1]

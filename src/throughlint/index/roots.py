@@ -115,8 +115,6 @@ FACT_NAMES: dict[str, Shape] = {
     "external_modules": ("list", NAME),
     "argument_types": ("map", NAME, ("map", None, ("list", NAME))),
     "typed_effects": ("map", NAME, ("list", ("row", None, NAME))),
-    # per function, the project callees it calls only in ``except`` handlers
-    "fallback_calls": ("map", NAME, ("list", NAME)),
 }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ import ast
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from throughlint.semantic.default_fill import filled_annotation
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
 
@@ -210,6 +211,11 @@ def _infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
         fact = _by_spelling(model, value)
         if fact is not None:
             return fact
+    filled = filled_annotation(model, expr)  # ``if client is None: client = ...``
+    if filled is not None:
+        family = _BY_NAME.get(f"{model.resolve(filled)}()")
+        if family is not None:
+            return TypeFact(family, f"{model.resolve(filled)}()")
     if _used_as_redis(model, expr):
         return TypeFact("redis", "redis.Redis()", HEURISTIC)
     return None

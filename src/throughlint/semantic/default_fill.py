@@ -1,0 +1,89 @@
+"""A parameter filled in when the caller left it out: ``def get(self, key, client: Redis |
+None = None)`` then ``if client is None: client = self.get_client()``. After the fill the
+name holds either what the caller passed or the fill, and the annotation says what both
+are: the type layer reads the annotation when the fill itself cannot be typed."""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.semantic.model import SemanticModel
+from throughlint.semantic.scope import BindingKind
+
+
+def filled_annotation(model: SemanticModel, expr: ast.expr) -> ast.expr | None:
+    """The annotation of the parameter ``expr`` (a name) stands for, when its binding is
+    the fill of that parameter under ``if name is None:`` / ``if not name:``; else None."""
+    if not isinstance(expr, ast.Name):
+        return None
+    binding = model.lookup(expr.id)
+    function = model.function
+    if (
+        binding is None
+        or binding.kind is not BindingKind.ASSIGNMENT
+        or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ):
+        return None
+    annotation = _parameter_annotation(function.args, expr.id)
+    if annotation is None:
+        return None
+    known = model.memo("default_fill")
+    key = (function, binding.node)
+    if key not in known:
+        known[key] = _under_fill(function, expr.id, binding.node)
+    return annotation if known[key] else None
+
+
+def _parameter_annotation(arguments: ast.arguments, name: str) -> ast.expr | None:
+    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        if argument.arg == name:
+            return _unwrap(argument.annotation)
+    return None
+
+
+def _unwrap(annotation: ast.expr | None) -> ast.expr | None:
+    """``X | None`` and ``Optional[X]`` stand for ``X``; a string annotation is parsed."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        for side in (annotation.left, annotation.right):
+            if not (isinstance(side, ast.Constant) and side.value is None):
+                return _unwrap(side)
+        return None
+    if isinstance(annotation, ast.Subscript) and (
+        getattr(annotation.value, "id", None) or getattr(annotation.value, "attr", None)
+    ) in ("Optional",):
+        return _unwrap(annotation.slice)
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return annotation
+    return None
+
+
+def _under_fill(function: ast.AST, name: str, target: ast.AST) -> bool:
+    """``target`` (the assignment's name) is in the body of ``if name is None:`` (or
+    ``if not name:``) in ``function``."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.If) or not _tests_missing(node.test, name):
+            continue
+        if any(part is target for statement in node.body for part in ast.walk(statement)):
+            return True
+    return False
+
+
+def _tests_missing(test: ast.expr, name: str) -> bool:
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Name) and test.operand.id == name
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_tests_missing(value, name) for value in test.values)
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == name
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
