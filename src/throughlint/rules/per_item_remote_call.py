@@ -4,8 +4,10 @@ has a batch API: redis-py commands outside a `pipeline()`, Django `cache.get/set
 module-level `requests.*` / `httpx.*` calls, boto3 `put_item` / `delete_object` /
 `send_message` / `put_record` / `publish` / `put_metric_data` outside `batch_writer()`,
 a Kafka producer `flush()` (or `send().get()`) per item, Elasticsearch / OpenSearch
-`index` per document. A function of the linted project that makes one of these calls,
-called per item from any module, is reported at the call (through the project index).
+`index` per document, rq's one-job calls (`Job.fetch`, `Queue.fetch_job`, `requeue_job`).
+A function of the linted project that makes one of these calls, called per item from any
+module, is reported at the call (through the project index), including through
+`super().get(...)` in an override.
 
 ## Why it hurts throughput
 Each call waits a full network round trip (0.2-2 ms on a LAN, tens of ms across regions)
@@ -21,9 +23,14 @@ to each endpoint of the object's or the settings' configuration (`for url in
 self.webhook_urls: requests.post(url, json=payload)`: no batch spans endpoints), a search
 that stops at the first pass whose call answers (`blob = r.lpop(key)`, then `if blob is
 not None: return blob`), retry loops, loops that wait each pass (pollers), and `while`
-loops. Clients are recognised where the file shows
-what they are (constructed, annotated, or `self.x` set from one); a client imported from
-another module of the project is not followed.
+loops, and a project function called in an `except` handler (the path of a failed
+item). Clients are
+recognised where the file shows what they are (constructed, annotated, `self.x` set from
+one, or a parameter annotated as one and filled in when left out: `if client is None:
+client = self.get_client()`), or where the project index does: a client that a project
+function builds and returns (`self.es = search_client(conf)`), or an instance of a project
+class that subclasses one. A client held in a module variable of another module is not
+followed.
 
 ## Example
 ```python
