@@ -95,7 +95,7 @@ class ResultCache:
         try:
             with open(self.path, encoding="utf-8") as handle:
                 data = json.load(handle)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deeply
             return self
         if isinstance(data, dict) and isinstance(data.get("files"), dict):
             self.entries = data["files"]
