@@ -5,6 +5,7 @@ miss, and the findings are those of a run without the cache."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -142,3 +143,49 @@ def test_a_cache_nested_too_deeply_is_ignored(run_cli, shop):
     [cache] = (shop / ".throughlint_cache").glob("*.json")
     cache.write_text("[" * 100_000)
     assert _findings(run_cli, shop, target) == expected
+
+
+# --- a long-lived project (the language server): the other files' facts kept in memory --
+
+
+def _buffer_findings(project, path) -> list[tuple[int, str]]:
+    return sorted((d.span.line, d.code) for d in project.lint_buffer(str(path), path.read_text()))
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_long_lived_project_sees_a_helper_edited_on_disk(shop, use_cache):
+    """Re-lints reuse the other files' facts while no file's stat changed: a helper edited
+    on disk (another size, or the same size and another mtime) is seen by the next one."""
+    from throughlint.config import load_settings
+    from throughlint.project import Project
+    from throughlint.rules import known_codes
+
+    services = shop / "django_shop" / "services.py"
+    helpers = shop / "django_shop" / "helpers.py"
+    settings = load_settings(None, str(services), known_codes())
+    project = Project(settings, str(shop), use_cache=use_cache)
+
+    def fresh() -> list[tuple[int, str]]:
+        return _buffer_findings(Project(settings, str(shop), use_cache=False), services)
+
+    first = _buffer_findings(project, services)
+    assert (7, "TL101") in first
+    assert _buffer_findings(project, services) == first
+    original = helpers.read_text()
+    query = "return Author.objects.get(pk=author_id)"
+    plain = "return author_id".ljust(len(query))  # the same size: only the mtime differs
+
+    def write(text: str, later: int) -> None:
+        before = helpers.stat()
+        helpers.write_text(text)
+        assert helpers.stat().st_size == before.st_size
+        os.utime(helpers, ns=(before.st_atime_ns, before.st_mtime_ns + later * 10**9))
+
+    write(original.replace(query, plain), 1)
+    edited = _buffer_findings(project, services)
+    assert (7, "TL101") not in edited and edited == fresh()
+    write(original, 2)
+    again = _buffer_findings(project, services)
+    assert again == first == fresh()
+    helpers.write_text(original.replace(query, "return 0"))  # another size
+    assert _buffer_findings(project, services) == edited
