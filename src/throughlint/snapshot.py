@@ -133,7 +133,7 @@ class Snapshot:
                     "results": self.results,
                     "blob": self.blob,
                 }
-                json.dump(document, handle, separators=(",", ":"))
+                handle.write(json.dumps(document, separators=(",", ":")))  # C encoder
             os.replace(temporary, self.path)
         except OSError:
             return
