@@ -143,7 +143,7 @@ def adopt(
         notes.append(f"{before - len(diagnostics)} finding(s) on lines unchanged since {diff_from}")
     from throughlint.priority import by_priority, index_facts, priorities_for
 
-    priorities = priorities_for(diagnostics, index_facts(result, settings))
+    priorities = priorities_for(diagnostics, index_facts(result, settings), result.call_sites)
     if sort == "priority" or top is not None:
         diagnostics = by_priority(diagnostics, priorities)
     if top is not None and len(diagnostics) > top:

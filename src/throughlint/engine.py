@@ -66,6 +66,9 @@ class LintResult:
     # was left out, by reason.
     calls: list[Diagnostic] = field(default_factory=list, repr=False)
     held_back: Counter[str] = field(default_factory=Counter)
+    # the callers of the functions of ``calls`` (``priority.call_sites``), when the run
+    # had them without the facts (served from the project snapshot: ``facts`` is empty)
+    call_sites: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def internal_errors(self) -> list[Diagnostic]:
@@ -228,7 +231,12 @@ def cached_result(cache: ResultCache | None, path: str, module: str) -> list | N
             data = handle.read()
     except OSError:
         return None
-    items = cache.get(path, entry_digest(content_hash(data), module))
+    return cached_items(cache, path, entry_digest(content_hash(data), module))
+
+
+def cached_items(cache: ResultCache, path: str, digest: str) -> list | None:
+    """A file's cached diagnostics under its cache key (``entry_digest``)."""
+    items = cache.get(path, digest)
     return items if _well_formed(path, items) else None
 
 

@@ -131,7 +131,12 @@ def fix_result(
     for diagnostic in result.calls or result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
     report = FixReport(
-        LintResult(files=result.files, errors=list(result.errors), facts=result.facts)
+        LintResult(
+            files=result.files,
+            errors=list(result.errors),
+            facts=result.facts,
+            call_sites=result.call_sites,
+        )
     )
     for path, diagnostics in by_path.items():
         if not any(

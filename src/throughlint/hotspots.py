@@ -145,7 +145,7 @@ def main(arguments: Sequence[str]) -> int:
         print(f"throughlint: {note}", file=sys.stderr)
     errors = (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE)
     diagnostics = [d for d in adopted.result.diagnostics if d.code not in errors]
-    sites, source = call_sites(diagnostics, index_facts(result, settings))
+    sites, source = call_sites(diagnostics, index_facts(result, settings), result.call_sites)
     spots = hot_spots(diagnostics, adopted.priorities, sites, options.by)
     if options.format == "json":
         document = {

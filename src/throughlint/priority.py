@@ -95,22 +95,29 @@ def _plain(name: str) -> str:
 
 
 def call_sites(
-    diagnostics: Sequence[Diagnostic], facts: dict[str, dict] | None
+    diagnostics: Sequence[Diagnostic],
+    facts: dict[str, dict] | None,
+    known: dict[str, int] | None = None,
 ) -> tuple[dict[str, int], str]:
     """Callers of each finding's function and where the numbers come from: "project index",
-    or "none" when no selected rule built the index (``facts`` is None; then they count 0)."""
+    or "none" when no selected rule built the index (``facts`` is None; then they count 0).
+    ``known``: the counts, already worked out for these functions (``LintResult.call_sites``)."""
     if facts is None:
         return {}, "none"
     functions = {qualified_function(d) for d in diagnostics} - {""}
+    if known is not None:
+        return {name: known.get(name, 0) for name in functions}, "project index"
     callers = callers_from_index(facts, functions) if functions else Counter()
     return {name: callers[name] for name in functions}, "project index"
 
 
 def priorities_for(
-    diagnostics: Sequence[Diagnostic], facts: dict[str, dict] | None
+    diagnostics: Sequence[Diagnostic],
+    facts: dict[str, dict] | None,
+    known: dict[str, int] | None = None,
 ) -> dict[Diagnostic, int]:
     """Rank the findings of a run; ``facts`` are the project index's (None: not built)."""
-    sites, _ = call_sites(diagnostics, facts)
+    sites, _ = call_sites(diagnostics, facts, known)
     return rank(diagnostics, sites)
 
 

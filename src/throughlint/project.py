@@ -24,14 +24,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from throughlint.cache import ResultCache, content_hash, entry_digest
+from throughlint.cache import ResultCache, cache_name, content_hash, entry_digest
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
 from throughlint.engine import (
     IndexMemo,
     Job,
     LintResult,
-    cached_result,
+    cached_items,
     check_bytes,
     deep_recursion,
     has_internal_error,
@@ -39,9 +39,11 @@ from throughlint.engine import (
     run_jobs,
 )
 from throughlint.index.reach import GraphMemo, needs_graph, refine
+from throughlint.priority import callers_from_index, qualified_function
 from throughlint.relevance import focus
 from throughlint.rules import select_rules
 from throughlint.settings import Settings
+from throughlint.snapshot import FileResult, FileState, Snapshot, file_stat, snapshot_path
 from throughlint.source import module_identity, source_roots
 
 _PROBE = "__throughlint_probe__"  # a module name no file has: a folder's prefix
@@ -99,6 +101,12 @@ class Project:
     # what a walk of the project covers: the root, or only the named paths (root too broad)
     scope: tuple[str, ...] = ()
     _modules: frozenset[str] | None = field(default=None, repr=False)
+    # absolute path -> (mtime, size, module, cache key) of each file ``other_facts`` found
+    # in its last call: the project's state for the snapshot (``snapshot.py``)
+    _other_state: dict[str, FileState] = field(default_factory=dict, repr=False)
+    # what the last ``other_facts`` was asked and found: (files, top-level modules, their
+    # stats, the facts); None when some file's facts were not known
+    _last_others: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
@@ -151,6 +159,7 @@ class Project:
         an ``__init__.py`` that changes which package a folder is)."""
         self._files = None
         self._modules = None
+        self._last_others = None
         self._absolute.clear()
         self._folders.clear()
         self._memo.forget_modules()
@@ -207,10 +216,15 @@ class Project:
             absolute.update((path, os.path.abspath(path)) for path in self.files())
         others = [path for path in self.files() if absolute[path] not in skip]
         top_level = self.project_modules(linted)
+        again = self._unchanged_others(others, top_level)
+        if again is not None:
+            self.last_load = IndexLoad(others=len(others), from_cache=len(others))
+            return again
         cache = self.cache()
         load = IndexLoad(others=len(others))
         found: dict[str, dict] = {}
         missing: list[str] = []
+        state: dict[str, FileState] = {}
         stats: dict[str, tuple[int, int]] = {}
         # cache key -> content hash and module name, of the missing files
         contents: dict[str, str] = {}
@@ -251,6 +265,7 @@ class Project:
                 continue
             load.from_cache += 1
             self._known[path] = _Known(digest, facts, stats[path], content, module)
+            state[absolute[path]] = [*stats[path], module, digest]
             if facts:
                 found[path] = facts
         job = Job(self.settings, self._job.rule_codes, facts_only=True, project_modules=top_level)
@@ -268,10 +283,37 @@ class Project:
             )
             if cache is not None:
                 cache.put(path, digest, None, facts)
+            if path in stats and digest in modules:
+                state[absolute[path]] = [*stats[path], modules[digest], digest]
             if facts:
                 found[path] = facts
         self.last_load = load
+        self._other_state = state
+        if len(state) == len(others):  # every file's facts known: a re-lint may reuse them
+            self._last_others = (others, top_level, [(p, stats[p]) for p in others], found)
+        else:
+            self._last_others = None
         return found
+
+    def _unchanged_others(
+        self, others: list[str], top_level: frozenset[str]
+    ) -> dict[str, dict] | None:
+        """The facts the last ``other_facts`` returned (the same object: the index and
+        graph memos know it), when it was asked about the same files and none of them
+        changed since (stat): a re-lint of a buffer in a long-lived project costs one
+        stat per file, not a look-up of each file's facts."""
+        last = self._last_others
+        if last is None or last[0] != others or last[1] != top_level:
+            return None
+        stat = os.stat
+        try:
+            for path, (mtime, size) in last[2]:
+                info = stat(path)
+                if info.st_mtime_ns != mtime or info.st_size != size:
+                    return None
+        except OSError:
+            return None
+        return last[3]
 
     def state(self) -> str:
         """A digest of the content of every file of the project (computed once: for a
@@ -294,12 +336,19 @@ class Project:
             self._files = discovery.files  # the whole project was named: walk it once
         result = LintResult(files=len(discovery.files))
         result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
+        if self._from_snapshot(discovery.files, result):
+            return result
         cache = self.cache()
         modules = self.project_modules(discovery.files)
         pending: list[str] = []
         file_facts: dict[str, dict] = {}
+        # the linted files' part of the project's state (None: not known, no snapshot)
+        linted: dict[str, FileState | None] = {}
         for path in discovery.files:
-            cached = cached_result(cache, path, self.module_of(path))
+            module = self.module_of(path)
+            key = _file_key(path, module) if cache is not None else None
+            linted[path] = [*key[0], module, key[1]] if key is not None else None
+            cached = cached_items(cache, path, key[1]) if cache and key else None
             facts = cache.facts(path) if cache is not None and cached is not None else None
             if cached is None or stale_facts(facts, modules):
                 pending.append(path)
@@ -311,10 +360,13 @@ class Project:
         for path, digest, items, facts in run_jobs(pending, job, self.jobs):
             if cache is not None and digest is not None and not has_internal_error(items):
                 cache.put(path, digest, items, facts)
+            known = linted.get(path)
+            if known is not None and known[3] != digest:  # changed while being read
+                linted[path] = None
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
             if facts:
                 file_facts[path] = facts
-        all_facts = {**self.other_facts(discovery.files), **file_facts}
+        all_facts = self._in_project_order(self.other_facts(discovery.files), file_facts)
         result.notes.append(self.last_load.describe(len(discovery.files)))
         if self.last_load.collected and self.use_cache:
             result.notices.append(
@@ -324,6 +376,7 @@ class Project:
         if cache is not None:
             cache.save()
         failures: list[Exception] = []
+        shown = len(result.notices)
         try:
             found = resolve_index(
                 all_facts, file_facts, self._roots, result.notices, memo=self._memo, keep=False
@@ -331,6 +384,7 @@ class Project:
             result.diagnostics.extend(found)
         except Exception as exc:  # an index bug, or facts from a tampered cache: no traceback
             failures.append(exc)
+        warnings = result.notices[shown:]
         result.facts = all_facts
         # no graph memo: a run over paths builds the graph once, and keying it by the
         # linted files' facts would cost a JSON dump of each
@@ -349,8 +403,156 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
+        if cache is not None and not failures:
+            pending_files = any((facts or {}).get("p") for facts in file_facts.values())
+            self._save_snapshot(
+                linted, file_facts, result, warnings if pending_files else None, cache.path
+            )
         result.diagnostics, result.held_back = self.focus(result.calls)
         return result
+
+    def _in_project_order(
+        self, others: dict[str, dict], linted: dict[str, dict]
+    ) -> dict[str, dict]:
+        """Every file's facts in the order of the project's files, the linted ones in their
+        place: the index merges them in one order whichever files were linted (a run of one
+        file and a run of the project build the same index)."""
+        if not others:
+            return dict(linted)
+        place = {os.path.abspath(path): path for path in linted}
+        ordered: dict[str, dict] = {}
+        absolute = self._absolute
+        for path in self.files():
+            if path in others:
+                ordered[path] = others[path]
+            else:
+                own = place.get(absolute.get(path) or os.path.abspath(path))
+                if own is not None:
+                    ordered[own] = linted[own]
+        for path, facts in linted.items():  # files outside the project's walk: last
+            ordered.setdefault(path, facts)
+        return ordered
+
+    # --- the project snapshot (``snapshot.py``) ----------------------------------------
+
+    def _cache_file(self) -> str:
+        directory = os.path.join(self.settings.project_root, self.settings.cache_dir)
+        return os.path.join(directory, cache_name(self.settings.fingerprint()))
+
+    def _from_snapshot(self, linted: list[str], result: LintResult) -> bool:
+        """Fill ``result`` from the project snapshot when it was written for the project's
+        present state (every file's stat and module name, the linted files' content, the
+        result cache); False, with ``result`` untouched, otherwise."""
+        if not self.use_cache or self.scope or not linted:
+            return False
+        cache_file = self._cache_file()
+        snapshot = Snapshot.load(snapshot_path(cache_file))
+        if snapshot is None or snapshot.root != self.root:
+            return False
+        if file_stat(cache_file) != snapshot.cache:
+            return False
+        project = self.files()
+        state = snapshot.files
+        if len(project) != len(state):
+            return False
+        absolute = self._absolute
+        if len(absolute) != len(project):
+            absolute.clear()
+            absolute.update((path, os.path.abspath(path)) for path in project)
+        for path in project:
+            known = state.get(absolute[path])
+            try:
+                info = os.stat(path)
+            except OSError:
+                return False
+            if (
+                not isinstance(known, list)
+                or len(known) != 4
+                or known[:3] != [info.st_mtime_ns, info.st_size, self.module_of(path)]
+            ):
+                return False
+        full = {path: os.path.abspath(path) for path in linted}
+        for path in linted:
+            known = state.get(full[path])
+            key = _file_key(path, self.module_of(path)) if known is not None else None
+            if key is None or key[1] != known[3]:  # type: ignore[index]
+                return False
+        stored = snapshot.read(dict.fromkeys(full.values()))
+        if stored is None:
+            return False
+        pending = any(found.pending for found in stored.values())
+        if pending and snapshot.warnings is None:
+            return False
+        try:
+            calls = [Diagnostic.from_tuple(path, item) for path in linted
+                     for item in stored[full[path]].calls]  # fmt: skip
+        except (TypeError, ValueError, KeyError, IndexError):  # a tampered snapshot: a miss
+            return False
+        sites: dict[str, int] = {}
+        for found in stored.values():
+            sites.update(found.sites)
+        others = len(project) - len(stored)
+        self.last_load = IndexLoad(others=others, from_cache=others)
+        result.notes.append(self.last_load.describe(len(linted)))
+        result.notes.append(
+            "project index: findings read from the project snapshot (no file of the "
+            "project changed since it was written)"
+        )
+        if pending:
+            result.notices.extend(snapshot.warnings or ())
+        result.call_sites = sites
+        result.calls = sorted(calls, key=lambda d: d.sort_key)
+        result.diagnostics, result.held_back = self.focus(result.calls)
+        return True
+
+    def _save_snapshot(
+        self,
+        linted: dict[str, FileState | None],
+        file_facts: dict[str, dict],
+        result: LintResult,
+        warnings: list[str] | None,
+        cache_path: str,
+    ) -> None:
+        """Store the linted files' final findings with the project's state (every file of
+        the project known, the linted ones among them; else nothing is stored)."""
+        if self.scope:
+            return
+        state = dict(self._other_state)
+        for path, known in linted.items():
+            if known is None:
+                return
+            state[os.path.abspath(path)] = known
+        project = {self._absolute.get(path) or os.path.abspath(path) for path in self.files()}
+        if len(state) != len(project) or not project.issuperset(state):
+            return
+        cache_stat = file_stat(cache_path)
+        if cache_stat is None:
+            return
+        target = snapshot_path(cache_path)
+        snapshot = Snapshot.load(target)
+        if snapshot is None or snapshot.root != self.root or snapshot.files != state:
+            # another state: a new snapshot (the results of the old one removed when saved)
+            previous = snapshot.blob if snapshot is not None else ""
+            snapshot = Snapshot(target, self.root, state, cache_stat, blob=previous)
+        snapshot.cache = cache_stat
+        if warnings is not None:
+            snapshot.warnings = warnings
+        by_path: dict[str, list[Diagnostic]] = {path: [] for path in linted}
+        for diagnostic in result.calls:
+            if diagnostic.path in by_path:
+                by_path[diagnostic.path].append(diagnostic)
+        functions = {qualified_function(d) for d in result.calls} - {""}
+        counts = callers_from_index(result.facts, functions) if functions else Counter()
+        for path, calls in by_path.items():
+            if has_internal_error([(d.code,) for d in calls]):
+                continue  # never stored: a run with --show-traceback lints it again
+            own = {qualified_function(d) for d in calls} - {""}
+            pending = bool((file_facts.get(path) or {}).get("p"))
+            stored = FileResult(
+                [list(d.to_tuple()) for d in calls], pending, {f: counts[f] for f in own}
+            )
+            snapshot.put(os.path.abspath(path), stored)
+        snapshot.save()
 
     def focus(self, calls: Iterable[Diagnostic]) -> tuple[list[Diagnostic], Counter[str]]:
         """What the front-ends show of ``calls`` (each call's own finding): grouped at
@@ -397,7 +599,7 @@ class Project:
                 others = self.other_facts([path])
                 if self._cache is not None:
                     self._cache.save()
-                every = {**others, path: own} if own else others
+                every = self._in_project_order(others, {path: own}) if own else others
                 if pending:
                     diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
                 diagnostics = refine(diagnostics, every, self.module_of, self._graph, [path])
@@ -421,6 +623,17 @@ def lint_paths(
         settings, paths, jobs=jobs, use_cache=use_cache, show_traceback=show_traceback
     )
     return project.lint_paths(paths)
+
+
+def _file_key(path: str, module: str) -> tuple[tuple[int, int], str] | None:
+    """A file's (mtime, size), taken before it is read, and its cache key."""
+    try:
+        info = os.stat(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size), entry_digest(content_hash(data), module)
 
 
 def stale_facts(facts: dict | None, modules: frozenset[str]) -> bool:

@@ -240,3 +240,29 @@ def test_a_long_lived_project_reuses_the_graph_only_while_the_buffer_s_calls_sta
     assert kind(HELPER + handler) == "hot"  # the buffer's own calls changed: rebuilt
     assert lsp._graph.graph is not graph
     assert kind(HELPER) == cold
+
+
+def test_the_graph_is_kept_when_an_edit_only_moves_lines(tmp_path):
+    """Lines moved in the buffer change its summaries' witness texts (``line 7``), not
+    its calls: the graph is reused (it was rebuilt on every such re-lint, 0.13-0.19 s in a
+    5,000-file project), and the findings are those of a fresh project."""
+    from throughlint.project import Project
+    from throughlint.settings import Settings
+
+    files = {
+        "app/helpers.py": HELPER,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/touch.py": COMMAND,
+    }
+    root = project(tmp_path, files)
+    settings = Settings(project_root=str(root), show_all=True)
+    lsp = Project(settings, str(root), use_cache=False)
+    path = str(root / "app" / "helpers.py")
+    lsp.lint_buffer(path, HELPER)
+    graph = lsp._graph.graph
+    moved = "\n\n" + HELPER
+    found = lsp.lint_buffer(path, moved)
+    assert lsp._graph.graph is graph
+    fresh = Project(settings, str(root), use_cache=False).lint_buffer(path, moved)
+    assert found == fresh and any(d.code == "TL102" for d in found)

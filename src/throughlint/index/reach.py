@@ -355,6 +355,17 @@ def _row(query: str) -> bool:
 GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re", "service_calls", "passed_functions", "pass_costs")
 
 
+def graph_view(facts: dict) -> list:
+    """What ``CallGraph.from_facts`` reads of a file's facts: of each function's summary
+    (``f``) its callees only, not the witness texts, which carry line numbers (an edit
+    that moves lines keeps the graph)."""
+    view: list = [facts.get(key) for key in GRAPH_KEYS]
+    functions = facts.get("f")
+    if functions:
+        view[GRAPH_KEYS.index("f")] = {name: record[1:2] for name, record in functions.items()}
+    return view
+
+
 @dataclass
 class GraphMemo:
     """The last call graph and its placements, and what they were built from: a
@@ -374,7 +385,7 @@ class GraphMemo:
         key = (
             tuple((path, id(known)) for path, known in facts.items() if path not in linted),
             tuple(
-                (path, json.dumps([known.get(k) for k in GRAPH_KEYS], sort_keys=True))
+                (path, json.dumps(graph_view(known), sort_keys=True))
                 for path, known in facts.items()
                 if path in linted
             ),
