@@ -2,6 +2,7 @@
 
     python3 bench/run.py                 # corpus, peer venv, 3 rounds, table on stdout
     python3 bench/run.py --rounds 5 --slow-sample 1
+    python bench/run.py --only floor,tl_cold_1,tl_warm   # no peers: this interpreter, src/
 
 Every command runs as a child process, one after another in rounds (A B C ... A B C ...),
 so a drift in the machine's speed hits every tool alike. Each run is measured from the
@@ -12,6 +13,10 @@ sum over its workers). A warm-up run of the quick commands is not counted (it wr
 
 pylint + perflint and fixit are 20x-100x slower per line than flake8, so by default they
 lint every 20th file of the corpus (``--slow-sample``) and are compared per line.
+
+``--only`` runs some rows (keys: ``ROWS``); without a peer among them no venv is built and
+throughlint runs as ``python -m throughlint`` with this interpreter and ``src/`` first on
+its path (the working tree), the floor with this interpreter too.
 """
 
 from __future__ import annotations
@@ -97,6 +102,11 @@ def tool(name: str) -> str:
     return os.path.join(VENV, "bin", name)
 
 
+ROWS = ("floor", "tl_cold_1", "tl_cold", "tl_warm", "flake8", "ruff", "pylint", "fixit")
+ROWS += ("version", "one")
+PEER_ROWS = frozenset({"flake8", "ruff", "pylint", "fixit"})
+
+
 def version_of(argv: list[str]) -> str:
     try:
         completed = subprocess.run(argv, capture_output=True, text=True, timeout=60)
@@ -169,19 +179,27 @@ def measure(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[float, floa
 
 
 def build_commands(
-    files: list[str], lines: int, sample: list[str], sample_lines: int, work: str, jobs: int
+    files: list[str],
+    lines: int,
+    sample: list[str],
+    sample_lines: int,
+    work: str,
+    jobs: int,
+    venv: bool = True,
 ) -> list[Command]:
     list_file = os.path.join(work, "files.txt")
     with open(list_file, "w", encoding="utf-8") as handle:
         handle.write("\n".join(files))
     small = min(files, key=os.path.getsize)
     one = max((f for f in files if os.path.getsize(f) < 4000), key=os.path.getsize, default=small)
-    throughlint = [tool("throughlint"), "--isolated", "--exit-zero", "--quiet"]
+    python = venv_python() if venv else sys.executable
+    program = [tool("throughlint")] if venv else [sys.executable, "-m", "throughlint"]
+    throughlint = [*program, "--isolated", "--exit-zero", "--quiet"]
     n, s = len(files), len(sample)
     return [
         Command(
             "ast.parse loop (floor, 1 process)",
-            [venv_python(), "-c", FLOOR, list_file],
+            [python, "-c", FLOOR, list_file],
             lines,
             n,
             "floor",
@@ -238,14 +256,18 @@ def build_commands(
             "pylint",
         ),
         Command("fixit lint", [tool("fixit"), "lint", *sample], sample_lines, s, "fixit"),
-        Command("throughlint --version", [tool("throughlint"), "--version"], 0, 0, "version"),
+        Command("throughlint --version", [*program, "--version"], 0, 0, "version"),
         Command("throughlint, one file", [*throughlint, "--no-cache", one], 0, 1, "one"),
     ]
 
 
-def run(commands: list[Command], rounds: int, cwd: str) -> None:
+def run(commands: list[Command], rounds: int, cwd: str, venv: bool = True) -> None:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools have .pyc files; so do we
+    if not venv:  # the working tree, whatever this interpreter has installed
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, (os.path.join(ROOT, "src"), env.get("PYTHONPATH")))
+        )
     for command in commands:
         if command.key in _WARM_UP:
             print(f"warm-up: {command.name} ...", file=sys.stderr, flush=True)
@@ -275,7 +297,7 @@ _WARM_UP = frozenset({"floor", "version", "one", "tl_warm"})
 
 def table(commands: list[Command]) -> str:
     by_key = {command.key: command for command in commands}
-    cold = by_key["tl_cold"]
+    cold = by_key.get("tl_cold") or by_key.get("tl_cold_1") or commands[0]
     cold_rate = cold.lines / cold.median(0)
     rows = [
         "| command | files | lines | wall median s | CPU median s | lines/s (wall) "
@@ -301,39 +323,73 @@ def targets(commands: list[Command]) -> str:
     def rate(key: str) -> float:
         return c[key].lines / c[key].median(0)
 
+    thorough = ("tl_cold_1", "tl_cold", "tl_warm")
     checks = [
         (
             "--jobs 1 cold <= 3x ast.parse (wall)",
-            c["tl_cold_1"].median(0) / c["floor"].median(0),
+            ("tl_cold_1", "floor"),
+            lambda: c["tl_cold_1"].median(0) / c["floor"].median(0),
             3.0,
             "x",
         ),
         (
             "--jobs 1 cold <= 3x ast.parse (CPU)",
-            c["tl_cold_1"].median(1) / c["floor"].median(1),
+            ("tl_cold_1", "floor"),
+            lambda: c["tl_cold_1"].median(1) / c["floor"].median(1),
             3.0,
             "x",
         ),
         (
             "all cores cold <= 0.5x flake8 (wall)",
-            c["tl_cold"].median(0) / c["flake8"].median(0),
+            ("tl_cold", "flake8"),
+            lambda: c["tl_cold"].median(0) / c["flake8"].median(0),
             0.5,
             "x",
         ),
-        ("warm < 10% of cold (wall)", c["tl_warm"].median(0) / c["tl_cold"].median(0), 0.10, "x"),
+        (
+            "warm < 10% of cold (wall)",
+            ("tl_warm", "tl_cold"),
+            lambda: c["tl_warm"].median(0) / c["tl_cold"].median(0),
+            0.10,
+            "x",
+        ),
         (
             "peak RSS < 500 MB (any throughlint row)",
-            max(r[2] for k in ("tl_cold_1", "tl_cold", "tl_warm") for r in c[k].runs),
+            (),
+            lambda: max(r[2] for k in thorough if k in c for r in c[k].runs),
             500,
             " MB",
         ),
-        ("fixit per line >= 30x slower", rate("tl_cold") / rate("fixit"), -30, "x"),
-        ("pylint+perflint per line >= 30x slower", rate("tl_cold") / rate("pylint"), -30, "x"),
-        ("--version < 150 ms (wall)", c["version"].median(0) * 1000, 150, " ms"),
-        ("one-file lint < 150 ms (wall)", c["one"].median(0) * 1000, 150, " ms"),
+        (
+            "fixit per line >= 30x slower",
+            ("tl_cold", "fixit"),
+            lambda: rate("tl_cold") / rate("fixit"),
+            -30,
+            "x",
+        ),
+        (
+            "pylint+perflint per line >= 30x slower",
+            ("tl_cold", "pylint"),
+            lambda: rate("tl_cold") / rate("pylint"),
+            -30,
+            "x",
+        ),
+        (
+            "--version < 150 ms (wall)",
+            ("version",),
+            lambda: c["version"].median(0) * 1000,
+            150,
+            " ms",
+        ),
+        ("one-file lint < 150 ms (wall)", ("one",), lambda: c["one"].median(0) * 1000, 150, " ms"),
     ]
+    if not any(k in c for k in thorough):
+        checks = [check for check in checks if check[1]]
     lines = []
-    for name, value, bound, unit in checks:
+    for name, keys, measured, bound, unit in checks:
+        if not all(key in c for key in keys):
+            continue
+        value = measured()
         met = value >= -bound if bound < 0 else value < bound or (unit == "x" and value == bound)
         lines.append(f"- {'met' if met else 'NOT met'}: {name}: {value:.2f}{unit}")
     return "\n".join(lines)
@@ -350,33 +406,49 @@ def main() -> int:
     )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", help="also write the raw runs to this file")
+    parser.add_argument("--only", help=f"comma-separated rows to run, of: {','.join(ROWS)}")
     options = parser.parse_args()
+    only = options.only.split(",") if options.only else list(ROWS)
+    unknown = set(only) - set(ROWS)
+    if unknown:
+        parser.error(f"--only: unknown rows {', '.join(sorted(unknown))}")
+    venv = bool(PEER_ROWS & set(only))
 
     folders = corpus.build()
     files = corpus.python_files(folders)
     sample = files[:: options.slow_sample]
-    ensure_venv()
+    if venv:
+        ensure_venv()
     work = corpus.CORPUS
     shutil.rmtree(os.path.join(work, ".throughlint_cache"), ignore_errors=True)
     commands = build_commands(
-        files, corpus.count_lines(files), sample, corpus.count_lines(sample), work, options.jobs
+        files,
+        corpus.count_lines(files),
+        sample,
+        corpus.count_lines(sample),
+        work,
+        options.jobs,
+        venv,
     )
+    commands = [command for command in commands if command.key in only]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     measured = commit()  # at the start: others may commit while the rounds run
-    run(commands, options.rounds, work)
-    versions = ", ".join(
-        version_of([tool(name), "--version"]) for name in ("throughlint", "ruff", "pylint")
-    )
-    flake8 = version_of([tool("flake8"), "--version"])
-    fixit = version_of([tool("fixit"), "--version"])
+    run(commands, options.rounds, work, venv)
     rounds = len(commands[0].runs)
     print(f"## Benchmark: {started}, medians of {rounds} alternating rounds\n")
     print(f"- machine: {machine()}")
     print(f"- throughlint commit at the start: {measured}; Python {platform.python_version()}")
-    print(f"- peers: {versions}; flake8 {flake8}; {fixit}; perflint 0.8.1")
+    if venv:
+        versions = ", ".join(
+            version_of([tool(name), "--version"]) for name in ("throughlint", "ruff", "pylint")
+        )
+        flake8 = version_of([tool("flake8"), "--version"])
+        fixit = version_of([tool("fixit"), "--version"])
+        print(f"- peers: {versions}; flake8 {flake8}; {fixit}; perflint 0.8.1")
     print(
-        f"- corpus: {len(files)} files, {commands[0].lines:,} lines; pylint and fixit: "
-        f"every {options.slow_sample}th file ({len(sample)} files, {commands[6].lines:,} lines)"
+        f"- corpus: {len(files)} files, {corpus.count_lines(files):,} lines; pylint and fixit: "
+        f"every {options.slow_sample}th file ({len(sample)} files, "
+        f"{corpus.count_lines(sample):,} lines)"
     )
     print(f"- load average at the end: {os.getloadavg()[0]:.2f}\n")
     print(table(commands))

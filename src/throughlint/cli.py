@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from throughlint import __version__
 from throughlint.arguments import subcommand_typo
+from throughlint.collection import fewer_collections
 from throughlint.command import (
     EXIT_CLEAN,
     EXIT_DIAGNOSTICS,
@@ -156,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(typo)
     options = build_parser().parse_args(arguments)
     try:
-        return _lint(options)
+        with fewer_collections():
+            return _lint(options)
     except KeyboardInterrupt:
         print("throughlint: interrupted", file=sys.stderr)
         return 130

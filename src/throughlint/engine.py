@@ -27,6 +27,7 @@ from throughlint.checker import (
     build_dispatch,
     pending_diagnostic,
 )
+from throughlint.collection import raise_threshold
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
 from throughlint.index.roots import separate_roots, shared_modules
@@ -307,6 +308,7 @@ def deep_recursion() -> Iterator[None]:
 def _init_process(job: Job) -> None:
     """Initialiser of a worker process, which lints and nothing else."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
+    raise_threshold()
     _init_worker(job)
 
 

@@ -478,9 +478,9 @@ def _record_pass_cost(checker: Checker, node: ast.Call) -> None:
     model = checker.semantic
     name = model.resolve(node.func)
     heavy = heavy_call(name)
-    if not heavy and not project_callee(name):
-        return
     facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    if not heavy and not _project_function(facts, model, node, name):
+        return  # the index's cost walk follows project functions only
     function = model.function_name
     if (
         function is not None
@@ -517,9 +517,24 @@ def _external_function(facts: FileFacts, model, node: ast.Call, name: str) -> bo
     sizes and pending check a project callee gets would be work for nothing. Only a
     name imported from a module, or an attribute of an imported module: a method of a
     class of another package (``session.add``) may be overridden by a project subclass
-    (``ProjectIndex.override_effects``)."""
-    root = name.split(".", 1)[0]
-    if root in facts.project_modules:  # type: ignore[operator]
+    (``ProjectIndex.override_effects``). The module is noted (``external_modules``)."""
+    if not _outside_project(facts, model, node, name):
+        return False
+    facts.external.add(name.split(".", 1)[0])
+    return True
+
+
+def _project_function(facts: FileFacts, model, node: ast.Call, name: str | None) -> bool:
+    """``name`` may be a function of the project: a ``project_callee`` that is not an
+    import from a module outside the project (when the project's modules are known)."""
+    if not project_callee(name):
+        return False
+    return facts.project_modules is None or not _outside_project(facts, model, node, name)  # type: ignore[arg-type]
+
+
+def _outside_project(facts: FileFacts, model, node: ast.Call, name: str) -> bool:
+    """``_external_function``'s test, noting nothing."""
+    if name.split(".", 1)[0] in facts.project_modules:  # type: ignore[operator]
         return False
     func = node.func
     if func.__class__ is ast.Name:
@@ -531,19 +546,17 @@ def _external_function(facts: FileFacts, model, node: ast.Call, name: str) -> bo
     binding = model.lookup(func.id)  # type: ignore[attr-defined]
     if binding is None or binding.kind is not BindingKind.IMPORT:
         return False
-    if binding.node.__class__ is not statement:
-        return False
-    facts.external.add(root)
-    return True
+    return binding.node.__class__ is statement
 
 
 @COLLECTOR.on(ast.Call)
 def record_argument_types(checker: Checker, node: ast.Call) -> None:
     """What a call passes a project function, and database work only the index can type
     (``index/argument_types.py``)."""
-    name = checker.semantic.resolve(node.func)
-    if name is None or project_callee(name):
-        record_call_site(checker, node, name)
+    model = checker.semantic
+    name = model.resolve(node.func)
+    if name is None or _project_function(checker.index_facts, model, node, name):  # type: ignore[arg-type]
+        record_call_site(checker, node, name)  # library callees are never typed
     record_typed_effect(checker, node)
 
 
