@@ -50,17 +50,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from throughlint.diagnostics import Diagnostic
-from throughlint.semantic.input_size import (
-    CONFIGURED,
-    CONSTANT,
-    PER_REQUEST,
-    SMALL,
-    UNBOUNDED,
-    UNKNOWN,
-)
+from throughlint.semantic.input_size import UNKNOWN, join
 from throughlint.semantic.placement import HOT, weak_cold
 
-_ORDER = {CONSTANT: 0, SMALL: 1, CONFIGURED: 2, PER_REQUEST: 3, UNKNOWN: 4, UNBOUNDED: 5}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
 _CLASS_DEPTH = 6  # bases followed up, subclasses down
@@ -76,11 +68,6 @@ _ROW_METHODS = ("get()", "first()", "last()", "latest()", "earliest()", "create(
 def plain(name: str) -> str:
     """``mod.Class().method`` (a call on an instance) is ``mod.Class.method``."""
     return name.replace("().", ".").removesuffix("()")
-
-
-def join(sizes: Iterable[str]) -> str:
-    """The largest of ``sizes`` (``unknown`` below ``unbounded``); "" for none."""
-    return max(sizes, key=lambda size: _ORDER.get(size, _ORDER[UNKNOWN]), default="")
 
 
 @dataclass
