@@ -93,6 +93,9 @@ class CallGraph:
     # the per-pass cost model: per function, the dominating library call it makes on every
     # call and the callees it calls every time ([label, callees], ``pass_costs``)
     costs: dict[str, list] = field(default_factory=dict)
+    # how many items a function hands out, when that holds a loop back
+    # (``index/output_size.py``: constant, small or configured)
+    outputs: dict[str, str] = field(default_factory=dict)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -115,6 +118,7 @@ class CallGraph:
                 # ``Service[Body]``, a generic base subscripted, is ``Service``
                 graph.bases[name] = [b.removesuffix("[]") for b in record.get("b") or ()]
             graph.imports.update(file_facts.get("re") or {})
+            graph.outputs.update(file_facts.get("output_sizes") or {})
             for name, cost in (file_facts.get("pass_costs") or {}).items():
                 graph.costs[name] = cost
                 if cost[0]:  # a leaf that only makes a dominating call: resolvable too
@@ -241,6 +245,13 @@ class CallGraph:
         memo[function] = label
         return label
 
+    def output_size(self, callee: str) -> str:
+        """The join of what the project functions ``callee`` may run hand out; "" when
+        one of them is not known to hand out a constant, small or configured number."""
+        keys = self.keys(callee) or (plain(callee),)
+        sizes = [self.outputs.get(key, "") for key in keys]
+        return join(sizes) if all(sizes) else ""
+
     def placements(self) -> dict[str, str]:
         """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
         called = {callee for callees in self.callees.values() for callee in callees}
@@ -340,6 +351,7 @@ def _row(query: str) -> bool:
 
 # the facts the call graph is built from (``CallGraph.from_facts``)
 GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re", "service_calls", "passed_functions", "pass_costs")
+GRAPH_KEYS += ("output_sizes",)
 
 
 @dataclass
@@ -416,13 +428,27 @@ def refine(
                     changes["input_size"] = size
             if any(changes.values()):
                 diagnostic = replace(diagnostic, **{k: v for k, v in changes.items() if v})
+        if diagnostic.input_size == UNKNOWN and diagnostic.loop_span:
+            line, column = diagnostic.loop_span[:2]
+            calls = (facts.get(diagnostic.path) or {}).get("loop_calls") or {}
+            callee = calls.get(f"{line}:{column}")
+            size = graph.output_size(callee) if callee else ""
+            if size:
+                diagnostic = replace(diagnostic, input_size=size)
         refined.append(diagnostic)
     return refined
 
 
 def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
     """Some finding is unplaced or loops over input of unknown size."""
-    return any(_unplaced(d) or _weak(d) or _unsized(d) or _dominable(d) for d in diagnostics)
+    return any(
+        _unplaced(d) or _weak(d) or _unsized(d) or _dominable(d) or _called(d) for d in diagnostics
+    )
+
+
+def _called(diagnostic: Diagnostic) -> bool:
+    """A loop of unknown input: it may iterate a call whose output the index knows."""
+    return diagnostic.input_size == UNKNOWN and bool(diagnostic.loop_span)
 
 
 def _dominable(diagnostic: Diagnostic) -> bool:

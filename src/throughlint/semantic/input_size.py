@@ -137,7 +137,7 @@ def expression_size(model: SemanticModel, node: ast.expr, depth: int = 0) -> str
     size = _direct_size(model, node)
     if size != UNKNOWN or depth >= _LOCAL_DEPTH:
         return size
-    inner = _unwrapped(node)
+    inner = unwrapped(node)
     if isinstance(inner, ast.Name):
         return local_size(model, inner.id, depth + 1) or UNKNOWN
     return UNKNOWN
@@ -170,6 +170,21 @@ def local_size(model: SemanticModel, name: str, depth: int = 1) -> str:
     """The join of the values the enclosing function binds the local ``name`` to, when
     nothing else changes its length (see the module docstring); "" when that is not so."""
     function = model.function
+    memo = model.memo("local_size")
+    key = (function, name, depth)
+    if key not in memo:
+        memo[key] = ""  # a name bound from itself: not followed round
+        values = local_values(model, name)
+        memo[key] = (
+            join(expression_size(model, _uncast(model, v), depth) for v in values) if values else ""
+        )
+    return memo[key]
+
+
+def local_values(model: SemanticModel, name: str) -> list[ast.expr] | None:
+    """The values the enclosing function binds its local ``name`` to; None when ``name``
+    is not such a local, or the function may change its length in another way."""
+    function = model.function
     binding = model.lookup(name)
     if (
         function is None
@@ -177,16 +192,26 @@ def local_size(model: SemanticModel, name: str, depth: int = 1) -> str:
         or binding.kind is not BindingKind.ASSIGNMENT
         or model.module_scope.bindings.get(name) is binding
     ):
-        return ""
-    memo = model.memo("local_size")
-    key = (function, name, depth)
-    if key not in memo:
-        memo[key] = ""  # a name bound from itself: not followed round
-        values = _local_values(model, function, name)
-        memo[key] = (
-            join(expression_size(model, _uncast(model, v), depth) for v in values) if values else ""
-        )
-    return memo[key]
+        return None
+    return _local_values(model, function, name)
+
+
+def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
+    """The resolved name of the call ``loop`` iterates (through wrappers and dict views,
+    or through a local bound only to that call); None when it iterates something else."""
+    if loop is None or loop.iter is None:
+        return None
+    node = unwrapped(loop.iter)
+    if isinstance(node, ast.Name):
+        values = local_values(model, node.id)
+        if not values or len(values) != 1:
+            return None
+        node = unwrapped(values[0])
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return None
+    return model.resolve(node.func)
 
 
 def _uncast(model: SemanticModel, node: ast.expr) -> ast.expr:
@@ -321,7 +346,7 @@ def _names(target: ast.expr, name: str) -> bool:
     return False
 
 
-def _unwrapped(node: ast.expr) -> ast.expr:
+def unwrapped(node: ast.expr) -> ast.expr:
     """``enumerate(x)``, ``sorted(x)``, ``list(x)``, ``x.items()``: ``x``."""
     for _ in range(4):
         if (
@@ -347,7 +372,7 @@ def _page_size(model: SemanticModel, node: ast.expr) -> str:
     """A page already cut from its source: ``qs[:20]``, ``rows[offset:offset + 20]`` is not
     (its length is the difference); ``small`` for a literal bound up to ``_SMALL_PAGE``,
     ``configured`` for a bound read from settings, "" otherwise."""
-    node = _unwrapped(node)
+    node = unwrapped(node)
     if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Slice):
         return ""
     lower, upper = node.slice.lower, node.slice.upper
@@ -369,7 +394,7 @@ def _small_by_construction(node: ast.expr) -> bool:
     """The fields of one form or formset (``for field in form``, ``form.cleaned_data``,
     ``formset.forms``; not one field's value, ``form.cleaned_data["users"]``), or the files
     of one upload (``request.FILES``)."""
-    node = _unwrapped(node)
+    node = unwrapped(node)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -537,13 +562,9 @@ def _class_like(node: ast.expr) -> bool:
 def _registry(node: ast.expr) -> bool:
     """The last name of the iterable says it holds what is installed or registered:
     ``plugin_registry.values()``, ``self.backends``, ``get_storage_classes("import")``;
-    not a call that may fetch rows (``placeholder.get_plugins()``)."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _DICT_VIEWS
-    ):
-        node = node.func.value
+    not a call that may fetch rows (``placeholder.get_plugins()``). Seen through
+    ``list(...)``, ``sorted(...)``, ``.items()``..."""
+    node = unwrapped(node)
     target = node.func if isinstance(node, ast.Call) else node
     last = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
     last = last.lower()
