@@ -1,8 +1,9 @@
 """A local name's input size from the values its function binds it to (issue 17, item 2;
 ``semantic/input_size.py``): literal lists on every branch, ``typing.cast`` of one, a list
-filled only in a loop over a constant, a name bound from settings. Near misses keep their
-size: a list grown in a loop over a parameter, handed to a call that may fill it, grown
-by ``+=`` or a subscript store, a query result, a file, a name rebound by a loop.
+filled only in a loop over a constant, a name bound from settings, a registry seen
+through ``list(....values())``. Near misses keep their size: a list grown in a loop over
+a parameter, handed to a call that may fill it, grown by ``+=`` or a subscript store, a
+query result, a file, a name rebound by a loop, a mapping not named as a registry.
 Through the real command line, one project and one run."""
 
 from __future__ import annotations
@@ -118,6 +119,18 @@ def rebound_by_a_loop(request, batches):
         Order.objects.create(state=name)
 
 
+def registry_listed(request):
+    block_registry = load_settings() or {}
+    for block in list(block_registry.values()):
+        Order.objects.create(state=str(block))
+
+
+def users_listed(request):
+    users = load_settings() or {}
+    for user in list(users.values()):
+        Order.objects.create(state=str(user))
+
+
 def load_settings():
     return object()
 
@@ -139,6 +152,8 @@ EXPECTED = {
     "one_branch_a_query": ("unbounded", None),
     "lines_of_a_file": ("unbounded", None),
     "rebound_by_a_loop": ("unknown", None),
+    "registry_listed": ("configured", "configured input"),
+    "users_listed": ("unknown", None),
 }
 
 
