@@ -32,6 +32,10 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
   A caller passing its own parameter is followed up to ``_DEPTH`` calls up.
+- a loop of ``unknown`` input over a project function's result (fact ``loop_calls``) is as
+  big as what every function the call may run hands out (fact ``output_sizes``,
+  ``index/output_size.py``): ``for c in default_connections():`` over a returned literal
+  list is constant.
 
 - a loop of database round trips (TL101 to TL103) whose every pass calls a project
   function that makes a dominating library call on every call (``semantic/pass_cost.py``:
