@@ -447,81 +447,8 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
     if isinstance(node, ast.Name):
         return _constant_name(model, node.id, depth)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return _class_constant(model, node.value.id, node.attr, depth) or (
-            node.value.id == "self" and _instance_display(model, node.attr)
-        )
+        return _class_constant(model, node.value.id, node.attr, depth)
     return False
-
-
-def _instance_display(model: SemanticModel, attribute: str) -> bool:
-    """``self.<attribute>`` is bound only to non-empty displays written out in the source,
-    in the methods of the enclosing class (``self.kinds = ["a", "b"]`` in ``__init__``),
-    and nothing there adds to it, stores into it or hands it to a call that may fill it."""
-    if not model.classes:
-        return False
-    class_def = model.classes[-1]
-    memo = model.memo("instance_display")
-    key = (class_def, attribute)
-    if key not in memo:
-        memo[key] = _only_displays(class_def, attribute)
-    return memo[key]
-
-
-def _only_displays(class_def: ast.ClassDef, attribute: str) -> bool:
-    bound = False
-    for node in ast.walk(class_def):
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if _self_attribute(target, attribute):
-                    if isinstance(node, ast.AugAssign) or not _display(node.value):
-                        return False
-                    bound = True
-                elif any(_self_attribute(part, attribute) for part in _stored_into(target)):
-                    return False  # unpacked into it, or stored by subscript
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if (
-                isinstance(func, ast.Attribute)
-                and _self_attribute(func.value, attribute)
-                and func.attr in _ADD_ONE | _ADD_MANY
-            ):
-                return False
-            called = func.id if isinstance(func, ast.Name) else ""
-            if called not in _READERS and any(
-                _self_attribute(a, attribute)
-                for a in (*node.args, *(k.value for k in node.keywords))
-            ):
-                return False
-    return bound
-
-
-def _self_attribute(node: ast.AST | None, attribute: str) -> bool:
-    return (
-        isinstance(node, ast.Attribute)
-        and node.attr == attribute
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "self"
-    )
-
-
-def _stored_into(target: ast.expr) -> list[ast.AST]:
-    """The nodes a target stores into: the items of a tuple target, a subscript's base."""
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [part for item in target.elts for part in _stored_into(item)]
-    if isinstance(target, ast.Starred):
-        return _stored_into(target.value)
-    if isinstance(target, ast.Subscript):
-        return [target.value, *_stored_into(target.value)]
-    return [target]
-
-
-def _display(node: ast.expr | None) -> bool:
-    """A list, tuple, set or dict written out, of a fixed length whatever its items; not
-    an empty one (``self.items = []`` is there to be filled, from anywhere)."""
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return bool(node.elts) and not any(isinstance(item, ast.Starred) for item in node.elts)
-    return isinstance(node, ast.Dict) and bool(node.keys) and None not in node.keys
 
 
 def _constant_name(model: SemanticModel, name: str, depth: int) -> bool:
