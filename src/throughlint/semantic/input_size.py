@@ -118,10 +118,12 @@ def argument_size(model: SemanticModel, node: ast.expr) -> str:
             and binding.value is not None
             and not _bound_outside_functions(model, node.id)
         ):
-            size = expression_size(model, binding.value)
+            size = _direct_size(model, binding.value)
             if size != UNKNOWN:
                 return size
-    return expression_size(model, node)
+    # not through a local's other bindings: every call site passes arguments, and walking
+    # the function for each name costs more than the few sizes it would find
+    return _direct_size(model, node)
 
 
 def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
@@ -193,7 +195,11 @@ def local_values(model: SemanticModel, name: str) -> list[ast.expr] | None:
         or model.module_scope.bindings.get(name) is binding
     ):
         return None
-    return _local_values(model, function, name)
+    memo = model.memo("local_values")  # one walk of the function per name, not per call
+    key = (function, name)
+    if key not in memo:
+        memo[key] = _local_values(model, function, name)
+    return memo[key]
 
 
 def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
