@@ -13,7 +13,7 @@ from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.effects.database import DbCall, name_tier
 from throughlint.finding_context import FindingContext, finding_context
 from throughlint.rules.base import Rule
-from throughlint.semantic.input_size import UNKNOWN, input_size, loop_parameter
+from throughlint.semantic.input_size import UNKNOWN, input_size, loop_callee, loop_parameter
 from throughlint.semantic.loops import (
     Loop,
     LoopKind,
@@ -264,8 +264,11 @@ class Checker:
         else:
             header = self._loop_header(loop)
             size = input_size(model, loop, loop_input)
-            if size == UNKNOWN and self.index_facts is not None and loop_parameter(model, loop):
-                self.record_parameters()
+            if size == UNKNOWN and self.index_facts is not None:
+                if loop_parameter(model, loop):
+                    self.record_parameters()
+                else:  # a call's result: sized by what that function hands out
+                    self.index_facts.loop_call(header, loop_callee(model, loop))
             placed = (header, describe_subject(loop), self.source.line(header[0]), size, kind)
         self._placed = (model.frame, model.scope, model.generation, loop_input, placed)
         return placed

@@ -2,7 +2,9 @@
 
 ``python bench/accuracy/audit/policy.py --all DIR before.tsv [second.tsv ...]``
 (``--list real``: each real row with the tool's placement and size instead; ``--reasons``:
-the rows the build holds back, by class, for each reason it gives)
+the rows the build holds back, by class, for each reason it gives; ``--sizes``: the tool's
+input size against the auditor's, as a confusion matrix, and ``--sizes --list CLASS`` the
+rows of that class where they disagree)
 
 ``--all`` holds ``<app>.json`` reports made with ``--show-all`` (run.py ``--show-all``), so
 every finding carries its ``input_size``, ``path_kind`` and ``held_back`` reason. Each
@@ -133,15 +135,67 @@ def describe(row: dict, d: dict | None) -> str:
     return f"{where}: {tool}{held} ({auditor})"
 
 
+# the auditor's sizes, and the tool's (``small`` is the tool's own: the auditor's constant
+# covers it); "-" is a row with no finding, "none" a finding outside a loop
+AUDITOR_SIZES = ("constant", "configured", "per-request", "unbounded", "unknown")
+TOOL_SIZES = ("constant", "small", "configured", "per-request", "unbounded", "unknown", "none")
+_AGREES = {"small": "constant"}
+
+
+def tool_size(d: dict | None) -> str:
+    if d is None:
+        return "-"
+    return d.get("input_size") or "none"
+
+
+def size_matrix(rows: list[dict], found: list[dict | None]) -> dict[tuple[str, str], int]:
+    """(auditor's size, tool's size) -> rows, over the rows that have a finding."""
+    matrix: dict[tuple[str, str], int] = {}
+    for row, d in zip(rows, found, strict=True):
+        if d is not None:
+            key = (row.get("input_size") or "unknown", tool_size(d))
+            matrix[key] = matrix.get(key, 0) + 1
+    return matrix
+
+
+def agrees(row: dict, d: dict | None) -> bool:
+    size = tool_size(d)
+    return _AGREES.get(size, size) == (row.get("input_size") or "unknown")
+
+
+def print_sizes(rows: list[dict], found: list[dict | None]) -> None:
+    """The confusion matrix, for all rows with a finding and per class."""
+    for title, wanted in (("all classes", None), ("real", "real"), ("harmless", "harmless")):
+        chosen = [(r, d) for r, d in zip(rows, found, strict=True) if wanted in (None, r["class"])]
+        matrix = size_matrix([r for r, _ in chosen], [d for _, d in chosen])
+        same = sum(1 for r, d in chosen if d is not None and agrees(r, d))
+        total = sum(matrix.values())
+        print(f"\n{title}: the tool's size agrees on {same} of {total} rows with a finding")
+        print("\n| auditor \\ tool | " + " | ".join(TOOL_SIZES) + " | all |")
+        print("|---|" + "--:|" * (len(TOOL_SIZES) + 1))
+        for size in AUDITOR_SIZES:
+            cells = [matrix.get((size, tool), 0) for tool in TOOL_SIZES]
+            print(f"| {size} | " + " | ".join(map(str, cells)) + f" | {sum(cells)} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("tsv", nargs="+", help="classified samples")
     parser.add_argument("--all", required=True, help="reports made with --show-all")
     parser.add_argument("--list", metavar="CLASS", help="list the rows of this class instead")
     parser.add_argument("--reasons", action="store_true", help="rows held back, by reason")
+    parser.add_argument("--sizes", action="store_true", help="the tool's size vs the auditor's")
     options = parser.parse_args(argv)
     rows = rows_of(options.tsv)
     found = findings(rows, options.all)
+    if options.sizes and options.list:
+        for row, d in zip(rows, found, strict=True):
+            if row["class"] == options.list and d is not None and not agrees(row, d):
+                print(describe(row, d))
+        return 0
+    if options.sizes:
+        print_sizes(rows, found)
+        return 0
     if options.reasons:
         print("| reason | real | harmless | misread |")
         print("|---|--:|--:|--:|")

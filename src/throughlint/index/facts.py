@@ -40,6 +40,7 @@ from throughlint.index.argument_types import (
     record_call_site,
     record_typed_effect,
 )
+from throughlint.index.output_size import output_size, outputs_json
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.concurrency import not_per_item
@@ -50,7 +51,7 @@ from throughlint.semantic.expressions import (
     walk_same_function,
 )
 from throughlint.semantic.guards import argument_spec, call_guard, parameters
-from throughlint.semantic.input_size import argument_size
+from throughlint.semantic.input_size import argument_size, join
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.pass_cost import every_pass, heavy_call
 from throughlint.semantic.queries import prefetched, query_chain
@@ -123,8 +124,10 @@ class FileFacts:
         "hot",
         "imports",
         "kinds",
+        "loop_calls",
         "loop_costs",
         "made",
+        "output_sizes",
         "parameters",
         "pass_costs",
         "pending",
@@ -205,6 +208,16 @@ class FileFacts:
         # (``index/argument_types.py``)
         self.argument_types: dict[str, list] = {}
         self.typed_effects: dict[str, list[list[Any]]] = {}
+        # how many items each function hands out, and the project call each loop of
+        # unknown input iterates ("line:column" -> callee): ``index/output_size.py``
+        self.output_sizes: dict[str, str] = {}
+        self.loop_calls: dict[str, str] = {}
+
+    def loop_call(self, header: tuple[int, ...], callee: str | None) -> None:
+        """A loop of unknown input iterates what ``callee`` hands out, when that may be a
+        project function (``index/output_size.py``)."""
+        if project_callee(callee):
+            self.loop_calls[f"{header[0]}:{header[1]}"] = callee  # type: ignore[assignment]
 
     def function(self, name: str) -> list[Any]:
         record = self.functions.get(name)
@@ -263,6 +276,8 @@ class FileFacts:
             or self.references
             or self.database_values
             or self.loop_costs
+            or self.loop_calls
+            or outputs_json(self.output_sizes)
             or self.external
             or self.argument_types
             or self.typed_effects
@@ -288,6 +303,11 @@ class FileFacts:
             extra["loop_costs"] = _costs_json(self.loop_costs)
         if self.external:
             extra["external_modules"] = sorted(self.external)
+        outputs = outputs_json(self.output_sizes)
+        if outputs:
+            extra["output_sizes"] = outputs
+        if self.loop_calls:
+            extra["loop_calls"] = dict(sorted(self.loop_calls.items()))
         found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
@@ -645,6 +665,20 @@ def _target_names(model) -> set[str]:
     for loop in model.loops:
         names |= loop.target_names
     return names
+
+
+@COLLECTOR.on(ast.Return, ast.Yield, ast.YieldFrom)
+def record_output_size(checker: Checker, node: ast.AST) -> None:
+    """What the function hands out, joined over its ``return``s and ``yield``s
+    (``index/output_size.py``)."""
+    function = checker.semantic.function_name
+    if function is None or isinstance(checker.semantic.function, ast.Lambda):
+        return
+    size = output_size(checker.semantic, node)
+    if size:
+        sizes = checker.index_facts.output_sizes  # type: ignore[union-attr]
+        previous = sizes.get(function)
+        sizes[function] = join((previous, size)) if previous else size
 
 
 @COLLECTOR.on(ast.Return)

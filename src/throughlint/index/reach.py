@@ -32,6 +32,10 @@ the size of what each call passes, the parameters a loop iterates), so after a r
   ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.
   A caller passing its own parameter is followed up to ``_DEPTH`` calls up.
+- a loop of ``unknown`` input over a project function's result (fact ``loop_calls``) is as
+  big as what every function the call may run hands out (fact ``output_sizes``,
+  ``index/output_size.py``): ``for c in default_connections():`` over a returned literal
+  list is constant.
 
 - a loop of database round trips (TL101 to TL103) whose every pass calls a project
   function that makes a dominating library call on every call (``semantic/pass_cost.py``:
@@ -50,17 +54,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from throughlint.diagnostics import Diagnostic
-from throughlint.semantic.input_size import (
-    CONFIGURED,
-    CONSTANT,
-    PER_REQUEST,
-    SMALL,
-    UNBOUNDED,
-    UNKNOWN,
-)
+from throughlint.semantic.input_size import UNKNOWN, join
 from throughlint.semantic.placement import HOT, weak_cold
 
-_ORDER = {CONSTANT: 0, SMALL: 1, CONFIGURED: 2, PER_REQUEST: 3, UNKNOWN: 4, UNBOUNDED: 5}
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
 _CLASS_DEPTH = 6  # bases followed up, subclasses down
@@ -76,11 +72,6 @@ _ROW_METHODS = ("get()", "first()", "last()", "latest()", "earliest()", "create(
 def plain(name: str) -> str:
     """``mod.Class().method`` (a call on an instance) is ``mod.Class.method``."""
     return name.replace("().", ".").removesuffix("()")
-
-
-def join(sizes: Iterable[str]) -> str:
-    """The largest of ``sizes`` (``unknown`` below ``unbounded``); "" for none."""
-    return max(sizes, key=lambda size: _ORDER.get(size, _ORDER[UNKNOWN]), default="")
 
 
 @dataclass
@@ -106,6 +97,9 @@ class CallGraph:
     # the per-pass cost model: per function, the dominating library call it makes on every
     # call and the callees it calls every time ([label, callees], ``pass_costs``)
     costs: dict[str, list] = field(default_factory=dict)
+    # how many items a function hands out, when that holds a loop back
+    # (``index/output_size.py``: constant, small or configured)
+    outputs: dict[str, str] = field(default_factory=dict)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -128,6 +122,7 @@ class CallGraph:
                 # ``Service[Body]``, a generic base subscripted, is ``Service``
                 graph.bases[name] = [b.removesuffix("[]") for b in record.get("b") or ()]
             graph.imports.update(file_facts.get("re") or {})
+            graph.outputs.update(file_facts.get("output_sizes") or {})
             for name, cost in (file_facts.get("pass_costs") or {}).items():
                 graph.costs[name] = cost
                 if cost[0]:  # a leaf that only makes a dominating call: resolvable too
@@ -254,6 +249,13 @@ class CallGraph:
         memo[function] = label
         return label
 
+    def output_size(self, callee: str) -> str:
+        """The join of what the project functions ``callee`` may run hand out; "" when
+        one of them is not known to hand out a constant, small or configured number."""
+        keys = self.keys(callee) or (plain(callee),)
+        sizes = [self.outputs.get(key, "") for key in keys]
+        return join(sizes) if all(sizes) else ""
+
     def placements(self) -> dict[str, str]:
         """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
         called = {callee for callees in self.callees.values() for callee in callees}
@@ -353,6 +355,7 @@ def _row(query: str) -> bool:
 
 # the facts the call graph is built from (``CallGraph.from_facts``)
 GRAPH_KEYS = ("f", "h", "a", "pa", "c", "re", "service_calls", "passed_functions", "pass_costs")
+GRAPH_KEYS += ("output_sizes",)
 
 
 def graph_view(facts: dict) -> list:
@@ -440,13 +443,27 @@ def refine(
                     changes["input_size"] = size
             if any(changes.values()):
                 diagnostic = replace(diagnostic, **{k: v for k, v in changes.items() if v})
+        if diagnostic.input_size == UNKNOWN and diagnostic.loop_span:
+            line, column = diagnostic.loop_span[:2]
+            calls = (facts.get(diagnostic.path) or {}).get("loop_calls") or {}
+            callee = calls.get(f"{line}:{column}")
+            size = graph.output_size(callee) if callee else ""
+            if size:
+                diagnostic = replace(diagnostic, input_size=size)
         refined.append(diagnostic)
     return refined
 
 
 def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
     """Some finding is unplaced or loops over input of unknown size."""
-    return any(_unplaced(d) or _weak(d) or _unsized(d) or _dominable(d) for d in diagnostics)
+    return any(
+        _unplaced(d) or _weak(d) or _unsized(d) or _dominable(d) or _called(d) for d in diagnostics
+    )
+
+
+def _called(diagnostic: Diagnostic) -> bool:
+    """A loop of unknown input: it may iterate a call whose output the index knows."""
+    return diagnostic.input_size == UNKNOWN and bool(diagnostic.loop_span)
 
 
 def _dominable(diagnostic: Diagnostic) -> bool:

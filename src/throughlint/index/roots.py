@@ -115,6 +115,8 @@ FACT_NAMES: dict[str, Shape] = {
     "external_modules": ("list", NAME),
     "argument_types": ("map", NAME, ("map", None, ("list", NAME))),
     "typed_effects": ("map", NAME, ("list", ("row", None, NAME))),
+    "output_sizes": ("map", NAME, None),
+    "loop_calls": ("map", None, NAME),
 }  # fmt: skip
 
 

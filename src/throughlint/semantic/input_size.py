@@ -15,6 +15,12 @@
   data (``priority.py`` already tells these apart as "query" and "unbounded");
 - ``unknown``: anything else, parameters included.
 
+A local name takes the join of the values the function binds it to, when nothing else can
+change its length: ``params = [a, b]`` (or ``[c]`` on another branch), ``overrides =
+settings.X``, ``months = []`` filled by ``months.append(...)`` only in loops over constant
+input (``for _ in range(12)``). A name the function grows otherwise, rebinds by a loop,
+``with`` or augmented assignment, or hands to a call that may fill it keeps ``unknown``.
+
 Constant and small input never cost more than a handful of round trips: such findings are
 held back from the default output (``relevance.py``).
 """
@@ -22,6 +28,7 @@ held back from the default output (``relevance.py``).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import literal_int, walk_nodes
@@ -35,6 +42,8 @@ if TYPE_CHECKING:
 CONSTANT, SMALL, CONFIGURED, PER_REQUEST = "constant", "small", "configured", "per-request"
 UNBOUNDED, UNKNOWN = "unbounded", "unknown"
 SIZES = (CONSTANT, SMALL, CONFIGURED, PER_REQUEST, UNBOUNDED, UNKNOWN)
+# smallest first; ``unknown`` below ``unbounded``: a join with a query result is unbounded
+ORDER = {CONSTANT: 0, SMALL: 1, CONFIGURED: 2, PER_REQUEST: 3, UNKNOWN: 4, UNBOUNDED: 5}
 
 # ``range(k)`` with a literal ``k`` up to this runs a fixed handful of times
 _SMALL_RANGE = 64
@@ -61,6 +70,20 @@ _SCHEMA_ATTRIBUTES |= {"base_fields", "declared_fields", "visible_fields", "hidd
 # what is installed or registered (plugins, backends, add-ons): sized by an operator
 _REGISTRY_WORDS = ("registry", "registered", "plugins", "backends", "extensions")
 _REGISTRY_WORDS += ("drivers", "providers", "addons", "_classes")
+# methods that add one item to a list, set, deque or dict; and those that add many
+_ADD_ONE = frozenset({"append", "add", "insert", "appendleft", "setdefault", "__setitem__"})
+_ADD_MANY = frozenset({"extend", "update", "extendleft", "__ior__", "union_update"})
+# calls that read a collection handed to them and never fill it
+_READERS = frozenset({"len", "list", "tuple", "set", "frozenset", "sorted", "reversed", "iter"})
+_READERS |= {"enumerate", "zip", "any", "all", "sum", "min", "max", "bool", "str", "repr"}
+_READERS |= {"isinstance", "print", "dict", "cast"}
+# local names followed through their bindings this deep (``a = [..]; b = a``)
+_LOCAL_DEPTH = 3
+
+
+def join(sizes: Iterable[str]) -> str:
+    """The largest of ``sizes`` (``unknown`` below ``unbounded``); "" for none."""
+    return max(sizes, key=lambda size: ORDER.get(size, ORDER[UNKNOWN]), default="")
 
 
 def input_size(model: SemanticModel, loop: Loop | None, loop_input: str) -> str:
@@ -95,10 +118,12 @@ def argument_size(model: SemanticModel, node: ast.expr) -> str:
             and binding.value is not None
             and not _bound_outside_functions(model, node.id)
         ):
-            size = expression_size(model, binding.value)
+            size = _direct_size(model, binding.value)
             if size != UNKNOWN:
                 return size
-    return expression_size(model, node)
+    # not through a local's other bindings: every call site passes arguments, and walking
+    # the function for each name costs more than the few sizes it would find
+    return _direct_size(model, node)
 
 
 def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
@@ -109,8 +134,19 @@ def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
     return binding is not None and binding.kind is BindingKind.PARAMETER
 
 
-def expression_size(model: SemanticModel, node: ast.expr) -> str:
+def expression_size(model: SemanticModel, node: ast.expr, depth: int = 0) -> str:
     """The size class of an iterable expression (see the module docstring)."""
+    size = _direct_size(model, node)
+    if size != UNKNOWN or depth >= _LOCAL_DEPTH:
+        return size
+    inner = unwrapped(node)
+    if isinstance(inner, ast.Name):
+        return local_size(model, inner.id, depth + 1) or UNKNOWN
+    return UNKNOWN
+
+
+def _direct_size(model: SemanticModel, node: ast.expr) -> str:
+    """The size class of ``node`` from its own text and the names it reads."""
     if _constant(model, node, 0):
         return CONSTANT
     # one walk for the three questions about the attributes the expression reads
@@ -132,7 +168,191 @@ def expression_size(model: SemanticModel, node: ast.expr) -> str:
     return UNKNOWN
 
 
-def _unwrapped(node: ast.expr) -> ast.expr:
+def local_size(model: SemanticModel, name: str, depth: int = 1) -> str:
+    """The join of the values the enclosing function binds the local ``name`` to, when
+    nothing else changes its length (see the module docstring); "" when that is not so."""
+    function = model.function
+    memo = model.memo("local_size")
+    key = (function, name, depth)
+    if key not in memo:
+        memo[key] = ""  # a name bound from itself: not followed round
+        values = local_values(model, name)
+        memo[key] = (
+            join(expression_size(model, _uncast(model, v), depth) for v in values) if values else ""
+        )
+    return memo[key]
+
+
+def local_values(model: SemanticModel, name: str) -> list[ast.expr] | None:
+    """The values the enclosing function binds its local ``name`` to; None when ``name``
+    is not such a local, or the function may change its length in another way."""
+    function = model.function
+    binding = model.lookup(name)
+    if (
+        function is None
+        or binding is None
+        or binding.kind is not BindingKind.ASSIGNMENT
+        or model.module_scope.bindings.get(name) is binding
+    ):
+        return None
+    memo = model.memo("local_values")  # one walk of the function per name, not per call
+    key = (function, name)
+    if key not in memo:
+        memo[key] = _local_values(model, function, name)
+    return memo[key]
+
+
+def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
+    """The resolved name of the call ``loop`` iterates (through wrappers and dict views,
+    or through a local bound only to that call); None when it iterates something else."""
+    if loop is None or loop.iter is None:
+        return None
+    node = unwrapped(loop.iter)
+    if isinstance(node, ast.Name):
+        values = local_values(model, node.id)
+        if not values or len(values) != 1:
+            return None
+        node = unwrapped(values[0])
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return None
+    return model.resolve(node.func)
+
+
+def _uncast(model: SemanticModel, node: ast.expr) -> ast.expr:
+    """``cast(list[Block], [A, B])`` is ``[A, B]``."""
+    if (
+        isinstance(node, ast.Call)
+        and len(node.args) == 2
+        and (model.resolve(node.func) or "") in ("typing.cast", "typing_extensions.cast")
+    ):
+        return node.args[1]
+    return node
+
+
+def _local_values(model: SemanticModel, function: ast.AST, name: str) -> list[ast.expr] | None:
+    """The values ``function`` binds ``name`` to; None when it may change its length in
+    another way (a loop or ``with`` target, ``+=``, a store by subscript, an item added in
+    a loop over input that is not constant, a call that is handed the name)."""
+    values: list[ast.expr] = []
+    todo: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [
+        (child, ()) for child in ast.iter_child_nodes(function)
+    ]
+    while todo:
+        node, loops = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # its own scope
+        verdict = _binding_use(model, node, name, loops, values)
+        if verdict is False:
+            return None
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            inner = (*loops, node)
+            todo += [(child, inner) for child in (*node.body, *node.orelse)]
+            todo += [(child, loops) for child in _loop_header_nodes(node)]
+            continue
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            inner = (*loops, node)
+            todo += [(child, inner) for child in ast.iter_child_nodes(node)]
+            continue
+        todo += [(child, loops) for child in ast.iter_child_nodes(node)]
+    return values
+
+
+def _loop_header_nodes(node: ast.For | ast.AsyncFor | ast.While) -> list[ast.AST]:
+    return [node.test] if isinstance(node, ast.While) else [node.target, node.iter]
+
+
+def _binding_use(
+    model: SemanticModel,
+    node: ast.AST,
+    name: str,
+    loops: tuple[ast.AST, ...],
+    values: list[ast.expr],
+) -> bool | None:
+    """What ``node`` does to ``name``: False when it may change its length other than by
+    binding it to a value (kept in ``values``) or adding items in constant loops."""
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id == name:
+                values.append(node.value)
+            elif _names(target, name):
+                return False  # unpacked into it, or stored by subscript
+        return None
+    if isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
+        if isinstance(node.target, ast.Name) and node.target.id == name:
+            if node.value is None:
+                return None
+            values.append(node.value)
+        elif _names(node.target, name):
+            return False
+        return None
+    if isinstance(node, (ast.AugAssign, ast.Delete)):
+        return False if any(_names(t, name) for t in _targets(node)) else None
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return False if _names(node.target, name) else None
+    if isinstance(node, (ast.withitem,)):
+        return (
+            False if node.optional_vars is not None and _names(node.optional_vars, name) else None
+        )
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return False if name in node.names else None
+    if isinstance(node, ast.Call):
+        return _call_use(model, node, name, loops)
+    return None
+
+
+def _call_use(
+    model: SemanticModel, node: ast.Call, name: str, loops: tuple[ast.AST, ...]
+) -> bool | None:
+    """``name.append(x)`` in constant loops only; ``fill(name)`` may add anything."""
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == name
+    ):
+        if func.attr in _ADD_ONE or func.attr in _ADD_MANY:
+            if func.attr in _ADD_MANY and not all(_constant(model, a, 0) for a in node.args):
+                return False
+            return None if all(_constant_loop(model, loop) for loop in loops) else False
+        return None
+    for argument in (*node.args, *(k.value for k in node.keywords)):
+        inner = argument.value if isinstance(argument, ast.Starred) else argument
+        if isinstance(inner, ast.Name) and inner.id == name:
+            called = func.id if isinstance(func, ast.Name) else ""
+            if called not in _READERS:
+                return False
+    return None
+
+
+def _constant_loop(model: SemanticModel, loop: ast.AST) -> bool:
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        return _constant(model, loop.iter, 0)
+    if isinstance(loop, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        return all(_constant(model, g.iter, 0) for g in loop.generators)
+    return False  # a ``while`` loop
+
+
+def _targets(node: ast.AugAssign | ast.Delete) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Delete) else [node.target]
+
+
+def _names(target: ast.expr, name: str) -> bool:
+    """``target`` binds or stores into ``name``: ``a, name = ...``, ``name[k] = v``,
+    ``*name``; not ``name.x = v`` or ``other[name] = v``."""
+    if isinstance(target, ast.Name):
+        return target.id == name
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_names(item, name) for item in target.elts)
+    if isinstance(target, ast.Starred):
+        return _names(target.value, name)
+    if isinstance(target, ast.Subscript):
+        return _root(target.value) == name
+    return False
+
+
+def unwrapped(node: ast.expr) -> ast.expr:
     """``enumerate(x)``, ``sorted(x)``, ``list(x)``, ``x.items()``: ``x``."""
     for _ in range(4):
         if (
@@ -158,7 +378,7 @@ def _page_size(model: SemanticModel, node: ast.expr) -> str:
     """A page already cut from its source: ``qs[:20]``, ``rows[offset:offset + 20]`` is not
     (its length is the difference); ``small`` for a literal bound up to ``_SMALL_PAGE``,
     ``configured`` for a bound read from settings, "" otherwise."""
-    node = _unwrapped(node)
+    node = unwrapped(node)
     if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Slice):
         return ""
     lower, upper = node.slice.lower, node.slice.upper
@@ -180,7 +400,7 @@ def _small_by_construction(node: ast.expr) -> bool:
     """The fields of one form or formset (``for field in form``, ``form.cleaned_data``,
     ``formset.forms``; not one field's value, ``form.cleaned_data["users"]``), or the files
     of one upload (``request.FILES``)."""
-    node = _unwrapped(node)
+    node = unwrapped(node)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -348,13 +568,9 @@ def _class_like(node: ast.expr) -> bool:
 def _registry(node: ast.expr) -> bool:
     """The last name of the iterable says it holds what is installed or registered:
     ``plugin_registry.values()``, ``self.backends``, ``get_storage_classes("import")``;
-    not a call that may fetch rows (``placeholder.get_plugins()``)."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _DICT_VIEWS
-    ):
-        node = node.func.value
+    not a call that may fetch rows (``placeholder.get_plugins()``). Seen through
+    ``list(...)``, ``sorted(...)``, ``.items()``..."""
+    node = unwrapped(node)
     target = node.func if isinstance(node, ast.Call) else node
     last = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
     last = last.lower()
