@@ -1,0 +1,102 @@
+"""Every rule's work, preview rules included, grows linearly with the size of a loop, a
+function or an expression. Counted as in ``tests/engine/test_loop_growth.py``: the
+function calls (Python and C) that linting a generated file makes at sizes ``n`` and
+``4n``, less those at size 0; quadratic work grows about 16x, linear 4x, the bound is 5x.
+Each shape is one that made some rule walk the whole loop or module once per call."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from tests.support.fuzzing import ALL_TRIGGERS, RULES
+from throughlint.engine import lint_text
+from throughlint.settings import Settings
+
+PREVIEW = Settings(preview=True)
+
+
+def _lint(text: str) -> list:
+    """All rules, preview ones too, each made to look at the file (``ALL_TRIGGERS``)."""
+    return lint_text(ALL_TRIGGERS + text, path="generated.py", settings=PREVIEW, rules=RULES)
+
+
+def _calls(text: str) -> tuple[int, list]:
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        found = _lint(text)
+    finally:
+        sys.setprofile(previous)
+    return count, found
+
+
+def _growth(shape: Callable[[int], str], n: int) -> tuple[float, str, list]:
+    _calls(shape(n))  # imports and caches filled once, outside the counts
+    empty, _ = _calls(shape(0))
+    small, _ = _calls(shape(n))
+    large, found = _calls(shape(4 * n))
+    message = f"{small - empty:,} calls at n={n}, {large - empty:,} at 4n"
+    return (large - empty) / (small - empty), message, found
+
+
+def calls_in_a_loop(n: int) -> str:
+    """``n`` plain calls in one loop: TL501 asked, for every call, whether an ``if i % n``
+    guards it by walking the whole loop."""
+    head = "import sqlite3\n\ndef run(conn: sqlite3.Connection, items):\n    for item in items:\n"
+    head += "        conn.execute('SELECT 1 WHERE a = ?', (item,))\n"
+    return head + "".join(f"        x{k} = helper{k}(item)\n" for k in range(n))
+
+
+def nested_calls(n: int) -> str:
+    """One argument nesting ``n`` calls: the same walk, once per nested call."""
+    value = "f(" * n + "item" + ")" * n
+    head = "import requests\n\ndef run(items):\n    for item in items:\n"
+    return head + f"        requests.get({value})\n"
+
+
+def file_writes(n: int) -> str:
+    head = "def run(rows, path):\n    with open(path, 'a') as out:\n        for row in rows:\n"
+    head += "            pass\n"
+    return head + "".join(f"            out.write(row[{k}])\n" for k in range(n))
+
+
+def acks(n: int) -> str:
+    """``n`` acks in one consume loop: TL403 asked for the batch guard per ack, and its fix
+    read the module's ``basic_qos`` prefetch count by a walk of the module per ack."""
+    head = "import pika\n\ndef drain(channel, messages):\n    channel.basic_qos(prefetch_count=8)\n"
+    head += "    for m in messages:\n        pass\n"
+    return head + "".join(
+        f"        channel.basic_ack(delivery_tag=m{k}.delivery_tag)\n" for k in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    ("shape", "n", "findings"),
+    [(calls_in_a_loop, 40, 1), (nested_calls, 30, 1), (file_writes, 40, 0), (acks, 40, 160)],
+)
+def test_rules_grow_linearly(shape, n, findings):
+    growth, message, found = _growth(shape, n)
+    assert len([d for d in found if d.code != "TL999"]) == findings, found[:3]
+    assert growth <= 5, message
+
+
+def test_batch_guard_still_holds_under_a_counting_if():
+    """The folded guard keeps the answers of the walk: under ``if i % n`` (and only in its
+    body, not its ``else``) the ack is the batched form."""
+    text = (
+        "def drain(channel, messages):\n    for i, m in enumerate(messages):\n"
+        "        if i % 100 == 0:\n            channel.basic_ack(delivery_tag=m.delivery_tag)\n"
+        "        else:\n            channel.basic_ack(delivery_tag=m.delivery_tag)\n"
+    )
+    found = _lint(text)
+    assert [(d.code, d.span.line) for d in found] == [("TL403", 7)]  # after the comment
