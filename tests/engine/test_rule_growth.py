@@ -80,9 +80,33 @@ def acks(n: int) -> str:
     )
 
 
+def relations_in_a_loop(n: int) -> str:
+    """``n`` relations of a query's rows read in one loop: TL101 walked the loop body for
+    its eager-load offer once per relation."""
+    head = "from shop.models import Book\n\ndef view():\n    for book in Book.objects.all():\n"
+    head += "        pass\n"
+    return head + "".join(f"        x{k} = book.author{k}.name\n" for k in range(n))
+
+
+def appending_loops(n: int) -> str:
+    """``n`` loops each appending to a file: the TL501 fix asked whether the function is a
+    generator, which names the module declares ``global`` and where the file's name is
+    read by a walk of the function or module per loop."""
+    line = "    for r{k} in rows:\n        with open(path{k}, 'a') as f{k}:\n"
+    line += "            f{k}.write(r{k})\n"
+    return "def run(rows, path):\n    pass\n" + "".join(line.format(k=k) for k in range(n))
+
+
 @pytest.mark.parametrize(
     ("shape", "n", "findings"),
-    [(calls_in_a_loop, 40, 1), (nested_calls, 30, 1), (file_writes, 40, 0), (acks, 40, 160)],
+    [
+        (calls_in_a_loop, 40, 1),
+        (nested_calls, 30, 1),
+        (file_writes, 40, 0),
+        (acks, 40, 160),
+        (relations_in_a_loop, 40, 0),
+        (appending_loops, 40, 160),
+    ],
 )
 def test_rules_grow_linearly(shape, n, findings):
     growth, message, found = _growth(shape, n)

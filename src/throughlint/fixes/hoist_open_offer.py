@@ -208,9 +208,7 @@ def _declined(
     if any(isinstance(child, ast.Await) for child in _walk_body(loop)):
         return "the loop awaits: other tasks would run while the file is open with unflushed lines"
     function = model.function
-    if function is not None and any(
-        isinstance(child, (ast.Yield, ast.YieldFrom)) for child in walk_same_function(function)
-    ):
+    if function is not None and _is_generator(model, function):
         return (
             "the loop is in a generator: the file would stay open, its lines unflushed, "
             "while the caller holds the generator suspended"
@@ -253,12 +251,7 @@ def _varies(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call) 
                     )
             elif isinstance(child, (ast.Await, ast.NamedExpr, ast.Lambda)):
                 return "the path expression does more than read names"
-    declared = {
-        name
-        for child in ast.walk(model.tree)
-        if isinstance(child, (ast.Global, ast.Nonlocal))
-        for name in child.names
-    }
+    declared = _declared(model)
     for argument in arguments:
         if read := names_read(argument) & declared:
             return (
@@ -272,6 +265,29 @@ def _varies(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call) 
                 verb = "assigns" if assigned else "calls a method of"
                 return f"the loop {verb} `{changed}`, which the path reads"
     return ""
+
+
+def _is_generator(model: SemanticModel, function: ast.AST) -> bool:
+    """``function`` yields (kept per function: asked once per open in a loop)."""
+    memo = model.memo("hoist_open.generator")
+    if function not in memo:
+        memo[function] = any(
+            isinstance(child, (ast.Yield, ast.YieldFrom)) for child in walk_same_function(function)
+        )
+    return memo[function]
+
+
+def _declared(model: SemanticModel) -> set[str]:
+    """The names some function of the module declares ``global`` or ``nonlocal``."""
+    memo = model.memo("hoist_open.declared")
+    if model.tree not in memo:
+        memo[model.tree] = {
+            name
+            for child in ast.walk(model.tree)
+            if isinstance(child, (ast.Global, ast.Nonlocal))
+            for name in child.names
+        }
+    return memo[model.tree]
 
 
 def _names_bound(loop: ast.For | ast.AsyncFor) -> Iterator[str]:
@@ -347,6 +363,22 @@ def _escapes(
     return uses.write_only(name, allowed_close, writer=False)
 
 
+def _name_uses(model: SemanticModel, scope: ast.AST) -> dict[str, list[ast.AST]]:
+    """Per name, the ``global``/``nonlocal`` statements naming it and the loads of it in
+    ``scope``, in walk order: one walk per scope, not one per open in a loop."""
+    memo = model.memo("hoist_open.name_uses")
+    found = memo.get(scope)
+    if found is None:
+        found = memo[scope] = {}
+        for child in ast.walk(scope):
+            if isinstance(child, (ast.Global, ast.Nonlocal)):
+                for name in child.names:
+                    found.setdefault(name, []).append(child)
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                found.setdefault(child.id, []).append(child)
+    return found
+
+
 class _Uses:
     """The uses of names in a loop body, to tell whether a file (or a csv writer on it)
     is only written to, inside the loop."""
@@ -370,15 +402,10 @@ class _Uses:
         """Why ``name`` (the file, or with ``writer`` a csv writer on it) may be used
         other than to write, or outside the loop; "" when it is not. ``allowed``: the
         one use to skip (the ``f`` of the ``f.close()`` the fix removes)."""
-        for child in ast.walk(self.scope):
-            if isinstance(child, (ast.Global, ast.Nonlocal)) and name in child.names:
+        for child in _name_uses(self.model, self.scope).get(name, ()):
+            if isinstance(child, (ast.Global, ast.Nonlocal)):
                 return f"`{name}` is declared `{type(child).__name__.lower()}`"
-            if (
-                isinstance(child, ast.Name)
-                and child.id == name
-                and id(child) not in self.inside
-                and isinstance(child.ctx, ast.Load)
-            ):
+            if id(child) not in self.inside:
                 return f"`{name}` is read outside the loop, where the fix changes what it is"
         stores = 0
         for statement in self.loop.body:
