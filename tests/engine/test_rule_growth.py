@@ -97,6 +97,15 @@ def appending_loops(n: int) -> str:
     return "def run(rows, path):\n    pass\n" + "".join(line.format(k=k) for k in range(n))
 
 
+def opens_in_one_loop(n: int) -> str:
+    """``n`` files appended to in one loop: the TL501 fix found each open's statement by
+    a scan of the body and worked out the loop's awaits, bound names, changes and name
+    uses again for every open."""
+    line = "        f{k} = open(path{k}, 'a')\n        f{k}.write(r)\n        f{k}.close()\n"
+    head = "def run(rows):\n    for r in rows:\n        pass\n"
+    return head + "".join(line.format(k=k) for k in range(n))
+
+
 @pytest.mark.parametrize(
     ("shape", "n", "findings"),
     [
@@ -106,6 +115,7 @@ def appending_loops(n: int) -> str:
         (acks, 40, 160),
         (relations_in_a_loop, 40, 0),
         (appending_loops, 40, 160),
+        (opens_in_one_loop, 15, 60),
     ],
 )
 def test_rules_grow_linearly(shape, n, findings):
