@@ -106,6 +106,24 @@ def opens_in_one_loop(n: int) -> str:
     return head + "".join(line.format(k=k) for k in range(n))
 
 
+def handler_statements(n: int) -> str:
+    """``n`` queries in one ``except`` handler in a loop: "does this run once per pass?"
+    looked for each statement's handler by a scan of every handler's body, and recomputed
+    what an ``except AttributeError`` memo fills, once per statement."""
+    head = "import sqlite3\n\ndef run(conn: sqlite3.Connection, items):\n    for item in items:\n"
+    head += "        try:\n            conn.execute('SELECT 1 WHERE a = ?', (item,))\n"
+    head += "        except AttributeError:\n            pass\n"
+    return head + "".join(f"            conn.execute('SELECT {k}')\n" for k in range(n))
+
+
+def handlers(n: int) -> str:
+    """``n`` handlers of one ``try`` in a loop, each ending in ``raise``."""
+    head = "import sqlite3\n\ndef run(conn: sqlite3.Connection, items):\n    for item in items:\n"
+    head += "        try:\n            conn.execute('SELECT 1 WHERE a = ?', (item,))\n"
+    line = "        except E{k}:\n            conn.execute('SELECT {k}')\n            raise\n"
+    return head + "".join(line.format(k=k) for k in range(n))
+
+
 @pytest.mark.parametrize(
     ("shape", "n", "findings"),
     [
@@ -116,6 +134,8 @@ def opens_in_one_loop(n: int) -> str:
         (relations_in_a_loop, 40, 0),
         (appending_loops, 40, 160),
         (opens_in_one_loop, 15, 60),
+        (handler_statements, 60, 241),
+        (handlers, 60, 1),
     ],
 )
 def test_rules_grow_linearly(shape, n, findings):
