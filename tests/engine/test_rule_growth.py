@@ -124,6 +124,15 @@ def handlers(n: int) -> str:
     return head + "".join(line.format(k=k) for k in range(n))
 
 
+def if_statements(n: int) -> str:
+    """``n`` queries in the body of one ``if`` in a loop: the parameter-guard facts
+    (``semantic/guards.py``) told body from ``else`` by a scan of the body per statement."""
+    head = "import sqlite3\n\ndef run(conn: sqlite3.Connection, items):\n    for item in items:\n"
+    head += "        if item:\n            pass\n"
+    line = "            conn.execute('SELECT {k} WHERE a = ?', (item,))\n"
+    return head + "".join(line.format(k=k) for k in range(n)) + "            return\n"
+
+
 @pytest.mark.parametrize(
     ("shape", "n", "findings"),
     [
@@ -136,6 +145,7 @@ def handlers(n: int) -> str:
         (opens_in_one_loop, 15, 60),
         (handler_statements, 60, 241),
         (handlers, 60, 1),
+        (if_statements, 200, 0),
     ],
 )
 def test_rules_grow_linearly(shape, n, findings):
