@@ -185,3 +185,24 @@ def test_queues_of_a_class_grow_linearly():
     growth, message, found = _growth(queues_of_a_class, 8)
     assert len([d for d in found if d.code == "TL201"]) == 32, found[:3]
     assert growth <= 5, message
+
+
+def try_statements(n: int) -> str:
+    """``n`` remote calls in the body of one ``try`` in a loop: the per-pass cost model's
+    step (``semantic/pass_cost.every_pass``) tells the ``try`` body from its handlers by
+    a scan of the body, orelse and finally per statement."""
+    head = "import requests\n\ndef run(items):\n    for item in items:\n        try:\n"
+    head += "            pass\n"
+    tail = "        except AttributeError:\n            pass\n"
+    return head + "".join(f"            requests.get(u{k})\n" for k in range(n)) + tail
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="semantic/pass_cost._step scans the try's blocks per statement (owned by "
+    "perf7a): reported, not fixed here",
+)
+def test_try_statements_grow_linearly():
+    growth, message, found = _growth(try_statements, 200)
+    assert len([d for d in found if d.code == "TL401"]) == 800, found[:3]
+    assert growth <= 5, message
