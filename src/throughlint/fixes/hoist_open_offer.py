@@ -34,8 +34,8 @@ are no items, and an ``open()`` error is raised even then.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import HOIST_OPEN
@@ -50,6 +50,8 @@ from throughlint.semantic.loops import Loop
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
+
+_T = TypeVar("_T")
 
 UNSAFE = (
     "lines reach the file when the loop ends or the buffer fills, not after each item: "
@@ -101,9 +103,9 @@ def hoist_open(model: SemanticModel, call: ast.Call, loop: Loop, mode: str) -> F
         return None
     if not model.loops or model.loops[-1] is not loop:
         return None
-    found = _shape(node, call)
+    found = _shape(model, node, call)
     if found is None:
-        if _opened_deeper(node.body, call):
+        if id(call) in _per_loop(model, "deeper", node, lambda: _opened_deeper(node.body)):
             return Fix(
                 Applicability.UNSAFE,
                 "open the file once, around the loop",
@@ -120,31 +122,59 @@ def hoist_open(model: SemanticModel, call: ast.Call, loop: Loop, mode: str) -> F
     return Fix(Applicability.UNSAFE, f"{description} (unsafe: {UNSAFE})", kind=HOIST_OPEN)
 
 
+def _per_loop(model: SemanticModel, what: str, loop: ast.AST, make: Callable[[], _T]) -> _T:
+    """``make()``, once per loop: a loop with many opens asks each of them the same."""
+    memo = model.memo(f"hoist_open.{what}")
+    if loop not in memo:
+        memo[loop] = make()
+    return memo[loop]
+
+
 def _shape(
-    loop: ast.For | ast.AsyncFor | ast.While, call: ast.Call
+    model: SemanticModel, loop: ast.For | ast.AsyncFor | ast.While, call: ast.Call
 ) -> tuple[str, ast.stmt | None] | None:
     """The file's name and (for ``f = open(...)``) the ``f.close()`` statement after it,
-    when ``call`` opens the file in one of the body's own statements, each on lines of
-    its own (the rewrite moves whole lines)."""
+    when ``call`` (the node being visited) opens the file in one of the body's own
+    statements, each on lines of its own (the rewrite moves whole lines)."""
     body = loop.body
     header = (loop.test if isinstance(loop, ast.While) else loop.iter).end_lineno or 0
-    for index, statement in enumerate(body):
-        if isinstance(statement, ast.With):
-            if len(statement.items) != 1 or statement.items[0].context_expr is not call:
-                continue
-            target = statement.items[0].optional_vars
-            if not isinstance(target, ast.Name) or not _alone(body, index, header):
-                return None
-            return target.id, None
-        if isinstance(statement, ast.Assign) and statement.value is call:
-            if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
-                return None
-            name = statement.targets[0].id
-            closes = [at for at in range(index + 1, len(body)) if _is_close(body[at], name)]
-            if len(closes) != 1 or not all(_alone(body, at, header) for at in (index, *closes)):
-                return None
-            return name, body[closes[0]]
+    places = _per_loop(model, "places", loop, lambda: {id(s): at for at, s in enumerate(body)})
+    statement = model.node_stack[-1] if model.node_stack else None
+    index = places.get(id(statement))
+    if index is None:
+        return None
+    if isinstance(statement, ast.With):
+        if len(statement.items) != 1 or statement.items[0].context_expr is not call:
+            return None
+        target = statement.items[0].optional_vars
+        if not isinstance(target, ast.Name) or not _alone(body, index, header):
+            return None
+        return target.id, None
+    if isinstance(statement, ast.Assign) and statement.value is call:
+        if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+            return None
+        name = statement.targets[0].id
+        every = _per_loop(model, "closes", loop, lambda: _closes(body))
+        closes = [at for at in every.get(name, ()) if at > index]
+        if len(closes) != 1 or not all(_alone(body, at, header) for at in (index, *closes)):
+            return None
+        return name, body[closes[0]]
     return None
+
+
+def _closes(body: list[ast.stmt]) -> dict[str, list[int]]:
+    """Per name, where in ``body`` a ``name.close()`` statement is, in order."""
+    found: dict[str, list[int]] = {}
+    for at, statement in enumerate(body):
+        if (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Attribute)
+            and isinstance(statement.value.func.value, ast.Name)
+            and _is_close(statement, statement.value.func.value.id)
+        ):
+            found.setdefault(statement.value.func.value.id, []).append(at)
+    return found
 
 
 def _alone(body: list[ast.stmt], index: int, header: int) -> bool:
@@ -156,24 +186,25 @@ def _alone(body: list[ast.stmt], index: int, header: int) -> bool:
     return statement.lineno > before and (after is None or after > (statement.end_lineno or 0))
 
 
-def _opened_deeper(body: list[ast.stmt], call: ast.Call) -> bool:
-    """``call`` opens a file for a ``with`` or an assignment nested in the body's blocks
-    (not one of the body's own statements: those have the shape or no fix at all)."""
+def _opened_deeper(body: list[ast.stmt]) -> set[int]:
+    """The calls that open a file for a ``with`` or an assignment nested in the body's
+    blocks (not one of the body's own statements: those have the shape or no fix)."""
     top = {id(statement) for statement in body} | {
         id(item)
         for statement in body
         if isinstance(statement, ast.With)
         for item in statement.items
     }
+    found: set[int] = set()
     for statement in body:
         for child in walk_same_function(statement):
             if id(child) in top:
                 continue
-            if isinstance(child, ast.withitem) and child.context_expr is call:
-                return True
-            if isinstance(child, ast.Assign) and child.value is call:
-                return True
-    return False
+            if isinstance(child, ast.withitem):
+                found.add(id(child.context_expr))
+            if isinstance(child, ast.Assign):
+                found.add(id(child.value))
+    return found
 
 
 def _is_close(statement: ast.stmt, name: str) -> bool:
@@ -205,12 +236,12 @@ def _declined(
         )
     if isinstance(loop, ast.AsyncFor):
         return "an `async for` waits between items: the file would stay open, unflushed, meanwhile"
-    if any(isinstance(child, ast.Await) for child in _walk_body(loop)):
+    if _per_loop(
+        model, "awaits", loop, lambda: any(isinstance(c, ast.Await) for c in _walk_body(loop))
+    ):
         return "the loop awaits: other tasks would run while the file is open with unflushed lines"
     function = model.function
-    if function is not None and any(
-        isinstance(child, (ast.Yield, ast.YieldFrom)) for child in walk_same_function(function)
-    ):
+    if function is not None and _is_generator(model, function):
         return (
             "the loop is in a generator: the file would stay open, its lines unflushed, "
             "while the caller holds the generator suspended"
@@ -236,7 +267,7 @@ def _varies(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call) 
     arguments: list[ast.AST] = [*call.args, *(keyword.value for keyword in call.keywords)]
     if isinstance(call.func, ast.Attribute):  # ``Path(x).open("a")``
         arguments.append(call.func.value)
-    bound = set(_names_bound(loop))
+    bound = _per_loop(model, "bound", loop, lambda: set(_names_bound(loop)))
     for argument in arguments:
         if read := names_read(argument) & bound:
             return (
@@ -253,12 +284,7 @@ def _varies(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call) 
                     )
             elif isinstance(child, (ast.Await, ast.NamedExpr, ast.Lambda)):
                 return "the path expression does more than read names"
-    declared = {
-        name
-        for child in ast.walk(model.tree)
-        if isinstance(child, (ast.Global, ast.Nonlocal))
-        for name in child.names
-    }
+    declared = _declared(model)
     for argument in arguments:
         if read := names_read(argument) & declared:
             return (
@@ -266,12 +292,37 @@ def _varies(model: SemanticModel, loop: ast.For | ast.AsyncFor, call: ast.Call) 
                 "`nonlocal`: a call in the loop may re-point it"
             )
     reads = {dotted for argument in arguments for dotted in _dotted_reads(argument)}
-    for changed, assigned in _changed_in_loop(loop):
+    for changed, assigned in _per_loop(
+        model, "changed", loop, lambda: list(_changed_in_loop(loop))
+    ):
         for read in reads:
             if _overlaps(changed, read, assigned):
                 verb = "assigns" if assigned else "calls a method of"
                 return f"the loop {verb} `{changed}`, which the path reads"
     return ""
+
+
+def _is_generator(model: SemanticModel, function: ast.AST) -> bool:
+    """``function`` yields (kept per function: asked once per open in a loop)."""
+    memo = model.memo("hoist_open.generator")
+    if function not in memo:
+        memo[function] = any(
+            isinstance(child, (ast.Yield, ast.YieldFrom)) for child in walk_same_function(function)
+        )
+    return memo[function]
+
+
+def _declared(model: SemanticModel) -> set[str]:
+    """The names some function of the module declares ``global`` or ``nonlocal``."""
+    memo = model.memo("hoist_open.declared")
+    if model.tree not in memo:
+        memo[model.tree] = {
+            name
+            for child in ast.walk(model.tree)
+            if isinstance(child, (ast.Global, ast.Nonlocal))
+            for name in child.names
+        }
+    return memo[model.tree]
 
 
 def _names_bound(loop: ast.For | ast.AsyncFor) -> Iterator[str]:
@@ -342,9 +393,25 @@ def _escapes(
     model: SemanticModel, loop: ast.For | ast.AsyncFor, name: str, close: ast.stmt | None
 ) -> str:
     """Why the file object may be used other than to write to it; "" when it is not."""
-    uses = _Uses(model, loop)
+    uses = _per_loop(model, "uses", loop, lambda: _Uses(model, loop))
     allowed_close = close.value.func.value if close is not None else None  # type: ignore[attr-defined]
     return uses.write_only(name, allowed_close, writer=False)
+
+
+def _name_uses(model: SemanticModel, scope: ast.AST) -> dict[str, list[ast.AST]]:
+    """Per name, the ``global``/``nonlocal`` statements naming it and the loads of it in
+    ``scope``, in walk order: one walk per scope, not one per open in a loop."""
+    memo = model.memo("hoist_open.name_uses")
+    found = memo.get(scope)
+    if found is None:
+        found = memo[scope] = {}
+        for child in ast.walk(scope):
+            if isinstance(child, (ast.Global, ast.Nonlocal)):
+                for name in child.names:
+                    found.setdefault(name, []).append(child)
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                found.setdefault(child.id, []).append(child)
+    return found
 
 
 class _Uses:
@@ -358,9 +425,12 @@ class _Uses:
         self.parents: dict[int, ast.AST] = {}
         self.inside: set[int] = set()
         self.nested: set[int] = set()
+        self.names: dict[str, list[ast.Name]] = {}  # per name, its nodes in walk order
         for statement in loop.body:
             for child in ast.walk(statement):
                 self.inside.add(id(child))
+                if isinstance(child, ast.Name):
+                    self.names.setdefault(child.id, []).append(child)
                 for grandchild in ast.iter_child_nodes(child):
                     self.parents[id(grandchild)] = child
                 if isinstance(child, _DEFINITIONS):
@@ -370,41 +440,32 @@ class _Uses:
         """Why ``name`` (the file, or with ``writer`` a csv writer on it) may be used
         other than to write, or outside the loop; "" when it is not. ``allowed``: the
         one use to skip (the ``f`` of the ``f.close()`` the fix removes)."""
-        for child in ast.walk(self.scope):
-            if isinstance(child, (ast.Global, ast.Nonlocal)) and name in child.names:
+        for child in _name_uses(self.model, self.scope).get(name, ()):
+            if isinstance(child, (ast.Global, ast.Nonlocal)):
                 return f"`{name}` is declared `{type(child).__name__.lower()}`"
-            if (
-                isinstance(child, ast.Name)
-                and child.id == name
-                and id(child) not in self.inside
-                and isinstance(child.ctx, ast.Load)
-            ):
+            if id(child) not in self.inside:
                 return f"`{name}` is read outside the loop, where the fix changes what it is"
         stores = 0
-        for statement in self.loop.body:
-            for child in ast.walk(statement):
-                if not (isinstance(child, ast.Name) and child.id == name):
+        for child in self.names.get(name, ()):  # the body's walk, kept per name
+            if id(child) in self.nested:
+                return f"`{name}` is used in a function defined in the loop: it may escape"
+            if not isinstance(child.ctx, ast.Load):
+                stores += 1
+                continue
+            if child is allowed:
+                continue
+            if writer:
+                if self._writes_rows(child):
                     continue
-                if id(child) in self.nested:
-                    return f"`{name}` is used in a function defined in the loop: it may escape"
-                if not isinstance(child.ctx, ast.Load):
-                    stores += 1
+                reason: str | None = ""
+            else:
+                reason = self._writer_of(child)
+                if reason is None or (not reason and self._writes_through(child)):
                     continue
-                if child is allowed:
-                    continue
-                if writer:
-                    if self._writes_rows(child):
-                        continue
-                    reason: str | None = ""
-                else:
-                    reason = self._writer_of(child)
-                    if reason is None or (not reason and self._writes_through(child)):
-                        continue
-                shown = source_text(self.parents.get(id(child), child))
-                return reason or (
-                    f"`{name}` is used other than to write to it (`{shown}`): it may escape "
-                    "the loop"
-                )
+            shown = source_text(self.parents.get(id(child), child))
+            return reason or (
+                f"`{name}` is used other than to write to it (`{shown}`): it may escape the loop"
+            )
         if stores != 1:
             return f"`{name}` is bound more than once in the loop"
         return ""

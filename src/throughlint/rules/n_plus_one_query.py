@@ -474,8 +474,16 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
         eager=offers.eager_load_shape(loop, binding.value, chain.framework),
         owner=offers.select_owner(binding.value),
         deferred=offers.defers_fields(binding.value),
-        body=offers.loop_body_effects(loop),
+        body=_body_effects(model, loop),
     )
+
+
+def _body_effects(model, loop: Loop) -> str:
+    """``offers.loop_body_effects``, once per loop: asked for every relation it touches."""
+    memo = model.memo("TL101.body_effects")
+    if loop.node not in memo:
+        memo[loop.node] = offers.loop_body_effects(loop)
+    return memo[loop.node]
 
 
 def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:

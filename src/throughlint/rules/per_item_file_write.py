@@ -222,7 +222,7 @@ def check(checker, node: ast.Call) -> None:
     if loop is None:
         return
     batch = is_batch_loop(loop)
-    if batch_guarded(node, loop) or (batch and not _streams_items(checker, loop)):
+    if batch_guarded(checker.semantic, loop) or (batch and not _streams_items(checker, loop)):
         return
     if name in _SYNCS:
         checker.report(

@@ -281,7 +281,7 @@ def _check_basic_ack(checker, node: ast.Call, ack: ast.Call) -> None:
     if checker.semantic.function is None and checker.semantic.hot_loop(True) is None:
         return
     loop = checker.semantic.hot_loop(include_while=True)
-    if loop is not None and batch_guarded(node, loop):
+    if loop is not None and batch_guarded(checker.semantic, loop):
         return
     checker.report(
         RULE,
@@ -304,7 +304,10 @@ def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None
         return None
     if len(node.args) > (2 if multiple is not None and node.args[-1] is multiple else 1):
         return None
-    prefetch = _prefetch(checker.tree)
+    memo = checker.semantic.memo("TL403.prefetch")  # one walk of the module, not one per ack
+    if checker.tree not in memo:
+        memo[checker.tree] = _prefetch(checker.tree)
+    prefetch = memo[checker.tree]
     if prefetch is None or prefetch < 4:
         why = (
             "no `basic_qos(prefetch_count=...)` with a readable number in this module"
@@ -404,7 +407,7 @@ def _per_message(checker, node: ast.Call):
     an ack method or closure: the ack of one message); ``(False, None)`` otherwise."""
     loop = checker.semantic.hot_loop(include_while=True)
     if loop is not None:
-        return not (is_batch_loop(loop) or batch_guarded(node, loop)), loop
+        return not (is_batch_loop(loop) or batch_guarded(checker.semantic, loop)), loop
     return checker.semantic.function is not None, None
 
 
@@ -452,7 +455,7 @@ def _check_commit(checker, node: ast.Call, method: str) -> None:
     one_message = any(k.arg == "message" for k in node.keywords)
     loop = checker.semantic.hot_loop(include_while=True)
     if loop is not None:
-        if is_batch_loop(loop) or batch_guarded(node, loop):
+        if is_batch_loop(loop) or batch_guarded(checker.semantic, loop):
             return
         if receiver not in _KAFKA_CONSUMERS and not one_message:
             return
@@ -507,7 +510,7 @@ def _check_consumer_ack(checker, node: ast.Call) -> None:
     if not _names_consumer(receiver) or _own_method(checker, receiver, "ack"):
         return
     loop = checker.semantic.hot_loop(include_while=True)
-    if loop is None or is_batch_loop(loop) or batch_guarded(node, loop):
+    if loop is None or is_batch_loop(loop) or batch_guarded(checker.semantic, loop):
         return
     checker.report(
         RULE,

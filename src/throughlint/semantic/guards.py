@@ -44,11 +44,13 @@ def _step(model: SemanticModel):
         if found is not None:
             return found
         if isinstance(parent, ast.If):
-            if any(child is part for part in parent.body):
+            # ``child``, a statement under the ``if``, is in its body or its ``else``:
+            # told by position, as a scan of a long body per statement costs its square
+            orelse = parent.orelse
+            if not orelse or _before(child, orelse[0]):
                 return parse_guard(model, parent.test)
-            if any(child is part for part in parent.orelse):
-                guard = parse_guard(model, parent.test)
-                return negate(guard) if guard is not None else None
+            guard = parse_guard(model, parent.test)
+            return negate(guard) if guard is not None else None
         body = getattr(parent, "body", None)
         if isinstance(body, list):
             for earlier in body[:_WINDOW]:
@@ -66,6 +68,10 @@ def _step(model: SemanticModel):
         return None
 
     return step
+
+
+def _before(node: ast.AST, other: ast.stmt) -> bool:
+    return (node.lineno, node.col_offset) < (other.lineno, other.col_offset)  # type: ignore[attr-defined]
 
 
 def parse_guard(model: SemanticModel, test: ast.expr) -> Guard | None:

@@ -125,8 +125,8 @@ def _once_step(top: ast.AST | None):
             inner_loop = True  # a ``break`` below here leaves only the inner loop
         if top is not None:
             blocks = _blocks(parent)
-            if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                blocks += [handler.body for handler in parent.handlers]  # not on the stack
+            if isinstance(parent, _TRIES) and (handler := _handler_of(parent, child)):
+                blocks.append(handler.body)  # not on the stack; only the child's own
             for block in blocks:
                 last = block[-1]
                 # the exit first: ``child in block`` scans the block, and asked for every
@@ -164,25 +164,46 @@ def _assigned(statement: ast.stmt) -> set[str]:
     return set()
 
 
+_HANDLERS: dict[int, tuple[ast.AST, dict[int, ast.ExceptHandler], dict[int, bool]]] = {}
+
+
+def _handler_of(node: ast.Try, child: ast.AST) -> ast.ExceptHandler | None:
+    """The handler of ``node`` whose body has ``child``; kept per ``try``, as asked for
+    every statement on a path through it (a scan per statement costs the square)."""
+    known = _HANDLERS.get(id(node))
+    if known is None or known[0] is not node:
+        if len(_HANDLERS) > 4096:
+            _HANDLERS.clear()
+        owners = {id(s): handler for handler in node.handlers for s in handler.body}
+        known = _HANDLERS[id(node)] = (node, owners, {})
+    return known[1].get(id(child))
+
+
 def _missing_attribute_memo(node: ast.Try, child: ast.AST) -> bool:
     """``try: return self._x`` / ``except AttributeError: self._x = compute()``: the
-    handler fills what the ``try`` reads, so it runs once per object."""
-    for handler in node.handlers:
-        if not any(child is statement for statement in handler.body):
-            continue
-        caught = handler.type
-        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-        if not any(isinstance(name, ast.Name) and name.id == "AttributeError" for name in names):
-            return False
-        read = {
-            source_text(part)
-            for statement in node.body
-            for part in ast.walk(statement)
-            if isinstance(part, ast.Attribute)
-        }
-        filled = set().union(*(_assigned(statement) for statement in handler.body))
-        return bool(read & filled)
-    return False
+    handler fills what the ``try`` reads, so it runs once per object (per handler)."""
+    handler = _handler_of(node, child)
+    if handler is None:
+        return False
+    answers = _HANDLERS[id(node)][2]
+    if id(handler) not in answers:
+        answers[id(handler)] = _fills_what_try_reads(node, handler)
+    return answers[id(handler)]
+
+
+def _fills_what_try_reads(node: ast.Try, handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    if not any(isinstance(name, ast.Name) and name.id == "AttributeError" for name in names):
+        return False
+    read = {
+        source_text(part)
+        for statement in node.body
+        for part in ast.walk(statement)
+        if isinstance(part, ast.Attribute)
+    }
+    filled = set().union(*(_assigned(statement) for statement in handler.body))
+    return bool(read & filled)
 
 
 def _after_flag_guard(parent: ast.AST, child: ast.AST) -> bool:
