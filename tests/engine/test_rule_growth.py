@@ -197,11 +197,6 @@ def try_statements(n: int) -> str:
     return head + "".join(f"            requests.get(u{k})\n" for k in range(n)) + tail
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="semantic/pass_cost._step scans the try's blocks per statement (owned by "
-    "perf7a): reported, not fixed here",
-)
 def test_try_statements_grow_linearly():
     growth, message, found = _growth(try_statements, 200)
     assert len([d for d in found if d.code == "TL401"]) == 800, found[:3]

@@ -89,5 +89,21 @@ def _step(value: bool, parent: ast.AST, child: ast.AST) -> bool:
     if isinstance(parent, (ast.If, ast.Match)):
         return False
     if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-        return any(child is s for s in (*parent.body, *parent.orelse, *parent.finalbody))
+        return not _in_handler(parent, child)
     return True
+
+
+def _in_handler(statement: ast.Try, child: ast.AST) -> bool:
+    """Is ``child`` (a block's statement or a handler) in one of the ``except`` handlers?
+    Told by position, which is constant time (a scan of the blocks per statement of a long
+    ``try`` was quadratic)."""
+    if not statement.handlers:
+        return False
+    position = (child.lineno, child.col_offset)  # type: ignore[attr-defined]
+    first = statement.handlers[0]
+    if position < (first.lineno, first.col_offset):
+        return False  # the body
+    return not any(
+        block and position >= (block[0].lineno, block[0].col_offset)
+        for block in (statement.orelse, statement.finalbody)
+    )
