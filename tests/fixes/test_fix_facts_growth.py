@@ -60,3 +60,25 @@ def test_fix_facts_grow_linearly_with_the_number_of_loops(shape):
     assert len(safe) == 4 * n, [d.fix for d in large_found][:3]  # the facts really ran
     growth = (large - empty) / (small - empty)
     assert growth <= 5, f"{small - empty:,} calls for n={n}, {large - empty:,} for 4n"
+
+
+def deep_argument(depth: int) -> str:
+    """One fixable loop whose per-item value nests ``depth`` unary minuses: every level
+    can raise, and the fix's parameter facts used to print the whole value per level."""
+    value = "-" * depth + "(row)"
+    return (
+        "from shop.models import Book\n\n\ndef import_books(rows):\n"
+        f"    for row in rows:\n        Book.objects.create(title={value})\n"
+    )
+
+
+def test_parameter_facts_grow_linearly_with_the_nesting_of_a_value():
+    n = 50
+    _calls(deep_argument(n))
+    empty, _ = _calls(deep_argument(0))
+    small, _ = _calls(deep_argument(n))
+    large, found = _calls(deep_argument(4 * n))
+    fixes = [d.fix for d in found if d.fix is not None]
+    assert fixes and not fixes[0].safe  # the facts ran, and an operator can raise
+    growth = (large - empty) / (small - empty)
+    assert growth <= 5, f"{small - empty:,} calls for depth {n}, {large - empty:,} for 4n"

@@ -339,6 +339,8 @@ def parameters_fact(parts: Iterable[ast.expr], receivers: set[str]) -> Verdict:
                 return decline(f"`{_show(part)}` cannot move into a comprehension")
             if isinstance(node, ast.Name) and node.id in receivers:
                 return decline(f"`{_show(part)}` reads `{node.id}`, which the loop writes to")
+            if result.level is Level.UNSAFE:
+                continue  # only the first reason is kept: no more text to print (quadratic)
             if isinstance(node, ast.Call):
                 result = result | unsafe(
                     f"`{_show(node)}` is called for every item before any is written: "
