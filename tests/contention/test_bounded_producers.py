@@ -148,9 +148,67 @@ BOUNDED = {
                 thread.start()
             return [results.get() for _ in threads]
         """,
+    "filled-once-before-the-workers-start": """
+        import queue
+        import threading
+
+
+        def run_all(tasks):
+            jobs = queue.Queue()
+            for task in tasks:
+                jobs.put(task)
+            threads = [threading.Thread(target=work, args=(jobs,)) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            jobs.join()
+
+
+        def work(jobs):
+            while True:
+                try:
+                    task = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                task()
+                jobs.task_done()
+        """,
 }
 
 OPEN = {
+    "workers-that-put-new-work-back": """
+        import queue
+        import threading
+
+
+        def crawl(seeds, fetch):
+            pages = queue.Queue()  # expect: TL201
+            for seed in seeds:
+                pages.put(seed)
+            for _ in range(4):
+                threading.Thread(target=work, args=(pages, fetch)).start()
+
+
+        def work(pages, fetch):
+            while True:
+                for link in fetch(pages.get()):
+                    pages.put(link)
+        """,
+    "filled-after-a-worker-of-this-file-starts": """
+        import queue
+        import threading
+
+
+        def run_all(tasks):
+            jobs = queue.Queue()  # expect: TL201
+            threading.Thread(target=work, args=(jobs,)).start()
+            for task in tasks:
+                jobs.put(task)
+
+
+        def work(jobs):
+            while True:
+                jobs.get()()
+        """,
     "a-method-that-puts-what-its-callers-bring": """
         import queue
 

@@ -40,6 +40,8 @@ _STARTERS = frozenset(
     {"Thread", "Process", "Timer", "run_in_executor", "submit", "to_thread"}
     | {"start_new_thread", "spawn", "apply_async", "call_soon", "call_soon_threadsafe"}
 )
+# calls after which a consumer may be running
+_CONSUMERS_START = _STARTERS | {"start", "create_task", "ensure_future", "gather", "map"}
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _DEPTH = 4
 
@@ -68,6 +70,8 @@ class _Producers:
             if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _assigned(parent, node):
                 continue
             if not isinstance(parent, ast.Attribute):
+                if self._to_a_consumer(node):
+                    continue  # a worker of this file that only takes from it
                 return None  # handed out: someone else may put into it
             if parent.attr not in _PUTS:
                 continue
@@ -83,6 +87,74 @@ class _Producers:
             else:
                 return None  # ``on_message=q.put_nowait``: a callback, runs per event
         return found
+
+    def _to_a_consumer(self, node: ast.AST) -> bool:
+        """A local queue handed to a thread or executor job whose function, defined in
+        this file, never puts into it nor hands it on (``Thread(target=work,
+        args=(q,))``, ``pool.submit(work, q)``)."""
+        if self.method_scope:
+            return False
+        parent = self.parents.get(node)
+        arguments: list[ast.expr] = []
+        function: ast.expr | None = None
+        if isinstance(parent, ast.Tuple):
+            keyword = self.parents.get(parent)
+            call = self.parents.get(keyword) if isinstance(keyword, ast.keyword) else None
+            if not isinstance(call, ast.Call) or keyword.arg != "args":  # type: ignore[union-attr]
+                return False
+            function, arguments = _keyword(call, "target"), list(parent.elts)
+        elif isinstance(parent, ast.Call) and node in parent.args:
+            call = parent
+            lead = 2 if _tail(call.func) == "run_in_executor" else 1
+            if len(call.args) > lead:
+                function, arguments = call.args[lead - 1], call.args[lead:]
+        else:
+            return False
+        if _tail(call.func) not in _STARTERS or not isinstance(function, ast.Name):
+            return False
+        if node not in arguments:
+            return False
+        definition = self._definition(function.id)
+        if definition is None:
+            return False
+        parameters = _parameters(definition)
+        index = arguments.index(node)  # type: ignore[arg-type]
+        if index >= len(parameters):
+            return False
+        name = parameters[index]
+        inner: dict[ast.AST, ast.AST] = {}
+        for outer in ast.walk(definition):
+            for child in ast.iter_child_nodes(outer):
+                inner[child] = outer
+        for use in ast.walk(definition):
+            if not (isinstance(use, ast.Name) and use.id == name):
+                continue
+            holder = inner.get(use)
+            if not isinstance(holder, ast.Attribute) or holder.attr in _PUTS:
+                return False
+        return True
+
+    def _definition(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for root in (self.scope, self.model.tree):
+            for node in ast.walk(root) if root is self.scope else root.body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                    return node
+        return None
+
+    def _filled_before_start(self, site: ast.AST, function: ast.AST | None) -> bool:
+        """A put of the creating function that runs before any thread or job starts:
+        the queue is filled once with what the function already holds."""
+        if function is not self.scope or self.method_scope:
+            return False
+        starts = [
+            node.lineno
+            for node in ast.walk(self.scope)
+            if isinstance(node, ast.Call)
+            and _tail(node.func) in _CONSUMERS_START
+            and self._function_of(node) is self.scope
+        ]
+        line = getattr(site, "lineno", None)
+        return bool(starts) and line is not None and line < min(starts)
 
     # --- one put -----------------------------------------------------------------------
 
@@ -109,7 +181,11 @@ class _Producers:
                 return all(
                     self._forwarded(caller, function, index, item.id, depth) for caller in callers
                 )
-        if self._open_loop(site, function) or self._reads_parameters(site, item, function):
+        if self._open_loop(site, function):
+            return False
+        if self._filled_before_start(site, function):
+            return True
+        if self._reads_parameters(site, item, function):
             return False
         return self._reached(function, self._in_for(site, function), depth)
 
