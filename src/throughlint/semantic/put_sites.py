@@ -519,18 +519,24 @@ def _carries(node: ast.AST, names: set[str]) -> bool:
     """``node`` holds items of one of ``names``: read directly, through a view of it
     (``items.items()``, not ``client.fetch()``) or a builtin that keeps items
     (``sorted(items)``); not what another call makes of it, nor a count in ``range()``."""
-    if isinstance(node, ast.Name):
-        return node.id in names
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute):  # a view of a collection, not a client's call
-            return func.attr in _VIEWS and _carries(func.value, names)
-        if isinstance(func, ast.Name) and func.id in _PASS_THROUGH:
-            return any(_carries(argument, names) for argument in node.args)
-        return False
-    if isinstance(node, ast.IfExp):
-        return _carries(node.body, names) or _carries(node.orelse, names)
-    return any(_carries(child, names) for child in ast.iter_child_nodes(node))
+    pending = [node]  # a loop, not recursion: an item can nest a thousand operators
+    while pending:
+        at = pending.pop()
+        if isinstance(at, ast.Name):
+            if at.id in names:
+                return True
+        elif isinstance(at, ast.Call):
+            func = at.func
+            if isinstance(func, ast.Attribute):  # a view of a collection, not a client's call
+                if func.attr in _VIEWS:
+                    pending.append(func.value)
+            elif isinstance(func, ast.Name) and func.id in _PASS_THROUGH:
+                pending.extend(at.args)
+        elif isinstance(at, ast.IfExp):
+            pending.extend((at.body, at.orelse))
+        else:
+            pending.extend(ast.iter_child_nodes(at))
+    return False
 
 
 def _carried_names(function: ast.AST, parameters: set[str]) -> set[str]:
