@@ -172,9 +172,60 @@ BOUNDED = {
                 task()
                 jobs.task_done()
         """,
+    "a-threads-one-result": """
+        import queue
+        import sys
+        import threading
+
+
+        class Worker(threading.Thread):
+            def __init__(self, action):
+                super().__init__()
+                self._result = queue.Queue()
+                self.action = action
+
+            def run(self):
+                try:
+                    self._result.put((self.action(), None))
+                except Exception:
+                    self._result.put((None, sys.exc_info()))
+
+            def wait(self):
+                return self._result.get()
+        """,
 }
 
 OPEN = {
+    "a-threads-run-loop-is-open-ended": """
+        import queue
+        import threading
+
+
+        class Reader(threading.Thread):
+            def __init__(self, source):
+                super().__init__()
+                self.lines = queue.Queue()  # expect: TL201
+                self.source = source
+
+            def run(self):
+                while True:
+                    self.lines.put(self.source.readline())
+        """,
+    "run-of-a-class-that-is-no-thread-runs-per-call": """
+        import queue
+
+
+        class Job:
+            def __init__(self, action):
+                self._results = queue.Queue()  # expect: TL201
+                self.action = action
+
+            def run(self):
+                self._results.put(self.action())
+
+            def results(self):
+                return self._results.get()
+        """,
     "workers-that-put-new-work-back": """
         import queue
         import threading

@@ -40,6 +40,7 @@ _STARTERS = frozenset(
     {"Thread", "Process", "Timer", "run_in_executor", "submit", "to_thread"}
     | {"start_new_thread", "spawn", "apply_async", "call_soon", "call_soon_threadsafe"}
 )
+_THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process"})
 # calls after which a consumer may be running
 _CONSUMERS_START = _STARTERS | {"start", "create_task", "ensure_future", "gather", "map"}
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -327,8 +328,10 @@ class _Producers:
         references = self._references(function)
         if not references:
             # a method nothing here calls: an entry point, bounded when it fills the
-            # queue in a loop over its own source
-            return self.method_scope and self._is_method(function) and in_for
+            # queue in a loop over its own source, or a thread's ``run`` (once per object)
+            if not (self.method_scope and self._is_method(function)):
+                return False
+            return in_for or self._thread_body(function)
         for reference in references:
             if isinstance(reference, ast.Call) and self._calls(reference, function):
                 site: ast.AST = reference
@@ -345,6 +348,12 @@ class _Producers:
             if not self._reached(outer, in_for or self._in_for(site, outer), depth + 1):
                 return False
         return True
+
+    def _thread_body(self, function: ast.AST) -> bool:
+        """``run`` of a ``Thread`` or ``Process`` subclass: ``start()`` runs it once."""
+        if getattr(function, "name", None) != "run" or not isinstance(self.scope, ast.ClassDef):
+            return False
+        return any(self.model.resolve(base) in _THREAD_CLASSES for base in self.scope.bases)
 
     def _references(self, function: ast.AST) -> list[ast.AST]:
         """Calls of ``function`` and other uses of its name in the scope."""
