@@ -29,8 +29,8 @@ once (a `Thread` subclass's `run`) or handed to a fixed number of threads; or it
 local queue before any thread or job starts, the workers (functions of the same file)
 only taking from it. A queue or `put` handed to other code, or a producer registered as
 a library callback, is still reported: its producers are not seen. Other queues bounded
-by something the code does not show (a broker's prefetch, a
-pool's size) are not seen as such; suppress the finding there.
+by something the code does not show (a broker's prefetch, a pool's size) are not seen
+as such; suppress the finding there.
 
 ## Example
 ```python
