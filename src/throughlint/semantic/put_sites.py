@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 
+from throughlint.semantic.expressions import child_nodes, walk_nodes
 from throughlint.semantic.model import SemanticModel
 
 _PUTS = frozenset({"put", "put_nowait"})
@@ -54,8 +55,8 @@ class _Producers:
         self.target = target
         self.method_scope = isinstance(scope, ast.ClassDef)
         self.parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(scope):
-            for child in ast.iter_child_nodes(node):
+        for node in walk_nodes(scope):
+            for child in child_nodes(node):
                 self.parents[child] = node
 
     # --- where the queue is put into -------------------------------------------------
@@ -64,7 +65,7 @@ class _Producers:
         """Each put (the node that runs it, the item), or None when the queue or one of
         its put methods is handed to code this scope does not show."""
         found: list[tuple[ast.AST, ast.expr | None]] = []
-        for node in ast.walk(self.scope):
+        for node in walk_nodes(self.scope):
             if node is self.target or not _same(node, self.target):
                 continue
             parent = self.parents.get(node)
@@ -149,7 +150,7 @@ class _Producers:
             return False
         starts = [
             node.lineno
-            for node in ast.walk(self.scope)
+            for node in walk_nodes(self.scope)
             if isinstance(node, ast.Call)
             and _tail(node.func) in _CONSUMERS_START
             and self._function_of(node) is self.scope
@@ -211,7 +212,9 @@ class _Producers:
             return False
         if function is not None and _rebinds(function, item.id):
             return False  # a loop variable or a value of the producer's own
-        for node in ast.walk(self.model.tree):
+        roots = [at for at in self._ancestors(site, None) if isinstance(at, _FUNCTIONS)]
+        top = [node for node in self.model.tree.body if isinstance(node, ast.Assign)]
+        for node in [*top, *(inner for root in roots for inner in walk_nodes(root))]:
             if (
                 isinstance(node, ast.ExceptHandler)
                 and node.name == item.id
@@ -255,13 +258,13 @@ class _Producers:
             return True
         return any(
             isinstance(node, _FUNCTIONS) and _contains(node, site) and _contains(node, assignment)
-            for node in ast.walk(self.scope)
+            for node in walk_nodes(self.scope)
         )
 
     def _waits_before(self, function: ast.AST, site: ast.AST) -> bool:
         """``while used + size > budget: cond.wait()`` earlier in the producer."""
         line = getattr(site, "lineno", 0)
-        for node in ast.walk(function):
+        for node in walk_nodes(function):
             if not isinstance(node, ast.While) or node.lineno >= line:
                 continue
             if not any(isinstance(inner, ast.Compare) for inner in ast.walk(node.test)):
@@ -361,7 +364,7 @@ class _Producers:
         if name is None:
             return []
         found: list[ast.AST] = []
-        for node in ast.walk(self.scope):
+        for node in walk_nodes(self.scope):
             if self.method_scope:
                 hit = (
                     isinstance(node, ast.Attribute)
@@ -421,21 +424,23 @@ def bounded_producers(model: SemanticModel, scope: ast.AST, target: ast.expr) ->
 def _handed_out_elsewhere(tree: ast.Module, scope: ast.AST, target: ast.Attribute) -> bool:
     """``other.attr`` in the file, outside the class, used for anything but taking from
     it (``scanner.queue.get()``)."""
-    inside = {id(node) for node in ast.walk(scope)}
-    parents: dict[ast.AST, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-    for node in ast.walk(tree):
-        if id(node) in inside or not isinstance(node, ast.Attribute):
+    inside = {id(node) for node in walk_nodes(scope)}
+    uses: list[ast.Attribute] = []
+    taken: set[int] = set()
+    for node in walk_nodes(tree):
+        if node.__class__ is not ast.Attribute or id(node) in inside:
             continue
-        if node.attr != target.attr:
-            continue
-        parent = parents.get(node)
-        if isinstance(parent, ast.Attribute) and parent.attr in _CONSUMER_USES:
-            continue
-        return True
-    return False
+        assert isinstance(node, ast.Attribute)
+        if node.attr == target.attr:
+            uses.append(node)
+        value = node.value
+        if (
+            node.attr in _CONSUMER_USES
+            and isinstance(value, ast.Attribute)
+            and value.attr == target.attr
+        ):
+            taken.add(id(value))
+    return any(id(use) not in taken for use in uses)
 
 
 def _same(node: ast.AST, target: ast.expr) -> bool:
@@ -552,7 +557,7 @@ def _carried_names(function: ast.AST, parameters: set[str]) -> set[str]:
     """The parameters and the locals of ``function`` copied from them."""
     carried = set(parameters)
     bindings: list[tuple[ast.AST, ast.AST]] = []
-    for node in ast.walk(function):
+    for node in walk_nodes(function):
         if isinstance(node, ast.Assign):
             bindings.extend((target, node.value) for target in node.targets)
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
