@@ -54,8 +54,9 @@ class _Producers:
         self.scope = scope
         self.target = target
         self.method_scope = isinstance(scope, ast.ClassDef)
+        self.nodes = walk_nodes(scope)
         self.parents: dict[ast.AST, ast.AST] = {}
-        for node in walk_nodes(scope):
+        for node in self.nodes:
             for child in child_nodes(node):
                 self.parents[child] = node
 
@@ -65,7 +66,7 @@ class _Producers:
         """Each put (the node that runs it, the item), or None when the queue or one of
         its put methods is handed to code this scope does not show."""
         found: list[tuple[ast.AST, ast.expr | None]] = []
-        for node in walk_nodes(self.scope):
+        for node in self.nodes:
             if node is self.target or not _same(node, self.target):
                 continue
             parent = self.parents.get(node)
@@ -150,7 +151,7 @@ class _Producers:
             return False
         starts = [
             node.lineno
-            for node in walk_nodes(self.scope)
+            for node in self.nodes
             if isinstance(node, ast.Call)
             and _tail(node.func) in _CONSUMERS_START
             and self._function_of(node) is self.scope
@@ -258,7 +259,7 @@ class _Producers:
             return True
         return any(
             isinstance(node, _FUNCTIONS) and _contains(node, site) and _contains(node, assignment)
-            for node in walk_nodes(self.scope)
+            for node in self.nodes
         )
 
     def _waits_before(self, function: ast.AST, site: ast.AST) -> bool:
@@ -364,7 +365,7 @@ class _Producers:
         if name is None:
             return []
         found: list[ast.AST] = []
-        for node in walk_nodes(self.scope):
+        for node in self.nodes:
             if self.method_scope:
                 hit = (
                     isinstance(node, ast.Attribute)
