@@ -148,30 +148,6 @@ BOUNDED = {
                 thread.start()
             return [results.get() for _ in threads]
         """,
-    "filled-once-before-the-workers-start": """
-        import queue
-        import threading
-
-
-        def run_all(tasks):
-            jobs = queue.Queue()
-            for task in tasks:
-                jobs.put(task)
-            threads = [threading.Thread(target=work, args=(jobs,)) for _ in range(4)]
-            for thread in threads:
-                thread.start()
-            jobs.join()
-
-
-        def work(jobs):
-            while True:
-                try:
-                    task = jobs.get_nowait()
-                except queue.Empty:
-                    return
-                task()
-                jobs.task_done()
-        """,
     "a-threads-one-result": """
         import queue
         import sys
@@ -196,6 +172,30 @@ BOUNDED = {
 }
 
 OPEN = {
+    "filled-from-the-callers-items-then-workers-start": """
+        import queue
+        import threading
+
+
+        def run_all(tasks):
+            jobs = queue.Queue()  # expect: TL201
+            for task in tasks:
+                jobs.put(task)
+            threads = [threading.Thread(target=work, args=(jobs,)) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            jobs.join()
+
+
+        def work(jobs):
+            while True:
+                try:
+                    task = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                task()
+                jobs.task_done()
+        """,
     "a-threads-run-loop-is-open-ended": """
         import queue
         import threading

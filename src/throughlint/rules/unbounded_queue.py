@@ -25,11 +25,11 @@ constant, an `object()` sentinel, the exception that ends the producer), comes a
 producer waited for room (`while used > budget: cond.wait()`), or runs a bounded number
 of times: outside any `while` or `async for` loop, over items the producer makes itself
 (a response it reads, a file it loads; not what its callers pass in), in a function run
-once (a `Thread` subclass's `run`) or handed to a fixed number of threads; or it fills a
-local queue before any thread or job starts, the workers (functions of the same file)
-only taking from it. A queue or `put` handed to other code, or a producer registered as
-a library callback, is still reported: its producers are not seen. Other queues bounded
-by something the code does not show (a broker's prefetch, a pool's size) are not seen
+once (a `Thread` subclass's `run`) or handed to a fixed number of threads, and not a
+loop of the creating function feeding consumers already running. A queue or `put` handed
+to other code, or a producer registered as a library callback, is still reported: its
+producers are not seen. Other queues bounded by something the code does not show (a
+broker's prefetch, a pool's size, a queue filled once before its workers start) are not seen
 as such; suppress the finding there.
 
 ## Example
