@@ -20,8 +20,17 @@ and drained in a single function that hands it to no other call or nested functi
 heap), or one whose producer compares `qsize()` with a mark and there waits for a drain
 (`await flush()`), drains the queue itself or pauses (`pauseProducing()`); only waking a
 consumer (`event.set()`) is no backpressure.
-Other queues filled once with a known, small set of items before the consumers start
-are not seen as such; suppress the finding there.
+Nor is a queue whose every producer is bounded: each put is a start or stop event (a
+constant, an `object()` sentinel, the exception that ends the producer), comes after the
+producer waited for room (`while used > budget: cond.wait()`), or runs a bounded number
+of times: outside any `while` or `async for` loop, over items the producer makes itself
+(a response it reads, a file it loads; not what its callers pass in), in a function run
+once (a `Thread` subclass's `run`) or handed to a fixed number of threads, and not a
+loop of the creating function feeding consumers already running. A queue or `put` handed
+to other code, or a producer registered as a library callback, is still reported: its
+producers are not seen. Other queues bounded by something the code does not show (a
+broker's prefetch, a pool's size, a queue filled once before its workers start) are not seen
+as such; suppress the finding there.
 
 ## Example
 ```python
@@ -178,6 +187,22 @@ def check_all(pool, tasks, check):
     for task in tasks:
         pool.apply_async(check, [task, results])
     return [results.get() for _ in tasks]
+""",
+        """\
+import queue
+import threading
+
+
+def check_all(compute):
+    results = queue.Queue()
+
+    def worker(number):
+        results.put(compute(number))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    return [results.get() for _ in threads]
 """,
         """\
 from gevent import queue

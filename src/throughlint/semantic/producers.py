@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 
 from throughlint.semantic.model import SemanticModel
+from throughlint.semantic.put_sites import bounded_producers
 
 _PUTS = frozenset({"put", "put_nowait"})
 _GETS = frozenset({"get", "get_nowait"})
@@ -40,7 +41,9 @@ def bounded_by_construction(model: SemanticModel, call: ast.Call, name: str) -> 
         and _same(node.func.value, target)
     ]
     if not puts:
-        return "workers" if name.startswith(_PROCESS_QUEUES) else None
+        if name.startswith(_PROCESS_QUEUES):
+            return "workers"
+        return "producers" if bounded_producers(model, scope, target) else None
     kept = _kept_in_scope(scope, target) and not name.startswith(_PROCESS_QUEUES)
     if kept and not _reads(scope, target, _GETS) and _read_whole(scope, target):
         return "list"  # filled, never taken from: read whole through ``.queue``
@@ -48,6 +51,8 @@ def bounded_by_construction(model: SemanticModel, call: ast.Call, name: str) -> 
         return "local"  # filled and drained in one function, no other thread: a heap
     if _size_checked(scope, target):
         return "backpressure"  # ``if q.qsize() >= limit: flush()``: the producer waits
+    if bounded_producers(model, scope, target):
+        return "producers"  # every put is a sentinel, waits for room or runs a bounded count
     if isinstance(target, ast.Name):
         return None  # a local queue filled in its own function: nothing to tell apart
     for put in puts:

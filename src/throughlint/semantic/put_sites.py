@@ -1,0 +1,561 @@
+"""Is every producer of a queue bounded by how it is built (issue 12, class 7)?
+
+Each place that puts into the queue, in the scope that creates it (the function for a
+local name, the class for ``self.attr``), is followed to where it runs:
+
+- a put of a sentinel (a constant, a name bound to ``object()`` or a constant, a
+  no-argument instance, the exception of an ``except`` clause outside any loop) is one
+  start or stop event;
+- a put after the producer has waited for room (``while used > budget: cond.wait()``) has
+  backpressure of its own;
+- any other put must run a bounded number of times: inside no ``while`` or ``async for``
+  loop, over items the producer makes itself (a loop's iterable and the item never read
+  the function's parameters, except as a count in ``range()``), in a function that runs a
+  bounded number of times: the creating function itself, a nested function called or
+  handed to a thread or executor outside any open-ended loop, or a method reached the
+  same way; a method nothing in the class calls is an entry point, bounded only when
+  its put is in a ``for`` loop (a scan that fills the queue from its own source).
+
+A put in a function that only forwards its parameter (``def _safe_put(item):
+queue.put_nowait(item)``) is followed to that function's call sites. A queue handed to
+other code, a put method handed out as a callback, or a function handed to anything but
+a thread or executor makes the answer "not bounded": the other side is not seen.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from throughlint.semantic.expressions import child_nodes, walk_nodes
+from throughlint.semantic.model import SemanticModel
+
+_PUTS = frozenset({"put", "put_nowait"})
+_GETS = frozenset({"get", "get_nowait"})
+# what a consumer elsewhere may do with the queue without adding to it
+_CONSUMER_USES = frozenset(
+    {"get", "get_nowait", "empty", "full", "qsize", "task_done", "join", "queue"}
+    | {"unfinished_tasks", "close", "join_thread", "cancel_join_thread"}
+)
+# calls that run a function handed to them once: a thread, a process, an executor job
+_STARTERS = frozenset(
+    {"Thread", "Process", "Timer", "run_in_executor", "submit", "to_thread"}
+    | {"start_new_thread", "spawn", "apply_async", "call_soon", "call_soon_threadsafe"}
+)
+_THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_DEPTH = 4
+
+
+class _Producers:
+    def __init__(self, model: SemanticModel, scope: ast.AST, target: ast.expr) -> None:
+        self.model = model
+        self.scope = scope
+        self.target = target
+        self.method_scope = isinstance(scope, ast.ClassDef)
+        self.nodes = walk_nodes(scope)
+        self.parents: dict[ast.AST, ast.AST] = {}
+        for node in self.nodes:
+            for child in child_nodes(node):
+                self.parents[child] = node
+
+    # --- where the queue is put into -------------------------------------------------
+
+    def sites(self) -> list[tuple[ast.AST, ast.expr | None]] | None:
+        """Each put (the node that runs it, the item), or None when the queue or one of
+        its put methods is handed to code this scope does not show."""
+        found: list[tuple[ast.AST, ast.expr | None]] = []
+        for node in self.nodes:
+            if node is self.target or not _same(node, self.target):
+                continue
+            parent = self.parents.get(node)
+            if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _assigned(parent, node):
+                continue
+            if not isinstance(parent, ast.Attribute):
+                if self._to_a_consumer(node):
+                    continue  # a worker of this file that only takes from it
+                return None  # handed out: someone else may put into it
+            if parent.attr not in _PUTS:
+                continue
+            call = self.parents.get(parent)
+            if isinstance(call, ast.Call) and call.func is parent:
+                item = call.args[0] if call.args else _keyword(call, "item")
+                found.append((call, item))
+            elif isinstance(call, ast.Call) and parent in call.args:
+                at = call.args.index(parent)  # ``loop.call_soon_threadsafe(q.put_nowait, x)``
+                if _tail(call.func) not in _STARTERS:
+                    return None
+                found.append((call, call.args[at + 1] if at + 1 < len(call.args) else None))
+            else:
+                return None  # ``on_message=q.put_nowait``: a callback, runs per event
+        return found
+
+    def _to_a_consumer(self, node: ast.AST) -> bool:
+        """A local queue handed to a thread or executor job whose function, defined in
+        this file, never puts into it nor hands it on (``Thread(target=work,
+        args=(q,))``, ``pool.submit(work, q)``)."""
+        if self.method_scope:
+            return False
+        parent = self.parents.get(node)
+        arguments: list[ast.expr] = []
+        function: ast.expr | None = None
+        if isinstance(parent, ast.Tuple):
+            keyword = self.parents.get(parent)
+            call = self.parents.get(keyword) if isinstance(keyword, ast.keyword) else None
+            if not isinstance(call, ast.Call) or keyword.arg != "args":  # type: ignore[union-attr]
+                return False
+            function, arguments = _keyword(call, "target"), list(parent.elts)
+        elif isinstance(parent, ast.Call) and node in parent.args:
+            call = parent
+            lead = 2 if _tail(call.func) == "run_in_executor" else 1
+            if len(call.args) > lead:
+                function, arguments = call.args[lead - 1], call.args[lead:]
+        else:
+            return False
+        if _tail(call.func) not in _STARTERS or not isinstance(function, ast.Name):
+            return False
+        if node not in arguments:
+            return False
+        definition = self._definition(function.id)
+        if definition is None:
+            return False
+        parameters = _parameters(definition)
+        index = arguments.index(node)  # type: ignore[arg-type]
+        if index >= len(parameters):
+            return False
+        name = parameters[index]
+        inner: dict[ast.AST, ast.AST] = {}
+        for outer in ast.walk(definition):
+            for child in ast.iter_child_nodes(outer):
+                inner[child] = outer
+        for use in ast.walk(definition):
+            if not (isinstance(use, ast.Name) and use.id == name):
+                continue
+            holder = inner.get(use)
+            if not isinstance(holder, ast.Attribute) or holder.attr in _PUTS:
+                return False
+        return True
+
+    def _definition(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for root in (self.scope, self.model.tree):
+            for node in ast.walk(root) if root is self.scope else root.body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                    return node
+        return None
+
+    # --- one put -----------------------------------------------------------------------
+
+    def bounded(self, site: ast.AST, item: ast.expr | None, depth: int = 0) -> bool:
+        if depth > _DEPTH:
+            return False
+        function = self._function_of(site)
+        if self._sentinel(item, site, function):
+            return True
+        if self._refill(function, item):
+            return True
+        if function is not None and self._waits_before(function, site):
+            return True
+        if (
+            function is not None
+            and function is not self.scope
+            and isinstance(item, ast.Name)
+            and item.id in _parameters(function)
+            and not isinstance(function, ast.Lambda)
+        ):
+            callers = self._references(function)
+            if callers:  # a function that forwards its parameter: its callers put
+                index = _parameters(function).index(item.id)
+                return all(
+                    self._forwarded(caller, function, index, item.id, depth) for caller in callers
+                )
+        if self._open_loop(site, function):
+            return False
+        if function is self.scope and not self.method_scope and self._in_for(site, function):
+            return False  # the creating function feeds running consumers item by item
+        if self._reads_parameters(site, item, function):
+            return False
+        return self._reached(function, self._in_for(site, function), depth)
+
+    def _forwarded(
+        self, caller: ast.AST, function: ast.AST, index: int, name: str, depth: int
+    ) -> bool:
+        if not isinstance(caller, ast.Call):
+            return False  # handed on as a value: its callers are not seen
+        skip = 1 if self._is_method(function) else 0
+        at = index - skip
+        argument = caller.args[at] if 0 <= at < len(caller.args) else _keyword(caller, name)
+        if argument is None:
+            return False
+        return self.bounded(caller, argument, depth + 1)
+
+    def _sentinel(self, item: ast.expr | None, site: ast.AST, function: ast.AST | None) -> bool:
+        if isinstance(item, ast.Constant):
+            return True
+        if isinstance(item, ast.Call) and not item.args and not item.keywords:
+            return isinstance(item.func, ast.Name)  # ``put(_PoisonPill())``
+        if not isinstance(item, ast.Name):
+            return False
+        if function is not None and _rebinds(function, item.id):
+            return False  # a loop variable or a value of the producer's own
+        roots = [at for at in self._ancestors(site, None) if isinstance(at, _FUNCTIONS)]
+        top = [node for node in self.model.tree.body if isinstance(node, ast.Assign)]
+        for node in [*top, *(inner for root in roots for inner in walk_nodes(root))]:
+            if (
+                isinstance(node, ast.ExceptHandler)
+                and node.name == item.id
+                and _contains(node, site)
+                and not self._open_loop(node, function)
+            ):
+                return not self._in_for(node, function)
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == item.id
+                and _is_marker(node.value)
+                and self._visible(node, site)
+            ):
+                return True
+        return False
+
+    def _refill(self, function: ast.AST | None, item: ast.expr | None) -> bool:
+        """Filled in the constructor, or an item taken from the same queue put back (a
+        pool of idle connections)."""
+        if function is None:
+            return False
+        if self.method_scope and getattr(function, "name", None) == "__init__":
+            return True
+        if not isinstance(item, ast.Name):
+            return False
+        return any(
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == item.id for t in node.targets)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr in _GETS
+            and _same(node.value.func.value, self.target)
+            for node in ast.walk(function)
+        )
+
+    def _visible(self, assignment: ast.Assign, site: ast.AST) -> bool:
+        """The assignment is at module level or in a function that encloses ``site``."""
+        if assignment in self.model.tree.body:
+            return True
+        return any(
+            isinstance(node, _FUNCTIONS) and _contains(node, site) and _contains(node, assignment)
+            for node in self.nodes
+        )
+
+    def _waits_before(self, function: ast.AST, site: ast.AST) -> bool:
+        """``while used + size > budget: cond.wait()`` earlier in the producer."""
+        line = getattr(site, "lineno", 0)
+        for node in walk_nodes(function):
+            if not isinstance(node, ast.While) or node.lineno >= line:
+                continue
+            if not any(isinstance(inner, ast.Compare) for inner in ast.walk(node.test)):
+                continue
+            if any(
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr in ("wait", "acquire")
+                for statement in node.body
+                for inner in ast.walk(statement)
+            ):
+                return True
+        return False
+
+    def _open_loop(self, node: ast.AST, function: ast.AST | None) -> bool:
+        """Inside a ``while`` or ``async for`` loop of ``function``: runs without a count."""
+        for ancestor in self._ancestors(node, function):
+            if isinstance(ancestor, (ast.While, ast.AsyncFor)):
+                return True
+            if isinstance(ancestor, ast.comprehension) and ancestor.is_async:
+                return True
+        return False
+
+    def _in_for(self, node: ast.AST, function: ast.AST | None) -> bool:
+        return any(
+            isinstance(ancestor, (ast.For, ast.comprehension))
+            for ancestor in self._ancestors(node, function)
+        )
+
+    def _reads_parameters(
+        self, site: ast.AST, item: ast.expr | None, function: ast.AST | None
+    ) -> bool:
+        """The item or a loop around the put carries what the callers passed in (a
+        parameter of the producer or of a function around it, or a local copied from
+        one): the callers bring the items, as many as they like. A count in ``range()``
+        or what a call makes of a parameter (``json.load(open(path))``) is the
+        producer's own."""
+        if function is None:
+            return False
+        parameters: set[str] = set()
+        at: ast.AST | None = function
+        while at is not None:
+            parameters.update(_parameters(at))
+            if at is self.scope:
+                break
+            at = self._function_of(at)
+        parameters -= {"self", "cls"}
+        if not parameters:
+            return False
+        carried = _carried_names(function, parameters)
+        read = [item] if item is not None else []
+        for ancestor in self._ancestors(site, function):
+            if isinstance(ancestor, (ast.For, ast.comprehension)):
+                read.append(ancestor.iter)
+        return any(_carries(node, carried) for node in read)
+
+    # --- how the function holding a put runs -------------------------------------------
+
+    def _reached(self, function: ast.AST | None, in_for: bool, depth: int) -> bool:
+        if function is None or depth > _DEPTH:
+            return False
+        if function is self.scope:
+            return True
+        references = self._references(function)
+        if not references:
+            # a method nothing here calls: an entry point, bounded when it fills the
+            # queue in a loop over its own source, or a thread's ``run`` (once per object)
+            if not (self.method_scope and self._is_method(function)):
+                return False
+            return in_for or self._thread_body(function)
+        for reference in references:
+            if isinstance(reference, ast.Call) and self._calls(reference, function):
+                site: ast.AST = reference
+            else:
+                call = self.parents.get(reference)
+                if isinstance(call, ast.keyword):
+                    call = self.parents.get(call)
+                if not isinstance(call, ast.Call) or _tail(call.func) not in _STARTERS:
+                    return False  # handed to a library as a callback: runs per event
+                site = call
+            outer = self._function_of(site)
+            if self._open_loop(site, outer):
+                return False
+            if not self._reached(outer, in_for or self._in_for(site, outer), depth + 1):
+                return False
+        return True
+
+    def _thread_body(self, function: ast.AST) -> bool:
+        """``run`` of a ``Thread`` or ``Process`` subclass: ``start()`` runs it once."""
+        if getattr(function, "name", None) != "run" or not isinstance(self.scope, ast.ClassDef):
+            return False
+        return any(self.model.resolve(base) in _THREAD_CLASSES for base in self.scope.bases)
+
+    def _references(self, function: ast.AST) -> list[ast.AST]:
+        """Calls of ``function`` and other uses of its name in the scope."""
+        name = getattr(function, "name", None)
+        if name is None:
+            return []
+        found: list[ast.AST] = []
+        for node in self.nodes:
+            if self.method_scope:
+                hit = (
+                    isinstance(node, ast.Attribute)
+                    and node.attr == name
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in ("self", "cls")
+                )
+            else:
+                hit = isinstance(node, ast.Name) and node.id == name
+            if not hit:
+                continue
+            parent = self.parents.get(node)
+            found.append(parent if isinstance(parent, ast.Call) and parent.func is node else node)
+        return found
+
+    def _calls(self, call: ast.Call, function: ast.AST) -> bool:
+        name = getattr(function, "name", None)
+        func = call.func
+        return (isinstance(func, ast.Name) and func.id == name) or (
+            isinstance(func, ast.Attribute) and func.attr == name
+        )
+
+    def _is_method(self, function: ast.AST) -> bool:
+        return self.method_scope and self.parents.get(function) is self.scope
+
+    def _function_of(self, node: ast.AST) -> ast.AST | None:
+        at = self.parents.get(node)
+        while at is not None:
+            if isinstance(at, _FUNCTIONS):
+                return at
+            at = self.parents.get(at)
+        return None
+
+    def _ancestors(self, node: ast.AST, stop: ast.AST | None) -> list[ast.AST]:
+        found = []
+        at = self.parents.get(node)
+        while at is not None and at is not stop:
+            found.append(at)
+            at = self.parents.get(at)
+        return found
+
+
+def bounded_producers(model: SemanticModel, scope: ast.AST, target: ast.expr) -> bool:
+    """Every put into the queue held by ``target`` (a name of the function ``scope`` or
+    ``self.attr`` of the class ``scope``) runs a bounded number of times or is
+    backpressured, and the queue's put side is not handed to code the scope does not
+    show. False when nothing puts into it."""
+    producers = _Producers(model, scope, target)
+    if isinstance(target, ast.Attribute) and _handed_out_elsewhere(model.tree, scope, target):
+        return False
+    sites = producers.sites()
+    if not sites:
+        return False
+    return all(producers.bounded(site, item) for site, item in sites)
+
+
+def _handed_out_elsewhere(tree: ast.Module, scope: ast.AST, target: ast.Attribute) -> bool:
+    """``other.attr`` in the file, outside the class, used for anything but taking from
+    it (``scanner.queue.get()``)."""
+    inside = {id(node) for node in walk_nodes(scope)}
+    uses: list[ast.Attribute] = []
+    taken: set[int] = set()
+    for node in walk_nodes(tree):
+        if node.__class__ is not ast.Attribute or id(node) in inside:
+            continue
+        assert isinstance(node, ast.Attribute)
+        if node.attr == target.attr:
+            uses.append(node)
+        value = node.value
+        if (
+            node.attr in _CONSUMER_USES
+            and isinstance(value, ast.Attribute)
+            and value.attr == target.attr
+        ):
+            taken.add(id(value))
+    return any(id(use) not in taken for use in uses)
+
+
+def _same(node: ast.AST, target: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        return isinstance(node, ast.Name) and node.id == target.id
+    assert isinstance(target, ast.Attribute)
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == target.attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+    )
+
+
+def _assigned(statement: ast.Assign | ast.AnnAssign, node: ast.AST) -> bool:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    return any(target is node for target in targets)
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _tail(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _parameters(function: ast.AST) -> list[str]:
+    arguments = getattr(function, "args", None)
+    if not isinstance(arguments, ast.arguments):
+        return []
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    for extra in (arguments.vararg, arguments.kwarg):
+        if extra is not None:
+            every.append(extra)
+    return [argument.arg for argument in every]
+
+
+def _rebinds(function: ast.AST, name: str) -> bool:
+    """``name`` is bound in ``function`` other than to a marker: a loop variable, a
+    parameter, a value computed there."""
+    if name in _parameters(function):
+        return True
+    markers = {
+        id(target)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign) and _is_marker(node.value)
+        for target in node.targets
+    }
+    return any(
+        isinstance(node, ast.Name)
+        and node.id == name
+        and isinstance(node.ctx, ast.Store)
+        and id(node) not in markers
+        for node in ast.walk(function)
+    )
+
+
+def _is_marker(value: ast.expr) -> bool:
+    """``object()`` or a constant: a value that can only be a sentinel."""
+    if isinstance(value, ast.Constant):
+        return True
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "object"
+        and not value.args
+        and not value.keywords
+    )
+
+
+def _contains(outer: ast.AST, inner: ast.AST) -> bool:
+    return any(node is inner for node in ast.walk(outer))
+
+
+# builtins whose result holds the items of their arguments
+_PASS_THROUGH = frozenset(
+    {"list", "tuple", "set", "frozenset", "sorted", "reversed", "enumerate", "zip"}
+    | {"iter", "filter", "map", "dict", "chain"}
+)
+
+_VIEWS = frozenset({"items", "keys", "values", "copy"})
+
+
+def _carries(node: ast.AST, names: set[str]) -> bool:
+    """``node`` holds items of one of ``names``: read directly, through a view of it
+    (``items.items()``, not ``client.fetch()``) or a builtin that keeps items
+    (``sorted(items)``); not what another call makes of it, nor a count in ``range()``."""
+    pending = [node]  # a loop, not recursion: an item can nest a thousand operators
+    while pending:
+        at = pending.pop()
+        if isinstance(at, ast.Name):
+            if at.id in names:
+                return True
+        elif isinstance(at, ast.Call):
+            func = at.func
+            if isinstance(func, ast.Attribute):  # a view of a collection, not a client's call
+                if func.attr in _VIEWS:
+                    pending.append(func.value)
+            elif isinstance(func, ast.Name) and func.id in _PASS_THROUGH:
+                pending.extend(at.args)
+        elif isinstance(at, ast.IfExp):
+            pending.extend((at.body, at.orelse))
+        else:
+            pending.extend(ast.iter_child_nodes(at))
+    return False
+
+
+def _carried_names(function: ast.AST, parameters: set[str]) -> set[str]:
+    """The parameters and the locals of ``function`` copied from them."""
+    carried = set(parameters)
+    bindings: list[tuple[ast.AST, ast.AST]] = []
+    for node in walk_nodes(function):
+        if isinstance(node, ast.Assign):
+            bindings.extend((target, node.value) for target in node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            bindings.append((node.target, node.value))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            bindings.append((node.target, node.iter))
+    changed = True
+    while changed:
+        changed = False
+        for target, value in bindings:
+            if not _carries(value, carried):
+                continue
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name) and name.id not in carried:
+                    carried.add(name.id)
+                    changed = True
+    return carried

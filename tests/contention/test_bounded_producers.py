@@ -1,0 +1,439 @@
+"""TL201 and queues bounded by how their producers are built (issue 12, class 7): every
+put is a start or stop event, waits for room, or runs a bounded number of times over
+items the producer makes itself. Real source through the real CLI; ``# expect:`` marks
+what must still be reported."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from expectations import expected
+
+BOUNDED = {
+    "start-and-stop-events-only": """
+        import queue
+        import threading
+
+        STOP = object()
+
+
+        class Service:
+            def __init__(self, handle):
+                self.events = queue.Queue()
+                self.handle = handle
+                threading.Thread(target=self.loop).start()
+
+            def start(self):
+                self.events.put("start")
+
+            def stop(self):
+                self.events.put(STOP)
+
+            def loop(self):
+                while True:
+                    event = self.events.get()
+                    if event is STOP:
+                        return
+                    self.handle(event)
+        """,
+    "one-response-read-by-one-thread": """
+        import asyncio
+        import queue
+
+
+        async def stream(client, request):
+            events = queue.Queue()
+            done = object()
+
+            def pump():
+                try:
+                    for event in client.open(request):
+                        events.put(event)
+                finally:
+                    events.put(done)
+
+            loop = asyncio.get_running_loop()
+            loop.run_in_executor(None, pump)
+            while True:
+                event = await loop.run_in_executor(None, events.get)
+                if event is done:
+                    break
+                yield event
+        """,
+    "a-scan-filling-from-its-own-source": """
+        import json
+        import queue
+
+
+        class Scanner:
+            def __init__(self):
+                self.found = queue.Queue()
+
+            def scan_file(self, path):
+                with open(path) as source:
+                    rows = json.load(source)
+                for row in rows:
+                    self.found.put({"address": row["address"]})
+
+            def scan_pages(self, fetch, pages=3):
+                for page in range(1, pages + 1):
+                    for row in fetch(page):
+                        self.found.put(row)
+
+
+        def first(scanner):
+            return scanner.found.get(timeout=3)
+        """,
+    "producer-waits-for-a-byte-budget": """
+        import asyncio
+        import threading
+
+        LIMIT = 1 << 20
+
+
+        async def lines(process):
+            loop = asyncio.get_running_loop()
+            out = asyncio.Queue()
+            budget = threading.Condition()
+            used = 0
+            end = object()
+
+            def deliver(item):
+                loop.call_soon_threadsafe(out.put_nowait, item)
+
+            def admit(line):
+                nonlocal used
+                with budget:
+                    while used and used + len(line) > LIMIT:
+                        budget.wait(timeout=1.0)
+                    used += len(line)
+                deliver(line)
+
+            def drain():
+                try:
+                    for line in process.stdout:
+                        admit(line)
+                except OSError as error:
+                    deliver(error)
+                finally:
+                    deliver(end)
+
+            threading.Thread(target=drain, daemon=True).start()
+            while True:
+                item = await out.get()
+                if item is end:
+                    return
+                with budget:
+                    used -= len(item)
+                    budget.notify()
+                yield item
+        """,
+    "a-fixed-number-of-workers-each-putting-one-result": """
+        import queue
+        import threading
+
+
+        def check_all(compute):
+            results = queue.Queue()
+
+            def worker(number):
+                results.put(compute(number))
+
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+            for thread in threads:
+                thread.start()
+            return [results.get() for _ in threads]
+        """,
+    "a-threads-one-result": """
+        import queue
+        import sys
+        import threading
+
+
+        class Worker(threading.Thread):
+            def __init__(self, action):
+                super().__init__()
+                self._result = queue.Queue()
+                self.action = action
+
+            def run(self):
+                try:
+                    self._result.put((self.action(), None))
+                except Exception:
+                    self._result.put((None, sys.exc_info()))
+
+            def wait(self):
+                return self._result.get()
+        """,
+}
+
+OPEN = {
+    "filled-from-the-callers-items-then-workers-start": """
+        import queue
+        import threading
+
+
+        def run_all(tasks):
+            jobs = queue.Queue()  # expect: TL201
+            for task in tasks:
+                jobs.put(task)
+            threads = [threading.Thread(target=work, args=(jobs,)) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            jobs.join()
+
+
+        def work(jobs):
+            while True:
+                try:
+                    task = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                task()
+                jobs.task_done()
+        """,
+    "a-threads-run-loop-is-open-ended": """
+        import queue
+        import threading
+
+
+        class Reader(threading.Thread):
+            def __init__(self, source):
+                super().__init__()
+                self.lines = queue.Queue()  # expect: TL201
+                self.source = source
+
+            def run(self):
+                while True:
+                    self.lines.put(self.source.readline())
+        """,
+    "run-of-a-class-that-is-no-thread-runs-per-call": """
+        import queue
+
+
+        class Job:
+            def __init__(self, action):
+                self._results = queue.Queue()  # expect: TL201
+                self.action = action
+
+            def run(self):
+                self._results.put(self.action())
+
+            def results(self):
+                return self._results.get()
+        """,
+    "workers-that-put-new-work-back": """
+        import queue
+        import threading
+
+
+        def crawl(seeds, fetch):
+            pages = queue.Queue()  # expect: TL201
+            for seed in seeds:
+                pages.put(seed)
+            for _ in range(4):
+                threading.Thread(target=work, args=(pages, fetch)).start()
+
+
+        def work(pages, fetch):
+            while True:
+                for link in fetch(pages.get()):
+                    pages.put(link)
+        """,
+    "filled-after-a-worker-of-this-file-starts": """
+        import queue
+        import threading
+
+
+        def run_all(tasks):
+            jobs = queue.Queue()  # expect: TL201
+            threading.Thread(target=work, args=(jobs,)).start()
+            for task in tasks:
+                jobs.put(task)
+
+
+        def work(jobs):
+            while True:
+                jobs.get()()
+        """,
+    "a-method-that-puts-what-its-callers-bring": """
+        import queue
+
+
+        class Outbox:
+            def __init__(self):
+                self.pending = queue.Queue()  # expect: TL201
+
+            def add_all(self, messages):
+                for message in messages:
+                    self.pending.put(message)
+
+            def next(self):
+                return self.pending.get()
+        """,
+    "the-callers-items-through-a-local-copy": """
+        import queue
+        import threading
+
+
+        class Player:
+            def __init__(self, play):
+                self.segments = queue.Queue()  # expect: TL201
+                threading.Thread(target=play, args=(self.segments,)).start()
+
+            def __call__(self, segment):
+                segments = [segment] if isinstance(segment, tuple) else segment
+                for part in segments:
+                    self.segments.put(part)
+        """,
+    "a-put-loop-reached-from-a-service-loop": """
+        import queue
+
+
+        class Poller:
+            def __init__(self, source):
+                self.inbox = queue.Queue()  # expect: TL201
+                self.source = source
+                self.running = True
+
+            def run(self):
+                while self.running:
+                    self.poll()
+
+            def poll(self):
+                for message in self.source.fetch():
+                    self.inbox.put(message)
+
+            def take(self):
+                return self.inbox.get()
+        """,
+    "a-put-method-handed-out-as-a-callback": """
+        import asyncio
+
+
+        class Listener:
+            def __init__(self, client):
+                self.inbox = asyncio.Queue()  # expect: TL201
+                client.on_message(self.inbox.put_nowait)
+
+            async def next(self):
+                return await self.inbox.get()
+        """,
+    "a-nested-producer-handed-to-a-library-callback": """
+        import queue
+
+
+        def follow(feed):
+            updates = queue.Queue()  # expect: TL201
+
+            def on_update(update):
+                for change in update.changes:
+                    updates.put(change)
+
+            feed.subscribe(on_update)
+            while True:
+                yield updates.get()
+        """,
+    "an-async-stream-is-open-ended": """
+        import asyncio
+
+
+        async def relay(socket, handle):
+            frames = asyncio.Queue()  # expect: TL201
+
+            async def read():
+                async for frame in socket:
+                    await frames.put(frame)
+
+            asyncio.get_running_loop().create_task(read())
+            while True:
+                await handle(await frames.get())
+        """,
+    "a-loop-variable-is-no-module-sentinel": """
+        import queue
+        import threading
+
+        event = None
+
+
+        def replay(log, handle):
+            events = queue.Queue()  # expect: TL201
+
+            def consume():
+                while True:
+                    handle(events.get())
+
+            threading.Thread(target=consume).start()
+
+            def produce():
+                while True:
+                    for event in log.tail():
+                        events.put(event)
+
+            threading.Thread(target=produce).start()
+        """,
+    "a-waiting-loop-with-no-size-test-is-no-budget": """
+        import queue
+        import threading
+
+
+        class Relay:
+            def __init__(self):
+                self.out = queue.Queue()  # expect: TL201
+                self.ready = threading.Event()
+
+            def send(self, item):
+                while not self.ready.is_set():
+                    self.ready.wait()
+                self.out.put(item)
+
+            def take(self):
+                return self.out.get()
+        """,
+    "a-users-own-queue-class-stays-clean": """
+        import threading
+
+
+        class Queue:
+            def __init__(self):
+                self.items = []
+
+            def put(self, item):
+                self.items.append(item)
+
+
+        class Outbox:
+            def __init__(self):
+                self.pending = Queue()
+
+            def add(self, message):
+                self.pending.put(message)
+        """,
+}
+
+
+def _lint(run_cli, tmp_path: Path, source: str) -> tuple[list[tuple[int, str]], str]:
+    text = textwrap.dedent(source)
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "app.py").write_text(text, encoding="utf-8")
+    completed = run_cli("proj", "--format", "json", "--isolated", "--no-cache", "--select", "TL201")
+    assert completed.returncode in (0, 1), completed.stderr
+    found = sorted((d["line"], d["code"]) for d in json.loads(completed.stdout)["diagnostics"])
+    return found, text
+
+
+@pytest.mark.parametrize("source", BOUNDED.values(), ids=BOUNDED.keys())
+def test_a_queue_whose_producers_are_bounded_stays_clean(run_cli, tmp_path, source):
+    found, text = _lint(run_cli, tmp_path, source)
+    assert expected(text, ("TL201",)) == []
+    assert found == []
+
+
+@pytest.mark.parametrize("source", OPEN.values(), ids=OPEN.keys())
+def test_an_open_ended_producer_is_still_reported(run_cli, tmp_path, source):
+    found, text = _lint(run_cli, tmp_path, source)
+    assert found == expected(text, ("TL201",))
