@@ -266,7 +266,7 @@ def check(checker, node: ast.Call) -> None:
     remote = remote_call(model, node, checker.settings)
     if remote is None:
         name = factory_client_call(model, node)
-        if name is not None and _per_item(model, loop, node):
+        if name is not None and _in_project(checker, name) and _per_item(model, loop, node):
             add_pending(
                 checker,
                 node,
@@ -304,6 +304,13 @@ def factory_client_call(model, node: ast.Call) -> str | None:
     if name is None or not name.endswith(f"().{func.attr}"):
         return None
     return name if project_callee(name) else None
+
+
+def _in_project(checker, name: str) -> bool:
+    """``name`` starts in a module of the project (``sqlalchemy.orm.Session().add`` does not:
+    no project function built that receiver), when the walk knows the project's modules."""
+    modules = getattr(checker.index_facts, "project_modules", None)
+    return modules is None or name.split(".", 1)[0] in modules
 
 
 def _per_item(model, loop, node: ast.Call) -> bool:
