@@ -195,11 +195,11 @@ def local_values(model: SemanticModel, name: str) -> list[ast.expr] | None:
         or model.module_scope.bindings.get(name) is binding
     ):
         return None
-    memo = model.memo("local_values")  # one walk of the function per name, not per call
-    key = (function, name)
-    if key not in memo:
-        memo[key] = _local_values(model, function, name)
-    return memo[key]
+    memo = model.memo("local_values")  # one walk of the function, for all its names
+    if function not in memo:
+        memo[function] = _local_values(model, function)
+    values, changed = memo[function]
+    return None if name in changed else values.get(name, [])
 
 
 def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
@@ -231,11 +231,15 @@ def _uncast(model: SemanticModel, node: ast.expr) -> ast.expr:
     return node
 
 
-def _local_values(model: SemanticModel, function: ast.AST, name: str) -> list[ast.expr] | None:
-    """The values ``function`` binds ``name`` to; None when it may change its length in
-    another way (a loop or ``with`` target, ``+=``, a store by subscript, an item added in
-    a loop over input that is not constant, a call that is handed the name)."""
-    values: list[ast.expr] = []
+def _local_values(
+    model: SemanticModel, function: ast.AST
+) -> tuple[dict[str, list[ast.expr]], set[str]]:
+    """The values ``function`` binds each of its names to, and the names it may change the
+    length of in another way (a loop or ``with`` target, ``+=``, a store by subscript, an
+    item added in a loop over input that is not constant, a call that is handed the name).
+    One walk for every name: a walk per name was quadratic in a function of many loops."""
+    values: dict[str, list[ast.expr]] = {}
+    changed: set[str] = set()
     todo: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [
         (child, ()) for child in ast.iter_child_nodes(function)
     ]
@@ -243,9 +247,11 @@ def _local_values(model: SemanticModel, function: ast.AST, name: str) -> list[as
         node, loops = todo.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue  # its own scope
-        verdict = _binding_use(model, node, name, loops, values)
-        if verdict is False:
-            return None
+        for name in _names_used(node):
+            if name not in changed:
+                bound = values.setdefault(name, [])
+                if _binding_use(model, node, name, loops, bound) is False:
+                    changed.add(name)
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             inner = (*loops, node)
             todo += [(child, inner) for child in (*node.body, *node.orelse)]
@@ -256,7 +262,49 @@ def _local_values(model: SemanticModel, function: ast.AST, name: str) -> list[as
             todo += [(child, inner) for child in ast.iter_child_nodes(node)]
             continue
         todo += [(child, loops) for child in ast.iter_child_nodes(node)]
-    return values
+    return values, changed
+
+
+def _names_used(node: ast.AST) -> set[str]:
+    """The names ``_binding_use`` may answer something other than "nothing" for at
+    ``node``: those its targets bind or store into, a call's receiver and arguments."""
+    if isinstance(node, ast.Assign):
+        return {n for target in node.targets for n in _target_roots(target)}
+    if isinstance(node, (ast.AnnAssign, ast.NamedExpr, ast.AugAssign)):
+        return _target_roots(node.target)
+    if isinstance(node, ast.Delete):
+        return {n for target in node.targets for n in _target_roots(target)}
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return _target_roots(node.target)
+    if isinstance(node, ast.withitem):
+        return set() if node.optional_vars is None else _target_roots(node.optional_vars)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return set(node.names)
+    if isinstance(node, ast.Call):
+        used = set()
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            used.add(func.value.id)
+        for argument in (*node.args, *(k.value for k in node.keywords)):
+            inner = argument.value if isinstance(argument, ast.Starred) else argument
+            if isinstance(inner, ast.Name):
+                used.add(inner.id)
+        return used
+    return set()
+
+
+def _target_roots(target: ast.expr) -> set[str]:
+    """Every ``name`` for which ``_names(target, name)`` holds."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return {n for item in target.elts for n in _target_roots(item)}
+    if isinstance(target, ast.Starred):
+        return _target_roots(target.value)
+    if isinstance(target, ast.Subscript):
+        root = _root(target.value)
+        return {root} if root else set()
+    return set()
 
 
 def _loop_header_nodes(node: ast.For | ast.AsyncFor | ast.While) -> list[ast.AST]:
