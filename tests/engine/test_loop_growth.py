@@ -12,10 +12,10 @@ walks, not every quadratic loop.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 import pytest
+from support.call_counting import count_calls
 
 from throughlint.engine import lint_text
 
@@ -194,19 +194,7 @@ SHAPES: dict[str, tuple[Shape, int, str | None]] = {
 
 def lint_calls(text: str) -> tuple[int, list[str]]:
     """Function calls (Python and C) made while linting ``text``, and the codes found."""
-    count = 0
-
-    def profile(frame, event, arg):
-        nonlocal count
-        if event == "call" or event == "c_call":
-            count += 1
-
-    previous = sys.getprofile()
-    sys.setprofile(profile)
-    try:
-        diagnostics = lint_text(text, path="generated.py")
-    finally:
-        sys.setprofile(previous)
+    count, diagnostics = count_calls(lambda: lint_text(text, path="generated.py"))
     return count, [d.code for d in diagnostics]
 
 

@@ -6,10 +6,10 @@ Each shape is one that made some rule walk the whole loop or module once per cal
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 import pytest
+from support.call_counting import count_calls
 
 from tests.support.fuzzing import ALL_TRIGGERS, RULES
 from throughlint.engine import lint_text
@@ -24,20 +24,7 @@ def _lint(text: str) -> list:
 
 
 def _calls(text: str) -> tuple[int, list]:
-    count = 0
-
-    def profile(frame, event, arg):
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-
-    previous = sys.getprofile()
-    sys.setprofile(profile)
-    try:
-        found = _lint(text)
-    finally:
-        sys.setprofile(previous)
-    return count, found
+    return count_calls(lambda: _lint(text))
 
 
 def _growth(shape: Callable[[int], str], n: int) -> tuple[float, str, list]:

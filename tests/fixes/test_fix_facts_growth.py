@@ -6,9 +6,8 @@ linear 4x."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
+from support.call_counting import count_calls
 
 from throughlint.engine import lint_text
 
@@ -33,20 +32,7 @@ def set_many_loops(n: int) -> str:
 
 
 def _calls(text: str) -> tuple[int, list]:
-    count = 0
-
-    def profile(frame, event, arg):
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-
-    previous = sys.getprofile()
-    sys.setprofile(profile)
-    try:
-        diagnostics = lint_text(text, path="generated.py")
-    finally:
-        sys.setprofile(previous)
-    return count, diagnostics
+    return count_calls(lambda: lint_text(text, path="generated.py"))
 
 
 @pytest.mark.parametrize("shape", [executemany_loops, set_many_loops])
