@@ -40,6 +40,7 @@ from throughlint.index.argument_types import (
     record_call_site,
     record_typed_effect,
 )
+from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
@@ -674,10 +675,12 @@ def record_output_size(checker: Checker, node: ast.AST) -> None:
     function = checker.semantic.function_name
     if function is None or isinstance(checker.semantic.function, ast.Lambda):
         return
+    sizes = checker.index_facts.output_sizes  # type: ignore[union-attr]
+    previous = sizes.get(function)
+    if previous and previous not in OUTPUT_KEPT:
+        return  # a join that is not kept stays so: the other outputs change nothing
     size = output_size(checker.semantic, node)
     if size:
-        sizes = checker.index_facts.output_sizes  # type: ignore[union-attr]
-        previous = sizes.get(function)
         sizes[function] = join((previous, size)) if previous else size
 
 

@@ -29,9 +29,14 @@ from throughlint.semantic.input_size import (
     CONSTANT,
     SMALL,
     UNBOUNDED,
+    UNKNOWN,
+    direct_size,
     expression_size,
     join,
+    uncast,
+    unwrapped,
 )
+from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.loops import Loop
@@ -50,11 +55,30 @@ def output_size(model: SemanticModel, node: ast.AST) -> str:
             return ""
         if isinstance(value, ast.Await):
             value = value.value
-        return expression_size(model, value)
+        return _handed_out(model, value)
     if isinstance(node, ast.YieldFrom):
-        return expression_size(model, node.value)
+        return _handed_out(model, node.value)
     sizes = [UNBOUNDED if loop.iter is None else _loop_size(model, loop) for loop in model.loops]
     return join(sizes) or CONSTANT
+
+
+def _handed_out(model: SemanticModel, value: ast.expr) -> str:
+    """``expression_size(model, value)``, or ``unknown`` when that is sure not to be kept:
+    a local whose current value is neither kept nor another local needs no walk of the
+    function for its other values (their join with this one is not kept either)."""
+    size = direct_size(model, value)
+    if size != UNKNOWN:
+        return size
+    inner = unwrapped(value)
+    if not isinstance(inner, ast.Name):
+        return UNKNOWN
+    binding = model.lookup(inner.id)
+    if binding is not None and binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
+        bound = uncast(model, binding.value)
+        size = direct_size(model, bound)
+        if size not in KEPT and (size != UNKNOWN or not isinstance(unwrapped(bound), ast.Name)):
+            return UNKNOWN
+    return expression_size(model, value)
 
 
 def _loop_size(model: SemanticModel, loop: Loop) -> str:

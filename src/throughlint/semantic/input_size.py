@@ -168,6 +168,9 @@ def _direct_size(model: SemanticModel, node: ast.expr) -> str:
     return UNKNOWN
 
 
+direct_size = _direct_size  # for the index's output sizes (``index/output_size.py``)
+
+
 def local_size(model: SemanticModel, name: str, depth: int = 1) -> str:
     """The join of the values the enclosing function binds the local ``name`` to, when
     nothing else changes its length (see the module docstring); "" when that is not so."""
@@ -229,6 +232,9 @@ def _uncast(model: SemanticModel, node: ast.expr) -> ast.expr:
     ):
         return node.args[1]
     return node
+
+
+uncast = _uncast
 
 
 def _local_values(
