@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from throughlint.semantic.default_fill import filled_annotation
+from throughlint.semantic.expressions import walk_nodes
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
 
@@ -249,20 +250,46 @@ def _assigned_values(model: SemanticModel, expr: ast.expr) -> list[ast.expr]:
     return []
 
 
-_ASSIGNMENTS: WeakKeyDictionary[ast.ClassDef, dict[str, list[ast.expr]]] = WeakKeyDictionary()
-
-
 def _self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
-    known = _ASSIGNMENTS.get(class_def)
+    return _class_uses(class_def)[0]
+
+
+_CLASS_USES: WeakKeyDictionary[ast.ClassDef, tuple[dict[str, list[ast.expr]], frozenset[str]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _class_uses(class_def: ast.ClassDef) -> tuple[dict[str, list[ast.expr]], frozenset[str]]:
+    """One walk of a class for two questions: the values bound to each ``self.attr`` /
+    ``cls.attr`` (every branch counts), and the attributes given a command only redis has
+    (``self.attr.hgetall(...)``), with their other names (``self._read = self._write =
+    client``: one client under two names)."""
+    known = _CLASS_USES.get(class_def)
     if known is not None:
         return known
     found: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(class_def):
+    redis: set[str] = set()
+    shared: list[ast.Assign] = []
+    for node in walk_nodes(class_def):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
+            if len(targets) > 1:
+                shared.append(node)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             targets, value = [node.target], node.value
         else:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in REDIS_ONLY_COMMANDS
+            ):
+                receiver = node.func.value
+                if (
+                    isinstance(receiver, ast.Attribute)
+                    and isinstance(receiver.value, ast.Name)
+                    and receiver.value.id == "self"
+                ):
+                    redis.add(receiver.attr)
             continue
         for target in targets:
             if (
@@ -271,8 +298,19 @@ def _self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
                 and target.value.id in {"self", "cls"}
             ):
                 found.setdefault(target.attr, []).append(value)
-    _ASSIGNMENTS[class_def] = found
-    return found
+    if redis:
+        for node in shared:
+            names = {
+                target.attr
+                for target in node.targets
+                if isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            }
+            if names & redis:
+                redis |= names
+    known = _CLASS_USES[class_def] = (found, frozenset(redis))
+    return known
 
 
 def _by_spelling(model: SemanticModel, value: ast.expr) -> TypeFact | None:
@@ -329,38 +367,5 @@ def _used_as_redis(model: SemanticModel, expr: ast.expr) -> bool:
     return expr.attr in _redis_attributes(binding.owner)
 
 
-_REDIS_USE: WeakKeyDictionary[ast.ClassDef, frozenset[str]] = WeakKeyDictionary()
-
-
 def _redis_attributes(class_def: ast.ClassDef) -> frozenset[str]:
-    known = _REDIS_USE.get(class_def)
-    if known is not None:
-        return known
-    found: set[str] = set()
-    for node in ast.walk(class_def):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in REDIS_ONLY_COMMANDS
-        ):
-            receiver = node.func.value
-            if (
-                isinstance(receiver, ast.Attribute)
-                and isinstance(receiver.value, ast.Name)
-                and receiver.value.id == "self"
-            ):
-                found.add(receiver.attr)
-    if found:  # ``self._read = self._write = client``: one client under two names
-        for node in ast.walk(class_def):
-            if isinstance(node, ast.Assign) and len(node.targets) > 1:
-                names = {
-                    target.attr
-                    for target in node.targets
-                    if isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id == "self"
-                }
-                if names & found:
-                    found |= names
-    known = _REDIS_USE[class_def] = frozenset(found)
-    return known
+    return _class_uses(class_def)[1]
