@@ -506,19 +506,32 @@ def _record_pass_cost(checker: Checker, node: ast.Call) -> None:
     if (
         function is not None
         and not isinstance(model.function, ast.Lambda)
+        and not _costed(facts.pass_costs.get(function), heavy, name)  # type: ignore[arg-type]
         and every_pass(model, model.function)
     ):
         _add_cost(facts.pass_costs, function, heavy, name)  # type: ignore[arg-type]
     headers = model.memo("pass_cost.header")
     innermost = model.node_stack[-1] if model.node_stack else None
     for loop in model.frame.loops:
-        if loop.small or innermost is loop.node or not every_pass(model, loop.node):
+        if loop.small or innermost is loop.node:
             continue  # a ``for`` header is evaluated once, not on every pass
         key = headers.get(loop.node)
+        if key is not None and _costed(facts.loop_costs.get(key), heavy, name):  # type: ignore[arg-type]
+            continue
+        if not every_pass(model, loop.node):
+            continue
         if key is None:
             line, column = checker._loop_header(loop)[:2]
             key = headers[loop.node] = f"{line}:{column}"
         _add_cost(facts.loop_costs, key, heavy, name)  # type: ignore[arg-type]
+
+
+def _costed(entry: list | None, heavy: str, name: str) -> bool:
+    """``_add_cost`` would change nothing in ``entry``: the callee is in it already (or,
+    for a dominating call, one is); the walk up the statements is then not needed."""
+    if entry is None:
+        return False
+    return bool(entry[0]) if heavy else name in entry[1]
 
 
 def _add_cost(costs: dict[str, list], key: str, heavy: str, name: str) -> None:
