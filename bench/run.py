@@ -3,6 +3,7 @@
     python3 bench/run.py                 # corpus, peer venv, 3 rounds, table on stdout
     python3 bench/run.py --rounds 5 --slow-sample 1
     python bench/run.py --only floor,tl_cold_1,tl_warm   # no peers: this interpreter, src/
+    python bench/run.py --only floor,tl_cold,tl_warm,one --every 8   # a corpus slice
 
 Every command runs as a child process, one after another in rounds (A B C ... A B C ...),
 so a drift in the machine's speed hits every tool alike. Each run is measured from the
@@ -16,7 +17,10 @@ lint every 20th file of the corpus (``--slow-sample``) and are compared per line
 
 ``--only`` runs some rows (keys: ``ROWS``); without a peer among them no venv is built and
 throughlint runs as ``python -m throughlint`` with this interpreter and ``src/`` first on
-its path (the working tree), the floor with this interpreter too.
+its path (the working tree), the floor with this interpreter too. ``--every N`` runs the
+rows on every Nth corpus file, copied to a project of its own (``bench/.slice``). The
+one-file row lints a copy of its file alone in ``bench/.one-file``: in the corpus folder
+it would belong to the corpus's project, whose other files' facts ``--no-cache`` collects.
 """
 
 from __future__ import annotations
@@ -191,7 +195,9 @@ def build_commands(
     with open(list_file, "w", encoding="utf-8") as handle:
         handle.write("\n".join(files))
     small = min(files, key=os.path.getsize)
-    one = max((f for f in files if os.path.getsize(f) < 4000), key=os.path.getsize, default=small)
+    one = one_file_project(
+        max((f for f in files if os.path.getsize(f) < 4000), key=os.path.getsize, default=small)
+    )
     python = venv_python() if venv else sys.executable
     program = [tool("throughlint")] if venv else [sys.executable, "-m", "throughlint"]
     throughlint = [*program, "--isolated", "--exit-zero", "--quiet"]
@@ -259,6 +265,43 @@ def build_commands(
         Command("throughlint --version", [*program, "--version"], 0, 0, "version"),
         Command("throughlint, one file", [*throughlint, "--no-cache", one], 0, 1, "one"),
     ]
+
+
+ONE_FILE = os.path.join(HERE, ".one-file")
+
+
+def one_file_project(path: str) -> str:
+    """A copy of ``path`` alone in a project folder of its own (``bench/.one-file``, with a
+    ``pyproject.toml``), for the one-file row: linted where it is, the file belongs to the
+    corpus folder's project, and ``--no-cache`` would collect the facts of every other
+    corpus file first."""
+    shutil.rmtree(ONE_FILE, ignore_errors=True)
+    os.makedirs(ONE_FILE)
+    with open(os.path.join(ONE_FILE, "pyproject.toml"), "w", encoding="utf-8") as handle:
+        handle.write('[project]\nname = "one-file"\nversion = "0"\n')
+    copy = os.path.join(ONE_FILE, os.path.basename(path))
+    shutil.copyfile(path, copy)
+    return copy
+
+
+SLICE = os.path.join(HERE, ".slice")
+
+
+def slice_project(files: list[str], every: int) -> tuple[str, list[str]]:
+    """Every ``every``-th corpus file, copied with its folders under ``bench/.slice`` (with
+    a ``pyproject.toml``): a project of its own, so a run over it collects no facts of
+    the corpus files left out. The folder and the copied files."""
+    shutil.rmtree(SLICE, ignore_errors=True)
+    os.makedirs(SLICE)
+    with open(os.path.join(SLICE, "pyproject.toml"), "w", encoding="utf-8") as handle:
+        handle.write('[project]\nname = "corpus-slice"\nversion = "0"\n')
+    copies = []
+    for path in files[::every]:
+        copy = os.path.join(SLICE, os.path.relpath(path, corpus.CORPUS))
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        shutil.copyfile(path, copy)
+        copies.append(copy)
+    return SLICE, copies
 
 
 def run(commands: list[Command], rounds: int, cwd: str, venv: bool = True) -> None:
@@ -407,6 +450,13 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", help="also write the raw runs to this file")
     parser.add_argument("--only", help=f"comma-separated rows to run, of: {','.join(ROWS)}")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        help="every row on every Nth corpus file only, copied to a project of its own "
+        "(bench/.slice); default 1, the whole corpus",
+    )
     options = parser.parse_args()
     only = options.only.split(",") if options.only else list(ROWS)
     unknown = set(only) - set(ROWS)
@@ -416,10 +466,12 @@ def main() -> int:
 
     folders = corpus.build()
     files = corpus.python_files(folders)
+    work = corpus.CORPUS
+    if options.every > 1:
+        work, files = slice_project(files, options.every)
     sample = files[:: options.slow_sample]
     if venv:
         ensure_venv()
-    work = corpus.CORPUS
     shutil.rmtree(os.path.join(work, ".throughlint_cache"), ignore_errors=True)
     commands = build_commands(
         files,
@@ -445,6 +497,8 @@ def main() -> int:
         flake8 = version_of([tool("flake8"), "--version"])
         fixit = version_of([tool("fixit"), "--version"])
         print(f"- peers: {versions}; flake8 {flake8}; {fixit}; perflint 0.8.1")
+    if options.every > 1:
+        print(f"- every {options.every}th corpus file, as a project of its own ({work})")
     print(
         f"- corpus: {len(files)} files, {corpus.count_lines(files):,} lines; pylint and fixit: "
         f"every {options.slow_sample}th file ({len(sample)} files, "
