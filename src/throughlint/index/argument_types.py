@@ -107,13 +107,20 @@ def _argument_type(model: Any, value: ast.expr) -> str:
 
 def argument_types_json(sites: dict[str, list]) -> dict[str, dict[str, list[str]]]:
     """Per callee, per slot, the types the file's sites pass (``[?]`` when one passes
-    something unknown, or when not every site passes that slot)."""
-    return {
-        callee: {
-            slot: types if count == total else [UNKNOWN] for slot, (types, count) in slots.items()
+    something unknown, or when not every site passes that slot). A callee whose every slot
+    is ``[?]`` is ``{}``: a slot not there types nothing either (``_parameter_type``), and
+    most call sites pass nothing typed."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for callee, (total, slots) in sites.items():
+        passed = {
+            slot: types if count == total else _UNKNOWN_SLOT
+            for slot, (types, count) in slots.items()
         }
-        for callee, (total, slots) in sites.items()
-    }
+        found[callee] = {} if all(t == _UNKNOWN_SLOT for t in passed.values()) else passed
+    return found
+
+
+_UNKNOWN_SLOT = [UNKNOWN]
 
 
 def record_typed_effect(checker: Checker, node: ast.Call) -> None:
