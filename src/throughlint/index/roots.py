@@ -35,12 +35,15 @@ def separate_roots(
             separated[path] = facts
             continue
         root = identity[0]
+        mine = frozenset(top for top, roots in roots_of.items() if root in roots)
+        if not mine:  # no name this file's root defines is shared: nothing to rename
+            separated[path] = facts
+            continue
 
-        def rename(name: str, root: str = root) -> str:
+        def rename(name: str, mine: frozenset[str] = mine, tag: str = tags[root]) -> str:
             if name.startswith("="):
                 return "=" + rename(name[1:])
-            roots = roots_of.get(name.split(".", 1)[0])
-            return tags[root] + name if roots is not None and root in roots else name
+            return tag + name if name.partition(".")[0] in mine else name
 
         separated[path] = _renamed(facts, rename)
     return separated, warnings
