@@ -475,7 +475,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         if shape is None and _passes_pipeline(node):
             shape = "buffered"  # the helper's commands go into the caller's pipeline
         flags: dict[str, Any] = {"shape": shape} if shape else {}
-        if model.loop_facts(loop).kept(node, model.node_stack[-1]):
+        statement = model.node_stack[-1]
+        if not _discarded(statement, node) and model.loop_facts(loop).kept(node, statement):
             flags["kept"] = True  # the result is kept (appended, returned...): one per item
         if names_read(node) & _target_names(model):
             flags["per_target"] = True  # its arguments change with the item
@@ -491,6 +492,12 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"atomic": 1} if _in_atomic(model) else {}),
             **_arguments_passed(spec),
         )
+
+
+def _discarded(statement: ast.AST, node: ast.Call) -> bool:
+    """``session.add(row)`` as a statement of its own: its value is dropped, so nothing
+    keeps it (``LoopFacts.kept``'s walk of the statement would find nothing)."""
+    return statement.__class__ is ast.Expr and statement.value is node  # type: ignore[attr-defined]
 
 
 def _record_pass_cost(checker: Checker, node: ast.Call) -> None:
