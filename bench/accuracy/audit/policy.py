@@ -4,7 +4,9 @@
 (``--list real``: each real row with the tool's placement and size instead; ``--reasons``:
 the rows the build holds back, by class, for each reason it gives; ``--sizes``: the tool's
 input size against the auditor's, as a confusion matrix, and ``--sizes --list CLASS`` the
-rows of that class where they disagree)
+rows of that class where they disagree; ``--features DIR``: what the tool knows at each
+finding, from ``features.py``'s ``<app>.features.json``, per class, for the rows the build
+shows and for all rows with a finding; the policies below that read ``f_`` fields need it)
 
 ``--all`` holds ``<app>.json`` reports made with ``--show-all`` (run.py ``--show-all``), so
 every finding carries its ``input_size``, ``path_kind`` and ``held_back`` reason. Each
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -92,6 +95,53 @@ def findings(rows: list[dict], folder: str) -> list[dict | None]:
     return found
 
 
+FEATURES = ("code", "confidence", "size", "path_kind", "iterable", "effect", "grouped")
+
+
+def with_features(found: list[dict | None], rows: list[dict], folder: str) -> None:
+    """Each finding gains ``f_<feature>`` from ``features.py``'s report of its app."""
+    tables: dict[str, dict] = {}
+    for row, d in zip(rows, found, strict=True):
+        if d is None:
+            continue
+        app = row["app"]
+        if app not in tables:
+            with open(os.path.join(folder, f"{app}.features.json"), encoding="utf-8") as handle:
+                tables[app] = {(f["path"], f["line"], f["code"]): f for f in json.load(handle)}
+        known = tables[app].get((d["path"], d["line"], d["code"]), {})
+        d.update({f"f_{name}": str(known.get(name, "?")) for name in FEATURES[1:]})
+        d["f_code"] = d["code"]
+
+
+def feature_table(rows: list[dict], found: list[dict | None], feature: str, shown: bool) -> dict:
+    """value -> {class: rows}, over the rows with a finding (only those shown: ``shown``)."""
+    table: dict[str, dict[str, int]] = {}
+    for row, d in zip(rows, found, strict=True):
+        if d is None or (shown and _shipped(d)):
+            continue
+        cell = table.setdefault(d[f"f_{feature}"], {"real": 0, "harmless": 0, "misread": 0})
+        cell[row["class"]] += 1
+    return table
+
+
+def print_features(rows: list[dict], found: list[dict | None]) -> None:
+    for feature in FEATURES:
+        print(f"\n{feature}: rows shown by the build (all rows with a finding)\n")
+        print("| value | real | harmless | misread | real share |")
+        print("|---|--:|--:|--:|--:|")
+        everything = feature_table(rows, found, feature, shown=False)
+        shown = feature_table(rows, found, feature, shown=True)
+        for value in sorted(everything, key=lambda v: -sum(everything[v].values())):
+            c = shown.get(value, {"real": 0, "harmless": 0, "misread": 0})
+            a = everything[value]
+            total = sum(c.values())
+            share = f"{c['real'] / total:.0%}" if total else "-"
+            print(
+                f"| {value} | {c['real']} ({a['real']}) | {c['harmless']} ({a['harmless']})"
+                f" | {c['misread']} ({a['misread']}) | {share} |"
+            )
+
+
 def evaluate(rows: list[dict], found: list[dict | None], policy: Policy) -> dict[str, int]:
     counts = {"real": 0, "real_kept": 0, "harmless_held": 0, "misread_held": 0, "shown": 0}
     counts |= {"harmless": 0, "misread": 0}
@@ -132,7 +182,8 @@ def describe(row: dict, d: dict | None) -> str:
         return f"{where}: no finding ({auditor})"
     tool = f"{d.get('path_kind') or '-'}, {d.get('input_size') or '-'}"
     held = f", held back: {d['held_back']}" if d.get("held_back") else ""
-    return f"{where}: {tool}{held} ({auditor})"
+    known = ", ".join(d[f"f_{name}"] for name in FEATURES[1:] if f"f_{name}" in d)
+    return f"{where}: {tool}{held} ({auditor})" + (f" [{known}]" if known else "")
 
 
 # the auditor's sizes, and the tool's (``small`` is the tool's own: the auditor's constant
@@ -185,9 +236,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", metavar="CLASS", help="list the rows of this class instead")
     parser.add_argument("--reasons", action="store_true", help="rows held back, by reason")
     parser.add_argument("--sizes", action="store_true", help="the tool's size vs the auditor's")
+    parser.add_argument("--features", metavar="DIR", help="features.py's reports: per class")
     options = parser.parse_args(argv)
     rows = rows_of(options.tsv)
     found = findings(rows, options.all)
+    if options.features:
+        with_features(found, rows, options.features)
+        if not options.list:
+            print_features(rows, found)
+            return 0
     if options.sizes and options.list:
         for row, d in zip(rows, found, strict=True):
             if row["class"] == options.list and d is not None and not agrees(row, d):
