@@ -10,7 +10,8 @@ and what the project's call graph says about its function:
 - ``confidence`` (typed / heuristic) and ``size`` (the tool's input size);
 - ``path``: ``hot: by itself`` (the walk placed the function hot: a handler, a task, a
   consumer), ``hot: service loop`` (called on each pass of a service's main loop), ``hot:
-  reached`` (a hot function reaches it through the index), ``cold: <why>``, ``unplaced:
+  reached`` (the walk left it unplaced or weakly cold, and a hot function reaches it
+  through the index), ``cold: <why>``, ``unplaced:
   called`` (project callers, none hot), ``unplaced: entry`` (nobody in the project calls
   it) or ``module level``;
 - ``iterable``: what the loop iterates, from the loop header's text and the function's
@@ -18,7 +19,10 @@ and what the project's call graph says about its function:
   result``, ``literal``, ``local name``, ``while``, ``none`` (outside a loop);
 - ``effect``: ``direct`` (the round trip is the call itself) or ``helper`` (a project
   function's summary: the message says "via");
-- ``grouped``: the loop groups several calls.
+- ``grouped``: the loop groups several calls;
+- ``guarded``: every call of the finding sits under an ``if`` (or a conditional
+  expression, an ``except`` handler, a ``match`` case) inside the loop's body: it runs
+  for some items only.
 
 A study aid only: ``policy.py --features`` tabulates these per class of the classified rows.
 """
@@ -26,9 +30,11 @@ A study aid only: ``policy.py --features`` tabulates these per class of the clas
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import sys
+from functools import lru_cache
 
 from apps import APPS, CACHE, HERE, load_apps
 
@@ -65,19 +71,73 @@ def iterable(d: Diagnostic, graph: CallGraph, function: str) -> str:
     return "local name"
 
 
-def path_of(d: Diagnostic, graph: CallGraph, function: str, called: set[str]) -> str:
-    """Where the function runs, and on what evidence."""
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+@lru_cache(maxsize=64)
+def _tree(path: str) -> ast.Module | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def _conditional(tree: ast.Module, loop_line: int, line: int, column: int) -> bool | None:
+    """Whether the call at (line, column) is under a branch inside the loop starting on
+    ``loop_line``; None when either is not found."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    for call in ast.walk(tree):
+        if not (
+            isinstance(call, ast.Call)
+            and call.lineno == line
+            and call.col_offset in (column, column - 1)
+        ):
+            continue
+        branch, came, node = False, call, parents.get(call)
+        while node is not None:
+            if isinstance(node, ast.If | ast.IfExp):
+                branch = branch or came is not node.test  # the test runs for every item
+            elif isinstance(node, ast.BoolOp):
+                branch = branch or came is not node.values[0]
+            elif isinstance(node, ast.ExceptHandler | ast.match_case):
+                branch = True
+            if isinstance(node, _LOOPS) and getattr(node, "lineno", None) == loop_line:
+                return branch
+            if isinstance(node, ast.comprehension) and node.iter.lineno == loop_line:
+                return branch
+            came, node = node, parents.get(node)
+    return None
+
+
+def guarded(d: Diagnostic) -> str:
+    """ "yes" when every call of the finding runs only on some passes of its loop."""
+    if not d.loop_span:
+        return "no loop"
+    tree = _tree(os.path.abspath(d.path))
+    if tree is None:
+        return "?"
+    calls = [(r.line, r.column) for r in d.related] or [(d.span.line, d.span.column)]
+    answers = [_conditional(tree, d.loop_span[0], line, column) for line, column in calls]
+    if any(a is None for a in answers):
+        return "?"
+    return "yes" if all(answers) else "no"
+
+
+def path_of(d: Diagnostic, graph: CallGraph, function: str, called: set[str], placed: dict) -> str:
+    """Where the function runs, and on what evidence (``placed``: what the call graph
+    placed, ``CallGraph.placements``)."""
     if d.path_kind.startswith("cold"):
         return d.path_kind
     if not d.enclosing:
         return "module level"
-    own = graph.kinds.get(function, "")
     if d.path_kind == HOT:
-        if own == HOT:
-            return "hot: by itself"
-        if function in graph.service:
+        if function in graph.service and graph.kinds.get(function) != HOT:
             return "hot: service loop"
-        return "hot: reached"
+        return "hot: reached" if placed.get(function) == HOT else "hot: by itself"
     return "unplaced: called" if function in called else "unplaced: entry"
 
 
@@ -91,6 +151,7 @@ def features(tree: str, root: str) -> list[dict]:
         graph = CallGraph.from_facts(result.facts.values())
         called = {plain(c) for callees in graph.callees.values() for c in callees}
         called |= {c for callees in graph.callees.values() for c in callees}
+        placed = graph.placements()
         rows = []
         for d in result.diagnostics:
             function = f"{project.module_of(d.path)}.{d.enclosing}"
@@ -102,10 +163,11 @@ def features(tree: str, root: str) -> list[dict]:
                     "code": d.code,
                     "confidence": d.confidence,
                     "size": d.input_size or "none",
-                    "path_kind": path_of(d, graph, function, called),
+                    "path_kind": path_of(d, graph, function, called, placed),
                     "iterable": iterable(d, graph, function),
                     "effect": "helper" if any("(via " in m for m in messages) else "direct",
                     "grouped": bool(d.related),
+                    "guarded": guarded(d),
                     "subject": d.loop_subject,
                     "function": function,
                 }
