@@ -11,9 +11,10 @@ and what the project's call graph says about its function:
 - ``path``: ``hot: by itself`` (the walk placed the function hot: a handler, a task, a
   consumer), ``hot: service loop`` (called on each pass of a service's main loop), ``hot:
   reached`` (the walk left it unplaced or weakly cold, and a hot function reaches it
-  through the index), ``cold: <why>``, ``unplaced:
-  called`` (project callers, none hot), ``unplaced: entry`` (nobody in the project calls
-  it) or ``module level``;
+  through the index; the index records no placement for a function that calls no project
+  function, so such a leaf, hot by itself and also reached, counts here), ``cold:
+  <why>``, ``unplaced: called`` (project callers, none hot), ``unplaced: entry`` (nobody
+  in the project calls it) or ``module level``;
 - ``iterable``: what the loop iterates, from the loop header's text and the function's
   parameters: ``query``, ``parameter``, ``self attribute``, ``attribute``, ``call
   result``, ``literal``, ``local name``, ``while``, ``none`` (outside a loop);
