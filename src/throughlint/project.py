@@ -23,28 +23,28 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from throughlint.cache import ResultCache, cache_name, content_hash, entry_digest
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
-from throughlint.engine import (
-    IndexMemo,
-    Job,
-    LintResult,
-    cached_items,
-    check_bytes,
-    deep_recursion,
-    has_internal_error,
-    resolve_index,
-    run_jobs,
-)
-from throughlint.index.reach import GraphMemo, needs_graph, refine
+from throughlint.index_memo import IndexMemo
 from throughlint.priority import callers_from_index, qualified_function
 from throughlint.relevance import focus
-from throughlint.rules import select_rules
+from throughlint.results import LintResult, has_internal_error
+from throughlint.rules import selected_codes
 from throughlint.settings import Settings
 from throughlint.snapshot import FileResult, FileState, Snapshot, file_stat, snapshot_path
 from throughlint.source import module_identity, source_roots
+
+if TYPE_CHECKING:
+    from throughlint.engine import Job
+    from throughlint.index.reach import GraphMemo
+    from throughlint.rules.base import Rule
+
+# The engine, the rules and the call graph (``engine``, ``index.reach``) are imported
+# where a file is linted or the index merged, not here: a run served from the project
+# snapshot (``throughlint FILE`` of an unchanged project) does neither.
 
 _PROBE = "__throughlint_probe__"  # a module name no file has: a folder's prefix
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
@@ -94,7 +94,7 @@ class Project:
     _known: dict[str, _Known] = field(default_factory=dict, repr=False)
     _state: str | None = field(default=None, repr=False)
     _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
-    _graph: GraphMemo = field(default_factory=GraphMemo, repr=False)
+    _graph: GraphMemo | None = field(default=None, repr=False)
     _absolute: dict[str, str] = field(default_factory=dict, repr=False)
     # folder -> (root, dotted prefix of its modules): ``module_of`` per folder, not per file
     _folders: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
@@ -110,18 +110,32 @@ class Project:
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
-        self._rules = tuple(
-            select_rules(
-                self.settings.select,
-                self.settings.extend_select,
-                self.settings.ignore,
-                self.settings.preview,
-            )
+        self._codes = selected_codes(
+            self.settings.select,
+            self.settings.extend_select,
+            self.settings.ignore,
+            self.settings.preview,
         )
         self._roots = source_roots(self.settings)
-        self._job = Job(
-            self.settings, tuple(rule.code for rule in self._rules), self.show_traceback
-        )
+        self._selected: tuple[Rule, ...] | None = None
+
+    @property
+    def _rules(self) -> tuple[Rule, ...]:
+        """The selected rules, imported when a file is first linted."""
+        if self._selected is None:
+            from throughlint.rules import select_rules
+
+            settings = self.settings
+            self._selected = select_rules(
+                settings.select, settings.extend_select, settings.ignore, settings.preview
+            )
+        return self._selected
+
+    def _job(self, **changes) -> Job:
+        """What a worker needs to lint (``engine.Job``)."""
+        from throughlint.engine import Job
+
+        return Job(self.settings, self._codes, self.show_traceback, **changes)
 
     @classmethod
     def for_paths(cls, settings: Settings, paths: Sequence[str], **options) -> Project:
@@ -268,7 +282,9 @@ class Project:
             state[absolute[path]] = [*stats[path], module, digest]
             if facts:
                 found[path] = facts
-        job = Job(self.settings, self._job.rule_codes, facts_only=True, project_modules=top_level)
+        from throughlint.engine import Job, run_jobs
+
+        job = Job(self.settings, self._codes, facts_only=True, project_modules=top_level)
         for path, digest, _, facts in run_jobs(missing, job, self.jobs):
             if digest is None:
                 continue
@@ -338,6 +354,9 @@ class Project:
         result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
         if self._from_snapshot(discovery.files, result):
             return result
+        from throughlint.engine import cached_items, resolve_index, run_jobs
+        from throughlint.index.reach import refine
+
         cache = self.cache()
         modules = self.project_modules(discovery.files)
         pending: list[str] = []
@@ -356,7 +375,7 @@ class Project:
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
             if facts:
                 file_facts[path] = facts
-        job = replace(self._job, project_modules=modules)
+        job = self._job(project_modules=modules)
         for path, digest, items, facts in run_jobs(pending, job, self.jobs):
             if cache is not None and digest is not None and not has_internal_error(items):
                 cache.put(path, digest, items, facts)
@@ -580,6 +599,9 @@ class Project:
     ) -> LintResult:
         """``lint_buffer`` with each call's own finding and the held-back counts beside
         what is shown (the language server's fixes, the summary of ``throughlint -``)."""
+        from throughlint.engine import check_bytes, deep_recursion, resolve_index
+        from throughlint.index.reach import GraphMemo, needs_graph, refine
+
         data = text if isinstance(text, bytes) else text.encode(encoding)
         name = shown or path
         facts_out: list = []
@@ -602,6 +624,8 @@ class Project:
                 every = self._in_project_order(others, {path: own}) if own else others
                 if pending:
                     diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
+                if self._graph is None:
+                    self._graph = GraphMemo()
                 diagnostics = refine(diagnostics, every, self.module_of, self._graph, [path])
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
