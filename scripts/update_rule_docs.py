@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from throughlint.catalogue import reference_page, tier
-from throughlint.rules import all_rules
+from throughlint.rules import all_rules, module_names, rule_modules
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 CODES_FILE = Path(__file__).resolve().parent.parent / "src" / "throughlint" / "rules" / "_codes.py"
@@ -29,11 +29,18 @@ def expected_codes() -> str:
         "",
         "from __future__ import annotations",
         "",
-        "RULES: tuple[tuple[str, str, bool, bool], ...] = (",
+        "# (module, code, name, preview, uses the project index), by code",
+        "RULES: tuple[tuple[str, str, str, bool, bool], ...] = (",
     ]
-    for rule in all_rules():
-        code, name = json.dumps(rule.code), json.dumps(rule.name)
-        lines.append(f"    ({code}, {name}, {rule.preview}, {rule.uses_index}),")
+    for module, rule in sorted(rule_modules().items(), key=lambda item: item[1].code):
+        module, code, name = (json.dumps(text) for text in (module, rule.code, rule.name))
+        lines.append(f"    ({module}, {code}, {name}, {rule.preview}, {rule.uses_index}),")
+    lines.append(")")
+    lines.append("# every module of the package the table was generated from (rules and helpers)")
+    lines.append("MODULES: frozenset[str] = frozenset(")
+    lines.append("    {")
+    lines.extend(f"        {json.dumps(name)}," for name in sorted(module_names()))
+    lines.append("    }")
     lines.append(")")
     return "\n".join(lines) + "\n"
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from throughlint.cache import ResultCache, cache_name, content_hash, entry_digest
+from throughlint.cache import ResultCache, cache_name, cache_state, content_hash, entry_digest
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
 from throughlint.index_memo import IndexMemo
@@ -34,7 +34,7 @@ from throughlint.relevance import focus
 from throughlint.results import LintResult, has_internal_error
 from throughlint.rules import selected_codes
 from throughlint.settings import Settings
-from throughlint.snapshot import FileResult, FileState, Snapshot, file_stat, snapshot_path
+from throughlint.snapshot import FileResult, FileState, Snapshot, snapshot_path
 from throughlint.source import module_identity, source_roots
 
 if TYPE_CHECKING:
@@ -366,8 +366,13 @@ class Project:
         for path in discovery.files:
             module = self.module_of(path)
             key = _file_key(path, module) if cache is not None else None
-            linted[path] = [*key[0], module, key[1]] if key is not None else None
-            cached = cached_items(cache, path, key[1]) if cache and key else None
+            linted[path] = [*key[0], module, key[2]] if key is not None else None
+            if cache is not None and key is not None:
+                # a later run of other files reads this one's content hash by its stat
+                absolute = os.path.abspath(path)
+                if cache.digest_by_stat(absolute, key[0]) != key[1]:
+                    cache.remember_stat(absolute, key[0], key[1])
+            cached = cached_items(cache, path, key[2]) if cache and key else None
             facts = cache.facts(path) if cache is not None and cached is not None else None
             if cached is None or stale_facts(facts, modules):
                 pending.append(path)
@@ -422,6 +427,10 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
+        if not failures:  # the callers ranking needs, counted once (``adoption`` reads them)
+            functions = {qualified_function(d) for d in result.calls} - {""}
+            counts = callers_from_index(all_facts, functions) if functions else Counter()
+            result.call_sites = {name: counts[name] for name in functions}
         if cache is not None and not failures:
             pending_files = any((facts or {}).get("p") for facts in file_facts.values())
             self._save_snapshot(
@@ -468,7 +477,7 @@ class Project:
         snapshot = Snapshot.load(snapshot_path(cache_file))
         if snapshot is None or snapshot.root != self.root:
             return False
-        if file_stat(cache_file) != snapshot.cache:
+        if cache_state(cache_file) != snapshot.cache:
             return False
         project = self.files()
         state = snapshot.files
@@ -494,7 +503,7 @@ class Project:
         for path in linted:
             known = state.get(full[path])
             key = _file_key(path, self.module_of(path)) if known is not None else None
-            if key is None or key[1] != known[3]:  # type: ignore[index]
+            if key is None or key[2] != known[3]:  # type: ignore[index]
                 return False
         stored = snapshot.read(dict.fromkeys(full.values()))
         if stored is None:
@@ -544,7 +553,7 @@ class Project:
         project = {self._absolute.get(path) or os.path.abspath(path) for path in self.files()}
         if len(state) != len(project) or not project.issuperset(state):
             return
-        cache_stat = file_stat(cache_path)
+        cache_stat = cache_state(cache_path)
         if cache_stat is None:
             return
         target = snapshot_path(cache_path)
@@ -560,15 +569,14 @@ class Project:
         for diagnostic in result.calls:
             if diagnostic.path in by_path:
                 by_path[diagnostic.path].append(diagnostic)
-        functions = {qualified_function(d) for d in result.calls} - {""}
-        counts = callers_from_index(result.facts, functions) if functions else Counter()
+        counts = result.call_sites or {}
         for path, calls in by_path.items():
             if has_internal_error([(d.code,) for d in calls]):
                 continue  # never stored: a run with --show-traceback lints it again
             own = {qualified_function(d) for d in calls} - {""}
             pending = bool((file_facts.get(path) or {}).get("p"))
             stored = FileResult(
-                [list(d.to_tuple()) for d in calls], pending, {f: counts[f] for f in own}
+                [list(d.to_tuple()) for d in calls], pending, {f: counts.get(f, 0) for f in own}
             )
             snapshot.put(os.path.abspath(path), stored)
         snapshot.save()
@@ -649,15 +657,16 @@ def lint_paths(
     return project.lint_paths(paths)
 
 
-def _file_key(path: str, module: str) -> tuple[tuple[int, int], str] | None:
-    """A file's (mtime, size), taken before it is read, and its cache key."""
+def _file_key(path: str, module: str) -> tuple[tuple[int, int], str, str] | None:
+    """A file's (mtime, size), taken before it is read, its content hash and its cache key."""
     try:
         info = os.stat(path)
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size), entry_digest(content_hash(data), module)
+    content = content_hash(data)
+    return (info.st_mtime_ns, info.st_size), content, entry_digest(content, module)
 
 
 def stale_facts(facts: dict | None, modules: frozenset[str]) -> bool:

@@ -12,7 +12,7 @@ import pkgutil
 from functools import cache
 from typing import TYPE_CHECKING
 
-from throughlint.rules._codes import RULES
+from throughlint.rules._codes import MODULES, RULES
 
 if TYPE_CHECKING:
     from throughlint.rules.base import Rule
@@ -20,21 +20,43 @@ if TYPE_CHECKING:
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    from throughlint.rules.base import Rule
-
-    rules = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name == "base":
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        rule = getattr(module, "RULE", None)
-        if isinstance(rule, Rule):
-            rules.append(rule)
-    rules.sort(key=lambda rule: rule.code)
+    rules = sorted(rule_modules().values(), key=lambda rule: rule.code)
     codes = [rule.code for rule in rules]
     if len(codes) != len(set(codes)):
         raise RuntimeError(f"duplicate rule codes: {codes}")
     return tuple(rules)
+
+
+def rule_modules() -> dict[str, Rule]:
+    """Every rule by the name of its module (all of them imported)."""
+    from throughlint.rules.base import Rule
+
+    found = {}
+    for name in module_names():
+        module = importlib.import_module(f"{__name__}.{name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule):
+            found[name] = rule
+    return found
+
+
+def module_names() -> list[str]:
+    return [
+        info.name
+        for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_") and info.name != "base"
+    ]
+
+
+@cache
+def _catalogue() -> tuple[tuple[str, str, bool, bool], ...]:
+    """(code, name, preview, uses the project index) of every rule, by code: from the
+    generated table while the package holds the modules it was generated from (a listing
+    of the folder, no import), else from the rules themselves (a rule module added and
+    the table not generated again, or one placed on the package's path at run time)."""
+    if frozenset(module_names()) == MODULES:
+        return tuple(row[1:] for row in RULES)
+    return tuple((rule.code, rule.name, rule.preview, rule.uses_index) for rule in all_rules())
 
 
 def rule_by_code(code: str) -> Rule | None:
@@ -47,7 +69,7 @@ def rule_by_code(code: str) -> Rule | None:
 
 def known_codes() -> tuple[str, ...]:
     """Codes of all rules, plus the codes the engine itself reports."""
-    return ("TL000", *(code for code, *_ in RULES))
+    return ("TL000", *(code for code, *_ in _catalogue()))
 
 
 def selected_codes(
@@ -60,7 +82,7 @@ def selected_codes(
     ruff. Preview rules are chosen only with ``preview``, even when selected by exact code."""
     return tuple(
         code
-        for code, _, in_preview, _ in RULES
+        for code, _, in_preview, _ in _catalogue()
         if (preview or not in_preview) and is_selected(code, select + extend_select, ignore)
     )
 
@@ -79,7 +101,7 @@ def select_rules(
 def any_uses_index(codes: tuple[str, ...]) -> bool:
     """Whether one of the rules ``codes`` needs the project index."""
     wanted = frozenset(codes)
-    return any(uses for code, _, _, uses in RULES if code in wanted)
+    return any(uses for code, _, _, uses in _catalogue() if code in wanted)
 
 
 def preview_only_selectors(selectors: tuple[str, ...]) -> list[str]:
@@ -89,7 +111,7 @@ def preview_only_selectors(selectors: tuple[str, ...]) -> list[str]:
     for selector in selectors:
         if selector == "ALL":
             continue
-        matched = [preview for code, _, preview, _ in RULES if code.startswith(selector)]
+        matched = [preview for code, _, preview, _ in _catalogue() if code.startswith(selector)]
         if matched and all(matched):
             found.append(selector)
     return found
