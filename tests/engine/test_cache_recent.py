@@ -5,8 +5,11 @@ cache file they complete, and folded into it when they grow."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
+
+from conftest import FIXTURES
 
 BAD = "import queue\nq = queue.Queue()\n"
 
@@ -116,3 +119,46 @@ def test_a_full_run_records_the_stat_of_every_file(run_cli, many):
     stats = json.loads(whole.read_text())["stat"]
     assert len(stats) == 80
     assert all(key.endswith(".py") for key in stats)
+
+
+@pytest.fixture
+def shop(tmp_path):
+    shutil.copytree(FIXTURES / "projects" / "django_shop", tmp_path / "django_shop")
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("change", ["rename the helper", "make it query", "add a module"])
+def test_another_files_facts_from_the_recent_entries(run_cli, shop, change):
+    """Pre-commit lints the edited helper first, then its caller: the caller's run reads
+    the helper's new facts from the recent entries, and agrees with a run without cache."""
+    _diagnostics(run_cli, "django_shop", cwd=shop)
+    target = "django_shop/services.py"
+    before = _diagnostics(run_cli, target, cwd=shop)
+    helpers = shop / "django_shop" / "helpers.py"
+    text = helpers.read_text()
+    if change == "rename the helper":
+        helpers.write_text(text.replace("def load_author(", "def fetch_author("))
+        linted = "django_shop/helpers.py"
+    elif change == "make it query":
+        helpers.write_text(
+            text.replace(
+                'return f"{book.title}: {book.pk}"',
+                'return f"{book.title}: {Book.objects.filter(pk=book.pk).count()}"',
+            )
+        )
+        linted = "django_shop/helpers.py"
+    else:
+        (shop / "django_shop" / "extra.py").write_text(
+            "from django_shop.models import Author\n\n\ndef one(pk):\n"
+            "    return Author.objects.get(pk=pk)\n"
+        )
+        linted = "django_shop/extra.py"
+    _diagnostics(run_cli, linted, cwd=shop)
+    _, recent = _files(shop)
+    assert recent.exists()
+    found = _diagnostics(run_cli, target, cwd=shop)
+    assert found == _diagnostics(run_cli, "--no-cache", target, cwd=shop)
+    assert (found != before) == (change != "add a module")  # the helper's edit is seen
+    everything = _diagnostics(run_cli, "django_shop", cwd=shop)
+    assert everything == _diagnostics(run_cli, "--no-cache", "django_shop", cwd=shop)
