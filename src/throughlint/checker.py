@@ -12,6 +12,7 @@ from functools import cache
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.effects.database import DbCall, name_tier
 from throughlint.finding_context import FindingContext, finding_context
+from throughlint.results import INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME
 from throughlint.rules.base import Rule
 from throughlint.semantic.input_size import UNKNOWN, input_size, loop_callee, loop_parameter
 from throughlint.semantic.loops import (
@@ -32,8 +33,6 @@ from throughlint.source import SourceFile
 Handler = tuple[Rule, Callable[["Checker", ast.AST], None]]
 Dispatch = dict[type, tuple[Handler, ...]]
 
-INTERNAL_ERROR_CODE = "TL999"
-INTERNAL_ERROR_NAME = "internal-error"
 
 # (handlers, structural visitor, child fields worth visiting, is a statement) for one
 # node type
