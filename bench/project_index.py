@@ -5,8 +5,9 @@ index, and a language-server re-lint of a 1,000-line buffer.
     python bench/project_index.py [FOLDER]   # builds FOLDER (default: a temporary one)
 
 Times are CPU seconds (user + system) of the child process, medians of 3 runs; the
-buffer re-lint is timed in-process after a first lint that loads the index, beside the
-same buffer linted alone (the walk's own share).
+buffer re-lint is timed in-process after a first lint that loads the index (an edit
+within a line, and an edit that moves every line), beside the same buffer linted alone
+(the walk's own share).
 
 The one-file run is timed twice: on an unchanged project after a full run (the findings
 come from the project snapshot, ``snapshot.py``), and with the file edited before each
@@ -148,6 +149,12 @@ def main() -> int:
         project.lint_buffer(path, edited)
         times.append(time.process_time() - start)
     print(f"LSP re-lint, 1,000-line buffer: {statistics.median(times):.3f} s CPU (target 0.1)")
+    times = []
+    for edit in range(3):  # lines inserted at the top: every witness text's line moves
+        start = time.process_time()
+        project.lint_buffer(path, "\n" * (edit + 1) + text)
+        times.append(time.process_time() - start)
+    print(f"LSP re-lint after an edit that moves lines: {statistics.median(times):.3f} s CPU")
     from throughlint.engine import lint_text
 
     start = time.process_time()

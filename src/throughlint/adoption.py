@@ -16,11 +16,10 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from throughlint.checker import INTERNAL_ERROR_CODE
 from throughlint.diagnostics import Diagnostic
-from throughlint.engine import PARSE_ERROR_CODE, LintResult
 from throughlint.fingerprints import fingerprints
 from throughlint.reporters.paths import display_root
+from throughlint.results import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, LintResult
 from throughlint.settings import Settings
 
 

@@ -4,12 +4,19 @@ the code, settings).
 JSON rather than pickle: a cache folder can come from an untrusted checkout, and loading
 it must never run code. A corrupt or unreadable cache is treated as empty; an unwritable
 one is skipped.
+
+A run that changes a few entries (one file edited before a pre-commit run) does not
+rewrite the whole file (12 MB for a 5,000-file project): the entries changed since it was
+written go to a small file beside it (``<cache>.recent``), which names the (mtime, size)
+of the file it completes and is read only while that file is unchanged. When it grows
+past a share of the entries, the whole cache is written again and it is removed.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import json
 import os
@@ -29,6 +36,11 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# throughlint cache folder\
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+# the recent entries are written alone while they are at most this many, or this share
+# of all entries: beyond, reading them beside the whole would cost more than rewriting it
+_RECENT_MIN = 64
+_RECENT_SHARE = 16
 
 
 @cache
@@ -68,6 +80,25 @@ def cache_name(settings_fingerprint: str) -> str:
     return f"v{__version__}-{build_digest()}-{settings_fingerprint}.json"
 
 
+def recent_path(cache_path: str) -> str:
+    """The file of the entries changed since the cache ``cache_path`` was written whole."""
+    return cache_path.removesuffix(".json") + ".recent"
+
+
+def cache_state(cache_path: str) -> list[int] | None:
+    """[mtime_ns, size] of the cache file and of its recent entries ([0, 0]: none), None
+    without a cache file: a run that changed the cache changed one of them."""
+    try:
+        info = os.stat(cache_path)
+    except OSError:
+        return None
+    try:
+        recent = os.stat(recent_path(cache_path))
+    except OSError:
+        return [info.st_mtime_ns, info.st_size, 0, 0]
+    return [info.st_mtime_ns, info.st_size, recent.st_mtime_ns, recent.st_size]
+
+
 class ResultCache:
     def __init__(self, directory: str, settings_fingerprint: str) -> None:
         self.directory = directory
@@ -78,6 +109,11 @@ class ResultCache:
         self.stats: dict[str, list[Any]] = {}
         self._dirty = False
         self._keys: dict[str, str] = {}
+        # the whole file's [mtime_ns, size] as read (None: none was read), and the keys of
+        # the entries and stats changed since it was written (``recent_path``)
+        self._whole: list[int] | None = None
+        self._recent: set[str] = set()
+        self._recent_stats: set[str] = set()
 
     def _key(self, path: str) -> str:
         """Entries are keyed by absolute path (normalised once per path: a run over a
@@ -94,14 +130,34 @@ class ResultCache:
     def load(self) -> ResultCache:
         try:
             with open(self.path, encoding="utf-8") as handle:
-                data = json.load(handle)
+                whole = os.fstat(handle.fileno())
+                data = json.loads(handle.read())
         except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deeply
             return self
         if isinstance(data, dict) and isinstance(data.get("files"), dict):
             self.entries = data["files"]
             if isinstance(data.get("stat"), dict):
                 self.stats = data["stat"]
+            self._whole = [whole.st_mtime_ns, whole.st_size]
+            self._load_recent()
         return self
+
+    def _load_recent(self) -> None:
+        """Lay the recent entries over the whole file's, when they complete this file."""
+        try:
+            with open(recent_path(self.path), encoding="utf-8") as handle:
+                data = json.loads(handle.read())
+        except (OSError, ValueError, RecursionError):
+            return
+        if not isinstance(data, dict) or data.get("whole") != self._whole:
+            return  # written beside another state of the whole file: stale
+        files, stats = data.get("files"), data.get("stat")
+        if not isinstance(files, dict) or not isinstance(stats, dict):
+            return
+        self.entries.update(files)
+        self.stats.update(stats)
+        self._recent.update(files)
+        self._recent_stats.update(stats)
 
     def digest_by_stat(self, path: str, stat: tuple[int, int]) -> str | None:
         """The content hash recorded for ``path`` when its (mtime, size) was ``stat``."""
@@ -111,7 +167,9 @@ class ResultCache:
         return None
 
     def remember_stat(self, path: str, stat: tuple[int, int], digest: str) -> None:
-        self.stats[self._key(path)] = [stat[0], stat[1], digest]
+        key = self._key(path)
+        self.stats[key] = [stat[0], stat[1], digest]
+        self._recent_stats.add(key)
         self._dirty = True
 
     def get(self, path: str, digest: str) -> list | None:
@@ -157,7 +215,9 @@ class ResultCache:
             if own:
                 text = json.dumps(own, separators=(",", ":")).encode()
                 entry.append(base64.b64encode(text).decode("ascii"))
-        self.entries[self._key(path)] = entry
+        key = self._key(path)
+        self.entries[key] = entry
+        self._recent.add(key)
         self._dirty = True
 
     def save(self) -> None:
@@ -166,16 +226,52 @@ class ResultCache:
         try:
             os.makedirs(self.directory, exist_ok=True)
             self._write_markers()
+            if self._save_recent():
+                self._dirty = False
+                return
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 document = {"files": self.entries, "stat": self.stats}
                 # ``dumps``, not ``dump``: ``dump`` writes through the pure-Python encoder
                 # (0.7 s against 0.2 s for the 12 MB cache of a 5,000-file project)
                 handle.write(json.dumps(document, separators=(",", ":")))
+                handle.flush()
+                whole = os.fstat(handle.fileno())
             os.replace(temporary, self.path)
         except OSError:
             return
+        # the recent entries are in the whole file now (and stale: it has another stat)
+        self._whole = [whole.st_mtime_ns, whole.st_size]
+        self._recent.clear()
+        self._recent_stats.clear()
+        with contextlib.suppress(OSError):
+            os.remove(recent_path(self.path))
         self._dirty = False  # written: a long-lived project saves again only after a change
+
+    def _save_recent(self) -> bool:
+        """Write only the entries changed since the whole file was (False: write it whole:
+        there is none, it changed since it was read, or they are too many)."""
+        if self._whole is None:
+            return False
+        limit = max(_RECENT_MIN, len(self.entries) // _RECENT_SHARE)
+        if len(self._recent) > limit or len(self._recent_stats) > limit:
+            return False
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return False
+        if [info.st_mtime_ns, info.st_size] != self._whole:
+            return False  # written by another run since: this one's state is written whole
+        document = {
+            "whole": self._whole,
+            "files": {key: self.entries[key] for key in self._recent},
+            "stat": {key: self.stats[key] for key in self._recent_stats},
+        }
+        descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(document, separators=(",", ":")))
+        os.replace(temporary, recent_path(self.path))
+        return True
 
     def _write_markers(self) -> None:
         for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):

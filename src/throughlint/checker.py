@@ -12,6 +12,7 @@ from functools import cache
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.effects.database import DbCall, name_tier
 from throughlint.finding_context import FindingContext, finding_context
+from throughlint.results import INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME
 from throughlint.rules.base import Rule
 from throughlint.semantic.input_size import UNKNOWN, input_size, loop_callee, loop_parameter
 from throughlint.semantic.loops import (
@@ -24,7 +25,7 @@ from throughlint.semantic.loops import (
 )
 from throughlint.semantic.model import Frame, SemanticModel
 from throughlint.semantic.per_pass import is_constant_iterable
-from throughlint.semantic.placement import code_kind, file_kind, has_main_guard
+from throughlint.semantic.placement import code_kind, file_kind, script_entries
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
@@ -32,8 +33,6 @@ from throughlint.source import SourceFile
 Handler = tuple[Rule, Callable[["Checker", ast.AST], None]]
 Dispatch = dict[type, tuple[Handler, ...]]
 
-INTERNAL_ERROR_CODE = "TL999"
-INTERNAL_ERROR_NAME = "internal-error"
 
 # (handlers, structural visitor, child fields worth visiting, is a statement) for one
 # node type
@@ -154,7 +153,7 @@ class Checker:
         path = "/" + self.source.path.replace("\\", "/")
         self.semantic.is_package = path.endswith("/__init__.py")
         self._file_kind: str | None = None
-        self._script = False
+        self._script: frozenset[str] = frozenset()
         # the last answers of ``placement`` and ``where``, valid at the same walk position
         # (frame, scope and bindings): every call of a long loop body asks the same
         self._placed: tuple | None = None
@@ -289,7 +288,7 @@ class Checker:
         model = self.semantic
         if self._file_kind is None:
             self._file_kind = file_kind(self.source.path, self.settings.project_root)
-            self._script = has_main_guard(self.tree)
+            self._script = script_entries(self.tree)
         return code_kind(
             self.source.path, model.function, model.classes, self._file_kind, self._script
         )

@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+# what a finding's innermost loop iterates (``Diagnostic.loop_input``), when ranking
+# cares: rows of a query, or an input of no known bound (``finding_context.py``)
+QUERY, UNBOUNDED = "query", "unbounded"
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"

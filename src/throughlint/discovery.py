@@ -6,7 +6,6 @@ import fnmatch
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -215,6 +214,8 @@ def _git_ignored(top: str, candidates: list[str]) -> set[str]:
     when the folder named on the command line is itself ignored (the user asked for it)."""
     if not _inside_git_work_tree(top):
         return set()
+    import subprocess  # only inside a work tree: a run outside one does not pay for it
+
     own = os.path.abspath(top)
     try:
         completed = subprocess.run(

@@ -14,14 +14,11 @@ import json
 import os
 import sys
 import traceback
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from throughlint.cache import ResultCache, content_hash, entry_digest
 from throughlint.checker import (
-    INTERNAL_ERROR_CODE,
-    INTERNAL_ERROR_NAME,
     Checker,
     Dispatch,
     build_dispatch,
@@ -31,6 +28,13 @@ from throughlint.collection import raise_threshold
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
 from throughlint.index.roots import separate_roots, shared_modules
+from throughlint.index_memo import IndexMemo
+from throughlint.results import (
+    INTERNAL_ERROR_CODE,
+    INTERNAL_ERROR_NAME,
+    PARSE_ERROR_CODE,
+    PARSE_ERROR_NAME,
+)
 from throughlint.rules import all_rules, rule_by_code, select_rules
 from throughlint.rules.base import Rule
 from throughlint.settings import Settings
@@ -43,36 +47,8 @@ from throughlint.source import (
 )
 from throughlint.suppression import filter_suppressed, is_suppressed
 
-PARSE_ERROR_CODE = "TL000"
-PARSE_ERROR_NAME = "unreadable-source"
 _PARALLEL_MIN_FILES = 24
 _RECURSION_LIMIT = 10_000
-
-
-@dataclass
-class LintResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: int = 0
-    errors: list[str] = field(default_factory=list)
-    # Project-index facts per linted file (the call graph ranks findings: priority.py).
-    facts: dict[str, dict] = field(default_factory=dict, repr=False)
-    # How the run went: ``notes`` for ``--verbose`` (where the index's facts came from),
-    # ``notices`` always unless ``--quiet`` (a cold index).
-    notes: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    # ``diagnostics`` is what the front-ends show: grouped at loops, cold and constant
-    # findings held back (``relevance.py``, applied by ``Project``). ``calls`` is every
-    # call's own finding before that (what ``--fix`` works on); ``held_back`` counts what
-    # was left out, by reason.
-    calls: list[Diagnostic] = field(default_factory=list, repr=False)
-    held_back: Counter[str] = field(default_factory=Counter)
-    # the callers of the functions of ``calls`` (``priority.call_sites``), when the run
-    # had them without the facts (served from the project snapshot: ``facts`` is empty)
-    call_sites: dict[str, int] | None = field(default=None, repr=False)
-
-    @property
-    def internal_errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.code == INTERNAL_ERROR_CODE]
 
 
 @dataclass(frozen=True)
@@ -108,30 +84,6 @@ def lint_text(
     if facts and facts[0]:
         diagnostics += resolve_index({path: facts[0]}, [path], source_roots(settings))
     return sorted(diagnostics, key=lambda d: d.sort_key)
-
-
-@dataclass
-class IndexMemo:
-    """The last merged index and what it was built from: a long-lived project (the
-    language server) re-lints one buffer against files that did not change, and while
-    the buffer's own facts stay the same (an edit inside a function body), the index is
-    reused instead of rebuilt."""
-
-    identities: dict[str, tuple[str, str]] = field(default_factory=dict)
-    packages: dict[str, str] = field(default_factory=dict)  # folder -> dotted package
-    files: frozenset[str] = frozenset()
-    shared: tuple[dict[str, set[str]], list[str]] | None = None
-    key: tuple = ()
-    index: ProjectIndex | None = None
-    # the facts the key names by ``id``, kept alive: no other object can take their ids
-    held: tuple[dict, ...] = ()
-
-    def forget_modules(self) -> None:
-        """Work out module names again (an ``__init__.py`` added or removed); the merged
-        index is kept, and reused while the facts it was built from are the same."""
-        self.identities.clear()
-        self.packages.clear()
-        self.shared = None
 
 
 def resolve_index(
@@ -215,11 +167,6 @@ def _project_findings(index: ProjectIndex, path: str, facts: dict) -> list[Diagn
                             pending_diagnostic(rule, path, pending, message, fix, *confidence)
                         )
     return found
-
-
-def has_internal_error(items: list) -> bool:
-    """A rule failure is never cached: the rerun with --show-traceback must lint again."""
-    return any(item[0] == INTERNAL_ERROR_CODE for item in items)
 
 
 def cached_result(cache: ResultCache | None, path: str, module: str) -> list | None:

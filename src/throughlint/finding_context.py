@@ -9,6 +9,7 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from throughlint.diagnostics import QUERY, UNBOUNDED
 from throughlint.semantic.expressions import child_nodes
 from throughlint.semantic.scope import BindingKind
 
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
     from throughlint.settings import Settings
 
-QUERY, UNBOUNDED = "query", "unbounded"
 
 # Iterating these yields rows one by one from a database (canonical names, call results
 # end in "()"); anything reached from a connection factory counts as well.

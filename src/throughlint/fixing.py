@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from throughlint.diagnostics import Applicability, Diagnostic
-from throughlint.engine import LintResult, lint_text
+from throughlint.engine import lint_text
 from throughlint.relevance import focus
+from throughlint.results import LintResult
 from throughlint.settings import Settings
 from throughlint.source import SourceError, SourceFile, decode_source
 

@@ -26,8 +26,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from throughlint.diagnostics import Diagnostic
-from throughlint.finding_context import QUERY, UNBOUNDED
+from throughlint.diagnostics import QUERY, UNBOUNDED, Diagnostic
 from throughlint.relevance import held_back
 
 if TYPE_CHECKING:
@@ -123,9 +122,11 @@ def priorities_for(
 
 def index_facts(result, settings: Settings) -> dict[str, dict] | None:
     """The run's project-index facts, or None when no selected rule built the index."""
-    from throughlint.rules import select_rules
+    from throughlint.rules import any_uses_index, selected_codes
 
-    rules = select_rules(settings.select, settings.extend_select, settings.ignore, settings.preview)
-    if not any(getattr(rule, "uses_index", False) for rule in rules):
+    codes = selected_codes(
+        settings.select, settings.extend_select, settings.ignore, settings.preview
+    )
+    if not any_uses_index(codes):
         return None
     return getattr(result, "facts", None)

@@ -23,28 +23,28 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from throughlint.cache import ResultCache, cache_name, content_hash, entry_digest
+from throughlint.cache import ResultCache, cache_name, cache_state, content_hash, entry_digest
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
-from throughlint.engine import (
-    IndexMemo,
-    Job,
-    LintResult,
-    cached_items,
-    check_bytes,
-    deep_recursion,
-    has_internal_error,
-    resolve_index,
-    run_jobs,
-)
-from throughlint.index.reach import GraphMemo, needs_graph, refine
+from throughlint.index_memo import IndexMemo
 from throughlint.priority import callers_from_index, qualified_function
 from throughlint.relevance import focus
-from throughlint.rules import select_rules
+from throughlint.results import LintResult, has_internal_error
+from throughlint.rules import selected_codes
 from throughlint.settings import Settings
-from throughlint.snapshot import FileResult, FileState, Snapshot, file_stat, snapshot_path
+from throughlint.snapshot import FileResult, FileState, Snapshot, snapshot_path
 from throughlint.source import module_identity, source_roots
+
+if TYPE_CHECKING:
+    from throughlint.engine import Job
+    from throughlint.index.reach import GraphMemo
+    from throughlint.rules.base import Rule
+
+# The engine, the rules and the call graph (``engine``, ``index.reach``) are imported
+# where a file is linted or the index merged, not here: a run served from the project
+# snapshot (``throughlint FILE`` of an unchanged project) does neither.
 
 _PROBE = "__throughlint_probe__"  # a module name no file has: a folder's prefix
 _PROJECT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
@@ -94,7 +94,7 @@ class Project:
     _known: dict[str, _Known] = field(default_factory=dict, repr=False)
     _state: str | None = field(default=None, repr=False)
     _memo: IndexMemo = field(default_factory=IndexMemo, repr=False)
-    _graph: GraphMemo = field(default_factory=GraphMemo, repr=False)
+    _graph: GraphMemo | None = field(default=None, repr=False)
     _absolute: dict[str, str] = field(default_factory=dict, repr=False)
     # folder -> (root, dotted prefix of its modules): ``module_of`` per folder, not per file
     _folders: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
@@ -110,18 +110,32 @@ class Project:
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
-        self._rules = tuple(
-            select_rules(
-                self.settings.select,
-                self.settings.extend_select,
-                self.settings.ignore,
-                self.settings.preview,
-            )
+        self._codes = selected_codes(
+            self.settings.select,
+            self.settings.extend_select,
+            self.settings.ignore,
+            self.settings.preview,
         )
         self._roots = source_roots(self.settings)
-        self._job = Job(
-            self.settings, tuple(rule.code for rule in self._rules), self.show_traceback
-        )
+        self._selected: tuple[Rule, ...] | None = None
+
+    @property
+    def _rules(self) -> tuple[Rule, ...]:
+        """The selected rules, imported when a file is first linted."""
+        if self._selected is None:
+            from throughlint.rules import select_rules
+
+            settings = self.settings
+            self._selected = select_rules(
+                settings.select, settings.extend_select, settings.ignore, settings.preview
+            )
+        return self._selected
+
+    def _job(self, **changes) -> Job:
+        """What a worker needs to lint (``engine.Job``)."""
+        from throughlint.engine import Job
+
+        return Job(self.settings, self._codes, self.show_traceback, **changes)
 
     @classmethod
     def for_paths(cls, settings: Settings, paths: Sequence[str], **options) -> Project:
@@ -268,7 +282,9 @@ class Project:
             state[absolute[path]] = [*stats[path], module, digest]
             if facts:
                 found[path] = facts
-        job = Job(self.settings, self._job.rule_codes, facts_only=True, project_modules=top_level)
+        from throughlint.engine import Job, run_jobs
+
+        job = Job(self.settings, self._codes, facts_only=True, project_modules=top_level)
         for path, digest, _, facts in run_jobs(missing, job, self.jobs):
             if digest is None:
                 continue
@@ -338,6 +354,9 @@ class Project:
         result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
         if self._from_snapshot(discovery.files, result):
             return result
+        from throughlint.engine import cached_items, resolve_index, run_jobs
+        from throughlint.index.reach import refine
+
         cache = self.cache()
         modules = self.project_modules(discovery.files)
         pending: list[str] = []
@@ -347,8 +366,13 @@ class Project:
         for path in discovery.files:
             module = self.module_of(path)
             key = _file_key(path, module) if cache is not None else None
-            linted[path] = [*key[0], module, key[1]] if key is not None else None
-            cached = cached_items(cache, path, key[1]) if cache and key else None
+            linted[path] = [*key[0], module, key[2]] if key is not None else None
+            if cache is not None and key is not None:
+                # a later run of other files reads this one's content hash by its stat
+                absolute = os.path.abspath(path)
+                if cache.digest_by_stat(absolute, key[0]) != key[1]:
+                    cache.remember_stat(absolute, key[0], key[1])
+            cached = cached_items(cache, path, key[2]) if cache and key else None
             facts = cache.facts(path) if cache is not None and cached is not None else None
             if cached is None or stale_facts(facts, modules):
                 pending.append(path)
@@ -356,7 +380,7 @@ class Project:
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in cached)
             if facts:
                 file_facts[path] = facts
-        job = replace(self._job, project_modules=modules)
+        job = self._job(project_modules=modules)
         for path, digest, items, facts in run_jobs(pending, job, self.jobs):
             if cache is not None and digest is not None and not has_internal_error(items):
                 cache.put(path, digest, items, facts)
@@ -403,6 +427,10 @@ class Project:
                 with contextlib.suppress(OSError):
                     os.remove(cache.path)
         result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
+        if not failures:  # the callers ranking needs, counted once (``adoption`` reads them)
+            functions = {qualified_function(d) for d in result.calls} - {""}
+            counts = callers_from_index(all_facts, functions) if functions else Counter()
+            result.call_sites = {name: counts[name] for name in functions}
         if cache is not None and not failures:
             pending_files = any((facts or {}).get("p") for facts in file_facts.values())
             self._save_snapshot(
@@ -449,7 +477,7 @@ class Project:
         snapshot = Snapshot.load(snapshot_path(cache_file))
         if snapshot is None or snapshot.root != self.root:
             return False
-        if file_stat(cache_file) != snapshot.cache:
+        if cache_state(cache_file) != snapshot.cache:
             return False
         project = self.files()
         state = snapshot.files
@@ -475,7 +503,7 @@ class Project:
         for path in linted:
             known = state.get(full[path])
             key = _file_key(path, self.module_of(path)) if known is not None else None
-            if key is None or key[1] != known[3]:  # type: ignore[index]
+            if key is None or key[2] != known[3]:  # type: ignore[index]
                 return False
         stored = snapshot.read(dict.fromkeys(full.values()))
         if stored is None:
@@ -525,7 +553,7 @@ class Project:
         project = {self._absolute.get(path) or os.path.abspath(path) for path in self.files()}
         if len(state) != len(project) or not project.issuperset(state):
             return
-        cache_stat = file_stat(cache_path)
+        cache_stat = cache_state(cache_path)
         if cache_stat is None:
             return
         target = snapshot_path(cache_path)
@@ -541,15 +569,14 @@ class Project:
         for diagnostic in result.calls:
             if diagnostic.path in by_path:
                 by_path[diagnostic.path].append(diagnostic)
-        functions = {qualified_function(d) for d in result.calls} - {""}
-        counts = callers_from_index(result.facts, functions) if functions else Counter()
+        counts = result.call_sites or {}
         for path, calls in by_path.items():
             if has_internal_error([(d.code,) for d in calls]):
                 continue  # never stored: a run with --show-traceback lints it again
             own = {qualified_function(d) for d in calls} - {""}
             pending = bool((file_facts.get(path) or {}).get("p"))
             stored = FileResult(
-                [list(d.to_tuple()) for d in calls], pending, {f: counts[f] for f in own}
+                [list(d.to_tuple()) for d in calls], pending, {f: counts.get(f, 0) for f in own}
             )
             snapshot.put(os.path.abspath(path), stored)
         snapshot.save()
@@ -580,6 +607,9 @@ class Project:
     ) -> LintResult:
         """``lint_buffer`` with each call's own finding and the held-back counts beside
         what is shown (the language server's fixes, the summary of ``throughlint -``)."""
+        from throughlint.engine import check_bytes, deep_recursion, resolve_index
+        from throughlint.index.reach import GraphMemo, needs_graph, refine
+
         data = text if isinstance(text, bytes) else text.encode(encoding)
         name = shown or path
         facts_out: list = []
@@ -602,6 +632,8 @@ class Project:
                 every = self._in_project_order(others, {path: own}) if own else others
                 if pending:
                     diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
+                if self._graph is None:
+                    self._graph = GraphMemo()
                 diagnostics = refine(diagnostics, every, self.module_of, self._graph, [path])
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
@@ -625,15 +657,16 @@ def lint_paths(
     return project.lint_paths(paths)
 
 
-def _file_key(path: str, module: str) -> tuple[tuple[int, int], str] | None:
-    """A file's (mtime, size), taken before it is read, and its cache key."""
+def _file_key(path: str, module: str) -> tuple[tuple[int, int], str, str] | None:
+    """A file's (mtime, size), taken before it is read, its content hash and its cache key."""
     try:
         info = os.stat(path)
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size), entry_digest(content_hash(data), module)
+    content = content_hash(data)
+    return (info.st_mtime_ns, info.st_size), content, entry_digest(content, module)
 
 
 def stale_facts(facts: dict | None, modules: frozenset[str]) -> bool:

@@ -4,12 +4,13 @@ for, so a run over files of an unchanged project (``throughlint FILE`` after a f
 reads them instead of merging every file's facts and building the call graph again.
 
 The state is every file of the project (absolute path, (mtime, size), dotted module name
-and cache key: content and module, ``entry_digest``) and the result cache file's (mtime,
-size). A snapshot answers only when the project's files are the same set with the same
-stat and module names, the linted files hash to the same keys, and the result cache is
-the file it was written beside; anything else (an edit, a file added or removed, an
-``__init__.py`` that renames modules, a cache cleared or rewritten) is a miss, and the run
-builds the index as before and writes a new snapshot.
+and cache key: content and module, ``entry_digest``) and the result cache's (mtime, size)
+and its recent entries' (``cache.cache_state``). A snapshot answers only when the
+project's files are the same set with the same stat and module names, the linted files
+hash to the same keys, and the result cache is the one it was written beside; anything
+else (an edit, a file added or removed, an ``__init__.py`` that renames modules, a cache
+cleared or rewritten) is a miss, and the run builds the index as before and writes a new
+snapshot.
 
 Two files: ``<cache>.project`` (JSON: the state, and where each file's result is) and the
 results it names (``<cache>.results-<token>``, one JSON text per file, read by offset), so
@@ -47,7 +48,7 @@ class Snapshot:
     path: str
     root: str
     files: dict[str, FileState]
-    cache: list[int]  # the result cache file's [mtime_ns, size] when this was written
+    cache: list[int]  # the result cache's ``cache_state`` when this was written
     # the project index's warnings (module collisions); None when not worked out
     warnings: list[str] | None = None
     # absolute path -> [offset, length] of its result in ``blob``
@@ -146,12 +147,3 @@ class Snapshot:
 def snapshot_path(cache_path: str) -> str:
     """The snapshot beside the result cache ``cache_path`` (same version, build, settings)."""
     return cache_path.removesuffix(".json") + ".project"
-
-
-def file_stat(path: str) -> list[int] | None:
-    """[mtime_ns, size] of a file, or None."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return [info.st_mtime_ns, info.st_size]

@@ -288,3 +288,52 @@ def test_loops_counts_a_file_this_python_cannot_parse_as_in_no_loop(tmp_path):
     grouped = script("loops.py", "--cache", str(cache), "--apps", str(apps), "--reports", str(out))
     assert grouped.returncode == 0, grouped.stderr
     assert "| tinyapp |" in grouped.stdout
+
+
+JOBS = """\
+import sqlite3
+
+
+def sweep(conn: sqlite3.Connection, ids: list[int]) -> None:
+    for i in ids:
+        if i > 10:
+            conn.execute("UPDATE orders SET archived = 1 WHERE id = ?", (i,))
+"""
+
+
+def test_features_then_policy_tabulate_what_the_tool_knows_per_class(tmp_path):
+    """features.py lints each app in-process (what run.py --show-all reports) and records,
+    per finding, what the JSON leaves out; policy.py --features counts it per class."""
+    cache, apps = prepared(tmp_path, extra={"tinyapp/jobs.py": JOBS})
+    assert script("fetch.py", "--cache", str(cache), "--apps", str(apps)).returncode == 0
+    out = tmp_path / "reports"
+    common = ("--cache", str(cache), "--apps", str(apps), "--out", str(out))
+    ran = script("run.py", *common, "--show-all")
+    assert ran.returncode == 0, ran.stderr
+    featured = script("features.py", *common)
+    assert featured.returncode == 0, featured.stderr
+    rows = json.loads((out / "tinyapp.features.json").read_text())
+    by_path = {(r["path"], r["code"]): r for r in rows}
+    views = by_path["tinyapp/views.py", "TL103"]  # the write and the commit, grouped
+    assert (views["iterable"], views["effect"], views["grouped"]) == ("query", "direct", True)
+    assert (views["path_kind"], views["guarded"]) == ("hot: by itself", "no")  # views.py
+    jobs = by_path["tinyapp/jobs.py", "TL102"]
+    assert (jobs["iterable"], jobs["guarded"], jobs["path_kind"]) == (
+        "parameter",
+        "yes",
+        "hot: by itself",  # a module named jobs
+    )
+    header = "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+    sample = tmp_path / "sample.tsv"
+    sample.write_text(
+        header
+        + "1\tTL102\ttinyapp\ttinyapp/views.py\t6\tm\treal\tr\tunbounded\thot\n"
+        + "2\tTL102\ttinyapp\ttinyapp/jobs.py\t7\tm\tharmless\tr\tconstant\thot\n"
+    )
+    result = script("policy.py", "--all", str(out), str(sample), "--features", str(out))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "| query | 1 (1) | 0 (0) | 0 (0) | 100% |" in text
+    assert "| parameter | 0 (0) | 1 (1) | 0 (0) | 0% |" in text
+    assert "| yes | 0 (0) | 1 (1) | 0 (0) | 0% |" in text  # guarded
+    assert "| unbounded, hot | 1/1 | 1 | 100% |" in text  # the auditor's own columns

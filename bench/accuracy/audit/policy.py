@@ -4,7 +4,9 @@
 (``--list real``: each real row with the tool's placement and size instead; ``--reasons``:
 the rows the build holds back, by class, for each reason it gives; ``--sizes``: the tool's
 input size against the auditor's, as a confusion matrix, and ``--sizes --list CLASS`` the
-rows of that class where they disagree)
+rows of that class where they disagree; ``--features DIR``: what the tool knows at each
+finding, from ``features.py``'s ``<app>.features.json``, per class, for the rows the build
+shows and for all rows with a finding; the policies below that read ``f_`` fields need it)
 
 ``--all`` holds ``<app>.json`` reports made with ``--show-all`` (run.py ``--show-all``), so
 every finding carries its ``input_size``, ``path_kind`` and ``held_back`` reason. Each
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -71,6 +74,49 @@ POLICIES: dict[str, Policy] = {
 }
 
 
+def _hot(d: dict) -> bool:
+    return d.get("f_path_kind", "").startswith("hot")
+
+
+def _queue_or_pool(d: dict) -> bool:
+    """A queue or a pool made outside a loop (TL201, TL203 with no loop: no size)."""
+    return d["code"] in ("TL201", "TL203") and d.get("f_iterable") == "none"
+
+
+# what-ifs on ``features.py``'s fields (``--features``): positive evidence required
+FEATURE_POLICIES: dict[str, Policy] = {
+    "+ not hot and not unbounded (positive evidence)": lambda d: (
+        _shipped(d) or (not _hot(d) and _size(d) != "unbounded")
+    ),
+    "+ not hot, unless unbounded or a parameter / call result": lambda d: (
+        _shipped(d)
+        or (
+            not _hot(d)
+            and _size(d) != "unbounded"
+            and d.get("f_iterable") not in ("parameter", "call result")
+        )
+    ),
+    "+ nobody calls the function (unplaced entry)": lambda d: (
+        _shipped(d) or d.get("f_path_kind") == "unplaced: entry"
+    ),
+    "+ queues and pools outside a loop": lambda d: _shipped(d) or _queue_or_pool(d),
+    "+ queues and pools outside a loop, not in hot code": lambda d: (
+        _shipped(d) or (_queue_or_pool(d) and not _hot(d))
+    ),
+    "+ heuristic tier": lambda d: _shipped(d) or d.get("f_confidence") == "heuristic",
+    "+ a loop over a query off hot paths": lambda d: (
+        _shipped(d) or (d.get("f_iterable") == "query" and not _hot(d))
+    ),
+    "+ a loop over a query (any path)": lambda d: _shipped(d) or d.get("f_iterable") == "query",
+    "+ called on each pass of a service loop": lambda d: (
+        _shipped(d) or d.get("f_path_kind") == "hot: service loop"
+    ),
+    "+ a helper's summary off hot paths": lambda d: (
+        _shipped(d) or (d.get("f_effect") == "helper" and not _hot(d))
+    ),
+}
+
+
 def rows_of(files: list[str]) -> list[dict]:
     rows: list[dict] = []
     for file in files:
@@ -90,6 +136,72 @@ def findings(rows: list[dict], folder: str) -> list[dict | None]:
             indexes[app] = _index(report) if os.path.exists(report) else {}
         found.append(indexes[app].get((row["path"], int(row["line"]), family(row["rule"]))))
     return found
+
+
+FEATURES = ("code", "confidence", "size", "path_kind", "iterable", "effect", "grouped")
+FEATURES += ("guarded",)
+
+
+def with_features(found: list[dict | None], rows: list[dict], folder: str) -> None:
+    """Each finding gains ``f_<feature>`` from ``features.py``'s report of its app."""
+    tables: dict[str, dict] = {}
+    for row, d in zip(rows, found, strict=True):
+        if d is None:
+            continue
+        app = row["app"]
+        if app not in tables:
+            with open(os.path.join(folder, f"{app}.features.json"), encoding="utf-8") as handle:
+                tables[app] = {(f["path"], f["line"], f["code"]): f for f in json.load(handle)}
+        known = tables[app].get((d["path"], d["line"], d["code"]), {})
+        d.update({f"f_{name}": str(known.get(name, "?")) for name in FEATURES[1:]})
+        d["f_code"] = d["code"]
+
+
+def feature_table(rows: list[dict], found: list[dict | None], feature: str, shown: bool) -> dict:
+    """value -> {class: rows}, over the rows with a finding (only those shown: ``shown``)."""
+    table: dict[str, dict[str, int]] = {}
+    for row, d in zip(rows, found, strict=True):
+        if d is None or (shown and _shipped(d)):
+            continue
+        cell = table.setdefault(d[f"f_{feature}"], {"real": 0, "harmless": 0, "misread": 0})
+        cell[row["class"]] += 1
+    return table
+
+
+def print_features(rows: list[dict], found: list[dict | None]) -> None:
+    for feature in FEATURES:
+        print(f"\n{feature}: rows shown by the build (all rows with a finding)\n")
+        print("| value | real | harmless | misread | real share |")
+        print("|---|--:|--:|--:|--:|")
+        everything = feature_table(rows, found, feature, shown=False)
+        shown = feature_table(rows, found, feature, shown=True)
+        for value in sorted(everything, key=lambda v: -sum(everything[v].values())):
+            c = shown.get(value, {"real": 0, "harmless": 0, "misread": 0})
+            a = everything[value]
+            total = sum(c.values())
+            share = f"{c['real'] / total:.0%}" if total else "-"
+            print(
+                f"| {value} | {c['real']} ({a['real']}) | {c['harmless']} ({a['harmless']})"
+                f" | {c['misread']} ({a['misread']}) | {share} |"
+            )
+
+
+def print_ceiling(rows: list[dict], found: list[dict | None]) -> None:
+    """What a perfect size and path would give: the rows the build shows, kept only when
+    the auditor's own columns say unbounded (and hot)."""
+    shown = [r for r, d in zip(rows, found, strict=True) if d is not None and not _shipped(d)]
+    print("\nceiling: the rows shown, kept only by the auditor's own size and path\n")
+    print("| kept when the auditor says | real kept | rows kept | real share |")
+    print("|---|--:|--:|--:|")
+    real = sum(1 for r in rows if r["class"] == "real")
+    for title, test in (
+        ("unbounded", lambda r: r["input_size"] == "unbounded"),
+        ("unbounded, hot", lambda r: r["input_size"] == "unbounded" and r["path_kind"] == "hot"),
+        ("not constant or configured", lambda r: r["input_size"] not in ("constant", "configured")),
+    ):
+        kept = [r for r in shown if test(r)]
+        hits = sum(1 for r in kept if r["class"] == "real")
+        print(f"| {title} | {hits}/{real} | {len(kept)} | {hits / len(kept):.0%} |")
 
 
 def evaluate(rows: list[dict], found: list[dict | None], policy: Policy) -> dict[str, int]:
@@ -132,7 +244,8 @@ def describe(row: dict, d: dict | None) -> str:
         return f"{where}: no finding ({auditor})"
     tool = f"{d.get('path_kind') or '-'}, {d.get('input_size') or '-'}"
     held = f", held back: {d['held_back']}" if d.get("held_back") else ""
-    return f"{where}: {tool}{held} ({auditor})"
+    known = ", ".join(d[f"f_{name}"] for name in FEATURES[1:] if f"f_{name}" in d)
+    return f"{where}: {tool}{held} ({auditor})" + (f" [{known}]" if known else "")
 
 
 # the auditor's sizes, and the tool's (``small`` is the tool's own: the auditor's constant
@@ -185,9 +298,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", metavar="CLASS", help="list the rows of this class instead")
     parser.add_argument("--reasons", action="store_true", help="rows held back, by reason")
     parser.add_argument("--sizes", action="store_true", help="the tool's size vs the auditor's")
+    parser.add_argument("--features", metavar="DIR", help="features.py's reports: per class")
     options = parser.parse_args(argv)
     rows = rows_of(options.tsv)
     found = findings(rows, options.all)
+    policies = dict(POLICIES)
+    if options.features:
+        with_features(found, rows, options.features)
+        policies |= FEATURE_POLICIES
+        if not options.list:
+            print_features(rows, found)
+            print_ceiling(rows, found)
+            print()
     if options.sizes and options.list:
         for row, d in zip(rows, found, strict=True):
             if row["class"] == options.list and d is not None and not agrees(row, d):
@@ -211,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} classified rows; {missing} have no finding in the reports at all\n")
     print("| policy | real kept | harmless held back | misread held back | real share shown |")
     print("|---|--:|--:|--:|--:|")
-    for title, policy in POLICIES.items():
+    for title, policy in policies.items():
         c = evaluate(rows, found, policy)
         share = c["real_kept"] / c["shown"] if c["shown"] else 0.0
         print(

@@ -226,8 +226,8 @@ class LintItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, LintFailure):
-            from throughlint.engine import LintResult
             from throughlint.reporters import Report, render
+            from throughlint.results import LintResult
 
             diagnostics = excinfo.value.diagnostics
             result = LintResult(diagnostics=diagnostics, files=1)

@@ -7,7 +7,7 @@ import importlib
 from dataclasses import dataclass, field
 
 from throughlint.diagnostics import Diagnostic
-from throughlint.engine import LintResult
+from throughlint.results import LintResult
 from throughlint.settings import Settings
 
 FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")

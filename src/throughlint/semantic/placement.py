@@ -67,8 +67,10 @@ _CLI_STEMS = frozenset({"cli", "__main__"})
 # reaches it through the index (``WEAK_COLD``: ``index/reach.py`` overrides them).
 MAINTENANCE = "cold: maintenance"
 REGISTRATION = "cold: start-up registration"
-WEAK_COLD = frozenset({MAINTENANCE, REGISTRATION})
 START_UP = "cold: start-up"
+# a function a ``__main__`` guard calls: weak too (a hot caller elsewhere may import it)
+SCRIPT = "cold: script"
+WEAK_COLD = frozenset({MAINTENANCE, REGISTRATION, SCRIPT})
 _MAINTENANCE_WORDS = ("migrate", "upgrade", "downgrade", "reindex", "backfill")
 _REGISTRATION_NAMES = frozenset({"setup", "register", "autodiscover", "create_app", "init_app"})
 # an ASGI lifespan and start-up / shut-down hooks (``@app.on_event("shutdown")``)
@@ -120,16 +122,33 @@ def _file_kind(path: str, root: str) -> str:
     return ""
 
 
-def has_main_guard(tree: ast.Module) -> bool:
-    """``if __name__ == "__main__":`` at module level: the file is a script."""
+def script_entries(tree: ast.Module) -> frozenset[str]:
+    """The module's functions that its ``if __name__ == "__main__":`` block calls by name
+    (``main()``, ``sys.exit(run(sys.argv))``): script code. The rest of the module is
+    not: a daemon's module with a guard also serves whoever imports it; the functions only
+    the script's functions call are cold through the index (``index/reach.py``)."""
+    guard = _main_guard(tree)
+    if guard is None:
+        return frozenset()
+    defined = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    called = {
+        node.func.id
+        for statement in guard.body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    return frozenset(called & defined)
+
+
+def _main_guard(tree: ast.Module) -> ast.If | None:
     for statement in tree.body:
         if isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare):
             names = [statement.test.left, *statement.test.comparators]
             if any(isinstance(n, ast.Name) and n.id == "__name__" for n in names) and any(
                 isinstance(n, ast.Constant) and n.value == "__main__" for n in names
             ):
-                return True
-    return False
+                return statement
+    return None
 
 
 def code_kind(
@@ -137,9 +156,10 @@ def code_kind(
     function: ast.AST | None,
     classes: list[ast.ClassDef],
     file_cold: str,
-    script: bool,
+    script: frozenset[str] = frozenset(),
 ) -> str:
-    """Where the code at this point of the walk runs (see the module docstring)."""
+    """Where the code at this point of the walk runs (see the module docstring);
+    ``script``: the functions a ``__main__`` guard calls (``script_entries``)."""
     if file_cold:
         return file_cold
     if function is None:
@@ -167,8 +187,8 @@ def code_kind(
         return "cold: test"
     if stem == "admin":
         return "cold: admin action"
-    if script:
-        return "cold: script"
+    if not classes and name in script:
+        return SCRIPT
     return ""
 
 
