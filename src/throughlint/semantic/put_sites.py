@@ -42,6 +42,8 @@ _STARTERS = frozenset(
     | {"start_new_thread", "spawn", "apply_async", "call_soon", "call_soon_threadsafe"}
 )
 _THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process"})
+# calls after which a consumer may be running
+_CONSUMERS_START = _STARTERS | {"start", "create_task", "ensure_future", "gather", "map"}
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _DEPTH = 4
 
@@ -142,6 +144,22 @@ class _Producers:
                     return node
         return None
 
+    def _filled_before_start(self, site: ast.AST, function: ast.AST | None) -> bool:
+        """A put of the creating function that runs before any thread or job starts: the
+        queue is filled once with what the function already holds (the workers, which
+        only take from it, see a fixed set)."""
+        if function is not self.scope or self.method_scope:
+            return False
+        starts = [
+            node.lineno
+            for node in self.nodes
+            if isinstance(node, ast.Call)
+            and _tail(node.func) in _CONSUMERS_START
+            and self._function_of(node) is self.scope
+        ]
+        line = getattr(site, "lineno", None)
+        return bool(starts) and line is not None and line < min(starts)
+
     # --- one put -----------------------------------------------------------------------
 
     def bounded(self, site: ast.AST, item: ast.expr | None, depth: int = 0) -> bool:
@@ -169,6 +187,8 @@ class _Producers:
                 )
         if self._open_loop(site, function):
             return False
+        if self._filled_before_start(site, function):
+            return True
         if function is self.scope and not self.method_scope and self._in_for(site, function):
             return False  # the creating function feeds running consumers item by item
         if self._reads_parameters(site, item, function):
