@@ -211,21 +211,6 @@ OPEN = {
                 while True:
                     self.lines.put(self.source.readline())
         """,
-    "run-of-a-class-that-is-no-thread-runs-per-call": """
-        import queue
-
-
-        class Job:
-            def __init__(self, action):
-                self._results = queue.Queue()  # expect: TL201
-                self.action = action
-
-            def run(self):
-                self._results.put(self.action())
-
-            def results(self):
-                return self._results.get()
-        """,
     "workers-that-put-new-work-back": """
         import queue
         import threading
