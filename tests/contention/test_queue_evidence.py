@@ -126,6 +126,26 @@ UNBOUNDED = {
         """,
         "discovers",
     ),
+    "handed-to-a-class-of-this-file-that-puts-each-callers-item": (
+        """
+        import queue
+
+
+        class Sender:
+            def __init__(self, outbox):
+                self._outbox = outbox
+
+            def send(self, message):
+                self._outbox.put(message)
+
+
+        class Client:
+            def __init__(self):
+                self._pending = queue.Queue()  # expect: TL201
+                self._sender = Sender(self._pending)
+        """,
+        "caller's item",
+    ),
 }
 
 # producers all in view, none unbounded: default output clean, ``--preview`` reports
@@ -182,6 +202,34 @@ WEAK = {
             def results(self):
                 return self._results.get()
         """,
+    "handed-to-this-files-thread-class-that-puts-one-result": """
+        import queue
+        import threading
+
+
+        class TaskProcess(threading.Thread):
+            def __init__(self, task, result_queue):
+                super().__init__()
+                self.task = task
+                self.result_queue = result_queue
+
+            def run(self):
+                self.result_queue.put((self.task.id, self.task.run()))
+
+
+        class LoggedTaskProcess(TaskProcess):
+            def __init__(self, logger, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.logger = logger
+
+
+        class Worker:
+            def __init__(self):
+                self._results = queue.Queue()
+
+            def start(self, task, logger):
+                LoggedTaskProcess(logger, task, self._results).start()
+        """,
 }
 
 # producers out of view: still reported by default, without a reason
@@ -210,6 +258,33 @@ UNSEEN = {
 
             def stop(self):
                 self._context.tasks.put(None)
+        """,
+    "handed-to-a-class-that-does-not-forward-its-args": """
+        import queue
+        import threading
+
+
+        class TaskProcess(threading.Thread):
+            def __init__(self, task, result_queue):
+                super().__init__()
+                self.result_queue = result_queue
+
+            def run(self):
+                self.result_queue.put(None)
+
+
+        class Quiet(TaskProcess):
+            def __init__(self, *args):
+                super().__init__(None, None)
+                self.args = args
+
+
+        class Worker:
+            def __init__(self):
+                self._results = queue.Queue()  # expect: TL201
+
+            def start(self, task):
+                Quiet(task, self._results).start()
         """,
     "a-public-module-level-queue": """
         import queue

@@ -98,33 +98,44 @@ def unbounded_evidence(model: SemanticModel, call: ast.Call) -> Evidence:
     ]
     if isinstance(holder, ast.Attribute):
         uses = [use for use in uses if isinstance(use, ast.Attribute)]
-    return _Search(index, key, uses, holder, function).run()
+    return _Search(index, model.tree, holder, function, uses).run()
 
 
 class _Search:
     def __init__(
         self,
         index: UseIndex,
-        key: str,
-        uses: list[ast.AST],
+        tree: ast.Module,
         holder: ast.expr,
         function: ast.AST | None,
+        uses: list[ast.AST],
+        depth: int = 0,
     ) -> None:
         self.index = index
-        self.key = key
+        self.tree = tree
+        self.key = holder_key(holder)
         self.uses = uses
         self.holder = holder
         self.function = function
+        self.depth = depth
 
     def run(self) -> Evidence:
         unseen = self._public()
         puts: list[tuple[ast.Call, ast.expr | None]] = []
+        seen_elsewhere = False  # puts of a class this file hands the queue to
         for use in self.uses:
             parent = self.index.parents.get(use)
             if isinstance(parent, (ast.Assign, ast.AnnAssign)) and use in _targets(parent):
                 continue  # (re)created
             if not isinstance(parent, ast.Attribute):
-                unseen = True  # handed to a call, returned, stored: others may put
+                handed = self._handed_on(use)
+                if handed is None:
+                    unseen = True  # handed to a call, returned, stored: others may put
+                elif handed.reason is not None:
+                    return handed
+                else:
+                    unseen = unseen or handed.unseen
+                    seen_elsewhere = seen_elsewhere or not handed.unseen
                 continue
             if isinstance(use, ast.Attribute) and not _on_self(use):
                 unseen = True  # ``self._context.tasks``: reachable from other objects
@@ -139,11 +150,33 @@ class _Search:
                 puts.append((call, item))
             else:
                 return Evidence("its `put` is handed out as a callback (one put per event)", True)
-        for call, item in puts:
-            reason = self._unbounded(call, item, 0)
-            if reason is not None:
-                return Evidence(reason, unseen)
-        return Evidence(None, unseen or not puts)
+        reasons = [self._unbounded(call, item, 0) for call, item in puts]
+        found = [reason for reason in reasons if reason is not None]
+        if found:  # the strongest: an open-ended loop or a callback before a caller's loop
+            return Evidence(min(found, key=_strength), unseen)
+        return Evidence(None, unseen or not (puts or seen_elsewhere))
+
+    def _handed_on(self, use: ast.AST) -> Evidence | None:
+        """What the file shows of a class of this file the queue is handed to
+        (``TaskProcess(task, results)`` storing ``self.result_queue = results``), or None
+        when it goes anywhere else."""
+        if self.depth >= _DEPTH:
+            return None
+        parent = self.index.parents.get(use)
+        keyword = parent.arg if isinstance(parent, ast.keyword) else None
+        call = self.index.parents.get(parent) if keyword else parent
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+            return None
+        if keyword is None and use not in call.args:
+            return None
+        position = call.args.index(use) if keyword is None else -1  # type: ignore[arg-type]
+        if any(isinstance(argument, ast.Starred) for argument in call.args[: position + 1]):
+            return None
+        stored = _stored_by(self.tree, call.func.id, position, keyword)
+        if stored is None:
+            return None
+        uses = [node for node in self.index.uses_of(stored) if node is not stored]
+        return _Search(self.index, self.tree, stored, None, uses, self.depth + 1).run()
 
     def _public(self) -> bool:
         """A module-level queue with a public name: other modules may put into it."""
@@ -269,6 +302,90 @@ class _Search:
             ):
                 return True
         return False
+
+
+_ORDER = ("open-ended", "callback", "discovers", "caller's item")
+
+
+def _strength(reason: str) -> int:
+    return next((at for at, word in enumerate(_ORDER) if word in reason), len(_ORDER))
+
+
+def _stored_by(
+    tree: ast.Module, name: str, position: int, keyword: str | None
+) -> ast.Attribute | None:
+    """``self.attr = parameter`` in the ``__init__`` of the class ``name`` defined at the
+    top of the module, for the argument at ``position`` (or ``keyword``); through a
+    constructor that hands ``*args`` / ``**kwargs`` to its base's (a base of this file)."""
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    found = classes.get(name)
+    for _ in range(_DEPTH):
+        if found is None:
+            return None
+        init = next(
+            (
+                node
+                for node in found.body
+                if isinstance(node, ast.FunctionDef) and node.name == "__init__"
+            ),
+            None,
+        )
+        base = next((b.id for b in found.bases if isinstance(b, ast.Name)), None)
+        if init is None:
+            found = classes.get(base) if base else None
+            continue
+        arguments = init.args
+        positional = [a.arg for a in [*arguments.posonlyargs, *arguments.args][1:]]
+        if keyword is not None:
+            names = positional + [a.arg for a in arguments.kwonlyargs]
+            parameter = keyword if keyword in names else None
+            forwarded = parameter is None and arguments.kwarg is not None
+        else:
+            parameter = positional[position] if position < len(positional) else None
+            forwarded = parameter is None and arguments.vararg is not None
+            position -= len(positional)
+        if parameter is not None:
+            return _stored(init, parameter)
+        if not forwarded or not _forwards(init, arguments.kwarg if keyword else arguments.vararg):
+            return None
+        found = classes.get(base) if base else None
+    return None
+
+
+def _forwards(init: ast.FunctionDef, extra: ast.arg | None) -> bool:
+    """``__init__`` hands its ``*args`` (``**kwargs``) on to its base's ``__init__``."""
+    if extra is None:
+        return False
+    for node in walk_nodes(init):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"
+        ):
+            continue
+        handed = [*node.args, *(k.value for k in node.keywords if k.arg is None)]
+        if any(
+            isinstance(value, (ast.Starred, ast.Name))
+            and isinstance(name := getattr(value, "value", value), ast.Name)
+            and name.id == extra.arg
+            for value in handed
+        ):
+            return True
+    return False
+
+
+def _stored(init: ast.FunctionDef, parameter: str) -> ast.Attribute | None:
+    for node in walk_nodes(init):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Attribute)
+            and _on_self(node.targets[0])
+            and isinstance(node.value, ast.Name)
+            and node.value.id == parameter
+        ):
+            return node.targets[0]
+    return None
 
 
 def _on_self(node: ast.Attribute) -> bool:
