@@ -173,6 +173,23 @@ pending = asyncio.Queue(100)
     ),
     near_miss=(
         """\
+import asyncio
+
+
+class Lifespan:
+    def __init__(self):
+        self.receive_queue = asyncio.Queue()  # two events: reported with --preview only
+
+    async def startup(self):
+        await self.receive_queue.put({"type": "lifespan.startup"})
+
+    async def shutdown(self):
+        await self.receive_queue.put({"type": "lifespan.shutdown"})
+
+    async def receive(self):
+        return await self.receive_queue.get()
+""",
+        """\
 import queue
 
 
