@@ -73,6 +73,22 @@ UNBOUNDED = {
         """,
         "caller's item",
     ),
+    "a-public-method-puts-each-of-the-callers-items-through-a-local-copy": (
+        """
+        import queue
+
+
+        class Player:
+            def __init__(self):
+                self._segments = queue.Queue()  # expect: TL201
+
+            def __call__(self, segment):
+                segments = [segment] if isinstance(segment, tuple) else segment
+                for part in segments:
+                    self._segments.put(part)
+        """,
+        "caller",
+    ),
     "a-private-helper-reached-from-a-public-method": (
         """
         import queue

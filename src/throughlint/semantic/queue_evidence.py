@@ -201,7 +201,9 @@ class _Search:
                 return "a put in an open-ended loop"
         if function is None or isinstance(function, ast.Lambda):
             return None
+        # the parameters and the locals copied from them (``items = [item] if ... else item``)
         parameters = {p for p in _parameters(function) if p not in ("self", "cls")}
+        parameters = _tainted(function, parameters) if parameters else parameters
         for at in self.index.ancestors(site, function):
             if isinstance(at, (ast.For, ast.comprehension)) and _stream(at.iter, parameters):
                 return "a put per item of a query, a stream or the callers' items"
@@ -432,6 +434,31 @@ def _stream(iterable: ast.expr, parameters: set[str]) -> bool:
         elif isinstance(at, (ast.List, ast.Tuple, ast.Set)):
             pending.extend(at.elts)
     return False
+
+
+def _tainted(function: ast.AST, parameters: set[str]) -> set[str]:
+    """The parameters and every local of ``function`` computed from them (a copy, a
+    record built from them: ``batch = Batch(items=items)``): each call's own items."""
+    bindings: list[tuple[ast.AST, ast.AST]] = []
+    for node in walk_nodes(function):
+        if isinstance(node, ast.Assign):
+            bindings.extend((target, node.value) for target in node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            bindings.append((node.target, node.value))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            bindings.append((node.target, node.iter))
+    tainted = set(parameters)
+    changed = True
+    while changed:
+        changed = False
+        for target, value in bindings:
+            if not _reads(value, tainted):
+                continue
+            for name in walk_nodes(target):
+                if isinstance(name, ast.Name) and name.id not in tainted:
+                    tainted.add(name.id)
+                    changed = True
+    return tainted
 
 
 def _reads(node: ast.AST, names: set[str]) -> bool:
