@@ -169,16 +169,13 @@ BOUNDED = {
             def wait(self):
                 return self._result.get()
         """,
-}
-
-OPEN = {
-    "filled-from-the-callers-items-then-workers-start": """
+    "filled-once-before-the-workers-start": """
         import queue
         import threading
 
 
         def run_all(tasks):
-            jobs = queue.Queue()  # expect: TL201
+            jobs = queue.Queue()
             for task in tasks:
                 jobs.put(task)
             threads = [threading.Thread(target=work, args=(jobs,)) for _ in range(4)]
@@ -196,6 +193,9 @@ OPEN = {
                 task()
                 jobs.task_done()
         """,
+}
+
+OPEN = {
     "a-threads-run-loop-is-open-ended": """
         import queue
         import threading
@@ -210,21 +210,6 @@ OPEN = {
             def run(self):
                 while True:
                     self.lines.put(self.source.readline())
-        """,
-    "run-of-a-class-that-is-no-thread-runs-per-call": """
-        import queue
-
-
-        class Job:
-            def __init__(self, action):
-                self._results = queue.Queue()  # expect: TL201
-                self.action = action
-
-            def run(self):
-                self._results.put(self.action())
-
-            def results(self):
-                return self._results.get()
         """,
     "workers-that-put-new-work-back": """
         import queue

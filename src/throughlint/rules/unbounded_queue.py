@@ -26,11 +26,21 @@ producer waited for room (`while used > budget: cond.wait()`), or runs a bounded
 of times: outside any `while` or `async for` loop, over items the producer makes itself
 (a response it reads, a file it loads; not what its callers pass in), in a function run
 once (a `Thread` subclass's `run`) or handed to a fixed number of threads, and not a
-loop of the creating function feeding consumers already running. A queue or `put` handed
-to other code, or a producer registered as a library callback, is still reported: its
-producers are not seen. Other queues bounded by something the code does not show (a
-broker's prefetch, a pool's size, a queue filled once before its workers start) are not seen
-as such; suppress the finding there.
+loop of the creating function feeding consumers already running; or it fills a local
+queue before any thread or job starts, the workers only taking from it.
+
+The default output reports a queue only with evidence of unbounded production, named in
+the message: a put in an open-ended loop (`while`, `async for`), per item of a query, a
+stream or the callers' collection, of each caller's item (a public method's parameter,
+also through a private helper), in a function registered as a callback or the `put`
+method itself handed out as one (one put per incoming message or connection), or a
+consumer putting back work it discovers. A queue whose producers are out of view (handed
+to another object or call, reached through another object, a public module-level name,
+or no put in the file) is still reported. A queue whose producers are all in view with
+none of these shapes (a protocol's fixed events, a resource pool's returns of the objects
+it handed out, a fixed set of workers) is reported only with `--preview`, as
+`heuristic`. Other bounds the code does not show (a broker's prefetch, a client's
+pending-bytes limit) are not seen; suppress the finding there.
 
 ## Example
 ```python
@@ -74,6 +84,7 @@ from throughlint.semantic.expressions import (
     literal_int,
 )
 from throughlint.semantic.producers import bounded_by_construction
+from throughlint.semantic.queue_evidence import unbounded_evidence
 
 RULE = Rule(
     code="TL201",
@@ -161,6 +172,23 @@ pending = asyncio.Queue(100)
 """,
     ),
     near_miss=(
+        """\
+import asyncio
+
+
+class Lifespan:
+    def __init__(self):
+        self.receive_queue = asyncio.Queue()  # two events: reported with --preview only
+
+    async def startup(self):
+        await self.receive_queue.put({"type": "lifespan.startup"})
+
+    async def shutdown(self):
+        await self.receive_queue.put({"type": "lifespan.shutdown"})
+
+    async def receive(self):
+        return await self.receive_queue.get()
+""",
         """\
 import queue
 
@@ -272,14 +300,18 @@ def check(checker, node: ast.Call) -> None:
     if name is None:
         return
     if name in _UNBOUNDABLE:
+        confidence, why = _evidence(checker, node)
+        if confidence is None:
+            return
         checker.report(
             RULE,
             node,
             f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
-            f"and latency) grows without limit; use `queue.Queue(maxsize=...)` instead",
+            f"and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` instead",
             _fix(checker, SIMPLE_QUEUE, "replace with `Queue(maxsize={size})`")
             if not node.args and not node.keywords
             else None,
+            confidence=confidence,
         )
         return
     if name not in _BOUNDABLE or has_unknown_arguments(node):
@@ -288,24 +320,45 @@ def check(checker, node: ast.Call) -> None:
     short = _short(name)
     if size is None and bounded_by_construction(checker.semantic, node, name) is not None:
         return
+    value = literal_int(size) if size is not None else None
+    if size is not None and (value is None or value > 0):
+        return
+    confidence, why = _evidence(checker, node)
+    if confidence is None:
+        return
     if size is None:
         checker.report(
             RULE,
             node,
             f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
-            f"the backlog grows without limit (memory, latency); {_ADVICE}",
+            f"the backlog grows without limit (memory, latency){why}; {_ADVICE}",
             _fix(checker, QUEUE_MAXSIZE, "add `maxsize={size}`"),
+            confidence=confidence,
         )
         return
-    value = literal_int(size)
-    if value is not None and value <= 0:
-        checker.report(
-            RULE,
-            node,
-            f"`{short}(maxsize={int_text(value)})` is unbounded (a size of 0 or less means "
-            f"no limit); {_ADVICE}",
-            _fix(checker, QUEUE_MAXSIZE, "set `maxsize={size}`"),
-        )
+    checker.report(
+        RULE,
+        node,
+        f"`{short}(maxsize={int_text(value)})` is unbounded (a size of 0 or less means "
+        f"no limit){why}; {_ADVICE}",
+        _fix(checker, QUEUE_MAXSIZE, "set `maxsize={size}`"),
+        confidence=confidence,
+    )
+
+
+def _evidence(checker, node: ast.Call) -> tuple[str | None, str]:
+    """How sure the finding is, and why (a clause for the message). ``typed``: a producer
+    the file shows is unbounded, or the producers are out of its view; ``heuristic``
+    (``--preview`` only): every producer in view is bounded in no way the file shows, and
+    none looks unbounded either."""
+    evidence = unbounded_evidence(checker.semantic, node)
+    if evidence.reason is not None:
+        return "typed", f" ({evidence.reason})"
+    if evidence.unseen:
+        return "typed", ""
+    if checker.settings.preview:
+        return "heuristic", " (no producer in view is unbounded: reported with `--preview` only)"
+    return None, ""
 
 
 def _fix(checker, kind: str, description: str) -> Fix:

@@ -21,6 +21,7 @@ import ast
 
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.put_sites import bounded_producers
+from throughlint.semantic.scope_uses import UseIndex, same_holder, use_index
 
 _PUTS = frozenset({"put", "put_nowait"})
 _GETS = frozenset({"get", "get_nowait"})
@@ -32,31 +33,26 @@ def bounded_by_construction(model: SemanticModel, call: ast.Call, name: str) -> 
     target, scope = _target(model, call)
     if target is None or scope is None:
         return None
-    puts = [
-        node
-        for node in ast.walk(scope)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _PUTS
-        and _same(node.func.value, target)
-    ]
+    index = use_index(model)
+    uses = [use for use in index.uses_of(target, scope) if use is not target]
+    puts = _calls(index, uses, _PUTS)
     if not puts:
         if name.startswith(_PROCESS_QUEUES):
             return "workers"
         return "producers" if bounded_producers(model, scope, target) else None
-    kept = _kept_in_scope(scope, target) and not name.startswith(_PROCESS_QUEUES)
-    if kept and not _reads(scope, target, _GETS) and _read_whole(scope, target):
+    kept = _kept_in_scope(index, scope, target, uses) and not name.startswith(_PROCESS_QUEUES)
+    if kept and not _calls(index, uses, _GETS) and _read_whole(index, uses):
         return "list"  # filled, never taken from: read whole through ``.queue``
     if kept and isinstance(target, ast.Name):
         return "local"  # filled and drained in one function, no other thread: a heap
-    if _size_checked(scope, target):
+    if _size_checked(index, uses, target):
         return "backpressure"  # ``if q.qsize() >= limit: flush()``: the producer waits
     if bounded_producers(model, scope, target):
         return "producers"  # every put is a sentinel, waits for room or runs a bounded count
     if isinstance(target, ast.Name):
         return None  # a local queue filled in its own function: nothing to tell apart
     for put in puts:
-        function = _enclosing_function(scope, put)
+        function = _enclosing_def(index, put)
         if function is None:
             return None
         if function.name == "__init__":
@@ -67,31 +63,31 @@ def bounded_by_construction(model: SemanticModel, call: ast.Call, name: str) -> 
 
 
 def _target(model: SemanticModel, call: ast.Call) -> tuple[ast.expr | None, ast.AST | None]:
-    """The name or ``self.attr`` the queue is assigned to, and the scope to search."""
+    """The name or ``self.attr`` the queue is assigned to (the statement being visited),
+    and the scope to search."""
     function = model.function
-    if function is None:
+    if function is None or not model.node_stack:
         return None, None
-    for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
-        else:
-            continue
-        if value is not call and not (
-            isinstance(value, ast.IfExp) and call in (value.body, value.orelse)
-        ):
-            continue
-        if isinstance(target, ast.Name):
-            return target, function
-        if (
-            isinstance(target, ast.Attribute)
-            and isinstance(target.value, ast.Name)
-            and target.value.id == "self"
-            and model.classes
-        ):
-            return target, model.classes[-1]
+    node = model.node_stack[-1]
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        target, value = node.target, node.value
+    else:
         return None, None
+    if value is not call and not (
+        isinstance(value, ast.IfExp) and call in (value.body, value.orelse)
+    ):
+        return None, None
+    if isinstance(target, ast.Name):
+        return target, function
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+        and model.classes
+    ):
+        return target, model.classes[-1]
     return None, None
 
 
@@ -100,29 +96,15 @@ _KEPT_USES = frozenset(
 )
 
 
-def _kept_in_scope(scope: ast.AST, target: ast.expr) -> bool:
+def _kept_in_scope(index: UseIndex, scope: ast.AST, target: ast.expr, uses: list) -> bool:
     """Every use of the queue in ``scope`` is one of its own methods (or ``.queue``): it
     is never handed to another call, returned, stored elsewhere or used in a nested
     function (a thread's target, a task), so no other thread or task sees it."""
-    nested = [
-        node
-        for node in ast.walk(scope)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-        and node is not scope
-    ]
     attribute_target = isinstance(target, ast.Attribute)
-    parents: dict[ast.AST, ast.AST] = {}
-    for node in ast.walk(scope):
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-    for node in ast.walk(scope):
-        if node is target or not isinstance(node, (ast.Name, ast.Attribute)):
-            continue
-        if not _same(node, target):
-            continue
-        parent = parents.get(node)
+    for node in uses:
+        parent = index.parents.get(node)
         if isinstance(parent, ast.Attribute) and parent.attr in _KEPT_USES:
-            if not attribute_target and any(node in ast.walk(inner) for inner in nested):
+            if not attribute_target and index.function_of(node) is not scope:
                 return False  # a local queue a nested function touches: another thread
             continue
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _target_of(parent) is node:
@@ -131,11 +113,11 @@ def _kept_in_scope(scope: ast.AST, target: ast.expr) -> bool:
     return True
 
 
-def _read_whole(scope: ast.AST, target: ast.expr) -> bool:
+def _read_whole(index: UseIndex, uses: list) -> bool:
     """``q.queue`` read somewhere in the scope (the deque behind the queue)."""
     return any(
-        isinstance(node, ast.Attribute) and node.attr == "queue" and _same(node.value, target)
-        for node in ast.walk(scope)
+        isinstance(parent := index.parents.get(node), ast.Attribute) and parent.attr == "queue"
+        for node in uses
     )
 
 
@@ -145,29 +127,32 @@ def _target_of(statement: ast.Assign | ast.AnnAssign) -> ast.expr | None:
     return statement.target
 
 
-def _reads(scope: ast.AST, target: ast.expr, methods: frozenset[str]) -> bool:
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in methods
-        and _same(node.func.value, target)
-        for node in ast.walk(scope)
-    )
+def _calls(index: UseIndex, uses: list, methods: frozenset[str]) -> list[ast.Call]:
+    """``q.<method>(...)`` calls among the uses of the queue."""
+    found = []
+    for node in uses:
+        parent = index.parents.get(node)
+        if isinstance(parent, ast.Attribute) and parent.attr in methods:
+            call = index.parents.get(parent)
+            if isinstance(call, ast.Call) and call.func is parent:
+                found.append(call)
+    return found
 
 
-def _size_checked(scope: ast.AST, target: ast.expr) -> bool:
+def _size_checked(index: UseIndex, uses: list, target: ast.expr) -> bool:
     """``if q.qsize() >= limit:`` in the scope whose block makes the producer wait: it
     awaits (a flush inline), takes from the queue itself, or pauses its producer
     (``pauseProducing()``). Waking a consumer (``event.set()``) is no backpressure."""
-    for node in ast.walk(scope):
-        if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+    for qsize in _calls(index, uses, frozenset({"qsize"})):
+        test = index.parents.get(qsize)
+        node = index.parents.get(test) if test is not None else None
+        if not isinstance(node, ast.If) or node.test is not test:
             continue
-        test = node.test
-        if len(test.ops) != 1:
+        if not isinstance(test, ast.Compare) or len(test.ops) != 1:
             continue
         left, right, op = test.left, test.comparators[0], test.ops[0]
-        marked = (isinstance(op, (ast.Gt, ast.GtE)) and _qsize(left, target)) or (
-            isinstance(op, (ast.Lt, ast.LtE)) and _qsize(right, target)
+        marked = (isinstance(op, (ast.Gt, ast.GtE)) and left is qsize) or (
+            isinstance(op, (ast.Lt, ast.LtE)) and right is qsize
         )
         if marked and _producer_waits(node.body, target):
             return True
@@ -180,42 +165,18 @@ def _producer_waits(body: list[ast.stmt], target: ast.expr) -> bool:
             if isinstance(node, ast.Await):
                 return True
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in _GETS and _same(node.func.value, target):
+                if node.func.attr in _GETS and same_holder(node.func.value, target):
                     return True
                 if node.func.attr.lower().startswith("pause"):
                     return True
     return False
 
 
-def _qsize(node: ast.expr, target: ast.expr) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "qsize"
-        and _same(node.func.value, target)
-    )
-
-
-def _same(expr: ast.expr, target: ast.expr) -> bool:
-    if isinstance(target, ast.Name):
-        return isinstance(expr, ast.Name) and expr.id == target.id
-    assert isinstance(target, ast.Attribute)
-    return (
-        isinstance(expr, ast.Attribute)
-        and expr.attr == target.attr
-        and isinstance(expr.value, ast.Name)
-        and expr.value.id == "self"
-    )
-
-
-def _enclosing_function(scope: ast.AST, node: ast.AST) -> ast.FunctionDef | None:
-    found = None
-    for candidate in ast.walk(scope):
-        if isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-            inner is node for inner in ast.walk(candidate)
-        ):
-            found = candidate  # the innermost, as ``ast.walk`` goes outside in
-    return found  # type: ignore[return-value]
+def _enclosing_def(index: UseIndex, node: ast.AST) -> ast.FunctionDef | None:
+    at = index.parents.get(node)
+    while at is not None and not isinstance(at, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        at = index.parents.get(at)
+    return at  # type: ignore[return-value]
 
 
 def _puts_back(function: ast.AST, put: ast.Call, target: ast.expr) -> bool:
@@ -232,7 +193,7 @@ def _puts_back(function: ast.AST, put: ast.Call, target: ast.expr) -> bool:
             and isinstance(node.value, ast.Call)
             and isinstance(node.value.func, ast.Attribute)
             and node.value.func.attr in _GETS
-            and _same(node.value.func.value, target)
+            and same_holder(node.value.func.value, target)
         ):
             return True
     return False

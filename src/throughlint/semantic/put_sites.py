@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.semantic.expressions import child_nodes, walk_nodes
+from throughlint.semantic.expressions import walk_nodes
 from throughlint.semantic.model import SemanticModel
+from throughlint.semantic.scope_uses import same_holder, use_index
 
 _PUTS = frozenset({"put", "put_nowait"})
 _GETS = frozenset({"get", "get_nowait"})
@@ -42,6 +43,8 @@ _STARTERS = frozenset(
     | {"start_new_thread", "spawn", "apply_async", "call_soon", "call_soon_threadsafe"}
 )
 _THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process"})
+# calls after which a consumer may be running
+_CONSUMERS_START = _STARTERS | {"start", "create_task", "ensure_future", "gather", "map"}
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _DEPTH = 4
 
@@ -52,11 +55,8 @@ class _Producers:
         self.scope = scope
         self.target = target
         self.method_scope = isinstance(scope, ast.ClassDef)
-        self.nodes = walk_nodes(scope)
-        self.parents: dict[ast.AST, ast.AST] = {}
-        for node in self.nodes:
-            for child in child_nodes(node):
-                self.parents[child] = node
+        self.index = use_index(model)  # the file's, shared by its queues
+        self.parents = self.index.parents
 
     # --- where the queue is put into -------------------------------------------------
 
@@ -64,8 +64,8 @@ class _Producers:
         """Each put (the node that runs it, the item), or None when the queue or one of
         its put methods is handed to code this scope does not show."""
         found: list[tuple[ast.AST, ast.expr | None]] = []
-        for node in self.nodes:
-            if node is self.target or not _same(node, self.target):
+        for node in self.index.uses_of(self.target, self.scope):
+            if node is self.target:
                 continue
             parent = self.parents.get(node)
             if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _assigned(parent, node):
@@ -142,6 +142,31 @@ class _Producers:
                     return node
         return None
 
+    def _filled_before_start(self, site: ast.AST, function: ast.AST | None) -> bool:
+        """A put of the creating function that runs before any thread or job starts: the
+        queue is filled once with what the function already holds (the workers, which
+        only take from it, see a fixed set)."""
+        if function is not self.scope or self.method_scope:
+            return False
+        first = self._first_start()
+        line = getattr(site, "lineno", None)
+        return first is not None and line is not None and line < first
+
+    def _first_start(self) -> int | None:
+        """The line of the creating function's first call that may start a consumer,
+        found once per function for all its queues."""
+        memo = self.model.memo("first_start")
+        if self.scope not in memo:
+            starts = [
+                node.lineno
+                for node in walk_nodes(self.scope)
+                if isinstance(node, ast.Call)
+                and _tail(node.func) in _CONSUMERS_START
+                and self._function_of(node) is self.scope
+            ]
+            memo[self.scope] = min(starts) if starts else None
+        return memo[self.scope]
+
     # --- one put -----------------------------------------------------------------------
 
     def bounded(self, site: ast.AST, item: ast.expr | None, depth: int = 0) -> bool:
@@ -169,6 +194,8 @@ class _Producers:
                 )
         if self._open_loop(site, function):
             return False
+        if self._filled_before_start(site, function):
+            return True
         if function is self.scope and not self.method_scope and self._in_for(site, function):
             return False  # the creating function feeds running consumers item by item
         if self._reads_parameters(site, item, function):
@@ -232,7 +259,7 @@ class _Producers:
             and isinstance(node.value, ast.Call)
             and isinstance(node.value.func, ast.Attribute)
             and node.value.func.attr in _GETS
-            and _same(node.value.func.value, self.target)
+            and same_holder(node.value.func.value, self.target)
             for node in ast.walk(function)
         )
 
@@ -241,8 +268,8 @@ class _Producers:
         if assignment in self.model.tree.body:
             return True
         return any(
-            isinstance(node, _FUNCTIONS) and _contains(node, site) and _contains(node, assignment)
-            for node in self.nodes
+            isinstance(node, _FUNCTIONS) and self.index.inside(assignment, node)
+            for node in self._ancestors(site, None)
         )
 
     def _waits_before(self, function: ast.AST, site: ast.AST) -> bool:
@@ -348,17 +375,14 @@ class _Producers:
         if name is None:
             return []
         found: list[ast.AST] = []
-        for node in self.nodes:
-            if self.method_scope:
-                hit = (
-                    isinstance(node, ast.Attribute)
-                    and node.attr == name
-                    and isinstance(node.value, ast.Name)
-                    and node.value.id in ("self", "cls")
-                )
-            else:
-                hit = isinstance(node, ast.Name) and node.id == name
-            if not hit:
+        key = ("a:" if self.method_scope else "n:") + name
+        for node in self.index.uses.get(key, ()):
+            if self.method_scope and not (
+                isinstance(node.value, ast.Name)  # type: ignore[attr-defined]
+                and node.value.id in ("self", "cls")  # type: ignore[attr-defined]
+            ):
+                continue
+            if not self.index.inside(node, self.scope):
                 continue
             parent = self.parents.get(node)
             found.append(parent if isinstance(parent, ast.Call) and parent.func is node else node)
@@ -375,18 +399,24 @@ class _Producers:
         return self.method_scope and self.parents.get(function) is self.scope
 
     def _function_of(self, node: ast.AST) -> ast.AST | None:
+        """The innermost function around ``node`` within the creating scope."""
         at = self.parents.get(node)
         while at is not None:
             if isinstance(at, _FUNCTIONS):
                 return at
+            if at is self.scope:
+                return None
             at = self.parents.get(at)
         return None
 
     def _ancestors(self, node: ast.AST, stop: ast.AST | None) -> list[ast.AST]:
+        """From the parent of ``node`` outwards, up to ``stop`` or the creating scope."""
         found = []
         at = self.parents.get(node)
         while at is not None and at is not stop:
             found.append(at)
+            if at is self.scope:
+                break
             at = self.parents.get(at)
         return found
 
@@ -397,7 +427,7 @@ def bounded_producers(model: SemanticModel, scope: ast.AST, target: ast.expr) ->
     backpressured, and the queue's put side is not handed to code the scope does not
     show. False when nothing puts into it."""
     producers = _Producers(model, scope, target)
-    if isinstance(target, ast.Attribute) and _handed_out_elsewhere(model.tree, scope, target):
+    if isinstance(target, ast.Attribute) and _handed_out_elsewhere(producers, target):
         return False
     sites = producers.sites()
     if not sites:
@@ -405,38 +435,17 @@ def bounded_producers(model: SemanticModel, scope: ast.AST, target: ast.expr) ->
     return all(producers.bounded(site, item) for site, item in sites)
 
 
-def _handed_out_elsewhere(tree: ast.Module, scope: ast.AST, target: ast.Attribute) -> bool:
+def _handed_out_elsewhere(producers: _Producers, target: ast.Attribute) -> bool:
     """``other.attr`` in the file, outside the class, used for anything but taking from
     it (``scanner.queue.get()``)."""
-    inside = {id(node) for node in walk_nodes(scope)}
-    uses: list[ast.Attribute] = []
-    taken: set[int] = set()
-    for node in walk_nodes(tree):
-        if node.__class__ is not ast.Attribute or id(node) in inside:
+    index = producers.index
+    for use in index.uses.get("a:" + target.attr, ()):
+        if index.inside(use, producers.scope):
             continue
-        assert isinstance(node, ast.Attribute)
-        if node.attr == target.attr:
-            uses.append(node)
-        value = node.value
-        if (
-            node.attr in _CONSUMER_USES
-            and isinstance(value, ast.Attribute)
-            and value.attr == target.attr
-        ):
-            taken.add(id(value))
-    return any(id(use) not in taken for use in uses)
-
-
-def _same(node: ast.AST, target: ast.expr) -> bool:
-    if isinstance(target, ast.Name):
-        return isinstance(node, ast.Name) and node.id == target.id
-    assert isinstance(target, ast.Attribute)
-    return (
-        isinstance(node, ast.Attribute)
-        and node.attr == target.attr
-        and isinstance(node.value, ast.Name)
-        and node.value.id in ("self", "cls")
-    )
+        parent = index.parents.get(use)
+        if not (isinstance(parent, ast.Attribute) and parent.attr in _CONSUMER_USES):
+            return True
+    return False
 
 
 def _assigned(statement: ast.Assign | ast.AnnAssign, node: ast.AST) -> bool:
