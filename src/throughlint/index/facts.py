@@ -35,6 +35,7 @@ from throughlint.effects.database import (
     sql_text,
     sql_verb,
 )
+from throughlint.index import attribute_values
 from throughlint.index.argument_types import (
     argument_types_json,
     record_call_site,
@@ -109,6 +110,7 @@ class FileFacts:
         "arguments",
         "asynchronous",
         "atomic",
+        "attribute_values",
         "bit_guards",
         "blocking",
         "cached",
@@ -212,6 +214,9 @@ class FileFacts:
         # unknown input iterates ("line:column" -> callee): ``index/output_size.py``
         self.output_sizes: dict[str, str] = {}
         self.loop_calls: dict[str, str] = {}
+        # what properties return and attributes set on library objects hold
+        # (``index/attribute_values.py``)
+        self.attribute_values: dict[str, str] = {}
 
     def loop_call(self, header: tuple[int, ...], callee: str | None) -> None:
         """A loop of unknown input iterates what ``callee`` hands out, when that may be a
@@ -281,6 +286,7 @@ class FileFacts:
             or self.external
             or self.argument_types
             or self.typed_effects
+            or self.attribute_values
         ):
             return None
         functions = {
@@ -308,6 +314,8 @@ class FileFacts:
             extra["output_sizes"] = outputs
         if self.loop_calls:
             extra["loop_calls"] = dict(sorted(self.loop_calls.items()))
+        if self.attribute_values:
+            extra["attribute_values"] = self.attribute_values
         found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
@@ -679,6 +687,23 @@ def record_output_size(checker: Checker, node: ast.AST) -> None:
         sizes = checker.index_facts.output_sizes  # type: ignore[union-attr]
         previous = sizes.get(function)
         sizes[function] = join((previous, size)) if previous else size
+
+
+@COLLECTOR.on(ast.Return)
+def record_property_value(checker: Checker, node: ast.AST) -> None:
+    """What a property of a class of this file returns (``index/attribute_values.py``)."""
+    assert isinstance(node, ast.Return)
+    if checker.semantic.classes:
+        found = attribute_values.property_value(checker.semantic, node)
+        attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.Assign)
+def record_attribute_set(checker: Checker, node: ast.AST) -> None:
+    """``app.appbuilder = self``: what an attribute of a library object holds."""
+    assert isinstance(node, ast.Assign)
+    found = attribute_values.attribute_set(checker.semantic, node)
+    attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.Return)
