@@ -52,9 +52,7 @@ def property_names(class_def: ast.ClassDef) -> frozenset[str]:
     return known
 
 
-_PARAMETER_TYPES: WeakKeyDictionary[ast.ClassDef, dict[str, ast.Call | None]] = (
-    WeakKeyDictionary()
-)
+_PARAMETER_TYPES: WeakKeyDictionary[ast.ClassDef, dict[str, ast.Call | None]] = WeakKeyDictionary()
 
 
 def parameter_attribute(class_def: ast.ClassDef, attribute: str) -> ast.Call | None:
