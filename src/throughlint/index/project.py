@@ -14,6 +14,7 @@ from throughlint.effects.kinds import Effect
 from throughlint.effects.remote import RemoteCall, client_method_call, remote_client_kinds
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
+from throughlint.index.dispatch import Dispatch
 from throughlint.semantic.guards import holds
 
 _BLOCKING = Effect.BLOCKING.value
@@ -111,6 +112,7 @@ class ProjectIndex:
         # call sites' argument types, and effects typed by them (``argument_types.py``)
         self.argument_types = ArgumentTypes()
         self.attribute_values = AttributeValues()  # properties, attributes of objects
+        self.dispatch = Dispatch()  # methods called on receivers of unknown type
         self._per_item: dict[str, str] | None = None
         self._roots: frozenset[str] | None = None
         self.cached: set[str] = set()  # functions whose results are cached
@@ -153,6 +155,7 @@ class ProjectIndex:
         self.database_values.update(facts.get("dbv", {}))
         self.argument_types.add(facts)
         self.attribute_values.add(facts.get("attribute_values", {}))
+        self.dispatch.add(facts.get("dispatch_calls", {}))
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
@@ -730,6 +733,12 @@ class ProjectIndex:
                         if key not in reached:
                             reached[key] = f"{reached[name]}, and calls `{short}()`"
                             following.append(key)
+                for key in self.dispatch.targets(name, self.classes):  # ``alert.alert()``
+                    if key not in reached:
+                        owner, _, short = key.rpartition(".")
+                        where = owner.rsplit(".", 1)[-1]
+                        reached[key] = f"{reached[name]}, and calls `{short}()` (`{where}`)"
+                        following.append(key)
             frontier = following
         return reached
 

@@ -118,6 +118,7 @@ FACT_NAMES: dict[str, Shape] = {
     "output_sizes": ("map", NAME, None),
     "loop_calls": ("map", None, NAME),
     "attribute_values": ("map", NAME, NAME),
+    "dispatch_calls": ("map", NAME, None),
 }  # fmt: skip
 
 

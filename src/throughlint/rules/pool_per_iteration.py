@@ -254,6 +254,17 @@ def check_pool_site(index, pending: dict) -> list:
     if chain is None:
         return []
     short = pending["function"].rsplit(".", 1)[-1]
+    if pending.get("client"):
+        return [
+            (
+                f"`{pending['text']}()` is built and dropped on every call of `{short}()`, "
+                f"which runs once per item or request ({chain}): N clients set up and torn "
+                f"down, no connection reuse; keep one client for the process or the "
+                f"instance and reuse it, or take it as a parameter",
+                None,
+                None,
+            )
+        ]
     return [
         (
             f"`{pending['text']}()` is started and joined on every call of `{short}()`, which "
