@@ -720,7 +720,7 @@ class ProjectIndex:
         reached: dict[str, str] = {}
         frontier: list[str] = []
         for callee, why in sorted(self.hot.items()):
-            for key in self._keys(callee):
+            for key in self._reach_keys(callee):
                 if key not in reached:
                     reached[key] = why
                     frontier.append(key)
@@ -729,7 +729,7 @@ class ProjectIndex:
             for name in frontier:
                 for callee in self._callees.get(name, ()):
                     short = callee.replace("()", "").rsplit(".", 1)[-1]
-                    for key in self._keys(callee):
+                    for key in self._reach_keys(callee):
                         if key not in reached:
                             reached[key] = f"{reached[name]}, and calls `{short}()`"
                             following.append(key)
@@ -741,6 +741,16 @@ class ProjectIndex:
                         following.append(key)
             frontier = following
         return reached
+
+    def _reach_keys(self, callee: str) -> list[str]:
+        """``_keys``, or a function known only by its calls on receivers of unknown type
+        (it has no effect or project callee of its own)."""
+        keys = self._keys(callee)
+        if not keys:
+            plain = callee.replace("().", ".").removesuffix("()")
+            if plain in self.dispatch.calls:
+                return [plain]
+        return keys
 
     def _keys(self, callee: str) -> list[str]:
         key = self._function_key(callee)
