@@ -14,6 +14,15 @@ that takes `request` first; not a test or a pytest fixture). A pool that runs on
 call and waits for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an
 `except` handler (a fallback path) are not counted as pools started per call.
 
+The same holds for a remote client or HTTP session a function builds for its own use
+and drops when it returns (`session = boto3.Session(...)`, `client =
+twilio.rest.Client(sid, token)`, `requests.Session()`), when the function runs once per
+item: not one that is returned or kept (on `self`, in a collection), one that serves a
+loop of the function (a worker's client), or one built from the function's parameters
+(a different endpoint per call). Calls on a receiver of unknown type
+(`for alert in rule["alert"]: alert.alert(matches)`) are followed to the methods of
+that name in the one project class hierarchy that overrides it.
+
 ## Why it hurts throughput
 These objects are expensive to create and cheap to reuse: a pool starts threads or
 processes, a session opens TCP (and TLS) connections, a database connection authenticates.
