@@ -18,7 +18,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from throughlint.apis import HTTP_SESSIONS, REMOTE_CLIENT_FACTORIES
-from throughlint.semantic.expressions import names_read, walk_same_function
+from throughlint.semantic.expressions import child_nodes, names_read, walk_same_function
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -43,9 +43,13 @@ def client_site(model: SemanticModel, node: ast.Call) -> str | None:
     target = _local_target(statement, node)
     if target is None:
         return None
-    if names_read(node) & _from_parameters(function):
+    known = model.memo("client_sites")  # one walk of the function for all its sites
+    if function not in known:
+        known[function] = (_from_parameters(function), _kept(function))
+    from_parameters, kept = known[function]
+    if names_read(node) & from_parameters:
         return None  # a different endpoint or account per call
-    if _kept(function, target):
+    if target in kept:
         return None
     return name
 
@@ -84,36 +88,39 @@ def _from_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
     return names
 
 
-def _kept(function: ast.AST, name: str) -> bool:
-    """The client leaves the function (returned, yielded, stored in an attribute, a
-    subscript or a collection, declared global), or serves a loop of the function."""
-    for node in walk_same_function(function):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            return True
-        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and node.value is not None:
-            if name in names_read(node.value):
-                return True
-        elif isinstance(node, ast.Assign) and name in names_read(node.value):
-            if any(not isinstance(t, ast.Name) for t in node.targets) and _is_name(
-                node.value, name
-            ):
-                return True  # ``self.client = client``, ``clients[k] = client``
+def _kept(function: ast.AST) -> set[str]:
+    """Names that leave the function (returned, yielded, stored in an attribute, a
+    subscript or a collection, declared global), or that a loop of the function reads
+    (the client serves many items per call). One walk of the function."""
+    names: set[str] = set()
+    stack: list[tuple[ast.AST, bool]] = [(function, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Name):
+            if in_loop:
+                names.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and node.value is not None:
+            names |= names_read(node.value)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            if any(not isinstance(target, ast.Name) for target in node.targets):
+                names.add(node.value.id)  # ``self.client = client``, ``clients[k] = client``
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in {"append", "add", "put", "setdefault", "insert"}
-            and any(_is_name(argument, name) for argument in node.args)
         ):
-            return True
-        elif isinstance(node, _LOOPS) and name in names_read(node):
-            return True  # the client serves a loop of its own: many items per call
-    return False
+            names.update(a.id for a in node.args if isinstance(a, ast.Name))
+        inner = in_loop or isinstance(node, _LOOPS)
+        stack.extend((child, inner) for child in child_nodes(node) if not _nested(child))
+    return names
+
+
+def _nested(node: ast.AST) -> bool:
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
 
 
 _LOOPS = (
     ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp
 )  # fmt: skip
-
-
-def _is_name(node: ast.expr, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
