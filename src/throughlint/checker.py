@@ -14,6 +14,7 @@ from throughlint.effects.database import DbCall, name_tier
 from throughlint.finding_context import FindingContext, finding_context
 from throughlint.results import INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME
 from throughlint.rules.base import Rule
+from throughlint.semantic.annotations import unwrap_annotation
 from throughlint.semantic.input_size import UNKNOWN, input_size, loop_callee, loop_parameter
 from throughlint.semantic.loops import (
     Loop,
@@ -466,7 +467,7 @@ class Checker:
                 else:
                     self.semantic.bind(Binding(arg.arg, BindingKind.SELF, arg, owner=owner))
                     continue
-            annotation = _unwrap_annotation(arg.annotation)
+            annotation = unwrap_annotation(arg.annotation)
             self.semantic.bind(Binding(arg.arg, BindingKind.PARAMETER, arg, value=annotation))
 
     def _visit_lambda(self, node: ast.AST) -> None:
@@ -512,7 +513,7 @@ class Checker:
         if node.value is not None:
             self.semantic.bind_target(node.target, BindingKind.ASSIGNMENT, node.value)
         elif isinstance(node.target, ast.Name):
-            annotation = _unwrap_annotation(node.annotation)
+            annotation = unwrap_annotation(node.annotation)
             self.semantic.bind_target(node.target, BindingKind.PARAMETER, annotation)
 
     def _visit_named_expr(self, node: ast.AST) -> None:
@@ -588,26 +589,3 @@ class Checker:
         if node.name:
             self.semantic.bind(Binding(node.name, BindingKind.OTHER, node))
         self._visit_list(node.body)
-
-
-def _unwrap_annotation(annotation: ast.expr | None) -> ast.expr | None:
-    """``Optional[X]``, ``X | None`` and ``"X"`` all stand for ``X`` here."""
-    if annotation is None:
-        return None
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except SyntaxError:
-            return None
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        for side in (annotation.left, annotation.right):
-            if not (isinstance(side, ast.Constant) and side.value is None):
-                return _unwrap_annotation(side)
-    if (
-        isinstance(annotation, ast.Subscript)
-        and isinstance(annotation.value, (ast.Name, ast.Attribute))
-        and (getattr(annotation.value, "id", None) or getattr(annotation.value, "attr", None))
-        == "Optional"
-    ):
-        return _unwrap_annotation(annotation.slice)
-    return annotation

@@ -1,118 +1,193 @@
-"""TL203 through the project index: a function that starts and joins a pool in a
-``with`` block, called once per item from another module (issue 12, class 5)."""
+"""TL203 through the project index for a client a function builds and drops, reached
+once per item through dynamic dispatch (issue 12, class 5): elastalert's
+``for alert in rule["alert"]: alert.alert(matches)`` runs ``SnsAlerter.alert``, which
+builds a boto3 Session on every call. Run through the real CLI."""
 
 from __future__ import annotations
 
-import json
-import textwrap
-
 import pytest
 
-HELPER = """\
-from concurrent.futures import ThreadPoolExecutor
+from tests.support.cli_projects import lint_json, write_project
+
+ALERTS = """\
+import boto3
+from twilio.rest import Client as TwilioClient
 
 
-def fetch_many(urls, get):
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(get, urls))
-"""
-# the pool chosen by a condition, entered by name
-OPTIONAL_HELPER = """\
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+class Alerter:
+    def __init__(self, rule):
+        self.rule = rule
+        self.region = rule["region"]
+
+    def alert(self, matches):
+        raise NotImplementedError
 
 
-def fetch_many(urls, get, parallel=True):
-    pool = ThreadPoolExecutor(max_workers=8) if parallel else nullcontext()
-    with pool:
-        return [get(url) for url in urls]
-"""
-# the user's own class called ThreadPoolExecutor: no threads started
-OWN_HELPER = """\
-class ThreadPoolExecutor:
-    def __init__(self, max_workers):
-        self.max_workers = max_workers
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+class SnsAlerter(Alerter):
+    def alert(self, matches):
+        session = boto3.Session(region_name=self.region)  # TL203
+        session.client("sns").publish(Message=str(matches))
 
 
-def fetch_many(urls, get):
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return [get(url) for url in urls]
-"""
-# good: one pool, passed in
-SHARED_HELPER = """\
-def fetch_many(urls, get, pool):
-    return list(pool.map(get, urls))
+class TwilioAlerter(Alerter):
+    def alert(self, matches):
+        client = TwilioClient(self.rule["sid"], self.rule["token"])  # TL203
+        client.messages.create(body=str(matches))
+
+
+class DebugAlerter(Alerter):
+    def alert(self, matches):
+        print(matches)
 """
 
-PER_ITEM = """\
-from app.fetch import fetch_many
+RUNNER = """\
+class Runner:
+    def run_rule(self, rule):
+        for match in rule["matches"]:
+            self.send_alert([match], rule)
 
-
-def pages(sites, get):
-    return [fetch_many(site, get) for site in sites]
+    def send_alert(self, matches, rule):
+        for alert in rule["alert"]:
+            alert.alert(matches)
 """
-ONCE = """\
-from app.fetch import fetch_many
+
+# the client is kept on the instance: built once per alerter
+KEPT = ALERTS.replace(
+    """        session = boto3.Session(region_name=self.region)  # TL203
+        session.client("sns").publish(Message=str(matches))""",
+    """        if self.session is None:
+            self.session = boto3.Session(region_name=self.region)
+        self.session.client("sns").publish(Message=str(matches))""",
+).replace(
+    """        client = TwilioClient(self.rule["sid"], self.rule["token"])  # TL203
+        client.messages.create(body=str(matches))""",
+    """        client = self.client()
+        client.messages.create(body=str(matches))
+
+    def client(self):
+        client = TwilioClient(self.rule["sid"], self.rule["token"])
+        return client""",
+)
+# a different account per call: the arguments come from the function's parameters
+PER_TARGET = ALERTS.replace(
+    "        session = boto3.Session(region_name=self.region)  # TL203",
+    "        region = matches[0]['region']\n        session = boto3.Session(region_name=region)",
+)
+# the user's own Session and Client classes
+OWN_CLIENTS = (
+    ALERTS.replace(
+        "import boto3\nfrom twilio.rest import Client as TwilioClient\n",
+        "class boto3:\n    class Session:\n        def __init__(self, **kw):\n"
+        "            self.kw = kw\n\n        def client(self, name):\n            return self\n\n"
+        "        def publish(self, **kw):\n            return kw\n\n\n"
+        "class TwilioClient:\n    def __init__(self, sid, token):\n        self.messages = []\n",
+    )
+    .replace("  # TL203", "")
+    .replace("client.messages.create(body=str(matches))", "client.messages.append(matches)")
+)
+# the method name is defined by two unrelated hierarchies: which one runs is unknown
+TWO_HIERARCHIES = (
+    RUNNER
+    + """
+
+class Sink:
+    def alert(self, matches):
+        return matches
 
 
-def page(urls, get):
-    return fetch_many(urls, get)
+class LoudSink(Sink):
+    def alert(self, matches):
+        print(matches)
 """
-SHARED = """\
-from concurrent.futures import ThreadPoolExecutor
-
-from app.fetch import fetch_many
-
-
-def pages(sites, get):
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return [fetch_many(site, get, pool) for site in sites]
-"""
-RETRY = """\
-from app.fetch import fetch_many
+)
+# called once, not per item
+ONCE = RUNNER.replace(
+    """        for match in rule["matches"]:
+            self.send_alert([match], rule)""",
+    """        self.send_alert(rule["matches"], rule)""",
+)
 
 
-def page(urls, get):
-    for attempt in range(5):
-        try:
-            return fetch_many(urls, get)
-        except OSError:
-            continue
-"""
+def _expected(files: dict[str, str]) -> dict[str, list[int]]:
+    return {
+        path: [n for n, line in enumerate(text.splitlines(), 1) if line.endswith("# TL203")]
+        for path, text in files.items()
+    }
+
+
+def _lint(run_cli, tmp_path, alerts: str, runner: str, *options: str) -> tuple[dict, dict]:
+    files = {"app/__init__.py": "", "app/alerts.py": alerts, "app/runner.py": runner}
+    root = write_project(tmp_path, files)
+    report = lint_json(run_cli, root, "--isolated", "--select", "TL203", *options)
+    found: dict[str, list[int]] = {path: [] for path in files}
+    for finding in report["diagnostics"]:
+        found[finding["path"]].append(finding["line"])
+    return found, _expected(files)
 
 
 @pytest.mark.parametrize(
-    ("helper", "caller", "expected"),
+    ("alerts", "runner"),
     [
-        # the call in the loop, and the pool in the function it runs (where it is fixed)
+        pytest.param(ALERTS, RUNNER, id="bad-dispatch-to-overrides"),
+        pytest.param(KEPT, RUNNER, id="good-client-kept-or-made-by-a-factory"),
+        pytest.param(PER_TARGET, RUNNER, id="near-miss-per-target-arguments"),
+        pytest.param(OWN_CLIENTS, RUNNER, id="own-session-and-client-shadowing"),
+        pytest.param(ALERTS.replace("  # TL203", ""), ONCE, id="near-miss-called-once"),
         pytest.param(
-            HELPER, PER_ITEM, [("TL203", "app/fetch.py", 5), ("TL203", "app/views.py", 5)], id="bad"
+            ALERTS.replace("  # TL203", ""), TWO_HIERARCHIES, id="near-miss-two-hierarchies"
         ),
-        pytest.param(
-            OPTIONAL_HELPER,
-            PER_ITEM,
-            [("TL203", "app/fetch.py", 6), ("TL203", "app/views.py", 5)],
-            id="bad-by-name",
-        ),
-        pytest.param(SHARED_HELPER, SHARED, [], id="good"),
-        pytest.param(HELPER, ONCE, [], id="near-miss-called-once"),
-        pytest.param(HELPER, RETRY, [], id="near-miss-retry"),
-        pytest.param(OWN_HELPER, PER_ITEM, [], id="own-executor-shadowing"),
     ],
 )
-def test_pool_started_per_call(run_cli, tmp_path, helper, caller, expected):
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "fetch.py").write_text(textwrap.dedent(helper))
-    (package / "views.py").write_text(textwrap.dedent(caller))
-    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
-    assert done.returncode in (0, 1), done.stderr
-    found = [(d["code"], d["path"], d["line"]) for d in json.loads(done.stdout)["diagnostics"]]
+@pytest.mark.parametrize("preview", [False, True], ids=["default", "preview"])
+def test_client_per_call(run_cli, tmp_path, alerts, runner, preview):
+    options = ("--preview",) if preview else ()
+    found, expected = _lint(run_cli, tmp_path, alerts, runner, *options)
     assert found == expected
+
+
+WORKER = """\
+import asyncio
+
+import httpx
+
+
+async def crawl(queue, workers):
+    await asyncio.gather(*(worker(queue) for _ in range(workers)))
+
+
+async def worker(queue):
+    async with httpx.AsyncClient() as client:
+        while not queue.empty():
+            await client.get(await queue.get())
+
+
+async def fetch_all(urls):
+    return [await fetch(url) for url in urls]
+
+
+async def fetch(url):
+    async with httpx.AsyncClient() as client:
+        return await client.get(url)
+
+
+def ping_all(hosts):
+    for host in hosts:
+        ping()
+
+
+def ping():
+    session = httpx.Client()  # TL203
+    session.get("https://example.com/health")
+"""
+
+
+def test_worker_client_serves_a_loop(run_cli, tmp_path):
+    """A worker's client serves its own loop (many items per call): not reported. A
+    client built from the call's argument (one endpoint per call): not reported."""
+    files = {"app/__init__.py": "", "app/crawl.py": WORKER}
+    root = write_project(tmp_path, files)
+    report = lint_json(run_cli, root, "--isolated", "--select", "TL203")
+    found = [finding["line"] for finding in report["diagnostics"]]
+    assert found == _expected(files)["app/crawl.py"]
+    message = report["diagnostics"][0]["message"]
+    assert message.startswith("`Client()` is built and dropped on every call of `ping()`")

@@ -19,6 +19,7 @@ from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects.kinds import Effect
 from throughlint.semantic.expressions import dotted_name, unparse_short
 from throughlint.semantic.parameter_origin import parameter_origin
+from throughlint.semantic.properties import index_attribute
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -521,7 +522,11 @@ def _project_value(model: SemanticModel, call: ast.Call) -> str:
     if not isinstance(func, ast.Attribute):
         return ""
     receiver = model.resolve(func.value)
-    if receiver is None or "." not in receiver or receiver.startswith(model.module + "."):
+    if receiver is None or "." not in receiver:
+        return ""
+    if index_attribute(model, receiver):  # a property, ``current_app.appbuilder``
+        return receiver
+    if receiver.startswith(model.module + "."):
         return ""
     root = receiver.split(".", 1)[0]
     if root in _STDLIB or _from_module(receiver, _NOT_DATABASES + _APP_HELD):

@@ -35,15 +35,18 @@ from throughlint.effects.database import (
     sql_text,
     sql_verb,
 )
+from throughlint.index import attribute_values
 from throughlint.index.argument_types import (
     argument_types_json,
     record_call_site,
     record_typed_effect,
 )
+from throughlint.index.dispatch import dispatch_method
 from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
+from throughlint.semantic.client_sites import client_site
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import (
     call_argument,
@@ -110,6 +113,7 @@ class FileFacts:
         "arguments",
         "asynchronous",
         "atomic",
+        "attribute_values",
         "bit_guards",
         "blocking",
         "cached",
@@ -118,6 +122,7 @@ class FileFacts:
         "cpu",
         "cpu_work",
         "database_values",
+        "dispatch",
         "edges",
         "external",
         "fixed",
@@ -213,6 +218,11 @@ class FileFacts:
         # unknown input iterates ("line:column" -> callee): ``index/output_size.py``
         self.output_sizes: dict[str, str] = {}
         self.loop_calls: dict[str, str] = {}
+        # what properties return and attributes set on library objects hold
+        # (``index/attribute_values.py``)
+        self.attribute_values: dict[str, str] = {}
+        # per function, methods called on receivers of unknown type (``index/dispatch.py``)
+        self.dispatch: dict[str, set[str]] = {}
 
     def loop_call(self, header: tuple[int, ...], callee: str | None) -> None:
         """A loop of unknown input iterates what ``callee`` hands out, when that may be a
@@ -282,6 +292,8 @@ class FileFacts:
             or self.external
             or self.argument_types
             or self.typed_effects
+            or self.attribute_values
+            or self.dispatch
         ):
             return None
         functions = {
@@ -309,6 +321,10 @@ class FileFacts:
             extra["output_sizes"] = outputs
         if self.loop_calls:
             extra["loop_calls"] = dict(sorted(self.loop_calls.items()))
+        if self.attribute_values:
+            extra["attribute_values"] = self.attribute_values
+        if self.dispatch:
+            extra["dispatch_calls"] = {k: sorted(v) for k, v in self.dispatch.items()}
         found: dict[str, Any] = {
             "codes": list(self.codes),
             "c": self.classes,
@@ -702,6 +718,43 @@ def record_output_size(checker: Checker, node: ast.AST) -> None:
     size = output_size(checker.semantic, node)
     if size:
         sizes[function] = join((previous, size)) if previous else size
+
+
+@COLLECTOR.on(ast.Return)
+def record_property_value(checker: Checker, node: ast.AST) -> None:
+    """What a property of a class of this file returns (``index/attribute_values.py``)."""
+    assert isinstance(node, ast.Return)
+    if checker.semantic.classes:
+        found = attribute_values.property_value(checker.semantic, node)
+        attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.Call)
+def record_dispatch_and_client(checker: Checker, node: ast.AST) -> None:
+    """A method called on a receiver of unknown type (``index/dispatch.py``), and a
+    client the function builds for its own use (``semantic/client_sites.py``): TL203
+    reports it when the function runs once per item."""
+    assert isinstance(node, ast.Call)
+    model = checker.semantic
+    function = model.function_name
+    if function is None:
+        return
+    method = dispatch_method(model, node)
+    if method is not None:
+        checker.index_facts.dispatch.setdefault(function, set()).add(method)  # type: ignore[union-attr]
+    made = client_site(model, node)
+    if made is not None and not _in_fallback(model) and not _cached(model.function):
+        add_pending(
+            checker, node, "pool_site", function=function, text=made.rsplit(".", 1)[-1], client=1
+        )
+
+
+@COLLECTOR.on(ast.Assign)
+def record_attribute_set(checker: Checker, node: ast.AST) -> None:
+    """``app.appbuilder = self``: what an attribute of a library object holds."""
+    assert isinstance(node, ast.Assign)
+    found = attribute_values.attribute_set(checker.semantic, node)
+    attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.Return)

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
-from throughlint.effects.database import MODEL_INSTANCE, typed_value
+from throughlint.effects.database import MODEL_INSTANCE, database_value, typed_value
 from throughlint.effects.kinds import Effect
 from throughlint.effects.remote import RemoteCall, client_method_call, remote_client_kinds
 from throughlint.index.argument_types import ArgumentTypes
+from throughlint.index.attribute_values import AttributeValues
+from throughlint.index.dispatch import Dispatch
 from throughlint.semantic.guards import holds
 
 _BLOCKING = Effect.BLOCKING.value
@@ -109,6 +111,8 @@ class ProjectIndex:
         self.database_values: dict[str, str] = {}
         # call sites' argument types, and effects typed by them (``argument_types.py``)
         self.argument_types = ArgumentTypes()
+        self.attribute_values = AttributeValues()  # properties, attributes of objects
+        self.dispatch = Dispatch()  # methods called on receivers of unknown type
         self._per_item: dict[str, str] | None = None
         self._roots: frozenset[str] | None = None
         self.cached: set[str] = set()  # functions whose results are cached
@@ -150,6 +154,8 @@ class ProjectIndex:
         self.cpu.update(facts.get("cpu", {}))
         self.database_values.update(facts.get("dbv", {}))
         self.argument_types.add(facts)
+        self.attribute_values.add(facts.get("attribute_values", {}))
+        self.dispatch.add(facts.get("dispatch_calls", {}))
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
@@ -625,7 +631,19 @@ class ProjectIndex:
         return self.library_value(origin)
 
     def library_value(self, origin: str) -> str | None:
-        """``database_value`` of a receiver resolved to a project value."""
+        """``database_value`` of a receiver resolved to a project value, also through
+        what properties return and attributes hold (``attribute_values``):
+        ``app.m.Manager().session`` -> ``flask.current_app.appbuilder.session`` -> ... ->
+        ``sqlalchemy.orm.Session()``."""
+        found = self._library_value(origin)
+        if found is None:
+            found = self.attribute_values.follow(origin, self._rewritten_value)
+        return found
+
+    def _rewritten_value(self, origin: str) -> str | None:
+        return database_value(origin) or self._library_value(origin)
+
+    def _library_value(self, origin: str) -> str | None:
         values = self.database_values
         for end in range(len(origin), 0, -1):
             if end < len(origin) and origin[end] not in ".([":
@@ -702,7 +720,7 @@ class ProjectIndex:
         reached: dict[str, str] = {}
         frontier: list[str] = []
         for callee, why in sorted(self.hot.items()):
-            for key in self._keys(callee):
+            for key in self._reach_keys(callee):
                 if key not in reached:
                     reached[key] = why
                     frontier.append(key)
@@ -711,12 +729,28 @@ class ProjectIndex:
             for name in frontier:
                 for callee in self._callees.get(name, ()):
                     short = callee.replace("()", "").rsplit(".", 1)[-1]
-                    for key in self._keys(callee):
+                    for key in self._reach_keys(callee):
                         if key not in reached:
                             reached[key] = f"{reached[name]}, and calls `{short}()`"
                             following.append(key)
+                for key in self.dispatch.targets(name, self.classes):  # ``alert.alert()``
+                    if key not in reached:
+                        owner, _, short = key.rpartition(".")
+                        where = owner.rsplit(".", 1)[-1]
+                        reached[key] = f"{reached[name]}, and calls `{short}()` (`{where}`)"
+                        following.append(key)
             frontier = following
         return reached
+
+    def _reach_keys(self, callee: str) -> list[str]:
+        """``_keys``, or a function known only by its calls on receivers of unknown type
+        (it has no effect or project callee of its own)."""
+        keys = self._keys(callee)
+        if not keys:
+            plain = callee.replace("().", ".").removesuffix("()")
+            if plain in self.dispatch.calls:
+                return [plain]
+        return keys
 
     def _keys(self, callee: str) -> list[str]:
         key = self._function_key(callee)

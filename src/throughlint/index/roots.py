@@ -120,6 +120,8 @@ FACT_NAMES: dict[str, Shape] = {
     "typed_effects": ("map", NAME, ("list", ("row", None, NAME))),
     "output_sizes": ("map", NAME, None),
     "loop_calls": ("map", None, NAME),
+    "attribute_values": ("map", NAME, NAME),
+    "dispatch_calls": ("map", NAME, None),
 }  # fmt: skip
 
 

@@ -14,6 +14,15 @@ that takes `request` first; not a test or a pytest fixture). A pool that runs on
 call and waits for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an
 `except` handler (a fallback path) are not counted as pools started per call.
 
+The same holds for a remote client or HTTP session a function builds for its own use
+and drops when it returns (`session = boto3.Session(...)`, `client =
+twilio.rest.Client(sid, token)`, `requests.Session()`), when the function runs once per
+item: not one that is returned or kept (on `self`, in a collection), one that serves a
+loop of the function (a worker's client), or one built from the function's parameters
+(a different endpoint per call). Calls on a receiver of unknown type
+(`for alert in rule["alert"]: alert.alert(matches)`) are followed to the methods of
+that name in the one project class hierarchy that overrides it.
+
 ## Why it hurts throughput
 These objects are expensive to create and cheap to reuse: a pool starts threads or
 processes, a session opens TCP (and TLS) connections, a database connection authenticates.
@@ -254,6 +263,17 @@ def check_pool_site(index, pending: dict) -> list:
     if chain is None:
         return []
     short = pending["function"].rsplit(".", 1)[-1]
+    if pending.get("client"):
+        return [
+            (
+                f"`{pending['text']}()` is built and dropped on every call of `{short}()`, "
+                f"which runs once per item or request ({chain}): N clients set up and torn "
+                f"down, no connection reuse; keep one client for the process or the "
+                f"instance and reuse it, or take it as a parameter",
+                None,
+                None,
+            )
+        ]
     return [
         (
             f"`{pending['text']}()` is started and joined on every call of `{short}()`, which "

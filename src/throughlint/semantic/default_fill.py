@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from throughlint.semantic.annotations import annotated_class
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
 
@@ -37,28 +38,7 @@ def filled_annotation(model: SemanticModel, expr: ast.expr) -> ast.expr | None:
 def _parameter_annotation(arguments: ast.arguments, name: str) -> ast.expr | None:
     for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
         if argument.arg == name:
-            return _unwrap(argument.annotation)
-    return None
-
-
-def _unwrap(annotation: ast.expr | None) -> ast.expr | None:
-    """``X | None`` and ``Optional[X]`` stand for ``X``; a string annotation is parsed."""
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except SyntaxError:
-            return None
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        for side in (annotation.left, annotation.right):
-            if not (isinstance(side, ast.Constant) and side.value is None):
-                return _unwrap(side)
-        return None
-    if isinstance(annotation, ast.Subscript) and (
-        getattr(annotation.value, "id", None) or getattr(annotation.value, "attr", None)
-    ) in ("Optional",):
-        return _unwrap(annotation.slice)
-    if isinstance(annotation, (ast.Name, ast.Attribute)):
-        return annotation
+            return annotated_class(argument.annotation)
     return None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from throughlint.semantic.expressions import target_names
 from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
+from throughlint.semantic.properties import parameter_attribute
 from throughlint.semantic.qualnames import canonical
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 
@@ -267,7 +268,10 @@ class SemanticModel:
         class_def = self._local_classes.get(instance[len(prefix) : -2])
         if class_def is None:
             return None
-        return self.class_attributes(class_def).get(attribute)
+        value = self.class_attributes(class_def).get(attribute)
+        if isinstance(value, ast.Name):  # ``self.conn = conn``, ``conn: Connection``
+            return parameter_attribute(class_def, attribute) or value
+        return value
 
     def instance_class(self, instance: str | None) -> ast.ClassDef | None:
         """The class of this file an instance (``module.Channel()``) is made from."""
