@@ -169,6 +169,22 @@ def test_queues_of_a_class_grow_linearly():
     assert growth <= 5, message
 
 
+def puts_of_one_function(n: int) -> str:
+    """``n`` puts into one queue from one function whose locals are built from its
+    parameter in reverse order (``v0`` from ``v1`` ... from ``items``): TL201's evidence
+    (``semantic/queue_evidence.py``) closes the locals built from the parameters once per
+    function, by a worklist, not once per put and pass."""
+    chain = "".join(f"    v{k} = v{k + 1}\n" for k in range(n))
+    puts = "".join(f"    q.put(v{k})\n" for k in range(n))
+    return f"import queue\n\nq = queue.Queue()\n\ndef feed(items):\n    v{n} = items\n{chain}{puts}"
+
+
+def test_puts_of_one_function_grow_linearly():
+    growth, message, found = _growth(puts_of_one_function, 50)
+    assert [d.code for d in found if d.code == "TL201"] == ["TL201"], found[:3]
+    assert growth <= 5, message
+
+
 def try_statements(n: int) -> str:
     """``n`` remote calls in the body of one ``try`` in a loop: the per-pass cost model's
     step (``semantic/pass_cost.every_pass``) tells the ``try`` body from its handlers by

@@ -239,3 +239,29 @@ def walk_same_function(node: ast.AST) -> Iterator[ast.AST]:
         for child in child_nodes(current):
             if not isinstance(child, _FUNCTIONS):
                 stack.append(child)
+
+
+def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
+    """The value of ``call``'s keyword argument ``name``, if given."""
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def call_tail(func: ast.expr) -> str | None:
+    """The last name of a call's function: ``put`` for ``q.put``, ``Thread`` for
+    ``Thread``; None for anything else."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def parameter_names(function: ast.AST) -> list[str]:
+    """Every parameter name of a function or lambda, in order, ``*args`` and
+    ``**kwargs`` last; empty for anything else."""
+    arguments = getattr(function, "args", None)
+    if not isinstance(arguments, ast.arguments):
+        return []
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every.extend(extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None)
+    return [argument.arg for argument in every]

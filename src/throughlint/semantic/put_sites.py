@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.semantic.expressions import walk_nodes
+from throughlint.semantic.expressions import call_tail, keyword_value, parameter_names, walk_nodes
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope_uses import same_holder, use_index
 
@@ -78,11 +78,11 @@ class _Producers:
                 continue
             call = self.parents.get(parent)
             if isinstance(call, ast.Call) and call.func is parent:
-                item = call.args[0] if call.args else _keyword(call, "item")
+                item = call.args[0] if call.args else keyword_value(call, "item")
                 found.append((call, item))
             elif isinstance(call, ast.Call) and parent in call.args:
                 at = call.args.index(parent)  # ``loop.call_soon_threadsafe(q.put_nowait, x)``
-                if _tail(call.func) not in _STARTERS:
+                if call_tail(call.func) not in _STARTERS:
                     return None
                 found.append((call, call.args[at + 1] if at + 1 < len(call.args) else None))
             else:
@@ -103,22 +103,22 @@ class _Producers:
             call = self.parents.get(keyword) if isinstance(keyword, ast.keyword) else None
             if not isinstance(call, ast.Call) or keyword.arg != "args":  # type: ignore[union-attr]
                 return False
-            function, arguments = _keyword(call, "target"), list(parent.elts)
+            function, arguments = keyword_value(call, "target"), list(parent.elts)
         elif isinstance(parent, ast.Call) and node in parent.args:
             call = parent
-            lead = 2 if _tail(call.func) == "run_in_executor" else 1
+            lead = 2 if call_tail(call.func) == "run_in_executor" else 1
             if len(call.args) > lead:
                 function, arguments = call.args[lead - 1], call.args[lead:]
         else:
             return False
-        if _tail(call.func) not in _STARTERS or not isinstance(function, ast.Name):
+        if call_tail(call.func) not in _STARTERS or not isinstance(function, ast.Name):
             return False
         if node not in arguments:
             return False
         definition = self._definition(function.id)
         if definition is None:
             return False
-        parameters = _parameters(definition)
+        parameters = parameter_names(definition)
         index = arguments.index(node)  # type: ignore[arg-type]
         if index >= len(parameters):
             return False
@@ -161,7 +161,7 @@ class _Producers:
                 node.lineno
                 for node in walk_nodes(self.scope)
                 if isinstance(node, ast.Call)
-                and _tail(node.func) in _CONSUMERS_START
+                and call_tail(node.func) in _CONSUMERS_START
                 and self._function_of(node) is self.scope
             ]
             memo[self.scope] = min(starts) if starts else None
@@ -183,12 +183,12 @@ class _Producers:
             function is not None
             and function is not self.scope
             and isinstance(item, ast.Name)
-            and item.id in _parameters(function)
+            and item.id in parameter_names(function)
             and not isinstance(function, ast.Lambda)
         ):
             callers = self._references(function)
             if callers:  # a function that forwards its parameter: its callers put
-                index = _parameters(function).index(item.id)
+                index = parameter_names(function).index(item.id)
                 return all(
                     self._forwarded(caller, function, index, item.id, depth) for caller in callers
                 )
@@ -209,7 +209,7 @@ class _Producers:
             return False  # handed on as a value: its callers are not seen
         skip = 1 if self._is_method(function) else 0
         at = index - skip
-        argument = caller.args[at] if 0 <= at < len(caller.args) else _keyword(caller, name)
+        argument = caller.args[at] if 0 <= at < len(caller.args) else keyword_value(caller, name)
         if argument is None:
             return False
         return self.bounded(caller, argument, depth + 1)
@@ -318,7 +318,7 @@ class _Producers:
         parameters: set[str] = set()
         at: ast.AST | None = function
         while at is not None:
-            parameters.update(_parameters(at))
+            parameters.update(parameter_names(at))
             if at is self.scope:
                 break
             at = self._function_of(at)
@@ -353,7 +353,7 @@ class _Producers:
                 call = self.parents.get(reference)
                 if isinstance(call, ast.keyword):
                     call = self.parents.get(call)
-                if not isinstance(call, ast.Call) or _tail(call.func) not in _STARTERS:
+                if not isinstance(call, ast.Call) or call_tail(call.func) not in _STARTERS:
                     return False  # handed to a library as a callback: runs per event
                 site = call
             outer = self._function_of(site)
@@ -453,33 +453,10 @@ def _assigned(statement: ast.Assign | ast.AnnAssign, node: ast.AST) -> bool:
     return any(target is node for target in targets)
 
 
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _tail(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return None
-
-
-def _parameters(function: ast.AST) -> list[str]:
-    arguments = getattr(function, "args", None)
-    if not isinstance(arguments, ast.arguments):
-        return []
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    for extra in (arguments.vararg, arguments.kwarg):
-        if extra is not None:
-            every.append(extra)
-    return [argument.arg for argument in every]
-
-
 def _rebinds(function: ast.AST, name: str) -> bool:
     """``name`` is bound in ``function`` other than to a marker: a loop variable, a
     parameter, a value computed there."""
-    if name in _parameters(function):
+    if name in parameter_names(function):
         return True
     markers = {
         id(target)

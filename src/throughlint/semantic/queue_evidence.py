@@ -32,7 +32,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from throughlint.semantic.expressions import walk_nodes
+from throughlint.semantic.expressions import (
+    call_tail,
+    keyword_value,
+    names_read,
+    parameter_names,
+    walk_nodes,
+)
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope_uses import UseIndex, holder_key, use_index
 
@@ -98,7 +104,8 @@ def unbounded_evidence(model: SemanticModel, call: ast.Call) -> Evidence:
     ]
     if isinstance(holder, ast.Attribute):
         uses = [use for use in uses if isinstance(use, ast.Attribute)]
-    return _Search(index, model.tree, holder, function, uses).run()
+    tainted = model.memo("queue_evidence_tainted")
+    return _Search(index, model.tree, holder, function, uses, tainted).run()
 
 
 class _Search:
@@ -109,15 +116,21 @@ class _Search:
         holder: ast.expr,
         function: ast.AST | None,
         uses: list[ast.AST],
+        tainted: dict[ast.AST, set[str]],
         depth: int = 0,
     ) -> None:
         self.index = index
+        self.tainted = tainted  # per function: its parameters and the locals built from them
         self.tree = tree
         self.key = holder_key(holder)
         self.uses = uses
         self.holder = holder
         self.function = function
         self.depth = depth
+        self._found_gets: list[ast.Call] | None = None
+        self._got_names: list[tuple[str, ast.AST]] | None = None
+        self._getting: set[int] | None = None  # ids of the functions that take from it
+        self._got_by_owner: dict[int, list[tuple[str, ast.AST]]] | None = None
 
     def run(self) -> Evidence:
         unseen = self._public()
@@ -143,8 +156,8 @@ class _Search:
                 continue
             call = self.index.parents.get(parent)
             if isinstance(call, ast.Call) and call.func is parent:
-                puts.append((call, call.args[0] if call.args else _keyword(call, "item")))
-            elif isinstance(call, ast.Call) and _tail(call.func) in _ONE_SHOT:
+                puts.append((call, call.args[0] if call.args else keyword_value(call, "item")))
+            elif isinstance(call, ast.Call) and call_tail(call.func) in _ONE_SHOT:
                 at = call.args.index(parent) if parent in call.args else -1
                 item = call.args[at + 1] if 0 <= at < len(call.args) - 1 else None
                 puts.append((call, item))
@@ -176,7 +189,9 @@ class _Search:
         if stored is None:
             return None
         uses = [node for node in self.index.uses_of(stored) if node is not stored]
-        return _Search(self.index, self.tree, stored, None, uses, self.depth + 1).run()
+        return _Search(
+            self.index, self.tree, stored, None, uses, self.tainted, self.depth + 1
+        ).run()
 
     def _public(self) -> bool:
         """A module-level queue with a public name: other modules may put into it."""
@@ -202,8 +217,10 @@ class _Search:
         if function is None or isinstance(function, ast.Lambda):
             return None
         # the parameters and the locals copied from them (``items = [item] if ... else item``)
-        parameters = {p for p in _parameters(function) if p not in ("self", "cls")}
-        parameters = _tainted(function, parameters) if parameters else parameters
+        parameters = self.tainted.get(function)
+        if parameters is None:
+            own = {p for p in parameter_names(function) if p not in ("self", "cls")}
+            parameters = self.tainted[function] = _tainted(function, own) if own else own
         for at in self.index.ancestors(site, function):
             if isinstance(at, (ast.For, ast.comprehension)) and _stream(at.iter, parameters):
                 return "a put per item of a query, a stream or the callers' items"
@@ -218,7 +235,7 @@ class _Search:
             if isinstance(call, ast.keyword):
                 call = self.index.parents.get(call)
             if isinstance(call, ast.Call) and (
-                call.func is reference or _tail(call.func) in _STARTERS
+                call.func is reference or call_tail(call.func) in _STARTERS
             ):
                 calls.append(call)  # called, or started once as a thread or job
             else:
@@ -252,33 +269,42 @@ class _Search:
         return found
 
     def _gets(self) -> list[ast.Call]:
-        found = []
-        for use in self.uses:
-            parent = self.index.parents.get(use)
-            if isinstance(parent, ast.Attribute) and parent.attr in _GETS:
-                call = self.index.parents.get(parent)
-                if isinstance(call, ast.Call) and call.func is parent:
-                    found.append(call)
-        return found
+        """The queue's ``get`` calls, found once per search (asked for every put)."""
+        if self._found_gets is None:
+            self._found_gets = []
+            for use in self.uses:
+                parent = self.index.parents.get(use)
+                if isinstance(parent, ast.Attribute) and parent.attr in _GETS:
+                    call = self.index.parents.get(parent)
+                    if isinstance(call, ast.Call) and call.func is parent:
+                        self._found_gets.append(call)
+        return self._found_gets
 
     def _got(self, function: ast.AST | None = None) -> list[tuple[str, ast.AST]]:
         """Names bound to what is taken from the queue (in ``function``, or anywhere),
         with the function that binds each."""
-        names: list[tuple[str, ast.AST]] = []
-        for get in self._gets():
-            owner = self.index.function_of(get)
-            if owner is None or (function is not None and owner is not function):
-                continue
-            parent = self.index.parents.get(get)
-            if isinstance(parent, ast.Await):
-                parent = self.index.parents.get(parent)
-            if (
-                isinstance(parent, ast.Assign)
-                and len(parent.targets) == 1
-                and isinstance(parent.targets[0], ast.Name)
-            ):
-                names.append((parent.targets[0].id, owner))
-        return names
+        if self._got_names is None:
+            self._got_names = []
+            for get in self._gets():
+                owner = self.index.function_of(get)
+                if owner is None:
+                    continue
+                parent = self.index.parents.get(get)
+                if isinstance(parent, ast.Await):
+                    parent = self.index.parents.get(parent)
+                if (
+                    isinstance(parent, ast.Assign)
+                    and len(parent.targets) == 1
+                    and isinstance(parent.targets[0], ast.Name)
+                ):
+                    self._got_names.append((parent.targets[0].id, owner))
+        if function is None:
+            return self._got_names
+        if self._got_by_owner is None:
+            self._got_by_owner = {}
+            for name, owner in self._got_names:
+                self._got_by_owner.setdefault(id(owner), []).append((name, owner))
+        return self._got_by_owner.get(id(function), [])
 
     def _put_back(self, function: ast.AST, item: ast.expr | None) -> bool:
         return isinstance(item, ast.Name) and any(
@@ -286,7 +312,9 @@ class _Search:
         )
 
     def _takes(self, function: ast.AST, item: ast.expr | None) -> bool:
-        takes = any(self.index.function_of(get) is function for get in self._gets())
+        if self._getting is None:
+            self._getting = {id(self.index.function_of(get)) for get in self._gets()}
+        takes = id(function) in self._getting
         return takes and not self._put_back(function, item)
 
     def _pool_return(self, function: ast.AST) -> bool:
@@ -424,7 +452,7 @@ def _stream(iterable: ast.expr, parameters: set[str]) -> bool:
             if at.id in parameters:
                 return True
         elif isinstance(at, ast.Call):
-            if _tail(at.func) not in _PASS_THROUGH:
+            if call_tail(at.func) not in _PASS_THROUGH:
                 return True
             if isinstance(at.func, ast.Attribute):
                 pending.append(at.func.value)
@@ -447,17 +475,18 @@ def _tainted(function: ast.AST, parameters: set[str]) -> set[str]:
             bindings.append((node.target, node.value))
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
             bindings.append((node.target, node.iter))
+    readers: dict[str, list[int]] = {}
+    for at, (_, value) in enumerate(bindings):
+        for name in names_read(value):
+            readers.setdefault(name, []).append(at)
     tainted = set(parameters)
-    changed = True
-    while changed:
-        changed = False
-        for target, value in bindings:
-            if not _reads(value, tainted):
-                continue
-            for name in walk_nodes(target):
+    pending = list(tainted)
+    while pending:
+        for at in readers.pop(pending.pop(), ()):
+            for name in walk_nodes(bindings[at][0]):
                 if isinstance(name, ast.Name) and name.id not in tainted:
                     tainted.add(name.id)
-                    changed = True
+                    pending.append(name.id)
     return tainted
 
 
@@ -467,24 +496,3 @@ def _reads(node: ast.AST, names: set[str]) -> bool:
 
 def _targets(statement: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
     return statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _tail(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return None
-
-
-def _parameters(function: ast.AST) -> list[str]:
-    arguments = getattr(function, "args", None)
-    if not isinstance(arguments, ast.arguments):
-        return []
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every.extend(extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None)
-    return [argument.arg for argument in every]
