@@ -1253,6 +1253,11 @@ def _pytest_fixture(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool
 
 
 def _takes_request(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A public function or method whose first argument is ``request``. A private one
+    (``_credentials(self, request)``) is a helper: it runs per request only if a handler
+    calls it, which the index's reach finds."""
+    if node.name.startswith("_"):
+        return False
     arguments = [*node.args.posonlyargs, *node.args.args]
     if arguments and arguments[0].arg in {"self", "cls"}:
         arguments = arguments[1:]

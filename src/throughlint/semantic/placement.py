@@ -221,6 +221,8 @@ def _is_hot(function: ast.AST, decorators: list[str], bases: list[str]) -> bool:
     first = [a.arg for a in (arguments.posonlyargs + arguments.args)] if arguments else []
     if first[:1] == ["self"]:
         first = first[1:]
+    if getattr(function, "name", "").startswith("_"):
+        return False  # a private helper is hot only through a handler that calls it
     return first[:1] in (["request"], ["req"])
 
 
