@@ -199,3 +199,23 @@ def test_try_statements_grow_linearly():
     growth, message, found = _growth(try_statements, 200)
     assert len([d for d in found if d.code == "TL401"]) == 800, found[:3]
     assert growth <= 5, message
+
+
+def returned_attributes(n: int) -> str:
+    """``n`` properties each returning an attribute of ``self``: the size of what a
+    function hands out (``index/output_size.py``) asked whether ``self._pk`` is a class
+    constant (``semantic/input_size._class_constant``) by a scan of the class body per
+    ``return``, not once per class."""
+    props = "".join(
+        f"    @property\n    def p{k}(self):\n        return self._p{k}\n" for k in range(n)
+    )
+    head = "import sqlite3\n\nclass Store:\n    conn: sqlite3.Connection\n"
+    run = "    def run(self, items):\n        for item in items:\n"
+    run += "            self.conn.execute('SELECT 1 WHERE a = ?', (item,))\n"
+    return head + props + run
+
+
+def test_returned_attributes_grow_linearly():
+    growth, message, found = _growth(returned_attributes, 40)
+    assert [d.code for d in found if d.code == "TL101"] == ["TL101"], found[:3]
+    assert growth <= 5, message
