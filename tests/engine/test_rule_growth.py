@@ -219,3 +219,33 @@ def test_returned_attributes_grow_linearly():
     growth, message, found = _growth(returned_attributes, 40)
     assert [d.code for d in found if d.code == "TL101"] == ["TL101"], found[:3]
     assert growth <= 5, message
+
+
+def gets_put_back(n: int) -> str:
+    """``n`` items taken from a queue and put back in one worker loop: TL201's evidence
+    (``semantic/queue_evidence._put_back``) asked whether each put's item was bound from a
+    get by a scan of every name the function binds from one, once per put."""
+    gets = "".join(f"        v{k} = q.get()\n        q.put(v{k})\n" for k in range(n))
+    head = "import queue\n\nq = queue.Queue()\n\ndef worker():\n    while True:\n"
+    return head + "        pass\n" + gets
+
+
+def test_gets_put_back_grow_linearly():
+    growth, message, found = _growth(gets_put_back, 400)
+    assert [d.code for d in found if d.code == "TL201"] == ["TL201"], found[:3]
+    assert growth <= 5, message
+
+
+def queue_handed_to_functions(n: int) -> str:
+    """One queue handed to ``n`` functions of the module: TL201's evidence
+    (``semantic/queue_evidence._stored_by``) listed the module's classes, looking for one
+    that stores the queue, once per call it is handed to."""
+    fns = "".join(f"def p{k}(q):\n    for i in range(9):\n        q.put(i)\n" for k in range(n))
+    calls = "".join(f"    p{k}(q)\n" for k in range(n))
+    return f"import queue\n\n{fns}def main():\n    q = queue.Queue()\n{calls}"
+
+
+def test_queue_handed_to_functions_grows_linearly():
+    growth, message, found = _growth(queue_handed_to_functions, 400)
+    assert [d.code for d in found if d.code == "TL201"] == ["TL201"], found[:3]
+    assert growth <= 5, message
