@@ -249,3 +249,26 @@ def test_queue_handed_to_functions_grows_linearly():
     growth, message, found = _growth(queue_handed_to_functions, 400)
     assert [d.code for d in found if d.code == "TL201"] == ["TL201"], found[:3]
     assert growth <= 5, message
+
+
+def many_bases(n: int) -> str:
+    """``n`` remote calls in loops of a method of a class with ``n`` bases: where the code
+    runs (``semantic/placement.code_kind``) read every base and decorator once per
+    question, and each finding asks."""
+    bases = ", ".join(f"B{k}" for k in range(n)) or "object"
+    loops = "".join(f"        for i in items:\n            requests.get(u{k})\n" for k in range(n))
+    return f"import requests\n\nclass C({bases}):\n    def run(self, items):\n        pass\n{loops}"
+
+
+def many_decorators(n: int) -> str:
+    """The same with ``n`` decorators (with arguments) on the function."""
+    decorators = "".join(f"@d{k}(x={k})\n" for k in range(n))
+    loops = "".join(f"    for i in items:\n        requests.get(u{k})\n" for k in range(n))
+    return f"import requests\n\n{decorators}def run(items):\n    pass\n{loops}"
+
+
+@pytest.mark.parametrize("shape", [many_bases, many_decorators])
+def test_placement_grows_linearly(shape):
+    growth, message, found = _growth(shape, 40)
+    assert len([d for d in found if d.code == "TL401"]) == 160, found[:3]
+    assert growth <= 5, message
