@@ -272,3 +272,19 @@ def test_placement_grows_linearly(shape):
     growth, message, found = _growth(shape, 40)
     assert len([d for d in found if d.code == "TL401"]) == 160, found[:3]
     assert growth <= 5, message
+
+
+def with_clients(n: int) -> str:
+    """``n`` clients opened by one ``with`` in a loop and each used in its body: TL302's
+    "which lock is held here?" (``rules/blocking_call_under_lock._held_lock``) read every
+    item of the ``with`` for every call in it."""
+    items = ", ".join(f"httpx.Client() as c{k}" for k in range(n)) or "httpx.Client() as c"
+    uses = "".join(f"            c{k}.get(u)\n" for k in range(n))
+    head = "import httpx\n\ndef run(items):\n    for u in items:\n"
+    return f"{head}        with {items}:\n            pass\n{uses}"
+
+
+def test_with_items_grow_linearly():
+    growth, message, found = _growth(with_clients, 40)
+    assert len([d for d in found if d.code == "TL203"]) == 160, found[:3]
+    assert growth <= 5, message
