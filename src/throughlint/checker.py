@@ -155,6 +155,7 @@ class Checker:
         self.semantic.is_package = path.endswith("/__init__.py")
         self._file_kind: str | None = None
         self._script: frozenset[str] = frozenset()
+        self._kinds: dict[tuple, str] = {}  # per function and innermost class: its kind
         # the last answers of ``placement`` and ``where``, valid at the same walk position
         # (frame, scope and bindings): every call of a long loop body asks the same
         self._placed: tuple | None = None
@@ -290,9 +291,13 @@ class Checker:
         if self._file_kind is None:
             self._file_kind = file_kind(self.source.path, self.settings.project_root)
             self._script = script_entries(self.tree)
-        return code_kind(
-            self.source.path, model.function, model.classes, self._file_kind, self._script
-        )
+        key = (model.function, model.classes[-1] if model.classes else None)
+        kind = self._kinds.get(key)
+        if kind is None:  # the bases and decorators read once, not once per question
+            kind = self._kinds[key] = code_kind(
+                self.source.path, model.function, model.classes, self._file_kind, self._script
+            )
+        return kind
 
     def record_parameters(self) -> None:
         """The enclosing function's parameters, for the index to size them by what its

@@ -199,3 +199,92 @@ def test_try_statements_grow_linearly():
     growth, message, found = _growth(try_statements, 200)
     assert len([d for d in found if d.code == "TL401"]) == 800, found[:3]
     assert growth <= 5, message
+
+
+def returned_attributes(n: int) -> str:
+    """``n`` properties each returning an attribute of ``self``: the size of what a
+    function hands out (``index/output_size.py``) asked whether ``self._pk`` is a class
+    constant (``semantic/input_size._class_constant``) by a scan of the class body per
+    ``return``, not once per class."""
+    props = "".join(
+        f"    @property\n    def p{k}(self):\n        return self._p{k}\n" for k in range(n)
+    )
+    head = "import sqlite3\n\nclass Store:\n    conn: sqlite3.Connection\n"
+    run = "    def run(self, items):\n        for item in items:\n"
+    run += "            self.conn.execute('SELECT 1 WHERE a = ?', (item,))\n"
+    return head + props + run
+
+
+def test_returned_attributes_grow_linearly():
+    growth, message, found = _growth(returned_attributes, 40)
+    assert [d.code for d in found if d.code == "TL101"] == ["TL101"], found[:3]
+    assert growth <= 5, message
+
+
+def gets_put_back(n: int) -> str:
+    """``n`` items taken from a queue and put back in one worker loop: TL201's evidence
+    (``semantic/queue_evidence._put_back``) asked whether each put's item was bound from a
+    get by a scan of every name the function binds from one, once per put."""
+    gets = "".join(f"        v{k} = q.get()\n        q.put(v{k})\n" for k in range(n))
+    head = "import queue\n\nq = queue.Queue()\n\ndef worker():\n    while True:\n"
+    return head + "        pass\n" + gets
+
+
+def test_gets_put_back_grow_linearly():
+    growth, message, found = _growth(gets_put_back, 400)
+    assert [d.code for d in found if d.code == "TL201"] == ["TL201"], found[:3]
+    assert growth <= 5, message
+
+
+def queue_handed_to_functions(n: int) -> str:
+    """One queue handed to ``n`` functions of the module: TL201's evidence
+    (``semantic/queue_evidence._stored_by``) listed the module's classes, looking for one
+    that stores the queue, once per call it is handed to."""
+    fns = "".join(f"def p{k}(q):\n    for i in range(9):\n        q.put(i)\n" for k in range(n))
+    calls = "".join(f"    p{k}(q)\n" for k in range(n))
+    return f"import queue\n\n{fns}def main():\n    q = queue.Queue()\n{calls}"
+
+
+def test_queue_handed_to_functions_grows_linearly():
+    growth, message, found = _growth(queue_handed_to_functions, 400)
+    assert [d.code for d in found if d.code == "TL201"] == ["TL201"], found[:3]
+    assert growth <= 5, message
+
+
+def many_bases(n: int) -> str:
+    """``n`` remote calls in loops of a method of a class with ``n`` bases: where the code
+    runs (``semantic/placement.code_kind``) read every base and decorator once per
+    question, and each finding asks."""
+    bases = ", ".join(f"B{k}" for k in range(n)) or "object"
+    loops = "".join(f"        for i in items:\n            requests.get(u{k})\n" for k in range(n))
+    return f"import requests\n\nclass C({bases}):\n    def run(self, items):\n        pass\n{loops}"
+
+
+def many_decorators(n: int) -> str:
+    """The same with ``n`` decorators (with arguments) on the function."""
+    decorators = "".join(f"@d{k}(x={k})\n" for k in range(n))
+    loops = "".join(f"    for i in items:\n        requests.get(u{k})\n" for k in range(n))
+    return f"import requests\n\n{decorators}def run(items):\n    pass\n{loops}"
+
+
+@pytest.mark.parametrize("shape", [many_bases, many_decorators])
+def test_placement_grows_linearly(shape):
+    growth, message, found = _growth(shape, 40)
+    assert len([d for d in found if d.code == "TL401"]) == 160, found[:3]
+    assert growth <= 5, message
+
+
+def with_clients(n: int) -> str:
+    """``n`` clients opened by one ``with`` in a loop and each used in its body: TL302's
+    "which lock is held here?" (``rules/blocking_call_under_lock._held_lock``) read every
+    item of the ``with`` for every call in it."""
+    items = ", ".join(f"httpx.Client() as c{k}" for k in range(n)) or "httpx.Client() as c"
+    uses = "".join(f"            c{k}.get(u)\n" for k in range(n))
+    head = "import httpx\n\ndef run(items):\n    for u in items:\n"
+    return f"{head}        with {items}:\n            pass\n{uses}"
+
+
+def test_with_items_grow_linearly():
+    growth, message, found = _growth(with_clients, 40)
+    assert len([d for d in found if d.code == "TL203"]) == 160, found[:3]
+    assert growth <= 5, message

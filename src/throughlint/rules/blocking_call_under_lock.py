@@ -289,8 +289,21 @@ _OWN_CONNECTION = re.compile(
 
 
 def _held_lock(checker) -> tuple[ast.withitem, bool] | None:
+    """Worked out once per ``with`` stack and state of the bindings, not once per call in
+    its body (a ``with`` of ``n`` items around ``n`` calls read every item per call)."""
     model = checker.semantic
-    for item in reversed(model.frame.withs):
+    withs = model.frame.withs
+    if not withs:
+        return None
+    memo = model.memo("held_lock")
+    key = (withs[-1], len(withs), model.generation, id(model.scope))
+    if key not in memo:
+        memo[key] = _find_held_lock(model, withs)
+    return memo[key]
+
+
+def _find_held_lock(model, withs: tuple[ast.withitem, ...]) -> tuple[ast.withitem, bool] | None:
+    for item in reversed(withs):
         kind = lock_type(model, item.context_expr)
         if kind is None or not excludes_others(model, item.context_expr, kind):
             continue

@@ -549,18 +549,28 @@ def _class_constant(model: SemanticModel, owner: str, attribute: str, depth: int
         return False
     if _is_enum(class_def):
         return True
+    memo = model.memo("class_values")  # one scan of a class body, not one per attribute read
+    if class_def not in memo:
+        memo[class_def] = _class_values(class_def)
+    value = memo[class_def].get(attribute)
+    return value is not None and _constant(model, value, depth + 1)
+
+
+def _class_values(class_def: ast.ClassDef) -> dict[str, ast.expr]:
+    """Each name's value at its first plain (or annotated, valued) binding in the body."""
+    values: dict[str, ast.expr] = {}
     for statement in class_def.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == attribute for t in statement.targets)
-        ) or (
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    values.setdefault(target.id, statement.value)
+        elif (
             isinstance(statement, ast.AnnAssign)
             and isinstance(statement.target, ast.Name)
-            and statement.target.id == attribute
             and statement.value is not None
         ):
-            return _constant(model, statement.value, depth + 1)
-    return False
+            values.setdefault(statement.target.id, statement.value)
+    return values
 
 
 def _is_enum(node: ast.AST) -> bool:

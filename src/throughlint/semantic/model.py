@@ -121,7 +121,20 @@ class SemanticModel:
 
     def within_with(self, qualified_names: frozenset[str] | set[str]) -> ast.withitem | None:
         """The innermost enclosing ``with`` item whose context resolves to one of the names
-        (matched on the call, e.g. ``redis.Redis().pipeline()``), in the current function."""
+        (matched on the call, e.g. ``redis.Redis().pipeline()``), in the current function.
+        Once per ``with`` stack and state of the bindings, not once per call in its body."""
+        withs = self.frame.withs
+        if not withs:
+            return None
+        if not isinstance(qualified_names, frozenset):
+            return self._within_with(qualified_names)
+        memo = self.memo("within_with")
+        key = (qualified_names, withs[-1], len(withs), self.generation, id(self.scope))
+        if key not in memo:
+            memo[key] = self._within_with(qualified_names)
+        return memo[key]
+
+    def _within_with(self, qualified_names: frozenset[str] | set[str]) -> ast.withitem | None:
         for item in reversed(self.frame.withs):
             name = self.resolve(item.context_expr)
             if name is not None and (

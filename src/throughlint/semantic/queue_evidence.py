@@ -131,6 +131,7 @@ class _Search:
         self._got_names: list[tuple[str, ast.AST]] | None = None
         self._getting: set[int] | None = None  # ids of the functions that take from it
         self._got_by_owner: dict[int, list[tuple[str, ast.AST]]] | None = None
+        self._got_sets: dict[int, set[str]] = {}  # per function: the names bound from gets
 
     def run(self) -> Evidence:
         unseen = self._public()
@@ -185,7 +186,7 @@ class _Search:
         position = call.args.index(use) if keyword is None else -1  # type: ignore[arg-type]
         if any(isinstance(argument, ast.Starred) for argument in call.args[: position + 1]):
             return None
-        stored = _stored_by(self.tree, call.func.id, position, keyword)
+        stored = _stored_by(self.index.classes, call.func.id, position, keyword)
         if stored is None:
             return None
         uses = [node for node in self.index.uses_of(stored) if node is not stored]
@@ -307,9 +308,12 @@ class _Search:
         return self._got_by_owner.get(id(function), [])
 
     def _put_back(self, function: ast.AST, item: ast.expr | None) -> bool:
-        return isinstance(item, ast.Name) and any(
-            name == item.id for name, _ in self._got(function)
-        )
+        if not isinstance(item, ast.Name):
+            return False
+        names = self._got_sets.get(id(function))
+        if names is None:
+            names = self._got_sets[id(function)] = {name for name, _ in self._got(function)}
+        return item.id in names
 
     def _takes(self, function: ast.AST, item: ast.expr | None) -> bool:
         if self._getting is None:
@@ -342,12 +346,11 @@ def _strength(reason: str) -> int:
 
 
 def _stored_by(
-    tree: ast.Module, name: str, position: int, keyword: str | None
+    classes: dict[str, ast.ClassDef], name: str, position: int, keyword: str | None
 ) -> ast.Attribute | None:
     """``self.attr = parameter`` in the ``__init__`` of the class ``name`` defined at the
     top of the module, for the argument at ``position`` (or ``keyword``); through a
     constructor that hands ``*args`` / ``**kwargs`` to its base's (a base of this file)."""
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     found = classes.get(name)
     for _ in range(_DEPTH):
         if found is None:

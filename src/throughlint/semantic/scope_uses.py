@@ -24,6 +24,7 @@ class UseIndex:
             key = holder_key(node)
             if key is not None:
                 self.uses.setdefault(key, []).append(node)
+        self.classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
 
     def function_of(self, node: ast.AST) -> ast.AST | None:
         """The innermost ``def`` or lambda around ``node``."""
