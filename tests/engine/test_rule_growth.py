@@ -185,6 +185,28 @@ def test_puts_of_one_function_grow_linearly():
     assert growth <= 5, message
 
 
+def puts_of_a_local_queue(n: int) -> str:
+    """``n`` puts into a local queue of locals copied from the parameter in reverse order
+    (``v0 = v1`` before ``v1 = v2`` ... before ``vn = items``): TL201's producer check
+    (``semantic/put_sites.py``) closes the copies once per function by a worklist
+    (``expressions.names_bound_from``), not by a pass per link and once per put."""
+    chain = "".join(f"    v{k} = v{k + 1}\n" for k in range(n))
+    puts = "".join(f"    q.put(v{k})\n" for k in range(n))
+    drain = "    def drain():\n        while True:\n            print(q.get())\n\n"
+    return (
+        "import queue\nimport threading\n\n"
+        f"def feed(items):\n    q = queue.Queue()\n{drain}"
+        "    threading.Thread(target=drain).start()\n"
+        f"{chain}    v{n} = items\n{puts}"
+    )
+
+
+def test_puts_of_a_local_queue_grow_linearly():
+    growth, message, found = _growth(puts_of_a_local_queue, 50)
+    assert [d.code for d in found if d.code == "TL201"] == ["TL201"], found[:3]
+    assert growth <= 5, message
+
+
 def try_statements(n: int) -> str:
     """``n`` remote calls in the body of one ``try`` in a loop: the per-pass cost model's
     step (``semantic/pass_cost.every_pass``) tells the ``try`` body from its handlers by

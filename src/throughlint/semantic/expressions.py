@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # fields that never hold a node, whatever the node type (names, flags, strings)
@@ -265,3 +265,37 @@ def parameter_names(function: ast.AST) -> list[str]:
     every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
     every.extend(extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None)
     return [argument.arg for argument in every]
+
+
+def names_bound_from(
+    function: ast.AST, seeds: set[str], sources: Callable[[ast.AST], set[str]]
+) -> set[str]:
+    """``seeds`` and every name ``function`` binds (assignment, augmented or annotated
+    assignment, loop or comprehension target) from a value whose ``sources`` include a
+    name already in the set. One walk of the function and one ``sources`` call per
+    binding, then a worklist: linear whatever order the bindings come in."""
+    targets: list[ast.AST] = []
+    readers: dict[str, list[int]] = {}
+
+    def bind(target: ast.AST, value: ast.AST) -> None:
+        for name in sources(value):
+            readers.setdefault(name, []).append(len(targets))
+        targets.append(target)
+
+    for node in walk_nodes(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target, node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            bind(node.target, node.value)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            bind(node.target, node.iter)
+    found = set(seeds)
+    pending = list(found)
+    while pending:
+        for at in readers.pop(pending.pop(), ()):
+            for name in walk_nodes(targets[at]):
+                if isinstance(name, ast.Name) and name.id not in found:
+                    found.add(name.id)
+                    pending.append(name.id)
+    return found

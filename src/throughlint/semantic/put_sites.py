@@ -26,7 +26,13 @@ from __future__ import annotations
 
 import ast
 
-from throughlint.semantic.expressions import call_tail, keyword_value, parameter_names, walk_nodes
+from throughlint.semantic.expressions import (
+    call_tail,
+    keyword_value,
+    names_bound_from,
+    parameter_names,
+    walk_nodes,
+)
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope_uses import same_holder, use_index
 
@@ -57,6 +63,7 @@ class _Producers:
         self.method_scope = isinstance(scope, ast.ClassDef)
         self.index = use_index(model)  # the file's, shared by its queues
         self.parents = self.index.parents
+        self._carried: dict[ast.AST, set[str]] = {}  # per producing function
 
     # --- where the queue is put into -------------------------------------------------
 
@@ -305,6 +312,19 @@ class _Producers:
             for ancestor in self._ancestors(node, function)
         )
 
+    def _carried_in(self, function: ast.AST) -> set[str]:
+        """The parameters of ``function`` and of the functions around it up to the scope,
+        and the locals copied from them; empty when there are no parameters."""
+        parameters: set[str] = set()
+        at: ast.AST | None = function
+        while at is not None:
+            parameters.update(parameter_names(at))
+            if at is self.scope:
+                break
+            at = self._function_of(at)
+        parameters -= {"self", "cls"}
+        return _carried_names(function, parameters) if parameters else set()
+
     def _reads_parameters(
         self, site: ast.AST, item: ast.expr | None, function: ast.AST | None
     ) -> bool:
@@ -315,17 +335,11 @@ class _Producers:
         producer's own."""
         if function is None:
             return False
-        parameters: set[str] = set()
-        at: ast.AST | None = function
-        while at is not None:
-            parameters.update(parameter_names(at))
-            if at is self.scope:
-                break
-            at = self._function_of(at)
-        parameters -= {"self", "cls"}
-        if not parameters:
+        carried = self._carried.get(function)
+        if carried is None:
+            carried = self._carried[function] = self._carried_in(function)
+        if not carried:
             return False
-        carried = _carried_names(function, parameters)
         read = [item] if item is not None else []
         for ancestor in self._ancestors(site, function):
             if isinstance(ancestor, (ast.For, ast.comprehension)):
@@ -500,15 +514,20 @@ _VIEWS = frozenset({"items", "keys", "values", "copy"})
 
 
 def _carries(node: ast.AST, names: set[str]) -> bool:
-    """``node`` holds items of one of ``names``: read directly, through a view of it
+    """``node`` holds items of one of ``names`` (see ``_carried_from``)."""
+    return not _carried_from(node).isdisjoint(names)
+
+
+def _carried_from(node: ast.AST) -> set[str]:
+    """The names whose items ``node`` holds: read directly, through a view of one
     (``items.items()``, not ``client.fetch()``) or a builtin that keeps items
     (``sorted(items)``); not what another call makes of it, nor a count in ``range()``."""
+    found: set[str] = set()
     pending = [node]  # a loop, not recursion: an item can nest a thousand operators
     while pending:
         at = pending.pop()
         if isinstance(at, ast.Name):
-            if at.id in names:
-                return True
+            found.add(at.id)
         elif isinstance(at, ast.Call):
             func = at.func
             if isinstance(func, ast.Attribute):  # a view of a collection, not a client's call
@@ -520,28 +539,9 @@ def _carries(node: ast.AST, names: set[str]) -> bool:
             pending.extend((at.body, at.orelse))
         else:
             pending.extend(ast.iter_child_nodes(at))
-    return False
+    return found
 
 
 def _carried_names(function: ast.AST, parameters: set[str]) -> set[str]:
     """The parameters and the locals of ``function`` copied from them."""
-    carried = set(parameters)
-    bindings: list[tuple[ast.AST, ast.AST]] = []
-    for node in walk_nodes(function):
-        if isinstance(node, ast.Assign):
-            bindings.extend((target, node.value) for target in node.targets)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-            bindings.append((node.target, node.value))
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            bindings.append((node.target, node.iter))
-    changed = True
-    while changed:
-        changed = False
-        for target, value in bindings:
-            if not _carries(value, carried):
-                continue
-            for name in ast.walk(target):
-                if isinstance(name, ast.Name) and name.id not in carried:
-                    carried.add(name.id)
-                    changed = True
-    return carried
+    return names_bound_from(function, parameters, _carried_from)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from throughlint.semantic.expressions import (
     call_tail,
     keyword_value,
+    names_bound_from,
     names_read,
     parameter_names,
     walk_nodes,
@@ -470,27 +471,7 @@ def _stream(iterable: ast.expr, parameters: set[str]) -> bool:
 def _tainted(function: ast.AST, parameters: set[str]) -> set[str]:
     """The parameters and every local of ``function`` computed from them (a copy, a
     record built from them: ``batch = Batch(items=items)``): each call's own items."""
-    bindings: list[tuple[ast.AST, ast.AST]] = []
-    for node in walk_nodes(function):
-        if isinstance(node, ast.Assign):
-            bindings.extend((target, node.value) for target in node.targets)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-            bindings.append((node.target, node.value))
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            bindings.append((node.target, node.iter))
-    readers: dict[str, list[int]] = {}
-    for at, (_, value) in enumerate(bindings):
-        for name in names_read(value):
-            readers.setdefault(name, []).append(at)
-    tainted = set(parameters)
-    pending = list(tainted)
-    while pending:
-        for at in readers.pop(pending.pop(), ()):
-            for name in walk_nodes(bindings[at][0]):
-                if isinstance(name, ast.Name) and name.id not in tainted:
-                    tainted.add(name.id)
-                    pending.append(name.id)
-    return tainted
+    return names_bound_from(function, parameters, names_read)
 
 
 def _reads(node: ast.AST, names: set[str]) -> bool:
