@@ -8,12 +8,8 @@ Through the real command line, one project and one run."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-from support.cli_projects import lint_json, write_project
+from support.cli_projects import findings_by_function, lint_json, run_module_cli, write_project
 
 MODELS = """\
 from django.db import models
@@ -165,33 +161,8 @@ def findings(tmp_path_factory) -> dict[str, dict]:
         {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/views.py": VIEWS},
     )
 
-    def run_cli(*args: str, cwd=None):
-        return subprocess.run(
-            [sys.executable, "-m", "throughlint", *args],
-            cwd=str(cwd),
-            capture_output=True,
-            text=True,
-            env={**os.environ, "NO_COLOR": "1"},
-            timeout=120,
-        )
-
-    report = lint_json(run_cli, root, "--show-all")
-    lines = VIEWS.splitlines()
-    starts = {
-        line.split("(")[0].removeprefix("def "): number
-        for number, line in enumerate(lines, 1)
-        if line.startswith("def ")
-    }
-    found: dict[str, dict] = {}
-    for diagnostic in report["diagnostics"]:
-        if diagnostic["path"].endswith("views.py"):
-            owner = max(
-                (name for name, start in starts.items() if start <= diagnostic["line"]),
-                key=starts.__getitem__,
-            )
-            assert owner not in found, (owner, diagnostic)
-            found[owner] = diagnostic
-    return found
+    report = lint_json(run_module_cli, root, "--show-all")
+    return findings_by_function(report, VIEWS, "views.py")
 
 
 @pytest.mark.parametrize("function", sorted(EXPECTED))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -23,3 +26,36 @@ def lint_json(run_cli, root: Path, *args: str) -> dict:
     completed = run_cli(".", "--no-cache", "--format", "json", *args, cwd=root)
     assert completed.returncode in (0, 1), completed.stderr
     return json.loads(completed.stdout)
+
+
+def run_module_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """``python -m throughlint ARGS`` in ``cwd``: the ``run_cli`` of a module-scoped fixture
+    (the ``run_cli`` fixture is per test)."""
+    return subprocess.run(
+        [sys.executable, "-m", "throughlint", *args],
+        cwd=str(cwd),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
+    )
+
+
+def findings_by_function(report: dict, source: str, path_suffix: str) -> dict[str, dict]:
+    """Each top-level ``def`` or ``class`` of ``source`` (the text of the file ending in
+    ``path_suffix``) with the one diagnostic inside it; two in one function fail."""
+    starts = {
+        line.split("(")[0].split(":")[0].split()[1]: number
+        for number, line in enumerate(source.splitlines(), 1)
+        if line.startswith(("def ", "class "))
+    }
+    found: dict[str, dict] = {}
+    for diagnostic in report["diagnostics"]:
+        if diagnostic["path"].endswith(path_suffix):
+            owner = max(
+                (name for name, start in starts.items() if start <= diagnostic["line"]),
+                key=starts.__getitem__,
+            )
+            assert owner not in found, (owner, diagnostic)
+            found[owner] = diagnostic
+    return found
