@@ -84,9 +84,10 @@ from throughlint.fixes import offers
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.rules.through_helpers import helper_call, model_method_call, typed_by_index
+from throughlint.semantic.batching import is_batch_test
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
-from throughlint.semantic.per_pass import is_batch_test, runs_once
+from throughlint.semantic.per_pass import runs_once
 
 RULE = Rule(
     code="TL103",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.expressions import identifier_words, literal_int
 from throughlint.semantic.loops import Loop
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def batch_guarded(model: SemanticModel, loop: Loop) -> bool:
 
 def _guard_step(guarded: bool, parent: ast.AST, child: ast.AST) -> bool:
     return guarded or (
-        isinstance(parent, ast.If) and _in_body(parent, child) and _counts_items(parent.test)
+        isinstance(parent, ast.If) and _in_body(parent, child) and is_batch_test(parent.test)
     )
 
 
@@ -31,13 +32,52 @@ def _in_body(statement: ast.If, child: ast.AST) -> bool:
     return not orelse or (child.lineno, child.col_offset) < (orelse[0].lineno, orelse[0].col_offset)
 
 
-def _counts_items(test: ast.expr) -> bool:
-    for part in ast.walk(test):
-        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Mod):
-            return True
-        if isinstance(part, ast.Compare) and any(
-            isinstance(side, ast.Call) and getattr(side.func, "id", "") == "len"
-            for side in (part.left, *part.comparators)
-        ):
-            return True
-    return False
+_BATCH_WORDS = frozenset(("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows"))
+_SMALLEST_BATCH = 10  # ``i % 2 == 0`` alternates; a batch is every tenth item or fewer
+
+
+def is_batch_test(test: ast.expr) -> bool:
+    """A test that holds once per batch, not for most items: a count reaching a multiple
+    (``i % 500 == 0``, ``not n % size``), a buffer reaching a size (``len(buf) >= n``,
+    ``count > batch_size``). ``if i % 2:``, ``i % 2 == 0`` and ``len(ids) > 1`` are not:
+    they hold for many items, or for any second one."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _multiple_of_batch(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return any(is_batch_test(value) for value in test.values)
+    if not isinstance(test, ast.Compare):
+        return False
+    sides = (test.left, *test.comparators)
+    if all(isinstance(op, (ast.Eq, ast.Is)) for op in test.ops) and any(
+        _multiple_of_batch(side) for side in sides
+    ):
+        return True
+    if not any(isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in test.ops):
+        return False
+    if any(_below_two(side) for side in sides):
+        return False  # ``len(ids) > 1``: more than one, not a full batch
+    return any(_length(side) or _batch_named(side) for side in sides)
+
+
+def _multiple_of_batch(node: ast.expr) -> bool:
+    """``i % n`` with ``n`` not a literal below ten."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)):
+        return False
+    divisor = literal_int(node.right)
+    return divisor is None or divisor >= _SMALLEST_BATCH
+
+
+def _length(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
+
+
+def _batch_named(node: ast.expr) -> bool:
+    """A name whose words (``batch_size``, ``pendingCount``) include a batch word."""
+    if not isinstance(node, ast.Name):
+        return False
+    return any(word.lower() in _BATCH_WORDS for word in identifier_words(node.id))
+
+
+def _below_two(node: ast.expr) -> bool:
+    value = literal_int(node)
+    return value is not None and value < 2

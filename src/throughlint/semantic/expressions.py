@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from collections.abc import Callable, Iterator
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -51,6 +52,15 @@ def walk_nodes(node: ast.AST) -> list[ast.AST]:
         found.extend(child_nodes(found[at]))
         at += 1
     return found
+
+
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def identifier_words(name: str) -> list[str]:
+    """The words of a snake_case or camelCase identifier, as written
+    (``pendingCount`` is ``pending``, ``Count``)."""
+    return [word for part in name.split("_") for word in _WORD.findall(part)]
 
 
 def literal_int(node: ast.expr | None) -> int | None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import ast
 import enum
-import re
 import sys
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from throughlint.semantic.expressions import literal_int, target_names, unparse_short
+from throughlint.semantic.expressions import (
+    identifier_words,
+    literal_int,
+    target_names,
+    unparse_short,
+)
 
 
 class LoopKind(enum.Enum):
@@ -137,7 +141,6 @@ _PAGE_WORDS = frozenset({"page", "pages"})  # a page of rows, or a CMS page: ask
 _COLLECTION_METHODS = frozenset(
     {"in_", "executemany", "bulk_create", "bulk_update", "insert_many", "add_all", "extend"}
 )
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # the source of each loop's iterable, and whether it is a batch loop, worked out once:
 # every call in the loop asks
 _BATCH: WeakKeyDictionary[ast.expr, bool] = WeakKeyDictionary()
@@ -180,7 +183,7 @@ def _is_batch_loop(loop: Loop) -> bool:
         word.lower()
         for name in names
         if not name[:1].isupper()  # a class (``Page``, ``Chunk``) is no batch of items
-        for word in _identifier_words(name)
+        for word in identifier_words(name)
     }
     if words & _BATCH_WORDS:
         return True
@@ -200,7 +203,7 @@ def _counts_pages(iterable: ast.expr) -> bool:
             for argument in iterable.args
             for node in ast.walk(argument)
             if isinstance(node, (ast.Name, ast.Attribute))
-            for word in _identifier_words(node.id if isinstance(node, ast.Name) else node.attr)
+            for word in identifier_words(node.id if isinstance(node, ast.Name) else node.attr)
         )
     )
 
@@ -228,10 +231,6 @@ def _items_are_collections(loop: Loop) -> bool:
             ):
                 return True
     return False
-
-
-def _identifier_words(name: str) -> list[str]:
-    return [word for part in name.split("_") for word in _WORD.findall(part)]
 
 
 def _steps_by_size(iterable: ast.expr) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.batching import is_batch_test
 from throughlint.semantic.expressions import (
     literal_int,
     source_text,
@@ -421,32 +422,6 @@ def batch_guarded(loop: Loop, target: ast.AST) -> bool:
     return False
 
 
-_BATCH_NAMES = ("batch", "pending", "buffer", "chunk", "size", "count", "queue", "rows")
-
-
-def is_batch_test(test: ast.expr) -> bool:
-    """``i % 500 == 0``, ``len(buffer) >= size``, ``count > batch_size``: once per batch."""
-    for node in ast.walk(test):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-            return True
-        if isinstance(node, ast.Compare) and any(
-            isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops
-        ):
-            sides = (node.left, *node.comparators)
-            if any(_below_two(side) for side in sides):
-                continue  # ``len(ids) > 1``: more than one, not a full batch
-            for side in sides:
-                if (
-                    isinstance(side, ast.Call)
-                    and isinstance(side.func, ast.Name)
-                    and side.func.id == "len"
-                ):
-                    return True
-                if isinstance(side, ast.Name) and any(w in side.id.lower() for w in _BATCH_NAMES):
-                    return True
-    return False
-
-
 def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST]:
     """The nodes from ``root`` down to ``target``'s parent; empty when not inside."""
     stack: list[tuple[ast.AST, list[ast.AST]]] = [(root, [])]
@@ -552,8 +527,3 @@ def _base_name(base: ast.expr) -> str | None:
 def _class_name(name: str) -> bool:
     """``Priority``, ``TicketStatus``: CamelCase, as classes are named (not ``QUEUES``)."""
     return name[:1].isupper() and not name.isupper() and "_" not in name
-
-
-def _below_two(node: ast.expr) -> bool:
-    value = literal_int(node)
-    return value is not None and value < 2
