@@ -83,3 +83,17 @@ def test_a_module_without_a_guard_is_not_a_script(run_cli, tmp_path):
     found = by_function(lint_json(run_cli, tmp_path, "--show-all"))
     assert found[29] == (None, None)  # main: an entry point of unknown kind
     assert found[13] == (None, None)
+
+
+def test_the_guards_that_run_as_a_script(run_cli, tmp_path):
+    """Every ``== "__main__"`` guard, not the first; ``!= "__main__"`` runs its body on
+    import (not script code) and its ``else`` as a script."""
+    source = DAEMON.split("\n\nif __name__")[0] + (
+        "\n\n\nif __name__ != '__main__':\n    serve(None, [])\nelse:\n    touch(None, [])\n"
+        "\n\nif __name__ == '__main__':\n    sys.exit(main(sys.argv[1:]))\n"
+    )
+    write_project(tmp_path, {"app/__init__.py": "", "app/daemon.py": source})
+    found = by_function(lint_json(run_cli, tmp_path, "--show-all"))
+    assert found[7] == ("cold: script", "cold path: script")  # touch: the != guard's else
+    assert found[18] == (None, None)  # serve: runs on import
+    assert found[29] == ("cold: script", "cold path: script")  # main: the second guard

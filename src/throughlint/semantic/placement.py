@@ -127,28 +127,37 @@ def script_entries(tree: ast.Module) -> frozenset[str]:
     (``main()``, ``sys.exit(run(sys.argv))``): script code. The rest of the module is
     not: a daemon's module with a guard also serves whoever imports it; the functions only
     the script's functions call are cold through the index (``index/reach.py``)."""
-    guard = _main_guard(tree)
-    if guard is None:
-        return frozenset()
     defined = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     called = {
         node.func.id
-        for statement in guard.body
+        for statement in _script_blocks(tree)
         for node in ast.walk(statement)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     return frozenset(called & defined)
 
 
-def _main_guard(tree: ast.Module) -> ast.If | None:
+def _script_blocks(tree: ast.Module) -> list[ast.stmt]:
+    """The statements that run only as a script: the body of every top-level
+    ``if __name__ == "__main__":`` and the ``else`` of ``if __name__ != "__main__":``."""
+    blocks: list[ast.stmt] = []
     for statement in tree.body:
-        if isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare):
-            names = [statement.test.left, *statement.test.comparators]
-            if any(isinstance(n, ast.Name) and n.id == "__name__" for n in names) and any(
-                isinstance(n, ast.Constant) and n.value == "__main__" for n in names
-            ):
-                return statement
-    return None
+        if not isinstance(statement, ast.If):
+            continue
+        test = statement.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            continue
+        sides = [test.left, *test.comparators]
+        if not (
+            any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides)
+            and any(isinstance(n, ast.Constant) and n.value == "__main__" for n in sides)
+        ):
+            continue
+        if isinstance(test.ops[0], ast.Eq):
+            blocks.extend(statement.body)
+        elif isinstance(test.ops[0], ast.NotEq):
+            blocks.extend(statement.orelse)
+    return blocks
 
 
 def code_kind(
