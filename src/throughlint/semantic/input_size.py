@@ -28,10 +28,10 @@ held back from the default output (``relevance.py``).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-from throughlint.semantic.expressions import literal_int, walk_nodes
+from throughlint.semantic.expressions import child_nodes, literal_int, walk_nodes
 from throughlint.semantic.loops import range_length
 from throughlint.semantic.scope import BindingKind
 
@@ -265,38 +265,65 @@ def _local_values(
             continue
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             inner = (*loops, node)
-            todo += [(child, inner) for child in ast.iter_child_nodes(node)]
+            todo += [(child, inner) for child in child_nodes(node)]
             continue
-        todo += [(child, loops) for child in ast.iter_child_nodes(node)]
+        todo += [(child, loops) for child in child_nodes(node)]
     return values, changed
 
 
-def _names_used(node: ast.AST) -> set[str]:
+def _names_used(node: ast.AST) -> set[str] | frozenset[str]:
     """The names ``_binding_use`` may answer something other than "nothing" for at
-    ``node``: those its targets bind or store into, a call's receiver and arguments."""
-    if isinstance(node, ast.Assign):
-        return {n for target in node.targets for n in _target_roots(target)}
-    if isinstance(node, (ast.AnnAssign, ast.NamedExpr, ast.AugAssign)):
-        return _target_roots(node.target)
-    if isinstance(node, ast.Delete):
-        return {n for target in node.targets for n in _target_roots(target)}
-    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-        return _target_roots(node.target)
-    if isinstance(node, ast.withitem):
-        return set() if node.optional_vars is None else _target_roots(node.optional_vars)
-    if isinstance(node, (ast.Global, ast.Nonlocal)):
-        return set(node.names)
-    if isinstance(node, ast.Call):
-        used = set()
-        func = node.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            used.add(func.value.id)
-        for argument in (*node.args, *(k.value for k in node.keywords)):
-            inner = argument.value if isinstance(argument, ast.Starred) else argument
-            if isinstance(inner, ast.Name):
-                used.add(inner.id)
-        return used
-    return set()
+    ``node``: those its targets bind or store into, a call's receiver and arguments.
+    Dispatched on the node's type: asked for every node of a function."""
+    names = _NAME_USES.get(node.__class__)
+    return _NO_NAMES if names is None else names(node)
+
+
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _call_names(node: ast.Call) -> set[str]:
+    used = set()
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        used.add(func.value.id)
+    for argument in (*node.args, *(k.value for k in node.keywords)):
+        inner = argument.value if isinstance(argument, ast.Starred) else argument
+        if isinstance(inner, ast.Name):
+            used.add(inner.id)
+    return used
+
+
+def _targets_names(node: ast.Assign | ast.Delete) -> set[str]:
+    return {n for target in node.targets for n in _target_roots(target)}
+
+
+def _target_names(node: ast.AnnAssign | ast.NamedExpr | ast.AugAssign | ast.For) -> set[str]:
+    return _target_roots(node.target)
+
+
+def _with_names(node: ast.withitem) -> set[str]:
+    return set() if node.optional_vars is None else _target_roots(node.optional_vars)
+
+
+def _declared_names(node: ast.Global | ast.Nonlocal) -> set[str]:
+    return set(node.names)
+
+
+_NAME_USES: dict[type, Callable[[Any], set[str]]] = {
+    ast.Assign: _targets_names,
+    ast.Delete: _targets_names,
+    ast.AnnAssign: _target_names,
+    ast.NamedExpr: _target_names,
+    ast.AugAssign: _target_names,
+    ast.For: _target_names,
+    ast.AsyncFor: _target_names,
+    ast.comprehension: _target_names,
+    ast.withitem: _with_names,
+    ast.Global: _declared_names,
+    ast.Nonlocal: _declared_names,
+    ast.Call: _call_names,
+}
 
 
 def _target_roots(target: ast.expr) -> set[str]:
