@@ -352,6 +352,8 @@ class Project:
             self._files = discovery.files  # the whole project was named: walk it once
         result = LintResult(files=len(discovery.files))
         result.errors.extend(f"{path}: {message}" for path, message in discovery.errors)
+        if not discovery.files:
+            return result  # nothing to lint (a missing path, an excluded file): no index
         if self._from_snapshot(discovery.files, result):
             return result
         from throughlint.engine import cached_items, resolve_index, run_jobs

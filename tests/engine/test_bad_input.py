@@ -144,3 +144,15 @@ def test_empty_file_and_only_comments(run_cli, tree):
     (tree / "comments.py").write_text("# nothing here\n")
     _, data = lint_json(run_cli)
     assert not tl000(data, "empty.py") and not tl000(data, "comments.py")
+
+
+def test_a_missing_path_collects_no_project_facts(run_cli, tmp_path):
+    """Only a missing file named: it is reported at once, without collecting the facts of
+    every other file of the project for an index nothing will use."""
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    for number in range(3):
+        (tmp_path / f"helper{number}.py").write_text("def load(i):\n    return i\n")
+    completed = run_cli("missing.py", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "missing.py: No such file or directory" in completed.stderr
+    assert "collected the facts" not in completed.stderr
