@@ -274,8 +274,14 @@ class ResultCache:
         return True
 
     def _write_markers(self) -> None:
-        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
-            marker = os.path.join(self.directory, name)
-            if not os.path.exists(marker):
-                with open(marker, "w", encoding="utf-8") as handle:
-                    handle.write(text)
+        write_cache_markers(self.directory)
+
+
+def write_cache_markers(directory: str) -> None:
+    """``CACHEDIR.TAG`` and a ``.gitignore`` of ``*`` in the cache folder: backups skip it,
+    git ignores it."""
+    for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+        marker = os.path.join(directory, name)
+        if not os.path.exists(marker):
+            with open(marker, "w", encoding="utf-8") as handle:
+                handle.write(text)

@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from throughlint.git_ignore_memo import memoised_ignored
 from throughlint.settings import PYTHON_SUFFIXES, Settings
 
 
@@ -78,9 +79,10 @@ def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns))
 
 
-def discover(paths: Iterable[str], settings: Settings) -> Discovery:
+def discover(paths: Iterable[str], settings: Settings, memo_dir: str | None = None) -> Discovery:
     """Files to lint, in a stable order. Explicitly named files are linted even when
-    excluded, unless ``force_exclude`` is set (pre-commit passes file names)."""
+    excluded, unless ``force_exclude`` is set (pre-commit passes file names). ``memo_dir``:
+    where git's answer on ignored files may be kept between runs (``git_ignore_memo``)."""
     result = Discovery()
     matcher = ExcludeMatcher((*settings.exclude, *settings.extend_exclude), settings.project_root)
     seen: set[object] = set()
@@ -97,7 +99,7 @@ def discover(paths: Iterable[str], settings: Settings) -> Discovery:
         if os.path.isdir(path):
             if settings.force_exclude and matcher.matches(path) and not _is_current(path):
                 continue
-            found = _walk_directory(path, matcher, settings)
+            found = _walk_directory(path, matcher, settings, memo_dir)
         else:
             if settings.force_exclude and matcher.matches(path):
                 continue
@@ -131,13 +133,14 @@ def _describe_os_error(exc: OSError) -> str:
 
 
 def _walk_directory(
-    top: str, matcher: ExcludeMatcher, settings: Settings
+    top: str, matcher: ExcludeMatcher, settings: Settings, memo_dir: str | None = None
 ) -> Iterator[tuple[str, object]]:
     """``(path, identity)`` of the Python files under ``top``, folders in sorted order, a
     folder's files before its subfolders; excluded folders are not entered and symlinked
     ones not followed. One ``scandir`` per folder: a regular file costs no ``stat`` (its
     identity is its folder's device and its inode)."""
     candidates: list[tuple[str, object]] = []
+    ignore_files: list[str] = []  # the ``.gitignore`` files met: git's answer depends on them
     pending = [top]
     while pending:
         directory = pending.pop()
@@ -149,6 +152,8 @@ def _walk_directory(
             continue
         subdirectories = []
         for entry in entries:
+            if entry.name == ".gitignore":
+                ignore_files.append(entry.path)
             if _is_folder(entry):
                 if not entry.is_symlink():
                     subdirectories.append(entry.path)
@@ -166,7 +171,7 @@ def _walk_directory(
             reversed([sub for sub in subdirectories if not matcher.matches(sub, below=top)])
         )
     if settings.respect_gitignore and candidates:
-        ignored = _git_ignored(top, [path for path, _ in candidates])
+        ignored = _git_ignored(top, [path for path, _ in candidates], ignore_files, memo_dir)
         candidates = [(path, key) for path, key in candidates if path not in ignored]
     return iter(candidates)
 
@@ -209,11 +214,21 @@ def _special_kind(mode: int) -> str | None:
     return "special file"
 
 
-def _git_ignored(top: str, candidates: list[str]) -> set[str]:
+def _git_ignored(
+    top: str, candidates: list[str], ignore_files: list[str], memo_dir: str | None
+) -> set[str]:
     """Paths git ignores (tracked files are never ignored); empty outside a work tree, and
-    when the folder named on the command line is itself ignored (the user asked for it)."""
+    when the folder named on the command line is itself ignored (the user asked for it).
+    Git's last answer is reused while nothing it depends on changed (``git_ignore_memo``)."""
     if not _inside_git_work_tree(top):
         return set()
+    return memoised_ignored(
+        top, candidates, ignore_files, memo_dir, lambda: _ask_git(top, candidates)
+    )
+
+
+def _ask_git(top: str, candidates: list[str]) -> set[str] | None:
+    """``git check-ignore`` of every candidate; None when git cannot answer."""
     import subprocess  # only inside a work tree: a run outside one does not pay for it
 
     own = os.path.abspath(top)
@@ -226,9 +241,9 @@ def _git_ignored(top: str, candidates: list[str]) -> set[str]:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return set()
+        return None
     if completed.returncode not in (0, 1):
-        return set()
+        return None
     ignored = {entry for entry in completed.stdout.decode(errors="replace").split("\0") if entry}
     if own in ignored:
         return set()

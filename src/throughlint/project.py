@@ -165,8 +165,15 @@ class Project:
     def files(self) -> list[str]:
         """Every file a run over the project's root would lint."""
         if self._files is None:
-            self._files = discover(list(self.scope or (self.root,)), self.settings).files
+            scope = list(self.scope or (self.root,))
+            self._files = discover(scope, self.settings, self._memo_dir()).files
         return self._files
+
+    def _memo_dir(self) -> str | None:
+        """Where discovery may keep git's answer on ignored files: the cache folder."""
+        if not self.use_cache:
+            return None
+        return os.path.join(self.settings.project_root, self.settings.cache_dir)
 
     def forget_files(self) -> None:
         """Walk the root again next time (a long-lived project: files added or removed,
@@ -345,7 +352,7 @@ class Project:
     # --- entry points ------------------------------------------------------------------
 
     def lint_paths(self, paths: Sequence[str]) -> LintResult:
-        discovery = discover(paths or ["."], self.settings)
+        discovery = discover(paths or ["."], self.settings, self._memo_dir())
         if self._files is None and any(
             os.path.isdir(path) and os.path.abspath(path) == self.root for path in paths or ["."]
         ):
