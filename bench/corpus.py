@@ -126,10 +126,23 @@ def build() -> list[str]:
     # A project-root marker: without it, tools that look upward for a project root
     # (fixit's trailrunner) find this repository and skip the corpus as git-ignored.
     marker = os.path.join(CORPUS, "pyproject.toml")
-    if not os.path.exists(marker):
-        with open(marker, "w", encoding="utf-8") as handle:
-            handle.write("# root of the benchmark corpus (see bench/corpus.py)\n")
+    write_project_file(marker, "# root of the benchmark corpus (see bench/corpus.py)\n")
     return folders
+
+
+def write_project_file(path: str, header: str) -> None:
+    """A ``pyproject.toml`` with an empty ``[tool.throughlint]`` table: throughlint's
+    project root (it takes the nearest file with that table, which would otherwise be
+    this repository's own, whose ``extend-exclude`` drops every ``tests`` folder)."""
+    text = f"{header}[tool.throughlint]\n"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def python_files(folders: list[str]) -> list[str]:

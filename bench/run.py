@@ -277,8 +277,9 @@ def one_file_project(path: str) -> str:
     corpus file first."""
     shutil.rmtree(ONE_FILE, ignore_errors=True)
     os.makedirs(ONE_FILE)
-    with open(os.path.join(ONE_FILE, "pyproject.toml"), "w", encoding="utf-8") as handle:
-        handle.write('[project]\nname = "one-file"\nversion = "0"\n')
+    corpus.write_project_file(
+        os.path.join(ONE_FILE, "pyproject.toml"), '[project]\nname = "one-file"\nversion = "0"\n\n'
+    )
     copy = os.path.join(ONE_FILE, os.path.basename(path))
     shutil.copyfile(path, copy)
     return copy
@@ -293,8 +294,9 @@ def slice_project(files: list[str], every: int) -> tuple[str, list[str]]:
     the corpus files left out. The folder and the copied files."""
     shutil.rmtree(SLICE, ignore_errors=True)
     os.makedirs(SLICE)
-    with open(os.path.join(SLICE, "pyproject.toml"), "w", encoding="utf-8") as handle:
-        handle.write('[project]\nname = "corpus-slice"\nversion = "0"\n')
+    corpus.write_project_file(
+        os.path.join(SLICE, "pyproject.toml"), '[project]\nname = "corpus-slice"\nversion = "0"\n\n'
+    )
     copies = []
     for path in files[::every]:
         copy = os.path.join(SLICE, os.path.relpath(path, corpus.CORPUS))

@@ -222,20 +222,29 @@ def _git_ignored(
     Git's last answer is reused while nothing it depends on changed (``git_ignore_memo``)."""
     if not _inside_git_work_tree(top):
         return set()
-    return memoised_ignored(
-        top, candidates, ignore_files, memo_dir, lambda: _ask_git(top, candidates)
+    relative = [_below(path, top) for path in candidates]
+    ignored = memoised_ignored(
+        top, relative, ignore_files, memo_dir, lambda: _ask_git(top, relative)
     )
+    return {os.path.join(top, entry) for entry in ignored}
 
 
-def _ask_git(top: str, candidates: list[str]) -> set[str] | None:
-    """``git check-ignore`` of every candidate; None when git cannot answer."""
+def _below(path: str, top: str) -> str:
+    """``path`` relative to ``top``; the walk joined it to ``top``, so mostly a slice."""
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    return path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, top)
+
+
+def _ask_git(top: str, relative: list[str]) -> set[str] | None:
+    """Which of ``relative`` (paths below ``top``) ``git check-ignore`` names; None when
+    git cannot answer, empty when ``top`` itself is ignored."""
     import subprocess  # only inside a work tree: a run outside one does not pay for it
 
     own = os.path.abspath(top)
     try:
         completed = subprocess.run(
             ["git", "-C", top, "check-ignore", "--stdin", "-z"],
-            input="\0".join([own, *(os.path.relpath(path, top) for path in candidates)]).encode(),
+            input="\0".join([own, *relative]).encode(),
             capture_output=True,
             timeout=60,
             check=False,
@@ -247,7 +256,7 @@ def _ask_git(top: str, candidates: list[str]) -> set[str] | None:
     ignored = {entry for entry in completed.stdout.decode(errors="replace").split("\0") if entry}
     if own in ignored:
         return set()
-    return {os.path.join(top, entry) for entry in ignored}
+    return ignored
 
 
 def _inside_git_work_tree(path: str) -> bool:

@@ -37,8 +37,10 @@ def memoised_ignored(
     memo_dir: str | None,
     ask_git: Callable[[], set[str] | None],
 ) -> set[str]:
-    """What ``ask_git()`` says (None: git failed), reused from ``memo_dir`` while the key
-    (see the module docstring) is unchanged; ``memo_dir`` None: always ask."""
+    """What ``ask_git()`` says of ``candidates`` (paths relative to ``top``; None: git
+    failed), reused from ``memo_dir`` while the key (see the module docstring) is
+    unchanged; ``memo_dir`` None: always ask. ``top`` spelled relative or absolute shares
+    one answer."""
     key = None if memo_dir is None else _key(top, candidates, ignore_files)
     path = None if memo_dir is None else os.path.join(memo_dir, _MEMO_FILE)
     if key is not None and path is not None:

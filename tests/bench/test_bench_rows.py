@@ -68,3 +68,17 @@ def test_slice_is_a_project_of_its_own(corpus):
     line = _index_line([sys.executable, "-m", "throughlint", "--isolated", "--no-cache", one], work)
     assert "1 other project file" not in line
     assert "facts of the 2 other project file(s)" in line, line
+
+
+def test_a_slice_inside_a_configured_repository_lints_all_its_files(corpus, tmp_path):
+    """The bench lives in this repository, whose ``[tool.throughlint]`` excludes ``tests``
+    folders: a slice must be its own project root, or it lints a part of its files with
+    the repository's settings and the repository's files as its project."""
+    (tmp_path / "pyproject.toml").write_text('[tool.throughlint]\nextend-exclude = ["tests"]\n')
+    tests = corpus / "alpha" / "tests" / "test_mod.py"
+    tests.parent.mkdir()
+    tests.write_text("def test_f(rows):\n    return rows\n")
+    work, files = run.slice_project(_files(corpus), 1)
+    line = _index_line([sys.executable, "-m", "throughlint", "--no-cache", "."], work)
+    assert f"{len(files)} file(s) linted" in line, line
+    assert "no other file in the project" in line, line
