@@ -9,7 +9,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from throughlint.git_ignore_memo import memoised_ignored
+from throughlint.git_ignore_memo import memoised_ignored, work_tree_root
 from throughlint.settings import PYTHON_SUFFIXES, Settings
 
 
@@ -220,7 +220,7 @@ def _git_ignored(
     """Paths git ignores (tracked files are never ignored); empty outside a work tree, and
     when the folder named on the command line is itself ignored (the user asked for it).
     Git's last answer is reused while nothing it depends on changed (``git_ignore_memo``)."""
-    if not _inside_git_work_tree(top):
+    if work_tree_root(top) is None:
         return set()
     relative = [_below(path, top) for path in candidates]
     ignored = memoised_ignored(
@@ -257,14 +257,3 @@ def _ask_git(top: str, relative: list[str]) -> set[str] | None:
     if own in ignored:
         return set()
     return ignored
-
-
-def _inside_git_work_tree(path: str) -> bool:
-    directory = os.path.abspath(path)
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return True
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return False
-        directory = parent

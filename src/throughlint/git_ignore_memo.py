@@ -56,7 +56,7 @@ def memoised_ignored(
 
 
 def _key(top: str, candidates: Sequence[str], ignore_files: Sequence[str]) -> str | None:
-    root = _work_tree_root(top)
+    root = work_tree_root(top)
     if root is None:
         return None
     git_dir = os.path.join(root, ".git")
@@ -85,7 +85,8 @@ def _key(top: str, candidates: Sequence[str], ignore_files: Sequence[str]) -> st
     return digest.hexdigest()
 
 
-def _work_tree_root(top: str) -> str | None:
+def work_tree_root(top: str) -> str | None:
+    """The nearest folder at or above ``top`` with a ``.git``; None outside a work tree."""
     directory = os.path.abspath(top)
     while True:
         if os.path.exists(os.path.join(directory, ".git")):
