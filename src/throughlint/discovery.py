@@ -219,14 +219,17 @@ def _git_ignored(
 ) -> set[str]:
     """Paths git ignores (tracked files are never ignored); empty outside a work tree, and
     when the folder named on the command line is itself ignored (the user asked for it).
-    Git's last answer is reused while nothing it depends on changed (``git_ignore_memo``)."""
+    What the patterns match is reused while none of their files changed
+    (``git_ignore_memo``); which of those git tracks is asked each run."""
     if work_tree_root(top) is None:
         return set()
     relative = [_below(path, top) for path in candidates]
-    ignored = memoised_ignored(
+    matched = memoised_ignored(
         top, relative, ignore_files, memo_dir, lambda: _ask_git(top, relative)
     )
-    return {os.path.join(top, entry) for entry in ignored}
+    if matched:
+        matched -= _tracked(top, sorted(matched))
+    return {os.path.join(top, entry) for entry in matched}
 
 
 def _below(path: str, top: str) -> str:
@@ -236,14 +239,14 @@ def _below(path: str, top: str) -> str:
 
 
 def _ask_git(top: str, relative: list[str]) -> set[str] | None:
-    """Which of ``relative`` (paths below ``top``) ``git check-ignore`` names; None when
-    git cannot answer, empty when ``top`` itself is ignored."""
+    """Which of ``relative`` (paths below ``top``) git's ignore patterns match, tracked or
+    not; None when git cannot answer, empty when ``top`` itself is ignored."""
     import subprocess  # only inside a work tree: a run outside one does not pay for it
 
     own = os.path.abspath(top)
     try:
         completed = subprocess.run(
-            ["git", "-C", top, "check-ignore", "--stdin", "-z"],
+            ["git", "-C", top, "check-ignore", "--no-index", "--stdin", "-z"],
             input="\0".join([own, *relative]).encode(),
             capture_output=True,
             timeout=60,
@@ -257,3 +260,29 @@ def _ask_git(top: str, relative: list[str]) -> set[str] | None:
     if own in ignored:
         return set()
     return ignored
+
+
+def _tracked(top: str, relative: list[str]) -> set[str]:
+    """Which of ``relative`` (paths below ``top``) git tracks; empty when git cannot
+    answer (the patterns then apply to all of them)."""
+    import subprocess
+
+    tracked: set[str] = set()
+    for start in range(0, len(relative), _PATHS_PER_CALL):
+        chunk = relative[start : start + _PATHS_PER_CALL]
+        try:
+            completed = subprocess.run(
+                ["git", "--literal-pathspecs", "-C", top, "ls-files", "-z", "--", *chunk],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return set()
+        if completed.returncode != 0:
+            return set()
+        tracked.update(e for e in completed.stdout.decode(errors="replace").split("\0") if e)
+    return tracked
+
+
+_PATHS_PER_CALL = 500  # pathspecs on one command line, well inside the argument limit

@@ -1,16 +1,19 @@
-"""The last ``git check-ignore`` answer for a walk, kept in the cache folder.
+"""The last answer of git's ignore patterns for a walk, kept in the cache folder.
 
-A run inside a git work tree asks git which of the walked files it ignores: one
-``git check-ignore`` of every candidate, 0.3-0.4 s for a 5,000-file project, on every run
-(the one-file run answered from the project snapshot too). The answer changes only when
-the candidates change or when something git reads to decide does, so it is reused while
-all of these are unchanged (by stat: mtime and size):
+A run inside a git work tree asks git which of the walked files its patterns ignore: one
+``git check-ignore --no-index`` of every candidate, 0.3-0.4 s for a 5,000-file project,
+on every run (the one-file run answered from the project snapshot too). The answer
+changes only when the candidates change or when a file git reads the patterns from does,
+so it is reused while all of these are unchanged (by stat: mtime and size):
 
 - every ``.gitignore`` the walk met, and those of the folders above it up to the work
   tree's root;
-- the repository's ``info/exclude``, ``config`` and ``index`` (a tracked file is never
-  ignored: ``git add`` changes the answer);
+- the repository's ``info/exclude`` and ``config``;
 - the user's ``~/.gitconfig`` and global ignore file (``$XDG_CONFIG_HOME/git/ignore``).
+
+The index is not part of the key (``git add`` changes it before every pre-commit run): a
+tracked file is never ignored, and the few files the patterns match are asked about each
+run instead (``discovery``: ``git ls-files``).
 
 Not reused (git is asked every time) when a config names ``core.excludesFile`` (a file
 anywhere, not watched here), or when ``.git`` is not a folder (a linked worktree or a
@@ -70,7 +73,6 @@ def _key(top: str, candidates: Sequence[str], ignore_files: Sequence[str]) -> st
     watched = [
         *configs,
         os.path.join(git_dir, "info", "exclude"),
-        os.path.join(git_dir, "index"),
         os.path.join(config_home, "git", "ignore"),
         *_ignore_files_above(top, root),
         *ignore_files,

@@ -1,6 +1,7 @@
-"""Git's answer on ignored files is kept in the cache folder between runs
+"""What git's ignore patterns match is kept in the cache folder between runs
 (``git_ignore_memo.py``) and asked again when anything it depends on changes: a
-``.gitignore``, the index (a file added with ``git add -f``), the set of files."""
+``.gitignore``, a config naming an excludes file, the set of files. Which matched files
+are tracked (``git add -f``) is asked each run."""
 
 from __future__ import annotations
 
@@ -72,3 +73,12 @@ def test_an_excludes_file_in_the_config_is_never_memoised(run_cli, repo):
     assert linted(run_cli, repo) == ["app/main.py"]
     excludes.write_text("nothing\n")
     assert linted(run_cli, repo) == ["app/main.py", "app/sub/deep.py"]
+
+
+def test_staging_a_file_keeps_the_answer(run_cli, repo, tmp_path_factory):
+    """``git add`` (before every pre-commit run) changes the index, not the patterns: the
+    patterns' answer is reused; only the files they match are checked for being tracked."""
+    assert linted(run_cli, repo) == ["app/main.py", "app/sub/deep.py"]
+    subprocess.run(["git", "add", "app/main.py"], cwd=repo, check=True)
+    no_git = tmp_path_factory.mktemp("no-git")
+    assert linted(run_cli, repo, env={"PATH": str(no_git)}) == ["app/main.py", "app/sub/deep.py"]
