@@ -106,12 +106,27 @@ def discover(paths: Iterable[str], settings: Settings, memo_dir: str | None = No
             found = iter([(path, None)])
         for file, key in found:
             file = os.path.normpath(file)
+            if not _utf8(file):  # no module can be named so; the cache and reports key by it
+                result.errors.append((_printable(file), "the file name is not UTF-8; skipped"))
+                continue
             if key is None:
                 key = _identity(file)
             if key not in seen:
                 seen.add(key)
                 result.files.append(file)
     return result
+
+
+def _utf8(path: str) -> bool:
+    try:
+        path.encode()
+    except UnicodeEncodeError:  # ``os.scandir`` keeps undecodable bytes as surrogates
+        return False
+    return True
+
+
+def _printable(path: str) -> str:
+    return path.encode(errors="backslashreplace").decode()
 
 
 def _identity(path: str) -> object:
@@ -247,7 +262,7 @@ def _ask_git(top: str, relative: list[str]) -> set[str] | None:
     try:
         completed = subprocess.run(
             ["git", "-C", top, "check-ignore", "--no-index", "--stdin", "-z"],
-            input="\0".join([own, *relative]).encode(),
+            input=b"\0".join(map(os.fsencode, [own, *relative])),
             capture_output=True,
             timeout=60,
             check=False,
@@ -256,7 +271,7 @@ def _ask_git(top: str, relative: list[str]) -> set[str] | None:
         return None
     if completed.returncode not in (0, 1):
         return None
-    ignored = {entry for entry in completed.stdout.decode(errors="replace").split("\0") if entry}
+    ignored = _names(completed.stdout)
     if own in ignored:
         return set()
     return ignored
@@ -281,8 +296,14 @@ def _tracked(top: str, relative: list[str]) -> set[str]:
             return set()
         if completed.returncode != 0:
             return set()
-        tracked.update(e for e in completed.stdout.decode(errors="replace").split("\0") if e)
+        tracked.update(_names(completed.stdout))
     return tracked
+
+
+def _names(output: bytes) -> set[str]:
+    """git's NUL-separated paths, decoded as the file system names them (a name that is
+    not UTF-8 comes back as ``os.scandir`` spelled it)."""
+    return {os.fsdecode(entry) for entry in output.split(b"\0") if entry}
 
 
 _PATHS_PER_CALL = 500  # pathspecs on one command line, well inside the argument limit

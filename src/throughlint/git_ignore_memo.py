@@ -78,12 +78,12 @@ def _key(top: str, candidates: Sequence[str], ignore_files: Sequence[str]) -> st
         *ignore_files,
     ]
     digest = hashlib.sha256()
-    digest.update(os.path.abspath(top).encode())
+    digest.update(os.fsencode(os.path.abspath(top)))
     for candidate in candidates:
-        digest.update(b"\0" + candidate.encode())
+        digest.update(b"\0" + os.fsencode(candidate))
     digest.update(b"\1")
     for watched_path in sorted(set(watched)):
-        digest.update(f"\0{watched_path}:{_stat(watched_path)}".encode())
+        digest.update(os.fsencode(f"\0{watched_path}:{_stat(watched_path)}"))
     return digest.hexdigest()
 
 
