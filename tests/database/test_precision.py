@@ -194,6 +194,25 @@ SEEN = {
             for i in ids:
                 cursor.execute("SELECT x FROM " + table + " WHERE id = %s", (i,))  # expect: TL101
         """,
+    "long-concatenated-sql": """
+        def total(cursor, ids, table, kind):
+            for i in ids:
+                cursor.execute(  # expect: TL101
+                    "SELECT x FROM " + table + " WHERE id = " + str(i) + " AND kind = " + kind
+                )
+        """,
+    "long-concatenated-update": """
+        def mark(conn, ids, table, column):
+            for i in ids:
+                conn.execute(  # expect: TL102
+                    "UPDATE " + table + " SET " + column + " = 1 WHERE id = " + str(i)
+                )
+        """,
+    "concatenated-non-sql": """
+        def greet(conn, names, prefix):
+            for name in names:
+                conn.execute_hook(prefix + ", " + name + "!" + "")
+        """,
     "nested-queryset-loop": """
         from shop.models import Book, Author
 

@@ -120,6 +120,16 @@ def if_statements(n: int) -> str:
     return head + "".join(line.format(k=k) for k in range(n)) + "            return\n"
 
 
+def concatenated_sql(n: int) -> str:
+    """SQL built by a concatenation of ``2n + 1`` parts in a loop: its text read as one step
+    (a depth limit per ``+`` lost the SQL past four parts, and the finding with it)."""
+    parts = " + ".join(
+        ["'SELECT a FROM t WHERE id = '", *(f"str(item) + ' OR id = {k} '" for k in range(n))]
+    )
+    head = "import sqlite3\n\ndef run(conn: sqlite3.Connection, items):\n    for item in items:\n"
+    return head + f"        conn.execute({parts})\n"
+
+
 @pytest.mark.parametrize(
     ("shape", "n", "findings"),
     [
@@ -133,6 +143,7 @@ def if_statements(n: int) -> str:
         (handler_statements, 60, 241),
         (handlers, 60, 1),
         (if_statements, 200, 0),
+        (concatenated_sql, 100, 1),
     ],
 )
 def test_rules_grow_linearly(shape, n, findings):

@@ -96,6 +96,20 @@ _TEXT_CONSTRUCTS = frozenset(
 )
 
 
+def _added_parts(node: ast.BinOp) -> list[ast.expr]:
+    """The operands of a chain of ``+``, left to right, without recursion (a chain of
+    thousands is a deep tree)."""
+    parts: list[ast.expr] = []
+    pending: list[ast.expr] = [node]
+    while pending:
+        part = pending.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            pending += [part.right, part.left]
+        else:
+            parts.append(part)
+    return parts
+
+
 def sql_text(model: SemanticModel, node: ast.expr | None, depth: int = 0) -> str | None:
     """The SQL an expression holds, with ``?`` for parts not known statically."""
     if node is None or depth > 4:
@@ -111,14 +125,14 @@ def sql_text(model: SemanticModel, node: ast.expr | None, depth: int = 0) -> str
                 parts.append("?")
         return "".join(parts)
     if isinstance(node, ast.BinOp):
-        left = sql_text(model, node.left, depth + 1)
         if isinstance(node.op, ast.Mod):
-            return left
+            return sql_text(model, node.left, depth + 1)
         if isinstance(node.op, ast.Add):
-            right = sql_text(model, node.right, depth + 1)
-            if left is None and right is None:
+            # a concatenation of any length is one step: ``"... = " + a + " AND b = " + b``
+            texts = [sql_text(model, part, depth + 1) for part in _added_parts(node)]
+            if all(text is None for text in texts):
                 return None
-            return (left or "?") + (right or "?")
+            return "".join(text or "?" for text in texts)
         return None
     if isinstance(node, ast.Name):
         binding = model.lookup(node.id)
