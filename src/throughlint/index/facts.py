@@ -58,7 +58,7 @@ from throughlint.semantic.guards import argument_spec, call_guard, parameters
 from throughlint.semantic.input_size import argument_size, join
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.pass_cost import every_pass, heavy_call
-from throughlint.semantic.queries import prefetched, query_chain
+from throughlint.semantic.queries import iterated_query_chain, prefetched
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
@@ -1099,7 +1099,7 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
         if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
-            if query_chain(model, binding.value) is not None:
+            if iterated_query_chain(model, binding.value) is not None:
                 return
             loaded = prefetched(model, binding.value)
             if any(path.split("__", 1)[0] == found.attr for path in loaded):

@@ -111,7 +111,7 @@ from throughlint.rules.through_helpers import (
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import runs_once
-from throughlint.semantic.queries import query_chain
+from throughlint.semantic.queries import iterated_query_chain
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -455,7 +455,7 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
     binding = model.lookup(variable)
     if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
         return
-    chain = query_chain(model, binding.value)
+    chain = iterated_query_chain(model, binding.value)
     if chain is None or chain.rows_are_dicts:
         return
     add_pending(

@@ -54,6 +54,50 @@ def query_chain(model: SemanticModel, node: ast.expr | None) -> QueryChain | Non
     return _chain(model, node, 0)
 
 
+# a query's rows read into a list, in an order: the same rows, each one loaded lazily
+_MATERIALIZERS = frozenset(
+    {"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed"}
+)
+
+
+def iterated_query_chain(model: SemanticModel, iterable: ast.expr | None) -> QueryChain | None:
+    """The query whose rows a loop over ``iterable`` gets: the query itself, its rows read
+    into a list first (``list(qs)``, ``sorted(qs, key=...)``) or a slice of it
+    (``qs[:50]``), following names bound to those."""
+    return query_chain(model, _rows_of(model, iterable))
+
+
+def _rows_of(model: SemanticModel, node: ast.expr | None) -> ast.expr | None:
+    """``node`` without the materializers and slices around it, through names bound to
+    one; a name bound to the query itself is left for ``query_chain`` to follow."""
+    for _ in range(_MAX_DEPTH):
+        if node is None:
+            return None
+        inner = _unmaterialized(model, node)
+        if inner is None and isinstance(node, ast.Name):
+            followed = _follow(model, node, 0)
+            if followed is not None and _unmaterialized(model, followed) is not None:
+                inner = followed
+        if inner is None:
+            return node
+        node = inner
+    return node
+
+
+def _unmaterialized(model: SemanticModel, node: ast.expr) -> ast.expr | None:
+    """What ``list(x)``, ``sorted(x, key=...)`` or ``x[a:b]`` reads; None for another node."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        return node.value
+    if (
+        isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and not isinstance(node.args[0], ast.Starred)
+        and model.resolve(node.func) in _MATERIALIZERS
+    ):
+        return node.args[0]
+    return None
+
+
 def _follow(model: SemanticModel, node: ast.expr, depth: int) -> ast.expr | None:
     if isinstance(node, ast.Name):
         binding = model.lookup(node.id)

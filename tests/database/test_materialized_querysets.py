@@ -1,0 +1,96 @@
+"""A queryset read into a list first (``list(qs)``, ``tuple(qs)``, ``sorted(qs, key=...)``,
+``reversed(...)``) or sliced (``qs[:50]``) yields the same rows, each relation loaded
+lazily: a loop over it is a loop over the query (``queries.iterated_query_chain``). The
+rows of ``values_list()`` are tuples, and a user's own ``list`` is not the builtin."""
+
+from __future__ import annotations
+
+from support.cli_projects import findings_by_function, lint_json, write_project
+
+MODELS = """\
+from django.db import models
+
+
+class Customer(models.Model):
+    name = models.CharField(max_length=10)
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+    total = models.IntegerField(default=0)
+"""
+
+VIEWS = """\
+from shop.models import Order
+
+
+def listed(request):
+    for order in list(Order.objects.all()):
+        print(order.customer.name)
+
+
+def listed_through_a_name(request):
+    orders = list(Order.objects.filter(total__gt=0))
+    for order in orders:
+        print(order.customer.name)
+
+
+def sorted_rows(request):
+    for order in sorted(Order.objects.all(), key=lambda o: o.total):
+        print(order.customer.name)
+
+
+def tuple_rows(request):
+    for order in tuple(Order.objects.all()):
+        print(order.customer.name)
+
+
+def sliced(request):
+    for order in Order.objects.order_by("-total")[:500]:
+        print(order.customer.name)
+
+
+def listed_with_the_relation(request):
+    for order in list(Order.objects.select_related("customer")):
+        print(order.customer.name)
+
+
+def listed_columns(request):
+    for row in list(Order.objects.values_list("customer", "total")):
+        print(row.count(1))
+
+
+def listed_column_of_ids(request):
+    for order in list(Order.objects.all()):
+        print(order.customer_id)
+
+
+def own_list(request):
+    def list(rows):
+        return [row.pk for row in rows]
+
+    for order in list(Order.objects.all()):
+        print(order.customer)
+"""
+
+EXPECTED = {
+    "listed": "TL101",
+    "listed_through_a_name": "TL101",
+    "sorted_rows": "TL101",
+    "tuple_rows": "TL101",
+    "sliced": "TL101",
+    "listed_with_the_relation": None,
+    "listed_columns": None,
+    "listed_column_of_ids": None,
+    "own_list": None,
+}
+
+
+def test_loops_over_a_materialized_queryset(run_cli, tmp_path):
+    root = write_project(
+        tmp_path, {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/views.py": VIEWS}
+    )
+    report = lint_json(run_cli, root, "--show-all")
+    found = findings_by_function(report, VIEWS, "views.py")
+    assert {name: found[name]["code"] if name in found else None for name in EXPECTED} == EXPECTED
+    assert all(found[name]["confidence"] == "typed" for name in EXPECTED if EXPECTED[name])
