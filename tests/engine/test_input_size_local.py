@@ -127,6 +127,20 @@ def users_listed(request):
         Order.objects.create(state=str(user))
 
 
+def page_bound_to_a_local(request):
+    top = Order.objects.order_by("-id")[0:2]
+    for order in top:
+        Order.objects.create(state=order.state)
+
+
+def page_or_all(request, everything):
+    rows = Order.objects.order_by("-id")[0:2]
+    if everything:
+        rows = Order.objects.all()
+    for order in rows:
+        Order.objects.create(state=order.state)
+
+
 def load_settings():
     return object()
 
@@ -150,6 +164,8 @@ EXPECTED = {
     "rebound_by_a_loop": ("unknown", None),
     "registry_listed": ("configured", "configured input"),
     "users_listed": ("unknown", None),
+    "page_bound_to_a_local": ("small", "small input"),
+    "page_or_all": ("unbounded", None),
 }
 
 

@@ -94,12 +94,25 @@ def input_size(model: SemanticModel, loop: Loop | None, loop_input: str) -> str:
     node = loop.iter
     if node is None:
         return UNBOUNDED  # a ``while`` loop
-    page = _page_size(model, node)
+    page = _page_size(model, node) or _local_page_size(model, node)
     if page:
         return page
     if loop_input:
         return UNBOUNDED
     return expression_size(model, node)
+
+
+def _local_page_size(model: SemanticModel, node: ast.expr) -> str:
+    """``top = qs[0:2]`` then ``for row in top``: the page's size when every value the
+    local is bound to is a page (``_page_size``); "" otherwise."""
+    inner = unwrapped(node)
+    if not isinstance(inner, ast.Name):
+        return ""
+    values = local_values(model, inner.id)
+    if not values:
+        return ""
+    sizes = [_page_size(model, value) for value in values]
+    return join(sizes) if all(sizes) else ""
 
 
 def argument_size(model: SemanticModel, node: ast.expr) -> str:
