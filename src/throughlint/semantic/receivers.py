@@ -8,7 +8,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from throughlint.semantic.queries import iterated_query_chain, query_chain
+from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def _element_origin(model: SemanticModel, iterable: ast.expr, depth: int) -> Ori
     """What an item of ``iterable`` holds."""
     if depth > _MAX_DEPTH:
         return None
-    chain = iterated_query_chain(model, iterable)
+    chain = query_chain(model, iterable)
     if chain is not None:
         return None if chain.rows_are_dicts else Origin(model=chain.model)
     if isinstance(iterable, (ast.Constant, ast.JoinedStr)):
