@@ -16,7 +16,6 @@ from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
 from throughlint.semantic.guards import holds
-from throughlint.semantic.qualnames import row_method
 
 _BLOCKING = Effect.BLOCKING.value
 _REMOTE = Effect.REMOTE.value
@@ -497,9 +496,6 @@ class ProjectIndex:
         plain = name.replace("().", ".").removesuffix("()")
         if plain in known:
             return plain
-        row = row_method(name)
-        if row is not None and row[0] in self.classes and depth < 6:  # a row's method
-            return self._find_key(f"{row[0]}.{row[1]}", depth + 1, known)
         owner, _, method = plain.rpartition(".")
         record = self.classes.get(owner)
         if record is not None and depth < 6:

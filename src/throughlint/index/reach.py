@@ -56,7 +56,6 @@ from dataclasses import dataclass, field, replace
 from throughlint.diagnostics import Diagnostic
 from throughlint.semantic.input_size import UNKNOWN, join
 from throughlint.semantic.placement import HOT, weak_cold
-from throughlint.semantic.qualnames import row_method
 
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
@@ -67,6 +66,7 @@ DATABASE_CODES = ("TL101", "TL102", "TL103")
 # a service loop in these runs in a test or a migration, not in a service
 _NOT_SERVICES = ("cold: test", "cold: migration", "cold: fixture")
 # what a Django manager's query returns a model instance from: ``get()``, ``first()``...
+_ROW_METHODS = ("get()", "first()", "last()", "latest()", "earliest()", "create()")
 
 
 def plain(name: str) -> str:
@@ -167,9 +167,10 @@ class CallGraph:
 
     def _resolve(self, name: str, depth: int) -> list[str]:
         simple = plain(name)
-        row = row_method(name)
-        if row is not None and row[0] in self.bases:
-            simple = f"{row[0]}.{row[1]}"  # a method of a row of ``model``
+        model, managed, rest = name.partition(".objects.")
+        head, _, method = rest.rpartition(".")
+        if managed and model in self.bases and (head.endswith("[]") or _row(head)):
+            simple = f"{model}.{method}"  # a method of a row of ``model``
         if simple in self.callees:
             return [simple, *self._overrides(simple)]
         owner, _, method = simple.rpartition(".")
@@ -345,6 +346,11 @@ class CallGraph:
             sizes.append(size)
         memo[key] = join(sizes)
         return memo[key]
+
+
+def _row(query: str) -> bool:
+    """``filter().first()``, ``get()``: the query's text ends in a call that returns a row."""
+    return query in _ROW_METHODS or query.endswith(tuple(f".{m}" for m in _ROW_METHODS))
 
 
 # the facts the call graph is built from (``CallGraph.from_facts``)

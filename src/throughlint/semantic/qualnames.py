@@ -40,25 +40,3 @@ ALIASES: dict[str, str] = {
 
 def canonical(name: str) -> str:
     return ALIASES.get(name, name)
-
-
-# query methods that return one row (``X.objects.filter().first()``), not a queryset
-_ROW_METHODS = ("get()", "first()", "last()", "latest()", "earliest()", "create()")
-
-
-def row_method(name: str) -> tuple[str, str] | None:
-    """The model and method of a method called on a row of a Django query, or None:
-    ``app.m.Job.objects.filter()[].save`` (an item of a loop over the query) and
-    ``app.m.Job.objects.get().save`` are (``app.m.Job``, ``save``); a manager's own
-    method (``app.m.Job.objects.create``) is not."""
-    model, managed, rest = name.partition(".objects.")
-    head, _, method = rest.rpartition(".")
-    if not managed or not method or not head:
-        return None
-    if (
-        head.endswith("[]")
-        or head in _ROW_METHODS
-        or head.endswith(tuple(f".{m}" for m in _ROW_METHODS))
-    ):
-        return model, method
-    return None
