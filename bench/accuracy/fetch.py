@@ -39,14 +39,15 @@ def sha256_of(path: str) -> str:
 
 
 def _wheel_target_options(filename: str) -> list[str]:
-    """pip options that select this exact wheel when its tags are not for this interpreter
-    (a platform wheel); a pure-Python wheel needs none."""
+    """pip options that select this exact wheel rather than another file of the release:
+    a platform wheel's own tags, and for a pure-Python wheel ``--platform any`` (else pip
+    prefers a wheel built for this machine when the release has both)."""
     parts = filename[: -len(".whl")].split("-")
     if len(parts) < 5:
         raise FetchError(f"{filename}: not a wheel file name")
     python, abi, platform = parts[-3:]
     if platform == "any" and abi == "none":
-        return []
+        return ["--platform", "any", "--abi", "none"]
     options = ["--abi", *abi.split(".")[:1]]
     for tag in platform.split("."):
         options += ["--platform", tag]
@@ -70,7 +71,6 @@ def download(package: Package, cache: str) -> str:
             "pip",
             "download",
             "--no-deps",
-            "--no-build-isolation",
             "--disable-pip-version-check",
             "-qq",
             "-d",
@@ -79,14 +79,19 @@ def download(package: Package, cache: str) -> str:
         if package.is_wheel:
             command += ["--only-binary=:all:", *_wheel_target_options(package.filename)]
         else:
+            # pip prepares an sdist's metadata; in its own build environment, so that a
+            # venv without setuptools or wheel can fetch it too.
             command += ["--no-binary=:all:"]
         command.append(f"{package.name}=={package.version}")
         completed = subprocess.run(command, check=False)
         if completed.returncode != 0:
             raise FetchError(f"{package.name}=={package.version}: pip download failed")
     if not os.path.exists(target):
+        stem = package.filename.split("-")[0].lower()
         present = sorted(
-            name for name in os.listdir(cache) if os.path.isfile(os.path.join(cache, name))
+            name
+            for name in os.listdir(cache)
+            if os.path.isfile(os.path.join(cache, name)) and name.lower().startswith(stem)
         )
         raise FetchError(
             f"{package.name}=={package.version}: pip did not produce {package.filename} "
