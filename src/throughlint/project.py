@@ -19,6 +19,7 @@ each call's own finding (``LintResult.calls``, ``lint_buffer(raw=True)``).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -488,16 +489,20 @@ class Project:
             return False
         if cache_state(cache_file) != snapshot.cache:
             return False
-        project = self.files()
+        walk = self.files()
         state = snapshot.files
-        if len(project) != len(state):
-            return False
         absolute = self._absolute
-        if len(absolute) != len(project):
+        if len(absolute) != len(walk):
             absolute.clear()
-            absolute.update((path, os.path.abspath(path)) for path in project)
-        for path in project:
-            known = state.get(absolute[path])
+            absolute.update((path, os.path.abspath(path)) for path in walk)
+        outside: list[str] = []
+        if len(state) > len(walk):  # files named though the walk skips them are in the state
+            walked = set(absolute.values())
+            outside = [path for path in linted if os.path.abspath(path) not in walked]
+        if len(walk) + len(outside) != len(state):
+            return False
+        for path in itertools.chain(walk, outside):
+            known = state.get(absolute.get(path) or os.path.abspath(path))
             try:
                 info = os.stat(path)
             except OSError:
@@ -528,7 +533,7 @@ class Project:
         sites: dict[str, int] = {}
         for found in stored.values():
             sites.update(found.sites)
-        others = len(project) - len(stored)
+        others = len(state) - len(stored)
         self.last_load = IndexLoad(others=others, from_cache=others)
         result.notes.append(self.last_load.describe(len(linted)))
         result.notes.append(
@@ -560,6 +565,7 @@ class Project:
                 return
             state[os.path.abspath(path)] = known
         project = {self._absolute.get(path) or os.path.abspath(path) for path in self.files()}
+        project.update(os.path.abspath(path) for path in linted)  # named, though not walked
         if len(state) != len(project) or not project.issuperset(state):
             return
         cache_stat = cache_state(cache_path)

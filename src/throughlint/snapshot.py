@@ -3,8 +3,9 @@ graph), stored beside the result cache with the state of the project they were c
 for, so a run over files of an unchanged project (``throughlint FILE`` after a full run)
 reads them instead of merging every file's facts and building the call graph again.
 
-The state is every file of the project (absolute path, (mtime, size), dotted module name
-and cache key: content and module, ``entry_digest``) and the result cache's (mtime, size)
+The state is every file of the project, and any file named on the command line though
+the walk skips it (absolute path, (mtime, size), dotted module name and cache key: content
+and module, ``entry_digest``) and the result cache's (mtime, size)
 and its recent entries' (``cache.cache_state``). A snapshot answers only when the
 project's files are the same set with the same stat and module names, the linted files
 hash to the same keys, and the result cache is the one it was written beside; anything

@@ -75,6 +75,40 @@ def test_a_helper_edited_in_another_file_is_seen(run_cli, shop):
     assert edited == _findings(run_cli, shop, "--no-cache", target)
 
 
+def _with_an_excluded_file(shop):
+    """A file the walk skips (``build/`` is excluded by default) that a user can name."""
+    build = shop / "build"
+    build.mkdir()
+    (build / "conf.py").write_text(
+        "from django_shop.models import Book\n\n\n"
+        "def totals():\n"
+        "    for book in Book.objects.all():\n"
+        "        book.author.name\n"
+    )
+    return "build/conf.py"
+
+
+def test_a_named_file_outside_the_walk_is_served_from_the_snapshot(run_cli, shop):
+    """A run that names a file the walk excludes (bench's corpus names SQLAlchemy's
+    doc/build/conf.py) is part of the snapshot's state, so the same run again is served."""
+    outside = _with_an_excluded_file(shop)
+    named = ["django_shop", outside]
+    expected = _findings(run_cli, shop, "--no-cache", *named)
+    assert any(d["path"].endswith("conf.py") and d["code"] == "TL101" for d in expected)
+    first, stderr = _run(run_cli, shop, *named)
+    assert SERVED not in stderr and first == expected
+    second, stderr = _run(run_cli, shop, *named)
+    assert SERVED in stderr and second == expected
+    # the state with the outside file is not the walk's: a run without it is a miss
+    assert SERVED not in _run(run_cli, shop, "django_shop/services.py")[1]
+    # and an edit of the outside file is a miss too
+    conf = shop / outside
+    conf.write_text(conf.read_text() + "\n")
+    third, stderr = _run(run_cli, shop, *named)
+    assert SERVED not in stderr
+    assert third == _findings(run_cli, shop, "--no-cache", *named)
+
+
 @pytest.mark.parametrize("change", ["add a module", "remove a module", "touch a module"])
 def test_any_change_to_the_project_is_a_miss(run_cli, shop, change):
     target = "django_shop/services.py"
