@@ -9,12 +9,12 @@ the corpus size: ``python bench/corpus.py``.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
+import subprocess
 import sys
 import tarfile
-import urllib.request
+import tempfile
 from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -60,35 +60,34 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _sdist_url(sdist: Sdist) -> str:
-    """The download address PyPI lists for this exact file and digest."""
-    api = f"https://pypi.org/pypi/{sdist.project}/{sdist.version}/json"
-    with urllib.request.urlopen(api, timeout=60) as response:
-        release = json.load(response)
-    for item in release["urls"]:
-        if item["filename"] == sdist.filename and item["digests"]["sha256"] == sdist.sha256:
-            return item["url"]
-    raise SystemExit(f"PyPI lists no {sdist.filename} with sha256 {sdist.sha256}")
-
-
 def download(sdist: Sdist) -> str:
-    """Path of the verified archive, downloading it once."""
+    """Path of the verified archive, downloading it once with pip (which reads the
+    package index pip is configured for, a mirror included)."""
     target = os.path.join(DOWNLOADS, sdist.filename)
     if os.path.exists(target) and _sha256(target) == sdist.sha256:
         return target
     os.makedirs(DOWNLOADS, exist_ok=True)
-    partial = target + ".part"
     print(f"downloading {sdist.filename} ...", file=sys.stderr)
-    with (
-        urllib.request.urlopen(_sdist_url(sdist), timeout=300) as response,
-        open(partial, "wb") as handle,
-    ):
-        shutil.copyfileobj(response, handle)
-    actual = _sha256(partial)
-    if actual != sdist.sha256:
-        os.remove(partial)
-        raise SystemExit(f"{sdist.filename}: sha256 {actual}, pinned {sdist.sha256}")
-    os.replace(partial, target)
+    with tempfile.TemporaryDirectory(dir=DOWNLOADS) as scratch:
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            f"--no-binary={sdist.project}",
+        ]
+        command += ["--disable-pip-version-check", "-qq", "-d", scratch]
+        command.append(f"{sdist.project}=={sdist.version}")
+        if subprocess.run(command, check=False).returncode != 0:
+            raise SystemExit(f"{sdist.filename}: pip download failed")
+        partial = os.path.join(scratch, sdist.filename)
+        if not os.path.exists(partial):
+            raise SystemExit(f"{sdist.filename}: pip gave {sorted(os.listdir(scratch))}")
+        actual = _sha256(partial)
+        if actual != sdist.sha256:
+            raise SystemExit(f"{sdist.filename}: sha256 {actual}, pinned {sdist.sha256}")
+        os.replace(partial, target)
     return target
 
 

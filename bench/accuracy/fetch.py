@@ -79,9 +79,10 @@ def download(package: Package, cache: str) -> str:
         if package.is_wheel:
             command += ["--only-binary=:all:", *_wheel_target_options(package.filename)]
         else:
-            # pip prepares an sdist's metadata; in its own build environment, so that a
-            # venv without setuptools or wheel can fetch it too.
-            command += ["--no-binary=:all:"]
+            # pip prepares an sdist's metadata in its own build environment (a venv
+            # without setuptools or wheel can fetch it too); only this package is asked
+            # for as source, so the build tools come as wheels and nothing is compiled
+            command += [f"--no-binary={package.name}"]
         command.append(f"{package.name}=={package.version}")
         completed = subprocess.run(command, check=False)
         if completed.returncode != 0:
