@@ -94,3 +94,73 @@ def test_loops_over_a_materialized_queryset(run_cli, tmp_path):
     found = findings_by_function(report, VIEWS, "views.py")
     assert {name: found[name]["code"] if name in found else None for name in EXPECTED} == EXPECTED
     assert all(found[name]["confidence"] == "typed" for name in EXPECTED if EXPECTED[name])
+
+
+JOBS = """\
+from shop.models import Order
+
+
+def save_listed():
+    for order in list(Order.objects.filter(total__gt=0)):
+        order.total = 0
+        order.save()
+
+
+def save_sorted():
+    for order in sorted(Order.objects.all(), key=lambda o: o.total):
+        order.delete()
+
+
+def save_listed_through_a_name():
+    orders = list(Order.objects.all())
+    for order in orders:
+        order.save()
+
+
+def save_reversed_slice():
+    for order in reversed(Order.objects.order_by("total")[:100]):
+        order.save()
+
+
+def save_columns():
+    for row in list(Order.objects.values_list("pk", "total")):
+        row.count(0)
+
+
+def save_own_list():
+    def list(rows):
+        return [str(row) for row in rows]
+
+    for text in list(Order.objects.all()):
+        text.save()
+
+
+def save_own_sorted():
+    sorted = lambda rows, key: rows  # noqa: E731
+    for order in sorted(Order.objects.all(), key=None):
+        order.save()
+"""
+
+WRITES = {
+    "save_listed": "TL102",
+    "save_sorted": "TL102",
+    "save_listed_through_a_name": "TL102",
+    "save_reversed_slice": "TL102",
+    "save_columns": None,
+    "save_own_list": None,
+    "save_own_sorted": None,
+}
+
+
+def test_writes_on_the_rows_of_a_materialized_queryset(run_cli, tmp_path):
+    """The rows of ``list(qs)``, ``sorted(qs)``, ``reversed(qs[:n])`` are the model's:
+    ``row.save()`` per item is TL102 as it is over ``qs`` itself (the loop variable
+    resolves to the query's items, ``SemanticModel._resolve_binding``). A user's own
+    ``list`` returns what it likes."""
+    root = write_project(
+        tmp_path, {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/jobs.py": JOBS}
+    )
+    report = lint_json(run_cli, root, "--show-all")
+    found = findings_by_function(report, JOBS, "jobs.py")
+    assert {name: found[name]["code"] if name in found else None for name in WRITES} == WRITES
+    assert all(found[name]["confidence"] == "typed" for name in WRITES if WRITES[name])

@@ -14,7 +14,7 @@ from throughlint.semantic.expressions import target_names
 from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
 from throughlint.semantic.properties import parameter_attribute
-from throughlint.semantic.qualnames import canonical
+from throughlint.semantic.qualnames import MATERIALIZERS, canonical
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 
 _BUILTINS = frozenset(dir(builtins))
@@ -256,14 +256,52 @@ class SemanticModel:
             return f"{self.module}.{owner.name}()" if owner is not None else None
         if binding.value is None:
             return None
+        if kind is BindingKind.LOOP_VARIABLE:
+            value = self._resolve(self._items_of(binding.value, depth), depth + 1)
+            return f"{value}[]" if value is not None else None
         value = self._resolve(binding.value, depth + 1)
         if value is None:
             return None
-        if kind is BindingKind.LOOP_VARIABLE:
-            return f"{value}[]"
         if kind is BindingKind.PARAMETER:
             return canonical(f"{value}()")
         return value
+
+    def _items_of(self, iterable: ast.expr, depth: int) -> ast.expr:
+        """What a loop over ``iterable`` takes its items from: ``list(x)``, ``tuple(x)``,
+        ``sorted(x, key=...)``, ``reversed(x)`` and ``x[a:b]`` hold ``x``'s items (the
+        builtins, not a user's own ``list``)."""
+        node = iterable
+        for _ in range(_MAX_DEPTH):
+            inner = self._materialized(node, depth)
+            if inner is None and isinstance(node, ast.Name):
+                # ``rows = list(qs)`` then ``for row in rows``: the name stays a list
+                binding = self.scope.lookup(node.id)
+                if binding is not None and binding.kind is BindingKind.ASSIGNMENT:
+                    bound = binding.value
+                    if bound is not None and self._materialized(bound, depth) is not None:
+                        inner = bound
+            if inner is None:
+                return node
+            node = inner
+        return node
+
+    def materialized(self, node: ast.expr) -> ast.expr | None:
+        """What ``list(x)``, ``sorted(x, key=...)`` or ``x[a:b]`` holds the items of;
+        None for another node."""
+        return self._materialized(node, 0)
+
+    def _materialized(self, node: ast.expr, depth: int) -> ast.expr | None:
+        """What ``list(x)``, ``sorted(x, key=...)`` or ``x[a:b]`` holds the items of."""
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            return node.value
+        if (
+            isinstance(node, ast.Call)
+            and len(node.args) == 1
+            and not isinstance(node.args[0], ast.Starred)
+            and self._resolve(node.func, depth + 1) in MATERIALIZERS
+        ):
+            return node.args[0]
+        return None
 
     def _resolve_in_module(self, node: ast.expr, depth: int) -> str | None:
         saved, self.scope = self.scope, self.module_scope

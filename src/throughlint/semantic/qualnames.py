@@ -40,3 +40,10 @@ ALIASES: dict[str, str] = {
 
 def canonical(name: str) -> str:
     return ALIASES.get(name, name)
+
+
+# builtins that hold the items of the one iterable they are given, in some order: a loop
+# over ``list(qs)`` or ``sorted(qs, key=...)`` gets the query's rows
+MATERIALIZERS = frozenset(
+    {"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed"}
+)

@@ -54,12 +54,6 @@ def query_chain(model: SemanticModel, node: ast.expr | None) -> QueryChain | Non
     return _chain(model, node, 0)
 
 
-# a query's rows read into a list, in an order: the same rows, each one loaded lazily
-_MATERIALIZERS = frozenset(
-    {"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed"}
-)
-
-
 def iterated_query_chain(model: SemanticModel, iterable: ast.expr | None) -> QueryChain | None:
     """The query whose rows a loop over ``iterable`` gets: the query itself, its rows read
     into a list first (``list(qs)``, ``sorted(qs, key=...)``) or a slice of it
@@ -86,16 +80,7 @@ def _rows_of(model: SemanticModel, node: ast.expr | None) -> ast.expr | None:
 
 def _unmaterialized(model: SemanticModel, node: ast.expr) -> ast.expr | None:
     """What ``list(x)``, ``sorted(x, key=...)`` or ``x[a:b]`` reads; None for another node."""
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-        return node.value
-    if (
-        isinstance(node, ast.Call)
-        and len(node.args) == 1
-        and not isinstance(node.args[0], ast.Starred)
-        and model.resolve(node.func) in _MATERIALIZERS
-    ):
-        return node.args[0]
-    return None
+    return model.materialized(node)
 
 
 def _follow(model: SemanticModel, node: ast.expr, depth: int) -> ast.expr | None:
