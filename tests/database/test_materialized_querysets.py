@@ -117,8 +117,14 @@ def save_listed_through_a_name():
         order.save()
 
 
-def save_reversed_slice():
-    for order in reversed(Order.objects.order_by("total")[:100]):
+def save_reversed():
+    for order in reversed(Order.objects.order_by("total")):
+        order.save()
+
+
+def save_all_but_the_first(customer):
+    duplicates = Order.objects.filter(customer=customer)
+    for order in duplicates[1:]:
         order.save()
 
 
@@ -145,7 +151,8 @@ WRITES = {
     "save_listed": "TL102",
     "save_sorted": "TL102",
     "save_listed_through_a_name": "TL102",
-    "save_reversed_slice": "TL102",
+    "save_reversed": "TL102",
+    "save_all_but_the_first": None,
     "save_columns": None,
     "save_own_list": None,
     "save_own_sorted": None,
@@ -155,8 +162,9 @@ WRITES = {
 def test_writes_on_the_rows_of_a_materialized_queryset(run_cli, tmp_path):
     """The rows of ``list(qs)``, ``sorted(qs)``, ``reversed(qs[:n])`` are the model's:
     ``row.save()`` per item is TL102 as it is over ``qs`` itself (the loop variable
-    resolves to the query's items, ``SemanticModel._resolve_binding``). A user's own
-    ``list`` returns what it likes."""
+    resolves to the query's items, ``SemanticModel._items_of``). A user's own ``list``
+    returns what it likes, and a slice (``qs[1:]``: the duplicates after the first) is
+    not followed for writes."""
     root = write_project(
         tmp_path, {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/jobs.py": JOBS}
     )
