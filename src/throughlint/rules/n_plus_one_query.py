@@ -96,6 +96,7 @@ from throughlint.effects.database import (
     READ_VERBS,
     DbCall,
     classify_call,
+    django_manager_chain,
     per_table_query,
     receiver_per_item,
 )
@@ -108,10 +109,11 @@ from throughlint.rules.through_helpers import (
     related_manager_call,
     typed_by_index,
 )
+from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import runs_once
-from throughlint.semantic.queries import iterated_query_chain
+from throughlint.semantic.queries import QueryChain, iterated_query_chain
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -456,7 +458,14 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
     if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
         return
     chain = iterated_query_chain(model, binding.value)
-    if chain is None or chain.rows_are_dicts:
+    source = None
+    if chain is None:
+        source = _helper_query(model, binding.value)
+        if source is None:
+            return
+        # the helper's queryset, typed by the index (``check_relation``)
+        chain = QueryChain("django", "", unparse_short(binding.value, 50))
+    if chain.rows_are_dicts:
         return
     add_pending(
         checker,
@@ -464,6 +473,7 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
         "relation",
         framework=chain.framework,
         model=chain.model,
+        **({"source": source} if source else {}),
         attr=node.attr,
         method=method,
         var=variable,
@@ -476,6 +486,28 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
         deferred=offers.defers_fields(binding.value),
         body=_body_effects(model, loop),
     )
+
+
+def _helper_query(model, iterable: ast.expr | None) -> str | None:
+    """``for row in recent_orders():`` (also through ``list()`` and a name bound to the
+    call): the called function's resolved name with ``()``, for the index to type by what
+    the function returns (``database_values``); None for anything else."""
+    if iterable is None:
+        return None
+    node = model.materialized(iterable) or iterable
+    if isinstance(node, ast.Name):
+        bound = model.lookup(node.id)
+        if bound is None or bound.kind is not BindingKind.ASSIGNMENT or bound.value is None:
+            return None
+        node = model.materialized(bound.value) or bound.value
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return None
+    name = model.resolve(node.func)
+    if name is None or name.startswith("builtins.") or name.endswith(("()", "[]")):
+        return None
+    return f"{name}()"
 
 
 def _body_effects(model, loop: Loop) -> str:
@@ -558,9 +590,32 @@ def check_imported_statement(index, pending: dict[str, Any]) -> list:
     ]
 
 
+def _typed_by_helper(index, pending: dict[str, Any]) -> dict[str, Any] | None:
+    """A loop over what a project function returns: the pending relation with the model
+    of the Django queryset the function returns (``library_value``), or None when it
+    returns something else, or rows already loaded or read as dicts (the returned chain
+    calls ``select_related``, ``prefetch_related``, ``values``... : which relations are
+    loaded is not kept, so nothing is claimed)."""
+    value = index.library_value(pending["source"])
+    chain = django_manager_chain(value + ".x") if value else None
+    if chain is None or index.model_kind(chain[0]) != "django":
+        return None
+    if any(step in _NOT_PLAIN_ROWS for step in chain[1]):
+        return None
+    return {**pending, "model": chain[0]}
+
+
+# what a returned queryset may have loaded or turned into dicts or tuples
+_NOT_PLAIN_ROWS = frozenset({"select_related", "prefetch_related", "values", "values_list"})
+
+
 @RULE.on_project("relation")
 def check_relation(index, pending: dict[str, Any]) -> list:
     """An attribute of a loop item that the index knows to be a lazy relation."""
+    if pending.get("source"):
+        pending = _typed_by_helper(index, pending)
+        if pending is None:
+            return []
     relation = index.relation(pending["model"], pending["attr"])
     if relation is None or relation.framework != pending["framework"]:
         return []
