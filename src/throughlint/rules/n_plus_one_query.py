@@ -6,11 +6,11 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   `get_object_or_404`; SQLAlchemy `session.query/get/execute/scalar/scalars`; DB-API
   `cursor.execute("SELECT ...")`; pymongo `find_one`;
 - implicit queries: on the items of a loop over a queryset or `select()` result (also
-  one a project function returns: `for o in open_orders():`), an attribute that follows a relation the project index knows (`book.author.name`,
-  `book.tags.all()`, `author.books.count()`, `user.addresses`) when the query that
-  produced the items does not load it (`select_related`, `prefetch_related`,
-  `selectinload`, `joinedload`, `subqueryload`, `contains_eager`, or a non-lazy
-  `relationship()`);
+  one a project function returns: `for o in open_orders():`), an attribute that
+  follows a relation the project index knows (`book.author.name`, `book.tags.all()`,
+  `author.books.count()`, `user.addresses`) when the query that produced the items does
+  not load it (`select_related`, `prefetch_related`, `selectinload`, `joinedload`,
+  `subqueryload`, `contains_eager`, or a non-lazy `relationship()`);
 - a call to a function of the project that does any of these, also in another module.
 
 A receiver is a database API by its type: an import, an initialiser, an annotation, a
