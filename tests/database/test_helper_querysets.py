@@ -1,6 +1,7 @@
 """A loop over the queryset a project function returns (``for o in open_orders():``) is a
-loop over that query: a lazy relation touched per row is TL101, typed by the index from
-what the helper returns (``database_values``), in the same module or another one. The
+loop over that query: a lazy relation touched per row is TL101 and ``o.save()`` TL102,
+typed by the index from what the helper returns (``database_values``), in the same module
+or another one. The
 helper's own ``select_related`` / ``prefetch_related`` / ``values()`` are not read
 argument by argument, so such a helper gives no finding; neither does a helper returning
 something that is not a Django queryset, nor a user's own class with an ``objects``."""
@@ -93,6 +94,16 @@ def own_objects(request):
         print(ledger.customer.name)
 
 
+def save_through_a_helper(request):
+    for order in open_orders():
+        order.save()
+
+
+def save_own_objects(request):
+    for ledger in ledgers():
+        ledger.save()
+
+
 def local_helper(request):
     def mine():
         return [1, 2]
@@ -109,6 +120,8 @@ EXPECTED = {
     "helper_gives_dicts": None,
     "helper_gives_a_list": None,
     "own_objects": None,
+    "save_through_a_helper": "TL102",
+    "save_own_objects": None,
     "local_helper": None,
 }
 

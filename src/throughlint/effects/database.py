@@ -20,6 +20,7 @@ from throughlint.effects.kinds import Effect
 from throughlint.semantic.expressions import dotted_name, unparse_short
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.properties import index_attribute
+from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -541,11 +542,24 @@ def _project_value(model: SemanticModel, call: ast.Call) -> str:
     if index_attribute(model, receiver):  # a property, ``current_app.appbuilder``
         return receiver
     if receiver.startswith(model.module + "."):
-        return ""
+        # this module's own value: only what one of its functions returns (the index
+        # keeps that too: ``for o in open_orders(): o.save()`` beside ``open_orders``)
+        return receiver if _returned_by_own_function(model, receiver) else ""
     root = receiver.split(".", 1)[0]
     if root in _STDLIB or _from_module(receiver, _NOT_DATABASES + _APP_HELD):
         return ""
     return receiver
+
+
+def _returned_by_own_function(model: SemanticModel, receiver: str) -> bool:
+    """``receiver`` (``mod.open_orders()`` or an item of it, ``mod.open_orders()[]``) is
+    the result of a module-level function of this module, not of a class of it."""
+    rest = receiver[len(model.module) + 1 :]
+    name, called, tail = rest.partition("()")
+    if not called or tail not in ("", "[]") or "." in name:
+        return False
+    binding = model.module_scope.bindings.get(name)
+    return binding is not None and binding.kind is BindingKind.FUNCTION
 
 
 def _parameter_value(model: SemanticModel, call: ast.Call) -> str:

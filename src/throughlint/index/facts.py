@@ -1383,17 +1383,17 @@ def record_class(checker: Checker, node: ast.AST) -> None:
 
 
 def _plain_class(checker: Checker, node: ast.ClassDef) -> None:
-    """A class with no project or library base: only its methods, so that a method name
-    it shares with a model does not tie an unknown receiver to that model."""
+    """A class with no project or library base: its methods, so that a method name it
+    shares with a model does not tie an unknown receiver to that model, and the class
+    itself, so that its ``objects`` is known to be the user's own, not a manager."""
     methods = [
         statement.name
         for statement in node.body
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
         and not statement.name.startswith("_")
     ]
-    if methods:
-        qualified = _qualified(checker, node.name)
-        checker.index_facts.classes[qualified] = {"b": [], "r": {}, "m": methods}  # type: ignore[union-attr]
+    qualified = _qualified(checker, node.name)
+    checker.index_facts.classes[qualified] = {"b": [], "r": {}, "m": methods}  # type: ignore[union-attr]
 
 
 def _meta_flag(meta: ast.ClassDef, name: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
-from throughlint.effects.database import typed_value
+from throughlint.effects.database import django_manager_chain, typed_value
 
 if TYPE_CHECKING:
     from throughlint.index import ProjectIndex
@@ -114,6 +114,26 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
     return check
 
 
+def _own_plain_class(index: ProjectIndex, value: str) -> bool:
+    """``value`` is a manager chain (``app.models.Ledger.objects.filter()[]``) on a class of
+    the project that is no model: every class it derives from is the project's own (or
+    ``object``) and none is a Django or SQLAlchemy model. A user's own ``objects``."""
+    chain = django_manager_chain(value.removesuffix("[]") + ".x")
+    if chain is None:
+        return False
+    todo, seen = [chain[0]], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name in ("builtins.object", "object"):
+            continue
+        seen.add(name)
+        record = index.classes.get(name)
+        if record is None or index.model_kind(name) is not None or len(seen) > 20:
+            return False  # a library class, or a model: not known to be the user's own
+        todo.extend(record.bases)
+    return True
+
+
 def typed_by_index(code: str) -> Callable[[ProjectIndex, dict[str, Any]], list]:
     """A check for ``typed-by-index`` pending findings of rule ``code``: a call known to
     be a database call by its receiver's name, that receiver a value of another module
@@ -125,7 +145,11 @@ def typed_by_index(code: str) -> Callable[[ProjectIndex, dict[str, Any]], list]:
         if pending["code"] != code:
             return []
         value = index.database_value(pending["origin"])
-        if value is not None and typed_value(pending["framework"], value):
+        if (
+            value is not None
+            and typed_value(pending["framework"], value)
+            and not _own_plain_class(index, value)
+        ):
             return [(pending["message"], None, None, "typed")]
         if pending.get("named"):
             return [(pending["message"], None, None, "heuristic")]
