@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import json
 
-from support.cli_projects import findings_by_function, lint_json, write_project
+from support.cli_projects import (
+    SHOP_MODELS,
+    codes_by_function,
+    findings_by_function,
+    lint_json,
+    write_project,
+)
 
-MODELS = """\
-from django.db import models
-
-
-class Customer(models.Model):
-    name = models.CharField(max_length=10)
-
-
-class Order(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
-    total = models.IntegerField(default=0)
-
+MODELS = (
+    SHOP_MODELS
+    + """
 
 class Ledger:
     objects = None
     customer = None
 """
+)
 
 HELPERS = """\
 from shop.models import Ledger, Order
@@ -137,8 +135,8 @@ def test_relations_per_row_of_a_helpers_queryset(run_cli, tmp_path):
         },
     )
     report = lint_json(run_cli, root, "--show-all")
+    assert codes_by_function(report, VIEWS, "views.py", EXPECTED) == EXPECTED
     found = findings_by_function(report, VIEWS, "views.py")
-    assert {name: found[name]["code"] if name in found else None for name in EXPECTED} == EXPECTED
     assert "open_orders()" in found["through_a_helper"]["message"]
 
 
@@ -148,8 +146,7 @@ def test_a_helper_in_the_same_module(run_cli, tmp_path):
         tmp_path, {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/views.py": source}
     )
     report = lint_json(run_cli, root, "--show-all")
-    found = findings_by_function(report, source, "views.py")
-    assert {name: found[name]["code"] if name in found else None for name in EXPECTED} == EXPECTED
+    assert codes_by_function(report, source, "views.py", EXPECTED) == EXPECTED
 
 
 def test_one_file_run_sees_the_helper_in_another_file(run_cli, tmp_path):

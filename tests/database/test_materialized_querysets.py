@@ -5,20 +5,15 @@ rows of ``values_list()`` are tuples, and a user's own ``list`` is not the built
 
 from __future__ import annotations
 
-from support.cli_projects import findings_by_function, lint_json, write_project
+from support.cli_projects import (
+    SHOP_MODELS,
+    codes_by_function,
+    findings_by_function,
+    lint_json,
+    write_project,
+)
 
-MODELS = """\
-from django.db import models
-
-
-class Customer(models.Model):
-    name = models.CharField(max_length=10)
-
-
-class Order(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
-    total = models.IntegerField(default=0)
-"""
+MODELS = SHOP_MODELS
 
 VIEWS = """\
 from shop.models import Order
@@ -90,10 +85,7 @@ def test_loops_over_a_materialized_queryset(run_cli, tmp_path):
     root = write_project(
         tmp_path, {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/views.py": VIEWS}
     )
-    report = lint_json(run_cli, root, "--show-all")
-    found = findings_by_function(report, VIEWS, "views.py")
-    assert {name: found[name]["code"] if name in found else None for name in EXPECTED} == EXPECTED
-    assert all(found[name]["confidence"] == "typed" for name in EXPECTED if EXPECTED[name])
+    _assert_typed_codes(lint_json(run_cli, root, "--show-all"), VIEWS, "views.py", EXPECTED)
 
 
 JOBS = """\
@@ -160,7 +152,7 @@ WRITES = {
 
 
 def test_writes_on_the_rows_of_a_materialized_queryset(run_cli, tmp_path):
-    """The rows of ``list(qs)``, ``sorted(qs)``, ``reversed(qs[:n])`` are the model's:
+    """The rows of ``list(qs)``, ``sorted(qs)``, ``reversed(qs)`` are the model's:
     ``row.save()`` per item is TL102 as it is over ``qs`` itself (the loop variable
     resolves to the query's items, ``SemanticModel._items_of``). A user's own ``list``
     returns what it likes, and a slice (``qs[1:]``: the duplicates after the first) is
@@ -168,7 +160,11 @@ def test_writes_on_the_rows_of_a_materialized_queryset(run_cli, tmp_path):
     root = write_project(
         tmp_path, {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/jobs.py": JOBS}
     )
-    report = lint_json(run_cli, root, "--show-all")
-    found = findings_by_function(report, JOBS, "jobs.py")
-    assert {name: found[name]["code"] if name in found else None for name in WRITES} == WRITES
-    assert all(found[name]["confidence"] == "typed" for name in WRITES if WRITES[name])
+    _assert_typed_codes(lint_json(run_cli, root, "--show-all"), JOBS, "jobs.py", WRITES)
+
+
+def _assert_typed_codes(report: dict, source: str, suffix: str, expected: dict) -> None:
+    """Each function of ``source`` has the expected code (or none), every finding typed."""
+    assert codes_by_function(report, source, suffix, expected) == expected
+    found = findings_by_function(report, source, suffix)
+    assert all(found[name]["confidence"] == "typed" for name in expected if expected[name])

@@ -59,3 +59,25 @@ def findings_by_function(report: dict, source: str, path_suffix: str) -> dict[st
             assert owner not in found, (owner, diagnostic)
             found[owner] = diagnostic
     return found
+
+
+# a Django app's models: an order per customer (``shop/models.py`` of the tests that
+# type querysets)
+SHOP_MODELS = """\
+from django.db import models
+
+
+class Customer(models.Model):
+    name = models.CharField(max_length=10)
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+    total = models.IntegerField(default=0)
+"""
+
+
+def codes_by_function(report: dict, source: str, path_suffix: str, names) -> dict:
+    """``findings_by_function``'s code for each of ``names`` (None: no finding)."""
+    found = findings_by_function(report, source, path_suffix)
+    return {name: found[name]["code"] if name in found else None for name in names}
