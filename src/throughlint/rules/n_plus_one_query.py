@@ -457,7 +457,9 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
     binding = model.lookup(variable)
     if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
         return
-    chain = iterated_query_chain(model, binding.value)
+    # a custom manager (``Order.active.all()``) counts: the index says whether the class
+    # is a Django model with that relation
+    chain = iterated_query_chain(model, binding.value, custom_managers=True)
     source = None
     if chain is None:
         source = _helper_query(model, binding.value)

@@ -49,16 +49,23 @@ class QueryChain:
     manager: str = "objects"
 
 
-def query_chain(model: SemanticModel, node: ast.expr | None) -> QueryChain | None:
-    """The query an iterable comes from, following names bound to it."""
-    return _chain(model, node, 0)
+def query_chain(
+    model: SemanticModel, node: ast.expr | None, custom_managers: bool = False
+) -> QueryChain | None:
+    """The query an iterable comes from, following names bound to it. With
+    ``custom_managers``, a row method on any attribute of a class (``Order.active.all()``)
+    starts a Django chain too: for a caller whose answer the project index confirms (the
+    class a Django model, the attribute one of its relations)."""
+    return _chain(model, node, 0, custom_managers)
 
 
-def iterated_query_chain(model: SemanticModel, iterable: ast.expr | None) -> QueryChain | None:
+def iterated_query_chain(
+    model: SemanticModel, iterable: ast.expr | None, custom_managers: bool = False
+) -> QueryChain | None:
     """The query whose rows a loop over ``iterable`` gets: the query itself, its rows read
     into a list first (``list(qs)``, ``sorted(qs, key=...)``) or a slice of it
     (``qs[:50]``), following names bound to those."""
-    return query_chain(model, _rows_of(model, iterable))
+    return query_chain(model, _rows_of(model, iterable), custom_managers)
 
 
 def _rows_of(model: SemanticModel, node: ast.expr | None) -> ast.expr | None:
@@ -125,15 +132,17 @@ class _Replace(ast.NodeTransformer):
         return self.value if node.id == self.name else node
 
 
-def _chain(model: SemanticModel, node: ast.expr | None, depth: int) -> QueryChain | None:
+def _chain(
+    model: SemanticModel, node: ast.expr | None, depth: int, custom: bool = False
+) -> QueryChain | None:
     if node is None or depth > _MAX_DEPTH:
         return None
     followed = _follow(model, node, depth)
     if followed is not None:
-        return _chain(model, followed, depth + 1)
+        return _chain(model, followed, depth + 1, custom)
     if isinstance(node, ast.Await):
-        return _chain(model, node.value, depth + 1)
-    return _django_chain(model, node, depth) or _sqlalchemy_chain(model, node, depth)
+        return _chain(model, node.value, depth + 1, custom)
+    return _django_chain(model, node, depth, custom) or _sqlalchemy_chain(model, node, depth)
 
 
 def prefetched(model: SemanticModel, node: ast.expr | None) -> frozenset[str]:
@@ -164,7 +173,9 @@ def _strings(call: ast.Call) -> list[str]:
     return found
 
 
-def _django_chain(model: SemanticModel, node: ast.expr, depth: int) -> QueryChain | None:
+def _django_chain(
+    model: SemanticModel, node: ast.expr, depth: int, custom: bool = False
+) -> QueryChain | None:
     loaded: set[str] = set()
     loads_all = False
     dicts = False
@@ -185,14 +196,16 @@ def _django_chain(model: SemanticModel, node: ast.expr, depth: int) -> QueryChai
         current = current.func.value
     if not seen_call:
         return None
-    if isinstance(current, ast.Attribute) and current.attr in _DJANGO_MANAGERS:
+    if isinstance(current, ast.Attribute) and (
+        current.attr in _DJANGO_MANAGERS or (custom and _class_attribute(model, current))
+    ):
         owner = model.resolve(current.value)
         if owner is None or owner.endswith(("()", "[]")):
             return None
         return QueryChain(
             "django", owner, _short(node), frozenset(loaded), loads_all, dicts, current.attr
         )
-    inner = _chain(model, current, depth + 1)  # a queryset bound to a name, refined
+    inner = _chain(model, current, depth + 1, custom)  # a queryset bound to a name, refined
     if inner is None or inner.framework != "django":
         return None
     return QueryChain(
@@ -204,6 +217,15 @@ def _django_chain(model: SemanticModel, node: ast.expr, depth: int) -> QueryChai
         inner.rows_are_dicts or dicts,
         inner.manager,
     )
+
+
+def _class_attribute(model: SemanticModel, node: ast.Attribute) -> bool:
+    """``Order.active``: an attribute of a name bound to a class (defined here or
+    imported), not of an instance, a call's result or a module attribute chain."""
+    if not isinstance(node.value, ast.Name):
+        return False
+    binding = model.lookup(node.value.id)
+    return binding is not None and binding.kind in (BindingKind.CLASS, BindingKind.IMPORT)
 
 
 def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> QueryChain | None:
