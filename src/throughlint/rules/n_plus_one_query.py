@@ -5,8 +5,9 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   evaluated per item (`for b in Book.objects.filter(author=a)` inside a loop),
   `get_object_or_404`; SQLAlchemy `session.query/get/execute/scalar/scalars`; DB-API
   `cursor.execute("SELECT ...")`; pymongo `find_one`;
-- implicit queries: on the items of a loop over a queryset or `select()` result (also
-  one a project function returns: `for o in open_orders():`), an attribute that
+- implicit queries: on the items of a loop over a queryset (of any manager, a custom one
+  such as `Order.active` included) or `select()` result (also one a project function
+  returns: `for o in open_orders():`), an attribute that
   follows a relation the project index knows (`book.author.name`, `book.tags.all()`,
   `author.books.count()`, `user.addresses`) when the query that produced the items does
   not load it (`select_related`, `prefetch_related`, `selectinload`, `joinedload`,
