@@ -25,7 +25,7 @@ from throughlint.semantic.loops import (
     while_loop,
 )
 from throughlint.semantic.model import Frame, SemanticModel
-from throughlint.semantic.per_pass import is_constant_iterable
+from throughlint.semantic.per_pass import is_constant_iterable, once_per_run
 from throughlint.semantic.placement import code_kind, file_kind, script_entries
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
@@ -255,10 +255,10 @@ class Checker:
         of its input and where the code runs (``Placement``); for diagnostics and the
         project index's pending findings alike."""
         model = self.semantic
+        loop = self._placement_loop()
         last = self._placed
-        if self._same_position(last) and last[3] == loop_input:
+        if self._same_position(last) and last[3] == loop_input and last[5] is loop:
             return last[4]  # its parameters, if any, were recorded with the first answer
-        loop = model.hot_loop(include_while=True)
         kind = self.path_kind()
         if loop is None:
             placed: tuple = ((), "", "", "", kind)
@@ -271,8 +271,20 @@ class Checker:
                 else:  # a call's result: sized by what that function hands out
                     self.index_facts.loop_call(header, loop_callee(model, loop))
             placed = (header, describe_subject(loop), self.source.line(header[0]), size, kind)
-        self._placed = (model.frame, model.scope, model.generation, loop_input, placed)
+        self._placed = (model.frame, model.scope, model.generation, loop_input, placed, loop)
         return placed
+
+    def _placement_loop(self) -> Loop | None:
+        """The innermost loop (``while`` included) that the node being visited runs in
+        once per pass: a retry loop around it (``while True: try: create(); break``) or a
+        block that leaves the loop is skipped, so a grouped finding names the loop whose
+        items multiply the calls, as the rules' own messages do."""
+        model = self.semantic
+        for loop in reversed(model.frame.loops):
+            if loop.small or once_per_run(model, loop):
+                continue
+            return loop
+        return None
 
     def _same_position(self, last: tuple | None) -> bool:
         """A remembered answer ``(frame, scope, generation, ...)`` still holds: the walk is

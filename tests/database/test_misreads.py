@@ -223,6 +223,67 @@ MEMOS = {
             def render(self, blocks):
                 return [self.setting(block.key) for block in blocks]  # expect: TL101
         """,
+    # tendenci 16.30 event_logs/models.py:93: a colour looked up once per source for the
+    # life of the process (a class attribute), not once per log line
+    "key-error-fill-of-a-class-cache": """
+        from app.models import Setting
+
+        class Colors:
+            @classmethod
+            def color(cls, key):
+                if not hasattr(cls, "_cache"):
+                    cls._cache = {}
+                try:
+                    return cls._cache[key]
+                except KeyError:
+                    try:
+                        cls._cache[key] = Setting.objects.get(key=key).value
+                    except Setting.DoesNotExist:
+                        return None
+                    return cls._cache[key]
+
+        def render(logs):
+            return [Colors.color(log.source) for log in logs]
+        """,
+    "not-in-fill-of-a-module-cache": """
+        from app.models import Setting
+
+        _SETTINGS = {}
+
+        def setting(key):
+            if key not in _SETTINGS:
+                _SETTINGS[key] = Setting.objects.get(key=key)
+            return _SETTINGS[key]
+
+        def render(items):
+            for item in items:
+                setting(item.key)
+        """,
+    "not-in-fill-of-a-local-dict-is-per-key": """
+        from app.models import Setting
+
+        def render(items):
+            seen = {}
+            for item in items:
+                if item.key not in seen:
+                    seen[item.key] = Setting.objects.get(key=item.key)  # expect: TL101
+        """,
+    "key-error-fill-of-the-wrong-key": """
+        from app.models import Setting
+
+        _SETTINGS = {}
+
+        def setting(key):
+            try:
+                return _SETTINGS[key]
+            except KeyError:
+                _SETTINGS["last"] = Setting.objects.get(key=key)
+                return _SETTINGS["last"]
+
+        def render(items):
+            for item in items:
+                setting(item.key)  # expect: TL101
+        """,
     "instance-flag-memo": """
         from app.models import Setting
 
@@ -560,6 +621,7 @@ ARGUED = {
 @pytest.mark.parametrize("source", ARGUED.values(), ids=ARGUED.keys())
 def test_summaries_hang_on_arguments(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
 
 
 # --- 6. prefetch applied through a reassigned variable -----------------------------------

@@ -113,6 +113,45 @@ def test_a_single_call_stays_at_its_line(run_cli, tmp_path):
     assert document["diagnostics"][0]["related"] == []
 
 
+RETRY_IN_ITEM_LOOP = """\
+import sqlite3
+
+conn = sqlite3.connect("app.db")
+
+
+class NameTaken(Exception):
+    pass
+
+
+def create(name):
+    conn.execute("SELECT 1 FROM components WHERE name = ?", (name,)).fetchone()
+    conn.execute("INSERT INTO components (name) VALUES (?)", (name,))
+    conn.commit()
+
+
+def register(request, components):
+    for component in components:
+        name = component.name
+        while True:
+            try:
+                create(name)
+                break
+            except NameTaken:
+                name = name + "-2"
+                continue
+"""
+
+
+def test_a_retry_loop_inside_an_item_loop_groups_at_the_item_loop(run_cli, tmp_path):
+    # zenml 0.98.0 sql_zen_store.py:11510: the grouped finding named the ``while True``
+    # retry ("per pass of `while`") though each call runs once per component
+    write(tmp_path, {"views.py": RETRY_IN_ITEM_LOOP})
+    document = lint_json(run_cli, tmp_path)
+    assert found(document) == [("TL103", 17)]
+    message = document["diagnostics"][0]["message"]
+    assert "per item of `components`" in message, message
+
+
 def test_nested_loops_are_separate_findings(run_cli, tmp_path):
     """Near miss: each call belongs to its innermost loop, so two loops, two findings."""
     write(tmp_path, {"views.py": TWO_LOOPS})

@@ -46,12 +46,26 @@ def runs_once(model: SemanticModel, loop: Loop) -> bool:
         retry[loop.node] = (
             is_retry_loop(loop) or endless_counter(model, loop) or bulk_fallback(model, loop)
         )
-    if retry[loop.node]:
-        return True
+    return retry[loop.node] or _once_on_this_path(model, loop)
+
+
+def once_per_run(model: SemanticModel, loop: Loop) -> bool:
+    """The node being visited runs at most once per run of ``loop``, whatever its items:
+    a retry loop, or a path through an exit block, a batch guard or a memo. Narrower than
+    ``runs_once``, which also counts loops that are not per item for other reasons (a
+    bulk path's fallback, a service's main loop): this one says which loop multiplies a
+    call (a grouped finding's loop, ``Checker.placement``)."""
+    retry = model.memo("per_pass.retry_loop")
+    if loop.node not in retry:
+        retry[loop.node] = is_retry_loop(loop)  # a walk of the body: once per loop
+    return retry[loop.node] or _once_on_this_path(model, loop)
+
+
+def _once_on_this_path(model: SemanticModel, loop: Loop) -> bool:
     if loop.kind is LoopKind.COMPREHENSION:
         return False
     top = loop.node
-    _, found = model.fold_path(top, "per_pass.once", (False, False), _once_step(top))
+    _, found = model.fold_path(top, "per_pass.once", (False, False), _once_step(top, model))
     return found
 
 
@@ -113,11 +127,12 @@ def _root_name(node: ast.expr) -> str | None:
 def memoised_here(model: SemanticModel, function: ast.AST) -> bool:
     """The node being visited sits in a memo assignment (``if _x is None: _x = ...``) of
     ``function``."""
-    _, found = model.fold_path(function, "per_pass.memo", (False, False), _once_step(None))
+    step = _once_step(None, model)
+    _, found = model.fold_path(function, "per_pass.memo", (False, False), step)
     return found
 
 
-def _once_step(top: ast.AST | None):
+def _once_step(top: ast.AST | None, model: SemanticModel | None = None):
     def step(value: tuple[bool, bool], parent: ast.AST, child: ast.AST) -> tuple[bool, bool]:
         inner_loop, found = value
         if found:
@@ -143,7 +158,9 @@ def _once_step(top: ast.AST | None):
             tested = _unset_test(parent.test)
             if tested is not None and any(tested in _assigned(part) for part in parent.body):
                 return inner_loop, True  # ``if not self._loaded: ...; self._loaded = True``
-        if isinstance(parent, _TRIES) and _missing_attribute_memo(parent, child):
+            if model is not None and _lasting_key_fill(model, parent):
+                return inner_loop, True  # ``if key not in _CACHE: _CACHE[key] = ...``
+        if isinstance(parent, _TRIES) and _missing_attribute_memo(parent, child, model):
             return inner_loop, True
         if _after_flag_guard(parent, child):
             return inner_loop, True
@@ -180,31 +197,95 @@ def _handler_of(node: ast.Try, child: ast.AST) -> ast.ExceptHandler | None:
     return known[1].get(id(child))
 
 
-def _missing_attribute_memo(node: ast.Try, child: ast.AST) -> bool:
+def _missing_attribute_memo(
+    node: ast.Try, child: ast.AST, model: SemanticModel | None = None
+) -> bool:
     """``try: return self._x`` / ``except AttributeError: self._x = compute()``: the
-    handler fills what the ``try`` reads, so it runs once per object (per handler)."""
+    handler fills what the ``try`` reads, so it runs once per object (per handler). With
+    ``KeyError``, a lasting per-key cache (``_lasting_container``) filled by the handler
+    (``try: return cls._cache[key]`` / ``except KeyError: cls._cache[key] = ...``)."""
     handler = _handler_of(node, child)
     if handler is None:
         return False
     answers = _HANDLERS[id(node)][2]
     if id(handler) not in answers:
-        answers[id(handler)] = _fills_what_try_reads(node, handler)
+        answers[id(handler)] = _fills_what_try_reads(node, handler, model)
     return answers[id(handler)]
 
 
-def _fills_what_try_reads(node: ast.Try, handler: ast.ExceptHandler) -> bool:
+def _fills_what_try_reads(
+    node: ast.Try, handler: ast.ExceptHandler, model: SemanticModel | None
+) -> bool:
     caught = handler.type
-    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-    if not any(isinstance(name, ast.Name) and name.id == "AttributeError" for name in names):
+    names = {
+        name.id
+        for name in (caught.elts if isinstance(caught, ast.Tuple) else [caught])
+        if isinstance(name, ast.Name)
+    }
+    if "AttributeError" in names:
+        read = {
+            source_text(part)
+            for statement in node.body
+            for part in ast.walk(statement)
+            if isinstance(part, ast.Attribute)
+        }
+        filled = set().union(*(_assigned(statement) for statement in handler.body))
+        return bool(read & filled)
+    if model is None or names.isdisjoint(("KeyError", "LookupError")):
         return False
     read = {
         source_text(part)
         for statement in node.body
         for part in ast.walk(statement)
-        if isinstance(part, ast.Attribute)
+        if isinstance(part, ast.Subscript) and _lasting_container(model, part.value)
     }
-    filled = set().union(*(_assigned(statement) for statement in handler.body))
-    return bool(read & filled)
+    return not read.isdisjoint(_filled_keys(handler.body))
+
+
+def _filled_keys(block: list[ast.stmt]) -> set[str]:
+    """The subscripts ``block`` assigns at its top or in the body of a ``try`` there
+    (``try: cache[key] = X.objects.get(...)`` / ``except X.DoesNotExist: return None``)."""
+    filled: set[str] = set()
+    for statement in block:
+        if isinstance(statement, _TRIES):
+            filled |= _filled_keys(statement.body)
+        elif isinstance(statement, ast.Assign):
+            filled |= {source_text(t) for t in statement.targets if isinstance(t, ast.Subscript)}
+    return filled
+
+
+def _lasting_key_fill(model: SemanticModel, test_if: ast.If) -> bool:
+    """``if key not in _CACHE: _CACHE[key] = compute(key)`` on a lasting container: the
+    compute runs once per key for the life of the process, not once per call."""
+    test = test_if.test
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.NotIn)
+        and _lasting_container(model, test.comparators[0])
+    ):
+        return False
+    filled = f"{source_text(test.comparators[0])}[{source_text(test.left)}]"
+    return filled in _filled_keys(test_if.body)
+
+
+def _lasting_container(model: SemanticModel, node: ast.expr) -> bool:
+    """A cache that outlives the call and the object: a module global (a name the function
+    does not bind), a class attribute (``cls._cache``, ``self.__class__._cache``,
+    ``Color._cache``). Not a local, and not ``self._cache``: per object, one fill per key
+    per object is still one round trip per distinct key of a loop."""
+    if isinstance(node, ast.Name):
+        binding = model.scope.bindings.get(node.id)
+        return binding is None and model.function is not None
+    if not isinstance(node, ast.Attribute):
+        return False
+    owner = node.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "__class__":
+        return True
+    if not isinstance(owner, ast.Name):
+        return False
+    binding = model.lookup(owner.id)  # a classmethod's ``cls`` is bound as the class
+    return binding is not None and binding.kind is BindingKind.CLASS
 
 
 def _after_flag_guard(parent: ast.AST, child: ast.AST) -> bool:
