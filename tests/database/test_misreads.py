@@ -623,6 +623,119 @@ def test_summaries_hang_on_arguments(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
 
 
+# --- a guard on the receiver's own saved state (issue 17: path-sensitive summaries) ---
+
+TAG_MODEL = """
+    from django.db import models
+
+
+    class Tag(models.Model):
+        name = models.CharField(max_length=20)
+        slug = models.CharField(max_length=20)
+
+        def rename(self, name):
+            self.name = name
+            if self.pk:
+                self.save(update_fields=["name"])
+
+        def stamp(self):
+            if self._state.adding:
+                return
+            Tag.objects.filter(pk=self.pk).update(slug=self.name)
+
+        def publish(self):
+            if self.pk is None:
+                self.save()
+
+
+    class Label:
+        def __init__(self):
+            self.pk = 1
+
+        def rename(self, name):
+            if self.pk:
+                Tag.objects.filter(name=name).update(slug=name)
+"""
+
+RECEIVER_STATE = {
+    "fresh-object-guarded-write": """
+        from app.models import Tag
+
+        def import_tags(rows):
+            tags = []
+            for row in rows:
+                tag = Tag(slug=row["slug"])
+                tag.slug = row["slug"].lower()
+                tag.rename(row["name"])
+                tags.append(tag)
+            Tag.objects.bulk_create(tags)
+        """,
+    "fresh-object-early-return": """
+        from app.models import Tag
+
+        def stamp_all(rows):
+            for row in rows:
+                tag = Tag(name=row["name"])
+                tag.stamp()
+        """,
+    "a-call-in-between-may-have-saved-it": """
+        from app.models import Tag
+
+        def import_tags(rows):
+            for row in rows:
+                tag = Tag(slug=row["slug"])
+                tag.rename(row["name"])
+                tag.stamp()  # expect: TL102
+        """,
+    "key-set-in-between-writes": """
+        from app.models import Tag
+
+        def rename_all(rows):
+            for row in rows:
+                tag = Tag(slug=row["slug"])
+                tag.pk = row["id"]
+                tag.rename(row["name"])  # expect: TL102
+        """,
+    "fresh-object-with-a-key-writes": """
+        from app.models import Tag
+
+        def rename_all(rows):
+            for row in rows:
+                tag = Tag(id=row["id"])
+                tag.rename(row["name"])  # expect: TL102
+        """,
+    "saved-in-between-writes": """
+        from app.models import Tag
+
+        def rename_all(rows):
+            for row in rows:
+                tag = Tag(slug=row["slug"])
+                tag.save()  # expect: TL102
+                tag.rename(row["name"])  # expect: TL102
+        """,
+    "write-only-when-unsaved-still-writes": """
+        from app.models import Tag
+
+        def publish_all(rows):
+            for row in rows:
+                tag = Tag(slug=row["slug"])
+                tag.publish()  # expect: TL102
+        """,
+    "own-class-with-a-key-from-init": """
+        from app.models import Label
+
+        def rename_all(rows):
+            for row in rows:
+                label = Label()
+                label.rename(row["name"])  # expect: TL102
+        """,
+}
+
+
+@pytest.mark.parametrize("source", RECEIVER_STATE.values(), ids=RECEIVER_STATE.keys())
+def test_guards_on_the_receivers_saved_state(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": TAG_MODEL, "app/ops.py": source})
+
 
 # --- 6. prefetch applied through a reassigned variable -----------------------------------
 

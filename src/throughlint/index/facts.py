@@ -934,8 +934,8 @@ def _arguments_passed(spec: dict[str, list] | None) -> dict[str, Any]:
     hang on them."""
     if spec is None:
         return {}
-    literal = {key: value for key, value in spec.items() if value[0] == "="}
-    unknown = {key: ["?"] for key, value in spec.items() if value[0] != "="}
+    literal = {key: value for key, value in spec.items() if value[0] in ("=", "new")}
+    unknown = {key: ["?"] for key, value in spec.items() if value[0] not in ("=", "new")}
     return {"args": {**literal, **unknown}}
 
 

@@ -15,7 +15,7 @@ from throughlint.effects.remote import RemoteCall, client_method_call, remote_cl
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
-from throughlint.semantic.guards import holds
+from throughlint.semantic.guards import RECEIVER_STATE, holds
 
 _BLOCKING = Effect.BLOCKING.value
 _REMOTE = Effect.REMOTE.value
@@ -401,7 +401,15 @@ class ProjectIndex:
                 found[name] = item[1]
             elif item[0] == "@" and item[1] in known:
                 found[name] = known[item[1]]
+        if spec.get(RECEIVER_STATE) == ["new"] and self._unsaved_row(key):
+            found[RECEIVER_STATE] = None  # a model constructed just before: no key yet
         return found
+
+    def _unsaved_row(self, key: str) -> bool:
+        """``key`` is a method of a Django model: called on an object just constructed
+        without a key, its ``pk`` is None (a user's own class may set one in __init__)."""
+        owner = key.rpartition(".")[0]
+        return owner in self.classes and self.model_kind(owner) == "django"
 
     def _effects_under(
         self, key: str, bindings: dict, effects: dict[str, int], memo: dict, depth: int

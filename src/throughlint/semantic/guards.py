@@ -4,11 +4,19 @@ runs only for some argument values; the project index lets a caller's literal ar
 (or the defaults it keeps) decide (``generate_change(save=False)`` writes nothing).
 
 A guard is ``[parameter, op, value]``, ``op`` one of ``truthy``, ``falsy``, ``is``,
-``is not``, ``==``, ``!=`` (``value`` a literal: str, int, bool or None)."""
+``is not``, ``==``, ``!=`` (``value`` a literal: str, int, bool or None).
+
+A guard on the receiver's own saved state (``if self.pk:``, ``if self.id is None:``,
+``if self._state.adding:``) is on the pseudo-parameter ``self.pk``. A call on an object
+constructed just before, with no key given and nothing done to it since
+(``tag = Tag(name=n); tag.rename(n)``), passes ``self.pk`` as ``["new"]``: the index
+reads it as ``None`` when the method's class is a Django model (an unsaved row), so a
+write only under ``if self.pk:`` is not counted for a fresh object."""
 
 from __future__ import annotations
 
 import ast
+import bisect
 from typing import TYPE_CHECKING, Any
 
 from throughlint.semantic.scope import BindingKind
@@ -74,8 +82,16 @@ def _before(node: ast.AST, other: ast.stmt) -> bool:
     return (node.lineno, node.col_offset) < (other.lineno, other.col_offset)  # type: ignore[attr-defined]
 
 
+RECEIVER_STATE = "self.pk"  # the pseudo-parameter of a guard on the receiver's key
+_KEY_FIELDS = frozenset({"pk", "id"})
+_FRESH_WINDOW = 8  # statements between the construction and the call, at most
+
+
 def parse_guard(model: SemanticModel, test: ast.expr) -> Guard | None:
     """``[parameter, op, value]`` for a test on one parameter, else None."""
+    state = _receiver_state(model, test)
+    if state is not None:
+        return state
     if isinstance(test, ast.Name):
         return [test.id, "truthy", None] if _parameter(model, test.id) else None
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -95,6 +111,37 @@ def parse_guard(model: SemanticModel, test: ast.expr) -> Guard | None:
         if op is not None:
             return [test.left.id, op, test.comparators[0].value]
     return None
+
+
+def _receiver_state(model: SemanticModel, test: ast.expr) -> Guard | None:
+    """``self.pk`` / ``self.id`` (truthy, ``is None``, ``is not None``) and
+    ``self._state.adding`` (the row is not saved yet) as guards on ``self.pk``."""
+    subject, op = test, "truthy"
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        subject, op = test.left, "is" if isinstance(test.ops[0], ast.Is) else "is not"
+    if not isinstance(subject, ast.Attribute):
+        return None
+    owner = subject.value
+    if subject.attr == "adding" and op == "truthy" and isinstance(owner, ast.Attribute):
+        if owner.attr == "_state" and _is_self(model, owner.value):
+            return [RECEIVER_STATE, "is", None]
+        return None
+    if subject.attr in _KEY_FIELDS and _is_self(model, owner):
+        return [RECEIVER_STATE, op, None]
+    return None
+
+
+def _is_self(model: SemanticModel, node: ast.expr) -> bool:
+    if not isinstance(node, ast.Name):
+        return False
+    binding = model.scope.bindings.get(node.id)
+    return binding is not None and binding.kind is BindingKind.SELF
 
 
 def negate(guard: Guard) -> Guard:
@@ -138,7 +185,80 @@ def argument_spec(model: SemanticModel, call: ast.Call) -> dict[str, list] | Non
             spec["*"] = ["?"]
             continue
         spec[keyword.arg] = _argument(model, keyword.value)
+    if isinstance(call.func, ast.Attribute) and _fresh_object(model, call.func.value):
+        spec[RECEIVER_STATE] = ["new"]
     return spec
+
+
+def _fresh_object(model: SemanticModel, node: ast.expr) -> bool:
+    """``node`` names an object constructed a few statements before in the same block,
+    by a class called with keywords only and no key (``Tag(name=n)``, not ``Tag(id=i)``),
+    and not touched since except by setting other fields (``tag.slug = s``)."""
+    if not isinstance(node, ast.Name):
+        return False
+    binding = model.scope.bindings.get(node.id)
+    if binding is None or binding.kind is not BindingKind.ASSIGNMENT:
+        return False
+    value = binding.value
+    if (
+        not isinstance(value, ast.Call)
+        or value.args
+        or any(k.arg is None or k.arg in _KEY_FIELDS for k in value.keywords)
+        or not _class_name(value.func)
+    ):
+        return False
+    return _untouched_since(model, node.id, binding.node)
+
+
+def _class_name(func: ast.expr) -> bool:
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name[:1].isupper()
+
+
+def _untouched_since(model: SemanticModel, name: str, target: ast.AST) -> bool:
+    stack = model.node_stack
+    if len(stack) < 2:
+        return False
+    statement, parent = stack[-1], stack[-2]
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if not isinstance(block, list) or not block:
+            continue
+        # statements are in line order: found by bisection, not by a scan per call
+        at = bisect.bisect_left(block, statement.lineno, key=lambda s: s.lineno)
+        if at >= len(block) or block[at] is not statement:
+            continue
+        for earlier in reversed(block[max(0, at - _FRESH_WINDOW) : at]):
+            if isinstance(earlier, ast.Assign) and any(t is target for t in earlier.targets):
+                return True
+            if not _sets_other_field(earlier, name):
+                return False
+        return False
+    return False
+
+
+def _sets_other_field(statement: ast.stmt, name: str) -> bool:
+    """``statement`` leaves ``name``'s key alone: it does not mention ``name``, or only
+    sets another field of it (``tag.slug = slugify(n)``)."""
+    targets: list[ast.expr] = []
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+        rest: list[ast.AST] = [statement.value]
+    else:
+        rest = [statement]
+    for target in targets:
+        if (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == name
+        ):
+            if target.attr in _KEY_FIELDS:
+                return False
+        else:
+            rest.append(target)
+    return not any(
+        isinstance(part, ast.Name) and part.id == name for node in rest for part in ast.walk(node)
+    )
 
 
 def _literal(value: object) -> bool:
