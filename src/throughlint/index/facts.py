@@ -415,7 +415,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if function is not None and (node.args or node.keywords):
         _record_references(checker, node, function)
     effect = call_effects(model, node, checker.settings)
-    if effect and function is not None and _memoised(model, node):
+    if effect and function is not None and _memoised(model, node, per_key=True):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
     constructed = None
     if effect & _READ_WRITE:
@@ -1032,9 +1032,12 @@ def _base_method(model, name: str) -> str | None:
     return None
 
 
-def _memoised(model, node: ast.Call) -> bool:
+def _memoised(model, node: ast.Call, per_key: bool = False) -> bool:
+    """``node`` sits in a memo's fill; with ``per_key``, a lasting per-key cache's fill
+    counts too (once per key: no round trip per call, but a blocking call still stalls
+    an event loop for each new key)."""
     owner = model.function
-    return owner is not None and per_pass.memoised_here(model, owner)
+    return owner is not None and per_pass.memoised_here(model, owner, per_key)
 
 
 def _model_method(checker: Checker, node: ast.Call) -> None:

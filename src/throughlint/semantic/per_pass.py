@@ -124,11 +124,13 @@ def _root_name(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def memoised_here(model: SemanticModel, function: ast.AST) -> bool:
+def memoised_here(model: SemanticModel, function: ast.AST, per_key: bool = False) -> bool:
     """The node being visited sits in a memo assignment (``if _x is None: _x = ...``) of
-    ``function``."""
-    step = _once_step(None, model)
-    _, found = model.fold_path(function, "per_pass.memo", (False, False), step)
+    ``function``; with ``per_key``, also in the fill of a lasting per-key cache
+    (``if key not in _CACHE: _CACHE[key] = ...``)."""
+    step = _once_step(None, model if per_key else None)
+    name = "per_pass.memo_per_key" if per_key else "per_pass.memo"
+    _, found = model.fold_path(function, name, (False, False), step)
     return found
 
 
