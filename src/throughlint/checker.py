@@ -11,10 +11,17 @@ from functools import cache
 
 from throughlint.diagnostics import Diagnostic, Fix, Severity, Span
 from throughlint.effects.database import DbCall, name_tier
-from throughlint.finding_context import FindingContext, finding_context
+from throughlint.finding_context import (
+    FindingContext,
+    finding_context,
+    loop_input_of,
+    unwrap_iterable,
+)
+from throughlint.relevance import NEVER_SHOWN_COLD, whole_table
 from throughlint.results import INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME
 from throughlint.rules.base import Rule
 from throughlint.semantic.annotations import unwrap_annotation
+from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.input_size import UNKNOWN, input_size, loop_callee, loop_parameter
 from throughlint.semantic.loops import (
     Loop,
@@ -26,7 +33,7 @@ from throughlint.semantic.loops import (
 )
 from throughlint.semantic.model import Frame, SemanticModel
 from throughlint.semantic.per_pass import is_constant_iterable, once_per_run
-from throughlint.semantic.placement import code_kind, file_kind, script_entries
+from throughlint.semantic.placement import COLD, code_kind, file_kind, script_entries
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
@@ -93,17 +100,21 @@ def make_diagnostic(
     )
 
 
+_QUERY_HOPS = 4  # names followed back to the query they hold
+
+
 def _placement(place: tuple | list | None) -> dict:
     """``Checker.placement``'s answer (a list, from a pending record) as fields."""
-    if not place or len(place) != 5:
+    if not place or len(place) != 6:
         return {}
-    loop_span, subject, loop_source, size, kind = place
+    loop_span, subject, loop_source, size, kind, table_walk = place
     return {
         "loop_span": tuple(loop_span),
         "loop_subject": subject,
         "loop_source": loop_source,
         "input_size": size,
         "path_kind": kind,
+        "table_walk": table_walk,
     }
 
 
@@ -261,7 +272,7 @@ class Checker:
             return last[4]  # its parameters, if any, were recorded with the first answer
         kind = self.path_kind()
         if loop is None:
-            placed: tuple = ((), "", "", "", kind)
+            placed: tuple = ((), "", "", "", kind, "")
         else:
             header = self._loop_header(loop)
             size = input_size(model, loop, loop_input)
@@ -270,7 +281,9 @@ class Checker:
                     self.record_parameters()
                 else:  # a call's result: sized by what that function hands out
                     self.index_facts.loop_call(header, loop_callee(model, loop))
-            placed = (header, describe_subject(loop), self.source.line(header[0]), size, kind)
+            subject = describe_subject(loop)
+            line = self.source.line(header[0])
+            placed = (header, subject, line, size, kind, self.table_walk(kind, loop))
         self._placed = (model.frame, model.scope, model.generation, loop_input, placed, loop)
         return placed
 
@@ -285,6 +298,49 @@ class Checker:
                 continue
             return loop
         return None
+
+    def table_walk(self, kind: str, inner: Loop | None = None) -> str:
+        """On a cold path, the subject of a loop around ``inner`` (any loop here when
+        None) that walks a whole table: what runs per pass of it runs once per row
+        (``relevance.whole_table``); "" otherwise, and on hot paths, which are shown."""
+        if not kind.startswith(COLD) or kind.startswith(NEVER_SHOWN_COLD):
+            return ""  # a test's loops are for the pytest plugin to measure, not shown
+        model = self.semantic
+        tables = model.memo("checker.table_walk")  # per loop: its subject, or ""
+        for outer in model.frame.loops:
+            if outer is inner:
+                break
+            if outer.small or outer.iter is None or once_per_run(model, outer):
+                continue
+            if outer.node not in tables:
+                loop_input = loop_input_of(model, outer, self.settings)
+                subject = describe_subject(outer)
+                size = input_size(model, outer, loop_input)
+                text = self._query_text(outer.iter)
+                tables[outer.node] = subject if whole_table(text, size, loop_input) else ""
+            if tables[outer.node]:
+                return tables[outer.node]
+        return ""
+
+    def _query_text(self, node: ast.expr | None) -> str:
+        """The text of a loop's iterable and of the values its names were bound to, so a
+        query narrowed where it was built (``notices = X.objects.filter(...)``, then
+        ``for n in notices.iterator()``) reads as narrowed."""
+        model = self.semantic
+        texts = []
+        node = unwrap_iterable(model, node)
+        for _ in range(_QUERY_HOPS):
+            if node is None:
+                break
+            texts.append(unparse_short(node, 200))
+            root = node
+            while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            binding = model.lookup(root.id) if isinstance(root, ast.Name) else None
+            if binding is None or binding.kind is not BindingKind.ASSIGNMENT:
+                break
+            node = binding.value
+        return " ".join(texts)
 
     def _same_position(self, last: tuple | None) -> bool:
         """A remembered answer ``(frame, scope, generation, ...)`` still holds: the walk is

@@ -101,6 +101,10 @@ class Diagnostic:
     # The call that dominates each pass of the loop (an e-mail, a subprocess...), when one
     # runs on every pass (``semantic/pass_cost.py``, set by ``index/reach.py``).
     pass_cost: str = ""
+    # For a finding on a cold path: the subject of a loop over a whole table that runs
+    # this finding's loop once per row (the loop around it, or around a call of its
+    # function: ``Checker.placement``, ``index/reach.py``); "" when there is none.
+    table_walk: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -136,6 +140,7 @@ class Diagnostic:
                 for r in self.related
             ],
             self.pass_cost,
+            self.table_walk,
         )
 
     @classmethod
@@ -169,6 +174,7 @@ class Diagnostic:
             path_kind=kind,
             related=tuple(Related(*item[:5], _fix_from(item[5])) for item in related),
             pass_cost=data[21] if len(data) > 21 else "",
+            table_walk=data[22] if len(data) > 22 else "",
         )
 
     def fixes(self) -> list[Fix]:

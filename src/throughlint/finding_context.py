@@ -69,7 +69,7 @@ def finding_context(model: SemanticModel, settings: Settings) -> FindingContext:
     """Facts about where the walk is now, for the diagnostic being reported."""
     depth = sum(1 for loop in model.loops if not loop.small)
     innermost = model.hot_loop(include_while=True)
-    loop_input = _loop_input(model, innermost, settings) if innermost is not None else ""
+    loop_input = loop_input_of(model, innermost, settings) if innermost is not None else ""
     return FindingContext(depth, loop_input, function_complexity(model.function))
 
 
@@ -123,12 +123,13 @@ def _decision_points(body: list[ast.stmt]) -> int:
     return total
 
 
-def _loop_input(model: SemanticModel, loop: Loop, settings: Settings) -> str:
+def loop_input_of(model: SemanticModel, loop: Loop, settings: Settings) -> str:
+    """What ``loop`` iterates, for ranking: "query", "unbounded" or ""."""
     from throughlint.semantic.loops import LoopKind
 
     if loop.kind is LoopKind.WHILE:
         return UNBOUNDED
-    iterable = _unwrap(model, loop.iter)
+    iterable = unwrap_iterable(model, loop.iter)
     if iterable is None:
         return ""
     if _is_query(model, iterable, settings):
@@ -141,7 +142,7 @@ def _loop_input(model: SemanticModel, loop: Loop, settings: Settings) -> str:
     return ""
 
 
-def _unwrap(model: SemanticModel, node: ast.expr | None) -> ast.expr | None:
+def unwrap_iterable(model: SemanticModel, node: ast.expr | None) -> ast.expr | None:
     """``enumerate(rows)`` iterates ``rows``; a plain name stands for what it was assigned."""
     for _ in range(4):
         if (

@@ -13,11 +13,13 @@ the loop; a call's own ``noqa`` (applied earlier, per line) drops just that call
 Holding back: findings on constant or configured input (``semantic/input_size.py``: a
 fixed handful, or a list an operator sizes) or on a cold path (``semantic/placement.py``)
 are kept but left out unless ``show_all``; a cold loop over a whole table (a data
-migration walking every row) is still shown. Configured input was added from the output
-audit (``bench/accuracy/audit/policy.py``): it held back harmless findings and no real one.
-So is a loop of database round trips whose every pass also makes a costlier call that
-batching would not remove (an e-mail, an HTTP request, a subprocess, a template, a file
-tree: ``semantic/pass_cost.py``, through helpers by ``index/reach.py``): "pass dominated".
+migration walking every row) is still shown, and so is a cold loop that runs once per row
+of one: nested in it, or in a function called from it (``Diagnostic.table_walk``).
+Configured input was added from the output audit (``bench/accuracy/audit/policy.py``):
+it held back harmless findings and no real one. So is a loop of database round trips
+whose every pass also makes a costlier call that batching would not remove (an e-mail, an
+HTTP request, a subprocess, a template, a file tree: ``semantic/pass_cost.py``, through
+helpers by ``index/reach.py``): "pass dominated".
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ SMALL_INPUT = "small input"
 COLD_PATH = "cold path"
 PASS_DOMINATED = "pass dominated"
 _DATABASE = frozenset({"TL101", "TL102", "TL103"})
+# cold code held back even over a whole table: tests are measured by the pytest plugin,
+# and fake or demo data is loaded by a developer, never by a deployment
+NEVER_SHOWN_COLD = ("cold: test", "cold: fixture", "cold: factory", "cold: example data")
 # a cold loop over one of these is a whole table unless its text narrows it
 _TABLE = (".objects", ".all()", ".iterator(", "query(", "select(")
 _NARROWING = ("filter", "where", "exclude", "get(", "[", "limit", "first(", "ids", "_id")
@@ -98,7 +103,7 @@ def _cold(diagnostic: Diagnostic) -> str:
         return ""
     if not diagnostic.loop_span and kind in ("cold: module level", "cold: start-up"):
         return ""  # a queue or pool made at start-up serves the hot paths
-    if _whole_table(diagnostic):
+    if not kind.startswith(NEVER_SHOWN_COLD) and _whole_table(diagnostic):
         return ""
     return f"{COLD_PATH}:{kind.removeprefix('cold:')}"
 
@@ -111,15 +116,19 @@ def _database_only(diagnostic: Diagnostic) -> bool:
 
 
 def _whole_table(diagnostic: Diagnostic) -> bool:
+    """The loop walks a whole table, or runs once per row of a loop that does
+    (``Diagnostic.table_walk``: a nested loop, or a function called from one)."""
+    return bool(diagnostic.table_walk) or whole_table(
+        diagnostic.loop_subject, diagnostic.input_size, diagnostic.loop_input
+    )
+
+
+def whole_table(subject: str, input_size: str, loop_input: str) -> bool:
     """A query over every row: ``X.objects.all()``, ``session.query(X)``, with nothing
     in the loop's text that narrows it (a filter, a slice, a list of ids)."""
-    subject = diagnostic.loop_subject.lower()
-    query = diagnostic.loop_input == "query" or any(word in subject for word in _TABLE)
-    return (
-        diagnostic.input_size == "unbounded"
-        and query
-        and not any(word in subject for word in _NARROWING)
-    )
+    subject = subject.lower()
+    query = loop_input == "query" or any(word in subject for word in _TABLE)
+    return input_size == "unbounded" and query and not any(word in subject for word in _NARROWING)
 
 
 def group_by_loop(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -191,6 +200,7 @@ def _group(members: list[Diagnostic]) -> Diagnostic:
             Related(d.path, d.span.line, d.span.column, d.code, d.message, d.fix) for d in members
         ),
         pass_cost=next((d.pass_cost for d in members if d.pass_cost), ""),
+        table_walk=first.table_walk,
     )
 
 

@@ -380,6 +380,9 @@ COLD_FILES = {
     "conftest.py": "cold: test",
     "app/factories.py": "cold: factory",
     "scripts/backfill.py": "cold: script",
+    # misago 0.39.6 misago/faker/management/commands/createfakefollowers.py
+    "app/management/commands/createfakefollowers.py": "cold: example data",
+    "app/faker/threads.py": "cold: example data",
 }
 
 
@@ -491,6 +494,104 @@ def test_a_migration_walking_every_row_is_shown(run_cli, tmp_path):
     document = lint_json(run_cli, tmp_path, "--preview")
     assert [d["line"] for d in document["diagnostics"]] == [8]
     assert document["summary"]["held_back"] == {"cold path": 1}
+
+
+TAG_MODELS = """\
+from django.db import models
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=20)
+
+
+class TaggedItem(models.Model):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+"""
+
+# django-taggit 6.1.0 deduplicate_tags.py: the command walks every tag and merges each
+# duplicate's tagged items one row at a time (a query and a write per item)
+DEDUPLICATE = """\
+from django.core.management.base import BaseCommand
+
+from shop.models import Tag, TaggedItem
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        seen = {{}}
+        for tag in {tags}:
+            if tag.name.lower() in seen:
+                self._merge(seen[tag.name.lower()], tag)
+            else:
+                seen[tag.name.lower()] = tag
+
+    def _merge(self, kept, removed):
+        for item in TaggedItem.objects.filter(tag=removed):
+            if TaggedItem.objects.filter(tag=kept).exists():
+                item.delete()
+            else:
+                item.tag = kept
+                item.save()
+"""
+
+NESTED = """\
+from django.core.management.base import BaseCommand
+
+from shop.models import Tag, TaggedItem
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        for tag in {tags}:
+            for item in TaggedItem.objects.filter(tag=tag):
+                item.tag = tag
+                item.save()
+"""
+
+
+@pytest.mark.parametrize("shape", [DEDUPLICATE, NESTED], ids=["through-a-method", "nested"])
+def test_a_cold_loop_run_per_row_of_a_whole_table_is_shown(run_cli, tmp_path, shape):
+    command = "shop/management/commands/dedupe.py"
+    files = {"shop/__init__.py": "", "shop/models.py": TAG_MODELS}
+    write(tmp_path, {**files, command: shape.format(tags="Tag.objects.all()")})
+    shown = [(d["line"], d["code"]) for d in lint_json(run_cli, tmp_path)["diagnostics"]]
+    inner = 16 if shape is DEDUPLICATE else 11  # the writes per item of a tag
+    assert (inner, "TL102") in shown, shown
+    # near miss: the outer loop goes over a few named tags, not the table
+    narrowed = shape.format(tags='Tag.objects.filter(name__in=["a", "b"])')
+    write(tmp_path, {command: narrowed})
+    document = lint_json(run_cli, tmp_path)
+    assert [d for d in document["diagnostics"] if d["path"] == command] == []
+    assert document["summary"]["held_back"]["cold path"] >= 1
+
+
+@pytest.mark.parametrize(
+    "name", ["shop/tests/test_tags.py", "shop/management/commands/createfaketags.py"]
+)
+def test_tests_and_fake_data_stay_held_back_over_a_whole_table(run_cli, tmp_path, name):
+    """Near miss: a test or a fake-data command that walks every row is still cold."""
+    files = {"shop/__init__.py": "", "shop/models.py": TAG_MODELS}
+    write(tmp_path, {**files, name: NESTED.format(tags="Tag.objects.all()")})
+    document = lint_json(run_cli, tmp_path)
+    assert [d for d in document["diagnostics"] if d["path"] == name] == []
+    assert document["summary"]["held_back"]["cold path"] >= 1
+
+
+def test_a_hot_loop_around_a_cold_helper_changes_nothing_here(run_cli, tmp_path):
+    """Near miss: a whole-table loop in a view is hot and shown as it was; only cold
+    paths are held back, so only they are let through by a table walk."""
+    view = """\
+    from shop.models import Tag, TaggedItem
+
+
+    def merge_view(request):
+        for tag in Tag.objects.all():
+            for item in TaggedItem.objects.filter(tag=tag):
+                item.save()
+    """
+    write(tmp_path, {"shop/__init__.py": "", "shop/models.py": TAG_MODELS, "shop/views.py": view})
+    found = [(d["line"], d["path_kind"]) for d in lint_json(run_cli, tmp_path)["diagnostics"]]
+    assert (6, "hot") in found, found
 
 
 def test_module_level_queue_is_not_held_back(run_cli, tmp_path):

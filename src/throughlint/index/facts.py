@@ -143,6 +143,7 @@ class FileFacts:
         "service",
         "signatures",
         "statements",
+        "table_calls",
         "typed_effects",
         "varying",
     )
@@ -195,6 +196,9 @@ class FileFacts:
         self.hot: dict[str, str] = {}
         # functions that return an object they construct on each call: name -> constructor
         self.made: dict[str, str] = {}
+        # project callees called once per row of a cold loop over a whole table:
+        # name -> that loop's subject (``index/reach.py`` shows their cold loops)
+        self.table_calls: dict[str, str] = {}
         # for ``index/reach.py``: per function, the project callees it calls on each pass
         # of a service's main loop (``while True:``, ``for tick in itertools.count():``),
         # and the project functions it hands on as arguments (``on_commit(self._send)``,
@@ -282,6 +286,7 @@ class FileFacts:
             or self.parameters
             or self.imports
             or self.hot
+            or self.table_calls
             or self.made
             or self.cpu
             or self.references
@@ -323,6 +328,8 @@ class FileFacts:
             extra["loop_calls"] = dict(sorted(self.loop_calls.items()))
         if self.attribute_values:
             extra["attribute_values"] = self.attribute_values
+        if self.table_calls:
+            extra["table_calls"] = self.table_calls
         if self.dispatch:
             extra["dispatch_calls"] = {k: sorted(v) for k, v in self.dispatch.items()}
         found: dict[str, Any] = {
@@ -483,6 +490,10 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             ):
                 checker.record_parameters()  # passed on: sized by this function's callers
     _record_hot_callee(checker, name, node)
+    if name not in facts.table_calls:
+        walk = checker.table_walk(checker.path_kind())
+        if walk:
+            facts.table_calls[name] = walk
     loop = model.hot_loop()
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it

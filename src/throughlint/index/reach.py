@@ -100,6 +100,8 @@ class CallGraph:
     # how many items a function hands out, when that holds a loop back
     # (``index/output_size.py``: constant, small or configured)
     outputs: dict[str, str] = field(default_factory=dict)
+    # functions called once per row of a cold loop over a whole table -> its subject
+    table_walks: dict[str, str] = field(default_factory=dict)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -109,6 +111,7 @@ class CallGraph:
         service: dict[str, set[str]] = defaultdict(set)
         passed: dict[str, set[str]] = defaultdict(set)
         calls: list[tuple[str, str, list[str], dict[str, str]]] = []
+        table_calls: dict[str, str] = {}
         for file_facts in facts:
             for caller, record in (file_facts.get("f") or {}).items():
                 graph.callees.setdefault(caller, set())
@@ -123,6 +126,7 @@ class CallGraph:
                 graph.bases[name] = [b.removesuffix("[]") for b in record.get("b") or ()]
             graph.imports.update(file_facts.get("re") or {})
             graph.outputs.update(file_facts.get("output_sizes") or {})
+            table_calls.update(file_facts.get("table_calls") or {})
             for name, cost in (file_facts.get("pass_costs") or {}).items():
                 graph.costs[name] = cost
                 if cost[0]:  # a leaf that only makes a dominating call: resolvable too
@@ -155,6 +159,9 @@ class CallGraph:
         for caller, callee, positional, keywords in calls:
             for key in graph.keys(callee) or (plain(callee),):
                 graph.arguments[key].append((caller, positional, keywords))
+        for callee, subject in table_calls.items():
+            for key in graph.keys(callee):
+                graph.table_walks.setdefault(key, subject)
         return graph
 
     def keys(self, name: str) -> tuple[str, ...]:
@@ -443,6 +450,10 @@ def refine(
                     changes["input_size"] = size
             if any(changes.values()):
                 diagnostic = replace(diagnostic, **{k: v for k, v in changes.items() if v})
+        if _cold_loop(diagnostic):
+            walk = graph.table_walks.get(f"{module_of(diagnostic.path)}.{diagnostic.enclosing}")
+            if walk:  # called once per row of a whole table: its loop runs per row too
+                diagnostic = replace(diagnostic, table_walk=walk)
         if diagnostic.input_size == UNKNOWN and diagnostic.loop_span:
             line, column = diagnostic.loop_span[:2]
             calls = (facts.get(diagnostic.path) or {}).get("loop_calls") or {}
@@ -457,7 +468,18 @@ def refine(
 def needs_graph(diagnostics: Iterable[Diagnostic]) -> bool:
     """Some finding is unplaced or loops over input of unknown size."""
     return any(
-        _unplaced(d) or _weak(d) or _unsized(d) or _dominable(d) or _called(d) for d in diagnostics
+        _unplaced(d) or _weak(d) or _unsized(d) or _dominable(d) or _called(d) or _cold_loop(d)
+        for d in diagnostics
+    )
+
+
+def _cold_loop(diagnostic: Diagnostic) -> bool:
+    """A loop on a cold path not known to walk a whole table: a caller's loop may."""
+    return (
+        diagnostic.path_kind.startswith("cold")
+        and bool(diagnostic.loop_span)
+        and bool(diagnostic.enclosing)
+        and not diagnostic.table_walk
     )
 
 

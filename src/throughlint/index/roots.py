@@ -122,6 +122,7 @@ FACT_NAMES: dict[str, Shape] = {
     "loop_calls": ("map", None, NAME),
     "attribute_values": ("map", NAME, NAME),
     "dispatch_calls": ("map", NAME, None),
+    "table_calls": ("map", NAME, None),
 }  # fmt: skip
 
 

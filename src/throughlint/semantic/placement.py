@@ -59,7 +59,9 @@ _COLD_BASES = {
     "IsolatedAsyncioTestCase": "cold: test",
 }
 _DATA_WORDS = ("example", "sample_data", "demo_data", "seed", "fixtures", "populate")
-_DATA_WORDS += ("loaddata", "bootstrap_data")
+_DATA_WORDS += ("loaddata", "bootstrap_data", "fake")
+_DATA_FOLDERS = frozenset({"examples", "example", "demo_data", "sample_data", "faker"})
+EXAMPLE_DATA = "cold: example data"
 _CLI_FOLDERS = frozenset({"cli", "_cli", "_scripts", "bin"})
 _CLI_STEMS = frozenset({"cli", "__main__"})
 
@@ -105,6 +107,10 @@ def _file_kind(path: str, root: str) -> str:
         or stem.endswith("_migration")
     ):
         return "cold: migration"
+    if any(word in stem for word in _DATA_WORDS) or any(
+        folder in _DATA_FOLDERS for folder in folders
+    ):  # before commands: a command that makes fake or demo data is that data's loader
+        return EXAMPLE_DATA
     if any(folder in _CLI_FOLDERS for folder in folders) or stem in _CLI_STEMS:
         return "cold: command line"
     if "admin" in folders:
@@ -115,10 +121,6 @@ def _file_kind(path: str, root: str) -> str:
         return "cold: factory"
     if stem in ("manage", "setup", "conf", "noxfile", "fabfile") or "scripts" in folders:
         return "cold: script"
-    if any(word in stem for word in _DATA_WORDS) or any(
-        folder in ("examples", "example", "demo_data", "sample_data") for folder in folders
-    ):
-        return "cold: example data"
     return ""
 
 
