@@ -107,10 +107,8 @@ def _file_kind(path: str, root: str) -> str:
         or stem.endswith("_migration")
     ):
         return "cold: migration"
-    if any(word in stem for word in _DATA_WORDS) or any(
-        folder in _DATA_FOLDERS for folder in folders
-    ):  # before commands: a command that makes fake or demo data is that data's loader
-        return EXAMPLE_DATA
+    if "fake" in stem or "faker" in folders:
+        return EXAMPLE_DATA  # before commands: a command that makes fake data is a loader
     if any(folder in _CLI_FOLDERS for folder in folders) or stem in _CLI_STEMS:
         return "cold: command line"
     if "admin" in folders:
@@ -121,6 +119,10 @@ def _file_kind(path: str, root: str) -> str:
         return "cold: factory"
     if stem in ("manage", "setup", "conf", "noxfile", "fabfile") or "scripts" in folders:
         return "cold: script"
+    if any(word in stem for word in _DATA_WORDS) or any(
+        folder in _DATA_FOLDERS for folder in folders
+    ):  # after commands: ``populate_owner`` is a backfill command, not demo data
+        return EXAMPLE_DATA
     return ""
 
 
