@@ -40,13 +40,12 @@ def runs_once(model: SemanticModel, loop: Loop) -> bool:
     """The node being visited (inside ``loop``) does not run once per item: a retry loop,
     or a statement path from the loop through an exit block, a batch guard or a memo.
     Folded along the walk's statement path (``SemanticModel.fold_path``), so a loop with
-    many calls costs one pass, not one per call."""
-    retry = model.memo("per_pass.retry")
-    if loop.node not in retry:
-        retry[loop.node] = (
-            is_retry_loop(loop) or endless_counter(model, loop) or bulk_fallback(model, loop)
-        )
-    return retry[loop.node] or _once_on_this_path(model, loop)
+    many calls costs one pass, not one per call. Also a loop that is not per item at all
+    (a service's main loop, a bulk path's fallback): ``once_per_run`` and those."""
+    other = model.memo("per_pass.not_per_item")
+    if loop.node not in other:
+        other[loop.node] = endless_counter(model, loop) or bulk_fallback(model, loop)
+    return other[loop.node] or once_per_run(model, loop)
 
 
 def once_per_run(model: SemanticModel, loop: Loop) -> bool:
