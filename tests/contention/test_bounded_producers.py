@@ -193,9 +193,172 @@ BOUNDED = {
                 task()
                 jobs.task_done()
         """,
+    "a-helper-that-drops-the-oldest-past-a-cap": """
+        import queue
+        import threading
+
+        CAP = 10_000
+        END = object()
+
+
+        class Process:
+            def __init__(self, stream):
+                self.stream = stream
+                self.out = queue.Queue()
+                self.err = queue.Queue()
+                threading.Thread(target=self.drain, daemon=True).start()
+
+            def keep(self, q, line):
+                while q.qsize() >= CAP:
+                    try:
+                        q.get_nowait()
+                    except queue.Empty:
+                        break
+                q.put(line)
+
+            def drain(self):
+                try:
+                    for channel, line in self.stream:
+                        self.keep(self.out if channel == 1 else self.err, line)
+                        self.keep(self.out, line)
+                except Exception as error:
+                    self.err.put(f"stream failed: {error}")
+                finally:
+                    self.out.put(END)
+                    self.err.put(END)
+
+            def lines(self):
+                while (line := self.out.get()) is not END:
+                    yield line
+        """,
+    "a-ready-list-its-producer-drains-without-waiting": """
+        import queue
+
+
+        class Runner:
+            def __init__(self, nodes, start):
+                self.nodes = nodes
+                self.start = start
+                self.ready = queue.Queue()
+
+            def step(self):
+                for node in self.nodes.values():
+                    if node.can_start():
+                        self.ready.put(node)
+                while self.running() < 4:
+                    try:
+                        node = self.ready.get_nowait()
+                    except queue.Empty:
+                        break
+                    self.start(node)
+
+            def running(self):
+                return sum(node.busy for node in self.nodes.values())
+
+            def loop(self):
+                while True:
+                    self.step()
+        """,
 }
 
 OPEN = {
+    "an-error-message-per-failed-record": """
+        import queue
+        import threading
+
+
+        class Loader:
+            def __init__(self, source):
+                self.source = source
+                self.errors = queue.Queue()  # expect: TL201
+                threading.Thread(target=self.run, daemon=True).start()
+
+            def run(self):
+                while True:
+                    try:
+                        self.source.load_next()
+                    except ValueError as error:
+                        self.errors.put(f"bad record: {error}")
+
+            def report(self):
+                return self.errors.get()
+        """,
+    "a-helper-that-only-warns-past-a-cap": """
+        import logging
+        import queue
+        import threading
+
+        CAP = 10_000
+
+
+        class Process:
+            def __init__(self, stream):
+                self.stream = stream
+                self.out = queue.Queue()  # expect: TL201
+                threading.Thread(target=self.drain, daemon=True).start()
+
+            def keep(self, q, line):
+                if q.qsize() >= CAP:
+                    logging.warning("backlog past %d lines", CAP)
+                q.put(line)
+
+            def drain(self):
+                for line in self.stream:
+                    self.keep(self.out, line)
+
+            def lines(self):
+                while True:
+                    yield self.out.get()
+        """,
+    "a-helper-that-hands-the-queue-on": """
+        import queue
+        import threading
+
+        CAP = 10_000
+
+
+        class Process:
+            def __init__(self, stream, sink):
+                self.stream = stream
+                self.sink = sink
+                self.out = queue.Queue()  # expect: TL201
+                threading.Thread(target=self.drain, daemon=True).start()
+
+            def keep(self, q, line):
+                while q.qsize() >= CAP:
+                    q.get_nowait()
+                self.sink.attach(q)
+                q.put(line)
+
+            def drain(self):
+                for line in self.stream:
+                    self.keep(self.out, line)
+        """,
+    "a-list-another-method-waits-on": """
+        import queue
+
+
+        class Runner:
+            def __init__(self, nodes):
+                self.nodes = nodes
+                self.ready = queue.Queue()  # expect: TL201
+
+            def step(self):
+                for node in self.nodes.fetch():
+                    self.ready.put(node)
+                try:
+                    self.ready.get_nowait()
+                except queue.Empty:
+                    pass
+
+            def worker(self):
+                while True:
+                    self.ready.get().run()
+
+            def loop(self):
+                while True:
+                    self.step()
+        """,
     "a-threads-run-loop-is-open-ended": """
         import queue
         import threading

@@ -80,6 +80,8 @@ class _Producers:
             if not isinstance(parent, ast.Attribute):
                 if self._to_a_consumer(node):
                     continue  # a worker of this file that only takes from it
+                if self._to_an_own_helper(node):
+                    continue  # a helper of this scope that takes, or drops past a cap
                 return None  # handed out: someone else may put into it
             if parent.attr not in _PUTS:
                 continue
@@ -141,6 +143,50 @@ class _Producers:
             if not isinstance(holder, ast.Attribute) or holder.attr in _PUTS:
                 return False
         return True
+
+    def _to_an_own_helper(self, node: ast.AST) -> bool:
+        """The queue handed to a function of this scope (``self._keep(self.out, line)``,
+        ``keep(q, line)``, ``self._iter(self.out)``) that only takes from it, asks its
+        size and puts into it, and caps it before every put: ``while q.qsize() >= cap:
+        q.get_nowait()`` drops the oldest, ``if q.qsize() >= cap: return`` drops the
+        newest. The backlog never passes the cap, however fast the producer runs."""
+        call = self.parents.get(node)
+        if isinstance(call, ast.IfExp) and node is not call.test:
+            node, call = call, self.parents.get(call)  # ``self.out if fast else self.err``
+        if not isinstance(call, ast.Call) or node not in call.args:
+            return False
+        position = call.args.index(node)  # type: ignore[arg-type]
+        if any(isinstance(argument, ast.Starred) for argument in call.args[: position + 1]):
+            return False
+        definition = self._callee(call.func)
+        if definition is None:
+            return False
+        parameters = parameter_names(definition)
+        if isinstance(call.func, ast.Attribute) and not _static(definition):
+            position += 1  # ``self`` or ``cls`` comes first
+        if position >= len(parameters):
+            return False
+        return _taken_or_capped(definition, parameters[position])
+
+    def _callee(self, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The function of this file a call runs: a method of the class through
+        ``self.`` or ``cls.``, or a function by name."""
+        if isinstance(func, ast.Name):
+            return self._definition(func.id)
+        if not (
+            self.method_scope
+            and isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls")
+        ):
+            return None
+        for statement in self.scope.body:  # type: ignore[attr-defined]
+            if (
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and statement.name == func.attr
+            ):
+                return statement
+        return None
 
     def _definition(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         for root in (self.scope, self.model.tree):
@@ -226,6 +272,8 @@ class _Producers:
             return True
         if isinstance(item, ast.Call) and not item.args and not item.keywords:
             return isinstance(item.func, ast.Name)  # ``put(_PoisonPill())``
+        if item is not None and not isinstance(item, ast.Name):
+            return self._error_event(item, site, function)
         if not isinstance(item, ast.Name):
             return False
         if function is not None and _rebinds(function, item.id):
@@ -249,6 +297,18 @@ class _Producers:
                 and self._visible(node, site)
             ):
                 return True
+        return False
+
+    def _error_event(self, item: ast.expr, site: ast.AST, function: ast.AST | None) -> bool:
+        """A put of what an ``except`` clause outside any loop makes of its exception
+        (``q.put(f"stream failed: {error}")``): one stop event, like the exception
+        itself."""
+        read = {node.id for node in ast.walk(item) if isinstance(node, ast.Name)}
+        for handler in self._ancestors(site, function):
+            if isinstance(handler, ast.ExceptHandler) and handler.name in read:
+                return not self._open_loop(handler, function) and not self._in_for(
+                    handler, function
+                )
         return False
 
     def _refill(self, function: ast.AST | None, item: ast.expr | None) -> bool:
@@ -460,6 +520,71 @@ def _handed_out_elsewhere(producers: _Producers, target: ast.Attribute) -> bool:
         if not (isinstance(parent, ast.Attribute) and parent.attr in _CONSUMER_USES):
             return True
     return False
+
+
+def _static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+        for decorator in function.decorator_list
+    )
+
+
+def _taken_or_capped(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """In ``function``, the parameter ``name`` is only taken from, sized and put into,
+    and a cap on its size runs before every put (see ``_to_an_own_helper``)."""
+    caps: list[int] = []
+    puts: list[int] = []
+    parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(function):
+        if isinstance(node, (ast.While, ast.If)) and _over_cap(node, name):
+            caps.append(node.lineno)
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        if isinstance(node.ctx, ast.Store):
+            return False  # rebound: another queue
+        holder = parents.get(node)
+        if not isinstance(holder, ast.Attribute) or holder.attr not in _CONSUMER_USES | _PUTS:
+            return False  # handed on: others may put into it
+        if holder.attr in _PUTS:
+            puts.append(holder.lineno)
+    return all(any(cap < put for cap in caps) for put in puts)
+
+
+def _over_cap(statement: ast.While | ast.If, name: str) -> bool:
+    """``while name.qsize() >= cap: name.get_nowait()`` or ``if name.qsize() >= cap:``
+    with a take from it or a ``return`` in its block."""
+    test = statement.test
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return False
+    left, right, op = test.left, test.comparators[0], test.ops[0]
+    sized = (isinstance(op, (ast.Gt, ast.GtE)) and _qsize_of(left, name)) or (
+        isinstance(op, (ast.Lt, ast.LtE)) and _qsize_of(right, name)
+    )
+    if not sized:
+        return False
+    for inner in statement.body:
+        for node in ast.walk(inner):
+            if isinstance(node, ast.Return) and isinstance(statement, ast.If):
+                return True
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _GETS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == name
+            ):
+                return True
+    return False
+
+
+def _qsize_of(node: ast.expr, name: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "qsize"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == name
+    )
 
 
 def _assigned(statement: ast.Assign | ast.AnnAssign, node: ast.AST) -> bool:
