@@ -98,6 +98,9 @@ REDIS_COMMANDS: frozenset[str] = frozenset(
 DJANGO_CACHES: frozenset[str] = frozenset(
     {"django.core.cache.cache", "django.core.cache.caches[]", "django.core.cache.caches.get()"}
 )
+# library clients that already exist and are handed out, not built per call
+SHARED_CLIENTS: frozenset[str] = DJANGO_CACHES
+
 _DJANGO_CACHE_BATCH: dict[str, str] = {
     "get": "get_many",
     "get_or_set": "get_many",
@@ -345,6 +348,14 @@ def client_method_call(made: str, method: str) -> RemoteCall | None:
     if family == "elasticsearch":
         return _search((), method, made.rsplit(".", 1)[-1].startswith("Async"))
     return None
+
+
+def shared_client_call(handle: str, method: str) -> RemoteCall | None:
+    """The round trip ``method`` makes on the shared client ``handle`` (one of
+    ``SHARED_CLIENTS``) that a project function returns, or None."""
+    if not method or "." in method or method.startswith("_"):
+        return None
+    return _django_cache(f"{handle}.{method}")
 
 
 _MEMCACHE_BATCH: dict[str, str] = {

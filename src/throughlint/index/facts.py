@@ -35,6 +35,7 @@ from throughlint.effects.database import (
     sql_text,
     sql_verb,
 )
+from throughlint.effects.remote import SHARED_CLIENTS
 from throughlint.index import attribute_values
 from throughlint.index.argument_types import (
     argument_types_json,
@@ -127,6 +128,7 @@ class FileFacts:
         "external",
         "fixed",
         "functions",
+        "handles",
         "hot",
         "imports",
         "kinds",
@@ -196,6 +198,9 @@ class FileFacts:
         self.hot: dict[str, str] = {}
         # functions that return an object they construct on each call: name -> constructor
         self.made: dict[str, str] = {}
+        # functions that return a shared library client they do not build (``return
+        # caches["default"]``): name -> the client's library name
+        self.handles: dict[str, str] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)
         self.table_calls: dict[str, str] = {}
@@ -288,6 +293,7 @@ class FileFacts:
             or self.hot
             or self.table_calls
             or self.made
+            or self.handles
             or self.cpu
             or self.references
             or self.database_values
@@ -344,6 +350,7 @@ class FileFacts:
             **extra,
             **({"ph": self.hot} if self.hot else {}),
             **({"n": self.made} if self.made else {}),
+            **({"hd": self.handles} if self.handles else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
             **(
@@ -781,6 +788,8 @@ def record_made(checker: Checker, node: ast.AST) -> None:
     value = node.value
     if isinstance(value, ast.Await):
         value = value.value
+    if _record_handle(checker, value):
+        return
     if isinstance(value, ast.Name):
         binding = model.scope.bindings.get(value.id)  # a local of this function only
         if (
@@ -801,6 +810,18 @@ def record_made(checker: Checker, node: ast.AST) -> None:
     if _memoised(model, value):
         return
     checker.index_facts.made.setdefault(model.function_name, name)  # type: ignore[union-attr]
+
+
+def _record_handle(checker: Checker, value: ast.expr) -> bool:
+    """``return caches["default"]``, ``return cache``: the function hands out a library
+    client that already exists (a Django cache handle), so calls on what it returns are
+    that client's round trips."""
+    model = checker.semantic
+    name = model.resolve(value)
+    if name is None or name not in SHARED_CLIENTS:
+        return False
+    checker.index_facts.handles.setdefault(model.function_name, name)  # type: ignore[union-attr]
+    return True
 
 
 def _declared_outer(model, function: ast.AST | None) -> frozenset[str]:

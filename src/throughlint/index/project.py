@@ -11,7 +11,12 @@ from typing import Any
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
 from throughlint.effects.database import MODEL_INSTANCE, database_value, typed_value
 from throughlint.effects.kinds import Effect
-from throughlint.effects.remote import RemoteCall, client_method_call, remote_client_kinds
+from throughlint.effects.remote import (
+    RemoteCall,
+    client_method_call,
+    remote_client_kinds,
+    shared_client_call,
+)
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
@@ -106,6 +111,7 @@ class ProjectIndex:
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.hot: dict[str, str] = {}  # callee called once per item -> where
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
+        self.handles: dict[str, str] = {}  # function -> the shared library client it returns
         self.cpu: dict[str, int] = {}  # TL205: loops / leaves the GIL (``effects/cpu.py``)
         # module-level database values and functions returning one (``dbv``)
         self.database_values: dict[str, str] = {}
@@ -151,6 +157,7 @@ class ProjectIndex:
         for name, where in facts.get("ph", {}).items():
             self.hot.setdefault(name, where)
         self.made.update(facts.get("n", {}))
+        self.handles.update(facts.get("hd", {}))
         self.cpu.update(facts.get("cpu", {}))
         self.database_values.update(facts.get("dbv", {}))
         self.argument_types.add(facts)
@@ -699,6 +706,10 @@ class ProjectIndex:
             return None
         made = self.new_object(factory, remote_client_kinds())
         remote = client_method_call(made, method) if made is not None else None
+        if made is None:
+            key = self._function_key(factory, self.handles)
+            handle = self.handles.get(key) if key is not None else None
+            remote = shared_client_call(handle, method) if handle is not None else None
         return (remote, factory.rsplit(".", 1)[-1]) if remote is not None else None
 
     def _client_base(self, name: str, kinds: frozenset[str], depth: int) -> str | None:

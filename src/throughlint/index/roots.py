@@ -102,6 +102,7 @@ FACT_NAMES: dict[str, Shape] = {
     "pa": ("map", NAME, None),
     "ph": ("map", NAME, None),
     "n": ("map", NAME, NAME),
+    "hd": ("map", NAME, None),
     "m": ("list", NAME),
     "x": ("map", NAME, ("list", NAME)),
     "t": ("map", NAME, None),
