@@ -137,3 +137,88 @@ def test_batched_calls_and_a_users_own_caches_stay_clean(run_cli, tmp_path, cach
 def test_a_shared_handle_is_no_client_built_per_call(run_cli, tmp_path):
     found = _lint(run_cli, tmp_path, CACHING, PER_KEY)
     assert {code for _, code in found} == {"TL401"}
+
+
+HELD_ON_SELF = """\
+import redis
+from django.core.cache import caches
+
+
+class Broker:
+    def __init__(self, url):
+        self.cache = self.get_cache()
+        self.client = self._connect(url)
+
+    @staticmethod
+    def get_cache():
+        return caches["results"]
+
+    def _connect(self, url):
+        return redis.Redis.from_url(url)
+
+    def results(self, keys):
+        return [self.cache.get(key) for key in keys]  # expect
+
+    def forget(self, keys):
+        for key in keys:
+            self.client.delete(key)  # expect
+
+
+def collect(keys):
+    broker = Broker("redis://")
+    return [broker.cache.get(key) for key in keys]  # expect
+"""
+
+HELD_ON_SELF_NEAR_MISSES = """\
+from django.core.cache import caches
+
+
+class LocalCache:
+    def get(self, key):
+        return None
+
+
+class Broker:
+    def __init__(self, fast):
+        self.local = self.make_local()
+        if fast:
+            self.cache = self.get_cache()
+        else:
+            self.cache = self.make_local()
+
+    @staticmethod
+    def get_cache():
+        return caches["results"]
+
+    def make_local(self):
+        return LocalCache()
+
+    def results(self, keys):
+        return [self.local.get(key) for key in keys]
+
+    def either(self, keys):
+        return [self.cache.get(key) for key in keys]
+
+    def batched(self, keys):
+        return self.get_cache().get_many(keys)
+"""
+
+
+def _lint_one(run_cli, tmp_path, source: str) -> list[tuple[int, str]]:
+    package = tmp_path / "proj" / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "broker.py").write_text(source, encoding="utf-8")
+    completed = run_cli(
+        "proj", "--format", "json", "--isolated", "--no-cache", "--show-all", "--select", "TL401"
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return sorted((d["line"], d["code"]) for d in json.loads(completed.stdout)["diagnostics"])
+
+
+def test_a_client_held_on_self_from_a_method_that_returns_one(run_cli, tmp_path):
+    assert _lint_one(run_cli, tmp_path, HELD_ON_SELF) == _marked(HELD_ON_SELF)
+
+
+def test_an_attribute_bound_twice_or_to_a_users_own_cache_stays_clean(run_cli, tmp_path):
+    assert _lint_one(run_cli, tmp_path, HELD_ON_SELF_NEAR_MISSES) == []

@@ -87,6 +87,7 @@ from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import describe_loop
 from throughlint.semantic.per_call import broadcast, stops_on_result, takes_group
+from throughlint.semantic.types import attribute_factory
 
 RULE = Rule(
     code="TL401",
@@ -301,6 +302,9 @@ def factory_client_call(model, node: ast.Call) -> str | None:
     if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
         return None
     name = model.resolve(func)
+    if name is None:
+        factory = attribute_factory(model, func.value)  # ``self.cache = self.get_cache()``
+        name = f"{factory}.{func.attr}" if factory is not None else None
     if name is None or not name.endswith(f"().{func.attr}"):
         return None
     return name if project_callee(name) else None

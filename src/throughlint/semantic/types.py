@@ -222,6 +222,39 @@ def _infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
     return None
 
 
+def attribute_factory(model: SemanticModel, expr: ast.expr) -> str | None:
+    """``self.cache`` or ``broker.cache`` (``broker`` an instance of a class of this file)
+    whose class binds it in exactly one place, to a call of a project function or method
+    (``self.cache = self.get_cache()``): that call's resolved name
+    (``app.Broker().get_cache()``). What the function returns only the index knows."""
+    if not isinstance(expr, ast.Attribute) or not isinstance(expr.value, ast.Name):
+        return None
+    binding = model.lookup(expr.value.id)
+    if binding is None:
+        return None
+    if binding.kind is BindingKind.SELF:
+        class_def = binding.owner
+    else:
+        class_def = model.instance_class(model.resolve(expr.value))
+    if not isinstance(class_def, ast.ClassDef):
+        return None
+    values = _self_assignments(class_def).get(expr.attr, [])
+    if len(values) != 1 or not isinstance(values[0], ast.Call):
+        return None
+    func = values[0].func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("self", "cls")
+    ):  # spelt as the method's own class would resolve it, from wherever it is asked
+        name: str | None = f"{model.module}.{class_def.name}().{func.attr}()"
+    else:
+        name = model.resolve(values[0])
+    if name is None or not name.startswith(model.module + ".") or not name.endswith("()"):
+        return None
+    return name
+
+
 def _local_subclass(model: SemanticModel, name: str) -> TypeFact | None:
     """``mod.Database()`` where ``class Database(Redis)`` is defined in this file."""
     class_def = model.instance_class(name)
