@@ -95,12 +95,22 @@ class _Index:
     """One walk of a function (or module) answering the facts' questions about names,
     so that a function with N loops is not walked N times (that was quadratic)."""
 
-    __slots__ = ("assignments", "attributes", "bases", "imports", "iterated", "loads", "stores")
+    __slots__ = (
+        "assignments",
+        "attributes",
+        "bare_loads",
+        "bases",
+        "imports",
+        "iterated",
+        "loads",
+        "stores",
+    )
 
     def __init__(self, scope: ast.AST) -> None:
         self.stores: dict[str, list[ast.AST]] = {}
         self.loads: dict[str, list[ast.Name]] = {}  # every ``Name`` node, any context
-        self.attributes: list[ast.Attribute] = []  # result attributes (``cur.lastrowid``)
+        # result attributes (``cur.lastrowid``) by the name they are reached through
+        self.attributes: dict[str, list[ast.Attribute]] = {}
         self.bases: set[int] = set()  # ids of the values of attributes
         self.iterated: dict[str, list[ast.For]] = {}  # ``for ... in <name>``
         self.imports: dict[int, ast.Import | ast.ImportFrom] = {}  # alias id -> statement
@@ -116,8 +126,9 @@ class _Index:
                     self.stores.setdefault(declared, []).append(node)
             elif isinstance(node, ast.Attribute):
                 self.bases.add(id(node.value))
-                if node.attr in RESULT_ATTRIBUTES:
-                    self.attributes.append(node)
+                root = root_name(node.value) if node.attr in RESULT_ATTRIBUTES else None
+                if root is not None:
+                    self.attributes.setdefault(root, []).append(node)
             elif isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
                 self.iterated.setdefault(node.iter.id, []).append(node)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -126,6 +137,36 @@ class _Index:
         for statement in getattr(scope, "body", []):
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 self.assignments[id(statement.targets[0])] = statement
+        # loads of a name not as an attribute's value (``print(cur)``, not ``cur.x``)
+        self.bare_loads: dict[str, list[ast.Name]] = {
+            name: [
+                node
+                for node in nodes
+                if isinstance(node.ctx, ast.Load) and id(node) not in self.bases
+            ]
+            for name, nodes in self.loads.items()
+        }
+        for groups in (self.attributes, self.iterated, self.bare_loads):
+            for nodes in groups.values():
+                nodes.sort(key=_start)  # type: ignore[arg-type]
+
+
+def _start(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+def _outside(nodes: list, loop: ast.For) -> ast.AST | None:
+    """One of ``nodes`` (sorted by where they start) outside ``loop``, by position: only
+    the first and the last need a look, so each loop asks in constant time."""
+    if not nodes:
+        return None
+    begin = (loop.lineno, loop.col_offset)
+    end = (loop.end_lineno or loop.lineno, loop.end_col_offset or 0)
+    if _start(nodes[0]) < begin:
+        return nodes[0]
+    if _start(nodes[-1]) >= end:
+        return nodes[-1]
+    return None
 
 
 _RECENT: OrderedDict[int, tuple[ast.AST, _Index]] = OrderedDict()
@@ -380,12 +421,11 @@ def after_loop_fact(
     name = root_name(receiver)
     if name is None or function is None:
         return unsafe("the receiver is not a plain name")
-    inside = {id(node) for node in ast.walk(loop)}
     index = _index(function)
-    for node in index.attributes:
-        if id(node) not in inside and root_name(node.value) == name:
-            return decline(f"`{_show(node)}` is read outside the loop and would change")
-    if any(id(node) not in inside for node in index.iterated.get(name, ())):
+    read = _outside(index.attributes.get(name, []), loop)
+    if read is not None:
+        return decline(f"`{_show(read)}` is read outside the loop and would change")
+    if _outside(index.iterated.get(name, []), loop) is not None:
         return decline(f"`{name}` is iterated outside the loop and would change")
     if not isinstance(receiver, ast.Name):
         return unsafe(f"`{_show(receiver)}` may be read elsewhere after the loop")
@@ -414,13 +454,8 @@ def after_loop_fact(
             f"cannot tell that `{name}` is a connection: a cursor's `lastrowid` / `rowcount` "
             "after the loop would change"
         )
-    for node in index.loads.get(name, ()):
-        if (
-            isinstance(node.ctx, ast.Load)
-            and id(node) not in inside
-            and id(node) not in index.bases
-        ):
-            return unsafe(f"`{name}` is used after the loop, where its results would differ")
+    if _outside(index.bare_loads.get(name, []), loop) is not None:
+        return unsafe(f"`{name}` is used after the loop, where its results would differ")
     return SAFE
 
 
