@@ -140,3 +140,30 @@ def test_sarif_carries_priority_and_stays_valid(tl, tmp_path):
 def test_text_summary_names_the_worst_finding(tl, tmp_path):
     completed = _run(tl, tmp_path)
     assert "Highest priority: TL203 at app/orders.py:11 in `export`" in completed.stdout
+
+
+# an ESC and a NUL-free C0 character inside a string literal the message quotes
+CONTROL_CHARACTERS = """\
+import sqlite3
+
+conn = sqlite3.connect("x")
+
+
+def load(rows):
+    cur = conn.cursor()
+    for r in rows:
+        cur.execute("INSERT INTO t VALUES ('\x1b[2J\x07', ?)", (r,))
+"""
+
+
+def test_control_characters_of_the_code_never_reach_the_output_raw(tl, tmp_path):
+    (tmp_path / "a.py").write_text(CONTROL_CHARACTERS, encoding="utf-8")
+    junit = tl("--no-cache", "--isolated", "--format", "junit", "a.py", cwd=tmp_path)
+    root = ElementTree.fromstring(junit.stdout)  # XML 1.0 refuses these even escaped
+    failure = next(root.iter("failure"))
+    assert "\\x1b[2J\\x07" in failure.get("message", "")
+    for output in ("text", "concise"):
+        completed = tl("--no-cache", "--isolated", "--format", output, "a.py", cwd=tmp_path)
+        assert completed.returncode == 1, completed.stderr
+        assert "\x1b" not in completed.stdout and "\x07" not in completed.stdout
+        assert "\\x1b[2J\\x07" in completed.stdout

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from throughlint.relevance import held_back_line
 from throughlint.reporters import Report
+from throughlint.reporters.printable import one_line
 from throughlint.reporters.summary import statistics_rows, summary_line
 
 
 def render(report: Report) -> str:
     table_only = report.statistics and report.quiet  # like ruff: only the table
     lines = [
-        f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.message}"
+        f"{one_line(d.path)}:{d.span.line}:{d.span.column}: {d.code} {one_line(d.message)}"
         for d in ([] if table_only else report.result.diagnostics)
     ]
     if report.statistics:

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 from throughlint.diagnostics import Diagnostic
 from throughlint.reporters import Report
 from throughlint.reporters.paths import project_path, report_root
+from throughlint.reporters.printable import one_line, visible
 
 
 def render(report: Report) -> str:
@@ -33,7 +34,7 @@ def render(report: Report) -> str:
         suite = ElementTree.SubElement(
             root,
             "testsuite",
-            name=path,
+            name=one_line(path),
             tests=str(len(found)),
             failures=str(len(found)),
             errors="0",
@@ -45,18 +46,20 @@ def render(report: Report) -> str:
                 suite,
                 "testcase",
                 name=f"{d.code} {d.name} at {d.span.line}:{d.span.column}",
-                classname=classname,
-                file=path,
+                classname=one_line(classname),
+                file=one_line(path),
                 line=str(d.span.line),
             )
-            failure = ElementTree.SubElement(case, "failure", message=d.message, type=d.code)
+            failure = ElementTree.SubElement(
+                case, "failure", message=one_line(d.message), type=d.code
+            )
             priority = report.priorities.get(d)
             detail = f"{path}:{d.span.line}:{d.span.column}: {d.code} {d.message}"
             if priority is not None:
                 detail += f"\npriority: {priority}"
             if d.source_line.strip():
                 detail += f"\n    {d.source_line.strip()}"
-            failure.text = detail
+            failure.text = visible(detail)
     if not diagnostics or errors:
         suite = ElementTree.SubElement(
             root,
@@ -70,8 +73,9 @@ def render(report: Report) -> str:
         if not diagnostics:
             ElementTree.SubElement(suite, "testcase", name="no findings", classname="throughlint")
         for error in errors:
-            case = ElementTree.SubElement(suite, "testcase", name=error, classname="throughlint")
-            ElementTree.SubElement(case, "error", message=error, type="error").text = error
+            shown = one_line(error)
+            case = ElementTree.SubElement(suite, "testcase", name=shown, classname="throughlint")
+            ElementTree.SubElement(case, "error", message=shown, type="error").text = shown
     ElementTree.indent(root)
     body = ElementTree.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from throughlint.diagnostics import Diagnostic, Fix, Severity
 from throughlint.relevance import held_back_line
 from throughlint.reporters import Report
+from throughlint.reporters.printable import one_line, same_width
 from throughlint.reporters.summary import priority_line, statistics_rows, summary_line
 
 # (text, rich style) pieces; the plain renderer ignores the styles
@@ -67,11 +68,11 @@ def _header(diagnostic: Diagnostic) -> list[Piece]:
     span = diagnostic.span
     code_style = "bold red" if diagnostic.severity is Severity.ERROR else "bold yellow"
     pieces = [
-        (diagnostic.path, "bold"),
+        (one_line(diagnostic.path), "bold"),
         (f":{span.line}:{span.column}: ", "cyan"),
         (diagnostic.code, code_style),
         (f" [{diagnostic.name}] ", "dim"),
-        (diagnostic.message, ""),
+        (one_line(diagnostic.message), ""),
     ]
     if diagnostic.confidence != "typed":
         pieces.append((f" ({diagnostic.confidence})", "dim"))
@@ -92,7 +93,7 @@ _RELATED_SHOWN = 10
 
 
 def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
-    source = diagnostic.source_line.expandtabs(1).rstrip("\n")
+    source = same_width(diagnostic.source_line.expandtabs(1).rstrip("\n"))
     if not source.strip():
         return []
     span = diagnostic.span
@@ -112,7 +113,7 @@ def _frame(diagnostic: Diagnostic) -> list[list[Piece]]:
                 (f"{gutter} = ", "blue"),
                 (f"{related.line}:{related.column}: ", "cyan"),
                 (related.code, "bold yellow"),
-                (f" {related.message}", "dim"),
+                (f" {one_line(related.message)}", "dim"),
                 *_fix_pieces(related.fix),
             ]
         )
