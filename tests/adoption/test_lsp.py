@@ -232,6 +232,22 @@ def test_a_syntax_error_is_reported_and_not_offered_a_noqa(tmp_path):
     asyncio.run(_in_process_session(scenario, str(tmp_path)))
 
 
+def test_code_actions_for_a_file_never_opened_nor_on_disk_are_none(tmp_path):
+    uri = (tmp_path / "gone.py").as_uri()
+
+    async def scenario(session: Session) -> None:
+        actions = await session.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(types.Position(0, 0), types.Position(0, 1)),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        assert not actions
+
+    asyncio.run(_in_process_session(scenario, str(tmp_path)))
+
+
 def test_the_configured_baseline_hides_recorded_findings(tl, tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.throughlint]\nbaseline = "b.json"\n')
     path = tmp_path / "jobs.py"

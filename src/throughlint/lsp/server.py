@@ -317,8 +317,12 @@ def create_server() -> ThroughlintServer:
     ) -> list[types.CodeAction]:
         uri = params.text_document.uri
         document = ls.workspace.get_text_document(uri)
+        try:
+            source = document.source  # read from disk when the editor has not opened it
+        except (OSError, ValueError):  # neither open nor a readable text file
+            return []
         linted = ls.linted.get(uri)
-        if linted is None or linted.version != document.version or linted.text != document.source:
+        if linted is None or linted.version != document.version or linted.text != source:
             linted = ls.lint(document)
         return code_actions(linted, document, params.range)
 
