@@ -494,6 +494,27 @@ def _local_model_row(model: SemanticModel, receiver: str | None) -> str | None:
     return MODEL_INSTANCE + rest
 
 
+# calls that hand out a Django model class by its label: what they return, called, is a
+# row (``User = get_user_model()`` ... ``User(email=e).save()``)
+MODEL_LOADERS: tuple[str, ...] = (
+    "django.contrib.auth.get_user_model()",
+    "django.apps.apps.get_model()",
+    "django.apps.registry.apps.get_model()",
+    "swapper.load_model()",
+)
+
+
+def _loaded_model_row(receiver: str | None) -> str | None:
+    """A receiver that starts with an instance of a model class a loader handed out
+    (``swapper.load_model()()``), spelt from a model instance; else None."""
+    if receiver is None:
+        return None
+    for loader in MODEL_LOADERS:
+        if receiver.startswith(loader + "()"):
+            return MODEL_INSTANCE + receiver[len(loader) + 2 :]
+    return None
+
+
 def _related_row(model: SemanticModel, receiver: str | None, node: ast.expr) -> str | None:
     """``self.request``: a to-one relation field of a model this file defines, read on an
     instance (its name resolves to the field's constructor): the related row."""
@@ -644,6 +665,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     receiver = (
         _library_base(model, receiver)
         or _local_model_row(model, receiver)
+        or _loaded_model_row(receiver)
         or _related_row(model, receiver, receiver_node)
         or receiver
     )
