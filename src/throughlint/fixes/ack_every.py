@@ -36,6 +36,9 @@ class AckEvery(FixSpec):
         if not every.isdigit():
             return None
         args = [arg for arg in anchor.args if not _is_keyword(arg, "multiple")]
+        positional = [arg for arg in args if arg.keyword is None]
+        if len(positional) == 2 and not positional[1].star:  # ``basic_ack(tag, False)``
+            args.remove(positional[1])
         tag = next((arg.value for arg in args if _is_keyword(arg, "delivery_tag")), None)
         if tag is None and args and args[0].keyword is None and not args[0].star:
             tag = args[0].value

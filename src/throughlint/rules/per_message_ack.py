@@ -292,6 +292,20 @@ def _check_basic_ack(checker, node: ast.Call, ack: ast.Call) -> None:
     )
 
 
+def _alone_on_its_lines(parent: ast.AST | None, statement: ast.stmt) -> bool:
+    """No other statement of ``parent``'s blocks shares a line with ``statement``."""
+    if parent is None:
+        return False
+    first, last = statement.lineno, statement.end_lineno or statement.lineno
+    for field in ("body", "orelse", "finalbody"):
+        for other in getattr(parent, field, None) or ():
+            if other is statement or not isinstance(other, ast.stmt):
+                continue
+            if other.lineno <= last and (other.end_lineno or other.lineno) >= first:
+                return False
+    return True
+
+
 def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None:
     """The cumulative-ack fix (``fixes/ack_every.py``), when the ack is a statement of its
     own with a plain tag; declined without a prefetch count to size N from."""
@@ -299,10 +313,15 @@ def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None
     statement = model.node_stack[-1] if model.node_stack else None
     if not (isinstance(statement, ast.Expr) and statement.value is node):
         return None
+    if not _alone_on_its_lines(
+        model.node_stack[-2] if len(model.node_stack) > 1 else None, statement
+    ):
+        return None  # ``basic_ack(tag); handle(body)``: the fix rewrites whole lines
     tag = call_argument(node, 0, "delivery_tag")
     if tag is None or not _dotted(tag) or any(isinstance(a, ast.Starred) for a in node.args):
         return None
-    if len(node.args) > (2 if multiple is not None and node.args[-1] is multiple else 1):
+    positional_multiple = multiple is not None and bool(node.args) and node.args[-1] is multiple
+    if len(node.args) > (2 if positional_multiple else 1):
         return None
     memo = checker.semantic.memo("TL403.prefetch")  # one walk of the module, not one per ack
     if checker.tree not in memo:
