@@ -309,6 +309,7 @@ def fix_text(
         return item.original
     text = item.original
     current = item.remaining
+    refused: dict[tuple[str, str, str, str], Diagnostic] = {}
     for _ in range(MAX_ROUNDS):
         wanted = [d for d in current if applicable(d, unsafe) and (selected is None or selected(d))]
         if not wanted:
@@ -321,6 +322,8 @@ def fix_text(
             else:
                 item.error = f"fix not applied: {type(exc).__name__}: {_first_line(exc)}"
             break
+        for diagnostic in outcome.declined:
+            refused.setdefault(identity(diagnostic), diagnostic)
         if not outcome.applied:
             break
         try:
@@ -330,13 +333,28 @@ def fix_text(
             break
         text = new_text
         item.applied.extend(outcome.applied)
+        for diagnostic in outcome.applied:
+            refused.pop(identity(diagnostic), None)  # made in a later round after all
         if project is not None:
             current = project.lint_buffer(item.path, text, encoding=encoding, raw=True)
         else:
             current = lint_text(text, item.path, settings, encoding=encoding)
     item.fixed = text
     item.remaining = current
+    if refused and item.error is None:
+        item.error = _refusal(list(refused.values()))
     return text
+
+
+def _refusal(diagnostics: list[Diagnostic]) -> str:
+    """One line for offered fixes whose rewrite found the code in a shape it cannot
+    change (the offer and the rewrite disagree: a bug worth reporting)."""
+    where = ", ".join(f"line {d.span.line} {d.code}" for d in diagnostics[:5])
+    more = f" and {len(diagnostics) - 5} more" if len(diagnostics) > 5 else ""
+    return (
+        f"fix not applied at {where}{more}: the rewrite could not be made in this code "
+        "(please report it)"
+    )
 
 
 def _out_of_stack(exc: BaseException | None) -> bool:

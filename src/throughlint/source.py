@@ -54,6 +54,19 @@ class SourceFile:
         lines = self.lines
         return lines[lineno - 1] if 0 < lineno <= len(lines) else ""
 
+    def segment(self, node: ast.AST) -> str | None:
+        """The source text of ``node`` (``ast`` columns count UTF-8 bytes), from the lines
+        already split: cost by the node's lines, not the file's."""
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if first is None or last is None or start is None or end is None:
+            return None
+        lines = [self.line(number).encode("utf-8") for number in range(first, last + 1)]
+        if len(lines) == 1:
+            return lines[0][start:end].decode("utf-8", "replace")
+        lines[0], lines[-1] = lines[0][start:], lines[-1][:end]
+        return b"\n".join(lines).decode("utf-8", "replace")
+
     def comment(self, lineno: int) -> str:
         """The comment on ``lineno`` (``""`` if none), from the tokenizer: a ``#`` inside
         a string is not a comment. The file is tokenized once, on the first call."""

@@ -52,14 +52,6 @@ class FixContext:
     settings: Settings
     codemod: CodemodContext = field(default_factory=CodemodContext)
     diagnostic: Diagnostic | None = None  # the one being fixed (its ``fix.kind``)
-    _names: frozenset[str] | None = None
-
-    @property
-    def names(self) -> frozenset[str]:
-        """Every identifier used anywhere in the module (to avoid shadowing on import)."""
-        if self._names is None:
-            self._names = frozenset(_identifiers(self.module))
-        return self._names
 
     def add_import(self, module: str, obj: str | None = None) -> None:
         AddImportsVisitor.add_needed_import(self.codemod, module, obj)
@@ -206,27 +198,6 @@ def parse(code: str) -> cst.Module:
     """One libcst parse per file text: SARIF and the LSP ask for each diagnostic's edits
     separately, on the same text (libcst trees are immutable, so sharing is safe)."""
     return cst.parse_module(code)
-
-
-def _identifiers(module: cst.Module) -> set[str]:
-    found: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)  # ``x.queue`` uses ``x``, not ``queue``
-            return False
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-            if not isinstance(node.names, cst.ImportStar):  # ``from queue import X``: X
-                for alias in node.names:
-                    alias.visit(self)
-            return False
-
-    module.visit(_Names())
-    return found
 
 
 # --- small shared helpers for the fix modules -------------------------------------------

@@ -101,6 +101,8 @@ class _SelectOptions(cst.CSTTransformer):
         if (
             name != "select"
             or len(updated_node.args) != 1
+            or updated_node.args[0].star  # ``select(*columns)``: not one entity
+            or updated_node.args[0].keyword is not None
             or not isinstance(updated_node.args[0].value, cst.Name)
         ):
             return updated_node

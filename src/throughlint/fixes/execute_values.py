@@ -9,9 +9,10 @@ import libcst as cst
 
 from throughlint.fixes.base import FixContext
 from throughlint.fixes.executemany import execute_and_rows
-from throughlint.fixes.imports import existing_reference, module_imports
+from throughlint.fixes.imports import spelt
 from throughlint.fixes.loops import LoopFixSpec, one_statement
 from throughlint.fixes.offers import VALUES_GROUP
+from throughlint.fixes.spelling import execute_values_spelling, tree_of
 
 
 class ExecuteValues(LoopFixSpec):
@@ -37,21 +38,7 @@ class ExecuteValues(LoopFixSpec):
 
 
 def _execute_values(context: FixContext) -> cst.BaseExpression | None:
-    imports = module_imports(context.module)
-    existing = existing_reference(imports, "psycopg2.extras", "execute_values")
-    if existing is not None:
-        return existing
-    from_extras = any(module == "psycopg2.extras" and obj for module, obj in imports)
-    if from_extras and "execute_values" not in context.names:
-        context.add_import("psycopg2.extras", "execute_values")
-        return cst.Name("execute_values")
-    if ("psycopg2", None) in imports and "psycopg2" in context.names:
-        context.add_import("psycopg2.extras")
-        return cst.parse_expression("psycopg2.extras.execute_values")
-    if "execute_values" not in context.names:
-        context.add_import("psycopg2.extras", "execute_values")
-        return cst.Name("execute_values")
-    return None
+    return spelt(context, execute_values_spelling(tree_of(context.module.code)))
 
 
 SPEC = ExecuteValues()

@@ -158,6 +158,8 @@ def _shape(
         closes = [at for at in every.get(name, ()) if at > index]
         if len(closes) != 1 or not all(_alone(body, at, header) for at in (index, *closes)):
             return None
+        if len(body) == 2:
+            return None  # the loop only opens and closes the file: nothing to keep in it
         return name, body[closes[0]]
     return None
 

@@ -6,6 +6,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from throughlint.fixes.base import FixContext
+from throughlint.fixes.spelling import Spelling, import_spelling, tree_of
 
 
 def reference(
@@ -13,30 +14,21 @@ def reference(
 ) -> cst.BaseExpression | None:
     """An expression for ``module.obj`` in this file: an existing ``from module import obj``
     or ``import module``, else a new ``from module import obj`` (or, with
-    ``module_fallback``, ``import module``) when that shadows nothing; None otherwise."""
-    existing = existing_reference(module_imports(context.module), module, obj)
-    if existing is not None:
-        return existing
-    if obj not in context.names:
-        context.add_import(module, obj)
-        return cst.Name(obj)
-    if module_fallback and module.split(".")[0] not in context.names:
-        context.add_import(module)
-        return cst.parse_expression(f"{module}.{obj}")
-    return None
+    ``module_fallback``, ``import module``) when that shadows nothing; None otherwise.
+    Decided by ``spelling.import_spelling``, as the lint path decided the offer."""
+    found = import_spelling(
+        tree_of(context.module.code), module, obj, module_fallback=module_fallback
+    )
+    return spelt(context, found)
 
 
-def existing_reference(
-    imports: dict[tuple[str, str | None], str], module: str, obj: str
-) -> cst.BaseExpression | None:
-    """``obj`` as the file's top-level imports already bind it, else None."""
-    local = imports.get((module, obj))
-    if local is not None:
-        return cst.Name(local)
-    alias = imports.get((module, None))
-    if alias is not None:
-        return cst.parse_expression(f"{alias}.{obj}")
-    return None
+def spelt(context: FixContext, found: Spelling | None) -> cst.BaseExpression | None:
+    """``found`` as an expression, its import requested; None for None."""
+    if found is None:
+        return None
+    if found.module is not None:
+        context.add_import(found.module, found.obj)
+    return cst.parse_expression(found.text)
 
 
 def module_imports(module: cst.Module) -> dict[tuple[str, str | None], str]:

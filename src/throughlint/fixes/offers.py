@@ -28,7 +28,9 @@ from __future__ import annotations
 import ast
 import bisect
 import builtins
+import io
 import re
+import tokenize
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,7 @@ from throughlint.fixes import (
     SET_MANY,
     facts,
 )
+from throughlint.fixes.spelling import execute_values_spelling, import_spelling
 from throughlint.semantic.expressions import names_read, source_text, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind
 from throughlint.semantic.scope import ScopeKind
@@ -71,7 +74,12 @@ def _offer(verdict: facts.Verdict, description: str, kind: str, at_best: Applica
 
 
 def executemany(
-    model: SemanticModel, call: ast.Call, loop: Loop, driver: str, sql: str | None = None
+    model: SemanticModel,
+    call: ast.Call,
+    loop: Loop,
+    driver: str,
+    sql: str | None = None,
+    written: str | None = None,
 ) -> Fix | None:
     """``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for
     row in rows])``, also inlining assignments that only build ``params``. Safe only when
@@ -81,7 +89,8 @@ def executemany(
     (``if rows:``): over no items the loop sends nothing (``facts.empty_input``). For
     psycopg2 (whose ``executemany`` is no faster than the loop), an INSERT with one
     ``VALUES (%s, ...)`` literal becomes ``psycopg2.extras.execute_values`` (unsafe: the
-    SQL text changes to ``VALUES %s`` and rows go in pages of 100)."""
+    SQL text changes to ``VALUES %s`` and rows go in pages of 100). ``written``: the SQL
+    argument as the file spells it (one string token, or literals joined)."""
     if driver in _NO_FASTER_EXECUTEMANY:
         text = call.args[0] if call.args else None
         if not (
@@ -95,8 +104,16 @@ def executemany(
         found = _batchable(model, call, loop)
         if found is None:
             return None
+        verdict = _executemany_facts(model, call, *found, sql=text.value, driver=driver)
+        if written is None or not _one_literal(written):
+            verdict = facts.decline("the SQL is split over several string literals")
+        elif execute_values_spelling(model.tree) is None:
+            verdict = facts.decline(
+                "`execute_values` is already a name in this module: importing psycopg2's "
+                "would shadow it"
+            )
         return _offer(
-            _executemany_facts(model, call, *found, sql=text.value, driver=driver),
+            verdict,
             "insert all rows with `psycopg2.extras.execute_values()` (`VALUES %s`)",
             EXECUTE_VALUES,
             Applicability.UNSAFE,
@@ -115,6 +132,26 @@ def executemany(
         EXECUTEMANY_GUARDED if guard else EXECUTEMANY,
         Applicability.SAFE,
     )
+
+
+def _one_literal(text: str) -> bool:
+    """``text`` is one string token, not literals joined by juxtaposition (``"a" "b"``):
+    the rewrite edits the token's text."""
+    try:
+        tokens = [
+            token
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type not in _LAYOUT_TOKENS
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return len(tokens) == 1 and tokens[0].type == tokenize.STRING
+
+
+_LAYOUT_TOKENS = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER, tokenize.INDENT}
+    | {tokenize.DEDENT}
+)
 
 
 def _executemany_facts(
@@ -348,6 +385,15 @@ def eager_load_shape(loop: Loop, iterable: ast.expr | None, framework: str) -> b
     return False
 
 
+def loader_spelling(tree: ast.Module, framework: str) -> bool | None:
+    """Whether the module can name SQLAlchemy's ``selectinload`` (imported, or importable
+    without shadowing a name of its own): the eager-load fix needs it. None for Django,
+    whose loaders are queryset methods."""
+    if framework != "sqlalchemy":
+        return None
+    return import_spelling(tree, "sqlalchemy.orm", "selectinload") is not None
+
+
 def eager_load(pending: dict, many: bool, kind: str, lazy: str | None = None) -> Fix | None:
     """The fix for a relation TL101 (resolved by the project index): load it with the
     query written in the ``for`` statement. Safe: the same rows, one or two queries; but
@@ -363,6 +409,11 @@ def eager_load(pending: dict, many: bool, kind: str, lazy: str | None = None) ->
         owner = pending.get("owner") or ""
         description = f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`"
         verdict = _body_verdict(body)
+        if pending.get("loader") is False:
+            verdict = facts.decline(
+                "`selectinload` is already a name in this module: importing SQLAlchemy's "
+                "would shadow it"
+            )
         if lazy == "dynamic":
             verdict = facts.decline(
                 f'`{attr}` is `lazy="dynamic"`: SQLAlchemy cannot load it with the query'

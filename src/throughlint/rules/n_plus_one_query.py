@@ -486,6 +486,7 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
         group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{node.attr}",
         eager=offers.eager_load_shape(loop, binding.value, chain.framework),
         owner=offers.select_owner(binding.value),
+        loader=offers.loader_spelling(model.tree, chain.framework),
         deferred=offers.defers_fields(binding.value),
         body=_body_effects(model, loop),
     )

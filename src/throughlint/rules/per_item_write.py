@@ -314,7 +314,7 @@ def check(checker, node: ast.Call) -> None:
     message = (
         f"{_what(found)} on every pass of {describe_loop(loop)}: N round trips; {advice(found)}"
     )
-    fix = _fix(model, node, loop, found)
+    fix = _fix(checker, node, loop, found)
     if fix is not None and fix.kind == BULK_CREATE and facts is not None:
         created = model.resolve(node.func.value.value)  # type: ignore[attr-defined]
         if created is not None:
@@ -333,10 +333,12 @@ def check(checker, node: ast.Call) -> None:
     checker.report_call(RULE, node, message, fix, found)
 
 
-def _fix(model, node: ast.Call, loop: Loop, found: DbCall):
+def _fix(checker, node: ast.Call, loop: Loop, found: DbCall):
     """The fixes and the exact conditions they need are in ``fixes/offers.py``."""
+    model = checker.semantic
     if found.framework == "dbapi" and found.method == "execute":
-        return offers.executemany(model, node, loop, found.driver, found.sql)
+        written = checker.source.segment(node.args[0]) if node.args else None
+        return offers.executemany(model, node, loop, found.driver, found.sql, written)
     if found.framework == "django" and found.method == "create":
         return offers.bulk_create(model, node, loop)
     return None

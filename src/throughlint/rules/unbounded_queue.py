@@ -73,9 +73,11 @@ thread that fills a bounded queue before anything drains it blocks forever, and
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import QUEUE_MAXSIZE, SIMPLE_QUEUE
+from throughlint.fixes.spelling import import_spelling
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.expressions import (
     call_argument,
@@ -308,9 +310,7 @@ def check(checker, node: ast.Call) -> None:
             node,
             f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
             f"and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` instead",
-            _fix(checker, SIMPLE_QUEUE, "replace with `Queue(maxsize={size})`")
-            if not node.args and not node.keywords
-            else None,
+            _simple_queue_fix(checker, node) if not node.args and not node.keywords else None,
             confidence=confidence,
         )
         return
@@ -364,6 +364,22 @@ def _evidence(checker, node: ast.Call) -> tuple[str | None, str]:
 def _fix(checker, kind: str, description: str) -> Fix:
     size = checker.settings.queue_maxsize
     return Fix(Applicability.UNSAFE, description.format(size=size), kind=kind)
+
+
+def _simple_queue_fix(checker, node: ast.Call) -> Fix:
+    """``Queue(maxsize=...)`` in place of ``SimpleQueue()``; declined when the module can
+    name ``queue.Queue`` only by shadowing a name of its own."""
+    fix = _fix(checker, SIMPLE_QUEUE, "replace with `Queue(maxsize={size})`")
+    if isinstance(node.func, ast.Name) and (
+        import_spelling(checker.tree, "queue", "Queue", module_fallback=True) is None
+    ):
+        return replace(
+            fix,
+            kind="",
+            declined="`Queue` and `queue` are both names of this module already: "
+            "importing either would shadow one",
+        )
+    return fix
 
 
 def _short(name: str) -> str:

@@ -1,0 +1,146 @@
+"""How a fix spells a library name in a file, decided once from the file's ``ast`` tree:
+by the lint path when it offers the fix (``fixes/offers.py`` and the rules), and by the
+libcst rewrite that applies it (``fixes/imports.py``), so a fix that is offered is one
+that can be applied. No libcst here: the lint path never imports it."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """``text``, the expression that names the object here (``selectinload``,
+    ``orm.selectinload``, ``queue.Queue``), and the import to add for it: ``obj`` from
+    ``module`` (``obj`` None: ``import module``); ``module`` None when the file already
+    imports it."""
+
+    text: str
+    module: str | None = None
+    obj: str | None = None
+
+
+def import_spelling(
+    tree: ast.Module, module: str, obj: str, *, module_fallback: bool = False
+) -> Spelling | None:
+    """``module.obj`` as the file's top-level imports already bind it, else a new ``from
+    module import obj`` (or, with ``module_fallback``, ``import module``) when the new
+    name shadows no identifier of the file; None when every way would."""
+    existing = existing_spelling(module_imports(tree), module, obj)
+    if existing is not None:
+        return existing
+    names = identifiers(tree)
+    if obj not in names:
+        return Spelling(obj, module, obj)
+    if module_fallback and module.split(".")[0] not in names:
+        return Spelling(f"{module}.{obj}", module, None)
+    return None
+
+
+def existing_spelling(
+    imports: dict[tuple[str, str | None], str], module: str, obj: str
+) -> Spelling | None:
+    """``obj`` as the file's top-level imports bind it (``from module import obj as x``,
+    ``import module as m``), else None."""
+    local = imports.get((module, obj))
+    if local is not None:
+        return Spelling(local)
+    alias = imports.get((module, None))
+    if alias is not None:
+        return Spelling(f"{alias}.{obj}")
+    return None
+
+
+def execute_values_spelling(tree: ast.Module) -> Spelling | None:
+    """``psycopg2.extras.execute_values`` here: as imported, else imported the way the
+    file imports from ``psycopg2`` already; None when the name would shadow one."""
+    imports = module_imports(tree)
+    existing = existing_spelling(imports, "psycopg2.extras", "execute_values")
+    if existing is not None:
+        return existing
+    names = identifiers(tree)
+    from_extras = any(module == "psycopg2.extras" and obj for module, obj in imports)
+    if from_extras and "execute_values" not in names:
+        return Spelling("execute_values", "psycopg2.extras", "execute_values")
+    if ("psycopg2", None) in imports and "psycopg2" in names:
+        return Spelling("psycopg2.extras.execute_values", "psycopg2.extras", None)
+    if "execute_values" not in names:
+        return Spelling("execute_values", "psycopg2.extras", "execute_values")
+    return None
+
+
+def module_imports(tree: ast.Module) -> dict[tuple[str, str | None], str]:
+    """Top-level ``import queue [as q]`` and ``from queue import X [as Y]``: the local
+    name each (module, object) pair is bound to; object None for the module itself."""
+    return _facts(tree)[0]
+
+
+def identifiers(tree: ast.Module) -> frozenset[str]:
+    """Every identifier the file binds or reads, attribute names left out (``x.queue``
+    uses ``x``): a new import must shadow none of them."""
+    return _facts(tree)[1]
+
+
+def tree_of(code: str) -> ast.Module:
+    """The ``ast`` tree of a file's text, for the rewrite side (one parse per text)."""
+    return _parse(code)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(code: str) -> ast.Module:
+    return ast.parse(code)
+
+
+_FACTS: dict[int, tuple[ast.Module, dict[tuple[str, str | None], str], frozenset[str]]] = {}
+_KEPT = 8  # the trees asked about lately (the file being linted or fixed)
+
+
+def _facts(tree: ast.Module) -> tuple[dict[tuple[str, str | None], str], frozenset[str]]:
+    known = _FACTS.get(id(tree))
+    if known is not None and known[0] is tree:
+        return known[1], known[2]
+    found = (_top_level_imports(tree), frozenset(_names(tree)))
+    if len(_FACTS) >= _KEPT:
+        _FACTS.pop(next(iter(_FACTS)))
+    _FACTS[id(tree)] = (tree, *found)
+    return found
+
+
+def _top_level_imports(tree: ast.Module) -> dict[tuple[str, str | None], str]:
+    found: dict[tuple[str, str | None], str] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if "." in alias.name and alias.asname is None:  # import a.b binds a, a.b
+                    first = alias.name.split(".")[0]
+                    found.setdefault((first, None), first)
+                found.setdefault((alias.name, None), alias.asname or alias.name)
+        elif isinstance(statement, ast.ImportFrom) and not statement.level and statement.module:
+            for alias in statement.names:
+                if alias.name != "*":
+                    found.setdefault((statement.module, alias.name), alias.asname or alias.name)
+    return found
+
+
+def _names(tree: ast.Module) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.arg) or (isinstance(node, ast.keyword) and node.arg is not None):
+            found.add(node.arg)
+        elif isinstance(node, ast.alias):
+            found.add(node.name.split(".")[0])
+            if node.asname is not None:
+                found.add(node.asname)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            found.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            found.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            found.add(node.rest)
+    return found

@@ -1,0 +1,229 @@
+"""A fix the lint path offers is a fix ``--fix`` makes: the summary's "fixable" count
+equals what ``--diff --unsafe-fixes`` applies, and a fix the rewrite could not make is
+declined at the offer, with its reason, not dropped in silence. Each case is a shape where
+the two sides once disagreed (imports that would shadow a name, literals joined by
+juxtaposition, a ``select(*columns)``, an ack's ``multiple`` given by position or
+keyword, a loop that only opens and closes a file). Real source through the real
+command."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+MODELS = """\
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoices: Mapped[list["Invoice"]] = relationship(back_populates="customer")
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer: Mapped[Customer] = relationship(back_populates="invoices")
+"""
+
+ACK_SETUP = """
+PREFETCH = 20
+
+
+def setup(channel):
+    channel.basic_qos(prefetch_count=PREFETCH * 2)
+"""
+
+# name -> (source, extra options, a reason the offer must give when it declines, or "")
+CASES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "selectinload-a-function-of-the-module": (
+        MODELS
+        + """
+def selectinload(x):
+    return x
+
+
+def balances(session: Session):
+    for customer in session.scalars(select(Customer)):
+        print(len(customer.invoices))
+""",
+        (),
+        "`selectinload` is already a name in this module",
+    ),
+    "selectinload-a-parameter-elsewhere": (
+        MODELS
+        + """
+def other(selectinload):
+    return selectinload
+
+
+def balances(session: Session):
+    for customer in session.scalars(select(Customer)):
+        print(len(customer.invoices))
+""",
+        (),
+        "`selectinload` is already a name in this module",
+    ),
+    "selectinload-free": (
+        MODELS
+        + """
+def balances(session: Session):
+    for customer in session.scalars(select(Customer)):
+        print(len(customer.invoices))
+""",
+        (),
+        "",
+    ),
+    "select-of-starred-columns-inside": (
+        MODELS
+        + """
+def balances(session: Session, cols):
+    for customer in session.scalars(select(Customer).where(Customer.id.in_(select(*cols)))):
+        print(len(customer.invoices))
+""",
+        (),
+        "",
+    ),
+    "queue-and-Queue-both-taken": (
+        """
+from multiprocessing import Queue
+from queue import SimpleQueue
+
+
+def make():
+    queue = SimpleQueue()
+    return queue, Queue(4)
+""",
+        (),
+        "`Queue` and `queue` are both names of this module already",
+    ),
+    "sql-split-over-two-literals": (
+        """
+import psycopg2
+
+conn = psycopg2.connect("dbname=shop")
+
+
+def save(rows):
+    cur = conn.cursor()
+    for row in rows:
+        cur.execute("INSERT INTO prices (sku, price) "
+                    "VALUES (%s, %s)", (row["sku"], row["price"]))
+""",
+        (),
+        "the SQL is split over several string literals",
+    ),
+    "execute-values-a-name-of-the-module": (
+        """
+from psycopg2 import connect
+
+conn = connect("dbname=shop")
+
+
+def execute_values(*args):
+    return args
+
+
+def save(rows):
+    cur = conn.cursor()
+    for row in rows:
+        cur.execute("INSERT INTO prices (sku, price) VALUES (%s, %s)", (row[0], row[1]))
+""",
+        (),
+        "`execute_values` is already a name in this module",
+    ),
+    "execute-values-through-the-imported-package": (
+        """
+import psycopg2
+
+conn = psycopg2.connect("dbname=shop")
+
+
+def execute_values(*args):
+    return args
+
+
+def save(rows):
+    cur = conn.cursor()
+    for row in rows:
+        cur.execute("INSERT INTO prices (sku, price) VALUES (%s, %s)", (row[0], row[1]))
+""",
+        (),
+        "",
+    ),
+    "ack-multiple-by-position": (
+        """
+def on_message(channel, method, properties, body):
+    handle(body)
+    channel.basic_ack(method.delivery_tag, False)
+"""
+        + ACK_SETUP,
+        ("--preview",),
+        "",
+    ),
+    "ack-multiple-by-keyword-only": (
+        """
+def on_message(channel, method, properties, body):
+    handle(body)
+    channel.basic_ack(delivery_tag=method.delivery_tag, multiple=False)
+"""
+        + ACK_SETUP,
+        ("--preview",),
+        "",
+    ),
+    "ack-sharing-its-line": (
+        """
+def on_message(channel, method, properties, body):
+    channel.basic_ack(method.delivery_tag); handle(body)
+"""
+        + ACK_SETUP,
+        ("--preview",),
+        "",
+    ),
+    "a-loop-that-only-opens-and-closes": (
+        """
+def log(rows, path):
+    for row in rows:
+        out = open(path, "a")
+        out.close()
+""",
+        ("--preview",),
+        "",
+    ),
+}
+
+
+def _offered(stdout: str) -> int:
+    safe = re.search(r"(\d+) fixable with `--fix`", stdout)
+    more = re.search(r"(\d+) more with `--unsafe-fixes`", stdout)
+    only_unsafe = re.search(r"(\d+) fixable with `--unsafe-fixes`", stdout)
+    return (
+        (int(safe.group(1)) if safe else 0)
+        + (int(more.group(1)) if more else 0)
+        + (int(only_unsafe.group(1)) if only_unsafe else 0)
+    )
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_offered_fix_is_applied_or_declined_with_its_reason(run_cli, tmp_path, name):
+    source, options, reason = CASES[name]
+    (tmp_path / "mod.py").write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+    base = ("mod.py", "--no-cache", "--isolated", *options)
+    lint = run_cli(*base)
+    assert "TL999" not in lint.stdout, lint.stdout
+    diff = run_cli(*base, "--diff", "--unsafe-fixes", "-v")
+    applied = re.search(r"Would fix (\d+) diagnostic", diff.stderr)
+    assert applied is not None, diff.stderr
+    assert int(applied.group(1)) == _offered(lint.stdout), (lint.stdout, diff.stderr)
+    assert "fix not applied" not in diff.stderr, diff.stderr
+    if reason:
+        assert f"fix declined: {reason}" in diff.stderr, diff.stderr
