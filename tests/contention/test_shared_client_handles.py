@@ -222,3 +222,61 @@ def test_a_client_held_on_self_from_a_method_that_returns_one(run_cli, tmp_path)
 
 def test_an_attribute_bound_twice_or_to_a_users_own_cache_stays_clean(run_cli, tmp_path):
     assert _lint_one(run_cli, tmp_path, HELD_ON_SELF_NEAR_MISSES) == []
+
+
+BROKERS = """\
+from django.core.cache import caches
+
+
+class LocalCache:
+    def get(self, key):
+        return None
+
+
+class Broker:
+    def __init__(self, name):
+        self.name = name
+        self.cache = self.get_cache()
+        self.local = LocalCache()
+
+    def __setstate__(self, state):
+        self.name = state
+        self.cache = self.get_cache()
+
+    @staticmethod
+    def get_cache():
+        return caches["results"]
+
+
+def get_broker(name="default") -> Broker:
+    return globals()["Broker"](name)
+
+
+def any_broker(name="default"):
+    return globals()["Broker"](name)
+"""
+
+THROUGH_THE_BROKER = """\
+from app.caching import any_broker, get_broker
+
+
+def fetch_group(keys, broker=None):
+    if not broker:
+        broker = get_broker()
+    return [broker.cache.get(key) for key in keys]  # expect
+
+
+def fetch_local(keys):
+    broker = get_broker()
+    return [broker.local.get(key) for key in keys]
+
+
+def fetch_unannotated(keys):
+    broker = any_broker()
+    return [broker.cache.get(key) for key in keys]
+"""
+
+
+def test_an_attribute_of_what_an_annotated_factory_returns_in_another_module(run_cli, tmp_path):
+    found = _lint(run_cli, tmp_path, BROKERS, THROUGH_THE_BROKER)
+    assert found == _marked(THROUGH_THE_BROKER)

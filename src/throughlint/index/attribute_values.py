@@ -10,7 +10,12 @@ Walk side, two kinds of facts per file (``name -> value``, both resolved names):
   (``flask.current_app.appbuilder.session``);
 - an attribute a function of the file sets on a library object to an instance of one of
   the file's classes (``app.appbuilder = self`` with ``app: Flask``):
-  ``flask.Flask().appbuilder`` -> ``app.base.AppBuilder()``.
+  ``flask.Flask().appbuilder`` -> ``app.base.AppBuilder()``;
+- an attribute a class of the file binds on ``self`` in one place only, to a call of a
+  project function or method (``self.cache = self.get_cache()``):
+  ``app.m.Broker().cache`` -> ``app.m.Broker().get_cache()`` (``index/facts.py``);
+- a function of the file whose return annotation names a class of the project
+  (``def get_broker() -> Broker``): ``app.m.get_broker()`` -> ``app.m.Broker()``.
 
 Two values for one name (another return, another file) leave the name unknown.
 """
@@ -54,7 +59,7 @@ def property_value(model: SemanticModel, node: ast.Return) -> tuple[str, str] | 
         value = model.resolve(node.value)
     else:
         return None
-    return _kept(f"{owner}().{name}", value)
+    return kept(f"{owner}().{name}", value)
 
 
 def attribute_set(model: SemanticModel, node: ast.Assign) -> tuple[str, str] | None:
@@ -76,10 +81,11 @@ def attribute_set(model: SemanticModel, node: ast.Assign) -> tuple[str, str] | N
     value = model.resolve(node.value)
     if value is None or not value.startswith(own) or not value.endswith("()"):
         return None
-    return _kept(f"{holder}.{target.attr}", value)
+    return kept(f"{holder}.{target.attr}", value)
 
 
-def _kept(name: str, value: str | None) -> tuple[str, str] | None:
+def kept(name: str, value: str | None) -> tuple[str, str] | None:
+    """``(name, value)`` when worth keeping (a value of its own, not too long)."""
     if value is None or value == name or value.startswith("builtins."):
         return None
     if len(value) > _LONGEST or len(name) > _LONGEST:

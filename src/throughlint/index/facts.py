@@ -47,6 +47,7 @@ from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
+from throughlint.semantic.annotations import annotated_class
 from throughlint.semantic.client_sites import client_site
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import (
@@ -63,6 +64,7 @@ from throughlint.semantic.queries import iterated_query_chain, prefetched
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.types import attribute_calls
 from throughlint.suppression import line_suppressions
 
 if TYPE_CHECKING:
@@ -745,6 +747,44 @@ def record_property_value(checker: Checker, node: ast.AST) -> None:
     if checker.semantic.classes:
         found = attribute_values.property_value(checker.semantic, node)
         attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.ClassDef)
+def record_attribute_calls(checker: Checker, node: ast.AST) -> None:
+    """``self.cache = self.get_cache()``, bound once in the class: what the attribute of
+    an instance holds is what that project call returns (``index/attribute_values.py``;
+    ``get_broker().cache.get(k)`` in another module reaches the cache through it)."""
+    assert isinstance(node, ast.ClassDef)
+    model = checker.semantic
+    if model.function_name is not None:
+        return  # a class made in a function: its instances are not named across modules
+    owner = _qualified(checker, node.name)
+    for attr, value in attribute_calls(model, node).items():
+        if project_callee(value):
+            found = attribute_values.kept(f"{owner}().{attr}", value)
+            attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)
+def record_return_annotation(checker: Checker, node: ast.AST) -> None:
+    """``def get_broker() -> Broker:``: what calling the function hands out, by its
+    annotation, when that names a class of the project (``index/attribute_values.py``)."""
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    model = checker.semantic
+    annotation = annotated_class(node.returns)
+    if annotation is None or model.function_name is not None:
+        return
+    value = model.resolve(annotation)
+    if value is None or not project_callee(value):
+        return
+    qualified = _qualified(checker, node.name)
+    if model.classes:
+        owner, _, name = qualified.rpartition(".")
+        spelt = f"{owner}().{name}()"
+    else:
+        spelt = f"{qualified}()"
+    found = attribute_values.kept(spelt, f"{value}()")
+    attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.Call)

@@ -700,7 +700,15 @@ class ProjectIndex:
     def remote_client_call(self, name: str) -> tuple[RemoteCall, str] | None:
         """``name`` is a call on a redis, memcache, boto3 or Elasticsearch client that a
         project function returns new (or a project class that subclasses one), such as
-        ``app.util.search_client().index``: (the round trip, the factory's short name)."""
+        ``app.util.search_client().index``, or a shared one it hands out: (the round trip,
+        the factory's short name). Also through what project attributes hold and return
+        annotations say (``get_broker().cache.get`` -> ``Broker().get_cache().get``)."""
+        found = self._remote_client_call(name)
+        if found is None:
+            found = self.attribute_values.follow(name, self._remote_client_call)
+        return found
+
+    def _remote_client_call(self, name: str) -> tuple[RemoteCall, str] | None:
         factory, found, method = name.rpartition("().")
         if not found or not factory or self._function_key(name) is not None:
             return None

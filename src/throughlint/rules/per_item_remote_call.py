@@ -295,9 +295,10 @@ def check(checker, node: ast.Call) -> None:
 
 
 def factory_client_call(model, node: ast.Call) -> str | None:
-    """``self.es.delete`` resolved to ``app.util.es_client().delete``: a method with a
-    batch form called on what a project function (or class) returns; whether that is a
-    client only the index can say."""
+    """``self.es.delete`` resolved to ``app.util.es_client().delete`` (or
+    ``app.get_broker().cache.get``): a method with a batch form called on what a project
+    function (or class) returns, or an attribute of it; whether that is a client only the
+    index can say."""
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
         return None
@@ -305,8 +306,8 @@ def factory_client_call(model, node: ast.Call) -> str | None:
     if name is None:
         factory = attribute_factory(model, func.value)  # ``self.cache = self.get_cache()``
         name = f"{factory}.{func.attr}" if factory is not None else None
-    if name is None or not name.endswith(f"().{func.attr}"):
-        return None
+    if name is None or "()." not in name or not name.endswith(f".{func.attr}"):
+        return None  # not a call on what a project call returns
     return name if project_callee(name) else None
 
 

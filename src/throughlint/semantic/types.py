@@ -224,8 +224,8 @@ def _infer(model: SemanticModel, expr: ast.expr) -> TypeFact | None:
 
 def attribute_factory(model: SemanticModel, expr: ast.expr) -> str | None:
     """``self.cache`` or ``broker.cache`` (``broker`` an instance of a class of this file)
-    whose class binds it in exactly one place, to a call of a project function or method
-    (``self.cache = self.get_cache()``): that call's resolved name
+    whose class binds it in exactly one place, to a call of a function or method of this
+    module (``self.cache = self.get_cache()``): that call's resolved name
     (``app.Broker().get_cache()``). What the function returns only the index knows."""
     if not isinstance(expr, ast.Attribute) or not isinstance(expr.value, ast.Name):
         return None
@@ -238,21 +238,43 @@ def attribute_factory(model: SemanticModel, expr: ast.expr) -> str | None:
         class_def = model.instance_class(model.resolve(expr.value))
     if not isinstance(class_def, ast.ClassDef):
         return None
-    values = _self_assignments(class_def).get(expr.attr, [])
-    if len(values) != 1 or not isinstance(values[0], ast.Call):
+    name = attribute_call(model, class_def, expr.attr)
+    return name if name is not None and name.startswith(model.module + ".") else None
+
+
+def attribute_call(model: SemanticModel, class_def: ast.ClassDef, attr: str) -> str | None:
+    """The resolved call ``self.<attr>`` is bound to, when every binding of it in the
+    class is that same call (``self.get_cache()`` spelt ``mod.Class().get_cache()``, as
+    the method's own class would resolve it, from wherever it is asked)."""
+    values = _self_assignments(class_def).get(attr, [])
+    names = {_call_name(model, class_def, value) for value in values}
+    if len(names) != 1:
         return None
-    func = values[0].func
+    return names.pop()
+
+
+def _call_name(model: SemanticModel, class_def: ast.ClassDef, value: ast.expr) -> str | None:
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
     if (
         isinstance(func, ast.Attribute)
         and isinstance(func.value, ast.Name)
         and func.value.id in ("self", "cls")
-    ):  # spelt as the method's own class would resolve it, from wherever it is asked
-        name: str | None = f"{model.module}.{class_def.name}().{func.attr}()"
-    else:
-        name = model.resolve(values[0])
-    if name is None or not name.startswith(model.module + ".") or not name.endswith("()"):
-        return None
-    return name
+    ):
+        return f"{model.module}.{class_def.name}().{func.attr}()"
+    name = model.resolve(value)
+    return name if name is not None and name.endswith("()") else None
+
+
+def attribute_calls(model: SemanticModel, class_def: ast.ClassDef) -> dict[str, str]:
+    """``attribute_call`` for every attribute the class binds on ``self``."""
+    found = {}
+    for attr in _self_assignments(class_def):
+        name = attribute_call(model, class_def, attr)
+        if name is not None:
+            found[attr] = name
+    return found
 
 
 def _local_subclass(model: SemanticModel, name: str) -> TypeFact | None:
