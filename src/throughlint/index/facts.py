@@ -64,7 +64,7 @@ from throughlint.semantic.queries import iterated_query_chain, prefetched
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
-from throughlint.semantic.types import attribute_calls
+from throughlint.semantic.types import call_name
 from throughlint.suppression import line_suppressions
 
 if TYPE_CHECKING:
@@ -749,20 +749,41 @@ def record_property_value(checker: Checker, node: ast.AST) -> None:
         attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
 
 
-@COLLECTOR.on(ast.ClassDef)
-def record_attribute_calls(checker: Checker, node: ast.AST) -> None:
-    """``self.cache = self.get_cache()``, bound once in the class: what the attribute of
-    an instance holds is what that project call returns (``index/attribute_values.py``;
-    ``get_broker().cache.get(k)`` in another module reaches the cache through it)."""
-    assert isinstance(node, ast.ClassDef)
+@COLLECTOR.on(ast.Assign, ast.AnnAssign)
+def record_attribute_call(checker: Checker, node: ast.AST) -> None:
+    """``self.cache = self.get_cache()`` in a method: what the attribute of an instance
+    holds is what that project call returns (``index/attribute_values.py``;
+    ``get_broker().cache.get(k)`` in another module reaches the cache through it). Every
+    binding of the attribute in the class is recorded: two different values (or one that
+    is not a project call) leave it unknown. Seen in the walk, not by walking each class
+    again."""
     model = checker.semantic
-    if model.function_name is not None:
-        return  # a class made in a function: its instances are not named across modules
-    owner = _qualified(checker, node.name)
-    for attr, value in attribute_calls(model, node).items():
-        if project_callee(value):
-            found = attribute_values.kept(f"{owner}().{attr}", value)
-            attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
+    if not model.classes or model.function is None:
+        return
+    class_def = model.classes[-1]
+    if model.function not in class_def.body:
+        return  # a nested function, or a class made in a function
+    if isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    else:
+        assert isinstance(node, ast.AnnAssign)
+        if node.value is None:
+            return
+        targets, value = [node.target], node.value
+    owner = ".".join([model.module, *(c.name for c in model.classes)])
+    known = checker.index_facts.attribute_values  # type: ignore[union-attr]
+    for target in targets:
+        if not (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "self"
+        ):
+            continue
+        name = call_name(model, class_def, value)
+        found = attribute_values.kept(f"{owner}().{target.attr}", name)
+        if found is None or not project_callee(found[1]):
+            found = (f"{owner}().{target.attr}", attribute_values.UNKNOWN)
+        attribute_values.record(known, found)
 
 
 @COLLECTOR.on(ast.FunctionDef, ast.AsyncFunctionDef)

@@ -247,13 +247,15 @@ def attribute_call(model: SemanticModel, class_def: ast.ClassDef, attr: str) -> 
     class is that same call (``self.get_cache()`` spelt ``mod.Class().get_cache()``, as
     the method's own class would resolve it, from wherever it is asked)."""
     values = _self_assignments(class_def).get(attr, [])
-    names = {_call_name(model, class_def, value) for value in values}
+    names = {call_name(model, class_def, value) for value in values}
     if len(names) != 1:
         return None
     return names.pop()
 
 
-def _call_name(model: SemanticModel, class_def: ast.ClassDef, value: ast.expr) -> str | None:
+def call_name(model: SemanticModel, class_def: ast.ClassDef, value: ast.expr) -> str | None:
+    """The resolved name of the call ``value`` that a method of ``class_def`` binds to an
+    attribute, ``self.m()`` spelt ``mod.Class().m()``; None for anything but a call."""
     if not isinstance(value, ast.Call):
         return None
     func = value.func
@@ -265,16 +267,6 @@ def _call_name(model: SemanticModel, class_def: ast.ClassDef, value: ast.expr) -
         return f"{model.module}.{class_def.name}().{func.attr}()"
     name = model.resolve(value)
     return name if name is not None and name.endswith("()") else None
-
-
-def attribute_calls(model: SemanticModel, class_def: ast.ClassDef) -> dict[str, str]:
-    """``attribute_call`` for every attribute the class binds on ``self``."""
-    found = {}
-    for attr in _self_assignments(class_def):
-        name = attribute_call(model, class_def, attr)
-        if name is not None:
-            found[attr] = name
-    return found
 
 
 def _local_subclass(model: SemanticModel, name: str) -> TypeFact | None:
