@@ -35,6 +35,12 @@ class Invoice(Base):
     customer: Mapped[Customer] = relationship(back_populates="invoices")
 """
 
+BALANCES = """
+def balances(session: Session):
+    for customer in session.scalars(select(Customer)):
+        print(len(customer.invoices))
+"""
+
 ACK_SETUP = """
 PREFETCH = 20
 
@@ -50,12 +56,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], str]] = {
         + """
 def selectinload(x):
     return x
-
-
-def balances(session: Session):
-    for customer in session.scalars(select(Customer)):
-        print(len(customer.invoices))
-""",
+"""
+        + BALANCES,
         (),
         "`selectinload` is already a name in this module",
     ),
@@ -64,22 +66,13 @@ def balances(session: Session):
         + """
 def other(selectinload):
     return selectinload
-
-
-def balances(session: Session):
-    for customer in session.scalars(select(Customer)):
-        print(len(customer.invoices))
-""",
+"""
+        + BALANCES,
         (),
         "`selectinload` is already a name in this module",
     ),
     "selectinload-free": (
-        MODELS
-        + """
-def balances(session: Session):
-    for customer in session.scalars(select(Customer)):
-        print(len(customer.invoices))
-""",
+        MODELS + BALANCES,
         (),
         "",
     ),
