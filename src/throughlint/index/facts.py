@@ -144,6 +144,7 @@ class FileFacts:
         "project_modules",
         "references",
         "seen",
+        "self_attributes",
         "service",
         "signatures",
         "statements",
@@ -232,6 +233,9 @@ class FileFacts:
         # what properties return and attributes set on library objects hold
         # (``index/attribute_values.py``)
         self.attribute_values: dict[str, str] = {}
+        # what each ``self.attr`` of a class is bound to (a project call, or unknown when
+        # bound to anything else or to two calls): only the known ones are written out
+        self.self_attributes: dict[str, str] = {}
         # per function, methods called on receivers of unknown type (``index/dispatch.py``)
         self.dispatch: dict[str, set[str]] = {}
 
@@ -306,6 +310,7 @@ class FileFacts:
             or self.argument_types
             or self.typed_effects
             or self.attribute_values
+            or any(self.self_attributes.values())
             or self.dispatch
         ):
             return None
@@ -334,8 +339,12 @@ class FileFacts:
             extra["output_sizes"] = outputs
         if self.loop_calls:
             extra["loop_calls"] = dict(sorted(self.loop_calls.items()))
-        if self.attribute_values:
-            extra["attribute_values"] = self.attribute_values
+        values = dict(self.attribute_values)
+        for name, value in self.self_attributes.items():
+            if value:
+                attribute_values.record(values, (name, value))
+        if values:
+            extra["attribute_values"] = values
         if self.table_calls:
             extra["table_calls"] = self.table_calls
         if self.dispatch:
@@ -771,7 +780,7 @@ def record_attribute_call(checker: Checker, node: ast.AST) -> None:
             return
         targets, value = [node.target], node.value
     owner = ".".join([model.module, *(c.name for c in model.classes)])
-    known = checker.index_facts.attribute_values  # type: ignore[union-attr]
+    known = checker.index_facts.self_attributes  # type: ignore[union-attr]
     for target in targets:
         if not (
             isinstance(target, ast.Attribute)
