@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from throughlint.fixes.base import FixContext
 from throughlint.fixes.spelling import Spelling, import_spelling, tree_of
@@ -29,39 +28,3 @@ def spelt(context: FixContext, found: Spelling | None) -> cst.BaseExpression | N
     if found.module is not None:
         context.add_import(found.module, found.obj)
     return cst.parse_expression(found.text)
-
-
-def module_imports(module: cst.Module) -> dict[tuple[str, str | None], str]:
-    """Top-level ``import queue [as q]`` and ``from queue import X [as Y]``: what local name
-    each (module, object) pair is bound to; object None for the module itself."""
-    found: dict[tuple[str, str | None], str] = {}
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    name = get_full_name_for_node(alias.name)
-                    if name is None:
-                        continue
-                    if "." in name and alias.asname is None:  # import a.b binds a, a.b
-                        found.setdefault((name.split(".")[0], None), name.split(".")[0])
-                    found.setdefault((name, None), _asname(alias) or name)
-            elif (
-                isinstance(small, cst.ImportFrom)
-                and not small.relative
-                and small.module is not None
-                and not isinstance(small.names, cst.ImportStar)
-            ):
-                module_name = get_full_name_for_node(small.module)
-                for alias in small.names:
-                    name = get_full_name_for_node(alias.name)
-                    if module_name and name:
-                        found.setdefault((module_name, name), _asname(alias) or name)
-    return found
-
-
-def _asname(alias: cst.ImportAlias) -> str | None:
-    if alias.asname is None or not isinstance(alias.asname.name, cst.Name):
-        return None
-    return alias.asname.name.value
