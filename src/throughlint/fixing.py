@@ -127,7 +127,10 @@ def fix_result(
     """Apply the fixes in ``result`` (only those of ``selected`` findings when given); the
     returned result holds what remains afterwards (re-linted with ``project``'s index, so
     cross-file findings remain listed). Fixes work on each call's own finding
-    (``result.calls``); what remains is shown as a run shows it (``relevance.focus``)."""
+    (``result.calls``); what remains is shown as a run shows it (``relevance.focus``).
+    Every file runs its rounds together with the others: each round re-lints the files it
+    changed with one index (``Project.lint_buffers``), so the run stays linear in the
+    project's size."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.calls or result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
@@ -139,22 +142,22 @@ def fix_result(
             call_sites=result.call_sites,
         )
     )
+    works: list[_FileWork] = []
     for path, diagnostics in by_path.items():
         if not any(
             applicable(d, unsafe) and (selected is None or selected(d)) for d in diagnostics
         ):
             report.result.diagnostics.extend(diagnostics)
             continue
-        item = fix_file(
-            path,
-            diagnostics,
-            settings,
-            unsafe=unsafe,
-            write=write,
-            selected=selected,
-            project=project,
-        )
-        report.files.append(item)
+        work = _read_for_fixing(path, diagnostics, settings, write)
+        report.files.append(work.item)
+        if work.ready:
+            works.append(work)
+    _run_rounds(works, settings, unsafe=unsafe, selected=selected, project=project)
+    for work in works:
+        if write and work.item.changed:
+            _write_fixed(work)
+    for item in report.files:
         report.result.diagnostics.extend(item.remaining)
     report.result.calls = sorted(report.result.diagnostics, key=lambda d: d.sort_key)
     report.result.diagnostics, report.result.held_back = focus(
@@ -163,55 +166,60 @@ def fix_result(
     return report
 
 
-def fix_file(
-    path: str,
-    diagnostics: Iterable[Diagnostic],
-    settings: Settings,
-    *,
-    unsafe: bool = False,
-    write: bool = True,
-    selected: Selection | None = None,
-    project: Project | None = None,
-) -> FileFix:
-    diagnostics = list(diagnostics)
+@dataclass
+class _FileWork:
+    """A file being fixed: its report item, what was read, and the state of its rounds
+    (``ready`` while it can be fixed: read, unchanged since linted, writable)."""
+
+    item: FileFix
+    data: bytes = b""
+    encoding: str = "utf-8"
+    ready: bool = True
+    text: str = ""
+    current: list[Diagnostic] = field(default_factory=list)
+    refused: dict[tuple[str, str, str, str], Diagnostic] = field(default_factory=dict)
+    linted: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = self.item.original
+        self.current = self.linted = self.item.remaining
+
+
+def _read_for_fixing(
+    path: str, diagnostics: list[Diagnostic], settings: Settings, write: bool
+) -> _FileWork:
+    """The file as read, or not ready (with the reason as the item's error) when it
+    cannot be read, changed since it was linted, or may not be written."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
         source = decode_source(data, path)
     except (OSError, SourceError) as exc:
         message = exc.message if isinstance(exc, SourceError) else str(exc)
-        return FileFix(path, "", "", remaining=diagnostics, error=f"cannot read: {message}")
+        item = FileFix(path, "", "", remaining=diagnostics, error=f"cannot read: {message}")
+        return _FileWork(item, ready=False)
     item = FileFix(path, source.text, source.text, remaining=diagnostics)
     refusal = _changed_since_lint(source, diagnostics)
     if refusal is None and write:
         refusal = _write_refusal(path, settings)
     if refusal is not None:
         item.error = f"not fixed: {refusal}"
-        return item
+        return _FileWork(item, ready=False)
+    return _FileWork(item, data, source.encoding)
+
+
+def _write_fixed(work: _FileWork) -> None:
+    """Write the fixed text over the file, atomically, in its own encoding; on failure the
+    file and its item stay as they were."""
+    item = work.item
     try:
-        text = fix_text(
-            item,
-            settings,
-            unsafe=unsafe,
-            encoding=source.encoding,
-            selected=selected,
-            project=project,
-        )
-    except Exception as exc:  # a bug in a fix: this file stays as it is, the run goes on
-        item.error = f"fix not applied: internal error ({type(exc).__name__})"
-        item.fixed, item.remaining, item.applied = item.original, diagnostics, []
-        return item
-    if text == source.text or not write:
-        return item
-    try:
-        encoded = _encode(text, source.encoding, data)
-        write_atomic(path, encoded, expected=data)
+        encoded = _encode(item.fixed, work.encoding, work.data)
+        write_atomic(item.path, encoded, expected=work.data)
     except (OSError, UnicodeEncodeError, ValueError) as exc:
         item.error = f"not written: {exc}"
         item.fixed = item.original
-        item.remaining = diagnostics
+        item.remaining = work.linted
         item.applied = []
-    return item
 
 
 def _changed_since_lint(source: SourceFile, diagnostics: list[Diagnostic]) -> str | None:
@@ -299,51 +307,117 @@ def fix_text(
 ) -> str:
     """Run the rounds on ``item.original``; fills ``item`` and returns the final text.
     Each round re-lints with ``project``'s index when given (the file alone otherwise)."""
+    work = _FileWork(item, encoding=encoding)
+    _run_rounds([work], settings, unsafe=unsafe, selected=selected, project=project)
+    return item.fixed
+
+
+def _run_rounds(
+    works: list[_FileWork],
+    settings: Settings,
+    *,
+    unsafe: bool,
+    selected: Selection | None,
+    project: Project | None,
+) -> None:
+    """Fix every file round by round: a file goes on while its last round applied a fix
+    and another is wanted; after each round the files changed so far are re-linted
+    together. Fills each work's item (fixed text, applied, remaining, error)."""
+    active: list[_FileWork] = []
+    for work in works:
+        if longest_chain(work.item.original) > LIBCST_MAX_CHAIN:
+            work.item.error = (
+                "fix skipped: an expression chain is too long for libcst (over "
+                f"{LIBCST_MAX_CHAIN} links)"
+            )
+        else:
+            active.append(work)
+    touched: list[_FileWork] = []
+    checked: dict = {}
+    for _ in range(MAX_ROUNDS):
+        changed = [work for work in active if _one_round(work, settings, unsafe, selected)]
+        if not changed:
+            break
+        touched += [work for work in changed if work not in touched]
+        _relint(touched, settings, project, checked)
+        touched = [work for work in touched if work.ready]
+        active = [work for work in changed if work.ready]
+    for work in works:
+        item = work.item
+        item.fixed = work.text
+        item.remaining = work.current
+        if work.refused and item.error is None:
+            item.error = _refusal(list(work.refused.values()))
+
+
+def _one_round(
+    work: _FileWork, settings: Settings, unsafe: bool, selected: Selection | None
+) -> bool:
+    """Apply the fixes ``work`` wants now; True when the text changed (and still parses)."""
     from throughlint.fixes.base import apply_fixes
 
-    if longest_chain(item.original) > LIBCST_MAX_CHAIN:
-        item.error = (
-            f"fix skipped: an expression chain is too long for libcst (over {LIBCST_MAX_CHAIN} "
-            "links)"
-        )
-        return item.original
-    text = item.original
-    current = item.remaining
-    refused: dict[tuple[str, str, str, str], Diagnostic] = {}
-    for _ in range(MAX_ROUNDS):
-        wanted = [d for d in current if applicable(d, unsafe) and (selected is None or selected(d))]
-        if not wanted:
-            break
-        try:
-            new_text, outcome = apply_fixes(text, wanted, settings)
-        except Exception as exc:  # libcst cannot parse it, or a fix failed: leave the file
-            if _out_of_stack(exc):
-                item.error = "fix not applied: the code is nested too deeply for libcst"
-            else:
-                item.error = f"fix not applied: {type(exc).__name__}: {_first_line(exc)}"
-            break
-        for diagnostic in outcome.declined:
-            refused.setdefault(identity(diagnostic), diagnostic)
-        if not outcome.applied:
-            break
-        try:
-            ast.parse(new_text, filename=item.path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            item.error = f"fix not applied: the result would not parse ({_first_line(exc)})"
-            break
-        text = new_text
-        item.applied.extend(outcome.applied)
-        for diagnostic in outcome.applied:
-            refused.pop(identity(diagnostic), None)  # made in a later round after all
-        if project is not None:
-            current = project.lint_buffer(item.path, text, encoding=encoding, raw=True)
+    item = work.item
+    wanted = [
+        d for d in work.current if applicable(d, unsafe) and (selected is None or selected(d))
+    ]
+    if not wanted:
+        return False
+    try:
+        new_text, outcome = apply_fixes(work.text, wanted, settings)
+    except Exception as exc:  # libcst cannot parse it, or a fix failed: leave the file
+        if _out_of_stack(exc):
+            item.error = "fix not applied: the code is nested too deeply for libcst"
         else:
-            current = lint_text(text, item.path, settings, encoding=encoding)
-    item.fixed = text
-    item.remaining = current
-    if refused and item.error is None:
-        item.error = _refusal(list(refused.values()))
-    return text
+            item.error = f"fix not applied: {type(exc).__name__}: {_first_line(exc)}"
+        return False
+    for diagnostic in outcome.declined:
+        work.refused.setdefault(identity(diagnostic), diagnostic)
+    if not outcome.applied:
+        return False
+    try:
+        ast.parse(new_text, filename=item.path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        item.error = f"fix not applied: the result would not parse ({_first_line(exc)})"
+        return False
+    work.text = new_text
+    item.applied.extend(outcome.applied)
+    for diagnostic in outcome.applied:
+        work.refused.pop(identity(diagnostic), None)  # made in a later round after all
+    return True
+
+
+def _relint(
+    touched: list[_FileWork], settings: Settings, project: Project | None, checked: dict
+) -> None:
+    """Fresh findings for every file changed so far: with ``project``'s index, all of them
+    at once (each sees the others' new text); each alone otherwise. A failure while
+    re-linting one file leaves that file unfixed."""
+    if project is not None:
+        buffers = {work.item.path: work.text.encode(work.encoding) for work in touched}
+        try:
+            found = project.lint_buffers(buffers, checked=checked)
+        except Exception:  # a bug in one file's check: find it, file by file
+            found = None
+        if found is not None:
+            for work in touched:
+                work.current = found.get(work.item.path, [])
+            return
+    for work in touched:
+        try:
+            if project is not None:
+                work.current = project.lint_buffer(
+                    work.item.path, work.text, encoding=work.encoding, raw=True
+                )
+            else:
+                work.current = lint_text(
+                    work.text, work.item.path, settings, encoding=work.encoding
+                )
+        except Exception as exc:  # a bug in a rule: this file stays as it is, the run goes on
+            item = work.item
+            item.error = f"fix not applied: internal error ({type(exc).__name__})"
+            work.text = item.original
+            work.current = item.remaining
+            item.applied = []
 
 
 def _refusal(diagnostics: list[Diagnostic]) -> str:

@@ -3,7 +3,8 @@ entry points every front-end uses.
 
 - ``lint_paths(paths)``: the command line, pre-commit, ``throughlint report``;
 - ``lint_buffer(path, text)``: the language server, pytest lint items, the runtime N+1
-  cross-check, the re-lint after ``--fix`` and ``throughlint -``.
+  cross-check and ``throughlint -``; ``lint_buffers`` lints several buffers with one
+  index (each ``--fix`` round re-lints the files it changed this way).
 
 Both see the facts of *every* file of the project, not only of the files they lint: the
 facts of the others come from the cache by content hash, and the missing ones are
@@ -622,39 +623,82 @@ class Project:
     ) -> LintResult:
         """``lint_buffer`` with each call's own finding and the held-back counts beside
         what is shown (the language server's fixes, the summary of ``throughlint -``)."""
-        from throughlint.engine import check_bytes, deep_recursion, resolve_index
-        from throughlint.index.reach import GraphMemo, needs_graph, refine
-
-        data = text if isinstance(text, bytes) else text.encode(encoding)
+        diagnostics = self.lint_buffers({path: text}, encoding=encoding)[path]
         name = shown or path
-        facts_out: list = []
-        with deep_recursion():
-            diagnostics = check_bytes(
-                data,
-                path,
-                self.settings,
-                self._rules,
-                self.show_traceback,
-                facts_out,
-                project_modules=self.project_modules([path]),
-            )
-            own = facts_out[0] if facts_out else None
-            pending = bool(own and own.get("p"))
-            if pending or needs_graph(diagnostics):
-                others = self.other_facts([path])
-                if self._cache is not None:
-                    self._cache.save()
-                every = self._in_project_order(others, {path: own}) if own else others
-                if pending:
-                    diagnostics += resolve_index(every, [path], self._roots, memo=self._memo)
-                if self._graph is None:
-                    self._graph = GraphMemo()
-                diagnostics = refine(diagnostics, every, self.module_of, self._graph, [path])
         if name != path:
             diagnostics = [replace(d, path=name) for d in diagnostics]
         calls = sorted(diagnostics, key=lambda d: d.sort_key)
         shown_now, held = self.focus(calls)
         return LintResult(diagnostics=shown_now, files=1, calls=calls, held_back=held)
+
+    def lint_buffers(
+        self,
+        buffers: dict[str, str | bytes],
+        *,
+        encoding: str = "utf-8",
+        checked: dict[str, BufferCheck] | None = None,
+    ) -> dict[str, list[Diagnostic]]:
+        """Each call's own findings in each of ``buffers`` (path to content), linted
+        together with the facts of every other file of the project: one index for all of
+        them, so ``--fix`` re-lints the files of a round in time linear in the project.
+        ``checked`` keeps each buffer's own check between calls (reused while its content
+        is the same)."""
+        from throughlint.engine import check_bytes, deep_recursion, resolve_index
+        from throughlint.index.reach import GraphMemo, needs_graph, refine
+
+        checked = {} if checked is None else checked
+        modules = self.project_modules(list(buffers))
+        found: dict[str, list[Diagnostic]] = {}
+        own: dict[str, dict] = {}
+        with deep_recursion():
+            for path, text in buffers.items():
+                data = text if isinstance(text, bytes) else text.encode(encoding)
+                known = checked.get(path)
+                if known is None or known.data != data or known.modules != modules:
+                    facts_out: list = []
+                    diagnostics = check_bytes(
+                        data,
+                        path,
+                        self.settings,
+                        self._rules,
+                        self.show_traceback,
+                        facts_out,
+                        project_modules=modules,
+                    )
+                    facts = facts_out[0] if facts_out else None
+                    known = BufferCheck(data, modules, diagnostics, facts)
+                    checked[path] = known
+                found[path] = list(known.diagnostics)
+                if known.facts is not None:
+                    own[path] = known.facts
+            pending = [path for path, facts in own.items() if facts.get("p")]
+            every_call = [d for diagnostics in found.values() for d in diagnostics]
+            if not pending and not needs_graph(every_call):
+                return found
+            others = self.other_facts(list(buffers))
+            if self._cache is not None:
+                self._cache.save()
+            every = self._in_project_order(others, own) if own else others
+            if pending:
+                every_call += resolve_index(every, pending, self._roots, memo=self._memo)
+            if self._graph is None:
+                self._graph = GraphMemo()
+            every_call = refine(every_call, every, self.module_of, self._graph, list(buffers))
+        found = {path: [] for path in buffers}
+        for diagnostic in every_call:
+            found.setdefault(diagnostic.path, []).append(diagnostic)
+        return found
+
+
+@dataclass(frozen=True)
+class BufferCheck:
+    """One buffer's own check (its findings before the index, and its facts), kept while
+    its content and the project's modules are the same."""
+
+    data: bytes
+    modules: frozenset[str]
+    diagnostics: list[Diagnostic]
+    facts: dict | None
 
 
 def lint_paths(
