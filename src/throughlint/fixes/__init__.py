@@ -14,6 +14,7 @@ SIMPLE_QUEUE = "simple-queue"
 EXECUTEMANY = "executemany"
 EXECUTEMANY_GUARDED = "executemany:guarded"  # under ``if <input>:``
 COMMIT_AFTER_LOOP = "commit-after-loop"
+COMMIT_AFTER_LOOP_DROP = "commit-after-loop:drop"  # the same commit follows the loop
 SET_MANY = "set-many"
 BULK_CREATE = "bulk-create"
 EXECUTE_VALUES = "execute-values"

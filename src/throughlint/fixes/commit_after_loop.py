@@ -1,4 +1,5 @@
-"""A commit as the last statement of a loop body moves after the loop. Unsafe: a failure
+"""A commit as the last statement of a loop body moves after the loop (or is dropped, when
+the same commit already follows the loop: ``commit-after-loop:drop``). Unsafe: a failure
 half-way keeps no rows instead of those before it. Conditions: ``offers.commit_after_loop``."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from throughlint.fixes import COMMIT_AFTER_LOOP_DROP
 from throughlint.fixes.base import FixContext, FixSpec
 from throughlint.fixes.loops import loop_around
 
@@ -28,7 +30,17 @@ class CommitAfterLoop(FixSpec):
         if not rest or not isinstance(commit, cst.SimpleStatementLine):
             return None
         loop = target.with_changes(body=target.body.with_changes(body=rest))
+        kind = context.diagnostic.fix.kind if context.diagnostic and context.diagnostic.fix else ""
+        if kind == COMMIT_AFTER_LOOP_DROP:  # the commit after the loop stays, the only one
+            kept = [*commit.leading_lines, *_trailing_comment(commit), *target.body.footer]
+            return loop.with_changes(body=loop.body.with_changes(footer=kept))
         return cst.FlattenSentinel([loop, commit])
+
+
+def _trailing_comment(statement: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
+    """The comment at the end of the dropped commit's line, kept on a line of its own."""
+    comment = statement.trailing_whitespace.comment
+    return [cst.EmptyLine(comment=comment)] if comment is not None else []
 
 
 SPEC = CommitAfterLoop()

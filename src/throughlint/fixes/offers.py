@@ -38,6 +38,7 @@ from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import (
     BULK_CREATE,
     COMMIT_AFTER_LOOP,
+    COMMIT_AFTER_LOOP_DROP,
     EAGER_LOAD,
     EXECUTE_VALUES,
     EXECUTEMANY,
@@ -334,6 +335,12 @@ def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix |
             if isinstance(node, (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom)):
                 return None
     description = f"commit once after the loop (`{source_text(call.func)}()`)"
+    kind = COMMIT_AFTER_LOOP
+    if _same_statement(statement_after(model, loop_node), loop_node.body[-1]):
+        # the loop is followed by this very commit: dropping the one in the loop is the
+        # same move, without a second, empty commit after the loop
+        description = f"commit once, after the loop, where `{source_text(call.func)}()` is"
+        kind = COMMIT_AFTER_LOOP_DROP
     receiver = facts.root_name(call.func.value)
     verdict = facts.SAFE
     if facts.rebound_in_loop(loop_node, receiver):
@@ -342,7 +349,35 @@ def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix |
         )
     elif reason := facts.transaction_control(loop_node.body[:-1]):
         verdict = facts.decline(reason)
-    return _offer(verdict, description, COMMIT_AFTER_LOOP, Applicability.UNSAFE)
+    return _offer(verdict, description, kind, Applicability.UNSAFE)
+
+
+def statement_after(model: SemanticModel, node: ast.stmt) -> ast.stmt | None:
+    """The statement that follows ``node`` (one of the statements being walked) in its
+    block; None when it is the block's last."""
+    stack = model.node_stack
+    parents = [model.tree, *stack]
+    for position in range(len(stack) - 1, -1, -1):
+        if stack[position] is node:
+            for block in _blocks(parents[position]):
+                for index, statement in enumerate(block):
+                    if statement is node:
+                        return block[index + 1] if index + 1 < len(block) else None
+            return None
+    return None
+
+
+def _blocks(parent: ast.AST) -> list[list[ast.stmt]]:
+    """The statement lists directly under ``parent`` (bodies, ``else``, ``finally``,
+    ``except`` and ``case`` bodies)."""
+    blocks = [getattr(parent, name, None) for name in ("body", "orelse", "finalbody")]
+    blocks += [handler.body for handler in getattr(parent, "handlers", ())]
+    blocks += [case.body for case in getattr(parent, "cases", ())]
+    return [block for block in blocks if isinstance(block, list)]
+
+
+def _same_statement(first: ast.stmt | None, second: ast.stmt) -> bool:
+    return first is not None and ast.dump(first) == ast.dump(second)
 
 
 # Queryset methods that keep the rows a queryset of model instances, so
