@@ -342,12 +342,24 @@ def _run_rounds(
         _relint(touched, settings, project, checked)
         touched = [work for work in touched if work.ready]
         active = [work for work in changed if work.ready]
+    else:  # the round limit, with fixes still wanted: say so rather than stop silently
+        for work in active:
+            left = [d for d in work.current if _wanted(d, unsafe, selected)]
+            if left and work.item.error is None:
+                work.item.error = (
+                    f"stopped after {MAX_ROUNDS} fix rounds with {len(left)} fix(es) left; "
+                    "run --fix again"
+                )
     for work in works:
         item = work.item
         item.fixed = work.text
         item.remaining = work.current
         if work.refused and item.error is None:
             item.error = _refusal(list(work.refused.values()))
+
+
+def _wanted(diagnostic: Diagnostic, unsafe: bool, selected: Selection | None) -> bool:
+    return applicable(diagnostic, unsafe) and (selected is None or selected(diagnostic))
 
 
 def _one_round(
@@ -357,9 +369,7 @@ def _one_round(
     from throughlint.fixes.base import apply_fixes
 
     item = work.item
-    wanted = [
-        d for d in work.current if applicable(d, unsafe) and (selected is None or selected(d))
-    ]
+    wanted = [d for d in work.current if _wanted(d, unsafe, selected)]
     if not wanted:
         return False
     try:

@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
+from fix_support import fix_source
+
+from throughlint import fixing
 
 SAFE_LOOP = """\
 import sqlite3
@@ -212,3 +216,16 @@ def test_fixable_counts_agree_with_diff_on_the_demo_and_fixture_projects(run_cli
         assert applied >= safe + unsafe, (project, fixed.stderr)
         left = json.loads(fixed.stdout)["diagnostics"]
         assert not [d for d in left if d["fix"] and "declined" not in d["fix"]], project
+
+
+def test_the_round_limit_is_said_not_silent(monkeypatch):
+    """A fix that needs another round after the last one: the file says how many fixes
+    were left and to run ``--fix`` again (the executemany fix waits for the commit fix)."""
+    before = Path(__file__).parent / "golden" / "commit_then_executemany.before"
+    text = before.read_text(encoding="utf-8")
+    monkeypatch.setattr(fixing, "MAX_ROUNDS", 1)
+    item = fix_source(text, unsafe=True)
+    assert [d.fix.kind for d in item.applied] == ["commit-after-loop"]
+    assert item.error == "stopped after 1 fix rounds with 1 fix(es) left; run --fix again"
+    monkeypatch.setattr(fixing, "MAX_ROUNDS", 2)
+    assert fix_source(text, unsafe=True).error is None

@@ -50,8 +50,9 @@ def save(conn: sqlite3.Connection, rows):
 When the commit call is the last statement of a `for` loop body (no `break`,
 `continue`, `return` or `yield` in the loop, no `else:`), an unsafe fix moves it after
 the loop; when the same commit already follows the loop, it is dropped from the loop
-instead (its comments stay), so no second, empty commit is written. Unsafe: it changes what survives a failure half-way (all or nothing instead of
-the rows so far), and holds one transaction (and its locks) for the whole loop. Declined
+instead (its comments stay), so no second, empty commit is written. Unsafe: it changes
+what survives a failure half-way (all or nothing instead of the rows so far), and holds
+one transaction (and its locks) for the whole loop. Declined
 (not even with `--unsafe-fixes`) when the connection is bound inside the loop (each pass
 commits its own connection: only the last would), or when the body drives the
 transaction itself (`try`, `rollback()`, `BEGIN` / `SAVEPOINT`, a `with` block).
