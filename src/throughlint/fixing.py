@@ -153,7 +153,12 @@ def fix_result(
         report.files.append(work.item)
         if work.ready:
             works.append(work)
-    _run_rounds(works, settings, unsafe=unsafe, selected=selected, project=project)
+    try:
+        _run_rounds(works, settings, unsafe=unsafe, selected=selected, project=project)
+    except Exception as exc:  # a bug in the rounds: every file stays as it is, the run goes on
+        for work in works:
+            _give_up(work, f"internal error ({type(exc).__name__})")
+            work.item.fixed, work.item.remaining = work.text, work.current
     for work in works:
         if write and work.item.changed:
             _write_fixed(work)
@@ -400,12 +405,20 @@ def _relint(
     touched: list[_FileWork], settings: Settings, project: Project | None, checked: dict
 ) -> None:
     """Fresh findings for every file changed so far: with ``project``'s index, all of them
-    at once (each sees the others' new text); each alone otherwise. A failure while
-    re-linting one file leaves that file unfixed."""
+    at once (each sees the others' new text); each alone otherwise. A file whose text
+    cannot be encoded, or whose re-lint fails, is left unfixed; the others go on."""
     if project is not None:
-        buffers = {work.item.path: work.text.encode(work.encoding) for work in touched}
+        buffers: dict[str, str | bytes] = {}
+        for work in touched:
+            try:
+                buffers[work.item.path] = work.text.encode(work.encoding)
+            except (UnicodeError, LookupError) as exc:
+                _give_up(work, f"the result cannot be encoded as {work.encoding} ({exc})")
+        touched = [work for work in touched if work.ready]
         try:
-            found = project.lint_buffers(buffers, checked=checked)
+            found = project.lint_buffers(
+                {work.item.path: buffers[work.item.path] for work in touched}, checked=checked
+            )
         except Exception:  # a bug in one file's check: find it, file by file
             found = None
         if found is not None:
@@ -423,11 +436,17 @@ def _relint(
                     work.text, work.item.path, settings, encoding=work.encoding
                 )
         except Exception as exc:  # a bug in a rule: this file stays as it is, the run goes on
-            item = work.item
-            item.error = f"fix not applied: internal error ({type(exc).__name__})"
-            work.text = item.original
-            work.current = item.remaining
-            item.applied = []
+            _give_up(work, f"internal error ({type(exc).__name__})")
+
+
+def _give_up(work: _FileWork, reason: str) -> None:
+    """``work``'s file stays as it was read, with its first findings; no more rounds."""
+    item = work.item
+    item.error = f"fix not applied: {reason}"
+    work.text = item.original
+    work.current = work.linted
+    work.ready = False
+    item.applied = []
 
 
 def _refusal(diagnostics: list[Diagnostic]) -> str:
