@@ -355,7 +355,11 @@ def _analyse(
         return []
     facts = None
     if any(rule.uses_index for rule in active):
-        facts = FileFacts(tuple(rule.code for rule in active), project_modules)
+        # the project-level checks of every selected rule run on this file's pending
+        # findings, whatever words it mentions: a loop that calls a helper which queries
+        # is an N+1 though the file names no database (the triggers gate only the walk)
+        codes = tuple(rule.code for rule in rules if rule.uses_index and rule.code not in ignored)
+        facts = FileFacts(codes, project_modules)
         active = (COLLECTOR,) if facts_only else (*active, COLLECTOR)
     elif facts_only:
         return []
