@@ -539,6 +539,54 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         )
 
 
+_ITEM_METHODS = {ast.Load: "__getitem__", ast.Store: "__setitem__", ast.Del: "__delitem__"}
+
+
+@COLLECTOR.on(ast.Subscript)
+def record_item_access(checker: Checker, node: ast.Subscript) -> None:
+    """``db[doc_id] = doc`` on an instance of a project class calls its ``__setitem__``
+    (``x[key]`` its ``__getitem__``, ``del x[key]`` its ``__delitem__``): an edge of the
+    call graph, and in a loop over items a pending call, as ``x.method()`` would be. The
+    index finds the method's effects (a CouchDB database's HTTP PUT, a disk cache's
+    query); a class without the method, or one that does nothing remote, stays clean.
+    Preview only: on the benchmark's tuning split it found no labelled line and misread
+    sqlite-utils's ``db[name]`` (a table handle, through a helper whose commit only
+    follows a write) as a commit per item."""
+    if not checker.settings.preview:
+        return
+    model = checker.semantic
+    function = model.function_name
+    if function is None and not model.frame.loops:
+        return
+    receiver = model.resolve(node.value)
+    if receiver is None or not receiver.endswith("()") or not project_callee(receiver):
+        return
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    if facts.project_modules is not None and receiver.split(".", 1)[0] not in facts.project_modules:
+        return  # a class of another package: nothing in the index answers for it
+    name = f"{receiver}.{_ITEM_METHODS[node.ctx.__class__]}"
+    if function is not None:
+        facts.function(function)[1].add(name)
+        facts.edge(function, name, call_guard(model), None)
+        facts.varying.setdefault(function, set()).add(name)
+        if function not in facts.kinds:
+            facts.kinds[function] = checker.path_kind()
+    loop = model.hot_loop()
+    if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
+        return
+    shape = not_per_item(model, loop)
+    if shape is None and _in_fallback(model):
+        shape = "fallback"
+    flags: dict[str, Any] = {"shape": shape} if shape else {}
+    statement = model.node_stack[-1]
+    if node.ctx.__class__ is ast.Load and model.loop_facts(loop).kept(node, statement):
+        flags["kept"] = True
+    if names_read(node.slice) & _target_names(model):
+        flags["per_target"] = True
+    text = f"{unparse_short(node.value, 36)}.{_ITEM_METHODS[node.ctx.__class__]}"
+    add_pending(checker, node, "call", callee=name, text=text, loop=describe_loop(loop), **flags)
+
+
 def _discarded(statement: ast.AST, node: ast.Call) -> bool:
     """``session.add(row)`` as a statement of its own: its value is dropped, so nothing
     keeps it (``LoopFacts.kept``'s walk of the statement would find nothing)."""

@@ -12,7 +12,10 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   `author.books.count()`, `user.addresses`) when the query that produced the items does
   not load it (`select_related`, `prefetch_related`, `selectinload`, `joinedload`,
   `subqueryload`, `contains_eager`, or a non-lazy `relationship()`);
-- a call to a function of the project that does any of these, also in another module.
+- a call to a function of the project that does any of these, also in another module
+  (in any file: the file need not name a database), and, with `--preview`, `store[key]`
+  on an instance of a project class whose `__getitem__` does (`__setitem__` and
+  `__delitem__` count as writes for TL102).
 
 A receiver is a database API by its type: an import, an initialiser, an annotation, a
 queryset's or related manager's items, a session from a `sessionmaker()` or an engine,
