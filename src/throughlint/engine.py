@@ -111,7 +111,10 @@ def resolve_index(
     if memo.shared is None or files != memo.files:
         memo.files = files
         memo.shared = shared_modules({path: identities[path] for path in file_facts})
-    file_facts, found_warnings = separate_roots(file_facts, identities, memo.shared)
+        memo.renamed.clear()
+    file_facts, found_warnings = separate_roots(
+        file_facts, identities, memo.shared, memo.renamed if keep else None
+    )
     if warnings is not None:
         warnings.extend(found_warnings)
     key = _index_key(file_facts, set(pending)) if keep else None

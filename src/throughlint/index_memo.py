@@ -23,6 +23,8 @@ class IndexMemo:
     packages: dict[str, str] = field(default_factory=dict)  # folder -> dotted package
     files: frozenset[str] = frozenset()
     shared: tuple[dict[str, set[str]], list[str]] | None = None
+    # path -> (facts, their copy with names of shared modules tagged by root), for ``shared``
+    renamed: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     key: tuple = ()
     index: ProjectIndex | None = None
     # the facts the key names by ``id``, kept alive: no other object can take their ids
@@ -34,3 +36,4 @@ class IndexMemo:
         self.identities.clear()
         self.packages.clear()
         self.shared = None
+        self.renamed.clear()

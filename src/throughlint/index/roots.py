@@ -20,10 +20,14 @@ def separate_roots(
     file_facts: dict[str, dict[str, Any]],
     identities: dict[str, Identity],
     shared: tuple[dict[str, set[str]], list[str]] | None = None,
+    renamed: dict[str, tuple[dict[str, Any], dict[str, Any]]] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """``file_facts`` with the names of modules defined under several roots made distinct,
     and a warning per real collision (two files that are the same module of one root).
-    ``shared``: :func:`shared_modules` of these files, when the caller kept it."""
+    ``shared``: :func:`shared_modules` of these files, when the caller kept it.
+    ``renamed``: path -> (facts, their renamed copy) of an earlier call with the same
+    ``shared``; a file whose facts are the same object gets the same copy (a long-lived
+    project keeps the merged index while the other files' facts are the same objects)."""
     roots_of, warnings = shared or shared_modules({p: identities[p] for p in file_facts})
     if not roots_of:
         return file_facts, warnings
@@ -45,7 +49,13 @@ def separate_roots(
                 return "=" + rename(name[1:])
             return tag + name if name.partition(".")[0] in mine else name
 
+        known = renamed.get(path) if renamed is not None else None
+        if known is not None and known[0] is facts:
+            separated[path] = known[1]
+            continue
         separated[path] = _renamed(facts, rename)
+        if renamed is not None:
+            renamed[path] = (facts, separated[path])
     return separated, warnings
 
 
