@@ -254,6 +254,19 @@ def f(items, chunks, pages):
             break
         except OSError:
             pass
+    while True:
+        try:
+            value = probe(items)
+        except OSError:
+            continue
+        break
+    for key in items:
+        try:
+            value = probe(key)
+        except KeyError:
+            continue
+        if value == 3:
+            return key
 """
     both = _loop_fact(lambda model, loop: (is_batch_loop(loop), is_retry_loop(model, loop)))
     assert ask(source, both) == [
@@ -263,6 +276,8 @@ def f(items, chunks, pages):
         (True, False),
         (False, True),
         (False, True),
+        (False, True),  # leaves once the operation worked
+        (False, False),  # a search over items: skips the failing ones, leaves on a match
     ]
 
 

@@ -329,7 +329,9 @@ def _has_wait(model: SemanticModel, node: ast.AST, depth: int = 1) -> bool:
 
 def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
     """A loop that repeats one operation until it works: a retry counter as target, or a
-    ``try`` in the body and a ``break`` / ``return`` leaving the loop."""
+    ``try`` in the body and a ``break`` / ``return`` on the path where it worked
+    (``LoopFacts.leaves_on_success``; a search over items that leaves on a condition and
+    skips the items that fail, ``except KeyError: continue``, is a loop over items)."""
     if any(_RETRY_NAME.match(name) for name in loop.target_names):
         return True
     attempts = model.memo("attempt_loop")  # asked per call in the loop: once per loop
@@ -340,7 +342,7 @@ def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
     if loop.kind is LoopKind.COMPREHENSION:
         return False
     facts = model.loop_facts(loop)
-    return facts.has_try and facts.leaves_early
+    return facts.has_try and facts.leaves_early and facts.leaves_on_success
 
 
 def not_per_item(model: SemanticModel, loop: Loop) -> str | None:

@@ -99,6 +99,33 @@ class LoopFacts:
             self._scan_statements()
         return self._has_try
 
+    @property
+    def leaves_on_success(self) -> bool:
+        """A ``break`` or ``return`` on the path where the body's operation worked: in the
+        body or ``else:`` of a ``try`` at the loop's own level, or a statement of the body
+        itself (``try: r = op() / except E: continue`` then ``break``). The shape of a retry
+        (one operation until it works), not of a search over items that leaves on a
+        condition (``if item == wanted: return item``)."""
+        if self._exits is None:
+            self._scan_statements()
+        body = getattr(self.node, "body", None)
+        direct = body if isinstance(body, list) else []
+        if any(isinstance(statement, (ast.Break, ast.Return)) for statement in direct):
+            return True
+        for statement in self._tries:
+            stack = _own_statements([*statement.body, *statement.orelse])
+            while stack:
+                inner = stack.pop()
+                if isinstance(inner, (ast.Break, ast.Return)):
+                    return True
+                if isinstance(inner, _TRY):
+                    continue  # its own success path is counted with it (it is in ``_tries``)
+                for field in _STATEMENT_FIELDS:
+                    children = getattr(inner, field, None)
+                    if isinstance(children, list):
+                        stack.extend(_own_statements(children))
+        return False
+
     def in_try(self, node: ast.AST) -> bool:
         """``node`` is inside the body of a ``try`` at the loop's own level."""
         if self._in_try is None:
