@@ -49,6 +49,7 @@ class LoopFacts:
         "_kept",
         "_last_flush_line",
         "_nested",
+        "_on_success",
         "_positions",
         "_tries",
         "_whole_assigned",
@@ -65,6 +66,7 @@ class LoopFacts:
         self._counter = counter
         self._exits: frozenset[type] | None = None  # own level: Break, Return, Raise
         self._has_try = False
+        self._on_success: bool | None = None
         self._tries: list[ast.Try] = []
         self._yields: bool | None = None
         # in the body; and in the whole loop (its header and ``else`` too), for the loop
@@ -106,6 +108,11 @@ class LoopFacts:
         itself (``try: r = op() / except E: continue`` then ``break``). The shape of a retry
         (one operation until it works), not of a search over items that leaves on a
         condition (``if item == wanted: return item``)."""
+        if self._on_success is None:
+            self._on_success = self._success_exit()
+        return self._on_success
+
+    def _success_exit(self) -> bool:
         if self._exits is None:
             self._scan_statements()
         body = getattr(self.node, "body", None)
