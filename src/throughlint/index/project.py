@@ -4,7 +4,7 @@ It knows no rule: rules query it from their project-level checks (``Rule.on_proj
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +20,8 @@ from throughlint.effects.remote import (
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
+from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.guards import RECEIVER_STATE, holds
-
-_BLOCKING = Effect.BLOCKING.value
-_REMOTE = Effect.REMOTE.value
-SUMMARY_DEPTH = 4
-"""How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
 
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 SQLALCHEMY_BASES = frozenset(
@@ -102,8 +98,6 @@ class ProjectIndex:
         self.statements: dict[str, tuple[str, str]] = {}  # module-level SQL: verb, text
         self._kinds: dict[str, str | None] = {}
         self._relations: dict[str, dict[str, Relation]] = {}
-        self._effects: dict[str, int] = {}
-        self._witness: dict[str, dict[str, str]] = {}
         self._many_accessors: frozenset[str] | None = None
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
@@ -125,10 +119,8 @@ class ProjectIndex:
         # ``@transaction.atomic`` functions (True: they commit by other means too), and the
         # functions that commit other than through a Django atomic block, transitively
         self._atomic: dict[str, bool] = {}
-        self._hard_commits: frozenset[str] = frozenset()
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
-        self._callee_keys: dict[str, str | None] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
         # facts change (``add``) or the summaries are rebuilt (``finish``)
         self._keys_known: dict[str, str | None] = {}  # ``_function_key``
@@ -136,6 +128,7 @@ class ProjectIndex:
         self._overridden_known: dict[str, bool] = {}  # ``overridden``
         self._overrides_known: dict[tuple, tuple[Effect, str]] = {}  # ``override_effects``
         self._fixed_calls: dict[str, set[str]] = {}
+        self.summaries = Summaries(self)
 
     # --- building ----------------------------------------------------------------------
 
@@ -173,8 +166,8 @@ class ProjectIndex:
         self._forget_answers()
         self._build_relations()
         self._add_typed_effects()
-        self._build_summaries()  # also maps each class to its subclasses
-        self._forget_answers()  # asked while the summaries were half built
+        self._build_subclasses()
+        self.summaries = Summaries(self)  # worked out on demand, for the queries asked
         return self
 
     def _forget_answers(self) -> None:
@@ -309,89 +302,12 @@ class ProjectIndex:
 
     # --- summaries ---------------------------------------------------------------------
 
-    def _build_summaries(self) -> None:
-        effects = dict(self.functions)
-        # the facts' own witness dicts, copied only for a function that gains one
-        witness = dict(self._own_witness)
-        copied: set[str] = set()
-        callers = [(name, called) for name, called in self._callees.items() if called]
-        # each callee name is looked up once, not once per caller per round
-        keys = {callee: self._function_key(callee) for _, names in callers for callee in names}
+    def _build_subclasses(self) -> None:
         subclasses = self._subclasses
+        subclasses.clear()
         for name, record in self.classes.items():
             for base in record.bases:
                 subclasses.setdefault(base, []).append(name)
-        for callee, key in list(keys.items()):
-            if key is not None:
-                continue
-            plain = callee.replace("().", ".").removesuffix("()")
-            owner, _, method = plain.rpartition(".")
-            if method in ("save", "delete") and self.model_kind(owner) == "django":
-                keys[callee] = plain  # Django's own Model.save / delete: one statement
-                effects[plain] = Effect.WRITE.value
-                witness[plain] = {str(Effect.WRITE.value): f"`{method}()` of model `{owner}`"}
-                continue
-            client = self.client_call(callee)
-            if client is not None:  # ``s3 = self._client("s3"); s3.put_object(...)``
-                keys[callee] = plain
-                effects[plain] = _BLOCKING
-                witness[plain] = {str(_BLOCKING): f"a {client[0]} client from `{client[1]}()`"}
-            remote = self.remote_client_call(callee)
-            if remote is not None and remote[0].batch is not None:  # ``es.index(...)``
-                keys[callee] = plain
-                effects[plain] = effects.get(plain, 0) | _REMOTE
-                witness.setdefault(plain, {})[str(_REMOTE)] = (
-                    f"the {remote[0].client} client from `{remote[1]}()`"
-                )
-            if keys[callee] is not None:
-                continue
-            overrides = self._overrides(callee, subclasses)
-            if overrides:  # a stub in the base (nothing to summarise): what subclasses do
-                keys[callee] = plain
-                effects.setdefault(plain, 0)
-                witness.setdefault(plain, {})
-                callers.append((plain, overrides))
-                keys.update((override, override) for override in overrides)
-        asynchronous = self.asynchronous
-        self._callee_keys = keys
-        for _ in range(SUMMARY_DEPTH):
-            changed = False
-            updated = dict(effects)
-            memo: dict[tuple, int] = {}
-            for name, callees in callers:
-                value = updated[name]
-                fixed = self._fixed_calls.get(name, ())
-                edges = self._paths.get(name, {}).get("e", {})
-                for callee in callees:
-                    key = keys[callee]
-                    if key is None or (key in self.cached and callee in fixed):
-                        continue  # a cached function called with literals: once
-                    edge = edges.get(callee)
-                    if edge and edge[1] and key in self._paths:  # literals decide its paths
-                        bindings = self._bindings(key, edge[1], {})
-                        new = self._effects_under(key, bindings, effects, memo, 0) & ~value
-                    else:
-                        new = effects.get(key, 0) & ~value
-                    if key in asynchronous:  # calling it makes a coroutine: it waits for none
-                        new &= ~_BLOCKING
-                    if new:
-                        value |= new
-                        short = callee.rsplit(".", 1)[-1]
-                        if name not in copied:
-                            witness[name] = dict(witness.get(name, {}))
-                            copied.add(name)
-                        for bit, text in list(witness.get(key, {}).items()):
-                            if int(bit) & new:
-                                witness[name].setdefault(bit, f"`{short}()` -> {text}")
-                if value != updated[name]:
-                    updated[name] = value
-                    changed = True
-            effects = updated
-            if not changed:
-                break
-        self._effects = effects
-        self._witness = witness
-        self._hard_commits = self._commits_outside_atomic(effects, callers, keys)
 
     def _bindings(self, key: str, spec: dict[str, list], known: dict[str, Any]) -> dict:
         """The values of ``key``'s parameters for a call passing ``spec``: literals,
@@ -419,17 +335,18 @@ class ProjectIndex:
         return owner in self.classes and self.model_kind(owner) == "django"
 
     def _effects_under(
-        self, key: str, bindings: dict, effects: dict[str, int], memo: dict, depth: int
+        self, key: str, bindings: dict, summary: Callable[[str], int], memo: dict, depth: int
     ) -> int:
-        """What ``key`` does when its parameters hold ``bindings``: the effects and calls
-        whose guard is false are left out (``if save: obj.save()`` with ``save=False``)."""
+        """What ``key`` does when its parameters hold ``bindings`` (``summary``: a callee's
+        summary): the effects and calls whose guard is false are left out (``if save:
+        obj.save()`` with ``save=False``)."""
         paths = self._paths.get(key)
         if not paths or not bindings or depth > SUMMARY_DEPTH:
-            return effects.get(key, 0)
+            return summary(key)
         memo_key = (key, tuple(sorted(bindings.items(), key=lambda item: item[0])))
         if memo_key in memo:
             return memo[memo_key]
-        memo[memo_key] = effects.get(key, 0)  # recursion: the plain summary
+        memo[memo_key] = summary(key)  # recursion: the plain summary
         value = self.functions.get(key, 0)
         for bit, guard in paths.get("b", {}).items():
             if guard[0] in bindings and not holds(guard, bindings[guard[0]]):
@@ -437,7 +354,7 @@ class ProjectIndex:
         fixed = self._fixed_calls.get(key, ())
         edges = paths.get("e", {})
         for callee in self._callees.get(key, ()):
-            callee_key = self._callee_keys.get(callee)
+            callee_key = self.summaries.key(callee)
             if callee_key is None or (callee_key in self.cached and callee in fixed):
                 continue
             guard, spec = edges.get(callee) or (0, 0)
@@ -445,9 +362,9 @@ class ProjectIndex:
                 continue
             if spec and callee_key in self._paths:
                 inner = self._bindings(callee_key, spec, bindings)
-                value |= self._effects_under(callee_key, inner, effects, memo, depth + 1)
+                value |= self._effects_under(callee_key, inner, summary, memo, depth + 1)
             else:
-                value |= effects.get(callee_key, 0)
+                value |= summary(callee_key)
         memo[memo_key] = value
         return value
 
@@ -458,39 +375,15 @@ class ProjectIndex:
         if key is None or not spec or key not in self._paths:
             return self.summary_effects(name)
         bindings = self._bindings(key, spec, {})
-        return Effect(self._effects_under(key, bindings, self._effects, {}, 0))
-
-    def _commits_outside_atomic(
-        self, effects: dict[str, int], callers: list, keys: dict[str, str | None]
-    ) -> frozenset[str]:
-        """The functions that commit even inside an outer ``transaction.atomic()``: their
-        commit comes from somewhere other than a Django atomic block (which nests as a
-        savepoint). Only COMMIT is propagated, on the summaries' call graph."""
-        commit = Effect.COMMIT.value
-        hard = {
-            name
-            for name, own in self.functions.items()
-            if own & commit and self._atomic.get(name, True)
-        }
-        if not self._atomic:
-            return frozenset(name for name, value in effects.items() if value & commit)
-        for _ in range(SUMMARY_DEPTH):
-            grown = {
-                name
-                for name, callees in callers
-                if name not in hard and any(keys[callee] in hard for callee in callees)
-            }
-            if not grown:
-                break
-            hard |= grown
-        return frozenset(hard)
+        return Effect(self.summaries.under(key, bindings))
 
     def commits_in_transaction(self, name: str) -> bool:
         """``name`` commits even when called inside an outer ``transaction.atomic()``."""
         key = self._function_key(name)
+        hard = self.summaries.is_hard_commit
         if key is not None:
-            return key in self._hard_commits
-        return any(o in self._hard_commits for o in self._overrides(name, self._subclasses))
+            return hard(key)
+        return any(hard(o) for o in self._overrides(name, self._subclasses))
 
     def _function_key(self, name: str, known: Mapping[str, Any] | None = None) -> str | None:
         """The summarised function a resolved callee name stands for: ``mod.Class().m``
@@ -551,11 +444,11 @@ class ProjectIndex:
             return known
         key = self._function_key(name)
         if key is not None:
-            effect = Effect(self._effects.get(key, 0))
+            effect = Effect(self.summaries.value(key))
         else:
             effect = Effect.NONE
             for override in self._overrides(name, self._subclasses):
-                effect |= Effect(self._effects.get(override, 0))
+                effect |= Effect(self.summaries.value(override))
         self._effects_known[name] = effect
         return effect
 
@@ -603,11 +496,11 @@ class ProjectIndex:
                 continue
             todo.extend(self._subclasses.get(subclass, ()))
             key = f"{subclass}.{method}"
-            effect = Effect(self._effects.get(key, 0)) & mask
+            effect = Effect(self.summaries.value(key)) & mask
             if effect & ~found:
                 found |= effect
                 bit = next(flag for flag in Effect if flag and flag in effect)
-                text = self._witness.get(key, {}).get(str(bit.value), "")
+                text = self.summaries.witness(key, bit.value)
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness
 
@@ -788,7 +681,7 @@ class ProjectIndex:
         key = self._function_key(name)
         keys = [key] if key is not None else self._overrides(name, self._subclasses)
         for found in keys:
-            text = self._witness.get(found, {}).get(str(effect.value), "")
+            text = self.summaries.witness(found, effect.value)
             if text:
                 return text
         return ""

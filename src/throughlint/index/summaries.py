@@ -1,0 +1,212 @@
+"""Transitive function summaries, worked out on demand: what a project function does
+through the functions it calls, up to ``SUMMARY_DEPTH`` calls deep, and the call that
+gives each effect (for messages).
+
+A summary after ``r`` rounds is the function's own effects joined with its callees'
+summaries after ``r - 1`` rounds (a call the index can tell runs only for other argument
+values is left out). Each (function, round) is computed once, when a query first needs
+it, so the cost of a re-lint is that of the functions its findings reach, not of the
+whole project's call graph (a project of 4,000 files has some 100,000 callees to
+resolve). The same per-round definition gives the commits that are not Django
+savepoints (``is_hard_commit``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from throughlint.effects.kinds import Effect
+
+if TYPE_CHECKING:
+    from throughlint.index.project import ProjectIndex
+
+SUMMARY_DEPTH = 4
+"""How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
+
+_BLOCKING = Effect.BLOCKING.value
+_REMOTE = Effect.REMOTE.value
+_COMMIT = Effect.COMMIT.value
+
+Lookup = Callable[[str], int]
+
+
+class Summaries:
+    """The summaries of one merged index (made anew when its facts change)."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._keys: dict[str, str | None] = {}  # callee name -> summarised function
+        # functions the index stands in for: a Django model's own ``save``, a call on a
+        # client a project factory returns, a base method whose subclasses override it
+        self._made: dict[str, int] = {}
+        self._made_witness: dict[str, dict[str, str]] = {}
+        self._overriding: dict[str, list[str]] = {}
+        self._rounds: list[dict[str, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
+        self._under: list[dict[tuple, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
+        self._witness: dict[tuple[str, str], str] = {}
+        self._hard: list[dict[str, bool]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
+
+    # --- the call graph -----------------------------------------------------------------
+
+    def key(self, callee: str) -> str | None:
+        """The summarised function a callee name stands for (``ProjectIndex._function_key``,
+        or one the index stands in for), None when the project defines nothing for it."""
+        if callee in self._keys:
+            return self._keys[callee]
+        found = self._keys[callee] = self.index._function_key(callee)
+        if found is None:
+            found = self._keys[callee] = self._stand_in(callee)
+        return found
+
+    def _stand_in(self, callee: str) -> str | None:
+        index = self.index
+        plain = callee.replace("().", ".").removesuffix("()")
+        owner, _, method = plain.rpartition(".")
+        if method in ("save", "delete") and index.model_kind(owner) == "django":
+            self._made[plain] = Effect.WRITE.value  # Django's own Model.save: one statement
+            self._made_witness[plain] = {
+                str(Effect.WRITE.value): f"`{method}()` of model `{owner}`"
+            }
+            return plain
+        found = None
+        client = index.client_call(callee)
+        if client is not None:  # ``s3 = self._client("s3"); s3.put_object(...)``
+            found = plain
+            self._made[plain] = _BLOCKING
+            text = f"a {client[0]} client from `{client[1]}()`"
+            self._made_witness[plain] = {str(_BLOCKING): text}
+        remote = index.remote_client_call(callee)
+        if remote is not None and remote[0].batch is not None:  # ``es.index(...)``
+            found = plain
+            self._made[plain] = self._made.get(plain, 0) | _REMOTE
+            self._made_witness.setdefault(plain, {})[str(_REMOTE)] = (
+                f"the {remote[0].client} client from `{remote[1]}()`"
+            )
+        if found is not None:
+            return found
+        overrides = index._overrides(callee, index._subclasses)
+        if overrides:  # a stub in the base (nothing to summarise): what subclasses do
+            self._made.setdefault(plain, 0)
+            self._made_witness.setdefault(plain, {})
+            known = self._overriding.setdefault(plain, [])
+            known.extend(o for o in overrides if o not in known)
+            return plain
+        return None
+
+    def callees(self, name: str) -> Sequence[str]:
+        """The names ``name`` calls (for a stand-in base method: its overrides)."""
+        return self.index._callees.get(name) or self._overriding.get(name, ())
+
+    def own(self, name: str) -> int:
+        """``name``'s own effects (bits), before any call it makes."""
+        made = self._made.get(name)
+        return made if made is not None else self.index.functions.get(name, 0)
+
+    def own_witness(self, name: str) -> dict[str, str]:
+        made = self._made_witness.get(name)
+        if made is not None and name not in self.index._own_witness:
+            return made
+        return dict(self.index._own_witness.get(name, {}))
+
+    # --- summaries ----------------------------------------------------------------------
+
+    def value(self, name: str, rounds: int = SUMMARY_DEPTH) -> int:
+        """The summary of ``name`` (bits) after ``rounds`` rounds."""
+        if rounds == 0:
+            return self.own(name)
+        known = self._rounds[rounds]
+        found = known.get(name)
+        if found is not None:
+            return found
+        value = self.value(name, rounds - 1)
+        for _, new in self._contributions(name, rounds, value):
+            value |= new
+        known[name] = value
+        return value
+
+    def _contributions(self, name: str, rounds: int, value: int):
+        """Each callee of ``name`` that adds effects in round ``rounds``, in call order:
+        (callee, the bits it adds to what ``name`` had so far)."""
+        index = self.index
+        fixed = index._fixed_calls.get(name, ())
+        edges = index._paths.get(name, {}).get("e", {})
+        before = rounds - 1
+        for callee in self.callees(name):
+            key = self.key(callee)
+            if key is None or (key in index.cached and callee in fixed):
+                continue  # a cached function called with literals: once
+            edge = edges.get(callee)
+            if edge and edge[1] and key in index._paths:  # literals decide its paths
+                bindings = index._bindings(key, edge[1], {})
+                new = self.under(key, bindings, before) & ~value
+            else:
+                new = self.value(key, before) & ~value
+            if key in index.asynchronous:  # calling it makes a coroutine: it waits for none
+                new &= ~_BLOCKING
+            if new:
+                value |= new
+                yield callee, new
+
+    def under(self, key: str, bindings: dict, rounds: int = SUMMARY_DEPTH) -> int:
+        """What ``key`` does when its parameters hold ``bindings``, after ``rounds`` rounds
+        of its callees: the effects and calls whose guard is false are left out
+        (``if save: obj.save()`` with ``save=False``)."""
+        return self.index._effects_under(
+            key, bindings, lambda name: self.value(name, rounds), self._under[rounds], 0
+        )
+
+    def witness(self, name: str, bit: int) -> str:
+        """The call that gives ``name`` the effect ``bit``: its own call, or the first
+        callee that brought it, followed down (``"`load()` -> `get()` on a Session"``)."""
+        memo_key = (name, str(bit))
+        found = self._witness.get(memo_key)
+        if found is not None:
+            return found
+        self._witness[memo_key] = ""  # cycles
+        text = self.own_witness(name).get(str(bit), "")
+        if not text and not self.own(name) & bit:
+            for rounds in range(1, SUMMARY_DEPTH + 1):
+                before = self.value(name, rounds - 1)
+                if not self.value(name, rounds) & bit:
+                    continue
+                for callee, new in self._contributions(name, rounds, before):
+                    if new & bit:
+                        key = self.key(callee)
+                        inner = self.witness(key, bit) if key is not None else ""
+                        short = callee.rsplit(".", 1)[-1]
+                        text = f"`{short}()` -> {inner}" if inner else ""
+                        break
+                break
+        self._witness[memo_key] = text
+        return text
+
+    def witnesses(self, name: str) -> dict[str, str]:
+        """Every effect of ``name``'s summary with the call that gives it."""
+        value, found = self.value(name), {}
+        for flag in Effect:
+            if flag.value and value & flag.value:
+                text = self.witness(name, flag.value)
+                if text:
+                    found[str(flag.value)] = text
+        return found
+
+    # --- commits that are not savepoints ------------------------------------------------
+
+    def is_hard_commit(self, name: str, rounds: int = SUMMARY_DEPTH) -> bool:
+        """``name`` commits even inside an outer ``transaction.atomic()``: its commit comes
+        from somewhere other than a Django atomic block (which nests as a savepoint).
+        Only COMMIT is followed, on the summaries' call graph."""
+        index = self.index
+        if not index._atomic:
+            return bool(self.value(name) & _COMMIT)
+        if rounds == 0:
+            return bool(index.functions.get(name, 0) & _COMMIT) and index._atomic.get(name, True)
+        known = self._hard[rounds]
+        found = known.get(name)
+        if found is None:
+            found = self.is_hard_commit(name, rounds - 1) or any(
+                key is not None and self.is_hard_commit(key, rounds - 1)
+                for key in map(self.key, self.callees(name))
+            )
+            known[name] = found
+        return found
