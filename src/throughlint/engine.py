@@ -27,6 +27,7 @@ from throughlint.checker import (
 from throughlint.collection import raise_threshold
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
+from throughlint.index.project import Reuse
 from throughlint.index.roots import separate_roots, shared_modules
 from throughlint.index_memo import IndexMemo
 from throughlint.results import (
@@ -117,19 +118,68 @@ def resolve_index(
     )
     if warnings is not None:
         warnings.extend(found_warnings)
-    key = _index_key(file_facts, set(pending)) if keep else None
+    linted = set(pending)
+    key = _index_key(file_facts, linted) if keep else None
     index = memo.index if keep else None
     if index is None or key != memo.key:
-        index = ProjectIndex()
-        for facts in file_facts.values():
-            index.add(facts)
-        index.finish()
+        index = _merged(file_facts, linted, memo if keep else None, key)
         if keep:
             memo.key, memo.index, memo.held = key, index, tuple(file_facts.values())
     found: list[Diagnostic] = []
     for path in pending:
         found.extend(_project_findings(index, path, file_facts[path]))
     return found
+
+
+def _merged(
+    file_facts: dict[str, dict], linted: set[str], memo: IndexMemo | None, key: tuple | None
+) -> ProjectIndex:
+    """The merged index of ``file_facts``. With a ``memo`` (a long-lived project), the
+    other files' facts are merged once and kept (``memo.base``, while they are the same
+    objects: ``key[0]``), and each merge adds the ``linted`` files to a copy of that."""
+    if memo is None or key is None:
+        index = ProjectIndex()
+        for facts in file_facts.values():
+            index.add(facts)
+        return index.finish()
+    rebuilt = memo.base is None or memo.base_key != key[0]
+    if rebuilt:
+        base = ProjectIndex()
+        for path, facts in file_facts.items():
+            if path not in linted:
+                base.add(facts)
+        memo.base, memo.base_key = base, key[0]
+    index = memo.base.overlay()  # type: ignore[union-attr]
+    own = [facts for path, facts in file_facts.items() if path in linted]
+    for facts in own:
+        index.add(facts)
+    shape = _shape(own)
+    reuse = None
+    if not rebuilt and memo.index is not None and memo.index_base is memo.base:
+        same_classes = shape[0] == memo.shape[0]
+        reuse = Reuse(memo.index, same_classes, same_classes and shape == memo.shape)
+    memo.shape, memo.index_base = shape, memo.base
+    return index.finish(reuse)
+
+
+_TYPING_FACTS = (
+    "re",
+    "dbv",
+    "attribute_values",
+    "argument_types",
+    "passed_functions",
+    "typed_effects",
+)
+"""The facts the typed effects read, besides classes and function names."""
+
+
+def _shape(own: list[dict]) -> tuple:
+    """What of the linted files' facts the class-derived tables and the typed effects
+    read: their classes, then their function names and typing facts."""
+    classes = [facts.get("c") for facts in own]
+    names = [sorted(facts.get("f", ())) for facts in own]
+    typing = [[facts.get(name) for name in _TYPING_FACTS] for facts in own]
+    return classes, names, typing
 
 
 def _index_key(file_facts: dict[str, dict], linted: set[str]) -> tuple:

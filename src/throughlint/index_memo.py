@@ -27,6 +27,12 @@ class IndexMemo:
     renamed: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     key: tuple = ()
     index: ProjectIndex | None = None
+    # the other files' facts merged, not finished (``engine._merged``), and their key
+    base: ProjectIndex | None = None
+    base_key: tuple = ()
+    # the base ``index`` was added to, and what of the files added ``engine._shape`` read
+    index_base: ProjectIndex | None = None
+    shape: tuple = ()
     # the facts the key names by ``id``, kept alive: no other object can take their ids
     held: tuple[dict, ...] = ()
 

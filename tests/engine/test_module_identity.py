@@ -164,7 +164,9 @@ def test_a_re_lint_with_two_roots_reuses_the_merged_index(tmp_path, monkeypatch)
     first = project.lint_buffer(views, VIEWS_A)
     built = []
     finish = ProjectIndex.finish
-    monkeypatch.setattr(ProjectIndex, "finish", lambda index: built.append(1) or finish(index))
+    monkeypatch.setattr(
+        ProjectIndex, "finish", lambda index, *reuse: built.append(1) or finish(index, *reuse)
+    )
     again = project.lint_buffer(views, VIEWS_A + "\n# an edit outside the code\n")
     assert [(d.span.line, d.code) for d in again] == [(d.span.line, d.code) for d in first]
     assert [(d.span.line, d.code) for d in first] == [(5, "TL101")]

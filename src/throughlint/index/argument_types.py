@@ -165,16 +165,37 @@ class ArgumentTypes:
         self._by_short: dict[str, list[str]] | None = None
         self._passed_by_short: dict[str, list[str]] | None = None
         self._types: dict[tuple[str, str, str], str | None] = {}
+        # in an overlay, the lists it made its own (the others are the base's, shared)
+        self._owned: set[str] | None = None
 
     def add(self, facts: dict[str, Any]) -> None:
+        sites, effects, owned = self.sites, self.effects, self._owned
         for callee, slots in facts.get("argument_types", {}).items():
-            self.sites.setdefault(callee, []).append(slots)
+            if owned is not None and callee not in owned:
+                sites[callee] = list(sites.get(callee, ()))
+                owned.add(callee)
+            sites.setdefault(callee, []).append(slots)
         for names in facts.get("passed_functions", {}).values():
             self.passed.update(names)
         for function, items in facts.get("typed_effects", {}).items():
-            self.effects.setdefault(function, []).extend(items)
+            if owned is not None and f"@{function}" not in owned:
+                effects[function] = list(effects.get(function, ()))
+                owned.add(f"@{function}")
+            effects.setdefault(function, []).extend(items)
         self._by_short = self._passed_by_short = None
         self._types.clear()
+
+    def overlay(self) -> ArgumentTypes:
+        """A copy to add more facts to (``ProjectIndex.overlay``): the lists of call
+        sites and typed effects are shared until the copy adds to one."""
+        copy = ArgumentTypes()
+        copy.sites, copy.passed, copy.effects = (
+            dict(self.sites),
+            set(self.passed),
+            dict(self.effects),
+        )
+        copy._owned = set()
+        return copy
 
     def value(self, index: ProjectIndex, origin: str, depth: int = 0) -> str | None:
         """A parameter origin (``app.f@0:rows[]``) with the parameter replaced by the type

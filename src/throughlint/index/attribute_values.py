@@ -117,6 +117,12 @@ class AttributeValues:
                 self.values[name] = UNKNOWN
         self._rewritten.clear()
 
+    def overlay(self) -> AttributeValues:
+        """A copy to add more facts to (``ProjectIndex.overlay``)."""
+        copy = AttributeValues()
+        copy.values = dict(self.values)
+        return copy
+
     def rewrite(self, origin: str) -> str | None:
         """``origin`` with its longest part that a fact spells otherwise replaced
         (``flask.current_app.appbuilder.session`` -> ``flask.Flask().appbuilder.session``);

@@ -71,6 +71,12 @@ class Dispatch:
         self.calls.update(facts)
         self._targets = None
 
+    def overlay(self) -> Dispatch:
+        """A copy to add more facts to (``ProjectIndex.overlay``)."""
+        copy = Dispatch()
+        copy.calls = dict(self.calls)
+        return copy
+
     def targets(self, function: str, classes: dict[str, Any]) -> list[str]:
         """The project methods ``function``'s unresolved calls may run."""
         methods = self.calls.get(function)

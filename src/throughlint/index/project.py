@@ -86,6 +86,37 @@ class ClassFacts:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """What a merge may take from the last merge of the same files (``finish``), told by
+    which facts of the files added last are the same as then."""
+
+    previous: ProjectIndex
+    classes: bool  # their classes: relations, model kinds, subclasses
+    typing: bool  # their classes, functions, call sites and values: the typed effects
+
+
+_FACT_TABLES = (
+    "classes",
+    "functions",
+    "_callees",
+    "_own_witness",
+    "statements",
+    "imports",
+    "asynchronous",
+    "hot",
+    "made",
+    "handles",
+    "cpu",
+    "database_values",
+    "cached",
+    "_atomic",
+    "_paths",
+    "_fixed_calls",
+)
+"""What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
+
+
 class ProjectIndex:
     def __init__(self) -> None:
         self.classes: dict[str, ClassFacts] = {}
@@ -101,6 +132,9 @@ class ProjectIndex:
         self._many_accessors: frozenset[str] | None = None
         self._subclasses: dict[str, list[str]] = {}
         self._model_methods: dict[str, list[str]] | None = None
+        # an index with the same functions and classes, which works them out (``finish``)
+        self._model_methods_from: ProjectIndex | None = None
+        self._typed: dict[str, tuple[int, dict[str, str]]] = {}  # ``_typed_effects``
         self.imports: dict[str, str] = {}  # re-exports: ``app.get`` -> ``app.http.get``
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.hot: dict[str, str] = {}  # callee called once per item -> where
@@ -147,8 +181,11 @@ class ProjectIndex:
             self.statements[name] = (verb, text)
         self.imports.update(facts.get("re", {}))
         self.asynchronous.update(facts.get("an", ()))
+        hot = self.hot
         for name, where in facts.get("ph", {}).items():
-            self.hot.setdefault(name, where)
+            known = hot.get(name)
+            if known is None or where < known:  # one answer whichever file comes first
+                hot[name] = where
         self.made.update(facts.get("n", {}))
         self.handles.update(facts.get("hd", {}))
         self.cpu.update(facts.get("cpu", {}))
@@ -159,14 +196,46 @@ class ProjectIndex:
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
+        fixed = self._fixed_calls
         for name, called in facts.get("x", {}).items():
-            self._fixed_calls.setdefault(name, set()).update(called)
+            known = fixed.get(name)  # a new set: an overlay shares the base's
+            fixed[name] = set(called) if known is None else known | set(called)
 
-    def finish(self) -> ProjectIndex:
+    def overlay(self) -> ProjectIndex:
+        """A copy of this index (facts added, not finished) to add a few more files to and
+        finish, leaving this one as it is: a long-lived project keeps the index of the
+        files that did not change and adds the edited buffer to a copy on each re-lint.
+        The tables are copied; the lists in them are shared and copied on write."""
+        copy = ProjectIndex()
+        for name in _FACT_TABLES:
+            setattr(copy, name, getattr(self, name).copy())
+        copy.argument_types = self.argument_types.overlay()
+        copy.attribute_values = self.attribute_values.overlay()
+        copy.dispatch = self.dispatch.overlay()
+        return copy
+
+    def finish(self, reuse: Reuse | None = None) -> ProjectIndex:
+        """Work out what the merged facts imply (relations, typed effects, subclasses);
+        with ``reuse``, take what the facts that changed cannot have changed from the last
+        merge of the same files."""
         self._forget_answers()
-        self._build_relations()
-        self._add_typed_effects()
-        self._build_subclasses()
+        previous = reuse.previous if reuse is not None else None
+        if previous is not None and reuse.classes:  # type: ignore[union-attr]
+            self._relations, self._kinds = previous._relations, previous._kinds
+            self._subclasses, self._many_accessors = previous._subclasses, previous._many_accessors
+        else:
+            self._build_relations()
+            self._build_subclasses()
+            previous = None
+        if previous is not None and reuse.typing:  # type: ignore[union-attr]
+            self._typed = previous._typed
+        else:
+            self._typed = self._typed_effects()
+        self._add_typed_effects(self._typed)
+        if previous is not None and self.functions.keys() == previous.functions.keys():
+            self._model_methods = previous._model_methods
+            if self._model_methods is None:  # not asked there yet: the first such index
+                self._model_methods_from = previous._model_methods_from or previous
         self.summaries = Summaries(self)  # worked out on demand, for the queries asked
         return self
 
@@ -303,8 +372,8 @@ class ProjectIndex:
     # --- summaries ---------------------------------------------------------------------
 
     def _build_subclasses(self) -> None:
-        subclasses = self._subclasses
-        subclasses.clear()
+        subclasses: dict[str, list[str]] = {}
+        self._subclasses = subclasses
         for name, record in self.classes.items():
             for base in record.bases:
                 subclasses.setdefault(base, []).append(name)
@@ -504,9 +573,9 @@ class ProjectIndex:
                 witness = witness or f"`{subclass.rsplit('.', 1)[-1]}.{method}()` -> {text}"
         return found, witness
 
-    def _add_typed_effects(self) -> None:
+    def _typed_effects(self) -> dict[str, tuple[int, dict[str, str]]]:
         """The effects of calls whose receivers only the index can type (a parameter, a
-        value of another module) join their functions' own, when it types them."""
+        value of another module), by function, when it types them: (bits, witnesses)."""
         added: dict[str, tuple[int, dict[str, str]]] = {}
         for function, items in self.argument_types.effects.items():
             bits, witness = 0, {}
@@ -519,6 +588,10 @@ class ProjectIndex:
                     bits |= effect
             if bits:
                 added[function] = (bits, witness)
+        return added
+
+    def _add_typed_effects(self, added: dict[str, tuple[int, dict[str, str]]]) -> None:
+        """The typed effects join their functions' own."""
         for function, (bits, witness) in added.items():
             self.functions[function] = self.functions.get(function, 0) | bits
             self._callees.setdefault(function, ())
@@ -710,6 +783,17 @@ class ProjectIndex:
     def model_methods(self, method: str) -> list[str]:
         """The model classes that define ``method``, when no other class of the project
         does (a heuristic for a receiver of unknown type); else []."""
+        if self._model_methods is None and self._model_methods_from is not None:
+            self._model_methods = self._model_methods_from._model_methods_by_name()
+        if self._model_methods is None:
+            self._model_methods = self._model_methods_by_name()
+        owners = self._model_methods.get(method, [])
+        models = [owner for owner in owners if self.model_kind(owner) is not None]
+        if any(owner in self.classes and owner not in models for owner in owners):
+            return []
+        return models
+
+    def _model_methods_by_name(self) -> dict[str, list[str]]:
         if self._model_methods is None:
             by_name: dict[str, list[str]] = {}
             for key in self.functions:
@@ -721,11 +805,7 @@ class ProjectIndex:
                     if owner not in owners:
                         owners.append(owner)
             self._model_methods = by_name
-        owners = self._model_methods.get(method, [])
-        models = [owner for owner in owners if self.model_kind(owner) is not None]
-        if any(owner in self.classes and owner not in models for owner in owners):
-            return []
-        return models
+        return self._model_methods
 
     def method_owners(
         self, method: str, model: str | None = None, origin: str | None = None
