@@ -24,6 +24,7 @@ asked about, remembered.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects.database import (
@@ -154,6 +155,30 @@ def record_typed_effect(checker: Checker, node: ast.Call) -> None:
 # --- index side --------------------------------------------------------------------------
 
 
+def _short(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _callee_short(callee: str) -> str:
+    return _short(callee.replace("().", ".").removesuffix("()"))
+
+
+def _by_short_name(
+    names: Iterable[str], short: Callable[[str], str], base: dict[str, list[str]] | None
+) -> dict[str, list[str]]:
+    """``names`` by short name, added to a copy of ``base`` (its lists copied when added
+    to, so ``base`` is left as it is)."""
+    found = dict(base) if base is not None else {}
+    copied: set[str] = set()
+    for name in names:
+        key = short(name)
+        if base is not None and key not in copied:
+            found[key] = list(found.get(key, ()))
+            copied.add(key)
+        found.setdefault(key, []).append(name)
+    return found
+
+
 class ArgumentTypes:
     """The call sites of the project, merged, and the parameter types they give."""
 
@@ -165,8 +190,10 @@ class ArgumentTypes:
         self._by_short: dict[str, list[str]] | None = None
         self._passed_by_short: dict[str, list[str]] | None = None
         self._types: dict[tuple[str, str, str], str | None] = {}
-        # in an overlay, the lists it made its own (the others are the base's, shared)
+        # in an overlay, the lists it made its own (the others are the base's, shared),
+        # and the base, whose tables by short name it extends instead of building anew
         self._owned: set[str] | None = None
+        self._base: ArgumentTypes | None = None
 
     def add(self, facts: dict[str, Any]) -> None:
         sites, effects, owned = self.sites, self.effects, self._owned
@@ -194,8 +221,31 @@ class ArgumentTypes:
             set(self.passed),
             dict(self.effects),
         )
-        copy._owned = set()
+        copy._owned, copy._base = set(), self
         return copy
+
+    def _callees_by_short(self) -> dict[str, list[str]]:
+        """The call sites' callee names by short name (``put`` for ``app.Store().put``)."""
+        if self._by_short is None:
+            base = self._base
+            if base is None:
+                new: Iterable[str] = self.sites
+            else:
+                new = [c for c in self._owned or () if c in self.sites and c not in base.sites]
+            self._by_short = _by_short_name(
+                new, _callee_short, base._callees_by_short() if base is not None else None
+            )
+        return self._by_short
+
+    def _passed_names_by_short(self) -> dict[str, list[str]]:
+        """The functions handed on as values, by short name."""
+        if self._passed_by_short is None:
+            base = self._base
+            new: Iterable[str] = self.passed if base is None else self.passed - base.passed
+            self._passed_by_short = _by_short_name(
+                new, _short, base._passed_names_by_short() if base is not None else None
+            )
+        return self._passed_by_short
 
     def value(self, index: ProjectIndex, origin: str, depth: int = 0) -> str | None:
         """A parameter origin (``app.f@0:rows[]``) with the parameter replaced by the type
@@ -248,27 +298,17 @@ class ArgumentTypes:
         """``function`` is handed on as a value somewhere (``on_commit(self._send)``)."""
         if function in self.passed:
             return True
-        if self._passed_by_short is None:
-            by_short: dict[str, list[str]] = {}
-            for name in self.passed:
-                by_short.setdefault(name.rsplit(".", 1)[-1], []).append(name)
-            self._passed_by_short = by_short
         short = function.rsplit(".", 1)[-1]
         return any(
-            _key(index, name, function) == function for name in self._passed_by_short.get(short, ())
+            _key(index, name, function) == function
+            for name in self._passed_names_by_short().get(short, ())
         )
 
     def _callees(self, index: ProjectIndex, function: str) -> list[str]:
         """The callee names of the project's call sites that stand for ``function``
         (``app.Store().put`` for ``app.Store.put``, ``app.Store`` for its ``__init__``)."""
-        if self._by_short is None:
-            by_short: dict[str, list[str]] = {}
-            for callee in self.sites:
-                plain = callee.replace("().", ".").removesuffix("()")
-                by_short.setdefault(plain.rsplit(".", 1)[-1], []).append(callee)
-            self._by_short = by_short
         short = function.rsplit(".", 1)[-1]
-        candidates = self._by_short.get(short, ())
+        candidates = self._callees_by_short().get(short, ())
         if short == "__init__" or any(c.startswith(UNSEEN) for c in candidates):
             return []  # a constructor, or a method called on a receiver of unknown type
         found = []
