@@ -12,6 +12,7 @@ savepoints (``is_hard_commit``)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,10 @@ class Summaries:
     """The summaries of one merged index (made anew when its facts change)."""
 
     def __init__(self, index: ProjectIndex) -> None:
-        self.index = index
+        # a weak reference: the index owns its summaries, and a cycle between them would
+        # keep a dropped index (hundreds of MB in a large project) until the next full
+        # garbage collection
+        self.index: ProjectIndex = weakref.proxy(index)
         self._keys: dict[str, str | None] = {}  # callee name -> summarised function
         # functions the index stands in for: a Django model's own ``save``, a call on a
         # client a project factory returns, a base method whose subclasses override it
