@@ -2,9 +2,10 @@
 entry points every front-end uses.
 
 - ``lint_paths(paths)``: the command line, pre-commit, ``throughlint report``;
-- ``lint_buffer(path, text)``: the language server, pytest lint items, the runtime N+1
-  cross-check and ``throughlint -``; ``lint_buffers`` lints several buffers with one
-  index (each ``--fix`` round re-lints the files it changed this way).
+- ``lint_buffer(path, text)``: the language server, the runtime N+1 cross-check and
+  ``throughlint -``; ``lint_buffers`` lints several buffers with one index (each
+  ``--fix`` round re-lints the files it changed this way), and ``lint_buffer_results``
+  does so with what is shown (pytest's lint items: the stale files of a session at once).
 
 Both see the facts of *every* file of the project, not only of the files they lint: the
 facts of the others come from the cache by content hash, and the missing ones are
@@ -623,13 +624,30 @@ class Project:
     ) -> LintResult:
         """``lint_buffer`` with each call's own finding and the held-back counts beside
         what is shown (the language server's fixes, the summary of ``throughlint -``)."""
-        diagnostics = self.lint_buffers({path: text}, encoding=encoding)[path]
-        name = shown or path
-        if name != path:
-            diagnostics = [replace(d, path=name) for d in diagnostics]
-        calls = sorted(diagnostics, key=lambda d: d.sort_key)
-        shown_now, held = self.focus(calls)
-        return LintResult(diagnostics=shown_now, files=1, calls=calls, held_back=held)
+        shown_as = {path: shown} if shown else None
+        return self.lint_buffer_results({path: text}, shown=shown_as, encoding=encoding)[path]
+
+    def lint_buffer_results(
+        self,
+        buffers: dict[str, str | bytes],
+        *,
+        shown: dict[str, str] | None = None,
+        encoding: str = "utf-8",
+    ) -> dict[str, LintResult]:
+        """``lint_buffer_result`` for several buffers at once, with one index (pytest's
+        lint items: one merge for the session, not one per file). ``shown``: the name each
+        buffer's diagnostics give (default its path)."""
+        found = self.lint_buffers(buffers, encoding=encoding)
+        results: dict[str, LintResult] = {}
+        for path in buffers:
+            diagnostics = found.get(path, [])
+            name = (shown or {}).get(path) or path
+            if name != path:
+                diagnostics = [replace(d, path=name) for d in diagnostics]
+            calls = sorted(diagnostics, key=lambda d: d.sort_key)
+            shown_now, held = self.focus(calls)
+            results[path] = LintResult(diagnostics=shown_now, files=1, calls=calls, held_back=held)
+        return results
 
     def lint_buffers(
         self,

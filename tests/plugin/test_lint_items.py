@@ -152,3 +152,52 @@ def test_a_failed_lint_item_has_a_one_line_summary_on_ci(
     assert sum("work.py:3:8: TL201 [unbounded-queue]" in line for line in result.outlines) == 1
     assert 'message="2 throughlint findings (TL201 x2)"' in junit.read_text()
     assert "work.py:5:8: TL201" in junit.read_text()  # the full report is the element's text
+
+
+HELPER = """
+import sqlite3
+
+
+def load(connection: sqlite3.Connection, key):
+    return connection.execute("SELECT v FROM t WHERE k = ?", (key,)).fetchone()
+"""
+CALLER = """
+import sqlite3
+
+from helper import load
+
+
+def run_{n}(keys):
+    connection = sqlite3.connect("x.db")
+    return [load(connection, key) for key in keys]
+"""
+
+
+def test_lint_items_of_a_session_share_one_merge_of_the_project_index(
+    pytester: pytest.Pytester, monkeypatch
+):
+    """Every lint item needs the project index for its cross-file findings: the stale
+    files are linted together when the first item runs, with one merge of the index, not
+    one merge per item (which made a session quadratic in the project's size)."""
+    from throughlint.index.project import ProjectIndex
+
+    pytester.makepyfile(helper=HELPER, **{f"caller{n}": CALLER.format(n=n) for n in range(6)})
+    merges: list[int] = []
+    finish = ProjectIndex.finish
+    monkeypatch.setattr(
+        ProjectIndex, "finish", lambda index, *reuse: merges.append(1) or finish(index, *reuse)
+    )
+    result = pytester.inline_run("--throughlint", "-p", "no:randomly")
+    result.assertoutcome(passed=1, failed=6)
+    for failure in result.getfailures():
+        assert "TL101" in failure.longreprtext  # through `load()` in helper.py
+    assert merges == [1]
+    # an edit between two runs: every entry is stale (a cross-file finding may change with
+    # any file of the project), and the items are linted again together
+    no_loop = CALLER.format(n=0).replace("[load(connection, key) for key in keys]", "keys")
+    pytester.makepyfile(caller0=no_loop)
+    merges.clear()
+    again = pytester.inline_run("--throughlint", "-p", "no:randomly")
+    again.assertoutcome(passed=2, failed=5)
+    assert not any(cache_hits(again).values())
+    assert merges == [1]
