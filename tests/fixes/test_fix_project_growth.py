@@ -21,7 +21,9 @@ def test_one_index_per_round_not_per_file(tmp_path, monkeypatch):
     result = project.lint_paths([str(package)])
     built = []
     finish = ProjectIndex.finish
-    monkeypatch.setattr(ProjectIndex, "finish", lambda index: built.append(1) or finish(index))
+    monkeypatch.setattr(
+        ProjectIndex, "finish", lambda index, *reuse: built.append(1) or finish(index, *reuse)
+    )
     report = fix_result(result, settings, unsafe=True, write=False, project=project)
     assert report.applied == 12
     assert len(built) == 1  # one round fixed every file: one re-lint, one index
