@@ -3,6 +3,8 @@ cached by content in pytest's cache."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 BAD = """
@@ -201,3 +203,21 @@ def test_lint_items_of_a_session_share_one_merge_of_the_project_index(
     again.assertoutcome(passed=2, failed=5)
     assert not any(cache_hits(again).values())
     assert merges == [1]
+
+
+def test_a_selection_of_lint_items_lints_only_their_files(pytester: pytest.Pytester, monkeypatch):
+    """``-k`` picks one lint item: the batch holds the selected items' files only."""
+    from throughlint.project import Project
+
+    pytester.makepyfile(helper=HELPER, **{f"caller{n}": CALLER.format(n=n) for n in range(6)})
+    batches: list[list[str]] = []
+    results = Project.lint_buffer_results
+
+    def spy(project, buffers, **options):
+        batches.append(sorted(os.path.basename(path) for path in buffers))
+        return results(project, buffers, **options)
+
+    monkeypatch.setattr(Project, "lint_buffer_results", spy)
+    result = pytester.inline_run("--throughlint", "-p", "no:cacheprovider", "-k", "caller3")
+    result.assertoutcome(failed=1)
+    assert batches == [["caller3.py"]]

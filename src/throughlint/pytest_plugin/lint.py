@@ -77,7 +77,7 @@ class Linter:
         # files linted ahead of their items, in one batch: path -> (bytes, result)
         self._linted: dict[str, tuple[bytes, Any]] = {}
         self._batched: set[str] = set()
-        self._collected: list[Path] = []  # the lint items' files, as their items name them
+        self._collected: list[Path] = []  # the selected lint items' files
         self.held_back: Counter[str] = Counter()
 
     @property
@@ -147,8 +147,8 @@ class Linter:
         return self._entries.get(shown)
 
     def _lint_batch(self, path: Path, data: bytes) -> None:
-        """Lint ``path`` together with every collected file not linted yet whose cached
-        entry is stale: one merge of the project index for them all (an index per item
+        """Lint ``path`` together with every selected lint item's file not linted yet whose
+        cached entry is stale: one merge of the project index for them all (an index per item
         made a session quadratic in the project's size: 2,000 files took 71 s)."""
         from throughlint.cache import content_hash
 
@@ -187,7 +187,6 @@ class Linter:
         if file_path.suffix != ".py" or self.excluded(file_path):
             return None
         self.seen.add(os.path.realpath(file_path))
-        self._collected.append(file_path)
         return LintFile.from_parent(parent, path=file_path)
 
     def pytest_collection_modifyitems(
@@ -205,9 +204,12 @@ class Linter:
             if path.suffix != ".py" or str(path) in self.seen:
                 continue
             self.seen.add(str(path))
-            self._collected.append(path)
             node = LintFile.from_parent(session, path=path)
             items.extend(session.genitems(node))  # reported, so counts include them
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # the lint items that will run (after ``-k`` and ``-m`` deselected the others)
+        self._collected = [item.path for item in session.items if isinstance(item, LintItem)]
 
     # under xdist a report crosses to the controller as JSON, where the failure would come
     # back as a plain string; the one-line summary travels beside it
