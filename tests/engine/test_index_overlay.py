@@ -193,3 +193,32 @@ def test_the_base_is_left_as_it_was_by_a_merge_on_its_copy(project_root):
     assert base.functions == functions
     assert base.argument_types.sites == sites
     assert not any(name.startswith("app.views.") for name in base.functions)
+
+
+HELPERS_CHAIN = (
+    "from app.models import Author\n\n\n"
+    "def f5(name, save=True):\n    if save:\n        Author(name=name).save()\n"
+    + "".join(
+        f"\n\ndef f{i}(name, save=True):\n    f{i + 1}(name, save=save)\n" for i in range(4, -1, -1)
+    )
+)
+
+
+@pytest.mark.parametrize("first", ["a_views", "z_views"])
+def test_a_guarded_chain_gives_the_same_findings_whichever_loop_is_checked_first(tmp_path, first):
+    """``f4(n, save=False)`` never writes; an answer cut off at the depth bound while
+    another loop was checked must not be reused for it (found by an adversarial test)."""
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "models.py").write_text(MODELS)
+    (app / "helpers.py").write_text(HELPERS_CHAIN)
+    loop = (
+        "from app.helpers import {f}\n\n\n"
+        "def run(names):\n    for n in names:\n        {f}(n, save=False)\n"
+    )
+    (app / f"{first}.py").write_text(loop.format(f="f0"))
+    (app / "b_views.py").write_text(loop.format(f="f4"))
+    found = _project(tmp_path).lint_paths([str(tmp_path)]).diagnostics
+    assert not [d for d in found if d.path.endswith("b_views.py")]

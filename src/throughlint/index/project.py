@@ -412,7 +412,8 @@ class ProjectIndex:
         paths = self._paths.get(key)
         if not paths or not bindings or depth > SUMMARY_DEPTH:
             return summary(key)
-        memo_key = (key, tuple(sorted(bindings.items(), key=lambda item: item[0])))
+        # the depth is in the key: an answer cut off at the depth bound is not a whole one
+        memo_key = (key, depth, tuple(sorted(bindings.items(), key=lambda item: item[0])))
         if memo_key in memo:
             return memo[memo_key]
         memo[memo_key] = summary(key)  # recursion: the plain summary
