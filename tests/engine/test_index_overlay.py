@@ -205,14 +205,12 @@ HELPERS_CHAIN = (
 
 
 @pytest.mark.parametrize("first", ["a_views", "z_views"])
-def test_a_guarded_chain_gives_the_same_findings_whichever_loop_is_checked_first(tmp_path, first):
+def test_a_guarded_chain_gives_the_same_findings_whichever_loop_is_checked_first(
+    project_root, first
+):
     """``f4(n, save=False)`` never writes; an answer cut off at the depth bound while
     another loop was checked must not be reused for it (found by an adversarial test)."""
-    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "__init__.py").write_text("")
-    (app / "models.py").write_text(MODELS)
+    app = project_root / "app"
     (app / "helpers.py").write_text(HELPERS_CHAIN)
     loop = (
         "from app.helpers import {f}\n\n\n"
@@ -220,5 +218,5 @@ def test_a_guarded_chain_gives_the_same_findings_whichever_loop_is_checked_first
     )
     (app / f"{first}.py").write_text(loop.format(f="f0"))
     (app / "b_views.py").write_text(loop.format(f="f4"))
-    found = _project(tmp_path).lint_paths([str(tmp_path)]).diagnostics
+    found = _project(project_root).lint_paths([str(project_root)]).diagnostics
     assert not [d for d in found if d.path.endswith("b_views.py")]
