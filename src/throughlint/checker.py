@@ -34,6 +34,7 @@ from throughlint.semantic.loops import (
 from throughlint.semantic.model import Frame, SemanticModel
 from throughlint.semantic.per_pass import is_constant_iterable, once_per_run
 from throughlint.semantic.placement import COLD, code_kind, file_kind, script_entries
+from throughlint.semantic.querysets import QUERYSET_CLASS, admin_queryset, queryset_annotation
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
@@ -541,7 +542,13 @@ class Checker:
                     self.semantic.bind(Binding(arg.arg, BindingKind.SELF, arg, owner=owner))
                     continue
             annotation = unwrap_annotation(arg.annotation)
-            self.semantic.bind(Binding(arg.arg, BindingKind.PARAMETER, arg, value=annotation))
+            annotation = queryset_annotation(self.semantic, annotation) or annotation
+            qualified = None
+            if annotation is None and admin_queryset(self.semantic, node, arg):
+                qualified = QUERYSET_CLASS
+            self.semantic.bind(
+                Binding(arg.arg, BindingKind.PARAMETER, arg, value=annotation, qualified=qualified)
+            )
 
     def _visit_lambda(self, node: ast.AST) -> None:
         assert isinstance(node, ast.Lambda)

@@ -888,8 +888,15 @@ def _pymongo(method: str, receiver: str | None) -> DbCall | None:
     return None
 
 
+# manager methods whose result is a plain value (a dict, a number, a bool), not a queryset
+# or a row: a method called on it (``Book.objects.in_bulk(ids).get(pk)``) runs no query
+_PLAIN_RESULTS = frozenset({"in_bulk", "count", "exists", "aggregate", "contains", "explain"})
+
+
 def _django(chain: tuple[str, list[str]], method: str) -> DbCall | None:
     model_name, methods = chain
+    if any(earlier in _PLAIN_RESULTS for earlier in methods[:-1]):
+        return None
     short = model_name.rsplit(".", 1)[-1]
     api = f"{short}.objects.{'().'.join(methods)}()"
     if method in DJANGO_LAZY:
@@ -904,6 +911,12 @@ def _django(chain: tuple[str, list[str]], method: str) -> DbCall | None:
     if method in DJANGO_BULK:
         return DbCall(Effect.WRITE, "django", method, "django", batch=True, api=api)
     return None
+
+
+def is_django_row(receiver: str | None) -> bool:
+    """``receiver`` (a resolved name) is a Django model instance; its model may be
+    unknown to this file (``project.component_set.all()[]``)."""
+    return receiver is not None and _is_django_instance(receiver)
 
 
 def _is_django_instance(receiver: str, depth: int = 0) -> bool:

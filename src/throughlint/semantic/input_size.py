@@ -38,6 +38,7 @@ from throughlint.semantic.scope import BindingKind
 if TYPE_CHECKING:
     from throughlint.semantic.loops import Loop
     from throughlint.semantic.model import SemanticModel
+from throughlint.semantic.querysets import QUERYSET_CLASS
 
 CONSTANT, SMALL, CONFIGURED, PER_REQUEST = "constant", "small", "configured", "per-request"
 UNBOUNDED, UNKNOWN = "unbounded", "unknown"
@@ -97,9 +98,26 @@ def input_size(model: SemanticModel, loop: Loop | None, loop_input: str) -> str:
     page = _page_size(model, node) or _local_page_size(model, node)
     if page:
         return page
+    if _admin_selection(model, node):
+        return PER_REQUEST
+    if loop_input and isinstance(node, ast.Call) and _constant(model, node, 0):
+        return CONSTANT  # ``zip(rows, range(3))``
     if loop_input:
         return UNBOUNDED
     return expression_size(model, node)
+
+
+def _admin_selection(model: SemanticModel, node: ast.expr) -> bool:
+    """The ``queryset`` of Django's ``(request, queryset)`` convention: the rows a user
+    ticked in the admin's list (``semantic/querysets.py``)."""
+    if not isinstance(node, ast.Name):
+        return False
+    binding = model.lookup(node.id)
+    return (
+        binding is not None
+        and binding.kind is BindingKind.PARAMETER
+        and binding.qualified == QUERYSET_CLASS
+    )
 
 
 def _local_page_size(model: SemanticModel, node: ast.expr) -> str:
@@ -535,6 +553,8 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
                 return False
             count = range_length(*bounds)  # type: ignore[arg-type]
             return count is not None and count <= _SMALL_RANGE
+        if node.func.id == "zip" and node.args:  # as long as its shortest argument
+            return any(_constant(model, arg, depth + 1) for arg in node.args)
         if node.func.id in _WRAPPERS and node.args and not node.keywords:
             return all(_constant(model, arg, depth + 1) for arg in node.args)
         return False

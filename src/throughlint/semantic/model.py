@@ -18,7 +18,14 @@ from throughlint.semantic.qualnames import MATERIALIZERS, canonical
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 
 _BUILTINS = frozenset(dir(builtins))
-_MAX_DEPTH = 12
+# each step of a resolution (an attribute, a call, a name to its binding) counts one: a
+# chain of refinements (``qs = qs.filter(...)`` under an ``if``, then a related manager of
+# its rows) takes about 16 steps; the bound stops cycles (``a = b; b = a``)
+_MAX_DEPTH = 32
+_ITEMS_DEPTH = 12
+# calls whose result is whatever their arguments make it: not the module's own value
+# (``reduce(operator.or_, querysets)`` is a queryset, not something ``functools`` made)
+_ANY_RESULT = frozenset({"functools.reduce", "copy.copy", "copy.deepcopy"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +170,38 @@ class SemanticModel:
             self._local_classes[binding.name] = binding.node  # type: ignore[assignment]
 
     def bind_target(self, target: ast.expr, kind: BindingKind, value: ast.expr | None) -> None:
-        """Bind every name in an assignment or loop target; ``value`` only for a plain name."""
+        """Bind every name in an assignment or loop target; ``value`` only for a plain name,
+        and for the names a loop unpacks from ``enumerate(x)`` or ``zip(x, y)``: each takes
+        its items from its own iterable."""
         if isinstance(target, ast.Name):
             self.bind(Binding(target.id, kind, target, value))
             return
+        if kind is BindingKind.LOOP_VARIABLE and isinstance(target, ast.Tuple):
+            unpacked = self._unpacked_iterables(target, value)
+            if unpacked is not None:
+                for element, iterable in zip(target.elts, unpacked, strict=True):
+                    self.bind_target(element, kind, iterable)
+                return
         for name in target_names(target):
             self.bind(Binding(name, kind, target, None))
+
+    def _unpacked_iterables(
+        self, target: ast.Tuple, iterable: ast.expr | None
+    ) -> list[ast.expr | None] | None:
+        """For each element of ``target``, the iterable it takes its items from when the
+        loop runs over the builtin ``enumerate(x)`` (the count, then ``x``'s items) or
+        ``zip(x, y, ...)``; None for another iterable."""
+        if not isinstance(iterable, ast.Call) or not _only_start(iterable):
+            return None
+        if any(isinstance(argument, ast.Starred) for argument in iterable.args):
+            return None
+        function = self.resolve(iterable.func)
+        if function == "builtins.enumerate" and len(iterable.args) in (1, 2):
+            if len(target.elts) == 2:
+                return [None, iterable.args[0]]
+        elif function == "builtins.zip" and len(iterable.args) == len(target.elts):
+            return list(iterable.args)
+        return None
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -217,13 +250,19 @@ class SemanticModel:
         self._resolved[node] = (self.scope, name)
         return name
 
-    def _resolve(self, node: ast.expr | None, depth: int) -> str | None:
+    def _resolve(
+        self, node: ast.expr | None, depth: int, previous: Binding | None = None
+    ) -> str | None:
+        """``previous``: what the chain's own name stood for before a rebinding that reads
+        it (``qs = qs.filter(...)``): the name inside the chain is that earlier value."""
         if node is None or depth > _MAX_DEPTH:
             return None
         if isinstance(node, ast.Name):
+            if previous is not None and node.id == previous.name:
+                return self._resolve_binding(previous, depth + 1)
             return self._resolve_name(node.id, depth)
         if isinstance(node, ast.Attribute):
-            base = self._resolve(node.value, depth + 1)
+            base = self._resolve(node.value, depth + 1, previous)
             if base is None:
                 return None
             if base.endswith("()"):
@@ -232,13 +271,15 @@ class SemanticModel:
                     return self._resolve_in_module(value, depth + 1)
             return canonical(f"{base}.{node.attr}")
         if isinstance(node, ast.Call):
-            func = self._resolve(node.func, depth + 1)
-            return canonical(f"{func}()") if func is not None else None
+            func = self._resolve(node.func, depth + 1, previous)
+            if func is None or func in _ANY_RESULT:
+                return None
+            return canonical(f"{func}()")
         if isinstance(node, ast.Subscript):
-            base = self._resolve(node.value, depth + 1)
+            base = self._resolve(node.value, depth + 1, previous)
             return f"{base}[]" if base is not None else None
         if isinstance(node, ast.Await):
-            return self._resolve(node.value, depth + 1)
+            return self._resolve(node.value, depth + 1, previous)
         return None
 
     def _resolve_name(self, name: str, depth: int) -> str | None:
@@ -255,11 +296,13 @@ class SemanticModel:
             owner = binding.owner
             return f"{self.module}.{owner.name}()" if owner is not None else None
         if binding.value is None:
+            if kind is BindingKind.PARAMETER and binding.qualified is not None:
+                return canonical(f"{binding.qualified}()")  # a class the framework passes
             return None
         if kind is BindingKind.LOOP_VARIABLE:
             value = self._resolve(self._items_of(binding.value, depth), depth + 1)
             return f"{value}[]" if value is not None else None
-        value = self._resolve(binding.value, depth + 1)
+        value = self._resolve(binding.value, depth + 1, binding.previous)
         if value is None:
             return None
         if kind is BindingKind.PARAMETER:
@@ -273,7 +316,7 @@ class SemanticModel:
         ``qs[:n]`` are a few rows far more often than a table (the accuracy benchmark's
         tune split and the fresh audit applications: four such loops, none worth fixing)."""
         node = iterable
-        for _ in range(_MAX_DEPTH):
+        for _ in range(_ITEMS_DEPTH):
             inner = self._materialized(node, depth, slices=False)
             if inner is None and isinstance(node, ast.Name):
                 # ``rows = list(qs)`` then ``for row in rows``: the name stays a list
@@ -375,6 +418,11 @@ def _placeholder_for_import(previous: Binding | None, binding: Binding) -> bool:
         and isinstance(binding.value, ast.Constant)
         and binding.value.value is None
     )
+
+
+def _only_start(call: ast.Call) -> bool:
+    """``enumerate(x, start=1)``; ``zip(x, y, strict=True)``: keywords that keep the items."""
+    return all(keyword.arg in ("start", "strict") for keyword in call.keywords)
 
 
 def _reads(value: ast.expr | None, name: str) -> bool:

@@ -183,6 +183,8 @@ def code_kind(
     for base in bases:
         if base in _COLD_BASES:
             return _COLD_BASES[base]
+    if _admin_action(function):
+        return "cold: admin action"
     if _is_hot(function, decorators, bases):
         return HOT
     for decorator in decorators:
@@ -237,6 +239,23 @@ def _is_hot(function: ast.AST, decorators: list[str], bases: list[str]) -> bool:
     if getattr(function, "name", "").startswith("_"):
         return False  # a private helper is hot only through a handler that calls it
     return first[:1] in (["request"], ["req"])
+
+
+def _admin_action(function: ast.AST) -> bool:
+    """``@admin.action(...)`` (not DRF's ``@action``), or an action's own signature
+    ``(modeladmin, request, queryset)``."""
+    for decorator in getattr(function, "decorator_list", ()):
+        node = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "action"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "admin"
+        ):
+            return True
+    arguments = getattr(function, "args", None)
+    names = [a.arg for a in (arguments.posonlyargs + arguments.args)] if arguments else []
+    return names == ["modeladmin", "request", "queryset"]
 
 
 def _decorator_names(function: ast.AST) -> list[str]:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 ALIASES: dict[str, str] = {
+    # a queryset of some model (an annotation without the model, the admin's
+    # ``queryset``): spelt as a manager chain, so its items are rows
+    "django.db.models.QuerySet()": "django.db.models.Model.objects.all()",
+    "django.db.models.query.QuerySet()": "django.db.models.Model.objects.all()",
     # multiprocessing contexts expose the same API as the module
     "multiprocessing.get_context()": "multiprocessing",
     "multiprocessing.context.get_context()": "multiprocessing",
