@@ -30,6 +30,7 @@ from throughlint.effects.database import (
     classify_call,
     constructed_by_name,
     database_value,
+    is_django_row,
     parameter_pending,
     receiver_per_item,
     sql_text,
@@ -477,7 +478,10 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if name is not None and name.startswith("builtins.super()."):
         name = _base_method(model, name)  # ``super().get(...)``: the base class's ``get``
     if isinstance(node.func, ast.Attribute) and (
-        name is None or name.startswith("builtins.getattr(")
+        name is None
+        or name.startswith("builtins.getattr(")
+        or not project_callee(name)
+        or _untyped_row(name.rpartition(".")[0])
     ):
         _model_method(checker, node)
     if not project_callee(name):
@@ -1188,6 +1192,14 @@ def _memoised(model, node: ast.Call, per_key: bool = False) -> bool:
     an event loop for each new key)."""
     owner = model.function
     return owner is not None and per_pass.memoised_here(model, owner, per_key)
+
+
+def _untyped_row(receiver: str) -> bool:
+    """A receiver whose class the resolved name does not give, though it may be a model
+    of the project: a Django row of a related manager (``project.component_set.all()[]``),
+    an item of some value (``Component().linked_children[]``, ``qs[:1000][]``). The index
+    says which model, if any, from the receiver's origin."""
+    return is_django_row(receiver) or receiver.endswith("[]")
 
 
 def _model_method(checker: Checker, node: ast.Call) -> None:

@@ -847,6 +847,8 @@ class ProjectIndex:
             if head.endswith("()") and head[:-2] in self.classes and not rest:
                 return head[:-2]
             if head in self.classes and rest and rest[0] in ("objects", "_default_manager"):
+                if any(not part.endswith(("()", "[]")) for part in rest[1:]):
+                    return None  # ``.get().pricing_set``: a relation hop to another model
                 return head
         return None
 

@@ -28,6 +28,10 @@ MANAGER_WRITES = frozenset(
 )  # fmt: skip
 
 
+# builtins whose result can be any object, a model row among them
+_ANY_VALUE = ("builtins.super()", "builtins.getattr()")
+
+
 @dataclass(frozen=True, slots=True)
 class ManagerCall:
     """``receiver.attr.<lazy...>.method()``. ``owner`` is the model class of ``receiver``
@@ -96,6 +100,8 @@ def _owner(model: SemanticModel, receiver: ast.expr, attr: str) -> str | None:
     resolved = model.resolve(receiver)
     if resolved is None:
         return None
+    if resolved.startswith(_ANY_VALUE):
+        return None  # ``super().save().vouchers``: whatever the base class returns
     if resolved.startswith("builtins."):
         return ""
     chain = django_manager_chain(resolved + ".x")
