@@ -321,13 +321,28 @@ class VoucherSetForm(forms.ModelForm):
 def builtin_values(names):
     for name in dict.fromkeys(names):
         name.offers.set([])
+
+
+class ModelBase(type):
+    def __new__(cls, name, bases, attrs):
+        new_class = super().__new__(cls, name, bases, attrs)
+        for base in new_class.mro():
+            new_class.offers.set(base)
+            new_class._meta.offers.update(base.__dict__)
+        return new_class
+
+
+def register(models):
+    for model in models:
+        model._meta.offers.update({})
 """
 
 
 def test_a_row_reached_through_super_is_not_a_builtin_value(run_cli, tmp_path):
     """``super().save().vouchers...`` starts at a builtin but is no builtin value: its
     rows may be models, and the related manager call is judged by the project's models;
-    the items of a ``dict`` are not."""
+    the items of a ``dict`` are not, nor a class ``super().__new__`` makes, nor its
+    ``_meta``."""
     root = write_project(
         tmp_path,
         {"shop/__init__.py": "", "shop/models.py": VOUCHER_MODELS, "shop/forms.py": VOUCHER_FORMS},

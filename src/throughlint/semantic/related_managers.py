@@ -84,7 +84,10 @@ def manager_call(
 def _owner(model: SemanticModel, receiver: ast.expr, attr: str) -> str | None:
     """The model class of ``receiver`` when known; ``""`` when it is known to be no model
     instance (a module, a class, a builtin, a class without bases, or one that assigns
-    ``attr`` itself: a related manager is a descriptor, never assigned)."""
+    ``attr`` itself: a related manager is a descriptor, never assigned; a model's
+    ``_meta``)."""
+    if isinstance(receiver, ast.Attribute) and receiver.attr == "_meta":
+        return ""  # ``cls._meta.parents.update(...)``: the options' own dict
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
         if binding is not None:
@@ -100,6 +103,8 @@ def _owner(model: SemanticModel, receiver: ast.expr, attr: str) -> str | None:
     resolved = model.resolve(receiver)
     if resolved is None:
         return None
+    if resolved.startswith("builtins.super().__"):
+        return ""  # ``super().__new__(cls, ...)``: a class, not a row
     if resolved.startswith(_ANY_VALUE):
         return None  # ``super().save().vouchers``: whatever the base class returns
     if resolved.startswith("builtins."):
