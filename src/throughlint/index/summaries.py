@@ -27,6 +27,8 @@ SUMMARY_DEPTH = 4
 _BLOCKING = Effect.BLOCKING.value
 _REMOTE = Effect.REMOTE.value
 _COMMIT = Effect.COMMIT.value
+# ``super().save()`` in a model: Django's own ``Model.save``, one statement
+_DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 
 Lookup = Callable[[str], int]
 
@@ -66,7 +68,9 @@ class Summaries:
         index = self.index
         plain = callee.replace("().", ".").removesuffix("()")
         owner, _, method = plain.rpartition(".")
-        if method in ("save", "delete") and index.model_kind(owner) == "django":
+        if method in ("save", "delete") and (
+            owner in _DJANGO_MODEL_BASES or index.model_kind(owner) == "django"
+        ):
             self._made[plain] = Effect.WRITE.value  # Django's own Model.save: one statement
             self._made_witness[plain] = {
                 str(Effect.WRITE.value): f"`{method}()` of model `{owner}`"
@@ -88,7 +92,7 @@ class Summaries:
             )
         if found is not None:
             return found
-        overrides = index._overrides(callee, index._subclasses)
+        overrides = index._overrides(callee, index._subclasses) if owner in index.classes else []
         if overrides:  # a stub in the base (nothing to summarise): what subclasses do
             self._made.setdefault(plain, 0)
             self._made_witness.setdefault(plain, {})
