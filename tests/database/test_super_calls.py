@@ -58,3 +58,5 @@ def test_super_save_is_the_bases_own_not_a_siblings(run_cli, tmp_path):
         if d["path"].endswith("jobs.py")
     )
     assert found == [(6, "TL102"), (11, "TL102")]
+    rating = next(d for d in report["diagnostics"] if d["line"] == 6)
+    assert "Django's own `Model.save()`" in rating["message"], rating["message"]

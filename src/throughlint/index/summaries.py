@@ -72,9 +72,12 @@ class Summaries:
             owner in _DJANGO_MODEL_BASES or index.model_kind(owner) == "django"
         ):
             self._made[plain] = Effect.WRITE.value  # Django's own Model.save: one statement
-            self._made_witness[plain] = {
-                str(Effect.WRITE.value): f"`{method}()` of model `{owner}`"
-            }
+            text = (
+                f"Django's own `Model.{method}()`"
+                if owner in _DJANGO_MODEL_BASES
+                else f"`{method}()` of model `{owner}`"
+            )
+            self._made_witness[plain] = {str(Effect.WRITE.value): text}
             return plain
         found = None
         client = index.client_call(callee)
