@@ -479,8 +479,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         name = _base_method(model, name)  # ``super().get(...)``: the base class's ``get``
     if isinstance(node.func, ast.Attribute) and (
         name is None
-        or name.startswith("builtins.getattr(")
-        or not project_callee(name)
+        or not project_callee(name)  # ``getattr(...)``, a library's or a builtin's value
         or _untyped_row(name.rpartition(".")[0])
     ):
         _model_method(checker, node)

@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.semantic.expressions import child_nodes, literal_int, walk_nodes
 from throughlint.semantic.loops import range_length
+from throughlint.semantic.querysets import QUERYSET_CLASS
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.loops import Loop
     from throughlint.semantic.model import SemanticModel
-from throughlint.semantic.querysets import QUERYSET_CLASS
 
 CONSTANT, SMALL, CONFIGURED, PER_REQUEST = "constant", "small", "configured", "per-request"
 UNBOUNDED, UNKNOWN = "unbounded", "unknown"

@@ -15,8 +15,10 @@ Django's.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from throughlint.semantic.model import SemanticModel
+if TYPE_CHECKING:
+    from throughlint.semantic.model import SemanticModel
 
 QUERYSET_CLASSES = frozenset({"django.db.models.QuerySet", "django.db.models.query.QuerySet"})
 QUERYSET_CLASS = "django.db.models.QuerySet"
