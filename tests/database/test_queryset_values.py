@@ -349,3 +349,84 @@ def test_a_row_reached_through_super_is_not_a_builtin_value(run_cli, tmp_path):
     )
     report = lint_json(run_cli, root, "--show-all")
     assert [(d["line"], d["code"]) for d in report["diagnostics"]] == [(9, "TL102")]
+
+
+FORM_MODELS = """\
+from django.db import models
+
+
+class VoucherSet(models.Model):
+    name = models.CharField(max_length=10)
+
+
+class Voucher(models.Model):
+    voucher_set = models.ForeignKey(VoucherSet, related_name="vouchers", on_delete=models.CASCADE)
+    name = models.CharField(max_length=10)
+"""
+
+FORMS = """\
+from django import forms
+
+from shop.models import VoucherSet
+
+
+class VoucherSetForm(forms.ModelForm):
+    class Meta:
+        model = VoucherSet
+        fields = ["name"]
+
+    def save(self, commit=True):
+        instance = super().save(commit)
+        for position, voucher in enumerate(instance.vouchers.order_by("name")):
+            voucher.name = f"{instance.name} - {position}"
+            voucher.save()
+        return instance
+
+    def rename(self):
+        for voucher in self.instance.vouchers.all():
+            voucher.name = voucher.name.upper()
+            voucher.save()
+
+
+class RenamingForm(VoucherSetForm):
+    def shout(self):
+        for voucher in self.instance.vouchers.all():
+            voucher.save()
+
+
+class PlainForm(forms.Form):
+    def save(self):
+        instance = super().save()
+        for voucher in instance.vouchers.all():
+            voucher.save()
+
+
+class ModelForm:
+    def save(self):
+        return self
+
+
+class OwnForm(ModelForm):
+    class Meta:
+        model = VoucherSet
+
+    def save(self):
+        instance = super().save()
+        for voucher in instance.vouchers.all():
+            voucher.save()
+"""
+
+
+def test_the_row_a_model_form_edits(run_cli, tmp_path):
+    """In a ``ModelForm``'s methods, ``self.instance`` and ``super().save()`` are rows of
+    ``Meta.model`` (a subclass inherits its ``Meta``); not in a plain ``Form``, nor in a
+    user's own class called ``ModelForm``."""
+    root = write_project(
+        tmp_path,
+        {"shop/__init__.py": "", "shop/models.py": FORM_MODELS, "shop/forms.py": FORMS},
+    )
+    report = lint_json(run_cli, root, "--show-all")
+    lines = FORMS.splitlines()
+    found = [(lines[d["line"] - 1].strip(), d["code"]) for d in report["diagnostics"]]
+    assert found == [("voucher.save()", "TL102")] * 3
+    assert [d["line"] for d in report["diagnostics"]] == [15, 21, 27]

@@ -13,6 +13,7 @@ from typing import Any
 from throughlint.semantic.expressions import target_names
 from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
+from throughlint.semantic.model_forms import model_form_row
 from throughlint.semantic.properties import parameter_attribute
 from throughlint.semantic.qualnames import MATERIALIZERS, canonical
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
@@ -274,6 +275,10 @@ class SemanticModel:
             func = self._resolve(node.func, depth + 1, previous)
             if func is None or func in _ANY_RESULT:
                 return None
+            if func == "builtins.super().save":
+                row = self._form_row(self._enclosing_class())
+                if row is not None:  # ``super().save()`` in a ModelForm: the row it saved
+                    return self._resolve_in_module(row, depth + 1)
             return canonical(f"{func}()")
         if isinstance(node, ast.Subscript):
             base = self._resolve(node.value, depth + 1, previous)
@@ -367,7 +372,31 @@ class SemanticModel:
         value = self.class_attributes(class_def).get(attribute)
         if isinstance(value, ast.Name):  # ``self.conn = conn``, ``conn: Connection``
             return parameter_attribute(class_def, attribute) or value
+        if value is None and attribute == "instance":
+            return self._form_row(class_def)  # a ModelForm's row
         return value
+
+    def _form_row(self, class_def: ast.ClassDef | None) -> ast.expr | None:
+        """The row a ``ModelForm`` of this file edits, spelt ``Model.objects.get()``."""
+        if class_def is None:
+            return None
+        rows = self.memo("model_form_rows")
+        if class_def not in rows:
+            rows[class_def] = model_form_row(
+                class_def,
+                lambda base: self._resolve_in_module(base, 0),
+                self._local_classes.get,
+            )
+        return rows[class_def]
+
+    def _enclosing_class(self) -> ast.ClassDef | None:
+        """The class whose method the walk is in (the nearest class scope)."""
+        scope: Scope | None = self.scope
+        while scope is not None:
+            if scope.kind is ScopeKind.CLASS:
+                return scope.node  # type: ignore[return-value]
+            scope = scope.parent
+        return None
 
     def instance_class(self, instance: str | None) -> ast.ClassDef | None:
         """The class of this file an instance (``module.Channel()``) is made from."""
