@@ -430,3 +430,75 @@ def test_the_row_a_model_form_edits(run_cli, tmp_path):
     found = [(lines[d["line"] - 1].strip(), d["code"]) for d in report["diagnostics"]]
     assert found == [("voucher.save()", "TL102")] * 3
     assert [d["line"] for d in report["diagnostics"]] == [15, 21, 27]
+
+
+def _refined_view(count: int) -> str:
+    letters = [f"p{number}" for number in range(count)]
+    lines = [
+        "from shop.models import Order",
+        "",
+        "",
+        f"def search(request, {', '.join(letters)}):",
+        "    orders = Order.objects.all()",
+    ]
+    for letter in letters:
+        lines += [f"    if {letter}:", f"        orders = orders.filter(total={letter})"]
+    lines += ["    for order in orders:", "        order.save()", ""]
+    return "\n".join(lines)
+
+
+def test_a_search_view_with_many_optional_filters(run_cli, tmp_path):
+    """Each refinement is one step from the one before, whatever the chain's length, up
+    to 64 of them (found by an adversarial test: ten stopped resolving)."""
+    views = {12: "shop/twelve.py", 64: "shop/many.py", 200: "shop/too_many.py"}
+    files = {"shop/__init__.py": "", "shop/models.py": SHOP_MODELS}
+    files.update({path: _refined_view(count) for count, path in views.items()})
+    report = lint_json(run_cli, write_project(tmp_path, files))
+    flagged = sorted(d["path"] for d in report["diagnostics"])
+    assert flagged == ["shop/many.py", "shop/twelve.py"]
+    assert report["summary"]["errors"] == []
+
+
+OWN_ZIP = """\
+from shop.models import Order
+
+
+def own_zip(request):
+    def zip(rows, others):
+        return [(row, other) for row in rows for other in others]
+
+    for order, total in zip(Order.objects.all(), range(30)):
+        print(order, Order.objects.get(pk=total))
+"""
+
+
+def test_a_zip_of_the_users_own_is_not_sized_by_its_shortest_argument(run_cli, tmp_path):
+    root = write_project(
+        tmp_path,
+        {"shop/__init__.py": "", "shop/models.py": SHOP_MODELS, "shop/views.py": OWN_ZIP},
+    )
+    report = lint_json(run_cli, root, "--show-all")
+    sizes = [d["input_size"] for d in report["diagnostics"]]
+    assert sizes and "constant" not in sizes
+
+
+NOT_AN_ADMIN = """\
+from shop.models import Order
+
+
+def export(modeladmin, request, queryset):
+    for order in Order.objects.all():
+        order.save()
+"""
+
+
+def test_the_admin_action_signature_is_cold_only_in_django_code(run_cli, tmp_path):
+    """Without a Django import, ``(modeladmin, request, queryset)`` says nothing about
+    where the code runs."""
+    root = write_project(
+        tmp_path,
+        {"shop/__init__.py": "", "shop/models.py": SHOP_MODELS, "shop/export.py": NOT_AN_ADMIN},
+    )
+    report = lint_json(run_cli, root, "--show-all")
+    kinds = [d["path_kind"] for d in report["diagnostics"]]
+    assert kinds and all(not (kind or "").startswith("cold: admin") for kind in kinds)

@@ -553,7 +553,8 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
                 return False
             count = range_length(*bounds)  # type: ignore[arg-type]
             return count is not None and count <= _SMALL_RANGE
-        if node.func.id == "zip" and node.args:  # as long as its shortest argument
+        if node.func.id == "zip" and node.args and model.lookup("zip") is None:
+            # the builtin ``zip`` is as long as its shortest argument
             return any(_constant(model, arg, depth + 1) for arg in node.args)
         if node.func.id in _WRAPPERS and node.args and not node.keywords:
             return all(_constant(model, arg, depth + 1) for arg in node.args)

@@ -24,6 +24,8 @@ _BUILTINS = frozenset(dir(builtins))
 # its rows) takes about 16 steps; the bound stops cycles (``a = b; b = a``)
 _MAX_DEPTH = 32
 _ITEMS_DEPTH = 12
+# rebindings that read the name (``qs = qs.filter(...)``) followed back at most this far
+_MAX_REFINEMENTS = 64
 # calls whose result is whatever their arguments make it: not the module's own value
 # (``reduce(operator.or_, querysets)`` is a queryset, not something ``functools`` made)
 _ANY_RESULT = frozenset({"functools.reduce", "copy.copy", "copy.deepcopy"})
@@ -252,15 +254,15 @@ class SemanticModel:
         return name
 
     def _resolve(
-        self, node: ast.expr | None, depth: int, previous: Binding | None = None
+        self, node: ast.expr | None, depth: int, previous: tuple[str, str] | None = None
     ) -> str | None:
-        """``previous``: what the chain's own name stood for before a rebinding that reads
-        it (``qs = qs.filter(...)``): the name inside the chain is that earlier value."""
+        """``previous``: a name and what it stood for before a rebinding that reads it
+        (``qs = qs.filter(...)``): the name inside the chain is that earlier value."""
         if node is None or depth > _MAX_DEPTH:
             return None
         if isinstance(node, ast.Name):
-            if previous is not None and node.id == previous.name:
-                return self._resolve_binding(previous, depth + 1)
+            if previous is not None and node.id == previous[0]:
+                return previous[1]
             return self._resolve_name(node.id, depth)
         if isinstance(node, ast.Attribute):
             base = self._resolve(node.value, depth + 1, previous)
@@ -307,11 +309,31 @@ class SemanticModel:
         if kind is BindingKind.LOOP_VARIABLE:
             value = self._resolve(self._items_of(binding.value, depth), depth + 1)
             return f"{value}[]" if value is not None else None
-        value = self._resolve(binding.value, depth + 1, binding.previous)
+        value = (
+            self._resolve_refined(binding, depth)
+            if binding.previous is not None
+            else self._resolve(binding.value, depth + 1)
+        )
         if value is None:
             return None
         if kind is BindingKind.PARAMETER:
             return canonical(f"{value}()")
+        return value
+
+    def _resolve_refined(self, binding: Binding, depth: int) -> str | None:
+        """A chain of rebindings that each read the name (``qs = qs.filter(...)`` under
+        a dozen ``if``s), resolved from the first binding forward, one step each: the
+        chain's length does not count against the resolution bound, only against
+        ``_MAX_REFINEMENTS`` (past it, nothing)."""
+        chain = [binding]
+        while chain[-1].previous is not None:
+            if len(chain) > _MAX_REFINEMENTS:
+                return None
+            chain.append(chain[-1].previous)  # type: ignore[arg-type]
+        value = self._resolve_binding(chain.pop(), depth + 1)
+        while chain and value is not None:
+            step = chain.pop()
+            value = self._resolve(step.value, depth + 1, (step.name, value))
         return value
 
     def _items_of(self, iterable: ast.expr, depth: int) -> ast.expr:

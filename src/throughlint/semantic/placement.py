@@ -170,9 +170,11 @@ def code_kind(
     classes: list[ast.ClassDef],
     file_cold: str,
     script: frozenset[str] = frozenset(),
+    django: bool = False,
 ) -> str:
     """Where the code at this point of the walk runs (see the module docstring);
-    ``script``: the functions a ``__main__`` guard calls (``script_entries``)."""
+    ``script``: the functions a ``__main__`` guard calls (``script_entries``); ``django``:
+    the module imports Django (an admin action is Django's)."""
     if file_cold:
         return file_cold
     if function is None:
@@ -183,7 +185,7 @@ def code_kind(
     for base in bases:
         if base in _COLD_BASES:
             return _COLD_BASES[base]
-    if _admin_action(function):
+    if django and _admin_action(function):
         return "cold: admin action"
     if _is_hot(function, decorators, bases):
         return HOT
