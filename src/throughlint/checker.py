@@ -363,14 +363,13 @@ class Checker:
         key = (model.function, model.classes[-1] if model.classes else None)
         kind = self._kinds.get(key)
         if kind is None:  # the bases and decorators read once, not once per question
-            django = any(module.startswith("django") for module in model.imported_modules)
             kind = self._kinds[key] = code_kind(
                 self.source.path,
                 model.function,
                 model.classes,
                 self._file_kind,
                 self._script,
-                django=django,
+                django=model.imports_django,
             )
         return kind
 

@@ -708,7 +708,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
             "django",
             api=f"obj.{method}()",
             confidence=HEURISTIC,
-            named=_imports_django(model),
+            named=model.imports_django,
         )
     return None
 
@@ -960,10 +960,6 @@ def _related_rows(name: str, depth: int, at_least: int = 1) -> bool:
 
 
 _SINGLE_OBJECT = frozenset({"get", "first", "last", "latest", "earliest", "create"})
-
-
-def _imports_django(model: SemanticModel) -> bool:
-    return any(module.startswith("django") for module in model.imported_modules)
 
 
 def _sqlalchemy(call: ast.Call, method: str, receiver_node: ast.expr) -> DbCall | None:

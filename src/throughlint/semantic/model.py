@@ -236,6 +236,11 @@ class SemanticModel:
         package = package[: max(len(package) - level, 0)]
         return ".".join([*package, module] if module else package)
 
+    @property
+    def imports_django(self) -> bool:
+        """The module has imported from Django so far in the walk."""
+        return any(module.startswith("django") for module in self.imported_modules)
+
     def lookup(self, name: str) -> Binding | None:
         return self.scope.lookup(name)
 

@@ -57,4 +57,4 @@ def admin_queryset(
     positional = [*function.args.posonlyargs, *function.args.args]
     if len(positional) < 2 or positional[-1] is not argument or positional[-2].arg != "request":
         return False
-    return any(module.startswith("django") for module in model.imported_modules)
+    return model.imports_django
