@@ -277,6 +277,22 @@ def _remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> Re
     client, chain = _split_client(name)
     if client is None:  # ``django_redis`` linting itself: its own names, typed by use
         return _typed_receiver(model, call)
+    return _client_call(client, chain, method)
+
+
+def named_client_call(name: str) -> RemoteCall | None:
+    """The round trip of a method called on a library client, by the call's resolved name
+    alone (``redis.Redis().get``, ``django.core.cache.cache.get``): for names the project
+    index rewrites (a client a module of the project binds or re-exports)."""
+    if name.startswith("django.core.cache."):
+        return _django_cache(name)
+    client, chain = _split_client(name)
+    if client is None:
+        return None
+    return _client_call(client, chain, name.rpartition(".")[2])
+
+
+def _client_call(client: str, chain: tuple[str, ...], method: str) -> RemoteCall | None:
     if client in REDIS_CLIENTS or client in ASYNC_REDIS_CLIENTS:
         return _redis(client, chain, method)
     if client in HTTP_CLIENTS:
@@ -406,6 +422,12 @@ _ROOT_PACKAGES: frozenset[str] = frozenset(
 
 # first segments of every client name: most calls are rejected by one set lookup
 _CLIENT_ROOTS: frozenset[str] = frozenset(client.split(".", 1)[0] for client in _ALL_CLIENTS)
+
+
+def client_library(name: str) -> bool:
+    """``name`` (a dotted name) is in a package whose clients make round trips
+    (``redis``, ``boto3``, ``elasticsearch``...)."""
+    return name.split(".", 1)[0] in _CLIENT_ROOTS
 
 
 def _split_client(name: str) -> tuple[str | None, tuple[str, ...]]:

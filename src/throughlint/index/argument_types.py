@@ -307,10 +307,12 @@ class ArgumentTypes:
     def _callees(self, index: ProjectIndex, function: str) -> list[str]:
         """The callee names of the project's call sites that stand for ``function``
         (``app.Store().put`` for ``app.Store.put``, ``app.Store`` for its ``__init__``)."""
-        short = function.rsplit(".", 1)[-1]
+        owner, _, short = function.rpartition(".")
+        if short == "__init__":
+            return self._constructions(index, owner, function)
         candidates = self._callees_by_short().get(short, ())
-        if short == "__init__" or any(c.startswith(UNSEEN) for c in candidates):
-            return []  # a constructor, or a method called on a receiver of unknown type
+        if any(c.startswith(UNSEEN) for c in candidates):
+            return []  # a method called on a receiver of unknown type
         found = []
         package = function.split(".", 1)[0]
         for callee in candidates:
@@ -320,6 +322,22 @@ class ArgumentTypes:
             elif key is None and callee.split(".", 1)[0] == package:
                 return []  # a name of the project that stands for no known function: a
                 # re-export, or a method of a class the index does not see, maybe this one
+        return found
+
+    def _constructions(self, index: ProjectIndex, owner: str, function: str) -> list[str]:
+        """The call sites of class ``owner`` that run its ``__init__`` (``function``):
+        none when a subclass of the project may run it too (its own sites, and its
+        ``super().__init__(...)``, pass other values), or when the class is handed on as
+        a value (a factory's callers are not seen)."""
+        if owner not in index.classes or index._subclasses.get(owner) or owner in self.passed:
+            return []
+        found = []
+        for callee in self._callees_by_short().get(owner.rsplit(".", 1)[-1], ()):
+            key = _key(index, callee, function)
+            if key == function:
+                found.append(callee)
+            elif key is None and callee.split(".", 1)[0] == owner.split(".", 1)[0]:
+                return []  # a name of the project that stands for no known function
         return found
 
 

@@ -1,7 +1,7 @@
 """What an attribute of a project object holds, followed across modules
 (``attribute_values``): the index types a receiver such as ``self.session`` or
 ``current_app.appbuilder.session`` by replacing, step by step, the longest part of it
-that a project fact spells otherwise, until a database API value is reached.
+that a project fact spells otherwise, until a database API value or a client is reached.
 
 Walk side, two kinds of facts per file (``name -> value``, both resolved names):
 
@@ -14,8 +14,14 @@ Walk side, two kinds of facts per file (``name -> value``, both resolved names):
 - an attribute a class of the file binds on ``self`` in one place only, to a call of a
   project function or method (``self.cache = self.get_cache()``):
   ``app.m.Broker().cache`` -> ``app.m.Broker().get_cache()`` (``index/facts.py``);
+- an attribute a class of the file binds on ``self`` only to an unannotated parameter
+  (``self.client = client``): ``app.m.Store().client`` -> ``app.m.Store.__init__@0:client``,
+  which the index types from every call site (``index/argument_types.py``);
 - a function of the file whose return annotation names a class of the project
-  (``def get_broker() -> Broker``): ``app.m.get_broker()`` -> ``app.m.Broker()``.
+  (``def get_broker() -> Broker``): ``app.m.get_broker()`` -> ``app.m.Broker()``;
+- at a module's top level, a client it builds (``r = redis.Redis()``: ``app.clients.r``
+  -> ``redis.Redis()``) or a client library it imports, which other modules may import
+  from it (``try: import redis`` in ``app._compat``: ``app._compat.redis`` -> ``redis``).
 
 Two values for one name (another return, another file) leave the name unknown.
 """

@@ -36,7 +36,7 @@ from throughlint.effects.database import (
     sql_text,
     sql_verb,
 )
-from throughlint.effects.remote import SHARED_CLIENTS
+from throughlint.effects.remote import SHARED_CLIENTS, client_library
 from throughlint.index import attribute_values
 from throughlint.index.argument_types import (
     argument_types_json,
@@ -60,7 +60,9 @@ from throughlint.semantic.expressions import (
 from throughlint.semantic.guards import argument_spec, call_guard, parameters
 from throughlint.semantic.input_size import argument_size, join
 from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
+from throughlint.semantic.passed_values import passed_attribute_call
 from throughlint.semantic.queries import iterated_query_chain, prefetched
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
@@ -483,6 +485,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         or _untyped_row(name.rpartition(".")[0])
     ):
         _model_method(checker, node)
+    if name is None and function is not None:  # ``self.client.get(k)``, ``self.client = client``
+        name = passed_attribute_call(model, node)
     if not project_callee(name):
         return
     facts: FileFacts = checker.index_facts  # type: ignore[assignment]
@@ -813,7 +817,9 @@ def record_property_value(checker: Checker, node: ast.AST) -> None:
 def record_attribute_call(checker: Checker, node: ast.AST) -> None:
     """``self.cache = self.get_cache()`` in a method: what the attribute of an instance
     holds is what that project call returns (``index/attribute_values.py``;
-    ``get_broker().cache.get(k)`` in another module reaches the cache through it). Every
+    ``get_broker().cache.get(k)`` in another module reaches the cache through it).
+    ``self.client = client``, ``client`` an unannotated parameter: what the method's
+    callers pass (``app.Store.__init__@0:client``, typed by ``index/argument_types``). Every
     binding of the attribute in the class is recorded: two different values (or one that
     is not a project call) leave it unknown. Seen in the walk, not by walking each class
     again."""
@@ -841,6 +847,10 @@ def record_attribute_call(checker: Checker, node: ast.AST) -> None:
             continue
         name = call_name(model, class_def, value)
         found = attribute_values.kept(f"{owner}().{target.attr}", name)
+        if found is None and isinstance(value, ast.Name):  # ``self.client = client``
+            found = attribute_values.kept(
+                f"{owner}().{target.attr}", parameter_origin(model, value)
+            )
         if found is None or not project_callee(found[1]):
             found = (f"{owner}().{target.attr}", attribute_values.UNKNOWN)
         attribute_values.record(known, found)
@@ -894,6 +904,45 @@ def record_attribute_set(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, ast.Assign)
     found = attribute_values.attribute_set(checker.semantic, node)
     attribute_values.record(checker.index_facts.attribute_values, found)  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.Import, ast.ImportFrom, ast.Assign)
+def record_module_client(checker: Checker, node: ast.AST) -> None:
+    """What a module binds at its top level that other modules may import and call a
+    client's methods on (``index/attribute_values.py``): a client it builds
+    (``r = redis.Redis()``: ``app.clients.r`` -> ``redis.Redis()``), or a client library
+    it re-exports (``try: import redis``: ``app._compat.redis`` -> ``redis``)."""
+    model = checker.semantic
+    if model.function_name is not None or model.classes:
+        return
+    known = checker.index_facts.attribute_values  # type: ignore[union-attr]
+    for bound, value in _module_bindings(model, node):
+        if value is not None and client_library(value):
+            attribute_values.record(known, attribute_values.kept(f"{model.module}.{bound}", value))
+
+
+def _module_bindings(model, node: ast.AST) -> list[tuple[str, str | None]]:
+    """(name bound, what it is) of an import or a one-name assignment of a call."""
+    if isinstance(node, ast.Import):
+        return [
+            (alias.asname, alias.name) if alias.asname else (alias.name.split(".")[0],) * 2
+            for alias in node.names
+        ]
+    if isinstance(node, ast.ImportFrom):
+        if node.level or node.module is None:
+            return []  # the project's own modules
+        return [
+            (alias.asname or alias.name, f"{node.module}.{alias.name}")
+            for alias in node.names
+            if alias.name != "*"
+        ]
+    assert isinstance(node, ast.Assign)
+    target = node.targets[0]
+    if len(node.targets) != 1 or not isinstance(target, ast.Name):
+        return []
+    if not isinstance(node.value, ast.Call):
+        return []
+    return [(target.id, model.resolve(node.value))]
 
 
 @COLLECTOR.on(ast.Return)

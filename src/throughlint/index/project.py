@@ -14,6 +14,7 @@ from throughlint.effects.kinds import Effect
 from throughlint.effects.remote import (
     RemoteCall,
     client_method_call,
+    named_client_call,
     remote_client_kinds,
     shared_client_call,
 )
@@ -22,6 +23,7 @@ from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.guards import RECEIVER_STATE, holds
+from throughlint.semantic.parameter_origin import split_origin
 
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 SQLALCHEMY_BASES = frozenset(
@@ -162,6 +164,7 @@ class ProjectIndex:
         self._overridden_known: dict[str, bool] = {}  # ``overridden``
         self._overrides_known: dict[tuple, tuple[Effect, str]] = {}  # ``override_effects``
         self._fixed_calls: dict[str, set[str]] = {}
+        self._remote_clients: dict[str, tuple[RemoteCall, str] | None] = {}
         self.summaries = Summaries(self)
 
     # --- building ----------------------------------------------------------------------
@@ -241,6 +244,7 @@ class ProjectIndex:
 
     def _forget_answers(self) -> None:
         self._keys_known.clear()
+        self._remote_clients.clear()
         self._effects_known.clear()
         self._overridden_known.clear()
         self._overrides_known.clear()
@@ -667,15 +671,34 @@ class ProjectIndex:
     def remote_client_call(self, name: str) -> tuple[RemoteCall, str] | None:
         """``name`` is a call on a redis, memcache, boto3 or Elasticsearch client that a
         project function returns new (or a project class that subclasses one), such as
-        ``app.util.search_client().index``, or a shared one it hands out: (the round trip,
-        the factory's short name). Also through what project attributes hold and return
+        ``app.util.search_client().index``, or a shared one it hands out, or one that
+        every caller passes (a parameter, ``app.f@0:client.get``, or an attribute bound to
+        one, ``self.client = client``): (the round trip, where the client comes from:
+        "from `search_client()`"). Also through what project attributes hold and return
         annotations say (``get_broker().cache.get`` -> ``Broker().get_cache().get``)."""
+        if name in self._remote_clients:
+            return self._remote_clients[name]
+        self._remote_clients[name] = None  # a passed value that leads back here: untyped
         found = self._remote_client_call(name)
         if found is None:
-            found = self.attribute_values.follow(name, self._remote_client_call)
+            found = self.attribute_values.follow(name, self._rewritten_client_call)
+            if found is not None and not found[1]:  # a library client a module binds
+                found = (found[0], f"from `{name.rpartition('.')[0]}`")
+        self._remote_clients[name] = found
         return found
 
+    def _rewritten_client_call(self, name: str) -> tuple[RemoteCall, str] | None:
+        """``remote_client_call`` of a rewritten name, which may now be a library client's
+        own (``app.clients.r.get`` -> ``redis.Redis().get``; no source: the caller names
+        the original)."""
+        remote = named_client_call(name)
+        if remote is not None:
+            return remote, ""
+        return self._remote_client_call(name)
+
     def _remote_client_call(self, name: str) -> tuple[RemoteCall, str] | None:
+        if "@" in name:
+            return self._passed_client_call(name)
         factory, found, method = name.rpartition("().")
         if not found or not factory or self._function_key(name) is not None:
             return None
@@ -685,7 +708,27 @@ class ProjectIndex:
             key = self._function_key(factory, self.handles)
             handle = self.handles.get(key) if key is not None else None
             remote = shared_client_call(handle, method) if handle is not None else None
-        return (remote, factory.rsplit(".", 1)[-1]) if remote is not None else None
+        return (remote, f"from `{factory.rsplit('.', 1)[-1]}()`") if remote is not None else None
+
+    def _passed_client_call(self, origin: str) -> tuple[RemoteCall, str] | None:
+        """A call on a parameter's value (``app.f@0:client.get``): typed by what every
+        caller of the function passes (``redis.Redis()``), a library client or a value
+        that ``remote_client_call`` types in turn."""
+        parts = split_origin(origin)
+        if parts is None:
+            return None
+        function, _, parameter, _ = parts
+        passed = self.argument_types.value(self, origin)
+        if passed is None or "@" in passed:
+            return None
+        remote = named_client_call(passed)
+        if remote is None:
+            typed = self.remote_client_call(passed)
+            remote = typed[0] if typed is not None else None
+        if remote is None:
+            return None
+        owner = function.removesuffix(".__init__").rsplit(".", 1)[-1]
+        return remote, f"that every caller of `{owner}()` passes as `{parameter}`"
 
     def _client_base(self, name: str, kinds: frozenset[str], depth: int) -> str | None:
         record = self.classes.get(name)

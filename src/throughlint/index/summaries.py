@@ -91,7 +91,7 @@ class Summaries:
             found = plain
             self._made[plain] = self._made.get(plain, 0) | _REMOTE
             self._made_witness.setdefault(plain, {})[str(_REMOTE)] = (
-                f"the {remote[0].client} client from `{remote[1]}()`"
+                f"the {remote[0].client} client {remote[1]}"
             )
         if found is not None:
             return found

@@ -86,7 +86,9 @@ from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import describe_loop
+from throughlint.semantic.passed_values import passed_client_call
 from throughlint.semantic.per_call import broadcast, stops_on_result, takes_group
+from throughlint.semantic.scope import BindingKind
 from throughlint.semantic.types import attribute_factory
 
 RULE = Rule(
@@ -266,7 +268,7 @@ def check(checker, node: ast.Call) -> None:
         return
     remote = remote_call(model, node, checker.settings)
     if remote is None:
-        name = factory_client_call(model, node)
+        name = factory_client_call(model, node) or passed_client_call(model, node)
         if name is not None and _in_project(checker, name) and _per_item(model, loop, node):
             add_pending(
                 checker,
@@ -297,8 +299,9 @@ def check(checker, node: ast.Call) -> None:
 def factory_client_call(model, node: ast.Call) -> str | None:
     """``self.es.delete`` resolved to ``app.util.es_client().delete`` (or
     ``app.get_broker().cache.get``): a method with a batch form called on what a project
-    function (or class) returns, or an attribute of it; whether that is a client only the
-    index can say."""
+    function (or class) returns, or an attribute of it, or on a value another module of
+    the project binds (``app.clients.r.get``); whether that is a client only the index
+    can say."""
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
         return None
@@ -306,9 +309,22 @@ def factory_client_call(model, node: ast.Call) -> str | None:
     if name is None:
         factory = attribute_factory(model, func.value)  # ``self.cache = self.get_cache()``
         name = f"{factory}.{func.attr}" if factory is not None else None
-    if name is None or "()." not in name or not name.endswith(f".{func.attr}"):
-        return None  # not a call on what a project call returns
+    if name is None or not name.endswith(f".{func.attr}"):
+        return None
+    if "()." not in name and not _imported(model, func.value):
+        return None  # not a call on what a project call returns or a module binds
     return name if project_callee(name) else None
+
+
+def _imported(model, node: ast.expr) -> bool:
+    """``r`` of ``from app.clients import r``, or ``clients.r``: a value another module
+    binds (the index knows whether it is a client)."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return False
+    binding = model.lookup(node.id)
+    return binding is not None and binding.kind is BindingKind.IMPORT
 
 
 def _in_project(checker, name: str) -> bool:
@@ -339,11 +355,11 @@ def check_factory_client(index, pending: dict) -> list:
     found = index.remote_client_call(pending["callee"])
     if found is None or found[0].batch is None:
         return []
-    remote, factory = found
+    remote, source = found
     return [
         (
             f"`{pending['text']}()` makes one {remote.client} round trip per item of "
-            f"{pending['loop']} (a client from `{factory}()`): N round trips; use "
+            f"{pending['loop']} (a client {source}): N round trips; use "
             f"{remote.batch}",
             None,
             None,

@@ -246,7 +246,7 @@ def attribute_call(model: SemanticModel, class_def: ast.ClassDef, attr: str) -> 
     """The resolved call ``self.<attr>`` is bound to, when every binding of it in the
     class is that same call (``self.get_cache()`` spelt ``mod.Class().get_cache()``, as
     the method's own class would resolve it, from wherever it is asked)."""
-    values = _self_assignments(class_def).get(attr, [])
+    values = self_assignments(class_def).get(attr, [])
     names = {call_name(model, class_def, value) for value in values}
     if len(names) != 1:
         return None
@@ -289,7 +289,7 @@ def _assigned_values(model: SemanticModel, expr: ast.expr) -> list[ast.expr]:
         binding = model.lookup(expr.value.id)
         if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
             return []
-        return _self_assignments(binding.owner).get(expr.attr, [])
+        return self_assignments(binding.owner).get(expr.attr, [])
     if isinstance(expr, ast.Name):
         binding = model.lookup(expr.id)
         if binding is not None and binding.value is not None:
@@ -297,7 +297,8 @@ def _assigned_values(model: SemanticModel, expr: ast.expr) -> list[ast.expr]:
     return []
 
 
-def _self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
+def self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
+    """The values bound to each ``self.attr`` / ``cls.attr`` in the class (every branch)."""
     return _class_uses(class_def)[0]
 
 

@@ -1,0 +1,60 @@
+"""Receivers whose type only the function's callers can tell, spelt for the project
+index (issue 12, classes 1 and 3): ``client.delete(k)`` with ``client`` an unannotated
+parameter (``app.drop@0:client.delete``), and ``self.client.delete(k)`` where the class
+binds ``self.client`` to a parameter (``app.Store().client.delete``, which the index
+follows to ``app.Store.__init__@0:client`` and types from every call site of
+``Store(...)``)."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from throughlint.effects.remote import BATCHABLE_METHODS
+from throughlint.semantic.parameter_origin import parameter_origin
+from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.types import self_assignments
+
+if TYPE_CHECKING:
+    from throughlint.semantic.model import SemanticModel
+
+
+def passed_client_call(model: SemanticModel, node: ast.Call) -> str | None:
+    """A method with a batch form called on a value the function's callers pass, spelt
+    for the index; None for any other call."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
+        return None
+    origin = parameter_origin(model, func.value) or parameter_attribute(model, func.value)
+    return f"{origin}.{func.attr}" if origin is not None else None
+
+
+def passed_attribute_call(model: SemanticModel, node: ast.Call) -> str | None:
+    """``self.client.get(k)`` (a method with a batch form) where the class binds
+    ``self.client`` only to names, spelt ``app.Store().client.get``: a callee for the
+    index's summaries (``Store.get`` makes a round trip once the index types ``client``)."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
+        return None
+    origin = parameter_attribute(model, func.value)
+    return f"{origin}.{func.attr}" if origin is not None else None
+
+
+def parameter_attribute(model: SemanticModel, node: ast.expr) -> str | None:
+    """``self.<attr>`` in a method of a class of this file that binds it only to names
+    (``self.client = client``; the index keeps the ones that are parameters), spelt as
+    the index keys what the class binds (``app.Store().client``); else None."""
+    if not (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and model.classes
+        and model.function in model.classes[-1].body
+    ):
+        return None
+    binding = model.lookup(node.value.id)
+    if binding is None or binding.kind is not BindingKind.SELF:
+        return None
+    values = self_assignments(model.classes[-1]).get(node.attr)
+    if not values or not all(isinstance(value, ast.Name) for value in values):
+        return None
+    return ".".join([model.module, *(c.name for c in model.classes)]) + f"().{node.attr}"

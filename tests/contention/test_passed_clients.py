@@ -1,0 +1,189 @@
+"""TL401 on a client that the function's callers pass (issue 12, classes 1 and 3): a
+parameter, or an attribute the class binds to a constructor parameter
+(``self.client = client``), typed through the project index by what every call site
+passes. A site that passes something else, a subclass that may run the same
+``__init__``, or a class handed on as a value leave it untyped. Run through the real
+CLI, with the callers in another module."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+STORE = """\
+class Store:
+    def __init__(self, client, name):
+        self.client = client
+        self.name = name
+
+    def get(self, key):
+        return self.client.get(key)
+
+    def get_many(self, keys):
+        return [self.get(key) for key in keys]  # TL401
+
+    def drop(self, keys):
+        for key in keys:
+            self.client.delete(key)  # TL401
+
+    def drop_all(self, keys):
+        self.client.delete(*keys)
+
+
+def expire_each(conn, keys):
+    for key in keys:
+        conn.expire(key, 60)  # TL401
+"""
+
+REDIS_CALLERS = """\
+import redis
+
+from app.store import Store, expire_each
+
+
+def make(url):
+    return Store(redis.Redis.from_url(url), "main")
+
+
+def tidy(keys):
+    expire_each(redis.Redis(), keys)
+"""
+
+# a pipeline buffers its commands: no round trip per key
+PIPELINE_CALLERS = """\
+import redis
+
+from app.store import Store, expire_each
+
+
+def make(url):
+    return Store(redis.Redis.from_url(url).pipeline(), "main")
+
+
+def tidy(keys):
+    expire_each(redis.Redis().pipeline(), keys)
+"""
+
+# one site passes a plain dict: the parameter has no single type
+MIXED_CALLERS = """\
+import redis
+
+from app.store import Store, expire_each
+
+
+def make(url):
+    return Store(redis.Redis.from_url(url), "main")
+
+
+def local():
+    return Store({}, "memory")
+
+
+def tidy(keys):
+    expire_each(redis.Redis(), keys)
+    expire_each({}, keys)
+"""
+
+# a subclass may run the same ``__init__`` with its own arguments; the function is
+# handed on as a value, so its callers are not all seen
+SUBCLASS_CALLERS = """\
+import redis
+
+from app.store import Store, expire_each
+
+
+class LocalStore(Store):
+    pass
+
+
+def make(url):
+    return Store(redis.Redis.from_url(url), "main")
+
+
+def local():
+    return LocalStore({}, "memory")
+
+
+def tidy(keys):
+    expire_each(redis.Redis(), keys)
+
+
+def hooks(register):
+    register(expire_each)
+"""
+
+# the user's own class called Redis: no round trip is made
+OWN_REDIS_CALLERS = """\
+from app.store import Store, expire_each
+
+
+class Redis:
+    def get(self, key):
+        return key
+
+    def delete(self, key):
+        return key
+
+    def expire(self, key, seconds):
+        return key
+
+
+def make():
+    return Store(Redis(), "main")
+
+
+def tidy(keys):
+    expire_each(Redis(), keys)
+"""
+
+
+def _lint(run_cli, tmp_path, callers: str, store: str = STORE) -> list[int]:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "store.py").write_text(textwrap.dedent(store))
+    (package / "callers.py").write_text(textwrap.dedent(callers))
+    done = run_cli(
+        "--isolated", "--no-cache", "--format", "json", "--select", "TL401", "--show-all", "."
+    )
+    assert done.returncode in (0, 1), done.stderr
+    diagnostics = json.loads(done.stdout)["diagnostics"]
+    return [d for d in diagnostics if d["path"] == "app/store.py"]
+
+
+def _expected(store: str = STORE) -> list[int]:
+    return [n for n, line in enumerate(store.splitlines(), 1) if line.endswith("# TL401")]
+
+
+def test_clients_the_callers_pass_are_typed(run_cli, tmp_path):
+    found = _lint(run_cli, tmp_path, REDIS_CALLERS)
+    assert [d["line"] for d in found] == _expected()
+    assert all(d["confidence"] == "typed" for d in found)
+    by_line = {d["line"]: d["message"] for d in found}
+    drop, expire = _expected()[1:]
+    assert "one redis round trip per item of the loop over `keys`" in by_line[drop]
+    assert "a client that every caller of `Store()` passes as `client`" in by_line[drop]
+    assert "every caller of `expire_each()` passes as `conn`" in by_line[expire]
+    helper = by_line[_expected()[0]]
+    assert "`self.get()` makes a remote call" in helper
+    assert "the redis client that every caller of `Store()` passes" in helper
+
+
+@pytest.mark.parametrize(
+    "callers",
+    [
+        pytest.param(PIPELINE_CALLERS, id="good-a-pipeline-buffers"),
+        pytest.param(MIXED_CALLERS, id="near-miss-another-site-passes-a-dict"),
+        pytest.param(SUBCLASS_CALLERS, id="near-miss-subclass-and-function-as-value"),
+        pytest.param(OWN_REDIS_CALLERS, id="own-redis-shadowing"),
+    ],
+)
+def test_untyped_or_buffered_clients_stay_quiet(run_cli, tmp_path, callers):
+    assert _lint(run_cli, tmp_path, callers) == []
+
+
+def test_no_caller_in_the_project_leaves_it_untyped(run_cli, tmp_path):
+    # a library's public API: nothing says what its users pass
+    assert _lint(run_cli, tmp_path, "VALUE = 1\n") == []
