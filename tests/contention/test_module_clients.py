@@ -141,5 +141,15 @@ def test_messages_name_where_the_client_comes_from(run_cli, tmp_path):
     assert "`mget`" in messages[read_module]
 
 
+def test_a_module_value_bound_again_is_untyped(run_cli, tmp_path):
+    rebound = CLIENTS + "r = {}\n"
+    unconditional = "import redis\n\nredis = None\n"
+    work = WORK.replace("  # TL401", "")
+    found = _lint(
+        run_cli, tmp_path, {"clients.py": rebound, "_compat.py": unconditional, "work.py": work}
+    )
+    assert found == {}
+
+
 def test_own_module_called_redis_shadows(run_cli, tmp_path):
     assert _lint(run_cli, tmp_path, {"redis.py": OWN_REDIS, "work.py": OWN_WORK}) == {}

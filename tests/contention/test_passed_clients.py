@@ -139,6 +139,57 @@ def tidy(keys):
 """
 
 
+# the class builds itself around a pipeline: those sites pass no client of one type
+SELF_BUILT_STORE = STORE.replace(
+    """    def drop_all(self, keys):""",
+    """    def buffered(self):
+        return type(self)(self.client.pipeline(), self.name)
+
+    def also_buffered(self):
+        return self.__class__(self.client.pipeline(), self.name)
+
+    def drop_all(self, keys):""",
+).replace("  # TL401", "")
+SELF_BUILT_STORE = SELF_BUILT_STORE.replace(
+    "        conn.expire(key, 60)", "        conn.expire(key, 60)  # TL401"
+)
+
+# the project's own module called ``redis``, with its own in-memory ``Redis``
+OWN_REDIS_MODULE = """\
+class Redis:
+    def get(self, key):
+        return key
+
+    def delete(self, key):
+        return key
+
+    def expire(self, key, seconds):
+        return key
+"""
+
+# a chain of helpers each handing the client on, defined callee first: the answer for
+# a helper must not depend on which parameter the index was asked about first. The
+# index follows callers of callers 6 deep, so the last helper stays untyped.
+CHAIN = (
+    "".join(
+        f"""
+def step{n}(client, keys):
+    for key in keys:
+        client.delete(key){"  # TL401" if n < 7 else ""}
+    {f"step{n + 1}(client, keys)" if n < 7 else "return None"}
+"""
+        for n in reversed(range(8))
+    )
+    + """
+
+def main(keys):
+    import redis
+
+    step0(redis.Redis(), keys)
+"""
+)
+
+
 def _lint(run_cli, tmp_path, callers: str, store: str = STORE) -> list[int]:
     package = tmp_path / "app"
     package.mkdir()
@@ -182,6 +233,21 @@ def test_clients_the_callers_pass_are_typed(run_cli, tmp_path):
 )
 def test_untyped_or_buffered_clients_stay_quiet(run_cli, tmp_path, callers):
     assert _lint(run_cli, tmp_path, callers) == []
+
+
+def test_constructions_through_type_of_self_count(run_cli, tmp_path):
+    found = _lint(run_cli, tmp_path, REDIS_CALLERS, SELF_BUILT_STORE)
+    assert [d["line"] for d in found] == _expected(SELF_BUILT_STORE)
+
+
+def test_own_module_called_redis_is_no_client(run_cli, tmp_path):
+    (tmp_path / "redis.py").write_text(OWN_REDIS_MODULE)
+    assert _lint(run_cli, tmp_path, REDIS_CALLERS) == []
+
+
+def test_a_chain_of_helpers_is_typed_whatever_the_order(run_cli, tmp_path):
+    found = _lint(run_cli, tmp_path, "VALUE = 1\n", CHAIN)
+    assert [d["line"] for d in found] == _expected(CHAIN)
 
 
 def test_no_caller_in_the_project_leaves_it_untyped(run_cli, tmp_path):

@@ -189,7 +189,9 @@ class ArgumentTypes:
         self.effects: dict[str, list[list[Any]]] = {}  # function -> typed effects
         self._by_short: dict[str, list[str]] | None = None
         self._passed_by_short: dict[str, list[str]] | None = None
-        self._types: dict[tuple[str, str, str], str | None] = {}
+        # (function, position, name) -> (type, the depth it was cut short at, or None)
+        self._types: dict[tuple[str, str, str], tuple[str | None, int | None]] = {}
+        self._cut = False  # a lookup under way went past ``_DEPTH``
         # in an overlay, the lists it made its own (the others are the base's, shared),
         # and the base, whose tables by short name it extends instead of building anew
         self._owned: set[str] | None = None
@@ -260,18 +262,28 @@ class ArgumentTypes:
     def parameter_type(
         self, index: ProjectIndex, function: str, position: str, name: str, depth: int = 0
     ) -> str | None:
+        """What every caller passes; remembered. An answer cut short by ``_DEPTH`` (callers
+        of callers too deep to follow) holds only for asks at that depth or deeper, so the
+        order in which parameters are asked about cannot change what a shallower ask
+        finds (each parameter is worked out at most ``_DEPTH + 2`` times)."""
         key = (function, position, name)
-        if key in self._types:
-            return self._types[key]
-        self._types[key] = None  # a recursive call passes its own parameter on: untyped
+        known = self._types.get(key)
+        if known is not None and (known[1] is None or depth >= known[1]):
+            return known[0]
+        self._types[key] = (None, None)  # a recursive call passes its own parameter on
+        outer, self._cut = self._cut, False
         found = self._parameter_type(index, function, position, name, depth)
-        self._types[key] = found
+        self._types[key] = (found, depth if self._cut else None)
+        self._cut = outer or self._cut
         return found
 
     def _parameter_type(
         self, index: ProjectIndex, function: str, position: str, name: str, depth: int
     ) -> str | None:
-        if depth > _DEPTH or self._passed(index, function):
+        if depth > _DEPTH:
+            self._cut = True
+            return None
+        if self._passed(index, function):
             return None
         callees = self._callees(index, function)
         records = [slots for callee in callees for slots in self.sites[callee]]

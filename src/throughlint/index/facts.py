@@ -695,7 +695,7 @@ def record_argument_types(checker: Checker, node: ast.Call) -> None:
     """What a call passes a project function, and database work only the index can type
     (``index/argument_types.py``)."""
     model = checker.semantic
-    name = model.resolve(node.func)
+    name = _own_class(model, node.func) or model.resolve(node.func)
     if name is None or _project_function(checker.index_facts, model, node, name):  # type: ignore[arg-type]
         record_call_site(checker, node, name)  # library callees are never typed
     record_typed_effect(checker, node)
@@ -917,8 +917,46 @@ def record_module_client(checker: Checker, node: ast.AST) -> None:
         return
     known = checker.index_facts.attribute_values  # type: ignore[union-attr]
     for bound, value in _module_bindings(model, node):
+        name = f"{model.module}.{bound}"
         if value is not None and client_library(value):
-            attribute_values.record(known, attribute_values.kept(f"{model.module}.{bound}", value))
+            attribute_values.record(known, attribute_values.kept(name, value))
+        elif name in known and not _none_fallback(model, node):
+            known[name] = attribute_values.UNKNOWN  # bound again to something else
+
+
+def _own_class(model, func: ast.expr) -> str | None:
+    """``type(self)`` or ``self.__class__`` in a method: the class it is written in (a
+    call of it is a site of that class's ``__init__``, or of a subclass's)."""
+    if isinstance(func, ast.Call):
+        if not (
+            isinstance(func.func, ast.Name)
+            and func.func.id == "type"
+            and len(func.args) == 1
+            and not func.keywords
+        ):
+            return None
+        receiver = func.args[0]
+    elif isinstance(func, ast.Attribute) and func.attr == "__class__":
+        receiver = func.value
+    else:
+        return None
+    if not isinstance(receiver, ast.Name) or not model.classes:
+        return None
+    binding = model.lookup(receiver.id)
+    if binding is None or binding.kind is not BindingKind.SELF:
+        return None
+    return ".".join([model.module, *(c.name for c in model.classes)])
+
+
+def _none_fallback(model, node: ast.AST) -> bool:
+    """``except ImportError: redis = None``: the fallback of an optional import, not
+    another value."""
+    return (
+        isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and node.value.value is None
+        and _in_fallback(model)
+    )
 
 
 def _module_bindings(model, node: ast.AST) -> list[tuple[str, str | None]]:
@@ -937,12 +975,11 @@ def _module_bindings(model, node: ast.AST) -> list[tuple[str, str | None]]:
             if alias.name != "*"
         ]
     assert isinstance(node, ast.Assign)
-    target = node.targets[0]
-    if len(node.targets) != 1 or not isinstance(target, ast.Name):
-        return []
-    if not isinstance(node.value, ast.Call):
-        return []
-    return [(target.id, model.resolve(node.value))]
+    names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if len(node.targets) != 1 or not names:
+        return [(name, None) for name in names]  # ``a = b = x``: not kept
+    value = model.resolve(node.value) if isinstance(node.value, ast.Call) else None
+    return [(names[0], value)]
 
 
 @COLLECTOR.on(ast.Return)

@@ -691,10 +691,17 @@ class ProjectIndex:
         """``remote_client_call`` of a rewritten name, which may now be a library client's
         own (``app.clients.r.get`` -> ``redis.Redis().get``; no source: the caller names
         the original)."""
-        remote = named_client_call(name)
+        remote = self._library_client_call(name)
         if remote is not None:
             return remote, ""
         return self._remote_client_call(name)
+
+    def _library_client_call(self, name: str) -> RemoteCall | None:
+        """``named_client_call`` of a library-rooted name, unless the project has a module
+        of that name (its own ``redis.py``)."""
+        if name.split(".", 1)[0] in self._project_roots():
+            return None
+        return named_client_call(name)
 
     def _remote_client_call(self, name: str) -> tuple[RemoteCall, str] | None:
         if "@" in name:
@@ -721,7 +728,7 @@ class ProjectIndex:
         passed = self.argument_types.value(self, origin)
         if passed is None or "@" in passed:
             return None
-        remote = named_client_call(passed)
+        remote = self._library_client_call(passed)
         if remote is None:
             typed = self.remote_client_call(passed)
             remote = typed[0] if typed is not None else None
