@@ -114,11 +114,8 @@ def hooks(register):
     register(expire_each)
 """
 
-# the user's own class called Redis: no round trip is made
-OWN_REDIS_CALLERS = """\
-from app.store import Store, expire_each
-
-
+# the project's own module called ``redis``, with its own in-memory ``Redis``
+OWN_REDIS_MODULE = """\
 class Redis:
     def get(self, key):
         return key
@@ -128,7 +125,13 @@ class Redis:
 
     def expire(self, key, seconds):
         return key
+"""
 
+# the user's own class called Redis: no round trip is made
+OWN_REDIS_CALLERS = (
+    "from app.store import Store, expire_each\n\n\n"
+    + OWN_REDIS_MODULE
+    + """
 
 def make():
     return Store(Redis(), "main")
@@ -137,6 +140,7 @@ def make():
 def tidy(keys):
     expire_each(Redis(), keys)
 """
+)
 
 
 # the class builds itself around a pipeline: those sites pass no client of one type
@@ -153,19 +157,6 @@ SELF_BUILT_STORE = STORE.replace(
 SELF_BUILT_STORE = SELF_BUILT_STORE.replace(
     "        conn.expire(key, 60)", "        conn.expire(key, 60)  # TL401"
 )
-
-# the project's own module called ``redis``, with its own in-memory ``Redis``
-OWN_REDIS_MODULE = """\
-class Redis:
-    def get(self, key):
-        return key
-
-    def delete(self, key):
-        return key
-
-    def expire(self, key, seconds):
-        return key
-"""
 
 # a chain of helpers each handing the client on, defined callee first: the answer for
 # a helper must not depend on which parameter the index was asked about first. The
