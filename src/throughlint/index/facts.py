@@ -836,7 +836,7 @@ def record_attribute_call(checker: Checker, node: ast.AST) -> None:
         if node.value is None:
             return
         targets, value = [node.target], node.value
-    owner = ".".join([model.module, *(c.name for c in model.classes)])
+    owner = model.class_name
     known = checker.index_facts.self_attributes  # type: ignore[union-attr]
     for target in targets:
         if not (
@@ -945,7 +945,7 @@ def _own_class(model, func: ast.expr) -> str | None:
     binding = model.lookup(receiver.id)
     if binding is None or binding.kind is not BindingKind.SELF:
         return None
-    return ".".join([model.module, *(c.name for c in model.classes)])
+    return model.class_name
 
 
 def _none_fallback(model, node: ast.AST) -> bool:
@@ -1518,7 +1518,7 @@ def _qualified(checker: Checker, name: str) -> str:
     model = checker.semantic
     if model.function_name is not None:
         return f"{model.function_name}.{name}"
-    return ".".join([model.module, *(c.name for c in model.classes), name])
+    return f"{model.class_name}.{name}"
 
 
 @COLLECTOR.on(ast.ImportFrom)
@@ -1614,7 +1614,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
             relation = _relation(model, value)
             if relation is not None:
                 relations[target.id] = relation
-    qualified = ".".join([model.module, *(c.name for c in model.classes), node.name])
+    qualified = f"{model.class_name}.{node.name}"
     if model.function_name is not None:
         qualified = f"{model.function_name}.{node.name}"
     record: dict[str, Any] = {"b": bases, "r": relations}

@@ -81,6 +81,12 @@ class SemanticModel:
     def function(self) -> ast.AST | None:
         return self.frame.function
 
+    @property
+    def class_name(self) -> str:
+        """The qualified name of the class the walk is in (``app.m.Outer.Inner``), or the
+        module's name outside classes."""
+        return ".".join([self.module, *(c.name for c in self.classes)])
+
     def hot_loop(self, include_while: bool = False) -> Loop | None:
         """The innermost enclosing loop that repeats per item (small literal loops and,
         unless asked, ``while`` loops do not count); None outside such loops."""

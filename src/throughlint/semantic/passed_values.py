@@ -57,4 +57,4 @@ def parameter_attribute(model: SemanticModel, node: ast.expr) -> str | None:
     values = self_assignments(model.classes[-1]).get(node.attr)
     if not values or not all(isinstance(value, ast.Name) for value in values):
         return None
-    return ".".join([model.module, *(c.name for c in model.classes)]) + f"().{node.attr}"
+    return f"{model.class_name}().{node.attr}"
