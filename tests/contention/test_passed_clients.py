@@ -231,6 +231,19 @@ def test_constructions_through_type_of_self_count(run_cli, tmp_path):
     assert [d["line"] for d in found] == _expected(SELF_BUILT_STORE)
 
 
+def test_own_type_function_builds_no_instance_of_the_class(run_cli, tmp_path):
+    # the module's own ``type``: ``type(self)(...)`` is not a call of ``Store``
+    store = "def type(obj):\n    return dict\n\n\n" + STORE.replace(
+        """    def drop_all(self, keys):""",
+        """    def buffered(self):
+        return type(self)(self.client.pipeline(), self.name)
+
+    def drop_all(self, keys):""",
+    )
+    found = _lint(run_cli, tmp_path, REDIS_CALLERS, store)
+    assert [d["line"] for d in found] == _expected(store)
+
+
 def test_own_module_called_redis_is_no_client(run_cli, tmp_path):
     (tmp_path / "redis.py").write_text(OWN_REDIS_MODULE)
     assert _lint(run_cli, tmp_path, REDIS_CALLERS) == []

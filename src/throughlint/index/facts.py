@@ -929,10 +929,9 @@ def _own_class(model, func: ast.expr) -> str | None:
     call of it is a site of that class's ``__init__``, or of a subclass's)."""
     if isinstance(func, ast.Call):
         if not (
-            isinstance(func.func, ast.Name)
-            and func.func.id == "type"
-            and len(func.args) == 1
+            len(func.args) == 1
             and not func.keywords
+            and model.resolve(func.func) == "builtins.type"
         ):
             return None
         receiver = func.args[0]
