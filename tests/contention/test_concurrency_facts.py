@@ -175,11 +175,16 @@ def f(q, cache, stop, sock, conn, items):
     probe(conn.blpop("jobs", timeout=5))
     probe(cache.get(timeout=3))
     probe(", ".join(items))
+    probe(q.get(True, 5))
+    probe(q.get(key))
+    probe(q.get("name"))
 """
     # ``cache.get(timeout=3)``: an untyped receiver with a non-queue name is not a queue
-    # (``timeout=`` is every HTTP client's keyword too; issue 15, item 2)
+    # (``timeout=`` is every HTTP client's keyword too; issue 15, item 2); ``q.get(key)``
+    # and ``q.get("name")`` look a key up: a queue's ``get`` takes ``block`` and
+    # ``timeout``, constants, positionally
     assert ask(source, _wait) == [
-        True, True, True, True, False, False, True, True, True, False, False
+        True, True, True, True, False, False, True, True, True, False, False, True, False, False
     ]  # fmt: skip
 
 

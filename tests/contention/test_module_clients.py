@@ -151,5 +151,15 @@ def test_a_module_value_bound_again_is_untyped(run_cli, tmp_path):
     assert found == {}
 
 
+def test_a_client_named_like_a_queue(run_cli, tmp_path):
+    # ``q.get(key)`` looks a key up; before, the queue-like name made the loop a consumer
+    # that waits on every pass, and TL401 skipped it
+    clients = "import redis\n\nq = redis.Redis()\n"
+    work = "from app import clients\n\n\ndef read(keys):\n    for key in keys:\n"
+    work += "        clients.q.get(key)  # TL401\n"
+    found = _lint(run_cli, tmp_path, {"clients.py": clients, "work.py": work})
+    assert found == {"app/work.py": _expected(work)}
+
+
 def test_own_module_called_redis_shadows(run_cli, tmp_path):
     assert _lint(run_cli, tmp_path, {"redis.py": OWN_REDIS, "work.py": OWN_WORK}) == {}

@@ -243,10 +243,20 @@ def is_blocking_wait(model: SemanticModel, call: ast.Call) -> bool:
             return bool(kind)
         # a type we cannot see: a queue-like name, or ``block=``, which only queues take
         # (``timeout=`` says nothing: HTTP clients take it too)
-        return bool(_QUEUE_NAME.search(_last_name(func.value) or "")) or any(
-            k.arg == "block" for k in call.keywords
-        )
+        if any(k.arg == "block" for k in call.keywords):
+            return True
+        return bool(_QUEUE_NAME.search(_last_name(func.value) or "")) and _queue_get_arguments(call)
     return False
+
+
+def _queue_get_arguments(call: ast.Call) -> bool:
+    """``get()``, ``get(True, 5)``, ``get(False)``: the positional arguments a queue's
+    ``get(block, timeout)`` takes, constants. ``q.get(key)`` or ``q.get("name")`` looks
+    up a key: a cache or a mapping that happens to be named ``q``."""
+    return all(
+        isinstance(argument, ast.Constant) and not isinstance(argument.value, str)
+        for argument in call.args
+    )
 
 
 def queue_kind(model: SemanticModel, expr: ast.expr) -> bool | None:
