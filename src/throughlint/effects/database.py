@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects.kinds import Effect
 from throughlint.semantic.expressions import dotted_name, unparse_short
-from throughlint.semantic.parameter_origin import parameter_origin
+from throughlint.semantic.parameter_origin import parameter_attribute, parameter_origin
 from throughlint.semantic.properties import index_attribute
 from throughlint.semantic.scope import BindingKind
 
@@ -585,11 +585,13 @@ def _returned_by_own_function(model: SemanticModel, receiver: str) -> bool:
 
 def _parameter_value(model: SemanticModel, call: ast.Call) -> str:
     """The receiver of ``call`` spelt from a parameter of the function (``book`` of ``for
-    book in books``, ``books`` a parameter): its callers' arguments type it; else ""."""
+    book in books``, ``books`` a parameter), or an attribute the class binds to one
+    (``self.conn``, ``self.conn = conn`` in ``__init__``): its callers' arguments type it;
+    else ""."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return ""
-    return parameter_origin(model, func.value) or ""
+    return parameter_origin(model, func.value) or parameter_attribute(model, func.value) or ""
 
 
 def parameter_pending(found: DbCall, settings: Settings) -> bool:
@@ -693,6 +695,8 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         return _sqlalchemy(call, method, receiver_node)
     if _named(receiver, receiver_node, _SESSION_NAMES):
         return _by_name(_sqlalchemy(call, method, receiver_node))
+    if method in _SESSION_ONLY and _untyped(receiver, receiver_node):
+        return _by_index(_sqlalchemy(call, method, receiver_node))
     if (
         method in ("save", "delete")
         and not call.args
@@ -715,10 +719,30 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
 
 HEURISTIC = "heuristic"
 
+# methods of a SQLAlchemy session that a receiver of any name is asked about, when the
+# project index can type it (``self.store.query(User)``, ``self.store`` bound from a
+# parameter every caller passes a ``Session()`` to); ``add``, ``get`` and ``delete`` are
+# every set's and dict's too, so those still need a session-like name
+_SESSION_ONLY = frozenset({"query", "flush", "merge", "add_all"})
+
 
 def _by_name(found: DbCall | None) -> DbCall | None:
     """``found`` decided by the receiver's name alone: the heuristic tier."""
     return None if found is None else replace(found, confidence=HEURISTIC)
+
+
+def _by_index(found: DbCall | None) -> DbCall | None:
+    """``found`` only if the project index types the receiver (its origin, a project
+    value or a parameter, ``classify_call``): no name says it is a database call."""
+    return None if found is None else replace(found, confidence=HEURISTIC, named=False)
+
+
+def _untyped(receiver: str | None, receiver_node: ast.expr) -> bool:
+    """A receiver the walk cannot type but the project index may: not a standard-library
+    object, not ``self`` itself."""
+    if isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"):
+        return False
+    return not _stdlib_object(receiver)
 
 
 def _stdlib_object(receiver: str | None) -> bool:
@@ -858,7 +882,11 @@ def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -
             return DbCall(
                 Effect.COMMIT, "dbapi", "commit", "", api=f"{name}.commit()", confidence=HEURISTIC
             )
-    return None
+    if isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"):
+        return None
+    # any other receiver: a commit only if the project index types it as a connection
+    # or a session (``self.store.commit()``, ``self.store`` a connection its callers pass)
+    return _by_index(DbCall(Effect.COMMIT, "dbapi", "commit", "", api=f"{name or 'conn'}.commit()"))
 
 
 def _pymongo(method: str, receiver: str | None) -> DbCall | None:

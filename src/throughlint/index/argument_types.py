@@ -328,7 +328,7 @@ class ArgumentTypes:
         found = []
         package = function.split(".", 1)[0]
         for callee in candidates:
-            key = _key(index, callee, function)
+            key = _key(index, callee, function) or _defined_method(index, callee)
             if key == function:
                 found.append(callee)
             elif key is None and callee.split(".", 1)[0] == package:
@@ -348,6 +348,8 @@ class ArgumentTypes:
             key = _key(index, callee, function)
             if key == function:
                 found.append(callee)
+            elif key is None and callee in index.classes:
+                continue  # another class of the project (``owner`` has no subclass)
             elif key is None and callee.split(".", 1)[0] == owner.split(".", 1)[0]:
                 return []  # a name of the project that stands for no known function
         return found
@@ -378,6 +380,28 @@ class _With:
 
     def __contains__(self, name: object) -> bool:
         return name == self.extra or name in self.known
+
+
+def _defined_method(index: ProjectIndex, callee: str) -> str | None:
+    """The method of a project class that ``callee`` (``app.Store().save``) runs, found
+    in the class or its project bases, though the index keeps no facts of it (no effects,
+    no project callees); None when a class in between is not the project's."""
+    plain = callee.replace("().", ".").removesuffix("()")
+    owner, _, method = plain.rpartition(".")
+    seen: set[str] = set()
+    todo = [owner]
+    while todo and len(seen) < 20:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        record = index.classes.get(current)
+        if record is None:
+            return None
+        if method in record.methods:
+            return f"{current}.{method}"
+        todo.extend(record.bases)
+    return None
 
 
 def _key(index: ProjectIndex, callee: str, function: str) -> str | None:

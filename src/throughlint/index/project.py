@@ -627,6 +627,9 @@ class ProjectIndex:
         return found
 
     def _rewritten_value(self, origin: str) -> str | None:
+        if "@" in origin:  # ``self.conn = conn``: what every caller passes as ``conn``
+            passed = self.argument_types.value(self, origin)
+            return None if passed is None else database_value(passed) or self._library_value(passed)
         return database_value(origin) or self._library_value(origin)
 
     def _library_value(self, origin: str) -> str | None:

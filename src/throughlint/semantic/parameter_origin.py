@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.types import self_assignments
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -87,3 +88,23 @@ def _parameter(model: SemanticModel, arg: ast.AST, function: _Function) -> str |
     if any(candidate is arg for candidate in arguments.kwonlyargs):
         return f"{model.function_name}@:{arg.arg}"
     return None  # ``*args`` / ``**kwargs``, or a parameter of an enclosing function
+
+
+def parameter_attribute(model: SemanticModel, node: ast.expr) -> str | None:
+    """``self.<attr>`` in a method of a class of this file that binds it only to names
+    (``self.client = client``; the index keeps the ones that are parameters), spelt as
+    the index keys what the class binds (``app.Store().client``); else None."""
+    if not (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and model.classes
+        and model.function in model.classes[-1].body
+    ):
+        return None
+    binding = model.lookup(node.value.id)
+    if binding is None or binding.kind is not BindingKind.SELF:
+        return None
+    values = self_assignments(model.classes[-1]).get(node.attr)
+    if not values or not all(isinstance(value, ast.Name) for value in values):
+        return None
+    return f"{model.class_name}().{node.attr}"

@@ -11,9 +11,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from throughlint.effects.remote import BATCHABLE_METHODS
-from throughlint.semantic.parameter_origin import parameter_origin
-from throughlint.semantic.scope import BindingKind
-from throughlint.semantic.types import self_assignments
+from throughlint.semantic.parameter_origin import parameter_attribute, parameter_origin
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -38,23 +36,3 @@ def passed_attribute_call(model: SemanticModel, node: ast.Call) -> str | None:
         return None
     origin = parameter_attribute(model, func.value)
     return f"{origin}.{func.attr}" if origin is not None else None
-
-
-def parameter_attribute(model: SemanticModel, node: ast.expr) -> str | None:
-    """``self.<attr>`` in a method of a class of this file that binds it only to names
-    (``self.client = client``; the index keeps the ones that are parameters), spelt as
-    the index keys what the class binds (``app.Store().client``); else None."""
-    if not (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and model.classes
-        and model.function in model.classes[-1].body
-    ):
-        return None
-    binding = model.lookup(node.value.id)
-    if binding is None or binding.kind is not BindingKind.SELF:
-        return None
-    values = self_assignments(model.classes[-1]).get(node.attr)
-    if not values or not all(isinstance(value, ast.Name) for value in values):
-        return None
-    return f"{model.class_name}().{node.attr}"
