@@ -129,6 +129,7 @@ from throughlint.rules.through_helpers import (
 )
 from throughlint.semantic.expressions import source_text, walk_nodes
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
+from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import not_per_item, runs_once
 
 RULE = Rule(
@@ -263,6 +264,15 @@ def thumbnails(paths):
     for path in paths:
         Image.open(path).save(path + ".png")
 """,
+        """\
+from shop.models import Book
+
+
+def restock(ids_by_shelf):
+    # one UPDATE per shelf, each covering every book of it: a loop over groups
+    for shelf, book_ids in ids_by_shelf.items():
+        Book.objects.filter(pk__in=book_ids).update(shelf=shelf)
+""",
     ),
 )
 
@@ -305,6 +315,8 @@ def check(checker, node: ast.Call) -> None:
         return
     if receiver_per_item(model, node) or per_table_statement(model, node):
         return
+    if takes_group(loop, node):
+        return  # one statement per group the loop yields (``pk__in=ids``): already batched
     facts = checker.index_facts
     if facts is not None:
         key = ("TL102", node.lineno)
