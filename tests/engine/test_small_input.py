@@ -77,3 +77,41 @@ SHOWN = {
 def test_near_misses_stay_shown(run_cli, tmp_path, subject):
     (shown,) = lint(run_cli, tmp_path, subject)["diagnostics"]
     assert (shown["code"], shown["input_size"]) == ("TL102", SHOWN[subject])
+
+
+CLASS_VIEW = """\
+from shop.models import Order
+
+
+class Preview:
+    PREVIEW = 8
+    EXPORT = 5000
+    limit = 8
+
+    def handle(self):
+        for item in {subject}:
+            Order.objects.create(state=str(item))
+"""
+
+
+@pytest.mark.parametrize(
+    ("bound", "size"),
+    [
+        ("self.PREVIEW", "small"),
+        ("Preview.PREVIEW", "small"),
+        ("self.EXPORT", "unbounded"),  # a large constant: as large a page as a literal
+        ("self.limit", "unbounded"),  # not upper case: an attribute an instance may change
+    ],
+)
+def test_a_page_cut_by_a_class_constant(run_cli, tmp_path, bound, size):
+    # ``files[:self.MAX_FILES_PREVIEW]`` (ReviewBoard): the class body binds the bound
+    subject = f'Order.objects.filter(state="new")[:{bound}]'
+    view = textwrap.dedent(CLASS_VIEW.replace("{subject}", subject))
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text(MODELS)
+    (tmp_path / "shop" / "views.py").write_text(view)
+    completed = run_cli(".", "--no-cache", "--format", "json", "--show-all", cwd=tmp_path)
+    (shown,) = json.loads(completed.stdout)["diagnostics"]
+    assert (shown["code"], shown["input_size"]) == ("TL102", size)

@@ -599,22 +599,30 @@ def _bound_outside_functions(model: SemanticModel, name: str) -> bool:
 def _class_constant(model: SemanticModel, owner: str, attribute: str, depth: int) -> bool:
     """``self.TABLES`` / ``cls.TABLES`` / ``Config.TABLES`` bound to a literal in the class
     body, or ``Colour.RED``-style members of an enum class."""
-    class_def: ast.ClassDef | None = None
-    if owner in ("self", "cls"):
-        class_def = model.classes[-1] if model.classes else None
-    else:
-        binding = model.lookup(owner)
-        if binding is not None and binding.kind is BindingKind.CLASS:
-            class_def = binding.node  # type: ignore[assignment]
+    class_def = _class_of(model, owner)
     if class_def is None:
         return False
     if _is_enum(class_def):
         return True
+    value = _class_value(model, class_def, attribute)
+    return value is not None and _constant(model, value, depth + 1)
+
+
+def _class_of(model: SemanticModel, owner: str) -> ast.ClassDef | None:
+    """The class ``self`` / ``cls`` stands for in this method, or the class ``owner`` names."""
+    if owner in ("self", "cls"):
+        return model.classes[-1] if model.classes else None
+    binding = model.lookup(owner)
+    if binding is not None and binding.kind is BindingKind.CLASS:
+        return binding.node  # type: ignore[return-value]
+    return None
+
+
+def _class_value(model: SemanticModel, class_def: ast.ClassDef, attribute: str) -> ast.expr | None:
     memo = model.memo("class_values")  # one scan of a class body, not one per attribute read
     if class_def not in memo:
         memo[class_def] = _class_values(class_def)
-    value = memo[class_def].get(attribute)
-    return value is not None and _constant(model, value, depth + 1)
+    return memo[class_def].get(attribute)
 
 
 def _class_values(class_def: ast.ClassDef) -> dict[str, ast.expr]:
@@ -645,9 +653,17 @@ def _is_enum(node: ast.AST) -> bool:
 
 
 def _literal_int(model: SemanticModel, node: ast.expr) -> int | None:
+    """An integer literal, or a constant bound to one: an upper-case name of the module
+    or function, or an upper-case class attribute (``self.MAX_FILES = 8`` in the body)."""
     value = literal_int(node)
-    if value is not None or not isinstance(node, ast.Name):
+    if value is not None:
         return value
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr.isupper():
+        class_def = _class_of(model, node.value.id)
+        bound = _class_value(model, class_def, node.attr) if class_def is not None else None
+        return literal_int(bound) if bound is not None else None
+    if not isinstance(node, ast.Name):
+        return None
     binding = model.lookup(node.id)
     if (
         binding is not None
