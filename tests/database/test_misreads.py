@@ -945,3 +945,40 @@ def test_what_getattr_returns_can_be_the_model(run_cli, tmp_path):
     # ``[0:10]`` is a page of ten (``small`` input, held back): --show-all shows it
     files = {"app/models.py": MODELS, "app/ops.py": source}
     _check(run_cli, tmp_path, files, "--preview", "--show-all")
+
+
+# --- a dict-like ``get`` on what a manager method returns (audit of new apps) -----------
+
+PLAIN_GETS = {
+    "a-custom-manager-method-then-get-key": """
+        from app.models import Job
+
+        def labels(states):
+            return [Job.objects.current().get(state) for state in states]
+        """,
+    "a-literal-key": """
+        from app.models import Job
+
+        def domains(urls):
+            return {url: Job.objects.current().get("domain") for url in urls}
+        """,
+    "a-queryset-get-by-lookup-still-a-query": """
+        from app.models import Job
+
+        def jobs(states):
+            return [Job.objects.current().get(state=state) for state in states]  # expect: TL101
+        """,
+    "a-queryset-method-then-get-by-lookup": """
+        from app.models import Job
+
+        def jobs(states):
+            return [Job.objects.filter(state="new").get(pk=s) for s in states]  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PLAIN_GETS.values(), ids=PLAIN_GETS.keys())
+def test_a_dict_like_get_is_not_a_queryset_get(run_cli, tmp_path, source):
+    # ``SiteConfiguration.objects.get_current().get("site_domain_method")`` (ReviewBoard):
+    # ``QuerySet.get`` takes lookups as keywords, never a key
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})

@@ -688,7 +688,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     if name is not None:
         chain = django_manager_chain(name)
         if chain is not None:
-            return _django(chain, method)
+            return _django(chain, method, call)
         if _is_django_instance(receiver) and method in ("save", "delete") and not call.args:
             return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     if _is_sqlalchemy(receiver):
@@ -921,9 +921,11 @@ def _pymongo(method: str, receiver: str | None) -> DbCall | None:
 _PLAIN_RESULTS = frozenset({"in_bulk", "count", "exists", "aggregate", "contains", "explain"})
 
 
-def _django(chain: tuple[str, list[str]], method: str) -> DbCall | None:
+def _django(chain: tuple[str, list[str]], method: str, call: ast.Call) -> DbCall | None:
     model_name, methods = chain
     if any(earlier in _PLAIN_RESULTS for earlier in methods[:-1]):
+        return None
+    if method == "get" and _plain_get(methods[:-1], call):
         return None
     short = model_name.rsplit(".", 1)[-1]
     api = f"{short}.objects.{'().'.join(methods)}()"
@@ -939,6 +941,21 @@ def _django(chain: tuple[str, list[str]], method: str) -> DbCall | None:
     if method in DJANGO_BULK:
         return DbCall(Effect.WRITE, "django", method, "django", batch=True, api=api)
     return None
+
+
+_QUERYSET_METHODS = DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK
+
+
+def _plain_get(earlier: list[str], call: ast.Call) -> bool:
+    """``.get("domain")`` is not ``QuerySet.get``, which takes field lookups as keywords
+    (or ``Q`` objects): a literal argument, or positional arguments alone after a
+    manager method of the project's own (``SiteConfig.objects.get_current().get(key)``:
+    the instance ``get_current`` returns, read like a dict)."""
+    if call.keywords or not call.args:
+        return False
+    if any(isinstance(argument, ast.Constant) for argument in call.args):
+        return True
+    return any(method not in _QUERYSET_METHODS for method in earlier)
 
 
 def is_django_row(receiver: str | None) -> bool:
