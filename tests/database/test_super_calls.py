@@ -60,3 +60,65 @@ def test_super_save_is_the_bases_own_not_a_siblings(run_cli, tmp_path):
     assert found == [(6, "TL102"), (11, "TL102")]
     rating = next(d for d in report["diagnostics"] if d["line"] == 6)
     assert "Django's own `Model.save()`" in rating["message"], rating["message"]
+
+
+FIELDS = """\
+from shop.models import Attachment
+
+
+class BaseField:
+    def render_value(self, value):
+        return str(value)
+
+
+class AttachmentsField(BaseField):
+    def render_value(self, value):
+        return Attachment.objects.get(pk=value).name
+
+
+class CaptionsField(BaseField):
+    def render_entry(self, info):
+        render_item = super().render_value
+        return [render_item(caption) for caption in info.values()]
+
+    def render_direct(self, info):
+        return [super().render_value(caption) for caption in info.values()]
+
+    def render_named(self, info):
+        return [BaseField.render_value(self, caption) for caption in info.values()]
+
+
+class Stub:
+    def render_value(self, value):
+        raise NotImplementedError
+
+    def render_all(self, values):
+        return [self.render_value(value) for value in values]  # expect: TL101
+
+
+class AttachmentStub(Stub):
+    def render_value(self, value):
+        return Attachment.objects.get(pk=value).name
+"""
+
+ATTACHMENT = """\
+from django.db import models
+
+
+class Attachment(models.Model):
+    name = models.CharField(max_length=10)
+"""
+
+
+def test_super_of_a_plain_method_is_the_bases_own_not_a_siblings(run_cli, tmp_path):
+    """``super().render_value`` in ``CaptionsField`` (ReviewBoard's ``BaseCaptionsField``)
+    runs ``BaseField.render_value``, which does no I/O, not the query of the sibling
+    ``AttachmentsField``'s override; a call on ``self`` in the base still runs any
+    subclass's override."""
+    root = write_project(
+        tmp_path,
+        {"shop/__init__.py": "", "shop/models.py": ATTACHMENT, "shop/fields.py": FIELDS},
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL101")
+    found = sorted(d["line"] for d in report["diagnostics"] if d["path"].endswith("fields.py"))
+    assert found == [n for n, line in enumerate(FIELDS.splitlines(), 1) if "# expect" in line]

@@ -521,7 +521,7 @@ class ProjectIndex:
             effect = Effect(self.summaries.value(key))
         else:
             effect = Effect.NONE
-            for override in self._overrides(name, self._subclasses):
+            for override in self.stand_in_overrides(name):
                 effect |= Effect(self.summaries.value(override))
         self._effects_known[name] = effect
         return effect
@@ -812,6 +812,19 @@ class ProjectIndex:
             if text:
                 return text
         return ""
+
+    def stand_in_overrides(self, name: str) -> list[str]:
+        """The overrides that stand in for ``name``, a method the index keeps no facts of:
+        for a call on an instance (``mod.Base().render``), what its subclasses define;
+        none for a call that names the class (``super().render`` resolved to
+        ``mod.Base.render``, ``Base.render(self)``) when that class defines the method
+        itself: exactly that method runs, never a sibling subclass's override."""
+        if "()." not in name:
+            owner, _, method = name.rpartition(".")
+            record = self.classes.get(owner)
+            if record is not None and method in record.methods:
+                return []
+        return self._overrides(name, self._subclasses)
 
     def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
         """Methods of subclasses (up to three levels down) that override ``name``, a

@@ -95,7 +95,7 @@ class Summaries:
             )
         if found is not None:
             return found
-        overrides = index._overrides(callee, index._subclasses) if owner in index.classes else []
+        overrides = index.stand_in_overrides(callee) if owner in index.classes else []
         if overrides:  # a stub in the base (nothing to summarise): what subclasses do
             self._made.setdefault(plain, 0)
             self._made_witness.setdefault(plain, {})
