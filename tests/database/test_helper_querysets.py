@@ -29,7 +29,7 @@ class Ledger:
 )
 
 HELPERS = """\
-from shop.models import Ledger, Order
+from shop.models import Customer, Ledger, Order
 
 
 def open_orders():
@@ -50,10 +50,31 @@ def plain_list():
 
 def ledgers():
     return Ledger.objects.filter()
+
+
+def listed_orders():
+    return list(Order.objects.filter(total__gt=0))
+
+
+def customers_with_orders():
+    return list(Customer.objects.prefetch_related("order_set"))
+
+
+def plain_customers():
+    return list(Customer.objects.all())
 """
 
 VIEWS = """\
-from shop.helpers import ledgers, open_orders, order_rows, orders_with_customers, plain_list
+from shop.helpers import (
+    customers_with_orders,
+    ledgers,
+    listed_orders,
+    open_orders,
+    order_rows,
+    orders_with_customers,
+    plain_customers,
+    plain_list,
+)
 
 
 def through_a_helper(request):
@@ -102,6 +123,24 @@ def save_own_objects(request):
         ledger.save()
 
 
+def a_listed_queryset(request):
+    for order in listed_orders():
+        print(order.customer.name)
+
+
+def helper_prefetches_the_manager(request):
+    # ReviewBoard's ``get_diffsets()``: ``list(...prefetch_related("files"))``
+    for customer in customers_with_orders():
+        for order in customer.order_set.all():
+            print(order.total)
+
+
+def manager_of_a_plain_list(request):
+    for customer in plain_customers():
+        for order in customer.order_set.all():
+            print(order.total)
+
+
 def local_helper(request):
     def mine():
         return [1, 2]
@@ -121,6 +160,9 @@ EXPECTED = {
     "save_through_a_helper": "TL102",
     "save_own_objects": None,
     "local_helper": None,
+    "a_listed_queryset": "TL101",
+    "helper_prefetches_the_manager": None,
+    "manager_of_a_plain_list": "TL101",
 }
 
 
@@ -141,7 +183,7 @@ def test_relations_per_row_of_a_helpers_queryset(run_cli, tmp_path):
 
 
 def test_a_helper_in_the_same_module(run_cli, tmp_path):
-    source = HELPERS + "\n\n" + VIEWS.split("\n", 2)[2]
+    source = HELPERS + "\n\n" + VIEWS.split(")\n", 1)[1]  # less the import
     root = write_project(
         tmp_path, {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/views.py": source}
     )

@@ -63,7 +63,7 @@ from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
 from throughlint.semantic.passed_values import passed_attribute_call
-from throughlint.semantic.queries import iterated_query_chain, prefetched
+from throughlint.semantic.queries import helper_query, iterated_query_chain, prefetched
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
@@ -1345,6 +1345,7 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
     receiver = node.func
     while isinstance(receiver, (ast.Call, ast.Attribute)):
         receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
+    source = None
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
         if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
@@ -1353,10 +1354,13 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
             loaded = prefetched(model, binding.value)
             if any(path.split("__", 1)[0] == found.attr for path in loaded):
                 return  # ``rows = rows.prefetch_related("attr")``: served from the cache
+            # ``for ds in get_diffsets():``: what the helper returns is the index's to say
+            source = helper_query(model, binding.value)
     add_pending(
         checker,
         node,
         "manager",
+        **({"source": source} if source else {}),
         writes=found.writes,
         owner=found.owner,
         attr=found.attr,
@@ -1568,7 +1572,8 @@ def record_database_value(checker: Checker, node: ast.AST) -> None:
     if isinstance(node, ast.Return):
         if model.function_name is None or node.value is None:
             return
-        key, value = f"{model.function_name}()", node.value
+        # ``return list(qs)``: the same rows as the queryset, evaluated
+        key, value = f"{model.function_name}()", model.materialized(node.value) or node.value
     else:
         assert isinstance(node, (ast.Assign, ast.AnnAssign))
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]

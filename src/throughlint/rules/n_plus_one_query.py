@@ -117,7 +117,12 @@ from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import runs_once
-from throughlint.semantic.queries import QueryChain, iterated_query_chain
+from throughlint.semantic.queries import (
+    NOT_PLAIN_ROWS,
+    QueryChain,
+    helper_query,
+    iterated_query_chain,
+)
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -466,7 +471,7 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
     chain = iterated_query_chain(model, binding.value, custom_managers=True)
     source = None
     if chain is None:
-        source = _helper_query(model, binding.value)
+        source = helper_query(model, binding.value)
         if source is None:
             return
         # the helper's queryset, typed by the index (``check_relation``)
@@ -493,28 +498,6 @@ def _relation_access(checker, node: ast.expr, method: str | None) -> None:
         deferred=offers.defers_fields(binding.value),
         body=_body_effects(model, loop),
     )
-
-
-def _helper_query(model, iterable: ast.expr | None) -> str | None:
-    """``for row in recent_orders():`` (also through ``list()`` and a name bound to the
-    call): the called function's resolved name with ``()``, for the index to type by what
-    the function returns (``database_values``); None for anything else."""
-    if iterable is None:
-        return None
-    node = model.materialized(iterable) or iterable
-    if isinstance(node, ast.Name):
-        bound = model.lookup(node.id)
-        if bound is None or bound.kind is not BindingKind.ASSIGNMENT or bound.value is None:
-            return None
-        node = model.materialized(bound.value) or bound.value
-    if isinstance(node, ast.Await):
-        node = node.value
-    if not isinstance(node, ast.Call):
-        return None
-    name = model.resolve(node.func)
-    if name is None or name.startswith("builtins.") or name.endswith(("()", "[]")):
-        return None
-    return f"{name}()"
 
 
 def _body_effects(model, loop: Loop) -> str:
@@ -607,13 +590,9 @@ def _typed_by_helper(index, pending: dict[str, Any]) -> dict[str, Any] | None:
     chain = django_manager_chain(value + ".x") if value else None
     if chain is None or index.model_kind(chain[0]) != "django":
         return None
-    if any(step in _NOT_PLAIN_ROWS for step in chain[1]):
+    if any(step in NOT_PLAIN_ROWS for step in chain[1]):
         return None
     return {**pending, "model": chain[0]}
-
-
-# what a returned queryset may have loaded or turned into dicts or tuples
-_NOT_PLAIN_ROWS = frozenset({"select_related", "prefetch_related", "values", "values_list"})
 
 
 @RULE.on_project("relation")

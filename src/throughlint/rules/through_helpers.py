@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
 from throughlint.effects.database import django_manager_chain, typed_value
+from throughlint.semantic.queries import NOT_PLAIN_ROWS
 
 if TYPE_CHECKING:
     from throughlint.index import ProjectIndex
@@ -88,6 +89,11 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
         if pending["writes"] != writes:
             return []
         attr, owner = pending["attr"], pending.get("owner")
+        if pending.get("source"):  # an item of what a project function returns
+            returned = _returned_rows(index, pending["source"])
+            if returned == "":
+                return []  # rows that may have the relation loaded already, or dicts
+            owner = returned or owner
         if owner is not None and owner in index.classes:
             if index.model_kind(owner) != "django":
                 return []
@@ -112,6 +118,17 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
         return [(message, pending.get("group"), None)]
 
     return check
+
+
+def _returned_rows(index: ProjectIndex, source: str) -> str | None:
+    """The model of the Django rows a project function returns (``source``, its name with
+    ``()``); "" when the returned chain loads relations or reads dicts
+    (``prefetch_related``, ``values``...: which ones is not kept); None when unknown."""
+    value = index.library_value(source)
+    chain = django_manager_chain(value + ".x") if value else None
+    if chain is None or index.model_kind(chain[0]) != "django":
+        return None
+    return "" if any(step in NOT_PLAIN_ROWS for step in chain[1]) else chain[0]
 
 
 def _own_plain_class(index: ProjectIndex, value: str) -> bool:

@@ -280,3 +280,30 @@ def _walk_followed(model: SemanticModel, node: ast.expr, depth: int):
 def _short(node: ast.AST, limit: int = 50) -> str:
     text = " ".join(source_text(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# what a returned queryset may have loaded, or turned into dicts or tuples: which
+# relations it loaded is not kept, so nothing is claimed about its rows' relations
+NOT_PLAIN_ROWS = frozenset({"select_related", "prefetch_related", "values", "values_list"})
+
+
+def helper_query(model: SemanticModel, iterable: ast.expr | None) -> str | None:
+    """``for row in recent_orders():`` (also through ``list()`` and a name bound to the
+    call): the called function's resolved name with ``()``, for the index to type by what
+    the function returns (``database_values``); None for anything else."""
+    if iterable is None:
+        return None
+    node = model.materialized(iterable) or iterable
+    if isinstance(node, ast.Name):
+        bound = model.lookup(node.id)
+        if bound is None or bound.kind is not BindingKind.ASSIGNMENT or bound.value is None:
+            return None
+        node = model.materialized(bound.value) or bound.value
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return None
+    name = model.resolve(node.func)
+    if name is None or name.startswith("builtins.") or name.endswith(("()", "[]")):
+        return None
+    return f"{name}()"
