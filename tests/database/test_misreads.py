@@ -982,3 +982,80 @@ def test_a_dict_like_get_is_not_a_queryset_get(run_cli, tmp_path, source):
     # ``SiteConfiguration.objects.get_current().get("site_domain_method")`` (ReviewBoard):
     # ``QuerySet.get`` takes lookups as keywords, never a key
     _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
+
+
+# --- memos kept on the row, and memo fills through a helper (audit of new apps) ---------
+
+DIFF_MODEL = """
+    from django.db import models
+
+
+    class Setting(models.Model):
+        key = models.CharField(max_length=20)
+
+
+    class FileDiff(models.Model):
+        extra_data = models.JSONField(default=dict)
+
+        def get_ancestors(self):
+            if "ancestors" not in self.extra_data:
+                self.extra_data["ancestors"] = [self.pk - 1]
+                self.save(update_fields=["extra_data"])
+            return self.extra_data["ancestors"]
+
+        def touch(self, key):
+            if key not in self.extra_data:
+                self.extra_data["seen"] = True
+                self.save(update_fields=["extra_data"])
+"""
+
+ROW_MEMOS = {
+    # ReviewBoard 8.1 diffutils.py:1414: computed once, stored on the row
+    "a-key-the-row-saves-is-written-once": """
+        from app.models import FileDiff
+
+        def exclude_ancestors(filediffs):
+            ids = {a for f in filediffs for a in f.get_ancestors()}
+            return [f for f in filediffs if f.pk not in ids]
+        """,
+    "a-save-under-a-test-of-another-key-is-per-item": """
+        from app.models import FileDiff
+
+        def mark(filediffs, key):
+            for f in filediffs:
+                f.touch(key)  # expect: TL102
+        """,
+    "a-helper-called-to-fill-a-memo-runs-once": """
+        from app.models import Setting
+
+        _theme = None
+
+        def load_theme():
+            return Setting.objects.get(key="theme")
+
+        def theme():
+            global _theme
+            if _theme is None:
+                _theme = load_theme()
+            return _theme
+
+        def render(blocks):
+            return [(block, theme()) for block in blocks]
+        """,
+    # geonode 5.1.1 pycsw_plugin.py:178: a project call in a lambda (no statements to
+    # look through for ``global``) was an internal error
+    "a-helper-called-in-a-lambda": """
+        from app.models import FileDiff
+
+        def area(diff):
+            return diff.pk
+
+        def by_area(diffs):
+            return sorted(diffs, key=lambda diff: float(area(diff)))
+        """,
+}
+
+
+@pytest.mark.parametrize("source", ROW_MEMOS.values(), ids=ROW_MEMOS.keys())
+def test_memos_kept_on_the_row_and_filled_by_helpers(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": DIFF_MODEL, "app/ops.py": source})

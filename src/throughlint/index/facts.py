@@ -499,8 +499,9 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     fixed = _fixed_arguments(node)
     spec = argument_spec(model, node)  # for the edge and the pending check alike
     if function is not None:
-        facts.function(function)[1].add(name)
-        facts.edge(function, name, call_guard(model), spec)
+        if not _memoised(model, node, per_key=True, lasting=True):  # a memo: once, not per call
+            facts.function(function)[1].add(name)
+            facts.edge(function, name, call_guard(model), spec)
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
@@ -1270,12 +1271,13 @@ def _base_method(model, name: str) -> str | None:
     return None
 
 
-def _memoised(model, node: ast.Call, per_key: bool = False) -> bool:
+def _memoised(model, node: ast.Call, per_key: bool = False, lasting: bool = False) -> bool:
     """``node`` sits in a memo's fill; with ``per_key``, a lasting per-key cache's fill
     counts too (once per key: no round trip per call, but a blocking call still stalls
-    an event loop for each new key)."""
+    an event loop for each new key); with ``lasting``, only a memo that outlives the
+    object (``per_pass.memoised_here``)."""
     owner = model.function
-    return owner is not None and per_pass.memoised_here(model, owner, per_key)
+    return owner is not None and per_pass.memoised_here(model, owner, per_key, lasting)
 
 
 def _untyped_row(receiver: str) -> bool:

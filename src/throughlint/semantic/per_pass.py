@@ -123,17 +123,61 @@ def _root_name(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def memoised_here(model: SemanticModel, function: ast.AST, per_key: bool = False) -> bool:
+def memoised_here(
+    model: SemanticModel, function: ast.AST, per_key: bool = False, lasting: bool = False
+) -> bool:
     """The node being visited sits in a memo assignment (``if _x is None: _x = ...``) of
     ``function``; with ``per_key``, also in the fill of a lasting per-key cache
-    (``if key not in _CACHE: _CACHE[key] = ...``)."""
-    step = _once_step(None, model if per_key else None)
-    name = "per_pass.memo_per_key" if per_key else "per_pass.memo"
+    (``if key not in _CACHE: _CACHE[key] = ...``). With ``lasting``, only memos that
+    outlive the object (a global, a class attribute, a key the row saves): a guard on
+    ``self`` (``if self._done: return``, ``if self._x is None``) runs once per object,
+    which a loop over objects still runs once per item."""
+    step = _once_step(None, model if per_key else None, _declared(model, function), lasting)
+    name = f"per_pass.memo{'_per_key' if per_key else ''}{'_lasting' if lasting else ''}"
     _, found = model.fold_path(function, name, (False, False), step)
     return found
 
 
-def _once_step(top: ast.AST | None, model: SemanticModel | None = None):
+def _declared(model: SemanticModel, function: ast.AST) -> frozenset[str]:
+    """The names ``function`` declares ``global`` or ``nonlocal``: bound there, they
+    outlive the call. Worked out once per function."""
+    known = model.memo("per_pass.declared")
+    found = known.get(function)
+    if found is None:
+        names: set[str] = set()
+        body = getattr(function, "body", ())  # a lambda's is an expression: no statements
+        todo = list(body) if isinstance(body, list) else []
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                names.update(node.names)
+            elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                todo.extend(
+                    child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt)
+                )
+        found = known[function] = frozenset(names)
+    return found
+
+
+def _once_step(
+    top: ast.AST | None,
+    model: SemanticModel | None = None,
+    lasting: frozenset[str] | None = None,
+    beyond_the_object: bool = False,
+):
+    """The path step of ``once_per_run`` (``top``: the loop) and of ``memoised_here``
+    (``top`` None; ``lasting``: the function's ``global`` / ``nonlocal`` names). A memo
+    of a function must outlive the call: an attribute (``self._theme``) or a name it
+    declares ``global``; ``if not queue: queue = create_queue()`` on a local is a
+    get-or-create, run on every call. Of a loop, a local bound before it is enough."""
+
+    def outlives(tested: str) -> bool:
+        if lasting is None or tested in lasting:
+            return True
+        if beyond_the_object:  # ``cls._x``, ``Config._x``: not ``self._x``
+            return "." in tested and not tested.startswith("self.")
+        return "." in tested
+
     def step(value: tuple[bool, bool], parent: ast.AST, child: ast.AST) -> tuple[bool, bool]:
         inner_loop, found = value
         if found:
@@ -157,10 +201,18 @@ def _once_step(top: ast.AST | None, model: SemanticModel | None = None):
                 return inner_loop, True
         if isinstance(parent, ast.If) and child in parent.body:
             tested = _unset_test(parent.test)
-            if tested is not None and any(tested in _assigned(part) for part in parent.body):
+            if (
+                tested is not None
+                and outlives(tested)
+                and any(tested in _assigned(part) for part in parent.body)
+            ):
                 return inner_loop, True  # ``if not self._loaded: ...; self._loaded = True``
             if model is not None and _lasting_key_fill(model, parent):
                 return inner_loop, True  # ``if key not in _CACHE: _CACHE[key] = ...``
+            if _saved_key_fill(parent):
+                return inner_loop, True  # ``if key not in self.data: ...; self.save()``
+        if beyond_the_object:
+            return inner_loop, False  # the guards below are on the object's own state
         if isinstance(parent, _TRIES) and _missing_attribute_memo(parent, child, model):
             return inner_loop, True
         if _after_flag_guard(parent, child):
@@ -268,6 +320,41 @@ def _lasting_key_fill(model: SemanticModel, test_if: ast.If) -> bool:
         return False
     filled = f"{source_text(test.comparators[0])}[{source_text(test.left)}]"
     return filled in _filled_keys(test_if.body)
+
+
+def _saved_key_fill(test_if: ast.If) -> bool:
+    """``if "ancestors" not in self.extra_data: self.extra_data["ancestors"] = ...;
+    self.save(...)``: a memo kept on the row itself. The object saves the key it filled,
+    so the row is written once in its life; loaded again, it has the key and the block
+    does not run."""
+    test = test_if.test
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.NotIn)
+        and isinstance(test.comparators[0], ast.Attribute)
+        and _is_self(test.comparators[0].value)
+    ):
+        return False
+    filled = f"{source_text(test.comparators[0])}[{source_text(test.left)}]"
+    return filled in _filled_keys(test_if.body) and any(
+        _saves_self(statement) for statement in test_if.body
+    )
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _saves_self(statement: ast.stmt) -> bool:
+    """``self.save(...)`` as a statement of its own."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "save"
+        and _is_self(call.func.value)
+    )
 
 
 def _lasting_container(model: SemanticModel, node: ast.expr) -> bool:
