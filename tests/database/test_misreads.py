@@ -968,6 +968,22 @@ PLAIN_GETS = {
         def jobs(states):
             return [Job.objects.current().get(state=state) for state in states]  # expect: TL101
         """,
+    "a-q-object-after-a-custom-method-still-a-query": """
+        from django.db.models import Q
+
+        from app.models import Job
+
+        def jobs(states):
+            return [Job.objects.current().get(Q(state=s)) for s in states]  # expect: TL101
+        """,
+    "a-q-object-after-get-queryset-still-a-query": """
+        from django.db.models import Q
+
+        from app.models import Job
+
+        def jobs(states):
+            return [Job.objects.get_queryset().get(Q(state=s)) for s in states]  # expect: TL101
+        """,
     "a-queryset-method-then-get-by-lookup": """
         from app.models import Job
 

@@ -943,18 +943,22 @@ def _django(chain: tuple[str, list[str]], method: str, call: ast.Call) -> DbCall
     return None
 
 
-_QUERYSET_METHODS = DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK
+# methods of a Django manager or queryset that return a queryset or rows
+_QUERYSET_METHODS = DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | {"get_queryset"}
 
 
 def _plain_get(earlier: list[str], call: ast.Call) -> bool:
     """``.get("domain")`` is not ``QuerySet.get``, which takes field lookups as keywords
-    (or ``Q`` objects): a literal argument, or positional arguments alone after a
-    manager method of the project's own (``SiteConfig.objects.get_current().get(key)``:
-    the instance ``get_current`` returns, read like a dict)."""
+    or ``Q`` objects (calls, positionally): a literal argument, or positional names
+    alone after a manager method of the project's own
+    (``SiteConfig.objects.get_current().get(key)``: the instance ``get_current``
+    returns, read like a dict)."""
     if call.keywords or not call.args:
         return False
     if any(isinstance(argument, ast.Constant) for argument in call.args):
         return True
+    if any(isinstance(argument, (ast.Call, ast.BinOp, ast.UnaryOp)) for argument in call.args):
+        return False  # ``Q(pk=i)``, ``Q(a) | Q(b)``, ``~Q(...)``
     return any(method not in _QUERYSET_METHODS for method in earlier)
 
 
