@@ -1075,3 +1075,31 @@ ROW_MEMOS = {
 @pytest.mark.parametrize("source", ROW_MEMOS.values(), ids=ROW_MEMOS.keys())
 def test_memos_kept_on_the_row_and_filled_by_helpers(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": DIFF_MODEL, "app/ops.py": source})
+
+
+# --- one statement per group, and per-row statements with a group inside ---------------
+
+GROUPS = {
+    "one-update-per-group": """
+        from app.models import Job
+
+        def restate(ids_by_state):
+            for state, ids in ids_by_state.items():
+                Job.objects.filter(pk__in=ids).update(state=state)
+        """,
+    # the group only feeds a subquery in an argument: the update is still per row
+    "a-group-in-an-argument-of-a-per-row-update": """
+        from app.models import Job
+
+        def restate(ids_by_job):
+            for job_id, ids in ids_by_job.items():
+                Job.objects.filter(pk=job_id).update(  # expect: TL102
+                    state=Job.objects.filter(pk__in=ids).values("state")[:1]
+                )
+        """,
+}
+
+
+@pytest.mark.parametrize("source", GROUPS.values(), ids=GROUPS.keys())
+def test_statements_per_group(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})

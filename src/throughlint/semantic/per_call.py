@@ -40,16 +40,28 @@ def takes_group(loop: Loop, call: ast.Call) -> bool:
     def is_item(node: ast.expr) -> bool:
         return isinstance(node, ast.Name) and node.id in items
 
-    for part in ast.walk(call):
-        if not isinstance(part, ast.Call):
-            continue
+    def in_test(node: ast.expr) -> bool:  # ``Row.id.in_(ids)``, maybe under ``and_(...)``
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "in_":
+            return any(map(is_item, node.args))
+        return any(in_test(argument) for argument in node.args)
+
+    # the call and the calls of its own chain (``filter(pk__in=ids)`` of
+    # ``filter(pk__in=ids).update(...)``), not a query inside one of its arguments
+    part: ast.expr = call
+    while isinstance(part, ast.Call):
         if any(isinstance(a, ast.Starred) and is_item(a.value) for a in part.args):
             return True
         if any(k.arg and k.arg.endswith("__in") and is_item(k.value) for k in part.keywords):
             return True
+        if any(in_test(argument) for argument in part.args):
+            return True
         func = part.func
         if isinstance(func, ast.Attribute) and func.attr == "in_" and any(map(is_item, part.args)):
             return True
+        part = func.value if isinstance(func, ast.Attribute) else func
     return False
 
 
