@@ -178,13 +178,15 @@ def f(q, cache, stop, sock, conn, items):
     probe(q.get(True, 5))
     probe(q.get(key))
     probe(q.get("name"))
+    probe(q.get(True, POLL))
 """
     # ``cache.get(timeout=3)``: an untyped receiver with a non-queue name is not a queue
     # (``timeout=`` is every HTTP client's keyword too; issue 15, item 2); ``q.get(key)``
     # and ``q.get("name")`` look a key up: a queue's ``get`` takes ``block`` and
     # ``timeout``, constants, positionally
     assert ask(source, _wait) == [
-        True, True, True, True, False, False, True, True, True, False, False, True, False, False
+        True, True, True, True, False, False, True, True, True, False, False, True, False, False,
+        True,
     ]  # fmt: skip
 
 

@@ -250,13 +250,14 @@ def is_blocking_wait(model: SemanticModel, call: ast.Call) -> bool:
 
 
 def _queue_get_arguments(call: ast.Call) -> bool:
-    """``get()``, ``get(True, 5)``, ``get(False)``: the positional arguments a queue's
-    ``get(block, timeout)`` takes, constants. ``q.get(key)`` or ``q.get("name")`` looks
-    up a key: a cache or a mapping that happens to be named ``q``."""
-    return all(
-        isinstance(argument, ast.Constant) and not isinstance(argument.value, str)
-        for argument in call.args
-    )
+    """``get()``, ``get(True, 5)``, ``get(False)``, ``get(True, self.timeout)``: a
+    queue's ``get(block, timeout)``, whose first argument is a flag. ``q.get(key)`` or
+    ``q.get("name")`` looks up a key: a cache or a mapping that happens to be named
+    ``q``."""
+    if not call.args:
+        return True
+    first = call.args[0]
+    return isinstance(first, ast.Constant) and isinstance(first.value, bool)
 
 
 def queue_kind(model: SemanticModel, expr: ast.expr) -> bool | None:
