@@ -119,11 +119,23 @@ MIXED_CALLERS = """
         flush_each(index, rows)
 """
 
+# ``flush_each`` and ``Journal`` put in a table of handlers: whoever looks them up calls
+# them with arguments the index does not see
+HANDLER_CALLERS = (
+    SQLITE_CALLERS
+    + """
+
+    HANDLERS = {"flush": flush_each, "journal": Journal}
+    HOOKS = {flush_each}
+"""
+)
+
 CASES = {
     "bad-sqlite-connections-passed": (SQLITE_CALLERS, "expect: TL103", ""),
     "bad-sessions-passed": (SESSION_CALLERS, "expect: TL103", "expect: TL101"),
     "near-miss-own-class-with-commit": (GIT_CALLERS, "", ""),
     "near-miss-one-site-passes-something-else": (MIXED_CALLERS, "", ""),
+    "near-miss-handed-on-in-a-table": (HANDLER_CALLERS, "", ""),
 }
 
 

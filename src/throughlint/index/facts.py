@@ -739,11 +739,37 @@ def _service_loop(model, loop) -> bool:
     )
 
 
+@COLLECTOR.on(ast.Dict, ast.List, ast.Tuple, ast.Set)
+def record_displayed_functions(checker: Checker, node: ast.AST) -> None:
+    """``HANDLERS = {"save": save_all}``, ``[self.on_start, self.on_stop]``: a function put
+    in a container is handed on, like one passed as an argument (whoever looks it up
+    calls it with arguments the index does not see)."""
+    if isinstance(node, ast.Dict):
+        values: list[ast.expr] = [value for value in node.values if value is not None]
+    elif isinstance(node, ast.Set) or isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+        values = node.elts  # type: ignore[attr-defined]
+    else:
+        return  # ``a, b = pair``: names bound, not handed on
+    if not any(isinstance(value, (ast.Name, ast.Attribute)) for value in values):
+        return
+    model = checker.semantic
+    if model.function_name is not None:
+        _hand_on(checker, values, model.function_name)
+    else:  # a module's or a class's table: handed on by no function of its own
+        _hand_on(checker, values, model.module, placed=False)
+
+
 def _record_references(checker: Checker, node: ast.Call, function: str) -> None:
     """The functions a call hands on (``self._txn``, ``cls.load``, a function of the
     module or imported): whoever takes them runs them when this function runs."""
+    _hand_on(checker, [*node.args, *(keyword.value for keyword in node.keywords)], function)
+
+
+def _hand_on(checker: Checker, values: list[ast.expr], function: str, placed: bool = True) -> None:
+    """The functions among ``values`` that ``function`` hands on (``passed_functions``);
+    ``placed``: ``function`` is one, whose placement the call graph keeps."""
     model = checker.semantic
-    for value in (*node.args, *(keyword.value for keyword in node.keywords)):
+    for value in values:
         if isinstance(value, ast.Attribute):
             if not (isinstance(value.value, ast.Name) and value.value.id in ("self", "cls")):
                 continue
@@ -757,7 +783,7 @@ def _record_references(checker: Checker, node: ast.Call, function: str) -> None:
         if project_callee(name) and not name.endswith(("()", "[]")):
             facts: FileFacts = checker.index_facts  # type: ignore[assignment]
             facts.references.setdefault(function, set()).add(name)  # type: ignore[arg-type]
-            if function not in facts.kinds:
+            if placed and function not in facts.kinds:
                 facts.kinds[function] = checker.path_kind()
 
 
