@@ -87,6 +87,10 @@ class Preview:
     PREVIEW = 8
     EXPORT = 5000
     limit = 8
+    CHOSEN = 8
+
+    def __init__(self, chosen):
+        self.CHOSEN = chosen
 
     def handle(self):
         for item in {subject}:
@@ -101,6 +105,7 @@ class Preview:
         ("Preview.PREVIEW", "small"),
         ("self.EXPORT", "unbounded"),  # a large constant: as large a page as a literal
         ("self.limit", "unbounded"),  # not upper case: an attribute an instance may change
+        ("self.CHOSEN", "unbounded"),  # bound again on each instance
     ],
 )
 def test_a_page_cut_by_a_class_constant(run_cli, tmp_path, bound, size):

@@ -35,6 +35,7 @@ from throughlint.semantic.expressions import child_nodes, literal_int, walk_node
 from throughlint.semantic.loops import range_length
 from throughlint.semantic.querysets import QUERYSET_CLASS
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.types import self_assignments
 
 if TYPE_CHECKING:
     from throughlint.semantic.loops import Loop
@@ -654,13 +655,16 @@ def _is_enum(node: ast.AST) -> bool:
 
 def _literal_int(model: SemanticModel, node: ast.expr) -> int | None:
     """An integer literal, or a constant bound to one: an upper-case name of the module
-    or function, or an upper-case class attribute (``self.MAX_FILES = 8`` in the body)."""
+    or function, or an upper-case class attribute (``MAX_FILES = 8`` in the class body,
+    read as ``self.MAX_FILES``) that no method binds on ``self`` or ``cls``."""
     value = literal_int(node)
     if value is not None:
         return value
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr.isupper():
         class_def = _class_of(model, node.value.id)
-        bound = _class_value(model, class_def, node.attr) if class_def is not None else None
+        if class_def is None or node.attr in self_assignments(class_def):
+            return None  # ``self.MAX = limit`` in a method: each instance has its own
+        bound = _class_value(model, class_def, node.attr)
         return literal_int(bound) if bound is not None else None
     if not isinstance(node, ast.Name):
         return None
