@@ -76,7 +76,16 @@ class AttachmentsField(BaseField):
         return Attachment.objects.get(pk=value).name
 
 
-class CaptionsField(BaseField):
+class MiddleField(BaseField):
+    pass
+
+
+class TitleField(MiddleField):
+    def render_value(self, value):
+        return Attachment.objects.get(pk=value).name
+
+
+class CaptionsField(MiddleField):
     def render_entry(self, info):
         render_item = super().render_value
         return [render_item(caption) for caption in info.values()]
@@ -86,6 +95,10 @@ class CaptionsField(BaseField):
 
     def render_named(self, info):
         return [BaseField.render_value(self, caption) for caption in info.values()]
+
+    def render_inherited(self, info):
+        # ``MiddleField`` inherits ``render_value`` from ``BaseField``
+        return [MiddleField.render_value(self, caption) for caption in info.values()]
 
 
 class Stub:

@@ -817,14 +817,31 @@ class ProjectIndex:
         """The overrides that stand in for ``name``, a method the index keeps no facts of:
         for a call on an instance (``mod.Base().render``), what its subclasses define;
         none for a call that names the class (``super().render`` resolved to
-        ``mod.Base.render``, ``Base.render(self)``) when that class defines the method
-        itself: exactly that method runs, never a sibling subclass's override."""
+        ``mod.Base.render``, ``Base.render(self)``) when that class defines the method or
+        inherits it from a project base: exactly that method runs, never a sibling
+        subclass's override."""
         if "()." not in name:
             owner, _, method = name.rpartition(".")
-            record = self.classes.get(owner)
-            if record is not None and method in record.methods:
+            if self._defines_or_inherits(owner, method):
                 return []
         return self._overrides(name, self._subclasses)
+
+    def _defines_or_inherits(self, owner: str, method: str) -> bool:
+        """``owner``, a class of the project, defines ``method`` or inherits it from a
+        project base that does (the first one in the order of its bases, depth first)."""
+        todo, seen = [owner], set()
+        while todo and len(seen) < 20:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            record = self.classes.get(current)
+            if record is None:
+                return False  # a library base: it may define the method, or not
+            if method in record.methods:
+                return True
+            todo.extend(reversed(record.bases))
+        return False
 
     def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
         """Methods of subclasses (up to three levels down) that override ``name``, a
