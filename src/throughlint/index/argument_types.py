@@ -386,22 +386,9 @@ def _defined_method(index: ProjectIndex, callee: str) -> str | None:
     """The method of a project class that ``callee`` (``app.Store().save``) runs, found
     in the class or its project bases, though the index keeps no facts of it (no effects,
     no project callees); None when a class in between is not the project's."""
-    plain = callee.replace("().", ".").removesuffix("()")
-    owner, _, method = plain.rpartition(".")
-    seen: set[str] = set()
-    todo = [owner]
-    while todo and len(seen) < 20:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        record = index.classes.get(current)
-        if record is None:
-            return None
-        if method in record.methods:
-            return f"{current}.{method}"
-        todo.extend(record.bases)
-    return None
+    owner, _, method = callee.replace("().", ".").removesuffix("()").rpartition(".")
+    found = index.defining_class(owner, method)
+    return f"{found}.{method}" if found is not None else None
 
 
 def _key(index: ProjectIndex, callee: str, function: str) -> str | None:

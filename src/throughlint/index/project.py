@@ -822,13 +822,14 @@ class ProjectIndex:
         subclass's override."""
         if "()." not in name:
             owner, _, method = name.rpartition(".")
-            if self._defines_or_inherits(owner, method):
+            if self.defining_class(owner, method) is not None:
                 return []
         return self._overrides(name, self._subclasses)
 
-    def _defines_or_inherits(self, owner: str, method: str) -> bool:
-        """``owner``, a class of the project, defines ``method`` or inherits it from a
-        project base that does (the first one in the order of its bases, depth first)."""
+    def defining_class(self, owner: str, method: str) -> str | None:
+        """The class of the project whose ``method`` runs for ``owner``: ``owner`` itself
+        or the project base it inherits the method from (the first in the order of the
+        bases, depth first); None when a library base comes first, which may define it."""
         todo, seen = [owner], set()
         while todo and len(seen) < 20:
             current = todo.pop()
@@ -837,11 +838,11 @@ class ProjectIndex:
             seen.add(current)
             record = self.classes.get(current)
             if record is None:
-                return False  # a library base: it may define the method, or not
+                return None
             if method in record.methods:
-                return True
+                return current
             todo.extend(reversed(record.bases))
-        return False
+        return None
 
     def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
         """Methods of subclasses (up to three levels down) that override ``name``, a
