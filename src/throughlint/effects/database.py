@@ -882,7 +882,7 @@ def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -
             return DbCall(
                 Effect.COMMIT, "dbapi", "commit", "", api=f"{name}.commit()", confidence=HEURISTIC
             )
-    if isinstance(receiver_node, ast.Name) and receiver_node.id in ("self", "cls"):
+    if not _untyped(receiver, receiver_node):
         return None
     # any other receiver: a commit only if the project index types it as a connection
     # or a session (``self.store.commit()``, ``self.store`` a connection its callers pass)

@@ -162,17 +162,17 @@ def _declared(model: SemanticModel, function: ast.AST) -> frozenset[str]:
 def _once_step(
     top: ast.AST | None,
     model: SemanticModel | None = None,
-    lasting: frozenset[str] | None = None,
+    declared: frozenset[str] | None = None,
     beyond_the_object: bool = False,
 ):
     """The path step of ``once_per_run`` (``top``: the loop) and of ``memoised_here``
-    (``top`` None; ``lasting``: the function's ``global`` / ``nonlocal`` names). A memo
+    (``top`` None; ``declared``: the function's ``global`` / ``nonlocal`` names). A memo
     of a function must outlive the call: an attribute (``self._theme``) or a name it
     declares ``global``; ``if not queue: queue = create_queue()`` on a local is a
     get-or-create, run on every call. Of a loop, a local bound before it is enough."""
 
     def outlives(tested: str) -> bool:
-        if lasting is None or tested in lasting:
+        if declared is None or tested in declared:
             return True
         if beyond_the_object:  # ``cls._x``, ``Config._x``: not ``self._x``
             return "." in tested and not tested.startswith("self.")
