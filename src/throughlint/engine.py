@@ -168,6 +168,7 @@ _TYPING_FACTS = (
     "attribute_values",
     "argument_types",
     "passed_functions",
+    "tabled_functions",
     "typed_effects",
 )
 """The facts the typed effects read, besides classes and function names."""

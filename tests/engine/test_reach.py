@@ -92,6 +92,27 @@ def test_a_helper_called_only_from_a_command_and_tests_is_cold(run_cli, tmp_path
     assert json.loads(alone.stdout)["summary"]["held_back"] == {"cold path": 1}
 
 
+def test_a_helper_in_a_command_s_table_of_handlers_stays_cold(run_cli, tmp_path):
+    """A function put in a dict (``{"touch": touch_all}``) has callers the index does not
+    see, so its parameters stay untyped; where it runs is still what its direct calls
+    say (roam-code's ingesters: a command's table, and the command calls them)."""
+    tabled = COMMAND.replace(
+        '        touch_all(options["ids"])',
+        '        handlers = {"touch": touch_all}\n        touch_all(options["ids"])',
+    )
+    files = {
+        "app/helpers.py": HELPER,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/touch.py": tabled,
+    }
+    project(tmp_path, files)
+    assert "handlers = {" in tabled
+    document = lint(run_cli, tmp_path)
+    assert helper_finding(document) is None
+    assert document["summary"]["held_back"] == {"cold path": 1}
+
+
 def test_a_helper_called_from_a_command_and_a_view_is_shown(run_cli, tmp_path):
     """Near miss: one hot caller is enough."""
     files = {

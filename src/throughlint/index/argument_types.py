@@ -206,6 +206,7 @@ class ArgumentTypes:
             sites.setdefault(callee, []).append(slots)
         for names in facts.get("passed_functions", {}).values():
             self.passed.update(names)
+        self.passed.update(facts.get("tabled_functions", ()))
         for function, items in facts.get("typed_effects", {}).items():
             if owned is not None and f"@{function}" not in owned:
                 effects[function] = list(effects.get(function, ()))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from throughlint.apis import EXECUTORS
@@ -152,6 +153,7 @@ class FileFacts:
         "signatures",
         "statements",
         "table_calls",
+        "tabled",
         "typed_effects",
         "varying",
     )
@@ -216,6 +218,10 @@ class FileFacts:
         # ``run_interaction("x", self._txn)``): they run when the function does
         self.service: dict[str, set[str]] = {}
         self.references: dict[str, set[str]] = {}
+        # functions put in a dict, list, tuple or set display (a table of handlers): their
+        # callers are not all seen (``tabled_functions``, for parameter types only; where
+        # they run is what their direct calls say)
+        self.tabled: set[str] = set()
         # module-level names bound to a database API value and functions returning one
         # (``app.db.SessionLocal`` -> ``sqlalchemy.orm.sessionmaker()``, ``app.q.recent()``
         # -> ``app.m.Book.objects.filter()``): what types a receiver imported from there
@@ -305,6 +311,7 @@ class FileFacts:
             or self.handles
             or self.cpu
             or self.references
+            or self.tabled
             or self.database_values
             or self.loop_costs
             or self.loop_calls
@@ -331,6 +338,8 @@ class FileFacts:
             extra["service_calls"] = {k: sorted(v) for k, v in self.service.items()}
         if self.references:
             extra["passed_functions"] = {k: sorted(v) for k, v in self.references.items()}
+        if self.tabled:
+            extra["tabled_functions"] = sorted(self.tabled)
         if self.pass_costs:
             extra["pass_costs"] = _costs_json(self.pass_costs)
         if self.loop_costs:
@@ -752,11 +761,7 @@ def record_displayed_functions(checker: Checker, node: ast.AST) -> None:
         return  # ``a, b = pair``: names bound, not handed on
     if not any(isinstance(value, (ast.Name, ast.Attribute)) for value in values):
         return
-    model = checker.semantic
-    if model.function_name is not None:
-        _hand_on(checker, values, model.function_name)
-    else:  # a module's or a class's table: handed on by no function of its own
-        _hand_on(checker, values, model.module, placed=False)
+    checker.index_facts.tabled.update(_functions(checker.semantic, values))  # type: ignore[union-attr]
 
 
 def _record_references(checker: Checker, node: ast.Call, function: str) -> None:
@@ -765,10 +770,18 @@ def _record_references(checker: Checker, node: ast.Call, function: str) -> None:
     _hand_on(checker, [*node.args, *(keyword.value for keyword in node.keywords)], function)
 
 
-def _hand_on(checker: Checker, values: list[ast.expr], function: str, placed: bool = True) -> None:
-    """The functions among ``values`` that ``function`` hands on (``passed_functions``);
-    ``placed``: ``function`` is one, whose placement the call graph keeps."""
-    model = checker.semantic
+def _hand_on(checker: Checker, values: list[ast.expr], function: str) -> None:
+    """The functions among ``values`` that ``function`` hands on (``passed_functions``)."""
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    for name in _functions(checker.semantic, values):
+        facts.references.setdefault(function, set()).add(name)
+        if function not in facts.kinds:
+            facts.kinds[function] = checker.path_kind()
+
+
+def _functions(model, values: list[ast.expr]) -> Iterator[str]:
+    """The project functions among ``values``: a function of the module or imported, or
+    a method through ``self`` / ``cls`` (``self._txn``, ``cls.load``)."""
     for value in values:
         if isinstance(value, ast.Attribute):
             if not (isinstance(value.value, ast.Name) and value.value.id in ("self", "cls")):
@@ -781,10 +794,7 @@ def _hand_on(checker: Checker, values: list[ast.expr], function: str, placed: bo
             continue
         name = model.resolve(value)
         if project_callee(name) and not name.endswith(("()", "[]")):
-            facts: FileFacts = checker.index_facts  # type: ignore[assignment]
-            facts.references.setdefault(function, set()).add(name)  # type: ignore[arg-type]
-            if placed and function not in facts.kinds:
-                facts.kinds[function] = checker.path_kind()
+            yield name
 
 
 def _record_blocking(checker: Checker, node: ast.Call, function: str) -> None:

@@ -122,6 +122,7 @@ FACT_NAMES: dict[str, Shape] = {
     "cpu": ("map", NAME, None),
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
+    "tabled_functions": ("list", NAME),
     "dbv": ("map", NAME, NAME),
     "pass_costs": ("map", NAME, ("row", None, ("list", NAME))),
     "loop_costs": ("map", None, ("row", None, ("list", NAME))),
