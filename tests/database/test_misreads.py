@@ -22,6 +22,7 @@ MODELS = """
         state = models.CharField(max_length=10)
 
         def kill(self):
+            transaction.set_autocommit(False)
             self.state = "killed"
             self.save()
             transaction.commit()

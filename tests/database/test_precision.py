@@ -29,6 +29,17 @@ def _check(source: str, settings: Settings | None = None) -> None:
 
 
 CLEAN = {
+    # Django's default autocommit: ``transaction.commit()`` commits nothing (askbot's
+    # management commands); each write before it already did
+    "transaction-commit-under-autocommit": """
+        from django.db import connection, transaction
+
+        def each(items):
+            for item in items:
+                item.process()
+                transaction.commit()
+                connection.commit()
+        """,
     "django-request-session": """
         def view(request, keys):
             for key in keys:
@@ -224,6 +235,7 @@ SEEN = {
         from django.db import transaction
 
         def each(items):
+            transaction.set_autocommit(False)
             for item in items:
                 item.process()
                 transaction.commit()  # expect: TL103

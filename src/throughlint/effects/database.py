@@ -653,7 +653,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     if isinstance(func, ast.Name):
         name = model.resolve(func)
         if name in DJANGO_TRANSACTION_COMMITS and name.endswith("commit"):
-            return DbCall(Effect.COMMIT, "django", "commit", "django", api="transaction.commit()")
+            return _django_commit(model, "transaction.commit()")
         if name == "django.shortcuts.get_object_or_404":
             return DbCall(Effect.READ, "django", "get", "django", api="get_object_or_404()")
         return None
@@ -674,7 +674,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     if method in ("execute", "executemany", "executescript"):
         return _execute(model, call, method, receiver, receiver_node, settings)
     if method == "commit":
-        return _commit(receiver, receiver_node, settings)
+        return _commit(model, receiver, receiver_node, settings)
     if (
         method in PYMONGO_READ
         or method in PYMONGO_WRITE
@@ -859,14 +859,18 @@ def _execute(
     )
 
 
-def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -> DbCall | None:
+def _commit(
+    model: SemanticModel, receiver: str | None, receiver_node: ast.expr, settings: Settings
+) -> DbCall | None:
     if _is_sqlalchemy(receiver):
         return DbCall(Effect.COMMIT, "sqlalchemy", "commit", "sqlalchemy", api="session.commit()")
     driver = _driver_of(receiver, settings)
+    if driver == "django" and not _manual_commits(model):
+        return None  # ``django.db.connection.commit()`` under autocommit: nothing to commit
     if driver is not None:
         return DbCall(Effect.COMMIT, "dbapi", "commit", driver, api="conn.commit()")
     if receiver == "django.db.transaction":
-        return DbCall(Effect.COMMIT, "django", "commit", "django", api="transaction.commit()")
+        return _django_commit(model, "transaction.commit()")
     name = _receiver_name(receiver_node)
     if _named(receiver, receiver_node, _SESSION_NAMES | _CURSOR_NAMES | {"db"}):
         if name in _SESSION_NAMES:
@@ -887,6 +891,41 @@ def _commit(receiver: str | None, receiver_node: ast.expr, settings: Settings) -
     # any other receiver: a commit only if the project index types it as a connection
     # or a session (``self.store.commit()``, ``self.store`` a connection its callers pass)
     return _by_index(DbCall(Effect.COMMIT, "dbapi", "commit", "", api=f"{name or 'conn'}.commit()"))
+
+
+def _django_commit(model: SemanticModel, api: str) -> DbCall | None:
+    """Django's ``transaction.commit()``: a commit only when the module turns autocommit
+    off (``transaction.set_autocommit(False)``, or the old ``commit_manually``). With
+    Django's default autocommit it commits nothing; each write before it has already
+    committed (those are TL102's findings)."""
+    if not _manual_commits(model):
+        return None
+    return DbCall(Effect.COMMIT, "django", "commit", "django", api=api)
+
+
+def _manual_commits(model: SemanticModel) -> bool:
+    """The module turns Django's autocommit off somewhere; one walk per file, asked only
+    when it commits through Django."""
+    known = model.memo("database.manual_commits")
+    if "found" not in known:
+        known["found"] = any(map(_manual_commit_switch, ast.walk(model.tree)))
+    return known["found"]
+
+
+def _manual_commit_switch(node: ast.AST) -> bool:
+    """``set_autocommit(False)`` (as a call of any spelling) or ``commit_manually``."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return (
+            last == "set_autocommit"
+            and bool(node.args)
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value is False
+        )
+    if isinstance(node, ast.Attribute):
+        return node.attr == "commit_manually"
+    return isinstance(node, ast.Name) and node.id == "commit_manually"
 
 
 def _pymongo(method: str, receiver: str | None) -> DbCall | None:

@@ -3,7 +3,11 @@ Finds a transaction committed on every pass of a loop: `commit()` on a DB-API co
 or a SQLAlchemy session / connection, `django.db.transaction.commit()`, and per-pass
 `with transaction.atomic():`, `with session.begin():`, `with engine.begin():` and
 `with sqlite3_connection:` blocks; also calls to project functions that commit
-(including functions decorated with `@transaction.atomic`).
+(including functions decorated with `@transaction.atomic`). Django's
+`transaction.commit()` and `connection.commit()` count only in a module that turns
+autocommit off (`transaction.set_autocommit(False)`): under Django's default autocommit
+they commit nothing, and each write before them has already committed (TL102 reports
+the writes; `transaction.atomic()` around the loop is the fix).
 
 A receiver is a database API by its type: an import, an initialiser, an annotation, a
 queryset's or related manager's items, a session from a `sessionmaker()` or an engine,
