@@ -55,7 +55,9 @@ _SMALL_PAGE = 100
 _FORM_FIELDS = frozenset({"fields", "cleaned_data", "changed_data", "forms", "errors"})
 _UPLOADS = frozenset({"FILES"})
 _DICT_VIEWS = frozenset({"items", "keys", "values"})
-_WRAPPERS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "zip"})
+_WRAPPERS = frozenset(
+    {"enumerate", "sorted", "reversed", "list", "tuple", "set", "frozenset", "dict", "zip"}
+)
 _CONFIG_ROOTS = frozenset({"settings", "config", "conf", "app_config", "configuration"})
 _CONFIG_NAMES = ("django.conf.settings", "os.environ", "flask.current_app.config")
 _REQUEST_ROOTS = frozenset({"request", "req", "form", "serializer", "upload", "uploads"})
@@ -172,6 +174,10 @@ def expression_size(model: SemanticModel, node: ast.expr, depth: int = 0) -> str
     if size != UNKNOWN or depth >= _LOCAL_DEPTH:
         return size
     inner = unwrapped(node)
+    if inner is not node:  # ``dict(settings.LANGUAGES)``: as many items as what it wraps
+        size = _direct_size(model, inner)
+        if size != UNKNOWN:
+            return size
     if isinstance(inner, ast.Name):
         return local_size(model, inner.id, depth + 1) or UNKNOWN
     return UNKNOWN
@@ -570,7 +576,37 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
         return _constant_name(model, node.id, depth)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return _class_constant(model, node.value.id, node.attr, depth)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        # ``self.aliases["image"]``, ``FIELDS["user"]``: one entry of a constant table
+        table = _table(model, node.value)
+        return table is not None and _constant(model, _entry(table, node.slice.value), depth + 1)
     return False
+
+
+def _table(model: SemanticModel, node: ast.expr) -> ast.Dict | None:
+    """The dict literal a constant name or class attribute is bound to."""
+    value: ast.expr | None = None
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if (
+            binding is not None
+            and binding.kind is BindingKind.ASSIGNMENT
+            and (node.id.isupper() or _bound_outside_functions(model, node.id))
+        ):
+            value = binding.value
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        class_def = _class_of(model, node.value.id)
+        if class_def is not None and node.attr not in self_assignments(class_def):
+            value = _class_value(model, class_def, node.attr)
+    return value if isinstance(value, ast.Dict) else None
+
+
+def _entry(table: ast.Dict, key: object) -> ast.expr | None:
+    """The value a dict literal gives ``key`` (a literal key), if it is written there."""
+    for candidate, value in zip(table.keys, table.values, strict=True):
+        if isinstance(candidate, ast.Constant) and candidate.value == key:
+            return value
+    return None
 
 
 def _constant_name(model: SemanticModel, name: str, depth: int) -> bool:
@@ -606,7 +642,56 @@ def _class_constant(model: SemanticModel, owner: str, attribute: str, depth: int
     if _is_enum(class_def):
         return True
     value = _class_value(model, class_def, attribute)
+    if value is None and owner == "self":
+        value = _instance_literal(model, class_def, attribute)
     return value is not None and _constant(model, value, depth + 1)
+
+
+def _instance_literal(
+    model: SemanticModel, class_def: ast.ClassDef, attribute: str
+) -> ast.expr | None:
+    """``self.defaults = [a, b, c]``, the one binding of the attribute in the class's
+    methods, a display that is not empty, and nothing grows it (``append``, ``+=``,
+    ``self.defaults[k] = ...``): as long as it is written."""
+    values = self_assignments(class_def).get(attribute)
+    if not values or len(values) != 1:
+        return None
+    value = values[0]
+    if not isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+        return None
+    items = value.keys if isinstance(value, ast.Dict) else value.elts
+    if not items or attribute in _grown_attributes(model, class_def):
+        return None
+    return value
+
+
+_GROWERS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
+
+
+def _grown_attributes(model: SemanticModel, class_def: ast.ClassDef) -> frozenset[str]:
+    """The ``self`` attributes the class adds to: ``self.x.append(...)``, ``self.x +=``,
+    ``self.x[k] = ...``. One walk per class."""
+    memo = model.memo("input_size.grown")
+    found = memo.get(class_def)
+    if found is None:
+        grown: set[str] = set()
+        for node in walk_nodes(class_def):
+            target: ast.expr | None = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in _GROWERS:
+                    target = node.func.value
+            elif isinstance(node, ast.AugAssign):
+                target = node.target
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+                target = node.value
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
+                grown.add(target.attr)
+        found = memo[class_def] = frozenset(grown)
+    return found
 
 
 def _class_of(model: SemanticModel, owner: str) -> ast.ClassDef | None:
