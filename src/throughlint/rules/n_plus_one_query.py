@@ -100,7 +100,6 @@ from throughlint.effects.database import (
     READ_VERBS,
     DbCall,
     classify_call,
-    django_manager_chain,
     per_table_query,
     receiver_per_item,
 )
@@ -111,6 +110,7 @@ from throughlint.rules.through_helpers import (
     helper_call,
     model_method_call,
     related_manager_call,
+    returned_rows,
     typed_by_index,
 )
 from throughlint.semantic.expressions import unparse_short
@@ -118,7 +118,6 @@ from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import runs_once
 from throughlint.semantic.queries import (
-    NOT_PLAIN_ROWS,
     QueryChain,
     helper_query,
     iterated_query_chain,
@@ -586,13 +585,8 @@ def _typed_by_helper(index, pending: dict[str, Any]) -> dict[str, Any] | None:
     returns something else, or rows already loaded or read as dicts (the returned chain
     calls ``select_related``, ``prefetch_related``, ``values``... : which relations are
     loaded is not kept, so nothing is claimed)."""
-    value = index.library_value(pending["source"])
-    chain = django_manager_chain(value + ".x") if value else None
-    if chain is None or index.model_kind(chain[0]) != "django":
-        return None
-    if any(step in NOT_PLAIN_ROWS for step in chain[1]):
-        return None
-    return {**pending, "model": chain[0]}
+    model = returned_rows(index, pending["source"])
+    return {**pending, "model": model} if model else None
 
 
 @RULE.on_project("relation")

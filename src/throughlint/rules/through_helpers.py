@@ -90,7 +90,7 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
             return []
         attr, owner = pending["attr"], pending.get("owner")
         if pending.get("source"):  # an item of what a project function returns
-            returned = _returned_rows(index, pending["source"])
+            returned = returned_rows(index, pending["source"])
             if returned == "":
                 return []  # rows that may have the relation loaded already, or dicts
             owner = returned or owner
@@ -120,7 +120,7 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
     return check
 
 
-def _returned_rows(index: ProjectIndex, source: str) -> str | None:
+def returned_rows(index: ProjectIndex, source: str) -> str | None:
     """The model of the Django rows a project function returns (``source``, its name with
     ``()``); "" when the returned chain loads relations or reads dicts
     (``prefetch_related``, ``values``...: which ones is not kept); None when unknown."""
