@@ -595,9 +595,7 @@ def _table(model: SemanticModel, node: ast.expr) -> ast.Dict | None:
         ):
             value = binding.value
     elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        class_def = _class_of(model, node.value.id)
-        if class_def is not None and node.attr not in self_assignments(class_def):
-            value = _class_value(model, class_def, node.attr)
+        value = _unshadowed_class_value(model, node.value.id, node.attr)
     return value if isinstance(value, ast.Dict) else None
 
 
@@ -704,6 +702,16 @@ def _class_of(model: SemanticModel, owner: str) -> ast.ClassDef | None:
     return None
 
 
+def _unshadowed_class_value(model: SemanticModel, owner: str, attribute: str) -> ast.expr | None:
+    """What the class body of ``owner`` (``self``, ``cls``, a class) binds ``attribute``
+    to, when no method binds it again on ``self`` or ``cls`` (``self.MAX = limit``: each
+    instance has its own)."""
+    class_def = _class_of(model, owner)
+    if class_def is None or attribute in self_assignments(class_def):
+        return None
+    return _class_value(model, class_def, attribute)
+
+
 def _class_value(model: SemanticModel, class_def: ast.ClassDef, attribute: str) -> ast.expr | None:
     memo = model.memo("class_values")  # one scan of a class body, not one per attribute read
     if class_def not in memo:
@@ -746,10 +754,7 @@ def _literal_int(model: SemanticModel, node: ast.expr) -> int | None:
     if value is not None:
         return value
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr.isupper():
-        class_def = _class_of(model, node.value.id)
-        if class_def is None or node.attr in self_assignments(class_def):
-            return None  # ``self.MAX = limit`` in a method: each instance has its own
-        bound = _class_value(model, class_def, node.attr)
+        bound = _unshadowed_class_value(model, node.value.id, node.attr)
         return literal_int(bound) if bound is not None else None
     if not isinstance(node, ast.Name):
         return None
