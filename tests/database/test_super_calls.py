@@ -135,3 +135,66 @@ def test_super_of_a_plain_method_is_the_bases_own_not_a_siblings(run_cli, tmp_pa
     report = lint_json(run_cli, root, "--show-all", "--select", "TL101")
     found = sorted(d["line"] for d in report["diagnostics"] if d["path"].endswith("fields.py"))
     assert found == [n for n, line in enumerate(FIELDS.splitlines(), 1) if "# expect" in line]
+
+
+MIXED = """\
+from typing import Generic, TypeVar
+
+from shop.models import Attachment
+
+T = TypeVar("T")
+
+
+class FieldMixinParent(Generic[T]):
+    pass
+
+
+class BaseField:
+    def render_value(self, value):
+        return str(value)
+
+
+class LookupField:
+    def render_value(self, value):
+        return Attachment.objects.get(pk=value).name
+
+
+class PageDataMixin(FieldMixinParent[T]):
+    def load(self):
+        return {}
+
+
+class CaptionsField(PageDataMixin[str], BaseField):
+    def render_entry(self, info):
+        render_item = super().render_value
+        return [render_item(caption) for caption in info.values()]
+
+
+class AttachmentsField(PageDataMixin[str], BaseField):
+    def render_value(self, value):
+        return Attachment.objects.get(pk=value).name
+
+
+class LinkedField(PageDataMixin[str], LookupField):
+    def render_entry(self, info):
+        return [super().render_value(caption) for caption in info.values()]  # expect: TL101
+
+
+class TitleField(BaseField[str]):
+    def render_entry(self, info):
+        return [super().render_value(caption) for caption in info.values()]
+"""
+
+
+def test_super_looks_along_the_order_of_the_bases(run_cli, tmp_path):
+    """``super().render_value`` in ``CaptionsField(PageDataMixin[str], BaseField)``
+    (ReviewBoard's ``BaseCaptionsField``) runs ``BaseField.render_value``: the first base
+    is a mixin without it. Not the query of the sibling ``AttachmentsField``'s override;
+    and the query of ``LookupField``'s, the second base of ``LinkedField``, is found."""
+    root = write_project(
+        tmp_path,
+        {"shop/__init__.py": "", "shop/models.py": ATTACHMENT, "shop/fields.py": MIXED},
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL101")
+    found = sorted(d["line"] for d in report["diagnostics"] if d["path"].endswith("fields.py"))
+    assert found == [n for n, line in enumerate(MIXED.splitlines(), 1) if "# expect" in line]

@@ -113,6 +113,54 @@ def test_a_helper_in_a_command_s_table_of_handlers_stays_cold(run_cli, tmp_path)
     assert document["summary"]["held_back"] == {"cold path": 1}
 
 
+MIXED_BASES = """\
+import sqlite3
+
+
+class AuditMixin:
+    def _log(self, message):
+        print(message)
+
+
+class Toucher:
+    def _touch_all(self, ids):
+        conn = sqlite3.connect("app.db")
+        for i in ids:
+            conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+MIXED_COMMAND = """\
+from django.core.management.base import BaseCommand
+
+from app.helpers import AuditMixin, Toucher
+
+
+class Command(AuditMixin, Toucher, BaseCommand):
+    def _touch_all(self, ids):
+        self._log("touching")
+        super()._touch_all(ids)
+
+    def handle(self, *args, **options):
+        self._touch_all(options["ids"])
+"""
+
+
+def test_super_reaches_the_base_that_defines_the_method_not_the_first(run_cli, tmp_path):
+    """``super()._touch_all`` in ``Command(AuditMixin, Toucher, BaseCommand)`` runs
+    ``Toucher._touch_all``: the call graph looks along the bases, so the helper's only
+    caller is the command's and it is cold."""
+    files = {
+        "app/helpers.py": MIXED_BASES,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/touch.py": MIXED_COMMAND,
+    }
+    project(tmp_path, files)
+    assert helper_finding(lint(run_cli, tmp_path)) is None
+    shown = helper_finding(lint(run_cli, tmp_path, "--show-all"))
+    assert shown["path_kind"] == "cold: called from management command"
+
+
 def test_a_helper_called_from_a_command_and_a_view_is_shown(run_cli, tmp_path):
     """Near miss: one hot caller is enough."""
     files = {

@@ -44,6 +44,7 @@ from throughlint.index.argument_types import (
     record_call_site,
     record_typed_effect,
 )
+from throughlint.index.callee_names import next_in_order
 from throughlint.index.dispatch import dispatch_method
 from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
@@ -1293,18 +1294,20 @@ def _witness(checker: Checker, node: ast.Call) -> str:
 
 def _base_method(model, name: str) -> str | None:
     """``builtins.super().get`` in a method of ``class Shard(Default)``: ``mod.Default.get``
-    (the first base that is not ``object``; the index looks further up from there)."""
+    (the index looks further up from there); with several bases, the name the index
+    resolves along their order (``index/callee_names.py``)."""
     method = name[len("builtins.super().") :]
     if "." in method or not model.classes or model.function is None:
         return None
     class_def = model.classes[-1]
     if not any(statement is model.function for statement in class_def.body):
         return None  # a function nested in a method: its ``super()`` is not resolved here
-    for base in class_def.bases:
-        resolved = model.resolve(base)
-        if resolved is not None and resolved != "builtins.object":
-            return f"{resolved}.{method}"
-    return None
+    bases = [model.resolve(base) for base in class_def.bases]
+    known = [base.removesuffix("[]") for base in bases if base and base != "builtins.object"]
+    if len(class_def.bases) > 1 and known and model.function_name:
+        owner = model.function_name.rpartition(".")[0]  # the class, as its facts name it
+        return next_in_order(owner, method)  # the index looks along the bases
+    return f"{known[0]}.{method}" if known else None
 
 
 def _memoised(model, node: ast.Call, per_key: bool = False, lasting: bool = False) -> bool:

@@ -20,6 +20,7 @@ from throughlint.effects.remote import (
 )
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
+from throughlint.index.callee_names import NEXT_IN_ORDER
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.guards import RECEIVER_STATE, holds
@@ -80,7 +81,7 @@ class ClassFacts:
         """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``)."""
         relations = record["r"]
         return cls(
-            record["b"],
+            [base.removesuffix("[]") for base in record["b"]],  # ``Service[Body]`` is ``Service``
             {name: FieldFacts(*values) for name, values in relations.items()} if relations else {},
             record.get("m", ()),
             bool(record.get("a")),
@@ -479,6 +480,13 @@ class ProjectIndex:
         if plain in known:
             return plain
         owner, _, method = plain.rpartition(".")
+        if owner.endswith(NEXT_IN_ORDER):  # ``super().method``: the bases in their order
+            record = self.classes.get(owner.removesuffix(NEXT_IN_ORDER))
+            for base in record.bases if record is not None and depth < 6 else ():
+                found = self._find_key(f"{base}.{method}", depth + 1, known)
+                if found is not None:
+                    return found
+            return None
         record = self.classes.get(owner)
         if record is not None and depth < 6:
             for base in record.bases:
@@ -825,6 +833,25 @@ class ProjectIndex:
             if self.defining_class(owner, method) is not None:
                 return []
         return self._overrides(name, self._subclasses)
+
+    def library_base_method(self, name: str) -> str | None:
+        """``mod.Class.<super>.save`` (``index/callee_names.py``) that no project class
+        along the bases defines: the method of the first library base in their order
+        (``django.db.models.Model.save``), None when every base is the project's."""
+        owner, _, method = name.rpartition(".")
+        todo, seen = [owner.removesuffix(NEXT_IN_ORDER)], set()
+        first = True
+        while todo and len(seen) < 20:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            record = self.classes.get(current)
+            if record is None:
+                return None if first else f"{current}.{method}"
+            first = False
+            todo.extend(reversed(record.bases))
+        return None
 
     def defining_class(self, owner: str, method: str) -> str | None:
         """The class of the project whose ``method`` runs for ``owner``: ``owner`` itself

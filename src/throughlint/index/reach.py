@@ -54,6 +54,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from throughlint.diagnostics import Diagnostic
+from throughlint.index.callee_names import NEXT_IN_ORDER
 from throughlint.semantic.input_size import UNKNOWN, join
 from throughlint.semantic.placement import HOT, weak_cold
 
@@ -181,6 +182,12 @@ class CallGraph:
         if simple in self.callees:
             return [simple, *self._overrides(simple)]
         owner, _, method = simple.rpartition(".")
+        if owner.endswith(NEXT_IN_ORDER):  # ``super().method``: the first base defining it
+            for base in self.bases.get(owner.removesuffix(NEXT_IN_ORDER), ()):
+                inherited = self._inherited(base, method)
+                if inherited:
+                    return [inherited]
+            return []
         if owner in self.bases and method:
             inherited = self._inherited(owner, method)
             return ([inherited] if inherited else []) + self._overrides(simple)

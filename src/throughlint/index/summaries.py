@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from throughlint.effects.kinds import Effect
+from throughlint.index.callee_names import NEXT_IN_ORDER
 
 if TYPE_CHECKING:
     from throughlint.index.project import ProjectIndex
@@ -61,7 +62,12 @@ class Summaries:
             return self._keys[callee]
         found = self._keys[callee] = self.index._function_key(callee)
         if found is None:
-            found = self._keys[callee] = self._stand_in(callee)
+            if NEXT_IN_ORDER in callee:  # ``super().save()`` that no project base defines
+                library = self.index.library_base_method(callee)
+                found = self._stand_in(library) if library is not None else None
+            else:
+                found = self._stand_in(callee)
+            self._keys[callee] = found
         return found
 
     def _stand_in(self, callee: str) -> str | None:
