@@ -208,3 +208,42 @@ def test_one_file_run_sees_the_helper_in_another_file(run_cli, tmp_path):
     assert completed.returncode == 1, completed.stderr
     found = findings_by_function(json.loads(completed.stdout), VIEWS, "views.py")
     assert found["through_a_helper"]["code"] == "TL101"
+
+
+REPORTS = """\
+from shop.helpers import open_orders, orders_with_customers
+
+
+def names(request):
+    return [order.customer.name for order in open_orders()]
+
+
+def loaded_names(request):
+    return [order.customer.name for order in orders_with_customers()]
+
+
+def totals(request):
+    for order in open_orders():
+        print(order.total)
+"""
+
+
+def test_a_file_that_names_no_database_is_still_read_for_relations(run_cli, tmp_path):
+    """``reports.py`` mentions no database word, so TL101's own walk skips it; the
+    collector of the index's facts records the relation read per row of the helper's
+    queryset (adversarial case B8), for TL101 only, and only while it is selected."""
+    root = write_project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": MODELS,
+            "shop/helpers.py": HELPERS,
+            "shop/reports.py": REPORTS,
+        },
+    )
+    expected = {"names": "TL101", "loaded_names": None, "totals": None}
+    report = lint_json(run_cli, root, "--show-all")
+    assert codes_by_function(report, REPORTS, "reports.py", expected) == expected
+    for narrowed in (("--ignore", "TL101"), ("--select", "TL102")):
+        report = lint_json(run_cli, root, "--show-all", *narrowed)
+        assert not [d for d in report["diagnostics"] if d["path"].endswith("reports.py")]

@@ -48,6 +48,8 @@ from throughlint.index.callee_names import next_in_order
 from throughlint.index.dispatch import dispatch_method
 from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
+from throughlint.index.pending import add_pending
+from throughlint.index.relation_access import relation_access
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
@@ -70,7 +72,6 @@ from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
 from throughlint.semantic.types import call_name
-from throughlint.suppression import line_suppressions
 
 if TYPE_CHECKING:
     from throughlint.checker import Checker
@@ -405,27 +406,6 @@ def _costs_json(costs: dict[str, list]) -> dict[str, list]:
     return {key: [label, sorted(callees)] for key, (label, callees) in costs.items()}
 
 
-def add_pending(checker: Checker, node: ast.AST, kind: str, **data: Any) -> None:
-    """Record a finding that needs the project index; carries the line's suppressions."""
-    facts: FileFacts | None = getattr(checker, "index_facts", None)
-    if facts is None:
-        return
-    span = checker.source.span(node)
-    line = checker.source.line(span.line)
-    enclosing, context = checker.where()
-    record = {
-        "k": kind,
-        "span": [span.line, span.column, span.end_line, span.end_column],
-        "src": line,
-        "sup": sorted(line_suppressions(checker.source, span.line)),
-        "fn": enclosing,
-        "ctx": [context.loop_depth, context.loop_input, context.complexity],
-        "place": list(checker.placement(context.loop_input)),
-        **data,
-    }
-    facts.pending.append(record)
-
-
 def project_callee(name: str | None) -> bool:
     """A name that may be a function of the linted project (not a builtin or stdlib)."""
     if name is None or name.startswith("builtins."):
@@ -437,6 +417,10 @@ def project_callee(name: str | None) -> bool:
 
 
 _READ_WRITE = Effect.READ | Effect.WRITE
+
+
+# TL101: a relation touched on a loop item, in any file (``index/relation_access.py``)
+COLLECTOR.on(ast.Attribute, ast.Call)(relation_access)
 
 
 @COLLECTOR.on(ast.Call)

@@ -104,7 +104,6 @@ from throughlint.effects.database import (
     receiver_per_item,
 )
 from throughlint.fixes import offers
-from throughlint.index.facts import add_pending
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.through_helpers import (
     helper_call,
@@ -113,16 +112,9 @@ from throughlint.rules.through_helpers import (
     returned_rows,
     typed_by_index,
 )
-from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import runs_once
-from throughlint.semantic.queries import (
-    QueryChain,
-    helper_query,
-    iterated_query_chain,
-)
-from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
     from throughlint.index.project import Relation
@@ -350,8 +342,6 @@ def check_call(checker, node: ast.Call) -> None:
     model = checker.semantic
     if not model.frame.loops:
         return
-    if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute):
-        _relation_access(checker, node.func.value, node.func.attr)
     loop = model.hot_loop()
     if loop is None:
         return
@@ -436,75 +426,6 @@ def _evaluated_queryset(checker, iterable: ast.expr, loop: Loop) -> None:
     found = classify_call(checker.semantic, iterable, checker.settings)
     if found is not None and found.framework == "django" and found.lazy:
         _report(checker, iterable, loop, found)
-
-
-@RULE.on(ast.Attribute)
-def check_attribute(checker, node: ast.Attribute) -> None:
-    if isinstance(node.ctx, ast.Load) and checker.semantic.frame.loops:
-        _relation_access(checker, node, None)
-
-
-def _relation_access(checker, node: ast.expr, method: str | None) -> None:
-    """``item.attr`` (or ``item.attr.method()``) on the item of a loop over a query: a
-    pending finding, since whether ``attr`` is a lazy relation is the index's to say."""
-    if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
-        return
-    model = checker.semantic
-    variable = node.value.id
-    loop = next(
-        (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
-        None,
-    )
-    if loop is None or checker.index_facts is None:
-        return
-    key = (id(loop.node), variable, node.attr, method)
-    facts = checker.index_facts
-    if key in facts.seen:
-        return
-    facts.seen.add(key)
-    binding = model.lookup(variable)
-    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
-        return
-    # a custom manager (``Order.active.all()``) counts: the index says whether the class
-    # is a Django model with that relation
-    chain = iterated_query_chain(model, binding.value, custom_managers=True)
-    source = None
-    if chain is None:
-        source = helper_query(model, binding.value)
-        if source is None:
-            return
-        # the helper's queryset, typed by the index (``check_relation``)
-        chain = QueryChain("django", "", unparse_short(binding.value, 50))
-    if chain.rows_are_dicts:
-        return
-    add_pending(
-        checker,
-        node,
-        "relation",
-        framework=chain.framework,
-        model=chain.model,
-        **({"source": source} if source else {}),
-        attr=node.attr,
-        method=method,
-        var=variable,
-        chain=chain.text,
-        loaded=sorted(chain.loaded),
-        loads_all=chain.loads_all,
-        group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{node.attr}",
-        eager=offers.eager_load_shape(loop, binding.value, chain.framework),
-        owner=offers.select_owner(binding.value),
-        loader=offers.loader_spelling(model.tree, chain.framework),
-        deferred=offers.defers_fields(binding.value),
-        body=_body_effects(model, loop),
-    )
-
-
-def _body_effects(model, loop: Loop) -> str:
-    """``offers.loop_body_effects``, once per loop: asked for every relation it touches."""
-    memo = model.memo("TL101.body_effects")
-    if loop.node not in memo:
-        memo[loop.node] = offers.loop_body_effects(loop)
-    return memo[loop.node]
 
 
 def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:

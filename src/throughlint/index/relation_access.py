@@ -1,0 +1,105 @@
+"""TL101's pending findings for a relation touched on the item of a loop over a query
+(``for order in orders: order.customer``), whose model only the project index knows.
+
+Recorded by the collector of the index's facts (``index/facts.py``) for every file while
+TL101 is selected, not by the rule's walk, which a file's words gate: a loop over the rows
+a helper of another module returns (``for o in recent_orders(): o.customer``) is an N+1
+in a file that names no database at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from throughlint.fixes import offers
+from throughlint.index.pending import add_pending
+from throughlint.semantic.expressions import unparse_short
+from throughlint.semantic.loops import Loop
+from throughlint.semantic.queries import QueryChain, helper_query, iterated_query_chain
+from throughlint.semantic.scope import BindingKind
+
+if TYPE_CHECKING:
+    from throughlint.checker import Checker
+
+CODE = "TL101"
+
+
+def relation_access(checker: Checker, node: ast.AST) -> None:
+    """The collector's handler: ``item.attr`` read, or ``item.attr.method()`` called, in
+    a loop of a file linted for TL101."""
+    facts = checker.index_facts
+    if facts is None or CODE not in facts.codes or not checker.semantic.frame.loops:
+        return
+    if isinstance(node, ast.Attribute):
+        if isinstance(node.ctx, ast.Load):
+            record_relation_access(checker, node, None)
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Attribute)
+    ):
+        record_relation_access(checker, node.func.value, node.func.attr)
+
+
+def record_relation_access(checker: Checker, node: ast.expr, method: str | None) -> None:
+    """``item.attr`` (or ``item.attr.method()``) on the item of a loop over a query: a
+    pending finding, since whether ``attr`` is a lazy relation is the index's to say."""
+    if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
+        return
+    model = checker.semantic
+    variable = node.value.id
+    loop = next(
+        (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
+        None,
+    )
+    if loop is None or checker.index_facts is None:
+        return
+    key = (id(loop.node), variable, node.attr, method)
+    facts = checker.index_facts
+    if key in facts.seen:
+        return
+    facts.seen.add(key)
+    binding = model.lookup(variable)
+    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
+        return
+    # a custom manager (``Order.active.all()``) counts: the index says whether the class
+    # is a Django model with that relation
+    chain = iterated_query_chain(model, binding.value, custom_managers=True)
+    source = None
+    if chain is None:
+        source = helper_query(model, binding.value)
+        if source is None:
+            return
+        # the helper's queryset, typed by the index (``check_relation``)
+        chain = QueryChain("django", "", unparse_short(binding.value, 50))
+    if chain.rows_are_dicts:
+        return
+    add_pending(
+        checker,
+        node,
+        "relation",
+        framework=chain.framework,
+        model=chain.model,
+        **({"source": source} if source else {}),
+        attr=node.attr,
+        method=method,
+        var=variable,
+        chain=chain.text,
+        loaded=sorted(chain.loaded),
+        loads_all=chain.loads_all,
+        group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{node.attr}",
+        eager=offers.eager_load_shape(loop, binding.value, chain.framework),
+        owner=offers.select_owner(binding.value),
+        loader=offers.loader_spelling(model.tree, chain.framework),
+        deferred=offers.defers_fields(binding.value),
+        body=_body_effects(model, loop),
+    )
+
+
+def _body_effects(model, loop: Loop) -> str:
+    """``offers.loop_body_effects``, once per loop: asked for every relation it touches."""
+    memo = model.memo("TL101.body_effects")
+    if loop.node not in memo:
+        memo[loop.node] = offers.loop_body_effects(loop)
+    return memo[loop.node]
