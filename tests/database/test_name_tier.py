@@ -50,6 +50,11 @@ QUERIES = """
 
     def new_report():
         return Report()
+
+
+    class StreamBuilder:
+        def __init__(self):
+            self.objects = {}
 """
 
 DJANGO = {
@@ -145,6 +150,22 @@ DJANGO = {
         def touch(ids):
             for pk in ids:
                 new_report().save()
+        """,
+    "shadowing-an-instance-s-objects-attribute": """
+        from app.queries import StreamBuilder
+
+        class Router:
+            def __init__(self):
+                self.builder = StreamBuilder()
+
+            def include_router(self, router):
+                for stream in self.builder.objects.values():
+                    print(stream)
+
+            def include_routers(self, routers):
+                for router in routers:
+                    self.include_router(router)
+                    StreamBuilder().objects.filter(router)
         """,
     "shadowing-own-class-with-an-objects-attribute": """
         from django.db import models

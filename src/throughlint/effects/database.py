@@ -392,7 +392,10 @@ def django_manager_chain(name: str) -> tuple[str, list[str]] | None:
             rest = name[index + len(marker) :]
             if "[]" in rest.rpartition(".")[0]:
                 return None  # an attribute of a row, not the manager's chain
-            return name[:index], [part.rstrip("()[]") for part in rest.split(".")]
+            owner = name[:index]
+            if owner.endswith("()") and owner[:-2].rpartition(".")[2][:1].isupper():
+                return None  # ``Builder().objects``: Django's managers are on the class only
+            return owner, [part.rstrip("()[]") for part in rest.split(".")]
     return None
 
 
