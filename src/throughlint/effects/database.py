@@ -471,7 +471,7 @@ def _own_manager(model: SemanticModel, receiver: str | None) -> bool:
 
 MODEL_INSTANCE = "django.db.models.Model()"
 _MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
-_TO_ONE = frozenset(
+TO_ONE_FIELDS = frozenset(
     {
         "django.db.models.ForeignKey()",
         "django.db.models.OneToOneField()",
@@ -521,7 +521,7 @@ def _loaded_model_row(receiver: str | None) -> str | None:
 def _related_row(model: SemanticModel, receiver: str | None, node: ast.expr) -> str | None:
     """``self.request``: a to-one relation field of a model this file defines, read on an
     instance (its name resolves to the field's constructor): the related row."""
-    if receiver not in _TO_ONE or not isinstance(node, ast.Attribute):
+    if receiver not in TO_ONE_FIELDS or not isinstance(node, ast.Attribute):
         return None
     owner = model.resolve(node.value)
     return MODEL_INSTANCE if owner is not None and owner.endswith("()") else None

@@ -28,6 +28,7 @@ from throughlint.effects.blocking import blocking_call
 from throughlint.effects.cpu import LOOPS as CPU_LOOPS
 from throughlint.effects.cpu import call_cpu_bits
 from throughlint.effects.database import (
+    TO_ONE_FIELDS,
     classify_call,
     constructed_by_name,
     database_value,
@@ -44,7 +45,7 @@ from throughlint.index.argument_types import (
     record_call_site,
     record_typed_effect,
 )
-from throughlint.index.callee_names import next_in_order
+from throughlint.index.callee_names import next_in_order, related_method
 from throughlint.index.dispatch import dispatch_method
 from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
@@ -473,6 +474,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     name = model.resolve(node.func)
     if name is not None and name.startswith("builtins.super()."):
         name = _base_method(model, name)  # ``super().get(...)``: the base class's ``get``
+    elif name is not None and name.rpartition(".")[0] in TO_ONE_FIELDS:
+        name = _related_method(model, node, name)
     if isinstance(node.func, ast.Attribute) and (
         name is None
         or not project_callee(name)  # ``getattr(...)``, a library's or a builtin's value
@@ -1292,6 +1295,26 @@ def _base_method(model, name: str) -> str | None:
         owner = model.function_name.rpartition(".")[0]  # the class, as its facts name it
         return next_in_order(owner, method)  # the index looks along the bases
     return f"{known[0]}.{method}" if known else None
+
+
+def _related_method(model, node: ast.Call, name: str) -> str:
+    """``self.component.store_log()`` in a method of a model whose ``component`` is a
+    to-one relation field: ``mod.Translation().component.store_log``, which the index
+    resolves to the related model's method (``index/callee_names.py``). The name the walk
+    gives (``django.db.models.ForeignKey().store_log``) names no function."""
+    func = node.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name)
+        and func.value.value.id == "self"
+        and model.classes
+        and model.function_name
+        and any(statement is model.function for statement in model.classes[-1].body)
+    ):
+        return name
+    owner = model.function_name.rpartition(".")[0]  # the class, as its facts name it
+    return related_method(owner, func.value.attr, func.attr)
 
 
 def _memoised(model, node: ast.Call, per_key: bool = False, lasting: bool = False) -> bool:

@@ -20,7 +20,7 @@ from throughlint.effects.remote import (
 )
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
-from throughlint.index.callee_names import NEXT_IN_ORDER
+from throughlint.index.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.guards import RECEIVER_STATE, holds
@@ -447,7 +447,7 @@ class ProjectIndex:
         """What a call of ``name`` passing ``spec`` (literal arguments, ``guards``) does:
         ``summary_effects`` less what only other argument values reach."""
         key = self._function_key(name)
-        if key is None or not spec or key not in self._paths:
+        if key is None or not spec or key not in self._paths or self.inherited_receiver(name):
             return self.summary_effects(name)
         bindings = self._bindings(key, spec, {})
         return Effect(self.summaries.under(key, bindings))
@@ -476,6 +476,9 @@ class ProjectIndex:
     def _find_key(self, name: str, depth: int, known: Mapping[str, Any]) -> str | None:
         if name in known:
             return name
+        hop = self.related_hop(name) if depth < 6 else None
+        if hop is not None:
+            return self._find_key(hop, depth + 1, known)
         plain = name.replace("().", ".").removesuffix("()")
         if plain in known:
             return plain
@@ -526,7 +529,7 @@ class ProjectIndex:
             return known
         key = self._function_key(name)
         if key is not None:
-            effect = Effect(self.summaries.value(key))
+            effect = Effect(self.summaries.value(key, receiver=self.inherited_receiver(name)))
         else:
             effect = Effect.NONE
             for override in self.stand_in_overrides(name):
@@ -815,11 +818,24 @@ class ProjectIndex:
         """The call that gives ``name`` that effect, for messages."""
         key = self._function_key(name)
         keys = [key] if key is not None else self._overrides(name, self._subclasses)
+        receiver = self.inherited_receiver(name) if key is not None else ""
         for found in keys:
-            text = self.summaries.witness(found, effect.value)
+            text = self.summaries.witness(found, effect.value, receiver)
             if text:
                 return text
         return ""
+
+    def inherited_receiver(self, name: str) -> str:
+        """The class of the instance ``name`` is called on (``mod.Entra().to_user``) when
+        it inherits the method from a project base: that method's calls on ``self`` run
+        this class's overrides (``Summaries.value``); "" otherwise."""
+        owner, separator, method = name.rpartition("().")
+        if not separator or not method.isidentifier() or owner not in self.classes:
+            return ""
+        key = self._function_key(name)
+        if key is None or key.rpartition(".")[0] == owner:
+            return ""
+        return owner
 
     def stand_in_overrides(self, name: str) -> list[str]:
         """The overrides that stand in for ``name``, a method the index keeps no facts of:
@@ -833,6 +849,18 @@ class ProjectIndex:
             if self.defining_class(owner, method) is not None:
                 return []
         return self._overrides(name, self._subclasses)
+
+    def related_hop(self, name: str) -> str | None:
+        """``mod.Translation().component.store_log`` (``index/callee_names.py``) with
+        ``component`` a to-one relation of ``Translation``: ``mod.Component().store_log``,
+        the method called on the related row; None for another name."""
+        parts = split_related_method(name)
+        if parts is None or parts[0] not in self.classes:
+            return None
+        relation = self.relation(parts[0], parts[1])
+        if relation is None or relation.many or relation.target is None:
+            return None
+        return f"{relation.target}().{parts[2]}"
 
     def library_base_method(self, name: str) -> str | None:
         """``mod.Class.<super>.save`` (``index/callee_names.py``) that no project class

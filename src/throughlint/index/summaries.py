@@ -50,8 +50,10 @@ class Summaries:
         self._overriding: dict[str, list[str]] = {}
         self._rounds: list[dict[str, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._under: list[dict[tuple, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
-        self._witness: dict[tuple[str, str], str] = {}
+        self._witness: dict[tuple[str, str, str], str] = {}
         self._hard: list[dict[str, bool]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
+        # summaries of inherited methods as run on a subclass's instance (``value``)
+        self._rounds_as: list[dict[tuple[str, str], int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
 
     # --- the call graph -----------------------------------------------------------------
 
@@ -127,33 +129,43 @@ class Summaries:
 
     # --- summaries ----------------------------------------------------------------------
 
-    def value(self, name: str, rounds: int = SUMMARY_DEPTH) -> int:
-        """The summary of ``name`` (bits) after ``rounds`` rounds."""
+    def value(self, name: str, rounds: int = SUMMARY_DEPTH, receiver: str = "") -> int:
+        """The summary of ``name`` (bits) after ``rounds`` rounds. With a ``receiver``
+        class, ``name`` is a method that class inherits, run on its instance: the calls
+        ``name`` makes on ``self`` run the receiver's methods (its overrides), not those
+        of the class that defines ``name`` (``ProjectIndex.inherited_receiver``)."""
         if rounds == 0:
             return self.own(name)
-        known = self._rounds[rounds]
-        found = known.get(name)
+        known: dict = self._rounds_as[rounds] if receiver else self._rounds[rounds]
+        memo_key = (name, receiver) if receiver else name
+        found = known.get(memo_key)
         if found is not None:
             return found
-        value = self.value(name, rounds - 1)
-        for _, new in self._contributions(name, rounds, value):
+        value = self.value(name, rounds - 1, receiver)
+        for _, new, _, _ in self._contributions(name, rounds, value, receiver):
             value |= new
-        known[name] = value
+        known[memo_key] = value
         return value
 
-    def _contributions(self, name: str, rounds: int, value: int):
+    def _contributions(self, name: str, rounds: int, value: int, receiver: str = ""):
         """Each callee of ``name`` that adds effects in round ``rounds``, in call order:
-        (callee, the bits it adds to what ``name`` had so far)."""
+        (callee, the bits it adds to what ``name`` had so far, the function it runs, and
+        the receiver that function runs for: ``receiver`` for a call on ``self``, as
+        ``value`` says, else "")."""
         index = self.index
         fixed = index._fixed_calls.get(name, ())
         edges = index._paths.get(name, {}).get("e", {})
         before = rounds - 1
+        on_self = f"{name.rpartition('.')[0]}()." if receiver else ""
         for callee in self.callees(name):
-            key = self.key(callee)
+            rebound = self._on_receiver(callee, on_self, receiver) if on_self else None
+            key = rebound or self.key(callee)
             if key is None or (key in index.cached and callee in fixed):
                 continue  # a cached function called with literals: once
             edge = edges.get(callee)
-            if edge and edge[1] and key in index._paths:  # literals decide its paths
+            if rebound is not None:  # a call on ``self``: the receiver's method
+                new = self.value(key, before, receiver) & ~value
+            elif edge and edge[1] and key in index._paths:  # literals decide its paths
                 bindings = index._bindings(key, edge[1], {})
                 new = self.under(key, bindings, before) & ~value
             else:
@@ -162,7 +174,20 @@ class Summaries:
                 new &= ~_BLOCKING
             if new:
                 value |= new
-                yield callee, new
+                yield callee, new, key, receiver if rebound is not None else ""
+
+    def _on_receiver(self, callee: str, on_self: str, receiver: str) -> str | None:
+        """The receiver's method that a call on ``self`` (``mod.Base().fetch``, spelt
+        ``on_self`` + method) runs: its own or the one it inherits from a project base;
+        None for another call, or when a library base may define it."""
+        if not callee.startswith(on_self):
+            return None
+        method = callee[len(on_self) :]
+        if not method.isidentifier():
+            return None
+        definer = self.index.defining_class(receiver, method)
+        # a method with no facts of its own does nothing the index knows of
+        return f"{definer}.{method}" if definer is not None else None
 
     def under(self, key: str, bindings: dict, rounds: int = SUMMARY_DEPTH) -> int:
         """What ``key`` does when its parameters hold ``bindings``, after ``rounds`` rounds
@@ -172,10 +197,11 @@ class Summaries:
             key, bindings, lambda name: self.value(name, rounds), self._under[rounds], 0
         )
 
-    def witness(self, name: str, bit: int) -> str:
+    def witness(self, name: str, bit: int, receiver: str = "") -> str:
         """The call that gives ``name`` the effect ``bit``: its own call, or the first
-        callee that brought it, followed down (``"`load()` -> `get()` on a Session"``)."""
-        memo_key = (name, str(bit))
+        callee that brought it, followed down (``"`load()` -> `get()` on a Session"``);
+        with a ``receiver``, as ``value`` says."""
+        memo_key = (name, str(bit), receiver)
         found = self._witness.get(memo_key)
         if found is not None:
             return found
@@ -183,13 +209,14 @@ class Summaries:
         text = self.own_witness(name).get(str(bit), "")
         if not text and not self.own(name) & bit:
             for rounds in range(1, SUMMARY_DEPTH + 1):
-                before = self.value(name, rounds - 1)
-                if not self.value(name, rounds) & bit:
+                before = self.value(name, rounds - 1, receiver)
+                if not self.value(name, rounds, receiver) & bit:
                     continue
-                for callee, new in self._contributions(name, rounds, before):
+                for callee, new, key, inner_receiver in self._contributions(
+                    name, rounds, before, receiver
+                ):
                     if new & bit:
-                        key = self.key(callee)
-                        inner = self.witness(key, bit) if key is not None else ""
+                        inner = self.witness(key, bit, inner_receiver)
                         short = callee.rsplit(".", 1)[-1]
                         text = f"`{short}()` -> {inner}" if inner else ""
                         break

@@ -1,0 +1,82 @@
+"""A method a class inherits runs, on that class's instance, its own overrides of what the
+inherited method calls on ``self`` (``Summaries.value`` with a receiver): privacyidea's
+``EntraIDResolver`` inherits ``HTTPResolver``'s user conversion, whose
+``self.get_user_groups()`` makes an HTTP request in the base and reads ``memberOf`` in
+the override. Its user list made no request per user, though a TL401 said so (the new5
+output audit's misread)."""
+
+from __future__ import annotations
+
+from support.cli_projects import findings_by_function, lint_json, write_project
+
+RESOLVERS = """\
+import requests
+
+
+class HTTPResolver:
+    def get_user_groups(self, user):
+        return requests.get("https://idp.example/groups/" + user["id"], timeout=5).json()
+
+    def to_user(self, user):
+        return {"name": user["name"], "groups": self.get_user_groups(user)}
+
+    def convert(self, user):
+        return self.to_user(user)
+
+
+class EntraIDResolver(HTTPResolver):
+    def get_user_groups(self, user):
+        return [group["displayName"] for group in user.get("memberOf", [])]
+
+
+class KeycloakResolver(HTTPResolver):
+    def get_user_groups(self, user):
+        return requests.get("https://kc.example/groups/" + user["id"], timeout=5).json()
+
+
+class PlainHTTPResolver(HTTPResolver):
+    pass
+"""
+
+JOBS = """\
+from app.resolvers import EntraIDResolver, HTTPResolver, KeycloakResolver, PlainHTTPResolver
+
+
+def entra_users(users):
+    resolver = EntraIDResolver()
+    return [resolver.to_user(user) for user in users]
+
+
+def entra_users_two_calls_down(users):
+    resolver = EntraIDResolver()
+    return [resolver.convert(user) for user in users]
+
+
+def keycloak_users(users):
+    resolver = KeycloakResolver()
+    return [resolver.to_user(user) for user in users]
+
+
+def plain_users(users):
+    resolver = PlainHTTPResolver()
+    return [resolver.to_user(user) for user in users]
+
+
+def base_users(users):
+    resolver = HTTPResolver()
+    return [resolver.to_user(user) for user in users]
+"""
+
+
+def test_an_inherited_method_runs_the_subclass_s_overrides(run_cli, tmp_path):
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/resolvers.py": RESOLVERS, "app/jobs.py": JOBS},
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL401")
+    found = findings_by_function(report, JOBS, "jobs.py")
+    assert sorted(found) == ["base_users", "keycloak_users", "plain_users"]
+    # the witness is the request of the method that runs, not always the base's
+    requests = [n for n, line in enumerate(RESOLVERS.splitlines(), 1) if "requests.get" in line]
+    assert f"(app.resolvers, line {requests[1]})" in found["keycloak_users"]["message"]
+    assert f"(app.resolvers, line {requests[0]})" in found["plain_users"]["message"]
