@@ -281,6 +281,7 @@ _SQLALCHEMY_ORIGINS = (
     "sqlalchemy.Engine()",
     "sqlalchemy.Connection()",
     "flask_sqlalchemy.SQLAlchemy().session",
+    "flask_sqlalchemy.extension.SQLAlchemy().session",
     # SQLModel's session and engine are SQLAlchemy's (subclass and re-export)
     "sqlmodel.Session()",
     "sqlmodel.orm.session.Session()",
@@ -618,6 +619,11 @@ def database_effects(model: SemanticModel, call: ast.Call, settings: Settings) -
     return found.effect
 
 
+# objects whose attributes are database APIs (``db.session``), kept by the index so that
+# another module's ``from app import db`` is typed
+DATABASE_HANDLES = ("flask_sqlalchemy.SQLAlchemy()", "flask_sqlalchemy.extension.SQLAlchemy()")
+
+
 def database_value(value: str | None) -> str | None:
     """``value`` (a resolved name) when it is a database API value worth the project
     index's keeping: a SQLAlchemy engine, session or session factory, a DB-API
@@ -625,6 +631,8 @@ def database_value(value: str | None) -> str | None:
     if value is None or value.startswith("builtins."):
         return None
     if _is_sqlalchemy(value) or _is_django_instance(value):
+        return value
+    if value.startswith(DATABASE_HANDLES):  # ``db = SQLAlchemy()``: ``db.session`` is one
         return value
     if any(value.startswith(factory + "()") for factory in DB_CONNECTION_FACTORIES):
         return value
