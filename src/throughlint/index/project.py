@@ -116,6 +116,7 @@ _FACT_TABLES = (
     "_atomic",
     "_paths",
     "_fixed_calls",
+    "every_call",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -156,6 +157,9 @@ class ProjectIndex:
         # ``@transaction.atomic`` functions (True: they commit by other means too), and the
         # functions that commit other than through a Django atomic block, transitively
         self._atomic: dict[str, bool] = {}
+        # the project callees a function calls on every call (fact ``pass_costs``): the
+        # call a message names when several bring the same effect
+        self.every_call: dict[str, Sequence[str]] = {}
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
@@ -200,6 +204,10 @@ class ProjectIndex:
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
+        every_call = self.every_call
+        for name, (_, called) in facts.get("pass_costs", {}).items():
+            if called:
+                every_call[name] = called
         fixed = self._fixed_calls
         for name, called in facts.get("x", {}).items():
             known = fixed.get(name)  # a new set: an overlay shares the base's

@@ -147,11 +147,14 @@ class Summaries:
         known[memo_key] = value
         return value
 
-    def _contributions(self, name: str, rounds: int, value: int, receiver: str = ""):
+    def _contributions(
+        self, name: str, rounds: int, value: int, receiver: str = "", each: bool = False
+    ):
         """Each callee of ``name`` that adds effects in round ``rounds``, in call order:
         (callee, the bits it adds to what ``name`` had so far, the function it runs, and
         the receiver that function runs for: ``receiver`` for a call on ``self``, as
-        ``value`` says, else "")."""
+        ``value`` says, else ""). With ``each``, what each callee adds to ``value`` alone,
+        not to what the callees before it added."""
         index = self.index
         fixed = index._fixed_calls.get(name, ())
         edges = index._paths.get(name, {}).get("e", {})
@@ -173,7 +176,8 @@ class Summaries:
             if key in index.asynchronous:  # calling it makes a coroutine: it waits for none
                 new &= ~_BLOCKING
             if new:
-                value |= new
+                if not each:
+                    value |= new
                 yield callee, new, key, receiver if rebound is not None else ""
 
     def _on_receiver(self, callee: str, on_self: str, receiver: str) -> str | None:
@@ -212,14 +216,20 @@ class Summaries:
                 before = self.value(name, rounds - 1, receiver)
                 if not self.value(name, rounds, receiver) & bit:
                     continue
-                for callee, new, key, inner_receiver in self._contributions(
-                    name, rounds, before, receiver
-                ):
-                    if new & bit:
-                        inner = self.witness(key, bit, inner_receiver)
-                        short = callee.rsplit(".", 1)[-1]
-                        text = f"`{short}()` -> {inner}" if inner else ""
-                        break
+                always = self.index.every_call.get(name, ())
+                bringing = [
+                    (callee, key, inner_receiver)
+                    for callee, new, key, inner_receiver in self._contributions(
+                        name, rounds, before, receiver, each=True
+                    )
+                    if new & bit
+                ]
+                # a callee called on every call, before one on a branch that may be rare
+                bringing.sort(key=lambda found: found[0] not in always)
+                for callee, key, inner_receiver in bringing[:1]:
+                    inner = self.witness(key, bit, inner_receiver)
+                    short = callee.rsplit(".", 1)[-1]
+                    text = f"`{short}()` -> {inner}" if inner else ""
                 break
         self._witness[memo_key] = text
         return text
