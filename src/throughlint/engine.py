@@ -405,14 +405,16 @@ def _analyse(
     active = tuple(
         rule for rule in rules if rule.relevant(source.text) and rule.code not in ignored
     )
-    if not active:
+    codes = tuple(rule.code for rule in rules if rule.uses_index and rule.code not in ignored)
+    if not active and not codes:
         return []
     facts = None
-    if any(rule.uses_index for rule in active):
+    if codes:
         # the project-level checks of every selected rule run on this file's pending
-        # findings, whatever words it mentions: a loop that calls a helper which queries
-        # is an N+1 though the file names no database (the triggers gate only the walk)
-        codes = tuple(rule.code for rule in rules if rule.uses_index and rule.code not in ignored)
+        # findings, and its functions join the call graph, whatever words it mentions: a
+        # loop that calls a helper which queries is an N+1 though the file names no
+        # database, and so is one whose helper is in such a file (the triggers gate only
+        # the rules' own walks, never the facts)
         facts = FileFacts(codes, project_modules)
         active = (COLLECTOR,) if facts_only else (*active, COLLECTOR)
     elif facts_only:
