@@ -1,7 +1,9 @@
 """Input sizes of shapes found in the second audit of new applications (round 17): one entry
 of a constant table (``self.aliases["image"]``, ``FIELDS["user"]``), a list literal bound
 once in ``__init__`` and never grown, and a configured value behind a size-preserving
-wrapper (``dict(settings.LANGUAGES)``). Near misses stay as before: an entry picked by a
+wrapper (``dict(settings.LANGUAGES)``); an upper-case constant of an imported module
+(``files_service.MOVIE_PREFIXES``, the new5 audit), as an imported upper-case name already
+was. Near misses stay as before: an entry picked by a
 variable key, an attribute the class appends to. Through the real command line."""
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Order(models.Model):
 VIEW = """\
 from django.conf import settings
 
+from shop import constants
 from shop.models import Order
 
 FIELDS = {"user": ["name", "email"], "order": ["state"]}
@@ -48,6 +51,7 @@ def _input_size(run_cli, tmp_path, subject: str) -> str:
     (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
     (tmp_path / "shop" / "__init__.py").write_text("")
     (tmp_path / "shop" / "models.py").write_text(MODELS)
+    (tmp_path / "shop" / "constants.py").write_text('PREFIXES = ["a", "b"]\nprefixes = []\n')
     view = textwrap.dedent(VIEW.replace("{subject}", subject))
     (tmp_path / "shop" / "views.py").write_text(view)
     completed = run_cli(".", "--no-cache", "--format", "json", "--show-all", cwd=tmp_path)
@@ -62,12 +66,15 @@ def _input_size(run_cli, tmp_path, subject: str) -> str:
     [
         ('self.ALIASES["image"]', "constant"),
         ('FIELDS["user"]', "constant"),
+        ("constants.PREFIXES", "constant"),  # an imported module's upper-case constant
+        ("settings.LANGUAGES", "configured"),  # a setting, though upper-case and imported
         ("self.defaults", "constant"),
         ("dict(settings.LANGUAGES)", "configured"),
         ("list(dict(settings.LANGUAGES).keys())", "configured"),
         # near misses
         ("self.ALIASES[key]", "unknown"),  # which entry depends on the argument
         ("self.pending", "unknown"),  # the class appends to it
+        ("constants.prefixes", "unknown"),  # not written as a constant
     ],
 )
 def test_input_size_of_tables_and_wrapped_settings(run_cli, tmp_path, subject, size):

@@ -575,7 +575,9 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
     if isinstance(node, ast.Name):
         return _constant_name(model, node.id, depth)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return _class_constant(model, node.value.id, node.attr, depth)
+        return _class_constant(model, node.value.id, node.attr, depth) or _imported_constant(
+            model, node.value.id, node.attr
+        )
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         # ``self.aliases["image"]``, ``FIELDS["user"]``: one entry of a constant table
         table = _table(model, node.value)
@@ -622,6 +624,18 @@ def _constant_name(model: SemanticModel, name: str, depth: int) -> bool:
     if not (name.isupper() or _bound_outside_functions(model, name)):
         return False
     return _constant(model, binding.value, depth + 1)
+
+
+def _imported_constant(model: SemanticModel, owner: str, attribute: str) -> bool:
+    """``files_service.MOVIE_PREFIXES``: an upper-case constant of an imported module (or
+    class), as ``from .files_service import MOVIE_PREFIXES`` is; not a setting."""
+    if not (attribute.isupper() and len(attribute) > 1) or owner in _CONFIG_ROOTS:
+        return False
+    binding = model.lookup(owner)
+    if binding is None or binding.kind is not BindingKind.IMPORT:
+        return False
+    resolved = model.resolve(ast.Name(id=owner, ctx=ast.Load()))
+    return resolved is None or not resolved.startswith(_CONFIG_NAMES)
 
 
 def _bound_outside_functions(model: SemanticModel, name: str) -> bool:
