@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.batching import is_batch_test
+from throughlint.semantic.cache_aside import after_cache_hit
 from throughlint.semantic.expressions import (
     literal_int,
     source_text,
@@ -211,6 +212,10 @@ def _once_step(
                 return inner_loop, True  # ``if key not in _CACHE: _CACHE[key] = ...``
             if _saved_key_fill(parent):
                 return inner_loop, True  # ``if key not in self.data: ...; self.save()``
+        if model is not None and any(
+            after_cache_hit(model, block, child) for block in _blocks(parent)
+        ):
+            return inner_loop, True  # after ``if cached is not None: return cached``
         if beyond_the_object:
             return inner_loop, False  # the guards below are on the object's own state
         if isinstance(parent, _TRIES) and _missing_attribute_memo(parent, child, model):
