@@ -405,16 +405,18 @@ def _analyse(
     active = tuple(
         rule for rule in rules if rule.relevant(source.text) and rule.code not in ignored
     )
+    indexed = any(rule.uses_index for rule in rules)
     codes = tuple(rule.code for rule in rules if rule.uses_index and rule.code not in ignored)
-    if not active and not codes:
+    if not active and not indexed:
         return []
     facts = None
-    if codes:
+    if indexed:
         # the project-level checks of every selected rule run on this file's pending
         # findings, and its functions join the call graph, whatever words it mentions: a
         # loop that calls a helper which queries is an N+1 though the file names no
         # database, and so is one whose helper is in such a file (the triggers gate only
-        # the rules' own walks, never the facts)
+        # the rules' own walks, never the facts; nor do per-file ignores, which drop only
+        # this file's own pending findings: ``codes``)
         facts = FileFacts(codes, project_modules)
         active = (COLLECTOR,) if facts_only else (*active, COLLECTOR)
     elif facts_only:

@@ -58,3 +58,35 @@ def test_a_chain_through_files_without_database_words(run_cli, tmp_path, selecti
         for related in diagnostic.get("related") or [diagnostic]
     }
     assert "TL103" in codes
+
+
+HELPERS = """\
+import sqlite3
+
+
+def lookup(i):
+    conn = sqlite3.connect("app.db")
+    return conn.execute("SELECT name FROM users WHERE id = ?", (i,)).fetchone()
+"""
+
+VIEWS = """\
+from app.helpers import lookup
+
+
+def names(request):
+    return [lookup(i) for i in request.GET.getlist("id")]
+"""
+
+
+@pytest.mark.parametrize("selection", [(), ("--select", "TL101")])
+def test_a_file_whose_rule_is_ignored_still_gives_its_facts(run_cli, tmp_path, selection):
+    """``per-file-ignores`` drops the findings of ``helpers.py``, not its functions: the
+    N+1 through ``lookup()`` in ``views.py`` stays (adversarial case bug9, round 18)."""
+    root = write_project(
+        tmp_path, {"app/__init__.py": "", "app/helpers.py": HELPERS, "app/views.py": VIEWS}
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.throughlint]\nper-file-ignores = {"app/helpers.py" = ["TL101"]}\n'
+    )
+    report = lint_json(run_cli, root, "--show-all", *selection)
+    assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [("app/views.py", "TL101")]
