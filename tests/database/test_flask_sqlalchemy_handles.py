@@ -30,6 +30,15 @@ class Database:
 db = Database()
 """
 
+REBOUND = """\
+from flask_sqlalchemy import SQLAlchemy
+
+from app.own import Database
+
+db = SQLAlchemy()
+db = Database()  # what an importer gets
+"""
+
 MODELS = """\
 from app.extensions import db
 
@@ -47,6 +56,7 @@ JOBS = """\
 from app.extensions import db
 from app.models import BaseMixin
 from app.own import db as own_db
+from app.rebound import db as rebound_db
 
 
 def save_all(rows):
@@ -70,6 +80,12 @@ def own_store(rows):
     for row in rows:
         own_db.session.add(row)
         own_db.session.commit()
+
+
+def rebound_store(rows):
+    for row in rows:
+        rebound_db.session.add(row)
+        rebound_db.session.commit()
 """
 
 
@@ -80,6 +96,7 @@ def test_a_flask_sqlalchemy_db_imported_from_another_module(run_cli, tmp_path):
             "app/__init__.py": "",
             "app/extensions.py": EXTENSIONS,
             "app/own.py": OWN,
+            "app/rebound.py": REBOUND,
             "app/models.py": MODELS,
             "app/jobs.py": JOBS,
         },

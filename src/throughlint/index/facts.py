@@ -1630,11 +1630,24 @@ def record_database_value(checker: Checker, node: ast.AST) -> None:
         if not isinstance(targets[0], ast.Name):
             return
         key, value = f"{model.module}.{targets[0].id}", node.value
+        if _bound_again(checker.index_facts, key):  # type: ignore[arg-type]
+            return  # ``db = SQLAlchemy()`` then ``db = LocalStore()``: not known
     if not isinstance(value, (ast.Call, ast.Attribute, ast.Name, ast.Await)):
         return
     found = database_value(model.resolve(value))
     if found is not None:
         checker.index_facts.database_values.setdefault(key, found)  # type: ignore[union-attr]
+
+
+def _bound_again(facts: FileFacts, key: str) -> bool:
+    """``key``, a module-level name, was bound before in this file: what an importer gets
+    is the last binding, which may be anything, so no database value is kept for it."""
+    marker = ("module binding", key)
+    if marker not in facts.seen:
+        facts.seen.add(marker)
+        return False
+    facts.database_values.pop(key, None)
+    return True
 
 
 @COLLECTOR.on(ast.ClassDef)
