@@ -80,3 +80,58 @@ def test_an_inherited_method_runs_the_subclass_s_overrides(run_cli, tmp_path):
     requests = [n for n, line in enumerate(RESOLVERS.splitlines(), 1) if "requests.get" in line]
     assert f"(app.resolvers, line {requests[1]})" in found["keycloak_users"]["message"]
     assert f"(app.resolvers, line {requests[0]})" in found["plain_users"]["message"]
+
+
+EXPLICIT = """\
+import requests
+
+GROUPS = {}
+
+
+def cached_groups(user):
+    return GROUPS.get(user, [])
+
+
+class Resolver:
+    def groups(self, user):
+        return cached_groups(user)
+
+    def to_user(self, user):
+        plain = Resolver()
+        return plain.groups(user)
+
+    def sync(self, item, remote=False):
+        if remote:
+            requests.post("https://api.example.com/items", json=item, timeout=3)
+        return item
+
+
+class HttpResolver(Resolver):
+    def groups(self, user):
+        return requests.get("https://idp.example.com/groups", params={"u": user}).json()
+
+
+def convert(users):
+    resolver = HttpResolver()
+    return [resolver.to_user(user) for user in users]
+
+
+def sync_locally(items):
+    resolver = HttpResolver()
+    return [resolver.sync(item, remote=False) for item in items]
+
+
+def sync_remotely(items):
+    resolver = HttpResolver()
+    return [resolver.sync(item, remote=True) for item in items]
+"""
+
+
+def test_only_calls_on_self_run_the_subclass_s_overrides(run_cli, tmp_path):
+    """``Resolver().groups()`` inside ``Resolver`` is a new base instance's, not ``self``'s
+    (adversarial bug3); and the literal arguments of a call of an inherited method still
+    rule its branches out (``remote=False``: adversarial bug2)."""
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/jobs.py": EXPLICIT})
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL401")
+    found = findings_by_function(report, EXPLICIT, "jobs.py")
+    assert sorted(found) == ["sync_remotely"]

@@ -152,6 +152,7 @@ class FileFacts:
         "references",
         "seen",
         "self_attributes",
+        "self_calls",
         "service",
         "signatures",
         "statements",
@@ -176,6 +177,9 @@ class FileFacts:
         self.cached: list[str] = []
         # ``@transaction.atomic`` functions: True when they also commit by other means
         self.atomic: dict[str, bool] = {}
+        # the methods each function calls on ``self`` (an inherited method run for a
+        # subclass runs the subclass's overrides of these: ``Summaries.value``)
+        self.self_calls: dict[str, set[str]] = {}
         # path facts (``semantic/guards.py``): per function, the guard on a parameter that
         # every site of an effect runs under (0: some site is unguarded), and per project
         # callee its guard and the arguments passed (0 when the sites differ)
@@ -390,6 +394,8 @@ class FileFacts:
             found["m"] = self.cached
         if self.atomic:
             found["t"] = self.atomic
+        if self.self_calls:
+            found["self_calls"] = {name: sorted(m) for name, m in self.self_calls.items()}
         paths = self._paths_json()
         if paths:
             found["g"] = paths
@@ -499,6 +505,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         if not _memoised(model, node, per_key=True, lasting=True):  # a memo: once, not per call
             facts.function(function)[1].add(name)
             facts.edge(function, name, call_guard(model), spec)
+            if _on_self(node):
+                facts.self_calls.setdefault(function, set()).add(node.func.attr)  # type: ignore[attr-defined]
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
@@ -1295,6 +1303,16 @@ def _base_method(model, name: str) -> str | None:
         owner = model.function_name.rpartition(".")[0]  # the class, as its facts name it
         return next_in_order(owner, method)  # the index looks along the bases
     return f"{known[0]}.{method}" if known else None
+
+
+def _on_self(node: ast.Call) -> bool:
+    """``self.method(...)``: a call that a subclass's override answers."""
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("self", "cls")
+    )
 
 
 def _related_method(model, node: ast.Call, name: str) -> str:

@@ -117,6 +117,7 @@ _FACT_TABLES = (
     "_paths",
     "_fixed_calls",
     "every_call",
+    "self_calls",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -160,6 +161,7 @@ class ProjectIndex:
         # the project callees a function calls on every call (fact ``pass_costs``): the
         # call a message names when several bring the same effect
         self.every_call: dict[str, Sequence[str]] = {}
+        self.self_calls: dict[str, Sequence[str]] = {}  # methods called on ``self``
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
@@ -204,6 +206,7 @@ class ProjectIndex:
         self.cached.update(facts.get("m", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
+        self.self_calls.update(facts.get("self_calls", {}))
         every_call = self.every_call
         for name, (_, called) in facts.get("pass_costs", {}).items():
             if called:
@@ -455,10 +458,17 @@ class ProjectIndex:
         """What a call of ``name`` passing ``spec`` (literal arguments, ``guards``) does:
         ``summary_effects`` less what only other argument values reach."""
         key = self._function_key(name)
-        if key is None or not spec or key not in self._paths or self.inherited_receiver(name):
+        if key is None or not spec or key not in self._paths:
             return self.summary_effects(name)
         bindings = self._bindings(key, spec, {})
-        return Effect(self.summaries.under(key, bindings))
+        under = self.summaries.under(key, bindings)
+        receiver = self.inherited_receiver(name)
+        if not receiver:
+            return Effect(under)
+        # an inherited method: what the arguments rule out stays out, what the receiver's
+        # overrides leave out too, and what only they do is added
+        as_receiver = self.summaries.value(key, receiver=receiver)
+        return Effect((under & as_receiver) | (as_receiver & ~self.summaries.value(key)))
 
     def commits_in_transaction(self, name: str) -> bool:
         """``name`` commits even when called inside an outer ``transaction.atomic()``."""

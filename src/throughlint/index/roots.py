@@ -135,6 +135,7 @@ FACT_NAMES: dict[str, Shape] = {
     "attribute_values": ("map", NAME, NAME),
     "dispatch_calls": ("map", NAME, None),
     "table_calls": ("map", NAME, None),
+    "self_calls": ("map", NAME, None),
 }  # fmt: skip
 
 

@@ -160,8 +160,11 @@ class Summaries:
         edges = index._paths.get(name, {}).get("e", {})
         before = rounds - 1
         on_self = f"{name.rpartition('.')[0]}()." if receiver else ""
+        called_on_self = index.self_calls.get(name, ()) if receiver else ()
         for callee in self.callees(name):
-            rebound = self._on_receiver(callee, on_self, receiver) if on_self else None
+            rebound = (
+                self._on_receiver(callee, on_self, receiver, called_on_self) if on_self else None
+            )
             key = rebound or self.key(callee)
             if key is None or (key in index.cached and callee in fixed):
                 continue  # a cached function called with literals: once
@@ -180,15 +183,17 @@ class Summaries:
                     value |= new
                 yield callee, new, key, receiver if rebound is not None else ""
 
-    def _on_receiver(self, callee: str, on_self: str, receiver: str) -> str | None:
+    def _on_receiver(
+        self, callee: str, on_self: str, receiver: str, called_on_self: Sequence[str]
+    ) -> str | None:
         """The receiver's method that a call on ``self`` (``mod.Base().fetch``, spelt
         ``on_self`` + method) runs: its own or the one it inherits from a project base;
         None for another call, or when a library base may define it."""
         if not callee.startswith(on_self):
             return None
         method = callee[len(on_self) :]
-        if not method.isidentifier():
-            return None
+        if not method.isidentifier() or method not in called_on_self:
+            return None  # ``Resolver().groups()``: a new instance's, not ``self``'s
         definer = self.index.defining_class(receiver, method)
         # a method with no facts of its own does nothing the index knows of
         return f"{definer}.{method}" if definer is not None else None
