@@ -77,3 +77,73 @@ def test_a_method_called_on_a_to_one_relation_runs_the_related_model_s(run_cli, 
     found = findings_by_function(report, JOBS, "jobs.py")
     assert sorted(found) == ["backup_orders", "customer_orders"]
     assert "`order_count()`" in found["customer_orders"]["message"]
+
+
+LOCAL_COMPONENT = """\
+import requests
+from django.db import models
+
+
+class Component(models.Model):
+    name = models.CharField(max_length=10)
+
+    def store_log(self, text):
+        requests.post("https://logs.example.com", json={"t": text}, timeout=3)
+
+
+class Node(models.Model):
+    component = models.ForeignKey("other.Component", on_delete=models.CASCADE)
+    local = models.ForeignKey("Component", on_delete=models.CASCADE)
+
+    def log(self, text):
+        self.component.store_log(text)
+
+    def log_locally(self, text):
+        self.local.store_log(text)
+"""
+
+OTHER_COMPONENT = """\
+from django.db import models
+
+
+class Component(models.Model):
+    name = models.CharField(max_length=10)
+
+    def store_log(self, text):
+        return len(text)
+"""
+
+NODE_VIEWS = """\
+from app.models import Node
+
+
+def log_all(request, pk):
+    node = Node(pk=pk)
+    for text in request.GET.getlist("t"):
+        node.log(text)
+
+
+def log_all_locally(request, pk):
+    node = Node(pk=pk)
+    for text in request.GET.getlist("t"):
+        node.log_locally(text)
+"""
+
+
+def test_the_app_label_picks_the_related_model_before_the_owner_s_module(run_cli, tmp_path):
+    """``ForeignKey("other.Component")`` is ``other``'s ``Component``, though the owner's
+    module has one of that name too (adversarial bug5); a bare ``"Component"`` is the
+    owner's module's."""
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": LOCAL_COMPONENT,
+            "app/views.py": NODE_VIEWS,
+            "other/__init__.py": "",
+            "other/models.py": OTHER_COMPONENT,
+        },
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL401")
+    found = findings_by_function(report, NODE_VIEWS, "views.py")
+    assert sorted(found) == ["log_all_locally"]

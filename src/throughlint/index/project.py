@@ -366,8 +366,12 @@ class ProjectIndex:
         if len(candidates) <= 1:
             return candidates[0] if candidates else None
         module = owner.rsplit(".", 1)[0]
+        if label:  # ``other.Component``: the app label decides before the owner's module
+            for candidate in candidates:
+                if f".{label}." in f".{candidate}":
+                    return candidate
         for candidate in candidates:
-            if (label and f".{label}." in f".{candidate}") or candidate.startswith(module + "."):
+            if candidate.startswith(module + "."):
                 return candidate
         return candidates[0]
 
