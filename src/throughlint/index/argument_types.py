@@ -37,6 +37,7 @@ from throughlint.effects.database import (
     name_tier,
 )
 from throughlint.effects.kinds import Effect
+from throughlint.semantic import per_pass
 from throughlint.semantic.parameter_origin import parameter_origin, split_origin
 
 if TYPE_CHECKING:
@@ -143,6 +144,8 @@ def record_typed_effect(checker: Checker, node: ast.Call) -> None:
         effect &= ~Effect.WRITE  # held by the session until a flush or commit
     if not effect or constructed_by_name(model, node, found) is not None:
         return
+    if per_pass.memoised_here(model, model.function, per_key=True):
+        return  # a memo's fill, a cache-aside miss, a get-or-create: not every call
     known = facts.typed_effects.setdefault(function, [])  # type: ignore[union-attr]
     if len(known) >= _MAX_EFFECTS or any(
         item[1] == found.origin and item[0] == effect.value for item in known

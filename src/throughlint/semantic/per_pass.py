@@ -17,6 +17,7 @@ from throughlint.semantic.expressions import (
     literal_int,
     source_text,
 )
+from throughlint.semantic.lookup_fills import lookup_fills
 from throughlint.semantic.loops import (
     Loop,
     LoopKind,
@@ -133,7 +134,8 @@ def memoised_here(
     outlive the object (a global, a class attribute, a key the row saves): a guard on
     ``self`` (``if self._done: return``, ``if self._x is None``) runs once per object,
     which a loop over objects still runs once per item."""
-    step = _once_step(None, model if per_key else None, _declared(model, function), lasting)
+    fills = lookup_fills(model, function) if per_key else frozenset()
+    step = _once_step(None, model if per_key else None, _declared(model, function), lasting, fills)
     name = f"per_pass.memo{'_per_key' if per_key else ''}{'_lasting' if lasting else ''}"
     _, found = model.fold_path(function, name, (False, False), step)
     return found
@@ -165,6 +167,7 @@ def _once_step(
     model: SemanticModel | None = None,
     declared: frozenset[str] | None = None,
     beyond_the_object: bool = False,
+    lookup_fill_ids: frozenset[int] = frozenset(),
 ):
     """The path step of ``once_per_run`` (``top``: the loop) and of ``memoised_here``
     (``top`` None; ``declared``: the function's ``global`` / ``nonlocal`` names). A memo
@@ -212,6 +215,8 @@ def _once_step(
                 return inner_loop, True  # ``if key not in _CACHE: _CACHE[key] = ...``
             if _saved_key_fill(parent):
                 return inner_loop, True  # ``if key not in self.data: ...; self.save()``
+            if id(parent) in lookup_fill_ids:
+                return inner_loop, True  # ``if row is None: row = Model.create(...)``
         if model is not None and any(
             after_cache_hit(model, block, child) for block in _blocks(parent)
         ):

@@ -1,0 +1,87 @@
+"""Get-or-create written out (``semantic/lookup_fills.py``): a row looked up and created
+only when the lookup found nothing commits once per key in the database's life, not on
+every call. zou's ``get_entity_type_by_name("Shot")`` was a commit per shot (25 of its
+110 TL103 findings rested only on such a branch: the second new5 draw's misread class).
+Near misses: a create under a test of something else, and Django's ``get_or_create()``,
+which stays a write per call."""
+
+from __future__ import annotations
+
+from support.cli_projects import findings_by_function, lint_json, write_project
+
+MODELS = """\
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class EntityType(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), unique=True)
+"""
+
+SERVICES = """\
+from app.models import EntityType, db
+
+
+def get_entity_type_by_name(name):
+    entity_type = EntityType.query.filter_by(name=name).first()
+    if entity_type is None:
+        entity_type = EntityType(name=name)
+        db.session.add(entity_type)
+        db.session.commit()
+    return entity_type
+
+
+def from_known(name, known):
+    entity_type = known.get(name)
+    if entity_type is None:
+        entity_type = EntityType(name=name)
+        db.session.add(entity_type)
+        db.session.commit()
+    return entity_type
+
+
+def make_entity_type(name, missing):
+    entity_type = EntityType.query.filter_by(name=name).first()
+    if missing:
+        entity_type = EntityType(name=name)
+        db.session.add(entity_type)
+        db.session.commit()
+    return entity_type
+"""
+
+JOBS = """\
+from app.services import from_known, get_entity_type_by_name, make_entity_type
+
+
+def label_shots(shots):
+    for shot in shots:
+        shot["type_id"] = get_entity_type_by_name("Shot").id
+
+
+def label_from_a_dict(shots):
+    for shot in shots:
+        shot["type_id"] = from_known("Shot", {}).id
+
+
+def label_missing(shots):
+    for shot in shots:
+        shot["type_id"] = make_entity_type("Shot", shot["new"]).id
+"""
+
+
+def test_a_row_created_when_a_lookup_finds_none_commits_once_per_key(run_cli, tmp_path):
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": MODELS,
+            "app/services.py": SERVICES,
+            "app/jobs.py": JOBS,
+        },
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL103")
+    found = findings_by_function(report, JOBS, "jobs.py")
+    # a dict's ``get`` is no lookup of a row: its ``if`` runs on every call
+    assert sorted(found) == ["label_from_a_dict", "label_missing"]
