@@ -83,6 +83,7 @@ from throughlint.fixes import offers
 from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.through_helpers import helper_call
+from throughlint.semantic.batching import batch_guarded
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.loops import describe_loop
@@ -199,6 +200,23 @@ def statuses(urls):
 """,
     ),
     near_miss=(
+        """\
+import redis
+
+def get_client():
+    return redis.Redis()
+
+def drop_index(index_key):
+    client = get_client()
+    batch = []
+    for name in client.sscan_iter(index_key):
+        batch.append(name)
+        if len(batch) >= 500:
+            client.unlink(*batch)
+            batch = []
+    if batch:
+        client.unlink(*batch)
+""",
         """\
 import boto3
 
@@ -336,9 +354,11 @@ def _in_project(checker, name: str) -> bool:
 
 def _per_item(model, loop, node: ast.Call) -> bool:
     """One call per item: not a retry or a poll, not the whole group a pass yields, not
-    a search that stops at the first answer."""
+    one under a batch test, not a search that stops at the first answer."""
     if not_per_item(model, loop) is not None or takes_group(loop, node):
         return False
+    if batch_guarded(model, loop):
+        return False  # ``if len(batch) >= 500: client.unlink(*batch)``: once per batch
     return not stops_on_result(model, loop, node)
 
 
