@@ -4,7 +4,7 @@ It knows no rule: rules query it from their project-level checks (``Rule.on_proj
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -889,24 +889,28 @@ class ProjectIndex:
         along the bases defines: the method of the first library base in their order
         (``django.db.models.Model.save``), None when every base is the project's."""
         owner, _, method = name.rpartition(".")
-        todo, seen = [owner.removesuffix(NEXT_IN_ORDER)], set()
-        first = True
-        while todo and len(seen) < 20:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            record = self.classes.get(current)
+        for position, (current, record) in enumerate(
+            self._in_base_order(owner.removesuffix(NEXT_IN_ORDER))
+        ):
             if record is None:
-                return None if first else f"{current}.{method}"
-            first = False
-            todo.extend(reversed(record.bases))
+                return None if position == 0 else f"{current}.{method}"
         return None
 
     def defining_class(self, owner: str, method: str) -> str | None:
         """The class of the project whose ``method`` runs for ``owner``: ``owner`` itself
         or the project base it inherits the method from (the first in the order of the
         bases, depth first); None when a library base comes first, which may define it."""
+        for current, record in self._in_base_order(owner):
+            if record is None:
+                return None
+            if method in record.methods:
+                return current
+        return None
+
+    def _in_base_order(self, owner: str) -> Iterator[tuple[str, ClassFacts | None]]:
+        """``owner`` and its bases, depth first in the order of the bases (20 classes at
+        most), each with its facts; a class the project does not define (a library's)
+        ends its branch."""
         todo, seen = [owner], set()
         while todo and len(seen) < 20:
             current = todo.pop()
@@ -914,12 +918,9 @@ class ProjectIndex:
                 continue
             seen.add(current)
             record = self.classes.get(current)
-            if record is None:
-                return None
-            if method in record.methods:
-                return current
-            todo.extend(reversed(record.bases))
-        return None
+            yield current, record
+            if record is not None:
+                todo.extend(reversed(record.bases))
 
     def _overrides(self, name: str, subclasses: dict[str, list[str]]) -> list[str]:
         """Methods of subclasses (up to three levels down) that override ``name``, a
