@@ -76,6 +76,19 @@ NOT_A_FILL = (
     .replace("  # TL401", "")
 )
 
+# the fill under a sentinel test, or one side of an ``or``: still a fill
+SENTINEL_FILL = BASE.replace(
+    """    def touch_all(self, keys, client: Redis | None = None):
+        if client is None:""",
+    """    def touch_all(self, keys, client: Redis | None = None, fresh=False):
+        if client is None or fresh:""",
+).replace(
+    """    def get(self, key, client: Redis | None = None):
+        if client is None:""",
+    """    def get(self, key, client: Redis | None = _MISSING):
+        if client is _MISSING:""",
+).replace("class DefaultClient:", "_MISSING = object()\n\n\nclass DefaultClient:")
+
 SHARDED = """\
 from app.base import DefaultClient
 
@@ -131,6 +144,7 @@ def _expected(text: str) -> list[int]:
     ("base", "sharded"),
     [
         pytest.param(BASE, SHARDED, id="bad-fill-and-super"),
+        pytest.param(SENTINEL_FILL, SHARDED, id="bad-sentinel-or-fill"),
         pytest.param(OWN_BASE, SHARDED.replace("  # TL401", ""), id="own-redis-shadowing"),
         pytest.param(NOT_A_FILL, SHARDED.replace("  # TL401", ""), id="near-miss-not-a-fill"),
     ],

@@ -10,6 +10,7 @@ import ast
 from throughlint.semantic.annotations import annotated_class
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.unset_tests import tests_unset
 
 
 def filled_annotation(model: SemanticModel, expr: ast.expr) -> ast.expr | None:
@@ -46,24 +47,8 @@ def _under_fill(function: ast.AST, name: str, target: ast.AST) -> bool:
     """``target`` (the assignment's name) is in the body of ``if name is None:`` (or
     ``if not name:``) in ``function``."""
     for node in ast.walk(function):
-        if not isinstance(node, ast.If) or not _tests_missing(node.test, name):
+        if not isinstance(node, ast.If) or not tests_unset(node.test, name):
             continue
         if any(part is target for statement in node.body for part in ast.walk(statement)):
             return True
     return False
-
-
-def _tests_missing(test: ast.expr, name: str) -> bool:
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return isinstance(test.operand, ast.Name) and test.operand.id == name
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
-        return any(_tests_missing(value, name) for value in test.values)
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == name
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Is)
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
-    )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.semantic.cache_aside import CACHE_READS
 from throughlint.semantic.expressions import source_text
+from throughlint.semantic.unset_tests import unset_subject
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -66,7 +67,7 @@ def _fills_of(model: SemanticModel, block: list[ast.stmt]) -> list[int]:
         if (
             name is not None
             and isinstance(statement, ast.If)
-            and _missing_test(statement.test) == name
+            and unset_subject(statement.test) == name
             and any(_binds(part, name) for part in statement.body)
         ):
             found.append(id(statement))
@@ -90,26 +91,6 @@ def _looked_up(model: SemanticModel, statement: ast.stmt) -> str | None:
     resolved = model.resolve(func) or ""
     if resolved.startswith(CACHE_READS) or any(part in resolved for part in _GET_RECEIVERS):
         return target.id
-    return None
-
-
-def _missing_test(test: ast.expr) -> str | None:
-    """``name is None`` / ``not name``: the name tested."""
-    if (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Is)
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
-        and isinstance(test.left, ast.Name)
-    ):
-        return test.left.id
-    if (
-        isinstance(test, ast.UnaryOp)
-        and isinstance(test.op, ast.Not)
-        and isinstance(test.operand, ast.Name)
-    ):
-        return test.operand.id
     return None
 
 

@@ -26,6 +26,7 @@ from throughlint.semantic.loops import (
     range_length,
 )
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.unset_tests import unset_subject
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -204,7 +205,7 @@ def _once_step(
             if isinstance(parent, ast.If) and child in parent.body and is_batch_test(parent.test):
                 return inner_loop, True
         if isinstance(parent, ast.If) and child in parent.body:
-            tested = _unset_test(parent.test)
+            tested = unset_subject(parent.test)
             if (
                 tested is not None
                 and outlives(tested)
@@ -439,7 +440,7 @@ def memoised(root: ast.AST, target: ast.AST) -> bool:
     for node in path:
         if not isinstance(node, ast.If):
             continue
-        tested = _unset_test(node.test)
+        tested = unset_subject(node.test)
         if tested is None:
             continue
         for statement in node.body:
@@ -457,41 +458,6 @@ def memoised(root: ast.AST, target: ast.AST) -> bool:
             ):
                 return True
     return False
-
-
-def _unset_test(test: ast.expr) -> str | None:
-    """``x is None`` / ``not x`` / ``self._x is None`` / ``x is NOTSET`` (a sentinel): the
-    text of ``x``."""
-    if (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Is)
-        and _unset_value(test.comparators[0])
-    ):
-        subject = test.left
-    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        subject = test.operand
-    else:
-        return None
-    if isinstance(subject, (ast.Name, ast.Attribute)):
-        return source_text(subject)
-    return None
-
-
-_SENTINEL_WORDS = ("missing", "sentinel", "unset", "notset", "nothing", "undefined", "empty")
-
-
-def _unset_value(node: ast.expr) -> bool:
-    """``None``, or a sentinel: a module constant's name (``NOTSET``, ``_MISSING``) or a
-    name that says so (``_sentinel``, ``utils.missing``); not an enum member."""
-    if isinstance(node, ast.Constant):
-        return node.value is None
-    if isinstance(node, ast.Attribute):  # ``State.NEW`` is an enum member, not a sentinel
-        return any(word in node.attr.lower() for word in _SENTINEL_WORDS)
-    if not isinstance(node, ast.Name):
-        return False
-    bare = node.id.strip("_")
-    return (bare.isupper() and len(bare) > 1) or any(w in bare.lower() for w in _SENTINEL_WORDS)
 
 
 _ENDLESS = frozenset({"itertools.count()", "itertools.repeat()"})
