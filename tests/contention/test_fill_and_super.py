@@ -77,17 +77,21 @@ NOT_A_FILL = (
 )
 
 # the fill under a sentinel test, or one side of an ``or``: still a fill
-SENTINEL_FILL = BASE.replace(
-    """    def touch_all(self, keys, client: Redis | None = None):
+SENTINEL_FILL = (
+    BASE.replace(
+        """    def touch_all(self, keys, client: Redis | None = None):
         if client is None:""",
-    """    def touch_all(self, keys, client: Redis | None = None, fresh=False):
+        """    def touch_all(self, keys, client: Redis | None = None, fresh=False):
         if client is None or fresh:""",
-).replace(
-    """    def get(self, key, client: Redis | None = None):
+    )
+    .replace(
+        """    def get(self, key, client: Redis | None = None):
         if client is None:""",
-    """    def get(self, key, client: Redis | None = _MISSING):
+        """    def get(self, key, client: Redis | None = _MISSING):
         if client is _MISSING:""",
-).replace("class DefaultClient:", "_MISSING = object()\n\n\nclass DefaultClient:")
+    )
+    .replace("class DefaultClient:", "_MISSING = object()\n\n\nclass DefaultClient:")
+)
 
 SHARDED = """\
 from app.base import DefaultClient
