@@ -135,3 +135,82 @@ def test_only_calls_on_self_run_the_subclass_s_overrides(run_cli, tmp_path):
     report = lint_json(run_cli, root, "--show-all", "--select", "TL401")
     found = findings_by_function(report, EXPLICIT, "jobs.py")
     assert sorted(found) == ["sync_remotely"]
+
+
+MIXIN = """\
+class LoggerMixin:
+    def log_hook(self, level, msg):
+        return None
+
+    def log_debug(self, msg):
+        self.log_hook("DEBUG", msg)
+
+    def log_info(self, msg):
+        self.log_hook("INFO", msg)
+
+    def notify(self, msg):
+        self.send("EMAIL", msg)
+
+    def send(self, channel, msg):
+        return None
+"""
+
+COMPONENT = """\
+from django.core.cache import cache
+
+from app.mixins import LoggerMixin
+
+
+class Component(LoggerMixin):
+    def store_log(self, msg):
+        cache.set("task-log", msg)
+
+    def log_hook(self, level, msg):
+        if level != "DEBUG":
+            self.store_log(msg)
+
+    def send(self, channel, msg):
+        cache.set(channel, msg)
+
+
+class LoggerMixinUser(LoggerMixin):
+    pass
+
+
+def debug_lines(component: Component, lines):
+    for line in lines:
+        component.log_debug(line)
+
+
+def info_lines(component: Component, lines):
+    for line in lines:
+        component.log_info(line)
+
+
+def notify_lines(component: Component, lines):
+    for line in lines:
+        component.notify(line)
+
+
+def plain_lines(user: LoggerMixinUser, lines):
+    for line in lines:
+        user.log_info(line)
+        user.notify(line)
+"""
+
+
+def test_literal_arguments_decide_the_receiver_s_override(run_cli, tmp_path):
+    """weblate's ``log_debug`` (in a mixin) calls ``self.log_hook("DEBUG", ...)``, whose
+    override in ``Component`` stores the log in the cache only ``if level != "DEBUG"``: a
+    loop of debug lines makes no cache call (the first output audit's misread, twice).
+    ``log_info`` does; an override with no guard does whatever the literals; and a class
+    that overrides nothing runs the mixin's no-ops, not a sibling class's overrides of
+    them (the no-ops stand in for overrides only below the receiver's class)."""
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/mixins.py": MIXIN, "app/component.py": COMPONENT},
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL401")
+    found = findings_by_function(report, COMPONENT, "component.py")
+    assert sorted(found) == ["info_lines", "notify_lines"]
+    assert "`log_hook()` -> `store_log()`" in found["info_lines"]["message"]

@@ -943,6 +943,18 @@ class ProjectIndex:
                     todo.append((sub, depth + 1))
         return found
 
+    def subclasses_within(self, owner: str) -> frozenset[str]:
+        """``owner`` and its subclasses up to three levels down, as ``_overrides`` looks."""
+        found = {owner}
+        todo = [(owner, 0)]
+        while todo:
+            current, depth = todo.pop()
+            for sub in self._subclasses.get(current, ()):
+                if sub not in found and depth < 3:
+                    found.add(sub)
+                    todo.append((sub, depth + 1))
+        return frozenset(found)
+
     def model_methods(self, method: str) -> list[str]:
         """The model classes that define ``method``, when no other class of the project
         does (a heuristic for a receiver of unknown type); else []."""

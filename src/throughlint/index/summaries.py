@@ -112,9 +112,18 @@ class Summaries:
             return plain
         return None
 
-    def callees(self, name: str) -> Sequence[str]:
-        """The names ``name`` calls (for a stand-in base method: its overrides)."""
-        return self.index._callees.get(name) or self._overriding.get(name, ())
+    def callees(self, name: str, receiver: str = "") -> Sequence[str]:
+        """The names ``name`` calls (for a stand-in base method: its overrides; run for a
+        ``receiver``'s instance, only those of that class and its subclasses, never a
+        sibling's)."""
+        found = self.index._callees.get(name)
+        if found:
+            return found
+        overriding = self._overriding.get(name, ())
+        if not receiver or not overriding:
+            return overriding
+        below = self.index.subclasses_within(receiver)
+        return [o for o in overriding if o.rpartition(".")[0] in below]
 
     def own(self, name: str) -> int:
         """``name``'s own effects (bits), before any call it makes."""
@@ -161,7 +170,7 @@ class Summaries:
         before = rounds - 1
         on_self = f"{name.rpartition('.')[0]}()." if receiver else ""
         called_on_self = index.self_calls.get(name, ()) if receiver else ()
-        for callee in self.callees(name):
+        for callee in self.callees(name, receiver):
             rebound = (
                 self._on_receiver(callee, on_self, receiver, called_on_self) if on_self else None
             )
@@ -170,7 +179,7 @@ class Summaries:
                 continue  # a cached function called with literals: once
             edge = edges.get(callee)
             if rebound is not None:  # a call on ``self``: the receiver's method
-                new = self.value(key, before, receiver) & ~value
+                new = self._as_receiver(key, edge, before, receiver) & ~value
             elif edge and edge[1] and key in index._paths:  # literals decide its paths
                 bindings = index._bindings(key, edge[1], {})
                 new = self.under(key, bindings, before) & ~value
@@ -182,6 +191,19 @@ class Summaries:
                 if not each:
                     value |= new
                 yield callee, new, key, receiver if rebound is not None else ""
+
+    def _as_receiver(self, key: str, edge, rounds: int, receiver: str) -> int:
+        """What the receiver's method ``key`` does when called on ``self`` through ``edge``
+        (its guard and literal arguments): ``self.log_hook("DEBUG", msg)`` into an
+        override that does its I/O only ``if level != "DEBUG"`` does none."""
+        as_receiver = self.value(key, rounds, receiver)
+        if not (edge and edge[1] and key in self.index._paths):
+            return as_receiver
+        bindings = self.index._bindings(key, edge[1], {})
+        # as ``ProjectIndex.call_effects``: what the arguments rule out stays out, and
+        # what only the receiver's overrides do is added
+        under = self.under(key, bindings, rounds)
+        return (under & as_receiver) | (as_receiver & ~self.value(key, rounds))
 
     def _on_receiver(
         self, callee: str, on_self: str, receiver: str, called_on_self: Sequence[str]
