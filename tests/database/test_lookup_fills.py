@@ -85,3 +85,100 @@ def test_a_row_created_when_a_lookup_finds_none_commits_once_per_key(run_cli, tm
     found = findings_by_function(report, JOBS, "jobs.py")
     # a dict's ``get`` is no lookup of a row: its ``if`` runs on every call
     assert sorted(found) == ["label_from_a_dict", "label_missing"]
+
+
+DRIVE = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+
+class GdriveId(Base):
+    __tablename__ = "gdrive_ids"
+    id = Column(Integer, primary_key=True)
+    path = Column(String)
+    gdrive_id = Column(String)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit"
+    id = Column(Integer, primary_key=True)
+
+
+def root_folder_id(session: Session):
+    stored = session.query(GdriveId).filter(GdriveId.path == "/").first()
+    if stored:
+        return stored.gdrive_id
+    else:
+        created = GdriveId()
+        created.path = "/"
+        session.merge(created)
+        session.commit()
+        return created.gdrive_id
+
+
+def root_folder_id_no_else(session: Session):
+    stored = session.query(GdriveId).filter(GdriveId.path == "/").first()
+    if stored is not None:
+        return stored.gdrive_id
+    created = GdriveId(path="/")
+    session.merge(created)
+    session.commit()
+    return created.gdrive_id
+
+
+def folder_id(session: Session, path):
+    stored = session.query(GdriveId).filter(GdriveId.path == path).first()
+    if not stored:
+        changed = False
+        for part in path.split("/"):
+            found = GdriveId(path=part)
+            session.merge(found)
+            changed = True
+        if changed:
+            session.commit()
+        return None
+    return stored.gdrive_id
+
+
+def audited(session: Session):
+    stored = session.query(GdriveId).filter(GdriveId.path == "/").first()
+    if stored:
+        return stored.gdrive_id
+    else:
+        session.merge(AuditLog())
+        session.commit()
+        return None
+
+
+def sync(session: Session, books):
+    for book in books:
+        book.folder = root_folder_id(session)
+
+
+def sync_no_else(session: Session, books):
+    for book in books:
+        book.folder = root_folder_id_no_else(session)
+
+
+def sync_folders(session: Session, books):
+    for book in books:
+        book.folder = folder_id(session, book.path)
+
+
+def sync_audited(session: Session, books):
+    for book in books:
+        book.folder = audited(session)
+"""
+
+
+def test_a_row_found_is_returned_and_the_rest_creates_it(run_cli, tmp_path):
+    """Calibre-Web's ``getEbooksFolderId``: the row found is returned, the ``else`` creates
+    and commits it (once in the life of the database); ``getFolderId`` creates the rows
+    under ``if not stored:`` without binding ``stored`` again (the new6 audit's misread,
+    twice). Near miss: what the rest writes is another model's row, on every miss."""
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/drive.py": DRIVE})
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL102,TL103")
+    found = findings_by_function(report, DRIVE, "drive.py")
+    assert sorted(found) == ["sync_audited"]

@@ -10,8 +10,17 @@ the summaries (``per_pass.memoised_here`` with ``per_key``), whose lasting store
 table itself. The lookup is a call whose last method fetches one row or none
 (``first()``, ``one_or_none()``, ``get_by()``; ``get()`` of a manager, a query, a session
 or a lasting cache, not a dict's), bound to a local just before the ``if``, and the block
-binds the local again. Django's ``get_or_create()`` is a call of
-its own and stays a write per call.
+binds the local again or constructs a row of the model looked up. The row found may also
+be returned first, the rest creating one::
+
+    stored = session.query(GdriveId).filter(GdriveId.path == "/").first()
+    if stored:
+        return stored.gdrive_id
+    created = GdriveId(path="/")      # ``else:`` or after the ``if``: once per key
+    session.merge(created)
+    session.commit()
+
+Django's ``get_or_create()`` is a call of its own and stays a write per call.
 """
 
 from __future__ import annotations
@@ -36,8 +45,8 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def lookup_fills(model: SemanticModel, function: ast.AST) -> frozenset[int]:
-    """The ids of ``function``'s ``if`` statements that create the row the statement just
-    before them looked up and did not find. One walk of the function."""
+    """The ids of ``function``'s statements that create the row a lookup just before them
+    did not find (see the module docstring). One walk of the function."""
     known = model.memo("lookup_fills")
     found = known.get(function)
     if found is None:
@@ -61,17 +70,79 @@ def lookup_fills(model: SemanticModel, function: ast.AST) -> frozenset[int]:
 
 
 def _fills_of(model: SemanticModel, block: list[ast.stmt]) -> list[int]:
-    found = []
-    for before, statement in itertools.pairwise(block):
+    found: list[int] = []
+    for position, (before, statement) in enumerate(itertools.pairwise(block)):
         name = _looked_up(model, before)
-        if (
-            name is not None
-            and isinstance(statement, ast.If)
-            and unset_subject(statement.test) == name
-            and any(_binds(part, name) for part in statement.body)
-        ):
-            found.append(id(statement))
+        if name is None or not isinstance(statement, ast.If):
+            continue
+        looked_up = _model_looked_up(before.value)  # type: ignore[attr-defined]
+        if unset_subject(statement.test) == name:
+            if any(_binds(part, name) for part in statement.body) or (
+                looked_up and _creates(statement.body, looked_up)
+            ):
+                found.extend(map(id, statement.body))
+        elif _found_test(statement.test) == name and isinstance(statement.body[-1], ast.Return):
+            # the row found is returned: the ``else`` or the rest of the block creates it
+            fill = statement.orelse or block[position + 2 :]
+            if looked_up and _creates(fill, looked_up):
+                found.extend(map(id, fill))
     return found
+
+
+def _found_test(test: ast.expr) -> str | None:
+    """``if name:`` / ``if name is not None:``: the name tested."""
+    if isinstance(test, ast.Name):
+        return test.id
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+        and isinstance(test.left, ast.Name)
+    ):
+        return test.left.id
+    return None
+
+
+def _model_looked_up(lookup: ast.expr) -> str | None:
+    """The class a row lookup reads: ``session.query(Row)...``, ``Row.objects...``,
+    ``Row.query...``."""
+    node = lookup
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "query"
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+            ):
+                return node.args[0].id
+            node = func
+        else:
+            if node.attr in ("objects", "query") and isinstance(node.value, ast.Name):
+                return node.value.id
+            node = node.value
+    return None
+
+
+def _creates(block: list[ast.stmt], class_name: str) -> bool:
+    """``block`` constructs a ``class_name`` row (``Row(...)``, ``Row.objects.create``)."""
+    for statement in block:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == class_name:
+                return True
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("create", "get_or_create")
+                and class_name in source_text(func.value).split(".")[:1]
+            ):
+                return True
+    return False
 
 
 def _looked_up(model: SemanticModel, statement: ast.stmt) -> str | None:

@@ -216,8 +216,8 @@ def _once_step(
                 return inner_loop, True  # ``if key not in _CACHE: _CACHE[key] = ...``
             if _saved_key_fill(parent):
                 return inner_loop, True  # ``if key not in self.data: ...; self.save()``
-            if id(parent) in lookup_fill_ids:
-                return inner_loop, True  # ``if row is None: row = Model.create(...)``
+        if id(child) in lookup_fill_ids:
+            return inner_loop, True  # ``if row is None: row = Model.create(...)``
         if model is not None and any(
             after_cache_hit(model, block, child) for block in _blocks(parent)
         ):
