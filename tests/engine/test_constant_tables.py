@@ -3,8 +3,10 @@ of a constant table (``self.aliases["image"]``, ``FIELDS["user"]``), a list lite
 once in ``__init__`` and never grown, and a configured value behind a size-preserving
 wrapper (``dict(settings.LANGUAGES)``); an upper-case constant of an imported module
 (``files_service.MOVIE_PREFIXES``, the new5 audit), as an imported upper-case name already
-was. Near misses stay as before: an entry picked by a
-variable key, an attribute the class appends to. Through the real command line."""
+was; a set narrowed from a constant one (``set(FIXED).difference(done)``, the new6 audit).
+Near misses stay as before: an entry picked by a variable key, an attribute the class
+appends to, a set narrowed from the argument's or grown by a union. Through the real
+command line."""
 
 from __future__ import annotations
 
@@ -71,10 +73,19 @@ def _input_size(run_cli, tmp_path, subject: str) -> str:
         ("self.defaults", "constant"),
         ("dict(settings.LANGUAGES)", "configured"),
         ("list(dict(settings.LANGUAGES).keys())", "configured"),
+        # a set narrowed from a constant one: Calibre-Web's missing thumbnail resolutions
+        ("list(set(self.defaults).difference(key))", "constant"),
+        ("set(self.defaults) - set(key)", "constant"),
+        ("set(key) & set(self.defaults)", "constant"),
+        ("set(self.defaults).intersection(key)", "constant"),
         # near misses
         ("self.ALIASES[key]", "unknown"),  # which entry depends on the argument
         ("self.pending", "unknown"),  # the class appends to it
         ("constants.prefixes", "unknown"),  # not written as a constant
+        ("set(key).difference(self.defaults)", "unknown"),  # the argument's set, narrowed
+        ("set(key) - set(self.defaults)", "unknown"),
+        ("set(self.defaults).union(key)", "unknown"),  # a union grows
+        ("set(self.defaults) | set(key)", "unknown"),
     ],
 )
 def test_input_size_of_tables_and_wrapped_settings(run_cli, tmp_path, subject, size):

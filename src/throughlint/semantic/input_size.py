@@ -2,7 +2,8 @@
 
 - ``constant``: literals, module or class constants bound to literals, enum members,
   ``range(k)`` with a small literal ``k``, ``.items()``/``.keys()``/``.values()`` of a
-  constant dict: the loop runs a fixed, small number of times whatever the data;
+  constant dict, a set narrowed from a constant one (``set(FIXED) - done``,
+  ``.difference(...)``): the loop runs a fixed, small number of times whatever the data;
 - ``configured``: settings and configuration values (``settings.X``, ``app.config[...]``,
   ``os.environ``): sized by an operator, not by the data;
 - ``small``: a request's own small collection, bounded by construction: the fields of a
@@ -55,6 +56,7 @@ _SMALL_PAGE = 100
 _FORM_FIELDS = frozenset({"fields", "cleaned_data", "changed_data", "forms", "errors"})
 _UPLOADS = frozenset({"FILES"})
 _DICT_VIEWS = frozenset({"items", "keys", "values"})
+_NARROWERS = frozenset({"difference", "intersection"})  # a set method: at most the set
 _WRAPPERS = frozenset(
     {"enumerate", "sorted", "reversed", "list", "tuple", "set", "frozenset", "dict", "zip"}
 )
@@ -567,10 +569,17 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
             return all(_constant(model, arg, depth + 1) for arg in node.args)
         return False
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in _NARROWERS:  # ``set(FIXED).difference(done)``: no longer
+            return _constant(model, node.func.value, depth + 1)
         return (
             node.func.attr in _DICT_VIEWS
             and not node.args
             and _constant(model, node.func.value, depth + 1)
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Sub, ast.BitAnd)):
+        # ``set(FIXED) - done`` is no longer than ``set(FIXED)``; ``a & b`` than either
+        return _constant(model, node.left, depth + 1) or (
+            isinstance(node.op, ast.BitAnd) and _constant(model, node.right, depth + 1)
         )
     if isinstance(node, ast.Name):
         return _constant_name(model, node.id, depth)
