@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects.kinds import Effect
 from throughlint.semantic.expressions import dotted_name, unparse_short
+from throughlint.semantic.global_rebinds import rebound_global
 from throughlint.semantic.parameter_origin import parameter_attribute, parameter_origin
 from throughlint.semantic.properties import index_attribute
 from throughlint.semantic.scope import BindingKind
@@ -568,8 +569,10 @@ def _project_value(model: SemanticModel, call: ast.Call) -> str:
         return receiver
     if receiver.startswith(model.module + "."):
         # this module's own value: only what one of its functions returns (the index
-        # keeps that too: ``for o in open_orders(): o.save()`` beside ``open_orders``)
-        return receiver if _returned_by_own_function(model, receiver) else ""
+        # keeps that too: ``for o in open_orders(): o.save()`` beside ``open_orders``),
+        # or a global one of them binds (``global session; session = Session()``)
+        own = _returned_by_own_function(model, receiver) or rebound_global(model, receiver)
+        return receiver if own else ""
     root = receiver.split(".", 1)[0]
     if root in _STDLIB or _from_module(receiver, _NOT_DATABASES + _APP_HELD):
         return ""

@@ -957,6 +957,35 @@ def record_module_client(checker: Checker, node: ast.AST) -> None:
             known[name] = attribute_values.UNKNOWN  # bound again to something else
 
 
+@COLLECTOR.on(ast.Assign)
+def record_global_binding(checker: Checker, node: ast.AST) -> None:
+    """``session = Session()`` in a function that declares ``session`` global: the module's
+    ``session`` holds it wherever it is read (``semantic/global_rebinds.py``), a database
+    value or a client, as if the module had bound it at its top level. Two different
+    values leave it unknown."""
+    assert isinstance(node, ast.Assign)
+    model = checker.semantic
+    if model.function_name is None or len(node.targets) != 1:
+        return
+    target = node.targets[0]
+    if not isinstance(target, ast.Name) or target.id not in _declared_outer(model, model.function):
+        return
+    if isinstance(node.value, ast.Constant) and node.value.value is None:
+        return  # ``_client = None`` on close: the placeholder again, not another value
+    facts = checker.index_facts
+    key = f"{model.module}.{target.id}"
+    value = model.resolve(node.value)
+    again = _bound_again(facts, key)  # type: ignore[arg-type]
+    found = database_value(value)
+    if found is not None and not again:
+        facts.database_values[key] = found  # type: ignore[union-attr]
+    known = facts.attribute_values  # type: ignore[union-attr]
+    if value is not None and client_library(value) and not again:
+        attribute_values.record(known, attribute_values.kept(key, value))
+    elif key in known or again:
+        known[key] = attribute_values.UNKNOWN
+
+
 def _own_class(model, func: ast.expr) -> str | None:
     """``type(self)`` or ``self.__class__`` in a method: the class it is written in (a
     call of it is a site of that class's ``__init__``, or of a subclass's)."""
@@ -1030,12 +1059,14 @@ def record_made(checker: Checker, node: ast.AST) -> None:
     if _record_handle(checker, value):
         return
     if isinstance(value, ast.Name):
+        if value.id in _declared_outer(model, function):
+            _record_memo_client(checker, value)
+            return
         binding = model.scope.bindings.get(value.id)  # a local of this function only
         if (
             binding is None
             or binding.kind is not BindingKind.ASSIGNMENT
             or not isinstance(binding.value, (ast.Call, ast.Await))
-            or value.id in _declared_outer(model, function)
         ):
             return
         value = binding.value
@@ -1049,6 +1080,17 @@ def record_made(checker: Checker, node: ast.AST) -> None:
     if _memoised(model, value):
         return
     checker.index_facts.made.setdefault(model.function_name, name)  # type: ignore[union-attr]
+
+
+def _record_memo_client(checker: Checker, value: ast.Name) -> None:
+    """``return _client`` after ``global _client; if _client is None: _client =
+    redis.Redis()``: the function hands out one shared client, whose calls are round
+    trips (``get_client().get``: ``redis.Redis().get``)."""
+    model = checker.semantic
+    client = model.resolve(value)
+    if client is not None and client_library(client):
+        known = checker.index_facts.attribute_values  # type: ignore[union-attr]
+        attribute_values.record(known, attribute_values.kept(f"{model.function_name}()", client))
 
 
 def _record_handle(checker: Checker, value: ast.expr) -> bool:
@@ -1648,6 +1690,8 @@ def record_database_value(checker: Checker, node: ast.AST) -> None:
         if not isinstance(targets[0], ast.Name):
             return
         key, value = f"{model.module}.{targets[0].id}", node.value
+        if isinstance(value, ast.Constant) and value.value is None:
+            return  # ``session = None``: a placeholder a function sets (``global_rebinds``)
         if _bound_again(checker.index_facts, key):  # type: ignore[arg-type]
             return  # ``db = SQLAlchemy()`` then ``db = LocalStore()``: not known
     if not isinstance(value, (ast.Call, ast.Attribute, ast.Name, ast.Await)):

@@ -86,6 +86,7 @@ from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.batching import batch_guarded
 from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
+from throughlint.semantic.global_rebinds import rebound_global
 from throughlint.semantic.loops import describe_loop
 from throughlint.semantic.passed_values import passed_client_call
 from throughlint.semantic.per_call import broadcast, stops_on_result, takes_group
@@ -329,7 +330,7 @@ def factory_client_call(model, node: ast.Call) -> str | None:
         name = f"{factory}.{func.attr}" if factory is not None else None
     if name is None or not name.endswith(f".{func.attr}"):
         return None
-    if "()." not in name and not _imported(model, func.value):
+    if "()." not in name and not _imported(model, func.value) and not rebound_global(model, name):
         return None  # not a call on what a project call returns or a module binds
     return name if project_callee(name) else None
 

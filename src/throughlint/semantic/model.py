@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from throughlint.semantic.expressions import target_names
+from throughlint.semantic.global_rebinds import placeholder
 from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
 from throughlint.semantic.model_forms import model_form_row
@@ -313,6 +314,8 @@ class SemanticModel:
         if kind is BindingKind.SELF:
             owner = binding.owner
             return f"{self.module}.{owner.name}()" if owner is not None else None
+        if kind is BindingKind.ASSIGNMENT and placeholder(self, binding):
+            return f"{self.module}.{binding.name}"  # what a function sets under ``global``
         if binding.value is None:
             if kind is BindingKind.PARAMETER and binding.qualified is not None:
                 return canonical(f"{binding.qualified}()")  # a class the framework passes
