@@ -56,6 +56,7 @@ from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
 from throughlint.semantic.client_sites import client_site
 from throughlint.semantic.concurrency import not_per_item
+from throughlint.semantic.eager_loads import eager_loads
 from throughlint.semantic.expressions import (
     call_argument,
     names_read,
@@ -68,7 +69,12 @@ from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
 from throughlint.semantic.passed_values import passed_attribute_call
-from throughlint.semantic.queries import helper_query, iterated_query_chain, prefetched
+from throughlint.semantic.queries import (
+    helper_query,
+    iterated_query_chain,
+    own_property,
+    prefetched,
+)
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
@@ -141,6 +147,7 @@ class FileFacts:
         "hot",
         "imports",
         "kinds",
+        "loads",
         "loop_calls",
         "loop_costs",
         "made",
@@ -216,6 +223,10 @@ class FileFacts:
         # functions that return a shared library client they do not build (``return
         # caches["default"]``): name -> the client's library name
         self.handles: dict[str, str] = {}
+        # relations a function's body loads eagerly (``prefetch_related("files")``,
+        # ``prefetch_related_objects(rows, "files")``, ``selectinload(Row.files)``): the
+        # rows it returns may come with them (``semantic/eager_loads.py``)
+        self.loads: dict[str, set[str]] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)
         self.table_calls: dict[str, str] = {}
@@ -316,6 +327,7 @@ class FileFacts:
             or self.table_calls
             or self.made
             or self.handles
+            or self.loads
             or self.cpu
             or self.references
             or self.tabled
@@ -381,6 +393,7 @@ class FileFacts:
             **({"ph": self.hot} if self.hot else {}),
             **({"n": self.made} if self.made else {}),
             **({"hd": self.handles} if self.handles else {}),
+            **({"ld": {k: sorted(v) for k, v in self.loads.items()}} if self.loads else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
             **(
@@ -1453,7 +1466,7 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
     receiver = node.func
     while isinstance(receiver, (ast.Call, ast.Attribute)):
         receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
-    source = None
+    source = loader = None
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
         if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
@@ -1464,11 +1477,13 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
                 return  # ``rows = rows.prefetch_related("attr")``: served from the cache
             # ``for ds in get_diffsets():``: what the helper returns is the index's to say
             source = helper_query(model, binding.value)
+            loader = None if source else own_property(model, binding.value)
     add_pending(
         checker,
         node,
         "manager",
         **({"source": source} if source else {}),
+        **({"loader": loader} if loader else {}),
         writes=found.writes,
         owner=found.owner,
         attr=found.attr,
@@ -1477,6 +1492,19 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
         loop=describe_loop(loop),
         group=f"{getattr(loop.node, 'lineno', 0)}:{found.receiver}.{found.attr}",
     )
+
+
+@COLLECTOR.on(ast.Call)
+def record_eager_loads(checker: Checker, node: ast.AST) -> None:
+    """``prefetch_related("files")`` in a function: the rows it returns may come with
+    ``files`` loaded (``semantic/eager_loads.py``)."""
+    assert isinstance(node, ast.Call)
+    model = checker.semantic
+    if model.function_name is None:
+        return
+    names = eager_loads(model, node)
+    if names:
+        checker.index_facts.loads.setdefault(model.function_name, set()).update(names)  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.For, ast.AsyncFor, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)

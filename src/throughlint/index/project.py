@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
-from throughlint.effects.database import MODEL_INSTANCE, database_value, typed_value
+from throughlint.effects.database import (
+    MODEL_INSTANCE,
+    database_value,
+    django_manager_chain,
+    typed_value,
+)
 from throughlint.effects.kinds import Effect
 from throughlint.effects.remote import (
     RemoteCall,
@@ -110,6 +115,7 @@ _FACT_TABLES = (
     "hot",
     "made",
     "handles",
+    "loads",
     "cpu",
     "database_values",
     "cached",
@@ -144,6 +150,7 @@ class ProjectIndex:
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.hot: dict[str, str] = {}  # callee called once per item -> where
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
+        self.loads: dict[str, list[str]] = {}  # function -> relations it loads eagerly
         self.handles: dict[str, str] = {}  # function -> the shared library client it returns
         self.cpu: dict[str, int] = {}  # TL205: loops / leaves the GIL (``effects/cpu.py``)
         # module-level database values and functions returning one (``dbv``)
@@ -197,6 +204,7 @@ class ProjectIndex:
             if known is None or where < known:  # one answer whichever file comes first
                 hot[name] = where
         self.made.update(facts.get("n", {}))
+        self.loads.update(facts.get("ld", {}))
         self.handles.update(facts.get("hd", {}))
         self.cpu.update(facts.get("cpu", {}))
         self.database_values.update(facts.get("dbv", {}))
@@ -677,6 +685,20 @@ class ProjectIndex:
                 return MODEL_INSTANCE + origin[end:]  # ``Notification(...)``: a new row
         return None
 
+    def loaded_by(self, source: str, relation: str) -> bool:
+        """``source`` (a project function's resolved name with ``()``) loads ``relation``
+        eagerly somewhere in its body: the rows it returns may come with it
+        (``semantic/eager_loads.py``)."""
+        name = source.removesuffix("()")
+        # also through what project attributes hold (``self.review_request.get_diffsets``)
+        key = self._loads_key(name) or self.attribute_values.follow(name, self._loads_key)
+        return key is not None and relation in self.loads[key]
+
+    def _loads_key(self, name: str) -> str | None:
+        return self._function_key(name, self.loads) or self._function_key(
+            _row_method(name), self.loads
+        )
+
     def new_object(self, name: str, kinds: frozenset[str], depth: int = 0) -> str | None:
         """What calling ``name`` constructs, when it is one of ``kinds`` (library names,
         ``boto3.client``): a project class that subclasses one of them, or a project
@@ -1071,3 +1093,16 @@ class ProjectIndex:
         """``(verb, SQL)`` of a module-level SQL string of the project, else (None, None)."""
         found = self.statements.get(name)
         return (found[0], found[1]) if found else (None, None)
+
+
+_SINGLE_ROW = frozenset({"get", "first", "last", "earliest", "latest", "get_object_or_404"})
+
+
+def _row_method(name: str) -> str:
+    """``app.m.Book.objects.get().title_case`` -> ``app.m.Book().title_case``: a method
+    called on the row a single-row lookup returns; else ``name``."""
+    receiver, _, method = name.rpartition(".")
+    chain = django_manager_chain(receiver + ".x")
+    if chain is None or not receiver.endswith("()") or chain[1][-2] not in _SINGLE_ROW:
+        return name
+    return f"{chain[0]}().{method}"

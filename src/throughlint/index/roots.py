@@ -106,13 +106,15 @@ FACT_NAMES: dict[str, Shape] = {
     "s": ("map", NAME, None),
     # pending findings: the qualified names they hold (a bare word is left as written)
     "p": ("list", ("fields", {key: QUALIFIED for key in
-                              ("callee", "statement", "model", "function", "owner", "origin")})),
+                              ("callee", "statement", "model", "function", "owner", "origin",
+                               "source", "loader")})),
     "h": ("map", NAME, None),
     "a": ("list", ("row", NAME, NAME)),
     "pa": ("map", NAME, None),
     "ph": ("map", NAME, None),
     "n": ("map", NAME, NAME),
     "hd": ("map", NAME, None),
+    "ld": ("map", NAME, None),
     "m": ("list", NAME),
     "x": ("map", NAME, ("list", NAME)),
     "t": ("map", NAME, None),

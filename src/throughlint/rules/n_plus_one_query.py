@@ -506,6 +506,8 @@ def _typed_by_helper(index, pending: dict[str, Any]) -> dict[str, Any] | None:
     returns something else, or rows already loaded or read as dicts (the returned chain
     calls ``select_related``, ``prefetch_related``, ``values``... : which relations are
     loaded is not kept, so nothing is claimed)."""
+    if index.loaded_by(pending["source"], pending["attr"]):
+        return None  # the function loads the relation on its way
     model = returned_rows(index, pending["source"])
     return {**pending, "model": model} if model else None
 

@@ -89,6 +89,9 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
         if pending["writes"] != writes:
             return []
         attr, owner = pending["attr"], pending.get("owner")
+        loader = pending.get("source") or pending.get("loader")
+        if loader and index.loaded_by(loader, attr):
+            return []  # the function (or property) prefetches the relation on its way
         if pending.get("source"):  # an item of what a project function returns
             returned = returned_rows(index, pending["source"])
             if returned == "":

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import source_text
+from throughlint.semantic.properties import is_property
 from throughlint.semantic.scope import Binding, BindingKind
 
 if TYPE_CHECKING:
@@ -307,3 +308,29 @@ def helper_query(model: SemanticModel, iterable: ast.expr | None) -> str | None:
     if name is None or name.startswith("builtins.") or name.endswith(("()", "[]")):
         return None
     return f"{name}()"
+
+
+def own_property(model: SemanticModel, iterable: ast.expr | None) -> str | None:
+    """``for g in self.cached_groups:`` with ``cached_groups`` a property of the class
+    being walked: its name as a call on an instance spells it (``mod.User().cached_groups``),
+    for the index to ask what the property's body loads (``ProjectIndex.loaded_by``)."""
+    if not (
+        isinstance(iterable, ast.Attribute)
+        and isinstance(iterable.value, ast.Name)
+        and iterable.value.id == "self"
+        and model.classes
+        and model.function_name is not None
+    ):
+        return None
+    class_def = model.classes[-1]
+    if model.function not in class_def.body:
+        return None  # a nested function: ``self`` may be another object
+    for statement in class_def.body:
+        if (
+            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and statement.name == iterable.attr
+            and is_property(statement)
+        ):
+            owner = model.function_name.rpartition(".")[0]
+            return f"{owner}().{iterable.attr}"
+    return None

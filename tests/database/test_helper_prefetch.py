@@ -1,0 +1,125 @@
+"""Relations a helper or a property loads on its way (``semantic/eager_loads.py``,
+``ProjectIndex.loaded_by``): Review Board's ``ReviewRequest.get_diffsets()`` prefetches
+``files`` on every path (``queryset.prefetch_related("files")``, or
+``prefetch_related_objects(cached, "files")``), so ``ds.files.all()`` over what it returns
+is served from the prefetch cache; weblate's ``cached_groups`` property prefetches the
+groups' roles (the new4 and ten-app audits' misreads). Near misses: a helper that loads
+nothing, one that loads another relation, and a property that loads nothing. Through
+the real command line."""
+
+from __future__ import annotations
+
+from support.cli_projects import findings_by_function, lint_json, write_project
+
+MODELS = """\
+from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
+
+
+class History(models.Model):
+    pass
+
+
+class DiffSet(models.Model):
+    history = models.ForeignKey(History, on_delete=models.CASCADE, related_name="diffsets")
+
+
+class FileDiff(models.Model):
+    diffset = models.ForeignKey(DiffSet, on_delete=models.CASCADE, related_name="files")
+
+
+class Comment(models.Model):
+    diffset = models.ForeignKey(DiffSet, on_delete=models.CASCADE, related_name="comments")
+
+
+class ReviewRequest(models.Model):
+    history = models.ForeignKey(History, on_delete=models.CASCADE)
+
+    def get_diffsets(self, with_files=True):
+        if hasattr(self, "_diffsets"):
+            if with_files:
+                prefetch_related_objects(self._diffsets, "files")
+        else:
+            queryset = DiffSet.objects.filter(history=self.history_id)
+            if with_files:
+                queryset = queryset.prefetch_related(Prefetch("files__comments"))
+            self._diffsets = list(queryset)
+        return self._diffsets
+
+    def plain_diffsets(self):
+        return list(DiffSet.objects.filter(history=self.history_id))
+
+    def diffsets_with_comments(self):
+        return list(DiffSet.objects.filter(history=self.history_id).prefetch_related("comments"))
+
+    @property
+    def cached_diffsets(self):
+        return self.history.diffsets.prefetch_related("files")
+
+    @property
+    def plain(self):
+        return self.history.diffsets.all()
+
+    def files_of_cached(self):
+        found = []
+        for ds in self.cached_diffsets:
+            for filediff in ds.files.all():
+                found.append(filediff)
+        return found
+
+    def files_of_plain(self):
+        found = []
+        for ds in self.plain:
+            for filediff in ds.files.all():
+                found.append(filediff)
+        return found
+"""
+
+VIEWS = """\
+from app.models import ReviewRequest
+
+
+def files_prefetched(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    found = {}
+    for ds in review_request.get_diffsets():
+        for filediff in ds.files.all():
+            found[filediff.pk] = filediff
+    return found
+
+
+def files_plain(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    found = {}
+    for ds in review_request.plain_diffsets():
+        for filediff in ds.files.all():
+            found[filediff.pk] = filediff
+    return found
+
+
+def files_of_commented(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    found = {}
+    diffsets = review_request.diffsets_with_comments()
+    for ds in diffsets:
+        for filediff in ds.files.all():
+            found[filediff.pk] = filediff
+    return found
+"""
+
+
+def test_relations_a_helper_or_property_prefetches_are_no_n_plus_one(run_cli, tmp_path):
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/models.py": MODELS, "app/views.py": VIEWS},
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL101")
+    assert sorted(findings_by_function(report, VIEWS, "views.py")) == [
+        "files_of_commented",
+        "files_plain",
+    ]
+    lines = MODELS.splitlines()
+    plain = lines.index("    def files_of_plain(self):") + 3  # its ``ds.files.all()``
+    found = [d["line"] for d in report["diagnostics"] if d["path"].endswith("models.py")]
+    assert found == [plain + 1]
+    assert "ds.files.all()" in lines[plain]
