@@ -3,9 +3,10 @@
 ``files`` on every path (``queryset.prefetch_related("files")``, or
 ``prefetch_related_objects(cached, "files")``), so ``ds.files.all()`` over what it returns
 is served from the prefetch cache; weblate's ``cached_groups`` property prefetches the
-groups' roles (the new4 and ten-app audits' misreads). Near misses: a helper that loads
-nothing, one that loads another relation, and a property that loads nothing. Through
-the real command line."""
+groups' roles (the new4 and ten-app audits' misreads). ``len(ds.files.all())`` evaluates
+the queryset as a loop over it does. Near misses: a helper that loads nothing, one that
+loads another relation, a property that loads nothing, and a user's own ``len``.
+Through the real command line."""
 
 from __future__ import annotations
 
@@ -73,6 +74,30 @@ class ReviewRequest(models.Model):
             for filediff in ds.files.all():
                 found.append(filediff)
         return found
+
+    def count_plain(self):
+        total = 0
+        for ds in self.plain:
+            total += len(ds.files.all())
+        return total
+
+    def count_cached(self):
+        total = 0
+        for ds in self.cached_diffsets:
+            total += len(ds.files.all())
+        return total
+"""
+
+# a user's own ``len`` evaluates nothing
+OWN_LEN = """from app.models import ReviewRequest
+
+
+def len(rows):
+    return 0
+
+
+def count_plain(review_request: ReviewRequest):
+    return [len(ds.files.all()) for ds in review_request.plain]
 """
 
 VIEWS = """\
@@ -111,7 +136,12 @@ def files_of_commented(request, pk):
 def test_relations_a_helper_or_property_prefetches_are_no_n_plus_one(run_cli, tmp_path):
     root = write_project(
         tmp_path,
-        {"app/__init__.py": "", "app/models.py": MODELS, "app/views.py": VIEWS},
+        {
+            "app/__init__.py": "",
+            "app/models.py": MODELS,
+            "app/views.py": VIEWS,
+            "app/own_len.py": OWN_LEN,
+        },
     )
     report = lint_json(run_cli, root, "--show-all", "--select", "TL101")
     assert sorted(findings_by_function(report, VIEWS, "views.py")) == [
@@ -119,7 +149,9 @@ def test_relations_a_helper_or_property_prefetches_are_no_n_plus_one(run_cli, tm
         "files_plain",
     ]
     lines = MODELS.splitlines()
-    plain = lines.index("    def files_of_plain(self):") + 3  # its ``ds.files.all()``
+    # ``ds.files.all()`` iterated, then evaluated by ``len()``: in the plain property's
+    # loops only
+    plain = [n for n, line in enumerate(lines, 1) if "ds.files.all()" in line]
     found = [d["line"] for d in report["diagnostics"] if d["path"].endswith("models.py")]
-    assert found == [plain + 1]
-    assert "ds.files.all()" in lines[plain]
+    assert found == [plain[1], plain[2]]
+    assert [d for d in report["diagnostics"] if d["path"].endswith("own_len.py")] == []

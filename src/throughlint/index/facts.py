@@ -28,6 +28,7 @@ from throughlint.effects.blocking import blocking_call
 from throughlint.effects.cpu import LOOPS as CPU_LOOPS
 from throughlint.effects.cpu import call_cpu_bits
 from throughlint.effects.database import (
+    DJANGO_LAZY,
     TO_ONE_FIELDS,
     classify_call,
     constructed_by_name,
@@ -1505,6 +1506,29 @@ def record_eager_loads(checker: Checker, node: ast.AST) -> None:
     names = eager_loads(model, node)
     if names:
         checker.index_facts.loads.setdefault(model.function_name, set()).update(names)  # type: ignore[union-attr]
+
+
+_EVALUATING_BUILTINS = frozenset({"len", "list", "tuple", "set", "sorted", "bool"})
+
+
+@COLLECTOR.on(ast.Call)
+def record_evaluated_manager(checker: Checker, node: ast.AST) -> None:
+    """``len(ds.files.all())`` in a hot loop: the builtin evaluates the related manager's
+    queryset, as iterating it would."""
+    assert isinstance(node, ast.Call)
+    func = node.func
+    if not (
+        isinstance(func, ast.Name)
+        and func.id in _EVALUATING_BUILTINS
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Call)
+        and isinstance(node.args[0].func, ast.Attribute)
+        and node.args[0].func.attr in DJANGO_LAZY
+        and checker.semantic.frame.loops
+        and checker.semantic.lookup(func.id) is None  # the builtin, not a user's own
+    ):
+        return
+    _related_manager(checker, node.args[0], evaluated=True)
 
 
 @COLLECTOR.on(ast.For, ast.AsyncFor, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
