@@ -320,6 +320,12 @@ def _named(receiver: str | None, receiver_node: ast.expr, names: frozenset[str])
 _APP_HELD = ("flask.current_app", "flask.g")
 
 
+def app_global(name: str | None) -> bool:
+    """``flask.g.db``: an attribute of Flask's request global, which the app binds
+    (``g.db = sqlite3.connect(...)``) and the index types from that binding."""
+    return name is not None and name.startswith("flask.g.") and name.count(".") == 2
+
+
 def _from_module(name: str, modules: tuple[str, ...]) -> bool:
     """``name`` is in one of ``modules`` or below it, by dotted segments (``flask`` is not
     ``flask_appbuilder``, ``git`` is not ``github``)."""

@@ -30,6 +30,7 @@ from throughlint.effects.cpu import call_cpu_bits
 from throughlint.effects.database import (
     DJANGO_LAZY,
     TO_ONE_FIELDS,
+    app_global,
     classify_call,
     constructed_by_name,
     database_value,
@@ -1748,9 +1749,35 @@ def record_database_value(checker: Checker, node: ast.AST) -> None:
             return  # ``db = SQLAlchemy()`` then ``db = LocalStore()``: not known
     if not isinstance(value, (ast.Call, ast.Attribute, ast.Name, ast.Await)):
         return
-    found = database_value(model.resolve(value))
+    resolved = model.resolve(value)
+    found = database_value(resolved)
+    if found is None and isinstance(node, ast.Return) and app_global(resolved):
+        found = resolved  # ``return g.db``: what the app bound there (the index follows it)
     if found is not None:
         checker.index_facts.database_values.setdefault(key, found)  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.Assign)
+def record_app_global(checker: Checker, node: ast.AST) -> None:
+    """``g.db = sqlite3.connect(...)`` in a function (Flask's tutorial ``get_db()``): what
+    the request global holds, wherever it is read; two values leave it unknown."""
+    assert isinstance(node, ast.Assign)
+    model = checker.semantic
+    if model.function_name is None or len(node.targets) != 1:
+        return
+    target = node.targets[0]
+    if not isinstance(target, ast.Attribute):
+        return
+    key = model.resolve(target)
+    if not app_global(key):
+        return
+    facts = checker.index_facts
+    found = database_value(model.resolve(node.value))
+    known = facts.database_values  # type: ignore[union-attr]
+    if _bound_again(facts, key) or found is None:  # type: ignore[arg-type]
+        known[key] = ""  # bound to something else too: unknown
+    else:
+        known.setdefault(key, found)
 
 
 def _bound_again(facts: FileFacts, key: str) -> bool:

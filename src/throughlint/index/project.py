@@ -11,6 +11,7 @@ from typing import Any
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
 from throughlint.effects.database import (
     MODEL_INSTANCE,
+    app_global,
     database_value,
     django_manager_chain,
     typed_value,
@@ -673,12 +674,17 @@ class ProjectIndex:
             return None if passed is None else database_value(passed) or self._library_value(passed)
         return database_value(origin) or self._library_value(origin)
 
-    def _library_value(self, origin: str) -> str | None:
+    def _library_value(self, origin: str, hops: int = 0) -> str | None:
         values = self.database_values
         for end in range(len(origin), 0, -1):
             if end < len(origin) and origin[end] not in ".([":
                 continue
             found = values.get(origin[:end])
+            if found == "":
+                return None  # bound to several values: unknown
+            if found is not None and app_global(found) and hops < 2:
+                # ``get_db()`` returns ``g.db``: what the app bound there
+                return self._library_value(found + origin[end:], hops + 1)
             if found is not None:
                 return found + origin[end:]
             if origin.endswith("()", 0, end) and self.model_kind(origin[: end - 2]) == "django":
