@@ -23,7 +23,9 @@ def get_db():
 """
 
 # a second binding of ``g.db`` to something else: what it holds is unknown
-TWO_VALUES = DB + """
+TWO_VALUES = (
+    DB
+    + """
 
 class Recorder:
     def commit(self):
@@ -33,6 +35,7 @@ class Recorder:
 def use_recorder():
     g.db = Recorder()
 """
+)
 
 # the user's own ``g``: not Flask's request global
 OWN_G = DB.replace("from flask import current_app, g\n", "from flask import current_app\n").replace(

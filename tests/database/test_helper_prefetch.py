@@ -1,11 +1,13 @@
 """Relations a helper or a property loads on its way (``semantic/eager_loads.py``,
 ``ProjectIndex.loaded_by``): Review Board's ``ReviewRequest.get_diffsets()`` prefetches
-``files`` on every path (``queryset.prefetch_related("files")``, or
-``prefetch_related_objects(cached, "files")``), so ``ds.files.all()`` over what it returns
-is served from the prefetch cache; weblate's ``cached_groups`` property prefetches the
-groups' roles (the new4 and ten-app audits' misreads). ``len(ds.files.all())`` evaluates
-the queryset as a loop over it does. Near misses: a helper that loads nothing, one that
-loads another relation, a property that loads nothing, and a user's own ``len``.
+``files`` (``queryset.prefetch_related(...)``, or ``prefetch_related_objects(cached,
+"files")``), so ``ds.files.all()`` over what it returns is served from the prefetch
+cache; weblate's ``cached_groups`` property prefetches the groups' roles (the new4 and
+ten-app audits' misreads), read from the class or from a view. ``len(ds.files.all())``
+evaluates the queryset as a loop over it does. Near misses: a helper that loads
+nothing, one that loads another relation, one that prefetches only when a parameter
+says so, into another attribute (``to_attr``) or on a query it does not return (the
+round's adversarial test), a property that loads nothing, and a user's own ``len``.
 Through the real command line."""
 
 from __future__ import annotations
@@ -36,16 +38,29 @@ class Comment(models.Model):
 class ReviewRequest(models.Model):
     history = models.ForeignKey(History, on_delete=models.CASCADE)
 
-    def get_diffsets(self, with_files=True):
+    def get_diffsets(self):
         if hasattr(self, "_diffsets"):
-            if with_files:
-                prefetch_related_objects(self._diffsets, "files")
+            prefetch_related_objects(self._diffsets, "files")
         else:
             queryset = DiffSet.objects.filter(history=self.history_id)
-            if with_files:
-                queryset = queryset.prefetch_related(Prefetch("files__comments"))
+            queryset = queryset.prefetch_related(Prefetch("files__comments"))
             self._diffsets = list(queryset)
         return self._diffsets
+
+    def guarded_diffsets(self, with_files=True):
+        queryset = DiffSet.objects.filter(history=self.history_id)
+        if with_files:
+            queryset = queryset.prefetch_related("files")
+        return list(queryset)
+
+    def visible_diffsets(self):
+        visible = FileDiff.objects.filter(diffset__history=self.history_id)
+        files = Prefetch("files", queryset=visible, to_attr="visible")
+        return list(DiffSet.objects.filter(history=self.history_id).prefetch_related(files))
+
+    def diffsets_and_folders(self):
+        self.folders = list(History.objects.prefetch_related("files"))
+        return list(DiffSet.objects.filter(history=self.history_id))
 
     def plain_diffsets(self):
         return list(DiffSet.objects.filter(history=self.history_id))
@@ -122,6 +137,26 @@ def files_plain(request, pk):
     return found
 
 
+def files_unguarded(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    return [list(ds.files.all()) for ds in review_request.guarded_diffsets(with_files=False)]
+
+
+def files_of_visible(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    return [list(ds.files.all()) for ds in review_request.visible_diffsets()]
+
+
+def files_of_folders(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    return [list(ds.files.all()) for ds in review_request.diffsets_and_folders()]
+
+
+def files_of_property(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    return [len(ds.files.all()) for ds in review_request.cached_diffsets]
+
+
 def files_of_commented(request, pk):
     review_request = ReviewRequest.objects.get(pk=pk)
     found = {}
@@ -146,7 +181,10 @@ def test_relations_a_helper_or_property_prefetches_are_no_n_plus_one(run_cli, tm
     report = lint_json(run_cli, root, "--show-all", "--select", "TL101")
     assert sorted(findings_by_function(report, VIEWS, "views.py")) == [
         "files_of_commented",
+        "files_of_folders",  # the prefetch is on another query than the one returned
+        "files_of_visible",  # into another attribute (``to_attr``)
         "files_plain",
+        "files_unguarded",  # under a guard on a parameter the caller sets false
     ]
     lines = MODELS.splitlines()
     # ``ds.files.all()`` iterated, then evaluated by ``len()``: in the plain property's

@@ -74,6 +74,21 @@ MEMOS = {
                 if page.state is State.NEW:
                     page.state = Setting.objects.get(key=page.key)  # expect: TL101
         """,
+    "near-miss-an-enum-member-named-empty-is-no-sentinel": """
+        import enum
+
+        from app.models import Setting
+
+        class State(enum.Enum):
+            EMPTY = 0
+
+        class Slots:
+            def fill(self, pages):
+                for page in pages:
+                    self.slot = State.EMPTY
+                    if self.slot is State.EMPTY:
+                        self.slot = Setting.objects.get(key=page.key)  # expect: TL101
+        """,
     "own-session-class-is-not-sqlalchemy": """
         NOTSET = object()
 

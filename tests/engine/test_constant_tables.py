@@ -78,6 +78,7 @@ def _input_size(run_cli, tmp_path, subject: str) -> str:
         ("set(self.defaults) - set(key)", "constant"),
         ("set(key) & set(self.defaults)", "constant"),
         ("set(self.defaults).intersection(key)", "constant"),
+        ("set(key).intersection(self.defaults)", "constant"),
         # near misses
         ("self.ALIASES[key]", "unknown"),  # which entry depends on the argument
         ("self.pending", "unknown"),  # the class appends to it

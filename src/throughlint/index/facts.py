@@ -58,7 +58,7 @@ from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
 from throughlint.semantic.client_sites import client_site
 from throughlint.semantic.concurrency import not_per_item
-from throughlint.semantic.eager_loads import eager_loads
+from throughlint.semantic.eager_loads import returned_loads
 from throughlint.semantic.expressions import (
     call_argument,
     names_read,
@@ -72,9 +72,9 @@ from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
 from throughlint.semantic.passed_values import passed_attribute_call
 from throughlint.semantic.queries import (
+    attribute_source,
     helper_query,
     iterated_query_chain,
-    own_property,
     prefetched,
 )
 from throughlint.semantic.receivers import receiver_origin
@@ -1479,7 +1479,7 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
                 return  # ``rows = rows.prefetch_related("attr")``: served from the cache
             # ``for ds in get_diffsets():``: what the helper returns is the index's to say
             source = helper_query(model, binding.value)
-            loader = None if source else own_property(model, binding.value)
+            loader = None if source else attribute_source(model, binding.value)
     add_pending(
         checker,
         node,
@@ -1504,7 +1504,7 @@ def record_eager_loads(checker: Checker, node: ast.AST) -> None:
     model = checker.semantic
     if model.function_name is None:
         return
-    names = eager_loads(model, node)
+    names = returned_loads(model, node)
     if names:
         checker.index_facts.loads.setdefault(model.function_name, set()).update(names)  # type: ignore[union-attr]
 

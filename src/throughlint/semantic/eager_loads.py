@@ -3,16 +3,21 @@
 ``prefetch_related_objects(rows, "files")``. Only the first step of a path
 (``"files__comments"``: ``files``), which is what an item's attribute reads.
 
-A project function whose body makes such a call may return rows that come with those
-relations (reviewboard's ``get_diffsets()`` prefetches ``files`` on every path): the
-index keeps the names per function (``FileFacts.loads``), and a loop over the function's
-result reading one of them is not 1 + N queries.
+A project function that returns the rows of such a call, on every call, returns rows that
+come with those relations (weblate's ``cached_groups`` property prefetches the groups'
+roles): the index keeps the names per function (``FileFacts.loads``), and a loop over
+the function's result reading one of them is not 1 + N queries. A prefetch under a guard
+on a parameter (``if with_files:``), on a query the function does not return, or into
+another attribute (``Prefetch("files", to_attr="visible")``) is not counted.
 """
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
+
+from throughlint.semantic.expressions import source_text, walk_same_function
+from throughlint.semantic.guards import call_guard
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -22,6 +27,65 @@ _DJANGO_FUNCTIONS = frozenset(
     {"django.db.models.prefetch_related_objects", "django.db.models.query.prefetch_related_objects"}
 )
 _PREFETCH = frozenset({"django.db.models.Prefetch", "django.db.models.query.Prefetch"})
+
+
+def returned_loads(model: SemanticModel, node: ast.Call) -> list[str]:
+    """The relation names ``node`` loads eagerly when what it loads is what the function
+    returns: the call is in a ``return``, or its rows reach one through the names and
+    ``self`` attributes the function binds (``qs = qs.prefetch_related("files")``, ``rows =
+    list(qs)``, ``return rows``); and it runs on every call (no guard on a parameter: a
+    ``with_files=False`` caller gets none). A prefetch on another query is not counted."""
+    names = eager_loads(model, node)
+    if not names or call_guard(model) is not None:
+        return []
+    function = model.function
+    if function is None:
+        return []
+    flows = _flows_to_return(model, function)
+    statement = model.node_stack[-1] if model.node_stack else None  # the innermost one
+    if isinstance(statement, ast.Return):
+        return names
+    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if any(source_text(target) in flows for target in targets):
+            return names
+    # ``prefetch_related_objects(rows, "files")`` on rows the function returns
+    if isinstance(statement, ast.Expr) and node.args and source_text(node.args[0]) in flows:
+        return names
+    return []
+
+
+def _flows_to_return(model: SemanticModel, function: ast.AST) -> frozenset[str]:
+    """The names and attributes (``rows``, ``self._rows``) whose value the function
+    returns, directly or through other such names it binds from them. One walk of the
+    function, remembered."""
+    memo = model.memo("eager_loads.flows")
+    found = memo.get(function)
+    if found is None:
+        returned: set[str] = set()
+        bound: list[tuple[str, set[str]]] = []
+        for node in walk_same_function(function):
+            if isinstance(node, ast.Return) and node.value is not None:
+                returned.update(_read(node.value))
+            elif isinstance(node, ast.Assign):
+                read = _read(node.value)
+                bound.extend((source_text(target), read) for target in node.targets)
+        for _ in range(4):  # ``qs`` -> ``rows = list(qs)`` -> ``self._rows = rows``
+            grown = {name for target, read in bound if target in returned for name in read}
+            if grown <= returned:
+                break
+            returned |= grown
+        found = memo[function] = frozenset(returned)
+    return found
+
+
+def _read(node: ast.expr) -> set[str]:
+    return {
+        source_text(part)
+        for part in ast.walk(node)
+        if isinstance(part, ast.Name)
+        or (isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name))
+    }
 
 
 def eager_loads(model: SemanticModel, node: ast.Call) -> list[str]:
@@ -42,6 +106,8 @@ def _django_paths(model: SemanticModel, args: list[ast.expr]) -> list[str]:
     found = []
     for arg in args:
         if isinstance(arg, ast.Call) and arg.args and model.resolve(arg.func) in _PREFETCH:
+            if any(keyword.arg == "to_attr" for keyword in arg.keywords):
+                continue  # ``Prefetch("files", to_attr="visible")``: ``files`` still queries
             arg = arg.args[0]
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
             found.append(arg.value.split("__", 1)[0])

@@ -570,7 +570,12 @@ def _constant(model: SemanticModel, node: ast.expr | None, depth: int) -> bool:
         return False
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         if node.func.attr in _NARROWERS:  # ``set(FIXED).difference(done)``: no longer
-            return _constant(model, node.func.value, depth + 1)
+            if _constant(model, node.func.value, depth + 1):
+                return True
+            # ``seen.intersection(FIXED)``: no longer than any of the sets it meets
+            return node.func.attr == "intersection" and any(
+                _constant(model, arg, depth + 1) for arg in node.args
+            )
         return (
             node.func.attr in _DICT_VIEWS
             and not node.args

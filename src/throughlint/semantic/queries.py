@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import source_text
-from throughlint.semantic.properties import is_property
 from throughlint.semantic.scope import Binding, BindingKind
 
 if TYPE_CHECKING:
@@ -310,27 +309,15 @@ def helper_query(model: SemanticModel, iterable: ast.expr | None) -> str | None:
     return f"{name}()"
 
 
-def own_property(model: SemanticModel, iterable: ast.expr | None) -> str | None:
-    """``for g in self.cached_groups:`` with ``cached_groups`` a property of the class
-    being walked: its name as a call on an instance spells it (``mod.User().cached_groups``),
-    for the index to ask what the property's body loads (``ProjectIndex.loaded_by``)."""
-    if not (
-        isinstance(iterable, ast.Attribute)
-        and isinstance(iterable.value, ast.Name)
-        and iterable.value.id == "self"
-        and model.classes
-        and model.function_name is not None
-    ):
+def attribute_source(model: SemanticModel, iterable: ast.expr | None) -> str | None:
+    """``for g in self.cached_groups:`` or ``for ds in review_request.cached_diffsets:``:
+    the attribute's resolved name (``mod.User().cached_groups``), for the index to ask
+    what the property behind it loads (``ProjectIndex.loaded_by``); None for another
+    iterable."""
+    if iterable is None:
         return None
-    class_def = model.classes[-1]
-    if model.function not in class_def.body:
-        return None  # a nested function: ``self`` may be another object
-    for statement in class_def.body:
-        if (
-            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and statement.name == iterable.attr
-            and is_property(statement)
-        ):
-            owner = model.function_name.rpartition(".")[0]
-            return f"{owner}().{iterable.attr}"
-    return None
+    node = model.materialized(iterable) or iterable
+    if not isinstance(node, ast.Attribute):
+        return None
+    name = model.resolve(node)
+    return name if name is not None and "()." in name else None

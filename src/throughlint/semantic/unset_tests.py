@@ -12,6 +12,8 @@ import ast
 from throughlint.semantic.expressions import source_text
 
 _SENTINEL_WORDS = ("missing", "sentinel", "unset", "notset", "nothing", "undefined", "empty")
+# of another module or class: ``utils.missing``, not ``State.EMPTY`` (an enum member)
+_ATTRIBUTE_SENTINEL_WORDS = ("missing", "sentinel", "unset", "notset", "undefined")
 
 
 def unset_subject(test: ast.expr) -> str | None:
@@ -46,7 +48,7 @@ def _unset_value(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return node.value is None
     if isinstance(node, ast.Attribute):  # ``State.NEW`` is an enum member, not a sentinel
-        return any(word in node.attr.lower() for word in _SENTINEL_WORDS)
+        return any(word in node.attr.lower() for word in _ATTRIBUTE_SENTINEL_WORDS)
     if not isinstance(node, ast.Name):
         return False
     bare = node.id.strip("_")
