@@ -966,7 +966,7 @@ def record_module_client(checker: Checker, node: ast.AST) -> None:
     known = checker.index_facts.attribute_values  # type: ignore[union-attr]
     for bound, value in _module_bindings(model, node):
         name = f"{model.module}.{bound}"
-        if value is not None and client_library(value):
+        if value is not None and (client_library(value) or _own_instance(model, value)):
             attribute_values.record(known, attribute_values.kept(name, value))
         elif name in known and not _none_fallback(model, node):
             known[name] = attribute_values.UNKNOWN  # bound again to something else
@@ -1032,6 +1032,19 @@ def _none_fallback(model, node: ast.AST) -> bool:
         and isinstance(node.value, ast.Constant)
         and node.value.value is None
         and _in_fallback(model)
+    )
+
+
+def _own_instance(model, value: str) -> bool:
+    """``calibre_db = db.CalibreDB(app)``: an instance of a class of the project's own
+    package (its properties and attributes are the index's to follow: ``calibre_db.session``
+    -> ``CalibreDB().session``)."""
+    callee = value.removesuffix("()")
+    return (
+        value.endswith("()")
+        and "()" not in callee
+        and callee.rpartition(".")[2][:1].isupper()
+        and callee.split(".", 1)[0] == model.module.split(".", 1)[0]
     )
 
 
@@ -1751,8 +1764,15 @@ def record_database_value(checker: Checker, node: ast.AST) -> None:
         return
     resolved = model.resolve(value)
     found = database_value(resolved)
-    if found is None and isinstance(node, ast.Return) and app_global(resolved):
-        found = resolved  # ``return g.db``: what the app bound there (the index follows it)
+    # ``return g.db``, ``return self.setup_db(...)``: what the app bound there, what that
+    # project function returns (the index follows it)
+    if (
+        found is None
+        and isinstance(node, ast.Return)
+        and resolved is not None
+        and (app_global(resolved) or (resolved.endswith("()") and project_callee(resolved)))
+    ):
+        found = resolved
     if found is not None:
         checker.index_facts.database_values.setdefault(key, found)  # type: ignore[union-attr]
 
@@ -1772,7 +1792,10 @@ def record_app_global(checker: Checker, node: ast.AST) -> None:
     if not app_global(key):
         return
     facts = checker.index_facts
-    found = database_value(model.resolve(node.value))
+    value = model.resolve(node.value)
+    found = database_value(value)
+    if found is None and value is not None and value.endswith("()") and project_callee(value):
+        found = value  # ``g.db = connect_db()``: what the project function returns
     known = facts.database_values  # type: ignore[union-attr]
     if _bound_again(facts, key) or found is None:  # type: ignore[arg-type]
         known[key] = ""  # bound to something else too: unknown

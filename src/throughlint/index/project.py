@@ -685,11 +685,29 @@ class ProjectIndex:
             if found is not None and app_global(found) and hops < 2:
                 # ``get_db()`` returns ``g.db``: what the app bound there
                 return self._library_value(found + origin[end:], hops + 1)
+            target = self._returned_value(found) if found is not None and hops < 3 else None
+            if target is not None:
+                # ``g.db = connect_db()``, ``return self.setup_db()``: what that project
+                # function returns, as the index keeps it
+                return self._library_value(target + origin[end:], hops + 1)
             if found is not None:
                 return found + origin[end:]
             if origin.endswith("()", 0, end) and self.model_kind(origin[: end - 2]) == "django":
                 return MODEL_INSTANCE + origin[end:]  # ``Notification(...)``: a new row
         return None
+
+    def _returned_value(self, call: str) -> str | None:
+        """``call``, a call of a project function or method (``mod.Db().connect()``), as
+        the key under which the index keeps what it returns (``mod.Db.connect()``); None
+        for another value, or when nothing is kept for it."""
+        if not call.endswith("()") or call.split(".", 1)[0] not in self._project_roots():
+            return None
+        plain = call.removesuffix("()").replace("().", ".")
+        if f"{plain}()" in self.database_values:
+            return f"{plain}()"
+        key = self._function_key(call.removesuffix("()"))  # a method a base defines
+        found = f"{key}()" if key is not None else None
+        return found if found in self.database_values else None
 
     def loaded_by(self, source: str, relation: str) -> bool:
         """``source`` (a project function's resolved name with ``()``) loads ``relation``
