@@ -225,9 +225,9 @@ class FileFacts:
         # functions that return a shared library client they do not build (``return
         # caches["default"]``): name -> the client's library name
         self.handles: dict[str, str] = {}
-        # relations a function's body loads eagerly (``prefetch_related("files")``,
-        # ``prefetch_related_objects(rows, "files")``, ``selectinload(Row.files)``): the
-        # rows it returns may come with them (``semantic/eager_loads.py``)
+        # relations a function loads eagerly on the rows it returns, on every call
+        # (``prefetch_related("files")``, ``prefetch_related_objects(rows, "files")``):
+        # the rows come with them (``semantic/eager_loads.py``)
         self.loads: dict[str, set[str]] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)

@@ -710,9 +710,8 @@ class ProjectIndex:
         return found if found in self.database_values else None
 
     def loaded_by(self, source: str, relation: str) -> bool:
-        """``source`` (a project function's resolved name with ``()``) loads ``relation``
-        eagerly somewhere in its body: the rows it returns may come with it
-        (``semantic/eager_loads.py``)."""
+        """``source`` (a project function's, or property's, resolved name) returns rows that
+        come with ``relation`` loaded on every call (``semantic/eager_loads.py``)."""
         name = source.removesuffix("()")
         # also through what project attributes hold (``self.review_request.get_diffsets``)
         key = self._loads_key(name) or self.attribute_values.follow(name, self._loads_key)
