@@ -165,6 +165,7 @@ class Checker:
         self.semantic = SemanticModel(self.module, self.tree, self.settings.small_loop_max)
         path = "/" + self.source.path.replace("\\", "/")
         self.semantic.is_package = path.endswith("/__init__.py")
+        self.semantic.mentions_global = "global" in self.source.text
         self._file_kind: str | None = None
         self._script: frozenset[str] = frozenset()
         self._kinds: dict[tuple, str] = {}  # per function and innermost class: its kind

@@ -65,6 +65,7 @@ from throughlint.semantic.expressions import (
     unparse_short,
     walk_same_function,
 )
+from throughlint.semantic.global_rebinds import declared_global
 from throughlint.semantic.guards import argument_spec, call_guard, parameters
 from throughlint.semantic.input_size import argument_size, join
 from throughlint.semantic.loops import describe_loop, is_batch_loop
@@ -983,7 +984,11 @@ def record_global_binding(checker: Checker, node: ast.AST) -> None:
     if model.function_name is None or len(node.targets) != 1:
         return
     target = node.targets[0]
-    if not isinstance(target, ast.Name) or target.id not in _declared_outer(model, model.function):
+    if (
+        not isinstance(target, ast.Name)
+        or target.id not in declared_global(model)  # one set per file first
+        or target.id not in _declared_outer(model, model.function)
+    ):
         return
     if isinstance(node.value, ast.Constant) and node.value.value is None:
         return  # ``_client = None`` on close: the placeholder again, not another value
@@ -1786,11 +1791,14 @@ def record_app_global(checker: Checker, node: ast.AST) -> None:
     if model.function_name is None or len(node.targets) != 1:
         return
     target = node.targets[0]
-    if not isinstance(target, ast.Attribute):
+    if not (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id not in ("self", "cls")
+        and model.resolve(target.value) == "flask.g"  # the holder first: one name
+    ):
         return
-    key = model.resolve(target)
-    if not app_global(key):
-        return
+    key = f"flask.g.{target.attr}"
     facts = checker.index_facts
     value = model.resolve(node.value)
     found = database_value(value)

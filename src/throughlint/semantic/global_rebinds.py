@@ -25,17 +25,31 @@ if TYPE_CHECKING:
 
 
 def declared_global(model: SemanticModel) -> frozenset[str]:
-    """The names some function of the module declares ``global``. One walk per file."""
+    """The names some function of the module declares ``global``. One walk of the file's
+    statements (not its expressions), and none when its text never says ``global``."""
     memo = model.memo("global_rebinds")
     found = memo.get(None)
     if found is None:
-        found = memo[None] = frozenset(
-            name
-            for node in ast.walk(model.tree)
-            if isinstance(node, ast.Global)
-            for name in node.names
-        )
+        names: set[str] = set()
+        todo = list(model.tree.body) if model.mentions_global else []
+        while todo:
+            statement = todo.pop()
+            if isinstance(statement, ast.Global):
+                names.update(statement.names)
+                continue
+            for field in _BLOCKS:
+                block = getattr(statement, field, None)
+                if block:
+                    todo.extend(block)
+            for handler in getattr(statement, "handlers", ()):
+                todo.extend(handler.body)
+            for case in getattr(statement, "cases", ()):
+                todo.extend(case.body)
+        found = memo[None] = frozenset(names)
     return found
+
+
+_BLOCKS = ("body", "orelse", "finalbody")
 
 
 def placeholder(model: SemanticModel, binding: Binding) -> bool:

@@ -53,6 +53,8 @@ class SemanticModel:
         # qualified name of the innermost ``def`` being walked (lambdas belong to it)
         self.function_name: str | None = None
         self.is_package = False  # the file is a package's ``__init__.py``
+        # the file's text says ``global`` somewhere (``global_rebinds``: else no walk)
+        self.mentions_global = True
         self.classes: list[ast.ClassDef] = []
         self.imported_modules: set[str] = set()
         self._class_attributes: dict[ast.ClassDef, dict[str, ast.expr]] = {}
