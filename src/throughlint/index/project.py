@@ -474,14 +474,10 @@ class ProjectIndex:
         if key is None or not spec or key not in self._paths:
             return self.summary_effects(name)
         bindings = self._bindings(key, spec, {})
-        under = self.summaries.under(key, bindings)
         receiver = self.inherited_receiver(name)
         if not receiver:
-            return Effect(under)
-        # an inherited method: what the arguments rule out stays out, what the receiver's
-        # overrides leave out too, and what only they do is added
-        as_receiver = self.summaries.value(key, receiver=receiver)
-        return Effect((under & as_receiver) | (as_receiver & ~self.summaries.value(key)))
+            return Effect(self.summaries.under(key, bindings))
+        return Effect(self.summaries.under_as(key, bindings, receiver))  # an inherited method
 
     def commits_in_transaction(self, name: str) -> bool:
         """``name`` commits even when called inside an outer ``transaction.atomic()``."""

@@ -196,12 +196,16 @@ class Summaries:
         """What the receiver's method ``key`` does when called on ``self`` through ``edge``
         (its guard and literal arguments): ``self.log_hook("DEBUG", msg)`` into an
         override that does its I/O only ``if level != "DEBUG"`` does none."""
-        as_receiver = self.value(key, rounds, receiver)
         if not (edge and edge[1] and key in self.index._paths):
-            return as_receiver
+            return self.value(key, rounds, receiver)
         bindings = self.index._bindings(key, edge[1], {})
-        # as ``ProjectIndex.call_effects``: what the arguments rule out stays out, and
-        # what only the receiver's overrides do is added
+        return self.under_as(key, bindings, receiver, rounds)
+
+    def under_as(self, key: str, bindings: dict, receiver: str, rounds: int = SUMMARY_DEPTH) -> int:
+        """``under`` for a method run on a ``receiver`` class's instance: what the
+        arguments rule out stays out, what the receiver's overrides leave out too, and
+        what only they do is added."""
+        as_receiver = self.value(key, rounds, receiver)
         under = self.under(key, bindings, rounds)
         return (under & as_receiver) | (as_receiver & ~self.value(key, rounds))
 
