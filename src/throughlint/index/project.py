@@ -29,7 +29,7 @@ from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
-from throughlint.semantic.guards import RECEIVER_STATE, holds
+from throughlint.semantic.guards import RECEIVER_STATE, rules_out
 from throughlint.semantic.parameter_origin import split_origin
 
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
@@ -448,7 +448,7 @@ class ProjectIndex:
         memo[memo_key] = summary(key)  # recursion: the plain summary
         value = self.functions.get(key, 0)
         for bit, guard in paths.get("b", {}).items():
-            if guard[0] in bindings and not holds(guard, bindings[guard[0]]):
+            if rules_out(guard, bindings):
                 value &= ~int(bit)
         fixed = self._fixed_calls.get(key, ())
         edges = paths.get("e", {})
@@ -457,7 +457,7 @@ class ProjectIndex:
             if callee_key is None or (callee_key in self.cached and callee in fixed):
                 continue
             guard, spec = edges.get(callee) or (0, 0)
-            if guard and guard[0] in bindings and not holds(guard, bindings[guard[0]]):
+            if guard and rules_out(guard, bindings):
                 continue
             if spec and callee_key in self._paths:
                 inner = self._bindings(callee_key, spec, bindings)

@@ -4,7 +4,11 @@ runs only for some argument values; the project index lets a caller's literal ar
 (or the defaults it keeps) decide (``generate_change(save=False)`` writes nothing).
 
 A guard is ``[parameter, op, value]``, ``op`` one of ``truthy``, ``falsy``, ``is``,
-``is not``, ``==``, ``!=`` (``value`` a literal: str, int, bool or None).
+``is not``, ``==``, ``!=`` (``value`` a literal: str, int, bool or None), ``in`` and
+``not in`` (``value`` a list of literals: ``level in ("INFO", "ERROR")``). Tests joined
+by ``or`` / ``and`` are ``["", "or" | "and", [guard, ...]]``, each part a guard; a join
+with a part that is no guard is none (``if level != "DEBUG" or verbose():`` may hold
+whatever the level).
 
 A guard on the receiver's own saved state (``if self.pk:``, ``if self.id is None:``,
 ``if self._state.adding:``) is on the pseudo-parameter ``self.pk``. A call on an object
@@ -32,7 +36,12 @@ _NEGATED = {
     "is not": "is",
     "==": "!=",
     "!=": "==",
+    "in": "not in",
+    "not in": "in",
+    "or": "and",
+    "and": "or",
 }
+_JOINS = {ast.Or: "or", ast.And: "and"}
 _WINDOW = 6  # an early ``if x: return`` opens its block: look no further back for it
 _LITERALS = (str, int, bool, type(None))
 _LONGEST = 200  # longer strings are no flags: not worth carrying in the facts
@@ -97,6 +106,14 @@ def parse_guard(model: SemanticModel, test: ast.expr) -> Guard | None:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         inner = parse_guard(model, test.operand)
         return negate(inner) if inner is not None else None
+    if isinstance(test, ast.BoolOp):
+        parts = [parse_guard(model, value) for value in test.values]
+        if any(part is None for part in parts):
+            return None
+        return ["", _JOINS[type(test.op)], parts]
+    membership = _membership(model, test)
+    if membership is not None:
+        return membership
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
@@ -111,6 +128,25 @@ def parse_guard(model: SemanticModel, test: ast.expr) -> Guard | None:
         if op is not None:
             return [test.left.id, op, test.comparators[0].value]
     return None
+
+
+def _membership(model: SemanticModel, test: ast.expr) -> Guard | None:
+    """``level in ("INFO", "ERROR")`` / ``not in``, over a literal tuple, list or set."""
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.In, ast.NotIn))
+        and isinstance(test.left, ast.Name)
+        and isinstance(test.comparators[0], (ast.Tuple, ast.List, ast.Set))
+        and _parameter(model, test.left.id)
+    ):
+        return None
+    values = []
+    for element in test.comparators[0].elts:  # type: ignore[attr-defined]
+        if not isinstance(element, ast.Constant) or not _literal(element.value):
+            return None
+        values.append(element.value)
+    return [test.left.id, "in" if isinstance(test.ops[0], ast.In) else "not in", values]
 
 
 def _receiver_state(model: SemanticModel, test: ast.expr) -> Guard | None:
@@ -145,7 +181,20 @@ def _is_self(model: SemanticModel, node: ast.expr) -> bool:
 
 
 def negate(guard: Guard) -> Guard:
+    if guard[1] in ("or", "and"):  # De Morgan
+        return ["", _NEGATED[guard[1]], [negate(part) for part in guard[2]]]
     return [guard[0], _NEGATED[guard[1]], guard[2]]
+
+
+def rules_out(guard: Guard, bindings: dict[str, Any]) -> bool:
+    """Whether ``guard`` is known to be false when the parameters hold ``bindings`` (a
+    parameter that is not bound may hold anything)."""
+    parameter, op, parts = guard
+    if op == "or":
+        return all(rules_out(part, bindings) for part in parts)
+    if op == "and":
+        return any(rules_out(part, bindings) for part in parts)
+    return parameter in bindings and not holds(guard, bindings[parameter])
 
 
 def _parameter(model: SemanticModel, name: str) -> bool:
@@ -166,6 +215,9 @@ def holds(guard: Guard, value: Any) -> bool:
         return not holds([guard[0], "is", expected], value)
     if op == "==":
         return value == expected
+    if op in ("in", "not in"):
+        found = any(holds([guard[0], "is", item], value) for item in expected)
+        return found if op == "in" else not found
     return value != expected
 
 
