@@ -42,12 +42,13 @@ def run_module_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 
 def findings_by_function(report: dict, source: str, path_suffix: str) -> dict[str, dict]:
-    """Each top-level ``def`` or ``class`` of ``source`` (the text of the file ending in
-    ``path_suffix``) with the one diagnostic inside it; two in one function fail."""
+    """Each top-level ``def``, ``async def`` or ``class`` of ``source`` (the text of the
+    file ending in ``path_suffix``) with the one diagnostic inside it; two in one function
+    fail."""
     starts = {
-        line.split("(")[0].split(":")[0].split()[1]: number
+        line.removeprefix("async ").split("(")[0].split(":")[0].split()[1]: number
         for number, line in enumerate(source.splitlines(), 1)
-        if line.startswith(("def ", "class "))
+        if line.startswith(("def ", "async def ", "class "))
     }
     found: dict[str, dict] = {}
     for diagnostic in report["diagnostics"]:

@@ -430,11 +430,20 @@ PYMONGO_WRITE = frozenset(
 PYMONGO_BATCH = frozenset({"insert_many", "update_many", "delete_many", "bulk_write"})
 _PYMONGO_ORIGINS = ("pymongo.MongoClient()", "motor.motor_asyncio.AsyncIOMotorClient()")
 
+# Flask-SQLAlchemy's query property, ``User.query.filter_by(name=n).first()``: what runs
+# a statement (a read, or one bulk UPDATE / DELETE)
+MODEL_QUERY_READ = frozenset(
+    {"get", "first", "one", "one_or_none", "all", "count", "scalar", "get_or_404",
+     "first_or_404", "one_or_404", "paginate"}
+)  # fmt: skip
+MODEL_QUERY_WRITE = frozenset({"update", "delete"})
+
 # Methods worth a look at all: a fast first test before resolving anything.
 _METHODS = (
     {"execute", "executemany", "executescript", "commit", "save", "begin", "flush", "add"}
     | DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | SQLALCHEMY_READ | SQLALCHEMY_WRITE
     | PYMONGO_READ | PYMONGO_WRITE | PYMONGO_BATCH | {"find", "add_all", "delete"}
+    | MODEL_QUERY_READ
 )  # fmt: skip
 
 
@@ -446,7 +455,7 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
     if last.get("call") is call:
         return last["result"]
     result = _classify(model, call, settings)
-    if result is not None and result.confidence == HEURISTIC:
+    if result is not None and result.confidence == HEURISTIC and not result.origin:
         origin = _project_value(model, call)
         if not origin and not (result.named and name_tier(settings)):
             origin = _parameter_value(model, call)  # else the name tier reports it as before
@@ -713,9 +722,13 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
             return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     if _is_sqlalchemy(receiver):
         return _sqlalchemy(call, method, receiver_node)
+    if method in MODEL_QUERY_READ | MODEL_QUERY_WRITE and model_query(model, receiver_node):
+        return _model_query_call(model, call, method)
     if _named(receiver, receiver_node, _SESSION_NAMES):
         return _by_name(_sqlalchemy(call, method, receiver_node))
-    if method in _SESSION_ONLY and _untyped(receiver, receiver_node):
+    if (method in _SESSION_ONLY or _entity_get(call, method)) and _untyped(
+        receiver, receiver_node
+    ):
         return _by_index(_sqlalchemy(call, method, receiver_node))
     if (
         method in ("save", "delete")
@@ -742,8 +755,21 @@ HEURISTIC = "heuristic"
 # methods of a SQLAlchemy session that a receiver of any name is asked about, when the
 # project index can type it (``self.store.query(User)``, ``self.store`` bound from a
 # parameter every caller passes a ``Session()`` to); ``add``, ``get`` and ``delete`` are
-# every set's and dict's too, so those still need a session-like name
-_SESSION_ONLY = frozenset({"query", "flush", "merge", "add_all"})
+# every set's and dict's too, so those still need a session-like name (but for
+# ``get(Model, pk)``: a class as the first argument is no dict's key)
+_SESSION_ONLY = frozenset(
+    {"query", "flush", "merge", "add_all", "scalars", "scalar", "get_one", "refresh"}
+)
+
+
+def _entity_get(call: ast.Call, method: str) -> bool:
+    """``s.get(User, pk)``: a session's look-up by key, told by its first argument, a
+    class by its name (``User``, ``models.User``)."""
+    if method != "get" or len(call.args) < 2:
+        return False
+    first = call.args[0]
+    name = first.attr if isinstance(first, ast.Attribute) else getattr(first, "id", "")
+    return name[:1].isupper() and not name.isupper()
 
 
 def _by_name(found: DbCall | None) -> DbCall | None:
@@ -755,6 +781,45 @@ def _by_index(found: DbCall | None) -> DbCall | None:
     """``found`` only if the project index types the receiver (its origin, a project
     value or a parameter, ``classify_call``): no name says it is a database call."""
     return None if found is None else replace(found, confidence=HEURISTIC, named=False)
+
+
+def model_query(model: SemanticModel, node: ast.expr) -> bool:
+    """``node`` is a class's ``query`` attribute, or a chain of calls on it
+    (``User.query.filter_by(name=n).order_by(User.id)``): Flask-SQLAlchemy's query
+    property, when the project index finds the class a SQLAlchemy model."""
+    for _ in range(12):
+        if isinstance(node, ast.Call):
+            node = node.func
+        if not isinstance(node, ast.Attribute):
+            return False
+        if node.attr == "query" and isinstance(node.value, ast.Name):
+            binding = model.lookup(node.value.id)
+            return (
+                binding is not None
+                and binding.kind in (BindingKind.CLASS, BindingKind.IMPORT)
+                and node.value.id[:1].isupper()
+            )
+        node = node.value
+    return False
+
+
+def _model_query_call(model: SemanticModel, call: ast.Call, method: str) -> DbCall | None:
+    """A statement run through a model's query property, for the index to confirm (the
+    class, a SQLAlchemy model: ``ProjectIndex.database_value``)."""
+    receiver = model.resolve(call.func.value)  # type: ignore[attr-defined]
+    if receiver is None or "." not in receiver:
+        return None
+    write = method in MODEL_QUERY_WRITE
+    return DbCall(
+        Effect.WRITE if write else Effect.READ,
+        "sqlalchemy",
+        method,
+        "sqlalchemy",
+        api=f"Model.query.{method}()",
+        confidence=HEURISTIC,
+        origin=receiver,
+        named=False,
+    )
 
 
 def _untyped(receiver: str | None, receiver_node: ast.expr) -> bool:
@@ -1192,6 +1257,8 @@ def per_table_query(model: SemanticModel, call: ast.Call) -> bool:
     schema), not a query per row."""
     if not call.args or not isinstance(call.func, ast.Attribute):
         return False
+    if model_query(model, call.func.value):
+        return False  # ``User.query.get(pk)``: the class is the receiver's, the key is the item
     loop_names: set[str] = set()
     for loop in model.loops:
         loop_names |= loop.target_names

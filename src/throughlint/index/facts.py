@@ -1848,7 +1848,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         if target.id == "__abstract__" and isinstance(value, ast.Constant):
             abstract = bool(value.value)
         if isinstance(value, ast.Call):
-            relation = _relation(model, value)
+            relation = _relation(model, value, bases)
             if relation is not None:
                 relations[target.id] = relation
     qualified = f"{model.class_name}.{node.name}"
@@ -1895,12 +1895,17 @@ def _meta_flag(meta: ast.ClassDef, name: str) -> bool:
     return False
 
 
-def _relation(model, call: ast.Call) -> list[Any] | None:
+def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
     """``[kind, target, related_name, lazy, backref, backref_lazy]`` of a relation field.
-    A target is ``=qualified.Name`` when resolved, else the string as written."""
+    A target is ``=qualified.Name`` when resolved, else the string as written.
+    ``db.relationship(...)`` in a class of ``db.Model``, ``db`` imported from another
+    module, is SQLAlchemy's when ``db`` is (the index finds the class a model only then)."""
     name = model.resolve(call.func)
     if name is None:
         return None
+    owner, _, attribute = name.rpartition(".")
+    if attribute in ("relationship", "relation") and f"{owner}.Model" in bases:
+        name = "sqlalchemy.orm.relationship"
     kind = DJANGO_RELATION_FIELDS.get(name)
     if kind == "gfk":
         return ["gfk", None, None, None, None, None]

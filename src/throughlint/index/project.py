@@ -32,6 +32,7 @@ from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.guards import RECEIVER_STATE, rules_out
 from throughlint.semantic.parameter_origin import split_origin
 
+MODEL_QUERY = "sqlalchemy.orm.Session().query()"  # what a model's ``query`` attribute is
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 SQLALCHEMY_BASES = frozenset(
     {
@@ -281,7 +282,7 @@ class ProjectIndex:
             for base in record.bases:
                 if base in DJANGO_MODEL_BASES:
                     kind = "django"
-                elif base in SQLALCHEMY_BASES:
+                elif base in SQLALCHEMY_BASES or self._bound_base(base) in SQLALCHEMY_BASES:
                     kind = "sqlalchemy"
                 else:
                     kind = self.model_kind(base, depth + 1)
@@ -289,6 +290,19 @@ class ProjectIndex:
                     break
         self._kinds[name] = kind
         return kind
+
+    def _bound_base(self, base: str) -> str | None:
+        """A base spelt through a project value, as the library value it is: ``Base`` with
+        ``Base = declarative_base()``, or ``db.Model`` with ``db = SQLAlchemy()``, in
+        another module (``app.db.Base``, ``app.db.db.Model``)."""
+        if base in self.classes or "." not in base:
+            return None
+        found = self.database_values.get(base)  # ``Base = declarative_base()``
+        if found:
+            return found
+        owner, _, attribute = base.rpartition(".")
+        found = self.database_values.get(owner)
+        return f"{found}.{attribute}" if found else None
 
     def concrete_parent(self, name: str, depth: int = 0) -> str | None:
         """The concrete Django model whose table the model ``name`` extends (multi-table
@@ -671,6 +685,10 @@ class ProjectIndex:
         return database_value(origin) or self._library_value(origin)
 
     def _library_value(self, origin: str, hops: int = 0) -> str | None:
+        owner, dot_query, rest = origin.partition(".query")
+        if dot_query and rest[:1] in ("", ".") and self.model_kind(owner) == "sqlalchemy":
+            # Flask-SQLAlchemy's ``User.query``: a session's query over the model
+            return f"{MODEL_QUERY}{rest}"
         values = self.database_values
         for end in range(len(origin), 0, -1):
             if end < len(origin) and origin[end] not in ".([":

@@ -522,6 +522,8 @@ def check_relation(index, pending: dict[str, Any]) -> list:
     relation = index.relation(pending["model"], pending["attr"])
     if relation is None or relation.framework != pending["framework"]:
         return []
+    if relation.framework == "sqlalchemy" and index.model_kind(pending["model"]) != "sqlalchemy":
+        return []  # a user's own ``db.Model`` and ``db.relationship``: no mapped class
     message = relation_message(relation, pending)
     if message is None:
         return []

@@ -197,7 +197,8 @@ def _django_chain(
     if not seen_call:
         return None
     if isinstance(current, ast.Attribute) and (
-        current.attr in _DJANGO_MANAGERS or (custom and _class_attribute(model, current))
+        current.attr in _DJANGO_MANAGERS
+        or (custom and current.attr != "query" and _class_attribute(model, current))
     ):
         owner = model.resolve(current.value)
         if owner is None or owner.endswith(("()", "[]")):
@@ -230,11 +231,17 @@ def _class_attribute(model: SemanticModel, node: ast.Attribute) -> bool:
 
 def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> QueryChain | None:
     """``session.scalars(select(User)...)``, ``session.execute(stmt).scalars()``,
-    ``session.query(User).options(...)``: the entity and its eager loads."""
+    ``session.query(User).options(...)``, Flask-SQLAlchemy's ``User.query.filter_by(...)``:
+    the entity and its eager loads."""
     entity: str | None = None
     loaded: set[str] = set()
     saw_session = False
     for child in _walk_followed(model, node, depth):
+        if isinstance(child, ast.Attribute) and child.attr == "query":
+            if _class_attribute(model, child):  # Flask-SQLAlchemy's ``User.query``
+                saw_session = True
+                entity = entity or model.resolve(child.value)
+            continue
         if not isinstance(child, ast.Call):
             continue
         func = child.func
@@ -250,7 +257,7 @@ def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> Query
             saw_session = True
             if func.attr == "query" and child.args:
                 entity = entity or model.resolve(child.args[0])
-        elif short in _EAGER and name is not None and name.startswith("sqlalchemy"):
+        elif short in _EAGER and name is not None:  # also ``db.joinedload`` (Flask-SQLAlchemy)
             for argument in child.args:
                 if isinstance(argument, ast.Attribute):
                     loaded.add(argument.attr)
