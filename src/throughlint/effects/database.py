@@ -726,9 +726,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         return _model_query_call(model, call, method)
     if _named(receiver, receiver_node, _SESSION_NAMES):
         return _by_name(_sqlalchemy(call, method, receiver_node))
-    if (method in _SESSION_ONLY or _entity_get(call, method)) and _untyped(
-        receiver, receiver_node
-    ):
+    if (method in _SESSION_ONLY or _entity_get(call, method)) and _untyped(receiver, receiver_node):
         return _by_index(_sqlalchemy(call, method, receiver_node))
     if (
         method in ("save", "delete")
