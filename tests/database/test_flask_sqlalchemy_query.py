@@ -6,7 +6,9 @@ models in another module (``class Order(db.Model)``, ``db.relationship(...)``, `
 SQLAlchemy()`` in a third). The index confirms the class is a SQLAlchemy model, so a
 user's own ``db`` object with a ``Model``, a ``relationship`` and a ``query`` stays
 clean. ``s.scalars(...)`` and ``s.get(User, pk)`` on a session from a project's
-``scoped_session`` / ``async_sessionmaker`` are queries too (only ``s.query()`` was)."""
+``scoped_session`` / ``async_sessionmaker`` are queries too (only ``s.query()`` was);
+a result's own ``scalar()`` hides no ``execute()`` of a SELECT (an alembic migration's
+``conn.execute(...).scalar()``)."""
 
 from __future__ import annotations
 
@@ -94,12 +96,18 @@ async def by_async_get(ids):
 
 def from_dict(mapping, keys):
     return [mapping.get(Customer, k) for k in keys]
+
+
+def counted(conn, names):
+    for name in names:
+        conn.execute("SELECT count(*) FROM customer WHERE name = %s", (name,)).scalar()
 """
 
 FLAGGED = [
     "by_async_get",
     "by_get",
     "by_scalars",
+    "counted",
     "customers_by_id",
     "first_orders",
     "order_names",

@@ -726,7 +726,9 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         return _model_query_call(model, call, method)
     if _named(receiver, receiver_node, _SESSION_NAMES):
         return _by_name(_sqlalchemy(call, method, receiver_node))
-    if (method in _SESSION_ONLY or _entity_get(call, method)) and _untyped(receiver, receiver_node):
+    if (_session_only(call, method) or _entity_get(call, method)) and _untyped(
+        receiver, receiver_node
+    ):
         return _by_index(_sqlalchemy(call, method, receiver_node))
     if (
         method in ("save", "delete")
@@ -758,6 +760,14 @@ HEURISTIC = "heuristic"
 _SESSION_ONLY = frozenset(
     {"query", "flush", "merge", "add_all", "scalars", "scalar", "get_one", "refresh"}
 )
+
+
+def _session_only(call: ast.Call, method: str) -> bool:
+    """A method only a session has; ``scalar`` / ``scalars`` with a statement to run (a
+    result's own ``scalar()``, ``execute(...).scalars()``, takes none)."""
+    if method in ("scalar", "scalars"):
+        return bool(call.args) and not isinstance(call.args[0], ast.Constant)
+    return method in _SESSION_ONLY
 
 
 def _entity_get(call: ast.Call, method: str) -> bool:
