@@ -163,6 +163,7 @@ class FileFacts:
         "seen",
         "self_attributes",
         "self_calls",
+        "self_reads",
         "service",
         "signatures",
         "statements",
@@ -230,6 +231,10 @@ class FileFacts:
         # (``prefetch_related("files")``, ``prefetch_related_objects(rows, "files")``):
         # the rows come with them (``semantic/eager_loads.py``)
         self.loads: dict[str, set[str]] = {}
+        # per method, what it reads on ``self`` (``self.customer``, ``self.orders.count()``):
+        # [attribute, method called on it or "", line], for a loop over rows calling the
+        # method that reads a lazy relation (``SELF_READS_PER_METHOD`` at most)
+        self.self_reads: dict[str, list[list[Any]]] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)
         self.table_calls: dict[str, str] = {}
@@ -331,6 +336,7 @@ class FileFacts:
             or self.made
             or self.handles
             or self.loads
+            or self.self_reads
             or self.cpu
             or self.references
             or self.tabled
@@ -397,6 +403,7 @@ class FileFacts:
             **({"n": self.made} if self.made else {}),
             **({"hd": self.handles} if self.handles else {}),
             **({"ld": {k: sorted(v) for k, v in self.loads.items()}} if self.loads else {}),
+            **({"sr": self.self_reads} if self.self_reads else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
             **(
@@ -1512,6 +1519,58 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
         loop=describe_loop(loop),
         group=f"{getattr(loop.node, 'lineno', 0)}:{found.receiver}.{found.attr}",
     )
+
+
+SELF_READS_PER_METHOD = 40
+
+
+@COLLECTOR.on(ast.Attribute)
+def record_self_read(checker: Checker, node: ast.AST) -> None:
+    """``self.customer`` / ``self.orders.count()`` read in a method of a class with bases
+    (a model may be one): the index tells which of them are lazy relations, for a loop
+    over rows that calls the method (``ProjectIndex.relations_read``)."""
+    assert isinstance(node, ast.Attribute)
+    owner = node.value
+    if isinstance(owner, ast.Name) and owner.id == "self" and isinstance(node.ctx, ast.Load):
+        _self_read(checker, node, "")
+
+
+@COLLECTOR.on(ast.Call)
+def record_self_manager_call(checker: Checker, node: ast.AST) -> None:
+    """``self.orders.count()``: the read of ``self.orders`` with the method called on it."""
+    assert isinstance(node, ast.Call)
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name)
+        and func.value.value.id == "self"
+    ):
+        _self_read(checker, func.value, func.attr)
+
+
+def _accessor(function: ast.AST) -> bool:
+    """``@name.setter`` / ``@name.deleter``."""
+    return any(
+        isinstance(decorator, ast.Attribute) and decorator.attr in ("setter", "deleter")
+        for decorator in getattr(function, "decorator_list", ())
+    )
+
+
+def _self_read(checker: Checker, node: ast.Attribute, method: str) -> None:
+    model = checker.semantic
+    function = model.function
+    if function is None or not model.classes or model.function_name is None:
+        return
+    if not any(statement is function for statement in model.classes[-1].body):
+        return  # a nested function's ``self`` is some other object
+    if _accessor(function):
+        return  # a property's setter shares the getter's name: reading the value runs neither
+    reads = checker.index_facts.self_reads.setdefault(model.function_name, [])  # type: ignore[union-attr]
+    if len(reads) < SELF_READS_PER_METHOD and not any(
+        read[0] == node.attr and read[1] == method for read in reads
+    ):
+        reads.append([node.attr, method, node.lineno])
 
 
 @COLLECTOR.on(ast.Call)

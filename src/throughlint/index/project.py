@@ -97,6 +97,18 @@ class ClassFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class RelationRead:
+    """A relation a model's method reads on ``self``: ``self.customer`` (``method``
+    None) or ``self.orders.count()``, on ``line`` of ``function``."""
+
+    attribute: str
+    method: str | None
+    line: int
+    function: str
+    relation: Relation
+
+
+@dataclass(frozen=True, slots=True)
 class Reuse:
     """What a merge may take from the last merge of the same files (``finish``), told by
     which facts of the files added last are the same as then."""
@@ -126,6 +138,7 @@ _FACT_TABLES = (
     "_fixed_calls",
     "every_call",
     "self_calls",
+    "self_reads",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -171,6 +184,8 @@ class ProjectIndex:
         # call a message names when several bring the same effect
         self.every_call: dict[str, Sequence[str]] = {}
         self.self_calls: dict[str, Sequence[str]] = {}  # methods called on ``self``
+        # per method: [attribute, method called on it or "", line] read on ``self``
+        self.self_reads: dict[str, list[list[Any]]] = {}
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
@@ -217,6 +232,7 @@ class ProjectIndex:
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
         self.self_calls.update(facts.get("self_calls", {}))
+        self.self_reads.update(facts.get("sr", {}))
         every_call = self.every_call
         for name, (_, called) in facts.get("pass_costs", {}).items():
             if called:
@@ -408,6 +424,42 @@ class ProjectIndex:
             return None
         for base in record.bases:
             found = self.relation(base, attribute, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def relations_read(self, model: str, member: str) -> list[RelationRead]:
+        """The relations of ``model`` that its method or property ``member`` reads on
+        ``self`` (``self.customer``, ``self.orders.count()``), also through the other
+        members it reads (``self.customer_name``, a property reading ``self.customer``),
+        three deep: what calling it on each row of a query runs per row."""
+        found: list[RelationRead] = []
+        seen: set[str] = set()
+        todo = [(member, 0)]
+        while todo:
+            name, depth = todo.pop()
+            key = self.member_key(model, name)
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            for attribute, method, line in self.self_reads.get(key, ()):
+                relation = self.relation(model, attribute)
+                if relation is not None:
+                    found.append(RelationRead(attribute, method or None, line, key, relation))
+                elif depth < 2 and not method:
+                    todo.append((attribute, depth + 1))
+        return found
+
+    def member_key(self, model: str, member: str, depth: int = 0) -> str | None:
+        """The method ``member`` of ``model``, or of a base of it, as the facts name it."""
+        key = f"{model}.{member}"
+        if key in self.self_reads:
+            return key
+        record = self.classes.get(model)
+        if record is None or depth > 10:
+            return None
+        for base in record.bases:
+            found = self.member_key(base, member, depth + 1)
             if found is not None:
                 return found
         return None

@@ -115,6 +115,7 @@ FACT_NAMES: dict[str, Shape] = {
     "n": ("map", NAME, NAME),
     "hd": ("map", NAME, None),
     "ld": ("map", NAME, None),
+    "sr": ("map", NAME, None),
     "m": ("list", NAME),
     "x": ("map", NAME, ("list", NAME)),
     "t": ("map", NAME, None),

@@ -97,6 +97,8 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
 from throughlint.effects.database import (
+    DJANGO_LAZY,
+    DJANGO_READ,
     READ_VERBS,
     DbCall,
     classify_call,
@@ -428,6 +430,40 @@ def _evaluated_queryset(checker, iterable: ast.expr, loop: Loop) -> None:
         _report(checker, iterable, loop, found)
 
 
+_MANAGER_QUERIES = DJANGO_LAZY | DJANGO_READ
+
+
+def _through_member(index, pending: dict[str, Any]) -> list:
+    """``o.label()`` / ``o.customer_name`` for each row, a method or property of the
+    model that reads a lazy relation on ``self`` the query does not load: the first such
+    read, named as the witness."""
+    member = index.member_key(pending["model"], pending["attr"])
+    if member is None or index.summary_effects(member) & Effect.READ:
+        return []  # no method of the model; or it queries itself: the ``method`` check's
+    for read in index.relations_read(pending["model"], pending["attr"]):
+        relation = read.relation
+        if relation.framework == "django" and relation.many and read.method not in _MANAGER_QUERIES:
+            continue  # ``self.tags.names()``, ``self.tags`` alone: no query the manager runs
+        framework = relation.framework
+        if framework != pending["framework"]:
+            continue
+        if framework == "sqlalchemy" and index.model_kind(pending["model"]) != framework:
+            continue
+        inner = {**pending, "attr": read.attribute, "method": read.method, "var": "self"}
+        message = relation_message(relation, inner)
+        if message is None:
+            continue
+        access = f"self.{read.attribute}" + (f".{read.method}()" if read.method else "")
+        head, _, rest = message.partition(f"`{access}` ")
+        if head or not rest:
+            continue
+        module = read.function.rsplit(".", 2)[0]  # ``module.Class.method``
+        where = f"`{access}` ({module}, line {read.line})"
+        used = f"{pending['var']}.{pending['attr']}"
+        return [(f"`{used}` reads {where}, which {rest}", pending.get("group"), None)]
+    return []
+
+
 def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
     """The TL101 message for a relation touched on a loop item, or None when the access
     is not a query (loaded by the query, a non-lazy relationship, a manager not used)."""
@@ -520,7 +556,9 @@ def check_relation(index, pending: dict[str, Any]) -> list:
         if pending is None:
             return []
     relation = index.relation(pending["model"], pending["attr"])
-    if relation is None or relation.framework != pending["framework"]:
+    if relation is None:
+        return _through_member(index, pending)
+    if relation.framework != pending["framework"]:
         return []
     if relation.framework == "sqlalchemy" and index.model_kind(pending["model"]) != "sqlalchemy":
         return []  # a user's own ``db.Model`` and ``db.relationship``: no mapped class
