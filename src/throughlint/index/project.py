@@ -746,6 +746,11 @@ class ProjectIndex:
             if end < len(origin) and origin[end] not in ".([":
                 continue
             found = values.get(origin[:end])
+            if found is None and "()." in origin[:end] and origin.endswith("()", 0, end):
+                # ``OrderList().get_queryset()``: what the method returns, kept by its
+                # class's name (or a base's)
+                key = self._returned_value(origin[:end])
+                found = values.get(key) if key is not None else None
             if found == "":
                 return None  # bound to several values: unknown
             if found is not None and app_global(found) and hops < 2:
