@@ -53,6 +53,11 @@ from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
 from throughlint.index.pending import add_pending
 from throughlint.index.relation_access import relation_access
+from throughlint.index.serializers import (
+    record_serializer_call,
+    record_serializer_class,
+    record_serializer_read,
+)
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
@@ -164,6 +169,8 @@ class FileFacts:
         "self_attributes",
         "self_calls",
         "self_reads",
+        "serializer_users",
+        "serializers",
         "service",
         "signatures",
         "statements",
@@ -235,6 +242,11 @@ class FileFacts:
         # [attribute, method called on it or "", line], for a loop over rows calling the
         # method that reads a lazy relation (``SELF_READS_PER_METHOD`` at most)
         self.self_reads: dict[str, list[list[Any]]] = {}
+        # REST framework serializers: class -> model; serializer -> where it is used over
+        # a query -> [model, loaded relations (comma-separated), loads all, where]
+        # (``index/serializers.py``)
+        self.serializers: dict[str, str] = {}
+        self.serializer_users: dict[str, dict[str, list[Any]]] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)
         self.table_calls: dict[str, str] = {}
@@ -337,6 +349,8 @@ class FileFacts:
             or self.handles
             or self.loads
             or self.self_reads
+            or self.serializers
+            or self.serializer_users
             or self.cpu
             or self.references
             or self.tabled
@@ -404,6 +418,8 @@ class FileFacts:
             **({"hd": self.handles} if self.handles else {}),
             **({"ld": {k: sorted(v) for k, v in self.loads.items()}} if self.loads else {}),
             **({"sr": self.self_reads} if self.self_reads else {}),
+            **({"sz": self.serializers} if self.serializers else {}),
+            **({"su": self.serializer_users} if self.serializer_users else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
             **(
@@ -451,6 +467,10 @@ _READ_WRITE = Effect.READ | Effect.WRITE
 
 # TL101: a relation touched on a loop item, in any file (``index/relation_access.py``)
 COLLECTOR.on(ast.Attribute, ast.Call)(relation_access)
+# TL101: relations a REST framework serializer reads per row (``index/serializers.py``)
+COLLECTOR.on(ast.Attribute, ast.Call)(record_serializer_read)
+COLLECTOR.on(ast.ClassDef)(record_serializer_class)
+COLLECTOR.on(ast.Call)(record_serializer_call)
 
 
 @COLLECTOR.on(ast.Call)

@@ -139,6 +139,8 @@ _FACT_TABLES = (
     "every_call",
     "self_calls",
     "self_reads",
+    "serializers",
+    "serializer_users",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -186,6 +188,10 @@ class ProjectIndex:
         self.self_calls: dict[str, Sequence[str]] = {}  # methods called on ``self``
         # per method: [attribute, method called on it or "", line] read on ``self``
         self.self_reads: dict[str, list[list[Any]]] = {}
+        # REST framework serializers: class -> model; serializer -> where it is used
+        # over a query -> [model, loaded relations, loads all, where]
+        self.serializers: dict[str, str] = {}
+        self.serializer_users: dict[str, dict[str, list[Any]]] = {}
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
@@ -233,6 +239,11 @@ class ProjectIndex:
         self._paths.update(facts.get("g", {}))
         self.self_calls.update(facts.get("self_calls", {}))
         self.self_reads.update(facts.get("sr", {}))
+        self.serializers.update(facts.get("sz", {}))
+        users = self.serializer_users
+        for serializer, uses in facts.get("su", {}).items():
+            # copied on write: an overlay shares the inner tables with its index
+            users[serializer] = {**users.get(serializer, {}), **uses}
         every_call = self.every_call
         for name, (_, called) in facts.get("pass_costs", {}).items():
             if called:

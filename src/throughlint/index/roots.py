@@ -107,7 +107,7 @@ FACT_NAMES: dict[str, Shape] = {
     # pending findings: the qualified names they hold (a bare word is left as written)
     "p": ("list", ("fields", {key: QUALIFIED for key in
                               ("callee", "statement", "model", "function", "owner", "origin",
-                               "source", "loader")})),
+                               "source", "loader", "serializer", "nested")})),
     "h": ("map", NAME, None),
     "a": ("list", ("row", NAME, NAME)),
     "pa": ("map", NAME, None),
@@ -116,6 +116,8 @@ FACT_NAMES: dict[str, Shape] = {
     "hd": ("map", NAME, None),
     "ld": ("map", NAME, None),
     "sr": ("map", NAME, None),
+    "sz": ("map", NAME, NAME),
+    "su": ("map", NAME, ("map", NAME, ("row", NAME))),
     "m": ("list", NAME),
     "x": ("map", NAME, ("list", NAME)),
     "t": ("map", NAME, None),

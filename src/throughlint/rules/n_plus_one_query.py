@@ -464,6 +464,38 @@ def _through_member(index, pending: dict[str, Any]) -> list:
     return []
 
 
+@RULE.on_project("serializer-read")
+def check_serializer_read(index, pending: dict[str, Any]) -> list:
+    """A REST framework serializer reading a relation of its model for each row it
+    renders (``index/serializers.py``), used over a query that does not load it."""
+    model, attr = pending["model"], pending["attr"]
+    nested = pending.get("nested")
+    if nested is not None and nested not in index.serializers:
+        return []  # a field of another kind, not a serializer of the project's
+    relation = index.relation(model, attr)
+    if relation is None or relation.framework != "django" or index.model_kind(model) != "django":
+        return []
+    if relation.many and pending["method"] not in _MANAGER_QUERIES:
+        return []
+    serializer = pending["serializer"].rsplit(".", 1)[-1]
+    for where, use in sorted(index.serializer_users.get(pending["serializer"], {}).items()):
+        rows, loaded, loads_all = use[0], use[1], use[2]
+        if rows != model:
+            continue  # a query the index cannot read, or of another model
+        inner = {
+            **pending,
+            "chain": where,
+            "loaded": loaded.split(",") if loaded else [],
+            "loads_all": bool(loads_all),
+        }
+        message = relation_message(relation, inner)
+        if message is None:
+            continue
+        renders = f"every row `{serializer}` renders for `{where.rsplit('.', 1)[-1]}`"
+        return [(message.replace(f"every item of `{where}`", renders), None, None)]
+    return []
+
+
 def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
     """The TL101 message for a relation touched on a loop item, or None when the access
     is not a query (loaded by the query, a non-lazy relationship, a manager not used)."""
