@@ -2,7 +2,8 @@
 class-based view's ``get_context_data``) reads the relations of the model that method
 queries, as a loop over a module function's rows does: the index keeps the method's
 returned value by its class's name (``OrderList.get_queryset()``), also for a subclass
-that inherits it. A method that loads relations on its way claims nothing."""
+that inherits it. A method that loads relations on its way, or whose query passes through
+a custom queryset method (which may load them), claims nothing."""
 
 from __future__ import annotations
 
@@ -16,9 +17,16 @@ class Customer(models.Model):
     name = models.CharField(max_length=10)
 
 
+class OrderQuerySet(models.QuerySet):
+    def for_page(self):
+        return self.select_related("customer")
+
+
 class Order(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
     total = models.IntegerField()
+
+    objects = OrderQuerySet.as_manager()
 """
 
 VIEWS = """\
@@ -40,6 +48,14 @@ class OrderList(ListView):
 
 
 class BigOrderList(OrderList):
+    def names(self):
+        return [o.customer.name for o in self.get_queryset()]
+
+
+class PageOrderList(ListView):
+    def get_queryset(self):
+        return Order.objects.for_page().filter(total__gt=0)
+
     def names(self):
         return [o.customer.name for o in self.get_queryset()]
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
 from throughlint.effects.database import django_manager_chain, typed_value
-from throughlint.semantic.queries import NOT_PLAIN_ROWS
+from throughlint.semantic.queries import DJANGO_ROW_METHODS, NOT_PLAIN_ROWS
 
 if TYPE_CHECKING:
     from throughlint.index import ProjectIndex
@@ -126,12 +126,17 @@ def related_manager_call(writes: bool) -> Callable[[ProjectIndex, dict[str, Any]
 def returned_rows(index: ProjectIndex, source: str) -> str | None:
     """The model of the Django rows a project function returns (``source``, its name with
     ``()``); "" when the returned chain loads relations or reads dicts
-    (``prefetch_related``, ``values``...: which ones is not kept); None when unknown."""
+    (``prefetch_related``, ``values``...: which ones is not kept), or passes through a
+    custom manager's or queryset's own method (weblate's ``last_changes()`` prefetches
+    what its page renders); None when unknown."""
     value = index.library_value(source)
     chain = django_manager_chain(value + ".x") if value else None
     if chain is None or index.model_kind(chain[0]) != "django":
         return None
-    return "" if any(step in NOT_PLAIN_ROWS for step in chain[1]) else chain[0]
+    steps = chain[1][:-1]  # without the ``x`` added above
+    if any(step in NOT_PLAIN_ROWS or step not in DJANGO_ROW_METHODS for step in steps):
+        return ""
+    return chain[0]
 
 
 def _own_plain_class(index: ProjectIndex, value: str) -> bool:

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 _MAX_DEPTH = 6
 _DJANGO_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
-_DJANGO_ROW_METHODS = frozenset(
+# the queryset methods that hand on the same rows (refined); a custom manager's or
+# queryset's own method may load relations on its way, or not
+DJANGO_ROW_METHODS = frozenset(
     {"all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate",
      "alias", "only", "defer", "distinct", "using", "reverse", "select_for_update", "iterator",
      "union", "extra", "complex_filter", "values", "values_list"}
@@ -183,7 +185,7 @@ def _django_chain(
     seen_call = False
     while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
         method = current.func.attr
-        if method not in _DJANGO_ROW_METHODS:
+        if method not in DJANGO_ROW_METHODS:
             return None
         seen_call = True
         if method in ("select_related", "prefetch_related"):
