@@ -1582,14 +1582,23 @@ def _self_read(checker: Checker, node: ast.Attribute, method: str) -> None:
     function = model.function
     if function is None or not model.classes or model.function_name is None:
         return
-    if not any(statement is function for statement in model.classes[-1].body):
-        return  # a nested function's ``self`` is some other object
-    if _accessor(function):
-        return  # a property's setter shares the getter's name: reading the value runs neither
-    reads = checker.index_facts.self_reads.setdefault(model.function_name, [])  # type: ignore[union-attr]
-    if len(reads) < SELF_READS_PER_METHOD and not any(
-        read[0] == node.attr and read[1] == method for read in reads
-    ):
+    methods = model.memo("facts.self_read_methods")
+    direct = methods.get(function)
+    if direct is None:
+        # a nested function's ``self`` is some other object; a property's setter shares
+        # the getter's name, and reading the value runs neither
+        direct = methods[function] = not _accessor(function) and any(
+            statement is function for statement in model.classes[-1].body
+        )
+    if not direct:
+        return
+    facts = checker.index_facts
+    key = ("self_read", model.function_name, node.attr, method)
+    if facts is None or key in facts.seen:
+        return
+    facts.seen.add(key)
+    reads = facts.self_reads.setdefault(model.function_name, [])
+    if len(reads) < SELF_READS_PER_METHOD:
         reads.append([node.attr, method, node.lineno])
 
 

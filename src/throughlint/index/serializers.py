@@ -69,7 +69,13 @@ def record_serializer_read(checker: Checker, node: ast.AST) -> None:
     """``obj.customer`` / ``obj.orders.count()`` in a serializer's ``get_<field>(self,
     obj)`` or ``to_representation(self, instance)``: a pending read."""
     facts = checker.index_facts
-    if facts is None or CODE not in facts.codes:
+    function = checker.semantic.function
+    if (
+        facts is None
+        or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        or not (function.name.startswith("get_") or function.name == "to_representation")
+        or CODE not in facts.codes
+    ):
         return
     if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
         _read(checker, node, None)
@@ -98,7 +104,10 @@ def _read(checker: Checker, node: ast.Attribute, method: str | None) -> None:
     if binding is None or binding.kind is not BindingKind.PARAMETER:
         return
     owner = model.classes[-1]
-    if not any(statement is function for statement in owner.body):
+    direct = model.memo("serializers.methods")
+    if function not in direct:
+        direct[function] = any(statement is function for statement in owner.body)
+    if not direct[function]:
         return
     serializer_model = serializer_class_model(model, owner)
     if serializer_model is None:
