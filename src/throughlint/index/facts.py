@@ -42,6 +42,7 @@ from throughlint.effects.database import (
 )
 from throughlint.effects.remote import SHARED_CLIENTS, client_library
 from throughlint.index import attribute_values
+from throughlint.index.admin_lists import record_admin_list
 from throughlint.index.argument_types import (
     argument_types_json,
     record_call_site,
@@ -470,6 +471,8 @@ COLLECTOR.on(ast.Attribute, ast.Call)(relation_access)
 # TL101: relations a REST framework serializer reads per row (``index/serializers.py``)
 COLLECTOR.on(ast.Attribute, ast.Call)(record_serializer_read)
 COLLECTOR.on(ast.ClassDef)(record_serializer_class)
+# TL101: relations a Django admin change list's columns read per row (``index/admin_lists.py``)
+COLLECTOR.on(ast.ClassDef)(record_admin_list)
 COLLECTOR.on(ast.Call)(record_serializer_call)
 
 

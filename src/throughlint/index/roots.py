@@ -107,7 +107,7 @@ FACT_NAMES: dict[str, Shape] = {
     # pending findings: the qualified names they hold (a bare word is left as written)
     "p": ("list", ("fields", {key: QUALIFIED for key in
                               ("callee", "statement", "model", "function", "owner", "origin",
-                               "source", "loader", "serializer", "nested")})),
+                               "source", "loader", "serializer", "nested", "admin")})),
     "h": ("map", NAME, None),
     "a": ("list", ("row", NAME, NAME)),
     "pa": ("map", NAME, None),

@@ -93,6 +93,7 @@ Measured (`bench/fixes.py`, 10,000 rows): `select_related` on Django + sqlite 26
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
@@ -494,6 +495,66 @@ def check_serializer_read(index, pending: dict[str, Any]) -> list:
         renders = f"every row `{serializer}` renders for `{where.rsplit('.', 1)[-1]}`"
         return [(message.replace(f"every item of `{where}`", renders), None, None)]
     return []
+
+
+@RULE.on_project("admin-read")
+def check_admin_read(index, pending: dict[str, Any]) -> list:
+    """A Django admin change list column reading a relation for each row shown
+    (``index/admin_lists.py``) that the admin's query does not load."""
+    model, attr = pending["model"], pending["attr"]
+    if model is None or index.model_kind(model) != "django":
+        return []
+    # a column that is a foreign key makes the change list ``select_related()`` them all
+    joined = any(
+        (rel := index.relation(model, column)) is not None and not rel.many
+        for column in pending["columns"]
+    )
+    admin = pending["admin"].rsplit(".", 1)[-1]
+    chain = f"{admin} change list"
+    inner = {
+        **pending,
+        "chain": chain,
+        "var": pending.get("var") or "obj",
+        "loaded": pending["loaded"],
+        "loads_all": False,
+    }
+    relation = index.relation(model, attr)
+    if pending.get("member"):
+        if relation is not None:
+            return []  # a column of the model itself: the change list joins it
+        found = _through_member(index, {**inner, "framework": "django", "group": None})
+        return [
+            (_admin_words(message, chain), group, fix)
+            for message, group, fix in found
+            if not (joined and "select_related" in message)
+        ]
+    if relation is None or relation.framework != "django":
+        return []
+    if relation.many and pending["method"] not in _MANAGER_QUERIES:
+        return []
+    if joined and not relation.many:
+        return []
+    message = relation_message(relation, inner)
+    if message is None:
+        return []
+    return [(_admin_words(message, chain), None, None)]
+
+
+def _admin_words(message: str, chain: str) -> str:
+    """The relation message, worded for a change list and the admin's own settings."""
+    admin = chain.removesuffix(" change list")
+    message = message.replace(f"every item of `{chain}`", f"every row of the `{admin}` change list")
+    head, _, tail = message.partition("1 + N queries; ")
+    joined_name = re.search(r'select_related\("([^"]+)"\)', tail)
+    if joined_name is not None:
+        return f'{head}1 + N queries; set `list_select_related = ("{joined_name[1]}",)`'
+    prefetched = re.search(r'prefetch_related\("([^"]+)"\)', tail)
+    if prefetched is not None:
+        return (
+            f"{head}1 + N queries; prefetch it in the admin's `get_queryset()` "
+            f'(`prefetch_related("{prefetched[1]}")`)'
+        )
+    return message
 
 
 def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
