@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 CODE = "TL101"
 READ_KIND = "admin-read"
+# no loop and no known path: what the walk's position (the class body) would say is wrong
+UNPLACED = [[], "", "", "", "", ""]
 _REGISTER = frozenset({"django.contrib.admin.register", "django.contrib.admin.decorators.register"})
 
 
@@ -61,7 +63,13 @@ def record_admin_list(checker: Checker, node: ast.AST) -> None:
                 loaded = _strings(statement.value)
     columns = [entry for entry in display if entry not in methods and "__" not in entry]
     admin = f"{model.class_name}.{node.name}"
-    shared = {"admin": admin, "model": registered, "loaded": loaded, "columns": columns}
+    shared = {
+        "admin": admin,
+        "model": registered,
+        "loaded": loaded,
+        "columns": columns,
+        "place": UNPLACED,  # a page of the change list, not the module's start-up
+    }
     for entry in display:
         method = methods.get(entry)
         if method is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from throughlint.index.admin_lists import UNPLACED
 from throughlint.index.pending import add_pending
 from throughlint.semantic.queries import QueryChain, iterated_query_chain, query_chain
 from throughlint.semantic.scope import BindingKind
@@ -205,6 +206,7 @@ def _declared(
         attr=attr,
         method="all",
         var="obj",
+        place=UNPLACED,  # read per row rendered, not at the module's start-up
         **({"nested": nested} if nested else {}),
     )
 
