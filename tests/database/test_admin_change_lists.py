@@ -2,7 +2,9 @@
 (``index/admin_lists.py``): a column method reading ``obj.customer``, ``obj.tags.all()``,
 or a model property that reads ``self.customer``. A change list with a foreign key among
 its columns joins every foreign key (``select_related()``); ``list_select_related = True``
-joins them too, and an admin with its own ``get_queryset`` says nothing."""
+joins them too, and an admin with its own ``get_queryset`` says nothing; so does one
+registered by ``admin.site.register(Model, Admin)`` (its model is not read there). A
+count per row is annotated, not prefetched."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ class Invoice(models.Model):
 ADMIN = """\
 from django.contrib import admin
 
-from shop.models import Customer, Invoice, Order
+from shop.models import Customer, Invoice, Order, Tag
 
 
 @admin.register(Order)
@@ -80,6 +82,24 @@ class OwnQueryAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Order, OwnQueryAdmin)
+
+
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "order_count")
+
+    def order_count(self, obj):
+        return obj.order_set.count()
+
+
+admin.site.register(Tag, TagAdmin)
+
+
+@admin.register(Tag)
+class CountedTagAdmin(admin.ModelAdmin):
+    list_display = ("name", "order_count")
+
+    def order_count(self, obj):
+        return obj.order_set.count()
 """
 
 
@@ -90,10 +110,11 @@ def test_change_list_columns_that_read_relations(run_cli, tmp_path):
     report = lint_json(run_cli, root, "--show-all", "--select", "TL101")
     lines = ADMIN.splitlines()
     found = {d["line"]: (lines[d["line"] - 1].strip(), d["message"]) for d in report["diagnostics"]}
-    assert sorted(found) == [8, 11, 14]
+    assert sorted(found) == [8, 11, 14, 62]
     assert found[8][1].startswith("`obj.customer_label` reads `self.customer` (shop.models")
     assert found[11][1] == (
         "`obj.customer` runs a query for every row of the `OrderAdmin` change list: "
         '1 + N queries; set `list_select_related = ("customer",)`'
     )
     assert 'prefetch_related("tags")' in found[14][1]
+    assert found[62][1].endswith('(`annotate(Count("order"))`)')

@@ -549,6 +549,11 @@ def _admin_words(message: str, chain: str) -> str:
     if joined_name is not None:
         return f'{head}1 + N queries; set `list_select_related = ("{joined_name[1]}",)`'
     prefetched = re.search(r'prefetch_related\("([^"]+)"\)', tail)
+    if prefetched is not None and f"{prefetched[1]}.count()`" in head:
+        return (
+            f"{head}1 + N queries; annotate the count in the admin's `get_queryset()` "
+            f'(`annotate(Count("{prefetched[1].removesuffix("_set")}"))`)'
+        )
     if prefetched is not None:
         return (
             f"{head}1 + N queries; prefetch it in the admin's `get_queryset()` "
