@@ -113,20 +113,22 @@ def _read(checker: Checker, node: ast.Attribute, method: str | None) -> None:
     serializer_model = serializer_class_model(model, owner)
     if serializer_model is None:
         return
-    _pending(checker, node, owner, serializer_model, node.attr, method, node.value.id)
+    serializer = model.class_name
+    _pending(checker, node, serializer, serializer_model, node.attr, method, node.value.id)
 
 
 def _pending(
     checker: Checker,
     node: ast.AST,
-    owner: ast.ClassDef,
+    serializer: str,
     serializer_model: str,
     attr: str,
     method: str | None,
     var: str,
+    **extra: object,
 ) -> None:
+    """One pending read of ``attr`` by ``serializer`` (once per attribute and method)."""
     facts = checker.index_facts
-    serializer = f"{checker.semantic.class_name}"
     key = ("serializer", serializer, attr, method)
     if facts is None or key in facts.seen:
         return
@@ -140,6 +142,7 @@ def _pending(
         attr=attr,
         method=method,
         var=var,
+        **extra,
     )
 
 
@@ -192,22 +195,11 @@ def _declared(
     attr: str,
     nested: str | None,
 ) -> None:
-    facts = checker.index_facts
-    key = ("serializer", qualified, attr, "declared")
-    if facts is None or key in facts.seen:
-        return
-    facts.seen.add(key)
-    add_pending(
-        checker,
-        statement,
-        READ_KIND,
-        serializer=qualified,
-        model=serializer_model,
-        attr=attr,
-        method="all",
-        var="obj",
-        place=UNPLACED,  # read per row rendered, not at the module's start-up
-        **({"nested": nested} if nested else {}),
+    """A declared field's read: ``method`` "all" stands for a many relation's rows."""
+    extra = {"nested": nested} if nested else {}
+    # read per row rendered, not at the module's start-up where the class is walked
+    _pending(
+        checker, statement, qualified, serializer_model, attr, "all", "obj", place=UNPLACED, **extra
     )
 
 
