@@ -465,6 +465,17 @@ def _through_member(index, pending: dict[str, Any]) -> list:
     return []
 
 
+def _django_relation_read(index, model: str, attr: str, method: str | None) -> Relation | None:
+    """The relation of a Django model that reading ``attr`` (calling ``method`` on it)
+    queries: a to-one relation, or a related manager's query method; else None."""
+    relation = index.relation(model, attr)
+    if relation is None or relation.framework != "django" or index.model_kind(model) != "django":
+        return None
+    if relation.many and method not in _MANAGER_QUERIES:
+        return None  # ``obj.tags`` alone, ``obj.tags.names()``: no query the manager runs
+    return relation
+
+
 @RULE.on_project("serializer-read")
 def check_serializer_read(index, pending: dict[str, Any]) -> list:
     """A REST framework serializer reading a relation of its model for each row it
@@ -473,10 +484,8 @@ def check_serializer_read(index, pending: dict[str, Any]) -> list:
     nested = pending.get("nested")
     if nested is not None and nested not in index.serializers:
         return []  # a field of another kind, not a serializer of the project's
-    relation = index.relation(model, attr)
-    if relation is None or relation.framework != "django" or index.model_kind(model) != "django":
-        return []
-    if relation.many and pending["method"] not in _MANAGER_QUERIES:
+    relation = _django_relation_read(index, model, attr, pending["method"])
+    if relation is None:
         return []
     serializer = pending["serializer"].rsplit(".", 1)[-1]
     for where, use in sorted(index.serializer_users.get(pending["serializer"], {}).items()):
@@ -518,9 +527,8 @@ def check_admin_read(index, pending: dict[str, Any]) -> list:
         "loaded": pending["loaded"],
         "loads_all": False,
     }
-    relation = index.relation(model, attr)
     if pending.get("member"):
-        if relation is not None:
+        if index.relation(model, attr) is not None:
             return []  # a column of the model itself: the change list joins it
         found = _through_member(index, {**inner, "framework": "django", "group": None})
         return [
@@ -528,11 +536,8 @@ def check_admin_read(index, pending: dict[str, Any]) -> list:
             for message, group, fix in found
             if not (joined and "select_related" in message)
         ]
-    if relation is None or relation.framework != "django":
-        return []
-    if relation.many and pending["method"] not in _MANAGER_QUERIES:
-        return []
-    if joined and not relation.many:
+    relation = _django_relation_read(index, model, attr, pending["method"])
+    if relation is None or (joined and not relation.many):
         return []
     message = relation_message(relation, inner)
     if message is None:
