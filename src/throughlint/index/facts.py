@@ -72,7 +72,13 @@ from throughlint.semantic.expressions import (
     walk_same_function,
 )
 from throughlint.semantic.global_rebinds import declared_global
-from throughlint.semantic.guards import argument_spec, call_guard, parameters
+from throughlint.semantic.guards import (
+    RECEIVER_MEMO,
+    argument_spec,
+    call_guard,
+    object_memo_guard,
+    parameters,
+)
 from throughlint.semantic.input_size import argument_size, join
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.parameter_origin import parameter_origin
@@ -549,8 +555,11 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     spec = argument_spec(model, node)  # for the edge and the pending check alike
     if function is not None:
         if not _memoised(model, node, per_key=True, lasting=True):  # a memo: once, not per call
+            guard = call_guard(model)
+            if _memoised(model, node, per_key=True):  # once per object: while its memo is unset
+                guard = object_memo_guard(guard)
             facts.function(function)[1].add(name)
-            facts.edge(function, name, call_guard(model), spec)
+            facts.edge(function, name, guard, spec)
             if _on_self(node):
                 facts.self_calls.setdefault(function, set()).add(node.func.attr)  # type: ignore[attr-defined]
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
@@ -594,8 +603,14 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **flags,
             **({"fixed": 1} if fixed else {}),
             **({"atomic": 1} if _in_atomic(model) else {}),
-            **_arguments_passed(spec),
+            **_arguments_passed(_memo_set(spec) if _on_self(node) else spec),
         )
+
+
+def _memo_set(spec: dict[str, list] | None) -> dict[str, list]:
+    """A call on ``self`` in a loop: the method's memos on the object are set after the
+    first pass (``RECEIVER_MEMO``)."""
+    return {**(spec or {}), RECEIVER_MEMO: ["=", True]}
 
 
 _ITEM_METHODS = {ast.Load: "__getitem__", ast.Store: "__setitem__", ast.Del: "__delitem__"}

@@ -29,7 +29,7 @@ from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
-from throughlint.semantic.guards import RECEIVER_STATE, rules_out
+from throughlint.semantic.guards import RECEIVER_MEMO, RECEIVER_STATE, rules_out
 from throughlint.semantic.parameter_origin import split_origin
 
 MODEL_QUERY = "sqlalchemy.orm.Session().query()"  # what a model's ``query`` attribute is
@@ -501,6 +501,8 @@ class ProjectIndex:
                 found[name] = known[item[1]]
         if spec.get(RECEIVER_STATE) == ["new"] and self._unsaved_row(key):
             found[RECEIVER_STATE] = None  # a model constructed just before: no key yet
+        if spec.get(RECEIVER_MEMO) == ["=", True]:
+            found[RECEIVER_MEMO] = True  # called on ``self`` again: its memos are filled
         return found
 
     def _unsaved_row(self, key: str) -> bool:

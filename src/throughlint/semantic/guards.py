@@ -92,6 +92,18 @@ def _before(node: ast.AST, other: ast.stmt) -> bool:
 
 
 RECEIVER_STATE = "self.pk"  # the pseudo-parameter of a guard on the receiver's key
+# the pseudo-parameter of a memo on the receiver (``if self._lookup is None: self._lookup
+# = ...``): what it fills runs while it is unset; a loop calling the method on ``self``
+# passes it set (after the first pass, the same object's memo is filled)
+RECEIVER_MEMO = "self.memo"
+
+
+def object_memo_guard(guard: Guard | None) -> Guard:
+    """``guard`` (or none) and the receiver's memo being unset."""
+    memo = [RECEIVER_MEMO, "falsy", None]
+    return memo if guard is None else ["", "and", [guard, memo]]
+
+
 _KEY_FIELDS = frozenset({"pk", "id"})
 _FRESH_WINDOW = 8  # statements between the construction and the call, at most
 
