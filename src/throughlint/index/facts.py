@@ -553,11 +553,12 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         return
     fixed = _fixed_arguments(node)
     spec = argument_spec(model, node)  # for the edge and the pending check alike
+    function_node = model.function
     if function is not None:
         if not _memoised(model, node, per_key=True, lasting=True):  # a memo: once, not per call
             guard = call_guard(model)
-            if _memoised(model, node, per_key=True):  # once per object: while its memo is unset
-                guard = object_memo_guard(guard)
+            if function_node is not None and per_pass.memoised_on_object(model, function_node):
+                guard = object_memo_guard(guard)  # a memo on the object: while it is unset
             facts.function(function)[1].add(name)
             facts.edge(function, name, guard, spec)
             if _on_self(node):

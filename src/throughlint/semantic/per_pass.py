@@ -142,6 +142,24 @@ def memoised_here(
     return found
 
 
+def memoised_on_object(model: SemanticModel, function: ast.AST) -> bool:
+    """The node being visited fills a memo on the object's own state (``if self._lookup
+    is None: self._lookup = {}; ...``) in ``function``: it runs once per object, not per
+    call. Not a local's get-or-create, nor a per-key fill (once per key)."""
+
+    def step(found: bool, parent: ast.AST, child: ast.AST) -> bool:
+        if found or not isinstance(parent, ast.If) or child not in parent.body:
+            return found
+        tested = unset_subject(parent.test)
+        return (
+            tested is not None
+            and tested.startswith("self.")
+            and any(tested in _assigned(part) for part in parent.body)
+        )
+
+    return model.fold_path(function, "per_pass.object_memo", False, step)
+
+
 def _declared(model: SemanticModel, function: ast.AST) -> frozenset[str]:
     """The names ``function`` declares ``global`` or ``nonlocal``: bound there, they
     outlive the call. Worked out once per function."""
