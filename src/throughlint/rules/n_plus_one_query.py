@@ -12,6 +12,24 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   `author.books.count()`, `user.addresses`) when the query that produced the items does
   not load it (`select_related`, `prefetch_related`, `selectinload`, `joinedload`,
   `subqueryload`, `contains_eager`, or a non-lazy `relationship()`);
+- on those items, a method or property of the model that reads such a relation on
+  `self` (`o.customer_name`, a property returning `self.customer.name`;
+  `c.order_count()` returning `self.orders.count()`; also through another property), named
+  with the line it reads on;
+- Flask-SQLAlchemy's query property: `User.query.get(pk)`, `.filter_by(...).first()`,
+  `.count()` per item, and lazy relations on the rows of `User.query...`, the class
+  confirmed a SQLAlchemy model by the project index;
+- REST framework serializers: a `get_<field>(self, obj)` reading `obj.customer`, a
+  `source="customer.name"` field or a nested serializer of the project's reads the
+  relation for every row rendered; reported at the read when a list view's `queryset`
+  (or its `get_queryset()` return) or a `Serializer(qs, many=True)` call over the model
+  does not load it (a serializer no view of the project uses says nothing);
+- Django admin change lists: a `list_display` column method `(self, obj)` reading
+  `obj.customer` or `obj.tags.all()`, or a column naming a model property that reads one,
+  on an admin registered with `@admin.register(Model)`; not when a column is itself a
+  foreign key (the change list then joins every foreign key), with
+  `list_select_related = True` or naming the relation, or with the admin's own
+  `get_queryset()`;
 - a call to a function of the project that does any of these, also in another module
   (in any file: the file need not name a database), and, with `--preview`, `store[key]`
   on an instance of a project class whose `__getitem__` does (`__setitem__` and
