@@ -10,8 +10,9 @@ property (``"label"``) reads what that member reads on ``self``
 Recorded by the collector of the index's facts: each read as a pending finding
 (``admin-read``) with the admin's ``list_select_related`` and plain columns, for the index
 to tell which are relations. An admin that overrides ``get_queryset``, or sets
-``list_select_related = True``, says nothing; so does one whose model is not given by
-``@admin.register(Model)``.
+``list_select_related = True``, says nothing. Its model comes from ``@admin.register(Model)``
+or from an ``admin.site.register(Model, Admin)`` anywhere in the project
+(``FileFacts.admin_models``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ READ_KIND = "admin-read"
 # no loop and no known path: what the walk's position (the class body) would say is wrong
 UNPLACED = [[], "", "", "", "", ""]
 _REGISTER = frozenset({"django.contrib.admin.register", "django.contrib.admin.decorators.register"})
+_SITE_REGISTER = frozenset(
+    {"django.contrib.admin.site.register", "django.contrib.admin.sites.site.register"}
+)
 
 
 def record_admin_list(checker: Checker, node: ast.AST) -> None:
@@ -40,9 +44,9 @@ def record_admin_list(checker: Checker, node: ast.AST) -> None:
     model = checker.semantic
     if not any((model.resolve(b) or "").endswith("ModelAdmin") for b in node.bases):
         return
-    registered = _registered_model(model, node)
-    if registered is None:
-        return
+    # the model: by ``@admin.register(Model)``, else the index's from
+    # ``admin.site.register(Model, Admin)`` (``record_admin_registration``)
+    registered = _registered_model(model, node) or ""
     display: list[str] = []
     display_node: ast.stmt = node
     loaded: list[str] = []
@@ -70,10 +74,11 @@ def record_admin_list(checker: Checker, node: ast.AST) -> None:
         "columns": columns,
         "place": UNPLACED,  # a page of the change list, not the module's start-up
     }
+    seen: set[str] = set()  # one finding per attribute read and admin
     for entry in display:
         method = methods.get(entry)
         if method is not None:
-            _method_reads(checker, method, shared)
+            _method_reads(checker, method, shared, seen)
         elif "__" not in entry:
             add_pending(
                 checker, display_node, READ_KIND, attr=entry, method=None, member=1, **shared
@@ -97,13 +102,13 @@ def _strings(node: ast.expr) -> list[str]:
     return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
 
 
-def _method_reads(checker: Checker, method: ast.FunctionDef, shared: dict) -> None:
-    """``obj.customer`` / ``obj.orders.count()`` in a column method ``(self, obj)``."""
+def _method_reads(checker: Checker, method: ast.FunctionDef, shared: dict, seen: set[str]) -> None:
+    """``obj.customer`` / ``obj.orders.count()`` in a column method ``(self, obj)``; the
+    first read of each relation of the admin's columns (``seen``), in order."""
     if len(method.args.args) < 2:
         return
     row = method.args.args[1].arg
-    seen: set[tuple[str, str | None]] = set()
-    for node in ast.walk(method):
+    for node in sorted(_nodes(method), key=lambda n: (n.lineno, n.col_offset)):
         attr: ast.Attribute | None = None
         called = None
         if (
@@ -116,7 +121,26 @@ def _method_reads(checker: Checker, method: ast.FunctionDef, shared: dict) -> No
             attr = node
         if attr is None or not isinstance(attr.value, ast.Name) or attr.value.id != row:
             continue
-        if (attr.attr, called) in seen:
-            continue
-        seen.add((attr.attr, called))
+        if attr.attr in seen:
+            continue  # ``obj.orders.count()`` comes before its ``obj.orders`` (same place)
+        seen.add(attr.attr)
         add_pending(checker, attr, READ_KIND, attr=attr.attr, method=called, var=row, **shared)
+
+
+def record_admin_registration(checker: Checker, node: ast.AST) -> None:
+    """``admin.site.register(Order, OrderAdmin)``: the model of that admin."""
+    facts = checker.index_facts
+    if facts is None or CODE not in facts.codes or not isinstance(node, ast.Call):
+        return
+    if len(node.args) < 2 or checker.semantic.frame.loops:
+        return
+    model = checker.semantic
+    if model.resolve(node.func) not in _SITE_REGISTER:
+        return
+    registered, admin = model.resolve(node.args[0]), model.resolve(node.args[1])
+    if registered is not None and admin is not None:
+        facts.admin_models[admin] = registered
+
+
+def _nodes(method: ast.FunctionDef) -> list[ast.expr]:
+    return [n for n in ast.walk(method) if isinstance(n, (ast.Attribute, ast.Call))]

@@ -42,7 +42,7 @@ from throughlint.effects.database import (
 )
 from throughlint.effects.remote import SHARED_CLIENTS, client_library
 from throughlint.index import attribute_values
-from throughlint.index.admin_lists import record_admin_list
+from throughlint.index.admin_lists import record_admin_list, record_admin_registration
 from throughlint.index.argument_types import (
     argument_types_json,
     record_call_site,
@@ -140,6 +140,7 @@ class FileFacts:
     """What one file tells the project index; ``to_json`` is what the cache stores."""
 
     __slots__ = (
+        "admin_models",
         "argument_types",
         "arguments",
         "asynchronous",
@@ -253,6 +254,9 @@ class FileFacts:
         # a query -> [model, loaded relations (comma-separated), loads all, where]
         # (``index/serializers.py``)
         self.serializers: dict[str, str] = {}
+        # Django admin classes registered by ``admin.site.register(Model, Admin)``: admin
+        # -> model (``index/admin_lists.py``)
+        self.admin_models: dict[str, str] = {}
         self.serializer_users: dict[str, dict[str, list[Any]]] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)
@@ -357,6 +361,7 @@ class FileFacts:
             or self.loads
             or self.self_reads
             or self.serializers
+            or self.admin_models
             or self.serializer_users
             or self.cpu
             or self.references
@@ -426,6 +431,7 @@ class FileFacts:
             **({"ld": {k: sorted(v) for k, v in self.loads.items()}} if self.loads else {}),
             **({"sr": self.self_reads} if self.self_reads else {}),
             **({"sz": self.serializers} if self.serializers else {}),
+            **({"am": self.admin_models} if self.admin_models else {}),
             **({"su": self.serializer_users} if self.serializer_users else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
@@ -479,6 +485,7 @@ COLLECTOR.on(ast.Attribute, ast.Call)(record_serializer_read)
 COLLECTOR.on(ast.ClassDef)(record_serializer_class)
 # TL101: relations a Django admin change list's columns read per row (``index/admin_lists.py``)
 COLLECTOR.on(ast.ClassDef)(record_admin_list)
+COLLECTOR.on(ast.Call)(record_admin_registration)
 COLLECTOR.on(ast.Call)(record_serializer_call)
 
 

@@ -141,6 +141,7 @@ _FACT_TABLES = (
     "self_reads",
     "serializers",
     "serializer_users",
+    "admin_models",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -192,6 +193,7 @@ class ProjectIndex:
         # over a query -> [model, loaded relations, loads all, where]
         self.serializers: dict[str, str] = {}
         self.serializer_users: dict[str, dict[str, list[Any]]] = {}
+        self.admin_models: dict[str, str] = {}  # admin class -> the model it is registered for
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
@@ -240,6 +242,7 @@ class ProjectIndex:
         self.self_calls.update(facts.get("self_calls", {}))
         self.self_reads.update(facts.get("sr", {}))
         self.serializers.update(facts.get("sz", {}))
+        self.admin_models.update(facts.get("am", {}))
         users = self.serializer_users
         for serializer, uses in facts.get("su", {}).items():
             # copied on write: an overlay shares the inner tables with its index

@@ -117,6 +117,7 @@ FACT_NAMES: dict[str, Shape] = {
     "ld": ("map", NAME, None),
     "sr": ("map", NAME, None),
     "sz": ("map", NAME, NAME),
+    "am": ("map", NAME, NAME),
     "su": ("map", NAME, ("map", NAME, ("row", NAME))),
     "m": ("list", NAME),
     "x": ("map", NAME, ("list", NAME)),

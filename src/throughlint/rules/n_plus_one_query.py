@@ -26,7 +26,8 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   does not load it (a serializer no view of the project uses says nothing);
 - Django admin change lists: a `list_display` column method `(self, obj)` reading
   `obj.customer` or `obj.tags.all()`, or a column naming a model property that reads one,
-  on an admin registered with `@admin.register(Model)`; not when a column is itself a
+  on an admin registered with `@admin.register(Model)` or `admin.site.register(Model,
+  Admin)`, once per relation and admin; not when a column is itself a
   foreign key (the change list then joins every foreign key), with
   `list_select_related = True` or naming the relation, or with the admin's own
   `get_queryset()`;
@@ -528,7 +529,9 @@ def check_serializer_read(index, pending: dict[str, Any]) -> list:
 def check_admin_read(index, pending: dict[str, Any]) -> list:
     """A Django admin change list column reading a relation for each row shown
     (``index/admin_lists.py``) that the admin's query does not load."""
-    model, attr = pending["model"], pending["attr"]
+    model = pending["model"] or index.admin_models.get(pending["admin"])
+    attr = pending["attr"]
+    pending = {**pending, "model": model}
     if model is None or index.model_kind(model) != "django":
         return []
     # a column that is a foreign key makes the change list ``select_related()`` them all
