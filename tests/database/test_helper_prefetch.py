@@ -47,6 +47,10 @@ class ReviewRequest(models.Model):
             self._diffsets = list(queryset)
         return self._diffsets
 
+    def ternary_diffsets(self, with_files=True):
+        queryset = DiffSet.objects.filter(history=self.history_id)
+        return list(queryset.prefetch_related("files") if with_files else queryset)
+
     def guarded_diffsets(self, with_files=True):
         queryset = DiffSet.objects.filter(history=self.history_id)
         if with_files:
@@ -142,6 +146,11 @@ def files_unguarded(request, pk):
     return [list(ds.files.all()) for ds in review_request.guarded_diffsets(with_files=False)]
 
 
+def files_of_ternary(request, pk):
+    review_request = ReviewRequest.objects.get(pk=pk)
+    return [list(ds.files.all()) for ds in review_request.ternary_diffsets(with_files=False)]
+
+
 def files_of_visible(request, pk):
     review_request = ReviewRequest.objects.get(pk=pk)
     return [list(ds.files.all()) for ds in review_request.visible_diffsets()]
@@ -182,6 +191,7 @@ def test_relations_a_helper_or_property_prefetches_are_no_n_plus_one(run_cli, tm
     assert sorted(findings_by_function(report, VIEWS, "views.py")) == [
         "files_of_commented",
         "files_of_folders",  # the prefetch is on another query than the one returned
+        "files_of_ternary",  # in one arm of a conditional expression (adversarial b2)
         "files_of_visible",  # into another attribute (``to_attr``)
         "files_plain",
         "files_unguarded",  # under a guard on a parameter the caller sets false

@@ -7,8 +7,9 @@ A project function that returns the rows of such a call, on every call, returns 
 come with those relations (weblate's ``cached_groups`` property prefetches the groups'
 roles): the index keeps the names per function (``FileFacts.loads``), and a loop over
 the function's result reading one of them is not 1 + N queries. A prefetch under a guard
-on a parameter (``if with_files:``), on a query the function does not return, or into
-another attribute (``Prefetch("files", to_attr="visible")``) is not counted.
+on a parameter (``if with_files:``), in one arm of a conditional expression, on a query
+the function does not return, or into another attribute (``Prefetch("files",
+to_attr="visible")``) is not counted.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def returned_loads(model: SemanticModel, node: ast.Call) -> list[str]:
     if not names or call_guard(model) is not None:
         return []
     function = model.function
-    if function is None:
+    if function is None or _conditional(model, node):
         return []
     flows = _flows_to_return(model, function)
     statement = model.node_stack[-1] if model.node_stack else None  # the innermost one
@@ -53,6 +54,17 @@ def returned_loads(model: SemanticModel, node: ast.Call) -> list[str]:
     if isinstance(statement, ast.Expr) and node.args and source_text(node.args[0]) in flows:
         return names
     return []
+
+
+def _conditional(model: SemanticModel, node: ast.Call) -> bool:
+    """The prefetch runs only on some calls: in one arm of a conditional expression
+    (``qs.prefetch_related("files") if with_files else qs``)."""
+    stack = model.node_stack
+    statement = stack[-1] if stack else None
+    return statement is not None and any(
+        isinstance(part, ast.IfExp) and any(n is node for n in ast.walk(part))
+        for part in ast.walk(statement)
+    )
 
 
 def _flows_to_return(model: SemanticModel, function: ast.AST) -> frozenset[str]:
