@@ -495,6 +495,13 @@ def _foreign(model, name: str | None) -> bool:
     return "()." in name or not any(part[:1].isupper() for part in name.split("."))
 
 
+def _lock_text(at: ast.AST) -> str:
+    """The lock as written: ``self._lock`` of ``self._lock.acquire()``, or the ``with``
+    item itself (``self._lock``, ``self._locked()``)."""
+    acquire = isinstance(at, ast.Call) and getattr(at.func, "attr", None) == "acquire"
+    return unparse_short(at.func.value if acquire else at, 30)  # type: ignore[attr-defined]
+
+
 def _count_around(count: int, parent: ast.AST, child: ast.AST) -> int:
     return count + isinstance(parent, _AROUND)
 
@@ -512,7 +519,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
     if taken is not None and _returns(locked):
         return  # ``get()``: the pass that takes an item returns it; not a drain loop
     if taken is not None:
-        name = unparse_short(at.func.value if isinstance(at, ast.Call) else at, 30)
+        name = _lock_text(at)
         checker.report(
             RULE,
             at,
@@ -532,7 +539,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
         return
     if not outside.calls and inside.weight < outside.weight:
         return
-    name = unparse_short(at.func.value if isinstance(at, ast.Call) else at, 30)
+    name = _lock_text(at)
     what = _what(kind)
     checker.report(
         RULE,

@@ -91,10 +91,40 @@ def lock_type(model: SemanticModel, expr: ast.expr) -> str | None:
     name = model.resolve(expr)
     if name in LOCKS:
         return name
+    wrapped = _wrapped_lock(model, expr)
+    if wrapped is not None:
+        return wrapped
     last = _last_name(expr) or ""
     if _passed_in(model, expr) and _LOCK_NAME.search(last):
         return "semaphore" if _SEMAPHORE_NAME.search(last) else "lock"
     return None
+
+
+def _wrapped_lock(model: SemanticModel, expr: ast.expr) -> str | None:
+    """``self._locked()``: a ``@contextmanager`` method of this class whose whole body is
+    ``with self._lock: yield``, so entering it takes that lock (one that keeps every
+    other holder out). Its kind, or None."""
+    if not isinstance(expr, ast.Call) or expr.args or expr.keywords:
+        return None
+    found = self_method_call(model, expr)
+    if found is None or not _is_contextmanager(found[1]):
+        return None
+    locked = locked_body(model, found[1])
+    if locked is None:
+        return None
+    region = locked[2]
+    only_yields = len(region) == 1 and isinstance(region[0], ast.Expr)
+    if not only_yields or not isinstance(region[0].value, ast.Yield):  # type: ignore[attr-defined]
+        return None
+    return locked[1]
+
+
+def _is_contextmanager(function: ast.AST) -> bool:
+    for decorator in getattr(function, "decorator_list", ()):
+        name = decorator.id if isinstance(decorator, ast.Name) else getattr(decorator, "attr", "")
+        if name in ("contextmanager", "asynccontextmanager"):
+            return True
+    return False
 
 
 def mentions_lock(text: str) -> bool:
@@ -294,10 +324,25 @@ def _loop_waits(model: SemanticModel, loop: Loop) -> bool:
     node = loop.node
     if isinstance(node, ast.While) and _has_wait(model, node.test):
         return True
+    if isinstance(node, (ast.For, ast.AsyncFor)) and _until_sentinel(model, node.iter):
+        return True
     body = getattr(node, "body", None)
     if not isinstance(body, list):
         return False
     return any(_has_wait(model, part) for part in _unconditional(body))
+
+
+def _until_sentinel(model: SemanticModel, iterable: ast.expr) -> bool:
+    """``iter(inbox.get, None)``: each pass calls the blocking ``inbox.get()`` until it
+    returns the sentinel, a consumer parked on its queue as ``while True: inbox.get()``."""
+    if not (
+        isinstance(iterable, ast.Call)
+        and len(iterable.args) == 2
+        and model.resolve(iterable.func) == "builtins.iter"
+    ):
+        return False
+    wait = ast.copy_location(ast.Call(func=iterable.args[0], args=[], keywords=[]), iterable)
+    return is_blocking_wait(model, wait)
 
 
 def _unconditional(statements: list[ast.stmt]) -> Iterator[ast.AST]:

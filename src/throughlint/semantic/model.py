@@ -301,6 +301,12 @@ class SemanticModel:
             return f"{base}[]" if base is not None else None
         if isinstance(node, ast.Await):
             return self._resolve(node.value, depth + 1, previous)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            # ``lock or threading.Lock()``: a default made when nothing is passed in; the
+            # one operand whose value is known, when only one is
+            names = {self._resolve(value, depth + 1, previous) for value in node.values}
+            names.discard(None)
+            return names.pop() if len(names) == 1 else None
         return None
 
     def _resolve_name(self, name: str, depth: int) -> str | None:
@@ -509,13 +515,13 @@ def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
             if isinstance(target, ast.Name):
-                found[target.id] = statement.value
+                found[target.id] = field_default(statement.value)
         elif (
             isinstance(statement, ast.AnnAssign)
             and isinstance(statement.target, ast.Name)
             and statement.value is not None
         ):
-            found[statement.target.id] = statement.value
+            found[statement.target.id] = field_default(statement.value)
     for statement in class_def.body:
         if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -544,6 +550,30 @@ def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
 
 
 _BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
+# dataclasses.field / attrs.field, attr.ib / attr.attrib: the keyword naming a factory
+_FIELD_FACTORIES = {
+    "field": ("default_factory", "factory"),
+    "ib": ("factory",),
+    "attrib": ("factory",),
+}
+
+
+def field_default(value: ast.expr) -> ast.expr:
+    """What a dataclass or attrs field gives each instance: ``field(default_factory=
+    threading.Lock)`` (also ``attr.ib(factory=...)``, ``attrs.field(factory=...)``) is a
+    ``threading.Lock()`` of its own, spelt as that call; any other value is itself."""
+    if not isinstance(value, ast.Call):
+        return value
+    func = value.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    keywords = _FIELD_FACTORIES.get(name or "", ())
+    for keyword in value.keywords:
+        if keyword.arg is not None and keyword.arg in keywords:
+            factory = keyword.value
+            if isinstance(factory, ast.Lambda) and not factory.args.args:
+                return factory.body
+            return ast.copy_location(ast.Call(func=factory, args=[], keywords=[]), value)
+    return value
 
 
 def _walk_statements(root: ast.AST) -> Iterator[ast.AST]:
