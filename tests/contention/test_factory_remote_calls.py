@@ -140,6 +140,64 @@ class Alerter:
         return [describe(conf).get("name") for conf in confs]
 """
 
+# a factory that builds a boto3 session first (round 21's probe p34)
+SESSION_CLIENTS = """\
+import boto3
+
+
+def notifier_client(region):
+    session = boto3.session.Session(region_name=region)
+    return session.client("sns")
+
+
+def queue_client(region):
+    return boto3.Session(region_name=region).client("sqs")
+"""
+# the user's own Session, whose client() hands out a local outbox
+OWN_SESSION_CLIENTS = """\
+class Outbox:
+    def publish(self, **message):
+        return message
+
+    def send_message(self, **message):
+        return message
+
+
+class Session:
+    def __init__(self, region_name):
+        self.region_name = region_name
+
+    def client(self, service):
+        return Outbox()
+
+
+def notifier_client(region):
+    session = Session(region_name=region)
+    return session.client("sns")
+
+
+def queue_client(region):
+    return Session(region_name=region).client("sqs")
+"""
+SESSION_CALLER = """\
+from app.clients import notifier_client, queue_client
+
+
+class Notifier:
+    def __init__(self, region, topic):
+        self.sns = notifier_client(region)
+        self.sqs = queue_client(region)
+        self.topic = topic
+
+    def notify_all(self, messages):
+        for message in messages:
+            self.sns.publish(TopicArn=self.topic, Message=message)  # TL401
+
+    def enqueue_all(self, bodies):
+        for body in bodies:
+            self.sqs.send_message(QueueUrl=self.topic, MessageBody=body)  # TL401
+"""
+
 
 def _lint(run_cli, tmp_path, clients: str, caller: str, *options: str) -> list[dict]:
     package = tmp_path / "app"
@@ -164,6 +222,12 @@ def _lint(run_cli, tmp_path, clients: str, caller: str, *options: str) -> list[d
         ),
         pytest.param(
             OWN_CLIENTS, THROUGH_A_HELPER.replace("  # TL401", ""), id="own-es-through-a-helper"
+        ),
+        pytest.param(SESSION_CLIENTS, SESSION_CALLER, id="bad-client-of-a-boto3-session"),
+        pytest.param(
+            OWN_SESSION_CLIENTS,
+            SESSION_CALLER.replace("  # TL401", ""),
+            id="own-session-shadowing",
         ),
     ],
 )

@@ -140,6 +140,8 @@ BOTO3_CLIENTS: frozenset[str] = frozenset(
         "boto3.resource()",
         "boto3.Session().client()",
         "boto3.Session().resource()",
+        "boto3.session.Session().client()",
+        "boto3.session.Session().resource()",
     }
 )
 BOTO3_BUFFERING: frozenset[str] = frozenset({"batch_writer()"})

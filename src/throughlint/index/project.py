@@ -816,8 +816,10 @@ class ProjectIndex:
         if depth > SUMMARY_DEPTH:
             return None
         plain = name.replace("().", ".").removesuffix("()")
-        if plain in kinds:
-            return plain if depth else None  # called directly: the rule's own check says so
+        chained = name.removesuffix("()")  # ``boto3.Session().client``: made by a made object
+        if plain in kinds or chained in kinds:
+            made = plain if plain in kinds else chained
+            return made if depth else None  # called directly: the rule's own check says so
         if plain in self.classes:
             return self._client_base(plain, kinds, depth)
         key = self._function_key(name)

@@ -86,6 +86,8 @@ _FAMILIES: dict[str, frozenset[str]] = {
             "boto3.resource()",
             "boto3.Session().client()",
             "boto3.Session().resource()",
+            "boto3.session.Session().client()",
+            "boto3.session.Session().resource()",
         }
     ),
     "elasticsearch": frozenset(
@@ -156,6 +158,8 @@ _CONSTRUCTOR_TAILS: dict[str, str] = {
     "boto3.resource": "boto3",
     "boto3.Session.client": "boto3",
     "boto3.Session.resource": "boto3",
+    "boto3.session.Session.client": "boto3",
+    "boto3.session.Session.resource": "boto3",
 }
 # what a boto3 resource hands out: still a client of the same service
 _RESOURCE_CHILDREN: frozenset[str] = frozenset({"Table", "Bucket", "Queue", "Topic", "Object"})
