@@ -14,3 +14,4 @@ class Effect(enum.Flag):
     REMOTE = enum.auto()
     POOL = enum.auto()  # starts and joins a worker pool: costly once per call
     BLOCKING = enum.auto()  # waits on I/O or time in a sync function: not on an event loop
+    AWAITS_NETWORK = enum.auto()  # an async function awaits a network round trip (TL402)

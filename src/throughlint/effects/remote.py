@@ -229,6 +229,25 @@ def remote_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> 
     return Effect.REMOTE
 
 
+# a connection or a stream kept open: awaiting it is not one request
+LONG_LIVED: frozenset[str] = frozenset({"ws_connect", "stream", "websocket_connect"})
+
+
+def awaited_round_trip(
+    model: SemanticModel, call: ast.Call, settings: Settings
+) -> RemoteCall | None:
+    """The one request an awaited ``call`` makes (``await self._http.get(url)``, an
+    ``async with session.get(url)``), typed: an async function that makes one is worth
+    overlapping when called per item (TL402 through the index). Not a connection or
+    stream kept open, nor a call with a batch form (TL401's: batch it, do not overlap it)."""
+    remote = remote_call(model, call, settings)
+    if remote is None or remote.method in LONG_LIVED or remote.batch is not None:
+        return None
+    if remote.confidence != "typed" and not settings.heuristics:
+        return None
+    return remote
+
+
 def remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
     """The round trip ``call`` makes, or None when it makes none that we know of. Several
     rules and the index ask about the same call in a row during the one walk, so the last

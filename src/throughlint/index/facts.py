@@ -40,7 +40,7 @@ from throughlint.effects.database import (
     sql_text,
     sql_verb,
 )
-from throughlint.effects.remote import SHARED_CLIENTS, client_library
+from throughlint.effects.remote import SHARED_CLIENTS, awaited_round_trip, client_library
 from throughlint.index import attribute_values
 from throughlint.index.admin_lists import record_admin_list, record_admin_registration
 from throughlint.index.argument_types import (
@@ -63,7 +63,7 @@ from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
 from throughlint.semantic.client_sites import client_site
-from throughlint.semantic.concurrency import not_per_item
+from throughlint.semantic.concurrency import not_per_item, within_semaphore
 from throughlint.semantic.eager_loads import returned_loads
 from throughlint.semantic.expressions import (
     call_argument,
@@ -793,6 +793,32 @@ def _argument_size(model, node: ast.expr) -> str:
 
 
 _BLOCKING = Effect.BLOCKING.value
+_AWAITS_NETWORK = Effect.AWAITS_NETWORK.value
+
+
+@COLLECTOR.on(ast.Await, ast.AsyncWith)
+def record_awaited_round_trip(checker: Checker, node: ast.Await | ast.AsyncWith) -> None:
+    """An ``async def`` that awaits one network request (``await self._http.get(url)``,
+    ``async with session.get(url)``): ``AWAITS_NETWORK``, with the first such call as the
+    witness. A caller that awaits the function once per item waits for each in turn."""
+    model = checker.semantic
+    function = model.function_name
+    if function is None or not isinstance(model.function, ast.AsyncFunctionDef):
+        return
+    record = checker.index_facts.function(function)  # type: ignore[union-attr]
+    if record[0] & _AWAITS_NETWORK or within_semaphore(model):
+        return  # under a semaphore: a helper its callers are meant to run concurrently
+    if isinstance(node, ast.Await):
+        calls = [node.value] if isinstance(node.value, ast.Call) else []
+    else:
+        calls = [
+            item.context_expr for item in node.items if isinstance(item.context_expr, ast.Call)
+        ]
+    for call in calls:
+        if awaited_round_trip(model, call, checker.settings) is not None:  # type: ignore[arg-type]
+            record[0] |= _AWAITS_NETWORK
+            record[2][str(_AWAITS_NETWORK)] = _witness(checker, call)  # type: ignore[arg-type]
+            return
 
 
 def _service_loop(model, loop) -> bool:

@@ -20,7 +20,7 @@ RULES: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("blocking_call_under_lock", "TL302", "blocking-call-under-lock", True, True),
     ("busy_wait", "TL303", "busy-wait", True, False),
     ("per_item_remote_call", "TL401", "per-item-remote-call", False, True),
-    ("sequential_await_in_loop", "TL402", "sequential-await-in-loop", False, False),
+    ("sequential_await_in_loop", "TL402", "sequential-await-in-loop", False, True),
     ("per_message_ack", "TL403", "per-message-ack", True, False),
     ("blocking_call_in_async", "TL404", "blocking-call-in-async", True, True),
     ("per_item_file_write", "TL501", "per-item-file-write", True, False),

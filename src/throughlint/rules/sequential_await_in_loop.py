@@ -1,7 +1,9 @@
 """## What it does
 Finds `await` of a network call on each pass of a `for` loop or comprehension whose passes
 are independent: `await session.get(url)`, `async with session.get(url)`, an awaited
-HTTP client, or a coroutine defined in the same file that awaits one.
+HTTP client, or a coroutine of the project that awaits one (in the same file, or a method
+or function of another module: `await gh.repo(name)` where `repo` awaits
+`self._http.get(...)`, known through the project index).
 
 ## Why it hurts throughput
 `await` inside the loop waits for each response before sending the next request, so N
@@ -63,7 +65,8 @@ import re
 
 from throughlint.effects import Effect
 from throughlint.effects.database import database_effects
-from throughlint.effects.remote import HTTP_VERBS, remote_call
+from throughlint.effects.remote import HTTP_VERBS, LONG_LIVED, remote_call
+from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import (
     acquires_semaphore,
@@ -81,6 +84,7 @@ RULE = Rule(
     summary="Independent network calls awaited one after another in a loop",
     triggers=("await", "async with"),
     doc=__doc__ or "",
+    uses_index=True,
     bad=(
         """\
 import aiohttp
@@ -224,7 +228,6 @@ async def replay(conn, statements):
 _CLIENT_NAME = re.compile(r"(?:session|client|http)$", re.IGNORECASE)
 _HELPER_DEPTH = 2
 _WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for"})
-_LONG_LIVED = frozenset({"ws_connect", "stream", "websocket_connect"})
 
 
 @RULE.on(ast.Await)
@@ -249,7 +252,10 @@ def _check(checker, call: ast.Call) -> None:
     if within_semaphore(model):
         return
     reason = _network_call(checker, call, _HELPER_DEPTH)
-    if reason is None or model.loop_facts(loop).carried(call, loop.target_names):
+    if model.loop_facts(loop).carried(call, loop.target_names):
+        return
+    if reason is None:
+        _ask_the_index(checker, call, loop)
         return
     checker.report(
         RULE,
@@ -259,6 +265,43 @@ def _check(checker, call: ast.Call) -> None:
         f"start them together with `asyncio.gather` / `TaskGroup`, bounded by an "
         f"`asyncio.Semaphore`",
     )
+
+
+def _ask_the_index(checker, call: ast.Call, loop: Loop) -> None:
+    """``await gh.repo(name)``: a coroutine of the project that the walk cannot follow (a
+    method of an instance, a function of another module); the index knows whether it
+    awaits a network request (``Effect.AWAITS_NETWORK``)."""
+    name = checker.semantic.resolve(call.func)
+    if not project_callee(name) or local_function(checker.semantic, call) is not None:
+        return
+    add_pending(
+        checker,
+        call,
+        "await-call",
+        callee=name,
+        text=unparse_short(call, 40),
+        loop=describe_loop(loop),
+    )
+
+
+@RULE.on_project("await-call")
+def check_awaited_helper(index, pending: dict) -> list:
+    """A project coroutine awaited per item that awaits a network request itself."""
+    callee = pending["callee"]
+    if not index.summary_effects(callee) & Effect.AWAITS_NETWORK:
+        return []
+    witness = index.summary_witness(callee, Effect.AWAITS_NETWORK)
+    via = f" ({witness})" if witness else ""
+    return [
+        (
+            f"`await {pending['text']}` awaits a network request{via} and runs once per item"
+            f" of {pending['loop']}, each waiting for the previous: N round trips in series;"
+            f" start them together with `asyncio.gather` / `TaskGroup`, bounded by an"
+            f" `asyncio.Semaphore`",
+            None,
+            None,
+        )
+    ]
 
 
 def _unwrap(model, call: ast.Call) -> ast.Call:
@@ -290,7 +333,7 @@ def _network_call(checker, call: ast.Call, depth: int) -> str | None:
     if database_effects(model, call, settings) & (Effect.READ | Effect.WRITE | Effect.COMMIT):
         return None
     remote = remote_call(model, call, settings)
-    if remote is not None and remote.method in _LONG_LIVED:
+    if remote is not None and remote.method in LONG_LIVED:
         return None  # a connection or stream kept open, not one request
     if remote is not None:
         return None if remote.batch is not None else f"is one {remote.client} request"
