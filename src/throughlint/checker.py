@@ -541,7 +541,7 @@ class Checker:
                 elif "classmethod" in decorators:
                     qualified = f"{self.module}.{owner.name}"
                     self.semantic.bind(
-                        Binding(arg.arg, BindingKind.CLASS, arg, qualified=qualified)
+                        Binding(arg.arg, BindingKind.CLASS, arg, qualified=qualified, owner=owner)
                     )
                     continue
                 else:

@@ -141,6 +141,9 @@ def sql_text(model: SemanticModel, node: ast.expr | None, depth: int = 0) -> str
         if binding is not None and binding.value is not None and binding.kind.value == "assignment":
             return sql_text(model, binding.value, depth + 1)
         return None
+    if isinstance(node, ast.Attribute):
+        value = _class_constant(model, node)
+        return sql_text(model, value, depth + 1) if value is not None else None
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "format":
@@ -148,6 +151,31 @@ def sql_text(model: SemanticModel, node: ast.expr | None, depth: int = 0) -> str
         name = model.resolve(func)
         if name in _TEXT_CONSTRUCTS and node.args:
             return sql_text(model, node.args[0], depth + 1)
+    return None
+
+
+def _class_constant(model: SemanticModel, node: ast.Attribute) -> ast.expr | None:
+    """``self.INSERT_SQL``, ``cls.INSERT_SQL``, ``Repo.INSERT_SQL``: what the class body of
+    a class of this file binds to that name."""
+    if not isinstance(node.value, ast.Name):
+        return None
+    binding = model.lookup(node.value.id)
+    if binding is None:
+        return None
+    if binding.kind is BindingKind.SELF:
+        class_def = binding.owner
+    elif binding.kind is BindingKind.CLASS:  # the class itself, or a classmethod's ``cls``
+        class_def = binding.node if isinstance(binding.node, ast.ClassDef) else binding.owner
+    else:
+        return None
+    for statement in class_def.body if class_def is not None else ():
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == node.attr
+        ):
+            return statement.value
     return None
 
 
