@@ -599,6 +599,32 @@ def _library_base(model: SemanticModel, receiver: str | None) -> str | None:
     return None
 
 
+_MANAGER_BASES = frozenset(
+    {
+        "django.db.models.Manager",
+        "django.db.models.manager.Manager",
+        "django.db.models.manager.BaseManager",
+        "django.db.models.QuerySet",
+        "django.db.models.query.QuerySet",
+    }
+)
+
+
+def _manager_self(model: SemanticModel, receiver: str | None) -> str | None:
+    """``self.filter(...)`` in a method of a class of this file that subclasses Django's
+    ``Manager`` or ``QuerySet``: a manager chain (``app.ProfileManager.objects.filter()``),
+    as on a model's ``objects``; else None."""
+    if receiver is None:
+        return None
+    head, _, rest = receiver.partition("()")
+    class_def = model.instance_class(f"{head}()")
+    if class_def is None:
+        return None
+    if not any(model.resolve(base) in _MANAGER_BASES for base in class_def.bases):
+        return None
+    return f"{head}.objects{rest}"
+
+
 def _project_value(model: SemanticModel, call: ast.Call) -> str:
     """The receiver of ``call`` resolved to a value another module of the project may
     define (``app.db.SessionLocal()``, ``app.queries.recent()[]``); else ""."""
@@ -721,8 +747,10 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     receiver = model.resolve(receiver_node)
     if model.own_class(receiver) is not None or _own_manager(model, receiver):
         return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
+    managed = _manager_self(model, receiver)
     receiver = (
         _library_base(model, receiver)
+        or managed
         or _local_model_row(model, receiver)
         or _loaded_model_row(receiver)
         or _related_row(model, receiver, receiver_node)
@@ -745,7 +773,10 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     if name is not None:
         chain = django_manager_chain(name)
         if chain is not None:
-            return _django(chain, method, call)
+            found = _django(chain, method, call)
+            if found is not None and managed:  # ``self.filter().update()``, as written
+                found = replace(found, api=f"{unparse_short(call.func, 40)}()")
+            return found
         if _is_django_instance(receiver) and method in ("save", "delete") and not call.args:
             return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     if _is_sqlalchemy(receiver):

@@ -1053,6 +1053,35 @@ def record_module_client(checker: Checker, node: ast.AST) -> None:
 
 
 @COLLECTOR.on(ast.Assign)
+def record_class_instance_attribute(checker: Checker, node: ast.AST) -> None:
+    """``objects = ProfileManager()`` in a class body: the class attribute holds an
+    instance of a project class, so ``Profile.objects.touch(uid)`` runs
+    ``ProfileManager.touch`` (``attribute_values``: ``app.models.Profile.objects`` ->
+    ``app.managers.ProfileManager()``)."""
+    assert isinstance(node, ast.Assign)
+    model = checker.semantic
+    if model.function_name is not None or not model.classes or len(node.targets) != 1:
+        return
+    target = node.targets[0]
+    if not isinstance(target, ast.Name) or node not in model.classes[-1].body:
+        return
+    if not isinstance(node.value, ast.Call) or not isinstance(
+        node.value.func, ast.Name | ast.Attribute
+    ):
+        return
+    value = model.resolve(node.value)
+    if not project_callee(value) or not value.endswith("()") or value.count("()") != 1:  # type: ignore[union-attr]
+        return
+    if value.endswith(".as_manager()"):  # ``ProfileQuerySet.as_manager()``: its methods
+        value = f"{value.removesuffix('.as_manager()')}()"  # type: ignore[union-attr]
+    if not value[:-2].rpartition(".")[2][:1].isupper():  # type: ignore[index]
+        return  # a function's result, not an instance of a class
+    key = f"{model.class_name}.{target.id}"
+    known = checker.index_facts.attribute_values  # type: ignore[union-attr]
+    attribute_values.record(known, attribute_values.kept(key, value))
+
+
+@COLLECTOR.on(ast.Assign)
 def record_global_binding(checker: Checker, node: ast.AST) -> None:
     """``session = Session()`` in a function that declares ``session`` global: the module's
     ``session`` holds it wherever it is read (``semantic/global_rebinds.py``), a database

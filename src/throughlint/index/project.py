@@ -607,6 +607,11 @@ class ProjectIndex:
                     return found
         if plain in self.classes and depth < 6:  # a class called: its __init__
             return self._find_key(f"{plain}.__init__", depth + 1, known)
+        if depth < 6 and owner.rpartition(".")[0] in self.classes:
+            # ``Profile.objects.touch``: a class attribute holding a project instance
+            rewritten = self.attribute_values.rewrite(name)
+            if rewritten is not None and rewritten != name:
+                return self._find_key(rewritten, depth + 1, known)
         if self.imports and depth < 6:  # ``app.get`` re-exported from ``app.http``
             prefix, rest = plain, ""
             while prefix:
