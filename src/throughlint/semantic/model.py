@@ -329,7 +329,11 @@ class SemanticModel:
                 return canonical(f"{binding.qualified}()")  # a class the framework passes
             return None
         if kind is BindingKind.LOOP_VARIABLE:
-            value = self._resolve(self._items_of(binding.value, depth), depth + 1)
+            items = self._items_of(binding.value, depth)
+            built = _built_items(items, self.scope.lookup)
+            if built is not None:  # ``[Reading(**r) for r in payload]``: each a Reading
+                return self._resolve(built, depth + 1)
+            value = self._resolve(items, depth + 1)
             return f"{value}[]" if value is not None else None
         value = (
             self._resolve_refined(binding, depth)
@@ -479,6 +483,25 @@ class SemanticModel:
         if known is None:
             known = self._class_attributes[class_def] = _collect_class_attributes(class_def)
         return known
+
+
+def _built_items(iterable: ast.expr, lookup: Callable[[str], Binding | None]) -> ast.expr | None:
+    """The constructor call each item of a comprehension list is (``[Reading(**r) for r in
+    payload]``, or a name bound to one): what a loop over it gets; None for another
+    iterable. Only a call of a capitalised name (a class), not a function's result."""
+    if isinstance(iterable, ast.Name):
+        binding = lookup(iterable.id)
+        if binding is None or binding.kind is not BindingKind.ASSIGNMENT:
+            return None
+        iterable = binding.value  # type: ignore[assignment]
+    if not isinstance(iterable, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+        return None
+    element = iterable.elt
+    if not isinstance(element, ast.Call):
+        return None
+    func = element.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return element if name[:1].isupper() else None
 
 
 def _placeholder_for_import(previous: Binding | None, binding: Binding) -> bool:
