@@ -67,6 +67,7 @@ from throughlint.semantic.concurrency import not_per_item, within_semaphore
 from throughlint.semantic.eager_loads import returned_loads
 from throughlint.semantic.expressions import (
     call_argument,
+    literal_int,
     names_read,
     unparse_short,
     walk_same_function,
@@ -167,6 +168,7 @@ class FileFacts:
         "loop_calls",
         "loop_costs",
         "made",
+        "module_ints",
         "output_sizes",
         "parameters",
         "pass_costs",
@@ -186,7 +188,7 @@ class FileFacts:
         "tabled",
         "typed_effects",
         "varying",
-    )
+)
 
     def __init__(
         self, codes: tuple[str, ...] = (), project_modules: frozenset[str] | None = None
@@ -257,6 +259,9 @@ class FileFacts:
         # Django admin classes registered by ``admin.site.register(Model, Admin)``: admin
         # -> model (``index/admin_lists.py``)
         self.admin_models: dict[str, str] = {}
+        # module-level names bound once to an int literal (``WORKERS = 16``): pool sizes
+        # read from another module (``settings.WORKERS``)
+        self.module_ints: dict[str, int | None] = {}
         self.serializer_users: dict[str, dict[str, list[Any]]] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)
@@ -362,6 +367,7 @@ class FileFacts:
             or self.self_reads
             or self.serializers
             or self.admin_models
+            or self.module_ints
             or self.serializer_users
             or self.cpu
             or self.references
@@ -432,6 +438,7 @@ class FileFacts:
             **({"sr": self.self_reads} if self.self_reads else {}),
             **({"sz": self.serializers} if self.serializers else {}),
             **({"am": self.admin_models} if self.admin_models else {}),
+            **({"ints": self.module_ints} if self.module_ints else {}),
             **({"su": self.serializer_users} if self.serializer_users else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
@@ -1050,6 +1057,23 @@ def record_module_client(checker: Checker, node: ast.AST) -> None:
             attribute_values.record(known, attribute_values.kept(name, value))
         elif name in known and not _none_fallback(model, node):
             known[name] = attribute_values.UNKNOWN  # bound again to something else
+
+
+@COLLECTOR.on(ast.Assign, ast.AnnAssign)
+def record_module_int(checker: Checker, node: ast.AST) -> None:
+    """``WORKERS = 16`` at a module's top level: the int another module reads as
+    ``settings.WORKERS`` (a pool sized by it); bound again, to anything, it is unknown."""
+    model = checker.semantic
+    if model.function_name is not None or model.classes:
+        return
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+    known = checker.index_facts.module_ints  # type: ignore[union-attr]
+    for target in targets:
+        if not isinstance(target, ast.Name):
+            continue
+        key = f"{model.module}.{target.id}"
+        value = literal_int(node.value) if node.value is not None else None  # type: ignore[attr-defined]
+        known[key] = None if key in known or len(targets) > 1 else value
 
 
 @COLLECTOR.on(ast.Assign)

@@ -142,6 +142,7 @@ _FACT_TABLES = (
     "serializers",
     "serializer_users",
     "admin_models",
+    "module_ints",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -194,6 +195,7 @@ class ProjectIndex:
         self.serializers: dict[str, str] = {}
         self.serializer_users: dict[str, dict[str, list[Any]]] = {}
         self.admin_models: dict[str, str] = {}  # admin class -> the model it is registered for
+        self.module_ints: dict[str, int | None] = {}  # ``mod.WORKERS`` -> 16
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
@@ -243,6 +245,7 @@ class ProjectIndex:
         self.self_reads.update(facts.get("sr", {}))
         self.serializers.update(facts.get("sz", {}))
         self.admin_models.update(facts.get("am", {}))
+        self.module_ints.update(facts.get("ints", {}))
         users = self.serializer_users
         for serializer, uses in facts.get("su", {}).items():
             # copied on write: an overlay shares the inner tables with its index
@@ -1022,6 +1025,12 @@ class ProjectIndex:
         if relation is None or relation.many or relation.target is None:
             return None
         return f"{relation.target}().{parts[2]}"
+
+    def module_int(self, name: str) -> int | None:
+        """The int literal a module binds ``name`` to once (``app.settings.WORKERS``),
+        also through a re-export (``from .defaults import WORKERS``); None when unknown."""
+        key = self._find_key(name, 0, self.module_ints)
+        return self.module_ints.get(key) if key is not None else None
 
     def library_base_method(self, name: str) -> str | None:
         """``mod.Class.<super>.save`` (``index/callee_names.py``) that no project class

@@ -118,6 +118,7 @@ FACT_NAMES: dict[str, Shape] = {
     "sr": ("map", NAME, None),
     "sz": ("map", NAME, NAME),
     "am": ("map", NAME, NAME),
+    "ints": ("map", NAME, None),
     "su": ("map", NAME, ("map", NAME, ("row", NAME))),
     "m": ("list", NAME),
     "x": ("map", NAME, ("list", NAME)),

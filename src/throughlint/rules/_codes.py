@@ -12,7 +12,7 @@ RULES: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("per_item_write", "TL102", "per-item-write", False, True),
     ("commit_in_loop", "TL103", "commit-in-loop", False, True),
     ("unbounded_queue", "TL201", "unbounded-queue", False, False),
-    ("mis_sized_pool", "TL202", "mis-sized-pool", False, False),
+    ("mis_sized_pool", "TL202", "mis-sized-pool", False, True),
     ("pool_per_iteration", "TL203", "pool-per-iteration", False, True),
     ("unbounded_fan_out", "TL204", "unbounded-fan-out", True, False),
     ("cpu_work_in_thread_pool", "TL205", "cpu-work-in-thread-pool", True, True),

@@ -2,11 +2,13 @@
 Finds thread and process pools sized against the machine: process pools
 (`ProcessPoolExecutor`, `multiprocessing.Pool`) with more workers than cores (a literal
 above `max-processes`, or `cpu_count() * k` with `k > 1`), process pools whose size is
-a hard-coded number above 2 (a literal, a module constant bound to one, or a parameter's
+a hard-coded number above 2 (a literal, a module constant bound to one, also one
+imported from another module of the project such as `settings.WORKERS`, or a parameter's
 literal default, also through `int(...)`: `Pool(15)`, `WORKERS = 12`,
 `def run(jobs, workers=10)`) whatever the cores of the machine that runs them, thread
-pools (`ThreadPoolExecutor`, `multiprocessing.pool.ThreadPool`) above `max-threads`, and
-pools of 0 or fewer workers.
+pools (`ThreadPoolExecutor`, `multiprocessing.pool.ThreadPool`) above `max-threads`,
+process pools sized by the length of their input (`Pool(len(paths))`: one process per
+item), and pools of 0 or fewer workers.
 
 ## Why it hurts throughput
 A CPU-bound process cannot run faster than one core: processes beyond the core count only
@@ -54,12 +56,14 @@ import ast
 from dataclasses import dataclass
 
 from throughlint.apis import CPU_COUNT_CALLS
+from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import Rule
 from throughlint.semantic.expressions import (
     call_argument,
     has_unknown_arguments,
     int_text,
     literal_int,
+    unparse_short,
 )
 from throughlint.semantic.scope import BindingKind
 
@@ -70,6 +74,7 @@ RULE = Rule(
     triggers=("Pool",),
     options=("max-threads", "max-processes"),
     doc=__doc__ or "",
+    uses_index=True,
     bad=(
         """\
 import os
@@ -206,52 +211,41 @@ def check(checker, node: ast.Call) -> None:
     settings = checker.settings
     size = _unwrap_int(checker.semantic, size)
     value = literal_int(size)
-    default = constant = False
+    where = "a literal"
     if value is None and kind.processes:
         value = _parameter_default(checker.semantic, size)
-        default = value is not None
+        if value is not None and isinstance(size, ast.Name):
+            where = f"the default of `{size.id}`"
     if value is None:
         value = _module_constant(checker.semantic, size)
-        constant = value is not None
+        if value is not None and isinstance(size, ast.Name):
+            where = f"the module constant `{size.id}`"
     if value is not None:
-        shown = int_text(value)
-        if value <= 0:
-            checker.report(
-                RULE,
-                node,
-                f"`{kind.label}` with {shown} workers: a pool needs at least one "
-                f"(this raises `ValueError`); use `None` for the default size",
-            )
-        elif kind.processes and value > settings.max_processes:
-            checker.report(
-                RULE,
-                node,
-                f"`{kind.label}` with {shown} processes: more than the cores of most machines "
-                f"(max-processes = {settings.max_processes}); CPU-bound processes beyond the "
-                f"core count only add context switches and memory; {_CONTAINER_ADVICE}",
-            )
-        elif kind.processes and value > _HARD_CODED_MAX:
-            where = "a literal"
-            if default and isinstance(size, ast.Name):
-                where = f"the default of `{size.id}`"
-            elif constant and isinstance(size, ast.Name):
-                where = f"the module constant `{size.id}`"
-
-            checker.report(
-                RULE,
-                node,
-                f"`{kind.label}` with {shown} processes hard-coded ({where}): the same count "
-                f"on a 2-core container and a 64-core host, so CPU-bound work either "
-                f"oversubscribes the cores or leaves most idle; {_CONTAINER_ADVICE}",
-            )
-        elif not kind.processes and value > settings.max_threads:
-            checker.report(
-                RULE,
-                node,
-                f"`{kind.label}` with {shown} threads (max-threads = {settings.max_threads}): "
-                f"each thread costs a stack and contends for the GIL and shared resources; "
-                f"size I/O pools as cores * (1 + wait/service) and measure",
-            )
+        message = size_message(kind.label, kind.processes, value, where, *_limits(settings))
+        if message is not None:
+            checker.report(RULE, node, message)
+        return
+    imported = _imported_constant(checker.semantic, size)
+    if imported is not None:  # ``settings.WORKERS``: the index knows what the module binds
+        add_pending(
+            checker,
+            node,
+            "pool-size",
+            constant=imported,
+            text=unparse_short(size, 40),
+            label=kind.label,
+            processes=kind.processes,
+            limits=list(_limits(settings)),
+        )
+        return
+    if kind.processes and _input_length(checker.semantic, size):
+        checker.report(
+            RULE,
+            node,
+            f"`{kind.label}` sized by its input (`{unparse_short(size, 30)}`): one process per"
+            f" item, so a large input starts more processes than there are cores (each a copy"
+            f" of the interpreter); bound it, `min(len(...), cores)`; {_CONTAINER_ADVICE}",
+        )
         return
     if kind.processes:
         factor = _cpu_multiple(checker, size)
@@ -262,6 +256,87 @@ def check(checker, node: ast.Call) -> None:
                 f"`{kind.label}` with {int_text(factor)}x the cores: CPU-bound processes beyond "
                 f"the core count only add context switches and memory; {_CONTAINER_ADVICE}",
             )
+
+
+@RULE.on_project("pool-size")
+def check_imported_size(index, pending: dict) -> list:
+    """A pool sized by a constant of another module of the project."""
+    value = index.module_int(pending["constant"])
+    if value is None:
+        return []
+    module = pending["constant"].rpartition(".")[0]
+    where = f"the constant `{pending['text']}` of `{module}`"
+    max_processes, max_threads = pending["limits"]
+    message = size_message(
+        pending["label"], pending["processes"], value, where, max_processes, max_threads
+    )
+    return [(message, None, None)] if message is not None else []
+
+
+def _limits(settings) -> tuple[int, int]:
+    return settings.max_processes, settings.max_threads
+
+
+def size_message(
+    label: str, processes: bool, value: int, where: str, max_processes: int, max_threads: int
+) -> str | None:
+    """What is wrong with a pool of ``value`` workers (``where``: how the size is written:
+    "a literal", "the default of `workers`"), or None when the size is fine."""
+    shown = int_text(value)
+    if value <= 0:
+        return (
+            f"`{label}` with {shown} workers: a pool needs at least one "
+            f"(this raises `ValueError`); use `None` for the default size"
+        )
+    if processes and value > max_processes:
+        return (
+            f"`{label}` with {shown} processes: more than the cores of most machines "
+            f"(max-processes = {max_processes}); CPU-bound processes beyond the "
+            f"core count only add context switches and memory; {_CONTAINER_ADVICE}"
+        )
+    if processes and value > _HARD_CODED_MAX:
+        return (
+            f"`{label}` with {shown} processes hard-coded ({where}): the same count "
+            f"on a 2-core container and a 64-core host, so CPU-bound work either "
+            f"oversubscribes the cores or leaves most idle; {_CONTAINER_ADVICE}"
+        )
+    if not processes and value > max_threads:
+        return (
+            f"`{label}` with {shown} threads (max-threads = {max_threads}): "
+            f"each thread costs a stack and contends for the GIL and shared resources; "
+            f"size I/O pools as cores * (1 + wait/service) and measure"
+        )
+    return None
+
+
+def _input_length(model, size: ast.expr) -> bool:
+    """``len(paths)``: the number of items, not of cores (``len(os.sched_getaffinity(0))``
+    counts cores)."""
+    if not (
+        isinstance(size, ast.Call)
+        and len(size.args) == 1
+        and model.resolve(size.func) == "builtins.len"
+    ):
+        return False
+    counted = model.resolve(size.args[0])
+    return counted is None or "sched_getaffinity" not in counted
+
+
+def _imported_constant(model, size: ast.expr) -> str | None:
+    """``WORKERS`` imported from a project module, or ``settings.WORKERS`` on an imported
+    project module: the constant's qualified name, for the index to look up."""
+    if isinstance(size, ast.Name):
+        binding = model.lookup(size.id)
+        if binding is None or binding.kind is not BindingKind.IMPORT:
+            return None
+    elif isinstance(size, ast.Attribute) and isinstance(size.value, ast.Name):
+        binding = model.lookup(size.value.id)
+        if binding is None or binding.kind is not BindingKind.IMPORT:
+            return None
+    else:
+        return None
+    name = model.resolve(size)
+    return name if project_callee(name) and not name.endswith(("()", "[]")) else None
 
 
 _HARD_CODED_MAX = 2
