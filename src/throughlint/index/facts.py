@@ -188,7 +188,7 @@ class FileFacts:
         "tabled",
         "typed_effects",
         "varying",
-)
+    )
 
     def __init__(
         self, codes: tuple[str, ...] = (), project_modules: frozenset[str] | None = None

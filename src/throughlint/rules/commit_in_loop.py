@@ -16,12 +16,14 @@ known only by its name (`session`, `cursor`, `conn`, `db`) is the name tier: rep
 only with `--preview`, as `heuristic`.
 
 A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
-right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`), a
-loop that is the fallback arm of a bulk path (`if fast: query.delete() else: for row in
-query.all(): ...`), a retry loop, a commit on an exit path (`except ...: conn.commit();
-return`), or a `transaction.atomic()` block nested in an outer one (a savepoint:
-nothing commits until the outer block ends), including the atomic block of a helper
-called inside an outer `transaction.atomic()` block or function.
+right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`, or
+a loop whose every write on a pass writes many rows at once: one `executemany` of a
+file's rows per file), a loop that is the fallback arm of a bulk path (`if fast:
+query.delete() else: for row in query.all(): ...`), a retry loop, a commit on an exit
+path (`except ...: conn.commit(); return`), or a `transaction.atomic()` block nested in
+an outer one (a savepoint: nothing commits until the outer block ends), including the
+atomic block of a helper called inside an outer `transaction.atomic()` block or
+function.
 
 ## Why it hurts throughput
 A commit waits for the write-ahead log to reach the disk (an `fsync`): a few hundred
@@ -91,7 +93,7 @@ from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.rules.through_helpers import helper_call, model_method_call, typed_by_index
 from throughlint.semantic.batching import is_batch_test
-from throughlint.semantic.expressions import source_text
+from throughlint.semantic.expressions import source_text, walk_same_function
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_pass import runs_once
 
@@ -266,6 +268,8 @@ def _report(
 ) -> None:
     if is_batch_loop(loop) or _batch_guarded(checker, loop) or runs_once(checker.semantic, loop):
         return
+    if _writes_batches(checker, loop):
+        return  # each pass writes a batch (``executemany`` of a file's rows): a commit per batch
     message = (
         f"{what} commits on every pass of {describe_loop(loop)}: N commits, each waiting "
         f"for the log to reach the disk; commit once after the loop, or every few "
@@ -275,6 +279,25 @@ def _report(
         checker.report_call(RULE, node, message, fix, found)
     else:
         checker.report(RULE, node, message, fix)
+
+
+def _writes_batches(checker, loop: Loop) -> bool:
+    """Every write on a pass of the loop is a call that writes many rows at once
+    (``executemany``, ``bulk_create``, ``execute_values``...), and there is one: the loop
+    is over batches (a file of rows per pass), so its commits are one per batch. Worked
+    out once per loop."""
+    model = checker.semantic
+    known = model.memo("TL103.writes_batches")
+    if loop.node not in known:
+        writes = [
+            found
+            for node in walk_same_function(loop.node)
+            if isinstance(node, ast.Call)
+            and (found := classify_call(model, node, checker.settings)) is not None
+            and found.effect & Effect.WRITE
+        ]
+        known[loop.node] = bool(writes) and all(found.batch for found in writes)
+    return known[loop.node]
 
 
 def _within_atomic(model, item: ast.withitem) -> bool:
