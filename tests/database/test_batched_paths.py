@@ -112,6 +112,32 @@ BROADCASTS = {
                     verify = host.startswith("https")
                     requests.post(url, data=json.dumps([payload]), verify=verify)
         """,
+    "one-payload-to-each-subscriber-address": """
+        import requests
+
+        def broadcast(event, hooks):
+            payload = {"type": event.type, "data": event.data}
+            for hook in hooks:
+                requests.post(hook.url, json=payload, timeout=5)
+            for hook in hooks:
+                requests.post(hook["endpoint"], json=payload, timeout=5)
+        """,
+    "near-miss-a-path-on-one-base-per-item": """
+        import requests
+
+        BASE = "https://api.example.com"
+
+        def touch(items, payload):
+            for item in items:
+                requests.post(f"{BASE}/items/{item.id}", json=payload)  # expect: TL401
+        """,
+    "near-miss-each-address-gets-its-own-body": """
+        import requests
+
+        def deliver(hooks):
+            for hook in hooks:
+                requests.post(hook.url, json={"hook": hook.id})  # expect: TL401
+        """,
     "near-miss-urls-passed-in-are-data": """
         import requests
 

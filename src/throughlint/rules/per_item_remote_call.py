@@ -20,17 +20,17 @@ Not reported: commands buffered in a redis `pipeline()` / `transaction()` or a b
 `batch_writer()`, loops over batches (`for chunk in chunks:`), a call that takes the
 whole group a pass yields (`unlink(*slot_keys)`, `pk__in=ids`), one unchanged body sent
 to each endpoint of the object's or the settings' configuration (`for url in
-self.webhook_urls: requests.post(url, json=payload)`: no batch spans endpoints), a search
-that stops at the first pass whose call answers (`blob = r.lpop(key)`, then `if blob is
-not None: return blob`), retry loops, loops that wait each pass (pollers), and `while`
-loops, and a project function called in an `except` handler (the path of a failed
-item). Clients are
-recognised where the file shows what they are (constructed, annotated, `self.x` set from
-one, or a parameter annotated as one and filled in when left out: `if client is None:
-client = self.get_client()`), or where the project index does: a client that a project
-function builds and returns (`self.es = search_client(conf)`), or an instance of a project
-class that subclasses one. A client held in a module variable of another module is not
-followed.
+self.webhook_urls: requests.post(url, json=payload)`: no batch spans endpoints) or to
+each item's own address (`for hook in hooks: requests.post(hook.url, json=payload)`), a
+search that stops at the first pass whose call answers (`blob = r.lpop(key)`, then `if
+blob is not None: return blob`), retry loops, loops that wait each pass (pollers), and
+`while` loops, and a project function called in an `except` handler (the path of a
+failed item). Clients are recognised where the file shows what they are (constructed,
+annotated, `self.x` set from one, or a parameter annotated as one and filled in when
+left out: `if client is None: client = self.get_client()`), or where the project index
+does: a client that a project function builds and returns (`self.es =
+search_client(conf)`), or an instance of a project class that subclasses one. A client
+held in a module variable of another module is not followed.
 
 ## Example
 ```python

@@ -83,7 +83,18 @@ def broadcast(model: SemanticModel, loop: Loop, call: ast.Call, method: str) -> 
     varying = loop.target_names | model.loop_facts(loop).assigned
     if not names_read(destination) & varying or names_read(body) & varying:
         return False
-    return _configured(model, loop.iter)
+    return _configured(model, loop.iter) or _address_of_item(destination, loop)
+
+
+def _address_of_item(destination: ast.expr, loop: Loop) -> bool:
+    """The whole address is a field of the item (``hook.url``, ``sub["endpoint"]``):
+    each item names its own endpoint (a webhook subscriber's URL), where a connection
+    kept alive buys little; not a path built on one base (``f"{BASE}/{item.id}"``)."""
+    field = isinstance(destination, ast.Attribute) or (
+        isinstance(destination, ast.Subscript) and isinstance(destination.slice, ast.Constant)
+    )
+    holder = getattr(destination, "value", None)
+    return field and isinstance(holder, ast.Name) and holder.id in loop.target_names
 
 
 def _configured(model: SemanticModel, node: ast.expr | None) -> bool:
