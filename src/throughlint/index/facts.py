@@ -1460,11 +1460,11 @@ def _passes_pipeline(node: ast.Call) -> bool:
 
 
 def _imported_statement(checker: Checker, node: ast.Call) -> None:
-    """``cur.execute(EVENT_INSERT, row)`` in a hot loop, the SQL defined in another module:
-    its verb is the index's to say."""
+    """``cur.execute(EVENT_INSERT, row)`` in a hot loop, the SQL defined in another module
+    or returned by a project function: its verb is the index's to say."""
     model = checker.semantic
-    if not node.args or not isinstance(node.args[0], (ast.Name, ast.Attribute)):
-        return
+    if not node.args or not isinstance(node.args[0], (ast.Name, ast.Attribute, ast.Call)):
+        return  # ``EVENT_INSERT``, ``queries.EVENT_INSERT``, ``build_upsert(...)``
     loop = model.hot_loop()
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
@@ -1909,6 +1909,28 @@ def record_reexport(checker: Checker, node: ast.AST) -> None:
     for alias in node.names:
         if alias.name != "*" and base:
             facts.imports[f"{model.module}.{alias.asname or alias.name}"] = f"{base}.{alias.name}"  # type: ignore[union-attr]
+
+
+@COLLECTOR.on(ast.Return)
+def record_returned_statement(checker: Checker, node: ast.AST) -> None:
+    """``return f"INSERT INTO {table} ..."`` in a function: the SQL a call of it hands
+    out (``sql = build_upsert(...)``, then ``cur.execute(sql, row)`` per row in another
+    module); two returns with different verbs leave it unknown."""
+    assert isinstance(node, ast.Return)
+    model = checker.semantic
+    function = model.function_name
+    if function is None or node.value is None or model.frame.loops:
+        return
+    if not isinstance(node.value, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Name)):
+        return
+    sql = sql_text(model, node.value)
+    verb = sql_verb(sql)
+    if verb is None or sql is None:
+        return
+    statements = checker.index_facts.statements  # type: ignore[union-attr]
+    key = f"{function}()"
+    previous = statements.get(key)
+    statements[key] = [verb, sql[:200]] if previous is None or previous[0] == verb else ["", ""]
 
 
 @COLLECTOR.on(ast.Assign)

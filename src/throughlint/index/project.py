@@ -1216,9 +1216,13 @@ class ProjectIndex:
     # --- statements -------------------------------------------------------------------
 
     def statement(self, name: str) -> tuple[str | None, str | None]:
-        """``(verb, SQL)`` of a module-level SQL string of the project, else (None, None)."""
+        """``(verb, SQL)`` of a module-level SQL string of the project, or of the SQL a
+        project function returns (``app.sql.build_upsert()``), else (None, None)."""
         found = self.statements.get(name)
-        return (found[0], found[1]) if found else (None, None)
+        if found is None and name.endswith("()"):
+            key = self._function_key(name[:-2])
+            found = self.statements.get(f"{key}()") if key is not None else None
+        return (found[0] or None, found[1] or None) if found else (None, None)
 
 
 _SINGLE_ROW = frozenset({"get", "first", "last", "earliest", "latest", "get_object_or_404"})
