@@ -296,8 +296,16 @@ def _writes_batches(checker, loop: Loop) -> bool:
             and (found := classify_call(model, node, checker.settings)) is not None
             and found.effect & Effect.WRITE
         ]
-        known[loop.node] = bool(writes) and all(found.batch for found in writes)
+        known[loop.node] = bool(writes) and all(_many_rows(found) for found in writes)
     return known[loop.node]
+
+
+def _many_rows(found) -> bool:
+    """A call that writes many rows at once: not a SQLAlchemy ``add`` / ``delete`` of one
+    object, which is buffered (``batch``) only until the commit beside it flushes it."""
+    return found.batch and not (
+        found.framework == "sqlalchemy" and found.method in ("add", "delete")
+    )
 
 
 def _within_atomic(model, item: ast.withitem) -> bool:
