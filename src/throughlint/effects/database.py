@@ -772,11 +772,11 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     name = f"{receiver}.{method}" if receiver is not None else None
     if name is not None:
         chain = django_manager_chain(name)
-        if chain is not None:
-            found = _django(chain, method, call)
-            if found is not None and managed:  # ``self.filter().update()``, as written
-                found = replace(found, api=f"{unparse_short(call.func, 40)}()")
-            return found
+        found = _django(chain, method, call) if chain is not None else None
+        if found is not None and managed:  # ``self.filter().update()``, as written
+            found = replace(found, api=f"{unparse_short(call.func, 40)}()")
+        if chain is not None and (found is not None or method not in ("save", "delete")):
+            return found  # else the row a ``get()`` returned, saved: below
         if _is_django_instance(receiver) and method in ("save", "delete") and not call.args:
             return DbCall(Effect.WRITE, "django", method, "django", api=f"obj.{method}()")
     if _is_sqlalchemy(receiver):
