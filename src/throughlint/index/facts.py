@@ -2065,6 +2065,8 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         if isinstance(value, ast.Call):
             relation = _relation(model, value, bases)
             if relation is not None:
+                if relation[1] is None and isinstance(statement, ast.AnnAssign):
+                    relation[1] = _mapped_target(model, statement.annotation)
                 relations[target.id] = relation
     qualified = f"{model.class_name}.{node.name}"
     if model.function_name is not None:
@@ -2139,6 +2141,29 @@ def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
             backref_name = _string(backref.args[0])
             backref_lazy = _lazy(call_argument(backref, None, "lazy"))
         return ["rel", target, None, lazy, backref_name, backref_lazy]
+    return None
+
+
+_COLLECTIONS = frozenset({"list", "List", "set", "Set", "Optional", "WriteOnlyMapped"})
+
+
+def _mapped_target(model, annotation: ast.expr) -> str | None:
+    """The class a SQLAlchemy 2.0 relationship maps, from its annotation when the call
+    names none: ``Mapped[User]``, ``Mapped["Team"]``, ``Mapped[list["Address"]]``,
+    ``Mapped[Optional[User]]``."""
+    node = annotation
+    for _ in range(3):
+        if not isinstance(node, ast.Subscript):
+            break
+        outer = node.value
+        name = outer.id if isinstance(outer, ast.Name) else getattr(outer, "attr", "")
+        if name not in _COLLECTIONS and name != "Mapped":
+            return None
+        node = node.slice
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.rpartition(".")[2] if "[" not in node.value else None
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return _target(model, node)
     return None
 
 

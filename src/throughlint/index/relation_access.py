@@ -34,12 +34,14 @@ def relation_access(checker: Checker, node: ast.AST) -> None:
     if isinstance(node, ast.Attribute):
         if isinstance(node.ctx, ast.Load):
             record_relation_access(checker, node, None)
+            record_hop_access(checker, node, None)
     elif (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and isinstance(node.func.value, ast.Attribute)
     ):
         record_relation_access(checker, node.func.value, node.func.attr)
+        record_hop_access(checker, node.func.value, node.func.attr)
 
 
 def record_relation_access(checker: Checker, node: ast.expr, method: str | None) -> None:
@@ -94,6 +96,61 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         loader=offers.loader_spelling(model.tree, chain.framework),
         deferred=offers.defers_fields(binding.value),
         body=_body_effects(model, loop),
+    )
+
+
+def record_hop_access(checker: Checker, node: ast.expr, method: str | None) -> None:
+    """``order.customer.region`` on the item of a loop over a query that loads
+    ``customer`` but not ``customer__region``: the second hop runs a query per item. A
+    pending finding with ``via`` (the first hop), when the first hop is loaded (else its
+    own finding says it, and loading it is the first fix)."""
+    if not (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and isinstance(node.value.value, ast.Name)
+    ):
+        return
+    model = checker.semantic
+    variable, via = node.value.value.id, node.value.attr
+    loop = next(
+        (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
+        None,
+    )
+    facts = checker.index_facts
+    if loop is None or facts is None:
+        return
+    key = (id(loop.node), variable, f"{via}.{node.attr}", method)
+    if key in facts.seen:
+        return
+    facts.seen.add(key)
+    binding = model.lookup(variable)
+    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
+        return
+    chain = iterated_query_chain(model, binding.value, custom_managers=True)
+    if chain is None or chain.rows_are_dicts or chain.loads_all:
+        return
+    if chain.framework == "django":
+        if not any(path == via or path.startswith(f"{via}__") for path in chain.loaded):
+            return
+        below = sorted(path[len(via) + 2 :] for path in chain.loaded if path.startswith(f"{via}__"))
+    elif via in chain.loaded:
+        below = sorted(chain.loaded)  # SQLAlchemy's loader options are kept by name only
+    else:
+        return
+    add_pending(
+        checker,
+        node,
+        "relation",
+        framework=chain.framework,
+        model=chain.model,
+        via=via,
+        attr=node.attr,
+        method=method,
+        var=variable,
+        chain=chain.text,
+        loaded=below,
+        loads_all=False,
+        group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{via}.{node.attr}",
     )
 
 

@@ -11,7 +11,9 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   follows a relation the project index knows (`book.author.name`, `book.tags.all()`,
   `author.books.count()`, `user.addresses`) when the query that produced the items does
   not load it (`select_related`, `prefetch_related`, `selectinload`, `joinedload`,
-  `subqueryload`, `contains_eager`, or a non-lazy `relationship()`);
+  `subqueryload`, `contains_eager`, or a non-lazy `relationship()`); and the second hop
+  of a loaded relation (`order.customer.region` over `select_related("customer")`,
+  `a.user.team` over `selectinload(Address.user)`), with the path to load;
 - on those items, a method or property of the model that reads such a relation on
   `self` (`o.customer_name`, a property returning `self.customer.name`;
   `c.order_count()` returning `self.orders.count()`; also through another property), named
@@ -660,6 +662,35 @@ def check_imported_statement(index, pending: dict[str, Any]) -> list:
     ]
 
 
+def _second_hop(index, pending: dict[str, Any]) -> list:
+    """``order.customer.region`` where the query loads ``customer``: a lazy relation of
+    the loaded row, read per item."""
+    via = pending["via"]
+    first = index.relation(pending["model"], via)
+    if first is None or first.many or not first.target or first.framework != pending["framework"]:
+        return []
+    relation = index.relation(first.target, pending["attr"])
+    if relation is None or relation.framework != pending["framework"]:
+        return []
+    hop = {**pending, "model": first.target, "var": f"{pending['var']}.{via}"}
+    message = relation_message(relation, hop)
+    if message is None:
+        return []
+    attr = pending["attr"]
+    if relation.framework == "django":  # the path from the queried model
+        for api in ("select_related", "prefetch_related"):
+            message = message.replace(f'{api}("{attr}")', f'{api}("{via}__{attr}")')
+    else:
+        owner = pending["model"].rsplit(".", 1)[-1]
+        target = first.target.rsplit(".", 1)[-1]
+        message = message.replace(
+            f"selectinload({target}.{attr})",
+            f"selectinload({owner}.{via}).selectinload({target}.{attr})",
+        )
+    message = f"{message} (`{via}` is loaded with the rows, `{attr}` is not)"
+    return [(message, pending["group"], None)]
+
+
 def _typed_by_helper(index, pending: dict[str, Any]) -> dict[str, Any] | None:
     """A loop over what a project function returns: the pending relation with the model
     of the Django queryset the function returns (``library_value``), or None when it
@@ -675,6 +706,8 @@ def _typed_by_helper(index, pending: dict[str, Any]) -> dict[str, Any] | None:
 @RULE.on_project("relation")
 def check_relation(index, pending: dict[str, Any]) -> list:
     """An attribute of a loop item that the index knows to be a lazy relation."""
+    if pending.get("via"):
+        return _second_hop(index, pending)
     if pending.get("source"):
         pending = _typed_by_helper(index, pending)
         if pending is None:
