@@ -167,3 +167,53 @@ def test_users_own_manager_is_no_database(tmp_path):
     )
     report = lint_json(run_module_cli, root, "--select", "TL101,TL102", "--show-all")
     assert report["diagnostics"] == []
+
+
+# a manager whose get_queryset() loads a relation for every query of it (probe d1)
+LOADING_MODELS = """\
+from django.db import models
+
+
+class Order(models.Model):
+    total = models.IntegerField(default=0)
+
+
+class InvoiceManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().select_related("order")
+
+
+class PlainManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(void=False)
+
+
+class Invoice(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE)
+    void = models.BooleanField(default=False)
+
+    objects = InvoiceManager()
+    valid = PlainManager()
+"""
+LOADING_VIEWS = """\
+from .models import Invoice
+
+
+def paid(request):
+    return [inv.order.total for inv in Invoice.objects.filter(order__total__gt=0)]
+
+
+def valid(request):
+    return [inv.order.total for inv in Invoice.valid.all()]
+"""
+
+
+def test_manager_get_queryset_loads_the_relation(tmp_path):
+    root = write_project(
+        tmp_path,
+        {"shop/__init__.py": "", "shop/models.py": LOADING_MODELS, "shop/views.py": LOADING_VIEWS},
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL101", "--show-all")
+    found = findings_by_function(report, LOADING_VIEWS, "views.py")
+    assert "paid" not in found, found.get("paid")
+    assert "`inv.order` runs a query" in found["valid"]["message"]

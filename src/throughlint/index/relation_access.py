@@ -84,6 +84,7 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         framework=chain.framework,
         model=chain.model,
         **({"source": source} if source else {}),
+        **({"manager": chain.manager} if chain.manager != "objects" or not source else {}),
         attr=node.attr,
         method=method,
         var=variable,

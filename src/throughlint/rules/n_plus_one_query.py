@@ -662,6 +662,15 @@ def check_imported_statement(index, pending: dict[str, Any]) -> list:
     ]
 
 
+def _manager_loads(index, pending: dict[str, Any]) -> bool:
+    """The rows come from a custom manager of the model whose ``get_queryset()`` loads the
+    relation (``objects = InvoiceManager()``, returning ``...select_related("order")``)."""
+    manager = pending.get("manager")
+    if not manager or pending["framework"] != "django":
+        return False
+    return index.loaded_by(f"{pending['model']}.{manager}.get_queryset", pending["attr"])
+
+
 def _second_hop(index, pending: dict[str, Any]) -> list:
     """``order.customer.region`` where the query loads ``customer``: a lazy relation of
     the loaded row, read per item."""
@@ -715,6 +724,8 @@ def check_relation(index, pending: dict[str, Any]) -> list:
     relation = index.relation(pending["model"], pending["attr"])
     if relation is None:
         return _through_member(index, pending)
+    if _manager_loads(index, pending):
+        return []
     if relation.framework != pending["framework"]:
         return []
     if relation.framework == "sqlalchemy" and index.model_kind(pending["model"]) != "sqlalchemy":
