@@ -10,11 +10,12 @@ in a file that names no database at all.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from throughlint.fixes import offers
 from throughlint.index.pending import add_pending
-from throughlint.semantic.expressions import unparse_short
+from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop
 from throughlint.semantic.queries import QueryChain, helper_query, iterated_query_chain
 from throughlint.semantic.scope import BindingKind
@@ -77,6 +78,9 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         chain = QueryChain("django", "", unparse_short(binding.value, 50))
     if chain.rows_are_dicts:
         return
+    extra = prefetched_objects(model, binding.value)
+    if extra:  # ``prefetch_related_objects(orders, "items")`` before the loop
+        chain = replace(chain, loaded=chain.loaded | extra)
     add_pending(
         checker,
         node,
@@ -98,6 +102,37 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         deferred=offers.defers_fields(binding.value),
         body=_body_effects(model, loop),
     )
+
+
+_PREFETCH_OBJECTS = frozenset(
+    {"django.db.models.prefetch_related_objects", "django.db.models.query.prefetch_related_objects"}
+)
+
+
+def prefetched_objects(model, iterable: ast.expr | None) -> frozenset[str]:
+    """The lookups ``prefetch_related_objects(rows, "items", ...)`` loads on the list a loop
+    walks (``rows``, a name), called anywhere in the function: the rows' related managers
+    answer from that cache. Remembered per function."""
+    if not isinstance(iterable, ast.Name) or model.function is None:
+        return frozenset()
+    memo = model.memo("TL101.prefetched_objects")
+    function = model.function
+    if function not in memo:
+        found: dict[str, set[str]] = {}
+        for node in walk_same_function(function):
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+                and model.resolve(node.func) in _PREFETCH_OBJECTS
+            ):
+                found.setdefault(node.args[0].id, set()).update(
+                    argument.value
+                    for argument in node.args[1:]
+                    if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+                )
+        memo[function] = {name: frozenset(lookups) for name, lookups in found.items()}
+    return memo[function].get(iterable.id, frozenset())
 
 
 def record_hop_access(checker: Checker, node: ast.expr, method: str | None) -> None:
