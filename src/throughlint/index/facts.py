@@ -53,7 +53,7 @@ from throughlint.index.dispatch import dispatch_method
 from throughlint.index.output_size import KEPT as OUTPUT_KEPT
 from throughlint.index.output_size import output_size, outputs_json
 from throughlint.index.pending import add_pending
-from throughlint.index.relation_access import relation_access
+from throughlint.index.relation_access import prefetched_objects, relation_access
 from throughlint.index.serializers import (
     record_serializer_call,
     record_serializer_class,
@@ -1604,6 +1604,28 @@ _COMMON_METHODS = frozenset(
 )  # fmt: skip
 
 
+_OBJECT_LISTS = ("object_list", "page_obj")
+
+
+def view_object_list(model, iterable: ast.expr | None) -> str | None:
+    """``ctx["object_list"]`` / ``self.object_list`` in a method of a class-based list
+    view: the rows its ``get_queryset()`` returns (``mod.OrderList().get_queryset``, for
+    the index to say what they come with)."""
+    if iterable is None or not model.classes or model.function_name is None:
+        return None
+    if isinstance(iterable, ast.Subscript):
+        key = iterable.slice
+        listed = isinstance(key, ast.Constant) and key.value in _OBJECT_LISTS
+    elif isinstance(iterable, ast.Attribute):
+        owner = iterable.value
+        listed = (
+            iterable.attr in _OBJECT_LISTS and isinstance(owner, ast.Name) and owner.id == "self"
+        )
+    else:
+        listed = False
+    return f"{model.class_name}().get_queryset" if listed else None
+
+
 def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> None:
     """``ticket.followup_set.create(...)`` in a hot loop: whether ``followup_set`` is a
     related manager is the index's to say. Items of a loop over a query are left to the
@@ -1624,12 +1646,14 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
         if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
             if iterated_query_chain(model, binding.value) is not None:
                 return
-            loaded = prefetched(model, binding.value)
+            loaded = prefetched(model, binding.value) | prefetched_objects(model, binding.value)
             if any(path.split("__", 1)[0] == found.attr for path in loaded):
                 return  # ``rows = rows.prefetch_related("attr")``: served from the cache
             # ``for ds in get_diffsets():``: what the helper returns is the index's to say
             source = helper_query(model, binding.value)
             loader = None if source else attribute_source(model, binding.value)
+            if source is None and loader is None:
+                loader = view_object_list(model, binding.value)
     add_pending(
         checker,
         node,
