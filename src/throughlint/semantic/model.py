@@ -573,6 +573,7 @@ def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
 
 
 _BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
+_CONTAINERS = frozenset({"dict", "list", "set", "tuple", "deque", "defaultdict", "OrderedDict"})
 # dataclasses.field / attrs.field, attr.ib / attr.attrib: the keyword naming a factory
 _FIELD_FACTORIES = {
     "field": ("default_factory", "factory"),
@@ -593,6 +594,8 @@ def field_default(value: ast.expr) -> ast.expr:
     for keyword in value.keywords:
         if keyword.arg is not None and keyword.arg in keywords:
             factory = keyword.value
+            if isinstance(factory, ast.Name) and factory.id in _CONTAINERS:
+                return value  # a container: what it holds is the annotation's to say
             if isinstance(factory, ast.Lambda) and not factory.args.args:
                 return factory.body
             return ast.copy_location(ast.Call(func=factory, args=[], keywords=[]), value)
