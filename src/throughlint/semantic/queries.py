@@ -253,7 +253,7 @@ def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> Query
             if name
             else (func.attr if isinstance(func, ast.Attribute) else None)
         )
-        if name is not None and name.startswith("sqlalchemy") and short == "select" and child.args:
+        if short == "select" and child.args and _select_function(name):
             entity = entity or model.resolve(child.args[0])
         elif isinstance(func, ast.Attribute) and func.attr in _SQLALCHEMY_SESSION_QUERIES:
             saw_session = True
@@ -268,6 +268,17 @@ def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> Query
     if entity is None or not saw_session or entity.endswith(("()", "[]")):
         return None
     return QueryChain("sqlalchemy", entity, _short(node), frozenset(loaded))
+
+
+def _select_function(name: str | None) -> bool:
+    """SQLAlchemy's ``select``, also as Flask-SQLAlchemy hands it out (``db.select``, ``db``
+    its ``SQLAlchemy()``, here or imported from a project module: the index confirms the
+    entity is a mapped class). Not the ``select`` module."""
+    if name is None:
+        return False
+    if name.startswith(("sqlalchemy", "flask_sqlalchemy")):
+        return True
+    return "." in name and not name.startswith(("select.", "builtins.", "asyncio."))
 
 
 def _walk_followed(model: SemanticModel, node: ast.expr, depth: int):
