@@ -34,7 +34,12 @@ from throughlint.semantic.loops import (
 from throughlint.semantic.model import Frame, SemanticModel
 from throughlint.semantic.per_pass import is_constant_iterable, once_per_run
 from throughlint.semantic.placement import COLD, code_kind, file_kind, script_entries
-from throughlint.semantic.querysets import QUERYSET_CLASS, admin_queryset, queryset_annotation
+from throughlint.semantic.querysets import (
+    QUERYSET_CLASS,
+    admin_queryset,
+    queryset_annotation,
+    signal_instance,
+)
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
@@ -549,6 +554,8 @@ class Checker:
                     continue
             annotation = unwrap_annotation(arg.annotation)
             annotation = queryset_annotation(self.semantic, annotation) or annotation
+            if annotation is None:  # ``@receiver(post_save, sender=Order)``: an Order
+                annotation = signal_instance(self.semantic, node, arg)
             qualified = None
             if annotation is None and admin_queryset(self.semantic, node, arg):
                 qualified = QUERYSET_CLASS

@@ -58,3 +58,25 @@ def admin_queryset(
     if len(positional) < 2 or positional[-1] is not argument or positional[-2].arg != "request":
         return False
     return model.imports_django
+
+
+_RECEIVERS = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
+
+
+def signal_instance(
+    model: SemanticModel,
+    function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+    argument: ast.arg,
+) -> ast.expr | None:
+    """``instance`` of a handler decorated ``@receiver(post_save, sender=Order)``: the
+    ``sender`` class, whose instance the signal hands over (as an annotation would say);
+    None for another argument or handler."""
+    if isinstance(function, ast.Lambda) or argument.arg != "instance":
+        return None
+    for decorator in function.decorator_list:
+        if not isinstance(decorator, ast.Call) or model.resolve(decorator.func) not in _RECEIVERS:
+            continue
+        for keyword in decorator.keywords:
+            if keyword.arg == "sender" and isinstance(keyword.value, (ast.Name, ast.Attribute)):
+                return keyword.value
+    return None
