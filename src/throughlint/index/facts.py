@@ -486,7 +486,7 @@ _READ_WRITE = Effect.READ | Effect.WRITE
 
 
 # TL101: a relation touched on a loop item, in any file (``index/relation_access.py``)
-COLLECTOR.on(ast.Attribute, ast.Call)(relation_access)
+COLLECTOR.on(ast.Attribute, ast.Call, ast.FormattedValue)(relation_access)
 # TL101: relations a REST framework serializer reads per row (``index/serializers.py``)
 COLLECTOR.on(ast.Attribute, ast.Call)(record_serializer_read)
 COLLECTOR.on(ast.ClassDef)(record_serializer_class)

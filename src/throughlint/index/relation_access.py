@@ -43,6 +43,19 @@ def relation_access(checker: Checker, node: ast.AST) -> None:
     ):
         record_relation_access(checker, node.func.value, node.func.attr)
         record_hop_access(checker, node.func.value, node.func.attr)
+    elif isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        if checker.semantic.resolve(node.func) == "builtins.str":
+            _record_rendered(checker, node, node.args[0])
+    elif isinstance(node, ast.FormattedValue) and node.format_spec is None:
+        _record_rendered(checker, node, node.value)
+
+
+def _record_rendered(checker: Checker, node: ast.AST, value: ast.expr) -> None:
+    """``str(shipment)`` / ``f"{shipment}"``: the model's ``__str__`` runs, a member read
+    like ``shipment.label`` (the index says whether it reads a lazy relation)."""
+    if isinstance(value, ast.Name):
+        member = ast.copy_location(ast.Attribute(value=value, attr="__str__", ctx=ast.Load()), node)
+        record_relation_access(checker, member, None)
 
 
 def record_relation_access(checker: Checker, node: ast.expr, method: str | None) -> None:

@@ -16,8 +16,8 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   `a.user.team` over `selectinload(Address.user)`), with the path to load;
 - on those items, a method or property of the model that reads such a relation on
   `self` (`o.customer_name`, a property returning `self.customer.name`;
-  `c.order_count()` returning `self.orders.count()`; also through another property), named
-  with the line it reads on;
+  `c.order_count()` returning `self.orders.count()`; also through another property, and
+  `str(o)` / `f"{o}"` through the model's `__str__`), named with the line it reads on;
 - Flask-SQLAlchemy's query property: `User.query.get(pk)`, `.filter_by(...).first()`,
   `.count()` per item, and lazy relations on the rows of `User.query...`, the class
   confirmed a SQLAlchemy model by the project index;
@@ -482,6 +482,8 @@ def _through_member(index, pending: dict[str, Any]) -> list:
         module = read.function.rsplit(".", 2)[0]  # ``module.Class.method``
         where = f"`{access}` ({module}, line {read.line})"
         used = f"{pending['var']}.{pending['attr']}"
+        if pending["attr"] == "__str__":
+            used = f"str({pending['var']})"  # ``str(s)``, ``f"{s}"``: the model's ``__str__``
         return [(f"`{used}` reads {where}, which {rest}", pending.get("group"), None)]
     return []
 
