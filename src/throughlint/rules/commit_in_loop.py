@@ -83,12 +83,14 @@ import ast
 from throughlint.diagnostics import Fix
 from throughlint.effects import Effect
 from throughlint.effects.database import (
+    DbCall,
     _driver_of,
     classify_call,
     is_engine,
     receiver_per_item,
 )
 from throughlint.fixes import offers
+from throughlint.index.facts import project_callee
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.n_plus_one_query import DB_TRIGGERS
 from throughlint.rules.through_helpers import helper_call, model_method_call, typed_by_index
@@ -249,10 +251,17 @@ def check_with(checker, node: ast.AST) -> None:
             isinstance(context, ast.Call)
             and isinstance(context.func, ast.Attribute)
             and context.func.attr == "begin"
-            and is_engine(model, context.func.value)
         ):
-            _report(checker, context, loop, f"`with {source_text(context.func)}()`")
-            return
+            what = f"`with {source_text(context.func)}()`"
+            if is_engine(model, context.func.value):
+                _report(checker, context, loop, what)
+                return
+            origin = model.resolve(context.func.value)
+            if project_callee(origin) and not origin.endswith(("()", "[]")):  # type: ignore[union-attr]
+                # ``SessionLocal.begin()``, a sessionmaker of another module: the index says
+                found = DbCall(Effect.COMMIT, "sqlalchemy", "begin", "sqlalchemy", origin=origin)  # type: ignore[arg-type]
+                _report(checker, context, loop, what, None, found)
+                return
         if (
             name is not None
             and name.startswith("sqlite3")
