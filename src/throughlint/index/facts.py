@@ -170,6 +170,7 @@ class FileFacts:
         "made",
         "module_ints",
         "output_sizes",
+        "param_reads",
         "parameters",
         "pass_costs",
         "pending",
@@ -262,6 +263,9 @@ class FileFacts:
         # module-level names bound once to an int literal (``WORKERS = 16``): pool sizes
         # read from another module (``settings.WORKERS``)
         self.module_ints: dict[str, int | None] = {}
+        # relations a function reads on a parameter (``order.items.count()`` in
+        # ``item_count(order)``): function -> [[position, name, attribute, method, line]]
+        self.param_reads: dict[str, list[list[Any]]] = {}
         self.serializer_users: dict[str, dict[str, list[Any]]] = {}
         # project callees called once per row of a cold loop over a whole table:
         # name -> that loop's subject (``index/reach.py`` shows their cold loops)
@@ -368,6 +372,7 @@ class FileFacts:
             or self.serializers
             or self.admin_models
             or self.module_ints
+            or self.param_reads
             or self.serializer_users
             or self.cpu
             or self.references
@@ -439,6 +444,7 @@ class FileFacts:
             **({"sz": self.serializers} if self.serializers else {}),
             **({"am": self.admin_models} if self.admin_models else {}),
             **({"ints": self.module_ints} if self.module_ints else {}),
+            **({"pr": self.param_reads} if self.param_reads else {}),
             **({"su": self.serializer_users} if self.serializer_users else {}),
             **({"cpu": self.cpu} if self.cpu else {}),
             **({"dbv": self.database_values} if self.database_values else {}),
@@ -1696,6 +1702,52 @@ def record_self_manager_call(checker: Checker, node: ast.AST) -> None:
         and func.value.value.id == "self"
     ):
         _self_read(checker, func.value, func.attr)
+
+
+@COLLECTOR.on(ast.Attribute)
+def record_parameter_read(checker: Checker, node: ast.AST) -> None:
+    """``order.customer`` / ``order.items.count()`` on a parameter of a function (not
+    ``self``): which of them are lazy relations is the index's to say, for a loop over
+    rows that passes each row in (``[item_count(o) for o in Order.objects.all()]``)."""
+    assert isinstance(node, ast.Attribute)
+    owner = node.value
+    if not isinstance(owner, ast.Name) or not isinstance(node.ctx, ast.Load):
+        return
+    model = checker.semantic
+    function = model.function
+    if model.function_name is None or not isinstance(
+        function, ast.FunctionDef | ast.AsyncFunctionDef
+    ):
+        return
+    binding = model.lookup(owner.id)
+    if binding is None or binding.kind is not BindingKind.PARAMETER:
+        return
+    positional = [*function.args.posonlyargs, *function.args.args]
+    position = next((at for at, arg in enumerate(positional) if arg is binding.node), None)
+    if position is None:
+        return
+    method = _parent_call(model, node) or ""
+    facts = checker.index_facts
+    key = ("param_read", model.function_name, owner.id, node.attr, method)
+    if facts is None or key in facts.seen:
+        return
+    facts.seen.add(key)
+    reads = facts.param_reads.setdefault(model.function_name, [])  # type: ignore[union-attr]
+    if len(reads) < SELF_READS_PER_METHOD:
+        reads.append([position, owner.id, node.attr, method, node.lineno])
+
+
+def _parent_call(model, node: ast.Attribute) -> str | None:
+    """``m`` when ``node`` is the receiver of ``node.m()`` (``order.items.count()``)."""
+    calls = model.memo("facts.attribute_calls")
+    function = model.function
+    if function not in calls:
+        calls[function] = {
+            id(inner.func.value): inner.func.attr
+            for inner in walk_same_function(function)
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+        }
+    return calls[function].get(id(node))
 
 
 def _accessor(function: ast.AST) -> bool:

@@ -143,6 +143,7 @@ _FACT_TABLES = (
     "serializer_users",
     "admin_models",
     "module_ints",
+    "param_reads",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -196,6 +197,8 @@ class ProjectIndex:
         self.serializer_users: dict[str, dict[str, list[Any]]] = {}
         self.admin_models: dict[str, str] = {}  # admin class -> the model it is registered for
         self.module_ints: dict[str, int | None] = {}  # ``mod.WORKERS`` -> 16
+        # function -> [[position, parameter, attribute, method, line]] read on a parameter
+        self.param_reads: dict[str, list[list[Any]]] = {}
         # path facts per function: parameters, guarded effects, guarded / argued calls
         self._paths: dict[str, dict[str, Any]] = {}
         # answers by name, asked for every pending call of a long loop: kept until the
@@ -246,6 +249,7 @@ class ProjectIndex:
         self.serializers.update(facts.get("sz", {}))
         self.admin_models.update(facts.get("am", {}))
         self.module_ints.update(facts.get("ints", {}))
+        self.param_reads.update(facts.get("pr", {}))
         users = self.serializer_users
         for serializer, uses in facts.get("su", {}).items():
             # copied on write: an overlay shares the inner tables with its index
@@ -465,6 +469,23 @@ class ProjectIndex:
                     found.append(RelationRead(attribute, method or None, line, key, relation))
                 elif depth < 2 and not method:
                     todo.append((attribute, depth + 1))
+        return found
+
+    def parameter_relations(
+        self, function: str, argument: int, model: str
+    ) -> list[tuple[str, RelationRead]]:
+        """The relations of ``model`` that ``function`` reads on the parameter its
+        positional ``argument`` fills (a row passed in; a method's ``self`` comes first):
+        (the parameter's name, the read)."""
+        key = self._function_key(function, self.param_reads)
+        position = argument + (key is not None and key.rpartition(".")[0] in self.classes)
+        found: list[tuple[str, RelationRead]] = []
+        for at, name, attribute, method, line in self.param_reads.get(key, ()) if key else ():
+            if at != position:
+                continue
+            relation = self.relation(model, attribute)
+            if relation is not None:
+                found.append((name, RelationRead(attribute, method or None, line, key, relation)))  # type: ignore[arg-type]
         return found
 
     def member_key(self, model: str, member: str, depth: int = 0) -> str | None:

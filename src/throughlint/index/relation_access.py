@@ -46,8 +46,52 @@ def relation_access(checker: Checker, node: ast.AST) -> None:
     elif isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
         if checker.semantic.resolve(node.func) == "builtins.str":
             _record_rendered(checker, node, node.args[0])
+        else:
+            record_row_call(checker, node)
+    elif isinstance(node, ast.Call):
+        record_row_call(checker, node)
     elif isinstance(node, ast.FormattedValue) and node.format_spec is None:
         _record_rendered(checker, node, node.value)
+
+
+def record_row_call(checker: Checker, node: ast.Call) -> None:
+    """``item_count(o)`` for each row ``o`` of a query: a project function that reads a
+    relation on the row it is given runs that query per row (the index knows what the
+    function reads on the parameter, ``ProjectIndex.parameter_relations``)."""
+    model = checker.semantic
+    for position, argument in enumerate(node.args[:4]):
+        if not isinstance(argument, ast.Name):
+            continue
+        loop = next(
+            (lp for lp in reversed(model.loops) if argument.id in lp.target_names and not lp.small),
+            None,
+        )
+        binding = model.lookup(argument.id)
+        if loop is None or binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
+            continue
+        callee = model.resolve(node.func)
+        if callee is None or callee.startswith("builtins.") or callee.endswith("[]"):
+            return
+        chain = iterated_query_chain(model, binding.value, custom_managers=True)
+        if chain is None or chain.rows_are_dicts or chain.loads_all:
+            continue
+        add_pending(
+            checker,
+            node,
+            "row-call",
+            callee=callee,
+            position=position,
+            text=unparse_short(node.func, 40),
+            framework=chain.framework,
+            model=chain.model,
+            var=argument.id,
+            chain=chain.text,
+            loaded=sorted(chain.loaded),
+            loads_all=False,
+            method=None,
+            group=f"{getattr(loop.node, 'lineno', 0)}:{unparse_short(node.func, 40)}",
+        )
+        return
 
 
 def _record_rendered(checker: Checker, node: ast.AST, value: ast.expr) -> None:

@@ -119,6 +119,7 @@ FACT_NAMES: dict[str, Shape] = {
     "sz": ("map", NAME, NAME),
     "am": ("map", NAME, NAME),
     "ints": ("map", NAME, None),
+    "pr": ("map", NAME, None),
     "su": ("map", NAME, ("map", NAME, ("row", NAME))),
     "m": ("list", NAME),
     "x": ("map", NAME, ("list", NAME)),

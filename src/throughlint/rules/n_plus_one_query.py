@@ -18,6 +18,8 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   `self` (`o.customer_name`, a property returning `self.customer.name`;
   `c.order_count()` returning `self.orders.count()`; also through another property, and
   `str(o)` / `f"{o}"` through the model's `__str__`), named with the line it reads on;
+- on those items, a project function (or method) given the row that reads such a relation
+  on its parameter (`item_count(o)` returning `order.items.count()`);
 - Flask-SQLAlchemy's query property: `User.query.get(pk)`, `.filter_by(...).first()`,
   `.count()` per item, and lazy relations on the rows of `User.query...`, the class
   confirmed a SQLAlchemy model by the project index;
@@ -662,6 +664,39 @@ def check_imported_statement(index, pending: dict[str, Any]) -> list:
             None,
         )
     ]
+
+
+@RULE.on_project("row-call")
+def check_row_call(index, pending: dict[str, Any]) -> list:
+    """``item_count(o)`` per row, the function reading a lazy relation on the row it is
+    given (``order.items.count()``) that the query does not load: the first such read."""
+    callee = pending["callee"]
+    if index.summary_effects(callee) & Effect.READ:
+        return []  # it queries by itself: the ``call`` check says so
+    for parameter, read in index.parameter_relations(callee, pending["position"], pending["model"]):
+        relation = read.relation
+        if relation.framework != pending["framework"]:
+            continue
+        if relation.framework == "django" and relation.many and read.method not in _MANAGER_QUERIES:
+            continue
+        if (
+            relation.framework == "sqlalchemy"
+            and index.model_kind(pending["model"]) != "sqlalchemy"
+        ):
+            continue
+        inner = {**pending, "attr": read.attribute, "method": read.method, "var": parameter}
+        message = relation_message(relation, inner)
+        if message is None:
+            continue
+        access = f"{parameter}.{read.attribute}" + (f".{read.method}()" if read.method else "")
+        head, _, rest = message.partition(f"`{access}` ")
+        if head or not rest:
+            continue
+        module = read.function.rsplit(".", 1)[0]
+        used = f"{pending['text']}({pending['var']})"
+        where = f"`{access}` ({module}, line {read.line})"
+        return [(f"`{used}` reads {where}, which {rest}", pending["group"], None)]
+    return []
 
 
 def _manager_loads(index, pending: dict[str, Any]) -> bool:
