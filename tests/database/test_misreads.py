@@ -1104,3 +1104,50 @@ GROUPS = {
 @pytest.mark.parametrize("source", GROUPS.values(), ids=GROUPS.keys())
 def test_statements_per_group(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/ops.py": source})
+
+
+# a model method with its own ``atomic`` block, called on items the walk cannot type
+# (round 21's audit of new7: wagtail's ``state.cancel()`` in an ``@transaction.atomic``
+# ``deactivate()``, and ``copy_for_translation()`` under ``with transaction.atomic():``)
+TASK_MODEL = """
+    from django.db import models, transaction
+
+
+    class TaskState(models.Model):
+        status = models.CharField(max_length=10)
+
+        @transaction.atomic
+        def cancel_state(self, user=None):
+            self.status = "cancelled"
+            self.save()
+"""
+METHOD_SAVEPOINTS = {
+    "method-per-item-commits": """
+        def cancel_all(states):
+            for state in states:
+                state.cancel_state()  # expect: TL103
+        """,
+    "method-inside-an-atomic-function": """
+        from django.db import transaction
+
+        @transaction.atomic
+        def cancel_all(states):
+            for state in states:
+                state.cancel_state()
+        """,
+    "method-inside-an-atomic-block": """
+        from django.db import transaction
+
+        def cancel_all(states):
+            with transaction.atomic():
+                for state in states:
+                    state.cancel_state()
+        """,
+}
+
+
+@pytest.mark.parametrize("source", METHOD_SAVEPOINTS.values(), ids=METHOD_SAVEPOINTS.keys())
+def test_method_savepoints(run_cli, tmp_path, source):
+    files = {"app/models.py": TASK_MODEL, "app/ops.py": source}
+    found = _check(run_cli, tmp_path, files, codes=("TL103",))
+    assert all(item["path"].endswith("ops.py") for item in found)

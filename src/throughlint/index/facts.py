@@ -1588,6 +1588,8 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
             evidence["origin"] = origin.name
     if not checker.settings.heuristics:
         evidence["typed_only"] = "1"  # ``heuristics = false``: name-only answers are off
+    if _in_atomic(model):
+        evidence["atomic"] = "1"  # its ``atomic`` blocks nest in the caller's: savepoints
     add_pending(
         checker,
         node,
