@@ -1151,3 +1151,51 @@ def test_method_savepoints(run_cli, tmp_path, source):
     files = {"app/models.py": TASK_MODEL, "app/ops.py": source}
     found = _check(run_cli, tmp_path, files, codes=("TL103",))
     assert all(item["path"].endswith("ops.py") for item in found)
+
+
+# the body of a search that acts on its match and returns (round 21's audit of new7:
+# pretix's ticket generation and payment change): it runs once per run of the loop
+MATCHES = {
+    "queryset-iterated-in-the-match-block": """
+        from app.models import Setting
+
+        def regenerate(providers, chosen):
+            for provider in providers:
+                if provider.name == chosen:
+                    for setting in Setting.objects.filter(key=chosen):
+                        print(setting)
+                    return provider
+            return None
+        """,
+    "match-block-that-returns-on-every-arm": """
+        from app.models import Setting
+
+        def change(providers, chosen, strict):
+            for provider in providers:
+                if provider.name == chosen:
+                    setting = Setting.objects.create(key=chosen)
+                    if setting.pk:
+                        return setting
+                    elif strict:
+                        raise ValueError(chosen)
+                    else:
+                        return None
+            return None
+        """,
+    "near-miss-an-arm-that-falls-through": """
+        from app.models import Setting
+
+        def change(providers, chosen):
+            for provider in providers:
+                if provider.name == chosen:
+                    setting = Setting.objects.create(key=chosen)  # expect: TL102
+                    if setting.pk:
+                        return setting
+            return None
+        """,
+}
+
+
+@pytest.mark.parametrize("source", MATCHES.values(), ids=MATCHES.keys())
+def test_match_blocks_run_once(run_cli, tmp_path, source):
+    _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})

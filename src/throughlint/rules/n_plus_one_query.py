@@ -450,8 +450,11 @@ def _evaluated_queryset(checker, iterable: ast.expr, loop: Loop) -> None:
     if not isinstance(iterable, ast.Call):
         return
     found = classify_call(checker.semantic, iterable, checker.settings)
-    if found is not None and found.framework == "django" and found.lazy:
-        _report(checker, iterable, loop, found)
+    if found is None or found.framework != "django" or not found.lazy:
+        return
+    if is_batch_loop(loop) or runs_once(checker.semantic, loop):
+        return  # a retry, a batch, an exit block (``if match: ...; return``): not per item
+    _report(checker, iterable, loop, found)
 
 
 _MANAGER_QUERIES = DJANGO_LAZY | DJANGO_READ

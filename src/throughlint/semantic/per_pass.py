@@ -216,8 +216,7 @@ def _once_step(
                 # the exit first: ``child in block`` scans the block, and asked for every
                 # statement of a long loop body it would cost the square of its length
                 if (
-                    isinstance(last, (ast.Return, ast.Raise))
-                    or (isinstance(last, ast.Break) and not inner_loop)
+                    _returns(last) or (isinstance(last, ast.Break) and not inner_loop)
                 ) and child in block:  # AST nodes compare by identity
                     return inner_loop, True
             if isinstance(parent, ast.If) and child in parent.body and is_batch_test(parent.test):
@@ -556,10 +555,19 @@ def on_exit_path(loop: Loop, target: ast.AST) -> bool:
             if child not in block:  # AST nodes compare by identity
                 continue
             last = block[-1]
-            if isinstance(last, (ast.Return, ast.Raise)) or (
-                isinstance(last, ast.Break) and leaves_loop
-            ):
+            if _returns(last) or (isinstance(last, ast.Break) and leaves_loop):
                 return True
+    return False
+
+
+def _returns(statement: ast.stmt, depth: int = 0) -> bool:
+    """``statement`` leaves the function on every path: a ``return`` or ``raise``, or an
+    ``if`` / ``else`` chain each of whose arms ends in one (``if ok: return redirect(...)
+    else: return self.get(...)``)."""
+    if isinstance(statement, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(statement, ast.If) and statement.orelse and depth < 8:
+        return _returns(statement.body[-1], depth + 1) and _returns(statement.orelse[-1], depth + 1)
     return False
 
 
