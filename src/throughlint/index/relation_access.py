@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 CODE = "TL101"
 
 
+def item_loop(model, variable: str) -> Loop | None:
+    """The innermost loop (not a small literal one) whose target binds ``variable``."""
+    return next(
+        (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
+        None,
+    )
+
+
 def relation_access(checker: Checker, node: ast.AST) -> None:
     """The collector's handler: ``item.attr`` read, or ``item.attr.method()`` called, in
     a loop of a file linted for TL101."""
@@ -62,10 +70,7 @@ def record_row_call(checker: Checker, node: ast.Call) -> None:
     for position, argument in enumerate(node.args[:4]):
         if not isinstance(argument, ast.Name):
             continue
-        loop = next(
-            (lp for lp in reversed(model.loops) if argument.id in lp.target_names and not lp.small),
-            None,
-        )
+        loop = item_loop(model, argument.id)
         binding = model.lookup(argument.id)
         if loop is None or binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
             continue
@@ -109,10 +114,7 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         return
     model = checker.semantic
     variable = node.value.id
-    loop = next(
-        (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
-        None,
-    )
+    loop = item_loop(model, variable)
     if loop is None or checker.index_facts is None:
         return
     key = (id(loop.node), variable, node.attr, method)
@@ -205,10 +207,7 @@ def record_hop_access(checker: Checker, node: ast.expr, method: str | None) -> N
         return
     model = checker.semantic
     variable, via = node.value.value.id, node.value.attr
-    loop = next(
-        (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
-        None,
-    )
+    loop = item_loop(model, variable)
     facts = checker.index_facts
     if loop is None or facts is None:
         return

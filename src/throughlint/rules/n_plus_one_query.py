@@ -467,28 +467,39 @@ def _through_member(index, pending: dict[str, Any]) -> list:
     member = index.member_key(pending["model"], pending["attr"])
     if member is None or index.summary_effects(member) & Effect.READ:
         return []  # no method of the model; or it queries itself: the ``method`` check's
-    for read in index.relations_read(pending["model"], pending["attr"]):
+    used = f"{pending['var']}.{pending['attr']}"
+    if pending["attr"] == "__str__":
+        used = f"str({pending['var']})"  # ``str(s)``, ``f"{s}"``: the model's ``__str__``
+    reads = [("self", read) for read in index.relations_read(pending["model"], pending["attr"])]
+    return _first_read(index, pending, reads, used)
+
+
+def _first_read(index, pending: dict[str, Any], reads: list[tuple[str, Any]], used: str) -> list:
+    """The finding for the first of ``reads`` (a relation read on ``self`` or on a
+    parameter, by a member or a function that ``used`` runs per row) that queries for the
+    rows of ``pending``: "`o.label` reads `self.customer` (shop.models, line 30), which
+    runs a query for every item of ..."; none when every read is loaded or no query."""
+    for holder, read in reads:
         relation = read.relation
+        if relation.framework != pending["framework"]:
+            continue
         if relation.framework == "django" and relation.many and read.method not in _MANAGER_QUERIES:
             continue  # ``self.tags.names()``, ``self.tags`` alone: no query the manager runs
-        framework = relation.framework
-        if framework != pending["framework"]:
+        if (
+            relation.framework == "sqlalchemy"
+            and index.model_kind(pending["model"]) != "sqlalchemy"
+        ):
             continue
-        if framework == "sqlalchemy" and index.model_kind(pending["model"]) != framework:
-            continue
-        inner = {**pending, "attr": read.attribute, "method": read.method, "var": "self"}
+        inner = {**pending, "attr": read.attribute, "method": read.method, "var": holder}
         message = relation_message(relation, inner)
         if message is None:
             continue
-        access = f"self.{read.attribute}" + (f".{read.method}()" if read.method else "")
+        access = f"{holder}.{read.attribute}" + (f".{read.method}()" if read.method else "")
         head, _, rest = message.partition(f"`{access}` ")
         if head or not rest:
             continue
-        module = read.function.rsplit(".", 2)[0]  # ``module.Class.method``
+        module = read.function.rsplit(".", 2 if holder == "self" else 1)[0]
         where = f"`{access}` ({module}, line {read.line})"
-        used = f"{pending['var']}.{pending['attr']}"
-        if pending["attr"] == "__str__":
-            used = f"str({pending['var']})"  # ``str(s)``, ``f"{s}"``: the model's ``__str__``
         return [(f"`{used}` reads {where}, which {rest}", pending.get("group"), None)]
     return []
 
@@ -676,30 +687,8 @@ def check_row_call(index, pending: dict[str, Any]) -> list:
     callee = pending["callee"]
     if index.summary_effects(callee) & Effect.READ:
         return []  # it queries by itself: the ``call`` check says so
-    for parameter, read in index.parameter_relations(callee, pending["position"], pending["model"]):
-        relation = read.relation
-        if relation.framework != pending["framework"]:
-            continue
-        if relation.framework == "django" and relation.many and read.method not in _MANAGER_QUERIES:
-            continue
-        if (
-            relation.framework == "sqlalchemy"
-            and index.model_kind(pending["model"]) != "sqlalchemy"
-        ):
-            continue
-        inner = {**pending, "attr": read.attribute, "method": read.method, "var": parameter}
-        message = relation_message(relation, inner)
-        if message is None:
-            continue
-        access = f"{parameter}.{read.attribute}" + (f".{read.method}()" if read.method else "")
-        head, _, rest = message.partition(f"`{access}` ")
-        if head or not rest:
-            continue
-        module = read.function.rsplit(".", 1)[0]
-        used = f"{pending['text']}({pending['var']})"
-        where = f"`{access}` ({module}, line {read.line})"
-        return [(f"`{used}` reads {where}, which {rest}", pending["group"], None)]
-    return []
+    reads = index.parameter_relations(callee, pending["position"], pending["model"])
+    return _first_read(index, pending, reads, f"{pending['text']}({pending['var']})")
 
 
 def _manager_loads(index, pending: dict[str, Any]) -> bool:
