@@ -119,7 +119,11 @@ def test_sort_priority_and_top(tl, tmp_path):
 
 
 POOLS = """\
+import threading
 from concurrent.futures import ThreadPoolExecutor
+
+_lock = threading.Lock()
+_seen = {}
 
 
 def spawn(groups):
@@ -127,12 +131,20 @@ def spawn(groups):
         ThreadPoolExecutor(0).submit(print, group)
 
 
+def mark(groups):
+    for group in groups:
+        with _lock:
+            _seen[group] = True
+
+
 def morning(groups):
     spawn(groups)  # a constant list here would make the input constant (held back)
+    mark(groups)
 
 
 def evening(groups):
     spawn(groups)  # a constant list here would make the input constant (held back)
+    mark(groups)
 """
 
 
@@ -144,14 +156,15 @@ def test_callers_count_only_when_an_index_rule_ran(tl, tmp_path):
         completed = tl("--no-cache", "--format", "json", *selection, "svc/pools.py")
         return [d["priority"] for d in findings(completed)]
 
-    # two callers, from the index (TL1xx, TL203, TL401)
+    # two callers, from the index (TL1xx, TL202, TL203, TL401, TL402)
     assert priority_of_spawn("--select", "TL203") == [20 + 10]
-    assert priority_of_spawn("--select", "TL202") == [20]  # no index rule: not counted
-    report = tl("report", "--no-cache", "--format", "json", "--select", "TL202", "svc")
+    assert priority_of_spawn("--select", "TL202") == [20 + 10]
+    assert priority_of_spawn("--select", "TL301") == [20]  # no index rule: not counted
+    report = tl("report", "--no-cache", "--format", "json", "--select", "TL301", "svc")
     document = json.loads(report.stdout)
     assert document["call_sites_from"] == "none"
     assert all(spot["call_sites"] == 0 for spot in document["hot_spots"])
-    table = tl("report", "--no-cache", "--select", "TL202", "svc")
+    table = tl("report", "--no-cache", "--select", "TL301", "svc")
     assert "callers not counted: no rule that builds the project index" in table.stdout
 
 
