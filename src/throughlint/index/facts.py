@@ -1612,6 +1612,24 @@ _COMMON_METHODS = frozenset(
 )  # fmt: skip
 
 
+def _loaded_through_alias(model, name: str, manager: str) -> bool:
+    """``name`` is bound to ``row.attr`` for a row of a loop over a query that loads
+    ``attr__manager`` (``item = cp.item`` with ``prefetch_related("item__addons")``)."""
+    binding = model.lookup(name)
+    if binding is None or binding.kind is not BindingKind.ASSIGNMENT:
+        return False
+    value = binding.value
+    if not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)):
+        return False
+    row = model.lookup(value.value.id)
+    if row is None or row.kind is not BindingKind.LOOP_VARIABLE:
+        return False
+    path = f"{value.attr}__{manager}"
+    return any(
+        loaded == path or loaded.startswith(f"{path}__") for loaded in prefetched(model, row.value)
+    )
+
+
 _OBJECT_LISTS = ("object_list", "page_obj")
 
 
@@ -1649,6 +1667,8 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
     while isinstance(receiver, (ast.Call, ast.Attribute)):
         receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
     source = loader = None
+    if isinstance(receiver, ast.Name) and _loaded_through_alias(model, receiver.id, found.attr):
+        return  # ``item = cp.item`` over rows that prefetch ``item__addons``: the cache
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
         if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
