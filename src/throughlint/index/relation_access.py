@@ -18,7 +18,7 @@ from throughlint.index.pending import add_pending
 from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop
 from throughlint.semantic.queries import QueryChain, helper_query, iterated_query_chain
-from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.scope import Binding, BindingKind
 
 if TYPE_CHECKING:
     from throughlint.checker import Checker
@@ -32,6 +32,27 @@ def item_loop(model, variable: str) -> Loop | None:
         (lp for lp in reversed(model.loops) if variable in lp.target_names and not lp.small),
         None,
     )
+
+
+def _first_read(
+    checker: Checker, variable: str, path: str, method: str | None
+) -> tuple[Loop, Binding] | None:
+    """The per-item loop binding ``variable`` and its binding, the first time ``path``
+    (``customer``, ``customer.region``) is read on it there with ``method``; None after
+    that, or for a name that is no loop's item."""
+    model = checker.semantic
+    loop = item_loop(model, variable)
+    facts = checker.index_facts
+    if loop is None or facts is None:
+        return None
+    key = (id(loop.node), variable, path, method)
+    if key in facts.seen:
+        return None
+    facts.seen.add(key)
+    binding = model.lookup(variable)
+    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
+        return None
+    return loop, binding
 
 
 def relation_access(checker: Checker, node: ast.AST) -> None:
@@ -114,17 +135,10 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         return
     model = checker.semantic
     variable = node.value.id
-    loop = item_loop(model, variable)
-    if loop is None or checker.index_facts is None:
+    found = _first_read(checker, variable, node.attr, method)
+    if found is None:
         return
-    key = (id(loop.node), variable, node.attr, method)
-    facts = checker.index_facts
-    if key in facts.seen:
-        return
-    facts.seen.add(key)
-    binding = model.lookup(variable)
-    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
-        return
+    loop, binding = found
     # a custom manager (``Order.active.all()``) counts: the index says whether the class
     # is a Django model with that relation
     chain = iterated_query_chain(model, binding.value, custom_managers=True)
@@ -147,7 +161,7 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         framework=chain.framework,
         model=chain.model,
         **({"source": source} if source else {}),
-        **({"manager": chain.manager} if chain.manager != "objects" or not source else {}),
+        **({} if source else {"manager": chain.manager}),
         attr=node.attr,
         method=method,
         var=variable,
@@ -207,17 +221,10 @@ def record_hop_access(checker: Checker, node: ast.expr, method: str | None) -> N
         return
     model = checker.semantic
     variable, via = node.value.value.id, node.value.attr
-    loop = item_loop(model, variable)
-    facts = checker.index_facts
-    if loop is None or facts is None:
+    found = _first_read(checker, variable, f"{via}.{node.attr}", method)
+    if found is None:
         return
-    key = (id(loop.node), variable, f"{via}.{node.attr}", method)
-    if key in facts.seen:
-        return
-    facts.seen.add(key)
-    binding = model.lookup(variable)
-    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
-        return
+    loop, binding = found
     chain = iterated_query_chain(model, binding.value, custom_managers=True)
     if chain is None or chain.rows_are_dicts or chain.loads_all:
         return
