@@ -29,6 +29,10 @@ STORE = """
         def owners(self, ids):
             return [self.store.query(Owner).get(i) for i in ids]  # {query}
 
+        def forget(self, ids):
+            for i in ids:
+                self.store.query(Owner).filter(Owner.id == i).delete()  # {delete}
+
 
     def flush_each(target, rows):
         for row in rows:
@@ -131,19 +135,21 @@ HANDLER_CALLERS = (
 )
 
 CASES = {
-    "bad-sqlite-connections-passed": (SQLITE_CALLERS, "expect: TL103", ""),
-    "bad-sessions-passed": (SESSION_CALLERS, "expect: TL103", "expect: TL101"),
-    "near-miss-own-class-with-commit": (GIT_CALLERS, "", ""),
-    "near-miss-one-site-passes-something-else": (MIXED_CALLERS, "", ""),
-    "near-miss-handed-on-in-a-table": (HANDLER_CALLERS, "", ""),
+    "bad-sqlite-connections-passed": (SQLITE_CALLERS, "expect: TL103", "", ""),
+    "bad-sessions-passed": (SESSION_CALLERS, "expect: TL103", "expect: TL101", "expect: TL102"),
+    "near-miss-own-class-with-commit": (GIT_CALLERS, "", "", ""),
+    "near-miss-one-site-passes-something-else": (MIXED_CALLERS, "", "", ""),
+    "near-miss-handed-on-in-a-table": (HANDLER_CALLERS, "", "", ""),
 }
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_receivers_typed_by_what_the_callers_pass(run_cli, tmp_path, case):
-    callers, commit, query = case
+    callers, commit, query, delete = case
     files = {
-        "app/journal.py": STORE.replace("{commit}", commit).replace("{query}", query),
+        "app/journal.py": STORE.replace("{commit}", commit)
+        .replace("{query}", query)
+        .replace("{delete}", delete),
         "app/jobs.py": callers,
         "app/other.py": OTHER_JOURNAL,
     }

@@ -487,6 +487,8 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
         origin = _project_value(model, call)
         if not origin and not (result.named and name_tier(settings)):
             origin = _parameter_value(model, call)  # else the name tier reports it as before
+        if not origin and isinstance(call.func, ast.Attribute) and call.func.attr == "query":
+            origin = query_entity_origin(model, call)  # ``self.db.query(User)``
         if origin:
             result = replace(result, origin=origin)
         elif not (result.named and name_tier(settings)):
@@ -495,6 +497,7 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
         result is not None
         and (result.framework != "django" or result.method in ("save", "delete"))
         and not isinstance(call.func, ast.Name)
+        and not (result.method == "execute" and result.api.endswith(_QUERY_DML_APIS))
     ):
         result = replace(result, api=f"{unparse_short(call.func, 40)}()")
     last["call"], last["result"] = call, result
@@ -744,6 +747,12 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         return None
     method = func.attr
     receiver_node = func.value
+    if method in _QUERY_DML:
+        root = _query_root(receiver_node)
+        if root is not None:
+            return _query_dml(model, root, method)
+    elif method == "query" and id(call) in _unrun_roots(model):
+        return None  # the chain's own ``delete()`` / ``update()`` runs, or nothing here
     receiver = model.resolve(receiver_node)
     if model.own_class(receiver) is not None or _own_manager(model, receiver):
         return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
@@ -810,6 +819,93 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
 
 
 HEURISTIC = "heuristic"
+
+# --- the legacy Query API's bulk statements ---------------------------------------------
+
+# ``session.query(User).filter(...).delete()`` / ``.update({...})``: one DELETE / UPDATE,
+# run at once (not buffered in the unit of work, as ``session.delete(obj)`` is)
+_QUERY_DML = frozenset({"delete", "update"})
+_QUERY_DML_APIS = ("...delete()", "...update()")
+
+
+def _query_root(node: ast.expr) -> ast.Call | None:
+    """The ``x.query(...)`` call a chain of method calls starts from
+    (``x.query(User).filter(...).order_by(...)`` -> ``x.query(User)``), else None."""
+    for _ in range(12):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            return None
+        if node.func.attr == "query":
+            return node
+        node = node.func.value
+    return None
+
+
+def _query_dml(model: SemanticModel, root: ast.Call, method: str) -> DbCall | None:
+    """The bulk DELETE / UPDATE of a query chain: typed when the session is; else for
+    the index to type, by what the callers pass (a parameter) or by the entity the query
+    names (a mapped class)."""
+    found = DbCall(
+        Effect.WRITE,
+        "sqlalchemy",
+        "execute",
+        "sqlalchemy",
+        verb=method.upper(),
+        api=f"{unparse_short(root, 40)}...{method}()",
+    )
+    session = model.resolve(root.func.value)  # type: ignore[attr-defined]
+    if model.own_class(session) is not None:
+        return None
+    if _is_sqlalchemy(session):
+        return found
+    origin = _parameter_value(model, root) or query_entity_origin(model, root)
+    if not origin:
+        return None
+    return replace(found, confidence=HEURISTIC, origin=origin, named=False)
+
+
+def query_entity_origin(model: SemanticModel, call: ast.Call) -> str:
+    """``x.query(User, ...)`` of any receiver: ``app.models.User.query``, the model's
+    query as the project index spells it. A session is the only receiver whose
+    ``query()`` takes a mapped class: the index confirms the class is one
+    (``ProjectIndex.database_value``). Else ""."""
+    if not call.args or not isinstance(call.args[0], (ast.Name, ast.Attribute)):
+        return ""
+    entity = model.resolve(call.args[0])
+    if entity is None or "." not in entity or entity.endswith(("()", "[]")):
+        return ""
+    if not entity.rsplit(".", 1)[-1][:1].isupper():
+        return ""
+    return f"{entity}.query"
+
+
+# what turns a query into part of another statement, run by nothing here
+_QUERY_BUILDERS = frozenset(
+    {"subquery", "cte", "exists", "scalar_subquery", "as_scalar", "label", "statement",
+     "selectable", "correlate"}
+)  # fmt: skip
+
+
+def _unrun_roots(model: SemanticModel) -> frozenset[int]:
+    """The ``query()`` calls of the statement being visited that run no query of their
+    own: they start a bulk DELETE / UPDATE chain (the statement is that call's), or one
+    that builds a subquery (``session.query(Tag.id).filter(...).subquery()``).
+    Remembered per statement."""
+    if not model.node_stack:
+        return frozenset()
+    statement = model.node_stack[-1]
+    memo = model.memo("unrun_query_roots")
+    found = memo.get(id(statement))
+    if found is None or found[0] is not statement:
+        roots = frozenset(
+            id(root)
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Attribute)
+            and (node.attr in _QUERY_DML or node.attr in _QUERY_BUILDERS)
+            and (root := _query_root(node.value)) is not None
+        )
+        found = memo[id(statement)] = (statement, roots)
+    return found[1]
+
 
 # methods of a SQLAlchemy session that a receiver of any name is asked about, when the
 # project index can type it (``self.store.query(User)``, ``self.store`` bound from a

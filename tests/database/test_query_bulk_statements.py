@@ -1,0 +1,188 @@
+"""The legacy Query API's bulk statements: ``session.query(Package).filter(...).delete()``
+and ``.update({...})`` run one DELETE / UPDATE at once (not buffered in the unit of work
+as ``session.delete(obj)`` is), so one per item is a write per item (TL102), not a read.
+A receiver of any name counts when its ``query()`` is given a class the project index
+finds mapped (pypicloud's ``self.db = self.dbmaker()``). Near misses: one statement for
+all items, a query that only builds a subquery, a plain class given to another object's
+``query()``, a dict's ``update()``, and a user's own ``Session``. Run through the real CLI."""
+
+from __future__ import annotations
+
+from tests.support.cli_projects import (
+    findings_by_function,
+    lint_json,
+    run_module_cli,
+    write_project,
+)
+
+MODELS = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Package(Base):
+    __tablename__ = "packages"
+    id = Column(Integer, primary_key=True)
+    filename = Column(String)
+
+
+class Plugin:
+    def __init__(self, name):
+        self.name = name
+"""
+
+CACHE = """\
+from sqlalchemy.orm import Session
+
+from app.models import Package
+
+
+def drop_each_typed(engine, stale):
+    session = Session(engine)
+    for pkg in stale:
+        session.query(Package).filter(Package.filename == pkg.filename).delete()
+    session.commit()
+
+
+def rename_each_typed(engine, stale):
+    session = Session(engine)
+    for pkg in stale:
+        session.query(Package).filter(Package.id == pkg.id).update({"filename": pkg.new})
+    session.commit()
+
+
+def drop_all_at_once(engine, stale):
+    session = Session(engine)
+    names = [pkg.filename for pkg in stale]
+    session.query(Package).filter(Package.filename.in_(names)).delete(
+        synchronize_session=False
+    )
+    session.commit()
+
+
+def subquery_each(engine, names):
+    session = Session(engine)
+    joins = []
+    for name in names:
+        joins.append(session.query(Package.id).filter(Package.filename == name).subquery())
+    return joins
+
+
+def first_each(engine, names):
+    session = Session(engine)
+    for name in names:
+        print(session.query(Package).filter(Package.filename == name).first())
+"""
+
+STORE = """\
+from app.models import Package, Plugin
+
+
+class SQLCache:
+    def __init__(self, dbmaker):
+        self.dbmaker = dbmaker
+        self.db = self.dbmaker()
+        self.registry = Registry()
+        self.counts = {}
+
+    def prune(self, stale):
+        for pkg in stale:
+            self.db.query(Package).filter(
+                Package.filename == pkg.filename
+            ).delete(synchronize_session=False)
+
+    def lookup(self, names):
+        return [self.db.query(Package).filter_by(filename=n).first() for n in names]
+
+    def unregister(self, names):
+        for name in names:
+            self.registry.query(Plugin).filter(name).delete()
+
+    def tally(self, names):
+        for name in names:
+            self.counts.update({name: 1})
+
+
+class Registry:
+    def __init__(self):
+        self.items = []
+
+    def query(self, kind):
+        return self
+
+    def filter(self, name):
+        return self
+
+    def delete(self):
+        self.items.clear()
+"""
+
+OWN_SESSION = """\
+from app.models import Package
+
+
+class Session:
+    def __init__(self):
+        self.log = []
+
+    def query(self, kind):
+        return self
+
+    def filter(self, *conditions):
+        return self
+
+    def delete(self):
+        self.log.append("delete")
+
+
+def drop_each_own(stale):
+    session = Session()
+    for pkg in stale:
+        session.query(Package).filter(Package.filename == pkg.filename).delete()
+"""
+
+
+def _lint(tmp_path, name: str, source: str) -> dict[str, dict]:
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/models.py": MODELS, f"app/{name}.py": source},
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL101,TL102", "--show-all")
+    return findings_by_function(report, source, f"{name}.py")
+
+
+def test_bulk_statements_per_item(tmp_path):
+    found = _lint(tmp_path, "cache", CACHE)
+    assert found["drop_each_typed"]["code"] == "TL102"
+    assert "runs a DELETE on every pass" in found["drop_each_typed"]["message"]
+    assert found["rename_each_typed"]["code"] == "TL102"
+    assert "runs an UPDATE on every pass" in found["rename_each_typed"]["message"]
+    assert "drop_all_at_once" not in found
+    assert "subquery_each" not in found  # builds a statement: runs nothing per name
+    assert found["first_each"]["code"] == "TL101"
+
+
+def test_any_receiver_given_a_mapped_class(tmp_path):
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/models.py": MODELS, "app/store.py": STORE},
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL101,TL102", "--show-all")
+    lines = {
+        (d["code"], d["line"]) for d in report["diagnostics"] if d["path"].endswith("store.py")
+    }
+    source = STORE.splitlines()
+    prune = source.index("            self.db.query(Package).filter(") + 1
+    lookup = next(n for n, text in enumerate(source, 1) if "filter_by(filename=n)" in text)
+    assert ("TL102", prune) in lines
+    assert ("TL101", prune) not in lines  # the query() is the DELETE's, not a read
+    assert ("TL101", lookup) in lines
+    unregister = next(n for n, text in enumerate(source, 1) if "registry.query" in text)
+    tally = next(n for n, text in enumerate(source, 1) if "counts.update" in text)
+    assert not {line for _, line in lines} & {unregister, tally}
+
+
+def test_users_own_session(tmp_path):
+    assert _lint(tmp_path, "own", OWN_SESSION) == {}
