@@ -127,7 +127,7 @@ def loop_input_of(model: SemanticModel, loop: Loop, settings: Settings) -> str:
     """What ``loop`` iterates, for ranking: "query", "unbounded" or ""."""
     from throughlint.semantic.loops import LoopKind
 
-    if loop.kind is LoopKind.WHILE:
+    if loop.kind is LoopKind.WHILE and loop.iter is None:
         return UNBOUNDED
     iterable = unwrap_iterable(model, loop.iter)
     if iterable is None:

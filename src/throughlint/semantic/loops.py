@@ -80,7 +80,56 @@ def attempt_loop(loop: Loop) -> bool:
 
 
 def while_loop(node: ast.While) -> Loop:
-    return Loop(node, LoopKind.WHILE, None, None, False, frozenset())
+    """A ``while`` loop; one that drains a collection an item per pass (``while
+    self._dirty: name = self._dirty.pop()``) goes over that collection's items, as a
+    ``for`` loop would: its ``iter`` is the collection and its ``target`` the item."""
+    drained = drained_item(node)
+    if drained is None:
+        return Loop(node, LoopKind.WHILE, None, None, False, frozenset())
+    collection, target = drained
+    return Loop(node, LoopKind.WHILE, collection, target, False, frozenset(target_names(target)))
+
+
+# what takes one item off a collection: ``stack.pop()``, ``todo.popleft()``
+_TAKE_ONE = frozenset({"pop", "popleft", "popitem"})
+
+
+def drained_item(node: ast.While) -> tuple[ast.expr, ast.expr] | None:
+    """``while todo: item = todo.pop()`` (also ``len(todo)``, ``heapq.heappop(todo)``,
+    the take first in the body or first in its ``try``): the collection and the item's
+    target; None for any other ``while`` loop."""
+    test = node.test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        test = test.left  # ``len(todo) > 0``
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "len":
+        test = test.args[0] if len(test.args) == 1 else test
+    if not isinstance(test, (ast.Name, ast.Attribute)):
+        return None
+    first = node.body[0] if node.body else None
+    if isinstance(first, ast.Try) and first.body:
+        first = first.body[0]
+    if not isinstance(first, ast.Assign) or len(first.targets) != 1:
+        return None
+    taken = first.value
+    if not isinstance(taken, ast.Call):
+        return None
+    func = taken.func
+    if isinstance(func, ast.Attribute) and func.attr in _TAKE_ONE:
+        source = func.value
+    elif dotted_call(func) == "heapq.heappop" and taken.args:
+        source = taken.args[0]
+    else:
+        return None
+    if ast.dump(source) != ast.dump(test):
+        return None
+    return test, first.targets[0]
+
+
+def dotted_call(func: ast.expr) -> str:
+    """``heapq.heappop`` for that spelling of a call's function, else ""."""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return ""
 
 
 def is_small_iterable(iterable: ast.expr, small_loop_max: int) -> bool:

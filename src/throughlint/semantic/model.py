@@ -92,9 +92,10 @@ class SemanticModel:
 
     def hot_loop(self, include_while: bool = False) -> Loop | None:
         """The innermost enclosing loop that repeats per item (small literal loops and,
-        unless asked, ``while`` loops do not count); None outside such loops."""
+        unless asked, ``while`` loops do not count, but for one that drains a collection
+        an item per pass); None outside such loops."""
         for loop in reversed(self.frame.loops):
-            if loop.small or (loop.is_while and not include_while):
+            if loop.small or (loop.is_while and loop.iter is None and not include_while):
                 continue
             return loop
         return None

@@ -1,0 +1,78 @@
+"""A ``while`` loop that drains a collection an item per pass (``while self._dirty: name
+= self._dirty.pop()``, a work list, a heap) goes over the collection's items as a ``for``
+loop does: a query, a write or a request in it is per item (django-celery-beat's
+``sync``, treebeard's ``load_bulk``). Near misses: a loop that takes a slice per pass, a
+loop whose test is not the collection it takes from, a plain ``while`` loop. Run through
+the real CLI."""
+
+from __future__ import annotations
+
+from tests.support.cli_projects import (
+    findings_by_function,
+    lint_json,
+    run_module_cli,
+    write_project,
+)
+
+SOURCE = """\
+import heapq
+import sqlite3
+
+import requests
+
+DB = sqlite3.connect("app.db")
+
+
+def load_each(ids):
+    todo = list(ids)
+    while todo:
+        pk = todo.pop()
+        print(DB.execute("SELECT name FROM t WHERE id = ?", (pk,)).fetchone())
+
+
+def post_each(pending):
+    while pending:
+        try:
+            message = pending.popleft()
+        except IndexError:
+            break
+        requests.post("https://example.com/hook", json=message)
+
+
+def by_priority(heap):
+    while len(heap) > 0:
+        _, pk = heapq.heappop(heap)
+        DB.execute("UPDATE t SET done = 1 WHERE id = ?", (pk,))
+
+
+def load_in_slices(ids):
+    todo = list(ids)
+    while todo:
+        chunk, todo = todo[:100], todo[100:]
+        marks = ",".join("?" * len(chunk))
+        print(DB.execute(f"SELECT name FROM t WHERE id IN ({marks})", chunk).fetchall())
+
+
+def take_from_another(running, jobs):
+    while running:
+        pk = jobs.pop()
+        print(DB.execute("SELECT name FROM t WHERE id = ?", (pk,)).fetchone())
+
+
+def poll(ids):
+    while True:
+        print(DB.execute("SELECT count(*) FROM t").fetchone())
+"""
+
+
+def test_drain_loops(tmp_path):
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/jobs.py": SOURCE})
+    report = lint_json(run_module_cli, root, "--select", "TL101,TL102,TL401", "--show-all")
+    found = findings_by_function(report, SOURCE, "jobs.py")
+    assert found["load_each"]["code"] == "TL101"
+    assert "loop over `todo`" in found["load_each"]["message"]
+    assert found["post_each"]["code"] == "TL401"
+    assert found["by_priority"]["code"] == "TL102"
+    assert "load_in_slices" not in found
+    assert "take_from_another" not in found
+    assert "poll" not in found
