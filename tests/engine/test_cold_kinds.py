@@ -81,6 +81,8 @@ COLD_NAMES = {
     "create_app": "cold: start-up registration",
     "lifespan": "cold: start-up registration",
     "on_shutdown": "cold: start-up registration",
+    "init_users": "cold: start-up registration",  # an application's start-up step
+    "initialize": "cold: start-up registration",
 }
 
 
@@ -100,6 +102,7 @@ def test_functions_cold_by_name_are_held_back(run_cli, tmp_path, name):
     [
         *("registered_users", "register_blocks", "migrated_count", "setups_for_user"),
         *("sync_installs", "shutdown_instances", "lifespan_of_token"),
+        *("initial_orders", "reinit_users", "initials"),
     ],
 )
 def test_near_miss_names_are_shown(run_cli, tmp_path, name):

@@ -79,6 +79,8 @@ _REGISTRATION_NAMES = frozenset({"setup", "register", "autodiscover", "create_ap
 _REGISTRATION_NAMES |= {"lifespan", "startup", "shutdown", "on_startup", "on_shutdown"}
 # not ``register_*``: registration also happens at run time (TL301's locked registries)
 _REGISTRATION_WORDS = ("install", "setup", "autodiscover", "bootstrap")
+# an application's start-up steps (``init_users``, ``init_db``, ``initialize``)
+_REGISTRATION_WORDS += ("init", "initialize", "initialise")
 
 
 def file_kind(path: str, root: str) -> str:
@@ -219,7 +221,10 @@ def weak_cold(kind: str, function: str) -> bool:
 def name_kind(name: str) -> str:
     """What a function's name alone says: one-off maintenance (``migrate``,
     ``upgrade_schema``, ``reindex_events``, ``_execute_data_migrations``) or start-up
-    registration (``setup``, ``install_defaults``, ``run_auto_registration``); "" otherwise."""
+    registration (``setup``, ``install_defaults``, ``run_auto_registration``, an
+    application's ``init_users``); "" otherwise."""
+    if name.startswith("__") and name.endswith("__"):
+        return ""  # ``__init__``: a constructor, placed by ``code_kind``
     bare = name.lstrip("_").lower()
     words = bare.split("_")
     if words[0] in _MAINTENANCE_WORDS or "migration" in bare:
