@@ -186,3 +186,53 @@ def test_any_receiver_given_a_mapped_class(tmp_path):
 
 def test_users_own_session(tmp_path):
     assert _lint(tmp_path, "own", OWN_SESSION) == {}
+
+
+ORM = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    id = Column(Integer, primary_key=True)
+    name = Column(String)
+
+    @classmethod
+    def find(cls, db, name):
+        return db.query(cls).filter(cls.name == name).first()
+
+
+class Registry:
+    @classmethod
+    def find(cls, db, name):
+        return db.query(cls).filter(name).first()
+"""
+
+HANDLERS = """\
+from app.orm import Group, Registry
+
+
+def groups(settings, names):
+    db = settings["db"]
+    return [Group.find(db, name) for name in names]
+
+
+def registries(settings, names):
+    db = settings["db"]
+    return [Registry.find(db, name) for name in names]
+"""
+
+
+def test_a_parameter_the_callers_leave_untyped_typed_by_its_query(tmp_path):
+    """jupyterhub's ``Group.find(db, name)``: ``db`` comes from a settings mapping, so
+    its callers do not type it, but the mapped class its ``query()`` names does."""
+    root = write_project(
+        tmp_path, {"app/__init__.py": "", "app/orm.py": ORM, "app/handlers.py": HANDLERS}
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL101", "--show-all")
+    found = findings_by_function(report, HANDLERS, "handlers.py")
+    assert "`Group.find()` runs a query" in found["groups"]["message"]
+    assert "registries" not in found

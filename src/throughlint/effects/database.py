@@ -487,8 +487,8 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
         origin = _project_value(model, call)
         if not origin and not (result.named and name_tier(settings)):
             origin = _parameter_value(model, call)  # else the name tier reports it as before
-        if not origin and isinstance(call.func, ast.Attribute) and call.func.attr == "query":
-            origin = query_entity_origin(model, call)  # ``self.db.query(User)``
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "query":
+            origin = either(origin, query_entity_origin(model, call))  # ``db.query(User)``
         if origin:
             result = replace(result, origin=origin)
         elif not (result.named and name_tier(settings)):
@@ -857,10 +857,20 @@ def _query_dml(model: SemanticModel, root: ast.Call, method: str) -> DbCall | No
         return None
     if _is_sqlalchemy(session):
         return found
-    origin = _parameter_value(model, root) or query_entity_origin(model, root)
+    origin = either(_parameter_value(model, root), query_entity_origin(model, root))
     if not origin:
         return None
     return replace(found, confidence=HEURISTIC, origin=origin, named=False)
+
+
+ORIGIN_ALTERNATIVES = "|"
+
+
+def either(*origins: str) -> str:
+    """Origins of one receiver, any of which the project index may type
+    (``ProjectIndex.database_value`` tries each): a parameter the callers pass, and the
+    mapped class its ``query()`` names."""
+    return ORIGIN_ALTERNATIVES.join(origin for origin in origins if origin)
 
 
 def query_entity_origin(model: SemanticModel, call: ast.Call) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
 from throughlint.effects.database import (
     MODEL_INSTANCE,
+    ORIGIN_ALTERNATIVES,
     app_global,
     database_value,
     django_manager_chain,
@@ -757,7 +758,14 @@ class ProjectIndex:
         (``app.db.SessionLocal()`` -> ``sqlalchemy.orm.sessionmaker()()``), or an instance
         of a Django model of the project (``app.models.Book()``); a receiver from a
         parameter (``app.f@0:rows[]``) is typed by what every caller passes (the result
-        may then be a library value itself); else None."""
+        may then be a library value itself); else None. ``origin`` may hold alternatives
+        (``effects.database.either``): the first the index types answers."""
+        if ORIGIN_ALTERNATIVES in origin:
+            for alternative in origin.split(ORIGIN_ALTERNATIVES):
+                found = self.database_value(alternative)
+                if found is not None:
+                    return found
+            return None
         if "@" in origin:
             expanded = self.argument_types.value(self, origin)
             if expanded is None:
