@@ -225,6 +225,27 @@ def registries(settings, names):
     return [Registry.find(db, name) for name in names]
 """
 
+# the callers pass the user's own store: what they pass decides, not the mapped class
+OWN_STORE_HANDLERS = """\
+from app.orm import Group
+
+
+class Store:
+    def query(self, kind):
+        return self
+
+    def filter(self, *conditions):
+        return self
+
+    def first(self):
+        return None
+
+
+def groups(names):
+    store = Store()
+    return [Group.find(store, name) for name in names]
+"""
+
 
 def test_a_parameter_the_callers_leave_untyped_typed_by_its_query(tmp_path):
     """jupyterhub's ``Group.find(db, name)``: ``db`` comes from a settings mapping, so
@@ -236,3 +257,12 @@ def test_a_parameter_the_callers_leave_untyped_typed_by_its_query(tmp_path):
     found = findings_by_function(report, HANDLERS, "handlers.py")
     assert "`Group.find()` runs a query" in found["groups"]["message"]
     assert "registries" not in found
+
+
+def test_what_the_callers_pass_decides(tmp_path):
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/orm.py": ORM, "app/handlers.py": OWN_STORE_HANDLERS},
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL101", "--show-all")
+    assert findings_by_function(report, OWN_STORE_HANDLERS, "handlers.py") == {}

@@ -484,11 +484,12 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
         return last["result"]
     result = _classify(model, call, settings)
     if result is not None and result.confidence == HEURISTIC and not result.origin:
-        origin = _project_value(model, call)
-        if not origin and not (result.named and name_tier(settings)):
-            origin = _parameter_value(model, call)  # else the name tier reports it as before
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "query":
-            origin = either(origin, query_entity_origin(model, call))  # ``db.query(User)``
+        origin = _project_value(model, call)  # what it is decides, when a module says
+        if not origin:
+            if not (result.named and name_tier(settings)):
+                origin = _parameter_value(model, call)  # else the name tier reports it
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "query":
+                origin = either(origin, query_entity_origin(model, call))  # db.query(User)
         if origin:
             result = replace(result, origin=origin)
         elif not (result.named and name_tier(settings)):

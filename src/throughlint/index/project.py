@@ -759,7 +759,8 @@ class ProjectIndex:
         of a Django model of the project (``app.models.Book()``); a receiver from a
         parameter (``app.f@0:rows[]``) is typed by what every caller passes (the result
         may then be a library value itself); else None. ``origin`` may hold alternatives
-        (``effects.database.either``): the first the index types answers."""
+        (``effects.database.either``): the first the index knows answers (what every
+        caller passes decides, a database API or not)."""
         if ORIGIN_ALTERNATIVES in origin:
             for alternative in origin.split(ORIGIN_ALTERNATIVES):
                 found = self.database_value(alternative)
