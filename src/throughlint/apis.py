@@ -6,6 +6,16 @@ Settings add in-house names to these sets (``connection-factories`` and friends)
 
 from __future__ import annotations
 
+# packages of queues, pools and processes a project module may re-export
+# (``app/_compat.py``: ``import queue``; ``from concurrent.futures import ThreadPoolExecutor``)
+_CONCURRENCY_ROOTS = frozenset({"queue", "multiprocessing", "concurrent", "gevent"})
+
+
+def concurrency_library(name: str) -> bool:
+    """``name`` (a dotted name) is in a package of queues, pools or processes."""
+    return name.split(".", 1)[0] in _CONCURRENCY_ROOTS
+
+
 EXECUTORS: frozenset[str] = frozenset(
     {
         "concurrent.futures.ThreadPoolExecutor",

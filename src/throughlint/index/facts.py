@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from throughlint.apis import EXECUTORS
+from throughlint.apis import EXECUTORS, concurrency_library
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.blocking import blocking_call
 from throughlint.effects.cpu import LOOPS as CPU_LOOPS
@@ -1051,17 +1051,23 @@ def record_attribute_set(checker: Checker, node: ast.AST) -> None:
 def record_module_client(checker: Checker, node: ast.AST) -> None:
     """What a module binds at its top level that other modules may import and call a
     client's methods on (``index/attribute_values.py``): a client it builds
-    (``r = redis.Redis()``: ``app.clients.r`` -> ``redis.Redis()``), or a client library
-    it re-exports (``try: import redis``: ``app._compat.redis`` -> ``redis``)."""
+    (``r = redis.Redis()``: ``app.clients.r`` -> ``redis.Redis()``), or a client,
+    queue or pool library it re-exports (``try: import redis``: ``app._compat.redis`` ->
+    ``redis``; ``app._compat.queue`` -> ``queue``). The fallback of an optional import
+    (``except ImportError: redis = None``, or Python 2's ``import Queue as queue``) is
+    not another value."""
     model = checker.semantic
     if model.function_name is not None or model.classes:
         return
     known = checker.index_facts.attribute_values  # type: ignore[union-attr]
     for bound, value in _module_bindings(model, node):
         name = f"{model.module}.{bound}"
-        if value is not None and (client_library(value) or _own_instance(model, value)):
-            attribute_values.record(known, attribute_values.kept(name, value))
-        elif name in known and not _none_fallback(model, node):
+        if value is not None and (
+            client_library(value) or concurrency_library(value) or _own_instance(model, value)
+        ):
+            if name not in known or not _import_fallback(model, node):
+                attribute_values.record(known, attribute_values.kept(name, value))
+        elif name in known and not (_none_fallback(model, node) or _import_fallback(model, node)):
             known[name] = attribute_values.UNKNOWN  # bound again to something else
 
 
@@ -1176,6 +1182,12 @@ def _none_fallback(model, node: ast.AST) -> bool:
         and node.value.value is None
         and _in_fallback(model)
     )
+
+
+def _import_fallback(model, node: ast.AST) -> bool:
+    """An import in an ``except`` handler at module level: another spelling of what the
+    ``try`` imports, for another version (``except ImportError: import Queue as queue``)."""
+    return isinstance(node, (ast.Import, ast.ImportFrom)) and _in_fallback(model)
 
 
 def _own_instance(model, value: str) -> bool:

@@ -11,7 +11,7 @@ RULES: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("n_plus_one_query", "TL101", "n-plus-one-query", False, True),
     ("per_item_write", "TL102", "per-item-write", False, True),
     ("commit_in_loop", "TL103", "commit-in-loop", False, True),
-    ("unbounded_queue", "TL201", "unbounded-queue", False, False),
+    ("unbounded_queue", "TL201", "unbounded-queue", False, True),
     ("mis_sized_pool", "TL202", "mis-sized-pool", False, True),
     ("pool_per_iteration", "TL203", "pool-per-iteration", False, True),
     ("unbounded_fan_out", "TL204", "unbounded-fan-out", True, False),

@@ -2,7 +2,9 @@
 Finds queues created without a positive `maxsize`: `queue.Queue`, `LifoQueue` and
 `PriorityQueue`, their `asyncio`, `multiprocessing` and `gevent.queue` counterparts (also
 through a `multiprocessing` context or manager), and `queue.SimpleQueue`, which cannot be
-bounded.
+bounded. A queue module or class imported through a project module counts too (`from
+app._compat import queue`, where `_compat` imports `queue`, Python 2's `Queue` as its
+`ImportError` fallback), once the project index says what that module binds.
 
 ## Why it hurts throughput
 An unbounded queue has no backpressure. When producers are faster than consumers, `put()`
@@ -73,11 +75,13 @@ thread that fills a bounded queue before anything drains it blocks forever, and
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import replace
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import QUEUE_MAXSIZE, SIMPLE_QUEUE
 from throughlint.fixes.spelling import import_spelling
+from throughlint.index.pending import add_pending
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.expressions import (
     call_argument,
@@ -95,6 +99,7 @@ RULE = Rule(
     fix=FixAvailability.SOMETIMES,
     triggers=("Queue",),
     options=("queue-maxsize",),
+    uses_index=True,
     doc=__doc__ or "",
     bad=(
         """\
@@ -293,6 +298,7 @@ _BOUNDABLE: frozenset[str] = frozenset(
     }
 )
 _UNBOUNDABLE: frozenset[str] = frozenset({"queue.SimpleQueue"})
+_STDLIB = frozenset(sys.stdlib_module_names)
 _ADVICE = "pass `maxsize=` for backpressure"
 
 
@@ -300,6 +306,9 @@ _ADVICE = "pass `maxsize=` for backpressure"
 def check(checker, node: ast.Call) -> None:
     name = checker.semantic.resolve(node.func)
     if name is None:
+        return
+    if name not in _BOUNDABLE and name not in _UNBOUNDABLE:
+        _reexported(checker, node, name)
         return
     if name in _UNBOUNDABLE:
         confidence, why = _evidence(checker, node)
@@ -344,6 +353,78 @@ def check(checker, node: ast.Call) -> None:
         _fix(checker, QUEUE_MAXSIZE, "set `maxsize={size}`"),
         confidence=confidence,
     )
+
+
+_QUEUE_CLASSES = frozenset(name.rpartition(".")[2] for name in _BOUNDABLE | _UNBOUNDABLE)
+
+
+def _reexported(checker, node: ast.Call, name: str) -> None:
+    """``queue.Queue()`` with ``queue`` imported from a project module
+    (``from app._compat import queue``): what that module binds is the index's to say
+    (``check_reexported``); the walk gathers the rest."""
+    module, _, constructor = name.rpartition(".")
+    root = module.split(".", 1)[0]
+    if (
+        constructor not in _QUEUE_CLASSES
+        or not module
+        or root in _STDLIB
+        or has_unknown_arguments(node)
+    ):
+        return
+    size = call_argument(node, 0, "maxsize")
+    value = literal_int(size) if size is not None else None
+    if size is not None and (value is None or value > 0):
+        return
+    if size is None and bounded_by_construction(checker.semantic, node, name) is not None:
+        return
+    confidence, why = _evidence(checker, node)
+    if confidence is None:
+        return
+    fix = _fix(
+        checker, QUEUE_MAXSIZE, "add `maxsize={size}`" if size is None else "set `maxsize={size}`"
+    )
+    add_pending(
+        checker,
+        node,
+        "queue-reexport",
+        callee=name,
+        size=value,
+        why=why,
+        confidence=confidence,
+        fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
+    )
+
+
+@RULE.on_project("queue-reexport")
+def check_reexported(index, pending: dict) -> list:
+    """A queue made through a project module's re-export, once the index says which
+    library class it is."""
+    name = index.attribute_values.follow(
+        pending["callee"], lambda value: value if value in _BOUNDABLE | _UNBOUNDABLE else None
+    )
+    if name is None:
+        return []
+    why, size = pending["why"], pending["size"]
+    if name in _UNBOUNDABLE:
+        message = (
+            f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
+            f"and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` instead"
+        )
+        return [(message, None, None, pending["confidence"])]
+    short = _short(name)
+    if size is None:
+        message = (
+            f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
+            f"the backlog grows without limit (memory, latency){why}; {_ADVICE}"
+        )
+    else:
+        message = (
+            f"`{short}(maxsize={int_text(size)})` is unbounded (a size of 0 or less means "
+            f"no limit){why}; {_ADVICE}"
+        )
+    applicability, description, kind, declined = pending["fix"]
+    fix = Fix(Applicability(applicability), description, kind, declined)
+    return [(message, None, fix, pending["confidence"])]
 
 
 def _evidence(checker, node: ast.Call) -> tuple[str | None, str]:

@@ -1,0 +1,92 @@
+"""A queue module or class imported through a project module (issue 12's class 2:
+``from app._compat import queue``, where ``_compat`` imports ``queue``, with Python 2's
+``Queue`` as the ``ImportError`` fallback): what that module binds is the project
+index's to say, so the queue it makes is checked as the library's. Near misses: a
+bounded queue, and a compatibility module whose ``Queue`` is a class of its own. The
+fix through the index adds ``maxsize=``, and a second run changes nothing. Run through
+the real CLI."""
+
+from __future__ import annotations
+
+from tests.support.cli_projects import lint_json, run_module_cli, write_project
+
+COMPAT = """\
+try:
+    import queue
+except ImportError:  # Python 2
+    import Queue as queue
+
+from queue import SimpleQueue
+"""
+
+OWN_COMPAT = """\
+class Queue:
+    def __init__(self, maxsize=0):
+        self.items = []
+
+    def put(self, item):
+        self.items.append(item)
+
+    def get(self):
+        return self.items.pop(0)
+"""
+
+WORK = """\
+import threading
+
+from app import _compat
+from app._compat import SimpleQueue, queue
+
+jobs = queue.Queue()
+bounded = queue.Queue(maxsize=100)
+inbox = SimpleQueue()
+own = _compat.Queue()
+
+
+def consume(q):
+    while True:
+        print(q.get())
+
+
+def produce(rows):
+    for row in rows:
+        jobs.put(row)
+        bounded.put(row)
+        inbox.put(row)
+        own.put(row)
+
+
+for target in (jobs, bounded, inbox, own):
+    threading.Thread(target=consume, args=(target,), daemon=True).start()
+"""
+
+
+def _lines(tmp_path, compat: str, *args: str) -> dict[int, str]:
+    root = write_project(
+        tmp_path, {"app/__init__.py": "", "app/_compat.py": compat, "app/work.py": WORK}
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL201", "--show-all", *args)
+    return {d["line"]: d["message"] for d in report["diagnostics"] if d["path"].endswith("work.py")}
+
+
+def test_queues_through_a_compatibility_module(tmp_path):
+    found = _lines(tmp_path, COMPAT)
+    assert set(found) == {6, 8}
+    assert found[6].startswith("unbounded `queue.Queue()`")
+    assert found[8].startswith("`queue.SimpleQueue()` cannot be bounded")
+
+
+def test_a_compatibility_module_with_its_own_queue(tmp_path):
+    assert _lines(tmp_path, OWN_COMPAT) == {}
+
+
+def test_fix_through_the_index(tmp_path):
+    root = write_project(
+        tmp_path, {"app/__init__.py": "", "app/_compat.py": COMPAT, "app/work.py": WORK}
+    )
+    args = ("--isolated", "--select", "TL201", "--fix", "--unsafe-fixes", ".")
+    run_module_cli(*args, cwd=root)
+    fixed = (root / "app" / "work.py").read_text()
+    assert "jobs = queue.Queue(maxsize=1000)" in fixed
+    run_module_cli(*args, cwd=root)
+    assert (root / "app" / "work.py").read_text() == fixed
