@@ -90,3 +90,53 @@ def test_fix_through_the_index(tmp_path):
     assert "jobs = queue.Queue(maxsize=1000)" in fixed
     run_module_cli(*args, cwd=root)
     assert (root / "app" / "work.py").read_text() == fixed
+
+
+# one arm binds a class of the module's own, the other the library's: unknown
+PLATFORM_COMPAT = """\
+import platform
+
+
+class PipeQueue:
+    def __init__(self):
+        self.pending = []
+
+    def put(self, item):
+        self.pending.append(item)
+
+
+if platform.system() == "Darwin":
+    Queue = PipeQueue
+else:
+    from multiprocessing import Queue
+"""
+
+PLATFORM_WORK = """\
+import threading
+
+from app._compat import Queue
+
+logs = Queue()
+
+
+def consume():
+    while True:
+        print(logs.get())
+
+
+def produce(rows):
+    for row in rows:
+        logs.put(row)
+
+
+threading.Thread(target=consume, daemon=True).start()
+"""
+
+
+def test_a_name_each_platform_binds_otherwise(tmp_path):
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/_compat.py": PLATFORM_COMPAT, "app/work.py": PLATFORM_WORK},
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL201", "--show-all")
+    assert [d for d in report["diagnostics"] if d["path"].endswith("work.py")] == []

@@ -1067,8 +1067,12 @@ def record_module_client(checker: Checker, node: ast.AST) -> None:
         ):
             if name not in known or not _import_fallback(model, node):
                 attribute_values.record(known, attribute_values.kept(name, value))
-        elif name in known and not (_none_fallback(model, node) or _import_fallback(model, node)):
-            known[name] = attribute_values.UNKNOWN  # bound again to something else
+        elif _none_fallback(model, node) or _import_fallback(model, node):
+            continue
+        elif name in known or _conditional(model):
+            # bound again to something else, or in one arm of an ``if`` / ``try`` (macOS's
+            # ``Queue = PipeQueue``, else ``from multiprocessing import Queue``)
+            known[name] = attribute_values.UNKNOWN
 
 
 @COLLECTOR.on(ast.Assign, ast.AnnAssign)
@@ -1182,6 +1186,11 @@ def _none_fallback(model, node: ast.AST) -> bool:
         and node.value.value is None
         and _in_fallback(model)
     )
+
+
+def _conditional(model) -> bool:
+    """The module-level statement being visited is inside an ``if`` or ``try``."""
+    return any(isinstance(parent, (ast.If, ast.Try)) for parent in model.node_stack[:-1])
 
 
 def _import_fallback(model, node: ast.AST) -> bool:
