@@ -471,7 +471,7 @@ _METHODS = (
     {"execute", "executemany", "executescript", "commit", "save", "begin", "flush", "add"}
     | DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | SQLALCHEMY_READ | SQLALCHEMY_WRITE
     | PYMONGO_READ | PYMONGO_WRITE | PYMONGO_BATCH | {"find", "add_all", "delete"}
-    | MODEL_QUERY_READ
+    | MODEL_QUERY_READ | {"log_action"}
 )  # fmt: skip
 
 
@@ -1238,8 +1238,12 @@ def _django(chain: tuple[str, list[str]], method: str, call: ast.Call) -> DbCall
         return DbCall(effect, "django", method, "django", api=api)
     if method in DJANGO_BULK:
         return DbCall(Effect.WRITE, "django", method, "django", batch=True, api=api)
+    if method == "log_action" and model_name == _LOG_ENTRY:  # the admin history's INSERT
+        return DbCall(Effect.WRITE, "django", method, "django", api=api)
     return None
 
+
+_LOG_ENTRY = "django.contrib.admin.models.LogEntry"
 
 # methods of a Django manager or queryset that return a queryset or rows
 _QUERYSET_METHODS = DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | {"get_queryset"}

@@ -3,8 +3,10 @@ Finds one write statement per loop item: `execute` of INSERT / UPDATE / DELETE /
 UPSERT SQL (literals, f-strings, concatenations, names bound to them, `text(...)`, and
 SQLAlchemy Core `insert()` / `update()` / `delete()`), Django `Model.objects.create /
 get_or_create / update_or_create`, `obj.save()` / `obj.delete()`, queryset `.update()` /
-`.delete()` per item, SQLAlchemy `session.add` / `merge` followed by a `flush` in the same
-loop pass (followed by a `commit`, it is TL103's finding), pymongo `insert_one /
+`.delete()` per item, Django admin's `LogEntry.objects.log_action()`, SQLAlchemy
+`session.add` / `merge` followed by a `flush` in the same loop pass (followed by a
+`commit`, it is TL103's finding), the Query API's bulk `session.query(Model).filter(...)
+.delete()` / `.update({...})` (one statement, run at once), pymongo `insert_one /
 update_one / replace_one / delete_one`, and calls to project functions that do one of
 these.
 
@@ -386,6 +388,8 @@ def advice(found: DbCall) -> str:
             "update": "update all rows with one `filter(pk__in=...).update(...)` "
             "or `bulk_update()`",
             "delete": "delete all rows with one `filter(pk__in=...).delete()`",
+            "log_action": "log them all with one `LogEntry.objects.log_actions(...)` (Django "
+            "5.1) or one `bulk_create()`",
         }.get(found.method, "batch with `bulk_create()` / `bulk_update()`")
     if found.framework == "sqlalchemy":
         if found.method in ("add", "merge"):
