@@ -505,6 +505,29 @@ def classify_call(model: SemanticModel, call: ast.Call, settings: Settings) -> D
     return result
 
 
+def _runs_its_statement(class_def: ast.ClassDef, method: str) -> bool:
+    """``method`` of a class of this file is a wrapper that hands its SQL on to a
+    database call (``def execute(self, sql, params=()): return self.conn.execute(sql,
+    params)``): its caller's statement text says what runs, as it would for the same
+    class imported from another module."""
+    if method not in ("execute", "executemany"):
+        return False
+    for statement in class_def.body:
+        if not (isinstance(statement, ast.FunctionDef) and statement.name == method):
+            continue
+        parameters = [argument.arg for argument in statement.args.args[1:2]]
+        return bool(parameters) and any(
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("execute", "executemany")
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id == parameters[0]
+            for node in ast.walk(statement)
+        )
+    return False
+
+
 def _own_manager(model: SemanticModel, receiver: str | None) -> bool:
     """``Registry.objects.all()`` with ``Registry`` a class of this file that no library
     class is a base of: an ``objects`` attribute of the user's own, not a Django
@@ -755,7 +778,8 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     elif method == "query" and id(call) in _unrun_roots(model):
         return None  # the chain's own ``delete()`` / ``update()`` runs, or nothing here
     receiver = model.resolve(receiver_node)
-    if model.own_class(receiver) is not None or _own_manager(model, receiver):
+    own = model.own_class(receiver)
+    if (own is not None and not _runs_its_statement(own, method)) or _own_manager(model, receiver):
         return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
     managed = _manager_self(model, receiver)
     receiver = (
