@@ -317,41 +317,67 @@ def check(checker, node: ast.Call) -> None:
         checker.report(
             RULE,
             node,
-            f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
-            f"and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` instead",
+            _message(name, None, why),
             _simple_queue_fix(checker, node) if not node.args and not node.keywords else None,
             confidence=confidence,
         )
         return
-    if name not in _BOUNDABLE or has_unknown_arguments(node):
-        return
-    size = call_argument(node, 0, "maxsize")
-    short = _short(name)
-    if size is None and bounded_by_construction(checker.semantic, node, name) is not None:
-        return
-    value = literal_int(size) if size is not None else None
-    if size is not None and (value is None or value > 0):
-        return
-    confidence, why = _evidence(checker, node)
-    if confidence is None:
-        return
-    if size is None:
+    found = _unbounded(checker, node, name)
+    if found is not None:
+        size, confidence, why = found
         checker.report(
-            RULE,
-            node,
-            f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
-            f"the backlog grows without limit (memory, latency){why}; {_ADVICE}",
-            _fix(checker, QUEUE_MAXSIZE, "add `maxsize={size}`"),
-            confidence=confidence,
+            RULE, node, _message(name, size, why), _size_fix(checker, size), confidence=confidence
         )
-        return
-    checker.report(
-        RULE,
-        node,
-        f"`{short}(maxsize={int_text(value)})` is unbounded (a size of 0 or less means "
-        f"no limit){why}; {_ADVICE}",
-        _fix(checker, QUEUE_MAXSIZE, "set `maxsize={size}`"),
-        confidence=confidence,
+
+
+def _unbounded(checker, node: ast.Call, name: str) -> tuple[int | None, str, str] | None:
+    """A queue its size leaves unbounded, with evidence of unbounded production: its
+    ``maxsize`` (``_unbounded_size``), and the evidence's confidence and clause."""
+    if has_unknown_arguments(node):
+        return None
+    size = _unbounded_size(checker, node, name)
+    if size is None:
+        return None
+    confidence, why = _evidence(checker, node)
+    return None if confidence is None else (size[0], confidence, why)
+
+
+def _unbounded_size(checker, node: ast.Call, name: str) -> tuple[int | None] | None:
+    """The queue's ``maxsize`` when it leaves the queue unbounded (``(None,)``: none given,
+    else the literal 0 or less); None for a positive or unknown size, or a queue bounded
+    by how it is built."""
+    size = call_argument(node, 0, "maxsize")
+    if size is None:
+        if bounded_by_construction(checker.semantic, node, name) is not None:
+            return None
+        return (None,)
+    value = literal_int(size)
+    return None if value is None or value > 0 else (value,)
+
+
+def _message(name: str, size: int | None, why: str) -> str:
+    """The finding for a queue of the library class ``name``: one that cannot be bounded,
+    or its ``maxsize`` (None: not given)."""
+    if name in _UNBOUNDABLE:
+        return (
+            f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
+            f"and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` instead"
+        )
+    short = _short(name)
+    if size is None:
+        return (
+            f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
+            f"the backlog grows without limit (memory, latency){why}; {_ADVICE}"
+        )
+    return (
+        f"`{short}(maxsize={int_text(size)})` is unbounded (a size of 0 or less means "
+        f"no limit){why}; {_ADVICE}"
+    )
+
+
+def _size_fix(checker, size: int | None) -> Fix:
+    return _fix(
+        checker, QUEUE_MAXSIZE, "add `maxsize={size}`" if size is None else "set `maxsize={size}`"
     )
 
 
@@ -363,32 +389,19 @@ def _reexported(checker, node: ast.Call, name: str) -> None:
     (``from app._compat import queue``): what that module binds is the index's to say
     (``check_reexported``); the walk gathers the rest."""
     module, _, constructor = name.rpartition(".")
-    root = module.split(".", 1)[0]
-    if (
-        constructor not in _QUEUE_CLASSES
-        or not module
-        or root in _STDLIB
-        or has_unknown_arguments(node)
-    ):
+    if constructor not in _QUEUE_CLASSES or not module or module.split(".", 1)[0] in _STDLIB:
         return
-    size = call_argument(node, 0, "maxsize")
-    value = literal_int(size) if size is not None else None
-    if size is not None and (value is None or value > 0):
+    found = _unbounded(checker, node, name)
+    if found is None:
         return
-    if size is None and bounded_by_construction(checker.semantic, node, name) is not None:
-        return
-    confidence, why = _evidence(checker, node)
-    if confidence is None:
-        return
-    fix = _fix(
-        checker, QUEUE_MAXSIZE, "add `maxsize={size}`" if size is None else "set `maxsize={size}`"
-    )
+    size, confidence, why = found
+    fix = _size_fix(checker, size)
     add_pending(
         checker,
         node,
         "queue-reexport",
         callee=name,
-        size=value,
+        size=size,
         why=why,
         confidence=confidence,
         fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
@@ -398,30 +411,15 @@ def _reexported(checker, node: ast.Call, name: str) -> None:
 @RULE.on_project("queue-reexport")
 def check_reexported(index, pending: dict) -> list:
     """A queue made through a project module's re-export, once the index says which
-    library class it is."""
+    library class it is (a ``SimpleQueue`` gets no fix: its replacement needs an import)."""
     name = index.attribute_values.follow(
         pending["callee"], lambda value: value if value in _BOUNDABLE | _UNBOUNDABLE else None
     )
     if name is None:
         return []
-    why, size = pending["why"], pending["size"]
+    message = _message(name, pending["size"], pending["why"])
     if name in _UNBOUNDABLE:
-        message = (
-            f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
-            f"and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` instead"
-        )
         return [(message, None, None, pending["confidence"])]
-    short = _short(name)
-    if size is None:
-        message = (
-            f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
-            f"the backlog grows without limit (memory, latency){why}; {_ADVICE}"
-        )
-    else:
-        message = (
-            f"`{short}(maxsize={int_text(size)})` is unbounded (a size of 0 or less means "
-            f"no limit){why}; {_ADVICE}"
-        )
     applicability, description, kind, declined = pending["fix"]
     fix = Fix(Applicability(applicability), description, kind, declined)
     return [(message, None, fix, pending["confidence"])]
