@@ -637,6 +637,11 @@ class ProjectIndex:
             rewritten = self.attribute_values.rewrite(name)
             if rewritten is not None and rewritten != name:
                 return self._find_key(rewritten, depth + 1, known)
+        if depth < 6 and "()." in name:  # ``db.table(name).lookup``: what ``table`` builds
+            built = self._built_instance(name)
+            found = None if built is None else self._find_key(built, depth + 1, known)
+            if found is not None:
+                return found
         if self.imports and depth < 6:  # ``app.get`` re-exported from ``app.http``
             prefix, rest = plain, ""
             while prefix:
@@ -646,6 +651,34 @@ class ProjectIndex:
                 prefix, _, last = prefix.rpartition(".")
                 rest = f".{last}{rest}"
         return None
+
+    def _built_instance(self, name: str) -> str | None:
+        """``app.Database().table().lookup`` -> ``app.Table().lookup``, when
+        ``Database.table`` builds and returns an instance of the project class ``Table``
+        on each call (facts ``n``), a plain one (a library client's subclass stays the
+        library's); the last such call in the chain decides."""
+        end = name.rfind("().")
+        while end > 0:
+            made = self.made.get(name[:end].replace("().", "."))
+            if made is not None and self._plain_project_class(made):
+                return f"{made}(){name[end + 2 :]}"
+            end = name.rfind("().", 0, end)
+        return None
+
+    def _plain_project_class(self, name: str) -> bool:
+        """``name`` is a class of the project whose bases are all the project's own (or
+        ``object``): not a subclass of a library client, which stays the library's."""
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen or current in ("builtins.object", "object"):
+                continue
+            seen.add(current)
+            record = self.classes.get(current)
+            if record is None or len(seen) > 20:
+                return False
+            todo.extend(record.bases)
+        return True
 
     def function_facts(self, name: str) -> tuple[str, int, int, Sequence[str]] | None:
         """The project function ``name`` stands for (TL205): its key, own effects (bits),
