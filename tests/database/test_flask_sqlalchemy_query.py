@@ -139,7 +139,48 @@ def part_counts():
 
 def items_by_key(keys):
     return [Item.query.get(k) for k in keys]
+
+
+def drop_items(keys):
+    for k in keys:
+        Item.query.filter_by(key=k).delete()
 """
+
+# ``Model.query.filter_by(...).delete()`` / ``.update({...})``: one DELETE / UPDATE each
+WRITES = """\
+from shop.models import Order
+
+
+def drop_orders(ids):
+    for pk in ids:
+        Order.query.filter_by(id=pk).delete()
+
+
+def retag_orders(ids):
+    for pk in ids:
+        Order.query.filter_by(id=pk).update({"customer_id": None})
+
+
+def drop_all_at_once(ids):
+    Order.query.filter(Order.id.in_(ids)).delete()
+"""
+
+
+def test_the_query_property_s_bulk_statements(run_cli, tmp_path):
+    root = write_project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/ext.py": EXT,
+            "shop/models.py": MODELS,
+            "shop/writes.py": WRITES,
+        },
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL101,TL102")
+    found = findings_by_function(report, WRITES, "writes.py")
+    assert sorted(found) == ["drop_orders", "retag_orders"]
+    assert "runs a DELETE on every pass" in found["drop_orders"]["message"]
+    assert "runs an UPDATE on every pass" in found["retag_orders"]["message"]
 
 
 def test_the_query_property_and_factory_sessions(run_cli, tmp_path):

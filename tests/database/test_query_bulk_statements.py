@@ -62,6 +62,13 @@ def drop_all_at_once(engine, stale):
     session.commit()
 
 
+def wipe_each(engine, models):
+    session = Session(engine)
+    for model in models:
+        session.query(model).delete()
+    session.commit()
+
+
 def subquery_each(engine, names):
     session = Session(engine)
     joins = []
@@ -161,6 +168,7 @@ def test_bulk_statements_per_item(tmp_path):
     assert "runs an UPDATE on every pass" in found["rename_each_typed"]["message"]
     assert "drop_all_at_once" not in found
     assert "subquery_each" not in found  # builds a statement: runs nothing per name
+    assert "wipe_each" not in found  # a statement per table, not per row
     assert found["first_each"]["code"] == "TL101"
 
 

@@ -2,8 +2,9 @@
 = self._dirty.pop()``, a work list, a heap) goes over the collection's items as a ``for``
 loop does: a query, a write or a request in it is per item (django-celery-beat's
 ``sync``, treebeard's ``load_bulk``). Near misses: a loop that takes a slice per pass, a
-loop whose test is not the collection it takes from, a plain ``while`` loop. Run through
-the real CLI."""
+loop whose test is not the collection it takes from, a plain ``while`` loop, a loop that
+evicts down to a bound (``while len(cache) > limit``), and, for TL402, a work list its
+passes refill (the next page's address is in this page). Run through the real CLI."""
 
 from __future__ import annotations
 
@@ -62,6 +63,40 @@ def take_from_another(running, jobs):
 def poll(ids):
     while True:
         print(DB.execute("SELECT count(*) FROM t").fetchone())
+
+
+def evict(cache, limit):
+    while len(cache) > limit:
+        key, _ = cache.popitem()
+        DB.execute("DELETE FROM t WHERE k = ?", (key,))
+"""
+
+# a work list its passes refill (the next page's address is in this page): in turn
+PAGES = """\
+import httpx
+
+
+async def follow_pages(first):
+    async with httpx.AsyncClient() as client:
+        pending = [first]
+        found = []
+        while pending:
+            url = pending.pop()
+            page = (await client.get(url)).json()
+            found.extend(page["items"])
+            if page.get("next"):
+                pending.append(page["next"])
+        return found
+
+
+async def fetch_each(urls):
+    async with httpx.AsyncClient() as client:
+        todo = list(urls)
+        pages = []
+        while todo:
+            url = todo.pop()
+            pages.append(await client.get(url))
+        return pages
 """
 
 
@@ -76,3 +111,11 @@ def test_drain_loops(tmp_path):
     assert "load_in_slices" not in found
     assert "take_from_another" not in found
     assert "poll" not in found
+    assert "evict" not in found  # down to a bound, not every item
+
+
+def test_a_work_list_its_passes_refill(tmp_path):
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/pages.py": PAGES})
+    report = lint_json(run_module_cli, root, "--select", "TL402", "--show-all")
+    found = findings_by_function(report, PAGES, "pages.py")
+    assert set(found) == {"fetch_each"}

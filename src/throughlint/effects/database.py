@@ -1007,9 +1007,20 @@ def _model_query_call(model: SemanticModel, call: ast.Call, method: str) -> DbCa
     receiver = model.resolve(call.func.value)  # type: ignore[attr-defined]
     if receiver is None or "." not in receiver:
         return None
-    write = method in MODEL_QUERY_WRITE
+    if method in MODEL_QUERY_WRITE:  # one bulk DELETE / UPDATE, run at once
+        return DbCall(
+            Effect.WRITE,
+            "sqlalchemy",
+            "execute",
+            "sqlalchemy",
+            verb=method.upper(),
+            api=f"Model.query...{method}()",
+            confidence=HEURISTIC,
+            origin=receiver,
+            named=False,
+        )
     return DbCall(
-        Effect.WRITE if write else Effect.READ,
+        Effect.READ,
         "sqlalchemy",
         method,
         "sqlalchemy",
@@ -1422,10 +1433,18 @@ def article(verb: str | None) -> str:
 
 
 def per_table_statement(model: SemanticModel, call: ast.Call) -> bool:
-    """``conn.execute(table.delete())`` for each ``table``: a statement per table (the loop
-    is over tables), not a statement per row."""
+    """``conn.execute(table.delete())`` or ``session.query(model).delete()`` for each
+    ``table`` / ``model``: a statement per table (the loop is over the schema), not a
+    statement per row."""
     from throughlint.semantic.expressions import names_read
 
+    loop_names: set[str] = set()
+    for loop in model.loops:
+        loop_names |= loop.target_names
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _QUERY_DML:
+        root = _query_root(call.func.value)  # ``session.query(model).delete()`` per model
+        if root is not None:
+            return bool(root.args) and bool(names_read(root.args[0]) & loop_names)
     if not call.args or len(call.args) > 1:
         return False
     node = call.args[0]
@@ -1443,9 +1462,6 @@ def per_table_statement(model: SemanticModel, call: ast.Call) -> bool:
         node = func.value if isinstance(func, ast.Attribute) else None  # type: ignore[assignment]
     if table is None:
         return False
-    loop_names: set[str] = set()
-    for loop in model.loops:
-        loop_names |= loop.target_names
     if isinstance(table, ast.Name):  # ``table = metadata.tables[name]``, one hop
         binding = model.lookup(table.id)
         if binding is not None and binding.kind.value == "assignment" and binding.value:

@@ -76,7 +76,7 @@ from throughlint.semantic.concurrency import (
     within_semaphore,
 )
 from throughlint.semantic.expressions import unparse_short
-from throughlint.semantic.loops import Loop, LoopKind, describe_loop
+from throughlint.semantic.loops import Loop, LoopKind, describe_loop, refilled
 
 RULE = Rule(
     code="TL402",
@@ -247,8 +247,8 @@ def _check(checker, call: ast.Call) -> None:
     model = checker.semantic
     call = _unwrap(model, call)
     loop = model.hot_loop()
-    if loop is None or not _independent_passes(model, loop):
-        return
+    if loop is None or not _independent_passes(model, loop) or refilled(loop):
+        return  # a work list refilled by its passes: each may need the one before
     if within_semaphore(model):
         return
     reason = _network_call(checker, call, _HELPER_DEPTH)

@@ -99,7 +99,9 @@ def drained_item(node: ast.While) -> tuple[ast.expr, ast.expr] | None:
     the take first in the body or first in its ``try``): the collection and the item's
     target; None for any other ``while`` loop."""
     test = node.test
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+    if isinstance(test, ast.Compare):
+        if not _not_empty(test):
+            return None  # ``while len(cache) > limit:``: evicts down to a bound, not all
         test = test.left  # ``len(todo) > 0``
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "len":
         test = test.args[0] if len(test.args) == 1 else test
@@ -123,6 +125,43 @@ def drained_item(node: ast.While) -> tuple[ast.expr, ast.expr] | None:
     if ast.dump(source) != ast.dump(test):
         return None
     return test, first.targets[0]
+
+
+def _not_empty(test: ast.Compare) -> bool:
+    """``len(todo) > 0``, ``len(todo) != 0`` or ``len(todo) >= 1``: until it is empty."""
+    if len(test.ops) != 1:
+        return False
+    bound = literal_int(test.comparators[0])
+    operator = test.ops[0]
+    return (isinstance(operator, (ast.Gt, ast.NotEq)) and bound == 0) or (
+        isinstance(operator, ast.GtE) and bound == 1
+    )
+
+
+# what puts an item back on a collection (``todo.append(url)``, ``heapq.heappush(...)``)
+_PUT_ONE = frozenset({"append", "appendleft", "extend", "extendleft", "add", "insert"})
+
+
+def refilled(loop: Loop) -> bool:
+    """A drain loop whose passes put items back on the collection they drain (a work
+    list that finds its next item in the pass: a crawl, pages of an API): each pass may
+    depend on the one before."""
+    if not loop.is_while or loop.iter is None:
+        return False
+    drained = ast.dump(loop.iter)
+    for node in ast.walk(loop.node):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _PUT_ONE:
+            target = func.value
+        elif dotted_call(func) == "heapq.heappush" and node.args:
+            target = node.args[0]
+        else:
+            continue
+        if ast.dump(target) == drained:
+            return True
+    return False
 
 
 def dotted_call(func: ast.expr) -> str:
