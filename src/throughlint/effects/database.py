@@ -86,6 +86,12 @@ _CORE_CONSTRUCTS = {
     "sqlalchemy.dialects.postgresql.insert": "INSERT",
     "sqlalchemy.dialects.sqlite.insert": "INSERT",
     "sqlalchemy.dialects.mysql.insert": "INSERT",
+    # SQLModel re-exports SQLAlchemy's (its ``select`` is typed for ``session.exec``)
+    "sqlmodel.select": "SELECT",
+    "sqlmodel.insert": "INSERT",
+    "sqlmodel.update": "UPDATE",
+    "sqlmodel.delete": "DELETE",
+    "sqlmodel.sql.expression.select": "SELECT",
 }
 _TABLE_CONSTRUCT_METHODS = {
     "insert": "INSERT",
@@ -94,7 +100,7 @@ _TABLE_CONSTRUCT_METHODS = {
     "select": "SELECT",
 }
 _TEXT_CONSTRUCTS = frozenset(
-    {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
+    {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"}
 )
 
 
@@ -293,6 +299,8 @@ _DBAPI_EXTRA_ORIGINS = {
     "psycopg.Cursor": "psycopg",
     "psycopg2.extensions.cursor": "psycopg2",
 }
+# a ``class Hero(SQLModel, table=True)``'s base, as the project index records it
+SQLMODEL_TABLE = "sqlmodel.SQLModel(table=True)"
 _SQLALCHEMY_ORIGINS = (
     "sqlalchemy.create_engine()",
     "sqlalchemy.engine.create_engine()",
@@ -471,7 +479,7 @@ _METHODS = (
     {"execute", "executemany", "executescript", "commit", "save", "begin", "flush", "add"}
     | DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | SQLALCHEMY_READ | SQLALCHEMY_WRITE
     | PYMONGO_READ | PYMONGO_WRITE | PYMONGO_BATCH | {"find", "add_all", "delete"}
-    | MODEL_QUERY_READ | {"log_action"}
+    | MODEL_QUERY_READ | {"log_action", "exec"}
 )  # fmt: skip
 
 
@@ -792,6 +800,8 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     )
     if method in ("execute", "executemany", "executescript"):
         return _execute(model, call, method, receiver, receiver_node, settings)
+    if method == "exec":
+        return _sqlmodel_exec(model, call, receiver, receiver_node, settings)
     if method == "commit":
         return _commit(model, receiver, receiver_node, settings)
     if (
@@ -1151,6 +1161,25 @@ def _execute(
         api=f"{api}()",
         confidence=confidence,
     )
+
+
+def _sqlmodel_exec(
+    model: SemanticModel,
+    call: ast.Call,
+    receiver: str | None,
+    receiver_node: ast.expr,
+    settings: Settings,
+) -> DbCall | None:
+    """SQLModel's ``session.exec(select(Hero).where(...))``: its session's ``execute`` for
+    a statement, on a SQLAlchemy (SQLModel) session or one named as a session only."""
+    if not call.args or not (
+        _is_sqlalchemy(receiver) or _named(receiver, receiver_node, _SESSION_NAMES)
+    ):
+        return None
+    found = _execute(model, call, "execute", receiver, receiver_node, settings)
+    if found is None or found.framework != "sqlalchemy":
+        return None
+    return replace(found, method="exec", api="session.exec()")
 
 
 def _commit(

@@ -29,6 +29,7 @@ from throughlint.effects.cpu import LOOPS as CPU_LOOPS
 from throughlint.effects.cpu import call_cpu_bits
 from throughlint.effects.database import (
     DJANGO_LAZY,
+    SQLMODEL_TABLE,
     TO_ONE_FIELDS,
     app_global,
     classify_call,
@@ -119,8 +120,13 @@ SQLALCHEMY_RELATIONSHIPS = frozenset(
         "sqlalchemy.orm.relation",
         "sqlalchemy.orm.relationships.relationship",
         "flask_sqlalchemy.SQLAlchemy().relationship",
+        "sqlmodel.Relationship",
+        "sqlmodel.main.Relationship",
     }
 )
+# SQLModel: a class of ``SQLModel`` is mapped (has a table) only with ``table=True``;
+# its bases are recorded with this name in place of ``sqlmodel.SQLModel`` then
+SQLMODEL_BASES = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
 DECLARATIVE_FACTORIES = frozenset(
     {
         "sqlalchemy.orm.declarative_base()",
@@ -2164,6 +2170,8 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if not bases or all(base.startswith("builtins.") for base in bases):
         _plain_class(checker, node)
         return
+    if _sqlmodel_table(node):
+        bases = [SQLMODEL_TABLE if base in SQLMODEL_BASES else base for base in bases]
     relations: dict[str, list[Any]] = {}
     abstract = proxy = False
     for statement in node.body:
@@ -2203,6 +2211,16 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if proxy:
         record["x"] = True
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
+
+
+def _sqlmodel_table(node: ast.ClassDef) -> bool:
+    """``class Hero(SQLModel, table=True)``: a mapped class, not a plain data model."""
+    return any(
+        keyword.arg == "table"
+        and isinstance(keyword.value, ast.Constant)
+        and keyword.value.value is True
+        for keyword in node.keywords
+    )
 
 
 def _plain_class(checker: Checker, node: ast.ClassDef) -> None:
@@ -2251,7 +2269,7 @@ def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
         return [kind, target, related, None, None, None]
     if name in SQLALCHEMY_RELATIONSHIPS:
         target = _target(model, call_argument(call, 0, "argument"))
-        lazy = _lazy(call_argument(call, None, "lazy"))
+        lazy = _lazy(call_argument(call, None, "lazy") or _sqlmodel_lazy(call))
         backref = call_argument(call, None, "backref")
         backref_name, backref_lazy = None, None
         if isinstance(backref, ast.Constant) and isinstance(backref.value, str):
@@ -2260,6 +2278,17 @@ def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
             backref_name = _string(backref.args[0])
             backref_lazy = _lazy(call_argument(backref, None, "lazy"))
         return ["rel", target, None, lazy, backref_name, backref_lazy]
+    return None
+
+
+def _sqlmodel_lazy(call: ast.Call) -> ast.expr | None:
+    """SQLModel's ``Relationship(sa_relationship_kwargs={"lazy": "selectin"})``."""
+    options = call_argument(call, None, "sa_relationship_kwargs")
+    if not isinstance(options, ast.Dict):
+        return None
+    for key, value in zip(options.keys, options.values, strict=True):
+        if isinstance(key, ast.Constant) and key.value == "lazy":
+            return value
     return None
 
 
@@ -2272,6 +2301,8 @@ def _mapped_target(model, annotation: ast.expr) -> str | None:
     ``Mapped[Optional[User]]``."""
     node = annotation
     for _ in range(3):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # ``Team | None``
+            node = node.right if _is_none(node.left) else node.left
         if not isinstance(node, ast.Subscript):
             break
         outer = node.value
@@ -2280,10 +2311,15 @@ def _mapped_target(model, annotation: ast.expr) -> str | None:
             return None
         node = node.slice
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value.rpartition(".")[2] if "[" not in node.value else None
+        text = next((p.strip() for p in node.value.split("|") if p.strip() != "None"), "")
+        return text.rpartition(".")[2] if text and "[" not in text else None
     if isinstance(node, (ast.Name, ast.Attribute)):
         return _target(model, node)
     return None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _target(model, node: ast.expr | None) -> str | None:

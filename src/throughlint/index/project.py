@@ -12,6 +12,7 @@ from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
 from throughlint.effects.database import (
     MODEL_INSTANCE,
     ORIGIN_ALTERNATIVES,
+    SQLMODEL_TABLE,
     app_global,
     database_value,
     django_manager_chain,
@@ -45,6 +46,7 @@ SQLALCHEMY_BASES = frozenset(
         "sqlalchemy.orm.decl_api.declarative_base()",
         "sqlalchemy.orm.registry().generate_base()",
         "flask_sqlalchemy.SQLAlchemy().Model",
+        SQLMODEL_TABLE,
     }
 )
 

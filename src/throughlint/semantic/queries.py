@@ -32,7 +32,7 @@ DJANGO_ROW_METHODS = frozenset(
 _EAGER = frozenset(
     {"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"}
 )
-_SQLALCHEMY_SESSION_QUERIES = frozenset({"scalars", "execute", "query", "scalar"})
+_SQLALCHEMY_SESSION_QUERIES = frozenset({"scalars", "execute", "query", "scalar", "exec"})
 
 
 @dataclass(frozen=True, slots=True)
