@@ -23,6 +23,8 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
 - Flask-SQLAlchemy's query property: `User.query.get(pk)`, `.filter_by(...).first()`,
   `.count()` per item, and lazy relations on the rows of `User.query...`, the class
   confirmed a SQLAlchemy model by the project index;
+- SQLModel: `session.exec(select(Hero).where(...))` per item, and a `Relationship()` of
+  a `table=True` class read on the rows of `session.exec(select(Hero))`;
 - REST framework serializers: a `get_<field>(self, obj)` reading `obj.customer`, a
   `source="customer.name"` field or a nested serializer of the project's reads the
   relation for every row rendered; reported at the read when a list view's `queryset`
