@@ -2024,13 +2024,20 @@ def _qualified(checker: Checker, name: str) -> str:
 @COLLECTOR.on(ast.ImportFrom)
 def record_reexport(checker: Checker, node: ast.AST) -> None:
     """``from .http import load_config`` at module level: ``app.load_config`` is
-    ``app.http.load_config`` for a caller that imports it from ``app``."""
+    ``app.http.load_config`` for a caller that imports it from ``app``. Kept for imports
+    from the file's own package (relative, or under the same top-level package: a models
+    package's ``from .user import User``); for every import when the blocking-call rules
+    run (their facts name library functions too)."""
     assert isinstance(node, ast.ImportFrom)
     model = checker.semantic
     facts = checker.index_facts
-    if not facts.blocking or model.function_name is not None or model.classes:  # type: ignore[union-attr]
+    if model.function_name is not None or model.classes:
         return
     base = model.absolute_module(node)
+    if not facts.blocking and not (  # type: ignore[union-attr]
+        node.level or (base and base.partition(".")[0] == model.module.partition(".")[0])
+    ):
+        return
     for alias in node.names:
         if alias.name != "*" and base:
             facts.imports[f"{model.module}.{alias.asname or alias.name}"] = f"{base}.{alias.name}"  # type: ignore[union-attr]

@@ -212,6 +212,7 @@ class ProjectIndex:
         self._overrides_known: dict[tuple, tuple[Effect, str]] = {}  # ``override_effects``
         self._fixed_calls: dict[str, set[str]] = {}
         self._remote_clients: dict[str, tuple[RemoteCall, str] | None] = {}
+        self._class_keys: dict[str, str] = {}  # ``class_key``
         self.summaries = Summaries(self)
 
     # --- building ----------------------------------------------------------------------
@@ -305,14 +306,45 @@ class ProjectIndex:
         return self
 
     def _forget_answers(self) -> None:
+        self._class_keys.clear()
         self._keys_known.clear()
         self._remote_clients.clear()
         self._effects_known.clear()
         self._overridden_known.clear()
         self._overrides_known.clear()
 
+    def class_key(self, name: str) -> str:
+        """The name the facts keep the class ``name`` under, through the modules that
+        re-export it: ``app.models.User``, with ``from .user import User`` in
+        ``app/models/__init__.py``, is ``app.models.user.User``; ``name`` itself when it
+        is a class of the facts or no re-export leads to one."""
+        if name in self.classes or not self.imports:
+            return name
+        found = self._class_keys.get(name)
+        if found is None:
+            found = self._class_keys[name] = self._reexported_class(name)
+        return found
+
+    def _reexported_class(self, name: str) -> str:
+        current = name
+        for _ in range(6):
+            prefix, rest = current, ""
+            while prefix:
+                target = self.imports.get(prefix)
+                if target is not None and target != prefix:
+                    break
+                prefix, _, last = prefix.rpartition(".")
+                rest = f".{last}{rest}"
+            if not prefix:
+                return name
+            current = f"{self.imports[prefix]}{rest}"
+            if current in self.classes:
+                return current
+        return name
+
     def model_kind(self, name: str, depth: int = 0) -> str | None:
         """``django`` / ``sqlalchemy`` for a model class of the project, else None."""
+        name = self.class_key(name)
         if name in self._kinds:
             return self._kinds[name]
         self._kinds[name] = None  # cycles
@@ -349,10 +381,11 @@ class ProjectIndex:
         inheritance: Django refuses ``bulk_create`` there), found through abstract bases
         and proxies; "" when it extends none; None when that cannot be told (``name`` or
         one of its bases is not a class of the project)."""
+        name = self.class_key(name)
         record = self.classes.get(name)
         if record is None or depth > 20 or self.model_kind(name) != "django":
             return None
-        for base in record.bases:
+        for base in map(self.class_key, record.bases):
             if base in DJANGO_MODEL_BASES or base == "builtins.object":
                 continue
             base_record = self.classes.get(base)
@@ -440,6 +473,7 @@ class ProjectIndex:
 
     def relation(self, model: str, attribute: str, depth: int = 0) -> Relation | None:
         """The relation ``attribute`` of ``model`` (inherited ones included), or None."""
+        model = self.class_key(model)
         found = self._relations.get(model, {}).get(attribute)
         if found is not None or depth > 10:
             return found
@@ -493,6 +527,7 @@ class ProjectIndex:
 
     def member_key(self, model: str, member: str, depth: int = 0) -> str | None:
         """The method ``member`` of ``model``, or of a base of it, as the facts name it."""
+        model = self.class_key(model)
         key = f"{model}.{member}"
         if key in self.self_reads:
             return key
@@ -512,7 +547,7 @@ class ProjectIndex:
         self._subclasses = subclasses
         for name, record in self.classes.items():
             for base in record.bases:
-                subclasses.setdefault(base, []).append(name)
+                subclasses.setdefault(self.class_key(base), []).append(name)
 
     def _bindings(self, key: str, spec: dict[str, list], known: dict[str, Any]) -> dict:
         """The values of ``key``'s parameters for a call passing ``spec``: literals,
@@ -1126,7 +1161,7 @@ class ProjectIndex:
         ends its branch."""
         todo, seen = [owner], set()
         while todo and len(seen) < 20:
-            current = todo.pop()
+            current = self.class_key(todo.pop())
             if current in seen:
                 continue
             seen.add(current)
