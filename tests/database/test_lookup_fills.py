@@ -182,3 +182,84 @@ def test_a_row_found_is_returned_and_the_rest_creates_it(run_cli, tmp_path):
     report = lint_json(run_cli, root, "--show-all", "--select", "TL102,TL103")
     found = findings_by_function(report, DRIVE, "drive.py")
     assert sorted(found) == ["sync_audited"]
+
+
+ROWS = """\
+import asyncpg
+
+
+class PuppetRow:
+    db: asyncpg.Pool
+
+    @classmethod
+    async def get_by_tgid(cls, tgid):
+        return await cls.db.fetchrow("SELECT * FROM puppet WHERE id=$1", tgid)
+
+    async def insert(self):
+        await self.db.execute("INSERT INTO puppet (id) VALUES ($1)", self.tgid)
+"""
+
+PUPPET = """\
+from typing import cast
+
+from app.rows import PuppetRow
+
+
+class Puppet(PuppetRow):
+    def __init__(self, tgid):
+        self.tgid = tgid
+
+    @classmethod
+    async def get_by_tgid(cls, tgid, create=True):
+        puppet = cast(cls, await super().get_by_tgid(tgid))
+        if puppet:
+            return puppet
+        if create:
+            puppet = cls(tgid)
+            await puppet.insert()
+            return puppet
+        return None
+
+    @classmethod
+    async def insert_each_time(cls, tgid):
+        puppet = cast(cls, await super().get_by_tgid(tgid))
+        if puppet:
+            print(puppet)
+        puppet = cls(tgid)
+        await puppet.insert()
+        return puppet
+
+    @classmethod
+    async def always_insert(cls, tgid):
+        puppet = cls(tgid)
+        await puppet.insert()
+        return puppet
+
+
+async def sync(users):
+    for user in users:
+        await Puppet.get_by_tgid(user.id)
+
+
+async def sync_each_time(users):
+    for user in users:
+        await Puppet.insert_each_time(user.id)
+
+
+async def sync_always(users):
+    for user in users:
+        await Puppet.always_insert(user.id)
+"""
+
+
+def test_an_active_record_class_creates_the_row_its_lookup_found_none_of(run_cli, tmp_path):
+    """mautrix-telegram's ``Puppet.get_by_tgid``: ``cast(cls, await
+    super().get_by_tgid(tgid))``, returned when found, else ``cls(tgid)`` inserted: once
+    per key. Near misses: a lookup whose found row is not returned (the insert runs on
+    every call), and a plain insert per call."""
+    root = write_project(
+        tmp_path, {"app/__init__.py": "", "app/rows.py": ROWS, "app/puppet.py": PUPPET}
+    )
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL102")
+    found = findings_by_function(report, PUPPET, "puppet.py")
+    assert sorted(found) == ["sync_always", "sync_each_time"]

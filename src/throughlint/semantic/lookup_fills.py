@@ -20,6 +20,16 @@ be returned first, the rest creating one::
     session.merge(created)
     session.commit()
 
+A class's own look-up in an active-record layer counts too: a ``get_by_<key>()`` method
+(awaited, or wrapped in ``typing.cast``), and a classmethod that constructs ``cls(...)``
+when it found none::
+
+    puppet = cast(cls, await super().get_by_tgid(tgid))
+    if puppet:
+        return puppet
+    puppet = cls(tgid)
+    await puppet.insert()
+
 Django's ``get_or_create()`` is a call of its own and stays a write per call.
 """
 
@@ -75,7 +85,7 @@ def _fills_of(model: SemanticModel, block: list[ast.stmt]) -> list[int]:
         name = _looked_up(model, before)
         if name is None or not isinstance(statement, ast.If):
             continue
-        looked_up = _model_looked_up(before.value)  # type: ignore[attr-defined]
+        looked_up = _model_looked_up(_unwrapped(before.value))  # type: ignore[attr-defined]
         if unset_subject(statement.test) == name:
             if any(_binds(part, name) for part in statement.body) or (
                 looked_up and _creates(statement.body, looked_up)
@@ -107,7 +117,10 @@ def _found_test(test: ast.expr) -> str | None:
 
 def _model_looked_up(lookup: ast.expr) -> str | None:
     """The class a row lookup reads: ``session.query(Row)...``, ``Row.objects...``,
-    ``Row.query...``."""
+    ``Row.query...``; ``cls`` for a class's own ``get_by_<key>()`` through ``cls`` or
+    ``super()`` (a classmethod's look-up)."""
+    if _own_lookup(lookup):
+        return "cls"
     node = lookup
     while isinstance(node, (ast.Call, ast.Attribute)):
         if isinstance(node, ast.Call):
@@ -145,17 +158,49 @@ def _creates(block: list[ast.stmt], class_name: str) -> bool:
     return False
 
 
+def _unwrapped(value: ast.expr) -> ast.expr:
+    """``cast(T, await lookup(...))`` / ``await lookup(...)``: the lookup call."""
+    for _ in range(3):
+        if isinstance(value, ast.Await):
+            value = value.value
+        elif (
+            isinstance(value, ast.Call)
+            and source_text(value.func) in ("cast", "typing.cast")
+            and len(value.args) == 2
+        ):
+            value = value.args[1]
+        else:
+            break
+    return value
+
+
+def _own_lookup(value: ast.expr) -> bool:
+    """``cls.get_by_tgid(...)`` / ``super().get_by_tgid(...)``: an active-record class's
+    look-up of one row by a key."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+        return False
+    receiver = value.func.value
+    return value.func.attr.startswith("get_by_") and (
+        (isinstance(receiver, ast.Name) and receiver.id == "cls")
+        or (
+            isinstance(receiver, ast.Call)
+            and isinstance(receiver.func, ast.Name)
+            and receiver.func.id == "super"
+        )
+    )
+
+
 def _looked_up(model: SemanticModel, statement: ast.stmt) -> str | None:
     """``name = <...>.first()``: the local a row lookup (or a cache read) is bound to."""
     if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
         return None
-    target, value = statement.targets[0], statement.value
+    target, value = statement.targets[0], _unwrapped(statement.value)
     if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
         return None
     func = value.func
     if not isinstance(func, ast.Attribute):
         return None
-    if func.attr in _ROW_LOOKUPS:
+    if func.attr in _ROW_LOOKUPS or _own_lookup(value):
         return target.id
     if func.attr != "get":
         return None
