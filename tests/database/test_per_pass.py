@@ -166,6 +166,38 @@ CASES = {
                 session.add(row)
                 log.flush()
         """,
+    "mapping-key-dispatch-runs-once-per-key": """
+        from sqlalchemy.orm import Session
+        from app.models import Role, User
+
+        def post(session: Session, item: dict):
+            for key, value in item.items():
+                if key == "roles":
+                    session.query(Role).filter(Role.id.in_(value)).all()
+                elif "users" == key:
+                    session.query(User).filter(User.id.in_(value)).all()
+            for key in item.keys():
+                if key in ("roles", "groups"):
+                    session.query(Role).filter(Role.name == key).all()
+        """,
+    "mapping-value-test-and-list-dispatch-are-per-item": """
+        from sqlalchemy.orm import Session
+        from app.models import Role, User
+
+        def post(session: Session, item: dict, names: list, other: str):
+            for key, value in item.items():
+                if value == "x":
+                    session.query(Role).filter(Role.name == key).all()  # expect: TL101
+                if key == other:
+                    session.query(Role).filter(Role.name == key).all()  # expect: TL101
+            for name in names:
+                if name == "roles":
+                    session.query(User).filter(User.name == name).all()  # expect: TL101
+            for key, value in item.items():
+                for part in value:
+                    if key == "roles":
+                        session.query(Role).filter(Role.id == part).all()  # expect: TL101
+        """,
 }
 
 

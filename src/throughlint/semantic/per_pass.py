@@ -221,6 +221,13 @@ def _once_step(
                     return inner_loop, True
             if isinstance(parent, ast.If) and child in parent.body and is_batch_test(parent.test):
                 return inner_loop, True
+            if (
+                isinstance(parent, ast.If)
+                and not inner_loop
+                and child in parent.body
+                and _key_dispatch(top, parent.test)
+            ):
+                return inner_loop, True  # ``for key, value in d.items(): if key == "roles":``
         if isinstance(parent, ast.If) and child in parent.body:
             tested = unset_subject(parent.test)
             if (
@@ -248,6 +255,42 @@ def _once_step(
         return inner_loop, False
 
     return step
+
+
+def _key_dispatch(loop: ast.AST, test: ast.expr) -> bool:
+    """``test`` compares the key of a loop over a mapping with a literal (``for key, value
+    in payload.items(): if key == "roles": ...``): a mapping's keys are distinct, so the
+    branch runs at most once per run of the loop (at most a literal tuple's length of
+    times for ``key in ("a", "b")``), whatever the number of keys."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    items = loop.iter
+    if not (
+        isinstance(items, ast.Call)
+        and isinstance(items.func, ast.Attribute)
+        and items.func.attr in ("items", "keys")
+        and not items.args
+    ):
+        return False
+    key = loop.target
+    if items.func.attr == "items":
+        key = key.elts[0] if isinstance(key, ast.Tuple) and len(key.elts) == 2 else None
+    if not isinstance(key, ast.Name) or not isinstance(test, ast.Compare):
+        return False
+    if len(test.ops) != 1:
+        return False
+    left, operator, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(operator, ast.Eq):
+        sides = {type(left), type(right)}
+        named = left if isinstance(left, ast.Name) else right
+        return sides == {ast.Name, ast.Constant} and named.id == key.id  # type: ignore[attr-defined]
+    return (
+        isinstance(operator, ast.In)
+        and isinstance(left, ast.Name)
+        and left.id == key.id
+        and isinstance(right, (ast.Tuple, ast.List, ast.Set))
+        and all(isinstance(element, ast.Constant) for element in right.elts)
+    )
 
 
 _TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
