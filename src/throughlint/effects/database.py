@@ -298,7 +298,15 @@ _DBAPI_EXTRA_ORIGINS = {
     "psycopg.Connection": "psycopg",
     "psycopg.Cursor": "psycopg",
     "psycopg2.extensions.cursor": "psycopg2",
+    "asyncpg.Pool": "asyncpg",
+    "asyncpg.pool.Pool": "asyncpg",
+    "asyncpg.Connection": "asyncpg",
+    "asyncpg.connection.Connection": "asyncpg",
+    "aiosqlite.Connection": "aiosqlite",
+    "aiosqlite.core.Connection": "aiosqlite",
 }
+# asyncpg's reads: a statement's rows, first row or first value
+ASYNCPG_FETCHES = frozenset({"fetch", "fetchrow", "fetchval"})
 # a ``class Hero(SQLModel, table=True)``'s base, as the project index records it
 SQLMODEL_TABLE = "sqlmodel.SQLModel(table=True)"
 _SQLALCHEMY_ORIGINS = (
@@ -421,6 +429,12 @@ DJANGO_READ = frozenset(
 )  # fmt: skip
 DJANGO_WRITE = frozenset({"create", "get_or_create", "update_or_create", "update", "delete"})
 DJANGO_BULK = frozenset({"bulk_create", "bulk_update"})
+# Django's async ORM (4.1+): ``await Book.objects.aget(pk=pk)``, ``await book.asave()``
+DJANGO_ASYNC = {
+    f"a{method}": method
+    for method in (DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | {"save", "refresh_from_db"})
+    - {"raw", "iterator"}
+}
 DJANGO_MANAGERS = ("objects", "_default_manager", "_base_manager")
 DJANGO_TRANSACTION_COMMITS = frozenset(
     {"django.db.transaction.commit", "django.db.transaction.atomic"}
@@ -479,7 +493,7 @@ _METHODS = (
     {"execute", "executemany", "executescript", "commit", "save", "begin", "flush", "add"}
     | DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | SQLALCHEMY_READ | SQLALCHEMY_WRITE
     | PYMONGO_READ | PYMONGO_WRITE | PYMONGO_BATCH | {"find", "add_all", "delete"}
-    | MODEL_QUERY_READ | {"log_action", "exec"}
+    | MODEL_QUERY_READ | {"log_action", "exec"} | ASYNCPG_FETCHES | DJANGO_ASYNC.keys()
 )  # fmt: skip
 
 
@@ -802,6 +816,10 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
         return _execute(model, call, method, receiver, receiver_node, settings)
     if method == "exec":
         return _sqlmodel_exec(model, call, receiver, receiver_node, settings)
+    if method in ASYNCPG_FETCHES:
+        return _row_fetch(model, call, method, receiver, receiver_node, settings)
+    if method in DJANGO_ASYNC and receiver is not None:
+        return _django_async(call, method, receiver)
     if method == "commit":
         return _commit(model, receiver, receiver_node, settings)
     if (
@@ -1163,6 +1181,46 @@ def _execute(
     )
 
 
+def _row_fetch(
+    model: SemanticModel,
+    call: ast.Call,
+    method: str,
+    receiver: str | None,
+    receiver_node: ast.expr,
+    settings: Settings,
+) -> DbCall | None:
+    """asyncpg's ``conn.fetchrow(sql, *args)`` (``fetch``, ``fetchval``): a statement run
+    for its rows. On an asyncpg connection or pool, a read whatever the SQL; on another
+    receiver only when the SQL is a literal that says so (``Job.fetch(job_id)`` is no
+    statement)."""
+    found = _execute(model, call, "execute", receiver, receiver_node, settings)
+    if found is None or found.framework != "dbapi":
+        return None
+    if found.verb is None:
+        if _driver_of(receiver, settings) != "asyncpg":
+            return None
+        found = replace(found, effect=Effect.READ, verb="SELECT", confidence="typed")
+    return replace(found, method=method, api=f"conn.{method}()")
+
+
+def _django_async(call: ast.Call, method: str, receiver: str) -> DbCall | None:
+    """Django's async ORM: ``Book.objects.aget(pk=pk)``, ``book.asave()``, as the sync
+    method they wrap."""
+    sync = DJANGO_ASYNC[method]
+    chain = django_manager_chain(f"{receiver}.{method}")
+    found = None if chain is None else _django((chain[0], [*chain[1][:-1], sync]), sync, call)
+    if found is not None:
+        return replace(found, method=sync, api=f"{found.api[: -len(sync) - 2]}{method}()")
+    if (
+        sync in ("save", "delete", "refresh_from_db")
+        and not call.args
+        and _is_django_instance(receiver)
+    ):
+        effect = Effect.READ if sync == "refresh_from_db" else Effect.WRITE
+        return DbCall(effect, "django", sync, "django", api=f"obj.{method}()")
+    return None
+
+
 def _sqlmodel_exec(
     model: SemanticModel,
     call: ast.Call,
@@ -1374,7 +1432,10 @@ def _related_rows(name: str, depth: int, at_least: int = 1) -> bool:
     )
 
 
-_SINGLE_OBJECT = frozenset({"get", "first", "last", "latest", "earliest", "create"})
+_SINGLE_OBJECT = frozenset(
+    {"get", "first", "last", "latest", "earliest", "create"}
+    | {"aget", "afirst", "alast", "alatest", "aearliest", "acreate"}
+)
 
 
 def _sqlalchemy(call: ast.Call, method: str, receiver_node: ast.expr) -> DbCall | None:

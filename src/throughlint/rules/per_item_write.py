@@ -2,7 +2,8 @@
 Finds one write statement per loop item: `execute` of INSERT / UPDATE / DELETE / REPLACE /
 UPSERT SQL (literals, f-strings, concatenations, names bound to them, `text(...)`, and
 SQLAlchemy Core `insert()` / `update()` / `delete()`), Django `Model.objects.create /
-get_or_create / update_or_create`, `obj.save()` / `obj.delete()`, queryset `.update()` /
+get_or_create / update_or_create`, `obj.save()` / `obj.delete()` (and the async forms,
+`acreate`, `asave()`...), queryset `.update()` /
 `.delete()` per item, Django admin's `LogEntry.objects.log_action()`, SQLAlchemy
 `session.add` / `merge` followed by a `flush` in the same loop pass (followed by a
 `commit`, it is TL103's finding), the Query API's bulk `session.query(Model).filter(...)
