@@ -1,9 +1,11 @@
-"""Async database APIs: asyncpg's ``fetch`` / ``fetchrow`` / ``fetchval`` run a statement
-for its rows (on an asyncpg pool or connection whatever the SQL, elsewhere only when the
-SQL is a literal read), and Django's async ORM (``aget``, ``acount``, ``acreate``,
-``asave``...) is the sync method it wraps. Near misses: one statement for all items, a
-``fetch`` that is no statement (rq's ``Job.fetch(job_id)``), a user's own class with a
-``fetchrow`` method, and a user's own ``asave``. Run through the real CLI."""
+"""Async database APIs: asyncpg's ``fetch`` / ``fetchrow`` / ``fetchval`` and
+encode/databases' ``fetch_one`` / ``fetch_all`` / ``fetch_val`` run a statement for its
+rows (on such a pool, connection or database whatever the SQL, elsewhere only when the
+SQL is a literal read), ``execute_many`` is one batch, and Django's async ORM
+(``aget``, ``acount``, ``acreate``, ``asave``...) is the sync method it wraps. Near
+misses: one statement for all items, a ``fetch`` that is no statement (rq's
+``Job.fetch(job_id)``), a user's own class with a ``fetchrow`` method, and a user's own
+``asave``. Run through the real CLI."""
 
 from __future__ import annotations
 
@@ -108,6 +110,44 @@ async def each_own(drafts: list[Draft]):
     for draft in drafts:
         await draft.asave()
 """
+
+
+DATABASES = """\
+import sqlalchemy
+from databases import Database
+
+database = Database("postgresql://localhost/app")
+notes = sqlalchemy.Table(
+    "notes", sqlalchemy.MetaData(), sqlalchemy.Column("id", sqlalchemy.Integer)
+)
+
+
+async def each_note(ids):
+    for i in ids:
+        await database.fetch_one(query=notes.select().where(notes.c.id == i))
+
+
+async def each_insert(rows):
+    for row in rows:
+        await database.execute("INSERT INTO notes (id) VALUES (:id)", row)
+
+
+async def all_inserts(rows):
+    await database.execute_many("INSERT INTO notes (id) VALUES (:id)", rows)
+
+
+async def all_notes(ids):
+    return await database.fetch_all(query=notes.select().where(notes.c.id.in_(ids)))
+"""
+
+
+def test_encode_databases(tmp_path):
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/db.py": DATABASES})
+    report = lint_json(run_module_cli, root, "--select", "TL101,TL102", "--show-all")
+    found = findings_by_function(report, DATABASES, "db.py")
+    assert "`database.fetch_one()` runs a query" in found["each_note"]["message"]
+    assert found["each_insert"]["code"] == "TL102"
+    assert set(found) == {"each_note", "each_insert"}
 
 
 def test_asyncpg_fetches(tmp_path):

@@ -304,9 +304,12 @@ _DBAPI_EXTRA_ORIGINS = {
     "asyncpg.connection.Connection": "asyncpg",
     "aiosqlite.Connection": "aiosqlite",
     "aiosqlite.core.Connection": "aiosqlite",
+    "databases.Database": "databases",  # encode/databases (FastAPI, Starlette)
+    "databases.core.Database": "databases",
 }
-# asyncpg's reads: a statement's rows, first row or first value
-ASYNCPG_FETCHES = frozenset({"fetch", "fetchrow", "fetchval"})
+# reads of a statement's rows, first row or first value: asyncpg's, encode/databases'
+ROW_FETCHES = frozenset({"fetch", "fetchrow", "fetchval", "fetch_one", "fetch_all", "fetch_val"})
+_FETCHING_DRIVERS = frozenset({"asyncpg", "databases"})
 # a ``class Hero(SQLModel, table=True)``'s base, as the project index records it
 SQLMODEL_TABLE = "sqlmodel.SQLModel(table=True)"
 _SQLALCHEMY_ORIGINS = (
@@ -493,7 +496,8 @@ _METHODS = (
     {"execute", "executemany", "executescript", "commit", "save", "begin", "flush", "add"}
     | DJANGO_LAZY | DJANGO_READ | DJANGO_WRITE | DJANGO_BULK | SQLALCHEMY_READ | SQLALCHEMY_WRITE
     | PYMONGO_READ | PYMONGO_WRITE | PYMONGO_BATCH | {"find", "add_all", "delete"}
-    | MODEL_QUERY_READ | {"log_action", "exec"} | ASYNCPG_FETCHES | DJANGO_ASYNC.keys()
+    | MODEL_QUERY_READ | {"log_action", "exec", "execute_many"} | ROW_FETCHES
+    | DJANGO_ASYNC.keys()
 )  # fmt: skip
 
 
@@ -814,9 +818,11 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     )
     if method in ("execute", "executemany", "executescript"):
         return _execute(model, call, method, receiver, receiver_node, settings)
+    if method == "execute_many" and _driver_of(receiver, settings) == "databases":
+        return _execute(model, call, "executemany", receiver, receiver_node, settings)
     if method == "exec":
         return _sqlmodel_exec(model, call, receiver, receiver_node, settings)
-    if method in ASYNCPG_FETCHES:
+    if method in ROW_FETCHES:
         return _row_fetch(model, call, method, receiver, receiver_node, settings)
     if method in DJANGO_ASYNC and receiver is not None:
         return _django_async(call, method, receiver)
@@ -1189,15 +1195,16 @@ def _row_fetch(
     receiver_node: ast.expr,
     settings: Settings,
 ) -> DbCall | None:
-    """asyncpg's ``conn.fetchrow(sql, *args)`` (``fetch``, ``fetchval``): a statement run
-    for its rows. On an asyncpg connection or pool, a read whatever the SQL; on another
+    """asyncpg's ``conn.fetchrow(sql, *args)`` (``fetch``, ``fetchval``), encode/databases'
+    ``database.fetch_one(query)`` (``fetch_all``, ``fetch_val``): a statement run for its
+    rows. On such a connection, pool or database, a read whatever the statement; on another
     receiver only when the SQL is a literal that says so (``Job.fetch(job_id)`` is no
     statement)."""
     found = _execute(model, call, "execute", receiver, receiver_node, settings)
     if found is None or found.framework != "dbapi":
         return None
     if found.verb is None:
-        if _driver_of(receiver, settings) != "asyncpg":
+        if _driver_of(receiver, settings) not in _FETCHING_DRIVERS:
             return None
         found = replace(found, effect=Effect.READ, verb="SELECT", confidence="typed")
     return replace(found, method=method, api=f"conn.{method}()")

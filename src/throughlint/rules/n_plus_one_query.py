@@ -5,7 +5,8 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   evaluated per item (`for b in Book.objects.filter(author=a)` inside a loop),
   `get_object_or_404`, and their async forms (`aget`, `acount`, ...); SQLAlchemy
   `session.query/get/execute/scalar/scalars`; DB-API `cursor.execute("SELECT ...")`;
-  asyncpg `fetch/fetchrow/fetchval`; pymongo `find_one`;
+  asyncpg `fetch/fetchrow/fetchval`, encode/databases `fetch_one/fetch_all`; pymongo
+  `find_one`;
 - implicit queries: on the items of a loop over a queryset (of any manager, a custom one
   such as `Order.active` included) or `select()` result (also one a project function
   returns: `for o in open_orders():`), an attribute that
