@@ -1,10 +1,12 @@
 """A ``while`` loop that drains a collection an item per pass (``while self._dirty: name
 = self._dirty.pop()``, a work list, a heap) goes over the collection's items as a ``for``
-loop does: a query, a write or a request in it is per item (django-celery-beat's
-``sync``, treebeard's ``load_bulk``). Near misses: a loop that takes a slice per pass, a
-loop whose test is not the collection it takes from, a plain ``while`` loop, a loop that
-evicts down to a bound (``while len(cache) > limit``), and, for TL402, a work list its
-passes refill (the next page's address is in this page). Run through the real CLI."""
+loop does, also spelt ``while True: if not todo: break`` with the take next, with an
+annotated target or with a bare ``heappop``: a query, a write or a request in it is per
+item (django-celery-beat's ``sync``, treebeard's ``load_bulk``). Near misses: a loop
+that takes a slice per pass, a loop whose test is not the collection it takes from (or
+whose ``while True`` breaks on another test), a plain ``while`` loop, a loop that evicts
+down to a bound (``while len(cache) > limit``), and, for TL402, a work list its passes
+refill (the next page's address is in this page). Run through the real CLI."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from tests.support.cli_projects import (
 SOURCE = """\
 import heapq
 import sqlite3
+from heapq import heappop
 
 import requests
 
@@ -63,6 +66,36 @@ def take_from_another(running, jobs):
 def poll(ids):
     while True:
         print(DB.execute("SELECT count(*) FROM t").fetchone())
+
+
+def by_priority_bare(heap):
+    while heap:
+        entry: tuple = heappop(heap)
+        DB.execute("UPDATE t SET done = 1 WHERE id = ?", (entry[1],))
+
+
+def until_empty(todo):
+    while True:
+        if not todo:
+            break
+        pk = todo.pop()
+        print(DB.execute("SELECT name FROM t WHERE id = ?", (pk,)).fetchone())
+
+
+def until_another_is_empty(todo, jobs):
+    while True:
+        if not jobs:
+            break
+        pk = todo.pop()
+        print(DB.execute("SELECT name FROM t WHERE id = ?", (pk,)).fetchone())
+
+
+def until_flagged(todo, flags):
+    while True:
+        if flags.stop:
+            break
+        pk = todo.pop()
+        print(DB.execute("SELECT name FROM t WHERE id = ?", (pk,)).fetchone())
 
 
 def evict(cache, limit):
@@ -112,6 +145,10 @@ def test_drain_loops(tmp_path):
     assert "take_from_another" not in found
     assert "poll" not in found
     assert "evict" not in found  # down to a bound, not every item
+    assert found["by_priority_bare"]["code"] == "TL102"  # ``from heapq import heappop``
+    assert found["until_empty"]["code"] == "TL101"  # ``while True: if not todo: break``
+    assert "until_another_is_empty" not in found
+    assert "until_flagged" not in found
 
 
 def test_a_work_list_its_passes_refill(tmp_path):

@@ -95,36 +95,76 @@ _TAKE_ONE = frozenset({"pop", "popleft", "popitem"})
 
 
 def drained_item(node: ast.While) -> tuple[ast.expr, ast.expr] | None:
-    """``while todo: item = todo.pop()`` (also ``len(todo)``, ``heapq.heappop(todo)``,
-    the take first in the body or first in its ``try``): the collection and the item's
-    target; None for any other ``while`` loop."""
+    """``while todo: item = todo.pop()`` (also ``len(todo)``, ``heapq.heappop(todo)`` or
+    ``heappop(todo)``, an annotated target, the take first in the body or first in its
+    ``try``; and ``while True:`` opening with ``if not todo: break``): the collection and
+    the item's target; None for any other ``while`` loop."""
+    body = node.body
     test = node.test
+    if isinstance(test, ast.Constant) and test.value is True and len(body) > 1:
+        test, body = _empty_break(body[0]), body[1:]  # ``while True: if not todo: break``
+        if test is None:
+            return None
     if isinstance(test, ast.Compare):
         if not _not_empty(test):
             return None  # ``while len(cache) > limit:``: evicts down to a bound, not all
         test = test.left  # ``len(todo) > 0``
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "len":
-        test = test.args[0] if len(test.args) == 1 else test
+    test = _measured(test)
     if not isinstance(test, (ast.Name, ast.Attribute)):
         return None
-    first = node.body[0] if node.body else None
+    first = body[0] if body else None
     if isinstance(first, ast.Try) and first.body:
         first = first.body[0]
-    if not isinstance(first, ast.Assign) or len(first.targets) != 1:
+    if isinstance(first, ast.Assign) and len(first.targets) == 1:
+        target, taken = first.targets[0], first.value
+    elif isinstance(first, ast.AnnAssign) and first.value is not None:
+        target, taken = first.target, first.value
+    else:
         return None
-    taken = first.value
     if not isinstance(taken, ast.Call):
         return None
     func = taken.func
     if isinstance(func, ast.Attribute) and func.attr in _TAKE_ONE:
         source = func.value
-    elif dotted_call(func) == "heapq.heappop" and taken.args:
+    elif (
+        dotted_call(func) == "heapq.heappop"
+        or (isinstance(func, ast.Name) and func.id == "heappop")
+    ) and taken.args:
         source = taken.args[0]
     else:
         return None
     if ast.dump(source) != ast.dump(test):
         return None
-    return test, first.targets[0]
+    return test, target
+
+
+def _measured(test: ast.expr) -> ast.expr:
+    """``len(todo)`` -> ``todo``; anything else as it is."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "len":
+        return test.args[0] if len(test.args) == 1 else test
+    return test
+
+
+def _empty_break(statement: ast.stmt) -> ast.expr | None:
+    """``if not todo: break`` / ``if len(todo) == 0: break``: ``todo``; else None."""
+    if not (
+        isinstance(statement, ast.If)
+        and not statement.orelse
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], ast.Break)
+    ):
+        return None
+    test = statement.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _measured(test.operand)
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and literal_int(test.comparators[0]) == 0
+    ):
+        return _measured(test.left)
+    return None
 
 
 def _not_empty(test: ast.Compare) -> bool:
