@@ -140,3 +140,95 @@ def test_a_name_each_platform_binds_otherwise(tmp_path):
     )
     report = lint_json(run_module_cli, root, "--select", "TL201", "--show-all")
     assert [d for d in report["diagnostics"] if d["path"].endswith("work.py")] == []
+
+
+BRICKS = """\
+import queue
+
+
+class SkipRepeatsQueue(queue.Queue):
+    def _put(self, item):
+        if item != getattr(self, "_last", None):
+            super()._put(item)
+            self._last = item
+
+
+class SizedQueue(queue.Queue):
+    def __init__(self):
+        super().__init__(maxsize=100)
+
+
+class PlainQueue:
+    def __init__(self):
+        self.items = []
+
+    def put(self, item):
+        self.items.append(item)
+
+    def get(self):
+        return self.items.pop(0)
+
+
+class LoggedQueue(queue.SimpleQueue):
+    pass
+"""
+
+EMITTER = """\
+import threading
+
+from app.bricks import LoggedQueue, PlainQueue, SizedQueue, SkipRepeatsQueue
+
+
+class EventQueue(SkipRepeatsQueue):
+    pass
+
+
+class Emitter(threading.Thread):
+    def __init__(self):
+        super().__init__()
+        self.events = EventQueue()
+        self.sized = SizedQueue()
+        self.plain = PlainQueue()
+        self.logged = LoggedQueue()
+        self.capped = EventQueue(maxsize=50)
+
+    def on_event(self, event):
+        self.events.put(event)
+        self.sized.put(event)
+        self.plain.put(event)
+        self.logged.put(event)
+        self.capped.put(event)
+
+    def run(self):
+        while True:
+            for queue in (self.events, self.sized, self.plain, self.logged, self.capped):
+                print(queue.get())
+"""
+
+
+def test_a_project_subclass_of_a_library_queue(tmp_path):
+    """watchdog's ``EventQueue(SkipRepeatsQueue)``, ``SkipRepeatsQueue(queue.Queue)`` in
+    another module: its constructor is ``queue.Queue``'s, so ``EventQueue()`` is an
+    unbounded queue, and the fix adds ``maxsize=``. Near misses: a subclass with an
+    ``__init__`` of its own (its size is its own to say), a class of its own named like a
+    queue, and a subclass given a size."""
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/bricks.py": BRICKS, "app/emitter.py": EMITTER},
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL201", "--show-all")
+    found = {
+        d["line"]: d["message"] for d in report["diagnostics"] if d["path"].endswith("emitter.py")
+    }
+    source = EMITTER.splitlines()
+    events = source.index("        self.events = EventQueue()") + 1
+    logged = source.index("        self.logged = LoggedQueue()") + 1
+    assert set(found) == {events, logged}
+    assert found[events].startswith("unbounded `EventQueue()` (a `queue.Queue`)")
+    assert found[logged].startswith("`LoggedQueue()` (a `queue.SimpleQueue`) cannot be bounded")
+    args = ("--isolated", "--select", "TL201", "--fix", "--unsafe-fixes", ".")
+    run_module_cli(*args, cwd=root)
+    fixed = (root / "app" / "emitter.py").read_text()
+    assert "self.events = EventQueue(maxsize=1000)" in fixed
+    run_module_cli(*args, cwd=root)
+    assert (root / "app" / "emitter.py").read_text() == fixed

@@ -4,7 +4,7 @@ It knows no rule: rules query it from their project-level checks (``Rule.on_proj
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -1153,6 +1153,24 @@ class ProjectIndex:
                 return None
             if method in record.methods:
                 return current
+        return None
+
+    def inherited_constructor(self, name: str, library: Collection[str]) -> str | None:
+        """The class of ``library`` whose constructor ``name``, a project class, runs:
+        one of its bases (through project classes, in the order of the bases), when no
+        project class on the way defines ``__init__``; None otherwise."""
+        todo, seen = [self.class_key(name)], set()
+        while todo and len(seen) < 20:
+            current = self.class_key(todo.pop())
+            if current in seen:
+                continue
+            seen.add(current)
+            record = self.classes.get(current)
+            if record is None:
+                return current if current in library else None
+            if "__init__" in record.methods:
+                return None
+            todo.extend(reversed(record.bases))
         return None
 
     def _in_base_order(self, owner: str) -> Iterator[tuple[str, ClassFacts | None]]:

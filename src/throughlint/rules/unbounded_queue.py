@@ -4,7 +4,10 @@ Finds queues created without a positive `maxsize`: `queue.Queue`, `LifoQueue` an
 through a `multiprocessing` context or manager), and `queue.SimpleQueue`, which cannot be
 bounded. A queue module or class imported through a project module counts too (`from
 app._compat import queue`, where `_compat` imports `queue`, Python 2's `Queue` as its
-`ImportError` fallback), once the project index says what that module binds.
+`ImportError` fallback), once the project index says what that module binds; and so does
+a project class named `...Queue` that runs a library queue's constructor (`class
+EventQueue(SkipRepeatsQueue)`, `class SkipRepeatsQueue(queue.Queue)` in another module,
+neither defining `__init__`), once the index has followed its bases.
 
 ## Why it hurts throughput
 An unbounded queue has no backpressure. When producers are faster than consumers, `put()`
@@ -355,22 +358,27 @@ def _unbounded_size(checker, node: ast.Call, name: str) -> tuple[int | None] | N
     return None if value is None or value > 0 else (value,)
 
 
-def _message(name: str, size: int | None, why: str) -> str:
-    """The finding for a queue of the library class ``name``: one that cannot be bounded,
-    or its ``maxsize`` (None: not given)."""
+def _message(name: str, size: int | None, why: str, subclass: str | None = None) -> str:
+    """The finding for a queue of the library class ``name`` (made through the project
+    class ``subclass``, when given): one that cannot be bounded, or its ``maxsize`` (None:
+    not given)."""
+    made = _short(name)
+    if subclass:
+        made = f"{subclass.rpartition('.')[2]}"
+    kind = f" (a `{_short(name)}`)" if subclass else ""
     if name in _UNBOUNDABLE:
         return (
-            f"`{name}()` cannot be bounded: producers never wait, so the backlog (memory "
-            f"and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` instead"
+            f"`{made}()`{kind} cannot be bounded: producers never wait, so the backlog "
+            f"(memory and latency) grows without limit{why}; use `queue.Queue(maxsize=...)` "
+            "instead"
         )
-    short = _short(name)
     if size is None:
         return (
-            f"unbounded `{short}()`: producers never wait, so when consumers fall behind "
+            f"unbounded `{made}()`{kind}: producers never wait, so when consumers fall behind "
             f"the backlog grows without limit (memory, latency){why}; {_ADVICE}"
         )
     return (
-        f"`{short}(maxsize={int_text(size)})` is unbounded (a size of 0 or less means "
+        f"`{made}(maxsize={int_text(size)})`{kind} is unbounded (a size of 0 or less means "
         f"no limit){why}; {_ADVICE}"
     )
 
@@ -386,10 +394,15 @@ _QUEUE_CLASSES = frozenset(name.rpartition(".")[2] for name in _BOUNDABLE | _UNB
 
 def _reexported(checker, node: ast.Call, name: str) -> None:
     """``queue.Queue()`` with ``queue`` imported from a project module
-    (``from app._compat import queue``): what that module binds is the index's to say
-    (``check_reexported``); the walk gathers the rest."""
+    (``from app._compat import queue``), or a project class named like a queue
+    (``EventQueue()``, ``class EventQueue(SkipRepeatsQueue)``, ``class
+    SkipRepeatsQueue(queue.Queue)``): what that module binds, or which library queue the
+    class constructs, is the index's to say (``check_reexported``); the walk gathers the
+    rest."""
     module, _, constructor = name.rpartition(".")
-    if constructor not in _QUEUE_CLASSES or not module or module.split(".", 1)[0] in _STDLIB:
+    if not module or module.split(".", 1)[0] in _STDLIB:
+        return
+    if constructor not in _QUEUE_CLASSES and not constructor.endswith("Queue"):
         return
     found = _unbounded(checker, node, name)
     if found is None:
@@ -415,9 +428,13 @@ def check_reexported(index, pending: dict) -> list:
     name = index.attribute_values.follow(
         pending["callee"], lambda value: value if value in _BOUNDABLE | _UNBOUNDABLE else None
     )
+    subclass = None
+    if name is None:  # a project class that runs a library queue's constructor
+        subclass = pending["callee"]
+        name = index.inherited_constructor(subclass, _BOUNDABLE | _UNBOUNDABLE)
     if name is None:
         return []
-    message = _message(name, pending["size"], pending["why"])
+    message = _message(name, pending["size"], pending["why"], subclass)
     if name in _UNBOUNDABLE:
         return [(message, None, None, pending["confidence"])]
     applicability, description, kind, declined = pending["fix"]
