@@ -147,6 +147,10 @@ import queue
 
 
 class SkipRepeatsQueue(queue.Queue):
+    def __init__(self, maxsize: int = 0) -> None:
+        super().__init__(maxsize)
+        self._last = None
+
     def _put(self, item):
         if item != getattr(self, "_last", None):
             super()._put(item)
@@ -156,6 +160,11 @@ class SkipRepeatsQueue(queue.Queue):
 class SizedQueue(queue.Queue):
     def __init__(self):
         super().__init__(maxsize=100)
+
+
+class DefaultSizedQueue(queue.Queue):
+    def __init__(self, maxsize=100):
+        super().__init__(maxsize=maxsize)
 
 
 class PlainQueue:
@@ -176,7 +185,13 @@ class LoggedQueue(queue.SimpleQueue):
 EMITTER = """\
 import threading
 
-from app.bricks import LoggedQueue, PlainQueue, SizedQueue, SkipRepeatsQueue
+from app.bricks import (
+    DefaultSizedQueue,
+    LoggedQueue,
+    PlainQueue,
+    SizedQueue,
+    SkipRepeatsQueue,
+)
 
 
 class EventQueue(SkipRepeatsQueue):
@@ -191,6 +206,7 @@ class Emitter(threading.Thread):
         self.plain = PlainQueue()
         self.logged = LoggedQueue()
         self.capped = EventQueue(maxsize=50)
+        self.defaulted = DefaultSizedQueue()
 
     def on_event(self, event):
         self.events.put(event)
@@ -198,20 +214,23 @@ class Emitter(threading.Thread):
         self.plain.put(event)
         self.logged.put(event)
         self.capped.put(event)
+        self.defaulted.put(event)
 
     def run(self):
         while True:
-            for queue in (self.events, self.sized, self.plain, self.logged, self.capped):
+            queues = (self.events, self.sized, self.plain, self.logged, self.capped)
+            for queue in (*queues, self.defaulted):
                 print(queue.get())
 """
 
 
 def test_a_project_subclass_of_a_library_queue(tmp_path):
     """watchdog's ``EventQueue(SkipRepeatsQueue)``, ``SkipRepeatsQueue(queue.Queue)`` in
-    another module: its constructor is ``queue.Queue``'s, so ``EventQueue()`` is an
-    unbounded queue, and the fix adds ``maxsize=``. Near misses: a subclass with an
-    ``__init__`` of its own (its size is its own to say), a class of its own named like a
-    queue, and a subclass given a size."""
+    another module, whose ``__init__(self, maxsize=0)`` hands the size on: its
+    constructor is ``queue.Queue``'s, so ``EventQueue()`` is an unbounded queue, and the
+    fix adds ``maxsize=``. Near misses: a subclass whose ``__init__`` sets a size, or
+    defaults it to a bound, a class of its own named like a queue, and a subclass given a
+    size."""
     root = write_project(
         tmp_path,
         {"app/__init__.py": "", "app/bricks.py": BRICKS, "app/emitter.py": EMITTER},

@@ -2217,7 +2217,44 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         record["a"] = True
     if proxy:
         record["x"] = True
+    if any(_forwards_unbounded_size(statement) for statement in node.body):
+        record["q"] = True
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
+
+
+def _forwards_unbounded_size(statement: ast.stmt) -> bool:
+    """``def __init__(self, maxsize=0): super().__init__(maxsize)`` (or ``maxsize=maxsize``):
+    a queue subclass whose constructor hands its first argument, unbounded by default, to
+    its base's."""
+    if not isinstance(statement, ast.FunctionDef) or statement.name != "__init__":
+        return False
+    arguments = statement.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    if len(positional) < 2 or positional[1].arg != "maxsize":
+        return False
+    defaults = arguments.defaults
+    default = (
+        defaults[len(defaults) - len(positional) + 1]
+        if len(defaults) >= len(positional) - 1
+        else None
+    )
+    if not (
+        isinstance(default, ast.Constant) and isinstance(default.value, int) and default.value <= 0
+    ):
+        return False
+    for node in ast.walk(statement):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"
+        ):
+            passed = [
+                *node.args,
+                *(keyword.value for keyword in node.keywords if keyword.arg == "maxsize"),
+            ]
+            if any(isinstance(value, ast.Name) and value.id == "maxsize" for value in passed):
+                return True
+    return False
 
 
 def _sqlmodel_table(node: ast.ClassDef) -> bool:

@@ -85,10 +85,12 @@ class ClassFacts:
     methods: Sequence[str] = ()
     abstract: bool = False
     proxy: bool = False
+    forwards_size: bool = False  # ``__init__(self, maxsize=0)`` hands it to its base's
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> ClassFacts:
-        """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``)."""
+        """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``,
+        ``q``)."""
         relations = record["r"]
         return cls(
             [base.removesuffix("[]") for base in record["b"]],  # ``Service[Body]`` is ``Service``
@@ -96,6 +98,7 @@ class ClassFacts:
             record.get("m", ()),
             bool(record.get("a")),
             bool(record.get("x")),
+            bool(record.get("q")),
         )
 
 
@@ -1158,7 +1161,8 @@ class ProjectIndex:
     def inherited_constructor(self, name: str, library: Collection[str]) -> str | None:
         """The class of ``library`` whose constructor ``name``, a project class, runs:
         one of its bases (through project classes, in the order of the bases), when no
-        project class on the way defines ``__init__``; None otherwise."""
+        project class on the way defines an ``__init__`` other than one handing its first
+        argument, ``maxsize=0``, to its base's; None otherwise."""
         todo, seen = [self.class_key(name)], set()
         while todo and len(seen) < 20:
             current = self.class_key(todo.pop())
@@ -1168,7 +1172,7 @@ class ProjectIndex:
             record = self.classes.get(current)
             if record is None:
                 return current if current in library else None
-            if "__init__" in record.methods:
+            if "__init__" in record.methods and not record.forwards_size:
                 return None
             todo.extend(reversed(record.bases))
         return None

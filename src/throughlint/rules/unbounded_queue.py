@@ -7,7 +7,8 @@ app._compat import queue`, where `_compat` imports `queue`, Python 2's `Queue` a
 `ImportError` fallback), once the project index says what that module binds; and so does
 a project class named `...Queue` that runs a library queue's constructor (`class
 EventQueue(SkipRepeatsQueue)`, `class SkipRepeatsQueue(queue.Queue)` in another module,
-neither defining `__init__`), once the index has followed its bases.
+neither defining an `__init__` but one that hands its `maxsize=0` on to its base's),
+once the index has followed its bases.
 
 ## Why it hurts throughput
 An unbounded queue has no backpressure. When producers are faster than consumers, `put()`
