@@ -1681,8 +1681,9 @@ def view_object_list(model, iterable: ast.expr | None) -> str | None:
 
 def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> None:
     """``ticket.followup_set.create(...)`` in a hot loop: whether ``followup_set`` is a
-    related manager is the index's to say. Items of a loop over a query are left to the
-    ``relation`` findings, which know what the query loads."""
+    related manager is the index's to say. A read on the items of a loop over a query is
+    left to the ``relation`` findings, which know what the query loads; a write is not
+    theirs (no prefetch saves it)."""
     model = checker.semantic
     loop = model.hot_loop()
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
@@ -1694,15 +1695,24 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
     while isinstance(receiver, (ast.Call, ast.Attribute)):
         receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
     source = loader = None
-    if isinstance(receiver, ast.Name) and _loaded_through_alias(model, receiver.id, found.attr):
+    owner = found.owner
+    reads = not found.writes  # a write goes to the database whatever the rows loaded
+    if (
+        reads
+        and isinstance(receiver, ast.Name)
+        and _loaded_through_alias(model, receiver.id, found.attr)
+    ):
         return  # ``item = cp.item`` over rows that prefetch ``item__addons``: the cache
     if isinstance(receiver, ast.Name):
         binding = model.lookup(receiver.id)
         if binding is not None and binding.kind is BindingKind.LOOP_VARIABLE:
-            if iterated_query_chain(model, binding.value) is not None:
+            chain = iterated_query_chain(model, binding.value)
+            if chain is not None and reads:
                 return
+            if chain is not None and chain.framework == "django":
+                owner = owner or chain.model  # ``post.tags.add(tag)`` per post of a query
             loaded = prefetched(model, binding.value) | prefetched_objects(model, binding.value)
-            if any(path.split("__", 1)[0] == found.attr for path in loaded):
+            if reads and any(path.split("__", 1)[0] == found.attr for path in loaded):
                 return  # ``rows = rows.prefetch_related("attr")``: served from the cache
             # ``for ds in get_diffsets():``: what the helper returns is the index's to say
             source = helper_query(model, binding.value)
@@ -1716,7 +1726,7 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
         **({"source": source} if source else {}),
         **({"loader": loader} if loader else {}),
         writes=found.writes,
-        owner=found.owner,
+        owner=owner,
         attr=found.attr,
         method=found.method,
         api=f"{found.receiver}.{found.attr}.{found.method}()",

@@ -145,6 +145,7 @@ from throughlint.rules.through_helpers import (
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import runs_once
+from throughlint.semantic.related_managers import MANAGER_WRITES
 
 if TYPE_CHECKING:
     from throughlint.index.project import Relation
@@ -636,8 +637,8 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
             f"`.options(selectinload({owner}.{attr}))`"
         )
     if relation.many:
-        if method is None:
-            return None
+        if method is None or method in MANAGER_WRITES:
+            return None  # ``row.tags.add(tag)``: a write, TL102's; no prefetch saves it
         if loaded and method in ("all", "count", "exists", "__len__"):
             return None
         if loaded:
