@@ -235,7 +235,9 @@ def test_a_project_subclass_of_a_library_queue(tmp_path):
         tmp_path,
         {"app/__init__.py": "", "app/bricks.py": BRICKS, "app/emitter.py": EMITTER},
     )
-    report = lint_json(run_module_cli, root, "--select", "TL201", "--show-all")
+    default = lint_json(run_module_cli, root, "--select", "TL201", "--show-all")
+    assert not [d for d in default["diagnostics"] if d["path"].endswith("emitter.py")]
+    report = lint_json(run_module_cli, root, "--select", "TL201", "--show-all", "--preview")
     found = {
         d["line"]: d["message"] for d in report["diagnostics"] if d["path"].endswith("emitter.py")
     }
@@ -245,7 +247,7 @@ def test_a_project_subclass_of_a_library_queue(tmp_path):
     assert set(found) == {events, logged}
     assert found[events].startswith("unbounded `EventQueue()` (a `queue.Queue`)")
     assert found[logged].startswith("`LoggedQueue()` (a `queue.SimpleQueue`) cannot be bounded")
-    args = ("--isolated", "--select", "TL201", "--fix", "--unsafe-fixes", ".")
+    args = ("--isolated", "--preview", "--select", "TL201", "--fix", "--unsafe-fixes", ".")
     run_module_cli(*args, cwd=root)
     fixed = (root / "app" / "emitter.py").read_text()
     assert "self.events = EventQueue(maxsize=1000)" in fixed
