@@ -9,6 +9,7 @@ all items, a query that only builds a subquery, a plain class given to another o
 from __future__ import annotations
 
 from tests.support.cli_projects import (
+    app_findings,
     findings_by_function,
     lint_json,
     run_module_cli,
@@ -152,12 +153,7 @@ def drop_each_own(stale):
 
 
 def _lint(tmp_path, name: str, source: str) -> dict[str, dict]:
-    root = write_project(
-        tmp_path,
-        {"app/__init__.py": "", "app/models.py": MODELS, f"app/{name}.py": source},
-    )
-    report = lint_json(run_module_cli, root, "--select", "TL101,TL102", "--show-all")
-    return findings_by_function(report, source, f"{name}.py")
+    return app_findings(tmp_path, MODELS, name, source)
 
 
 def test_bulk_statements_per_item(tmp_path):

@@ -10,10 +10,7 @@ loaded with ``selectin``, and the user's own ``Session``, ``SQLModel`` and
 from __future__ import annotations
 
 from tests.support.cli_projects import (
-    findings_by_function,
-    lint_json,
-    run_module_cli,
-    write_project,
+    app_findings,
 )
 
 MODELS = """\
@@ -129,12 +126,7 @@ def leaders(crews: list[Crew]):
 
 
 def _lint(tmp_path, name: str, source: str) -> dict[str, dict]:
-    root = write_project(
-        tmp_path,
-        {"app/__init__.py": "", "app/models.py": MODELS, f"app/{name}.py": source},
-    )
-    report = lint_json(run_module_cli, root, "--select", "TL101,TL102", "--show-all")
-    return findings_by_function(report, source, f"{name}.py")
+    return app_findings(tmp_path, MODELS, name, source)
 
 
 def test_exec_and_relationships(tmp_path):

@@ -62,6 +62,19 @@ def findings_by_function(report: dict, source: str, path_suffix: str) -> dict[st
     return found
 
 
+def app_findings(
+    tmp_path: Path, models: str, name: str, source: str, codes: str = "TL101,TL102"
+) -> dict[str, dict]:
+    """``app/models.py`` and ``app/<name>.py`` linted through the real CLI (``--show-all``,
+    ``codes`` selected): the one finding in each top-level function or class of
+    ``source``."""
+    root = write_project(
+        tmp_path, {"app/__init__.py": "", "app/models.py": models, f"app/{name}.py": source}
+    )
+    report = lint_json(run_module_cli, root, "--select", codes, "--show-all")
+    return findings_by_function(report, source, f"{name}.py")
+
+
 # a Django app's models: an order per customer (``shop/models.py`` of the tests that
 # type querysets)
 SHOP_MODELS = """\

@@ -1163,18 +1163,11 @@ class ProjectIndex:
         one of its bases (through project classes, in the order of the bases), when no
         project class on the way defines an ``__init__`` other than one handing its first
         argument, ``maxsize=0``, to its base's; None otherwise."""
-        todo, seen = [self.class_key(name)], set()
-        while todo and len(seen) < 20:
-            current = self.class_key(todo.pop())
-            if current in seen:
-                continue
-            seen.add(current)
-            record = self.classes.get(current)
+        for current, record in self._in_base_order(name):
             if record is None:
                 return current if current in library else None
             if "__init__" in record.methods and not record.forwards_size:
                 return None
-            todo.extend(reversed(record.bases))
         return None
 
     def _in_base_order(self, owner: str) -> Iterator[tuple[str, ClassFacts | None]]:
