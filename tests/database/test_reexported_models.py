@@ -153,3 +153,44 @@ def test_sqlalchemy_models_through_the_package(tmp_path):
     assert found["Store"]["code"] == "TL102"  # prune: the entity's class is mapped
     assert "`a.user` lazy-loads" in found["owners"]["message"]
     assert "owners_loaded" not in found
+
+
+TICKETS = """\
+from django.db import models
+
+
+class Ticket(models.Model):
+    title = models.CharField(max_length=100)
+
+    def reopen(self):
+        self.title = self.title.removeprefix("[closed] ")
+        self.save()
+
+
+def reopen_all(tickets):
+    for ticket in Ticket.objects.filter(title__startswith="[closed]"):
+        ticket.reopen()
+"""
+
+
+def test_framework_source_inside_the_project_is_not_the_model_api(tmp_path):
+    """A project that also holds Django's source (vendored, or a virtualenv it lints):
+    ``models.Model`` re-exported from ``django/db/models/base.py`` is still the modelled
+    base, whose ``save()`` writes a row, not the copy's plain method."""
+    root = write_project(
+        tmp_path,
+        {
+            "django/__init__.py": "",
+            "django/db/__init__.py": "",
+            "django/db/models/__init__.py": "from django.db.models.base import Model  # noqa\n",
+            "django/db/models/base.py": (
+                "class Model:\n    def save(self, *args, **kwargs):\n        self._do_save()\n"
+            ),
+            "tickets/__init__.py": "",
+            "tickets/models.py": TICKETS,
+        },
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL102", "--show-all")
+    found = findings_by_function(report, TICKETS, "tickets/models.py")
+    assert found["reopen_all"]["code"] == "TL102"
+    assert "writes a row" in found["reopen_all"]["message"]

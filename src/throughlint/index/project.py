@@ -49,6 +49,9 @@ SQLALCHEMY_BASES = frozenset(
         SQLMODEL_TABLE,
     }
 )
+# Framework bases whose methods the API tables describe: a project that also holds the
+# framework's source (a vendored copy, a virtualenv inside it) does not look them up there
+MODELLED_BASES = DJANGO_MODEL_BASES | SQLALCHEMY_BASES
 
 
 @dataclass(frozen=True, slots=True)
@@ -660,6 +663,8 @@ class ProjectIndex:
         if owner.endswith(NEXT_IN_ORDER):  # ``super().method``: the bases in their order
             record = self.classes.get(owner.removesuffix(NEXT_IN_ORDER))
             for base in record.bases if record is not None and depth < 6 else ():
+                if base in MODELLED_BASES:
+                    continue
                 found = self._find_key(f"{base}.{method}", depth + 1, known)
                 if found is not None:
                     return found
@@ -667,6 +672,8 @@ class ProjectIndex:
         record = self.classes.get(owner)
         if record is not None and depth < 6:
             for base in record.bases:
+                if base in MODELLED_BASES:
+                    continue  # the API tables say what ``save()`` does, not its source
                 found = self._find_key(f"{base}.{method}", depth + 1, known)
                 if found is not None:
                     return found
