@@ -167,7 +167,7 @@ class Ticket(models.Model):
         self.save()
 
 
-def reopen_all(tickets):
+def reopen_all():
     for ticket in Ticket.objects.filter(title__startswith="[closed]"):
         ticket.reopen()
 """
