@@ -3,9 +3,12 @@ Finds thread and process pools sized against the machine: process pools
 (`ProcessPoolExecutor`, `multiprocessing.Pool`) with more workers than cores (a literal
 above `max-processes`, or `cpu_count() * k` with `k > 1`), process pools whose size is
 a hard-coded number above 2 (a literal, a module constant bound to one, also one
-imported from another module of the project such as `settings.WORKERS`, or a parameter's
-literal default, also through `int(...)`: `Pool(15)`, `WORKERS = 12`,
-`def run(jobs, workers=10)`) whatever the cores of the machine that runs them, thread
+imported from another module of the project such as `settings.WORKERS`, a parameter's
+literal default, an attribute bound only to one (`self.workers` set from
+`def __init__(self, workers=8)`, a class constant), or a fallback
+(`options.get("workers", 8)`, `workers or 8`), also through `int(...)`: `Pool(15)`,
+`WORKERS = 12`, `def run(jobs, workers=10)`) whatever the cores of the machine that runs
+them, thread
 pools (`ThreadPoolExecutor`, `multiprocessing.pool.ThreadPool`) above `max-threads`,
 process pools sized by the length of their input (`Pool(len(paths))`: one process per
 item), and pools of 0 or fewer workers.
@@ -64,8 +67,10 @@ from throughlint.semantic.expressions import (
     int_text,
     literal_int,
     unparse_short,
+    walk_same_function,
 )
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.types import self_assignments
 
 RULE = Rule(
     code="TL202",
@@ -101,6 +106,33 @@ def crunch(chunks, workers=10):
 def render(pages):
     with Pool(15) as pool:  # expect: TL202
         return pool.map(str, pages)
+""",
+        """\
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import Pool
+
+
+class Renderer:
+    JOBS = 6
+
+    def __init__(self, workers=8):
+        self.workers = workers
+
+    def render(self, pages):
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:  # expect: TL202
+            return list(pool.map(str, pages))
+
+    def thumbnails(self, pages):
+        with Pool(self.JOBS) as pool:  # expect: TL202
+            return pool.map(str, pages)
+
+
+def convert(files, options, workers=None):
+    jobs = options.get("jobs", 12)
+    with Pool(jobs) as pool:  # expect: TL202
+        sizes = pool.map(len, files)
+    with Pool(workers or 10) as pool:  # expect: TL202
+        return pool.map(str, files), sizes
 """,
         """\
 from concurrent.futures import ThreadPoolExecutor
@@ -167,6 +199,23 @@ def side(jobs, helpers=2):
         return pool.map(str, jobs), threads.map(str, jobs)
 """,
         """\
+import os
+from multiprocessing import Pool
+
+
+class Renderer:
+    def __init__(self, workers):
+        self.workers = workers
+        self.helpers = 2
+
+    def render(self, pages, options, workers=None):
+        jobs = options.get("jobs", 8)
+        jobs = min(jobs, len(os.sched_getaffinity(0)))
+        with Pool(self.workers) as pool, Pool(self.helpers) as small:
+            with Pool(jobs) as bounded, Pool(workers or os.cpu_count()) as cores:
+                return pool.map(str, pages), small, bounded, cores
+""",
+        """\
 class Pool:
     def __init__(self, size):
         self.size = size
@@ -220,6 +269,10 @@ def check(checker, node: ast.Call) -> None:
         value = _module_constant(checker.semantic, size)
         if value is not None and isinstance(size, ast.Name):
             where = f"the module constant `{size.id}`"
+    if value is None and kind.processes:
+        found = _fallback(checker.semantic, size) or _attribute_default(checker.semantic, size)
+        if found is not None:
+            value, where = found
     if value is not None:
         message = size_message(kind.label, kind.processes, value, where, *_limits(settings))
         if message is not None:
@@ -380,20 +433,107 @@ def _parameter_default(model, size: ast.expr) -> int | None:
         return None
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
+    return _default_of(function, size.id)
+
+
+def _fallback(model, size: ast.expr) -> tuple[int, str] | None:
+    """A literal used when nothing else is given: ``options.get("workers", 8)``,
+    ``kwargs.pop("jobs", 8)``, ``getattr(conf, "workers", 8)``, ``workers or 8``; also a
+    local bound once to one of those. (value, how it is written) or None."""
+    text = unparse_short(size, 40)
+    if isinstance(size, ast.Name):
+        binding = model.lookup(size.id)
+        if (
+            binding is None
+            or binding.kind is not BindingKind.ASSIGNMENT
+            or binding.value is None
+            or model.function is None
+            or len(_bindings_of(model.function, size.id)) != 1
+        ):
+            return None
+        text, size = size.id, binding.value
+    if isinstance(size, ast.BoolOp) and isinstance(size.op, ast.Or):
+        value = literal_int(size.values[-1])
+        return (value, f"the fallback of `{text}`") if value is not None else None
+    if not isinstance(size, ast.Call) or size.keywords or len(size.args) < 2:
+        return None
+    func = size.func
+    getter = (len(size.args) == 3 and model.resolve(func) == "builtins.getattr") or (
+        len(size.args) == 2 and isinstance(func, ast.Attribute) and func.attr in _GETTERS
+    )
+    value = literal_int(size.args[-1]) if getter else None
+    return (value, f"the default of `{text}`") if value is not None else None
+
+
+_GETTERS = frozenset({"get", "pop", "setdefault", "getint"})
+
+
+def _bindings_of(function: ast.AST, name: str) -> list[ast.AST]:
+    """The statements of ``function`` (not of nested functions) that bind ``name``."""
+    return [
+        node
+        for node in walk_same_function(function)
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+    ]
+
+
+def _attribute_default(model, size: ast.expr) -> tuple[int, str] | None:
+    """``self.workers`` that its class binds only to a literal, or to a parameter of
+    ``__init__`` with a literal default (``def __init__(self, workers=8)``), or that is a
+    class constant (``WORKERS = 8`` in the class body, never set on ``self``)."""
+    if not (isinstance(size, ast.Attribute) and isinstance(size.value, ast.Name)):
+        return None
+    binding = model.lookup(size.value.id)
+    owner = binding.owner if binding is not None else None
+    if binding is None or binding.kind is not BindingKind.SELF:
+        return None
+    if not isinstance(owner, ast.ClassDef):
+        return None
+    values = self_assignments(owner).get(size.attr)
+    if not values:
+        constant = _class_constant(owner, size.attr)
+        return (constant, f"the class constant `{size.attr}`") if constant is not None else None
+    found = set()
+    for value in values:
+        literal = literal_int(value)
+        if literal is None:
+            literal = _init_default(owner, value)
+        if literal is None:
+            return None
+        found.add(literal)
+    if len(found) != 1:
+        return None
+    return found.pop(), f"the default of `self.{size.attr}`"
+
+
+def _class_constant(owner: ast.ClassDef, name: str) -> int | None:
+    values = [
+        statement.value
+        for statement in owner.body
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets)
+    ]
+    return literal_int(values[0]) if len(values) == 1 else None
+
+
+def _init_default(owner: ast.ClassDef, value: ast.expr) -> int | None:
+    """The literal default of the ``__init__`` parameter ``value`` names."""
+    if not isinstance(value, ast.Name):
+        return None
+    for statement in owner.body:
+        if isinstance(statement, ast.FunctionDef) and statement.name == "__init__":
+            return _default_of(statement, value.id)
+    return None
+
+
+def _default_of(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> int | None:
     arguments = function.args
     positional = [*arguments.posonlyargs, *arguments.args]
-    pairs = list(
-        zip(
-            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
-        )
-    )
-    pairs += [
-        (a, d)
-        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
-        if d is not None
-    ]
+    defaulted = positional[len(positional) - len(arguments.defaults) :]
+    pairs = list(zip(defaulted, arguments.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d]
     for argument, default in pairs:
-        if argument is binding.node:
+        if argument.arg == name:
             return literal_int(default)
     return None
 
