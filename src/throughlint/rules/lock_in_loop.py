@@ -12,10 +12,12 @@ however much work follows: every item costs an acquire that the producers conten
 blocking `get()` whose loop returns the item it takes (`popleft()` then `return`) is
 not a drain.
 The lock can be taken in a method of the same class whose whole body holds it: `self[key]`
-(`__getitem__`), `key in self`, `self[key] = value` or `self.put(item)` once per item of a
-loop, or a `while` loop that drains through a locked `self._pop()`. Not reported there: a
-caller that holds the lock already, a method that also calls another package (the round
-trip is the cost), and `__init__` filling the instance before any other thread sees it.
+(`__getitem__`), `key in self`, `self[key] = value`, `self.put(item)` or
+`self.set(key, value)` once per item of a loop (the call itself is not counted as the
+loop's own work), or a `while` loop that drains through a locked `self._pop()`. Not
+reported there: a caller that holds the lock already, a method that also calls another
+package (the round trip is the cost), and `__init__` filling the instance before any
+other thread sees it.
 Neither form is reported in a function named for start-up (`init`, `setup_*`, `install*`,
 `configure*`, `bootstrap*`, `initialize*`): it runs once, over a configured handful.
 
@@ -166,6 +168,23 @@ class Sender:
             self._transport.send(message)
             self._transport.log(message)
 """,
+        """\
+import threading
+
+
+class Settings:
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._values = {}
+
+    def set(self, key, value):
+        with self._lock:
+            self._values[key] = value
+
+    def update(self, values):
+        for key, value in values.items():
+            self.set(key, value)  # expect: TL301
+""",
     ),
     good=(
         """\
@@ -193,6 +212,25 @@ def work(items, results):
 """,
     ),
     near_miss=(
+        """\
+import threading
+
+
+class Settings:
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._values = {}
+
+    def set(self, key, value):
+        with self._lock:
+            self._values[key] = value
+
+    def load(self, lines, parse, check):
+        for line in lines:
+            key, value = parse(line)
+            check(key, value)
+            self.set(key.strip(), value)
+""",
         """\
 import queue
 import threading
@@ -411,7 +449,7 @@ def check_locked_method(checker, node: ast.AST) -> None:
         known = model.memo("TL301.body")
         if loop.node not in known:
             known[loop.node] = _cost(model, loop.node.body)  # type: ignore[attr-defined]
-        if inside.weight < known[loop.node].weight:
+        if inside.weight < (known[loop.node] - _call_cost(model, node)).weight:
             return  # the loop does more of its own than the locked method does
     checker.report(
         RULE,
@@ -595,6 +633,15 @@ def _returns(locked: list[ast.stmt]) -> bool:
         for statement in locked
         for node in walk_same_function(statement)
     )
+
+
+def _call_cost(model, node: ast.AST) -> _Cost:
+    """What the call of the locked method itself adds to its loop's body: the call, and
+    its statement when the call is all the statement does (``self.set(k, v)``)."""
+    statement = model.node_stack[-1] if model.node_stack else None
+    if isinstance(statement, ast.Expr) and statement.value is node:
+        return _ONE_STATEMENT + _ONE_CALL
+    return _ONE_CALL if isinstance(node, ast.Call) else _NOTHING
 
 
 def _loop_phrase(loop: Loop) -> str:
