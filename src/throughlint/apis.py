@@ -77,3 +77,7 @@ CPU_COUNT_CALLS: frozenset[str] = frozenset(
         "psutil.cpu_count()",
     }
 )
+
+# how a Django relation field loads, when not the plain lookup by key: declared without a
+# database constraint (``db_constraint=False``), its rows may point at a missing row
+UNCONSTRAINED = "unconstrained"

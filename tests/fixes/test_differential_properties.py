@@ -145,8 +145,9 @@ def cache_programs(draw) -> Program:
     source = draw(st.sampled_from(["local_list", "parameter", "same_dict"]))
     value = draw(st.sampled_from(["{B}", "check({B})", "cache.get({A}, 0) + {B}"]))
     setup, iterable = {
-        # string keys: ``1`` and ``True`` would be one dict key but two cache keys
-        "local_list": (['rows = [(f"{x}", y) for x, y in data]'], "rows"),
+        # string keys: ``1`` and ``True`` would be one dict key but two cache keys; string
+        # values: one that cannot be pickled would make ``set_many`` store none
+        "local_list": (['rows = [(f"{x}", f"{y}") for x, y in data]'], "rows"),
         "parameter": ([], "data"),
         "same_dict": ([], "shared(data)"),
     }[source]

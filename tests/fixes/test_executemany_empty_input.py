@@ -94,18 +94,19 @@ def test_no_rows_leave_a_psycopg_connection_idle(tmp_path, postgres_dsn):
             import psycopg
 
 
-            def save(conn: psycopg.Connection, data):
+            def save(dsn, data):
+                conn = psycopg.connect(dsn)
                 cur = conn.cursor()
                 rows = [(value,) for value in data]
                 for row in rows:
                     cur.execute("INSERT INTO empty_in (a) VALUES (%s)", row)
+                return conn
 
 
             with psycopg.connect({postgres_dsn!r}, autocommit=True) as admin:
                 admin.execute("DROP TABLE IF EXISTS empty_in")
                 admin.execute("CREATE TABLE empty_in (a int)")
-            with psycopg.connect({postgres_dsn!r}) as conn:
-                save(conn, [])
+            with save({postgres_dsn!r}, []) as conn:
                 print(conn.info.transaction_status.name)
                 conn.autocommit = True
                 print("autocommit")

@@ -81,7 +81,7 @@ def _show(node: ast.AST) -> str:
 
 def _binds(node: ast.AST) -> str | None:
     """The name ``node`` binds (assignment or loop target, import, ``def``, ``class``,
-    ``global`` / ``nonlocal`` count once per name: see ``_Index``)."""
+    ``global`` / ``nonlocal`` count once per name: see ``_Index``); not a parameter."""
     if isinstance(node, ast.Name):
         return None if isinstance(node.ctx, ast.Load) else node.id
     if isinstance(node, ast.alias):
@@ -97,6 +97,7 @@ class _Index:
 
     __slots__ = (
         "assignments",
+        "attribute_stores",
         "attributes",
         "bare_loads",
         "bases",
@@ -104,6 +105,7 @@ class _Index:
         "iterated",
         "loads",
         "stores",
+        "with_values",
     )
 
     def __init__(self, scope: ast.AST) -> None:
@@ -115,6 +117,8 @@ class _Index:
         self.iterated: dict[str, list[ast.For]] = {}  # ``for ... in <name>``
         self.imports: dict[int, ast.Import | ast.ImportFrom] = {}  # alias id -> statement
         self.assignments: dict[int, ast.Assign] = {}  # ``name = value`` in the body
+        self.with_values: dict[int, ast.expr] = {}  # ``with value as name``: name id -> value
+        self.attribute_stores: set[str] = set()  # ``x.autocommit = ...``: "autocommit"
         for node in ast.walk(scope):
             name = _binds(node)
             if name is not None:
@@ -126,6 +130,8 @@ class _Index:
                     self.stores.setdefault(declared, []).append(node)
             elif isinstance(node, ast.Attribute):
                 self.bases.add(id(node.value))
+                if isinstance(node.ctx, ast.Store):
+                    self.attribute_stores.add(node.attr)
                 root = root_name(node.value) if node.attr in RESULT_ATTRIBUTES else None
                 if root is not None:
                     self.attributes.setdefault(root, []).append(node)
@@ -134,6 +140,8 @@ class _Index:
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
                     self.imports[id(alias)] = node
+            elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
+                self.with_values[id(node.optional_vars)] = node.context_expr
         for statement in getattr(scope, "body", []):
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 self.assignments[id(statement.targets[0])] = statement
@@ -198,8 +206,11 @@ def _stores(scope: ast.AST, name: str) -> list[ast.AST]:
 _MATERIALIZED = (ast.List, ast.Tuple, ast.ListComp)
 
 
-def input_fact(function: ast.AST | None, loop: ast.For, receivers: set[str]) -> Verdict:
-    """Can the loop's input observe the writes the loop makes?"""
+def input_fact(
+    function: ast.AST | None, loop: ast.For, receivers: set[str], module: ast.AST | None = None
+) -> Verdict:
+    """Can the loop's input observe the writes the loop makes? (``module``: where a
+    builtin such as ``list`` could be shadowed; without it, ``list(...)`` is not trusted.)"""
     iterable = loop.iter
     mentioned = {n.id for n in ast.walk(iterable) if isinstance(n, ast.Name)}
     if mentioned & receivers:
@@ -213,7 +224,7 @@ def input_fact(function: ast.AST | None, loop: ast.For, receivers: set[str]) -> 
             if (
                 assignment is not None
                 and assignment.lineno < loop.lineno
-                and _materialized(assignment.value)
+                and _materialized(assignment.value, function, module)
                 and not {n.id for n in ast.walk(assignment.value) if isinstance(n, ast.Name)}
                 & receivers
             ):
@@ -225,7 +236,7 @@ def input_fact(function: ast.AST | None, loop: ast.For, receivers: set[str]) -> 
 
 
 def empty_input(
-    function: ast.AST | None, loop: ast.For, receivers: set[str]
+    function: ast.AST | None, loop: ast.For, receivers: set[str], module: ast.AST | None = None
 ) -> tuple[bool, Verdict]:
     """Whether ``executemany`` must be guarded by ``if <input>:``, and the verdict: over no
     items the loop sends nothing, while ``executemany(sql, [])`` still prepares the SQL
@@ -240,7 +251,7 @@ def empty_input(
         and not any(isinstance(item, ast.Starred) for item in iterable.elts)
     ):
         return False, SAFE
-    if isinstance(iterable, ast.Name) and input_fact(function, loop, receivers) == SAFE:
+    if isinstance(iterable, ast.Name) and input_fact(function, loop, receivers, module) == SAFE:
         return True, SAFE
     return False, unsafe(
         f"with no items in `{_show(iterable)}`, `executemany` still prepares the SQL "
@@ -319,6 +330,35 @@ def keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict
     )
 
 
+def values_fact(value: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict:
+    """Can storing one value fail after the values before it were stored? ``set_many``
+    serializes every value before it stores any (and a redis pipeline stores all or
+    none), so one value that cannot be pickled stores none where the loop stored those
+    before it. Safe when every value is a literal (in the call, or in the items the loop
+    iterates)."""
+    if _literal(value):
+        return SAFE
+    items = known_items(function, loop)
+    if (
+        isinstance(value, ast.Name)
+        and items is not None
+        and all(_literal(_bound_value(loop.target, item, value.id)) for item in items)
+    ):
+        return SAFE
+    return unsafe(
+        f"the values `{_show(value)}` may not all be picklable: `set_many` serializes every "
+        "value before storing any, so one failure stores none where the loop stored the "
+        "values before it"
+    )
+
+
+def _literal(node: ast.expr | None) -> bool:
+    """A constant, an f-string, or a tuple or list of them: a value that pickles."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_literal(item) for item in node.elts)
+    return isinstance(node, (ast.Constant, ast.JoinedStr))
+
+
 def _string(node: ast.expr | None) -> bool:
     """A string literal or an f-string: its value is a ``str``."""
     return isinstance(node, ast.JoinedStr) or (
@@ -343,16 +383,30 @@ def _bound_value(target: ast.expr, item: ast.expr, name: str) -> ast.expr | None
     return None
 
 
-def _materialized(value: ast.expr) -> bool:
+def _materialized(value: ast.expr, function: ast.AST, module: ast.AST | None) -> bool:
     """A list or tuple display or comprehension, or ``list(...)`` / ``tuple(...)`` /
-    ``sorted(...)``: all items exist before the loop starts."""
+    ``sorted(...)`` of the builtins (bound nowhere in the function or the module): all
+    items exist before the loop starts."""
     if isinstance(value, _MATERIALIZED):
         return True
     return (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Name)
         and value.func.id in ("list", "tuple", "sorted")
+        and module is not None
+        and not _stores(function, value.func.id)
+        and not _stores(module, value.func.id)
+        and value.func.id not in _parameters(function)
     )
+
+
+def _parameters(function: ast.AST) -> set[str]:
+    arguments = getattr(function, "args", None)
+    if arguments is None:
+        return set()
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [part for part in (arguments.vararg, arguments.kwarg) if part is not None]
+    return {argument.arg for argument in every}
 
 
 def _assignment_of(function: ast.AST, store: ast.Name) -> ast.Assign | None:
@@ -429,8 +483,8 @@ def after_loop_fact(
         return decline(f"`{name}` is iterated outside the loop and would change")
     if not isinstance(receiver, ast.Name):
         return unsafe(f"`{_show(receiver)}` may be read elsewhere after the loop")
-    if _annotated_connection(function, name, module):
-        return SAFE
+    if _annotated_connection(function, name, module) and not _stores(function, name):
+        return SAFE  # the parameter, never rebound (``conn = wrap(conn)``)
     stores = _stores(function, name)
     local_cursor = (
         len(stores) == 1
@@ -538,6 +592,74 @@ def sql_fact(sql: str | None) -> Verdict:
             "INSERT / UPDATE / DELETE / REPLACE"
         )
     return SAFE
+
+
+_MULTI_ROW_INSERT_DRIVERS = frozenset({"pymysql", "MySQLdb", "mysql"})
+
+
+def failure_fact(
+    function: ast.AST | None, receiver: ast.expr, driver: str, sql: str | None, in_transaction: bool
+) -> Verdict:
+    """Does a row that fails keep the rows before it, as the loop does? The MySQL drivers
+    send an INSERT's rows as one multi-row statement, which fails whole; psycopg 3 sends
+    ``executemany`` as one pipeline, which on a connection in autocommit mode fails whole
+    (without autocommit, PostgreSQL aborts the whole transaction either way).
+    ``in_transaction``: the loop runs inside ``with conn.transaction():``."""
+    if driver in _MULTI_ROW_INSERT_DRIVERS and leading_keyword(sql or "") in ("INSERT", "REPLACE"):
+        return unsafe(
+            f"{driver} sends the rows as one multi-row INSERT: a failing row fails them all, "
+            "where the loop has written the rows before it"
+        )
+    if driver != "psycopg" or function is None:
+        return SAFE
+    if in_transaction or _opened_without_autocommit(function, receiver):
+        return SAFE
+    return unsafe(
+        "psycopg 3 sends `executemany` as one pipeline: in autocommit mode a failing row "
+        "discards the rows before it, which the loop had committed"
+    )
+
+
+def _opened_without_autocommit(function: ast.AST, receiver: ast.expr) -> bool:
+    """``receiver`` is a cursor of (or is) a connection this function opens with
+    ``connect(...)`` without ``autocommit`` (or with ``autocommit=False``), and nothing
+    in the function sets ``.autocommit``."""
+    name = root_name(receiver)
+    value = _single_value(function, name) if name is not None else None
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "cursor"
+    ):
+        name = root_name(value.func.value)
+        value = _single_value(function, name) if name is not None else None
+    if not (isinstance(value, ast.Call) and _call_tail(value) == "connect"):
+        return False
+    setting = next((k.value for k in value.keywords if k.arg == "autocommit"), None)
+    if any(k.arg is None for k in value.keywords):
+        return False
+    if setting is not None and not (isinstance(setting, ast.Constant) and setting.value is False):
+        return False
+    return "autocommit" not in _index(function).attribute_stores
+
+
+def _single_value(function: ast.AST, name: str) -> ast.expr | None:
+    """The one value the function binds ``name`` to: ``name = value`` or ``with value as
+    name``; None when it is bound otherwise or more than once."""
+    stores = _stores(function, name)
+    if len(stores) != 1 or not isinstance(stores[0], ast.Name):
+        return None
+    assignment = _assignment_of(function, stores[0])
+    if assignment is not None:
+        return assignment.value
+    return _index(function).with_values.get(id(stores[0]))
+
+
+def _call_tail(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
 
 
 TRANSACTION_KEYWORDS: frozenset[str] = frozenset(

@@ -34,6 +34,7 @@ import tokenize
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from throughlint.apis import UNCONSTRAINED
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import (
     BULK_CREATE,
@@ -123,7 +124,7 @@ def executemany(
     if found is None:
         return None
     receivers = {name for name in (facts.root_name(call.func.value),) if name}  # type: ignore[attr-defined]
-    guard, empty = facts.empty_input(model.function, found[0], receivers)
+    guard, empty = facts.empty_input(model.function, found[0], receivers, model.tree)
     description = f"send all rows with one `{source_text(call.func.value)}.executemany()`"  # type: ignore[attr-defined]
     if guard:
         description += f" when `{source_text(found[0].iter)}` has any"
@@ -169,12 +170,23 @@ def _executemany_facts(
     return facts.worst(
         [
             facts.sql_fact(sql),
-            facts.input_fact(model.function, loop_node, receivers),
+            facts.input_fact(model.function, loop_node, receivers, model.tree),
             facts.target_fact(model.function, loop_node),
             facts.parameters_fact([*built, call.args[1]], receivers),
             facts.parameters_fact([call.args[0]], set()),
             facts.after_loop_fact(model.function, loop_node, receiver, model.tree, driver),
+            facts.failure_fact(model.function, receiver, driver, sql, _in_transaction(model)),
         ]
+    )
+
+
+def _in_transaction(model: SemanticModel) -> bool:
+    """The call is inside ``with <x>.transaction():`` (psycopg 3's transaction block)."""
+    return any(
+        isinstance(item.context_expr, ast.Call)
+        and isinstance(item.context_expr.func, ast.Attribute)
+        and item.context_expr.func.attr == "transaction"
+        for item in model.frame.withs
     )
 
 
@@ -234,8 +246,9 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """``for k, v in items: cache.set(k, v[, timeout])`` -> ``cache.set_many({k: v for k, v
         in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
         loop, the keys and values are names and literals that do not read the cache (the last
-        value of a repeated key wins in both forms), the target unpacks every item and the keys
-    are strings (``facts.keys_fact``)."""
+        value of a repeated key wins in both forms), the target unpacks every item, the keys
+    are strings (``facts.keys_fact``) and the values literals (``facts.values_fact``: one
+    that cannot be pickled would store none)."""
     if not (
         isinstance(call.func, ast.Attribute)
         and call.func.attr == "set"
@@ -257,9 +270,10 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     receivers = {name for name in (facts.root_name(call.func.value),) if name}
     verdict = facts.worst(
         [
-            facts.input_fact(model.function, loop_node, receivers),
+            facts.input_fact(model.function, loop_node, receivers, model.tree),
             facts.target_fact(model.function, loop_node),
             facts.keys_fact(call.args[0], model.function, loop_node),
+            facts.values_fact(call.args[1], model.function, loop_node),
             facts.parameters_fact(call.args[:2], receivers),
             facts.parameters_fact(once[1:], receivers),
         ]
@@ -462,6 +476,17 @@ def eager_load(pending: dict, many: bool, kind: str, lazy: str | None = None) ->
         loader = "prefetch_related" if kind == "gfk" else "select_related"
     description = f'load `{attr}` with the query: `.{loader}("{attr}")`'
     verdict = _body_verdict(body)
+    if loader == "select_related" and lazy == UNCONSTRAINED:
+        verdict = facts.decline(
+            f"`{attr}` is declared without a database constraint (`db_constraint=False`): "
+            "a row whose related row is missing would be dropped by the join, where the "
+            "lazy load raises"
+        )
+    if loader == "select_related" and pending.get("custom_manager"):
+        verdict = facts.decline(
+            f"the rows come from `{pending['custom_manager']}`, whose own `get_queryset()` "
+            f"may defer fields (`only()`), which Django refuses with `select_related`"
+        )
     if loader == "select_related" and pending.get("deferred"):
         verdict = facts.decline(
             f"the query defers fields (`only()` / `defer()`): Django refuses `{attr}` "

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from throughlint.apis import EXECUTORS, concurrency_library
+from throughlint.apis import EXECUTORS, UNCONSTRAINED, concurrency_library
 from throughlint.effects import Effect, call_effects
 from throughlint.effects.blocking import blocking_call
 from throughlint.effects.cpu import LOOPS as CPU_LOOPS
@@ -2211,6 +2211,8 @@ def record_class(checker: Checker, node: ast.AST) -> None:
             if relation is not None:
                 if relation[1] is None and isinstance(statement, ast.AnnAssign):
                     relation[1] = _mapped_target(model, statement.annotation)
+                if relation[0] == "rel" and isinstance(statement, ast.AnnAssign):
+                    _annotated_loader(relation, value, statement.annotation)
                 relations[target.id] = relation
     qualified = f"{model.class_name}.{node.name}"
     if model.function_name is not None:
@@ -2320,10 +2322,13 @@ def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
     if kind is not None:
         target = _target(model, call_argument(call, 0, "to"))
         related = _string(call_argument(call, None, "related_name"))
-        return [kind, target, related, None, None, None]
+        return [kind, target, related, _django_loading(call), None, None]
     if name in SQLALCHEMY_RELATIONSHIPS:
         target = _target(model, call_argument(call, 0, "argument"))
-        lazy = _lazy(call_argument(call, None, "lazy") or _sqlmodel_lazy(call))
+        given = call_argument(call, None, "lazy") or _sqlmodel_lazy(call)
+        unpacked = any(keyword.arg is None for keyword in call.keywords)
+        # ``relationship("Address", **options)``: the options may set any loader
+        lazy = None if given is None and unpacked else _lazy(given)
         backref = call_argument(call, None, "backref")
         backref_name, backref_lazy = None, None
         if isinstance(backref, ast.Constant) and isinstance(backref.value, str):
@@ -2332,6 +2337,18 @@ def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
             backref_name = _string(backref.args[0])
             backref_lazy = _lazy(call_argument(backref, None, "lazy"))
         return ["rel", target, None, lazy, backref_name, backref_lazy]
+    return None
+
+
+def _django_loading(call: ast.Call) -> str | None:
+    """``UNCONSTRAINED`` for a Django relation field declared ``db_constraint=False`` (or
+    with ``**options`` that may say so): its rows may point at a row that does not
+    exist, which a join drops where the lazy load raises."""
+    constraint = call_argument(call, None, "db_constraint")
+    if isinstance(constraint, ast.Constant) and constraint.value is True:
+        return None
+    if constraint is not None or any(keyword.arg is None for keyword in call.keywords):
+        return UNCONSTRAINED
     return None
 
 
@@ -2346,7 +2363,23 @@ def _sqlmodel_lazy(call: ast.Call) -> ast.expr | None:
     return None
 
 
-_COLLECTIONS = frozenset({"list", "List", "set", "Set", "Optional", "WriteOnlyMapped"})
+_COLLECTIONS = frozenset(
+    {"list", "List", "set", "Set", "Optional", "WriteOnlyMapped", "DynamicMapped"}
+)
+# SQLAlchemy 2.0 annotations that choose the loader when ``relationship()`` names none
+_ANNOTATED_LOADERS = {"DynamicMapped": "dynamic", "WriteOnlyMapped": "write_only"}
+
+
+def _annotated_loader(relation: list[Any], call: ast.Call, annotation: ast.expr) -> None:
+    """``addresses: DynamicMapped["Address"] = relationship()`` is ``lazy="dynamic"``
+    (``WriteOnlyMapped``: ``write_only``) unless the call says otherwise."""
+    if not isinstance(annotation, ast.Subscript):
+        return
+    outer = annotation.value
+    name = outer.id if isinstance(outer, ast.Name) else getattr(outer, "attr", "")
+    loader = _ANNOTATED_LOADERS.get(name)
+    if loader is not None and call_argument(call, None, "lazy") is None:
+        relation[3] = loader
 
 
 def _mapped_target(model, annotation: ast.expr) -> str | None:

@@ -73,7 +73,7 @@ class FieldFacts:
     kind: str  # fk, o2o, m2m, gfk (Django); rel (SQLAlchemy)
     target: str | None
     related: str | None  # Django's related_name
-    lazy: str | None
+    lazy: str | None  # SQLAlchemy's loader; Django: "unconstrained" (db_constraint=False)
     backref: str | None
     backref_lazy: str | None
 
@@ -420,7 +420,11 @@ class ProjectIndex:
                 kind, related, backref = field.kind, field.related, field.backref
                 resolved = self._target(owner, field.target, by_name)
                 if framework == "django":
-                    self._add(owner, attribute, Relation("django", kind, resolved, kind == "m2m"))
+                    self._add(
+                        owner,
+                        attribute,
+                        Relation("django", kind, resolved, kind == "m2m", field.lazy),
+                    )
                     if resolved is None or kind == "gfk" or (related or "").endswith("+"):
                         continue
                     if related and "%" in related:
@@ -913,6 +917,12 @@ class ProjectIndex:
         key = self._function_key(call.removesuffix("()"))  # a method a base defines
         found = f"{key}()" if key is not None else None
         return found if found in self.database_values else None
+
+    def builds_own_rows(self, model: str, manager: str) -> bool:
+        """``model.<manager>`` is a manager of the project with its own ``get_queryset()``
+        (``objects = SlimManager()``): its rows may defer fields or be narrowed, which no
+        fact here spells out."""
+        return self._function_key(f"{model}.{manager}.get_queryset") is not None
 
     def loaded_by(self, source: str, relation: str) -> bool:
         """``source`` (a project function's, or property's, resolved name) returns rows that

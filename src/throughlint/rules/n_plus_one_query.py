@@ -96,10 +96,14 @@ safe fix that loads it with that query: `.select_related("author")` /
 `.prefetch_related("books")` on a Django queryset chain, or
 `.options(selectinload(User.addresses))` on the one `select(User)` of a SQLAlchemy
 statement (importing `selectinload` when needed). Same rows, one or two queries instead
-of 1 + N; offered only when the project index knows the relation. Declined for a
-SQLAlchemy `lazy="dynamic"` relationship (it cannot be eager-loaded), for
-`select_related` on a queryset with `only()` / `defer()` (Django refuses a deferred field
-that is traversed) and when the loop body writes (`create()`, `save()`...: rows loaded
+of 1 + N; offered only when the project index knows the relation and its loader (a
+`relationship(..., **options)` may set any). Declined for a SQLAlchemy dynamic
+relationship (`lazy="dynamic"`, or a `DynamicMapped[...]` annotation: it cannot be
+eager-loaded), for `select_related` on a queryset with `only()` / `defer()`, or from a
+manager with its own `get_queryset()` that may defer fields (Django refuses a deferred
+field that is traversed), for `select_related` of a foreign key declared
+`db_constraint=False` (the join drops a row whose related row is missing, where the lazy
+load raised) and when the loop body writes (`create()`, `save()`...: rows loaded
 up front would not see it); unsafe when the body calls project code that might write.
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.
@@ -767,5 +771,8 @@ def check_relation(index, pending: dict[str, Any]) -> list:
     message = relation_message(relation, pending)
     if message is None:
         return []
+    manager = pending.get("manager")
+    if manager and index.builds_own_rows(pending["model"], manager):
+        pending = {**pending, "custom_manager": f"{pending['model'].rsplit('.', 1)[-1]}.{manager}"}
     fix = offers.eager_load(pending, relation.many, relation.kind, relation.lazy)
     return [(message, pending.get("group"), fix)]

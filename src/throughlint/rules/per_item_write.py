@@ -74,7 +74,13 @@ mutated between items); the parameters are names and literals (a subscript, attr
 operator or call can raise or act, and would then do so before any row is written); the
 cursor's `lastrowid` / `rowcount` / results are not read after the loop, and the cursor
 is a local `x.cursor()` or a connection; the statement's first keyword (after comments)
-is INSERT, UPDATE, DELETE or REPLACE. Over no items the loop sends nothing, while
+is INSERT, UPDATE, DELETE or REPLACE; a row that fails keeps the rows before it, as in
+the loop (not so on pymysql / MySQLdb / mysql-connector, which send an INSERT's rows as
+one multi-row statement, nor on psycopg 3 in autocommit mode, which sends them as one
+pipeline: there the fix is unsafe; psycopg 3 is safe on a connection the function opens
+without autocommit, or inside `with conn.transaction():`). A connection parameter is
+trusted by its annotation only when the function never rebinds it, and `list(...)` only
+when `list` is the builtin. Over no items the loop sends nothing, while
 `executemany(sql, [])` still prepares the SQL (sqlite3 raises if it is invalid) and
 begins a transaction (sqlite3, psycopg 3): a list built under a name is guarded
 (`if rows: cursor.executemany(...)`); any other input that may be empty (a comprehension
