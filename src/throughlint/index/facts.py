@@ -51,8 +51,14 @@ from throughlint.index.argument_types import (
 )
 from throughlint.index.callee_names import next_in_order, related_method
 from throughlint.index.dispatch import dispatch_method
-from throughlint.index.output_size import KEPT as OUTPUT_KEPT
-from throughlint.index.output_size import output_size, outputs_json
+from throughlint.index.output_size import (
+    PARAMETER_TERM,
+    TERMS,
+    join_terms,
+    output_size,
+    outputs_json,
+)
+from throughlint.index.output_size import kept as output_kept
 from throughlint.index.pending import add_pending
 from throughlint.index.relation_access import prefetched_objects, relation_access
 from throughlint.index.serializers import (
@@ -81,7 +87,7 @@ from throughlint.semantic.guards import (
     object_memo_guard,
     parameters,
 )
-from throughlint.semantic.input_size import argument_size, join
+from throughlint.semantic.input_size import argument_size
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
@@ -944,11 +950,15 @@ def record_output_size(checker: Checker, node: ast.AST) -> None:
         return
     sizes = checker.index_facts.output_sizes  # type: ignore[union-attr]
     previous = sizes.get(function)
-    if previous and previous not in OUTPUT_KEPT:
+    if previous and not output_kept(previous):
         return  # a join that is not kept stays so: the other outputs change nothing
     size = output_size(checker.semantic, node)
+    if PARAMETER_TERM in size and function not in checker.index_facts.parameters:  # type: ignore[union-attr]
+        checker.record_parameters()  # what it hands out is sized by its callers
     if size:
-        sizes[function] = join((previous, size)) if previous else size
+        sizes[function] = (
+            join_terms([*previous.split(TERMS), *size.split(TERMS)]) if previous else size
+        )
 
 
 @COLLECTOR.on(ast.Return)

@@ -10,8 +10,14 @@ sizes it hands out (``semantic/input_size.py``):
   so the join of those loops' input sizes; a ``yield`` outside loops is one item;
   ``yield from <iterable>`` is the iterable's size.
 
-Only functions whose join is ``constant``, ``small`` or ``configured`` are kept (fact
-``output_sizes``): those are the ones that hold a loop back. The walk also records, per
+An output may also be as big as something only the index knows, kept as a term:
+``call:<callee>`` for the result of another function (``return make_keys(params)``, or a
+local bound to it), ``p:<name>`` for a parameter of the function; a list the function
+grows by adding items in loops (``keys = []``, ``for p in params: keys.append(...)``) is
+as big as those loops' iterables. Terms are joined with ``+`` (``configured+p:params``).
+Only functions whose join is ``constant``, ``small`` or ``configured``, or such terms, are
+kept (fact ``output_sizes``): those are the ones that may hold a loop back;
+``index/reach.py`` resolves the terms through the call graph. The walk also records, per
 loop of ``unknown`` input whose input is a call of a project function (directly, through
 ``list(...)``/``.items()``, or through a local bound to that call), the resolved callee
 (fact ``loop_calls``, keyed "line:column" of the loop's header). ``index/reach.py``
@@ -25,6 +31,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.input_size import (
+    CALL_OUTPUT,
     CONFIGURED,
     CONSTANT,
     SMALL,
@@ -32,60 +39,92 @@ from throughlint.semantic.input_size import (
     UNKNOWN,
     direct_size,
     expression_size,
+    grown_local,
     join,
+    local_values,
     uncast,
     unwrapped,
 )
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
-    from throughlint.semantic.loops import Loop
     from throughlint.semantic.model import SemanticModel
 
-# outputs worth recording: those that hold a loop over them back
+# outputs worth recording: those that hold a loop back
 KEPT = frozenset({CONSTANT, SMALL, CONFIGURED})
+PARAMETER_TERM = "p:"  # as big as a parameter of the function
+TERMS = "+"  # joins the terms of one output
+_DEPTH = 3  # locals followed through their values
 
 
 def output_size(model: SemanticModel, node: ast.AST) -> str:
     """The size that ``node`` (a ``return``, ``yield`` or ``yield from`` of the function
-    being walked) hands out; "" for a bare ``return`` / ``return None``."""
+    being walked) hands out, as a join of terms; "" for a bare ``return`` / ``return
+    None``."""
     if isinstance(node, ast.Return):
         value = node.value
         if value is None or (isinstance(value, ast.Constant) and value.value is None):
             return ""
-        if isinstance(value, ast.Await):
-            value = value.value
-        return _handed_out(model, value)
+        return join_terms(_terms(model, value, 0))
     if isinstance(node, ast.YieldFrom):
-        return _handed_out(model, node.value)
-    sizes = [UNBOUNDED if loop.iter is None else _loop_size(model, loop) for loop in model.loops]
-    return join(sizes) or CONSTANT
+        return join_terms(_terms(model, node.value, 0))
+    terms = [
+        term
+        for loop in model.loops
+        for term in ([UNBOUNDED] if loop.iter is None else _terms(model, loop.iter, 0))
+    ]
+    return join_terms(terms) or CONSTANT
 
 
-def _handed_out(model: SemanticModel, value: ast.expr) -> str:
-    """``expression_size(model, value)``, or ``unknown`` when that is sure not to be kept:
-    a local whose current value is neither kept nor another local needs no walk of the
-    function for its other values (their join with this one is not kept either)."""
+def kept(size: str) -> bool:
+    """An output that may hold a loop back: each term kept, or one the index resolves."""
+    return bool(size) and all(term in KEPT or _symbolic(term) for term in size.split(TERMS))
+
+
+def join_terms(terms: list[str]) -> str:
+    """One output from terms: the join of the sizes and the other terms, spelt
+    ``configured+call:app.f``; a size that is not kept stands alone (nothing can make
+    the join smaller)."""
+    sizes = [term for term in terms if not _symbolic(term)]
+    size = join(sizes)
+    if size and size not in KEPT:
+        return size
+    return TERMS.join([size] * bool(size) + sorted({term for term in terms if _symbolic(term)}))
+
+
+def _symbolic(term: str) -> bool:
+    return term.startswith((CALL_OUTPUT, PARAMETER_TERM))
+
+
+def _terms(model: SemanticModel, value: ast.expr, depth: int) -> list[str]:
     size = direct_size(model, value)
     if size != UNKNOWN:
-        return size
-    inner = unwrapped(value)
-    if not isinstance(inner, ast.Name):
-        return UNKNOWN
-    binding = model.lookup(inner.id)
-    if binding is not None and binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
-        bound = uncast(model, binding.value)
-        size = direct_size(model, bound)
-        if size not in KEPT and (size != UNKNOWN or not isinstance(unwrapped(bound), ast.Name)):
-            return UNKNOWN
-    return expression_size(model, value)
-
-
-def _loop_size(model: SemanticModel, loop: Loop) -> str:
-    assert loop.iter is not None
-    return expression_size(model, loop.iter)
+        return [size]
+    inner = unwrapped(uncast(model, value))
+    if isinstance(inner, ast.Await):
+        inner = inner.value
+    if isinstance(inner, ast.Call):
+        name = model.resolve(inner.func)
+        if name is not None and not name.startswith("builtins."):
+            return [f"{CALL_OUTPUT}{name}"]
+        return [UNKNOWN]
+    if isinstance(inner, ast.Name) and depth < _DEPTH:
+        binding = model.lookup(inner.id)
+        if binding is not None and binding.kind is BindingKind.PARAMETER:
+            return [f"{PARAMETER_TERM}{inner.id}"]
+        values = local_values(model, inner.id)
+        if values:
+            return [term for v in values for term in _terms(model, v, depth + 1)]
+        grown = grown_local(model, inner.id)
+        if grown is not None:
+            bound, sources = grown
+            terms = [term for v in bound for term in _terms(model, v, depth + 1)]
+            for source in sources:
+                terms += [UNBOUNDED] if source is None else _terms(model, source, depth + 1)
+            return terms
+    return [expression_size(model, value)]
 
 
 def outputs_json(sizes: dict[str, str]) -> dict[str, str]:
-    """The functions whose output would hold a loop back."""
-    return {name: size for name, size in sorted(sizes.items()) if size in KEPT}
+    """The functions whose output may hold a loop back."""
+    return {name: size for name, size in sorted(sizes.items()) if kept(size)}

@@ -55,10 +55,12 @@ from dataclasses import dataclass, field, replace
 
 from throughlint.diagnostics import Diagnostic
 from throughlint.index.callee_names import NEXT_IN_ORDER
-from throughlint.semantic.input_size import UNKNOWN, join
+from throughlint.index.output_size import KEPT, TERMS
+from throughlint.semantic.input_size import CALL_OUTPUT, UNKNOWN, join
 from throughlint.semantic.placement import HOT, weak_cold
 
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
+_OUTPUT_DEPTH = 8  # outputs handed on through calls and parameters: this many hops
 PARAMETER = "p:"  # an argument that is the caller's parameter: "p:<name>"
 _CLASS_DEPTH = 6  # bases followed up, subclasses down
 _COST_DEPTH = 4  # calls followed down for a dominating call made on every pass
@@ -98,9 +100,10 @@ class CallGraph:
     # the per-pass cost model: per function, the dominating library call it makes on every
     # call and the callees it calls every time ([label, callees], ``pass_costs``)
     costs: dict[str, list] = field(default_factory=dict)
-    # how many items a function hands out, when that holds a loop back
-    # (``index/output_size.py``: constant, small or configured)
+    # how many items a function hands out, when that may hold a loop back
+    # (``index/output_size.py``: constant, small or configured, or terms to resolve)
     outputs: dict[str, str] = field(default_factory=dict)
+    _resolved_outputs: dict[str, str] = field(default_factory=dict)
     # functions called once per row of a cold loop over a whole table -> its subject
     table_walks: dict[str, str] = field(default_factory=dict)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -263,12 +266,42 @@ class CallGraph:
         memo[function] = label
         return label
 
-    def output_size(self, callee: str) -> str:
+    def output_size(self, callee: str, memo: dict | None = None, depth: int = 0) -> str:
         """The join of what the project functions ``callee`` may run hand out; "" when
-        one of them is not known to hand out a constant, small or configured number."""
+        one of them is not known to hand out a constant, small or configured number. An
+        output's terms are resolved here (``index/output_size.py``): ``call:<callee>``
+        by that callee's output, ``p:<name>`` by what the callers pass."""
+        if memo is None:  # asked from outside: each callee resolved once per graph
+            if callee not in self._resolved_outputs:
+                self._resolved_outputs[callee] = ""  # asked again while resolving: unknown
+                self._resolved_outputs[callee] = self.output_size(callee, {}, depth)
+            return self._resolved_outputs[callee]
+        if callee in memo:
+            return memo[callee]
+        memo[callee] = ""  # a cycle: unknown
         keys = self.keys(callee) or (plain(callee),)
-        sizes = [self.outputs.get(key, "") for key in keys]
-        return join(sizes) if all(sizes) else ""
+        sizes = [self._resolved_output(key, memo, depth) for key in keys]
+        found = join(sizes) if all(sizes) else ""
+        memo[callee] = found if found in KEPT else ""
+        return memo[callee]
+
+    def _resolved_output(self, key: str, memo: dict, depth: int) -> str:
+        output = self.outputs.get(key, "")
+        if not output or depth > _OUTPUT_DEPTH:
+            return ""
+        sizes = []
+        for term in output.split(TERMS):
+            if term.startswith(CALL_OUTPUT):
+                size = self.output_size(term[len(CALL_OUTPUT) :], memo, depth + 1)
+            elif term.startswith(PARAMETER):
+                size = self.parameter_size(key, term[len(PARAMETER) :], None, depth + 1)
+                size = size if size in KEPT else ""
+            else:
+                size = term
+            if not size:
+                return ""
+            sizes.append(size)
+        return join(sizes)
 
     def placements(self) -> dict[str, str]:
         """Functions the walk left unplaced that the graph places: "hot" or "cold: <why>"."""
@@ -356,6 +389,12 @@ class CallGraph:
                     self.parameter_size(caller, size[len(PARAMETER) :], memo, depth + 1)
                     if depth < _DEPTH
                     else UNKNOWN
+                ) or UNKNOWN
+            elif size.startswith(CALL_OUTPUT):  # ``rows = load_rows(); f(rows)``
+                size = (
+                    self.output_size(size[len(CALL_OUTPUT) :], None, depth + 1)
+                    if depth < _OUTPUT_DEPTH
+                    else ""
                 ) or UNKNOWN
             sizes.append(size)
         memo[key] = join(sizes)

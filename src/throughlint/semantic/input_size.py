@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
 
 CONSTANT, SMALL, CONFIGURED, PER_REQUEST = "constant", "small", "configured", "per-request"
+# what a call of a function hands out, for the index to size: "call:<resolved name>"
+CALL_OUTPUT = "call:"
 UNBOUNDED, UNKNOWN = "unbounded", "unknown"
 SIZES = (CONSTANT, SMALL, CONFIGURED, PER_REQUEST, UNBOUNDED, UNKNOWN)
 # smallest first; ``unknown`` below ``unbounded``: a join with a query result is unbounded
@@ -157,9 +159,22 @@ def argument_size(model: SemanticModel, node: ast.expr) -> str:
             size = _direct_size(model, binding.value)
             if size != UNKNOWN:
                 return size
+            return _call_output(model, binding.value) or UNKNOWN
     # not through a local's other bindings: every call site passes arguments, and walking
     # the function for each name costs more than the few sizes it would find
     return _direct_size(model, node)
+
+
+def _call_output(model: SemanticModel, node: ast.expr) -> str:
+    """``call:<name>`` for a call of a function that the index may size (``rows =
+    load_rows()``, then ``f(rows)``), "" for anything else."""
+    inner = unwrapped(node)
+    if isinstance(inner, ast.Await):
+        inner = inner.value
+    if not isinstance(inner, ast.Call):
+        return ""
+    name = model.resolve(inner.func)
+    return f"{CALL_OUTPUT}{name}" if name and not name.startswith("builtins.") else ""
 
 
 def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
@@ -238,11 +253,38 @@ def local_values(model: SemanticModel, name: str) -> list[ast.expr] | None:
         or model.module_scope.bindings.get(name) is binding
     ):
         return None
+    values, changed, _ = _function_locals(model, function)
+    return None if name in changed else values.get(name, [])
+
+
+def grown_local(model: SemanticModel, name: str) -> tuple[list[ast.expr], list[ast.expr]] | None:
+    """A local list or set that the function binds and then only grows by adding items in
+    loops (``keys = []``, ``for p in params: keys.append(...)``) or by extending it
+    (``keys.extend(more)``): (the values bound, what its growth is as big as: each loop's
+    iterable, each extending argument; ``None`` stands for a ``while`` loop). None for a
+    name changed in any other way, or not grown."""
+    function = model.function
+    binding = model.lookup(name)
+    if (
+        function is None
+        or binding is None
+        or binding.kind is not BindingKind.ASSIGNMENT
+        or model.module_scope.bindings.get(name) is binding
+    ):
+        return None
+    values, changed, grown = _function_locals(model, function)
+    if name not in grown or name not in changed or grown[name] is None:
+        return None
+    return values.get(name, []), grown[name]
+
+
+def _function_locals(
+    model: SemanticModel, function: ast.AST
+) -> tuple[dict[str, list[ast.expr]], set[str], dict[str, list | None]]:
     memo = model.memo("local_values")  # one walk of the function, for all its names
     if function not in memo:
         memo[function] = _local_values(model, function)
-    values, changed = memo[function]
-    return None if name in changed else values.get(name, [])
+    return memo[function]
 
 
 def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
@@ -279,13 +321,16 @@ uncast = _uncast
 
 def _local_values(
     model: SemanticModel, function: ast.AST
-) -> tuple[dict[str, list[ast.expr]], set[str]]:
-    """The values ``function`` binds each of its names to, and the names it may change the
+) -> tuple[dict[str, list[ast.expr]], set[str], dict[str, list | None]]:
+    """The values ``function`` binds each of its names to, the names it may change the
     length of in another way (a loop or ``with`` target, ``+=``, a store by subscript, an
-    item added in a loop over input that is not constant, a call that is handed the name).
-    One walk for every name: a walk per name was quadratic in a function of many loops."""
+    item added in a loop over input that is not constant, a call that is handed the name),
+    and for those changed only by adding items, what the growth is as big as (``None``
+    once the name is changed otherwise). One walk for every name: a walk per name was
+    quadratic in a function of many loops."""
     values: dict[str, list[ast.expr]] = {}
     changed: set[str] = set()
+    grown: dict[str, list | None] = {}
     todo: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [
         (child, ()) for child in ast.iter_child_nodes(function)
     ]
@@ -294,10 +339,16 @@ def _local_values(
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue  # its own scope
         for name in _names_used(node):
-            if name not in changed:
-                bound = values.setdefault(name, [])
-                if _binding_use(model, node, name, loops, bound) is False:
-                    changed.add(name)
+            if grown.get(name, ()) is None:
+                continue  # changed otherwise: nothing more to learn
+            bound = values.setdefault(name, [])
+            use = _binding_use(model, node, name, loops, bound)
+            if use is False:
+                changed.add(name)
+                grown[name] = None
+            elif isinstance(use, list):
+                changed.add(name)
+                grown.setdefault(name, []).extend(use)  # type: ignore[union-attr]
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             inner = (*loops, node)
             todo += [(child, inner) for child in (*node.body, *node.orelse)]
@@ -308,7 +359,7 @@ def _local_values(
             todo += [(child, inner) for child in child_nodes(node)]
             continue
         todo += [(child, loops) for child in child_nodes(node)]
-    return values, changed
+    return values, changed, grown
 
 
 def _names_used(node: ast.AST) -> set[str] | frozenset[str]:
@@ -390,9 +441,10 @@ def _binding_use(
     name: str,
     loops: tuple[ast.AST, ...],
     values: list[ast.expr],
-) -> bool | None:
+) -> bool | list | None:
     """What ``node`` does to ``name``: False when it may change its length other than by
-    binding it to a value (kept in ``values``) or adding items in constant loops."""
+    binding it to a value (kept in ``values``) or adding items in constant loops; a list
+    of what the growth is as big as when it adds items otherwise (``_call_use``)."""
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id == name:
@@ -425,8 +477,10 @@ def _binding_use(
 
 def _call_use(
     model: SemanticModel, node: ast.Call, name: str, loops: tuple[ast.AST, ...]
-) -> bool | None:
-    """``name.append(x)`` in constant loops only; ``fill(name)`` may add anything."""
+) -> bool | list | None:
+    """``name.append(x)`` in constant loops only: nothing; in other loops, or
+    ``name.extend(more)``: the loops' iterables and the arguments that the growth is as
+    big as; ``fill(name)`` may add anything: False."""
     func = node.func
     if (
         isinstance(func, ast.Attribute)
@@ -434,9 +488,15 @@ def _call_use(
         and func.value.id == name
     ):
         if func.attr in _ADD_ONE or func.attr in _ADD_MANY:
-            if func.attr in _ADD_MANY and not all(_constant(model, a, 0) for a in node.args):
-                return False
-            return None if all(_constant_loop(model, loop) for loop in loops) else False
+            sources: list = []
+            if func.attr in _ADD_MANY:
+                if any(isinstance(a, ast.Starred) for a in node.args) or node.keywords:
+                    return False
+                sources += [a for a in node.args if not _constant(model, a, 0)]
+            for loop in loops:
+                if not _constant_loop(model, loop):
+                    sources += _loop_sources(loop)
+            return sources or None
         return None
     for argument in (*node.args, *(k.value for k in node.keywords)):
         inner = argument.value if isinstance(argument, ast.Starred) else argument
@@ -445,6 +505,15 @@ def _call_use(
             if called not in _READERS:
                 return False
     return None
+
+
+def _loop_sources(loop: ast.AST) -> list:
+    """What a loop's number of passes is as big as: its iterables (None: a ``while``)."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        return [loop.iter]
+    if isinstance(loop, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        return [generator.iter for generator in loop.generators]
+    return [None]
 
 
 def _constant_loop(model: SemanticModel, loop: ast.AST) -> bool:
