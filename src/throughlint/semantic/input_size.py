@@ -21,6 +21,9 @@ change its length: ``params = [a, b]`` (or ``[c]`` on another branch), ``overrid
 settings.X``, ``months = []`` filled by ``months.append(...)`` only in loops over constant
 input (``for _ in range(12)``). A name the function grows otherwise, rebinds by a loop,
 ``with`` or augmented assignment, or hands to a call that may fill it keeps ``unknown``.
+What a list grown only by adding items in loops, or by extending it, is as big as (the
+loops' iterables, the extending arguments: ``grown_local``) sizes what a helper returns
+(``index/output_size.py``).
 
 Constant and small input never cost more than a handful of round trips: such findings are
 held back from the default output (``relevance.py``).
