@@ -37,6 +37,7 @@ from throughlint.semantic.input_size import (
     SMALL,
     UNBOUNDED,
     UNKNOWN,
+    call_output,
     direct_size,
     expression_size,
     grown_local,
@@ -104,14 +105,18 @@ def _terms(model: SemanticModel, value: ast.expr, depth: int) -> list[str]:
     if isinstance(inner, ast.Await):
         inner = inner.value
     if isinstance(inner, ast.Call):
-        name = model.resolve(inner.func)
-        if name is not None and not name.startswith("builtins."):
-            return [f"{CALL_OUTPUT}{name}"]
-        return [UNKNOWN]
+        output = call_output(model, inner)
+        return [output or UNKNOWN]
     if isinstance(inner, ast.Name) and depth < _DEPTH:
         binding = model.lookup(inner.id)
         if binding is not None and binding.kind is BindingKind.PARAMETER:
             return [f"{PARAMETER_TERM}{inner.id}"]
+        if (
+            binding is not None
+            and binding.kind is BindingKind.ASSIGNMENT
+            and not _worth_a_walk(model, binding.value)
+        ):
+            return [UNKNOWN]  # its current value is not kept: no join with others can be
         values = local_values(model, inner.id)
         if values:
             return [term for v in values for term in _terms(model, v, depth + 1)]
@@ -123,6 +128,20 @@ def _terms(model: SemanticModel, value: ast.expr, depth: int) -> list[str]:
                 terms += [UNBOUNDED] if source is None else _terms(model, source, depth + 1)
             return terms
     return [expression_size(model, value)]
+
+
+def _worth_a_walk(model: SemanticModel, value: ast.expr | None) -> bool:
+    """Whether the function is worth walking for the other values of a local whose current
+    value is ``value``: one that is kept, another local, or a call the index may size
+    (walking every function for each returned local cost more than the sizes found)."""
+    if value is None:
+        return False
+    bound = unwrapped(uncast(model, value))
+    if isinstance(bound, ast.Await):
+        bound = bound.value
+    if isinstance(bound, ast.Name) or direct_size(model, bound) in KEPT:
+        return True
+    return isinstance(bound, ast.Call) and bool(call_output(model, bound))
 
 
 def outputs_json(sizes: dict[str, str]) -> dict[str, str]:

@@ -162,22 +162,26 @@ def argument_size(model: SemanticModel, node: ast.expr) -> str:
             size = _direct_size(model, binding.value)
             if size != UNKNOWN:
                 return size
-            return _call_output(model, binding.value) or UNKNOWN
+            return call_output(model, binding.value) or UNKNOWN
     # not through a local's other bindings: every call site passes arguments, and walking
     # the function for each name costs more than the few sizes it would find
     return _direct_size(model, node)
 
 
-def _call_output(model: SemanticModel, node: ast.expr) -> str:
-    """``call:<name>`` for a call of a function that the index may size (``rows =
-    load_rows()``, then ``f(rows)``), "" for anything else."""
+def call_output(model: SemanticModel, node: ast.expr) -> str:
+    """``call:<name>`` for a call of a function of this file's own top-level package,
+    which the index may size (``rows = load_rows()``, then ``f(rows)``); "" for anything
+    else (a library's function hands out what the index cannot size)."""
     inner = unwrapped(node)
     if isinstance(inner, ast.Await):
         inner = inner.value
     if not isinstance(inner, ast.Call):
         return ""
     name = model.resolve(inner.func)
-    return f"{CALL_OUTPUT}{name}" if name and not name.startswith("builtins.") else ""
+    package = model.module.split(".", 1)[0]
+    if name is None or not name.startswith(f"{package}."):
+        return ""
+    return f"{CALL_OUTPUT}{name}"
 
 
 def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
