@@ -14,7 +14,11 @@ not a drain.
 The lock can be taken in a method of the same class whose whole body holds it: `self[key]`
 (`__getitem__`), `key in self`, `self[key] = value`, `self.put(item)` or
 `self.set(key, value)` once per item of a loop (the call itself is not counted as the
-loop's own work), or a `while` loop that drains through a locked `self._pop()`. Not
+loop's own work), or a `while` loop that drains through a locked `self._pop()`; so can a
+module-level function of the same file whose whole body holds a module-level lock
+(`record(name)`), and a method of an instance of a class of the same file whose whole
+body holds that instance's lock (`self._cache.get(key)`, `self._cache = LockedDict()`;
+not a local this function has just made, which no other thread can hold yet). Not
 reported there: a caller that holds the lock already, a method that also calls another
 package (the round trip is the cost), and `__init__` filling the instance before any
 other thread sees it.
@@ -83,14 +87,14 @@ from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import (
     excludes_others,
     lock_type,
-    locked_body,
+    locked_call,
     loop_waits,
     mentions_lock,
     not_per_item,
-    self_method_call,
 )
 from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
+from throughlint.semantic.scope import BindingKind
 
 RULE = Rule(
     code="TL301",
@@ -185,6 +189,40 @@ class Settings:
         for key, value in values.items():
             self.set(key, value)  # expect: TL301
 """,
+        """\
+import threading
+
+_lock = threading.Lock()
+_counts = {}
+
+
+def count(name):
+    with _lock:
+        _counts[name] = _counts.get(name, 0) + 1
+
+
+def count_all(names):
+    for name in names:
+        count(name)  # expect: TL301
+
+
+class LockedDict:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._data = {}
+
+    def get(self, key):
+        with self._lock:
+            return self._data.get(key)
+
+
+class Service:
+    def __init__(self):
+        self._cache = LockedDict()
+
+    def lookup(self, keys):
+        return [self._cache.get(key) for key in keys]  # expect: TL301
+""",
     ),
     good=(
         """\
@@ -212,6 +250,72 @@ def work(items, results):
 """,
     ),
     near_miss=(
+        """\
+import threading
+
+_slots = threading.Semaphore(8)
+_lock = threading.Lock()
+_counts = {}
+
+
+def throttled(name):
+    with _slots:
+        _counts[name] = _counts.get(name, 0) + 1
+
+
+def count(name):
+    with _lock:
+        _counts[name] = _counts.get(name, 0) + 1
+
+
+def count_all(names):
+    for name in names:
+        throttled(name)
+    with _lock:
+        for name in names:
+            count(name)
+
+
+class Lock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class Box:
+    def __init__(self):
+        self._lock = Lock()
+        self._items = []
+
+    def put(self, item):
+        with self._lock:
+            self._items.append(item)
+
+
+def fill(box: Box, items):
+    box = Box()
+    for item in items:
+        box.put(item)
+
+
+class Bag:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._items = []
+
+    def put(self, item):
+        with self._lock:
+            self._items.append(item)
+
+
+def merged(items):
+    bag = Bag()
+    for item in items:
+        bag.put(item)
+    return bag
+""",
         """\
 import threading
 
@@ -408,17 +512,18 @@ def check_locked_method(checker, node: ast.AST) -> None:
     loop = model.hot_loop(include_while=True)
     if loop is None:
         return
-    found = self_method_call(model, node)
-    if found is None:
+    found = locked_call(model, node)
+    if found is None or model.function is found.function:
         return
-    name, method = found
-    locked = locked_body(model, method)
-    if locked is None or model.function is method:
-        return
-    lock, kind, region = locked
+    name, method = found.name, found.function
+    lock, kind, region = found.lock, found.kind, found.region
     held = ast.dump(lock)
-    if any(ast.dump(item.context_expr) == held for item in model.frame.withs):
+    if found.same_lock_at_call and any(
+        ast.dump(item.context_expr) == held for item in model.frame.withs
+    ):
         return  # the caller holds it already: the method's acquire is a re-entry
+    if not found.same_lock_at_call and _made_here(model, node):
+        return  # ``out = BigArray(); for x in xs: out.append(x)``: no other thread has it
     if not_per_item(model, loop) is not None or _waits_on_lock(model, region):
         return
     inside = _cost(model, region)
@@ -632,6 +737,21 @@ def _returns(locked: list[ast.stmt]) -> bool:
         and not (isinstance(node.value, ast.Constant) and node.value.value is None)
         for statement in locked
         for node in walk_same_function(statement)
+    )
+
+
+def _made_here(model, node: ast.AST) -> bool:
+    """The call's receiver is a local this function binds to a new object (a constructor
+    call): until it is handed out, no other thread can hold its lock."""
+    receiver = node.func.value if isinstance(node, ast.Call) else None  # type: ignore[attr-defined]
+    if not isinstance(receiver, ast.Name):
+        return False
+    binding = model.lookup(receiver.id)
+    return (
+        binding is not None
+        and binding.kind is BindingKind.ASSIGNMENT
+        and isinstance(binding.value, ast.Call)
+        and model.module_scope.bindings.get(receiver.id) is not binding
     )
 
 

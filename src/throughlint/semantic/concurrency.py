@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from throughlint.semantic.expressions import (
     call_argument,
@@ -22,6 +23,7 @@ from throughlint.semantic.loops import Loop, LoopKind, attempt_loop, is_batch_lo
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.per_pass import endless_counter
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.types import self_assignments
 
 SEMAPHORES: frozenset[str] = frozenset(
     {
@@ -502,6 +504,153 @@ def _method(model: SemanticModel, receiver: ast.expr, name: str) -> tuple[str, a
         ):
             return name, statement
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class LockedCall:
+    """A call that runs a function of this file whose whole body holds one lock: its
+    shown name, the function, the lock as the function spells it, the lock's kind, the
+    locked statements, and whether the lock's spelling means the same lock at the call
+    (``self._lock`` of the caller's own class, a module-level lock) or not (the lock of
+    another object: ``self._lock`` inside ``LockedDict.get``)."""
+
+    name: str
+    function: ast.AST
+    lock: ast.expr
+    kind: str
+    region: list[ast.stmt]
+    same_lock_at_call: bool
+
+
+def locked_call(model: SemanticModel, node: ast.AST) -> LockedCall | None:
+    """``node`` runs a function of this file whose whole body holds a lock: a method of
+    the enclosing class through ``self`` (``self.set(k, v)``, ``self[k]``), a module-level
+    function holding a module-level lock (``record(name)``), or a method of an instance of
+    a class of this file holding that instance's lock (``self._cache.get(k)`` with
+    ``self._cache = LockedDict()``). None for anything else."""
+    found = self_method_call(model, node)
+    if found is not None:
+        locked = locked_body(model, found[1])
+        if locked is None:
+            return None
+        return LockedCall(found[0], found[1], *locked, same_lock_at_call=True)
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Name):
+        function = _module_function(model, func.id)
+        locked = _locked_by_module_lock(model, function) if function is not None else None
+        if locked is None:
+            return None
+        return LockedCall(func.id, function, *locked, same_lock_at_call=True)  # type: ignore[arg-type]
+    if isinstance(func, ast.Attribute):
+        class_def = model.instance_class(model.resolve(func.value))
+        if class_def is None:
+            return None
+        method = _defined(class_def, func.attr)
+        locked = _locked_by_own_lock(model, class_def, method) if method is not None else None
+        if locked is None:
+            return None
+        name = f"{class_def.name}.{func.attr}"
+        return LockedCall(name, method, *locked, same_lock_at_call=False)  # type: ignore[arg-type]
+    return None
+
+
+def _defined(class_def: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    for statement in class_def.body:
+        if isinstance(statement, ast.FunctionDef) and statement.name == name:
+            return statement
+    return None
+
+
+def _module_function(model: SemanticModel, name: str) -> ast.FunctionDef | None:
+    """The module-level ``def name`` of this file that ``name`` means at the call."""
+    binding = model.lookup(name)
+    if binding is None or model.module_scope.bindings.get(name) is not binding:
+        return None
+    for statement in model.tree.body:  # type: ignore[attr-defined]
+        if isinstance(statement, ast.FunctionDef) and statement.name == name:
+            return statement
+    return None
+
+
+def _single_with(function: ast.AST) -> ast.With | None:
+    """The one ``with`` block that is the function's whole body (a docstring aside)."""
+    body = list(function.body)  # type: ignore[attr-defined]
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        body = body[1:]
+    if len(body) == 1 and isinstance(body[0], ast.With):
+        return body[0]
+    return None
+
+
+def _locked_by_module_lock(
+    model: SemanticModel, function: ast.AST
+) -> tuple[ast.expr, str, list[ast.stmt]] | None:
+    """``def record(x): with _lock: ...``, ``_lock`` a module-level lock of this file."""
+    known = model.memo("locked_by_module_lock")
+    if function in known:
+        return known[function]
+    found = None
+    block = _single_with(function)
+    for item in block.items if block is not None else ():
+        expr = item.context_expr
+        if not isinstance(expr, ast.Name):
+            continue
+        binding = model.module_scope.bindings.get(expr.id)
+        if binding is None or binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+            continue
+        kind = model.resolve(binding.value)
+        if kind in LOCKS and _one_holder(kind, binding.value):  # type: ignore[arg-type]
+            found = (expr, kind, block.body)  # type: ignore[union-attr]
+            break
+    known[function] = found
+    return found  # type: ignore[return-value]
+
+
+def _locked_by_own_lock(
+    model: SemanticModel, class_def: ast.ClassDef, method: ast.AST
+) -> tuple[ast.expr, str, list[ast.stmt]] | None:
+    """``def get(self, k): with self._lock: ...``, the class binding ``self._lock`` only
+    to one kind of lock of this file's imports (``threading.Lock()``)."""
+    known = model.memo("locked_by_own_lock")
+    if method in known:
+        return known[method]
+    found = None
+    block = _single_with(method)
+    for item in block.items if block is not None else ():
+        expr = item.context_expr
+        if not (
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id == "self"
+        ):
+            continue
+        values = self_assignments(class_def).get(expr.attr, [])
+        kinds = {model.resolve(value) for value in values}
+        kind = kinds.pop() if len(kinds) == 1 else None
+        if kind in LOCKS and all(_one_holder(kind, value) for value in values):  # type: ignore[arg-type]
+            found = (expr, kind, block.body)  # type: ignore[union-attr]
+            break
+    known[method] = found
+    return found  # type: ignore[return-value]
+
+
+def _one_holder(kind: str, construction: ast.expr) -> bool:
+    """A lock, or a semaphore built with one permit (``Semaphore()``, ``Semaphore(1)``)."""
+    if kind not in SEMAPHORES:
+        return True
+    if not isinstance(construction, ast.Call):
+        return False
+    if not construction.args and not construction.keywords:
+        return True
+    size = call_argument(construction, 0, "value")
+    return size is not None and literal_int(size) == 1
 
 
 def locked_body(
