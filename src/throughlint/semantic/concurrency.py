@@ -574,8 +574,9 @@ def _module_function(model: SemanticModel, name: str) -> ast.FunctionDef | None:
     return None
 
 
-def _single_with(function: ast.AST) -> ast.With | None:
-    """The one ``with`` block that is the function's whole body (a docstring aside)."""
+def _single_with(function: ast.AST) -> ast.With | ast.AsyncWith | None:
+    """The one ``with`` / ``async with`` block that is the function's whole body (a
+    docstring aside)."""
     body = list(function.body)  # type: ignore[attr-defined]
     if (
         body
@@ -584,7 +585,7 @@ def _single_with(function: ast.AST) -> ast.With | None:
         and isinstance(body[0].value.value, str)
     ):
         body = body[1:]
-    if len(body) == 1 and isinstance(body[0], ast.With):
+    if len(body) == 1 and isinstance(body[0], (ast.With, ast.AsyncWith)):
         return body[0]
     return None
 
@@ -663,22 +664,15 @@ def locked_body(
     if function in known:
         return known[function]
     found = None
-    body = list(function.body)  # type: ignore[attr-defined]
-    if (
-        body
-        and isinstance(body[0], ast.Expr)
-        and isinstance(body[0].value, ast.Constant)
-        and isinstance(body[0].value.value, str)
-    ):
-        body = body[1:]
-    if len(body) == 1 and isinstance(body[0], (ast.With, ast.AsyncWith)):
-        for item in body[0].items:
+    block = _single_with(function)
+    if block is not None:
+        for item in block.items:
             expr = item.context_expr
             if not (isinstance(expr, ast.Attribute) and _is_self(model, expr.value)):
                 continue
             kind = lock_type(model, expr)
             if kind is not None and excludes_others(model, expr, kind):
-                found = (expr, kind, body[0].body)
+                found = (expr, kind, block.body)
                 break
     known[function] = found
     return found

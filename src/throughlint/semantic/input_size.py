@@ -251,16 +251,10 @@ def local_size(model: SemanticModel, name: str, depth: int = 1) -> str:
 def local_values(model: SemanticModel, name: str) -> list[ast.expr] | None:
     """The values the enclosing function binds its local ``name`` to; None when ``name``
     is not such a local, or the function may change its length in another way."""
-    function = model.function
-    binding = model.lookup(name)
-    if (
-        function is None
-        or binding is None
-        or binding.kind is not BindingKind.ASSIGNMENT
-        or model.module_scope.bindings.get(name) is binding
-    ):
+    found = _locals_of(model, name)
+    if found is None:
         return None
-    values, changed, _ = _function_locals(model, function)
+    values, changed, _ = found
     return None if name in changed else values.get(name, [])
 
 
@@ -270,6 +264,20 @@ def grown_local(model: SemanticModel, name: str) -> tuple[list[ast.expr], list[a
     (``keys.extend(more)``): (the values bound, what its growth is as big as: each loop's
     iterable, each extending argument; ``None`` stands for a ``while`` loop). None for a
     name changed in any other way, or not grown."""
+    found = _locals_of(model, name)
+    if found is None:
+        return None
+    values, changed, grown = found
+    if name not in grown or name not in changed or grown[name] is None:
+        return None
+    return values.get(name, []), grown[name]
+
+
+def _locals_of(
+    model: SemanticModel, name: str
+) -> tuple[dict[str, list[ast.expr]], set[str], dict[str, list | None]] | None:
+    """``_local_values`` of the enclosing function, when ``name`` is one of its locals
+    bound by assignment; None otherwise."""
     function = model.function
     binding = model.lookup(name)
     if (
@@ -279,15 +287,6 @@ def grown_local(model: SemanticModel, name: str) -> tuple[list[ast.expr], list[a
         or model.module_scope.bindings.get(name) is binding
     ):
         return None
-    values, changed, grown = _function_locals(model, function)
-    if name not in grown or name not in changed or grown[name] is None:
-        return None
-    return values.get(name, []), grown[name]
-
-
-def _function_locals(
-    model: SemanticModel, function: ast.AST
-) -> tuple[dict[str, list[ast.expr]], set[str], dict[str, list | None]]:
     memo = model.memo("local_values")  # one walk of the function, for all its names
     if function not in memo:
         memo[function] = _local_values(model, function)
