@@ -213,6 +213,7 @@ DSN = {dsn!r}
 
 def save(values):
     conn = psycopg.connect(DSN{options})
+    {setup}
     cur = conn.cursor()
     rows = [(value,) for value in values]
     for row in rows:
@@ -232,7 +233,7 @@ with psycopg.connect(DSN, autocommit=True) as admin:
 
 
 def test_psycopg_autocommit_keeps_the_loop(tmp_path, postgres_dsn):
-    files = {"app.py": PSYCOPG.format(dsn=postgres_dsn, options=", autocommit=True")}
+    files = {"app.py": PSYCOPG.format(dsn=postgres_dsn, options=", autocommit=True", setup="pass")}
     result = differential(tmp_path, files)
     assert not result.changed, result.after
     assert "autocommit" in result.lint_output
@@ -242,7 +243,7 @@ def test_psycopg_autocommit_keeps_the_loop(tmp_path, postgres_dsn):
 
 def test_psycopg_without_autocommit_keeps_the_fix(tmp_path, postgres_dsn):
     """Near miss: a connection opened here without autocommit fails whole either way."""
-    files = {"app.py": PSYCOPG.format(dsn=postgres_dsn, options="")}
+    files = {"app.py": PSYCOPG.format(dsn=postgres_dsn, options="", setup="pass")}
     result = differential(tmp_path, files)
     assert "executemany(" in result.after, result.lint_output
     assert "[]" in result.original.stdout
@@ -387,4 +388,64 @@ def test_set_many_with_literal_values_keeps_the_fix(tmp_path, redis_url):
     files = {"app.py": CACHE.format(url=redis_url, pairs=pairs, third='"c"')}
     result = differential(tmp_path, files)
     assert "set_many(" in result.after, result.lint_output
+    _same(result)
+
+
+def test_psycopg_switched_to_autocommit_keeps_the_loop(tmp_path, postgres_dsn):
+    """Switched by a method (``set_autocommit``) or by a helper the connection is handed
+    to: the function's own ``connect()`` does not say."""
+    for setup in ("conn.set_autocommit(True)", "configure(conn)"):
+        folder = tmp_path / setup.split("(")[0].replace(".", "_")
+        folder.mkdir()
+        text = PSYCOPG.format(dsn=postgres_dsn, options="", setup=setup)
+        text = text.replace(
+            "def save(", "def configure(conn):\n    conn.autocommit = True\n\n\ndef save("
+        )
+        result = differential(folder, {"app.py": text})
+        assert not result.changed, result.after
+        assert "[(1,), (2,)]" in result.original.stdout
+        _same(result)
+
+
+SQLITE_OWN_CLASSES = """\
+import sqlite3
+
+
+class Audited(sqlite3.{kind}):
+    def execute(self, sql, params=()):
+        print("audit:", params)
+        return super().execute(sql, params)
+
+
+def save(values):
+    conn = sqlite3.connect(":memory:"{factory})
+    conn.execute("CREATE TABLE t (a)")
+    cur = conn.cursor({cursor})
+    rows = [(value,) for value in values]
+    for row in rows:
+        cur.execute("INSERT INTO t (a) VALUES (?)", row)
+    print(conn.execute("SELECT a FROM t").fetchall())
+
+
+save([1, 2])
+"""
+
+
+def test_a_cursor_or_connection_class_of_its_own_keeps_the_loop(tmp_path):
+    for name, kind, factory, cursor in (
+        ("cursor", "Cursor", "", "Audited"),
+        ("connection", "Connection", ", factory=Audited", ""),
+    ):
+        folder = tmp_path / name
+        folder.mkdir()
+        text = SQLITE_OWN_CLASSES.format(kind=kind, factory=factory, cursor=cursor)
+        result = differential(folder, {"app.py": text})
+        assert not result.changed, result.after
+        _same(result)
+
+
+def test_plain_sqlite_cursor_keeps_the_fix(tmp_path):
+    text = SQLITE_OWN_CLASSES.format(kind="Cursor", factory="", cursor="")
+    result = differential(tmp_path, {"app.py": text})
+    assert "executemany(" in result.after, result.lint_output
     _same(result)

@@ -97,6 +97,7 @@ class _Index:
 
     __slots__ = (
         "assignments",
+        "attribute_loads",
         "attribute_stores",
         "attributes",
         "bare_loads",
@@ -119,6 +120,7 @@ class _Index:
         self.assignments: dict[int, ast.Assign] = {}  # ``name = value`` in the body
         self.with_values: dict[int, ast.expr] = {}  # ``with value as name``: name id -> value
         self.attribute_stores: set[str] = set()  # ``x.autocommit = ...``: "autocommit"
+        self.attribute_loads: set[str] = set()  # ``x.set_autocommit(...)``: "set_autocommit"
         for node in ast.walk(scope):
             name = _binds(node)
             if name is not None:
@@ -132,6 +134,8 @@ class _Index:
                 self.bases.add(id(node.value))
                 if isinstance(node.ctx, ast.Store):
                     self.attribute_stores.add(node.attr)
+                else:
+                    self.attribute_loads.add(node.attr)
                 root = root_name(node.value) if node.attr in RESULT_ATTRIBUTES else None
                 if root is not None:
                     self.attributes.setdefault(root, []).append(node)
@@ -598,49 +602,109 @@ _MULTI_ROW_INSERT_DRIVERS = frozenset({"pymysql", "MySQLdb", "mysql"})
 
 
 def failure_fact(
-    function: ast.AST | None, receiver: ast.expr, driver: str, sql: str | None, in_transaction: bool
+    function: ast.AST | None,
+    loop: ast.For,
+    receiver: ast.expr,
+    driver: str,
+    sql: str | None,
+    in_transaction: bool,
 ) -> Verdict:
-    """Does a row that fails keep the rows before it, as the loop does? The MySQL drivers
-    send an INSERT's rows as one multi-row statement, which fails whole; psycopg 3 sends
-    ``executemany`` as one pipeline, which on a connection in autocommit mode fails whole
-    (without autocommit, PostgreSQL aborts the whole transaction either way).
-    ``in_transaction``: the loop runs inside ``with conn.transaction():``."""
-    if driver in _MULTI_ROW_INSERT_DRIVERS and leading_keyword(sql or "") in ("INSERT", "REPLACE"):
-        return unsafe(
-            f"{driver} sends the rows as one multi-row INSERT: a failing row fails them all, "
-            "where the loop has written the rows before it"
-        )
-    if driver != "psycopg" or function is None:
+    """Does a row that fails keep the rows before it, and does every row still go through
+    the same ``execute``, as in the loop? sqlite3 and psycopg2 run ``executemany`` row by
+    row, unless a cursor or connection class of the program's own (``cursor(Audit)``,
+    ``connect(..., factory=...)``) overrides ``execute``. The MySQL drivers send an
+    INSERT's rows as one multi-row statement, which fails whole. psycopg 3 sends them as
+    one pipeline, which fails whole in autocommit mode: safe only on a connection this
+    function opens without autocommit and hands to nothing (a helper may switch it), or
+    inside a transaction block. Django's connection is in autocommit outside ``atomic()``,
+    with whichever of these drivers the settings choose. ``in_transaction``: the loop
+    runs inside ``with conn.transaction():`` or ``transaction.atomic()``."""
+    if driver in _MULTI_ROW_INSERT_DRIVERS:
+        if leading_keyword(sql or "") in ("INSERT", "REPLACE"):
+            return unsafe(
+                f"{driver} sends the rows as one multi-row INSERT: a failing row fails them "
+                "all, where the loop has written the rows before it"
+            )
         return SAFE
-    if in_transaction or _opened_without_autocommit(function, receiver):
+    if driver in ("sqlite3", "psycopg2"):
+        if function is not None and _own_classes(function, receiver):
+            return unsafe(
+                "the cursor or connection is of a class given to `cursor()` / `connect()`, "
+                "which may override `execute` (the rewrite calls `executemany` instead)"
+            )
         return SAFE
-    return unsafe(
-        "psycopg 3 sends `executemany` as one pipeline: in autocommit mode a failing row "
-        "discards the rows before it, which the loop had committed"
-    )
-
-
-def _opened_without_autocommit(function: ast.AST, receiver: ast.expr) -> bool:
-    """``receiver`` is a cursor of (or is) a connection this function opens with
-    ``connect(...)`` without ``autocommit`` (or with ``autocommit=False``), and nothing
-    in the function sets ``.autocommit``."""
-    name = root_name(receiver)
-    value = _single_value(function, name) if name is not None else None
+    if in_transaction:
+        return SAFE
     if (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "cursor"
+        driver == "psycopg"
+        and function is not None
+        and _opened_without_autocommit(function, loop, receiver)
     ):
-        name = root_name(value.func.value)
+        return SAFE
+    if driver == "psycopg":
+        return unsafe(
+            "psycopg 3 sends `executemany` as one pipeline: in autocommit mode a failing row "
+            "discards the rows before it, which the loop had committed"
+        )
+    if driver == "django":
+        return unsafe(
+            "Django's connection is in autocommit mode outside `atomic()`: with psycopg 3 "
+            "or MySQL a failing row discards the rows before it, which the loop had committed"
+        )
+    return unsafe(f"cannot tell how {driver or 'this driver'}'s `executemany` fails part-way")
+
+
+def _connection_calls(function: ast.AST, receiver: ast.expr) -> list[ast.Call]:
+    """The ``x.cursor(...)`` and ``connect(...)`` calls this function binds the receiver
+    and its connection to (``cur = conn.cursor()``, ``conn = sqlite3.connect(...)``)."""
+    found: list[ast.Call] = []
+    name = root_name(receiver)
+    for _ in range(2):
         value = _single_value(function, name) if name is not None else None
-    if not (isinstance(value, ast.Call) and _call_tail(value) == "connect"):
+        if not isinstance(value, ast.Call):
+            break
+        found.append(value)
+        if not (isinstance(value.func, ast.Attribute) and value.func.attr == "cursor"):
+            break
+        name = root_name(value.func.value)
+    return found
+
+
+def _own_classes(function: ast.AST, receiver: ast.expr) -> bool:
+    """``conn.cursor(AuditCursor)`` or ``connect(..., factory=LoggingConnection)``."""
+    for call in _connection_calls(function, receiver):
+        tail = _call_tail(call)
+        if tail == "cursor" and (call.args or call.keywords):
+            return True
+        if tail == "connect" and any(k.arg in ("factory", None) for k in call.keywords):
+            return True
+    return False
+
+
+def _opened_without_autocommit(function: ast.AST, loop: ast.For, receiver: ast.expr) -> bool:
+    """``receiver`` is a cursor of (or is) a connection this function opens with
+    ``connect(...)`` without ``autocommit`` (or with ``autocommit=False``), hands to no
+    call before the loop ends, and never switches (``.autocommit = ...``,
+    ``set_autocommit(...)``)."""
+    calls = _connection_calls(function, receiver)
+    connect = calls[-1] if calls else None
+    if connect is None or _call_tail(connect) != "connect":
         return False
-    setting = next((k.value for k in value.keywords if k.arg == "autocommit"), None)
-    if any(k.arg is None for k in value.keywords):
+    setting = next((k.value for k in connect.keywords if k.arg == "autocommit"), None)
+    if any(k.arg is None for k in connect.keywords):
         return False
     if setting is not None and not (isinstance(setting, ast.Constant) and setting.value is False):
         return False
-    return "autocommit" not in _index(function).attribute_stores
+    index = _index(function)
+    if "autocommit" in index.attribute_stores or "set_autocommit" in index.attribute_loads:
+        return False
+    handed = {root_name(receiver)} | {
+        root_name(call.func.value) for call in calls if isinstance(call.func, ast.Attribute)
+    }
+    end = (loop.end_lineno or loop.lineno, loop.end_col_offset or 0)
+    return not any(
+        _start(load) < end for name in handed if name for load in index.bare_loads.get(name, [])
+    )
 
 
 def _single_value(function: ast.AST, name: str) -> ast.expr | None:

@@ -48,7 +48,12 @@ from throughlint.fixes import (
     facts,
 )
 from throughlint.fixes.spelling import execute_values_spelling, import_spelling
-from throughlint.semantic.expressions import names_read, source_text, walk_same_function
+from throughlint.semantic.expressions import (
+    names_read,
+    source_text,
+    target_names,
+    walk_same_function,
+)
 from throughlint.semantic.loops import Loop, LoopKind
 from throughlint.semantic.scope import ScopeKind
 
@@ -175,17 +180,19 @@ def _executemany_facts(
             facts.parameters_fact([*built, call.args[1]], receivers),
             facts.parameters_fact([call.args[0]], set()),
             facts.after_loop_fact(model.function, loop_node, receiver, model.tree, driver),
-            facts.failure_fact(model.function, receiver, driver, sql, _in_transaction(model)),
+            facts.failure_fact(
+                model.function, loop_node, receiver, driver, sql, _in_transaction(model)
+            ),
         ]
     )
 
 
 def _in_transaction(model: SemanticModel) -> bool:
-    """The call is inside ``with <x>.transaction():`` (psycopg 3's transaction block)."""
+    """The call is inside ``with <x>.transaction():`` (psycopg 3's transaction block) or
+    ``with transaction.atomic():`` (Django's)."""
     return any(
         isinstance(item.context_expr, ast.Call)
-        and isinstance(item.context_expr.func, ast.Attribute)
-        and item.context_expr.func.attr == "transaction"
+        and _called_name(item.context_expr.func) in ("transaction", "atomic")
         for item in model.frame.withs
     )
 
@@ -509,7 +516,18 @@ _ORM_WRITES: frozenset[str] = frozenset(
     {
         "create", "save", "delete", "update", "add", "remove", "clear", "set", "bulk_create",
         "bulk_update", "get_or_create", "update_or_create", "merge", "flush", "execute",
-        "add_all", "commit", "refresh_from_db",
+        "add_all", "commit", "refresh_from_db", "bulk_update_mappings", "bulk_save_objects",
+        "bulk_insert_mappings", "executemany", "exec_driver_sql",
+    }
+)  # fmt: skip
+# Methods that only read, called on a loop item or what hangs off it (``author.books.count()``)
+_READS: frozenset[str] = frozenset(
+    {
+        "all", "count", "exists", "filter", "exclude", "first", "last", "get", "values",
+        "values_list", "order_by", "select_related", "prefetch_related", "only", "defer",
+        "distinct", "annotate", "aggregate", "latest", "earliest", "in_bulk", "iterator",
+        "get_absolute_url", "format", "join", "strip", "lower", "upper", "split", "items",
+        "keys", "isoformat", "strftime", "startswith", "endswith", "replace",
     }
 )  # fmt: skip
 
@@ -525,8 +543,16 @@ def loop_body_effects(loop: Loop) -> str:
     if not isinstance(node, (ast.For, ast.AsyncFor)):
         return ""
     found = ""
+    items = set(target_names(node.target)) | {"self", "cls"}
     for statement in node.body:
         for child in walk_same_function(statement):
+            if (
+                not found and isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Store)
+            ):  # on a mapped object, SQLAlchemy flushes it before a later item's lazy load
+                found = (
+                    f"calls:the loop body changes `{source_text(child)}`, which a lazy load "
+                    "of a later item flushes first; loaded up front, it would not see it"
+                )
             if not isinstance(child, ast.Call):
                 continue
             func = child.func
@@ -535,12 +561,29 @@ def loop_body_effects(loop: Loop) -> str:
                     f"writes:the loop body writes (`{source_text(func)}()`): rows loaded "
                     "with the query would not see it"
                 )
-            if isinstance(func, ast.Name) and func.id not in _BUILTINS and not found:
+            if found:
+                continue
+            if isinstance(func, ast.Name) and func.id not in _BUILTINS:
                 found = (
                     f"calls:the loop body calls `{func.id}()`, which may write rows the "
                     "loaded ones would not see"
                 )
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr not in _READS
+                and _root_name(func.value) in items
+            ):
+                found = (
+                    f"calls:the loop body calls `{source_text(func)}()`, which may write rows "
+                    "the loaded ones would not see"
+                )
     return found
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def defers_fields(iterable: ast.expr | None) -> bool:

@@ -103,8 +103,10 @@ eager-loaded), for `select_related` on a queryset with `only()` / `defer()`, or 
 manager with its own `get_queryset()` that may defer fields (Django refuses a deferred
 field that is traversed), for `select_related` of a foreign key declared
 `db_constraint=False` (the join drops a row whose related row is missing, where the lazy
-load raised) and when the loop body writes (`create()`, `save()`...: rows loaded
-up front would not see it); unsafe when the body calls project code that might write.
+load raised) and when the loop body writes (`create()`, `save()`, `bulk_update_mappings()`
+...: rows loaded up front would not see it). Unsafe when the body calls project code that
+might write, a method of the loop's item (`book.author.retire()`), or changes an
+attribute (SQLAlchemy flushes the change before a later item's lazy load).
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.
 

@@ -77,8 +77,12 @@ is a local `x.cursor()` or a connection; the statement's first keyword (after co
 is INSERT, UPDATE, DELETE or REPLACE; a row that fails keeps the rows before it, as in
 the loop (not so on pymysql / MySQLdb / mysql-connector, which send an INSERT's rows as
 one multi-row statement, nor on psycopg 3 in autocommit mode, which sends them as one
-pipeline: there the fix is unsafe; psycopg 3 is safe on a connection the function opens
-without autocommit, or inside `with conn.transaction():`). A connection parameter is
+pipeline, nor on Django's connection, in autocommit mode outside `atomic()`: there the
+fix is unsafe; psycopg 3 is safe on a connection the function opens without autocommit,
+never switches (`set_autocommit`) and hands to no call before the loop ends, or inside
+`with conn.transaction():` / `transaction.atomic()`; sqlite3 and psycopg2 are unsafe with
+a cursor or connection class given to `cursor()` / `connect(factory=...)`, which may
+override `execute`). A connection parameter is
 trusted by its annotation only when the function never rebinds it, and `list(...)` only
 when `list` is the builtin. Over no items the loop sends nothing, while
 `executemany(sql, [])` still prepares the SQL (sqlite3 raises if it is invalid) and
