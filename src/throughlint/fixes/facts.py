@@ -27,7 +27,12 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from throughlint.semantic.expressions import source_text, target_names
+from throughlint.semantic.expressions import (
+    call_tail,
+    parameter_names,
+    source_text,
+    target_names,
+)
 
 
 class Level(enum.IntEnum):
@@ -400,17 +405,8 @@ def _materialized(value: ast.expr, function: ast.AST, module: ast.AST | None) ->
         and module is not None
         and not _stores(function, value.func.id)
         and not _stores(module, value.func.id)
-        and value.func.id not in _parameters(function)
+        and value.func.id not in parameter_names(function)
     )
-
-
-def _parameters(function: ast.AST) -> set[str]:
-    arguments = getattr(function, "args", None)
-    if arguments is None:
-        return set()
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every += [part for part in (arguments.vararg, arguments.kwarg) if part is not None]
-    return {argument.arg for argument in every}
 
 
 def _assignment_of(function: ast.AST, store: ast.Name) -> ast.Assign | None:
@@ -673,7 +669,7 @@ def _connection_calls(function: ast.AST, receiver: ast.expr) -> list[ast.Call]:
 def _own_classes(function: ast.AST, receiver: ast.expr) -> bool:
     """``conn.cursor(AuditCursor)`` or ``connect(..., factory=LoggingConnection)``."""
     for call in _connection_calls(function, receiver):
-        tail = _call_tail(call)
+        tail = call_tail(call.func)
         if tail == "cursor" and (call.args or call.keywords):
             return True
         if tail == "connect" and any(k.arg in ("factory", None) for k in call.keywords):
@@ -688,7 +684,7 @@ def _opened_without_autocommit(function: ast.AST, loop: ast.For, receiver: ast.e
     ``set_autocommit(...)``)."""
     calls = _connection_calls(function, receiver)
     connect = calls[-1] if calls else None
-    if connect is None or _call_tail(connect) != "connect":
+    if connect is None or call_tail(connect.func) != "connect":
         return False
     setting = next((k.value for k in connect.keywords if k.arg == "autocommit"), None)
     if any(k.arg is None for k in connect.keywords):
@@ -717,13 +713,6 @@ def _single_value(function: ast.AST, name: str) -> ast.expr | None:
     if assignment is not None:
         return assignment.value
     return _index(function).with_values.get(id(stores[0]))
-
-
-def _call_tail(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else None
 
 
 TRANSACTION_KEYWORDS: frozenset[str] = frozenset(

@@ -571,19 +571,13 @@ def loop_body_effects(loop: Loop) -> str:
             elif (
                 isinstance(func, ast.Attribute)
                 and func.attr not in _READS
-                and _root_name(func.value) in items
+                and facts.root_name(func.value) in items
             ):
                 found = (
                     f"calls:the loop body calls `{source_text(func)}()`, which may write rows "
                     "the loaded ones would not see"
                 )
     return found
-
-
-def _root_name(node: ast.expr) -> str | None:
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node.id if isinstance(node, ast.Name) else None
 
 
 def defers_fields(iterable: ast.expr | None) -> bool:
