@@ -49,6 +49,7 @@ from throughlint.fixes import (
 )
 from throughlint.fixes.spelling import execute_values_spelling, import_spelling
 from throughlint.semantic.expressions import (
+    call_tail,
     names_read,
     source_text,
     target_names,
@@ -520,6 +521,12 @@ _ORM_WRITES: frozenset[str] = frozenset(
         "bulk_insert_mappings", "executemany", "exec_driver_sql",
     }
 )  # fmt: skip
+# Session calls that detach, expire or discard the objects it holds: an eager load ties the
+# related rows to the session state at query time, a lazy load to the state at each pass
+_SESSION_STATE: frozenset[str] = frozenset(
+    {"expunge", "expunge_all", "expire", "expire_all", "refresh", "rollback", "close",
+     "invalidate", "reset", "make_transient", "make_transient_to_detached"}
+)  # fmt: skip
 # Methods that only read, called on a loop item or what hangs off it (``author.books.count()``)
 _READS: frozenset[str] = frozenset(
     {
@@ -560,6 +567,12 @@ def loop_body_effects(loop: Loop) -> str:
                 return (
                     f"writes:the loop body writes (`{source_text(func)}()`): rows loaded "
                     "with the query would not see it"
+                )
+            if call_tail(func) in _SESSION_STATE:
+                return (
+                    f"writes:the loop body changes what the session holds "
+                    f"(`{source_text(func)}()`): a lazy load after it fails or reloads, "
+                    "where rows loaded with the query would not"
                 )
             if found:
                 continue

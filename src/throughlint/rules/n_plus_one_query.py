@@ -104,8 +104,10 @@ manager with its own `get_queryset()` that may defer fields (Django refuses a de
 field that is traversed), for `select_related` of a foreign key declared
 `db_constraint=False` (the join drops a row whose related row is missing, where the lazy
 load raised) and when the loop body writes (`create()`, `save()`, `bulk_update_mappings()`
-...: rows loaded up front would not see it). Unsafe when the body calls project code that
-might write, a method of the loop's item (`book.author.retire()`), or changes an
+...: rows loaded up front would not see it) or detaches or expires objects
+(`session.expunge()`, `expunge_all()`, `expire()`, `refresh()`, `rollback()`: a lazy
+load after it fails or reloads, where loaded rows would not). Unsafe when the body calls
+project code that might write, a method of the loop's item (`book.author.retire()`), or changes an
 attribute (SQLAlchemy flushes the change before a later item's lazy load).
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.

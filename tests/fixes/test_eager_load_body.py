@@ -1,0 +1,207 @@
+"""An eager load (TL101's safe fix) loads every related row when the query runs; the lazy
+load it replaces reads them at each pass, after what the earlier passes did. Adversarial
+passes (rounds 24 and 25) found loop bodies where that difference shows; each is run
+original and fixed (real ``throughlint --fix``) against the real library, with a near miss
+that keeps the fix:
+
+- the body assigns an attribute (SQLAlchemy autoflushes it before a later lazy load);
+- the body calls an ORM write the first list missed (``bulk_update_mappings``);
+- the body detaches or expires objects (``session.expunge``, ``expunge_all``);
+- the body calls a method of its Django item that saves (``book.author.retire()``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from support.differential import differential
+
+SQLALCHEMY = """\
+from sqlalchemy import ForeignKey, String, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    addresses: Mapped[list["Address"]] = relationship()
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(30))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+def report(session):
+    for user in session.scalars(select(User).order_by(User.id)):
+{body}
+
+
+engine = create_engine("sqlite://")
+Base.metadata.create_all(engine)
+with Session(engine) as s:
+    s.add_all([User(id=1, name="dup"), User(id=2, name="bob"), User(id=3, name="ann")])
+    s.add_all([Address(id=1, email="a1", user_id=1), Address(id=3, email="a3", user_id=3)])
+    s.commit()
+with Session(engine) as s:
+    report(s)
+    s.commit()
+"""
+
+PRINT = "print(user.name, sorted(a.email for a in user.addresses))"
+
+
+def _sqlalchemy(tmp_path, body: str):
+    text = SQLALCHEMY.format(body=textwrap.indent(textwrap.dedent(body), " " * 8))
+    return differential(tmp_path, {"app.py": text})
+
+
+def _kept(result) -> None:
+    """The loop is left alone and both programs behave the same."""
+    assert not result.changed, result.after
+    assert result.fixed == result.original
+
+
+def test_an_attribute_change_flushed_before_a_later_lazy_load_keeps_the_loop(tmp_path):
+    result = _sqlalchemy(
+        tmp_path,
+        f"""\
+        {PRINT}
+        if user.name == "dup":
+            for address in user.addresses:
+                address.user_id = 3
+        """,
+    )
+    assert "a1" in result.original.stdout.splitlines()[-1], result.original  # moved, then seen
+    _kept(result)
+
+
+def test_bulk_update_mappings_in_the_body_keeps_the_loop(tmp_path):
+    result = _sqlalchemy(
+        tmp_path,
+        f"""\
+        {PRINT}
+        if user.name == "dup":
+            session.bulk_update_mappings(Address, [{{"id": 1, "user_id": 3}}])
+        """,
+    )
+    assert "a1" in result.original.stdout.splitlines()[-1], result.original
+    _kept(result)
+
+
+def test_expunge_in_the_body_keeps_the_loop(tmp_path):
+    for name, call in (("one", "session.expunge(user)"), ("all", "session.expunge_all()")):
+        folder = tmp_path / name
+        folder.mkdir()
+        result = _sqlalchemy(
+            folder,
+            f"""\
+            {call}
+            try:
+                {PRINT}
+            except Exception as error:
+                print(user.name, type(error).__name__)
+            """,
+        )
+        assert "DetachedInstanceError" in result.original.stdout, result.original
+        _kept(result)
+
+
+def test_a_body_that_only_reads_keeps_the_fix(tmp_path):
+    """Near miss: reading the loaded rows (and the item's plain columns) is eager-loaded."""
+    result = _sqlalchemy(tmp_path, f"{PRINT}\nprint(user.name.upper())")
+    assert "selectinload(User.addresses)" in result.after, result.lint_output
+    assert result.original.status == 0, result.original
+    assert result.fixed == result.original
+
+
+DJANGO_MAIN = """\
+import django
+from django.conf import settings
+
+settings.configure(
+    INSTALLED_APPS=["shop"],
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+)
+django.setup()
+from django.db import connection
+
+from shop.models import Author, Book
+from shop import report
+
+with connection.schema_editor() as editor:
+    editor.create_model(Author)
+    editor.create_model(Book)
+ann = Author.objects.create(name="Ann")
+Book.objects.create(title="one", author=ann)
+Book.objects.create(title="two", author=ann)
+report.run()
+print(list(Author.objects.values_list("name", flat=True)))
+"""
+
+DJANGO_MODELS = """\
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        app_label = "shop"
+
+    def retire(self):
+        self.name = self.name + " (retired)"
+        self.save()
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    class Meta:
+        app_label = "shop"
+"""
+
+DJANGO_REPORT = """\
+from shop.models import Book
+
+
+def run():
+    for book in Book.objects.order_by("id"):
+        print(book.title, book.author.name)
+{extra}
+"""
+
+
+def _django(tmp_path, extra: str):
+    files = {
+        "main.py": DJANGO_MAIN,
+        "shop/__init__.py": "",
+        "shop/models.py": DJANGO_MODELS,
+        "shop/report.py": DJANGO_REPORT.format(extra=extra),
+    }
+    return differential(
+        tmp_path, files, target="shop/report.py", lint=("shop/models.py",), entry="main.py"
+    )
+
+
+def test_a_method_of_the_item_that_saves_keeps_the_loop(tmp_path):
+    result = _django(tmp_path, "        book.author.retire()")
+    assert "Ann (retired) (retired)" in result.original.stdout, result.original
+    _kept(result)
+
+
+def test_a_django_body_that_only_reads_keeps_the_fix(tmp_path):
+    """Near miss: the same loop without the method call is ``select_related``."""
+    result = _django(tmp_path, "")
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert result.original.status == 0, result.original
+    assert result.fixed == result.original
