@@ -22,10 +22,11 @@ A queue bounded by how it is built stays clean: every `put` is in `__init__` (fi
 once with a fixed set) or puts back an item taken from the same queue (a pool of idle
 connections), or it is a `multiprocessing` queue that the function or class creating it
 never puts into (its producers are child processes, one result per task handed to them).
-Nor is a queue that is not a pipe between threads: one never taken from (`get()`) nor
-handed out, and read whole through `.queue` (a thread-safe list), one created, filled
-and drained in a single function that hands it to no other call or nested function (a
-heap), or one whose producer compares `qsize()` with a mark and there waits for a drain
+Nor is a local queue that nothing puts into (a placeholder a stub waits on: no other
+scope can name it). Nor is a queue that is not a pipe between threads: one never taken
+from (`get()`) nor handed out, and read whole through `.queue` (a thread-safe list), one
+created, filled and drained in a single function that hands it to no other call or nested
+function (a heap), or one whose producer compares `qsize()` with a mark and there waits for a drain
 (`await flush()`), drains the queue itself or pauses (`pauseProducing()`); only waking a
 consumer (`event.set()`) is no backpressure.
 Nor is a queue whose every producer is bounded: each put is a start or stop event (a
@@ -185,6 +186,15 @@ pending = asyncio.Queue(100)
 """,
     ),
     near_miss=(
+        """\
+import asyncio
+
+
+async def paid_invoices():
+    placeholder: asyncio.Queue[str] = asyncio.Queue(0)  # nothing puts: it never grows
+    while True:
+        yield await placeholder.get()
+""",
         """\
 import asyncio
 

@@ -169,6 +169,8 @@ class _Search:
         found = [reason for reason in reasons if reason is not None]
         if found:  # the strongest: an open-ended loop or a callback before a caller's loop
             return Evidence(min(found, key=_strength), unseen)
+        if not (puts or seen_elsewhere or unseen) and self._closed_local():
+            return Evidence(None, unseen=False)  # nothing can put into it: it cannot grow
         return Evidence(None, unseen or not (puts or seen_elsewhere))
 
     def _handed_on(self, use: ast.AST) -> Evidence | None:
@@ -194,6 +196,17 @@ class _Search:
         return _Search(
             self.index, self.tree, stored, None, uses, self.tainted, self.depth + 1
         ).run()
+
+    def _closed_local(self) -> bool:
+        """A local of the creating function that no other scope can name (not declared
+        ``global`` or ``nonlocal``): every use is in ``self.uses``."""
+        if not isinstance(self.holder, ast.Name) or self.function is None:
+            return False
+        name = self.holder.id
+        return not any(
+            isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names
+            for node in ast.walk(self.function)
+        )
 
     def _public(self) -> bool:
         """A module-level queue with a public name: other modules may put into it."""
