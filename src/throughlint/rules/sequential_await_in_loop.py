@@ -16,7 +16,8 @@ result, retries, async generators that `yield` per pass (the consumer sets the p
 `async for`, `asyncio.sleep`, queue, lock and event waits, calls made while holding an
 `asyncio.Semaphore` or to a helper that takes one, database calls (one connection runs
 one query at a time; see TL101/TL102), and calls that have a batch API (reported by
-TL401).
+TL401). A receiver's name (`session`, `client`) counts only when nothing declares its
+type: `session: DbSession` is whatever `DbSession` is, followed through the index.
 
 ## Example
 ```python
@@ -222,6 +223,20 @@ async def replay(conn, statements):
     for statement in statements:
         await conn.execute(statement)
 """,
+        """\
+from typing import Annotated
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.deps import provide_session
+
+DbSession = Annotated[AsyncSession, provide_session]
+
+
+async def drop(session: DbSession, files):
+    for file in files:
+        await session.delete(file)  # an ORM session by its declared type, not HTTP
+""",
     ),
 )
 
@@ -369,9 +384,14 @@ def _awaited_calls(function: ast.AsyncFunctionDef):
 
 
 def _looks_like_orm(model, receiver: ast.expr, call: ast.Call) -> bool:
-    """``await session.get(User, user_id)``: an async ORM session, not an HTTP client."""
+    """``await session.get(User, user_id)``: an async ORM session, not an HTTP client.
+    Nor is a receiver of a declared type the type layer did not place among the HTTP
+    clients (``session: DbSession``): the name says nothing then; a project class is
+    the index's to follow."""
     resolved = model.resolve(receiver) or ""
     if resolved.startswith(("sqlalchemy", "sqlmodel", "tortoise", "django")):
+        return True
+    if resolved.endswith("()"):
         return True
     first = call.args[0] if call.args else None
     return isinstance(first, ast.Name) and first.id[:1].isupper()
