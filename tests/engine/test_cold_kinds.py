@@ -34,6 +34,7 @@ COLD_FILES = {
     "pkg/db_migrations/0003.py": "cold: migration",
     "pkg/storage/migration.py": "cold: migration",
     "pkg/core/old_data_migration.py": "cold: migration",
+    "pkg/core/migrations.py": "cold: migration",  # a module of schema steps (m001_...)
     "pkg/cli/commands/db_command.py": "cold: command line",
     "pkg/_cli/run.py": "cold: command line",
     "pkg/_scripts/review.py": "cold: command line",
@@ -288,6 +289,82 @@ def test_a_start_up_or_shut_down_hook_is_cold(run_cli, tmp_path):
     routed = SHUTDOWN_HOOK.replace('@app.on_event("shutdown")', '@app.post("/flush")')
     (tmp_path / "app" / "main.py").write_text(routed)  # near miss: a route
     (finding,) = lint(run_cli, tmp_path)["diagnostics"]
+    assert finding["path_kind"] == "hot"
+
+
+ADMIN_ROUTES = {
+    "depends": "@router.post('/sync')\ndef sync(ids, user=Depends(get_admin_user)):",
+    "annotated": (
+        "@router.post('/sync')\ndef sync(ids, user: Annotated[User, Depends(check_admin)]):"
+    ),
+    "route dependencies": (
+        "@router.post('/sync', dependencies=[Depends(require_admin_key)])\ndef sync(ids):"
+    ),
+    "decorator": "@superuser_required\ndef sync(request, ids):",
+}
+
+ADMIN_MODULE = """\
+import sqlite3
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.auth import User, check_admin, get_admin_user, get_verified_user, require_admin_key
+from app.auth import superuser_required
+
+router = APIRouter()
+
+
+{signature}
+    conn = sqlite3.connect("app.db")
+    for i in ids:
+        conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+
+@pytest.mark.parametrize("shape", sorted(ADMIN_ROUTES))
+def test_a_handler_only_administrators_reach_is_cold(run_cli, tmp_path, shape):
+    source = ADMIN_MODULE.format(signature=ADMIN_ROUTES[shape])
+    project(tmp_path, {"app/__init__.py": "", "app/routes.py": source})
+    document = lint(run_cli, tmp_path)
+    assert document["diagnostics"] == []
+    assert document["summary"]["held_back"] == {"cold path": 1}
+    (held,) = lint(run_cli, tmp_path, "--show-all")["diagnostics"]
+    assert held["path_kind"] == "cold: admin action"
+
+
+def test_a_handler_any_user_reaches_is_hot(run_cli, tmp_path):
+    """Near miss: the same route behind a dependency that admits every signed-in user."""
+    signature = "@router.post('/sync')\ndef sync(ids, user=Depends(get_verified_user)):"
+    source = ADMIN_MODULE.format(signature=signature)
+    project(tmp_path, {"app/__init__.py": "", "app/routes.py": source})
+    (finding,) = lint(run_cli, tmp_path)["diagnostics"]
+    assert finding["path_kind"] == "hot"
+
+
+DRF_VIEWS = """\
+import sqlite3
+
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.views import APIView
+
+
+class SyncView(APIView):
+    permission_classes = [{permissions}]
+
+    def post(self, request):
+        conn = sqlite3.connect("app.db")
+        for i in request.data["ids"]:
+            conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+
+def test_a_drf_view_for_administrators_is_cold(run_cli, tmp_path):
+    source = DRF_VIEWS.format(permissions="IsAuthenticated, IsAdminUser")
+    project(tmp_path, {"app/__init__.py": "", "app/sync.py": source})
+    assert lint(run_cli, tmp_path)["summary"]["held_back"] == {"cold path": 1}
+    (tmp_path / "app" / "sync.py").write_text(DRF_VIEWS.format(permissions="IsAuthenticated"))
+    (finding,) = lint(run_cli, tmp_path)["diagnostics"]  # near miss: any signed-in user
     assert finding["path_kind"] == "hot"
 
 

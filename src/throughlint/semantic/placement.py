@@ -1,6 +1,7 @@
 """Where code runs: on a hot path (request handlers, tasks, consumers, scheduled jobs) or a
-cold one (management commands, command-line packages, scripts, migrations, admin actions,
-start-up, tests, factories, fixtures, example data).
+cold one (management commands, command-line packages, scripts, migrations, admin actions
+and handlers only administrators reach, start-up, tests, factories, fixtures, example
+data).
 
 Most of it is read from the file's path and the enclosing class and decorators. A
 function's name alone can say one-off maintenance (``migrate``, ``upgrade_schema``,
@@ -105,8 +106,8 @@ def _file_kind(path: str, root: str) -> str:
     if (
         any(folder.endswith("migrations") for folder in folders)  # _migrations, db_migrations
         or "alembic" in folders
-        or stem == "migration"
-        or stem.endswith("_migration")
+        or stem in ("migration", "migrations")
+        or stem.endswith(("_migration", "_migrations"))
     ):
         return "cold: migration"
     if "fake" in stem or "faker" in folders:
@@ -189,6 +190,8 @@ def code_kind(
             return _COLD_BASES[base]
     if django and _admin_action(function):
         return "cold: admin action"
+    if _admin_gated(function, classes):
+        return "cold: admin action"
     if _is_hot(function, decorators, bases):
         return HOT
     for decorator in decorators:
@@ -263,6 +266,71 @@ def _admin_action(function: ast.AST) -> bool:
     arguments = getattr(function, "args", None)
     names = [a.arg for a in (arguments.posonlyargs + arguments.args)] if arguments else []
     return names == ["modeladmin", "request", "queryset"]
+
+
+_ADMIN_WORDS = frozenset({"admin", "administrator", "superuser", "staff"})
+# DRF permission classes that admit administrators only
+_ADMIN_PERMISSIONS = frozenset({"IsAdminUser", "IsSuperUser", "IsSuperuser"})
+
+
+def _admin_gated(function: ast.AST, classes: list[ast.ClassDef]) -> bool:
+    """A request handler only administrators reach: a dependency that checks for one
+    (``user=Depends(get_admin_user)``, ``dependencies=[Depends(check_admin)]``, also in
+    ``Annotated[...]``), a decorator that requires one (``@superuser_required``,
+    ``@staff_member_required``), or a DRF view whose ``permission_classes`` admit only
+    administrators (``[IsAdminUser]``). Admin actions run rarely, by a few people."""
+    arguments = getattr(function, "args", None)
+    guards: list[ast.expr] = []
+    if isinstance(arguments, ast.arguments):
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        guards += [a.annotation for a in every if a.annotation is not None]
+        guards += [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+    for decorator in getattr(function, "decorator_list", ()):
+        if isinstance(decorator, ast.Call):
+            guards += [k.value for k in decorator.keywords if k.arg == "dependencies"]
+        if _admin_named(decorator.func if isinstance(decorator, ast.Call) else decorator):
+            return True
+    if any(_admin_dependency(guard) for guard in guards):
+        return True
+    return any(_admin_permissions(class_def) for class_def in classes)
+
+
+def _admin_dependency(node: ast.expr) -> bool:
+    """``Depends(get_admin_user)`` or ``Security(check_admin)`` anywhere in ``node``."""
+    return any(
+        isinstance(child, ast.Call)
+        and _last_name(child.func) in ("Depends", "Security")
+        and bool(child.args)
+        and _admin_named(child.args[0])
+        for child in ast.walk(node)
+    )
+
+
+def _admin_named(node: ast.expr) -> bool:
+    words = _last_name(node).lower().replace("-", "_").split("_")
+    return any(word in _ADMIN_WORDS for word in words)
+
+
+def _admin_permissions(class_def: ast.ClassDef) -> bool:
+    for statement in class_def.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and any(
+                isinstance(t, ast.Name) and t.id == "permission_classes" for t in statement.targets
+            )
+            and isinstance(statement.value, (ast.List, ast.Tuple))
+            and statement.value.elts
+        ):
+            return any(_last_name(e) in _ADMIN_PERMISSIONS for e in statement.value.elts)
+    return False
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
 
 
 def _decorator_names(function: ast.AST) -> list[str]:
