@@ -335,11 +335,12 @@ def test_a_handler_only_administrators_reach_is_cold(run_cli, tmp_path, shape):
 
 def test_a_handler_any_user_reaches_is_hot(run_cli, tmp_path):
     """Near miss: the same route behind a dependency that admits every signed-in user."""
-    signature = "@router.post('/sync')\ndef sync(ids, user=Depends(get_verified_user)):"
-    source = ADMIN_MODULE.format(signature=signature)
-    project(tmp_path, {"app/__init__.py": "", "app/routes.py": source})
-    (finding,) = lint(run_cli, tmp_path)["diagnostics"]
-    assert finding["path_kind"] == "hot"
+    for guard in ("get_verified_user", "admin_or_owner"):
+        signature = f"@router.post('/sync')\ndef sync(ids, user=Depends({guard})):"
+        source = ADMIN_MODULE.format(signature=signature)
+        project(tmp_path, {"app/__init__.py": "", "app/routes.py": source})
+        (finding,) = lint(run_cli, tmp_path)["diagnostics"]
+        assert finding["path_kind"] == "hot", guard
 
 
 DRF_VIEWS = """\

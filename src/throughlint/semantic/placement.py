@@ -307,8 +307,10 @@ def _admin_dependency(node: ast.expr) -> bool:
 
 
 def _admin_named(node: ast.expr) -> bool:
+    """``get_admin_user``, ``superuser_required``; not ``superuser_or_apiauth`` nor
+    ``staff_or_owner``, which admit others too."""
     words = _last_name(node).lower().replace("-", "_").split("_")
-    return any(word in _ADMIN_WORDS for word in words)
+    return "or" not in words and any(word in _ADMIN_WORDS for word in words)
 
 
 def _admin_permissions(class_def: ast.ClassDef) -> bool:
