@@ -660,6 +660,10 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
             if method in ("all", "count", "exists")
             else f'prefetch it with `Prefetch("{attr}", queryset=...)`'
         )
+        if relation.framework == "django" and ".iterator()" in pending["chain"]:
+            how += (  # Django 4.1+ prefetches per chunk; 5.0 refuses a prefetch without one
+                " and give `iterator()` a `chunk_size=` (without one, Django 5 refuses to prefetch)"
+            )
         return f"`{var}.{attr}.{method}()` runs a query for {items}: 1 + N queries; {how}"
     if loaded:
         return None
