@@ -81,7 +81,6 @@ from __future__ import annotations
 import ast
 import bisect
 import sys
-from dataclasses import dataclass
 
 from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import (
@@ -95,6 +94,13 @@ from throughlint.semantic.concurrency import (
 from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.statement_cost import (
+    NOTHING,
+    ONE_CALL,
+    ONE_STATEMENT,
+    Cost,
+    statements_cost,
+)
 
 RULE = Rule(
     code="TL301",
@@ -457,14 +463,7 @@ def read_all(files, block):
 )
 
 # Control flow that is not work of its own.
-_FREE = (ast.Pass, ast.Continue, ast.Break, ast.Expr)
-# Calls that cost next to nothing next to a lock handoff.
-_TRIVIAL_CALLS = frozenset(
-    {"len", "isinstance", "int", "str", "float", "bool", "id", "hash", "getattr", "hasattr",
-     "min", "max", "abs", "tuple", "next", "type", "repr", "format"}
-)  # fmt: skip
 _WEIGHT_RATIO = 3
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _AROUND = (ast.If, ast.Try, ast.With, ast.AsyncWith)
 
 
@@ -526,7 +525,7 @@ def check_locked_method(checker, node: ast.AST) -> None:
         return  # ``out = BigArray(); for x in xs: out.append(x)``: no other thread has it
     if not_per_item(model, loop) is not None or _waits_on_lock(model, region):
         return
-    inside = _cost(model, region)
+    inside = statements_cost(model, region)
     if not inside.weight:
         return
     shown = unparse_short(lock, 30)
@@ -553,7 +552,7 @@ def check_locked_method(checker, node: ast.AST) -> None:
     if loop.kind is not LoopKind.COMPREHENSION:
         known = model.memo("TL301.body")
         if loop.node not in known:
-            known[loop.node] = _cost(model, loop.node.body)  # type: ignore[attr-defined]
+            known[loop.node] = statements_cost(model, loop.node.body)  # type: ignore[attr-defined]
         if inside.weight < (known[loop.node] - _call_cost(model, node)).weight:
             return  # the loop does more of its own than the locked method does
     checker.report(
@@ -655,7 +654,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
     if loop_waits(model, loop) or _waits_on_lock(model, locked) or _start_up(model):
         return
     body: list[ast.stmt] = loop.node.body  # type: ignore[attr-defined]
-    inside = _cost(model, locked)
+    inside = statements_cost(model, locked)
     if not inside.weight:
         return  # ``with lock: pass``: a barrier, not a critical section
     taken = _takes_one_item(locked) if loop.is_while else None
@@ -675,9 +674,9 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
         return
     known = model.memo("TL301.body")  # every lock in the loop asks about the same body
     if loop.node not in known:
-        known[loop.node] = _cost(model, body)
-    outside = known[loop.node] - _cost(model, owners)
-    outside = _Cost(max(outside.statements - around, 0), outside.calls)
+        known[loop.node] = statements_cost(model, body)
+    outside = known[loop.node] - statements_cost(model, owners)
+    outside = Cost(max(outside.statements - around, 0), outside.calls)
     if outside.calls and inside.weight < _WEIGHT_RATIO * outside.weight:
         return
     if not outside.calls and inside.weight < outside.weight:
@@ -755,97 +754,22 @@ def _made_here(model, node: ast.AST) -> bool:
     )
 
 
-def _call_cost(model, node: ast.AST) -> _Cost:
+def _call_cost(model, node: ast.AST) -> Cost:
     """What the call of the locked method itself adds to its loop's body: the call, and
     its statement when the call is all the statement does (``self.set(k, v)``)."""
     statement = model.node_stack[-1] if model.node_stack else None
     if isinstance(statement, ast.Expr) and statement.value is node:
-        return _ONE_STATEMENT + _ONE_CALL
-    return _ONE_CALL if isinstance(node, ast.Call) else _NOTHING
+        return ONE_STATEMENT + ONE_CALL
+    return ONE_CALL if isinstance(node, ast.Call) else NOTHING
 
 
 def _loop_phrase(loop: Loop) -> str:
     return "the `while` loop" if loop.is_while else describe_loop(loop)
 
 
-@dataclass(frozen=True, slots=True)
-class _Cost:
-    """The work in some statements (nested functions left out): statements that do
-    something, calls that are not trivial, and whether a ``wait()`` is among them."""
-
-    statements: int = 0
-    calls: int = 0
-    waits: bool = False
-
-    @property
-    def weight(self) -> int:
-        return self.statements + self.calls
-
-    def __add__(self, other: _Cost) -> _Cost:
-        return _Cost(
-            self.statements + other.statements, self.calls + other.calls, self.waits or other.waits
-        )
-
-    def __sub__(self, other: _Cost) -> _Cost:
-        return _Cost(self.statements - other.statements, self.calls - other.calls, self.waits)
-
-
-def _cost(model, statements: list[ast.stmt]) -> _Cost:
-    """The cost of a list of statements, from each one's subtree cost (worked out once per
-    node for the file: every lock in a loop asks about the same statements)."""
-    known = model.memo("TL301.cost")
-    total = _Cost()
-    for statement in statements:
-        found = known.get(statement)
-        total += found if found is not None else _subtree_cost(statement, known)
-    return total
-
-
-def _subtree_cost(root: ast.AST, known: dict) -> _Cost:
-    """Post-order over ``root``, entering no nested function or lambda; every node's cost
-    is remembered in ``known``."""
-    stack: list[tuple[ast.AST, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            cost = _own_cost(node)
-            for child in ast.iter_child_nodes(node):
-                if not isinstance(child, _NESTED):
-                    cost += known[child]
-            known[node] = cost
-            continue
-        if node in known:
-            continue
-        stack.append((node, True))
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, _NESTED) and child not in known:
-                stack.append((child, False))
-    return known[root]
-
-
-def _own_cost(node: ast.AST) -> _Cost:
-    if isinstance(node, ast.stmt):
-        if not isinstance(node, _FREE) or (
-            isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await))
-        ):
-            return _ONE_STATEMENT
-        return _NOTHING
-    if isinstance(node, ast.Call):
-        func = node.func
-        waits = isinstance(func, ast.Attribute) and func.attr in {"wait", "wait_for"}
-        if isinstance(func, ast.Name) and func.id in _TRIVIAL_CALLS:
-            return _WAITS if waits else _NOTHING
-        return _CALL_WAITS if waits else _ONE_CALL
-    return _NOTHING
-
-
-_NOTHING, _ONE_STATEMENT, _ONE_CALL = _Cost(), _Cost(statements=1), _Cost(calls=1)
-_WAITS, _CALL_WAITS = _Cost(waits=True), _Cost(calls=1, waits=True)
-
-
 def _waits_on_lock(model, locked: list[ast.stmt]) -> bool:
     """``cond.wait()`` inside the region releases the lock: a producer/consumer handoff."""
-    return _cost(model, locked).waits
+    return statements_cost(model, locked).waits
 
 
 def _acquired_region(
