@@ -70,7 +70,13 @@ from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
 from throughlint.semantic.client_sites import client_site
-from throughlint.semantic.concurrency import not_per_item, within_semaphore
+from throughlint.semantic.concurrency import (
+    calls_out,
+    fresh_receiver,
+    not_per_item,
+    whole_body_lock,
+    within_semaphore,
+)
 from throughlint.semantic.eager_loads import returned_loads
 from throughlint.semantic.expressions import (
     call_argument,
@@ -88,7 +94,7 @@ from throughlint.semantic.guards import (
     parameters,
 )
 from throughlint.semantic.input_size import argument_size
-from throughlint.semantic.loops import describe_loop, is_batch_loop
+from throughlint.semantic.loops import LoopKind, describe_loop, is_batch_loop
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
 from throughlint.semantic.passed_values import passed_attribute_call
@@ -101,6 +107,7 @@ from throughlint.semantic.queries import (
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
 from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.statement_cost import statements_cost
 from throughlint.semantic.types import call_name
 
 if TYPE_CHECKING:
@@ -177,6 +184,7 @@ class FileFacts:
         "imports",
         "kinds",
         "loads",
+        "locked",
         "loop_calls",
         "loop_costs",
         "made",
@@ -216,6 +224,8 @@ class FileFacts:
         # functions whose results are cached (``functools.cache``), and per function the
         # project callees it calls with fixed arguments only (once per process if cached)
         self.cached: list[str] = []
+        # functions whose whole body holds one lock: name -> [lock, kind, weight, calls out]
+        self.locked: dict[str, list] = {}
         # ``@transaction.atomic`` functions: True when they also commit by other means
         self.atomic: dict[str, bool] = {}
         # the methods each function calls on ``self`` (an inherited method run for a
@@ -469,6 +479,8 @@ class FileFacts:
         }
         if self.cached:
             found["m"] = self.cached
+        if self.locked:
+            found["lk"] = self.locked
         if self.atomic:
             found["t"] = self.atomic
         if self.self_calls:
@@ -626,6 +638,12 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             flags["kept"] = True  # the result is kept (appended, returned...): one per item
         if names_read(node) & _target_names(model):
             flags["per_target"] = True  # its arguments change with the item
+        if name.startswith(model.module + "."):
+            flags["local"] = 1  # defined in this file: the walk's own checks see it
+        if fresh_receiver(model, node):
+            flags["fresh"] = 1  # on an object this function has just made
+        if loop.kind is not LoopKind.COMPREHENSION:  # the work of one pass, this call's too
+            flags["pass"] = statements_cost(model, loop.node.body).weight  # type: ignore[attr-defined]
         add_pending(
             checker,
             node,
@@ -1905,6 +1923,27 @@ def record_iteration(checker: Checker, node: ast.AST) -> None:
         if not record[0] & Effect.READ.value:
             record[0] |= Effect.READ.value
             record[2][str(Effect.READ.value)] = _witness(checker, iterable)
+
+
+@COLLECTOR.on(ast.With, ast.AsyncWith)
+def record_locked_function(checker: Checker, node: ast.AST) -> None:
+    """A function whose whole body is one ``with`` on a lock that keeps other holders out
+    (fact ``lk``): TL301 finds a loop of another file that calls it once per item
+    (``for k in keys: cache.get(k)``, ``cache`` a ``LockedCache`` of another module)."""
+    assert isinstance(node, (ast.With, ast.AsyncWith))
+    model = checker.semantic
+    function, name = model.function, model.function_name
+    if function is None or name is None or getattr(function, "name", "") == "__init__":
+        return
+    found = whole_body_lock(model, function)
+    if found is None or found[2] is not node.body:
+        return
+    lock, kind, region = found
+    cost = statements_cost(model, region)
+    if not cost.weight or cost.waits:
+        return  # a barrier, or a condition handed over by ``wait()``
+    locked = checker.index_facts.locked  # type: ignore[union-attr]
+    locked[name] = [unparse_short(lock, 30), kind, cost.weight, calls_out(model, function, region)]
 
 
 @COLLECTOR.on(ast.With, ast.AsyncWith)

@@ -153,6 +153,7 @@ _FACT_TABLES = (
     "admin_models",
     "module_ints",
     "param_reads",
+    "locked",
 )
 """What ``ProjectIndex.add`` fills (``overlay`` copies them)."""
 
@@ -198,6 +199,9 @@ class ProjectIndex:
         # call a message names when several bring the same effect
         self.every_call: dict[str, Sequence[str]] = {}
         self.self_calls: dict[str, Sequence[str]] = {}  # methods called on ``self``
+        # functions whose whole body holds one lock (``semantic/concurrency.LockedBody``,
+        # fact ``lk``): [lock as written, kind, weight of the region, calls another package]
+        self.locked: dict[str, list] = {}
         # per method: [attribute, method called on it or "", line] read on ``self``
         self.self_reads: dict[str, list[list[Any]]] = {}
         # REST framework serializers: class -> model; serializer -> where it is used
@@ -260,6 +264,7 @@ class ProjectIndex:
         self.admin_models.update(facts.get("am", {}))
         self.module_ints.update(facts.get("ints", {}))
         self.param_reads.update(facts.get("pr", {}))
+        self.locked.update(facts.get("lk", {}))
         users = self.serializer_users
         for serializer, uses in facts.get("su", {}).items():
             # copied on write: an overlay shares the inner tables with its index
@@ -738,6 +743,13 @@ class ProjectIndex:
         if key is None:
             return None
         return key, self.functions.get(key, 0), self.cpu.get(key, 0), self._callees.get(key, ())
+
+    def locked_function(self, name: str) -> list | None:
+        """``name`` (``app.stats.Counter().add``, ``app.stats.record``) is a project
+        function whose whole body holds one lock: [the lock as written, its kind, the
+        weight of the locked statements, whether they call another package]; else None."""
+        key = self._function_key(name, known=self.locked)
+        return self.locked.get(key) if key is not None else None
 
     def is_async(self, name: str) -> bool:
         """``name`` is an ``async def`` of the project: a call makes a coroutine."""

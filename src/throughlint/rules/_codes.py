@@ -16,7 +16,7 @@ RULES: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("pool_per_iteration", "TL203", "pool-per-iteration", False, True),
     ("unbounded_fan_out", "TL204", "unbounded-fan-out", True, False),
     ("cpu_work_in_thread_pool", "TL205", "cpu-work-in-thread-pool", True, True),
-    ("lock_in_loop", "TL301", "lock-in-loop", False, False),
+    ("lock_in_loop", "TL301", "lock-in-loop", False, True),
     ("blocking_call_under_lock", "TL302", "blocking-call-under-lock", True, True),
     ("busy_wait", "TL303", "busy-wait", True, False),
     ("per_item_remote_call", "TL401", "per-item-remote-call", False, True),

@@ -18,7 +18,10 @@ loop's own work), or a `while` loop that drains through a locked `self._pop()`; 
 module-level function of the same file whose whole body holds a module-level lock
 (`record(name)`), and a method of an instance of a class of the same file whose whole
 body holds that instance's lock (`self._cache.get(key)`, `self._cache = LockedDict()`;
-not a local this function has just made, which no other thread can hold yet). Not
+not a local this function has just made, which no other thread can hold yet). Through
+the project index, the same holds for a function of another file: a method whose whole
+body holds its instance's lock (`CACHE.get(k)`, `CACHE` a `LockedCache` of another
+module) or a module function holding its module's lock (`record(name)` imported). Not
 reported there: a caller that holds the lock already, a method that also calls another
 package (the round trip is the cost), and `__init__` filling the instance before any
 other thread sees it.
@@ -80,11 +83,12 @@ from __future__ import annotations
 
 import ast
 import bisect
-import sys
 
 from throughlint.rules.base import Rule
 from throughlint.semantic.concurrency import (
+    calls_out,
     excludes_others,
+    fresh_receiver,
     lock_type,
     locked_call,
     loop_waits,
@@ -93,7 +97,6 @@ from throughlint.semantic.concurrency import (
 )
 from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
-from throughlint.semantic.scope import BindingKind
 from throughlint.semantic.statement_cost import (
     NOTHING,
     ONE_CALL,
@@ -109,6 +112,7 @@ RULE = Rule(
     triggers=("lock", "Lock", "mutex", "sem", "Semaphore", "cond", "Condition", "CapacityLimiter"),
     mentions=mentions_lock,  # ``lock``, not ``block`` / ``clock``; ``sem``, not ``semantic``
     doc=__doc__ or "",
+    uses_index=True,
     bad=(
         """\
 import threading
@@ -521,7 +525,7 @@ def check_locked_method(checker, node: ast.AST) -> None:
         ast.dump(item.context_expr) == held for item in model.frame.withs
     ):
         return  # the caller holds it already: the method's acquire is a re-entry
-    if not found.same_lock_at_call and _made_here(model, node):
+    if not found.same_lock_at_call and fresh_receiver(model, node):
         return  # ``out = BigArray(); for x in xs: out.append(x)``: no other thread has it
     if not_per_item(model, loop) is not None or _waits_on_lock(model, region):
         return
@@ -547,7 +551,7 @@ def check_locked_method(checker, node: ast.AST) -> None:
         return
     if _while_constructing(model) or _start_up(model):
         return  # ``__init__`` copying its input: no other thread can hold the lock yet
-    if _calls_out(model, method, region):
+    if calls_out(model, method, region):
         return  # the method does real work of its own (a client call): the acquire is noise
     if loop.kind is not LoopKind.COMPREHENSION:
         known = model.memo("TL301.body")
@@ -564,6 +568,40 @@ def check_locked_method(checker, node: ast.AST) -> None:
         f"directly, or add a method that does the whole batch under one acquire",
         confidence=confidence,
     )
+
+
+@RULE.on_project("call")
+def check_locked_helper(index, pending: dict) -> list:
+    """A loop calls, once per item, a project function of another file whose whole body
+    holds one lock (``for k in keys: cache.get(k)``, ``cache`` a ``LockedCache`` of
+    another module; ``record(name)`` holding its module's lock): the index knows the
+    function (fact ``lk``), the walk of the loop's file does not."""
+    if pending.get("local") or pending.get("fresh") or pending.get("shape"):
+        return []  # this file's own (the walk's), a fresh object, a retry or a poll
+    caller = pending.get("fn", "").rpartition(".")[2].lower().strip("_")
+    if caller == "init" or caller.startswith(_START_UP):
+        return []  # filling an object before other threads see it, or start-up
+    record = index.locked_function(pending["callee"])
+    if record is None:
+        return []
+    lock, kind, weight, calls_another_package = record
+    if calls_another_package:
+        return []  # the method does real work of its own (a client call)
+    own = pending.get("pass")
+    cost = (ONE_CALL if pending.get("kept") else ONE_STATEMENT + ONE_CALL).weight
+    if own is not None and weight < own - cost:
+        return []  # the loop does more of its own than the locked function does
+    name = pending["callee"].replace("()", "").split(".")
+    shown = ".".join(name[-2:]) if name[-2:-1] and name[-2][:1].isupper() else name[-1]
+    confidence = "heuristic" if kind in {"lock", "semaphore"} else "typed"
+    call = f"`{pending['text']}()`"
+    runs = f"{call} holds" if shown == pending["text"] else f"{call} runs `{shown}()`, which holds"
+    message = (
+        f"{runs} {_what(kind)} `{lock}` for its whole body, on every pass of "
+        f"{pending['loop']}: N acquire/release pairs for one read or write each; add a "
+        f"function that does the whole batch under one acquire"
+    )
+    return [(message, None, None, confidence)]
 
 
 _START_UP = ("setup", "set_up", "install", "bootstrap", "configure", "initiali")
@@ -611,30 +649,6 @@ def _init_only_methods(owner: ast.ClassDef) -> frozenset[str]:
             ):
                 callers.setdefault(node.attr, set()).add(method.name)
     return frozenset(name for name, where in callers.items() if where == {"__init__"})
-
-
-def _calls_out(model, method: ast.AST, region: list[ast.stmt]) -> bool:
-    """The locked statements call code of another package (``self._client.log_batch``):
-    not the standard library, builtins or this module. Worked out once per method."""
-    known = model.memo("TL301.calls_out")
-    if method not in known:
-        known[method] = any(
-            isinstance(node, ast.Call) and _foreign(model, model.resolve(node.func))
-            for statement in region
-            for node in walk_same_function(statement)
-        )
-    return known[method]
-
-
-def _foreign(model, name: str | None) -> bool:
-    """A method of another package's object (``mlflow.MlflowClient().log_batch``) or one
-    of its functions (``requests.get``); a class's own function called with ``self``
-    (``OrderedDict.__getitem__(self, key)``, whichever module it came from) is not."""
-    if name is None or name.startswith((model.module + ".", "builtins.")):
-        return False
-    if name.split(".", 1)[0] in sys.stdlib_module_names:
-        return False
-    return "()." in name or not any(part[:1].isupper() for part in name.split("."))
 
 
 def _lock_text(at: ast.AST) -> str:
@@ -736,21 +750,6 @@ def _returns(locked: list[ast.stmt]) -> bool:
         and not (isinstance(node.value, ast.Constant) and node.value.value is None)
         for statement in locked
         for node in walk_same_function(statement)
-    )
-
-
-def _made_here(model, node: ast.AST) -> bool:
-    """The call's receiver is a local this function binds to a new object (a constructor
-    call): until it is handed out, no other thread can hold its lock."""
-    receiver = node.func.value if isinstance(node, ast.Call) else None  # type: ignore[attr-defined]
-    if not isinstance(receiver, ast.Name):
-        return False
-    binding = model.lookup(receiver.id)
-    return (
-        binding is not None
-        and binding.kind is BindingKind.ASSIGNMENT
-        and isinstance(binding.value, ast.Call)
-        and model.module_scope.bindings.get(receiver.id) is not binding
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -554,6 +555,56 @@ def locked_call(model: SemanticModel, node: ast.AST) -> LockedCall | None:
         name = f"{class_def.name}.{func.attr}"
         return LockedCall(name, method, *locked, same_lock_at_call=False)  # type: ignore[arg-type]
     return None
+
+
+def whole_body_lock(
+    model: SemanticModel, function: ast.AST
+) -> tuple[ast.expr, str, list[ast.stmt]] | None:
+    """The lock ``function``'s whole body holds, its kind and the locked statements: a
+    method's ``with self._lock:`` (``locked_body``) or a module-level function's ``with
+    _lock:`` on a module-level lock of this file; None for anything else. Asked while the
+    walk is inside ``function`` (``self`` bound), for the project index."""
+    return locked_body(model, function) or _locked_by_module_lock(model, function)
+
+
+def calls_out(model: SemanticModel, method: ast.AST, region: list[ast.stmt]) -> bool:
+    """The locked statements call code of another package (``self._client.log_batch``):
+    not the standard library, builtins or this module. Worked out once per method."""
+    known = model.memo("locked_calls_out")
+    if method not in known:
+        known[method] = any(
+            isinstance(node, ast.Call) and _foreign(model, model.resolve(node.func))
+            for statement in region
+            for node in walk_same_function(statement)
+        )
+    return known[method]
+
+
+def _foreign(model: SemanticModel, name: str | None) -> bool:
+    """A method of another package's object (``mlflow.MlflowClient().log_batch``) or one
+    of its functions (``requests.get``); a class's own function called with ``self``
+    (``OrderedDict.__getitem__(self, key)``, whichever module it came from) is not."""
+    if name is None or name.startswith((model.module + ".", "builtins.")):
+        return False
+    if name.split(".", 1)[0] in sys.stdlib_module_names:
+        return False
+    return "()." in name or not any(part[:1].isupper() for part in name.split("."))
+
+
+def fresh_receiver(model: SemanticModel, node: ast.AST) -> bool:
+    """The call's receiver is a local this function binds to a new object (a constructor
+    call): until it is handed out, no other thread can hold its lock."""
+    func = node.func if isinstance(node, ast.Call) else None
+    receiver = func.value if isinstance(func, ast.Attribute) else None
+    if not isinstance(receiver, ast.Name):
+        return False
+    binding = model.lookup(receiver.id)
+    return (
+        binding is not None
+        and binding.kind is BindingKind.ASSIGNMENT
+        and isinstance(binding.value, ast.Call)
+        and model.module_scope.bindings.get(receiver.id) is not binding
+    )
 
 
 def _defined(class_def: ast.ClassDef, name: str) -> ast.FunctionDef | None:
