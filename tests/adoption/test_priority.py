@@ -119,11 +119,7 @@ def test_sort_priority_and_top(tl, tmp_path):
 
 
 POOLS = """\
-import threading
 from concurrent.futures import ThreadPoolExecutor
-
-_lock = threading.Lock()
-_seen = {}
 
 
 def spawn(groups):
@@ -133,8 +129,8 @@ def spawn(groups):
 
 def mark(groups):
     for group in groups:
-        with _lock:
-            _seen[group] = True
+        with open("seen.log", "a") as log:
+            log.write(group)
 
 
 def morning(groups):
@@ -159,12 +155,13 @@ def test_callers_count_only_when_an_index_rule_ran(tl, tmp_path):
     # two callers, from the index (TL1xx, TL202, TL203, TL401, TL402)
     assert priority_of_spawn("--select", "TL203") == [20 + 10]
     assert priority_of_spawn("--select", "TL202") == [20 + 10]
-    assert priority_of_spawn("--select", "TL301") == [20]  # no index rule: not counted
-    report = tl("report", "--no-cache", "--format", "json", "--select", "TL301", "svc")
+    # TL501 (a preview rule) uses no index: callers not counted
+    assert priority_of_spawn("--preview", "--select", "TL501") == [20]
+    report = tl("report", "--no-cache", "--format", "json", "--preview", "--select", "TL501", "svc")
     document = json.loads(report.stdout)
     assert document["call_sites_from"] == "none"
     assert all(spot["call_sites"] == 0 for spot in document["hot_spots"])
-    table = tl("report", "--no-cache", "--select", "TL301", "svc")
+    table = tl("report", "--no-cache", "--preview", "--select", "TL501", "svc")
     assert "callers not counted: no rule that builds the project index" in table.stdout
 
 

@@ -144,6 +144,7 @@ FACT_NAMES: dict[str, Shape] = {
     "dispatch_calls": ("map", NAME, None),
     "table_calls": ("map", NAME, None),
     "self_calls": ("map", NAME, None),
+    "lk": ("map", NAME, None),  # functions whose whole body holds a lock (TL301)
 }  # fmt: skip
 
 
