@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects.kinds import Effect
+from throughlint.semantic.callee_names import related_method
 from throughlint.semantic.expressions import dotted_name, unparse_short
 from throughlint.semantic.global_rebinds import rebound_global
 from throughlint.semantic.parameter_origin import parameter_attribute, parameter_origin
@@ -687,6 +688,8 @@ def _project_value(model: SemanticModel, call: ast.Call) -> str:
     receiver = model.resolve(func.value)
     if receiver is None or "." not in receiver:
         return ""
+    if receiver.partition("().")[0] + "()" in TO_ONE_FIELDS:
+        return _related_spelling(model, func.value)  # ``self.<to-one field>.method()``
     if index_attribute(model, receiver):  # a property, ``current_app.appbuilder``
         return receiver
     if receiver.startswith(model.module + "."):
@@ -701,15 +704,48 @@ def _project_value(model: SemanticModel, call: ast.Call) -> str:
     return receiver
 
 
+def _related_spelling(model: SemanticModel, node: ast.expr) -> str:
+    """``self.placeholder.get_plugins()`` in a method of a model of this file, or an item
+    of it (a loop variable over it), as the project index names it:
+    ``mod.Reference().placeholder.get_plugins()`` (``[]`` for an item), which it follows
+    through the relation to the related model's method; "" for another spelling."""
+    suffix = ""
+    if isinstance(node, ast.Name):
+        binding = model.lookup(node.id)
+        if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE:
+            return ""
+        node, suffix = binding.value, "[]"  # type: ignore[assignment]
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Attribute)
+        and isinstance(node.func.value.value, ast.Name)
+        and node.func.value.value.id == "self"
+    ):
+        return ""
+    owner = model.resolve(node.func.value.value)
+    if owner is None or not owner.endswith("()"):
+        return ""
+    return f"{related_method(owner[:-2], node.func.value.attr, node.func.attr)}(){suffix}"
+
+
 def _returned_by_own_function(model: SemanticModel, receiver: str) -> bool:
     """``receiver`` (``mod.open_orders()`` or an item of it, ``mod.open_orders()[]``) is
-    the result of a module-level function of this module, not of a class of it."""
+    the result of a module-level function of this module, or of a method called on an
+    instance of one of its classes, maybe through a relation
+    (``mod.Reference().placeholder.get_plugins()[]``): the index keeps what each returns.
+    Not a class's attribute or the instance itself."""
     rest = receiver[len(model.module) + 1 :]
-    name, called, tail = rest.partition("()")
-    if not called or tail not in ("", "[]") or "." in name:
+    called = rest.removesuffix("[]")
+    name, _, tail = called.partition("()")
+    if not called.endswith("()") or "." in name:
         return False
     binding = model.module_scope.bindings.get(name)
-    return binding is not None and binding.kind is BindingKind.FUNCTION
+    if binding is None:
+        return False
+    if binding.kind is BindingKind.FUNCTION:
+        return not tail
+    return binding.kind is BindingKind.CLASS and tail.startswith(".")
 
 
 def _parameter_value(model: SemanticModel, call: ast.Call) -> str:

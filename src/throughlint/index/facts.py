@@ -49,7 +49,6 @@ from throughlint.index.argument_types import (
     record_call_site,
     record_typed_effect,
 )
-from throughlint.index.callee_names import next_in_order, related_method
 from throughlint.index.dispatch import dispatch_method
 from throughlint.index.output_size import (
     PARAMETER_TERM,
@@ -69,6 +68,7 @@ from throughlint.index.serializers import (
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
+from throughlint.semantic.callee_names import next_in_order, related_method
 from throughlint.semantic.client_sites import client_site
 from throughlint.semantic.concurrency import (
     calls_out,
@@ -1558,7 +1558,7 @@ def _witness(checker: Checker, node: ast.Call) -> str:
 def _base_method(model, name: str) -> str | None:
     """``builtins.super().get`` in a method of ``class Shard(Default)``: ``mod.Default.get``
     (the index looks further up from there); with several bases, the name the index
-    resolves along their order (``index/callee_names.py``)."""
+    resolves along their order (``semantic/callee_names.py``)."""
     method = name[len("builtins.super().") :]
     if "." in method or not model.classes or model.function is None:
         return None
@@ -1586,7 +1586,7 @@ def _on_self(node: ast.Call) -> bool:
 def _related_method(model, node: ast.Call, name: str) -> str:
     """``self.component.store_log()`` in a method of a model whose ``component`` is a
     to-one relation field: ``mod.Translation().component.store_log``, which the index
-    resolves to the related model's method (``index/callee_names.py``). The name the walk
+    resolves to the related model's method (``semantic/callee_names.py``). The name the walk
     gives (``django.db.models.ForeignKey().store_log``) names no function."""
     func = node.func
     if not (

@@ -28,9 +28,9 @@ from throughlint.effects.remote import (
 )
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
-from throughlint.index.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
+from throughlint.semantic.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.semantic.guards import RECEIVER_MEMO, RECEIVER_STATE, rules_out
 from throughlint.semantic.parameter_origin import split_origin
 
@@ -1147,7 +1147,7 @@ class ProjectIndex:
         return self._overrides(name, self._subclasses)
 
     def related_hop(self, name: str) -> str | None:
-        """``mod.Translation().component.store_log`` (``index/callee_names.py``) with
+        """``mod.Translation().component.store_log`` (``semantic/callee_names.py``) with
         ``component`` a to-one relation of ``Translation``: ``mod.Component().store_log``,
         the method called on the related row; None for another name."""
         parts = split_related_method(name)
@@ -1165,7 +1165,7 @@ class ProjectIndex:
         return self.module_ints.get(key) if key is not None else None
 
     def library_base_method(self, name: str) -> str | None:
-        """``mod.Class.<super>.save`` (``index/callee_names.py``) that no project class
+        """``mod.Class.<super>.save`` (``semantic/callee_names.py``) that no project class
         along the bases defines: the method of the first library base in their order
         (``django.db.models.Model.save``), None when every base is the project's."""
         owner, _, method = name.rpartition(".")

@@ -54,8 +54,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from throughlint.diagnostics import Diagnostic
-from throughlint.index.callee_names import NEXT_IN_ORDER
 from throughlint.index.output_size import KEPT, TERMS
+from throughlint.semantic.callee_names import NEXT_IN_ORDER
 from throughlint.semantic.input_size import CALL_OUTPUT, UNKNOWN, join
 from throughlint.semantic.placement import HOT, weak_cold
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from throughlint.effects.kinds import Effect
-from throughlint.index.callee_names import NEXT_IN_ORDER
+from throughlint.semantic.callee_names import NEXT_IN_ORDER
 
 if TYPE_CHECKING:
     from throughlint.index.project import ProjectIndex
