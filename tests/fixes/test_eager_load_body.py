@@ -15,6 +15,7 @@ from __future__ import annotations
 import textwrap
 
 from support.differential import differential
+from support.django_programs import SHOP_TABLES
 
 SQLALCHEMY = """\
 from sqlalchemy import ForeignKey, String, create_engine, select
@@ -122,30 +123,16 @@ def test_a_body_that_only_reads_keeps_the_fix(tmp_path):
     assert result.fixed == result.original
 
 
-DJANGO_MAIN = """\
-import django
-from django.conf import settings
-
-settings.configure(
-    INSTALLED_APPS=["shop"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-)
-django.setup()
-from django.db import connection
-
-from shop.models import Author, Book
-from shop import report
-
-with connection.schema_editor() as editor:
-    editor.create_model(Author)
-    editor.create_model(Book)
+DJANGO_MAIN = (
+    SHOP_TABLES
+    + """\
 ann = Author.objects.create(name="Ann")
 Book.objects.create(title="one", author=ann)
 Book.objects.create(title="two", author=ann)
 report.run()
 print(list(Author.objects.values_list("name", flat=True)))
 """
+)
 
 DJANGO_MODELS = """\
 from django.db import models

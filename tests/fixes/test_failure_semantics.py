@@ -22,6 +22,7 @@ from __future__ import annotations
 import textwrap
 
 from support.differential import differential
+from support.django_programs import SHOP_TABLES
 
 SQLALCHEMY = """\
 from sqlalchemy import ForeignKey, create_engine, select
@@ -106,30 +107,16 @@ def test_a_plain_lazy_relationship_is_still_eager_loaded(tmp_path):
     _same(result)
 
 
-DJANGO_MAIN = """\
-import django
-from django.conf import settings
-
-settings.configure(
-    INSTALLED_APPS=["shop"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-)
-django.setup()
-from django.db import connection
-
-from shop.models import Author, Book
-from shop import report
-
-with connection.schema_editor() as editor:
-    editor.create_model(Author)
-    editor.create_model(Book)
+DJANGO_MAIN = (
+    SHOP_TABLES
+    + """\
 author = Author.objects.create(name="A")
 Book.objects.create(title="ok", author=author)
 if Book._meta.get_field("author").db_constraint is False:
     Book.objects.create(title="dangling", author_id=999)
 print(report.titles())
 """
+)
 
 DJANGO_MODELS = """\
 from django.db import models

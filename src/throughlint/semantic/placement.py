@@ -19,6 +19,8 @@ import ast
 import os
 from functools import lru_cache
 
+from throughlint.semantic.expressions import call_tail
+
 HOT = "hot"
 COLD = "cold"
 
@@ -299,7 +301,7 @@ def _admin_dependency(node: ast.expr) -> bool:
     """``Depends(get_admin_user)`` or ``Security(check_admin)`` anywhere in ``node``."""
     return any(
         isinstance(child, ast.Call)
-        and _last_name(child.func) in ("Depends", "Security")
+        and call_tail(child.func) in ("Depends", "Security")
         and bool(child.args)
         and _admin_named(child.args[0])
         for child in ast.walk(node)
@@ -309,7 +311,7 @@ def _admin_dependency(node: ast.expr) -> bool:
 def _admin_named(node: ast.expr) -> bool:
     """``get_admin_user``, ``superuser_required``; not ``superuser_or_apiauth`` nor
     ``staff_or_owner``, which admit others too."""
-    words = _last_name(node).lower().replace("-", "_").split("_")
+    words = (call_tail(node) or "").lower().replace("-", "_").split("_")
     return "or" not in words and any(word in _ADMIN_WORDS for word in words)
 
 
@@ -323,16 +325,8 @@ def _admin_permissions(class_def: ast.ClassDef) -> bool:
             and isinstance(statement.value, (ast.List, ast.Tuple))
             and statement.value.elts
         ):
-            return any(_last_name(e) in _ADMIN_PERMISSIONS for e in statement.value.elts)
+            return any(call_tail(e) in _ADMIN_PERMISSIONS for e in statement.value.elts)
     return False
-
-
-def _last_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return ""
 
 
 def _decorator_names(function: ast.AST) -> list[str]:
