@@ -643,7 +643,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         if fresh_receiver(model, node):
             flags["fresh"] = 1  # on an object this function has just made
         if loop.kind is not LoopKind.COMPREHENSION:  # the work of one pass, this call's too
-            flags["pass"] = statements_cost(model, loop.node.body).weight  # type: ignore[attr-defined]
+            flags["pass"] = _pass_weight(model, loop.node)
         add_pending(
             checker,
             node,
@@ -656,6 +656,15 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **({"atomic": 1} if _in_atomic(model) else {}),
             **_arguments_passed(_memo_set(spec) if _on_self(node) else spec),
         )
+
+
+def _pass_weight(model, loop_node: ast.AST) -> int:
+    """The weight of one pass of a ``for`` / ``while`` loop (``semantic/statement_cost``),
+    once per loop: every call in a long body asks."""
+    known = model.memo("pass_weight")
+    if loop_node not in known:
+        known[loop_node] = statements_cost(model, loop_node.body).weight  # type: ignore[attr-defined]
+    return known[loop_node]
 
 
 def _memo_set(spec: dict[str, list] | None) -> dict[str, list]:
