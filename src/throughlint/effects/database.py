@@ -689,7 +689,9 @@ def _project_value(model: SemanticModel, call: ast.Call) -> str:
     if receiver is None or "." not in receiver:
         return ""
     if receiver.partition("().")[0] + "()" in TO_ONE_FIELDS:
-        return _related_spelling(model, func.value)  # ``self.<to-one field>.method()``
+        related = _related_spelling(model, func.value)  # ``self.<to-one field>.method()``
+        if related:
+            return related
     if index_attribute(model, receiver):  # a property, ``current_app.appbuilder``
         return receiver
     if receiver.startswith(model.module + "."):
