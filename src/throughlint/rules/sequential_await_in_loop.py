@@ -17,7 +17,9 @@ result, retries, async generators that `yield` per pass (the consumer sets the p
 `asyncio.Semaphore` or to a helper that takes one, database calls (one connection runs
 one query at a time; see TL101/TL102), and calls that have a batch API (reported by
 TL401). A receiver's name (`session`, `client`) counts only when nothing declares its
-type: `session: DbSession` is whatever `DbSession` is, followed through the index.
+type: `session: DbSession` is whatever `DbSession` is, followed through the index; nor
+does it count when the function calls a method only an ORM session has on the same
+receiver (`session.add()`, `await session.commit()`).
 
 ## Example
 ```python
@@ -76,7 +78,7 @@ from throughlint.semantic.concurrency import (
     local_function,
     within_semaphore,
 )
-from throughlint.semantic.expressions import unparse_short
+from throughlint.semantic.expressions import dotted_name, unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop, refilled
 
 RULE = Rule(
@@ -237,6 +239,12 @@ async def drop(session: DbSession, files):
     for file in files:
         await session.delete(file)  # an ORM session by its declared type, not HTTP
 """,
+        """\
+async def drop_all(session, files):
+    for file in files:
+        await session.delete(file)  # an ORM session: the function also commits it
+    await session.commit()
+""",
     ),
 )
 
@@ -393,8 +401,35 @@ def _looks_like_orm(model, receiver: ast.expr, call: ast.Call) -> bool:
         return True
     if resolved.endswith("()"):
         return True
+    if _ORM_ONLY & _methods_called_on(model, receiver):
+        return True  # ``session.add(row)`` / ``await session.commit()`` on it too
     first = call.args[0] if call.args else None
     return isinstance(first, ast.Name) and first.id[:1].isupper()
+
+
+# Methods an ORM session has and an HTTP client does not.
+_ORM_ONLY = frozenset(
+    {"add", "add_all", "commit", "flush", "rollback", "refresh", "scalars", "scalar",
+     "merge", "expunge", "exec", "execute", "query", "begin_nested", "bulk_save_objects"}
+)  # fmt: skip
+
+
+def _methods_called_on(model, receiver: ast.expr) -> frozenset[str]:
+    """The methods the enclosing function calls on ``receiver`` (a name, or ``self.x``),
+    gathered once per function for every receiver (each awaited call asks)."""
+    function = model.function
+    if function is None or not isinstance(receiver, (ast.Name, ast.Attribute)):
+        return frozenset()
+    known = model.memo("TL402.receiver_methods")
+    if function not in known:
+        methods: dict[str, set[str]] = {}
+        for node in walk_same_function(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                key = dotted_name(node.func.value)  # a name or ``self.x``: no unparsing
+                if key is not None:
+                    methods.setdefault(key, set()).add(node.func.attr)
+        known[function] = methods
+    return frozenset(known[function].get(dotted_name(receiver) or "", ()))
 
 
 def _last_name(node: ast.expr) -> str:
