@@ -407,10 +407,11 @@ def _looks_like_orm(model, receiver: ast.expr, call: ast.Call) -> bool:
     return isinstance(first, ast.Name) and first.id[:1].isupper()
 
 
-# Methods an ORM session has and an HTTP client does not.
+# Unit-of-work methods of an ORM session that no network client shares (``query`` and
+# ``execute`` are left out: vector-database and GraphQL clients have them too).
 _ORM_ONLY = frozenset(
-    {"add", "add_all", "commit", "flush", "rollback", "refresh", "scalars", "scalar",
-     "merge", "expunge", "exec", "execute", "query", "begin_nested", "bulk_save_objects"}
+    {"add", "add_all", "commit", "flush", "rollback", "refresh", "scalars", "merge",
+     "expunge", "begin_nested", "bulk_save_objects"}
 )  # fmt: skip
 
 
