@@ -7,7 +7,11 @@ that keeps the fix:
 - the body assigns an attribute (SQLAlchemy autoflushes it before a later lazy load);
 - the body calls an ORM write the first list missed (``bulk_update_mappings``);
 - the body detaches or expires objects (``session.expunge``, ``expunge_all``);
-- the body calls a method of its Django item that saves (``book.author.retire()``).
+- the body calls a method of its Django item that saves (``book.author.retire()``);
+- (round 25, second pass) the statement already has a loader option of its own
+  (``raiseload("*")``), the body can stop early (``return``: the rows of items it never
+  reaches would be read), changes an attribute through ``setattr``, or calls a method of
+  another object (``audit.note(...)``) that may write.
 """
 
 from __future__ import annotations
@@ -113,6 +117,41 @@ def test_expunge_in_the_body_keeps_the_loop(tmp_path):
         )
         assert "DetachedInstanceError" in result.original.stdout, result.original
         _kept(result)
+
+
+def test_an_early_exit_setattr_or_another_objects_method_keeps_the_loop(tmp_path):
+    bodies = {
+        "return": f"{PRINT}\nif user.name == 'bob':\n    return",
+        "setattr": f"{PRINT}\nfor address in user.addresses:\n    setattr(address, 'user_id', 3)",
+        "other": f"{PRINT}\nsession.info.setdefault('seen', []).append(user.name)\n"
+        "session.connection().exec_driver_sql('SELECT 1')",
+    }
+    for name, body in bodies.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        result = _sqlalchemy(folder, body)
+        assert result.original.status == 0, (name, result.original)
+        _kept(result)
+
+
+def test_a_loader_option_of_the_statement_keeps_the_loop(tmp_path):
+    text = (
+        SQLALCHEMY.format(
+            body=textwrap.indent(
+                "try:\n    print(user.name, sorted(a.email for a in user.addresses))\n"
+                "except Exception as error:\n    print(user.name, type(error).__name__)\n",
+                " " * 8,
+            )
+        )
+        .replace(
+            "for user in session.scalars(select(User).order_by(User.id)):",
+            'for user in session.scalars(select(User).order_by(User.id).options(raiseload("*"))):',
+        )
+        .replace("relationship\n", "relationship, raiseload\n", 1)
+    )
+    result = differential(tmp_path, {"app.py": text})
+    assert "InvalidRequestError" in result.original.stdout, result.original
+    _kept(result)
 
 
 def test_a_body_that_only_reads_keeps_the_fix(tmp_path):

@@ -438,7 +438,29 @@ def eager_load_shape(loop: Loop, iterable: ast.expr | None, framework: str) -> b
             and not child.keywords
             and isinstance(child.args[0], ast.Name)
         ]
-        return len(selects) == 1
+        return len(selects) == 1 and not _other_loader_options(iterable)
+    return False
+
+
+# SQLAlchemy loader options that load eagerly: beside them, one more eager load is the
+# same rows; any other option (``raiseload``, ``noload``, ``lazyload``, ``defaultload``, a
+# ``Load(...)`` object, a wildcard) decides what a lazy access does and must stay in charge.
+_EAGER_LOADERS: frozenset[str] = frozenset(
+    {"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"}
+)
+
+
+def _other_loader_options(iterable: ast.expr) -> bool:
+    """The statement already has an ``.options(...)`` argument that is not an eager
+    loader (``raiseload("*")``, ``noload(User.addresses)``, ``Load(User)...``)."""
+    for child in ast.walk(iterable):
+        if isinstance(child, ast.Call) and _called_name(child.func) == "options":
+            for argument in child.args:
+                head = argument
+                while isinstance(head, ast.Call) and isinstance(head.func, ast.Attribute):
+                    head = head.func.value  # ``selectinload(A.b).selectinload(B.c)``
+                if not (isinstance(head, ast.Call) and _called_name(head.func) in _EAGER_LOADERS):
+                    return True
     return False
 
 
@@ -549,10 +571,10 @@ def loop_body_effects(loop: Loop) -> str:
     node = loop.node
     if not isinstance(node, (ast.For, ast.AsyncFor)):
         return ""
-    found = ""
+    found = _early_exit(node)
     items = set(target_names(node.target)) | {"self", "cls"}
     for statement in node.body:
-        for child in walk_same_function(statement):
+        for child in ast.walk(statement):  # lambdas and nested functions too
             if (
                 not found and isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Store)
             ):  # on a mapped object, SQLAlchemy flushes it before a later item's lazy load
@@ -562,6 +584,11 @@ def loop_body_effects(loop: Loop) -> str:
                 )
             if not isinstance(child, ast.Call):
                 continue
+            if not found and call_tail(child.func) in ("setattr", "delattr"):
+                found = (
+                    f"calls:the loop body changes an attribute (`{source_text(child.func)}()`), "
+                    "which a lazy load of a later item flushes first"
+                )
             func = child.func
             if isinstance(func, ast.Attribute) and func.attr in _ORM_WRITES:
                 return (
@@ -584,13 +611,44 @@ def loop_body_effects(loop: Loop) -> str:
             elif (
                 isinstance(func, ast.Attribute)
                 and func.attr not in _READS
-                and facts.root_name(func.value) in items
+                and (facts.root_name(func.value) in items or func.attr not in _LOCAL_EFFECTS)
             ):
                 found = (
                     f"calls:the loop body calls `{source_text(func)}()`, which may write rows "
                     "the loaded ones would not see"
                 )
     return found
+
+
+# Methods of containers, files and loggers: called on anything but the loop's item, they
+# write no row (``out.append(row)``, ``log.info(...)``, ``sys.stdout.write(...)``).
+_LOCAL_EFFECTS: frozenset[str] = frozenset(
+    {"append", "extend", "insert", "appendleft", "setdefault", "discard", "pop", "popleft",
+     "write", "writerow", "debug", "info", "warning", "error", "exception", "log", "print",
+     "sort", "copy", "get", "items", "keys", "values", "count", "index", "join", "format"}
+)  # fmt: skip
+
+
+def _early_exit(node: ast.For | ast.AsyncFor) -> str:
+    """``calls:...`` when the loop body can stop before the last item (``break`` of this
+    loop, ``return``, ``raise``, ``yield``): an eager load reads the related rows of items
+    the loop never reaches, and fails on a bad one the loop would not have touched."""
+    todo: list[tuple[ast.AST, bool]] = [(statement, True) for statement in node.body]
+    while todo:
+        current, own_loop = todo.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(current, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom)) or (
+            isinstance(current, ast.Break) and own_loop
+        ):
+            word = "break" if isinstance(current, ast.Break) else current.__class__.__name__.lower()
+            return (
+                f"calls:the loop can stop early (`{word}`): loaded up front, the related rows "
+                "of items it never reaches are read too"
+            )
+        inner = own_loop and not isinstance(current, (ast.For, ast.AsyncFor, ast.While))
+        todo.extend((child, inner) for child in ast.iter_child_nodes(current))
+    return ""
 
 
 def defers_fields(iterable: ast.expr | None) -> bool:

@@ -106,9 +106,14 @@ field that is traversed), for `select_related` of a foreign key declared
 load raised) and when the loop body writes (`create()`, `save()`, `bulk_update_mappings()`
 ...: rows loaded up front would not see it) or detaches or expires objects
 (`session.expunge()`, `expunge_all()`, `expire()`, `refresh()`, `rollback()`: a lazy
-load after it fails or reloads, where loaded rows would not). Unsafe when the body calls
-project code that might write, a method of the loop's item (`book.author.retire()`), or changes an
-attribute (SQLAlchemy flushes the change before a later item's lazy load).
+load after it fails or reloads, where loaded rows would not), and for a statement that
+already has a loader option other than an eager load (`raiseload("*")`, `noload(...)`,
+`Load(...)`: it decides what a lazy access does). Unsafe when the body can stop early
+(`break`, `return`, `raise`, `yield`: the related rows of items it never reaches would be
+read), calls project code that might write, a method of the loop's item
+(`book.author.retire()`) or of another object that is not a container, file or logger,
+or changes an attribute, `setattr()` included (SQLAlchemy flushes the change before a
+later item's lazy load).
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.
 
