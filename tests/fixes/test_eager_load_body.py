@@ -125,6 +125,7 @@ def test_an_early_exit_setattr_or_another_objects_method_keeps_the_loop(tmp_path
         "setattr": f"{PRINT}\nfor address in user.addresses:\n    setattr(address, 'user_id', 3)",
         "other": f"{PRINT}\nsession.info.setdefault('seen', []).append(user.name)\n"
         "session.connection().exec_driver_sql('SELECT 1')",
+        "dispatch": f"{PRINT}\nACTIONS = {{'dup': type}}\nACTIONS.get(user.name, type)(user)",
     }
     for name, body in bodies.items():
         folder = tmp_path / name

@@ -603,7 +603,12 @@ def loop_body_effects(loop: Loop) -> str:
                 )
             if found:
                 continue
-            if isinstance(func, ast.Name) and func.id not in _BUILTINS:
+            if not isinstance(func, (ast.Name, ast.Attribute)):
+                found = (  # ``ACTIONS[book.kind](book)``, ``getattr(x, name)()``
+                    f"calls:the loop body calls `{source_text(func)}`, code that may write "
+                    "rows the loaded ones would not see"
+                )
+            elif isinstance(func, ast.Name) and func.id not in _BUILTINS:
                 found = (
                     f"calls:the loop body calls `{func.id}()`, which may write rows the "
                     "loaded ones would not see"

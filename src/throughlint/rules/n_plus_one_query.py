@@ -110,7 +110,8 @@ load after it fails or reloads, where loaded rows would not), and for a statemen
 already has a loader option other than an eager load (`raiseload("*")`, `noload(...)`,
 `Load(...)`: it decides what a lazy access does). Unsafe when the body can stop early
 (`break`, `return`, `raise`, `yield`: the related rows of items it never reaches would be
-read), calls project code that might write, a method of the loop's item
+read), calls project code that might write, a function it looks up
+(`ACTIONS[kind](row)`), a method of the loop's item
 (`book.author.retire()`) or of another object that is not a container, file or logger,
 or changes an attribute, `setattr()` included (SQLAlchemy flushes the change before a
 later item's lazy load).
