@@ -534,7 +534,7 @@ def check_locked_method(checker, node: ast.AST) -> None:
         return
     shown = unparse_short(lock, 30)
     call = unparse_short(node, 30)
-    confidence = "heuristic" if kind in {"lock", "semaphore"} else "typed"
+    confidence = _confidence(kind)
     if loop.is_while:
         taken = _takes_one_item(region)
         if taken is None:
@@ -562,10 +562,14 @@ def check_locked_method(checker, node: ast.AST) -> None:
     checker.report(
         RULE,
         node,
-        f"`{call}` runs `{name}()`, which holds {_what(kind)} `{shown}` for its whole body, "
-        f"on every pass of {_loop_phrase(loop)}: N acquire/release pairs for one read or "
-        f"write each; take the lock once around the loop and use the underlying data "
-        f"directly, or add a method that does the whole batch under one acquire",
+        _holds_whole_body(
+            f"`{call}` runs `{name}()`, which",
+            kind,
+            shown,
+            _loop_phrase(loop),
+            "take the lock once around the loop and use the underlying data directly, or "
+            "add a method that does the whole batch under one acquire",
+        ),
         confidence=confidence,
     )
 
@@ -593,15 +597,24 @@ def check_locked_helper(index, pending: dict) -> list:
         return []  # the loop does more of its own than the locked function does
     name = pending["callee"].replace("()", "").split(".")
     shown = ".".join(name[-2:]) if name[-2:-1] and name[-2][:1].isupper() else name[-1]
-    confidence = "heuristic" if kind in {"lock", "semaphore"} else "typed"
     call = f"`{pending['text']}()`"
-    runs = f"{call} holds" if shown == pending["text"] else f"{call} runs `{shown}()`, which holds"
-    message = (
-        f"{runs} {_what(kind)} `{lock}` for its whole body, on every pass of "
-        f"{pending['loop']}: N acquire/release pairs for one read or write each; add a "
-        f"function that does the whole batch under one acquire"
+    runs = call if shown == pending["text"] else f"{call} runs `{shown}()`, which"
+    remedy = "add a function that does the whole batch under one acquire"
+    message = _holds_whole_body(runs, kind, lock, pending["loop"], remedy)
+    return [(message, None, None, _confidence(kind))]
+
+
+def _holds_whole_body(subject: str, kind: str, lock: str, loop: str, remedy: str) -> str:
+    """TL301's message for a function whose whole body holds ``lock``, called per item."""
+    return (
+        f"{subject} holds {_what(kind)} `{lock}` for its whole body, on every pass of {loop}: "
+        f"N acquire/release pairs for one read or write each; {remedy}"
     )
-    return [(message, None, None, confidence)]
+
+
+def _confidence(kind: str) -> str:
+    """A lock known only by its name (``lock``, ``semaphore``) is the heuristic tier."""
+    return "heuristic" if kind in {"lock", "semaphore"} else "typed"
 
 
 _START_UP = ("setup", "set_up", "install", "bootstrap", "configure", "initiali")
@@ -683,7 +696,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
             f" item (`{taken}`): N acquire/release pairs, and producers wait on every one;"
             f" take everything queued at once under one acquire (swap the buffer for an"
             f" empty one) and work on it outside the lock",
-            confidence="heuristic" if kind in {"lock", "semaphore"} else "typed",
+            confidence=_confidence(kind),
         )
         return
     known = model.memo("TL301.body")  # every lock in the loop asks about the same body
@@ -705,7 +718,7 @@ def _judge(checker, loop: Loop, at: ast.AST, kind: str, owners, locked, around: 
         f"{inside.statements + outside.statements} statements): N acquire/release pairs and"
         f" threads take turns per item; take it once around the loop, or accumulate locally"
         f" and merge once",
-        confidence="heuristic" if kind in {"lock", "semaphore"} else "typed",
+        confidence=_confidence(kind),
     )
 
 
