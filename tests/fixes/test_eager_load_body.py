@@ -124,7 +124,7 @@ def test_an_early_exit_setattr_or_another_objects_method_keeps_the_loop(tmp_path
         "return": f"{PRINT}\nif user.name == 'bob':\n    return",
         "setattr": f"{PRINT}\nfor address in user.addresses:\n    setattr(address, 'user_id', 3)",
         "other": f"{PRINT}\nsession.info.setdefault('seen', []).append(user.name)\n"
-        "session.connection().exec_driver_sql('SELECT 1')",
+        "print(session.get_bind().url.render_as_string())",
         "dispatch": f"{PRINT}\nACTIONS = {{'dup': type}}\nACTIONS.get(user.name, type)(user)",
     }
     for name, body in bodies.items():
