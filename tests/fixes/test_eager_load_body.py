@@ -232,3 +232,144 @@ def test_a_django_body_that_only_reads_keeps_the_fix(tmp_path):
     assert 'select_related("author")' in result.after, result.lint_output
     assert result.original.status == 0, result.original
     assert result.fixed == result.original
+
+
+SECONDARY = """\
+from sqlalchemy import Column, ForeignKey, Table, create_engine, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+user_tags = Table(
+    "user_tags",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id")),
+    Column("tag_id", ForeignKey("tags.id")),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    tags: Mapped[list[Tag]] = relationship({secondary})
+
+
+def report(session):
+    for user in session.scalars(select(User).order_by(User.id)):
+        print(user.name, [tag.label for tag in user.tags])
+
+
+engine = create_engine("sqlite://")
+Base.metadata.create_all(engine)
+with Session(engine) as s:
+    s.add_all([User(id=1, name="ann"), User(id=2, name="bob"), Tag(id=1, label="t")])
+    s.commit()
+    s.execute(text("INSERT INTO user_tags VALUES (1, 1), (1, 1), (2, 1)"))
+    s.commit()
+with Session(engine) as s:
+    report(s)
+"""
+
+
+def test_a_collection_through_an_association_table_is_an_unsafe_fix(tmp_path):
+    """(round 26) The pair (1, 1) is stored twice in ``user_tags``: the lazy load lists the
+    tag once, ``selectinload`` twice. Plain ``--fix`` keeps the loop; ``--unsafe-fixes``
+    applies the eager load and the difference shows."""
+    text = SECONDARY.format(secondary="secondary=user_tags")
+    (tmp_path / "safe").mkdir()
+    (tmp_path / "unsafe").mkdir()
+    kept = differential(tmp_path / "safe", {"app.py": text})
+    assert "ann ['t']" in kept.original.stdout, kept.original
+    _kept(kept)
+    applied = differential(tmp_path / "unsafe", {"app.py": text}, unsafe=True)
+    assert "selectinload(User.tags)" in applied.after, applied.lint_output
+    assert "ann ['t', 't']" in applied.fixed.stdout, applied.fixed
+
+
+BASE_MANAGER_MODELS = """\
+from django.db import models
+
+
+class Alive(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted=False)
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+    deleted = models.BooleanField(default=False)
+    objects = models.Manager()
+    alive = Alive()
+
+    class Meta:
+        app_label = "shop"
+{meta}
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    class Meta:
+        app_label = "shop"
+"""
+
+BASE_MANAGER_REPORT = """\
+from shop.models import Book
+
+
+def run():
+    for book in Book.objects.order_by("id"):
+        try:
+            print(book.title, book.author.name)
+        except Exception as error:
+            print(book.title, type(error).__name__)
+"""
+
+BASE_MANAGER_MAIN = (
+    SHOP_TABLES
+    + """\
+ann = Author.objects.create(name="Ann", deleted=True)
+Book.objects.create(title="one", author=ann)
+report.run()
+"""
+)
+
+
+def _base_manager(tmp_path, meta: str):
+    files = {
+        "main.py": BASE_MANAGER_MAIN,
+        "shop/__init__.py": "",
+        "shop/models.py": BASE_MANAGER_MODELS.format(meta=meta),
+        "shop/report.py": BASE_MANAGER_REPORT,
+    }
+    return differential(
+        tmp_path, files, target="shop/report.py", lint=("shop/models.py",), entry="main.py"
+    )
+
+
+def test_select_related_of_a_model_with_a_base_manager_keeps_the_loop(tmp_path):
+    """(round 26) ``Meta.base_manager_name = "alive"``: the lazy ``book.author`` goes
+    through the manager that hides deleted authors and raises; ``select_related``'s join
+    returns the deleted author."""
+    result = _base_manager(tmp_path, '        base_manager_name = "alive"')
+    assert "one DoesNotExist" in result.original.stdout, result.original
+    _kept(result)
+
+
+def test_select_related_without_a_base_manager_keeps_the_fix(tmp_path):
+    """Near miss: the same models without ``base_manager_name`` are ``select_related``."""
+    result = _base_manager(tmp_path, "")
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert "one Ann" in result.original.stdout, result.original
+    assert result.fixed == result.original

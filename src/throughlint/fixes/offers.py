@@ -473,13 +473,25 @@ def loader_spelling(tree: ast.Module, framework: str) -> bool | None:
     return import_spelling(tree, "sqlalchemy.orm", "selectinload") is not None
 
 
-def eager_load(pending: dict, many: bool, kind: str, lazy: str | None = None) -> Fix | None:
+def eager_load(
+    pending: dict,
+    many: bool,
+    kind: str,
+    lazy: str | None = None,
+    *,
+    secondary: bool = False,
+    base_manager: bool = False,
+) -> Fix | None:
     """The fix for a relation TL101 (resolved by the project index): load it with the
     query written in the ``for`` statement. Safe: the same rows, one or two queries; but
     declined for a dynamic relationship (SQLAlchemy refuses to eager-load it), for
     ``select_related`` after ``only()`` / ``defer()`` (Django refuses a deferred field
     that is traversed) and when the loop body writes (the loaded rows would go stale);
-    unsafe when the loop body calls code that may write."""
+    unsafe when the loop body calls code that may write, for a SQLAlchemy relationship
+    through an association table (``secondary``: a pair stored twice there is loaded
+    twice by ``selectinload``, once lazily) and for ``select_related`` of a model whose
+    ``Meta.base_manager_name`` (``base_manager``) the lazy access goes through and the
+    join does not (a manager that hides soft-deleted rows)."""
     if not pending.get("eager"):
         return None
     attr = pending["attr"]
@@ -492,6 +504,11 @@ def eager_load(pending: dict, many: bool, kind: str, lazy: str | None = None) ->
             verdict = facts.decline(
                 "`selectinload` is already a name in this module: importing SQLAlchemy's "
                 "would shadow it"
+            )
+        if secondary:
+            verdict = verdict | facts.unsafe(
+                f"`{attr}` goes through an association table (`secondary=`): a pair stored "
+                "twice there is loaded twice by `selectinload`, once by the lazy load"
             )
         if lazy == "dynamic":
             verdict = facts.decline(
@@ -511,6 +528,11 @@ def eager_load(pending: dict, many: bool, kind: str, lazy: str | None = None) ->
             f"`{attr}` is declared without a database constraint (`db_constraint=False`): "
             "a row whose related row is missing would be dropped by the join, where the "
             "lazy load raises"
+        )
+    if loader == "select_related" and base_manager:
+        verdict = verdict | facts.unsafe(
+            f"the model `{attr}` refers to declares `Meta.base_manager_name`: the lazy access "
+            "goes through that manager, which may hide rows the join returns"
         )
     if loader == "select_related" and pending.get("custom_manager"):
         verdict = facts.decline(

@@ -2248,7 +2248,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if _sqlmodel_table(node):
         bases = [SQLMODEL_TABLE if base in SQLMODEL_BASES else base for base in bases]
     relations: dict[str, list[Any]] = {}
-    abstract = proxy = False
+    abstract = proxy = base_manager = False
     for statement in node.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
@@ -2257,6 +2257,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         elif isinstance(statement, ast.ClassDef) and statement.name == "Meta":
             abstract = abstract or _meta_flag(statement, "abstract")
             proxy = proxy or _meta_flag(statement, "proxy")
+            base_manager = base_manager or _meta_flag(statement, "base_manager_name")
             continue
         else:
             continue
@@ -2289,6 +2290,8 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         record["x"] = True
     if any(_forwards_unbounded_size(statement) for statement in node.body):
         record["q"] = True
+    if base_manager:
+        record["bm"] = True  # Django's ``Meta.base_manager_name``: lazy relation access uses it
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
 
 
@@ -2352,7 +2355,8 @@ def _plain_class(checker: Checker, node: ast.ClassDef) -> None:
 
 
 def _meta_flag(meta: ast.ClassDef, name: str) -> bool:
-    """``abstract = True`` / ``proxy = True`` in a Django model's ``class Meta``."""
+    """``abstract = True`` / ``proxy = True`` (or a non-empty ``base_manager_name``) in a
+    Django model's ``class Meta``."""
     for statement in meta.body:
         if (
             isinstance(statement, ast.Assign)
@@ -2364,7 +2368,8 @@ def _meta_flag(meta: ast.ClassDef, name: str) -> bool:
 
 
 def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
-    """``[kind, target, related_name, lazy, backref, backref_lazy]`` of a relation field.
+    """``[kind, target, related_name, lazy, backref, backref_lazy, secondary]`` of a
+    relation field (``secondary``: a SQLAlchemy relationship through an association table).
     A target is ``=qualified.Name`` when resolved, else the string as written.
     ``db.relationship(...)`` in a class of ``db.Model``, ``db`` imported from another
     module, is SQLAlchemy's when ``db`` is (the index finds the class a model only then)."""
@@ -2376,11 +2381,11 @@ def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
         name = "sqlalchemy.orm.relationship"
     kind = DJANGO_RELATION_FIELDS.get(name)
     if kind == "gfk":
-        return ["gfk", None, None, None, None, None]
+        return ["gfk", None, None, None, None, None, False]
     if kind is not None:
         target = _target(model, call_argument(call, 0, "to"))
         related = _string(call_argument(call, None, "related_name"))
-        return [kind, target, related, _django_loading(call), None, None]
+        return [kind, target, related, _django_loading(call), None, None, False]
     if name in SQLALCHEMY_RELATIONSHIPS:
         target = _target(model, call_argument(call, 0, "argument"))
         given = call_argument(call, None, "lazy") or _sqlmodel_lazy(call)
@@ -2394,7 +2399,8 @@ def _relation(model, call: ast.Call, bases: list[str]) -> list[Any] | None:
         elif isinstance(backref, ast.Call) and backref.args:
             backref_name = _string(backref.args[0])
             backref_lazy = _lazy(call_argument(backref, None, "lazy"))
-        return ["rel", target, None, lazy, backref_name, backref_lazy]
+        secondary = call_argument(call, None, "secondary") is not None or unpacked
+        return ["rel", target, None, lazy, backref_name, backref_lazy, secondary]
     return None
 
 

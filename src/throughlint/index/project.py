@@ -63,6 +63,7 @@ class Relation:
     target: str | None
     many: bool
     lazy: str | None = None
+    secondary: bool = False  # SQLAlchemy: through an association table (``secondary=``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ class FieldFacts:
     lazy: str | None  # SQLAlchemy's loader; Django: "unconstrained" (db_constraint=False)
     backref: str | None
     backref_lazy: str | None
+    secondary: bool = False  # SQLAlchemy's ``secondary=`` (or ``**options`` that may say so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +91,12 @@ class ClassFacts:
     abstract: bool = False
     proxy: bool = False
     forwards_size: bool = False  # ``__init__(self, maxsize=0)`` hands it to its base's
+    base_manager: bool = False  # Django's ``Meta.base_manager_name``
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> ClassFacts:
         """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``,
-        ``q``)."""
+        ``q``, ``bm``)."""
         relations = record["r"]
         return cls(
             [base.removesuffix("[]") for base in record["b"]],  # ``Service[Body]`` is ``Service``
@@ -102,6 +105,7 @@ class ClassFacts:
             bool(record.get("a")),
             bool(record.get("x")),
             bool(record.get("q")),
+            bool(record.get("bm")),
         )
 
 
@@ -448,13 +452,22 @@ class ProjectIndex:
                         )
                 else:
                     self._add(
-                        owner, attribute, Relation("sqlalchemy", "rel", resolved, False, field.lazy)
+                        owner,
+                        attribute,
+                        Relation("sqlalchemy", "rel", resolved, False, field.lazy, field.secondary),
                     )
                     if backref and resolved is not None:
                         self._add(
                             resolved,
                             backref,
-                            Relation("sqlalchemy", "rel", owner, False, field.backref_lazy),
+                            Relation(
+                                "sqlalchemy",
+                                "rel",
+                                owner,
+                                False,
+                                field.backref_lazy,
+                                field.secondary,
+                            ),
                         )
 
     def _add(self, owner: str | None, attribute: str, relation: Relation) -> None:
@@ -929,6 +942,17 @@ class ProjectIndex:
         key = self._function_key(call.removesuffix("()"))  # a method a base defines
         found = f"{key}()" if key is not None else None
         return found if found in self.database_values else None
+
+    def names_base_manager(self, model: str, depth: int = 0) -> bool:
+        """The Django model (or a project base it inherits ``Meta`` from) declares
+        ``Meta.base_manager_name``: a lazy relation access to it goes through that manager,
+        which may hide rows that a join (``select_related``) returns."""
+        record = self.classes.get(self.class_key(model))
+        if record is None or depth > 20:
+            return False
+        return record.base_manager or any(
+            self.names_base_manager(base, depth + 1) for base in record.bases
+        )
 
     def builds_own_rows(self, model: str, manager: str) -> bool:
         """``model.<manager>`` is a manager of the project with its own ``get_queryset()``

@@ -114,7 +114,10 @@ read), calls project code that might write, a function it looks up
 (`ACTIONS[kind](row)`), a method of the loop's item
 (`book.author.retire()`) or of another object that is not a container, file or logger,
 or changes an attribute, `setattr()` included (SQLAlchemy flushes the change before a
-later item's lazy load).
+later item's lazy load). Also unsafe: a SQLAlchemy relationship through an association
+table (`secondary=`: a pair stored twice there is loaded twice by `selectinload`, once by
+the lazy load), and `select_related` of a model that declares `Meta.base_manager_name`
+(the lazy access goes through that manager, which may hide rows the join returns).
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.
 
@@ -788,5 +791,14 @@ def check_relation(index, pending: dict[str, Any]) -> list:
     manager = pending.get("manager")
     if manager and index.builds_own_rows(pending["model"], manager):
         pending = {**pending, "custom_manager": f"{pending['model'].rsplit('.', 1)[-1]}.{manager}"}
-    fix = offers.eager_load(pending, relation.many, relation.kind, relation.lazy)
+    fix = offers.eager_load(
+        pending,
+        relation.many,
+        relation.kind,
+        relation.lazy,
+        secondary=relation.secondary,
+        base_manager=relation.framework == "django"
+        and relation.target is not None
+        and index.names_base_manager(relation.target),
+    )
     return [(message, pending.get("group"), fix)]
