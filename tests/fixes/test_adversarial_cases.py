@@ -99,6 +99,51 @@ def test_set_many_unhashable_key_keeps_the_keys_before_it(tmp_path):
     _same(differential(tmp_path, files), "1 2")
 
 
+SIZE_LIMITED_CACHE = DJANGO_CACHE.replace(
+    '"django.core.cache.backends.locmem.LocMemCache"',
+    '"django.core.cache.backends.locmem.LocMemCache",\n'
+    '                        "OPTIONS": {"MAX_ENTRIES": 2, "CULL_FREQUENCY": 2}',
+)
+
+
+def test_set_many_with_a_repeated_key_on_a_size_limited_cache(tmp_path):
+    """(round 26) ``a`` comes twice: the loop stores it twice, ``set_many`` once, and
+    locmem with ``MAX_ENTRIES = 2`` culls another entry (``a`` survives the loop,
+    ``b`` would survive ``set_many``)."""
+    body = """\
+        def warm():
+            pairs = [("a", 1), ("b", 2), ("a", 3)]
+            for key, value in pairs:
+                cache.set(key, value)
+
+
+        warm()
+        cache.set("c", 0)
+        print({key: cache.get(key) for key in "abc"})
+        """
+    result = differential(tmp_path, _program(body, SIZE_LIMITED_CACHE))
+    assert not result.changed, result.after
+    _same(result, "{'a': 3, 'b': None, 'c': 0}")
+
+
+def test_set_many_with_distinct_literal_keys_keeps_the_fix(tmp_path):
+    """Near miss: the same cache, keys written in the function and all different."""
+    body = """\
+        def warm():
+            pairs = [("a", 1), ("b", 2)]
+            for key, value in pairs:
+                cache.set(key, value)
+
+
+        warm()
+        cache.set("c", 0)
+        print({key: cache.get(key) for key in "abc"})
+        """
+    result = differential(tmp_path, _program(body, SIZE_LIMITED_CACHE))
+    assert "cache.set_many(" in result.after, result.lint_output
+    _same(result, "{'a': None, 'b': 2, 'c': 0}")
+
+
 def test_executemany_on_the_users_own_connection_class(tmp_path):
     """A parameter annotated ``Connection`` is a sqlite3 connection only when that name
     comes from sqlite3: the module's own class has no ``executemany``."""

@@ -142,18 +142,20 @@ def test_executemany_on_sqlite_keeps_behaviour(program, datasets):
 
 @st.composite
 def cache_programs(draw) -> Program:
-    source = draw(st.sampled_from(["local_list", "parameter", "same_dict"]))
+    source = draw(st.sampled_from(["local_list", "literal_pairs", "parameter", "same_dict"]))
     value = draw(st.sampled_from(["{B}", "check({B})", "cache.get({A}, 0) + {B}"]))
     setup, iterable = {
         # string keys: ``1`` and ``True`` would be one dict key but two cache keys; string
         # values: one that cannot be pickled would make ``set_many`` store none
         "local_list": (['rows = [(f"{x}", f"{y}") for x, y in data]'], "rows"),
+        # keys that cannot repeat (a repeated key is stored once by ``set_many``)
+        "literal_pairs": (['rows = [("1", "a"), ("2", "b"), ("4", "c")]'], "rows"),
         "parameter": ([], "data"),
         "same_dict": ([], "shared(data)"),
     }[source]
     target = "row" if source == "same_dict" else "a, b"
     names = {"A": "row[0]", "B": "row[1]"} if source == "same_dict" else {"A": "a", "B": "b"}
-    inside = source == "local_list" and value == "{B}"
+    inside = source == "literal_pairs" and value == "{B}"
     value, key = value.format(**names), names["A"]
     body = [*setup, f"for {target} in {iterable}:", f"    cache.set({key}, {value})"]
     text = (

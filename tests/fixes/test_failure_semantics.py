@@ -371,7 +371,9 @@ def test_set_many_with_values_that_may_not_pickle_keeps_the_loop(tmp_path, redis
 
 
 def test_set_many_with_literal_values_keeps_the_fix(tmp_path, redis_url):
-    pairs = '(f"obj:{i}", f"{obj}") for i, obj in enumerate(objs)'
+    # keys written in the function, all different: a repeated key is stored once by
+    # ``set_many`` (``facts.distinct_keys_fact``)
+    pairs = '("obj:0", "a"), ("obj:1", "b"), ("obj:2", "c"), ("obj:3", "d")'
     files = {"app.py": CACHE.format(url=redis_url, pairs=pairs, third='"c"')}
     result = differential(tmp_path, files)
     assert "set_many(" in result.after, result.lint_output

@@ -339,6 +339,28 @@ def keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict
     )
 
 
+def distinct_keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict:
+    """Can a key come twice? The loop stores a repeated key twice, ``set_many`` once (the
+    dict keeps the last value): the values end the same, but a size-limited cache
+    (Django's locmem ``MAX_ENTRIES``) culls by how many stores it saw and in what order,
+    so another entry may be evicted. Safe when the loop iterates written string
+    literals, all different."""
+    items = known_items(function, loop)
+    if isinstance(key, ast.Name) and items is not None:
+        keys = [_bound_value(loop.target, item, key.id) for item in items]
+        values = [
+            found.value
+            for found in keys
+            if isinstance(found, ast.Constant) and isinstance(found.value, str)
+        ]
+        if len(values) == len(keys) and len(set(values)) == len(values):
+            return SAFE
+    return unsafe(
+        f"the keys `{_show(key)}` may repeat: the loop stores a repeated key twice, "
+        "`set_many` once, and a size-limited cache may then evict another entry"
+    )
+
+
 def values_fact(value: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict:
     """Can storing one value fail after the values before it were stored? ``set_many``
     serializes every value before it stores any (and a redis pipeline stores all or

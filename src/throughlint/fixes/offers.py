@@ -252,11 +252,12 @@ def _batchable(
 
 def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     """``for k, v in items: cache.set(k, v[, timeout])`` -> ``cache.set_many({k: v for k, v
-        in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
-        loop, the keys and values are names and literals that do not read the cache (the last
-        value of a repeated key wins in both forms), the target unpacks every item, the keys
-    are strings (``facts.keys_fact``) and the values literals (``facts.values_fact``: one
-    that cannot be pickled would store none)."""
+    in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
+    loop, the keys and values are names and literals that do not read the cache, the
+    target unpacks every item, the keys are strings (``facts.keys_fact``) that cannot
+    repeat (``facts.distinct_keys_fact``: a size-limited cache culls by the stores it
+    saw) and the values literals (``facts.values_fact``: one that cannot be pickled would
+    store none)."""
     if not (
         isinstance(call.func, ast.Attribute)
         and call.func.attr == "set"
@@ -284,6 +285,7 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
             facts.values_fact(call.args[1], model.function, loop_node),
             facts.parameters_fact(call.args[:2], receivers),
             facts.parameters_fact(once[1:], receivers),
+            facts.distinct_keys_fact(call.args[0], model.function, loop_node),
         ]
     )
     return _offer(verdict, "store all keys with one `set_many()`", SET_MANY, Applicability.SAFE)

@@ -54,11 +54,12 @@ def prices(skus):
 
 ## Fix safety
 Only Django's `cache.set(key, value)` alone in the body of a `for` loop in a function
-has a fix: one `cache.set_many({key: value for ...})` (a repeated key keeps its last
-value in both), safe when the loop's input is a list built before the loop, the keys
-are strings and the values literals (`set_many` pickles every value before it stores
-any, so a value that cannot be pickled stores none, where the loop stored those before
-it), unsafe when that cannot be established, and declined
+has a fix: one `cache.set_many({key: value for ...})`, safe when the loop's input is a
+list built before the loop, the keys are strings that cannot repeat (the loop stores a
+repeated key twice, `set_many` once: a size-limited cache such as locmem's
+`MAX_ENTRIES` then culls another entry) and the values literals (`set_many` pickles
+every value before it stores any, so a value that cannot be pickled stores none, where
+the loop stored those before it), unsafe when that cannot be established, and declined
 when the key or value reads the cache (`cache.set(k, cache.get(src))`, counters): all
 values would be read before any is stored. Measured (`bench/fixes.py`): Django locmem
 cache, 10,000 keys: 1.4x (a network cache saves a round trip per key on top). Other
