@@ -239,3 +239,62 @@ def test_executemany_on_a_local_psycopg_connection(tmp_path, postgres_dsn):
         """
     )
     _same(differential(tmp_path, files), "[(1,), (2,)]")
+
+
+DJANGO_SQLITE = """\
+import django
+from django.conf import settings
+
+settings.configure(
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+)
+django.setup()
+from django.db import connection, transaction
+
+SQL = "INSERT INTO author (name, city) VALUES (%(name)s, %(city)s)"
+
+"""
+
+
+def test_django_sqlite_executemany_with_rows_of_other_keys_keeps_the_loop(tmp_path):
+    """(round 26) Django's sqlite backend takes the ``%(name)s`` names of
+    ``executemany`` from the first row: a later row without ``city`` raised ``KeyError``
+    in the loop and would raise ``ProgrammingError`` after the rewrite."""
+    body = """\
+        def load(first, extra):
+            rows = [first, extra]
+            cursor = connection.cursor()
+            with transaction.atomic():
+                for row in rows:
+                    cursor.execute(SQL, row)
+
+
+        connection.cursor().execute("CREATE TABLE author (name, city)")
+        try:
+            load({"name": "ann", "city": "Oslo"}, {"name": "bob"})
+        except Exception as error:
+            print(type(error).__name__)
+        """
+    result = differential(tmp_path, _program(body, DJANGO_SQLITE))
+    assert not result.changed, result.after
+    _same(result, "KeyError")
+
+
+def test_django_sqlite_executemany_with_dict_displays_keeps_the_fix(tmp_path):
+    """Near miss: every row is a dict display with the same keys."""
+    body = """\
+        def load():
+            rows = [("ann", "Oslo"), ("bob", "Rome")]
+            cursor = connection.cursor()
+            with transaction.atomic():
+                for name, city in rows:
+                    cursor.execute(SQL, {"name": name, "city": city})
+
+
+        connection.cursor().execute("CREATE TABLE author (name, city)")
+        load()
+        print(connection.cursor().execute("SELECT name, city FROM author").fetchall())
+        """
+    result = differential(tmp_path, _program(body, DJANGO_SQLITE))
+    assert "executemany(" in result.after, result.lint_output
+    _same(result, "[('ann', 'Oslo'), ('bob', 'Rome')]")

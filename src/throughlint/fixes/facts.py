@@ -672,6 +672,55 @@ def failure_fact(
     return unsafe(f"cannot tell how {driver or 'this driver'}'s `executemany` fails part-way")
 
 
+def row_shape_fact(
+    params: ast.expr, function: ast.AST | None, loop: ast.For, driver: str, sql: str | None
+) -> Verdict:
+    """Do all rows name the same parameters? Django's sqlite backend takes the
+    ``%(name)s`` parameter names of ``executemany`` from its first row only: a later row
+    without one of them fails with ``ProgrammingError`` where the loop raised
+    ``KeyError``. Safe for other drivers, for SQL without ``%(``, and for rows written as
+    a tuple or list display, or dict displays with the same string keys."""
+    if driver != "django" or (sql is not None and "%(" not in sql):
+        return SAFE
+    shape = _last_assigned(loop, params) if isinstance(params, ast.Name) else params
+    if isinstance(shape, (ast.Tuple, ast.List)) or _dict_keys(shape) is not None:
+        return SAFE
+    items = known_items(function, loop)
+    if isinstance(shape, ast.Name) and items:
+        keys = {_dict_keys(_bound_value(loop.target, item, shape.id)) for item in items}
+        if len(keys) == 1 and None not in keys:
+            return SAFE
+    return unsafe(
+        "Django's sqlite backend takes the `%(name)s` parameter names from the first row "
+        "of `executemany`: a later row without one fails with another error than the loop's"
+    )
+
+
+def _last_assigned(loop: ast.For, name: ast.Name) -> ast.expr:
+    """What the loop body last assigns to ``name`` before using it (``name`` itself when
+    the body does not assign it)."""
+    found: ast.expr = name
+    for statement in loop.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == name.id
+        ):
+            found = statement.value
+    return found
+
+
+def _dict_keys(node: ast.expr | None) -> frozenset[str] | None:
+    """The keys of a dict display whose keys are all string literals, else None."""
+    if not isinstance(node, ast.Dict):
+        return None
+    keys = [key.value for key in node.keys if isinstance(key, ast.Constant)]
+    if len(keys) != len(node.keys) or not all(isinstance(key, str) for key in keys):
+        return None
+    return frozenset(keys)
+
+
 def _connection_calls(function: ast.AST, receiver: ast.expr) -> list[ast.Call]:
     """The ``x.cursor(...)`` and ``connect(...)`` calls this function binds the receiver
     and its connection to (``cur = conn.cursor()``, ``conn = sqlite3.connect(...)``)."""

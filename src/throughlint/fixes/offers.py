@@ -184,6 +184,7 @@ def _executemany_facts(
             facts.failure_fact(
                 model.function, loop_node, receiver, driver, sql, _in_transaction(model)
             ),
+            facts.row_shape_fact(call.args[1], model.function, loop_node, driver, sql),
         ]
     )
 

@@ -84,7 +84,10 @@ fix is unsafe; psycopg 3 is safe on a connection the function opens without auto
 never switches (`set_autocommit`) and hands to no call before the loop ends, or inside
 `with conn.transaction():` / `transaction.atomic()`; sqlite3 and psycopg2 are unsafe with
 a cursor or connection class given to `cursor()` / `connect(factory=...)`, which may
-override `execute`). A connection parameter is
+override `execute`; on Django's connection, SQL with `%(name)s` parameters is unsafe
+unless every row is a tuple or list display or a dict display with the same string keys:
+its sqlite backend takes the parameter names from the first row only). A connection
+parameter is
 trusted by its annotation only when the function never rebinds it, and `list(...)` only
 when `list` is the builtin. Over no items the loop sends nothing, while
 `executemany(sql, [])` still prepares the SQL (sqlite3 raises if it is invalid) and
