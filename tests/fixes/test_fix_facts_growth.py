@@ -7,9 +7,13 @@ linear 4x."""
 from __future__ import annotations
 
 import pytest
+from fix_support import fix_source
 from support.call_counting import count_calls
 
 from throughlint.engine import lint_text
+from throughlint.settings import Settings
+
+SHOW_ALL = Settings(show_all=True)
 
 
 def executemany_loops(n: int) -> str:
@@ -68,3 +72,36 @@ def test_parameter_facts_grow_linearly_with_the_nesting_of_a_value():
     assert fixes and not fixes[0].safe  # the facts ran, and an operator can raise
     growth = (large - empty) / (small - empty)
     assert growth <= 5, f"{small - empty:,} calls for depth {n}, {large - empty:,} for 4n"
+
+
+def eager_load_functions(n: int) -> str:
+    """``n`` functions, each a safe SQLAlchemy eager-load fix: every fix asks how the file
+    spells ``selectinload``, which cost a code generation and a parse of the whole file
+    per fix (800 fixes took 51 s)."""
+    head = (
+        "from sqlalchemy import ForeignKey, select\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class User(Base):\n    __tablename__ = 'users'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    addresses: Mapped[list['Address']] = relationship()\n\n\n"
+        "class Address(Base):\n    __tablename__ = 'addresses'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    user_id: Mapped[int] = mapped_column(ForeignKey('users.id'))\n"
+    )
+    function = (
+        "\n\ndef report{k}(session):\n"
+        "    for user in session.scalars(select(User)):\n        print(user.addresses)\n"
+    )
+    return head + "".join(function.format(k=k) for k in range(n))
+
+
+def test_applying_eager_load_fixes_grows_linearly_with_their_number():
+    n = 20
+    fix_source(eager_load_functions(n), settings=SHOW_ALL)  # imports and caches filled once
+    empty, _ = count_calls(lambda: fix_source(eager_load_functions(0), settings=SHOW_ALL))
+    small, _ = count_calls(lambda: fix_source(eager_load_functions(n), settings=SHOW_ALL))
+    large, fixed = count_calls(lambda: fix_source(eager_load_functions(4 * n), settings=SHOW_ALL))
+    assert fixed.fixed.count("selectinload(User.addresses)") == 4 * n, fixed.fixed[-300:]
+    growth = (large - empty) / (small - empty)
+    assert growth <= 5, f"{small - empty:,} calls for n={n}, {large - empty:,} for 4n"

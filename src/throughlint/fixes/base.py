@@ -11,6 +11,7 @@ outer one waits for the next round, when positions are fresh (unless the kind
 
 from __future__ import annotations
 
+import ast
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,16 @@ class FixContext:
     settings: Settings
     codemod: CodemodContext = field(default_factory=CodemodContext)
     diagnostic: Diagnostic | None = None  # the one being fixed (its ``fix.kind``)
+
+    _tree: ast.Module | None = field(default=None, init=False, repr=False)
+
+    def tree(self) -> ast.Module:
+        """The ``ast`` tree of the module this round rewrites: generated and parsed once per
+        round, however many fixes consult it (each did, and a file with N fixes cost N
+        parses of the whole file)."""
+        if self._tree is None:
+            self._tree = ast.parse(self.module.code)
+        return self._tree
 
     def add_import(self, module: str, obj: str | None = None) -> None:
         AddImportsVisitor.add_needed_import(self.codemod, module, obj)

@@ -12,7 +12,7 @@ from throughlint.fixes.executemany import execute_and_rows
 from throughlint.fixes.imports import spelt
 from throughlint.fixes.loops import LoopFixSpec, one_statement
 from throughlint.fixes.offers import VALUES_GROUP
-from throughlint.fixes.spelling import execute_values_spelling, tree_of
+from throughlint.fixes.spelling import execute_values_spelling
 
 
 class ExecuteValues(LoopFixSpec):
@@ -38,7 +38,7 @@ class ExecuteValues(LoopFixSpec):
 
 
 def _execute_values(context: FixContext) -> cst.BaseExpression | None:
-    return spelt(context, execute_values_spelling(tree_of(context.module.code)))
+    return spelt(context, execute_values_spelling(context.tree()))
 
 
 SPEC = ExecuteValues()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from throughlint.fixes.base import FixContext
-from throughlint.fixes.spelling import Spelling, import_spelling, tree_of
+from throughlint.fixes.spelling import Spelling, import_spelling
 
 
 def reference(
@@ -15,9 +15,7 @@ def reference(
     or ``import module``, else a new ``from module import obj`` (or, with
     ``module_fallback``, ``import module``) when that shadows nothing; None otherwise.
     Decided by ``spelling.import_spelling``, as the lint path decided the offer."""
-    found = import_spelling(
-        tree_of(context.module.code), module, obj, module_fallback=module_fallback
-    )
+    found = import_spelling(context.tree(), module, obj, module_fallback=module_fallback)
     return spelt(context, found)
 
 

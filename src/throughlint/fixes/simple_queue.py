@@ -10,7 +10,7 @@ import libcst as cst
 
 from throughlint.fixes.base import FixContext, FixSpec
 from throughlint.fixes.imports import reference
-from throughlint.fixes.spelling import module_imports, tree_of
+from throughlint.fixes.spelling import module_imports
 
 
 class SimpleQueueToQueue(FixSpec):
@@ -42,7 +42,7 @@ def _queue_class(func: cst.BaseExpression, context: FixContext) -> cst.BaseExpre
     spelling = reference(context, "queue", "Queue", module_fallback=True)
     if spelling is None:
         return None
-    old = module_imports(tree_of(context.module.code)).get(("queue", "SimpleQueue"))
+    old = module_imports(context.tree()).get(("queue", "SimpleQueue"))
     if old == func.value:
         context.drop_import_if_unused(
             "queue", "SimpleQueue", func.value if func.value != "SimpleQueue" else None
