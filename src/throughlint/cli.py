@@ -287,22 +287,33 @@ def _lint(options: argparse.Namespace) -> int:
 
 def _fix_selection(options: argparse.Namespace, settings, paths: list[str], result):
     """With ``--baseline`` / ``--diff-from``, only the findings they keep are fixed (the
-    user asked not to hear of the others); None when every finding may be; an exit code
-    on a usage error."""
+    user asked not to hear of the others); without them, only the findings shown
+    (``_shown_only``); None when every finding may be; an exit code on a usage error."""
     from throughlint.adoption import AdoptionError, adopt, baseline_path
     from throughlint.fixing import selecting
+    from throughlint.relevance import members
 
     baseline = baseline_path(options.baseline, settings)
     if options.write_baseline or not (baseline or options.diff_from):
-        return None
+        return _shown_only(settings, result)
     try:
         kept = adopt(result, paths, settings, baseline=baseline, diff_from=options.diff_from)
     except AdoptionError as exc:
         return fail(str(exc))
-    from throughlint.relevance import members
-
     # a finding grouped at its loop stands for its calls: each call's fix may be applied
     return selecting(call for d in kept.result.diagnostics for call in members(d, result.calls))
+
+
+def _shown_only(settings, result):
+    """Findings held back from the output (cold path, constant input...) are not fixed
+    either: what ``--fix`` changes is what the run shows (``--show-all`` shows and fixes
+    them all). None when nothing is held back."""
+    from throughlint.fixing import selecting
+    from throughlint.relevance import members
+
+    if settings.show_all or not result.held_back:
+        return None
+    return selecting(call for d in result.diagnostics for call in members(d, result.calls))
 
 
 def _lint_stdin(options: argparse.Namespace, project, path: str) -> int:
@@ -316,7 +327,7 @@ def _lint_stdin(options: argparse.Namespace, project, path: str) -> int:
     diagnostics = result.diagnostics
     _print_notes(options, result)
     if options.fix or options.diff:
-        return _fix_stdin(options, project, path, data, result.calls)
+        return _fix_stdin(options, project, path, data, result)
     report = Report(
         result, statistics=options.statistics, quiet=options.quiet, settings=project.settings
     )
@@ -327,7 +338,7 @@ def _lint_stdin(options: argparse.Namespace, project, path: str) -> int:
     return EXIT_DIAGNOSTICS if diagnostics and not options.exit_zero else EXIT_CLEAN
 
 
-def _fix_stdin(options: argparse.Namespace, project, path: str, data: bytes, diagnostics) -> int:
+def _fix_stdin(options: argparse.Namespace, project, path: str, data: bytes, result) -> int:
     from throughlint.fixing import FileFix, fix_text
     from throughlint.source import SourceError, decode_source
 
@@ -336,12 +347,13 @@ def _fix_stdin(options: argparse.Namespace, project, path: str, data: bytes, dia
     except SourceError:
         sys.stdout.buffer.write(data)  # nothing can be fixed: the input, unchanged
         return EXIT_ERROR
-    item = FileFix(path, source.text, source.text, remaining=diagnostics)
+    item = FileFix(path, source.text, source.text, remaining=result.calls)
     fix_text(
         item,
         project.settings,
         unsafe=options.unsafe_fixes,
         encoding=source.encoding,
+        selected=_shown_only(project.settings, result),
         project=project,
     )
     if item.error:

@@ -256,6 +256,40 @@ def fresh(request):
 """
 
 
+CONSTANT_LOOP = """\
+import sqlite3
+
+
+def seed(conn: sqlite3.Connection):
+    rows = [(1, "ann"), (2, "bob")]
+    for row in rows:
+        conn.execute("INSERT INTO users (id, name) VALUES (?, ?)", row)
+"""
+
+
+def test_a_held_back_finding_is_not_fixed_unless_shown(run_cli, tmp_path):
+    """(round 26) A loop over a literal list is held back (constant input): plain
+    ``--fix`` leaves it as the output does, on disk and through stdin; ``--fix
+    --show-all`` shows and fixes it."""
+    import subprocess
+    import sys
+
+    seed = tmp_path / "seed.py"
+    seed.write_text(CONSTANT_LOOP)
+    plain = run_cli("seed.py", "--no-cache", "--fix", cwd=tmp_path)
+    assert seed.read_text() == CONSTANT_LOOP
+    assert "1 held back: 1 constant input" in plain.stdout + plain.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "throughlint", "-", "--stdin-filename", "seed.py", "--fix"],
+        input=CONSTANT_LOOP.encode(),
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert piped.stdout.decode() == CONSTANT_LOOP, piped.stderr
+    run_cli("seed.py", "--no-cache", "--fix", "--show-all", cwd=tmp_path)
+    assert "conn.executemany(" in seed.read_text()
+
+
 def test_stdin_summary_counts_what_is_held_back(tmp_path):
     import subprocess
     import sys

@@ -79,7 +79,9 @@ def differential(
     for folder in (original, fixed):
         folder.mkdir()
         _write(folder, files)
-    flags = ["--fix", "--unsafe-fixes"] if unsafe else ["--fix"]
+    # ``--show-all``: the small programs here loop over literal lists (constant input),
+    # which a plain run holds back and so does not fix
+    flags = ["--fix", "--show-all", "--unsafe-fixes"] if unsafe else ["--fix", "--show-all"]
     linted = throughlint(fixed, *flags, target, *lint)
     return Differential(
         run_program(original, entry, env),
