@@ -80,6 +80,44 @@ class Index:
         for word in words:
             self.database.delete(word)
 """
+# (round 26) near misses: the command is a method of a class of this module (devpi's
+# in-memory ``ProjectUpdateCache.expire``), or the attribute is a property: not evidence
+OWN_COMMAND_SHADOWING = """\
+class RetrieveTimes:
+    def __init__(self):
+        self._times = {}
+
+    def expire(self, project):
+        self._times.pop(project, None)
+
+
+class Stage:
+    def __init__(self, times):
+        self.times = times
+
+    def forget(self, project):
+        self.times.expire(project)
+
+    def forget_all(self, projects):
+        for project in projects:
+            self.times.expire(project)
+"""
+PROPERTY_NOT_BY_USE = """\
+class Stage:
+    def __init__(self, xom):
+        self.xom = xom
+
+    @property
+    def times(self):
+        return self.xom.singleton("times")
+
+    def forget(self, project):
+        self.times.zadd(project, {"a": 1})
+
+    def forget_all(self, projects):
+        for project in projects:
+            self.times.delete(project)
+"""
 # one client under two names: the reading one is a redis client too
 ALIASED_REDIS = """\
 class Cache:
@@ -230,6 +268,8 @@ class Cache:
         pytest.param(OWN_REDIS, [], id="own-redis-shadowing"),
         pytest.param(USED_AS_REDIS, [("TL401", 10, HEURISTIC)], id="redis-by-use-bad"),
         pytest.param(USED_AS_REDIS_GOOD, [], id="redis-by-use-good"),
+        pytest.param(OWN_COMMAND_SHADOWING, [], id="redis-by-use-own-command-shadowing"),
+        pytest.param(PROPERTY_NOT_BY_USE, [], id="redis-by-use-property-near-miss"),
         pytest.param(LOCAL_BOTO3, [("TL401", 10, HEURISTIC)], id="boto3-local-import-bad"),
         pytest.param(LOCAL_BOTO3_GOOD, [], id="boto3-batch-writer-good"),
         pytest.param(OWN_TABLE, [], id="own-table-shadowing"),

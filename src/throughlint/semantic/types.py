@@ -306,21 +306,20 @@ def self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
     return _class_uses(class_def)[0]
 
 
-_CLASS_USES: WeakKeyDictionary[ast.ClassDef, tuple[dict[str, list[ast.expr]], frozenset[str]]] = (
-    WeakKeyDictionary()
-)
+_ClassUses = tuple[dict[str, list[ast.expr]], dict[str, set[str]]]
+_CLASS_USES: WeakKeyDictionary[ast.ClassDef, _ClassUses] = WeakKeyDictionary()
 
 
-def _class_uses(class_def: ast.ClassDef) -> tuple[dict[str, list[ast.expr]], frozenset[str]]:
+def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
     """One walk of a class for two questions: the values bound to each ``self.attr`` /
-    ``cls.attr`` (every branch counts), and the attributes given a command only redis has
-    (``self.attr.hgetall(...)``), with their other names (``self._read = self._write =
-    client``: one client under two names)."""
+    ``cls.attr`` (every branch counts), and the commands only redis has that each
+    attribute is given (``self.attr.hgetall(...)``), shared with its other names
+    (``self._read = self._write = client``: one client under two names)."""
     known = _CLASS_USES.get(class_def)
     if known is not None:
         return known
     found: dict[str, list[ast.expr]] = {}
-    redis: set[str] = set()
+    redis: dict[str, set[str]] = {}
     shared: list[ast.Assign] = []
     for node in walk_nodes(class_def):
         if isinstance(node, ast.Assign):
@@ -341,7 +340,7 @@ def _class_uses(class_def: ast.ClassDef) -> tuple[dict[str, list[ast.expr]], fro
                     and isinstance(receiver.value, ast.Name)
                     and receiver.value.id == "self"
                 ):
-                    redis.add(receiver.attr)
+                    redis.setdefault(receiver.attr, set()).add(node.func.attr)
             continue
         for target in targets:
             if (
@@ -359,9 +358,11 @@ def _class_uses(class_def: ast.ClassDef) -> tuple[dict[str, list[ast.expr]], fro
                 and isinstance(target.value, ast.Name)
                 and target.value.id == "self"
             }
-            if names & redis:
-                redis |= names
-    known = _CLASS_USES[class_def] = (found, frozenset(redis))
+            commands = set().union(*(redis.get(name, ()) for name in names))
+            if commands:
+                for name in names:
+                    redis.setdefault(name, set()).update(commands)
+    known = _CLASS_USES[class_def] = (found, redis)
     return known
 
 
@@ -410,14 +411,41 @@ def _dotted(node: ast.expr) -> str | None:
 
 
 def _used_as_redis(model: SemanticModel, expr: ast.expr) -> bool:
-    """``self.attr`` given a command only redis has anywhere in its class."""
+    """``self.attr`` given a command only redis has anywhere in its class. Not evidence:
+    an attribute the class defines as a method or property (its value is what that
+    returns, which the index follows), nor a command that a class of this module defines
+    as a method of its own (devpi's in-memory ``ProjectUpdateCache.expire``)."""
     if not (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)):
         return False
     binding = model.lookup(expr.value.id)
-    if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
+    owner = binding.owner if binding is not None else None
+    if binding is None or binding.kind is not BindingKind.SELF or owner is None:
         return False
-    return expr.attr in _redis_attributes(binding.owner)
+    commands = _class_uses(owner)[1].get(expr.attr)
+    if not commands or expr.attr in _methods_of(owner):
+        return False
+    return bool(commands - _module_methods(model))
 
 
-def _redis_attributes(class_def: ast.ClassDef) -> frozenset[str]:
-    return _class_uses(class_def)[1]
+def _methods_of(class_def: ast.ClassDef) -> frozenset[str]:
+    return frozenset(
+        statement.name
+        for statement in class_def.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    )
+
+
+_MODULE_METHODS: WeakKeyDictionary[SemanticModel, frozenset[str]] = WeakKeyDictionary()
+
+
+def _module_methods(model: SemanticModel) -> frozenset[str]:
+    """The names of the methods the classes of this module define."""
+    known = _MODULE_METHODS.get(model)
+    if known is None:
+        known = _MODULE_METHODS[model] = frozenset(
+            name
+            for node in ast.walk(model.tree)
+            if isinstance(node, ast.ClassDef)
+            for name in _methods_of(node)
+        )
+    return known
