@@ -15,6 +15,37 @@ import pytest
 
 from expectations import expected
 
+# a retry schedule: work that failed is put back by the queue's consumers
+RETRY = """
+        import queue
+
+
+        class Replicator:
+            def __init__(self):
+                self.queue = queue.Queue(maxsize=100)
+                self.error_queue = queue.PriorityQueue(){expect}
+
+            def add_errored(self, key, delay=11):
+                self.error_queue.put((delay, key))
+
+            def process_next_errored(self, handler):
+                delay, key = self.error_queue.get(timeout=1)
+                try:
+                    handler(key)
+                except Exception:
+                    self.add_errored(key, delay * 2)
+
+            def process_next(self, handler):
+                try:
+                    key = self.queue.get(timeout=1)
+                except queue.Empty:
+                    return self.process_next_errored(handler)
+                try:
+                    handler(key)
+                except Exception:
+                    self.add_errored(key)
+{extra}"""
+
 UNBOUNDED = {
     "a-socket-read-in-a-while-loop": (
         """
@@ -162,10 +193,25 @@ UNBOUNDED = {
         """,
         "caller's item",
     ),
+    # (round 26) near miss of the retry schedule below: one caller is not a consumer
+    "a-retry-schedule-also-fed-by-a-public-method": (
+        RETRY.format(
+            expect="  # expect: TL201",
+            extra="""
+            def report_failure(self, key):
+                self.add_errored(key)
+        """,
+        ),
+        "caller's item",
+    ),
 }
+
 
 # producers all in view, none unbounded: default output clean, ``--preview`` reports
 WEAK = {
+    # (round 26, devpi-server's replica) work that failed is put back by the consumers
+    # only: a ``maxsize`` would make a consumer block on itself
+    "a-retry-schedule-fed-by-its-own-consumers": RETRY.format(expect="", extra=""),
     "a-lifespan-protocols-two-events": """
         import asyncio
 

@@ -47,7 +47,9 @@ consumer putting back work it discovers. A queue whose producers are out of view
 to another object or call, reached through another object, a public module-level name,
 or no put in the file) is still reported. A queue whose producers are all in view with
 none of these shapes (a protocol's fixed events, a resource pool's returns of the objects
-it handed out, a fixed set of workers) is reported only with `--preview`, as
+it handed out, a fixed set of workers, a retry schedule whose every put is in the
+queue's own consumers: there a `maxsize` would make a consumer block on itself) is
+reported only with `--preview`, as
 `heuristic`. Other bounds the code does not show (a broker's prefetch, a client's
 pending-bytes limit) are not seen; suppress the finding there.
 

@@ -17,6 +17,11 @@ a module-level queue). A put is evidence of unbounded production when it is:
 - in a consumer that takes from the same queue and puts other work back (a crawler's
   frontier).
 
+Not evidence either: a method whose every call in the file is in a consumer of the queue
+(a function that takes from it, or calls one that does): a retry schedule, where work
+that failed is put back with a delay; a ``maxsize`` would make a consumer block on
+itself.
+
 Not evidence: a sentinel (a constant, a no-argument instance), an item taken from the
 same queue put back, and, in a class that hands out what it takes from the queue
 (``item = self._q.get(); return item``), a put of a parameter: a resource pool's
@@ -261,6 +266,8 @@ class _Search:
             (at for at in self.index.ancestors(function, None) if isinstance(at, _SCOPES)), None
         )
         nested = isinstance(owner, _SCOPES[1:])  # a function in a function: its parent calls it
+        if calls and all(self._in_consumer(call) for call in calls):
+            return None  # a retry schedule: only the queue's own consumers put work back
         if not nested and (not name.startswith("_") or name in ("__call__", "__setitem__")):
             return f"a put of each caller's item (`{name}()`)"
         if depth >= _DEPTH:
@@ -334,6 +341,25 @@ class _Search:
             self._getting = {id(self.index.function_of(get)) for get in self._gets()}
         takes = id(function) in self._getting
         return takes and not self._put_back(function, item)
+
+    def _in_consumer(self, call: ast.Call) -> bool:
+        """``call`` is in a function that takes from the queue, or calls one that does
+        (devpi's ``process_next`` falls back on ``process_next_errored``): the items it
+        puts come back from the consumers, as a retry schedule's do."""
+        function = self.index.function_of(call)
+        if function is None:
+            return False
+        if self._getting is None:
+            self._getting = {id(self.index.function_of(get)) for get in self._gets()}
+        if id(function) in self._getting:
+            return True
+        getters = {getattr(self.index.function_of(get), "name", None) for get in self._gets()} - {
+            None
+        }
+        return any(
+            isinstance(node, ast.Call) and call_tail(node.func) in getters
+            for node in walk_nodes(function)
+        )
 
     def _pool_return(self, function: ast.AST) -> bool:
         """The class of ``function`` hands out what it takes from the queue (``item =
