@@ -373,3 +373,43 @@ def test_select_related_without_a_base_manager_keeps_the_fix(tmp_path):
     assert 'select_related("author")' in result.after, result.lint_output
     assert "one Ann" in result.original.stdout, result.original
     assert result.fixed == result.original
+
+
+ASYNC_REPORT = """\
+from shop.models import Book
+
+
+async def run():
+    async for book in Book.objects.order_by("id"):
+        print(book.title, book.author.name)
+"""
+
+# a file database: ``async for`` runs the query in a worker thread, with its own connection
+ASYNC_MAIN = (
+    SHOP_TABLES.replace("import django\n", "import asyncio\n\nimport django\n", 1).replace(
+        '":memory:"', '"db.sqlite3"'
+    )
+    + """\
+Book.objects.create(title="one", author=Author.objects.create(name="Ann"))
+try:
+    asyncio.run(report.run())
+except Exception as error:
+    print(type(error).__name__)
+"""
+)
+
+
+def test_an_async_for_over_a_queryset_keeps_the_loop(tmp_path):
+    """(round 26) In ``async for`` the lazy ``book.author`` raises
+    ``SynchronousOnlyOperation``; ``select_related`` would make the program succeed."""
+    files = {
+        "main.py": ASYNC_MAIN,
+        "shop/__init__.py": "",
+        "shop/models.py": DJANGO_MODELS,
+        "shop/report.py": ASYNC_REPORT,
+    }
+    result = differential(
+        tmp_path, files, target="shop/report.py", lint=("shop/models.py",), entry="main.py"
+    )
+    assert "SynchronousOnlyOperation" in result.original.stdout, result.original
+    _kept(result)

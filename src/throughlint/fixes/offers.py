@@ -597,6 +597,11 @@ def loop_body_effects(loop: Loop) -> str:
     if not isinstance(node, (ast.For, ast.AsyncFor)):
         return ""
     found = _early_exit(node)
+    if not found and isinstance(node, ast.AsyncFor):
+        found = (  # the original fails at the first item: fixed, the program would succeed
+            "calls:in an `async for` a lazy load raises (Django's `SynchronousOnlyOperation`, "
+            "SQLAlchemy's `MissingGreenlet`); loaded with the query, it would succeed"
+        )
     items = set(target_names(node.target)) | {"self", "cls"}
     for statement in node.body:
         for child in ast.walk(statement):  # lambdas and nested functions too

@@ -117,7 +117,9 @@ or changes an attribute, `setattr()` included (SQLAlchemy flushes the change bef
 later item's lazy load). Also unsafe: a SQLAlchemy relationship through an association
 table (`secondary=`: a pair stored twice there is loaded twice by `selectinload`, once by
 the lazy load), and `select_related` of a model that declares `Meta.base_manager_name`
-(the lazy access goes through that manager, which may hide rows the join returns).
+(the lazy access goes through that manager, which may hide rows the join returns), and
+any `async for` (there the lazy load raises `SynchronousOnlyOperation` or
+`MissingGreenlet`: loaded with the query, the program would succeed instead).
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.
 
