@@ -6,7 +6,6 @@ that can be applied. No libcst here: the lint path never imports it."""
 from __future__ import annotations
 
 import ast
-import functools
 from dataclasses import dataclass
 
 
@@ -81,16 +80,6 @@ def identifiers(tree: ast.Module) -> frozenset[str]:
     """Every identifier the file binds or reads, attribute names left out (``x.queue``
     uses ``x``): a new import must shadow none of them."""
     return _facts(tree)[1]
-
-
-def tree_of(code: str) -> ast.Module:
-    """The ``ast`` tree of a file's text, for the rewrite side (one parse per text)."""
-    return _parse(code)
-
-
-@functools.lru_cache(maxsize=8)
-def _parse(code: str) -> ast.Module:
-    return ast.parse(code)
 
 
 _FACTS: dict[int, tuple[ast.Module, dict[tuple[str, str | None], str], frozenset[str]]] = {}

@@ -135,7 +135,7 @@ class _Search:
         self.depth = depth
         self._found_gets: list[ast.Call] | None = None
         self._got_names: list[tuple[str, ast.AST]] | None = None
-        self._getting: set[int] | None = None  # ids of the functions that take from it
+        self._getting: dict[int, ast.AST] | None = None  # the functions that take from it
         self._got_by_owner: dict[int, list[tuple[str, ast.AST]]] | None = None
         self._got_sets: dict[int, set[str]] = {}  # per function: the names bound from gets
 
@@ -337,9 +337,7 @@ class _Search:
         return item.id in names
 
     def _takes(self, function: ast.AST, item: ast.expr | None) -> bool:
-        if self._getting is None:
-            self._getting = {id(self.index.function_of(get)) for get in self._gets()}
-        takes = id(function) in self._getting
+        takes = id(function) in self._getting_functions()
         return takes and not self._put_back(function, item)
 
     def _in_consumer(self, call: ast.Call) -> bool:
@@ -349,17 +347,21 @@ class _Search:
         function = self.index.function_of(call)
         if function is None:
             return False
-        if self._getting is None:
-            self._getting = {id(self.index.function_of(get)) for get in self._gets()}
-        if id(function) in self._getting:
+        getting = self._getting_functions()
+        if id(function) in getting:
             return True
-        getters = {getattr(self.index.function_of(get), "name", None) for get in self._gets()} - {
-            None
-        }
+        getters = {getattr(getter, "name", None) for getter in getting.values()} - {None}
         return any(
             isinstance(node, ast.Call) and call_tail(node.func) in getters
             for node in walk_nodes(function)
         )
+
+    def _getting_functions(self) -> dict[int, ast.AST]:
+        """The functions that take from the queue, by id (found once per search)."""
+        if self._getting is None:
+            functions = (self.index.function_of(get) for get in self._gets())
+            self._getting = {id(f): f for f in functions if f is not None}
+        return self._getting
 
     def _pool_return(self, function: ast.AST) -> bool:
         """The class of ``function`` hands out what it takes from the queue (``item =
