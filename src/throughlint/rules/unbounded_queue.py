@@ -44,7 +44,8 @@ stream or the callers' collection, of each caller's item (a public method's para
 also through a private helper), in a function registered as a callback or the `put`
 method itself handed out as one (one put per incoming message or connection), or a
 consumer putting back work it discovers. A queue whose producers are out of view (handed
-to another object or call, reached through another object, a public module-level name,
+to another object or call, reached through another object other than to read its size or
+take from it, a public module-level name,
 or no put in the file) is still reported. A queue whose producers are all in view with
 none of these shapes (a protocol's fixed events, a resource pool's returns of the objects
 it handed out, a fixed set of workers, a retry schedule whose every put is in the

@@ -56,6 +56,9 @@ _OWN_USES = frozenset(
     | {"unfinished_tasks", "close", "join_thread", "cancel_join_thread", "maxsize"}
     | {"put", "put_nowait", "shutdown"}
 )
+# uses through another object that only watch or take from the queue
+# (``shared.errors.qsize()`` for a metric): not a sign of producers out of view
+_WATCHES = frozenset({"qsize", "empty", "full", "join", "task_done", "get", "get_nowait"})
 # calls that run the function handed to them once, with the arguments given
 _ONE_SHOT = frozenset({"call_soon", "call_soon_threadsafe", "run_in_executor", "to_thread"})
 # calls that start the function handed to them as a thread, a process or a job
@@ -157,7 +160,7 @@ class _Search:
                     unseen = unseen or handed.unseen
                     seen_elsewhere = seen_elsewhere or not handed.unseen
                 continue
-            if isinstance(use, ast.Attribute) and not _on_self(use):
+            if isinstance(use, ast.Attribute) and not _on_self(use) and parent.attr not in _WATCHES:
                 unseen = True  # ``self._context.tasks``: reachable from other objects
             if parent.attr not in _PUTS:
                 continue
