@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session
+from support.django_programs import SHOP_SETTINGS
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -50,17 +51,10 @@ def test_sqlalchemy_selectinload_same_rows_fewer_queries(monkeypatch):
     assert original_queries == 1 + 5 and fixed_queries == 2
 
 
-DJANGO = """\
+DJANGO = (
+    SHOP_SETTINGS
+    + """\
 import sys
-import django
-from django.conf import settings
-
-settings.configure(
-    INSTALLED_APPS=["shop"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-)
-django.setup()
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from shop import models
@@ -81,6 +75,7 @@ for function in ("titles", "counts_loop"):
         results.append(len(queries))
     print(function, results[0] == results[2], results[1], results[3], len(results[0]))
 """
+)
 
 
 def test_django_select_and_prefetch_related_same_rows_fewer_queries(tmp_path):

@@ -208,16 +208,21 @@ def run():
 """
 
 
-def _django(tmp_path, extra: str):
+def _shop(tmp_path, main: str, models: str, report: str):
+    """Fix ``shop/report.py`` (linted with its models) and run ``main.py`` both ways."""
     files = {
-        "main.py": DJANGO_MAIN,
+        "main.py": main,
         "shop/__init__.py": "",
-        "shop/models.py": DJANGO_MODELS,
-        "shop/report.py": DJANGO_REPORT.format(extra=extra),
+        "shop/models.py": models,
+        "shop/report.py": report,
     }
     return differential(
         tmp_path, files, target="shop/report.py", lint=("shop/models.py",), entry="main.py"
     )
+
+
+def _django(tmp_path, extra: str):
+    return _shop(tmp_path, DJANGO_MAIN, DJANGO_MODELS, DJANGO_REPORT.format(extra=extra))
 
 
 def test_a_method_of_the_item_that_saves_keeps_the_loop(tmp_path):
@@ -347,15 +352,8 @@ report.run()
 
 
 def _base_manager(tmp_path, meta: str):
-    files = {
-        "main.py": BASE_MANAGER_MAIN,
-        "shop/__init__.py": "",
-        "shop/models.py": BASE_MANAGER_MODELS.format(meta=meta),
-        "shop/report.py": BASE_MANAGER_REPORT,
-    }
-    return differential(
-        tmp_path, files, target="shop/report.py", lint=("shop/models.py",), entry="main.py"
-    )
+    models = BASE_MANAGER_MODELS.format(meta=meta)
+    return _shop(tmp_path, BASE_MANAGER_MAIN, models, BASE_MANAGER_REPORT)
 
 
 def test_select_related_of_a_model_with_a_base_manager_keeps_the_loop(tmp_path):
@@ -402,14 +400,6 @@ except Exception as error:
 def test_an_async_for_over_a_queryset_keeps_the_loop(tmp_path):
     """(round 26) In ``async for`` the lazy ``book.author`` raises
     ``SynchronousOnlyOperation``; ``select_related`` would make the program succeed."""
-    files = {
-        "main.py": ASYNC_MAIN,
-        "shop/__init__.py": "",
-        "shop/models.py": DJANGO_MODELS,
-        "shop/report.py": ASYNC_REPORT,
-    }
-    result = differential(
-        tmp_path, files, target="shop/report.py", lint=("shop/models.py",), entry="main.py"
-    )
+    result = _shop(tmp_path, ASYNC_MAIN, DJANGO_MODELS, ASYNC_REPORT)
     assert "SynchronousOnlyOperation" in result.original.stdout, result.original
     _kept(result)

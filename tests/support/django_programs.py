@@ -1,10 +1,10 @@
 """The start of a small Django program that the differential fix tests run in a
-subprocess: settings for an in-memory sqlite database and one app, ``shop``, whose
-``Author`` and ``Book`` tables it creates."""
+subprocess: settings for an in-memory sqlite database and one app, ``shop``
+(``SHOP_SETTINGS``), and the ``Author`` and ``Book`` tables created (``SHOP_TABLES``)."""
 
 from __future__ import annotations
 
-SHOP_TABLES = """\
+SHOP_SETTINGS = """\
 import django
 from django.conf import settings
 
@@ -14,6 +14,11 @@ settings.configure(
     DEFAULT_AUTO_FIELD="django.db.models.AutoField",
 )
 django.setup()
+"""
+
+SHOP_TABLES = (
+    SHOP_SETTINGS
+    + """\
 from django.db import connection
 
 from shop.models import Author, Book
@@ -23,3 +28,4 @@ with connection.schema_editor() as editor:
     editor.create_model(Author)
     editor.create_model(Book)
 """
+)
