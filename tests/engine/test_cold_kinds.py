@@ -5,6 +5,7 @@ Each through the real command line, with near misses that stay shown."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -367,6 +368,121 @@ def test_a_drf_view_for_administrators_is_cold(run_cli, tmp_path):
     (tmp_path / "app" / "sync.py").write_text(DRF_VIEWS.format(permissions="IsAuthenticated"))
     (finding,) = lint(run_cli, tmp_path)["diagnostics"]  # near miss: any signed-in user
     assert finding["path_kind"] == "hot"
+
+
+DJANGO_GATES = """\
+import sqlite3
+
+from django.contrib.auth.decorators import permission_required, user_passes_test
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from app.auth import group_required
+
+
+{decorated}
+{body}"""
+GATED_BODY = """\
+    conn = sqlite3.connect("app.db")
+    for i in request.POST.getlist("ids"):
+        conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+
+def gated_view(decorated: str) -> str:
+    """The view module with ``decorated`` (a function's or a view class's first lines)."""
+    body = textwrap.indent(GATED_BODY, "    ") if "class " in decorated else GATED_BODY
+    return DJANGO_GATES.format(decorated=decorated, body=body)
+
+
+ADMIN_GATES = {
+    "group of administrators": '@group_required("RDM Administrator")\ndef sync(request):',
+    "roles, all administrators": (
+        '@group_required(["Application Administrator", "admin"])\ndef sync(request):'
+    ),
+    "superuser test": "@user_passes_test(lambda u: u.is_superuser)\ndef sync(request):",
+    "active staff test": (
+        "@user_passes_test(lambda u: u.is_active and u.is_staff)\ndef sync(request):"
+    ),
+    "on the view class": (
+        '@method_decorator(group_required("RDM Administrator"), name="dispatch")\n'
+        "class SyncView(View):\n    def post(self, request):"
+    ),
+}
+OPEN_GATES = {
+    "an editors' group": '@group_required("Resource Editor")\ndef sync(request):',
+    "administrators or editors": (
+        '@group_required("RDM Administrator", "Resource Editor")\ndef sync(request):'
+    ),
+    "a model permission": '@permission_required("app.change_user")\ndef sync(request):',
+    "superuser or owner": (
+        "@user_passes_test(lambda u: u.is_superuser or u.is_owner)\ndef sync(request):"
+    ),
+    "the class gates another method": (
+        '@method_decorator(group_required("RDM Administrator"), name="delete")\n'
+        "class SyncView(View):\n    def post(self, request):"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(ADMIN_GATES))
+def test_a_view_gated_to_administrators_is_cold(run_cli, tmp_path, shape):
+    """A Django view whose decorator admits only an administrators' group or role, or
+    users with the superuser or staff flag (``method_decorator`` on the view too)."""
+    source = gated_view(ADMIN_GATES[shape])
+    project(tmp_path, {"app/__init__.py": "", "app/auth.py": "", "app/views.py": source})
+    document = lint(run_cli, tmp_path)
+    assert document["diagnostics"] == []
+    assert document["summary"]["held_back"] == {"cold path": 1}
+    (held,) = lint(run_cli, tmp_path, "--show-all")["diagnostics"]
+    assert held["path_kind"] == "cold: admin action"
+
+
+@pytest.mark.parametrize("shape", sorted(OPEN_GATES))
+def test_a_view_gated_to_other_users_is_hot(run_cli, tmp_path, shape):
+    """Near misses: a gate that admits others too, or one on another method."""
+    source = gated_view(OPEN_GATES[shape])
+    project(tmp_path, {"app/__init__.py": "", "app/auth.py": "", "app/views.py": source})
+    (finding,) = lint(run_cli, tmp_path)["diagnostics"]
+    assert finding["path_kind"] == "hot"
+
+
+DRF_ACTION = """\
+import sqlite3
+
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.viewsets import ViewSet
+
+
+class SyncViewSet(ViewSet):
+    permission_classes = [{view_permissions}]
+
+    @action(detail=False, methods=["post"]{action_permissions})
+    def sync(self, request):
+        conn = sqlite3.connect("app.db")
+        for i in request.data["ids"]:
+            conn.execute("UPDATE users SET seen = 1 WHERE id = ?", (i,))
+"""
+
+
+@pytest.mark.parametrize(
+    ("view_permissions", "action_permissions", "kind"),
+    [
+        ("AllowAny", ", permission_classes=[IsAdminUser]", "cold: admin action"),
+        ("IsAdminUser", "", "cold: admin action"),
+        ("IsAdminUser", ", permission_classes=[AllowAny]", "hot"),  # the action's own
+    ],
+)
+def test_a_drf_action_takes_its_own_permissions(
+    run_cli, tmp_path, view_permissions, action_permissions, kind
+):
+    source = DRF_ACTION.format(
+        view_permissions=view_permissions, action_permissions=action_permissions
+    )
+    project(tmp_path, {"app/__init__.py": "", "app/sync.py": source})
+    (finding,) = lint(run_cli, tmp_path, "--show-all")["diagnostics"]
+    assert finding["path_kind"] == kind
 
 
 FORM = """\

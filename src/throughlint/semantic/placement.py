@@ -1,7 +1,8 @@
 """Where code runs: on a hot path (request handlers, tasks, consumers, scheduled jobs) or a
 cold one (management commands, command-line packages, scripts, migrations, admin actions
-and handlers only administrators reach, start-up, tests, factories, fixtures, example
-data).
+and handlers only administrators reach: named so, gated on an administrators' group or
+role, on the superuser or staff flag, or DRF's ``IsAdminUser``; start-up, tests,
+factories, fixtures, example data).
 
 Most of it is read from the file's path and the enclosing class and decorators. A
 function's name alone can say one-off maintenance (``migrate``, ``upgrade_schema``,
@@ -270,7 +271,12 @@ def _admin_action(function: ast.AST) -> bool:
     return names == ["modeladmin", "request", "queryset"]
 
 
-_ADMIN_WORDS = frozenset({"admin", "administrator", "superuser", "staff"})
+_ADMIN_WORDS = frozenset({"admin", "administrator", "administrators", "superuser", "staff"})
+# the words of a decorator that gates a handler on the user's group, role or permission
+_GATE_WORDS = frozenset({"group", "groups", "role", "roles", "permission", "permissions"})
+_GATE_WORDS |= {"perm", "perms", "required", "require", "requires"}
+# the user flags that only administrators have
+_ADMIN_FLAGS = frozenset({"is_superuser", "is_staff", "is_admin"})
 # DRF permission classes that admit administrators only
 _ADMIN_PERMISSIONS = frozenset({"IsAdminUser", "IsSuperUser", "IsSuperuser"})
 
@@ -290,11 +296,83 @@ def _admin_gated(function: ast.AST, classes: list[ast.ClassDef]) -> bool:
     for decorator in getattr(function, "decorator_list", ()):
         if isinstance(decorator, ast.Call):
             guards += [k.value for k in decorator.keywords if k.arg == "dependencies"]
-        if _admin_named(decorator.func if isinstance(decorator, ast.Call) else decorator):
+        if _admin_decorator(decorator):
             return True
     if any(_admin_dependency(guard) for guard in guards):
         return True
-    return any(_admin_permissions(class_def) for class_def in classes)
+    name = getattr(function, "name", "")
+    # an ``@action(permission_classes=[...])`` of its own replaces the view's
+    own_permissions = any(
+        keyword.arg == "permission_classes"
+        for decorator in getattr(function, "decorator_list", ())
+        if isinstance(decorator, ast.Call)
+        for keyword in decorator.keywords
+    )
+    return any(
+        (not own_permissions and _admin_permissions(class_def))
+        or _admin_class_decorator(class_def, name)
+        for class_def in classes
+    )
+
+
+def _admin_decorator(decorator: ast.expr) -> bool:
+    """A decorator that admits administrators only: named so (``@staff_member_required``),
+    a role or group gate whose every literal names an administrator
+    (``@group_required("RDM Administrator")``, ``@roles_required("admin")``), a test of the
+    user's superuser or staff flag (``@user_passes_test(lambda u: u.is_superuser)``), or
+    Django's ``method_decorator`` around one of these."""
+    if not isinstance(decorator, ast.Call):
+        return _admin_named(decorator)
+    if _admin_named(decorator.func):
+        return True
+    for keyword in decorator.keywords:  # DRF ``@action(permission_classes=[IsAdminUser])``
+        if keyword.arg == "permission_classes" and _admin_permission_list(keyword.value):
+            return True
+    tail = call_tail(decorator.func)
+    if tail == "method_decorator":
+        return bool(decorator.args) and _admin_decorator(decorator.args[0])
+    if tail == "user_passes_test":
+        return bool(decorator.args) and _admin_test(decorator.args[0])
+    words = set((tail or "").lower().split("_"))
+    if not words & _GATE_WORDS:
+        return False
+    roles = [
+        item
+        for argument in decorator.args
+        for item in (argument.elts if isinstance(argument, (ast.List, ast.Tuple)) else [argument])
+    ]
+    return bool(roles) and all(
+        isinstance(role, ast.Constant)
+        and isinstance(role.value, str)
+        and _ADMIN_WORDS & set(role.value.lower().replace("-", " ").replace("_", " ").split())
+        for role in roles
+    )
+
+
+def _admin_test(test: ast.expr) -> bool:
+    """``lambda u: u.is_superuser`` (or ``is_staff``, alone or with ``and``), or a test
+    function named for administrators (``is_admin``)."""
+    if not isinstance(test, ast.Lambda):
+        return _admin_named(test)
+    body = test.body
+    parts = body.values if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And) else [body]
+    return any(isinstance(part, ast.Attribute) and part.attr in _ADMIN_FLAGS for part in parts)
+
+
+def _admin_class_decorator(class_def: ast.ClassDef, method: str) -> bool:
+    """``@method_decorator(staff_member_required, name="dispatch")`` on the class: every
+    handler of the view (``dispatch``), or ``method`` named, is for administrators."""
+    for decorator in class_def.decorator_list:
+        if not (
+            isinstance(decorator, ast.Call) and call_tail(decorator.func) == "method_decorator"
+        ):
+            continue
+        named = next((k.value for k in decorator.keywords if k.arg == "name"), None)
+        if not (isinstance(named, ast.Constant) and named.value in ("dispatch", method)):
+            continue
+        if decorator.args and _admin_decorator(decorator.args[0]):
+            return True
+    return False
 
 
 def _admin_dependency(node: ast.expr) -> bool:
@@ -317,16 +395,19 @@ def _admin_named(node: ast.expr) -> bool:
 
 def _admin_permissions(class_def: ast.ClassDef) -> bool:
     for statement in class_def.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and any(
-                isinstance(t, ast.Name) and t.id == "permission_classes" for t in statement.targets
-            )
-            and isinstance(statement.value, (ast.List, ast.Tuple))
-            and statement.value.elts
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "permission_classes" for t in statement.targets
         ):
-            return any(call_tail(e) in _ADMIN_PERMISSIONS for e in statement.value.elts)
+            return _admin_permission_list(statement.value)
     return False
+
+
+def _admin_permission_list(value: ast.expr) -> bool:
+    """``[IsAuthenticated, IsAdminUser]``: DRF admits a request only when every class
+    does, so one that admits administrators only is enough."""
+    return isinstance(value, (ast.List, ast.Tuple)) and any(
+        call_tail(e) in _ADMIN_PERMISSIONS for e in value.elts
+    )
 
 
 def _decorator_names(function: ast.AST) -> list[str]:
