@@ -24,7 +24,7 @@ from throughlint.checker import (
     build_dispatch,
     pending_diagnostic,
 )
-from throughlint.collection import raise_threshold
+from throughlint.collection import collect_by_file, file_linted
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
 from throughlint.index.project import Reuse
@@ -309,7 +309,7 @@ def deep_recursion() -> Iterator[None]:
 def _init_process(job: Job) -> None:
     """Initialiser of a worker process, which lints and nothing else."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
-    raise_threshold()
+    collect_by_file()
     _init_worker(job)
 
 
@@ -349,6 +349,7 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
         items = [d.to_tuple() for d in diagnostics]
         digest = entry_digest(content_hash(data), module_identity(path, roots, packages)[1])
         results.append((path, digest, items, facts[0] if facts else None))
+        file_linted()
     return results
 
 

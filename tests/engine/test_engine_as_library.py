@@ -7,7 +7,7 @@ import gc
 import sys
 
 from throughlint.cli import main
-from throughlint.collection import YOUNG, fewer_collections
+from throughlint.collection import fewer_collections, file_linted
 from throughlint.engine import lint_text
 from throughlint.project import lint_paths
 from throughlint.settings import Settings
@@ -25,35 +25,40 @@ def test_recursion_limit_is_restored(tmp_path):
     assert sys.getrecursionlimit() == before
 
 
-def test_collector_thresholds_are_restored(tmp_path, capsys):
-    """A CLI run collects less often while it lints (``collection.py``) and gives the
-    calling process its thresholds back, whatever they were."""
+def test_the_collector_is_restored(tmp_path, capsys):
+    """A CLI run collects after each file instead of by allocation counts
+    (``collection.py``) and gives the calling process its collector back as it was."""
     helpers = "".join(f"def f{i}(rows):\n    return [g(r) for r in rows]\n\n" for i in range(300))
-    (tmp_path / "jobs.py").write_text("import queue\nq = queue.Queue()\n" + helpers)
+    for name in ("jobs", "more"):
+        (tmp_path / f"{name}.py").write_text("import queue\nq = queue.Queue()\n" + helpers)
     before = gc.get_threshold()
-    seen: list[tuple[int, ...]] = []
+    generations: list[int] = []
 
     def watch(phase: str, info: dict) -> None:
-        seen.append(gc.get_threshold())
+        if phase == "start":
+            generations.append(info["generation"])
 
     try:
         gc.set_threshold(500, 7, 9)
         gc.callbacks.append(watch)
-        code = main([str(tmp_path / "jobs.py"), "--no-cache", "--isolated", "--jobs", "1"])
+        code = main([str(tmp_path), "--no-cache", "--isolated", "--jobs", "1"])
         gc.callbacks.remove(watch)
-        assert gc.get_threshold() == (500, 7, 9)
+        assert gc.get_threshold() == (500, 7, 9) and gc.isenabled()
     finally:
         gc.set_threshold(*before)
-    assert code == 1 and "TL201" in capsys.readouterr().out
-    assert (YOUNG, 7, 9) in seen  # collections made during the run ran at the raised threshold
+    assert code == 1 and capsys.readouterr().out.count("TL201 [unbounded-queue]") == 2
+    # one collection of the young and middle generations per file, none by itself
+    assert generations == [1, 1]
 
 
-def test_a_disabled_or_higher_threshold_is_kept():
-    before = gc.get_threshold()
+def test_a_disabled_collector_stays_off():
+    assert gc.isenabled()
+    gc.disable()
     try:
-        for threshold in ((0, 10, 10), (50_000, 10, 10)):
-            gc.set_threshold(*threshold)
-            with fewer_collections():
-                assert gc.get_threshold() == threshold
+        with fewer_collections():
+            collected = gc.get_count()
+            file_linted()
+            assert not gc.isenabled() and gc.get_count() == collected  # nothing collected
+        assert not gc.isenabled()
     finally:
-        gc.set_threshold(*before)
+        gc.enable()
