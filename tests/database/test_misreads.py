@@ -1199,3 +1199,55 @@ MATCHES = {
 @pytest.mark.parametrize("source", MATCHES.values(), ids=MATCHES.keys())
 def test_match_blocks_run_once(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
+
+
+# --- a module's ``objects`` (new10 audit: fides, ``pydash.objects.get(row, path)``) -----
+
+MODULE_OBJECTS = {
+    "an-imported-module": """
+        import pydash
+
+        from app.models import Job
+
+        def masked(rows, paths):
+            return [pydash.objects.get(row, path) for row in rows for path in paths]
+        """,
+    "a-name-imported-from-a-module": """
+        from pydash import objects
+
+        from app.models import Job
+
+        def masked(rows, paths):
+            return [objects.get(row, path) for row in rows for path in paths]
+        """,
+    "a-module-imported-as-a-name": """
+        import pydash.objects as po
+
+        from app.models import Job
+
+        def masked(rows, paths):
+            return [po.get(row, path) for row in rows for path in paths]
+        """,
+    "a-model-of-an-imported-module-still-a-query": """
+        import app.models
+
+        def jobs(ids):
+            return [app.models.Job.objects.get(pk=i) for i in ids]  # expect: TL101
+        """,
+    "a-shadowed-module-name-is-the-model": """
+        import pydash
+
+        from app.models import Job as pydash
+
+        def jobs(ids):
+            return [pydash.objects.get(pk=i) for i in ids]  # expect: TL101
+        """,
+}
+
+
+@pytest.mark.parametrize("source", MODULE_OBJECTS.values(), ids=MODULE_OBJECTS.keys())
+def test_a_module_objects_is_not_a_manager(run_cli, tmp_path, source):
+    """``objects`` as an attribute of an imported module, or imported by name, is that
+    module's, not a model class's manager; near misses: a model reached through a module,
+    and a module name rebound to a model."""
+    _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/jobs.py": source})

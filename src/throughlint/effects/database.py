@@ -555,6 +555,30 @@ def _runs_its_statement(class_def: ast.ClassDef, method: str) -> bool:
     return False
 
 
+def _module_objects(model: SemanticModel, receiver_node: ast.expr) -> bool:
+    """``pydash.objects`` after ``import pydash``, or ``objects`` imported by name (``from
+    pydash import objects``): a module or a module's object, never a model class's
+    manager, which is an attribute of the class."""
+    if isinstance(receiver_node, ast.Attribute) and receiver_node.attr in DJANGO_MANAGERS:
+        owner = receiver_node.value
+        if not isinstance(owner, ast.Name):
+            return False
+        binding = model.lookup(owner.id)
+        return (
+            binding is not None
+            and binding.kind is BindingKind.IMPORT
+            and isinstance(binding.node, ast.Import)
+        )
+    if isinstance(receiver_node, ast.Name):
+        binding = model.lookup(receiver_node.id)
+        return (
+            binding is not None
+            and binding.kind is BindingKind.IMPORT
+            and (binding.qualified or "").rpartition(".")[2] in DJANGO_MANAGERS
+        )
+    return False
+
+
 def _own_manager(model: SemanticModel, receiver: str | None) -> bool:
     """``Registry.objects.all()`` with ``Registry`` a class of this file that no library
     class is a base of: an ``objects`` attribute of the user's own, not a Django
@@ -845,6 +869,8 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     own = model.own_class(receiver)
     if (own is not None and not _runs_its_statement(own, method)) or _own_manager(model, receiver):
         return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
+    if _module_objects(model, receiver_node):
+        return None  # ``pydash.objects.get(row, path)``: a module's function
     managed = _manager_self(model, receiver)
     receiver = (
         _library_base(model, receiver)
