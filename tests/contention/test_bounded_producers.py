@@ -14,6 +14,30 @@ import pytest
 from expectations import expected
 
 BOUNDED = {
+    "a-work-list-filled-before-a-spawning-helper-starts-the-workers": """
+        import queue
+        import threading
+
+
+        class Manager:
+            def _spawn_worker(self, func, *args):
+                thread = threading.Thread(target=func, args=args)
+                thread.start()
+                return thread
+
+            def _task(self, context, nodes):
+                while not nodes.empty():
+                    self.send(context, nodes.get_nowait())
+
+            def send_sensor_data(self, context, filters):
+                nodes = queue.Queue()
+                for node in self.db.iter_nodes(filters):
+                    nodes.put_nowait(node)
+                count = min(4, nodes.qsize())
+                workers = [self._spawn_worker(self._task, context, nodes) for _ in range(count)]
+                for worker in workers:
+                    worker.join()
+        """,
     "start-and-stop-events-only": """
         import queue
         import threading
@@ -262,6 +286,85 @@ BOUNDED = {
 }
 
 OPEN = {
+    "workers-spawned-before-the-fill": """
+        import queue
+        import threading
+
+
+        class Manager:
+            def _spawn_worker(self, func, *args):
+                threading.Thread(target=func, args=args).start()
+
+            def _task(self, context, nodes):
+                while True:
+                    self.send(context, nodes.get())
+
+            def send_sensor_data(self, context, filters):
+                nodes = queue.Queue()  # expect: TL201
+                for _ in range(4):
+                    self._spawn_worker(self._task, context, nodes)
+                for node in self.db.iter_nodes(filters):
+                    nodes.put_nowait(node)
+        """,
+    "a-worker-that-puts-back-work": """
+        import queue
+        import threading
+
+
+        class Crawler:
+            def _spawn_worker(self, func, *args):
+                threading.Thread(target=func, args=args).start()
+
+            def _task(self, context, pages):
+                while not pages.empty():
+                    for link in self.fetch(pages.get_nowait()):
+                        pages.put(link)
+
+            def crawl(self, context, seeds):
+                pages = queue.Queue()  # expect: TL201
+                for seed in self.db.iter_seeds(seeds):
+                    pages.put_nowait(seed)
+                self._spawn_worker(self._task, context, pages)
+        """,
+    "a-fill-loop-that-also-spawns": """
+        import queue
+        import threading
+
+
+        class Manager:
+            def _spawn_worker(self, func, *args):
+                threading.Thread(target=func, args=args).start()
+
+            def _task(self, context, nodes):
+                while True:
+                    self.send(context, nodes.get())
+
+            def send_sensor_data(self, context, filters):
+                nodes = queue.Queue()  # expect: TL201
+                for node in self.db.iter_nodes(filters):
+                    nodes.put_nowait(node)
+                    self._spawn_worker(self._task, context, nodes)
+        """,
+    "a-helper-that-puts-is-no-spawner": """
+        import queue
+        import threading
+
+
+        class Manager:
+            def _spawn_worker(self, func, *args):
+                args[-1].put(None)
+                threading.Thread(target=func, args=args).start()
+
+            def _task(self, context, nodes):
+                while True:
+                    self.send(context, nodes.get())
+
+            def send_sensor_data(self, context, filters):
+                nodes = queue.Queue()  # expect: TL201
+                for node in self.db.iter_nodes(filters):
+                    nodes.put_nowait(node)
+                self._spawn_worker(self._task, context, nodes)
+        """,
     "an-error-message-per-failed-record": """
         import queue
         import threading

@@ -36,7 +36,9 @@ of times: outside any `while` or `async for` loop, over items the producer makes
 (a response it reads, a file it loads; not what its callers pass in), in a function run
 once (a `Thread` subclass's `run`) or handed to a fixed number of threads, and not a
 loop of the creating function feeding consumers already running; or it fills a local
-queue before any thread or job starts, the workers only taking from it.
+queue before any thread or job starts and before the queue is handed to any call, the
+workers only taking from it (also through a helper of the file that runs a function on
+the arguments after it, as `submit` does: `self._spawn_worker(self._task, nodes)`).
 
 The default output reports a queue only with evidence of unbounded production, named in
 the message: a put in an open-ended loop (`while`, `async for`), per item of a query, a

@@ -8,6 +8,9 @@ local name, the class for ``self.attr``), is followed to where it runs:
   start or stop event;
 - a put after the producer has waited for room (``while used > budget: cond.wait()``) has
   backpressure of its own;
+- a put of the creating function before any consumer can run (before the first thread
+  or job it starts, and before the queue is handed to any call) fills a work list: the
+  workers see a fixed set;
 - any other put must run a bounded number of times: inside no ``while`` or ``async for``
   loop, over items the producer makes itself (a loop's iterable and the item never read
   the function's parameters, except as a count in ``range()``), in a function that runs a
@@ -34,7 +37,7 @@ from throughlint.semantic.expressions import (
     walk_nodes,
 )
 from throughlint.semantic.model import SemanticModel
-from throughlint.semantic.scope_uses import same_holder, use_index
+from throughlint.semantic.scope_uses import holder_key, same_holder, use_index
 
 _PUTS = frozenset({"put", "put_nowait"})
 _GETS = frozenset({"get", "get_nowait"})
@@ -120,14 +123,16 @@ class _Producers:
                 function, arguments = call.args[lead - 1], call.args[lead:]
         else:
             return False
-        if call_tail(call.func) not in _STARTERS or not isinstance(function, ast.Name):
+        if call_tail(call.func) not in _STARTERS and not self._spawner(call.func):
             return False
-        if node not in arguments:
+        if node not in arguments or any(isinstance(a, ast.Starred) for a in arguments):
             return False
-        definition = self._definition(function.id)
+        definition = self._own_function(function)
         if definition is None:
             return False
         parameters = parameter_names(definition)
+        if isinstance(function, ast.Attribute) and not _static(definition):
+            parameters = parameters[1:]  # ``self._work``: bound to the object
         index = arguments.index(node)  # type: ignore[arg-type]
         if index >= len(parameters):
             return False
@@ -143,6 +148,43 @@ class _Producers:
             if not isinstance(holder, ast.Attribute) or holder.attr in _PUTS:
                 return False
         return True
+
+    def _own_function(self, func: ast.expr | None) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """A function of this file by name, or a method of the class around the scope
+        through ``self.`` or ``cls.`` (``self._task`` handed to a thread)."""
+        if isinstance(func, ast.Name):
+            return self._definition(func.id)
+        if not (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls")
+        ):
+            return None
+        owner = self.scope if self.method_scope else self.parents.get(self.scope)
+        if not isinstance(owner, ast.ClassDef):
+            return None
+        for statement in owner.body:
+            if (
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and statement.name == func.attr
+            ):
+                return statement
+        return None
+
+    def _spawner(self, func: ast.expr) -> bool:
+        """A helper of this file that runs a function on the arguments after it, as
+        ``submit`` does (``def _spawn_worker(self, func, *args)``), and puts into
+        nothing itself."""
+        definition = self._own_function(func)
+        if definition is None or definition.args.vararg is None:
+            return False
+        plain = [*definition.args.posonlyargs, *definition.args.args]
+        if isinstance(func, ast.Attribute) and not _static(definition):
+            plain = plain[1:]
+        return len(plain) == 1 and not any(
+            isinstance(node, ast.Attribute) and node.attr in _PUTS
+            for node in walk_nodes(definition)
+        )
 
     def _to_an_own_helper(self, node: ast.AST) -> bool:
         """The queue handed to a function of this scope (``self._keep(self.out, line)``,
@@ -203,22 +245,41 @@ class _Producers:
             return False
         first = self._first_start()
         line = getattr(site, "lineno", None)
-        return first is not None and line is not None and line < first
+        if first is None or line is None or line >= first.lineno:
+            return False
+        # not in a loop that also starts a consumer: its later passes put into a
+        # running queue
+        return not any(
+            isinstance(at, (ast.For, ast.AsyncFor, ast.While, ast.comprehension))
+            and self.index.inside(first, at)
+            for at in self.index.ancestors(site, self.scope)
+        )
 
-    def _first_start(self) -> int | None:
-        """The line of the creating function's first call that may start a consumer,
-        found once per function for all its queues."""
+    def _first_start(self) -> ast.Call | None:
+        """The creating function's first call that may start a consumer: a starter
+        (``Thread``, ``submit``, ``start``) or a call the queue is handed to (the workers
+        it goes to may be running from then on), found once per function and queue."""
         memo = self.model.memo("first_start")
-        if self.scope not in memo:
+        key = (self.scope, holder_key(self.target))
+        if key not in memo:
             starts = [
-                node.lineno
+                node
                 for node in walk_nodes(self.scope)
                 if isinstance(node, ast.Call)
-                and call_tail(node.func) in _CONSUMERS_START
+                and (call_tail(node.func) in _CONSUMERS_START or self._hands_on(node))
                 and self._function_of(node) is self.scope
             ]
-            memo[self.scope] = min(starts) if starts else None
-        return memo[self.scope]
+            memo[key] = min(starts, key=_position) if starts else None
+        return memo[key]
+
+    def _hands_on(self, call: ast.Call) -> bool:
+        """The queue is among the call's arguments (in a tuple of them too)."""
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        for argument in arguments:
+            for part in argument.elts if isinstance(argument, ast.Tuple) else [argument]:
+                if same_holder(part, self.target):
+                    return True
+        return False
 
     # --- one put -----------------------------------------------------------------------
 
@@ -670,3 +731,7 @@ def _carried_from(node: ast.AST) -> set[str]:
 def _carried_names(function: ast.AST, parameters: set[str]) -> set[str]:
     """The parameters and the locals of ``function`` copied from them."""
     return names_bound_from(function, parameters, _carried_from)
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset  # type: ignore[attr-defined]
