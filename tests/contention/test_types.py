@@ -118,6 +118,33 @@ class Stage:
         for project in projects:
             self.times.delete(project)
 """
+# (new10 audit: bodhi's composer) an ORM session also given ``expire(obj)``: the commit
+# on the same attribute says it is no redis client; the near miss, a redis client given
+# ``expire`` and nothing a redis client lacks, is still one
+SESSION_EXPIRE = """\
+class Composer:
+    def run(self):
+        with self.db_factory() as session:
+            self.db = session
+            self.work()
+
+    def eject(self, update):
+        self.db.expire(self.compose, ["updates"])
+
+    def work(self):
+        for update in self.compose.updates:
+            self.eject(update)
+        self.db.commit()
+"""
+REDIS_EXPIRE = """\
+class Limiter:
+    def __init__(self, client):
+        self.r = client
+
+    def hit(self, keys):
+        for key in keys:
+            self.r.expire(key, 60)
+"""
 # one client under two names: the reading one is a redis client too
 ALIASED_REDIS = """\
 class Cache:
@@ -270,6 +297,8 @@ class Cache:
         pytest.param(USED_AS_REDIS_GOOD, [], id="redis-by-use-good"),
         pytest.param(OWN_COMMAND_SHADOWING, [], id="redis-by-use-own-command-shadowing"),
         pytest.param(PROPERTY_NOT_BY_USE, [], id="redis-by-use-property-near-miss"),
+        pytest.param(SESSION_EXPIRE, [], id="redis-by-use-session-shadowing"),
+        pytest.param(REDIS_EXPIRE, [("TL401", 7, HEURISTIC)], id="redis-by-use-expire-bad"),
         pytest.param(LOCAL_BOTO3, [("TL401", 10, HEURISTIC)], id="boto3-local-import-bad"),
         pytest.param(LOCAL_BOTO3_GOOD, [], id="boto3-batch-writer-good"),
         pytest.param(OWN_TABLE, [], id="own-table-shadowing"),

@@ -175,6 +175,15 @@ REDIS_ONLY_COMMANDS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+# Methods a redis client does not have (an ORM session's): an attribute given one of them
+# is not a redis client, whatever else it is given (``session.expire(obj)`` marks a row's
+# attributes stale).
+_NOT_REDIS: frozenset[str] = frozenset(
+    {"commit", "rollback", "flush", "refresh", "merge", "add", "add_all", "query", "expunge"}
+    | {"begin_nested", "scalars", "scalar", "cursor", "bulk_save_objects"}
+)
+
+
 def family_of(name: str | None) -> str | None:
     """The family of a resolved constructor name (``redis.Redis()`` -> ``redis``)."""
     return _BY_NAME.get(name) if name is not None else None
@@ -320,6 +329,7 @@ def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
         return known
     found: dict[str, list[ast.expr]] = {}
     redis: dict[str, set[str]] = {}
+    not_redis: set[str] = set()  # given a method no redis client has: a session, say
     shared: list[ast.Assign] = []
     for node in walk_nodes(class_def):
         if isinstance(node, ast.Assign):
@@ -332,7 +342,7 @@ def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr in REDIS_ONLY_COMMANDS
+                and (node.func.attr in REDIS_ONLY_COMMANDS or node.func.attr in _NOT_REDIS)
             ):
                 receiver = node.func.value
                 if (
@@ -340,7 +350,10 @@ def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
                     and isinstance(receiver.value, ast.Name)
                     and receiver.value.id == "self"
                 ):
-                    redis.setdefault(receiver.attr, set()).add(node.func.attr)
+                    if node.func.attr in _NOT_REDIS:
+                        not_redis.add(receiver.attr)
+                    else:
+                        redis.setdefault(receiver.attr, set()).add(node.func.attr)
             continue
         for target in targets:
             if (
@@ -362,6 +375,8 @@ def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
             if commands:
                 for name in names:
                     redis.setdefault(name, set()).update(commands)
+    for name in not_redis:
+        redis.pop(name, None)
     known = _CLASS_USES[class_def] = (found, redis)
     return known
 
