@@ -2249,6 +2249,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         bases = [SQLMODEL_TABLE if base in SQLMODEL_BASES else base for base in bases]
     relations: dict[str, list[Any]] = {}
     abstract = proxy = base_manager = False
+    ordering: bool | None = None  # ``Meta.ordering``; None without a ``class Meta``
     for statement in node.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
@@ -2258,6 +2259,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
             abstract = abstract or _meta_flag(statement, "abstract")
             proxy = proxy or _meta_flag(statement, "proxy")
             base_manager = base_manager or _meta_flag(statement, "base_manager_name")
+            ordering = _meta_ordering(statement)
             continue
         else:
             continue
@@ -2292,6 +2294,8 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         record["q"] = True
     if base_manager:
         record["bm"] = True  # Django's ``Meta.base_manager_name``: lazy relation access uses it
+    if ordering is not None:
+        record["o"] = ordering  # Django's ``Meta.ordering``: written (True) or not (False)
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
 
 
@@ -2352,6 +2356,22 @@ def _plain_class(checker: Checker, node: ast.ClassDef) -> None:
     ]
     qualified = _qualified(checker, node.name)
     checker.index_facts.classes[qualified] = {"b": [], "r": {}, "m": methods}  # type: ignore[union-attr]
+
+
+def _meta_ordering(meta: ast.ClassDef) -> bool:
+    """A Django model's ``class Meta`` gives a default ordering (``ordering = ["-created"]``,
+    or a value this file does not spell out); an empty one, or none, is no ordering."""
+    for statement in meta.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "ordering" for t in statement.targets
+        ):
+            value = statement.value
+            if isinstance(value, (ast.List, ast.Tuple)):
+                return bool(value.elts)
+            if isinstance(value, ast.Constant):
+                return bool(value.value)
+            return True
+    return False
 
 
 def _meta_flag(meta: ast.ClassDef, name: str) -> bool:

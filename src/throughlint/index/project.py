@@ -64,6 +64,7 @@ class Relation:
     many: bool
     lazy: str | None = None
     secondary: bool = False  # SQLAlchemy: through an association table (``secondary=``)
+    ordered: bool = False  # Django: the related model has a default ``Meta.ordering``
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +93,12 @@ class ClassFacts:
     proxy: bool = False
     forwards_size: bool = False  # ``__init__(self, maxsize=0)`` hands it to its base's
     base_manager: bool = False  # Django's ``Meta.base_manager_name``
+    ordering: bool | None = None  # Django's ``Meta.ordering``; None: no ``class Meta``
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> ClassFacts:
         """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``,
-        ``q``, ``bm``)."""
+        ``q``, ``bm``, ``o``)."""
         relations = record["r"]
         return cls(
             [base.removesuffix("[]") for base in record["b"]],  # ``Service[Body]`` is ``Service``
@@ -106,6 +108,7 @@ class ClassFacts:
             bool(record.get("x")),
             bool(record.get("q")),
             bool(record.get("bm")),
+            record.get("o"),
         )
 
 
@@ -432,7 +435,16 @@ class ProjectIndex:
                     self._add(
                         owner,
                         attribute,
-                        Relation("django", kind, resolved, kind == "m2m", field.lazy),
+                        Relation(
+                            "django",
+                            kind,
+                            resolved,
+                            kind == "m2m",
+                            field.lazy,
+                            ordered=kind == "m2m"
+                            and resolved is not None
+                            and self.ordered(resolved),
+                        ),
                     )
                     if resolved is None or kind == "gfk" or (related or "").endswith("+"):
                         continue
@@ -447,9 +459,10 @@ class ProjectIndex:
                         )
                     else:
                         accessor = related or f"{short}_set"
-                        self._add(
-                            resolved, accessor, Relation("django", f"{kind}-reverse", owner, True)
+                        reverse = Relation(
+                            "django", f"{kind}-reverse", owner, True, ordered=self.ordered(owner)
                         )
+                        self._add(resolved, accessor, reverse)
                 else:
                     self._add(
                         owner,
@@ -942,6 +955,17 @@ class ProjectIndex:
         key = self._function_key(call.removesuffix("()"))  # a method a base defines
         found = f"{key}()" if key is not None else None
         return found if found in self.database_values else None
+
+    def ordered(self, model: str, depth: int = 0) -> bool:
+        """The Django model has a default ordering: its ``Meta.ordering``, or without a
+        ``class Meta`` of its own, a project base's (``QuerySet.first()`` on its prefetched
+        rows then reads them; without one it orders by the key, a new query)."""
+        record = self.classes.get(self.class_key(model))
+        if record is None or depth > 20:
+            return False
+        if record.ordering is not None:
+            return record.ordering
+        return any(self.ordered(base, depth + 1) for base in record.bases)
 
     def names_base_manager(self, model: str, depth: int = 0) -> bool:
         """The Django model (or a project base it inherits ``Meta`` from) declares

@@ -65,7 +65,10 @@ module dict literal), retry loops, a query on an exit path (`except ...: return`
 a query per group the loop yields (`for kind, ids in by_kind.items():
 X.objects.filter(pk__in=ids)`).
 Related managers other than `objects` (`ticket.followup_set.get(...)`) count when the
-project index knows the relation.
+project index knows the relation. On prefetched rows, `all()`, `count()` and `exists()`
+read the prefetch, and so does `first()` when the related model has a default
+`Meta.ordering` (its own, or without a `class Meta`, a base's); any other method runs a
+new query (`first()` of an unordered model orders by the key, `last()` reverses).
 
 ## Example
 ```python
@@ -660,6 +663,8 @@ def relation_message(relation: Relation, pending: dict[str, Any]) -> str | None:
             return None  # ``row.tags.add(tag)``: a write, TL102's; no prefetch saves it
         if loaded and method in ("all", "count", "exists", "__len__"):
             return None
+        if loaded and method == "first" and relation.ordered:
+            return None  # an ordered model's ``first()`` takes the prefetched rows' first
         if loaded:
             return (
                 f"`{var}.{attr}.{method}()` runs a new query for {items} even though "
