@@ -22,7 +22,16 @@ from throughlint.results import INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME
 from throughlint.rules.base import Rule
 from throughlint.semantic.annotations import unwrap_annotation
 from throughlint.semantic.expressions import unparse_short
-from throughlint.semantic.input_size import UNKNOWN, input_size, loop_callee, loop_parameter
+from throughlint.semantic.input_size import (
+    CONFIGURED,
+    CONSTANT,
+    SMALL,
+    UNBOUNDED,
+    UNKNOWN,
+    input_size,
+    loop_callee,
+    loop_parameter,
+)
 from throughlint.semantic.loops import (
     Loop,
     LoopKind,
@@ -300,11 +309,45 @@ class Checker:
         block that leaves the loop is skipped, so a grouped finding names the loop whose
         items multiply the calls, as the rules' own messages do."""
         model = self.semantic
-        for loop in reversed(model.frame.loops):
+        loops = model.frame.loops
+        for at in range(len(loops) - 1, -1, -1):
+            loop = loops[at]
             if loop.small or once_per_run(model, loop):
                 continue
-            return loop
+            return self._parent_loop(loop, at)
         return None
+
+    def _parent_loop(self, loop: Loop, at: int) -> Loop:
+        """``loop`` itself, or, when it walks a part of an enclosing loop's item (``for
+        severity in ref.severities`` inside ``for ref in references``: a few per item),
+        that enclosing loop: one finding for the nest, at the loop whose items multiply
+        it. Not when the inner loop's input is unbounded (``ref.rows.all()``), nor when
+        the enclosing loop's is bounded (constant, small or configured), which would hold
+        back what the inner loop shows."""
+        model = self.semantic
+        memo = model.memo("checker.parent_loop")
+        if loop.node in memo:
+            return memo[loop.node]
+        found = loop
+        root = _root_name(loop.iter)
+        if root is not None and self._loop_size(loop) != UNBOUNDED:
+            for outer in reversed(model.frame.loops[:at]):
+                if root not in outer.target_names:
+                    continue
+                if not (outer.small or once_per_run(model, outer)) and self._loop_size(
+                    outer
+                ) not in (CONSTANT, SMALL, CONFIGURED):
+                    found = self._parent_loop(outer, model.frame.loops.index(outer))
+                break
+        memo[loop.node] = found
+        return found
+
+    def _loop_size(self, loop: Loop) -> str:
+        model = self.semantic
+        memo = model.memo("checker.loop_size")
+        if loop.node not in memo:
+            memo[loop.node] = input_size(model, loop, loop_input_of(model, loop, self.settings))
+        return memo[loop.node]
 
     def table_walk(self, kind: str, inner: Loop | None = None) -> str:
         """On a cold path, the subject of a loop around ``inner`` (any loop here when
@@ -682,3 +725,11 @@ class Checker:
         if node.name:
             self.semantic.bind(Binding(node.name, BindingKind.OTHER, node))
         self._visit_list(node.body)
+
+
+def _root_name(node: ast.expr | None) -> str | None:
+    """The name an attribute, subscript or call chain starts from (``ref`` of
+    ``ref.severities`` or ``ref.lines.filter(...)``); None for anything else."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None

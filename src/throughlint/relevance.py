@@ -2,7 +2,9 @@
 user's time. Runs once, on a whole run's diagnostics (cross-file findings included),
 after ``--fix`` has applied each call's fix and before baselines and reporters.
 
-Grouping: the findings that share their innermost per-item loop are one problem. Two or
+Grouping: the findings that share their innermost per-item loop are one problem (a loop
+over a part of an enclosing loop's item counts as that enclosing loop, ``Checker.
+_parent_loop``: ``for severity in ref.severities`` inside ``for ref in refs``). Two or
 more become one finding at the loop header, coded by the worst rule among them (a commit
 costs more than a write, a write more than a read: ``WORST_FIRST``), with each call as a
 related location and a message that totals the round trips per pass. Its fingerprint

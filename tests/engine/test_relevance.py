@@ -158,6 +158,55 @@ def test_nested_loops_are_separate_findings(run_cli, tmp_path):
     assert found(lint_json(run_cli, tmp_path)) == [("TL102", 7), ("TL101", 9)]
 
 
+CHILD_LOOP = """\
+import sqlite3
+
+KINDS = ("a", "b")
+
+
+def sync(request, refs):
+    conn = sqlite3.connect("app.db")
+    for {outer}:
+        conn.execute("UPDATE refs SET seen = 1 WHERE id = ?", (ref.id,))
+        for severity in {inner}:
+            conn.execute("SELECT 1 FROM severities WHERE id = ?", (severity,)).fetchone()
+"""
+
+
+def test_a_loop_over_a_part_of_the_item_joins_the_items_finding(run_cli, tmp_path):
+    """``for severity in ref.severities`` inside ``for ref in refs`` (new10 audit,
+    vulnerablecode): a few per reference, so the nest is one problem, reported at the
+    loop whose items multiply it, with every call listed."""
+    write(tmp_path, {"views.py": CHILD_LOOP.format(outer="ref in refs", inner="ref.severities")})
+    document = lint_json(run_cli, tmp_path)
+    assert found(document) == [("TL102", 8)]
+    finding = document["diagnostics"][0]
+    assert finding["message"].startswith("1 write and 1 query per item of `refs`")
+    assert [(r["code"], r["line"]) for r in finding["related"]] == [("TL102", 9), ("TL101", 11)]
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "expected"),
+    [
+        # another collection: a loop of its own
+        ("ref in refs", "request.GET.getlist('s')", [("TL102", 9), ("TL101", 11)]),
+        # a whole query per item: the inner loop is a finding of its own (its query runs
+        # once per ref, beside the write: the group at the enclosing loop)
+        (
+            "ref in refs",
+            "conn.execute('SELECT id FROM s').fetchall()",
+            [("TL102", 8), ("TL101", 11)],
+        ),
+        # the enclosing loop is constant: folding would hold back what the inner one shows
+        ("ref in KINDS", "ref.severities", [("TL101", 11)]),
+    ],
+    ids=["another-collection", "a-whole-query", "a-constant-enclosing-loop"],
+)
+def test_a_loop_over_anything_else_stays_its_own_finding(run_cli, tmp_path, outer, inner, expected):
+    write(tmp_path, {"views.py": CHILD_LOOP.format(outer=outer, inner=inner)})
+    assert found(lint_json(run_cli, tmp_path)) == expected
+
+
 def test_noqa_on_the_loop_line_suppresses_the_group(run_cli, tmp_path):
     write(tmp_path, {"views.py": LOOP.format(loop_noqa="  # noqa", call_noqa="")})
     assert found(lint_json(run_cli, tmp_path)) == []
