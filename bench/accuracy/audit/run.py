@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=os.path.join(HERE, "reports"), help="report folder")
     parser.add_argument("--app", action="append", help="only this PyPI name (repeatable)")
     parser.add_argument("--show-all", action="store_true", help="pass --show-all on")
+    parser.add_argument("--jobs", help="pass --jobs N on (a shared machine: --jobs 1)")
     parser.add_argument("--counts", help="also write the table as Markdown to this file")
     options = parser.parse_args(argv)
     os.makedirs(options.out, exist_ok=True)
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         tree = os.path.join(os.path.abspath(options.cache), "src", f"{app.name}-{app.version}")
         report = os.path.join(options.out, f"{app.name}.json")
         extra = ("--show-all",) if options.show_all else ()
+        if options.jobs:
+            extra += ("--jobs", options.jobs)
         document, seconds = lint(tree, app.root, report, extra)
         found = document["diagnostics"]
         inside = sum(in_tests(d["path"]) for d in found)
