@@ -14,6 +14,24 @@ import pytest
 from expectations import expected
 
 BOUNDED = {
+    "a-work-list-filled-before-an-inherited-spawning-helper": """
+        import queue
+
+        from app.base import BaseManager
+
+
+        class Manager(BaseManager):
+            def _task(self, context, nodes):
+                while not nodes.empty():
+                    self.send(context, nodes.get_nowait())
+
+            def send_sensor_data(self, context, filters):
+                nodes = queue.Queue()
+                for node in self.db.iter_nodes(filters):
+                    nodes.put_nowait(node)
+                for _ in range(min(4, nodes.qsize())):
+                    self._spawn_worker(self._task, context, nodes)
+        """,
     "a-work-list-filled-before-a-spawning-helper-starts-the-workers": """
         import queue
         import threading
@@ -286,6 +304,23 @@ BOUNDED = {
 }
 
 OPEN = {
+    "handed-to-a-helper-not-named-for-starting-work": """
+        import queue
+
+        from app.base import BaseManager
+
+
+        class Manager(BaseManager):
+            def _task(self, context, nodes):
+                while not nodes.empty():
+                    self.send(context, nodes.get_nowait())
+
+            def send_sensor_data(self, context, filters):
+                nodes = queue.Queue()  # expect: TL201
+                for node in self.db.iter_nodes(filters):
+                    nodes.put_nowait(node)
+                self._relay(self._task, context, nodes)
+        """,
     "workers-spawned-before-the-fill": """
         import queue
         import threading

@@ -2,7 +2,8 @@
 the misreads and harmless ones gone, and does the tool's input size and path agree with
 the auditor's?
 
-``python bench/accuracy/audit/compare.py --reports DIR [--all DIR] before.tsv [second.tsv ...]``
+``python bench/accuracy/audit/compare.py --reports DIR [--all DIR] [--before DIR] before.tsv
+[second.tsv ...]``
 
 ``--reports`` holds ``<app>.json`` written by run.py with the default output (what issue 17
 judges). A classified row (``app``, ``path``, ``line``, ``rule``) is *kept* when a finding
@@ -60,22 +61,46 @@ def _index(report: str) -> dict[tuple[str, int, str], dict]:
     return index
 
 
-def look_up(rows: list[dict], folder: str | None) -> list[Found | None]:
-    """For each row, what the reports in ``folder`` say (None: no folder or no report)."""
+def _calls_of_groups(report: str) -> dict[tuple[str, int, str], list[tuple[str, int, str]]]:
+    """(path, line, family) of each grouped finding -> the (path, line, family) of its calls."""
+    with open(report, encoding="utf-8") as handle:
+        diagnostics = json.load(handle)["diagnostics"]
+    return {
+        (d["path"], d["line"], family(d["code"])): [
+            (r["path"], r["line"], family(r.get("code", d["code"]))) for r in d["related"]
+        ]
+        for d in diagnostics
+        if d.get("related")
+    }
+
+
+def look_up(rows: list[dict], folder: str | None, before: str | None = None) -> list[Found | None]:
+    """For each row, what the reports in ``folder`` say (None: no folder or no report).
+    With ``before`` (the reports the sample was drawn from), a row drawn as a grouped
+    finding at a loop is also kept when a finding now lists any of that group's calls
+    (the loop joined an enclosing loop's finding, which reports the same calls)."""
     if folder is None:
         return [None] * len(rows)
     indexes: dict[str, dict | None] = {}
+    groups: dict[str, dict] = {}
     found: list[Found | None] = []
     for row in rows:
         app = row["app"]
         if app not in indexes:
             report = os.path.join(folder, f"{app}.json")
             indexes[app] = _index(report) if os.path.exists(report) else None
+            drawn = os.path.join(before, f"{app}.json") if before else ""
+            groups[app] = _calls_of_groups(drawn) if drawn and os.path.exists(drawn) else {}
         index = indexes[app]
         if index is None:
             found.append(None)
             continue
-        diagnostic = index.get((row["path"], int(row["line"]), family(row["rule"])))
+        key = (row["path"], int(row["line"]), family(row["rule"]))
+        diagnostic = index.get(key)
+        if diagnostic is None:
+            diagnostic = next(
+                (index[call] for call in groups[app].get(key, ()) if call in index), None
+            )
         if diagnostic is None:
             found.append(Found(kept=False, input_size="", path_kind=""))
         else:
@@ -112,13 +137,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("tsv", nargs="+", help="classified samples (before.tsv, second.tsv)")
     parser.add_argument("--reports", required=True, help="default-output reports (run.py)")
     parser.add_argument("--all", help="reports made with --show-all, for the agreement")
+    parser.add_argument(
+        "--before", help="the reports the sample was drawn from (a group's calls count for it)"
+    )
     options = parser.parse_args(argv)
     rows: list[dict] = []
     for file in options.tsv:
         with open(file, encoding="utf-8", newline="") as handle:
             rows += [r for r in csv.DictReader(handle, delimiter="\t") if r["class"].strip()]
-    shown = look_up(rows, options.reports)
-    every = look_up(rows, options.all) if options.all else shown
+    shown = look_up(rows, options.reports, options.before)
+    every = look_up(rows, options.all, options.before) if options.all else shown
     print("| auditor's class | rows | still in the default output |\n|---|--:|--:|")
     for name in ("real", "misread", "harmless"):
         picked = [found for row, found in zip(rows, shown, strict=True) if row["class"] == name]

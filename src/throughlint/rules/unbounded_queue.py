@@ -38,7 +38,8 @@ once (a `Thread` subclass's `run`) or handed to a fixed number of threads, and n
 loop of the creating function feeding consumers already running; or it fills a local
 queue before any thread or job starts and before the queue is handed to any call, the
 workers only taking from it (also through a helper of the file that runs a function on
-the arguments after it, as `submit` does: `self._spawn_worker(self._task, nodes)`).
+the arguments after it, as `submit` does, `self._spawn_worker(self._task, nodes)`, or
+one defined elsewhere and named for starting work).
 
 The default output reports a queue only with evidence of unbounded production, named in
 the message: a put in an open-ended loop (`while`, `async for`), per item of a query, a

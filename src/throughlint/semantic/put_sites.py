@@ -55,6 +55,8 @@ _THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process"})
 # calls after which a consumer may be running
 _CONSUMERS_START = _STARTERS | {"start", "create_task", "ensure_future", "gather", "map"}
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+# the words of a helper's name that say it starts the function handed to it
+_SPAWN_WORDS = frozenset({"spawn", "submit", "start", "thread", "threads", "worker", "workers"})
 _DEPTH = 4
 
 
@@ -174,9 +176,13 @@ class _Producers:
     def _spawner(self, func: ast.expr) -> bool:
         """A helper of this file that runs a function on the arguments after it, as
         ``submit`` does (``def _spawn_worker(self, func, *args)``), and puts into
-        nothing itself."""
+        nothing itself; or one this file does not define (a base class's, another
+        module's) named for starting work (``self._spawn_worker``, ``run_in_thread``)."""
         definition = self._own_function(func)
-        if definition is None or definition.args.vararg is None:
+        if definition is None:
+            words = set((call_tail(func) or "").lower().split("_"))
+            return bool(words & _SPAWN_WORDS)
+        if definition.args.vararg is None:
             return False
         plain = [*definition.args.posonlyargs, *definition.args.args]
         if isinstance(func, ast.Attribute) and not _static(definition):
