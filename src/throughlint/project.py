@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from throughlint.cache import ResultCache, cache_name, cache_state, content_hash, entry_digest
+from throughlint.collection import fewer_collections, file_linted
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
 from throughlint.index_memo import IndexMemo
@@ -668,7 +669,9 @@ class Project:
         modules = self.project_modules(list(buffers))
         found: dict[str, list[Diagnostic]] = {}
         own: dict[str, dict] = {}
-        with deep_recursion():
+        # collected after each buffer, not in the middle of one: a language server keeps
+        # every file's facts, and a full collection over them mid-walk is a 100 ms stall
+        with deep_recursion(), fewer_collections():
             for path, text in buffers.items():
                 data = text if isinstance(text, bytes) else text.encode(encoding)
                 known = checked.get(path)
@@ -686,6 +689,7 @@ class Project:
                     facts = facts_out[0] if facts_out else None
                     known = BufferCheck(data, modules, diagnostics, facts)
                     checked[path] = known
+                    file_linted()
                 found[path] = list(known.diagnostics)
                 if known.facts is not None:
                     own[path] = known.facts

@@ -62,3 +62,35 @@ def test_a_disabled_collector_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_buffer_lint_collects_once_after_the_buffer(tmp_path):
+    """The language server's and the pytest items' path: no collection in the middle of
+    the walk (a full one over a big project's facts is a stall), one of the young and
+    middle generations after it, and the collector given back as it was."""
+    from throughlint.project import Project
+
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    helpers = "".join(f"def f{i}(rows):\n    return [g(r) for r in rows]\n\n" for i in range(300))
+    text = "import queue\nq = queue.Queue()\n" + helpers
+    (tmp_path / "jobs.py").write_text(text)
+    project = Project(Settings(project_root=str(tmp_path)), str(tmp_path))
+    generations: list[int] = []
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(50, 7, 9)  # a young collection every 50 allocations, if left on
+        gc.callbacks.append(watch)
+        result = project.lint_buffer(str(tmp_path / "jobs.py"), text)
+        gc.callbacks.remove(watch)
+        assert gc.isenabled() and gc.get_threshold() == (50, 7, 9)
+    finally:
+        gc.set_threshold(*before)
+    assert [d.code for d in result] == ["TL201"]
+    # the one collection past the young generation is the one after the buffer (the walk
+    # allocates thousands of objects: at a threshold of 50 it would collect dozens of times)
+    assert generations.count(1) == 1 and 2 not in generations and len(generations) <= 3
