@@ -80,6 +80,7 @@ from throughlint.semantic.concurrency import (
 from throughlint.semantic.eager_loads import returned_loads
 from throughlint.semantic.expressions import (
     call_argument,
+    keyword_value,
     literal_int,
     names_read,
     unparse_short,
@@ -2152,7 +2153,12 @@ def record_declarative_base(checker: Checker, node: ast.AST) -> None:
         return
     value = model.resolve(node.value)
     if value in DECLARATIVE_FACTORIES:
-        checker.index_facts.classes[f"{model.module}.{target.id}"] = {"b": [value], "r": {}}  # type: ignore[union-attr]
+        bases = [value]
+        mixin = keyword_value(node.value, "cls") if isinstance(node.value, ast.Call) else None
+        mixin_name = model.resolve(mixin) if mixin is not None else None
+        if mixin_name is not None:  # ``declarative_base(cls=FidesBase)``: its methods first
+            bases.insert(0, mixin_name)
+        checker.index_facts.classes[f"{model.module}.{target.id}"] = {"b": bases, "r": {}}  # type: ignore[union-attr]
 
 
 @COLLECTOR.on(ast.Assign, ast.AnnAssign, ast.Return)
