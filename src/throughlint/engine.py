@@ -24,7 +24,7 @@ from throughlint.checker import (
     build_dispatch,
     pending_diagnostic,
 )
-from throughlint.collection import collect_by_file, file_linted
+from throughlint.collection import collect_by_file, file_linted, file_starting
 from throughlint.diagnostics import Diagnostic, Severity, Span
 from throughlint.index import COLLECTOR, FileFacts, ProjectIndex
 from throughlint.index.project import Reuse
@@ -336,6 +336,7 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
             results.append((path, None, [error.to_tuple()], None))
             continue
         facts: list = []
+        file_starting()
         diagnostics = check_bytes(
             data,
             path,

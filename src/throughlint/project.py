@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from throughlint.cache import ResultCache, cache_name, cache_state, content_hash, entry_digest
-from throughlint.collection import fewer_collections, file_linted
+from throughlint.collection import fewer_collections, file_linted, file_starting
 from throughlint.diagnostics import Diagnostic
 from throughlint.discovery import discover
 from throughlint.index_memo import IndexMemo
@@ -677,6 +677,7 @@ class Project:
                 known = checked.get(path)
                 if known is None or known.data != data or known.modules != modules:
                     facts_out: list = []
+                    file_starting()
                     diagnostics = check_bytes(
                         data,
                         path,

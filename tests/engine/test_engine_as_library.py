@@ -47,8 +47,22 @@ def test_the_collector_is_restored(tmp_path, capsys):
     finally:
         gc.set_threshold(*before)
     assert code == 1 and capsys.readouterr().out.count("TL201 [unbounded-queue]") == 2
-    # one collection of the young and middle generations per file, none by itself
-    assert generations == [1, 1]
+    # one collection of the young generation per file (what is older is frozen before
+    # each file), none by itself; nothing left frozen
+    assert generations == [0, 0] and gc.get_freeze_count() == 0
+
+
+def test_objects_a_caller_froze_stay_frozen(tmp_path, capsys):
+    (tmp_path / "jobs.py").write_text("import queue\nq = queue.Queue()\n")
+    kept = [object() for _ in range(3)]
+    gc.freeze()
+    try:
+        assert gc.get_freeze_count() > 0
+        main([str(tmp_path / "jobs.py"), "--no-cache", "--isolated", "--jobs", "1"])
+        assert gc.get_freeze_count() > 0 and kept  # the run's unfreeze would empty it
+    finally:
+        gc.unfreeze()
+    assert "TL201" in capsys.readouterr().out
 
 
 def test_a_disabled_collector_stays_off():
@@ -66,8 +80,8 @@ def test_a_disabled_collector_stays_off():
 
 def test_a_buffer_lint_collects_once_after_the_buffer(tmp_path):
     """The language server's and the pytest items' path: no collection in the middle of
-    the walk (a full one over a big project's facts is a stall), one of the young and
-    middle generations after it, and the collector given back as it was."""
+    the walk (a full one over a big project's facts is a stall), one of the young
+    generation after it, and the collector given back as it was."""
     from throughlint.project import Project
 
     (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
@@ -91,6 +105,7 @@ def test_a_buffer_lint_collects_once_after_the_buffer(tmp_path):
     finally:
         gc.set_threshold(*before)
     assert [d.code for d in result] == ["TL201"]
-    # the one collection past the young generation is the one after the buffer (the walk
-    # allocates thousands of objects: at a threshold of 50 it would collect dozens of times)
-    assert generations.count(1) == 1 and 2 not in generations and len(generations) <= 3
+    # one young collection after the buffer, and none in its walk (thousands of objects:
+    # at a threshold of 50 it would collect dozens of times); nothing left frozen
+    assert 1 <= len(generations) <= 3 and set(generations) == {0}
+    assert gc.get_freeze_count() == 0
