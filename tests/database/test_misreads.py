@@ -1251,3 +1251,70 @@ def test_a_module_objects_is_not_a_manager(run_cli, tmp_path, source):
     module's, not a model class's manager; near misses: a model reached through a module,
     and a module name rebound to a model."""
     _check(run_cli, tmp_path, {"app/models.py": MODELS, "app/jobs.py": source})
+
+
+# --- a mapping's get on an attribute named like a relation (ten-app audit, mayan: the
+# form's ``fields`` dict read per error; a model of the project has a ``fields`` relation)
+
+FIELD_MODELS = """
+    from django.db import models
+
+
+    class Sheet(models.Model):
+        name = models.CharField(max_length=10)
+
+
+    class Field(models.Model):
+        sheet = models.ForeignKey(Sheet, related_name="fields", on_delete=models.CASCADE)
+        label = models.CharField(max_length=10)
+"""
+
+MAPPING_GETS = {
+    "a-forms-field-by-name": """
+        def errors(forms):
+            found = []
+            for form in forms.values():
+                for name, messages in form.errors.items():
+                    field = form.fields.get(name)
+                    found.append(getattr(field, "label", None))
+            return found
+        """,
+    "with-a-default": """
+        def labels(forms, names):
+            return [form.fields.get(name, None) for form in forms for name in names]
+        """,
+    "a-lookup-by-keyword-still-a-query": """
+        from app.models import Sheet
+
+        def labels(names):
+            return [
+                sheet.fields.get(label=name)  # expect: TL101
+                for sheet in Sheet.objects.all()
+                for name in names
+            ]
+        """,
+    "a-q-object-still-a-query": """
+        from django.db.models import Q
+
+        from app.models import Sheet
+
+        def labels(names):
+            return [
+                sheet.fields.get(Q(label=name))  # expect: TL101
+                for sheet in Sheet.objects.all()
+                for name in names
+            ]
+        """,
+}
+
+
+@pytest.mark.parametrize("source", MAPPING_GETS.values(), ids=MAPPING_GETS.keys())
+def test_a_mapping_get_is_not_a_related_managers_get(run_cli, tmp_path, source):
+    """``get(key)`` with positional arguments that cannot be ``Q`` objects is a mapping's
+    get, whatever the attribute is called; near misses: lookups by keyword and ``Q``."""
+    _check(
+        run_cli,
+        tmp_path,
+        {"app/models.py": FIELD_MODELS, "app/forms.py": source},
+        "--show-all",
+    )

@@ -61,6 +61,8 @@ def manager_call(
         writes = False
     else:
         return None
+    if method == "get" and _mapping_get(call):
+        return None  # ``form.fields.get(name)``: a mapping's; a manager's takes lookups
     current: ast.expr = func.value
     while (
         isinstance(current, ast.Call)
@@ -79,6 +81,20 @@ def manager_call(
     from throughlint.semantic.expressions import unparse_short
 
     return ManagerCall(current.attr, method, writes, owner, unparse_short(receiver, 30))
+
+
+def _mapping_get(call: ast.Call) -> bool:
+    """``get(key)`` or ``get(key, default)``: positional arguments that cannot be ``Q``
+    objects (a call, ``Q(a) | Q(b)``, ``~Q(...)``) and no keywords. A related manager's
+    ``get`` takes field lookups as keywords, or ``Q`` objects."""
+    return (
+        bool(call.args)
+        and not call.keywords
+        and not any(
+            isinstance(argument, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Starred))
+            for argument in call.args
+        )
+    )
 
 
 def _owner(model: SemanticModel, receiver: ast.expr, attr: str) -> str | None:
