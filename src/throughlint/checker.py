@@ -282,7 +282,7 @@ class Checker:
         of its input and where the code runs (``Placement``); for diagnostics and the
         project index's pending findings alike."""
         model = self.semantic
-        loop = self._placement_loop()
+        loop, unfolded = self._placement_loops()
         last = self._placed
         if self._same_position(last) and last[3] == loop_input and last[5] is loop:
             return last[4]  # its parameters, if any, were recorded with the first answer
@@ -299,23 +299,26 @@ class Checker:
                     self.index_facts.loop_call(header, loop_callee(model, loop))
             subject = describe_subject(loop)
             line = self.source.line(header[0])
-            placed = (header, subject, line, size, kind, self.table_walk(kind, loop))
+            # the loops around the innermost one: a nest folded into a loop over a whole
+            # table is such a walk too
+            placed = (header, subject, line, size, kind, self.table_walk(kind, unfolded))
         self._placed = (model.frame, model.scope, model.generation, loop_input, placed, loop)
         return placed
 
-    def _placement_loop(self) -> Loop | None:
-        """The innermost loop (``while`` included) that the node being visited runs in
-        once per pass: a retry loop around it (``while True: try: create(); break``) or a
-        block that leaves the loop is skipped, so a grouped finding names the loop whose
-        items multiply the calls, as the rules' own messages do."""
+    def _placement_loops(self) -> tuple[Loop | None, Loop | None]:
+        """The loop a finding here is placed at, and the innermost loop it runs in once
+        per pass (``while`` included) before a nest is folded into an enclosing loop
+        (``_parent_loop``): a retry loop around the node (``while True: try: create();
+        break``) or a block that leaves the loop is skipped, so a grouped finding names
+        the loop whose items multiply the calls, as the rules' own messages do."""
         model = self.semantic
         loops = model.frame.loops
         for at in range(len(loops) - 1, -1, -1):
             loop = loops[at]
             if loop.small or once_per_run(model, loop):
                 continue
-            return self._parent_loop(loop, at)
-        return None
+            return self._parent_loop(loop, at), loop
+        return None, None
 
     def _parent_loop(self, loop: Loop, at: int) -> Loop:
         """``loop`` itself, or, when it walks a part of an enclosing loop's item (``for

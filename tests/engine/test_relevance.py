@@ -207,6 +207,26 @@ def test_a_loop_over_anything_else_stays_its_own_finding(run_cli, tmp_path, oute
     assert found(lint_json(run_cli, tmp_path)) == expected
 
 
+def test_a_nest_folded_into_a_whole_table_walk_in_a_migration_is_shown(run_cli, tmp_path):
+    """The inner loop over each row's values joins the loop over the table (``fresh``
+    audit, mailman's header-match migration): the nest walks the whole table, so it is
+    shown though a migration is cold."""
+    migration = """\
+    import sqlalchemy as sa
+    from alembic import op
+
+
+    def upgrade():
+        connection = op.get_bind()
+        table = sa.sql.table("mailinglist", sa.sql.column("id", sa.Integer))
+        for mlist_id, old_matches in connection.execute(table.select()):
+            for old_match in old_matches:
+                connection.execute(table.insert().values(id=old_match))
+    """
+    write(tmp_path, {"app/migrations/0001_matches.py": migration})
+    assert found(lint_json(run_cli, tmp_path)) == [("TL102", 10)]
+
+
 def test_noqa_on_the_loop_line_suppresses_the_group(run_cli, tmp_path):
     write(tmp_path, {"views.py": LOOP.format(loop_noqa="  # noqa", call_noqa="")})
     assert found(lint_json(run_cli, tmp_path)) == []
