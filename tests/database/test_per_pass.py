@@ -65,6 +65,39 @@ CASES = {
                     conn.execute("INSERT INTO t VALUES (?)", (group,))  # expect: TL102
                     break
         """,
+    "an-inner-loops-exit-runs-per-item-of-the-outer-loop": """
+        import sqlite3
+
+        def store(conn: sqlite3.Connection, groups, wanted):
+            for group in groups:
+                for member in group.members:
+                    if member in wanted:
+                        conn.execute("INSERT INTO t VALUES (?)", (member,))  # expect: TL102
+                        break
+        """,
+    "a-break-in-an-inner-loops-else-leaves-the-loop-around-it": """
+        import sqlite3
+
+        def store(conn: sqlite3.Connection, updates, wanted):
+            for update in updates:
+                for build in update.builds:
+                    for tag in build.tags:
+                        if tag in wanted:
+                            break
+                    else:
+                        conn.execute("DELETE FROM b WHERE id = ?", (build,))  # expect: TL102
+                        break
+        """,
+    "a-return-leaves-every-loop": """
+        import sqlite3
+
+        def store(conn: sqlite3.Connection, groups, wanted):
+            for group in groups:
+                for member in group.members:
+                    if member in wanted:
+                        conn.execute("INSERT INTO t VALUES (?)", (member,))
+                        return
+        """,
     "commit-under-len-greater-than-one": """
         import sqlite3
 
@@ -284,3 +317,15 @@ SET_BASED = {
 @pytest.mark.parametrize("source", SET_BASED.values(), ids=SET_BASED.keys())
 def test_set_based_sql(source):
     _check(source)
+
+
+def test_the_finding_names_the_loop_whose_items_multiply_the_call():
+    """A call in a block that leaves the inner loop runs once per item of the loop around
+    it: the message names that loop (a ``break`` in an inner loop's ``else:`` leaves the
+    loop around the inner one)."""
+    text = textwrap.dedent(CASES["a-break-in-an-inner-loops-else-leaves-the-loop-around-it"])
+    (found,) = lint_text(text, "module.py", rules=RULES)
+    assert "the loop over `updates`" in found.message, found.message
+    text = textwrap.dedent(CASES["an-inner-loops-exit-runs-per-item-of-the-outer-loop"])
+    (found,) = lint_text(text, "module.py", rules=RULES)
+    assert "the loop over `groups`" in found.message, found.message

@@ -626,7 +626,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         walk = checker.table_walk(checker.path_kind())
         if walk:
             facts.table_calls[name] = walk
-    loop = model.hot_loop()
+    loop = per_pass.per_item_loop(model)
     if loop is not None and not is_batch_loop(loop) and not per_pass.runs_once(model, loop):
         shape = not_per_item(model, loop)  # a retry or a poll: TL401 skips it
         if shape is None and _in_fallback(model):
@@ -706,7 +706,7 @@ def record_item_access(checker: Checker, node: ast.Subscript) -> None:
         facts.varying.setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
-    loop = model.hot_loop()
+    loop = per_pass.per_item_loop(model)
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     shape = not_per_item(model, loop)
@@ -1536,7 +1536,7 @@ def _imported_statement(checker: Checker, node: ast.Call) -> None:
     model = checker.semantic
     if not node.args or not isinstance(node.args[0], (ast.Name, ast.Attribute, ast.Call)):
         return  # ``EVENT_INSERT``, ``queries.EVENT_INSERT``, ``build_upsert(...)``
-    loop = model.hot_loop()
+    loop = per_pass.per_item_loop(model)
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     found = classify_call(model, node, checker.settings)
@@ -1638,7 +1638,7 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
     if method.startswith("_") or method in _COMMON_METHODS:
         return
     model = checker.semantic
-    loop = model.hot_loop()
+    loop = per_pass.per_item_loop(model)
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     origin = receiver_origin(model, node.func.value)  # type: ignore[attr-defined]
@@ -1723,7 +1723,7 @@ def _related_manager(checker: Checker, node: ast.Call, *, evaluated: bool) -> No
     left to the ``relation`` findings, which know what the query loads; a write is not
     theirs (no prefetch saves it)."""
     model = checker.semantic
-    loop = model.hot_loop()
+    loop = per_pass.per_item_loop(model)
     if loop is None or is_batch_loop(loop) or per_pass.runs_once(model, loop):
         return
     found = manager_call(model, node, evaluated=evaluated)

@@ -97,7 +97,7 @@ from throughlint.rules.through_helpers import helper_call, model_method_call, ty
 from throughlint.semantic.batching import is_batch_test
 from throughlint.semantic.expressions import source_text, walk_same_function
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
-from throughlint.semantic.per_pass import runs_once
+from throughlint.semantic.per_pass import per_item_loop, runs_once
 
 RULE = Rule(
     code="TL103",
@@ -222,7 +222,7 @@ _ATOMIC = frozenset({"django.db.transaction.atomic()", "django.db.transaction.at
 @RULE.on(ast.Call)
 def check_call(checker, node: ast.Call) -> None:
     model = checker.semantic
-    loop = model.hot_loop()
+    loop = per_item_loop(model)
     if loop is None:
         return
     found = classify_call(model, node, checker.settings)
@@ -237,7 +237,7 @@ def check_call(checker, node: ast.Call) -> None:
 @RULE.on(ast.With, ast.AsyncWith)
 def check_with(checker, node: ast.AST) -> None:
     model = checker.semantic
-    loop = model.hot_loop()
+    loop = per_item_loop(model)
     if loop is None:
         return
     for item in node.items:  # type: ignore[attr-defined]

@@ -61,7 +61,9 @@ lookups hit a cache, or in a one-off maintenance script.
 Not reported: `obj.fk_id` (a column, not a query), a `while` loop fetching one page
 per pass (pagination is 1 query per page, not per item), loops over small literals and
 over constants bound outside the function (a module tuple, an enum, `.items()` of a
-module dict literal), retry loops, a query on an exit path (`except ...: return`), and
+module dict literal), retry loops, a query on an exit path (`except ...: return`; one
+that ends in `break` leaves only its own loop, so it runs once per item of the loop
+around it, and is reported there), and
 a query per group the loop yields (`for kind, ids in by_kind.items():
 X.objects.filter(pk__in=ids)`).
 Related managers other than `objects` (`ticket.followup_set.get(...)`) count when the
@@ -166,7 +168,7 @@ from throughlint.rules.through_helpers import (
 )
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
-from throughlint.semantic.per_pass import runs_once
+from throughlint.semantic.per_pass import per_item_loop, runs_once
 from throughlint.semantic.related_managers import MANAGER_WRITES
 
 if TYPE_CHECKING:
@@ -395,7 +397,7 @@ def check_call(checker, node: ast.Call) -> None:
     model = checker.semantic
     if not model.frame.loops:
         return
-    loop = model.hot_loop()
+    loop = per_item_loop(model)
     if loop is None:
         return
     found = classify_call(model, node, checker.settings)

@@ -148,7 +148,7 @@ from throughlint.rules.through_helpers import (
 from throughlint.semantic.expressions import source_text, walk_nodes
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
-from throughlint.semantic.per_pass import not_per_item, runs_once
+from throughlint.semantic.per_pass import not_per_item, per_item_loop, runs_once
 
 RULE = Rule(
     code="TL102",
@@ -298,7 +298,7 @@ def restock(ids_by_shelf):
 @RULE.on(ast.Call)
 def check(checker, node: ast.Call) -> None:
     model = checker.semantic
-    loop = model.hot_loop()
+    loop = per_item_loop(model)
     if loop is None:
         return
     found = classify_call(model, node, checker.settings)

@@ -51,6 +51,22 @@ def runs_once(model: SemanticModel, loop: Loop) -> bool:
     return other[loop.node] or once_per_run(model, loop)
 
 
+def per_item_loop(model: SemanticModel, include_while: bool = False) -> Loop | None:
+    """The innermost loop the node being visited runs in once per item: as
+    ``SemanticModel.hot_loop``, but a loop the node runs in at most once per run (a block
+    that ends in ``break``, a retry) stands aside for the loop around it, whose passes
+    still multiply the node (``for ref in refs: for tag in ref.tags: if ...: save();
+    break`` saves once per ref). None when no loop multiplies it (a ``return``, a memo or
+    a batch guard holds for the outer loops too)."""
+    for loop in reversed(model.frame.loops):
+        if loop.small or (loop.is_while and loop.iter is None and not include_while):
+            continue
+        if once_per_run(model, loop):
+            continue
+        return loop
+    return None
+
+
 def once_per_run(model: SemanticModel, loop: Loop) -> bool:
     """The node being visited runs at most once per run of ``loop``, whatever its items:
     a retry loop, or a path through an exit block, a batch guard or a memo. Narrower than
@@ -205,8 +221,14 @@ def _once_step(
         inner_loop, found = value
         if found:
             return value
-        if top is not None and parent is not top and isinstance(parent, _LOOPS):
-            inner_loop = True  # a ``break`` below here leaves only the inner loop
+        if (
+            top is not None
+            and parent is not top
+            and isinstance(parent, _LOOPS)
+            and not any(child is part for part in parent.orelse)
+        ):
+            inner_loop = True  # a ``break`` below here leaves only the inner loop (one in
+            # its ``else:`` block leaves the loop around it)
         if top is not None:
             blocks = _blocks(parent)
             if isinstance(parent, _TRIES) and (handler := _handler_of(parent, child)):
