@@ -20,6 +20,7 @@ says why, in words the user sees.
 from __future__ import annotations
 
 import ast
+import builtins
 import enum
 import re
 import threading
@@ -613,7 +614,16 @@ def sql_fact(sql: str | None) -> Verdict:
             f"the statement starts with {keyword or 'no keyword'}: `executemany` takes only "
             "INSERT / UPDATE / DELETE / REPLACE"
         )
+    if _RETURNING.search(sql):
+        return decline(
+            "the statement returns rows (`RETURNING`): `execute` leaves them to be read, "
+            "`executemany` discards them (sqlite3 then lets a commit through that the loop's "
+            "unread statement blocked)"
+        )
     return SAFE
+
+
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
 
 _MULTI_ROW_INSERT_DRIVERS = frozenset({"pymysql", "MySQLdb", "mysql"})
@@ -670,6 +680,76 @@ def failure_fact(
             "or MySQL a failing row discards the rows before it, which the loop had committed"
         )
     return unsafe(f"cannot tell how {driver or 'this driver'}'s `executemany` fails part-way")
+
+
+def no_parameters_fact(
+    params: ast.expr, function: ast.AST | None, loop: ast.For, driver: str
+) -> Verdict:
+    """``execute(sql, None)`` on Django's connection means "no parameters"; its
+    ``executemany`` hands each ``None`` to the driver as a row of parameters, which sqlite3
+    rejects. Safe when every row is a tuple, list or dict display (written in the loop,
+    or the loop's items as written)."""
+    if driver != "django":
+        return SAFE
+    shape = _last_assigned(loop, params) if isinstance(params, ast.Name) else params
+    if isinstance(shape, ast.Constant) and shape.value is None:
+        return decline("`None` parameters mean none to `execute`, a bad row to `executemany`")
+    if isinstance(shape, _DISPLAYS):
+        return SAFE
+    items = known_items(function, loop)
+    if isinstance(shape, ast.Name) and items:
+        values = [_bound_value(loop.target, item, shape.id) for item in items]
+        if all(isinstance(value, _DISPLAYS) for value in values):
+            return SAFE
+    return unsafe(
+        "a row may be `None`, which Django's `execute` takes for no parameters and its "
+        "`executemany` rejects"
+    )
+
+
+_DISPLAYS = (ast.Tuple, ast.List, ast.Dict)
+
+
+def bound_names_fact(parts: Iterable[ast.expr], function: ast.AST | None) -> Verdict:
+    """Does every name the parameters read hold, at each item, what the loop's pass gives
+    it? The comprehension reads them all before the first write; a global or a name of
+    an enclosing function may be rebound by the writes themselves (a trigger, a SQL
+    function registered with ``create_function``, a callback)."""
+    if function is None:
+        return SAFE
+    local = _function_locals(function)
+    for node in (node for part in parts for node in ast.walk(part)):
+        if isinstance(node, ast.Name) and node.id not in local and node.id not in _BUILTIN_NAMES:
+            return unsafe(
+                f"`{node.id}` is not a local of the function: the writes may rebind it "
+                "between items, and the comprehension reads it for every row first"
+            )
+    return SAFE
+
+
+def _function_locals(function: ast.AST) -> frozenset[str]:
+    """The names ``function`` binds (parameters, assignments, loop and ``with`` targets,
+    imports, definitions), less those it declares ``global`` or ``nonlocal``: from the
+    function's one index (``_Index``), not a walk per loop."""
+    stores = _index(function).stores
+    declared = {
+        name
+        for name, nodes in stores.items()
+        if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in nodes)
+    }
+    return frozenset((set(stores) | set(_parameter_names(function))) - declared)
+
+
+def _parameter_names(function: ast.AST) -> list[str]:
+    arguments = getattr(function, "args", None)
+    if not isinstance(arguments, ast.arguments):
+        return []
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None]
+    return [argument.arg for argument in every]
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def row_shape_fact(

@@ -185,6 +185,8 @@ def _executemany_facts(
                 model.function, loop_node, receiver, driver, sql, _in_transaction(model)
             ),
             facts.row_shape_fact(call.args[1], model.function, loop_node, driver, sql),
+            facts.no_parameters_fact(call.args[1], model.function, loop_node, driver),
+            facts.bound_names_fact([*built, call.args[1]], model.function),
         ]
     )
 

@@ -86,7 +86,13 @@ never switches (`set_autocommit`) and hands to no call before the loop ends, or 
 a cursor or connection class given to `cursor()` / `connect(factory=...)`, which may
 override `execute`; on Django's connection, SQL with `%(name)s` parameters is unsafe
 unless every row is a tuple or list display or a dict display with the same string keys:
-its sqlite backend takes the parameter names from the first row only). A connection
+its sqlite backend takes the parameter names from the first row only, and rows that
+are not tuple, list or dict displays are unsafe there, as a `None` row means "no
+parameters" to `execute` and is rejected by `executemany`). A statement with `RETURNING`
+is declined (`execute` leaves its row to be read, which keeps the statement in progress;
+`executemany` discards it). Parameters that read a name the function does not bind (a
+global, a name of an enclosing function) are unsafe: the writes may rebind it between
+items, while the comprehension reads it for every row first. A connection
 parameter is
 trusted by its annotation only when the function never rebinds it, and `list(...)` only
 when `list` is the builtin. Over no items the loop sends nothing, while
