@@ -143,3 +143,206 @@ def test_executemany_reading_only_locals_keeps_the_fix(tmp_path):
     result = differential(tmp_path, _program(GLOBAL_PARAMETER.format(second="name, name")))
     assert "executemany(" in result.after, result.lint_output
     _same(result, "[('a', 'a'), ('b', 'b'), ('c', 'c')]")
+
+
+# --- TL101's eager load: what the loop body does to rows the load would read early ---
+
+SQLALCHEMY = """\
+    from sqlalchemy import ForeignKey, create_engine, select
+    from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class User(Base):
+        __tablename__ = "users"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str]
+        addresses: Mapped[list["Address"]] = relationship()
+
+
+    class Address(Base):
+        __tablename__ = "addresses"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        email: Mapped[str]
+        user_id: Mapped["int | None"] = mapped_column(ForeignKey("users.id"))
+        owner: Mapped["User | None"] = relationship(overlaps="addresses")
+
+
+    def report(session, archive, stale):
+        seen = []
+        for user in session.scalars(select(User).where(User.name != "archive").order_by(User.id)):
+            print(user.name, sorted(a.email for a in user.addresses))
+            if user.name == "ann":
+                {change}
+
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add_all([
+            User(name="ann", addresses=[Address(email="a@x")]),
+            User(name="bob", addresses=[Address(email="stale@x")]),
+            User(name="archive"),
+        ])
+        session.commit()
+    with Session(engine) as session:
+        archive = session.scalars(select(User).where(User.name == "archive")).one()
+        stale = session.scalars(select(Address).where(Address.email == "stale@x")).one()
+        report(session, archive, stale)
+    """
+
+
+def test_eager_load_beside_a_change_to_another_objects_collection_keeps_the_loop(tmp_path):
+    """``archive.addresses.append(stale)`` is a pending change to a mapped collection:
+    the next lazy load flushes it first (bob's address moves to the archive), a load up
+    front does not see it."""
+    body = SQLALCHEMY.format(change="archive.addresses.append(stale)")
+    result = differential(tmp_path, _program(body))
+    assert not result.changed, result.after
+    _same(result, "ann ['a@x']\nbob []")
+
+
+def test_eager_load_beside_a_deleted_relation_keeps_the_loop(tmp_path):
+    """``del stale.owner`` changes a mapped object as an assignment does."""
+    body = SQLALCHEMY.format(change="del stale.owner")
+    result = differential(tmp_path, _program(body))
+    assert not result.changed, result.after
+    _same(result, "ann ['a@x']\nbob []")
+
+
+def test_eager_load_beside_a_local_list_keeps_the_fix(tmp_path):
+    """Near miss: appending to a list of the function writes no row."""
+    body = SQLALCHEMY.format(change="seen.append(stale)")
+    result = differential(tmp_path, _program(body))
+    assert "selectinload" in result.after, result.lint_output
+    _same(result, "ann ['a@x']\nbob ['stale@x']")
+
+
+DJANGO_SHOP = {
+    "shop/__init__.py": "",
+    "shop/models.py": """\
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        app_label = "shop"
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=50)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    class Meta:
+        app_label = "shop"
+""",
+    "app.py": """\
+import django
+from django.conf import settings
+
+settings.configure(
+    INSTALLED_APPS=["shop"],
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+)
+django.setup()
+from django.db import connection
+
+from shop.models import Author, Book
+from shop import report
+
+with connection.schema_editor() as editor:
+    editor.create_model(Author)
+    editor.create_model(Book)
+ann = Author.objects.create(name="ann")
+Book.objects.create(title="one", author=ann)
+Book.objects.create(title="two", author=ann)
+report.walk()
+""",
+}
+
+WALK = """\
+from shop.models import Book
+
+
+def shout(author):
+    author.name = author.name.upper()
+    author.save()
+
+
+def walk():
+    for book in Book.objects.order_by("id"):
+        print(book.title, book.author.name)
+        {call}
+"""
+
+
+def test_eager_load_beside_a_builtin_calling_project_code_keeps_the_loop(tmp_path):
+    """``map(shout, ...)`` calls ``shout``, which saves the author the next book reads."""
+    files = {**DJANGO_SHOP, "shop/report.py": WALK.format(call="list(map(shout, [book.author]))")}
+    result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
+    assert not result.changed, result.after
+    _same(result, "one ann\ntwo ANN")
+
+
+def test_eager_load_beside_a_builtin_calling_a_builtin_keeps_the_fix(tmp_path):
+    """Near miss: ``map(str, ...)`` runs no code of the program."""
+    files = {**DJANGO_SHOP, "shop/report.py": WALK.format(call="list(map(str, [book.title]))")}
+    result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
+    assert "select_related" in result.after, result.lint_output
+    _same(result, "one ann\ntwo ann")
+
+
+# --- TL401's set_many: keys the cache checks all at once ---
+
+REDIS_CACHE = """\
+import warnings
+
+import django
+from django.conf import settings
+
+settings.configure(
+    CACHES={{"default": {{"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": {url!r}}}}}
+)
+django.setup()
+from django.core.cache import cache
+
+warnings.simplefilter("error")  # as under ``pytest -W error``
+
+
+def warm():
+    labels = [("label:home", "Home"), ({key!r}, "About"), ("label:faq", "FAQ")]
+    for key, text in labels:
+        cache.set(key, text)
+
+
+cache.clear()
+try:
+    warm()
+except Exception as error:
+    print("error:", type(error).__name__)
+print([cache.get(key) for key in ("label:home", "label:faq")])
+"""
+
+
+def test_set_many_with_a_key_the_cache_warns_about_keeps_the_loop(tmp_path, redis_url):
+    """A key with a space: Django warns (an error under ``-W error``), and the redis
+    backend's ``set_many`` checks every key before storing any, where the loop stored
+    the keys before it."""
+    files = {"app.py": REDIS_CACHE.format(url=redis_url, key="label:about us")}
+    result = differential(tmp_path, files)
+    assert not result.changed, result.after
+    _same(result, "error: CacheKeyWarning\n['Home', None]")
+
+
+def test_set_many_with_plain_literal_keys_keeps_the_fix(tmp_path, redis_url):
+    files = {"app.py": REDIS_CACHE.format(url=redis_url, key="label:about")}
+    result = differential(tmp_path, files)
+    assert "set_many(" in result.after, result.lint_output
+    _same(result, "['Home', 'FAQ']")

@@ -355,11 +355,25 @@ def distinct_keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -
             if isinstance(found, ast.Constant) and isinstance(found.value, str)
         ]
         if len(values) == len(keys) and len(set(values)) == len(values):
-            return SAFE
+            bad = next((value for value in values if not _portable_key(value)), None)
+            if bad is None:
+                return SAFE
+            return unsafe(
+                f"the key {bad!r} is one that memcached refuses and Django warns about "
+                "(a space or a control character, or over 250 characters): `set_many` "
+                "checks every key before it stores any, the loop stored the keys before it"
+            )
     return unsafe(
         f"the keys `{_show(key)}` may repeat: the loop stores a repeated key twice, "
         "`set_many` once, and a size-limited cache may then evict another entry"
     )
+
+
+def _portable_key(key: str) -> bool:
+    """A key every cache backend stores without complaint: at most 250 characters, none
+    of them a space or a control character (Django's ``validate_key`` warns about those,
+    memcached and Django's redis backend check every key of ``set_many`` first)."""
+    return len(key) <= 250 and not any(ord(char) < 33 or ord(char) == 127 for char in key)
 
 
 def values_fact(value: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.apis import UNCONSTRAINED
 from throughlint.diagnostics import Applicability, Fix
+from throughlint.effects.database import django_manager_chain
 from throughlint.fixes import (
     BULK_CREATE,
     COMMIT_AFTER_LOOP,
@@ -577,24 +578,34 @@ _SESSION_STATE: frozenset[str] = frozenset(
      "invalidate", "reset", "make_transient", "make_transient_to_detached"}
 )  # fmt: skip
 # Methods that only read, called on a loop item or what hangs off it (``author.books.count()``)
+# or on a manager or queryset (``Book.objects.filter(...)``); on anything else a ``get``
+# may be a request whose handler writes (a test client's ``client.get(url)``)
 _READS: frozenset[str] = frozenset(
     {
         "all", "count", "exists", "filter", "exclude", "first", "last", "get", "values",
         "values_list", "order_by", "select_related", "prefetch_related", "only", "defer",
         "distinct", "annotate", "aggregate", "latest", "earliest", "in_bulk", "iterator",
-        "get_absolute_url", "format", "join", "strip", "lower", "upper", "split", "items",
-        "keys", "isoformat", "strftime", "startswith", "endswith", "replace",
+        "get_absolute_url", "items", "keys",
     }
 )  # fmt: skip
+# Methods of strings and dates: they read, whatever the receiver
+_TEXT_READS: frozenset[str] = frozenset(
+    {"format", "join", "strip", "lower", "upper", "split", "isoformat", "strftime",
+     "startswith", "endswith", "replace"}
+)  # fmt: skip
+# Builtins that call a function handed to them (``map(shout, rows)``, ``sorted(key=f)``)
+_CALLING_BUILTINS: frozenset[str] = frozenset({"map", "filter", "sorted", "min", "max"})
 
 
 _BUILTINS: frozenset[str] = frozenset(dir(builtins)) - {"exec", "eval", "__import__"}
 
 
-def loop_body_effects(loop: Loop) -> str:
+def loop_body_effects(loop: Loop, model: SemanticModel | None = None) -> str:
     """What the body of the loop over the query does that eager loading could make
     stale: ``writes:<reason>`` for an ORM write, ``calls:<reason>`` for a call to code
-    that may write, "" for neither. Stored with the pending finding."""
+    that may write, "" for neither. Stored with the pending finding. ``model``: the walk's,
+    to tell a local container (``out.append``) or a manager (``Book.objects.get``) from
+    anything else."""
     node = loop.node
     if not isinstance(node, (ast.For, ast.AsyncFor)):
         return ""
@@ -607,9 +618,8 @@ def loop_body_effects(loop: Loop) -> str:
     items = set(target_names(node.target)) | {"self", "cls"}
     for statement in node.body:
         for child in ast.walk(statement):  # lambdas and nested functions too
-            if (
-                not found and isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Store)
-            ):  # on a mapped object, SQLAlchemy flushes it before a later item's lazy load
+            if not found and _changes_an_attribute(child):
+                # on a mapped object, SQLAlchemy flushes it before a later item's lazy load
                 found = (
                     f"calls:the loop body changes `{source_text(child)}`, which a lazy load "
                     "of a later item flushes first; loaded up front, it would not see it"
@@ -645,16 +655,102 @@ def loop_body_effects(loop: Loop) -> str:
                     f"calls:the loop body calls `{func.id}()`, which may write rows the "
                     "loaded ones would not see"
                 )
-            elif (
-                isinstance(func, ast.Attribute)
-                and func.attr not in _READS
-                and (facts.root_name(func.value) in items or func.attr not in _LOCAL_EFFECTS)
-            ):
+            elif isinstance(func, ast.Name) and _calls_what_it_is_given(child):
+                found = (
+                    f"calls:`{func.id}()` calls the function handed to it, which may write "
+                    "rows the loaded ones would not see"
+                )
+            elif isinstance(func, ast.Attribute) and not _harmless_method(func, items, model):
                 found = (
                     f"calls:the loop body calls `{source_text(func)}()`, which may write rows "
                     "the loaded ones would not see"
                 )
     return found
+
+
+def _changes_an_attribute(node: ast.AST) -> bool:
+    """``x.owner = ...``, ``del x.owner``, ``x.tags[0] = ...``, ``del x.items[key]``."""
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.ctx, (ast.Store, ast.Del))
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, (ast.Store, ast.Del))
+        and isinstance(node.value, ast.Attribute)
+    )
+
+
+def _calls_what_it_is_given(call: ast.Call) -> bool:
+    """A builtin that calls a function handed to it that is not a lambda (whose calls the
+    walk sees) nor another builtin: ``map(shout, rows)``, ``sorted(rows, key=rank)``."""
+    if call_tail(call.func) not in _CALLING_BUILTINS:
+        return False
+    handed = [k.value for k in call.keywords if k.arg == "key"]
+    if call_tail(call.func) in ("map", "filter") and call.args:
+        handed.append(call.args[0])
+    return any(
+        not isinstance(value, ast.Lambda)
+        and not (isinstance(value, ast.Name) and value.id in _BUILTINS)
+        and not (isinstance(value, ast.Constant) and value.value is None)
+        for value in handed
+    )
+
+
+def _harmless_method(func: ast.Attribute, items: set[str], model: SemanticModel | None) -> bool:
+    """A method call in the body that writes no row: a string's or a date's, a read of the
+    loop item or of a manager or queryset (``Book.objects.get(...)``), or a container's or
+    a logger's on a name of the function (``out.append(row)``, ``log.info(...)``), not on
+    an object's attribute (``archive.addresses.append(x)`` is a pending change to a
+    mapped collection, flushed before the next lazy load)."""
+    method = func.attr
+    if method in _TEXT_READS:
+        return True
+    root = facts.root_name(func.value)
+    if root in items:
+        return method in _READS
+    if method in _READS and _manager_chain(func.value, model):
+        return True
+    if method in _LOGGING:
+        return True
+    if method not in _LOCAL_EFFECTS and method not in _READS:
+        return False
+    return isinstance(func.value, ast.Name) and _local_container(func.value, model)
+
+
+def _manager_chain(receiver: ast.expr, model: SemanticModel | None) -> bool:
+    """``Book.objects``, ``Book.objects.filter(...)``, ``author.books``: a Django manager
+    or queryset chain, as the walk resolves it."""
+    if model is None:
+        return False
+    name = model.resolve(receiver)
+    return name is not None and django_manager_chain(name + ".x") is not None
+
+
+def _local_container(name: ast.Name, model: SemanticModel | None) -> bool:
+    """A name the function binds to a display, a comprehension or a builtin container
+    (``out = []``, ``seen = set()``, ``counts = dict(...)``), or a logger."""
+    if model is None:
+        return False
+    binding = model.lookup(name.id)
+    value = getattr(binding, "value", None)
+    if isinstance(value, _CONTAINER_DISPLAYS):
+        return True
+    if isinstance(value, ast.Call):
+        called = model.resolve(value.func) or ""
+        return called in _CONTAINER_FACTORIES or called.endswith(".getLogger")
+    return False
+
+
+_CONTAINER_DISPLAYS = (
+    ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp,
+)  # fmt: skip
+_CONTAINER_FACTORIES = frozenset(
+    {"builtins.list", "builtins.dict", "builtins.set", "collections.defaultdict",
+     "collections.OrderedDict", "collections.Counter", "collections.deque"}
+)  # fmt: skip
+# Methods of loggers and streams: they write no row, whatever the receiver
+_LOGGING: frozenset[str] = frozenset(
+    {"write", "writerow", "debug", "info", "warning", "error", "exception", "log", "print"}
+)
 
 
 # Methods of containers, files and loggers: called on anything but the loop's item, they

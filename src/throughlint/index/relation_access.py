@@ -257,5 +257,5 @@ def _body_effects(model, loop: Loop) -> str:
     """``offers.loop_body_effects``, once per loop: asked for every relation it touches."""
     memo = model.memo("TL101.body_effects")
     if loop.node not in memo:
-        memo[loop.node] = offers.loop_body_effects(loop)
+        memo[loop.node] = offers.loop_body_effects(loop, model)
     return memo[loop.node]

@@ -115,11 +115,15 @@ load after it fails or reloads, where loaded rows would not), and for a statemen
 already has a loader option other than an eager load (`raiseload("*")`, `noload(...)`,
 `Load(...)`: it decides what a lazy access does). Unsafe when the body can stop early
 (`break`, `return`, `raise`, `yield`: the related rows of items it never reaches would be
-read), calls project code that might write, a function it looks up
+read), calls project code that might write (also through a builtin handed a function,
+`map(shout, rows)`, `sorted(key=rank)`), a function it looks up
 (`ACTIONS[kind](row)`), a method of the loop's item
-(`book.author.retire()`) or of another object that is not a container, file or logger,
-or changes an attribute, `setattr()` included (SQLAlchemy flushes the change before a
-later item's lazy load). Also unsafe: a SQLAlchemy relationship through an association
+(`book.author.retire()`) or of another object that is not a string, a logger, a manager
+or queryset (`Book.objects.get(...)`), or a container the function builds (`out.append`;
+`archive.addresses.append(x)` is a pending change to a mapped collection, and
+`client.get(url)` a request whose handler may write), or changes or deletes an
+attribute, `setattr()` and `del x.owner` included (SQLAlchemy flushes the change before
+a later item's lazy load). Also unsafe: a SQLAlchemy relationship through an association
 table (`secondary=`: a pair stored twice there is loaded twice by `selectinload`, once by
 the lazy load), and `select_related` of a model that declares `Meta.base_manager_name`
 (the lazy access goes through that manager, which may hide rows the join returns), and
