@@ -346,3 +346,77 @@ def test_set_many_with_plain_literal_keys_keeps_the_fix(tmp_path, redis_url):
     result = differential(tmp_path, files)
     assert "set_many(" in result.after, result.lint_output
     _same(result, "['Home', 'FAQ']")
+
+
+CONDITIONAL = """\
+    import enum
+
+    from sqlalchemy import Enum, ForeignKey, create_engine, select, text
+    from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+    class Kind(enum.Enum):
+        home = "home"
+        work = "work"
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class User(Base):
+        __tablename__ = "users"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str]
+        addresses: Mapped[list["Address"]] = relationship()
+
+
+    class Address(Base):
+        __tablename__ = "addresses"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[Kind] = mapped_column(Enum(Kind, native_enum=False, validate_strings=True))
+        user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+    def print_staff(session):
+        for user in session.scalars(select(User).order_by(User.id)):
+            {read}
+
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        ann = User(name="staff-ann", addresses=[Address(kind=Kind.work)])
+        session.add_all([ann, User(name="bob")])
+        session.commit()
+        # a row another program wrote, with a kind this one does not know
+        session.execute(text("INSERT INTO addresses (kind, user_id) VALUES ({legacy}, 2)"))
+        session.commit()
+    with Session(engine) as session:
+        try:
+            print_staff(session)
+        except LookupError:
+            print("LookupError")
+    """
+
+
+def test_eager_load_of_a_relation_read_under_a_condition_keeps_the_loop(tmp_path):
+    """The loop reads staff users' addresses only; loaded with the query, bob's are read
+    too, and one of them does not load."""
+    read = (
+        'if user.name.startswith("staff"):\n'
+        "                print(user.name, [a.kind.value for a in user.addresses])"
+    )
+    result = differential(tmp_path, _program(CONDITIONAL.format(read=read, legacy="'holiday'")))
+    assert not result.changed, result.after
+    _same(result, "staff-ann ['work']")
+
+
+def test_eager_load_of_a_relation_read_on_every_pass_keeps_the_fix(tmp_path):
+    """Near miss: read for every user, of rows that all load. (A row that cannot load
+    fails both programs then, the fixed one before its first line: the safe fix assumes
+    the related rows load; it is unsafe only where the loop would not read them.)"""
+    read = "print(user.name, [a.kind.value for a in user.addresses])"
+    result = differential(tmp_path, _program(CONDITIONAL.format(read=read, legacy="'home'")))
+    assert "selectinload" in result.after, result.lint_output
+    _same(result, "staff-ann ['work']\nbob ['home']")

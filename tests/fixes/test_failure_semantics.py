@@ -156,18 +156,29 @@ def titles():
     return out
 """
 
+PLAIN_REPORT = """\
+from shop.models import Book
+
+
+def titles():
+    out = []
+    for book in Book.objects.order_by("id"):
+        out.append((book.title, book.author.name))
+    return out
+"""
+
 PLAIN_MANAGER = "    def names(self):\n        return self.values_list('title', flat=True)"
 SLIM_MANAGER = (
     "    def get_queryset(self):\n        return super().get_queryset().only('id', 'title')"
 )
 
 
-def _django(tmp_path, manager: str, options: str = ""):
+def _django(tmp_path, manager: str, options: str = "", report: str = DJANGO_REPORT):
     files = {
         "main.py": DJANGO_MAIN,
         "shop/__init__.py": "",
         "shop/models.py": DJANGO_MODELS.format(manager=manager, options=options),
-        "shop/report.py": DJANGO_REPORT,
+        "shop/report.py": report,
     }
     return differential(tmp_path, files, target="shop/report.py", lint=("shop",), entry="main.py")
 
@@ -186,8 +197,10 @@ def test_a_manager_with_its_own_get_queryset_is_not_select_related(tmp_path):
 
 
 def test_a_manager_with_other_methods_keeps_the_fix(tmp_path):
-    """Near miss: a custom manager that does not build its own rows."""
-    result = _django(tmp_path, PLAIN_MANAGER)
+    """Near miss: a custom manager that does not build its own rows (the relation read
+    outside a ``try``: under one the fix is unsafe, as a failure the loop catches would
+    move to the query)."""
+    result = _django(tmp_path, PLAIN_MANAGER, report=PLAIN_REPORT)
     assert 'select_related("author")' in result.after, result.lint_output
     _same(result)
 

@@ -173,8 +173,28 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         owner=offers.select_owner(binding.value),
         loader=offers.loader_spelling(model.tree, chain.framework),
         deferred=offers.defers_fields(binding.value),
-        body=_body_effects(model, loop),
+        body=_body_effects(model, loop) or _read_under_condition(model, loop),
     )
+
+
+def _read_under_condition(model, loop: Loop) -> str:
+    """``calls:...`` when the relation is read under an ``if``, ``try``, ``while`` or
+    ``match`` of the loop's body: loaded with the query, it is read for every row, and a
+    row the loop skips may fail to load (a value its mapping does not know)."""
+    stack = model.node_stack
+    inside = False
+    for statement in stack:
+        if statement is loop.node:
+            inside = True
+        elif inside and isinstance(statement, _CONDITIONS):
+            return (
+                "calls:the relation is read only under a condition: loaded with the query, "
+                "it would be read for every row, and one the loop skips may fail to load"
+            )
+    return ""
+
+
+_CONDITIONS = (ast.If, ast.Try, ast.While, ast.Match)
 
 
 _PREFETCH_OBJECTS = frozenset(

@@ -115,7 +115,9 @@ load after it fails or reloads, where loaded rows would not), and for a statemen
 already has a loader option other than an eager load (`raiseload("*")`, `noload(...)`,
 `Load(...)`: it decides what a lazy access does). Unsafe when the body can stop early
 (`break`, `return`, `raise`, `yield`: the related rows of items it never reaches would be
-read), calls project code that might write (also through a builtin handed a function,
+read), or reads the relation only under an `if`, `try`, `while` or `match` (loaded with
+the query, the relation of a row the loop skips is read too, and the safe fix assumes
+only that the rows the loop reads load), calls project code that might write (also through a builtin handed a function,
 `map(shout, rows)`, `sorted(key=rank)`), a function it looks up
 (`ACTIONS[kind](row)`), a method of the loop's item
 (`book.author.retire()`) or of another object that is not a string, a logger, a manager
