@@ -420,3 +420,61 @@ def test_eager_load_of_a_relation_read_on_every_pass_keeps_the_fix(tmp_path):
     result = differential(tmp_path, _program(CONDITIONAL.format(read=read, legacy="'home'")))
     assert "selectinload" in result.after, result.lint_output
     _same(result, "staff-ann ['work']\nbob ['home']")
+
+
+CLIENT_MAIN = (
+    DJANGO_SHOP["app.py"]
+    .replace(
+        'DEFAULT_AUTO_FIELD="django.db.models.AutoField",',
+        'DEFAULT_AUTO_FIELD="django.db.models.AutoField",\n'
+        '    ROOT_URLCONF="shop.urls",\n'
+        '    ALLOWED_HOSTS=["testserver"],',
+    )
+    .replace("report.walk()", "from django.test import Client\n\nreport.walk(Client())")
+)
+CLIENT_FILES = {
+    **DJANGO_SHOP,
+    "app.py": CLIENT_MAIN,
+    "shop/urls.py": (
+        "from django.urls import path\n\nfrom shop import views\n\n"
+        'urlpatterns = [path("shout/<int:pk>/", views.shout)]\n'
+    ),
+    "shop/views.py": (
+        "from django.http import HttpResponse\n\nfrom shop.models import Author\n\n\n"
+        "def shout(request, pk):\n"
+        "    author = Author.objects.get(pk=pk)\n"
+        "    author.name = author.name.upper()\n"
+        "    author.save()\n"
+        '    return HttpResponse("ok")\n'
+    ),
+}
+CLIENT_WALK = """\
+from shop.models import Book
+
+
+def walk(client):
+    seen = {{}}
+    for book in Book.objects.order_by("id"):
+        print(book.title, book.author.name)
+        {call}
+"""
+
+
+def test_eager_load_beside_a_request_whose_handler_writes_keeps_the_loop(tmp_path):
+    """``client.get(url)`` runs a view that saves the author the next book reads; a
+    ``get`` is trusted only on a manager, a queryset, the loop's item or a container the
+    function builds."""
+    report = CLIENT_WALK.format(call='client.get("/shout/%d/" % book.author_id)')
+    files = {**CLIENT_FILES, "shop/report.py": report}
+    result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
+    assert not result.changed, result.after
+    _same(result, "one ann\ntwo ANN")
+
+
+def test_eager_load_beside_a_dict_get_keeps_the_fix(tmp_path):
+    """Near miss: ``get`` of a dict the function builds."""
+    report = CLIENT_WALK.format(call="seen.get(book.title)")
+    files = {**CLIENT_FILES, "shop/report.py": report}
+    result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
+    assert "select_related" in result.after, result.lint_output
+    _same(result, "one ann\ntwo ann")
