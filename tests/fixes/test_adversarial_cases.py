@@ -5,9 +5,7 @@ they print and how they end; each first checks the original really exercises the
 
 from __future__ import annotations
 
-import textwrap
-
-from support.differential import differential
+from support.differential import assert_same_behaviour, differential, one_file
 
 DJANGO_CACHE = """\
 import django
@@ -22,21 +20,10 @@ from django.core.cache import cache
 """
 
 
-def _same(result, expected_original: str) -> None:
-    assert result.original.stdout.strip() == expected_original, result.original
-    assert result.fixed == result.original, (
-        f"the fix changed behaviour\n{result.lint_output}\n--- fixed program:\n{result.after}"
-    )
-
-
-def _program(body: str, prefix: str = "") -> dict[str, str]:
-    return {"app.py": prefix + textwrap.dedent(body)}
-
-
 def test_executemany_unpacking_a_short_row_keeps_the_rows_before_it(tmp_path):
     """``for a, b in rows`` raises on the first row of another length: the loop has
     written the rows before it, the comprehension unpacks all rows before any write."""
-    files = _program(
+    files = one_file(
         """\
         import sqlite3
 
@@ -56,7 +43,7 @@ def test_executemany_unpacking_a_short_row_keeps_the_rows_before_it(tmp_path):
         print(conn.execute("SELECT a FROM t").fetchall())
         """
     )
-    _same(
+    assert_same_behaviour(
         differential(tmp_path, files),
         "not enough values to unpack (expected 2, got 1)\n[(1,), (3,)]",
     )
@@ -64,7 +51,7 @@ def test_executemany_unpacking_a_short_row_keeps_the_rows_before_it(tmp_path):
 
 def test_set_many_keys_equal_in_python_stay_distinct_cache_keys(tmp_path):
     """``1``, ``True`` and ``1.0`` are three cache keys but one dict key."""
-    files = _program(
+    files = one_file(
         """\
         def store():
             items = [(1, "one"), (True, "true"), (1.0, "float")]
@@ -77,13 +64,13 @@ def test_set_many_keys_equal_in_python_stay_distinct_cache_keys(tmp_path):
         """,
         DJANGO_CACHE,
     )
-    _same(differential(tmp_path, files), "one true float")
+    assert_same_behaviour(differential(tmp_path, files), "one true float")
 
 
 def test_set_many_unhashable_key_keeps_the_keys_before_it(tmp_path):
     """The cache takes a list as a key (it formats it); a dict display raises on it
     before storing any key."""
-    files = _program(
+    files = one_file(
         """\
         def store():
             items = [("a", 1), (["b"], 2)]
@@ -96,7 +83,7 @@ def test_set_many_unhashable_key_keeps_the_keys_before_it(tmp_path):
         """,
         DJANGO_CACHE,
     )
-    _same(differential(tmp_path, files), "1 2")
+    assert_same_behaviour(differential(tmp_path, files), "1 2")
 
 
 SIZE_LIMITED_CACHE = DJANGO_CACHE.replace(
@@ -121,9 +108,9 @@ def test_set_many_with_a_repeated_key_on_a_size_limited_cache(tmp_path):
         cache.set("c", 0)
         print({key: cache.get(key) for key in "abc"})
         """
-    result = differential(tmp_path, _program(body, SIZE_LIMITED_CACHE))
+    result = differential(tmp_path, one_file(body, SIZE_LIMITED_CACHE))
     assert not result.changed, result.after
-    _same(result, "{'a': 3, 'b': None, 'c': 0}")
+    assert_same_behaviour(result, "{'a': 3, 'b': None, 'c': 0}")
 
 
 def test_set_many_with_distinct_literal_keys_keeps_the_fix(tmp_path):
@@ -139,15 +126,15 @@ def test_set_many_with_distinct_literal_keys_keeps_the_fix(tmp_path):
         cache.set("c", 0)
         print({key: cache.get(key) for key in "abc"})
         """
-    result = differential(tmp_path, _program(body, SIZE_LIMITED_CACHE))
+    result = differential(tmp_path, one_file(body, SIZE_LIMITED_CACHE))
     assert "cache.set_many(" in result.after, result.lint_output
-    _same(result, "{'a': None, 'b': 2, 'c': 0}")
+    assert_same_behaviour(result, "{'a': None, 'b': 2, 'c': 0}")
 
 
 def test_executemany_on_the_users_own_connection_class(tmp_path):
     """A parameter annotated ``Connection`` is a sqlite3 connection only when that name
     comes from sqlite3: the module's own class has no ``executemany``."""
-    files = _program(
+    files = one_file(
         """\
         class Connection:
             def execute(self, sql, params):
@@ -163,12 +150,12 @@ def test_executemany_on_the_users_own_connection_class(tmp_path):
         save(Connection())
         """
     )
-    _same(differential(tmp_path, files), "execute (1,)\nexecute (2,)")
+    assert_same_behaviour(differential(tmp_path, files), "execute (1,)\nexecute (2,)")
 
 
 def test_executemany_on_a_psycopg_connection(tmp_path, postgres_dsn):
     """``psycopg.Connection.execute`` exists, ``executemany`` is only on its cursors."""
-    files = _program(
+    files = one_file(
         f"""\
         import psycopg
 
@@ -186,12 +173,12 @@ def test_executemany_on_a_psycopg_connection(tmp_path, postgres_dsn):
             print(conn.execute("SELECT a FROM adv_t ORDER BY a").fetchall())
         """
     )
-    _same(differential(tmp_path, files), "[(1,), (2,)]")
+    assert_same_behaviour(differential(tmp_path, files), "[(1,), (2,)]")
 
 
 def test_executemany_on_a_cursor_of_the_users_own_class(tmp_path):
     """``x.cursor()`` of a class that is no DB-API driver's: no ``executemany``."""
-    files = _program(
+    files = one_file(
         """\
         class Cursor:
             def execute(self, sql, params):
@@ -213,12 +200,12 @@ def test_executemany_on_a_cursor_of_the_users_own_class(tmp_path):
         save(Db())
         """
     )
-    _same(differential(tmp_path, files), "execute (1,)\nexecute (2,)")
+    assert_same_behaviour(differential(tmp_path, files), "execute (1,)\nexecute (2,)")
 
 
 def test_executemany_on_a_local_psycopg_connection(tmp_path, postgres_dsn):
     """``psycopg.connect()`` gives a connection with ``execute`` but no ``executemany``."""
-    files = _program(
+    files = one_file(
         f"""\
         import psycopg
 
@@ -238,7 +225,7 @@ def test_executemany_on_a_local_psycopg_connection(tmp_path, postgres_dsn):
             print(admin.execute("SELECT a FROM adv_c ORDER BY a").fetchall())
         """
     )
-    _same(differential(tmp_path, files), "[(1,), (2,)]")
+    assert_same_behaviour(differential(tmp_path, files), "[(1,), (2,)]")
 
 
 DJANGO_SQLITE = """\
@@ -275,9 +262,9 @@ def test_django_sqlite_executemany_with_rows_of_other_keys_keeps_the_loop(tmp_pa
         except Exception as error:
             print(type(error).__name__)
         """
-    result = differential(tmp_path, _program(body, DJANGO_SQLITE))
+    result = differential(tmp_path, one_file(body, DJANGO_SQLITE))
     assert not result.changed, result.after
-    _same(result, "KeyError")
+    assert_same_behaviour(result, "KeyError")
 
 
 def test_django_sqlite_executemany_with_dict_displays_keeps_the_fix(tmp_path):
@@ -295,6 +282,6 @@ def test_django_sqlite_executemany_with_dict_displays_keeps_the_fix(tmp_path):
         load()
         print(connection.cursor().execute("SELECT name, city FROM author").fetchall())
         """
-    result = differential(tmp_path, _program(body, DJANGO_SQLITE))
+    result = differential(tmp_path, one_file(body, DJANGO_SQLITE))
     assert "executemany(" in result.after, result.lint_output
-    _same(result, "[('ann', 'Oslo'), ('bob', 'Rome')]")
+    assert_same_behaviour(result, "[('ann', 'Oslo'), ('bob', 'Rome')]")

@@ -6,9 +6,7 @@ has a near miss that keeps the fix."""
 
 from __future__ import annotations
 
-import textwrap
-
-from support.differential import differential
+from support.differential import assert_same_behaviour, differential, one_file
 
 DJANGO_SQLITE = """\
 import django
@@ -21,17 +19,6 @@ django.setup()
 from django.db import connection, transaction
 
 """
-
-
-def _same(result, expected_original: str) -> None:
-    assert result.original.stdout.strip() == expected_original, result.original
-    assert result.fixed == result.original, (
-        f"the fix changed behaviour\n{result.lint_output}\n--- fixed program:\n{result.after}"
-    )
-
-
-def _program(body: str, prefix: str = "") -> dict[str, str]:
-    return {"app.py": prefix + textwrap.dedent(body)}
 
 
 RETURNING = """\
@@ -59,15 +46,17 @@ RETURNING = """\
 def test_executemany_of_a_statement_returning_rows_keeps_the_loop(tmp_path):
     """``RETURNING``: the unread row of the last ``execute`` keeps the statement in
     progress, so the commit fails; ``executemany`` discards the rows, and it succeeds."""
-    result = differential(tmp_path, _program(RETURNING.format(returning=" RETURNING id")))
+    result = differential(tmp_path, one_file(RETURNING.format(returning=" RETURNING id")))
     assert not result.changed, result.after
-    _same(result, "cannot commit transaction - SQL statements in progress\n[('a',), ('b',)]")
+    assert_same_behaviour(
+        result, "cannot commit transaction - SQL statements in progress\n[('a',), ('b',)]"
+    )
 
 
 def test_executemany_of_a_plain_insert_keeps_the_fix(tmp_path):
-    result = differential(tmp_path, _program(RETURNING.format(returning="")))
+    result = differential(tmp_path, one_file(RETURNING.format(returning="")))
     assert "executemany(" in result.after, result.lint_output
-    _same(result, "[('a',), ('b',)]")
+    assert_same_behaviour(result, "[('a',), ('b',)]")
 
 
 NO_PARAMETERS = """\
@@ -90,9 +79,9 @@ def test_django_executemany_of_rows_that_may_be_none_keeps_the_loop(tmp_path):
     """Django's ``execute(sql, None)`` runs without parameters; its ``executemany`` hands
     each ``None`` to sqlite3 as a row, which it rejects."""
     body = NO_PARAMETERS.replace("n + %s", "n + 1")
-    result = differential(tmp_path, _program(body.format(params="None"), DJANGO_SQLITE))
+    result = differential(tmp_path, one_file(body.format(params="None"), DJANGO_SQLITE))
     assert not result.changed, result.after
-    _same(result, "[(3,)]")
+    assert_same_behaviour(result, "[(3,)]")
 
 
 def test_django_executemany_of_tuple_rows_keeps_the_fix(tmp_path):
@@ -100,9 +89,9 @@ def test_django_executemany_of_tuple_rows_keeps_the_fix(tmp_path):
     body = NO_PARAMETERS.replace(
         "rows = [params for name in names]", "rows = [(2,) for name in names]"
     )
-    result = differential(tmp_path, _program(body.format(params="None"), DJANGO_SQLITE))
+    result = differential(tmp_path, one_file(body.format(params="None"), DJANGO_SQLITE))
     assert "executemany(" in result.after, result.lint_output
-    _same(result, "[(6,)]")
+    assert_same_behaviour(result, "[(6,)]")
 
 
 GLOBAL_PARAMETER = """\
@@ -134,15 +123,15 @@ GLOBAL_PARAMETER = """\
 def test_executemany_reading_a_global_the_writes_rebind_keeps_the_loop(tmp_path):
     """The parameters read a global that a SQL function of the statement rebinds: the
     loop reads it after each write, the comprehension for every row before the first."""
-    result = differential(tmp_path, _program(GLOBAL_PARAMETER.format(second="name, last_seen")))
+    result = differential(tmp_path, one_file(GLOBAL_PARAMETER.format(second="name, last_seen")))
     assert not result.changed, result.after
-    _same(result, "[('a', '-'), ('b', 'a'), ('c', 'b')]")
+    assert_same_behaviour(result, "[('a', '-'), ('b', 'a'), ('c', 'b')]")
 
 
 def test_executemany_reading_only_locals_keeps_the_fix(tmp_path):
-    result = differential(tmp_path, _program(GLOBAL_PARAMETER.format(second="name, name")))
+    result = differential(tmp_path, one_file(GLOBAL_PARAMETER.format(second="name, name")))
     assert "executemany(" in result.after, result.lint_output
-    _same(result, "[('a', 'a'), ('b', 'b'), ('c', 'c')]")
+    assert_same_behaviour(result, "[('a', 'a'), ('b', 'b'), ('c', 'c')]")
 
 
 # --- TL101's eager load: what the loop body does to rows the load would read early ---
@@ -200,25 +189,25 @@ def test_eager_load_beside_a_change_to_another_objects_collection_keeps_the_loop
     the next lazy load flushes it first (bob's address moves to the archive), a load up
     front does not see it."""
     body = SQLALCHEMY.format(change="archive.addresses.append(stale)")
-    result = differential(tmp_path, _program(body))
+    result = differential(tmp_path, one_file(body))
     assert not result.changed, result.after
-    _same(result, "ann ['a@x']\nbob []")
+    assert_same_behaviour(result, "ann ['a@x']\nbob []")
 
 
 def test_eager_load_beside_a_deleted_relation_keeps_the_loop(tmp_path):
     """``del stale.owner`` changes a mapped object as an assignment does."""
     body = SQLALCHEMY.format(change="del stale.owner")
-    result = differential(tmp_path, _program(body))
+    result = differential(tmp_path, one_file(body))
     assert not result.changed, result.after
-    _same(result, "ann ['a@x']\nbob []")
+    assert_same_behaviour(result, "ann ['a@x']\nbob []")
 
 
 def test_eager_load_beside_a_local_list_keeps_the_fix(tmp_path):
     """Near miss: appending to a list of the function writes no row."""
     body = SQLALCHEMY.format(change="seen.append(stale)")
-    result = differential(tmp_path, _program(body))
+    result = differential(tmp_path, one_file(body))
     assert "selectinload" in result.after, result.lint_output
-    _same(result, "ann ['a@x']\nbob ['stale@x']")
+    assert_same_behaviour(result, "ann ['a@x']\nbob ['stale@x']")
 
 
 DJANGO_SHOP = {
@@ -287,7 +276,7 @@ def test_eager_load_beside_a_builtin_calling_project_code_keeps_the_loop(tmp_pat
     files = {**DJANGO_SHOP, "shop/report.py": WALK.format(call="list(map(shout, [book.author]))")}
     result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
     assert not result.changed, result.after
-    _same(result, "one ann\ntwo ANN")
+    assert_same_behaviour(result, "one ann\ntwo ANN")
 
 
 def test_eager_load_beside_a_builtin_calling_a_builtin_keeps_the_fix(tmp_path):
@@ -295,7 +284,7 @@ def test_eager_load_beside_a_builtin_calling_a_builtin_keeps_the_fix(tmp_path):
     files = {**DJANGO_SHOP, "shop/report.py": WALK.format(call="list(map(str, [book.title]))")}
     result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
     assert "select_related" in result.after, result.lint_output
-    _same(result, "one ann\ntwo ann")
+    assert_same_behaviour(result, "one ann\ntwo ann")
 
 
 # --- TL401's set_many: keys the cache checks all at once ---
@@ -338,14 +327,14 @@ def test_set_many_with_a_key_the_cache_warns_about_keeps_the_loop(tmp_path, redi
     files = {"app.py": REDIS_CACHE.format(url=redis_url, key="label:about us")}
     result = differential(tmp_path, files)
     assert not result.changed, result.after
-    _same(result, "error: CacheKeyWarning\n['Home', None]")
+    assert_same_behaviour(result, "error: CacheKeyWarning\n['Home', None]")
 
 
 def test_set_many_with_plain_literal_keys_keeps_the_fix(tmp_path, redis_url):
     files = {"app.py": REDIS_CACHE.format(url=redis_url, key="label:about")}
     result = differential(tmp_path, files)
     assert "set_many(" in result.after, result.lint_output
-    _same(result, "['Home', 'FAQ']")
+    assert_same_behaviour(result, "['Home', 'FAQ']")
 
 
 CONDITIONAL = """\
@@ -407,9 +396,9 @@ def test_eager_load_of_a_relation_read_under_a_condition_keeps_the_loop(tmp_path
         'if user.name.startswith("staff"):\n'
         "                print(user.name, [a.kind.value for a in user.addresses])"
     )
-    result = differential(tmp_path, _program(CONDITIONAL.format(read=read, legacy="'holiday'")))
+    result = differential(tmp_path, one_file(CONDITIONAL.format(read=read, legacy="'holiday'")))
     assert not result.changed, result.after
-    _same(result, "staff-ann ['work']")
+    assert_same_behaviour(result, "staff-ann ['work']")
 
 
 def test_eager_load_of_a_relation_read_on_every_pass_keeps_the_fix(tmp_path):
@@ -417,9 +406,9 @@ def test_eager_load_of_a_relation_read_on_every_pass_keeps_the_fix(tmp_path):
     fails both programs then, the fixed one before its first line: the safe fix assumes
     the related rows load; it is unsafe only where the loop would not read them.)"""
     read = "print(user.name, [a.kind.value for a in user.addresses])"
-    result = differential(tmp_path, _program(CONDITIONAL.format(read=read, legacy="'home'")))
+    result = differential(tmp_path, one_file(CONDITIONAL.format(read=read, legacy="'home'")))
     assert "selectinload" in result.after, result.lint_output
-    _same(result, "staff-ann ['work']\nbob ['home']")
+    assert_same_behaviour(result, "staff-ann ['work']\nbob ['home']")
 
 
 CLIENT_MAIN = (
@@ -468,7 +457,7 @@ def test_eager_load_beside_a_request_whose_handler_writes_keeps_the_loop(tmp_pat
     files = {**CLIENT_FILES, "shop/report.py": report}
     result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
     assert not result.changed, result.after
-    _same(result, "one ann\ntwo ANN")
+    assert_same_behaviour(result, "one ann\ntwo ANN")
 
 
 def test_eager_load_beside_a_dict_get_keeps_the_fix(tmp_path):
@@ -477,4 +466,4 @@ def test_eager_load_beside_a_dict_get_keeps_the_fix(tmp_path):
     files = {**CLIENT_FILES, "shop/report.py": report}
     result = differential(tmp_path, files, target="shop/report.py", lint=("shop",))
     assert "select_related" in result.after, result.lint_output
-    _same(result, "one ann\ntwo ann")
+    assert_same_behaviour(result, "one ann\ntwo ann")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from support.differential import differential
+from support.differential import assert_same_behaviour, differential
 
 SQLITE = """\
 import sqlite3
@@ -73,13 +73,6 @@ print(app.main())
 )
 
 
-def _same(result, expected_original: str) -> None:
-    assert result.original.stdout.strip() == expected_original, result.original
-    assert result.fixed == result.original, (
-        f"the fix changed behaviour\n{result.lint_output}\n--- fixed program:\n{result.after}"
-    )
-
-
 def _sqlite(body: str) -> dict[str, str]:
     return {"app.py": SQLITE + textwrap.dedent(body)}
 
@@ -101,7 +94,7 @@ def test_1_lastrowid_and_rowcount_read_after_the_loop(tmp_path):
         print(save(connect()))
         """
     )
-    _same(differential(tmp_path, files), "(3, 1)")
+    assert_same_behaviour(differential(tmp_path, files), "(3, 1)")
 
 
 def test_1_generator_input_reads_the_table_being_written(tmp_path):
@@ -121,7 +114,7 @@ def test_1_generator_input_reads_the_table_being_written(tmp_path):
         print(save(connect()))
         """
     )
-    _same(differential(tmp_path, files), "[0, 1, 2]")
+    assert_same_behaviour(differential(tmp_path, files), "[0, 1, 2]")
 
 
 def test_1_input_yields_the_same_dict_mutated(tmp_path):
@@ -143,7 +136,7 @@ def test_1_input_yields_the_same_dict_mutated(tmp_path):
         print(save(connect()))
         """
     )
-    _same(differential(tmp_path, files), "[1, 2, 3]")
+    assert_same_behaviour(differential(tmp_path, files), "[1, 2, 3]")
 
 
 def test_1_building_a_later_row_raises_key_error(tmp_path):
@@ -163,7 +156,7 @@ def test_1_building_a_later_row_raises_key_error(tmp_path):
         print(table(conn))
         """
     )
-    _same(differential(tmp_path, files), "KeyError 'b'\n[1, 2]")
+    assert_same_behaviour(differential(tmp_path, files), "KeyError 'b'\n[1, 2]")
 
 
 def test_1_building_a_later_row_raises_queue_empty(tmp_path):
@@ -189,7 +182,7 @@ def test_1_building_a_later_row_raises_queue_empty(tmp_path):
         print(table(conn))
         """
     )
-    _same(differential(tmp_path, files), "Empty\n[1, 2]")
+    assert_same_behaviour(differential(tmp_path, files), "Empty\n[1, 2]")
 
 
 def test_1_loop_iterates_the_cursor_it_writes_with(tmp_path):
@@ -206,7 +199,7 @@ def test_1_loop_iterates_the_cursor_it_writes_with(tmp_path):
         print(copy(connect()))
         """
     )
-    _same(differential(tmp_path, files), "[1]")
+    assert_same_behaviour(differential(tmp_path, files), "[1]")
 
 
 def test_1_parameters_call_a_function_with_effects(tmp_path):
@@ -245,7 +238,7 @@ def test_1_parameters_call_a_function_with_effects(tmp_path):
         print(table(conn))
         """
     )
-    _same(differential(tmp_path, files), "ConnectionError\n['A', 'B']")
+    assert_same_behaviour(differential(tmp_path, files), "ConnectionError\n['A', 'B']")
 
 
 # --- 2. set_many (safe fixes) ---------------------------------------------------------------
@@ -272,7 +265,7 @@ def test_2_set_many_values_read_the_cache(tmp_path):
         print(cache.get("c"))
         """
     files = {"app.py": CACHE + textwrap.dedent(body), "shop/__init__.py": ""}
-    _same(differential(tmp_path, files), "A")
+    assert_same_behaviour(differential(tmp_path, files), "A")
 
 
 def test_2_set_many_counter(tmp_path):
@@ -287,7 +280,7 @@ def test_2_set_many_counter(tmp_path):
         print(cache.get("x"))
         """
     files = {"app.py": CACHE + textwrap.dedent(body), "shop/__init__.py": ""}
-    _same(differential(tmp_path, files), "3")
+    assert_same_behaviour(differential(tmp_path, files), "3")
 
 
 # --- 3. eager loading (safe fixes) -----------------------------------------------------------
@@ -315,7 +308,9 @@ def test_3_only_then_select_related(tmp_path):
             return names
         """
     )
-    _same(differential(tmp_path, files, lint=("shop",), entry="run.py"), "['Ann', 'Bo']")
+    assert_same_behaviour(
+        differential(tmp_path, files, lint=("shop",), entry="run.py"), "['Ann', 'Bo']"
+    )
 
 
 def test_3_prefetch_related_when_the_loop_creates_related_rows(tmp_path):
@@ -332,7 +327,7 @@ def test_3_prefetch_related_when_the_loop_creates_related_rows(tmp_path):
             return counts
         """
     )
-    _same(differential(tmp_path, files, lint=("shop",), entry="run.py"), "[2, 2]")
+    assert_same_behaviour(differential(tmp_path, files, lint=("shop",), entry="run.py"), "[2, 2]")
 
 
 def test_3_selectinload_on_a_dynamic_relationship(tmp_path):
@@ -372,7 +367,7 @@ def test_3_selectinload_on_a_dynamic_relationship(tmp_path):
             print(counts(session))
         """
     files = {"app.py": textwrap.dedent(app)}
-    _same(differential(tmp_path, files), "[0, 1]")
+    assert_same_behaviour(differential(tmp_path, files), "[0, 1]")
 
 
 # --- 4. a CTE is not an UPDATE -------------------------------------------------------------
@@ -403,7 +398,7 @@ def test_4_cte_named_last_update_is_a_select(tmp_path):
         print(run(connect()))
         """
     )
-    _same(differential(tmp_path, files), "done")
+    assert_same_behaviour(differential(tmp_path, files), "done")
 
 
 # --- 5. commit after the loop (unsafe fixes that must decline) --------------------------
@@ -433,7 +428,7 @@ def test_5_receiver_rebound_in_the_loop(tmp_path):
             print(type(exc).__name__)
         """
     )
-    _same(differential(tmp_path, files, unsafe=True), "[1, 1, 1]\nempty ok")
+    assert_same_behaviour(differential(tmp_path, files, unsafe=True), "[1, 1, 1]\nempty ok")
 
 
 def test_5_rollback_per_item(tmp_path):
@@ -454,7 +449,7 @@ def test_5_rollback_per_item(tmp_path):
         print([row[0] for row in sqlite3.connect("u.db").execute("SELECT a FROM u")])
         """
     )
-    _same(differential(tmp_path, files, unsafe=True), "[1, 2, 3, 4]")
+    assert_same_behaviour(differential(tmp_path, files, unsafe=True), "[1, 2, 3, 4]")
 
 
 def test_5_begin_per_item(tmp_path):
@@ -473,7 +468,7 @@ def test_5_begin_per_item(tmp_path):
         print(table(conn))
         """
     )
-    _same(differential(tmp_path, files, unsafe=True), "[1, 2, 3]")
+    assert_same_behaviour(differential(tmp_path, files, unsafe=True), "[1, 2, 3]")
 
 
 # --- 6. bulk_create on a multi-table-inheritance child --------------------------------------
@@ -521,7 +516,7 @@ def test_6_bulk_create_on_a_multi_table_child(tmp_path, where):
         run = MTI_RUN.replace("models.save(", "import app\n\napp.save(")
         files = {"run.py": run, "shop/__init__.py": "", "shop/models.py": models, "app.py": app}
         result = differential(tmp_path, files, lint=("shop",), entry="run.py", unsafe=True)
-    _same(result, "['a', 'b']")
+    assert_same_behaviour(result, "['a', 'b']")
 
 
 INHERITANCE_BASE = """\
@@ -599,7 +594,7 @@ print(sorted(models.{created}.objects.values_list("name", flat=True)))
         "app.py": app,
     }
     result = differential(tmp_path, files, lint=("shop",), entry="run.py", unsafe=True)
-    _same(result, "['a', 'b']")
+    assert_same_behaviour(result, "['a', 'b']")
     assert result.changed is offered, result.lint_output
     if offered:
         assert f"{created}.objects.bulk_create([" in result.after

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,3 +91,17 @@ def differential(
         (fixed / target).read_text(),
         linted.stdout + linted.stderr,
     )
+
+
+def assert_same_behaviour(result: Differential, expected_original: str) -> None:
+    """The original printed ``expected_original`` (it exercises the case), and the fixed
+    program printed the same and ended the same way."""
+    assert result.original.stdout.strip() == expected_original, result.original
+    assert result.fixed == result.original, (
+        f"the fix changed behaviour\n{result.lint_output}\n--- fixed program:\n{result.after}"
+    )
+
+
+def one_file(body: str, prefix: str = "") -> dict[str, str]:
+    """A program of one file, ``app.py``: ``prefix`` (settings, imports) then ``body``."""
+    return {"app.py": prefix + textwrap.dedent(body)}
