@@ -117,8 +117,9 @@ already has a loader option other than an eager load (`raiseload("*")`, `noload(
 (`break`, `return`, `raise`, `yield`: the related rows of items it never reaches would be
 read), or reads the relation only under an `if`, `try`, `while` or `match` (loaded with
 the query, the relation of a row the loop skips is read too, and the safe fix assumes
-only that the rows the loop reads load), calls project code that might write (also through a builtin handed a function,
-`map(shout, rows)`, `sorted(key=rank)`), a function it looks up
+only that the rows the loop reads load), calls project code that might write (also
+through a builtin handed a function, `map(shout, rows)`, `sorted(key=rank)`), a function
+it looks up
 (`ACTIONS[kind](row)`), a method of the loop's item
 (`book.author.retire()`) or of another object that is not a string, a logger, a manager
 or queryset (`Book.objects.get(...)`), or a container the function builds (`out.append`;

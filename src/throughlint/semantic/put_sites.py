@@ -218,22 +218,9 @@ class _Producers:
 
     def _callee(self, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The function of this file a call runs: a method of the class through
-        ``self.`` or ``cls.``, or a function by name."""
-        if isinstance(func, ast.Name):
-            return self._definition(func.id)
-        if not (
-            self.method_scope
-            and isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id in ("self", "cls")
-        ):
-            return None
-        for statement in self.scope.body:  # type: ignore[attr-defined]
-            if (
-                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and statement.name == func.attr
-            ):
-                return statement
+        ``self.`` or ``cls.`` (for a queue the class holds), or a function by name."""
+        if isinstance(func, ast.Name) or self.method_scope:
+            return self._own_function(func)
         return None
 
     def _definition(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
