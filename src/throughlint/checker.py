@@ -333,15 +333,21 @@ class Checker:
             return memo[loop.node]
         found = loop
         root = _root_name(loop.iter)
-        if root is not None and self._loop_size(loop) != UNBOUNDED:
-            for outer in reversed(model.frame.loops[:at]):
-                if root not in outer.target_names:
-                    continue
-                if not (outer.small or once_per_run(model, outer)) and self._loop_size(
-                    outer
-                ) not in (CONSTANT, SMALL, CONFIGURED):
-                    found = self._parent_loop(outer, model.frame.loops.index(outer))
-                break
+        outer = next(
+            (
+                candidate
+                for candidate in reversed(model.frame.loops[:at])
+                if root is not None and root in candidate.target_names
+            ),
+            None,
+        )
+        if (
+            outer is not None
+            and not (outer.small or once_per_run(model, outer))
+            and self._loop_size(loop) != UNBOUNDED
+            and self._loop_size(outer) not in (CONSTANT, SMALL, CONFIGURED)
+        ):
+            found = self._parent_loop(outer, model.frame.loops.index(outer))
         memo[loop.node] = found
         return found
 

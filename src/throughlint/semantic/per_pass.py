@@ -58,13 +58,25 @@ def per_item_loop(model: SemanticModel, include_while: bool = False) -> Loop | N
     still multiply the node (``for ref in refs: for tag in ref.tags: if ...: save();
     break`` saves once per ref). None when no loop multiplies it (a ``return``, a memo or
     a batch guard holds for the outer loops too)."""
-    for loop in reversed(model.frame.loops):
+    loops = model.frame.loops
+    if not loops:
+        return None
+    # the same for every node of a statement in the same loops: asked for each call
+    stack = model.node_stack
+    key = (stack[-1] if stack else None, loops[-1].node, len(loops), include_while)
+    memo = model.memo("per_pass.per_item_loop")
+    if key in memo:
+        return memo[key]
+    found = None
+    for loop in reversed(loops):
         if loop.small or (loop.is_while and loop.iter is None and not include_while):
             continue
         if once_per_run(model, loop):
             continue
-        return loop
-    return None
+        found = loop
+        break
+    memo[key] = found
+    return found
 
 
 def once_per_run(model: SemanticModel, loop: Loop) -> bool:
