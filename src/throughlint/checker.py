@@ -41,7 +41,7 @@ from throughlint.semantic.loops import (
     while_loop,
 )
 from throughlint.semantic.model import Frame, SemanticModel
-from throughlint.semantic.per_pass import is_constant_iterable, once_per_run
+from throughlint.semantic.per_pass import is_constant_iterable, once_per_run, per_item_loop
 from throughlint.semantic.placement import COLD, code_kind, file_kind, script_entries
 from throughlint.semantic.querysets import (
     QUERYSET_CLASS,
@@ -311,14 +311,12 @@ class Checker:
         (``_parent_loop``): a retry loop around the node (``while True: try: create();
         break``) or a block that leaves the loop is skipped, so a grouped finding names
         the loop whose items multiply the calls, as the rules' own messages do."""
-        model = self.semantic
-        loops = model.frame.loops
-        for at in range(len(loops) - 1, -1, -1):
-            loop = loops[at]
-            if loop.small or once_per_run(model, loop):
-                continue
-            return self._parent_loop(loop, at), loop
-        return None, None
+        loops = self.semantic.frame.loops
+        loop = per_item_loop(self.semantic, include_while=True)
+        if loop is None:
+            return None, None
+        at = next(index for index, candidate in enumerate(loops) if candidate is loop)
+        return self._parent_loop(loop, at), loop
 
     def _parent_loop(self, loop: Loop, at: int) -> Loop:
         """``loop`` itself, or, when it walks a part of an enclosing loop's item (``for

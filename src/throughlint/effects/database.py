@@ -1452,9 +1452,15 @@ def _plain_get(earlier: list[str], call: ast.Call) -> bool:
         return False
     if any(isinstance(argument, ast.Constant) for argument in call.args):
         return True
-    if any(isinstance(argument, (ast.Call, ast.BinOp, ast.UnaryOp)) for argument in call.args):
-        return False  # ``Q(pk=i)``, ``Q(a) | Q(b)``, ``~Q(...)``
+    if any(may_be_q(argument) for argument in call.args):
+        return False
     return any(method not in _QUERYSET_METHODS for method in earlier)
+
+
+def may_be_q(argument: ast.expr) -> bool:
+    """A positional argument of ``get`` that may be a ``Q`` object, which
+    ``QuerySet.get`` takes: a call (``Q(pk=i)``), ``Q(a) | Q(b)``, ``~Q(...)``."""
+    return isinstance(argument, (ast.Call, ast.BinOp, ast.UnaryOp))
 
 
 def is_django_row(receiver: str | None) -> bool:

@@ -751,16 +751,7 @@ def _function_locals(function: ast.AST) -> frozenset[str]:
         for name, nodes in stores.items()
         if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in nodes)
     }
-    return frozenset((set(stores) | set(_parameter_names(function))) - declared)
-
-
-def _parameter_names(function: ast.AST) -> list[str]:
-    arguments = getattr(function, "args", None)
-    if not isinstance(arguments, ast.arguments):
-        return []
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every += [extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None]
-    return [argument.arg for argument in every]
+    return frozenset((set(stores) | set(parameter_names(function))) - declared)
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))

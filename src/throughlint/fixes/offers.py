@@ -753,12 +753,11 @@ _LOGGING: frozenset[str] = frozenset(
 )
 
 
-# Methods of containers, files and loggers: called on anything but the loop's item, they
-# write no row (``out.append(row)``, ``log.info(...)``, ``sys.stdout.write(...)``).
+# Methods of containers: called on a container the function builds, they write no row
+# (``out.append(row)``, ``seen.get(key)``); ``_harmless_method`` says where.
 _LOCAL_EFFECTS: frozenset[str] = frozenset(
     {"append", "extend", "insert", "appendleft", "setdefault", "discard", "pop", "popleft",
-     "write", "writerow", "debug", "info", "warning", "error", "exception", "log", "print",
-     "sort", "copy", "get", "items", "keys", "values", "count", "index", "join", "format"}
+     "sort", "copy", "get", "items", "keys", "values", "count", "index"}
 )  # fmt: skip
 
 

@@ -13,7 +13,12 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from throughlint.effects.database import DJANGO_LAZY, DJANGO_MANAGERS, django_manager_chain
+from throughlint.effects.database import (
+    DJANGO_LAZY,
+    DJANGO_MANAGERS,
+    django_manager_chain,
+    may_be_q,
+)
 from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
@@ -85,15 +90,12 @@ def manager_call(
 
 def _mapping_get(call: ast.Call) -> bool:
     """``get(key)`` or ``get(key, default)``: positional arguments that cannot be ``Q``
-    objects (a call, ``Q(a) | Q(b)``, ``~Q(...)``) and no keywords. A related manager's
+    objects (``may_be_q``) and no keywords. A related manager's
     ``get`` takes field lookups as keywords, or ``Q`` objects."""
     return (
         bool(call.args)
         and not call.keywords
-        and not any(
-            isinstance(argument, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Starred))
-            for argument in call.args
-        )
+        and not any(may_be_q(a) or isinstance(a, ast.Starred) for a in call.args)
     )
 
 
