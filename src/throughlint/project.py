@@ -480,6 +480,15 @@ class Project:
         directory = os.path.join(self.settings.project_root, self.settings.cache_dir)
         return os.path.join(directory, cache_name(self.settings.fingerprint()))
 
+    def _stat_unchanged(self, path: str, state: dict) -> bool:
+        """``path`` has the size and modification time the snapshot recorded for it."""
+        known = state.get(self._absolute.get(path) or os.path.abspath(path))
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        return isinstance(known, list) and known[:2] == [info.st_mtime_ns, info.st_size]
+
     def _from_snapshot(self, linted: list[str], result: LintResult) -> bool:
         """Fill ``result`` from the project snapshot when it was written for the project's
         present state (every file's stat and module name, the linted files' content, the
@@ -492,8 +501,10 @@ class Project:
             return False
         if cache_state(cache_file) != snapshot.cache:
             return False
-        walk = self.files()
         state = snapshot.files
+        if not all(self._stat_unchanged(path, state) for path in linted):
+            return False  # the usual miss (an edited file): before stating every file
+        walk = self.files()
         absolute = self._absolute
         if len(absolute) != len(walk):
             absolute.clear()
