@@ -159,6 +159,8 @@ NAMES = (
     "self",
     "n",
     "_",
+    "model",
+    "model._attrs",
 )
 SQL = (
     "'SELECT * FROM t WHERE id = ?'",
@@ -304,6 +306,7 @@ def blocks(draw, indent=0, depth=0):
                         "self",
                         "self, items",
                         "books: list[Book]",
+                        "model, rows",
                         "session: Session, *args, **kwargs",
                     )
                 )

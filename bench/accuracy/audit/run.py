@@ -39,13 +39,22 @@ def lint(tree: str, root: str, report: str, extra: tuple[str, ...] = ()) -> tupl
     started = time.monotonic()
     command = [sys.executable, "-m", "throughlint", "--format", "json", "--no-cache", *extra, root]
     completed = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
-    if completed.returncode not in (0, 1):
+    # exit 2 with a report on stdout: an internal error (TL999) on some file, which the
+    # report holds like any finding; the other files' findings are all there
+    try:
+        document = json.loads(completed.stdout) if completed.returncode in (0, 1, 2) else None
+    except json.JSONDecodeError:
+        document = None
+    if document is None:
         raise RuntimeError(
             f"throughlint failed in {tree} ({completed.returncode}):\n{completed.stderr}"
         )
+    internal = sum(d.get("code") == "TL999" for d in document.get("diagnostics", ()))
+    if internal:
+        print(f"{tree}: {internal} internal error(s) (TL999) in the report", file=sys.stderr)
     with open(report, "w", encoding="utf-8") as handle:
         handle.write(completed.stdout)
-    return json.loads(completed.stdout), time.monotonic() - started
+    return document, time.monotonic() - started
 
 
 def held_back(document: dict) -> str:

@@ -22,7 +22,7 @@ from throughlint.semantic.expressions import dotted_name, unparse_short
 from throughlint.semantic.global_rebinds import rebound_global
 from throughlint.semantic.parameter_origin import parameter_attribute, parameter_origin
 from throughlint.semantic.properties import index_attribute
-from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.scope import BindingKind, class_def_of
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -172,7 +172,7 @@ def _class_constant(model: SemanticModel, node: ast.Attribute) -> ast.expr | Non
     if binding.kind is BindingKind.SELF:
         class_def = binding.owner
     elif binding.kind is BindingKind.CLASS:  # the class itself, or a classmethod's ``cls``
-        class_def = binding.node if isinstance(binding.node, ast.ClassDef) else binding.owner
+        class_def = class_def_of(binding)
     else:
         return None
     for statement in class_def.body if class_def is not None else ():

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from throughlint.semantic.expressions import child_nodes, literal_int, walk_nodes
 from throughlint.semantic.loops import range_length
 from throughlint.semantic.querysets import QUERYSET_CLASS
-from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.scope import BindingKind, class_def_of
 from throughlint.semantic.types import self_assignments
 
 if TYPE_CHECKING:
@@ -704,7 +704,7 @@ def _constant_name(model: SemanticModel, name: str, depth: int) -> bool:
     if binding is None:
         return False
     if binding.kind is BindingKind.CLASS:
-        return _is_enum(binding.node)
+        return _is_enum(class_def_of(binding))
     if binding.kind is BindingKind.IMPORT:
         # ``from .migration import DATA_MIGRATIONS``: an upper-case module constant
         return name.isupper() and len(name) > 1
@@ -801,7 +801,7 @@ def _class_of(model: SemanticModel, owner: str) -> ast.ClassDef | None:
         return model.classes[-1] if model.classes else None
     binding = model.lookup(owner)
     if binding is not None and binding.kind is BindingKind.CLASS:
-        return binding.node  # type: ignore[return-value]
+        return class_def_of(binding)
     return None
 
 

@@ -43,6 +43,12 @@ class Binding:
     previous: Binding | None = None
 
 
+def class_def_of(binding: Binding) -> ast.ClassDef | None:
+    """The class a ``CLASS`` binding names: the class statement itself, or for a
+    classmethod's first parameter (whatever it is called) the class that defines it."""
+    return binding.node if isinstance(binding.node, ast.ClassDef) else binding.owner
+
+
 @dataclass(slots=True)
 class Scope:
     kind: ScopeKind
