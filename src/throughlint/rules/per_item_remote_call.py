@@ -247,6 +247,21 @@ def fetch(url, attempts=5):
             time.sleep(2 ** attempt)
 """,
         """\
+import time
+import redis
+
+r = redis.Redis()
+RETRIES = 1000
+
+def take_token(key):
+    for _ in range(RETRIES):
+        remaining = r.decr(key)
+        resets_in = r.pttl(key)
+        if remaining >= 0:
+            return remaining
+        time.sleep(resets_in / 1000)
+""",
+        """\
 import redis
 
 r = redis.Redis()

@@ -401,7 +401,35 @@ def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
     if loop.kind is LoopKind.COMPREHENSION:
         return False
     facts = model.loop_facts(loop)
-    return facts.has_try and facts.leaves_early and facts.leaves_on_success
+    if not facts.leaves_early:
+        return False
+    if facts.has_try and facts.leaves_on_success:
+        return True
+    counted = model.memo("counted_backoff")
+    if loop.node not in counted:
+        counted[loop.node] = _counted_backoff(model, loop)
+    return counted[loop.node]
+
+
+def _counted_backoff(model: SemanticModel, loop: Loop) -> bool:
+    """``for _ in range(RETRIES): ... if ok: return ... sleep(wait)``: a loop whose passes
+    never read their item (a counter), that can leave early and sleeps on some path. Each
+    pass repeats one operation until it works, waiting in between: attempts, not items.
+    (A counted loop that leaves early without ever sleeping, ``for _ in range(n): v =
+    r.lpop(key); if v is None: break``, takes one item per pass and stays a loop over
+    items.)"""
+    body = getattr(loop.node, "body", None)
+    if not isinstance(body, list) or not loop.target_names:
+        return False
+    read: set[str] = set()
+    sleeps = False
+    for statement in body:
+        for child in walk_same_function(statement):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                read.add(child.id)
+            elif isinstance(child, ast.Call) and not sleeps:
+                sleeps = model.resolve(child.func) in _SLEEPS
+    return sleeps and not (read & loop.target_names)
 
 
 def not_per_item(model: SemanticModel, loop: Loop) -> str | None:
