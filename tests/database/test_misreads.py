@@ -616,6 +616,62 @@ ARGUED = {
             for key in keys:
                 make_setting(key, save=save)  # expect: TL102
         """,
+    # allianceauth's discord client: the helper fetches only ``if guild_roles is None``,
+    # and the loop passes the set it built once before the loop
+    "object-argument-rules-out-the-none-fill": """
+        from app.models import Setting
+
+        class KeySet:
+            def __init__(self, keys):
+                self.keys = set(keys)
+
+            def union(self, other):
+                return KeySet(self.keys | other.keys)
+
+        def match(key, known=None):
+            if known is None:
+                known = KeySet(Setting.objects.get(key="all").value.split())
+            return key in known.keys
+
+        def match_all(keys):
+            known = KeySet(Setting.objects.get(key="all").value.split())
+            for key in keys:
+                if not match(key, known=known):
+                    known = known.union(KeySet([key]))
+            for key in keys:
+                match(key, [])
+            for key in keys:
+                match(key)  # expect: TL101
+        """,
+    "none-or-unknown-argument-keeps-the-fill": """
+        from app.models import Setting
+
+        def match(key, known=None):
+            if known is None:
+                known = set(Setting.objects.get(key="all").value.split())
+            return key in known
+
+        def match_all(keys, cached):
+            nothing = None
+            for key in keys:
+                match(key, nothing)  # expect: TL101
+            for key in keys:
+                match(key, known=load_known())  # expect: TL101
+            for key in keys:
+                match(key, known=cached)  # expect: TL101
+        """,
+    "object-argument-decides-only-the-none-test": """
+        from app.models import Setting
+
+        def match(key, known=None):
+            if not known:
+                known = set(Setting.objects.get(key="all").value.split())
+            return key in known
+
+        def match_all(keys):
+            for key in keys:
+                match(key, [])  # expect: TL101
+        """,
 }
 
 

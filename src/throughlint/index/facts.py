@@ -89,6 +89,7 @@ from throughlint.semantic.expressions import (
 from throughlint.semantic.global_rebinds import declared_global
 from throughlint.semantic.guards import (
     RECEIVER_MEMO,
+    SOME_OBJECT,
     argument_spec,
     call_guard,
     object_memo_guard,
@@ -1483,8 +1484,9 @@ def _arguments_passed(spec: dict[str, list] | None) -> dict[str, Any]:
     hang on them."""
     if spec is None:
         return {}
-    literal = {key: value for key, value in spec.items() if value[0] in ("=", "new")}
-    unknown = {key: ["?"] for key, value in spec.items() if value[0] not in ("=", "new")}
+    kept = ("=", "new", SOME_OBJECT)
+    literal = {key: value for key, value in spec.items() if value[0] in kept}
+    unknown = {key: ["?"] for key, value in spec.items() if value[0] not in kept}
     return {"args": {**literal, **unknown}}
 
 

@@ -31,7 +31,13 @@ from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.callee_names import NEXT_IN_ORDER, split_related_method
-from throughlint.semantic.guards import RECEIVER_MEMO, RECEIVER_STATE, rules_out
+from throughlint.semantic.guards import (
+    NOT_NONE,
+    RECEIVER_MEMO,
+    RECEIVER_STATE,
+    SOME_OBJECT,
+    rules_out,
+)
 from throughlint.semantic.parameter_origin import split_origin
 
 MODEL_QUERY = "sqlalchemy.orm.Session().query()"  # what a model's ``query`` attribute is
@@ -605,6 +611,8 @@ class ProjectIndex:
                 found[name] = item[1]
             elif item[0] == "@" and item[1] in known:
                 found[name] = known[item[1]]
+            elif item[0] == SOME_OBJECT:
+                found[name] = NOT_NONE
         if spec.get(RECEIVER_STATE) == ["new"] and self._unsaved_row(key):
             found[RECEIVER_STATE] = None  # a model constructed just before: no key yet
         if spec.get(RECEIVER_MEMO) == ["=", True]:

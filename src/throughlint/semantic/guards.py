@@ -45,6 +45,23 @@ _JOINS = {ast.Or: "or", ast.And: "and"}
 _WINDOW = 6  # an early ``if x: return`` opens its block: look no further back for it
 _LITERALS = (str, int, bool, type(None))
 _LONGEST = 200  # longer strings are no flags: not worth carrying in the facts
+# an argument known to be an object, not None (``["!"]`` in an argument spec): it rules
+# out ``if x is None:`` in the callee and nothing else
+SOME_OBJECT = "!"
+_OBJECT_EXPRESSIONS = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.SetComp)
+_OBJECT_EXPRESSIONS += (ast.DictComp, ast.GeneratorExp, ast.JoinedStr, ast.Lambda)
+
+
+class _NotNone:
+    """The value of a parameter bound to ``SOME_OBJECT``: not None, otherwise unknown."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_NONE"
+
+
+NOT_NONE = _NotNone()
 
 
 def call_guard(model: SemanticModel) -> Guard | None:
@@ -206,7 +223,12 @@ def rules_out(guard: Guard, bindings: dict[str, Any]) -> bool:
         return all(rules_out(part, bindings) for part in parts)
     if op == "and":
         return any(rules_out(part, bindings) for part in parts)
-    return parameter in bindings and not holds(guard, bindings[parameter])
+    if parameter not in bindings:
+        return False
+    value = bindings[parameter]
+    if value is NOT_NONE:  # only a test against None is decided: ``if roles is None:``
+        return op == "is" and parts is None
+    return not holds(guard, value)
 
 
 def _parameter(model: SemanticModel, name: str) -> bool:
@@ -339,7 +361,28 @@ def _argument(model: SemanticModel, value: ast.expr) -> list:
         return ["=", value.value]
     if isinstance(value, ast.Name) and _parameter(model, value.id):
         return ["@", value.id]
+    if _not_none(value) or (isinstance(value, ast.Name) and _bound_to_not_none(model, value.id)):
+        return [SOME_OBJECT]
     return ["?"]
+
+
+def _not_none(value: ast.expr) -> bool:
+    """An expression whose value is an object, never None: a display or comprehension,
+    an f-string, a lambda, or a class called (``RolesSet(roles)``)."""
+    if isinstance(value, _OBJECT_EXPRESSIONS):
+        return True
+    return isinstance(value, ast.Call) and _class_name(value.func)
+
+
+def _bound_to_not_none(model: SemanticModel, name: str) -> bool:
+    """A local name whose binding at the call holds such an object."""
+    binding = model.scope.bindings.get(name)
+    return (
+        binding is not None
+        and binding.kind is BindingKind.ASSIGNMENT
+        and binding.value is not None
+        and _not_none(binding.value)
+    )
 
 
 def parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[list]:
