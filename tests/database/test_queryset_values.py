@@ -161,6 +161,8 @@ def test_a_class_of_the_users_own_called_queryset_is_not_djangos(run_cli, tmp_pa
 
 ADMIN = """\
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from shop.models import Order
 
@@ -181,6 +183,13 @@ def delete_each(modeladmin, request, queryset):
         order.delete()
 
 
+@admin.action(description="Zero, annotated")
+def zero_annotated(modeladmin: OrderAdmin, request: HttpRequest, queryset: QuerySet[Order]):
+    for order in queryset:
+        order.total = 0
+        order.save()
+
+
 def not_the_convention(queryset, request):
     for order in queryset:
         order.save()
@@ -189,6 +198,7 @@ def not_the_convention(queryset, request):
 ADMIN_EXPECTED = {
     "OrderAdmin": "TL102",
     "delete_each": "TL102",
+    "zero_annotated": "TL102",
     "not_the_convention": None,
 }
 
@@ -203,7 +213,8 @@ def test_the_admin_hands_actions_the_selected_rows(run_cli, tmp_path):
     shown_all = lint_json(run_cli, root, "--show-all")
     assert codes_by_function(shown_all, ADMIN, "admin.py", ADMIN_EXPECTED) == ADMIN_EXPECTED
     found = findings_by_function(shown_all, ADMIN, "admin.py")
-    assert {found[name]["input_size"] for name in ("OrderAdmin", "delete_each")} == {"per-request"}
+    selections = ("OrderAdmin", "delete_each", "zero_annotated")
+    assert {found[name]["input_size"] for name in selections} == {"per-request"}
     assert lint_json(run_cli, root)["diagnostics"] == []
 
 

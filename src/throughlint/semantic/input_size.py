@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from throughlint.semantic.expressions import child_nodes, literal_int, walk_nodes
 from throughlint.semantic.loops import range_length
-from throughlint.semantic.querysets import QUERYSET_CLASS
+from throughlint.semantic.querysets import QUERYSET_CLASS, admin_queryset
 from throughlint.semantic.scope import BindingKind, class_def_of
 from throughlint.semantic.types import self_assignments
 
@@ -123,10 +123,17 @@ def _admin_selection(model: SemanticModel, node: ast.expr) -> bool:
     if not isinstance(node, ast.Name):
         return False
     binding = model.lookup(node.id)
+    if binding is None or binding.kind is not BindingKind.PARAMETER:
+        return False
+    if binding.qualified == QUERYSET_CLASS:
+        return True
+    # annotated (``queryset: QuerySet[Alliance]``): the annotation types its rows, and the
+    # convention still says whose selection it is
+    function = model.function
     return (
-        binding is not None
-        and binding.kind is BindingKind.PARAMETER
-        and binding.qualified == QUERYSET_CLASS
+        isinstance(binding.node, ast.arg)
+        and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and admin_queryset(model, function, binding.node)
     )
 
 
