@@ -80,6 +80,7 @@ from throughlint.semantic.concurrency import (
 from throughlint.semantic.eager_loads import returned_loads
 from throughlint.semantic.expressions import (
     call_argument,
+    call_tail,
     keyword_value,
     literal_int,
     names_read,
@@ -114,6 +115,7 @@ from throughlint.semantic.types import call_name
 
 if TYPE_CHECKING:
     from throughlint.checker import Checker
+    from throughlint.semantic.model import SemanticModel
 
 COLLECTOR = Rule(
     code="TL100",
@@ -2256,6 +2258,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     if _sqlmodel_table(node):
         bases = [SQLMODEL_TABLE if base in SQLMODEL_BASES else base for base in bases]
     relations: dict[str, list[Any]] = {}
+    managers: list[list[str]] = []  # [attribute, class] bound to a manager not Django's own
     abstract = proxy = base_manager = False
     ordering: bool | None = None  # ``Meta.ordering``; None without a ``class Meta``
     for statement in node.body:
@@ -2275,6 +2278,9 @@ def record_class(checker: Checker, node: ast.AST) -> None:
             continue
         if target.id == "__abstract__" and isinstance(value, ast.Constant):
             abstract = bool(value.value)
+        manager = _custom_manager(model, value) if isinstance(value, ast.Call) else None
+        if manager is not None:
+            managers.append([target.id, manager])
         if isinstance(value, ast.Call):
             relation = _relation(model, value, bases)
             if relation is not None:
@@ -2304,7 +2310,30 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         record["bm"] = True  # Django's ``Meta.base_manager_name``: lazy relation access uses it
     if ordering is not None:
         record["o"] = ordering  # Django's ``Meta.ordering``: written (True) or not (False)
+    if managers:
+        record["cm"] = managers  # custom managers: their querysets may defer fields
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
+
+
+_PLAIN_MANAGERS = frozenset({"django.db.models.Manager", "django.db.models.manager.Manager"})
+
+
+def _custom_manager(model: SemanticModel, value: ast.Call) -> str | None:
+    """For a class attribute bound to a manager that is not Django's plain one, the class
+    that builds its rows: the manager class called (``SlimManager()``, ``...Manager``), or
+    the queryset class of ``X.as_manager()`` / ``Manager.from_queryset(X)()``; else
+    None. ("" when that class cannot be named.)"""
+    func = value.func
+    if isinstance(func, ast.Call):  # ``Manager.from_queryset(Q)()``
+        if call_tail(func.func) != "from_queryset":
+            return None
+        return model.resolve(func.args[0]) or "" if func.args else ""
+    name = model.resolve(func) or ""
+    if name in _PLAIN_MANAGERS:
+        return None
+    if call_tail(func) == "as_manager" and isinstance(func, ast.Attribute):
+        return model.resolve(func.value) or ""
+    return name if name.rsplit(".", 1)[-1].endswith("Manager") else None
 
 
 def _forwards_unbounded_size(statement: ast.stmt) -> bool:

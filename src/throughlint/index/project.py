@@ -41,6 +41,14 @@ from throughlint.semantic.guards import (
 from throughlint.semantic.parameter_origin import split_origin
 
 MODEL_QUERY = "sqlalchemy.orm.Session().query()"  # what a model's ``query`` attribute is
+_CLASS_DEPTH_LIMIT = 32  # classes looked at, up a model's bases, for a custom manager
+# methods through which a manager or queryset class may shape the rows it hands out
+_ROW_SHAPING = frozenset(
+    {"get_queryset", "all", "filter", "exclude", "order_by", "get", "iterator", "_clone",
+     "only", "defer", "select_related", "prefetch_related", "annotate", "distinct",
+     "none", "using", "__init__", "__iter__", "_fetch_all"}
+)  # fmt: skip
+_DJANGO_QUERY_BASES = ("django.db.models",)
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 SQLALCHEMY_BASES = frozenset(
     {
@@ -100,11 +108,13 @@ class ClassFacts:
     forwards_size: bool = False  # ``__init__(self, maxsize=0)`` hands it to its base's
     base_manager: bool = False  # Django's ``Meta.base_manager_name``
     ordering: bool | None = None  # Django's ``Meta.ordering``; None: no ``class Meta``
+    # [attribute, class building its rows] for managers that are not Django's own
+    custom_managers: Sequence[Sequence[str]] = ()
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> ClassFacts:
         """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``,
-        ``q``, ``bm``, ``o``)."""
+        ``q``, ``bm``, ``o``, ``cm``)."""
         relations = record["r"]
         return cls(
             [base.removesuffix("[]") for base in record["b"]],  # ``Service[Body]`` is ``Service``
@@ -115,6 +125,7 @@ class ClassFacts:
             bool(record.get("q")),
             bool(record.get("bm")),
             record.get("o"),
+            record.get("cm", ()),
         )
 
 
@@ -988,9 +999,46 @@ class ProjectIndex:
 
     def builds_own_rows(self, model: str, manager: str) -> bool:
         """``model.<manager>`` is a manager of the project with its own ``get_queryset()``
-        (``objects = SlimManager()``): its rows may defer fields or be narrowed, which no
-        fact here spells out."""
-        return self._function_key(f"{model}.{manager}.get_queryset") is not None
+        (``objects = SlimManager()``), or the model or a base binds it to a manager that is
+        not Django's own (``BookQuerySet.as_manager()``, a manager inherited from an
+        abstract or proxied model): its rows may defer fields or be narrowed, which no fact
+        here spells out."""
+        if self._function_key(f"{model}.{manager}.get_queryset") is not None:
+            return True
+        todo, seen = [model], set()
+        while todo and len(seen) < _CLASS_DEPTH_LIMIT:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            record = self.classes.get(name)
+            if record is None:
+                continue
+            for attribute, builder in record.custom_managers:
+                if attribute == manager:
+                    return self._shapes_rows(builder)
+            todo.extend(record.bases)
+        return False
+
+    def _shapes_rows(self, builder: str) -> bool:
+        """A manager or queryset class may shape its rows (defer fields, narrow them): a
+        library's, one that cannot be named, or a project class that, or a project base
+        of which, defines a method Django's managers and querysets use to build rows."""
+        todo, seen = [builder], set()
+        while todo and len(seen) < _CLASS_DEPTH_LIMIT:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            record = self.classes.get(name)
+            if record is None:
+                if not seen - {name} or not name.startswith(_DJANGO_QUERY_BASES):
+                    return True  # the builder itself unknown, or a library base of it
+                continue
+            if _ROW_SHAPING.intersection(record.methods):
+                return True
+            todo.extend(record.bases)
+        return False
 
     def loaded_by(self, source: str, relation: str) -> bool:
         """``source`` (a project function's, or property's, resolved name) returns rows that
