@@ -173,28 +173,75 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         owner=offers.select_owner(binding.value),
         loader=offers.loader_spelling(model.tree, chain.framework),
         deferred=offers.defers_fields(binding.value),
-        body=_body_effects(model, loop) or _read_under_condition(model, loop),
+        body=_body_effects(model, loop) or _read_under_condition(model, loop, node),
     )
 
 
-def _read_under_condition(model, loop: Loop) -> str:
-    """``calls:...`` when the relation is read under an ``if``, ``try``, ``while`` or
-    ``match`` of the loop's body: loaded with the query, it is read for every row, and a
-    row the loop skips may fail to load (a value its mapping does not know)."""
+def _read_under_condition(model, loop: Loop, node: ast.AST) -> str:
+    """``calls:...`` when the relation is read under an ``if``, ``try``, ``while``, inner
+    ``for`` or ``match`` of the loop's body, or in its statement only on some evaluations
+    (a branch of ``x if c else y``, a later operand of ``and`` / ``or``, a comprehension or
+    a lambda): loaded with the query, it is read for every row, and a row the loop skips
+    may fail to load (a value its mapping does not know)."""
     stack = model.node_stack
     inside = False
-    for statement in stack:
+    for statement in stack[:-1]:  # the innermost one's own header is read every time
         if statement is loop.node:
             inside = True
         elif inside and isinstance(statement, _CONDITIONS):
-            return (
-                "calls:the relation is read only under a condition: loaded with the query, "
-                "it would be read for every row, and one the loop skips may fail to load"
-            )
+            return _CONDITIONAL_READ
+    inside = inside or (bool(stack) and stack[-1] is loop.node)
+    if inside and stack and id(node) in _conditional_nodes(model, stack[-1]):
+        return _CONDITIONAL_READ
     return ""
 
 
-_CONDITIONS = (ast.If, ast.Try, ast.While, ast.Match)
+_CONDITIONAL_READ = (
+    "calls:the relation is read only under a condition: loaded with the query, "
+    "it would be read for every row, and one the loop skips may fail to load"
+)
+
+
+def _conditional_nodes(model, statement: ast.AST) -> frozenset[int]:
+    """The nodes of ``statement`` evaluated only on some runs of it; one walk per
+    statement, remembered (every relation read in it asks)."""
+    memo = model.memo("relation_access.conditional")
+    if statement in memo:
+        return memo[statement]
+    found: set[int] = set()
+    todo: list[tuple[ast.AST, bool]] = [(statement, False)]
+    while todo:
+        current, conditional = todo.pop()
+        if conditional:
+            found.add(id(current))
+        if current is not statement and isinstance(current, ast.stmt):
+            continue  # a nested statement is on the node stack when it is visited
+        if isinstance(current, ast.IfExp):
+            todo.append((current.test, conditional))
+            todo += [(current.body, True), (current.orelse, True)]
+        elif isinstance(current, ast.BoolOp):
+            todo.append((current.values[0], conditional))
+            todo += [(value, True) for value in current.values[1:]]
+        elif isinstance(current, _COMPREHENSIONS):
+            first, *others = current.generators
+            todo.append((first.iter, conditional))  # evaluated once, whatever it holds
+            todo += [(first.target, True), *((test, True) for test in first.ifs)]
+            todo += [(generator, True) for generator in others]
+            todo += [
+                (getattr(current, part), True)
+                for part in ("elt", "key", "value")
+                if hasattr(current, part)
+            ]
+        elif isinstance(current, ast.Lambda):
+            todo += [(child, True) for child in ast.iter_child_nodes(current)]
+        else:
+            todo += [(child, conditional) for child in ast.iter_child_nodes(current)]
+    memo[statement] = frozen = frozenset(found)
+    return frozen
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_CONDITIONS = (ast.If, ast.Try, ast.While, ast.For, ast.AsyncFor, ast.Match)
 
 
 _PREFETCH_OBJECTS = frozenset(
