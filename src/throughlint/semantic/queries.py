@@ -253,7 +253,7 @@ def _sqlalchemy_chain(model: SemanticModel, node: ast.expr, depth: int) -> Query
             if name
             else (func.attr if isinstance(func, ast.Attribute) else None)
         )
-        if short == "select" and child.args and _select_function(name):
+        if short == "select" and child.args and _select_function(name) and not _own(model, func):
             entity = entity or model.resolve(child.args[0])
         elif isinstance(func, ast.Attribute) and func.attr in _SQLALCHEMY_SESSION_QUERIES:
             saw_session = True
@@ -279,6 +279,15 @@ def _select_function(name: str | None) -> bool:
     if name.startswith(("sqlalchemy", "flask_sqlalchemy")):
         return True
     return "." in name and not name.startswith(("select.", "builtins.", "asyncio."))
+
+
+def _own(model: SemanticModel, func: ast.expr) -> bool:
+    """``select`` defined by a ``def`` of this module: the project's own function, which
+    may build any statement (``sqlalchemy.select(e).options(raiseload("*"))``)."""
+    if not isinstance(func, ast.Name):
+        return False
+    binding = model.lookup(func.id)
+    return binding is not None and binding.kind is BindingKind.FUNCTION
 
 
 def _walk_followed(model: SemanticModel, node: ast.expr, depth: int):
