@@ -160,8 +160,20 @@ def _shape(
             return None
         if len(body) == 2:
             return None  # the loop only opens and closes the file: nothing to keep in it
+        last_read = _per_loop(model, "last_read", loop, lambda: _last_reads(body))
+        if last_read.get(name, -1) > closes[0]:
+            return None  # used once closed (``f.closed``, a write that raises): kept open
         return name, body[closes[0]]
     return None
+
+
+def _last_reads(body: list[ast.stmt]) -> dict[str, int]:
+    """Per name, the last statement of ``body`` that reads it (one walk of the body)."""
+    found: dict[str, int] = {}
+    for at, statement in enumerate(body):
+        for name in names_read(statement):
+            found[name] = at
+    return found
 
 
 def _closes(body: list[ast.stmt]) -> dict[str, list[int]]:
