@@ -47,5 +47,8 @@ def test_sarif_fix_objects(run_cli, tmp_path):
         line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
         fixed[line] = _apply(SOURCE, change["replacements"])
     assert fixed[4] == SOURCE.replace("queue.Queue()", "queue.Queue(maxsize=1000)")
-    assert fixed[5] == ("import queue\n\njobs = queue.Queue()\nbox = queue.Queue(maxsize=1000)\n")
+    assert fixed[5] == (
+        "import queue\nfrom queue import SimpleQueue\n\njobs = queue.Queue()\n"
+        "box = queue.Queue(maxsize=1000)\n"
+    )
     assert (tmp_path / "jobs.py").read_text() == SOURCE

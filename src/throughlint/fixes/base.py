@@ -67,9 +67,6 @@ class FixContext:
     def add_import(self, module: str, obj: str | None = None) -> None:
         AddImportsVisitor.add_needed_import(self.codemod, module, obj)
 
-    def drop_import_if_unused(self, module: str, obj: str | None, asname: str | None) -> None:
-        RemoveImportsVisitor.remove_unused_import(self.codemod, module, obj, asname)
-
 
 @dataclass
 class Outcome:

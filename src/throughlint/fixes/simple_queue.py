@@ -1,8 +1,9 @@
 """``queue.SimpleQueue()`` -> ``queue.Queue(maxsize=1000)``, keeping the file's import
 style: ``queue.SimpleQueue()`` becomes ``queue.Queue(...)``; a name imported with
 ``from queue import SimpleQueue`` becomes ``Queue(...)`` with ``Queue`` imported from
-``queue`` (an existing import of ``queue.Queue`` is reused) and the old import dropped
-when nothing else uses it. Declines when every spelling would shadow another name."""
+``queue`` (an existing import of ``queue.Queue`` is reused). The old import stays: a
+module's imported names are part of what other modules may import from it (``from jobs
+import SimpleQueue``). Declines when every spelling would shadow another name."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import libcst as cst
 
 from throughlint.fixes.base import FixContext, FixSpec
 from throughlint.fixes.imports import reference
-from throughlint.fixes.spelling import module_imports
 
 
 class SimpleQueueToQueue(FixSpec):
@@ -42,11 +42,6 @@ def _queue_class(func: cst.BaseExpression, context: FixContext) -> cst.BaseExpre
     spelling = reference(context, "queue", "Queue", module_fallback=True)
     if spelling is None:
         return None
-    old = module_imports(context.tree()).get(("queue", "SimpleQueue"))
-    if old == func.value:
-        context.drop_import_if_unused(
-            "queue", "SimpleQueue", func.value if func.value != "SimpleQueue" else None
-        )
     return spelling
 
 

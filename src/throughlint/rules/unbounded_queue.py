@@ -73,7 +73,8 @@ jobs = queue.Queue(maxsize=1000)
 
 ## Fix safety
 The fix sets `maxsize=<queue-maxsize>` (and turns `SimpleQueue()` into
-`Queue(maxsize=...)`, importing `Queue` in the file's import style). It is unsafe: a
+`Queue(maxsize=...)`, importing `Queue` in the file's import style; the `SimpleQueue`
+import stays, as other modules may import it from this one). It is unsafe: a
 thread that fills a bounded queue before anything drains it blocks forever, and
 `SimpleQueue` is reentrant where `Queue` is not.
 
