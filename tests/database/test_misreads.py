@@ -680,6 +680,35 @@ def test_summaries_hang_on_arguments(run_cli, tmp_path, source):
     _check(run_cli, tmp_path, {"app/models.py": SETTINGS_MODEL, "app/ops.py": source})
 
 
+ARGUED_WITNESS = """
+    from app.models import Setting
+
+    def fetch_known():
+        return set(Setting.objects.get(key="all").value.split())
+
+    def create_missing(key):
+        return Setting.objects.create(key=key)
+
+    def match(key, known=None):
+        if known is None:
+            known = fetch_known()
+        if key not in known:
+            create_missing(key)
+
+    def match_all(keys):
+        known = set(fetch_known())
+        for key in keys:
+            match(key, known=known)  # expect: TL102
+"""
+
+
+def test_the_cited_chain_is_one_the_arguments_leave_in(run_cli, tmp_path):
+    """The passed set rules the fetch out: the message cites the create that remains."""
+    files = {"app/models.py": SETTINGS_MODEL, "app/ops.py": ARGUED_WITNESS}
+    found = _check(run_cli, tmp_path, files, codes=("TL101", "TL102"))
+    assert "via `create_missing()`" in found[0]["message"], found[0]["message"]
+
+
 # --- a guard on the receiver's own saved state (issue 17: path-sensitive summaries) ---
 
 TAG_MODEL = """

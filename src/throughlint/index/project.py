@@ -1225,6 +1225,34 @@ class ProjectIndex:
                 return text
         return ""
 
+    def call_witness(self, name: str, effect: Effect, spec: dict[str, list] | None) -> str:
+        """``summary_witness`` for a call passing ``spec``: when the witnessed chain starts
+        with a callee that these arguments rule out (``if roles is None: roles =
+        self.fetch()`` with roles passed), the first callee they leave in that has the
+        effect."""
+        witness = self.summary_witness(name, effect)
+        key = self._function_key(name)
+        if not spec or key is None or key not in self._paths or not witness.startswith("`"):
+            return witness
+        bindings = self._bindings(key, spec, {})
+        edges = self._paths[key].get("e", {})
+        first = witness[1:].partition("()`")[0]
+        open_callees = []
+        for callee in self._callees.get(key, ()):
+            guard = (edges.get(callee) or (0, 0))[0]
+            ruled_out = bool(guard) and rules_out(guard, bindings)
+            if callee.rsplit(".", 1)[-1] == first and not ruled_out:
+                return witness  # the witnessed callee runs
+            if not ruled_out:
+                open_callees.append(callee)
+        for callee in open_callees:
+            callee_key = self.summaries.key(callee)
+            if callee_key is not None and self.summaries.value(callee_key) & effect.value:
+                inner = self.summaries.witness(callee_key, effect.value)
+                if inner:
+                    return f"`{callee.rsplit('.', 1)[-1]}()` -> {inner}"
+        return witness
+
     def inherited_receiver(self, name: str) -> str:
         """The class of the instance ``name`` is called on (``mod.Entra().to_user``) when
         it inherits the method from a project base: that method's calls on ``self`` run

@@ -32,7 +32,7 @@ def helper_call(
             if not overridden & effect:
                 return []
         elif index.call_effects(callee, pending.get("args")) & effect:
-            witness = index.summary_witness(callee, effect)
+            witness = index.call_witness(callee, effect, pending.get("args"))
         elif index.summary_effects(callee) & effect:
             return []  # only other argument values reach it (``save=False``)
         else:

@@ -50,6 +50,7 @@ _LONGEST = 200  # longer strings are no flags: not worth carrying in the facts
 SOME_OBJECT = "!"
 _OBJECT_EXPRESSIONS = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.SetComp)
 _OBJECT_EXPRESSIONS += (ast.DictComp, ast.GeneratorExp, ast.JoinedStr, ast.Lambda)
+_BUILTIN_TYPES = frozenset({"set", "frozenset", "list", "dict", "tuple", "str", "bytes"})
 
 
 class _NotNone:
@@ -361,17 +362,25 @@ def _argument(model: SemanticModel, value: ast.expr) -> list:
         return ["=", value.value]
     if isinstance(value, ast.Name) and _parameter(model, value.id):
         return ["@", value.id]
-    if _not_none(value) or (isinstance(value, ast.Name) and _bound_to_not_none(model, value.id)):
+    if _not_none(model, value) or (
+        isinstance(value, ast.Name) and _bound_to_not_none(model, value.id)
+    ):
         return [SOME_OBJECT]
     return ["?"]
 
 
-def _not_none(value: ast.expr) -> bool:
+def _not_none(model: SemanticModel, value: ast.expr) -> bool:
     """An expression whose value is an object, never None: a display or comprehension,
-    an f-string, a lambda, or a class called (``RolesSet(roles)``)."""
+    an f-string, a lambda, a class called (``RolesSet(roles)``) or a builtin type
+    (``set(names)``, not shadowed)."""
     if isinstance(value, _OBJECT_EXPRESSIONS):
         return True
-    return isinstance(value, ast.Call) and _class_name(value.func)
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Name) and func.id in _BUILTIN_TYPES:
+        return model.lookup(func.id) is None
+    return _class_name(func)
 
 
 def _bound_to_not_none(model: SemanticModel, name: str) -> bool:
@@ -381,7 +390,7 @@ def _bound_to_not_none(model: SemanticModel, name: str) -> bool:
         binding is not None
         and binding.kind is BindingKind.ASSIGNMENT
         and binding.value is not None
-        and _not_none(binding.value)
+        and _not_none(model, binding.value)
     )
 
 
