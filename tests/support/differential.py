@@ -72,6 +72,7 @@ def differential(
     lint: tuple[str, ...] = (),
     entry: str = "app.py",
     unsafe: bool = False,
+    preview: bool = False,
     env: dict[str, str] | None = None,
 ) -> Differential:
     """Fix ``target`` (linting it with the extra paths ``lint``, e.g. a models package)
@@ -83,6 +84,7 @@ def differential(
     # ``--show-all``: the small programs here loop over literal lists (constant input),
     # which a plain run holds back and so does not fix
     flags = ["--fix", "--show-all", "--unsafe-fixes"] if unsafe else ["--fix", "--show-all"]
+    flags += ["--preview"] if preview else []
     linted = throughlint(fixed, *flags, target, *lint)
     return Differential(
         run_program(original, entry, env),

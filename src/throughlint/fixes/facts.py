@@ -269,10 +269,13 @@ def empty_input(
     )
 
 
-def known_items(function: ast.AST | None, loop: ast.For) -> list[ast.expr] | None:
+def known_items(
+    function: ast.AST | None, loop: ast.For, shapes: bool = True
+) -> list[ast.expr] | None:
     """The items the loop iterates, as written in the source: the elements of a list or
-    tuple display, or the one element expression of a list comprehension (the shape of
-    every item), in the ``for`` itself or bound once to a name used nowhere else."""
+    tuple display, or (``shapes``) the one element expression of a list comprehension (the
+    shape of every item, not one item: it may repeat), in the ``for`` itself or bound once
+    to a name used nowhere else."""
     iterable = loop.iter
     if isinstance(iterable, ast.Name) and function is not None:
         stores = _stores(function, iterable.id)
@@ -284,7 +287,7 @@ def known_items(function: ast.AST | None, loop: ast.For) -> list[ast.expr] | Non
             return None
         iterable = assignment.value
     if isinstance(iterable, ast.ListComp):
-        return [iterable.elt]
+        return [iterable.elt] if shapes else None
     if isinstance(iterable, (ast.List, ast.Tuple)) and not any(
         isinstance(item, ast.Starred) for item in iterable.elts
     ):
@@ -346,7 +349,7 @@ def distinct_keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -
     (Django's locmem ``MAX_ENTRIES``) culls by how many stores it saw and in what order,
     so another entry may be evicted. Safe when the loop iterates written string
     literals, all different."""
-    items = known_items(function, loop)
+    items = known_items(function, loop, shapes=False)
     if isinstance(key, ast.Name) and items is not None:
         keys = [_bound_value(loop.target, item, key.id) for item in items]
         values = [

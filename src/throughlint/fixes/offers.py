@@ -57,7 +57,7 @@ from throughlint.semantic.expressions import (
     walk_same_function,
 )
 from throughlint.semantic.loops import Loop, LoopKind
-from throughlint.semantic.scope import ScopeKind
+from throughlint.semantic.scope import BindingKind, ScopeKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -311,8 +311,8 @@ def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     ):
         return None
     model_class = func.value.value
-    if not _is_dotted(model_class):
-        return None
+    if not _is_dotted(model_class) or not _names_a_class(model, model_class):
+        return None  # ``author.books.create(...)``: a related manager, not ``Model.objects``
     loop_node = _plain_loop(model, loop)
     if loop_node is None or len(loop_node.body) != 1:
         return None
@@ -324,6 +324,18 @@ def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     description = "create all rows with one `bulk_create()` (no `save()`, no signals)"
     verdict = facts.parameters_fact([keyword.value for keyword in call.keywords], set())
     return _offer(verdict, description, BULK_CREATE, Applicability.UNSAFE)
+
+
+def _names_a_class(model: SemanticModel, node: ast.expr) -> bool:
+    """``Book`` or ``shop.models.Book``: a name bound by a class statement or an import,
+    not a local value (an instance, whose ``books.create`` is a related manager's)."""
+    root = node
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    binding = model.lookup(root.id)
+    return binding is not None and binding.kind in (BindingKind.CLASS, BindingKind.IMPORT)
 
 
 def bulk_create_for_model(fix: Fix, shown: str, parent: str | None) -> Fix:
@@ -610,9 +622,9 @@ def loop_body_effects(loop: Loop, model: SemanticModel | None = None) -> str:
     if not isinstance(node, (ast.For, ast.AsyncFor)):
         return ""
     found = _early_exit(node)
-    if not found and isinstance(node, ast.AsyncFor):
+    if not found and (isinstance(node, ast.AsyncFor) or _in_coroutine(model)):
         found = (  # the original fails at the first item: fixed, the program would succeed
-            "calls:in an `async for` a lazy load raises (Django's `SynchronousOnlyOperation`, "
+            "calls:in a coroutine a lazy load raises (Django's `SynchronousOnlyOperation`, "
             "SQLAlchemy's `MissingGreenlet`); loaded with the query, it would succeed"
         )
     items = set(target_names(node.target)) | {"self", "cls"}
@@ -650,7 +662,7 @@ def loop_body_effects(loop: Loop, model: SemanticModel | None = None) -> str:
                     f"calls:the loop body calls `{source_text(func)}`, code that may write "
                     "rows the loaded ones would not see"
                 )
-            elif isinstance(func, ast.Name) and func.id not in _BUILTINS:
+            elif isinstance(func, ast.Name) and not _builtin(func, model):
                 found = (
                     f"calls:the loop body calls `{func.id}()`, which may write rows the "
                     "loaded ones would not see"
@@ -660,7 +672,7 @@ def loop_body_effects(loop: Loop, model: SemanticModel | None = None) -> str:
                     f"calls:`{func.id}()` calls the function handed to it, which may write "
                     "rows the loaded ones would not see"
                 )
-            elif isinstance(func, ast.Attribute) and not _harmless_method(func, items, model):
+            elif isinstance(func, ast.Attribute) and not _harmless_method(child, items, model):
                 found = (
                     f"calls:the loop body calls `{source_text(func)}()`, which may write rows "
                     "the loaded ones would not see"
@@ -695,13 +707,34 @@ def _calls_what_it_is_given(call: ast.Call) -> bool:
     )
 
 
-def _harmless_method(func: ast.Attribute, items: set[str], model: SemanticModel | None) -> bool:
+def _in_coroutine(model: SemanticModel | None) -> bool:
+    """The loop is in an ``async def``: a plain ``for`` over an async session's rows too."""
+    return model is not None and isinstance(model.function, ast.AsyncFunctionDef)
+
+
+def _builtin(func: ast.Name, model: SemanticModel | None) -> bool:
+    """A builtin's name that nothing in the module or function binds again (a project's
+    own ``def format(book)`` is project code)."""
+    if func.id not in _BUILTINS:
+        return False
+    return model is None or model.lookup(func.id) is None
+
+
+def _harmless_method(call: ast.Call, items: set[str], model: SemanticModel | None) -> bool:
     """A method call in the body that writes no row: a string's or a date's, a read of the
     loop item or of a manager or queryset (``Book.objects.get(...)``), or a container's or
     a logger's on a name of the function (``out.append(row)``, ``log.info(...)``), not on
     an object's attribute (``archive.addresses.append(x)`` is a pending change to a
-    mapped collection, flushed before the next lazy load)."""
+    mapped collection, flushed before the next lazy load). A string's or a logger's method
+    handed the loop item itself (``history.log(book)``) may be a project object's that
+    changes it: not harmless."""
+    func = call.func
+    assert isinstance(func, ast.Attribute)
     method = func.attr
+    if method in _TEXT_READS or method in _LOGGING:
+        handed = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if any(isinstance(value, ast.Name) and value.id in items for value in handed):
+            return False
     if method in _TEXT_READS:
         return True
     root = facts.root_name(func.value)
