@@ -129,7 +129,14 @@ def test_executemany_reading_a_global_the_writes_rebind_keeps_the_loop(tmp_path)
 
 
 def test_executemany_reading_only_locals_keeps_the_fix(tmp_path):
-    result = differential(tmp_path, one_file(GLOBAL_PARAMETER.format(second="name, name")))
+    """Near miss: only locals, the SQL function registered by another module (registered
+    by this one, the fix is unsafe: round 28)."""
+    program = GLOBAL_PARAMETER.format(second="name, name").replace(
+        'conn.create_function("remember", 1, remember)', "hooks.install(conn, remember)"
+    )
+    hooks = 'def install(conn, function):\n    conn.create_function("remember", 1, function)\n'
+    files = {**one_file(program, "import hooks\n"), "hooks.py": hooks}
+    result = differential(tmp_path, files)
     assert "executemany(" in result.after, result.lint_output
     assert_same_behaviour(result, "[('a', 'a'), ('b', 'b'), ('c', 'c')]")
 

@@ -9,7 +9,9 @@ says why, in words the user sees.
 - *the parameters*: names and literals neither raise nor act; subscripts, attributes and
   operators may raise (then evaluating all items first loses the rows before the
   failure); calls may act; ``await``, ``yield``, ``:=``, lambdas and comprehensions
-  are declined;
+  are declined; a name that may be unbound when the loop starts, or that the writes may
+  rebind (a global, or anything when the module registers a database callback), is not
+  established;
 - *the receiver*: reading the cursor's results after the loop (``lastrowid``,
   ``rowcount``, ``fetch*``) sees the batched call's values; a receiver re-bound in the
   loop is a different object on every pass;
@@ -20,6 +22,7 @@ says why, in words the user sees.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import enum
 import re
@@ -108,6 +111,7 @@ class _Index:
         "attributes",
         "bare_loads",
         "bases",
+        "blocks",
         "imports",
         "iterated",
         "loads",
@@ -125,6 +129,8 @@ class _Index:
         self.imports: dict[int, ast.Import | ast.ImportFrom] = {}  # alias id -> statement
         self.assignments: dict[int, ast.Assign] = {}  # ``name = value`` in the body
         self.with_values: dict[int, ast.expr] = {}  # ``with value as name``: name id -> value
+        # a block's statement starts and first bindings, by the block's id (``_bound_on_path``)
+        self.blocks: dict[int, tuple[list[tuple[int, int]], dict[str, int]]] = {}
         self.attribute_stores: set[str] = set()  # ``x.autocommit = ...``: "autocommit"
         self.attribute_loads: set[str] = set()  # ``x.set_autocommit(...)``: "set_autocommit"
         for node in ast.walk(scope):
@@ -727,37 +733,245 @@ def no_parameters_fact(
 _DISPLAYS = (ast.Tuple, ast.List, ast.Dict)
 
 
-def bound_names_fact(parts: Iterable[ast.expr], function: ast.AST | None) -> Verdict:
+def bound_names_fact(
+    parts: Iterable[ast.expr],
+    function: ast.AST | None,
+    loop: ast.For | None = None,
+    module: ast.AST | None = None,
+    *,
+    once: bool = False,
+) -> Verdict:
     """Does every name the parameters read hold, at each item, what the loop's pass gives
     it? The comprehension reads them all before the first write; a global or a name of
     an enclosing function may be rebound by the writes themselves (a trigger, a SQL
-    function registered with ``create_function``, a callback)."""
+    function registered with ``create_function``, a callback), a builtin's name too when
+    the module binds it (``id = 0``). A local that may be unbound when the loop starts
+    raises ``UnboundLocalError`` in the loop but ``NameError`` in the comprehension.
+    ``once``: the parts are read once, before the call (the SQL), where a local raises
+    as in the loop and a global bound once and declared ``global`` nowhere is settled."""
     if function is None:
         return SAFE
-    local = _function_locals(function)
+    in_loop: set[str] | None = None  # found on the first local read, once per loop
     for node in (node for part in parts for node in ast.walk(part)):
-        if isinstance(node, ast.Name) and node.id not in local and node.id not in _BUILTIN_NAMES:
-            return unsafe(
-                f"`{node.id}` is not a local of the function: the writes may rebind it "
-                "between items, and the comprehension reads it for every row first"
-            )
+        if not isinstance(node, ast.Name):
+            continue
+        name = node.id
+        if _is_local(function, name):
+            if once or loop is None:
+                continue
+            if in_loop is None:
+                in_loop = _bound_in_loop(loop)
+            if name not in in_loop and not _bound_before(function, loop, name):
+                return unsafe(
+                    f"`{name}` may be unbound when the loop starts: the comprehension "
+                    "raises `NameError` where the loop raised `UnboundLocalError`"
+                )
+            continue
+        if name in _BUILTIN_NAMES and (module is None or not _stores(module, name)):
+            continue
+        if once and module is not None and _settled(module, name):
+            continue
+        reads = (
+            "`executemany` reads it once"
+            if once
+            else "the comprehension reads it for every row first"
+        )
+        return unsafe(
+            f"`{name}` is not a local of the function: the writes may rebind it between "
+            f"items, and {reads}"
+        )
     return SAFE
 
 
-def _function_locals(function: ast.AST) -> frozenset[str]:
-    """The names ``function`` binds (parameters, assignments, loop and ``with`` targets,
-    imports, definitions), less those it declares ``global`` or ``nonlocal``: from the
-    function's one index (``_Index``), not a walk per loop."""
-    stores = _index(function).stores
-    declared = {
-        name
-        for name, nodes in stores.items()
-        if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in nodes)
+def _bound_in_loop(loop: ast.For) -> set[str]:
+    """The names the loop's target and body bind (as ``rebound_in_loop``, in one walk)."""
+    names = set(target_names(loop.target))
+    for node in (node for statement in loop.body for node in ast.walk(statement)):
+        bound = _binds(node)
+        if bound is not None:
+            names.add(bound)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+    return names
+
+
+def _settled(module: ast.AST, name: str) -> bool:
+    """``name`` is bound once in the whole module and declared ``global`` / ``nonlocal``
+    nowhere: no function of it can rebind it while the loop runs."""
+    stores = _stores(module, name)
+    return len(stores) == 1 and not isinstance(stores[0], (ast.Global, ast.Nonlocal))
+
+
+def _bound_before(function: ast.AST, loop: ast.For, name: str) -> bool:
+    """``name`` is bound on every path from the start of ``function`` to ``loop`` (a
+    parameter, or a statement on the way that binds it however it completes), and
+    deleted nowhere."""
+    index = _index(function)
+    if any(isinstance(use.ctx, ast.Del) for use in index.loads.get(name, [])):
+        return False
+    if name in parameter_names(function):
+        return True
+    return _bound_on_path(index, getattr(function, "body", []), loop, name)
+
+
+def _bound_on_path(index: _Index, block: list[ast.stmt], loop: ast.For, name: str) -> bool:
+    """In ``block``, which holds ``loop``: bound by a statement before the one holding it,
+    or on the way into that one. Each block's first bindings are found once (a function
+    with many loops is not walked once per loop)."""
+    found = index.blocks.get(id(block))
+    if found is None:
+        found = index.blocks[id(block)] = _first_bindings(block)
+    starts, first = found
+    at = bisect.bisect_right(starts, _start(loop)) - 1  # the statement that holds the loop
+    if at < 0:
+        return False
+    if first.get(name, at) < at:
+        return True
+    statement = block[at]
+    if statement is loop or not _holds(statement, loop):
+        return False
+    return _bound_inside(index, statement, loop, name)
+
+
+def _first_bindings(block: list[ast.stmt]) -> tuple[list[tuple[int, int]], dict[str, int]]:
+    """Where the statements of ``block`` start, and for each name the first of them that
+    binds it whenever it completes."""
+    first: dict[str, int] = {}
+    for position, statement in enumerate(block):
+        for name in _surely_binds(statement) or ():
+            first.setdefault(name, position)
+    return [_start(statement) for statement in block], first
+
+
+def _bound_inside(index: _Index, statement: ast.stmt, loop: ast.For, name: str) -> bool:
+    """``statement`` holds ``loop``: what entering the block that holds it binds (a loop's
+    target, a ``with`` target, an ``except ... as`` name, a ``try`` body completed before
+    its ``else``), then the path inside that block."""
+    for handler in getattr(statement, "handlers", ()):
+        if _in_block(handler.body, loop):
+            return handler.name == name or _bound_on_path(index, handler.body, loop, name)
+    blocks = [getattr(statement, field, None) or [] for field in ("body", "orelse", "finalbody")]
+    blocks.extend(case.body for case in getattr(statement, "cases", ()))
+    block = next((block for block in blocks if _in_block(block, loop)), [])
+    entered = False
+    if isinstance(statement, (ast.For, ast.AsyncFor)) and block is statement.body:
+        entered = name in set(target_names(statement.target))
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        entered = name in _with_targets(statement)
+    elif isinstance(statement, _TRIES) and block is statement.orelse:
+        completed = _block_binds(statement.body)  # None: the ``else`` is never reached
+        entered = completed is None or name in completed
+    return entered or (bool(block) and _bound_on_path(index, block, loop, name))
+
+
+_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+_LEAVES = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _holds(statement: ast.stmt, loop: ast.For) -> bool:
+    return _in_block([statement], loop)
+
+
+def _in_block(block: list[ast.stmt], loop: ast.For) -> bool:
+    """``loop`` is in ``block``, by position (its statements are in order)."""
+    return bool(block) and _start(block[0]) <= _start(loop) and _end(loop) <= _end(block[-1])
+
+
+def _end(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
+
+
+def _surely_binds(statement: ast.stmt) -> frozenset[str] | None:
+    """The names ``statement`` has bound when it completes: an assignment's, an import's,
+    a definition's, a ``with`` target, those an ``if`` binds in both branches, a ``try``
+    in its body and every handler (or its ``finally``). Not a loop's (it may run no
+    pass), nor a ``with`` body's (the context manager may swallow an exception). None
+    when it never completes (``return``, ``raise``, ``break``, ``continue``)."""
+    if isinstance(statement, _LEAVES):
+        return None
+    if isinstance(statement, ast.Assign):
+        return frozenset(name for target in statement.targets for name in target_names(target))
+    if isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
+        target = statement.target
+        if isinstance(target, ast.Name) and statement.value is not None:
+            return frozenset({target.id})
+    elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+        names = statement.names
+        return frozenset(alias.asname or alias.name.split(".")[0] for alias in names)
+    elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return frozenset({statement.name})
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        return frozenset(_with_targets(statement))
+    elif isinstance(statement, ast.If):
+        return _both(_block_binds(statement.body), _block_binds(statement.orelse))
+    elif isinstance(statement, _TRIES):
+        completed = _block_binds([*statement.body, *statement.orelse])
+        for handler in statement.handlers:
+            completed = _both(completed, _block_binds(handler.body))
+        finally_ = _block_binds(statement.finalbody)
+        return None if completed is None or finally_ is None else completed | finally_
+    return frozenset()
+
+
+def _block_binds(block: list[ast.stmt]) -> frozenset[str] | None:
+    """The names running ``block`` to its end binds; None when it never gets there."""
+    found: frozenset[str] = frozenset()
+    for statement in block:
+        names = _surely_binds(statement)
+        if names is None:
+            return None
+        found |= names
+    return found
+
+
+def _both(first: frozenset[str] | None, second: frozenset[str] | None) -> frozenset[str] | None:
+    """What two branches both bind (a branch that never completes binds anything)."""
+    if first is None or second is None:
+        return second if first is None else first
+    return first & second
+
+
+def _with_targets(statement: ast.With | ast.AsyncWith) -> set[str]:
+    return {
+        bound
+        for item in statement.items
+        if item.optional_vars is not None
+        for bound in target_names(item.optional_vars)
     }
-    return frozenset((set(stores) | set(parameter_names(function))) - declared)
+
+
+def _is_local(function: ast.AST, name: str) -> bool:
+    """``function`` binds ``name`` (a parameter, an assignment, a loop or ``with`` target,
+    an import, a definition) and does not declare it ``global`` or ``nonlocal``: from the
+    function's one index (``_Index``), not a walk per loop."""
+    stores = _index(function).stores.get(name, [])
+    if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in stores):
+        return False
+    return bool(stores) or name in parameter_names(function)
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+# methods that hand the database Python code to run while it executes statements
+CALLBACK_REGISTRATIONS: frozenset[str] = frozenset(
+    {"create_function", "create_aggregate", "create_window_function", "create_collation",
+     "set_authorizer", "set_progress_handler", "set_trace_callback", "add_notice_handler"}
+)  # fmt: skip
+
+
+def callbacks_fact(module: ast.AST) -> Verdict:
+    """Does the module register Python code that the database runs per statement or row
+    (a SQL function, an aggregate, an authorizer, a trace callback)? It may change what
+    the loop reads between rows (the input list, a global) or see each ``execute``: the
+    comprehension reads every row first, and ``executemany`` prepares the SQL once."""
+    registered = sorted(_index(module).attribute_loads & CALLBACK_REGISTRATIONS)
+    if registered:
+        return unsafe(
+            f"the module registers a callback (`{registered[0]}`) that the database runs "
+            "per row: it may change what the loop reads between rows, or count the calls"
+        )
+    return SAFE
 
 
 def row_shape_fact(
@@ -823,6 +1037,26 @@ def _connection_calls(function: ast.AST, receiver: ast.expr) -> list[ast.Call]:
             break
         name = root_name(value.func.value)
     return found
+
+
+def connections_of(function: ast.AST | None, receiver: ast.expr) -> list[ast.expr]:
+    """What stands for the connection ``receiver`` runs on: the receiver itself (a
+    connection's ``execute``), its ``.connection``, and the ``x`` of the ``x.cursor()``
+    the function binds it to; only those reached through names the function binds at
+    most once (a parameter, one assignment), which cannot name another object later."""
+    if function is None:
+        return []
+    found = [receiver, ast.Attribute(value=receiver, attr="connection", ctx=ast.Load())]
+    found.extend(
+        call.func.value
+        for call in _connection_calls(function, receiver)
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "cursor"
+    )
+    return [
+        node
+        for node in found
+        if (name := root_name(node)) is not None and len(_stores(function, name)) <= 1
+    ]
 
 
 def _own_classes(function: ast.AST, receiver: ast.expr) -> bool:

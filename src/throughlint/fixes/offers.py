@@ -32,6 +32,7 @@ import io
 import re
 import tokenize
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from throughlint.apis import UNCONSTRAINED
@@ -50,6 +51,7 @@ from throughlint.fixes import (
 )
 from throughlint.fixes.spelling import execute_values_spelling, import_spelling
 from throughlint.semantic.expressions import (
+    call_argument,
     call_tail,
     names_read,
     source_text,
@@ -89,6 +91,7 @@ def executemany(
     driver: str,
     sql: str | None = None,
     written: str | None = None,
+    line: Callable[[int], str] | None = None,
 ) -> Fix | None:
     """``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for
     row in rows])``, also inlining assignments that only build ``params``. Safe only when
@@ -99,7 +102,8 @@ def executemany(
     psycopg2 (whose ``executemany`` is no faster than the loop), an INSERT with one
     ``VALUES (%s, ...)`` literal becomes ``psycopg2.extras.execute_values`` (unsafe: the
     SQL text changes to ``VALUES %s`` and rows go in pages of 100). ``written``: the SQL
-    argument as the file spells it (one string token, or literals joined)."""
+    argument as the file spells it (one string token, or literals joined); ``line``: a
+    line of the file by number, to see that the loop's header ends its line."""
     if driver in _NO_FASTER_EXECUTEMANY:
         text = call.args[0] if call.args else None
         if not (
@@ -110,7 +114,7 @@ def executemany(
             and "%" not in VALUES_GROUP.sub("", text.value)
         ):
             return None
-        found = _batchable(model, call, loop)
+        found = _batchable(model, call, loop, line)
         if found is None:
             return None
         verdict = _executemany_facts(model, call, *found, sql=text.value, driver=driver)
@@ -127,7 +131,7 @@ def executemany(
             EXECUTE_VALUES,
             Applicability.UNSAFE,
         )
-    found = _batchable(model, call, loop)
+    found = _batchable(model, call, loop, line)
     if found is None:
         return None
     receivers = {name for name in (facts.root_name(call.func.value),) if name}  # type: ignore[attr-defined]
@@ -183,27 +187,74 @@ def _executemany_facts(
             facts.parameters_fact([call.args[0]], set()),
             facts.after_loop_fact(model.function, loop_node, receiver, model.tree, driver),
             facts.failure_fact(
-                model.function, loop_node, receiver, driver, sql, _in_transaction(model)
+                model.function, loop_node, receiver, driver, sql, _in_transaction(model, receiver)
             ),
             facts.row_shape_fact(call.args[1], model.function, loop_node, driver, sql),
             facts.no_parameters_fact(call.args[1], model.function, loop_node, driver),
-            facts.bound_names_fact([*built, call.args[1]], model.function),
+            facts.bound_names_fact([*built, call.args[1]], model.function, loop_node, model.tree),
+            facts.bound_names_fact(
+                [call.args[0]], model.function, loop_node, model.tree, once=True
+            ),
+            facts.callbacks_fact(model.tree),
         ]
     )
 
 
-def _in_transaction(model: SemanticModel) -> bool:
-    """The call is inside ``with <x>.transaction():`` (psycopg 3's transaction block) or
-    ``with transaction.atomic():`` (Django's)."""
-    return any(
-        isinstance(item.context_expr, ast.Call)
-        and _called_name(item.context_expr.func) in ("transaction", "atomic")
-        for item in model.frame.withs
-    )
+def _in_transaction(model: SemanticModel, receiver: ast.expr) -> bool:
+    """The call is inside a transaction block of the connection it runs on: ``with
+    conn.transaction():`` (psycopg 3) on the receiver's connection, or ``with
+    transaction.atomic():`` (Django's) for the database of the receiver's ``connection`` /
+    ``connections["alias"]``. Another connection's block leaves this one in autocommit;
+    when the connection cannot be told, no block counts."""
+    connections = facts.connections_of(model.function, receiver)
+    shown = {source_text(connection) for connection in connections}
+    aliases = {_django_alias(model, connection) for connection in connections} - {None}
+    for item in model.frame.withs:
+        block = item.context_expr
+        if not isinstance(block, ast.Call):
+            continue
+        func = block.func
+        if isinstance(func, ast.Attribute) and func.attr == "transaction":
+            if source_text(func.value) in shown:
+                return True
+        elif (
+            _called_name(func) == "atomic"
+            and model.resolve(func) == "django.db.transaction.atomic"
+            and _atomic_alias(block) in aliases
+        ):
+            return True
+    return False
+
+
+def _django_alias(model: SemanticModel, connection: ast.expr) -> str | None:
+    """The database alias of Django's ``connection`` ("default") or ``connections["x"]``
+    ("x"); None for anything else."""
+    if isinstance(connection, ast.Name) and model.resolve(connection) == "django.db.connection":
+        return "default"
+    if (
+        isinstance(connection, ast.Subscript)
+        and isinstance(connection.value, ast.Name)
+        and model.resolve(connection.value) == "django.db.connections"
+        and isinstance(connection.slice, ast.Constant)
+        and isinstance(connection.slice.value, str)
+    ):
+        return connection.slice.value
+    return None
+
+
+def _atomic_alias(call: ast.Call) -> str | None:
+    """The alias ``atomic(using=...)`` opens its transaction on ("default" without one);
+    None when it is not a literal."""
+    using = call_argument(call, 0, "using")
+    if using is None or (isinstance(using, ast.Constant) and using.value is None):
+        return "default"
+    if isinstance(using, ast.Constant) and isinstance(using.value, str):
+        return using.value
+    return None
 
 
 def _batchable(
-    model: SemanticModel, call: ast.Call, loop: Loop
+    model: SemanticModel, call: ast.Call, loop: Loop, line: Callable[[int], str] | None = None
 ) -> tuple[ast.For, list[ast.expr]] | None:
     """The loop and the values of the assignments to inline, when ``call`` is
     ``<cursor>.execute(SQL, params)`` and the loop has the shape of one call on a
@@ -217,7 +268,7 @@ def _batchable(
     ):
         return None
     loop_node = _plain_loop(model, loop)
-    if loop_node is None:
+    if loop_node is None or (line is not None and not _header_ends_its_line(loop_node, line)):
         return None
     *assignments, last = loop_node.body
     if not _is_statement_of(last, call):
@@ -879,6 +930,26 @@ def _one_statement_per_line(node: ast.For) -> bool:
             return False
         previous = statement.end_lineno or statement.lineno
     return True
+
+
+def _header_ends_its_line(node: ast.For, line: Callable[[int], str]) -> bool:
+    """The header's colon ends a logical line: after ``for row in rows: \\`` the body
+    continues the header's line, not an indented block the rewrite can replace."""
+    header = "".join(line(number) + "\n" for number in range(node.lineno, node.body[0].lineno))
+    try:
+        tokens = [
+            token.type
+            for token in tokenize.generate_tokens(io.StringIO(header).readline)
+            if token.type not in _HEADER_LAYOUT
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return False  # the header's line goes on (a backslash) past its last line
+    return bool(tokens) and tokens[-1] == tokenize.NEWLINE
+
+
+_HEADER_LAYOUT = frozenset(
+    {tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
+)
 
 
 def _names_only(target: ast.expr) -> bool:

@@ -82,20 +82,31 @@ one multi-row statement, nor on psycopg 3 in autocommit mode, which sends them a
 pipeline, nor on Django's connection, in autocommit mode outside `atomic()`: there the
 fix is unsafe; psycopg 3 is safe on a connection the function opens without autocommit,
 never switches (`set_autocommit`) and hands to no call before the loop ends, or inside
-`with conn.transaction():` / `transaction.atomic()`; sqlite3 and psycopg2 are unsafe with
-a cursor or connection class given to `cursor()` / `connect(factory=...)`, which may
-override `execute`; on Django's connection, SQL with `%(name)s` parameters is unsafe
-unless every row is a tuple or list display or a dict display with the same string keys:
-its sqlite backend takes the parameter names from the first row only, and rows that
-are not tuple, list or dict displays are unsafe there, as a `None` row means "no
-parameters" to `execute` and is rejected by `executemany`). A statement with `RETURNING`
-is declined (`execute` leaves its row to be read, which keeps the statement in progress;
-`executemany` discards it). Parameters that read a name the function does not bind (a
-global, a name of an enclosing function) are unsafe: the writes may rebind it between
-items, while the comprehension reads it for every row first. A connection
-parameter is
-trusted by its annotation only when the function never rebinds it, and `list(...)` only
-when `list` is the builtin. Over no items the loop sends nothing, while
+`with conn.transaction():` of the cursor's own connection (another connection's block
+leaves it in autocommit) / `transaction.atomic()` of the cursor's database (`using`);
+sqlite3 and psycopg2 are unsafe with a cursor or connection class given to `cursor()` /
+`connect(factory=...)`, which may override `execute`; on Django's connection, SQL with
+`%(name)s` parameters is unsafe unless every row is a tuple or list display or a dict
+display with the same string keys: its sqlite backend takes the parameter names from
+the first row only, and rows that are not tuple, list or dict displays are unsafe there,
+as a `None` row means "no parameters" to `execute` and is rejected by `executemany`). A
+statement with `RETURNING` is declined (`execute` leaves its row to be read, which keeps
+the statement in progress; `executemany` discards it). Parameters that read a name the
+function does not bind (a global, a name of an enclosing function, a builtin's name the
+module binds, as in `id = 0`) are unsafe: the writes may rebind it between items, while
+the comprehension reads it for every row first; so is SQL in a global that the module
+binds more than once or declares `global` (the loop reads it per row, `executemany`
+once), and parameters that read a local not bound on every path before the loop
+(`if tagged: tag = ...`: the comprehension raises `NameError` where the loop raised
+`UnboundLocalError`). A module that registers a callback on a connection
+(`create_function`, `create_aggregate`, `create_window_function`, `create_collation`,
+`set_authorizer`, `set_progress_handler`, `set_trace_callback`, `add_notice_handler`)
+makes the fix unsafe: the database runs it per row, and it may change what the loop
+reads (the input, a global) or count the calls. A loop whose header is continued with a
+backslash (`for row in rows: \\`) gets no fix: its body is not a block the rewrite can
+replace. A connection parameter is trusted by its annotation only when the function
+never rebinds it, and `list(...)` only when `list` is the builtin. Over no items the
+loop sends nothing, while
 `executemany(sql, [])` still prepares the SQL (sqlite3 raises if it is invalid) and
 begins a transaction (sqlite3, psycopg 3): a list built under a name is guarded
 (`if rows: cursor.executemany(...)`); any other input that may be empty (a comprehension
@@ -374,7 +385,9 @@ def _fix(checker, node: ast.Call, loop: Loop, found: DbCall):
     model = checker.semantic
     if found.framework == "dbapi" and found.method == "execute":
         written = checker.source.segment(node.args[0]) if node.args else None
-        return offers.executemany(model, node, loop, found.driver, found.sql, written)
+        return offers.executemany(
+            model, node, loop, found.driver, found.sql, written, checker.source.line
+        )
     if found.framework == "django" and found.method == "create":
         return offers.bulk_create(model, node, loop)
     return None
