@@ -276,15 +276,7 @@ def test_select_related_on_a_queryset_manager_with_its_own_methods_keeps_the_fix
 
 # --- eager loading: SQLAlchemy ---
 
-SQLALCHEMY = """\
-import asyncio
-
-import sqlalchemy
-from sqlalchemy import ForeignKey, create_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, raiseload
-from sqlalchemy.orm import relationship
-
-
+USERS = """\
 class Base(DeclarativeBase):
     pass
 
@@ -300,7 +292,18 @@ class Address(Base):
     __tablename__ = "addresses"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+"""
 
+SQLALCHEMY = """\
+import asyncio
+
+import sqlalchemy
+from sqlalchemy import ForeignKey, create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, raiseload
+from sqlalchemy.orm import relationship
+
+
+{models}
 
 {select}
 
@@ -328,14 +331,15 @@ with Session(engine) as session:
 def test_selectinload_through_the_projects_own_select_is_not_offered(tmp_path):
     """The project's ``select()`` adds ``raiseload("*")``: the lazy load raises."""
     strict = 'def select(entity):\n    return sqlalchemy.select(entity).options(raiseload("*"))\n'
-    result = differential(tmp_path, one_file(SQLALCHEMY.format(select=strict)))
+    result = differential(tmp_path, one_file(SQLALCHEMY.format(select=strict, models=USERS)))
     assert not result.changed, result.after
     assert_same_behaviour(result, "InvalidRequestError")
 
 
 def test_selectinload_through_sqlalchemys_select_keeps_the_fix(tmp_path):
     result = differential(
-        tmp_path, one_file(SQLALCHEMY.format(select="from sqlalchemy import select\n"))
+        tmp_path,
+        one_file(SQLALCHEMY.format(select="from sqlalchemy import select\n", models=USERS)),
     )
     assert "selectinload" in result.after, result.lint_output
     assert_same_behaviour(result, "[('u', 1)]")
@@ -349,22 +353,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-class User(Base):
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str]
-    addresses: Mapped[list["Address"]] = relationship()
-
-
-class Address(Base):
-    __tablename__ = "addresses"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-
+{models}
 
 async def report(session: AsyncSession):
     out = []
@@ -396,7 +385,7 @@ asyncio.run(main())
 def test_selectinload_in_a_coroutine_is_not_safe(tmp_path):
     """A plain ``for`` in an ``async def``: the lazy load raises ``MissingGreenlet``
     (wrapped), loaded with the query it would succeed."""
-    result = differential(tmp_path, one_file(ASYNC))
+    result = differential(tmp_path, one_file(ASYNC.format(models=USERS)))
     assert not result.changed, result.after
     assert_same_behaviour(result, "StatementError")
 

@@ -1005,40 +1005,39 @@ class ProjectIndex:
         here spells out."""
         if self._function_key(f"{model}.{manager}.get_queryset") is not None:
             return True
-        todo, seen = [model], set()
-        while todo and len(seen) < _CLASS_DEPTH_LIMIT:
-            name = todo.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            record = self.classes.get(name)
+        for _, record in self._up_bases(model):
             if record is None:
                 continue
             for attribute, builder in record.custom_managers:
                 if attribute == manager:
                     return self._shapes_rows(builder)
-            todo.extend(record.bases)
         return False
 
     def _shapes_rows(self, builder: str) -> bool:
         """A manager or queryset class may shape its rows (defer fields, narrow them): a
         library's, one that cannot be named, or a project class that, or a project base
         of which, defines a method Django's managers and querysets use to build rows."""
-        todo, seen = [builder], set()
-        while todo and len(seen) < _CLASS_DEPTH_LIMIT:
-            name = todo.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            record = self.classes.get(name)
+        for name, record in self._up_bases(builder):
             if record is None:
-                if not seen - {name} or not name.startswith(_DJANGO_QUERY_BASES):
+                if name == builder or not name.startswith(_DJANGO_QUERY_BASES):
                     return True  # the builder itself unknown, or a library base of it
-                continue
-            if _ROW_SHAPING.intersection(record.methods):
+            elif _ROW_SHAPING.intersection(record.methods):
                 return True
-            todo.extend(record.bases)
         return False
+
+    def _up_bases(self, name: str) -> Iterator[tuple[str, ClassFacts | None]]:
+        """``name`` and its bases, each once, with the project's facts of each (None for a
+        class the project does not define: its bases are not known)."""
+        todo, seen = [name], set()
+        while todo and len(seen) < _CLASS_DEPTH_LIMIT:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            record = self.classes.get(current)
+            yield current, record
+            if record is not None:
+                todo.extend(record.bases)
 
     def loaded_by(self, source: str, relation: str) -> bool:
         """``source`` (a project function's, or property's, resolved name) returns rows that
