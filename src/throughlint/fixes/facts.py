@@ -601,16 +601,7 @@ def _imports(store: ast.AST, module: ast.AST, expected: tuple[str, str | None]) 
 
 def rebound_in_loop(loop: ast.For, name: str | None) -> bool:
     """``name`` bound by the loop's target or anywhere in its body."""
-    if name is None:
-        return True
-    if name in set(target_names(loop.target)):
-        return True
-    return any(
-        _binds(node) == name
-        or (isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names)
-        for statement in loop.body
-        for node in ast.walk(statement)
-    )
+    return name is None or name in _bound_in_loop(loop)
 
 
 # --- the SQL --------------------------------------------------------------------------------
@@ -784,7 +775,8 @@ def bound_names_fact(
 
 
 def _bound_in_loop(loop: ast.For) -> set[str]:
-    """The names the loop's target and body bind (as ``rebound_in_loop``, in one walk)."""
+    """The names the loop's target and body bind, ``global`` / ``nonlocal`` ones too (one
+    walk of the body)."""
     names = set(target_names(loop.target))
     for node in (node for statement in loop.body for node in ast.walk(statement)):
         bound = _binds(node)

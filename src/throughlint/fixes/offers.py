@@ -380,12 +380,8 @@ def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
 def _names_a_class(model: SemanticModel, node: ast.expr) -> bool:
     """``Book`` or ``shop.models.Book``: a name bound by a class statement or an import,
     not a local value (an instance, whose ``books.create`` is a related manager's)."""
-    root = node
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if not isinstance(root, ast.Name):
-        return False
-    binding = model.lookup(root.id)
+    root = facts.root_name(node)
+    binding = model.lookup(root) if root is not None else None
     return binding is not None and binding.kind in (BindingKind.CLASS, BindingKind.IMPORT)
 
 
