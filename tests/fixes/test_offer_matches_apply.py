@@ -182,6 +182,50 @@ def on_message(channel, method, properties, body):
         ("--preview",),
         "",
     ),
+    "ack-on-its-if-line": (
+        """
+def on_message(channel, method, properties, body):
+    if body: channel.basic_ack(method.delivery_tag)
+"""
+        + ACK_SETUP,
+        ("--preview",),
+        "",
+    ),
+    "ack-after-a-backslash": (
+        """
+def on_message(channel, method, properties, body):
+    if body: \\
+        channel.basic_ack(method.delivery_tag)
+"""
+        + ACK_SETUP,
+        ("--preview",),
+        "",
+    ),
+    "set-many-after-a-backslash-header": (
+        """
+from django.core.cache import cache
+
+
+def remember(names):
+    pairs = [(name, 1) for name in names]
+    for key, value in pairs: \\
+        cache.set(key, value)
+""",
+        (),
+        "",
+    ),
+    "bulk-create-after-a-backslash-header": (
+        """
+from shop.models import Book
+
+
+def import_titles(titles):
+    for title in titles: \\
+        Book.objects.create(title=title)
+""",
+        (),
+        "",
+    ),
     "a-loop-that-only-opens-and-closes": (
         """
 def log(rows, path):
@@ -220,3 +264,54 @@ def test_every_offered_fix_is_applied_or_declined_with_its_reason(run_cli, tmp_p
     assert "fix not applied" not in diff.stderr, diff.stderr
     if reason:
         assert f"fix declined: {reason}" in diff.stderr, diff.stderr
+
+
+# Near misses of the cases above: the same calls on lines of their own keep their fix.
+OFFERED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ack-in-an-if-block": (
+        """
+def on_message(channel, method, properties, body):
+    if body:
+        channel.basic_ack(method.delivery_tag)
+"""
+        + ACK_SETUP,
+        ("--preview",),
+    ),
+    "bulk-create-after-a-header-split-in-brackets": (
+        """
+from shop.models import Book
+
+
+def import_titles(titles):
+    for title in (
+        titles
+    ):
+        Book.objects.create(title=title)
+""",
+        (),
+    ),
+    "commit-after-a-header-continued-by-a-backslash": (
+        """
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, rows):
+    for row in \\
+            rows:
+        conn.execute("INSERT INTO t VALUES (?)", row)
+        conn.commit()
+""",
+        (),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", OFFERED)
+def test_a_call_on_lines_of_its_own_keeps_its_fix(run_cli, tmp_path, name):
+    source, options = OFFERED[name]
+    (tmp_path / "mod.py").write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+    base = ("mod.py", "--no-cache", "--isolated", *options)
+    diff = run_cli(*base, "--diff", "--unsafe-fixes", "-v")
+    applied = re.search(r"Would fix (\d+) diagnostic", diff.stderr)
+    assert applied is not None and int(applied.group(1)) >= 1, diff.stderr
+    assert "fix not applied" not in diff.stderr, diff.stderr

@@ -49,6 +49,7 @@ from throughlint.fixes import (
     SET_MANY,
     facts,
 )
+from throughlint.fixes.layout import starts_its_line
 from throughlint.fixes.spelling import execute_values_spelling, import_spelling
 from throughlint.semantic.expressions import (
     call_argument,
@@ -89,9 +90,9 @@ def executemany(
     call: ast.Call,
     loop: Loop,
     driver: str,
-    sql: str | None = None,
-    written: str | None = None,
-    line: Callable[[int], str] | None = None,
+    sql: str | None,
+    written: str | None,
+    line: Callable[[int], str],
 ) -> Fix | None:
     """``for row in rows: cur.execute(SQL, params)`` -> ``cur.executemany(SQL, [params for
     row in rows])``, also inlining assignments that only build ``params``. Safe only when
@@ -254,7 +255,7 @@ def _atomic_alias(call: ast.Call) -> str | None:
 
 
 def _batchable(
-    model: SemanticModel, call: ast.Call, loop: Loop, line: Callable[[int], str] | None = None
+    model: SemanticModel, call: ast.Call, loop: Loop, line: Callable[[int], str]
 ) -> tuple[ast.For, list[ast.expr]] | None:
     """The loop and the values of the assignments to inline, when ``call`` is
     ``<cursor>.execute(SQL, params)`` and the loop has the shape of one call on a
@@ -267,8 +268,8 @@ def _batchable(
         and not any(isinstance(arg, ast.Starred) for arg in call.args)
     ):
         return None
-    loop_node = _plain_loop(model, loop)
-    if loop_node is None or (line is not None and not _header_ends_its_line(loop_node, line)):
+    loop_node = _plain_loop(model, loop, line)
+    if loop_node is None:
         return None
     *assignments, last = loop_node.body
     if not _is_statement_of(last, call):
@@ -305,7 +306,9 @@ def _batchable(
     return loop_node, list(inlined.values())
 
 
-def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
+def set_many(
+    model: SemanticModel, call: ast.Call, loop: Loop, line: Callable[[int], str]
+) -> Fix | None:
     """``for k, v in items: cache.set(k, v[, timeout])`` -> ``cache.set_many({k: v for k, v
     in items}[, timeout])``. Safe when the facts hold: the input is a list built before the
     loop, the keys and values are names and literals that do not read the cache, the
@@ -322,7 +325,7 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
         and not any(isinstance(arg, ast.Starred) for arg in call.args)
     ):
         return None
-    loop_node = _plain_loop(model, loop)
+    loop_node = _plain_loop(model, loop, line)
     if loop_node is None or len(loop_node.body) != 1:
         return None
     if not _is_statement_of(loop_node.body[0], call):
@@ -346,7 +349,9 @@ def set_many(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     return _offer(verdict, "store all keys with one `set_many()`", SET_MANY, Applicability.SAFE)
 
 
-def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
+def bulk_create(
+    model: SemanticModel, call: ast.Call, loop: Loop, line: Callable[[int], str]
+) -> Fix | None:
     """``for row in rows: Model.objects.create(**fields)`` -> ``Model.objects.bulk_create(
     [Model(**fields) for row in rows])``: unsafe, ``save()`` and signals do not run and
     primary keys are set only on some databases. Whether the model supports it is a fact
@@ -364,7 +369,7 @@ def bulk_create(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
     model_class = func.value.value
     if not _is_dotted(model_class) or not _names_a_class(model, model_class):
         return None  # ``author.books.create(...)``: a related manager, not ``Model.objects``
-    loop_node = _plain_loop(model, loop)
+    loop_node = _plain_loop(model, loop, line)
     if loop_node is None or len(loop_node.body) != 1:
         return None
     if not _is_statement_of(loop_node.body[0], call):
@@ -400,7 +405,9 @@ def bulk_create_for_model(fix: Fix, shown: str, parent: str | None) -> Fix:
     return _offer(facts.decline(reason), fix.description, fix.kind, fix.applicability)
 
 
-def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix | None:
+def commit_after_loop(
+    model: SemanticModel, call: ast.Call, loop: Loop, line: Callable[[int], str]
+) -> Fix | None:
     """A ``conn.commit()`` that is the last statement of the loop body moves after the
     loop: unsafe, a failure half-way now loses every row instead of the rest. Declined
     when the receiver is re-bound in the loop (each pass commits a different connection)
@@ -412,7 +419,7 @@ def commit_after_loop(model: SemanticModel, call: ast.Call, loop: Loop) -> Fix |
         and _is_dotted(call.func.value)
     ):
         return None
-    loop_node = _plain_loop(model, loop, allow_module=True)
+    loop_node = _plain_loop(model, loop, line, allow_module=True)
     if loop_node is None or len(loop_node.body) < 2:
         return None
     if not _is_statement_of(loop_node.body[-1], call):
@@ -899,7 +906,12 @@ def _called_name(func: ast.expr) -> str | None:
 # --- the shared conditions ----------------------------------------------------------------
 
 
-def _plain_loop(model: SemanticModel, loop: Loop, allow_module: bool = False) -> ast.For | None:
+def _plain_loop(
+    model: SemanticModel, loop: Loop, line: Callable[[int], str], allow_module: bool = False
+) -> ast.For | None:
+    """``loop`` when it is the innermost, a ``for`` without ``else`` over plain names in a
+    function, with each body statement on lines of its own (the rewrites keep lines whole);
+    ``line`` is a line of the file by number."""
     node = loop.node
     if loop.kind is not LoopKind.FOR or not isinstance(node, ast.For) or node.orelse:
         return None
@@ -916,6 +928,8 @@ def _plain_loop(model: SemanticModel, loop: Loop, allow_module: bool = False) ->
         lines[node] = _one_statement_per_line(node)
     if not lines[node]:
         return None  # ``for row in rows: conn.execute(...)``: the rewrite keeps lines whole
+    if not starts_its_line(node.body[0], line):
+        return None  # ``for row in rows: \`` continues the header's line into the body
     return node
 
 
@@ -926,26 +940,6 @@ def _one_statement_per_line(node: ast.For) -> bool:
             return False
         previous = statement.end_lineno or statement.lineno
     return True
-
-
-def _header_ends_its_line(node: ast.For, line: Callable[[int], str]) -> bool:
-    """The header's colon ends a logical line: after ``for row in rows: \\`` the body
-    continues the header's line, not an indented block the rewrite can replace."""
-    header = "".join(line(number) + "\n" for number in range(node.lineno, node.body[0].lineno))
-    try:
-        tokens = [
-            token.type
-            for token in tokenize.generate_tokens(io.StringIO(header).readline)
-            if token.type not in _HEADER_LAYOUT
-        ]
-    except (tokenize.TokenError, SyntaxError):
-        return False  # the header's line goes on (a backslash) past its last line
-    return bool(tokens) and tokens[-1] == tokenize.NEWLINE
-
-
-_HEADER_LAYOUT = frozenset(
-    {tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
-)
 
 
 def _names_only(target: ast.expr) -> bool:

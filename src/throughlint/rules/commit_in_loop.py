@@ -230,7 +230,7 @@ def check_call(checker, node: ast.Call) -> None:
         return
     if receiver_per_item(model, node):
         return
-    fix = offers.commit_after_loop(model, node, loop)
+    fix = offers.commit_after_loop(model, node, loop, checker.source.line)
     _report(checker, node, loop, f"`{found.api}`", fix, found)
 
 

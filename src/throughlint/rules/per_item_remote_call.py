@@ -329,7 +329,7 @@ def check(checker, node: ast.Call) -> None:
         node,
         f"`{call}()` makes one {remote.client} round trip per item of {describe_loop(loop)}:"
         f" N round trips; use {remote.batch}",
-        offers.set_many(model, node, loop)
+        offers.set_many(model, node, loop, checker.source.line)
         if remote.client == "Django cache" and remote.method == "set"
         else None,
         confidence=remote.confidence,

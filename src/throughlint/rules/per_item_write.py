@@ -389,7 +389,7 @@ def _fix(checker, node: ast.Call, loop: Loop, found: DbCall):
             model, node, loop, found.driver, found.sql, written, checker.source.line
         )
     if found.framework == "django" and found.method == "create":
-        return offers.bulk_create(model, node, loop)
+        return offers.bulk_create(model, node, loop, checker.source.line)
     return None
 
 

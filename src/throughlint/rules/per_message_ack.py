@@ -76,6 +76,7 @@ import ast
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import ACK_EVERY
+from throughlint.fixes.layout import starts_its_line
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.batching import batch_guarded
 from throughlint.semantic.expressions import call_argument, literal_int
@@ -317,6 +318,8 @@ def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None
         model.node_stack[-2] if len(model.node_stack) > 1 else None, statement
     ):
         return None  # ``basic_ack(tag); handle(body)``: the fix rewrites whole lines
+    if not starts_its_line(statement, checker.source.line):
+        return None  # ``if body: basic_ack(tag)``: the line is the ``if``'s too
     tag = call_argument(node, 0, "delivery_tag")
     if tag is None or not _dotted(tag) or any(isinstance(a, ast.Starred) for a in node.args):
         return None
