@@ -7,83 +7,7 @@ and first checks the original really exercises the case; near misses keep the fi
 from __future__ import annotations
 
 from support.differential import assert_same_behaviour, differential, one_file
-
-SETTINGS = """\
-import django
-from django.conf import settings
-
-settings.configure(
-    INSTALLED_APPS=["django.contrib.contenttypes", "shop"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-)
-django.setup()
-from django.db import connection
-from django.contrib.contenttypes.models import ContentType
-
-from shop import models, report
-
-with connection.schema_editor() as editor:
-    editor.create_model(ContentType)
-    for model in models.ALL:
-        editor.create_model(model)
-"""
-
-MODELS = """\
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=50)
-
-    class Meta:
-        app_label = "shop"
-{extra}
-
-class Book(models.Model):
-    title = models.CharField(max_length=50)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-{manager}
-    class Meta:
-        app_label = "shop"
-
-
-class Comment(models.Model):
-    text = models.CharField(max_length=50)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=40)
-    target = GenericForeignKey("content_type", "object_id")
-
-    class Meta:
-        app_label = "shop"
-
-
-ALL = [Author, Book, Comment]
-"""
-
-TWO_BOOKS = """\
-ann = models.Author.objects.create(name="ann")
-models.Book.objects.create(title="one", author=ann)
-models.Book.objects.create(title="two", author=ann)
-"""
-
-
-def _shop(report: str, scenario: str, extra: str = "", manager: str = "") -> dict[str, str]:
-    return {
-        "shop/__init__.py": "",
-        "shop/models.py": MODELS.format(extra=extra, manager=manager),
-        "shop/report.py": report,
-        "app.py": SETTINGS + scenario,
-    }
-
-
-def _fix(tmp_path, files, unsafe=False, extra=()):
-    return differential(
-        tmp_path, files, target="shop/report.py", lint=("shop", *extra), unsafe=unsafe
-    )
-
+from support.django_programs import TWO_BOOKS, fix_shop_report, shop_files
 
 # --- eager loading: calls in the body that run project code ---
 
@@ -113,7 +37,7 @@ def test_eager_load_beside_a_project_function_named_like_a_builtin_keeps_the_loo
     """``format(book)`` is the project's own function, which renames the author that the
     next book reads."""
     report = LISTING.format(helper=MARK.format(name="format"), call="format(book)")
-    result = _fix(tmp_path, _shop(report, TWO_BOOKS + "print(report.listing())\n"))
+    result = fix_shop_report(tmp_path, shop_files(report, TWO_BOOKS + "print(report.listing())\n"))
     assert not result.changed, result.after
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann*')]")
 
@@ -142,7 +66,9 @@ def test_eager_load_beside_a_logging_named_method_given_the_row_keeps_the_loop(t
         report = LISTING.format(helper=HISTORY, call=call)
         folder = tmp_path / call[8:11]
         folder.mkdir()
-        result = _fix(folder, _shop(report, TWO_BOOKS + "print(report.listing())\n"))
+        result = fix_shop_report(
+            folder, shop_files(report, TWO_BOOKS + "print(report.listing())\n")
+        )
         assert not result.changed, result.after
         assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann+')]")
 
@@ -151,7 +77,7 @@ def test_eager_load_beside_a_logger_given_a_field_keeps_the_fix(tmp_path):
     """Near miss: a logger handed a field of the row, not the row."""
     helper = "import logging\n\nlogger = logging.getLogger(__name__)\n"
     report = LISTING.format(helper=helper, call='logger.info("listed %s", book.title)')
-    result = _fix(tmp_path, _shop(report, TWO_BOOKS + "print(report.listing())\n"))
+    result = fix_shop_report(tmp_path, shop_files(report, TWO_BOOKS + "print(report.listing())\n"))
     assert 'select_related("author")' in result.after, result.lint_output
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
 
@@ -190,7 +116,7 @@ def test_eager_load_of_a_relation_read_in_a_branch_of_its_statement_keeps_the_lo
     for number, read in enumerate(reads):
         folder = tmp_path / str(number)
         folder.mkdir()
-        result = _fix(folder, _shop(GENERIC.format(read=read), LEGACY))
+        result = fix_shop_report(folder, shop_files(GENERIC.format(read=read), LEGACY))
         assert not result.changed, result.after
         assert result.fixed == result.original
         assert "c2" in result.original.stdout
@@ -232,19 +158,19 @@ class Listed(models.Model):
 def test_select_related_on_a_queryset_manager_that_defers_fields_is_declined(tmp_path):
     """``objects = SlimBooks.as_manager()`` whose ``all()`` defers the author: Django
     refuses ``select_related`` of a deferred field."""
-    files = _shop(
+    files = shop_files(
         AUTHORS.format(manager="objects"),
         TWO_BOOKS + "print(report.titles())\n",
         extra=SLIM_QUERYSET,
         manager="    objects = SlimBooks.as_manager()\n",
     )
-    result = _fix(tmp_path, files)
+    result = fix_shop_report(tmp_path, files)
     assert not result.changed, result.after
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
 
 
 def test_select_related_on_a_manager_inherited_from_an_abstract_base_is_declined(tmp_path):
-    files = _shop(
+    files = shop_files(
         AUTHORS.format(manager="objects"),
         TWO_BOOKS + "print(report.titles())\n",
         extra=SLIM_MANAGER,
@@ -252,7 +178,7 @@ def test_select_related_on_a_manager_inherited_from_an_abstract_base_is_declined
     files["shop/models.py"] = files["shop/models.py"].replace(
         "class Book(models.Model):", "class Book(Listed):"
     )
-    result = _fix(tmp_path, files)
+    result = fix_shop_report(tmp_path, files)
     assert not result.changed, result.after
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
 
@@ -263,13 +189,13 @@ def test_select_related_on_a_queryset_manager_with_its_own_methods_keeps_the_fix
         "\nclass Books(models.QuerySet):\n    def titled(self, title):\n"
         "        return self.filter(title=title)\n"
     )
-    files = _shop(
+    files = shop_files(
         AUTHORS.format(manager="objects"),
         TWO_BOOKS + "print(report.titles())\n",
         extra=extra,
         manager="    objects = Books.as_manager()\n",
     )
-    result = _fix(tmp_path, files)
+    result = fix_shop_report(tmp_path, files)
     assert 'select_related("author")' in result.after, result.lint_output
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
 
@@ -415,7 +341,7 @@ def test_bulk_create_is_not_offered_on_a_related_manager(tmp_path):
         'report.add_plain(["z"], ann)\n'
         'print(list(models.Book.objects.order_by("id").values_list("title", flat=True)))\n'
     )
-    result = _fix(tmp_path, _shop(ADD, scenario), unsafe=True)
+    result = fix_shop_report(tmp_path, shop_files(ADD, scenario), unsafe=True)
     assert "author.books.create(title=title)" in result.after, result.after
     assert "Book.objects.bulk_create(" in result.after, result.lint_output  # the near miss
     assert_same_behaviour(result, "['x', 'y', 'z']")

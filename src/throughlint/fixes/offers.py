@@ -563,7 +563,8 @@ def eager_load(
     through an association table (``secondary``: a pair stored twice there is loaded
     twice by ``selectinload``, once lazily) and for ``select_related`` of a model whose
     ``Meta.base_manager_name`` (``base_manager``) the lazy access goes through and the
-    join does not (a manager that hides soft-deleted rows)."""
+    join does not (a manager that hides soft-deleted rows) or a ``distinct()`` query
+    without ``order_by()`` (the join may change the order of its rows)."""
     if not pending.get("eager"):
         return None
     attr = pending["attr"]
@@ -610,6 +611,11 @@ def eager_load(
         verdict = facts.decline(
             f"the rows come from `{pending['custom_manager']}`, whose own `get_queryset()` "
             f"may defer fields (`only()`), which Django refuses with `select_related`"
+        )
+    if loader == "select_related" and pending.get("unordered"):
+        verdict = verdict | facts.unsafe(
+            "the query is `distinct()` without `order_by()`: the joined columns join the "
+            "DISTINCT, and the database may return the same rows in another order"
         )
     if loader == "select_related" and pending.get("deferred"):
         verdict = facts.decline(
@@ -872,12 +878,24 @@ def _early_exit(node: ast.For | ast.AsyncFor) -> str:
 
 def defers_fields(iterable: ast.expr | None) -> bool:
     """The Django queryset chain has ``only()`` or ``defer()``."""
+    return bool(_chain_methods(iterable) & {"only", "defer"})
+
+
+def distinct_unordered(iterable: ast.expr | None) -> bool:
+    """The Django queryset chain has ``distinct()`` and no ``order_by()``: a join adds
+    its columns to the DISTINCT, and the database may then return the rows in another
+    order (SQLite sorts them for the DISTINCT)."""
+    methods = _chain_methods(iterable)
+    return "distinct" in methods and "order_by" not in methods
+
+
+def _chain_methods(iterable: ast.expr | None) -> set[str]:
+    methods = set()
     current = iterable
     while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
-        if current.func.attr in ("only", "defer"):
-            return True
+        methods.add(current.func.attr)
         current = current.func.value
-    return False
+    return methods
 
 
 def select_owner(iterable: ast.expr | None) -> str:

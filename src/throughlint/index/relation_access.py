@@ -173,6 +173,7 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         owner=offers.select_owner(binding.value),
         loader=offers.loader_spelling(model.tree, chain.framework),
         deferred=offers.defers_fields(binding.value),
+        unordered=offers.distinct_unordered(binding.value),
         body=_body_effects(model, loop) or _read_under_condition(model, loop, node),
     )
 
