@@ -131,7 +131,9 @@ table (`secondary=`: a pair stored twice there is loaded twice by `selectinload`
 the lazy load), and `select_related` of a model that declares `Meta.base_manager_name`
 (the lazy access goes through that manager, which may hide rows the join returns), and
 any `async for` (there the lazy load raises `SynchronousOnlyOperation` or
-`MissingGreenlet`: loaded with the query, the program would succeed instead).
+`MissingGreenlet`: loaded with the query, the program would succeed instead), and
+`select_related` on a `distinct()` query without `order_by()` (the joined columns join the
+DISTINCT, and the database may return the same rows in another order).
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.
 
