@@ -168,6 +168,24 @@ async def touch(keys):
     for key in keys:
         await redis.expire(key, 60)  # expect: TL401
 """,
+        """\
+import logging
+import requests
+
+log = logging.getLogger(__name__)
+
+def _posted(url, data):
+    try:
+        return requests.post(url, data=data, timeout=5).ok
+    except requests.ConnectionError:
+        return False
+
+def deliver_to_first(urls, data):
+    for i in range(len(urls)):
+        log.info("trying url %d", i)
+        if _posted(urls[i], data):  # expect: TL401
+            return i
+""",
     ),
     good=(
         """\
@@ -260,6 +278,25 @@ def take_token(key):
         if remaining >= 0:
             return remaining
         time.sleep(resets_in / 1000)
+""",
+        """\
+import logging
+import requests
+
+log = logging.getLogger(__name__)
+
+def _posted(url, data):
+    try:
+        return requests.post(url, data=data, timeout=5).ok
+    except requests.ConnectionError:
+        return False
+
+def deliver(url, data, retries=3):
+    for i in range(0, retries):
+        log.warning("delivery attempt %d", i)
+        if _posted(url, data):
+            return True
+    return False
 """,
         """\
 import redis

@@ -20,7 +20,13 @@ from throughlint.semantic.expressions import (
     literal_int,
     walk_same_function,
 )
-from throughlint.semantic.loops import Loop, LoopKind, attempt_loop, is_batch_loop
+from throughlint.semantic.loops import (
+    Loop,
+    LoopKind,
+    attempt_loop,
+    counter_used,
+    is_batch_loop,
+)
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.per_pass import endless_counter
 from throughlint.semantic.scope import BindingKind
@@ -413,23 +419,20 @@ def is_retry_loop(model: SemanticModel, loop: Loop) -> bool:
 
 def _counted_backoff(model: SemanticModel, loop: Loop) -> bool:
     """``for _ in range(RETRIES): ... if ok: return ... sleep(wait)``: a loop whose passes
-    never read their item (a counter), that can leave early and sleeps on some path. Each
+    never read their item (a counter) but to log it, that can leave early and sleeps on
+    some path. Each
     pass repeats one operation until it works, waiting in between: attempts, not items.
     (A counted loop that leaves early without ever sleeping, ``for _ in range(n): v =
     r.lpop(key); if v is None: break``, takes one item per pass and stays a loop over
     items.)"""
     body = getattr(loop.node, "body", None)
-    if not isinstance(body, list) or not loop.target_names:
+    if not isinstance(body, list) or not loop.target_names or counter_used(loop):
         return False
-    read: set[str] = set()
-    sleeps = False
-    for statement in body:
-        for child in walk_same_function(statement):
-            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
-                read.add(child.id)
-            elif isinstance(child, ast.Call) and not sleeps:
-                sleeps = model.resolve(child.func) in _SLEEPS
-    return sleeps and not (read & loop.target_names)
+    return any(
+        isinstance(child, ast.Call) and model.resolve(child.func) in _SLEEPS
+        for statement in body
+        for child in walk_same_function(statement)
+    )
 
 
 def not_per_item(model: SemanticModel, loop: Loop) -> str | None:

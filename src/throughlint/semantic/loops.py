@@ -79,6 +79,32 @@ def attempt_loop(loop: Loop) -> bool:
     return False
 
 
+def counter_used(loop: Loop) -> bool:
+    """The body reads the loop's target other than to log it: ``for i in range(3):
+    print("retry", i)`` or ``log.warning("attempt %d", i)`` still repeats one operation,
+    where ``items[i]`` or ``send(i)`` works on item ``i``. One walk of the body."""
+    names = loop.target_names
+    todo: list[ast.AST] = list(getattr(loop.node, "body", ()))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, ast.Call) and _logs(node.func):
+            continue  # what a log line reads is only shown
+        todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
+# Calls that only show what they are given: ``print`` and a logger's methods
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})
+
+
+def _logs(func: ast.expr) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id == "print"
+    return isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS
+
+
 def while_loop(node: ast.While) -> Loop:
     """A ``while`` loop; one that drains a collection an item per pass (``while
     self._dirty: name = self._dirty.pop()``) goes over that collection's items, as a

@@ -22,6 +22,7 @@ from throughlint.semantic.loops import (
     Loop,
     LoopKind,
     attempt_loop,
+    counter_used,
     is_small_iterable,
     range_length,
 )
@@ -583,7 +584,7 @@ def is_retry_loop(loop: Loop) -> bool:
         and iterable.func.id in ("range", "repeat")
     )
     named = any(_RETRY_TARGET.match(name) for name in loop.target_names)
-    if not named and not (counts and _counter_unused(loop)):
+    if not named and not (counts and not counter_used(loop)):
         return False
     return any(
         isinstance(node, (ast.Break, ast.Return))
@@ -603,16 +604,6 @@ def walk_same_loop(node: ast.AST) -> Iterator[ast.AST]:
             for child in getattr(current, field, None) or ():
                 if not isinstance(child, (*_LOOPS, *_DEFINITIONS)):
                     stack.append(child)
-
-
-def _counter_unused(loop: Loop) -> bool:
-    """The loop's counter is never read in its body (``for i in range(n)`` as a retry)."""
-    names = loop.target_names
-    return not any(
-        isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)
-        for statement in getattr(loop.node, "body", [])
-        for node in ast.walk(statement)
-    )
 
 
 def on_exit_path(loop: Loop, target: ast.AST) -> bool:
