@@ -1,8 +1,6 @@
 """The facts a loop fix's safety rests on, read from the stdlib ``ast`` of the function
-(no libcst). Each question answers with a :class:`Verdict`: ``SAFE`` when the fact is
-established, ``UNSAFE`` when it cannot be (the fix needs ``--unsafe-fixes``), ``DECLINE``
-when the fix would plainly change behaviour (it is not offered). Each non-safe verdict
-says why, in words the user sees.
+(no libcst), through one index of its names (``name_index.py``) and what is bound where
+(``definite_binding.py``). Each question answers with a ``Verdict`` (``verdicts.py``).
 
 - *the input*: a loop whose input is a plain list or tuple built before the loop cannot
   observe the writes; a generator, a call, a parameter or the receiver itself may;
@@ -22,15 +20,19 @@ says why, in words the user sees.
 from __future__ import annotations
 
 import ast
-import bisect
 import builtins
-import enum
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from throughlint.fixes.definite_binding import bound_before, bound_in_loop, is_local, settled
+from throughlint.fixes.name_index import (
+    name_index,
+    outside,
+    root_name,
+    start_of,
+    stores_of,
+)
+from throughlint.fixes.verdicts import SAFE, Level, Verdict, decline, unsafe
 from throughlint.semantic.expressions import (
     call_tail,
     parameter_names,
@@ -39,184 +41,12 @@ from throughlint.semantic.expressions import (
 )
 
 
-class Level(enum.IntEnum):
-    SAFE = 0
-    UNSAFE = 1
-    DECLINE = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    level: Level
-    reason: str = ""
-
-    def __or__(self, other: Verdict) -> Verdict:
-        """The worse of two verdicts (the first reason of the worst level)."""
-        return other if other.level > self.level else self
-
-
-SAFE = Verdict(Level.SAFE)
-
-
-def unsafe(reason: str) -> Verdict:
-    return Verdict(Level.UNSAFE, reason)
-
-
-def decline(reason: str) -> Verdict:
-    return Verdict(Level.DECLINE, reason)
-
-
-def worst(verdicts: Iterable[Verdict]) -> Verdict:
-    result = SAFE
-    for verdict in verdicts:
-        result = result | verdict
-    return result
-
-
-def root_name(node: ast.expr) -> str | None:
-    """``cur`` in ``cur``, ``self.cur`` in ... ``self``: the name an object is reached by."""
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
 def _show(node: ast.AST) -> str:
     text = source_text(node)  # survives int literals too long to print
     return text if len(text) <= 40 else text[:37] + "..."
 
 
 # --- the input ------------------------------------------------------------------------------
-
-
-def _binds(node: ast.AST) -> str | None:
-    """The name ``node`` binds (assignment or loop target, import, ``def``, ``class``,
-    ``global`` / ``nonlocal`` count once per name: see ``_Index``); not a parameter."""
-    if isinstance(node, ast.Name):
-        return None if isinstance(node.ctx, ast.Load) else node.id
-    if isinstance(node, ast.alias):
-        return node.asname or node.name
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return node.name
-    return None
-
-
-class _Index:
-    """One walk of a function (or module) answering the facts' questions about names,
-    so that a function with N loops is not walked N times (that was quadratic)."""
-
-    __slots__ = (
-        "assignments",
-        "attribute_loads",
-        "attribute_stores",
-        "attributes",
-        "bare_loads",
-        "bases",
-        "blocks",
-        "imports",
-        "iterated",
-        "loads",
-        "stores",
-        "with_values",
-    )
-
-    def __init__(self, scope: ast.AST) -> None:
-        self.stores: dict[str, list[ast.AST]] = {}
-        self.loads: dict[str, list[ast.Name]] = {}  # every ``Name`` node, any context
-        # result attributes (``cur.lastrowid``) by the name they are reached through
-        self.attributes: dict[str, list[ast.Attribute]] = {}
-        self.bases: set[int] = set()  # ids of the values of attributes
-        self.iterated: dict[str, list[ast.For]] = {}  # ``for ... in <name>``
-        self.imports: dict[int, ast.Import | ast.ImportFrom] = {}  # alias id -> statement
-        self.assignments: dict[int, ast.Assign] = {}  # ``name = value`` in the body
-        self.with_values: dict[int, ast.expr] = {}  # ``with value as name``: name id -> value
-        # a block's statement starts and first bindings, by the block's id (``_bound_on_path``)
-        self.blocks: dict[int, tuple[list[tuple[int, int]], dict[str, int]]] = {}
-        self.attribute_stores: set[str] = set()  # ``x.autocommit = ...``: "autocommit"
-        self.attribute_loads: set[str] = set()  # ``x.set_autocommit(...)``: "set_autocommit"
-        for node in ast.walk(scope):
-            name = _binds(node)
-            if name is not None:
-                self.stores.setdefault(name, []).append(node)
-            if isinstance(node, ast.Name):
-                self.loads.setdefault(node.id, []).append(node)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                for declared in node.names:
-                    self.stores.setdefault(declared, []).append(node)
-            elif isinstance(node, ast.Attribute):
-                self.bases.add(id(node.value))
-                if isinstance(node.ctx, ast.Store):
-                    self.attribute_stores.add(node.attr)
-                else:
-                    self.attribute_loads.add(node.attr)
-                root = root_name(node.value) if node.attr in RESULT_ATTRIBUTES else None
-                if root is not None:
-                    self.attributes.setdefault(root, []).append(node)
-            elif isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
-                self.iterated.setdefault(node.iter.id, []).append(node)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    self.imports[id(alias)] = node
-            elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
-                self.with_values[id(node.optional_vars)] = node.context_expr
-        for statement in getattr(scope, "body", []):
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                self.assignments[id(statement.targets[0])] = statement
-        # loads of a name not as an attribute's value (``print(cur)``, not ``cur.x``)
-        self.bare_loads: dict[str, list[ast.Name]] = {
-            name: [
-                node
-                for node in nodes
-                if isinstance(node.ctx, ast.Load) and id(node) not in self.bases
-            ]
-            for name, nodes in self.loads.items()
-        }
-        for groups in (self.attributes, self.iterated, self.bare_loads):
-            for nodes in groups.values():
-                nodes.sort(key=_start)  # type: ignore[arg-type]
-
-
-def _start(node: ast.AST) -> tuple[int, int]:
-    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-
-
-def _outside(nodes: list, loop: ast.For) -> ast.AST | None:
-    """One of ``nodes`` (sorted by where they start) outside ``loop``, by position: only
-    the first and the last need a look, so each loop asks in constant time."""
-    if not nodes:
-        return None
-    begin = (loop.lineno, loop.col_offset)
-    end = (loop.end_lineno or loop.lineno, loop.end_col_offset or 0)
-    if _start(nodes[0]) < begin:
-        return nodes[0]
-    if _start(nodes[-1]) >= end:
-        return nodes[-1]
-    return None
-
-
-_RECENT: OrderedDict[int, tuple[ast.AST, _Index]] = OrderedDict()
-_RECENT_SIZE = 16  # the function and module being linted, with room for threads
-_LOCK = threading.Lock()
-
-
-def _index(scope: ast.AST) -> _Index:
-    """The index of ``scope``, built once while its loops are asked about (the last few
-    scopes are kept, with the scope itself so that its id cannot be reused)."""
-    with _LOCK:
-        entry = _RECENT.get(id(scope))
-        if entry is not None and entry[0] is scope:
-            _RECENT.move_to_end(id(scope))
-            return entry[1]
-    index = _Index(scope)
-    with _LOCK:
-        _RECENT[id(scope)] = (scope, index)
-        while len(_RECENT) > _RECENT_SIZE:
-            _RECENT.popitem(last=False)
-    return index
-
-
-def _stores(scope: ast.AST, name: str) -> list[ast.AST]:
-    """Every node of ``scope`` that binds ``name`` (assignments, loop targets, imports...)."""
-    return _index(scope).stores.get(name, [])
 
 
 _MATERIALIZED = (ast.List, ast.Tuple, ast.ListComp)
@@ -234,7 +64,7 @@ def input_fact(
     if isinstance(iterable, _MATERIALIZED):
         return SAFE
     if isinstance(iterable, ast.Name) and function is not None:
-        stores = _stores(function, iterable.id)
+        stores = stores_of(function, iterable.id)
         if len(stores) == 1 and isinstance(stores[0], ast.Name):
             assignment = _assignment_of(function, stores[0])
             if (
@@ -284,8 +114,8 @@ def known_items(
     to a name used nowhere else."""
     iterable = loop.iter
     if isinstance(iterable, ast.Name) and function is not None:
-        stores = _stores(function, iterable.id)
-        uses = _index(function).loads.get(iterable.id, [])
+        stores = stores_of(function, iterable.id)
+        uses = name_index(function).loads.get(iterable.id, [])
         if len(stores) != 1 or len(uses) != 2 or not isinstance(stores[0], ast.Name):
             return None  # bound more than once, or used besides the loop (mutated?)
         assignment = _assignment_of(function, stores[0])
@@ -449,15 +279,15 @@ def _materialized(value: ast.expr, function: ast.AST, module: ast.AST | None) ->
         and isinstance(value.func, ast.Name)
         and value.func.id in ("list", "tuple", "sorted")
         and module is not None
-        and not _stores(function, value.func.id)
-        and not _stores(module, value.func.id)
+        and not stores_of(function, value.func.id)
+        and not stores_of(module, value.func.id)
         and value.func.id not in parameter_names(function)
     )
 
 
 def _assignment_of(function: ast.AST, store: ast.Name) -> ast.Assign | None:
     """The plain ``name = value`` statement (directly in the function body) binding it."""
-    return _index(function).assignments.get(id(store))
+    return name_index(function).assignments.get(id(store))
 
 
 # --- the parameters -------------------------------------------------------------------------
@@ -500,11 +330,6 @@ def parameters_fact(parts: Iterable[ast.expr], receivers: set[str]) -> Verdict:
 
 # --- the receiver ---------------------------------------------------------------------------
 
-RESULT_ATTRIBUTES: frozenset[str] = frozenset(
-    {"lastrowid", "rowcount", "description", "fetchone", "fetchmany", "fetchall", "statusmessage",
-     "query", "rownumber", "scroll", "nextset", "pgresult", "__iter__", "__next__"}
-)  # fmt: skip
-
 
 def after_loop_fact(
     function: ast.AST | None,
@@ -521,17 +346,17 @@ def after_loop_fact(
     name = root_name(receiver)
     if name is None or function is None:
         return unsafe("the receiver is not a plain name")
-    index = _index(function)
-    read = _outside(index.attributes.get(name, []), loop)
+    index = name_index(function)
+    read = outside(index.attributes.get(name, []), loop)
     if read is not None:
         return decline(f"`{_show(read)}` is read outside the loop and would change")
-    if _outside(index.iterated.get(name, []), loop) is not None:
+    if outside(index.iterated.get(name, []), loop) is not None:
         return decline(f"`{name}` is iterated outside the loop and would change")
     if not isinstance(receiver, ast.Name):
         return unsafe(f"`{_show(receiver)}` may be read elsewhere after the loop")
-    if _annotated_connection(function, name, module) and not _stores(function, name):
+    if _annotated_connection(function, name, module) and not stores_of(function, name):
         return SAFE  # the parameter, never rebound (``conn = wrap(conn)``)
-    stores = _stores(function, name)
+    stores = stores_of(function, name)
     local_cursor = (
         len(stores) == 1
         and isinstance(stores[0], ast.Name)
@@ -554,7 +379,7 @@ def after_loop_fact(
             f"cannot tell that `{name}` is a connection: a cursor's `lastrowid` / `rowcount` "
             "after the loop would change"
         )
-    if _outside(index.bare_loads.get(name, []), loop) is not None:
+    if outside(index.bare_loads.get(name, []), loop) is not None:
         return unsafe(f"`{name}` is used after the loop, where its results would differ")
     return SAFE
 
@@ -582,7 +407,7 @@ def _names_sqlite_connection(annotation: ast.expr, module: ast.AST) -> bool:
         return False
     if not isinstance(root, ast.Name):
         return False
-    stores = _stores(module, root.id)
+    stores = stores_of(module, root.id)
     return bool(stores) and all(_imports(store, module, expected) for store in stores)
 
 
@@ -591,7 +416,7 @@ def _imports(store: ast.AST, module: ast.AST, expected: tuple[str, str | None]) 
     if not isinstance(store, ast.alias):
         return False
     package, member = expected
-    node = _index(module).imports.get(id(store))
+    node = name_index(module).imports.get(id(store))
     if isinstance(node, ast.Import):
         return member is None and store.name == package
     if isinstance(node, ast.ImportFrom):
@@ -601,7 +426,7 @@ def _imports(store: ast.AST, module: ast.AST, expected: tuple[str, str | None]) 
 
 def rebound_in_loop(loop: ast.For, name: str | None) -> bool:
     """``name`` bound by the loop's target or anywhere in its body."""
-    return name is None or name in _bound_in_loop(loop)
+    return name is None or name in bound_in_loop(loop)
 
 
 # --- the SQL --------------------------------------------------------------------------------
@@ -747,20 +572,20 @@ def bound_names_fact(
         if not isinstance(node, ast.Name):
             continue
         name = node.id
-        if _is_local(function, name):
+        if is_local(function, name):
             if once or loop is None:
                 continue
             if in_loop is None:
-                in_loop = _bound_in_loop(loop)
-            if name not in in_loop and not _bound_before(function, loop, name):
+                in_loop = bound_in_loop(loop)
+            if name not in in_loop and not bound_before(function, loop, name):
                 return unsafe(
                     f"`{name}` may be unbound when the loop starts: the comprehension "
                     "raises `NameError` where the loop raised `UnboundLocalError`"
                 )
             continue
-        if name in _BUILTIN_NAMES and (module is None or not _stores(module, name)):
+        if name in _BUILTIN_NAMES and (module is None or not stores_of(module, name)):
             continue
-        if once and module is not None and _settled(module, name):
+        if once and module is not None and settled(module, name):
             continue
         reads = (
             "`executemany` reads it once"
@@ -772,174 +597,6 @@ def bound_names_fact(
             f"items, and {reads}"
         )
     return SAFE
-
-
-def _bound_in_loop(loop: ast.For) -> set[str]:
-    """The names the loop's target and body bind, ``global`` / ``nonlocal`` ones too (one
-    walk of the body)."""
-    names = set(target_names(loop.target))
-    for node in (node for statement in loop.body for node in ast.walk(statement)):
-        bound = _binds(node)
-        if bound is not None:
-            names.add(bound)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-    return names
-
-
-def _settled(module: ast.AST, name: str) -> bool:
-    """``name`` is bound once in the whole module and declared ``global`` / ``nonlocal``
-    nowhere: no function of it can rebind it while the loop runs."""
-    stores = _stores(module, name)
-    return len(stores) == 1 and not isinstance(stores[0], (ast.Global, ast.Nonlocal))
-
-
-def _bound_before(function: ast.AST, loop: ast.For, name: str) -> bool:
-    """``name`` is bound on every path from the start of ``function`` to ``loop`` (a
-    parameter, or a statement on the way that binds it however it completes), and
-    deleted nowhere."""
-    index = _index(function)
-    if any(isinstance(use.ctx, ast.Del) for use in index.loads.get(name, [])):
-        return False
-    if name in parameter_names(function):
-        return True
-    return _bound_on_path(index, getattr(function, "body", []), loop, name)
-
-
-def _bound_on_path(index: _Index, block: list[ast.stmt], loop: ast.For, name: str) -> bool:
-    """In ``block``, which holds ``loop``: bound by a statement before the one holding it,
-    or on the way into that one. Each block's first bindings are found once (a function
-    with many loops is not walked once per loop)."""
-    found = index.blocks.get(id(block))
-    if found is None:
-        found = index.blocks[id(block)] = _first_bindings(block)
-    starts, first = found
-    at = bisect.bisect_right(starts, _start(loop)) - 1  # the statement that holds the loop
-    if at < 0:
-        return False
-    if first.get(name, at) < at:
-        return True
-    statement = block[at]
-    if statement is loop or not _holds(statement, loop):
-        return False
-    return _bound_inside(index, statement, loop, name)
-
-
-def _first_bindings(block: list[ast.stmt]) -> tuple[list[tuple[int, int]], dict[str, int]]:
-    """Where the statements of ``block`` start, and for each name the first of them that
-    binds it whenever it completes."""
-    first: dict[str, int] = {}
-    for position, statement in enumerate(block):
-        for name in _surely_binds(statement) or ():
-            first.setdefault(name, position)
-    return [_start(statement) for statement in block], first
-
-
-def _bound_inside(index: _Index, statement: ast.stmt, loop: ast.For, name: str) -> bool:
-    """``statement`` holds ``loop``: what entering the block that holds it binds (a loop's
-    target, a ``with`` target, an ``except ... as`` name, a ``try`` body completed before
-    its ``else``), then the path inside that block."""
-    for handler in getattr(statement, "handlers", ()):
-        if _in_block(handler.body, loop):
-            return handler.name == name or _bound_on_path(index, handler.body, loop, name)
-    blocks = [getattr(statement, field, None) or [] for field in ("body", "orelse", "finalbody")]
-    blocks.extend(case.body for case in getattr(statement, "cases", ()))
-    block = next((block for block in blocks if _in_block(block, loop)), [])
-    entered = False
-    if isinstance(statement, (ast.For, ast.AsyncFor)) and block is statement.body:
-        entered = name in set(target_names(statement.target))
-    elif isinstance(statement, (ast.With, ast.AsyncWith)):
-        entered = name in _with_targets(statement)
-    elif isinstance(statement, _TRIES) and block is statement.orelse:
-        completed = _block_binds(statement.body)  # None: the ``else`` is never reached
-        entered = completed is None or name in completed
-    return entered or (bool(block) and _bound_on_path(index, block, loop, name))
-
-
-_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
-_LEAVES = (ast.Return, ast.Raise, ast.Continue, ast.Break)
-
-
-def _holds(statement: ast.stmt, loop: ast.For) -> bool:
-    return _in_block([statement], loop)
-
-
-def _in_block(block: list[ast.stmt], loop: ast.For) -> bool:
-    """``loop`` is in ``block``, by position (its statements are in order)."""
-    return bool(block) and _start(block[0]) <= _start(loop) and _end(loop) <= _end(block[-1])
-
-
-def _end(node: ast.AST) -> tuple[int, int]:
-    return (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
-
-
-def _surely_binds(statement: ast.stmt) -> frozenset[str] | None:
-    """The names ``statement`` has bound when it completes: an assignment's, an import's,
-    a definition's, a ``with`` target, those an ``if`` binds in both branches, a ``try``
-    in its body and every handler (or its ``finally``). Not a loop's (it may run no
-    pass), nor a ``with`` body's (the context manager may swallow an exception). None
-    when it never completes (``return``, ``raise``, ``break``, ``continue``)."""
-    if isinstance(statement, _LEAVES):
-        return None
-    if isinstance(statement, ast.Assign):
-        return frozenset(name for target in statement.targets for name in target_names(target))
-    if isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
-        target = statement.target
-        if isinstance(target, ast.Name) and statement.value is not None:
-            return frozenset({target.id})
-    elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-        names = statement.names
-        return frozenset(alias.asname or alias.name.split(".")[0] for alias in names)
-    elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return frozenset({statement.name})
-    elif isinstance(statement, (ast.With, ast.AsyncWith)):
-        return frozenset(_with_targets(statement))
-    elif isinstance(statement, ast.If):
-        return _both(_block_binds(statement.body), _block_binds(statement.orelse))
-    elif isinstance(statement, _TRIES):
-        completed = _block_binds([*statement.body, *statement.orelse])
-        for handler in statement.handlers:
-            completed = _both(completed, _block_binds(handler.body))
-        finally_ = _block_binds(statement.finalbody)
-        return None if completed is None or finally_ is None else completed | finally_
-    return frozenset()
-
-
-def _block_binds(block: list[ast.stmt]) -> frozenset[str] | None:
-    """The names running ``block`` to its end binds; None when it never gets there."""
-    found: frozenset[str] = frozenset()
-    for statement in block:
-        names = _surely_binds(statement)
-        if names is None:
-            return None
-        found |= names
-    return found
-
-
-def _both(first: frozenset[str] | None, second: frozenset[str] | None) -> frozenset[str] | None:
-    """What two branches both bind (a branch that never completes binds anything)."""
-    if first is None or second is None:
-        return second if first is None else first
-    return first & second
-
-
-def _with_targets(statement: ast.With | ast.AsyncWith) -> set[str]:
-    return {
-        bound
-        for item in statement.items
-        if item.optional_vars is not None
-        for bound in target_names(item.optional_vars)
-    }
-
-
-def _is_local(function: ast.AST, name: str) -> bool:
-    """``function`` binds ``name`` (a parameter, an assignment, a loop or ``with`` target,
-    an import, a definition) and does not declare it ``global`` or ``nonlocal``: from the
-    function's one index (``_Index``), not a walk per loop."""
-    stores = _index(function).stores.get(name, [])
-    if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in stores):
-        return False
-    return bool(stores) or name in parameter_names(function)
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -957,7 +614,7 @@ def callbacks_fact(module: ast.AST) -> Verdict:
     (a SQL function, an aggregate, an authorizer, a trace callback)? It may change what
     the loop reads between rows (the input list, a global) or see each ``execute``: the
     comprehension reads every row first, and ``executemany`` prepares the SQL once."""
-    registered = sorted(_index(module).attribute_loads & CALLBACK_REGISTRATIONS)
+    registered = sorted(name_index(module).attribute_loads & CALLBACK_REGISTRATIONS)
     if registered:
         return unsafe(
             f"the module registers a callback (`{registered[0]}`) that the database runs "
@@ -1047,7 +704,7 @@ def connections_of(function: ast.AST | None, receiver: ast.expr) -> list[ast.exp
     return [
         node
         for node in found
-        if (name := root_name(node)) is not None and len(_stores(function, name)) <= 1
+        if (name := root_name(node)) is not None and len(stores_of(function, name)) <= 1
     ]
 
 
@@ -1076,7 +733,7 @@ def _opened_without_autocommit(function: ast.AST, loop: ast.For, receiver: ast.e
         return False
     if setting is not None and not (isinstance(setting, ast.Constant) and setting.value is False):
         return False
-    index = _index(function)
+    index = name_index(function)
     if "autocommit" in index.attribute_stores or "set_autocommit" in index.attribute_loads:
         return False
     handed = {root_name(receiver)} | {
@@ -1084,20 +741,20 @@ def _opened_without_autocommit(function: ast.AST, loop: ast.For, receiver: ast.e
     }
     end = (loop.end_lineno or loop.lineno, loop.end_col_offset or 0)
     return not any(
-        _start(load) < end for name in handed if name for load in index.bare_loads.get(name, [])
+        start_of(load) < end for name in handed if name for load in index.bare_loads.get(name, [])
     )
 
 
 def _single_value(function: ast.AST, name: str) -> ast.expr | None:
     """The one value the function binds ``name`` to: ``name = value`` or ``with value as
     name``; None when it is bound otherwise or more than once."""
-    stores = _stores(function, name)
+    stores = stores_of(function, name)
     if len(stores) != 1 or not isinstance(stores[0], ast.Name):
         return None
     assignment = _assignment_of(function, stores[0])
     if assignment is not None:
         return assignment.value
-    return _index(function).with_values.get(id(stores[0]))
+    return name_index(function).with_values.get(id(stores[0]))
 
 
 TRANSACTION_KEYWORDS: frozenset[str] = frozenset(

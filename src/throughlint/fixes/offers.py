@@ -48,8 +48,10 @@ from throughlint.fixes import (
     EXECUTEMANY_GUARDED,
     SET_MANY,
     facts,
+    verdicts,
 )
 from throughlint.fixes.layout import starts_its_line
+from throughlint.fixes.name_index import root_name
 from throughlint.fixes.spelling import execute_values_spelling, import_spelling
 from throughlint.semantic.expressions import (
     call_argument,
@@ -75,12 +77,12 @@ _NO_FASTER_EXECUTEMANY: frozenset[str] = frozenset({"psycopg2"})
 VALUES_GROUP = re.compile(r"VALUES\s*\(\s*%s(?:\s*,\s*%s)*\s*\)", re.IGNORECASE)
 
 
-def _offer(verdict: facts.Verdict, description: str, kind: str, at_best: Applicability) -> Fix:
+def _offer(verdict: verdicts.Verdict, description: str, kind: str, at_best: Applicability) -> Fix:
     """The fix as the facts allow it: ``at_best`` when they are all established, unsafe
     when one is not, declined (with the reason, never applied) when one rules it out."""
-    if verdict.level is facts.Level.DECLINE:
+    if verdict.level is verdicts.Level.DECLINE:
         return Fix(Applicability.UNSAFE, description, kind="", declined=verdict.reason)
-    if verdict.level is facts.Level.UNSAFE:
+    if verdict.level is verdicts.Level.UNSAFE:
         return Fix(Applicability.UNSAFE, f"{description} (unsafe: {verdict.reason})", kind=kind)
     return Fix(at_best, description, kind=kind)
 
@@ -120,9 +122,9 @@ def executemany(
             return None
         verdict = _executemany_facts(model, call, *found, sql=text.value, driver=driver)
         if written is None or not _one_literal(written):
-            verdict = facts.decline("the SQL is split over several string literals")
+            verdict = verdicts.decline("the SQL is split over several string literals")
         elif execute_values_spelling(model.tree) is None:
-            verdict = facts.decline(
+            verdict = verdicts.decline(
                 "`execute_values` is already a name in this module: importing psycopg2's "
                 "would shadow it"
             )
@@ -135,7 +137,7 @@ def executemany(
     found = _batchable(model, call, loop, line)
     if found is None:
         return None
-    receivers = {name for name in (facts.root_name(call.func.value),) if name}  # type: ignore[attr-defined]
+    receivers = {name for name in (root_name(call.func.value),) if name}  # type: ignore[attr-defined]
     guard, empty = facts.empty_input(model.function, found[0], receivers, model.tree)
     description = f"send all rows with one `{source_text(call.func.value)}.executemany()`"  # type: ignore[attr-defined]
     if guard:
@@ -176,10 +178,10 @@ def _executemany_facts(
     *,
     sql,
     driver: str,
-) -> facts.Verdict:
+) -> verdicts.Verdict:
     receiver = call.func.value  # type: ignore[attr-defined]
-    receivers = {name for name in (facts.root_name(receiver),) if name}
-    return facts.worst(
+    receivers = {name for name in (root_name(receiver),) if name}
+    return verdicts.worst(
         [
             facts.sql_fact(sql),
             facts.input_fact(model.function, loop_node, receivers, model.tree),
@@ -334,8 +336,8 @@ def set_many(
     once = [call.func.value, *call.args[2:], *(keyword.value for keyword in call.keywords)]
     if any(names_read(part) & local for part in once) or _read_elsewhere(model, loop_node, local):
         return None
-    receivers = {name for name in (facts.root_name(call.func.value),) if name}
-    verdict = facts.worst(
+    receivers = {name for name in (root_name(call.func.value),) if name}
+    verdict = verdicts.worst(
         [
             facts.input_fact(model.function, loop_node, receivers, model.tree),
             facts.target_fact(model.function, loop_node),
@@ -385,7 +387,7 @@ def bulk_create(
 def _names_a_class(model: SemanticModel, node: ast.expr) -> bool:
     """``Book`` or ``shop.models.Book``: a name bound by a class statement or an import,
     not a local value (an instance, whose ``books.create`` is a related manager's)."""
-    root = facts.root_name(node)
+    root = root_name(node)
     binding = model.lookup(root) if root is not None else None
     return binding is not None and binding.kind in (BindingKind.CLASS, BindingKind.IMPORT)
 
@@ -402,7 +404,7 @@ def bulk_create_for_model(fix: Fix, shown: str, parent: str | None) -> Fix:
         f"`{shown}` inherits the concrete model `{short}` (multi-table inheritance): "
         "Django refuses `bulk_create` there"
     )
-    return _offer(facts.decline(reason), fix.description, fix.kind, fix.applicability)
+    return _offer(verdicts.decline(reason), fix.description, fix.kind, fix.applicability)
 
 
 def commit_after_loop(
@@ -435,14 +437,14 @@ def commit_after_loop(
         # same move, without a second, empty commit after the loop
         description = f"commit once, after the loop, where `{source_text(call.func)}()` is"
         kind = COMMIT_AFTER_LOOP_DROP
-    receiver = facts.root_name(call.func.value)
-    verdict = facts.SAFE
+    receiver = root_name(call.func.value)
+    verdict = verdicts.SAFE
     if facts.rebound_in_loop(loop_node, receiver):
-        verdict = facts.decline(
+        verdict = verdicts.decline(
             f"`{receiver}` is bound in the loop: each pass commits its own connection"
         )
     elif reason := facts.transaction_control(loop_node.body[:-1]):
-        verdict = facts.decline(reason)
+        verdict = verdicts.decline(reason)
     return _offer(verdict, description, kind, Applicability.UNSAFE)
 
 
@@ -574,17 +576,17 @@ def eager_load(
         description = f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`"
         verdict = _body_verdict(body)
         if pending.get("loader") is False:
-            verdict = facts.decline(
+            verdict = verdicts.decline(
                 "`selectinload` is already a name in this module: importing SQLAlchemy's "
                 "would shadow it"
             )
         if secondary:
-            verdict = verdict | facts.unsafe(
+            verdict = verdict | verdicts.unsafe(
                 f"`{attr}` goes through an association table (`secondary=`): a pair stored "
                 "twice there is loaded twice by `selectinload`, once by the lazy load"
             )
         if lazy == "dynamic":
-            verdict = facts.decline(
+            verdict = verdicts.decline(
                 f'`{attr}` is `lazy="dynamic"`: SQLAlchemy cannot load it with the query'
             )
         return _offer(verdict, description, f"{EAGER_LOAD}:selectinload:{attr}", Applicability.SAFE)
@@ -597,41 +599,41 @@ def eager_load(
     description = f'load `{attr}` with the query: `.{loader}("{attr}")`'
     verdict = _body_verdict(body)
     if loader == "select_related" and lazy == UNCONSTRAINED:
-        verdict = facts.decline(
+        verdict = verdicts.decline(
             f"`{attr}` is declared without a database constraint (`db_constraint=False`): "
             "a row whose related row is missing would be dropped by the join, where the "
             "lazy load raises"
         )
     if loader == "select_related" and base_manager:
-        verdict = verdict | facts.unsafe(
+        verdict = verdict | verdicts.unsafe(
             f"the model `{attr}` refers to declares `Meta.base_manager_name`: the lazy access "
             "goes through that manager, which may hide rows the join returns"
         )
     if loader == "select_related" and pending.get("custom_manager"):
-        verdict = facts.decline(
+        verdict = verdicts.decline(
             f"the rows come from `{pending['custom_manager']}`, whose own `get_queryset()` "
             f"may defer fields (`only()`), which Django refuses with `select_related`"
         )
     if loader == "select_related" and pending.get("unordered"):
-        verdict = verdict | facts.unsafe(
+        verdict = verdict | verdicts.unsafe(
             "the query is `distinct()` without `order_by()`: the joined columns join the "
             "DISTINCT, and the database may return the same rows in another order"
         )
     if loader == "select_related" and pending.get("deferred"):
-        verdict = facts.decline(
+        verdict = verdicts.decline(
             f"the query defers fields (`only()` / `defer()`): Django refuses `{attr}` "
             "deferred and traversed with `select_related`"
         )
     return _offer(verdict, description, f"{EAGER_LOAD}:{loader}:{attr}", Applicability.SAFE)
 
 
-def _body_verdict(body: str) -> facts.Verdict:
+def _body_verdict(body: str) -> verdicts.Verdict:
     kind, _, reason = body.partition(":")
     if kind == "writes":
-        return facts.decline(reason)
+        return verdicts.decline(reason)
     if kind == "calls":
-        return facts.unsafe(reason)
-    return facts.SAFE
+        return verdicts.unsafe(reason)
+    return verdicts.SAFE
 
 
 # Calls that write through an ORM (a related manager, a queryset, a model or a session).
@@ -797,7 +799,7 @@ def _harmless_method(call: ast.Call, items: set[str], model: SemanticModel | Non
             return False
     if method in _TEXT_READS:
         return True
-    root = facts.root_name(func.value)
+    root = root_name(func.value)
     if root in items:
         return method in _READS
     if method in _READS and _manager_chain(func.value, model):
