@@ -55,3 +55,42 @@ def test_classmethod_parameter_reads_its_class_constants(run_cli, tmp_path):
     # class itself is not an enum, so the loop over it stays shown
     assert _codes(run_cli, tmp_path, CLASSMETHOD_CONSTANT, "--show-all") == ["TL401", "TL401"]
     assert _codes(run_cli, tmp_path, CLASSMETHOD_CONSTANT) == ["TL401"]
+
+
+# An int literal past Python's 4,300-digit decimal limit (legal in hex) where a rule
+# compares two expressions: after a commit loop (is it the same commit?), a drained
+# collection, a lock held in the loop. ``ast.dump`` refused to print it: a TL999.
+HUGE = "0x" + "f" * 4000
+HUGE_INT_LITERALS = f"""\
+import heapq
+import sqlite3
+import threading
+
+locks = {{}}
+
+
+def load(conn: sqlite3.Connection, names):
+    for name in names:
+        conn.execute("INSERT INTO t (name) VALUES (?)", (name,))
+        print(name)
+        conn.commit()
+    return {HUGE} > 0
+
+
+def drain(heaps, conn: sqlite3.Connection):
+    while heaps[{HUGE}]:
+        item = heapq.heappop(heaps[{HUGE}])
+        conn.execute("INSERT INTO t (name) VALUES (?)", (item,))
+        heapq.heappush(heaps[{HUGE}], item)
+
+
+def guarded(items, conn: sqlite3.Connection):
+    for item in items:
+        with locks[{HUGE}]:
+            conn.execute("INSERT INTO t (name) VALUES (?)", (item,))
+"""
+
+
+def test_int_literals_too_long_to_print(run_cli, tmp_path):
+    codes = _codes(run_cli, tmp_path, HUGE_INT_LITERALS, "--show-all", "--preview")
+    assert "TL999" not in codes and "TL103" in codes, codes

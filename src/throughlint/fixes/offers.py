@@ -59,6 +59,7 @@ from throughlint.semantic.expressions import (
     names_read,
     source_text,
     target_names,
+    tree_key,
     walk_same_function,
 )
 from throughlint.semantic.loops import Loop, LoopKind
@@ -473,7 +474,7 @@ def _blocks(parent: ast.AST) -> list[list[ast.stmt]]:
 
 
 def _same_statement(first: ast.stmt | None, second: ast.stmt) -> bool:
-    return first is not None and ast.dump(first) == ast.dump(second)
+    return first is not None and tree_key(first) == tree_key(second)
 
 
 # Queryset methods that keep the rows a queryset of model instances, so

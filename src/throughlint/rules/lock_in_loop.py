@@ -95,7 +95,7 @@ from throughlint.semantic.concurrency import (
     mentions_lock,
     not_per_item,
 )
-from throughlint.semantic.expressions import unparse_short, walk_same_function
+from throughlint.semantic.expressions import tree_key, unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop
 from throughlint.semantic.statement_cost import (
     NOTHING,
@@ -500,7 +500,7 @@ def check_acquire(checker, node: ast.Call) -> None:
     kind = lock_type(model, func.value)
     if kind is None or not excludes_others(model, func.value, kind):
         return
-    region = _acquired_region(model, loop, node, ast.dump(func.value))
+    region = _acquired_region(model, loop, node, tree_key(func.value))
     if region is not None:
         _judge(checker, loop, node, kind, *region, 0)
 
@@ -520,9 +520,9 @@ def check_locked_method(checker, node: ast.AST) -> None:
         return
     name, method = found.name, found.function
     lock, kind, region = found.lock, found.kind, found.region
-    held = ast.dump(lock)
+    held = tree_key(lock)
     if found.same_lock_at_call and any(
-        ast.dump(item.context_expr) == held for item in model.frame.withs
+        tree_key(item.context_expr) == held for item in model.frame.withs
     ):
         return  # the caller holds it already: the method's acquire is a re-entry
     if not found.same_lock_at_call and fresh_receiver(model, node):
@@ -834,7 +834,7 @@ def _released(node: ast.AST) -> str | None:
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "release"
     ):
-        return ast.dump(node.func.value)
+        return tree_key(node.func.value)
     return None
 
 

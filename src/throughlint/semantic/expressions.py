@@ -86,6 +86,19 @@ def int_text(value: int) -> str:
         return f"{'-' if value < 0 else ''}<{value.bit_length()}-bit int>"
 
 
+def tree_key(node: ast.AST) -> str:
+    """``ast.dump(node)``: equal for the same expression written twice, surviving int
+    literals too long to print in decimal (see :func:`int_text`), which it dumps in hex."""
+    try:
+        return ast.dump(node)
+    except ValueError:
+        printable = copy.deepcopy(node)
+        for child in ast.walk(printable):
+            if isinstance(child, ast.Constant) and type(child.value) is int:
+                child.value = f"\0int:{child.value:#x}"  # as text, marked
+        return ast.dump(printable)
+
+
 def source_text(node: ast.AST) -> str:
     """``ast.unparse``, surviving int literals too long to print (see :func:`int_text`)."""
     if isinstance(node, (ast.Name, ast.Attribute)):

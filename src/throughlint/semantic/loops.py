@@ -12,6 +12,7 @@ from throughlint.semantic.expressions import (
     identifier_words,
     literal_int,
     target_names,
+    tree_key,
     unparse_short,
 )
 
@@ -159,7 +160,7 @@ def drained_item(node: ast.While) -> tuple[ast.expr, ast.expr] | None:
         source = taken.args[0]
     else:
         return None
-    if ast.dump(source) != ast.dump(test):
+    if tree_key(source) != tree_key(test):
         return None
     return test, target
 
@@ -214,7 +215,7 @@ def refilled(loop: Loop) -> bool:
     depend on the one before."""
     if not loop.is_while or loop.iter is None:
         return False
-    drained = ast.dump(loop.iter)
+    drained = tree_key(loop.iter)
     for node in ast.walk(loop.node):
         if not isinstance(node, ast.Call):
             continue
@@ -225,7 +226,7 @@ def refilled(loop: Loop) -> bool:
             target = node.args[0]
         else:
             continue
-        if ast.dump(target) == drained:
+        if tree_key(target) == drained:
             return True
     return False
 

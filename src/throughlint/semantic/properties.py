@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from throughlint.semantic.annotations import annotated_class
+from throughlint.semantic.expressions import tree_key
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -95,7 +96,7 @@ def _parameter_attributes(class_def: ast.ClassDef) -> dict[str, ast.Call | None]
             ):
                 continue
             named = annotated_class(annotations[value.id])
-            text = ast.dump(named) if named is not None else ""
+            text = tree_key(named) if named is not None else ""
             if target.attr in spelt and spelt[target.attr] != text:
                 found[target.attr] = None  # two methods, two types: unknown
                 continue
