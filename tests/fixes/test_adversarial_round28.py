@@ -7,7 +7,7 @@ and first checks the original really exercises the case; near misses keep the fi
 from __future__ import annotations
 
 from support.differential import assert_same_behaviour, differential, one_file
-from support.django_programs import TWO_BOOKS, fix_shop_report, shop_files
+from support.django_programs import LEGACY_COMMENTS, TWO_BOOKS, fix_shop_report, shop_files
 
 # --- eager loading: calls in the body that run project code ---
 
@@ -93,17 +93,6 @@ def show():
         print(comment.text, {read})
 """
 
-LEGACY = """\
-ct = ContentType.objects.get_for_model(models.Author)
-ann = models.Author.objects.create(name="ann")
-models.Comment.objects.create(text="c1", content_type=ct, object_id=str(ann.pk))
-models.Comment.objects.create(text="c2", content_type=ct, object_id="legacy-7")
-try:
-    report.show()
-except ValueError as error:
-    print("ValueError")
-"""
-
 
 def test_eager_load_of_a_relation_read_in_a_branch_of_its_statement_keeps_the_loop(tmp_path):
     """``x if c else y``, ``c and x``, a comprehension's element: the skipped row's
@@ -116,7 +105,7 @@ def test_eager_load_of_a_relation_read_in_a_branch_of_its_statement_keeps_the_lo
     for number, read in enumerate(reads):
         folder = tmp_path / str(number)
         folder.mkdir()
-        result = fix_shop_report(folder, shop_files(GENERIC.format(read=read), LEGACY))
+        result = fix_shop_report(folder, shop_files(GENERIC.format(read=read), LEGACY_COMMENTS))
         assert not result.changed, result.after
         assert result.fixed == result.original
         assert "c2" in result.original.stdout

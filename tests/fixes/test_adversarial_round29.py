@@ -6,7 +6,7 @@ exercises the case; near misses keep the fix."""
 from __future__ import annotations
 
 from support.differential import assert_same_behaviour
-from support.django_programs import fix_shop_report, shop_files
+from support.django_programs import LEGACY_COMMENTS, TWO_BOOKS, fix_shop_report, shop_files
 
 DISTINCT_LISTING = """\
 from shop.models import Book
@@ -51,3 +51,68 @@ def test_select_related_on_an_ordered_distinct_query_keeps_the_fix(tmp_path):
     result = fix_shop_report(tmp_path, files)
     assert 'select_related("author")' in result.after, result.lint_output
     assert_same_behaviour(result, LISTED)
+
+
+# --- eager loading: a statement before the read, or after it, ends the pass ---
+
+GUARDED = """\
+import sys
+
+from shop.models import Comment
+
+
+def show():
+    for comment in Comment.objects.order_by("id"):
+{body}
+"""
+
+PASS_ENDINGS = {
+    "a guard that skips the row": (
+        '        if comment.object_id.startswith("legacy-"):\n'
+        "            continue\n"
+        "        print(comment.text, comment.target)"
+    ),
+    "exit() after the first": (
+        "        print(comment.text, comment.target)\n"
+        '        if comment.text == "c1":\n'
+        "            sys.exit(0)"
+    ),
+    "an assert that stops": (
+        '        print(comment.text, comment.target)\n        assert comment.text != "c1"'
+    ),
+}
+
+
+def test_eager_load_of_a_relation_read_on_passes_that_end_early_keeps_the_loop(tmp_path):
+    """A row the loop skips (``continue``) or never reaches (``exit()``, ``assert``) holds
+    a target its model cannot load: loaded with the query, every row's is read first."""
+    for number, (name, body) in enumerate(PASS_ENDINGS.items()):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        result = fix_shop_report(folder, shop_files(GUARDED.format(body=body), LEGACY_COMMENTS))
+        assert not result.changed, (name, result.after)
+        assert result.fixed == result.original, name
+        assert "c1" in result.original.stdout, (name, result.original)
+
+
+ORDERED_LISTING = """\
+from shop.models import Book
+
+
+def listing():
+    out = []
+    for book in Book.objects.order_by("id"):
+        for tag in ("a", "b"):
+            if tag == "a":
+                continue
+        out.append((book.title, book.author.name))
+    return out
+"""
+
+
+def test_eager_load_after_a_continue_of_an_inner_loop_keeps_the_fix(tmp_path):
+    """Near miss: the ``continue`` belongs to a loop nested in the pass."""
+    files = shop_files(ORDERED_LISTING, TWO_BOOKS + "print(report.listing())\n")
+    result = fix_shop_report(tmp_path, files)
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")

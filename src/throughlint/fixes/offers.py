@@ -63,6 +63,7 @@ from throughlint.semantic.expressions import (
     walk_same_function,
 )
 from throughlint.semantic.loops import Loop, LoopKind
+from throughlint.semantic.pass_exits import exit_word
 from throughlint.semantic.scope import BindingKind, ScopeKind
 
 if TYPE_CHECKING:
@@ -859,23 +860,16 @@ _LOCAL_EFFECTS: frozenset[str] = frozenset(
 
 def _early_exit(node: ast.For | ast.AsyncFor) -> str:
     """``calls:...`` when the loop body can stop before the last item (``break`` of this
-    loop, ``return``, ``raise``, ``yield``): an eager load reads the related rows of items
-    the loop never reaches, and fails on a bad one the loop would not have touched."""
-    todo: list[tuple[ast.AST, bool]] = [(statement, True) for statement in node.body]
-    while todo:
-        current, own_loop = todo.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(current, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom)) or (
-            isinstance(current, ast.Break) and own_loop
-        ):
-            word = "break" if isinstance(current, ast.Break) else current.__class__.__name__.lower()
+    loop, ``return``, ``raise``, ``assert``, ``yield``, ``exit()``): an eager load reads the
+    related rows of items the loop never reaches, and fails on a bad one the loop would not
+    have touched."""
+    for statement in node.body:
+        word = exit_word(statement, skips=False)
+        if word:
             return (
                 f"calls:the loop can stop early (`{word}`): loaded up front, the related rows "
                 "of items it never reaches are read too"
             )
-        inner = own_loop and not isinstance(current, (ast.For, ast.AsyncFor, ast.While))
-        todo.extend((child, inner) for child in ast.iter_child_nodes(current))
     return ""
 
 

@@ -17,6 +17,7 @@ from throughlint.fixes import offers
 from throughlint.index.pending import add_pending
 from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop
+from throughlint.semantic.pass_exits import exit_word
 from throughlint.semantic.queries import QueryChain, helper_query, iterated_query_chain
 from throughlint.semantic.scope import Binding, BindingKind
 
@@ -186,15 +187,45 @@ def _read_under_condition(model, loop: Loop, node: ast.AST) -> str:
     may fail to load (a value its mapping does not know)."""
     stack = model.node_stack
     inside = False
-    for statement in stack[:-1]:  # the innermost one's own header is read every time
-        if statement is loop.node:
+    for position, statement in enumerate(stack[:-1]):  # the innermost's own header is
+        if statement is loop.node:  # read every time
             inside = True
         elif inside and isinstance(statement, _CONDITIONS):
+            return _CONDITIONAL_READ
+        if inside and _ended_before(model, statement, stack[position + 1]):
             return _CONDITIONAL_READ
     inside = inside or (bool(stack) and stack[-1] is loop.node)
     if inside and stack and id(node) in _conditional_nodes(model, stack[-1]):
         return _CONDITIONAL_READ
     return ""
+
+
+def _ended_before(model, parent: ast.AST, child: ast.AST) -> bool:
+    """A statement before ``child`` in ``parent``'s block may end the pass early: an
+    ``if ...: continue`` guard, a ``break``, ``return``, ``raise``, ``assert`` or an
+    ``exit()``. Each block's first such statement is found once (remembered)."""
+    block = next(
+        (
+            block
+            for field in ("body", "orelse", "finalbody")
+            if isinstance(block := getattr(parent, field, None), list) and child in block
+        ),
+        None,
+    )
+    if block is None:
+        return False
+    memo = model.memo("relation_access.first_exit")
+    if id(block) not in memo:
+        positions = {id(statement): position for position, statement in enumerate(block)}
+        memo[id(block)] = (block, _first_exit(block), positions)
+    _, first, positions = memo[id(block)]
+    return first is not None and positions[id(child)] > first
+
+
+def _first_exit(block: list[ast.stmt]) -> int | None:
+    return next(
+        (at for at, statement in enumerate(block) if exit_word(statement, skips=True)), None
+    )
 
 
 _CONDITIONAL_READ = (

@@ -114,8 +114,9 @@ load raised) and when the loop body writes (`create()`, `save()`, `bulk_update_m
 load after it fails or reloads, where loaded rows would not), and for a statement that
 already has a loader option other than an eager load (`raiseload("*")`, `noload(...)`,
 `Load(...)`: it decides what a lazy access does). Unsafe when the body can stop early
-(`break`, `return`, `raise`, `yield`: the related rows of items it never reaches would be
-read), or reads the relation only under an `if`, `try`, `while` or `match` (loaded with
+(`break`, `return`, `raise`, `assert`, `yield`, `exit()`: the related rows of items it
+never reaches would be read), or reads the relation only under an `if`, `try`, `while` or
+`match`, or after a statement that may end the pass (`if ...: continue`) (loaded with
 the query, the relation of a row the loop skips is read too, and the safe fix assumes
 only that the rows the loop reads load), calls project code that might write (also
 through a builtin handed a function, `map(shout, rows)`, `sorted(key=rank)`), a function
