@@ -116,3 +116,72 @@ def test_eager_load_after_a_continue_of_an_inner_loop_keeps_the_fix(tmp_path):
     result = fix_shop_report(tmp_path, files)
     assert 'select_related("author")' in result.after, result.lint_output
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
+
+
+# --- eager loading: project code reached through a method named like a read or a log ---
+
+BUMPING = """\
+import logging
+
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+
+from shop.models import Author, Book
+
+logger = logging.getLogger(__name__)
+
+
+def _bump(**where):
+    Author.objects.filter(**where).update(name=Concat(F("name"), Value("+")))
+
+
+class Audit:
+    def log(self, author):
+        _bump(pk=author.pk)
+
+
+class Client:
+    def get(self, path):
+        _bump(books__pk=int(path))
+
+
+audit = Audit()
+
+
+class Views:
+    def __init__(self):
+        self.client = Client()
+
+    def listing(self):
+        out = []
+        for book in Book.objects.order_by("id"):
+            out.append((book.title, book.author.name))
+            {call}
+        return out
+
+
+def listing():
+    return Views().listing()
+"""
+
+
+def test_eager_load_beside_a_project_method_named_like_a_read_or_a_log_keeps_the_loop(tmp_path):
+    """``self.client.get(url)``: a method of the object's own client, not a read of the
+    row; ``audit.log(book.author)``: a project object's ``log`` handed part of the row.
+    Both update the author, which a lazy load of the next book sees."""
+    for number, call in enumerate(("self.client.get(str(book.pk))", "audit.log(book.author)")):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        files = shop_files(BUMPING.format(call=call), TWO_BOOKS + "print(report.listing())\n")
+        result = fix_shop_report(folder, files)
+        assert not result.changed, (call, result.after)
+        assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann+')]")
+
+
+def test_eager_load_beside_a_logger_handed_part_of_the_row_keeps_the_fix(tmp_path):
+    """Near miss: a logger of the ``logging`` module handed the row's relation."""
+    call = 'logger.info("listed %s", book.author)'
+    files = shop_files(BUMPING.format(call=call), TWO_BOOKS + "print(report.listing())\n")
+    result = fix_shop_report(tmp_path, files)
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")

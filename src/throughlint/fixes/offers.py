@@ -799,10 +799,13 @@ def _harmless_method(call: ast.Call, items: set[str], model: SemanticModel | Non
         handed = [*call.args, *(keyword.value for keyword in call.keywords)]
         if any(isinstance(value, ast.Name) and value.id in items for value in handed):
             return False
+        handed_part = any(root_name(value) in items for value in handed)
+        if handed_part and method in _LOGGING and not _logger(func.value, model):
+            return False  # ``audit.log(book.author)``: a project object's method
     if method in _TEXT_READS:
         return True
     root = root_name(func.value)
-    if root in items:
+    if root in items and root not in _OWNERS:
         return method in _READS
     if method in _READS and _manager_chain(func.value, model):
         return True
@@ -813,6 +816,11 @@ def _harmless_method(call: ast.Call, items: set[str], model: SemanticModel | Non
     return isinstance(func.value, ast.Name) and _local_container(func.value, model)
 
 
+# ``self`` and ``cls`` stand for the row when handed on (``log(self)``), but what hangs off
+# them is the object's own (``self.client.get(url)`` is a request, not a read of the row)
+_OWNERS = frozenset({"self", "cls"})
+
+
 def _manager_chain(receiver: ast.expr, model: SemanticModel | None) -> bool:
     """``Book.objects``, ``Book.objects.filter(...)``, ``author.books``: a Django manager
     or queryset chain, as the walk resolves it."""
@@ -820,6 +828,23 @@ def _manager_chain(receiver: ast.expr, model: SemanticModel | None) -> bool:
         return False
     name = model.resolve(receiver)
     return name is not None and django_manager_chain(name + ".x") is not None
+
+
+def _logger(receiver: ast.expr, model: SemanticModel | None) -> bool:
+    """``logging``, ``logging.getLogger(...)`` or a name bound to one (``log =
+    logging.getLogger(__name__)``, ``structlog.get_logger()``), ``sys.stderr``."""
+    if model is None:
+        return False
+    name = model.resolve(receiver) or ""
+    if name.split(".")[0] == "logging" or name in ("sys.stderr", "sys.stdout"):
+        return True
+    value = receiver
+    if isinstance(receiver, ast.Name):
+        value = getattr(model.lookup(receiver.id), "value", None)
+    if isinstance(value, ast.Call):
+        called = model.resolve(value.func) or ""
+        return called.endswith((".getLogger", ".get_logger", ".getChild"))
+    return False
 
 
 def _local_container(name: ast.Name, model: SemanticModel | None) -> bool:
