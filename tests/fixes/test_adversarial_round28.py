@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from support.differential import assert_same_behaviour, differential, one_file
 from support.django_programs import LEGACY_COMMENTS, TWO_BOOKS, fix_shop_report, shop_files
+from support.sqlalchemy_programs import SCALARS, SQLALCHEMY_REPORT, USERS
 
 # --- eager loading: calls in the body that run project code ---
 
@@ -191,62 +192,13 @@ def test_select_related_on_a_queryset_manager_with_its_own_methods_keeps_the_fix
 
 # --- eager loading: SQLAlchemy ---
 
-USERS = """\
-class Base(DeclarativeBase):
-    pass
-
-
-class User(Base):
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str]
-    addresses: Mapped[list["Address"]] = relationship()
-
-
-class Address(Base):
-    __tablename__ = "addresses"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-"""
-
-SQLALCHEMY = """\
-import asyncio
-
-import sqlalchemy
-from sqlalchemy import ForeignKey, create_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, raiseload
-from sqlalchemy.orm import relationship
-
-
-{models}
-
-{select}
-
-def report(session):
-    out = []
-    for user in session.scalars(select(User)):
-        out.append((user.name, len(user.addresses)))
-    return out
-
-
-engine = create_engine("sqlite://")
-Base.metadata.create_all(engine)
-with Session(engine) as session:
-    session.add(User(id=1, name="u"))
-    session.add(Address(user_id=1))
-    session.commit()
-with Session(engine) as session:
-    try:
-        print(report(session))
-    except sqlalchemy.exc.InvalidRequestError:
-        print("InvalidRequestError")
-"""
-
 
 def test_selectinload_through_the_projects_own_select_is_not_offered(tmp_path):
     """The project's ``select()`` adds ``raiseload("*")``: the lazy load raises."""
     strict = 'def select(entity):\n    return sqlalchemy.select(entity).options(raiseload("*"))\n'
-    result = differential(tmp_path, one_file(SQLALCHEMY.format(select=strict, models=USERS)))
+    result = differential(
+        tmp_path, one_file(SQLALCHEMY_REPORT.format(query=SCALARS, select=strict, models=USERS))
+    )
     assert not result.changed, result.after
     assert_same_behaviour(result, "InvalidRequestError")
 
@@ -254,7 +206,11 @@ def test_selectinload_through_the_projects_own_select_is_not_offered(tmp_path):
 def test_selectinload_through_sqlalchemys_select_keeps_the_fix(tmp_path):
     result = differential(
         tmp_path,
-        one_file(SQLALCHEMY.format(select="from sqlalchemy import select\n", models=USERS)),
+        one_file(
+            SQLALCHEMY_REPORT.format(
+                query=SCALARS, select="from sqlalchemy import select\n", models=USERS
+            )
+        ),
     )
     assert "selectinload" in result.after, result.lint_output
     assert_same_behaviour(result, "[('u', 1)]")

@@ -5,8 +5,9 @@ exercises the case; near misses keep the fix."""
 
 from __future__ import annotations
 
-from support.differential import assert_same_behaviour
+from support.differential import assert_same_behaviour, differential, one_file
 from support.django_programs import LEGACY_COMMENTS, TWO_BOOKS, fix_shop_report, shop_files
+from support.sqlalchemy_programs import SQLALCHEMY_REPORT, USERS
 
 DISTINCT_LISTING = """\
 from shop.models import Book
@@ -185,3 +186,33 @@ def test_eager_load_beside_a_logger_handed_part_of_the_row_keeps_the_fix(tmp_pat
     result = fix_shop_report(tmp_path, files)
     assert 'select_related("author")' in result.after, result.lint_output
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
+
+
+# --- eager loading: a statement handed through project code ---
+
+STRICT = """\
+from sqlalchemy import select
+
+
+def strict(statement):
+    return statement.options(raiseload("*"))
+"""
+
+
+def test_selectinload_through_a_project_function_given_the_statement_is_not_offered(tmp_path):
+    """``session.scalars(strict(select(User)))``: ``strict`` adds ``raiseload("*")``, so
+    the lazy load raises; loaded with the query, the program would succeed."""
+    query = "session.scalars(strict(select(User)))"
+    program = SQLALCHEMY_REPORT.format(query=query, select=STRICT, models=USERS)
+    result = differential(tmp_path, one_file(program))
+    assert not result.changed, result.after
+    assert_same_behaviour(result, "InvalidRequestError")
+
+
+def test_selectinload_through_the_statements_own_methods_keeps_the_fix(tmp_path):
+    """Near miss: ``.where()`` on the statement and ``.scalars()`` on the result."""
+    query = "session.execute(select(User).where(User.id > 0)).scalars()"
+    program = SQLALCHEMY_REPORT.format(query=query, select=STRICT, models=USERS)
+    result = differential(tmp_path, one_file(program))
+    assert "selectinload" in result.after, result.lint_output
+    assert_same_behaviour(result, "[('u', 1)]")

@@ -514,8 +514,41 @@ def eager_load_shape(loop: Loop, iterable: ast.expr | None, framework: str) -> b
             and not child.keywords
             and isinstance(child.args[0], ast.Name)
         ]
-        return len(selects) == 1 and not _other_loader_options(iterable)
+        return (
+            len(selects) == 1
+            and _sent_as_written(iterable, selects[0])
+            and not _other_loader_options(iterable)
+        )
     return False
+
+
+# Session methods that run a statement handed to them as it is
+_RUNS_STATEMENT = frozenset({"scalars", "execute", "scalar", "stream", "stream_scalars"})
+
+
+def _sent_as_written(iterable: ast.expr, select: ast.Call) -> bool:
+    """Between the ``for`` and ``select(Model)`` there are only the statement's own methods
+    (``.where(...)``, ``.order_by(...)``) and the session's that run it: no project
+    function the statement goes through (``strict(select(User))`` may add its own
+    options, such as ``raiseload("*")``)."""
+    current: ast.AST = iterable
+    while current is not select:
+        if isinstance(current, ast.Await):
+            current = current.value
+            continue
+        if not isinstance(current, ast.Call) or not isinstance(current.func, ast.Attribute):
+            return False
+        if _contains(current.func.value, select):
+            current = current.func.value  # a method of the statement (or of its result)
+        elif current.func.attr in _RUNS_STATEMENT and current.args:
+            current = current.args[0]
+        else:
+            return False
+    return True
+
+
+def _contains(tree: ast.AST, node: ast.AST) -> bool:
+    return any(child is node for child in ast.walk(tree))
 
 
 # SQLAlchemy loader options that load eagerly: beside them, one more eager load is the
