@@ -216,3 +216,64 @@ def test_selectinload_through_the_statements_own_methods_keeps_the_fix(tmp_path)
     result = differential(tmp_path, one_file(program))
     assert "selectinload" in result.after, result.lint_output
     assert_same_behaviour(result, "[('u', 1)]")
+
+
+# --- eager loading: rows a manager built by ``from_queryset`` shapes ---
+
+TITLES = """\
+from shop.models import Book
+
+
+def titles():
+    out = []
+    for book in Book.objects.filter(title__gt=""):
+        out.append((book.title, book.author.name))
+    return out
+"""
+
+SLIM_FILTER = """
+class SlimBooks(models.QuerySet):
+    def filter(self, *args, **kwargs):
+        return super().filter(*args, **kwargs).only("id", "title")
+"""
+
+FROM_QUERYSET = {
+    "a class statement": "\nclass Books(models.Manager.from_queryset(SlimBooks)):\n    pass\n",
+    "a module binding": "\nBooks = models.Manager.from_queryset(SlimBooks)\n",
+}
+
+
+def test_select_related_on_a_manager_from_a_queryset_that_defers_fields_is_declined(tmp_path):
+    """``class Books(Manager.from_queryset(SlimBooks))`` or ``Books = Manager.from_queryset(
+    SlimBooks)``, then ``objects = Books()``: its ``filter()`` defers the author, and
+    Django refuses ``select_related`` of a deferred field."""
+    for number, (name, manager_class) in enumerate(FROM_QUERYSET.items()):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        files = shop_files(
+            TITLES,
+            TWO_BOOKS + "print(report.titles())\n",
+            extra=SLIM_FILTER + manager_class,
+            manager="    objects = Books()\n",
+        )
+        result = fix_shop_report(folder, files)
+        assert not result.changed, (name, result.after)
+        assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
+
+
+def test_select_related_on_a_manager_from_a_plain_queryset_keeps_the_fix(tmp_path):
+    """Near miss: the queryset class adds a method and overrides none of Django's."""
+    extra = (
+        "\nclass Books(models.QuerySet):\n    def titled(self, title):\n"
+        "        return self.filter(title=title)\n"
+        "\n\nclass BookManager(models.Manager.from_queryset(Books)):\n    pass\n"
+    )
+    files = shop_files(
+        TITLES,
+        TWO_BOOKS + "print(report.titles())\n",
+        extra=extra,
+        manager="    objects = BookManager()\n",
+    )
+    result = fix_shop_report(tmp_path, files)
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")

@@ -2252,6 +2252,10 @@ def record_class(checker: Checker, node: ast.AST) -> None:
     assert isinstance(node, ast.ClassDef)
     model = checker.semantic
     bases = [base for base in (model.resolve(b) for b in node.bases) if base is not None]
+    for base in node.bases:  # ``class M(Manager.from_queryset(Q))``: M has Q's methods
+        queryset = _queryset_of(model, base) if isinstance(base, ast.Call) else None
+        if queryset is not None:
+            bases.append(queryset or "?")
     if not bases or all(base.startswith("builtins.") for base in bases):
         _plain_class(checker, node)
         return
@@ -2324,16 +2328,42 @@ def _custom_manager(model: SemanticModel, value: ast.Call) -> str | None:
     the queryset class of ``X.as_manager()`` / ``Manager.from_queryset(X)()``; else
     None. ("" when that class cannot be named.)"""
     func = value.func
+    if isinstance(func, ast.Name):  # ``BookManager = Manager.from_queryset(Q)`` earlier
+        bound = getattr(model.lookup(func.id), "value", None)
+        if isinstance(bound, ast.Call) and call_tail(bound.func) == "from_queryset":
+            func = bound
     if isinstance(func, ast.Call):  # ``Manager.from_queryset(Q)()``
-        if call_tail(func.func) != "from_queryset":
-            return None
-        return model.resolve(func.args[0]) or "" if func.args else ""
+        return _queryset_of(model, func)
     name = model.resolve(func) or ""
     if name in _PLAIN_MANAGERS:
         return None
     if call_tail(func) == "as_manager" and isinstance(func, ast.Attribute):
         return model.resolve(func.value) or ""
-    return name if name.rsplit(".", 1)[-1].endswith("Manager") else None
+    if name.rsplit(".", 1)[-1].endswith("Manager") or _manager_class(model, func):
+        return name
+    return None
+
+
+def _manager_class(model: SemanticModel, func: ast.expr) -> bool:
+    """``func`` names a class of this module built on a manager: Django's, or one made by
+    ``from_queryset`` (``class Books(Manager.from_queryset(Q))``), whatever its name."""
+    binding = model.lookup(func.id) if isinstance(func, ast.Name) else None
+    node = getattr(binding, "node", None)
+    if not isinstance(node, ast.ClassDef):
+        return False
+    for base in node.bases:
+        if isinstance(base, ast.Call) and _queryset_of(model, base) is not None:
+            return True
+        if (model.resolve(base) or "") in _PLAIN_MANAGERS:
+            return True
+    return False
+
+
+def _queryset_of(model: SemanticModel, call: ast.Call) -> str | None:
+    """``Q`` of ``Manager.from_queryset(Q)`` ("" when it cannot be named), else None."""
+    if call_tail(call.func) != "from_queryset":
+        return None
+    return model.resolve(call.args[0]) or "" if call.args else ""
 
 
 def _forwards_unbounded_size(statement: ast.stmt) -> bool:
