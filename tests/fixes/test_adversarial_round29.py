@@ -277,3 +277,36 @@ def test_select_related_on_a_manager_from_a_plain_queryset_keeps_the_fix(tmp_pat
     result = fix_shop_report(tmp_path, files)
     assert 'select_related("author")' in result.after, result.lint_output
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
+
+
+# --- eager loading: where the fix's new import would go ---
+
+PLAIN_SELECT = "from sqlalchemy import select\n"
+SCALARS_LOOP = "session.scalars(select(User))"
+
+
+def _optional_sqlalchemy(program: str) -> str:
+    """The program with its SQLAlchemy imports under ``try`` (an optional dependency)."""
+    lines = program.splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if "sqlalchemy" in line)
+    last = max(i for i, line in enumerate(lines[:20]) if "sqlalchemy" in line)
+    guarded = ["try:\n", *("    " + line for line in lines[first : last + 1])]
+    guarded.append("except ImportError:\n    raise SystemExit('needs SQLAlchemy')\n")
+    return "".join([*lines[:first], *guarded, *lines[last + 1 :]])
+
+
+def test_selectinload_is_not_offered_where_its_import_would_run_out_of_order(tmp_path):
+    """The file runs ``sys.path.insert(...)`` before importing SQLAlchemy, or imports it
+    only under ``try``: an import added with the file's first imports would run before
+    the path is set, or make the optional dependency required."""
+    program = SQLALCHEMY_REPORT.format(query=SCALARS_LOOP, select=PLAIN_SELECT, models=USERS)
+    shapes = {
+        "code first": "import sys\n\nsys.path.insert(0, 'vendor')\n" + program,
+        "optional": _optional_sqlalchemy(program),
+    }
+    for name, shaped in shapes.items():
+        folder = tmp_path / name.replace(" ", "-")
+        folder.mkdir()
+        result = differential(folder, one_file(shaped))
+        assert not result.changed, (name, result.after)
+        assert_same_behaviour(result, "[('u', 1)]")

@@ -52,7 +52,11 @@ from throughlint.fixes import (
 )
 from throughlint.fixes.layout import starts_its_line
 from throughlint.fixes.name_index import root_name
-from throughlint.fixes.spelling import execute_values_spelling, import_spelling
+from throughlint.fixes.spelling import (
+    execute_values_spelling,
+    import_spelling,
+    placement_problem,
+)
 from throughlint.semantic.expressions import (
     call_argument,
     call_tail,
@@ -127,8 +131,9 @@ def executemany(
             verdict = verdicts.decline("the SQL is split over several string literals")
         elif execute_values_spelling(model.tree) is None:
             verdict = verdicts.decline(
-                "`execute_values` is already a name in this module: importing psycopg2's "
-                "would shadow it"
+                placement_problem(model.tree, "psycopg2.extras")
+                or "`execute_values` is already a name in this module: importing "
+                "psycopg2's would shadow it"
             )
         return _offer(
             verdict,
@@ -573,13 +578,18 @@ def _other_loader_options(iterable: ast.expr) -> bool:
     return False
 
 
-def loader_spelling(tree: ast.Module, framework: str) -> bool | None:
-    """Whether the module can name SQLAlchemy's ``selectinload`` (imported, or importable
-    without shadowing a name of its own): the eager-load fix needs it. None for Django,
-    whose loaders are queryset methods."""
+def loader_spelling(tree: ast.Module, framework: str) -> str | None:
+    """Why the module cannot name SQLAlchemy's ``selectinload`` (imported, or importable
+    where the file's imports are, without shadowing a name of its own), which the
+    eager-load fix needs; "" when it can. None for Django, whose loaders are queryset
+    methods."""
     if framework != "sqlalchemy":
         return None
-    return import_spelling(tree, "sqlalchemy.orm", "selectinload") is not None
+    if import_spelling(tree, "sqlalchemy.orm", "selectinload") is not None:
+        return ""
+    return placement_problem(tree, "sqlalchemy.orm") or (
+        "`selectinload` is already a name in this module: importing SQLAlchemy's would shadow it"
+    )
 
 
 def eager_load(
@@ -610,11 +620,8 @@ def eager_load(
         owner = pending.get("owner") or ""
         description = f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`"
         verdict = _body_verdict(body)
-        if pending.get("loader") is False:
-            verdict = verdicts.decline(
-                "`selectinload` is already a name in this module: importing SQLAlchemy's "
-                "would shadow it"
-            )
+        if pending.get("loader"):
+            verdict = verdicts.decline(pending["loader"])
         if secondary:
             verdict = verdict | verdicts.unsafe(
                 f"`{attr}` goes through an association table (`secondary=`): a pair stored "

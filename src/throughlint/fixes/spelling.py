@@ -30,6 +30,8 @@ def import_spelling(
     existing = existing_spelling(module_imports(tree), module, obj)
     if existing is not None:
         return existing
+    if placement_problem(tree, module):
+        return None
     names = identifiers(tree)
     if obj not in names:
         return Spelling(obj, module, obj)
@@ -59,6 +61,8 @@ def execute_values_spelling(tree: ast.Module) -> Spelling | None:
     existing = existing_spelling(imports, "psycopg2.extras", "execute_values")
     if existing is not None:
         return existing
+    if placement_problem(tree, "psycopg2.extras"):
+        return None
     names = identifiers(tree)
     from_extras = any(module == "psycopg2.extras" and obj for module, obj in imports)
     if from_extras and "execute_values" not in names:
@@ -68,6 +72,59 @@ def execute_values_spelling(tree: ast.Module) -> Spelling | None:
     if "execute_values" not in names:
         return Spelling("execute_values", "psycopg2.extras", "execute_values")
     return None
+
+
+def placement_problem(tree: ast.Module, module: str) -> str:
+    """Why an import of ``module`` added with the file's first imports (where a fix adds
+    one) would not do what the file's own imports of that package do: the file imports
+    it only after running code of its own (``sys.path.insert(...)`` first), or only under
+    a ``try`` or ``if`` (an optional dependency, which a top-level import makes required).
+    "" when the file imports the package with its first imports, or nowhere."""
+    key = (id(tree), module)
+    known = _PLACEMENT.get(key)
+    if known is not None and known[0] is tree:
+        return known[1]
+    reason = _placement_problem(tree, module.split(".")[0])
+    if len(_PLACEMENT) >= _KEPT:
+        _PLACEMENT.pop(next(iter(_PLACEMENT)))
+    _PLACEMENT[key] = (tree, reason)
+    return reason
+
+
+def _placement_problem(tree: ast.Module, root: str) -> str:
+    leading = True
+    late: ast.stmt | None = None
+    for position, statement in enumerate(tree.body):
+        docstring = position == 0 and isinstance(statement, ast.Expr)
+        if leading and (docstring or isinstance(statement, (ast.Import, ast.ImportFrom))):
+            if _imports(statement, root):
+                return ""
+            continue
+        leading = False
+        if late is None and _imports(statement, root):
+            late = statement
+    if late is not None:
+        return (
+            f"this file runs code before it imports `{root}` (line {late.lineno}): an import "
+            "added with its first imports would run before that code"
+        )
+    if any(_imports(node, root) for node in ast.walk(tree)):
+        return (
+            f"this file imports `{root}` only under a `try` or `if` (an optional "
+            "dependency): an import added at its top would make it required"
+        )
+    return ""
+
+
+def _imports(node: ast.AST, root: str) -> bool:
+    if isinstance(node, ast.Import):
+        return any(alias.name.split(".")[0] == root for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return not node.level and (node.module or "").split(".")[0] == root
+    return False
+
+
+_PLACEMENT: dict[tuple[int, str], tuple[ast.Module, str]] = {}
 
 
 def module_imports(tree: ast.Module) -> dict[tuple[str, str | None], str]:

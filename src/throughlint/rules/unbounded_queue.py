@@ -94,7 +94,7 @@ from dataclasses import replace
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.fixes import QUEUE_MAXSIZE, SIMPLE_QUEUE
-from throughlint.fixes.spelling import import_spelling
+from throughlint.fixes.spelling import import_spelling, placement_problem
 from throughlint.index.pending import add_pending
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.expressions import (
@@ -498,7 +498,8 @@ def _simple_queue_fix(checker, node: ast.Call) -> Fix:
         return replace(
             fix,
             kind="",
-            declined="`Queue` and `queue` are both names of this module already: "
+            declined=placement_problem(checker.tree, "queue")
+            or "`Queue` and `queue` are both names of this module already: "
             "importing either would shadow one",
         )
     return fix
