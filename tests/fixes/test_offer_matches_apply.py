@@ -182,6 +182,20 @@ def on_message(channel, method, properties, body):
         ("--preview",),
         "",
     ),
+    "executemany-on-a-psycopg3-connection": (
+        """
+import psycopg
+
+
+def load(conn: psycopg.Connection, names):
+    rows = list(names)
+    with conn.transaction():
+        for name in rows:
+            conn.execute("INSERT INTO t (name) VALUES (%s)", (name,))
+""",
+        (),
+        "a psycopg 3 connection has `execute()` but no `executemany()`",
+    ),
     "ack-on-its-if-line": (
         """
 def on_message(channel, method, properties, body):
@@ -276,6 +290,20 @@ def on_message(channel, method, properties, body):
 """
         + ACK_SETUP,
         ("--preview",),
+    ),
+    "executemany-on-a-psycopg3-cursor": (
+        """
+import psycopg
+
+
+def load(conn: psycopg.Connection, names):
+    rows = list(names)
+    cur = conn.cursor()
+    with conn.transaction():
+        for name in rows:
+            cur.execute("INSERT INTO t (name) VALUES (%s)", (name,))
+""",
+        (),
     ),
     "bulk-create-after-a-header-split-in-brackets": (
         """

@@ -149,12 +149,25 @@ def executemany(
     description = f"send all rows with one `{source_text(call.func.value)}.executemany()`"  # type: ignore[attr-defined]
     if guard:
         description += f" when `{source_text(found[0].iter)}` has any"
+    verdict = _executemany_facts(model, call, *found, sql=sql, driver=driver) | empty
+    if driver == "psycopg" and not _a_cursor(model, call.func.value):  # type: ignore[attr-defined]
+        verdict = verdicts.decline(
+            "a psycopg 3 connection has `execute()` but no `executemany()`: batching needs "
+            "one of its cursors"
+        )
     return _offer(
-        _executemany_facts(model, call, *found, sql=sql, driver=driver) | empty,
+        verdict,
         description,
         EXECUTEMANY_GUARDED if guard else EXECUTEMANY,
         Applicability.SAFE,
     )
+
+
+def _a_cursor(model: SemanticModel, receiver: ast.expr) -> bool:
+    """The receiver resolves to a cursor (``conn.cursor()``, an annotated ``Cursor``), not
+    to the connection."""
+    resolved = model.resolve(receiver) or ""
+    return ".cursor()" in resolved or "Cursor" in resolved.rpartition(".")[2]
 
 
 def _one_literal(text: str) -> bool:
