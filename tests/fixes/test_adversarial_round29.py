@@ -310,3 +310,41 @@ def test_selectinload_is_not_offered_where_its_import_would_run_out_of_order(tmp
         result = differential(folder, one_file(shaped))
         assert not result.changed, (name, result.after)
         assert_same_behaviour(result, "[('u', 1)]")
+
+
+# --- executemany: an inlined assignment read in an f-string ---
+
+FORMATTED = """\
+import sqlite3
+
+
+def load(conn: sqlite3.Connection, names):
+    rows = list(names)
+    cur = conn.cursor()
+    for name in rows:
+        {assign}
+        cur.execute("INSERT INTO t (name, meta) VALUES (?, ?)", ({read}))
+    conn.commit()
+
+
+conn = sqlite3.connect(":memory:")
+conn.execute("CREATE TABLE t (name TEXT, meta TEXT)")
+load(conn, ["a"])
+print(conn.execute("SELECT * FROM t").fetchall())
+"""
+
+
+def test_executemany_does_not_inline_a_value_read_in_an_f_string(tmp_path):
+    """``f"{meta}"`` and ``f"{label=}"``: inlined, the replacement field would show the
+    value's source text (``{'ratio': 1.50}``, ``name='a'``) instead of the value."""
+    cases = {
+        'meta = {"ratio": 1.50}': ('name, f"{meta}"', "[('a', \"{'ratio': 1.5}\")]"),
+        "label = name": ('name, f"{label=}"', "[('a', \"label='a'\")]"),
+    }
+    for number, (assign, (read, printed)) in enumerate(cases.items()):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        program = FORMATTED.format(assign=assign, read=read)
+        result = differential(folder, one_file(program), unsafe=True)
+        assert assign in result.after, result.after
+        assert_same_behaviour(result, printed)

@@ -196,6 +196,20 @@ def load(conn: psycopg.Connection, names):
         (),
         "a psycopg 3 connection has `execute()` but no `executemany()`",
     ),
+    "execute-values-of-an-upsert": (
+        """
+import psycopg2
+
+
+def upsert(keys):
+    cur = psycopg2.connect("").cursor()
+    rows = list(keys)
+    for row in rows:
+        cur.execute("INSERT INTO p (k) VALUES (%s) ON CONFLICT (k) DO UPDATE SET k = 0", row)
+""",
+        (),
+        "an upsert (`ON CONFLICT ... DO UPDATE`)",
+    ),
     "ack-on-its-if-line": (
         """
 def on_message(channel, method, properties, body):

@@ -129,6 +129,11 @@ def executemany(
         verdict = _executemany_facts(model, call, *found, sql=text.value, driver=driver)
         if written is None or not _one_literal(written):
             verdict = verdicts.decline("the SQL is split over several string literals")
+        elif _UPSERT.search(text.value):
+            verdict = verdicts.decline(
+                "an upsert (`ON CONFLICT ... DO UPDATE`): one multi-row INSERT cannot update "
+                "a row twice, so a key that repeats in a page fails the whole page"
+            )
         elif execute_values_spelling(model.tree) is None:
             verdict = verdicts.decline(
                 placement_problem(model.tree, "psycopg2.extras")
@@ -168,6 +173,9 @@ def _a_cursor(model: SemanticModel, receiver: ast.expr) -> bool:
     to the connection."""
     resolved = model.resolve(receiver) or ""
     return ".cursor()" in resolved or "Cursor" in resolved.rpartition(".")[2]
+
+
+_UPSERT = re.compile(r"\bON\s+CONFLICT\b.*\bDO\s+UPDATE\b", re.IGNORECASE | re.DOTALL)
 
 
 def _one_literal(text: str) -> bool:
@@ -323,9 +331,22 @@ def _batchable(
         return None
     if inlined and not _each_read_once(inlined, [*assignments[1:], params]):
         return None
+    if inlined and _read_in_a_format_string(inlined, [*assignments[1:], params]):
+        return None
     if _read_elsewhere(model, loop_node, local):
         return None
     return loop_node, list(inlined.values())
+
+
+def _read_in_a_format_string(inlined: dict[str, ast.expr], parts: list[ast.AST]) -> bool:
+    """An inlined name is read in an f-string (``f"{meta}"``, ``f"{label=}"``): its value's
+    text there would be the source that the replacement field shows or formats."""
+    return any(
+        names_read(node) & inlined.keys()
+        for part in parts
+        for node in ast.walk(part)
+        if isinstance(node, ast.JoinedStr)
+    )
 
 
 def set_many(
