@@ -348,3 +348,50 @@ def test_executemany_does_not_inline_a_value_read_in_an_f_string(tmp_path):
         result = differential(folder, one_file(program), unsafe=True)
         assert assign in result.after, result.after
         assert_same_behaviour(result, printed)
+
+
+# --- commit after the loop: a helper given the connection drives the transaction ---
+
+SAVED = """\
+import sqlite3
+
+
+def save(conn, name):
+{save}
+
+
+def import_names(conn: sqlite3.Connection, names):
+    for name in names:
+        save(conn, name)
+        conn.commit()
+
+
+conn = sqlite3.connect(":memory:")
+conn.execute("CREATE TABLE t (name TEXT UNIQUE)")
+import_names(conn, {names})
+print(conn.execute("SELECT name FROM t").fetchall())
+"""
+
+ROLLS_BACK = """\
+    try:
+        conn.execute("INSERT INTO t VALUES (?)", (name,))
+    except sqlite3.IntegrityError:
+        conn.rollback()  # skip the duplicate"""
+
+
+def test_commit_is_not_moved_past_a_helper_that_rolls_back(tmp_path):
+    """``save(conn, name)`` rolls back a duplicate: with one commit after the loop, that
+    rollback drops every row before it, silently."""
+    program = SAVED.format(save=ROLLS_BACK, names='["a", "b", "a", "c"]')
+    result = differential(tmp_path, one_file(program), unsafe=True)
+    assert not result.changed, result.after
+    assert_same_behaviour(result, "[('a',), ('b',), ('c',)]")
+
+
+def test_commit_after_a_helper_that_only_writes_keeps_the_fix(tmp_path):
+    """Near miss: the helper only inserts (no ``try``, no ``rollback()``)."""
+    save = '    conn.execute("INSERT INTO t VALUES (?)", (name,))'
+    program = SAVED.format(save=save, names='["a", "b"]')
+    result = differential(tmp_path, one_file(program), unsafe=True)
+    assert result.changed, result.lint_output
+    assert_same_behaviour(result, "[('a',), ('b',)]")

@@ -484,7 +484,9 @@ def commit_after_loop(
         verdict = verdicts.decline(
             f"`{receiver}` is bound in the loop: each pass commits its own connection"
         )
-    elif reason := facts.transaction_control(loop_node.body[:-1]):
+    elif reason := facts.transaction_control(loop_node.body[:-1]) or (
+        _helper_controls_transaction(model, loop_node.body[:-1], receiver)
+    ):
         verdict = verdicts.decline(reason)
     return _offer(verdict, description, kind, Applicability.UNSAFE)
 
@@ -511,6 +513,32 @@ def _blocks(parent: ast.AST) -> list[list[ast.stmt]]:
     blocks += [handler.body for handler in getattr(parent, "handlers", ())]
     blocks += [case.body for case in getattr(parent, "cases", ())]
     return [block for block in blocks if isinstance(block, list)]
+
+
+def _helper_controls_transaction(
+    model: SemanticModel, statements: list[ast.stmt], connection: str | None
+) -> str:
+    """A reason when the statements hand ``connection`` to a function of this module that
+    handles errors or drives the transaction itself (``save(conn, row)`` rolls back a
+    duplicate: after the move, that rollback would drop every earlier row)."""
+    if connection is None:
+        return ""
+    for statement in statements:
+        for node in walk_same_function(statement):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            handed = [*node.args, *(keyword.value for keyword in node.keywords)]
+            if not any(root_name(value) == connection for value in handed):
+                continue
+            helper = getattr(model.lookup(node.func.id), "node", None)
+            if isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                reason = facts.transaction_control(helper.body)
+                if reason:
+                    return (
+                        f"the loop body hands `{connection}` to `{node.func.id}()`, which "
+                        + reason.removeprefix("the loop body ")
+                    )
+    return ""
 
 
 def _same_statement(first: ast.stmt | None, second: ast.stmt) -> bool:

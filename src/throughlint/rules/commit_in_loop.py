@@ -57,11 +57,15 @@ When the commit call is the last statement of a `for` loop body (no `break`,
 `continue`, `return` or `yield` in the loop, no `else:`), an unsafe fix moves it after
 the loop; when the same commit already follows the loop, it is dropped from the loop
 instead (its comments stay), so no second, empty commit is written. Unsafe: it changes
-what survives a failure half-way (all or nothing instead of the rows so far), and holds
-one transaction (and its locks) for the whole loop. Declined
-(not even with `--unsafe-fixes`) when the connection is bound inside the loop (each pass
-commits its own connection: only the last would), or when the body drives the
-transaction itself (`try`, `rollback()`, `BEGIN` / `SAVEPOINT`, a `with` block).
+what survives a failure half-way (all or nothing instead of the rows so far), holds
+one transaction (and its locks) for the whole loop, commits work done before the loop
+even when the loop has no items (where no commit ran before), and no longer expires a
+SQLAlchemy session's objects on each pass (a value a trigger changed is read stale).
+Declined (not even with `--unsafe-fixes`) when the connection is bound inside the loop
+(each pass commits its own connection: only the last would), or when the body drives the
+transaction itself (`try`, `rollback()`, `BEGIN` / `SAVEPOINT`, a `with` block), also
+through a function of the module it hands the connection to (`save(conn, row)` that
+rolls back a duplicate would drop every earlier row).
 
 Measured (`bench/fixes.py`): one commit instead of one per row on sqlite3, 1,000 rows:
 810x.
