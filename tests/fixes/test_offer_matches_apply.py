@@ -210,6 +210,21 @@ def upsert(keys):
         (),
         "an upsert (`ON CONFLICT ... DO UPDATE`)",
     ),
+    "queue-bound-beside-a-put-that-never-waits": (
+        """
+import asyncio
+
+
+class Collector:
+    def __init__(self):
+        self.events = asyncio.Queue()
+
+    def on_event(self, event):
+        self.events.put_nowait(event)
+""",
+        (),
+        "this module puts without waiting (`put_nowait()`)",
+    ),
     "ack-on-its-if-line": (
         """
 def on_message(channel, method, properties, body):
@@ -316,6 +331,20 @@ def load(conn: psycopg.Connection, names):
     with conn.transaction():
         for name in rows:
             cur.execute("INSERT INTO t (name) VALUES (%s)", (name,))
+""",
+        (),
+    ),
+    "queue-bound-beside-a-put-that-waits": (
+        """
+import asyncio
+
+
+class Collector:
+    def __init__(self):
+        self.events = asyncio.Queue()
+
+    async def on_event(self, event):
+        await self.events.put(event)
 """,
         (),
     ),

@@ -76,7 +76,9 @@ The fix sets `maxsize=<queue-maxsize>` (and turns `SimpleQueue()` into
 `Queue(maxsize=...)`, importing `Queue` in the file's import style; the `SimpleQueue`
 import stays, as other modules may import it from this one). It is unsafe: a
 thread that fills a bounded queue before anything drains it blocks forever, and
-`SimpleQueue` is reentrant where `Queue` is not.
+`SimpleQueue` is reentrant where `Queue` is not. Declined in a module that puts without
+waiting (`put_nowait()`, `put(x, block=False)`): on a bounded queue that raises `Full`
+(`QueueFull`) where the queue used to grow.
 
 ## Options
 - `queue-maxsize`: the size a fix would use.
@@ -404,9 +406,33 @@ def _message(name: str, size: int | None, why: str, subclass: str | None = None)
 
 
 def _size_fix(checker, size: int | None) -> Fix:
-    return _fix(
+    fix = _fix(
         checker, QUEUE_MAXSIZE, "add `maxsize={size}`" if size is None else "set `maxsize={size}`"
     )
+    memo = checker.semantic.memo("TL201.puts_without_waiting")  # one walk of the module
+    if checker.tree not in memo:
+        memo[checker.tree] = _put_without_waiting(checker.tree)
+    put = memo[checker.tree]
+    if put:
+        why = f"this module puts without waiting (`{put}`): on a bounded queue that raises "
+        return replace(fix, kind="", declined=why + "`Full` where the queue used to grow")
+    return fix
+
+
+def _put_without_waiting(tree: ast.AST) -> str:
+    """``put_nowait(...)``, ``put(x, block=False)`` or ``put(x, False)`` in the module
+    (on any receiver: which queue it is, is not known here); "" when there is none."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        if node.func.attr == "put_nowait":
+            return "put_nowait()"
+        if node.func.attr != "put":
+            continue
+        block = call_argument(node, 1, "block")
+        if isinstance(block, ast.Constant) and block.value is False:
+            return "put(..., block=False)"
+    return ""
 
 
 _QUEUE_CLASSES = frozenset(name.rpartition(".")[2] for name in _BOUNDABLE | _UNBOUNDABLE)
