@@ -395,3 +395,51 @@ def test_commit_after_a_helper_that_only_writes_keeps_the_fix(tmp_path):
     result = differential(tmp_path, one_file(program), unsafe=True)
     assert result.changed, result.lint_output
     assert_same_behaviour(result, "[('a',), ('b',)]")
+
+
+# --- bulk_create: a manager's own create() ---
+
+IMPORT_BOOKS = """\
+from shop.models import Book
+
+
+def import_books(titles):
+    for title in titles:
+        Book.objects.create(title=title, author_id=1)
+"""
+
+STAMPING = """
+class Stamping(models.Manager):
+    def {method}(self, **fields):
+        fields["title"] = fields["title"].upper()
+        return super().create(**fields)
+"""
+
+
+def test_bulk_create_is_not_offered_over_a_managers_own_create(tmp_path):
+    """``objects = Stamping()`` whose ``create()`` fills a field: ``bulk_create`` would
+    store the rows without it."""
+    files = shop_files(
+        IMPORT_BOOKS,
+        'models.Author.objects.create(name="ann")\nreport.import_books(["dune"])\n'
+        "print(list(models.Book.objects.values_list('title', flat=True)))\n",
+        extra=STAMPING.format(method="create"),
+        manager="    objects = Stamping()\n",
+    )
+    result = fix_shop_report(tmp_path, files, unsafe=True)
+    assert not result.changed, result.after
+    assert_same_behaviour(result, "['DUNE']")
+
+
+def test_bulk_create_over_a_manager_with_other_methods_keeps_the_fix(tmp_path):
+    """Near miss: the manager's own method is not ``create``."""
+    files = shop_files(
+        IMPORT_BOOKS,
+        'models.Author.objects.create(name="ann")\nreport.import_books(["dune"])\n'
+        "print(list(models.Book.objects.values_list('title', flat=True)))\n",
+        extra=STAMPING.format(method="stamped"),
+        manager="    objects = Stamping()\n",
+    )
+    result = fix_shop_report(tmp_path, files, unsafe=True)
+    assert "bulk_create" in result.after, result.lint_output
+    assert_same_behaviour(result, "['dune']")

@@ -1013,6 +1013,21 @@ class ProjectIndex:
                     return self._shapes_rows(builder)
         return False
 
+    def manager_defines(self, model: str, manager: str, method: str) -> bool:
+        """``model.<manager>`` is a custom manager of the project whose class, or the
+        queryset class it is made from, or a project base of either, defines ``method``
+        (``create``: a ``SlugManager.create`` that fills a field)."""
+        for _, record in self._up_bases(self.class_key(model)):
+            if record is None:
+                continue
+            for attribute, builder in record.custom_managers:
+                if attribute == manager:
+                    return any(
+                        found is not None and method in found.methods
+                        for _, found in self._up_bases(builder)
+                    )
+        return False
+
     def _shapes_rows(self, builder: str) -> bool:
         """A manager or queryset class may shape its rows (defer fields, narrow them): a
         library's, one that cannot be named, or a project class that, or a project base

@@ -117,10 +117,16 @@ the loop, a `WITH` statement, parameters that read the cursor, the loop iteratin
 cursor) declines it, with the reason in `--diff` and JSON. psycopg2's `executemany` is
 no faster, so there an INSERT literal with one `VALUES (%s, ...)` becomes
 `psycopg2.extras.execute_values(cur, "... VALUES %s", [...])` instead: always unsafe,
-the SQL text changes. `Model.objects.create(...)` alone in such a loop becomes one
-`bulk_create([...])`: unsafe, as `save()` and signals no longer run; declined for a
-multi-table-inheritance child (Django refuses it), which the project index tells from
-the model's bases in whatever module they are, through abstract models and proxies.
+the SQL text changes; declined for an upsert (`ON CONFLICT ... DO UPDATE`), as one
+multi-row INSERT cannot update a key twice. A psycopg 3 connection's `execute()` gets no
+fix (the connection has no `executemany()`; its cursor's does), and a value read in an
+f-string is not inlined. `Model.objects.create(...)` alone in such a loop becomes one
+`bulk_create([...])`: unsafe, as `save()` and signals no longer run, a failing row
+stores none of the rows (the loop kept those before it), and every field's `pre_save()`
+runs before any row is stored (a position read from the table is the same for all);
+declined for a multi-table-inheritance child (Django refuses it), which the project index
+tells from the model's bases in whatever module they are, through abstract models and
+proxies, and for a manager of the project with its own `create()`, which would not run.
 
 Measured (`bench/fixes.py`, bench/README.md): `executemany` on sqlite3 10,000 rows: 1.4x,
 on PostgreSQL (psycopg 3) 10,000 rows: 4.9x; `execute_values` on PostgreSQL (psycopg2)
@@ -141,6 +147,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 from throughlint.diagnostics import Applicability, Fix
 from throughlint.effects import Effect
@@ -373,6 +380,7 @@ def check(checker, node: ast.Call) -> None:
                 "bulk-create",
                 message=message,
                 model=created,
+                manager=node.func.value.attr,  # type: ignore[attr-defined]
                 shown=source_text(node.func.value.value),  # type: ignore[attr-defined]
                 fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
             )
@@ -400,7 +408,15 @@ def check_bulk_create(index, pending: dict) -> list:
     applicability, description, kind, declined = pending["fix"]
     fix = Fix(Applicability(applicability), description, kind, declined)
     parent = index.concrete_parent(pending["model"])
-    return [(pending["message"], None, offers.bulk_create_for_model(fix, pending["shown"], parent))]
+    fix = offers.bulk_create_for_model(fix, pending["shown"], parent)
+    manager = pending.get("manager", "objects")
+    if fix.offered and index.manager_defines(pending["model"], manager, "create"):
+        reason = (
+            f"`{pending['shown']}.{manager}` has its own `create()`, which `bulk_create` "
+            "would not run"
+        )
+        fix = replace(fix, kind="", declined=reason)
+    return [(pending["message"], None, fix)]
 
 
 def _what(found: DbCall) -> str:
