@@ -225,6 +225,22 @@ class Collector:
         (),
         "this module puts without waiting (`put_nowait()`)",
     ),
+    "executemany-over-a-conditional-iterable": (
+        """
+import sqlite3
+
+
+def load(conn, a, b, flag):
+    cur = conn.cursor()
+    for name in a if flag else b:
+        cur.execute("INSERT INTO t (name) VALUES (?)", (name,))
+
+
+load(sqlite3.connect(":memory:"), [], [], True)
+""",
+        (),
+        "",
+    ),
     "ack-on-its-if-line": (
         """
 def on_message(channel, method, properties, body):

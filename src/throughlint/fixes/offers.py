@@ -1065,6 +1065,8 @@ def _plain_loop(
         return None  # a comprehension in a class body cannot see the class's names
     if not _names_only(node.target):
         return None
+    if isinstance(node.iter, _UNPARENTHESISED_IN_A_COMPREHENSION):
+        return None  # ``[p for row in a if c else b]`` reads ``if c`` as a filter
     lines = model.memo("offers.one-statement-per-line")  # once per loop, not per call
     if node not in lines:
         lines[node] = _one_statement_per_line(node)
@@ -1073,6 +1075,10 @@ def _plain_loop(
     if not starts_its_line(node.body[0], line):
         return None  # ``for row in rows: \`` continues the header's line into the body
     return node
+
+
+# iterables a ``for`` statement takes bare and a comprehension does not
+_UNPARENTHESISED_IN_A_COMPREHENSION = (ast.IfExp, ast.Lambda, ast.NamedExpr, ast.Yield)
 
 
 def _one_statement_per_line(node: ast.For) -> bool:
