@@ -353,6 +353,9 @@ OPENS = {
 @dataclasses.dataclass(frozen=True)
 class Program:
     text: str
+    # False: a pass can end between ``out = open(...)`` and ``out.close()``, which leaves
+    # the file to be flushed when collected, out of order with later writes: declined
+    hoisted: bool = True
 
 
 @st.composite
@@ -376,7 +379,7 @@ def programs(draw) -> Program:
     text = "import csv\n\nseen = []\n\n\ndef export(items, path):\n    for item in items:\n"
     text += "".join(f"        {line}\n" for line in body)
     text += "    return len(seen)\n"
-    return Program(text)
+    return Program(text, hoisted=form == "with" or not inside)
 
 
 items = st.lists(st.sampled_from(["a", "bb", "é", "", "stop", "skip", "boom"]), max_size=6)
@@ -403,6 +406,9 @@ def _run(text: str, data: list[str], existing: bytes | None) -> tuple[object, by
 @given(programs(), st.lists(items, min_size=1, max_size=3), st.sampled_from([None, b"old\n"]))
 def test_fixed_programs_leave_the_same_bytes(program, datasets, existing):
     fixed = fix_source(program.text, unsafe=True, settings=PREVIEW).fixed
+    if not program.hoisted:
+        assert fixed == program.text, fixed
+        return
     assert fixed != program.text and fixed.index("with open(") < fixed.index("for item"), (
         program.text,
         fixed,
@@ -432,16 +438,23 @@ RAISING = {
 }
 
 
-@pytest.mark.parametrize("form", sorted(RAISING))
-def test_an_exception_mid_loop_leaves_the_same_bytes(form):
-    """A Python exception is not the unsafe case: the ``with`` closes (and flushes) the
-    file as the exception leaves it; the original's file, left open by the raise, is
-    flushed when it is collected. Both keep the lines before it and the half-written one."""
-    text = RAISING[form]
+def test_an_exception_mid_loop_leaves_the_same_bytes():
+    """A Python exception out of a ``with`` is not the unsafe case: the ``with`` closes
+    (and flushes) the file as the exception leaves it, in the original and in the fix.
+    Both keep the lines before it and the half-written one."""
+    text = RAISING["with"]
     fixed = fix_source(text, unsafe=True, settings=PREVIEW).fixed
     assert fixed.index("with open(") < fixed.index("for item"), fixed
     data = ["a", "b", "boom", "c"]
     assert _run(text, data, None) == _run(fixed, data, None) == ("ValueError", b"a\nb\nboom")
+
+
+def test_an_exception_before_the_close_declines_the_fix():
+    """``out = open(...)`` ... ``raise`` ... ``out.close()``: the original's file, left open
+    by the raise, is flushed when it is collected, after anything the caller writes to it
+    meanwhile; the fix would flush it first. Declined."""
+    text = RAISING["assigned"]
+    assert fix_source(text, unsafe=True, settings=PREVIEW).fixed == text
 
 
 def test_an_empty_input_creates_the_file_only_after_the_fix():

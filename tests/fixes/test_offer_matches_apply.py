@@ -241,6 +241,19 @@ load(sqlite3.connect(":memory:"), [], [], True)
         (),
         "",
     ),
+    "hoist-open-with-a-break-before-the-close": (
+        """
+def log(rows, path):
+    for row in rows:
+        out = open(path, "a")
+        out.write(row)
+        if row == "END":
+            break
+        out.close()
+""",
+        ("--preview",),
+        "a pass can end before `out.close()` (`break`)",
+    ),
     "ack-on-its-if-line": (
         """
 def on_message(channel, method, properties, body):
@@ -363,6 +376,18 @@ class Collector:
         await self.events.put(event)
 """,
         (),
+    ),
+    "hoist-open-with-a-break-after-the-close": (
+        """
+def log(rows, path):
+    for row in rows:
+        out = open(path, "a")
+        out.write(row)
+        out.close()
+        if row == "END":
+            break
+""",
+        ("--preview",),
     ),
     "bulk-create-after-a-header-split-in-brackets": (
         """

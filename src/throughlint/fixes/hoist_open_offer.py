@@ -47,6 +47,7 @@ from throughlint.semantic.expressions import (
     walk_same_function,
 )
 from throughlint.semantic.loops import Loop
+from throughlint.semantic.pass_exits import exit_word
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -264,11 +265,30 @@ def _declined(
         return f'mode "{mode}" is not plain append: the file could be read or positioned'
     if name in {target.id for target in ast.walk(loop.target) if isinstance(target, ast.Name)}:
         return f"`{name}` is also the loop's target"
+    if close is not None and (word := _leaves_before_close(model, loop.body, close)):
+        return (
+            f"a pass can end before `{name}.close()` (`{word}`): the file it leaves open is "
+            "flushed when it is collected, not in the order the loop wrote"
+        )
     if reason := _varies(model, loop, call):
         return reason
     if reason := _escapes(model, loop, name, close):
         return reason
     return _touches_files(model, loop, call, name)
+
+
+def _leaves_before_close(model: SemanticModel, body: list[ast.stmt], close: ast.stmt) -> str:
+    """How a pass may end between the statement being visited (the ``open``) and
+    ``close`` ("break", "return", "raise", ...); "" when every pass reaches the close."""
+    opened = model.node_stack[-1] if model.node_stack else None
+    inside = False
+    for statement in body:
+        if statement is close:
+            break
+        if inside and (word := exit_word(statement, skips=True)):
+            return word
+        inside = inside or statement is opened
+    return ""
 
 
 def _walk_body(loop: ast.For | ast.AsyncFor | ast.While) -> Iterator[ast.AST]:

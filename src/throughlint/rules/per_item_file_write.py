@@ -60,7 +60,9 @@ statements of the body stay in the loop, in order. What changes:
   try.
 
 It is declined, with the reason, when the rewrite would change more: an open inside an
-`if` or `try` of the loop body (it would run even when no item needs the file); a `while` or
+`if` or `try` of the loop body (it would run even when no item needs the file); a pass
+that can end between `f = open(...)` and `f.close()` (`break`, `continue`, `return`,
+`raise`: the file left open is flushed when it is collected, after later writes); a `while` or
 `async for` loop, an `await` in the loop or a generator function (the file would stay
 open, unflushed, while the loop waits); a mode other than plain append (`a`, `ab`,
 `at`); a path or argument that reads a name the loop binds, something it assigns into,
