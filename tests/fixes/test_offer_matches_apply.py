@@ -254,6 +254,20 @@ def log(rows, path):
         ("--preview",),
         "a pass can end before `out.close()` (`break`)",
     ),
+    "ack-beside-a-nack": (
+        """
+def on_message(channel, method, properties, body):
+    try:
+        handle(body)
+    except ValueError:
+        channel.basic_nack(delivery_tag=method.delivery_tag, requeue=False)
+        return
+    channel.basic_ack(delivery_tag=method.delivery_tag)
+"""
+        + ACK_SETUP,
+        ("--preview",),
+        "this module also refuses messages (`basic_nack()`)",
+    ),
     "ack-on-its-if-line": (
         """
 def on_message(channel, method, properties, body):

@@ -56,9 +56,13 @@ number it can read (a literal, a module constant, or arithmetic on them): the ac
 `if tag % N == 0: basic_ack(tag, multiple=True)` with N half the prefetch count, so the
 broker keeps delivering while acks are held back. It changes what is redelivered after a
 crash or a stop: every message since the last cumulative ack comes back (up to N - 1 at
-the end of a quiet stream), so handlers must be idempotent. Without a readable prefetch
-count the fix is declined: acking every N messages with a prefetch of N or fewer stalls
-the consumer.
+the end of a quiet stream), so handlers must be idempotent. Acks sent out of order (from
+a thread pool's done callbacks) become wrong: a cumulative ack also acks earlier tags
+still being handled, which a crash then loses instead of redelivering. Without a
+readable prefetch count the fix is declined: acking every N messages with a prefetch of
+N or fewer stalls the consumer; so is a module that also refuses messages (`basic_nack`,
+`basic_reject`), where a refused tag that is a multiple of N is never acked and the
+window fills.
 
 ## Options
 None.
@@ -307,6 +311,14 @@ def _alone_on_its_lines(parent: ast.AST | None, statement: ast.stmt) -> bool:
     return True
 
 
+def _refusal(tree: ast.AST) -> str:
+    """``basic_nack`` or ``basic_reject`` called in the module; "" when neither is."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("basic_nack", "basic_reject"):
+            return node.attr
+    return ""
+
+
 def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None:
     """The cumulative-ack fix (``fixes/ack_every.py``), when the ack is a statement of its
     own with a plain tag; declined without a prefetch count to size N from."""
@@ -328,8 +340,16 @@ def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None
         return None
     memo = checker.semantic.memo("TL403.prefetch")  # one walk of the module, not one per ack
     if checker.tree not in memo:
-        memo[checker.tree] = _prefetch(checker.tree)
-    prefetch = memo[checker.tree]
+        memo[checker.tree] = (_prefetch(checker.tree), _refusal(checker.tree))
+    prefetch, refusal = memo[checker.tree]
+    if refusal:
+        return Fix(
+            Applicability.UNSAFE,
+            "ack every N messages with `multiple=True`",
+            declined=f"this module also refuses messages (`{refusal}()`): a refused tag that "
+            "is a multiple of N is never acked, and once N - 1 handled messages wait for "
+            "it the prefetch window fills and the consumer stalls",
+        )
     if prefetch is None or prefetch < 4:
         why = (
             "no `basic_qos(prefetch_count=...)` with a readable number in this module"
