@@ -130,6 +130,26 @@ def concatenated_sql(n: int) -> str:
     return head + f"        conn.execute({parts})\n"
 
 
+def methods_calling_self(n: int) -> str:
+    """``n`` methods of one class, each calling ``self.x(it)`` in a loop: the method a call
+    through ``self`` runs was looked up by walking the class body at every call."""
+    lines = ["class A:"]
+    for k in range(n):
+        lines += [f"    def m{k}(self, items):", "        for it in items:"]
+        lines.append("            self.x(it)")
+    return "\n".join(lines) + "\n"
+
+
+def functions_called_under_a_lock(n: int) -> str:
+    """``n`` module functions, each calling its helper under a lock in a loop: the helper
+    was looked up by walking the module body at every call."""
+    lines = ["import threading", "L = threading.Lock()"]
+    for k in range(n):
+        lines += [f"def h{k}(it):", "    pass", f"def m{k}(items):", "    for it in items:"]
+        lines += ["        with L:", f"            h{k}(it)"]
+    return "\n".join(lines) + "\n"
+
+
 @pytest.mark.parametrize(
     ("shape", "n", "findings"),
     [
@@ -144,6 +164,8 @@ def concatenated_sql(n: int) -> str:
         (handlers, 60, 1),
         (if_statements, 200, 0),
         (concatenated_sql, 100, 1),
+        (methods_calling_self, 250, 0),
+        (functions_called_under_a_lock, 250, 1000),
     ],
 )
 def test_rules_grow_linearly(shape, n, findings):

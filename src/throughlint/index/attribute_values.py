@@ -32,6 +32,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.annotations import annotated_class
+from throughlint.semantic.members import is_member
 from throughlint.semantic.properties import is_property
 from throughlint.semantic.scope import BindingKind
 
@@ -51,7 +52,7 @@ def property_value(model: SemanticModel, node: ast.Return) -> tuple[str, str] | 
     if (
         not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         or not model.classes
-        or function not in model.classes[-1].body
+        or not is_member(model.classes[-1], function)
         or model.function_name is None
         or not is_property(function)
     ):

@@ -98,6 +98,7 @@ from throughlint.semantic.guards import (
 )
 from throughlint.semantic.input_size import argument_size
 from throughlint.semantic.loops import LoopKind, describe_loop, is_batch_loop
+from throughlint.semantic.members import is_member
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
 from throughlint.semantic.passed_values import passed_attribute_call
@@ -1015,7 +1016,7 @@ def record_attribute_call(checker: Checker, node: ast.AST) -> None:
     if not model.classes or model.function is None:
         return
     class_def = model.classes[-1]
-    if model.function not in class_def.body:
+    if not is_member(class_def, model.function):
         return  # a nested function, or a class made in a function
     if isinstance(node, ast.Assign):
         targets, value = node.targets, node.value
@@ -1869,8 +1870,8 @@ def _self_read(checker: Checker, node: ast.Attribute, method: str) -> None:
     if direct is None:
         # a nested function's ``self`` is some other object; a property's setter shares
         # the getter's name, and reading the value runs neither
-        direct = methods[function] = not _accessor(function) and any(
-            statement is function for statement in model.classes[-1].body
+        direct = methods[function] = not _accessor(function) and is_member(
+            model.classes[-1], function
         )
     if not direct:
         return

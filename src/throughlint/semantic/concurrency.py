@@ -27,6 +27,7 @@ from throughlint.semantic.loops import (
     counter_used,
     is_batch_loop,
 )
+from throughlint.semantic.members import first_definition
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.per_pass import endless_counter
 from throughlint.semantic.scope import BindingKind
@@ -485,12 +486,7 @@ def local_function(
         binding = model.lookup(func.value.id)
         if binding is None or binding.kind is not BindingKind.SELF or binding.owner is None:
             return None
-        for statement in binding.owner.body:
-            if (
-                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and statement.name == func.attr
-            ):
-                return statement
+        return first_definition(binding.owner, func.attr)
     return None
 
 
@@ -530,12 +526,8 @@ def _is_self(model: SemanticModel, expr: ast.expr) -> bool:
 
 def _method(model: SemanticModel, receiver: ast.expr, name: str) -> tuple[str, ast.AST] | None:
     binding = model.lookup(receiver.id)  # type: ignore[attr-defined]
-    for statement in binding.owner.body:  # type: ignore[union-attr]
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
-            statement.name == name
-        ):
-            return name, statement
-    return None
+    found = first_definition(binding.owner, name)  # type: ignore[union-attr,arg-type]
+    return (name, found) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -639,10 +631,8 @@ def fresh_receiver(model: SemanticModel, node: ast.AST) -> bool:
 
 
 def _defined(class_def: ast.ClassDef, name: str) -> ast.FunctionDef | None:
-    for statement in class_def.body:
-        if isinstance(statement, ast.FunctionDef) and statement.name == name:
-            return statement
-    return None
+    found = first_definition(class_def, name, (ast.FunctionDef,))
+    return found if isinstance(found, ast.FunctionDef) else None
 
 
 def _module_function(model: SemanticModel, name: str) -> ast.FunctionDef | None:
@@ -650,10 +640,8 @@ def _module_function(model: SemanticModel, name: str) -> ast.FunctionDef | None:
     binding = model.lookup(name)
     if binding is None or model.module_scope.bindings.get(name) is not binding:
         return None
-    for statement in model.tree.body:  # type: ignore[attr-defined]
-        if isinstance(statement, ast.FunctionDef) and statement.name == name:
-            return statement
-    return None
+    found = first_definition(model.tree, name, (ast.FunctionDef,))
+    return found if isinstance(found, ast.FunctionDef) else None
 
 
 def _single_with(function: ast.AST) -> ast.With | ast.AsyncWith | None:

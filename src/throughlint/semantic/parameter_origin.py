@@ -14,6 +14,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.members import is_member
 from throughlint.semantic.scope import BindingKind
 from throughlint.semantic.types import self_assignments
 
@@ -98,7 +99,8 @@ def parameter_attribute(model: SemanticModel, node: ast.expr) -> str | None:
         isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
         and model.classes
-        and model.function in model.classes[-1].body
+        and model.function is not None
+        and is_member(model.classes[-1], model.function)
     ):
         return None
     binding = model.lookup(node.value.id)

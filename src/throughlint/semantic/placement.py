@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import os
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from throughlint.semantic.expressions import call_tail
 
@@ -394,6 +395,17 @@ def _admin_named(node: ast.expr) -> bool:
 
 
 def _admin_permissions(class_def: ast.ClassDef) -> bool:
+    """The view's ``permission_classes`` admit only administrators (once per class)."""
+    known = _ADMIN_VIEWS.get(class_def)
+    if known is None:
+        known = _ADMIN_VIEWS[class_def] = _admin_permission_classes(class_def)
+    return known
+
+
+_ADMIN_VIEWS: WeakKeyDictionary[ast.ClassDef, bool] = WeakKeyDictionary()
+
+
+def _admin_permission_classes(class_def: ast.ClassDef) -> bool:
     for statement in class_def.body:
         if isinstance(statement, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "permission_classes" for t in statement.targets
