@@ -416,30 +416,29 @@ class Stamping(models.Manager):
 """
 
 
-def test_bulk_create_is_not_offered_over_a_managers_own_create(tmp_path):
-    """``objects = Stamping()`` whose ``create()`` fills a field: ``bulk_create`` would
-    store the rows without it."""
+def _stamped_import(tmp_path, method: str):
+    """``import_books(["dune"])`` over ``objects = Stamping()`` whose ``method`` upper-cases
+    the title, fixed with ``--unsafe-fixes``."""
     files = shop_files(
         IMPORT_BOOKS,
         'models.Author.objects.create(name="ann")\nreport.import_books(["dune"])\n'
         "print(list(models.Book.objects.values_list('title', flat=True)))\n",
-        extra=STAMPING.format(method="create"),
+        extra=STAMPING.format(method=method),
         manager="    objects = Stamping()\n",
     )
-    result = fix_shop_report(tmp_path, files, unsafe=True)
+    return fix_shop_report(tmp_path, files, unsafe=True)
+
+
+def test_bulk_create_is_not_offered_over_a_managers_own_create(tmp_path):
+    """``objects = Stamping()`` whose ``create()`` fills a field: ``bulk_create`` would
+    store the rows without it."""
+    result = _stamped_import(tmp_path, "create")
     assert not result.changed, result.after
     assert_same_behaviour(result, "['DUNE']")
 
 
 def test_bulk_create_over_a_manager_with_other_methods_keeps_the_fix(tmp_path):
     """Near miss: the manager's own method is not ``create``."""
-    files = shop_files(
-        IMPORT_BOOKS,
-        'models.Author.objects.create(name="ann")\nreport.import_books(["dune"])\n'
-        "print(list(models.Book.objects.values_list('title', flat=True)))\n",
-        extra=STAMPING.format(method="stamped"),
-        manager="    objects = Stamping()\n",
-    )
-    result = fix_shop_report(tmp_path, files, unsafe=True)
+    result = _stamped_import(tmp_path, "stamped")
     assert "bulk_create" in result.after, result.lint_output
     assert_same_behaviour(result, "['dune']")
