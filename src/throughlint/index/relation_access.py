@@ -203,29 +203,27 @@ def _read_under_condition(model, loop: Loop, node: ast.AST) -> str:
 def _ended_before(model, parent: ast.AST, child: ast.AST) -> bool:
     """A statement before ``child`` in ``parent``'s block may end the pass early: an
     ``if ...: continue`` guard, a ``break``, ``return``, ``raise``, ``assert`` or an
-    ``exit()``. Each block's first such statement is found once (remembered)."""
-    block = next(
-        (
-            block
-            for field in ("body", "orelse", "finalbody")
-            if isinstance(block := getattr(parent, field, None), list) and child in block
-        ),
-        None,
-    )
-    if block is None:
-        return False
-    memo = model.memo("relation_access.first_exit")
-    if id(block) not in memo:
-        positions = {id(statement): position for position, statement in enumerate(block)}
-        memo[id(block)] = (block, _first_exit(block), positions)
-    _, first, positions = memo[id(block)]
-    return first is not None and positions[id(child)] > first
+    ``exit()``. Each of ``parent``'s blocks is read once (remembered)."""
+    memo = model.memo("relation_access.ended_before")
+    if id(parent) not in memo:
+        memo[id(parent)] = (parent, _after_an_exit(parent))
+    return id(child) in memo[id(parent)][1]
 
 
-def _first_exit(block: list[ast.stmt]) -> int | None:
-    return next(
-        (at for at, statement in enumerate(block) if exit_word(statement, skips=True)), None
-    )
+def _after_an_exit(parent: ast.AST) -> frozenset[int]:
+    """The statements of ``parent``'s blocks that come after one that may end the pass."""
+    found: set[int] = set()
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if not isinstance(block, list):
+            continue
+        ended = False
+        for statement in block:
+            if ended:
+                found.add(id(statement))
+            elif exit_word(statement, skips=True):
+                ended = True
+    return frozenset(found)
 
 
 _CONDITIONAL_READ = (

@@ -8,8 +8,13 @@ import ast
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 # ``return``, ``raise``, ``assert`` and a generator's ``yield`` (its consumer may stop)
-_LEAVE = {ast.Return: "return", ast.Raise: "raise", ast.Assert: "assert", ast.Yield: "yield"}
-_LEAVE[ast.YieldFrom] = "yield"
+_LEAVE: dict[type, str] = {
+    ast.Return: "return",
+    ast.Raise: "raise",
+    ast.Assert: "assert",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+}
 
 
 def exit_word(statement: ast.stmt, *, skips: bool) -> str:
