@@ -89,7 +89,7 @@ def blocking_call(
         return Blocking(f"`{short(name)}()`", module_level="()" not in name)
     found = classify_call(model, call, settings)
     if found is not None:
-        if found.lazy:
+        if found.lazy or _in_memory(model, call, found):
             return None
         what = f"`{found.api}`" if found.api else f"`{short(name)}()`"
         return Blocking(what, database=True)
@@ -97,6 +97,28 @@ def blocking_call(
     if remote is None:
         return None
     return Blocking(f"the {remote.client} call `{remote.method}()`", remote.asynchronous)
+
+
+# SQLAlchemy session methods that only change what the session holds: the I/O is the
+# flush or commit after them
+_SESSION_MEMORY = frozenset({"add", "add_all", "expunge", "expunge_all"})
+
+
+def _in_memory(model: SemanticModel, call: ast.Call, found) -> bool:
+    """A SQLAlchemy call that does no I/O itself: ``session.add(obj)``, or a read of a
+    result already fetched by an awaited call (``result = await db.execute(q)`` then
+    ``result.scalars().all()``: an async session buffers the rows)."""
+    if found.framework != "sqlalchemy":
+        return False
+    if found.method in _SESSION_MEMORY:
+        return True
+    root = call.func
+    while isinstance(root, (ast.Attribute, ast.Call)):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    if not isinstance(root, ast.Name):
+        return False
+    binding = model.lookup(root.id)
+    return isinstance(getattr(binding, "value", None), ast.Await)
 
 
 def short(name: str) -> str:

@@ -91,6 +91,13 @@ RULE = Rule(
     doc=__doc__ or "",
     bad=(
         """\
+from sqlalchemy.orm import Session
+
+async def create(db: Session, item):
+    db.add(item)
+    db.commit()  # expect: TL404
+""",
+        """\
 import requests
 
 async def fetch_price(symbol):
@@ -158,6 +165,22 @@ class Uploads:
 """,
     ),
     good=(
+        """\
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Webhook
+
+async def list_webhooks(db: AsyncSession):
+    result = await db.execute(select(Webhook))
+    return result.scalars().all()
+
+async def create_webhook(db: AsyncSession, attrs: dict):
+    webhook = Webhook(**attrs)
+    db.add(webhook)
+    await db.commit()
+    return webhook
+""",
         """\
 import asyncio
 
