@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.effects.database import classify_call
 from throughlint.effects.remote import remote_call
+from throughlint.semantic.expressions import root_name
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -112,12 +113,8 @@ def _in_memory(model: SemanticModel, call: ast.Call, found) -> bool:
         return False
     if found.method in _SESSION_MEMORY:
         return True
-    root = call.func
-    while isinstance(root, (ast.Attribute, ast.Call)):
-        root = root.func if isinstance(root, ast.Call) else root.value
-    if not isinstance(root, ast.Name):
-        return False
-    binding = model.lookup(root.id)
+    root = root_name(call.func)
+    binding = model.lookup(root) if root is not None else None
     return isinstance(getattr(binding, "value", None), ast.Await)
 
 

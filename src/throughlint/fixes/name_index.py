@@ -9,13 +9,7 @@ import ast
 import threading
 from collections import OrderedDict
 
-
-def root_name(node: ast.expr) -> str | None:
-    """``cur`` in ``cur``, ``self.cur`` in ... ``self``: the name an object is reached by."""
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node.id if isinstance(node, ast.Name) else None
-
+from throughlint.semantic.expressions import root_name
 
 RESULT_ATTRIBUTES: frozenset[str] = frozenset(
     {"lastrowid", "rowcount", "description", "fetchone", "fetchmany", "fetchall", "statusmessage",

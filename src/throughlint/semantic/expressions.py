@@ -235,6 +235,14 @@ def has_unknown_arguments(call: ast.Call) -> bool:
     )
 
 
+def root_name(node: ast.expr) -> str | None:
+    """``cur`` in ``cur``, ``self.cur`` in ... ``self``: the name an object is reached by
+    (through attributes, subscripts and calls)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def dotted_name(node: ast.expr) -> str | None:
     """``a.b.c`` for a chain of attributes on a name, else None."""
     parts = []
