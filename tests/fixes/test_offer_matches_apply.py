@@ -59,7 +59,7 @@ def selectinload(x):
 """
         + BALANCES,
         (),
-        "`selectinload` is already a name in this module",
+        "the module cannot name SQLAlchemy's `selectinload`",
     ),
     "selectinload-a-parameter-elsewhere": (
         MODELS
@@ -69,7 +69,19 @@ def other(selectinload):
 """
         + BALANCES,
         (),
-        "`selectinload` is already a name in this module",
+        "the module cannot name SQLAlchemy's `selectinload`",
+    ),
+    "selectinload-module-alias-bound-again-in-a-function": (
+        "import sqlalchemy.orm as orm\n"
+        + MODELS
+        + """
+def balances(session: Session):
+    for customer in session.scalars(select(Customer)):
+        orm = "sqlite"
+        print(orm, len(customer.invoices))
+""",
+        (),
+        "",
     ),
     "selectinload-free": (
         MODELS + BALANCES,
@@ -97,7 +109,7 @@ def make():
     return queue, Queue(4)
 """,
         (),
-        "`Queue` and `queue` are both names of this module already",
+        "the module cannot name `queue.Queue`",
     ),
     "sql-split-over-two-literals": (
         """

@@ -28,7 +28,9 @@ def import_spelling(
     module import obj`` (or, with ``module_fallback``, ``import module``) when the new
     name shadows no identifier of the file; None when every way would."""
     existing = existing_spelling(module_imports(tree), module, obj)
-    if existing is not None:
+    # not where the name is bound again (``orm = "sqlite"`` in a function: there ``orm``
+    # is not the import): a new import, then
+    if existing is not None and existing.text.split(".")[0] not in rebound_names(tree):
         return existing
     if placement_problem(tree, module):
         return None
@@ -130,27 +132,43 @@ _PLACEMENT: dict[tuple[int, str], tuple[ast.Module, str]] = {}
 def module_imports(tree: ast.Module) -> dict[tuple[str, str | None], str]:
     """Top-level ``import queue [as q]`` and ``from queue import X [as Y]``: the local
     name each (module, object) pair is bound to; object None for the module itself."""
-    return _facts(tree)[0]
+    return _facts(tree).imports
 
 
 def identifiers(tree: ast.Module) -> frozenset[str]:
     """Every identifier the file binds or reads, attribute names left out (``x.queue``
     uses ``x``): a new import must shadow none of them."""
-    return _facts(tree)[1]
+    return _facts(tree).names
 
 
-_FACTS: dict[int, tuple[ast.Module, dict[tuple[str, str | None], str], frozenset[str]]] = {}
+def rebound_names(tree: ast.Module) -> frozenset[str]:
+    """The names the file binds other than by a top-level import (an assignment, a
+    parameter, a ``def``, an import inside a function): where one of them is bound, an
+    existing import's name may not be the import."""
+    return _facts(tree).rebound
+
+
+@dataclass(frozen=True, slots=True)
+class _FileNames:
+    tree: ast.Module
+    imports: dict[tuple[str, str | None], str]
+    names: frozenset[str]
+    rebound: frozenset[str]
+
+
+_FACTS: dict[int, _FileNames] = {}
 _KEPT = 8  # the trees asked about lately (the file being linted or fixed)
 
 
-def _facts(tree: ast.Module) -> tuple[dict[tuple[str, str | None], str], frozenset[str]]:
+def _facts(tree: ast.Module) -> _FileNames:
     known = _FACTS.get(id(tree))
-    if known is not None and known[0] is tree:
-        return known[1], known[2]
-    found = (_top_level_imports(tree), frozenset(_names(tree)))
+    if known is not None and known.tree is tree:
+        return known
+    names, rebound = _names(tree)
+    found = _FileNames(tree, _top_level_imports(tree), frozenset(names), frozenset(rebound))
     if len(_FACTS) >= _KEPT:
         _FACTS.pop(next(iter(_FACTS)))
-    _FACTS[id(tree)] = (tree, *found)
+    _FACTS[id(tree)] = found
     return found
 
 
@@ -170,23 +188,42 @@ def _top_level_imports(tree: ast.Module) -> dict[tuple[str, str | None], str]:
     return found
 
 
-def _names(tree: ast.Module) -> set[str]:
+def _names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """Every identifier of the file (read or bound), and those bound other than by a
+    top-level import."""
     found: set[str] = set()
+    rebound: set[str] = set()
+    top_level = {
+        id(alias)
+        for statement in tree.body
+        if isinstance(statement, (ast.Import, ast.ImportFrom))
+        for alias in statement.names
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             found.add(node.id)
+            if not isinstance(node.ctx, ast.Load):
+                rebound.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             found.add(node.name)
-        elif isinstance(node, ast.arg) or (isinstance(node, ast.keyword) and node.arg is not None):
+            rebound.add(node.name)
+        elif isinstance(node, ast.arg):
+            found.add(node.arg)
+            rebound.add(node.arg)
+        elif isinstance(node, ast.keyword) and node.arg is not None:
             found.add(node.arg)
         elif isinstance(node, ast.alias):
+            bound = node.asname or node.name.split(".")[0]
             found.add(node.name.split(".")[0])
-            if node.asname is not None:
-                found.add(node.asname)
+            found.add(bound)
+            if id(node) not in top_level:
+                rebound.add(bound)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             found.update(node.names)
         elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
             found.add(node.name)
+            rebound.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             found.add(node.rest)
-    return found
+            rebound.add(node.rest)
+    return found, rebound

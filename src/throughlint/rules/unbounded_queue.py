@@ -525,8 +525,8 @@ def _simple_queue_fix(checker, node: ast.Call) -> Fix:
             fix,
             kind="",
             declined=placement_problem(checker.tree, "queue")
-            or "`Queue` and `queue` are both names of this module already: "
-            "importing either would shadow one",
+            or "the module cannot name `queue.Queue`: the name its imports give it is bound "
+            "again in the module, or importing `Queue` or `queue` would shadow a name",
         )
     return fix
 
