@@ -605,7 +605,8 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 # methods that hand the database Python code to run while it executes statements
 CALLBACK_REGISTRATIONS: frozenset[str] = frozenset(
     {"create_function", "create_aggregate", "create_window_function", "create_collation",
-     "set_authorizer", "set_progress_handler", "set_trace_callback", "add_notice_handler"}
+     "set_authorizer", "set_progress_handler", "set_trace_callback", "add_notice_handler",
+     "execute_wrapper"}
 )  # fmt: skip
 
 
@@ -618,7 +619,8 @@ def callbacks_fact(module: ast.AST) -> Verdict:
     if registered:
         return unsafe(
             f"the module registers a callback (`{registered[0]}`) that the database runs "
-            "per row: it may change what the loop reads between rows, or count the calls"
+            "per statement or row: it may change what the loop reads between rows, or see "
+            "each call"
         )
     return SAFE
 
@@ -709,14 +711,25 @@ def connections_of(function: ast.AST | None, receiver: ast.expr) -> list[ast.exp
 
 
 def _own_classes(function: ast.AST, receiver: ast.expr) -> bool:
-    """``conn.cursor(AuditCursor)`` or ``connect(..., factory=LoggingConnection)``."""
+    """``conn.cursor(AuditCursor)``, ``connect(..., factory=LoggingConnection)`` or the
+    factory given by position (sqlite3's sixth argument), or ``*args`` / ``**options``
+    that may hold one."""
     for call in _connection_calls(function, receiver):
         tail = call_tail(call.func)
         if tail == "cursor" and (call.args or call.keywords):
             return True
-        if tail == "connect" and any(k.arg in ("factory", None) for k in call.keywords):
+        if tail == "connect" and (
+            any(k.arg in ("factory", None) for k in call.keywords)
+            or len(call.args) > _SQLITE_FACTORY_POSITION
+            or any(isinstance(argument, ast.Starred) for argument in call.args)
+        ):
             return True
     return False
+
+
+# ``sqlite3.connect(database, timeout, detect_types, isolation_level, check_same_thread,
+# factory, ...)``: the factory is the sixth positional argument
+_SQLITE_FACTORY_POSITION = 5
 
 
 def _opened_without_autocommit(function: ast.AST, loop: ast.For, receiver: ast.expr) -> bool:

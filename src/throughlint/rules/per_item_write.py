@@ -85,7 +85,8 @@ never switches (`set_autocommit`) and hands to no call before the loop ends, or 
 `with conn.transaction():` of the cursor's own connection (another connection's block
 leaves it in autocommit) / `transaction.atomic()` of the cursor's database (`using`);
 sqlite3 and psycopg2 are unsafe with a cursor or connection class given to `cursor()` /
-`connect(factory=...)`, which may override `execute`; on Django's connection, SQL with
+`connect(factory=...)` (or sqlite3's sixth positional argument), which may override
+`execute`; on Django's connection, SQL with
 `%(name)s` parameters is unsafe unless every row is a tuple or list display or a dict
 display with the same string keys: its sqlite backend takes the parameter names from
 the first row only, and rows that are not tuple, list or dict displays are unsafe there,
@@ -100,13 +101,13 @@ once), and parameters that read a local not bound on every path before the loop
 (`if tagged: tag = ...`: the comprehension raises `NameError` where the loop raised
 `UnboundLocalError`). A module that registers a callback on a connection
 (`create_function`, `create_aggregate`, `create_window_function`, `create_collation`,
-`set_authorizer`, `set_progress_handler`, `set_trace_callback`, `add_notice_handler`)
-makes the fix unsafe: the database runs it per row, and it may change what the loop
-reads (the input, a global) or count the calls. A loop whose header is continued with a
-backslash (`for row in rows: \\`) gets no fix: its body is not a block the rewrite can
-replace. A connection parameter is trusted by its annotation only when the function
-never rebinds it, and `list(...)` only when `list` is the builtin. Over no items the
-loop sends nothing, while
+`set_authorizer`, `set_progress_handler`, `set_trace_callback`, `add_notice_handler`,
+and Django's `execute_wrapper`) makes the fix unsafe: the database runs it per statement
+or row, and it may change what the loop reads (the input, a global) or see each call.
+A loop whose header is continued with a backslash (`for row in rows: \\`) gets no fix:
+its body is not a block the rewrite can replace. A connection parameter is trusted by
+its annotation only when the function never rebinds it, and `list(...)` only when `list`
+is the builtin. Over no items the loop sends nothing, while
 `executemany(sql, [])` still prepares the SQL (sqlite3 raises if it is invalid) and
 begins a transaction (sqlite3, psycopg 3): a list built under a name is guarded
 (`if rows: cursor.executemany(...)`); any other input that may be empty (a comprehension
