@@ -179,8 +179,9 @@ def test_select_related_on_a_queryset_manager_with_its_own_methods_keeps_the_fix
         "\nclass Books(models.QuerySet):\n    def titled(self, title):\n"
         "        return self.filter(title=title)\n"
     )
+    ordered = AUTHORS.replace(".all():", '.all().order_by("pk"):')  # else unsafe: row order
     files = shop_files(
-        AUTHORS.format(manager="objects"),
+        ordered.format(manager="objects"),
         TWO_BOOKS + "print(report.titles())\n",
         extra=extra,
         manager="    objects = Books.as_manager()\n",

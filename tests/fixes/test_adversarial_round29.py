@@ -269,7 +269,7 @@ def test_select_related_on_a_manager_from_a_plain_queryset_keeps_the_fix(tmp_pat
         "\n\nclass BookManager(models.Manager.from_queryset(Books)):\n    pass\n"
     )
     files = shop_files(
-        TITLES,
+        TITLES.replace('title__gt="")', 'title__gt="").order_by("pk")'),
         TWO_BOOKS + "print(report.titles())\n",
         extra=extra,
         manager="    objects = BookManager()\n",

@@ -33,6 +33,7 @@ import re
 import tokenize
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from throughlint.apis import UNCONSTRAINED
@@ -650,85 +651,158 @@ def loader_spelling(tree: ast.Module, framework: str) -> str | None:
     if import_spelling(tree, "sqlalchemy.orm", "selectinload") is not None:
         return ""
     return placement_problem(tree, "sqlalchemy.orm") or (
-        "`selectinload` is already a name in this module: importing SQLAlchemy's would shadow it"
+        "the module cannot name SQLAlchemy's `selectinload`: the name its imports give it is "
+        "bound again in the module, or importing it would shadow a name of the module"
     )
 
 
-def eager_load(
-    pending: dict,
-    many: bool,
-    kind: str,
-    lazy: str | None = None,
-    *,
-    secondary: bool = False,
-    base_manager: bool = False,
-) -> Fix | None:
+@dataclass(frozen=True, slots=True)
+class RelationFacts:
+    """What the project index knows of a relation a loop reads, and of the rows, that the
+    eager-load fix depends on."""
+
+    many: bool  # a related manager or collection
+    kind: str  # fk, o2o, m2m, gfk, ..., rel (SQLAlchemy)
+    lazy: str | None = None
+    secondary: bool = False  # SQLAlchemy: through an association table
+    from_backref: bool = False  # SQLAlchemy: declared by the other side's ``backref=``
+    base_manager: bool = False  # Django: the target model names ``Meta.base_manager_name``
+    routed: bool = False  # Django: the project defines a router (``db_for_read``)
+    member: str | None = None  # a property of the row's model the loop body reads
+    own_init: str | None = None  # project code run as the related objects are built
+
+
+def eager_load(pending: dict, relation: RelationFacts) -> Fix | None:
     """The fix for a relation TL101 (resolved by the project index): load it with the
-    query written in the ``for`` statement. Safe: the same rows, one or two queries; but
-    declined for a dynamic relationship (SQLAlchemy refuses to eager-load it), for
-    ``select_related`` after ``only()`` / ``defer()`` (Django refuses a deferred field
-    that is traversed) and when the loop body writes (the loaded rows would go stale);
-    unsafe when the loop body calls code that may write, for a SQLAlchemy relationship
-    through an association table (``secondary``: a pair stored twice there is loaded
-    twice by ``selectinload``, once lazily) and for ``select_related`` of a model whose
-    ``Meta.base_manager_name`` (``base_manager``) the lazy access goes through and the
-    join does not (a manager that hides soft-deleted rows) or a ``distinct()`` query
-    without ``order_by()`` (the join may change the order of its rows)."""
+    query written in the ``for`` statement. Safe: the same rows, one or two queries, the
+    same objects built at other times. Declined for a dynamic relationship (SQLAlchemy
+    refuses to eager-load it), for ``select_related`` after ``only()`` / ``defer()``
+    (Django refuses a deferred field that is traversed) and when the loop body writes
+    (the loaded rows would go stale). Unsafe when:
+
+    - the loop body calls code that may write, or reads a property of the row (project
+      code run per row);
+    - SQLAlchemy: the relationship goes through an association table (``secondary``: a
+      pair stored twice there is loaded twice by ``selectinload``, once lazily), or is
+      declared by the other side's ``backref=`` (the attribute exists only once the
+      mappers are configured: as the first query of a process, the option raises);
+    - Django: a generic foreign key (a row whose object id the target's key cannot take
+      raises at the ``for``, where the lazy read raised at that row, or not at all);
+    - Django ``select_related``: the query is not ordered by its primary key (joined, the
+      database may return rows that tie in another order), the project routes
+      reads (the join reads the queried model's database, the lazy access the router's),
+      or the target model declares ``Meta.base_manager_name`` (the lazy access goes
+      through that manager, which may hide rows the join returns);
+    - the target model builds its objects with project code (its own ``__init__`` /
+      ``from_db``, a ``post_init`` receiver, a ``load`` listener), which would then run
+      before the loop body, not in it."""
     if not pending.get("eager"):
         return None
     attr = pending["attr"]
-    body = pending.get("body", "")
+    verdict = _body_verdict(pending.get("body", ""))
+    if relation.member:
+        verdict = verdict | verdicts.unsafe(
+            f"the loop body reads `{pending.get('var', 'row')}.{relation.member}`, a property "
+            "of the model: project code, run for every row, that may write what the eager "
+            "load would already have read"
+        )
     if pending["framework"] == "sqlalchemy":
-        owner = pending.get("owner") or ""
-        description = f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`"
-        verdict = _body_verdict(body)
-        if pending.get("loader"):
-            verdict = verdicts.decline(pending["loader"])
-        if secondary:
-            verdict = verdict | verdicts.unsafe(
-                f"`{attr}` goes through an association table (`secondary=`): a pair stored "
-                "twice there is loaded twice by `selectinload`, once by the lazy load"
-            )
-        if lazy == "dynamic":
-            verdict = verdicts.decline(
-                f'`{attr}` is `lazy="dynamic"`: SQLAlchemy cannot load it with the query'
-            )
-        return _offer(verdict, description, f"{EAGER_LOAD}:selectinload:{attr}", Applicability.SAFE)
-    if many:
+        return _selectinload(pending, relation, verdict)
+    if relation.many:
         if pending.get("method") not in ("all", "count", "exists"):
             return None
         loader = "prefetch_related"
     else:
-        loader = "prefetch_related" if kind == "gfk" else "select_related"
+        loader = "prefetch_related" if relation.kind == "gfk" else "select_related"
     description = f'load `{attr}` with the query: `.{loader}("{attr}")`'
-    verdict = _body_verdict(body)
-    if loader == "select_related" and lazy == UNCONSTRAINED:
+    if relation.kind == "gfk":
+        verdict = verdict | verdicts.unsafe(
+            f"`{attr}` is a generic foreign key: a row whose object id the target's key "
+            "cannot take makes the prefetch raise at the `for`, where the lazy read raised "
+            "at that row (or never, when the loop skips it or stops first)"
+        )
+    if relation.own_init:
+        verdict = verdict | _built_early(attr, relation.own_init)
+    if loader == "select_related":
+        verdict = _select_related_verdict(pending, relation, verdict)
+    return _offer(verdict, description, f"{EAGER_LOAD}:{loader}:{attr}", Applicability.SAFE)
+
+
+def _selectinload(pending: dict, relation: RelationFacts, verdict: verdicts.Verdict) -> Fix:
+    attr = pending["attr"]
+    owner = pending.get("owner") or ""
+    description = f"load `{attr}` with the query: `.options(selectinload({owner}.{attr}))`"
+    if pending.get("loader"):
+        verdict = verdicts.decline(pending["loader"])
+    if relation.secondary:
+        verdict = verdict | verdicts.unsafe(
+            f"`{attr}` goes through an association table (`secondary=`): a pair stored "
+            "twice there is loaded twice by `selectinload`, once by the lazy load"
+        )
+    if relation.from_backref:
+        verdict = verdict | verdicts.unsafe(
+            f"`{owner}.{attr}` is declared by the other side's `backref=`: it exists only "
+            "once SQLAlchemy has configured the mappers, so in the first query of a process "
+            "the option raises `AttributeError`"
+        )
+    if relation.own_init:
+        verdict = verdict | _built_early(attr, relation.own_init)
+    if relation.lazy == "dynamic":
+        verdict = verdicts.decline(
+            f'`{attr}` is `lazy="dynamic"`: SQLAlchemy cannot load it with the query'
+        )
+    return _offer(verdict, description, f"{EAGER_LOAD}:selectinload:{attr}", Applicability.SAFE)
+
+
+def _built_early(attr: str, code: str) -> verdicts.Verdict:
+    return verdicts.unsafe(
+        f"the model `{attr}` refers to builds its objects with project code ({code}), "
+        "which would run for every row before the loop body instead of in it"
+    )
+
+
+def _select_related_verdict(
+    pending: dict, relation: RelationFacts, verdict: verdicts.Verdict
+) -> verdicts.Verdict:
+    attr = pending["attr"]
+    order = pending.get("order", "")
+    if order == "distinct":
+        verdict = verdict | verdicts.unsafe(
+            "the query is `distinct()` without `order_by()`: the joined columns join the "
+            "DISTINCT, and the database may return the same rows in another order"
+        )
+    elif order != "unique":
+        verdict = verdict | verdicts.unsafe(
+            'the query is not ordered by its primary key (`order_by(..., "pk")`): '
+            "joined, the database may return rows that tie, or all of them, in another order"
+        )
+    if relation.routed:
+        verdict = verdict | verdicts.unsafe(
+            f"the project routes reads (`db_for_read`): the lazy `{attr}` reads the database "
+            "the router picks for its model, the join the queried model's"
+        )
+    if relation.base_manager:
+        verdict = verdict | verdicts.unsafe(
+            f"the model `{attr}` refers to declares `Meta.base_manager_name`: the lazy access "
+            "goes through that manager, which may hide rows the join returns"
+        )
+    if relation.lazy == UNCONSTRAINED:
         verdict = verdicts.decline(
             f"`{attr}` is declared without a database constraint (`db_constraint=False`): "
             "a row whose related row is missing would be dropped by the join, where the "
             "lazy load raises"
         )
-    if loader == "select_related" and base_manager:
-        verdict = verdict | verdicts.unsafe(
-            f"the model `{attr}` refers to declares `Meta.base_manager_name`: the lazy access "
-            "goes through that manager, which may hide rows the join returns"
-        )
-    if loader == "select_related" and pending.get("custom_manager"):
+    if pending.get("custom_manager"):
         verdict = verdicts.decline(
             f"the rows come from `{pending['custom_manager']}`, whose own `get_queryset()` "
             f"may defer fields (`only()`), which Django refuses with `select_related`"
         )
-    if loader == "select_related" and pending.get("unordered"):
-        verdict = verdict | verdicts.unsafe(
-            "the query is `distinct()` without `order_by()`: the joined columns join the "
-            "DISTINCT, and the database may return the same rows in another order"
-        )
-    if loader == "select_related" and pending.get("deferred"):
+    if pending.get("deferred"):
         verdict = verdicts.decline(
             f"the query defers fields (`only()` / `defer()`): Django refuses `{attr}` "
             "deferred and traversed with `select_related`"
         )
-    return _offer(verdict, description, f"{EAGER_LOAD}:{loader}:{attr}", Applicability.SAFE)
+    return verdict
 
 
 def _body_verdict(body: str) -> verdicts.Verdict:
@@ -771,8 +845,9 @@ _TEXT_READS: frozenset[str] = frozenset(
     {"format", "join", "strip", "lower", "upper", "split", "isoformat", "strftime",
      "startswith", "endswith", "replace"}
 )  # fmt: skip
-# Builtins that call a function handed to them (``map(shout, rows)``, ``sorted(key=f)``)
-_CALLING_BUILTINS: frozenset[str] = frozenset({"map", "filter", "sorted", "min", "max"})
+# Builtins that call a function handed to them (``map(shout, rows)``, ``sorted(key=f)``),
+# or the code of the iterator handed to them (``next(stamps)`` resumes a generator)
+_CALLING_BUILTINS: frozenset[str] = frozenset({"map", "filter", "sorted", "min", "max", "next"})
 
 
 _BUILTINS: frozenset[str] = frozenset(dir(builtins)) - {"exec", "eval", "__import__"}
@@ -859,11 +934,13 @@ def _changes_an_attribute(node: ast.AST) -> bool:
 
 def _calls_what_it_is_given(call: ast.Call) -> bool:
     """A builtin that calls a function handed to it that is not a lambda (whose calls the
-    walk sees) nor another builtin: ``map(shout, rows)``, ``sorted(rows, key=rank)``."""
+    walk sees) nor another builtin: ``map(shout, rows)``, ``sorted(rows, key=rank)``; or
+    that resumes the iterator handed to it, which may be a project generator
+    (``next(stamps)``)."""
     if call_tail(call.func) not in _CALLING_BUILTINS:
         return False
     handed = [k.value for k in call.keywords if k.arg == "key"]
-    if call_tail(call.func) in ("map", "filter") and call.args:
+    if call_tail(call.func) in ("map", "filter", "next") and call.args:
         handed.append(call.args[0])
     return any(
         not isinstance(value, ast.Lambda)
@@ -1005,12 +1082,49 @@ def defers_fields(iterable: ast.expr | None) -> bool:
     return bool(_chain_methods(iterable) & {"only", "defer"})
 
 
-def distinct_unordered(iterable: ast.expr | None) -> bool:
-    """The Django queryset chain has ``distinct()`` and no ``order_by()``: a join adds
-    its columns to the DISTINCT, and the database may then return the rows in another
-    order (SQLite sorts them for the DISTINCT)."""
-    methods = _chain_methods(iterable)
-    return "distinct" in methods and "order_by" not in methods
+def query_order(iterable: ast.expr | None) -> str:
+    """How the Django queryset chain orders its rows: ``unique`` (its last ``order_by()``
+    ends in the primary key: no two rows tie), ``written`` (an ``order_by()`` whose rows
+    may tie), ``distinct`` (``distinct()`` without ``order_by()``: a join adds its columns
+    to the DISTINCT) or "" (no ``order_by()``; at most the model's ``Meta.ordering``)."""
+    current = iterable
+    distinct = False
+    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+        if current.func.attr == "order_by":
+            last = current.args[-1] if current.args and not current.keywords else None
+            unique = isinstance(last, ast.Constant) and last.value in _PRIMARY_KEYS
+            return "unique" if unique else "written"
+        distinct = distinct or current.func.attr == "distinct"
+        current = current.func.value
+    return "distinct" if distinct else ""
+
+
+_PRIMARY_KEYS = frozenset({"pk", "-pk", "id", "-id"})
+
+
+def member_reads(loop: Loop) -> list[str]:
+    """The attributes the loop body reads, not calls, on its item (``author.draft``):
+    a property of the model among them runs project code for every row (the index says
+    which are properties), which may write what the eager load would already have read."""
+    node = loop.node
+    if not isinstance(node, (ast.For, ast.AsyncFor)):
+        return []
+    items = set(target_names(node.target))
+    called = set()
+    found: set[str] = set()
+    for statement in node.body:
+        for child in ast.walk(statement):
+            if isinstance(child, ast.Call):
+                called.add(id(child.func))
+            elif (
+                isinstance(child, ast.Attribute)
+                and isinstance(child.value, ast.Name)
+                and child.value.id in items
+                and isinstance(child.ctx, ast.Load)
+                and id(child) not in called
+            ):
+                found.add(child.attr)
+    return sorted(found)
 
 
 def _chain_methods(iterable: ast.expr | None) -> set[str]:

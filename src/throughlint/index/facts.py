@@ -50,6 +50,7 @@ from throughlint.index.argument_types import (
     record_typed_effect,
 )
 from throughlint.index.dispatch import dispatch_method
+from throughlint.index.instance_hooks import instance_hook_sender
 from throughlint.index.output_size import (
     PARAMETER_TERM,
     TERMS,
@@ -187,6 +188,7 @@ class FileFacts:
         "handles",
         "hot",
         "imports",
+        "instance_hooks",
         "kinds",
         "loads",
         "locked",
@@ -307,6 +309,8 @@ class FileFacts:
         # callers are not all seen (``tabled_functions``, for parameter types only; where
         # they run is what their direct calls say)
         self.tabled: set[str] = set()
+        # the classes whose row-built objects a hook runs for (``index/instance_hooks.py``)
+        self.instance_hooks: set[str] = set()
         # module-level names bound to a database API value and functions returning one
         # (``app.db.SessionLocal`` -> ``sqlalchemy.orm.sessionmaker()``, ``app.q.recent()``
         # -> ``app.m.Book.objects.filter()``): what types a receiver imported from there
@@ -404,6 +408,7 @@ class FileFacts:
             or self.cpu
             or self.references
             or self.tabled
+            or self.instance_hooks
             or self.database_values
             or self.loop_costs
             or self.loop_calls
@@ -432,6 +437,8 @@ class FileFacts:
             extra["passed_functions"] = {k: sorted(v) for k, v in self.references.items()}
         if self.tabled:
             extra["tabled_functions"] = sorted(self.tabled)
+        if self.instance_hooks:
+            extra["instance_hooks"] = sorted(self.instance_hooks)
         if self.pass_costs:
             extra["pass_costs"] = _costs_json(self.pass_costs)
         if self.loop_costs:
@@ -535,6 +542,9 @@ COLLECTOR.on(ast.Call)(record_serializer_call)
 def record_call(checker: Checker, node: ast.Call) -> None:
     model = checker.semantic
     function = model.function_name
+    sender = instance_hook_sender(model, node)
+    if sender is not None:
+        checker.index_facts.instance_hooks.add(sender)  # type: ignore[union-attr]
     if function is None and not model.frame.loops:
         return  # module and class level, outside loops: nothing to summarise or report
     if model.frame.loops:

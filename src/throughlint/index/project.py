@@ -29,6 +29,7 @@ from throughlint.effects.remote import (
 from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
+from throughlint.index.instance_hooks import ANY_SENDER
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.semantic.guards import (
@@ -41,7 +42,7 @@ from throughlint.semantic.guards import (
 from throughlint.semantic.parameter_origin import split_origin
 
 MODEL_QUERY = "sqlalchemy.orm.Session().query()"  # what a model's ``query`` attribute is
-_CLASS_DEPTH_LIMIT = 32  # classes looked at, up a model's bases, for a custom manager
+_CLASS_DEPTH_LIMIT = 32  # classes looked at up a class's bases
 # methods through which a manager or queryset class may shape the rows it hands out
 _ROW_SHAPING = frozenset(
     {"get_queryset", "all", "filter", "exclude", "order_by", "get", "iterator", "_clone",
@@ -79,6 +80,7 @@ class Relation:
     lazy: str | None = None
     secondary: bool = False  # SQLAlchemy: through an association table (``secondary=``)
     ordered: bool = False  # Django: the related model has a default ``Meta.ordering``
+    from_backref: bool = False  # SQLAlchemy: declared by the other side's ``backref=``
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,7 @@ class Reuse:
 
 _FACT_TABLES = (
     "classes",
+    "instance_hooks",
     "functions",
     "_callees",
     "_own_witness",
@@ -216,6 +219,8 @@ class ProjectIndex:
         self._per_item: dict[str, str] | None = None
         self._roots: frozenset[str] | None = None
         self.cached: set[str] = set()  # functions whose results are cached
+        # classes whose row-built objects a hook runs for (``index/instance_hooks.py``)
+        self.instance_hooks: set[str] = set()
         # ``@transaction.atomic`` functions (True: they commit by other means too), and the
         # functions that commit other than through a Django atomic block, transitively
         self._atomic: dict[str, bool] = {}
@@ -280,6 +285,7 @@ class ProjectIndex:
         self.attribute_values.add(facts.get("attribute_values", {}))
         self.dispatch.add(facts.get("dispatch_calls", {}))
         self.cached.update(facts.get("m", ()))
+        self.instance_hooks.update(facts.get("instance_hooks", ()))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
         self.self_calls.update(facts.get("self_calls", {}))
@@ -497,6 +503,7 @@ class ProjectIndex:
                                 False,
                                 field.backref_lazy,
                                 field.secondary,
+                                from_backref=True,
                             ),
                         )
 
@@ -975,6 +982,18 @@ class ProjectIndex:
         found = f"{key}()" if key is not None else None
         return found if found in self.database_values else None
 
+    def hooks_row_objects(self, model: str) -> bool:
+        """A hook of the project runs when the ORM builds a ``model`` object from a row
+        (a ``post_init`` receiver, a ``load`` listener), for it, a base of it or any
+        sender."""
+        hooks = self.instance_hooks
+        if not hooks:
+            return False
+        if ANY_SENDER in hooks:
+            return True
+        senders = {self.class_key(name) for name in hooks}
+        return any(name in senders for name, _ in self._in_base_order(model))
+
     def ordered(self, model: str, depth: int = 0) -> bool:
         """The Django model has a default ordering: its ``Meta.ordering``, or without a
         ``class Meta`` of its own, a project base's (``QuerySet.first()`` on its prefetched
@@ -1005,7 +1024,7 @@ class ProjectIndex:
         here spells out."""
         if self._function_key(f"{model}.{manager}.get_queryset") is not None:
             return True
-        for _, record in self._up_bases(model):
+        for _, record in self._in_base_order(model):
             if record is None:
                 continue
             for attribute, builder in record.custom_managers:
@@ -1017,14 +1036,14 @@ class ProjectIndex:
         """``model.<manager>`` is a custom manager of the project whose class, or the
         queryset class it is made from, or a project base of either, defines ``method``
         (``create``: a ``SlugManager.create`` that fills a field)."""
-        for _, record in self._up_bases(self.class_key(model)):
+        for _, record in self._in_base_order(model):
             if record is None:
                 continue
             for attribute, builder in record.custom_managers:
                 if attribute == manager:
                     return any(
                         found is not None and method in found.methods
-                        for _, found in self._up_bases(builder)
+                        for _, found in self._in_base_order(builder)
                     )
         return False
 
@@ -1032,27 +1051,13 @@ class ProjectIndex:
         """A manager or queryset class may shape its rows (defer fields, narrow them): a
         library's, one that cannot be named, or a project class that, or a project base
         of which, defines a method Django's managers and querysets use to build rows."""
-        for name, record in self._up_bases(builder):
+        for name, record in self._in_base_order(builder):
             if record is None:
                 if name == builder or not name.startswith(_DJANGO_QUERY_BASES):
                     return True  # the builder itself unknown, or a library base of it
             elif _ROW_SHAPING.intersection(record.methods):
                 return True
         return False
-
-    def _up_bases(self, name: str) -> Iterator[tuple[str, ClassFacts | None]]:
-        """``name`` and its bases, each once, with the project's facts of each (None for a
-        class the project does not define: its bases are not known)."""
-        todo, seen = [name], set()
-        while todo and len(seen) < _CLASS_DEPTH_LIMIT:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            record = self.classes.get(current)
-            yield current, record
-            if record is not None:
-                todo.extend(record.bases)
 
     def loaded_by(self, source: str, relation: str) -> bool:
         """``source`` (a project function's, or property's, resolved name) returns rows that
@@ -1346,11 +1351,11 @@ class ProjectIndex:
         return None
 
     def _in_base_order(self, owner: str) -> Iterator[tuple[str, ClassFacts | None]]:
-        """``owner`` and its bases, depth first in the order of the bases (20 classes at
-        most), each with its facts; a class the project does not define (a library's)
-        ends its branch."""
+        """``owner`` and its bases, each once, depth first in the order of the bases
+        (``_CLASS_DEPTH_LIMIT`` classes at most), each with its facts; a class the project
+        does not define (a library's) ends its branch, as its bases are not known."""
         todo, seen = [owner], set()
-        while todo and len(seen) < 20:
+        while todo and len(seen) < _CLASS_DEPTH_LIMIT:
             current = self.class_key(todo.pop())
             if current in seen:
                 continue
@@ -1393,14 +1398,18 @@ class ProjectIndex:
                     todo.append((sub, depth + 1))
         return frozenset(found)
 
-    def model_methods(self, method: str) -> list[str]:
-        """The model classes that define ``method``, when no other class of the project
-        does (a heuristic for a receiver of unknown type); else []."""
+    def classes_defining(self, method: str) -> list[str]:
+        """The classes of the project that define ``method`` (``db_for_read``: a router)."""
         if self._model_methods is None and self._model_methods_from is not None:
             self._model_methods = self._model_methods_from._model_methods_by_name()
         if self._model_methods is None:
             self._model_methods = self._model_methods_by_name()
-        owners = self._model_methods.get(method, [])
+        return self._model_methods.get(method, [])
+
+    def model_methods(self, method: str) -> list[str]:
+        """The model classes that define ``method``, when no other class of the project
+        does (a heuristic for a receiver of unknown type); else []."""
+        owners = self.classes_defining(method)
         models = [owner for owner in owners if self.model_kind(owner) is not None]
         if any(owner in self.classes and owner not in models for owner in owners):
             return []

@@ -174,7 +174,8 @@ def record_relation_access(checker: Checker, node: ast.expr, method: str | None)
         owner=offers.select_owner(binding.value),
         loader=offers.loader_spelling(model.tree, chain.framework),
         deferred=offers.defers_fields(binding.value),
-        unordered=offers.distinct_unordered(binding.value),
+        order=offers.query_order(binding.value),
+        members=_member_reads(model, loop),
         body=_body_effects(model, loop) or _read_under_condition(model, loop, node),
     )
 
@@ -348,6 +349,14 @@ def record_hop_access(checker: Checker, node: ast.expr, method: str | None) -> N
         loads_all=False,
         group=f"{getattr(loop.node, 'lineno', 0)}:{variable}.{via}.{node.attr}",
     )
+
+
+def _member_reads(model, loop: Loop) -> list[str]:
+    """``offers.member_reads``, once per loop."""
+    memo = model.memo("TL101.member_reads")
+    if loop.node not in memo:
+        memo[loop.node] = offers.member_reads(loop)
+    return memo[loop.node]
 
 
 def _body_effects(model, loop: Loop) -> str:

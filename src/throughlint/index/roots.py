@@ -131,6 +131,7 @@ FACT_NAMES: dict[str, Shape] = {
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
     "tabled_functions": ("list", NAME),
+    "instance_hooks": ("list", NAME),  # classes whose row-built objects a hook runs for
     "dbv": ("map", NAME, NAME),
     "pass_costs": ("map", NAME, ("row", None, ("list", NAME))),
     "loop_costs": ("map", None, ("row", None, ("list", NAME))),

@@ -133,8 +133,25 @@ the lazy load), and `select_related` of a model that declares `Meta.base_manager
 (the lazy access goes through that manager, which may hide rows the join returns), and
 any `async for` (there the lazy load raises `SynchronousOnlyOperation` or
 `MissingGreenlet`: loaded with the query, the program would succeed instead), and
-`select_related` on a `distinct()` query without `order_by()` (the joined columns join the
-DISTINCT, and the database may return the same rows in another order).
+`select_related` on a query whose last `order_by()` does not end in the primary key
+(`order_by("title", "pk")`): joined, the database may return rows that tie, or all rows
+of an unordered query, in another order; on a `distinct()` query the joined columns also
+join the DISTINCT. Unsafe too, found this round by an adversarial review:
+- `select_related` where the project defines a database router (`db_for_read`): the
+  lazy access reads the database the router picks, the join the queried model's;
+- a body that reads a property of the row's model (`author.draft`: project code run per
+  row, which may write) or calls `next()` on an iterator (a generator of the project
+  resumes);
+- a generic foreign key: a row whose object id the target's key cannot take makes the
+  prefetch raise at the `for`, where the lazy read raised at that row, or never;
+- a related model whose objects are built with project code: its own `__init__` or
+  `from_db` (Django), or a `pre_init` / `post_init` receiver or a SQLAlchemy `load` /
+  `refresh` listener anywhere in the project (they would run before the loop body, not
+  in it);
+- a SQLAlchemy relationship declared by the other side's `backref=`: the attribute exists
+  only once the mappers are configured, so in a process's first query the option raises.
+Where the module's own alias of `sqlalchemy.orm` is bound again (`orm = ...` in a
+function), the fix imports `selectinload` instead of writing `orm.selectinload`.
 Several relations of one loop are loaded by one `select_related("a", "b")`. Other N+1
 queries need a batched query that changes the code around it, so no fix is offered.
 
@@ -810,14 +827,33 @@ def check_relation(index, pending: dict[str, Any]) -> list:
     manager = pending.get("manager")
     if manager and index.builds_own_rows(pending["model"], manager):
         pending = {**pending, "custom_manager": f"{pending['model'].rsplit('.', 1)[-1]}.{manager}"}
-    fix = offers.eager_load(
-        pending,
-        relation.many,
-        relation.kind,
-        relation.lazy,
-        secondary=relation.secondary,
-        base_manager=relation.framework == "django"
-        and relation.target is not None
-        and index.names_base_manager(relation.target),
-    )
+    fix = offers.eager_load(pending, _relation_facts(index, pending, relation))
     return [(message, pending.get("group"), fix)]
+
+
+def _relation_facts(index, pending: dict[str, Any], relation) -> offers.RelationFacts:
+    """What the eager-load fix needs to know of the relation, the rows and the project."""
+    model, target = pending["model"], relation.target
+    members = pending.get("members", ())
+    django = relation.framework == "django"
+    return offers.RelationFacts(
+        many=relation.many,
+        kind=relation.kind,
+        lazy=relation.lazy,
+        secondary=relation.secondary,
+        from_backref=relation.from_backref,
+        base_manager=django and target is not None and index.names_base_manager(target),
+        routed=django and bool(index.classes_defining("db_for_read")),
+        member=next((m for m in members if index.defining_class(model, m)), None),
+        own_init=_built_with(index, target, django) if target else None,
+    )
+
+
+def _built_with(index, model: str, django: bool) -> str | None:
+    """What project code runs when the ORM builds a ``model`` object from a row: Django's
+    call of its own ``__init__`` or ``from_db``, or a hook (a ``post_init`` receiver, a
+    ``load`` listener); None when nothing of the project does."""
+    for method in ("__init__", "from_db") if django else ():
+        if index.defining_class(model, method):
+            return f"`{method}`"
+    return "a `post_init` receiver or a `load` listener" if index.hooks_row_objects(model) else None

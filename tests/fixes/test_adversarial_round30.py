@@ -1,0 +1,444 @@
+"""Programs just outside a fix's conditions that ``--fix`` used to rewrite into a program
+that does something else (round 30). Each runs the original and the fixed program on real
+Django, SQLAlchemy or sqlite3, compares what they print and how they end, and first checks
+that the original exercises the case; near misses keep the fix."""
+
+from __future__ import annotations
+
+from support.differential import assert_same_behaviour, differential, one_file
+from support.django_programs import SHOP_SETTINGS, TWO_BOOKS, fix_shop_report, shop_files
+from support.sqlalchemy_programs import SQLALCHEMY_REPORT, USERS
+
+LISTING = """\
+from shop.models import Book
+
+
+def listing():
+    out = []
+    for book in Book.objects.{chain}:
+        out.append((book.title, book.author.name))
+    return out
+"""
+
+# --- select_related: rows that tie, or a query with no order at all ---
+
+# Two authors, 400 books written alternately; with table statistics SQLite makes the
+# author the outer table of the join, and the unordered query's rows come by author.
+INTERLEAVED = """\
+authors = [models.Author.objects.create(name=name) for name in ("ann", "bob")]
+models.Book.objects.bulk_create(
+    [models.Book(title=f"t{number}", author=authors[number % 2]) for number in range(400)]
+)
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
+print(report.listing()[:4])
+"""
+INTERLEAVED_ROWS = "[('t0', 'ann'), ('t1', 'bob'), ('t2', 'ann'), ('t3', 'bob')]"
+
+
+def test_select_related_on_an_unordered_query_is_not_safe(tmp_path):
+    """``Book.objects.all()``: joined, SQLite returned the books grouped by author."""
+    result = fix_shop_report(tmp_path, shop_files(LISTING.format(chain="all()"), INTERLEAVED))
+    assert not result.changed, result.after
+    assert "not ordered by its primary key" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, INTERLEAVED_ROWS)
+
+
+def test_select_related_on_a_query_ordered_by_a_column_that_ties_is_not_safe(tmp_path):
+    files = shop_files(LISTING.format(chain='order_by("author__name")'), INTERLEAVED)
+    result = fix_shop_report(tmp_path, files)
+    assert not result.changed, result.after
+    assert "not ordered by its primary key" in result.lint_output, result.lint_output
+
+
+def test_select_related_on_a_query_ordered_by_its_key_keeps_the_fix(tmp_path):
+    files = shop_files(LISTING.format(chain='order_by("pk")'), INTERLEAVED)
+    result = fix_shop_report(tmp_path, files)
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, INTERLEAVED_ROWS)
+
+
+# --- select_related: a router reads the related model from another database ---
+
+ROUTED_SETTINGS = """\
+import os
+
+import django
+from django.conf import settings
+
+settings.configure(
+    INSTALLED_APPS=["django.contrib.contenttypes", "shop"],
+    DATABASES={
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "primary.db"},
+        "replica": {"ENGINE": "django.db.backends.sqlite3", "NAME": "replica.db"},
+    },
+    DATABASE_ROUTERS=["shop.routers.ReplicaRouter"],
+    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+)
+django.setup()
+from django.db import connections
+
+from shop import models, report
+
+for alias in ("default", "replica"):
+    with connections[alias].schema_editor() as editor:
+        for model in models.ALL:
+            editor.create_model(model)
+ann = models.Author.objects.using("default").create(name="ann-primary")
+models.Author.objects.using("replica").create(pk=ann.pk, name="ann-replica")
+models.Book.objects.using("default").create(title="one", author=ann)
+print(report.listing())
+"""
+
+ROUTER = """\
+class ReplicaRouter:
+    def db_for_read(self, model, **hints):
+        return "replica" if model._meta.model_name == "author" else "default"
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, first, second, **hints):
+        return True
+"""
+
+
+def test_select_related_where_the_project_routes_reads_is_not_safe(tmp_path):
+    """The lazy ``book.author`` reads the replica the router picks; the join reads the
+    books' database."""
+    files = shop_files(LISTING.format(chain='order_by("pk")'), "")
+    files["app.py"] = ROUTED_SETTINGS
+    files["shop/routers.py"] = ROUTER
+    result = fix_shop_report(tmp_path, files)
+    assert not result.changed, result.after
+    assert "routes reads (`db_for_read`)" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "[('one', 'ann-replica')]")
+
+
+# --- eager loads: project code the loop body runs without a visible call ---
+
+DRAFTS = """\
+from shop.models import Author
+
+
+def listing():
+    out = []
+    for author in Author.objects.order_by("pk"):
+        out.append((author.name, author.{member}, author.books.count()))
+    return out
+"""
+
+DRAFT_PROPERTY = """
+    @property
+    def draft(self):
+        book, _ = Book.objects.get_or_create(author=self, title="draft")
+        return book.title
+
+    @property
+    def shout(self):
+        return self.name.upper()
+"""
+
+ONE_BOOK = """\
+ann = models.Author.objects.create(name="ann")
+models.Book.objects.create(title="one", author=ann)
+print(report.listing())
+"""
+
+
+def test_prefetch_beside_a_property_that_writes_is_not_safe(tmp_path):
+    """``author.draft`` creates a book: prefetched before it, ``books.count()`` was 1."""
+    files = shop_files(DRAFTS.format(member="draft"), ONE_BOOK, extra=DRAFT_PROPERTY)
+    result = fix_shop_report(tmp_path, files)
+    assert not result.changed, result.after
+    assert "a property of the model" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "[('ann', 'draft', 2)]")
+
+
+def test_prefetch_beside_a_plain_field_keeps_the_fix(tmp_path):
+    files = shop_files(DRAFTS.format(member="name"), ONE_BOOK, extra=DRAFT_PROPERTY)
+    result = fix_shop_report(tmp_path, files)
+    assert 'prefetch_related("books")' in result.after, result.lint_output
+    assert_same_behaviour(result, "[('ann', 'ann', 1)]")
+
+
+STAMPED = """\
+from shop.models import Author, Book
+
+
+def stamper():
+    number = 0
+    while True:
+        number += 1
+        Author.objects.update(name=f"stamped-{number}")
+        yield number
+
+
+def listing():
+    stamps = stamper()
+    out = []
+    for book in Book.objects.order_by("pk"):
+        out.append((next(stamps), book.author.name))
+    return out
+"""
+
+
+def test_select_related_beside_next_of_a_generator_that_writes_is_not_safe(tmp_path):
+    files = shop_files(STAMPED, TWO_BOOKS + "print(report.listing())\n")
+    result = fix_shop_report(tmp_path, files)
+    assert not result.changed, result.after
+    assert "`next()`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "[(1, 'stamped-1'), (2, 'stamped-2')]")
+
+
+# --- eager loads: project code that runs as the ORM builds the related objects ---
+
+INIT_HOOK = """
+from django.db.models.signals import {signal}
+from django.dispatch import receiver
+
+
+@receiver({signal}, sender=Author)
+def audit(sender, instance, **kwargs):
+    print("audit", getattr(instance, "name", ""))
+"""
+
+PRINTED = """\
+from shop.models import Book
+
+
+def listing():
+    for book in Book.objects.order_by("pk"):
+        print(book.title, book.author.name)
+"""
+
+TWO_AUTHORS = """\
+ann = models.Author.objects.create(name="ann")
+bob = models.Author.objects.create(name="bob")
+models.Book.objects.create(title="one", author=ann)
+models.Book.objects.create(title="two", author=bob)
+print("---")
+report.listing()
+"""
+
+
+def test_select_related_of_a_model_with_a_post_init_receiver_is_not_safe(tmp_path):
+    """The receiver printed as each book's author was read; joined, both authors are
+    built with the first page of rows."""
+    files = shop_files(PRINTED, TWO_AUTHORS)
+    files["shop/signals.py"] = "from shop.models import Author\n" + INIT_HOOK.format(
+        signal="post_init"
+    )
+    files["app.py"] = files["app.py"].replace(
+        "from shop import models, report", "from shop import models, report, signals"
+    )
+    result = fix_shop_report(tmp_path, files)
+    assert not result.changed, result.after
+    assert "a `post_init` receiver" in result.lint_output, result.lint_output
+    assert_same_behaviour(
+        result, "audit ann\naudit bob\n---\naudit ann\none ann\naudit bob\ntwo bob"
+    )
+
+
+def test_select_related_of_a_model_with_a_post_save_receiver_keeps_the_fix(tmp_path):
+    files = shop_files(PRINTED, TWO_AUTHORS)
+    files["shop/signals.py"] = "from shop.models import Author\n" + INIT_HOOK.format(
+        signal="post_save"
+    )
+    files["app.py"] = files["app.py"].replace(
+        "from shop import models, report", "from shop import models, report, signals"
+    )
+    result = fix_shop_report(tmp_path, files)
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "audit ann\naudit bob\n---\none ann\ntwo bob")
+
+
+# --- prefetch of a generic foreign key: a row whose target cannot load ---
+
+GUARDED_COMMENTS = """\
+from contextlib import suppress
+
+from shop.models import Comment
+
+
+def show():
+    bad_ids = suppress(ValueError)
+    for comment in Comment.objects.order_by("pk"):
+        with bad_ids:
+            print(comment.text, comment.target.name)
+"""
+
+THREE_COMMENTS = """\
+ct = ContentType.objects.get_for_model(models.Author)
+ann = models.Author.objects.create(name="ann")
+models.Comment.objects.create(text="c1", content_type=ct, object_id=str(ann.pk))
+models.Comment.objects.create(text="c2", content_type=ct, object_id="legacy-7")
+models.Comment.objects.create(text="c3", content_type=ct, object_id=str(ann.pk))
+try:
+    report.show()
+except ValueError:
+    print("ValueError")
+"""
+
+
+def test_prefetch_of_a_generic_foreign_key_is_not_safe(tmp_path):
+    """The ``with`` of a suppressing context bound to a name skipped the bad row; the
+    prefetch raises at the ``for``."""
+    result = fix_shop_report(tmp_path, shop_files(GUARDED_COMMENTS, THREE_COMMENTS))
+    assert not result.changed, result.after
+    assert "generic foreign key" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "c1 ann\nc3 ann")
+
+
+# --- selectinload: a backref, and a module alias bound again in the function ---
+
+BACKREF_USERS = """\
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user = relationship("User", backref="addresses")
+"""
+
+SCALARS = "session.scalars(select(User))"
+
+
+def _first_query_of_the_process(program: str) -> str:
+    """The report's query is the first ORM statement: rows written in plain SQL."""
+    setup = program.index("engine = create_engine")
+    return program[:setup] + (
+        'engine = create_engine("sqlite://")\n'
+        "Base.metadata.create_all(engine)\n"
+        "with engine.begin() as connection:\n"
+        "    connection.exec_driver_sql(\"INSERT INTO users VALUES (1, 'u')\")\n"
+        '    connection.exec_driver_sql("INSERT INTO addresses VALUES (1, 1)")\n'
+        "with Session(engine) as session:\n"
+        "    print(report(session))\n"
+    )
+
+
+def test_selectinload_of_a_backref_is_not_safe(tmp_path):
+    """``User.addresses`` exists once the mappers are configured: the option, built
+    before the first query, raised ``AttributeError``."""
+    program = SQLALCHEMY_REPORT.format(
+        query=SCALARS, select="from sqlalchemy import select\n", models=BACKREF_USERS
+    )
+    result = differential(tmp_path, one_file(_first_query_of_the_process(program)))
+    assert not result.changed, result.after
+    assert "`backref=`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "[('u', 1)]")
+
+
+def test_selectinload_where_the_module_alias_is_bound_again_imports_the_loader(tmp_path):
+    """``import sqlalchemy.orm as orm`` and ``orm = ...`` in the loop: the fix does not
+    write ``orm.selectinload``, which raised ``UnboundLocalError``; it imports the name."""
+    program = "import sqlalchemy.orm as orm\n" + SQLALCHEMY_REPORT.format(
+        query=SCALARS, select="from sqlalchemy import select\n", models=USERS
+    ).replace(
+        "        out.append((user.name, len(user.addresses)))",
+        '        orm = "sqlite"\n        out.append((user.name, len(user.addresses), orm))',
+    )
+    result = differential(tmp_path, one_file(program))
+    assert "orm.selectinload" not in result.after, result.after
+    assert "selectinload(User.addresses)" in result.after, result.lint_output
+    assert_same_behaviour(result, "[('u', 1, 'sqlite')]")
+
+
+# --- executemany: a connection class given by position; Django's execute_wrapper ---
+
+POSITIONAL_FACTORY = """\
+import sqlite3
+
+
+class AuditConnection(sqlite3.Connection):
+    sent = 0
+
+    def execute(self, sql, parameters=()):
+        AuditConnection.sent += 1
+        return super().execute(sql, parameters)
+
+
+def save(path, names):
+    conn = sqlite3.connect(path, 5.0, 0, "DEFERRED", True, {factory})
+    conn.execute("CREATE TABLE people (name TEXT)")
+    rows = [(name,) for name in names]
+    for row in rows:
+        conn.execute("INSERT INTO people (name) VALUES (?)", row)
+    conn.commit()
+    conn.close()
+
+
+save("people.db", ["ann", "bob", "cy"])
+total = sqlite3.connect("people.db").execute("SELECT count(*) FROM people").fetchone()[0]
+print(total, AuditConnection.sent)
+"""
+
+
+def test_executemany_on_a_connection_of_a_class_given_by_position_is_not_safe(tmp_path):
+    program = POSITIONAL_FACTORY.format(factory="AuditConnection")
+    result = differential(tmp_path, one_file(program))
+    assert not result.changed, result.after
+    assert "a class given to `cursor()` / `connect()`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "3 4")
+
+
+def test_executemany_with_five_positional_arguments_keeps_the_fix(tmp_path):
+    program = POSITIONAL_FACTORY.format(factory="").replace(", True, )", ", True)")
+    result = differential(tmp_path, one_file(program))
+    assert "executemany" in result.after, result.lint_output
+    assert_same_behaviour(result, "3 0")
+
+
+WRAPPED = """\
+from django.db import connection, transaction
+
+
+class QueryLog:
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries.append((params, many))
+        return execute(sql, params, many, context)
+
+
+def save(names):
+    log = QueryLog()
+    rows = [(name,) for name in names]
+    cur = connection.cursor()
+    with connection.execute_wrapper(log), transaction.atomic():
+        for row in rows:
+            cur.execute("INSERT INTO people (name) VALUES (%s)", row)
+    return log.queries
+"""
+
+WRAPPED_APP = (
+    SHOP_SETTINGS.replace('INSTALLED_APPS=["shop"]', "INSTALLED_APPS=[]")
+    + """\
+from django.db import connection
+
+from store import save
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE people (name TEXT)")
+print(save(["ann", "bob"]))
+"""
+)
+
+
+def test_executemany_under_djangos_execute_wrapper_is_not_safe(tmp_path):
+    files = {"store.py": WRAPPED, "app.py": WRAPPED_APP}
+    result = differential(tmp_path, files, target="store.py")
+    assert not result.changed, result.after
+    assert "`execute_wrapper`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "[(None, False), (('ann',), False), (('bob',), False)]")
