@@ -256,7 +256,8 @@ def test_group_fingerprint_survives_edits_inside_the_loop(run_cli, tmp_path):
 
 def test_fix_still_applies_each_calls_fix(run_cli, tmp_path):
     """The five relation accesses of one loop are one finding; each call keeps its fix
-    (``[*]`` on its related line, counted in the summary) and ``--fix`` applies them all."""
+    (``[*]`` on its related line when safe, counted in the summary; the unordered query's
+    ``select_related`` is unsafe) and ``--fix --unsafe-fixes`` applies them all."""
     import shutil
 
     from conftest import FIXTURES
@@ -265,9 +266,9 @@ def test_fix_still_applies_each_calls_fix(run_cli, tmp_path):
     shutil.copytree(FIXTURES / "projects" / "django_shop", project)
     before = run_cli(".", "--no-cache", cwd=project).stdout
     assert "views.py:9:5: TL101 [n-plus-one-query] 5 queries per item of" in before
-    assert "  = 13:27: TL101 " in before and "[*] load `author` with the query" in before
-    assert "6 fixable with `--fix`" in before
-    run_cli(".", "--no-cache", "--fix", cwd=project)
+    assert "  = 13:27: TL101 " in before and "[*] load `tags` with the query" in before
+    assert "2 fixable with `--fix`; 4 more with `--unsafe-fixes`" in before
+    run_cli(".", "--no-cache", "--fix", "--unsafe-fixes", cwd=project)
     views = (project / "views.py").read_text()
     assert '.select_related("author", "publisher", "owner")' in views
     after = run_cli(".", "--no-cache", cwd=project).stdout
@@ -306,12 +307,12 @@ def test_a_baselined_group_stays_hidden_and_unfixed(run_cli, tmp_path):
     views = project / "views.py"
     original = views.read_text()
     assert lint_json(run_cli, project, "--baseline", "known.json")["diagnostics"] == []
-    run_cli(".", "--no-cache", "--baseline", "known.json", "--fix", cwd=project)
+    run_cli(".", "--no-cache", "--baseline", "known.json", "--fix", "--unsafe-fixes", cwd=project)
     assert views.read_text() == original  # nothing new, nothing fixed
     views.write_text(original + FRESH)
     (new,) = lint_json(run_cli, project, "--baseline", "known.json")["diagnostics"]
     assert new["message"].startswith("2 queries per item") and len(new["related"]) == 2
-    run_cli(".", "--no-cache", "--baseline", "known.json", "--fix", cwd=project)
+    run_cli(".", "--no-cache", "--baseline", "known.json", "--fix", "--unsafe-fixes", cwd=project)
     fixed = views.read_text()
     assert fixed.startswith(original)  # the recorded loops are left alone
     assert 'Book.objects.all().select_related("author", "publisher")' in fixed, fixed
