@@ -359,17 +359,11 @@ def test_selectinload_where_the_module_alias_is_bound_again_imports_the_loader(t
 POSITIONAL_FACTORY = """\
 import sqlite3
 
-
-class AuditConnection(sqlite3.Connection):
-    sent = 0
-
-    def execute(self, sql, parameters=()):
-        AuditConnection.sent += 1
-        return super().execute(sql, parameters)
+from audit import AuditConnection
 
 
 def save(path, names):
-    conn = sqlite3.connect(path, 5.0, 0, "DEFERRED", True, {factory})
+    conn = sqlite3.connect(path, 5.0, 0, "DEFERRED", True{factory})
     conn.execute("CREATE TABLE people (name TEXT)")
     rows = [(name,) for name in names]
     for row in rows:
@@ -383,18 +377,34 @@ total = sqlite3.connect("people.db").execute("SELECT count(*) FROM people").fetc
 print(total, AuditConnection.sent)
 """
 
+AUDIT_CONNECTION = """\
+import sqlite3
+
+
+class AuditConnection(sqlite3.Connection):
+    sent = 0
+
+    def execute(self, sql, parameters=()):
+        AuditConnection.sent += 1
+        return super().execute(sql, parameters)
+"""
+
 
 def test_executemany_on_a_connection_of_a_class_given_by_position_is_not_safe(tmp_path):
-    program = POSITIONAL_FACTORY.format(factory="AuditConnection")
-    result = differential(tmp_path, one_file(program))
+    """sqlite3's sixth positional argument is the factory (a class of another module)."""
+    files = {
+        "app.py": POSITIONAL_FACTORY.format(factory=", AuditConnection"),
+        "audit.py": AUDIT_CONNECTION,
+    }
+    result = differential(tmp_path, files)
     assert not result.changed, result.after
     assert "a class given to `cursor()` / `connect()`" in result.lint_output, result.lint_output
     assert_same_behaviour(result, "3 4")
 
 
 def test_executemany_with_five_positional_arguments_keeps_the_fix(tmp_path):
-    program = POSITIONAL_FACTORY.format(factory="").replace(", True, )", ", True)")
-    result = differential(tmp_path, one_file(program))
+    files = {"app.py": POSITIONAL_FACTORY.format(factory=""), "audit.py": AUDIT_CONNECTION}
+    result = differential(tmp_path, files)
     assert "executemany" in result.after, result.lint_output
     assert_same_behaviour(result, "3 0")
 
@@ -442,3 +452,176 @@ def test_executemany_under_djangos_execute_wrapper_is_not_safe(tmp_path):
     assert not result.changed, result.after
     assert "`execute_wrapper`" in result.lint_output, result.lint_output
     assert_same_behaviour(result, "[(None, False), (('ann',), False), (('bob',), False)]")
+
+
+# --- executemany: classes that override execute, seen another way; SQL bound twice ---
+
+PSYCOPG_FACTORY = """\
+import psycopg
+
+from audit import AuditCursor
+
+DSN = "{dsn}"
+
+
+def save(names):
+    conn = psycopg.connect(DSN, {factory})
+    cur = conn.cursor()
+    rows = [(name,) for name in names]
+    for row in rows:
+        cur.execute("INSERT INTO audited (a) VALUES (%s)", row)
+    conn.commit()
+    conn.close()
+
+
+setup = psycopg.connect(DSN, autocommit=True)
+setup.execute("DROP TABLE IF EXISTS audited")
+setup.execute("CREATE TABLE audited (a text)")
+save(["x", "y"])
+print(setup.execute("SELECT a FROM audited").fetchall())
+"""
+
+AUDIT_CURSOR = """\
+import psycopg
+
+
+class AuditCursor(psycopg.Cursor):
+    def execute(self, query, params=None, **kwargs):
+        print("audit", params)
+        return super().execute(query, params, **kwargs)
+"""
+
+
+def test_executemany_on_a_psycopg_connection_with_a_cursor_factory_is_not_safe(
+    tmp_path, postgres_dsn
+):
+    """``cursor_factory=AuditCursor`` (a class of another module) saw each row."""
+    files = {
+        "app.py": PSYCOPG_FACTORY.format(dsn=postgres_dsn, factory="cursor_factory=AuditCursor"),
+        "audit.py": AUDIT_CURSOR,
+    }
+    result = differential(tmp_path, files)
+    assert not result.changed, result.after
+    assert "a class given to `cursor()` / `connect()`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "audit ('x',)\naudit ('y',)\n[('x',), ('y',)]")
+
+
+def test_executemany_on_a_psycopg_connection_without_a_factory_keeps_the_fix(
+    tmp_path, postgres_dsn
+):
+    files = {
+        "app.py": PSYCOPG_FACTORY.format(dsn=postgres_dsn, factory="autocommit=False"),
+        "audit.py": AUDIT_CURSOR,
+    }
+    result = differential(tmp_path, files)
+    assert "executemany(" in result.after, result.lint_output
+    assert_same_behaviour(result, "[('x',), ('y',)]")
+
+
+PSYCOPG_NONE_ROW = """\
+import psycopg
+
+DSN = "{dsn}"
+
+
+def save():
+    conn = psycopg.connect(DSN)
+    cur = conn.cursor()
+    rows = [("a",), None, ("c",)]
+    for row in rows:
+        cur.execute("INSERT INTO maybe (a) VALUES (%s)", row)
+    conn.commit()
+
+
+setup = psycopg.connect(DSN, autocommit=True)
+setup.execute("DROP TABLE IF EXISTS maybe")
+setup.execute("CREATE TABLE maybe (a text)")
+try:
+    save()
+except psycopg.errors.SyntaxError:
+    print("the statement was sent without parameters")
+"""
+
+
+def test_executemany_of_a_none_row_on_psycopg_is_not_safe(tmp_path, postgres_dsn):
+    """``execute(sql, None)`` sends ``%s`` unformatted (a syntax error); ``executemany``
+    fails with another error, which the caller's ``except`` does not catch."""
+    result = differential(tmp_path, one_file(PSYCOPG_NONE_ROW.format(dsn=postgres_dsn)))
+    assert not result.changed, result.after
+    assert "a row may be `None`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "the statement was sent without parameters")
+
+
+HANDED_CONNECTION = """\
+import sqlite3
+
+
+class {name}(sqlite3.Connection):
+    def {method}(self, sql, parameters=()):
+        print("audit", parameters)
+        return super().execute(sql, parameters)
+
+
+def save(conn: sqlite3.Connection, names):
+    rows = [(name,) for name in names]
+    for row in rows:
+        conn.execute("INSERT INTO t (a) VALUES (?)", row)
+
+
+conn = sqlite3.connect(":memory:", factory={name})
+conn.execute("CREATE TABLE t (a)")
+save(conn, ["x", "y"])
+print(conn.execute("SELECT a FROM t").fetchall())
+"""
+
+
+def test_executemany_beside_a_connection_class_that_overrides_execute_is_not_safe(tmp_path):
+    """The caller's connection, trusted by its annotation, is the module's own class."""
+    program = HANDED_CONNECTION.format(name="AuditConnection", method="execute")
+    result = differential(tmp_path, one_file(program))
+    assert not result.changed, result.after
+    assert "the module defines `AuditConnection`" in result.lint_output, result.lint_output
+    assert_same_behaviour(
+        result, "audit ()\naudit ('x',)\naudit ('y',)\naudit ()\n[('x',), ('y',)]"
+    )
+
+
+def test_executemany_beside_a_connection_class_with_other_methods_keeps_the_fix(tmp_path):
+    program = HANDED_CONNECTION.format(name="AuditConnection", method="explain")
+    result = differential(tmp_path, one_file(program))
+    assert "executemany(" in result.after, result.lint_output
+    assert_same_behaviour(result, "[('x',), ('y',)]")
+
+
+SQL_ON_TWO_PATHS = """\
+import sqlite3
+
+
+def save(conn: sqlite3.Connection, names, check):
+    rows = [(name,) for name in names]
+    {binding}
+    for row in rows:
+        conn.execute(sql, row)
+
+
+conn = sqlite3.connect(":memory:")
+conn.execute("CREATE TABLE t (a)")
+save(conn, ["x"], check=True)
+print("saved", conn.execute("SELECT count(*) FROM t").fetchone())
+"""
+
+
+def test_executemany_of_sql_the_function_binds_twice_is_not_safe(tmp_path):
+    """With ``check`` the loop runs the SELECT, which ``executemany`` refuses."""
+    binding = 'sql = "SELECT ?"\n    if not check:\n        sql = "INSERT INTO t (a) VALUES (?)"'
+    result = differential(tmp_path, one_file(SQL_ON_TWO_PATHS.format(binding=binding)))
+    assert not result.changed, result.after
+    assert "binds `sql` more than once" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "saved (0,)")
+
+
+def test_executemany_of_sql_bound_once_keeps_the_fix(tmp_path):
+    binding = 'sql = "INSERT INTO t (a) VALUES (?)"'
+    result = differential(tmp_path, one_file(SQL_ON_TWO_PATHS.format(binding=binding)))
+    assert "executemany(sql" in result.after, result.lint_output
+    assert_same_behaviour(result, "saved (1,)")

@@ -35,6 +35,7 @@ from throughlint.fixes.name_index import (
 from throughlint.fixes.verdicts import SAFE, Level, Verdict, decline, unsafe
 from throughlint.semantic.expressions import (
     call_tail,
+    dotted_name,
     parameter_names,
     source_text,
     target_names,
@@ -442,6 +443,20 @@ def leading_keyword(sql: str) -> str:
     return match.group(0).upper() if match else ""
 
 
+def sql_binding_fact(text: ast.expr, function: ast.AST | None) -> Verdict:
+    """Is the SQL the call is handed the one statement the rule quotes? A local bound
+    more than once (``sql = "SELECT ?"``, then ``if not check: sql = "INSERT ..."``) may
+    hold another at the loop: one that is not DML fails in ``executemany``."""
+    if not isinstance(text, ast.Name) or function is None:
+        return SAFE
+    if len(name_index(function).stores.get(text.id, ())) > 1:
+        return unsafe(
+            f"the function binds `{text.id}` more than once: the statement the loop runs "
+            "may not be the one quoted, and `executemany` takes only DML"
+        )
+    return SAFE
+
+
 def sql_fact(sql: str | None) -> Verdict:
     """Can ``executemany`` run this statement (drivers take only DML there)?"""
     if sql is None:
@@ -493,12 +508,12 @@ def failure_fact(
                 "all, where the loop has written the rows before it"
             )
         return SAFE
+    if function is not None and _own_classes(function, receiver):
+        return unsafe(
+            "the cursor or connection is of a class given to `cursor()` / `connect()`, "
+            "which may override `execute` (the rewrite calls `executemany` instead)"
+        )
     if driver in ("sqlite3", "psycopg2"):
-        if function is not None and _own_classes(function, receiver):
-            return unsafe(
-                "the cursor or connection is of a class given to `cursor()` / `connect()`, "
-                "which may override `execute` (the rewrite calls `executemany` instead)"
-            )
         return SAFE
     if in_transaction:
         return SAFE
@@ -524,11 +539,11 @@ def failure_fact(
 def no_parameters_fact(
     params: ast.expr, function: ast.AST | None, loop: ast.For, driver: str
 ) -> Verdict:
-    """``execute(sql, None)`` on Django's connection means "no parameters"; its
-    ``executemany`` hands each ``None`` to the driver as a row of parameters, which sqlite3
-    rejects. Safe when every row is a tuple, list or dict display (written in the loop,
-    or the loop's items as written)."""
-    if driver != "django":
+    """``execute(sql, None)`` on Django's connection or psycopg 3 means "no parameters";
+    ``executemany`` hands each ``None`` to the driver as a row of parameters, which it
+    rejects with another error. Safe when every row is a tuple, list or dict display
+    (written in the loop, or the loop's items as written)."""
+    if driver not in ("django", "psycopg"):
         return SAFE
     shape = _last_assigned(loop, params) if isinstance(params, ast.Name) else params
     if isinstance(shape, ast.Constant) and shape.value is None:
@@ -541,8 +556,8 @@ def no_parameters_fact(
         if all(isinstance(value, _DISPLAYS) for value in values):
             return SAFE
     return unsafe(
-        "a row may be `None`, which Django's `execute` takes for no parameters and its "
-        "`executemany` rejects"
+        "a row may be `None`, which `execute` takes for no parameters and `executemany` "
+        "rejects with another error"
     )
 
 
@@ -711,20 +726,72 @@ def connections_of(function: ast.AST | None, receiver: ast.expr) -> list[ast.exp
 
 
 def _own_classes(function: ast.AST, receiver: ast.expr) -> bool:
-    """``conn.cursor(AuditCursor)``, ``connect(..., factory=LoggingConnection)`` or the
-    factory given by position (sqlite3's sixth argument), or ``*args`` / ``**options``
-    that may hold one."""
+    """``conn.cursor(AuditCursor)``, ``connect(..., factory=LoggingConnection)``,
+    ``cursor_factory=`` (psycopg), the factory given by position (sqlite3's sixth
+    argument), ``*args`` / ``**options`` that may hold one, or a factory the function
+    sets on a connection (``conn.cursor_factory = AuditCursor``)."""
+    if _FACTORY_KEYWORDS & name_index(function).attribute_stores:
+        return True
     for call in _connection_calls(function, receiver):
         tail = call_tail(call.func)
         if tail == "cursor" and (call.args or call.keywords):
             return True
         if tail == "connect" and (
-            any(k.arg in ("factory", None) for k in call.keywords)
+            any(k.arg in _FACTORY_KEYWORDS or k.arg is None for k in call.keywords)
             or len(call.args) > _SQLITE_FACTORY_POSITION
             or any(isinstance(argument, ast.Starred) for argument in call.args)
         ):
             return True
     return False
+
+
+_FACTORY_KEYWORDS = frozenset({"factory", "cursor_factory", "connection_factory"})
+
+
+def own_execute_fact(module: ast.Module, function: ast.AST | None, receiver: ast.expr) -> Verdict:
+    """Does the module define a connection or cursor class with its own ``execute``
+    (``class Audit(sqlite3.Connection): def execute(...)``), where the receiver's
+    connection comes from outside the function (a parameter, trusted by its annotation;
+    a global)? It may be one of them: the rewrite calls ``executemany``, which that
+    ``execute`` does not see. A connection the function opens itself shows its class
+    (``_own_classes``)."""
+    calls = _connection_calls(function, receiver) if function is not None else []
+    if calls and call_tail(calls[-1].func) == "connect":
+        return SAFE
+    name = _execute_overriding_class(module)
+    if name:
+        return unsafe(
+            f"the module defines `{name}`, a connection or cursor class with its own "
+            "`execute`, which the rewrite's `executemany` bypasses"
+        )
+    return SAFE
+
+
+_OVERRIDING: dict[int, tuple[ast.Module, str]] = {}
+
+
+def _execute_overriding_class(module: ast.Module) -> str:
+    """The first class of the module that subclasses a ``...Connection`` or ``...Cursor``
+    and defines ``execute``; "" for none. One walk per module (remembered: every loop of
+    the module asks)."""
+    known = _OVERRIDING.get(id(module))
+    if known is not None and known[0] is module:
+        return known[1]
+    found = ""
+    for node in ast.walk(module):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases = [dotted_name(base) or "" for base in node.bases]
+        if any(base.endswith(("Connection", "Cursor")) for base in bases) and any(
+            isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == "execute"
+            for member in node.body
+        ):
+            found = node.name
+            break
+    if len(_OVERRIDING) >= 8:
+        _OVERRIDING.pop(next(iter(_OVERRIDING)))
+    _OVERRIDING[id(module)] = (module, found)
+    return found
 
 
 # ``sqlite3.connect(database, timeout, detect_types, isolation_level, check_same_thread,

@@ -213,6 +213,8 @@ def _executemany_facts(
     return verdicts.worst(
         [
             facts.sql_fact(sql),
+            facts.sql_binding_fact(call.args[0], model.function),
+            facts.own_execute_fact(model.tree, model.function, receiver),
             facts.input_fact(model.function, loop_node, receivers, model.tree),
             facts.target_fact(model.function, loop_node),
             facts.parameters_fact([*built, call.args[1]], receivers),

@@ -84,9 +84,13 @@ fix is unsafe; psycopg 3 is safe on a connection the function opens without auto
 never switches (`set_autocommit`) and hands to no call before the loop ends, or inside
 `with conn.transaction():` of the cursor's own connection (another connection's block
 leaves it in autocommit) / `transaction.atomic()` of the cursor's database (`using`);
-sqlite3 and psycopg2 are unsafe with a cursor or connection class given to `cursor()` /
-`connect(factory=...)` (or sqlite3's sixth positional argument), which may override
-`execute`; on Django's connection, SQL with
+every driver is unsafe with a cursor or connection class given to `cursor()` /
+`connect(factory=...)` / `cursor_factory=` (or sqlite3's sixth positional argument, or
+set as `conn.cursor_factory = ...`), or defined in the module with its own `execute`
+(a connection handed in may be one), which the rewrite's `executemany` bypasses; SQL in
+a local the function binds more than once is unsafe (the statement the loop runs may
+not be the one quoted); on Django's connection and psycopg 3 a row that may be `None`
+is unsafe (`execute` takes it for no parameters); on Django's connection, SQL with
 `%(name)s` parameters is unsafe unless every row is a tuple or list display or a dict
 display with the same string keys: its sqlite backend takes the parameter names from
 the first row only, and rows that are not tuple, list or dict displays are unsafe there,
@@ -107,7 +111,10 @@ or row, and it may change what the loop reads (the input, a global) or see each 
 A loop whose header is continued with a backslash (`for row in rows: \\`) gets no fix:
 its body is not a block the rewrite can replace. A connection parameter is trusted by
 its annotation only when the function never rebinds it, and `list(...)` only when `list`
-is the builtin. Over no items the loop sends nothing, while
+is the builtin. Django's query log (`connection.queries`, `CaptureQueriesContext`, and so
+`assertNumQueries`) records one `executemany` entry instead of one per row: fewer
+statements is what the fix is for, and tests that count them change. Over no items the
+loop sends nothing, while
 `executemany(sql, [])` still prepares the SQL (sqlite3 raises if it is invalid) and
 begins a transaction (sqlite3, psycopg 3): a list built under a name is guarded
 (`if rows: cursor.executemany(...)`); any other input that may be empty (a comprehension

@@ -75,8 +75,9 @@ jobs = queue.Queue(maxsize=1000)
 The fix sets `maxsize=<queue-maxsize>` (and turns `SimpleQueue()` into
 `Queue(maxsize=...)`, importing `Queue` in the file's import style; the `SimpleQueue`
 import stays, as other modules may import it from this one). It is unsafe: a
-thread that fills a bounded queue before anything drains it blocks forever, and
-`SimpleQueue` is reentrant where `Queue` is not. Declined in a module that puts without
+thread that fills a bounded queue before anything drains it blocks forever,
+`SimpleQueue` is reentrant where `Queue` is not, and `isinstance(q, SimpleQueue)` turns
+false. Declined in a module that puts without
 waiting (`put_nowait()`, `put(x, block=False)`): on a bounded queue that raises `Full`
 (`QueueFull`) where the queue used to grow.
 
