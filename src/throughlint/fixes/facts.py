@@ -200,7 +200,8 @@ def distinct_keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -
                 return SAFE
             return unsafe(
                 f"the key {bad!r} is one that memcached refuses and Django warns about "
-                "(a space or a control character, or over 250 characters): `set_many` "
+                "(a space or a control character, or too long once Django adds its prefix "
+                f"and version: over {_KEY_LIMIT} characters): `set_many` "
                 "checks every key before it stores any, the loop stored the keys before it"
             )
     return unsafe(
@@ -210,10 +211,16 @@ def distinct_keys_fact(key: ast.expr, function: ast.AST | None, loop: ast.For) -
 
 
 def _portable_key(key: str) -> bool:
-    """A key every cache backend stores without complaint: at most 250 characters, none
-    of them a space or a control character (Django's ``validate_key`` warns about those,
-    memcached and Django's redis backend check every key of ``set_many`` first)."""
-    return len(key) <= 250 and not any(ord(char) < 33 or ord(char) == 127 for char in key)
+    """A key every cache backend stores without complaint: none of its characters a space
+    or a control character, and short enough that the key Django builds from it
+    (``KEY_PREFIX:VERSION:key``) stays within memcached's 250 (Django's ``validate_key``
+    warns about those, memcached and Django's redis backend check every key of
+    ``set_many`` first): at most ``_KEY_LIMIT`` characters, which leaves room for a
+    prefix and version of up to 100."""
+    return len(key) <= _KEY_LIMIT and not any(ord(char) < 33 or ord(char) == 127 for char in key)
+
+
+_KEY_LIMIT = 150
 
 
 def values_fact(value: ast.expr, function: ast.AST | None, loop: ast.For) -> Verdict:

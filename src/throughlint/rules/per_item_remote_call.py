@@ -57,9 +57,11 @@ Only Django's `cache.set(key, value)` alone in the body of a `for` loop in a fun
 has a fix: one `cache.set_many({key: value for ...})`, safe when the loop's input is a
 list built before the loop, the keys are strings that cannot repeat (the loop stores a
 repeated key twice, `set_many` once: a size-limited cache such as locmem's
-`MAX_ENTRIES` then culls another entry) and that every backend takes (at most 250
-characters, no space or control character: Django warns about others, and the redis and
-memcached backends check every key of `set_many` before storing any) and the values
+`MAX_ENTRIES` then culls another entry) and that every backend takes (at most 150
+characters, which leaves room for the `KEY_PREFIX` and version Django adds within
+memcached's 250, and no space or control character: Django warns about others, and the
+redis and memcached backends check every key of `set_many` before storing any) and the
+values
 literals (`set_many` pickles
 every value before it stores any, so a value that cannot be pickled stores none, where
 the loop stored those before it), unsafe when that cannot be established, and declined
