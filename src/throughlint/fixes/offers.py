@@ -68,6 +68,7 @@ from throughlint.semantic.expressions import (
     walk_same_function,
 )
 from throughlint.semantic.loops import Loop, LoopKind
+from throughlint.semantic.members import first_definition
 from throughlint.semantic.pass_exits import exit_word
 from throughlint.semantic.scope import BindingKind, ScopeKind
 
@@ -424,7 +425,14 @@ def bulk_create(
     if names_read(func.value) & local or _read_elsewhere(model, loop_node, local):
         return None
     description = "create all rows with one `bulk_create()` (no `save()`, no signals)"
+    # the input is read whole before the first row is stored: at most unsafe (a queryset
+    # of the same model is fetched whole by the loop too)
+    read_first = facts.input_fact(
+        model.function, loop_node, {root_name(model_class) or ""}, model.tree
+    )
     verdict = facts.parameters_fact([keyword.value for keyword in call.keywords], set())
+    if read_first.level is not verdicts.Level.SAFE:
+        verdict = verdict | verdicts.unsafe(read_first.reason)
     return _offer(verdict, description, BULK_CREATE, Applicability.UNSAFE)
 
 
@@ -488,7 +496,9 @@ def commit_after_loop(
             f"`{receiver}` is bound in the loop: each pass commits its own connection"
         )
     elif reason := facts.transaction_control(loop_node.body[:-1]) or (
-        _helper_controls_transaction(model, loop_node.body[:-1], receiver)
+        _helper_controls_transaction(
+            model, loop_node.body[:-1], receiver, source_text(call.func.value)
+        )
     ):
         verdict = verdicts.decline(reason)
     return _offer(verdict, description, kind, Applicability.UNSAFE)
@@ -519,29 +529,71 @@ def _blocks(parent: ast.AST) -> list[list[ast.stmt]]:
 
 
 def _helper_controls_transaction(
-    model: SemanticModel, statements: list[ast.stmt], connection: str | None
+    model: SemanticModel, statements: list[ast.stmt], connection: str | None, held: str = ""
 ) -> str:
     """A reason when the statements hand ``connection`` to a function of this module that
     handles errors or drives the transaction itself (``save(conn, row)`` rolls back a
-    duplicate: after the move, that rollback would drop every earlier row)."""
+    duplicate: after the move, that rollback would drop every earlier row), or call a
+    method of the class when the connection hangs off ``self`` (``self.save_row(name)``
+    with ``self.conn``), one that does so or binds the connection again (``held``: the
+    connection as written, ``self.conn``; each pass would commit another)."""
     if connection is None:
         return ""
     for statement in statements:
         for node in walk_same_function(statement):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            if not isinstance(node, ast.Call):
                 continue
-            handed = [*node.args, *(keyword.value for keyword in node.keywords)]
-            if not any(root_name(value) == connection for value in handed):
+            helper, shown = _helper_of(model, node, connection)
+            if helper is None:
                 continue
-            helper = getattr(model.lookup(node.func.id), "node", None)
-            if isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                reason = facts.transaction_control(helper.body)
-                if reason:
-                    return (
-                        f"the loop body hands `{connection}` to `{node.func.id}()`, which "
-                        + reason.removeprefix("the loop body ")
-                    )
+            reason = facts.transaction_control(helper.body)
+            if not reason and held and _binds_attribute(helper, held):
+                reason = f"binds `{held}` again: each pass would commit another connection"
+            if reason:
+                head = (
+                    f"calls `{shown}()`" if "." in shown else f"hands `{connection}` to `{shown}()`"
+                )
+                return f"the loop body {head}, which " + reason.removeprefix("the loop body ")
     return ""
+
+
+def _helper_of(
+    model: SemanticModel, call: ast.Call, connection: str
+) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef | None, str]:
+    """The function of the module (handed ``connection``) or the method of the enclosing
+    class (called on ``self`` or ``cls``, which holds the connection or is handed it)
+    that ``call`` runs, with its name as written; (None, "") for anything else."""
+    func = call.func
+    handed = [*call.args, *(keyword.value for keyword in call.keywords)]
+    given = any(root_name(value) == connection for value in handed)
+    if isinstance(func, ast.Name):
+        helper = getattr(model.lookup(func.id), "node", None) if given else None
+        if isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return helper, func.id
+        return None, ""
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in _OWNERS
+        and (given or func.value.id == connection)
+        and model.classes
+    ):
+        method = first_definition(model.classes[-1], func.attr)
+        if method is not None:
+            return method, source_text(func)
+    return None, ""
+
+
+def _binds_attribute(function: ast.AST, held: str) -> bool:
+    """``function`` assigns ``held`` (``self.conn = ...``), or deletes it."""
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, (ast.Store, ast.Del))
+            and source_text(node) == held
+        ):
+            return True
+    return False
 
 
 def _same_statement(first: ast.stmt | None, second: ast.stmt) -> bool:

@@ -2293,7 +2293,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
             continue
         if target.id == "__abstract__" and isinstance(value, ast.Constant):
             abstract = bool(value.value)
-        manager = _custom_manager(model, value) if isinstance(value, ast.Call) else None
+        manager = _custom_manager(model, value, target.id) if isinstance(value, ast.Call) else None
         if manager is not None:
             managers.append([target.id, manager])
         if isinstance(value, ast.Call):
@@ -2333,11 +2333,13 @@ def record_class(checker: Checker, node: ast.AST) -> None:
 _PLAIN_MANAGERS = frozenset({"django.db.models.Manager", "django.db.models.manager.Manager"})
 
 
-def _custom_manager(model: SemanticModel, value: ast.Call) -> str | None:
+def _custom_manager(model: SemanticModel, value: ast.Call, attribute: str) -> str | None:
     """For a class attribute bound to a manager that is not Django's plain one, the class
-    that builds its rows: the manager class called (``SlimManager()``, ``...Manager``), or
-    the queryset class of ``X.as_manager()`` / ``Manager.from_queryset(X)()``; else
-    None. ("" when that class cannot be named.)"""
+    that builds its rows: the manager class called (``SlimManager()``, ``...Manager``,
+    any class bound to ``objects``, Django's name for the default manager: ``objects =
+    Stamping()``, whatever module defines it), or the queryset class of
+    ``X.as_manager()`` / ``Manager.from_queryset(X)()``; else None. ("" when that class
+    cannot be named.)"""
     func = value.func
     if isinstance(func, ast.Name):  # ``BookManager = Manager.from_queryset(Q)`` earlier
         bound = getattr(model.lookup(func.id), "value", None)
@@ -2351,6 +2353,8 @@ def _custom_manager(model: SemanticModel, value: ast.Call) -> str | None:
     if call_tail(func) == "as_manager" and isinstance(func, ast.Attribute):
         return model.resolve(func.value) or ""
     if name.rsplit(".", 1)[-1].endswith("Manager") or _manager_class(model, func):
+        return name
+    if attribute == "objects" and name[:1] and name.rsplit(".", 1)[-1][:1].isupper():
         return name
     return None
 

@@ -130,8 +130,10 @@ multi-row INSERT cannot update a key twice. A psycopg 3 connection's `execute()`
 fix (the connection has no `executemany()`; its cursor's does), and a value read in an
 f-string is not inlined. `Model.objects.create(...)` alone in such a loop becomes one
 `bulk_create([...])`: unsafe, as `save()` and signals no longer run, a failing row
-stores none of the rows (the loop kept those before it), and every field's `pre_save()`
-runs before any row is stored (a position read from the table is the same for all);
+stores none of the rows (the loop kept those before it), and every object is built, its
+fields' `default=` callables and `pre_save()` run, and the loop's input is read, before
+any row is stored (a number or position read from the table is the same for all; a
+generator that reads the table does not see the new rows);
 declined for a multi-table-inheritance child (Django refuses it), which the project index
 tells from the model's bases in whatever module they are, through abstract models and
 proxies, and for a manager of the project with its own `create()`, which would not run.
