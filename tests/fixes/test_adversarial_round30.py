@@ -5,9 +5,24 @@ that the original exercises the case; near misses keep the fix."""
 
 from __future__ import annotations
 
-from support.differential import assert_same_behaviour, differential, one_file
+import json
+
+from support.differential import assert_same_behaviour, differential, one_file, throughlint
 from support.django_programs import SHOP_SETTINGS, TWO_BOOKS, fix_shop_report, shop_files
 from support.sqlalchemy_programs import SQLALCHEMY_REPORT, USERS
+
+
+def declined_reasons(folder, *paths: str) -> list[str]:
+    """Why each fix of the findings in ``paths`` (their related calls too) is declined,
+    from the JSON report of the original program."""
+    report = json.loads(throughlint(folder, "--format", "json", "--show-all", *paths).stdout)
+    fixes = [
+        item.get("fix") or {}
+        for diagnostic in report["diagnostics"]
+        for item in (diagnostic, *diagnostic.get("related", ()))
+    ]
+    return [fix["declined"] for fix in fixes if fix.get("declined")]
+
 
 LISTING = """\
 from shop.models import Book
@@ -625,3 +640,319 @@ def test_executemany_of_sql_bound_once_keeps_the_fix(tmp_path):
     result = differential(tmp_path, one_file(SQL_ON_TWO_PATHS.format(binding=binding)))
     assert "executemany(sql" in result.after, result.lint_output
     assert_same_behaviour(result, "saved (1,)")
+
+
+# --- set_many: a key that is too long once Django adds its prefix and version ---
+
+FAKE_MEMCACHED = '''\
+"""A memcached backend with an in-process transport: Django's own key checks."""
+from django.core.cache.backends.memcached import BaseMemcachedCache
+
+STORE = {}
+
+
+class _Client:
+    def __init__(self, servers, **options):
+        pass
+
+    def set(self, key, value, timeout=0):
+        STORE[key] = value
+        return True
+
+    def set_multi(self, data, timeout=0):
+        STORE.update(data)
+        return []
+
+
+class _Library:
+    Client = _Client
+
+
+class FakeMemcache(BaseMemcachedCache):
+    def __init__(self, server, params):
+        super().__init__(server, params, library=_Library, value_not_found_exception=KeyError)
+
+    @property
+    def _cache(self):
+        return _Client(self._servers)
+'''
+
+MEMCACHED_WARM = """\
+import django
+from django.conf import settings
+
+settings.configure(CACHES={{"default": {{"BACKEND": "fake.FakeMemcache", "LOCATION": "x"}}}})
+django.setup()
+from django.core.cache import cache
+
+import fake
+
+
+def warm():
+    entries = [("short", 1), ({key!r}, 2)]
+    for key, value in entries:
+        cache.set(key, value)
+
+
+try:
+    warm()
+except Exception as error:
+    print("error:", type(error).__name__)
+print("stored:", len(fake.STORE))
+"""
+
+
+def test_set_many_of_a_key_too_long_with_its_prefix_keeps_the_loop(tmp_path):
+    """249 characters pass a 250 limit, but Django stores ``:1:`` + the key: memcached's
+    ``set_many`` refuses it before storing any, where the loop stored the first."""
+    files = {"app.py": MEMCACHED_WARM.format(key="k" * 249), "fake.py": FAKE_MEMCACHED}
+    result = differential(tmp_path, files)
+    assert not result.changed, result.after
+    assert "too long once Django adds its prefix" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "error: InvalidCacheKey\nstored: 1")
+
+
+def test_set_many_of_short_keys_keeps_the_fix(tmp_path):
+    files = {"app.py": MEMCACHED_WARM.format(key="k" * 40), "fake.py": FAKE_MEMCACHED}
+    result = differential(tmp_path, files)
+    assert "set_many(" in result.after, result.lint_output
+    assert_same_behaviour(result, "stored: 2")
+
+
+# --- bulk_create: a manager's own create() in another module, or inherited ---
+
+STAMPING = """\
+from django.db import models
+
+
+class {name}(models.Manager):
+    def create(self, **fields):
+        fields["name"] = fields["name"].upper()
+        return super().create(**fields)
+"""
+
+IMPORT_AUTHORS = """\
+from shop.models import Author
+
+
+def import_authors(names):
+    for name in names:
+        Author.objects.create(name=name)
+"""
+
+
+def _stamped_shop(manager_module: str) -> dict[str, str]:
+    files = shop_files(
+        IMPORT_AUTHORS,
+        'report.import_authors(["dune", "emma"])\n'
+        "print(sorted(models.Author.objects.values_list('name', flat=True)))\n",
+        extra="\n    objects = Stamping()\n",
+    )
+    files["shop/models.py"] = "from shop.managers import Stamping\n" + files["shop/models.py"]
+    files["shop/managers.py"] = manager_module
+    return files
+
+
+def test_bulk_create_over_a_manager_of_another_module_with_its_own_create_is_declined(
+    tmp_path,
+):
+    files = _stamped_shop(STAMPING.format(name="Stamping"))
+    result = fix_shop_report(tmp_path, files, unsafe=True)
+    assert not result.changed, result.after
+    reasons = declined_reasons(tmp_path / "original", "shop/report.py", "shop")
+    assert any("has its own `create()`" in reason for reason in reasons), reasons
+    assert_same_behaviour(result, "['DUNE', 'EMMA']")
+
+
+def test_bulk_create_over_a_manager_that_inherits_its_create_is_declined(tmp_path):
+    files = _stamped_shop(
+        STAMPING.format(name="BaseStamping") + "\n\nclass Stamping(BaseStamping):\n    pass\n"
+    )
+    result = fix_shop_report(tmp_path, files, unsafe=True)
+    assert not result.changed, result.after
+    assert_same_behaviour(result, "['DUNE', 'EMMA']")
+
+
+def test_bulk_create_over_a_manager_without_its_own_create_keeps_the_fix(tmp_path):
+    files = _stamped_shop("from django.db import models\n\n\nclass Stamping(models.Manager):\n"
+                          "    pass\n")  # fmt: skip
+    result = fix_shop_report(tmp_path, files, unsafe=True)
+    assert "bulk_create(" in result.after, result.lint_output
+    assert_same_behaviour(result, "['dune', 'emma']")
+
+
+# --- commit after the loop: a method of the class that rolls back or rebinds ---
+
+SHARDS = """\
+import sqlite3
+
+
+class Store:
+    def __init__(self):
+        self.conn = sqlite3.connect("shard-0.db")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS t (a TEXT UNIQUE)")
+
+    def {helper}
+
+    def save_all(self, names):
+        for name in names:
+            self.save_row(name)
+            self.conn.commit()
+
+
+store = Store()
+store.save_all(["a", "b", "a", "c"])
+print(sqlite3.connect("shard-0.db").execute("SELECT a FROM t ORDER BY a").fetchall())
+"""
+
+ROLLS_BACK = """save_row(self, name):
+        try:
+            self.conn.execute("INSERT INTO t (a) VALUES (?)", (name,))
+        except sqlite3.IntegrityError:
+            self.conn.rollback()"""
+
+PLAIN_INSERT = """save_row(self, name):
+        self.conn.execute("INSERT OR IGNORE INTO t (a) VALUES (?)", (name,))"""
+
+
+def test_commit_after_the_loop_beside_a_method_that_rolls_back_is_declined(tmp_path):
+    result = differential(tmp_path, one_file(SHARDS.format(helper=ROLLS_BACK)), unsafe=True)
+    assert not result.changed, result.after
+    reasons = declined_reasons(tmp_path / "original", "app.py")
+    assert any("calls `self.save_row()`" in reason for reason in reasons), reasons
+    assert_same_behaviour(result, "[('a',), ('b',), ('c',)]")
+
+
+def test_commit_after_the_loop_beside_a_plain_method_keeps_the_fix(tmp_path):
+    result = differential(tmp_path, one_file(SHARDS.format(helper=PLAIN_INSERT)), unsafe=True)
+    assert result.changed, result.lint_output
+    assert_same_behaviour(result, "[('a',), ('b',), ('c',)]")
+
+
+def test_commit_after_the_loop_beside_a_method_that_rebinds_the_connection_is_declined(
+    tmp_path,
+):
+    helper = (
+        "save_row(self, name):\n"
+        '        self.conn = sqlite3.connect(f"shard-{name}.db")\n'
+        '        self.conn.execute("CREATE TABLE IF NOT EXISTS t (a TEXT)")\n'
+        '        self.conn.execute("INSERT INTO t (a) VALUES (?)", (name,))'
+    )
+    program = SHARDS.format(helper=helper).replace(
+        'print(sqlite3.connect("shard-0.db")', 'print(sqlite3.connect("shard-a.db")'
+    )
+    result = differential(tmp_path, one_file(program), unsafe=True)
+    assert not result.changed, result.after
+    reasons = declined_reasons(tmp_path / "original", "app.py")
+    assert any("binds `self.conn` again" in reason for reason in reasons), reasons
+    assert_same_behaviour(result, "[('a',), ('a',)]")
+
+
+# --- queue maxsize: a put that waits only so long ---
+
+TIMED_PUT = """\
+import queue
+
+backlog = queue.Queue()
+
+
+def enqueue(items):
+    for item in items:
+        backlog.put(item{wait})
+
+
+try:
+    enqueue(range(1500))
+except queue.Full:
+    print("Full")
+print(backlog.qsize())
+"""
+
+
+def test_queue_maxsize_beside_a_put_with_a_timeout_is_declined(tmp_path):
+    result = differential(tmp_path, one_file(TIMED_PUT.format(wait=", timeout=0.01")), unsafe=True)
+    assert not result.changed, result.after
+    reasons = declined_reasons(tmp_path / "original", "app.py")
+    assert any("put(..., timeout=...)" in reason for reason in reasons), reasons
+    assert_same_behaviour(result, "1500")
+
+
+# --- ack every N (preview): a handler that leaves a message unacked on purpose ---
+
+FAKE_CHANNEL = '''\
+"""A stand-in for a pika channel with RabbitMQ's ack semantics: tags count from 1, a
+cumulative ack acks every outstanding tag up to it, closing requeues what is unacked."""
+import types
+
+
+class Channel:
+    def __init__(self, bodies):
+        self.queue, self.unacked, self.tag, self.prefetch = list(bodies), {}, 0, 0
+
+    def basic_qos(self, prefetch_count=0):
+        self.prefetch = prefetch_count
+
+    def basic_consume(self, queue, on_message_callback):
+        self.callback = on_message_callback
+
+    def basic_ack(self, delivery_tag=0, multiple=False):
+        for tag in [t for t in self.unacked if t <= delivery_tag or not multiple]:
+            if multiple or tag == delivery_tag:
+                del self.unacked[tag]
+
+    def start_consuming(self):
+        while self.queue and len(self.unacked) < self.prefetch:
+            self.tag += 1
+            self.unacked[self.tag] = body = self.queue.pop(0)
+            self.callback(self, types.SimpleNamespace(delivery_tag=self.tag), None, body)
+
+    def close(self):
+        return list(self.unacked.values())
+'''
+
+CONSUMER = """\
+from channel import Channel
+
+PREFETCH = 8
+
+
+def handle(body):
+    if body == "m3":
+        raise ValueError("not yet")
+
+
+def on_message(channel, method, properties, body):
+{handler}
+
+
+channel = Channel([f"m{{number}}" for number in range(1, 9)])
+channel.basic_qos(prefetch_count=PREFETCH)
+channel.basic_consume(queue="jobs", on_message_callback=on_message)
+channel.start_consuming()
+print("redelivered after a restart:", channel.close())
+"""
+
+SKIPS = """\
+    try:
+        handle(body)
+    except ValueError:
+        return
+    channel.basic_ack(delivery_tag=method.delivery_tag)"""
+
+
+def test_ack_every_in_a_handler_that_skips_a_message_is_declined(tmp_path):
+    """m3 is left unacked; a later cumulative ack at tag 4 would ack it too."""
+    files = {"app.py": CONSUMER.format(handler=SKIPS), "channel.py": FAKE_CHANNEL}
+    result = differential(tmp_path, files, unsafe=True, preview=True)
+    assert not result.changed, result.after
+    reasons = declined_reasons(tmp_path / "original", "--preview", "app.py")
+    assert any("can end without acking" in reason for reason in reasons), reasons
+    assert_same_behaviour(result, "redelivered after a restart: ['m3']")
+
+
+def test_ack_every_in_a_handler_that_always_acks_keeps_the_fix(tmp_path):
+    handler = "    handle(body.replace('m3', 'm33'))\n    channel.basic_ack(method.delivery_tag)"
+    files = {"app.py": CONSUMER.format(handler=handler), "channel.py": FAKE_CHANNEL}
+    result = differential(tmp_path, files, unsafe=True, preview=True)
+    assert "multiple=True" in result.after, result.lint_output
+    assert_same_behaviour(result, "redelivered after a restart: []")

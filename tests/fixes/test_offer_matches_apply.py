@@ -366,10 +366,10 @@ def test_every_offered_fix_is_applied_or_declined_with_its_reason(run_cli, tmp_p
 
 # Near misses of the cases above: the same calls on lines of their own keep their fix.
 OFFERED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "ack-in-an-if-block": (
+    "ack-in-a-with-block": (
         """
 def on_message(channel, method, properties, body):
-    if body:
+    with tracer.span("ack"):
         channel.basic_ack(method.delivery_tag)
 """
         + ACK_SETUP,

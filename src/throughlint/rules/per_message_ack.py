@@ -62,7 +62,9 @@ still being handled, which a crash then loses instead of redelivering. Without a
 readable prefetch count the fix is declined: acking every N messages with a prefetch of
 N or fewer stalls the consumer; so is a module that also refuses messages (`basic_nack`,
 `basic_reject`), where a refused tag that is a multiple of N is never acked and the
-window fills.
+window fills. Declined too where the handler can end without acking (a `return` or
+`raise` before the ack, or the ack under an `if`, `try`, `match` or loop): a later
+cumulative ack would ack the skipped message, which a restart would have delivered again.
 
 ## Options
 None.
@@ -83,7 +85,7 @@ from throughlint.fixes import ACK_EVERY
 from throughlint.fixes.layout import starts_its_line
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.semantic.batching import batch_guarded
-from throughlint.semantic.expressions import call_argument, literal_int
+from throughlint.semantic.expressions import call_argument, literal_int, walk_same_function
 from throughlint.semantic.loops import describe_loop, is_batch_loop
 
 RULE = Rule(
@@ -350,6 +352,14 @@ def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None
             "is a multiple of N is never acked, and once N - 1 handled messages wait for "
             "it the prefetch window fills and the consumer stalls",
         )
+    skipped = _ends_unacked(model, statement)
+    if skipped:
+        return Fix(
+            Applicability.UNSAFE,
+            "ack every N messages with `multiple=True`",
+            declined=f"the handler can end without acking ({skipped}): a later cumulative "
+            "ack would ack that message too, which a restart would have delivered again",
+        )
     if prefetch is None or prefetch < 4:
         why = (
             "no `basic_qos(prefetch_count=...)` with a readable number in this module"
@@ -369,6 +379,37 @@ def _ack_every(checker, node: ast.Call, multiple: ast.expr | None) -> Fix | None
         f"{prefetch}); up to {every - 1} handled messages stay unacked until the next one",
         kind=f"{ACK_EVERY}:{every}",
     )
+
+
+def _ends_unacked(model, statement: ast.stmt) -> str:
+    """How the handler can end without reaching the ack: a ``return`` or ``raise`` before
+    it, or the ack under an ``if``, ``try``, ``match`` or loop; "" when every run of the
+    handler acks."""
+    function = model.function
+    if function is None:
+        return ""
+    for ancestor in reversed(model.node_stack[:-1]):
+        if ancestor is function:
+            break
+        if isinstance(ancestor, _BRANCHES):
+            return f"the ack is under `{type(ancestor).__name__.lower()}`"
+    memo = model.memo("TL403.first_exit")  # one walk per handler, not one per ack
+    if function not in memo:
+        exits = [
+            (node.lineno, "return" if isinstance(node, ast.Return) else "raise")
+            for node in walk_same_function(function)
+            if isinstance(node, (ast.Return, ast.Raise))
+        ]
+        memo[function] = min(exits, default=None)
+    first = memo[function]
+    if first is not None and first[0] < statement.lineno:
+        return f"`{first[1]}` on line {first[0]}"
+    return ""
+
+
+_BRANCHES = (
+    ast.If, ast.Try, ast.Match, ast.For, ast.AsyncFor, ast.While, getattr(ast, "TryStar", ast.Try)
+)  # fmt: skip
 
 
 def _dotted(node: ast.expr) -> bool:

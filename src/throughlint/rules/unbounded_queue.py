@@ -78,8 +78,10 @@ import stays, as other modules may import it from this one). It is unsafe: a
 thread that fills a bounded queue before anything drains it blocks forever,
 `SimpleQueue` is reentrant where `Queue` is not, and `isinstance(q, SimpleQueue)` turns
 false. Declined in a module that puts without
-waiting (`put_nowait()`, `put(x, block=False)`): on a bounded queue that raises `Full`
-(`QueueFull`) where the queue used to grow.
+waiting, or waits only so long (`put_nowait()`, `put(x, block=False)`,
+`put(x, timeout=5)`): on a bounded queue that raises `Full` (`QueueFull`) where the
+queue used to grow. Only the queue's own module is read: a `put_nowait()` on it from
+another module is not seen (the fix is unsafe for that reason too).
 
 ## Options
 - `queue-maxsize`: the size a fix would use.
@@ -421,8 +423,9 @@ def _size_fix(checker, size: int | None) -> Fix:
 
 
 def _put_without_waiting(tree: ast.AST) -> str:
-    """``put_nowait(...)``, ``put(x, block=False)`` or ``put(x, False)`` in the module
-    (on any receiver: which queue it is, is not known here); "" when there is none."""
+    """``put_nowait(...)``, ``put(x, block=False)``, ``put(x, False)`` or a put that waits
+    only so long (``put(x, timeout=5)``, ``put(x, True, 5)``) in the module (on any
+    receiver: which queue it is, is not known here); "" when there is none."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
@@ -433,6 +436,11 @@ def _put_without_waiting(tree: ast.AST) -> str:
         block = call_argument(node, 1, "block")
         if isinstance(block, ast.Constant) and block.value is False:
             return "put(..., block=False)"
+        timeout = call_argument(node, 2, "timeout")
+        if timeout is not None and not (
+            isinstance(timeout, ast.Constant) and timeout.value is None
+        ):
+            return "put(..., timeout=...)"
     return ""
 
 
