@@ -307,23 +307,10 @@ def test_prefetch_of_a_generic_foreign_key_is_not_safe(tmp_path):
 
 # --- selectinload: a backref, and a module alias bound again in the function ---
 
-BACKREF_USERS = """\
-class Base(DeclarativeBase):
-    pass
-
-
-class User(Base):
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str]
-
-
-class Address(Base):
-    __tablename__ = "addresses"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    user = relationship("User", backref="addresses")
-"""
+# ``USERS`` with the relationship declared from the other side, by ``backref=``
+BACKREF_USERS = USERS.replace('    addresses: Mapped[list["Address"]] = relationship()\n', "") + (
+    '    user = relationship("User", backref="addresses")\n'
+)
 
 SCALARS = "session.scalars(select(User))"
 

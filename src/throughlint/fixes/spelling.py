@@ -28,10 +28,8 @@ def import_spelling(
     module import obj`` (or, with ``module_fallback``, ``import module``) when the new
     name shadows no identifier of the file; None when every way would."""
     existing = existing_spelling(module_imports(tree), module, obj)
-    # not where the name is bound again (``orm = "sqlite"`` in a function: there ``orm``
-    # is not the import): a new import, then
-    if existing is not None and existing.text.split(".")[0] not in rebound_names(tree):
-        return existing
+    if existing is not None and _unshadowed(tree, existing.text):
+        return existing  # else a new import
     if placement_problem(tree, module):
         return None
     names = identifiers(tree)
@@ -61,7 +59,7 @@ def execute_values_spelling(tree: ast.Module) -> Spelling | None:
     file imports from ``psycopg2`` already; None when the name would shadow one."""
     imports = module_imports(tree)
     existing = existing_spelling(imports, "psycopg2.extras", "execute_values")
-    if existing is not None:
+    if existing is not None and _unshadowed(tree, existing.text):
         return existing
     if placement_problem(tree, "psycopg2.extras"):
         return None
@@ -69,11 +67,22 @@ def execute_values_spelling(tree: ast.Module) -> Spelling | None:
     from_extras = any(module == "psycopg2.extras" and obj for module, obj in imports)
     if from_extras and "execute_values" not in names:
         return Spelling("execute_values", "psycopg2.extras", "execute_values")
-    if ("psycopg2", None) in imports and "psycopg2" in names:
+    if (
+        ("psycopg2", None) in imports
+        and "psycopg2" in names
+        and _unshadowed(tree, "psycopg2.extras.execute_values")
+    ):
         return Spelling("psycopg2.extras.execute_values", "psycopg2.extras", None)
     if "execute_values" not in names:
         return Spelling("execute_values", "psycopg2.extras", "execute_values")
     return None
+
+
+def _unshadowed(tree: ast.Module, text: str) -> bool:
+    """The first name of ``text`` (``orm`` of ``orm.selectinload``), which a top-level
+    import binds, is bound by nothing else in the file (``orm = "sqlite"`` in a function:
+    there ``orm`` is not the import)."""
+    return text.split(".")[0] not in rebound_names(tree)
 
 
 def placement_problem(tree: ast.Module, module: str) -> str:
