@@ -136,7 +136,7 @@ any `async for` (there the lazy load raises `SynchronousOnlyOperation` or
 `select_related` on a query whose last `order_by()` does not end in the primary key
 (`order_by("title", "pk")`): joined, the database may return rows that tie, or all rows
 of an unordered query, in another order; on a `distinct()` query the joined columns also
-join the DISTINCT. Unsafe too, found this round by an adversarial review:
+join the DISTINCT. Also unsafe:
 - `select_related` where the project defines a database router (`db_for_read`): the
   lazy access reads the database the router picks, the join the queried model's;
 - a body that reads a property of the row's model (`author.draft`: project code run per
