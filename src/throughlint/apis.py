@@ -55,6 +55,31 @@ DB_CONNECTION_FACTORIES: frozenset[str] = frozenset(
     }
 )
 
+# methods that register Python code a database connection runs per statement or row
+# (SQL functions, aggregates, authorizers, trace callbacks, Django's ``execute_wrapper``)
+STATEMENT_HOOK_REGISTRATIONS: frozenset[str] = frozenset(
+    {"create_function", "create_aggregate", "create_window_function", "create_collation",
+     "set_authorizer", "set_progress_handler", "set_trace_callback", "add_notice_handler",
+     "execute_wrapper"}
+)  # fmt: skip
+
+# of those, the ones that see each ``execute`` as a call of their own, which an
+# ``executemany`` in its place changes (Django's wrapper gets one call with ``many=True``);
+# a SQL function, a trace callback or an authorizer sees the same rows either way
+STATEMENT_WRAPPER_REGISTRATIONS: frozenset[str] = frozenset({"execute_wrapper"})
+
+# the last part of a base class's name that makes a class a DB-API connection or cursor
+# (``sqlite3.Connection``, ``psycopg2.extensions.cursor``, Django's ``CursorWrapper``):
+# one that defines ``execute`` or ``executemany`` intercepts the statements run through it
+_CONNECTION_BASE_ENDINGS = ("Connection", "connection", "Cursor", "cursor", "CursorWrapper")
+STATEMENT_METHODS = frozenset({"execute", "executemany"})
+
+
+def connection_or_cursor_base(base: str) -> bool:
+    """``base`` (a dotted name) names a connection or cursor class by its last part."""
+    return base.rpartition(".")[2].endswith(_CONNECTION_BASE_ENDINGS)
+
+
 REMOTE_CLIENT_FACTORIES: frozenset[str] = frozenset(
     {
         "redis.Redis",

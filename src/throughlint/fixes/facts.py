@@ -24,6 +24,11 @@ import builtins
 import re
 from collections.abc import Iterable
 
+from throughlint.apis import (
+    STATEMENT_HOOK_REGISTRATIONS,
+    STATEMENT_METHODS,
+    connection_or_cursor_base,
+)
 from throughlint.fixes.definite_binding import bound_before, bound_in_loop, is_local, settled
 from throughlint.fixes.name_index import (
     name_index,
@@ -625,19 +630,12 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 # methods that hand the database Python code to run while it executes statements
-CALLBACK_REGISTRATIONS: frozenset[str] = frozenset(
-    {"create_function", "create_aggregate", "create_window_function", "create_collation",
-     "set_authorizer", "set_progress_handler", "set_trace_callback", "add_notice_handler",
-     "execute_wrapper"}
-)  # fmt: skip
-
-
 def callbacks_fact(module: ast.AST) -> Verdict:
     """Does the module register Python code that the database runs per statement or row
     (a SQL function, an aggregate, an authorizer, a trace callback)? It may change what
     the loop reads between rows (the input list, a global) or see each ``execute``: the
     comprehension reads every row first, and ``executemany`` prepares the SQL once."""
-    registered = sorted(name_index(module).attribute_loads & CALLBACK_REGISTRATIONS)
+    registered = sorted(name_index(module).attribute_loads & STATEMENT_HOOK_REGISTRATIONS)
     if registered:
         return unsafe(
             f"the module registers a callback (`{registered[0]}`) that the database runs "
@@ -762,8 +760,7 @@ def own_execute_fact(module: ast.Module, function: ast.AST | None, receiver: ast
     a global)? It may be one of them: the rewrite calls ``executemany``, which that
     ``execute`` does not see. A connection the function opens itself shows its class
     (``_own_classes``)."""
-    calls = _connection_calls(function, receiver) if function is not None else []
-    if calls and call_tail(calls[-1].func) == "connect":
+    if opened_here(function, receiver):
         return SAFE
     name = _execute_overriding_class(module)
     if name:
@@ -772,6 +769,13 @@ def own_execute_fact(module: ast.Module, function: ast.AST | None, receiver: ast
             "`execute`, which the rewrite's `executemany` bypasses"
         )
     return SAFE
+
+
+def opened_here(function: ast.AST | None, receiver: ast.expr) -> bool:
+    """The function opens the receiver's connection itself (``conn = sqlite3.connect(...)``,
+    ``cur = conn.cursor()`` of it): the connection's class is in view."""
+    calls = _connection_calls(function, receiver) if function is not None else []
+    return bool(calls) and call_tail(calls[-1].func) == "connect"
 
 
 _OVERRIDING: dict[int, tuple[ast.Module, str]] = {}
@@ -789,8 +793,9 @@ def _execute_overriding_class(module: ast.Module) -> str:
         if not isinstance(node, ast.ClassDef):
             continue
         bases = [dotted_name(base) or "" for base in node.bases]
-        if any(base.endswith(("Connection", "Cursor")) for base in bases) and any(
-            isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == "execute"
+        if any(map(connection_or_cursor_base, bases)) and any(
+            isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and member.name in STATEMENT_METHODS
             for member in node.body
         ):
             found = node.name

@@ -444,6 +444,27 @@ def _names_a_class(model: SemanticModel, node: ast.expr) -> bool:
     return binding is not None and binding.kind in (BindingKind.CLASS, BindingKind.IMPORT)
 
 
+def executemany_waits_for_project(model: SemanticModel, call: ast.Call, fix: Fix | None) -> bool:
+    """A safe executemany fix whose connection the function does not open itself (a
+    parameter, a global, a connection a helper returns): project code in another module
+    may see each ``execute`` (``index/statement_hooks.py``), so the project index decides
+    (``executemany_for_project``)."""
+    return (
+        fix is not None
+        and fix.safe
+        and fix.kind in (EXECUTEMANY, EXECUTEMANY_GUARDED)
+        and not facts.opened_here(model.function, call.func.value)  # type: ignore[attr-defined]
+    )
+
+
+def executemany_for_project(fix: Fix, interceptor: str) -> Fix:
+    """The executemany fix once the project index has looked for code that sees each
+    ``execute`` (``interceptor``: why the fix is unsafe beside it; "" when none)."""
+    if not interceptor:
+        return fix
+    return _offer(verdicts.unsafe(interceptor), fix.description, fix.kind, fix.applicability)
+
+
 def bulk_create_for_model(fix: Fix, shown: str, parent: str | None) -> Fix:
     """The ``bulk_create`` fix once the project index has told ``parent``, the concrete
     model that the created model extends (``ProjectIndex.concrete_parent``): declined for

@@ -66,6 +66,7 @@ from throughlint.index.serializers import (
     record_serializer_class,
     record_serializer_read,
 )
+from throughlint.index.statement_hooks import hook_registration
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
@@ -211,6 +212,7 @@ class FileFacts:
         "serializers",
         "service",
         "signatures",
+        "statement_hooks",
         "statements",
         "table_calls",
         "tabled",
@@ -311,6 +313,9 @@ class FileFacts:
         self.tabled: set[str] = set()
         # the classes whose row-built objects a hook runs for (``index/instance_hooks.py``)
         self.instance_hooks: set[str] = set()
+        # module -> [registration, line]: wrappers the file registers on a database
+        # connection (``connection.execute_wrapper(...)``: ``index/statement_hooks.py``)
+        self.statement_hooks: dict[str, list[list[Any]]] = {}
         # module-level names bound to a database API value and functions returning one
         # (``app.db.SessionLocal`` -> ``sqlalchemy.orm.sessionmaker()``, ``app.q.recent()``
         # -> ``app.m.Book.objects.filter()``): what types a receiver imported from there
@@ -409,6 +414,7 @@ class FileFacts:
             or self.references
             or self.tabled
             or self.instance_hooks
+            or self.statement_hooks
             or self.database_values
             or self.loop_costs
             or self.loop_calls
@@ -439,6 +445,8 @@ class FileFacts:
             extra["tabled_functions"] = sorted(self.tabled)
         if self.instance_hooks:
             extra["instance_hooks"] = sorted(self.instance_hooks)
+        if self.statement_hooks:
+            extra["statement_hooks"] = self.statement_hooks
         if self.pass_costs:
             extra["pass_costs"] = _costs_json(self.pass_costs)
         if self.loop_costs:
@@ -545,6 +553,10 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     sender = instance_hook_sender(model, node)
     if sender is not None:
         checker.index_facts.instance_hooks.add(sender)  # type: ignore[union-attr]
+    registration = hook_registration(node)
+    if registration is not None:
+        hooks = checker.index_facts.statement_hooks  # type: ignore[union-attr]
+        hooks.setdefault(model.module, []).append([registration, node.lineno])
     if function is None and not model.frame.loops:
         return  # module and class level, outside loops: nothing to summarise or report
     if model.frame.loops:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from throughlint.apis import STATEMENT_METHODS, connection_or_cursor_base
 from throughlint.effects.blocking import SYNC_CLIENT_KINDS, client_method_blocks
 from throughlint.effects.database import (
     MODEL_INSTANCE,
@@ -30,6 +31,7 @@ from throughlint.index.argument_types import ArgumentTypes
 from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.instance_hooks import ANY_SENDER
+from throughlint.index.statement_hooks import StatementInterceptor
 from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.semantic.guards import (
@@ -156,6 +158,7 @@ class Reuse:
 _FACT_TABLES = (
     "classes",
     "instance_hooks",
+    "statement_hooks",
     "functions",
     "_callees",
     "_own_witness",
@@ -221,6 +224,8 @@ class ProjectIndex:
         self.cached: set[str] = set()  # functions whose results are cached
         # classes whose row-built objects a hook runs for (``index/instance_hooks.py``)
         self.instance_hooks: set[str] = set()
+        # module -> [[registration, line]] (``index/statement_hooks.py``)
+        self.statement_hooks: dict[str, list[list[Any]]] = {}
         # ``@transaction.atomic`` functions (True: they commit by other means too), and the
         # functions that commit other than through a Django atomic block, transitively
         self._atomic: dict[str, bool] = {}
@@ -286,6 +291,7 @@ class ProjectIndex:
         self.dispatch.add(facts.get("dispatch_calls", {}))
         self.cached.update(facts.get("m", ()))
         self.instance_hooks.update(facts.get("instance_hooks", ()))
+        self.statement_hooks.update(facts.get("statement_hooks", {}))
         self._atomic.update(facts.get("t", {}))
         self._paths.update(facts.get("g", {}))
         self.self_calls.update(facts.get("self_calls", {}))
@@ -993,6 +999,21 @@ class ProjectIndex:
             return True
         senders = {self.class_key(name) for name in hooks}
         return any(name in senders for name, _ in self._in_base_order(model))
+
+    def statement_interceptor(self) -> StatementInterceptor | None:
+        """Project code that sees each statement a connection runs: a class with its own
+        ``execute`` or ``executemany`` whose bases reach a library connection or cursor
+        class, else a wrapper registered on a connection (the first, in a stable order);
+        None for none."""
+        for method in sorted(STATEMENT_METHODS):
+            for owner in self.classes_defining(method):
+                for current, record in self._in_base_order(owner):
+                    if record is None and connection_or_cursor_base(current):
+                        return StatementInterceptor(owner, owner.rpartition(".")[0])
+        for module in sorted(self.statement_hooks):
+            for registration, line in self.statement_hooks[module][:1]:
+                return StatementInterceptor(registration, module, line)
+        return None
 
     def ordered(self, model: str, depth: int = 0) -> bool:
         """The Django model has a default ordering: its ``Meta.ordering``, or without a

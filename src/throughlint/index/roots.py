@@ -132,6 +132,7 @@ FACT_NAMES: dict[str, Shape] = {
     "passed_functions": ("map", NAME, ("list", NAME)),
     "tabled_functions": ("list", NAME),
     "instance_hooks": ("list", NAME),  # classes whose row-built objects a hook runs for
+    "statement_hooks": ("map", NAME, None),  # module -> [[registration, line]]
     "dbv": ("map", NAME, NAME),
     "pass_costs": ("map", NAME, ("row", None, ("list", NAME))),
     "loop_costs": ("map", None, ("row", None, ("list", NAME))),

@@ -86,8 +86,13 @@ never switches (`set_autocommit`) and hands to no call before the loop ends, or 
 leaves it in autocommit) / `transaction.atomic()` of the cursor's database (`using`);
 every driver is unsafe with a cursor or connection class given to `cursor()` /
 `connect(factory=...)` / `cursor_factory=` (or sqlite3's sixth positional argument, or
-set as `conn.cursor_factory = ...`), or defined in the module with its own `execute`
-(a connection handed in may be one), which the rewrite's `executemany` bypasses; SQL in
+set as `conn.cursor_factory = ...`), or defined in the module with its own `execute` or
+`executemany` (a connection handed in may be one), which the rewrite's `executemany`
+bypasses; where the function does not open the connection itself (a parameter, a global,
+a helper's connection), such a class anywhere in the project (also through project
+bases, `class Audit(app.db.Base)`) makes the fix unsafe, and so does Django's
+`execute_wrapper` registered in any module (it sees one `executemany` instead of each
+`execute`); SQL in
 a local the function binds more than once is unsafe (the statement the loop runs may
 not be the one quoted); on Django's connection and psycopg 3 a row that may be `None`
 is unsafe (`execute` takes it for no parameters); on Django's connection, SQL with
@@ -395,6 +400,23 @@ def check(checker, node: ast.Call) -> None:
                 fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],
             )
             return
+    if (
+        facts is not None
+        and not found.origin
+        and offers.executemany_waits_for_project(model, node, fix)
+        and (found.confidence == "typed" or checker.settings.heuristics)
+    ):
+        # project code in another module may see each statement: decided by the
+        # project-level check below
+        add_pending(
+            checker,
+            node,
+            "executemany",
+            message=message,
+            fix=[fix.applicability.value, fix.description, fix.kind, fix.declined],  # type: ignore[union-attr]
+            confidence=found.confidence,
+        )
+        return
     checker.report_call(RULE, node, message, fix, found)
 
 
@@ -427,6 +449,18 @@ def check_bulk_create(index, pending: dict) -> list:
         )
         fix = replace(fix, kind="", declined=reason)
     return [(pending["message"], None, fix)]
+
+
+@RULE.on_project("executemany")
+def check_executemany(index, pending: dict) -> list:
+    """A loop of ``execute`` calls on a connection from outside the function: its safe
+    ``executemany`` fix, made unsafe where the project has code that sees each ``execute``
+    (a connection class with its own, a wrapper registered on a connection)."""
+    applicability, description, kind, declined = pending["fix"]
+    fix = Fix(Applicability(applicability), description, kind, declined)
+    interceptor = index.statement_interceptor()
+    fix = offers.executemany_for_project(fix, interceptor.reason() if interceptor else "")
+    return [(pending["message"], None, fix, pending.get("confidence", "typed"))]
 
 
 def _what(found: DbCall) -> str:
