@@ -745,6 +745,7 @@ class RelationFacts:
     routed: bool = False  # Django: the project defines a router (``db_for_read``)
     member: str | None = None  # a property of the row's model the loop body reads
     own_init: str | None = None  # project code run as the related objects are built
+    unmanaged: str | None = None  # Django: the row's or the related model, ``managed = False``
 
 
 def eager_load(pending: dict, relation: RelationFacts) -> Fix | None:
@@ -766,8 +767,9 @@ def eager_load(pending: dict, relation: RelationFacts) -> Fix | None:
     - Django ``select_related``: the query is not ordered by its primary key (joined, the
       database may return rows that tie in another order), the project routes
       reads (the join reads the queried model's database, the lazy access the router's),
-      or the target model declares ``Meta.base_manager_name`` (the lazy access goes
-      through that manager, which may hide rows the join returns);
+      the target model declares ``Meta.base_manager_name`` (the lazy access goes
+      through that manager, which may hide rows the join returns), or either model is not
+      managed by Django (``managed = False``: a foreign key the database may not enforce);
     - the target model builds its objects with project code (its own ``__init__`` /
       ``from_db``, a ``post_init`` receiver, a ``load`` listener), which would then run
       before the loop body, not in it."""
@@ -860,6 +862,13 @@ def _select_related_verdict(
         verdict = verdict | verdicts.unsafe(
             f"the model `{attr}` refers to declares `Meta.base_manager_name`: the lazy access "
             "goes through that manager, which may hide rows the join returns"
+        )
+    if relation.unmanaged:
+        verdict = verdict | verdicts.unsafe(
+            f"`{relation.unmanaged.rpartition('.')[2]}` is not managed by Django "
+            "(`Meta.managed = False`): the database may not enforce the foreign key, and the "
+            f"join drops or empties a row whose related row is missing, where the lazy `{attr}` "
+            "raised"
         )
     if relation.lazy == UNCONSTRAINED:
         verdict = verdicts.decline(

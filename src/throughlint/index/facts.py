@@ -2286,7 +2286,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         bases = [SQLMODEL_TABLE if base in SQLMODEL_BASES else base for base in bases]
     relations: dict[str, list[Any]] = {}
     managers: list[list[str]] = []  # [attribute, class] bound to a manager not Django's own
-    abstract = proxy = base_manager = False
+    abstract = proxy = base_manager = unmanaged = False
     ordering: bool | None = None  # ``Meta.ordering``; None without a ``class Meta``
     for statement in node.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -2297,6 +2297,7 @@ def record_class(checker: Checker, node: ast.AST) -> None:
             abstract = abstract or _meta_flag(statement, "abstract")
             proxy = proxy or _meta_flag(statement, "proxy")
             base_manager = base_manager or _meta_flag(statement, "base_manager_name")
+            unmanaged = unmanaged or _meta_unmanaged(statement)
             ordering = _meta_ordering(statement)
             continue
         else:
@@ -2337,6 +2338,8 @@ def record_class(checker: Checker, node: ast.AST) -> None:
         record["bm"] = True  # Django's ``Meta.base_manager_name``: lazy relation access uses it
     if ordering is not None:
         record["o"] = ordering  # Django's ``Meta.ordering``: written (True) or not (False)
+    if unmanaged:
+        record["um"] = True  # Django's ``Meta.managed = False``: a table Django did not make
     if managers:
         record["cm"] = managers  # custom managers: their querysets may defer fields
     checker.index_facts.classes[qualified] = record  # type: ignore[union-attr]
@@ -2465,6 +2468,19 @@ def _meta_ordering(meta: ast.ClassDef) -> bool:
             if isinstance(value, ast.Constant):
                 return bool(value.value)
             return True
+    return False
+
+
+def _meta_unmanaged(meta: ast.ClassDef) -> bool:
+    """``managed = False`` in a Django model's ``class Meta`` (or a value this file does
+    not spell out, which may be False): its table, and its foreign keys' constraints, are
+    not Django's to make (``inspectdb`` writes it for every table of a legacy database)."""
+    for statement in meta.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "managed" for t in statement.targets
+        ):
+            value = statement.value
+            return not (isinstance(value, ast.Constant) and value.value is not False)
     return False
 
 

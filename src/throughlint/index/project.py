@@ -114,11 +114,12 @@ class ClassFacts:
     ordering: bool | None = None  # Django's ``Meta.ordering``; None: no ``class Meta``
     # [attribute, class building its rows] for managers that are not Django's own
     custom_managers: Sequence[Sequence[str]] = ()
+    unmanaged: bool = False  # Django's ``Meta.managed = False``
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> ClassFacts:
         """From the facts' JSON (``index/facts.py``: ``b``, ``r``, ``m``, ``a``, ``x``,
-        ``q``, ``bm``, ``o``, ``cm``)."""
+        ``q``, ``bm``, ``o``, ``cm``, ``um``)."""
         relations = record["r"]
         return cls(
             [base.removesuffix("[]") for base in record["b"]],  # ``Service[Body]`` is ``Service``
@@ -130,6 +131,7 @@ class ClassFacts:
             bool(record.get("bm")),
             record.get("o"),
             record.get("cm", ()),
+            bool(record.get("um")),
         )
 
 
@@ -1025,6 +1027,14 @@ class ProjectIndex:
         if record.ordering is not None:
             return record.ordering
         return any(self.ordered(base, depth + 1) for base in record.bases)
+
+    def unmanaged(self, model: str) -> bool:
+        """The Django model's table is not Django's to make: ``Meta.managed = False``, its
+        own or a project base's (an abstract base's ``Meta`` is inherited)."""
+        for _, record in self._in_base_order(model):
+            if record is not None and record.unmanaged:
+                return True
+        return False
 
     def names_base_manager(self, model: str, depth: int = 0) -> bool:
         """The Django model (or a project base it inherits ``Meta`` from) declares

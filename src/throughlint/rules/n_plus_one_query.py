@@ -139,6 +139,10 @@ of an unordered query, in another order; on a `distinct()` query the joined colu
 join the DISTINCT. Also unsafe:
 - `select_related` where the project defines a database router (`db_for_read`): the
   lazy access reads the database the router picks, the join the queried model's;
+- `select_related` from or to a model that Django does not manage (`Meta.managed =
+  False`, as `inspectdb` writes for a legacy database): the database may not enforce its
+  foreign keys, and the join drops (or empties) a row whose related row is missing,
+  where the lazy access raised `DoesNotExist`;
 - a body that reads a property of the row's model (`author.draft`: project code run per
   row, which may write) or calls `next()` on an iterator (a generator of the project
   resumes);
@@ -846,6 +850,9 @@ def _relation_facts(index, pending: dict[str, Any], relation) -> offers.Relation
         routed=django and bool(index.classes_defining("db_for_read")),
         member=next((m for m in members if index.defining_class(model, m)), None),
         own_init=_built_with(index, target, django) if target else None,
+        unmanaged=next((m for m in (model, target) if m and index.unmanaged(m)), None)
+        if django
+        else None,
     )
 
 
