@@ -1011,7 +1011,7 @@ class ProjectIndex:
             for owner in self.classes_defining(method):
                 for current, record in self._in_base_order(owner):
                     if record is None and connection_or_cursor_base(current):
-                        return StatementInterceptor(owner, owner.rpartition(".")[0])
+                        return StatementInterceptor(owner)
         for module in sorted(self.statement_hooks):
             for registration, line in self.statement_hooks[module][:1]:
                 return StatementInterceptor(registration, module, line)

@@ -24,11 +24,11 @@ from throughlint.apis import STATEMENT_WRAPPER_REGISTRATIONS
 
 @dataclass(frozen=True, slots=True)
 class StatementInterceptor:
-    """Where project code sees each statement: a class (``line`` 0) or a registration
-    (``what`` is the call, ``module`` where it is made)."""
+    """Where project code sees each statement: a class (``what`` its qualified name,
+    ``line`` 0) or a registration (``what`` the call, made in ``module`` at ``line``)."""
 
     what: str
-    module: str
+    module: str = ""
     line: int = 0
 
     def reason(self) -> str:
