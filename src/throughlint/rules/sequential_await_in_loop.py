@@ -13,13 +13,16 @@ together, they overlap: the loop takes about as long as the slowest request.
 Not reported: a loop-carried dependency (a pagination token, cursor or accumulator
 produced by one pass and read by the next call), loops that `break` or `return` on a
 result, retries, async generators that `yield` per pass (the consumer sets the pace),
-`async for`, `asyncio.sleep`, queue, lock and event waits, calls made while holding an
-`asyncio.Semaphore` or to a helper that takes one, database calls (one connection runs
-one query at a time; see TL101/TL102), and calls that have a batch API (reported by
-TL401). A receiver's name (`session`, `client`) counts only when nothing declares its
-type: `session: DbSession` is whatever `DbSession` is, followed through the index; nor
-does it count when the function calls a method only an ORM session has on the same
-receiver (`session.add()`, `await session.commit()`).
+`async for`, a call that takes the whole group a pass yields (one
+`await r.unlink(*slot_keys)` per hash slot: a loop over batches, sent one batch at a
+time to bound the load), `asyncio.sleep`, queue, lock
+and event waits, calls made while holding an `asyncio.Semaphore` or to a helper that
+takes one, database calls (one connection runs one query at a time; see TL101/TL102),
+and calls that have a batch API (reported by TL401). A receiver's name (`session`,
+`client`) counts only when nothing declares its type: `session: DbSession` is whatever
+`DbSession` is, followed through the index; nor does it count when the function calls a
+method only an ORM session has on the same receiver (`session.add()`, `await
+session.commit()`).
 
 ## Example
 ```python
@@ -80,6 +83,7 @@ from throughlint.semantic.concurrency import (
 )
 from throughlint.semantic.expressions import dotted_name, unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop, LoopKind, describe_loop, refilled
+from throughlint.semantic.per_call import takes_group
 
 RULE = Rule(
     code="TL402",
@@ -240,6 +244,15 @@ async def drop(session: DbSession, files):
         await session.delete(file)  # an ORM session by its declared type, not HTTP
 """,
         """\
+import redis.asyncio as aioredis
+
+redis = aioredis.RedisCluster()
+
+async def drop(keys_by_slot):
+    for slot_keys in keys_by_slot.values():
+        await redis.unlink(*slot_keys)  # one request per slot's batch of keys
+""",
+        """\
 async def drop_all(session, files):
     for file in files:
         await session.delete(file)  # an ORM session: the function also commits it
@@ -272,8 +285,8 @@ def _check(checker, call: ast.Call) -> None:
     loop = model.hot_loop()
     if loop is None or not _independent_passes(model, loop) or refilled(loop):
         return  # a work list refilled by its passes: each may need the one before
-    if within_semaphore(model):
-        return
+    if within_semaphore(model) or takes_group(loop, call):
+        return  # bounded, or one request per batch (``unlink(*slot_keys)``)
     reason = _network_call(checker, call, _HELPER_DEPTH)
     if model.loop_facts(loop).carried(call, loop.target_names):
         return

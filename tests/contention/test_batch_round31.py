@@ -1,0 +1,99 @@
+"""Batch family, round 31: TL401 / TL402 on real shapes. Each source marks the lines that
+must fire with ``# TL401`` / ``# TL402`` at the end; every other line stays clean. Run
+through the real CLI with ``--show-all`` (what is found, not what is shown)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.cli_projects import lint_json, write_project
+
+# --- TL402: a loop over batches, one awaited request per group of keys ------------------
+# cashews' redis backend: a cluster's keys grouped by hash slot, one UNLINK per slot.
+
+SLOT_GROUPS_BAD = """\
+import redis.asyncio as aioredis
+
+
+class Backend:
+    def __init__(self, url):
+        self._client = aioredis.RedisCluster.from_url(url)
+
+    async def delete_each(self, *keys):
+        for key in keys:
+            await self._client.unlink(key)  # TL401
+"""
+SLOT_GROUPS_GOOD = """\
+import redis.asyncio as aioredis
+
+
+class Backend:
+    def __init__(self, url):
+        self._client = aioredis.Redis.from_url(url)
+
+    async def delete_many(self, *keys):
+        await self._client.unlink(*keys)
+"""
+SLOT_GROUPS_NEAR_MISS = """\
+import redis.asyncio as aioredis
+
+
+class Backend:
+    def __init__(self, host):
+        self._client = aioredis.RedisCluster(host=host)
+
+    def _group_keys_by_slot(self, keys):
+        slots = {}
+        for key in keys:
+            slots.setdefault(self._client.keyslot(key), []).append(key)
+        return slots
+
+    async def delete_many(self, *keys):
+        slots_map = self._group_keys_by_slot(keys)
+        for subkeys in slots_map.values():
+            if subkeys:
+                await self._client.unlink(*subkeys)
+
+    async def fetch_pages(self, client, pages):
+        for page in pages:
+            await client.get(page)  # TL402
+"""
+SLOT_GROUPS_SHADOWING = """\
+class Store:
+    async def unlink(self, *keys):
+        return len(keys)
+
+
+async def drop(store: Store, groups):
+    for group in groups:
+        await store.unlink(*group)
+    for key in groups:
+        await store.unlink(key)
+"""
+
+CASES = [
+    pytest.param({"backend.py": SLOT_GROUPS_BAD}, id="slot-groups-bad"),
+    pytest.param({"backend.py": SLOT_GROUPS_GOOD}, id="slot-groups-good"),
+    pytest.param({"backend.py": SLOT_GROUPS_NEAR_MISS}, id="slot-groups-near-miss"),
+    pytest.param({"backend.py": SLOT_GROUPS_SHADOWING}, id="slot-groups-shadowing"),
+]
+
+
+def _expected(files: dict[str, str]) -> list[tuple[str, int, str]]:
+    return sorted(
+        (name, number, line.rsplit("# ", 1)[1])
+        for name, text in files.items()
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.endswith(("# TL401", "# TL402"))
+    )
+
+
+@pytest.mark.parametrize("files", CASES)
+def test_batch_family(run_cli, tmp_path, files):
+    root = write_project(tmp_path, files)
+    report = lint_json(run_cli, root, "--isolated", "--select", "TL401,TL402", "--show-all")
+    found = sorted(
+        (d["path"].replace("\\", "/").rsplit("/", 1)[-1], d["line"], d["code"])
+        for d in report["diagnostics"]
+    )
+    assert found == _expected(files)
