@@ -71,11 +71,122 @@ async def drop(store: Store, groups):
         await store.unlink(key)
 """
 
+# --- TL401: an attribute a subclass inherits from a base class of the same file --------
+# rq's registries: ``job_class = Job`` and the connection set on the base, read through
+# ``self`` in a subclass's cleanup.
+
+INHERITED_BAD = """\
+import redis
+from rq.job import Job
+
+
+class BaseRegistry:
+    job_class = Job
+
+    def __init__(self, name="default", connection=None, job_class=None):
+        self.name = name
+        self.connection = connection or redis.Redis()
+        self.job_class = job_class if job_class else Job
+
+
+class StartedJobRegistry(BaseRegistry):
+    def cleanup(self, job_ids):
+        for job_id in job_ids:
+            job = self.job_class.fetch(job_id, connection=self.connection)  # TL401
+            job.cancel()
+
+
+class Scores(StartedJobRegistry):
+    def scores(self, keys):
+        return [self.connection.zscore(self.name, key) for key in keys]  # TL401
+"""
+INHERITED_GOOD = """\
+import redis
+from rq.job import Job
+
+
+class BaseRegistry:
+    job_class = Job
+
+    def __init__(self, connection=None):
+        self.connection = connection or redis.Redis()
+
+
+class StartedJobRegistry(BaseRegistry):
+    def cleanup(self, job_ids):
+        jobs = self.job_class.fetch_many(job_ids, connection=self.connection)
+        with self.connection.pipeline() as pipe:
+            for job in jobs:
+                pipe.zrem("started", job.id)
+            pipe.execute()
+"""
+INHERITED_NEAR_MISS = """\
+import redis
+from rq.job import Job
+
+
+class BaseRegistry:
+    job_class = Job
+
+    def __init__(self):
+        self.connection = redis.Redis()
+
+
+class LocalRegistry(BaseRegistry):
+    @property
+    def connection(self):
+        return {}
+
+    def job_class(self):
+        return dict
+
+    def scores(self, keys):
+        return [self.connection.get(key) for key in keys]
+
+
+class Other:
+    def scores(self, keys):
+        return [self.connection.get(key) for key in keys]
+
+
+def dependents(registry: BaseRegistry, job_ids):
+    return Job.fetch_many(job_ids, connection=registry.connection)
+"""
+INHERITED_SHADOWING = """\
+class Job:
+    @classmethod
+    def fetch(cls, job_id, connection=None):
+        return cls()
+
+
+class Store:
+    def get(self, key):
+        return key
+
+
+class BaseRegistry:
+    job_class = Job
+
+    def __init__(self):
+        self.connection = Store()
+
+
+class StartedJobRegistry(BaseRegistry):
+    def cleanup(self, job_ids):
+        for job_id in job_ids:
+            self.job_class.fetch(job_id, connection=self.connection)
+        return [self.connection.get(key) for key in job_ids]
+"""
+
 CASES = [
     pytest.param({"backend.py": SLOT_GROUPS_BAD}, id="slot-groups-bad"),
     pytest.param({"backend.py": SLOT_GROUPS_GOOD}, id="slot-groups-good"),
     pytest.param({"backend.py": SLOT_GROUPS_NEAR_MISS}, id="slot-groups-near-miss"),
     pytest.param({"backend.py": SLOT_GROUPS_SHADOWING}, id="slot-groups-shadowing"),
+    pytest.param({"registry.py": INHERITED_BAD}, id="inherited-attribute-bad"),
+    pytest.param({"registry.py": INHERITED_GOOD}, id="inherited-attribute-good"),
+    pytest.param({"registry.py": INHERITED_NEAR_MISS}, id="inherited-attribute-near-miss"),
+    pytest.param({"registry.py": INHERITED_SHADOWING}, id="inherited-attribute-shadowing"),
 ]
 
 

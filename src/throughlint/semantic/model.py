@@ -14,6 +14,7 @@ from throughlint.semantic.expressions import target_names
 from throughlint.semantic.global_rebinds import placeholder
 from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
+from throughlint.semantic.members import members
 from throughlint.semantic.model_forms import model_form_row
 from throughlint.semantic.properties import parameter_attribute
 from throughlint.semantic.qualnames import MATERIALIZERS, canonical
@@ -418,12 +419,34 @@ class SemanticModel:
         class_def = self._local_classes.get(instance[len(prefix) : -2])
         if class_def is None:
             return None
+        class_def = self._attribute_owner(class_def, attribute)
         value = self.class_attributes(class_def).get(attribute)
         if isinstance(value, ast.Name):  # ``self.conn = conn``, ``conn: Connection``
             return parameter_attribute(class_def, attribute) or value
         if value is None and attribute == "instance":
             return self._form_row(class_def)  # a ModelForm's row
         return value
+
+    def _attribute_owner(self, class_def: ast.ClassDef, attribute: str) -> ast.ClassDef:
+        """The class whose body or methods bind ``attribute`` for instances of
+        ``class_def``: itself, or the nearest base of this file along the bases' order
+        (``self.job_class`` in a subclass of the registry that sets it) when the class
+        neither binds it nor defines a method or property of that name."""
+        seen = {class_def.name}
+        pending = [class_def]
+        while pending:
+            current = pending.pop(0)
+            if attribute in self.class_attributes(current):
+                return current
+            if attribute in members(current).functions:
+                return class_def  # a method or property of that name hides the bases'
+            for base in current.bases:
+                if isinstance(base, ast.Name) and base.id not in seen:
+                    seen.add(base.id)
+                    found = self._local_classes.get(base.id)
+                    if found is not None:
+                        pending.append(found)
+        return class_def
 
     def _form_row(self, class_def: ast.ClassDef | None) -> ast.expr | None:
         """The row a ``ModelForm`` of this file edits, spelt ``Model.objects.get()``."""
