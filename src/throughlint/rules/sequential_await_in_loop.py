@@ -13,7 +13,7 @@ together, they overlap: the loop takes about as long as the slowest request.
 Not reported: a loop-carried dependency (a pagination token, cursor or accumulator
 produced by one pass and read by the next call), loops that `break` or `return` on a
 result, retries, async generators that `yield` per pass (the consumer sets the pace),
-`async for`, a call that takes the whole group a pass yields (one
+`async for`, a client command given the whole group a pass yields (one
 `await r.unlink(*slot_keys)` per hash slot: a loop over batches, sent one batch at a
 time to bound the load), `asyncio.sleep`, queue, lock
 and event waits, calls made while holding an `asyncio.Semaphore` or to a helper that
@@ -285,7 +285,7 @@ def _check(checker, call: ast.Call) -> None:
     loop = model.hot_loop()
     if loop is None or not _independent_passes(model, loop) or refilled(loop):
         return  # a work list refilled by its passes: each may need the one before
-    if within_semaphore(model) or takes_group(loop, call):
+    if within_semaphore(model) or _sends_group(checker, loop, call):
         return  # bounded, or one request per batch (``unlink(*slot_keys)``)
     reason = _network_call(checker, call, _HELPER_DEPTH)
     if model.loop_facts(loop).carried(call, loop.target_names):
@@ -300,6 +300,16 @@ def _check(checker, call: ast.Call) -> None:
         f"{describe_loop(loop)}, each waiting for the previous: N round trips in series; "
         f"start them together with `asyncio.gather` / `TaskGroup`, bounded by an "
         f"`asyncio.Semaphore`",
+    )
+
+
+def _sends_group(checker, loop: Loop, call: ast.Call) -> bool:
+    """``await r.unlink(*slot_keys)``: a client command given the whole group a pass
+    yields (a loop over batches); not a coroutine given a pass's arguments unpacked
+    (``await report(*args)``)."""
+    return (
+        takes_group(loop, call)
+        and remote_call(checker.semantic, call, checker.settings) is not None
     )
 
 
