@@ -56,7 +56,7 @@ from dataclasses import dataclass, field, replace
 from throughlint.diagnostics import Diagnostic
 from throughlint.index.output_size import KEPT, TERMS
 from throughlint.semantic.callee_names import NEXT_IN_ORDER
-from throughlint.semantic.input_size import CALL_OUTPUT, UNKNOWN, join
+from throughlint.semantic.input_size import CALL_OUTPUT, UNKNOWN, join, subject_parameter
 from throughlint.semantic.placement import HOT, weak_cold
 
 _DEPTH = 3  # callers passing their own parameter: followed this many calls up
@@ -491,7 +491,9 @@ def refine(
             ):
                 changes["path_kind"] = kind
             if _unsized(diagnostic):
-                size = graph.parameter_size(function, diagnostic.loop_subject, memo)
+                size = graph.parameter_size(
+                    function, subject_parameter(diagnostic.loop_subject), memo
+                )
                 if size and size != UNKNOWN:
                     changes["input_size"] = size
             if any(changes.values()):
@@ -559,5 +561,5 @@ def _unsized(diagnostic: Diagnostic) -> bool:
     return (
         diagnostic.input_size == UNKNOWN
         and bool(diagnostic.enclosing)
-        and diagnostic.loop_subject.isidentifier()
+        and bool(subject_parameter(diagnostic.loop_subject))
     )

@@ -192,10 +192,15 @@ def call_output(model: SemanticModel, node: ast.expr) -> str:
 
 
 def loop_parameter(model: SemanticModel, loop: Loop | None) -> bool:
-    """The loop iterates one of the enclosing function's parameters, as a bare name."""
-    if loop is None or not isinstance(loop.iter, ast.Name):
+    """The loop iterates one of the enclosing function's parameters, as a bare name or
+    through a wrapper or dict view that keeps its length (``mapping.items()``,
+    ``enumerate(rows)``)."""
+    if loop is None or loop.iter is None:
         return False
-    binding = model.lookup(loop.iter.id)
+    iterated = unwrapped(loop.iter)
+    if not isinstance(iterated, ast.Name):
+        return False
+    binding = model.lookup(iterated.id)
     return binding is not None and binding.kind is BindingKind.PARAMETER
 
 
@@ -227,6 +232,8 @@ def _direct_size(model: SemanticModel, node: ast.expr) -> str:
     root = _root(node)
     name = model.resolve(node) or ""
     if name.startswith(_CONFIG_NAMES) or (root is not None and root.lower() in _CONFIG_ROOTS):
+        return CONFIGURED
+    if _configuration_member(node):
         return CONFIGURED
     if _registry(node) and not _is_parameter(model, node):
         return CONFIGURED
@@ -298,6 +305,20 @@ def _locals_of(
     if function not in memo:
         memo[function] = _local_values(model, function)
     return memo[function]
+
+
+def subject_parameter(subject: str) -> str:
+    """The name a loop's subject text iterates, through the wrappers and dict views that
+    keep its length (``mapping.items()``: ``mapping``); "" for anything else (a subject
+    cut short for display does not parse)."""
+    if subject.isidentifier():
+        return subject
+    try:
+        node = ast.parse(subject, mode="eval").body
+    except SyntaxError:
+        return ""
+    inner = unwrapped(node)
+    return inner.id if isinstance(inner, ast.Name) and inner is not node else ""
 
 
 def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
@@ -924,6 +945,34 @@ def _registry(node: ast.expr) -> bool:
         # are code
         return last.endswith("_classes")
     return last.endswith(_REGISTRY_WORDS)
+
+
+def _configuration_member(node: ast.expr) -> bool:
+    """A value read from a configuration object reached through attributes:
+    ``self.app.conf.beat_schedule``, ``app.config["BACKENDS"]``, ``self.settings.hosts``
+    (through ``.items()`` and the like). The configuration attribute must be read as a
+    value (a member or key of it), with no call between it and the name the chain starts
+    from: ``user.settings.filter(...)`` is a related manager's query, and
+    ``load().config`` is whatever ``load`` returns."""
+    node = unwrapped(node)
+    parent: ast.expr | None = None
+    for _ in range(12):
+        if isinstance(node, ast.Attribute):
+            if node.attr.lower() in _CONFIG_ROOTS and isinstance(
+                parent, ast.Attribute | ast.Subscript
+            ):
+                return _root(node.value) is not None and _no_call(node.value)
+            parent, node = node, node.value
+        elif isinstance(node, ast.Subscript):
+            parent, node = node, node.value
+        else:
+            return False
+    return False
+
+
+def _no_call(node: ast.expr) -> bool:
+    """An attribute and subscript chain from a name, with no call in it."""
+    return not any(isinstance(part, ast.Call) for part in walk_nodes(node))
 
 
 def _root(node: ast.expr) -> str | None:
