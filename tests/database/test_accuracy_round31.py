@@ -5,6 +5,9 @@
   configuration object through attributes (``self.app.conf.beat_schedule``) is
   configured input. Both come from a scheduler that writes its configured entries at
   start-up (django-celery-beat's ``update_from_dict``).
+- An INSERT per item whose generated key the loop reads (``r.inserted_primary_key``,
+  ``cur.lastrowid``) needs one statement per row: ``executemany`` gives no keys back
+  (buildbot's ``addBuildset``).
 
 Run through the real CLI, default output (what is shown) unless said otherwise.
 """
@@ -106,5 +109,83 @@ def test_a_caller_passing_query_rows_shows_the_dict_view_loop(scheduler_found):
 def test_a_related_manager_or_a_call_named_like_configuration_is_not(scheduler_found, owner):
     # ``profile.settings.filter(...)`` is a query; ``load().conf`` is whatever it returns
     diagnostic = scheduler_found.get(owner)
+    assert diagnostic is not None
+    assert diagnostic["code"] == "TL102"
+
+
+GENERATED_KEYS = """\
+import sqlite3
+
+import sqlalchemy as sa
+
+
+def add_requests(conn: sa.engine.Connection, table: sa.Table, builder_ids):
+    ids = {}
+    ins = table.insert()
+    for builder_id in builder_ids:
+        r = conn.execute(ins, {"builder_id": builder_id})
+        ids[builder_id] = r.inserted_primary_key[0]
+    return ids
+
+
+def add_rows(conn: sqlite3.Connection, rows):
+    cur = conn.cursor()
+    ids = []
+    for row in rows:
+        cur.execute("INSERT INTO t (a) VALUES (?)", row)
+        ids.append(cur.lastrowid)
+    return ids
+
+
+def add_rows_inline(conn: sa.engine.Connection, table: sa.Table, rows):
+    return [conn.execute(table.insert(), row).inserted_primary_key[0] for row in rows]
+
+
+def add_plain(conn: sa.engine.Connection, table: sa.Table, rows):
+    for row in rows:
+        conn.execute(table.insert(), row)
+
+
+def add_other_key(conn: sqlite3.Connection, rows):
+    cur = conn.cursor()
+    log = conn.cursor()
+    log.execute("INSERT INTO log (a) VALUES (1)")
+    ids = []
+    for row in rows:
+        cur.execute("INSERT INTO t (a) VALUES (?)", row)
+        ids.append(log.lastrowid)
+    return ids
+
+
+class Result:
+    lastrowid = 0
+
+
+def add_own_result(conn: sqlite3.Connection, rows):
+    mine = Result()
+    for row in rows:
+        r = conn.execute("INSERT INTO t (a) VALUES (?)", row)
+        print(r, mine.lastrowid)
+"""
+
+
+@pytest.fixture(scope="module")
+def keys_found(tmp_path_factory) -> dict[str, dict]:
+    root = write_project(
+        tmp_path_factory.mktemp("keys"), {"app/__init__.py": "", "app/store.py": GENERATED_KEYS}
+    )
+    report = lint_json(run_module_cli, root, "--select", "TL102", "--show-all")
+    return findings_by_function(report, GENERATED_KEYS, "store.py")
+
+
+@pytest.mark.parametrize("function", ["add_requests", "add_rows", "add_rows_inline"])
+def test_an_insert_whose_generated_key_is_read_per_row_is_clean(keys_found, function):
+    assert function not in keys_found, keys_found.get(function)
+
+
+@pytest.mark.parametrize("function", ["add_plain", "add_other_key", "add_own_result"])
+def test_a_key_read_of_another_object_leaves_the_insert_flagged(keys_found, function):
+    # no key read at all, another cursor's key, a project object's attribute
+    diagnostic = keys_found.get(function)
     assert diagnostic is not None
     assert diagnostic["code"] == "TL102"

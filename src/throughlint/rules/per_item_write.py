@@ -45,7 +45,9 @@ write that runs at most once per loop: in a retry loop (`for attempt in range(n)
 break`), on an exit path (`except ...: undo(); return`), or under a batch guard
 (`if len(pending) >= batch_size: session.flush()`), nor a loop that is the fallback
 arm of a bulk path (`if can_bulk: X.objects.bulk_create(rows) else: for row in rows:
-row.save()`). Set-based SQL that picks its own
+row.save()`), nor an INSERT whose generated key the loop reads for each row
+(`r = conn.execute(ins, row)` then `r.inserted_primary_key`, or `cur.lastrowid`):
+`executemany` gives no keys back. Set-based SQL that picks its own
 rows (`UPDATE ... WHERE id IN (SELECT ... LIMIT 1000)` until no row changes, or
 `INSERT ... SELECT` with no parameters) writes many rows per pass and is not reported.
 
@@ -286,6 +288,19 @@ def record(session: Session, events):
 import sqlite3
 
 
+def add_all(conn: sqlite3.Connection, rows):
+    # each row's generated id is kept: executemany would not give them back
+    cur = conn.cursor()
+    ids = []
+    for row in rows:
+        cur.execute("INSERT INTO t (a) VALUES (?)", row)
+        ids.append(cur.lastrowid)
+    return ids
+""",
+        """\
+import sqlite3
+
+
 def create_tables(conn: sqlite3.Connection, names):
     for name in names:
         conn.execute(f"CREATE TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
@@ -374,6 +389,8 @@ def check(checker, node: ast.Call) -> None:
         return
     if takes_group(loop, node):
         return  # one statement per group the loop yields (``pk__in=ids``): already batched
+    if found.method == "execute" and _key_read_per_pass(model, node, loop):
+        return  # each row's generated key is used: the loop needs one INSERT per row
     facts = checker.index_facts
     if facts is not None:
         key = ("TL102", node.lineno)
@@ -551,6 +568,55 @@ def _set_based(sql: str | None, call: ast.Call) -> bool:
     if _SUBQUERY_LIMIT.search(sql):
         return True
     return "SELECT" in sql.upper() and len(call.args) < 2 and not call.keywords
+
+
+# what a statement's result or cursor tells about the row it inserted
+_GENERATED_KEYS = frozenset({"inserted_primary_key", "lastrowid"})
+
+
+def _key_read_per_pass(model, call: ast.Call, loop: Loop) -> bool:
+    """The loop reads the key the database generated for this statement's row, through
+    the result (``r = conn.execute(ins, row)``, then ``r.inserted_primary_key``) or the
+    cursor (``cur.lastrowid``): each item needs its own row's id, which ``executemany``
+    does not give back."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    reads, results = _generated_key_reads(model, loop)
+    if not reads:
+        return False
+    bound = results.get(id(call))
+    return (
+        source_text(call.func.value) in reads
+        or source_text(call) in reads
+        or (bound is not None and bound in reads)
+    )
+
+
+def _generated_key_reads(model, loop: Loop) -> tuple[set[str], dict[int, str]]:
+    """What the loop's body reads a generated key of (``r`` for ``r.lastrowid``), and
+    the name each call's result is bound to (``r = conn.execute(...)``): one walk per
+    loop, which every write in it asks."""
+    known = model.memo("TL102.generated_keys")
+    found = known.get(loop.node)
+    if found is None:
+        reads: set[str] = set()
+        results: dict[int, str] = {}
+        # a comprehension's element (and its conditions) is its body
+        body = getattr(loop.node, "body", None)
+        for statement in [loop.node] if body is None else body:
+            for node in walk_nodes(statement):
+                if isinstance(node, ast.Attribute) and node.attr in _GENERATED_KEYS:
+                    reads.add(source_text(node.value))
+                elif (
+                    isinstance(node, ast.Assign)
+                    and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Call | ast.Await)
+                ):
+                    value = node.value.value if isinstance(node.value, ast.Await) else node.value
+                    results[id(value)] = node.targets[0].id
+        found = known[loop.node] = (reads, results)
+    return found
 
 
 def _flushed_in_same_pass(model, call: ast.Call, loop: Loop) -> bool:
