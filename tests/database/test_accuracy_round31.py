@@ -6,8 +6,8 @@
   configured input. Both come from a scheduler that writes its configured entries at
   start-up (django-celery-beat's ``update_from_dict``).
 - An INSERT per item whose generated key the loop reads (``r.inserted_primary_key``,
-  ``cur.lastrowid``) needs one statement per row: ``executemany`` gives no keys back
-  (buildbot's ``addBuildset``).
+  ``cur.lastrowid``, the rows of its ``RETURNING`` clause) needs one statement per row:
+  ``executemany`` gives no keys back (buildbot's ``addBuildset``).
 
 Run through the real CLI, default output (what is shown) unless said otherwise.
 """
@@ -116,6 +116,8 @@ def test_a_related_manager_or_a_call_named_like_configuration_is_not(scheduler_f
 GENERATED_KEYS = """\
 import sqlite3
 
+import asyncpg
+import psycopg2
 import sqlalchemy as sa
 
 
@@ -157,6 +159,41 @@ def add_other_key(conn: sqlite3.Connection, rows):
     return ids
 
 
+def add_returning(conn: psycopg2.extensions.connection, rows):
+    cur = conn.cursor()
+    ids = []
+    for row in rows:
+        cur.execute("INSERT INTO t (a) VALUES (%s) RETURNING id", row)
+        ids.append(cur.fetchone()[0])
+    return ids
+
+
+def add_core_returning(conn: sa.engine.Connection, table: sa.Table, rows):
+    ids = []
+    for row in rows:
+        ids.append(conn.execute(table.insert().returning(table.c.id), row).scalar_one())
+    return ids
+
+
+async def add_fetchval(conn: asyncpg.Connection, rows):
+    ids = []
+    for row in rows:
+        ids.append(await conn.fetchval("INSERT INTO t (a) VALUES ($1) RETURNING id", row))
+    return ids
+
+
+def add_fetch_without_returning(conn: psycopg2.extensions.connection, rows):
+    cur = conn.cursor()
+    for row in rows:
+        cur.execute("INSERT INTO t (a) VALUES (%s)", row)
+        print(cur.fetchone())
+
+
+async def add_fetchval_dropped(conn: asyncpg.Connection, rows):
+    for row in rows:
+        await conn.fetchval("INSERT INTO t (a) VALUES ($1) RETURNING id", row)
+
+
 class Result:
     lastrowid = 0
 
@@ -178,14 +215,34 @@ def keys_found(tmp_path_factory) -> dict[str, dict]:
     return findings_by_function(report, GENERATED_KEYS, "store.py")
 
 
-@pytest.mark.parametrize("function", ["add_requests", "add_rows", "add_rows_inline"])
+@pytest.mark.parametrize(
+    "function",
+    [
+        "add_requests",
+        "add_rows",
+        "add_rows_inline",
+        "add_returning",
+        "add_core_returning",
+        "add_fetchval",
+    ],
+)
 def test_an_insert_whose_generated_key_is_read_per_row_is_clean(keys_found, function):
     assert function not in keys_found, keys_found.get(function)
 
 
-@pytest.mark.parametrize("function", ["add_plain", "add_other_key", "add_own_result"])
+@pytest.mark.parametrize(
+    "function",
+    [
+        "add_plain",
+        "add_other_key",
+        "add_own_result",
+        "add_fetch_without_returning",
+        "add_fetchval_dropped",
+    ],
+)
 def test_a_key_read_of_another_object_leaves_the_insert_flagged(keys_found, function):
-    # no key read at all, another cursor's key, a project object's attribute
+    # no key read at all, another cursor's key, a project object's attribute, a fetch
+    # after a statement that returns no rows, a RETURNING value dropped
     diagnostic = keys_found.get(function)
     assert diagnostic is not None
     assert diagnostic["code"] == "TL102"

@@ -46,7 +46,8 @@ break`), on an exit path (`except ...: undo(); return`), or under a batch guard
 (`if len(pending) >= batch_size: session.flush()`), nor a loop that is the fallback
 arm of a bulk path (`if can_bulk: X.objects.bulk_create(rows) else: for row in rows:
 row.save()`), nor an INSERT whose generated key the loop reads for each row
-(`r = conn.execute(ins, row)` then `r.inserted_primary_key`, or `cur.lastrowid`):
+(`r = conn.execute(ins, row)` then `r.inserted_primary_key`, `cur.lastrowid`, or the
+row of its `RETURNING` clause: `cur.fetchone()`, asyncpg's `fetchval()` value):
 `executemany` gives no keys back. Set-based SQL that picks its own
 rows (`UPDATE ... WHERE id IN (SELECT ... LIMIT 1000)` until no row changes, or
 `INSERT ... SELECT` with no parameters) writes many rows per pass and is not reported.
@@ -389,7 +390,7 @@ def check(checker, node: ast.Call) -> None:
         return
     if takes_group(loop, node):
         return  # one statement per group the loop yields (``pk__in=ids``): already batched
-    if found.method == "execute" and _key_read_per_pass(model, node, loop):
+    if _key_read_per_pass(model, node, loop, found):
         return  # each row's generated key is used: the loop needs one INSERT per row
     facts = checker.index_facts
     if facts is not None:
@@ -572,50 +573,69 @@ def _set_based(sql: str | None, call: ast.Call) -> bool:
 
 # what a statement's result or cursor tells about the row it inserted
 _GENERATED_KEYS = frozenset({"inserted_primary_key", "lastrowid"})
+# reading the rows a statement's ``RETURNING`` clause sends back
+_FETCHES = frozenset({"fetchone", "fetchall", "fetchmany", "fetchval", "fetchrow", "first"})
+_FETCHES |= {"one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "scalars"}
+_FETCHES |= {"fetch", "fetch_one", "fetch_all", "fetch_val"}
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
 
-def _key_read_per_pass(model, call: ast.Call, loop: Loop) -> bool:
-    """The loop reads the key the database generated for this statement's row, through
-    the result (``r = conn.execute(ins, row)``, then ``r.inserted_primary_key``) or the
-    cursor (``cur.lastrowid``): each item needs its own row's id, which ``executemany``
+def _key_read_per_pass(model, call: ast.Call, loop: Loop, found: DbCall) -> bool:
+    """The loop reads what the database generated for this statement's row, through the
+    result (``r = conn.execute(ins, row)``, then ``r.inserted_primary_key``), the cursor
+    (``cur.lastrowid``), or the rows of its ``RETURNING`` clause (``cur.fetchone()``
+    after ``INSERT ... RETURNING id``, ``.returning(...)`` in SQLAlchemy, the value of
+    asyncpg's ``fetchval``): each item needs its own row's values, which ``executemany``
     does not give back."""
     if not isinstance(call.func, ast.Attribute):
         return False
-    reads, results = _generated_key_reads(model, loop)
-    if not reads:
-        return False
-    bound = results.get(id(call))
-    return (
-        source_text(call.func.value) in reads
-        or source_text(call) in reads
-        or (bound is not None and bound in reads)
+    keys, fetched, results, dropped = _generated_key_reads(model, loop)
+    returning = bool(found.sql and _RETURNING.search(found.sql)) or ".returning(" in (
+        source_text(call)
     )
+    if found.method != "execute":
+        # ``fetchval("INSERT ... RETURNING id")``: the call's value is the row's
+        return returning and found.method in _FETCHES and id(call) not in dropped
+    names = {source_text(call.func.value), source_text(call)}
+    bound = results.get(id(call))
+    if bound is not None:
+        names.add(bound)
+    if names & keys:
+        return True
+    return returning and bool(names & fetched)
 
 
-def _generated_key_reads(model, loop: Loop) -> tuple[set[str], dict[int, str]]:
-    """What the loop's body reads a generated key of (``r`` for ``r.lastrowid``), and
-    the name each call's result is bound to (``r = conn.execute(...)``): one walk per
-    loop, which every write in it asks."""
+def _generated_key_reads(model, loop: Loop) -> tuple[set[str], set[str], dict[int, str], set[int]]:
+    """What the loop's body reads a generated key of (``r`` for ``r.lastrowid``), what
+    it fetches rows from (``cur`` for ``cur.fetchone()``), the name each call's result
+    is bound to (``r = conn.execute(...)``) and the calls whose value is dropped (a call
+    as a statement): one walk per loop, which every write in it asks."""
     known = model.memo("TL102.generated_keys")
     found = known.get(loop.node)
     if found is None:
-        reads: set[str] = set()
+        keys: set[str] = set()
+        fetched: set[str] = set()
         results: dict[int, str] = {}
+        dropped: set[int] = set()
         # a comprehension's element (and its conditions) is its body
         body = getattr(loop.node, "body", None)
         for statement in [loop.node] if body is None else body:
             for node in walk_nodes(statement):
                 if isinstance(node, ast.Attribute) and node.attr in _GENERATED_KEYS:
-                    reads.add(source_text(node.value))
+                    keys.add(source_text(node.value))
                 elif (
-                    isinstance(node, ast.Assign)
-                    and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.Call | ast.Await)
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _FETCHES
                 ):
+                    fetched.add(source_text(node.func.value))
+                elif isinstance(node, ast.Expr | ast.Assign):
                     value = node.value.value if isinstance(node.value, ast.Await) else node.value
-                    results[id(value)] = node.targets[0].id
-        found = known[loop.node] = (reads, results)
+                    if isinstance(node, ast.Expr):
+                        dropped.add(id(value))
+                    elif len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                        results[id(value)] = node.targets[0].id
+        found = known[loop.node] = (keys, fetched, results, dropped)
     return found
 
 
