@@ -950,11 +950,20 @@ def _registry(node: ast.expr) -> bool:
 def _configuration_member(node: ast.expr) -> bool:
     """A value read from a configuration object reached through attributes:
     ``self.app.conf.beat_schedule``, ``app.config["BACKENDS"]``, ``self.settings.hosts``
-    (through ``.items()`` and the like). The configuration attribute must be read as a
-    value (a member or key of it), with no call between it and the name the chain starts
-    from: ``user.settings.filter(...)`` is a related manager's query, and
-    ``load().config`` is whatever ``load`` returns."""
+    (through ``.items()`` and the like, and ``.get(key)``). The configuration attribute
+    must be read as a value (a member or key of it), with no call between it and the name
+    the chain starts from: ``user.settings.filter(...)`` is a related manager's query,
+    and ``load().config`` is whatever ``load`` returns."""
     node = unwrapped(node)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+        and not node.keywords
+    ):
+        node = node.func  # ``app.config.get("BACKENDS", ())``: a key of it (not a query's
+        # ``get(pk=...)``, which names its lookups)
     parent: ast.expr | None = None
     for _ in range(12):
         if isinstance(node, ast.Attribute):
