@@ -27,7 +27,9 @@ the size of what each call passes, the parameters a loop iterates), so after a r
 - a function called on each pass of a service's main loop (``while True:``, ``for tick in
   itertools.count():``) outside tests and migrations is hot: it runs for as long as the
   service does (a scheduler, a daemon, a worker).
-- a loop over a parameter of ``unknown`` size takes the join of what the callers pass
+- a loop over a parameter of ``unknown`` size (or over its dict view or a wrapper that
+  keeps its length: ``mapping.items()``, ``enumerate(rows)``) takes the join of what the
+  callers pass
   (``constant`` < ``small`` < ``configured`` < ``per-request`` < ``unknown`` <
   ``unbounded``): every
   caller passing a constant tuple makes it constant, one passing ``.all()`` unbounded.

@@ -5,7 +5,8 @@
   constant dict, a set narrowed from a constant one (``set(FIXED) - done``,
   ``.difference(...)``): the loop runs a fixed, small number of times whatever the data;
 - ``configured``: settings and configuration values (``settings.X``, ``app.config[...]``,
-  ``os.environ``): sized by an operator, not by the data;
+  ``os.environ``, a member of a configuration object reached through attributes:
+  ``self.app.conf.beat_schedule``): sized by an operator, not by the data;
 - ``small``: a request's own small collection, bounded by construction: the fields of a
   form (``for field in form``, ``form.cleaned_data.items()``, a formset's ``forms``), the
   files of one upload (``request.FILES``: Django accepts at most
