@@ -215,6 +215,13 @@ async def add_fetchval_dropped(conn: asyncpg.Connection, rows):
         await conn.fetchval("INSERT INTO t (a) VALUES ($1) RETURNING id", row)
 
 
+def update_rows(conn: sqlite3.Connection, rows):
+    cur = conn.cursor()
+    for row in rows:
+        cur.execute("UPDATE t SET a = ? WHERE id = ?", row)
+        print(cur.lastrowid)
+
+
 class Result:
     lastrowid = 0
 
@@ -259,11 +266,12 @@ def test_an_insert_whose_generated_key_is_read_per_row_is_clean(keys_found, func
         "add_own_result",
         "add_fetch_without_returning",
         "add_fetchval_dropped",
+        "update_rows",
     ],
 )
 def test_a_key_read_of_another_object_leaves_the_insert_flagged(keys_found, function):
     # no key read at all, another cursor's key, a project object's attribute, a fetch
-    # after a statement that returns no rows, a RETURNING value dropped
+    # after a statement that returns no rows, a RETURNING value dropped, an UPDATE
     diagnostic = keys_found.get(function)
     assert diagnostic is not None
     assert diagnostic["code"] == "TL102"

@@ -600,8 +600,8 @@ def _key_read_per_pass(model, call: ast.Call, loop: Loop, found: DbCall) -> bool
     bound = results.get(id(call))
     if bound is not None:
         names.add(bound)
-    if names & keys:
-        return True
+    if names & keys and found.verb not in ("UPDATE", "DELETE"):
+        return True  # (an UPDATE generates no key: ``lastrowid`` tells nothing of it)
     return returning and bool(names & fetched)
 
 
