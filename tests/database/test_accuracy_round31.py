@@ -64,6 +64,18 @@ class Copier:
             PeriodicTask.objects.update_or_create(name=name, defaults=fields)
 
 
+class Mirror:
+    def mirror(self, tasks):
+        by_name = {}
+        for task in tasks:
+            by_name.setdefault(task.name, {})
+        self.store(by_name)
+
+    def store(self, mapping):
+        for name, fields in mapping.items():
+            PeriodicTask.objects.update_or_create(name=name, defaults=fields)
+
+
 class ProfileSync:
     def sync(self, profile):
         for setting in profile.settings.filter(enabled=True):
@@ -119,8 +131,10 @@ def test_configured_entries_are_held_back(scheduler_found, owner):
     assert owner not in scheduler_found, scheduler_found.get(owner)
 
 
-def test_a_caller_passing_query_rows_shows_the_dict_view_loop(scheduler_found):
-    diagnostic = scheduler_found.get("Copier")
+@pytest.mark.parametrize("owner", ["Copier", "Mirror"])
+def test_a_caller_passing_rows_shows_the_dict_view_loop(scheduler_found, owner):
+    # a dict of query rows; a literal ``{}`` the caller fills in a loop over its input
+    diagnostic = scheduler_found.get(owner)
     assert diagnostic is not None
     assert diagnostic["code"] == "TL102"
 

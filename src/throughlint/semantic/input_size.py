@@ -168,12 +168,55 @@ def argument_size(model: SemanticModel, node: ast.expr) -> str:
             and not _bound_outside_functions(model, node.id)
         ):
             size = _direct_size(model, binding.value)
+            if size in (CONSTANT, SMALL) and node.id in _filled_in_loops(model):
+                # ``reactions = {}``, then filled in a loop over the input: the literal
+                # it starts from does not size it
+                return UNKNOWN
             if size != UNKNOWN:
                 return size
             return call_output(model, binding.value) or UNKNOWN
     # not through a local's other bindings: every call site passes arguments, and walking
     # the function for each name costs more than the few sizes it would find
     return _direct_size(model, node)
+
+
+def _filled_in_loops(model: SemanticModel) -> frozenset[str]:
+    """The names the enclosing function adds items to (``x.append(...)``,
+    ``x.setdefault(...)``, ``x[k] = v``) in a loop over input that is not constant: one
+    walk per function, asked for each argument it passes."""
+    function = model.function
+    if function is None:
+        return frozenset()
+    memo = model.memo("filled_in_loops")
+    found = memo.get(function)
+    if found is None:
+        names: set[str] = set()
+        todo: list[tuple[ast.AST, bool]] = [(c, False) for c in ast.iter_child_nodes(function)]
+        while todo:
+            node, looped = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue  # its own scope
+            if looped and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                receiver = node.func.value
+                if isinstance(receiver, ast.Name) and (
+                    node.func.attr in _ADD_ONE or node.func.attr in _ADD_MANY
+                ):
+                    names.add(receiver.id)
+            elif looped and isinstance(node, ast.Assign | ast.AugAssign):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                        names.add(target.value.id)
+            inner = looped
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+                inner = looped or not _constant_loop(model, node)
+                todo += [(child, looped) for child in _loop_header_nodes(node)]
+                todo += [(child, inner) for child in (*node.body, *node.orelse)]
+                continue
+            if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                inner = looped or not _constant_loop(model, node)
+            todo += [(child, inner) for child in child_nodes(node)]
+        found = memo[function] = frozenset(names)
+    return found
 
 
 def call_output(model: SemanticModel, node: ast.expr) -> str:
