@@ -187,7 +187,7 @@ from throughlint.rules.through_helpers import (
     related_manager_call,
     typed_by_index,
 )
-from throughlint.semantic.expressions import source_text, walk_nodes
+from throughlint.semantic.expressions import child_nodes, source_text, walk_nodes
 from throughlint.semantic.loops import Loop, describe_loop, is_batch_loop
 from throughlint.semantic.per_call import takes_group
 from throughlint.semantic.per_pass import not_per_item, per_item_loop, runs_once
@@ -589,15 +589,17 @@ def _key_read_per_pass(model, call: ast.Call, loop: Loop, found: DbCall) -> bool
     does not give back."""
     if not isinstance(call.func, ast.Attribute):
         return False
-    keys, fetched, results, dropped = _generated_key_reads(model, loop)
+    bound, dropped = _statement_use(model, call)
     returning = bool(found.sql and _RETURNING.search(found.sql)) or ".returning(" in (
         source_text(call)
     )
     if found.method != "execute":
         # ``fetchval("INSERT ... RETURNING id")``: the call's value is the row's
-        return returning and found.method in _FETCHES and id(call) not in dropped
+        return returning and found.method in _FETCHES and not dropped
+    keys, fetched = _generated_key_reads(model, loop.node)
+    if not keys and not fetched:
+        return False
     names = {source_text(call.func.value), source_text(call)}
-    bound = results.get(id(call))
     if bound is not None:
         names.add(bound)
     if names & keys and found.verb not in ("UPDATE", "DELETE"):
@@ -605,37 +607,58 @@ def _key_read_per_pass(model, call: ast.Call, loop: Loop, found: DbCall) -> bool
     return returning and bool(names & fetched)
 
 
-def _generated_key_reads(model, loop: Loop) -> tuple[set[str], set[str], dict[int, str], set[int]]:
-    """What the loop's body reads a generated key of (``r`` for ``r.lastrowid``), what
-    it fetches rows from (``cur`` for ``cur.fetchone()``), the name each call's result
-    is bound to (``r = conn.execute(...)``) and the calls whose value is dropped (a call
-    as a statement): one walk per loop, which every write in it asks."""
+def _statement_use(model, call: ast.Call) -> tuple[str | None, bool]:
+    """The name the call's value is bound to by its statement (``r = conn.execute(...)``,
+    also awaited), and whether the statement drops it (the call alone as a statement)."""
+    statement = model.node_stack[-1] if model.node_stack else None
+    if not isinstance(statement, ast.Expr | ast.Assign):
+        return None, False
+    value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    if value is not call:
+        return None, False
+    if isinstance(statement, ast.Expr):
+        return None, True
+    targets = statement.targets
+    return (
+        targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
+    ), False
+
+
+_INNER_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _generated_key_reads(model, loop: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """What the loop's body reads a generated key of (``r`` for ``r.lastrowid``) and what
+    it fetches rows from (``cur`` for ``cur.fetchone()``): once per loop, which every
+    write in it asks. A loop nested in it adds its own answer instead of being walked
+    again, so loops nested deep cost one walk of the function, not one per level."""
     known = model.memo("TL102.generated_keys")
-    found = known.get(loop.node)
+    found = known.get(loop)
     if found is None:
         keys: set[str] = set()
         fetched: set[str] = set()
-        results: dict[int, str] = {}
-        dropped: set[int] = set()
         # a comprehension's element (and its conditions) is its body
-        body = getattr(loop.node, "body", None)
-        for statement in [loop.node] if body is None else body:
-            for node in walk_nodes(statement):
-                if isinstance(node, ast.Attribute) and node.attr in _GENERATED_KEYS:
-                    keys.add(source_text(node.value))
-                elif (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in _FETCHES
-                ):
-                    fetched.add(source_text(node.func.value))
-                elif isinstance(node, ast.Expr | ast.Assign):
-                    value = node.value.value if isinstance(node.value, ast.Await) else node.value
-                    if isinstance(node, ast.Expr):
-                        dropped.add(id(value))
-                    elif len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                        results[id(value)] = node.targets[0].id
-        found = known[loop.node] = (keys, fetched, results, dropped)
+        body = getattr(loop, "body", None)
+        todo: list[ast.AST] = list(body) if isinstance(body, list) else [loop]
+        while todo:
+            node = todo.pop()
+            if node is not loop and isinstance(node, _INNER_LOOPS):
+                inner_keys, inner_fetched = _generated_key_reads(model, node)
+                keys |= inner_keys
+                fetched |= inner_fetched
+                header = [node.test] if isinstance(node, ast.While) else [node.target, node.iter]
+                todo.extend([*header, *node.orelse])
+                continue
+            if isinstance(node, ast.Attribute) and node.attr in _GENERATED_KEYS:
+                keys.add(source_text(node.value))
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _FETCHES
+            ):
+                fetched.add(source_text(node.func.value))
+            todo.extend(child_nodes(node))
+        found = known[loop] = (frozenset(keys), frozenset(fetched))
     return found
 
 
