@@ -6,7 +6,9 @@
   ``.difference(...)``): the loop runs a fixed, small number of times whatever the data;
 - ``configured``: settings and configuration values (``settings.X``, ``app.config[...]``,
   ``os.environ``, a member of a configuration object reached through attributes:
-  ``self.app.conf.beat_schedule``): sized by an operator, not by the data;
+  ``self.app.conf.beat_schedule``, a hook a setting names, called:
+  ``settings.X(request)`` or ``import_string(settings.X)(request)``): sized by an
+  operator, not by the data;
 - ``small``: a request's own small collection, bounded by construction: the fields of a
   form (``for field in form``, ``form.cleaned_data.items()``, a formset's ``forms``), the
   files of one upload (``request.FILES``: Django accepts at most
@@ -67,6 +69,9 @@ _WRAPPERS = frozenset(
     {"enumerate", "sorted", "reversed", "list", "tuple", "set", "frozenset", "dict", "zip"}
 )
 _CONFIG_ROOTS = frozenset({"settings", "config", "conf", "app_config", "configuration"})
+_IMPORT_BY_PATH = frozenset(
+    {"django.utils.module_loading.import_string", "werkzeug.utils.import_string"}
+)
 _CONFIG_NAMES = ("django.conf.settings", "os.environ", "flask.current_app.config")
 _REQUEST_ROOTS = frozenset({"request", "req", "form", "serializer", "upload", "uploads"})
 _REQUEST_ATTRIBUTES = frozenset(
@@ -277,7 +282,7 @@ def _direct_size(model: SemanticModel, node: ast.expr) -> str:
     name = model.resolve(node) or ""
     if name.startswith(_CONFIG_NAMES) or (root is not None and root.lower() in _CONFIG_ROOTS):
         return CONFIGURED
-    if _configuration_member(node):
+    if _configuration_member(node) or _configured_hook_call(model, node):
         return CONFIGURED
     if _registry(node) and not _is_parameter(model, node):
         return CONFIGURED
@@ -367,12 +372,15 @@ def subject_parameter(subject: str) -> str:
 
 def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
     """The resolved name of the call ``loop`` iterates (through wrappers and dict views,
-    or through a local bound only to that call); None when it iterates something else."""
+    through a local bound only to that call, or one bound empty and filled from that call
+    alone); None when it iterates something else."""
     if loop is None or loop.iter is None:
         return None
     node = unwrapped(loop.iter)
     if isinstance(node, ast.Name):
         values = local_values(model, node.id)
+        if values is None:
+            values = _filled_from_one_source(model, node.id)
         if not values or len(values) != 1:
             return None
         node = unwrapped(values[0])
@@ -381,6 +389,32 @@ def loop_callee(model: SemanticModel, loop: Loop | None) -> str | None:
     if not isinstance(node, ast.Call):
         return None
     return model.resolve(node.func)
+
+
+def _filled_from_one_source(model: SemanticModel, name: str) -> list[ast.expr] | None:
+    """``[source]`` for a local bound only to empty literals and then grown from the one
+    ``source`` (``keys: list = []``, then ``keys.extend(make_keys())`` or a loop over
+    ``make_keys()`` that appends): as big as that source; None otherwise."""
+    grown = grown_local(model, name)
+    if grown is None:
+        return None
+    bound, sources = grown
+    if len(sources) != 1 or sources[0] is None:
+        return None
+    return [sources[0]] if bound and all(map(_empty_literal, bound)) else None
+
+
+def _empty_literal(node: ast.expr) -> bool:
+    """``[]``, ``()``, ``list()`` or ``set()``."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return not node.elts
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("list", "set")
+        and not node.args
+        and not node.keywords
+    )
 
 
 def _uncast(model: SemanticModel, node: ast.expr) -> ast.expr:
@@ -1021,6 +1055,19 @@ def _configuration_member(node: ast.expr) -> bool:
         else:
             return False
     return False
+
+
+def _configured_hook_call(model: SemanticModel, node: ast.expr) -> bool:
+    """``import_string(settings.X)(request)``: the hook a setting names by its dotted
+    path, called, as ``settings.X(request)`` is (the root of that chain is the
+    configuration); Django's and werkzeug's loaders only, not a project function of the
+    same name."""
+    loader = node.func if isinstance(node, ast.Call) else None
+    if not isinstance(loader, ast.Call) or not loader.args:
+        return False
+    if model.resolve(loader.func) not in _IMPORT_BY_PATH:
+        return False
+    return _direct_size(model, loader.args[0]) == CONFIGURED
 
 
 def _no_call(node: ast.expr) -> bool:
