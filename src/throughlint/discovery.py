@@ -110,7 +110,7 @@ def discover(paths: Iterable[str], settings: Settings, memo_dir: str | None = No
                 result.errors.append((_printable(file), "the file name is not UTF-8; skipped"))
                 continue
             if key is None:
-                key = _identity(file)
+                key = file_identity(file)
             if key not in seen:
                 seen.add(key)
                 result.files.append(file)
@@ -129,7 +129,7 @@ def _printable(path: str) -> str:
     return path.encode(errors="backslashreplace").decode()
 
 
-def _identity(path: str) -> object:
+def file_identity(path: str) -> object:
     """The same file reached twice (a symlink, two overlapping paths): one stat, where
     ``realpath`` takes one per path component."""
     try:
@@ -199,7 +199,7 @@ def _is_folder(entry: os.DirEntry) -> bool:
 
 
 def _file_identity(entry: os.DirEntry, device: int) -> object | None:
-    """What :func:`_identity` gives for a file of a walk, None for a FIFO, socket or device
+    """What :func:`file_identity` gives for a file of a walk, None for a FIFO, socket or device
     named ``*.py`` (reading it could block forever). A dangling symlink is kept, to be
     reported as unreadable."""
     try:

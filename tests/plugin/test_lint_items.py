@@ -3,7 +3,9 @@ cached by content in pytest's cache."""
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 
 import pytest
 
@@ -221,3 +223,50 @@ def test_a_selection_of_lint_items_lints_only_their_files(pytester: pytest.Pytes
     result = pytester.inline_run("--throughlint", "-p", "no:cacheprovider", "-k", "caller3")
     result.assertoutcome(failed=1)
     assert batches == [["caller3.py"]]
+
+
+def test_lint_items_skip_the_files_git_ignores_as_the_cli_does(pytester: pytest.Pytester):
+    """A run over the project skips what git ignores (generated code, a vendored copy):
+    ``pytest --throughlint`` collected a lint item for it anyway, which failed the session
+    where ``throughlint .`` passed. A file git tracks is linted however the patterns match
+    it, and so is an ignored one once the project turns ``respect-gitignore`` off."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(pytester.path)], check=True)
+    pytester.makefile(".toml", pyproject="[tool.throughlint]\n")
+    (pytester.path / ".gitignore").write_text("generated/\n*_pb2.py\n")
+    (pytester.path / "generated").mkdir()
+    (pytester.path / "generated" / "jobs.py").write_text(BAD)
+    (pytester.path / "work.py").write_text(BAD)
+    (pytester.path / "tracked_pb2.py").write_text(BAD)
+    (pytester.path / "untracked_pb2.py").write_text(BAD)
+    subprocess.run(["git", "-C", str(pytester.path), "add", "-f", "tracked_pb2.py"], check=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "throughlint", "--no-cache", "--format", "json", "."],
+        cwd=pytester.path,
+        capture_output=True,
+        text=True,
+    )
+    linted = {d["path"] for d in json.loads(cli.stdout)["diagnostics"]}
+    assert linted == {"work.py", "tracked_pb2.py"}, cli.stderr
+
+    result = pytester.runpytest("--throughlint", "-m", "throughlint", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines_random(
+        ["FAILED work.py::throughlint*", "FAILED tracked_pb2.py::throughlint*"]
+    )
+
+    pytester.makefile(".toml", pyproject="[tool.throughlint]\nrespect-gitignore = false\n")
+    everything = pytester.runpytest("--throughlint", "-m", "throughlint", "-p", "no:cacheprovider")
+    everything.assert_outcomes(failed=4)
+
+
+def test_lint_items_outside_a_git_work_tree_are_every_python_file(pytester: pytest.Pytester):
+    """Near miss: without git, a `.gitignore` decides nothing (as for the CLI)."""
+    pytester.makefile(".toml", pyproject="[tool.throughlint]\n")
+    (pytester.path / ".gitignore").write_text("generated/\n")
+    (pytester.path / "generated").mkdir()
+    (pytester.path / "generated" / "jobs.py").write_text(BAD)
+    (pytester.path / "work.py").write_text(BAD)
+    result = pytester.runpytest("--throughlint", "-m", "throughlint", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)

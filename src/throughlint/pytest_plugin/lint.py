@@ -70,6 +70,7 @@ class Linter:
         self.extra_paths = extra_paths
         self._settings = None
         self._matcher = None
+        self._walked: set[object] | None = None
         self._project = None
         self._entries: dict[str, list] | None = None
         self._dirty: dict[str, list] = {}
@@ -101,6 +102,23 @@ class Linter:
                 (*settings.exclude, *settings.extend_exclude), settings.project_root
             )
         return self._matcher.matches(str(path))
+
+    def skipped_by_the_walk(self, path: Path) -> bool:
+        """A file under the project's root that a run over the root does not lint (git
+        ignores it): the lint items are the files ``throughlint .`` lints. The project's
+        files are walked once; the index reads them anyway."""
+        from throughlint.discovery import file_identity
+
+        project = self.project
+        if not self.settings.respect_gitignore:
+            return False
+        absolute = os.path.abspath(path)
+        tops = project.scope or (project.root,)
+        if not any(_below(absolute, os.path.abspath(top)) for top in tops):
+            return False  # no walk of the project decides it
+        if self._walked is None:
+            self._walked = {file_identity(name) for name in project.files()}
+        return file_identity(absolute) not in self._walked
 
     def _key(self) -> str:
         from throughlint import __version__
@@ -185,6 +203,8 @@ class Linter:
     # -- hooks -----------------------------------------------------------------------
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector):
         if file_path.suffix != ".py" or self.excluded(file_path):
+            return None
+        if self.skipped_by_the_walk(file_path):
             return None
         self.seen.add(os.path.realpath(file_path))
         return LintFile.from_parent(parent, path=file_path)
@@ -283,6 +303,10 @@ class LintItem(pytest.Item):
 
 
 LINTER_NAME = "throughlint-lint"
+
+
+def _below(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _display(path: Path, root: Path) -> str:
