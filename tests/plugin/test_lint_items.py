@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 
 import pytest
@@ -230,8 +231,6 @@ def test_lint_items_skip_the_files_git_ignores_as_the_cli_does(pytester: pytest.
     ``pytest --throughlint`` collected a lint item for it anyway, which failed the session
     where ``throughlint .`` passed. A file git tracks is linted however the patterns match
     it, and so is an ignored one once the project turns ``respect-gitignore`` off."""
-    import subprocess
-
     subprocess.run(["git", "init", "-q", str(pytester.path)], check=True)
     pytester.makefile(".toml", pyproject="[tool.throughlint]\n")
     (pytester.path / ".gitignore").write_text("generated/\n*_pb2.py\n")
@@ -270,3 +269,34 @@ def test_lint_items_outside_a_git_work_tree_are_every_python_file(pytester: pyte
     (pytester.path / "work.py").write_text(BAD)
     result = pytester.runpytest("--throughlint", "-m", "throughlint", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=2)
+
+
+def test_lint_items_read_the_configuration_the_cli_reads_for_the_same_paths(
+    pytester: pytest.Pytester,
+):
+    """pytest's rootdir is the folder of its ini file, which may sit above the project's
+    ``pyproject.toml`` (a monorepo's ``pytest.ini``): the lint items read the settings
+    from the first path pytest collects, as ``throughlint svc`` does, not from the
+    rootdir, where there are none (the subproject's `ignore` was lost)."""
+    pytester.makeini("[pytest]\n")
+    (pytester.path / "svc").mkdir()
+    (pytester.path / "svc" / "pyproject.toml").write_text(
+        '[tool.throughlint]\nignore = ["TL201"]\n'
+    )
+    (pytester.path / "svc" / "work.py").write_text(BAD)
+    (pytester.path / "other").mkdir()
+    (pytester.path / "other" / "jobs.py").write_text(BAD)
+    cli = [sys.executable, "-m", "throughlint", "--no-cache", "--format", "json"]
+    for paths, shown in ((["svc"], set()), (["other"], {"other/jobs.py"})):
+        completed = subprocess.run(
+            [*cli, *paths], cwd=pytester.path, capture_output=True, text=True
+        )
+        assert {d["path"] for d in json.loads(completed.stdout)["diagnostics"]} == shown
+
+    pytester.runpytest("--throughlint", "-p", "no:cacheprovider", "svc").assert_outcomes(passed=1)
+    # near miss: the other folder has no configuration of its own, nor a parent with one
+    pytester.runpytest("--throughlint", "-p", "no:cacheprovider", "other").assert_outcomes(failed=1)
+    # a node id names its file: the settings are those of the file's project
+    pytester.runpytest(
+        "--throughlint", "-p", "no:cacheprovider", "svc/work.py::throughlint"
+    ).assert_outcomes(passed=1)

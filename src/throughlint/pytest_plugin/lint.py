@@ -61,9 +61,9 @@ def _summary(diagnostics: list) -> str:
 
 
 class Linter:
-    """Settings loaded once per session from the nearest ``pyproject.toml``, like the CLI;
-    cache entries are ``path -> [content hash, diagnostics]`` under one cache key per
-    throughlint version and settings fingerprint."""
+    """Settings loaded once per session from the ``pyproject.toml`` nearest the first
+    collected path, like the CLI; cache entries are ``path -> [content hash, diagnostics]``
+    under one cache key per throughlint version and settings fingerprint."""
 
     def __init__(self, config: pytest.Config, extra_paths: tuple[str, ...]) -> None:
         self.config = config
@@ -88,10 +88,22 @@ class Linter:
             from throughlint.rules import known_codes
 
             try:
-                self._settings = load_settings(None, str(self.config.rootpath), known_codes())
+                self._settings = load_settings(None, self._start(), known_codes())
             except ConfigError as exc:
                 raise pytest.UsageError(f"throughlint: {exc}") from None
         return self._settings
+
+    def _start(self) -> str:
+        """Where the configuration is looked for: from the first path pytest collects (its
+        arguments, or ``testpaths``), as ``throughlint`` does from the first path it is
+        given; pytest's rootdir (its ini file's folder) may sit above the project's
+        ``pyproject.toml``."""
+        invoked = self.config.invocation_params.dir
+        for argument in self.config.args:
+            path = invoked / argument.split("::", 1)[0]
+            if path.exists():
+                return str(path)
+        return str(invoked)
 
     def excluded(self, path: Path) -> bool:
         if self._matcher is None:
