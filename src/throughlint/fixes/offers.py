@@ -955,6 +955,8 @@ def loop_body_effects(loop: Loop, model: SemanticModel | None = None) -> str:
     items = set(target_names(node.target)) | {"self", "cls"}
     for statement in node.body:
         for child in ast.walk(statement):  # lambdas and nested functions too
+            if not found:
+                found = _resumed_iterator(child, model)
             if not found and _changes_an_attribute(child):
                 # on a mapped object, SQLAlchemy flushes it before a later item's lazy load
                 found = (
@@ -1003,6 +1005,60 @@ def loop_body_effects(loop: Loop, model: SemanticModel | None = None) -> str:
                     "the loaded ones would not see"
                 )
     return found
+
+
+def _resumed_iterator(node: ast.AST, model: SemanticModel | None) -> str:
+    """``calls:...`` when ``node`` iterates a name bound to what a call returned, other
+    than a builtin container, or to a generator expression (``pending = stamps()``, then
+    ``" ".join(pending)``, ``list(pending)``, ``print(*pending)``, ``for s in pending:``):
+    a project generator resumes there and runs its code in the pass, as with ``next()``."""
+    for value in _iterated(node, model):
+        if isinstance(value, ast.Name) and _maybe_generator(value, model):
+            return (
+                f"calls:the loop body iterates `{value.id}`, which may be a generator: its "
+                "code runs as it resumes and may write rows the loaded ones would not see"
+            )
+    return ""
+
+
+# Builtins that iterate the arguments handed to them, and methods that iterate theirs
+# (``" ".join(parts)``, ``out.extend(parts)``)
+_ITERATING_BUILTINS: frozenset[str] = frozenset(
+    {"list", "tuple", "set", "frozenset", "dict", "sum", "any", "all", "sorted", "min", "max",
+     "enumerate", "zip", "iter", "reversed", "map", "filter"}
+)  # fmt: skip
+_ITERATING_METHODS: frozenset[str] = frozenset({"join", "extend", "update"})
+
+
+def _iterated(node: ast.AST, model: SemanticModel | None) -> list[ast.expr]:
+    """What ``node`` iterates: a nested loop's or a comprehension's input, a starred value,
+    the arguments of a builtin or a method that iterates them."""
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return [node.iter]
+    if isinstance(node, ast.Starred) and isinstance(node.ctx, ast.Load):
+        return [node.value]
+    if not isinstance(node, ast.Call):
+        return []
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in _ITERATING_BUILTINS and _builtin(func, model):
+        return list(node.args)
+    if isinstance(func, ast.Attribute) and func.attr in _ITERATING_METHODS:
+        return list(node.args)
+    return []
+
+
+def _maybe_generator(name: ast.Name, model: SemanticModel | None) -> bool:
+    """``name`` is bound to a generator expression, or to what a call returned that is not
+    a builtin container (``sorted(...)``, ``list(...)``): a project function's generator,
+    for all the walk can tell. A parameter's or a loop target's value is not judged."""
+    if model is None:
+        return False
+    value = getattr(model.lookup(name.id), "value", None)
+    if isinstance(value, ast.GeneratorExp):
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    return (model.resolve(value.func) or "") not in _EAGER_CONTAINERS
 
 
 def _changes_an_attribute(node: ast.AST) -> bool:
@@ -1131,6 +1187,11 @@ _CONTAINER_DISPLAYS = (
 _CONTAINER_FACTORIES = frozenset(
     {"builtins.list", "builtins.dict", "builtins.set", "collections.defaultdict",
      "collections.OrderedDict", "collections.Counter", "collections.deque"}
+)  # fmt: skip
+# Calls whose result is a container already filled: iterating it runs no code
+_EAGER_CONTAINERS: frozenset[str] = _CONTAINER_FACTORIES | frozenset(
+    {"builtins.tuple", "builtins.frozenset", "builtins.sorted", "builtins.range",
+     "builtins.str", "builtins.bytes"}
 )  # fmt: skip
 # Methods of loggers and streams: they write no row, whatever the receiver
 _LOGGING: frozenset[str] = frozenset(

@@ -1,0 +1,94 @@
+"""Programs just outside a fix's conditions that ``--fix`` rewrote into a program that
+does something else (round 32's adversarial review, /tmp/hE). Each runs the original and
+the fixed program on real Django, compares what they print, and first checks that the
+original exercises the case; near misses keep the fix."""
+
+from __future__ import annotations
+
+import pytest
+from support.differential import assert_same_behaviour
+from support.django_programs import TWO_BOOKS, fix_shop_report, shop_files
+
+# --- eager loads: the body iterates a generator, which runs project code on each resume ---
+
+# ``stamps()`` renames every author when it is first resumed: the lazy read of the first
+# book's author comes after that, a join before it
+RESUMED = """\
+from shop.models import Author, Book
+
+
+def stamps():
+    Author.objects.update(name="renamed")
+    yield "stamped"
+
+
+def {helper}():
+    return ["stamped"]
+
+
+def listing():
+    pending = {pending}
+    out = []
+    for book in Book.objects.order_by("pk"):
+        {resume}
+        out.append((book.title, book.author.name))
+    return out
+"""
+
+RESUMES = {
+    "join": 'out.append(" ".join(pending))',
+    "list": "out.append(list(pending))",
+    "starred": "print(*pending)",
+    "loop": "for stamp in pending:\n            out.append(stamp)",
+    "comprehension": "out.append([stamp.upper() for stamp in pending])",
+    "extend": "out.extend(pending)",
+}
+
+
+@pytest.mark.parametrize("resume", RESUMES, ids=list(RESUMES))
+def test_select_related_beside_a_generator_the_body_iterates_is_not_safe(tmp_path, resume):
+    """``next(stamps)`` was unsafe (round 30), but the body resumes a generator just as
+    well through ``join``, ``list()``, ``*pending``, a nested loop or a comprehension."""
+    report = RESUMED.format(helper="unused", pending="stamps()", resume=RESUMES[resume])
+    scenario = TWO_BOOKS + "print(report.listing())\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    assert not result.changed, result.after
+    assert "iterates `pending`" in result.lint_output, result.lint_output
+    assert "('one', 'renamed')" in result.original.stdout, result.original
+    assert result.fixed == result.original
+
+
+def test_select_related_beside_a_generator_the_body_iterates_reads_the_renamed_author(
+    tmp_path,
+):
+    """What the original prints: the author renamed by the first resume."""
+    report = RESUMED.format(helper="unused", pending="stamps()", resume=RESUMES["join"])
+    scenario = TWO_BOOKS + "print(report.listing())\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    assert not result.changed, result.after
+    assert_same_behaviour(result, "['stamped', ('one', 'renamed'), '', ('two', 'renamed')]")
+
+
+@pytest.mark.parametrize("pending", ["sorted(['stamped'])", "['stamped']", "stamped_list()"])
+def test_select_related_beside_a_list_the_body_iterates_keeps_the_fix(tmp_path, pending):
+    """Near misses: a list built by a builtin or a display runs no project code as it is
+    iterated, and neither does a project function's list... which the walk cannot tell
+    from a generator: `stamped_list()` stays unsafe."""
+    report = RESUMED.format(helper="stamped_list", pending=pending, resume=RESUMES["join"])
+    scenario = TWO_BOOKS + "print(report.listing())\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    if pending == "stamped_list()":
+        assert not result.changed, result.after
+    else:
+        assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "['stamped', ('one', 'ann'), 'stamped', ('two', 'ann')]")
+
+
+def test_select_related_beside_a_users_own_sorted_is_not_safe(tmp_path):
+    """Shadowing: a module's own ``sorted`` is project code, not the builtin."""
+    report = RESUMED.format(helper="sorted", pending="sorted()", resume=RESUMES["join"])
+    report = report.replace('return ["stamped"]', "return stamps()")
+    scenario = TWO_BOOKS + "print(report.listing())\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    assert not result.changed, result.after
+    assert_same_behaviour(result, "['stamped', ('one', 'renamed'), '', ('two', 'renamed')]")
