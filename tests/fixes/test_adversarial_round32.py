@@ -92,3 +92,51 @@ def test_select_related_beside_a_users_own_sorted_is_not_safe(tmp_path):
     result = fix_shop_report(tmp_path, shop_files(report, scenario))
     assert not result.changed, result.after
     assert_same_behaviour(result, "['stamped', ('one', 'renamed'), '', ('two', 'renamed')]")
+
+
+# --- eager loads: the body enters a context manager, which runs project code ---
+
+ENTERED = """\
+from shop.models import Author, Book
+
+
+class Stamp:
+    def __enter__(self):
+        Author.objects.update(name="renamed")
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def listing():
+    stamp = {stamp}
+    out = []
+    for book in Book.objects.order_by("pk"):
+        with stamp:
+            out.append((book.title, book.author.name))
+    return out
+"""
+
+
+def test_select_related_beside_a_context_manager_the_body_enters_is_not_safe(tmp_path):
+    """``with stamp:`` runs ``Stamp.__enter__``, which renamed the authors before each
+    lazy read; joined, the names were read before it ran."""
+    report = ENTERED.format(stamp="Stamp()")
+    scenario = TWO_BOOKS + "print(report.listing())\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    assert not result.changed, result.after
+    assert "enters `stamp`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "[('one', 'renamed'), ('two', 'renamed')]")
+
+
+def test_select_related_beside_a_context_manager_the_caller_hands_in_keeps_the_fix(tmp_path):
+    """Near miss: a parameter's value is the caller's (here ``nullcontext()``), which the
+    walk does not judge, as for ``for s in pending:`` over a parameter."""
+    report = ENTERED.format(stamp="Stamp()").replace(
+        "def listing():\n    stamp = Stamp()\n", "def listing(stamp):\n"
+    )
+    scenario = TWO_BOOKS + "import contextlib\nprint(report.listing(contextlib.nullcontext()))\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")

@@ -1011,13 +1011,23 @@ def _resumed_iterator(node: ast.AST, model: SemanticModel | None) -> str:
     """``calls:...`` when ``node`` iterates a name bound to what a call returned, other
     than a builtin container, or to a generator expression (``pending = stamps()``, then
     ``" ".join(pending)``, ``list(pending)``, ``print(*pending)``, ``for s in pending:``):
-    a project generator resumes there and runs its code in the pass, as with ``next()``."""
+    a project generator resumes there and runs its code in the pass, as with ``next()``;
+    or enters such a name as a context manager (``with stamp:`` runs its ``__enter__``)."""
     for value in _iterated(node, model):
         if isinstance(value, ast.Name) and _maybe_generator(value, model):
             return (
                 f"calls:the loop body iterates `{value.id}`, which may be a generator: its "
                 "code runs as it resumes and may write rows the loaded ones would not see"
             )
+    if (
+        isinstance(node, ast.withitem)
+        and isinstance(node.context_expr, ast.Name)
+        and _maybe_generator(node.context_expr, model)
+    ):
+        return (
+            f"calls:the loop body enters `{node.context_expr.id}`, whose `__enter__` and "
+            "`__exit__` may be project code that writes rows the loaded ones would not see"
+        )
     return ""
 
 
