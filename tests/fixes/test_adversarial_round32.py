@@ -6,8 +6,9 @@ original exercises the case; near misses keep the fix."""
 from __future__ import annotations
 
 import pytest
-from support.differential import assert_same_behaviour
+from support.differential import assert_same_behaviour, differential, one_file
 from support.django_programs import TWO_BOOKS, fix_shop_report, shop_files
+from support.sqlalchemy_programs import SCALARS, SQLALCHEMY_REPORT, USERS
 
 # --- eager loads: the body iterates a generator, which runs project code on each resume ---
 
@@ -140,3 +141,59 @@ def test_select_related_beside_a_context_manager_the_caller_hands_in_keeps_the_f
     result = fix_shop_report(tmp_path, shop_files(report, scenario))
     assert 'select_related("author")' in result.after, result.lint_output
     assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")
+
+
+def test_select_related_beside_a_queryset_the_body_iterates_keeps_the_fix(tmp_path):
+    """Near miss: a queryset bound before the loop is rows, not a project generator."""
+    report = RESUMED.format(
+        helper="unused",
+        pending='Author.objects.order_by("pk")',
+        resume="out.append([author.name for author in pending])",
+    )
+    scenario = TWO_BOOKS + "print(report.listing())\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "[['ann'], ('one', 'ann'), ['ann'], ('two', 'ann')]")
+
+
+def test_selectinload_beside_a_result_the_body_iterates_keeps_the_fix(tmp_path):
+    """Near miss in SQLAlchemy: ``session.scalars(...).all()`` is a list of rows."""
+    program = (
+        SQLALCHEMY_REPORT.format(
+            models=USERS, select="from sqlalchemy import select\n", query=SCALARS
+        )
+        .replace(
+            "    out = []\n    for user in",
+            "    out = []\n    names = session.scalars(select(User.name)).all()\n    for user in",
+        )
+        .replace(
+            "out.append((user.name, len(user.addresses)))",
+            'out.append((" ".join(names), len(user.addresses)))',
+        )
+    )
+    result = differential(tmp_path, one_file(program))
+    assert "selectinload(User.addresses)" in result.after, result.lint_output
+    assert_same_behaviour(result, "[('u', 1)]")
+
+
+def test_selectinload_beside_a_generator_the_body_iterates_is_not_safe(tmp_path):
+    """The SQLAlchemy loop: the generator adds an address before the lazy load reads them
+    (the session flushes it first); loaded with the query, the user had one."""
+    program = (
+        SQLALCHEMY_REPORT.format(
+            models=USERS, select="from sqlalchemy import select\n", query=SCALARS
+        )
+        .replace(
+            "def report(session):\n    out = []\n",
+            "def more(session):\n    session.add(Address(user_id=1))\n    yield 'more'\n\n\n"
+            "def report(session):\n    out = []\n    pending = more(session)\n",
+        )
+        .replace(
+            "out.append((user.name, len(user.addresses)))",
+            'out.append((" ".join(pending), len(user.addresses)))',
+        )
+    )
+    result = differential(tmp_path, one_file(program))
+    assert not result.changed, result.after
+    assert "iterates `pending`" in result.lint_output, result.lint_output
+    assert_same_behaviour(result, "[('more', 2)]")

@@ -1059,8 +1059,9 @@ def _iterated(node: ast.AST, model: SemanticModel | None) -> list[ast.expr]:
 
 def _maybe_generator(name: ast.Name, model: SemanticModel | None) -> bool:
     """``name`` is bound to a generator expression, or to what a call returned that is not
-    a builtin container (``sorted(...)``, ``list(...)``): a project function's generator,
-    for all the walk can tell. A parameter's or a loop target's value is not judged."""
+    a builtin container (``sorted(...)``, ``list(...)``) nor rows (a Django queryset, a
+    result's ``all()``): a project function's generator, for all the walk can tell. A
+    parameter's or a loop target's value is not judged."""
     if model is None:
         return False
     value = getattr(model.lookup(name.id), "value", None)
@@ -1068,7 +1069,12 @@ def _maybe_generator(name: ast.Name, model: SemanticModel | None) -> bool:
         return True
     if not isinstance(value, ast.Call):
         return False
-    return (model.resolve(value.func) or "") not in _EAGER_CONTAINERS
+    func = value.func
+    if isinstance(func, ast.Attribute) and (
+        func.attr == "all" or (func.attr in _READS and _manager_chain(func.value, model))
+    ):
+        return False  # rows: a queryset (``Tag.objects.filter(...)``), a result's ``all()``
+    return (model.resolve(func) or "") not in _EAGER_CONTAINERS
 
 
 def _changes_an_attribute(node: ast.AST) -> bool:

@@ -146,9 +146,9 @@ join the DISTINCT. Also unsafe:
 - a body that reads a property of the row's model (`author.draft`: project code run per
   row, which may write) or calls `next()` on an iterator, or iterates a name bound to
   what a call returned (`pending = stamps()`, then `" ".join(pending)`, `list(pending)`,
-  `*pending`, `for s in pending:`; not a builtin container such as `sorted(...)`): a
-  generator of the project resumes; or enters such a name (`with stamp:` runs its
-  `__enter__` and `__exit__`);
+  `*pending`, `for s in pending:`; not a builtin container such as `sorted(...)`, a
+  queryset or a result's `all()`): a generator of the project resumes; or enters such a
+  name (`with stamp:` runs its `__enter__` and `__exit__`);
 - a generic foreign key: a row whose object id the target's key cannot take makes the
   prefetch raise at the `for`, where the lazy read raised at that row, or never;
 - a related model whose objects are built with project code: its own `__init__` or
