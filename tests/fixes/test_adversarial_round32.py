@@ -197,3 +197,13 @@ def test_selectinload_beside_a_generator_the_body_iterates_is_not_safe(tmp_path)
     assert not result.changed, result.after
     assert "iterates `pending`" in result.lint_output, result.lint_output
     assert_same_behaviour(result, "[('more', 2)]")
+
+
+def test_select_related_beside_a_standard_library_context_manager_keeps_the_fix(tmp_path):
+    """Near miss: ``suppress(KeyError)`` is the standard library's, not project code."""
+    report = ENTERED.format(stamp="suppress(KeyError)")
+    report = "from contextlib import suppress\n" + report
+    scenario = TWO_BOOKS + "print(report.listing())\n"
+    result = fix_shop_report(tmp_path, shop_files(report, scenario))
+    assert 'select_related("author")' in result.after, result.lint_output
+    assert_same_behaviour(result, "[('one', 'ann'), ('two', 'ann')]")

@@ -30,6 +30,7 @@ import bisect
 import builtins
 import io
 import re
+import sys
 import tokenize
 from collections import Counter
 from collections.abc import Callable
@@ -1022,7 +1023,7 @@ def _resumed_iterator(node: ast.AST, model: SemanticModel | None) -> str:
     if (
         isinstance(node, ast.withitem)
         and isinstance(node.context_expr, ast.Name)
-        and _maybe_generator(node.context_expr, model)
+        and _maybe_generator(node.context_expr, model, library=False)
     ):
         return (
             f"calls:the loop body enters `{node.context_expr.id}`, whose `__enter__` and "
@@ -1057,11 +1058,13 @@ def _iterated(node: ast.AST, model: SemanticModel | None) -> list[ast.expr]:
     return []
 
 
-def _maybe_generator(name: ast.Name, model: SemanticModel | None) -> bool:
+def _maybe_generator(name: ast.Name, model: SemanticModel | None, library: bool = True) -> bool:
     """``name`` is bound to a generator expression, or to what a call returned that is not
     a builtin container (``sorted(...)``, ``list(...)``) nor rows (a Django queryset, a
     result's ``all()``): a project function's generator, for all the walk can tell. A
-    parameter's or a loop target's value is not judged."""
+    parameter's or a loop target's value is not judged. Without ``library``, what a call
+    of the standard library returned is not project code either (``suppress(...)``; an
+    iterator of it, ``itertools.chain(stamps())``, may still resume a project generator)."""
     if model is None:
         return False
     value = getattr(model.lookup(name.id), "value", None)
@@ -1074,7 +1077,10 @@ def _maybe_generator(name: ast.Name, model: SemanticModel | None) -> bool:
         func.attr == "all" or (func.attr in _READS and _manager_chain(func.value, model))
     ):
         return False  # rows: a queryset (``Tag.objects.filter(...)``), a result's ``all()``
-    return (model.resolve(func) or "") not in _EAGER_CONTAINERS
+    called = model.resolve(func) or ""
+    if not library and called.split(".", 1)[0] in sys.stdlib_module_names:
+        return False
+    return called not in _EAGER_CONTAINERS
 
 
 def _changes_an_attribute(node: ast.AST) -> bool:

@@ -148,7 +148,8 @@ join the DISTINCT. Also unsafe:
   what a call returned (`pending = stamps()`, then `" ".join(pending)`, `list(pending)`,
   `*pending`, `for s in pending:`; not a builtin container such as `sorted(...)`, a
   queryset or a result's `all()`): a generator of the project resumes; or enters such a
-  name (`with stamp:` runs its `__enter__` and `__exit__`);
+  name (`with stamp:` runs its `__enter__` and `__exit__`; not a standard library
+  context manager such as `suppress(...)`);
 - a generic foreign key: a row whose object id the target's key cannot take makes the
   prefetch raise at the `for`, where the lazy read raised at that row, or never;
 - a related model whose objects are built with project code: its own `__init__` or
