@@ -286,6 +286,9 @@ class SemanticModel:
                 return None
             if base.endswith("()"):
                 value = self._instance_attribute(base, node.attr)
+                alias = self._method_alias(base, node.attr, value)
+                if alias is not None:
+                    return canonical(f"{base}.{alias}")
                 if value is not None:
                     return self._resolve_in_module(value, depth + 1)
             return canonical(f"{base}.{node.attr}")
@@ -426,6 +429,28 @@ class SemanticModel:
         if value is None and attribute == "instance":
             return self._form_row(class_def)  # a ModelForm's row
         return value
+
+    def _method_alias(self, instance: str, attribute: str, value: ast.expr | None) -> str | None:
+        """``_append = append`` in the class body of ``instance``, after ``def append``:
+        ``self._append`` is that method, so its name is ``append``; None otherwise (a
+        name of the module, a method's ``self._append = ...`` binding)."""
+        if not isinstance(value, ast.Name):
+            return None
+        class_def = self._local_classes.get(instance[len(self.module) + 1 : -2])
+        if class_def is None:
+            return None
+        owner = self._attribute_owner(class_def, attribute)
+        definitions = members(owner).functions.get(value.id)
+        if not definitions or value.id == attribute:
+            return None
+        for statement in owner.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and statement.value is value
+                and statement.lineno > definitions[0].lineno
+            ):
+                return value.id
+        return None
 
     def _attribute_owner(self, class_def: ast.ClassDef, attribute: str) -> ast.ClassDef:
         """The class whose body or methods bind ``attribute`` for instances of
