@@ -891,8 +891,8 @@ class ProjectIndex:
         for function, items in self.argument_types.effects.items():
             bits, witness = 0, {}
             for effect, origin, framework, text in items:
-                value = self.database_value(origin)
-                if value is not None and typed_value(framework, value) and effect & ~bits:
+                value = self.typed_database_value(origin, framework)
+                if value is not None and effect & ~bits:
                     for flag in Effect:
                         if flag.value and effect & flag.value & ~bits:
                             witness[str(flag.value)] = text
@@ -900,6 +900,24 @@ class ProjectIndex:
             if bits:
                 added[function] = (bits, witness)
         return added
+
+    def typed_database_value(self, origin: str, framework: str) -> str | None:
+        """``database_value`` of ``origin`` when it is a database API of ``framework``;
+        else the first such value along what properties return and functions are
+        annotated to return (``self.placeholder_ref.get_plugins()[]``, the property
+        returning ``get_slot()``, annotated ``-> Placeholder``, whose body's value is a
+        row of a model the index cannot name); None when none is."""
+        value = self.database_value(origin)
+        if value is not None and typed_value(framework, value):
+            return value
+        if ORIGIN_ALTERNATIVES in origin or "@" in origin:
+            return None
+
+        def typed(rewritten: str) -> str | None:
+            found = self._rewritten_value(rewritten)
+            return found if found is not None and typed_value(framework, found) else None
+
+        return self.attribute_values.follow(origin, typed)
 
     def _add_typed_effects(self, added: dict[str, tuple[int, dict[str, str]]]) -> None:
         """The typed effects join their functions' own."""
@@ -972,10 +990,20 @@ class ProjectIndex:
                 # function returns, as the index keeps it
                 return self._library_value(target + origin[end:], hops + 1)
             if found is not None:
+                if hops < 3 and self._model_row(found):
+                    # ``return self.cmsplugin_set.filter(...)`` in a method of a model:
+                    # a related manager of that model's row, as the library spells it
+                    return self._library_value(found + origin[end:], hops + 1)
                 return found + origin[end:]
             if origin.endswith("()", 0, end) and self.model_kind(origin[: end - 2]) == "django":
                 return MODEL_INSTANCE + origin[end:]  # ``Notification(...)``: a new row
         return None
+
+    def _model_row(self, value: str) -> bool:
+        """``value`` reads an attribute of a row of a Django model of the project
+        (``app.models.Placeholder().cmsplugin_set.filter()``)."""
+        head, separator, _ = value.partition("().")
+        return bool(separator) and "(" not in head and self.model_kind(head) == "django"
 
     def _returned_value(self, call: str) -> str | None:
         """``call``, a call of a project function or method (``mod.Db().connect()``), as

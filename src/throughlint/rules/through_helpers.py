@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from throughlint.effects import Effect
-from throughlint.effects.database import django_manager_chain, typed_value
+from throughlint.effects.database import django_manager_chain
 from throughlint.semantic.queries import DJANGO_ROW_METHODS, NOT_PLAIN_ROWS
 
 if TYPE_CHECKING:
@@ -169,12 +169,8 @@ def typed_by_index(code: str) -> Callable[[ProjectIndex, dict[str, Any]], list]:
     def check(index: ProjectIndex, pending: dict[str, Any]) -> list:
         if pending["code"] != code:
             return []
-        value = index.database_value(pending["origin"])
-        if (
-            value is not None
-            and typed_value(pending["framework"], value)
-            and not _own_plain_class(index, value)
-        ):
+        value = index.typed_database_value(pending["origin"], pending["framework"])
+        if value is not None and not _own_plain_class(index, value):
             return [(pending["message"], None, None, "typed")]
         if pending.get("named"):
             return [(pending["message"], None, None, "heuristic")]
