@@ -323,6 +323,11 @@ _SQLALCHEMY_ORIGINS = (
     "sqlalchemy.orm.session.sessionmaker()",
     "sqlalchemy.orm.scoped_session()",
     "sqlalchemy.orm.scoping.scoped_session()",
+    # the session an object belongs to (``sa.orm.object_session(obj)``)
+    "sqlalchemy.orm.object_session()",
+    "sqlalchemy.orm.session.object_session()",
+    "sqlalchemy.orm.Session.object_session()",
+    "sqlalchemy.orm.session.Session.object_session()",
     "sqlalchemy.ext.asyncio.AsyncSession()",
     "sqlalchemy.ext.asyncio.async_sessionmaker()",
     "sqlalchemy.engine.Engine()",

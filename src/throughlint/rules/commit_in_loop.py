@@ -10,10 +10,10 @@ they commit nothing, and each write before them has already committed (TL102 rep
 the writes; `transaction.atomic()` around the loop is the fix).
 
 A receiver is a database API by its type: an import, an initialiser, an annotation, a
-queryset's or related manager's items, a session from a `sessionmaker()` or an engine,
-also one another module of the project binds or a project helper returns. A receiver
-known only by its name (`session`, `cursor`, `conn`, `db`) is the name tier: reported
-only with `--preview`, as `heuristic`.
+queryset's or related manager's items, a session from a `sessionmaker()`, an engine or
+`object_session(obj)`, also one another module of the project binds or a project helper
+returns. A receiver known only by its name (`session`, `cursor`, `conn`, `db`) is the
+name tier: reported only with `--preview`, as `heuristic`.
 
 A commit under a batch condition (`if i % 500 == 0:`, `if len(batch) >= size:`) is the
 right pattern and is not reported, nor is a loop over batches (`for chunk in chunks`, or

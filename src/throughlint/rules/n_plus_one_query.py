@@ -45,10 +45,10 @@ Finds a read query run once per item of a loop (`for` / `async for` / comprehens
   `__delitem__` count as writes for TL102).
 
 A receiver is a database API by its type: an import, an initialiser, an annotation, a
-queryset's or related manager's items, a session from a `sessionmaker()` or an engine,
-also one another module of the project binds or a project helper returns. A receiver
-known only by its name (`session`, `cursor`, `conn`, `db`) is the name tier: reported
-only with `--preview`, as `heuristic`.
+queryset's or related manager's items, a session from a `sessionmaker()`, an engine or
+`object_session(obj)`, also one another module of the project binds or a project helper
+returns. A receiver known only by its name (`session`, `cursor`, `conn`, `db`) is the
+name tier: reported only with `--preview`, as `heuristic`.
 
 ## Why it hurts throughput
 Every query is a round trip: the network, the parse, the plan, the result. A loop that

@@ -13,12 +13,12 @@ these.
 
 A receiver is a database API by its type: an import, an initialiser, an annotation, a
 queryset's or related manager's items (`for book in Book.objects.filter(...)`:
-`book.save()`), a session from a `sessionmaker()` or an engine, also one another module
-of the project binds or a project helper returns (a method of the model itself, or of a
-related model reached through a to-one field: `for plugin in
+`book.save()`), a session from a `sessionmaker()`, an engine or `object_session(obj)`,
+also one another module of the project binds or a project helper returns (a method of the
+model itself, or of a related model reached through a to-one field: `for plugin in
 self.placeholder.get_plugins(): plugin.save()`). A receiver known only by its name
-(`session`, `cursor`, `conn`, `db`, `.save()` on an object of unknown type in a file
-that imports Django) is the name tier: reported only with `--preview`, as `heuristic`.
+(`session`, `cursor`, `conn`, `db`, `.save()` on an object of unknown type in a file that
+imports Django) is the name tier: reported only with `--preview`, as `heuristic`.
 
 ## Why it hurts throughput
 Each statement is a round trip and, outside a batch, its own parse, plan and log write.
