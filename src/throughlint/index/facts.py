@@ -212,6 +212,7 @@ class FileFacts:
         "serializers",
         "service",
         "signatures",
+        "star_imports",
         "statement_hooks",
         "statements",
         "table_calls",
@@ -268,6 +269,8 @@ class FileFacts:
         self.cpu: dict[str, int] = {}
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.imports: dict[str, str] = {}  # module-level ``from x import y``: mod.y -> x.y
+        # module-level ``from .x import *`` of the file's own package: mod -> [x, ...]
+        self.star_imports: dict[str, list[str]] = {}
         # project callees called once per item (a loop over items, or a ``while`` loop
         # that neither waits nor retries): name -> where, for messages
         self.hot: dict[str, str] = {}
@@ -399,6 +402,7 @@ class FileFacts:
             or self.statements
             or self.parameters
             or self.imports
+            or self.star_imports
             or self.hot
             or self.table_calls
             or self.made
@@ -437,6 +441,8 @@ class FileFacts:
             extra["an"] = sorted(self.asynchronous & functions.keys())
         if self.imports:
             extra["re"] = self.imports
+        if self.star_imports:
+            extra["st"] = self.star_imports
         if self.service:
             extra["service_calls"] = {k: sorted(v) for k, v in self.service.items()}
         if self.references:
@@ -2120,7 +2126,8 @@ def _qualified(checker: Checker, name: str) -> str:
 @COLLECTOR.on(ast.ImportFrom)
 def record_reexport(checker: Checker, node: ast.AST) -> None:
     """``from .http import load_config`` at module level: ``app.load_config`` is
-    ``app.http.load_config`` for a caller that imports it from ``app``. Kept for imports
+    ``app.http.load_config`` for a caller that imports it from ``app``; ``from .models
+    import *`` makes every public name of ``app.models`` one of ``app``. Kept for imports
     from the file's own package (relative, or under the same top-level package: a models
     package's ``from .user import User``); for every import when the blocking-call rules
     run (their facts name library functions too)."""
@@ -2135,7 +2142,9 @@ def record_reexport(checker: Checker, node: ast.AST) -> None:
     ):
         return
     for alias in node.names:
-        if alias.name != "*" and base:
+        if alias.name == "*" and base:
+            facts.star_imports.setdefault(model.module, []).append(base)  # type: ignore[union-attr]
+        elif base:
             facts.imports[f"{model.module}.{alias.asname or alias.name}"] = f"{base}.{alias.name}"  # type: ignore[union-attr]
 
 

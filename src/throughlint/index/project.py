@@ -166,6 +166,7 @@ _FACT_TABLES = (
     "_own_witness",
     "statements",
     "imports",
+    "star_imports",
     "asynchronous",
     "hot",
     "made",
@@ -209,6 +210,8 @@ class ProjectIndex:
         self._model_methods_from: ProjectIndex | None = None
         self._typed: dict[str, tuple[int, dict[str, str]]] = {}  # ``_typed_effects``
         self.imports: dict[str, str] = {}  # re-exports: ``app.get`` -> ``app.http.get``
+        # ``from .user import *`` in ``app.models``: ``app.models`` -> (``app.models.user``,)
+        self.star_imports: dict[str, tuple[str, ...]] = {}
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.hot: dict[str, str] = {}  # callee called once per item -> where
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
@@ -277,6 +280,9 @@ class ProjectIndex:
         for name, (verb, text) in facts.get("s", {}).items():
             self.statements[name] = (verb, text)
         self.imports.update(facts.get("re", {}))
+        stars = self.star_imports
+        for module, bases in facts.get("st", {}).items():
+            stars[module] = (*stars.get(module, ()), *bases)
         self.asynchronous.update(facts.get("an", ()))
         hot = self.hot
         for name, where in facts.get("ph", {}).items():
@@ -385,10 +391,45 @@ class ProjectIndex:
                 prefix, _, last = prefix.rpartition(".")
                 rest = f".{last}{rest}"
             if not prefix:
-                return name
+                return self._star_class(name)
             current = f"{self.imports[prefix]}{rest}"
             if current in self.classes:
                 return current
+        return name
+
+    def _star_bases(self, module: str, rest: str, depth: int = 0) -> list[str]:
+        """The modules ``module`` imports with ``*`` that define the first name of
+        ``rest`` (``.User.save``): a class, a function, a name they import, or a module
+        that again imports with ``*``; none for a private name."""
+        bases = self.star_imports.get(module)
+        if not bases:
+            return []
+        first = rest[1:].partition(".")[0]
+        if not first or first.startswith("_") or depth > 3:
+            return []
+        return [
+            base
+            for base in bases
+            if (name := f"{base}.{first}") in self.classes
+            or name in self.functions
+            or name in self.imports
+            or (base in self.star_imports and self._star_bases(base, rest, depth + 1))
+        ]
+
+    def _star_class(self, name: str, depth: int = 0) -> str:
+        """``app.models.User`` where ``app.models`` does ``from .user import *``: the
+        class of a starred module that defines it (``app.models.user.User``), the first
+        in their order; ``name`` itself when none does."""
+        module, _, last = name.rpartition(".")
+        if last.startswith("_") or depth > 3:
+            return name
+        for base in self.star_imports.get(module, ()):
+            candidate = f"{base}.{last}"
+            if candidate in self.classes:
+                return candidate
+            found = self._star_class(candidate, depth + 1)
+            if found != candidate:
+                return found
         return name
 
     def model_kind(self, name: str, depth: int = 0) -> str | None:
@@ -758,12 +799,17 @@ class ProjectIndex:
             found = None if built is None else self._find_key(built, depth + 1, known)
             if found is not None:
                 return found
-        if self.imports and depth < 6:  # ``app.get`` re-exported from ``app.http``
+        if (self.imports or self.star_imports) and depth < 6:
+            # ``app.get`` re-exported from ``app.http``, by name or by ``import *``
             prefix, rest = plain, ""
             while prefix:
                 target = self.imports.get(prefix)
                 if target is not None and target != prefix:
                     return self._find_key(target + rest, depth + 1, known)
+                for base in self._star_bases(prefix, rest):
+                    found = self._find_key(base + rest, depth + 1, known)
+                    if found is not None:
+                        return found
                 prefix, _, last = prefix.rpartition(".")
                 rest = f".{last}{rest}"
         return None
@@ -1507,6 +1553,7 @@ class ProjectIndex:
                 return owners, "heuristic"
         if model is None:
             return owners, "heuristic"
+        model = self.class_key(model)  # ``app.models.Book``, re-exported from ``.books``
         return [o for o in owners if self._kin(model, o)], "typed"
 
     def _project_roots(self) -> frozenset[str]:

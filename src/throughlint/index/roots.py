@@ -127,6 +127,7 @@ FACT_NAMES: dict[str, Shape] = {
     "g": ("map", NAME, ("fields", {"e": ("map", NAME, None)})),
     "an": ("list", NAME),
     "re": ("map", NAME, NAME),
+    "st": ("map", NAME, ("list", NAME)),  # ``from .x import *``: module -> [x, ...]
     "cpu": ("map", NAME, None),
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
