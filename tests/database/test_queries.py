@@ -38,6 +38,7 @@ def _chain(model, node):
 
 def test_django_chains_follow_names_and_refinements():
     source = """
+        from django.db.models import Prefetch
         from shop.models import Book
 
         base = Book.objects.select_related("author")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.fixes import offers
 from throughlint.index.pending import add_pending
+from throughlint.semantic.eager_loads import lookup_paths
 from throughlint.semantic.expressions import unparse_short, walk_same_function
 from throughlint.semantic.loops import Loop
 from throughlint.semantic.pass_exits import exit_word
@@ -297,11 +298,7 @@ def prefetched_objects(model, iterable: ast.expr | None) -> frozenset[str]:
                 and isinstance(node.args[0], ast.Name)
                 and model.resolve(node.func) in _PREFETCH_OBJECTS
             ):
-                found.setdefault(node.args[0].id, set()).update(
-                    argument.value
-                    for argument in node.args[1:]
-                    if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
-                )
+                found.setdefault(node.args[0].id, set()).update(lookup_paths(model, node.args[1:]))
         memo[function] = {name: frozenset(lookups) for name, lookups in found.items()}
     return memo[function].get(iterable.id, frozenset())
 

@@ -9,7 +9,9 @@ roles): the index keeps the names per function (``FileFacts.loads``), and a loop
 the function's result reading one of them is not 1 + N queries. A prefetch under a guard
 on a parameter (``if with_files:``), in one arm of a conditional expression, on a query
 the function does not return, or into another attribute (``Prefetch("files",
-to_attr="visible")``) is not counted.
+to_attr="visible")``) is not counted. A lookup may be a module constant bound once to
+such a value (``NEWEST_FIRST = Prefetch("books", queryset=...)``, ``RELATED = "author"``),
+or a module tuple or list of them unpacked into the call (``*PREFETCHES``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import source_text, walk_same_function
 from throughlint.semantic.guards import call_guard
+from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -115,12 +118,50 @@ def eager_loads(model: SemanticModel, node: ast.Call) -> list[str]:
 
 
 def _django_paths(model: SemanticModel, args: list[ast.expr]) -> list[str]:
+    return [lookup.split("__", 1)[0] for lookup in lookup_paths(model, args)]
+
+
+def lookup_paths(model: SemanticModel, args: list[ast.expr]) -> list[str]:
+    """The lookup paths the arguments of ``prefetch_related`` / ``select_related`` (or
+    ``prefetch_related_objects`` after its rows) name, whole (``"files__comments"``):
+    strings and a ``Prefetch``'s first argument, but not one stored under another
+    attribute (``to_attr``), with module constants read as their values."""
     found = []
-    for arg in args:
+    for arg in _lookups(model, args):
         if isinstance(arg, ast.Call) and arg.args and model.resolve(arg.func) in _PREFETCH:
             if any(keyword.arg == "to_attr" for keyword in arg.keywords):
                 continue  # ``Prefetch("files", to_attr="visible")``: ``files`` still queries
             arg = arg.args[0]
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
-            found.append(arg.value.split("__", 1)[0])
+            found.append(arg.value)
     return found
+
+
+def _lookups(model: SemanticModel, args: list[ast.expr]) -> list[ast.expr]:
+    """The lookups ``args`` spell, a module constant read as its value: ``NEWEST_FIRST``
+    and each item of ``*PREFETCHES`` (a tuple or list display bound once at module level)."""
+    found: list[ast.expr] = []
+    for arg in args:
+        if isinstance(arg, ast.Starred):
+            value = _module_constant(model, arg.value)
+            if isinstance(value, (ast.Tuple, ast.List)):
+                found.extend(_module_constant(model, item) or item for item in value.elts)
+            continue
+        found.append(_module_constant(model, arg) or arg)
+    return found
+
+
+def _module_constant(model: SemanticModel, node: ast.expr) -> ast.expr | None:
+    """The value of the module-level name ``node`` when the module binds it once by a
+    plain assignment; None for anything else (a local, a parameter, a name bound twice)."""
+    if not isinstance(node, ast.Name):
+        return None
+    binding = model.lookup(node.id)
+    if (
+        binding is None
+        or binding.kind is not BindingKind.ASSIGNMENT
+        or model.module_scope.bindings.get(node.id) is not binding
+        or binding.previous is not None
+    ):
+        return None
+    return binding.value

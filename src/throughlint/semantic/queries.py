@@ -14,6 +14,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.eager_loads import lookup_paths
 from throughlint.semantic.expressions import source_text
 from throughlint.semantic.scope import Binding, BindingKind
 
@@ -156,23 +157,11 @@ def prefetched(model: SemanticModel, node: ast.expr | None) -> frozenset[str]:
     while current is not None and depth <= _MAX_DEPTH:
         if isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
             if current.func.attr in ("select_related", "prefetch_related"):
-                found.update(_strings(current))
+                found.update(lookup_paths(model, current.args))
             current = current.func.value
             continue
         current, depth = _follow(model, current, depth), depth + 1
     return frozenset(found)
-
-
-def _strings(call: ast.Call) -> list[str]:
-    found = []
-    for argument in call.args:
-        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-            found.append(argument.value)
-        elif isinstance(argument, ast.Call) and argument.args:  # Prefetch("tags", ...)
-            first = argument.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                found.append(first.value)
-    return found
 
 
 def _django_chain(
@@ -189,7 +178,7 @@ def _django_chain(
             return None
         seen_call = True
         if method in ("select_related", "prefetch_related"):
-            names = _strings(current)
+            names = lookup_paths(model, current.args)
             loaded.update(names)
             if method == "select_related" and not current.args:
                 loads_all = True
