@@ -139,20 +139,16 @@ def _merged(
     objects: ``key[0]``), and each merge adds the ``linted`` files to a copy of that."""
     if memo is None or key is None:
         index = ProjectIndex()
-        for facts in file_facts.values():
-            index.add(facts)
+        index.add_all(file_facts.values())
         return index.finish()
     rebuilt = memo.base is None or memo.base_key != key[0]
     if rebuilt:
         base = ProjectIndex()
-        for path, facts in file_facts.items():
-            if path not in linted:
-                base.add(facts)
+        base.add_all(facts for path, facts in file_facts.items() if path not in linted)
         memo.base, memo.base_key = base, key[0]
     index = memo.base.overlay()  # type: ignore[union-attr]
     own = [facts for path, facts in file_facts.items() if path in linted]
-    for facts in own:
-        index.add(facts)
+    index.add_all(own)
     shape = _shape(own)
     reuse = None
     if not rebuilt and memo.index is not None and memo.index_base is memo.base:

@@ -201,20 +201,39 @@ class ArgumentTypes:
         self._base: ArgumentTypes | None = None
 
     def add(self, facts: dict[str, Any]) -> None:
-        sites, effects, owned = self.sites, self.effects, self._owned
-        for callee, slots in facts.get("argument_types", {}).items():
+        self.add_sites(facts.get("argument_types", {}))
+        self.add_passed(facts.get("passed_functions", {}))
+        self.add_tabled(facts.get("tabled_functions", ()))
+        self.add_effects(facts.get("typed_effects", {}))
+        self.forget_types()
+
+    # one kind of fact each (``ProjectIndex.add_all``, which calls ``forget_types`` after)
+
+    def add_sites(self, value: dict[str, Any]) -> None:
+        sites, owned = self.sites, self._owned
+        for callee, slots in value.items():
             if owned is not None and callee not in owned:
                 sites[callee] = list(sites.get(callee, ()))
                 owned.add(callee)
             sites.setdefault(callee, []).append(slots)
-        for names in facts.get("passed_functions", {}).values():
+
+    def add_passed(self, value: dict[str, Any]) -> None:
+        for names in value.values():
             self.passed.update(names)
-        self.passed.update(facts.get("tabled_functions", ()))
-        for function, items in facts.get("typed_effects", {}).items():
+
+    def add_tabled(self, value: Iterable[str]) -> None:
+        self.passed.update(value)
+
+    def add_effects(self, value: dict[str, Any]) -> None:
+        effects, owned = self.effects, self._owned
+        for function, items in value.items():
             if owned is not None and f"@{function}" not in owned:
                 effects[function] = list(effects.get(function, ()))
                 owned.add(f"@{function}")
             effects.setdefault(function, []).extend(items)
+
+    def forget_types(self) -> None:
+        """Drop what was worked out from the facts merged so far (more were merged)."""
         self._by_short = self._passed_by_short = None
         self._types.clear()
 

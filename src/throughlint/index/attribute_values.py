@@ -118,10 +118,18 @@ class AttributeValues:
         self._rewritten: dict[str, str | None] = {}
 
     def add(self, facts: dict[str, str]) -> None:
+        self.add_values(facts)
+        self.forget_rewritten()
+
+    def add_values(self, facts: dict[str, str]) -> None:
+        """Merge one file's values (``ProjectIndex.add_all`` forgets the rewrites after)."""
+        values = self.values
         for name, value in facts.items():
-            previous = self.values.setdefault(name, value)
+            previous = values.setdefault(name, value)
             if previous != value:
-                self.values[name] = UNKNOWN
+                values[name] = UNKNOWN
+
+    def forget_rewritten(self) -> None:
         self._rewritten.clear()
 
     def overlay(self) -> AttributeValues:

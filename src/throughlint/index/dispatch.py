@@ -69,6 +69,10 @@ class Dispatch:
 
     def add(self, facts: dict[str, list[str]]) -> None:
         self.calls.update(facts)
+        self.forget_targets()
+
+    def forget_targets(self) -> None:
+        """Drop the methods by name (more classes or calls were merged)."""
         self._targets = None
 
     def overlay(self) -> Dispatch:
