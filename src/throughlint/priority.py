@@ -80,6 +80,12 @@ def callers_from_index(
         for caller, record in (file_facts.get("f") or {}).items():
             if len(record) < 2 or not record[1]:
                 continue
+            if (
+                only is not None
+                and only.isdisjoint(record[1])
+                and not any("(" in callee for callee in record[1])
+            ):
+                continue  # none of the wanted names, and no instance's method to spell plain
             callees = {callee if "(" not in callee else _plain(callee) for callee in record[1]}
             callees.discard(caller)
             if only is not None:
