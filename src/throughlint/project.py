@@ -111,6 +111,8 @@ class Project:
     # what the last ``other_facts`` was asked and found: (files, top-level modules, their
     # stats, the facts); None when some file's facts were not known
     _last_others: tuple | None = field(default=None, repr=False)
+    # the snapshot a run over paths read and missed, written again after it (``lint_paths``)
+    _read_snapshot: Snapshot | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root or self.settings.project_root)
@@ -201,8 +203,9 @@ class Project:
     def _identity(self, path: str) -> tuple[str, str]:
         """``module_identity`` of a file, worked out once per folder: every file of a
         folder has the folder's root and package (a package's ``__init__`` aside)."""
-        folder, name = os.path.split(path)
-        stem = os.path.splitext(name)[0]
+        folder, name = _split(path)
+        stem = name[:-3] if name.endswith(".py") and name[:-3].strip(".") else ""
+        stem = stem or os.path.splitext(name)[0]
         if stem == "__init__" or not stem:
             return module_identity(path, self._roots, self._memo.packages)
         known = self._folders.get(folder)
@@ -222,7 +225,7 @@ class Project:
         return self._modules | extra if extra else self._modules
 
     def _top(self, path: str) -> str:
-        return self.module_of(path).split(".", 1)[0]
+        return self.module_of(path).partition(".")[0]
 
     def cache(self) -> ResultCache | None:
         if self.use_cache and self._cache is None:
@@ -238,7 +241,7 @@ class Project:
         absolute = self._absolute
         if len(absolute) != len(self.files()):
             absolute.clear()
-            absolute.update((path, os.path.abspath(path)) for path in self.files())
+            absolute.update((path, _absolute(path)) for path in self.files())
         others = [path for path in self.files() if absolute[path] not in skip]
         top_level = self.project_modules(linted)
         again = self._unchanged_others(others, top_level)
@@ -496,7 +499,7 @@ class Project:
         if not self.use_cache or self.scope or not linted:
             return False
         cache_file = self._cache_file()
-        snapshot = Snapshot.load(snapshot_path(cache_file))
+        snapshot = self._read_snapshot = Snapshot.load(snapshot_path(cache_file))
         if snapshot is None or snapshot.root != self.root:
             return False
         if cache_state(cache_file) != snapshot.cache:
@@ -508,7 +511,7 @@ class Project:
         absolute = self._absolute
         if len(absolute) != len(walk):
             absolute.clear()
-            absolute.update((path, os.path.abspath(path)) for path in walk)
+            absolute.update((path, _absolute(path)) for path in walk)
         outside: list[str] = []
         if len(state) > len(walk):  # files named though the walk skips them are in the state
             walked = set(absolute.values())
@@ -586,7 +589,9 @@ class Project:
         if cache_stat is None:
             return
         target = snapshot_path(cache_path)
-        snapshot = Snapshot.load(target)
+        snapshot, self._read_snapshot = self._read_snapshot, None
+        if snapshot is None or snapshot.path != target or not snapshot.unchanged():
+            snapshot = Snapshot.load(target)  # not read by this run, or written since
         if snapshot is None or snapshot.root != self.root or snapshot.files != state:
             # another state: a new snapshot (the results of the old one removed when saved)
             previous = snapshot.blob if snapshot is not None else ""
@@ -760,6 +765,30 @@ def _file_key(path: str, module: str) -> tuple[tuple[int, int], str, str] | None
         return None
     content = content_hash(data)
     return (info.st_mtime_ns, info.st_size), content, entry_digest(content, module)
+
+
+def _absolute(path: str) -> str:
+    """``os.path.abspath``, without normalising a path that is absolute and normal already
+    (every file of a walk from the absolute root: one per file of the project)."""
+    if (
+        os.altsep is None
+        and path[:1] == os.sep == "/"
+        and "//" not in path
+        and "/." not in path
+        and path[-1:] != "/"
+    ):
+        return path
+    return os.path.abspath(path)
+
+
+def _split(path: str) -> tuple[str, str]:
+    """``os.path.split`` without its function calls where the only separator is ``/``
+    (module names are worked out for every file of the project in a one-file run)."""
+    if os.altsep is not None or os.sep != "/":
+        return os.path.split(path)
+    cut = path.rfind("/") + 1
+    head = path[:cut]
+    return head.rstrip("/") or head, path[cut:]
 
 
 def stale_facts(facts: dict | None, modules: frozenset[str]) -> bool:

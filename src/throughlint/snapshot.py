@@ -56,11 +56,14 @@ class Snapshot:
     results: dict[str, list[int]] = field(default_factory=dict)
     blob: str = ""
     _added: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # the file's [mtime_ns, size] when it was read (``unchanged``)
+    _read_as: list[int] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, path: str) -> Snapshot | None:
         try:
             with open(path, encoding="utf-8") as handle:
+                info = os.fstat(handle.fileno())
                 data = json.load(handle)
             snapshot = cls(
                 path,
@@ -73,6 +76,7 @@ class Snapshot:
             )
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
+        snapshot._read_as = [info.st_mtime_ns, info.st_size]
         ok = (
             isinstance(snapshot.files, dict)
             and isinstance(snapshot.results, dict)
@@ -81,6 +85,14 @@ class Snapshot:
             and (snapshot.warnings is None or isinstance(snapshot.warnings, list))
         )
         return snapshot if ok else None
+
+    def unchanged(self) -> bool:
+        """The file is still the one this was read from (no run wrote it since)."""
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return False
+        return self._read_as == [info.st_mtime_ns, info.st_size]
 
     def read(self, paths: Iterable[str]) -> dict[str, FileResult] | None:
         """The stored results of files (absolute paths); None when one is missing."""
