@@ -116,16 +116,17 @@ class CallGraph:
         raw: dict[str, set[str]] = defaultdict(set)
         service: dict[str, set[str]] = defaultdict(set)
         passed: dict[str, set[str]] = defaultdict(set)
-        calls: list[tuple[str, str, list[str], dict[str, str]]] = []
+        calls: list[list] = []
         table_calls: dict[str, str] = {}
+        callees = graph.callees
         for file_facts in facts:
             for caller, record in (file_facts.get("f") or {}).items():
-                graph.callees.setdefault(caller, set())
-                if len(record) > 1:
+                if caller not in callees:
+                    callees[caller] = set()
+                if len(record) > 1 and record[1]:
                     raw[caller].update(record[1])
             graph.kinds.update(file_facts.get("h") or {})
-            for caller, callee, positional, keywords in file_facts.get("a") or ():
-                calls.append((caller, callee, positional, keywords))
+            calls.extend(file_facts.get("a") or ())  # [caller, callee, positional, keywords]
             graph.parameters.update(file_facts.get("pa") or {})
             for name, record in (file_facts.get("c") or {}).items():
                 # ``Service[Body]``, a generic base subscripted, is ``Service``
