@@ -267,3 +267,140 @@ def test_pool_per_request(run_cli, tmp_path):
     )
     messages = {d["line"]: d["message"] for d in json.loads(done.stdout)["diagnostics"]}
     assert "`crawl_view()` handles a request" in messages[views[0]]
+
+
+# a function handed to a map runs once per item of what it maps over; so does one handed
+# on, from there, to a helper that runs it before returning (a paginator)
+UTIL = """\
+def map_each(fn, items):
+    return [fn(item) for item in items]
+
+
+def paginate(fetch_page):
+    return fetch_page(None)
+
+
+def schedule(job):
+    return [job]
+
+
+def build_sitemap(render, sites):
+    return {"sites": len(sites), "render": render}
+"""
+MAPPED = """\
+from concurrent.futures import ThreadPoolExecutor
+
+from app.fetch import download
+
+
+def crawl(sites, get):
+    def fetch_site(site):
+        return download(site.urls, get)
+
+    with ThreadPoolExecutor(max_workers=4) as outer:
+        return list(outer.map(fetch_site, sites))
+"""
+MAPPED_THROUGH_HELPERS = """\
+from app.fetch import download
+from app.util import map_each, paginate
+
+
+def crawl(sites, get):
+    def fetch_site(site):
+        def fetch_page(cursor):
+            return download(site.urls, get)
+
+        pages = paginate(fetch_page)
+        return pages
+
+    return map_each(fetch_site, sites)
+"""
+MAPPED_BATCHES = """\
+from multiprocessing.pool import ThreadPool
+
+from app.fetch import download
+
+
+def crawl(sites, get):
+    def fetch_chunk(urls):
+        return download(urls, get)
+
+    chunks = [sites[at : at + 500] for at in range(0, len(sites), 500)]
+    with ThreadPool(4) as outer:
+        return outer.map(fetch_chunk, chunks)
+"""
+# the function handed on is kept for later (returned in what the call builds), not run
+MAPPED_THEN_KEPT = """\
+from app.fetch import download
+from app.util import map_each, schedule
+
+
+def crawl(sites, get):
+    def fetch_site(site):
+        def later():
+            return download(site.urls, get)
+
+        return schedule(later)
+
+    return map_each(fetch_site, sites)
+"""
+# ``sitemap`` is one word: no map over the sites
+NOT_A_MAP = """\
+from app.fetch import download
+from app.util import build_sitemap
+
+
+def crawl(sites, get):
+    def render(site):
+        return download(site.urls, get)
+
+    return build_sitemap(render, sites)
+"""
+
+
+@pytest.mark.parametrize(
+    ("caller", "flagged"),
+    [
+        pytest.param(MAPPED, True, id="bad-handed-to-an-executor-map"),
+        pytest.param(MAPPED_THROUGH_HELPERS, True, id="bad-mapped-then-run-by-a-paginator"),
+        pytest.param(MAPPED_BATCHES, False, id="near-miss-mapped-over-batches"),
+        pytest.param(MAPPED_THEN_KEPT, False, id="near-miss-handed-on-to-be-kept"),
+        pytest.param(NOT_A_MAP, False, id="near-miss-a-word-that-holds-map"),
+    ],
+)
+def test_pool_in_a_function_handed_to_a_map(run_cli, tmp_path, caller, flagged):
+    """``executor.map(fetch_site, sites)``: ``fetch_site`` runs once per site, so a pool
+    it starts, through any number of calls, is a pool per site (issue 12, class 5)."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(FETCH)
+    (package / "util.py").write_text(UTIL)
+    (package / "crawl.py").write_text(caller)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    assert done.returncode in (0, 1), done.stderr
+    at_pool = [
+        (d["line"], d["message"])
+        for d in json.loads(done.stdout)["diagnostics"]
+        if d["path"] == "app/fetch.py"
+    ]
+    if not flagged:
+        assert at_pool == []
+        return
+    ((line, message),) = at_pool
+    assert line == _pool_line(FETCH)
+    assert "`fetch_site()` runs once per item of `sites`" in message
+    assert "in `app.crawl.crawl`" in message
+
+
+def test_own_executor_map_shadowing(run_cli, tmp_path):
+    """The user's own ``ThreadPoolExecutor`` in the mapped function's pool: no pool."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(OWN_EXECUTOR)
+    (package / "util.py").write_text(UTIL)
+    (package / "crawl.py").write_text(MAPPED)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    assert done.returncode in (0, 1), done.stderr
+    assert [d for d in json.loads(done.stdout)["diagnostics"] if d["path"] == "app/fetch.py"] == []

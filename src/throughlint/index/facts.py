@@ -83,6 +83,7 @@ from throughlint.semantic.eager_loads import returned_loads
 from throughlint.semantic.expressions import (
     call_argument,
     call_tail,
+    identifier_words,
     keyword_value,
     literal_int,
     names_read,
@@ -99,7 +100,7 @@ from throughlint.semantic.guards import (
     parameters,
 )
 from throughlint.semantic.input_size import argument_size
-from throughlint.semantic.loops import LoopKind, describe_loop, is_batch_loop
+from throughlint.semantic.loops import LoopKind, describe_loop, is_batch_loop, names_batches
 from throughlint.semantic.members import is_member
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
@@ -204,6 +205,7 @@ class FileFacts:
         "pending",
         "project_modules",
         "references",
+        "run_now",
         "seen",
         "self_attributes",
         "self_calls",
@@ -310,6 +312,10 @@ class FileFacts:
         # ``run_interaction("x", self._txn)``): they run when the function does
         self.service: dict[str, set[str]] = {}
         self.references: dict[str, set[str]] = {}
+        # of those, the ones handed to a function call whose result is bound to a local
+        # or dropped (``pages = paginate(fetch_page)``): run before the function returns,
+        # not kept for later (``return Metric(eval_fn=eval_fn)``); TL203's per-item walk
+        self.run_now: dict[str, set[str]] = {}
         # functions put in a dict, list, tuple or set display (a table of handlers): their
         # callers are not all seen (``tabled_functions``, for parameter types only; where
         # they run is what their direct calls say)
@@ -447,6 +453,8 @@ class FileFacts:
             extra["service_calls"] = {k: sorted(v) for k, v in self.service.items()}
         if self.references:
             extra["passed_functions"] = {k: sorted(v) for k, v in self.references.items()}
+        if self.run_now:
+            extra["run_passed"] = {k: sorted(v) for k, v in self.run_now.items()}
         if self.tabled:
             extra["tabled_functions"] = sorted(self.tabled)
         if self.instance_hooks:
@@ -572,6 +580,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
         _record_blocking(checker, node, function)
     if function is not None and (node.args or node.keywords):
         _record_references(checker, node, function)
+        _record_mapped(checker, node, function)
     effect = call_effects(model, node, checker.settings)
     if effect and function is not None and _memoised(model, node, per_key=True):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
@@ -944,6 +953,57 @@ def _record_references(checker: Checker, node: ast.Call, function: str) -> None:
     """The functions a call hands on (``self._txn``, ``cls.load``, a function of the
     module or imported): whoever takes them runs them when this function runs."""
     _hand_on(checker, [*node.args, *(keyword.value for keyword in node.keywords)], function)
+    if _runs_handed_now(checker.semantic, node):
+        values = [*node.args, *(keyword.value for keyword in node.keywords)]
+        names = set(_functions(checker.semantic, values))
+        if names:
+            checker.index_facts.run_now.setdefault(function, set()).update(names)  # type: ignore[union-attr]
+
+
+def _runs_handed_now(model, node: ast.Call) -> bool:
+    """A call of a function (not a class: a constructor keeps what it is given) whose
+    result is dropped or bound to plain locals (``pages = paginate(fetch_page)``): what
+    it is handed runs before the caller goes on, as far as the walk can tell; not a call
+    whose result is returned or stored (``return make_metric(eval_fn=eval_fn)``)."""
+    tail = call_tail(node.func)
+    if tail is None or tail[:1].isupper():
+        return False
+    statement = model.node_stack[-1] if model.node_stack else None
+    bound_to_locals = isinstance(statement, ast.Assign) and all(
+        isinstance(target, ast.Name) for target in statement.targets
+    )
+    if not (isinstance(statement, ast.Expr) or bound_to_locals):
+        return False
+    value = statement.value  # type: ignore[union-attr]
+    return (value.value if isinstance(value, ast.Await) else value) is node
+
+
+_MAP_WORDS = frozenset({"map", "imap", "starmap"})
+
+
+def _record_mapped(checker: Checker, node: ast.Call, function: str) -> None:
+    """``pool.map(fetch, urls)``, ``executor.map(self.get, keys)``, ``map_with_context(
+    executor, fetch, urls)``: the project function handed to a map runs once per item of
+    the iterable after it, so a pool it starts on every call is a pool per item (fact
+    ``ph``, TL203 through the index). Not over batches (``pool.map(load, chunks)``)."""
+    tail = call_tail(node.func)
+    if tail is None or not _MAP_WORDS.intersection(w.lower() for w in identifier_words(tail)):
+        return
+    facts: FileFacts = checker.index_facts  # type: ignore[assignment]
+    for at, value in enumerate(node.args[:-1]):
+        names = list(_functions(checker.semantic, [value]))
+        if not names:
+            continue
+        items = node.args[at + 1 :]
+        if any(isinstance(item, ast.Starred) or names_batches(item) for item in items):
+            return
+        short = names[0].rsplit(".", 1)[-1]
+        facts.hot.setdefault(
+            names[0],
+            f"`{short}()` runs once per item of `{unparse_short(items[0], 30)}`, handed to "
+            f"`{tail}()` in `{function}` (line {node.lineno})",
+        )
+        return
 
 
 def _hand_on(checker: Checker, values: list[ast.expr], function: str) -> None:

@@ -169,6 +169,7 @@ _FACT_TABLES = (
     "star_imports",
     "asynchronous",
     "hot",
+    "passes",
     "made",
     "handles",
     "loads",
@@ -214,6 +215,8 @@ class ProjectIndex:
         self.star_imports: dict[str, tuple[str, ...]] = {}
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.hot: dict[str, str] = {}  # callee called once per item -> where
+        # function -> the functions it hands to a call that runs them (fact ``run_passed``)
+        self.passes: dict[str, Sequence[str]] = {}
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
         self.loads: dict[str, list[str]] = {}  # function -> relations it loads eagerly
         self.handles: dict[str, str] = {}  # function -> the shared library client it returns
@@ -348,6 +351,7 @@ class ProjectIndex:
             "st": add_stars,
             "an": self.asynchronous.update,
             "ph": add_hot,
+            "run_passed": self.passes.update,
             "n": self.made.update,
             "ld": self.loads.update,
             "hd": self.handles.update,
@@ -1369,6 +1373,12 @@ class ProjectIndex:
                     for key in self._reach_keys(callee):
                         if key not in reached:
                             reached[key] = f"{reached[name]}, and calls `{short}()`"
+                            following.append(key)
+                for handed in self.passes.get(name, ()):  # run by whoever takes it
+                    short = handed.rsplit(".", 1)[-1]
+                    for key in self._reach_keys(handed):
+                        if key not in reached:
+                            reached[key] = f"{reached[name]}, and hands on `{short}()`"
                             following.append(key)
                 for key in self.dispatch.targets(name, self.classes):  # ``alert.alert()``
                     if key not in reached:

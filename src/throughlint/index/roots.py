@@ -131,6 +131,7 @@ FACT_NAMES: dict[str, Shape] = {
     "cpu": ("map", NAME, None),
     "service_calls": ("map", NAME, ("list", NAME)),
     "passed_functions": ("map", NAME, ("list", NAME)),
+    "run_passed": ("map", NAME, ("list", NAME)),
     "tabled_functions": ("list", NAME),
     "instance_hooks": ("list", NAME),  # classes whose row-built objects a hook runs for
     "statement_hooks": ("map", NAME, None),  # module -> [[registration, line]]

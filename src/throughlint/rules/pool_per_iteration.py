@@ -8,9 +8,13 @@ call, once per item, to a function of the project that starts and joins a pool i
 `with` block (`def fetch_many(urls): with ThreadPoolExecutor() as pool: ...`), however
 many calls deep; and it reports that pool where it is made, naming the loop and the calls
 that run it once per item (a loop over items, or a `while` loop that neither waits, nor
-retries, nor walks pages, nor hands each pass a batch it gathered) or once per request (a
-function routed by a web framework's decorator, `@app.route`, `@router.get`, or a view
-that takes `request` first; not a test or a pytest fixture). A pool that runs one
+retries, nor walks pages, nor hands each pass a batch it gathered; or a function handed
+to a map over items, `executor.map(fetch_site, sites)`, not over batches) or once per
+request (a function routed by a web framework's decorator, `@app.route`, `@router.get`,
+or a view that takes `request` first; not a test or a pytest fixture). Along the chain,
+a function handed to a call that runs it before returning is followed too (`pages =
+paginate(fetch_page)`; not one kept for later, `return make_metric(eval_fn=eval_fn)`,
+or handed to a class). A pool that runs one
 call and waits for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an
 `except` handler (a fallback path) are not counted as pools started per call.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import enum
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -328,23 +329,33 @@ def _is_batch_loop(loop: Loop) -> bool:
     assert loop.iter is not None
     if _steps_by_size(loop.iter):
         return True
-    names = set(loop.target_names)
-    for node in ast.walk(loop.iter):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            names.add(node.attr)
-    words = {
-        word.lower()
-        for name in names
-        if not name[:1].isupper()  # a class (``Page``, ``Chunk``) is no batch of items
-        for word in identifier_words(name)
-    }
+    words = _item_words(loop.iter, loop.target_names)
     if words & _BATCH_WORDS:
         return True
     if not words & _PAGE_WORDS:
         return False
     return _counts_pages(loop.iter) or _items_are_collections(loop)
+
+
+def names_batches(iterable: ast.expr) -> bool:
+    """An iterable of batches by its words or its steps (``chunks(rows, 500)``,
+    ``range(0, n, size)``), as ``is_batch_loop`` reads a loop's: for the items a
+    ``map()`` hands a function one at a time."""
+    return _steps_by_size(iterable) or bool(_item_words(iterable, ()) & _BATCH_WORDS)
+
+
+def _item_words(iterable: ast.expr, targets: Iterable[str]) -> set[str]:
+    """The lower-case words of the names an iterable reads and its loop binds; a class
+    (``Page``, ``Chunk``) is no batch of items."""
+    names = set(targets)
+    for node in ast.walk(iterable):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+    return {
+        word.lower() for name in names if not name[:1].isupper() for word in identifier_words(name)
+    }
 
 
 def _counts_pages(iterable: ast.expr) -> bool:
