@@ -301,6 +301,27 @@ BOUNDED = {
                 while True:
                     self.step()
         """,
+    "a-write-buffer-its-owner-drains-on-demand": """
+        import asyncio
+
+
+        class WebSocketTransport:
+            def __init__(self, ws):
+                self._ws = ws
+                self._pending = asyncio.Queue()
+
+            def write(self, payload):
+                self._pending.put_nowait(payload)
+
+            def writelines(self, payload):
+                for message in payload:
+                    self.write(message)
+
+            async def drain(self):
+                while not self._pending.empty():
+                    message = self._pending.get_nowait()
+                    await self._ws.send_bytes(message)
+        """,
 }
 
 OPEN = {
@@ -698,6 +719,65 @@ OPEN = {
 
             def add(self, message):
                 self.pending.put(message)
+        """,
+    "a-buffer-drained-by-a-polling-thread": """
+        import queue
+        import threading
+        import time
+
+
+        class Shipper:
+            def __init__(self, sock):
+                self._sock = sock
+                self._pending = queue.Queue()  # expect: TL201
+                threading.Thread(target=self._run, daemon=True).start()
+
+            def write(self, record):
+                self._pending.put_nowait(record)
+
+            def _run(self):
+                while True:
+                    self._flush()
+                    time.sleep(1.0)
+
+            def _flush(self):
+                while not self._pending.empty():
+                    self._sock.send(self._pending.get_nowait())
+        """,
+    "a-drain-loop-inside-a-consumer-loop": """
+        import queue
+        import time
+
+
+        class Shipper:
+            def __init__(self, sock):
+                self._sock = sock
+                self._pending = queue.Queue()  # expect: TL201
+
+            def write(self, record):
+                self._pending.put_nowait(record)
+
+            def run(self):
+                while True:
+                    while self._pending.qsize():
+                        self._sock.send(self._pending.get_nowait())
+                    time.sleep(1.0)
+        """,
+    "a-drained-buffer-whose-writers-could-wait": """
+        import asyncio
+
+
+        class Transport:
+            def __init__(self, ws):
+                self._ws = ws
+                self._pending = asyncio.Queue()  # expect: TL201
+
+            async def write(self, payload):
+                await self._pending.put(payload)
+
+            async def drain(self):
+                while not self._pending.empty():
+                    await self._ws.send_bytes(self._pending.get_nowait())
         """,
 }
 

@@ -26,9 +26,13 @@ Nor is a local queue that nothing puts into (a placeholder a stub waits on: no o
 scope can name it). Nor is a queue that is not a pipe between threads: one never taken
 from (`get()`) nor handed out, and read whole through `.queue` (a thread-safe list), one
 created, filled and drained in a single function that hands it to no other call or nested
-function (a heap), or one whose producer compares `qsize()` with a mark and there waits for a drain
-(`await flush()`), drains the queue itself or pauses (`pauseProducing()`); only waking a
-consumer (`event.set()`) is no backpressure.
+function (a heap), one filled only without waiting (`put_nowait()`) and emptied whole by
+its owner on demand (`while not q.empty(): q.get_nowait()` in a method the file neither
+starts as a thread or task nor calls from a loop: a transport's `write()` and `drain()`,
+where a `maxsize` would make `write()` raise, not wait), or one whose producer compares
+`qsize()` with a mark and there waits for a drain (`await flush()`), drains the queue
+itself or pauses (`pauseProducing()`); only waking a consumer (`event.set()`) is no
+backpressure.
 Nor is a queue whose every producer is bounded: each put is a start or stop event (a
 constant, an `object()` sentinel, the exception that ends the producer), comes after the
 producer waited for room (`while used > budget: cond.wait()`), or runs a bounded number

@@ -9,6 +9,10 @@ local name, the class for ``self.attr``. Some queues are bounded by how they are
   child processes, one result per task handed to them;
 - ``list``: filled but never taken from, never handed out, and read whole through
   ``.queue`` (a thread-safe list);
+- ``buffer``: never handed out, filled only without waiting (``put_nowait()``) and
+  emptied whole by its owner (``while not q.empty(): q.get_nowait()``): no consumer
+  waits on it, so it is a buffer flushed when its owner says (a transport's ``write()``
+  and ``drain()``), not a pipe; a ``maxsize`` would make ``write()`` raise, not wait;
 - ``local``: created, filled and drained in one function that hands it to no other
   call or nested function (a heap or a work list of one thread);
 - ``backpressure``: the producer compares ``qsize()`` with a mark and then waits for a
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import ast
 
+from throughlint.semantic.expressions import call_argument
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.put_sites import bounded_producers
 from throughlint.semantic.scope_uses import UseIndex, same_holder, use_index
@@ -43,6 +48,8 @@ def bounded_by_construction(model: SemanticModel, call: ast.Call, name: str) -> 
     kept = _kept_in_scope(index, scope, target, uses) and not name.startswith(_PROCESS_QUEUES)
     if kept and not _calls(index, uses, _GETS) and _read_whole(index, uses):
         return "list"  # filled, never taken from: read whole through ``.queue``
+    if kept and _flushed_buffer(index, uses, puts, target):
+        return "buffer"  # filled without waiting, emptied whole by its owner: no consumer
     if kept and isinstance(target, ast.Name):
         return "local"  # filled and drained in one function, no other thread: a heap
     if _size_checked(index, uses, target):
@@ -119,6 +126,78 @@ def _read_whole(index: UseIndex, uses: list) -> bool:
         isinstance(parent := index.parents.get(node), ast.Attribute) and parent.attr == "queue"
         for node in uses
     )
+
+
+def _flushed_buffer(index: UseIndex, uses: list, puts: list[ast.Call], target: ast.expr) -> bool:
+    """Every put is ``put_nowait()`` (or ``put(x, block=False)``) and every take a
+    ``get_nowait()`` in a ``while`` loop whose test asks whether this queue is empty
+    (``while not q.empty():``, ``while q.qsize():``): the owner empties it at once, no
+    consumer waits for items."""
+    if not all(_without_waiting(put, "put_nowait", 1) for put in puts):
+        return False
+    gets = _calls(index, uses, _GETS)
+    return bool(gets) and all(
+        _without_waiting(get, "get_nowait", 0)
+        and (loop := _emptiness_loop(index, get, target)) is not None
+        and _flushed_on_demand(index, loop)
+        for get in gets
+    )
+
+
+def _without_waiting(call: ast.Call, nowait: str, block_at: int) -> bool:
+    """``q.put_nowait(x)`` / ``q.get_nowait()``, or ``block=False`` (also positional)."""
+    assert isinstance(call.func, ast.Attribute)
+    if call.func.attr == nowait:
+        return True
+    block = call_argument(call, block_at, "block")
+    return isinstance(block, ast.Constant) and block.value is False
+
+
+def _emptiness_loop(index: UseIndex, node: ast.AST, target: ast.expr) -> ast.While | None:
+    """The nearest ``while`` around ``node``, with ``node`` in its body and a test that
+    calls this queue's ``empty()`` or ``qsize()``; None for any other place."""
+    child, at = node, index.parents.get(node)
+    while at is not None and not isinstance(at, (ast.While, *_SCOPES)):
+        child, at = at, index.parents.get(at)
+    if not isinstance(at, ast.While) or child not in at.body:
+        return None
+    asks = any(
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in ("empty", "qsize")
+        and same_holder(call.func.value, target)
+        for call in ast.walk(at.test)
+    )
+    return at if asks else None
+
+
+def _flushed_on_demand(index: UseIndex, loop: ast.While) -> bool:
+    """The emptying loop runs when its method is called: it is in no other loop of the
+    method, and the file calls the method only directly and outside loops (not started
+    as a thread or task, not handed out, not polled from a loop): a flush its callers
+    ask for, not a consumer running on its own."""
+    function = index.function_of(loop)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if any(isinstance(at, _LOOPS) for at in index.ancestors(loop, function)):
+        return False
+    for key in ("n:" + function.name, "a:" + function.name):
+        for use in index.uses.get(key, ()):
+            if isinstance(use, ast.Attribute) and not (
+                isinstance(use.value, ast.Name) and use.value.id in ("self", "cls")
+            ):
+                continue  # ``self._writer.drain()``: another object's method
+            call = index.parents.get(use)
+            if not (isinstance(call, ast.Call) and call.func is use):
+                return False  # handed out: run by a thread, a task or a callback
+            caller = index.function_of(call)
+            if any(isinstance(at, _LOOPS) for at in index.ancestors(call, caller)):
+                return False  # polled from a loop: a consumer
+    return True
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
 
 
 def _target_of(statement: ast.Assign | ast.AnnAssign) -> ast.expr | None:
