@@ -17,6 +17,8 @@ fixed handful, or a list an operator sizes) or on a cold path (``semantic/placem
 are kept but left out unless ``show_all``; a cold loop over a whole table (a data
 migration walking every row) is still shown, and so is a cold loop that runs once per row
 of one: nested in it, or in a function called from it (``Diagnostic.table_walk``).
+A mis-sized pool (TL202) is held back on a cold path only in tests, fixtures, factories
+and example data: a command's or a script's pool runs that program's work.
 Configured input was added from the output audit (``bench/accuracy/audit/policy.py``):
 it held back harmless findings and no real one. So is a loop of database round trips
 whose every pass also makes a costlier call that batching would not remove (an e-mail, an
@@ -53,6 +55,9 @@ _DATABASE = frozenset({"TL101", "TL102", "TL103"})
 # cold code held back even over a whole table: tests are measured by the pytest plugin,
 # and fake or demo data is loaded by a developer, never by a deployment
 NEVER_SHOWN_COLD = ("cold: test", "cold: fixture", "cold: factory", "cold: example data")
+# a pool's size decides the pace of all the work it runs wherever it is made: a
+# command's or a script's process pool is where that program's CPU-bound work runs
+_SIZED_ANYWHERE = frozenset({"TL202"})
 # a cold loop over one of these is a whole table unless its text narrows it
 _TABLE = (".objects", ".all()", ".iterator(", "query(", "select(")
 _NARROWING = ("filter", "where", "exclude", "get(", "[", "limit", "first(", "ids", "_id")
@@ -105,6 +110,8 @@ def _cold(diagnostic: Diagnostic) -> str:
         return ""
     if not diagnostic.loop_span and kind in ("cold: module level", "cold: start-up"):
         return ""  # a queue or pool made at start-up serves the hot paths
+    if diagnostic.code in _SIZED_ANYWHERE and not kind.startswith(NEVER_SHOWN_COLD):
+        return ""  # a mis-sized pool in a command or a script: that program's throughput
     if not kind.startswith(NEVER_SHOWN_COLD) and _whole_table(diagnostic):
         return ""
     return f"{COLD_PATH}:{kind.removeprefix('cold:')}"

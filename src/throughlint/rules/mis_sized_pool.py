@@ -11,7 +11,9 @@ literal default, an attribute bound only to one (`self.workers` set from
 them, thread
 pools (`ThreadPoolExecutor`, `multiprocessing.pool.ThreadPool`) above `max-threads`,
 process pools sized by the length of their input (`Pool(len(paths))`: one process per
-item), and pools of 0 or fewer workers.
+item), and pools of 0 or fewer workers. Reported on a cold path too (a command, a
+script, a function its `__main__` guard calls): a pool's size decides the pace of the
+work it runs wherever it is made; not in tests, fixtures or example data.
 
 ## Why it hurts throughput
 A CPU-bound process cannot run faster than one core: processes beyond the core count only
