@@ -404,3 +404,95 @@ def test_own_executor_map_shadowing(run_cli, tmp_path):
     done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
     assert done.returncode in (0, 1), done.stderr
     assert [d for d in json.loads(done.stdout)["diagnostics"] if d["path"] == "app/fetch.py"] == []
+
+
+# a task of a task queue runs once per message: a pool it starts is a pool per message
+SHARED_TASK = """\
+from celery import shared_task
+
+from app.fetch import download
+
+
+@shared_task
+def crawl_site(urls):
+    return download(urls, str)
+"""
+APP_TASK = """\
+from celery import Celery
+
+from app.fetch import download
+
+app = Celery("crawler")
+
+
+@app.task(bind=True)
+def crawl_site(self, urls):
+    return download(urls, str)
+"""
+ACTOR = """\
+import dramatiq
+
+from app.fetch import download
+
+
+@dramatiq.actor(max_retries=3)
+def crawl_site(urls):
+    return download(urls, str)
+"""
+# once per period, not per item
+PERIODIC = """\
+from celery.task import periodic_task
+
+from app.fetch import download
+
+
+@periodic_task(run_every=3600)
+def crawl_site():
+    return download(["https://example.org"], str)
+"""
+# the user's own decorator called ``task``: nothing says it runs per message
+OWN_TASK = """\
+from app.fetch import download
+from app.registry import task
+
+
+@task
+def crawl_site(urls):
+    return download(urls, str)
+"""
+REGISTRY = """\
+def task(function):
+    return function
+"""
+
+
+@pytest.mark.parametrize(
+    ("caller", "flagged"),
+    [
+        pytest.param(SHARED_TASK, True, id="bad-shared-task"),
+        pytest.param(APP_TASK, True, id="bad-task-of-a-celery-app"),
+        pytest.param(ACTOR, True, id="bad-dramatiq-actor"),
+        pytest.param(PERIODIC, False, id="near-miss-periodic-task"),
+        pytest.param(OWN_TASK, False, id="own-task-decorator-shadowing"),
+    ],
+)
+def test_pool_per_task_message(run_cli, tmp_path, caller, flagged):
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(FETCH)
+    (package / "registry.py").write_text(REGISTRY)
+    (package / "tasks.py").write_text(caller)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    assert done.returncode in (0, 1), done.stderr
+    at_pool = [
+        (d["line"], d["message"])
+        for d in json.loads(done.stdout)["diagnostics"]
+        if d["path"] == "app/fetch.py"
+    ]
+    if not flagged:
+        assert at_pool == []
+        return
+    ((line, message),) = at_pool
+    assert line == _pool_line(FETCH)
+    assert "`crawl_site()` runs once per task message" in message

@@ -2137,11 +2137,15 @@ def record_handler(checker: Checker, node: ast.AST) -> None:
     model = checker.semantic
     if node.name.startswith("test") or _pytest_fixture(model, node):
         return  # pytest's ``request`` fixture, not an HTTP request
-    if not (_routed(model, node) or _takes_request(node)):
+    if _task(model, node):
+        why = f"`{node.name}()` runs once per task message"
+    elif _routed(model, node) or _takes_request(node):
+        why = f"`{node.name}()` handles a request"
+    else:
         return
     qualified = _qualified(checker, node.name)
     facts = checker.index_facts
-    facts.hot.setdefault(qualified, f"`{node.name}()` handles a request")  # type: ignore[union-attr]
+    facts.hot.setdefault(qualified, why)  # type: ignore[union-attr]
 
 
 def _routed(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -2152,6 +2156,25 @@ def _routed(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             continue
         parts = name.replace("()", "").split(".")
         if parts[0] in _WEB_FRAMEWORKS and parts[-1] in _ROUTES:
+            return True
+    return False
+
+
+_TASK_LIBRARIES = frozenset({"celery", "dramatiq", "huey", "rq", "django_rq", "taskiq"})
+_TASKS = frozenset({"task", "shared_task", "actor", "job"})  # not ``periodic_task``
+
+
+def _task(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A task of a task queue (``@shared_task``, ``@app.task`` of a ``Celery()`` app,
+    ``@dramatiq.actor``, ``@job`` of rq): it runs once per message. A periodic task runs
+    once per period, not per item."""
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = model.resolve(target)
+        if name is None:
+            continue
+        parts = name.replace("()", "").split(".")
+        if parts[0] in _TASK_LIBRARIES and parts[-1] in _TASKS:
             return True
     return False
 

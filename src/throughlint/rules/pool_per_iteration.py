@@ -11,7 +11,9 @@ that run it once per item (a loop over items, or a `while` loop that neither wai
 retries, nor walks pages, nor hands each pass a batch it gathered; or a function handed
 to a map over items, `executor.map(fetch_site, sites)`, not over batches) or once per
 request (a function routed by a web framework's decorator, `@app.route`, `@router.get`,
-or a view that takes `request` first; not a test or a pytest fixture). Along the chain,
+or a view that takes `request` first; not a test or a pytest fixture) or once per
+message (a task of a task queue: `@shared_task`, `@app.task` of a `Celery()` app,
+`@dramatiq.actor`, rq's `@job`; not a periodic task). Along the chain,
 a function handed to a call that runs it before returning is followed too (`pages =
 paginate(fetch_page)`; not one kept for later, `return make_metric(eval_fn=eval_fn)`,
 or handed to a class). A pool that runs one
