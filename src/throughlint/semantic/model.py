@@ -322,7 +322,9 @@ class SemanticModel:
 
     def _resolve_binding(self, binding: Binding, depth: int) -> str | None:
         kind = binding.kind
-        if kind is BindingKind.IMPORT or kind is BindingKind.FUNCTION or kind is BindingKind.CLASS:
+        if kind is BindingKind.IMPORT:  # ``from multiprocessing.pool import Pool``
+            return canonical(binding.qualified) if binding.qualified is not None else None
+        if kind is BindingKind.FUNCTION or kind is BindingKind.CLASS:
             return binding.qualified
         if kind is BindingKind.SELF:
             owner = binding.owner
