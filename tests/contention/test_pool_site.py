@@ -496,3 +496,106 @@ def test_pool_per_task_message(run_cli, tmp_path, caller, flagged):
     ((line, message),) = at_pool
     assert line == _pool_line(FETCH)
     assert "`crawl_site()` runs once per task message" in message
+
+
+# a pool made and torn down in one function without ``with``: ``close()``, ``shutdown()``
+SHUT_DOWN = """\
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.pool import ThreadPool
+
+
+def fetch_pages(urls, get):
+    pool = ThreadPool(8)  # pool
+    try:
+        return pool.map(get, urls)
+    finally:
+        pool.close()
+
+
+def fetch_each(urls, get):
+    executor = ThreadPoolExecutor(max_workers=8)  # pool
+    futures = [executor.submit(get, url) for url in urls]
+    executor.shutdown(wait=True)
+    return [future.result() for future in futures]
+"""
+# one call on another thread; a pool the object keeps and closes in another method
+NOT_PER_CALL = """\
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.pool import ThreadPool
+
+
+def fetch_pages(urls, get):
+    executor = ThreadPoolExecutor(max_workers=1)
+    result = executor.submit(get, urls).result()
+    executor.shutdown()
+    return result
+
+
+class Fetcher:
+    def __init__(self):
+        self.pool = ThreadPool(8)
+
+    def fetch_each(self, urls, get):
+        return self.pool.map(get, urls)
+
+    def close(self):
+        self.pool.close()
+
+
+def fetch_each(urls, get):
+    return Fetcher().fetch_each(urls, get)
+"""
+OWN_THREAD_POOL = """\
+class ThreadPool:
+    def __init__(self, size):
+        self.size = size
+
+    def map(self, fn, items):
+        return [fn(item) for item in items]
+
+    def close(self):
+        pass
+
+
+def fetch_pages(urls, get):
+    pool = ThreadPool(8)
+    try:
+        return pool.map(get, urls)
+    finally:
+        pool.close()
+
+
+def fetch_each(urls, get):
+    return fetch_pages(urls, get)
+"""
+CALLS_BOTH = """\
+from app.fetch import fetch_each, fetch_pages
+
+
+def crawl(sites, get):
+    for site in sites:
+        print(fetch_pages(site.urls, get), fetch_each(site.urls, get))
+"""
+
+
+@pytest.mark.parametrize(
+    ("fetch", "flagged"),
+    [
+        pytest.param(SHUT_DOWN, True, id="bad-closed-or-shut-down-in-the-function"),
+        pytest.param(NOT_PER_CALL, False, id="near-miss-one-task-or-a-kept-pool"),
+        pytest.param(OWN_THREAD_POOL, False, id="own-thread-pool-shadowing"),
+    ],
+)
+def test_pool_torn_down_without_with(run_cli, tmp_path, fetch, flagged):
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(fetch)
+    (package / "crawl.py").write_text(CALLS_BOTH)
+    done = run_cli("--isolated", "--no-cache", "--select", "TL203", "--format", "json", ".")
+    assert done.returncode in (0, 1), done.stderr
+    at_pool = sorted(
+        d["line"] for d in json.loads(done.stdout)["diagnostics"] if d["path"] == "app/fetch.py"
+    )
+    pools = [n for n, line in enumerate(fetch.splitlines(), 1) if line.endswith("# pool")]
+    assert at_pool == (pools if flagged else [])

@@ -1459,12 +1459,12 @@ def _cached(function: ast.AST | None) -> bool:
     return False
 
 
-def _single_task(node: ast.With | ast.AsyncWith) -> bool:
+def _single_task(body: list[ast.stmt]) -> bool:
     """The pool runs one call and waits for it (``pool.submit(asyncio.run, coro)
     .result()``): a way to run it on another thread, not a pool of workers. No loop, no
     ``map``, at most one ``submit`` in the block."""
     submits = 0
-    for inner in (n for statement in node.body for n in walk_same_function(statement)):
+    for inner in (n for statement in body for n in walk_same_function(statement)):
         if isinstance(inner, _LOOPS):
             return False
         if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
@@ -2060,22 +2060,51 @@ def record_pool(checker: Checker, node: ast.AST) -> None:
     for item in node.items:
         context = _pool_value(model, item.context_expr)
         if context is not None:
-            if _single_task(node) or _in_fallback(model):
+            if _single_task(node.body) or _in_fallback(model):
                 return  # a thread to run one call off the event loop, or a fallback path
-            checker.index_facts.site(model.function_name, Effect.POOL.value, call_guard(model))  # type: ignore[union-attr]
-            record = checker.index_facts.function(model.function_name)  # type: ignore[union-attr]
-            if not record[0] & Effect.POOL.value:
-                record[0] |= Effect.POOL.value
-                record[2][str(Effect.POOL.value)] = _witness(checker, context)
-            if model.hot_loop() is None:  # in a loop of its own function TL203 says so
-                add_pending(
-                    checker,
-                    context,
-                    "pool_site",
-                    function=model.function_name,
-                    text=unparse_short(context.func, 40),
-                )
+            _pool_started(checker, context)
             return
+
+
+_SHUTS_DOWN = frozenset({"shutdown", "close", "terminate"})
+
+
+@COLLECTOR.on(ast.Call)
+def record_pool_shut_down(checker: Checker, node: ast.Call) -> None:
+    """``pool = Pool(4)`` ... ``pool.close()`` (``executor.shutdown()``, ``terminate()``)
+    in one function: the pool is started and torn down on every call, as in a ``with``
+    block (``record_pool``)."""
+    if not isinstance(node.func, ast.Attribute) or node.func.attr not in _SHUTS_DOWN:
+        return
+    model = checker.semantic
+    function = model.function
+    if model.function_name is None or not isinstance(node.func.value, ast.Name):
+        return
+    context = _pool_value(model, node.func.value)
+    if context is None or _single_task(getattr(function, "body", [])) or _in_fallback(model):
+        return
+    _pool_started(checker, context)
+
+
+def _pool_started(checker: Checker, context: ast.Call) -> None:
+    """The function being walked starts and joins the pool ``context`` makes: an effect
+    of every call of it, and a pending TL203 finding at the pool for the index to place."""
+    model = checker.semantic
+    function = model.function_name
+    assert function is not None
+    checker.index_facts.site(function, Effect.POOL.value, call_guard(model))  # type: ignore[union-attr]
+    record = checker.index_facts.function(function)  # type: ignore[union-attr]
+    if not record[0] & Effect.POOL.value:
+        record[0] |= Effect.POOL.value
+        record[2][str(Effect.POOL.value)] = _witness(checker, context)
+    if model.hot_loop() is None:  # in a loop of its own function TL203 says so
+        add_pending(
+            checker,
+            context,
+            "pool_site",
+            function=function,
+            text=unparse_short(context.func, 40),
+        )
 
 
 _CACHES = frozenset(
