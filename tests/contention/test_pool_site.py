@@ -329,6 +329,19 @@ def crawl(sites, get):
     with ThreadPool(4) as outer:
         return outer.map(fetch_chunk, chunks)
 """
+MAPPED_FIXED = """\
+from concurrent.futures import ThreadPoolExecutor
+
+from app.fetch import download
+
+
+def crawl(get):
+    def fetch_site(site):
+        return download([site], get)
+
+    with ThreadPoolExecutor(max_workers=2) as outer:
+        return list(outer.map(fetch_site, ("https://a.example", "https://b.example")))
+"""
 # the function handed on is kept for later (returned in what the call builds), not run
 MAPPED_THEN_KEPT = """\
 from app.fetch import download
@@ -364,6 +377,7 @@ def crawl(sites, get):
         pytest.param(MAPPED, True, id="bad-handed-to-an-executor-map"),
         pytest.param(MAPPED_THROUGH_HELPERS, True, id="bad-mapped-then-run-by-a-paginator"),
         pytest.param(MAPPED_BATCHES, False, id="near-miss-mapped-over-batches"),
+        pytest.param(MAPPED_FIXED, False, id="near-miss-mapped-over-a-fixed-pair"),
         pytest.param(MAPPED_THEN_KEPT, False, id="near-miss-handed-on-to-be-kept"),
         pytest.param(NOT_A_MAP, False, id="near-miss-a-word-that-holds-map"),
     ],

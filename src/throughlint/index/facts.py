@@ -997,6 +997,8 @@ def _record_mapped(checker: Checker, node: ast.Call, function: str) -> None:
         items = node.args[at + 1 :]
         if any(isinstance(item, ast.Starred) or names_batches(item) for item in items):
             return
+        if _fixed_items(items[0]):
+            return  # ``pool.map(load, ("a", "b"))``, ``range(3)``: a fixed handful
         short = names[0].rsplit(".", 1)[-1]
         facts.hot.setdefault(
             names[0],
@@ -1004,6 +1006,18 @@ def _record_mapped(checker: Checker, node: ast.Call, function: str) -> None:
             f"`{tail}()` in `{function}` (line {node.lineno})",
         )
         return
+
+
+def _fixed_items(items: ast.expr) -> bool:
+    """A display of its items (``[a, b]``, ``("x", "y")``) or ``range`` of literals."""
+    if isinstance(items, (ast.List, ast.Tuple, ast.Set)):
+        return not any(isinstance(item, ast.Starred) for item in items.elts)
+    return (
+        isinstance(items, ast.Call)
+        and isinstance(items.func, ast.Name)
+        and items.func.id == "range"
+        and all(literal_int(argument) is not None for argument in items.args)
+    )
 
 
 def _hand_on(checker: Checker, values: list[ast.expr], function: str) -> None:
