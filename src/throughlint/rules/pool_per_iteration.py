@@ -10,16 +10,16 @@ it in a local and tears it down before returning (`pool.close()`, `executor.shut
 however many calls deep; and it reports that pool where it is made, naming the loop and
 the calls that run it once per item (a loop over items, or a `while` loop that neither
 waits, nor retries, nor walks pages, nor hands each pass a batch it gathered; or a
-function handed to a map over items, `executor.map(fetch_site, sites)`, not over batches)
-or once per request (a function routed by a web framework's decorator, `@app.route`,
-`@router.get`, or a view that takes `request` first; not a test or a pytest fixture) or
-once per message (a task of a task queue: `@shared_task`, `@app.task` of a `Celery()`
-app, `@dramatiq.actor`, rq's `@job`; not a periodic task). Along the chain, a function
-handed to a call that runs it before returning is followed too (`pages =
-paginate(fetch_page)`; not one kept for later, `return make_metric(eval_fn=eval_fn)`, or
-handed to a class). A pool that runs one call and waits for it (`pool.submit(asyncio.run,
-coro).result()`) and a pool in an `except` handler (a fallback path) are not counted as
-pools started per call.
+function handed to a map over items, `executor.map(fetch_site, sites)`, not over batches
+or a literal handful) or once per request (a function routed by a web framework's
+decorator, `@app.route`, `@router.get`, or a view that takes `request` first; not a test
+or a pytest fixture) or once per message (a task of a task queue: `@shared_task`,
+`@app.task` of a `Celery()` app, `@dramatiq.actor`, rq's `@job`; not a periodic task).
+Along the chain, a function handed to a call that runs it before returning is followed
+too (`pages = paginate(fetch_page)`; not one kept for later, `return
+make_metric(eval_fn=eval_fn)`, or handed to a class). A pool that runs one call and waits
+for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an `except` handler (a
+fallback path) are not counted as pools started per call.
 
 The same holds for a remote client or HTTP session a function builds for its own use
 and drops when it returns (`session = boto3.Session(...)`, `client =
