@@ -302,6 +302,7 @@ class ProjectIndex:
         classes, functions = self.classes, self.functions
         callees, witnesses = self._callees, self._own_witness
         statements, hot, users = self.statements, self.hot, self.serializer_users
+        stars = self.star_imports  # the mergers hold no reference to ``self``: no cycle
         every_call, fixed = self.every_call, self._fixed_calls
         argument_types = self.argument_types
 
@@ -324,7 +325,6 @@ class ProjectIndex:
                     hot[name] = where
 
         def add_stars(value: dict[str, list[str]]) -> None:
-            stars = self.star_imports
             for module, bases in value.items():
                 stars[module] = (*stars.get(module, ()), *bases)
 
