@@ -24,13 +24,11 @@ self.webhook_urls: requests.post(url, json=payload)`: no batch spans endpoints) 
 each item's own address (`for hook in hooks: requests.post(hook.url, json=payload)`), a
 search that stops at the first pass whose call answers (`blob = r.lpop(key)`, then `if
 blob is not None: return blob`), retry loops, loops that wait each pass (pollers), and
-`while` loops, also one inside the loop over items (`for field in fields: while start <
-end: es.search(...)`: one search per chunk of each field's range; a retry loop there
-still runs the call once per item), and a project function called in an `except`
-handler (the path of a failed item). Clients are recognised where the file shows what
-they are (constructed, annotated, `self.x` set from one, or a parameter annotated as one
-and filled in when left out: `if client is None: client = self.get_client()`), or where
-the project index does: a client that a project function builds and returns (`self.es =
+`while` loops, and a project function called in an `except` handler (the path of a
+failed item). Clients are recognised where the file shows what they are (constructed,
+annotated, `self.x` set from one, or a parameter annotated as one and filled in when
+left out: `if client is None: client = self.get_client()`), or where the project index
+does: a client that a project function builds and returns (`self.es =
 search_client(conf)`), or an instance of a project class that subclasses one. A client
 held in a module variable of another module is not followed.
 
@@ -94,7 +92,7 @@ from throughlint.index.facts import add_pending, project_callee
 from throughlint.rules.base import FixAvailability, Rule
 from throughlint.rules.through_helpers import helper_call
 from throughlint.semantic.batching import batch_guarded
-from throughlint.semantic.concurrency import is_retry_loop, not_per_item
+from throughlint.semantic.concurrency import not_per_item
 from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.global_rebinds import rebound_global
 from throughlint.semantic.loops import describe_loop
@@ -420,24 +418,9 @@ def _per_item(model, loop, node: ast.Call) -> bool:
     one under a batch test, not a search that stops at the first answer."""
     if not_per_item(model, loop) is not None or takes_group(loop, node):
         return False
-    if _in_inner_while(model, loop):
-        return False
     if batch_guarded(model, loop):
         return False  # ``if len(batch) >= 500: client.unlink(*batch)``: once per batch
     return not stops_on_result(model, loop, node)
-
-
-def _in_inner_while(model, loop) -> bool:
-    """The call is in a ``while`` loop inside ``loop`` (``for field in fields: while start
-    < end: es.search(...); start = ...``): it runs once per pass of that loop, a page or a
-    chunk, which ``while`` loops are not reported for; not a retry loop, which runs it once
-    per item of ``loop``."""
-    loops = model.frame.loops
-    inner = next((i for i, each in enumerate(loops) if each is loop), len(loops))
-    return any(
-        each.is_while and each.iter is None and not is_retry_loop(model, each)
-        for each in loops[inner + 1 :]
-    )
 
 
 RULE.on_project("call")(
