@@ -2192,13 +2192,21 @@ def record_handler(checker: Checker, node: ast.AST) -> None:
 
 
 def _routed(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return _decorated_by(model, node, _WEB_FRAMEWORKS, _ROUTES)
+
+
+def _decorated_by(
+    model, node: ast.FunctionDef | ast.AsyncFunctionDef, libraries: frozenset, names: frozenset
+) -> bool:
+    """A decorator of ``node`` resolves into one of ``libraries`` and ends in one of
+    ``names`` (``flask.Flask().route``, ``celery.Celery().task``), called or not."""
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = model.resolve(target)
         if name is None:
             continue
         parts = name.replace("()", "").split(".")
-        if parts[0] in _WEB_FRAMEWORKS and parts[-1] in _ROUTES:
+        if parts[0] in libraries and parts[-1] in names:
             return True
     return False
 
@@ -2211,15 +2219,7 @@ def _task(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A task of a task queue (``@shared_task``, ``@app.task`` of a ``Celery()`` app,
     ``@dramatiq.actor``, ``@job`` of rq): it runs once per message. A periodic task runs
     once per period, not per item."""
-    for decorator in node.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = model.resolve(target)
-        if name is None:
-            continue
-        parts = name.replace("()", "").split(".")
-        if parts[0] in _TASK_LIBRARIES and parts[-1] in _TASKS:
-            return True
-    return False
+    return _decorated_by(model, node, _TASK_LIBRARIES, _TASKS)
 
 
 def _pytest_fixture(model, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

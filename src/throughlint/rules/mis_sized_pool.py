@@ -71,6 +71,7 @@ from throughlint.semantic.expressions import (
     unparse_short,
     walk_same_function,
 )
+from throughlint.semantic.literal_values import module_constant
 from throughlint.semantic.scope import BindingKind
 from throughlint.semantic.types import self_assignments
 
@@ -412,17 +413,8 @@ def _unwrap_int(model, size: ast.expr) -> ast.expr:
 
 def _module_constant(model, size: ast.expr) -> int | None:
     """The literal a module-level name is bound to once (``WORKERS = 12``), if any."""
-    if not isinstance(size, ast.Name):
-        return None
-    binding = model.lookup(size.id)
-    if (
-        binding is None
-        or binding.kind is not BindingKind.ASSIGNMENT
-        or binding.value is None
-        or model.module_scope.bindings.get(size.id) is not binding
-    ):
-        return None
-    return literal_int(binding.value)
+    value = module_constant(model, size)
+    return None if value is None else literal_int(value)
 
 
 def _parameter_default(model, size: ast.expr) -> int | None:

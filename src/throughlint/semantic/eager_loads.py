@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import source_text, walk_same_function
 from throughlint.semantic.guards import call_guard
-from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.literal_values import module_constant
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -143,25 +143,9 @@ def _lookups(model: SemanticModel, args: list[ast.expr]) -> list[ast.expr]:
     found: list[ast.expr] = []
     for arg in args:
         if isinstance(arg, ast.Starred):
-            value = _module_constant(model, arg.value)
+            value = module_constant(model, arg.value)
             if isinstance(value, (ast.Tuple, ast.List)):
-                found.extend(_module_constant(model, item) or item for item in value.elts)
+                found.extend(module_constant(model, item) or item for item in value.elts)
             continue
-        found.append(_module_constant(model, arg) or arg)
+        found.append(module_constant(model, arg) or arg)
     return found
-
-
-def _module_constant(model: SemanticModel, node: ast.expr) -> ast.expr | None:
-    """The value of the module-level name ``node`` when the module binds it once by a
-    plain assignment; None for anything else (a local, a parameter, a name bound twice)."""
-    if not isinstance(node, ast.Name):
-        return None
-    binding = model.lookup(node.id)
-    if (
-        binding is None
-        or binding.kind is not BindingKind.ASSIGNMENT
-        or model.module_scope.bindings.get(node.id) is not binding
-        or binding.previous is not None
-    ):
-        return None
-    return binding.value

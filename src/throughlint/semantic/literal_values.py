@@ -35,6 +35,22 @@ def number_value(model: SemanticModel, node: ast.expr | None) -> float | None:
     return None
 
 
+def module_constant(model: SemanticModel, node: ast.expr) -> ast.expr | None:
+    """The value of the module-level name ``node`` when the module's binding of it is a
+    plain assignment (``WORKERS = 12``, ``NEWEST_FIRST = Prefetch("books")``); None for a
+    local, a parameter, an import or anything else."""
+    if not isinstance(node, ast.Name):
+        return None
+    binding = model.lookup(node.id)
+    if (
+        binding is None
+        or binding.kind is not BindingKind.ASSIGNMENT
+        or model.module_scope.bindings.get(node.id) is not binding
+    ):
+        return None
+    return binding.value
+
+
 def _literal(node: ast.expr | None) -> float | None:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
         node = node.operand
