@@ -208,12 +208,16 @@ def _expected(files: dict[str, str]) -> list[tuple[str, int, str]]:
     )
 
 
-@pytest.mark.parametrize("files", CASES)
-def test_batch_family(run_cli, tmp_path, files):
+def _found(run_cli, tmp_path, files: dict[str, str]) -> list[tuple[str, int, str]]:
+    """(file name, line, code) of every TL401 / TL402 finding in ``files``, sorted."""
     root = write_project(tmp_path, files)
     report = lint_json(run_cli, root, "--isolated", "--select", "TL401,TL402", "--show-all")
-    found = sorted(
+    return sorted(
         (d["path"].replace("\\", "/").rsplit("/", 1)[-1], d["line"], d["code"])
         for d in report["diagnostics"]
     )
-    assert found == _expected(files)
+
+
+@pytest.mark.parametrize("files", CASES)
+def test_batch_family(run_cli, tmp_path, files):
+    assert _found(run_cli, tmp_path, files) == _expected(files)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contention.test_batch_round31 import _expected
-from tests.support.cli_projects import lint_json, write_project
+from tests.contention.test_batch_round31 import _expected, _found
 
 # --- TL401: a call in a ``while`` loop inside the loop over items ------------------------
 # elastalert's new-term rule: per field, one aggregation search per time-range chunk until
@@ -105,10 +104,4 @@ CASES = [
 
 @pytest.mark.parametrize("files", CASES)
 def test_batch_family(run_cli, tmp_path, files):
-    root = write_project(tmp_path, files)
-    report = lint_json(run_cli, root, "--isolated", "--select", "TL401,TL402", "--show-all")
-    found = sorted(
-        (d["path"].replace("\\", "/").rsplit("/", 1)[-1], d["line"], d["code"])
-        for d in report["diagnostics"]
-    )
-    assert found == _expected(files)
+    assert _found(run_cli, tmp_path, files) == _expected(files)
