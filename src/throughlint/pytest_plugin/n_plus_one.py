@@ -108,27 +108,65 @@ class Repeat:
 
 class StaticIndex:
     """Lints call-site files with the same settings, engine and project index as the CLI
-    (every rule, every file of the project), once each."""
+    (every rule, every file of the project), once each. A call site's settings are those
+    of the configuration nearest its file, as ``throughlint FILE`` reads them: in a
+    monorepo, pytest's rootdir may sit above a subproject's ``pyproject.toml``."""
 
     def __init__(self, rootdir: str) -> None:
         self.rootdir = rootdir
-        self._settings: Settings | None = None
-        self._project = None
+        self._settings: dict[str, Settings] = {}  # config file ("" for none) -> settings
+        self._projects: dict[tuple[str, bool], object] = {}  # (config, preview) -> Project
         self._files: dict[str, list] = {}
-        self._preview_project = None
         self._preview_files: dict[str, list] = {}
 
-    def settings(self) -> Settings:
-        if self._settings is None:
-            from throughlint.config import ConfigError, load_settings
-            from throughlint.rules import known_codes
-            from throughlint.settings import Settings
+    def settings(self, path: str | None = None) -> Settings:
+        """The settings for ``path`` (pytest's rootdir when None): from the configuration
+        nearest it, or the defaults when there is none or it cannot be read."""
+        from throughlint.config import ConfigError, find_config, load_settings
+        from throughlint.rules import known_codes
+        from throughlint.settings import Settings
 
+        start = os.path.dirname(os.path.abspath(path)) if path else self.rootdir
+        try:
+            config = find_config(start) or ""
+        except ConfigError:
+            config = ""
+        if config not in self._settings:
             try:
-                self._settings = load_settings(None, self.rootdir, known_codes())
+                loaded = load_settings(config or None, start, known_codes())
             except ConfigError:
-                self._settings = Settings(project_root=self.rootdir)
-        return self._settings
+                loaded = Settings(project_root=self.rootdir)
+            if not config:
+                loaded = loaded.with_changes(project_root=self.rootdir)
+            self._settings[config] = loaded
+        return self._settings[config]
+
+    def _project(self, path: str, preview: bool):
+        """The project of ``path``'s configuration (the rootdir's without one), kept for
+        the session; held-back findings too: the question is whether the static rule
+        flags the site, not whether the default output shows it."""
+        from throughlint.project import Project
+
+        settings = self.settings(path)
+        key = (settings.config_file or "", preview)
+        if key not in self._projects:
+            changes: dict[str, object] = {"show_all": True}
+            if preview:
+                changes["preview"] = True
+            root = settings.project_root if settings.config_file else self.rootdir
+            self._projects[key] = Project.for_paths(settings.with_changes(**changes), [root])
+        return self._projects[key]
+
+    def _lint(self, path: str, preview: bool) -> list | None:
+        """Every diagnostic of ``path`` under its project, or None when it cannot be read;
+        reported under the path the CLI shows, so fingerprints match its baseline."""
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        project = self._project(path, preview)
+        return project.lint_buffer(path, data, shown=_display(path, self.rootdir))
 
     def tl101(self, path: str) -> list | None:
         """TL101 diagnostics in ``path``, or None when there is no static TL101 rule."""
@@ -137,23 +175,8 @@ class StaticIndex:
         if rule_by_code("TL101") is None:
             return None
         if path not in self._files:
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                self._files[path] = []
-            else:
-                if self._project is None:
-                    from throughlint.project import Project
-
-                    # held-back findings too: the question is whether the static rule
-                    # flags the site, not whether the default output shows it
-                    settings = self.settings().with_changes(show_all=True)
-                    self._project = Project.for_paths(settings, [self.rootdir])
-                # reported under the path the CLI shows, so fingerprints match its baseline
-                shown = _display(path, self.rootdir)
-                found = self._project.lint_buffer(path, data, shown=shown)
-                self._files[path] = [d for d in found if _tl101_lines(d)]
+            found = self._lint(path, preview=False) or []
+            self._files[path] = [d for d in found if _tl101_lines(d)]
         return self._files[path]
 
     def confirm(self, sites: tuple) -> tuple[str, str, str | None, tuple | None]:
@@ -194,21 +217,7 @@ class StaticIndex:
         """Every diagnostic of ``path`` with the preview rules on (TL404 is one), held-back
         ones too; fingerprints as the CLI computes them with ``--preview``."""
         if path not in self._preview_files:
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                self._preview_files[path] = []
-            else:
-                if self._preview_project is None:
-                    from throughlint.project import Project
-
-                    settings = self.settings().with_changes(show_all=True, preview=True)
-                    self._preview_project = Project.for_paths(settings, [self.rootdir])
-                shown = _display(path, self.rootdir)
-                self._preview_files[path] = self._preview_project.lint_buffer(
-                    path, data, shown=shown
-                )
+            self._preview_files[path] = self._lint(path, preview=True) or []
         return self._preview_files[path]
 
     def confirm_code(self, code: str, sites: tuple) -> tuple[str, str, str | None]:
