@@ -300,3 +300,24 @@ def test_lint_items_read_the_configuration_the_cli_reads_for_the_same_paths(
     pytester.runpytest(
         "--throughlint", "-p", "no:cacheprovider", "svc/work.py::throughlint"
     ).assert_outcomes(passed=1)
+
+
+STUB_WITH_A_BODY = """
+import sqlite3
+
+def record(conn: sqlite3.Connection, ids: list[int]) -> None:
+    for i in ids:
+        conn.execute("INSERT INTO t VALUES (?)", (i,))
+        conn.commit()
+"""
+
+
+def test_stub_files_are_lint_items_as_the_cli_lints_them(pytester: pytest.Pytester):
+    """``throughlint .`` lints ``.pyi`` files too, so ``pytest --throughlint`` does."""
+    pytester.makefile(".toml", pyproject="[tool.throughlint]\n")
+    pytester.makefile(".pyi", record=STUB_WITH_A_BODY)
+    pytester.makefile(".pyi", clean="def f() -> None: ...\n")
+    pytester.makefile(".txt", notes=STUB_WITH_A_BODY)  # near miss: not Python
+    result = pytester.runpytest("--throughlint", "-m", "throughlint", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*record.pyi:4:5: TL103*"])

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from throughlint.settings import PYTHON_SUFFIXES
+
 CACHE_KEY = "throughlint/lint"
 _CACHE_HIT = "throughlint_cache"
 _HELD_BACK = "throughlint_held_back"  # reason -> count, carried to the controller (xdist)
@@ -214,7 +216,7 @@ class Linter:
 
     # -- hooks -----------------------------------------------------------------------
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector):
-        if file_path.suffix != ".py" or self.excluded(file_path):
+        if file_path.suffix not in PYTHON_SUFFIXES or self.excluded(file_path):
             return None
         if self.skipped_by_the_walk(file_path):
             return None
@@ -233,7 +235,7 @@ class Linter:
             raise pytest.UsageError(f"throughlint_paths: {error_path}: {message}")
         for name in found.files:
             path = Path(name).resolve()
-            if path.suffix != ".py" or str(path) in self.seen:
+            if path.suffix not in PYTHON_SUFFIXES or str(path) in self.seen:
                 continue
             self.seen.add(str(path))
             node = LintFile.from_parent(session, path=path)
