@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from throughlint.fixes import offers
+from throughlint.fixes.loop_body_effects import loop_body_effects
 from throughlint.index.pending import add_pending
 from throughlint.semantic.eager_loads import lookup_paths
 from throughlint.semantic.expressions import unparse_short, walk_same_function
@@ -357,8 +358,8 @@ def _member_reads(model, loop: Loop) -> list[str]:
 
 
 def _body_effects(model, loop: Loop) -> str:
-    """``offers.loop_body_effects``, once per loop: asked for every relation it touches."""
+    """``loop_body_effects``, once per loop: asked for every relation it touches."""
     memo = model.memo("TL101.body_effects")
     if loop.node not in memo:
-        memo[loop.node] = offers.loop_body_effects(loop, model)
+        memo[loop.node] = loop_body_effects(loop, model)
     return memo[loop.node]
