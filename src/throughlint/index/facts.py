@@ -104,7 +104,7 @@ from throughlint.semantic.loops import LoopKind, describe_loop, is_batch_loop, n
 from throughlint.semantic.members import is_member
 from throughlint.semantic.parameter_origin import parameter_origin
 from throughlint.semantic.pass_cost import every_pass, heavy_call
-from throughlint.semantic.passed_values import passed_attribute_call
+from throughlint.semantic.passed_values import factory_attribute_call, passed_attribute_call
 from throughlint.semantic.queries import (
     attribute_source,
     helper_query,
@@ -627,7 +627,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     ):
         _model_method(checker, node)
     if name is None and function is not None:  # ``self.client.get(k)``, ``self.client = client``
-        name = passed_attribute_call(model, node)
+        name = passed_attribute_call(model, node) or factory_attribute_call(model, node)
     if not project_callee(name):
         return
     facts: FileFacts = checker.index_facts  # type: ignore[assignment]

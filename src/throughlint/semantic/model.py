@@ -59,6 +59,10 @@ class SemanticModel:
         self.classes: list[ast.ClassDef] = []
         self.imported_modules: set[str] = set()
         self._class_attributes: dict[ast.ClassDef, dict[str, ast.expr]] = {}
+        # a value a method binds to ``self.x`` -> that method's own imports over the
+        # module's names (``import pylibmc as mc`` then ``self._client = mc.Client()``)
+        self._value_scopes: dict[ast.expr, Scope] = {}
+        self._method_imports: dict[ast.AST, Scope | None] = {}
         self._local_classes: dict[str, ast.ClassDef] = {}
         # resolve() answers by node, valid in the scope it was asked in until the next
         # binding: rules and the index ask about the same call several times
@@ -409,7 +413,10 @@ class SemanticModel:
         return None
 
     def _resolve_in_module(self, node: ast.expr, depth: int) -> str | None:
-        saved, self.scope = self.scope, self.module_scope
+        """``node`` resolved where it was written: at module level, or for a value a method
+        binds to an attribute, with that method's own imports (an optional dependency
+        imported where it is used) over the module's names."""
+        saved, self.scope = self.scope, self._value_scopes.get(node, self.module_scope)
         try:
             return self._resolve(node, depth)
         finally:
@@ -532,8 +539,75 @@ class SemanticModel:
         such as ``None``; otherwise the first in source order wins)."""
         known = self._class_attributes.get(class_def)
         if known is None:
-            known = self._class_attributes[class_def] = _collect_class_attributes(class_def)
+            origins: dict[ast.expr, ast.AST] = {}
+            known = self._class_attributes[class_def] = _collect_class_attributes(
+                class_def, origins
+            )
+            for value, method in origins.items():
+                scope = self._imports_of(method)
+                if scope is not None:
+                    self._value_scopes[value] = scope
         return known
+
+    def _imports_of(self, function: ast.AST) -> Scope | None:
+        """The names ``function`` binds by its own ``import`` statements (not those of a
+        nested ``def``), in a scope over the module's; None when it imports nothing. An
+        import stays the name's value through ``except ImportError: x = None`` (``None``
+        has no attributes: every use that resolves is the import's); any other binding of
+        the name in the function leaves it unknown."""
+        if function in self._method_imports:
+            return self._method_imports[function]
+        scope: Scope | None = None
+        dropped: set[str] = set()
+        for node in _own_statements(function):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for binding in self._import_bindings(node):
+                    if scope is None:
+                        scope = Scope(ScopeKind.FUNCTION, function, self.module_scope)
+                    scope.bind(binding)
+            elif isinstance(node, ast.Assign):
+                if not _is_none(node.value):  # ``None``: the ``except ImportError`` arm's
+                    for target in node.targets:
+                        dropped.update(target_names(target))
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+                dropped.update(target_names(node.target))
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        dropped.update(target_names(item.optional_vars))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                dropped.add(node.name)
+            elif isinstance(node, ast.Global):
+                dropped.update(node.names)
+        if scope is not None:
+            for name in dropped:
+                scope.bindings.pop(name, None)
+        self._method_imports[function] = scope
+        return scope
+
+    def _import_bindings(self, node: ast.Import | ast.ImportFrom) -> list[Binding]:
+        """The bindings an import statement makes (``bind_import``'s, not bound here)."""
+        if isinstance(node, ast.Import):
+            return [
+                Binding(
+                    alias.asname or alias.name.split(".")[0],
+                    BindingKind.IMPORT,
+                    node,
+                    qualified=alias.name if alias.asname else alias.name.split(".")[0],
+                )
+                for alias in node.names
+            ]
+        base = self.absolute_module(node)
+        return [
+            Binding(
+                alias.asname or alias.name,
+                BindingKind.IMPORT,
+                node,
+                qualified=f"{base}.{alias.name}" if base else alias.name,
+            )
+            for alias in node.names
+            if alias.name != "*"
+        ]
 
 
 def _built_items(iterable: ast.expr, lookup: Callable[[str], Binding | None]) -> ast.expr | None:
@@ -583,7 +657,11 @@ def _strip_call(name: str) -> str:
     return name[:-2] if name.endswith("()") else name
 
 
-def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
+def _collect_class_attributes(
+    class_def: ast.ClassDef, origins: dict[ast.expr, ast.AST]
+) -> dict[str, ast.expr]:
+    """The attributes (``class_attributes``); ``origins`` gets the method that binds each
+    value bound in a method."""
     found: dict[str, ast.expr] = {}
     for statement in class_def.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -620,7 +698,29 @@ def _collect_class_attributes(class_def: ast.ClassDef) -> dict[str, ast.expr]:
                     isinstance(value, ast.Call) and not isinstance(previous, ast.Call)
                 ):
                     found[target.attr] = value
+                    origins[value] = statement
     return found
+
+
+def _own_statements(function: ast.AST) -> Iterator[ast.AST]:
+    """The statements of ``function`` in source order, not those of a nested ``def`` or
+    class (their names are theirs)."""
+    todo = list(reversed(getattr(function, "body", [])))
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        children: list[ast.AST] = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                children.extend(item for item in value if isinstance(item, _BLOCK))
+        todo.extend(reversed(children))
+
+
+def _is_none(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
 
 
 _BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)

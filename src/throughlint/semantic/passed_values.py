@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.effects.remote import BATCHABLE_METHODS
 from throughlint.semantic.parameter_origin import parameter_attribute, parameter_origin
+from throughlint.semantic.types import attribute_factory
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -36,3 +37,15 @@ def passed_attribute_call(model: SemanticModel, node: ast.Call) -> str | None:
         return None
     origin = parameter_attribute(model, func.value)
     return f"{origin}.{func.attr}" if origin is not None else None
+
+
+def factory_attribute_call(model: SemanticModel, node: ast.Call) -> str | None:
+    """``self.client.get(k)`` (a method with a batch form) where the class binds
+    ``self.client`` once, to what a function of this module returns (``self.client =
+    self._connect()``), spelt ``app.Store()._connect().get``: a callee for the index's
+    summaries, which type the client the function returns."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
+        return None
+    factory = attribute_factory(model, func.value)
+    return f"{factory}.{func.attr}" if factory is not None else None

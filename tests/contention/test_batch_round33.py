@@ -1,0 +1,247 @@
+"""Batch family, round 33: TL401 on real shapes. Each source marks the lines that must
+fire with ``# TL401`` at the end; every other line stays clean. Run through the real CLI
+with ``--show-all`` (what is found, not what is shown)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.contention.test_batch_round31 import _expected, _found
+
+# --- TL401: a client built from a module the method imports itself ----------------------
+# flask-caching's SASL memcached cache and litellm's S3 cache import their optional client
+# library inside ``__init__`` (``import pylibmc``, ``import boto3``, under ``try`` /
+# ``except ImportError``) and bind the client to ``self``: the attribute is that client,
+# read from any method, and the one-key method a multi-key method calls per key makes a
+# round trip each.
+
+LOCAL_IMPORT_BAD = """\
+class SASLMemcachedCache:
+    def __init__(self, servers=None, key_prefix=None, username=None, password=None):
+        try:
+            import pylibmc
+        except ImportError:
+            pylibmc = None
+        if servers is None:
+            servers = ["127.0.0.1:11211"]
+        self._client = pylibmc.Client(servers, username=username, password=password, binary=True)
+        self.key_prefix = key_prefix
+
+    def _normalize_key(self, key):
+        if self.key_prefix:
+            key = self.key_prefix + key
+        return key
+
+    def delete(self, key):
+        return bool(self._client.delete(self._normalize_key(key)))
+
+    def delete_many(self, *keys):
+        return [k for k in keys if self.delete(k)]  # TL401
+
+    def get_dict(self, *keys):
+        return {k: self._client.get(self._normalize_key(k)) for k in keys}  # TL401
+
+
+class S3Cache:
+    def __init__(self, s3_bucket_name, s3_region_name=None, s3_path=None, **kwargs):
+        import boto3
+
+        self.bucket_name = s3_bucket_name
+        self.key_prefix = s3_path.rstrip("/") + "/" if s3_path else ""
+        self.s3_client = boto3.client("s3", region_name=s3_region_name, **kwargs)
+
+    def _to_s3_key(self, key):
+        return self.key_prefix + key.replace(":", "/")
+
+    def delete_cache(self, key):
+        self.s3_client.delete_object(Bucket=self.bucket_name, Key=self._to_s3_key(key))
+
+    def flush_keys(self, keys):
+        for key in keys:
+            self.delete_cache(key)  # TL401
+"""
+LOCAL_IMPORT_GOOD = """\
+class SASLMemcachedCache:
+    def __init__(self, servers=None, key_prefix=None):
+        import pylibmc
+
+        self._client = pylibmc.Client(servers or ["127.0.0.1:11211"], binary=True)
+        self.key_prefix = key_prefix or ""
+
+    def delete_many(self, *keys):
+        return self._client.delete_multi([self.key_prefix + k for k in keys])
+
+    def get_dict(self, *keys):
+        return self._client.get_multi([self.key_prefix + k for k in keys])
+"""
+# The import sits in another method than the binding (or in a function nested in it), or
+# the name is bound again after the import: what the attribute holds is not known.
+LOCAL_IMPORT_NEAR_MISS = """\
+def _load():
+    import pylibmc
+
+    return pylibmc
+
+
+class Elsewhere:
+    def __init__(self, servers):
+        self._client = pylibmc.Client(servers)
+
+    def _check(self):
+        import pylibmc
+
+        return pylibmc.__version__
+
+    def get_dict(self, *keys):
+        return {k: self._client.get(k) for k in keys}
+
+
+class Nested:
+    def __init__(self, servers):
+        def load():
+            import pylibmc
+
+            return pylibmc
+
+        self._client = pylibmc.Client(servers)
+
+    def get_dict(self, *keys):
+        return {k: self._client.get(k) for k in keys}
+
+
+class Rebound:
+    def __init__(self, servers):
+        import pylibmc
+
+        pylibmc = _load()
+        self._client = pylibmc.Client(servers)
+
+    def get_dict(self, *keys):
+        return {k: self._client.get(k) for k in keys}
+"""
+# The user's own ``Client`` imported inside ``__init__`` from a module of the project:
+# a dict in memory, whatever it is called.
+LOCAL_IMPORT_SHADOWING = {
+    "app/__init__.py": "",
+    "app/memory.py": """\
+class Client:
+    def __init__(self, servers):
+        self._data = {}
+
+    def get(self, key):
+        return self._data.get(key)
+
+    def delete(self, key):
+        return self._data.pop(key, None) is not None
+""",
+    "app/cache.py": """\
+class MemoryCache:
+    def __init__(self, servers=None):
+        from app.memory import Client
+
+        self._client = Client(servers)
+
+    def delete(self, key):
+        return self._client.delete(key)
+
+    def delete_many(self, *keys):
+        return [k for k in keys if self.delete(k)]
+
+    def get_dict(self, *keys):
+        return {k: self._client.get(k) for k in keys}
+""",
+}
+
+# --- TL401: a client bound to ``self`` from a method of the class that builds it --------
+# cachelib's caches make their client in a method of their own (``self._client =
+# self._connect(...)``); the one-key ``has`` a ``delete_many`` calls per key then makes a
+# round trip through that client, as the call on the attribute in the loop itself does.
+
+FACTORY_ATTRIBUTE_BAD = """\
+import redis
+
+
+class RedisCache:
+    def __init__(self, host="localhost", port=6379, key_prefix=None):
+        self._client = self._connect(host, port)
+        self.key_prefix = key_prefix or ""
+
+    def _connect(self, host, port):
+        return redis.Redis(host=host, port=port)
+
+    def has(self, key):
+        return bool(self._client.exists(self.key_prefix + key))
+
+    def delete_many(self, *keys):
+        self._client.delete(*[self.key_prefix + k for k in keys])
+        return [k for k in keys if not self.has(k)]  # TL401
+"""
+FACTORY_ATTRIBUTE_GOOD = """\
+import redis
+
+
+class RedisCache:
+    def __init__(self, host="localhost", port=6379, key_prefix=None):
+        self._client = self._connect(host, port)
+        self.key_prefix = key_prefix or ""
+
+    def _connect(self, host, port):
+        return redis.Redis(host=host, port=port)
+
+    def delete_many(self, *keys):
+        names = [self.key_prefix + k for k in keys]
+        self._client.delete(*names)
+        return self._client.exists(*names) == 0
+"""
+FACTORY_ATTRIBUTE_NEAR_MISS = """\
+class MemoryCache:
+    def __init__(self):
+        self._client = self._connect()
+
+    def _connect(self):
+        return {}
+
+    def has(self, key):
+        return self._client.get(key) is not None
+
+    def delete_many(self, *keys):
+        return [k for k in keys if not self.has(k)]
+"""
+FACTORY_ATTRIBUTE_SHADOWING = """\
+class Redis:
+    def __init__(self, host, port):
+        self._data = {}
+
+    def exists(self, key):
+        return key in self._data
+
+
+class RedisCache:
+    def __init__(self, host="localhost", port=6379):
+        self._client = self._connect(host, port)
+
+    def _connect(self, host, port):
+        return Redis(host=host, port=port)
+
+    def has(self, key):
+        return bool(self._client.exists(key))
+
+    def missing(self, keys):
+        return [k for k in keys if not self.has(k)]
+"""
+
+CASES = [
+    pytest.param({"cache.py": LOCAL_IMPORT_BAD}, id="local-import-bad"),
+    pytest.param({"cache.py": LOCAL_IMPORT_GOOD}, id="local-import-good"),
+    pytest.param({"cache.py": LOCAL_IMPORT_NEAR_MISS}, id="local-import-near-miss"),
+    pytest.param(LOCAL_IMPORT_SHADOWING, id="local-import-shadowing"),
+    pytest.param({"cache.py": FACTORY_ATTRIBUTE_BAD}, id="factory-attribute-bad"),
+    pytest.param({"cache.py": FACTORY_ATTRIBUTE_GOOD}, id="factory-attribute-good"),
+    pytest.param({"cache.py": FACTORY_ATTRIBUTE_NEAR_MISS}, id="factory-attribute-near-miss"),
+    pytest.param({"cache.py": FACTORY_ATTRIBUTE_SHADOWING}, id="factory-attribute-shadowing"),
+]
+
+
+@pytest.mark.parametrize("files", CASES)
+def test_batch_family(run_cli, tmp_path, files):
+    assert _found(run_cli, tmp_path, files) == _expected(files)
