@@ -1,12 +1,14 @@
 """Batch family, round 33: TL401 on real shapes. Each source marks the lines that must
 fire with ``# TL401`` at the end; every other line stays clean. Run through the real CLI
-with ``--show-all`` (what is found, not what is shown)."""
+with ``--show-all`` (what is found, not what is shown), but for the held-back loops at the
+end, which are run as a user sees them."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.contention.test_batch_round31 import _expected, _found
+from tests.support.cli_projects import lint_json, write_project
 
 # --- TL401: a client built from a module the method imports itself ----------------------
 # flask-caching's SASL memcached cache and litellm's S3 cache import their optional client
@@ -245,3 +247,73 @@ CASES = [
 @pytest.mark.parametrize("files", CASES)
 def test_batch_family(run_cli, tmp_path, files):
     assert _found(run_cli, tmp_path, files) == _expected(files)
+
+
+# --- what is shown: a loop over what a helper builds from a fixed pair -------------------
+# litellm's token rate limiter reconciles at most two counters (input and output tokens):
+# ``_reconcile_increments`` returns a comprehension over a literal pair, so a loop over
+# its result has a constant input and is held back; a comprehension over a parameter is
+# as big as what its callers pass.
+
+PAIR_HELPER = """\
+import redis
+
+r = redis.Redis()
+
+
+def _reconcile_increments(reservation, billable_input, completion_tokens):
+    itpm_reserved, otpm_reserved, itpm_key, otpm_key = reservation
+    deltas = (
+        (itpm_key, billable_input - itpm_reserved),
+        (otpm_key, completion_tokens - otpm_reserved),
+    )
+    return tuple(
+        (key, delta) for key, delta in deltas if key is not None and delta
+    )
+
+
+def _refunds(reservations):
+    return tuple((key, -reserved) for key, reserved in reservations if reserved > 0)
+
+
+def reconcile(reservation, billable_input, completion_tokens):
+    for key, delta in _reconcile_increments(reservation, billable_input, completion_tokens):
+        r.incrby(key, delta)
+
+
+def refund(reservations):
+    for key, delta in _refunds(reservations):
+        r.incrby(key, delta)  # TL401
+"""
+# A local of the helper's own, read from the reservation, shadows the module's literal
+# pair of the same name: as big as what it reads.
+PAIR_HELPER_SHADOWING = """\
+import redis
+
+r = redis.Redis()
+deltas = (("itpm", 1), ("otpm", 2))
+
+
+def _reconcile_increments(reservation):
+    deltas = reservation.pending_increments()
+    return tuple((key, delta) for key, delta in deltas if delta)
+
+
+def reconcile(reservation):
+    for key, delta in _reconcile_increments(reservation):
+        r.incrby(key, delta)  # TL401
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(PAIR_HELPER, id="pair-helper"),
+        pytest.param(PAIR_HELPER_SHADOWING, id="pair-helper-shadowing"),
+    ],
+)
+def test_loop_over_a_fixed_pair_is_held_back(run_cli, tmp_path, source):
+    root = write_project(tmp_path, {"limits.py": source})
+    report = lint_json(run_cli, root, "--isolated", "--select", "TL401")
+    found = sorted((d["line"], d["code"]) for d in report["diagnostics"])
+    assert found == [(line, code) for _, line, code in _expected({"limits.py": source})]

@@ -56,6 +56,7 @@ KEPT = frozenset({CONSTANT, SMALL, CONFIGURED})
 PARAMETER_TERM = "p:"  # as big as a parameter of the function
 TERMS = "+"  # joins the terms of one output
 _DEPTH = 3  # locals followed through their values
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 def output_size(model: SemanticModel, node: ast.AST) -> str:
@@ -104,6 +105,9 @@ def _terms(model: SemanticModel, value: ast.expr, depth: int) -> list[str]:
     inner = unwrapped(uncast(model, value))
     if isinstance(inner, ast.Await):
         inner = inner.value
+    if isinstance(inner, _COMPREHENSIONS) and len(inner.generators) == 1 and depth < _DEPTH:
+        # ``tuple((k, d) for k, d in deltas if d)``: at most as many items as it iterates
+        return _terms(model, inner.generators[0].iter, depth + 1)
     if isinstance(inner, ast.Call):
         output = call_output(model, inner)
         return [output or UNKNOWN]
