@@ -232,6 +232,101 @@ class RedisCache:
         return [k for k in keys if not self.has(k)]
 """
 
+# --- TL401: a client reserved from a pylibmc pool ----------------------------------------
+# dramatiq's memcached backends keep a ``ClientPool`` and take a client from it for each
+# command (``with self.pool.reserve(block=True) as client:``): the reserved client is a
+# memcache client, so a get per key is a round trip per key.
+
+POOL_RESERVE_BAD = """\
+from pylibmc import Client, ClientPool
+
+
+class MemcachedBackend:
+    def __init__(self, *, pool=None, pool_size=8, **parameters):
+        self.pool = pool or ClientPool(Client(**parameters), pool_size)
+
+    def _get(self, message_key):
+        with self.pool.reserve(block=True) as client:
+            return client.get(message_key)
+
+    def get_results(self, message_keys):
+        return [self._get(key) for key in message_keys]  # TL401
+
+    def _store_all(self, results, ttl):
+        with self.pool.reserve(block=True) as client:
+            for message_key, data in results:
+                client.set(message_key, data, time=int(ttl / 1000))  # TL401
+"""
+POOL_RESERVE_GOOD = """\
+from pylibmc import Client, ClientPool
+
+
+class MemcachedBackend:
+    def __init__(self, *, pool=None, pool_size=8, **parameters):
+        self.pool = pool or ClientPool(Client(**parameters), pool_size)
+
+    def get_results(self, message_keys):
+        with self.pool.reserve(block=True) as client:
+            return client.get_multi(message_keys)
+
+    def _store_all(self, results, ttl):
+        with self.pool.reserve(block=True) as client:
+            client.set_multi(dict(results), time=int(ttl / 1000))
+"""
+# A compare-and-swap retry: each pass reads the key again until the swap lands.
+POOL_RESERVE_NEAR_MISS = """\
+from pylibmc import Client, ClientPool, NotFound
+
+
+class MemcachedBackend:
+    def __init__(self, *, pool=None, pool_size=8, **parameters):
+        self.pool = pool or ClientPool(Client(**parameters), pool_size)
+
+    def incr_and_sum(self, key, keys, amount, maximum, ttl):
+        with self.pool.reserve(block=True) as client:
+            client.add(key, 0, time=ttl)
+            while True:
+                value, cid = client.gets(key)
+                if cid is None:
+                    return False
+                value += amount
+                if value > maximum:
+                    return False
+                mapping = client.get_multi(keys())
+                if amount + sum(mapping.values()) > maximum:
+                    return False
+                try:
+                    if client.cas(key, value, cid, ttl):
+                        return True
+                except NotFound:
+                    continue
+"""
+# The user's own ``ClientPool`` hands out a dict.
+POOL_RESERVE_SHADOWING = """\
+from contextlib import contextmanager
+
+
+class ClientPool:
+    def __init__(self):
+        self._data = {}
+
+    @contextmanager
+    def reserve(self, block=False):
+        yield self._data
+
+
+class MemoryBackend:
+    def __init__(self):
+        self.pool = ClientPool()
+
+    def _get(self, message_key):
+        with self.pool.reserve(block=True) as client:
+            return client.get(message_key)
+
+    def get_results(self, message_keys):
+        return [self._get(key) for key in message_keys]
+"""
+
 CASES = [
     pytest.param({"cache.py": LOCAL_IMPORT_BAD}, id="local-import-bad"),
     pytest.param({"cache.py": LOCAL_IMPORT_GOOD}, id="local-import-good"),
@@ -241,6 +336,10 @@ CASES = [
     pytest.param({"cache.py": FACTORY_ATTRIBUTE_GOOD}, id="factory-attribute-good"),
     pytest.param({"cache.py": FACTORY_ATTRIBUTE_NEAR_MISS}, id="factory-attribute-near-miss"),
     pytest.param({"cache.py": FACTORY_ATTRIBUTE_SHADOWING}, id="factory-attribute-shadowing"),
+    pytest.param({"backend.py": POOL_RESERVE_BAD}, id="pool-reserve-bad"),
+    pytest.param({"backend.py": POOL_RESERVE_GOOD}, id="pool-reserve-good"),
+    pytest.param({"backend.py": POOL_RESERVE_NEAR_MISS}, id="pool-reserve-near-miss"),
+    pytest.param({"backend.py": POOL_RESERVE_SHADOWING}, id="pool-reserve-shadowing"),
 ]
 
 

@@ -68,6 +68,8 @@ _FAMILIES: dict[str, frozenset[str]] = {
             "memcache.Client()",
             "bmemcached.Client()",
             "pylibmc.Client()",
+            "pylibmc.ClientPool().reserve()",
+            "pylibmc.ThreadMappedPool().reserve()",
         }
     ),
     "http": frozenset(
