@@ -327,6 +327,69 @@ class MemoryBackend:
         return [self._get(key) for key in message_keys]
 """
 
+# --- TL401: a RedisJSON command per key -----------------------------------------------
+# redis-om reads each projected document with ``await db.json().get(doc_key, *paths)`` in
+# a loop over the matching keys: one JSON.GET round trip each, where ``json().mget`` reads
+# them all, and a pipeline's ``json()`` commands wait for ``execute()``.
+
+REDIS_JSON_BAD = """\
+import redis.asyncio as aioredis
+
+db = aioredis.Redis()
+
+
+async def projected(doc_keys, json_paths):
+    projected_results = []
+    for doc_key in doc_keys:
+        result = await db.json().get(doc_key, *json_paths)  # TL401
+        if result is None:
+            continue
+        projected_results.append(result)
+    return projected_results
+"""
+REDIS_JSON_GOOD = """\
+import redis.asyncio as aioredis
+
+db = aioredis.Redis()
+
+
+async def projected(doc_keys, json_path):
+    return await db.json().mget(list(doc_keys), json_path)
+"""
+REDIS_JSON_NEAR_MISS = """\
+import redis
+import requests
+
+r = redis.Redis()
+
+
+def projected(doc_keys):
+    pipe = r.pipeline()
+    for doc_key in doc_keys:
+        pipe.json().get(doc_key)
+    return pipe.execute()
+
+
+def titles(session: requests.Session, urls):
+    return [session.get(url).json().get("title") for url in urls]
+"""
+# The user's own ``Redis`` with a ``json()`` that returns a dict of documents in memory.
+REDIS_JSON_SHADOWING = """\
+class Redis:
+    def __init__(self):
+        self._docs = {}
+
+    def json(self):
+        return self._docs
+
+
+db = Redis()
+
+
+def projected(doc_keys):
+    return [db.json().get(doc_key) for doc_key in doc_keys]
+"""
+
 CASES = [
     pytest.param({"cache.py": LOCAL_IMPORT_BAD}, id="local-import-bad"),
     pytest.param({"cache.py": LOCAL_IMPORT_GOOD}, id="local-import-good"),
@@ -340,6 +403,10 @@ CASES = [
     pytest.param({"backend.py": POOL_RESERVE_GOOD}, id="pool-reserve-good"),
     pytest.param({"backend.py": POOL_RESERVE_NEAR_MISS}, id="pool-reserve-near-miss"),
     pytest.param({"backend.py": POOL_RESERVE_SHADOWING}, id="pool-reserve-shadowing"),
+    pytest.param({"model.py": REDIS_JSON_BAD}, id="redis-json-bad"),
+    pytest.param({"model.py": REDIS_JSON_GOOD}, id="redis-json-good"),
+    pytest.param({"model.py": REDIS_JSON_NEAR_MISS}, id="redis-json-near-miss"),
+    pytest.param({"model.py": REDIS_JSON_SHADOWING}, id="redis-json-shadowing"),
 ]
 
 

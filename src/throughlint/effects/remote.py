@@ -66,6 +66,12 @@ ASYNC_REDIS_CLIENTS: frozenset[str] = frozenset(
     }
 )
 REDIS_BUFFERING: frozenset[str] = frozenset({"pipeline()", "transaction()"})
+_REDIS_JSON_BATCH: dict[str, str] = {
+    "get": "`json().mget(keys, path)` (or a `pipeline()`)",
+    "set": "`json().mset(triplets)` (or a `pipeline()`)",
+    "delete": "a `pipeline()`",
+    "merge": "a `pipeline()`",
+}
 _REDIS_SPECIFIC_BATCH: dict[str, str] = {
     "get": "`mget` (or a `pipeline()`)",
     "set": "`mset` (or a `pipeline()`)",
@@ -270,10 +276,16 @@ def _remote_call_unbatched(
         found is not None
         and found.client == "redis"
         and found.batch is not None
-        and any(isinstance(argument, ast.Starred) for argument in call.args)
+        and any(isinstance(argument, ast.Starred) for argument in _key_arguments(found, call))
     ):  # ``unlink(*keys)`` per group of keys: already the many-key form
         return RemoteCall(found.client, found.method, None, found.asynchronous, found.confidence)
     return found
+
+
+def _key_arguments(found: RemoteCall, call: ast.Call) -> list[ast.expr]:
+    """The arguments that may spread a group of keys: a RedisJSON command takes one key
+    and then paths (``json().get(key, *paths)``), the others keys anywhere."""
+    return call.args[:1] if found.method.startswith("json().") else call.args
 
 
 def _remote_call(model: SemanticModel, call: ast.Call, settings: Settings) -> RemoteCall | None:
@@ -483,6 +495,8 @@ def _redis(client: str, chain: tuple[str, ...], method: str) -> RemoteCall | Non
         if method == "execute":
             return RemoteCall("redis", method, None, asynchronous)
         return None  # buffered until execute()
+    if chain == ("json()",) and method in _REDIS_JSON_BATCH:
+        return RemoteCall("redis", f"json().{method}", _REDIS_JSON_BATCH[method], asynchronous)
     if chain or method not in REDIS_COMMANDS:
         return None
     batch = _REDIS_SPECIFIC_BATCH.get(method, "a `pipeline()`")
