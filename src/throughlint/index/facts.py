@@ -197,6 +197,7 @@ class FileFacts:
         "loop_calls",
         "loop_costs",
         "made",
+        "memoised",
         "module_ints",
         "output_sizes",
         "param_reads",
@@ -253,6 +254,9 @@ class FileFacts:
         self.varying: dict[str, set[str]] = {}
         self.classes: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, list[Any]] = {}
+        # functions with a call left out as a memo's fill: kept in the index even with no
+        # effect or callee left, or a method overriding its base's would read as the base's
+        self.memoised: set[str] = set()
         self.pending: list[dict[str, Any]] = []
         self.seen: set[tuple] = set()
         self.statements: dict[str, list[str]] = {}  # module-level SQL: name -> [verb, text]
@@ -440,7 +444,7 @@ class FileFacts:
         functions = {
             name: [effect, sorted(callees), witnesses]
             for name, (effect, callees, witnesses) in self.functions.items()
-            if effect or callees
+            if effect or callees or name in self.memoised
         }
         extra: dict[str, Any] = {}
         if self.asynchronous:
@@ -584,6 +588,7 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     effect = call_effects(model, node, checker.settings)
     if effect and function is not None and _memoised(model, node, per_key=True):
         effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
+        checker.index_facts.memoised.add(function)  # type: ignore[union-attr]
     constructed = None
     if effect & _READ_WRITE:
         found = classify_call(model, node, checker.settings)
@@ -649,6 +654,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             facts.edge(function, name, guard, spec)
             if _on_self(node):
                 facts.self_calls.setdefault(function, set()).add(node.func.attr)  # type: ignore[attr-defined]
+        else:
+            facts.memoised.add(function)
         (facts.fixed if fixed else facts.varying).setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()

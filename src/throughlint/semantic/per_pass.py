@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.batching import is_batch_test
-from throughlint.semantic.cache_aside import after_cache_hit
+from throughlint.semantic.cache_aside import after_cache_hit, lasting_container
 from throughlint.semantic.expressions import (
     literal_int,
     source_text,
@@ -361,7 +361,7 @@ def _missing_attribute_memo(
 ) -> bool:
     """``try: return self._x`` / ``except AttributeError: self._x = compute()``: the
     handler fills what the ``try`` reads, so it runs once per object (per handler). With
-    ``KeyError``, a lasting per-key cache (``_lasting_container``) filled by the handler
+    ``KeyError``, a lasting per-key cache (``cache_aside.lasting_container``) filled by the handler
     (``try: return cls._cache[key]`` / ``except KeyError: cls._cache[key] = ...``)."""
     handler = _handler_of(node, child)
     if handler is None:
@@ -396,7 +396,7 @@ def _fills_what_try_reads(
         source_text(part)
         for statement in node.body
         for part in ast.walk(statement)
-        if isinstance(part, ast.Subscript) and _lasting_container(model, part.value)
+        if isinstance(part, ast.Subscript) and lasting_container(model, part.value)
     }
     return not read.isdisjoint(_filled_keys(handler.body))
 
@@ -421,7 +421,7 @@ def _lasting_key_fill(model: SemanticModel, test_if: ast.If) -> bool:
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
         and isinstance(test.ops[0], ast.NotIn)
-        and _lasting_container(model, test.comparators[0])
+        and lasting_container(model, test.comparators[0])
     ):
         return False
     filled = f"{source_text(test.comparators[0])}[{source_text(test.left)}]"
@@ -461,25 +461,6 @@ def _saves_self(statement: ast.stmt) -> bool:
         and call.func.attr == "save"
         and _is_self(call.func.value)
     )
-
-
-def _lasting_container(model: SemanticModel, node: ast.expr) -> bool:
-    """A cache that outlives the call and the object: a module global (a name the function
-    does not bind), a class attribute (``cls._cache``, ``self.__class__._cache``,
-    ``Color._cache``). Not a local, and not ``self._cache``: per object, one fill per key
-    per object is still one round trip per distinct key of a loop."""
-    if isinstance(node, ast.Name):
-        binding = model.scope.bindings.get(node.id)
-        return binding is None and model.function is not None
-    if not isinstance(node, ast.Attribute):
-        return False
-    owner = node.value
-    if isinstance(owner, ast.Attribute) and owner.attr == "__class__":
-        return True
-    if not isinstance(owner, ast.Name):
-        return False
-    binding = model.lookup(owner.id)  # a classmethod's ``cls`` is bound as the class
-    return binding is not None and binding.kind is BindingKind.CLASS
 
 
 def _after_flag_guard(parent: ast.AST, child: ast.AST) -> bool:
