@@ -39,6 +39,18 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     return found
 
 
+def child_statements(node: ast.AST) -> list[ast.stmt]:
+    """The statements directly under ``node`` (its ``body``, ``orelse`` and ``finalbody``
+    blocks), in order: the statements among ``ast.iter_child_nodes(node)``, without
+    visiting its expressions. Not a ``try``'s handlers, which are no statements."""
+    found: list[ast.stmt] = []
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if block.__class__ is list:  # a lambda's or a ternary's body is an expression
+            found.extend(block)
+    return found
+
+
 def _node_fields(kind: type) -> tuple[str, ...]:
     skipped = set(_SCALAR_FIELDS | _LEAF_FIELDS)
     if kind is ast.Constant:

@@ -40,7 +40,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.cache_aside import CACHE_READS
-from throughlint.semantic.expressions import source_text
+from throughlint.semantic.expressions import child_statements, source_text
 from throughlint.semantic.unset_tests import unset_subject
 
 if TYPE_CHECKING:
@@ -70,11 +70,7 @@ def lookup_fills(model: SemanticModel, function: ast.AST) -> frozenset[int]:
                     fills.update(_fills_of(model, block))
             if isinstance(node, ast.Try):
                 todo.extend(node.handlers)
-            todo.extend(
-                child
-                for child in ast.iter_child_nodes(node)
-                if isinstance(child, ast.stmt) and not isinstance(child, _NESTED)
-            )
+            todo.extend(child for child in child_statements(node) if not isinstance(child, _NESTED))
         found = known[function] = frozenset(fills)
     return found
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from throughlint.semantic.batching import is_batch_test
 from throughlint.semantic.cache_aside import after_cache_hit, lasting_container
 from throughlint.semantic.expressions import (
+    child_statements,
     literal_int,
     source_text,
 )
@@ -203,9 +204,7 @@ def _declared(model: SemanticModel, function: ast.AST) -> frozenset[str]:
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 names.update(node.names)
             elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                todo.extend(
-                    child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt)
-                )
+                todo.extend(child_statements(node))
         found = known[function] = frozenset(names)
     return found
 
