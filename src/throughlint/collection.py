@@ -15,6 +15,11 @@ file's tree and model at a cost in proportion to that file alone (`file_starting
 Peak memory is unchanged (272 MB against 285 MB on that run); with no collection at all
 it was 1,040 MB. A caller that froze objects itself keeps them frozen: then each file
 ends with a collection of the young and middle generations instead.
+
+That collection finds little to trace: the engine breaks the references between a file's
+checker, semantic model and memos once the file is done (`Checker.release`), so
+reference counting frees most of the file's objects first (on 558 files of Django
+projects, the objects the collections found unreachable went from 284,652 to 641).
 """
 
 from __future__ import annotations

@@ -432,7 +432,9 @@ def _analyse(
     diagnostics = filter_suppressed(checker.diagnostics, source)
     if facts is not None and facts_out is not None:
         facts_out.append(facts.to_json())
-    return [] if facts_only else diagnostics + checker.internal_errors
+    found = [] if facts_only else diagnostics + checker.internal_errors
+    checker.release()
+    return found
 
 
 _DISPATCH_SIZE = 64

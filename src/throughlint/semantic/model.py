@@ -79,6 +79,10 @@ class SemanticModel:
         # nodes the loop facts visited: the work they did, for tests of its growth
         self.facts_visits = [0]
 
+    def release(self) -> None:
+        """Drop everything the model holds (``Checker.release``): unusable afterwards."""
+        vars(self).clear()
+
     # --- the walk position -------------------------------------------------------------
 
     @property
