@@ -994,7 +994,9 @@ def _record_mapped(checker: Checker, node: ast.Call, function: str) -> None:
     the iterable after it, so a pool it starts on every call is a pool per item (fact
     ``ph``, TL203 through the index). Not over batches (``pool.map(load, chunks)``)."""
     tail = call_tail(node.func)
-    if tail is None or not _MAP_WORDS.intersection(w.lower() for w in identifier_words(tail)):
+    if tail is None or "map" not in tail.lower():
+        return  # the cheap test first: every call with arguments in a function asks
+    if not _MAP_WORDS.intersection(w.lower() for w in identifier_words(tail)):
         return
     facts: FileFacts = checker.index_facts  # type: ignore[assignment]
     for at, value in enumerate(node.args[:-1]):
