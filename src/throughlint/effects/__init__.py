@@ -22,4 +22,9 @@ __all__ = ["Effect", "call_effects"]
 
 
 def call_effects(model: SemanticModel, call: ast.Call, settings: Settings) -> Effect:
-    return database_effects(model, call, settings) | remote_effects(model, call, settings)
+    database = database_effects(model, call, settings)
+    remote = remote_effects(model, call, settings)
+    # most calls have neither: ``Flag.__or__`` is Python code, asked for every call
+    if remote is Effect.NONE:
+        return database
+    return remote if database is Effect.NONE else database | remote

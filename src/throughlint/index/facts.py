@@ -550,7 +550,8 @@ def project_callee(name: str | None) -> bool:
 # --- handlers --------------------------------------------------------------------------
 
 
-_READ_WRITE = Effect.READ | Effect.WRITE
+_READ, _WRITE, _COMMIT = Effect.READ.value, Effect.WRITE.value, Effect.COMMIT.value
+_READ_WRITE = _READ | _WRITE
 
 
 # TL101: a relation touched on a loop item, in any file (``index/relation_access.py``)
@@ -585,32 +586,34 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if function is not None and (node.args or node.keywords):
         _record_references(checker, node, function)
         _record_mapped(checker, node, function)
-    effect = call_effects(model, node, checker.settings)
+    # the effect's bits as an int: ``enum.Flag`` arithmetic is Python code, and this runs
+    # for every call in a function
+    effect = call_effects(model, node, checker.settings).value
     if effect and function is not None and _memoised(model, node, per_key=True):
-        effect = Effect.NONE  # ``if _cache is None: _cache = ...``: once, not per call
+        effect = 0  # ``if _cache is None: _cache = ...``: once, not per call
         checker.index_facts.memoised.add(function)  # type: ignore[union-attr]
     constructed = None
     if effect & _READ_WRITE:
         found = classify_call(model, node, checker.settings)
         if found is not None and found.lazy:  # a queryset built, not yet run
-            effect &= ~Effect.READ
+            effect &= ~_READ
         if found is not None and found.framework == "sqlalchemy" and found.method in _BUFFERED:
-            effect &= ~Effect.WRITE  # held by the session until a flush or commit
-        if effect & Effect.WRITE and function is not None:
+            effect &= ~_WRITE  # held by the session until a flush or commit
+        if effect & _WRITE and function is not None:
             constructed = constructed_by_name(model, node, found)
             if constructed is not None:  # the index knows whether that class is a model
-                effect &= ~Effect.WRITE
+                effect &= ~_WRITE
     if function is not None:
         record = checker.index_facts.function(function)  # type: ignore[union-attr]
-        if effect & Effect.COMMIT and function in checker.index_facts.atomic:  # type: ignore[union-attr]
+        if effect & _COMMIT and function in checker.index_facts.atomic:  # type: ignore[union-attr]
             checker.index_facts.atomic[function] = True  # type: ignore[union-attr]
         if constructed is not None:
             record[1].add(f"{constructed}().{node.func.attr}")  # type: ignore[attr-defined]
         if effect:
-            checker.index_facts.site(function, effect.value, call_guard(model))  # type: ignore[union-attr]
-            new = effect.value & ~record[0]
+            checker.index_facts.site(function, effect, call_guard(model))  # type: ignore[union-attr]
+            new = effect & ~record[0]
             if new:
-                record[0] |= effect.value
+                record[0] |= effect
                 witness = _witness(checker, node)
                 for value in _FLAG_VALUES:
                     if new & value:
