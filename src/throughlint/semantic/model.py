@@ -57,7 +57,8 @@ class SemanticModel:
         # the file's text says ``global`` somewhere (``global_rebinds``: else no walk)
         self.mentions_global = True
         self.classes: list[ast.ClassDef] = []
-        self.imported_modules: set[str] = set()
+        self.imported_modules: set[str] = set()  # grown by ``bind_import`` only
+        self._imports_django = False  # one of them is Django's, asked per function
         self._class_attributes: dict[ast.ClassDef, dict[str, ast.expr]] = {}
         # a value a method binds to ``self.x`` -> that method's own imports over the
         # module's names (``import pylibmc as mc`` then ``self._client = mc.Client()``)
@@ -232,11 +233,11 @@ class SemanticModel:
                     qualified, local = alias.name, alias.asname
                 else:
                     qualified = local = alias.name.split(".")[0]
-                self.imported_modules.add(alias.name)
+                self._add_imported(alias.name)
                 self.bind(Binding(local, BindingKind.IMPORT, node, qualified=qualified))
             return
         base = self.absolute_module(node)
-        self.imported_modules.add(base)
+        self._add_imported(base)
         for alias in node.names:
             if alias.name == "*":
                 continue
@@ -255,10 +256,15 @@ class SemanticModel:
         package = package[: max(len(package) - level, 0)]
         return ".".join([*package, module] if module else package)
 
+    def _add_imported(self, module: str) -> None:
+        self.imported_modules.add(module)
+        if module.startswith("django"):
+            self._imports_django = True
+
     @property
     def imports_django(self) -> bool:
         """The module has imported from Django so far in the walk."""
-        return any(module.startswith("django") for module in self.imported_modules)
+        return self._imports_django
 
     def lookup(self, name: str) -> Binding | None:
         return self.scope.lookup(name)

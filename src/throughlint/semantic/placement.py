@@ -21,7 +21,7 @@ import os
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from throughlint.semantic.expressions import call_tail
+from throughlint.semantic.expressions import call_tail, walk_nodes
 
 HOT = "hot"
 COLD = "cold"
@@ -383,7 +383,7 @@ def _admin_dependency(node: ast.expr) -> bool:
         and call_tail(child.func) in ("Depends", "Security")
         and bool(child.args)
         and _admin_named(child.args[0])
-        for child in ast.walk(node)
+        for child in walk_nodes(node)
     )
 
 
