@@ -11,13 +11,11 @@ of a plain function (not the class)."""
 
 from __future__ import annotations
 
-import json
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from expectations import calls, expected
+from expectations import check_project
 
 CODES = ("TL101", "TL102")
 
@@ -185,35 +183,7 @@ CASES = {
 
 def _check(run_cli, tmp_path: Path, source: str) -> None:
     files = {"app/db/puppet.py": DB_PUPPET, "app/puppet.py": PUPPET, "app/ops.py": source}
-    for name, text in files.items():
-        path = tmp_path / "proj" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        (path.parent / "__init__.py").touch()
-    (tmp_path / "proj" / "app" / "__init__.py").touch()
-    completed = run_cli(
-        str(tmp_path / "proj"),
-        "--format",
-        "json",
-        "--isolated",
-        "--no-cache",
-        "--show-all",
-        "--select",
-        ",".join(CODES),
-    )
-    assert completed.returncode in (0, 1), completed.stderr
-    found = calls(json.loads(completed.stdout)["diagnostics"])
-    root = (tmp_path / "proj").resolve()
-    got = sorted(
-        ((tmp_path / d["path"]).resolve().relative_to(root).as_posix(), d["line"], d["code"])
-        for d in found
-    )
-    want = sorted(
-        (name, line, code)
-        for name, text in files.items()
-        for line, code in expected(textwrap.dedent(text), CODES)
-    )
-    assert got == want
+    check_project(run_cli, tmp_path, files, CODES, "--show-all")
 
 
 @pytest.mark.parametrize("source", CASES.values(), ids=CASES.keys())
