@@ -229,22 +229,11 @@ class SemanticModel:
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.asname:
-                    qualified, local = alias.name, alias.asname
-                else:
-                    qualified = local = alias.name.split(".")[0]
                 self._add_imported(alias.name)
-                self.bind(Binding(local, BindingKind.IMPORT, node, qualified=qualified))
-            return
-        base = self.absolute_module(node)
-        self._add_imported(base)
-        for alias in node.names:
-            if alias.name == "*":
-                continue
-            qualified = f"{base}.{alias.name}" if base else alias.name
-            self.bind(
-                Binding(alias.asname or alias.name, BindingKind.IMPORT, node, qualified=qualified)
-            )
+        else:
+            self._add_imported(self.absolute_module(node))
+        for binding in self._import_bindings(node):
+            self.bind(binding)
 
     def absolute_module(self, node: ast.ImportFrom) -> str:
         module = node.module or ""
