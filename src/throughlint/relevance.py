@@ -19,7 +19,12 @@ migration walking every row: ``semantic/table_scan.py``, on the query's steps) i
 shown, and so is a cold loop that runs once per row of one: nested in it, or in a
 function called from it (``Diagnostic.table_walk``).
 A mis-sized pool (TL202) is held back on a cold path only in tests, fixtures, factories
-and example data: a command's or a script's pool runs that program's work.
+and example data: a command's or a script's pool runs that program's work. A TL203
+finding in a function that is not command-line code itself but that only a command's or
+a script's loop calls (placed "cold: called from command line" by ``index/reach.py``) is
+shown too: the function is the package's own API, which the command's loop shows being
+run once per item, and a pool it starts and joins on every call drains to its slowest
+item on each of them; a pool made per pass in the command's own code stays held back.
 Configured input was added from the output audit (``bench/accuracy/audit/policy.py``):
 it held back harmless findings and no real one. So is a loop of database round trips
 whose every pass also makes a costlier call that batching would not remove (an e-mail, an
@@ -59,6 +64,12 @@ NEVER_SHOWN_COLD = ("cold: test", "cold: fixture", "cold: factory", "cold: examp
 # a pool's size decides the pace of all the work it runs wherever it is made: a
 # command's or a script's process pool is where that program's CPU-bound work runs
 _SIZED_ANYWHERE = frozenset({"TL202"})
+# pools, sessions and connections set up per call of a function that a program's loop
+# runs per item: that function's callers are a program's, but it is not a program's code
+_PER_CALL_SET_UP = frozenset({"TL203"})
+_CALLED_FROM_PROGRAMS = tuple(
+    f"cold: called from {kind}" for kind in ("command line", "command", "script")
+)
 
 
 def focus(diagnostics: Iterable[Diagnostic], show_all: bool) -> tuple[list, Counter[str]]:
@@ -110,6 +121,8 @@ def _cold(diagnostic: Diagnostic) -> str:
         return ""  # a queue or pool made at start-up serves the hot paths
     if diagnostic.code in _SIZED_ANYWHERE and not kind.startswith(NEVER_SHOWN_COLD):
         return ""  # a mis-sized pool in a command or a script: that program's throughput
+    if diagnostic.code in _PER_CALL_SET_UP and kind.startswith(_CALLED_FROM_PROGRAMS):
+        return ""  # a helper's pool per item of a command's loop: the helper's own cost
     if not kind.startswith(NEVER_SHOWN_COLD) and _whole_table(diagnostic):
         return ""
     return f"{COLD_PATH}:{kind.removeprefix('cold:')}"

@@ -19,7 +19,11 @@ Along the chain, a function handed to a call that runs it before returning is fo
 too (`pages = paginate(fetch_page)`; not one kept for later, `return
 make_metric(eval_fn=eval_fn)`, or handed to a class). A pool that runs one call and waits
 for it (`pool.submit(asyncio.run, coro).result()`) and a pool in an `except` handler (a
-fallback path) are not counted as pools started per call.
+fallback path) are not counted as pools started per call. Such a pool is shown even
+when the only loop that runs its function per item is a command's or a script's (`for
+url, html in download(urls)` in `cli.py`, or in `main()` under a `__main__` guard): the
+function is the package's own code, and the command's loop is the evidence of how it is
+run; a pool made per pass in the command's own code is held back with the cold path.
 
 The same holds for a remote client or HTTP session a function builds for its own use
 and drops when it returns (`session = boto3.Session(...)`, `client =
