@@ -93,6 +93,17 @@ def crawl(store, get):
         urls = store.take()
         print(download(urls, get))
 """
+# the item of the loop over what the call hands out is named ``page``: no page cursor
+DRAIN_PAGES = """\
+from app.fetch import download
+
+
+def crawl(store, get):
+    while not store.done:
+        urls = store.take()
+        for url, page in download(urls, get):
+            print(url, len(page))
+"""
 POLL = """\
 import time
 
@@ -115,6 +126,21 @@ def crawl(api, get):
         print(download(urls, get))
         if cursor is None:
             break
+"""
+# a page number the loop counts up: one call per page, whatever the loop inside reads
+PAGE_NUMBER = """\
+from app.fetch import download
+
+
+def crawl(api, get):
+    page = 0
+    while True:
+        page += 1
+        urls = api.list_urls(page=page)
+        if not urls:
+            break
+        for url, text in download(urls, get):
+            print(url, len(text))
 """
 GATHERED = """\
 from app.fetch import download
@@ -145,14 +171,17 @@ def _pool_line(source: str) -> int:
     [
         pytest.param(FETCH, PER_SITE, True, id="bad-per-item-through-two-calls"),
         pytest.param(FETCH, DRAIN, True, id="bad-per-pass-of-a-while-loop"),
+        pytest.param(FETCH, DRAIN_PAGES, True, id="bad-while-loop-over-pages-handed-out"),
         pytest.param(SHARED, PER_SITE, False, id="good-one-pool"),
         pytest.param(FETCH, ONCE, False, id="near-miss-called-once"),
         pytest.param(FETCH, POLL, False, id="near-miss-polling-loop"),
         pytest.param(FETCH, PAGES, False, id="near-miss-one-call-per-page"),
+        pytest.param(FETCH, PAGE_NUMBER, False, id="near-miss-one-call-per-page-number"),
         pytest.param(FETCH, GATHERED, False, id="near-miss-batch-gathered-per-pass"),
         pytest.param(ONE_TASK, PER_SITE, False, id="near-miss-one-task-on-a-thread"),
         pytest.param(FALLBACK, PER_SITE, False, id="near-miss-fallback-path"),
         pytest.param(OWN_EXECUTOR, PER_SITE, False, id="own-executor-shadowing"),
+        pytest.param(OWN_EXECUTOR, DRAIN_PAGES, False, id="own-executor-while-loop-pages"),
     ],
 )
 def test_pool_reported_where_it_is_made(run_cli, tmp_path, fetch, caller, flagged):

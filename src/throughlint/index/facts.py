@@ -1521,16 +1521,24 @@ _PAGE_WORDS = frozenset({"cursor", "token", "page", "marker", "offset", "continu
 def _pages(model, loop) -> bool:
     """A ``while`` loop that walks pages: its body assigns a page cursor (``cursor``,
     ``page_token``, ``offset``...) that a call in the body reads back. Each pass is one
-    page, not one item. Worked out once per loop."""
+    page, not one item. Worked out once per loop. The item of a loop inside it is no
+    cursor (``for url, page in download(urls):`` takes each page a call hands out)."""
     memo = model.memo("paging")
     known = memo.get(loop.node)
     if known is None:
         cursors: set[str] = set()
         read: set[str] = set()
+        items: set[int] = set()  # the targets of the loops inside: items, not cursors
         for inner in walk_same_function(loop.node):
-            if isinstance(inner, ast.Name):
+            if isinstance(inner, (ast.For, ast.AsyncFor, ast.comprehension)):
+                items.update(id(node) for node in ast.walk(inner.target))
+            elif isinstance(inner, ast.Name):
                 words = set(inner.id.lower().strip("_").split("_"))
-                if isinstance(inner.ctx, ast.Store) and words & _PAGE_WORDS:
+                if (
+                    isinstance(inner.ctx, ast.Store)
+                    and words & _PAGE_WORDS
+                    and id(inner) not in items
+                ):
                     cursors.add(inner.id)
             elif isinstance(inner, ast.Call):
                 read.update(
