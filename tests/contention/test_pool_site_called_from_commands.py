@@ -96,6 +96,21 @@ def forwards(sites):
     for site in sites:
         download(site.urls, str)
 """
+# start-up: an application's constructor and its ``setup`` load each configured site
+START_UP_LOOP = """\
+from app.fetch import download
+
+
+class App:
+    def __init__(self, sites):
+        for site in sites:
+            download(site.urls, str)
+
+
+def setup(sites):
+    for site in sites:
+        download(site.urls, str)
+"""
 # the pool per pass is in the command's own code
 OWN_PER_PASS = """\
 from concurrent.futures import ThreadPoolExecutor
@@ -170,6 +185,11 @@ def test_near_miss_called_once_by_a_command(run_cli, tmp_path):
             {"app/fetch.py": FETCH, "app/migrations/0002_sites.py": MIGRATION_LOOP},
             2,  # the pool, and the call in the migration's loop
             id="per-item-of-a-migration",
+        ),
+        pytest.param(
+            {"app/fetch.py": FETCH, "app/app.py": START_UP_LOOP},
+            3,  # the pool, and the calls in the two start-up loops
+            id="per-item-at-start-up",
         ),
     ],
 )
