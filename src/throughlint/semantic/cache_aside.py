@@ -46,21 +46,31 @@ CACHE_READS = (
 )
 _FILLS = frozenset({"set", "add", "set_many"})
 _WINDOW = 6  # the read and its early return open the block
-_MISS_STARTS: dict[int, tuple[list[ast.stmt], dict[int, int], int]] = {}
+_BLOCKS = ("body", "orelse", "finalbody")
 
 
-def after_cache_hit(model: SemanticModel, block: list[ast.stmt], child: ast.AST) -> bool:
-    """``child``, a statement of ``block``, comes after a cache-aside early return (see
-    the module docstring). Worked out once per block: asked for every node on a path."""
-    known = _MISS_STARTS.get(id(block))
-    if known is None or known[0] is not block:
-        if len(_MISS_STARTS) > 4096:
-            _MISS_STARTS.clear()
-        positions = {id(statement): n for n, statement in enumerate(block)}
-        known = _MISS_STARTS[id(block)] = (block, positions, _miss_start(model, block))
-    start = known[2]
-    position = known[1].get(id(child))
-    return start >= 0 and position is not None and position >= start
+def after_cache_hit(model: SemanticModel, parent: ast.AST, child: ast.AST) -> bool:
+    """``child``, a statement of one of ``parent``'s blocks, comes after a cache-aside
+    early return in that block (see the module docstring). Worked out once per
+    ``parent``: asked for every statement on a path, and almost always no."""
+    known = model.memo("cache_aside.after_hit")
+    after = known.get(parent)
+    if after is None:
+        after = known[parent] = _after_hits(model, parent)
+    return bool(after) and id(child) in after
+
+
+def _after_hits(model: SemanticModel, parent: ast.AST) -> frozenset[int]:
+    """The ids of the statements of ``parent``'s blocks that follow an early return on a
+    cache hit."""
+    after: set[int] = set()
+    for name in _BLOCKS:
+        block = getattr(parent, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            start = _miss_start(model, block)
+            if start >= 0:
+                after.update(map(id, block[start:]))
+    return frozenset(after)
 
 
 def _miss_start(model: SemanticModel, block: list[ast.stmt]) -> int:

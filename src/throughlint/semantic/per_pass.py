@@ -276,9 +276,7 @@ def _once_step(
                 return inner_loop, True  # ``if key not in self.data: ...; self.save()``
         if id(child) in lookup_fill_ids:
             return inner_loop, True  # ``if row is None: row = Model.create(...)``
-        if model is not None and any(
-            after_cache_hit(model, block, child) for block in _blocks(parent)
-        ):
+        if model is not None and after_cache_hit(model, parent, child):
             return inner_loop, True  # after ``if cached is not None: return cached``
         if beyond_the_object:
             return inner_loop, False  # the guards below are on the object's own state
