@@ -346,11 +346,11 @@ def _client_call(client: str, chain: tuple[str, ...], method: str) -> RemoteCall
 def _typed_receiver(model: SemanticModel, call: ast.Call) -> RemoteCall | None:
     """A method called on a receiver the type layer knows (``self.storage`` set from a
     lazily imported ``Redis(...)``, an attribute used with redis-only commands)."""
-    from throughlint.semantic.types import infer
-
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in _TYPED_METHODS:
-        return None
+        return None  # before the import: asked for every call, and an import costs
+    from throughlint.semantic.types import infer
+
     fact = infer(model, func.value)
     if fact is None:
         return None
