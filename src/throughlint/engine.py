@@ -333,6 +333,7 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
             continue
         facts: list = []
         file_starting()
+        module = module_identity(path, roots, packages)[1]  # the folders' packages memoised
         diagnostics = check_bytes(
             data,
             path,
@@ -342,9 +343,10 @@ def _lint_chunk(paths: list[str]) -> list[tuple[str, str | None, list, dict | No
             facts,
             facts_only=job.facts_only,
             project_modules=job.project_modules,
+            module=module,
         )
         items = [d.to_tuple() for d in diagnostics]
-        digest = entry_digest(content_hash(data), module_identity(path, roots, packages)[1])
+        digest = entry_digest(content_hash(data), module)
         results.append((path, digest, items, facts[0] if facts else None))
         file_linted()
     return results
@@ -360,16 +362,27 @@ def check_bytes(
     *,
     facts_only: bool = False,
     project_modules: frozenset[str] | None = None,
+    module: str | None = None,
 ) -> list[Diagnostic]:
     """Lint one file; its project-index facts (or None) are appended to ``facts_out``.
     ``facts_only``: the facts a full lint would record, without running the rules (the
     other files of a project when only some are linted). ``project_modules``: the
-    top-level names of the project's modules, when known. Nothing raised while analysing
-    one file stops the run: it becomes that file's TL000 (nested too deeply) or TL999 (a
-    bug in throughlint); with ``facts_only`` that file simply contributes no facts."""
+    top-level names of the project's modules, when known. ``module``: the file's dotted
+    name, when the caller has worked it out (else from ``path``). Nothing raised while
+    analysing one file stops the run: it becomes that file's TL000 (nested too deeply) or
+    TL999 (a bug in throughlint); with ``facts_only`` that file simply contributes no
+    facts."""
     try:
         return _analyse(
-            data, path, settings, rules, show_traceback, facts_out, facts_only, project_modules
+            data,
+            path,
+            settings,
+            rules,
+            show_traceback,
+            facts_out,
+            facts_only,
+            project_modules,
+            module,
         )
     except RecursionError:
         if facts_only:
@@ -391,6 +404,7 @@ def _analyse(
     facts_out: list | None,
     facts_only: bool,
     project_modules: frozenset[str] | None = None,
+    module: str | None = None,
 ) -> list[Diagnostic]:
     try:
         source = decode_source(data, path)
@@ -424,7 +438,7 @@ def _analyse(
         tree,
         settings,
         _dispatch_for(active),
-        module=module_identity(path, source_roots(settings))[1],
+        module=module if module is not None else module_identity(path, source_roots(settings))[1],
         show_traceback=show_traceback,
         index_facts=facts,
     )
