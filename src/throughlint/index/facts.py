@@ -113,7 +113,7 @@ from throughlint.semantic.queries import (
 )
 from throughlint.semantic.receivers import receiver_origin
 from throughlint.semantic.related_managers import manager_call
-from throughlint.semantic.scope import BindingKind
+from throughlint.semantic.scope import BindingKind, ScopeKind
 from throughlint.semantic.statement_cost import statements_cost
 from throughlint.semantic.types import call_name
 
@@ -1962,16 +1962,32 @@ def record_parameter_read(checker: Checker, node: ast.AST) -> None:
 
 
 def _parent_call(model, node: ast.Attribute) -> str | None:
-    """``m`` when ``node`` is the receiver of ``node.m()`` (``order.items.count()``)."""
-    calls = model.memo("facts.attribute_calls")
-    function = model.function
-    if function not in calls:
-        calls[function] = {
-            id(inner.func.value): inner.func.attr
-            for inner in walk_same_function(function)
-            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-        }
-    return calls[function].get(id(node))
+    """``m`` when ``node`` is the receiver of ``node.m()`` (``order.items.count()``) in a
+    function's own code: the call is visited before its receiver (``record_receiver``)."""
+    return model.memo("facts.receiver_calls").get(id(node))
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@COLLECTOR.on(ast.Call)
+def record_receiver(checker: Checker, node: ast.Call) -> None:
+    """``node.func.value`` -> the method called on it, for ``_parent_call``: recorded as
+    the walk passes the call, not by a walk of each function. In a function's own code
+    only: not in a class body inside it, nor in the decorators, defaults or bases of a
+    function or class defined in it (the statement being visited)."""
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return
+    model = checker.semantic
+    scope = model.scope
+    while scope.kind is ScopeKind.COMPREHENSION:
+        scope = scope.parent  # type: ignore[assignment]
+    if scope.kind is not ScopeKind.FUNCTION and scope.kind is not ScopeKind.LAMBDA:
+        return
+    if isinstance(model.node_stack[-1], _DEFINITIONS):
+        return
+    model.memo("facts.receiver_calls")[id(func.value)] = func.attr
 
 
 def _accessor(function: ast.AST) -> bool:
