@@ -313,49 +313,19 @@ def _assigned_values(model: SemanticModel, expr: ast.expr) -> list[ast.expr]:
 
 
 def self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
-    """The values bound to each ``self.attr`` / ``cls.attr`` in the class (every branch)."""
-    return _class_uses(class_def)[0]
-
-
-_ClassUses = tuple[dict[str, list[ast.expr]], dict[str, set[str]]]
-_CLASS_USES: WeakKeyDictionary[ast.ClassDef, _ClassUses] = WeakKeyDictionary()
-
-
-def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
-    """One walk of a class for two questions: the values bound to each ``self.attr`` /
-    ``cls.attr`` (every branch counts), and the commands only redis has that each
-    attribute is given (``self.attr.hgetall(...)``), shared with its other names
-    (``self._read = self._write = client``: one client under two names)."""
-    known = _CLASS_USES.get(class_def)
+    """The values bound to each ``self.attr`` / ``cls.attr`` in the class (every branch
+    counts), in ``ast.walk``'s order. Assignments are statements: a walk of the class's
+    statements finds them all, without the expressions (most of a class's nodes)."""
+    known = _SELF_ASSIGNMENTS.get(class_def)
     if known is not None:
         return known
     found: dict[str, list[ast.expr]] = {}
-    redis: dict[str, set[str]] = {}
-    not_redis: set[str] = set()  # given a method no redis client has: a session, say
-    shared: list[ast.Assign] = []
-    for node in walk_nodes(class_def):
+    for node in _statements(class_def):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
-            if len(targets) > 1:
-                shared.append(node)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             targets, value = [node.target], node.value
         else:
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and (node.func.attr in REDIS_ONLY_COMMANDS or node.func.attr in _NOT_REDIS)
-            ):
-                receiver = node.func.value
-                if (
-                    isinstance(receiver, ast.Attribute)
-                    and isinstance(receiver.value, ast.Name)
-                    and receiver.value.id == "self"
-                ):
-                    if node.func.attr in _NOT_REDIS:
-                        not_redis.add(receiver.attr)
-                    else:
-                        redis.setdefault(receiver.attr, set()).add(node.func.attr)
             continue
         for target in targets:
             if (
@@ -364,6 +334,63 @@ def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
                 and target.value.id in {"self", "cls"}
             ):
                 found.setdefault(target.attr, []).append(value)
+    _SELF_ASSIGNMENTS[class_def] = found
+    return found
+
+
+_SELF_ASSIGNMENTS: WeakKeyDictionary[ast.ClassDef, dict[str, list[ast.expr]]] = WeakKeyDictionary()
+_REDIS_USES: WeakKeyDictionary[ast.ClassDef, dict[str, set[str]]] = WeakKeyDictionary()
+# the fields that hold statements, or the handlers and cases whose bodies do, in the
+# order of every node type's ``_fields``
+_BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def _statements(root: ast.AST) -> list[ast.AST]:
+    """``root`` and every statement under it (with the ``except`` handlers and ``match``
+    cases between them), breadth first as ``ast.walk`` meets them: a statement is only
+    ever under statements, handlers and cases, so its depth, and the order, are those of
+    the whole tree."""
+    found = [root]
+    at = 0
+    while at < len(found):
+        node = found[at]
+        at += 1
+        for name in _BLOCK_FIELDS:
+            block = getattr(node, name, None)
+            if block.__class__ is list:  # a lambda's or a ternary's body is an expression
+                found.extend(block)
+    return found
+
+
+def _redis_commands(class_def: ast.ClassDef) -> dict[str, set[str]]:
+    """The commands only redis has that each ``self`` attribute of the class is given
+    (``self.attr.hgetall(...)``), shared with its other names (``self._read =
+    self._write = client``: one client under two names). One walk of the class."""
+    known = _REDIS_USES.get(class_def)
+    if known is not None:
+        return known
+    redis: dict[str, set[str]] = {}
+    not_redis: set[str] = set()  # given a method no redis client has: a session, say
+    shared: list[ast.Assign] = []
+    for node in walk_nodes(class_def):
+        if isinstance(node, ast.Assign):
+            if len(node.targets) > 1:
+                shared.append(node)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (node.func.attr in REDIS_ONLY_COMMANDS or node.func.attr in _NOT_REDIS)
+        ):
+            receiver = node.func.value
+            if (
+                isinstance(receiver, ast.Attribute)
+                and isinstance(receiver.value, ast.Name)
+                and receiver.value.id == "self"
+            ):
+                if node.func.attr in _NOT_REDIS:
+                    not_redis.add(receiver.attr)
+                else:
+                    redis.setdefault(receiver.attr, set()).add(node.func.attr)
     if redis:
         for node in shared:
             names = {
@@ -379,8 +406,8 @@ def _class_uses(class_def: ast.ClassDef) -> _ClassUses:
                     redis.setdefault(name, set()).update(commands)
     for name in not_redis:
         redis.pop(name, None)
-    known = _CLASS_USES[class_def] = (found, redis)
-    return known
+    _REDIS_USES[class_def] = redis
+    return redis
 
 
 def _by_spelling(model: SemanticModel, value: ast.expr) -> TypeFact | None:
@@ -438,7 +465,7 @@ def _used_as_redis(model: SemanticModel, expr: ast.expr) -> bool:
     owner = binding.owner if binding is not None else None
     if binding is None or binding.kind is not BindingKind.SELF or owner is None:
         return False
-    commands = _class_uses(owner)[1].get(expr.attr)
+    commands = _redis_commands(owner).get(expr.attr)
     if not commands or expr.attr in _methods_of(owner):
         return False
     return bool(commands - _module_methods(model))
