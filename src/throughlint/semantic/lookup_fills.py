@@ -161,6 +161,7 @@ def _unwrapped(value: ast.expr) -> ast.expr:
             value = value.value
         elif (
             isinstance(value, ast.Call)
+            and _named_cast(value.func)
             and source_text(value.func) in ("cast", "typing.cast")
             and len(value.args) == 2
         ):
@@ -168,6 +169,14 @@ def _unwrapped(value: ast.expr) -> ast.expr:
         else:
             break
     return value
+
+
+def _named_cast(func: ast.expr) -> bool:
+    """The last name of ``func`` is ``cast``: only then can its text be ``typing.cast``
+    (asked first: the text of another callee, ``super().get``, takes the unparser)."""
+    return (isinstance(func, ast.Name) and func.id == "cast") or (
+        isinstance(func, ast.Attribute) and func.attr == "cast"
+    )
 
 
 def _own_lookup(value: ast.expr) -> bool:
