@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -69,6 +70,24 @@ def walk_nodes(node: ast.AST) -> list[ast.AST]:
         found.extend(child_nodes(found[at]))
         at += 1
     return found
+
+
+# the nodes that hold statements: statements, ``except`` handlers and ``match`` cases
+BLOCK_NODES = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def walk_statements(root: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` order, but statements only (with the handlers and cases between
+    them): assignments never sit inside an expression, and skipping expressions makes
+    this a small fraction of a full walk."""
+    todo = deque([root])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, BLOCK_NODES))
+        yield node
 
 
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from throughlint.semantic.expressions import target_names
+from throughlint.semantic.expressions import BLOCK_NODES, target_names, walk_statements
 from throughlint.semantic.global_rebinds import placeholder
 from throughlint.semantic.loop_facts import LoopFacts
 from throughlint.semantic.loops import Loop
@@ -680,7 +679,7 @@ def _collect_class_attributes(
         if not arguments or _is_static(statement):
             continue
         self_name = arguments[0].arg
-        for node in _walk_statements(statement):
+        for node in walk_statements(statement):
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, value = node.targets[0], node.value
             elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -714,7 +713,7 @@ def _own_statements(function: ast.AST) -> Iterator[ast.AST]:
         for name in node._fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
-                children.extend(item for item in value if isinstance(item, _BLOCK))
+                children.extend(item for item in value if isinstance(item, BLOCK_NODES))
         todo.extend(reversed(children))
 
 
@@ -722,7 +721,6 @@ def _is_none(value: ast.expr) -> bool:
     return isinstance(value, ast.Constant) and value.value is None
 
 
-_BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
 _CONTAINERS = frozenset({"dict", "list", "set", "tuple", "deque", "defaultdict", "OrderedDict"})
 # dataclasses.field / attrs.field, attr.ib / attr.attrib: the keyword naming a factory
 _FIELD_FACTORIES = {
@@ -750,19 +748,6 @@ def field_default(value: ast.expr) -> ast.expr:
                 return factory.body
             return ast.copy_location(ast.Call(func=factory, args=[], keywords=[]), value)
     return value
-
-
-def _walk_statements(root: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` order, but statements only: assignments never sit inside an
-    expression, and skipping expressions makes this a small fraction of a full walk."""
-    todo = deque([root])
-    while todo:
-        node = todo.popleft()
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                todo.extend(item for item in value if isinstance(item, _BLOCK))
-        yield node
 
 
 def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from throughlint.semantic.default_fill import filled_annotation
-from throughlint.semantic.expressions import walk_nodes
+from throughlint.semantic.expressions import walk_nodes, walk_statements
 from throughlint.semantic.model import SemanticModel
 from throughlint.semantic.scope import BindingKind
 
@@ -320,7 +320,7 @@ def self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
     if known is not None:
         return known
     found: dict[str, list[ast.expr]] = {}
-    for node in _statements(class_def):
+    for node in walk_statements(class_def):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -340,26 +340,6 @@ def self_assignments(class_def: ast.ClassDef) -> dict[str, list[ast.expr]]:
 
 _SELF_ASSIGNMENTS: WeakKeyDictionary[ast.ClassDef, dict[str, list[ast.expr]]] = WeakKeyDictionary()
 _REDIS_USES: WeakKeyDictionary[ast.ClassDef, dict[str, set[str]]] = WeakKeyDictionary()
-# the fields that hold statements, or the handlers and cases whose bodies do, in the
-# order of every node type's ``_fields``
-_BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
-
-
-def _statements(root: ast.AST) -> list[ast.AST]:
-    """``root`` and every statement under it (with the ``except`` handlers and ``match``
-    cases between them), breadth first as ``ast.walk`` meets them: a statement is only
-    ever under statements, handlers and cases, so its depth, and the order, are those of
-    the whole tree."""
-    found = [root]
-    at = 0
-    while at < len(found):
-        node = found[at]
-        at += 1
-        for name in _BLOCK_FIELDS:
-            block = getattr(node, name, None)
-            if block.__class__ is list:  # a lambda's or a ternary's body is an expression
-                found.extend(block)
-    return found
 
 
 def _redis_commands(class_def: ast.ClassDef) -> dict[str, set[str]]:
