@@ -6,9 +6,10 @@ outside the function (a module tuple, an enum, ``.items()`` of a module dict lit
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from throughlint.semantic.batching import is_batch_test
@@ -166,7 +167,8 @@ def memoised_here(
     ``self`` (``if self._done: return``, ``if self._x is None``) runs once per object,
     which a loop over objects still runs once per item."""
     fills = lookup_fills(model, function) if per_key else frozenset()
-    step = _once_step(None, model if per_key else None, _declared(model, function), lasting, fills)
+    declared = functools.partial(_declared, model, function)  # asked only at an unset test
+    step = _once_step(None, model if per_key else None, declared, lasting, fills)
     name = f"per_pass.memo{'_per_key' if per_key else ''}{'_lasting' if lasting else ''}"
     _, found = model.fold_path(function, name, (False, False), step)
     return found
@@ -212,18 +214,19 @@ def _declared(model: SemanticModel, function: ast.AST) -> frozenset[str]:
 def _once_step(
     top: ast.AST | None,
     model: SemanticModel | None = None,
-    declared: frozenset[str] | None = None,
+    declared: Callable[[], frozenset[str]] | None = None,
     beyond_the_object: bool = False,
     lookup_fill_ids: frozenset[int] = frozenset(),
 ):
     """The path step of ``once_per_run`` (``top``: the loop) and of ``memoised_here``
-    (``top`` None; ``declared``: the function's ``global`` / ``nonlocal`` names). A memo
-    of a function must outlive the call: an attribute (``self._theme``) or a name it
-    declares ``global``; ``if not queue: queue = create_queue()`` on a local is a
-    get-or-create, run on every call. Of a loop, a local bound before it is enough."""
+    (``top`` None; ``declared``: the function's ``global`` / ``nonlocal`` names, worked
+    out when a test asks). A memo of a function must outlive the call: an attribute
+    (``self._theme``) or a name it declares ``global``; ``if not queue: queue =
+    create_queue()`` on a local is a get-or-create, run on every call. Of a loop, a local
+    bound before it is enough."""
 
     def outlives(tested: str) -> bool:
-        if declared is None or tested in declared:
+        if declared is None or tested in declared():
             return True
         if beyond_the_object:  # ``cls._x``, ``Config._x``: not ``self._x``
             return "." in tested and not tested.startswith("self.")
