@@ -962,12 +962,13 @@ def record_displayed_functions(checker: Checker, node: ast.AST) -> None:
 def _record_references(checker: Checker, node: ast.Call, function: str) -> None:
     """The functions a call hands on (``self._txn``, ``cls.load``, a function of the
     module or imported): whoever takes them runs them when this function runs."""
-    _hand_on(checker, [*node.args, *(keyword.value for keyword in node.keywords)], function)
+    values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    names = list(_functions(checker.semantic, values))  # once, for both facts
+    if not names:
+        return
+    _hand_on(checker, names, function)
     if _runs_handed_now(checker.semantic, node):
-        values = [*node.args, *(keyword.value for keyword in node.keywords)]
-        names = set(_functions(checker.semantic, values))
-        if names:
-            checker.index_facts.run_now.setdefault(function, set()).update(names)  # type: ignore[union-attr]
+        checker.index_facts.run_now.setdefault(function, set()).update(names)  # type: ignore[union-attr]
 
 
 def _runs_handed_now(model, node: ast.Call) -> bool:
@@ -1032,10 +1033,10 @@ def _fixed_items(items: ast.expr) -> bool:
     )
 
 
-def _hand_on(checker: Checker, values: list[ast.expr], function: str) -> None:
-    """The functions among ``values`` that ``function`` hands on (``passed_functions``)."""
+def _hand_on(checker: Checker, names: list[str], function: str) -> None:
+    """The functions ``function`` hands on (``passed_functions``)."""
     facts: FileFacts = checker.index_facts  # type: ignore[assignment]
-    for name in _functions(checker.semantic, values):
+    for name in names:
         facts.references.setdefault(function, set()).add(name)
         if function not in facts.kinds:
             facts.kinds[function] = checker.path_kind()
