@@ -751,28 +751,26 @@ class ProjectIndex:
         owner = key.rpartition(".")[0]
         return owner in self.classes and self.model_kind(owner) == "django"
 
-    def _effects_under(
-        self, key: str, bindings: dict, summary: Callable[[str], int], memo: dict, depth: int
-    ) -> int:
-        """What ``key`` does when its parameters hold ``bindings`` (``summary``: a callee's
-        summary): the effects and calls whose guard is false are left out (``if save:
-        obj.save()`` with ``save=False``)."""
+    def _effects_under(self, key: str, bindings: dict, rounds: int) -> int:
+        """What ``key`` does when its parameters hold ``bindings``, with its callees
+        ``rounds`` calls deep (``Summaries.under``, which remembers the answers): the
+        effects and calls whose guard is false are left out (``if save: obj.save()`` with
+        ``save=False``); a callee the bindings pass values to is followed with those, one
+        round fewer, so a chain is never deeper than the plain summary's."""
+        summaries = self.summaries
         paths = self._paths.get(key)
-        if not paths or not bindings or depth > SUMMARY_DEPTH:
-            return summary(key)
-        # the depth is in the key: an answer cut off at the depth bound is not a whole one
-        memo_key = (key, depth, tuple(sorted(bindings.items(), key=lambda item: item[0])))
-        if memo_key in memo:
-            return memo[memo_key]
-        memo[memo_key] = summary(key)  # recursion: the plain summary
+        if not paths or not bindings:
+            return summaries.value(key, rounds)
         value = self.functions.get(key, 0)
         for bit, guard in paths.get("b", {}).items():
             if rules_out(guard, bindings):
                 value &= ~int(bit)
+        if rounds == 0:
+            return value
         fixed = self._fixed_calls.get(key, ())
         edges = paths.get("e", {})
         for callee in self._callees.get(key, ()):
-            callee_key = self.summaries.key(callee)
+            callee_key = summaries.key(callee)
             if callee_key is None or (callee_key in self.cached and callee in fixed):
                 continue
             guard, spec = edges.get(callee) or (0, 0)
@@ -780,10 +778,9 @@ class ProjectIndex:
                 continue
             if spec and callee_key in self._paths:
                 inner = self._bindings(callee_key, spec, bindings)
-                value |= self._effects_under(callee_key, inner, summary, memo, depth + 1)
+                value |= summaries.under(callee_key, inner, rounds - 1)
             else:
-                value |= summary(callee_key)
-        memo[memo_key] = value
+                value |= summaries.value(callee_key, rounds - 1)
         return value
 
     def call_effects(self, name: str, spec: dict[str, list] | None) -> Effect:

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from throughlint.index.project import ProjectIndex
 
 SUMMARY_DEPTH = 4
-"""How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3."""
+"""How many calls deep a summary sees: ``view -> service -> repo -> query`` is 3, whether
+or not the calls pass values that the callees' guards read (``Summaries.under``) and
+whether the callees are in one file or in several."""
 
 _BLOCKING = Effect.BLOCKING.value
 _REMOTE = Effect.REMOTE.value
@@ -228,9 +230,12 @@ class Summaries:
         """What ``key`` does when its parameters hold ``bindings``, after ``rounds`` rounds
         of its callees: the effects and calls whose guard is false are left out
         (``if save: obj.save()`` with ``save=False``)."""
-        return self.index._effects_under(
-            key, bindings, lambda name: self.value(name, rounds), self._under[rounds], 0
-        )
+        known = self._under[rounds]
+        memo_key = (key, tuple(sorted(bindings.items(), key=lambda item: item[0])))
+        found = known.get(memo_key)
+        if found is None:
+            found = known[memo_key] = self.index._effects_under(key, bindings, rounds)
+        return found
 
     def witness(self, name: str, bit: int, receiver: str = "") -> str:
         """The call that gives ``name`` the effect ``bit``: its own call, or the first
