@@ -36,6 +36,16 @@ _DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.bas
 Lookup = Callable[[str], int]
 
 
+def shared_by_half(values: Sequence[int]) -> int:
+    """The effect bits that at least half of ``values`` (the summaries of the overrides a
+    call may run, one of them) have."""
+    found = 0
+    for flag in Effect if values else ():
+        if flag.value and 2 * sum(1 for value in values if value & flag.value) >= len(values):
+            found |= flag.value
+    return found
+
+
 class Summaries:
     """The summaries of one merged index (made anew when its facts change)."""
 
@@ -50,6 +60,7 @@ class Summaries:
         self._made: dict[str, int] = {}
         self._made_witness: dict[str, dict[str, str]] = {}
         self._overriding: dict[str, list[str]] = {}
+        self._run_by: dict[tuple[str, str], list[str]] = {}  # ``_run_by_each``
         self._rounds: list[dict[str, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._under: list[dict[tuple, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._witness: dict[tuple[str, str, str], str] = {}
@@ -153,10 +164,57 @@ class Summaries:
         if found is not None:
             return found
         value = self.value(name, rounds - 1, receiver)
-        for _, new, _, _ in self._contributions(name, rounds, value, receiver):
-            value |= new
+        if self._stands_in(name):
+            value |= self._shared(name, rounds, receiver)
+        else:
+            for _, new, _, _ in self._contributions(name, rounds, value, receiver):
+                value |= new
         known[memo_key] = value
         return value
+
+    def _stands_in(self, name: str) -> bool:
+        """``name`` is a base method the index stands in for by its subclasses' overrides
+        (``_stand_in``), not a function with calls of its own."""
+        return name in self._overriding and not self.index._callees.get(name)
+
+    def _shared(self, name: str, rounds: int, receiver: str) -> int:
+        """What a call of the stand-in ``name`` does after ``rounds`` rounds: it runs the
+        method of one of the subclasses (of ``receiver``'s class and below, when that is
+        known), its own override or one it inherits, so an effect counts when at least
+        half of those classes run a method that has it. One guardrail of 52 that reads
+        redis does not make every call of the hook a round trip; a base with a redis and
+        an in-memory subclass keeps the redis one's."""
+        found = []
+        for key in self._run_by_each(name, receiver):
+            value = self.value(key, rounds - 1) if key else 0
+            if key in self.index.asynchronous:  # calling it makes a coroutine
+                value &= ~_BLOCKING
+            found.append(value)
+        return shared_by_half(found)
+
+    def _run_by_each(self, name: str, receiver: str) -> list[str]:
+        """The method each subclass runs for the stand-in ``name`` ("" for the base's
+        stub, which does nothing); a class whose library base may define it is left out."""
+        memo_key = (name, receiver)
+        found = self._run_by.get(memo_key)
+        if found is None:
+            index = self.index
+            owner, _, method = name.rpartition(".")
+            found = []
+            for subclass in sorted(index.subclasses_within(receiver or owner)):
+                if subclass == owner and not receiver:
+                    continue  # the stub's own class: an abstract base, as a rule
+                definer = index.defining_class(subclass, method)
+                if definer is not None:
+                    found.append("" if definer == owner else f"{definer}.{method}")
+            self._run_by[memo_key] = found
+        return found
+
+    def stand_in_value(self, name: str) -> int:
+        """The summary of the stand-in for the base method ``name`` (``_shared``); 0 when
+        the index stands in for none."""
+        key = self.key(name)
+        return self.value(key) if key is not None and self._stands_in(key) else 0
 
     def _contributions(
         self, name: str, rounds: int, value: int, receiver: str = "", each: bool = False
