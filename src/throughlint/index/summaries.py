@@ -322,8 +322,9 @@ class Summaries:
                 bringing.sort(key=lambda found: found[0] not in always)
                 for callee, key, inner_receiver in bringing[:1]:
                     inner = self.witness(key, bit, inner_receiver)
-                    short = callee.rsplit(".", 1)[-1]
-                    text = f"`{short}()` -> {inner}" if inner else ""
+                    # an override a stand-in runs: named with its class, which is one of many
+                    short = callee.rsplit(".", 2 if self._stands_in(name) else 1)
+                    text = f"`{'.'.join(short[1:])}()` -> {inner}" if inner else ""
                 break
         self._witness[memo_key] = text
         return text
