@@ -185,16 +185,19 @@ class Summaries:
         redis does not make every call of the hook a round trip; a base with a redis and
         an in-memory subclass keeps the redis one's."""
         found = []
+        functions = self.index.functions
         for key in self._run_by_each(name, receiver):
-            value = self.value(key, rounds - 1) if key else 0
+            # a method with no facts (the base's stub among them) does nothing we know of
+            value = self.value(key, rounds - 1) if key in functions else 0
             if key in self.index.asynchronous:  # calling it makes a coroutine
                 value &= ~_BLOCKING
             found.append(value)
         return shared_by_half(found)
 
     def _run_by_each(self, name: str, receiver: str) -> list[str]:
-        """The method each subclass runs for the stand-in ``name`` ("" for the base's
-        stub, which does nothing); a class whose library base may define it is left out."""
+        """The method each subclass (of ``receiver``'s class, when it is known, itself
+        included) runs for the base method ``name``, its own or the one it inherits; a
+        class whose library base may define it is left out."""
         memo_key = (name, receiver)
         found = self._run_by.get(memo_key)
         if found is None:
@@ -206,7 +209,7 @@ class Summaries:
                     continue  # the stub's own class: an abstract base, as a rule
                 definer = index.defining_class(subclass, method)
                 if definer is not None:
-                    found.append("" if definer == owner else f"{definer}.{method}")
+                    found.append(f"{definer}.{method}")
             self._run_by[memo_key] = found
         return found
 
