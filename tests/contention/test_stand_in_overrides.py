@@ -94,3 +94,49 @@ def test_an_effect_most_overrides_share_is_the_hook_s(run_cli, tmp_path):
 
 def test_a_user_s_own_redis_class_is_no_round_trip(run_cli, tmp_path):
     assert _found(run_cli, tmp_path, OWN_REDIS) == {}
+
+
+# txtai's ``RDBMS.insert``: a base method's loop calls, on ``self``, a stub that one
+# subclass overrides with a write; the object is the same on every pass, so a
+# ``RedisStore`` runs a ``SET`` per document whatever its siblings do
+STORE = """\
+import redis
+
+cache = redis.Redis(host="cache")
+
+
+class Store:
+    def insert(self, documents):
+        for uid, document in documents:
+            self.load_document(uid, document)
+
+    def load_document(self, uid, document):
+        if isinstance(document, dict):
+            self.insert_document(uid, document)
+
+    def insert_document(self, uid, data):
+        raise NotImplementedError
+
+
+class RedisStore(Store):
+    def insert_document(self, uid, data):
+        cache.set("document:" + uid, str(data))
+
+
+class MemoryStore(Store):
+    def insert_document(self, uid, data):
+        self.documents[uid] = data
+
+
+class NullStore(Store):
+    def insert_document(self, uid, data):
+        return None
+"""
+
+
+def test_a_stub_called_on_self_does_what_any_override_does(run_cli, tmp_path):
+    files = {"app/__init__.py": "", "app/store.py": STORE}
+    report = lint_json(run_cli, write_project(tmp_path, files), "--show-all", "--select", "TL401")
+    found = findings_by_function(report, STORE, "store.py")
+    assert sorted(found) == ["Store"]
+    assert "`RedisStore.insert_document()` -> `cache.set()`" in found["Store"]["message"]

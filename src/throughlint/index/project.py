@@ -780,7 +780,7 @@ class ProjectIndex:
                 inner = self._bindings(callee_key, spec, bindings)
                 value |= summaries.under(callee_key, inner, rounds - 1)
             else:
-                value |= summaries.value(callee_key, rounds - 1)
+                value |= summaries.callee_value(key, callee, callee_key, rounds - 1)
         return value
 
     def call_effects(self, name: str, spec: dict[str, list] | None) -> Effect:

@@ -61,6 +61,7 @@ class Summaries:
         self._made_witness: dict[str, dict[str, str]] = {}
         self._overriding: dict[str, list[str]] = {}
         self._run_by: dict[tuple[str, str], list[str]] = {}  # ``_run_by_each``
+        self._union: list[dict[str, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._rounds: list[dict[str, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._under: list[dict[tuple, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._witness: dict[tuple[str, str, str], str] = {}
@@ -172,6 +173,39 @@ class Summaries:
         known[memo_key] = value
         return value
 
+    def callee_value(self, name: str, callee: str, key: str, rounds: int) -> int:
+        """What ``name``'s call ``callee`` (run as ``key``) does, ``rounds`` rounds deep: a
+        stand-in called on ``self`` does what any of its overrides does, as a call on
+        ``self`` in a base method is answered (``ProjectIndex.override_effects``): the
+        object is the caller's own, so a caller called per item on one object runs one
+        subclass's override on every pass; called on another object, what most do."""
+        if not self._stands_in(key):
+            return self.value(key, rounds)
+        owner, separator, method = callee.rpartition("().")
+        if (
+            separator
+            and owner == name.rpartition(".")[0]
+            and method in self.index.self_calls.get(name, ())
+        ):
+            return self._any_override(key, rounds)
+        return self.value(key, rounds)
+
+    def _any_override(self, name: str, rounds: int) -> int:
+        """The stand-in ``name``'s effects as the union of its overrides' (``callee_value``)."""
+        if rounds == 0:
+            return self.own(name)
+        known = self._union[rounds]
+        found = known.get(name)
+        if found is None:
+            found = self.value(name, rounds)
+            for override in self.callees(name):
+                value = self.value(override, rounds - 1)
+                if override in self.index.asynchronous:  # calling it makes a coroutine
+                    value &= ~_BLOCKING
+                found |= value
+            known[name] = found
+        return found
+
     def _stands_in(self, name: str) -> bool:
         """``name`` is a base method the index stands in for by its subclasses' overrides
         (``_stand_in``), not a function with calls of its own."""
@@ -247,7 +281,7 @@ class Summaries:
                 bindings = index._bindings(key, edge[1], {})
                 new = self.under(key, bindings, before) & ~value
             else:
-                new = self.value(key, before) & ~value
+                new = self.callee_value(name, callee, key, before) & ~value
             if key in index.asynchronous:  # calling it makes a coroutine: it waits for none
                 new &= ~_BLOCKING
             if new:
@@ -309,9 +343,15 @@ class Summaries:
         self._witness[memo_key] = ""  # cycles
         text = self.own_witness(name).get(str(bit), "")
         if not text and not self.own(name) & bit:
+            # a stand-in witnesses what any override does: a call on ``self`` asks that
+            summary = (
+                self.value
+                if receiver or not self._stands_in(name)
+                else lambda key, rounds, _: self._any_override(key, rounds)
+            )
             for rounds in range(1, SUMMARY_DEPTH + 1):
-                before = self.value(name, rounds - 1, receiver)
-                if not self.value(name, rounds, receiver) & bit:
+                before = summary(name, rounds - 1, receiver)
+                if not summary(name, rounds, receiver) & bit:
                     continue
                 always = self.index.every_call.get(name, ())
                 bringing = [
