@@ -189,6 +189,7 @@ class FileFacts:
         "functions",
         "handles",
         "hot",
+        "hot_same",
         "imports",
         "instance_hooks",
         "kinds",
@@ -280,6 +281,9 @@ class FileFacts:
         # project callees called once per item (a loop over items, or a ``while`` loop
         # that neither waits nor retries): name -> where, for messages
         self.hot: dict[str, str] = {}
+        # of those, called on the same object on every pass of each such loop (1) or not
+        # (0): its memos on the object are filled once (``per_pass.same_receiver_each_pass``)
+        self.hot_same: dict[str, int] = {}
         # functions that return an object they construct on each call: name -> constructor
         self.made: dict[str, str] = {}
         # functions that return a shared library client they do not build (``return
@@ -377,6 +381,11 @@ class FileFacts:
                     known[bit] = guard or 0
                 elif known[bit] != guard:
                     known[bit] = 0
+
+    def hot_receiver(self, name: str, same: bool) -> None:
+        """One more call of ``name`` once per item; ``same``: on the same object on every
+        pass. It counts as on one object only if every such call is."""
+        self.hot_same[name] = int(same and self.hot_same.get(name, 1) == 1)
 
     def edge(self, function: str, callee: str, guard: list | None, spec: dict | None) -> None:
         """One call of ``callee`` from ``function``: its guard and its arguments."""
@@ -497,6 +506,7 @@ class FileFacts:
             "pa": self.parameters,
             **extra,
             **({"ph": self.hot} if self.hot else {}),
+            **({"po": self.hot_same} if self.hot_same else {}),
             **({"n": self.made} if self.made else {}),
             **({"hd": self.handles} if self.handles else {}),
             **({"ld": {k: sorted(v) for k, v in self.loads.items()}} if self.loads else {}),
@@ -706,7 +716,9 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **flags,
             **({"fixed": 1} if fixed else {}),
             **({"atomic": 1} if _in_atomic(model) else {}),
-            **_arguments_passed(_memo_set(spec) if _on_self(node) else spec),
+            **_arguments_passed(
+                _memo_set(spec) if per_pass.same_receiver_each_pass(model, node, loop) else spec
+            ),
         )
 
 
@@ -720,8 +732,8 @@ def _pass_weight(model, loop_node: ast.AST) -> int:
 
 
 def _memo_set(spec: dict[str, list] | None) -> dict[str, list]:
-    """A call on ``self`` in a loop: the method's memos on the object are set after the
-    first pass (``RECEIVER_MEMO``)."""
+    """A call in a loop on the same object every pass (``self``, ``self.extractor``): the
+    method's memos on the object are set after the first pass (``RECEIVER_MEMO``)."""
     return {**(spec or {}), RECEIVER_MEMO: ["=", True]}
 
 
@@ -1013,6 +1025,7 @@ def _record_mapped(checker: Checker, node: ast.Call, function: str) -> None:
         if _fixed_items(items[0]):
             return  # ``pool.map(load, ("a", "b"))``, ``range(3)``: a fixed handful
         short = names[0].rsplit(".", 1)[-1]
+        facts.hot_receiver(names[0], False)
         facts.hot.setdefault(
             names[0],
             f"`{short}()` runs once per item of `{unparse_short(items[0], 30)}`, handed to "
@@ -1583,8 +1596,8 @@ def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
     """``name`` runs once per item here: in a loop over items, or in a ``while`` loop
     that neither waits (a poll) nor retries, and not a loop over batches."""
     facts = checker.index_facts
-    if name in facts.hot:  # type: ignore[union-attr]
-        return
+    if name in facts.hot and not facts.hot_same.get(name):  # type: ignore[union-attr]
+        return  # known, and already on more than one object
     model = checker.semantic
     loop = model.hot_loop(include_while=True)
     if (
@@ -1598,6 +1611,9 @@ def _record_hot_callee(checker: Checker, name: str, call: ast.Call) -> None:
     passed = [a.id for a in call.args if isinstance(a, ast.Name)]
     if passed and not _gathered(model, loop).isdisjoint(passed):
         return  # the call is handed the batch this pass gathered
+    facts.hot_receiver(name, per_pass.same_receiver_each_pass(model, call, loop))  # type: ignore[union-attr]
+    if name in facts.hot:  # type: ignore[union-attr]
+        return
     where = model.function_name or model.module
     line = getattr(loop.node, "lineno", 0)
     shown = "the `while` loop" if loop.iter is None else describe_loop(loop)
@@ -2225,6 +2241,7 @@ def record_handler(checker: Checker, node: ast.AST) -> None:
         return
     qualified = _qualified(checker, node.name)
     facts = checker.index_facts
+    facts.hot_receiver(qualified, False)  # type: ignore[union-attr]
     facts.hot.setdefault(qualified, why)  # type: ignore[union-attr]
 
 

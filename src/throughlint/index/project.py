@@ -169,6 +169,7 @@ _FACT_TABLES = (
     "star_imports",
     "asynchronous",
     "hot",
+    "hot_same",
     "passes",
     "made",
     "handles",
@@ -215,6 +216,8 @@ class ProjectIndex:
         self.star_imports: dict[str, tuple[str, ...]] = {}
         self.asynchronous: set[str] = set()  # ``async def`` functions
         self.hot: dict[str, str] = {}  # callee called once per item -> where
+        # of those, called on the same object on every pass of each such loop: 1, else 0
+        self.hot_same: dict[str, int] = {}
         # function -> the functions it hands to a call that runs them (fact ``run_passed``)
         self.passes: dict[str, Sequence[str]] = {}
         self.made: dict[str, str] = {}  # function -> what it constructs and returns
@@ -302,6 +305,7 @@ class ProjectIndex:
         classes, functions = self.classes, self.functions
         callees, witnesses = self._callees, self._own_witness
         statements, hot, users = self.statements, self.hot, self.serializer_users
+        hot_same = self.hot_same
         stars = self.star_imports  # the mergers hold no reference to ``self``: no cycle
         every_call, fixed = self.every_call, self._fixed_calls
         argument_types = self.argument_types
@@ -323,6 +327,10 @@ class ProjectIndex:
                 known = hot.get(name)
                 if known is None or where < known:  # one answer whichever file comes first
                     hot[name] = where
+
+        def add_hot_same(value: dict[str, int]) -> None:
+            for name, same in value.items():  # on one object only if every file says so
+                hot_same[name] = int(same == 1 and hot_same.get(name, 1) == 1)
 
         def add_stars(value: dict[str, list[str]]) -> None:
             for module, bases in value.items():
@@ -351,6 +359,7 @@ class ProjectIndex:
             "st": add_stars,
             "an": self.asynchronous.update,
             "ph": add_hot,
+            "po": add_hot_same,
             "run_passed": self.passes.update,
             "n": self.made.update,
             "ld": self.loads.update,
@@ -1353,9 +1362,27 @@ class ProjectIndex:
         return self._per_item.get(function)
 
     def _build_per_item(self) -> dict[str, str]:
+        seeds = sorted(self.hot.items())
+        # a method called on the same object on every pass of its loops, and reached no
+        # other way: what it runs under a memo on that object (``if not self._iter:
+        # self._iter = self._make_iter()``) runs once, not once per item
+        one_object = {
+            key
+            for callee, _ in seeds
+            if self.hot_same.get(callee) == 1
+            for key in self._reach_keys(callee)
+        }
+        if one_object:
+            varying = [seed for seed in seeds if self.hot_same.get(seed[0]) != 1]
+            one_object -= self._per_item_walk(varying, set()).keys()
+        return self._per_item_walk(seeds, one_object)
+
+    def _per_item_walk(self, seeds: list[tuple[str, str]], one_object: set[str]) -> dict[str, str]:
+        """The functions the ``hot`` callees in ``seeds`` reach, each with the chain that
+        reaches it; a function of ``one_object`` is not followed into its object memo."""
         reached: dict[str, str] = {}
         frontier: list[str] = []
-        for callee, why in sorted(self.hot.items()):
+        for callee, why in seeds:
             for key in self._reach_keys(callee):
                 if key not in reached:
                     reached[key] = why
@@ -1363,7 +1390,11 @@ class ProjectIndex:
         for _ in range(SUMMARY_DEPTH):
             following: list[str] = []
             for name in frontier:
+                edges = self._paths.get(name, {}).get("e", {}) if name in one_object else {}
                 for callee in self._callees.get(name, ()):
+                    guard = (edges.get(callee) or (0, 0))[0]
+                    if guard and rules_out(guard, {RECEIVER_MEMO: True}):
+                        continue  # filled once into the object's memo, not per call
                     short = callee.replace("()", "").rsplit(".", 1)[-1]
                     for key in self._reach_keys(callee):
                         if key not in reached:

@@ -192,6 +192,67 @@ def memoised_on_object(model: SemanticModel, function: ast.AST) -> bool:
     return model.fold_path(function, "per_pass.object_memo", False, step)
 
 
+def same_receiver_each_pass(model: SemanticModel, call: ast.Call, loop: Loop) -> bool:
+    """The receiver of ``call`` is the same object on every pass of ``loop``: ``self`` or
+    ``cls`` (``self.extract()``), an attribute of them (``self.extractor.extract()``) or a
+    name (``merger.merge_into(row)``) that the loop neither binds nor assigns, nor any
+    attribute on the way. A memo the method fills on its object (``if not self._iter:
+    self._iter = self._make_iter()``) is then filled on the first pass and read on the
+    others (``RECEIVER_MEMO``). Not a loop over objects (``for e in extractors:``), one
+    that makes or rebinds the object on each pass, or a receiver that is a call's value
+    or an item (``make().m()``, ``rows[i].m()``)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = root = func.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    if receiver is root and root.id in ("self", "cls"):
+        return True
+    names, attributes = _stored_in(model, loop)
+    if root.id in names or root.id in loop.target_names:
+        return False
+    text = source_text(receiver)
+    return not any(text == stored or text.startswith(stored + ".") for stored in attributes)
+
+
+def _stored_in(model: SemanticModel, loop: Loop) -> tuple[frozenset[str], frozenset[str]]:
+    """The names and the attribute texts (``self.extractor``) stored anywhere under the
+    loop: its targets, assignments, ``with ... as``, ``:=``. Once per loop."""
+    return _stored_under(model.memo("per_pass.stored_in"), loop.node)
+
+
+def _stored_under(known: dict, top: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """``_stored_in`` of the node ``top``; a loop nested in it is worked out once and its
+    answer reused, so loops nested deep cost their size, not its square."""
+    found = known.get(top)
+    if found is not None:
+        return found
+    names: set[str] = set()
+    attributes: set[str] = set()
+    todo = list(ast.iter_child_nodes(top))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _NESTED_LOOPS):
+            inner_names, inner_attributes = _stored_under(known, node)
+            names |= inner_names
+            attributes |= inner_attributes
+            continue
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            attributes.add(source_text(node))
+        todo.extend(ast.iter_child_nodes(node))
+    found = known[top] = (frozenset(names), frozenset(attributes))
+    return found
+
+
+_NESTED_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp)
+_NESTED_LOOPS += (ast.GeneratorExp,)
+
+
 def _declared(model: SemanticModel, function: ast.AST) -> frozenset[str]:
     """The names ``function`` declares ``global`` or ``nonlocal``: bound there, they
     outlive the call. Worked out once per function."""
