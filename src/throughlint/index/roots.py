@@ -112,6 +112,7 @@ FACT_NAMES: dict[str, Shape] = {
     "a": ("list", ("row", NAME, NAME)),
     "pa": ("map", NAME, None),
     "ph": ("map", NAME, None),
+    "po": ("map", NAME, None),
     "n": ("map", NAME, NAME),
     "hd": ("map", NAME, None),
     "ld": ("map", NAME, None),
