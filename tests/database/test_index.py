@@ -5,6 +5,7 @@ from __future__ import annotations
 from throughlint.effects import Effect
 from throughlint.index import ProjectIndex
 from throughlint.index.project import SUMMARY_DEPTH
+from throughlint.semantic.guards import RECEIVER_MEMO
 
 R, W, C, X = (Effect.READ.value, Effect.WRITE.value, Effect.COMMIT.value, Effect.REMOTE.value)
 
@@ -101,3 +102,21 @@ def test_concrete_parent_across_modules_abstract_bases_and_proxies():
     assert index.concrete_parent("s.a.Diner") == "s.m.Place"  # a proxy of a child
     assert index.concrete_parent("s.a.Shop") is None  # a base outside the project
     assert index.concrete_parent("lib.Model") is None
+
+
+def test_a_call_with_bindings_sees_no_deeper_than_the_summary():
+    """``call_effects`` leaves out what the bindings rule out, and adds nothing: a write
+    one call past the depth bound is not in the summary, nor in a call that passes the
+    receiver's memo set (``RECEIVER_MEMO``) or a literal argument."""
+    chain = {f"m.f{i}": [0, [f"m.f{i + 1}"], {}] for i in range(SUMMARY_DEPTH + 2)}
+    chain[f"m.f{SUMMARY_DEPTH + 2}"] = [W, [], {}]
+    chain["m.f1"] = [0, ["m.f2", "m.fill"], {}]
+    chain["m.fill"] = [R, [], {str(R): "`Row.objects.get()`"}]
+    memo = [RECEIVER_MEMO, "falsy", None]
+    params = [["self", None], ["save", ["=", True]]]
+    paths = {"m.f1": {"p": params, "b": {}, "e": {"m.fill": [memo, 0]}}}
+    index = _index({"f": chain, "g": paths})
+    assert index.summary_effects("m.f1") == Effect.READ  # the write is past the bound
+    assert index.call_effects("m.f1", {RECEIVER_MEMO: ["=", True]}) == Effect.NONE
+    assert index.call_effects("m.f1", {"save": ["=", False]}) == Effect.READ
+    assert index.call_effects("m.f2", {RECEIVER_MEMO: ["=", True]}) == Effect.WRITE

@@ -801,8 +801,12 @@ class ProjectIndex:
         bindings = self._bindings(key, spec, {})
         receiver = self.inherited_receiver(name)
         if not receiver:
-            return Effect(self.summaries.under(key, bindings))
-        return Effect(self.summaries.under_as(key, bindings, receiver))  # an inherited method
+            value = self.summaries.under(key, bindings)
+        else:
+            value = self.summaries.under_as(key, bindings, receiver)  # an inherited method
+        # bindings only rule paths out: never more than the summary (``under`` follows the
+        # callees one call deeper than the summary's bound)
+        return Effect(value & self.summary_effects(name).value)
 
     def commits_in_transaction(self, name: str) -> bool:
         """``name`` commits even when called inside an outer ``transaction.atomic()``."""
