@@ -9,39 +9,8 @@ import json
 import textwrap
 
 import pytest
+from support.pool_programs import FETCH, OWN_EXECUTOR, SHARED
 
-FETCH = """\
-from concurrent.futures import ThreadPoolExecutor
-
-
-def _download(urls, get):
-    with ThreadPoolExecutor(max_workers=8) as pool:  # pool
-        return list(pool.map(get, urls))
-
-
-def download(urls, get):
-    return _download(urls, get)
-"""
-# the user's own executor class: no threads
-OWN_EXECUTOR = """\
-class ThreadPoolExecutor:
-    def __init__(self, max_workers):
-        self.max_workers = max_workers
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def map(self, fn, items):
-        return map(fn, items)
-
-
-def download(urls, get):
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(get, urls))
-"""
 # a thread to run one coroutine off a running event loop, not a pool of workers
 ONE_TASK = """\
 import asyncio
@@ -64,16 +33,6 @@ def download(urls, get):
     except RuntimeError:
         with ThreadPoolExecutor(max_workers=4) as pool:
             return list(pool.map(asyncio.run, [get(url) for url in urls]))
-"""
-# good: one pool for the module, made once
-SHARED = """\
-from concurrent.futures import ThreadPoolExecutor
-
-POOL = ThreadPoolExecutor(max_workers=8)
-
-
-def download(urls, get):
-    return list(POOL.map(get, urls))
 """
 
 PER_SITE = """\

@@ -12,49 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support.pool_programs import FETCH, OWN_EXECUTOR, SHARED
 
-FETCH = """\
-from concurrent.futures import ThreadPoolExecutor
-
-
-def _download(urls, get):
-    with ThreadPoolExecutor(max_workers=8) as pool:  # pool
-        return list(pool.map(get, urls))
-
-
-def download(urls, get):
-    return _download(urls, get)
-"""
-# good: one pool for the process, made once
-SHARED = """\
-from concurrent.futures import ThreadPoolExecutor
-
-POOL = ThreadPoolExecutor(max_workers=8)
-
-
-def download(urls, get):
-    return list(POOL.map(get, urls))
-"""
-# the user's own class named ``ThreadPoolExecutor``: no threads
-OWN_EXECUTOR = """\
-class ThreadPoolExecutor:
-    def __init__(self, max_workers):
-        self.max_workers = max_workers
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def map(self, fn, items):
-        return map(fn, items)
-
-
-def download(urls, get):
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(get, urls))
-"""
 # a command-line module whose queue loop hands each buffer to the package's function
 COMMAND_LOOP = """\
 from app.fetch import download

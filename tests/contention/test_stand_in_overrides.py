@@ -8,6 +8,7 @@ and every loop over guardrails or callbacks was reported as a redis round trip p
 from __future__ import annotations
 
 from support.cli_projects import findings_by_function, lint_json, write_project
+from support.shadowing import with_own_redis
 
 HOOKS = """\
 import redis
@@ -46,11 +47,7 @@ MOSTLY_REDIS = HOOKS.replace(
 )
 
 # the user's own ``Redis`` class: a dict, no server
-OWN_REDIS = MOSTLY_REDIS.replace(
-    "import redis\n",
-    "class Redis:\n    def __init__(self, host):\n        self.data = {}\n\n"
-    "    def get(self, key):\n        return self.data.get(key)\n",
-).replace("redis.Redis(", "Redis(")
+OWN_REDIS = with_own_redis(MOSTLY_REDIS)
 
 PIPELINE = """\
 from app.hooks import CustomLogger, LassoGuardrail

@@ -8,6 +8,7 @@ litellm's per-guardrail loops reached a redis read through chains of 7 to 10 cal
 from __future__ import annotations
 
 from support.cli_projects import findings_by_function, lint_json, write_project
+from support.shadowing import with_own_redis
 
 CACHE = """\
 import redis
@@ -35,11 +36,7 @@ class DualCache:
 """
 
 # the user's own ``Redis``: a dict, no server
-OWN_REDIS = CACHE.replace(
-    "import redis\n",
-    "class Redis:\n    def __init__(self, host):\n        self.data = {}\n\n"
-    "    def get(self, key):\n        return self.data.get(key)\n",
-).replace("redis.Redis(host=host)", "Redis(host=host)")
+OWN_REDIS = with_own_redis(CACHE)
 
 LASSO = """\
 from app.cache import DualCache
