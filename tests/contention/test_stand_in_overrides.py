@@ -137,3 +137,85 @@ def test_a_stub_called_on_self_does_what_any_override_does(run_cli, tmp_path):
     found = findings_by_function(report, STORE, "store.py")
     assert sorted(found) == ["Store"]
     assert "`RedisStore.insert_document()` -> `cache.set()`" in found["Store"]["message"]
+
+
+# mlflow's tracking stores, called on a parameter typed as their base class: the SQL store
+# queries, the redis-backed store reads redis, the file store reads a local file
+STORES = """\
+import json
+import sqlite3
+
+import redis
+
+cache = redis.Redis(host="cache")
+
+
+class AbstractStore:
+    def get_trace(self, trace_id):
+        raise NotImplementedError
+
+
+class SqlStore(AbstractStore):
+    def get_trace(self, trace_id):
+        conn = sqlite3.connect("mlflow.db")
+        return conn.execute("SELECT info FROM traces WHERE id = ?", (trace_id,)).fetchone()
+
+
+class CachedStore(AbstractStore):
+    def get_trace(self, trace_id):
+        return cache.get("trace:" + trace_id)
+
+
+class FileStore(AbstractStore):
+    def get_trace(self, trace_id):
+        with open(f"traces/{trace_id}.json") as handle:
+            return json.load(handle)
+"""
+
+# near miss: only the SQL store makes a round trip; another keeps traces in memory
+MOSTLY_LOCAL = STORES.replace(
+    'return cache.get("trace:" + trace_id)', "return self.traces[trace_id]"
+)
+
+# a concrete store whose one subclass answers from memory: half of what may run queries
+CONCRETE = MOSTLY_LOCAL.replace("class FileStore(AbstractStore):", "class FileStore(SqlStore):")
+
+LOADER = """\
+from app.stores import {store}
+
+
+def load_traces(store: {store}, trace_ids):
+    return [store.get_trace(trace_id) for trace_id in trace_ids]
+"""
+
+
+def _store_findings(run_cli, tmp_path, stores: str, store: str = "AbstractStore") -> dict:
+    loader = LOADER.format(store=store)
+    files = {"app/__init__.py": "", "app/stores.py": stores, "app/loader.py": loader}
+    report = lint_json(
+        run_cli, write_project(tmp_path, files), "--show-all", "--select", "TL101,TL401"
+    )
+    return findings_by_function(report, loader, "loader.py")
+
+
+def test_a_typed_receiver_does_what_most_of_its_classes_methods_do(run_cli, tmp_path):
+    """Two stores of three make a round trip, of either kind: the call makes them."""
+    found = _store_findings(run_cli, tmp_path, STORES)
+    assert sorted(found) == ["load_traces"]
+    assert found["load_traces"]["message"].startswith("1 query and 1 remote call per item")
+
+
+def test_one_round_trip_of_three_is_not_a_typed_receiver_s(run_cli, tmp_path):
+    """Before, any one override made the call a round trip (the union kept for ``self``)."""
+    assert _store_findings(run_cli, tmp_path, MOSTLY_LOCAL) == {}
+
+
+def test_a_user_s_own_redis_class_leaves_one_round_trip_of_three(run_cli, tmp_path):
+    assert _store_findings(run_cli, tmp_path, with_own_redis(STORES)) == {}
+
+
+def test_a_concrete_class_s_own_method_counts_beside_its_subclass(run_cli, tmp_path):
+    """``SqlStore`` queries and its one subclass does not: half of what may run queries,
+    so the class's own method counts beside its subclass's override."""
+    found = _store_findings(run_cli, tmp_path, CONCRETE, store="SqlStore")
+    assert sorted(found) == ["load_traces"]
