@@ -716,7 +716,6 @@ def record_call(checker: Checker, node: ast.Call) -> None:
             **flags,
             **({"fixed": 1} if fixed else {}),
             **({"atomic": 1} if _in_atomic(model) else {}),
-            **({"self": 1} if _on_self(node) else {}),
             **_arguments_passed(
                 _memo_set(spec) if per_pass.same_receiver_each_pass(model, node, loop) else spec
             ),

@@ -32,7 +32,7 @@ from throughlint.index.attribute_values import AttributeValues
 from throughlint.index.dispatch import Dispatch
 from throughlint.index.instance_hooks import ANY_SENDER
 from throughlint.index.statement_hooks import StatementInterceptor
-from throughlint.index.summaries import SUMMARY_DEPTH, Summaries, shared_by_half
+from throughlint.index.summaries import SUMMARY_DEPTH, Summaries
 from throughlint.semantic.callee_names import NEXT_IN_ORDER, split_related_method
 from throughlint.semantic.guards import (
     NOT_NONE,
@@ -974,26 +974,6 @@ class ProjectIndex:
         if known is None:
             known = self._overrides_known[key] = self._override_effects(name, caller, mask)
         return known
-
-    def shared_override_effects(self, name: str, mask: Effect) -> tuple[Effect, str]:
-        """What a method called on an object typed as its class (``store.get(k)``, ``store``
-        a parameter annotated with a base class) does: the class or any subclass below it
-        may be the object's, so an effect counts when at least half of the methods they
-        run (their own or inherited, a stub as nothing) have it (``shared_by_half``), as
-        for a stand-in (``Summaries._shared``); (effects, witness)."""
-        owner, _, method = name.replace("().", ".").removesuffix("()").rpartition(".")
-        summaries = self.summaries
-        keys = summaries.run_by_each(f"{owner}.{method}", owner)
-        values = [summaries.value(key) if key in self.functions else 0 for key in keys]
-        found = Effect(shared_by_half(values)) & mask
-        for key, value in zip(keys, values, strict=True):
-            bit = next(
-                (flag for flag in Effect if flag and flag & found and value & flag.value), None
-            )
-            if bit is not None:
-                text = summaries.witness(key, bit.value)
-                return found, f"`{key.rsplit('.', 2)[-2]}.{method}()` -> {text}"
-        return found, ""
 
     def _override_effects(self, name: str, caller: str, mask: Effect) -> tuple[Effect, str]:
         owner, _, method = name.replace("().", ".").removesuffix("()").rpartition(".")

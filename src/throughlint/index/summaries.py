@@ -28,10 +28,6 @@ or not the calls pass values that the callees' guards read (``Summaries.under``)
 whether the callees are in one file or in several."""
 
 _BLOCKING = Effect.BLOCKING.value
-# effects that are each a round trip to a server
-_ROUND_TRIPS = (
-    Effect.READ | Effect.WRITE | Effect.COMMIT | Effect.REMOTE | Effect.AWAITS_NETWORK
-).value
 _REMOTE = Effect.REMOTE.value
 _COMMIT = Effect.COMMIT.value
 # ``super().save()`` in a model: Django's own ``Model.save``, one statement
@@ -42,16 +38,11 @@ Lookup = Callable[[str], int]
 
 def shared_by_half(values: Sequence[int]) -> int:
     """The effect bits that at least half of ``values`` (the summaries of the overrides a
-    call may run, one of them) have. Round trips count as one kind: when at least half
-    of the overrides make one, whichever (a SQL store's query, a REST store's request),
-    the call makes the round trips they make."""
+    call may run, one of them) have."""
     found = 0
     for flag in Effect if values else ():
         if flag.value and 2 * sum(1 for value in values if value & flag.value) >= len(values):
             found |= flag.value
-    if values and 2 * sum(1 for value in values if value & _ROUND_TRIPS) >= len(values):
-        for value in values:
-            found |= value & _ROUND_TRIPS
     return found
 
 
@@ -69,7 +60,7 @@ class Summaries:
         self._made: dict[str, int] = {}
         self._made_witness: dict[str, dict[str, str]] = {}
         self._overriding: dict[str, list[str]] = {}
-        self._run_by: dict[tuple[str, str], list[str]] = {}  # ``run_by_each``
+        self._run_by: dict[tuple[str, str], list[str]] = {}  # ``_run_by_each``
         self._union: list[dict[str, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._rounds: list[dict[str, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._under: list[dict[tuple, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
@@ -229,7 +220,7 @@ class Summaries:
         an in-memory subclass keeps the redis one's."""
         found = []
         functions = self.index.functions
-        for key in self.run_by_each(name, receiver):
+        for key in self._run_by_each(name, receiver):
             # a method with no facts (the base's stub among them) does nothing we know of
             value = self.value(key, rounds - 1) if key in functions else 0
             if key in self.index.asynchronous:  # calling it makes a coroutine
@@ -237,7 +228,7 @@ class Summaries:
             found.append(value)
         return shared_by_half(found)
 
-    def run_by_each(self, name: str, receiver: str) -> list[str]:
+    def _run_by_each(self, name: str, receiver: str) -> list[str]:
         """The method each subclass (of ``receiver``'s class, when it is known, itself
         included) runs for the base method ``name``, its own or the one it inherits; a
         class whose library base may define it is left out."""

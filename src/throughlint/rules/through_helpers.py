@@ -25,16 +25,10 @@ def helper_call(
         if pending.get("fixed") and index.runs_once(callee):
             return []  # a cached function called with the same (literal) arguments
         caller = pending.get("fn", "").rpartition(".")[2]
-        if index.overridden(callee) and pending.get("self"):
+        if index.overridden(callee):
             # ``self.get(k)`` in a base class: what the subclasses' overrides do, leaving
             # out a subclass that overrides the calling method too (its own batched form)
             overridden, witness = index.override_effects(callee, caller, mask=effect)
-            if not overridden & effect:
-                return []
-        elif index.overridden(callee):
-            # ``store.get(k)``, ``store`` typed as a class that subclasses override: what
-            # at least half of the methods the object may run do
-            overridden, witness = index.shared_override_effects(callee, effect)
             if not overridden & effect:
                 return []
         elif index.call_effects(callee, pending.get("args")) & effect:
