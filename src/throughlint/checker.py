@@ -15,11 +15,13 @@ from throughlint.finding_context import (
     FindingContext,
     finding_context,
     loop_input_of,
+    unwrap_iterable,
 )
-from throughlint.relevance import NEVER_SHOWN_COLD
+from throughlint.relevance import NEVER_SHOWN_COLD, whole_table
 from throughlint.results import INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME
 from throughlint.rules.base import Rule
 from throughlint.semantic.annotations import unwrap_annotation
+from throughlint.semantic.expressions import unparse_short
 from throughlint.semantic.input_size import (
     CONFIGURED,
     CONSTANT,
@@ -48,7 +50,6 @@ from throughlint.semantic.querysets import (
     signal_instance,
 )
 from throughlint.semantic.scope import Binding, BindingKind, Scope, ScopeKind
-from throughlint.semantic.table_scan import walks_whole_table
 from throughlint.settings import Settings
 from throughlint.source import SourceFile
 
@@ -112,6 +113,9 @@ def make_diagnostic(
         confidence=confidence,
         **_placement(place),
     )
+
+
+_QUERY_HOPS = 4  # names followed back to the query they hold
 
 
 def _placement(place: tuple | list | None) -> dict:
@@ -307,7 +311,7 @@ class Checker:
             line = self.source.line(header[0])
             # the loops around the innermost one: a nest folded into a loop over a whole
             # table is such a walk too
-            placed = (header, subject, line, size, kind, self.table_walk(kind, unfolded, own=True))
+            placed = (header, subject, line, size, kind, self.table_walk(kind, unfolded))
         self._placed = (model.frame, model.scope, model.generation, loop_input, placed, loop)
         return placed
 
@@ -362,31 +366,48 @@ class Checker:
             memo[loop.node] = input_size(model, loop, loop_input_of(model, loop, self.settings))
         return memo[loop.node]
 
-    def table_walk(self, kind: str, inner: Loop | None = None, *, own: bool = False) -> str:
-        """On a cold path, the subject of a loop that walks a whole table with its input
-        unbounded (``semantic/table_scan.py``): a loop around ``inner`` (any loop here
-        when None; ``inner`` too when ``own``): what runs per pass of it runs once per
-        row. "" otherwise, and on hot paths, which are shown."""
+    def table_walk(self, kind: str, inner: Loop | None = None) -> str:
+        """On a cold path, the subject of a loop around ``inner`` (any loop here when
+        None) that walks a whole table: what runs per pass of it runs once per row
+        (``relevance.whole_table``); "" otherwise, and on hot paths, which are shown."""
         if not kind.startswith(COLD) or kind.startswith(NEVER_SHOWN_COLD):
             return ""  # a test's loops are for the pytest plugin to measure, not shown
         model = self.semantic
         tables = model.memo("checker.table_walk")  # per loop: its subject, or ""
         for outer in model.frame.loops:
-            if outer is inner and not own:
+            if outer is inner:
                 break
             if outer.small or outer.iter is None or once_per_run(model, outer):
-                if outer is inner:
-                    break
                 continue
             if outer.node not in tables:
-                whole = walks_whole_table(model, outer.iter)
-                if whole:
-                    loop_input = loop_input_of(model, outer, self.settings)
-                    whole = input_size(model, outer, loop_input) == UNBOUNDED
-                tables[outer.node] = describe_subject(outer) if whole else ""
-            if tables[outer.node] or outer is inner:
+                loop_input = loop_input_of(model, outer, self.settings)
+                subject = describe_subject(outer)
+                size = input_size(model, outer, loop_input)
+                text = self._query_text(outer.iter)
+                tables[outer.node] = subject if whole_table(text, size, loop_input) else ""
+            if tables[outer.node]:
                 return tables[outer.node]
         return ""
+
+    def _query_text(self, node: ast.expr | None) -> str:
+        """The text of a loop's iterable and of the values its names were bound to, so a
+        query narrowed where it was built (``notices = X.objects.filter(...)``, then
+        ``for n in notices.iterator()``) reads as narrowed."""
+        model = self.semantic
+        texts = []
+        node = unwrap_iterable(model, node)
+        for _ in range(_QUERY_HOPS):
+            if node is None:
+                break
+            texts.append(unparse_short(node, 200))
+            root = node
+            while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            binding = model.lookup(root.id) if isinstance(root, ast.Name) else None
+            if binding is None or binding.kind is not BindingKind.ASSIGNMENT:
+                break
+            node = binding.value
+        return " ".join(texts)
 
     def _same_position(self, last: tuple | None) -> bool:
         """A remembered answer ``(frame, scope, generation, ...)`` still holds: the walk is

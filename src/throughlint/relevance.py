@@ -15,9 +15,8 @@ the loop; a call's own ``noqa`` (applied earlier, per line) drops just that call
 Holding back: findings on constant or configured input (``semantic/input_size.py``: a
 fixed handful, or a list an operator sizes) or on a cold path (``semantic/placement.py``)
 are kept but left out unless ``show_all``; a cold loop over a whole table (a data
-migration walking every row: ``semantic/table_scan.py``, on the query's steps) is still
-shown, and so is a cold loop that runs once per row of one: nested in it, or in a
-function called from it (``Diagnostic.table_walk``).
+migration walking every row) is still shown, and so is a cold loop that runs once per row
+of one: nested in it, or in a function called from it (``Diagnostic.table_walk``).
 A mis-sized pool (TL202) is held back on a cold path only in tests, fixtures, factories
 and example data: a command's or a script's pool runs that program's work. A TL203
 finding in a function that is not command-line code itself but that only a command's or
@@ -70,6 +69,9 @@ _PER_CALL_SET_UP = frozenset({"TL203"})
 _CALLED_FROM_PROGRAMS = tuple(
     f"cold: called from {kind}" for kind in ("command line", "command", "script")
 )
+# a cold loop over one of these is a whole table unless its text narrows it
+_TABLE = (".objects", ".all()", ".iterator(", "query(", "select(")
+_NARROWING = ("filter", "where", "exclude", "get(", "[", "limit", "first(", "ids", "_id")
 
 
 def focus(diagnostics: Iterable[Diagnostic], show_all: bool) -> tuple[list, Counter[str]]:
@@ -136,10 +138,19 @@ def _database_only(diagnostic: Diagnostic) -> bool:
 
 
 def _whole_table(diagnostic: Diagnostic) -> bool:
-    """The loop walks a whole table, or runs once per row of a loop that does: decided
-    during the walk on the query's steps (``semantic/table_scan.py``), through a nested
-    loop or a function called from one (``Diagnostic.table_walk``)."""
-    return bool(diagnostic.table_walk)
+    """The loop walks a whole table, or runs once per row of a loop that does
+    (``Diagnostic.table_walk``: a nested loop, or a function called from one)."""
+    return bool(diagnostic.table_walk) or whole_table(
+        diagnostic.loop_subject, diagnostic.input_size, diagnostic.loop_input
+    )
+
+
+def whole_table(subject: str, input_size: str, loop_input: str) -> bool:
+    """A query over every row: ``X.objects.all()``, ``session.query(X)``, with nothing
+    in the loop's text that narrows it (a filter, a slice, a list of ids)."""
+    subject = subject.lower()
+    query = loop_input == "query" or any(word in subject for word in _TABLE)
+    return input_size == "unbounded" and query and not any(word in subject for word in _NARROWING)
 
 
 def group_by_loop(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
