@@ -7,7 +7,10 @@ Runs throughlint (JSON output, ``--isolated --no-cache``, default rules) on each
 package's unpacked tree (made by ``fetch.py``). A label whose ``text`` no longer matches
 its source line is reported as drift and skipped. A flag label is a hit when a finding of
 the same rule family is on its line (or lists the line among its ``related`` locations);
-a clean label is a false alarm when a finding of its family is on its line.
+a clean label is a false alarm when a finding of its family is on its line. Each hit and
+false alarm also records the finding's ``confidence`` (``typed``, or ``heuristic`` when
+only names or usage decided it), and ``--list`` ends with the three counts per tier: how
+sure the heuristic tier is, the evidence for what goes behind ``--preview``.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class Finding:
     code: str
     path: str
     line: int
+    confidence: str = "typed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class Outcome:
     label: Label
     result: str  # "hit", "miss", "false-alarm", "clean" or "drift"
     detail: str = ""
+    confidence: str = ""  # of the finding behind a hit or a false alarm
 
 
 @dataclass(slots=True)
@@ -83,6 +88,7 @@ class Score:
     families: dict[str, Tally] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)
     unlabelled: dict[str, int] = field(default_factory=dict)
+    unlabelled_by_confidence: dict[str, int] = field(default_factory=dict)
     packages: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -115,6 +121,11 @@ def _locations(diagnostic: dict, tree: str) -> Iterable[tuple[str, str, int]]:
         yield item.get("code", diagnostic["code"]), path, int(item["line"])
 
 
+def _tier(found: set[str]) -> str:
+    """One tier for a line several findings share: typed when any of them is."""
+    return "typed" if "typed" in found or not found else "heuristic"
+
+
 def _relative(path: str, tree: str) -> str:
     return os.path.relpath(os.path.abspath(path), tree).replace(os.sep, "/")
 
@@ -138,7 +149,7 @@ def run_throughlint(tree: str, extra: Sequence[str] = ()) -> list[Finding]:
         raise RuntimeError(f"throughlint failed on {tree}:\n{completed.stderr}")
     report = json.loads(completed.stdout)
     return [
-        Finding(code, path, line)
+        Finding(code, path, line, diagnostic.get("confidence", "typed"))
         for diagnostic in report["diagnostics"]
         for code, path, line in _locations(diagnostic, tree)
     ]
@@ -156,9 +167,10 @@ def source_line(tree: str, path: str, line: int) -> str | None:
 
 def score_package(package: Package, tree: str, findings: Sequence[Finding], score: Score) -> None:
     """Match ``findings`` to the labels of ``package`` and add the result to ``score``."""
-    at: dict[tuple[str, int], set[str]] = {}
+    at: dict[tuple[str, int], dict[str, set[str]]] = {}
     for finding in findings:
-        at.setdefault((finding.path, finding.line), set()).add(family(finding.code))
+        tiers = at.setdefault((finding.path, finding.line), {})
+        tiers.setdefault(family(finding.code), set()).add(finding.confidence)
     labelled = {(label.path, label.line) for label in package.labels}
     for label in package.labels:
         tally = score.families.setdefault(family(label.rule), Tally())
@@ -167,7 +179,8 @@ def score_package(package: Package, tree: str, findings: Sequence[Finding], scor
             detail = "no such line" if actual is None else f"line now reads {actual!r}"
             score.outcomes.append(Outcome(package.name, label, "drift", detail))
             continue
-        found = family(label.rule) in at.get((label.path, label.line), set())
+        tiers = at.get((label.path, label.line), {}).get(family(label.rule))
+        found = tiers is not None
         if label.expect == "flag":
             tally.flags += 1
             tally.hits += found
@@ -176,11 +189,18 @@ def score_package(package: Package, tree: str, findings: Sequence[Finding], scor
             tally.cleans += 1
             tally.false_alarms += found
             result = "false-alarm" if found else "clean"
-        score.outcomes.append(Outcome(package.name, label, result))
-    for finding in {(f.path, f.line, f.code) for f in findings}:
-        if finding[:2] not in labelled:
-            name = family(finding[2])
-            score.unlabelled[name] = score.unlabelled.get(name, 0) + 1
+        tier = _tier(tiers) if found else ""
+        score.outcomes.append(Outcome(package.name, label, result, confidence=tier))
+    unlabelled: dict[tuple[str, int, str], set[str]] = {}
+    for finding in findings:
+        if (finding.path, finding.line) not in labelled:
+            key = (finding.path, finding.line, finding.code)
+            unlabelled.setdefault(key, set()).add(finding.confidence)
+    for (_, _, code), tiers in unlabelled.items():
+        name = family(code)
+        score.unlabelled[name] = score.unlabelled.get(name, 0) + 1
+        tier = _tier(tiers)
+        score.unlabelled_by_confidence[tier] = score.unlabelled_by_confidence.get(tier, 0) + 1
     score.packages.append(package.name)
 
 
@@ -276,6 +296,20 @@ def plain(score: Score) -> str:
     )
 
 
+def tiers(score: Score) -> str:
+    """Hits, false alarms and unlabelled findings per confidence tier, one line each."""
+    lines = []
+    for tier in ("typed", "heuristic"):
+        hits = sum(o.result == "hit" and o.confidence == tier for o in score.outcomes)
+        alarms = sum(o.result == "false-alarm" and o.confidence == tier for o in score.outcomes)
+        others = score.unlabelled_by_confidence.get(tier, 0)
+        lines.append(
+            f"confidence {tier}: {hits} hits, {alarms} false alarms, "
+            f"{others} findings on unlabelled lines"
+        )
+    return "\n".join(lines)
+
+
 def as_json(score: Score, split: str) -> dict:
     def tally_json(tally: Tally) -> dict:
         return {
@@ -294,6 +328,7 @@ def as_json(score: Score, split: str) -> dict:
         "families": {name: tally_json(t) for name, t in score.families.items()},
         "all": tally_json(score.total),
         "unlabelled_findings": score.unlabelled,
+        "unlabelled_by_confidence": score.unlabelled_by_confidence,
         "seconds": round(score.seconds, 3),
         "outcomes": [
             {
@@ -304,6 +339,7 @@ def as_json(score: Score, split: str) -> dict:
                 "expect": o.label.expect,
                 "result": o.result,
                 "detail": o.detail,
+                "confidence": o.confidence,
             }
             for o in score.outcomes
         ],
@@ -365,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{outcome.result}: {outcome.package} {label.path}:{label.line} {label.rule} "
                 f"{label.text!r} {outcome.detail}".rstrip()
             )
+    if options.list:
+        print(tiers(score))
     if options.json:
         with open(options.json, "w", encoding="utf-8") as handle:
             json.dump(as_json(score, options.split), handle, indent=2)

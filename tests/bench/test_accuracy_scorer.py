@@ -202,6 +202,26 @@ def test_score_matches_findings_to_labels_by_family(fetched):
     assert result.unlabelled == {"queue": 1}
 
 
+def test_score_records_the_confidence_tier_of_each_hit_and_false_alarm(fetched):
+    folder, _, tree = fetched
+    (package,) = labels.load_all(str(folder))
+    findings = [
+        score.Finding("TL201", "demo/jobs.py", 4, "heuristic"),
+        score.Finding("TL201", "demo/jobs.py", 6, "heuristic"),
+        score.Finding("TL201", "demo/jobs.py", 6, "typed"),  # typed wins on a shared line
+        score.Finding("TL201", "demo/jobs.py", 7, "heuristic"),
+    ]
+    result = score.Score()
+    score.score_package(package, str(tree), findings, result)
+    tiers = {o.label.line: o.confidence for o in result.outcomes if o.label.rule == "TL201"}
+    assert tiers == {4: "heuristic", 5: "", 6: "typed"}
+    assert result.unlabelled_by_confidence == {"heuristic": 1}
+    assert score.tiers(result).splitlines() == [
+        "confidence typed: 0 hits, 1 false alarms, 0 findings on unlabelled lines",
+        "confidence heuristic: 1 hits, 0 false alarms, 1 findings on unlabelled lines",
+    ]
+
+
 def test_score_cli_split_json_and_markdown(fetched, tmp_path):
     folder, cache, _ = fetched
     out = tmp_path / "score.json"
@@ -213,6 +233,8 @@ def test_score_cli_split_json_and_markdown(fetched, tmp_path):
     assert "drift: demo-pkg demo/jobs.py:13 TL103" in completed.stdout
     report = json.loads(out.read_text())
     assert report["all"]["hits"] == 2 and report["families"]["queue"]["false_alarms"] == 1
+    assert {o["confidence"] for o in report["outcomes"] if o["result"] == "hit"} == {"typed"}
+    assert "confidence typed: 2 hits, 1 false alarms, 1 findings" in completed.stdout
     holdout = subprocess.run(
         [*command[:-2], "--split", "holdout"], capture_output=True, text=True, check=True
     )
