@@ -25,6 +25,12 @@ and what the project's call graph says about its function:
   expression, an ``except`` handler, a ``match`` case) inside the loop's body: it runs
   for some items only.
 
+Each row also has what the JSON report says (``held_back``, the tool's path as
+``tool_path``, the ``related`` calls as [path, line, code]) and the ranking's inputs
+(``loop_depth``, ``loop_input``, ``complexity``, ``pass_cost``, ``table_walk``, the
+function's distinct project ``callers`` and the ``priority`` they give), so that one run
+per application serves ``crossval.py`` without ``run.py``.
+
 A study aid only: ``policy.py --features`` tabulates these per class of the classified rows.
 """
 
@@ -41,7 +47,9 @@ from apps import APPS, CACHE, HERE, load_apps
 
 from throughlint.diagnostics import Diagnostic
 from throughlint.index.reach import CallGraph, plain
+from throughlint.priority import score
 from throughlint.project import Project
+from throughlint.relevance import held_back
 from throughlint.semantic.placement import HOT
 from throughlint.settings import Settings
 
@@ -153,6 +161,10 @@ def features(tree: str, root: str) -> list[dict]:
         called = {plain(c) for callees in graph.callees.values() for c in callees}
         called |= {c for callees in graph.callees.values() for c in callees}
         placed = graph.placements()
+        callers: dict[str, set[str]] = {}
+        for caller, callees in graph.callees.items():
+            for callee in callees:
+                callers.setdefault(plain(callee), set()).add(caller)
         rows = []
         for d in result.diagnostics:
             function = f"{project.module_of(d.path)}.{d.enclosing}"
@@ -171,6 +183,16 @@ def features(tree: str, root: str) -> list[dict]:
                     "guarded": guarded(d),
                     "subject": d.loop_subject,
                     "function": function,
+                    "held_back": held_back(d),
+                    "tool_path": d.path_kind,
+                    "related": [[os.path.relpath(r.path), r.line, r.code] for r in d.related],
+                    "loop_depth": d.loop_depth,
+                    "loop_input": d.loop_input,
+                    "complexity": d.complexity,
+                    "pass_cost": d.pass_cost,
+                    "table_walk": d.table_walk,
+                    "callers": len(callers.get(function, ())),
+                    "priority": score(d, len(callers.get(function, ()))),
                 }
             )
         return rows
