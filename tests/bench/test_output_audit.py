@@ -337,3 +337,38 @@ def test_features_then_policy_tabulate_what_the_tool_knows_per_class(tmp_path):
     assert "| parameter | 0 (0) | 1 (1) | 0 (0) | 0% |" in text
     assert "| yes | 0 (0) | 1 (1) | 0 (0) | 0% |" in text  # guarded
     assert "| unbounded, hot | 1/1 | 1 | 100% |" in text  # the auditor's own columns
+
+
+def test_crossval_chooses_on_the_other_audits_and_scores_the_one_left_out(tmp_path):
+    """crossval.py: a fact that separates real from harmless on every audit is chosen on
+    the others and holds the harmless row back on the one left out; features.py's rows
+    carry what the JSON report says too (held_back, related calls)."""
+    cache, apps = prepared(tmp_path, extra={"tinyapp/jobs.py": JOBS})
+    assert script("fetch.py", "--cache", str(cache), "--apps", str(apps)).returncode == 0
+    out = tmp_path / "features"
+    featured = script("features.py", "--cache", str(cache), "--apps", str(apps), "--out", str(out))
+    assert featured.returncode == 0, featured.stderr
+    rows = json.loads((out / "tinyapp.features.json").read_text())
+    views = {(r["path"], r["code"]): r for r in rows}["tinyapp/views.py", "TL103"]
+    assert views["held_back"] == "" and [line for _, line, _ in views["related"]] == [6, 7]
+    header = "n\trule\tapp\tpath\tline\tmessage\tclass\treason\tinput_size\tpath_kind\n"
+    samples = []
+    for audit in ("a1", "a2"):
+        (tmp_path / audit).mkdir()
+        (tmp_path / audit / "tinyapp.features.json").write_text(json.dumps(rows))
+        sample = tmp_path / f"{audit}.tsv"
+        sample.write_text(
+            header
+            + "1\tTL102\ttinyapp\ttinyapp/views.py\t6\tm\treal\tr\tunbounded\thot\n"
+            + "2\tTL102\ttinyapp\ttinyapp/jobs.py\t7\tm\tharmless\tr\tconstant\thot\n"
+            + "3\tTL101\ttinyapp\ttinyapp/gone.py\t1\tm\treal\tr\tunbounded\thot\n"
+        )
+        samples += ["--samples", f"{audit}={sample}"]
+    result = script("crossval.py", "--features", str(tmp_path), *samples)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    # shipped: the real row with no finding counts as not shown
+    assert "| a1 | 1 | 3 | 1 | 1/2 kept, 1/2 (50%) real, 0% misread |" in text
+    assert "- a1 tinyapp `tinyapp/gone.py:1` TL101: no finding" in text
+    # chosen on a2, scored on a1: the harmless, guarded loop is held back
+    assert "| **pooled** | | | 2/4 kept, 2/4 (50%) real, 0% misread | 2/4 kept, 2/2 (100%)" in text

@@ -56,10 +56,10 @@ AUDITS |= {f"new{i}": (f"new{i}/sample.tsv",) for i in range(6, 15)}
 CLASSES = ("real", "harmless", "misread")
 
 
-def rows_of(audit: str) -> list[dict]:
+def rows_of(audit: str, samples: dict[str, tuple[str, ...]] = AUDITS) -> list[dict]:
     """The audit's classified rows, once per (app, path, line, rule family)."""
     rows, seen = [], set()
-    for name in AUDITS[audit]:
+    for name in samples[audit]:
         with open(os.path.join(HERE, name), encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 kind = (row.get("class") or "").strip()
@@ -312,7 +312,7 @@ def cell(c: dict[str, int]) -> str:
     )
 
 
-def load(root: str, names: list[str]) -> list[Audit]:
+def load(root: str, names: list[str], samples: dict[str, tuple[str, ...]] = AUDITS) -> list[Audit]:
     audits = []
     for name in names:
         folder = os.path.join(root, name)
@@ -324,7 +324,7 @@ def load(root: str, names: list[str]) -> list[Audit]:
             for n in os.listdir(folder)
             if n.endswith(".features.json")
         }
-        rows = [r for r in rows_of(name) if r["app"] in apps]
+        rows = [r for r in rows_of(name, samples) if r["app"] in apps]
         found = [index.get((r["app"], r["path"], int(r["line"]), family(r["rule"]))) for r in rows]
         if rows:
             audits.append(Audit(name, rows, found, apps))
@@ -374,12 +374,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--features", required=True, help="ROOT/<audit>/<app>.features.json")
     parser.add_argument("--audit", action="append", help="only these audits (repeatable)")
+    parser.add_argument(
+        "--samples",
+        action="append",
+        metavar="AUDIT=TSV[,TSV]",
+        help="these audits and samples instead of this folder's (repeatable)",
+    )
     parser.add_argument("--top", type=int, default=0, help="the N best policies on all audits")
     parser.add_argument("--facts", action="store_true", help="per fact, rows by class")
     parser.add_argument("--policy", action="append", default=[], help="per audit, this policy")
     parser.add_argument("--greedy", type=int, default=0, help="rule lists of up to N policies")
     options = parser.parse_args(argv)
-    audits = load(options.features, options.audit or list(AUDITS))
+    samples = AUDITS
+    if options.samples:
+        pairs = [item.split("=", 1) for item in options.samples]
+        samples = {name: tuple(files.split(",")) for name, files in pairs}
+    audits = load(options.features, options.audit or list(samples), samples)
     table = Table.of(audits)
     policies = candidates(table)
     everything = table.within([a.name for a in audits])
