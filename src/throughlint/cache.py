@@ -10,6 +10,10 @@ rewrite the whole file (12 MB for a 5,000-file project): the entries changed sin
 written go to a small file beside it (``<cache>.recent``), which names the (mtime, size)
 of the file it completes and is read only while that file is unchanged. When it grows
 past a share of the entries, the whole cache is written again and it is removed.
+
+Nor does such a run read the whole file unless it asks for an entry outside the recent
+ones: decoding it is 0.1 s for 5,000 files, and a run over an edited file whose findings
+need no other file's facts asks for none (``Project.lint_paths``).
 """
 
 from __future__ import annotations
@@ -114,6 +118,11 @@ class ResultCache:
         self._whole: list[int] | None = None
         self._recent: set[str] = set()
         self._recent_stats: set[str] = set()
+        # the whole file is read on the first look-up outside the recent entries: until
+        # then ``entries`` and ``stats`` hold the recent ones and this run's (``_mine``)
+        self._unread = False
+        self._mine: set[str] = set()
+        self._mine_stats: set[str] = set()
 
     def _key(self, path: str) -> str:
         """Entries are keyed by absolute path (normalised once per path: a run over a
@@ -128,19 +137,57 @@ class ResultCache:
         return key
 
     def load(self) -> ResultCache:
+        """Read the recent entries; the whole file is read when an entry outside them is
+        first asked for (``read_whole``)."""
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return self
+        self._whole = [info.st_mtime_ns, info.st_size]
+        self._unread = True
+        self._load_recent()
+        return self
+
+    @property
+    def whole_read(self) -> bool:
+        """Whether the whole file was read (or there was none to read)."""
+        return not self._unread
+
+    def read_whole(self) -> None:
+        """Read the whole file, with its recent entries, as they are now, under this run's
+        own changes. A whole file unreadable, or written again since ``load``: the recent
+        entries read then are dropped with it, as an eager read would have."""
+        if not self._unread:
+            return
+        self._unread = False
+        mine = {key: self.entries[key] for key in self._mine if key in self.entries}
+        mine_stats = {key: self.stats[key] for key in self._mine_stats if key in self.stats}
+        self.entries, self.stats = {}, {}
+        self._whole = None
+        self._recent, self._recent_stats = set(), set()
         try:
             with open(self.path, encoding="utf-8") as handle:
                 whole = os.fstat(handle.fileno())
                 data = json.loads(handle.read())
         except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deeply
-            return self
+            data = None
         if isinstance(data, dict) and isinstance(data.get("files"), dict):
             self.entries = data["files"]
             if isinstance(data.get("stat"), dict):
                 self.stats = data["stat"]
             self._whole = [whole.st_mtime_ns, whole.st_size]
             self._load_recent()
-        return self
+        self.entries.update(mine)
+        self.stats.update(mine_stats)
+        self._recent.update(mine)
+        self._recent_stats.update(mine_stats)
+
+    def _entry(self, key: str, read: bool = True) -> Any:
+        entry = self.entries.get(key)
+        if entry is None and read and self._unread:
+            self.read_whole()
+            entry = self.entries.get(key)
+        return entry
 
     def _load_recent(self) -> None:
         """Lay the recent entries over the whole file's, when they complete this file."""
@@ -159,9 +206,14 @@ class ResultCache:
         self._recent.update(files)
         self._recent_stats.update(stats)
 
-    def digest_by_stat(self, path: str, stat: tuple[int, int]) -> str | None:
-        """The content hash recorded for ``path`` when its (mtime, size) was ``stat``."""
-        entry = self.stats.get(self._key(path))
+    def digest_by_stat(self, path: str, stat: tuple[int, int], *, read: bool = True) -> str | None:
+        """The content hash recorded for ``path`` when its (mtime, size) was ``stat``
+        (``read`` False: only among the entries read so far)."""
+        key = self._key(path)
+        entry = self.stats.get(key)
+        if entry is None and read and self._unread:
+            self.read_whole()
+            entry = self.stats.get(key)
         if isinstance(entry, list) and len(entry) == 3 and tuple(entry[:2]) == stat:
             return entry[2] if isinstance(entry[2], str) else None
         return None
@@ -170,10 +222,13 @@ class ResultCache:
         key = self._key(path)
         self.stats[key] = [stat[0], stat[1], digest]
         self._recent_stats.add(key)
+        self._mine_stats.add(key)
         self._dirty = True
 
-    def get(self, path: str, digest: str) -> list | None:
-        entry = self.entries.get(self._key(path))
+    def get(self, path: str, digest: str, *, read: bool = True) -> list | None:
+        """A file's cached results under ``digest`` (``read`` False: only among the
+        entries read so far: a file known to have changed need not read the whole)."""
+        entry = self._entry(self._key(path), read)
         if isinstance(entry, list) and len(entry) in (2, 3, 4) and entry[0] == digest:
             return entry[1]
         return None
@@ -182,7 +237,7 @@ class ResultCache:
         """(whether the project-index facts of this content are stored, the facts shared
         with other files: without the file's own pending findings): an entry written by a
         full lint or by a facts-only collection (results ``None``)."""
-        entry = self.entries.get(self._key(path))
+        entry = self._entry(self._key(path))
         if not isinstance(entry, list) or len(entry) not in (2, 3, 4) or entry[0] != digest:
             return False, None
         facts = entry[2] if len(entry) >= 3 else None
@@ -191,7 +246,7 @@ class ResultCache:
     def facts(self, path: str) -> dict | None:
         """All the project-index facts stored with a file's results (after a ``get`` hit),
         its own pending findings included."""
-        entry = self.entries.get(self._key(path))
+        entry = self._entry(self._key(path))
         if not isinstance(entry, list) or len(entry) not in (3, 4):
             return None
         if not isinstance(entry[2], dict):
@@ -218,17 +273,25 @@ class ResultCache:
         key = self._key(path)
         self.entries[key] = entry
         self._recent.add(key)
+        self._mine.add(key)
         self._dirty = True
 
     def save(self) -> None:
         if not self._dirty:
             return
+        if self._unread and max(len(self._recent), len(self._recent_stats)) > _RECENT_MIN:
+            self.read_whole()  # the limit is a share of every entry; or it is written whole
         try:
             os.makedirs(self.directory, exist_ok=True)
             self._write_markers()
             if self._save_recent():
                 self._dirty = False
                 return
+            if self._unread:  # written again by another run since: read it, add to it
+                self.read_whole()
+                if self._save_recent():
+                    self._dirty = False
+                    return
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 document = {"files": self.entries, "stat": self.stats}

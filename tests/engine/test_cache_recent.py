@@ -162,3 +162,44 @@ def test_another_files_facts_from_the_recent_entries(run_cli, shop, change):
     assert (found != before) == (change != "add a module")  # the helper's edit is seen
     everything = _diagnostics(run_cli, "django_shop", cwd=shop)
     assert everything == _diagnostics(run_cli, "--no-cache", "django_shop", cwd=shop)
+
+
+def test_the_whole_cache_is_read_only_for_an_entry_outside_the_recent_ones(tmp_path):
+    from throughlint.cache import ResultCache
+
+    folder = str(tmp_path / "cache")
+    first = ResultCache(folder, "f").load()
+    first.put("/p/a.py", "a1", [], {"f": {}})
+    first.save()  # no cache file yet: written whole
+    second = ResultCache(folder, "f").load()
+    assert not second.whole_read
+    second.put("/p/b.py", "b1", [])
+    second.remember_stat("/p/b.py", (1, 2), "b-content")
+    second.save()  # beside the whole file, which stays unread
+    assert not second.whole_read
+    third = ResultCache(folder, "f").load()
+    assert third.get("/p/b.py", "b1") == [] and third.digest_by_stat("/p/b.py", (1, 2))
+    assert third.get("/p/a.py", "a1", read=False) is None and not third.whole_read
+    assert third.get("/p/a.py", "a1") == [] and third.whole_read
+    assert third.get("/p/b.py", "b1") == []  # the recent entries still over the whole
+
+
+def test_a_cache_written_whole_by_another_run_meanwhile_keeps_both_runs_entries(tmp_path):
+    """An unread cache whose file another run rewrote before this one saves: this run's
+    entries are added to that file's, never written over them from the few it read."""
+    from throughlint.cache import ResultCache
+
+    folder = str(tmp_path / "cache")
+    first = ResultCache(folder, "f").load()
+    first.put("/p/a.py", "a1", [])
+    first.save()
+    mine = ResultCache(folder, "f").load()
+    other = ResultCache(folder, "f").load()
+    for index in range(100):  # more than the recent entries hold: written whole
+        other.put(f"/p/x{index}.py", "x", [])
+    other.save()
+    mine.put("/p/b.py", "b1", [])
+    mine.save()
+    final = ResultCache(folder, "f").load()
+    assert final.get("/p/b.py", "b1") == []
+    assert final.get("/p/x7.py", "x") == [] and final.get("/p/a.py", "a1") == []
