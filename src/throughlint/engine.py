@@ -231,9 +231,10 @@ def cached_result(cache: ResultCache | None, path: str, module: str) -> list | N
     return cached_items(cache, path, entry_digest(content_hash(data), module))
 
 
-def cached_items(cache: ResultCache, path: str, digest: str) -> list | None:
-    """A file's cached diagnostics under its cache key (``entry_digest``)."""
-    items = cache.get(path, digest)
+def cached_items(cache: ResultCache, path: str, digest: str, read: bool = True) -> list | None:
+    """A file's cached diagnostics under its cache key (``entry_digest``); ``read`` False:
+    only if the cache has them without reading its whole file (``ResultCache.get``)."""
+    items = cache.get(path, digest, read=read)
     return items if _well_formed(path, items) else None
 
 

@@ -236,13 +236,8 @@ class Project:
     def other_facts(self, linted: Iterable[str]) -> dict[str, dict]:
         """Facts of the project's files other than ``linted``: known ones are reused when the
         content is unchanged, the others collected (facts only) and cached."""
-        skip = {os.path.abspath(path) for path in linted}
-        skip |= {os.path.realpath(path) for path in skip}
+        others = self._others(linted)
         absolute = self._absolute
-        if len(absolute) != len(self.files()):
-            absolute.clear()
-            absolute.update((path, _absolute(path)) for path in self.files())
-        others = [path for path in self.files() if absolute[path] not in skip]
         top_level = self.project_modules(linted)
         again = self._unchanged_others(others, top_level)
         if again is not None:
@@ -325,6 +320,16 @@ class Project:
             self._last_others = None
         return found
 
+    def _others(self, linted: Iterable[str]) -> list[str]:
+        """The project's files other than ``linted``."""
+        skip = {os.path.abspath(path) for path in linted}
+        skip |= {os.path.realpath(path) for path in skip}
+        absolute = self._absolute
+        if len(absolute) != len(self.files()):
+            absolute.clear()
+            absolute.update((path, _absolute(path)) for path in self.files())
+        return [path for path in self.files() if absolute[path] not in skip]
+
     def _unchanged_others(
         self, others: list[str], top_level: frozenset[str]
     ) -> dict[str, dict] | None:
@@ -379,16 +384,20 @@ class Project:
         file_facts: dict[str, dict] = {}
         # the linted files' part of the project's state (None: not known, no snapshot)
         linted: dict[str, FileState | None] = {}
+        snapshot = self._read_snapshot.files if self._read_snapshot is not None else None
         for path in discovery.files:
             module = self.module_of(path)
             key = _file_key(path, module) if cache is not None else None
             linted[path] = [*key[0], module, key[2]] if key is not None else None
+            # changed since the project snapshot was written: its entry, if any, is among
+            # the recent ones, and the whole cache is not read to look for it
+            read = snapshot is None or key is None or _state_key(snapshot, path) == key[2]
             if cache is not None and key is not None:
                 # a later run of other files reads this one's content hash by its stat
                 absolute = os.path.abspath(path)
-                if cache.digest_by_stat(absolute, key[0]) != key[1]:
+                if cache.digest_by_stat(absolute, key[0], read=read) != key[1]:
                     cache.remember_stat(absolute, key[0], key[1])
-            cached = cached_items(cache, path, key[2]) if cache and key else None
+            cached = cached_items(cache, path, key[2], read) if cache and key else None
             facts = cache.facts(path) if cache is not None and cached is not None else None
             if cached is None or stale_facts(facts, modules):
                 pending.append(path)
@@ -406,6 +415,24 @@ class Project:
             result.diagnostics.extend(Diagnostic.from_tuple(path, item) for item in items)
             if facts:
                 file_facts[path] = facts
+        if (cache is None or not cache.whole_read) and not _others_needed(
+            file_facts, result.diagnostics
+        ):
+            # their findings are those of a run with every file's facts, without reading
+            # them (an edited file with no finding, mostly)
+            if cache is not None:
+                cache.save()
+            others = len(self._others(discovery.files))
+            result.notes.append(
+                f"project index: {len(discovery.files)} file(s) linted; facts of the {others} "
+                "other project file(s) not read: no finding of the linted file(s) needs them"
+                if others
+                else IndexLoad().describe(len(discovery.files))
+            )
+            result.calls = sorted(result.diagnostics, key=lambda d: d.sort_key)
+            result.call_sites = {}
+            result.diagnostics, result.held_back = self.focus(result.calls)
+            return result
         all_facts = self._in_project_order(self.other_facts(discovery.files), file_facts)
         result.notes.append(self.last_load.describe(len(discovery.files)))
         if self.last_load.collected and self.use_cache:
@@ -765,6 +792,25 @@ def _file_key(path: str, module: str) -> tuple[tuple[int, int], str, str] | None
         return None
     content = content_hash(data)
     return (info.st_mtime_ns, info.st_size), content, entry_digest(content, module)
+
+
+def _others_needed(file_facts: dict[str, dict], diagnostics: list[Diagnostic]) -> bool:
+    """Whether another file's facts can change these findings: a pending one for the index
+    to decide, one for the call graph to place or size, or one in a function, whose
+    callers ranking counts."""
+    from throughlint.index.reach import needs_graph
+
+    return (
+        any(facts.get("p") for facts in file_facts.values())
+        or needs_graph(diagnostics)
+        or any(qualified_function(d) for d in diagnostics)
+    )
+
+
+def _state_key(state: dict, path: str) -> str | None:
+    """The cache key a project snapshot's state records for ``path`` (None: none)."""
+    known = state.get(os.path.abspath(path))
+    return known[3] if isinstance(known, list) and len(known) == 4 else None
 
 
 def _absolute(path: str) -> str:

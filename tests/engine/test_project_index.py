@@ -83,3 +83,68 @@ def test_a_long_lived_project_forgets_a_deleted_helper(tmp_path):
     after = found(project)
     assert (7, "TL101") not in after
     assert after == found(Project(settings, str(tmp_path), use_cache=False))
+
+
+NOT_READ = "other project file(s) not read"
+LOOP = (
+    "\n\nfrom django_shop.helpers import load_author\n\n\n"
+    "def authors(ids):\n    return [load_author(i) for i in ids]\n"
+)
+
+
+def _findings(run_cli, root, *args):
+    completed = run_cli("--format", "json", "--show-all", "-v", *args, cwd=root)
+    assert completed.returncode in (0, 1), completed.stderr
+    assert "Traceback" not in completed.stderr
+    return json.loads(completed.stdout)["diagnostics"], completed.stderr
+
+
+def test_an_edited_file_no_finding_of_which_needs_the_index_reads_no_other_facts(run_cli, tmp_path):
+    """Pre-commit's usual edit: a file with no finding that another file decides. Its run
+    reads neither the other files' facts nor the whole cache, and says so; once the edit
+    gives it a finding through a helper, the index is read again; a warm full run after
+    both agrees with a run without the cache."""
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    shutil.copytree(SHOP, tmp_path / "django_shop")
+    _findings(run_cli, tmp_path, "django_shop")  # the whole project cached
+    base = "django_shop/base.py"
+    path = tmp_path / base
+    path.write_text(path.read_text() + "# edited\n")
+    found, stderr = _findings(run_cli, tmp_path, base)
+    assert "facts of the 5 " + NOT_READ in stderr
+    assert found == _findings(run_cli, tmp_path, "--no-cache", base)[0]
+
+    path.write_text(path.read_text() + LOOP)  # now a loop over a helper of helpers.py
+    found, stderr = _findings(run_cli, tmp_path, base)
+    assert NOT_READ not in stderr and "5 from the cache" in stderr
+    assert [d["code"] for d in found] == ["TL101"]
+    assert found == _findings(run_cli, tmp_path, "--no-cache", base)[0]
+
+    path.write_text(path.read_text() + "# again\n")
+    warm, _ = _findings(run_cli, tmp_path, "django_shop")
+    assert warm == _findings(run_cli, tmp_path, "--no-cache", "django_shop")[0]
+
+
+def test_an_unchanged_file_after_its_edit_is_read_from_the_recent_entries(run_cli, tmp_path):
+    """A run after the edit's finds the file's results among the recent entries, though
+    the project snapshot's key for it is the old one (it looks there, not in the whole
+    cache, and does not lint the file again)."""
+    (tmp_path / "pyproject.toml").write_text("[tool.throughlint]\n")
+    shutil.copytree(SHOP, tmp_path / "django_shop")
+    _findings(run_cli, tmp_path, "django_shop")
+    base = "django_shop/base.py"
+    path = tmp_path / base
+    path.write_text(path.read_text() + "# edited\n")
+    first, _ = _findings(run_cli, tmp_path, base)
+    [whole] = (tmp_path / ".throughlint_cache").glob("*.json")
+    entries = json.loads(whole.read_text())["files"]
+    item = next(v[1][0] for k, v in entries.items() if k.endswith("views.py"))
+    item[6] = "from the recent entries"  # a finding no run of base.py makes
+    recent = whole.with_suffix(".recent")
+    data = json.loads(recent.read_text())
+    key = next(k for k in data["files"] if k.endswith("base.py"))
+    data["files"][key][1] = [item]
+    recent.write_text(json.dumps(data))
+    assert first == []
+    again, _ = _findings(run_cli, tmp_path, base)
+    assert [d["message"] for d in again] == ["from the recent entries"]
