@@ -12,10 +12,11 @@ which an installed throughlint never does. The buffer re-lint is timed in-proces
 a first lint that loads the index (an edit within a line, and an edit that moves every
 line), beside the same buffer linted alone (the walk's own share).
 
-The one-file run is timed twice: on an unchanged project after a full run (the findings
-come from the project snapshot, ``snapshot.py``), and with the file edited before each
-run (pre-commit's shape: the snapshot misses, the index is merged and the call graph
-built from the cached facts of the other files).
+The one-file run is timed three times: on an unchanged project after a full run (the
+findings come from the project snapshot, ``snapshot.py``); with the file edited before
+each run (pre-commit's shape: the snapshot misses, the index is merged and the call graph
+built from the cached facts of the other files); and with a file that has no finding
+edited (no other file's facts can change its findings: none are read).
 """
 
 from __future__ import annotations
@@ -142,6 +143,17 @@ def main() -> int:
     with open(edited, "w") as handle:
         handle.write(original)
     print(f"one file, edited before each run, warm index: {statistics.median(runs):.3f} s CPU")
+    clean = os.path.join(root, "pkg07", "mod000.py")  # the models: no finding of its own
+    with open(clean) as handle:
+        original = handle.read()
+    runs = []
+    for edit in range(3):
+        with open(clean, "w") as handle:
+            handle.write(f"{original}# edit {edit}\n")
+        runs.append(cpu_of([*lint, "pkg07/mod000.py"], root))
+    with open(clean, "w") as handle:
+        handle.write(original)
+    print(f"one file with no finding, edited before each run: {statistics.median(runs):.3f} s CPU")
     os.chdir(root)
     sys.path.insert(0, root)
     from throughlint.config import load_settings
