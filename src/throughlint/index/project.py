@@ -787,9 +787,12 @@ class ProjectIndex:
                 continue
             if spec and callee_key in self._paths:
                 inner = self._bindings(callee_key, spec, bindings)
-                value |= summaries.under(callee_key, inner, rounds - 1)
+                found = summaries.under(callee_key, inner, rounds - 1)
             else:
-                value |= summaries.callee_value(key, callee, callee_key, rounds - 1)
+                found = summaries.callee_value(key, callee, callee_key, rounds - 1)
+            if callee_key in self.asynchronous:  # calling it makes a coroutine: it waits for none
+                found &= ~Effect.BLOCKING.value
+            value |= found
         return value
 
     def call_effects(self, name: str, spec: dict[str, list] | None) -> Effect:
