@@ -66,6 +66,8 @@ class Summaries:
         self._under: list[dict[tuple, int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
         self._witness: dict[tuple[str, str, str], str] = {}
         self._hard: list[dict[str, bool]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
+        self._cut: list[dict[str, bool]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
+        self._unknowns: dict[str, bool] = {}  # ``_unknown``
         # summaries of inherited methods as run on a subclass's instance (``value``)
         self._rounds_as: list[dict[tuple[str, str], int]] = [{} for _ in range(SUMMARY_DEPTH + 1)]
 
@@ -223,10 +225,45 @@ class Summaries:
         for key in self._run_by_each(name, receiver):
             # a method with no facts (the base's stub among them) does nothing we know of
             value = self.value(key, rounds - 1) if key in functions else 0
+            if not value and self._unknown(key):
+                continue  # what it does lies past the bound: unknown, not nothing
             if key in self.index.asynchronous:  # calling it makes a coroutine
                 value &= ~_BLOCKING
             found.append(value)
         return shared_by_half(found)
+
+    def _unknown(self, name: str) -> bool:
+        """An override whose summary is empty however deep it is asked, though a chain of
+        its calls goes on past the bound (``_cut_short``): what it does is unknown, so a
+        stand-in's share leaves it out, where a stub or a method whose calls all end
+        within the bound does nothing. Decided once per override, whatever the round the
+        stand-in is asked at, so a share only grows with the rounds."""
+        found = self._unknowns.get(name)
+        if found is None:
+            self._unknowns[name] = False  # asked again within its own chain: known
+            deepest = SUMMARY_DEPTH - 1  # the rounds a stand-in's override is asked at most
+            found = not self.value(name, deepest) and self._cut_short(name, deepest)
+            self._unknowns[name] = found
+        return found
+
+    def _cut_short(self, name: str, rounds: int) -> bool:
+        """A chain of ``name``'s calls goes on past ``rounds`` calls deep: its summary after
+        ``rounds`` rounds may lack what the chain's end does (a REST store's request some
+        five calls below its ``get_trace_info``), so an empty one is unknown, not nothing.
+        Remembered per (function, round), as the summaries are."""
+        known = self._cut[rounds]
+        found = known.get(name)
+        if found is None:
+            keys = [k for k in map(self.key, self.callees(name)) if k is not None]
+            found = (
+                bool(keys)
+                if rounds == 0
+                else any(
+                    not self.value(k, rounds - 1) and self._cut_short(k, rounds - 1) for k in keys
+                )
+            )
+            known[name] = found
+        return found
 
     def _run_by_each(self, name: str, receiver: str) -> list[str]:
         """The method each subclass (of ``receiver``'s class, when it is known, itself
