@@ -866,6 +866,11 @@ class ProjectIndex:
             rewritten = self.attribute_values.rewrite(name)
             if rewritten is not None and rewritten != name:
                 return self._find_key(rewritten, depth + 1, known)
+        if depth < 6 and "@" in name:
+            # ``app.Reader.__init__@0:client.get``: the project class every caller passes
+            passed = self.argument_types.value(self, name)
+            if passed is not None and "@" not in passed and passed != name:
+                return self._find_key(passed, depth + 1, known)
         if depth < 6 and "()." in name:  # ``db.table(name).lookup``: what ``table`` builds
             built = self._built_instance(name)
             found = None if built is None else self._find_key(built, depth + 1, known)

@@ -29,11 +29,12 @@ def passed_client_call(model: SemanticModel, node: ast.Call) -> str | None:
 
 
 def passed_attribute_call(model: SemanticModel, node: ast.Call) -> str | None:
-    """``self.client.get(k)`` (a method with a batch form) where the class binds
-    ``self.client`` only to names, spelt ``app.Store().client.get``: a callee for the
-    index's summaries (``Store.get`` makes a round trip once the index types ``client``)."""
+    """``self.client.get(k)`` where the class binds ``self.client`` only to names, spelt
+    ``app.Store().client.get``: a callee for the index's summaries (``Store.get`` makes a
+    round trip once the index types ``client``: a library client, or a project class's
+    instance that every caller passes, whose ``fetch`` is then that class's method)."""
     func = node.func
-    if not isinstance(func, ast.Attribute) or func.attr not in BATCHABLE_METHODS:
+    if not isinstance(func, ast.Attribute) or func.attr.startswith("__"):
         return None
     origin = parameter_attribute(model, func.value)
     return f"{origin}.{func.attr}" if origin is not None else None
