@@ -1,10 +1,10 @@
 """A project object handed to a constructor (``Lock(client, path)``, ``self.client =
-client``) is typed by what every call site passes, also when that is an instance of a
-project class, not a library client (``ProjectIndex._find_key`` follows
-``app.Reader.__init__@0:client.get`` to it): ``self.client.fetch(key)`` per item then
-runs ``Client.fetch``, and what that does. kazoo's recipes, icrawler's parsers and
-nats' key-value buckets hold their package's own client this way. A site that passes
-something else leaves it untyped."""
+client``) or to a function (``read_each(client, nodes)``) is typed by what every call
+site passes, also when that is an instance of a project class, not a library client
+(``ProjectIndex._find_key`` follows ``app.Reader.__init__@0:client.fetch`` to it):
+``self.client.fetch(key)`` per item then runs ``Client.fetch``, and what that does
+(issue 12, class 1: attribute types from ``__init__``). A site that passes something
+else leaves it untyped."""
 
 from __future__ import annotations
 
@@ -37,15 +37,23 @@ class Reader:
 
     def read_all(self, nodes):
         return self.client.fetch_many([self.path + node for node in nodes])
+
+
+def read_each(client, nodes):
+    return [client.fetch(node) for node in nodes]
 """
 
 CALLERS = """\
 from app.client import Client
-from app.reader import Reader
+from app.reader import Reader, read_each
 
 
 def make_reader(url):
     return Reader(Client(url), "/locks/")
+
+
+def read_nodes(url, nodes):
+    return read_each(Client(url), nodes)
 """
 
 # another site passes an in-memory stand-in: the reader's client is either
@@ -60,6 +68,10 @@ class MemoryClient:
 
 def make_test_reader():
     return Reader(MemoryClient(), "/locks/")
+
+
+def read_test_nodes(nodes):
+    return read_each(MemoryClient(), nodes)
 """
 )
 
@@ -78,9 +90,11 @@ def _found(run_cli, tmp_path, client: str, callers: str) -> dict[str, dict]:
 def test_a_project_client_every_caller_passes_types_the_attribute(run_cli, tmp_path):
     found = _found(run_cli, tmp_path, CLIENT, CALLERS)
     # one round trip per node; the batched form in ``read_all`` is none
-    assert sorted(found) == ["Reader"]
+    assert sorted(found) == ["Reader", "read_each"]
     assert found["Reader"]["line"] == 7
     assert "`self._r.get()`" in found["Reader"]["message"]
+    # a plain parameter alike
+    assert "`client.fetch()`" in found["read_each"]["message"]
 
 
 def test_callers_that_pass_different_classes_leave_it_untyped(run_cli, tmp_path):
