@@ -70,6 +70,7 @@ from throughlint.index.statement_hooks import hook_registration
 from throughlint.rules.base import Rule
 from throughlint.semantic import per_pass
 from throughlint.semantic.annotations import annotated_class
+from throughlint.semantic.batching import batched_per_call
 from throughlint.semantic.callee_names import next_in_order, related_method
 from throughlint.semantic.client_sites import client_site
 from throughlint.semantic.concurrency import (
@@ -602,6 +603,9 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     if effect and function is not None and _memoised(model, node, per_key=True):
         effect = 0  # ``if _cache is None: _cache = ...``: once, not per call
         checker.index_facts.memoised.add(function)  # type: ignore[union-attr]
+    elif effect and function is not None and _batched(model):
+        effect = 0  # ``if self._count % self._size == 0: commit()``: once per batch of calls
+        checker.index_facts.memoised.add(function)  # type: ignore[union-attr]
     constructed = None
     if effect & _READ_WRITE:
         found = classify_call(model, node, checker.settings)
@@ -659,7 +663,8 @@ def record_call(checker: Checker, node: ast.Call) -> None:
     spec = argument_spec(model, node)  # for the edge and the pending check alike
     function_node = model.function
     if function is not None:
-        if not _memoised(model, node, per_key=True, lasting=True):  # a memo: once, not per call
+        if not _memoised(model, node, per_key=True, lasting=True) and not _batched(model):
+            # neither a memo (once) nor under a batch test (once per batch of calls)
             guard = call_guard(model)
             if function_node is not None and per_pass.memoised_on_object(model, function_node):
                 guard = object_memo_guard(guard)  # a memo on the object: while it is unset
@@ -1764,6 +1769,13 @@ def _memoised(model, node: ast.Call, per_key: bool = False, lasting: bool = Fals
     object (``per_pass.memoised_here``)."""
     owner = model.function
     return owner is not None and per_pass.memoised_here(model, owner, per_key, lasting)
+
+
+def _batched(model) -> bool:
+    """``node`` runs under a batch test on lasting state in its function
+    (``batching.batched_per_call``)."""
+    owner = model.function
+    return owner is not None and batched_per_call(model, owner)
 
 
 def _untyped_row(receiver: str) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from throughlint.semantic.expressions import identifier_words, literal_int
 from throughlint.semantic.loops import Loop
+from throughlint.semantic.scope import BindingKind
 
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
@@ -24,6 +25,54 @@ def _guard_step(guarded: bool, parent: ast.AST, child: ast.AST) -> bool:
     return guarded or (
         isinstance(parent, ast.If) and _in_body(parent, child) and is_batch_test(parent.test)
     )
+
+
+_LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
+_OUTLASTING = frozenset(
+    {BindingKind.PARAMETER, BindingKind.SELF, BindingKind.IMPORT, BindingKind.CLASS}
+    | {BindingKind.FUNCTION}
+)
+
+
+def batched_per_call(model: SemanticModel, function: ast.AST) -> bool:
+    """The node being visited runs under a batch test of ``function``, outside the
+    function's own loops, on state that outlasts the call (``if self._count %
+    self._size == 0: session.commit()``, ``if len(self.pending) >= self.batch_size:
+    self.flush()``): a helper called once per item acts once per batch of calls, so
+    its effect is not one per call. A test on a local the call binds afresh is not
+    (``n = 0; if n % 100 == 0:`` holds on every call)."""
+
+    def step(state: str | None, parent: ast.AST, child: ast.AST) -> str | None:
+        if state == "loop" or isinstance(parent, _LOOP_NODES):
+            return "loop"  # the function's own loop: per item of it, its rules' business
+        if (
+            state is None
+            and isinstance(parent, ast.If)
+            and _in_body(parent, child)
+            and is_batch_test(parent.test)
+            and _outlasts_call(model, parent.test)
+        ):
+            return "batch"
+        return state
+
+    return model.fold_path(function, "batching.per_call", None, step) == "batch"
+
+
+def _outlasts_call(model: SemanticModel, test: ast.expr) -> bool:
+    """Every name the test reads (but a called builtin such as ``len``) is the object,
+    a parameter, an import, a definition or a module-level name: none is a local the
+    call binds afresh."""
+    called = {id(node.func) for node in ast.walk(test) if isinstance(node, ast.Call)}
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Name) or id(node) in called:
+            continue
+        binding = model.lookup(node.id)
+        if binding is None or binding.kind in _OUTLASTING:
+            continue
+        if model.module_scope.bindings.get(node.id) is binding:
+            continue  # a module-level counter or buffer
+        return False
+    return True
 
 
 def _in_body(statement: ast.If, child: ast.AST) -> bool:
