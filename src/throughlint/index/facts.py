@@ -1819,6 +1819,7 @@ def _model_method(checker: Checker, node: ast.Call) -> None:
         text=unparse_short(node.func, 40),
         loop=describe_loop(loop),
         **evidence,
+        **_arguments_passed(argument_spec(model, node)),  # ``save=False`` rules paths out
     )
 
 
