@@ -8,6 +8,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.container_types import item_class
 from throughlint.semantic.queries import query_chain
 from throughlint.semantic.scope import BindingKind
 
@@ -77,6 +78,12 @@ def _origin(model: SemanticModel, node: ast.expr, depth: int) -> Origin | None:
         return _named(model, node)
     if isinstance(node, ast.Name):
         binding = model.lookup(node.id)
+        if (
+            binding is not None
+            and binding.kind is BindingKind.LOOP_VARIABLE
+            and isinstance(binding.node, ast.Tuple)  # ``for key, proc in procs.items()``
+        ):
+            return _unpacked_origin(model, binding.node, node.id)
         if binding is None or binding.value is None:
             return None
         if binding.kind is BindingKind.LOOP_VARIABLE:
@@ -97,6 +104,9 @@ def _element_origin(model: SemanticModel, iterable: ast.expr, depth: int) -> Ori
     """What an item of ``iterable`` holds."""
     if depth > _MAX_DEPTH:
         return None
+    annotated = item_class(model, iterable, None)
+    if annotated is not None:
+        return _instance_of(model, annotated)
     chain = query_chain(model, iterable)
     if chain is not None:
         return None if chain.rows_are_dicts else Origin(model=chain.model)
@@ -137,6 +147,31 @@ def _element_origin(model: SemanticModel, iterable: ast.expr, depth: int) -> Ori
     if found is not None and found.name is not None:
         return Origin(name=f"{found.name}[]")
     return found
+
+
+def _unpacked_origin(model: SemanticModel, target: ast.Tuple, name: str) -> Origin | None:
+    """The key or the value a loop's 2-tuple target unpacks from an annotated mapping's
+    ``items()`` (``container_types.item_class``)."""
+    if len(target.elts) != 2:
+        return None
+    names = [element.id if isinstance(element, ast.Name) else None for element in target.elts]
+    if name not in names:
+        return None
+    for loop in model.frame.loops:
+        if loop.target is target and loop.iter is not None:
+            annotated = item_class(model, loop.iter, names.index(name))
+            return _instance_of(model, annotated) if annotated is not None else None
+    return None
+
+
+def _instance_of(model: SemanticModel, annotated: ast.expr) -> Origin | None:
+    """An instance of the class an annotation names."""
+    name = model.resolve(annotated)
+    if name is None:
+        return None
+    if name.startswith("builtins."):
+        return FOREIGN if name.removeprefix("builtins.") in _SCALARS else None
+    return Origin(name=f"{name}()")
 
 
 def _builtin(model: SemanticModel, func: ast.expr, names: frozenset[str]) -> bool:
