@@ -326,6 +326,14 @@ def _once_step(
                 and _key_dispatch(top, parent.test)
             ):
                 return inner_loop, True  # ``for key, value in d.items(): if key == "roles":``
+            if (
+                model is not None
+                and isinstance(parent, ast.If)
+                and not inner_loop
+                and child in parent.body
+                and _selects_one(model, top, parent.test)
+            ):
+                return inner_loop, True  # ``for t in translations: if t == self:``
         if isinstance(parent, ast.If) and child in parent.body:
             tested = unset_subject(parent.test)
             if (
@@ -351,6 +359,40 @@ def _once_step(
         return inner_loop, False
 
     return step
+
+
+def _selects_one(model: SemanticModel, loop: ast.AST, test: ast.expr) -> bool:
+    """``test`` holds for one item of the loop: the item itself compared with an object
+    the loop does not rebind (``if translation == self:``, ``if user is owner:``), alone
+    or under ``and``. The items of a loop over objects are distinct, so the branch runs
+    at most once per run of the loop. Not a literal (a list of strings may repeat one:
+    ``if state == "failed":``), nor an attribute of the item (``if row.owner == user:``
+    filters)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_selects_one(model, loop, value) for value in test.values)
+    if not (isinstance(loop, (ast.For, ast.AsyncFor)) and isinstance(loop.target, ast.Name)):
+        return False
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Eq, ast.Is))
+    ):
+        return False
+    item = loop.target.id
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Name) and left.id == item:
+        other = right
+    elif isinstance(right, ast.Name) and right.id == item:
+        other = left
+    else:
+        return False
+    root = other
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id == item:
+        return False
+    names, _ = _stored_under(model.memo("per_pass.stored_in"), loop)
+    return root.id not in names
 
 
 def _key_dispatch(loop: ast.AST, test: ast.expr) -> bool:
