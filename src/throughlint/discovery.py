@@ -85,7 +85,7 @@ def discover(paths: Iterable[str], settings: Settings, memo_dir: str | None = No
     where git's answer on ignored files may be kept between runs (``git_ignore_memo``)."""
     result = Discovery()
     matcher = ExcludeMatcher((*settings.exclude, *settings.extend_exclude), settings.project_root)
-    seen: set[object] = set()
+    seen: dict[object, int] = {}  # identity -> its index in ``result.files``
     for path in paths:
         try:
             mode = os.stat(path).st_mode
@@ -112,9 +112,20 @@ def discover(paths: Iterable[str], settings: Settings, memo_dir: str | None = No
             if key is None:
                 key = file_identity(file)
             if key not in seen:
-                seen.add(key)
+                seen[key] = len(result.files)
                 result.files.append(file)
+            elif _prefer(file, result.files[seen[key]]):
+                result.files[seen[key]] = file
     return result
+
+
+def _prefer(file: str, kept: str) -> bool:
+    """Whether ``file``, the same file as ``kept``, is the better name for it: its own path
+    rather than a symlink's (``scripts/load.py -> ../src/pkg/load.py`` is linted as
+    ``src/pkg/load.py``, the module it is, whichever the walk met first). Asked only when a
+    file is met twice."""
+    real = os.path.realpath(file)
+    return real == os.path.abspath(file) and os.path.realpath(kept) != os.path.abspath(kept)
 
 
 def _utf8(path: str) -> bool:

@@ -95,3 +95,48 @@ def test_the_same_file_twice_is_linted_once(run_cli, tree):
     completed = run_cli("--format", "json", "app/main.py", "app", "app/main.py", cwd=tree)
     paths = [d["path"] for d in json.loads(completed.stdout)["diagnostics"]]
     assert paths.count("app/main.py") == 1
+
+
+def test_a_symlinked_file_is_linted_under_its_own_path(run_cli, tmp_path):
+    """``scripts/load_link.py -> ../src/pkg/load.py``: a full run met the symlink first
+    (``scripts`` sorts before ``src``), linted the module under the scripts folder's name,
+    held its TL102 back as a cold path, and so disagreed with ``throughlint
+    src/pkg/load.py``, which shows it (issue 14)."""
+    from support.cli_projects import write_project
+
+    root = write_project(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/db.py": """\
+                import sqlite3
+
+
+                def connect():
+                    return sqlite3.connect("x.db")
+
+
+                def insert(conn, row):
+                    conn.execute("INSERT INTO t VALUES (?)", (row,))
+                """,
+            "src/pkg/load.py": """\
+                from pkg.db import connect, insert
+
+
+                def load(rows):
+                    conn = connect()
+                    for row in rows:
+                        insert(conn, row)
+                    conn.commit()
+                """,
+        },
+    )
+    (root / "scripts").mkdir()
+    (root / "scripts" / "load_link.py").symlink_to("../src/pkg/load.py")
+    full = run_cli("--format", "json", "--no-cache", ".", cwd=root)
+    alone = run_cli("--format", "json", "--no-cache", "src/pkg/load.py", cwd=root)
+    found = [
+        [(d["path"], d["line"], d["code"]) for d in json.loads(run.stdout)["diagnostics"]]
+        for run in (full, alone)
+    ]
+    assert found[0] == found[1] == [("src/pkg/load.py", 7, "TL102")]
