@@ -30,7 +30,9 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
     def option(name: str):
         return getattr(options, name, None)
 
-    settings = load_settings(option("config"), paths[0], known_codes(), bool(option("isolated")))
+    settings = load_settings(
+        option("config"), config_start(paths), known_codes(), bool(option("isolated"))
+    )
     changes: dict[str, object] = {}
     for key in ("select", "extend_select", "ignore"):
         value = option(key)
@@ -50,6 +52,21 @@ def settings_from_options(options: argparse.Namespace, paths: list[str]):
     if option("preview"):
         changes["preview"] = True
     return settings.with_changes(**changes)
+
+
+def config_start(paths: list[str]) -> str:
+    """Where the configuration is looked for: the folder all the named paths share, so
+    that the order of the names does not matter (pre-commit's ``tools/a.py shop/b.py``
+    took ``tools/pyproject.toml`` for ``shop/b.py`` too, and ``shop/b.py tools/a.py`` the
+    project's)."""
+    import os
+
+    if len(paths) < 2:
+        return paths[0]
+    try:
+        return os.path.commonpath([os.path.abspath(path) for path in paths])
+    except ValueError:  # paths on different drives
+        return paths[0]
 
 
 def warn_preview_selection(settings) -> None:

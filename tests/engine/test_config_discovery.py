@@ -78,3 +78,36 @@ def test_someone_elses_broken_toml_is_left_alone(run_cli, tmp_path):
     result = run_cli("--no-cache", ".")
     assert result.returncode == 1, result.stderr
     assert "TL201" in result.stdout
+
+
+def test_the_order_of_the_named_files_does_not_choose_the_config(run_cli, tmp_path):
+    """Pre-commit names the changed files in any order. ``tools/`` has a configuration of
+    its own that selects only TL2; named first, it was the configuration of the whole run
+    and hid ``shop/report.py``'s per-item write (and its project-wide helper) from it."""
+    import json
+
+    from support.cli_projects import write_project
+
+    root = write_project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/report.py": """\
+                import sqlite3
+
+
+                def save(conn: sqlite3.Connection, rows):
+                    for row in rows:
+                        conn.execute("INSERT INTO t VALUES (?)", (row,))
+                """,
+            "tools/pyproject.toml": '[tool.throughlint]\nselect = ["TL2"]\n',
+            "tools/backfill.py": "import queue\n\nJOBS = queue.Queue()\n",
+        },
+    )
+    found = []
+    for names in (["tools/backfill.py", "shop/report.py"], ["shop/report.py", "tools/backfill.py"]):
+        completed = run_cli("--format", "json", "--no-cache", *names, cwd=root)
+        found.append(
+            sorted((d["path"], d["code"]) for d in json.loads(completed.stdout)["diagnostics"])
+        )
+    assert found[0] == found[1] == [("shop/report.py", "TL102"), ("tools/backfill.py", "TL201")]
