@@ -321,3 +321,25 @@ def test_stub_files_are_lint_items_as_the_cli_lints_them(pytester: pytest.Pytest
     result = pytester.runpytest("--throughlint", "-m", "throughlint", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*record.pyi:4:5: TL103*"])
+
+
+def test_the_order_of_the_arguments_does_not_choose_the_config(pytester: pytest.Pytester):
+    """As ``throughlint``: the configuration is looked for from the folder the arguments
+    share. ``tools/`` selects only TL2; named first, its configuration hid ``shop/``'s
+    TL102."""
+    pytester.makefile(".toml", pyproject="[tool.throughlint]\n")
+    (pytester.path / "tools").mkdir()
+    (pytester.path / "tools" / "pyproject.toml").write_text(
+        '[tool.throughlint]\nselect = ["TL2"]\n'
+    )
+    (pytester.path / "tools" / "backfill.py").write_text(BAD)
+    (pytester.path / "shop").mkdir()
+    (pytester.path / "shop" / "report.py").write_text(
+        "import sqlite3\n\n\ndef save(conn: sqlite3.Connection, rows):\n"
+        "    for row in rows:\n"
+        '        conn.execute("INSERT INTO t VALUES (?)", (row,))\n'
+    )
+    for order in (("tools", "shop"), ("shop", "tools")):
+        result = pytester.runpytest_subprocess("--throughlint", "-p", "no:cacheprovider", *order)
+        result.assert_outcomes(failed=2)
+        assert "TL102" in result.stdout.str()

@@ -96,16 +96,19 @@ class Linter:
         return self._settings
 
     def _start(self) -> str:
-        """Where the configuration is looked for: from the first path pytest collects (its
-        arguments, or ``testpaths``), as ``throughlint`` does from the first path it is
-        given; pytest's rootdir (its ini file's folder) may sit above the project's
-        ``pyproject.toml``."""
+        """Where the configuration is looked for: from the folder the paths pytest collects
+        share (its arguments, or ``testpaths``), as ``throughlint`` does from the paths it
+        is given (``command.config_start``); pytest's rootdir (its ini file's folder) may
+        sit above the project's ``pyproject.toml``."""
+        from throughlint.command import config_start
+
         invoked = self.config.invocation_params.dir
-        for argument in self.config.args:
-            path = invoked / argument.split("::", 1)[0]
-            if path.exists():
-                return str(path)
-        return str(invoked)
+        paths = [
+            str(path)
+            for path in (invoked / argument.split("::", 1)[0] for argument in self.config.args)
+            if path.exists()
+        ]
+        return config_start(paths) if paths else str(invoked)
 
     def excluded(self, path: Path) -> bool:
         if self._matcher is None:
