@@ -1546,34 +1546,53 @@ def _sqlalchemy(call: ast.Call, method: str, receiver_node: ast.expr) -> DbCall 
 
 def receiver_per_item(model: SemanticModel, call: ast.Call) -> bool:
     """The connection / cursor / session the call runs on is made from the loop's item
-    (``conn = sqlite3.connect(path)`` for each ``path``): one statement per database is
-    not a statement per row."""
+    (``conn = sqlite3.connect(path)`` for each ``path``, or ``shard.cursor()`` for each
+    ``shard``): one statement per database is not a statement per row. Not when a loop
+    between the receiver's making and the call repeats the call on it (``for path in paths:
+    conn = connect(path)`` then ``for row in rows: conn.execute(...)``: a statement per
+    row)."""
     from throughlint.semantic.expressions import names_read
 
     node = call.func
+    made_on_the_way = False  # a call such as ``.cursor()`` between the name and the call
     while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Call):
+            made_on_the_way |= _makes_connection(model, node)
         node = node.value if isinstance(node, ast.Attribute) else node.func
     if not isinstance(node, ast.Name):
         return False
     binding = model.lookup(node.id)
-    if (
-        binding is None
-        or binding.value is None
-        or binding.kind.value
-        not in (
-            "assignment",
-            "with-variable",
-        )
-    ):
+    if binding is None:
         return False
+    loops = [
+        loop for loop in model.loops if not loop.small and not (loop.is_while and loop.iter is None)
+    ]
+    if binding.kind.value == "loop-variable":
+        # the item is the database: ``for shard in shards: shard.cursor().execute(...)``
+        return made_on_the_way and bool(loops) and node.id in loops[-1].target_names
+    if binding.value is None or binding.kind.value not in ("assignment", "with-variable"):
+        return False
+    if loops and not _inside(binding.node, loops[-1].node):
+        return False  # made before the innermost loop, which repeats the call on it
     loop_names: set[str] = set()
     for loop in model.loops:
         loop_names |= loop.target_names
     value = binding.value
     if not isinstance(value, ast.Call) or not names_read(value) & loop_names:
         return False
-    made_by = (model.resolve(value.func) or unparse_short(value.func, 80)).lower()
+    return _makes_connection(model, value)
+
+
+def _makes_connection(model: SemanticModel, call: ast.Call) -> bool:
+    made_by = (model.resolve(call.func) or unparse_short(call.func, 80)).lower()
     return any(word in made_by for word in _CONNECTION_WORDS)
+
+
+def _inside(node: ast.AST, outer: ast.AST) -> bool:
+    """``node`` is within ``outer``'s lines and columns."""
+    start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    end = (getattr(outer, "end_lineno", 0) or 0, getattr(outer, "end_col_offset", 0) or 0)
+    return (outer.lineno, outer.col_offset) <= start <= end  # type: ignore[attr-defined]
 
 
 _CONNECTION_WORDS = ("connect", "cursor", "session", "engine", "client", "database")
