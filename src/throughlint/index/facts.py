@@ -1432,7 +1432,8 @@ def record_made(checker: Checker, node: ast.AST) -> None:
     if _record_handle(checker, value):
         return
     if isinstance(value, ast.Name):
-        if value.id in _declared_outer(model, function):
+        # a shared client: memoised under ``global``, or a module's own (``return r``)
+        if value.id in _declared_outer(model, function) or value.id not in model.scope.bindings:
             _record_memo_client(checker, value)
             return
         binding = model.scope.bindings.get(value.id)  # a local of this function only
