@@ -58,15 +58,20 @@ def config_start(paths: list[str]) -> str:
     """Where the configuration is looked for: the folder all the named paths share, so
     that the order of the names does not matter (pre-commit's ``tools/a.py shop/b.py``
     took ``tools/pyproject.toml`` for ``shop/b.py`` too, and ``shop/b.py tools/a.py`` the
-    project's)."""
+    project's). Without a configuration above that folder, the first path's, as before."""
     import os
+
+    from throughlint.config import ConfigError, find_config
 
     if len(paths) < 2:
         return paths[0]
     try:
-        return os.path.commonpath([os.path.abspath(path) for path in paths])
-    except ValueError:  # paths on different drives
-        return paths[0]
+        shared = os.path.commonpath([os.path.abspath(path) for path in paths])
+        if find_config(shared) is not None:
+            return shared
+    except (ValueError, ConfigError):  # paths on different drives; a broken pyproject.toml
+        pass
+    return paths[0]  # no configuration above them all: each sub-project's, as before
 
 
 def warn_preview_selection(settings) -> None:

@@ -111,3 +111,20 @@ def test_the_order_of_the_named_files_does_not_choose_the_config(run_cli, tmp_pa
             sorted((d["path"], d["code"]) for d in json.loads(completed.stdout)["diagnostics"])
         )
     assert found[0] == found[1] == [("shop/report.py", "TL102"), ("tools/backfill.py", "TL201")]
+
+
+def test_without_a_config_above_all_named_files_the_first_ones_is_used(run_cli, tmp_path):
+    """Two sub-projects and no configuration above both: the first path's, as before (the
+    shared folder's defaults would drop both projects' settings)."""
+    import json
+
+    for name, ignore in (("svc_a", "TL201"), ("svc_b", "TL999")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text(
+            f'[tool.throughlint]\nignore = ["{ignore}"]\n'
+        )
+        (tmp_path / name / "jobs.py").write_text("import queue\n\nJOBS = queue.Queue()\n")
+    completed = run_cli(
+        "--format", "json", "--no-cache", "svc_a/jobs.py", "svc_b/jobs.py", cwd=tmp_path
+    )
+    assert not json.loads(completed.stdout)["diagnostics"], completed.stdout
