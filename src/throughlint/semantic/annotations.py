@@ -11,9 +11,8 @@ def unwrap_annotation(annotation: ast.expr | None) -> ast.expr | None:
     if annotation is None:
         return None
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except SyntaxError:
+        annotation = parse_string_annotation(annotation.value)
+        if annotation is None:
             return None
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
         for side in (annotation.left, annotation.right):
@@ -27,6 +26,17 @@ def unwrap_annotation(annotation: ast.expr | None) -> ast.expr | None:
     ):
         return unwrap_annotation(annotation.slice)
     return annotation
+
+
+def parse_string_annotation(text: str) -> ast.expr | None:
+    """The expression a string annotation spells; None when it spells none. Python never
+    parses it unless asked, so a string too deeply nested for the parser (which raises
+    ``RecursionError``, or ``MemoryError`` for a long run of unary operators) or one with a
+    NUL byte is just no type: the rest of the file is still analysed."""
+    try:
+        return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def annotated_class(annotation: ast.expr | None) -> ast.expr | None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from throughlint.semantic.annotations import parse_string_annotation
+
 if TYPE_CHECKING:
     from throughlint.semantic.model import SemanticModel
 
@@ -35,9 +37,8 @@ def queryset_annotation(model: SemanticModel, annotation: ast.expr | None) -> as
     if isinstance(row, ast.Tuple) and row.elts:
         row = row.elts[0]  # django-stubs: ``QuerySet[Book, Book]``
     if isinstance(row, ast.Constant) and isinstance(row.value, str):
-        try:
-            row = ast.parse(row.value, mode="eval").body
-        except SyntaxError:
+        row = parse_string_annotation(row.value)
+        if row is None:
             return None
     if not isinstance(row, (ast.Name, ast.Attribute)):
         return annotation.value  # some model's rows
