@@ -105,3 +105,49 @@ def test_an_annotated_containers_items_are_the_annotated_class(run_cli, tmp_path
     assert found["kill_jobs"]["confidence"] == "typed"
     assert found["kill_untyped"]["confidence"] == "heuristic"
     assert not findings_by_function(report, SHADOW, "shadow.py")
+
+
+SHARDS = """\
+import sqlite3
+
+
+class Shard:
+    def __init__(self, name):
+        self.rows = []
+
+    def execute(self, sql, params=()):
+        self.rows.append((sql, params))
+
+
+def copy_own(shards: list[Shard], rows):
+    for shard in shards:
+        for row in rows:
+            shard.execute("INSERT INTO t VALUES (?)", (row,))
+
+
+def copy_own_values(shards: dict[str, Shard], rows):
+    for shard in shards.values():
+        for row in rows:
+            shard.execute("INSERT INTO t VALUES (?)", (row,))
+
+
+def copy_real(shards: list[sqlite3.Connection], rows):
+    for shard in shards:
+        for row in rows:
+            shard.execute("INSERT INTO t VALUES (?)", (row,))
+
+
+def copy_one(shard: Shard, rows):
+    for row in rows:
+        shard.execute("INSERT INTO t VALUES (?)", (row,))
+"""
+
+
+def test_an_own_class_in_an_annotated_container_is_no_database_connection(run_cli, tmp_path):
+    """A user's own ``Shard.execute`` reached through ``list[Shard]`` is that class's method,
+    as it is through a parameter annotated ``Shard``: no TL102 and no executemany fix that
+    would fail with AttributeError; a list of sqlite3 connections is still reported."""
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/shards.py": SHARDS})
+    report = lint_json(run_cli, root, "--show-all", "--select", "TL102")
+    found = findings_by_function(report, SHARDS, "shards.py")
+    assert sorted(found) == ["copy_real"]

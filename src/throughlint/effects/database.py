@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from throughlint.apis import DB_CONNECTION_FACTORIES
 from throughlint.effects.kinds import Effect
 from throughlint.semantic.callee_names import related_method
+from throughlint.semantic.container_types import annotated_item
 from throughlint.semantic.expressions import dotted_name, unparse_short
 from throughlint.semantic.global_rebinds import rebound_global
 from throughlint.semantic.parameter_origin import parameter_attribute, parameter_origin
@@ -871,7 +872,7 @@ def _classify(model: SemanticModel, call: ast.Call, settings: Settings) -> DbCal
     elif method == "query" and id(call) in _unrun_roots(model):
         return None  # the chain's own ``delete()`` / ``update()`` runs, or nothing here
     receiver = model.resolve(receiver_node)
-    own = model.own_class(receiver)
+    own = model.own_class(receiver) or model.own_class(annotated_item(model, receiver_node))
     if (own is not None and not _runs_its_statement(own, method)) or _own_manager(model, receiver):
         return None  # a user's own ``Session`` / ``Cursor``: its name says nothing
     if _module_objects(model, receiver_node):

@@ -59,6 +59,20 @@ def item_class(model: SemanticModel, iterable: ast.expr, position: int | None) -
     return annotated_class(parts[index])  # type: ignore[index]
 
 
+def annotated_item(model: SemanticModel, node: ast.expr) -> str | None:
+    """The instance (``app.Shard()``) a loop variable holds when its loop's container is
+    annotated (``shards: list[Shard]``), as ``resolve`` spells a parameter annotated
+    ``Shard``; None for any other node."""
+    if not isinstance(node, ast.Name):
+        return None
+    binding = model.lookup(node.id)
+    if binding is None or binding.kind is not BindingKind.LOOP_VARIABLE or binding.value is None:
+        return None
+    annotated = item_class(model, binding.value, None)
+    name = model.resolve(annotated) if annotated is not None else None
+    return f"{name}()" if name is not None else None
+
+
 def _annotation(model: SemanticModel, node: ast.expr) -> ast.expr | None:
     if isinstance(node, ast.Name):
         binding = model.lookup(node.id)
