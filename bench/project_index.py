@@ -122,6 +122,24 @@ def cpu_of(argv: list[str], cwd: str) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def edited_runs(lint: list[str], root: str, relative: str, times: int = 3) -> list[float]:
+    """CPU seconds of ``times`` one-file runs of ``relative``, a comment appended to it
+    before each (so the cache misses it), the file restored afterwards."""
+    path = os.path.join(root, relative)
+    with open(path) as handle:
+        original = handle.read()
+    runs = []
+    try:
+        for edit in range(times):
+            with open(path, "w") as handle:
+                handle.write(f"{original}# edit {edit}\n")
+            runs.append(cpu_of([*lint, relative], root))
+    finally:
+        with open(path, "w") as handle:
+            handle.write(original)
+    return runs
+
+
 def main() -> int:
     root = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="tl-index-")
     if not os.path.exists(os.path.join(root, "pyproject.toml")):
@@ -132,27 +150,9 @@ def main() -> int:
     cpu_of([*lint, "."], root)  # fills the cache: the index is warm from here on
     runs = [cpu_of([*lint, "pkg07/mod050.py"], root) for _ in range(3)]
     print(f"one file, warm index: {statistics.median(runs):.3f} s CPU (target 0.2)")
-    edited = os.path.join(root, "pkg07", "mod051.py")
-    with open(edited) as handle:
-        original = handle.read()
-    runs = []
-    for edit in range(3):
-        with open(edited, "w") as handle:
-            handle.write(f"{original}# edit {edit}\n")
-        runs.append(cpu_of([*lint, "pkg07/mod051.py"], root))
-    with open(edited, "w") as handle:
-        handle.write(original)
+    runs = edited_runs(lint, root, "pkg07/mod051.py")
     print(f"one file, edited before each run, warm index: {statistics.median(runs):.3f} s CPU")
-    clean = os.path.join(root, "pkg07", "mod000.py")  # the models: no finding of its own
-    with open(clean) as handle:
-        original = handle.read()
-    runs = []
-    for edit in range(3):
-        with open(clean, "w") as handle:
-            handle.write(f"{original}# edit {edit}\n")
-        runs.append(cpu_of([*lint, "pkg07/mod000.py"], root))
-    with open(clean, "w") as handle:
-        handle.write(original)
+    runs = edited_runs(lint, root, "pkg07/mod000.py")  # the models: no finding of its own
     print(f"one file with no finding, edited before each run: {statistics.median(runs):.3f} s CPU")
     os.chdir(root)
     sys.path.insert(0, root)

@@ -436,12 +436,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {audit.name} | `{title}` | {cell(table.score(policies[title], train))} | "
                 f"{cell(totals['shipped'][-1])} | {cell(totals['chosen'][-1])} |"
             )
-        pooled = {k: _sum(v) for k, v in totals.items()}
-        means = {k: _mean(v) for k, v in totals.items()}
-        print(
-            f"| **pooled** | | | {cell(pooled['shipped'])} | {cell(pooled['chosen'])} |\n"
-            f"| **mean of audits** | | | {means['shipped']} | {means['chosen']} |"
-        )
+        print(_pooled_rows(totals))
     for rule in ("no loss", "90%") if options.greedy else ():
         print(f"\n## Leave one audit out, a rule list of up to {options.greedy} ({rule})\n")
         print(
@@ -460,12 +455,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{cell(table.score(held, train))} | {cell(totals['shipped'][-1])} | "
                 f"{cell(totals['chosen'][-1])} |"
             )
-        pooled = {k: _sum(v) for k, v in totals.items()}
-        means = {k: _mean(v) for k, v in totals.items()}
-        print(
-            f"| **pooled** | | | {cell(pooled['shipped'])} | {cell(pooled['chosen'])} |\n"
-            f"| **mean of audits** | | | {means['shipped']} | {means['chosen']} |"
-        )
+        print(_pooled_rows(totals))
     for title in options.policy:
         print(f"\n## `{title}` on each audit (fixed, not chosen per fold)\n")
         print("| audit | shipped | this policy |")
@@ -496,6 +486,16 @@ def main(argv: list[str] | None = None) -> int:
             for _, _, name, c in sorted(ranked, reverse=True)[: options.top]:
                 print(f"- `{name}`: {cell(c)}")
     return 0
+
+
+def _pooled_rows(totals: dict[str, list[dict[str, int]]]) -> str:
+    """The table's last two rows: shipped and chosen, pooled over the folds and averaged."""
+    pooled = {k: _sum(v) for k, v in totals.items()}
+    means = {k: _mean(v) for k, v in totals.items()}
+    return (
+        f"| **pooled** | | | {cell(pooled['shipped'])} | {cell(pooled['chosen'])} |\n"
+        f"| **mean of audits** | | | {means['shipped']} | {means['chosen']} |"
+    )
 
 
 def _sum(counts: list[dict[str, int]]) -> dict[str, int]:
