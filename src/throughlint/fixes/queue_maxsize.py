@@ -32,7 +32,23 @@ class QueueMaxsize(FixSpec):
                 whitespace_after=cst.SimpleWhitespace(""),
             ),
         )
+        if not args and isinstance(target.whitespace_before_args, cst.ParenthesizedWhitespace):
+            # ``Queue(\n    # why\n)``: the keyword goes on a line of its own, under the
+            # comment, not where the closing parenthesis stood
+            return target.with_changes(
+                args=[keyword], whitespace_before_args=_argument_line(target.whitespace_before_args)
+            )
         return target.with_changes(args=[*args, keyword])
+
+
+def _argument_line(before: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    """The whitespace after ``(`` with its last line indented as the comment lines above
+    it, or one level deeper than the closing parenthesis when there are none."""
+    for line in reversed(before.empty_lines):
+        if line.comment is not None:
+            return before.with_changes(last_line=line.whitespace, indent=line.indent)
+    deeper = cst.SimpleWhitespace(before.last_line.value + "    ")
+    return before.with_changes(last_line=deeper)
 
 
 SPEC = QueueMaxsize()
