@@ -269,14 +269,17 @@ def choose(table: Table, policies: dict[str, int], within: int, rule: str) -> st
     best, best_key = "shipped", (share(base), base["kept"])
     for title, held in policies.items():
         c = table.score(held, within)
-        if rule == "90%" and c["kept"] < 0.9 * c["real"]:
-            continue
-        if rule == "no loss" and c["kept"] < base["kept"]:
-            continue
-        key = (share(c), c["kept"])
-        if key > best_key:
-            best, best_key = title, key
+        if _allowed(c, base, rule) and (share(c), c["kept"]) > best_key:
+            best, best_key = title, (share(c), c["kept"])
     return best
+
+
+def _allowed(c: dict[str, int], base: dict[str, int], rule: str) -> bool:
+    """Whether counts ``c`` keep enough real rows under ``rule``: "90%" of them, or, with
+    "no loss", every real row the shipped policy (``base``) keeps."""
+    if rule == "90%":
+        return c["kept"] >= 0.9 * c["real"]
+    return rule != "no loss" or c["kept"] >= base["kept"]
 
 
 def greedy(table: Table, policies: dict[str, int], within: int, rule: str, steps: int):
@@ -289,13 +292,8 @@ def greedy(table: Table, policies: dict[str, int], within: int, rule: str, steps
         best, best_key = "", (share(table.score(held, within)), 0)
         for title, mask in policies.items():
             c = table.score(held | mask, within)
-            if rule == "90%" and c["kept"] < 0.9 * c["real"]:
-                continue
-            if rule == "no loss" and c["kept"] < base["kept"]:
-                continue
-            key = (share(c), c["kept"])
-            if key > best_key:
-                best, best_key = title, key
+            if _allowed(c, base, rule) and (share(c), c["kept"]) > best_key:
+                best, best_key = title, (share(c), c["kept"])
         if not best:
             break
         titles.append(best)
